@@ -1,0 +1,50 @@
+# parcours: the two commands that do everything on a fresh clone are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# PostgreSQL for the read-model tests (trust auth on the development and CI machines).
+PARCOURS_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export PARCOURS_TEST_POSTGRES_URL
+
+.PHONY: run test lint typecheck imports unit bench histories clean
+
+$(BIN)/.installed-run: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[postgres]'
+	touch $@
+
+$(BIN)/.installed-dev: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(BIN)/.installed-run
+
+run: $(BIN)/.installed-run
+	$(BIN)/parcours serve
+
+lint: $(BIN)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/.installed-dev
+	$(BIN)/mypy
+	$(BIN)/mypy tests bench
+
+imports: $(BIN)/.installed-dev
+	$(BIN)/lint-imports
+
+unit: $(BIN)/.installed-dev
+	$(BIN)/pytest
+
+test: lint typecheck imports unit
+
+bench: $(BIN)/.installed-dev
+	$(BIN)/python -m bench
+
+# Regenerate the committed workflow histories used by the replay tests.
+histories: $(BIN)/.installed-dev
+	$(BIN)/python -m tests.histories.record
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

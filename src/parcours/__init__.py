@@ -1,0 +1,1 @@
+"""parcours: durable participant pathways for social-insertion programmes."""

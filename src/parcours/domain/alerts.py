@@ -1,0 +1,180 @@
+"""Alert rules: pure functions of a pathway and an instant.
+
+`candidate_alerts` lists every alert the current state implies, past or future, each with
+a deterministic id; `due_alerts` keeps those due and not yet raised; `next_alert_at` tells
+a workflow how long it may sleep. An alert is due at its instant exactly, not before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from parcours.domain.guards import accompaniment_deadline
+from parcours.domain.programme import ProgrammeDefinition
+from parcours.domain.records import PathwayState
+from parcours.domain.vocabulary import (
+    AlertAudience,
+    AlertRule,
+    AlertStatus,
+    AppointmentStatus,
+    Stage,
+)
+
+INACTIVE = frozenset({Stage.SUSPENDED, Stage.DROPPED_OUT, Stage.EXITED})
+
+
+@dataclass(frozen=True)
+class DueAlert:
+    rule: AlertRule
+    subject: str
+    due_at: datetime
+    audience: AlertAudience = AlertAudience.REFERENT
+
+    @property
+    def alert_id(self) -> str:
+        return f"{self.rule.value}:{self.subject}:{self.due_at.strftime('%Y%m%dT%H%M')}"
+
+
+def _intake(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
+    if state.stage is not Stage.REFERRED:
+        return []
+    due = state.referred_at + timedelta(days=p.timers.intake_within_days)
+    return [DueAlert(AlertRule.INTAKE_OVERDUE, "intake", due)]
+
+
+def _no_contact(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
+    if state.stage in INACTIVE or state.stage is Stage.REFERRED:
+        return []
+    since = state.last_contact_at or state.stage_since
+    return [
+        DueAlert(AlertRule.NO_CONTACT, "contact", since + timedelta(days=p.timers.no_contact_days))
+    ]
+
+
+def _appointments(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
+    if state.stage is Stage.EXITED:
+        return []
+    found: list[DueAlert] = []
+    reminder = timedelta(hours=p.timers.appointment_reminder_hours)
+    grace = timedelta(hours=p.timers.appointment_outcome_grace_hours)
+    for a in state.appointments:
+        if a.status is AppointmentStatus.SCHEDULED:
+            found.append(
+                DueAlert(AlertRule.APPOINTMENT_REMINDER, a.appointment_id, a.at - reminder)
+            )
+            found.append(DueAlert(AlertRule.APPOINTMENT_UNRECORDED, a.appointment_id, a.at + grace))
+        elif a.status is AppointmentStatus.MISSED and a.recorded_at is not None:
+            found.append(DueAlert(AlertRule.APPOINTMENT_MISSED, a.appointment_id, a.recorded_at))
+    return found
+
+
+def _training(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
+    training = state.current_training()
+    if training is None or state.stage in INACTIVE:
+        return []
+    due = training.ends_at - timedelta(days=p.timers.training_end_notice_days)
+    return [DueAlert(AlertRule.TRAINING_ENDING, training.training_id, due)]
+
+
+def _missions(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
+    mission = state.current_mission()
+    if mission is None or state.stage is Stage.EXITED:
+        return []
+    found: list[DueAlert] = []
+    if mission.ends_at is not None:
+        due = mission.ends_at - timedelta(days=p.timers.mission_end_notice_days)
+        found.append(DueAlert(AlertRule.MISSION_ENDING, mission.mission_id, due))
+    for day in p.timers.post_hire_checkin_days:
+        due = mission.starts_at + timedelta(days=day)
+        if mission.ends_at is None or due <= mission.ends_at:
+            found.append(DueAlert(AlertRule.POST_HIRE_CHECKIN, f"{mission.mission_id}-d{day}", due))
+    return found
+
+
+def _accompaniment(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
+    deadline = accompaniment_deadline(state, p)
+    if deadline is None or state.stage in (Stage.EXITED, Stage.DROPPED_OUT):
+        return []
+    notice = deadline - timedelta(days=p.timers.accompaniment_notice_days)
+    return [
+        DueAlert(AlertRule.ACCOMPANIMENT_DEADLINE_APPROACHING, "accompaniment", notice),
+        DueAlert(
+            AlertRule.ACCOMPANIMENT_DEADLINE_REACHED,
+            "accompaniment",
+            deadline,
+            AlertAudience.COORDINATOR,
+        ),
+    ]
+
+
+def _consents(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
+    found: list[DueAlert] = []
+    notice = timedelta(days=p.timers.consent_expiry_notice_days)
+    for c in state.consents:
+        if c.expires_at is None or c.withdrawn_at is not None:
+            continue
+        subject = c.partner_kind.value
+        found.append(DueAlert(AlertRule.CONSENT_EXPIRING, subject, c.expires_at - notice))
+        found.append(DueAlert(AlertRule.CONSENT_EXPIRED, subject, c.expires_at))
+    return found
+
+
+def _escalations(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
+    after = timedelta(days=p.timers.alert_escalation_days)
+    return [
+        DueAlert(
+            AlertRule.ALERT_UNACKNOWLEDGED,
+            a.alert_id,
+            a.raised_at + after,
+            AlertAudience.COORDINATOR,
+        )
+        for a in state.alerts
+        if a.status is AlertStatus.OPEN and a.rule is not AlertRule.ALERT_UNACKNOWLEDGED
+    ]
+
+
+RULES = (
+    _intake,
+    _no_contact,
+    _appointments,
+    _training,
+    _missions,
+    _accompaniment,
+    _consents,
+    _escalations,
+)
+
+
+def candidate_alerts(state: PathwayState, programme: ProgrammeDefinition) -> list[DueAlert]:
+    """Every alert the state implies, whatever its instant."""
+    return [alert for rule in RULES for alert in rule(state, programme)]
+
+
+def due_alerts(
+    state: PathwayState, programme: ProgrammeDefinition, now: datetime
+) -> list[DueAlert]:
+    """Alerts due at `now` (due instant reached) that were never raised."""
+    raised = {a.alert_id for a in state.alerts}
+    due = [a for a in candidate_alerts(state, programme) if a.due_at <= now]
+    return sorted(
+        (a for a in due if a.alert_id not in raised), key=lambda a: (a.due_at, a.alert_id)
+    )
+
+
+def next_alert_at(
+    state: PathwayState, programme: ProgrammeDefinition, now: datetime
+) -> datetime | None:
+    """The next instant after `now` when something falls due: an alert or a snooze ending."""
+    raised = {a.alert_id for a in state.alerts}
+    instants = [
+        a.due_at
+        for a in candidate_alerts(state, programme)
+        if a.due_at > now and a.alert_id not in raised
+    ]
+    instants += [
+        a.snoozed_until
+        for a in state.alerts
+        if a.status is AlertStatus.SNOOZED and a.snoozed_until is not None and a.snoozed_until > now
+    ]
+    return min(instants, default=None)

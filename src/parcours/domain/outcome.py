@@ -1,0 +1,41 @@
+"""Exit classification by the programme's own rule (positive exit or not, and why)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from parcours.domain.calendar import add_months
+from parcours.domain.programme import PositiveExitCriterion, ProgrammeDefinition
+from parcours.domain.records import Mission, PathwayState
+
+
+def _lasts(mission: Mission, criterion: PositiveExitCriterion, at: datetime) -> bool:
+    """Length that counts: until it ended, else the contract's planned end, else held so far."""
+    if criterion.min_months is None:
+        return True
+    end = mission.ended_at or mission.ends_at or at
+    horizon = add_months(mission.starts_at, criterion.min_months)
+    return end > horizon if criterion.strictly_longer else end >= horizon
+
+
+def _matches(mission: Mission, criterion: PositiveExitCriterion, at: datetime) -> bool:
+    if mission.starts_at > at or mission.contract_type not in criterion.contract_types:
+        return False
+    if criterion.min_weekly_hours is not None and mission.weekly_hours < criterion.min_weekly_hours:
+        return False
+    if criterion.max_weekly_hours is not None and mission.weekly_hours > criterion.max_weekly_hours:
+        return False
+    if criterion.sector_hiring and not mission.sector_hiring:
+        return False
+    return _lasts(mission, criterion, at)
+
+
+def classify_exit(
+    state: PathwayState, programme: ProgrammeDefinition, at: datetime
+) -> tuple[bool, str]:
+    """Positive when any criterion of the programme holds; returns the criterion's label."""
+    for criterion in programme.outcome.positive_if_any:
+        matching = [m for m in state.missions if _matches(m, criterion, at)]
+        if len(matching) >= criterion.min_count:
+            return True, criterion.label.en
+    return False, ""

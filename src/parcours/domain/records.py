@@ -1,0 +1,195 @@
+"""What a pathway remembers: plain dataclasses, serialisable by the workflow engine.
+
+They hold no personal data: the participant's identity lives only in the encrypted
+workflow input, never here, so the state can be projected and audited freely.
+Fields are only ever added with defaults: these are wire formats kept for years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from parcours.domain.vocabulary import (
+    AlertAudience,
+    AlertRule,
+    AlertStatus,
+    AppointmentKind,
+    AppointmentPlace,
+    AppointmentStatus,
+    BarrierKind,
+    BarrierStatus,
+    ContractType,
+    ExitReason,
+    FrenchLevel,
+    JobDatingOutcome,
+    PartnerKind,
+    Role,
+    Stage,
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: an opaque staff identifier and a role, never a person's name."""
+
+    actor_id: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    """What every staff request carries besides the command itself."""
+
+    request_id: str
+    actor: Actor
+    reason: str = ""
+
+
+@dataclass
+class Barrier:
+    barrier_id: str
+    kind: BarrierKind
+    status: BarrierStatus
+    opened_at: datetime
+    closed_at: datetime | None = None
+    waiver_reason: str = ""
+    aid_requested: bool = False
+
+
+@dataclass
+class Appointment:
+    appointment_id: str
+    at: datetime
+    kind: AppointmentKind
+    place: AppointmentPlace
+    late_slot: bool = False
+    status: AppointmentStatus = AppointmentStatus.SCHEDULED
+    recorded_at: datetime | None = None
+
+
+@dataclass
+class Consent:
+    partner_kind: PartnerKind
+    given_at: datetime
+    expires_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+
+    def valid_at(self, instant: datetime) -> bool:
+        if self.withdrawn_at is not None and self.withdrawn_at <= instant:
+            return False
+        return self.expires_at is None or instant < self.expires_at
+
+
+@dataclass
+class JobDating:
+    held_at: datetime
+    outcome: JobDatingOutcome
+    agency: str = ""
+
+
+@dataclass
+class Training:
+    training_id: str
+    title: str
+    provider: str
+    starts_at: datetime
+    ends_at: datetime
+    paid: bool = False
+    diploma_module: bool = False
+    completed_at: datetime | None = None
+    dropped_at: datetime | None = None
+
+
+@dataclass
+class Mission:
+    mission_id: str
+    agency: str
+    employer: str
+    starts_at: datetime
+    contract_type: ContractType
+    weekly_hours: float
+    ends_at: datetime | None = None
+    ended_at: datetime | None = None
+    sector_hiring: bool = False
+
+
+@dataclass
+class Alert:
+    alert_id: str
+    rule: AlertRule
+    subject: str
+    due_at: datetime
+    raised_at: datetime
+    audience: AlertAudience
+    status: AlertStatus = AlertStatus.OPEN
+    snoozed_until: datetime | None = None
+    handled_by: str = ""
+    handled_at: datetime | None = None
+
+
+@dataclass
+class ExitOutcome:
+    reason: ExitReason
+    positive: bool
+    rule_label: str
+    exited_at: datetime
+
+
+@dataclass
+class PathwayEvent:
+    """One past-tense fact in the timeline; `details` holds ids, kinds and dates only."""
+
+    seq: int
+    kind: str
+    at: datetime
+    actor_id: str
+    role: Role
+    reason: str = ""
+    stage: Stage = Stage.REFERRED
+    details: dict[str, str] = field(default_factory=dict)
+    request_id: str = ""
+
+
+@dataclass
+class PathwayState:
+    """Everything the pathway knows, enough to continue it anywhere (continue-as-new)."""
+
+    pathway_id: str
+    programme: str
+    programme_version: int
+    stage: Stage
+    stage_since: datetime
+    referred_at: datetime
+    referrer: str
+    session: str
+    referent: str
+    intake_completed_at: datetime | None = None
+    eligibility_criteria_met: list[str] = field(default_factory=list)
+    contract_signed_at: datetime | None = None
+    accompaniment_starts_at: datetime | None = None
+    french_level: FrenchLevel | None = None
+    barriers: list[Barrier] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)
+    job_datings: list[JobDating] = field(default_factory=list)
+    trainings: list[Training] = field(default_factory=list)
+    missions: list[Mission] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    suspended_from: Stage | None = None
+    last_contact_at: datetime | None = None
+    outcome: ExitOutcome | None = None
+    timeline: list[PathwayEvent] = field(default_factory=list)
+    next_seq: int = 1
+    sessions: list[str] = field(default_factory=list)
+
+    def consent_valid(self, partner_kind: PartnerKind, instant: datetime) -> bool:
+        return any(c.partner_kind == partner_kind and c.valid_at(instant) for c in self.consents)
+
+    def current_training(self) -> Training | None:
+        return next(
+            (t for t in self.trainings if t.completed_at is None and t.dropped_at is None), None
+        )
+
+    def current_mission(self) -> Mission | None:
+        return next((m for m in self.missions if m.ended_at is None), None)

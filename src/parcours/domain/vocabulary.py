@@ -1,0 +1,169 @@
+"""The words of the pathway: stages, kinds and roles, as enums with French and English labels.
+
+Every value is a stable wire format: it is stored in workflow histories for years, so
+values are only ever added, never renamed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """Where a participant stands in the pathway (both programmes use subsets of these)."""
+
+    REFERRED = "referred"
+    BARRIER_WORK = "barrier_work"
+    CONTRACTED = "contracted"
+    COACHING = "coaching"
+    AWAITING_TRAINING = "awaiting_training"
+    TRAINING = "training"
+    AWAITING_MISSION = "awaiting_mission"
+    IN_EMPLOYMENT = "in_employment"
+    SUSPENDED = "suspended"
+    DROPPED_OUT = "dropped_out"
+    EXITED = "exited"
+
+
+STAGE_LABELS: dict[Stage, tuple[str, str]] = {
+    Stage.REFERRED: ("Orienté·e", "Referred"),
+    Stage.BARRIER_WORK: ("Levée des freins", "Barrier work"),
+    Stage.CONTRACTED: ("Contrat d'engagement signé", "Engagement contract signed"),
+    Stage.COACHING: ("Coaching", "Coaching"),
+    Stage.AWAITING_TRAINING: ("Orienté·e vers la formation", "Oriented to training"),
+    Stage.TRAINING: ("En formation", "In training"),
+    Stage.AWAITING_MISSION: ("En attente de mission", "Waiting for a mission"),
+    Stage.IN_EMPLOYMENT: ("En emploi (suivi)", "In employment (follow-up)"),
+    Stage.SUSPENDED: ("Suspendu", "Suspended"),
+    Stage.DROPPED_OUT: ("Décroché", "Dropped out"),
+    Stage.EXITED: ("Sorti", "Exited"),
+}
+
+
+class BarrierKind(StrEnum):
+    HOUSING = "housing"
+    HEALTH = "health"
+    CHILDCARE = "childcare"
+    MOBILITY = "mobility"
+    LANGUAGE = "language"
+    ADMINISTRATIVE = "administrative"
+    FINANCES = "finances"
+
+
+class BarrierStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    WAIVED = "waived"
+
+
+class PartnerKind(StrEnum):
+    """The partners a programme may tell about a participant, always under consent."""
+
+    REFERRER = "referrer"
+    TEMP_AGENCY = "temp_agency"
+    TRAINING_BODY = "training_body"
+    SOCIAL_ACTION_FUND = "social_action_fund"
+    CAREER_ADVISOR = "career_advisor"
+    EMPLOYER = "employer"
+    EVALUATOR = "evaluator"
+
+
+class JobDatingOutcome(StrEnum):
+    HIRED = "hired"
+    TRAINING = "training"
+    NO_MATCH = "no_match"
+
+
+class ContractType(StrEnum):
+    TEMP_MISSION = "temp_mission"
+    FIXED_TERM = "fixed_term"
+    PERMANENT = "permanent"
+    PROFESSIONALISATION = "professionalisation"
+
+
+class AppointmentKind(StrEnum):
+    INDIVIDUAL = "individual"
+    COACHING = "coaching"
+    JOB_DATING = "job_dating"
+    CAREER_ADVICE = "career_advice"
+    SOCIAL_SUPPORT = "social_support"
+    EMPLOYER_FOLLOW_UP = "employer_follow_up"
+
+
+class AppointmentPlace(StrEnum):
+    OFFICE = "office"
+    MOBILE_OFFICE = "mobile_office"
+    PHONE = "phone"
+    PARTNER_PREMISES = "partner_premises"
+    WORKPLACE = "workplace"
+
+
+class AppointmentStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    ATTENDED = "attended"
+    MISSED = "missed"
+
+
+class FrenchLevel(StrEnum):
+    """CEFR levels of French as a foreign language, lowest first."""
+
+    NONE = "none"
+    A1 = "A1"
+    A2 = "A2"
+    B1 = "B1"
+    B2 = "B2"
+    C1 = "C1"
+    C2 = "C2"
+    NATIVE = "native"
+
+    @property
+    def rank(self) -> int:
+        return list(FrenchLevel).index(self)
+
+
+class ExitReason(StrEnum):
+    EMPLOYMENT = "employment"
+    TRAINING_ELSEWHERE = "training_elsewhere"
+    ACCOMPANIMENT_ENDED = "accompaniment_ended"
+    DROPPED_OUT = "dropped_out"
+    MOVED_AWAY = "moved_away"
+    HEALTH = "health"
+    INELIGIBLE = "ineligible"
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    COORDINATOR = "coordinator"
+    PARTNER = "partner"
+    AUDITOR = "auditor"
+    SYSTEM = "system"
+
+
+class AlertRule(StrEnum):
+    INTAKE_OVERDUE = "intake_overdue"
+    NO_CONTACT = "no_contact"
+    APPOINTMENT_REMINDER = "appointment_reminder"
+    APPOINTMENT_UNRECORDED = "appointment_unrecorded"
+    APPOINTMENT_MISSED = "appointment_missed"
+    TRAINING_ENDING = "training_ending"
+    MISSION_ENDING = "mission_ending"
+    POST_HIRE_CHECKIN = "post_hire_checkin"
+    ACCOMPANIMENT_DEADLINE_APPROACHING = "accompaniment_deadline_approaching"
+    ACCOMPANIMENT_DEADLINE_REACHED = "accompaniment_deadline_reached"
+    CONSENT_EXPIRING = "consent_expiring"
+    CONSENT_EXPIRED = "consent_expired"
+    ALERT_UNACKNOWLEDGED = "alert_unacknowledged"
+    NOTIFICATION_FAILED = "notification_failed"
+
+
+class AlertAudience(StrEnum):
+    REFERENT = "referent"
+    COORDINATOR = "coordinator"
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    SNOOZED = "snoozed"

@@ -1,0 +1,55 @@
+"""Settings of a parcours process, read once from the environment at the entry point.
+
+Every setting has an embedded default so that `make run` works on a fresh clone: a data
+folder beside the checkout holds the dev server's SQLite file, the key file and the
+SQLite read model.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+TASK_QUEUE = "parcours-pathways"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where parcours finds Temporal, its keys and its read model."""
+
+    data_dir: Path
+    temporal_address: str
+    namespace: str
+    task_queue: str
+    key_file: Path
+    keys_env: str | None
+    readmodel_url: str
+    ui_port: int
+
+    @property
+    def temporal_db_file(self) -> Path:
+        return self.data_dir / "temporal.sqlite"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where the file channel writes notifications and alerts in the embedded default."""
+        return self.data_dir / "outbox"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("PARCOURS_DATA_DIR", "data")).resolve()
+        return cls(
+            data_dir=data_dir,
+            temporal_address=env.get("PARCOURS_TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+            namespace=env.get("PARCOURS_NAMESPACE", "default"),
+            task_queue=env.get("PARCOURS_TASK_QUEUE", TASK_QUEUE),
+            key_file=Path(env.get("PARCOURS_KEY_FILE", str(data_dir / "keys.json"))),
+            keys_env=env.get("PARCOURS_KEYS"),
+            readmodel_url=env.get(
+                "PARCOURS_READMODEL_URL", f"sqlite:///{data_dir / 'readmodel.sqlite'}"
+            ),
+            ui_port=int(env.get("PARCOURS_UI_PORT", "8233")),
+        )
