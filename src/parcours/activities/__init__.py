@@ -1,0 +1,1 @@
+"""activities layer of parcours."""

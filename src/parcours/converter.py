@@ -1,0 +1,24 @@
+"""The data converter every client and worker of parcours uses.
+
+Payloads go through the encryption codec; failures move their message and stack trace
+into encoded attributes first, so error texts that mention a participant are encrypted
+too instead of being stored in clear beside the payloads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
+
+from parcours.encryption import EncryptionCodec
+from parcours.keys import Keyring
+
+
+def data_converter(keyring: Keyring) -> DataConverter:
+    """The default JSON conversion, encrypted with `keyring`, failures included."""
+    return dataclasses.replace(
+        DataConverter.default,
+        payload_codec=EncryptionCodec(keyring),
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )

@@ -1,0 +1,221 @@
+"""The keyring that encrypts everything the Temporal server stores.
+
+A keyring is an ordered set of AES-256 keys, each named by a short key id. The current
+key encrypts; every key decrypts, so rotation adds a new current key and keeps the old
+ones until no stored history needs them.
+
+Both sources hold the same JSON document, the current key named explicitly:
+
+    {"current": "k2", "keys": {"k1": "<base64 of 32 bytes>", "k2": "<base64 of 32 bytes>"}}
+
+- the key file (`PARCOURS_KEY_FILE`, default `data/keys.json`), mode 0600, created by the
+  first `make run`; a file other users may read is refused;
+- the `PARCOURS_KEYS` environment variable, which takes precedence, for deployments
+  whose secrets arrive through the environment (`PARCOURS_KEYS="$(cat keys.json)"`).
+
+After a rotation, restart every worker and client so they all know the new key.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parcours.settings import Settings
+
+KEY_SIZE = 32
+"""Bytes in an AES-256 key."""
+
+KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,32}")
+_NUMBERED_ID = re.compile(r"k(\d+)")
+ENV_SOURCE = "PARCOURS_KEYS"
+
+
+class KeyringError(Exception):
+    """The keys cannot be loaded or written; the message is one sentence for a human."""
+
+
+@dataclass(frozen=True)
+class Key:
+    """One AES-256 key and the id stored beside every payload it encrypts."""
+
+    key_id: str
+    secret: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        if not KEY_ID.fullmatch(self.key_id):
+            raise KeyringError(
+                f"Key id {self.key_id!r} must be 1 to 32 letters, digits, '.', '_' or '-'."
+            )
+        if len(self.secret) != KEY_SIZE:
+            raise KeyringError(f"Key {self.key_id} is not {KEY_SIZE} bytes long.")
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """Keys newest first: the first one encrypts, any of them decrypts."""
+
+    keys: tuple[Key, ...]
+
+    def __post_init__(self) -> None:
+        if not self.keys:
+            raise KeyringError("A keyring needs at least one key.")
+        ids = [key.key_id for key in self.keys]
+        duplicates = sorted({key_id for key_id in ids if ids.count(key_id) > 1})
+        if duplicates:
+            raise KeyringError(f"Key id {duplicates[0]} appears more than once.")
+
+    @property
+    def current(self) -> Key:
+        return self.keys[0]
+
+    def find(self, key_id: str) -> Key | None:
+        return next((key for key in self.keys if key.key_id == key_id), None)
+
+    @classmethod
+    def generate(cls) -> Keyring:
+        """A keyring with one fresh random key, for a first run or a test."""
+        return cls((_fresh_key(()),))
+
+    def rotated(self) -> Keyring:
+        """This keyring with a fresh current key in front; the old keys still decrypt."""
+        return Keyring((_fresh_key(self.keys), *self.keys))
+
+    def to_json(self) -> str:
+        document = {
+            "current": self.current.key_id,
+            "keys": {key.key_id: base64.b64encode(key.secret).decode() for key in self.keys},
+        }
+        return json.dumps(document, indent=2) + "\n"
+
+    @classmethod
+    def from_env_value(cls, value: str) -> Keyring:
+        """The keyring in the JSON document given as `PARCOURS_KEYS`."""
+        return _parse(value, ENV_SOURCE)
+
+    @classmethod
+    def from_file(cls, path: Path, *, require_private: bool = True) -> Keyring:
+        """The keyring in a key file; one other users may read is refused.
+
+        `require_private=False` is for throwaway keys committed with the tests, which a
+        checkout leaves readable by all.
+        """
+        source = f"The key file {path}"
+        try:
+            mode = path.stat().st_mode
+            if require_private and mode & 0o077:
+                raise KeyringError(f"{source} is readable by other users: run `chmod 600 {path}`.")
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise KeyringError(
+                f"{source} does not exist: run `make run` once to create it, or set {ENV_SOURCE}."
+            ) from None
+        except UnicodeDecodeError:
+            raise KeyringError(f"{source} is not valid JSON (it is not UTF-8 text).") from None
+        except OSError as err:
+            raise KeyringError(f"{source} cannot be read: {err.strerror}.") from None
+        return _parse(text, source)
+
+
+def load_keyring(settings: Settings) -> Keyring:
+    """The keyring of this process: `PARCOURS_KEYS` if set, else the key file."""
+    if settings.keys_env:
+        return Keyring.from_env_value(settings.keys_env)
+    return Keyring.from_file(settings.key_file)
+
+
+def create_key_file(path: Path) -> Keyring:
+    """Write a new key file holding one fresh key, mode 0600; never overwrite one.
+
+    Overwriting would lose the only key able to read the stored histories.
+    """
+    keyring = Keyring.generate()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise KeyringError(f"The key file {path} already exists: it was not overwritten.") from None
+    except OSError as err:
+        raise KeyringError(f"The key file {path} cannot be created: {err.strerror}.") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(keyring.to_json())
+        file.flush()
+        os.fsync(file.fileno())
+    return keyring
+
+
+def rotate_key_file(path: Path) -> Keyring:
+    """Add a fresh current key to a key file, keeping the old ones, and return the result.
+
+    The new file replaces the old one in a single rename, so a crash leaves either.
+    """
+    keyring = Keyring.from_file(path).rotated()
+    fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(keyring.to_json())
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(scratch, path)
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise
+    return keyring
+
+
+def _fresh_key(existing: tuple[Key, ...]) -> Key:
+    """A random key named k<N>, N one more than the highest numbered id already there."""
+    numbers = [
+        int(match.group(1))
+        for key in existing
+        if (match := _NUMBERED_ID.fullmatch(key.key_id)) is not None
+    ]
+    return Key(f"k{max(numbers, default=0) + 1}", secrets.token_bytes(KEY_SIZE))
+
+
+def _parse(text: str, source: str) -> Keyring:
+    """Read the JSON document; errors name the source, never the key material."""
+    try:
+        document: Any = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise KeyringError(
+            f"{source} is not valid JSON (line {err.lineno}, column {err.colno})."
+        ) from None
+    if (
+        not isinstance(document, dict)
+        or not isinstance(document.get("current"), str)
+        or not isinstance(document.get("keys"), dict)
+    ):
+        raise KeyringError(
+            f'{source} must be a JSON object with "current" (a key id) and "keys"'
+            " (key ids to base64 keys)."
+        )
+    current: str = document["current"]
+    encoded: dict[str, Any] = document["keys"]
+    if current not in encoded:
+        raise KeyringError(f"{source} names {current!r} as current but holds no such key.")
+    keys = [_decode_key(key_id, value, source) for key_id, value in encoded.items()]
+    keys.sort(key=lambda key: key.key_id != current)
+    return Keyring(tuple(keys))
+
+
+def _decode_key(key_id: str, value: Any, source: str) -> Key:
+    if not KEY_ID.fullmatch(key_id):
+        raise KeyringError(
+            f"{source}: key id {key_id!r} must be 1 to 32 letters, digits, '.', '_' or '-'."
+        )
+    try:
+        secret = base64.b64decode(value, validate=True) if isinstance(value, str) else b""
+    except (binascii.Error, ValueError):
+        secret = b""
+    if len(secret) != KEY_SIZE:
+        raise KeyringError(f"{source}: key {key_id} is not {KEY_SIZE} bytes of base64.")
+    return Key(key_id, secret)

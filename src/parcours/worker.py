@@ -1,0 +1,76 @@
+"""The one composition root: settings, client, data converter, adapters and worker.
+
+Tests build the same worker with other adapters through `build_worker`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import signal
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from parcours.activities.alerts import AlertActivities, FileAlertChannel
+from parcours.converter import data_converter
+from parcours.keys import Keyring, load_keyring
+from parcours.settings import Settings
+from parcours.workflows.pathway import ParticipantPathway
+
+PASSED_THROUGH = ("parcours.domain", "transitions", "pydantic", "pydantic_core")
+"""Pure modules shared with the sandbox instead of reloaded for every workflow run."""
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSED_THROUGH)
+    )
+
+
+async def connect(settings: Settings, keyring: Keyring) -> Client:
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.namespace,
+        data_converter=data_converter(keyring),
+    )
+
+
+def default_activities(settings: Settings) -> list[Callable[..., Any]]:
+    alerts = AlertActivities(FileAlertChannel(settings.outbox_dir / "alerts"))
+    return [alerts.deliver_alerts]
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    activities: Sequence[Callable[..., Any]],
+    *,
+    max_cached_workflows: int = 1000,
+    executor: concurrent.futures.Executor | None = None,
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=[ParticipantPathway],
+        activities=list(activities),
+        activity_executor=executor or concurrent.futures.ThreadPoolExecutor(max_workers=8),
+        workflow_runner=workflow_runner(),
+        max_cached_workflows=max_cached_workflows,
+    )
+
+
+async def run_worker(settings: Settings) -> None:
+    """Run until SIGTERM or Ctrl-C, then let in-flight tasks finish and stop cleanly."""
+    client = await connect(settings, load_keyring(settings))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
+        worker = build_worker(client, settings, default_activities(settings), executor=executor)
+        async with worker:
+            await stop.wait()

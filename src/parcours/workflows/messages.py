@@ -1,0 +1,171 @@
+"""The payloads a pathway workflow exchanges: one dataclass per message.
+
+The participant's identity travels only here, inside payloads the data converter
+encrypts; workflow ids, search attributes and logs carry the opaque pathway id only.
+Wire formats kept in histories for years: add fields with defaults only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from parcours.domain.commands import Command, Refer
+from parcours.domain.records import (
+    Alert,
+    Barrier,
+    Consent,
+    ExitOutcome,
+    PathwayEvent,
+    PathwayState,
+    RequestMeta,
+)
+from parcours.domain.vocabulary import PartnerKind, Stage
+
+WORKFLOW_TYPE = "ParticipantPathway"
+
+
+@dataclass
+class Participant:
+    """Who the person is: special-category data, never logged, never in an id."""
+
+    first_name: str
+    last_name: str
+    birth_date: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    availability: str = ""
+    skills: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    notes: str = ""
+
+
+@dataclass
+class PathwayInput:
+    """Start input, and the carried state when the workflow continues as new."""
+
+    pathway_id: str
+    programme: dict[str, Any]
+    participant: Participant
+    referral: Refer
+    meta: RequestMeta
+    state: PathwayState | None = None
+    applied_requests: dict[str, int] = field(default_factory=dict)
+    published_seq: int = 0
+
+
+@dataclass
+class UpdateResult:
+    """What a staff request did: the event it recorded and where the pathway stands now."""
+
+    seq: int
+    event: str
+    stage: Stage
+    allowed: list[str]
+    duplicate: bool = False
+
+
+@dataclass
+class PathwayStatus:
+    pathway_id: str
+    programme: str
+    programme_version: int
+    stage: Stage
+    stage_since: datetime
+    referent: str
+    session: str
+    referred_at: datetime
+    contract_signed_at: datetime | None
+    accompaniment_ends_at: datetime | None
+    barriers: list[Barrier]
+    consents: list[Consent]
+    open_alerts: list[Alert]
+    next_alert_at: datetime | None
+    allowed: list[str]
+    outcome: ExitOutcome | None
+    last_event_seq: int
+    as_of: datetime | None = None
+
+
+@dataclass
+class AlertDelivery:
+    """Alerts raised by the durable timers, for the alert channel (no personal data)."""
+
+    pathway_id: str
+    programme: str
+    referent: str
+    alerts: list[Alert]
+
+
+@dataclass
+class PathwayResult:
+    """What a finished pathway returns: its final state."""
+
+    state: PathwayState
+    events: list[PathwayEvent] = field(default_factory=list)
+
+
+def update_name(command_type: type[Command]) -> str:
+    """The update a command travels as: its class name in snake case.
+
+    `SignContract` travels as `sign_contract`.
+    """
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", command_type.__name__).lower()
+
+
+@dataclass
+class ProjectionBatch:
+    """What the read model needs after a change: the pathway's summary and its new events.
+
+    `last_seq` orders batches: a batch at or below what a row has already seen changes
+    nothing, so a retried or replayed projection is harmless.
+    """
+
+    pathway_id: str
+    programme: str
+    programme_version: int
+    stage: Stage
+    stage_since: datetime
+    referent: str
+    session: str
+    referred_at: datetime
+    contract_signed_at: datetime | None
+    accompaniment_ends_at: datetime | None
+    next_alert_at: datetime | None
+    outcome: ExitOutcome | None
+    last_seq: int
+    events: list[PathwayEvent]
+    alerts: list[Alert]
+
+
+@dataclass
+class Notification:
+    """One message for one partner: `key` is the idempotency key of the outbox."""
+
+    key: str
+    partner_kind: PartnerKind
+    partner_name: str
+    event_kind: str
+    event_seq: int
+    event_at: datetime
+    fields: dict[str, str] = field(default_factory=dict)
+    details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class NotificationBatch:
+    pathway_id: str
+    programme: str
+    notifications: list[Notification]
+
+
+@dataclass
+class NotificationFailure:
+    """A notification that can never be delivered (rejected address, 4xx answer)."""
+
+    key: str
+    partner_kind: PartnerKind
+    error: str

@@ -1,0 +1,229 @@
+"""`ParticipantPathway`: one durable workflow per participant and programme.
+
+Orchestration only: every decision is asked of `parcours.domain.Pathway`. Staff commands
+arrive as updates, one per command type, whose validators ask the domain, so a refused
+move never reaches history. The workflow sleeps until the next alert the domain says is
+due, raises it, and hands new events to activities. It continues as new when the server
+suggests it, carrying the whole state and the request ids already applied.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
+
+with workflow.unsafe.imports_passed_through():
+    from parcours import search_attributes as sa
+    from parcours.domain.commands import STAFF_COMMANDS, Command
+    from parcours.domain.errors import DomainError
+    from parcours.domain.guards import accompaniment_deadline
+    from parcours.domain.pathway import Pathway
+    from parcours.domain.programme import ProgrammeDefinition
+    from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
+    from parcours.domain.vocabulary import AlertStatus, Stage
+    from parcours.workflows.errors import refusal
+    from parcours.workflows.messages import (
+        WORKFLOW_TYPE,
+        AlertDelivery,
+        Participant,
+        PathwayInput,
+        PathwayResult,
+        PathwayStatus,
+        UpdateResult,
+        update_name,
+    )
+
+ACTIVITY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=10),
+)
+
+
+@workflow.defn(name=WORKFLOW_TYPE)
+class ParticipantPathway:
+    @workflow.init
+    def __init__(self, start: PathwayInput) -> None:
+        self._programme = ProgrammeDefinition.model_validate(start.programme)
+        self._participant: Participant = start.participant
+        self._applied: dict[str, int] = dict(start.applied_requests)
+        self._published_seq = start.published_seq
+        if start.state is None:
+            self._pathway = Pathway.refer(
+                self._programme, start.pathway_id, start.referral, start.meta, workflow.now()
+            )
+            self._applied[start.meta.request_id] = self._pathway.state.next_seq - 1
+        else:
+            self._pathway = Pathway(self._programme, start.state)
+        self._start = start
+        self._changed = False
+        for command_type in STAFF_COMMANDS:
+            self._register(command_type)
+
+    # -- updates -------------------------------------------------------------------------
+
+    def _register(self, command_type: type[Command]) -> None:
+        def validate(meta: RequestMeta, command: Command) -> None:
+            if meta.request_id in self._applied:
+                return  # a retried request: accepted, answered from what it did the first time
+            try:
+                self._pathway.check(command, meta)
+            except DomainError as err:
+                raise refusal(err) from None
+
+        def handle(meta: RequestMeta, command: Command) -> UpdateResult:
+            if meta.request_id in self._applied:
+                return self._result(self._applied[meta.request_id], duplicate=True)
+            try:
+                event = self._pathway.execute(command, meta, workflow.now())
+            except DomainError as err:  # the state changed between validation and handling
+                raise refusal(err) from None
+            self._applied[meta.request_id] = event.seq
+            self._changed = True
+            return self._result(event.seq)
+
+        for fn in (validate, handle):
+            fn.__annotations__ = {"meta": RequestMeta, "command": command_type}
+        handle.__annotations__["return"] = UpdateResult
+        validate.__annotations__["return"] = None
+        workflow.set_update_handler(update_name(command_type), handle, validator=validate)
+
+    def _result(self, seq: int, *, duplicate: bool = False) -> UpdateResult:
+        event = next((e for e in self._pathway.state.timeline if e.seq == seq), None)
+        return UpdateResult(
+            seq=seq,
+            event=event.kind if event else "",
+            stage=self._pathway.state.stage,
+            allowed=list(self._pathway.allowed_triggers()),
+            duplicate=duplicate,
+        )
+
+    # -- queries -------------------------------------------------------------------------
+
+    @workflow.query
+    def status(self) -> PathwayStatus:
+        state = self._pathway.state
+        now = workflow.now()
+        return PathwayStatus(
+            pathway_id=state.pathway_id,
+            programme=state.programme,
+            programme_version=state.programme_version,
+            stage=state.stage,
+            stage_since=state.stage_since,
+            referent=state.referent,
+            session=state.session,
+            referred_at=state.referred_at,
+            contract_signed_at=state.contract_signed_at,
+            accompaniment_ends_at=accompaniment_deadline(state, self._programme),
+            barriers=list(state.barriers),
+            consents=list(state.consents),
+            open_alerts=[a for a in state.alerts if a.status is not AlertStatus.ACKNOWLEDGED],
+            next_alert_at=self._pathway.next_alert_at(now),
+            allowed=list(self._pathway.allowed_triggers()),
+            outcome=state.outcome,
+            last_event_seq=state.next_seq - 1,
+            as_of=now,
+        )
+
+    @workflow.query
+    def timeline(self) -> list[PathwayEvent]:
+        return list(self._pathway.state.timeline)
+
+    @workflow.query
+    def state(self) -> PathwayState:
+        return self._pathway.state
+
+    @workflow.query
+    def participant(self) -> Participant:
+        return self._participant
+
+    # -- the run loop --------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, start: PathwayInput) -> PathwayResult:
+        while True:
+            await self._publish(self._pathway.raise_due_alerts(workflow.now()))
+            if self._pathway.state.stage is Stage.EXITED:
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self._publish([])
+                return PathwayResult(state=self._pathway.state)
+            if workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self._publish([])
+                workflow.continue_as_new(self._carried())
+            await self._sleep_until_next_alert()
+
+    async def _sleep_until_next_alert(self) -> None:
+        now = workflow.now()
+        next_at = self._pathway.next_alert_at(now)
+        timeout = None if next_at is None else max(next_at - now, timedelta(seconds=1))
+        self._changed = False
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: self._changed, timeout=timeout, timeout_summary="next alert due"
+            )
+
+    async def _publish(self, alert_events: list[PathwayEvent]) -> None:
+        """Hand every event not yet published to the activities; alerts to the alert channel."""
+        state = self._pathway.state
+        new_events = [e for e in state.timeline if e.seq > self._published_seq]
+        if not new_events:
+            return
+        raised = {e.details.get("alert_id") for e in new_events if e.kind == "alert_raised"}
+        alerts = [a for a in state.alerts if a.alert_id in raised]
+        if alerts:
+            await self._deliver(
+                AlertDelivery(state.pathway_id, state.programme, state.referent, alerts)
+            )
+        self._published_seq = new_events[-1].seq
+        self._upsert_search_attributes()
+
+    async def _deliver(self, delivery: AlertDelivery) -> None:
+        await workflow.execute_activity(
+            "deliver_alerts",
+            delivery,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=ACTIVITY_RETRY,
+        )
+
+    def _upsert_search_attributes(self) -> None:
+        state = self._pathway.state
+        next_at = self._pathway.next_alert_at(workflow.now())
+        workflow.upsert_search_attributes(
+            [
+                sa.PROGRAMME.value_set(state.programme),
+                sa.STAGE.value_set(state.stage.value),
+                sa.REFERENT.value_set(state.referent),
+                sa.NEXT_ALERT_AT.value_set(next_at)
+                if next_at is not None
+                else sa.NEXT_ALERT_AT.value_unset(),
+            ]
+        )
+
+    def _carried(self) -> PathwayInput:
+        return PathwayInput(
+            pathway_id=self._start.pathway_id,
+            programme=self._start.programme,
+            participant=self._participant,
+            referral=self._start.referral,
+            meta=self._start.meta,
+            state=self._pathway.state,
+            applied_requests=dict(self._applied),
+            published_seq=self._published_seq,
+        )
+
+
+def search_attributes_at_start(
+    programme: str, stage: Stage, referent: str
+) -> TypedSearchAttributes:
+    """The attributes a pathway is started with, so it lists before its first task runs."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(sa.PROGRAMME, programme),
+            SearchAttributePair(sa.STAGE, stage.value),
+            SearchAttributePair(sa.REFERENT, referent),
+        ]
+    )

@@ -1,0 +1,1 @@
+"""Committed workflow histories and the command that regenerates them (`make histories`)."""

@@ -1,0 +1,79 @@
+"""Continue-as-new, forced early by a lowered history threshold, keeps the whole pathway."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from temporalio.api.enums.v1 import EventType
+from temporalio.testing import WorkflowEnvironment
+
+from parcours import search_attributes as sa
+from parcours.client import PathwayClient
+from parcours.converter import data_converter
+from parcours.domain import commands as c
+from parcours.domain.vocabulary import BarrierKind
+from parcours.programmes import get_programme
+from parcours.settings import Settings
+from parcours.worker import build_worker, default_activities
+from tests.conftest import TEST_KEYRING, dev_server_path
+from tests.support import T0, meta, participant, referral
+
+pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+SUGGEST_AFTER_EVENTS = 40
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def low_threshold_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        data_converter=data_converter(TEST_KEYRING),
+        dev_server_existing_path=dev_server_path(),
+        search_attributes=sa.ALL,
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            f"limit.historyCount.suggestContinueAsNew={SUGGEST_AFTER_EVENTS}",
+        ],
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+async def test_continue_as_new_carries_state_and_applied_requests(
+    low_threshold_env: WorkflowEnvironment, tmp_path: Any
+) -> None:
+    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    async with build_worker(low_threshold_env.client, settings, default_activities(settings)):
+        pathways = PathwayClient(low_threshold_env.client, settings.task_queue)
+        pid = await pathways.refer(get_programme("atp-cergy"), participant(), referral(), meta())
+        handle = low_threshold_env.client.get_workflow_handle(pid)
+        first_run = (await handle.describe()).run_id
+        early = meta(request_id="early-request")
+        await pathways.execute(pid, c.OpenBarrier(BarrierKind.MOBILITY), early)
+        for _ in range(SUGGEST_AFTER_EVENTS):
+            await pathways.execute(pid, c.RecordContact(T0), meta())
+
+        runs: list[str] = []
+        history = await low_threshold_env.client.get_workflow_handle(
+            pid, run_id=first_run
+        ).fetch_history()
+        assert history.events[-1].event_type == (
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+        )
+        runs.append(first_run)
+        assert (await handle.describe()).run_id not in runs
+
+        # The request applied before continue-as-new is still known after it.
+        again = await pathways.execute(pid, c.OpenBarrier(BarrierKind.MOBILITY), early)
+        assert again.duplicate
+        state = await pathways.state(pid)
+        assert [b.barrier_id for b in state.barriers] == ["b1"]
+        assert len([e for e in state.timeline if e.kind == "contact_recorded"]) == (
+            SUGGEST_AFTER_EVENTS
+        )
+        assert [e.seq for e in state.timeline] == list(range(1, state.next_seq))
+        assert (await pathways.participant(pid)).last_name == "Quillfeather"

@@ -1,0 +1,170 @@
+"""Every update path of a pathway, and every kind of refusal, on the real dev server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from temporalio.api.enums.v1 import EventType
+
+from parcours.client import PathwayClient, RequestRefused
+from parcours.domain import commands as c
+from parcours.domain.vocabulary import (
+    BarrierKind,
+    ExitReason,
+    FrenchLevel,
+    JobDatingOutcome,
+    PartnerKind,
+    Stage,
+)
+from parcours.programmes import get_programme
+from tests.scenarios import drive_full_atp_pathway
+from tests.support import (
+    AUDITOR,
+    COORDINATOR,
+    T0,
+    accepted_updates,
+    meta,
+    participant,
+    referral,
+)
+
+pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+ATP = get_programme("atp-cergy")
+ND = get_programme("nouveau-depart")
+DAY = timedelta(days=1)
+
+
+async def test_full_atp_pathway_through_every_update(pathways: PathwayClient) -> None:
+    await drive_full_atp_pathway(pathways)
+
+
+async def test_full_pathway_replaying_every_task(uncached_pathways: PathwayClient) -> None:
+    """With no workflow cache, every step replays the history: any non-determinism fails."""
+    await drive_full_atp_pathway(uncached_pathways)
+
+
+async def test_assign_referent_is_for_coordinators(pathways: PathwayClient) -> None:
+    pid = await pathways.refer(ATP, participant(), referral(), meta())
+    with pytest.raises(RequestRefused) as refused:
+        await pathways.execute(pid, c.AssignReferent("staff-99"), meta())
+    assert refused.value.rule == "role_permission"
+    result = await pathways.execute(pid, c.AssignReferent("staff-99"), meta(COORDINATOR))
+    assert result.event == "referent_assigned"
+    assert (await pathways.status(pid)).referent == "staff-99"
+
+
+@pytest.mark.parametrize(
+    ("prepare", "command", "reason", "rule"),
+    [
+        ([], c.SignContract(T0), "", "stage"),
+        ([], c.CompleteIntake(T0, ("precarious_worker",)), "", "eligibility_met"),
+        (
+            [
+                c.CompleteIntake(T0, ("precarious_worker", "lives_in_territory")),
+                c.OpenBarrier(BarrierKind.HEALTH),
+            ],
+            c.SignContract(T0),
+            "",
+            "blocking_barriers_cleared",
+        ),
+        (
+            [
+                c.CompleteIntake(T0, ("precarious_worker", "lives_in_territory")),
+                c.OpenBarrier(BarrierKind.HEALTH),
+            ],
+            c.WaiveBarrier("b1"),
+            "",
+            "reason_required",
+        ),
+        ([], c.ResolveBarrier("b9"), "", "unknown_reference"),
+        ([], c.Exit(ExitReason.OTHER, T0), "", "reason_required"),
+    ],
+)
+async def test_refused_update_leaves_no_event_in_history(
+    pathways: PathwayClient,
+    prepare: list[c.Command],
+    command: c.Command,
+    reason: str,
+    rule: str,
+) -> None:
+    pid = await pathways.refer(ATP, participant(), referral(), meta())
+    for step in prepare:
+        await pathways.execute(pid, step, meta())
+    before = await accepted_updates(pathways, pid)
+    with pytest.raises(RequestRefused) as refused:
+        await pathways.execute(pid, command, meta(reason=reason))
+    assert refused.value.rule == rule
+    assert refused.value.message
+    assert await accepted_updates(pathways, pid) == before
+    history = await pathways.temporal.get_workflow_handle(pid).fetch_history()
+    rejected_kinds = {
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED,
+    }
+    assert not [e for e in history.events if e.event_type in rejected_kinds]
+
+
+async def test_refusal_names_the_moves_allowed_now(pathways: PathwayClient) -> None:
+    pid = await pathways.refer(ND, participant(), referral(), meta())
+    with pytest.raises(RequestRefused) as refused:
+        await pathways.execute(pid, c.StartCoaching(T0), meta())
+    assert refused.value.rule == "stage"
+    assert "complete_intake" in refused.value.allowed
+
+
+async def test_french_a1_required_before_nouveau_depart_training(pathways: PathwayClient) -> None:
+    pid = await pathways.refer(ND, participant(), referral(), meta())
+    criteria = (
+        "referred_by_partner_association",
+        "wishes_to_leave_prostitution",
+        "temp_work_presented",
+    )
+    for step in (
+        c.CompleteIntake(T0, criteria),
+        c.StartCoaching(T0 + DAY),
+        c.RecordJobDating(T0 + 2 * DAY, JobDatingOutcome.TRAINING),
+    ):
+        await pathways.execute(pid, step, meta())
+    training = c.EnrolTraining(
+        "Employé libre-service", "Muse", T0 + 10 * DAY, T0 + 85 * DAY, paid=True
+    )
+    with pytest.raises(RequestRefused) as refused:
+        await pathways.execute(pid, training, meta())
+    assert refused.value.rule == "training_prerequisites_met"
+    await pathways.execute(pid, c.AssessFrench(FrenchLevel.A1), meta())
+    assert (await pathways.execute(pid, training, meta())).stage is Stage.TRAINING
+
+
+async def test_auditor_cannot_move_anyone(pathways: PathwayClient) -> None:
+    pid = await pathways.refer(ATP, participant(), referral(), meta())
+    with pytest.raises(RequestRefused) as refused:
+        await pathways.execute(pid, c.RecordContact(T0), meta(AUDITOR))
+    assert refused.value.rule == "role_permission"
+
+
+async def test_a_retried_request_applies_once(pathways: PathwayClient) -> None:
+    pid = await pathways.refer(ATP, participant(), referral(), meta())
+    request = meta(request_id="req-open-housing-1")
+    first = await pathways.execute(pid, c.OpenBarrier(BarrierKind.HOUSING), request)
+    again = await pathways.execute(pid, c.OpenBarrier(BarrierKind.HOUSING), request)
+    assert first.seq == again.seq
+    status = await pathways.status(pid)
+    assert [b.barrier_id for b in status.barriers] == ["b1"]
+
+
+async def test_status_and_timeline_queries(pathways: PathwayClient) -> None:
+    now = datetime.now(UTC)
+    pid = await pathways.refer(ATP, participant(), referral(at=now), meta())
+    await pathways.execute(pid, c.GiveConsent(PartnerKind.EVALUATOR, now), meta())
+    status = await pathways.status(pid)
+    assert status.stage is Stage.REFERRED
+    assert status.programme == "atp-cergy"
+    assert status.programme_version == 1
+    assert [x.partner_kind for x in status.consents] == [PartnerKind.EVALUATOR]
+    assert "complete_intake" in status.allowed
+    assert status.next_alert_at == now + timedelta(days=ATP.timers.intake_within_days)
+    timeline = await pathways.timeline(pid)
+    assert [e.kind for e in timeline] == ["referred", "consent_given"]
+    assert (await pathways.participant(pid)).last_name == "Quillfeather"

@@ -1,0 +1,70 @@
+"""Replay of every committed history against today's code (non-determinism fails here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio import workflow
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
+
+from parcours.converter import data_converter
+from parcours.worker import workflow_runner
+from parcours.workflows.messages import AlertDelivery, PathwayInput, PathwayResult
+from parcours.workflows.pathway import ParticipantPathway
+from tests.histories.record import HERE, history_keyring
+
+HISTORIES = sorted(HERE.glob("*.json"))
+HISTORIES = [p for p in HISTORIES if p.name != "keys.json"]
+
+
+def test_histories_are_committed() -> None:
+    assert len(HISTORIES) >= 3, "run `make histories` and commit tests/histories/*.json"
+
+
+def replayer_for(workflow_class: type, *, sandboxed: bool = True) -> Replayer:
+    return Replayer(
+        workflows=[workflow_class],
+        data_converter=data_converter(history_keyring()),
+        workflow_runner=workflow_runner() if sandboxed else UnsandboxedWorkflowRunner(),
+    )
+
+
+def load(path: Path) -> WorkflowHistory:
+    return WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.asyncio(loop_scope="session")
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_committed_history_replays(path: Path) -> None:
+    result = await replayer_for(ParticipantPathway).replay_workflow(
+        load(path), raise_on_replay_failure=False
+    )
+    assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+
+
+@workflow.defn(name="ParticipantPathway")
+class AlertsNoLongerDelivered(ParticipantPathway):
+    """A careless change: alerts are no longer handed to their activity, without a patch."""
+
+    @workflow.run
+    async def run(self, start: PathwayInput) -> PathwayResult:
+        return await super().run(start)
+
+    async def _deliver(self, delivery: AlertDelivery) -> None:
+        return None
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_changed_workflow_is_caught_by_replay() -> None:
+    # Defined in a test module, the changed class is replayed outside the sandbox.
+    result = await replayer_for(AlertsNoLongerDelivered, sandboxed=False).replay_workflow(
+        load(HERE / "atp-full-pathway.json"), raise_on_replay_failure=False
+    )
+    assert result.replay_failure is not None
+    assert "nondetermin" in str(result.replay_failure).lower()
+    control = await replayer_for(ParticipantPathway, sandboxed=False).replay_workflow(
+        load(HERE / "atp-full-pathway.json"), raise_on_replay_failure=False
+    )
+    assert control.replay_failure is None, "the unchanged workflow must replay the same way"
