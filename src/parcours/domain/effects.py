@@ -275,8 +275,18 @@ def _resume(state: PathwayState, cmd: c.Resume, ctx: Context) -> Details:
 
 
 def _drop_out(state: PathwayState, cmd: c.DropOut, ctx: Context) -> Details:
+    """Dropping out closes what was under way, so no stale alert or rule outlives it."""
     state.suspended_from = None
-    return {"from": ctx.before.value}
+    details = {"from": ctx.before.value}
+    training = state.current_training()
+    if training is not None:
+        training.dropped_at = cmd.noticed_at
+        details["training_id"] = training.training_id
+    mission = state.current_mission()
+    if mission is not None:
+        mission.ended_at = cmd.noticed_at
+        details["mission_id"] = mission.mission_id
+    return details
 
 
 def _reenter(state: PathwayState, cmd: c.ReEnter, ctx: Context) -> Details:

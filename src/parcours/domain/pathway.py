@@ -18,7 +18,7 @@ from transitions import EventData, Machine
 from parcours.domain.alerts import due_alerts, next_alert_at
 from parcours.domain.commands import Command, Refer
 from parcours.domain.effects import EFFECTS, REFERENCES, Context
-from parcours.domain.errors import MoveRefused
+from parcours.domain.errors import DomainError, MoveRefused
 from parcours.domain.events import EVENT_OF_TRIGGER
 from parcours.domain.guards import GUARDS
 from parcours.domain.permissions import PERMISSIONS, REASON_REQUIRED, authorise
@@ -187,6 +187,7 @@ class Pathway:
             raise MoveRefused(
                 f"{trigger.replace('_', ' ')} needs a reason; give one with the request",
                 rule="reason_required",
+                allowed=self.allowed_triggers(meta.actor.role),
             )
         reference = REFERENCES.get(type(command))
         if reference is not None:
@@ -195,7 +196,7 @@ class Pathway:
     def may(self, command: Command, meta: RequestMeta) -> bool:
         try:
             self.check(command, meta)
-        except MoveRefused:
+        except DomainError:
             return False
         return True
 

@@ -1,0 +1,62 @@
+"""Pictures of a programme, drawn from the same table that builds the pathway machine.
+
+Mermaid for the README and the terminal, Graphviz DOT for an SVG. Every stage carries its
+French and English label; every edge its trigger and the guards that must hold.
+"""
+
+from __future__ import annotations
+
+from parcours.domain.pathway import MoveRow, table_of
+from parcours.domain.programme import ProgrammeDefinition
+from parcours.domain.vocabulary import STAGE_LABELS, Stage
+
+
+def _label(stage: Stage) -> str:
+    french, english = STAGE_LABELS[stage]
+    return french if french == english else f"{french} / {english}"
+
+
+def _edges(programme: ProgrammeDefinition) -> list[tuple[Stage, Stage, str]]:
+    """(source, destination, label) once per distinct edge; self-moves are not drawn."""
+    merged: dict[tuple[Stage, Stage], list[str]] = {}
+    for row in table_of(programme):
+        dest = row.dest
+        if dest is None or dest == row.source:
+            continue
+        merged.setdefault((row.source, dest), []).append(_edge_label(row))
+    return [(src, dst, ", ".join(dict.fromkeys(labels))) for (src, dst), labels in merged.items()]
+
+
+def _edge_label(row: MoveRow) -> str:
+    if not row.guards:
+        return row.trigger
+    return f"{row.trigger} [{' & '.join(row.guards)}]"
+
+
+def mermaid(programme: ProgrammeDefinition) -> str:
+    """A Mermaid state diagram: every stage of the programme, every move between them."""
+    lines = ["stateDiagram-v2", f"    %% {programme.name} v{programme.version}"]
+    for stage in programme.stages:
+        lines.append(f'    state "{_label(stage)}" as {stage.value}')
+    lines.append(f"    [*] --> {programme.initial_stage.value}")
+    for source, dest, label in _edges(programme):
+        lines.append(f"    {source.value} --> {dest.value}: {label}")
+    if Stage.EXITED in programme.stages:
+        lines.append(f"    {Stage.EXITED.value} --> [*]")
+    return "\n".join(lines) + "\n"
+
+
+def dot(programme: ProgrammeDefinition) -> str:
+    """The same picture in Graphviz DOT, for `dot -Tsvg`."""
+    lines = [
+        f'digraph "{programme.name} v{programme.version}" {{',
+        "    rankdir=LR;",
+        '    node [shape=box, style="rounded", fontname="Helvetica"];',
+        '    edge [fontname="Helvetica", fontsize=10];',
+    ]
+    for stage in programme.stages:
+        lines.append(f'    {stage.value} [label="{_label(stage)}"];')
+    for source, dest, label in _edges(programme):
+        lines.append(f'    {source.value} -> {dest.value} [label="{label}"];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"

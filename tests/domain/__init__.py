@@ -1,0 +1,1 @@
+"""Tests of the pure pathway domain: no Temporal server, no database, no clock."""
