@@ -1,0 +1,56 @@
+"""What a channel sends to one partner, and the one method every channel has."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from parcours.domain.vocabulary import PartnerKind
+from parcours.workflows.messages import Notification
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One notification for one partner: the event and only the fields the programme allows.
+
+    `fields` holds personal data under the participant's consent: it is sent, never logged.
+    """
+
+    key: str
+    partner_name: str
+    partner_kind: PartnerKind
+    event_kind: str
+    event_at: datetime
+    fields: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_notification(cls, notification: Notification) -> OutgoingMessage:
+        """The message for a routed notification; its event details stay behind."""
+        return cls(
+            key=notification.key,
+            partner_name=notification.partner_name,
+            partner_kind=notification.partner_kind,
+            event_kind=notification.event_kind,
+            event_at=notification.event_at,
+            fields=dict(notification.fields),
+        )
+
+    def payload(self) -> dict[str, Any]:
+        """The message as JSON-ready data, as webhooks and files carry it."""
+        return {
+            "idempotency_key": self.key,
+            "partner": self.partner_name,
+            "partner_kind": self.partner_kind.value,
+            "event_kind": self.event_kind,
+            "event_at": self.event_at.isoformat(),
+            "fields": dict(self.fields),
+        }
+
+
+class Channel(Protocol):
+    """A way to reach one partner."""
+
+    def send(self, message: OutgoingMessage) -> None:
+        """Deliver once; raise `TemporaryFailure` or `PermanentFailure` when it cannot."""

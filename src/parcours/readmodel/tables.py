@@ -1,0 +1,142 @@
+"""The read model's tables: what staff list and filter, never who a participant is.
+
+Rows hold opaque pathway ids, programme, stage, referent ids, dates, event kinds and
+alert rules. The participant's identity stays in the encrypted workflow input only.
+The schema itself is created by the Alembic migrations shipped beside this module;
+a test checks that these classes and the migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from parcours.channels.kinds import ChannelKind
+from parcours.domain.vocabulary import (
+    AlertAudience,
+    AlertRule,
+    AlertStatus,
+    ExitReason,
+    PartnerKind,
+    Role,
+    Stage,
+)
+from parcours.readmodel.types import EnumText, UtcDateTime
+
+ID = 128
+"""Room for opaque ids (pathway ids, alert ids, idempotency keys, staff ids)."""
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ParticipantRow(Base):
+    """Where one pathway stands, as of the last projected event `last_seq`."""
+
+    __tablename__ = "participants"
+    __table_args__ = (
+        Index("ix_participants_programme_stage", "programme", "stage"),
+        Index("ix_participants_referent", "referent"),
+        Index("ix_participants_next_alert_at", "next_alert_at"),
+    )
+
+    pathway_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    programme: Mapped[str] = mapped_column(String(64))
+    programme_version: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[Stage] = mapped_column(EnumText(Stage))
+    stage_since: Mapped[datetime] = mapped_column(UtcDateTime)
+    referent: Mapped[str] = mapped_column(String(ID))
+    session: Mapped[str] = mapped_column(String(64))
+    referred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    contract_signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    accompaniment_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    next_alert_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    outcome_reason: Mapped[ExitReason | None] = mapped_column(EnumText(ExitReason))
+    outcome_positive: Mapped[bool | None] = mapped_column(Boolean)
+    exited_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TimelineRow(Base):
+    """One past event of a pathway; `details` holds ids, kinds and dates only."""
+
+    __tablename__ = "timeline_events"
+
+    pathway_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_id: Mapped[str] = mapped_column(String(ID))
+    role: Mapped[Role] = mapped_column(EnumText(Role))
+    reason: Mapped[str] = mapped_column(Text)
+    stage: Mapped[Stage] = mapped_column(EnumText(Stage))
+    details: Mapped[dict[str, str]] = mapped_column(JSON)
+
+
+class AlertRow(Base):
+    """An alert raised by a pathway's timers; alert ids are unique within a pathway."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        Index("ix_alerts_status_due_at", "status", "due_at"),
+        Index("ix_alerts_due_at", "due_at"),
+    )
+
+    pathway_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    alert_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    rule: Mapped[AlertRule] = mapped_column(EnumText(AlertRule, 48))
+    audience: Mapped[AlertAudience] = mapped_column(EnumText(AlertAudience))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    raised_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[AlertStatus] = mapped_column(EnumText(AlertStatus))
+    snoozed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    handled_by: Mapped[str] = mapped_column(String(ID))
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class NotificationRow(Base):
+    """The partner-notification outbox; `key` is the notification's idempotency key."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_status", "status"),
+        Index("ix_notifications_pathway_id", "pathway_id"),
+    )
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    pathway_id: Mapped[str] = mapped_column(String(ID))
+    partner_kind: Mapped[PartnerKind] = mapped_column(EnumText(PartnerKind))
+    partner_name: Mapped[str] = mapped_column(String(ID))
+    channel: Mapped[str] = mapped_column(String(32))
+    event_kind: Mapped[str] = mapped_column(String(64))
+    event_seq: Mapped[int] = mapped_column(Integer)
+    status: Mapped[OutboxStatus] = mapped_column(EnumText(OutboxStatus))
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class PartnerRow(Base):
+    """A partner organisation and how to reach it; `secret` signs its webhooks."""
+
+    __tablename__ = "partners"
+    __table_args__ = (Index("ix_partners_kind", "kind"),)
+
+    name: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    kind: Mapped[PartnerKind] = mapped_column(EnumText(PartnerKind))
+    channel: Mapped[ChannelKind] = mapped_column(EnumText(ChannelKind))
+    address: Mapped[str] = mapped_column(String(1024))
+    secret: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean)

@@ -1,0 +1,73 @@
+"""The shipped migrations build the schema from nothing and agree with the ORM tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, pool
+
+from parcours.readmodel import UnsupportedDatabase, migrate, open_store
+from parcours.readmodel.tables import Base
+from tests.readmodel.builders import batch
+
+TABLES = {"participants", "timeline_events", "alerts", "notifications", "partners"}
+
+
+def _tables(url: str) -> set[str]:
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_migrate_creates_the_schema_from_an_empty_database(db_url: str) -> None:
+    assert _tables(db_url) == set()
+
+    migrate(db_url)
+
+    assert _tables(db_url) == {*TABLES, "readmodel_alembic_version"}
+
+
+def test_migrate_again_is_harmless_and_keeps_the_data(db_url: str) -> None:
+    with open_store(db_url) as store:
+        store.project(batch())
+
+    migrate(db_url)
+    with open_store(db_url) as store:
+        assert [p.pathway_id for p in store.list_participants()] == ["pathway-0001"]
+
+
+def test_the_migrations_match_the_orm_tables(db_url: str) -> None:
+    migrate(db_url)
+    engine = create_engine(db_url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"version_table": "readmodel_alembic_version"}
+            )
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_the_embedded_default_creates_its_folder(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh' / 'data' / 'readmodel.sqlite'}"
+
+    with open_store(url) as store:
+        assert store.list_participants() == []
+    assert (tmp_path / "fresh" / "data" / "readmodel.sqlite").is_file()
+
+
+def test_an_in_memory_database_works_for_one_process() -> None:
+    with open_store("sqlite://") as store:
+        assert store.project(batch())
+        assert [p.pathway_id for p in store.list_participants()] == ["pathway-0001"]
+
+
+def test_other_databases_are_refused() -> None:
+    with pytest.raises(UnsupportedDatabase, match="mysql"):
+        open_store("mysql://user@localhost/readmodel")
