@@ -6,6 +6,7 @@ the rule that refused and the moves allowed now.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,11 +14,13 @@ from typing import Any, cast
 
 from temporalio.client import (
     Client,
+    WithStartWorkflowOperation,
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
-from temporalio.exceptions import ApplicationError
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from parcours import search_attributes as sa
@@ -33,6 +36,13 @@ from parcours.workflows.messages import (
     update_name,
 )
 from parcours.workflows.pathway import search_attributes_at_start
+from parcours.workflows.registry import (
+    ReferralRegistry,
+    RegistryInput,
+    Reservation,
+    ReservationResult,
+    registry_id,
+)
 
 
 class RequestRefused(Exception):
@@ -45,6 +55,26 @@ class RequestRefused(Exception):
 
 class PathwayNotFound(LookupError):
     """No pathway with that id."""
+
+
+class DuplicateReferral(Exception):
+    """The person already has an open pathway in this programme: `pathway_id`."""
+
+    def __init__(self, pathway_id: str) -> None:
+        super().__init__(pathway_id)
+        self.pathway_id = pathway_id
+
+
+class AmbiguousReference(LookupError):
+    """A short reference that more than one pathway id starts with."""
+
+    def __init__(self, reference: str, candidates: list[str]) -> None:
+        super().__init__(reference)
+        self.reference, self.candidates = reference, candidates
+
+
+PATHWAY_ID = re.compile(r"pathway-[0-9a-f]{16}")
+SHORT_REFERENCE = re.compile(r"(?:pathway-)?(?P<prefix>[0-9a-f]{4,16})")
 
 
 def new_pathway_id() -> str:
@@ -97,6 +127,89 @@ class PathwayClient:
             ),
         )
         return pathway_id
+
+    async def refer_once(
+        self,
+        programme: ProgrammeDefinition,
+        participant: Participant,
+        referral: Refer,
+        meta: RequestMeta,
+        fingerprints: list[str],
+    ) -> str:
+        """Refer a person unless they already have an open pathway in this programme.
+
+        The programme's referral registry reserves the new id first (update-with-start),
+        so two concurrent referrals of one person cannot both create a pathway.
+        """
+        proposed = new_pathway_id()
+        reservation = await self._reserve(programme.name, fingerprints, proposed, meta, "")
+        if not reservation.existing:
+            return await self.refer(programme, participant, referral, meta, pathway_id=proposed)
+        known = reservation.pathway_id
+        running = await self._running(known)
+        if running is None:
+            # A reservation whose pathway never started (the client stopped in between).
+            try:
+                return await self.refer(programme, participant, referral, meta, pathway_id=known)
+            except WorkflowAlreadyStartedError:
+                raise DuplicateReferral(known) from None
+        if running:
+            raise DuplicateReferral(known)
+        replaced = await self._reserve(programme.name, fingerprints, proposed, meta, known)
+        if replaced.existing:
+            raise DuplicateReferral(replaced.pathway_id)
+        return await self.refer(programme, participant, referral, meta, pathway_id=proposed)
+
+    async def _reserve(
+        self,
+        programme: str,
+        fingerprints: list[str],
+        pathway_id: str,
+        meta: RequestMeta,
+        replaces: str,
+    ) -> ReservationResult:
+        result = await self._client.execute_update_with_start_workflow(
+            ReferralRegistry.reserve,
+            Reservation(fingerprints=fingerprints, pathway_id=pathway_id, replaces=replaces),
+            id=f"{meta.request_id}-{'replace' if replaces else 'reserve'}",
+            start_workflow_operation=WithStartWorkflowOperation(
+                ReferralRegistry.run,
+                RegistryInput(),
+                id=registry_id(programme, self._task_queue),
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                task_queue=self._task_queue,
+            ),
+        )
+        return result
+
+    async def _running(self, pathway_id: str) -> bool | None:
+        """True while the pathway runs, False once finished, None if it never started."""
+        try:
+            described = await self._handle(pathway_id).describe()
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+        return described.status == WorkflowExecutionStatus.RUNNING
+
+    async def resolve(self, reference: str) -> str:
+        """The full pathway id for an id or a short, unambiguous prefix of it."""
+        reference = reference.strip().lower()
+        if PATHWAY_ID.fullmatch(reference):
+            return reference
+        match = SHORT_REFERENCE.fullmatch(reference)
+        if match is None:
+            raise PathwayNotFound(reference)
+        prefix = f"pathway-{match.group('prefix')}"
+        found = [
+            summary.pathway_id
+            for summary in await self.list(f"WorkflowId STARTS_WITH '{prefix}'", limit=10)
+        ]
+        if not found:
+            raise PathwayNotFound(reference)
+        if len(found) > 1:
+            raise AmbiguousReference(reference, sorted(found))
+        return found[0]
 
     def _handle(self, pathway_id: str) -> WorkflowHandle[Any, Any]:
         return self._client.get_workflow_handle(pathway_id)

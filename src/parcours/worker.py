@@ -20,6 +20,7 @@ from parcours.converter import data_converter
 from parcours.keys import Keyring, load_keyring
 from parcours.settings import Settings
 from parcours.workflows.pathway import ParticipantPathway
+from parcours.workflows.registry import ReferralRegistry
 
 PASSED_THROUGH = ("parcours.domain", "transitions", "pydantic", "pydantic_core")
 """Pure modules shared with the sandbox instead of reloaded for every workflow run."""
@@ -55,7 +56,7 @@ def build_worker(
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[ParticipantPathway],
+        workflows=[ParticipantPathway, ReferralRegistry],
         activities=list(activities),
         activity_executor=executor or concurrent.futures.ThreadPoolExecutor(max_workers=8),
         workflow_runner=workflow_runner(),

@@ -11,12 +11,12 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from parcours.devserver import temporal_binary
 from temporalio.testing import WorkflowEnvironment
 
 from parcours import search_attributes as sa
 from parcours.client import PathwayClient
 from parcours.converter import data_converter
+from parcours.devserver import temporal_binary
 from parcours.keys import Keyring
 from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities

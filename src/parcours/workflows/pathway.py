@@ -83,6 +83,10 @@ class ParticipantPathway:
                 raise refusal(err) from None
             self._applied[meta.request_id] = event.seq
             self._changed = True
+            workflow.logger.info(
+                "command applied",
+                extra={"pathway_event": event.kind, "seq": event.seq, "stage": event.stage.value},
+            )
             return self._result(event.seq)
 
         for fn in (validate, handle):

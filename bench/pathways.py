@@ -1,0 +1,213 @@
+"""Full pathways through the durable service, against a plain baseline with no durability.
+
+`python -m bench.pathways --n 50` drives N full ATP pathways (29 staff updates each)
+through the real Temporal dev server and worker, concurrently and then one at a time,
+and the very same commands through the pure domain persisted with plain SQLAlchemy in
+SQLite (the same process, no workflow engine). It reports transitions per second,
+client-observed p50/p99 latency and memory, median of `--repeat` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import String, Text, create_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from temporalio.testing import WorkflowEnvironment
+
+from parcours import search_attributes as sa
+from parcours.client import PathwayClient
+from parcours.converter import data_converter
+from parcours.devserver import temporal_binary
+from parcours.domain.commands import Refer
+from parcours.domain.pathway import Pathway
+from parcours.domain.records import Actor, RequestMeta
+from parcours.domain.vocabulary import Role
+from parcours.keys import Keyring
+from parcours.programmes import get_programme
+from parcours.samples import full_atp_pathway
+from parcours.settings import Settings
+from parcours.worker import build_worker, default_activities
+from parcours.workflows.messages import Participant
+
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+ACTOR = Actor("bench-staff", Role.STAFF)
+PROGRAMME = get_programme("atp-cergy")
+
+
+def _meta(reason: str = "") -> RequestMeta:
+    return RequestMeta(uuid.uuid4().hex, ACTOR, reason)
+
+
+def _referral() -> Refer:
+    return Refer("CCAS", T0, "bench", ACTOR.actor_id)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- durable ----------------------------------------------------------------------------
+
+
+async def _one_durable(pathways: PathwayClient, latencies: list[float]) -> None:
+    pid = await pathways.refer(PROGRAMME, Participant("Bench", "Person"), _referral(), _meta())
+    for command, reason, _stage in full_atp_pathway(T0):
+        started = time.perf_counter()
+        await pathways.execute(pid, command, _meta(reason))
+        latencies.append(time.perf_counter() - started)
+
+
+async def durable_run(pathways: PathwayClient, n: int, concurrent: bool) -> dict[str, float]:
+    latencies: list[float] = []
+    started = time.perf_counter()
+    if concurrent:
+        await asyncio.gather(*(_one_durable(pathways, latencies) for _ in range(n)))
+    else:
+        for _ in range(n):
+            await _one_durable(pathways, latencies)
+    elapsed = time.perf_counter() - started
+    return {
+        "transitions_per_s": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * _percentile(latencies, 0.99),
+    }
+
+
+# -- baseline ---------------------------------------------------------------------------
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Row(_Base):
+    __tablename__ = "pathways"
+    pathway_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    state: Mapped[str] = mapped_column(Text)
+
+
+def _persist(session: Session, pathway: Pathway) -> None:
+    session.merge(
+        _Row(
+            pathway_id=pathway.state.pathway_id,
+            state=json.dumps(asdict(pathway.state), default=str),
+        )
+    )
+    session.commit()
+
+
+def baseline_run(db: Path, n: int) -> dict[str, float]:
+    """The same commands through the domain, each step committed to SQLite; no durability."""
+    engine = create_engine(f"sqlite:///{db}")
+    _Base.metadata.create_all(engine)
+    latencies: list[float] = []
+    started = time.perf_counter()
+    with Session(engine) as session:
+        for i in range(n):
+            pathway = Pathway.refer(PROGRAMME, f"base-{i}", _referral(), _meta(), T0)
+            _persist(session, pathway)
+            for command, reason, _stage in full_atp_pathway(T0):
+                step = time.perf_counter()
+                stored = session.get(_Row, pathway.state.pathway_id)
+                assert stored is not None
+                pathway.execute(command, _meta(reason), T0)
+                _persist(session, pathway)
+                latencies.append(time.perf_counter() - step)
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return {
+        "transitions_per_s": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * _percentile(latencies, 0.99),
+    }
+
+
+# -- driver -----------------------------------------------------------------------------
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+async def _repeat(
+    fn: Callable[[], Awaitable[dict[str, float]]], times: int, label: str
+) -> dict[str, float]:
+    runs = []
+    for i in range(times):
+        runs.append(await fn())
+        print(f"  {label}: run {i + 1}/{times} done", flush=True)
+    return _median(runs)
+
+
+async def main(n: int, repeat: int) -> str:
+    keyring = Keyring.generate()
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
+        async with (
+            await WorkflowEnvironment.start_local(
+                data_converter=data_converter(keyring),
+                dev_server_existing_path=str(temporal_binary()),
+                dev_server_database_filename=str(Path(scratch) / "temporal.sqlite"),
+                search_attributes=sa.ALL,
+            ) as env,
+            build_worker(env.client, settings, default_activities(settings)),
+        ):
+            pathways = PathwayClient(env.client, settings.task_queue)
+            await durable_run(pathways, 2, concurrent=False)  # warm-up
+            concurrent = await _repeat(
+                lambda: durable_run(pathways, n, concurrent=True), repeat, "concurrent"
+            )
+            sequential = await _repeat(
+                lambda: durable_run(pathways, n, concurrent=False), repeat, "one at a time"
+            )
+        rss = _rss_mib()
+
+        async def _baseline() -> dict[str, float]:
+            return baseline_run(Path(scratch) / f"baseline-{uuid.uuid4().hex}.sqlite", n)
+
+        baseline = await _repeat(_baseline, repeat, "baseline")
+    rows = [
+        ("durable, concurrent", concurrent),
+        ("durable, one at a time", sequential),
+        ("baseline (SQLAlchemy + transitions, no durability)", baseline),
+    ]
+    lines = [
+        f"{n} pathways x {len(full_atp_pathway(T0))} transitions, median of {repeat} runs; "
+        f"peak RSS of the client+worker process {rss:.0f} MiB",
+        "",
+        "| workload | transitions/s | p50 ms | p99 ms |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {name} | {r['transitions_per_s']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} |"
+        for name, r in rows
+    ]
+    ratio = baseline["transitions_per_s"] / concurrent["transitions_per_s"]
+    lines.append("")
+    lines.append(f"baseline / durable-concurrent throughput ratio: {ratio:.1f}x")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=20, help="pathways per run")
+    parser.add_argument("--repeat", type=int, default=3, help="runs; the median is reported")
+    args = parser.parse_args()
+    print(asyncio.run(main(args.n, args.repeat)))

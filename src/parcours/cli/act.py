@@ -1,0 +1,84 @@
+"""Sending one staff action to a pathway and printing what it did."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from parcours.cli.guard import current_session
+from parcours.cli.remote import with_pathways
+from parcours.cli.render import console, print_json
+
+if TYPE_CHECKING:
+    from parcours.client import PathwayClient
+    from parcours.domain.commands import Command
+    from parcours.workflows.messages import UpdateResult
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="JSON output / sortie JSON")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded) / Pourquoi (enregistré)")]
+RequestOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--request-id",
+        help="Id that makes a retried request apply once / Identifiant qui rend une "
+        "requête rejouée sans effet",
+    ),
+]
+
+
+def act(
+    reference: str, command: Command, reason: str, request_id: str | None, as_json: bool
+) -> None:
+    """Send `command` as the session's actor; a refusal ends with exit code 3."""
+    from parcours.cli.pathway_cmds import short, stage_label
+    from parcours.domain.records import Actor, RequestMeta
+    from parcours.domain.vocabulary import Role
+    from parcours.logs import get_logger
+
+    session = current_session()
+    actor = Actor(session.require_actor(), Role(session.role))
+    meta = RequestMeta(request_id or session.new_request_id(), actor, reason)
+
+    async def work(pathways: PathwayClient) -> tuple[str, UpdateResult]:
+        pathway_id = await pathways.resolve(reference)
+        from parcours.client import RequestRefused
+
+        try:
+            return pathway_id, await pathways.execute(pathway_id, command, meta)
+        except RequestRefused as err:
+            # Refusals never reach the history: the CLI keeps their trace in its log.
+            get_logger("parcours.cli").warning(
+                "action refused",
+                pathway_id=pathway_id,
+                command=command.trigger,
+                rule=err.rule,
+                actor_id=actor.actor_id,
+                role=actor.role.value,
+            )
+            raise
+
+    pathway_id, result = with_pathways(session, work)
+    if as_json:
+        print_json({"pathway_id": pathway_id, **_plain_result(result)})
+        return
+    text = session.text
+    key = "act.duplicate" if result.duplicate else "act.done"
+    console.print(
+        text(
+            key,
+            event=result.event,
+            seq=result.seq,
+            ref=short(pathway_id),
+            stage=stage_label(result.stage.value, text),
+        )
+    )
+    console.print(text("act.allowed", allowed=", ".join(result.allowed) or text("none")))
+
+
+def _plain_result(result: UpdateResult) -> dict[str, object]:
+    from parcours.cli.render import plain
+
+    value = plain(result)
+    assert isinstance(value, dict)
+    return value

@@ -1,0 +1,23 @@
+"""The exit codes of `parcours`, documented in the README; scripts may rely on them."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    INTERNAL = 1
+    """A fault of parcours itself (a bug): reported with a one-line message, never a traceback."""
+    USAGE = 2
+    """A mistake in the command line: an unknown option, a bad value, an ambiguous reference."""
+    REFUSED = 3
+    """The pathway refused the action: the message names the rule and what is allowed now."""
+    NOT_FOUND = 4
+    """No such pathway, programme, alert, partner or notification."""
+    UNAVAILABLE = 5
+    """The Temporal service (or the read model) cannot be reached, or a port is taken."""
+    INVALID_FILE = 6
+    """A programme file, history or bundle that cannot be read or does not check out."""
+    KEYS = 7
+    """The encryption keys are missing, unreadable, or cannot decrypt what is stored."""

@@ -1,0 +1,105 @@
+"""Turn every failure into one translated sentence and an exit code: never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import NoReturn, ParamSpec, TypeVar
+
+import typer
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.i18n import Text, choose_language
+from parcours.cli.session import Session, active_session
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def translate(err: BaseException, text: Text) -> CliError:
+    """The user-facing sentence for an exception raised below the CLI."""
+    if isinstance(err, CliError):
+        return err
+    # Imported here: only a failing command pays for them.
+    from parcours.client import PathwayNotFound, RequestRefused
+    from parcours.devserver import DevServerError
+    from parcours.domain.errors import DomainError, InvalidProgramme
+    from parcours.encryption import DecryptionError
+    from parcours.keys import KeyringError
+    from parcours.programmes import UnknownProgramme
+
+    if isinstance(err, RequestRefused):
+        allowed = ", ".join(err.allowed) or text("none")
+        return CliError(
+            text("error.refused", rule=err.rule, message=err.message, allowed=allowed),
+            ExitCode.REFUSED,
+        )
+    if isinstance(err, InvalidProgramme):
+        return CliError(str(err), ExitCode.INVALID_FILE)
+    if isinstance(err, DomainError):
+        allowed = ", ".join(err.allowed) or text("none")
+        return CliError(
+            text("error.refused", rule=err.rule, message=str(err), allowed=allowed),
+            ExitCode.REFUSED,
+        )
+    if isinstance(err, PathwayNotFound):
+        return CliError(text("error.pathway_not_found", pathway=err.args[0]), ExitCode.NOT_FOUND)
+    if isinstance(err, UnknownProgramme):
+        return CliError(text("error.unknown_programme", detail=err.args[0]), ExitCode.NOT_FOUND)
+    if isinstance(err, KeyringError):
+        return CliError(text("error.keys", detail=str(err)), ExitCode.KEYS)
+    if isinstance(err, DecryptionError):
+        return CliError(text("error.decrypt"), ExitCode.KEYS)
+    if isinstance(err, DevServerError):
+        return CliError(str(err), ExitCode.UNAVAILABLE)
+    if _is_unavailable(err):
+        return CliError(text("error.unavailable"), ExitCode.UNAVAILABLE)
+    return CliError(
+        text("error.internal", kind=type(err).__name__, detail=str(err)), ExitCode.INTERNAL
+    )
+
+
+def _is_unavailable(err: BaseException) -> bool:
+    from temporalio.service import RPCError, RPCStatusCode
+
+    if isinstance(err, RPCError):
+        return err.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED)
+    message = str(err)
+    return isinstance(err, RuntimeError) and "connect" in message.lower()
+
+
+def current_session() -> Session:
+    """The session the root command opened for this invocation."""
+    session = active_session()
+    if session is None:  # pragma: no cover - the root callback always opens one
+        raise CliError("parcours was not started through its root command.", ExitCode.INTERNAL)
+    return session
+
+
+def _text() -> Text:
+    session = active_session()
+    return session.text if session is not None else Text(choose_language(sys.argv[1:]))
+
+
+def guarded(body: Callable[P, R]) -> Callable[P, R]:
+    """Wrap a command body so that any failure ends in one line on stderr and an exit code."""
+
+    @functools.wraps(body)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return body(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+        except Exception as err:  # noqa: BLE001 - every failure becomes one sentence
+            fail(translate(err, _text()))
+
+    return wrapper
+
+
+def fail(err: CliError) -> NoReturn:
+    print(err.message, file=sys.stderr)
+    raise typer.Exit(int(err.code))

@@ -1,0 +1,67 @@
+"""French and English text for the CLI, from the catalogues in `parcours/locale/`.
+
+The language is `--lang`, else `PARCOURS_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`,
+`LANG`): French when it starts with `fr`, English otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("fr", "en")
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    with (LOCALE_DIR / f"{lang}.toml").open("rb") as file:
+        return _flatten(tomllib.load(file))
+
+
+def _flatten(tree: Mapping[str, object], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+def choose_language(argv: Sequence[str], env: Mapping[str, str] | None = None) -> str:
+    """`--lang X` or `--lang=X` anywhere on the line wins, then the environment."""
+    env = os.environ if env is None else env
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return _known(argv[index + 1])
+        if arg.startswith("--lang="):
+            return _known(arg.split("=", 1)[1])
+    if env.get("PARCOURS_LANG"):
+        return _known(env["PARCOURS_LANG"])
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(variable):
+            return "fr" if env[variable].lower().startswith("fr") else "en"
+    return "en"
+
+
+def _known(lang: str) -> str:
+    lang = lang.lower()[:2]
+    return lang if lang in LANGUAGES else "en"
+
+
+class Text:
+    """Looks messages up in one language; a missing key falls back to English."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = _known(lang)
+
+    def __call__(self, key: str, **values: object) -> str:
+        template = catalogue(self.lang).get(key) or catalogue("en").get(key)
+        if template is None:
+            raise KeyError(f"no text {key!r} in the catalogue")
+        return template.format(**values) if values else template

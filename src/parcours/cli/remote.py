@@ -1,0 +1,90 @@
+"""Reaching the pathways from a command: keys, client, dates typed by staff."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.session import Session
+
+if TYPE_CHECKING:
+    from parcours.client import PathwayClient
+
+T = TypeVar("T")
+
+CONNECT_TIMEOUT_S = 5.0
+
+
+def with_pathways(session: Session, work: Callable[[PathwayClient], Awaitable[T]]) -> T:
+    """Connect with the project's encrypting converter, run `work`, and return its result."""
+    from parcours.client import AmbiguousReference, DuplicateReferral, PathwayClient
+    from parcours.keys import load_keyring
+    from parcours.worker import connect
+
+    keyring = load_keyring(session.settings)
+    text = session.text
+
+    async def main() -> T:
+        try:
+            client = await asyncio.wait_for(
+                connect(session.settings, keyring), timeout=CONNECT_TIMEOUT_S
+            )
+        except (TimeoutError, RuntimeError, OSError):
+            raise CliError(
+                text("error.unavailable_at", address=session.settings.temporal_address),
+                ExitCode.UNAVAILABLE,
+            ) from None
+        try:
+            return await asyncio.wait_for(
+                work(PathwayClient(client, session.settings.task_queue)), timeout=answer_timeout()
+            )
+        except TimeoutError:
+            raise CliError(
+                text("error.no_worker", seconds=f"{answer_timeout():.0f}"), ExitCode.UNAVAILABLE
+            ) from None
+
+    try:
+        return asyncio.run(main())
+    except AmbiguousReference as err:
+        raise CliError(
+            text("error.ambiguous", reference=err.reference, candidates=", ".join(err.candidates)),
+            ExitCode.USAGE,
+        ) from None
+    except DuplicateReferral as err:
+        raise CliError(text("error.duplicate", pathway=err.pathway_id), ExitCode.REFUSED) from None
+
+
+def answer_timeout() -> float:
+    """How long a command waits for a worker to answer (PARCOURS_ANSWER_TIMEOUT, seconds)."""
+    try:
+        return float(os.environ.get("PARCOURS_ANSWER_TIMEOUT", "30"))
+    except ValueError:
+        return 30.0
+
+
+def local_zone() -> ZoneInfo:
+    try:
+        return ZoneInfo(os.environ.get("PARCOURS_TIMEZONE", "Europe/Paris"))
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def parse_instant(value: str | None, session: Session, option: str) -> datetime:
+    """A date or date-time typed in local time (PARCOURS_TIMEZONE, default Europe/Paris)."""
+    if value is None or value == "now":
+        return datetime.now(UTC)
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(
+            session.text("error.bad_date", value=value, option=option), ExitCode.USAGE
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=local_zone())
+    return parsed.astimezone(UTC)

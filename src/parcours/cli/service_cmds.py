@@ -1,0 +1,69 @@
+"""`parcours serve`, `parcours worker`, `parcours keys create|rotate`: running the service."""
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.guard import current_session, guarded
+from parcours.cli.i18n import Text
+from parcours.cli.render import console
+
+
+def register(app: typer.Typer, t: Text) -> None:
+    @app.command("serve", help=t("help.serve"))
+    @guarded
+    def serve() -> None:
+        from parcours.service import serve as run_service
+
+        session = current_session()
+        code = run_service(session.settings, say=console.print, text=session.text)
+        if code:
+            raise typer.Exit(code)
+
+    @app.command("worker", help=t("help.worker"))
+    @guarded
+    def worker() -> None:
+        from parcours.devserver import wait_for_server
+        from parcours.keys import load_keyring
+        from parcours.logs import configure_logging
+        from parcours.worker import run_worker
+
+        settings = current_session().settings
+        configure_logging()
+        load_keyring(settings)
+        asyncio.run(wait_for_server(settings.temporal_address, settings.namespace, 5.0))
+        asyncio.run(run_worker(settings))
+
+    keys = typer.Typer(help=t("help.keys"), no_args_is_help=True)
+    app.add_typer(keys, name="keys")
+    KeyFile = Annotated[Path | None, typer.Option("--file", help=t("help.opt.key_file"))]
+
+    @keys.command("create", help=t("help.keys.create"))
+    @guarded
+    def create(file: KeyFile = None) -> None:
+        from parcours.keys import create_key_file
+
+        session = current_session()
+        path = file or session.settings.key_file
+        keyring = create_key_file(path)
+        console.print(session.text("keys.created", path=path, key_id=keyring.current.key_id))
+
+    @keys.command("rotate", help=t("help.keys.rotate"))
+    @guarded
+    def rotate(file: KeyFile = None) -> None:
+        from parcours.keys import rotate_key_file
+
+        session = current_session()
+        path = file or session.settings.key_file
+        if not path.exists():
+            raise CliError(session.text("keys.missing", path=path), ExitCode.KEYS)
+        keyring = rotate_key_file(path)
+        console.print(
+            session.text(
+                "keys.rotated", path=path, key_id=keyring.current.key_id, count=len(keyring.keys)
+            )
+        )

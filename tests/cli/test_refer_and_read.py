@@ -1,0 +1,109 @@
+"""Referral, duplicate detection, short references, show/timeline/list/next."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from parcours.cli.exit_codes import ExitCode
+from tests.cli.conftest import Cli
+
+PERSON = (
+    "--first-name",
+    "Zephyrine",
+    "--last-name",
+    "Quillfeather",
+    "--birth-date",
+    "1990-04-02",
+)
+
+
+def refer(cli: Cli, *extra: str, programme: str = "atp-cergy") -> str:
+    result = cli(
+        "refer",
+        "--programme",
+        programme,
+        "--referrer",
+        "CCAS",
+        "--reason",
+        "precarious part-time work",
+        *PERSON,
+        "--json",
+        *extra,
+    )
+    assert result.exit_code == 0, result.output
+    pathway_id: str = json.loads(result.stdout)["pathway_id"]
+    return pathway_id
+
+
+def test_refer_then_show_in_both_languages(cli: Cli) -> None:
+    pathway_id = refer(cli)
+    assert pathway_id.startswith("pathway-")
+    assert "Quillfeather" not in pathway_id
+    shown = cli("show", pathway_id)
+    assert shown.exit_code == 0, shown.output
+    assert "Referred" in shown.stdout
+    assert "Zephyrine Quillfeather" in shown.stdout
+    french = cli("--lang", "fr", "show", pathway_id)
+    assert "Orienté·e" in french.stdout
+    assert "Prochaine alerte" in french.stdout
+
+
+def test_second_referral_of_the_same_person_is_refused(cli: Cli) -> None:
+    first = refer(cli)
+    again = cli(
+        "refer",
+        "--programme",
+        "atp-cergy",
+        "--referrer",
+        "CCAS",
+        "--reason",
+        "again",
+        "--first-name",
+        "zéphyrine",
+        "--last-name",
+        "QUILLFEATHER",
+        "--birth-date",
+        "1990-04-02",
+    )
+    assert again.exit_code == ExitCode.REFUSED
+    assert first in again.stderr
+    assert "already has an open pathway" in again.stderr
+    other_programme = refer(cli, programme="nouveau-depart")
+    assert other_programme != first
+
+
+def test_short_reference_finds_the_pathway(cli: Cli) -> None:
+    pathway_id = refer(cli)
+    short = pathway_id.removeprefix("pathway-")[:6]
+    for _ in range(50):  # visibility catches up within moments on the dev server
+        result = cli("next", short, "--json")
+        if result.exit_code == 0:
+            break
+        time.sleep(0.1)
+    assert result.exit_code == 0, result.output
+    assert "complete_intake" in json.loads(result.stdout)["allowed"]
+    missing = cli("show", "ffffffffff")
+    assert missing.exit_code == ExitCode.NOT_FOUND
+    assert "No pathway matches" in missing.stderr
+
+
+def test_timeline_and_list(cli: Cli) -> None:
+    pathway_id = refer(cli)
+    timeline = cli("timeline", pathway_id, "--json")
+    events = json.loads(timeline.stdout)
+    assert [e["kind"] for e in events] == ["referred"]
+    assert events[0]["actor_id"] == "staff-7f3a"
+    for _ in range(50):
+        listed = cli("list", "--programme", "atp-cergy", "--referent", "staff-7f3a", "--json")
+        ids = [row["pathway_id"] for row in json.loads(listed.stdout)]
+        if pathway_id in ids:
+            break
+        time.sleep(0.1)
+    assert pathway_id in ids
+    table = cli("list", "--stage", "referred")
+    assert table.exit_code == 0
+    assert pathway_id.removeprefix("pathway-")[:8] in table.stdout
+    bad_stage = cli("list", "--stage", "nowhere")
+    assert bad_stage.exit_code == ExitCode.USAGE
+    assert "coaching" in bad_stage.stderr
