@@ -7,7 +7,9 @@ need it skip with a clear reason when it is absent or unreachable.
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -23,10 +25,13 @@ from parcours.client import PathwayClient
 from parcours.converter import data_converter
 from parcours.devserver import temporal_binary
 from parcours.keys import Keyring
+from parcours.logs import configure_logging
 from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
 
 TEST_KEYRING = Keyring.generate()
+
+configure_logging(logging.WARNING, sys.stderr)
 
 
 def dev_server_path() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import IO, Any
 
 import structlog
@@ -49,17 +50,31 @@ def configure_logging(level: int = logging.INFO, stream: IO[str] | None = None) 
             structlog.processors.JSONRenderer(sort_keys=True),
         ],
     )
+    _install(logging.StreamHandler(stream or sys.stderr), formatter, level)
+
+
+def _install(handler: logging.Handler, formatter: logging.Formatter, level: int) -> None:
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if handler.get_name() == _CONFIGURED_HANDLER:
-            root.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    for old in list(root.handlers):
+        if old.get_name() == _CONFIGURED_HANDLER:
+            root.removeHandler(old)
+            if isinstance(old, logging.FileHandler):
+                old.close()
     handler.set_name(_CONFIGURED_HANDLER)
     handler.setFormatter(formatter)
     root.addHandler(handler)
     root.setLevel(level)
     for name, quiet in QUIET_LOGGERS.items():
         logging.getLogger(name).setLevel(quiet)
+
+
+def configure_file_logging(path: Path, level: int = logging.INFO) -> None:
+    """JSON lines appended to a file: the CLI's own trace, kept off the user's terminal."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    configure_logging(level)
+    formatter = logging.getLogger().handlers[-1].formatter
+    assert isinstance(formatter, logging.Formatter)
+    _install(logging.FileHandler(path, encoding="utf-8"), formatter, level)
 
 
 def get_logger(name: str) -> Any:

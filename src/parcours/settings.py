@@ -27,6 +27,12 @@ class Settings:
     keys_env: str | None
     readmodel_url: str
     ui_port: int
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_sender: str = "parcours@localhost"
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
 
     @property
     def temporal_db_file(self) -> Path:
@@ -52,4 +58,10 @@ class Settings:
                 "PARCOURS_READMODEL_URL", f"sqlite:///{data_dir / 'readmodel.sqlite'}"
             ),
             ui_port=int(env.get("PARCOURS_UI_PORT", "8233")),
+            smtp_host=env.get("PARCOURS_SMTP_HOST", ""),
+            smtp_port=int(env.get("PARCOURS_SMTP_PORT", "25")),
+            smtp_sender=env.get("PARCOURS_SMTP_SENDER", "parcours@localhost"),
+            smtp_starttls=env.get("PARCOURS_SMTP_STARTTLS", "") in ("1", "true", "yes"),
+            smtp_username=env.get("PARCOURS_SMTP_USERNAME", ""),
+            smtp_password=env.get("PARCOURS_SMTP_PASSWORD", ""),
         )

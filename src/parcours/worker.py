@@ -16,6 +16,9 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from parcours.activities.alerts import AlertActivities, FileAlertChannel
+from parcours.activities.notify import NotificationActivities
+from parcours.activities.projection import LazyStore, ProjectionActivities
+from parcours.channels import SmtpRelay
 from parcours.converter import data_converter
 from parcours.keys import Keyring, load_keyring
 from parcours.settings import Settings
@@ -40,9 +43,26 @@ async def connect(settings: Settings, keyring: Keyring) -> Client:
     )
 
 
+def smtp_relay(settings: Settings) -> SmtpRelay | None:
+    if not settings.smtp_host:
+        return None
+    return SmtpRelay(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_sender,
+        starttls=settings.smtp_starttls,
+        username=settings.smtp_username or None,
+        password=settings.smtp_password or None,
+    )
+
+
 def default_activities(settings: Settings) -> list[Callable[..., Any]]:
+    """The adapters of a real worker: alert files, the SQL read model, partner channels."""
     alerts = AlertActivities(FileAlertChannel(settings.outbox_dir / "alerts"))
-    return [alerts.deliver_alerts]
+    store = LazyStore(settings.readmodel_url)
+    projection = ProjectionActivities(store)
+    notify = NotificationActivities(store, smtp_relay(settings))
+    return [alerts.deliver_alerts, projection.project_pathway, notify.send_notifications]
 
 
 def build_worker(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -58,6 +59,10 @@ async def test_continue_as_new_carries_state_and_applied_requests(
             await pathways.execute(pid, c.RecordContact(T0), meta())
 
         runs: list[str] = []
+        for _ in range(200):  # the run continues as new once its activities have finished
+            if (await handle.describe()).run_id != first_run:
+                break
+            await asyncio.sleep(0.05)
         history = await low_threshold_env.client.get_workflow_handle(
             pid, run_id=first_run
         ).fetch_history()

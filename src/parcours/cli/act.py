@@ -34,9 +34,10 @@ def act(
     from parcours.cli.pathway_cmds import short, stage_label
     from parcours.domain.records import Actor, RequestMeta
     from parcours.domain.vocabulary import Role
-    from parcours.logs import get_logger
+    from parcours.logs import configure_file_logging, get_logger
 
     session = current_session()
+    configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
     actor = Actor(session.require_actor(), Role(session.role))
     meta = RequestMeta(request_id or session.new_request_id(), actor, reason)
 

@@ -16,6 +16,7 @@ from parcours.cli import (
     alerts_cmds,
     pathway_cmds,
     programme_cmds,
+    readmodel_cmds,
     service_cmds,
 )
 from parcours.cli.errors import CliError
@@ -57,6 +58,7 @@ def build_app(lang: str) -> typer.Typer:
         pathway_cmds,
         actions,
         alerts_cmds,
+        readmodel_cmds,
         service_cmds,
     ):
         module.register(app, t)

@@ -43,6 +43,21 @@ class Participant:
     notes: str = ""
 
 
+def participant_fields(participant: Participant) -> dict[str, str]:
+    """The participant as text fields, for the programme's per-partner minimisation."""
+    return {
+        "first_name": participant.first_name,
+        "last_name": participant.last_name,
+        "birth_date": participant.birth_date,
+        "phone": participant.phone,
+        "email": participant.email,
+        "address": participant.address,
+        "availability": participant.availability,
+        "skills": ", ".join(participant.skills),
+        "languages": ", ".join(participant.languages),
+    }
+
+
 @dataclass
 class PathwayInput:
     """Start input, and the carried state when the workflow continues as new."""

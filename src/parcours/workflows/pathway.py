@@ -14,27 +14,43 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from parcours import search_attributes as sa
-    from parcours.domain.commands import STAFF_COMMANDS, Command
+    from parcours.domain.commands import STAFF_COMMANDS, Command, RecordNotificationFailure
     from parcours.domain.errors import DomainError
     from parcours.domain.guards import accompaniment_deadline
-    from parcours.domain.pathway import Pathway
+    from parcours.domain.pathway import SYSTEM, Pathway
     from parcours.domain.programme import ProgrammeDefinition
     from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
+    from parcours.domain.routing import NotificationIntent, notifications_for
     from parcours.domain.vocabulary import AlertStatus, Stage
     from parcours.workflows.errors import refusal
     from parcours.workflows.messages import (
         WORKFLOW_TYPE,
         AlertDelivery,
+        Notification,
+        NotificationBatch,
+        NotificationFailure,
         Participant,
         PathwayInput,
         PathwayResult,
         PathwayStatus,
+        ProjectionBatch,
         UpdateResult,
+        participant_fields,
         update_name,
     )
+
+READ_MODEL_PATCH = "read-model-and-partner-notifications"
+"""Histories recorded before it have no projection or notification activities."""
+
+NOTIFY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=30),
+)
 
 ACTIVITY_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
@@ -171,19 +187,113 @@ class ParticipantPathway:
             )
 
     async def _publish(self, alert_events: list[PathwayEvent]) -> None:
-        """Hand every event not yet published to the activities; alerts to the alert channel."""
+        """Hand every event not yet published to the activities, until none is left.
+
+        Alerts go to the alert channel; since the `READ_MODEL_PATCH`, every change is also
+        projected to the read model and routed to the partners concerned, and events that
+        arrive while the activities run are published before the workflow sleeps. A
+        permanent notification failure is recorded as an event, published in turn.
+        """
+        while True:
+            state = self._pathway.state
+            new_events = [e for e in state.timeline if e.seq > self._published_seq]
+            if not new_events:
+                return
+            raised = {e.details.get("alert_id") for e in new_events if e.kind == "alert_raised"}
+            alerts = [a for a in state.alerts if a.alert_id in raised]
+            if alerts:
+                await self._deliver(
+                    AlertDelivery(state.pathway_id, state.programme, state.referent, alerts)
+                )
+            self._published_seq = new_events[-1].seq
+            patched = workflow.patched(READ_MODEL_PATCH)
+            if patched:
+                await self._project(new_events)
+                await self._notify(
+                    notifications_for(
+                        new_events, state, self._programme, participant_fields(self._participant)
+                    )
+                )
+            self._upsert_search_attributes()
+            if not patched:
+                return  # histories before the patch published once per wake-up
+
+    async def _project(self, events: list[PathwayEvent]) -> None:
         state = self._pathway.state
-        new_events = [e for e in state.timeline if e.seq > self._published_seq]
-        if not new_events:
+        batch = ProjectionBatch(
+            pathway_id=state.pathway_id,
+            programme=state.programme,
+            programme_version=state.programme_version,
+            stage=state.stage,
+            stage_since=state.stage_since,
+            referent=state.referent,
+            session=state.session,
+            referred_at=state.referred_at,
+            contract_signed_at=state.contract_signed_at,
+            accompaniment_ends_at=accompaniment_deadline(state, self._programme),
+            next_alert_at=self._pathway.next_alert_at(workflow.now()),
+            outcome=state.outcome,
+            last_seq=state.next_seq - 1,
+            events=events,
+            alerts=list(state.alerts),
+        )
+        await workflow.execute_activity(
+            "project_pathway",
+            batch,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=ACTIVITY_RETRY,
+        )
+
+    async def _notify(self, intents: list[NotificationIntent]) -> None:
+        if not intents:
             return
-        raised = {e.details.get("alert_id") for e in new_events if e.kind == "alert_raised"}
-        alerts = [a for a in state.alerts if a.alert_id in raised]
-        if alerts:
-            await self._deliver(
-                AlertDelivery(state.pathway_id, state.programme, state.referent, alerts)
+        state = self._pathway.state
+        batch = NotificationBatch(
+            pathway_id=state.pathway_id,
+            programme=state.programme,
+            notifications=[Notification(**vars(intent)) for intent in intents],
+        )
+        failures: list[NotificationFailure] = await workflow.execute_activity(
+            "send_notifications",
+            batch,
+            start_to_close_timeout=timedelta(minutes=2),
+            retry_policy=NOTIFY_RETRY,
+            result_type=list[NotificationFailure],
+        )
+        for failure in failures:
+            command = RecordNotificationFailure(
+                notification_key=failure.key,
+                partner_kind=failure.partner_kind,
+                failed_at=workflow.now(),
+                error=failure.error[:200],
             )
-        self._published_seq = new_events[-1].seq
-        self._upsert_search_attributes()
+            meta = RequestMeta(f"notification-failed:{failure.key}", SYSTEM)
+            if meta.request_id not in self._applied and self._pathway.may(command, meta):
+                event = self._pathway.execute(command, meta, workflow.now())
+                self._applied[meta.request_id] = event.seq
+
+    @workflow.update(name="retry_notification")
+    async def retry_notification(self, key: str) -> int:
+        """Send again what an event owed a partner kind (after `parcours notifications retry`).
+
+        Consent is checked again now: a participant who withdrew it hears of nothing more.
+        """
+        pathway_id, _, rest = key.partition(":")
+        seq_text, _, kind = rest.partition(":")
+        kind = kind.partition(":")[0]
+        event = next((e for e in self._pathway.state.timeline if str(e.seq) == seq_text), None)
+        if pathway_id != self._pathway.state.pathway_id or event is None:
+            raise ApplicationError(f"no notification {key} on this pathway", type="NotFound")
+        intents = [
+            intent
+            for intent in notifications_for(
+                [event], self._pathway.state, self._programme, participant_fields(self._participant)
+            )
+            if intent.partner_kind.value == kind
+            and self._pathway.state.consent_valid(intent.partner_kind, workflow.now())
+        ]
+        await self._notify(intents)
+        return len(intents)
 
     async def _deliver(self, delivery: AlertDelivery) -> None:
         await workflow.execute_activity(

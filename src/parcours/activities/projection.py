@@ -1,0 +1,49 @@
+"""Keeping the SQL read model in step with the pathways.
+
+The workflow hands each change over as a `ProjectionBatch`; the store's upsert is ordered
+by the pathway's sequence number, so a retried or replayed activity changes nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import structlog
+from temporalio import activity
+
+from parcours.readmodel import Store, open_store
+from parcours.workflows.messages import ProjectionBatch
+
+log = structlog.stdlib.get_logger("parcours.projection")
+
+
+class LazyStore:
+    """Opens (and migrates) the read model on first use, once per worker process."""
+
+    def __init__(self, url: str, opener: Callable[[str], Store] = open_store) -> None:
+        self._url, self._opener = url, opener
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self._store = self._opener(self._url)
+            return self._store
+
+
+class ProjectionActivities:
+    def __init__(self, store: Callable[[], Store]) -> None:
+        self._store = store
+
+    @activity.defn(name="project_pathway")
+    def project_pathway(self, batch: ProjectionBatch) -> bool:
+        applied = self._store().project(batch)
+        log.info(
+            "pathway projected",
+            pathway_id=batch.pathway_id,
+            last_seq=batch.last_seq,
+            applied=applied,
+        )
+        return applied

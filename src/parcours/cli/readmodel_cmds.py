@@ -1,0 +1,220 @@
+"""`parcours partners`, `parcours notifications`, `parcours readmodel rebuild`."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from parcours.channels.kinds import ChannelKind
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.guard import current_session, guarded
+from parcours.cli.i18n import Text
+from parcours.cli.remote import with_pathways
+from parcours.cli.render import console, pairs, print_json, table, when
+from parcours.domain.vocabulary import PartnerKind
+
+if TYPE_CHECKING:
+    from parcours.client import PathwayClient
+    from parcours.readmodel import Store
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="JSON output / sortie JSON")]
+
+
+def open_readmodel() -> "Store":
+    from sqlalchemy.exc import OperationalError
+
+    from parcours.readmodel import UnsupportedDatabase, open_store
+
+    session = current_session()
+    try:
+        return open_store(session.settings.readmodel_url)
+    except (OperationalError, UnsupportedDatabase) as err:
+        raise CliError(
+            session.text("error.readmodel", detail=type(err).__name__), ExitCode.UNAVAILABLE
+        ) from None
+
+
+def _coordinator_only() -> None:
+    session = current_session()
+    if session.role != "coordinator":
+        raise CliError(session.text("partners.coordinator_only"), ExitCode.REFUSED)
+
+
+def register(app: typer.Typer, t: Text) -> None:
+    partners = typer.Typer(help=t("help.partners"), no_args_is_help=True)
+    app.add_typer(partners, name="partners")
+
+    @partners.command("list", help=t("help.partners.list"))
+    @guarded
+    def partners_list(as_json: JsonFlag = False) -> None:
+        found = open_readmodel().list_partners()
+        if as_json:
+            print_json([{**_public(p)} for p in found])
+            return
+        text = current_session().text
+        table(
+            text("partners.title", count=len(found)),
+            [text(f"partners.col.{c}") for c in ("name", "kind", "channel", "address", "active")],
+            [
+                [p.name, p.kind.value, p.channel.value, p.address, "✓" if p.active else "—"]
+                for p in found
+            ],
+        )
+
+    @partners.command("add", help=t("help.partners.add"))
+    @guarded
+    def partners_add(
+        name: Annotated[str, typer.Argument(help=t("help.arg.partner_name"))],
+        kind: Annotated[PartnerKind, typer.Option(help=t("help.arg.partner_kind"))],
+        channel: Annotated[ChannelKind, typer.Option(help=t("help.opt.channel"))],
+        address: Annotated[str, typer.Option(help=t("help.opt.partner_address"))],
+        secret: Annotated[str, typer.Option(help=t("help.opt.secret"))] = "",
+        inactive: Annotated[bool, typer.Option("--inactive", help=t("help.opt.inactive"))] = False,
+    ) -> None:
+        from parcours.readmodel import Partner
+
+        _coordinator_only()
+        session = current_session()
+        if channel is ChannelKind.WEBHOOK and not secret:
+            raise CliError(session.text("partners.webhook_secret"), ExitCode.USAGE)
+        if channel is ChannelKind.WEBHOOK and not address.startswith(("https://", "http://")):
+            raise CliError(session.text("partners.webhook_url"), ExitCode.USAGE)
+        open_readmodel().add_partner(
+            Partner(
+                name=name,
+                kind=kind,
+                channel=channel,
+                address=address,
+                secret=secret,
+                active=not inactive,
+            )
+        )
+        console.print(session.text("partners.added", name=name, kind=kind.value))
+
+    @partners.command("show", help=t("help.partners.show"))
+    @guarded
+    def partners_show(
+        name: Annotated[str, typer.Argument(help=t("help.arg.partner_name"))],
+        as_json: JsonFlag = False,
+    ) -> None:
+        session = current_session()
+        partner = open_readmodel().get_partner(name)
+        if partner is None:
+            raise CliError(session.text("partners.not_found", name=name), ExitCode.NOT_FOUND)
+        if as_json:
+            print_json(_public(partner))
+            return
+        pairs(
+            name,
+            [
+                (session.text(f"partners.col.{k}"), str(v))
+                for k, v in _public(partner).items()
+                if k != "name"
+            ],
+        )
+
+    notifications = typer.Typer(help=t("help.notifications"), invoke_without_command=True)
+    app.add_typer(notifications, name="notifications")
+
+    @notifications.callback()
+    @guarded
+    def notifications_list(
+        ctx: typer.Context,
+        failed: Annotated[bool, typer.Option("--failed", help=t("help.opt.failed"))] = False,
+        as_json: JsonFlag = False,
+    ) -> None:
+        if ctx.invoked_subcommand is not None:
+            return
+        from parcours.cli.pathway_cmds import short
+
+        found = open_readmodel().notifications(failed_only=failed)
+        if as_json:
+            print_json(found)
+            return
+        text = current_session().text
+        table(
+            text("notifications.title", count=len(found)),
+            [
+                text(f"notifications.col.{c}")
+                for c in ("key", "ref", "partner", "event", "status", "attempts", "error", "sent")
+            ],
+            [
+                [
+                    n.key,
+                    short(n.pathway_id),
+                    f"{n.partner_name} ({n.partner_kind.value}, {n.channel})",
+                    n.event_kind,
+                    n.status.value,
+                    str(n.attempts),
+                    n.last_error,
+                    when(n.sent_at),
+                ]
+                for n in found
+            ],
+        )
+
+    @notifications.command("retry", help=t("help.notifications.retry"))
+    @guarded
+    def notifications_retry(
+        key: Annotated[str, typer.Argument(help=t("help.arg.notification_key"))],
+    ) -> None:
+        session = current_session()
+        store = open_readmodel()
+        entry = store.get_notification(key)
+        if entry is None:
+            raise CliError(
+                session.text("notifications.not_found", notification=key), ExitCode.NOT_FOUND
+            )
+        if not store.reset_for_retry(key):
+            raise CliError(
+                session.text("notifications.already_sent", notification=key), ExitCode.REFUSED
+            )
+        route_key = key.rsplit(":", 1)[0]
+
+        async def work(pathways: "PathwayClient") -> int:
+            handle = pathways.temporal.get_workflow_handle(entry.pathway_id)
+            result: int = await handle.execute_update(
+                "retry_notification", route_key, result_type=int
+            )
+            return result
+
+        with_pathways(session, work)
+        after = store.get_notification(key)
+        status = after.status.value if after else "?"
+        console.print(session.text("notifications.retried", notification=key, status=status))
+
+    readmodel = typer.Typer(help=t("help.readmodel"), no_args_is_help=True)
+    app.add_typer(readmodel, name="readmodel")
+
+    @readmodel.command("rebuild", help=t("help.readmodel.rebuild"))
+    @guarded
+    def rebuild() -> None:
+        from rich.progress import Progress
+
+        from parcours.readmodel_rebuild import batch_of
+
+        session = current_session()
+        store = open_readmodel()
+
+        async def work(pathways: "PathwayClient") -> int:
+            found = await pathways.list("", limit=100_000)
+            store.clear()
+            with Progress(console=console, transient=False) as progress:
+                task = progress.add_task(session.text("readmodel.rebuilding"), total=len(found))
+                for summary in found:
+                    state = await pathways.state(summary.pathway_id)
+                    store.project(batch_of(state))
+                    progress.advance(task)
+            return len(found)
+
+        count = with_pathways(session, work)
+        console.print(session.text("readmodel.rebuilt", count=count))
+
+
+def _public(partner: object) -> dict[str, object]:
+    from parcours.cli.render import plain
+
+    value = plain(partner)
+    assert isinstance(value, dict)
+    value.pop("secret", None)
+    return value
