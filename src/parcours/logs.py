@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import structlog
+from temporalio import activity, workflow
 
 _CONFIGURED_HANDLER = "parcours-json"
 
@@ -51,6 +52,9 @@ def configure_logging(level: int = logging.INFO, stream: IO[str] | None = None) 
         ],
     )
     _install(logging.StreamHandler(stream or sys.stderr), formatter, level)
+    # The SDK's loggers add their context as fields (`temporal_workflow`), not to the text.
+    workflow.logger.workflow_info_on_message = False
+    activity.logger.activity_info_on_message = False
 
 
 def _install(handler: logging.Handler, formatter: logging.Formatter, level: int) -> None:

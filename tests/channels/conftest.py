@@ -119,6 +119,8 @@ class HttpReceiver:
 
     server: ThreadingHTTPServer
     status: int = 200
+    script: list[int] = field(default_factory=list)
+    """Statuses to answer first, one per request, before `status`."""
     delay_s: float = 0.0
     location: str = ""
     received: list[Received] = field(default_factory=list)
@@ -143,7 +145,8 @@ def _handler(receiver_ref: list[HttpReceiver]) -> type[BaseHTTPRequestHandler]:
             receiver.received.append(Received(self.path, dict(self.headers), body, valid))
             if receiver.delay_s:
                 threading.Event().wait(receiver.delay_s)
-            status = receiver.status if valid else 401
+            planned = receiver.script.pop(0) if receiver.script else receiver.status
+            status = planned if valid else 401
             self.send_response(status)
             if receiver.location:
                 self.send_header("Location", receiver.location)

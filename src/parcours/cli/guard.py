@@ -54,6 +54,8 @@ def translate(err: BaseException, text: Text) -> CliError:
         return CliError(text("error.decrypt"), ExitCode.KEYS)
     if isinstance(err, DevServerError):
         return CliError(str(err), ExitCode.UNAVAILABLE)
+    if "no poller seen" in str(err):
+        return CliError(text("error.no_worker_running"), ExitCode.UNAVAILABLE)
     if _is_unavailable(err):
         return CliError(text("error.unavailable"), ExitCode.UNAVAILABLE)
     return CliError(

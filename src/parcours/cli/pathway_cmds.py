@@ -239,7 +239,9 @@ def build_list_query(
     from parcours.cli.exit_codes import ExitCode
     from parcours.domain.vocabulary import Stage
 
-    clauses = [] if include_closed else ["ExecutionStatus = 'Running'"]
+    clauses = [f"TaskQueue = '{_quoted(session.settings.task_queue)}'"]
+    if not include_closed:
+        clauses.append("ExecutionStatus = 'Running'")
     if programme:
         clauses.append(f"{sa.PROGRAMME.name} = '{_quoted(programme)}'")
     if stage:

@@ -1,0 +1,50 @@
+"""Both catalogues say the same things: same keys, same placeholders."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from parcours.cli.app import build_app
+from parcours.cli.i18n import Text, catalogue, choose_language
+from parcours.domain.programme import MOVE_TRIGGERS, RECORD_TRIGGERS
+from parcours.domain.vocabulary import AlertRule
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_french_and_english_have_the_same_keys_and_placeholders() -> None:
+    english, french = catalogue("en"), catalogue("fr")
+    assert set(english) == set(french)
+    for key, text in english.items():
+        assert placeholders(text) == placeholders(french[key]), key
+
+
+def test_every_action_and_alert_rule_has_words() -> None:
+    for trigger in MOVE_TRIGGERS | RECORD_TRIGGERS | {"resume"}:
+        assert f"command.{trigger}" in catalogue("en")
+    for rule in AlertRule:
+        assert f"rule.{rule.value}" in catalogue("fr")
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "expected"),
+    [
+        (["--lang", "fr", "show"], {}, "fr"),
+        (["--lang=en"], {"PARCOURS_LANG": "fr"}, "en"),
+        ([], {"PARCOURS_LANG": "fr"}, "fr"),
+        ([], {"LANG": "fr_FR.UTF-8"}, "fr"),
+        ([], {"LC_ALL": "de_DE.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),
+        ([], {}, "en"),
+    ],
+)
+def test_language_choice(argv: list[str], env: dict[str, str], expected: str) -> None:
+    assert choose_language(argv, env) == expected
+
+
+def test_help_is_built_in_each_language() -> None:
+    assert build_app("fr").info.help == Text("fr")("help.root")
+    assert build_app("en").info.help == Text("en")("help.root")

@@ -1,0 +1,81 @@
+"""`parcours programme list|show|validate|diagram`, in both languages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from parcours.cli.exit_codes import ExitCode
+from parcours.domain.vocabulary import STAGE_LABELS
+from parcours.programmes import get_programme
+from tests.cli.conftest import Cli
+
+
+@pytest.fixture
+def local(offline_cli: Cli) -> Cli:
+    """Programme commands need no server."""
+    return offline_cli
+
+
+def test_list_in_both_languages(local: Cli) -> None:
+    english = local("programme", "list")
+    assert english.exit_code == 0
+    assert "atp-cergy" in english.stdout
+    assert "60 intakes a year" in english.stdout
+    french = local("--lang", "fr", "programme", "list")
+    assert "60 entrées par an" in french.stdout
+    rows = json.loads(local("programme", "list", "--json").stdout)
+    assert {r["name"] for r in rows} == {"atp-cergy", "nouveau-depart"}
+
+
+def test_show_lists_moves_and_guards(local: Cli) -> None:
+    shown = local("programme", "show", "atp-cergy")
+    assert shown.exit_code == 0
+    assert "blocking_barriers_cleared" in shown.stdout
+    as_json = json.loads(local("programme", "show", "nouveau-depart", "--json").stdout)
+    assert as_json["name"] == "nouveau-depart"
+    missing = local("programme", "show", "unknown-programme")
+    assert missing.exit_code == ExitCode.NOT_FOUND
+    assert "atp-cergy" in missing.stderr
+
+
+@pytest.mark.parametrize("name", ["atp-cergy", "nouveau-depart"])
+def test_diagram_shows_every_stage_in_both_languages(local: Cli, name: str) -> None:
+    result = local("programme", "diagram", name)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("stateDiagram-v2")
+    for stage in get_programme(name).stages:
+        french, english = STAGE_LABELS[stage]
+        assert f"as {stage.value}" in result.stdout
+        assert french in result.stdout
+        assert english in result.stdout
+    dot = local("programme", "diagram", name, "--format", "dot")
+    assert dot.stdout.startswith("digraph")
+
+
+def test_svg_needs_graphviz(local: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "atp.svg"
+    result = local("programme", "diagram", "atp-cergy", "--format", "svg", "--out", str(out))
+    if shutil.which("dot") is None:
+        assert result.exit_code == ExitCode.UNAVAILABLE
+        assert "Graphviz" in result.stderr
+        assert not out.exists()
+    else:
+        assert result.exit_code == 0
+        assert "<svg" in out.read_text()
+
+
+def test_validate_accepts_a_shipped_file_and_refuses_a_broken_one(
+    local: Cli, tmp_path: Path
+) -> None:
+    shipped = Path(__file__).parents[2] / "src/parcours/programmes/atp-cergy.v1.toml"
+    assert local("programme", "validate", str(shipped)).exit_code == 0
+    broken = tmp_path / "broken.toml"
+    broken.write_text(shipped.read_text().replace("version = 1", 'version = "one"'))
+    result = local("programme", "validate", str(broken))
+    assert result.exit_code == ExitCode.INVALID_FILE
+    assert result.stderr.startswith(f"{broken}: version:")
+    assert result.stderr.count("\n") == 1
