@@ -2,7 +2,9 @@
 
 Runs every scenario of `tests/scenarios.py` on a fresh dev server with the throwaway key
 in `tests/histories/keys.json` (fake participants only), then writes each history in
-Temporal's JSON format. Replay tests then prove today's code decides as it did then.
+Temporal's JSON format as `<scenario>.json`. Replay tests then prove today's code decides
+as it did then. When a change goes behind `workflow.patched()`, first rename the current
+files to `<scenario>.before-<patch>.json` and keep them: both branches stay replayed.
 """
 
 from __future__ import annotations
