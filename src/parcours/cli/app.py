@@ -14,6 +14,7 @@ import typer
 from parcours.cli import (
     actions,
     alerts_cmds,
+    audit_cmds,
     pathway_cmds,
     programme_cmds,
     readmodel_cmds,
@@ -58,6 +59,7 @@ def build_app(lang: str) -> typer.Typer:
         pathway_cmds,
         actions,
         alerts_cmds,
+        audit_cmds,
         readmodel_cmds,
         service_cmds,
     ):

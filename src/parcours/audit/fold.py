@@ -1,0 +1,288 @@
+"""The pathway at any instant, rebuilt from a recording through the pure domain.
+
+No workflow code runs here: the recorded commands go through `Pathway.execute` at the
+instant of the workflow task that ran them, and due alerts are raised with
+`Pathway.raise_due_alerts` wherever the workflow's loop woke up. So an audit does not
+trust the workflow to say what happened; where the history also records what the
+workflow answered (update results, the state carried into a new run, the final state),
+the fold checks it agrees and lists every difference.
+
+Past the end of a history whose pathway is still open, alerts are raised at their due
+instants, as the workflow's timers would raise them; the snapshot says so (`projected`).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
+from parcours.domain.errors import DomainError
+from parcours.domain.guards import accompaniment_deadline
+from parcours.domain.pathway import Pathway
+from parcours.domain.records import Alert, PathwayEvent, PathwayState
+from parcours.domain.vocabulary import AlertStatus, Stage
+
+MIN_SLEEP = timedelta(seconds=1)
+"""The shortest sleep of the workflow's loop, mirrored when projecting alerts."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the history records what produced a pathway event."""
+
+    run_index: int
+    run_id: str
+    event_id: int
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """A place where the fold and what the workflow recorded disagree.
+
+    `kind`: `answer` (an update's result), `refused` (the fold refused a command the
+    workflow applied, or applied one it refused), `carried` (the state carried into a
+    new run), `result` (the final state).
+    """
+
+    kind: str
+    run_id: str
+    event_id: int
+    detail: str
+
+
+@dataclass
+class Folded:
+    """The outcome of a fold: the pathway, where each event came from, and any doubt."""
+
+    pathway: Pathway
+    sources: dict[int, Source] = field(default_factory=dict)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    last_task_at: datetime | None = None
+    projected: bool = False
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The pathway as it stood at `when` (no identity: the state never holds any)."""
+
+    when: datetime
+    state: PathwayState
+    accompaniment_ends_at: datetime | None
+    open_alerts: list[Alert]
+    last_event: PathwayEvent | None
+    recorded_until: datetime
+    projected: bool
+    discrepancies: list[Discrepancy]
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    """One event of the pathway: who did what, when, why, under which programme."""
+
+    event: PathwayEvent
+    programme: str
+    programme_version: int
+    run_id: str
+    history_event_id: int
+
+
+class NotYetReferred(LookupError):
+    """The instant asked for is before the pathway's first workflow task."""
+
+
+def fold(recording: Recording, until: datetime | None = None) -> Folded:
+    """Fold every task at or before `until` (every task when None), then project to it."""
+    tasks = [t for t in recording.tasks if until is None or t.at <= until]
+    if recording.initial_state is None and not tasks:
+        raise NotYetReferred(recording.pathway_id)
+    folder = _Folder(recording)
+    for task in tasks:
+        folder.apply(task)
+    if until is None and recording.final_state is not None:
+        folder.check_final(recording.final_state)
+    if until is not None and recording.still_open and until > recording.recorded_until:
+        folder.project(until)
+    return folder.folded
+
+
+def snapshot(recording: Recording, when: datetime) -> Snapshot:
+    folded = fold(recording, when)
+    pathway = folded.pathway
+    state = pathway.state
+    return Snapshot(
+        when=when,
+        state=state,
+        accompaniment_ends_at=accompaniment_deadline(state, pathway.programme),
+        open_alerts=[a for a in state.alerts if a.status is not AlertStatus.ACKNOWLEDGED],
+        last_event=state.timeline[-1] if state.timeline else None,
+        recorded_until=recording.recorded_until,
+        projected=folded.projected,
+        discrepancies=folded.discrepancies,
+    )
+
+
+def trail(recording: Recording) -> tuple[list[TrailEntry], list[Discrepancy]]:
+    """Every event of the pathway with the history event it comes from."""
+    folded = fold(recording)
+    state = folded.pathway.state
+    entries = []
+    for event in state.timeline:
+        source = folded.sources.get(event.seq)
+        entries.append(
+            TrailEntry(
+                event=event,
+                programme=state.programme,
+                programme_version=state.programme_version,
+                run_id=source.run_id if source else "",
+                history_event_id=source.event_id if source else 0,
+            )
+        )
+    return entries, folded.discrepancies
+
+
+class _Folder:
+    def __init__(self, recording: Recording) -> None:
+        self._recording = recording
+        self._applied = dict(recording.initial_applied)
+        initial = recording.initial_state
+        if initial is not None:
+            pathway = Pathway(recording.programme, copy.deepcopy(initial))
+        else:
+            first = recording.tasks[0]
+            pathway = Pathway.refer(
+                recording.programme,
+                recording.pathway_id,
+                recording.referral,
+                recording.referral_meta,
+                first.at,
+            )
+            self._applied[recording.referral_meta.request_id] = pathway.state.next_seq - 1
+        self.folded = Folded(pathway)
+        if initial is None:
+            self.folded.sources[1] = Source(0, recording.run_ids[0], 1)
+
+    @property
+    def _pathway(self) -> Pathway:
+        return self.folded.pathway
+
+    def apply(self, task: WorkflowTask) -> None:
+        """What the workflow did in one task: its commands, then its alerts if it woke."""
+        if task.first_of_run and task.run_index in self._recording.carried:
+            self._check_carried(task, self._recording.carried[task.run_index])
+        executed = False
+        for recorded in task.commands:
+            event = self._run(task, recorded)
+            executed = executed or (event is not None and recorded.from_update)
+        woke = (
+            task.first_of_run
+            or task.timer_fired
+            or task.timer_cancelled
+            or (task.idle and executed)
+        )
+        if woke:
+            for event in self._pathway.raise_due_alerts(task.at):
+                self._source(event, task.run_index, task.run_id, task.event_id)
+        self.folded.last_task_at = task.at
+
+    def _run(self, task: WorkflowTask, recorded: RecordedCommand) -> PathwayEvent | None:
+        request_id = recorded.meta.request_id
+        if request_id in self._applied:  # a retried request: the workflow answered from memory
+            return None
+        try:
+            event = self._pathway.execute(recorded.command, recorded.meta, task.at)
+        except DomainError as err:
+            if recorded.answer is not None:
+                self._differ("refused", task, recorded.event_id, f"refused here: {err}")
+            return None
+        self._applied[request_id] = event.seq
+        self._source(event, task.run_index, task.run_id, recorded.event_id)
+        self._check_answer(task, recorded, event)
+        return event
+
+    def _check_answer(
+        self, task: WorkflowTask, recorded: RecordedCommand, event: PathwayEvent
+    ) -> None:
+        if recorded.answered_refusal:
+            self._differ("refused", task, recorded.event_id, "the workflow refused it")
+            return
+        answer = recorded.answer
+        if answer is None:
+            return
+        found = (answer.seq, answer.event, answer.stage)
+        expected = (event.seq, event.kind, self._pathway.state.stage)
+        if found != expected:
+            self._differ(
+                "answer",
+                task,
+                recorded.event_id,
+                f"recorded seq {answer.seq} {answer.event} ({answer.stage.value}), "
+                f"folded seq {event.seq} {event.kind} ({self._pathway.state.stage.value})",
+            )
+
+    def _check_carried(self, task: WorkflowTask, carried: PathwayState) -> None:
+        if carried != self._pathway.state:
+            self._differ("carried", task, 1, first_difference(carried, self._pathway.state))
+            # Continue from what the run really started with.
+            self.folded.pathway = Pathway(self._recording.programme, copy.deepcopy(carried))
+
+    def check_final(self, final: PathwayState) -> None:
+        state = self._pathway.state
+        if final != state:
+            self.folded.discrepancies.append(
+                Discrepancy(
+                    "result", self._recording.run_ids[-1], 0, first_difference(final, state)
+                )
+            )
+
+    def project(self, until: datetime) -> None:
+        """Raise the alerts due after the history ends, each at its due instant."""
+        now = self.folded.last_task_at or self._recording.recorded_until
+        while self._pathway.state.stage is not Stage.EXITED:
+            next_at = self._pathway.next_alert_at(now)
+            if next_at is None:
+                return
+            now = max(next_at, now + MIN_SLEEP)
+            if now > until:
+                return
+            if self._pathway.raise_due_alerts(now):
+                self.folded.projected = True
+
+    def _source(self, event: PathwayEvent, run_index: int, run_id: str, event_id: int) -> None:
+        self.folded.sources[event.seq] = Source(run_index, run_id, event_id)
+
+    def _differ(self, kind: str, task: WorkflowTask, event_id: int, detail: str) -> None:
+        self.folded.discrepancies.append(Discrepancy(kind, task.run_id, event_id, detail))
+
+
+def first_difference(recorded: Any, folded: Any, path: str = "state") -> str:
+    """Where two states first differ, as `path: recorded X, folded Y` (ids and dates only)."""
+    if dataclasses.is_dataclass(recorded) and type(recorded) is type(folded):
+        for item in dataclasses.fields(recorded):
+            name = item.name
+            a, b = getattr(recorded, name), getattr(folded, name)
+            if a != b:
+                return first_difference(a, b, f"{path}.{name}")
+    elif isinstance(recorded, list | tuple) and isinstance(folded, list | tuple):
+        for index, (a, b) in enumerate(zip(recorded, folded, strict=False)):
+            if a != b:
+                return first_difference(a, b, f"{path}[{index}]")
+        if len(recorded) != len(folded):
+            return f"{path}: {len(recorded)} recorded, {len(folded)} folded"
+    elif isinstance(recorded, dict) and isinstance(folded, dict):
+        for key in sorted(set(recorded) | set(folded), key=str):
+            if recorded.get(key) != folded.get(key):
+                return first_difference(recorded.get(key), folded.get(key), f"{path}[{key!r}]")
+    return f"{path}: recorded {_shown(recorded)}, folded {_shown(folded)}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)
+    return repr(value)

@@ -1,0 +1,214 @@
+"""Replay histories against today's workflow code: any non-determinism shows here.
+
+Each run of each history goes through temporalio's `Replayer`, with the workers' own
+sandbox settings and the encrypting data converter. A failure is reported with the
+workflow id, the run, the history event the new code did not expect, and Temporal's
+own sentence about what differed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import WorkflowHistory
+from temporalio.converter import DataConverter
+from temporalio.runtime import Runtime, TelemetryConfig
+from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
+
+from parcours.audit.history import PathwayHistory
+from parcours.converter import data_converter
+from parcours.keys import Keyring
+from parcours.worker import workflow_runner
+from parcours.workflows.pathway import ParticipantPathway
+from parcours.workflows.registry import ReferralRegistry
+
+WORKFLOWS: tuple[type, ...] = (ParticipantPathway, ReferralRegistry)
+
+_MESSAGE = re.compile(r'message: "((?:[^"\\]|\\.)*)"')
+_EVENT = re.compile(r"HistoryEvent\(id: (\d+), (\w+)")
+_TASK_COMPLETED = EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+_COMMAND_EVENTS: dict[int, str] = {
+    EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "activity",
+    EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED: "activity",
+    EventType.EVENT_TYPE_TIMER_STARTED: "timer",
+    EventType.EVENT_TYPE_TIMER_CANCELED: "timer",
+    EventType.EVENT_TYPE_MARKER_RECORDED: "marker",
+    EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: "search attribute",
+    EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED: "properties",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "update",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED: "update",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: "complete",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: "fail",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED: "cancel",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW: "continue",
+    EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: "child",
+    EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED: "signal",
+    EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED: "cancel",
+}
+"""Events a workflow task's commands write, with the word Temporal's sentences use."""
+_EVENT_ID = re.compile(r"\bevent(?: id)?[: ]+(\d+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ReplayOutcome:
+    """How one run replayed; on failure, the event named and what differed."""
+
+    workflow_id: str
+    run_id: str
+    events: int
+    failed: bool = False
+    event_id: int | None = None
+    event_type: str = ""
+    message: str = ""
+
+
+@cache
+def quiet_runtime() -> Runtime:
+    """A runtime that keeps the core's own log lines (one per failure) off the terminal."""
+    return Runtime(telemetry=TelemetryConfig(logging=None, metrics=None))
+
+
+def replayer(
+    keyring: Keyring, *, sandboxed: bool = True, workflows: Sequence[type] = WORKFLOWS
+) -> Replayer:
+    return Replayer(
+        workflows=list(workflows),
+        data_converter=data_converter(keyring),
+        workflow_runner=workflow_runner() if sandboxed else UnsandboxedWorkflowRunner(),
+        runtime=quiet_runtime(),
+    )
+
+
+def describe_failure(failure: BaseException) -> tuple[int | None, str, str]:
+    """The event id, the event type and the sentence from a replay failure."""
+    text = str(failure)
+    found = _MESSAGE.search(text)
+    message = found.group(1).replace('\\"', '"').replace("\\\\", "\\") if found else text
+    event = _EVENT.search(message)
+    if event is not None:
+        return int(event.group(1)), event.group(2), message
+    plain = _EVENT_ID.search(message)
+    return (int(plain.group(1)) if plain else None), "", message
+
+
+async def identify(history: PathwayHistory, converter: DataConverter) -> PathwayHistory:
+    """Check the keys open the history, and name it by its pathway id when it has one.
+
+    Decoding the first start input proves the keys before any replay begins (a replay
+    with the wrong keys would only report failed tasks), and gives Temporal's own files,
+    which do not record the workflow id, the pathway id they belong to.
+    """
+    first = history.runs[0].events[0].workflow_execution_started_event_attributes
+    workflow_id = history.workflow_id
+    if first.input.payloads:
+        values = await converter.decode(first.input.payloads[:1])
+        value: Any = values[0]
+        if isinstance(value, dict) and isinstance(value.get("pathway_id"), str):
+            workflow_id = value["pathway_id"]
+    if workflow_id == history.workflow_id:
+        return history
+    return PathwayHistory(
+        workflow_id, tuple(WorkflowHistory(workflow_id, run.events) for run in history.runs)
+    )
+
+
+async def replay_histories(
+    histories: AsyncIterator[PathwayHistory] | Iterable[PathwayHistory],
+    keyring: Keyring,
+    *,
+    sandboxed: bool = True,
+    workflows: Sequence[type] = WORKFLOWS,
+    on_outcome: Callable[[ReplayOutcome], None] | None = None,
+) -> list[ReplayOutcome]:
+    """Replay every run of every history, in order, with one replayer."""
+    converter = data_converter(keyring)
+
+    async def runs() -> AsyncIterator[WorkflowHistory]:
+        async for history in _aiter(histories):
+            for run in (await identify(history, converter)).runs:
+                yield run
+
+    outcomes: list[ReplayOutcome] = []
+    engine = replayer(keyring, sandboxed=sandboxed, workflows=workflows)
+    async with engine.workflow_replay_iterator(runs()) as results:
+        async for result in results:
+            run = result.history
+            outcome = ReplayOutcome(run.workflow_id, run.run_id, len(run.events))
+            if result.replay_failure is not None:
+                event_id, event_type, message = describe_failure(result.replay_failure)
+                if event_id is None:
+                    event_id, event_type = await locate_failure(engine, run, message)
+                outcome = ReplayOutcome(
+                    run.workflow_id,
+                    run.run_id,
+                    len(run.events),
+                    True,
+                    event_id,
+                    event_type,
+                    message,
+                )
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+    return outcomes
+
+
+async def locate_failure(
+    engine: Replayer, run: WorkflowHistory, message: str
+) -> tuple[int | None, str]:
+    """The event a failure is about, when Temporal's sentence does not name it.
+
+    Replays prefixes of the run, each ending after one workflow task, to find the first
+    task the new code cannot replay; then names that task's first recorded command of
+    the kind the sentence mentions (an activity, a timer, a marker...), else its first
+    command, else the task itself.
+    """
+    events = list(run.events)
+    ends = [i for i, e in enumerate(events) if e.event_type == _TASK_COMPLETED]
+    if not ends:
+        return None, ""
+    cuts = [_cut_after(events, end) for end in ends]
+    low, high = 0, len(ends) - 1
+    while low < high:
+        middle = (low + high) // 2
+        prefix = WorkflowHistory(run.workflow_id, events[: cuts[middle]])
+        result = await engine.replay_workflow(prefix, raise_on_replay_failure=False)
+        if result.replay_failure is None:
+            low = middle + 1
+        else:
+            high = middle
+    commands = [e for e in events[ends[low] + 1 : cuts[low]] if e.event_type in _COMMAND_EVENTS]
+    lowered = message.lower()
+    hinted = [e for e in commands if _COMMAND_EVENTS[e.event_type] in lowered]
+    chosen = (hinted or commands or [events[ends[low]]])[0]
+    return chosen.event_id, _camel(chosen.event_type)
+
+
+def _cut_after(events: list[HistoryEvent], end: int) -> int:
+    """The index just before the next workflow task is scheduled after `end`."""
+    for index in range(end + 1, len(events)):
+        if events[index].event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+            return index
+    return len(events)
+
+
+def _camel(event_type: int) -> str:
+    name = EventType.Name(event_type).removeprefix("EVENT_TYPE_")  # type: ignore[arg-type]
+    return "".join(word.capitalize() for word in name.split("_"))
+
+
+async def _aiter(
+    items: AsyncIterator[PathwayHistory] | Iterable[PathwayHistory],
+) -> AsyncIterator[PathwayHistory]:
+    if isinstance(items, AsyncIterator):
+        async for item in items:
+            yield item
+    else:
+        for item in items:
+            yield item

@@ -1,0 +1,80 @@
+"""Audit results as plain documents for `--json`: ids, dates and kinds, never an identity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parcours.audit.fold import Discrepancy, Snapshot, TrailEntry
+from parcours.audit.replay import ReplayOutcome
+
+
+def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
+    state = snapshot.state
+    return {
+        "pathway_id": state.pathway_id,
+        "programme": state.programme,
+        "programme_version": state.programme_version,
+        "when": snapshot.when,
+        "recorded_until": snapshot.recorded_until,
+        "projected": snapshot.projected,
+        "stage": state.stage,
+        "stage_since": state.stage_since,
+        "suspended_from": state.suspended_from,
+        "referent": state.referent,
+        "session": state.session,
+        "referred_at": state.referred_at,
+        "intake_completed_at": state.intake_completed_at,
+        "contract_signed_at": state.contract_signed_at,
+        "accompaniment_ends_at": snapshot.accompaniment_ends_at,
+        "french_level": state.french_level,
+        "barriers": state.barriers,
+        "consents": state.consents,
+        "appointments": state.appointments,
+        "trainings": state.trainings,
+        "missions": state.missions,
+        "open_alerts": snapshot.open_alerts,
+        "outcome": state.outcome,
+        "last_event_seq": state.next_seq - 1,
+        "last_event": snapshot.last_event,
+        "discrepancies": snapshot.discrepancies,
+    }
+
+
+def trail_document(
+    pathway_id: str, entries: list[TrailEntry], discrepancies: list[Discrepancy]
+) -> dict[str, Any]:
+    first = entries[0] if entries else None
+    return {
+        "pathway_id": pathway_id,
+        "programme": first.programme if first else "",
+        "programme_version": first.programme_version if first else 0,
+        "entries": [
+            {
+                "seq": e.event.seq,
+                "at": e.event.at,
+                "event": e.event.kind,
+                "actor_id": e.event.actor_id,
+                "role": e.event.role,
+                "reason": e.event.reason,
+                "stage": e.event.stage,
+                "details": e.event.details,
+                "request_id": e.event.request_id,
+                "programme": e.programme,
+                "programme_version": e.programme_version,
+                "run_id": e.run_id,
+                "history_event_id": e.history_event_id,
+            }
+            for e in entries
+        ],
+        "discrepancies": discrepancies,
+    }
+
+
+def replay_document(outcomes: list[ReplayOutcome]) -> dict[str, Any]:
+    failed = [o for o in outcomes if o.failed]
+    return {
+        "pathways": len({o.workflow_id for o in outcomes}),
+        "replayed": len(outcomes),
+        "failed": len(failed),
+        "outcomes": outcomes,
+    }

@@ -1,0 +1,224 @@
+"""`parcours audit` over history files: the committed histories, changed, tampered, misread."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from temporalio import workflow
+
+from parcours.audit.history import read_history_file
+from parcours.audit.replay import replay_histories
+from parcours.cli.exit_codes import ExitCode
+from parcours.workflows.messages import AlertDelivery, PathwayInput, PathwayResult
+from parcours.workflows.pathway import ACTIVITY_RETRY, ParticipantPathway
+from tests.audit.conftest import COMMITTED, json_of, other_keys
+from tests.cli.conftest import Cli
+from tests.histories.record import HERE, history_keyring
+from tests.support import RECOGNISABLE_NAME
+
+FULL = HERE / "atp-full-pathway.json"
+OPEN = HERE / "atp-open-suspended.json"
+FIRST, LAST = RECOGNISABLE_NAME.split()
+
+
+def test_every_committed_history_replays_through_the_cli(history_cli: Cli) -> None:
+    assert len(COMMITTED) >= 3
+    result = history_cli("audit", "replay", *map(str, COMMITTED))
+    assert result.exit_code == 0, result.output
+    assert f"{len(COMMITTED)} replayed cleanly, 0 failed" in result.stdout
+    report = json_of(history_cli("audit", "replay", *map(str, COMMITTED), "--json"))
+    assert (report["replayed"], report["failed"]) == (len(COMMITTED), 0)
+
+
+def test_a_changed_history_is_caught_with_the_event_named(history_cli: Cli, tmp_path: Path) -> None:
+    document = json.loads(OPEN.read_text(encoding="utf-8"))
+    scheduled = next(
+        e for e in document["events"] if e["eventType"] == "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED"
+    )
+    scheduled["activityTaskScheduledEventAttributes"]["activityType"]["name"] = "deliver_v0"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(document), encoding="utf-8")
+    result = history_cli("audit", "replay", str(changed), str(OPEN))
+    assert result.exit_code == ExitCode.INVALID_FILE
+    failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == 1
+    assert f"event {scheduled['eventId']} (ActivityTaskScheduled)" in failed[0]
+    assert "deliver_v0" in failed[0]
+    assert "1 replayed cleanly, 1 failed" in result.stderr
+
+
+@workflow.defn(name="ParticipantPathway")
+class RenamedAlertActivity(ParticipantPathway):
+    """A careless change: the alert activity renamed without `workflow.patched`."""
+
+    @workflow.run
+    async def run(self, start: PathwayInput) -> PathwayResult:
+        return await super().run(start)
+
+    async def _deliver(self, delivery: AlertDelivery) -> None:
+        await workflow.execute_activity(
+            "deliver_alerts_v2",
+            delivery,
+            start_to_close_timeout=ACTIVITY_RETRY.maximum_interval,
+            retry_policy=ACTIVITY_RETRY,
+        )
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_changed_workflow_is_caught_with_the_event_named() -> None:
+    # Defined in a test module, the changed class is replayed outside the sandbox.
+    history = read_history_file(OPEN)
+    [outcome] = await replay_histories(
+        [history], history_keyring(), sandboxed=False, workflows=[RenamedAlertActivity]
+    )
+    assert outcome.failed
+    assert outcome.workflow_id.startswith("pathway-")  # named from the start input
+    first_alerts = next(
+        e.event_id
+        for e in history.runs[0].events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    )
+    assert (outcome.event_id, outcome.event_type) == (first_alerts, "ActivityTaskScheduled")
+    assert "nondetermin" in outcome.message.lower()
+    assert "deliver_alerts_v2" in outcome.message
+    [control] = await replay_histories([history], history_keyring(), sandboxed=False)
+    assert not control.failed
+
+
+def test_trail_says_who_did_what_when_why_under_which_programme(history_cli: Cli) -> None:
+    trail = json_of(history_cli("audit", "trail", str(FULL), "--json"))
+    assert (trail["programme"], trail["programme_version"]) == ("atp-cergy", 1)
+    entries = trail["entries"]
+    assert isinstance(entries, list)
+    assert [e["seq"] for e in entries] == list(range(1, len(entries) + 1))
+    assert entries[0]["event"] == "referred"
+    assert (entries[0]["actor_id"], entries[0]["role"]) == ("staff-7f3a", "staff")
+    by_kind = {e["event"]: e for e in entries}
+    assert by_kind["barrier_waived"]["reason"] == "grandmother looks after the children"
+    assert by_kind["suspended"]["reason"] == "hospitalised"
+    assert by_kind["exited"]["reason"]
+    alerts = [e for e in entries if e["event"] == "alert_raised"]
+    assert alerts
+    assert all((e["actor_id"], e["role"]) == ("parcours", "system") for e in alerts)
+    run_id = read_history_file(FULL).run_ids[0]
+    for entry in entries:
+        assert (entry["programme"], entry["programme_version"]) == ("atp-cergy", 1)
+        assert entry["run_id"] == run_id
+        assert entry["history_event_id"] > 0
+    table = history_cli("audit", "trail", str(FULL))
+    assert table.exit_code == 0
+    assert "programme atp-cergy v1" in table.stdout
+    assert "hospitalised" in table.stdout
+    for output in (json.dumps(trail), table.stdout):
+        assert FIRST not in output
+        assert LAST not in output
+
+
+def test_at_shows_the_pathway_at_an_instant_without_the_person(history_cli: Cli) -> None:
+    trail = json_of(history_cli("audit", "trail", str(FULL), "--json"))
+    entries = trail["entries"]
+    assert isinstance(entries, list)
+    suspended = next(e for e in entries if e["event"] == "suspended")
+    snapshot = json_of(history_cli("audit", "at", str(FULL), "--when", suspended["at"], "--json"))
+    assert snapshot["stage"] == "suspended"
+    assert snapshot["last_event_seq"] == suspended["seq"]
+    last = snapshot["last_event"]
+    assert isinstance(last, dict)
+    assert (last["actor_id"], last["reason"]) == ("staff-7f3a", "hospitalised")
+    barriers = snapshot["barriers"]
+    assert isinstance(barriers, list)
+    assert [b["status"] for b in barriers] == ["resolved", "waived"]
+    human = history_cli("audit", "at", str(FULL), "--when", suspended["at"])
+    assert human.exit_code == 0
+    assert "Suspended" in human.stdout
+    assert "why: hospitalised" in human.stdout
+    for output in (json.dumps(snapshot), human.stdout):
+        assert FIRST not in output
+        assert LAST not in output
+    french = history_cli("--lang", "fr", "audit", "at", str(FULL), "--when", suspended["at"])
+    assert "motif : hospitalised" in french.stdout
+    before = history_cli("audit", "at", str(FULL), "--when", "2000-01-01")
+    assert before.exit_code == ExitCode.NOT_FOUND
+    assert "did not exist yet" in before.stderr
+
+
+def test_bundle_verifies_intact_and_names_the_first_broken_link(
+    history_cli: Cli, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "bundle.json"
+    made = history_cli("audit", "bundle", str(FULL), "--out", str(bundle))
+    assert made.exit_code == 0, made.output
+    document = json.loads(bundle.read_text(encoding="utf-8"))
+    head = document["head"]
+    assert head in made.stdout
+    assert document["programme"]["name"] == "atp-cergy"
+    intact = history_cli("audit", "verify", str(bundle), "--head", head)
+    assert intact.exit_code == 0, intact.output
+    recorded = len(json.loads(FULL.read_text(encoding="utf-8"))["events"])
+    assert f"Intact: {recorded} events in 1 run(s)" in intact.stdout
+    # The bundle is a history too: it replays.
+    assert history_cli("audit", "replay", str(bundle)).exit_code == 0
+
+    wrong_head = history_cli("audit", "verify", str(bundle), "--head", "0" * 64)
+    assert wrong_head.exit_code == ExitCode.INVALID_FILE
+    assert "Not the bundle expected" in wrong_head.stderr
+
+    # One byte of one event's attributes: a letter of an encrypted payload of event 5.
+    text = bundle.read_text(encoding="utf-8")
+    at = text.index('"eventId": "5"')
+    data = re.compile(r'"data": "([A-Za-z0-9+/=]+)"').search(text, at)
+    assert data is not None
+    flip = data.start(1) + 10
+    tampered = text[:flip] + ("A" if text[flip] != "A" else "B") + text[flip + 1 :]
+    bundle.write_text(tampered, encoding="utf-8")
+    broken = history_cli("audit", "verify", str(bundle))
+    assert broken.exit_code == ExitCode.INVALID_FILE
+    run_id = document["runs"][0]["runId"]
+    assert broken.stderr.strip() == (
+        f"Tampered: the hash chain breaks at run 1 ({run_id}), event 5."
+    )
+
+    document["programme"]["version"] = 2
+    bundle.write_text(json.dumps(document), encoding="utf-8")
+    header = history_cli("audit", "verify", str(bundle), "--json")
+    assert header.exit_code == ExitCode.INVALID_FILE
+    assert json.loads(header.stdout)["broken"] == "header"
+
+
+def test_a_wrong_key_is_one_sentence_and_exit_7(history_cli: Cli, tmp_path: Path) -> None:
+    for args in (
+        ("replay", str(FULL)),
+        ("at", str(FULL), "--when", "now"),
+        ("trail", str(OPEN)),
+        ("bundle", str(OPEN)),
+    ):
+        result = history_cli("audit", *args, PARCOURS_KEYS=other_keys())
+        assert result.exit_code == ExitCode.KEYS, (args, result.output)
+        assert result.stdout == ""
+        assert result.stderr.strip() == (
+            "The stored data cannot be decrypted with the keys given: "
+            "use the key file (or PARCOURS_KEYS) of this service."
+        )
+    # Copying or checking a history needs no key.
+    exported = tmp_path / "copy.json"
+    export = history_cli("audit", "export", str(OPEN), "--out", str(exported))
+    assert export.exit_code == 0
+
+
+def test_files_and_arguments_that_do_not_fit(history_cli: Cli, tmp_path: Path) -> None:
+    missing = history_cli("audit", "replay", str(tmp_path / "nope.json"))
+    assert missing.exit_code == ExitCode.INVALID_FILE
+    assert "no such file" in missing.stderr
+    not_json = tmp_path / "notes.json"
+    not_json.write_text("meeting notes", encoding="utf-8")
+    assert history_cli("audit", "replay", str(not_json)).exit_code == ExitCode.INVALID_FILE
+    not_bundle = history_cli("audit", "verify", str(OPEN))
+    assert not_bundle.exit_code == ExitCode.INVALID_FILE
+    assert "not a bundle" in not_bundle.stderr
+    assert history_cli("audit", "replay").exit_code == ExitCode.USAGE
+    assert history_cli("audit", "replay", str(OPEN), "--all").exit_code == ExitCode.USAGE
+    bad_date = history_cli("audit", "at", str(OPEN), "--when", "yesterday")
+    assert bad_date.exit_code == ExitCode.USAGE
