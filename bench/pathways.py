@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import resource
 import statistics
 import tempfile
@@ -35,6 +36,7 @@ from parcours.domain.pathway import Pathway
 from parcours.domain.records import Actor, RequestMeta
 from parcours.domain.vocabulary import Role
 from parcours.keys import Keyring
+from parcours.logs import configure_logging
 from parcours.programmes import get_programme
 from parcours.samples import full_atp_pathway
 from parcours.settings import Settings
@@ -206,6 +208,7 @@ async def main(n: int, repeat: int) -> str:
 
 
 if __name__ == "__main__":
+    configure_logging(logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=20, help="pathways per run")
     parser.add_argument("--repeat", type=int, default=3, help="runs; the median is reported")

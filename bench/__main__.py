@@ -1,0 +1,15 @@
+"""`make bench`: every benchmark with its default size, one after the other."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bench import cli, pathways, sqlite_pragmas
+from parcours.logs import configure_logging
+
+if __name__ == "__main__":
+    configure_logging(logging.WARNING)
+    print(cli.main(15))
+    print(asyncio.run(pathways.main(20, 3)))
+    print(asyncio.run(sqlite_pragmas.main(10, 3)))
