@@ -8,6 +8,7 @@ import pytest
 
 from parcours.cli.app import build_app
 from parcours.cli.i18n import Text, catalogue, choose_language
+from parcours.domain.events import EVENT_KINDS
 from parcours.domain.programme import MOVE_TRIGGERS, RECORD_TRIGGERS
 from parcours.domain.vocabulary import AlertRule
 
@@ -26,6 +27,9 @@ def test_french_and_english_have_the_same_keys_and_placeholders() -> None:
 def test_every_action_and_alert_rule_has_words() -> None:
     for trigger in MOVE_TRIGGERS | RECORD_TRIGGERS | {"resume"}:
         assert f"command.{trigger}" in catalogue("en")
+    for kind in EVENT_KINDS:
+        assert f"event.{kind}" in catalogue("fr")
+        assert f"event.{kind}" in catalogue("en")
     for rule in AlertRule:
         assert f"rule.{rule.value}" in catalogue("fr")
 
@@ -48,3 +52,18 @@ def test_language_choice(argv: list[str], env: dict[str, str], expected: str) ->
 def test_help_is_built_in_each_language() -> None:
     assert build_app("fr").info.help == Text("fr")("help.root")
     assert build_app("en").info.help == Text("en")("help.root")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [("en", "Why (recorded", "Pourquoi"), ("fr", "Pourquoi (enregistré", "Why (recorded")],
+)
+def test_shared_options_speak_one_language(lang: str, said: str, not_said: str) -> None:
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(
+        build_app(lang), ["contract", "sign", "--help"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0
+    assert said in result.stdout
+    assert not_said not in result.stdout

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from parcours.cli.guard import current_session
 from parcours.cli.remote import with_pathways
@@ -15,23 +13,13 @@ if TYPE_CHECKING:
     from parcours.domain.commands import Command
     from parcours.workflows.messages import UpdateResult
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="JSON output / sortie JSON")]
-ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded) / Pourquoi (enregistré)")]
-RequestOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--request-id",
-        help="Id that makes a retried request apply once / Identifiant qui rend une "
-        "requête rejouée sans effet",
-    ),
-]
-
 
 def act(
     reference: str, command: Command, reason: str, request_id: str | None, as_json: bool
 ) -> None:
     """Send `command` as the session's actor; a refusal ends with exit code 3."""
-    from parcours.cli.pathway_cmds import short, stage_label
+    from parcours.cli.pathway_cmds import event_label, short, stage_label
+    from parcours.domain.permissions import permitted
     from parcours.domain.records import Actor, RequestMeta
     from parcours.domain.vocabulary import Role
     from parcours.logs import configure_file_logging, get_logger
@@ -68,13 +56,14 @@ def act(
     console.print(
         text(
             key,
-            event=result.event,
+            event=event_label(result.event, text),
             seq=result.seq,
             ref=short(pathway_id),
             stage=stage_label(result.stage.value, text),
         )
     )
-    console.print(text("act.allowed", allowed=", ".join(result.allowed) or text("none")))
+    offered = permitted(Role(session.role), result.allowed)
+    console.print(text("act.allowed", allowed=", ".join(offered) or text("none")))
 
 
 def _plain_result(result: UpdateResult) -> dict[str, object]:

@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import JsonFlag, ReasonOpt, RequestOpt, act
+from parcours.cli.act import act
 from parcours.cli.guard import current_session, guarded
 from parcours.cli.i18n import Text
+from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt
 from parcours.cli.remote import parse_instant
 from parcours.cli.session import Session
 from parcours.domain import commands as c

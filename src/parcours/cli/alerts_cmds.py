@@ -5,11 +5,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.act import JsonFlag, ReasonOpt, RequestOpt, act
+from parcours.cli.act import act
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.guard import current_session, guarded
 from parcours.cli.i18n import Text
+from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt
 from parcours.cli.remote import parse_instant, with_pathways
 from parcours.cli.render import print_json, table, when
 

@@ -23,11 +23,13 @@ from parcours.cli import (
 from parcours.cli.errors import CliError
 from parcours.cli.guard import fail
 from parcours.cli.i18n import Text, choose_language
+from parcours.cli.options import localise
 from parcours.cli.session import open_session
 
 
 def build_app(lang: str) -> typer.Typer:
     t = Text(lang)
+    localise(t)
     app = typer.Typer(
         name="parcours",
         help=t("help.root"),

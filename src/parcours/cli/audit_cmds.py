@@ -18,6 +18,7 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.guard import current_session, guarded
 from parcours.cli.i18n import Text
+from parcours.cli.options import JsonFlag
 from parcours.cli.render import console, pairs, print_json, table, when
 from parcours.cli.session import Session
 
@@ -35,8 +36,6 @@ T = TypeVar("T")
 CONNECT_TIMEOUT_S = 5.0
 FETCH_BATCH = 16
 """Pathway histories fetched at once by `audit replay --all`."""
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="JSON output / sortie JSON")]
 
 
 def register(app: typer.Typer, t: Text) -> None:
@@ -424,7 +423,7 @@ def _warn(session: Session, recording: "Recording", discrepancies: "list[Discrep
 
 
 def _print_snapshot(session: Session, found: "Snapshot") -> None:
-    from parcours.cli.pathway_cmds import short, stage_label
+    from parcours.cli.pathway_cmds import event_label, short, stage_label
 
     text = session.text
     state = found.state
@@ -488,7 +487,7 @@ def _print_snapshot(session: Session, found: "Snapshot") -> None:
                 text(
                     "audit.at.last_value",
                     seq=last.seq,
-                    event=last.kind,
+                    event=event_label(last.kind, text),
                     at=when(last.at),
                     actor=last.actor_id,
                     role=last.role.value,
@@ -503,7 +502,7 @@ def _print_snapshot(session: Session, found: "Snapshot") -> None:
 
 
 def _print_trail(session: Session, recording: "Recording", entries: Any) -> None:
-    from parcours.cli.pathway_cmds import short, stage_label
+    from parcours.cli.pathway_cmds import event_label, short, stage_label
 
     text = session.text
     runs = {run_id: index for index, run_id in enumerate(recording.run_ids, start=1)}
@@ -522,7 +521,7 @@ def _print_trail(session: Session, recording: "Recording", entries: Any) -> None
             [
                 str(e.event.seq),
                 when(e.event.at),
-                e.event.kind,
+                event_label(e.event.kind, text),
                 stage_label(e.event.stage.value, text),
                 f"{e.event.actor_id} ({e.event.role.value})",
                 e.event.reason,

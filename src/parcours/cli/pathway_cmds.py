@@ -7,6 +7,7 @@ import typer
 
 from parcours.cli.guard import current_session, guarded
 from parcours.cli.i18n import Text
+from parcours.cli.options import JsonFlag
 from parcours.cli.remote import parse_instant, with_pathways
 from parcours.cli.render import console, pairs, print_json, table, when
 from parcours.cli.session import Session
@@ -15,8 +16,6 @@ if TYPE_CHECKING:
     from parcours.client import PathwayClient, PathwaySummary
     from parcours.domain.records import PathwayEvent
     from parcours.workflows.messages import Participant, PathwayStatus
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="JSON output / sortie JSON")]
 
 
 def short(pathway_id: str) -> str:
@@ -32,6 +31,13 @@ def stage_label(stage: str, text: Text) -> str:
     except ValueError:
         return stage
     return french if text.lang == "fr" else english
+
+
+def event_label(kind: str, text: Text) -> str:
+    """What happened, in the reader's language (an unknown kind is shown as recorded)."""
+    from parcours.domain.events import EVENT_KINDS
+
+    return text(f"event.{kind}") if kind in EVENT_KINDS else kind
 
 
 def register(app: typer.Typer, t: Text) -> None:
@@ -145,7 +151,7 @@ def register(app: typer.Typer, t: Text) -> None:
                 [
                     str(e.seq),
                     when(e.at),
-                    e.kind,
+                    event_label(e.kind, text),
                     stage_label(e.stage.value, text),
                     f"{e.actor_id} ({e.role.value})",
                     e.reason,
@@ -214,14 +220,22 @@ def register(app: typer.Typer, t: Text) -> None:
 
         status = with_pathways(session, work)
         if as_json:
-            print_json({"stage": status.stage, "allowed": status.allowed})
+            print_json({"stage": status.stage, "allowed": list(offered(status, session))})
             return
         text = session.text
         table(
             text("next.title", stage=stage_label(status.stage.value, text)),
             [text("next.col.action"), text("next.col.command")],
-            [[trigger, text(f"command.{trigger}")] for trigger in status.allowed],
+            [[trigger, text(f"command.{trigger}")] for trigger in offered(status, session)],
         )
+
+
+def offered(status: "PathwayStatus", session: Session) -> tuple[str, ...]:
+    """The allowed actions this session's role may take: the others are not offered."""
+    from parcours.domain.permissions import permitted
+    from parcours.domain.vocabulary import Role
+
+    return permitted(Role(session.role), status.allowed)
 
 
 def build_list_query(
@@ -313,7 +327,7 @@ def _print_status(status: "PathwayStatus", person: "Participant | None", session
             text("show.alerts"),
             ", ".join(f"{a.alert_id} {a.rule.value}" for a in status.open_alerts) or text("none"),
         ),
-        (text("show.allowed"), ", ".join(status.allowed) or text("none")),
+        (text("show.allowed"), ", ".join(offered(status, session)) or text("none")),
     ]
     if status.outcome is not None:
         verdict = text("show.positive") if status.outcome.positive else text("show.not_positive")

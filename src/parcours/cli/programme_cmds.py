@@ -12,9 +12,8 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.guard import current_session, guarded
 from parcours.cli.i18n import Text
+from parcours.cli.options import JsonFlag
 from parcours.cli.render import console, pairs, print_json, table
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="JSON output / sortie JSON")]
 
 
 class DiagramFormat(StrEnum):

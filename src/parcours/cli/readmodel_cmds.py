@@ -9,6 +9,7 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.guard import current_session, guarded
 from parcours.cli.i18n import Text
+from parcours.cli.options import JsonFlag
 from parcours.cli.remote import with_pathways
 from parcours.cli.render import console, pairs, print_json, table, when
 from parcours.domain.vocabulary import PartnerKind
@@ -16,8 +17,6 @@ from parcours.domain.vocabulary import PartnerKind
 if TYPE_CHECKING:
     from parcours.client import PathwayClient
     from parcours.readmodel import Store
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="JSON output / sortie JSON")]
 
 
 def open_readmodel() -> "Store":

@@ -30,3 +30,8 @@ def authorise(role: Role, trigger: str) -> None:
             f"the {role.value} role may not {trigger.replace('_', ' ')}",
             allowed=allowed,
         )
+
+
+def permitted(role: Role, triggers: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The triggers among `triggers` that `role` may fire, in their order: what to offer."""
+    return tuple(trigger for trigger in triggers if trigger in PERMISSIONS[role])
