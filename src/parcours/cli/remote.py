@@ -7,10 +7,10 @@ import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
+from parcours.cli.render import local_zone
 from parcours.cli.session import Session
 
 if TYPE_CHECKING:
@@ -66,13 +66,6 @@ def answer_timeout() -> float:
         return float(os.environ.get("PARCOURS_ANSWER_TIMEOUT", "30"))
     except ValueError:
         return 30.0
-
-
-def local_zone() -> ZoneInfo:
-    try:
-        return ZoneInfo(os.environ.get("PARCOURS_TIMEZONE", "Europe/Paris"))
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def parse_instant(value: str | None, session: Session, option: str) -> datetime:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.console import Console
 from rich.table import Table
@@ -34,8 +36,29 @@ def print_json(value: Any) -> None:
     print(json.dumps(plain(value), ensure_ascii=False, indent=2, sort_keys=True))
 
 
+DEFAULT_ZONE = "Europe/Paris"
+
+
+def zone_name() -> str:
+    """The time zone staff type and read dates in (PARCOURS_TIMEZONE, default Europe/Paris)."""
+    return os.environ.get("PARCOURS_TIMEZONE", DEFAULT_ZONE)
+
+
+def local_zone() -> ZoneInfo:
+    """The local zone; `open_session` has already refused a zone that does not exist."""
+    try:
+        return ZoneInfo(zone_name())
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_ZONE)
+
+
 def when(value: datetime | None, empty: str = "—") -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else empty
+    """An instant as staff read it: in local time, to the minute, as they typed it."""
+    if value is None:
+        return empty
+    if value.tzinfo is not None:
+        value = value.astimezone(local_zone())
+    return value.strftime("%Y-%m-%d %H:%M")
 
 
 def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

@@ -83,6 +83,7 @@ def open_session(
         raise CliError(
             text("error.bad_role", role=chosen_role, allowed=", ".join(ROLES)), ExitCode.USAGE
         )
+    check_zone(text)
     session = Session(
         text=text,
         settings=Settings.from_env(env),
@@ -91,3 +92,15 @@ def open_session(
     )
     _ACTIVE[:] = [session]
     return session
+
+
+def check_zone(text: Text) -> None:
+    """A misspelt PARCOURS_TIMEZONE would shift every date typed: refuse it up front."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from parcours.cli.render import zone_name
+
+    try:
+        ZoneInfo(zone_name())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CliError(text("error.bad_timezone", zone=zone_name()), ExitCode.USAGE) from None
