@@ -246,6 +246,16 @@ class Pathway:
     def next_alert_at(self, now: datetime) -> datetime | None:
         return next_alert_at(self.state, self.programme, now)
 
+    def something_due(self, now: datetime) -> bool:
+        """An alert due and not raised yet, or a snooze that has ended: raise before sleeping."""
+        ended_snooze = any(
+            a.status is AlertStatus.SNOOZED
+            and a.snoozed_until is not None
+            and a.snoozed_until <= now
+            for a in self.state.alerts
+        )
+        return ended_snooze or bool(due_alerts(self.state, self.programme, now))
+
     def open_alerts(self) -> Sequence[Alert]:
         return [a for a in self.state.alerts if a.status is not AlertStatus.ACKNOWLEDGED]
 

@@ -46,6 +46,10 @@ with workflow.unsafe.imports_passed_through():
 READ_MODEL_PATCH = "read-model-and-partner-notifications"
 """Histories recorded before it have no projection or notification activities."""
 
+DUE_BEFORE_SLEEP_PATCH = "raise-what-fell-due-while-publishing"
+"""Before it, an update accepted while activities ran could make an alert due at once and
+the workflow still slept until the next future alert, leaving that one unraised."""
+
 NOTIFY_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
@@ -178,6 +182,8 @@ class ParticipantPathway:
 
     async def _sleep_until_next_alert(self) -> None:
         now = workflow.now()
+        if self._pathway.something_due(now) and workflow.patched(DUE_BEFORE_SLEEP_PATCH):
+            return  # raise it first: the run loop comes straight back
         next_at = self._pathway.next_alert_at(now)
         timeout = None if next_at is None else max(next_at - now, timedelta(seconds=1))
         self._changed = False

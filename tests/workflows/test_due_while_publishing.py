@@ -1,0 +1,77 @@
+"""An alert made due by an update that lands while the workflow's activities run is raised.
+
+The projection is slowed down so the second update is accepted while the first one's
+events are being published: the workflow must raise the missed-appointment alert at once,
+not sleep until the next alert of the future (the no-contact alert, a month away).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from temporalio import activity
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.client import PathwayClient
+from parcours.domain import commands as c
+from parcours.domain.vocabulary import AlertRule, AppointmentKind, AppointmentPlace
+from parcours.programmes import get_programme
+from parcours.settings import Settings
+from parcours.worker import build_worker, default_activities
+from parcours.workflows.messages import ProjectionBatch
+from tests.support import meta, participant, referral
+
+pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+SLOW = 1.5
+
+
+@activity.defn(name="project_pathway")
+async def slow_projection(batch: ProjectionBatch) -> None:
+    await asyncio.sleep(SLOW)
+
+
+def with_slow_projection(settings: Settings) -> list[Callable[..., Any]]:
+    kept = [
+        fn
+        for fn in default_activities(settings)
+        if getattr(fn, "__temporal_activity_definition").name != "project_pathway"
+    ]
+    return [*kept, slow_projection]
+
+
+async def test_an_alert_due_from_an_update_during_publishing_is_raised_at_once(
+    temporal_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    client = temporal_env.client
+    async with build_worker(client, settings, with_slow_projection(settings)):
+        pathways = PathwayClient(client, settings.task_queue)
+        start = referral(at=datetime.now(UTC))
+        pid = await pathways.refer(get_programme("atp-cergy"), participant(), start, meta())
+        booked = await pathways.execute(
+            pid,
+            c.ScheduleAppointment(
+                at=start.referred_at + timedelta(hours=1),
+                kind=AppointmentKind.INDIVIDUAL,
+                place=AppointmentPlace.OFFICE,
+            ),
+            meta(),
+        )
+        assert booked.event == "appointment_scheduled"
+        appointment = (await pathways.state(pid)).appointments[-1].appointment_id
+        # The first update's events are being published (slow projection) when the second
+        # one arrives and makes an alert due at once.
+        await pathways.execute(pid, c.RecordContact(contacted_at=start.referred_at), meta())
+        await asyncio.sleep(SLOW / 3)
+        await pathways.execute(pid, c.MissAppointment(appointment), meta())
+        rules: list[AlertRule] = []
+        for _ in range(100):
+            rules = [a.rule for a in (await pathways.status(pid)).open_alerts]
+            if AlertRule.APPOINTMENT_MISSED in rules:
+                break
+            await asyncio.sleep(0.1)
+        assert AlertRule.APPOINTMENT_MISSED in rules
