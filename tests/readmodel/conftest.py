@@ -1,7 +1,10 @@
 """Every read-model test runs twice: on a SQLite file and on PostgreSQL.
 
-PostgreSQL comes from PARCOURS_TEST_POSTGRES_URL; each test gets a fresh schema (through
-the connection's search_path) that is dropped afterwards, so runs never see each other.
+PostgreSQL comes from PARCOURS_TEST_POSTGRES_URL (`make test` sets it): without it the
+PostgreSQL half is skipped with that reason; with it set but the server unreachable the
+tests fail, since a skip there would let a broken database pass CI. Each test gets a
+fresh schema (through the connection's search_path) that is dropped afterwards, so runs
+never see each other.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ def _postgres_unavailable(url: str) -> str | None:
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure means "skip", with the reason
+    except Exception as exc:  # noqa: BLE001 - any failure is reported, with its kind
         return f"{POSTGRES_ENV} is set but PostgreSQL is unreachable ({type(exc).__name__})"
     finally:
         engine.dispose()
@@ -43,7 +46,7 @@ def postgres_url() -> Iterator[str]:
         pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+psycopg://...)")
     reason = _postgres_unavailable(base)
     if reason:
-        pytest.skip(reason)
+        pytest.fail(reason)
     schema = f"rm_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, poolclass=pool.NullPool)
     with admin.begin() as conn:

@@ -17,11 +17,12 @@ def _label(stage: Stage) -> str:
 
 
 def _edges(programme: ProgrammeDefinition) -> list[tuple[Stage, Stage, str]]:
-    """(source, destination, label) once per distinct edge; self-moves are not drawn."""
+    """(source, destination, label) once per distinct edge, loops included (a second
+    job-dating while waiting for a mission stays in that stage, and is still a move)."""
     merged: dict[tuple[Stage, Stage], list[str]] = {}
     for row in table_of(programme):
         dest = row.dest
-        if dest is None or dest == row.source:
+        if dest is None:
             continue
         merged.setdefault((row.source, dest), []).append(_edge_label(row))
     return [(src, dst, ", ".join(dict.fromkeys(labels))) for (src, dst), labels in merged.items()]
