@@ -40,7 +40,18 @@ ENV_SOURCE = "PARCOURS_KEYS"
 
 
 class KeyringError(Exception):
-    """The keys cannot be loaded or written; the message is one sentence for a human."""
+    """The keys cannot be loaded or written; the message is one sentence for a human.
+
+    `reason` and `values` let the CLI say the same sentence in French or English
+    (catalogue keys `keyring.<reason>`); `path` is the key file concerned, empty for
+    `PARCOURS_KEYS`. Values never hold key material.
+    """
+
+    def __init__(self, message: str, reason: str, path: Path | str = "", **values: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.path = str(path)
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -53,10 +64,17 @@ class Key:
     def __post_init__(self) -> None:
         if not KEY_ID.fullmatch(self.key_id):
             raise KeyringError(
-                f"Key id {self.key_id!r} must be 1 to 32 letters, digits, '.', '_' or '-'."
+                f"Key id '{self.key_id}' must be 1 to 32 letters, digits, '.', '_' or '-'.",
+                "bad_key_id",
+                key_id=self.key_id,
             )
         if len(self.secret) != KEY_SIZE:
-            raise KeyringError(f"Key {self.key_id} is not {KEY_SIZE} bytes long.")
+            raise KeyringError(
+                f"Key {self.key_id} is not {KEY_SIZE} bytes long.",
+                "bad_key_size",
+                key_id=self.key_id,
+                size=KEY_SIZE,
+            )
 
 
 @dataclass(frozen=True)
@@ -67,11 +85,13 @@ class Keyring:
 
     def __post_init__(self) -> None:
         if not self.keys:
-            raise KeyringError("A keyring needs at least one key.")
+            raise KeyringError("A keyring needs at least one key.", "empty")
         ids = [key.key_id for key in self.keys]
         duplicates = sorted({key_id for key_id in ids if ids.count(key_id) > 1})
         if duplicates:
-            raise KeyringError(f"Key id {duplicates[0]} appears more than once.")
+            raise KeyringError(
+                f"Key id {duplicates[0]} appears more than once.", "duplicate", key_id=duplicates[0]
+            )
 
     @property
     def current(self) -> Key:
@@ -99,7 +119,7 @@ class Keyring:
     @classmethod
     def from_env_value(cls, value: str) -> Keyring:
         """The keyring in the JSON document given as `PARCOURS_KEYS`."""
-        return _parse(value, ENV_SOURCE)
+        return _parse(value, ENV_SOURCE, "")
 
     @classmethod
     def from_file(cls, path: Path, *, require_private: bool = True) -> Keyring:
@@ -112,17 +132,27 @@ class Keyring:
         try:
             mode = path.stat().st_mode
             if require_private and mode & 0o077:
-                raise KeyringError(f"{source} is readable by other users: run `chmod 600 {path}`.")
+                raise KeyringError(
+                    f"{source} is readable by other users: run `chmod 600 {path}`.",
+                    "not_private",
+                    path,
+                )
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise KeyringError(
-                f"{source} does not exist: run `make run` once to create it, or set {ENV_SOURCE}."
+                f"{source} does not exist: run `make run` once to create it, or set {ENV_SOURCE}.",
+                "missing",
+                path,
             ) from None
         except UnicodeDecodeError:
-            raise KeyringError(f"{source} is not valid JSON (it is not UTF-8 text).") from None
+            raise KeyringError(
+                f"{source} is not valid JSON (it is not UTF-8 text).", "not_utf8", path
+            ) from None
         except OSError as err:
-            raise KeyringError(f"{source} cannot be read: {err.strerror}.") from None
-        return _parse(text, source)
+            raise KeyringError(
+                f"{source} cannot be read: {err.strerror}.", "unreadable", path, error=err.strerror
+            ) from None
+        return _parse(text, source, path)
 
 
 def load_keyring(settings: Settings) -> Keyring:
@@ -142,9 +172,16 @@ def create_key_file(path: Path) -> Keyring:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise KeyringError(f"The key file {path} already exists: it was not overwritten.") from None
+        raise KeyringError(
+            f"The key file {path} already exists: it was not overwritten.", "exists", path
+        ) from None
     except OSError as err:
-        raise KeyringError(f"The key file {path} cannot be created: {err.strerror}.") from None
+        raise KeyringError(
+            f"The key file {path} cannot be created: {err.strerror}.",
+            "cannot_create",
+            path,
+            error=err.strerror,
+        ) from None
     with os.fdopen(fd, "w", encoding="utf-8") as file:
         file.write(keyring.to_json())
         file.flush()
@@ -181,13 +218,17 @@ def _fresh_key(existing: tuple[Key, ...]) -> Key:
     return Key(f"k{max(numbers, default=0) + 1}", secrets.token_bytes(KEY_SIZE))
 
 
-def _parse(text: str, source: str) -> Keyring:
+def _parse(text: str, source: str, path: Path | str) -> Keyring:
     """Read the JSON document; errors name the source, never the key material."""
     try:
         document: Any = json.loads(text)
     except json.JSONDecodeError as err:
         raise KeyringError(
-            f"{source} is not valid JSON (line {err.lineno}, column {err.colno})."
+            f"{source} is not valid JSON (line {err.lineno}, column {err.colno}).",
+            "not_json",
+            path,
+            line=err.lineno,
+            column=err.colno,
         ) from None
     if (
         not isinstance(document, dict)
@@ -196,26 +237,42 @@ def _parse(text: str, source: str) -> Keyring:
     ):
         raise KeyringError(
             f'{source} must be a JSON object with "current" (a key id) and "keys"'
-            " (key ids to base64 keys)."
+            " (key ids to base64 keys).",
+            "bad_shape",
+            path,
         )
     current: str = document["current"]
     encoded: dict[str, Any] = document["keys"]
     if current not in encoded:
-        raise KeyringError(f"{source} names {current!r} as current but holds no such key.")
-    keys = [_decode_key(key_id, value, source) for key_id, value in encoded.items()]
+        raise KeyringError(
+            f"{source} names '{current}' as current but holds no such key.",
+            "no_current",
+            path,
+            current=current,
+        )
+    keys = [_decode_key(key_id, value, source, path) for key_id, value in encoded.items()]
     keys.sort(key=lambda key: key.key_id != current)
     return Keyring(tuple(keys))
 
 
-def _decode_key(key_id: str, value: Any, source: str) -> Key:
+def _decode_key(key_id: str, value: Any, source: str, path: Path | str) -> Key:
     if not KEY_ID.fullmatch(key_id):
         raise KeyringError(
-            f"{source}: key id {key_id!r} must be 1 to 32 letters, digits, '.', '_' or '-'."
+            f"{source}: key id '{key_id}' must be 1 to 32 letters, digits, '.', '_' or '-'.",
+            "bad_key_id_in",
+            path,
+            key_id=key_id,
         )
     try:
         secret = base64.b64decode(value, validate=True) if isinstance(value, str) else b""
     except (binascii.Error, ValueError):
         secret = b""
     if len(secret) != KEY_SIZE:
-        raise KeyringError(f"{source}: key {key_id} is not {KEY_SIZE} bytes of base64.")
+        raise KeyringError(
+            f"{source}: key {key_id} is not {KEY_SIZE} bytes of base64.",
+            "bad_key_in",
+            path,
+            key_id=key_id,
+            size=KEY_SIZE,
+        )
     return Key(key_id, secret)

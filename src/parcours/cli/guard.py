@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -16,6 +16,10 @@ from parcours.cli.session import Session, active_session
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+if TYPE_CHECKING:
+    from parcours.keys import KeyringError
 
 
 def translate(err: BaseException, text: Text) -> CliError:
@@ -49,7 +53,7 @@ def translate(err: BaseException, text: Text) -> CliError:
     if isinstance(err, UnknownProgramme):
         return CliError(text("error.unknown_programme", detail=err.args[0]), ExitCode.NOT_FOUND)
     if isinstance(err, KeyringError):
-        return CliError(text("error.keys", detail=str(err)), ExitCode.KEYS)
+        return CliError(keyring_sentence(err, text), ExitCode.KEYS)
     if isinstance(err, DecryptionError):
         return CliError(text("error.decrypt"), ExitCode.KEYS)
     if isinstance(err, DevServerError):
@@ -61,6 +65,15 @@ def translate(err: BaseException, text: Text) -> CliError:
     return CliError(
         text("error.internal", kind=type(err).__name__, detail=str(err)), ExitCode.INTERNAL
     )
+
+
+def keyring_sentence(err: KeyringError, text: Text) -> str:
+    """The key problem in the reader's language; the English sentence if it has no words."""
+    source = text("keyring.source_file", path=err.path) if err.path else "PARCOURS_KEYS"
+    try:
+        return text(f"keyring.{err.reason}", source=source, path=err.path, **err.values)
+    except KeyError:
+        return str(err)
 
 
 def _is_unavailable(err: BaseException) -> bool:
