@@ -17,7 +17,7 @@ from typing import Any
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.i18n import Text
+from parcours.cli.i18n import LANGUAGES, Text
 from parcours.settings import Settings
 
 ROLES = ("staff", "coordinator", "partner", "auditor")
@@ -76,6 +76,10 @@ def open_session(
 ) -> Session:
     env = os.environ if env is None else env
     text = Text(lang)
+    if lang.lower()[:2] not in LANGUAGES:
+        raise CliError(
+            text("error.bad_lang", lang=lang, allowed=" / ".join(LANGUAGES)), ExitCode.USAGE
+        )
     config = read_config(config_path(env), text)
     actor_id = actor or env.get("PARCOURS_ACTOR") or config.get("actor")
     chosen_role = (role or env.get("PARCOURS_ROLE") or config.get("role") or "staff").lower()

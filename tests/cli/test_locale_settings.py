@@ -1,4 +1,4 @@
-"""Dates are typed and read in the same local time zone; a zone that does not exist is refused."""
+"""Local time and language: dates read back as typed; an unknown zone or language is refused."""
 
 from __future__ import annotations
 
@@ -35,3 +35,13 @@ def test_an_unknown_time_zone_is_one_sentence_and_exit_2(lang: str, said: str) -
     assert said in result.stderr
     assert "Mars/Olympus" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_an_unknown_language_is_a_usage_error() -> None:
+    result = CliRunner().invoke(
+        build_app("en"),
+        ["--lang", "de", "programme", "list"],
+        env={"PARCOURS_CONFIG": "/nonexistent.toml"},
+    )
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.strip() == "The language de is not available: use fr / en."
