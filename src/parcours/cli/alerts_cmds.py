@@ -33,9 +33,9 @@ def register(app: typer.Typer, t: Text) -> None:
     ) -> None:
         if ctx.invoked_subcommand is not None:
             return
-        from parcours.cli.pathway_cmds import build_list_query, short
+        from parcours.cli.pathway_cmds import build_list_query, reader_session, short
 
-        session = current_session()
+        session = reader_session()
         actor = session.require_actor()
         if everyone and session.role != "coordinator":
             raise CliError(session.text("alerts.coordinator_only"), ExitCode.REFUSED)

@@ -33,6 +33,23 @@ def stage_label(stage: str, text: Text) -> str:
     return french if text.lang == "fr" else english
 
 
+def reader_session() -> Session:
+    """The session of a command that reads pathways; a role that may not is refused."""
+    from parcours.cli.errors import CliError
+    from parcours.cli.exit_codes import ExitCode
+    from parcours.domain.permissions import PATHWAY_READERS, may_read_pathways
+    from parcours.domain.vocabulary import Role
+
+    session = current_session()
+    if not may_read_pathways(Role(session.role)):
+        allowed = ", ".join(sorted(r.value for r in PATHWAY_READERS))
+        raise CliError(
+            session.text("error.may_not_read", role=session.role, allowed=allowed),
+            ExitCode.REFUSED,
+        )
+    return session
+
+
 def event_label(kind: str, text: Text) -> str:
     """What happened, in the reader's language (an unknown kind is shown as recorded)."""
     from parcours.domain.events import EVENT_KINDS
@@ -116,8 +133,11 @@ def register(app: typer.Typer, t: Text) -> None:
     @app.command("show", help=t("help.show"))
     @guarded
     def show(reference: Ref, as_json: JsonFlag = False) -> None:
-        session = current_session()
-        sees_person = session.role in ("staff", "coordinator")
+        from parcours.domain.permissions import may_see_identity
+        from parcours.domain.vocabulary import Role
+
+        session = reader_session()
+        sees_person = may_see_identity(Role(session.role))
 
         async def work(pathways: "PathwayClient") -> "tuple[PathwayStatus, Participant | None]":
             pathway_id = await pathways.resolve(reference)
@@ -127,14 +147,17 @@ def register(app: typer.Typer, t: Text) -> None:
 
         status, person = with_pathways(session, work)
         if as_json:
-            print_json({"status": status, "participant": person})
+            from dataclasses import replace
+
+            mine = replace(status, allowed=list(offered(status, session)))
+            print_json({"status": mine, "participant": person})
             return
         _print_status(status, person, session)
 
     @app.command("timeline", help=t("help.timeline"))
     @guarded
     def timeline(reference: Ref, as_json: JsonFlag = False) -> None:
-        session = current_session()
+        session = reader_session()
 
         async def work(pathways: "PathwayClient") -> "list[PathwayEvent]":
             return await pathways.timeline(await pathways.resolve(reference))
@@ -175,7 +198,7 @@ def register(app: typer.Typer, t: Text) -> None:
         limit: Annotated[int, typer.Option(help=t("help.opt.limit"), min=1)] = 200,
         as_json: JsonFlag = False,
     ) -> None:
-        session = current_session()
+        session = reader_session()
         query = build_list_query(
             programme=programme,
             stage=stage,
@@ -213,7 +236,7 @@ def register(app: typer.Typer, t: Text) -> None:
     @app.command("next", help=t("help.next"))
     @guarded
     def next_actions(reference: Ref, as_json: JsonFlag = False) -> None:
-        session = current_session()
+        session = reader_session()
 
         async def work(pathways: "PathwayClient") -> "PathwayStatus":
             return await pathways.status(await pathways.resolve(reference))

@@ -35,3 +35,19 @@ def authorise(role: Role, trigger: str) -> None:
 def permitted(role: Role, triggers: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """The triggers among `triggers` that `role` may fire, in their order: what to offer."""
     return tuple(trigger for trigger in triggers if trigger in PERMISSIONS[role])
+
+
+PATHWAY_READERS = frozenset({Role.STAFF, Role.COORDINATOR, Role.AUDITOR})
+"""Who may read a pathway (status, timeline, listing, alerts). Partners may not: they are
+told only what concerns them, through notifications, under the participant's consent."""
+
+IDENTITY_READERS = frozenset({Role.STAFF, Role.COORDINATOR})
+"""Who may see the person behind a pathway. Auditors read pathways pseudonymised."""
+
+
+def may_read_pathways(role: Role) -> bool:
+    return role in PATHWAY_READERS
+
+
+def may_see_identity(role: Role) -> bool:
+    return role in IDENTITY_READERS
