@@ -77,5 +77,32 @@ def test_validate_accepts_a_shipped_file_and_refuses_a_broken_one(
     broken.write_text(shipped.read_text().replace("version = 1", 'version = "one"'))
     result = local("programme", "validate", str(broken))
     assert result.exit_code == ExitCode.INVALID_FILE
-    assert result.stderr.startswith(f"{broken}: version:")
-    assert result.stderr.count("\n") == 1
+    assert result.stderr == (
+        f"{broken}: version: Input should be a valid integer, "
+        "unable to parse string as an integer\n"
+    )
+
+
+def test_validate_refuses_a_cross_field_fault_at_its_key_path(local: Cli, tmp_path: Path) -> None:
+    shipped = Path(__file__).parents[2] / "src/parcours/programmes/atp-cergy.v1.toml"
+    broken = tmp_path / "broken.toml"
+    broken.write_text(shipped.read_text().replace('source = ["@active"]', 'source = ["@busy"]', 1))
+    result = local("programme", "validate", str(broken))
+    assert result.exit_code == ExitCode.INVALID_FILE
+    assert result.stderr == (
+        f"{broken}: moves[11].source[0]: move 'suspend' names unknown stage group '@busy'\n"
+    )
+
+
+def test_validate_refuses_a_copy_left_at_the_old_version(local: Cli, tmp_path: Path) -> None:
+    shipped = Path(__file__).parents[2] / "src/parcours/programmes/atp-cergy.v1.toml"
+    copy = tmp_path / "atp-cergy.v2.toml"
+    copy.write_text(shipped.read_text())
+    result = local("programme", "validate", str(copy))
+    assert result.exit_code == ExitCode.INVALID_FILE
+    assert result.stderr == (
+        f"{copy}: version: is 1 but the file name says 2; "
+        "set version = 2 or name the file atp-cergy.v1.toml\n"
+    )
+    copy.write_text(shipped.read_text().replace("version = 1", "version = 2", 1))
+    assert local("programme", "validate", str(copy)).exit_code == 0

@@ -83,22 +83,35 @@ CASES = [
     ),
     pytest.param(
         edited('source = ["referred"]', 'source = ["nowhere"]'),
-        "(top level): move 'complete_intake' has source 'nowhere', not in stages",
+        "moves[0].source[0]: move 'complete_intake' has source 'nowhere', not in stages",
         id="unknown-stage-as-move-source",
     ),
     pytest.param(
+        edited(
+            'trigger = "jobdating_hired"\nsource = ["coaching", "awaiting_mission"]',
+            'trigger = "jobdating_hired"\nsource = ["coaching", "nowhere"]',
+        ),
+        "moves[3].source[1]: move 'jobdating_hired' has source 'nowhere', not in stages",
+        id="unknown-stage-as-second-move-source",
+    ),
+    pytest.param(
+        edited(', "exited",\n]', ",\n]").replace('"dropped_out", "exited"]', '"dropped_out"]', 1),
+        "moves[14].dest: move 'exit' has dest 'exited', not in stages",
+        id="move-dest-outside-stages",
+    ),
+    pytest.param(
         edited('source = ["@active"]', 'source = ["@busy"]'),
-        "(top level): move 'suspend' names unknown stage group '@busy'",
+        "moves[11].source[0]: move 'suspend' names unknown stage group '@busy'",
         id="unknown-stage-group",
     ),
     pytest.param(
         edited('"referred", "barrier_work", "contracted",', '"referred", "barrier_work",'),
-        "(top level): stage group 'active' names 'contracted', not in stages",
+        "stage_groups.active[1]: stage group 'active' names 'contracted', not in stages",
         id="stage-group-outside-stages",
     ),
     pytest.param(
         edited('guards = ["eligibility_met"]', 'guards = ["eligibility_met", "is_lucky"]'),
-        f"moves[0].guards: unknown guard 'is_lucky'; known: {KNOWN_GUARDS}",
+        f"moves[0].guards[1]: unknown guard 'is_lucky'; known: {KNOWN_GUARDS}",
         id="unknown-guard",
     ),
     pytest.param(
@@ -143,13 +156,20 @@ CASES = [
     ),
     pytest.param(
         edited("[7, 30, 90, 180, 365, 540]", "[-7, 30]"),
-        "timers.post_hire_checkin_days: must be positive day counts in increasing order, each once",
+        "timers.post_hire_checkin_days[0]: Input should be greater than 0",
         id="negative-checkin-day",
     ),
     pytest.param(
         edited("[7, 30, 90, 180, 365, 540]", "[30, 7]"),
-        "timers.post_hire_checkin_days: must be positive day counts in increasing order, each once",
+        "timers.post_hire_checkin_days[1]: 7 does not come after 30; "
+        "give the days in increasing order, each once",
         id="checkin-days-out-of-order",
+    ),
+    pytest.param(
+        edited("[7, 30, 90, 180, 365, 540]", "[7, 30, 30, 90]"),
+        "timers.post_hire_checkin_days[2]: 30 does not come after 30; "
+        "give the days in increasing order, each once",
+        id="checkin-day-twice",
     ),
     pytest.param(
         edited("[7, 30, 90, 180, 365, 540]", "[]"),
@@ -176,7 +196,7 @@ CASES = [
         edited('initial_stage = "referred"', 'initial_stage = "exited"').replace(
             ', "exited",\n]', ",\n]", 1
         ),
-        "(top level): initial_stage 'exited' is not in stages",
+        "initial_stage: 'exited' is not in stages",
         id="initial-stage-not-in-stages",
     ),
     pytest.param(
@@ -184,7 +204,7 @@ CASES = [
             'trigger = "record_contact"\nsource = ["@open"]',
             'trigger = "record_contact"\nsource = ["@open"]\ndest = "exited"',
         ),
-        "(top level): move 'record_contact' records only and cannot have a dest",
+        "moves[16].dest: move 'record_contact' records only and cannot have a dest",
         id="record-move-with-dest",
     ),
     pytest.param(
@@ -192,7 +212,7 @@ CASES = [
             'trigger = "start_coaching"\nsource = ["contracted"]\ndest = "coaching"\n',
             'trigger = "start_coaching"\nsource = ["contracted"]\n',
         ),
-        "(top level): move 'start_coaching' changes the stage and needs a dest",
+        "moves[2].dest: move 'start_coaching' changes the stage and needs a dest",
         id="stage-move-without-dest",
     ),
     pytest.param(
@@ -211,6 +231,7 @@ CASES = [
 def assert_one_line(err: DomainError, source: str, expected: str) -> None:
     message = str(err)
     assert message == f"{source}: {expected}"
+    assert "(top level)" not in message
     assert "\n" not in message
     assert "\r" not in message
     assert message.startswith(f"{source}: ")
@@ -283,3 +304,90 @@ def test_unknown_programmes_and_versions() -> None:
         r"versions: 1$",
     ):
         get_programme("atp-cergy", 9)
+
+
+# -- file names and versions in a catalogue folder ---------------------------------------
+
+
+def write(folder: Path, file_name: str, text: str = ATP_TEXT) -> Path:
+    path = folder / file_name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refused_catalogue(folder: Path) -> InvalidProgramme:
+    with pytest.raises(InvalidProgramme) as refused:
+        catalogue(folder)
+    with pytest.raises(InvalidProgramme):
+        get_programme("atp-cergy", folder=folder)
+    return refused.value
+
+
+def test_a_copy_left_at_the_old_version_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "atp-cergy.v1.toml")
+    copy = write(tmp_path, "atp-cergy.v2.toml")
+    assert_one_line(
+        refused_catalogue(tmp_path),
+        str(copy),
+        "version: is 1 but the file name says 2; set version = 2 or name the file "
+        "atp-cergy.v1.toml",
+    )
+    # `parcours programme validate` reads files the same way, so it refuses the copy too.
+    with pytest.raises(InvalidProgramme) as refused:
+        load_programme_file(copy)
+    assert str(refused.value) == str(refused_catalogue(tmp_path))
+
+
+def test_a_file_named_for_another_programme_is_refused(tmp_path: Path) -> None:
+    misnamed = write(tmp_path, "atp-pontoise.v1.toml")
+    assert_one_line(
+        refused_catalogue(tmp_path),
+        str(misnamed),
+        "name: is 'atp-cergy' but the file name says 'atp-pontoise'; "
+        'set name = "atp-pontoise" or name the file atp-cergy.v1.toml',
+    )
+
+
+@pytest.mark.parametrize("file_name", ["atp-cergy.toml", "atp-cergy.v01.toml", "ATP.v1.toml"])
+def test_a_catalogue_file_not_named_name_v_version_is_refused(
+    tmp_path: Path, file_name: str
+) -> None:
+    write(tmp_path, "atp-cergy.v1.toml")
+    odd = write(tmp_path, file_name)
+    assert_one_line(
+        refused_catalogue(tmp_path),
+        str(odd),
+        "(file): a programme file is named <name>.v<version>.toml; name this one atp-cergy.v1.toml",
+    )
+
+
+def test_a_draft_named_otherwise_is_only_parsed(tmp_path: Path) -> None:
+    assert load_programme_file(write(tmp_path, "draft.toml")) == ATP
+
+
+def test_two_files_declaring_one_version_are_refused_even_without_the_name_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name check makes this impossible today (one file name per version); the
+    catalogue still refuses it should files ever be found another way."""
+    import parcours.programmes
+
+    monkeypatch.setattr(parcours.programmes, "check_file_name", lambda path, programme: None)
+    first = write(tmp_path, "a.toml")
+    second = write(tmp_path, "b.toml")
+    assert_one_line(
+        refused_catalogue(tmp_path),
+        str(second),
+        f"version: atp-cergy version 1 is already declared by {first}",
+    )
+
+
+def test_a_catalogue_folder_holds_every_version(tmp_path: Path) -> None:
+    write(tmp_path, "atp-cergy.v1.toml")
+    write(tmp_path, "atp-cergy.v2.toml", edited("version = 1", "version = 2"))
+    found = catalogue(tmp_path)
+    assert {name: sorted(versions) for name, versions in found.items()} == {"atp-cergy": [1, 2]}
+    assert found["atp-cergy"][1] == ATP
+    # the shipped catalogue is untouched by another folder
+    assert sorted(catalogue()["atp-cergy"]) == [1]
+    assert get_programme("atp-cergy") is ATP

@@ -5,9 +5,18 @@ outcome rule), validated here and pinned by version on every pathway that starts
 from __future__ import annotations
 
 import tomllib
-from typing import Any, Literal
+from itertools import pairwise
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from parcours.domain.errors import InvalidProgramme
 from parcours.domain.events import EVENT_KINDS
@@ -77,6 +86,25 @@ RECORD_TRIGGERS = frozenset(
 """Triggers that record something without changing the stage (internal transitions)."""
 
 
+class _Fault(ValueError):
+    """A fault found by a validator, with the key path of the offending value relative to
+    where the validator runs, so the refusal names that value and not its container."""
+
+    def __init__(self, loc: tuple[int | str, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+def _known_guard(value: str) -> str:
+    if value not in GUARD_NAMES:
+        raise ValueError(f"unknown guard {value!r}; known: {', '.join(sorted(GUARD_NAMES))}")
+    return value
+
+
+GuardName = Annotated[str, AfterValidator(_known_guard)]
+"""A guard named in a move; an unknown one is refused at its own index."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -92,7 +120,7 @@ class Move(_Strict):
     trigger: str
     source: list[str] = Field(min_length=1)
     dest: Stage | None = None
-    guards: list[str] = Field(default_factory=list)
+    guards: list[GuardName] = Field(default_factory=list)
 
     @field_validator("trigger")
     @classmethod
@@ -100,16 +128,6 @@ class Move(_Strict):
         known = MOVE_TRIGGERS | RECORD_TRIGGERS
         if value not in known:
             raise ValueError(f"unknown trigger {value!r}; known: {', '.join(sorted(known))}")
-        return value
-
-    @field_validator("guards")
-    @classmethod
-    def _known_guards(cls, value: list[str]) -> list[str]:
-        unknown = [g for g in value if g not in GUARD_NAMES]
-        if unknown:
-            raise ValueError(
-                f"unknown guard {unknown[0]!r}; known: {', '.join(sorted(GUARD_NAMES))}"
-            )
         return value
 
 
@@ -132,7 +150,7 @@ class Timers(_Strict):
     appointment_outcome_grace_hours: int = Field(gt=0)
     training_end_notice_days: int = Field(gt=0)
     mission_end_notice_days: int = Field(gt=0)
-    post_hire_checkin_days: list[int] = Field(min_length=1)
+    post_hire_checkin_days: list[Annotated[int, Field(gt=0)]] = Field(min_length=1)
     accompaniment_notice_days: int = Field(gt=0)
     consent_expiry_notice_days: int = Field(gt=0)
     alert_escalation_days: int = Field(gt=0)
@@ -140,8 +158,13 @@ class Timers(_Strict):
     @field_validator("post_hire_checkin_days")
     @classmethod
     def _increasing(cls, value: list[int]) -> list[int]:
-        if any(d <= 0 for d in value) or value != sorted(set(value)):
-            raise ValueError("must be positive day counts in increasing order, each once")
+        for index, (before, day) in enumerate(pairwise(value), start=1):
+            if day <= before:
+                raise _Fault(
+                    (index,),
+                    f"{day} does not come after {before}; give the days in "
+                    "increasing order, each once",
+                )
         return value
 
 
@@ -219,30 +242,44 @@ class ProgrammeDefinition(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> ProgrammeDefinition:
+        """Checks across fields, each raised at the key path of the offending value."""
         stages = set(self.stages)
         if self.initial_stage not in stages:
-            raise ValueError(f"initial_stage {self.initial_stage.value!r} is not in stages")
+            raise _Fault(("initial_stage",), f"{self.initial_stage.value!r} is not in stages")
         for group, members in self.stage_groups.items():
-            for stage in members:
+            for index, stage in enumerate(members):
                 if stage not in stages:
-                    raise ValueError(f"stage group {group!r} names {stage.value!r}, not in stages")
-        for move in self.moves:
-            for source in move.source:
+                    raise _Fault(
+                        ("stage_groups", group, index),
+                        f"stage group {group!r} names {stage.value!r}, not in stages",
+                    )
+        for number, move in enumerate(self.moves):
+            at: tuple[int | str, ...] = ("moves", number)
+            for index, source in enumerate(move.source):
                 if source.startswith("@"):
                     if source[1:] not in self.stage_groups:
-                        raise ValueError(
-                            f"move {move.trigger!r} names unknown stage group {source!r}"
+                        raise _Fault(
+                            (*at, "source", index),
+                            f"move {move.trigger!r} names unknown stage group {source!r}",
                         )
                 elif source not in {s.value for s in stages}:
-                    raise ValueError(f"move {move.trigger!r} has source {source!r}, not in stages")
+                    raise _Fault(
+                        (*at, "source", index),
+                        f"move {move.trigger!r} has source {source!r}, not in stages",
+                    )
             if move.dest is not None and move.dest not in stages:
-                raise ValueError(
-                    f"move {move.trigger!r} has dest {move.dest.value!r}, not in stages"
+                raise _Fault(
+                    (*at, "dest"),
+                    f"move {move.trigger!r} has dest {move.dest.value!r}, not in stages",
                 )
             if move.trigger in RECORD_TRIGGERS and move.dest is not None:
-                raise ValueError(f"move {move.trigger!r} records only and cannot have a dest")
+                raise _Fault(
+                    (*at, "dest"), f"move {move.trigger!r} records only and cannot have a dest"
+                )
             if move.trigger in MOVE_TRIGGERS and move.dest is None:
-                raise ValueError(f"move {move.trigger!r} changes the stage and needs a dest")
+                raise _Fault(
+                    (*at, "dest"), f"move {move.trigger!r} changes the stage and needs a dest"
+                )
         return self
 
     def sources_of(self, move: Move) -> list[Stage]:
@@ -271,8 +308,12 @@ def parse_programme(data: dict[str, Any], *, source: str) -> ProgrammeDefinition
         return ProgrammeDefinition.model_validate(data)
     except ValidationError as err:
         first = err.errors()[0]
+        loc = tuple(first["loc"])
+        fault = first.get("ctx", {}).get("error")
+        if isinstance(fault, _Fault):
+            loc += fault.loc
         message = str(first["msg"]).removeprefix("Value error, ")
-        raise InvalidProgramme(f"{source}: {_key_path(first['loc'])}: {message}") from None
+        raise InvalidProgramme(f"{source}: {_key_path(loc)}: {message}") from None
 
 
 def load_programme_text(text: str, *, source: str) -> ProgrammeDefinition:
