@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,16 +16,18 @@ from parcours import search_attributes as sa
 from parcours.client import PathwayClient
 from parcours.converter import data_converter
 from parcours.domain import commands as c
-from parcours.domain.vocabulary import BarrierKind
+from parcours.domain.vocabulary import BarrierKind, PartnerKind
 from parcours.programmes import get_programme
 from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
+from parcours.workflows.messages import PathwayInput
 from tests.conftest import TEST_KEYRING, dev_server_path
 from tests.support import T0, meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
 SUGGEST_AFTER_EVENTS = 40
+CONCURRENT = 8
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -55,8 +58,15 @@ async def test_continue_as_new_carries_state_and_applied_requests(
         first_run = (await handle.describe()).run_id
         early = meta(request_id="early-request")
         await pathways.execute(pid, c.OpenBarrier(BarrierKind.MOBILITY), early)
-        for _ in range(SUGGEST_AFTER_EVENTS):
+        consent = c.GiveConsent(PartnerKind.REFERRER, T0, expires_at=T0 + timedelta(days=400))
+        await pathways.execute(pid, consent, meta())
+        for _ in range(SUGGEST_AFTER_EVENTS - CONCURRENT):
             await pathways.execute(pid, c.RecordContact(T0), meta())
+        # The last ones arrive together, while the run is being told to continue as new:
+        # it must finish every handler first.
+        await asyncio.gather(
+            *(pathways.execute(pid, c.RecordContact(T0), meta()) for _ in range(CONCURRENT))
+        )
 
         runs: list[str] = []
         for _ in range(200):  # the run continues as new once its activities have finished
@@ -71,6 +81,21 @@ async def test_continue_as_new_carries_state_and_applied_requests(
         )
         runs.append(first_run)
         assert (await handle.describe()).run_id not in runs
+
+        # What the first run carried is exactly what the new run holds: the whole state.
+        attributes = history.events[-1].workflow_execution_continued_as_new_event_attributes
+        decoded = await low_threshold_env.client.data_converter.decode(
+            attributes.input.payloads, [PathwayInput]
+        )
+        carried = decoded[0]
+        assert isinstance(carried, PathwayInput)
+        assert carried.state is not None
+        assert carried.state == await pathways.state(pid)
+        assert carried.state.alerts, "alerts raised before continue-as-new are carried"
+        assert [k.partner_kind for k in carried.state.consents] == [PartnerKind.REFERRER]
+        assert carried.published_seq == carried.state.next_seq - 1
+        assert "early-request" in carried.applied_requests
+        assert carried.participant == participant()
 
         # The request applied before continue-as-new is still known after it.
         again = await pathways.execute(pid, c.OpenBarrier(BarrierKind.MOBILITY), early)
