@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
+from temporalio.converter import (
+    DataConverter,
+    DefaultFailureConverter,
+    DefaultFailureConverterWithEncodedAttributes,
+)
 
 from parcours.encryption import EncryptionCodec
 from parcours.keys import Keyring
@@ -21,4 +25,15 @@ def data_converter(keyring: Keyring) -> DataConverter:
         DataConverter.default,
         payload_codec=EncryptionCodec(keyring),
         failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )
+
+
+def replay_converter(keyring: Keyring) -> DataConverter:
+    """The same decryption for replaying histories, with failures left readable.
+
+    A replay writes nothing to any server: a workflow that fails while replaying must
+    report its own message (which the auditor needs) rather than "Encoded failure".
+    """
+    return dataclasses.replace(
+        data_converter(keyring), failure_converter_class=DefaultFailureConverter
     )

@@ -88,6 +88,30 @@ async def test_a_changed_workflow_is_caught_with_the_event_named() -> None:
     assert not control.failed
 
 
+@workflow.defn(name="ParticipantPathway")
+class BrokenStatusUpsert(ParticipantPathway):
+    """A change that makes the workflow's own code fail while it replays."""
+
+    @workflow.run
+    async def run(self, start: PathwayInput) -> PathwayResult:
+        return await super().run(start)
+
+    def _upsert_search_attributes(self) -> None:
+        raise RuntimeError("the referent attribute was removed")
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_workflow_failing_on_replay_reports_its_own_message() -> None:
+    """Not "Encoded failure": replay keeps failures readable, since it stores nothing."""
+    history = read_history_file(OPEN)
+    [outcome] = await replay_histories(
+        [history], history_keyring(), sandboxed=False, workflows=[BrokenStatusUpsert]
+    )
+    assert outcome.failed
+    assert "the referent attribute was removed" in outcome.message
+    assert "Encoded failure" not in outcome.message
+
+
 def test_trail_says_who_did_what_when_why_under_which_programme(history_cli: Cli) -> None:
     trail = json_of(history_cli("audit", "trail", str(FULL), "--json"))
     assert (trail["programme"], trail["programme_version"]) == ("atp-cergy", 1)
@@ -222,3 +246,16 @@ def test_files_and_arguments_that_do_not_fit(history_cli: Cli, tmp_path: Path) -
     assert history_cli("audit", "replay", str(OPEN), "--all").exit_code == ExitCode.USAGE
     bad_date = history_cli("audit", "at", str(OPEN), "--when", "yesterday")
     assert bad_date.exit_code == ExitCode.USAGE
+
+
+def test_export_per_run_writes_temporal_own_history_files(history_cli: Cli, tmp_path: Path) -> None:
+    folder = tmp_path / "runs"
+    result = history_cli("audit", "export", str(FULL), "--per-run", str(folder))
+    assert result.exit_code == 0, result.output
+    [written] = sorted(folder.iterdir())
+    document = json.loads(written.read_text(encoding="utf-8"))
+    assert list(document) == ["events"]  # exactly `temporal workflow show --output json`
+    recorded = json.loads(FULL.read_text(encoding="utf-8"))["events"]
+    assert len(document["events"]) == len(recorded)
+    assert ".run1." in written.name
+    assert history_cli("audit", "replay", str(written)).exit_code == 0

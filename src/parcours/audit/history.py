@@ -109,6 +109,15 @@ def history_document(history: PathwayHistory) -> dict[str, Any]:
     }
 
 
+def run_documents(history: PathwayHistory) -> list[tuple[str, dict[str, Any]]]:
+    """One file per run, each exactly what `temporal workflow show --output json` writes,
+    named so that a listing sorts them in order: `<workflow id>.run<N>.<run id>.json`."""
+    return [
+        (f"{history.workflow_id}.run{index}.{run.run_id}.json", run.to_json_dict())
+        for index, run in enumerate(history.runs, start=1)
+    ]
+
+
 def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

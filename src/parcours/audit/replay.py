@@ -22,7 +22,7 @@ from temporalio.runtime import Runtime, TelemetryConfig
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 
 from parcours.audit.history import PathwayHistory
-from parcours.converter import data_converter
+from parcours.converter import data_converter, replay_converter
 from parcours.keys import Keyring
 from parcours.worker import workflow_runner
 from parcours.workflows.pathway import ParticipantPathway
@@ -79,7 +79,7 @@ def replayer(
 ) -> Replayer:
     return Replayer(
         workflows=list(workflows),
-        data_converter=data_converter(keyring),
+        data_converter=replay_converter(keyring),
         workflow_runner=workflow_runner() if sandboxed else UnsandboxedWorkflowRunner(),
         runtime=quiet_runtime(),
     )

@@ -46,11 +46,31 @@ def register(app: typer.Typer, t: Text) -> None:
 
     @audit.command("export", help=t("help.audit.export"))
     @guarded
-    def export(reference: Ref, out: Out = None) -> None:
-        from parcours.audit.history import dumps, history_document
+    def export(
+        reference: Ref,
+        out: Out = None,
+        per_run: Annotated[
+            Path | None, typer.Option("--per-run", help=t("help.opt.per_run"), metavar="DIR")
+        ] = None,
+    ) -> None:
+        from parcours.audit.history import dumps, history_document, run_documents
 
         session = current_session()
         history = load_history(session, reference)
+        if per_run is not None:
+            _mkdir(session, per_run)
+            for name, document in run_documents(history):
+                _write(session, dumps(document), per_run / name)
+            console.print(
+                session.text(
+                    "audit.exported_runs",
+                    events=history.event_count,
+                    runs=len(history.runs),
+                    pathway=history.workflow_id,
+                    path=per_run,
+                )
+            )
+            return
         _write(session, dumps(history_document(history)), out)
         if out is not None:
             console.print(
@@ -272,6 +292,16 @@ def _file_guard(session: Session, read: Callable[[], T]) -> T:
         why = session.text(f"audit.why.{err.reason}", detail=err.detail)
         raise CliError(
             session.text("error.history_file", path=err.path, why=why), ExitCode.INVALID_FILE
+        ) from None
+
+
+def _mkdir(session: Session, folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise CliError(
+            session.text("audit.cannot_write", path=folder, error=err.strerror or err),
+            ExitCode.USAGE,
         ) from None
 
 
