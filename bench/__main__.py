@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bench import cli, pathways, sqlite_pragmas
+from bench import audit, cli, pathways, sqlite_pragmas
 from parcours.logs import configure_logging
 
 if __name__ == "__main__":
@@ -13,3 +13,4 @@ if __name__ == "__main__":
     print(cli.main(15))
     print(asyncio.run(pathways.main(20, 3)))
     print(asyncio.run(sqlite_pragmas.main(10, 3)))
+    print(asyncio.run(audit.main(1000, 50, 3)))
