@@ -3,16 +3,61 @@
 Every setting has an embedded default so that `make run` works on a fresh clone: a data
 folder beside the checkout holds the dev server's SQLite file, the key file and the
 SQLite read model.
+
+A number that cannot be used (`PARCOURS_SMTP_PORT=abc`) is refused with `InvalidSetting`,
+which names the variable, the value and what is allowed; an empty variable counts as
+unset, so its default applies.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 TASK_QUEUE = "parcours-pathways"
+
+PORT_RANGE = (1, 65535)
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+class InvalidSetting(ValueError):
+    """An environment variable holds a value parcours cannot use.
+
+    The attributes let a caller say it again in another language; `str()` is English.
+    """
+
+    def __init__(self, variable: str, value: str, low: int, high: int, default: int) -> None:
+        self.variable = variable
+        self.value = value
+        self.low = low
+        self.high = high
+        self.default = default
+        super().__init__(
+            f'{variable} is set to "{value}", which is not {self.allowed}: '
+            f"fix it, or unset it to use the default ({default})."
+        )
+
+    @property
+    def allowed(self) -> str:
+        return f"a whole number between {self.low} and {self.high}"
+
+
+def whole_number(
+    env: Mapping[str, str], variable: str, default: int, bounds: tuple[int, int] = PORT_RANGE
+) -> int:
+    """The whole number in `variable` within `bounds` (inclusive); `default` when unset or empty."""
+    raw = env.get(variable, "")
+    value = raw.strip()
+    if not value:
+        return default
+    low, high = bounds
+    if _DIGITS.fullmatch(value) and low <= int(value) <= high:
+        return int(value)
+    raise InvalidSetting(variable, raw, low, high, default)
 
 
 @dataclass(frozen=True)
@@ -57,9 +102,9 @@ class Settings:
             readmodel_url=env.get(
                 "PARCOURS_READMODEL_URL", f"sqlite:///{data_dir / 'readmodel.sqlite'}"
             ),
-            ui_port=int(env.get("PARCOURS_UI_PORT", "8233")),
+            ui_port=whole_number(env, "PARCOURS_UI_PORT", 8233),
             smtp_host=env.get("PARCOURS_SMTP_HOST", ""),
-            smtp_port=int(env.get("PARCOURS_SMTP_PORT", "25")),
+            smtp_port=whole_number(env, "PARCOURS_SMTP_PORT", 25),
             smtp_sender=env.get("PARCOURS_SMTP_SENDER", "parcours@localhost"),
             smtp_starttls=env.get("PARCOURS_SMTP_STARTTLS", "") in ("1", "true", "yes"),
             smtp_username=env.get("PARCOURS_SMTP_USERNAME", ""),

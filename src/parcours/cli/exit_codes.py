@@ -21,3 +21,7 @@ class ExitCode(IntEnum):
     """A programme file, history or bundle that cannot be read or does not check out."""
     KEYS = 7
     """The encryption keys are missing, unreadable, or cannot decrypt what is stored."""
+    INTERRUPTED = 130
+    """Ctrl-C: the command was stopped before it finished (128 + SIGINT)."""
+    BROKEN_PIPE = 141
+    """The reader of the output went away (`| head`): stopped quietly (128 + SIGPIPE)."""

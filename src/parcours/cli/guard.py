@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import select
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
@@ -17,6 +19,10 @@ from parcours.cli.session import Session, active_session
 P = ParamSpec("P")
 R = TypeVar("R")
 
+BROKEN_PIPE = int(ExitCode.BROKEN_PIPE)
+"""Exit code when whoever read the output went away (`parcours list --json | head -c1`):
+141, what a shell reports for `cat`, `grep` and the other tools SIGPIPE ends."""
+
 
 if TYPE_CHECKING:
     from parcours.keys import KeyringError
@@ -26,6 +32,20 @@ def translate(err: BaseException, text: Text) -> CliError:
     """The user-facing sentence for an exception raised below the CLI."""
     if isinstance(err, CliError):
         return err
+    from parcours.settings import InvalidSetting
+
+    if isinstance(err, InvalidSetting):
+        return CliError(
+            text(
+                "error.bad_setting_number",
+                variable=err.variable,
+                value=err.value,
+                low=err.low,
+                high=err.high,
+                default=err.default,
+            ),
+            ExitCode.USAGE,
+        )
     # Imported here: only a failing command pays for them.
     from parcours.client import PathwayNotFound, RequestRefused
     from parcours.devserver import DevServerError
@@ -108,11 +128,64 @@ def guarded(body: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort):
             raise
         except KeyboardInterrupt:
-            raise typer.Exit(130) from None
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
         except Exception as err:  # noqa: BLE001 - every failure becomes one sentence
+            if isinstance(err, BrokenPipeError) and stdout_closed():
+                silence_stdout()
+                raise typer.Exit(BROKEN_PIPE) from None
             fail(translate(err, _text()))
 
     return wrapper
+
+
+def stdout_closed() -> bool:
+    """Whether the reader of standard output has gone away (a pipe or socket closed early).
+
+    Tells a reader that stopped early (`| head`) apart from a broken connection to a
+    partner or a server, which is a real failure. Where poll() is missing, a broken pipe
+    is taken to be standard output's.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    if not hasattr(select, "poll"):  # pragma: no cover - Windows
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+
+
+def silence_stdout() -> None:
+    """Send what is still buffered for standard output nowhere, so the exit stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+def stdout_target() -> tuple[int, int] | None:
+    """The file standard output writes to (device and inode), or None if it has none."""
+    try:
+        status = os.fstat(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        return None
+    return status.st_dev, status.st_ino
+
+
+def stdout_silenced(before: tuple[int, int] | None) -> bool:
+    """Whether standard output was turned to /dev/null since `before` was taken.
+
+    That is what `silence_stdout` and rich's console do on a broken pipe (rich then
+    raises `SystemExit(1)`), so it tells a reader gone away from a real failure.
+    """
+    after = stdout_target()
+    if before is None or after is None or after == before:
+        return False
+    devnull = os.stat(os.devnull)
+    return after == (devnull.st_dev, devnull.st_ino)
 
 
 def fail(err: CliError) -> NoReturn:

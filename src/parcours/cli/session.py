@@ -90,7 +90,7 @@ def open_session(
     check_zone(text)
     session = Session(
         text=text,
-        settings=Settings.from_env(env),
+        settings=_settings(env, text),
         actor_id=str(actor_id) if actor_id else None,
         role=chosen_role,
     )
@@ -108,3 +108,14 @@ def check_zone(text: Text) -> None:
         ZoneInfo(zone_name())
     except (ZoneInfoNotFoundError, ValueError):
         raise CliError(text("error.bad_timezone", zone=zone_name()), ExitCode.USAGE) from None
+
+
+def _settings(env: Mapping[str, str], text: Text) -> Settings:
+    """The settings, or one sentence naming the variable that cannot be used (exit 2)."""
+    from parcours.cli.guard import translate
+    from parcours.settings import InvalidSetting
+
+    try:
+        return Settings.from_env(env)
+    except InvalidSetting as err:
+        raise translate(err, text) from None

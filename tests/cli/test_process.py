@@ -1,0 +1,240 @@
+"""The installed `parcours` command as a process: exit codes, imports, completion, pipes.
+
+These run the console script itself, not `build_app` in a CliRunner, because what they
+check happens only in a real process: how it ends (`main` ends it with `os._exit`, so the
+Temporal SDK's threads cannot abort interpreter shutdown), what `--help` imports, shell
+completion, and a reader that stops reading. None of them needs a Temporal server.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from parcours.cli.guard import BROKEN_PIPE
+from parcours.cli.i18n import Text
+from parcours.keys import Keyring
+
+PARCOURS = Path(sys.executable).parent / "parcours"
+
+UNREACHABLE = "127.0.0.1:1"
+
+RUNS = 8
+"""How many times each unreachable-server command runs: the abort it guards against came
+in 2 to 4 runs out of 8."""
+
+HEAVY = (
+    "temporalio",
+    "sqlalchemy",
+    "pydantic",
+    "smtplib",
+    "urllib.request",
+    "cryptography",
+    "structlog",
+)
+"""What `parcours --help` must not import: each command imports these when it runs."""
+
+
+def parcours_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The caller's environment without its PARCOURS_* and locale, plus this test's."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("PARCOURS_", "_PARCOURS_", "LC_", "COMP_")) and name != "LANG"
+    }
+    env.update(
+        PARCOURS_DATA_DIR=str(tmp_path / "data"),
+        PARCOURS_CONFIG=str(tmp_path / "missing-config.toml"),
+        PARCOURS_ACTOR="staff-1",
+        PARCOURS_LANG="en",
+    )
+    env.update(extra)
+    return env
+
+
+def run(
+    tmp_path: Path, *args: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(PARCOURS), *args],
+        env=dict(parcours_env(tmp_path) if env is None else env),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_installed_command_is_there() -> None:
+    assert PARCOURS.exists(), PARCOURS
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "abcd"],
+        ["contact", "abcd"],
+        ["list"],
+        ["audit", "export", "abcd", "--out", "x.json"],
+    ],
+    ids=" ".join,
+)
+def test_an_unreachable_server_always_ends_with_exit_code_5_and_one_line(
+    tmp_path: Path, args: list[str]
+) -> None:
+    env = parcours_env(
+        tmp_path,
+        PARCOURS_TEMPORAL_ADDRESS=UNREACHABLE,
+        PARCOURS_KEYS=Keyring.generate().to_json(),
+    )
+    expected = Text("en")("error.unavailable_at", address=UNREACHABLE)
+    # Run at once: they fail fast, and side by side the shutdown race only gets likelier.
+    processes = [
+        subprocess.Popen(
+            [str(PARCOURS), *args],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(RUNS)
+    ]
+    outcomes = []
+    for process in processes:
+        _, stderr = process.communicate(timeout=60)
+        outcomes.append((process.returncode, stderr))
+    for code, stderr in outcomes:
+        assert "Traceback" not in stderr
+        assert "Fatal Python error" not in stderr
+        assert stderr.splitlines() == [expected]
+        assert code == 5
+    assert not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "code"),
+    [
+        (["--help"], {}, 0),
+        (["programme", "list"], {}, 0),
+        ([], {}, 2),
+        (["--bogus"], {}, 2),
+        (["--lang", "xx", "programme", "list"], {}, 2),
+        (["programme", "list"], {"PARCOURS_UI_PORT": "abc"}, 2),
+        (["programme", "show", "nope"], {}, 4),
+        (["programme", "validate", "broken.toml"], {}, 6),
+        (["list"], {}, 7),
+    ],
+)
+def test_exit_codes_survive_the_process_ending(
+    tmp_path: Path, args: list[str], env: dict[str, str], code: int
+) -> None:
+    (tmp_path / "broken.toml").write_text("x = [\n", encoding="utf-8")
+    done = run(tmp_path, *args, env=parcours_env(tmp_path, **env))
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    if code not in (0, 2):
+        assert len(done.stderr.splitlines()) == 1, done.stderr
+
+
+def imported_by_help(tmp_path: Path) -> set[str]:
+    """Every module the installed `parcours --help` imports (python -X importtime)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", str(PARCOURS), "--help"],
+        env=parcours_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage" in done.stdout
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    modules = {line.rsplit("|", 1)[1].strip() for line in lines[1:]}
+    assert "parcours.cli.app" in modules  # the measure itself works
+    return modules
+
+
+def test_help_imports_none_of_the_heavy_libraries(tmp_path: Path) -> None:
+    modules = imported_by_help(tmp_path)
+    pulled = sorted(
+        module
+        for module in modules
+        if any(module == heavy or module.startswith(f"{heavy}.") for heavy in HEAVY)
+    )
+    assert pulled == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="asyncio imports ssl, and cli/remote.py, alerts_cmds.py, audit_cmds.py and "
+    "service_cmds.py import asyncio at module level",
+)
+def test_help_does_not_import_ssl(tmp_path: Path) -> None:
+    assert "ssl" not in imported_by_help(tmp_path)
+
+
+def test_shell_completion_completes_a_command(tmp_path: Path) -> None:
+    env = parcours_env(
+        tmp_path,
+        _PARCOURS_COMPLETE="complete_bash",
+        COMP_WORDS="parcours barr",
+        COMP_CWORD="1",
+    )
+    done = run(tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["barrier"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["programme", "list", "--json"],  # fits the buffer: the pipe breaks at the last flush
+        ["programme", "show", "atp-cergy", "--json"],  # breaks while the command prints
+        ["programme", "show", "atp-cergy"],  # a rich table
+        ["--help"],  # printed by typer, outside any command
+    ],
+    ids=" ".join,
+)
+def test_a_reader_gone_away_ends_the_command_quietly(tmp_path: Path, args: list[str]) -> None:
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before the first byte: every write breaks the pipe
+    try:
+        done = subprocess.run(
+            [str(PARCOURS), *args],
+            env=parcours_env(tmp_path),
+            cwd=tmp_path,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert done.stderr == ""
+    assert done.returncode == BROKEN_PIPE == 141
+
+
+def test_head_cuts_the_json_short_without_a_message(tmp_path: Path) -> None:
+    script = f'set -o pipefail; "{PARCOURS}" programme show atp-cergy --json | head -c1'
+    done = subprocess.run(
+        ["bash", "-c", script],
+        env=parcours_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout == "{"
+    assert done.stderr == ""
+    # 141 when parcours was still writing as head left, 0 when head read it all in time.
+    assert done.returncode in (0, BROKEN_PIPE)
