@@ -1,6 +1,5 @@
 """`parcours alerts`: open alerts of my pathways (or all, for a coordinator); ack and snooze."""
 
-import asyncio
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -49,6 +48,8 @@ def register(app: typer.Typer, t: Text) -> None:
         )
 
         async def work(pathways: "PathwayClient") -> "list[tuple[str, Alert]]":
+            import asyncio
+
             found = await pathways.list(query)
             statuses = await asyncio.gather(*(pathways.status(s.pathway_id) for s in found))
             return [(s.pathway_id, a) for s in statuses for a in s.open_alerts]

@@ -6,7 +6,6 @@ pathway reference. Payloads are decrypted with the keys only where a command nee
 their content (replay, at, trail, bundle); export and verify never need them.
 """
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
@@ -214,6 +213,8 @@ def with_client(session: Session, work: "Callable[[Client], Awaitable[T]]") -> T
 
     Histories are read as stored (encrypted): the client needs no keys and no worker.
     """
+    import asyncio
+
     from temporalio.client import Client
 
     from parcours.client import AmbiguousReference
@@ -269,6 +270,8 @@ def _keyring(session: Session) -> "Keyring":
 
 
 def _decode(session: Session, history: "PathwayHistory") -> "Recording":
+    import asyncio
+
     from parcours.audit.recording import RecordingError, record_of
     from parcours.converter import data_converter
 
@@ -335,6 +338,8 @@ def _progress(session: Session) -> Any:
 
 
 def _replay_files(session: Session, files: list[Path]) -> "list[ReplayOutcome]":
+    import asyncio
+
     from parcours.audit.history import read_history_file
     from parcours.audit.replay import replay_histories
 
@@ -352,6 +357,8 @@ def _replay_files(session: Session, files: list[Path]) -> "list[ReplayOutcome]":
 
 
 def _replay_all(session: Session) -> "list[ReplayOutcome]":
+    import asyncio
+
     from parcours.audit.history import PathwayHistory, fetch_pathway_history, pathway_workflow_ids
     from parcours.audit.replay import replay_histories
     from parcours.client import PathwayNotFound

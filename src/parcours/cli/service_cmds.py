@@ -1,6 +1,5 @@
 """`parcours serve`, `parcours worker`, `parcours keys create|rotate`: running the service."""
 
-import asyncio
 from pathlib import Path
 from typing import Annotated
 
@@ -27,6 +26,8 @@ def register(app: typer.Typer, t: Text) -> None:
     @app.command("worker", help=t("help.worker"))
     @guarded
     def worker() -> None:
+        import asyncio
+
         from parcours.devserver import wait_for_server
         from parcours.keys import load_keyring
         from parcours.logs import configure_logging
