@@ -104,7 +104,14 @@ def port_is_free(host: str, port: int) -> bool:
 
 
 class DevServer:
-    """Start the dev server on enter, stop it on exit; refuse clearly when a port is taken."""
+    """Start the dev server on enter, stop it on exit; refuse clearly when a port is taken.
+
+    The server runs in its own session, so the terminal's Ctrl-C (sent to the whole
+    foreground process group) reaches parcours only: parcours drains its worker first,
+    then stops the server itself — SIGTERM, and SIGKILL after `stop_grace` seconds.
+    """
+
+    stop_grace = 20.0
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -127,6 +134,7 @@ class DevServer:
             [str(temporal_binary()), *dev_server_args(self.settings)],
             stdout=log_file,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log_file.close()
         return self
@@ -137,11 +145,15 @@ class DevServer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self.process is None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Terminate the server, kill it after the grace period; harmless when stopped."""
+        if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()
         try:
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=self.stop_grace)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()

@@ -84,13 +84,18 @@ def build_worker(
     )
 
 
-async def run_worker(settings: Settings) -> None:
-    """Run until SIGTERM or Ctrl-C, then let in-flight tasks finish and stop cleanly."""
+async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set, then let in-flight tasks finish and stop cleanly.
+
+    Without `stop`, SIGTERM or Ctrl-C set it. `parcours serve` passes its own event: it
+    handles the signals itself, from before the dev server starts until it has stopped.
+    """
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
     client = await connect(settings, load_keyring(settings))
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
         worker = build_worker(client, settings, default_activities(settings), executor=executor)
         async with worker:

@@ -1,0 +1,226 @@
+"""`parcours serve` stopped by SIGTERM or Ctrl-C, as `make run` is: a whole process.
+
+Each case runs the installed command with its own data folder and free ports, signals it,
+and checks that it exits 0 with one line, without a traceback, and that the `temporal`
+child it started is gone and its port free again: the next `make run` must not find
+the port busy. Every wait is bounded, so a hang fails the test instead of blocking it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from parcours.devserver import port_is_free
+
+pytestmark = pytest.mark.temporal
+
+PARCOURS = str(Path(sys.executable).parent / "parcours")
+READY = "The worker is running"
+STOPPED = "parcours stopped"
+START_TIMEOUT = 90.0  # `serve` itself gives the dev server 60 s
+STOP_TIMEOUT = 45.0  # the worker drains, then up to 20 s of grace for the dev server
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(child) for child in (task / "children").read_text().split()]
+    except FileNotFoundError:
+        pass
+    return found
+
+
+def is_temporal(pid: int) -> bool:
+    """True once the child has exec'd the binary (before, it is a fork of parcours)."""
+    try:
+        return Path(os.readlink(f"/proc/{pid}/exe")).name == "temporal"
+    except OSError:
+        return False
+
+
+def running(pid: int) -> bool:
+    """A zombie waiting for a reaper counts as gone: it holds no port and runs nothing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} within {timeout:.0f} s")
+        time.sleep(0.01)
+
+
+@dataclass
+class Serve:
+    """A running `parcours serve`, its output collected line by line as it comes."""
+
+    process: subprocess.Popen[str]
+    address: tuple[str, int]
+    ui_port: int
+    stdout: list[str] = field(default_factory=list)
+    stderr: list[str] = field(default_factory=list)
+    readers: list[threading.Thread] = field(default_factory=list)
+    temporal: int | None = None
+
+    def collect(self) -> None:
+        for stream, lines in (
+            (self.process.stdout, self.stdout),
+            (self.process.stderr, self.stderr),
+        ):
+            assert stream is not None
+            reader = threading.Thread(target=lines.extend, args=(stream,), daemon=True)
+            reader.start()
+            self.readers.append(reader)
+
+    def find_temporal(self, timeout: float) -> int:
+        def started() -> bool:
+            self.temporal = next(filter(is_temporal, children(self.process.pid)), None)
+            return self.temporal is not None or self.process.poll() is not None
+
+        wait_until(started, timeout, "parcours serve did not start the temporal binary")
+        assert self.temporal is not None, f"serve exited early: {self.output()}"
+        return self.temporal
+
+    def wait_ready(self, timeout: float) -> None:
+        wait_until(
+            lambda: any(READY in line for line in self.stdout) or self.process.poll() is not None,
+            timeout,
+            "parcours serve did not say the worker is running",
+        )
+        assert any(READY in line for line in self.stdout), f"serve exited: {self.output()}"
+
+    def stop(self, sig: signal.Signals, timeout: float, *, group: bool = False) -> int:
+        """Signal parcours alone, or its whole process group as a terminal's Ctrl-C does."""
+        if group:
+            os.killpg(self.process.pid, sig)
+        else:
+            self.process.send_signal(sig)
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"parcours serve still running {timeout:.0f} s after {sig.name}")
+        for reader in self.readers:
+            reader.join(timeout=5)
+        return code
+
+    def output(self) -> str:
+        return "".join(self.stdout) + "".join(self.stderr)
+
+
+@contextmanager
+def serve(tmp_path: Path, *, own_group: bool = False) -> Iterator[Serve]:
+    """Start `parcours serve`; whatever the test does, leave no process behind.
+
+    `own_group` makes it lead a process group, as a shell's foreground job does.
+    """
+    address = ("127.0.0.1", free_port())
+    ui_port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PARCOURS_")}
+    env |= {
+        "PARCOURS_DATA_DIR": str(tmp_path / "data"),
+        "PARCOURS_TEMPORAL_ADDRESS": f"{address[0]}:{address[1]}",
+        "PARCOURS_UI_PORT": str(ui_port),
+        "PARCOURS_CONFIG": str(tmp_path / "none.toml"),
+        "PARCOURS_LANG": "en",
+        "COLUMNS": "400",  # one message, one line
+    }
+    process = subprocess.Popen(
+        [PARCOURS, "serve"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=own_group,
+    )
+    running_serve = Serve(process, address, ui_port)
+    running_serve.collect()
+    try:
+        yield running_serve
+    finally:
+        leftovers = [process.pid, *children(process.pid)]
+        if running_serve.temporal is not None:
+            leftovers.append(running_serve.temporal)
+        for pid in leftovers:
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def assert_stopped_cleanly(running_serve: Serve, code: int, sig: signal.Signals) -> None:
+    output = running_serve.output()
+    assert code == 0, output
+    assert "Traceback" not in output
+    stdout = [line for line in running_serve.stdout if line.strip()]
+    assert STOPPED in stdout[-1], output
+    assert sig.name in stdout[-1]
+    assert temporal_gone(running_serve), f"temporal pid {running_serve.temporal} still runs"
+    host, port = running_serve.address
+    assert port_is_free(host, port)
+    assert port_is_free(host, running_serve.ui_port)
+
+
+def temporal_gone(running_serve: Serve) -> bool:
+    pid = running_serve.temporal
+    assert pid is not None
+    deadline = time.monotonic() + 5  # reparented zombies may wait a moment for a reaper
+    while running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not running(pid)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_running_service_stops_cleanly(tmp_path: Path, sig: signal.Signals) -> None:
+    with serve(tmp_path) as running_serve:
+        running_serve.find_temporal(START_TIMEOUT)
+        running_serve.wait_ready(START_TIMEOUT)
+        code = running_serve.stop(sig, STOP_TIMEOUT)
+        assert_stopped_cleanly(running_serve, code, sig)
+        assert "service started" in "".join(running_serve.stderr)
+
+
+def test_a_terminal_ctrl_c_reaches_parcours_only(tmp_path: Path) -> None:
+    """Ctrl-C goes to the terminal's whole foreground group; the dev server is not in it."""
+    with serve(tmp_path, own_group=True) as running_serve:
+        temporal = running_serve.find_temporal(START_TIMEOUT)
+        assert os.getpgid(temporal) != os.getpgid(running_serve.process.pid)
+        running_serve.wait_ready(START_TIMEOUT)
+        code = running_serve.stop(signal.SIGINT, STOP_TIMEOUT, group=True)
+        assert_stopped_cleanly(running_serve, code, signal.SIGINT)
+
+
+def test_sigterm_while_the_dev_server_is_still_starting(tmp_path: Path) -> None:
+    """The signal lands as soon as the temporal child exists, long before it answers."""
+    with serve(tmp_path) as running_serve:
+        running_serve.find_temporal(START_TIMEOUT)
+        code = running_serve.stop(signal.SIGTERM, STOP_TIMEOUT)
+        assert_stopped_cleanly(running_serve, code, signal.SIGTERM)
+        assert not any(READY in line for line in running_serve.stdout)
