@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -163,9 +163,18 @@ class DevServer:
 
 
 async def wait_for_server(
-    address: str, namespace: str, timeout: float, server: DevServer | None = None
+    address: str,
+    namespace: str,
+    timeout: float,
+    server: DevServer | None = None,
+    *,
+    connect: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
-    """Wait until the frontend answers, or say in one sentence why it never did."""
+    """Wait until the frontend answers, or say in one sentence why it never did.
+
+    `connect` reaches a real cluster the way the worker will (TLS, API key); the default
+    is plain gRPC, which is what the embedded dev server speaks.
+    """
     deadline = time.monotonic() + timeout
     while True:
         if server is not None and server.exited() is not None:
@@ -174,7 +183,9 @@ async def wait_for_server(
                 f"see {server.settings.data_dir / 'temporal.log'}."
             )
         try:
-            await Client.connect(address, namespace=namespace)
+            await (
+                connect() if connect is not None else Client.connect(address, namespace=namespace)
+            )
             return
         except Exception:  # noqa: BLE001 - any failure to connect means "not yet"
             if time.monotonic() > deadline:

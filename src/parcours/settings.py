@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 TASK_QUEUE = "parcours-pathways"
@@ -78,6 +78,12 @@ class Settings:
     smtp_starttls: bool = False
     smtp_username: str = ""
     smtp_password: str = ""
+    temporal_tls: bool = False
+    temporal_tls_ca: Path | None = None
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    temporal_tls_server_name: str = ""
+    temporal_api_key: str = field(default="", repr=False)
 
     @property
     def temporal_db_file(self) -> Path:
@@ -106,7 +112,23 @@ class Settings:
             smtp_host=env.get("PARCOURS_SMTP_HOST", ""),
             smtp_port=whole_number(env, "PARCOURS_SMTP_PORT", 25),
             smtp_sender=env.get("PARCOURS_SMTP_SENDER", "parcours@localhost"),
-            smtp_starttls=env.get("PARCOURS_SMTP_STARTTLS", "") in ("1", "true", "yes"),
+            smtp_starttls=_flag(env, "PARCOURS_SMTP_STARTTLS"),
             smtp_username=env.get("PARCOURS_SMTP_USERNAME", ""),
             smtp_password=env.get("PARCOURS_SMTP_PASSWORD", ""),
+            temporal_tls=_flag(env, "PARCOURS_TEMPORAL_TLS")
+            or any(env.get(f"PARCOURS_TEMPORAL_TLS_{part}") for part in ("CA", "CERT", "KEY")),
+            temporal_tls_ca=_path(env, "PARCOURS_TEMPORAL_TLS_CA"),
+            temporal_tls_cert=_path(env, "PARCOURS_TEMPORAL_TLS_CERT"),
+            temporal_tls_key=_path(env, "PARCOURS_TEMPORAL_TLS_KEY"),
+            temporal_tls_server_name=env.get("PARCOURS_TEMPORAL_TLS_SERVER_NAME", ""),
+            temporal_api_key=env.get("PARCOURS_TEMPORAL_API_KEY", ""),
         )
+
+
+def _flag(env: Mapping[str, str], variable: str) -> bool:
+    return env.get(variable, "").strip().lower() in ("1", "true", "yes")
+
+
+def _path(env: Mapping[str, str], variable: str) -> Path | None:
+    value = env.get(variable, "").strip()
+    return Path(value) if value else None

@@ -19,6 +19,7 @@ from parcours.activities.alerts import AlertActivities, FileAlertChannel
 from parcours.activities.notify import NotificationActivities
 from parcours.activities.projection import LazyStore, ProjectionActivities
 from parcours.channels import SmtpRelay
+from parcours.connection import connect_client
 from parcours.converter import data_converter
 from parcours.keys import Keyring, load_keyring
 from parcours.settings import Settings
@@ -36,11 +37,8 @@ def workflow_runner() -> SandboxedWorkflowRunner:
 
 
 async def connect(settings: Settings, keyring: Keyring) -> Client:
-    return await Client.connect(
-        settings.temporal_address,
-        namespace=settings.namespace,
-        data_converter=data_converter(keyring),
-    )
+    """A client with the encrypting converter, over TLS where the settings ask for it."""
+    return await connect_client(settings, data_converter(keyring))
 
 
 def smtp_relay(settings: Settings) -> SmtpRelay | None:

@@ -215,18 +215,14 @@ def with_client(session: Session, work: "Callable[[Client], Awaitable[T]]") -> T
     """
     import asyncio
 
-    from temporalio.client import Client
-
     from parcours.client import AmbiguousReference
+    from parcours.connection import connect_client
 
     settings, text = session.settings, session.text
 
     async def main() -> T:
         try:
-            client = await asyncio.wait_for(
-                Client.connect(settings.temporal_address, namespace=settings.namespace),
-                timeout=CONNECT_TIMEOUT_S,
-            )
+            client = await asyncio.wait_for(connect_client(settings), timeout=CONNECT_TIMEOUT_S)
         except (TimeoutError, RuntimeError, OSError):
             raise CliError(
                 text("error.unavailable_at", address=settings.temporal_address),

@@ -47,6 +47,13 @@ def translate(err: BaseException, text: Text) -> CliError:
             ExitCode.USAGE,
         )
     # Imported here: only a failing command pays for them.
+    from parcours.connection import TlsFileError
+
+    if isinstance(err, TlsFileError):
+        why = text(f"error.tls.{err.reason}")
+        return CliError(
+            text("error.tls_file", variable=err.variable, path=err.path, why=why), ExitCode.USAGE
+        )
     from parcours.client import PathwayNotFound, RequestRefused
     from parcours.devserver import DevServerError
     from parcours.domain.errors import DomainError, InvalidProgramme

@@ -28,6 +28,7 @@ def register(app: typer.Typer, t: Text) -> None:
     def worker() -> None:
         import asyncio
 
+        from parcours.connection import connect_client, tls_config
         from parcours.devserver import wait_for_server
         from parcours.keys import load_keyring
         from parcours.logs import configure_logging
@@ -36,7 +37,15 @@ def register(app: typer.Typer, t: Text) -> None:
         settings = current_session().settings
         configure_logging()
         load_keyring(settings)
-        asyncio.run(wait_for_server(settings.temporal_address, settings.namespace, 5.0))
+        tls_config(settings)  # a TLS file that cannot be used is said now, not as a time-out
+        asyncio.run(
+            wait_for_server(
+                settings.temporal_address,
+                settings.namespace,
+                5.0,
+                connect=lambda: connect_client(settings),
+            )
+        )
         asyncio.run(run_worker(settings))
 
     keys = typer.Typer(help=t("help.keys"), no_args_is_help=True)
