@@ -62,7 +62,16 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _rss_mib() -> float:
+    """Peak resident memory of this process so far."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _current_rss_mib() -> float:
+    """Resident memory of this process now (VmRSS), to compare the modes one by one."""
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return _rss_mib()
 
 
 # -- durable ----------------------------------------------------------------------------
@@ -89,6 +98,7 @@ async def durable_run(pathways: PathwayClient, n: int, concurrent: bool) -> dict
         "transitions_per_s": len(latencies) / elapsed,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * _percentile(latencies, 0.99),
+        "rss_mib": _current_rss_mib(),
     }
 
 
@@ -138,6 +148,7 @@ def baseline_run(db: Path, n: int) -> dict[str, float]:
         "transitions_per_s": len(latencies) / elapsed,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * _percentile(latencies, 0.99),
+        "rss_mib": _current_rss_mib(),
     }
 
 
@@ -192,13 +203,15 @@ async def main(n: int, repeat: int) -> str:
     ]
     lines = [
         f"{n} pathways x {len(full_atp_pathway(T0))} transitions, median of {repeat} runs; "
-        f"peak RSS of the client+worker process {rss:.0f} MiB",
+        f"peak RSS of the client+worker process {rss:.0f} MiB (the baseline runs after it in the"
+        " same process; the dev server is a separate process, not counted)",
         "",
-        "| workload | transitions/s | p50 ms | p99 ms |",
-        "|---|---:|---:|---:|",
+        "| workload | transitions/s | p50 ms | p99 ms | RSS after, MiB |",
+        "|---|---:|---:|---:|---:|",
     ]
     lines += [
-        f"| {name} | {r['transitions_per_s']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} |"
+        f"| {name} | {r['transitions_per_s']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} "
+        f"| {r['rss_mib']:.0f} |"
         for name, r in rows
     ]
     ratio = baseline["transitions_per_s"] / concurrent["transitions_per_s"]

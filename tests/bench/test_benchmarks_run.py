@@ -1,0 +1,27 @@
+"""The benchmarks still run, at the smallest size: they are measured on demand, not here.
+
+No timing is asserted; the reports must have every row they promise, so a benchmark that
+breaks is found by `make test` rather than the day someone needs its figures.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import audit, pathways
+
+pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+
+async def test_the_pathway_benchmark_reports_every_mode() -> None:
+    report = await pathways.main(1, 1)
+    for row in ("durable, concurrent", "durable, one at a time", "baseline (SQLAlchemy"):
+        assert f"| {row}" in report
+    assert "throughput ratio" in report
+
+
+async def test_the_audit_benchmark_replays_and_folds() -> None:
+    report = await audit.main(4, 2, 1)
+    for row in ("replay, sandboxed", "replay, unsandboxed", "audit at: decode + snapshot"):
+        assert f"| {row}" in report
+    assert "discrepancies found by full folds of the distinct set: 0" in report
