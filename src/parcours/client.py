@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -35,7 +36,7 @@ from parcours.workflows.messages import (
     UpdateResult,
     update_name,
 )
-from parcours.workflows.pathway import search_attributes_at_start
+from parcours.workflows.pathway import RETRY_NOTIFICATION_UPDATE, search_attributes_at_start
 from parcours.workflows.registry import (
     ReferralRegistry,
     RegistryInput,
@@ -250,23 +251,65 @@ class PathwayClient:
             raise _not_found(err, pathway_id) from None
 
     async def list(self, query: str = "", *, limit: int = 1000) -> list[PathwaySummary]:
-        base = f"WorkflowType = '{WORKFLOW_TYPE}'"
-        found: list[PathwaySummary] = []
+        """One summary per pathway matching `query`, open or closed, in visibility order.
+
+        Should an id come back twice (started again after it closed), its running run,
+        else the first listed (the latest), is kept.
+        """
+        found: dict[str, PathwaySummary] = {}
+        async for summary in self._summaries(query, limit):
+            known = found.get(summary.pathway_id)
+            if known is None or (summary.running and not known.running):
+                found[summary.pathway_id] = summary
+        return list(found.values())
+
+    async def pathway_ids(self, query: str = "", *, limit: int = 100_000) -> AsyncIterator[str]:
+        """The id of every pathway matching `query`, each once, page by page."""
+        seen: set[str] = set()
+        async for summary in self._summaries(query, limit):
+            if summary.pathway_id not in seen:
+                seen.add(summary.pathway_id)
+                yield summary.pathway_id
+
+    async def _summaries(self, query: str, limit: int) -> AsyncIterator[PathwaySummary]:
+        """Visibility rows, one per run: runs that continued as new are left out."""
+        base = f"WorkflowType = '{WORKFLOW_TYPE}' AND ExecutionStatus != 'ContinuedAsNew'"
         async for execution in self._client.list_workflows(
             f"{base} AND {query}" if query else base, limit=limit
         ):
             attrs = execution.typed_search_attributes
-            found.append(
-                PathwaySummary(
-                    pathway_id=execution.id,
-                    programme=attrs.get(sa.PROGRAMME) or "",
-                    stage=attrs.get(sa.STAGE) or "",
-                    referent=attrs.get(sa.REFERENT) or "",
-                    next_alert_at=attrs.get(sa.NEXT_ALERT_AT),
-                    running=execution.status == WorkflowExecutionStatus.RUNNING,
-                )
+            yield PathwaySummary(
+                pathway_id=execution.id,
+                programme=attrs.get(sa.PROGRAMME) or "",
+                stage=attrs.get(sa.STAGE) or "",
+                referent=attrs.get(sa.REFERENT) or "",
+                next_alert_at=attrs.get(sa.NEXT_ALERT_AT),
+                running=execution.status == WorkflowExecutionStatus.RUNNING,
             )
-        return found
+
+    async def exists(self, pathway_id: str) -> bool:
+        """Whether the service still has this pathway, open or closed."""
+        return await self._running(pathway_id) is not None
+
+    async def retry_notification(self, pathway_id: str, key: str, meta: RequestMeta) -> int:
+        """Ask the pathway to send again what event and partner kind `key` names.
+
+        The pathway's validator refuses a role that may not, an unknown key, or a key
+        whose partner kind the participant no longer consents to: `RequestRefused`.
+        Returns how many messages were handed to the partners' channels.
+        """
+        try:
+            result = await self._handle(pathway_id).execute_update(
+                RETRY_NOTIFICATION_UPDATE,
+                args=[meta, key],
+                id=meta.request_id,
+                result_type=int,
+            )
+            return cast(int, result)
+        except WorkflowUpdateFailedError as err:
+            raise _refusal(err.cause) from None
+        except RPCError as err:
+            raise _not_found(err, pathway_id) from None
 
 
 def _refusal(cause: BaseException | None) -> RequestRefused:

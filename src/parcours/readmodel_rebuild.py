@@ -1,14 +1,31 @@
-"""Rebuilding the read model from the pathways themselves (`parcours readmodel rebuild`)."""
+"""Rebuilding the read model from the pathways themselves (`parcours readmodel rebuild`).
+
+The rebuild never empties the read model first: each pathway is replaced in its own
+transaction, so staff reading the read model during a long rebuild see every pathway,
+old or new, never a gap. Only once every pathway is written are the rows of pathways the
+service no longer knows dropped. Each question to the service waits `answer_timeout`
+seconds at most, however long the whole rebuild takes.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TypeVar
 
 from parcours.domain.alerts import next_alert_at
 from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.records import PathwayState
 from parcours.programmes import get_programme
 from parcours.workflows.messages import ProjectionBatch
+
+if TYPE_CHECKING:
+    from parcours.client import PathwayClient
+    from parcours.readmodel import Store
+
+T = TypeVar("T")
 
 
 def batch_of(state: PathwayState) -> ProjectionBatch:
@@ -31,3 +48,54 @@ def batch_of(state: PathwayState) -> ProjectionBatch:
         events=list(state.timeline),
         alerts=list(state.alerts),
     )
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    rebuilt: int
+    """Pathways written from their current state."""
+    removed: int
+    """Pathways dropped from the read model: the service no longer has them."""
+
+
+def _ignore(_count: int) -> None:
+    return None
+
+
+async def rebuild(
+    pathways: PathwayClient,
+    store: Store,
+    *,
+    query: str = "",
+    answer_timeout: float,
+    on_listed: Callable[[int], None] = _ignore,
+    on_rebuilt: Callable[[int], None] = _ignore,
+) -> RebuildReport:
+    """Write every pathway matching `query` afresh, then drop the pathways that are gone.
+
+    `on_listed` hears how many pathways there are, `on_rebuilt` how many are done, for a
+    progress bar. A question the service leaves unanswered raises `TimeoutError`.
+    """
+
+    async def answer(question: Awaitable[T]) -> T:
+        return await asyncio.wait_for(question, timeout=answer_timeout)
+
+    # Taken before listing: a pathway projected after this is not a candidate for removal.
+    held = store.projected_pathway_ids()
+    listed: list[str] = []
+    ids = pathways.pathway_ids(query)
+    while True:  # one page of the listing per question, whatever the number of pages
+        try:
+            listed.append(await answer(anext(ids)))
+        except StopAsyncIteration:
+            break
+    on_listed(len(listed))
+    for done, pathway_id in enumerate(listed, start=1):
+        state = await answer(pathways.state(pathway_id))
+        store.replace_pathway(batch_of(state))
+        on_rebuilt(done)
+    # Visibility may lag behind a pathway just started: ask for each before dropping it.
+    candidates = sorted(held - set(listed))
+    gone = [pid for pid in candidates if not await answer(pathways.exists(pid))]
+    store.remove_pathways(gone)
+    return RebuildReport(rebuilt=len(listed), removed=len(gone))

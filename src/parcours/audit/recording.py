@@ -42,7 +42,7 @@ from parcours.workflows.messages import (
 )
 
 COMMAND_OF_UPDATE: dict[str, type[Command]] = {update_name(c): c for c in STAFF_COMMANDS}
-NOT_COMMANDS = frozenset({"retry_notification"})
+NOT_COMMANDS = frozenset({"retry_notification", "retry_notification_v2"})
 """Updates that carry no command: they change nothing the fold needs to repeat."""
 
 NOTIFY_ACTIVITY = "send_notifications"

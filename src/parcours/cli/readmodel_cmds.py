@@ -9,7 +9,7 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.guard import current_session, guarded
 from parcours.cli.i18n import Text
-from parcours.cli.options import JsonFlag
+from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt
 from parcours.cli.remote import with_pathways
 from parcours.cli.render import console, pairs, print_json, table, when
 from parcours.domain.vocabulary import PartnerKind
@@ -156,7 +156,13 @@ def register(app: typer.Typer, t: Text) -> None:
     @guarded
     def notifications_retry(
         key: Annotated[str, typer.Argument(help=t("help.arg.notification_key"))],
+        reason: ReasonOpt = "",
+        request_id: RequestOpt = None,
     ) -> None:
+        from parcours.domain.records import Actor, RequestMeta
+        from parcours.domain.vocabulary import Role
+        from parcours.readmodel import OutboxStatus
+
         session = current_session()
         store = open_readmodel()
         entry = store.get_notification(key)
@@ -164,18 +170,30 @@ def register(app: typer.Typer, t: Text) -> None:
             raise CliError(
                 session.text("notifications.not_found", notification=key), ExitCode.NOT_FOUND
             )
-        if not store.reset_for_retry(key):
-            raise CliError(
-                session.text("notifications.already_sent", notification=key), ExitCode.REFUSED
-            )
+        already_sent = CliError(
+            session.text("notifications.already_sent", notification=key), ExitCode.REFUSED
+        )
+        if entry.status is OutboxStatus.SENT:
+            raise already_sent
+        actor = Actor(session.require_actor(), Role(session.role))
+        meta = RequestMeta(request_id or session.new_request_id(), actor, reason)
         route_key = key.rsplit(":", 1)[0]
 
         async def work(pathways: "PathwayClient") -> int:
-            handle = pathways.temporal.get_workflow_handle(entry.pathway_id)
-            result: int = await handle.execute_update(
-                "retry_notification", route_key, result_type=int
-            )
-            return result
+            # Connected: the row is made pending (the sender skips failed rows) only now,
+            # and put back to failed unless the pathway took the retry and sent it.
+            if not store.reset_for_retry(key):
+                raise already_sent
+            made_pending = entry.status is OutboxStatus.FAILED
+            try:
+                sent = await pathways.retry_notification(entry.pathway_id, route_key, meta)
+            except BaseException:
+                if made_pending:
+                    store.restore_failed(entry)
+                raise
+            if sent == 0 and made_pending:
+                store.restore_failed(entry)
+            return sent
 
         with_pathways(session, work)
         after = store.get_notification(key)
@@ -190,24 +208,38 @@ def register(app: typer.Typer, t: Text) -> None:
     def rebuild() -> None:
         from rich.progress import Progress
 
-        from parcours.readmodel_rebuild import batch_of
+        from parcours.cli.pathway_cmds import build_list_query
+        from parcours.cli.remote import answer_timeout
+        from parcours.readmodel_rebuild import RebuildReport
+        from parcours.readmodel_rebuild import rebuild as rebuild_readmodel
 
         session = current_session()
         store = open_readmodel()
+        query = build_list_query(
+            programme=None,
+            stage=None,
+            referent=None,
+            alert_before=None,
+            include_closed=True,
+            session=session,
+        )
 
-        async def work(pathways: "PathwayClient") -> int:
-            found = await pathways.list("", limit=100_000)
-            store.clear()
+        async def work(pathways: "PathwayClient") -> RebuildReport:
             with Progress(console=console, transient=False) as progress:
-                task = progress.add_task(session.text("readmodel.rebuilding"), total=len(found))
-                for summary in found:
-                    state = await pathways.state(summary.pathway_id)
-                    store.project(batch_of(state))
-                    progress.advance(task)
-            return len(found)
+                task = progress.add_task(session.text("readmodel.rebuilding"), total=None)
+                return await rebuild_readmodel(
+                    pathways,
+                    store,
+                    query=query,
+                    answer_timeout=answer_timeout(),
+                    on_listed=lambda count: progress.update(task, total=count),
+                    on_rebuilt=lambda done: progress.update(task, completed=done),
+                )
 
-        count = with_pathways(session, work)
-        console.print(session.text("readmodel.rebuilt", count=count))
+        report = with_pathways(session, work, whole_timeout=False)
+        console.print(session.text("readmodel.rebuilt", count=report.rebuilt))
+        if report.removed:
+            console.print(session.text("readmodel.removed", count=report.removed))
 
 
 def _public(partner: object) -> dict[str, object]:

@@ -21,8 +21,18 @@ T = TypeVar("T")
 CONNECT_TIMEOUT_S = 5.0
 
 
-def with_pathways(session: Session, work: Callable[[PathwayClient], Awaitable[T]]) -> T:
-    """Connect with the project's encrypting converter, run `work`, and return its result."""
+def with_pathways(
+    session: Session,
+    work: Callable[[PathwayClient], Awaitable[T]],
+    *,
+    whole_timeout: bool = True,
+) -> T:
+    """Connect with the project's encrypting converter, run `work`, and return its result.
+
+    `work` gets `answer_timeout()` seconds in all; a long job (a rebuild) passes
+    `whole_timeout=False` and bounds each question it asks instead. Either way a question
+    left unanswered ends the command with "no worker answered".
+    """
     from parcours.client import AmbiguousReference, DuplicateReferral, PathwayClient
     from parcours.keys import load_keyring
     from parcours.worker import connect
@@ -40,10 +50,11 @@ def with_pathways(session: Session, work: Callable[[PathwayClient], Awaitable[T]
                 text("error.unavailable_at", address=session.settings.temporal_address),
                 ExitCode.UNAVAILABLE,
             ) from None
+        pathways = PathwayClient(client, session.settings.task_queue)
         try:
-            return await asyncio.wait_for(
-                work(PathwayClient(client, session.settings.task_queue)), timeout=answer_timeout()
-            )
+            if not whole_timeout:
+                return await work(pathways)
+            return await asyncio.wait_for(work(pathways), timeout=answer_timeout())
         except TimeoutError:
             raise CliError(
                 text("error.no_worker", seconds=f"{answer_timeout():.0f}"), ExitCode.UNAVAILABLE

@@ -6,10 +6,12 @@ from parcours.domain.errors import NotPermitted
 from parcours.domain.programme import MOVE_TRIGGERS, RECORD_TRIGGERS
 from parcours.domain.vocabulary import Role
 
-_STAFF = (MOVE_TRIGGERS | RECORD_TRIGGERS | {"refer", "resume"}) - {
+_STAFF = (MOVE_TRIGGERS | RECORD_TRIGGERS | {"refer", "resume", "retry_notification"}) - {
     "assign_referent",
     "record_notification_failure",
 }
+"""`retry_notification` is no move: it sends a failed notification again (personal data),
+so partners and auditors may not."""
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.STAFF: frozenset(_STAFF),

@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.permissions import authorise
 from parcours.domain.programme import ProgrammeDefinition, Route
 from parcours.domain.records import PathwayEvent, PathwayState
-from parcours.domain.vocabulary import PartnerKind
+from parcours.domain.vocabulary import PartnerKind, Role
 
 
 @dataclass(frozen=True)
@@ -84,4 +86,79 @@ def notifications_for(
                     details=dict(event.details),
                 )
             )
+    return intents
+
+
+# -- sending again what failed ------------------------------------------------------------
+
+RETRY_TRIGGER = "retry_notification"
+"""The permission a role needs to have a failed notification sent again."""
+
+
+def retry_target(key: str, state: PathwayState) -> tuple[PathwayEvent, PartnerKind]:
+    """The event and partner kind a notification key names on this pathway.
+
+    Keys read `<pathway id>:<event seq>:<partner kind>`, optionally followed by
+    `:<partner name>` as the outbox shows them. Anything else is an `UnknownReference`.
+    """
+    pathway_id, _, rest = key.partition(":")
+    seq_text, _, rest = rest.partition(":")
+    kind_text = rest.partition(":")[0]
+    event = next((e for e in state.timeline if str(e.seq) == seq_text), None)
+    kind = next((k for k in PartnerKind if k.value == kind_text), None)
+    if pathway_id != state.pathway_id or event is None or kind is None:
+        raise UnknownReference(f"no notification {key!r} on this pathway")
+    return event, kind
+
+
+def notifications_to_retry(
+    event: PathwayEvent,
+    state: PathwayState,
+    programme: ProgrammeDefinition,
+    participant: Mapping[str, str],
+    *,
+    kind: PartnerKind,
+    now: datetime,
+) -> list[NotificationIntent]:
+    """What `event` owed partners of `kind`, if the participant still consents now.
+
+    The same messages as at the event (same keys, same minimised fields), so the outbox
+    still sends each at most once; none at all once consent was withdrawn or expired.
+    """
+    if not state.consent_valid(kind, now):
+        return []
+    return [
+        i
+        for i in notifications_for([event], state, programme, participant)
+        if i.partner_kind is kind
+    ]
+
+
+def check_retry(
+    key: str,
+    state: PathwayState,
+    programme: ProgrammeDefinition,
+    participant: Mapping[str, str],
+    *,
+    role: Role,
+    now: datetime,
+) -> list[NotificationIntent]:
+    """What a retry of `key` by `role` would send now; a `DomainError` when it may not.
+
+    Refused: a role that may not retry (partners and auditors re-sending personal data),
+    a key naming no notification this pathway ever owed, a partner kind the participant
+    no longer consents to (nothing would be sent).
+    """
+    authorise(role, RETRY_TRIGGER)
+    event, kind = retry_target(key, state)
+    if not any(
+        i.partner_kind is kind for i in notifications_for([event], state, programme, participant)
+    ):
+        raise UnknownReference(f"no notification {key!r} on this pathway")
+    intents = notifications_to_retry(event, state, programme, participant, kind=kind, now=now)
+    if not intents:
+        raise MoveRefused(
+            f"the participant no longer consents to telling the {kind.value} partners",
+            rule="consent_required",
+        )
     return intents

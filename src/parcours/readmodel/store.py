@@ -7,14 +7,24 @@ same code runs on the embedded SQLite file and on PostgreSQL. Writes are idempot
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, delete, event, func, make_url, select
+from sqlalchemy import (
+    URL,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    make_url,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from parcours.domain.vocabulary import AlertStatus, PartnerKind, Stage
@@ -39,6 +49,9 @@ from parcours.readmodel.views import (
 from parcours.workflows.messages import Notification, ProjectionBatch
 
 Clock = Callable[[], datetime]
+
+_IDS_PER_STATEMENT = 500
+"""Ids bound in one `IN (...)`: well below SQLite's limit on bound parameters."""
 
 
 def _utcnow() -> datetime:
@@ -163,8 +176,58 @@ class Store:
         with self.engine.begin() as conn:
             return project_batch(conn, batch, self._clock())
 
+    def replace_pathway(self, batch: ProjectionBatch) -> bool:
+        """Write a whole pathway as a rebuild read it, in place of what the projection held.
+
+        One transaction per pathway, so a reader sees either the old rows or the new ones,
+        never an empty pathway. Should the live projection have written a newer summary
+        meanwhile, that one is kept and only missing events are added. False then.
+        """
+        pathway_id = batch.pathway_id
+        with self.engine.begin() as conn:
+            # A write first: it takes SQLite's write lock (and the row's lock on PostgreSQL)
+            # before anything is read, so a concurrent projection waits instead of failing.
+            replaced = conn.execute(
+                delete(ParticipantRow).where(
+                    ParticipantRow.pathway_id == pathway_id,
+                    ParticipantRow.last_seq <= batch.last_seq,
+                )
+            ).rowcount
+            newer = not replaced and (
+                conn.scalar(
+                    select(ParticipantRow.last_seq).where(ParticipantRow.pathway_id == pathway_id)
+                )
+                is not None
+            )
+            if not newer:
+                conn.execute(delete(TimelineRow).where(TimelineRow.pathway_id == pathway_id))
+                conn.execute(delete(AlertRow).where(AlertRow.pathway_id == pathway_id))
+            project_batch(conn, batch, self._clock())
+            return not newer
+
+    def projected_pathway_ids(self) -> set[str]:
+        """Every pathway id the projection holds a row of (summary, event or alert)."""
+        with self._read() as s:
+            found: set[str] = set()
+            for column in (
+                ParticipantRow.pathway_id,
+                TimelineRow.pathway_id,
+                AlertRow.pathway_id,
+            ):
+                found.update(s.scalars(select(column).distinct()))
+            return found
+
+    def remove_pathways(self, pathway_ids: Iterable[str]) -> None:
+        """Drop the projection of pathways that no longer exist; the outbox is kept."""
+        ids = sorted(set(pathway_ids))
+        with self.engine.begin() as conn:
+            for start in range(0, len(ids), _IDS_PER_STATEMENT):
+                chunk = ids[start : start + _IDS_PER_STATEMENT]
+                for table in (TimelineRow, AlertRow, ParticipantRow):
+                    conn.execute(delete(table).where(table.pathway_id.in_(chunk)))
+
     def clear(self) -> None:
-        """Empty the projection (participants, timeline, alerts) before a rebuild.
+        """Empty the projection (participants, timeline, alerts).
 
         The outbox and the partner directory are kept: they are delivery state and
         configuration, and clearing the outbox would send notifications again.
@@ -263,6 +326,24 @@ class Store:
         """Make a failed notification pending again; False when it was already sent."""
         with self.engine.begin() as conn:
             return outbox.reset_for_retry(conn, key)
+
+    def restore_failed(self, entry: OutboxEntry) -> bool:
+        """Put a notification made pending for a retry back to `failed`, as `entry` held it.
+
+        Only while nothing tried it since (still pending, same count of attempts): a send
+        under way or done keeps what it wrote. False when the row had moved on.
+        """
+        with self.engine.begin() as conn:
+            restored = conn.execute(
+                update(NotificationRow)
+                .where(
+                    NotificationRow.key == entry.key,
+                    NotificationRow.status == OutboxStatus.PENDING,
+                    NotificationRow.attempts == entry.attempts,
+                )
+                .values(status=OutboxStatus.FAILED, last_error=entry.last_error)
+            ).rowcount
+            return bool(restored)
 
     def notifications(
         self, failed_only: bool = False, pathway_id: str | None = None

@@ -70,6 +70,8 @@ class PathwayInput:
     state: PathwayState | None = None
     applied_requests: dict[str, int] = field(default_factory=dict)
     published_seq: int = 0
+    retried_requests: dict[str, int] = field(default_factory=dict)
+    """Notification retries already handled, by request id: how many messages each sent."""
 
 
 @dataclass

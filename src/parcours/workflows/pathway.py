@@ -19,12 +19,18 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from parcours import search_attributes as sa
     from parcours.domain.commands import STAFF_COMMANDS, Command, RecordNotificationFailure
-    from parcours.domain.errors import DomainError
+    from parcours.domain.errors import DomainError, NotPermitted
     from parcours.domain.guards import accompaniment_deadline
     from parcours.domain.pathway import SYSTEM, Pathway
     from parcours.domain.programme import ProgrammeDefinition
     from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
-    from parcours.domain.routing import NotificationIntent, notifications_for
+    from parcours.domain.routing import (
+        NotificationIntent,
+        check_retry,
+        notifications_for,
+        notifications_to_retry,
+        retry_target,
+    )
     from parcours.domain.vocabulary import AlertStatus, Stage
     from parcours.workflows.errors import refusal
     from parcours.workflows.messages import (
@@ -45,6 +51,11 @@ with workflow.unsafe.imports_passed_through():
 
 READ_MODEL_PATCH = "read-model-and-partner-notifications"
 """Histories recorded before it have no projection or notification activities."""
+
+RETRY_NOTIFICATION_UPDATE = "retry_notification_v2"
+"""The retry update that names who asks (`RequestMeta`) and is validated by the domain
+(`routing.check_retry`). The earlier `retry_notification` stays registered for replay
+only; it is a new name rather than a patch because its arguments changed."""
 
 DUE_BEFORE_SLEEP_PATCH = "raise-what-fell-due-while-publishing"
 """Before it, an update accepted while activities ran could make an alert due at once and
@@ -71,6 +82,7 @@ class ParticipantPathway:
         self._participant: Participant = start.participant
         self._applied: dict[str, int] = dict(start.applied_requests)
         self._published_seq = start.published_seq
+        self._retried: dict[str, int] = dict(start.retried_requests)
         if start.state is None:
             self._pathway = Pathway.refer(
                 self._programme, start.pathway_id, start.referral, start.meta, workflow.now()
@@ -278,11 +290,65 @@ class ParticipantPathway:
                 event = self._pathway.execute(command, meta, workflow.now())
                 self._applied[meta.request_id] = event.seq
 
-    @workflow.update(name="retry_notification")
-    async def retry_notification(self, key: str) -> int:
+    @workflow.update(name=RETRY_NOTIFICATION_UPDATE)
+    async def retry_notification_v2(self, meta: RequestMeta, key: str) -> int:
         """Send again what an event owed a partner kind (after `parcours notifications retry`).
 
-        Consent is checked again now: a participant who withdrew it hears of nothing more.
+        Who asks and why travel with the request and stay in the history; the validator
+        asked the domain whether that role may, whether the key names a notification of
+        this pathway and whether consent still holds now. A retried request id is
+        answered from what it did the first time.
+        """
+        if meta.request_id in self._retried:
+            return self._retried[meta.request_id]
+        state = self._pathway.state
+        try:
+            event, kind = retry_target(key, state)
+        except DomainError as err:
+            raise refusal(err) from None
+        intents = notifications_to_retry(
+            event,
+            state,
+            self._programme,
+            participant_fields(self._participant),
+            kind=kind,
+            now=workflow.now(),
+        )
+        self._retried[meta.request_id] = len(intents)
+        workflow.logger.info(
+            "notification retry",
+            extra={
+                "notification": key,
+                "actor_id": meta.actor.actor_id,
+                "role": meta.actor.role.value,
+                "count": len(intents),
+            },
+        )
+        await self._notify(intents)
+        return len(intents)
+
+    @retry_notification_v2.validator
+    def _may_retry_notification(self, meta: RequestMeta, key: str) -> None:
+        if meta.request_id in self._retried:
+            return
+        try:
+            check_retry(
+                key,
+                self._pathway.state,
+                self._programme,
+                participant_fields(self._participant),
+                role=meta.actor.role,
+                now=workflow.now(),
+            )
+        except DomainError as err:
+            raise refusal(err) from None
+
+    @workflow.update(name="retry_notification")
+    async def retry_notification(self, key: str) -> int:
+        """The first retry update, kept so that histories which used it still replay.
+
+        It named no actor and checked no role: its validator refuses every new request
+        (validators do not run on replay), which must use `RETRY_NOTIFICATION_UPDATE`.
         """
         pathway_id, _, rest = key.partition(":")
         seq_text, _, kind = rest.partition(":")
@@ -300,6 +366,14 @@ class ParticipantPathway:
         ]
         await self._notify(intents)
         return len(intents)
+
+    @retry_notification.validator
+    def _refuse_unsigned_retry(self, key: str) -> None:
+        raise refusal(
+            NotPermitted(
+                f"a retry must say who asks and why: send {RETRY_NOTIFICATION_UPDATE} instead"
+            )
+        )
 
     async def _deliver(self, delivery: AlertDelivery) -> None:
         await workflow.execute_activity(
@@ -333,6 +407,7 @@ class ParticipantPathway:
             state=self._pathway.state,
             applied_requests=dict(self._applied),
             published_seq=self._published_seq,
+            retried_requests=dict(self._retried),
         )
 
 

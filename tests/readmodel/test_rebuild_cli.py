@@ -1,0 +1,182 @@
+"""`parcours readmodel rebuild` gives the rows the live projection wrote, on both databases.
+
+It never empties the read model on the way, and a rebuild longer than the answer timeout
+is not cut off: the timeout bounds each question to the service, not the whole job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, update
+from temporalio.testing import WorkflowEnvironment
+
+from parcours import readmodel_rebuild
+from parcours.client import PathwayClient
+from parcours.domain import commands as c
+from parcours.domain.records import PathwayState
+from parcours.domain.vocabulary import BarrierKind, PartnerKind, Stage
+from parcours.programmes import get_programme
+from parcours.readmodel import Store, open_store
+from parcours.readmodel.tables import ParticipantRow, TimelineRow
+from parcours.samples import ATP_CRITERIA
+from parcours.settings import Settings
+from parcours.workflows.messages import ProjectionBatch
+from tests.cli.conftest import Cli, cli  # noqa: F401 - fixture
+from tests.readmodel.builders import batch
+from tests.readmodel.conftest import db_url, postgres_url  # noqa: F401 - fixtures
+from tests.support import T0, meta, participant, referral
+
+pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+GHOST = "pathway-00000000000000ff"
+SLOW_S = 0.4
+ANSWER_TIMEOUT_S = 1
+
+
+@pytest.fixture
+def cli_settings(tmp_path: Path, db_url: str) -> Settings:  # noqa: F811
+    """The CLI fixture's worker projects into this test's database."""
+    base = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    return replace(base, task_queue=f"rebuild-{uuid.uuid4().hex[:8]}", readmodel_url=db_url)
+
+
+def rows(store: Store) -> dict[str, Any]:
+    """Everything the projection holds, but when each row was last written."""
+    participants = [
+        {k: v for k, v in asdict(p).items() if k != "updated_at"} for p in store.list_participants()
+    ]
+    return {
+        "participants": participants,
+        "timeline": {p["pathway_id"]: store.timeline(p["pathway_id"]) for p in participants},
+        "alerts": store.alerts(),
+    }
+
+
+async def projected(pathways: PathwayClient, store: Store, ids: list[str]) -> None:
+    """Wait until the read model holds every event of these pathways, and stays so.
+
+    A pathway may raise an alert just after an update was answered: the status is asked
+    again until the projection and the pathway agree twice in a row.
+    """
+    agreed = 0
+    for _ in range(400):
+        statuses = [await pathways.status(pathway_id) for pathway_id in ids]
+        rows_now = [store.get_participant(pathway_id) for pathway_id in ids]
+        caught_up = all(
+            row is not None and row.last_seq == status.last_event_seq
+            for row, status in zip(rows_now, statuses, strict=True)
+        )
+        agreed = agreed + 1 if caught_up else 0
+        if agreed == 2:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the projection never caught up")
+
+
+async def three_pathways(pathways: PathwayClient) -> list[str]:
+    atp = get_programme("atp-cergy")
+    first = await pathways.refer(atp, participant(), referral(), meta())
+    second = await pathways.refer(atp, participant("Ana", "Ferreira"), referral(), meta())
+    await pathways.execute(second, c.GiveConsent(PartnerKind.REFERRER, T0), meta())
+    await pathways.execute(second, c.CompleteIntake(T0, ATP_CRITERIA), meta())
+    await pathways.execute(second, c.OpenBarrier(BarrierKind.HOUSING), meta())
+    third = await pathways.refer(atp, participant("Blessing", "Okafor"), referral(), meta())
+    await pathways.execute(third, c.CompleteIntake(T0, ATP_CRITERIA), meta())
+    return [first, second, third]
+
+
+async def test_a_rebuild_gives_the_live_projection_back(
+    temporal_env: WorkflowEnvironment,
+    cli: Cli,  # noqa: F811
+    cli_settings: Settings,
+    db_url: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
+    ids = await three_pathways(pathways)
+    with open_store(db_url) as store:
+        await projected(pathways, store, ids)
+        live = rows(store)
+        assert {p["pathway_id"] for p in live["participants"]} == set(ids)
+
+        # Damage the read model: a pathway lost, one wrong, one that never existed.
+        first, second, _third = ids
+        store.remove_pathways([first])
+        with store.engine.begin() as conn:
+            conn.execute(
+                update(ParticipantRow)
+                .where(ParticipantRow.pathway_id == second)
+                .values(stage=Stage.EXITED)
+            )
+            conn.execute(
+                delete(TimelineRow).where(TimelineRow.pathway_id == second, TimelineRow.seq == 2)
+            )
+        store.project(batch(GHOST))
+        before = len(store.list_participants())
+
+        # Each pathway takes longer than the answer timeout allows the whole rebuild.
+        seen_during: list[int] = []
+
+        def slow_batch_of(state: PathwayState) -> ProjectionBatch:
+            seen_during.append(len(store.list_participants()))
+            time.sleep(SLOW_S)
+            return original(state)
+
+        original = readmodel_rebuild.batch_of
+        monkeypatch.setattr(readmodel_rebuild, "batch_of", slow_batch_of)
+        started = time.monotonic()
+        result = await asyncio.to_thread(
+            cli,
+            "readmodel",
+            "rebuild",
+            PARCOURS_READMODEL_URL=db_url,
+            PARCOURS_ANSWER_TIMEOUT=str(ANSWER_TIMEOUT_S),
+        )
+        took = time.monotonic() - started
+
+        assert result.exit_code == 0, result.output
+        assert took > ANSWER_TIMEOUT_S
+        assert "Read model rebuilt from 3 pathways." in result.stdout
+        assert "1 pathway" in result.stdout  # the ghost, dropped
+        assert rows(store) == live
+        assert store.get_participant(GHOST) is None
+        # Never emptied on the way: every pathway held before stayed readable.
+        assert len(seen_during) == 3
+        assert min(seen_during) >= before
+
+
+async def test_a_worker_that_does_not_answer_stops_the_rebuild_without_emptying(
+    temporal_env: WorkflowEnvironment,
+    cli: Cli,  # noqa: F811
+    cli_settings: Settings,
+    db_url: str,  # noqa: F811
+) -> None:
+    pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
+    ids = await three_pathways(pathways)
+    # A task queue no worker polls: its pathway is listed, and never answers.
+    orphans = f"no-worker-{uuid.uuid4().hex[:8]}"
+    atp = get_programme("atp-cergy")
+    await PathwayClient(temporal_env.client, orphans).refer(atp, participant(), referral(), meta())
+    with open_store(db_url) as store:
+        await projected(pathways, store, ids)
+        held = rows(store)
+        started = time.monotonic()
+        result = await asyncio.to_thread(
+            cli,
+            "readmodel",
+            "rebuild",
+            PARCOURS_READMODEL_URL=db_url,
+            PARCOURS_ANSWER_TIMEOUT="1",
+            PARCOURS_TASK_QUEUE=orphans,
+        )
+        assert result.exit_code == 5, result.output
+        assert "No worker answered within 1 s" in result.output
+        assert time.monotonic() - started < 10
+        assert rows(store) == held
