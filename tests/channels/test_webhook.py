@@ -80,11 +80,32 @@ def test_no_receiver_listening_is_a_temporary_failure() -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["file:///etc/passwd", "ftp://partner.example/in", "partner.example/hook", "http://"]
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://partner.example/in",
+        "partner.example/hook",
+        "http://",
+        "http://partner.example/hook",  # personal data in clear across a network
+        "http://10.0.0.7/hook",
+    ],
 )
-def test_only_http_urls_are_accepted(url: str) -> None:
-    with pytest.raises(ValueError, match="http"):
+def test_only_https_or_loopback_http_urls_are_accepted(url: str) -> None:
+    with pytest.raises(ValueError, match="https"):
         WebhookChannel(url, SECRET)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://partner.example/hook",
+        "http://127.0.0.1:8080/hook",
+        "http://localhost/hook",
+        "http://[::1]:9000/hook",
+    ],
+)
+def test_https_and_loopback_http_are_accepted(url: str) -> None:
+    assert WebhookChannel(url, SECRET).url == url
 
 
 def test_a_webhook_needs_a_secret() -> None:

@@ -262,6 +262,11 @@ def test_a_webhook_without_a_secret_or_a_web_address_is_refused(cli: Cli) -> Non
     )
     assert french.exit_code == ExitCode.USAGE
     assert "L'adresse d'un webhook doit être une URL https://" in french.stderr
+    in_clear = as_coordinator(
+        cli, *base, "--address", "http://partner.example/parcours", "--secret", SECRET
+    )
+    assert in_clear.exit_code == ExitCode.USAGE
+    assert "only for a receiver on this machine" in in_clear.stderr
     assert json.loads(cli("partners", "list", "--json").stdout) == []
 
 

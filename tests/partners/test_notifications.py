@@ -201,3 +201,30 @@ async def test_a_permanent_failure_raises_the_coordinators_alert(bench: Bench) -
     assert entry.attempts == 1
     assert "550" in entry.last_error
     assert bench.smtp.recorder.received == []
+
+
+async def test_a_referrer_missing_from_the_directory_is_never_replaced_by_another(
+    bench: Bench,
+) -> None:
+    """The person's name goes to their own referrer or to nobody; the coordinator hears."""
+    atp = get_programme("atp-cergy")
+    pid = await bench.pathways.refer(
+        atp, participant(), replace(referral(), referrer="Pôle emploi"), meta()
+    )
+    await bench.pathways.execute(pid, c.GiveConsent(PartnerKind.REFERRER, T0), meta())
+    await bench.pathways.execute(pid, c.CompleteIntake(T0, ATP_CRITERIA), meta())
+
+    async def alert_raised() -> bool:
+        status = await bench.pathways.status(pid)
+        return any(a.rule is AlertRule.NOTIFICATION_FAILED for a in status.open_alerts)
+
+    for _ in range(400):
+        if await alert_raised():
+            break
+        await asyncio.sleep(0.05)
+    assert await alert_raised()
+    (entry,) = bench.store.notifications(failed_only=True, pathway_id=pid)
+    assert entry.partner_name == "Pôle emploi"
+    assert entry.channel == "directory"
+    assert "no active referrer partner named 'Pôle emploi'" in entry.last_error
+    assert bench.smtp.recorder.received == []  # the CCAS referrer got nothing

@@ -31,6 +31,9 @@ from parcours.workflows.messages import Notification, NotificationBatch, Notific
 
 log = structlog.stdlib.get_logger("parcours.notify")
 
+NOT_IN_DIRECTORY = "directory"
+"""The outbox's channel for a message whose named partner is not in the directory."""
+
 
 class NotificationActivities:
     def __init__(self, store: Callable[[], Store], smtp: SmtpRelay | None) -> None:
@@ -42,7 +45,11 @@ class NotificationActivities:
         failures: list[NotificationFailure] = []
         passing: list[str] = []
         for notification in batch.notifications:
-            for partner in self._recipients(store, notification):
+            recipients = self._recipients(store, notification)
+            if recipients is None:
+                failures.append(self._not_in_directory(store, batch.pathway_id, notification))
+                continue
+            for partner in recipients:
                 message = replace(
                     notification,
                     key=f"{notification.key}:{partner.name}",
@@ -60,15 +67,44 @@ class NotificationActivities:
             )
         return failures
 
-    def _recipients(self, store: Store, notification: Notification) -> list[Partner]:
+    def _recipients(self, store: Store, notification: Notification) -> list[Partner] | None:
+        """Who receives it: the partner the pathway names, else every partner of the kind.
+
+        None when the pathway names a partner (its referrer, training body, employer) that
+        the directory does not hold as an active partner of that kind: the message is never
+        handed to another partner of the same kind instead.
+        """
         if notification.partner_name:
             named = store.get_partner(notification.partner_name)
             if named is not None and named.active and named.kind is notification.partner_kind:
                 return [named]
+            return None
         found = store.partners_of_kind(notification.partner_kind)
         if not found:
             log.info("no partner to notify", kind=notification.partner_kind.value)
         return found
+
+    def _not_in_directory(
+        self, store: Store, pathway_id: str, notification: Notification
+    ) -> NotificationFailure:
+        """Record, once, that the named partner cannot be reached: the coordinator is told."""
+        message = replace(notification, key=f"{notification.key}:{notification.partner_name}")
+        error = (
+            f"no active {notification.partner_kind.value} partner named "
+            f"{notification.partner_name!r} in the partner directory"
+        )
+        known = store.get_notification(message.key)
+        if known is not None and known.status is OutboxStatus.FAILED:
+            return NotificationFailure(message.key, message.partner_kind, known.last_error)
+        if known is None or known.status is OutboxStatus.PENDING:
+            store.claim(message, pathway_id, NOT_IN_DIRECTORY)
+            store.mark_failed(message.key, error, permanent=True)
+            log.warning(
+                "named partner not in the directory",
+                pathway_id=pathway_id,
+                kind=notification.partner_kind.value,
+            )
+        return NotificationFailure(message.key, message.partner_kind, error)
 
     def _send_once(
         self, store: Store, pathway_id: str, message: Notification, partner: Partner

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import time
 import urllib.error
@@ -66,6 +67,26 @@ def _classify(status: int) -> PermanentFailure | TemporaryFailure:
     return PermanentFailure(f"webhook answered HTTP {status} (redirects are not followed)")
 
 
+def acceptable_url(url: str) -> bool:
+    """https to anywhere; plain http only to a loopback address (a receiver on this
+    machine, a local relay): personal data never crosses a network unencrypted."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return False
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and _is_loopback(parts.hostname)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class WebhookChannel:
     """One partner's HTTP(S) endpoint and the secret it shares with parcours."""
@@ -75,9 +96,10 @@ class WebhookChannel:
     timeout: float = 10.0
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise ValueError("a webhook address must be an http:// or https:// URL")
+        if not acceptable_url(self.url):
+            raise ValueError(
+                "a webhook address must be an https:// URL (http:// only to this machine)"
+            )
         if not self.secret:
             raise ValueError("a webhook needs a secret to sign its messages")
 

@@ -70,13 +70,14 @@ def register(app: typer.Typer, t: Text) -> None:
         secret: Annotated[str, typer.Option(help=t("help.opt.secret"))] = "",
         inactive: Annotated[bool, typer.Option("--inactive", help=t("help.opt.inactive"))] = False,
     ) -> None:
+        from parcours.channels.webhook import acceptable_url
         from parcours.readmodel import Partner
 
         _coordinator_only()
         session = current_session()
         if channel is ChannelKind.WEBHOOK and not secret:
             raise CliError(session.text("partners.webhook_secret"), ExitCode.USAGE)
-        if channel is ChannelKind.WEBHOOK and not address.startswith(("https://", "http://")):
+        if channel is ChannelKind.WEBHOOK and not acceptable_url(address):
             raise CliError(session.text("partners.webhook_url"), ExitCode.USAGE)
         open_readmodel().add_partner(
             Partner(
