@@ -172,11 +172,6 @@ def test_help_imports_none_of_the_heavy_libraries(tmp_path: Path) -> None:
     assert pulled == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="asyncio imports ssl, and cli/remote.py, alerts_cmds.py, audit_cmds.py and "
-    "service_cmds.py import asyncio at module level",
-)
 def test_help_does_not_import_ssl(tmp_path: Path) -> None:
     assert "ssl" not in imported_by_help(tmp_path)
 

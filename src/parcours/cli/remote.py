@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -33,6 +32,8 @@ def with_pathways(
     `whole_timeout=False` and bounds each question it asks instead. Either way a question
     left unanswered ends the command with "no worker answered".
     """
+    import asyncio
+
     from parcours.client import AmbiguousReference, DuplicateReferral, PathwayClient
     from parcours.keys import load_keyring
     from parcours.worker import connect
