@@ -8,6 +8,7 @@ the projection again. Each test runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
@@ -180,7 +181,9 @@ async def test_a_receiver_failing_twice_gets_exactly_one_delivery(bench: Bench) 
     assert entry.attempts == 3
 
 
-async def test_a_permanent_failure_raises_the_coordinators_alert(bench: Bench) -> None:
+async def test_a_permanent_failure_raises_the_coordinators_alert(
+    bench: Bench, tmp_path: Path
+) -> None:
     bench.smtp.recorder.replies[REFERRER_MAILBOX] = "550 5.1.1 No such mailbox"
     pid = await refer(bench)
     await bench.pathways.execute(pid, c.GiveConsent(PartnerKind.REFERRER, T0), meta())
@@ -201,6 +204,11 @@ async def test_a_permanent_failure_raises_the_coordinators_alert(bench: Bench) -
     assert entry.attempts == 1
     assert "550" in entry.last_error
     assert bench.smtp.recorder.received == []
+    # The coordinator's alert is delivered through the alert channel like any other.
+    delivered = tmp_path / "outbox" / "alerts" / pid / f"{alert.alert_id.replace(':', '_')}.json"
+    await eventually(delivered.exists)
+    body = json.loads(delivered.read_text(encoding="utf-8"))
+    assert (body["rule"], body["audience"]) == ("notification_failed", "coordinator")
 
 
 async def test_a_referrer_missing_from_the_directory_is_never_replaced_by_another(

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.programme import ProgrammeDefinition
-from parcours.domain.records import PathwayState
+from parcours.domain.records import PathwayEvent, PathwayState
 from parcours.domain.vocabulary import (
     AlertAudience,
     AlertRule,
@@ -178,3 +178,17 @@ def next_alert_at(
         if a.status is AlertStatus.SNOOZED and a.snoozed_until is not None and a.snoozed_until > now
     ]
     return min(instants, default=None)
+
+
+def timer_alert_ids(events: list[PathwayEvent]) -> set[str]:
+    """Alerts these events raised on a timer (`alert_raised`), to hand to the alert channel."""
+    return {e.details["alert_id"] for e in events if e.kind == "alert_raised"}
+
+
+def failure_alert_ids(events: list[PathwayEvent]) -> set[str]:
+    """Alerts these events raised for the coordinator when a partner could not be told."""
+    return {
+        e.details["alert_id"]
+        for e in events
+        if e.kind == "notification_failed" and "alert_id" in e.details
+    }

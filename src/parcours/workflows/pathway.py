@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from parcours import search_attributes as sa
+    from parcours.domain.alerts import failure_alert_ids, timer_alert_ids
     from parcours.domain.commands import STAFF_COMMANDS, Command, RecordNotificationFailure
     from parcours.domain.errors import DomainError, NotPermitted
     from parcours.domain.guards import accompaniment_deadline
@@ -56,6 +57,10 @@ RETRY_NOTIFICATION_UPDATE = "retry_notification_v2"
 """The retry update that names who asks (`RequestMeta`) and is validated by the domain
 (`routing.check_retry`). The earlier `retry_notification` stays registered for replay
 only; it is a new name rather than a patch because its arguments changed."""
+
+FAILURE_ALERTS_PATCH = "deliver-notification-failure-alerts"
+"""Before it, the coordinator's alert for a notification that failed for good was kept in
+the pathway but never handed to the alert channel."""
 
 DUE_BEFORE_SLEEP_PATCH = "raise-what-fell-due-while-publishing"
 """Before it, an update accepted while activities ran could make an alert due at once and
@@ -217,7 +222,10 @@ class ParticipantPathway:
             new_events = [e for e in state.timeline if e.seq > self._published_seq]
             if not new_events:
                 return
-            raised = {e.details.get("alert_id") for e in new_events if e.kind == "alert_raised"}
+            raised = timer_alert_ids(new_events)
+            by_failure = failure_alert_ids(new_events)
+            if by_failure and workflow.patched(FAILURE_ALERTS_PATCH):
+                raised |= by_failure
             alerts = [a for a in state.alerts if a.alert_id in raised]
             if alerts:
                 await self._deliver(
