@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
 
 import pytest
 from temporalio import workflow
+from temporalio.client import WorkflowHistory
 
-from parcours.audit.history import read_history_file
+from parcours.audit.history import PathwayHistory, read_history_file
 from parcours.audit.replay import replay_histories
 from parcours.cli.exit_codes import ExitCode
 from parcours.workflows.messages import AlertDelivery, PathwayInput, PathwayResult
@@ -259,3 +261,19 @@ def test_export_per_run_writes_temporal_own_history_files(history_cli: Cli, tmp_
     assert len(document["events"]) == len(recorded)
     assert ".run1." in written.name
     assert history_cli("audit", "replay", str(written)).exit_code == 0
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_run_that_has_only_started_is_replayed_as_nothing_to_check() -> None:
+    """A pathway caught just after it continued as new: its new run holds one event.
+
+    Temporal's replayer never returns from such a history; replay must not hand it over.
+    """
+    history = read_history_file(OPEN)
+    started_only = WorkflowHistory(history.workflow_id, list(history.runs[0].events)[:1])
+    both = PathwayHistory(history.workflow_id, (history.runs[0], started_only))
+    outcomes = await asyncio.wait_for(replay_histories([both], history_keyring()), timeout=60)
+    assert [(o.failed, o.events) for o in outcomes] == [
+        (False, len(history.runs[0].events)),
+        (False, 1),
+    ]

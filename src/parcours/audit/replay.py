@@ -129,12 +129,19 @@ async def replay_histories(
     """Replay every run of every history, in order, with one replayer."""
     converter = data_converter(keyring)
 
+    outcomes: list[ReplayOutcome] = []
+
     async def runs() -> AsyncIterator[WorkflowHistory]:
         async for history in _aiter(histories):
             for run in (await identify(history, converter)).runs:
+                if decided_nothing_yet(run):
+                    outcome = ReplayOutcome(run.workflow_id, run.run_id, len(run.events))
+                    outcomes.append(outcome)
+                    if on_outcome is not None:
+                        on_outcome(outcome)
+                    continue
                 yield run
 
-    outcomes: list[ReplayOutcome] = []
     engine = replayer(keyring, sandboxed=sandboxed, workflows=workflows)
     async with engine.workflow_replay_iterator(runs()) as results:
         async for result in results:
@@ -157,6 +164,13 @@ async def replay_histories(
             if on_outcome is not None:
                 on_outcome(outcome)
     return outcomes
+
+
+def decided_nothing_yet(run: WorkflowHistory) -> bool:
+    """A run no workflow task has completed in yet (one that has just started, or just
+    continued as new): there is nothing to check, and Temporal's replayer never returns
+    from a history that holds only its start event, so it is not handed one."""
+    return not any(e.event_type == _TASK_COMPLETED for e in run.events)
 
 
 async def locate_failure(
