@@ -7,6 +7,7 @@ it; without consent, or after consent expired or was withdrawn, nothing is sent.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -115,3 +116,20 @@ def test_a_temp_agency_never_sees_barriers_or_history() -> None:
     for programme in PROGRAMMES:
         fields = set(programme.partner_fields.get(PartnerKind.TEMP_AGENCY, []))
         assert fields <= {"first_name", "availability", "skills", "languages"}
+
+
+def test_the_social_action_fund_hears_only_of_barriers_needing_aid() -> None:
+    for programme in PROGRAMMES:
+        route = next(r for r in programme.routes if PartnerKind.SOCIAL_ACTION_FUND in r.partners)
+        assert route.aid_requested
+        pathway = consenting(programme)
+        asked = matching_event(route)
+        not_asked = replace(asked, details={**asked.details, "aid": "False"})
+        told = {
+            i.partner_kind for i in notifications_for([asked], pathway.state, programme, PERSON)
+        }
+        untold = {
+            i.partner_kind for i in notifications_for([not_asked], pathway.state, programme, PERSON)
+        }
+        assert PartnerKind.SOCIAL_ACTION_FUND in told
+        assert PartnerKind.SOCIAL_ACTION_FUND not in untold

@@ -178,6 +178,8 @@ class Route(_Strict):
     partners: list[PartnerKind] = Field(min_length=1)
     barrier_kinds: list[BarrierKind] = Field(default_factory=list)
     appointment_kinds: list[AppointmentKind] = Field(default_factory=list)
+    aid_requested: bool = False
+    """Only barriers recorded as needing aid (the social action fund hears of those)."""
 
     @field_validator("event")
     @classmethod

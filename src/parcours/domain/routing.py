@@ -43,6 +43,8 @@ def _route_matches(route: Route, event: PathwayEvent) -> bool:
     kind = event.details.get("kind", "")
     if route.barrier_kinds and kind not in {k.value for k in route.barrier_kinds}:
         return False
+    if route.aid_requested and event.details.get("aid") != "True":
+        return False
     return not route.appointment_kinds or kind in {k.value for k in route.appointment_kinds}
 
 
