@@ -175,6 +175,31 @@ def serve(tmp_path: Path, *, own_group: bool = False) -> Iterator[Serve]:
                 stream.close()
 
 
+@contextmanager
+def ready_serve(tmp_path: Path, *, own_group: bool = False) -> Iterator[Serve]:
+    """A `parcours serve` whose worker runs. Ports are picked free, then bound by the dev
+    server a moment later: if another process took one meanwhile the server stops at
+    start, which is not what these tests are about, so that case alone is tried again."""
+    for attempt in range(3):
+        with serve(tmp_path / f"attempt-{attempt}", own_group=own_group) as running_serve:
+            running_serve.find_temporal(START_TIMEOUT)
+            wait_until(
+                lambda: (
+                    any(READY in line for line in running_serve.stdout)
+                    or running_serve.process.poll() is not None
+                ),
+                START_TIMEOUT,
+                "parcours serve did not say the worker is running",
+            )
+            if running_serve.process.poll() is None or "stopped at start" not in (
+                running_serve.output()
+            ):
+                running_serve.wait_ready(START_TIMEOUT)
+                yield running_serve
+                return
+    raise AssertionError("the dev server stopped at start three times")
+
+
 def assert_stopped_cleanly(running_serve: Serve, code: int, sig: signal.Signals) -> None:
     output = running_serve.output()
     assert code == 0, output
@@ -199,9 +224,7 @@ def temporal_gone(running_serve: Serve) -> bool:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_running_service_stops_cleanly(tmp_path: Path, sig: signal.Signals) -> None:
-    with serve(tmp_path) as running_serve:
-        running_serve.find_temporal(START_TIMEOUT)
-        running_serve.wait_ready(START_TIMEOUT)
+    with ready_serve(tmp_path) as running_serve:
         code = running_serve.stop(sig, STOP_TIMEOUT)
         assert_stopped_cleanly(running_serve, code, sig)
         assert "service started" in "".join(running_serve.stderr)
@@ -209,10 +232,10 @@ def test_a_running_service_stops_cleanly(tmp_path: Path, sig: signal.Signals) ->
 
 def test_a_terminal_ctrl_c_reaches_parcours_only(tmp_path: Path) -> None:
     """Ctrl-C goes to the terminal's whole foreground group; the dev server is not in it."""
-    with serve(tmp_path, own_group=True) as running_serve:
-        temporal = running_serve.find_temporal(START_TIMEOUT)
+    with ready_serve(tmp_path, own_group=True) as running_serve:
+        temporal = running_serve.temporal
+        assert temporal is not None
         assert os.getpgid(temporal) != os.getpgid(running_serve.process.pid)
-        running_serve.wait_ready(START_TIMEOUT)
         code = running_serve.stop(signal.SIGINT, STOP_TIMEOUT, group=True)
         assert_stopped_cleanly(running_serve, code, signal.SIGINT)
 

@@ -18,12 +18,13 @@ from sqlalchemy import delete, update
 from temporalio.testing import WorkflowEnvironment
 
 from parcours import readmodel_rebuild
+from parcours.channels import ChannelKind
 from parcours.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import BarrierKind, PartnerKind, Stage
 from parcours.programmes import get_programme
-from parcours.readmodel import Store, open_store
+from parcours.readmodel import Partner, Store, open_store
 from parcours.readmodel.tables import ParticipantRow, TimelineRow
 from parcours.samples import ATP_CRITERIA
 from parcours.settings import Settings
@@ -80,7 +81,11 @@ async def projected(pathways: PathwayClient, store: Store, ids: list[str]) -> No
     raise AssertionError("the projection never caught up")
 
 
-async def three_pathways(pathways: PathwayClient) -> list[str]:
+async def three_pathways(pathways: PathwayClient, url: str, folder: Path) -> list[str]:
+    # The referrer is in the directory, so telling it settles at once (a referrer missing
+    # from it would add a failure event and an alert after the projection caught up).
+    with open_store(url) as store:
+        store.add_partner(Partner("CCAS", PartnerKind.REFERRER, ChannelKind.FILE, str(folder)))
     atp = get_programme("atp-cergy")
     first = await pathways.refer(atp, participant(), referral(), meta())
     second = await pathways.refer(atp, participant("Ana", "Ferreira"), referral(), meta())
@@ -98,9 +103,10 @@ async def test_a_rebuild_gives_the_live_projection_back(
     cli_settings: Settings,
     db_url: str,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
-    ids = await three_pathways(pathways)
+    ids = await three_pathways(pathways, db_url, tmp_path / "ccas")
     with open_store(db_url) as store:
         await projected(pathways, store, ids)
         live = rows(store)
@@ -157,9 +163,10 @@ async def test_a_worker_that_does_not_answer_stops_the_rebuild_without_emptying(
     cli: Cli,  # noqa: F811
     cli_settings: Settings,
     db_url: str,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
-    ids = await three_pathways(pathways)
+    ids = await three_pathways(pathways, db_url, tmp_path / "ccas")
     # A task queue no worker polls: its pathway is listed, and never answers.
     orphans = f"no-worker-{uuid.uuid4().hex[:8]}"
     atp = get_programme("atp-cergy")
