@@ -47,11 +47,23 @@ from parcours.workflows.registry import (
 
 
 class RequestRefused(Exception):
-    """The pathway refused the request: `rule` refused it, `allowed` may be done now."""
+    """The pathway refused the request: `rule` refused it, `allowed` may be done now.
 
-    def __init__(self, message: str, rule: str, allowed: list[str]) -> None:
+    `code` names the refusal's sentence and `values` what it says, for saying it in the
+    reader's language; both are empty when the workflow sent none (an older worker).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        rule: str,
+        allowed: list[str],
+        code: str = "",
+        values: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message, self.rule, self.allowed = message, rule, allowed
+        self.code, self.values = code, dict(values or {})
 
 
 class PathwayNotFound(LookupError):
@@ -319,7 +331,10 @@ def _refusal(cause: BaseException | None) -> RequestRefused:
             str(details.get("rule", cause.type or "refused")) if isinstance(details, dict) else ""
         )
         allowed = list(details.get("allowed", [])) if isinstance(details, dict) else []
-        return RequestRefused(cause.message, rule, allowed)
+        code = str(details.get("code") or "") if isinstance(details, dict) else ""
+        values = details.get("values") if isinstance(details, dict) else None
+        said = {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
+        return RequestRefused(cause.message, rule, allowed, code, said)
     return RequestRefused(str(cause), "refused", [])
 
 

@@ -123,7 +123,7 @@ def test_a_refused_move_names_the_rule_and_what_is_allowed(cli: Cli) -> None:
     english = cli("contract", "sign", pathway_id)
     assert english.exit_code == ExitCode.REFUSED
     assert "Refused by the rule stage" in english.stderr
-    assert "complete_intake" in english.stderr
+    assert "Allowed now: complete the intake, " in english.stderr
     assert english.stderr.count("\n") == 1
     assert "Traceback" not in english.output
     french = cli("--lang", "fr", "contract", "sign", pathway_id)
@@ -150,14 +150,14 @@ def test_a_guard_refusal_and_a_missing_reason(cli: Cli) -> None:
     no_reason = cli("suspend", pathway_id)
     assert no_reason.exit_code == ExitCode.REFUSED
     assert "reason_required" in no_reason.stderr
-    assert "open_barrier" in no_reason.stderr
+    assert "record a barrier" in no_reason.stderr
 
 
 def test_roles_are_checked_by_the_workflow(cli: Cli) -> None:
     pathway_id = refer(cli)
     auditor = cli("--role", "auditor", "contact", pathway_id)
     assert auditor.exit_code == ExitCode.REFUSED
-    assert "auditor role may not record contact" in auditor.stderr
+    assert "auditor role may not record a contact" in auditor.stderr
     staff = cli("referent", "assign", pathway_id, "staff-0042")
     assert staff.exit_code == ExitCode.REFUSED
     coordinator = cli("--role", "coordinator", "referent", "assign", pathway_id, "staff-0042")

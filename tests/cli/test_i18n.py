@@ -6,11 +6,22 @@ import string
 
 import pytest
 
+from parcours.channels.kinds import ChannelKind
 from parcours.cli.app import build_app
 from parcours.cli.i18n import Text, catalogue, choose_language
 from parcours.domain.events import EVENT_KINDS
 from parcours.domain.programme import MOVE_TRIGGERS, RECORD_TRIGGERS
-from parcours.domain.vocabulary import AlertRule
+from parcours.domain.vocabulary import (
+    AlertRule,
+    AlertStatus,
+    AppointmentStatus,
+    BarrierKind,
+    BarrierStatus,
+    ExitReason,
+    FrenchLevel,
+    PartnerKind,
+)
+from parcours.readmodel import OutboxStatus
 
 
 def placeholders(template: str) -> set[str]:
@@ -32,6 +43,29 @@ def test_every_action_and_alert_rule_has_words() -> None:
         assert f"event.{kind}" in catalogue("en")
     for rule in AlertRule:
         assert f"rule.{rule.value}" in catalogue("fr")
+
+
+def test_every_value_shown_to_people_has_words_in_both_languages() -> None:
+    """Actions, partner kinds, outbox statuses, channels... are shown by label, never raw."""
+    from parcours.domain.permissions import PERMISSIONS
+
+    wanted = [f"action.{t}" for t in MOVE_TRIGGERS | RECORD_TRIGGERS | {"resume"}]
+    wanted += [f"action.{t}" for triggers in PERMISSIONS.values() for t in triggers]
+    for prefix, values in (
+        ("partner_kind", PartnerKind),
+        ("outbox", OutboxStatus),
+        ("channel", ChannelKind),
+        ("barrier_kind", BarrierKind),
+        ("barrier_status", BarrierStatus),
+        ("appointment_status", AppointmentStatus),
+        ("alert_status", AlertStatus),
+        ("french_level", FrenchLevel),
+        ("exit_reason", ExitReason),
+    ):
+        wanted += [f"{prefix}.{value.value}" for value in values]
+    for lang in ("en", "fr"):
+        missing = sorted(key for key in wanted if key not in catalogue(lang))
+        assert missing == [], (lang, missing)
 
 
 @pytest.mark.parametrize(

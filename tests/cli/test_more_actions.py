@@ -176,7 +176,7 @@ def test_a_short_pathway_in_french(cli: Cli) -> None:
     assert refused.stdout == ""
     assert refused.stderr.startswith("Refusé par la règle stage : ")
     assert " Possible maintenant : " in refused.stderr
-    assert "start_mission" in refused.stderr
+    assert "commencer une mission ou un emploi" in refused.stderr
     assert refused.stderr.endswith(".\n")
     assert refused.stderr.count("\n") == 1
     assert "Traceback" not in refused.output

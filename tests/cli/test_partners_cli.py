@@ -112,7 +112,7 @@ PARTNERS_JSON = [
 
 
 @pytest.mark.parametrize(
-    ("lang", "saved", "title", "columns", "labels"),
+    ("lang", "saved", "title", "columns", "labels", "words"),
     [
         (
             "en",
@@ -120,6 +120,12 @@ PARTNERS_JSON = [
             "Partners (2)",
             ["Name", "Kind", "Channel", "Address", "Active"],
             ["Kind", "Channel", "Address", "Active"],
+            {
+                "referrer": "referrer",
+                "temp_agency": "temp agency",
+                "email": "e-mail",
+                "webhook": "webhook",
+            },
         ),
         (
             "fr",
@@ -127,6 +133,12 @@ PARTNERS_JSON = [
             "Partenaires (2)",
             ["Nom", "Type", "Canal", "Adresse", "Actif"],
             ["Type", "Canal", "Adresse", "Actif"],
+            {
+                "referrer": "prescripteur",
+                "temp_agency": "agence d'intérim",
+                "email": "courriel",
+                "webhook": "webhook",
+            },
         ),
     ],
     ids=["en", "fr"],
@@ -139,12 +151,13 @@ def test_add_list_and_show_partners(
     title: str,
     columns: list[str],
     labels: list[str],
+    words: dict[str, str],
 ) -> None:
     ccas, adecco = add_ccas_and_adecco(cli, "--lang", lang)
     assert ccas.exit_code == 0, ccas.output
-    assert ccas.stdout == saved.format(name="CCAS Cergy", kind="referrer")
+    assert ccas.stdout == saved.format(name="CCAS Cergy", kind=words["referrer"])
     assert adecco.exit_code == 0, adecco.output
-    assert adecco.stdout == saved.format(name="Adecco", kind="temp_agency")
+    assert adecco.stdout == saved.format(name="Adecco", kind=words["temp_agency"])
 
     listed = cli("--lang", lang, "partners", "list")
     assert listed.exit_code == 0, listed.output
@@ -152,15 +165,15 @@ def test_add_list_and_show_partners(
     assert header(listed.stdout) == columns
     assert cells(listed.stdout, "CCAS Cergy") == [
         "CCAS Cergy",
-        "referrer",
-        "email",
+        words["referrer"],
+        words["email"],
         "ccas@example.org",
         "✓",
     ]
     assert cells(listed.stdout, "Adecco") == [
         "Adecco",
-        "temp_agency",
-        "webhook",
+        words["temp_agency"],
+        words["webhook"],
         "https://partner.example/parcours",
         "✓",
     ]
@@ -170,10 +183,11 @@ def test_add_list_and_show_partners(
     assert shown.stdout.splitlines()[0] == "Adecco"
     values = shown_pairs(shown.stdout)
     assert list(values) == labels
-    assert [values[label] for label in labels[:3]] == [
-        "temp_agency",
-        "webhook",
+    assert [values[label] for label in labels] == [
+        words["temp_agency"],
+        words["webhook"],
         "https://partner.example/parcours",
+        "✓",  # as `partners list` shows it
     ]
 
     as_json = cli("--lang", lang, "partners", "list", "--json")
@@ -362,9 +376,9 @@ def test_a_referrer_is_told_of_the_intake_in_its_folder_with_only_its_fields(
     assert cells(french.stdout, key) == [
         key,
         pathway_id.removeprefix("pathway-")[:8],
-        "CCAS (referrer, file)",
-        "intake_completed",
-        "sent",
+        "CCAS (prescripteur, fichier)",
+        "Accueil réalisé",
+        "envoyée",
         "1",
         "",
         sent_at.strftime("%Y-%m-%d %H:%M"),
@@ -427,8 +441,8 @@ def test_a_notification_that_cannot_be_sent_is_listed_as_failed(cli: Cli) -> Non
     assert table.exit_code == 0, table.output
     assert table.stdout.splitlines()[0] == "Notifications (1)"
     assert cells(table.stdout, key)[2:7] == [
-        "Mission locale (referrer, email)",
-        "intake_completed",
+        "Mission locale (referrer, e-mail)",
+        "Intake completed",
         "failed",
         "1",
         "e-mail partners need an SMTP relay",

@@ -18,7 +18,7 @@ def act(
     reference: str, command: Command, reason: str, request_id: str | None, as_json: bool
 ) -> None:
     """Send `command` as the session's actor; a refusal ends with exit code 3."""
-    from parcours.cli.pathway_cmds import event_label, short, stage_label
+    from parcours.cli.pathway_cmds import action_labels, event_label, short, stage_label
     from parcours.domain.permissions import permitted
     from parcours.domain.records import Actor, RequestMeta
     from parcours.domain.vocabulary import Role
@@ -42,6 +42,7 @@ def act(
                 pathway_id=pathway_id,
                 command=command.trigger,
                 rule=err.rule,
+                code=err.code,
                 actor_id=actor.actor_id,
                 role=actor.role.value,
             )
@@ -63,7 +64,7 @@ def act(
         )
     )
     offered = permitted(Role(session.role), result.allowed)
-    console.print(text("act.allowed", allowed=", ".join(offered) or text("none")))
+    console.print(text("act.allowed", allowed=action_labels(offered, text)))
 
 
 def _plain_result(result: UpdateResult) -> dict[str, object]:

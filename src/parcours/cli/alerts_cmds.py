@@ -32,7 +32,7 @@ def register(app: typer.Typer, t: Text) -> None:
     ) -> None:
         if ctx.invoked_subcommand is not None:
             return
-        from parcours.cli.pathway_cmds import build_list_query, reader_session, short
+        from parcours.cli.pathway_cmds import build_list_query, reader_session, short, word
 
         session = reader_session()
         actor = session.require_actor()
@@ -68,7 +68,7 @@ def register(app: typer.Typer, t: Text) -> None:
                     alert.alert_id,
                     text(f"rule.{alert.rule.value}"),
                     when(alert.due_at),
-                    alert.status.value
+                    word("alert_status", alert.status.value, text)
                     + (f" → {when(alert.snoozed_until)}" if alert.snoozed_until else ""),
                 ]
                 for pid, alert in rows

@@ -6,7 +6,7 @@ import functools
 import os
 import select
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import typer
@@ -61,18 +61,19 @@ def translate(err: BaseException, text: Text) -> CliError:
     from parcours.keys import KeyringError
     from parcours.programmes import UnknownProgramme
 
-    if isinstance(err, RequestRefused):
-        allowed = ", ".join(err.allowed) or text("none")
-        return CliError(
-            text("error.refused", rule=err.rule, message=err.message, allowed=allowed),
-            ExitCode.REFUSED,
-        )
     if isinstance(err, InvalidProgramme):
         return CliError(str(err), ExitCode.INVALID_FILE)
-    if isinstance(err, DomainError):
-        allowed = ", ".join(err.allowed) or text("none")
+    if isinstance(err, RequestRefused | DomainError):
+        from parcours.cli.pathway_cmds import action_labels
+
+        reason = refusal_reason(err.code, err.values, err.message, text)
         return CliError(
-            text("error.refused", rule=err.rule, message=str(err), allowed=allowed),
+            text(
+                "error.refused",
+                rule=err.rule,
+                message=reason,
+                allowed=action_labels(err.allowed, text),
+            ),
             ExitCode.REFUSED,
         )
     if isinstance(err, PathwayNotFound):
@@ -92,6 +93,49 @@ def translate(err: BaseException, text: Text) -> CliError:
     return CliError(
         text("error.internal", kind=type(err).__name__, detail=str(err)), ExitCode.INTERNAL
     )
+
+
+REFUSAL_WORDS = {
+    "trigger": "action",
+    "partner_kind": "partner_kind",
+    "barrier_status": "barrier_status",
+    "appointment_status": "appointment_status",
+    "required": "french_level",
+    "assessed": "french_level",
+}
+"""Refusal values that name something the catalogue has words for, and under which prefix."""
+
+REFUSAL_LISTS = frozenset({"known"})
+"""Refusal values that list ids, and may be empty ("none yet")."""
+
+
+def refusal_values(values: Mapping[str, str], text: Text) -> dict[str, str]:
+    """A refusal's values as the reader reads them: actions, kinds, stages in their words."""
+    from parcours.cli.pathway_cmds import stage_label, word
+
+    said: dict[str, str] = {}
+    for name, value in values.items():
+        if name == "stage":
+            said[name] = stage_label(value, text)
+        elif name in REFUSAL_WORDS:
+            said[name] = word(REFUSAL_WORDS[name], value, text)
+        elif name in REFUSAL_LISTS and not value:
+            said[name] = text("refusal.none_yet")
+        else:
+            said[name] = value
+    return said
+
+
+def refusal_reason(code: str, values: Mapping[str, str], message: str, text: Text) -> str:
+    """Why a request was refused, from `refusal.<code>`; the English message when the
+    catalogue has no such sentence or the values do not fill it (an older worker)."""
+    if not code:
+        return message
+    try:
+        template = text(f"refusal.{code}")
+        return template.format(**refusal_values(values, text))
+    except (KeyError, IndexError, ValueError):
+        return message
 
 
 def keyring_sentence(err: KeyringError, text: Text) -> str:

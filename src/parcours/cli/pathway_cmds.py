@@ -1,5 +1,6 @@
 """`parcours refer|show|timeline|list|next`: finding and reading pathways."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -55,6 +56,25 @@ def event_label(kind: str, text: Text) -> str:
     from parcours.domain.events import EVENT_KINDS
 
     return text(f"event.{kind}") if kind in EVENT_KINDS else kind
+
+
+def word(prefix: str, value: str, text: Text) -> str:
+    """A stored value (a partner kind, a status...) in the reader's language, from the
+    catalogue's `prefix.value`; a value the catalogue has no words for is shown as is."""
+    try:
+        return text(f"{prefix}.{value}")
+    except KeyError:
+        return value
+
+
+def action_label(trigger: str, text: Text) -> str:
+    """What a trigger does, as a short imperative ("sign the contract")."""
+    return word("action", trigger, text)
+
+
+def action_labels(triggers: Iterable[str], text: Text) -> str:
+    """Actions for a sentence ("Allowed now: ..."), or the word for none."""
+    return ", ".join(action_label(t, text) for t in triggers) or text("none")
 
 
 def register(app: typer.Typer, t: Text) -> None:
@@ -248,8 +268,11 @@ def register(app: typer.Typer, t: Text) -> None:
         text = session.text
         table(
             text("next.title", stage=stage_label(status.stage.value, text)),
-            [text("next.col.action"), text("next.col.command")],
-            [[trigger, text(f"command.{trigger}")] for trigger in offered(status, session)],
+            [text("next.col.action"), text("next.col.command"), text("next.col.trigger")],
+            [
+                [action_label(trigger, text), text(f"command.{trigger}"), trigger]
+                for trigger in offered(status, session)
+            ],
         )
 
 
@@ -334,13 +357,17 @@ def _print_status(status: "PathwayStatus", person: "Participant | None", session
         (text("show.next_alert"), when(status.next_alert_at)),
         (
             text("show.barriers"),
-            ", ".join(f"{b.barrier_id} {b.kind.value} ({b.status.value})" for b in status.barriers)
+            ", ".join(
+                f"{b.barrier_id} {word('barrier_kind', b.kind.value, text)}"
+                f" ({word('barrier_status', b.status.value, text)})"
+                for b in status.barriers
+            )
             or text("none"),
         ),
         (
             text("show.consents"),
             ", ".join(
-                f"{c.partner_kind.value}"
+                word("partner_kind", c.partner_kind.value, text)
                 + (f" ({text('show.withdrawn')})" if c.withdrawn_at else "")
                 for c in status.consents
             )
@@ -348,11 +375,15 @@ def _print_status(status: "PathwayStatus", person: "Participant | None", session
         ),
         (
             text("show.alerts"),
-            ", ".join(f"{a.alert_id} {a.rule.value}" for a in status.open_alerts) or text("none"),
+            ", ".join(
+                f"{a.alert_id} ({word('rule', a.rule.value, text)})" for a in status.open_alerts
+            )
+            or text("show.no_alerts"),
         ),
-        (text("show.allowed"), ", ".join(offered(status, session)) or text("none")),
+        (text("show.allowed"), action_labels(offered(status, session), text)),
     ]
     if status.outcome is not None:
         verdict = text("show.positive") if status.outcome.positive else text("show.not_positive")
-        rows.append((text("show.outcome"), f"{status.outcome.reason.value} ({verdict})"))
+        reason = word("exit_reason", status.outcome.reason.value, text)
+        rows.append((text("show.outcome"), f"{reason} ({verdict})"))
     pairs(text("show.title"), rows)

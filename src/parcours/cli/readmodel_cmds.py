@@ -46,6 +46,8 @@ def register(app: typer.Typer, t: Text) -> None:
     @partners.command("list", help=t("help.partners.list"))
     @guarded
     def partners_list(as_json: JsonFlag = False) -> None:
+        from parcours.cli.pathway_cmds import word
+
         found = open_readmodel().list_partners()
         if as_json:
             print_json([{**_public(p)} for p in found])
@@ -55,7 +57,13 @@ def register(app: typer.Typer, t: Text) -> None:
             text("partners.title", count=len(found)),
             [text(f"partners.col.{c}") for c in ("name", "kind", "channel", "address", "active")],
             [
-                [p.name, p.kind.value, p.channel.value, p.address, "✓" if p.active else "—"]
+                [
+                    p.name,
+                    word("partner_kind", p.kind.value, text),
+                    word("channel", p.channel.value, text),
+                    p.address,
+                    _ticked(p.active),
+                ]
                 for p in found
             ],
         )
@@ -89,7 +97,10 @@ def register(app: typer.Typer, t: Text) -> None:
                 active=not inactive,
             )
         )
-        console.print(session.text("partners.added", name=name, kind=kind.value))
+        from parcours.cli.pathway_cmds import word
+
+        kind_label = word("partner_kind", kind.value, session.text)
+        console.print(session.text("partners.added", name=name, kind=kind_label))
 
     @partners.command("show", help=t("help.partners.show"))
     @guarded
@@ -104,12 +115,16 @@ def register(app: typer.Typer, t: Text) -> None:
         if as_json:
             print_json(_public(partner))
             return
+        from parcours.cli.pathway_cmds import word
+
+        text = session.text
         pairs(
             name,
             [
-                (session.text(f"partners.col.{k}"), str(v))
-                for k, v in _public(partner).items()
-                if k != "name"
+                (text("partners.col.kind"), word("partner_kind", partner.kind.value, text)),
+                (text("partners.col.channel"), word("channel", partner.channel.value, text)),
+                (text("partners.col.address"), partner.address),
+                (text("partners.col.active"), _ticked(partner.active)),
             ],
         )
 
@@ -125,7 +140,7 @@ def register(app: typer.Typer, t: Text) -> None:
     ) -> None:
         if ctx.invoked_subcommand is not None:
             return
-        from parcours.cli.pathway_cmds import short
+        from parcours.cli.pathway_cmds import event_label, short, word
 
         found = open_readmodel().notifications(failed_only=failed)
         if as_json:
@@ -142,9 +157,10 @@ def register(app: typer.Typer, t: Text) -> None:
                 [
                     n.key,
                     short(n.pathway_id),
-                    f"{n.partner_name} ({n.partner_kind.value}, {n.channel})",
-                    n.event_kind,
-                    n.status.value,
+                    f"{n.partner_name} ({word('partner_kind', n.partner_kind.value, text)}, "
+                    f"{word('channel', n.channel, text)})",
+                    event_label(n.event_kind, text),
+                    word("outbox", n.status.value, text),
                     str(n.attempts),
                     n.last_error,
                     when(n.sent_at),
@@ -197,8 +213,10 @@ def register(app: typer.Typer, t: Text) -> None:
             return sent
 
         with_pathways(session, work)
+        from parcours.cli.pathway_cmds import word
+
         after = store.get_notification(key)
-        status = after.status.value if after else "?"
+        status = word("outbox", after.status.value, session.text) if after else "?"
         console.print(session.text("notifications.retried", notification=key, status=status))
 
     readmodel = typer.Typer(help=t("help.readmodel"), no_args_is_help=True)
@@ -241,6 +259,11 @@ def register(app: typer.Typer, t: Text) -> None:
         console.print(session.text("readmodel.rebuilt", count=report.rebuilt))
         if report.removed:
             console.print(session.text("readmodel.removed", count=report.removed))
+
+
+def _ticked(active: bool) -> str:
+    """Whether a partner is active, as `partners list` and `partners show` both show it."""
+    return "✓" if active else "—"
 
 
 def _public(partner: object) -> dict[str, object]:

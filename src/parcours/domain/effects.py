@@ -63,17 +63,23 @@ def find_barrier(state: PathwayState, barrier_id: str) -> Barrier:
     for barrier in state.barriers:
         if barrier.barrier_id == barrier_id:
             return barrier
-    known = ", ".join(b.barrier_id for b in state.barriers) or "none yet"
-    raise UnknownReference(f"no barrier {barrier_id!r} on this pathway (barriers: {known})")
+    listed = ", ".join(b.barrier_id for b in state.barriers)
+    raise UnknownReference(
+        f"no barrier {barrier_id!r} on this pathway (barriers: {listed or 'none yet'})",
+        code="unknown_barrier",
+        values={"barrier": barrier_id, "known": listed},
+    )
 
 
 def find_appointment(state: PathwayState, appointment_id: str) -> Appointment:
     for appointment in state.appointments:
         if appointment.appointment_id == appointment_id:
             return appointment
-    known = ", ".join(a.appointment_id for a in state.appointments) or "none yet"
+    listed = ", ".join(a.appointment_id for a in state.appointments)
     raise UnknownReference(
-        f"no appointment {appointment_id!r} on this pathway (appointments: {known})"
+        f"no appointment {appointment_id!r} on this pathway (appointments: {listed or 'none yet'})",
+        code="unknown_appointment",
+        values={"appointment": appointment_id, "known": listed},
     )
 
 
@@ -81,7 +87,11 @@ def find_alert(state: PathwayState, alert_id: str) -> Alert:
     for alert in state.alerts:
         if alert.alert_id == alert_id:
             return alert
-    raise UnknownReference(f"no alert {alert_id!r} on this pathway")
+    raise UnknownReference(
+        f"no alert {alert_id!r} on this pathway",
+        code="unknown_alert",
+        values={"alert": alert_id},
+    )
 
 
 def _intake(state: PathwayState, cmd: c.CompleteIntake, ctx: Context) -> Details:
@@ -374,6 +384,8 @@ def _open_barrier_ref(state: PathwayState, barrier_id: str) -> Barrier:
         raise MoveRefused(
             f"barrier {barrier_id} is already {barrier.status.value}; open a new one if needed",
             rule="barrier_closed",
+            code="barrier_closed",
+            values={"barrier": barrier_id, "barrier_status": barrier.status.value},
         )
     return barrier
 
@@ -384,6 +396,11 @@ def _scheduled_ref(state: PathwayState, appointment_id: str) -> Appointment:
         raise MoveRefused(
             f"appointment {appointment_id} is already recorded as {appointment.status.value}",
             rule="appointment_recorded",
+            code="appointment_recorded",
+            values={
+                "appointment": appointment_id,
+                "appointment_status": appointment.status.value,
+            },
         )
     return appointment
 
@@ -391,7 +408,12 @@ def _scheduled_ref(state: PathwayState, appointment_id: str) -> Appointment:
 def _open_alert_ref(state: PathwayState, alert_id: str) -> Alert:
     alert = find_alert(state, alert_id)
     if alert.status is AlertStatus.ACKNOWLEDGED:
-        raise MoveRefused(f"alert {alert_id} is already acknowledged", rule="alert_acknowledged")
+        raise MoveRefused(
+            f"alert {alert_id} is already acknowledged",
+            rule="alert_acknowledged",
+            code="alert_acknowledged",
+            values={"alert": alert_id},
+        )
     return alert
 
 

@@ -1,14 +1,16 @@
 """Named guards: the business rules that may refuse a move.
 
 Each guard looks at the state, the programme and the command; when it refuses, it says
-which rule refused in words a case worker understands. A guard given no command (when
-listing what is allowed now) judges only what it can know without one.
+which rule refused in words a case worker understands, and names that sentence with a
+`code` and the `values` it uses, so the CLI can say it in the reader's language. A guard
+given no command (when listing what is allowed now) judges only what it can know without
+one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from parcours.domain.calendar import add_months
@@ -28,6 +30,8 @@ from parcours.domain.vocabulary import BarrierStatus, ExitReason, FrenchLevel
 class Verdict:
     ok: bool
     why: str = ""
+    code: str = ""
+    values: dict[str, str] = field(default_factory=dict)
 
 
 PASS = Verdict(ok=True)
@@ -42,7 +46,13 @@ def eligibility_met(
         return PASS
     missing = [c.key for c in programme.eligibility if c.key not in command.criteria_met]
     if missing:
-        return Verdict(False, f"eligibility criteria not met: {', '.join(missing)}")
+        listed = ", ".join(missing)
+        return Verdict(
+            False,
+            f"eligibility criteria not met: {listed}",
+            "eligibility_missing",
+            {"criteria": listed},
+        )
     return PASS
 
 
@@ -56,10 +66,12 @@ def blocking_barriers_cleared(
         if b.kind in blocking and b.status not in (BarrierStatus.RESOLVED, BarrierStatus.WAIVED)
     ]
     if pending:
+        listed = ", ".join(pending)
         return Verdict(
             False,
-            f"blocking barriers must be resolved or waived with a reason first: "
-            f"{', '.join(pending)}",
+            f"blocking barriers must be resolved or waived with a reason first: {listed}",
+            "blocking_barriers_pending",
+            {"barriers": listed},
         )
     return PASS
 
@@ -76,6 +88,8 @@ def training_prerequisites_met(
             False,
             f"this training requires French level {required.value} "
             f"(assessed: {level.value}); record an assessment first",
+            "french_level_required",
+            {"required": required.value, "assessed": level.value},
         )
     return PASS
 
@@ -84,7 +98,7 @@ def training_dates_valid(
     state: PathwayState, programme: ProgrammeDefinition, command: Command | None
 ) -> Verdict:
     if isinstance(command, EnrolTraining) and command.ends_at <= command.starts_at:
-        return Verdict(False, "a training must end after it starts")
+        return Verdict(False, "a training must end after it starts", "training_dates_order")
     return PASS
 
 
@@ -102,10 +116,13 @@ def training_ends_before_deadline(
     if not isinstance(command, EnrolTraining) or deadline is None:
         return PASS
     if command.ends_at > deadline:
+        day = deadline.date().isoformat()
         return Verdict(
             False,
-            f"a training must end before the accompaniment deadline "
-            f"({deadline.date().isoformat()}); choose a shorter module",
+            f"a training must end before the accompaniment deadline ({day}); "
+            "choose a shorter module",
+            "training_after_deadline",
+            {"deadline": day},
         )
     return PASS
 
@@ -116,9 +133,11 @@ def mission_dates_valid(
     if not isinstance(command, StartMission):
         return PASS
     if command.ends_at is not None and command.ends_at <= command.starts_at:
-        return Verdict(False, "a mission must end after it starts")
+        return Verdict(False, "a mission must end after it starts", "mission_dates_order")
     if not 0 < command.weekly_hours <= 48:
-        return Verdict(False, "weekly hours must be more than 0 and at most 48")
+        return Verdict(
+            False, "weekly hours must be more than 0 and at most 48", "weekly_hours_range"
+        )
     return PASS
 
 
@@ -130,7 +149,11 @@ def exit_reason_allowed(
         and command.reason is ExitReason.DROPPED_OUT
         and state.current_mission() is not None
     ):
-        return Verdict(False, "a person on a mission cannot exit as dropped out; end it first")
+        return Verdict(
+            False,
+            "a person on a mission cannot exit as dropped out; end it first",
+            "exit_reason_on_mission",
+        )
     return PASS
 
 

@@ -175,19 +175,27 @@ class Pathway:
                 f"{trigger.replace('_', ' ')} is not allowed while the pathway is {stage}",
                 rule="stage",
                 allowed=self.allowed_triggers(meta.actor.role),
+                code="move_not_in_stage",
+                values={"trigger": trigger, "stage": stage},
             )
         row = candidates[0]
         for name in row.guards:
             verdict = GUARDS[name](self.state, self.programme, command)
             if not verdict.ok:
                 raise MoveRefused(
-                    verdict.why, rule=name, allowed=self.allowed_triggers(meta.actor.role)
+                    verdict.why,
+                    rule=name,
+                    allowed=self.allowed_triggers(meta.actor.role),
+                    code=verdict.code,
+                    values=verdict.values,
                 )
         if trigger in REASON_REQUIRED and not meta.reason.strip():
             raise MoveRefused(
                 f"{trigger.replace('_', ' ')} needs a reason; give one with the request",
                 rule="reason_required",
                 allowed=self.allowed_triggers(meta.actor.role),
+                code="reason_required",
+                values={"trigger": trigger},
             )
         reference = REFERENCES.get(type(command))
         if reference is not None:

@@ -31,6 +31,8 @@ def authorise(role: Role, trigger: str) -> None:
         raise NotPermitted(
             f"the {role.value} role may not {trigger.replace('_', ' ')}",
             allowed=allowed,
+            code="role_may_not",
+            values={"role": role.value, "trigger": trigger},
         )
 
 

@@ -109,7 +109,11 @@ def retry_target(key: str, state: PathwayState) -> tuple[PathwayEvent, PartnerKi
     event = next((e for e in state.timeline if str(e.seq) == seq_text), None)
     kind = next((k for k in PartnerKind if k.value == kind_text), None)
     if pathway_id != state.pathway_id or event is None or kind is None:
-        raise UnknownReference(f"no notification {key!r} on this pathway")
+        raise UnknownReference(
+            f"no notification {key!r} on this pathway",
+            code="unknown_notification",
+            values={"key": key},
+        )
     return event, kind
 
 
@@ -156,11 +160,17 @@ def check_retry(
     if not any(
         i.partner_kind is kind for i in notifications_for([event], state, programme, participant)
     ):
-        raise UnknownReference(f"no notification {key!r} on this pathway")
+        raise UnknownReference(
+            f"no notification {key!r} on this pathway",
+            code="unknown_notification",
+            values={"key": key},
+        )
     intents = notifications_to_retry(event, state, programme, participant, kind=kind, now=now)
     if not intents:
         raise MoveRefused(
             f"the participant no longer consents to telling the {kind.value} partners",
             rule="consent_required",
+            code="consent_required",
+            values={"partner_kind": kind.value},
         )
     return intents

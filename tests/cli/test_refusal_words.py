@@ -1,0 +1,297 @@
+"""Every refusal of the domain is said in the reader's language.
+
+Each refusal carries a `code` naming its sentence and the `values` it uses; the CLI says
+`refusal.<code>` from the catalogue. Each code is triggered here through the pure domain,
+then one refusal is read in French end to end, through the workflow and the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.guard import refusal_reason, refusal_values
+from parcours.cli.i18n import Text, catalogue
+from parcours.domain import commands as c
+from parcours.domain.errors import DomainError
+from parcours.domain.pathway import Pathway
+from parcours.domain.routing import check_retry
+from parcours.domain.vocabulary import (
+    AppointmentKind,
+    AppointmentPlace,
+    BarrierKind,
+    ContractType,
+    ExitReason,
+    PartnerKind,
+    Role,
+    Stage,
+)
+from parcours.samples import ATP_CRITERIA
+from tests.cli.conftest import Cli
+from tests.cli.test_refer_and_read import refer
+from tests.domain.helpers import (
+    ATP,
+    DAY,
+    HOUR,
+    ND,
+    REASON,
+    drive_to,
+    move_table,
+    new_pathway,
+    training_window,
+)
+from tests.support import AUDITOR, COORDINATOR, T0, meta, referral
+
+FIELDS = {"first_name": "Zephyrine", "last_name": "Quillfeather"}
+ATP_CRITERIA_OPTIONS = [part for key in ATP_CRITERIA for part in ("--criterion", key)]
+
+
+def _end_mission_while_referred() -> None:
+    new_pathway(ATP).check(c.EndMission(T0), meta())
+
+
+def _suspend_without_reason() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    pathway.check(c.Suspend(now), meta())
+
+
+def _auditor_records_contact() -> None:
+    new_pathway(ATP).check(c.RecordContact(T0), meta(AUDITOR))
+
+
+def _auditor_retries() -> None:
+    pathway = new_pathway(ATP)
+    check_retry("any", pathway.state, ATP, FIELDS, role=Role.AUDITOR, now=T0)
+
+
+def _intake_missing_a_criterion() -> None:
+    new_pathway(ATP).check(c.CompleteIntake(T0, ATP_CRITERIA[:1]), meta())
+
+
+def _contract_with_a_blocking_barrier() -> None:
+    pathway, now = drive_to(ATP, Stage.BARRIER_WORK)
+    pathway.execute(c.OpenBarrier(BarrierKind.HOUSING), meta(), now)
+    pathway.check(c.SignContract(now + HOUR), meta())
+
+
+def _training_without_french() -> None:
+    stage = next(s for (t, s) in move_table(ND) if t == "enrol_training")
+    pathway, now = drive_to(ND, stage, french=None)
+    starts, ends = training_window(pathway.state, ND, now)
+    pathway.check(c.EnrolTraining("Module 1", "GRETA", starts, ends), meta())
+
+
+def _training_ending_before_it_starts() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    pathway.check(c.EnrolTraining("Module 1", "GRETA", now + 9 * DAY, now + DAY), meta())
+
+
+def _training_after_the_deadline() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    pathway.check(c.EnrolTraining("Module 1", "GRETA", now, now + 1000 * DAY), meta())
+
+
+def _mission(*, ends_after: timedelta, hours: float) -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    mission = c.StartMission(
+        "Adecco", "Entrepôt", now, ContractType.TEMP_MISSION, hours, now + ends_after
+    )
+    pathway.check(mission, meta())
+
+
+def _exit_dropped_out_on_mission() -> None:
+    pathway, now = drive_to(ATP, Stage.IN_EMPLOYMENT)
+    pathway.check(c.Exit(ExitReason.DROPPED_OUT, now), meta(reason=REASON))
+
+
+def _closed_barrier() -> None:
+    pathway = new_pathway(ATP)
+    pathway.execute(c.OpenBarrier(BarrierKind.MOBILITY), meta(), T0 + HOUR)
+    pathway.execute(c.ResolveBarrier("b1"), meta(), T0 + 2 * HOUR)
+    pathway.check(c.ResolveBarrier("b1"), meta())
+
+
+def _recorded_appointment() -> None:
+    pathway = new_pathway(ATP)
+    at = T0 + DAY
+    pathway.execute(
+        c.ScheduleAppointment(at, AppointmentKind.INDIVIDUAL, AppointmentPlace.OFFICE),
+        meta(),
+        T0 + HOUR,
+    )
+    pathway.execute(c.AttendAppointment("a1"), meta(), at + HOUR)
+    pathway.check(c.MissAppointment("a1"), meta())
+
+
+def _acknowledged_alert() -> None:
+    pathway = new_pathway(ATP)
+    (raised, *_) = pathway.raise_due_alerts(T0 + 60 * DAY)
+    alert_id = raised.details["alert_id"]
+    pathway.execute(c.AcknowledgeAlert(alert_id), meta(), T0 + 61 * DAY)
+    pathway.check(c.AcknowledgeAlert(alert_id), meta())
+
+
+def _unknown_notification() -> None:
+    pathway = new_pathway(ATP)
+    check_retry("nonsense", pathway.state, ATP, FIELDS, role=Role.COORDINATOR, now=T0)
+
+
+def _retry_without_consent() -> None:
+    pathway = Pathway.refer(ATP, "pathway-00000000000000aa", referral(), meta(), T0)
+    pathway.execute(c.GiveConsent(PartnerKind.REFERRER, T0), meta(), T0)
+    pathway.execute(c.CompleteIntake(T0, ATP_CRITERIA), meta(), T0 + DAY)
+    key = f"{pathway.state.pathway_id}:{pathway.state.timeline[-1].seq}:referrer"
+    pathway.execute(c.WithdrawConsent(PartnerKind.REFERRER, T0 + 2 * DAY), meta(), T0 + 2 * DAY)
+    check_retry(key, pathway.state, ATP, FIELDS, role=COORDINATOR.role, now=T0 + 3 * DAY)
+
+
+REFUSALS: list[tuple[str, Callable[[], None]]] = [
+    ("move_not_in_stage", _end_mission_while_referred),
+    ("reason_required", _suspend_without_reason),
+    ("role_may_not", _auditor_records_contact),
+    ("role_may_not", _auditor_retries),
+    ("eligibility_missing", _intake_missing_a_criterion),
+    ("blocking_barriers_pending", _contract_with_a_blocking_barrier),
+    ("french_level_required", _training_without_french),
+    ("training_dates_order", _training_ending_before_it_starts),
+    ("training_after_deadline", _training_after_the_deadline),
+    ("mission_dates_order", lambda: _mission(ends_after=-DAY, hours=35)),
+    ("weekly_hours_range", lambda: _mission(ends_after=30 * DAY, hours=60)),
+    ("exit_reason_on_mission", _exit_dropped_out_on_mission),
+    ("unknown_barrier", lambda: new_pathway(ATP).check(c.WorkOnBarrier("b9"), meta())),
+    ("unknown_appointment", lambda: new_pathway(ATP).check(c.AttendAppointment("a9"), meta())),
+    ("unknown_alert", lambda: new_pathway(ATP).check(c.SnoozeAlert("x1", T0 + DAY), meta())),
+    ("barrier_closed", _closed_barrier),
+    ("appointment_recorded", _recorded_appointment),
+    ("alert_acknowledged", _acknowledged_alert),
+    ("unknown_notification", _unknown_notification),
+    ("consent_required", _retry_without_consent),
+]
+
+CODES = [code for code, _ in REFUSALS]
+IDS = [f"{code}-{refuse.__name__}" for code, refuse in REFUSALS]
+
+
+def refused(refuse: Callable[[], None]) -> DomainError:
+    with pytest.raises(DomainError) as caught:
+        refuse()
+    return caught.value
+
+
+@pytest.mark.parametrize(("code", "refuse"), REFUSALS, ids=IDS)
+def test_each_refusal_has_a_code_and_words_in_both_languages(
+    code: str, refuse: Callable[[], None]
+) -> None:
+    error = refused(refuse)
+    assert error.code == code, error.message
+    key = f"refusal.{code}"
+    assert key in catalogue("en")
+    assert key in catalogue("fr")
+    english = catalogue("en")[key].format(**error.values)
+    french = catalogue("fr")[key].format(**error.values)
+    assert french != english
+    # As the CLI says it: kinds, stages and actions in the reader's words.
+    fr, en = Text("fr"), Text("en")
+    said_fr = refusal_reason(error.code, error.values, error.message, fr)
+    said_en = refusal_reason(error.code, error.values, error.message, en)
+    assert said_fr == catalogue("fr")[key].format(**refusal_values(error.values, fr))
+    assert said_en == catalogue("en")[key].format(**refusal_values(error.values, en))
+    assert said_fr != error.message
+    assert all(isinstance(v, str) for v in error.values.values())
+
+
+def test_every_refusal_sentence_of_the_catalogue_is_triggered() -> None:
+    sentences = {
+        key.removeprefix("refusal.")
+        for key in catalogue("en")
+        if key.startswith("refusal.") and key != "refusal.none_yet"
+    }
+    assert sentences == set(CODES)
+
+
+def test_the_values_of_a_refusal_are_what_its_sentence_says() -> None:
+    error = refused(_end_mission_while_referred)
+    assert error.message == "end mission is not allowed while the pathway is referred"
+    assert error.values == {"trigger": "end_mission", "stage": "referred"}
+    said = refusal_reason(error.code, error.values, error.message, Text("fr"))
+    assert said == (
+        "« terminer la mission » n'est pas possible tant que le parcours est à l'étape "
+        "« Orienté·e »"
+    )
+    unknown = refused(lambda: new_pathway(ATP).check(c.WorkOnBarrier("b9"), meta()))
+    assert unknown.message == "no barrier 'b9' on this pathway (barriers: none yet)"
+    assert refusal_reason(unknown.code, unknown.values, unknown.message, Text("en")) == (
+        unknown.message
+    )
+
+
+def test_a_refusal_without_words_is_said_as_the_domain_said_it() -> None:
+    """An older worker sends no code; a code the catalogue lacks, or values that do not
+    fill its sentence, fall back to the English message rather than failing."""
+    fr = Text("fr")
+    assert refusal_reason("", {}, "no can do", fr) == "no can do"
+    assert refusal_reason("no_such_code", {}, "no can do", fr) == "no can do"
+    assert refusal_reason("move_not_in_stage", {"stage": "coaching"}, "no can do", fr) == (
+        "no can do"
+    )
+
+
+def test_the_code_and_values_travel_with_the_refusal_and_older_details_still_parse() -> None:
+    from temporalio.exceptions import ApplicationError
+
+    from parcours.client import _refusal
+    from parcours.workflows.errors import refusal
+
+    error = refused(_end_mission_while_referred)
+    failure = refusal(error)
+    assert failure.details[0] == {
+        "rule": "stage",
+        "allowed": list(error.allowed),
+        "code": "move_not_in_stage",
+        "values": {"trigger": "end_mission", "stage": "referred"},
+    }
+    parsed = _refusal(failure)
+    assert (parsed.rule, parsed.code, parsed.values) == ("stage", error.code, error.values)
+    assert parsed.allowed == list(error.allowed)
+    older = _refusal(ApplicationError("no can do", {"rule": "stage", "allowed": ["exit"]}))
+    assert (older.rule, older.allowed, older.code, older.values) == ("stage", ["exit"], "", {})
+
+
+ENGLISH_WORDS = re.compile(r"\b(end|is|not|allowed|while|the|pathway)\b", re.IGNORECASE)
+
+
+def test_a_refusal_read_in_french_through_the_cli(cli: Cli) -> None:
+    pathway_id = refer(cli)
+    for args in (
+        ("intake", "complete", pathway_id, *ATP_CRITERIA_OPTIONS),
+        ("contract", "sign", pathway_id),
+        ("coaching", "start", pathway_id),
+    ):
+        done = cli(*args, "--json")
+        assert done.exit_code == 0, (args, done.output)
+    allowed = json.loads(cli("next", pathway_id, "--json").stdout)["allowed"]
+    labels = ", ".join(catalogue("fr")[f"action.{trigger}"] for trigger in allowed)
+
+    refused_fr = cli("--lang", "fr", "mission", "end", pathway_id)
+
+    assert refused_fr.exit_code == ExitCode.REFUSED
+    assert refused_fr.stdout == ""
+    assert refused_fr.stderr == (
+        "Refusé par la règle stage : « terminer la mission » n'est pas possible tant que "
+        f"le parcours est à l'étape « Coaching ». Possible maintenant : {labels}.\n"
+    )
+    reason = refused_fr.stderr.split(" : ", 1)[1].split(". Possible maintenant", 1)[0]
+    assert ENGLISH_WORDS.search(reason) is None, reason
+    assert "end_mission" not in refused_fr.stderr
+    assert not [t for t in allowed if re.search(rf"\b{re.escape(t)}\b", refused_fr.stderr)]
+
+    refused_en = cli("mission", "end", pathway_id)
+    assert refused_en.stderr.startswith(
+        "Refused by the rule stage: “end the mission” is not allowed while the pathway is "
+        "at the stage “Coaching”. Allowed now: "
+    )
