@@ -144,7 +144,7 @@ def register(app: typer.Typer, t: Text) -> None:
 
     @audit.command("bundle", help=t("help.audit.bundle"))
     @guarded
-    def bundle(reference: Ref, out: Out = None) -> None:
+    def bundle(reference: Ref, out: Out = None, as_json: JsonFlag = False) -> None:
         from parcours.audit.bundle import make_bundle
         from parcours.audit.history import PathwayHistory, dumps
 
@@ -162,7 +162,17 @@ def register(app: typer.Typer, t: Text) -> None:
             runs=len(history.runs),
             head=document["head"],
         )
-        if out is not None:
+        if out is not None and as_json:
+            print_json(
+                {
+                    "pathway_id": recording.workflow_id,
+                    "path": str(out),
+                    "head": document["head"],
+                    "events": history.event_count,
+                    "runs": len(history.runs),
+                }
+            )
+        elif out is not None:
             console.print(message)
         else:
             typer.echo(message, err=True)

@@ -11,7 +11,7 @@ from parcours.cli.guard import current_session, guarded
 from parcours.cli.i18n import Text
 from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt
 from parcours.cli.remote import with_pathways
-from parcours.cli.render import console, pairs, print_json, table, when
+from parcours.cli.render import console, err_console, pairs, print_json, table, when
 from parcours.domain.vocabulary import PartnerKind
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ def register(app: typer.Typer, t: Text) -> None:
         address: Annotated[str, typer.Option(help=t("help.opt.partner_address"))],
         secret: Annotated[str, typer.Option(help=t("help.opt.secret"))] = "",
         inactive: Annotated[bool, typer.Option("--inactive", help=t("help.opt.inactive"))] = False,
+        as_json: JsonFlag = False,
     ) -> None:
         from parcours.channels.webhook import acceptable_url
         from parcours.readmodel import Partner
@@ -97,6 +98,9 @@ def register(app: typer.Typer, t: Text) -> None:
                 active=not inactive,
             )
         )
+        if as_json:
+            print_json({"name": name, "kind": kind.value, "channel": channel.value, "saved": True})
+            return
         from parcours.cli.pathway_cmds import word
 
         kind_label = word("partner_kind", kind.value, session.text)
@@ -175,6 +179,7 @@ def register(app: typer.Typer, t: Text) -> None:
         key: Annotated[str, typer.Argument(help=t("help.arg.notification_key"))],
         reason: ReasonOpt = "",
         request_id: RequestOpt = None,
+        as_json: JsonFlag = False,
     ) -> None:
         from parcours.domain.records import Actor, RequestMeta
         from parcours.domain.vocabulary import Role
@@ -216,6 +221,9 @@ def register(app: typer.Typer, t: Text) -> None:
         from parcours.cli.pathway_cmds import word
 
         after = store.get_notification(key)
+        if as_json:
+            print_json({"key": key, "status": after.status.value if after else None})
+            return
         status = word("outbox", after.status.value, session.text) if after else "?"
         console.print(session.text("notifications.retried", notification=key, status=status))
 
@@ -224,7 +232,7 @@ def register(app: typer.Typer, t: Text) -> None:
 
     @readmodel.command("rebuild", help=t("help.readmodel.rebuild"))
     @guarded
-    def rebuild() -> None:
+    def rebuild(as_json: JsonFlag = False) -> None:
         from rich.progress import Progress
 
         from parcours.cli.pathway_cmds import build_list_query
@@ -244,7 +252,8 @@ def register(app: typer.Typer, t: Text) -> None:
         )
 
         async def work(pathways: "PathwayClient") -> RebuildReport:
-            with Progress(console=console, transient=False) as progress:
+            # With --json the bar goes to stderr, so stdout holds the JSON alone.
+            with Progress(console=err_console if as_json else console) as progress:
                 task = progress.add_task(session.text("readmodel.rebuilding"), total=None)
                 return await rebuild_readmodel(
                     pathways,
@@ -256,6 +265,9 @@ def register(app: typer.Typer, t: Text) -> None:
                 )
 
         report = with_pathways(session, work, whole_timeout=False)
+        if as_json:
+            print_json({"rebuilt": report.rebuilt, "removed": report.removed})
+            return
         console.print(session.text("readmodel.rebuilt", count=report.rebuilt))
         if report.removed:
             console.print(session.text("readmodel.removed", count=report.removed))

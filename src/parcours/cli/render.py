@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 console = Console(highlight=False, soft_wrap=True)
+err_console = Console(highlight=False, soft_wrap=True, stderr=True)
+"""For progress that must not mix with JSON on stdout."""
 
 
 def plain(value: Any) -> Any:

@@ -9,7 +9,8 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.guard import current_session, guarded
 from parcours.cli.i18n import Text
-from parcours.cli.render import console
+from parcours.cli.options import JsonFlag
+from parcours.cli.render import console, print_json
 
 
 def register(app: typer.Typer, t: Text) -> None:
@@ -54,17 +55,20 @@ def register(app: typer.Typer, t: Text) -> None:
 
     @keys.command("create", help=t("help.keys.create"))
     @guarded
-    def create(file: KeyFile = None) -> None:
+    def create(file: KeyFile = None, as_json: JsonFlag = False) -> None:
         from parcours.keys import create_key_file
 
         session = current_session()
         path = file or session.settings.key_file
         keyring = create_key_file(path)
+        if as_json:
+            print_json({"path": str(path), "current": keyring.current.key_id, "keys": 1})
+            return
         console.print(session.text("keys.created", path=path, key_id=keyring.current.key_id))
 
     @keys.command("rotate", help=t("help.keys.rotate"))
     @guarded
-    def rotate(file: KeyFile = None) -> None:
+    def rotate(file: KeyFile = None, as_json: JsonFlag = False) -> None:
         from parcours.keys import rotate_key_file
 
         session = current_session()
@@ -72,6 +76,10 @@ def register(app: typer.Typer, t: Text) -> None:
         if not path.exists():
             raise CliError(session.text("keys.missing", path=path), ExitCode.KEYS)
         keyring = rotate_key_file(path)
+        if as_json:
+            current = keyring.current.key_id
+            print_json({"path": str(path), "current": current, "keys": len(keyring.keys)})
+            return
         console.print(
             session.text(
                 "keys.rotated", path=path, key_id=keyring.current.key_id, count=len(keyring.keys)
