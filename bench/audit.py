@@ -31,7 +31,7 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
-from bench.pathways import T0, _meta, _referral
+from bench.pathways import T0, _meta, _referral, register_referrer
 from parcours import search_attributes as sa
 from parcours.audit.fold import fold, snapshot
 from parcours.audit.history import PathwayHistory, fetch_pathway_history
@@ -93,6 +93,7 @@ async def record_histories(
     """Drive `distinct` pathways on a fresh dev server and fetch their histories."""
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
+        register_referrer(settings)
         async with (
             await WorkflowEnvironment.start_local(
                 data_converter=data_converter(keyring),

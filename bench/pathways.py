@@ -28,16 +28,18 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from temporalio.testing import WorkflowEnvironment
 
 from parcours import search_attributes as sa
+from parcours.channels import ChannelKind
 from parcours.client import PathwayClient
 from parcours.converter import data_converter
 from parcours.devserver import temporal_binary
 from parcours.domain.commands import Refer
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import Actor, RequestMeta
-from parcours.domain.vocabulary import Role
+from parcours.domain.vocabulary import PartnerKind, Role
 from parcours.keys import Keyring
 from parcours.logs import configure_logging
 from parcours.programmes import get_programme
+from parcours.readmodel import Partner, open_store
 from parcours.samples import full_atp_pathway
 from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
@@ -54,6 +56,17 @@ def _meta(reason: str = "") -> RequestMeta:
 
 def _referral() -> Refer:
     return Refer("CCAS", T0, "bench", ACTOR.actor_id)
+
+
+def register_referrer(settings: Settings) -> None:
+    """Put the referrer the bench's pathways name in the directory, as a programme would:
+    telling it (a file channel) is part of the work measured, not finding it is not."""
+    with open_store(settings.readmodel_url) as store:
+        store.add_partner(
+            Partner(
+                "CCAS", PartnerKind.REFERRER, ChannelKind.FILE, str(settings.outbox_dir / "ccas")
+            )
+        )
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -173,6 +186,7 @@ async def main(n: int, repeat: int) -> str:
     keyring = Keyring.generate()
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
+        register_referrer(settings)
         async with (
             await WorkflowEnvironment.start_local(
                 data_converter=data_converter(keyring),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
-from bench.pathways import durable_run
+from bench.pathways import durable_run, register_referrer
 from parcours import search_attributes as sa
 from parcours.client import PathwayClient
 from parcours.converter import data_converter
@@ -39,6 +39,7 @@ async def measure(pragmas: tuple[str, ...], n: int) -> dict[str, float]:
         extra += ["--sqlite-pragma", pragma]
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
+        register_referrer(settings)
         async with (
             await WorkflowEnvironment.start_local(
                 data_converter=data_converter(Keyring.generate()),

@@ -14,6 +14,8 @@ from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.service import TLSConfig
 
+from parcours.converter import data_converter
+from parcours.keys import Keyring
 from parcours.settings import Settings
 
 REASONS = {
@@ -50,6 +52,11 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
         client_cert=cert,
         client_private_key=key,
     )
+
+
+async def connect(settings: Settings, keyring: Keyring) -> Client:
+    """A client with the encrypting converter, over TLS where the settings ask for it."""
+    return await connect_client(settings, data_converter(keyring))
 
 
 async def connect_client(settings: Settings, converter: DataConverter | None = None) -> Client:

@@ -1,5 +1,8 @@
 """The one composition root: settings, client, data converter, adapters and worker.
 
+`connect` and `workflow_runner` live in light modules of their own (the CLI and replay
+need them without the adapters) and are re-exported here.
+
 Tests build the same worker with other adapters through `build_worker`.
 """
 
@@ -13,32 +16,27 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from parcours.activities.alerts import AlertActivities, FileAlertChannel
 from parcours.activities.notify import NotificationActivities
 from parcours.activities.projection import LazyStore, ProjectionActivities
 from parcours.channels import SmtpRelay
-from parcours.connection import connect_client
-from parcours.converter import data_converter
-from parcours.keys import Keyring, load_keyring
+from parcours.connection import connect
+from parcours.keys import load_keyring
+from parcours.sandbox import PASSED_THROUGH, workflow_runner
 from parcours.settings import Settings
 from parcours.workflows.pathway import ParticipantPathway
 from parcours.workflows.registry import ReferralRegistry
 
-PASSED_THROUGH = ("parcours.domain", "transitions", "pydantic", "pydantic_core")
-"""Pure modules shared with the sandbox instead of reloaded for every workflow run."""
-
-
-def workflow_runner() -> SandboxedWorkflowRunner:
-    return SandboxedWorkflowRunner(
-        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSED_THROUGH)
-    )
-
-
-async def connect(settings: Settings, keyring: Keyring) -> Client:
-    """A client with the encrypting converter, over TLS where the settings ask for it."""
-    return await connect_client(settings, data_converter(keyring))
+__all__ = [
+    "PASSED_THROUGH",
+    "build_worker",
+    "connect",
+    "default_activities",
+    "run_worker",
+    "smtp_relay",
+    "workflow_runner",
+]
 
 
 def smtp_relay(settings: Settings) -> SmtpRelay | None:

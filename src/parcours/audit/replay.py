@@ -24,7 +24,7 @@ from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 from parcours.audit.history import PathwayHistory
 from parcours.converter import data_converter, replay_converter
 from parcours.keys import Keyring
-from parcours.worker import workflow_runner
+from parcours.sandbox import workflow_runner
 from parcours.workflows.pathway import ParticipantPathway
 from parcours.workflows.registry import ReferralRegistry
 

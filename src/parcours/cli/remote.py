@@ -35,8 +35,8 @@ def with_pathways(
     import asyncio
 
     from parcours.client import AmbiguousReference, DuplicateReferral, PathwayClient
+    from parcours.connection import connect
     from parcours.keys import load_keyring
-    from parcours.worker import connect
 
     keyring = load_keyring(session.settings)
     text = session.text
