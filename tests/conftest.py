@@ -92,3 +92,34 @@ def postgres_url() -> str:
     if not url:
         pytest.skip("PostgreSQL tests skipped: PARCOURS_TEST_POSTGRES_URL is not set")
     return url
+
+
+async def start_skipping_server() -> WorkflowEnvironment:
+    """A dev server of its own whose workflows' time the test moves with `fast_forward`.
+
+    Each module that skips time starts one, so their clocks never meet."""
+    from temporalio.testing import TimeSkippingConfig
+
+    return await WorkflowEnvironment.start_time_skipping_v2(
+        ts_config=TimeSkippingConfig(enabled=False),
+        data_converter=data_converter(TEST_KEYRING),
+        dev_server_existing_path=dev_server_path(),
+        search_attributes=sa.ALL,
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            "frontend.WorkflowTimeSkippingEnabled=true",
+        ],
+    )
+
+
+async def start_low_threshold_server(suggest_after_events: int) -> WorkflowEnvironment:
+    """A dev server of its own that suggests continue-as-new after that many events."""
+    return await WorkflowEnvironment.start_local(
+        data_converter=data_converter(TEST_KEYRING),
+        dev_server_existing_path=dev_server_path(),
+        search_attributes=sa.ALL,
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            f"limit.historyCount.suggestContinueAsNew={suggest_after_events}",
+        ],
+    )

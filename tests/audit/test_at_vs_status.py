@@ -15,12 +15,10 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
+from temporalio.testing import WorkflowEnvironment
 
-from parcours import search_attributes as sa
 from parcours.cli.render import plain
 from parcours.client import PathwayClient
-from parcours.converter import data_converter
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AlertRule, BarrierKind, ContractType, PartnerKind, Stage
 from parcours.programmes import get_programme
@@ -29,7 +27,7 @@ from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import PathwayStatus
 from tests.audit.conftest import cli_for, json_of, run
 from tests.cli.conftest import address_of
-from tests.conftest import TEST_KEYRING, dev_server_path
+from tests.conftest import TEST_KEYRING, start_skipping_server
 from tests.support import meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
@@ -57,16 +55,7 @@ COMPARED = (
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_time_skipping_v2(
-        ts_config=TimeSkippingConfig(enabled=False),
-        data_converter=data_converter(TEST_KEYRING),
-        dev_server_existing_path=dev_server_path(),
-        search_attributes=sa.ALL,
-        dev_server_extra_args=[
-            "--dynamic-config-value",
-            "frontend.WorkflowTimeSkippingEnabled=true",
-        ],
-    )
+    env = await start_skipping_server()
     try:
         yield env
     finally:

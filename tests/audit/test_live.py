@@ -15,11 +15,9 @@ import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
-from parcours import search_attributes as sa
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.render import plain
 from parcours.client import PathwayClient
-from parcours.converter import data_converter
 from parcours.devserver import temporal_binary
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind
@@ -28,7 +26,7 @@ from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
 from tests.audit.conftest import cli_for, json_of, other_keys, run
 from tests.cli.conftest import Cli, address_of
-from tests.conftest import TEST_KEYRING, dev_server_path
+from tests.conftest import TEST_KEYRING, start_low_threshold_server
 from tests.scenarios import drive_full_atp_pathway, drive_open_pathway
 from tests.support import RECOGNISABLE_NAME, T0, meta, participant, referral
 
@@ -40,15 +38,7 @@ SUGGEST_AFTER_EVENTS = 40
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def small_env() -> AsyncIterator[WorkflowEnvironment]:
     """A server of its own (pathways of this module only) that suggests continue-as-new early."""
-    env = await WorkflowEnvironment.start_local(
-        data_converter=data_converter(TEST_KEYRING),
-        dev_server_existing_path=dev_server_path(),
-        search_attributes=sa.ALL,
-        dev_server_extra_args=[
-            "--dynamic-config-value",
-            f"limit.historyCount.suggestContinueAsNew={SUGGEST_AFTER_EVENTS}",
-        ],
-    )
+    env = await start_low_threshold_server(SUGGEST_AFTER_EVENTS)
     try:
         yield env
     finally:

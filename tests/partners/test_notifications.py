@@ -21,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 from parcours.channels import ChannelKind
 from parcours.client import PathwayClient
 from parcours.domain import commands as c
+from parcours.domain.records import Alert
 from parcours.domain.vocabulary import AlertAudience, AlertRule, PartnerKind
 from parcours.programmes import get_programme
 from parcours.readmodel import OutboxStatus, Partner, Store, open_store
@@ -106,6 +107,18 @@ async def projected(bench: Bench, pid: str) -> None:
     await eventually(caught_up)
 
 
+async def failure_alert(bench: Bench, pid: str) -> Alert:
+    """The coordinator's notification-failure alert, once the pathway has raised it."""
+    for _ in range(400):
+        status = await bench.pathways.status(pid)
+        found = [a for a in status.open_alerts if a.rule is AlertRule.NOTIFICATION_FAILED]
+        if found:
+            (alert,) = found
+            return alert
+        await asyncio.sleep(0.05)
+    raise AssertionError("no notification-failure alert was raised")
+
+
 async def refer(bench: Bench) -> str:
     atp = get_programme("atp-cergy")
     return await bench.pathways.refer(atp, participant(), referral(), meta())
@@ -188,17 +201,7 @@ async def test_a_permanent_failure_raises_the_coordinators_alert(
     pid = await refer(bench)
     await bench.pathways.execute(pid, c.GiveConsent(PartnerKind.REFERRER, T0), meta())
     await bench.pathways.execute(pid, c.CompleteIntake(T0, ATP_CRITERIA), meta())
-
-    async def alert_raised() -> bool:
-        status = await bench.pathways.status(pid)
-        return any(a.rule is AlertRule.NOTIFICATION_FAILED for a in status.open_alerts)
-
-    for _ in range(400):
-        if await alert_raised():
-            break
-        await asyncio.sleep(0.05)
-    status = await bench.pathways.status(pid)
-    (alert,) = [a for a in status.open_alerts if a.rule is AlertRule.NOTIFICATION_FAILED]
+    alert = await failure_alert(bench, pid)
     assert alert.audience is AlertAudience.COORDINATOR
     (entry,) = bench.store.notifications(failed_only=True, pathway_id=pid)
     assert entry.attempts == 1
@@ -221,16 +224,7 @@ async def test_a_referrer_missing_from_the_directory_is_never_replaced_by_anothe
     )
     await bench.pathways.execute(pid, c.GiveConsent(PartnerKind.REFERRER, T0), meta())
     await bench.pathways.execute(pid, c.CompleteIntake(T0, ATP_CRITERIA), meta())
-
-    async def alert_raised() -> bool:
-        status = await bench.pathways.status(pid)
-        return any(a.rule is AlertRule.NOTIFICATION_FAILED for a in status.open_alerts)
-
-    for _ in range(400):
-        if await alert_raised():
-            break
-        await asyncio.sleep(0.05)
-    assert await alert_raised()
+    await failure_alert(bench, pid)
     (entry,) = bench.store.notifications(failed_only=True, pathway_id=pid)
     assert entry.partner_name == "Pôle emploi"
     assert entry.channel == "directory"

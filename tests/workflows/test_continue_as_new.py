@@ -12,16 +12,14 @@ import pytest_asyncio
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
-from parcours import search_attributes as sa
 from parcours.client import PathwayClient
-from parcours.converter import data_converter
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind, PartnerKind
 from parcours.programmes import get_programme
 from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import PathwayInput
-from tests.conftest import TEST_KEYRING, dev_server_path
+from tests.conftest import start_low_threshold_server
 from tests.support import T0, meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
@@ -32,15 +30,7 @@ CONCURRENT = 8
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def low_threshold_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        data_converter=data_converter(TEST_KEYRING),
-        dev_server_existing_path=dev_server_path(),
-        search_attributes=sa.ALL,
-        dev_server_extra_args=[
-            "--dynamic-config-value",
-            f"limit.historyCount.suggestContinueAsNew={SUGGEST_AFTER_EVENTS}",
-        ],
-    )
+    env = await start_low_threshold_server(SUGGEST_AFTER_EVENTS)
     try:
         yield env
     finally:

@@ -24,12 +24,10 @@ from datetime import UTC, datetime
 
 import pytest
 import pytest_asyncio
-from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
+from temporalio.testing import WorkflowEnvironment
 
-from parcours import search_attributes as sa
 from parcours.channels import ChannelKind
 from parcours.client import PathwayClient
-from parcours.converter import data_converter
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import (
     AlertRule,
@@ -45,7 +43,7 @@ from parcours.readmodel import Partner, open_store
 from parcours.samples import ATP_CRITERIA, ND_CRITERIA
 from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
-from tests.conftest import TEST_KEYRING, dev_server_path
+from tests.conftest import start_skipping_server
 from tests.support import meta, participant, referral
 from tests.workflows.two_year_walk import DAY, HOUR, Expected, Walk
 
@@ -84,16 +82,7 @@ MISSION_RULES = frozenset(
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_time_skipping_v2(
-        ts_config=TimeSkippingConfig(enabled=False),
-        data_converter=data_converter(TEST_KEYRING),
-        dev_server_existing_path=dev_server_path(),
-        search_attributes=sa.ALL,
-        dev_server_extra_args=[
-            "--dynamic-config-value",
-            "frontend.WorkflowTimeSkippingEnabled=true",
-        ],
-    )
+    env = await start_skipping_server()
     try:
         yield env
     finally:
