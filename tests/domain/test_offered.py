@@ -22,3 +22,9 @@ def test_staff_are_not_offered_what_only_parcours_or_a_coordinator_does() -> Non
 def test_every_offer_is_permitted() -> None:
     for role, allowed in PERMISSIONS.items():
         assert set(permitted(role, EVERYTHING)) <= allowed
+
+
+def test_only_coordinators_oversee_the_programme() -> None:
+    from parcours.domain.permissions import may_oversee
+
+    assert [r for r in Role if may_oversee(r)] == [Role.COORDINATOR]

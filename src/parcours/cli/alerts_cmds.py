@@ -36,7 +36,10 @@ def register(app: typer.Typer, t: Text) -> None:
 
         session = reader_session()
         actor = session.require_actor()
-        if everyone and session.role != "coordinator":
+        from parcours.domain.permissions import may_oversee
+        from parcours.domain.vocabulary import Role
+
+        if everyone and not may_oversee(Role(session.role)):
             raise CliError(session.text("alerts.coordinator_only"), ExitCode.REFUSED)
         query = build_list_query(
             programme=programme,

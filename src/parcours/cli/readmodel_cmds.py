@@ -34,8 +34,11 @@ def open_readmodel() -> "Store":
 
 
 def _coordinator_only() -> None:
+    from parcours.domain.permissions import may_oversee
+    from parcours.domain.vocabulary import Role
+
     session = current_session()
-    if session.role != "coordinator":
+    if not may_oversee(Role(session.role)):
         raise CliError(session.text("partners.coordinator_only"), ExitCode.REFUSED)
 
 

@@ -55,3 +55,12 @@ def may_read_pathways(role: Role) -> bool:
 
 def may_see_identity(role: Role) -> bool:
     return role in IDENTITY_READERS
+
+
+PROGRAMME_OVERSEERS = frozenset({Role.COORDINATOR})
+"""Who manages the partner directory and sees the alerts of every pathway, not only
+their own: the programme's coordinators."""
+
+
+def may_oversee(role: Role) -> bool:
+    return role in PROGRAMME_OVERSEERS
