@@ -23,31 +23,23 @@ import argparse
 import asyncio
 import logging
 import statistics
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from pathlib import Path
 
-from temporalio.testing import WorkflowEnvironment
-
-from bench.pathways import T0, _meta, _referral, register_referrer
-from parcours import search_attributes as sa
+from bench.pathways import T0, _meta, _referral, embedded_service
 from parcours.audit.fold import fold, snapshot
 from parcours.audit.history import PathwayHistory, fetch_pathway_history
 from parcours.audit.recording import Recording, record_of
 from parcours.audit.replay import replay_histories
 from parcours.client import PathwayClient
 from parcours.converter import data_converter
-from parcours.devserver import temporal_binary
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.vocabulary import Stage
 from parcours.keys import Keyring
 from parcours.logs import configure_logging
 from parcours.programmes import get_programme
 from parcours.samples import Step, full_atp_pathway, nouveau_depart_session
-from parcours.settings import Settings
-from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import Participant
 
 ATP = get_programme("atp-cergy")
@@ -91,35 +83,23 @@ async def record_histories(
     keyring: Keyring, distinct: int
 ) -> tuple[list[PathwayHistory], dict[str, int], float]:
     """Drive `distinct` pathways on a fresh dev server and fetch their histories."""
-    with tempfile.TemporaryDirectory() as scratch:
-        settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
-        register_referrer(settings)
-        async with (
-            await WorkflowEnvironment.start_local(
-                data_converter=data_converter(keyring),
-                dev_server_existing_path=str(temporal_binary()),
-                dev_server_database_filename=str(Path(scratch) / "temporal.sqlite"),
-                search_attributes=sa.ALL,
-            ) as env,
-            build_worker(env.client, settings, default_activities(settings)),
-        ):
-            pathways = PathwayClient(env.client, settings.task_queue)
-            started = time.perf_counter()
-            gate = asyncio.Semaphore(RECORDING_CONCURRENCY)
-            done = 0
+    async with embedded_service(keyring) as pathways:
+        started = time.perf_counter()
+        gate = asyncio.Semaphore(RECORDING_CONCURRENCY)
+        done = 0
 
-            async def one(index: int) -> str:
-                nonlocal done
-                async with gate:
-                    pid = await drive(pathways, index)
-                done += 1
-                if done % 10 == 0 or done == distinct:
-                    print(f"  recorded {done}/{distinct} pathways", flush=True)
-                return pid
+        async def one(index: int) -> str:
+            nonlocal done
+            async with gate:
+                pid = await drive(pathways, index)
+            done += 1
+            if done % 10 == 0 or done == distinct:
+                print(f"  recorded {done}/{distinct} pathways", flush=True)
+            return pid
 
-            pids = await asyncio.gather(*(one(i) for i in range(distinct)))
-            histories = [await fetch_pathway_history(env.client, pid) for pid in pids]
-            elapsed = time.perf_counter() - started
+        pids = await asyncio.gather(*(one(i) for i in range(distinct)))
+        histories = [await fetch_pathway_history(pathways.temporal, pid) for pid in pids]
+        elapsed = time.perf_counter() - started
     kinds: dict[str, int] = {}
     for index in range(distinct):
         label = scenario(index)[0]

@@ -18,7 +18,8 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,6 +68,28 @@ def register_referrer(settings: Settings) -> None:
                 "CCAS", PartnerKind.REFERRER, ChannelKind.FILE, str(settings.outbox_dir / "ccas")
             )
         )
+
+
+@asynccontextmanager
+async def embedded_service(
+    keyring: Keyring, extra_args: Sequence[str] = ()
+) -> AsyncIterator[PathwayClient]:
+    """A fresh dev server on its own SQLite file, the project's worker, and a client: the
+    embedded default the benchmarks measure, with the referrer in the directory."""
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
+        register_referrer(settings)
+        async with (
+            await WorkflowEnvironment.start_local(
+                data_converter=data_converter(keyring),
+                dev_server_existing_path=str(temporal_binary()),
+                dev_server_database_filename=str(Path(scratch) / "temporal.sqlite"),
+                search_attributes=sa.ALL,
+                dev_server_extra_args=list(extra_args),
+            ) as env,
+            build_worker(env.client, settings, default_activities(settings)),
+        ):
+            yield PathwayClient(env.client, settings.task_queue)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -183,20 +206,8 @@ async def _repeat(
 
 
 async def main(n: int, repeat: int) -> str:
-    keyring = Keyring.generate()
     with tempfile.TemporaryDirectory() as scratch:
-        settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
-        register_referrer(settings)
-        async with (
-            await WorkflowEnvironment.start_local(
-                data_converter=data_converter(keyring),
-                dev_server_existing_path=str(temporal_binary()),
-                dev_server_database_filename=str(Path(scratch) / "temporal.sqlite"),
-                search_attributes=sa.ALL,
-            ) as env,
-            build_worker(env.client, settings, default_activities(settings)),
-        ):
-            pathways = PathwayClient(env.client, settings.task_queue)
+        async with embedded_service(Keyring.generate()) as pathways:
             await durable_run(pathways, 2, concurrent=False)  # warm-up
             concurrent = await _repeat(
                 lambda: durable_run(pathways, n, concurrent=True), repeat, "concurrent"

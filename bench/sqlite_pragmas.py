@@ -11,20 +11,10 @@ import argparse
 import asyncio
 import logging
 import statistics
-import tempfile
-from pathlib import Path
 
-from temporalio.testing import WorkflowEnvironment
-
-from bench.pathways import durable_run, register_referrer
-from parcours import search_attributes as sa
-from parcours.client import PathwayClient
-from parcours.converter import data_converter
-from parcours.devserver import temporal_binary
+from bench.pathways import durable_run, embedded_service
 from parcours.keys import Keyring
 from parcours.logs import configure_logging
-from parcours.settings import Settings
-from parcours.worker import build_worker, default_activities
 
 CANDIDATES: dict[str, tuple[str, ...]] = {
     "server default (rollback journal, synchronous=full)": (),
@@ -37,22 +27,9 @@ async def measure(pragmas: tuple[str, ...], n: int) -> dict[str, float]:
     extra: list[str] = []
     for pragma in pragmas:
         extra += ["--sqlite-pragma", pragma]
-    with tempfile.TemporaryDirectory() as scratch:
-        settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
-        register_referrer(settings)
-        async with (
-            await WorkflowEnvironment.start_local(
-                data_converter=data_converter(Keyring.generate()),
-                dev_server_existing_path=str(temporal_binary()),
-                dev_server_database_filename=str(Path(scratch) / "temporal.sqlite"),
-                search_attributes=sa.ALL,
-                dev_server_extra_args=extra,
-            ) as env,
-            build_worker(env.client, settings, default_activities(settings)),
-        ):
-            pathways = PathwayClient(env.client, settings.task_queue)
-            await durable_run(pathways, 1, concurrent=False)  # warm-up
-            return await durable_run(pathways, n, concurrent=False)
+    async with embedded_service(Keyring.generate(), extra) as pathways:
+        await durable_run(pathways, 1, concurrent=False)  # warm-up
+        return await durable_run(pathways, n, concurrent=False)
 
 
 async def main(n: int, repeat: int) -> str:

@@ -228,15 +228,19 @@ class PathwayClient:
         return self._client.get_workflow_handle(pathway_id)
 
     async def execute(self, pathway_id: str, command: Command, meta: RequestMeta) -> UpdateResult:
-        handle = self._handle(pathway_id)
+        result = await self._update(
+            pathway_id, update_name(type(command)), [meta, command], meta, UpdateResult
+        )
+        return cast(UpdateResult, result)
+
+    async def _update(
+        self, pathway_id: str, name: str, args: list[Any], meta: RequestMeta, result_type: Any
+    ) -> Any:
+        """Send one update; a refusal becomes `RequestRefused`, an unknown id `PathwayNotFound`."""
         try:
-            result = await handle.execute_update(
-                update_name(type(command)),
-                args=[meta, command],
-                id=meta.request_id,
-                result_type=UpdateResult,
+            return await self._handle(pathway_id).execute_update(
+                name, args=args, id=meta.request_id, result_type=result_type
             )
-            return cast(UpdateResult, result)
         except WorkflowUpdateFailedError as err:
             raise _refusal(err.cause) from None
         except RPCError as err:
@@ -310,18 +314,8 @@ class PathwayClient:
         whose partner kind the participant no longer consents to: `RequestRefused`.
         Returns how many messages were handed to the partners' channels.
         """
-        try:
-            result = await self._handle(pathway_id).execute_update(
-                RETRY_NOTIFICATION_UPDATE,
-                args=[meta, key],
-                id=meta.request_id,
-                result_type=int,
-            )
-            return cast(int, result)
-        except WorkflowUpdateFailedError as err:
-            raise _refusal(err.cause) from None
-        except RPCError as err:
-            raise _not_found(err, pathway_id) from None
+        result = await self._update(pathway_id, RETRY_NOTIFICATION_UPDATE, [meta, key], meta, int)
+        return cast(int, result)
 
 
 def _refusal(cause: BaseException | None) -> RequestRefused:
