@@ -97,14 +97,24 @@ async def eventually(check: Callable[[], bool], seconds: float = 20.0) -> None:
 
 
 async def projected(bench: Bench, pid: str) -> None:
-    """Wait until the read model has seen every event of the pathway."""
-    last = (await bench.pathways.status(pid)).last_event_seq
+    """Wait until the read model has seen every event of the pathway, and no new one came.
 
-    def caught_up() -> bool:
-        row = bench.store.get_participant(pid)
-        return row is not None and row.last_seq >= last
+    The pathway may record an event (an alert, a notification outcome) just after it was
+    asked: its status is asked again until the projection caught up with an unchanged one.
+    """
+    last = -1
+    for _ in range(50):
+        now = (await bench.pathways.status(pid)).last_event_seq
+        if now == last:
+            return
+        last = now
 
-    await eventually(caught_up)
+        def caught_up(seq: int = now) -> bool:
+            row = bench.store.get_participant(pid)
+            return row is not None and row.last_seq >= seq
+
+        await eventually(caught_up)
+    raise AssertionError("the pathway kept recording events")
 
 
 async def failure_alert(bench: Bench, pid: str) -> Alert:
