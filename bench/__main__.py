@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from bench import audit, cli, pathways, sqlite_pragmas
-from parcours.logs import configure_logging
+from parcours.adapters.logs import configure_logging
 
 if __name__ == "__main__":
     configure_logging(logging.WARNING)

@@ -27,19 +27,20 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from tests.samples import Step, full_atp_pathway, nouveau_depart_session
+
 from bench.pathways import T0, _meta, _referral, embedded_service
+from parcours.adapters.logs import configure_logging
+from parcours.adapters.temporal.converter import data_converter
+from parcours.adapters.temporal.keys import Keyring
+from parcours.app.client import PathwayClient
 from parcours.audit.fold import fold, snapshot
 from parcours.audit.history import PathwayHistory, fetch_pathway_history
 from parcours.audit.recording import Recording, record_of
 from parcours.audit.replay import replay_histories
-from parcours.client import PathwayClient
-from parcours.converter import data_converter
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.vocabulary import Stage
-from parcours.keys import Keyring
-from parcours.logs import configure_logging
 from parcours.programmes import get_programme
-from parcours.samples import Step, full_atp_pathway, nouveau_depart_session
 from parcours.workflows.messages import Participant
 
 ATP = get_programme("atp-cergy")

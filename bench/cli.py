@@ -19,9 +19,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from parcours.devserver import DevServer
-from parcours.keys import create_key_file
-from parcours.settings import Settings
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.devserver import DevServer
+from parcours.adapters.temporal.keys import create_key_file
 
 PARCOURS = str(Path(sys.executable).parent / "parcours")
 

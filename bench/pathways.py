@@ -27,23 +27,23 @@ from pathlib import Path
 from sqlalchemy import String, Text, create_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from temporalio.testing import WorkflowEnvironment
+from tests.samples import full_atp_pathway
 
-from parcours import search_attributes as sa
-from parcours.channels import ChannelKind
-from parcours.client import PathwayClient
-from parcours.converter import data_converter
-from parcours.devserver import temporal_binary
+from parcours.adapters.channels import ChannelKind
+from parcours.adapters.logs import configure_logging
+from parcours.adapters.readmodel import Partner, open_store
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.converter import data_converter
+from parcours.adapters.temporal.devserver import temporal_binary
+from parcours.adapters.temporal.keys import Keyring
+from parcours.app.client import PathwayClient
 from parcours.domain.commands import Refer
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import Actor, RequestMeta
 from parcours.domain.vocabulary import PartnerKind, Role
-from parcours.keys import Keyring
-from parcours.logs import configure_logging
 from parcours.programmes import get_programme
-from parcours.readmodel import Partner, open_store
-from parcours.samples import full_atp_pathway
-from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
+from parcours.workflows import search_attributes as sa
 from parcours.workflows.messages import Participant
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)

@@ -13,8 +13,8 @@ import logging
 import statistics
 
 from bench.pathways import durable_run, embedded_service
-from parcours.keys import Keyring
-from parcours.logs import configure_logging
+from parcours.adapters.logs import configure_logging
+from parcours.adapters.temporal.keys import Keyring
 
 CANDIDATES: dict[str, tuple[str, ...]] = {
     "server default (rollback journal, synchronous=full)": (),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from parcours.client import PathwayClient
+from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace
 from parcours.programmes import get_programme
-from parcours.samples import DAY, Step, full_atp_pathway, nouveau_depart_session
 from parcours.workflows.messages import PathwayResult
+from tests.samples import DAY, Step, full_atp_pathway, nouveau_depart_session
 from tests.support import T0, accepted_updates, meta, participant, referral
 
 ATP = get_programme("atp-cergy")

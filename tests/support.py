@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from temporalio.api.enums.v1 import EventType
 
-from parcours.client import PathwayClient
+from parcours.app.client import PathwayClient
 from parcours.domain.commands import Refer
 from parcours.domain.records import Actor, RequestMeta
 from parcours.domain.vocabulary import Role

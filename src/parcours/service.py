@@ -19,10 +19,10 @@ from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, Protocol
 
-from parcours.devserver import DevServer, wait_for_server
-from parcours.keys import create_key_file, load_keyring
-from parcours.logs import configure_logging, get_logger
-from parcours.settings import Settings
+from parcours.adapters.logs import configure_logging, get_logger
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.devserver import DevServer, wait_for_server
+from parcours.adapters.temporal.keys import create_key_file, load_keyring
 from parcours.worker import run_worker
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)

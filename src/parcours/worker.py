@@ -20,13 +20,13 @@ from temporalio.worker import Worker
 from parcours.activities.alerts import AlertActivities, FileAlertChannel
 from parcours.activities.notify import NotificationActivities
 from parcours.activities.projection import LazyStore, ProjectionActivities
-from parcours.channels import SmtpRelay
-from parcours.connection import connect
-from parcours.keys import load_keyring
-from parcours.sandbox import PASSED_THROUGH, workflow_runner
-from parcours.settings import Settings
+from parcours.adapters.channels import SmtpRelay
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.connection import connect
+from parcours.adapters.temporal.keys import load_keyring
 from parcours.workflows.pathway import ParticipantPathway
 from parcours.workflows.registry import ReferralRegistry
+from parcours.workflows.sandbox import PASSED_THROUGH, workflow_runner
 
 __all__ = [
     "PASSED_THROUGH",

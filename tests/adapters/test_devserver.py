@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from parcours.devserver import (
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.devserver import (
     SQLITE_PRAGMAS,
     DevServer,
     DevServerError,
@@ -16,7 +17,6 @@ from parcours.devserver import (
     temporal_binary,
     wait_for_server,
 )
-from parcours.settings import Settings
 
 
 def settings_in(tmp_path: Path, **env: str) -> Settings:

@@ -15,9 +15,15 @@ from temporalio.api.failure.v1 import Failure
 from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 
-from parcours.converter import data_converter
-from parcours.encryption import ENCODING, KEY_ID_METADATA, DecryptionError, EncryptionCodec
-from parcours.keys import (
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.converter import data_converter
+from parcours.adapters.temporal.encryption import (
+    ENCODING,
+    KEY_ID_METADATA,
+    DecryptionError,
+    EncryptionCodec,
+)
+from parcours.adapters.temporal.keys import (
     Key,
     Keyring,
     KeyringError,
@@ -25,7 +31,6 @@ from parcours.keys import (
     load_keyring,
     rotate_key_file,
 )
-from parcours.settings import Settings
 
 SECRET = "Mme Aïcha Benali, née le 3 mars 1987, suivie pour addiction"
 KEYRING = Keyring.generate()

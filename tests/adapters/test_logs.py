@@ -6,7 +6,7 @@ import io
 import json
 import logging
 
-from parcours.logs import configure_logging, get_logger
+from parcours.adapters.logs import configure_logging, get_logger
 
 
 def test_structlog_and_stdlib_lines_are_json_with_fields() -> None:

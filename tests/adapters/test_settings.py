@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from parcours.settings import InvalidSetting, Settings
+from parcours.adapters.settings import InvalidSetting, Settings
 
 PARCOURS = Path(sys.executable).parent / "parcours"
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from parcours.devserver import port_is_free
+from parcours.adapters.temporal.devserver import port_is_free
 
 pytestmark = pytest.mark.temporal
 

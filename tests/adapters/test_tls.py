@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from temporalio.testing import WorkflowEnvironment
 
-from parcours.connection import TlsFileError, connect_client, tls_config
-from parcours.settings import Settings
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.connection import TlsFileError, connect_client, tls_config
 
 pytestmark = [pytest.mark.temporal]
 ON_THE_SESSION_LOOP = pytest.mark.asyncio(loop_scope="session")
@@ -238,9 +238,9 @@ def test_the_cli_names_a_missing_tls_file_in_one_sentence(
 ) -> None:
     from typer.testing import CliRunner
 
+    from parcours.adapters.temporal.keys import Keyring
     from parcours.cli.app import build_app
     from parcours.cli.exit_codes import ExitCode
-    from parcours.keys import Keyring
 
     env = {
         "PARCOURS_DATA_DIR": str(tmp_path),

@@ -15,7 +15,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import Result
 
-from parcours.keys import Keyring
+from parcours.adapters.temporal.keys import Keyring
 from tests.cli.conftest import Cli, address_of
 from tests.conftest import TEST_KEYRING
 from tests.histories.record import HERE, KEY_FILE

@@ -17,12 +17,12 @@ import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
 from parcours.cli.render import plain
-from parcours.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AlertRule, BarrierKind, ContractType, PartnerKind, Stage
 from parcours.programmes import get_programme
-from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import PathwayStatus
 from tests.audit.conftest import cli_for, json_of, run

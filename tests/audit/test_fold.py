@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from parcours.adapters.temporal.converter import data_converter
 from parcours.audit.fold import NotYetReferred, first_difference, fold, snapshot, trail
 from parcours.audit.history import HistoryFileError, parse_history_document, read_history_file
 from parcours.audit.recording import Recording, record_of
 from parcours.audit.replay import describe_failure
-from parcours.converter import data_converter
 from parcours.domain.vocabulary import AlertRule, AlertStatus, Stage
 from tests.histories.record import HERE, history_keyring
 

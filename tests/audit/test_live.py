@@ -15,14 +15,14 @@ import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.devserver import temporal_binary
+from parcours.app.client import PathwayClient
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.render import plain
-from parcours.client import PathwayClient
-from parcours.devserver import temporal_binary
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind
 from parcours.programmes import get_programme
-from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
 from tests.audit.conftest import cli_for, json_of, other_keys, run
 from tests.cli.conftest import Cli, address_of

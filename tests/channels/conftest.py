@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from parcours.channels import OutgoingMessage, verify_signature
+from parcours.adapters.channels import OutgoingMessage, verify_signature
 from parcours.domain.vocabulary import PartnerKind
 from tests.support import T0
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from parcours.channels import (
+from parcours.adapters.channels import (
     ChannelKind,
     ChannelUnavailable,
     FileChannel,

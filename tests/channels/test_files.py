@@ -7,8 +7,8 @@ import stat
 from pathlib import Path
 from urllib.parse import unquote
 
-from parcours.channels import FileChannel
-from parcours.channels.files import file_name
+from parcours.adapters.channels import FileChannel
+from parcours.adapters.channels.files import file_name
 from tests.channels.conftest import outgoing
 
 

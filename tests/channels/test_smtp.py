@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from parcours.channels import PermanentFailure, SmtpChannel, TemporaryFailure
-from parcours.channels.smtp import message_id
+from parcours.adapters.channels import PermanentFailure, SmtpChannel, TemporaryFailure
+from parcours.adapters.channels.smtp import message_id
 from tests.channels.conftest import SmtpServer, free_port, outgoing
 
 PARTNER = "parcours@adecco.example"

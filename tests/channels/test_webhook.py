@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from parcours.channels import PermanentFailure, TemporaryFailure, WebhookChannel
-from parcours.channels.webhook import sign, verify_signature
+from parcours.adapters.channels import PermanentFailure, TemporaryFailure, WebhookChannel
+from parcours.adapters.channels.webhook import sign, verify_signature
 from tests.channels.conftest import SECRET, HttpReceiver, free_port, outgoing
 
 

@@ -18,10 +18,10 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner, Result
 
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.converter import data_converter
 from parcours.cli.app import build_app
 from parcours.cli.i18n import choose_language
-from parcours.converter import data_converter
-from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
 from tests.conftest import TEST_KEYRING
 

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from parcours.channels.kinds import ChannelKind
+from parcours.adapters.readmodel import OutboxStatus
 from parcours.cli.app import build_app
 from parcours.cli.i18n import Text, catalogue, choose_language
 from parcours.domain.events import EVENT_KINDS
@@ -17,11 +17,11 @@ from parcours.domain.vocabulary import (
     AppointmentStatus,
     BarrierKind,
     BarrierStatus,
+    ChannelKind,
     ExitReason,
     FrenchLevel,
     PartnerKind,
 )
-from parcours.readmodel import OutboxStatus
 
 
 def placeholders(template: str) -> set[str]:

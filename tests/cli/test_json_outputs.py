@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from parcours.adapters.temporal.keys import Keyring
 from parcours.cli.app import build_app
-from parcours.keys import Keyring
 from tests.audit.conftest import history_cli, json_of  # noqa: F401 - fixture
 from tests.cli.conftest import Cli
 from tests.histories.record import HERE

@@ -6,8 +6,8 @@ import socket
 import stat
 from pathlib import Path
 
+from parcours.adapters.temporal.keys import Keyring
 from parcours.cli.exit_codes import ExitCode
-from parcours.keys import Keyring
 from tests.cli.conftest import Cli
 
 

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from parcours.channels.files import file_name
+from parcours.adapters.channels.files import file_name
+from parcours.adapters.readmodel import open_store
+from parcours.adapters.settings import Settings
 from parcours.cli.exit_codes import ExitCode
-from parcours.readmodel import open_store
-from parcours.settings import Settings
 from tests.cli.conftest import Cli
 from tests.cli.test_refer_and_read import PERSON, refer
 

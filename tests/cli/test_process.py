@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from parcours.adapters.temporal.keys import Keyring
 from parcours.cli.guard import BROKEN_PIPE
 from parcours.cli.i18n import Text
-from parcours.keys import Keyring
 
 PARCOURS = Path(sys.executable).parent / "parcours"
 

@@ -31,7 +31,6 @@ from parcours.domain.vocabulary import (
     Role,
     Stage,
 )
-from parcours.samples import ATP_CRITERIA
 from tests.cli.conftest import Cli
 from tests.cli.test_refer_and_read import refer
 from tests.domain.helpers import (
@@ -45,6 +44,7 @@ from tests.domain.helpers import (
     new_pathway,
     training_window,
 )
+from tests.samples import ATP_CRITERIA
 from tests.support import AUDITOR, COORDINATOR, T0, meta, referral
 
 FIELDS = {"first_name": "Zephyrine", "last_name": "Quillfeather"}
@@ -244,7 +244,7 @@ def test_a_refusal_without_words_is_said_as_the_domain_said_it() -> None:
 def test_the_code_and_values_travel_with_the_refusal_and_older_details_still_parse() -> None:
     from temporalio.exceptions import ApplicationError
 
-    from parcours.client import _refusal
+    from parcours.app.client import _refusal
     from parcours.workflows.errors import refusal
 
     error = refused(_end_mission_while_referred)

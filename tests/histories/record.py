@@ -15,13 +15,13 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
-from parcours import search_attributes as sa
-from parcours.client import PathwayClient
-from parcours.converter import data_converter
-from parcours.devserver import temporal_binary
-from parcours.keys import Keyring
-from parcours.settings import Settings
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.converter import data_converter
+from parcours.adapters.temporal.devserver import temporal_binary
+from parcours.adapters.temporal.keys import Keyring
+from parcours.app.client import PathwayClient
 from parcours.worker import build_worker, default_activities
+from parcours.workflows import search_attributes as sa
 from tests.scenarios import SCENARIOS
 
 HERE = Path(__file__).parent

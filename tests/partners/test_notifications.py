@@ -18,15 +18,14 @@ import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
-from parcours.channels import ChannelKind
-from parcours.client import PathwayClient
+from parcours.adapters.channels import ChannelKind
+from parcours.adapters.readmodel import OutboxStatus, Partner, Store, open_store
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.records import Alert
 from parcours.domain.vocabulary import AlertAudience, AlertRule, PartnerKind
 from parcours.programmes import get_programme
-from parcours.readmodel import OutboxStatus, Partner, Store, open_store
-from parcours.samples import ATP_CRITERIA
-from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
 from tests.channels.conftest import (  # noqa: F401 - fixtures
     SECRET,
@@ -36,6 +35,7 @@ from tests.channels.conftest import (  # noqa: F401 - fixtures
     smtp_server,
 )
 from tests.readmodel.conftest import db_url, postgres_url  # noqa: F401 - fixtures
+from tests.samples import ATP_CRITERIA
 from tests.support import T0, meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]

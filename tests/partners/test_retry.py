@@ -14,12 +14,11 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from parcours.client import RequestRefused
+from parcours.adapters.readmodel import OutboxEntry, OutboxStatus
+from parcours.app.client import RequestRefused
 from parcours.domain import commands as c
 from parcours.domain.records import Actor
 from parcours.domain.vocabulary import AlertRule, PartnerKind, Role
-from parcours.readmodel import OutboxEntry, OutboxStatus
-from parcours.samples import ATP_CRITERIA
 from tests.channels.conftest import http_receiver, smtp_server  # noqa: F401 - fixtures
 from tests.partners.test_notifications import (  # noqa: F401 - fixtures
     REFERRER_MAILBOX,
@@ -28,6 +27,7 @@ from tests.partners.test_notifications import (  # noqa: F401 - fixtures
     refer,
 )
 from tests.readmodel.conftest import db_url, postgres_url  # noqa: F401 - fixtures
+from tests.samples import ATP_CRITERIA
 from tests.support import AUDITOR, COORDINATOR, STAFF, T0, accepted_updates, meta
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]

@@ -18,19 +18,19 @@ import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
-from parcours.channels import ChannelKind
-from parcours.client import PathwayClient
+from parcours.adapters.channels import ChannelKind
+from parcours.adapters.readmodel import OutboxEntry, OutboxStatus, Partner, Store, open_store
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AlertRule, PartnerKind
 from parcours.programmes import get_programme
-from parcours.readmodel import OutboxEntry, OutboxStatus, Partner, Store, open_store
-from parcours.samples import ATP_CRITERIA
-from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import Notification
 from tests.channels.conftest import SmtpServer, smtp_server  # noqa: F401 - fixture
 from tests.cli.conftest import Cli, address_of, offline_cli  # noqa: F401 - fixture
 from tests.conftest import TEST_KEYRING
+from tests.samples import ATP_CRITERIA
 from tests.support import T0, meta, participant, referral
 
 pytestmark = [pytest.mark.temporal]

@@ -21,8 +21,8 @@ from parcours.domain.routing import (
 )
 from parcours.domain.vocabulary import PartnerKind, Role
 from parcours.programmes import get_programme
-from parcours.samples import ATP_CRITERIA
 from parcours.workflows.messages import participant_fields
+from tests.samples import ATP_CRITERIA
 from tests.support import T0, meta, participant, referral
 
 ATP = get_programme("atp-cergy")

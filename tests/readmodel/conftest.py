@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, pool, text
 from sqlalchemy.engine import make_url
 
-from parcours.readmodel import Store, open_store
+from parcours.adapters.readmodel import Store, open_store
 
 POSTGRES_ENV = "PARCOURS_TEST_POSTGRES_URL"
 

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, pool
 
-from parcours.readmodel import UnsupportedDatabase, migrate, open_store
-from parcours.readmodel.tables import Base
+from parcours.adapters.readmodel import UnsupportedDatabase, migrate, open_store
+from parcours.adapters.readmodel.tables import Base
 from tests.readmodel.builders import batch
 
 TABLES = {"participants", "timeline_events", "alerts", "notifications", "partners"}

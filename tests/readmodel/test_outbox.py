@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import MetaData, select
 
-from parcours.readmodel import NotificationNotFound, OutboxStatus, Store
+from parcours.adapters.readmodel import NotificationNotFound, OutboxStatus, Store
 from tests.readmodel.builders import notification
 from tests.support import RECOGNISABLE_NAME
 

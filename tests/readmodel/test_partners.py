@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from parcours.channels import ChannelKind
+from parcours.adapters.channels import ChannelKind
+from parcours.adapters.readmodel import Partner, Store
 from parcours.domain.vocabulary import PartnerKind
-from parcours.readmodel import Partner, Store
 
 NID = Partner("Amicale du Nid", PartnerKind.REFERRER, ChannelKind.EMAIL, "orientation@nid.example")
 ADECCO = Partner(

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.exc import StatementError
 
+from parcours.adapters.readmodel import Store
 from parcours.domain.vocabulary import AlertStatus, ExitReason, Stage
-from parcours.readmodel import Store
 from tests.readmodel.builders import alert, batch, event, exited
 from tests.support import T0
 

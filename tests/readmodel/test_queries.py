@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from parcours.adapters.readmodel import AlertView, ParticipantView, Store
 from parcours.domain.vocabulary import AlertStatus, Stage
-from parcours.readmodel import AlertView, ParticipantView, Store
 from tests.readmodel.builders import alert, batch, event
 from tests.support import T0
 

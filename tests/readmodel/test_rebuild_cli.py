@@ -17,21 +17,21 @@ import pytest
 from sqlalchemy import delete, update
 from temporalio.testing import WorkflowEnvironment
 
-from parcours import readmodel_rebuild
-from parcours.channels import ChannelKind
-from parcours.client import PathwayClient
+from parcours.adapters.channels import ChannelKind
+from parcours.adapters.readmodel import Partner, Store, open_store
+from parcours.adapters.readmodel.tables import ParticipantRow, TimelineRow
+from parcours.adapters.settings import Settings
+from parcours.app import rebuild as readmodel_rebuild
+from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import BarrierKind, PartnerKind, Stage
 from parcours.programmes import get_programme
-from parcours.readmodel import Partner, Store, open_store
-from parcours.readmodel.tables import ParticipantRow, TimelineRow
-from parcours.samples import ATP_CRITERIA
-from parcours.settings import Settings
 from parcours.workflows.messages import ProjectionBatch
 from tests.cli.conftest import Cli, cli  # noqa: F401 - fixture
 from tests.readmodel.builders import batch
 from tests.readmodel.conftest import db_url, postgres_url  # noqa: F401 - fixtures
+from tests.samples import ATP_CRITERIA
 from tests.support import T0, meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]

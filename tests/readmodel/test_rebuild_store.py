@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 
+from parcours.adapters.readmodel import Store
+from parcours.adapters.readmodel.tables import ParticipantRow
 from parcours.domain.vocabulary import AlertStatus, Stage
-from parcours.readmodel import Store
-from parcours.readmodel.tables import ParticipantRow
 from tests.readmodel.builders import alert, batch, event, notification
 
 REF, WORK = Stage.REFERRED, Stage.BARRIER_WORK

@@ -12,8 +12,8 @@ import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
-from parcours.client import PathwayClient
-from parcours.settings import Settings
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
 from parcours.worker import build_worker, default_activities
 
 

@@ -12,11 +12,11 @@ import pytest_asyncio
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
-from parcours.client import PathwayClient
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind, PartnerKind
 from parcours.programmes import get_programme
-from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import PathwayInput
 from tests.conftest import start_low_threshold_server

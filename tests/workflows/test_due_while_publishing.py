@@ -16,11 +16,11 @@ import pytest
 from temporalio import activity
 from temporalio.testing import WorkflowEnvironment
 
-from parcours.client import PathwayClient
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AlertRule, AppointmentKind, AppointmentPlace
 from parcours.programmes import get_programme
-from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import ProjectionBatch
 from tests.support import meta, participant, referral

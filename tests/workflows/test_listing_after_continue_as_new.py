@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from parcours.client import PathwayClient, PathwaySummary
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient, PathwaySummary
 from parcours.domain import commands as c
 from parcours.programmes import get_programme
-from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
 from tests.support import T0, meta, participant, referral
 from tests.workflows.test_continue_as_new import (  # noqa: F401 - fixture

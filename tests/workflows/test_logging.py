@@ -8,10 +8,10 @@ import logging
 
 import pytest
 
-from parcours.client import PathwayClient
-from parcours.logs import configure_logging
+from parcours.adapters.logs import configure_logging
+from parcours.app.client import PathwayClient
 from parcours.programmes import get_programme
-from parcours.samples import full_atp_pathway
+from tests.samples import full_atp_pathway
 from tests.scenarios import drive
 from tests.support import RECOGNISABLE_NAME, T0, meta, participant, referral
 

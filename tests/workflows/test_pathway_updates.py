@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from temporalio.api.enums.v1 import EventType
 
-from parcours.client import PathwayClient, RequestRefused
+from parcours.app.client import PathwayClient, RequestRefused
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import (
     BarrierKind,

@@ -9,7 +9,7 @@ from temporalio import workflow
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 
-from parcours.converter import data_converter
+from parcours.adapters.temporal.converter import data_converter
 from parcours.worker import workflow_runner
 from parcours.workflows.messages import AlertDelivery, PathwayInput, PathwayResult
 from parcours.workflows.pathway import ParticipantPathway

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from parcours.client import PathwayClient, PathwaySummary
+from parcours.app.client import PathwayClient, PathwaySummary
 from parcours.domain import commands as c
 from parcours.programmes import get_programme
 from tests.support import RECOGNISABLE_NAME, meta, participant, referral

@@ -26,8 +26,10 @@ import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
-from parcours.channels import ChannelKind
-from parcours.client import PathwayClient
+from parcours.adapters.channels import ChannelKind
+from parcours.adapters.readmodel import Partner, open_store
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import (
     AlertRule,
@@ -39,11 +41,9 @@ from parcours.domain.vocabulary import (
     Stage,
 )
 from parcours.programmes import get_programme
-from parcours.readmodel import Partner, open_store
-from parcours.samples import ATP_CRITERIA, ND_CRITERIA
-from parcours.settings import Settings
 from parcours.worker import build_worker, default_activities
 from tests.conftest import start_skipping_server
+from tests.samples import ATP_CRITERIA, ND_CRITERIA
 from tests.support import meta, participant, referral
 from tests.workflows.two_year_walk import DAY, HOUR, Expected, Walk
 

@@ -18,7 +18,7 @@ from typing import Any
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
-from parcours.client import PathwayClient
+from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.records import Alert, PathwayEvent
 from parcours.domain.vocabulary import AlertRule

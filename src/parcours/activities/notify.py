@@ -18,7 +18,7 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from parcours.channels import (
+from parcours.adapters.channels import (
     ChannelUnavailable,
     OutgoingMessage,
     PermanentFailure,
@@ -26,7 +26,7 @@ from parcours.channels import (
     TemporaryFailure,
     build_channel,
 )
-from parcours.readmodel import OutboxStatus, Partner, Store
+from parcours.adapters.readmodel import OutboxStatus, Partner, Store
 from parcours.workflows.messages import Notification, NotificationBatch, NotificationFailure
 
 log = structlog.stdlib.get_logger("parcours.notify")

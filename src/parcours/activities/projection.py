@@ -12,7 +12,7 @@ from collections.abc import Callable
 import structlog
 from temporalio import activity
 
-from parcours.readmodel import Store, open_store
+from parcours.adapters.readmodel import Store, open_store
 from parcours.workflows.messages import ProjectionBatch
 
 log = structlog.stdlib.get_logger("parcours.projection")

@@ -26,12 +26,12 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 
+from parcours.adapters.temporal.encryption import DecryptionError
 from parcours.audit.history import PathwayHistory
 from parcours.domain.commands import STAFF_COMMANDS, Command, RecordNotificationFailure, Refer
 from parcours.domain.pathway import SYSTEM
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState, RequestMeta
-from parcours.encryption import DecryptionError
 from parcours.workflows.messages import (
     WORKFLOW_TYPE,
     NotificationFailure,

@@ -21,12 +21,12 @@ from temporalio.converter import DataConverter
 from temporalio.runtime import Runtime, TelemetryConfig
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 
+from parcours.adapters.temporal.converter import data_converter, replay_converter
+from parcours.adapters.temporal.keys import Keyring
 from parcours.audit.history import PathwayHistory
-from parcours.converter import data_converter, replay_converter
-from parcours.keys import Keyring
-from parcours.sandbox import workflow_runner
 from parcours.workflows.pathway import ParticipantPathway
 from parcours.workflows.registry import ReferralRegistry
+from parcours.workflows.sandbox import workflow_runner
 
 WORKFLOWS: tuple[type, ...] = (ParticipantPathway, ReferralRegistry)
 

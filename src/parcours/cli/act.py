@@ -9,7 +9,7 @@ from parcours.cli.remote import with_pathways
 from parcours.cli.render import console, print_json
 
 if TYPE_CHECKING:
-    from parcours.client import PathwayClient
+    from parcours.app.client import PathwayClient
     from parcours.domain.commands import Command
     from parcours.workflows.messages import UpdateResult
 
@@ -18,11 +18,11 @@ def act(
     reference: str, command: Command, reason: str, request_id: str | None, as_json: bool
 ) -> None:
     """Send `command` as the session's actor; a refusal ends with exit code 3."""
+    from parcours.adapters.logs import configure_file_logging, get_logger
     from parcours.cli.pathway_cmds import action_labels, event_label, short, stage_label
     from parcours.domain.permissions import permitted
     from parcours.domain.records import Actor, RequestMeta
     from parcours.domain.vocabulary import Role
-    from parcours.logs import configure_file_logging, get_logger
 
     session = current_session()
     configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
@@ -31,7 +31,7 @@ def act(
 
     async def work(pathways: PathwayClient) -> tuple[str, UpdateResult]:
         pathway_id = await pathways.resolve(reference)
-        from parcours.client import RequestRefused
+        from parcours.app.client import RequestRefused
 
         try:
             return pathway_id, await pathways.execute(pathway_id, command, meta)

@@ -14,7 +14,7 @@ from parcours.cli.remote import parse_instant, with_pathways
 from parcours.cli.render import print_json, table, when
 
 if TYPE_CHECKING:
-    from parcours.client import PathwayClient
+    from parcours.app.client import PathwayClient
     from parcours.domain.records import Alert
 
 

@@ -24,11 +24,11 @@ from parcours.cli.session import Session
 if TYPE_CHECKING:
     from temporalio.client import Client
 
+    from parcours.adapters.temporal.keys import Keyring
     from parcours.audit.fold import Discrepancy, Snapshot
     from parcours.audit.history import PathwayHistory
     from parcours.audit.recording import Recording
     from parcours.audit.replay import ReplayOutcome
-    from parcours.keys import Keyring
 
 T = TypeVar("T")
 
@@ -225,8 +225,8 @@ def with_client(session: Session, work: "Callable[[Client], Awaitable[T]]") -> T
     """
     import asyncio
 
-    from parcours.client import AmbiguousReference
-    from parcours.connection import connect_client
+    from parcours.adapters.temporal.connection import connect_client
+    from parcours.app.client import AmbiguousReference
 
     settings, text = session.settings, session.text
 
@@ -251,8 +251,8 @@ def with_client(session: Session, work: "Callable[[Client], Awaitable[T]]") -> T
 
 def load_history(session: Session, reference: str) -> "PathwayHistory":
     """The history of a pathway reference, or the one in a file when `reference` is a file."""
+    from parcours.app.client import PathwayClient
     from parcours.audit.history import fetch_pathway_history, read_history_file
-    from parcours.client import PathwayClient
 
     path = Path(reference)
     if path.is_file():
@@ -270,7 +270,7 @@ def load_recording(session: Session, reference: str) -> "Recording":
 
 
 def _keyring(session: Session) -> "Keyring":
-    from parcours.keys import load_keyring
+    from parcours.adapters.temporal.keys import load_keyring
 
     return load_keyring(session.settings)
 
@@ -278,8 +278,8 @@ def _keyring(session: Session) -> "Keyring":
 def _decode(session: Session, history: "PathwayHistory") -> "Recording":
     import asyncio
 
+    from parcours.adapters.temporal.converter import data_converter
     from parcours.audit.recording import RecordingError, record_of
-    from parcours.converter import data_converter
 
     converter = data_converter(_keyring(session))
     try:
@@ -365,9 +365,9 @@ def _replay_files(session: Session, files: list[Path]) -> "list[ReplayOutcome]":
 def _replay_all(session: Session) -> "list[ReplayOutcome]":
     import asyncio
 
+    from parcours.app.client import PathwayNotFound
     from parcours.audit.history import PathwayHistory, fetch_pathway_history, pathway_workflow_ids
     from parcours.audit.replay import replay_histories
-    from parcours.client import PathwayNotFound
 
     keyring = _keyring(session)
 

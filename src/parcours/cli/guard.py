@@ -25,14 +25,14 @@ BROKEN_PIPE = int(ExitCode.BROKEN_PIPE)
 
 
 if TYPE_CHECKING:
-    from parcours.keys import KeyringError
+    from parcours.adapters.temporal.keys import KeyringError
 
 
 def translate(err: BaseException, text: Text) -> CliError:
     """The user-facing sentence for an exception raised below the CLI."""
     if isinstance(err, CliError):
         return err
-    from parcours.settings import InvalidSetting
+    from parcours.adapters.settings import InvalidSetting
 
     if isinstance(err, InvalidSetting):
         return CliError(
@@ -47,18 +47,18 @@ def translate(err: BaseException, text: Text) -> CliError:
             ExitCode.USAGE,
         )
     # Imported here: only a failing command pays for them.
-    from parcours.connection import TlsFileError
+    from parcours.adapters.temporal.connection import TlsFileError
 
     if isinstance(err, TlsFileError):
         why = text(f"error.tls.{err.reason}")
         return CliError(
             text("error.tls_file", variable=err.variable, path=err.path, why=why), ExitCode.USAGE
         )
-    from parcours.client import PathwayNotFound, RequestRefused
-    from parcours.devserver import DevServerError
+    from parcours.adapters.temporal.devserver import DevServerError
+    from parcours.adapters.temporal.encryption import DecryptionError
+    from parcours.adapters.temporal.keys import KeyringError
+    from parcours.app.client import PathwayNotFound, RequestRefused
     from parcours.domain.errors import DomainError, InvalidProgramme
-    from parcours.encryption import DecryptionError
-    from parcours.keys import KeyringError
     from parcours.programmes import UnknownProgramme
 
     if isinstance(err, InvalidProgramme):

@@ -14,7 +14,7 @@ from parcours.cli.render import console, pairs, print_json, table, when
 from parcours.cli.session import Session
 
 if TYPE_CHECKING:
-    from parcours.client import PathwayClient, PathwaySummary
+    from parcours.app.client import PathwayClient, PathwaySummary
     from parcours.domain.records import PathwayEvent
     from parcours.workflows.messages import Participant, PathwayStatus
 
@@ -104,11 +104,11 @@ def register(app: typer.Typer, t: Text) -> None:
         request_id: Annotated[str | None, typer.Option(help=t("help.opt.request_id"))] = None,
         as_json: JsonFlag = False,
     ) -> None:
+        from parcours.adapters.temporal.fingerprint import fingerprints
+        from parcours.adapters.temporal.keys import load_keyring
         from parcours.domain.commands import Refer
         from parcours.domain.records import Actor, RequestMeta
         from parcours.domain.vocabulary import Role
-        from parcours.fingerprint import fingerprints
-        from parcours.keys import load_keyring
         from parcours.programmes import get_programme
         from parcours.workflows.messages import Participant
 
@@ -294,10 +294,10 @@ def build_list_query(
     session: Session,
 ) -> str:
     """A visibility query over the search attributes only: never personal data."""
-    from parcours import search_attributes as sa
     from parcours.cli.errors import CliError
     from parcours.cli.exit_codes import ExitCode
     from parcours.domain.vocabulary import Stage
+    from parcours.workflows import search_attributes as sa
 
     clauses = [f"TaskQueue = '{_quoted(session.settings.task_queue)}'"]
     if not include_closed:

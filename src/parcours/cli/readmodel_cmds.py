@@ -4,7 +4,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.channels.kinds import ChannelKind
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.guard import current_session, guarded
@@ -12,17 +11,17 @@ from parcours.cli.i18n import Text
 from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt
 from parcours.cli.remote import with_pathways
 from parcours.cli.render import console, err_console, pairs, print_json, table, when
-from parcours.domain.vocabulary import PartnerKind
+from parcours.domain.vocabulary import ChannelKind, PartnerKind
 
 if TYPE_CHECKING:
-    from parcours.client import PathwayClient
-    from parcours.readmodel import Store
+    from parcours.adapters.readmodel import Store
+    from parcours.app.client import PathwayClient
 
 
 def open_readmodel() -> "Store":
     from sqlalchemy.exc import OperationalError
 
-    from parcours.readmodel import UnsupportedDatabase, open_store
+    from parcours.adapters.readmodel import UnsupportedDatabase, open_store
 
     session = current_session()
     try:
@@ -82,8 +81,8 @@ def register(app: typer.Typer, t: Text) -> None:
         inactive: Annotated[bool, typer.Option("--inactive", help=t("help.opt.inactive"))] = False,
         as_json: JsonFlag = False,
     ) -> None:
-        from parcours.channels.webhook import acceptable_url
-        from parcours.readmodel import Partner
+        from parcours.adapters.channels.webhook import acceptable_url
+        from parcours.adapters.readmodel import Partner
 
         _coordinator_only()
         session = current_session()
@@ -184,9 +183,9 @@ def register(app: typer.Typer, t: Text) -> None:
         request_id: RequestOpt = None,
         as_json: JsonFlag = False,
     ) -> None:
+        from parcours.adapters.readmodel import OutboxStatus
         from parcours.domain.records import Actor, RequestMeta
         from parcours.domain.vocabulary import Role
-        from parcours.readmodel import OutboxStatus
 
         session = current_session()
         store = open_readmodel()
@@ -238,10 +237,10 @@ def register(app: typer.Typer, t: Text) -> None:
     def rebuild(as_json: JsonFlag = False) -> None:
         from rich.progress import Progress
 
+        from parcours.app.rebuild import RebuildReport
+        from parcours.app.rebuild import rebuild as rebuild_readmodel
         from parcours.cli.pathway_cmds import build_list_query
         from parcours.cli.remote import answer_timeout
-        from parcours.readmodel_rebuild import RebuildReport
-        from parcours.readmodel_rebuild import rebuild as rebuild_readmodel
 
         session = current_session()
         store = open_readmodel()

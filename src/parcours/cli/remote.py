@@ -13,7 +13,7 @@ from parcours.cli.render import local_zone
 from parcours.cli.session import Session
 
 if TYPE_CHECKING:
-    from parcours.client import PathwayClient
+    from parcours.app.client import PathwayClient
 
 T = TypeVar("T")
 
@@ -34,9 +34,9 @@ def with_pathways(
     """
     import asyncio
 
-    from parcours.client import AmbiguousReference, DuplicateReferral, PathwayClient
-    from parcours.connection import connect
-    from parcours.keys import load_keyring
+    from parcours.adapters.temporal.connection import connect
+    from parcours.adapters.temporal.keys import load_keyring
+    from parcours.app.client import AmbiguousReference, DuplicateReferral, PathwayClient
 
     keyring = load_keyring(session.settings)
     text = session.text

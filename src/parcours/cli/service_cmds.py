@@ -29,10 +29,10 @@ def register(app: typer.Typer, t: Text) -> None:
     def worker() -> None:
         import asyncio
 
-        from parcours.connection import connect_client, tls_config
-        from parcours.devserver import wait_for_server
-        from parcours.keys import load_keyring
-        from parcours.logs import configure_logging
+        from parcours.adapters.logs import configure_logging
+        from parcours.adapters.temporal.connection import connect_client, tls_config
+        from parcours.adapters.temporal.devserver import wait_for_server
+        from parcours.adapters.temporal.keys import load_keyring
         from parcours.worker import run_worker
 
         settings = current_session().settings
@@ -56,7 +56,7 @@ def register(app: typer.Typer, t: Text) -> None:
     @keys.command("create", help=t("help.keys.create"))
     @guarded
     def create(file: KeyFile = None, as_json: JsonFlag = False) -> None:
-        from parcours.keys import create_key_file
+        from parcours.adapters.temporal.keys import create_key_file
 
         session = current_session()
         path = file or session.settings.key_file
@@ -69,7 +69,7 @@ def register(app: typer.Typer, t: Text) -> None:
     @keys.command("rotate", help=t("help.keys.rotate"))
     @guarded
     def rotate(file: KeyFile = None, as_json: JsonFlag = False) -> None:
-        from parcours.keys import rotate_key_file
+        from parcours.adapters.temporal.keys import rotate_key_file
 
         session = current_session()
         path = file or session.settings.key_file

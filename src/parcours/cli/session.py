@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from parcours.adapters.settings import Settings
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import LANGUAGES, Text
-from parcours.settings import Settings
 
 ROLES = ("staff", "coordinator", "partner", "auditor")
 
@@ -112,8 +112,8 @@ def check_zone(text: Text) -> None:
 
 def _settings(env: Mapping[str, str], text: Text) -> Settings:
     """The settings, or one sentence naming the variable that cannot be used (exit 2)."""
+    from parcours.adapters.settings import InvalidSetting
     from parcours.cli.guard import translate
-    from parcours.settings import InvalidSetting
 
     try:
         return Settings.from_env(env)

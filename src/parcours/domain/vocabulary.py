@@ -158,6 +158,14 @@ class AlertRule(StrEnum):
     NOTIFICATION_FAILED = "notification_failed"
 
 
+class ChannelKind(StrEnum):
+    """How a partner of the directory is reached."""
+
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+    FILE = "file"
+
+
 class AlertAudience(StrEnum):
     REFERENT = "referent"
     COORDINATOR = "coordinator"

@@ -17,7 +17,6 @@ from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttri
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from parcours import search_attributes as sa
     from parcours.domain.alerts import failure_alert_ids, timer_alert_ids
     from parcours.domain.commands import STAFF_COMMANDS, Command, RecordNotificationFailure
     from parcours.domain.errors import DomainError, NotPermitted
@@ -33,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         retry_target,
     )
     from parcours.domain.vocabulary import AlertStatus, Stage
+    from parcours.workflows import search_attributes as sa
     from parcours.workflows.errors import refusal
     from parcours.workflows.messages import (
         WORKFLOW_TYPE,

@@ -1,9 +1,9 @@
 """`ReferralRegistry`: one workflow per programme that remembers who was already referred.
 
 It keeps keyed fingerprints (HMAC of the normalised name and birth date, see
-`parcours.fingerprint`) mapped to opaque pathway ids, never a name. Its updates run one
-at a time, so two referrals of the same person cannot both create a pathway. Staff tools
-reach it with update-with-start: the first referral to a programme starts it.
+`parcours.adapters.temporal.fingerprint`) mapped to opaque pathway ids, never a name.
+Its updates run one at a time, so two referrals of the same person cannot both create a
+pathway. Staff tools reach it with update-with-start: the first referral to a programme starts it.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from parcours.channels.errors import PermanentFailure, TemporaryFailure
-from parcours.channels.message import OutgoingMessage
-from parcours.channels.render import subject, text_body
+from parcours.adapters.channels.errors import PermanentFailure, TemporaryFailure
+from parcours.adapters.channels.message import OutgoingMessage
+from parcours.adapters.channels.render import subject, text_body
 
 
 def message_id(key: str, sender: str) -> str:

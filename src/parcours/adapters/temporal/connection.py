@@ -14,9 +14,9 @@ from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.service import TLSConfig
 
-from parcours.converter import data_converter
-from parcours.keys import Keyring
-from parcours.settings import Settings
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.converter import data_converter
+from parcours.adapters.temporal.keys import Keyring
 
 REASONS = {
     "missing": "does not exist",

@@ -27,11 +27,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from parcours.domain.vocabulary import AlertStatus, PartnerKind, Stage
-from parcours.readmodel import outbox
-from parcours.readmodel.dialects import SUPPORTED, UnsupportedDatabase, insert
-from parcours.readmodel.projection import project_batch
-from parcours.readmodel.tables import (
+from parcours.adapters.readmodel import outbox
+from parcours.adapters.readmodel.dialects import SUPPORTED, UnsupportedDatabase, insert
+from parcours.adapters.readmodel.projection import project_batch
+from parcours.adapters.readmodel.tables import (
     AlertRow,
     NotificationRow,
     OutboxStatus,
@@ -39,13 +38,14 @@ from parcours.readmodel.tables import (
     PartnerRow,
     TimelineRow,
 )
-from parcours.readmodel.views import (
+from parcours.adapters.readmodel.views import (
     AlertView,
     OutboxEntry,
     ParticipantView,
     Partner,
     TimelineEntry,
 )
+from parcours.domain.vocabulary import AlertStatus, PartnerKind, Stage
 from parcours.workflows.messages import Notification, ProjectionBatch
 
 Clock = Callable[[], datetime]

@@ -1,6 +1,6 @@
 """Alembic environment of the read model, configured from code: no alembic.ini.
 
-`parcours.readmodel.migrate` passes an open connection in `config.attributes`; the
+`parcours.adapters.readmodel.migrate` passes an open connection in `config.attributes`; the
 `sqlalchemy.url` main option is the fallback for running Alembic by hand.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine, pool
 
-from parcours.readmodel.tables import Base
+from parcours.adapters.readmodel.tables import Base
 
 VERSION_TABLE = "readmodel_alembic_version"
 

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import unicodedata
 
-from parcours.keys import Keyring
+from parcours.adapters.temporal.keys import Keyring
 
 _PURPOSE = b"parcours referral fingerprint v1"
 

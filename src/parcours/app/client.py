@@ -24,10 +24,10 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from parcours import search_attributes as sa
 from parcours.domain.commands import Command, Refer
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
+from parcours.workflows import search_attributes as sa
 from parcours.workflows.messages import (
     WORKFLOW_TYPE,
     Participant,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parcours.channels.files import FileChannel
-from parcours.channels.kinds import ChannelKind
-from parcours.channels.message import Channel
-from parcours.channels.smtp import SmtpChannel
-from parcours.channels.webhook import WebhookChannel
+from parcours.adapters.channels.files import FileChannel
+from parcours.adapters.channels.message import Channel
+from parcours.adapters.channels.smtp import SmtpChannel
+from parcours.adapters.channels.webhook import WebhookChannel
+from parcours.domain.vocabulary import ChannelKind
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
-from parcours.keys import Keyring
+from parcours.adapters.temporal.keys import Keyring
 
 ENCODING = b"binary/encrypted"
 KEY_ID_METADATA = "encryption-key-id"

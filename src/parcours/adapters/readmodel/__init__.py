@@ -6,12 +6,12 @@ event kinds and alert rules.
 
 from __future__ import annotations
 
-from parcours.readmodel.dialects import UnsupportedDatabase
-from parcours.readmodel.migrate import migrate, open_store
-from parcours.readmodel.outbox import NotificationNotFound
-from parcours.readmodel.store import Store, create_readmodel_engine
-from parcours.readmodel.tables import OutboxStatus
-from parcours.readmodel.views import (
+from parcours.adapters.readmodel.dialects import UnsupportedDatabase
+from parcours.adapters.readmodel.migrate import migrate, open_store
+from parcours.adapters.readmodel.outbox import NotificationNotFound
+from parcours.adapters.readmodel.store import Store, create_readmodel_engine
+from parcours.adapters.readmodel.tables import OutboxStatus
+from parcours.adapters.readmodel.views import (
     AlertView,
     OutboxEntry,
     ParticipantView,

@@ -21,8 +21,8 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 
-from parcours import search_attributes as sa
-from parcours.settings import Settings
+from parcours.adapters.settings import Settings
+from parcours.workflows import search_attributes as sa
 
 SQLITE_PRAGMAS = ("journal_mode=wal", "synchronous=normal")
 """WAL with synchronous=normal: a committed transaction survives a crash of the process;

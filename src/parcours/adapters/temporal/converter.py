@@ -15,8 +15,8 @@ from temporalio.converter import (
     DefaultFailureConverterWithEncodedAttributes,
 )
 
-from parcours.encryption import EncryptionCodec
-from parcours.keys import Keyring
+from parcours.adapters.temporal.encryption import EncryptionCodec
+from parcours.adapters.temporal.keys import Keyring
 
 
 def data_converter(keyring: Keyring) -> DataConverter:

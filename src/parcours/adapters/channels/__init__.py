@@ -14,15 +14,19 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from parcours.channels.kinds import ChannelKind
+from parcours.domain.vocabulary import ChannelKind
 
 if TYPE_CHECKING:
-    from parcours.channels.build import ChannelUnavailable, SmtpRelay, build_channel
-    from parcours.channels.errors import DeliveryFailure, PermanentFailure, TemporaryFailure
-    from parcours.channels.files import FileChannel
-    from parcours.channels.message import Channel, OutgoingMessage
-    from parcours.channels.smtp import SmtpChannel
-    from parcours.channels.webhook import WebhookChannel, sign, verify_signature
+    from parcours.adapters.channels.build import ChannelUnavailable, SmtpRelay, build_channel
+    from parcours.adapters.channels.errors import (
+        DeliveryFailure,
+        PermanentFailure,
+        TemporaryFailure,
+    )
+    from parcours.adapters.channels.files import FileChannel
+    from parcours.adapters.channels.message import Channel, OutgoingMessage
+    from parcours.adapters.channels.smtp import SmtpChannel
+    from parcours.adapters.channels.webhook import WebhookChannel, sign, verify_signature
 
 __all__ = [
     "Channel",

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parcours.settings import Settings
+from parcours.adapters.settings import Settings
 
 KEY_SIZE = 32
 """Bytes in an AES-256 key."""

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from parcours.adapters.readmodel.dialects import insert
+from parcours.adapters.readmodel.tables import AlertRow, ParticipantRow, TimelineRow
 from parcours.domain.records import Alert, PathwayEvent
-from parcours.readmodel.dialects import insert
-from parcours.readmodel.tables import AlertRow, ParticipantRow, TimelineRow
 from parcours.workflows.messages import ProjectionBatch
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from http.client import HTTPException
 from urllib.parse import urlsplit
 
-from parcours.channels.errors import PermanentFailure, TemporaryFailure
-from parcours.channels.message import OutgoingMessage
+from parcours.adapters.channels.errors import PermanentFailure, TemporaryFailure
+from parcours.adapters.channels.message import OutgoingMessage
 
 RETRYABLE_CLIENT_ERRORS = frozenset({408, 429})
 USER_AGENT = "parcours-webhook/1"

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from parcours.channels.errors import TemporaryFailure
-from parcours.channels.message import OutgoingMessage
+from parcours.adapters.channels.errors import TemporaryFailure
+from parcours.adapters.channels.message import OutgoingMessage
 
 
 def file_name(key: str) -> str:

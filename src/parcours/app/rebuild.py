@@ -22,8 +22,8 @@ from parcours.programmes import get_programme
 from parcours.workflows.messages import ProjectionBatch
 
 if TYPE_CHECKING:
-    from parcours.client import PathwayClient
-    from parcours.readmodel import Store
+    from parcours.adapters.readmodel import Store
+    from parcours.app.client import PathwayClient
 
 T = TypeVar("T")
 

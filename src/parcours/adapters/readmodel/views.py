@@ -9,17 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from parcours.channels.kinds import ChannelKind
+from parcours.adapters.readmodel.tables import OutboxStatus
 from parcours.domain.vocabulary import (
     AlertAudience,
     AlertRule,
     AlertStatus,
+    ChannelKind,
     ExitReason,
     PartnerKind,
     Role,
     Stage,
 )
-from parcours.readmodel.tables import OutboxStatus
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from parcours.channels.message import OutgoingMessage
+from parcours.adapters.channels.message import OutgoingMessage
 
 EVENT_LABELS: dict[str, tuple[str, str]] = {
     "referred": ("Orientation reçue", "Referral received"),

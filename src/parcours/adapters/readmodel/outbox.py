@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 
-from parcours.readmodel.dialects import insert
-from parcours.readmodel.tables import NotificationRow, OutboxStatus
-from parcours.readmodel.views import OutboxEntry
+from parcours.adapters.readmodel.dialects import insert
+from parcours.adapters.readmodel.tables import NotificationRow, OutboxStatus
+from parcours.adapters.readmodel.views import OutboxEntry
 from parcours.workflows.messages import Notification
 
 ERROR_LENGTH = 1000

@@ -14,17 +14,17 @@ from enum import StrEnum
 from sqlalchemy import JSON, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from parcours.channels.kinds import ChannelKind
+from parcours.adapters.readmodel.types import EnumText, UtcDateTime
 from parcours.domain.vocabulary import (
     AlertAudience,
     AlertRule,
     AlertStatus,
+    ChannelKind,
     ExitReason,
     PartnerKind,
     Role,
     Stage,
 )
-from parcours.readmodel.types import EnumText, UtcDateTime
 
 ID = 128
 """Room for opaque ids (pathway ids, alert ids, idempotency keys, staff ids)."""

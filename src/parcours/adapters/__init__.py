@@ -1,0 +1,2 @@
+"""How parcours reaches the outside world: Temporal, the read model, partner channels,
+settings and logs."""

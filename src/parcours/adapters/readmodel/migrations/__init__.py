@@ -1,0 +1,2 @@
+"""Alembic migrations of the read model, run programmatically by
+`parcours.adapters.readmodel.migrate`."""

@@ -1,0 +1,1 @@
+"""Reaching Temporal: connection, data converter, payload encryption, keys, dev server."""

@@ -1,0 +1,1 @@
+"""What every front end needs: the pathway client, referral, retries, rebuild."""

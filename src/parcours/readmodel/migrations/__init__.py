@@ -1,1 +1,0 @@
-"""Alembic migrations of the read model, run programmatically by `parcours.readmodel.migrate`."""
