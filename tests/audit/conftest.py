@@ -1,43 +1,19 @@
 """Audit tests: `parcours audit` in-process over committed histories and live dev servers.
 
-Audit commands need no worker: tests drive pathways with a worker first, stop it, then
-run the CLI, in a thread when the test itself runs on the event loop (each CLI call runs
-its own `asyncio.run`, as the installed command does).
+The helpers they share (the CLI as an auditor, its JSON) are in tests/audit/helpers.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 from pathlib import Path
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
-from typer.testing import Result
 
-from parcours.adapters.temporal.keys import Keyring
-from tests.cli.conftest import Cli, address_of
-from tests.conftest import TEST_KEYRING
-from tests.histories.record import HERE, KEY_FILE
-
-COMMITTED = sorted(p for p in HERE.glob("*.json") if p.name != KEY_FILE.name)
-
-
-def cli_for(tmp_path: Path, keyring_json: str, address: str = "127.0.0.1:1") -> Cli:
-    """`parcours` as staff member staff-7f3a, in English, in UTC, with these keys."""
-    return Cli(
-        {
-            "PARCOURS_TEMPORAL_ADDRESS": address,
-            "PARCOURS_KEYS": keyring_json,
-            "PARCOURS_DATA_DIR": str(tmp_path),
-            "PARCOURS_CONFIG": str(tmp_path / "no-config.toml"),
-            "PARCOURS_ACTOR": "staff-7f3a",
-            "PARCOURS_ROLE": "auditor",
-            "PARCOURS_LANG": "en",
-            "PARCOURS_TIMEZONE": "UTC",
-            "COLUMNS": "200",
-        }
-    )
+from tests.audit.helpers import cli_for
+from tests.cli.runner import Cli, address_of
+from tests.histories.record import KEY_FILE
+from tests.servers import TEST_KEYRING
 
 
 @pytest.fixture
@@ -50,18 +26,3 @@ def history_cli(tmp_path: Path) -> Cli:
 def live_cli(temporal_env: WorkflowEnvironment, tmp_path: Path) -> Cli:
     """`parcours` against the session's dev server, with the keys its pathways use."""
     return cli_for(tmp_path, TEST_KEYRING.to_json(), address_of(temporal_env))
-
-
-def other_keys() -> str:
-    return Keyring.generate().to_json()
-
-
-async def run(cli: Cli, *args: str, **overrides: str) -> Result:
-    """The CLI from an async test: in a thread, so that its `asyncio.run` may start."""
-    return await asyncio.to_thread(cli, *args, **overrides)
-
-
-def json_of(result: Result) -> dict[str, object]:
-    assert result.exit_code == 0, result.output
-    document: dict[str, object] = json.loads(result.stdout)
-    return document

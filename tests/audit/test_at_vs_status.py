@@ -25,9 +25,9 @@ from parcours.domain.vocabulary import AlertRule, BarrierKind, ContractType, Par
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import PathwayStatus
-from tests.audit.conftest import cli_for, json_of, run
-from tests.cli.conftest import address_of
-from tests.conftest import TEST_KEYRING, start_skipping_server
+from tests.audit.helpers import cli_for, json_of, run
+from tests.cli.runner import address_of
+from tests.servers import TEST_KEYRING, start_skipping_server
 from tests.support import meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]

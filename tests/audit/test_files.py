@@ -16,8 +16,8 @@ from parcours.audit.replay import replay_histories
 from parcours.cli.exit_codes import ExitCode
 from parcours.workflows.messages import AlertDelivery, PathwayInput, PathwayResult
 from parcours.workflows.pathway import ACTIVITY_RETRY, ParticipantPathway
-from tests.audit.conftest import COMMITTED, json_of, other_keys
-from tests.cli.conftest import Cli
+from tests.audit.helpers import COMMITTED, json_of, other_keys
+from tests.cli.runner import Cli
 from tests.histories.record import HERE, history_keyring
 from tests.support import RECOGNISABLE_NAME
 
@@ -212,6 +212,14 @@ def test_bundle_verifies_intact_and_names_the_first_broken_link(
     header = history_cli("audit", "verify", str(bundle), "--json")
     assert header.exit_code == ExitCode.INVALID_FILE
     assert json.loads(header.stdout)["broken"] == "header"
+
+
+def test_audit_bundle_reports_its_head(history_cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "bundle.json"
+    report = json_of(history_cli("audit", "bundle", str(FULL), "--out", str(out), "--json"))
+    assert report["head"] == json.loads(out.read_text(encoding="utf-8"))["head"]
+    assert report["runs"] == 1
+    assert str(report["pathway_id"]).startswith("pathway-")
 
 
 def test_a_wrong_key_is_one_sentence_and_exit_7(history_cli: Cli, tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.settings import Settings
@@ -24,25 +23,14 @@ from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
-from tests.audit.conftest import cli_for, json_of, other_keys, run
-from tests.cli.conftest import Cli, address_of
-from tests.conftest import TEST_KEYRING, start_low_threshold_server
+from tests.audit.helpers import cli_for, json_of, other_keys, run
+from tests.cli.runner import Cli, address_of
+from tests.polling import eventually
 from tests.scenarios import drive_full_atp_pathway, drive_open_pathway
+from tests.servers import SUGGEST_AFTER_EVENTS, TEST_KEYRING
 from tests.support import RECOGNISABLE_NAME, T0, meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
-
-SUGGEST_AFTER_EVENTS = 40
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def small_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A server of its own (pathways of this module only) that suggests continue-as-new early."""
-    env = await start_low_threshold_server(SUGGEST_AFTER_EVENTS)
-    try:
-        yield env
-    finally:
-        await env.shutdown()
 
 
 @asynccontextmanager
@@ -55,24 +43,25 @@ async def worker_on(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[P
 
 
 async def test_export_then_replay_across_continue_as_new(
-    small_env: WorkflowEnvironment, tmp_path: Path
+    low_threshold_env: WorkflowEnvironment, tmp_path: Path
 ) -> None:
-    async with worker_on(small_env, tmp_path) as pathways:
+    async with worker_on(low_threshold_env, tmp_path) as pathways:
         pid = await pathways.refer(get_programme("atp-cergy"), participant(), referral(), meta())
-        handle = small_env.client.get_workflow_handle(pid)
+        handle = low_threshold_env.client.get_workflow_handle(pid)
         first_run = (await handle.describe()).run_id
         await pathways.execute(pid, c.OpenBarrier(BarrierKind.MOBILITY), meta())
         for _ in range(SUGGEST_AFTER_EVENTS):
             await pathways.execute(pid, c.RecordContact(T0), meta())
-        for _ in range(100):
-            if (await handle.describe()).run_id != first_run:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(
+            handle.describe,
+            lambda described: described.run_id != first_run,
+            what="the pathway continued as new",
+        )
         await pathways.execute(pid, c.WaiveBarrier("b1"), meta(reason="bus pass granted"))
         other = await drive_open_pathway(pathways)
         timeline = await pathways.timeline(pid)
         status = await pathways.status(pid)
-    cli = cli_for(tmp_path, TEST_KEYRING.to_json(), address_of(small_env))
+    cli = cli_for(tmp_path, TEST_KEYRING.to_json(), address_of(low_threshold_env))
     export = tmp_path / "export.json"
 
     exported = await run(cli, "audit", "export", pid, "--out", str(export))

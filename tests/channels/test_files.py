@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from parcours.adapters.channels import FileChannel
 from parcours.adapters.channels.files import file_name
-from tests.channels.conftest import outgoing
+from tests.channels.builders import outgoing
 
 
 def test_a_notification_is_written_once_as_a_private_json_file(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ import pytest
 
 from parcours.adapters.channels import PermanentFailure, SmtpChannel, TemporaryFailure
 from parcours.adapters.channels.smtp import message_id
-from tests.channels.conftest import SmtpServer, free_port, outgoing
+from tests.channels.builders import outgoing
+from tests.receivers import SmtpServer, free_port
 
 PARTNER = "parcours@adecco.example"
 SENDER = "parcours@insertion.example"

@@ -8,7 +8,8 @@ import pytest
 
 from parcours.adapters.channels import PermanentFailure, TemporaryFailure, WebhookChannel
 from parcours.adapters.channels.webhook import sign, verify_signature
-from tests.channels.conftest import SECRET, HttpReceiver, free_port, outgoing
+from tests.channels.builders import outgoing
+from tests.receivers import SECRET, HttpReceiver, free_port
 
 
 def test_the_receiver_gets_a_signed_body_with_only_the_given_fields(

@@ -1,82 +1,18 @@
-"""CLI tests run `parcours` in-process (typer's CliRunner) against the real dev server.
-
-A worker runs in a thread with its own event loop, because each CLI call runs its own
-`asyncio.run`, as the installed command does.
-"""
+"""CLI tests run `parcours` in-process (tests/cli/runner.py) against the real dev server."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from typer.testing import CliRunner, Result
 
 from parcours.adapters.settings import Settings
-from parcours.adapters.temporal.converter import data_converter
-from parcours.cli.app import build_app
-from parcours.cli.i18n import choose_language
-from parcours.worker import build_worker, default_activities
-from tests.conftest import TEST_KEYRING
-
-
-@dataclass
-class Cli:
-    """Runs `parcours ARGS` with this test's environment; `env` can be overridden per call."""
-
-    env: dict[str, str]
-    runner: CliRunner = field(default_factory=CliRunner)
-
-    def __call__(self, *args: str, **overrides: str) -> Result:
-        argv: Sequence[str] = list(args)
-        env: Mapping[str, str] = {**self.env, **overrides}
-        app = build_app(choose_language(argv, env))
-        return self.runner.invoke(app, argv, env=dict(env), catch_exceptions=False)
-
-
-class ThreadedWorker:
-    """A pathway worker on its own loop and thread, stopped at the end of the test."""
-
-    def __init__(self, address: str, settings: Settings) -> None:
-        self._address, self._settings = address, settings
-        self._ready, self._stop = threading.Event(), threading.Event()
-        self._thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
-        self.error: BaseException | None = None
-
-    async def _run(self) -> None:
-        try:
-            client = await Client.connect(
-                self._address, data_converter=data_converter(TEST_KEYRING)
-            )
-            async with build_worker(client, self._settings, default_activities(self._settings)):
-                self._ready.set()
-                while not self._stop.is_set():
-                    await asyncio.sleep(0.05)
-        except BaseException as err:
-            self.error = err
-            self._ready.set()
-            raise
-
-    def __enter__(self) -> ThreadedWorker:
-        self._thread.start()
-        self._ready.wait(30)
-        if self.error is not None:
-            raise self.error
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(30)
-
-
-def address_of(env: WorkflowEnvironment) -> str:
-    return env.client.service_client.config.target_host
+from tests.cli.runner import Cli, ThreadedWorker, address_of
+from tests.servers import TEST_KEYRING
 
 
 @pytest.fixture

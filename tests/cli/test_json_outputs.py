@@ -9,9 +9,7 @@ from typer.testing import CliRunner
 
 from parcours.adapters.temporal.keys import Keyring
 from parcours.cli.app import build_app
-from tests.audit.conftest import history_cli, json_of  # noqa: F401 - fixture
-from tests.cli.conftest import Cli
-from tests.histories.record import HERE
+from tests.cli.runner import Cli
 
 
 def _run(tmp_path: Path, *args: str, **env: str) -> dict[str, object]:
@@ -30,18 +28,6 @@ def test_keys_create_and_rotate(tmp_path: Path) -> None:
     rotated = _run(tmp_path, "keys", "rotate", "--file", str(path), "--json")
     assert rotated == {"path": str(path), "current": "k2", "keys": 2}
     assert Keyring.from_file(path).current.key_id == "k2"
-
-
-def test_audit_bundle_reports_its_head(history_cli: Cli, tmp_path: Path) -> None:  # noqa: F811
-    out = tmp_path / "bundle.json"
-    report = json_of(
-        history_cli(
-            "audit", "bundle", str(HERE / "atp-full-pathway.json"), "--out", str(out), "--json"
-        )
-    )
-    assert report["head"] == json.loads(out.read_text(encoding="utf-8"))["head"]
-    assert report["runs"] == 1
-    assert str(report["pathway_id"]).startswith("pathway-")
 
 
 def test_partners_add_and_rebuild_speak_json(cli: Cli, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from parcours.adapters.temporal.keys import Keyring
 from parcours.cli.exit_codes import ExitCode
-from tests.cli.conftest import Cli
+from tests.cli.runner import Cli
 
 
 def test_keys_create_then_rotate(offline_cli: Cli, tmp_path: Path) -> None:

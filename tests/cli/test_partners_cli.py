@@ -1,39 +1,27 @@
-"""`parcours partners` and `parcours notifications` over a real dev server, in both languages.
+"""`parcours partners` over a real dev server, in both languages.
 
-The partner directory and the outbox live in the read model (SQLite in the test's data
-folder, shared by the CLI and the worker); notifications come from real pathways driven
-through the CLI, delivered by the worker's activity to a file partner.
+The partner directory lives in the read model (SQLite in the test's data folder, shared by
+the CLI and the worker). What partners are told is in test_notifications_cli.py.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import Result
 
-from parcours.adapters.channels.files import file_name
 from parcours.adapters.readmodel import open_store
 from parcours.adapters.settings import Settings
 from parcours.cli.exit_codes import ExitCode
-from tests.cli.conftest import Cli
-from tests.cli.test_refer_and_read import PERSON, refer
+from tests.cli.runner import Cli, as_coordinator
+from tests.cli.tables import cells, header
 
 pytestmark = [pytest.mark.temporal]
 
 SECRET = "s3cr3t-value"
-ATP_CRITERIA = ("--criterion", "precarious_worker", "--criterion", "lives_in_territory")
 EMAIL_REFERRER = ("--kind", "referrer", "--channel", "email", "--address", "ccas@example.org")
 UNREACHABLE_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:1/x"
-
-
-def as_coordinator(cli: Cli, *args: str) -> Result:
-    return cli("--role", "coordinator", *args)
 
 
 def add_ccas_and_adecco(cli: Cli, *lang: str) -> list[Result]:
@@ -68,20 +56,6 @@ def add_ccas_and_adecco(cli: Cli, *lang: str) -> list[Result]:
             SECRET,
         ),
     ]
-
-
-def cells(output: str, first: str) -> list[str]:
-    """The cells of the table row whose first cell is `first`."""
-    for line in output.splitlines():
-        row = [cell.strip() for cell in line.split("│")[1:-1]]
-        if row and row[0] == first:
-            return row
-    raise AssertionError(f"no row {first!r} in:\n{output}")
-
-
-def header(output: str) -> list[str]:
-    line = next(line for line in output.splitlines() if line.startswith("┃"))
-    return [cell.strip() for cell in line.split("┃")[1:-1]]
 
 
 def shown_pairs(output: str) -> dict[str, str]:
@@ -282,171 +256,6 @@ def test_a_webhook_without_a_secret_or_a_web_address_is_refused(cli: Cli) -> Non
     assert in_clear.exit_code == ExitCode.USAGE
     assert "only for a receiver on this machine" in in_clear.stderr
     assert json.loads(cli("partners", "list", "--json").stdout) == []
-
-
-# -- notifications from real pathways --------------------------------------------------------
-
-
-def poll(cli: Cli, args: tuple[str, ...], done: Callable[[Any], bool]) -> Any:
-    """The JSON of `parcours ARGS --json` once `done` holds (a few seconds at most)."""
-    for _ in range(100):
-        result = cli(*args, "--json")
-        assert result.exit_code == 0, result.output
-        found = json.loads(result.stdout)
-        if done(found):
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"{args} never got there: {found}")
-
-
-def test_a_referrer_is_told_of_the_intake_in_its_folder_with_only_its_fields(
-    cli: Cli, tmp_path: Path
-) -> None:
-    inbox = tmp_path / "ccas-inbox"
-    added = as_coordinator(
-        cli,
-        "partners",
-        "add",
-        "CCAS",
-        "--kind",
-        "referrer",
-        "--channel",
-        "file",
-        "--address",
-        str(inbox),
-    )
-    assert added.exit_code == 0, added.output
-    pathway_id = refer(cli)
-    referred = json.loads(cli("timeline", pathway_id, "--json").stdout)
-    assert referred[0]["details"]["referrer"] == "CCAS"  # the partner named by the referral
-    assert cli("consent", "give", pathway_id, "referrer").exit_code == 0
-    intake = cli("intake", "complete", pathway_id, *ATP_CRITERIA, "--json")
-    assert intake.exit_code == 0, intake.output
-    seq = json.loads(intake.stdout)["seq"]
-    key = f"{pathway_id}:{seq}:referrer:CCAS"
-
-    rows = poll(cli, ("notifications",), lambda rows: any(r["status"] == "sent" for r in rows))
-    (row,) = rows
-    assert {k: v for k, v in row.items() if k not in {"created_at", "sent_at"}} == {
-        "key": key,
-        "pathway_id": pathway_id,
-        "partner_kind": "referrer",
-        "partner_name": "CCAS",
-        "channel": "file",
-        "event_kind": "intake_completed",
-        "event_seq": seq,
-        "status": "sent",
-        "attempts": 1,
-        "last_error": "",
-    }
-    assert row["sent_at"] is not None
-
-    (written,) = list(inbox.iterdir())
-    assert written.name == file_name(key)
-    assert written.stat().st_mode & 0o777 == 0o600
-    intake_event = json.loads(cli("timeline", pathway_id, "--json").stdout)[seq - 1]
-    assert json.loads(written.read_text(encoding="utf-8")) == {
-        "idempotency_key": key,
-        "partner": "CCAS",
-        "partner_kind": "referrer",
-        "event_kind": "intake_completed",
-        "event_at": intake_event["at"],
-        "fields": {"first_name": PERSON[1], "last_name": PERSON[3]},  # referrer's fields only
-    }
-    assert PERSON[5] not in written.read_text(encoding="utf-8")  # no birth date
-
-    failed = cli("notifications", "--failed", "--json")
-    assert failed.exit_code == 0, failed.output
-    assert json.loads(failed.stdout) == []
-
-    french = cli("--lang", "fr", "notifications")
-    assert french.exit_code == 0, french.output
-    assert french.stdout.splitlines()[0] == "Notifications (1)"
-    assert header(french.stdout) == [
-        "Clé",
-        "Réf.",
-        "Partenaire",
-        "Événement",
-        "Statut",
-        "Essais",
-        "Dernière erreur",
-        "Envoyée",
-    ]
-    sent_at = datetime.fromisoformat(row["sent_at"]).astimezone(UTC)  # PARCOURS_TIMEZONE=UTC
-    assert cells(french.stdout, key) == [
-        key,
-        pathway_id.removeprefix("pathway-")[:8],
-        "CCAS (prescripteur, fichier)",
-        "Accueil réalisé",
-        "envoyée",
-        "1",
-        "",
-        sent_at.strftime("%Y-%m-%d %H:%M"),
-    ]
-
-
-def test_a_notification_that_cannot_be_sent_is_listed_as_failed(cli: Cli) -> None:
-    # The test worker has no SMTP relay: an e-mail partner is refused for good.
-    added = as_coordinator(
-        cli,
-        "partners",
-        "add",
-        "Mission locale",
-        "--kind",
-        "referrer",
-        "--channel",
-        "email",
-        "--address",
-        "orientation@ml.example.org",
-    )
-    assert added.exit_code == 0, added.output
-    referred = cli(
-        "refer",
-        "--programme",
-        "atp-cergy",
-        "--referrer",
-        "Mission locale",
-        "--reason",
-        "short contracts",
-        "--first-name",
-        "Odile",
-        "--last-name",
-        "Brindejonc",
-        "--birth-date",
-        "1979-01-01",
-        "--json",
-    )
-    assert referred.exit_code == 0, referred.output
-    pathway_id = json.loads(referred.stdout)["pathway_id"]
-    assert cli("consent", "give", pathway_id, "referrer").exit_code == 0
-    intake = cli("intake", "complete", pathway_id, *ATP_CRITERIA, "--json")
-    assert intake.exit_code == 0, intake.output
-    key = f"{pathway_id}:{json.loads(intake.stdout)['seq']}:referrer:Mission locale"
-
-    (row,) = poll(cli, ("notifications", "--failed"), bool)
-    assert (row["key"], row["status"], row["attempts"], row["sent_at"]) == (key, "failed", 1, None)
-    assert row["last_error"] == "e-mail partners need an SMTP relay"
-    assert json.loads(cli("notifications", "--json").stdout) == [row]
-
-    events = poll(
-        cli,
-        ("timeline", pathway_id),
-        lambda events: any(e["kind"] == "notification_failed" for e in events),
-    )
-    failure = next(e for e in events if e["kind"] == "notification_failed")
-    assert failure["role"] == "system"
-    assert failure["details"]["partner_kind"] == "referrer"
-
-    table = cli("notifications", "--failed")
-    assert table.exit_code == 0, table.output
-    assert table.stdout.splitlines()[0] == "Notifications (1)"
-    assert cells(table.stdout, key)[2:7] == [
-        "Mission locale (referrer, e-mail)",
-        "Intake completed",
-        "failed",
-        "1",
-        "e-mail partners need an SMTP relay",
-    ]
 
 
 # -- an unreachable read model ---------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from parcours.cli.exit_codes import ExitCode
 from parcours.domain.vocabulary import STAGE_LABELS
 from parcours.programmes import get_programme
-from tests.cli.conftest import Cli
+from tests.cli.runner import Cli
 
 
 @pytest.fixture

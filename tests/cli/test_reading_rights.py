@@ -7,8 +7,7 @@ import json
 import pytest
 
 from parcours.cli.exit_codes import ExitCode
-from tests.cli.conftest import Cli
-from tests.cli.test_refer_and_read import refer
+from tests.cli.runner import Cli, refer
 
 
 @pytest.mark.parametrize(

@@ -3,37 +3,10 @@
 from __future__ import annotations
 
 import json
-import time
 
 from parcours.cli.exit_codes import ExitCode
-from tests.cli.conftest import Cli
-
-PERSON = (
-    "--first-name",
-    "Zephyrine",
-    "--last-name",
-    "Quillfeather",
-    "--birth-date",
-    "1990-04-02",
-)
-
-
-def refer(cli: Cli, *extra: str, programme: str = "atp-cergy") -> str:
-    result = cli(
-        "refer",
-        "--programme",
-        programme,
-        "--referrer",
-        "CCAS",
-        "--reason",
-        "precarious part-time work",
-        *PERSON,
-        "--json",
-        *extra,
-    )
-    assert result.exit_code == 0, result.output
-    pathway_id: str = json.loads(result.stdout)["pathway_id"]
-    return pathway_id
+from tests.cli.runner import Cli, refer
+from tests.polling import eventually_blocking
 
 
 def test_refer_then_show_in_both_languages(cli: Cli) -> None:
@@ -76,11 +49,11 @@ def test_second_referral_of_the_same_person_is_refused(cli: Cli) -> None:
 def test_short_reference_finds_the_pathway(cli: Cli) -> None:
     pathway_id = refer(cli)
     short = pathway_id.removeprefix("pathway-")[:6]
-    for _ in range(50):  # visibility catches up within moments on the dev server
-        result = cli("next", short, "--json")
-        if result.exit_code == 0:
-            break
-        time.sleep(0.1)
+    result = eventually_blocking(  # visibility catches up within moments on the dev server
+        lambda: cli("next", short, "--json"),
+        lambda answer: answer.exit_code == 0,
+        what=f"the short reference {short} resolved",
+    )
     assert result.exit_code == 0, result.output
     assert "complete_intake" in json.loads(result.stdout)["allowed"]
     missing = cli("show", "ffffffffff")
@@ -94,12 +67,14 @@ def test_timeline_and_list(cli: Cli) -> None:
     events = json.loads(timeline.stdout)
     assert [e["kind"] for e in events] == ["referred"]
     assert events[0]["actor_id"] == "staff-7f3a"
-    for _ in range(50):
+
+    def listed_ids() -> list[str]:
         listed = cli("list", "--programme", "atp-cergy", "--referent", "staff-7f3a", "--json")
-        ids = [row["pathway_id"] for row in json.loads(listed.stdout)]
-        if pathway_id in ids:
-            break
-        time.sleep(0.1)
+        return [row["pathway_id"] for row in json.loads(listed.stdout)]
+
+    ids = eventually_blocking(
+        listed_ids, lambda found: pathway_id in found, what=f"{pathway_id} was listed"
+    )
     assert pathway_id in ids
     table = cli("list", "--stage", "referred")
     assert table.exit_code == 0

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 from parcours.cli.exit_codes import ExitCode
-from tests.cli.conftest import Cli
-from tests.cli.test_refer_and_read import refer
+from tests.cli.runner import Cli, refer
 
 
 def test_a_refused_action_is_logged_with_the_rule_that_refused_it(cli: Cli) -> None:

@@ -31,8 +31,7 @@ from parcours.domain.vocabulary import (
     Role,
     Stage,
 )
-from tests.cli.conftest import Cli
-from tests.cli.test_refer_and_read import refer
+from tests.cli.runner import Cli, refer
 from tests.domain.helpers import (
     ATP,
     DAY,

@@ -6,7 +6,10 @@ non-determinism (a refusal path, a timer, a patch) fails the uncached run.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -15,6 +18,14 @@ from temporalio.testing import WorkflowEnvironment
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.worker import build_worker, default_activities
+from tests.receivers import HttpReceiver, SmtpServer
+from tests.workflows.partner_bench import Bench, open_bench
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    base = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    return replace(base, task_queue=f"test-{uuid.uuid4().hex[:8]}")
 
 
 @pytest_asyncio.fixture(loop_scope="session", params=["cached", "uncached"])
@@ -28,3 +39,26 @@ async def pathways(
         client, settings, default_activities(settings), max_cached_workflows=cache
     ):
         yield PathwayClient(client, settings.task_queue)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def uncached_pathways(
+    temporal_env: WorkflowEnvironment, settings: Settings
+) -> AsyncIterator[PathwayClient]:
+    """A worker that caches no workflow, so every task replays the whole history."""
+    client = temporal_env.client
+    async with build_worker(client, settings, default_activities(settings), max_cached_workflows=0):
+        yield PathwayClient(client, settings.task_queue)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def bench(
+    temporal_env: WorkflowEnvironment,
+    tmp_path: Path,
+    db_url: str,
+    smtp_server: SmtpServer,
+    http_receiver: HttpReceiver,
+) -> AsyncIterator[Bench]:
+    """A worker whose partners are real receivers (tests/workflows/partner_bench.py)."""
+    async with open_bench(temporal_env, tmp_path, db_url, smtp_server, http_receiver) as opened:
+        yield opened

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
@@ -19,22 +17,13 @@ from parcours.domain.vocabulary import BarrierKind, PartnerKind
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import PathwayInput
-from tests.conftest import start_low_threshold_server
+from tests.polling import eventually
+from tests.servers import SUGGEST_AFTER_EVENTS
 from tests.support import T0, meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
-SUGGEST_AFTER_EVENTS = 40
 CONCURRENT = 8
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def low_threshold_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await start_low_threshold_server(SUGGEST_AFTER_EVENTS)
-    try:
-        yield env
-    finally:
-        await env.shutdown()
 
 
 async def test_continue_as_new_carries_state_and_applied_requests(
@@ -59,10 +48,11 @@ async def test_continue_as_new_carries_state_and_applied_requests(
         )
 
         runs: list[str] = []
-        for _ in range(200):  # the run continues as new once its activities have finished
-            if (await handle.describe()).run_id != first_run:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(  # the run continues as new once its activities have finished
+            handle.describe,
+            lambda described: described.run_id != first_run,
+            what="the run continued as new",
+        )
         history = await low_threshold_env.client.get_workflow_handle(
             pid, run_id=first_run
         ).fetch_history()

@@ -5,7 +5,6 @@ Visibility keeps one row per run of a workflow id; the client must show one per 
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,9 @@ from parcours.app.client import PathwayClient, PathwaySummary
 from parcours.domain import commands as c
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
+from tests.polling import eventually
+from tests.servers import SUGGEST_AFTER_EVENTS
 from tests.support import T0, meta, participant, referral
-from tests.workflows.test_continue_as_new import (  # noqa: F401 - fixture
-    SUGGEST_AFTER_EVENTS,
-    low_threshold_env,
-)
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -32,16 +29,17 @@ async def continued_as_new(env: WorkflowEnvironment, pathways: PathwayClient) ->
     first_run = (await handle.describe()).run_id
     for _ in range(SUGGEST_AFTER_EVENTS):
         await pathways.execute(pid, c.RecordContact(T0), meta())
-    for _ in range(400):
+
+    async def continued_and_listed() -> bool:
         runs = [e async for e in env.client.list_workflows(f"WorkflowId = '{pid}'")]
-        if len(runs) >= 2 and (await handle.describe()).run_id != first_run:
-            return pid
-        await asyncio.sleep(0.05)
-    raise AssertionError("the pathway never continued as new")
+        return len(runs) >= 2 and (await handle.describe()).run_id != first_run
+
+    await eventually(continued_and_listed, what="both runs of the pathway were listed")
+    return pid
 
 
 async def test_a_continued_pathway_lists_once_and_resolves(
-    low_threshold_env: WorkflowEnvironment,  # noqa: F811
+    low_threshold_env: WorkflowEnvironment,
     tmp_path: Path,
 ) -> None:
     settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})

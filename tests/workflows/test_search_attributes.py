@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -10,19 +9,19 @@ import pytest
 from parcours.app.client import PathwayClient, PathwaySummary
 from parcours.domain import commands as c
 from parcours.programmes import get_programme
+from tests.polling import eventually
 from tests.support import RECOGNISABLE_NAME, meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
 
-async def eventually(pathways: PathwayClient, query: str, pid: str) -> PathwaySummary:
-    """Visibility is eventually consistent: poll for a few seconds."""
-    for _ in range(100):
-        found = [s for s in await pathways.list(query) if s.pathway_id == pid]
-        if found:
-            return found[0]
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{pid} never listed for {query!r}")
+async def listed(pathways: PathwayClient, query: str, pid: str) -> PathwaySummary:
+    """Visibility is eventually consistent: ask until the pathway is listed."""
+
+    async def found() -> list[PathwaySummary]:
+        return [s for s in await pathways.list(query) if s.pathway_id == pid]
+
+    return (await eventually(found, what=f"{pid} listed for {query!r}"))[0]
 
 
 async def test_listing_follows_the_stage_without_personal_data(pathways: PathwayClient) -> None:
@@ -35,7 +34,7 @@ async def test_listing_follows_the_stage_without_personal_data(pathways: Pathway
     await pathways.execute(
         pid, c.CompleteIntake(now, ("precarious_worker", "lives_in_territory")), meta()
     )
-    summary = await eventually(
+    summary = await listed(
         pathways,
         "ParcoursProgramme = 'atp-cergy' AND ParcoursStage = 'barrier_work' "
         "AND ParcoursReferent = 'staff-ab12'",

@@ -42,8 +42,8 @@ from parcours.domain.vocabulary import (
 )
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
-from tests.conftest import start_skipping_server
 from tests.samples import ATP_CRITERIA, ND_CRITERIA
+from tests.servers import start_skipping_server
 from tests.support import meta, participant, referral
 from tests.workflows.two_year_walk import DAY, HOUR, Expected, Walk
 

@@ -28,9 +28,9 @@ from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import BarrierKind, PartnerKind, Stage
 from parcours.programmes import get_programme
 from parcours.workflows.messages import ProjectionBatch
-from tests.cli.conftest import Cli, cli  # noqa: F401 - fixture
+from tests.cli.runner import Cli
+from tests.polling import eventually
 from tests.readmodel.builders import batch
-from tests.readmodel.conftest import db_url, postgres_url  # noqa: F401 - fixtures
 from tests.samples import ATP_CRITERIA
 from tests.support import T0, meta, participant, referral
 
@@ -42,7 +42,7 @@ ANSWER_TIMEOUT_S = 1
 
 
 @pytest.fixture
-def cli_settings(tmp_path: Path, db_url: str) -> Settings:  # noqa: F811
+def cli_settings(tmp_path: Path, db_url: str) -> Settings:
     """The CLI fixture's worker projects into this test's database."""
     base = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
     return replace(base, task_queue=f"rebuild-{uuid.uuid4().hex[:8]}", readmodel_url=db_url)
@@ -66,19 +66,25 @@ async def projected(pathways: PathwayClient, store: Store, ids: list[str]) -> No
     A pathway may raise an alert just after an update was answered: the status is asked
     again until the projection and the pathway agree twice in a row.
     """
-    agreed = 0
-    for _ in range(400):
+
+    async def caught_up() -> bool:
         statuses = [await pathways.status(pathway_id) for pathway_id in ids]
         rows_now = [store.get_participant(pathway_id) for pathway_id in ids]
-        caught_up = all(
+        return all(
             row is not None and row.last_seq == status.last_event_seq
             for row, status in zip(rows_now, statuses, strict=True)
         )
-        agreed = agreed + 1 if caught_up else 0
-        if agreed == 2:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("the projection never caught up")
+
+    agreed = 0
+
+    async def agreed_twice_in_a_row() -> bool:
+        nonlocal agreed
+        agreed = agreed + 1 if await caught_up() else 0
+        return agreed == 2
+
+    await eventually(
+        agreed_twice_in_a_row, what="the projection caught up with the pathways", every=0.1
+    )
 
 
 async def three_pathways(pathways: PathwayClient, url: str, folder: Path) -> list[str]:
@@ -99,9 +105,9 @@ async def three_pathways(pathways: PathwayClient, url: str, folder: Path) -> lis
 
 async def test_a_rebuild_gives_the_live_projection_back(
     temporal_env: WorkflowEnvironment,
-    cli: Cli,  # noqa: F811
+    cli: Cli,
     cli_settings: Settings,
-    db_url: str,  # noqa: F811
+    db_url: str,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
@@ -160,9 +166,9 @@ async def test_a_rebuild_gives_the_live_projection_back(
 
 async def test_a_worker_that_does_not_answer_stops_the_rebuild_without_emptying(
     temporal_env: WorkflowEnvironment,
-    cli: Cli,  # noqa: F811
+    cli: Cli,
     cli_settings: Settings,
-    db_url: str,  # noqa: F811
+    db_url: str,
     tmp_path: Path,
 ) -> None:
     pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)

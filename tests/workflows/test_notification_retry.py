@@ -18,17 +18,10 @@ from parcours.adapters.readmodel import OutboxEntry, OutboxStatus
 from parcours.app.client import RequestRefused
 from parcours.domain import commands as c
 from parcours.domain.records import Actor
-from parcours.domain.vocabulary import AlertRule, PartnerKind, Role
-from tests.channels.conftest import http_receiver, smtp_server  # noqa: F401 - fixtures
-from tests.partners.test_notifications import (  # noqa: F401 - fixtures
-    REFERRER_MAILBOX,
-    Bench,
-    bench,
-    refer,
-)
-from tests.readmodel.conftest import db_url, postgres_url  # noqa: F401 - fixtures
+from parcours.domain.vocabulary import PartnerKind, Role
 from tests.samples import ATP_CRITERIA
 from tests.support import AUDITOR, COORDINATOR, STAFF, T0, accepted_updates, meta
+from tests.workflows.partner_bench import REFERRER_MAILBOX, Bench, failure_alert, refer
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -36,18 +29,14 @@ PARTNER = Actor("partner-5e1d", Role.PARTNER)
 
 
 async def failed_for_good(
-    bench: Bench,  # noqa: F811
+    bench: Bench,
 ) -> tuple[str, OutboxEntry]:
     """A pathway whose intake notification to the referrer was refused for good."""
     bench.smtp.recorder.replies[REFERRER_MAILBOX] = "550 5.1.1 No such mailbox"
     pid = await refer(bench)
     await bench.pathways.execute(pid, c.GiveConsent(PartnerKind.REFERRER, T0), meta())
     await bench.pathways.execute(pid, c.CompleteIntake(T0, ATP_CRITERIA), meta())
-    for _ in range(400):
-        status = await bench.pathways.status(pid)
-        if any(a.rule is AlertRule.NOTIFICATION_FAILED for a in status.open_alerts):
-            break
-        await asyncio.sleep(0.05)
+    await failure_alert(bench, pid)
     (entry,) = bench.store.notifications(failed_only=True, pathway_id=pid)
     del bench.smtp.recorder.replies[REFERRER_MAILBOX]  # the mailbox works again
     return pid, entry
@@ -58,7 +47,7 @@ def route_key(entry: OutboxEntry) -> str:
 
 
 async def test_partners_and_auditors_may_not_retry_and_nothing_is_sent(
-    bench: Bench,  # noqa: F811
+    bench: Bench,
 ) -> None:
     pid, entry = await failed_for_good(bench)
     updates = await accepted_updates(bench.pathways, pid)
@@ -79,7 +68,7 @@ async def test_partners_and_auditors_may_not_retry_and_nothing_is_sent(
 
 
 async def test_unknown_keys_and_the_unsigned_update_are_refused(
-    bench: Bench,  # noqa: F811
+    bench: Bench,
 ) -> None:
     pid, entry = await failed_for_good(bench)
     for key in (
@@ -102,7 +91,7 @@ async def test_unknown_keys_and_the_unsigned_update_are_refused(
 
 
 async def test_a_coordinator_retry_sends_once_and_a_repeat_sends_nothing(
-    bench: Bench,  # noqa: F811
+    bench: Bench,
 ) -> None:
     pid, entry = await failed_for_good(bench)
     assert bench.store.reset_for_retry(entry.key)
@@ -131,7 +120,7 @@ async def test_a_coordinator_retry_sends_once_and_a_repeat_sends_nothing(
 
 
 async def test_no_retry_once_consent_is_withdrawn(
-    bench: Bench,  # noqa: F811
+    bench: Bench,
 ) -> None:
     pid, entry = await failed_for_good(bench)
     # Withdrawn after the event: the referrer was owed it, and is told nothing more now.

@@ -1,0 +1,68 @@
+"""Temporal dev servers for tests: the key they encrypt with, and servers of their own.
+
+The session's shared server is the `temporal_env` fixture (tests/conftest.py); a module
+that needs other server settings (time skipping, an early continue-as-new) starts its
+own with these functions, so its clock and its histories meet no other test's.
+"""
+
+from __future__ import annotations
+
+from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
+
+from parcours.adapters.temporal.converter import data_converter
+from parcours.adapters.temporal.devserver import temporal_binary
+from parcours.adapters.temporal.keys import Keyring
+from parcours.workflows import search_attributes as sa
+
+TEST_KEYRING = Keyring.generate()
+"""The key every test server's payloads are encrypted with (a fresh one per session)."""
+
+SUGGEST_AFTER_EVENTS = 40
+"""The history length after which `low_threshold_env` suggests continue-as-new."""
+
+
+def dev_server_path() -> str:
+    return str(temporal_binary())
+
+
+async def start_shared_server(database: str) -> WorkflowEnvironment:
+    """The session's dev server, keeping its histories in the SQLite file `database`."""
+    return await WorkflowEnvironment.start_local(
+        data_converter=data_converter(TEST_KEYRING),
+        dev_server_existing_path=dev_server_path(),
+        dev_server_database_filename=database,
+        search_attributes=sa.ALL,
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            "frontend.enableUpdateWorkflowExecution=true",
+        ],
+    )
+
+
+async def start_skipping_server() -> WorkflowEnvironment:
+    """A dev server of its own whose workflows' time the test moves with `fast_forward`.
+
+    Each module that skips time starts one, so their clocks never meet."""
+    return await WorkflowEnvironment.start_time_skipping_v2(
+        ts_config=TimeSkippingConfig(enabled=False),
+        data_converter=data_converter(TEST_KEYRING),
+        dev_server_existing_path=dev_server_path(),
+        search_attributes=sa.ALL,
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            "frontend.WorkflowTimeSkippingEnabled=true",
+        ],
+    )
+
+
+async def start_low_threshold_server(suggest_after_events: int) -> WorkflowEnvironment:
+    """A dev server of its own that suggests continue-as-new after that many events."""
+    return await WorkflowEnvironment.start_local(
+        data_converter=data_converter(TEST_KEYRING),
+        dev_server_existing_path=dev_server_path(),
+        search_attributes=sa.ALL,
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            f"limit.historyCount.suggestContinueAsNew={suggest_after_events}",
+        ],
+    )
