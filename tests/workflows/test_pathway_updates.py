@@ -37,12 +37,9 @@ DAY = timedelta(days=1)
 
 
 async def test_full_atp_pathway_through_every_update(pathways: PathwayClient) -> None:
+    """Once per worker kind (tests/workflows/conftest.py): cached, and with no workflow
+    cache, where every step replays the history so that any non-determinism fails."""
     await drive_full_atp_pathway(pathways)
-
-
-async def test_full_pathway_replaying_every_task(uncached_pathways: PathwayClient) -> None:
-    """With no workflow cache, every step replays the history: any non-determinism fails."""
-    await drive_full_atp_pathway(uncached_pathways)
 
 
 async def test_assign_referent_is_for_coordinators(pathways: PathwayClient) -> None:
