@@ -1,8 +1,9 @@
 """An alert made due by an update that lands while the workflow's activities run is raised.
 
-The projection is slowed down so the second update is accepted while the first one's
-events are being published: the workflow must raise the missed-appointment alert at once,
-not sleep until the next alert of the future (the no-contact alert, a month away).
+The projection of the batch carrying the contact is held until the test releases it, so
+the second update is accepted while the first one's events are being published, on every
+run: the workflow must raise the missed-appointment alert at once, not sleep until the
+next alert of the future (the no-contact alert, a month away).
 """
 
 from __future__ import annotations
@@ -23,32 +24,46 @@ from parcours.domain.vocabulary import AlertRule, AppointmentKind, AppointmentPl
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import ProjectionBatch
+from tests.polling import eventually
 from tests.support import meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
-SLOW = 1.5
+HELD_EVENT = "contact_recorded"
 
 
-@activity.defn(name="project_pathway")
-async def slow_projection(batch: ProjectionBatch) -> None:
-    await asyncio.sleep(SLOW)
+class HeldProjection:
+    """`project_pathway`, held on the batch that carries HELD_EVENT until `release` is set.
+
+    Every other batch passes at once; nothing is written (the test reads the workflow)."""
+
+    def __init__(self) -> None:
+        self.holding = asyncio.Event()
+        self.release = asyncio.Event()
+
+    @activity.defn(name="project_pathway")
+    async def project(self, batch: ProjectionBatch) -> None:
+        if self.release.is_set() or all(e.kind != HELD_EVENT for e in batch.events):
+            return
+        self.holding.set()
+        await self.release.wait()
 
 
-def with_slow_projection(settings: Settings) -> list[Callable[..., Any]]:
+def with_held_projection(settings: Settings, held: HeldProjection) -> list[Callable[..., Any]]:
     kept = [
         fn
         for fn in default_activities(settings)
         if getattr(fn, "__temporal_activity_definition").name != "project_pathway"
     ]
-    return [*kept, slow_projection]
+    return [*kept, held.project]
 
 
 async def test_an_alert_due_from_an_update_during_publishing_is_raised_at_once(
     temporal_env: WorkflowEnvironment, settings: Settings
 ) -> None:
     client = temporal_env.client
-    async with build_worker(client, settings, with_slow_projection(settings)):
+    held = HeldProjection()
+    async with build_worker(client, settings, with_held_projection(settings, held)):
         pathways = PathwayClient(client, settings.task_queue)
         start = referral(at=datetime.now(UTC))
         pid = await pathways.refer(get_programme("atp-cergy"), participant(), start, meta())
@@ -63,15 +78,20 @@ async def test_an_alert_due_from_an_update_during_publishing_is_raised_at_once(
         )
         assert booked.event == "appointment_scheduled"
         appointment = (await pathways.state(pid)).appointments[-1].appointment_id
-        # The first update's events are being published (slow projection) when the second
-        # one arrives and makes an alert due at once.
+        # The first update's events are being published (the projection is held) when the
+        # second one arrives and makes an alert due at once.
         await pathways.execute(pid, c.RecordContact(contacted_at=start.referred_at), meta())
-        await asyncio.sleep(SLOW / 3)
+        await asyncio.wait_for(held.holding.wait(), timeout=30)
         await pathways.execute(pid, c.MissAppointment(appointment), meta())
-        rules: list[AlertRule] = []
-        for _ in range(100):
-            rules = [a.rule for a in (await pathways.status(pid)).open_alerts]
-            if AlertRule.APPOINTMENT_MISSED in rules:
-                break
-            await asyncio.sleep(0.1)
+        held.release.set()
+
+        async def open_rules() -> list[AlertRule]:
+            return [a.rule for a in (await pathways.status(pid)).open_alerts]
+
+        rules = await eventually(
+            open_rules,
+            lambda found: AlertRule.APPOINTMENT_MISSED in found,
+            what="the missed-appointment alert was raised",
+            timeout=10,
+        )
         assert AlertRule.APPOINTMENT_MISSED in rules
