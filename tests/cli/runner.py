@@ -63,8 +63,7 @@ class ThreadedWorker:
             )
             async with build_worker(client, self._settings, default_activities(self._settings)):
                 self._ready.set()
-                while not self._stop.is_set():
-                    await asyncio.sleep(0.05)
+                await asyncio.to_thread(self._stop.wait)
         except BaseException as err:
             self.error = err
             self._ready.set()
