@@ -6,10 +6,10 @@ event kinds and alert rules.
 
 from __future__ import annotations
 
-from parcours.adapters.readmodel.dialects import UnsupportedDatabase
+from parcours.adapters.readmodel.dialects import UnsupportedDatabase, create_readmodel_engine
 from parcours.adapters.readmodel.migrate import migrate, open_store
 from parcours.adapters.readmodel.outbox import NotificationNotFound
-from parcours.adapters.readmodel.store import Store, create_readmodel_engine
+from parcours.adapters.readmodel.store import Store
 from parcours.adapters.readmodel.tables import OutboxStatus
 from parcours.adapters.readmodel.views import (
     AlertView,

@@ -1,10 +1,11 @@
-"""Insert-or-ignore and upsert, spelled for each database the read model runs on."""
+"""What differs between the databases the read model runs on: connecting, and ON CONFLICT."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 
 SUPPORTED = frozenset({"sqlite", "postgresql"})
@@ -12,6 +13,35 @@ SUPPORTED = frozenset({"sqlite", "postgresql"})
 
 class UnsupportedDatabase(RuntimeError):
     """The read model runs on SQLite (embedded default) and PostgreSQL only."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.close()
+
+
+def _ensure_sqlite_folder(url: URL) -> None:
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def create_readmodel_engine(url: str) -> Engine:
+    """An engine for the read model; SQLite waits for a busy writer instead of failing.
+
+    The embedded default's folder is created on first use, so a fresh clone just runs.
+    """
+    parsed = make_url(url)
+    dialect = parsed.get_backend_name()
+    if dialect not in SUPPORTED:
+        raise UnsupportedDatabase(f"the read model does not support the {dialect!r} database")
+    if dialect == "sqlite":
+        _ensure_sqlite_folder(parsed)
+    engine = create_engine(parsed, pool_pre_ping=True)
+    if dialect == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
 
 
 def insert(conn: Connection, entity: Any) -> sqlite.Insert | postgresql.Insert:

@@ -8,7 +8,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, text
 
-from parcours.adapters.readmodel.store import Store, create_readmodel_engine
+from parcours.adapters.readmodel.dialects import create_readmodel_engine
+from parcours.adapters.readmodel.store import Store
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 PG_MIGRATION_LOCK = 0x70617263  # "parc": one migrating process at a time per database

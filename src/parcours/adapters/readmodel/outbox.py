@@ -8,11 +8,11 @@ keys (Message-ID, webhook header, exclusive file) let the partner detect.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import Connection, select, update
 
+from parcours.adapters.readmodel.database import Database, where_given
 from parcours.adapters.readmodel.dialects import insert
+from parcours.adapters.readmodel.rows import column_values
 from parcours.adapters.readmodel.tables import NotificationRow, OutboxStatus
 from parcours.adapters.readmodel.views import OutboxEntry
 from parcours.workflows.messages import Notification
@@ -25,34 +25,6 @@ class NotificationNotFound(LookupError):
     """No notification with that idempotency key in the outbox."""
 
 
-def claim(
-    conn: Connection, notification: Notification, pathway_id: str, channel: str, now: datetime
-) -> bool:
-    values = {
-        "key": notification.key,
-        "pathway_id": pathway_id,
-        "partner_kind": notification.partner_kind,
-        "partner_name": notification.partner_name,
-        "channel": channel,
-        "event_kind": notification.event_kind,
-        "event_seq": notification.event_seq,
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "last_error": "",
-        "created_at": now,
-        "sent_at": None,
-    }
-    stmt = insert(conn, NotificationRow).values(values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[NotificationRow.key],
-        set_={"channel": stmt.excluded.channel},
-        where=NotificationRow.status != OutboxStatus.SENT,
-    )
-    conn.execute(stmt)
-    status = conn.scalar(select(NotificationRow.status).where(NotificationRow.key == values["key"]))
-    return status is not OutboxStatus.SENT
-
-
 def _status(conn: Connection, key: str) -> OutboxStatus:
     status = conn.scalar(select(NotificationRow.status).where(NotificationRow.key == key))
     if status is None:
@@ -60,60 +32,95 @@ def _status(conn: Connection, key: str) -> OutboxStatus:
     return status
 
 
-def mark_sent(conn: Connection, key: str, now: datetime) -> None:
-    if _status(conn, key) is OutboxStatus.SENT:
-        return
-    conn.execute(
-        update(NotificationRow)
-        .where(NotificationRow.key == key)
-        .values(
-            status=OutboxStatus.SENT,
-            sent_at=now,
-            attempts=NotificationRow.attempts + 1,
+def _set(conn: Connection, key: str, **values: object) -> None:
+    conn.execute(update(NotificationRow).where(NotificationRow.key == key).values(**values))
+
+
+class Outbox(Database):
+    """The store's outbox: claim before sending, mark after, reset for a retry."""
+
+    def claim(self, notification: Notification, pathway_id: str, channel: str) -> bool:
+        """Record a notification about to be sent; False when its key was already sent."""
+        values = column_values(
+            NotificationRow,
+            notification,
+            pathway_id=pathway_id,
+            channel=channel,
+            status=OutboxStatus.PENDING,
+            attempts=0,
             last_error="",
+            created_at=self._clock(),
+            sent_at=None,
         )
-    )
+        with self.engine.begin() as conn:
+            stmt = insert(conn, NotificationRow).values(values)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[NotificationRow.key],
+                set_={"channel": stmt.excluded.channel},
+                where=NotificationRow.status != OutboxStatus.SENT,
+            )
+            conn.execute(stmt)
+            return _status(conn, notification.key) is not OutboxStatus.SENT
 
+    def mark_sent(self, key: str) -> None:
+        with self.engine.begin() as conn:
+            if _status(conn, key) is not OutboxStatus.SENT:
+                _set(
+                    conn,
+                    key,
+                    status=OutboxStatus.SENT,
+                    sent_at=self._clock(),
+                    attempts=NotificationRow.attempts + 1,
+                    last_error="",
+                )
 
-def mark_failed(conn: Connection, key: str, error: str, permanent: bool) -> None:
-    if _status(conn, key) is OutboxStatus.SENT:
-        return
-    conn.execute(
-        update(NotificationRow)
-        .where(NotificationRow.key == key)
-        .values(
-            status=OutboxStatus.FAILED if permanent else OutboxStatus.PENDING,
-            attempts=NotificationRow.attempts + 1,
-            last_error=error[:ERROR_LENGTH],
-        )
-    )
+    def mark_failed(self, key: str, error: str, permanent: bool) -> None:
+        """Count a failed attempt; a permanent failure leaves the key `failed` until reset."""
+        with self.engine.begin() as conn:
+            if _status(conn, key) is not OutboxStatus.SENT:
+                _set(
+                    conn,
+                    key,
+                    status=OutboxStatus.FAILED if permanent else OutboxStatus.PENDING,
+                    attempts=NotificationRow.attempts + 1,
+                    last_error=error[:ERROR_LENGTH],
+                )
 
+    def reset_for_retry(self, key: str) -> bool:
+        """Make a failed notification pending again; False when it was already sent."""
+        with self.engine.begin() as conn:
+            status = _status(conn, key)
+            if status is OutboxStatus.FAILED:
+                _set(conn, key, status=OutboxStatus.PENDING)
+            return status is not OutboxStatus.SENT
 
-def reset_for_retry(conn: Connection, key: str) -> bool:
-    status = _status(conn, key)
-    if status is OutboxStatus.SENT:
-        return False
-    if status is OutboxStatus.FAILED:
-        conn.execute(
-            update(NotificationRow)
-            .where(NotificationRow.key == key)
-            .values(status=OutboxStatus.PENDING)
-        )
-    return True
+    def restore_failed(self, entry: OutboxEntry) -> bool:
+        """Put a notification made pending for a retry back to `failed`, as `entry` held it.
 
+        Only while nothing tried it since (still pending, same count of attempts): a send
+        under way or done keeps what it wrote. False when the row had moved on.
+        """
+        with self.engine.begin() as conn:
+            restored = conn.execute(
+                update(NotificationRow)
+                .where(
+                    NotificationRow.key == entry.key,
+                    NotificationRow.status == OutboxStatus.PENDING,
+                    NotificationRow.attempts == entry.attempts,
+                )
+                .values(status=OutboxStatus.FAILED, last_error=entry.last_error)
+            ).rowcount
+            return bool(restored)
 
-def entry(row: NotificationRow) -> OutboxEntry:
-    return OutboxEntry(
-        key=row.key,
-        pathway_id=row.pathway_id,
-        partner_kind=row.partner_kind,
-        partner_name=row.partner_name,
-        channel=row.channel,
-        event_kind=row.event_kind,
-        event_seq=row.event_seq,
-        status=row.status,
-        attempts=row.attempts,
-        last_error=row.last_error,
-        created_at=row.created_at,
-        sent_at=row.sent_at,
-    )
+    def notifications(
+        self, failed_only: bool = False, pathway_id: str | None = None
+    ) -> list[OutboxEntry]:
+        stmt = where_given(
+            select(NotificationRow),
+            (NotificationRow.status, OutboxStatus.FAILED if failed_only else None),
+            (NotificationRow.pathway_id, pathway_id),
+        ).order_by(NotificationRow.created_at, NotificationRow.key)
+        return self._views(OutboxEntry, stmt)
+
+    def get_notification(self, key: str) -> OutboxEntry | None:
+        return self._view(OutboxEntry, NotificationRow, key)

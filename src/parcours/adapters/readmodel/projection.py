@@ -1,4 +1,4 @@
-"""Writing a projection batch: ordered by the pathway's event sequence, safe to repeat.
+"""Writing the projection: batches ordered by the pathway's event sequence, safe to repeat.
 
 The summary row and the alerts move only forward: a batch whose `last_seq` is not above
 the stored one leaves them untouched, so a retried or replayed activity is harmless and
@@ -9,66 +9,35 @@ can only fill a gap in the timeline, never rewrite it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, delete, select
 
+from parcours.adapters.readmodel.database import Database
 from parcours.adapters.readmodel.dialects import insert
+from parcours.adapters.readmodel.rows import column_values
 from parcours.adapters.readmodel.tables import AlertRow, ParticipantRow, TimelineRow
-from parcours.domain.records import Alert, PathwayEvent
 from parcours.workflows.messages import ProjectionBatch
+
+IDS_PER_STATEMENT = 500
+"""Ids bound in one `IN (...)`: well below SQLite's limit on bound parameters."""
+
+PROJECTED = (TimelineRow, AlertRow, ParticipantRow)
+"""The projection's tables, children first; the outbox and the partners are not part of it."""
 
 
 def summary_values(batch: ProjectionBatch, now: datetime) -> dict[str, Any]:
     outcome = batch.outcome
-    return {
-        "pathway_id": batch.pathway_id,
-        "programme": batch.programme,
-        "programme_version": batch.programme_version,
-        "stage": batch.stage,
-        "stage_since": batch.stage_since,
-        "referent": batch.referent,
-        "session": batch.session,
-        "referred_at": batch.referred_at,
-        "contract_signed_at": batch.contract_signed_at,
-        "accompaniment_ends_at": batch.accompaniment_ends_at,
-        "next_alert_at": batch.next_alert_at,
-        "outcome_reason": outcome.reason if outcome else None,
-        "outcome_positive": outcome.positive if outcome else None,
-        "exited_at": outcome.exited_at if outcome else None,
-        "last_seq": batch.last_seq,
-        "updated_at": now,
-    }
-
-
-def event_values(pathway_id: str, event: PathwayEvent) -> dict[str, Any]:
-    return {
-        "pathway_id": pathway_id,
-        "seq": event.seq,
-        "kind": event.kind,
-        "at": event.at,
-        "actor_id": event.actor_id,
-        "role": event.role,
-        "reason": event.reason,
-        "stage": event.stage,
-        "details": {str(k): str(v) for k, v in event.details.items()},
-    }
-
-
-def alert_values(pathway_id: str, alert: Alert) -> dict[str, Any]:
-    return {
-        "pathway_id": pathway_id,
-        "alert_id": alert.alert_id,
-        "rule": alert.rule,
-        "audience": alert.audience,
-        "due_at": alert.due_at,
-        "raised_at": alert.raised_at,
-        "status": alert.status,
-        "snoozed_until": alert.snoozed_until,
-        "handled_by": alert.handled_by,
-        "handled_at": alert.handled_at,
-    }
+    return column_values(
+        ParticipantRow,
+        batch,
+        outcome_reason=outcome.reason if outcome else None,
+        outcome_positive=outcome.positive if outcome else None,
+        exited_at=outcome.exited_at if outcome else None,
+        updated_at=now,
+    )
 
 
 def _advance_summary(conn: Connection, batch: ProjectionBatch, now: datetime) -> bool:
@@ -86,7 +55,15 @@ def _advance_summary(conn: Connection, batch: ProjectionBatch, now: datetime) ->
 def _add_events(conn: Connection, batch: ProjectionBatch) -> None:
     if not batch.events:
         return
-    rows = [event_values(batch.pathway_id, e) for e in batch.events]
+    rows = [
+        column_values(
+            TimelineRow,
+            e,
+            pathway_id=batch.pathway_id,
+            details={str(k): str(v) for k, v in e.details.items()},
+        )
+        for e in batch.events
+    ]
     stmt = insert(conn, TimelineRow).on_conflict_do_nothing(
         index_elements=[TimelineRow.pathway_id, TimelineRow.seq]
     )
@@ -96,7 +73,7 @@ def _add_events(conn: Connection, batch: ProjectionBatch) -> None:
 def _upsert_alerts(conn: Connection, batch: ProjectionBatch) -> None:
     if not batch.alerts:
         return
-    rows = [alert_values(batch.pathway_id, a) for a in batch.alerts]
+    rows = [column_values(AlertRow, a, pathway_id=batch.pathway_id) for a in batch.alerts]
     stmt = insert(conn, AlertRow)
     stmt = stmt.on_conflict_do_update(
         index_elements=[AlertRow.pathway_id, AlertRow.alert_id],
@@ -114,3 +91,68 @@ def project_batch(conn: Connection, batch: ProjectionBatch, now: datetime) -> bo
     if advanced:
         _upsert_alerts(conn, batch)
     return advanced
+
+
+class Projection(Database):
+    """The store's writes of the projection: live batches, rebuilds and clean-ups."""
+
+    def project(self, batch: ProjectionBatch) -> bool:
+        """Apply a batch; False when the stored summary was already at or past it."""
+        with self.engine.begin() as conn:
+            return project_batch(conn, batch, self._clock())
+
+    def replace_pathway(self, batch: ProjectionBatch) -> bool:
+        """Write a whole pathway as a rebuild read it, in place of what the projection held.
+
+        One transaction per pathway, so a reader sees either the old rows or the new ones,
+        never an empty pathway. Should the live projection have written a newer summary
+        meanwhile, that one is kept and only missing events are added. False then.
+        """
+        pathway_id = batch.pathway_id
+        with self.engine.begin() as conn:
+            # A write first: it takes SQLite's write lock (and the row's lock on PostgreSQL)
+            # before anything is read, so a concurrent projection waits instead of failing.
+            replaced = conn.execute(
+                delete(ParticipantRow).where(
+                    ParticipantRow.pathway_id == pathway_id,
+                    ParticipantRow.last_seq <= batch.last_seq,
+                )
+            ).rowcount
+            newer = not replaced and (
+                conn.scalar(
+                    select(ParticipantRow.last_seq).where(ParticipantRow.pathway_id == pathway_id)
+                )
+                is not None
+            )
+            if not newer:
+                conn.execute(delete(TimelineRow).where(TimelineRow.pathway_id == pathway_id))
+                conn.execute(delete(AlertRow).where(AlertRow.pathway_id == pathway_id))
+            project_batch(conn, batch, self._clock())
+            return not newer
+
+    def projected_pathway_ids(self) -> set[str]:
+        """Every pathway id the projection holds a row of (summary, event or alert)."""
+        with self._read() as s:
+            found: set[str] = set()
+            for table in PROJECTED:
+                found.update(s.scalars(select(table.pathway_id).distinct()))
+            return found
+
+    def remove_pathways(self, pathway_ids: Iterable[str]) -> None:
+        """Drop the projection of pathways that no longer exist; the outbox is kept."""
+        ids = sorted(set(pathway_ids))
+        with self.engine.begin() as conn:
+            for start in range(0, len(ids), IDS_PER_STATEMENT):
+                chunk = ids[start : start + IDS_PER_STATEMENT]
+                for table in PROJECTED:
+                    conn.execute(delete(table).where(table.pathway_id.in_(chunk)))
+
+    def clear(self) -> None:
+        """Empty the projection (participants, timeline, alerts).
+
+        The outbox and the partner directory are kept: they are delivery state and
+        configuration, and clearing the outbox would send notifications again.
+        """
+        with self.engine.begin() as conn:
+            for table in PROJECTED:
+                conn.execute(delete(table))

@@ -1,0 +1,85 @@
+"""Reading the projection: staff lists, a pathway's timeline, alerts and stage counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from parcours.adapters.readmodel.database import Database, where_given
+from parcours.adapters.readmodel.rows import view_of
+from parcours.adapters.readmodel.tables import AlertRow, ParticipantRow, TimelineRow
+from parcours.adapters.readmodel.views import AlertView, ParticipantView, TimelineEntry
+from parcours.domain.vocabulary import AlertStatus, Stage
+
+
+class PathwayQueries(Database):
+    """The store's queries over the projection; every result is detached from the session."""
+
+    def list_participants(
+        self,
+        programme: str | None = None,
+        stage: Stage | None = None,
+        referent: str | None = None,
+        alert_due_before: datetime | None = None,
+    ) -> list[ParticipantView]:
+        """Participants matching every given filter, by programme then referral date."""
+        stmt = where_given(
+            select(ParticipantRow),
+            (ParticipantRow.programme, programme),
+            (ParticipantRow.stage, stage),
+            (ParticipantRow.referent, referent),
+        )
+        if alert_due_before is not None:
+            stmt = stmt.where(ParticipantRow.next_alert_at < alert_due_before)
+        stmt = stmt.order_by(
+            ParticipantRow.programme, ParticipantRow.referred_at, ParticipantRow.pathway_id
+        )
+        return self._views(ParticipantView, stmt)
+
+    def get_participant(self, pathway_id: str) -> ParticipantView | None:
+        return self._view(ParticipantView, ParticipantRow, pathway_id)
+
+    def timeline(self, pathway_id: str) -> list[TimelineEntry]:
+        stmt = (
+            select(TimelineRow)
+            .where(TimelineRow.pathway_id == pathway_id)
+            .order_by(TimelineRow.seq)
+        )
+        with self._read() as s:
+            return [view_of(TimelineEntry, r, details=dict(r.details)) for r in s.scalars(stmt)]
+
+    def alerts(
+        self,
+        referent: str | None = None,
+        status: AlertStatus | None = None,
+        pathway_id: str | None = None,
+    ) -> list[AlertView]:
+        """Alerts by due date, with the programme and referent of their pathway."""
+        stmt = where_given(
+            select(AlertRow, ParticipantRow.programme, ParticipantRow.referent).outerjoin(
+                ParticipantRow, ParticipantRow.pathway_id == AlertRow.pathway_id
+            ),
+            (ParticipantRow.referent, referent),
+            (AlertRow.status, status),
+            (AlertRow.pathway_id, pathway_id),
+        ).order_by(AlertRow.due_at, AlertRow.pathway_id, AlertRow.alert_id)
+        with self._read() as s:
+            return [
+                view_of(AlertView, row, programme=prog or "", referent=ref or "")
+                for row, prog, ref in s.execute(stmt)
+            ]
+
+    def stage_counts(self, programme: str | None = None) -> dict[str, dict[Stage, int]]:
+        """How many participants stand at each stage, per programme."""
+        stmt = where_given(
+            select(ParticipantRow.programme, ParticipantRow.stage, func.count()).group_by(
+                ParticipantRow.programme, ParticipantRow.stage
+            ),
+            (ParticipantRow.programme, programme),
+        )
+        counts: dict[str, dict[Stage, int]] = {}
+        with self._read() as s:
+            for prog, stage, n in s.execute(stmt):
+                counts.setdefault(prog, {})[stage] = n
+        return counts
