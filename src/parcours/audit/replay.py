@@ -19,7 +19,7 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 from temporalio.runtime import Runtime, TelemetryConfig
-from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
+from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, WorkflowReplayResult
 
 from parcours.adapters.temporal.converter import data_converter, replay_converter
 from parcours.adapters.temporal.keys import Keyring
@@ -128,42 +128,39 @@ async def replay_histories(
 ) -> list[ReplayOutcome]:
     """Replay every run of every history, in order, with one replayer."""
     converter = data_converter(keyring)
-
     outcomes: list[ReplayOutcome] = []
+
+    def report(outcome: ReplayOutcome) -> None:
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
 
     async def runs() -> AsyncIterator[WorkflowHistory]:
         async for history in _aiter(histories):
             for run in (await identify(history, converter)).runs:
                 if decided_nothing_yet(run):
-                    outcome = ReplayOutcome(run.workflow_id, run.run_id, len(run.events))
-                    outcomes.append(outcome)
-                    if on_outcome is not None:
-                        on_outcome(outcome)
-                    continue
-                yield run
+                    report(ReplayOutcome(run.workflow_id, run.run_id, len(run.events)))
+                else:
+                    yield run
 
     engine = replayer(keyring, sandboxed=sandboxed, workflows=workflows)
     async with engine.workflow_replay_iterator(runs()) as results:
         async for result in results:
-            run = result.history
-            outcome = ReplayOutcome(run.workflow_id, run.run_id, len(run.events))
-            if result.replay_failure is not None:
-                event_id, event_type, message = describe_failure(result.replay_failure)
-                if event_id is None:
-                    event_id, event_type = await locate_failure(engine, run, message)
-                outcome = ReplayOutcome(
-                    run.workflow_id,
-                    run.run_id,
-                    len(run.events),
-                    True,
-                    event_id,
-                    event_type,
-                    message,
-                )
-            outcomes.append(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
+            report(await _outcome(engine, result))
     return outcomes
+
+
+async def _outcome(engine: Replayer, result: WorkflowReplayResult) -> ReplayOutcome:
+    """How one replayed run went; a failure names its event, located when Temporal did not."""
+    run = result.history
+    if result.replay_failure is None:
+        return ReplayOutcome(run.workflow_id, run.run_id, len(run.events))
+    event_id, event_type, message = describe_failure(result.replay_failure)
+    if event_id is None:
+        event_id, event_type = await locate_failure(engine, run, message)
+    return ReplayOutcome(
+        run.workflow_id, run.run_id, len(run.events), True, event_id, event_type, message
+    )
 
 
 def decided_nothing_yet(run: WorkflowHistory) -> bool:
