@@ -163,29 +163,11 @@ async def _repeat(
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
 
-async def main(n: int, distinct: int, repeat: int) -> str:
-    keyring = Keyring.generate()
-    distinct = min(distinct, n)
-    print(f"  recording {distinct} distinct pathways on the dev server", flush=True)
-    recorded, kinds, record_seconds = await record_histories(keyring, distinct)
-    histories = [recorded[i % distinct] for i in range(n)]
-    runs = sum(len(h.runs) for h in histories)
-    events = sum(h.event_count for h in histories)
-
-    converter = data_converter(keyring)
-    decoded = [await record_of(h, converter) for h in recorded]
-    recordings = [decoded[i % distinct] for i in range(n)]
-    closed = sum(not r.still_open for r in decoded)
-    doubts = sum(len(fold(r).discrepancies) for r in decoded)
-    stages = sorted({snapshot(r, middle(r)).state.stage.value for r in decoded})
-
-    warm = recorded[: min(distinct, 10)]
-    await replay_run(warm, keyring, sandboxed=True)
-    await replay_run(warm, keyring, sandboxed=False)
-    await audit_at_run(warm, keyring)
-    print("  warm-up done", flush=True)
-
-    rows = [
+async def workloads(
+    histories: list[PathwayHistory], recordings: list[Recording], keyring: Keyring, repeat: int
+) -> list[tuple[str, dict[str, float]]]:
+    """Each measured workload with its median figures, the sandboxed replay first."""
+    return [
         (
             "replay, sandboxed (workers' runner)",
             await _repeat(
@@ -209,22 +191,49 @@ async def main(n: int, distinct: int, repeat: int) -> str:
             await _repeat(lambda: fold_run(recordings), repeat, "fold alone"),
         ),
     ]
-    mix = "; ".join(f"{count} {label}" for label, count in kinds.items())
-    lines = [
-        f"{n} pathway histories ({runs} runs, {events} events, {events / n:.0f} events each "
-        f"on average): {distinct} distinct real pathways recorded on the dev server in "
-        f"{record_seconds:.0f} s ({mix}; {closed} closed, {distinct - closed} still open), "
-        f"reused cyclically; median of {repeat} runs. Stages at the middle instants: "
-        f"{', '.join(stages)}; discrepancies found by full folds of the distinct set: {doubts}",
-        "",
-        "| workload | histories/s | total s |",
-        "|---|---:|---:|",
-    ]
+
+
+def table(rows: list[tuple[str, dict[str, float]]]) -> list[str]:
+    lines = ["| workload | histories/s | total s |", "|---|---:|---:|"]
     lines += [f"| {name} | {r['per_s']:.1f} | {r['seconds']:.2f} |" for name, r in rows]
     ratio = rows[1][1]["per_s"] / rows[0][1]["per_s"]
     lines.append("")
     lines.append(f"unsandboxed / sandboxed replay throughput ratio: {ratio:.1f}x")
-    return "\n".join(lines)
+    return lines
+
+
+async def main(n: int, distinct: int, repeat: int) -> str:
+    keyring = Keyring.generate()
+    distinct = min(distinct, n)
+    print(f"  recording {distinct} distinct pathways on the dev server", flush=True)
+    recorded, kinds, record_seconds = await record_histories(keyring, distinct)
+    histories = [recorded[i % distinct] for i in range(n)]
+    runs = sum(len(h.runs) for h in histories)
+    events = sum(h.event_count for h in histories)
+
+    converter = data_converter(keyring)
+    decoded = [await record_of(h, converter) for h in recorded]
+    closed = sum(not r.still_open for r in decoded)
+    doubts = sum(len(fold(r).discrepancies) for r in decoded)
+    stages = sorted({snapshot(r, middle(r)).state.stage.value for r in decoded})
+
+    warm = recorded[: min(distinct, 10)]
+    await replay_run(warm, keyring, sandboxed=True)
+    await replay_run(warm, keyring, sandboxed=False)
+    await audit_at_run(warm, keyring)
+    print("  warm-up done", flush=True)
+
+    recordings = [decoded[i % distinct] for i in range(n)]
+    rows = await workloads(histories, recordings, keyring, repeat)
+    mix = "; ".join(f"{count} {label}" for label, count in kinds.items())
+    summary = (
+        f"{n} pathway histories ({runs} runs, {events} events, {events / n:.0f} events each "
+        f"on average): {distinct} distinct real pathways recorded on the dev server in "
+        f"{record_seconds:.0f} s ({mix}; {closed} closed, {distinct - closed} still open), "
+        f"reused cyclically; median of {repeat} runs. Stages at the middle instants: "
+        f"{', '.join(stages)}; discrepancies found by full folds of the distinct set: {doubts}"
+    )
+    return "\n".join([summary, "", *table(rows)])
 
 
 if __name__ == "__main__":

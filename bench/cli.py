@@ -39,49 +39,61 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, str]:
     return time.perf_counter() - started, done.stdout
 
 
+REFER = [
+    "refer",
+    "--programme",
+    "atp-cergy",
+    "--referrer",
+    "CCAS",
+    "--reason",
+    "bench",
+    "--first-name",
+    "Bench",
+    "--last-name",
+    "Person",
+    "--birth-date",
+    "1980-01-01",
+    "--json",
+]
+"""The referral the timed transitions then move."""
+
+
+def bench_env(scratch: str) -> dict[str, str]:
+    """The environment of every timed process: a scratch data folder and free ports."""
+    return {
+        **os.environ,
+        "PARCOURS_DATA_DIR": scratch,
+        "PARCOURS_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
+        "PARCOURS_UI_PORT": str(free_port()),
+        "PARCOURS_ACTOR": "bench-staff",
+        "PARCOURS_CONFIG": str(Path(scratch) / "none.toml"),
+    }
+
+
+def time_transitions(env: dict[str, str], runs: int) -> list[float]:
+    """Start the dev server and a worker, refer one pathway, time `contact` on it."""
+    settings = replace(Settings.from_env(env))
+    create_key_file(settings.key_file)
+    with DevServer(settings):
+        worker = subprocess.Popen([PARCOURS, "worker"], env=env, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(3)
+            _, out = timed(REFER, env)
+            pathway_id = json.loads(out)["pathway_id"]
+            transition_times = [timed(["contact", pathway_id], env)[0] for _ in range(runs)]
+            print(f"  transition: {runs} runs done", flush=True)
+        finally:
+            worker.terminate()
+            worker.wait(20)
+    return transition_times
+
+
 def main(runs: int) -> str:
     with tempfile.TemporaryDirectory() as scratch:
-        env = {
-            **os.environ,
-            "PARCOURS_DATA_DIR": scratch,
-            "PARCOURS_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
-            "PARCOURS_UI_PORT": str(free_port()),
-            "PARCOURS_ACTOR": "bench-staff",
-            "PARCOURS_CONFIG": str(Path(scratch) / "none.toml"),
-        }
+        env = bench_env(scratch)
         help_times = [timed(["--help"], env)[0] for _ in range(runs)]
         print(f"  --help: {runs} runs done", flush=True)
-        settings = replace(Settings.from_env(env))
-        create_key_file(settings.key_file)
-        with DevServer(settings):
-            worker = subprocess.Popen([PARCOURS, "worker"], env=env, stderr=subprocess.DEVNULL)
-            try:
-                time.sleep(3)
-                _, out = timed(
-                    [
-                        "refer",
-                        "--programme",
-                        "atp-cergy",
-                        "--referrer",
-                        "CCAS",
-                        "--reason",
-                        "bench",
-                        "--first-name",
-                        "Bench",
-                        "--last-name",
-                        "Person",
-                        "--birth-date",
-                        "1980-01-01",
-                        "--json",
-                    ],
-                    env,
-                )
-                pathway_id = json.loads(out)["pathway_id"]
-                transition_times = [timed(["contact", pathway_id], env)[0] for _ in range(runs)]
-                print(f"  transition: {runs} runs done", flush=True)
-            finally:
-                worker.terminate()
-                worker.wait(20)
+        transition_times = time_transitions(env, runs)
     return "\n".join(
         [
             f"whole processes, median of {runs} runs",
