@@ -63,28 +63,21 @@ class Outbox(Database):
             return _status(conn, notification.key) is not OutboxStatus.SENT
 
     def mark_sent(self, key: str) -> None:
-        with self.engine.begin() as conn:
-            if _status(conn, key) is not OutboxStatus.SENT:
-                _set(
-                    conn,
-                    key,
-                    status=OutboxStatus.SENT,
-                    sent_at=self._clock(),
-                    attempts=NotificationRow.attempts + 1,
-                    last_error="",
-                )
+        self._count_attempt(key, status=OutboxStatus.SENT, sent_at=self._clock(), last_error="")
 
     def mark_failed(self, key: str, error: str, permanent: bool) -> None:
         """Count a failed attempt; a permanent failure leaves the key `failed` until reset."""
+        self._count_attempt(
+            key,
+            status=OutboxStatus.FAILED if permanent else OutboxStatus.PENDING,
+            last_error=error[:ERROR_LENGTH],
+        )
+
+    def _count_attempt(self, key: str, **values: object) -> None:
+        """Count one more attempt with its result, unless the key was sent: then it stays."""
         with self.engine.begin() as conn:
             if _status(conn, key) is not OutboxStatus.SENT:
-                _set(
-                    conn,
-                    key,
-                    status=OutboxStatus.FAILED if permanent else OutboxStatus.PENDING,
-                    attempts=NotificationRow.attempts + 1,
-                    last_error=error[:ERROR_LENGTH],
-                )
+                _set(conn, key, attempts=NotificationRow.attempts + 1, **values)
 
     def reset_for_retry(self, key: str) -> bool:
         """Make a failed notification pending again; False when it was already sent."""
