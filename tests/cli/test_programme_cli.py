@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from parcours.cli.exit_codes import ExitCode
-from parcours.domain.vocabulary import STAGE_LABELS
+from parcours.cli.i18n import catalogue
 from parcours.programmes import get_programme
 from tests.cli.runner import Cli
 
@@ -48,7 +48,7 @@ def test_diagram_shows_every_stage_in_both_languages(local: Cli, name: str) -> N
     assert result.exit_code == 0
     assert result.stdout.startswith("stateDiagram-v2")
     for stage in get_programme(name).stages:
-        french, english = STAGE_LABELS[stage]
+        french, english = (catalogue(lang)[f"stage.{stage.value}"] for lang in ("fr", "en"))
         assert f"as {stage.value}" in result.stdout
         assert french in result.stdout
         assert english in result.stdout

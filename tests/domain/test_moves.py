@@ -61,7 +61,7 @@ def test_move_from_stage(programme: ProgrammeDefinition, stage: Stage, trigger: 
         assert pathway.may(command, request(trigger))
         event = pathway.execute(command, request(trigger), now)
         assert pathway.state.stage is expected.dest
-        assert pathway.machine_stage is expected.dest
+        assert pathway.stage is expected.dest
         # a move back into the same stage keeps the instant the stage was entered
         assert pathway.state.stage_since == (since if expected.dest is stage else now)
         assert event.kind == EVENT_OF_TRIGGER[trigger]
@@ -84,7 +84,7 @@ def test_move_from_stage(programme: ProgrammeDefinition, stage: Stage, trigger: 
     assert set(err.allowed) == expected_allowed(programme, stage)
     assert trigger not in err.allowed
     assert asdict(pathway.state) == before
-    assert pathway.machine_stage is stage
+    assert pathway.stage is stage
 
 
 RESUME_CASES = [
@@ -207,7 +207,7 @@ def test_a_pathway_rebuilt_from_its_state_continues_where_it_was(
 ) -> None:
     pathway, now = drive_to(programme, Stage.AWAITING_MISSION)
     rebuilt = Pathway(programme, pathway.state)
-    assert rebuilt.machine_stage is Stage.AWAITING_MISSION
+    assert rebuilt.stage is Stage.AWAITING_MISSION
     assert rebuilt.allowed_triggers() == pathway.allowed_triggers()
     start = canonical("start_mission", rebuilt, now)
     assert start is not None

@@ -13,7 +13,7 @@ import pytest
 import parcours.domain
 
 DOMAIN_DIR = Path(parcours.domain.__file__).parent
-MODULES = sorted(DOMAIN_DIR.glob("*.py"))
+MODULES = sorted(DOMAIN_DIR.rglob("*.py"))
 THIRD_PARTY_ALLOWED = frozenset({"transitions", "pydantic"})
 
 
@@ -42,11 +42,12 @@ def forbidden_imports(source: str) -> list[str]:
 
 
 def test_the_domain_has_modules() -> None:
-    names = {m.stem for m in MODULES}
-    assert {"pathway", "programme", "guards", "alerts", "outcome", "effects"} <= names
+    names = {m.relative_to(DOMAIN_DIR).as_posix() for m in MODULES}
+    assert {"pathway.py", "programme.py", "guards.py", "alerts.py", "outcome.py"} <= names
+    assert {"commands/__init__.py", "commands/base.py", "commands/lifecycle.py"} <= names
 
 
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.stem)
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.relative_to(DOMAIN_DIR).as_posix())
 def test_domain_module_imports_only_allowed_modules(module: Path) -> None:
     assert forbidden_imports(module.read_text(encoding="utf-8")) == []
 

@@ -48,6 +48,7 @@ from parcours.domain.vocabulary import (
     PartnerKind,
     Role,
     Stage,
+    Trigger,
 )
 from tests.domain.helpers import (
     ATP,
@@ -250,7 +251,12 @@ class PathwayMachine(RuleBasedStateMachine):
             and (row := self.expected_row(t)) is not None
             and row.dest is not self.state.stage
         ]
-        pools = {"progress": progress, "move": moves, "allowed": list(allowed), "any": ALL_TRIGGERS}
+        pools: dict[str, list[str]] = {
+            "progress": list(progress),
+            "move": list(moves),
+            "allowed": list(allowed),
+            "any": ALL_TRIGGERS,
+        }
         choices = pools[data.draw(POOLS)]
         trigger = data.draw(st.sampled_from(choices or ALL_TRIGGERS))
         actor = data.draw(ACTORS)
@@ -273,7 +279,7 @@ class PathwayMachine(RuleBasedStateMachine):
             event = self.pathway.execute(command, meta(actor, reason), self.now)
         except DomainError as err:
             assert asdict(state) == snapshot
-            assert self.pathway.machine_stage is stage
+            assert self.pathway.stage is stage
             self.check_refusal(
                 err, trigger=trigger, actor=actor, reason=reason, row=row, verdicts=verdicts
             )
@@ -329,7 +335,7 @@ class PathwayMachine(RuleBasedStateMachine):
     @invariant()
     def stage_is_one_of_the_programme(self) -> None:
         assert self.state.stage in self.programme.stages
-        assert self.pathway.machine_stage is self.state.stage
+        assert self.pathway.stage is self.state.stage
         assert (self.state.stage is Stage.SUSPENDED) == (
             self.state.suspended_from is not None
         ) or self.state.stage is Stage.EXITED
@@ -358,7 +364,7 @@ class PathwayMachine(RuleBasedStateMachine):
                 assert trigger in REFERENCE_TRIGGERS
                 continue
             assert self.pathway.may(command, request(trigger)), trigger
-        for trigger in sorted((MOVE_TRIGGERS | {"resume"}) - set(listed)):
+        for trigger in sorted((MOVE_TRIGGERS | {Trigger.RESUME}) - set(listed)):
             command = canonical(trigger, self.pathway, self.now)
             assert command is not None
             assert not self.pathway.may(command, request(trigger)), trigger

@@ -25,13 +25,8 @@ def short(pathway_id: str) -> str:
 
 
 def stage_label(stage: str, text: Text) -> str:
-    from parcours.domain.vocabulary import STAGE_LABELS, Stage
-
-    try:
-        french, english = STAGE_LABELS[Stage(stage)]
-    except ValueError:
-        return stage
-    return french if text.lang == "fr" else english
+    """A stage in the reader's language (an unknown one is shown as recorded)."""
+    return word("stage", stage, text)
 
 
 def reader_session() -> Session:

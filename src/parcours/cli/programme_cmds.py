@@ -4,7 +4,7 @@ import shutil
 import subprocess
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ from parcours.cli.guard import current_session, guarded
 from parcours.cli.i18n import Text
 from parcours.cli.options import JsonFlag
 from parcours.cli.render import console, pairs, print_json, table
+
+if TYPE_CHECKING:
+    from parcours.domain.vocabulary import Stage
 
 
 class DiagramFormat(StrEnum):
@@ -73,7 +76,6 @@ def register(app: typer.Typer, t: Text) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         from parcours.domain.pathway import table_of
-        from parcours.domain.vocabulary import STAGE_LABELS
         from parcours.programmes import get_programme
 
         text = current_session().text
@@ -92,7 +94,7 @@ def register(app: typer.Typer, t: Text) -> None:
                 ),
                 (
                     text("programme.field.stages"),
-                    ", ".join(STAGE_LABELS[s][0 if french else 1] for s in programme.stages),
+                    ", ".join(text(f"stage.{s.value}") for s in programme.stages),
                 ),
                 (
                     text("programme.field.blocking"),
@@ -169,11 +171,17 @@ def register(app: typer.Typer, t: Text) -> None:
         text = current_session().text
         programme = get_programme(name, version)
         if output_format is DiagramFormat.MERMAID:
-            _write(mermaid(programme), out)
+            _write(mermaid(programme, _in_both_languages), out)
         elif output_format is DiagramFormat.DOT:
-            _write(dot(programme), out)
+            _write(dot(programme, _in_both_languages), out)
         else:
-            _write(_svg(dot(programme), text), out)
+            _write(_svg(dot(programme, _in_both_languages), text), out)
+
+
+def _in_both_languages(stage: "Stage") -> str:
+    """A stage as the pictures name it: French, then English when it differs."""
+    french, english = (Text(lang)(f"stage.{stage.value}") for lang in ("fr", "en"))
+    return french if french == english else f"{french} / {english}"
 
 
 def _svg(source: str, text: Text) -> str:

@@ -21,7 +21,7 @@ from parcours.domain.commands import (
     Exit,
     StartMission,
 )
-from parcours.domain.programme import ProgrammeDefinition
+from parcours.domain.programme_data import ProgrammeData
 from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import BarrierStatus, ExitReason, FrenchLevel
 
@@ -36,11 +36,11 @@ class Verdict:
 
 PASS = Verdict(ok=True)
 
-Guard = Callable[[PathwayState, ProgrammeDefinition, Command | None], Verdict]
+Guard = Callable[[PathwayState, ProgrammeData, Command | None], Verdict]
 
 
 def eligibility_met(
-    state: PathwayState, programme: ProgrammeDefinition, command: Command | None
+    state: PathwayState, programme: ProgrammeData, command: Command | None
 ) -> Verdict:
     if not isinstance(command, CompleteIntake):
         return PASS
@@ -57,7 +57,7 @@ def eligibility_met(
 
 
 def blocking_barriers_cleared(
-    state: PathwayState, programme: ProgrammeDefinition, command: Command | None
+    state: PathwayState, programme: ProgrammeData, command: Command | None
 ) -> Verdict:
     blocking = set(programme.blocking_barriers)
     pending = [
@@ -77,7 +77,7 @@ def blocking_barriers_cleared(
 
 
 def training_prerequisites_met(
-    state: PathwayState, programme: ProgrammeDefinition, command: Command | None
+    state: PathwayState, programme: ProgrammeData, command: Command | None
 ) -> Verdict:
     required = programme.training_prerequisites.french_level
     if required is None:
@@ -95,14 +95,14 @@ def training_prerequisites_met(
 
 
 def training_dates_valid(
-    state: PathwayState, programme: ProgrammeDefinition, command: Command | None
+    state: PathwayState, programme: ProgrammeData, command: Command | None
 ) -> Verdict:
     if isinstance(command, EnrolTraining) and command.ends_at <= command.starts_at:
         return Verdict(False, "a training must end after it starts", "training_dates_order")
     return PASS
 
 
-def accompaniment_deadline(state: PathwayState, programme: ProgrammeDefinition) -> datetime | None:
+def accompaniment_deadline(state: PathwayState, programme: ProgrammeData) -> datetime | None:
     """When the programme's accompaniment ends, once its clock has started."""
     if programme.accompaniment is None or state.accompaniment_starts_at is None:
         return None
@@ -110,7 +110,7 @@ def accompaniment_deadline(state: PathwayState, programme: ProgrammeDefinition) 
 
 
 def training_ends_before_deadline(
-    state: PathwayState, programme: ProgrammeDefinition, command: Command | None
+    state: PathwayState, programme: ProgrammeData, command: Command | None
 ) -> Verdict:
     deadline = accompaniment_deadline(state, programme)
     if not isinstance(command, EnrolTraining) or deadline is None:
@@ -128,7 +128,7 @@ def training_ends_before_deadline(
 
 
 def mission_dates_valid(
-    state: PathwayState, programme: ProgrammeDefinition, command: Command | None
+    state: PathwayState, programme: ProgrammeData, command: Command | None
 ) -> Verdict:
     if not isinstance(command, StartMission):
         return PASS
@@ -142,7 +142,7 @@ def mission_dates_valid(
 
 
 def exit_reason_allowed(
-    state: PathwayState, programme: ProgrammeDefinition, command: Command | None
+    state: PathwayState, programme: ProgrammeData, command: Command | None
 ) -> Verdict:
     if (
         isinstance(command, Exit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from parcours.domain.calendar import add_months
-from parcours.domain.programme import PositiveExitCriterion, ProgrammeDefinition
+from parcours.domain.programme_data import PositiveExitCriterion, ProgrammeData
 from parcours.domain.records import Mission, PathwayState
 
 
@@ -30,12 +30,28 @@ def _matches(mission: Mission, criterion: PositiveExitCriterion, at: datetime) -
     return _lasts(mission, criterion, at)
 
 
-def classify_exit(
-    state: PathwayState, programme: ProgrammeDefinition, at: datetime
-) -> tuple[bool, str]:
-    """Positive when any criterion of the programme holds; returns the criterion's label."""
-    for criterion in programme.outcome.positive_if_any:
+def exit_criterion(state: PathwayState, programme: ProgrammeData, at: datetime) -> int | None:
+    """The index of the first positive-exit criterion that holds, or None: not positive.
+
+    The index is what the state keeps (`ExitOutcome.criterion`), so a reader can name the
+    criterion in their own language from the pinned programme version.
+    """
+    for index, criterion in enumerate(programme.outcome.positive_if_any):
         matching = [m for m in state.missions if _matches(m, criterion, at)]
         if len(matching) >= criterion.min_count:
-            return True, criterion.label.en
-    return False, ""
+            return index
+    return None
+
+
+def criterion_label(programme: ProgrammeData, criterion: int | None, lang: str) -> str:
+    """The criterion's label in `lang` ("fr" or "en"); empty when the exit was not positive."""
+    if criterion is None:
+        return ""
+    label = programme.outcome.positive_if_any[criterion].label
+    return label.fr if lang == "fr" else label.en
+
+
+def classify_exit(state: PathwayState, programme: ProgrammeData, at: datetime) -> tuple[bool, str]:
+    """Positive when any criterion of the programme holds; returns the criterion's label."""
+    criterion = exit_criterion(state, programme, at)
+    return criterion is not None, criterion_label(programme, criterion, "en")

@@ -1,5 +1,16 @@
 """The pathway aggregate: a `transitions` machine built from a programme's table.
 
+One evaluation path: the machine decides. Each row of the programme's table becomes a
+machine transition whose named conditions are, in order, the `resume` selector, the row's
+guards, the reason rule and the command's reference check (from the command table). A
+condition that says no raises, naming its rule, so the first rule that refuses is the one
+reported, exactly as a hand-written check would. `check` asks `may_trigger`, `execute`
+fires the trigger, `allowed_triggers` asks `may_trigger` with no command: nothing is looked
+up or judged beside the machine. The stage is stored once, in `state.stage`: the machine's
+model attribute is a property over it. We kept `transitions` rather than a hand-written
+table because it is the design's state machine (named conditions, `may_<trigger>`, one
+table of data), and the per-pathway cost of building it is small beside a workflow task.
+
 `check` says whether a command may run now and, when not, which rule refused and what
 is allowed instead; `execute` runs it and records a past-tense event. The clock and the
 ids come from the caller, so the same commands always give the same pathway.
@@ -7,8 +18,8 @@ ids come from the caller, so the same commands always give the same pathway.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,48 +27,22 @@ from typing import Any
 from transitions import EventData, Machine
 
 from parcours.domain.alerts import due_alerts, next_alert_at
-from parcours.domain.commands import Command, Refer
-from parcours.domain.effects import EFFECTS, REFERENCES, Context
+from parcours.domain.commands import Command, Context, Refer, spec_of
 from parcours.domain.errors import DomainError, MoveRefused
-from parcours.domain.events import EVENT_OF_TRIGGER
-from parcours.domain.guards import GUARDS
-from parcours.domain.permissions import PERMISSIONS, REASON_REQUIRED, authorise
+from parcours.domain.guards import GUARDS, Verdict
+from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
-from parcours.domain.vocabulary import AlertStatus, Role, Stage
-
-logging.getLogger("transitions").setLevel(logging.WARNING)
+from parcours.domain.vocabulary import AlertStatus, EventKind, Role, Stage, Trigger
 
 SYSTEM = Actor("parcours", Role.SYSTEM)
-
-
-@dataclass(frozen=True)
-class _GuardCondition:
-    """A named guard as a `transitions` condition; selectors only pick a destination."""
-
-    name: str
-    programme: ProgrammeDefinition
-    owner: Pathway
-    selector_for: Stage | None = None
-
-    def __call__(self, event: EventData) -> bool:
-        command = event.kwargs.get("command")
-        return self.holds(command)
-
-    def holds(self, command: Command | None) -> bool:
-        if self.selector_for is not None:
-            return self.owner.state.suspended_from is self.selector_for
-        return GUARDS[self.name](self.owner.state, self.programme, command).ok
-
-    def why(self, command: Command | None) -> str:
-        return GUARDS[self.name](self.owner.state, self.programme, command).why
 
 
 @dataclass(frozen=True)
 class MoveRow:
     """One row of the effective table (with `resume` rows derived from `suspend`)."""
 
-    trigger: str
+    trigger: Trigger
     source: Stage
     dest: Stage | None
     guards: tuple[str, ...]
@@ -70,43 +55,114 @@ def table_of(programme: ProgrammeDefinition) -> list[MoveRow]:
     for move in programme.moves:
         for source in programme.sources_of(move):
             rows.append(MoveRow(move.trigger, source, move.dest, tuple(move.guards)))
-            if move.trigger == "suspend":
-                rows.append(MoveRow("resume", Stage.SUSPENDED, source, (), selector_for=source))
+            if move.trigger is Trigger.SUSPEND:
+                rows.append(
+                    MoveRow(Trigger.RESUME, Stage.SUSPENDED, source, (), selector_for=source)
+                )
     return rows
+
+
+class _Refusal(Exception):
+    """A named rule said no inside the machine; the pathway adds what is allowed instead."""
+
+    def __init__(self, rule: str, verdict: Verdict) -> None:
+        super().__init__(verdict.why)
+        self.rule = rule
+        self.verdict = verdict
+
+
+Condition = Callable[[EventData], bool]
 
 
 class Pathway:
     """One participant's pathway under one pinned programme version."""
 
-    machine_stage: Stage
+    trigger: Callable[..., bool]
+    may_trigger: Callable[..., bool]
+    """Both added by the machine: fire a trigger, or ask whether it would fire."""
 
     def __init__(self, programme: ProgrammeDefinition, state: PathwayState) -> None:
         self.programme = programme
         self.state = state
-        self._rows = table_of(programme)
-        transitions: list[dict[str, Any]] = [
-            {
-                "trigger": row.trigger,
-                "source": row.source,
-                "dest": row.dest,
-                "conditions": [_GuardCondition(name, programme, self) for name in row.guards]
-                + (
-                    [_GuardCondition("selector", programme, self, row.selector_for)]
-                    if row.selector_for
-                    else []
-                ),
-            }
-            for row in self._rows
-        ]
+        rows = table_of(programme)
+        self._offered: dict[Stage, tuple[Trigger, ...]] = {}
+        for row in rows:
+            offered = self._offered.get(row.source, ())
+            if row.trigger not in offered:
+                self._offered[row.source] = (*offered, row.trigger)
         self._machine = Machine(
             model=self,
             states=list(programme.stages),
-            transitions=transitions,
+            transitions=[self._transition(row) for row in rows],
             initial=state.stage,
             auto_transitions=False,
             send_event=True,
-            model_attribute="machine_stage",
+            model_attribute="stage",
         )
+
+    @property
+    def stage(self) -> Stage:
+        """The machine's state is the pathway's stage: stored once, in `state.stage`."""
+        return self.state.stage
+
+    @stage.setter
+    def stage(self, value: Stage) -> None:
+        self.state.stage = value
+
+    def _transition(self, row: MoveRow) -> dict[str, Any]:
+        """A table row as a machine transition, its conditions in the order they refuse."""
+        row_spec = spec_of(row.trigger)
+        conditions: list[Condition] = []
+        if row.selector_for is not None:
+            conditions.append(self._selects(row.selector_for))
+        conditions.extend(self._guard(name) for name in row.guards)
+        if row_spec.reason_required:
+            conditions.append(self._reason_given)
+        reference = row_spec.reference
+        if reference is not None:
+            conditions.append(lambda event: self._reference_holds(reference, event))
+        return {
+            "trigger": row.trigger.value,
+            "source": row.source,
+            "dest": row.dest,
+            "conditions": conditions,
+        }
+
+    def _selects(self, stage: Stage) -> Condition:
+        """`resume` goes back where `suspend` left: one row per stage, this picks it."""
+        return lambda event: self.state.suspended_from is stage
+
+    def _guard(self, name: str) -> Condition:
+        def holds(event: EventData) -> bool:
+            verdict = GUARDS[name](self.state, self.programme, event.kwargs.get("command"))
+            if not verdict.ok:
+                raise _Refusal(name, verdict)
+            return True
+
+        return holds
+
+    def _reason_given(self, event: EventData) -> bool:
+        meta: RequestMeta | None = event.kwargs.get("meta")
+        if meta is not None and not meta.reason.strip():
+            trigger = event.event.name
+            raise _Refusal(
+                "reason_required",
+                Verdict(
+                    False,
+                    f"{trigger.replace('_', ' ')} needs a reason; give one with the request",
+                    "reason_required",
+                    {"trigger": trigger},
+                ),
+            )
+        return True
+
+    def _reference_holds(
+        self, reference: Callable[[PathwayState, Any], object], event: EventData
+    ) -> bool:
+        command = event.kwargs.get("command")
+        if command is not None:
+            reference(self.state, command)
+        return True
 
     @classmethod
     def refer(
@@ -130,76 +186,57 @@ class Pathway:
             session=command.session,
             referent=command.referent,
         )
-        if programme.accompaniment is not None and programme.accompaniment.starts_on == "referral":
-            state.accompaniment_starts_at = command.referred_at
         pathway = cls(programme, state)
-        pathway._record(
-            "referred",
-            meta,
-            now,
-            {"referrer": command.referrer, "session": command.session},
-        )
+        pathway._apply(command, meta, now, state.stage)
         return pathway
 
     # -- asking --------------------------------------------------------------------------
 
-    def _candidates(self, trigger: str) -> list[MoveRow]:
-        return [r for r in self._rows if r.trigger == trigger and r.source is self.state.stage]
-
-    def allowed_triggers(self, role: Role | None = None) -> tuple[str, ...]:
+    def allowed_triggers(self, role: Role | None = None) -> tuple[Trigger, ...]:
         """Triggers that may fire now (guards that need the command's details are not judged)."""
-        allowed: list[str] = []
-        for row in self._rows:
-            if row.source is not self.state.stage or row.trigger in allowed:
-                continue
-            if role is not None and row.trigger not in PERMISSIONS[role]:
-                continue
-            if row.selector_for is not None and row.selector_for is not self.state.suspended_from:
-                continue
-            if all(GUARDS[g](self.state, self.programme, None).ok for g in row.guards):
-                allowed.append(row.trigger)
-        return tuple(allowed)
+        return tuple(
+            trigger
+            for trigger in self._offered.get(self.state.stage, ())
+            if (role is None or trigger in PERMISSIONS[role]) and self._may(trigger)
+        )
+
+    def _may(self, trigger: Trigger) -> bool:
+        try:
+            return self.may_trigger(trigger.value, command=None, meta=None)
+        except _Refusal:
+            return False
+
+    @contextmanager
+    def _refusals(self, role: Role) -> Iterator[None]:
+        """Turn the machine's answer into a refusal that names the rule and what is allowed."""
+        try:
+            yield
+        except _Refusal as refused:
+            raise MoveRefused(
+                refused.verdict.why,
+                rule=refused.rule,
+                allowed=self.allowed_triggers(role),
+                code=refused.verdict.code,
+                values=refused.verdict.values,
+            ) from None
+
+    def _not_in_stage(self, trigger: Trigger, role: Role) -> MoveRefused:
+        stage = self.state.stage.value
+        return MoveRefused(
+            f"{trigger.replace('_', ' ')} is not allowed while the pathway is {stage}",
+            rule="stage",
+            allowed=self.allowed_triggers(role),
+            code="move_not_in_stage",
+            values={"trigger": trigger.value, "stage": stage},
+        )
 
     def check(self, command: Command, meta: RequestMeta) -> None:
         """Raise a `DomainError` naming the rule when `command` may not run now."""
         trigger = command.trigger
         authorise(meta.actor.role, trigger)
-        candidates = [
-            r
-            for r in self._candidates(trigger)
-            if r.selector_for is None or r.selector_for is self.state.suspended_from
-        ]
-        if not candidates:
-            stage = self.state.stage.value
-            raise MoveRefused(
-                f"{trigger.replace('_', ' ')} is not allowed while the pathway is {stage}",
-                rule="stage",
-                allowed=self.allowed_triggers(meta.actor.role),
-                code="move_not_in_stage",
-                values={"trigger": trigger, "stage": stage},
-            )
-        row = candidates[0]
-        for name in row.guards:
-            verdict = GUARDS[name](self.state, self.programme, command)
-            if not verdict.ok:
-                raise MoveRefused(
-                    verdict.why,
-                    rule=name,
-                    allowed=self.allowed_triggers(meta.actor.role),
-                    code=verdict.code,
-                    values=verdict.values,
-                )
-        if trigger in REASON_REQUIRED and not meta.reason.strip():
-            raise MoveRefused(
-                f"{trigger.replace('_', ' ')} needs a reason; give one with the request",
-                rule="reason_required",
-                allowed=self.allowed_triggers(meta.actor.role),
-                code="reason_required",
-                values={"trigger": trigger},
-            )
-        reference = REFERENCES.get(type(command))
-        if reference is not None:
-            reference(self.state, command)
+        with self._refusals(meta.actor.role):
+            if not self.may_trigger(trigger.value, command=command, meta=meta):
+                raise self._not_in_stage(trigger, meta.actor.role)
 
     def may(self, command: Command, meta: RequestMeta) -> bool:
         try:
@@ -211,19 +248,29 @@ class Pathway:
     # -- doing ---------------------------------------------------------------------------
 
     def execute(self, command: Command, meta: RequestMeta, now: datetime) -> PathwayEvent:
-        """Run an accepted command: move the machine, record its effect and its event."""
-        self.check(command, meta)
+        """Run a command: the machine judges and moves, then its effect and event are recorded."""
+        trigger = command.trigger
+        authorise(meta.actor.role, trigger)
         before = self.state.stage
-        moved = self.trigger(command.trigger, command=command)  # type: ignore[attr-defined]
-        if not moved:  # pragma: no cover - check() has already proved a row applies
-            raise MoveRefused(f"{command.trigger} did not apply", rule="stage")
-        if self.machine_stage is not before:
-            self.state.stage = self.machine_stage
+        with self._refusals(meta.actor.role):
+            fired = trigger in self._offered.get(before, ()) and self.trigger(
+                trigger.value, command=command, meta=meta
+            )
+        if not fired:
+            raise self._not_in_stage(trigger, meta.actor.role)
+        if self.state.stage is not before:
             self.state.stage_since = now
-        details = EFFECTS[type(command)](
-            self.state, command, Context(self.programme, meta, now, before)
-        )
-        return self._record(EVENT_OF_TRIGGER[command.trigger], meta, now, details)
+        return self._apply(command, meta, now, before)
+
+    def _apply(
+        self, command: Command, meta: RequestMeta, now: datetime, before: Stage
+    ) -> PathwayEvent:
+        """Record the command's effect in the state and its event in the timeline."""
+        row = spec_of(command.trigger)
+        assert row.effect is not None  # every row with a command class has an effect
+        assert row.event is not None  # ... and an event (a test checks both)
+        details = row.effect(self.state, command, Context(self.programme, meta, now, before))
+        return self._record(row.event, meta, now, details)
 
     def raise_due_alerts(self, now: datetime) -> list[PathwayEvent]:
         """Raise every alert due at `now` and reopen snoozes that ended; one event each."""
@@ -237,7 +284,7 @@ class Pathway:
             ):
                 alert.status, alert.snoozed_until = AlertStatus.OPEN, None
                 events.append(
-                    self._record("alert_reopened", meta, now, {"alert_id": alert.alert_id})
+                    self._record(EventKind.ALERT_REOPENED, meta, now, {"alert_id": alert.alert_id})
                 )
         for due in due_alerts(self.state, self.programme, now):
             self.state.alerts.append(
@@ -248,7 +295,7 @@ class Pathway:
                 "rule": due.rule.value,
                 "audience": due.audience.value,
             }
-            events.append(self._record("alert_raised", meta, now, details))
+            events.append(self._record(EventKind.ALERT_RAISED, meta, now, details))
         return events
 
     def next_alert_at(self, now: datetime) -> datetime | None:
@@ -268,11 +315,11 @@ class Pathway:
         return [a for a in self.state.alerts if a.status is not AlertStatus.ACKNOWLEDGED]
 
     def _record(
-        self, kind: str, meta: RequestMeta, now: datetime, details: dict[str, str]
+        self, kind: EventKind, meta: RequestMeta, now: datetime, details: dict[str, str]
     ) -> PathwayEvent:
         event = PathwayEvent(
             seq=self.state.next_seq,
-            kind=kind,
+            kind=kind.value,
             at=now,
             actor_id=meta.actor.actor_id,
             role=meta.actor.role,

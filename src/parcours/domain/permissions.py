@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
+from parcours.domain.commands import SPECS
 from parcours.domain.errors import NotPermitted
-from parcours.domain.programme import MOVE_TRIGGERS, RECORD_TRIGGERS
-from parcours.domain.vocabulary import Role
+from parcours.domain.vocabulary import Role, Trigger
 
-_STAFF = (MOVE_TRIGGERS | RECORD_TRIGGERS | {"refer", "resume", "retry_notification"}) - {
-    "assign_referent",
-    "record_notification_failure",
+PERMISSIONS: dict[Role, frozenset[Trigger]] = {
+    role: frozenset(row.trigger for row in SPECS if role in row.roles) for role in Role
 }
-"""`retry_notification` is no move: it sends a failed notification again (personal data),
-so partners and auditors may not."""
+"""Derived from the command table's `roles` column."""
 
-PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.STAFF: frozenset(_STAFF),
-    Role.COORDINATOR: frozenset(_STAFF | {"assign_referent"}),
-    Role.PARTNER: frozenset({"refer", "record_contact", "start_mission", "end_mission"}),
-    Role.AUDITOR: frozenset(),
-    Role.SYSTEM: frozenset({"record_notification_failure"}),
-}
-
-REASON_REQUIRED = frozenset({"waive_barrier", "suspend", "drop_out", "exit", "reenter"})
+REASON_REQUIRED = frozenset(row.trigger for row in SPECS if row.reason_required)
 """Moves whose reason is part of the record: refused without one."""
 
 
@@ -32,7 +22,7 @@ def authorise(role: Role, trigger: str) -> None:
             f"the {role.value} role may not {trigger.replace('_', ' ')}",
             allowed=allowed,
             code="role_may_not",
-            values={"role": role.value, "trigger": trigger},
+            values={"role": role.value, "trigger": str(trigger)},
         )
 
 

@@ -133,7 +133,12 @@ class ExitOutcome:
     reason: ExitReason
     positive: bool
     rule_label: str
+    """The criterion's English label, as recorded (kept for histories recorded before
+    `criterion`); label it from `criterion` instead, in the reader's language."""
     exited_at: datetime
+    criterion: int | None = None
+    """Which of the programme's `positive_if_any` criteria held (its index), None when the
+    exit was not positive or was recorded before this field existed."""
 
 
 @dataclass

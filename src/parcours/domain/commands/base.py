@@ -1,0 +1,129 @@
+"""What every command shares, and the row type of the one command table.
+
+A command is a frozen dataclass: a wire format stored in workflow histories, so fields are
+only added with defaults, never renamed. Its row (`CommandSpec`) says everything else the
+domain knows about it: what it records, whether it moves, who may send it, what it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from parcours.domain.programme_data import ProgrammeData
+from parcours.domain.records import PathwayState, RequestMeta
+from parcours.domain.vocabulary import EventKind, Role, Stage, Trigger
+
+
+@dataclass(frozen=True)
+class Command:
+    """Base of every command; `TRIGGER` is the machine trigger it fires."""
+
+    TRIGGER: ClassVar[Trigger]
+
+    @property
+    def trigger(self) -> Trigger:
+        return self.TRIGGER
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an effect may read besides the state and the command."""
+
+    programme: ProgrammeData
+    meta: RequestMeta
+    now: datetime
+    before: Stage
+
+
+Details = dict[str, str]
+"""An event's details: ids, kinds and dates only, never free text about the person."""
+
+Effect = Callable[[PathwayState, Any, Context], Details]
+"""What an accepted command records in the state; returns its event's details."""
+
+Reference = Callable[[PathwayState, Any], object]
+"""A check of the barrier, appointment or alert a command names, run before it is accepted,
+so an unknown or closed id never reaches history."""
+
+
+class Shape(StrEnum):
+    """How a trigger reaches a pathway, and so where it may appear."""
+
+    MOVE = "move"
+    """Changes the stage; a programme file gives its rows, each with a dest."""
+    RECORD = "record"
+    """Records something in the stage; a programme file gives its rows, without a dest."""
+    RESUME = "resume"
+    """Goes back to the stage `suspend` left; its rows derive from the `suspend` rows."""
+    START = "start"
+    """Starts a pathway (the workflow's start, not an update)."""
+    AUTOMATIC = "automatic"
+    """Recorded by the pathway itself when due; nobody sends it."""
+    SERVICE = "service"
+    """Acts around a pathway (sends a notification again) without an event of its own."""
+
+
+WORKERS = frozenset({Role.STAFF, Role.COORDINATOR})
+"""Who works with participants: every staff command is theirs unless its row says more."""
+WITH_PARTNERS = WORKERS | {Role.PARTNER}
+"""Partners may also refer, record a contact and start or end a mission."""
+COORDINATORS = frozenset({Role.COORDINATOR})
+SYSTEM_ONLY = frozenset({Role.SYSTEM})
+NOBODY: frozenset[Role] = frozenset()
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One row of the command table."""
+
+    trigger: Trigger
+    event: EventKind | None
+    shape: Shape
+    roles: frozenset[Role]
+    command: type[Command] | None = None
+    effect: Effect | None = None
+    reference: Reference | None = None
+    reason_required: bool = False
+
+    @property
+    def moves(self) -> bool:
+        """Whether it changes the stage."""
+        return self.shape in (Shape.MOVE, Shape.RESUME)
+
+
+def spec(
+    command: type[Command],
+    event: EventKind,
+    shape: Shape,
+    effect: Effect,
+    *,
+    roles: frozenset[Role] = WORKERS,
+    reference: Reference | None = None,
+    reason_required: bool = False,
+    trigger: Trigger | None = None,
+) -> CommandSpec:
+    """A row for a command class; its trigger is the class's own unless one is given."""
+    return CommandSpec(
+        trigger or command.TRIGGER,
+        event,
+        shape,
+        roles,
+        command,
+        effect,
+        reference,
+        reason_required,
+    )
+
+
+def iso(instant: datetime | None) -> str:
+    return "" if instant is None else instant.isoformat()
+
+
+def touch(state: PathwayState, instant: datetime) -> None:
+    """A meeting with the person: resets the no-contact clock."""
+    if state.last_contact_at is None or instant > state.last_contact_at:
+        state.last_contact_at = instant

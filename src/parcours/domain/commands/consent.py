@@ -1,0 +1,45 @@
+"""Consent: the participant lets a kind of partner hear of them, for a while."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from parcours.domain.commands.base import Command, CommandSpec, Context, Details, Shape, iso, spec
+from parcours.domain.records import Consent, PathwayState
+from parcours.domain.vocabulary import EventKind, PartnerKind, Trigger
+
+
+@dataclass(frozen=True)
+class GiveConsent(Command):
+    TRIGGER: ClassVar[Trigger] = Trigger.GIVE_CONSENT
+    partner_kind: PartnerKind
+    given_at: datetime
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawConsent(Command):
+    TRIGGER: ClassVar[Trigger] = Trigger.WITHDRAW_CONSENT
+    partner_kind: PartnerKind
+    withdrawn_at: datetime
+
+
+def _give(state: PathwayState, cmd: GiveConsent, ctx: Context) -> Details:
+    state.consents = [x for x in state.consents if x.partner_kind != cmd.partner_kind]
+    state.consents.append(Consent(cmd.partner_kind, cmd.given_at, expires_at=cmd.expires_at))
+    return {"partner_kind": cmd.partner_kind.value, "expires_at": iso(cmd.expires_at)}
+
+
+def _withdraw(state: PathwayState, cmd: WithdrawConsent, ctx: Context) -> Details:
+    for consent in state.consents:
+        if consent.partner_kind == cmd.partner_kind and consent.withdrawn_at is None:
+            consent.withdrawn_at = cmd.withdrawn_at
+    return {"partner_kind": cmd.partner_kind.value}
+
+
+SPECS: tuple[CommandSpec, ...] = (
+    spec(GiveConsent, EventKind.CONSENT_GIVEN, Shape.RECORD, _give),
+    spec(WithdrawConsent, EventKind.CONSENT_WITHDRAWN, Shape.RECORD, _withdraw),
+)

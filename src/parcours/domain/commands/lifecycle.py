@@ -1,0 +1,94 @@
+"""The pathway's own life: suspended and resumed, dropped out, re-entered, exited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from parcours.domain.commands.base import Command, CommandSpec, Context, Details, Shape, spec, touch
+from parcours.domain.outcome import criterion_label, exit_criterion
+from parcours.domain.records import ExitOutcome, PathwayState
+from parcours.domain.vocabulary import EventKind, ExitReason, Trigger
+
+
+@dataclass(frozen=True)
+class Suspend(Command):
+    TRIGGER: ClassVar[Trigger] = Trigger.SUSPEND
+    suspended_at: datetime
+
+
+@dataclass(frozen=True)
+class Resume(Command):
+    TRIGGER: ClassVar[Trigger] = Trigger.RESUME
+    resumed_at: datetime
+
+
+@dataclass(frozen=True)
+class DropOut(Command):
+    TRIGGER: ClassVar[Trigger] = Trigger.DROP_OUT
+    noticed_at: datetime
+
+
+@dataclass(frozen=True)
+class ReEnter(Command):
+    TRIGGER: ClassVar[Trigger] = Trigger.REENTER
+    session: str
+    reentered_at: datetime
+
+
+@dataclass(frozen=True)
+class Exit(Command):
+    TRIGGER: ClassVar[Trigger] = Trigger.EXIT
+    reason: ExitReason
+    exited_at: datetime
+
+
+def _suspend(state: PathwayState, cmd: Suspend, ctx: Context) -> Details:
+    state.suspended_from = ctx.before
+    return {"from": ctx.before.value}
+
+
+def _resume(state: PathwayState, cmd: Resume, ctx: Context) -> Details:
+    state.suspended_from = None
+    touch(state, cmd.resumed_at)
+    return {"to": state.stage.value}
+
+
+def _drop_out(state: PathwayState, cmd: DropOut, ctx: Context) -> Details:
+    """Dropping out closes what was under way, so no stale alert or rule outlives it."""
+    state.suspended_from = None
+    details = {"from": ctx.before.value}
+    training = state.current_training()
+    if training is not None:
+        training.dropped_at = cmd.noticed_at
+        details["training_id"] = training.training_id
+    mission = state.current_mission()
+    if mission is not None:
+        mission.ended_at = cmd.noticed_at
+        details["mission_id"] = mission.mission_id
+    return details
+
+
+def _reenter(state: PathwayState, cmd: ReEnter, ctx: Context) -> Details:
+    state.sessions.append(state.session)
+    state.session = cmd.session
+    state.referred_at = cmd.reentered_at
+    state.intake_completed_at = None
+    return {"session": cmd.session}
+
+
+def _exit(state: PathwayState, cmd: Exit, ctx: Context) -> Details:
+    criterion = exit_criterion(state, ctx.programme, cmd.exited_at)
+    positive, label = criterion is not None, criterion_label(ctx.programme, criterion, "en")
+    state.outcome = ExitOutcome(cmd.reason, positive, label, cmd.exited_at, criterion=criterion)
+    return {"reason": cmd.reason.value, "positive": str(positive), "rule": label}
+
+
+SPECS: tuple[CommandSpec, ...] = (
+    spec(Suspend, EventKind.SUSPENDED, Shape.MOVE, _suspend, reason_required=True),
+    spec(Resume, EventKind.RESUMED, Shape.RESUME, _resume),
+    spec(DropOut, EventKind.DROPPED_OUT, Shape.MOVE, _drop_out, reason_required=True),
+    spec(ReEnter, EventKind.REENTERED, Shape.MOVE, _reenter, reason_required=True),
+    spec(Exit, EventKind.EXITED, Shape.MOVE, _exit, reason_required=True),
+)

@@ -1,0 +1,103 @@
+"""Job datings and missions: meeting employers, then working for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from parcours.domain.commands.base import (
+    WITH_PARTNERS,
+    Command,
+    CommandSpec,
+    Context,
+    Details,
+    Shape,
+    iso,
+    spec,
+    touch,
+)
+from parcours.domain.records import JobDating, Mission, PathwayState
+from parcours.domain.vocabulary import ContractType, EventKind, JobDatingOutcome, Trigger
+
+
+@dataclass(frozen=True)
+class RecordJobDating(Command):
+    """The trigger depends on the outcome: each outcome is its own move in the table."""
+
+    held_at: datetime
+    outcome: JobDatingOutcome
+    agency: str = ""
+
+    @property
+    def trigger(self) -> Trigger:
+        return Trigger(f"jobdating_{self.outcome.value}")
+
+
+@dataclass(frozen=True)
+class StartMission(Command):
+    TRIGGER: ClassVar[Trigger] = Trigger.START_MISSION
+    agency: str
+    employer: str
+    starts_at: datetime
+    contract_type: ContractType
+    weekly_hours: float
+    ends_at: datetime | None = None
+    sector_hiring: bool = False
+
+
+@dataclass(frozen=True)
+class EndMission(Command):
+    TRIGGER: ClassVar[Trigger] = Trigger.END_MISSION
+    ended_at: datetime
+
+
+def _jobdating(state: PathwayState, cmd: RecordJobDating, ctx: Context) -> Details:
+    state.job_datings.append(JobDating(cmd.held_at, cmd.outcome, cmd.agency))
+    touch(state, cmd.held_at)
+    return {"outcome": cmd.outcome.value, "agency": cmd.agency, "held_at": iso(cmd.held_at)}
+
+
+def _start(state: PathwayState, cmd: StartMission, ctx: Context) -> Details:
+    mission_id = f"m{len(state.missions) + 1}"
+    state.missions.append(
+        Mission(
+            mission_id,
+            cmd.agency,
+            cmd.employer,
+            cmd.starts_at,
+            cmd.contract_type,
+            cmd.weekly_hours,
+            ends_at=cmd.ends_at,
+            sector_hiring=cmd.sector_hiring,
+        )
+    )
+    touch(state, cmd.starts_at)
+    return {
+        "mission_id": mission_id,
+        "contract_type": cmd.contract_type.value,
+        "agency": cmd.agency,
+        "employer": cmd.employer,
+        "starts_at": iso(cmd.starts_at),
+        "ends_at": iso(cmd.ends_at),
+    }
+
+
+def _end(state: PathwayState, cmd: EndMission, ctx: Context) -> Details:
+    mission = state.current_mission()
+    assert mission is not None
+    mission.ended_at = cmd.ended_at
+    return {"mission_id": mission.mission_id}
+
+
+def _jobdating_spec(trigger: Trigger, event: EventKind) -> CommandSpec:
+    return spec(RecordJobDating, event, Shape.MOVE, _jobdating, trigger=trigger)
+
+
+SPECS: tuple[CommandSpec, ...] = (
+    _jobdating_spec(Trigger.JOBDATING_HIRED, EventKind.JOBDATING_HIRED),
+    _jobdating_spec(Trigger.JOBDATING_TRAINING, EventKind.JOBDATING_ORIENTED_TO_TRAINING),
+    _jobdating_spec(Trigger.JOBDATING_NO_MATCH, EventKind.JOBDATING_NO_MATCH),
+    spec(StartMission, EventKind.MISSION_STARTED, Shape.MOVE, _start, roles=WITH_PARTNERS),
+    spec(EndMission, EventKind.MISSION_ENDED, Shape.MOVE, _end, roles=WITH_PARTNERS),
+)

@@ -1,0 +1,82 @@
+"""Trainings: a participant enrols, then completes or drops the module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from parcours.domain.commands.base import (
+    Command,
+    CommandSpec,
+    Context,
+    Details,
+    Shape,
+    iso,
+    spec,
+    touch,
+)
+from parcours.domain.records import PathwayState, Training
+from parcours.domain.vocabulary import EventKind, Trigger
+
+
+@dataclass(frozen=True)
+class EnrolTraining(Command):
+    TRIGGER: ClassVar[Trigger] = Trigger.ENROL_TRAINING
+    title: str
+    provider: str
+    starts_at: datetime
+    ends_at: datetime
+    paid: bool = False
+    diploma_module: bool = False
+
+
+@dataclass(frozen=True)
+class CompleteTraining(Command):
+    TRIGGER: ClassVar[Trigger] = Trigger.COMPLETE_TRAINING
+    completed_at: datetime
+
+
+@dataclass(frozen=True)
+class DropTraining(Command):
+    TRIGGER: ClassVar[Trigger] = Trigger.DROP_TRAINING
+    dropped_at: datetime
+
+
+def _enrol(state: PathwayState, cmd: EnrolTraining, ctx: Context) -> Details:
+    training_id = f"t{len(state.trainings) + 1}"
+    state.trainings.append(
+        Training(
+            training_id,
+            cmd.title,
+            cmd.provider,
+            cmd.starts_at,
+            cmd.ends_at,
+            paid=cmd.paid,
+            diploma_module=cmd.diploma_module,
+        )
+    )
+    touch(state, ctx.now)
+    return {
+        "training_id": training_id,
+        "provider": cmd.provider,
+        "starts_at": iso(cmd.starts_at),
+        "ends_at": iso(cmd.ends_at),
+    }
+
+
+def _finish(state: PathwayState, cmd: CompleteTraining | DropTraining, ctx: Context) -> Details:
+    training = state.current_training()
+    assert training is not None  # the machine only allows this from the training stage
+    if isinstance(cmd, CompleteTraining):
+        training.completed_at = cmd.completed_at
+    else:
+        training.dropped_at = cmd.dropped_at
+    return {"training_id": training.training_id}
+
+
+SPECS: tuple[CommandSpec, ...] = (
+    spec(EnrolTraining, EventKind.TRAINING_ENROLLED, Shape.MOVE, _enrol),
+    spec(CompleteTraining, EventKind.TRAINING_COMPLETED, Shape.MOVE, _finish),
+    spec(DropTraining, EventKind.TRAINING_DROPPED, Shape.MOVE, _finish),
+)
