@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from parcours.domain.diagram import dot, mermaid
-from parcours.domain.pathway import table_of
+from parcours.domain.machine import table_of
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.vocabulary import Stage
 from tests.domain.helpers import PROGRAMME_IDS, PROGRAMMES

@@ -11,7 +11,8 @@ import pytest
 
 from parcours.domain.errors import MoveRefused
 from parcours.domain.events import EVENT_OF_TRIGGER
-from parcours.domain.pathway import Pathway, table_of
+from parcours.domain.machine import table_of
+from parcours.domain.pathway import Pathway
 from parcours.domain.programme import MOVE_TRIGGERS, RECORD_TRIGGERS, ProgrammeDefinition
 from parcours.domain.vocabulary import Role, Stage
 from tests.domain.helpers import (

@@ -75,7 +75,7 @@ def register(app: typer.Typer, t: Text) -> None:
         version: Annotated[int | None, typer.Option(help=t("help.opt.version"))] = None,
         as_json: JsonFlag = False,
     ) -> None:
-        from parcours.domain.pathway import table_of
+        from parcours.domain.machine import table_of
         from parcours.programmes import get_programme
 
         text = current_session().text

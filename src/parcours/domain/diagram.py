@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from parcours.domain.pathway import MoveRow, table_of
+from parcours.domain.machine import MoveRow, table_of
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.vocabulary import Stage
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from parcours.domain.calendar import add_months
-from parcours.domain.programme_data import PositiveExitCriterion, ProgrammeData
 from parcours.domain.records import Mission, PathwayState
+
+if TYPE_CHECKING:  # annotations only: commands import this, and `--help` imports commands
+    from parcours.domain.programme_data import PositiveExitCriterion, ProgrammeData
 
 
 def _lasts(mission: Mission, criterion: PositiveExitCriterion, at: datetime) -> bool:

@@ -20,58 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from transitions import EventData, Machine
 
 from parcours.domain.alerts import due_alerts, next_alert_at
 from parcours.domain.commands import Command, Context, Refer, spec_of
 from parcours.domain.errors import DomainError, MoveRefused
-from parcours.domain.guards import GUARDS, Verdict
+from parcours.domain.machine import Refusal, build_machine, offered_by_stage, table_of
 from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.vocabulary import AlertStatus, EventKind, Role, Stage, Trigger
 
 SYSTEM = Actor("parcours", Role.SYSTEM)
-
-
-@dataclass(frozen=True)
-class MoveRow:
-    """One row of the effective table (with `resume` rows derived from `suspend`)."""
-
-    trigger: Trigger
-    source: Stage
-    dest: Stage | None
-    guards: tuple[str, ...]
-    selector_for: Stage | None = None
-
-
-def table_of(programme: ProgrammeDefinition) -> list[MoveRow]:
-    """The programme's moves, one row per source, plus `resume` back to each suspendable stage."""
-    rows: list[MoveRow] = []
-    for move in programme.moves:
-        for source in programme.sources_of(move):
-            rows.append(MoveRow(move.trigger, source, move.dest, tuple(move.guards)))
-            if move.trigger is Trigger.SUSPEND:
-                rows.append(
-                    MoveRow(Trigger.RESUME, Stage.SUSPENDED, source, (), selector_for=source)
-                )
-    return rows
-
-
-class _Refusal(Exception):
-    """A named rule said no inside the machine; the pathway adds what is allowed instead."""
-
-    def __init__(self, rule: str, verdict: Verdict) -> None:
-        super().__init__(verdict.why)
-        self.rule = rule
-        self.verdict = verdict
-
-
-Condition = Callable[[EventData], bool]
 
 
 class Pathway:
@@ -85,20 +45,8 @@ class Pathway:
         self.programme = programme
         self.state = state
         rows = table_of(programme)
-        self._offered: dict[Stage, tuple[Trigger, ...]] = {}
-        for row in rows:
-            offered = self._offered.get(row.source, ())
-            if row.trigger not in offered:
-                self._offered[row.source] = (*offered, row.trigger)
-        self._machine = Machine(
-            model=self,
-            states=list(programme.stages),
-            transitions=[self._transition(row) for row in rows],
-            initial=state.stage,
-            auto_transitions=False,
-            send_event=True,
-            model_attribute="stage",
-        )
+        self._offered = offered_by_stage(rows)
+        self._machine = build_machine(self, rows)
 
     @property
     def stage(self) -> Stage:
@@ -108,61 +56,6 @@ class Pathway:
     @stage.setter
     def stage(self, value: Stage) -> None:
         self.state.stage = value
-
-    def _transition(self, row: MoveRow) -> dict[str, Any]:
-        """A table row as a machine transition, its conditions in the order they refuse."""
-        row_spec = spec_of(row.trigger)
-        conditions: list[Condition] = []
-        if row.selector_for is not None:
-            conditions.append(self._selects(row.selector_for))
-        conditions.extend(self._guard(name) for name in row.guards)
-        if row_spec.reason_required:
-            conditions.append(self._reason_given)
-        reference = row_spec.reference
-        if reference is not None:
-            conditions.append(lambda event: self._reference_holds(reference, event))
-        return {
-            "trigger": row.trigger.value,
-            "source": row.source,
-            "dest": row.dest,
-            "conditions": conditions,
-        }
-
-    def _selects(self, stage: Stage) -> Condition:
-        """`resume` goes back where `suspend` left: one row per stage, this picks it."""
-        return lambda event: self.state.suspended_from is stage
-
-    def _guard(self, name: str) -> Condition:
-        def holds(event: EventData) -> bool:
-            verdict = GUARDS[name](self.state, self.programme, event.kwargs.get("command"))
-            if not verdict.ok:
-                raise _Refusal(name, verdict)
-            return True
-
-        return holds
-
-    def _reason_given(self, event: EventData) -> bool:
-        meta: RequestMeta | None = event.kwargs.get("meta")
-        if meta is not None and not meta.reason.strip():
-            trigger = event.event.name
-            raise _Refusal(
-                "reason_required",
-                Verdict(
-                    False,
-                    f"{trigger.replace('_', ' ')} needs a reason; give one with the request",
-                    "reason_required",
-                    {"trigger": trigger},
-                ),
-            )
-        return True
-
-    def _reference_holds(
-        self, reference: Callable[[PathwayState, Any], object], event: EventData
-    ) -> bool:
-        command = event.kwargs.get("command")
-        if command is not None:
-            reference(self.state, command)
-        return True
 
     @classmethod
     def refer(
@@ -203,7 +96,7 @@ class Pathway:
     def _may(self, trigger: Trigger) -> bool:
         try:
             return self.may_trigger(trigger.value, command=None, meta=None)
-        except _Refusal:
+        except Refusal:
             return False
 
     @contextmanager
@@ -211,7 +104,7 @@ class Pathway:
         """Turn the machine's answer into a refusal that names the rule and what is allowed."""
         try:
             yield
-        except _Refusal as refused:
+        except Refusal as refused:
             raise MoveRefused(
                 refused.verdict.why,
                 rule=refused.rule,

@@ -11,11 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from parcours.domain.programme_data import ProgrammeData
 from parcours.domain.records import PathwayState, RequestMeta
 from parcours.domain.vocabulary import EventKind, Role, Stage, Trigger
+
+if TYPE_CHECKING:  # the programme is pydantic: the CLI's `--help` must not import it
+    from parcours.domain.programme_data import ProgrammeData
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,149 @@
+"""A programme's table as rows, and the rows as a `transitions` machine with named conditions.
+
+Each row's conditions are, in the order they refuse: the `resume` selector, the row's
+guards, the reason rule and the command's reference check (both from the command table).
+A condition that says no raises `Refusal` naming its rule (a reference check raises its
+own domain error), so the first rule that refuses is the one reported; the selector only
+returns False, so the machine tries the next `resume` row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from transitions import EventData, Machine
+
+from parcours.domain.commands import spec_of
+from parcours.domain.commands.base import Reference
+from parcours.domain.guards import GUARDS, Verdict
+from parcours.domain.programme_data import ProgrammeData
+from parcours.domain.records import PathwayState, RequestMeta
+from parcours.domain.vocabulary import Stage, Trigger
+
+
+@dataclass(frozen=True)
+class MoveRow:
+    """One row of the effective table (with `resume` rows derived from `suspend`)."""
+
+    trigger: Trigger
+    source: Stage
+    dest: Stage | None
+    guards: tuple[str, ...]
+    selector_for: Stage | None = None
+
+
+def table_of(programme: ProgrammeData) -> list[MoveRow]:
+    """The programme's moves, one row per source, plus `resume` back to each suspendable stage."""
+    rows: list[MoveRow] = []
+    for move in programme.moves:
+        for source in programme.sources_of(move):
+            rows.append(MoveRow(move.trigger, source, move.dest, tuple(move.guards)))
+            if move.trigger is Trigger.SUSPEND:
+                rows.append(
+                    MoveRow(Trigger.RESUME, Stage.SUSPENDED, source, (), selector_for=source)
+                )
+    return rows
+
+
+def offered_by_stage(rows: list[MoveRow]) -> dict[Stage, tuple[Trigger, ...]]:
+    """The triggers each stage has a row for, in table order: what may be offered there."""
+    offered: dict[Stage, tuple[Trigger, ...]] = {}
+    for row in rows:
+        known = offered.get(row.source, ())
+        if row.trigger not in known:
+            offered[row.source] = (*known, row.trigger)
+    return offered
+
+
+class Refusal(Exception):
+    """A named rule said no inside the machine; the pathway adds what is allowed instead."""
+
+    def __init__(self, rule: str, verdict: Verdict) -> None:
+        super().__init__(verdict.why)
+        self.rule = rule
+        self.verdict = verdict
+
+
+class Model(Protocol):
+    """What the conditions read; the machine moves the model's `stage` attribute."""
+
+    @property
+    def state(self) -> PathwayState: ...
+
+    @property
+    def programme(self) -> ProgrammeData: ...
+
+
+Condition = Callable[[EventData], bool]
+
+
+def build_machine(model: Model, rows: list[MoveRow]) -> Machine:
+    """The machine over `model.stage`; it adds `trigger` and `may_trigger` to the model."""
+    return Machine(
+        model=model,
+        states=list(model.programme.stages),
+        transitions=[_transition(model, row) for row in rows],
+        initial=model.state.stage,
+        auto_transitions=False,
+        send_event=True,
+        model_attribute="stage",
+    )
+
+
+def _transition(model: Model, row: MoveRow) -> dict[str, Any]:
+    row_spec = spec_of(row.trigger)
+    conditions: list[Condition] = []
+    if row.selector_for is not None:
+        conditions.append(_selects(model, row.selector_for))
+    conditions.extend(_guard(model, name) for name in row.guards)
+    if row_spec.reason_required:
+        conditions.append(_reason_given)
+    if row_spec.reference is not None:
+        conditions.append(_reference_holds(model, row_spec.reference))
+    return {
+        "trigger": row.trigger.value,
+        "source": row.source,
+        "dest": row.dest,
+        "conditions": conditions,
+    }
+
+
+def _selects(model: Model, stage: Stage) -> Condition:
+    """`resume` goes back where `suspend` left: one row per stage, this picks it."""
+    return lambda event: model.state.suspended_from is stage
+
+
+def _guard(model: Model, name: str) -> Condition:
+    def holds(event: EventData) -> bool:
+        verdict = GUARDS[name](model.state, model.programme, event.kwargs.get("command"))
+        if not verdict.ok:
+            raise Refusal(name, verdict)
+        return True
+
+    return holds
+
+
+def _reason_given(event: EventData) -> bool:
+    """Judged only for a request (listing what is allowed has no reason to judge)."""
+    meta: RequestMeta | None = event.kwargs.get("meta")
+    if meta is not None and not meta.reason.strip():
+        trigger = event.event.name
+        why = f"{trigger.replace('_', ' ')} needs a reason; give one with the request"
+        raise Refusal(
+            "reason_required", Verdict(False, why, "reason_required", {"trigger": trigger})
+        )
+    return True
+
+
+def _reference_holds(model: Model, reference: Reference) -> Condition:
+    """Judged only for a command: the barrier, appointment or alert it names must be open."""
+
+    def holds(event: EventData) -> bool:
+        command = event.kwargs.get("command")
+        if command is not None:
+            reference(model.state, command)
+        return True
+
+    return holds
