@@ -21,6 +21,7 @@ from parcours.domain.vocabulary import (
     ExitReason,
     FrenchLevel,
     PartnerKind,
+    Stage,
 )
 
 
@@ -61,6 +62,7 @@ def test_every_value_shown_to_people_has_words_in_both_languages() -> None:
         ("alert_status", AlertStatus),
         ("french_level", FrenchLevel),
         ("exit_reason", ExitReason),
+        ("stage", Stage),
     ):
         wanted += [f"{prefix}.{value.value}" for value in values]
     for lang in ("en", "fr"):

@@ -1,15 +1,15 @@
 """The pathway aggregate: a `transitions` machine built from a programme's table.
 
-One evaluation path: the machine decides. Each row of the programme's table becomes a
-machine transition whose named conditions are, in order, the `resume` selector, the row's
-guards, the reason rule and the command's reference check (from the command table). A
-condition that says no raises, naming its rule, so the first rule that refuses is the one
-reported, exactly as a hand-written check would. `check` asks `may_trigger`, `execute`
-fires the trigger, `allowed_triggers` asks `may_trigger` with no command: nothing is looked
-up or judged beside the machine. The stage is stored once, in `state.stage`: the machine's
-model attribute is a property over it. We kept `transitions` rather than a hand-written
-table because it is the design's state machine (named conditions, `may_<trigger>`, one
-table of data), and the per-pathway cost of building it is small beside a workflow task.
+One evaluation path: the machine decides. Each row of the programme's table is a machine
+transition whose named conditions (`machine.py`) are the `resume` selector, the row's
+guards, the reason rule and the command's reference check; a condition that says no
+raises, naming its rule, so the first rule that refuses is the one reported. `check` asks
+`may_trigger`, `execute` fires the trigger, `allowed_triggers` asks `may_trigger` with no
+command: nothing is looked up or judged beside the machine, and the guards run once per
+call. The stage is stored once, in `state.stage`: the machine's model attribute is a
+property over it. We kept `transitions` rather than a hand-written table because it is the
+design's state machine (one table of data, named conditions, `may_<trigger>`) and the
+refusal details come from the conditions themselves.
 
 `check` says whether a command may run now and, when not, which rule refused and what
 is allowed instead; `execute` runs it and records a past-tense event. The clock and the
