@@ -136,9 +136,11 @@ class ExitOutcome:
     """The criterion's English label, as recorded (kept for histories recorded before
     `criterion`); label it from `criterion` instead, in the reader's language."""
     exited_at: datetime
-    criterion: int | None = None
+    criterion: int | None = field(default=None, compare=False)
     """Which of the programme's `positive_if_any` criteria held (its index), None when the
-    exit was not positive or was recorded before this field existed."""
+    exit was not positive or was recorded before this field existed. Not compared: it
+    names what `rule_label` already says, and answers recorded before it lack it, so an
+    audit fold of an old history must still agree with them."""
 
 
 @dataclass
