@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from parcours.adapters.temporal.keys import Keyring, KeyringError, create_key_file
 from parcours.cli.app import build_app
+from parcours.cli.errors import keyring_sentence
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.guard import keyring_sentence
 from parcours.cli.i18n import Text
 
 

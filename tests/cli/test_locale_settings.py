@@ -9,9 +9,8 @@ from typer.testing import CliRunner
 
 from parcours.cli.app import build_app
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.remote import parse_instant
 from parcours.cli.render import when
-from parcours.cli.session import open_session
+from parcours.cli.runtime import open_session, parse_instant
 
 
 def test_a_typed_date_reads_back_as_typed(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from parcours.adapters.temporal.keys import Keyring
-from parcours.cli.guard import BROKEN_PIPE
 from parcours.cli.i18n import Text
+from parcours.cli.process import BROKEN_PIPE
 
 PARCOURS = Path(sys.executable).parent / "parcours"
 

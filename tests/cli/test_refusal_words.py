@@ -14,8 +14,8 @@ from datetime import timedelta
 
 import pytest
 
+from parcours.cli.errors import refusal_reason, refusal_values
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.guard import refusal_reason, refusal_values
 from parcours.cli.i18n import Text, catalogue
 from parcours.domain import commands as c
 from parcours.domain.errors import DomainError
@@ -243,7 +243,7 @@ def test_a_refusal_without_words_is_said_as_the_domain_said_it() -> None:
 def test_the_code_and_values_travel_with_the_refusal_and_older_details_still_parse() -> None:
     from temporalio.exceptions import ApplicationError
 
-    from parcours.app.client import _refusal
+    from parcours.app.errors import refusal_of
     from parcours.workflows.errors import refusal
 
     error = refused(_end_mission_while_referred)
@@ -254,10 +254,10 @@ def test_the_code_and_values_travel_with_the_refusal_and_older_details_still_par
         "code": "move_not_in_stage",
         "values": {"trigger": "end_mission", "stage": "referred"},
     }
-    parsed = _refusal(failure)
+    parsed = refusal_of(failure)
     assert (parsed.rule, parsed.code, parsed.values) == ("stage", error.code, error.values)
     assert parsed.allowed == list(error.allowed)
-    older = _refusal(ApplicationError("no can do", {"rule": "stage", "allowed": ["exit"]}))
+    older = refusal_of(ApplicationError("no can do", {"rule": "stage", "allowed": ["exit"]}))
     assert (older.rule, older.allowed, older.code, older.values) == ("stage", ["exit"], "", {})
 
 

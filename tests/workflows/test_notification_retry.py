@@ -15,7 +15,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from parcours.adapters.readmodel import OutboxEntry, OutboxStatus
-from parcours.app.client import RequestRefused
+from parcours.app.errors import RequestRefused
 from parcours.domain import commands as c
 from parcours.domain.records import Actor
 from parcours.domain.vocabulary import PartnerKind, Role

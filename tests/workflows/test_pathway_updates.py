@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from temporalio.api.enums.v1 import EventType
 
-from parcours.app.client import PathwayClient, RequestRefused
+from parcours.app.client import PathwayClient
+from parcours.app.errors import RequestRefused
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import (
     BarrierKind,

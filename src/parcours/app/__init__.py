@@ -1,1 +1,1 @@
-"""What every front end needs: the pathway client, referral, retries, rebuild."""
+"""What every front end needs: the pathway client, referral, notification retries, queries."""

@@ -15,15 +15,13 @@ from typing import Any, cast
 
 from temporalio.client import (
     Client,
-    WithStartWorkflowOperation,
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from parcours.app.errors import AmbiguousReference, PathwayNotFound, not_found, refusal_of
 from parcours.domain.commands import Command, Refer
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
@@ -37,54 +35,6 @@ from parcours.workflows.messages import (
     update_name,
 )
 from parcours.workflows.pathway import RETRY_NOTIFICATION_UPDATE, search_attributes_at_start
-from parcours.workflows.registry import (
-    ReferralRegistry,
-    RegistryInput,
-    Reservation,
-    ReservationResult,
-    registry_id,
-)
-
-
-class RequestRefused(Exception):
-    """The pathway refused the request: `rule` refused it, `allowed` may be done now.
-
-    `code` names the refusal's sentence and `values` what it says, for saying it in the
-    reader's language; both are empty when the workflow sent none (an older worker).
-    """
-
-    def __init__(
-        self,
-        message: str,
-        rule: str,
-        allowed: list[str],
-        code: str = "",
-        values: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message, self.rule, self.allowed = message, rule, allowed
-        self.code, self.values = code, dict(values or {})
-
-
-class PathwayNotFound(LookupError):
-    """No pathway with that id."""
-
-
-class DuplicateReferral(Exception):
-    """The person already has an open pathway in this programme: `pathway_id`."""
-
-    def __init__(self, pathway_id: str) -> None:
-        super().__init__(pathway_id)
-        self.pathway_id = pathway_id
-
-
-class AmbiguousReference(LookupError):
-    """A short reference that more than one pathway id starts with."""
-
-    def __init__(self, reference: str, candidates: list[str]) -> None:
-        super().__init__(reference)
-        self.reference, self.candidates = reference, candidates
-
 
 PATHWAY_ID = re.compile(r"pathway-[0-9a-f]{16}")
 SHORT_REFERENCE = re.compile(r"(?:pathway-)?(?P<prefix>[0-9a-f]{4,16})")
@@ -114,6 +64,10 @@ class PathwayClient:
     def temporal(self) -> Client:
         return self._client
 
+    @property
+    def task_queue(self) -> str:
+        return self._task_queue
+
     async def refer(
         self,
         programme: ProgrammeDefinition,
@@ -141,61 +95,7 @@ class PathwayClient:
         )
         return pathway_id
 
-    async def refer_once(
-        self,
-        programme: ProgrammeDefinition,
-        participant: Participant,
-        referral: Refer,
-        meta: RequestMeta,
-        fingerprints: list[str],
-    ) -> str:
-        """Refer a person unless they already have an open pathway in this programme.
-
-        The programme's referral registry reserves the new id first (update-with-start),
-        so two concurrent referrals of one person cannot both create a pathway.
-        """
-        proposed = new_pathway_id()
-        reservation = await self._reserve(programme.name, fingerprints, proposed, meta, "")
-        if not reservation.existing:
-            return await self.refer(programme, participant, referral, meta, pathway_id=proposed)
-        known = reservation.pathway_id
-        running = await self._running(known)
-        if running is None:
-            # A reservation whose pathway never started (the client stopped in between).
-            try:
-                return await self.refer(programme, participant, referral, meta, pathway_id=known)
-            except WorkflowAlreadyStartedError:
-                raise DuplicateReferral(known) from None
-        if running:
-            raise DuplicateReferral(known)
-        replaced = await self._reserve(programme.name, fingerprints, proposed, meta, known)
-        if replaced.existing:
-            raise DuplicateReferral(replaced.pathway_id)
-        return await self.refer(programme, participant, referral, meta, pathway_id=proposed)
-
-    async def _reserve(
-        self,
-        programme: str,
-        fingerprints: list[str],
-        pathway_id: str,
-        meta: RequestMeta,
-        replaces: str,
-    ) -> ReservationResult:
-        result = await self._client.execute_update_with_start_workflow(
-            ReferralRegistry.reserve,
-            Reservation(fingerprints=fingerprints, pathway_id=pathway_id, replaces=replaces),
-            id=f"{meta.request_id}-{'replace' if replaces else 'reserve'}",
-            start_workflow_operation=WithStartWorkflowOperation(
-                ReferralRegistry.run,
-                RegistryInput(),
-                id=registry_id(programme, self._task_queue),
-                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-                task_queue=self._task_queue,
-            ),
-        )
-        return result
-
-    async def _running(self, pathway_id: str) -> bool | None:
+    async def running(self, pathway_id: str) -> bool | None:
         """True while the pathway runs, False once finished, None if it never started."""
         try:
             described = await self._handle(pathway_id).describe()
@@ -242,9 +142,9 @@ class PathwayClient:
                 name, args=args, id=meta.request_id, result_type=result_type
             )
         except WorkflowUpdateFailedError as err:
-            raise _refusal(err.cause) from None
+            raise refusal_of(err.cause) from None
         except RPCError as err:
-            raise _not_found(err, pathway_id) from None
+            raise not_found(err, pathway_id) from None
 
     async def status(self, pathway_id: str) -> PathwayStatus:
         return cast(PathwayStatus, await self._query(pathway_id, "status", PathwayStatus))
@@ -264,7 +164,7 @@ class PathwayClient:
         try:
             return await self._handle(pathway_id).query(name, result_type=result_type)
         except RPCError as err:
-            raise _not_found(err, pathway_id) from None
+            raise not_found(err, pathway_id) from None
 
     async def list(self, query: str = "", *, limit: int = 1000) -> list[PathwaySummary]:
         """One summary per pathway matching `query`, open or closed, in visibility order.
@@ -305,7 +205,7 @@ class PathwayClient:
 
     async def exists(self, pathway_id: str) -> bool:
         """Whether the service still has this pathway, open or closed."""
-        return await self._running(pathway_id) is not None
+        return await self.running(pathway_id) is not None
 
     async def retry_notification(self, pathway_id: str, key: str, meta: RequestMeta) -> int:
         """Ask the pathway to send again what event and partner kind `key` names.
@@ -316,23 +216,3 @@ class PathwayClient:
         """
         result = await self._update(pathway_id, RETRY_NOTIFICATION_UPDATE, [meta, key], meta, int)
         return cast(int, result)
-
-
-def _refusal(cause: BaseException | None) -> RequestRefused:
-    if isinstance(cause, ApplicationError):
-        details = cause.details[0] if cause.details else {}
-        rule = (
-            str(details.get("rule", cause.type or "refused")) if isinstance(details, dict) else ""
-        )
-        allowed = list(details.get("allowed", [])) if isinstance(details, dict) else []
-        code = str(details.get("code") or "") if isinstance(details, dict) else ""
-        values = details.get("values") if isinstance(details, dict) else None
-        said = {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
-        return RequestRefused(cause.message, rule, allowed, code, said)
-    return RequestRefused(str(cause), "refused", [])
-
-
-def _not_found(err: RPCError, pathway_id: str) -> Exception:
-    if err.status == RPCStatusCode.NOT_FOUND:
-        return PathwayNotFound(f"no pathway {pathway_id}")
-    return err

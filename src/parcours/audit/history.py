@@ -26,7 +26,7 @@ from temporalio.api.history.v1 import History, HistoryEvent
 from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
-from parcours.app.client import PathwayNotFound
+from parcours.app.errors import PathwayNotFound
 from parcours.workflows.messages import WORKFLOW_TYPE
 
 HISTORY_FORMAT = "parcours-history/1"

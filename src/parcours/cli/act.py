@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from parcours.cli.guard import current_session
-from parcours.cli.remote import with_pathways
-from parcours.cli.render import console, print_json
+from parcours.cli.labels import action_labels, event_label, short, stage_label
+from parcours.cli.render import console, plain, print_json
+from parcours.cli.runtime import Session, current_session, with_pathways
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
     from parcours.domain.commands import Command
+    from parcours.domain.records import RequestMeta
     from parcours.workflows.messages import UpdateResult
 
 
@@ -18,40 +19,49 @@ def act(
     reference: str, command: Command, reason: str, request_id: str | None, as_json: bool
 ) -> None:
     """Send `command` as the session's actor; a refusal ends with exit code 3."""
-    from parcours.adapters.logs import configure_file_logging, get_logger
-    from parcours.cli.pathway_cmds import action_labels, event_label, short, stage_label
-    from parcours.domain.permissions import permitted
-    from parcours.domain.records import Actor, RequestMeta
-    from parcours.domain.vocabulary import Role
+    from parcours.adapters.logs import configure_file_logging
 
     session = current_session()
     configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
-    actor = Actor(session.require_actor(), Role(session.role))
-    meta = RequestMeta(request_id or session.new_request_id(), actor, reason)
+    meta = session.request(reason, request_id)
 
     async def work(pathways: PathwayClient) -> tuple[str, UpdateResult]:
         pathway_id = await pathways.resolve(reference)
-        from parcours.app.client import RequestRefused
-
-        try:
-            return pathway_id, await pathways.execute(pathway_id, command, meta)
-        except RequestRefused as err:
-            # Refusals never reach the history: the CLI keeps their trace in its log.
-            get_logger("parcours.cli").warning(
-                "action refused",
-                pathway_id=pathway_id,
-                command=command.trigger,
-                rule=err.rule,
-                code=err.code,
-                actor_id=actor.actor_id,
-                role=actor.role.value,
-            )
-            raise
+        return pathway_id, await _send(pathways, pathway_id, command, meta)
 
     pathway_id, result = with_pathways(session, work)
     if as_json:
         print_json({"pathway_id": pathway_id, **_plain_result(result)})
         return
+    _say(session, pathway_id, result)
+
+
+async def _send(
+    pathways: PathwayClient, pathway_id: str, command: Command, meta: RequestMeta
+) -> UpdateResult:
+    """Send the update; a refusal never reaches the history, so the CLI logs its trace."""
+    from parcours.adapters.logs import get_logger
+    from parcours.app.errors import RequestRefused
+
+    try:
+        return await pathways.execute(pathway_id, command, meta)
+    except RequestRefused as err:
+        get_logger("parcours.cli").warning(
+            "action refused",
+            pathway_id=pathway_id,
+            command=command.trigger,
+            rule=err.rule,
+            code=err.code,
+            actor_id=meta.actor.actor_id,
+            role=meta.actor.role.value,
+        )
+        raise
+
+
+def _say(session: Session, pathway_id: str, result: UpdateResult) -> None:
+    from parcours.domain.permissions import permitted
+    from parcours.domain.vocabulary import Role
+
     text = session.text
     key = "act.duplicate" if result.duplicate else "act.done"
     console.print(
@@ -68,8 +78,6 @@ def act(
 
 
 def _plain_result(result: UpdateResult) -> dict[str, object]:
-    from parcours.cli.render import plain
-
     value = plain(result)
     assert isinstance(value, dict)
     return value

@@ -1,9 +1,12 @@
 """`parcours`: the staff command line.
 
-The language is chosen before the commands are built, so help and messages come in
-French or English. Only typer and rich are imported here: each command imports what it
-needs (the Temporal client, SQLAlchemy) when it runs, so `parcours --help` stays fast.
+The language is chosen before the app is built, so help and messages come in French or
+English. Only typer and rich are imported here: the command modules are imported when
+their command runs (`lazy.LazyGroup`), and each imports what it needs (the Temporal
+client, SQLAlchemy) inside its functions, so `parcours --help` stays fast.
 """
+
+from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
@@ -11,62 +14,43 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli import (
-    actions,
-    alerts_cmds,
-    audit_cmds,
-    pathway_cmds,
-    programme_cmds,
-    readmodel_cmds,
-    service_cmds,
-)
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.guard import fail
 from parcours.cli.i18n import Text, choose_language
-from parcours.cli.options import localise
-from parcours.cli.session import open_session
+from parcours.cli.lazy import LazyGroup
+from parcours.cli.runtime import fail, open_session
+
+
+def root(
+    ctx: typer.Context,
+    lang_option: Annotated[
+        str | None, typer.Option("--lang", help="help.opt.lang", metavar="fr|en")
+    ] = None,
+    actor: Annotated[str | None, typer.Option("--as", help="help.opt.as", metavar="ACTOR")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="help.opt.role")] = None,
+) -> None:
+    """Open the session every command runs in, in the language the app was built in."""
+    built_in = ctx.command.text.lang if isinstance(ctx.command, LazyGroup) else "en"
+    try:
+        ctx.obj = open_session(lang_option or built_in, actor, role)
+    except CliError as err:
+        fail(err)
 
 
 def build_app(lang: str) -> typer.Typer:
-    t = Text(lang)
-    localise(t)
+    """The `parcours` app, speaking `lang` (from `i18n.choose_language`)."""
+    text = Text(lang)
     app = typer.Typer(
+        cls=LazyGroup.speaking(text),
         name="parcours",
-        help=t("help.root"),
+        help=text("help.root"),
         no_args_is_help=True,
         add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode="rich",
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-
-    @app.callback()
-    def root(
-        ctx: typer.Context,
-        lang_option: Annotated[
-            str | None, typer.Option("--lang", help=t("help.opt.lang"), metavar="fr|en")
-        ] = None,
-        actor: Annotated[
-            str | None, typer.Option("--as", help=t("help.opt.as"), metavar="ACTOR")
-        ] = None,
-        role: Annotated[str | None, typer.Option("--role", help=t("help.opt.role"))] = None,
-    ) -> None:
-        try:
-            ctx.obj = open_session(lang_option or lang, actor, role)
-        except CliError as err:
-            fail(err)
-
-    for module in (
-        programme_cmds,
-        pathway_cmds,
-        actions,
-        alerts_cmds,
-        audit_cmds,
-        readmodel_cmds,
-        service_cmds,
-    ):
-        module.register(app, t)
+    app.callback()(root)
     return app
 
 
@@ -84,50 +68,36 @@ def main(argv: Sequence[str] | None = None) -> None:
     output was cut. Tests run `build_app` in-process with a CliRunner: only this entry
     point ends the process.
     """
-    import logging
     import os
 
-    from parcours.cli.guard import (
-        BROKEN_PIPE,
-        silence_stdout,
-        stdout_silenced,
-        stdout_target,
-        translate,
-    )
+    from parcours.cli.process import flushed_exit_code, stdout_target
 
     args = list(sys.argv[1:] if argv is None else argv)
     lang = choose_language(args)
     stdout, target = sys.stdout, stdout_target()
-    code: int
+    code = run(args, lang)
+    os._exit(flushed_exit_code(code, stdout, target))
+
+
+def run(args: list[str], lang: str) -> int:
+    """Run the app on `args` and say its exit code; nothing escapes as a traceback."""
+    from parcours.cli.errors import translate
+    from parcours.cli.process import BROKEN_PIPE, silence_stdout
+
     try:
         build_app(lang)(args=args, prog_name="parcours")
-        code = 0
     except SystemExit as done:
         if done.code is None or isinstance(done.code, int):
-            code = done.code or 0
-        else:
-            print(done.code, file=sys.stderr)
-            code = 1
+            return done.code or 0
+        print(done.code, file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        code = ExitCode.INTERRUPTED
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         silence_stdout()
-        code = BROKEN_PIPE
+        return BROKEN_PIPE
     except Exception as err:  # noqa: BLE001 - outside a command: still one sentence
         failure = translate(err, Text(lang))
         print(failure.message, file=sys.stderr)
-        code = int(failure.code)
-    if getattr(sys.stdout, "wrapped", None) is stdout:
-        silence_stdout()  # Click met a broken pipe and wrapped stdout to hide it
-    if stdout_silenced(target):
-        code = BROKEN_PIPE  # rich, Click or `guarded` met a broken pipe on stdout
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except BrokenPipeError:
-            code = code or BROKEN_PIPE
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
+        return int(failure.code)
+    return 0

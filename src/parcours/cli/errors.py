@@ -1,8 +1,21 @@
-"""One sentence and a documented exit code for every failure a user can meet."""
+"""One sentence and a documented exit code for every failure a user can meet.
+
+`translate` turns an exception raised below the CLI (settings, keys, the pathway client,
+the programmes, the Temporal service) into a `CliError` in the reader's language. The
+exception classes are imported only when a command fails, so `--help` never pays for them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from parcours.cli.exit_codes import ExitCode
+from parcours.cli.i18n import Text
+from parcours.cli.labels import action_labels, stage_label, word
+
+if TYPE_CHECKING:
+    from parcours.adapters.temporal.keys import KeyringError
 
 
 class CliError(Exception):
@@ -12,3 +25,148 @@ class CliError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+def translate(err: BaseException, text: Text) -> CliError:
+    """The user-facing sentence for an exception raised below the CLI."""
+    if isinstance(err, CliError):
+        return err
+    for step in (_setting_error, _client_error, _service_error):
+        found = step(err, text)
+        if found is not None:
+            return found
+    return CliError(
+        text("error.internal", kind=type(err).__name__, detail=str(err)), ExitCode.INTERNAL
+    )
+
+
+def _setting_error(err: BaseException, text: Text) -> CliError | None:
+    """A setting or TLS file that cannot be used: a mistake in how parcours is run."""
+    from parcours.adapters.settings import InvalidSetting
+
+    if isinstance(err, InvalidSetting):
+        said = text(
+            "error.bad_setting_number",
+            variable=err.variable,
+            value=err.value,
+            low=err.low,
+            high=err.high,
+            default=err.default,
+        )
+        return CliError(said, ExitCode.USAGE)
+    from parcours.adapters.temporal.connection import TlsFileError
+
+    if isinstance(err, TlsFileError):
+        why = text(f"error.tls.{err.reason}")
+        said = text("error.tls_file", variable=err.variable, path=err.path, why=why)
+        return CliError(said, ExitCode.USAGE)
+    return None
+
+
+def _client_error(err: BaseException, text: Text) -> CliError | None:
+    """What the pathway client, the programmes and the domain say no with."""
+    from parcours.app.errors import (
+        AmbiguousReference,
+        DuplicateReferral,
+        PathwayNotFound,
+        RequestRefused,
+    )
+    from parcours.domain.errors import DomainError, InvalidProgramme
+    from parcours.programmes import UnknownProgramme
+
+    if isinstance(err, InvalidProgramme):
+        return CliError(str(err), ExitCode.INVALID_FILE)
+    if isinstance(err, RequestRefused | DomainError):
+        reason = refusal_reason(err.code, err.values, err.message, text)
+        allowed = action_labels(err.allowed, text)
+        said = text("error.refused", rule=err.rule, message=reason, allowed=allowed)
+        return CliError(said, ExitCode.REFUSED)
+    if isinstance(err, PathwayNotFound):
+        return CliError(text("error.pathway_not_found", pathway=err.args[0]), ExitCode.NOT_FOUND)
+    if isinstance(err, UnknownProgramme):
+        return CliError(text("error.unknown_programme", detail=err.args[0]), ExitCode.NOT_FOUND)
+    if isinstance(err, AmbiguousReference):
+        candidates = ", ".join(err.candidates)
+        said = text("error.ambiguous", reference=err.reference, candidates=candidates)
+        return CliError(said, ExitCode.USAGE)
+    if isinstance(err, DuplicateReferral):
+        return CliError(text("error.duplicate", pathway=err.pathway_id), ExitCode.REFUSED)
+    return None
+
+
+def _service_error(err: BaseException, text: Text) -> CliError | None:
+    """Keys that do not open, a service that cannot be reached or has no worker."""
+    from parcours.adapters.temporal.devserver import DevServerError
+    from parcours.adapters.temporal.encryption import DecryptionError
+    from parcours.adapters.temporal.keys import KeyringError
+
+    if isinstance(err, KeyringError):
+        return CliError(keyring_sentence(err, text), ExitCode.KEYS)
+    if isinstance(err, DecryptionError):
+        return CliError(text("error.decrypt"), ExitCode.KEYS)
+    if isinstance(err, DevServerError):
+        return CliError(str(err), ExitCode.UNAVAILABLE)
+    if "no poller seen" in str(err):
+        return CliError(text("error.no_worker_running"), ExitCode.UNAVAILABLE)
+    if _is_unavailable(err):
+        return CliError(text("error.unavailable"), ExitCode.UNAVAILABLE)
+    return None
+
+
+REFUSAL_WORDS = {
+    "trigger": "action",
+    "partner_kind": "partner_kind",
+    "barrier_status": "barrier_status",
+    "appointment_status": "appointment_status",
+    "required": "french_level",
+    "assessed": "french_level",
+}
+"""Refusal values that name something the catalogue has words for, and under which prefix."""
+
+REFUSAL_LISTS = frozenset({"known"})
+"""Refusal values that list ids, and may be empty ("none yet")."""
+
+
+def refusal_values(values: Mapping[str, str], text: Text) -> dict[str, str]:
+    """A refusal's values as the reader reads them: actions, kinds, stages in their words."""
+    said: dict[str, str] = {}
+    for name, value in values.items():
+        if name == "stage":
+            said[name] = stage_label(value, text)
+        elif name in REFUSAL_WORDS:
+            said[name] = word(REFUSAL_WORDS[name], value, text)
+        elif name in REFUSAL_LISTS and not value:
+            said[name] = text("refusal.none_yet")
+        else:
+            said[name] = value
+    return said
+
+
+def refusal_reason(code: str, values: Mapping[str, str], message: str, text: Text) -> str:
+    """Why a request was refused, from `refusal.<code>`; the English message when the
+    catalogue has no such sentence or the values do not fill it (an older worker)."""
+    if not code:
+        return message
+    try:
+        template = text(f"refusal.{code}")
+        return template.format(**refusal_values(values, text))
+    except (KeyError, IndexError, ValueError):
+        return message
+
+
+def keyring_sentence(err: KeyringError, text: Text) -> str:
+    """The key problem in the reader's language; the English sentence if it has no words."""
+    source = text("keyring.source_file", path=err.path) if err.path else "PARCOURS_KEYS"
+    try:
+        return text(f"keyring.{err.reason}", source=source, path=err.path, **err.values)
+    except KeyError:
+        return str(err)
+
+
+def _is_unavailable(err: BaseException) -> bool:
+    from temporalio.service import RPCError, RPCStatusCode
+
+    if isinstance(err, RPCError):
+        return err.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED)
+    message = str(err)
+    return isinstance(err, RuntimeError) and "connect" in message.lower()

@@ -1,35 +1,27 @@
-"""Options shared by many commands (`--json`, `--reason`, `--request-id`), in both languages.
+"""Arguments and options many commands share, as `Annotated` aliases.
 
-They are module-level `Annotated` aliases because command signatures are read by Typer
-from their annotations. Their help text is set from the catalogue by `localise`, which
-`build_app` calls before any command is built, so `--help` speaks one language only.
+Help is given as a catalogue key (`help.opt.json`); `lazy.localise` puts the text of the
+invocation's language in its place when the command is assembled, so the aliases stay
+plain module constants and `--help` speaks one language only.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer.models import OptionInfo
 
-from parcours.cli.i18n import Text
+JsonFlag = Annotated[bool, typer.Option("--json", help="help.opt.json")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="help.opt.reason")]
+RequestOpt = Annotated[str | None, typer.Option("--request-id", help="help.opt.request_id")]
 
-_JSON = typer.Option("--json")
-_REASON = typer.Option("--reason")
-_REQUEST = typer.Option("--request-id")
+Ref = Annotated[str, typer.Argument(help="help.arg.ref", metavar="REF")]
+"""A pathway: its id or a short, unambiguous prefix of it."""
 
-JsonFlag = Annotated[bool, _JSON]
-ReasonOpt = Annotated[str, _REASON]
-RequestOpt = Annotated[str | None, _REQUEST]
+On = Annotated[str | None, typer.Option("--on", help="help.opt.on")]
+"""When it happened, in local time; now when left out."""
 
-_HELP_KEYS: tuple[tuple[OptionInfo, str], ...] = (
-    (_JSON, "help.opt.json"),
-    (_REASON, "help.opt.reason"),
-    (_REQUEST, "help.opt.request_id"),
-)
-
-
-def localise(t: Text) -> None:
-    """Give the shared options their help text in the language of this invocation."""
-    for info, key in _HELP_KEYS:
-        info.help = t(key)
+Out = Annotated[Path | None, typer.Option("--out", help="help.opt.out", metavar="FILE")]
+ProgrammeOpt = Annotated[str | None, typer.Option(help="help.opt.programme")]
+VersionOpt = Annotated[int | None, typer.Option(help="help.opt.version")]

@@ -1,0 +1,72 @@
+"""How the pathways say no to a front end: refused, not found, ambiguous, already referred.
+
+Plain exceptions with no Temporal type in them; `refusal_of` and `not_found` build them
+from what the SDK raised.
+"""
+
+from __future__ import annotations
+
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+
+class RequestRefused(Exception):
+    """The pathway refused the request: `rule` refused it, `allowed` may be done now.
+
+    `code` names the refusal's sentence and `values` what it says, for saying it in the
+    reader's language; both are empty when the workflow sent none (an older worker).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        rule: str,
+        allowed: list[str],
+        code: str = "",
+        values: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message, self.rule, self.allowed = message, rule, allowed
+        self.code, self.values = code, dict(values or {})
+
+
+class PathwayNotFound(LookupError):
+    """No pathway with that id."""
+
+
+class DuplicateReferral(Exception):
+    """The person already has an open pathway in this programme: `pathway_id`."""
+
+    def __init__(self, pathway_id: str) -> None:
+        super().__init__(pathway_id)
+        self.pathway_id = pathway_id
+
+
+class AmbiguousReference(LookupError):
+    """A short reference that more than one pathway id starts with."""
+
+    def __init__(self, reference: str, candidates: list[str]) -> None:
+        super().__init__(reference)
+        self.reference, self.candidates = reference, candidates
+
+
+def refusal_of(cause: BaseException | None) -> RequestRefused:
+    """The refusal an update's failure carries (its details as the workflow sent them)."""
+    if not isinstance(cause, ApplicationError):
+        return RequestRefused(str(cause), "refused", [])
+    details = cause.details[0] if cause.details else {}
+    if not isinstance(details, dict):
+        return RequestRefused(cause.message, "", [])
+    rule = str(details.get("rule", cause.type or "refused"))
+    allowed = list(details.get("allowed", []))
+    code = str(details.get("code") or "")
+    values = details.get("values")
+    said = {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
+    return RequestRefused(cause.message, rule, allowed, code, said)
+
+
+def not_found(err: RPCError, pathway_id: str) -> Exception:
+    """`PathwayNotFound` for an id the service does not know, else the error itself."""
+    if err.status == RPCStatusCode.NOT_FOUND:
+        return PathwayNotFound(f"no pathway {pathway_id}")
+    return err

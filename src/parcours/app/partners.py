@@ -1,0 +1,34 @@
+"""Adding a partner to the directory: what a partner must have for its channel to be used.
+
+A webhook partner needs a signing secret, and an address that keeps personal data
+encrypted on the way (https, or plain http to this machine only); any front end that
+adds partners checks the same, so the rule lives here.
+"""
+
+from __future__ import annotations
+
+from parcours.adapters.channels.webhook import acceptable_url
+from parcours.adapters.readmodel import Partner, Store
+from parcours.domain.vocabulary import ChannelKind
+
+
+class PartnerRejected(ValueError):
+    """The partner cannot be used as given: `reason` is `webhook_secret` or `webhook_url`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def check_partner(partner: Partner) -> None:
+    """Refuse a partner whose channel could not send safely."""
+    if partner.channel is ChannelKind.WEBHOOK and not partner.secret:
+        raise PartnerRejected("webhook_secret")
+    if partner.channel is ChannelKind.WEBHOOK and not acceptable_url(partner.address):
+        raise PartnerRejected("webhook_url")
+
+
+def add_partner(store: Store, partner: Partner) -> None:
+    """Save `partner` in the directory once it is checked (a new name, or a replacement)."""
+    check_partner(partner)
+    store.add_partner(partner)

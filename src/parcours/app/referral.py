@@ -1,0 +1,114 @@
+"""Referring a person: the referral's defaults, and one open pathway per person per programme.
+
+Both are what any front end must do the same way, so they live here rather than in the
+CLI. The registry workflow of each programme reserves the new pathway's id against the
+person's keyed fingerprints (`adapters.temporal.fingerprint`) before the pathway starts,
+so two concurrent referrals of one person cannot both create a pathway.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from temporalio.client import WithStartWorkflowOperation
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from parcours.adapters.temporal.fingerprint import fingerprints
+from parcours.adapters.temporal.keys import Keyring
+from parcours.app.client import PathwayClient, new_pathway_id
+from parcours.app.errors import DuplicateReferral
+from parcours.domain.commands import Refer
+from parcours.domain.programme import ProgrammeDefinition
+from parcours.domain.records import RequestMeta
+from parcours.workflows.messages import Participant
+from parcours.workflows.registry import (
+    ReferralRegistry,
+    RegistryInput,
+    Reservation,
+    ReservationResult,
+    registry_id,
+)
+
+
+def referral(
+    referrer: str,
+    referred_at: datetime,
+    actor_id: str,
+    *,
+    session: str | None = None,
+    referent: str | None = None,
+) -> Refer:
+    """The referral, with its defaults: the intake session is the month of the referral
+    (`2026-11`), and the referent is whoever refers until someone else is assigned."""
+    return Refer(
+        referrer=referrer,
+        referred_at=referred_at,
+        session=session or referred_at.strftime("%Y-%m"),
+        referent=referent or actor_id,
+    )
+
+
+async def refer_once(
+    pathways: PathwayClient,
+    programme: ProgrammeDefinition,
+    participant: Participant,
+    command: Refer,
+    *,
+    meta: RequestMeta,
+    keyring: Keyring,
+) -> str:
+    """Refer a person unless they already have an open pathway in this programme.
+
+    A pathway that finished (exited) does not stop a new referral; a reservation whose
+    pathway never started (the client stopped in between) is taken up again.
+    """
+    marks = fingerprints(
+        keyring,
+        programme.name,
+        participant.last_name,
+        participant.first_name,
+        participant.birth_date,
+    )
+    proposed = new_pathway_id()
+    reservation = await _reserve(pathways, programme.name, marks, proposed, meta=meta, replaces="")
+    if not reservation.existing:
+        return await pathways.refer(programme, participant, command, meta, pathway_id=proposed)
+    known = reservation.pathway_id
+    running = await pathways.running(known)
+    if running is None:
+        try:
+            return await pathways.refer(programme, participant, command, meta, pathway_id=known)
+        except WorkflowAlreadyStartedError:
+            raise DuplicateReferral(known) from None
+    if running:
+        raise DuplicateReferral(known)
+    replaced = await _reserve(pathways, programme.name, marks, proposed, meta=meta, replaces=known)
+    if replaced.existing:
+        raise DuplicateReferral(replaced.pathway_id)
+    return await pathways.refer(programme, participant, command, meta, pathway_id=proposed)
+
+
+async def _reserve(
+    pathways: PathwayClient,
+    programme: str,
+    marks: list[str],
+    pathway_id: str,
+    *,
+    meta: RequestMeta,
+    replaces: str,
+) -> ReservationResult:
+    """Ask the programme's registry for `pathway_id`, starting the registry if need be."""
+    result: ReservationResult = await pathways.temporal.execute_update_with_start_workflow(
+        ReferralRegistry.reserve,
+        Reservation(fingerprints=marks, pathway_id=pathway_id, replaces=replaces),
+        id=f"{meta.request_id}-{'replace' if replaces else 'reserve'}",
+        start_workflow_operation=WithStartWorkflowOperation(
+            ReferralRegistry.run,
+            RegistryInput(),
+            id=registry_id(programme, pathways.task_queue),
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            task_queue=pathways.task_queue,
+        ),
+    )
+    return result

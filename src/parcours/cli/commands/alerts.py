@@ -1,0 +1,110 @@
+"""`parcours alerts`: open alerts of my pathways (or all, for a coordinator); ack and snooze."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from parcours.cli.act import act
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import short, word
+from parcours.cli.options import JsonFlag, ProgrammeOpt, ReasonOpt, Ref, RequestOpt
+from parcours.cli.render import print_json, table, when
+from parcours.cli.runtime import (
+    Session,
+    current_session,
+    guarded,
+    parse_instant,
+    reader_session,
+    with_pathways,
+)
+from parcours.domain import commands as c
+
+if TYPE_CHECKING:
+    from parcours.app.client import PathwayClient
+    from parcours.domain.records import Alert
+
+commands = typer.Typer()
+alerts = typer.Typer(help="help.alerts", invoke_without_command=True)
+commands.add_typer(alerts, name="alerts")
+
+AlertId = Annotated[str, typer.Argument(help="help.arg.alert_id")]
+
+
+@alerts.callback()
+@guarded
+def open_alerts(
+    ctx: typer.Context,
+    everyone: Annotated[bool, typer.Option("--all", help="help.opt.all_alerts")] = False,
+    programme: ProgrammeOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from parcours.app import queries
+    from parcours.domain.permissions import may_oversee
+    from parcours.domain.vocabulary import Role
+
+    session = reader_session()
+    actor = session.require_actor()
+    if everyone and not may_oversee(Role(session.role)):
+        raise CliError(session.text("alerts.coordinator_only"), ExitCode.REFUSED)
+    query = queries.pathways_query(
+        session.settings.task_queue, programme=programme, referent=None if everyone else actor
+    )
+
+    async def work(pathways: PathwayClient) -> list[tuple[str, Alert]]:
+        return await queries.open_alerts(pathways, query)
+
+    rows = with_pathways(session, work)
+    if as_json:
+        print_json([{"pathway_id": pid, "alert": alert} for pid, alert in rows])
+        return
+    _print_alerts(rows, session)
+
+
+def _print_alerts(rows: list[tuple[str, Alert]], session: Session) -> None:
+    text = session.text
+    table(
+        text("alerts.title", count=len(rows)),
+        [text(f"alerts.col.{c}") for c in ("ref", "alert", "rule", "due", "status")],
+        [
+            [
+                short(pid),
+                alert.alert_id,
+                text(f"rule.{alert.rule.value}"),
+                when(alert.due_at),
+                word("alert_status", alert.status.value, text)
+                + (f" → {when(alert.snoozed_until)}" if alert.snoozed_until else ""),
+            ]
+            for pid, alert in rows
+        ],
+    )
+
+
+@alerts.command("ack", help="help.alerts.ack")
+@guarded
+def ack(
+    ref: Ref,
+    alert_id: AlertId,
+    reason: ReasonOpt = "",
+    request_id: RequestOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    act(ref, c.AcknowledgeAlert(alert_id=alert_id), reason, request_id, as_json)
+
+
+@alerts.command("snooze", help="help.alerts.snooze")
+@guarded
+def snooze(
+    ref: Ref,
+    alert_id: AlertId,
+    until: Annotated[str, typer.Option(help="help.opt.until")],
+    reason: ReasonOpt = "",
+    request_id: RequestOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    moment = parse_instant(until, current_session(), "--until")
+    act(ref, c.SnoozeAlert(alert_id=alert_id, until=moment), reason, request_id, as_json)

@@ -1,0 +1,219 @@
+"""`parcours audit`: export, replay, the state at an instant, the trail, bundles.
+
+Everything here reads Temporal histories only: no worker needs to run, and a history
+file (an export, a bundle, or `temporal workflow show --output json`) can stand in for a
+pathway reference. Payloads are decrypted with the keys only where a command needs
+their content (replay, at, trail, bundle); export and verify never need them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from parcours.cli.commands.audit_files import (
+    decode,
+    file_guard,
+    load_history,
+    load_recording,
+    make_folder,
+    warn,
+    write,
+)
+from parcours.cli.commands.audit_replay import replay_all, replay_files, report_replay
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import event_label, short, stage_label
+from parcours.cli.options import JsonFlag, Out
+from parcours.cli.render import console, print_json, table, when
+from parcours.cli.runtime import Session, current_session, guarded, parse_instant
+
+if TYPE_CHECKING:
+    from parcours.audit.recording import Recording
+
+commands = typer.Typer()
+audit = typer.Typer(help="help.audit", no_args_is_help=True)
+commands.add_typer(audit, name="audit")
+
+AuditRef = Annotated[str, typer.Argument(help="help.arg.audit_ref", metavar="REF")]
+
+
+@audit.command("export", help="help.audit.export")
+@guarded
+def export(
+    reference: AuditRef,
+    out: Out = None,
+    per_run: Annotated[
+        Path | None, typer.Option("--per-run", help="help.opt.per_run", metavar="DIR")
+    ] = None,
+) -> None:
+    from parcours.audit.history import dumps, history_document, run_documents
+
+    session = current_session()
+    history = load_history(session, reference)
+    counts = {"events": history.event_count, "runs": len(history.runs)}
+    if per_run is not None:
+        make_folder(session, per_run)
+        for name, document in run_documents(history):
+            write(session, dumps(document), per_run / name)
+        said = session.text(
+            "audit.exported_runs", pathway=history.workflow_id, path=per_run, **counts
+        )
+        console.print(said)
+        return
+    write(session, dumps(history_document(history)), out)
+    if out is not None:
+        said = session.text("audit.exported", pathway=history.workflow_id, path=out, **counts)
+        console.print(said)
+
+
+@audit.command("replay", help="help.audit.replay")
+@guarded
+def replay(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="help.arg.history_files", metavar="FILE...")
+    ] = None,
+    everything: Annotated[bool, typer.Option("--all", help="help.opt.replay_all")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    session = current_session()
+    if files and everything:
+        raise CliError(session.text("audit.replay.both"), ExitCode.USAGE)
+    if not files and not everything:
+        raise CliError(session.text("audit.replay.nothing"), ExitCode.USAGE)
+    outcomes = replay_all(session) if everything else replay_files(session, files or [])
+    report_replay(session, outcomes, as_json)
+
+
+@audit.command("at", help="help.audit.at")
+@guarded
+def at(
+    reference: AuditRef,
+    instant: Annotated[str, typer.Option("--when", help="help.opt.when", metavar="DATE")],
+    as_json: JsonFlag = False,
+) -> None:
+    from parcours.audit.fold import NotYetReferred, snapshot
+    from parcours.audit.report import snapshot_document
+    from parcours.cli.status import print_snapshot
+
+    session = current_session()
+    moment = parse_instant(instant, session, "--when")
+    recording = load_recording(session, reference)
+    try:
+        found = snapshot(recording, moment)
+    except NotYetReferred:
+        raise CliError(
+            session.text("audit.at.before", pathway=recording.pathway_id, when=when(moment)),
+            ExitCode.NOT_FOUND,
+        ) from None
+    warn(session, recording, found.discrepancies)
+    if as_json:
+        print_json(snapshot_document(found))
+        return
+    print_snapshot(found, session.text)
+    if found.when > found.recorded_until:
+        key = "audit.at.projected" if found.projected else "audit.at.beyond"
+        console.print(session.text(key, until=when(found.recorded_until)))
+
+
+@audit.command("trail", help="help.audit.trail")
+@guarded
+def trail(reference: AuditRef, as_json: JsonFlag = False) -> None:
+    from parcours.audit.fold import trail as trail_of
+    from parcours.audit.report import trail_document
+
+    session = current_session()
+    recording = load_recording(session, reference)
+    entries, discrepancies = trail_of(recording)
+    warn(session, recording, discrepancies)
+    if as_json:
+        print_json(trail_document(recording.pathway_id, entries, discrepancies))
+        return
+    _print_trail(session, recording, entries)
+
+
+def _print_trail(session: Session, recording: Recording, entries: Any) -> None:
+    text = session.text
+    runs = {run_id: index for index, run_id in enumerate(recording.run_ids, start=1)}
+    columns = ("seq", "at", "event", "stage", "by", "why", "source")
+    table(
+        text(
+            "audit.trail.title",
+            ref=short(recording.pathway_id),
+            programme=recording.programme.name,
+            version=recording.programme.version,
+        ),
+        [text(f"audit.trail.col.{c}") for c in columns],
+        [
+            [
+                str(e.event.seq),
+                when(e.event.at),
+                event_label(e.event.kind, text),
+                stage_label(e.event.stage.value, text),
+                f"{e.event.actor_id} ({e.event.role.value})",
+                e.event.reason,
+                text("audit.trail.source", run=runs.get(e.run_id, "?"), event=e.history_event_id),
+            ]
+            for e in entries
+        ],
+    )
+
+
+@audit.command("bundle", help="help.audit.bundle")
+@guarded
+def bundle(reference: AuditRef, out: Out = None, as_json: JsonFlag = False) -> None:
+    from parcours.audit.bundle import make_bundle
+    from parcours.audit.history import PathwayHistory, dumps
+
+    session = current_session()
+    history = load_history(session, reference)
+    recording = decode(session, history)
+    named = PathwayHistory(recording.workflow_id, history.runs)
+    document = make_bundle(named, recording.programme_data)
+    write(session, dumps(document), out)
+    counts = {"head": document["head"], "events": history.event_count, "runs": len(history.runs)}
+    if out is not None and as_json:
+        print_json({"pathway_id": recording.workflow_id, "path": str(out), **counts})
+        return
+    message = session.text(
+        "audit.bundle.written", pathway=recording.workflow_id, path=out or "-", **counts
+    )
+    if out is not None:
+        console.print(message)
+    else:
+        typer.echo(message, err=True)
+
+
+@audit.command("verify", help="help.audit.verify")
+@guarded
+def verify(
+    path: Annotated[Path, typer.Argument(help="help.arg.bundle_file", metavar="BUNDLE")],
+    head: Annotated[
+        str | None, typer.Option("--head", help="help.opt.head", metavar="HASH")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    from parcours.audit.bundle import verify_bundle
+    from parcours.audit.history import read_json_file
+
+    session = current_session()
+    verdict = file_guard(session, lambda: verify_bundle(read_json_file(path), str(path), head))
+    if as_json:
+        print_json({"intact": verdict.intact, **vars(verdict)})
+    text = session.text
+    if not verdict.intact:
+        message = text(
+            f"audit.verify.{verdict.broken}",
+            run=verdict.run,
+            run_id=verdict.run_id,
+            event=verdict.event_id,
+            head=verdict.head,
+        )
+        raise CliError(message, ExitCode.INVALID_FILE)
+    if not as_json:
+        said = text(
+            "audit.verify.intact", events=verdict.events, runs=verdict.runs, head=verdict.head
+        )
+        console.print(said)

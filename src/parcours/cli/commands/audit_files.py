@@ -1,0 +1,127 @@
+"""Where `parcours audit` reads histories from and writes documents to.
+
+A reference is a pathway (read from the service, as stored: encrypted, no worker
+needed) or a history file (an export, a bundle, `temporal workflow show --output json`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import typer
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.runtime import Session, with_pathways
+
+if TYPE_CHECKING:
+    from parcours.adapters.temporal.keys import Keyring
+    from parcours.app.client import PathwayClient
+    from parcours.audit.fold import Discrepancy
+    from parcours.audit.history import PathwayHistory
+    from parcours.audit.recording import Recording
+
+T = TypeVar("T")
+
+
+def load_history(session: Session, reference: str) -> PathwayHistory:
+    """The history of a pathway reference, or the one in a file when `reference` is a file."""
+    from parcours.audit.history import fetch_pathway_history, read_history_file
+
+    path = Path(reference)
+    if path.is_file():
+        return file_guard(session, lambda: read_history_file(path))
+
+    async def work(pathways: PathwayClient) -> PathwayHistory:
+        pathway_id = await pathways.resolve(reference)
+        return await fetch_pathway_history(pathways.temporal, pathway_id)
+
+    return with_pathways(session, work, whole_timeout=False, decrypt=False)
+
+
+def load_recording(session: Session, reference: str) -> Recording:
+    return decode(session, load_history(session, reference))
+
+
+def keyring(session: Session) -> Keyring:
+    from parcours.adapters.temporal.keys import load_keyring
+
+    return load_keyring(session.settings)
+
+
+def decode(session: Session, history: PathwayHistory) -> Recording:
+    """What the history recorded, decrypted with the keys."""
+    import asyncio
+
+    from parcours.adapters.temporal.converter import data_converter
+    from parcours.audit.recording import RecordingError, record_of
+
+    converter = data_converter(keyring(session))
+    try:
+        return asyncio.run(record_of(history, converter))
+    except RecordingError as err:
+        why = session.text(f"audit.why.{err.reason}", detail=err.detail)
+        raise CliError(
+            session.text("error.history_file", path=history.workflow_id, why=why),
+            ExitCode.INVALID_FILE,
+        ) from None
+
+
+def file_guard(session: Session, read: Callable[[], T]) -> T:
+    """Read a history file; one that cannot be read is one sentence and exit 6."""
+    from parcours.audit.history import HistoryFileError
+
+    try:
+        return read()
+    except HistoryFileError as err:
+        why = session.text(f"audit.why.{err.reason}", detail=err.detail)
+        raise CliError(
+            session.text("error.history_file", path=err.path, why=why), ExitCode.INVALID_FILE
+        ) from None
+
+
+def make_folder(session: Session, folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise CliError(
+            session.text("audit.cannot_write", path=folder, error=err.strerror or err),
+            ExitCode.USAGE,
+        ) from None
+
+
+def write(session: Session, content: str, out: Path | None) -> None:
+    """Write to `out`, or to standard output without it."""
+    if out is None:
+        typer.echo(content, nl=False)
+        return
+    try:
+        out.write_text(content, encoding="utf-8")
+    except OSError as err:
+        raise CliError(
+            session.text("audit.cannot_write", path=out, error=err.strerror or err),
+            ExitCode.USAGE,
+        ) from None
+
+
+def warn(session: Session, recording: Recording, discrepancies: list[Discrepancy]) -> None:
+    """Doubts go to stderr, one line each, so `--json` output stays clean."""
+    text = session.text
+    for d in discrepancies:
+        typer.echo(
+            text(
+                "audit.discrepancy",
+                what=text(f"audit.discrepancy.{d.kind}"),
+                run=d.run_id,
+                event=d.event_id,
+                detail=d.detail,
+            ),
+            err=True,
+        )
+    if recording.skipped_updates:
+        names = ", ".join(sorted(set(recording.skipped_updates)))
+        typer.echo(text("audit.skipped", names=names), err=True)
+    if recording.continues:
+        typer.echo(text("audit.continues"), err=True)

@@ -1,0 +1,60 @@
+"""`parcours mission start|end`: work missions through temp agencies and employers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from parcours.cli.act import act
+from parcours.cli.options import JsonFlag, On, ReasonOpt, Ref, RequestOpt
+from parcours.cli.runtime import current_session, guarded, parse_instant
+from parcours.domain import commands as c
+from parcours.domain.vocabulary import ContractType
+
+commands = typer.Typer()
+mission = typer.Typer(help="help.mission", no_args_is_help=True)
+commands.add_typer(mission, name="mission")
+
+
+@mission.command("start", help="help.mission.start")
+@guarded
+def mission_start(
+    ref: Ref,
+    agency: Annotated[str, typer.Option(help="help.opt.agency")],
+    employer: Annotated[str, typer.Option(help="help.opt.employer")],
+    contract: Annotated[ContractType, typer.Option(help="help.opt.contract")],
+    hours: Annotated[float, typer.Option(help="help.opt.hours", min=0.5, max=48)],
+    start: Annotated[str | None, typer.Option(help="help.opt.start")] = None,
+    end: Annotated[str | None, typer.Option(help="help.opt.mission_end")] = None,
+    sector_hiring: Annotated[
+        bool, typer.Option("--sector-hiring", help="help.opt.sector_hiring")
+    ] = False,
+    reason: ReasonOpt = "",
+    request_id: RequestOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    session = current_session()
+    command = c.StartMission(
+        agency=agency,
+        employer=employer,
+        starts_at=parse_instant(start, session, "--start"),
+        contract_type=contract,
+        weekly_hours=hours,
+        ends_at=parse_instant(end, session, "--end") if end else None,
+        sector_hiring=sector_hiring,
+    )
+    act(ref, command, reason, request_id, as_json)
+
+
+@mission.command("end", help="help.mission.end")
+@guarded
+def mission_end(
+    ref: Ref,
+    on: On = None,
+    reason: ReasonOpt = "",
+    request_id: RequestOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    command = c.EndMission(ended_at=parse_instant(on, current_session(), "--on"))
+    act(ref, command, reason, request_id, as_json)

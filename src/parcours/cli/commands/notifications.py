@@ -1,0 +1,98 @@
+"""`parcours notifications [--failed]`, `notifications retry KEY`: what partners were sent."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import event_label, short, word
+from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt
+from parcours.cli.render import console, print_json, table, when
+from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, with_pathways
+
+if TYPE_CHECKING:
+    from parcours.adapters.readmodel import OutboxEntry
+    from parcours.app.client import PathwayClient
+
+commands = typer.Typer()
+notifications = typer.Typer(help="help.notifications", invoke_without_command=True)
+commands.add_typer(notifications, name="notifications")
+
+
+@notifications.callback()
+@guarded
+def notifications_list(
+    ctx: typer.Context,
+    failed: Annotated[bool, typer.Option("--failed", help="help.opt.failed")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    found = open_readmodel().notifications(failed_only=failed)
+    if as_json:
+        print_json(found)
+        return
+    _print_notifications(found, current_session())
+
+
+def _print_notifications(found: list[OutboxEntry], session: Session) -> None:
+    text = session.text
+    columns = ("key", "ref", "partner", "event", "status", "attempts", "error", "sent")
+    table(
+        text("notifications.title", count=len(found)),
+        [text(f"notifications.col.{c}") for c in columns],
+        [
+            [
+                n.key,
+                short(n.pathway_id),
+                f"{n.partner_name} ({word('partner_kind', n.partner_kind.value, text)}, "
+                f"{word('channel', n.channel, text)})",
+                event_label(n.event_kind, text),
+                word("outbox", n.status.value, text),
+                str(n.attempts),
+                n.last_error,
+                when(n.sent_at),
+            ]
+            for n in found
+        ],
+    )
+
+
+@notifications.command("retry", help="help.notifications.retry")
+@guarded
+def notifications_retry(
+    key: Annotated[str, typer.Argument(help="help.arg.notification_key")],
+    reason: ReasonOpt = "",
+    request_id: RequestOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    from parcours.adapters.readmodel import NotificationNotFound
+    from parcours.app import notifications as outbox
+
+    session = current_session()
+    store = open_readmodel()
+    try:
+        entry = outbox.retryable(store, key)
+        meta = session.request(reason, request_id)
+
+        async def work(pathways: PathwayClient) -> int:
+            return await outbox.retry(store, pathways, entry, meta)
+
+        with_pathways(session, work)
+    except NotificationNotFound:
+        raise CliError(
+            session.text("notifications.not_found", notification=key), ExitCode.NOT_FOUND
+        ) from None
+    except outbox.AlreadySent:
+        raise CliError(
+            session.text("notifications.already_sent", notification=key), ExitCode.REFUSED
+        ) from None
+    after = store.get_notification(key)
+    if as_json:
+        print_json({"key": key, "status": after.status.value if after else None})
+        return
+    status = word("outbox", after.status.value, session.text) if after else "?"
+    console.print(session.text("notifications.retried", notification=key, status=status))

@@ -1,0 +1,103 @@
+"""`parcours partners list|add|show`: the directory of partners notified of events."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import ticked, word
+from parcours.cli.options import JsonFlag
+from parcours.cli.render import console, pairs, plain, print_json, table
+from parcours.cli.runtime import current_session, guarded, open_readmodel, overseer_session
+from parcours.domain.vocabulary import ChannelKind, PartnerKind
+
+commands = typer.Typer()
+partners = typer.Typer(help="help.partners", no_args_is_help=True)
+commands.add_typer(partners, name="partners")
+
+PartnerName = Annotated[str, typer.Argument(help="help.arg.partner_name")]
+
+
+@partners.command("list", help="help.partners.list")
+@guarded
+def partners_list(as_json: JsonFlag = False) -> None:
+    found = open_readmodel().list_partners()
+    if as_json:
+        print_json([public(p) for p in found])
+        return
+    text = current_session().text
+    table(
+        text("partners.title", count=len(found)),
+        [text(f"partners.col.{c}") for c in ("name", "kind", "channel", "address", "active")],
+        [
+            [
+                p.name,
+                word("partner_kind", p.kind.value, text),
+                word("channel", p.channel.value, text),
+                p.address,
+                ticked(p.active),
+            ]
+            for p in found
+        ],
+    )
+
+
+@partners.command("add", help="help.partners.add")
+@guarded
+def partners_add(
+    name: PartnerName,
+    kind: Annotated[PartnerKind, typer.Option(help="help.arg.partner_kind")],
+    channel: Annotated[ChannelKind, typer.Option(help="help.opt.channel")],
+    address: Annotated[str, typer.Option(help="help.opt.partner_address")],
+    secret: Annotated[str, typer.Option(help="help.opt.secret")] = "",
+    inactive: Annotated[bool, typer.Option("--inactive", help="help.opt.inactive")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    from parcours.adapters.readmodel import Partner
+    from parcours.app.partners import PartnerRejected, add_partner, check_partner
+
+    session = overseer_session("partners.coordinator_only")
+    partner = Partner(name, kind, channel, address, secret=secret, active=not inactive)
+    try:
+        check_partner(partner)  # before the read model is opened
+        add_partner(open_readmodel(), partner)
+    except PartnerRejected as err:
+        raise CliError(session.text(f"partners.{err.reason}"), ExitCode.USAGE) from None
+    if as_json:
+        print_json({"name": name, "kind": kind.value, "channel": channel.value, "saved": True})
+        return
+    kind_label = word("partner_kind", kind.value, session.text)
+    console.print(session.text("partners.added", name=name, kind=kind_label))
+
+
+@partners.command("show", help="help.partners.show")
+@guarded
+def partners_show(name: PartnerName, as_json: JsonFlag = False) -> None:
+    session = current_session()
+    partner = open_readmodel().get_partner(name)
+    if partner is None:
+        raise CliError(session.text("partners.not_found", name=name), ExitCode.NOT_FOUND)
+    if as_json:
+        print_json(public(partner))
+        return
+    text = session.text
+    pairs(
+        name,
+        [
+            (text("partners.col.kind"), word("partner_kind", partner.kind.value, text)),
+            (text("partners.col.channel"), word("channel", partner.channel.value, text)),
+            (text("partners.col.address"), partner.address),
+            (text("partners.col.active"), ticked(partner.active)),
+        ],
+    )
+
+
+def public(partner: object) -> dict[str, object]:
+    """A partner as JSON, without its secret."""
+    value = plain(partner)
+    assert isinstance(value, dict)
+    value.pop("secret", None)
+    return value

@@ -1,0 +1,266 @@
+"""`parcours refer|show|timeline|list|next`: referring a person, finding and reading pathways."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import action_label, event_label, short, stage_label
+from parcours.cli.options import JsonFlag, On, ProgrammeOpt, Ref, RequestOpt, VersionOpt
+from parcours.cli.render import console, print_json, table, when
+from parcours.cli.runtime import (
+    Session,
+    current_session,
+    guarded,
+    parse_instant,
+    reader_session,
+    with_pathways,
+)
+
+if TYPE_CHECKING:
+    from parcours.app.client import PathwayClient, PathwaySummary
+    from parcours.domain.records import PathwayEvent
+    from parcours.workflows.messages import Participant, PathwayStatus
+
+commands = typer.Typer()
+
+
+@commands.command("refer", help="help.refer")
+@guarded
+def refer(
+    programme: Annotated[str, typer.Option(help="help.opt.programme")],
+    referrer: Annotated[str, typer.Option(help="help.opt.referrer")],
+    reason: Annotated[str, typer.Option(help="help.opt.referral_reason")],
+    first_name: Annotated[str, typer.Option(help="help.opt.first_name")],
+    last_name: Annotated[str, typer.Option(help="help.opt.last_name")],
+    birth_date: Annotated[str, typer.Option(help="help.opt.birth_date")],
+    session_name: Annotated[str | None, typer.Option("--session", help="help.opt.session")] = None,
+    referent: Annotated[str | None, typer.Option(help="help.opt.referent")] = None,
+    version: VersionOpt = None,
+    on: On = None,
+    phone: Annotated[str, typer.Option(help="help.opt.phone")] = "",
+    email: Annotated[str, typer.Option(help="help.opt.email")] = "",
+    address: Annotated[str, typer.Option(help="help.opt.address")] = "",
+    availability: Annotated[str, typer.Option(help="help.opt.availability")] = "",
+    skill: Annotated[list[str] | None, typer.Option(help="help.opt.skill")] = None,
+    language: Annotated[list[str] | None, typer.Option(help="help.opt.language")] = None,
+    request_id: RequestOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    from parcours.adapters.temporal.keys import load_keyring
+    from parcours.app.referral import refer_once, referral
+    from parcours.programmes import get_programme
+
+    session = current_session()
+    actor = session.require_actor()
+    definition = get_programme(programme, version)
+    referred_at = parse_instant(on, session, "--on")
+    contact = (phone, email, address, availability)
+    person = _participant(session, (first_name, last_name), birth_date, contact, skill, language)
+    command = referral(referrer, referred_at, actor, session=session_name, referent=referent)
+    meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
+
+    async def work(pathways: PathwayClient) -> str:
+        return await refer_once(pathways, definition, person, command, meta=meta, keyring=keyring)
+
+    _say_referred(session, with_pathways(session, work), as_json)
+
+
+def _participant(
+    session: Session,
+    names: tuple[str, str],
+    birth_date: str,
+    contact: tuple[str, str, str, str],
+    skills: list[str] | None,
+    languages: list[str] | None,
+) -> Participant:
+    """The person as typed: names trimmed, the birth date checked (`YYYY-MM-DD`)."""
+    from parcours.workflows.messages import Participant
+
+    phone, email, address, availability = contact
+    return Participant(
+        first_name=names[0].strip(),
+        last_name=names[1].strip(),
+        birth_date=_birth_date(birth_date, session),
+        phone=phone,
+        email=email,
+        address=address,
+        availability=availability,
+        skills=list(skills or []),
+        languages=list(languages or []),
+    )
+
+
+def _say_referred(session: Session, pathway_id: str, as_json: bool) -> None:
+    if as_json:
+        print_json({"pathway_id": pathway_id, "ref": short(pathway_id)})
+    else:
+        console.print(session.text("refer.done", pathway=pathway_id, ref=short(pathway_id)))
+
+
+def _birth_date(value: str, session: Session) -> str:
+    try:
+        return datetime.strptime(value.strip(), "%Y-%m-%d").date().isoformat()
+    except ValueError:
+        raise CliError(
+            session.text("error.bad_date", value=value, option="--birth-date"), ExitCode.USAGE
+        ) from None
+
+
+@commands.command("show", help="help.show")
+@guarded
+def show(reference: Ref, as_json: JsonFlag = False) -> None:
+    from dataclasses import replace
+
+    from parcours.cli.status import print_status
+    from parcours.domain.permissions import may_see_identity
+    from parcours.domain.vocabulary import Role
+
+    session = reader_session()
+    sees_person = may_see_identity(Role(session.role))
+
+    async def work(pathways: PathwayClient) -> tuple[PathwayStatus, Participant | None]:
+        pathway_id = await pathways.resolve(reference)
+        status = await pathways.status(pathway_id)
+        person = await pathways.participant(pathway_id) if sees_person else None
+        return status, person
+
+    status, person = with_pathways(session, work)
+    if as_json:
+        mine = replace(status, allowed=list(offered(status, session)))
+        print_json({"status": mine, "participant": person})
+        return
+    print_status(status, person, offered(status, session), session.text)
+
+
+@commands.command("timeline", help="help.timeline")
+@guarded
+def timeline(reference: Ref, as_json: JsonFlag = False) -> None:
+    session = reader_session()
+
+    async def work(pathways: PathwayClient) -> list[PathwayEvent]:
+        return await pathways.timeline(await pathways.resolve(reference))
+
+    events = with_pathways(session, work)
+    if as_json:
+        print_json(events)
+        return
+    text = session.text
+    table(
+        text("timeline.title", ref=reference),
+        [text(f"timeline.col.{c}") for c in ("seq", "at", "event", "stage", "by", "reason")],
+        [
+            [
+                str(e.seq),
+                when(e.at),
+                event_label(e.kind, text),
+                stage_label(e.stage.value, text),
+                f"{e.actor_id} ({e.role.value})",
+                e.reason,
+            ]
+            for e in events
+        ],
+    )
+
+
+@commands.command("list", help="help.list")
+@guarded
+def list_pathways(
+    programme: ProgrammeOpt = None,
+    stage: Annotated[str | None, typer.Option(help="help.opt.stage")] = None,
+    referent: Annotated[str | None, typer.Option(help="help.opt.referent")] = None,
+    alert_before: Annotated[
+        str | None, typer.Option("--alert-before", help="help.opt.alert_before")
+    ] = None,
+    include_closed: Annotated[bool, typer.Option("--closed", help="help.opt.closed")] = False,
+    limit: Annotated[int, typer.Option(help="help.opt.limit", min=1)] = 200,
+    as_json: JsonFlag = False,
+) -> None:
+    from parcours.app.queries import pathways_query
+
+    session = reader_session()
+    query = pathways_query(
+        session.settings.task_queue,
+        programme=programme,
+        stage=known_stage(stage, session),
+        referent=referent,
+        alert_before=parse_instant(alert_before, session, "--alert-before")
+        if alert_before
+        else None,
+        include_closed=include_closed,
+    )
+
+    async def work(pathways: PathwayClient) -> list[PathwaySummary]:
+        return await pathways.list(query, limit=limit)
+
+    found = with_pathways(session, work)
+    if as_json:
+        print_json(found)
+        return
+    _print_list(found, session)
+
+
+def _print_list(found: list[PathwaySummary], session: Session) -> None:
+    text = session.text
+    table(
+        text("list.title", count=len(found)),
+        [text(f"list.col.{c}") for c in ("ref", "programme", "stage", "referent", "alert")],
+        [
+            [
+                short(s.pathway_id),
+                s.programme,
+                stage_label(s.stage, text),
+                s.referent,
+                when(s.next_alert_at),
+            ]
+            for s in found
+        ],
+    )
+
+
+def known_stage(stage: str | None, session: Session) -> str | None:
+    """`--stage` as typed, if the domain has such a stage (exit 2 otherwise)."""
+    from parcours.domain.vocabulary import Stage
+
+    if stage and stage not in {s.value for s in Stage}:
+        allowed = ", ".join(s.value for s in Stage)
+        raise CliError(
+            session.text("error.bad_choice", value=stage, option="--stage", allowed=allowed),
+            ExitCode.USAGE,
+        )
+    return stage
+
+
+@commands.command("next", help="help.next")
+@guarded
+def next_actions(reference: Ref, as_json: JsonFlag = False) -> None:
+    session = reader_session()
+
+    async def work(pathways: PathwayClient) -> PathwayStatus:
+        return await pathways.status(await pathways.resolve(reference))
+
+    status = with_pathways(session, work)
+    if as_json:
+        print_json({"stage": status.stage, "allowed": list(offered(status, session))})
+        return
+    text = session.text
+    table(
+        text("next.title", stage=stage_label(status.stage.value, text)),
+        [text("next.col.action"), text("next.col.command"), text("next.col.trigger")],
+        [
+            [action_label(trigger, text), text(f"command.{trigger}"), trigger]
+            for trigger in offered(status, session)
+        ],
+    )
+
+
+def offered(status: PathwayStatus, session: Session) -> tuple[str, ...]:
+    """The allowed actions this session's role may take: the others are not offered."""
+    from parcours.domain.permissions import permitted
+    from parcours.domain.vocabulary import Role
+
+    return permitted(Role(session.role), status.allowed)

@@ -1,0 +1,192 @@
+"""`parcours programme list|show|validate|diagram`: the programmes shipped with parcours."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.i18n import Text
+from parcours.cli.labels import stage_label
+from parcours.cli.options import JsonFlag, VersionOpt
+from parcours.cli.render import console, pairs, print_json, table
+from parcours.cli.runtime import current_session, guarded
+
+if TYPE_CHECKING:
+    from parcours.domain.programme import ProgrammeDefinition
+
+commands = typer.Typer()
+programme = typer.Typer(help="help.programme", no_args_is_help=True)
+commands.add_typer(programme, name="programme")
+
+Name = Annotated[str, typer.Argument(help="help.arg.programme")]
+
+
+class DiagramFormat(StrEnum):
+    MERMAID = "mermaid"
+    DOT = "dot"
+    SVG = "svg"
+
+
+@programme.command("list", help="help.programme.list")
+@guarded
+def list_programmes(as_json: JsonFlag = False) -> None:
+    from parcours.programmes import catalogue
+
+    text = current_session().text
+    rows = [
+        {
+            "name": found.name,
+            "version": found.version,
+            "title": found.title.fr if text.lang == "fr" else found.title.en,
+            "stages": len(found.stages),
+            "yearly_intake": found.targets.yearly_intake,
+            "positive_exit_rate": found.targets.positive_exit_rate,
+        }
+        for versions in catalogue().values()
+        for found in versions.values()
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    table(
+        text("programme.list.title"),
+        [text(f"programme.col.{c}") for c in ("name", "version", "title", "targets")],
+        [
+            [
+                str(r["name"]),
+                str(r["version"]),
+                str(r["title"]),
+                text(
+                    "programme.targets",
+                    intake=r["yearly_intake"],
+                    rate=f"{float(str(r['positive_exit_rate'])):.0%}",
+                ),
+            ]
+            for r in rows
+        ],
+    )
+
+
+@programme.command("show", help="help.programme.show")
+@guarded
+def show(name: Name, version: VersionOpt = None, as_json: JsonFlag = False) -> None:
+    from parcours.programmes import get_programme
+
+    text = current_session().text
+    found = get_programme(name, version)
+    if as_json:
+        print_json(found.model_dump(mode="json"))
+        return
+    pairs(f"{found.name} v{found.version}", _fields(found, text))
+    _print_moves(found, text)
+
+
+def _fields(found: ProgrammeDefinition, text: Text) -> list[tuple[str, str]]:
+    french = text.lang == "fr"
+    targets = text(
+        "programme.targets",
+        intake=found.targets.yearly_intake,
+        rate=f"{found.targets.positive_exit_rate:.0%}",
+    )
+    timers: dict[str, Any] = found.timers.model_dump()
+    outcome = found.outcome.description
+    return [
+        (text("programme.field.title"), found.title.fr if french else found.title.en),
+        (
+            text("programme.field.stages"),
+            ", ".join(stage_label(s.value, text) for s in found.stages),
+        ),
+        (
+            text("programme.field.blocking"),
+            ", ".join(b.value for b in found.blocking_barriers) or text("none"),
+        ),
+        (text("programme.field.targets"), targets),
+        (text("programme.field.outcome"), outcome.fr if french else outcome.en),
+        (text("programme.field.timers"), ", ".join(f"{k}={v}" for k, v in timers.items())),
+    ]
+
+
+def _print_moves(found: ProgrammeDefinition, text: Text) -> None:
+    from parcours.domain.pathway import table_of
+
+    table(
+        text("programme.moves.title"),
+        [text(f"programme.col.{c}") for c in ("trigger", "from", "to", "guards")],
+        [
+            [
+                row.trigger,
+                row.source.value,
+                row.dest.value if row.dest else "—",
+                ", ".join(row.guards) or "—",
+            ]
+            for row in table_of(found)
+        ],
+    )
+
+
+@programme.command("validate", help="help.programme.validate")
+@guarded
+def validate(path: Annotated[Path, typer.Argument(help="help.arg.programme_file")]) -> None:
+    from parcours.programmes import load_programme_file
+
+    found = load_programme_file(path)
+    console.print(
+        current_session().text(
+            "programme.valid",
+            path=path,
+            name=found.name,
+            version=found.version,
+            moves=len(found.moves),
+        )
+    )
+
+
+@programme.command("diagram", help="help.programme.diagram")
+@guarded
+def diagram(
+    name: Name,
+    version: VersionOpt = None,
+    output_format: Annotated[
+        DiagramFormat, typer.Option("--format", help="help.opt.diagram_format")
+    ] = DiagramFormat.MERMAID,
+    out: Annotated[Path | None, typer.Option("--out", help="help.opt.out")] = None,
+) -> None:
+    from parcours.domain.diagram import dot, mermaid
+    from parcours.programmes import get_programme
+
+    text = current_session().text
+    found = get_programme(name, version)
+    if output_format is DiagramFormat.MERMAID:
+        _write(mermaid(found), out)
+    elif output_format is DiagramFormat.DOT:
+        _write(dot(found), out)
+    else:
+        _write(_svg(dot(found), text), out)
+
+
+def _svg(source: str, text: Text) -> str:
+    graphviz = shutil.which("dot")
+    if graphviz is None:
+        raise CliError(text("programme.no_graphviz"), ExitCode.UNAVAILABLE)
+    done = subprocess.run(  # noqa: S603 - the Graphviz binary found on PATH, fixed arguments
+        [graphviz, "-Tsvg"], input=source, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise CliError(
+            text("programme.graphviz_failed", error=done.stderr.strip()), ExitCode.INTERNAL
+        )
+    return done.stdout
+
+
+def _write(content: str, out: Path | None) -> None:
+    if out is None:
+        print(content, end="")
+    else:
+        out.write_text(content, encoding="utf-8")

@@ -1,0 +1,59 @@
+"""`parcours readmodel rebuild`: the read model built again from the pathways themselves."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from parcours.cli.options import JsonFlag
+from parcours.cli.render import console, err_console, print_json
+from parcours.cli.runtime import (
+    answer_timeout,
+    current_session,
+    guarded,
+    open_readmodel,
+    with_pathways,
+)
+
+if TYPE_CHECKING:
+    from parcours.app.client import PathwayClient
+    from parcours.app.rebuild import RebuildReport
+
+commands = typer.Typer()
+readmodel = typer.Typer(help="help.readmodel", no_args_is_help=True)
+commands.add_typer(readmodel, name="readmodel")
+
+
+@readmodel.command("rebuild", help="help.readmodel.rebuild")
+@guarded
+def rebuild(as_json: JsonFlag = False) -> None:
+    from rich.progress import Progress
+
+    from parcours.app.queries import pathways_query
+    from parcours.app.rebuild import rebuild as rebuild_readmodel
+
+    session = current_session()
+    store = open_readmodel()
+    query = pathways_query(session.settings.task_queue, include_closed=True)
+
+    async def work(pathways: PathwayClient) -> RebuildReport:
+        # With --json the bar goes to stderr, so stdout holds the JSON alone.
+        with Progress(console=err_console if as_json else console) as progress:
+            task = progress.add_task(session.text("readmodel.rebuilding"), total=None)
+            return await rebuild_readmodel(
+                pathways,
+                store,
+                query=query,
+                answer_timeout=answer_timeout(),
+                on_listed=lambda count: progress.update(task, total=count),
+                on_rebuilt=lambda done: progress.update(task, completed=done),
+            )
+
+    report = with_pathways(session, work, whole_timeout=False)
+    if as_json:
+        print_json({"rebuilt": report.rebuilt, "removed": report.removed})
+        return
+    console.print(session.text("readmodel.rebuilt", count=report.rebuilt))
+    if report.removed:
+        console.print(session.text("readmodel.removed", count=report.removed))

@@ -1,0 +1,293 @@
+"""What every command runs in: who runs it (the session), the connection to the pathways,
+and one sentence with an exit code for whatever fails.
+
+The session's actor comes from `--as`, else `PARCOURS_ACTOR`, else the config file
+(`PARCOURS_CONFIG`, default `~/.config/parcours/config.toml`); the role likewise from
+`--role`, `PARCOURS_ROLE` or the file. An actor is an opaque staff id, never a name.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tomllib
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+
+from parcours.adapters.settings import InvalidSetting, Settings
+from parcours.cli.errors import CliError, translate
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.i18n import LANGUAGES, Text, choose_language
+from parcours.cli.process import BROKEN_PIPE, silence_stdout, stdout_closed
+from parcours.cli.render import local_zone, zone_name
+
+if TYPE_CHECKING:
+    from parcours.adapters.readmodel import Store
+    from parcours.app.client import PathwayClient
+    from parcours.domain.records import RequestMeta
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+
+ROLES = ("staff", "coordinator", "partner", "auditor")
+CONNECT_TIMEOUT_S = 5.0
+
+
+@dataclass
+class Session:
+    """What every command knows: language, actor, role and settings."""
+
+    text: Text
+    settings: Settings
+    actor_id: str | None
+    role: str
+
+    @property
+    def lang(self) -> str:
+        return self.text.lang
+
+    def require_actor(self) -> str:
+        if not self.actor_id:
+            raise CliError(self.text("error.no_actor"), ExitCode.USAGE)
+        return self.actor_id
+
+    def new_request_id(self) -> str:
+        return f"req-{uuid.uuid4().hex}"
+
+    def request(self, reason: str, request_id: str | None) -> RequestMeta:
+        """Who asks, why, and the id that makes a retried request count once."""
+        from parcours.domain.records import Actor, RequestMeta
+        from parcours.domain.vocabulary import Role
+
+        actor = Actor(self.require_actor(), Role(self.role))
+        return RequestMeta(request_id or self.new_request_id(), actor, reason)
+
+
+_ACTIVE: list[Session] = []
+
+
+def active_session() -> Session | None:
+    """The session of the command running now (one command per process, or per test call)."""
+    return _ACTIVE[-1] if _ACTIVE else None
+
+
+def current_session() -> Session:
+    """The session the root command opened for this invocation."""
+    session = active_session()
+    if session is None:  # pragma: no cover - the root callback always opens one
+        raise CliError("parcours was not started through its root command.", ExitCode.INTERNAL)
+    return session
+
+
+def open_session(
+    lang: str, actor: str | None, role: str | None, env: Mapping[str, str] | None = None
+) -> Session:
+    env = os.environ if env is None else env
+    text = Text(lang)
+    if lang.lower()[:2] not in LANGUAGES:
+        raise CliError(
+            text("error.bad_lang", lang=lang, allowed=" / ".join(LANGUAGES)), ExitCode.USAGE
+        )
+    config = read_config(config_path(env), text)
+    actor_id = actor or env.get("PARCOURS_ACTOR") or config.get("actor")
+    chosen_role = (role or env.get("PARCOURS_ROLE") or config.get("role") or "staff").lower()
+    if chosen_role not in ROLES:
+        raise CliError(
+            text("error.bad_role", role=chosen_role, allowed=", ".join(ROLES)), ExitCode.USAGE
+        )
+    check_zone(text)
+    try:
+        settings = Settings.from_env(env)
+    except InvalidSetting as err:
+        raise translate(err, text) from None
+    session = Session(text, settings, str(actor_id) if actor_id else None, chosen_role)
+    _ACTIVE[:] = [session]
+    return session
+
+
+def config_path(env: Mapping[str, str]) -> Path:
+    if env.get("PARCOURS_CONFIG"):
+        return Path(env["PARCOURS_CONFIG"])
+    base = Path(env.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "parcours" / "config.toml"
+
+
+def read_config(path: Path, text: Text) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise CliError(text("error.config", path=path, error=err), ExitCode.USAGE) from None
+
+
+def check_zone(text: Text) -> None:
+    """A misspelt PARCOURS_TIMEZONE would shift every date typed: refuse it up front."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(zone_name())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CliError(text("error.bad_timezone", zone=zone_name()), ExitCode.USAGE) from None
+
+
+def reader_session() -> Session:
+    """The session of a command that reads pathways; a role that may not is refused."""
+    from parcours.domain.permissions import PATHWAY_READERS, may_read_pathways
+    from parcours.domain.vocabulary import Role
+
+    session = current_session()
+    if not may_read_pathways(Role(session.role)):
+        allowed = ", ".join(sorted(r.value for r in PATHWAY_READERS))
+        raise CliError(
+            session.text("error.may_not_read", role=session.role, allowed=allowed),
+            ExitCode.REFUSED,
+        )
+    return session
+
+
+def overseer_session(refusal_key: str) -> Session:
+    """The session of a command for coordinators only; another role is refused."""
+    from parcours.domain.permissions import may_oversee
+    from parcours.domain.vocabulary import Role
+
+    session = current_session()
+    if not may_oversee(Role(session.role)):
+        raise CliError(session.text(refusal_key), ExitCode.REFUSED)
+    return session
+
+
+def guarded(body: Callable[P, R]) -> Callable[P, R]:
+    """Wrap a command body so that any failure ends in one line on stderr and an exit code."""
+
+    @functools.wraps(body)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return body(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except Exception as err:  # noqa: BLE001 - every failure becomes one sentence
+            if isinstance(err, BrokenPipeError) and stdout_closed():
+                silence_stdout()
+                raise typer.Exit(BROKEN_PIPE) from None
+            fail(translate(err, _text()))
+
+    return wrapper
+
+
+def _text() -> Text:
+    session = active_session()
+    return session.text if session is not None else Text(choose_language(sys.argv[1:]))
+
+
+def fail(err: CliError) -> NoReturn:
+    print(err.message, file=sys.stderr)
+    raise typer.Exit(int(err.code))
+
+
+def with_pathways(
+    session: Session,
+    work: Callable[[PathwayClient], Awaitable[T]],
+    *,
+    whole_timeout: bool = True,
+    decrypt: bool = True,
+) -> T:
+    """Connect, run `work` with the pathway client, and return its result.
+
+    With `decrypt` the client carries the project's encrypting converter (the keys are
+    loaded first); without, histories are read as stored and no keys are needed. `work`
+    gets `answer_timeout()` seconds in all; a long job (a rebuild, an audit) passes
+    `whole_timeout=False` and bounds what it asks itself. A question left unanswered
+    ends the command with "no worker answered".
+    """
+    import asyncio
+
+    from parcours.app.client import PathwayClient
+
+    converter = _converter(session) if decrypt else None
+    text = session.text
+
+    async def main() -> T:
+        pathways = PathwayClient(await _connect(session, converter), session.settings.task_queue)
+        try:
+            if not whole_timeout:
+                return await work(pathways)
+            return await asyncio.wait_for(work(pathways), timeout=answer_timeout())
+        except TimeoutError:
+            seconds = f"{answer_timeout():.0f}"
+            raise CliError(text("error.no_worker", seconds=seconds), ExitCode.UNAVAILABLE) from None
+
+    return asyncio.run(main())
+
+
+def _converter(session: Session) -> Any:
+    from parcours.adapters.temporal.converter import data_converter
+    from parcours.adapters.temporal.keys import load_keyring
+
+    return data_converter(load_keyring(session.settings))
+
+
+async def _connect(session: Session, converter: Any) -> Any:
+    import asyncio
+
+    from parcours.adapters.temporal.connection import connect_client
+
+    settings = session.settings
+    try:
+        return await asyncio.wait_for(
+            connect_client(settings, converter), timeout=CONNECT_TIMEOUT_S
+        )
+    except (TimeoutError, RuntimeError, OSError):
+        raise CliError(
+            session.text("error.unavailable_at", address=settings.temporal_address),
+            ExitCode.UNAVAILABLE,
+        ) from None
+
+
+def answer_timeout() -> float:
+    """How long a command waits for a worker to answer (PARCOURS_ANSWER_TIMEOUT, seconds)."""
+    try:
+        return float(os.environ.get("PARCOURS_ANSWER_TIMEOUT", "30"))
+    except ValueError:
+        return 30.0
+
+
+def parse_instant(value: str | None, session: Session, option: str) -> datetime:
+    """A date or date-time typed in local time (PARCOURS_TIMEZONE, default Europe/Paris)."""
+    if value is None or value == "now":
+        return datetime.now(UTC)
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(
+            session.text("error.bad_date", value=value, option=option), ExitCode.USAGE
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=local_zone())
+    return parsed.astimezone(UTC)
+
+
+def open_readmodel() -> Store:
+    """The read model's store, or "cannot be reached" (exit 5)."""
+    from sqlalchemy.exc import OperationalError
+
+    from parcours.adapters.readmodel import UnsupportedDatabase, open_store
+
+    session = current_session()
+    try:
+        return open_store(session.settings.readmodel_url)
+    except (OperationalError, UnsupportedDatabase) as err:
+        raise CliError(
+            session.text("error.readmodel", detail=type(err).__name__), ExitCode.UNAVAILABLE
+        ) from None

@@ -1,0 +1,161 @@
+"""One way to print where a pathway stands, for `show` (live) and `audit at` (from history).
+
+Both read the same facts (a live `PathwayStatus` or a folded `PathwayState`), so both
+show them the same way: stages, kinds, statuses and reasons in the reader's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from parcours.cli.i18n import Text
+from parcours.cli.labels import action_labels, event_label, short, stage_label, word
+from parcours.cli.render import pairs, when
+
+if TYPE_CHECKING:
+    from parcours.audit.fold import Snapshot
+    from parcours.domain.records import Alert, Barrier, Consent, ExitOutcome
+    from parcours.domain.vocabulary import Stage
+    from parcours.workflows.messages import Participant, PathwayStatus
+
+Row = tuple[str, str]
+
+
+class PathwayFacts(Protocol):
+    """What a live status and a folded state both say about a pathway."""
+
+    pathway_id: str
+    programme: str
+    programme_version: int
+    stage: Stage
+    stage_since: datetime
+    referent: str
+    session: str
+    referred_at: datetime
+    contract_signed_at: datetime | None
+    barriers: list[Barrier]
+    consents: list[Consent]
+    outcome: ExitOutcome | None
+
+
+def print_status(
+    status: PathwayStatus, person: Participant | None, allowed: Sequence[str], text: Text
+) -> None:
+    """`parcours show`: the pathway now, with the person for a role that may see them."""
+    rows = [_pathway_row(status, text)]
+    if person is not None:
+        rows.append((text("show.person"), f"{person.first_name} {person.last_name}"))
+    rows += [
+        _programme_row(status, text),
+        *_stage_rows(status, status.accompaniment_ends_at, text),
+        (text("show.next_alert"), when(status.next_alert_at)),
+        *_held_rows(status, text),
+        _alerts_row(status.open_alerts, text),
+        (text("show.allowed"), action_labels(allowed, text)),
+        *_outcome_rows(status.outcome, text),
+    ]
+    pairs(text("show.title"), rows)
+
+
+def print_snapshot(found: Snapshot, text: Text) -> None:
+    """`parcours audit at`: the pathway as its history says it stood at an instant."""
+    state = found.state
+    none = text("none")
+    rows = [
+        _pathway_row(state, text),
+        _programme_row(state, text),
+        (text("audit.at.as_of"), when(found.when)),
+        *_stage_rows(state, found.accompaniment_ends_at, text),
+        *_held_rows(state, text),
+        (
+            text("audit.at.trainings"),
+            ", ".join(
+                f"{tr.training_id} {tr.title} ({when(tr.starts_at)} → {when(tr.ends_at)})"
+                for tr in state.trainings
+            )
+            or none,
+        ),
+        (
+            text("audit.at.missions"),
+            ", ".join(
+                f"{m.mission_id} {word('contract_type', m.contract_type.value, text)}"
+                f" {m.weekly_hours:g} h ({when(m.starts_at)} → {when(m.ended_at or m.ends_at)})"
+                for m in state.missions
+            )
+            or none,
+        ),
+        _alerts_row(found.open_alerts, text),
+        *_outcome_rows(state.outcome, text),
+        *_last_event_rows(found, text),
+    ]
+    pairs(text("audit.at.title", ref=short(state.pathway_id), when=when(found.when)), rows)
+
+
+def _pathway_row(facts: PathwayFacts, text: Text) -> Row:
+    return text("show.pathway"), f"{facts.pathway_id} ({short(facts.pathway_id)})"
+
+
+def _programme_row(facts: PathwayFacts, text: Text) -> Row:
+    return text("show.programme"), f"{facts.programme} v{facts.programme_version}"
+
+
+def _stage_rows(facts: PathwayFacts, deadline: datetime | None, text: Text) -> list[Row]:
+    stage = f"{stage_label(facts.stage.value, text)} ({when(facts.stage_since)})"
+    return [
+        (text("show.stage"), stage),
+        (text("show.referent"), facts.referent),
+        (text("show.session"), facts.session),
+        (text("show.referred"), when(facts.referred_at)),
+        (text("show.contract"), when(facts.contract_signed_at)),
+        (text("show.deadline"), when(deadline)),
+    ]
+
+
+def _held_rows(facts: PathwayFacts, text: Text) -> list[Row]:
+    """The barriers and the consents, with their kinds and statuses in words."""
+    barriers = ", ".join(
+        f"{b.barrier_id} {word('barrier_kind', b.kind.value, text)}"
+        f" ({word('barrier_status', b.status.value, text)})"
+        for b in facts.barriers
+    )
+    consents = ", ".join(
+        word("partner_kind", c.partner_kind.value, text)
+        + (f" ({text('show.withdrawn')})" if c.withdrawn_at else "")
+        + (f" → {when(c.expires_at)}" if c.expires_at else "")
+        for c in facts.consents
+    )
+    return [
+        (text("show.barriers"), barriers or text("none")),
+        (text("show.consents"), consents or text("none")),
+    ]
+
+
+def _alerts_row(alerts: Sequence[Alert], text: Text) -> Row:
+    said = ", ".join(f"{a.alert_id} ({word('rule', a.rule.value, text)})" for a in alerts)
+    return text("show.alerts"), said or text("show.no_alerts")
+
+
+def _outcome_rows(outcome: ExitOutcome | None, text: Text) -> list[Row]:
+    if outcome is None:
+        return []
+    verdict = text("show.positive") if outcome.positive else text("show.not_positive")
+    reason = word("exit_reason", outcome.reason.value, text)
+    return [(text("show.outcome"), f"{reason} ({verdict})")]
+
+
+def _last_event_rows(found: Snapshot, text: Text) -> list[Row]:
+    last = found.last_event
+    if last is None:
+        return []
+    why = text("audit.at.why", reason=last.reason) if last.reason else ""
+    said = text(
+        "audit.at.last_value",
+        seq=last.seq,
+        event=event_label(last.kind, text),
+        at=when(last.at),
+        actor=last.actor_id,
+        role=last.role.value,
+    )
+    return [(text("audit.at.last"), said + why)]
