@@ -1,18 +1,72 @@
-"""Sending one staff action to a pathway and printing what it did."""
+"""Sending one staff action to a pathway and printing what it did.
+
+A staff action's CLI function only builds the domain command from what was typed;
+`staff_action` makes it a command that takes the pathway reference first and the
+options every action shares (`--reason`, `--request-id`, `--json`), and sends it.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from parcours.cli.labels import action_labels, event_label, short, stage_label
+from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt
 from parcours.cli.render import console, plain, print_json
-from parcours.cli.runtime import Session, current_session, with_pathways
+from parcours.cli.runtime import Session, current_session, guarded, with_pathways
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
     from parcours.domain.commands import Command
     from parcours.domain.records import RequestMeta
     from parcours.workflows.messages import UpdateResult
+
+
+SHARED_OPTIONS = (
+    ("reason", ReasonOpt, ""),
+    ("request_id", RequestOpt, None),
+    ("as_json", JsonFlag, False),
+)
+"""The options of every staff action, after the action's own."""
+
+
+def staff_action(
+    *, reason_first: bool = False
+) -> Callable[[Callable[..., Command]], Callable[..., None]]:
+    """Make a function that builds a command into the CLI command that sends it.
+
+    With `reason_first`, `--reason` comes right after the action's required parameters,
+    before its optional ones: the moves whose reason is required show it first.
+    """
+
+    def decorate(build: Callable[..., Command]) -> Callable[..., None]:
+        own = list(inspect.signature(build, eval_str=True).parameters.values())
+        shared = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=value, annotation=hint)
+            for name, hint, value in SHARED_OPTIONS
+        ]
+        required = sum(1 for p in own if p.default is inspect.Parameter.empty)
+        at = required if reason_first else len(own)
+        ref = inspect.Parameter("ref", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Ref)
+        params = [ref, *own[:at], shared[0], *own[at:], *shared[1:]]
+
+        @functools.wraps(build)
+        def send(
+            ref: str, reason: str, request_id: str | None, as_json: bool, **typed: Any
+        ) -> None:
+            act(ref, build(**typed), reason, request_id, as_json)
+
+        command = guarded(send)
+        # What Typer reads to build the command's arguments and options.
+        command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params]
+        )
+        command.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+        return command
+
+    return decorate
 
 
 def act(

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.act import act
+from parcours.cli.act import staff_action
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, word
-from parcours.cli.options import JsonFlag, ProgrammeOpt, ReasonOpt, Ref, RequestOpt
+from parcours.cli.options import JsonFlag, ProgrammeOpt
 from parcours.cli.render import print_json, table, when
 from parcours.cli.runtime import (
     Session,
@@ -85,26 +85,15 @@ def _print_alerts(rows: list[tuple[str, Alert]], session: Session) -> None:
 
 
 @alerts.command("ack", help="help.alerts.ack")
-@guarded
-def ack(
-    ref: Ref,
-    alert_id: AlertId,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    act(ref, c.AcknowledgeAlert(alert_id=alert_id), reason, request_id, as_json)
+@staff_action()
+def ack(alert_id: AlertId) -> c.Command:
+    return c.AcknowledgeAlert(alert_id=alert_id)
 
 
 @alerts.command("snooze", help="help.alerts.snooze")
-@guarded
+@staff_action()
 def snooze(
-    ref: Ref,
-    alert_id: AlertId,
-    until: Annotated[str, typer.Option(help="help.opt.until")],
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
+    alert_id: AlertId, until: Annotated[str, typer.Option(help="help.opt.until")]
+) -> c.Command:
     moment = parse_instant(until, current_session(), "--until")
-    act(ref, c.SnoozeAlert(alert_id=alert_id, until=moment), reason, request_id, as_json)
+    return c.SnoozeAlert(alert_id=alert_id, until=moment)

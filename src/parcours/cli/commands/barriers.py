@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import act
-from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt
-from parcours.cli.runtime import guarded
+from parcours.cli.act import staff_action
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind
 
@@ -20,49 +18,27 @@ BarrierId = Annotated[str, typer.Argument(help="help.arg.barrier_id")]
 
 
 @barrier.command("add", help="help.barrier.add")
-@guarded
+@staff_action()
 def barrier_add(
-    ref: Ref,
     kind: Annotated[BarrierKind, typer.Argument(help="help.arg.barrier_kind")],
     aid: Annotated[bool, typer.Option("--aid", help="help.opt.aid")] = False,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    act(ref, c.OpenBarrier(kind=kind, aid_requested=aid), reason, request_id, as_json)
+) -> c.Command:
+    return c.OpenBarrier(kind=kind, aid_requested=aid)
 
 
 @barrier.command("work", help="help.barrier.work")
-@guarded
-def barrier_work(
-    ref: Ref,
-    barrier_id: BarrierId,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    act(ref, c.WorkOnBarrier(barrier_id=barrier_id), reason, request_id, as_json)
+@staff_action()
+def barrier_work(barrier_id: BarrierId) -> c.Command:
+    return c.WorkOnBarrier(barrier_id=barrier_id)
 
 
 @barrier.command("resolve", help="help.barrier.resolve")
-@guarded
-def barrier_resolve(
-    ref: Ref,
-    barrier_id: BarrierId,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    act(ref, c.ResolveBarrier(barrier_id=barrier_id), reason, request_id, as_json)
+@staff_action()
+def barrier_resolve(barrier_id: BarrierId) -> c.Command:
+    return c.ResolveBarrier(barrier_id=barrier_id)
 
 
 @barrier.command("waive", help="help.barrier.waive")
-@guarded
-def barrier_waive(
-    ref: Ref,
-    barrier_id: BarrierId,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    act(ref, c.WaiveBarrier(barrier_id=barrier_id), reason, request_id, as_json)
+@staff_action()
+def barrier_waive(barrier_id: BarrierId) -> c.Command:
+    return c.WaiveBarrier(barrier_id=barrier_id)

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import act
-from parcours.cli.options import JsonFlag, On, ReasonOpt, Ref, RequestOpt
-from parcours.cli.runtime import current_session, guarded, parse_instant
+from parcours.cli.act import staff_action
+from parcours.cli.options import On
+from parcours.cli.runtime import current_session, parse_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import JobDatingOutcome
 
@@ -22,43 +22,23 @@ commands.add_typer(jobdating, name="jobdating")
 
 
 @contract.command("sign", help="help.contract.sign")
-@guarded
-def contract_sign(
-    ref: Ref,
-    on: On = None,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    command = c.SignContract(signed_at=parse_instant(on, current_session(), "--on"))
-    act(ref, command, reason, request_id, as_json)
+@staff_action()
+def contract_sign(on: On = None) -> c.Command:
+    return c.SignContract(signed_at=parse_instant(on, current_session(), "--on"))
 
 
 @coaching.command("start", help="help.coaching.start")
-@guarded
-def coaching_start(
-    ref: Ref,
-    on: On = None,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    command = c.StartCoaching(started_at=parse_instant(on, current_session(), "--on"))
-    act(ref, command, reason, request_id, as_json)
+@staff_action()
+def coaching_start(on: On = None) -> c.Command:
+    return c.StartCoaching(started_at=parse_instant(on, current_session(), "--on"))
 
 
 @jobdating.command("outcome", help="help.jobdating.outcome")
-@guarded
+@staff_action()
 def jobdating_outcome(
-    ref: Ref,
     outcome: Annotated[JobDatingOutcome, typer.Argument(help="help.arg.outcome")],
     agency: Annotated[str, typer.Option(help="help.opt.agency")] = "",
     on: On = None,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    command = c.RecordJobDating(
-        held_at=parse_instant(on, current_session(), "--on"), outcome=outcome, agency=agency
-    )
-    act(ref, command, reason, request_id, as_json)
+) -> c.Command:
+    held_at = parse_instant(on, current_session(), "--on")
+    return c.RecordJobDating(held_at=held_at, outcome=outcome, agency=agency)

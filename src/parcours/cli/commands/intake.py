@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import act
-from parcours.cli.options import JsonFlag, On, ReasonOpt, Ref, RequestOpt
-from parcours.cli.runtime import current_session, guarded, parse_instant
+from parcours.cli.act import staff_action
+from parcours.cli.options import On
+from parcours.cli.runtime import current_session, parse_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import FrenchLevel
 
@@ -25,54 +25,34 @@ commands.add_typer(french, name="french")
 
 
 @intake.command("complete", help="help.intake.complete")
-@guarded
+@staff_action()
 def intake_complete(
-    ref: Ref,
     criterion: Annotated[list[str] | None, typer.Option(help="help.opt.criterion")] = None,
     on: On = None,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    command = c.CompleteIntake(
+) -> c.Command:
+    return c.CompleteIntake(
         presented_at=parse_instant(on, current_session(), "--on"),
         criteria_met=tuple(criterion or ()),
     )
-    act(ref, command, reason, request_id, as_json)
 
 
 @referent.command("assign", help="help.referent.assign")
-@guarded
+@staff_action()
 def referent_assign(
-    ref: Ref,
     staff_id: Annotated[str, typer.Argument(help="help.arg.staff_id")],
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    act(ref, c.AssignReferent(referent=staff_id), reason, request_id, as_json)
+) -> c.Command:
+    return c.AssignReferent(referent=staff_id)
 
 
 @commands.command("contact", help="help.contact")
-@guarded
-def contact(
-    ref: Ref,
-    on: On = None,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    command = c.RecordContact(contacted_at=parse_instant(on, current_session(), "--on"))
-    act(ref, command, reason, request_id, as_json)
+@staff_action()
+def contact(on: On = None) -> c.Command:
+    return c.RecordContact(contacted_at=parse_instant(on, current_session(), "--on"))
 
 
 @french.command("assess", help="help.french.assess")
-@guarded
+@staff_action()
 def french_assess(
-    ref: Ref,
     level: Annotated[FrenchLevel, typer.Argument(help="help.arg.level")],
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    act(ref, c.AssessFrench(level=level), reason, request_id, as_json)
+) -> c.Command:
+    return c.AssessFrench(level=level)

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import act
-from parcours.cli.options import JsonFlag, On, ReasonOpt, Ref, RequestOpt
-from parcours.cli.runtime import current_session, guarded, parse_instant
+from parcours.cli.act import staff_action
+from parcours.cli.options import On
+from parcours.cli.runtime import current_session, parse_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import ContractType
 
@@ -18,9 +18,8 @@ commands.add_typer(mission, name="mission")
 
 
 @mission.command("start", help="help.mission.start")
-@guarded
+@staff_action()
 def mission_start(
-    ref: Ref,
     agency: Annotated[str, typer.Option(help="help.opt.agency")],
     employer: Annotated[str, typer.Option(help="help.opt.employer")],
     contract: Annotated[ContractType, typer.Option(help="help.opt.contract")],
@@ -30,12 +29,9 @@ def mission_start(
     sector_hiring: Annotated[
         bool, typer.Option("--sector-hiring", help="help.opt.sector_hiring")
     ] = False,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
+) -> c.Command:
     session = current_session()
-    command = c.StartMission(
+    return c.StartMission(
         agency=agency,
         employer=employer,
         starts_at=parse_instant(start, session, "--start"),
@@ -44,17 +40,9 @@ def mission_start(
         ends_at=parse_instant(end, session, "--end") if end else None,
         sector_hiring=sector_hiring,
     )
-    act(ref, command, reason, request_id, as_json)
 
 
 @mission.command("end", help="help.mission.end")
-@guarded
-def mission_end(
-    ref: Ref,
-    on: On = None,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    command = c.EndMission(ended_at=parse_instant(on, current_session(), "--on"))
-    act(ref, command, reason, request_id, as_json)
+@staff_action()
+def mission_end(on: On = None) -> c.Command:
+    return c.EndMission(ended_at=parse_instant(on, current_session(), "--on"))

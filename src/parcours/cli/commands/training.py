@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import act
-from parcours.cli.options import JsonFlag, On, ReasonOpt, Ref, RequestOpt
-from parcours.cli.runtime import current_session, guarded, parse_instant
+from parcours.cli.act import staff_action
+from parcours.cli.options import On
+from parcours.cli.runtime import current_session, parse_instant
 from parcours.domain import commands as c
 
 commands = typer.Typer()
@@ -17,9 +17,8 @@ commands.add_typer(training, name="training")
 
 
 @training.command("enrol", help="help.training.enrol")
-@guarded
+@staff_action()
 def training_enrol(
-    ref: Ref,
     title: Annotated[str, typer.Option(help="help.opt.title")],
     provider: Annotated[str, typer.Option(help="help.opt.provider")],
     start: Annotated[str, typer.Option(help="help.opt.start")],
@@ -28,12 +27,9 @@ def training_enrol(
     diploma_module: Annotated[
         bool, typer.Option("--diploma-module", help="help.opt.diploma_module")
     ] = False,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
+) -> c.Command:
     session = current_session()
-    command = c.EnrolTraining(
+    return c.EnrolTraining(
         title=title,
         provider=provider,
         starts_at=parse_instant(start, session, "--start"),
@@ -41,30 +37,15 @@ def training_enrol(
         paid=paid,
         diploma_module=diploma_module,
     )
-    act(ref, command, reason, request_id, as_json)
 
 
 @training.command("complete", help="help.training.complete")
-@guarded
-def training_complete(
-    ref: Ref,
-    on: On = None,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    command = c.CompleteTraining(completed_at=parse_instant(on, current_session(), "--on"))
-    act(ref, command, reason, request_id, as_json)
+@staff_action()
+def training_complete(on: On = None) -> c.Command:
+    return c.CompleteTraining(completed_at=parse_instant(on, current_session(), "--on"))
 
 
 @training.command("drop", help="help.training.drop")
-@guarded
-def training_drop(
-    ref: Ref,
-    on: On = None,
-    reason: ReasonOpt = "",
-    request_id: RequestOpt = None,
-    as_json: JsonFlag = False,
-) -> None:
-    command = c.DropTraining(dropped_at=parse_instant(on, current_session(), "--on"))
-    act(ref, command, reason, request_id, as_json)
+@staff_action()
+def training_drop(on: On = None) -> c.Command:
+    return c.DropTraining(dropped_at=parse_instant(on, current_session(), "--on"))
