@@ -25,3 +25,20 @@ On = Annotated[str | None, typer.Option("--on", help="help.opt.on")]
 Out = Annotated[Path | None, typer.Option("--out", help="help.opt.out", metavar="FILE")]
 ProgrammeOpt = Annotated[str | None, typer.Option(help="help.opt.programme")]
 VersionOpt = Annotated[int | None, typer.Option(help="help.opt.version")]
+
+
+def subgroup(
+    parent: typer.Typer, name: str, *, invoke_without_command: bool = False
+) -> typer.Typer:
+    """A command group `parcours NAME ...`, its help from the catalogue's `help.NAME`.
+
+    Without a command, it prints its help, unless it runs its own callback
+    (`invoke_without_command`, as `parcours alerts` lists the open alerts).
+    """
+    group = typer.Typer(
+        help=f"help.{name}",
+        no_args_is_help=not invoke_without_command,
+        invoke_without_command=invoke_without_command,
+    )
+    parent.add_typer(group, name=name)
+    return group

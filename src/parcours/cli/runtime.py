@@ -278,6 +278,11 @@ def parse_instant(value: str | None, session: Session, option: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
+def typed_instant(value: str | None, option: str = "--on") -> datetime:
+    """`parse_instant` in this command's session: what a staff action's date option says."""
+    return parse_instant(value, current_session(), option)
+
+
 def open_readmodel() -> Store:
     """The read model's store, or "cannot be reached" (exit 5)."""
     from sqlalchemy.exc import OperationalError

@@ -10,16 +10,9 @@ from parcours.cli.act import staff_action
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, word
-from parcours.cli.options import JsonFlag, ProgrammeOpt
+from parcours.cli.options import JsonFlag, ProgrammeOpt, subgroup
 from parcours.cli.render import print_json, table, when
-from parcours.cli.runtime import (
-    Session,
-    current_session,
-    guarded,
-    parse_instant,
-    reader_session,
-    with_pathways,
-)
+from parcours.cli.runtime import Session, guarded, reader_session, typed_instant, with_pathways
 from parcours.domain import commands as c
 
 if TYPE_CHECKING:
@@ -27,8 +20,7 @@ if TYPE_CHECKING:
     from parcours.domain.records import Alert
 
 commands = typer.Typer()
-alerts = typer.Typer(help="help.alerts", invoke_without_command=True)
-commands.add_typer(alerts, name="alerts")
+alerts = subgroup(commands, "alerts", invoke_without_command=True)
 
 AlertId = Annotated[str, typer.Argument(help="help.arg.alert_id")]
 
@@ -95,5 +87,5 @@ def ack(alert_id: AlertId) -> c.Command:
 def snooze(
     alert_id: AlertId, until: Annotated[str, typer.Option(help="help.opt.until")]
 ) -> c.Command:
-    moment = parse_instant(until, current_session(), "--until")
+    moment = typed_instant(until, "--until")
     return c.SnoozeAlert(alert_id=alert_id, until=moment)

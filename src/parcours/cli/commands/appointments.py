@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.runtime import current_session, parse_instant
+from parcours.cli.options import subgroup
+from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace
 
 commands = typer.Typer()
-appointment = typer.Typer(help="help.appointment", no_args_is_help=True)
-commands.add_typer(appointment, name="appointment")
+appointment = subgroup(commands, "appointment")
 
 AppointmentId = Annotated[str, typer.Argument(help="help.arg.appointment_id")]
 
@@ -26,7 +26,7 @@ def appointment_add(
     place: Annotated[AppointmentPlace, typer.Option(help="help.opt.place")],
     late: Annotated[bool, typer.Option("--late", help="help.opt.late")] = False,
 ) -> c.Command:
-    moment = parse_instant(at, current_session(), "--at")
+    moment = typed_instant(at, "--at")
     return c.ScheduleAppointment(at=moment, kind=kind, place=place, late_slot=late)
 
 

@@ -26,7 +26,7 @@ from parcours.cli.commands.audit_replay import replay_all, replay_files, report_
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import event_label, short, stage_label
-from parcours.cli.options import JsonFlag, Out
+from parcours.cli.options import JsonFlag, Out, subgroup
 from parcours.cli.render import console, print_json, table, when
 from parcours.cli.runtime import Session, current_session, guarded, parse_instant
 
@@ -34,8 +34,7 @@ if TYPE_CHECKING:
     from parcours.audit.recording import Recording
 
 commands = typer.Typer()
-audit = typer.Typer(help="help.audit", no_args_is_help=True)
-commands.add_typer(audit, name="audit")
+audit = subgroup(commands, "audit")
 
 AuditRef = Annotated[str, typer.Argument(help="help.arg.audit_ref", metavar="REF")]
 

@@ -7,12 +7,12 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
+from parcours.cli.options import subgroup
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind
 
 commands = typer.Typer()
-barrier = typer.Typer(help="help.barrier", no_args_is_help=True)
-commands.add_typer(barrier, name="barrier")
+barrier = subgroup(commands, "barrier")
 
 BarrierId = Annotated[str, typer.Argument(help="help.arg.barrier_id")]
 

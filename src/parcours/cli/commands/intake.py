@@ -10,18 +10,15 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import On
-from parcours.cli.runtime import current_session, parse_instant
+from parcours.cli.options import On, subgroup
+from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import FrenchLevel
 
 commands = typer.Typer()
-intake = typer.Typer(help="help.intake", no_args_is_help=True)
-referent = typer.Typer(help="help.referent", no_args_is_help=True)
-french = typer.Typer(help="help.french", no_args_is_help=True)
-commands.add_typer(intake, name="intake")
-commands.add_typer(referent, name="referent")
-commands.add_typer(french, name="french")
+intake = subgroup(commands, "intake")
+referent = subgroup(commands, "referent")
+french = subgroup(commands, "french")
 
 
 @intake.command("complete", help="help.intake.complete")
@@ -31,7 +28,7 @@ def intake_complete(
     on: On = None,
 ) -> c.Command:
     return c.CompleteIntake(
-        presented_at=parse_instant(on, current_session(), "--on"),
+        presented_at=typed_instant(on),
         criteria_met=tuple(criterion or ()),
     )
 
@@ -47,7 +44,7 @@ def referent_assign(
 @commands.command("contact", help="help.contact")
 @staff_action()
 def contact(on: On = None) -> c.Command:
-    return c.RecordContact(contacted_at=parse_instant(on, current_session(), "--on"))
+    return c.RecordContact(contacted_at=typed_instant(on))
 
 
 @french.command("assess", help="help.french.assess")

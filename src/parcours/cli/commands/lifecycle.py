@@ -11,7 +11,7 @@ import typer
 
 from parcours.cli.act import staff_action
 from parcours.cli.options import On
-from parcours.cli.runtime import current_session, parse_instant
+from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import ExitReason
 
@@ -21,19 +21,19 @@ commands = typer.Typer()
 @commands.command("suspend", help="help.suspend")
 @staff_action(reason_first=True)
 def suspend(on: On = None) -> c.Command:
-    return c.Suspend(suspended_at=parse_instant(on, current_session(), "--on"))
+    return c.Suspend(suspended_at=typed_instant(on))
 
 
 @commands.command("resume", help="help.resume")
 @staff_action(reason_first=True)
 def resume(on: On = None) -> c.Command:
-    return c.Resume(resumed_at=parse_instant(on, current_session(), "--on"))
+    return c.Resume(resumed_at=typed_instant(on))
 
 
 @commands.command("dropout", help="help.dropout")
 @staff_action(reason_first=True)
 def dropout(on: On = None) -> c.Command:
-    return c.DropOut(noticed_at=parse_instant(on, current_session(), "--on"))
+    return c.DropOut(noticed_at=typed_instant(on))
 
 
 @commands.command("reenter", help="help.reenter")
@@ -42,7 +42,7 @@ def reenter(
     session_name: Annotated[str, typer.Option("--session", help="help.opt.session")],
     on: On = None,
 ) -> c.Command:
-    reentered_at = parse_instant(on, current_session(), "--on")
+    reentered_at = typed_instant(on)
     return c.ReEnter(session=session_name, reentered_at=reentered_at)
 
 
@@ -52,4 +52,4 @@ def exit_pathway(
     exit_reason: Annotated[ExitReason, typer.Argument(help="help.arg.exit_reason")],
     on: On = None,
 ) -> c.Command:
-    return c.Exit(reason=exit_reason, exited_at=parse_instant(on, current_session(), "--on"))
+    return c.Exit(reason=exit_reason, exited_at=typed_instant(on))

@@ -7,14 +7,13 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import On
-from parcours.cli.runtime import current_session, parse_instant
+from parcours.cli.options import On, subgroup
+from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import ContractType
 
 commands = typer.Typer()
-mission = typer.Typer(help="help.mission", no_args_is_help=True)
-commands.add_typer(mission, name="mission")
+mission = subgroup(commands, "mission")
 
 
 @mission.command("start", help="help.mission.start")
@@ -30,14 +29,13 @@ def mission_start(
         bool, typer.Option("--sector-hiring", help="help.opt.sector_hiring")
     ] = False,
 ) -> c.Command:
-    session = current_session()
     return c.StartMission(
         agency=agency,
         employer=employer,
-        starts_at=parse_instant(start, session, "--start"),
+        starts_at=typed_instant(start, "--start"),
         contract_type=contract,
         weekly_hours=hours,
-        ends_at=parse_instant(end, session, "--end") if end else None,
+        ends_at=typed_instant(end, "--end") if end else None,
         sector_hiring=sector_hiring,
     )
 
@@ -45,4 +43,4 @@ def mission_start(
 @mission.command("end", help="help.mission.end")
 @staff_action()
 def mission_end(on: On = None) -> c.Command:
-    return c.EndMission(ended_at=parse_instant(on, current_session(), "--on"))
+    return c.EndMission(ended_at=typed_instant(on))

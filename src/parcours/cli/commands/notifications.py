@@ -9,7 +9,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import event_label, short, word
-from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt
+from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt, subgroup
 from parcours.cli.render import console, print_json, table, when
 from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, with_pathways
 
@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
 
 commands = typer.Typer()
-notifications = typer.Typer(help="help.notifications", invoke_without_command=True)
-commands.add_typer(notifications, name="notifications")
+notifications = subgroup(commands, "notifications", invoke_without_command=True)
 
 
 @notifications.callback()

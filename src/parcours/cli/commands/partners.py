@@ -9,14 +9,13 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import ticked, word
-from parcours.cli.options import JsonFlag
+from parcours.cli.options import JsonFlag, subgroup
 from parcours.cli.render import console, pairs, plain, print_json, table
 from parcours.cli.runtime import current_session, guarded, open_readmodel, overseer_session
 from parcours.domain.vocabulary import ChannelKind, PartnerKind
 
 commands = typer.Typer()
-partners = typer.Typer(help="help.partners", no_args_is_help=True)
-commands.add_typer(partners, name="partners")
+partners = subgroup(commands, "partners")
 
 PartnerName = Annotated[str, typer.Argument(help="help.arg.partner_name")]
 

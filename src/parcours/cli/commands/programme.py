@@ -14,7 +14,7 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
 from parcours.cli.labels import stage_label
-from parcours.cli.options import JsonFlag, VersionOpt
+from parcours.cli.options import JsonFlag, VersionOpt, subgroup
 from parcours.cli.render import console, pairs, print_json, table
 from parcours.cli.runtime import current_session, guarded
 
@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from parcours.domain.programme import ProgrammeDefinition
 
 commands = typer.Typer()
-programme = typer.Typer(help="help.programme", no_args_is_help=True)
-commands.add_typer(programme, name="programme")
+programme = subgroup(commands, "programme")
 
 Name = Annotated[str, typer.Argument(help="help.arg.programme")]
 

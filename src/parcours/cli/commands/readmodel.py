@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from parcours.cli.options import JsonFlag
+from parcours.cli.options import JsonFlag, subgroup
 from parcours.cli.render import console, err_console, print_json
 from parcours.cli.runtime import (
     answer_timeout,
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from parcours.app.rebuild import RebuildReport
 
 commands = typer.Typer()
-readmodel = typer.Typer(help="help.readmodel", no_args_is_help=True)
-commands.add_typer(readmodel, name="readmodel")
+readmodel = subgroup(commands, "readmodel")
 
 
 @readmodel.command("rebuild", help="help.readmodel.rebuild")

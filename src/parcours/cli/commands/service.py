@@ -9,13 +9,12 @@ import typer
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.options import JsonFlag
+from parcours.cli.options import JsonFlag, subgroup
 from parcours.cli.render import console, print_json
 from parcours.cli.runtime import current_session, guarded
 
 commands = typer.Typer()
-keys = typer.Typer(help="help.keys", no_args_is_help=True)
-commands.add_typer(keys, name="keys")
+keys = subgroup(commands, "keys")
 
 KeyFile = Annotated[Path | None, typer.Option("--file", help="help.opt.key_file")]
 

@@ -7,13 +7,12 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import On
-from parcours.cli.runtime import current_session, parse_instant
+from parcours.cli.options import On, subgroup
+from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 
 commands = typer.Typer()
-training = typer.Typer(help="help.training", no_args_is_help=True)
-commands.add_typer(training, name="training")
+training = subgroup(commands, "training")
 
 
 @training.command("enrol", help="help.training.enrol")
@@ -28,12 +27,11 @@ def training_enrol(
         bool, typer.Option("--diploma-module", help="help.opt.diploma_module")
     ] = False,
 ) -> c.Command:
-    session = current_session()
     return c.EnrolTraining(
         title=title,
         provider=provider,
-        starts_at=parse_instant(start, session, "--start"),
-        ends_at=parse_instant(end, session, "--end"),
+        starts_at=typed_instant(start, "--start"),
+        ends_at=typed_instant(end, "--end"),
         paid=paid,
         diploma_module=diploma_module,
     )
@@ -42,10 +40,10 @@ def training_enrol(
 @training.command("complete", help="help.training.complete")
 @staff_action()
 def training_complete(on: On = None) -> c.Command:
-    return c.CompleteTraining(completed_at=parse_instant(on, current_session(), "--on"))
+    return c.CompleteTraining(completed_at=typed_instant(on))
 
 
 @training.command("drop", help="help.training.drop")
 @staff_action()
 def training_drop(on: On = None) -> c.Command:
-    return c.DropTraining(dropped_at=parse_instant(on, current_session(), "--on"))
+    return c.DropTraining(dropped_at=typed_instant(on))
