@@ -37,8 +37,9 @@ def staff_action(
 ) -> Callable[[Callable[..., Command]], Callable[..., None]]:
     """Make a function that builds a command into the CLI command that sends it.
 
-    With `reason_first`, `--reason` comes right after the action's required parameters,
-    before its optional ones: the moves whose reason is required show it first.
+    With `reason_first`, `--reason` is listed right after the action's required
+    parameters, before its optional ones, as the lifecycle moves (most of which require a
+    reason) have always listed it.
     """
 
     def decorate(build: Callable[..., Command]) -> Callable[..., None]:

@@ -1,6 +1,7 @@
 """`parcours suspend|resume|dropout|reenter|exit`: pausing, losing, taking back, ending.
 
-`--reason` is listed before the optional options here (`reason_first`).
+`--reason` is listed before the optional options here (`reason_first`): most of these
+moves require one.
 """
 
 from __future__ import annotations
