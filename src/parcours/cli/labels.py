@@ -18,13 +18,7 @@ def short(pathway_id: str) -> str:
 
 def stage_label(stage: str, text: Text) -> str:
     """A stage in the reader's language (an unknown stage is shown as recorded)."""
-    from parcours.domain.vocabulary import STAGE_LABELS, Stage
-
-    try:
-        french, english = STAGE_LABELS[Stage(stage)]
-    except ValueError:
-        return stage
-    return french if text.lang == "fr" else english
+    return word("stage", stage, text)
 
 
 def event_label(kind: str, text: Text) -> str:

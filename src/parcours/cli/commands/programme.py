@@ -20,6 +20,7 @@ from parcours.cli.runtime import current_session, guarded
 
 if TYPE_CHECKING:
     from parcours.domain.programme import ProgrammeDefinition
+    from parcours.domain.vocabulary import Stage
 
 commands = typer.Typer()
 programme = subgroup(commands, "programme")
@@ -113,7 +114,7 @@ def _fields(found: ProgrammeDefinition, text: Text) -> list[tuple[str, str]]:
 
 
 def _print_moves(found: ProgrammeDefinition, text: Text) -> None:
-    from parcours.domain.pathway import table_of
+    from parcours.domain.machine import table_of
 
     table(
         text("programme.moves.title"),
@@ -163,11 +164,17 @@ def diagram(
     text = current_session().text
     found = get_programme(name, version)
     if output_format is DiagramFormat.MERMAID:
-        _write(mermaid(found), out)
+        _write(mermaid(found, _in_both_languages), out)
     elif output_format is DiagramFormat.DOT:
-        _write(dot(found), out)
+        _write(dot(found, _in_both_languages), out)
     else:
-        _write(_svg(dot(found), text), out)
+        _write(_svg(dot(found, _in_both_languages), text), out)
+
+
+def _in_both_languages(stage: Stage) -> str:
+    """A stage as the pictures name it: French, then English when it differs."""
+    french, english = (Text(lang)(f"stage.{stage.value}") for lang in ("fr", "en"))
+    return french if french == english else f"{french} / {english}"
 
 
 def _svg(source: str, text: Text) -> str:
