@@ -22,10 +22,9 @@ from typing import Any
 
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain.errors import DomainError
-from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import Alert, PathwayEvent, PathwayState
-from parcours.domain.vocabulary import AlertStatus, Stage
+from parcours.domain.vocabulary import Stage
 
 MIN_SLEEP = timedelta(seconds=1)
 """The shortest sleep of the workflow's loop, mirrored when projecting alerts."""
@@ -112,13 +111,13 @@ def fold(recording: Recording, until: datetime | None = None) -> Folded:
 
 def snapshot(recording: Recording, when: datetime) -> Snapshot:
     folded = fold(recording, when)
-    pathway = folded.pathway
-    state = pathway.state
+    state = folded.pathway.state
+    summary = folded.pathway.summary(when)
     return Snapshot(
         when=when,
         state=state,
-        accompaniment_ends_at=accompaniment_deadline(state, pathway.programme),
-        open_alerts=[a for a in state.alerts if a.status is not AlertStatus.ACKNOWLEDGED],
+        accompaniment_ends_at=summary.accompaniment_ends_at,
+        open_alerts=list(summary.open_alerts),
         last_event=state.timeline[-1] if state.timeline else None,
         recorded_until=recording.recorded_until,
         projected=folded.projected,

@@ -16,22 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from google.protobuf.timestamp_pb2 import Timestamp
 from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 
 from parcours.adapters.temporal.encryption import DecryptionError
 from parcours.audit.history import PathwayHistory
-from parcours.domain.commands import STAFF_COMMANDS, Command, RecordNotificationFailure, Refer
-from parcours.domain.pathway import SYSTEM
+from parcours.audit.tasks import Answers, RawTask, tasks_of_run, update_name_of, workflow_time
+from parcours.domain.commands import STAFF_COMMANDS, Command, Refer
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState, RequestMeta
+from parcours.domain.routing import failure_to_record
 from parcours.workflows.messages import (
     WORKFLOW_TYPE,
     NotificationFailure,
@@ -55,13 +54,6 @@ _CLOSED = frozenset(
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
-    }
-)
-_ACTIVITY_ENDED = frozenset(
-    {
-        EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
-        EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
-        EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
     }
 )
 
@@ -130,25 +122,6 @@ class Recording:
     skipped_updates: tuple[str, ...] = field(default=())
 
 
-def workflow_time(stamp: Timestamp) -> datetime:
-    """The instant as `workflow.now()` computes it from the same timestamp."""
-    return datetime.fromtimestamp(stamp.ToNanoseconds() / 1e9, UTC)
-
-
-@dataclass
-class _RawTask:
-    run_index: int
-    run_id: str
-    event_id: int
-    at: datetime
-    first_of_run: bool
-    timer_fired: bool
-    idle: bool
-    completions: list[tuple[int, str, Sequence[Payload]]]
-    updates: list[HistoryEvent] = field(default_factory=list)
-    timer_cancelled: bool = False
-
-
 async def record_of(history: PathwayHistory, converter: DataConverter) -> Recording:
     """Decode `history` (every run, oldest first) with `converter` and its keys."""
     first = history.runs[0].events[0]
@@ -156,22 +129,10 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
     if started.workflow_type.name != WORKFLOW_TYPE:
         raise RecordingError("not_pathway", started.workflow_type.name)
     start = await _decode_one(converter, started.input.payloads, PathwayInput, first.event_id)
-    raw: list[_RawTask] = []
-    answers: dict[tuple[int, int], Any] = {}
-    carried: dict[int, PathwayState] = {}
+    raw: list[RawTask] = []
+    answers: Answers = {}
     for index, run in enumerate(history.runs):
-        raw += _tasks_of_run(index, run, answers)
-        if index > 0:
-            head = run.events[0]
-            carried_input = await _decode_one(
-                converter,
-                head.workflow_execution_started_event_attributes.input.payloads,
-                PathwayInput,
-                head.event_id,
-            )
-            if carried_input.state is not None:
-                carried[index] = carried_input.state
-    tasks = [await _decode_task(task, answers, converter) for task in raw]
+        raw += tasks_of_run(index, run, answers)
     last_run = history.runs[-1]
     last = last_run.events[-1]
     return Recording(
@@ -184,8 +145,8 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
         initial_state=start.state,
         initial_applied=dict(start.applied_requests),
         run_ids=tuple(history.run_ids),
-        tasks=tuple(tasks),
-        carried=carried,
+        tasks=tuple([await _decode_task(task, answers, converter) for task in raw]),
+        carried=await _carried_states(history, converter),
         final_state=await _final_state(last, converter),
         recorded_until=max(workflow_time(e.event_time) for e in last_run.events),
         still_open=last.event_type not in _CLOSED,
@@ -193,90 +154,49 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
         skipped_updates=tuple(
             name
             for task in raw
-            for name in (_update_name(u) for u in task.updates)
+            for name in map(update_name_of, task.updates)
             if name not in COMMAND_OF_UPDATE and name not in NOT_COMMANDS
         ),
     )
 
 
-def _tasks_of_run(
-    index: int, run: WorkflowHistory, answers: dict[tuple[int, int], Any]
-) -> list[_RawTask]:
-    """The completed workflow tasks of one run, with what happened around each."""
-    tasks: list[_RawTask] = []
-    started_at: datetime | None = None
-    timer_fired = False
-    timers: set[str] = set()
-    activities: dict[int, str] = {}
-    completions: list[tuple[int, str, Sequence[Payload]]] = []
-    for event in run.events:
-        kind = event.event_type
-        if kind == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
-            started_at = workflow_time(event.event_time)
-        elif kind == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED and started_at is not None:
-            tasks.append(
-                _RawTask(
-                    run_index=index,
-                    run_id=run.run_id,
-                    event_id=event.event_id,
-                    at=started_at,
-                    first_of_run=not tasks,
-                    timer_fired=timer_fired,
-                    idle=not timers and not activities and not completions,
-                    completions=completions,
-                )
-            )
-            timer_fired, completions = False, []
-        elif kind == EventType.EVENT_TYPE_TIMER_STARTED:
-            timers.add(event.timer_started_event_attributes.timer_id)
-        elif kind == EventType.EVENT_TYPE_TIMER_FIRED:
-            timers.discard(event.timer_fired_event_attributes.timer_id)
-            timer_fired = True
-        elif kind == EventType.EVENT_TYPE_TIMER_CANCELED:
-            timers.discard(event.timer_canceled_event_attributes.timer_id)
-            if tasks:
-                tasks[-1].timer_cancelled = True
-        elif kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            activities[event.event_id] = (
-                event.activity_task_scheduled_event_attributes.activity_type.name
-            )
-        elif kind == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
-            attrs = event.activity_task_completed_event_attributes
-            activity = activities.pop(attrs.scheduled_event_id, "")
-            completions.append((event.event_id, activity, attrs.result.payloads))
-        elif kind in _ACTIVITY_ENDED:
-            activities.pop(_scheduled_id(event), None)
-        elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED and tasks:
-            tasks[-1].updates.append(event)
-        elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
-            attrs_done = event.workflow_execution_update_completed_event_attributes
-            answers[(index, attrs_done.accepted_event_id)] = attrs_done.outcome
-    return tasks
+async def _carried_states(
+    history: PathwayHistory, converter: DataConverter
+) -> dict[int, PathwayState]:
+    """The state each run after the first started from, by run index."""
+    carried: dict[int, PathwayState] = {}
+    for index, run in enumerate(history.runs[1:], start=1):
+        head = run.events[0]
+        payloads = head.workflow_execution_started_event_attributes.input.payloads
+        carried_input = await _decode_one(converter, payloads, PathwayInput, head.event_id)
+        if carried_input.state is not None:
+            carried[index] = carried_input.state
+    return carried
 
 
-def _scheduled_id(event: HistoryEvent) -> int:
-    for name in (
-        "activity_task_failed_event_attributes",
-        "activity_task_timed_out_event_attributes",
-        "activity_task_canceled_event_attributes",
-    ):
-        if event.HasField(name):
-            scheduled: int = getattr(event, name).scheduled_event_id
-            return scheduled
-    return 0
+async def _decode_task(task: RawTask, answers: Answers, converter: DataConverter) -> WorkflowTask:
+    commands = await _commands_of_updates(task, answers, converter)
+    commands += await _failures_recorded(task, converter)
+    return WorkflowTask(
+        run_index=task.run_index,
+        run_id=task.run_id,
+        event_id=task.event_id,
+        at=task.at,
+        first_of_run=task.first_of_run,
+        timer_fired=task.timer_fired,
+        timer_cancelled=task.timer_cancelled,
+        idle=task.idle,
+        commands=tuple(commands),
+    )
 
 
-def _update_name(event: HistoryEvent) -> str:
-    return event.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
-
-
-async def _decode_task(
-    task: _RawTask, answers: dict[tuple[int, int], Any], converter: DataConverter
-) -> WorkflowTask:
+async def _commands_of_updates(
+    task: RawTask, answers: Answers, converter: DataConverter
+) -> list[RecordedCommand]:
+    """The staff commands the task accepted, each with what the workflow answered."""
     commands: list[RecordedCommand] = []
     for update in task.updates:
-        name = _update_name(update)
-        command_type = COMMAND_OF_UPDATE.get(name)
+        command_type = COMMAND_OF_UPDATE.get(update_name_of(update))
         if command_type is None:
             continue
         request = update.workflow_execution_update_accepted_event_attributes.accepted_request
@@ -291,35 +211,22 @@ async def _decode_task(
             )
         refused = outcome is not None and outcome.HasField("failure")
         commands.append(RecordedCommand(meta, command, update.event_id, True, answer, refused))
+    return commands
+
+
+async def _failures_recorded(task: RawTask, converter: DataConverter) -> list[RecordedCommand]:
+    """What the workflow recorded of the permanent failures `send_notifications` reported."""
+    commands: list[RecordedCommand] = []
     for event_id, activity, payloads in task.completions:
         if activity != NOTIFY_ACTIVITY:
             continue
         failures = await _decode_one(converter, payloads, list[NotificationFailure], event_id)
         for failure in failures:
-            commands.append(
-                RecordedCommand(
-                    RequestMeta(f"notification-failed:{failure.key}", SYSTEM),
-                    RecordNotificationFailure(
-                        notification_key=failure.key,
-                        partner_kind=failure.partner_kind,
-                        failed_at=task.at,
-                        error=failure.error[:200],
-                    ),
-                    event_id,
-                    from_update=False,
-                )
+            meta, command = failure_to_record(
+                failure.key, failure.partner_kind, failure.error, task.at
             )
-    return WorkflowTask(
-        run_index=task.run_index,
-        run_id=task.run_id,
-        event_id=task.event_id,
-        at=task.at,
-        first_of_run=task.first_of_run,
-        timer_fired=task.timer_fired,
-        timer_cancelled=task.timer_cancelled,
-        idle=task.idle,
-        commands=tuple(commands),
-    )
+            commands.append(RecordedCommand(meta, command, event_id, from_update=False))
+    return commands
 
 
 async def _final_state(last: HistoryEvent, converter: DataConverter) -> PathwayState | None:

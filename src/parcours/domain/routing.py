@@ -11,16 +11,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from parcours.domain.commands import RecordNotificationFailure
 from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.pathway import SYSTEM
 from parcours.domain.permissions import authorise
 from parcours.domain.programme import ProgrammeDefinition, Route
-from parcours.domain.records import PathwayEvent, PathwayState
+from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.vocabulary import PartnerKind, Role
 
 
 @dataclass(frozen=True)
-class NotificationIntent:
-    """One message to one partner kind (or one named partner of that kind)."""
+class Notification:
+    """One message to one partner kind (or one named partner of that kind).
+
+    Also the wire format the workflow hands to `send_notifications`, kept in histories:
+    its field names never change. `key` is the outbox's idempotency key.
+    """
 
     key: str
     partner_kind: PartnerKind
@@ -64,9 +70,9 @@ def notifications_for(
     state: PathwayState,
     programme: ProgrammeDefinition,
     participant: Mapping[str, str],
-) -> list[NotificationIntent]:
+) -> list[Notification]:
     """Every message the programme sends for these events, under consent, minimised."""
-    intents: list[NotificationIntent] = []
+    notifications: list[Notification] = []
     for event in events:
         kinds: list[PartnerKind] = []
         for route in programme.routes:
@@ -76,8 +82,8 @@ def notifications_for(
             if not state.consent_valid(kind, event.at):
                 continue
             allowed = programme.partner_fields.get(kind, [])
-            intents.append(
-                NotificationIntent(
+            notifications.append(
+                Notification(
                     key=f"{state.pathway_id}:{event.seq}:{kind.value}",
                     partner_kind=kind,
                     partner_name=_partner_name(kind, state),
@@ -88,7 +94,33 @@ def notifications_for(
                     details=dict(event.details),
                 )
             )
-    return intents
+    return notifications
+
+
+# -- what failed for good ------------------------------------------------------------------
+
+FAILURE_REQUEST_PREFIX = "notification-failed:"
+"""Request ids of recorded failures: one per outbox key, so a failure is recorded once."""
+
+FAILURE_ERROR_LENGTH = 200
+"""How much of a channel's error message the pathway keeps."""
+
+
+def failure_to_record(
+    key: str, partner_kind: PartnerKind, error: str, at: datetime
+) -> tuple[RequestMeta, RecordNotificationFailure]:
+    """The system's request to record that the notification `key` can never be delivered.
+
+    The workflow sends it when `send_notifications` reports the failure, and the audit
+    rebuilds the very same request from that report, so both record the same event.
+    """
+    command = RecordNotificationFailure(
+        notification_key=key,
+        partner_kind=partner_kind,
+        failed_at=at,
+        error=error[:FAILURE_ERROR_LENGTH],
+    )
+    return RequestMeta(f"{FAILURE_REQUEST_PREFIX}{key}", SYSTEM), command
 
 
 # -- sending again what failed ------------------------------------------------------------
@@ -125,7 +157,7 @@ def notifications_to_retry(
     *,
     kind: PartnerKind,
     now: datetime,
-) -> list[NotificationIntent]:
+) -> list[Notification]:
     """What `event` owed partners of `kind`, if the participant still consents now.
 
     The same messages as at the event (same keys, same minimised fields), so the outbox
@@ -148,7 +180,7 @@ def check_retry(
     *,
     role: Role,
     now: datetime,
-) -> list[NotificationIntent]:
+) -> list[Notification]:
     """What a retry of `key` by `role` would send now; a `DomainError` when it may not.
 
     Refused: a role that may not retry (partners and auditors re-sending personal data),
@@ -165,12 +197,12 @@ def check_retry(
             code="unknown_notification",
             values={"key": key},
         )
-    intents = notifications_to_retry(event, state, programme, participant, kind=kind, now=now)
-    if not intents:
+    notifications = notifications_to_retry(event, state, programme, participant, kind=kind, now=now)
+    if not notifications:
         raise MoveRefused(
             f"the participant no longer consents to telling the {kind.value} partners",
             rule="consent_required",
             code="consent_required",
             values={"partner_kind": kind.value},
         )
-    return intents
+    return notifications

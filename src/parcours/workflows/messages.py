@@ -8,7 +8,7 @@ Wire formats kept in histories for years: add fields with defaults only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,28 @@ from parcours.domain.records import (
     PathwayState,
     RequestMeta,
 )
+from parcours.domain.routing import Notification
+from parcours.domain.summary import PathwaySummary
 from parcours.domain.vocabulary import PartnerKind, Stage
+
+__all__ = [
+    "WORKFLOW_TYPE",
+    "AlertDelivery",
+    "Notification",
+    "NotificationBatch",
+    "NotificationFailure",
+    "Participant",
+    "PathwayHead",
+    "PathwayInput",
+    "PathwayResult",
+    "PathwayStatus",
+    "ProjectionBatch",
+    "UpdateResult",
+    "participant_fields",
+    "update_name",
+]
+"""`Notification` is the domain's (`routing.Notification`): the message and the decision
+are one dataclass, sent as it is."""
 
 WORKFLOW_TYPE = "ParticipantPathway"
 
@@ -86,7 +107,9 @@ class UpdateResult:
 
 
 @dataclass
-class PathwayStatus:
+class PathwayHead:
+    """What the status and the projection batch both start with, in this order."""
+
     pathway_id: str
     programme: str
     programme_version: int
@@ -97,6 +120,16 @@ class PathwayStatus:
     referred_at: datetime
     contract_signed_at: datetime | None
     accompaniment_ends_at: datetime | None
+
+
+def _head_of(summary: PathwaySummary) -> dict[str, Any]:
+    return {f.name: getattr(summary, f.name) for f in fields(PathwayHead)}
+
+
+@dataclass
+class PathwayStatus(PathwayHead):
+    """The answer to the `status` query: the summary, plus what staff may do next."""
+
     barriers: list[Barrier]
     consents: list[Consent]
     open_alerts: list[Alert]
@@ -105,6 +138,22 @@ class PathwayStatus:
     outcome: ExitOutcome | None
     last_event_seq: int
     as_of: datetime | None = None
+
+    @classmethod
+    def of(
+        cls, summary: PathwaySummary, state: PathwayState, allowed: list[str], as_of: datetime
+    ) -> PathwayStatus:
+        return cls(
+            **_head_of(summary),
+            barriers=list(state.barriers),
+            consents=list(state.consents),
+            open_alerts=list(summary.open_alerts),
+            next_alert_at=summary.next_alert_at,
+            allowed=allowed,
+            outcome=summary.outcome,
+            last_event_seq=summary.last_seq,
+            as_of=as_of,
+        )
 
 
 @dataclass
@@ -134,42 +183,31 @@ def update_name(command_type: type[Command]) -> str:
 
 
 @dataclass
-class ProjectionBatch:
+class ProjectionBatch(PathwayHead):
     """What the read model needs after a change: the pathway's summary and its new events.
 
     `last_seq` orders batches: a batch at or below what a row has already seen changes
     nothing, so a retried or replayed projection is harmless.
     """
 
-    pathway_id: str
-    programme: str
-    programme_version: int
-    stage: Stage
-    stage_since: datetime
-    referent: str
-    session: str
-    referred_at: datetime
-    contract_signed_at: datetime | None
-    accompaniment_ends_at: datetime | None
     next_alert_at: datetime | None
     outcome: ExitOutcome | None
     last_seq: int
     events: list[PathwayEvent]
     alerts: list[Alert]
 
-
-@dataclass
-class Notification:
-    """One message for one partner: `key` is the idempotency key of the outbox."""
-
-    key: str
-    partner_kind: PartnerKind
-    partner_name: str
-    event_kind: str
-    event_seq: int
-    event_at: datetime
-    fields: dict[str, str] = field(default_factory=dict)
-    details: dict[str, str] = field(default_factory=dict)
+    @classmethod
+    def of(
+        cls, summary: PathwaySummary, events: list[PathwayEvent], alerts: list[Alert]
+    ) -> ProjectionBatch:
+        return cls(
+            **_head_of(summary),
+            next_alert_at=summary.next_alert_at,
+            outcome=summary.outcome,
+            last_seq=summary.last_seq,
+            events=events,
+            alerts=alerts,
+        )
 
 
 @dataclass

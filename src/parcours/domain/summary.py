@@ -1,0 +1,69 @@
+"""Where a pathway stands, in one value: what the status, the read model and audits show.
+
+The status query, the projection to the read model, the read model's rebuild and the
+audit's snapshots all describe a pathway by the same derived facts (its deadline, its
+open alerts, when it next wakes up). They are computed here only, so the four can never
+disagree on what, say, an open alert is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from parcours.domain.alerts import next_alert_at
+from parcours.domain.guards import accompaniment_deadline
+from parcours.domain.programme import ProgrammeDefinition
+from parcours.domain.records import Alert, ExitOutcome, PathwayState
+from parcours.domain.vocabulary import AlertStatus, Stage
+
+
+@dataclass(frozen=True)
+class PathwaySummary:
+    """One pathway at one instant: identity, stage, people, dates, alerts."""
+
+    pathway_id: str
+    programme: str
+    programme_version: int
+    stage: Stage
+    stage_since: datetime
+    outcome: ExitOutcome | None
+    referent: str
+    session: str
+    referred_at: datetime
+    contract_signed_at: datetime | None
+    accompaniment_ends_at: datetime | None
+    """When the programme's accompaniment ends, once its clock has started."""
+    open_alerts: tuple[Alert, ...]
+    """Alerts not yet acknowledged: open or snoozed."""
+    next_alert_at: datetime | None
+    """When something next falls due after the summary's instant."""
+    last_seq: int
+    """The sequence number of the pathway's last event."""
+
+
+def open_alerts(state: PathwayState) -> tuple[Alert, ...]:
+    """The alerts someone still has to deal with: every one not acknowledged."""
+    return tuple(a for a in state.alerts if a.status is not AlertStatus.ACKNOWLEDGED)
+
+
+def summary_of(
+    state: PathwayState, programme: ProgrammeDefinition, now: datetime
+) -> PathwaySummary:
+    """The summary of `state` under its pinned `programme`, as it stands at `now`."""
+    return PathwaySummary(
+        pathway_id=state.pathway_id,
+        programme=state.programme,
+        programme_version=state.programme_version,
+        stage=state.stage,
+        stage_since=state.stage_since,
+        outcome=state.outcome,
+        referent=state.referent,
+        session=state.session,
+        referred_at=state.referred_at,
+        contract_signed_at=state.contract_signed_at,
+        accompaniment_ends_at=accompaniment_deadline(state, programme),
+        open_alerts=open_alerts(state),
+        next_alert_at=next_alert_at(state, programme, now),
+        last_seq=state.next_seq - 1,
+    )

@@ -1,0 +1,29 @@
+"""Every `workflow.patched()` id of the pathway workflow, and what each one changed.
+
+A patch id is written into the histories that take its new branch; histories recorded
+before it replay the old branch. Ids never change and are never reused. Each is kept
+replayed both ways by a committed history under `tests/histories/`.
+"""
+
+from __future__ import annotations
+
+READ_MODEL_PATCH = "read-model-and-partner-notifications"
+"""Histories recorded before it have no projection or notification activities."""
+
+FAILURE_ALERTS_PATCH = "deliver-notification-failure-alerts"
+"""Before it, the coordinator's alert for a notification that failed for good was kept in
+the pathway but never handed to the alert channel."""
+
+DUE_BEFORE_SLEEP_PATCH = "raise-what-fell-due-while-publishing"
+"""Before it, an update accepted while activities ran could make an alert due at once and
+the workflow still slept until the next future alert, leaving that one unraised."""
+
+HANDLERS_AFTER_LAST_PUBLISH_PATCH = "finish-handlers-started-during-last-publish"
+"""Before it, a run that completed or continued as new published one last time after its
+handlers had finished, then ended: an update (a notification retry) that started during
+that publish was abandoned. Taken only when such a handler is running."""
+
+RETRY_FAILURES_WAKE_PATCH = "publish-failures-recorded-by-a-retry"
+"""Before it, a notification failure recorded by a retry update did not wake the run
+loop: it was neither projected nor alerted until the next timer. Taken only when a
+retry records a failure."""

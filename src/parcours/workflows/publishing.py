@@ -1,0 +1,145 @@
+"""Publishing a pathway's new events: alerts to their channel, the read model, partners.
+
+A mixin of `ParticipantPathway`, kept apart so the run loop reads on one page. Every
+step is an activity named here; a notification that can never be delivered comes back
+as a failure, recorded as an event of the pathway and published in turn.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from parcours.domain.alerts import failure_alert_ids, timer_alert_ids
+    from parcours.domain.pathway import Pathway
+    from parcours.domain.programme import ProgrammeDefinition
+    from parcours.domain.records import PathwayEvent
+    from parcours.domain.routing import Notification, failure_to_record, notifications_for
+    from parcours.workflows import search_attributes as sa
+    from parcours.workflows.messages import (
+        AlertDelivery,
+        NotificationBatch,
+        NotificationFailure,
+        Participant,
+        ProjectionBatch,
+        participant_fields,
+    )
+    from parcours.workflows.patches import FAILURE_ALERTS_PATCH, READ_MODEL_PATCH
+
+NOTIFY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=30),
+)
+
+ACTIVITY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=10),
+)
+
+
+class Publishing:
+    """What the workflow hands to activities, and what it records of their answers."""
+
+    _pathway: Pathway
+    _programme: ProgrammeDefinition
+    _participant: Participant
+    _applied: dict[str, int]
+    _published_seq: int
+
+    def _unpublished(self) -> list[PathwayEvent]:
+        return [e for e in self._pathway.state.timeline if e.seq > self._published_seq]
+
+    async def _publish(self) -> None:
+        """Hand every event not yet published to the activities, until none is left.
+
+        Alerts go to the alert channel; since the `READ_MODEL_PATCH`, every change is also
+        projected to the read model and routed to the partners concerned, and events that
+        arrive while the activities run are published before the workflow sleeps. A
+        permanent notification failure is recorded as an event, published in turn.
+        """
+        while new_events := self._unpublished():
+            await self._deliver_raised(new_events)
+            self._published_seq = new_events[-1].seq
+            patched = workflow.patched(READ_MODEL_PATCH)
+            if patched:
+                await self._project(new_events)
+                await self._notify(self._owed(new_events))
+            self._upsert_search_attributes()
+            if not patched:
+                return  # histories before the patch published once per wake-up
+
+    async def _deliver_raised(self, new_events: list[PathwayEvent]) -> None:
+        """Hand the alerts these events raised to the alert channel (no personal data)."""
+        state = self._pathway.state
+        raised = timer_alert_ids(new_events)
+        by_failure = failure_alert_ids(new_events)
+        if by_failure and workflow.patched(FAILURE_ALERTS_PATCH):
+            raised |= by_failure
+        alerts = [a for a in state.alerts if a.alert_id in raised]
+        if alerts:
+            await self._deliver(
+                AlertDelivery(state.pathway_id, state.programme, state.referent, alerts)
+            )
+
+    async def _deliver(self, delivery: AlertDelivery) -> None:
+        await workflow.execute_activity(
+            "deliver_alerts",
+            delivery,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=ACTIVITY_RETRY,
+        )
+
+    async def _project(self, events: list[PathwayEvent]) -> None:
+        summary = self._pathway.summary(workflow.now())
+        await workflow.execute_activity(
+            "project_pathway",
+            ProjectionBatch.of(summary, events, list(self._pathway.state.alerts)),
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=ACTIVITY_RETRY,
+        )
+
+    def _owed(self, events: list[PathwayEvent]) -> list[Notification]:
+        """What the programme's routes owe partners for these events, under consent."""
+        participant = participant_fields(self._participant)
+        return notifications_for(events, self._pathway.state, self._programme, participant)
+
+    async def _notify(self, notifications: list[Notification]) -> list[PathwayEvent]:
+        """Send `notifications`; record, once each, those that can never be delivered."""
+        if not notifications:
+            return []
+        state = self._pathway.state
+        failures: list[NotificationFailure] = await workflow.execute_activity(
+            "send_notifications",
+            NotificationBatch(state.pathway_id, state.programme, notifications),
+            start_to_close_timeout=timedelta(minutes=2),
+            retry_policy=NOTIFY_RETRY,
+            result_type=list[NotificationFailure],
+        )
+        recorded: list[PathwayEvent] = []
+        for failure in failures:
+            now = workflow.now()
+            meta, command = failure_to_record(failure.key, failure.partner_kind, failure.error, now)
+            if meta.request_id not in self._applied and self._pathway.may(command, meta):
+                event = self._pathway.execute(command, meta, now)
+                self._applied[meta.request_id] = event.seq
+                recorded.append(event)
+        return recorded
+
+    def _upsert_search_attributes(self) -> None:
+        state = self._pathway.state
+        next_at = self._pathway.next_alert_at(workflow.now())
+        workflow.upsert_search_attributes(
+            [
+                sa.PROGRAMME.value_set(state.programme),
+                sa.STAGE.value_set(state.stage.value),
+                sa.REFERENT.value_set(state.referent),
+                sa.NEXT_ALERT_AT.value_set(next_at)
+                if next_at is not None
+                else sa.NEXT_ALERT_AT.value_unset(),
+            ]
+        )
