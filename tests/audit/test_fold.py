@@ -149,3 +149,18 @@ def test_our_export_and_temporal_format_hold_the_same_events(tmp_path: Path) -> 
     again = read_history_file(ours)
     assert again.workflow_id == "pathway-0000000000000000"
     assert [list(r.events) for r in again.runs] == [list(r.events) for r in temporal.runs]
+
+
+@pytest.mark.asyncio(loop_scope="session")
+@pytest.mark.parametrize("name", ["retry-during-last-publish", "retry-failure-published-at-once"])
+async def test_fold_repeats_the_failure_a_retry_recorded(name: str) -> None:
+    """A failure reported to a retry update is rebuilt as the workflow recorded it."""
+    recorded = await recording(name)
+    folded = fold(recorded)
+    assert folded.discrepancies == []
+    if recorded.final_state is not None:
+        assert folded.pathway.state == recorded.final_state
+    (failure,) = [e for e in folded.pathway.state.timeline if e.kind == "notification_failed"]
+    assert failure.request_id.startswith("notification-failed:")
+    at_end = snapshot(recorded, recorded.recorded_until)
+    assert AlertRule.NOTIFICATION_FAILED in [a.rule for a in at_end.open_alerts]

@@ -2,17 +2,26 @@
 
 Runs every scenario of `tests/scenarios.py` on a fresh dev server with the throwaway key
 in `tests/histories/keys.json` (fake participants only), then writes each history in
-Temporal's JSON format as `<scenario>.json`. Replay tests then prove today's code decides
-as it did then. When a change goes behind `workflow.patched()`, first rename the current
-files to `<scenario>.before-<patch>.json` and keep them: both branches stay replayed.
+Temporal's JSON format as `<scenario>.json`; the races of `tests/workflows/races.py`,
+which take the branches of later patches, are played with gated stand-in activities and
+written the same way. Replay tests then prove today's code decides as it did then. When
+a change goes behind `workflow.patched()`, first rename the current files to
+`<scenario>.before-<patch>.json` and keep them: both branches stay replayed.
+
+`python -m tests.histories.record NAME...` records only the histories named, so that
+adding one leaves the others as they were committed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import tempfile
+from collections.abc import Awaitable, Collection
 from pathlib import Path
 
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.settings import Settings
@@ -23,9 +32,13 @@ from parcours.app.client import PathwayClient
 from parcours.worker import build_worker, default_activities
 from parcours.workflows import search_attributes as sa
 from tests.scenarios import SCENARIOS
+from tests.workflows.races import RACES, Switchboard
 
 HERE = Path(__file__).parent
 KEY_FILE = HERE / "keys.json"
+
+RACES_QUEUE = "parcours-races"
+"""The races' task queue: their worker's activities are stand-ins, the scenarios' are not."""
 
 
 def history_keyring() -> Keyring:
@@ -33,29 +46,67 @@ def history_keyring() -> Keyring:
     return Keyring.from_file(KEY_FILE, require_private=False)
 
 
-async def record(out_dir: Path = HERE) -> list[Path]:
+async def record(out_dir: Path = HERE, names: Collection[str] = ()) -> list[Path]:
+    """Record every history, or only those in `names`; return the files written."""
     written: list[Path] = []
-    converter = data_converter(history_keyring())
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
+        races = Settings.from_env(
+            {"PARCOURS_DATA_DIR": scratch, "PARCOURS_TASK_QUEUE": RACES_QUEUE}
+        )
+        board = Switchboard()
         async with (
             await WorkflowEnvironment.start_local(
-                data_converter=converter,
+                data_converter=data_converter(history_keyring()),
                 dev_server_existing_path=str(temporal_binary()),
                 search_attributes=sa.ALL,
             ) as env,
             build_worker(env.client, settings, default_activities(settings)),
+            build_worker(env.client, races, board.activities()),
         ):
             pathways = PathwayClient(env.client, settings.task_queue)
             for name, scenario in SCENARIOS.items():
-                pid = await scenario(pathways)
-                history = await env.client.get_workflow_handle(pid).fetch_history()
-                path = out_dir / f"{name}.json"
-                path.write_text(history.to_json(), encoding="utf-8")
-                written.append(path)
-                print(f"recorded {path.name}: {len(history.events)} events")
+                if not names or name in names:
+                    written.append(await _write(env.client, out_dir / name, scenario(pathways)))
+            pathways = PathwayClient(env.client, races.task_queue)
+            for name, race in RACES.items():
+                if not names or name in names:
+                    written.append(await _write(env.client, out_dir / name, race(pathways, board)))
     return written
 
 
+async def _write(client: Client, stem: Path, played: Awaitable[str]) -> Path:
+    pid = await played
+    history = await _settled_history(client, pid)
+    path = stem.with_name(f"{stem.name}.json")
+    path.write_text(history.to_json(), encoding="utf-8")
+    print(f"recorded {path.name}: {len(history.events)} events")
+    return path
+
+
+_QUIET = frozenset(
+    {
+        EventType.EVENT_TYPE_TIMER_STARTED,
+        EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+        EventType.EVENT_TYPE_MARKER_RECORDED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+    }
+)
+"""What a workflow task may leave after it without anything being in flight."""
+
+
+async def _settled_history(client: Client, pid: str) -> WorkflowHistory:
+    """The history once nothing is in flight: its last task asked only to wait or end."""
+    for _ in range(100):
+        history = await client.get_workflow_handle(pid).fetch_history()
+        kinds = [e.event_type for e in history.events]
+        done = [i for i, k in enumerate(kinds) if k == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED]
+        if done and all(k in _QUIET for k in kinds[done[-1] + 1 :]):
+            return history
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"{pid} never settled")
+
+
 if __name__ == "__main__":
-    asyncio.run(record())
+    asyncio.run(record(names=sys.argv[1:]))

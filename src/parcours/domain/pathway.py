@@ -29,7 +29,7 @@ from parcours.domain.machine import Refusal, build_machine, offered_by_stage, ta
 from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
-from parcours.domain.summary import PathwaySummary, summary_of
+from parcours.domain.summary import Summary, summary_of
 from parcours.domain.vocabulary import AlertStatus, EventKind, Role, Stage, Trigger
 
 SYSTEM = Actor("parcours", Role.SYSTEM)
@@ -226,6 +226,6 @@ class Pathway:
         self.state.timeline.append(event)
         return event
 
-    def summary(self, now: datetime) -> PathwaySummary:
+    def summary(self, now: datetime) -> Summary:
         """Where the pathway stands at `now`: what the status, read model and audits show."""
         return summary_of(self.state, self.programme, now)

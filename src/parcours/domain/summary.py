@@ -19,7 +19,7 @@ from parcours.domain.vocabulary import AlertStatus, Stage
 
 
 @dataclass(frozen=True)
-class PathwaySummary:
+class Summary:
     """One pathway at one instant: identity, stage, people, dates, alerts."""
 
     pathway_id: str
@@ -47,11 +47,9 @@ def open_alerts(state: PathwayState) -> tuple[Alert, ...]:
     return tuple(a for a in state.alerts if a.status is not AlertStatus.ACKNOWLEDGED)
 
 
-def summary_of(
-    state: PathwayState, programme: ProgrammeDefinition, now: datetime
-) -> PathwaySummary:
+def summary_of(state: PathwayState, programme: ProgrammeDefinition, now: datetime) -> Summary:
     """The summary of `state` under its pinned `programme`, as it stands at `now`."""
-    return PathwaySummary(
+    return Summary(
         pathway_id=state.pathway_id,
         programme=state.programme,
         programme_version=state.programme_version,

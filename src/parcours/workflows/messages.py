@@ -23,7 +23,7 @@ from parcours.domain.records import (
     RequestMeta,
 )
 from parcours.domain.routing import Notification
-from parcours.domain.summary import PathwaySummary
+from parcours.domain.summary import Summary
 from parcours.domain.vocabulary import PartnerKind, Stage
 
 __all__ = [
@@ -122,7 +122,7 @@ class PathwayHead:
     accompaniment_ends_at: datetime | None
 
 
-def _head_of(summary: PathwaySummary) -> dict[str, Any]:
+def _head_of(summary: Summary) -> dict[str, Any]:
     return {f.name: getattr(summary, f.name) for f in fields(PathwayHead)}
 
 
@@ -141,7 +141,7 @@ class PathwayStatus(PathwayHead):
 
     @classmethod
     def of(
-        cls, summary: PathwaySummary, state: PathwayState, allowed: list[str], as_of: datetime
+        cls, summary: Summary, state: PathwayState, allowed: list[str], as_of: datetime
     ) -> PathwayStatus:
         return cls(
             **_head_of(summary),
@@ -198,7 +198,7 @@ class ProjectionBatch(PathwayHead):
 
     @classmethod
     def of(
-        cls, summary: PathwaySummary, events: list[PathwayEvent], alerts: list[Alert]
+        cls, summary: Summary, events: list[PathwayEvent], alerts: list[Alert]
     ) -> ProjectionBatch:
         return cls(
             **_head_of(summary),
