@@ -15,7 +15,7 @@ participant's identity is decoded with the start input and dropped at once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -175,19 +175,11 @@ async def _carried_states(
 
 
 async def _decode_task(task: RawTask, answers: Answers, converter: DataConverter) -> WorkflowTask:
+    """The task as the fold reads it: its facts as read, its commands decoded."""
     commands = await _commands_of_updates(task, answers, converter)
     commands += await _failures_recorded(task, converter)
-    return WorkflowTask(
-        run_index=task.run_index,
-        run_id=task.run_id,
-        event_id=task.event_id,
-        at=task.at,
-        first_of_run=task.first_of_run,
-        timer_fired=task.timer_fired,
-        timer_cancelled=task.timer_cancelled,
-        idle=task.idle,
-        commands=tuple(commands),
-    )
+    facts = {f.name: getattr(task, f.name) for f in fields(WorkflowTask) if f.name != "commands"}
+    return WorkflowTask(**facts, commands=tuple(commands))
 
 
 async def _commands_of_updates(
