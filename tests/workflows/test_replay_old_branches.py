@@ -29,12 +29,8 @@ from parcours.audit.recording import record_of
 from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import AlertAudience, AlertRule
 from parcours.workflows.messages import PathwayInput, PathwayResult
-from parcours.workflows.pathway import (
-    DUE_BEFORE_SLEEP_PATCH,
-    FAILURE_ALERTS_PATCH,
-    RETRY_NOTIFICATION_UPDATE,
-    ParticipantPathway,
-)
+from parcours.workflows.patches import DUE_BEFORE_SLEEP_PATCH, FAILURE_ALERTS_PATCH
+from parcours.workflows.pathway import RETRY_NOTIFICATION_UPDATE, ParticipantPathway
 from tests.histories.record import HERE, history_keyring
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
