@@ -119,7 +119,7 @@ class ParticipantPathway(NotificationRetries):
     @workflow.query
     def status(self) -> PathwayStatus:
         now = workflow.now()
-        allowed = list(self._pathway.allowed_triggers())
+        allowed: list[str] = list(self._pathway.allowed_triggers())
         return PathwayStatus.of(self._pathway.summary(now), self._pathway.state, allowed, now)
 
     @workflow.query
