@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PARCOURS_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PARCOURS_TEST_POSTGRES_URL
 
-.PHONY: run test lint typecheck imports unit bench histories clean
+.PHONY: run test lint typecheck imports sizes unit bench histories clean
 
 $(BIN)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,15 +29,19 @@ lint: $(BIN)/.installed-dev
 
 typecheck: $(BIN)/.installed-dev
 	$(BIN)/mypy
-	$(BIN)/mypy tests bench
+	$(BIN)/mypy tests bench tools
 
 imports: $(BIN)/.installed-dev
 	$(BIN)/lint-imports
 
+# The house's size rules: no module over 300 lines, no function over 40.
+sizes: $(BIN)/.installed-dev
+	$(BIN)/python tools/sizes.py src
+
 unit: $(BIN)/.installed-dev
 	$(BIN)/pytest
 
-test: lint typecheck imports unit
+test: lint typecheck imports sizes unit
 
 bench: $(BIN)/.installed-dev
 	$(BIN)/python -m bench
