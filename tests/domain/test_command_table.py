@@ -1,15 +1,27 @@
 """The one command table: every command has its row, and what is derived from the table
 (permissions, reason rule, move and record triggers, events, updates) is what the domain
-promised before the table existed, written out here by hand."""
+promised before the table existed, written out here by hand. Each area module declares
+its own triggers and event kinds; a new command needs its area module only (and its CLI
+function and words, outside the domain)."""
 
 from __future__ import annotations
 
+import importlib
+import os
+import pkgutil
+import shutil
 import subprocess
 import sys
+import tomllib
 from datetime import timedelta
+from enum import StrEnum
+from importlib.resources import files
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 
+import parcours
 from parcours.domain import commands as c
 from parcours.domain.commands import (
     MOVE_TRIGGERS,
@@ -18,8 +30,11 @@ from parcours.domain.commands import (
     STAFF_COMMANDS,
     Command,
     Shape,
+    event_named,
     spec_of,
+    trigger_named,
 )
+from parcours.domain.commands.barriers import BarrierEvent, BarrierTrigger
 from parcours.domain.events import EVENT_KINDS, EVENT_OF_TRIGGER
 from parcours.domain.guards import GUARDS
 from parcours.domain.outcome import criterion_label
@@ -90,10 +105,73 @@ def command_classes() -> set[type[Command]]:
     return found
 
 
-def test_one_row_per_trigger_and_every_trigger_has_a_row() -> None:
+AREAS: list[ModuleType] = [
+    importlib.import_module(f"{c.__name__}.{found.name}")
+    for found in pkgutil.iter_modules(c.__path__)
+    if found.name != "base"
+]
+"""Every area module of the table, found on disk: a new one is checked without a list."""
+
+
+def members_declared_in(area: ModuleType, base: type[StrEnum]) -> set[StrEnum]:
+    """The members of the `base` subclasses the area module itself declares."""
+    return {
+        member
+        for value in vars(area).values()
+        if isinstance(value, type) and issubclass(value, base) and value.__module__ == area.__name__
+        for member in value
+    }
+
+
+def all_members(base: type[StrEnum]) -> list[StrEnum]:
+    return [member for area_enum in base.__subclasses__() for member in area_enum]
+
+
+def test_one_row_per_trigger_and_the_table_joins_every_area() -> None:
     triggers = [row.trigger for row in SPECS]
     assert len(triggers) == len(set(triggers))
-    assert set(triggers) == set(Trigger)
+    assert set(triggers) == set(OLD_EVENTS) | {"retry_notification"}
+    assert sorted(area.__name__.rpartition(".")[2] for area in AREAS) == [
+        "alerts", "appointments", "barriers", "consent", "intake", "lifecycle", "missions",
+        "training",
+    ]  # fmt: skip
+    from_areas = [row for area in AREAS for row in area.SPECS]
+    assert len(SPECS) == len(from_areas)
+    assert set(SPECS) == set(from_areas)
+
+
+def test_each_area_declares_exactly_the_triggers_and_events_of_its_own_rows() -> None:
+    for area in AREAS:
+        assert members_declared_in(area, Trigger) == {row.trigger for row in area.SPECS}, area
+        events = {row.event for row in area.SPECS if row.event is not None}
+        assert members_declared_in(area, EventKind) == events, area
+
+
+def test_the_area_enums_are_the_whole_vocabulary_and_no_value_is_declared_twice() -> None:
+    """`Trigger` and `EventKind` have no members of their own: their subclasses, one in each
+    area module, are every trigger and event kind there is."""
+    assert not list(Trigger)
+    assert not list(EventKind)
+    triggers, events = all_members(Trigger), all_members(EventKind)
+    assert len({str(t) for t in triggers}) == len(triggers)
+    assert len({str(e) for e in events}) == len(events)
+    assert set(triggers) == {row.trigger for row in SPECS}
+    assert set(events) == EVENT_KINDS
+    assert {enum.__module__ for enum in Trigger.__subclasses__()} == {a.__name__ for a in AREAS}
+
+
+def catalogue_file(lang: str) -> dict[str, object]:
+    return tomllib.loads((files("parcours.locale") / f"{lang}.toml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_trigger_and_event_of_the_table_has_its_words(lang: str) -> None:
+    """What the CLI shows of a command: `action.<trigger>` for what someone may send (the
+    allowed-action lists, refusals), `event.<kind>` for the timeline."""
+    words = catalogue_file(lang)
+    wanted = {f"action.{row.trigger}" for row in SPECS if row.roles}
+    wanted |= {f"event.{row.event}" for row in SPECS if row.event is not None}
+    assert sorted(wanted - set(words)) == []
 
 
 def test_every_command_class_has_exactly_one_row_but_job_dating_one_per_outcome() -> None:
@@ -126,7 +204,7 @@ def test_the_derived_sets_are_the_ones_written_by_hand_before() -> None:
     assert {role: set(triggers) for role, triggers in PERMISSIONS.items()} == OLD_PERMISSIONS
     assert {"waive_barrier", "suspend", "drop_out", "exit", "reenter"} == REASON_REQUIRED
     assert EVENT_OF_TRIGGER == OLD_EVENTS
-    assert EVENT_KINDS == set(EventKind) == set(OLD_EVENTS.values())
+    assert EVENT_KINDS == set(all_members(EventKind)) == set(OLD_EVENTS.values())
     assert set(GUARDS) == GUARD_NAMES
     assert {cls.__name__ for cls in STAFF_COMMANDS} == {
         cls.__name__ for cls in command_classes() if cls is not c.Refer
@@ -134,10 +212,16 @@ def test_the_derived_sets_are_the_ones_written_by_hand_before() -> None:
 
 
 def test_triggers_and_event_kinds_are_the_strings_they_always_were() -> None:
-    assert Trigger("open_barrier") == "open_barrier"
-    assert f"{Trigger.OPEN_BARRIER}" == "open_barrier"
+    assert trigger_named("open_barrier") is BarrierTrigger.OPEN_BARRIER
+    assert isinstance(BarrierTrigger.OPEN_BARRIER, Trigger)
+    assert f"{BarrierTrigger.OPEN_BARRIER}" == "open_barrier"
     assert c.OpenBarrier(BarrierKind.HOUSING).trigger == "open_barrier"
-    assert spec_of("open_barrier") is spec_of(Trigger.OPEN_BARRIER)
+    assert spec_of("open_barrier") is spec_of(BarrierTrigger.OPEN_BARRIER)
+    assert event_named("barrier_opened") is BarrierEvent.BARRIER_OPENED
+    assert isinstance(BarrierEvent.BARRIER_OPENED, EventKind)
+    for unknown in (trigger_named, event_named, spec_of):
+        with pytest.raises(ValueError, match="'open_door'"):
+            unknown("open_door")
 
 
 @pytest.mark.parametrize("programme", PROGRAMMES, ids=PROGRAMME_IDS)
@@ -168,3 +252,84 @@ def test_importing_the_domain_leaves_the_transitions_logger_alone() -> None:
     code = "import logging, parcours.domain.pathway;print(logging.getLogger('transitions').level)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == str(0)
+
+
+PHONE_CALL = {
+    "class IntakeTrigger(Trigger):\n": '    RECORD_PHONE_CALL = "record_phone_call"\n',
+    "class IntakeEvent(EventKind):\n": '    PHONE_CALL_RECORDED = "phone_call_recorded"\n',
+}
+PHONE_CALL_COMMAND = """
+
+@dataclass(frozen=True)
+class RecordPhoneCall(Command):
+    TRIGGER = IntakeTrigger.RECORD_PHONE_CALL
+    called_at: datetime
+
+
+def _phone_call(state: PathwayState, cmd: RecordPhoneCall, ctx: Context) -> Details:
+    touch(state, cmd.called_at)
+    return {"called_at": iso(cmd.called_at)}
+
+
+SPECS = (*SPECS, record(RecordPhoneCall, IntakeEvent.PHONE_CALL_RECORDED, _phone_call))
+"""
+"""The worked example of NOTES-domain.md ("Adding a staff command"), written into a copy of
+`commands/intake.py`: the member of each enum, the dataclass, the effect, the row."""
+
+PHONE_CALL_CHECKS = """
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import parcours
+from parcours.domain import commands as c
+from parcours.domain.commands.intake import IntakeEvent, RecordPhoneCall
+from parcours.domain.events import EVENT_KINDS, EVENT_OF_TRIGGER
+from parcours.domain.pathway import Pathway
+from parcours.domain.permissions import PERMISSIONS
+from parcours.domain.programme import parse_programme
+from parcours.domain.records import Actor, RequestMeta
+from parcours.domain.vocabulary import Role
+
+assert Path(parcours.__file__).is_relative_to(Path.cwd()), parcours.__file__
+assert c.spec_of("record_phone_call").command is RecordPhoneCall
+assert "record_phone_call" in c.RECORD_TRIGGERS and RecordPhoneCall in c.STAFF_COMMANDS
+assert EVENT_OF_TRIGGER["record_phone_call"] is IntakeEvent.PHONE_CALL_RECORDED in EVENT_KINDS
+assert c.event_named("phone_call_recorded") is IntakeEvent.PHONE_CALL_RECORDED
+assert "record_phone_call" in PERMISSIONS[Role.STAFF] - PERMISSIONS[Role.PARTNER]
+
+folder = Path(parcours.__file__).parent / "programmes"
+data = tomllib.loads((folder / "atp-cergy.v1.toml").read_text("utf-8"))
+data["moves"].append({"trigger": "record_phone_call", "source": ["@open"]})
+programme = parse_programme(data, source="atp with phone calls")
+now, staff = datetime(2026, 1, 5, 9, tzinfo=UTC), RequestMeta("r1", Actor("s1", Role.STAFF))
+refer = c.Refer(referrer="CCAS", referred_at=now, session="2026-01", referent="s1")
+pathway = Pathway.refer(programme, "pw-phone", refer, staff, now)
+assert "record_phone_call" in pathway.allowed_triggers(Role.STAFF)
+event = pathway.execute(RecordPhoneCall(now), RequestMeta("r2", staff.actor), now)
+assert event.kind == "phone_call_recorded", event
+assert pathway.state.last_contact_at == now
+print("ok")
+"""
+
+
+def test_a_new_command_needs_its_area_module_only(tmp_path: Path) -> None:
+    """The worked example, added to a copy of the package by editing `intake.py` alone, is
+    in the table, the permissions, the events, a programme file's rows and a pathway."""
+    copy = tmp_path / "parcours"
+    shutil.copytree(Path(parcours.__file__).parent, copy, ignore=shutil.ignore_patterns("*.pyc"))
+    intake = copy / "domain" / "commands" / "intake.py"
+    text = intake.read_text("utf-8")
+    for header, member in PHONE_CALL.items():
+        assert header in text
+        text = text.replace(header, header + member)
+    intake.write_text(text + PHONE_CALL_COMMAND, "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", PHONE_CALL_CHECKS],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.strip() == "ok", done.stderr

@@ -26,6 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from parcours.domain import commands as c
 from parcours.domain.alerts import due_alerts
+from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.events import EVENT_OF_TRIGGER
 from parcours.domain.guards import GUARDS, Verdict
@@ -48,7 +49,6 @@ from parcours.domain.vocabulary import (
     PartnerKind,
     Role,
     Stage,
-    Trigger,
 )
 from tests.domain.helpers import (
     ATP,
@@ -364,7 +364,7 @@ class PathwayMachine(RuleBasedStateMachine):
                 assert trigger in REFERENCE_TRIGGERS
                 continue
             assert self.pathway.may(command, request(trigger)), trigger
-        for trigger in sorted((MOVE_TRIGGERS | {Trigger.RESUME}) - set(listed)):
+        for trigger in sorted((MOVE_TRIGGERS | {LifecycleTrigger.RESUME}) - set(listed)):
             command = canonical(trigger, self.pathway, self.now)
             assert command is not None
             assert not self.pathway.may(command, request(trigger)), trigger

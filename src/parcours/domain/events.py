@@ -1,6 +1,6 @@
 """Past-tense names of what happened, one per trigger: the timeline's vocabulary.
 
-Derived from the command table; `EventKind` holds the names themselves.
+Derived from the command table; each area module declares its own `EventKind` members.
 """
 
 from __future__ import annotations
@@ -13,4 +13,4 @@ EVENT_OF_TRIGGER: dict[str, EventKind] = {
 }
 
 EVENT_KINDS = frozenset(EVENT_OF_TRIGGER.values())
-"""Every event kind a timeline may hold: the same set as `EventKind` (a test checks)."""
+"""Every event kind a timeline may hold: the members of every area's `EventKind`."""

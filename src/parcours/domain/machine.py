@@ -17,6 +17,7 @@ from transitions import EventData, Machine
 
 from parcours.domain.commands import spec_of
 from parcours.domain.commands.base import Reference
+from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.guards import GUARDS, Verdict
 from parcours.domain.programme_data import ProgrammeData
 from parcours.domain.records import PathwayState, RequestMeta
@@ -40,9 +41,11 @@ def table_of(programme: ProgrammeData) -> list[MoveRow]:
     for move in programme.moves:
         for source in programme.sources_of(move):
             rows.append(MoveRow(move.trigger, source, move.dest, tuple(move.guards)))
-            if move.trigger is Trigger.SUSPEND:
+            if move.trigger is LifecycleTrigger.SUSPEND:
                 rows.append(
-                    MoveRow(Trigger.RESUME, Stage.SUSPENDED, source, (), selector_for=source)
+                    MoveRow(
+                        LifecycleTrigger.RESUME, Stage.SUSPENDED, source, (), selector_for=source
+                    )
                 )
     return rows
 

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from parcours.domain.alerts import due_alerts, next_alert_at
 from parcours.domain.commands import Command, Context, Refer, spec_of
+from parcours.domain.commands.alerts import AlertEvent
 from parcours.domain.errors import DomainError, MoveRefused
 from parcours.domain.machine import Refusal, build_machine, offered_by_stage, table_of
 from parcours.domain.permissions import PERMISSIONS, authorise
@@ -178,7 +179,7 @@ class Pathway:
             ):
                 alert.status, alert.snoozed_until = AlertStatus.OPEN, None
                 events.append(
-                    self._record(EventKind.ALERT_REOPENED, meta, now, {"alert_id": alert.alert_id})
+                    self._record(AlertEvent.ALERT_REOPENED, meta, now, {"alert_id": alert.alert_id})
                 )
         for due in due_alerts(self.state, self.programme, now):
             self.state.alerts.append(
@@ -189,7 +190,7 @@ class Pathway:
                 "rule": due.rule.value,
                 "audience": due.audience.value,
             }
-            events.append(self._record(EventKind.ALERT_RAISED, meta, now, details))
+            events.append(self._record(AlertEvent.ALERT_RAISED, meta, now, details))
         return events
 
     def next_alert_at(self, now: datetime) -> datetime | None:

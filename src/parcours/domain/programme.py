@@ -14,8 +14,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 
-from parcours.domain.commands import MOVE_TRIGGERS, RECORD_TRIGGERS
+from parcours.domain.commands import MOVE_TRIGGERS, RECORD_TRIGGERS, trigger_named
 from parcours.domain.errors import InvalidProgramme
+from parcours.domain.events import EVENT_KINDS
 from parcours.domain.guards import GUARDS
 from parcours.domain.programme_data import (
     Accompaniment,
@@ -26,11 +27,12 @@ from parcours.domain.programme_data import (
     OutcomeRule,
     PositiveExitCriterion,
     ProgrammeData,
-    Route,
+    RouteData,
     Targets,
     Timers,
     TrainingPrerequisites,
 )
+from parcours.domain.vocabulary import AlertRule, Trigger
 
 __all__ = [
     "GUARD_NAMES",
@@ -76,16 +78,34 @@ class Move(MoveData):
     @field_validator("trigger", mode="before")
     @classmethod
     def _known_trigger(cls, value: object) -> object:
-        if isinstance(value, str) and value not in FILE_TRIGGERS:
-            known = ", ".join(sorted(FILE_TRIGGERS))
-            raise ValueError(f"unknown trigger {value!r}; known: {known}")
+        """A trigger is read through the table: `Trigger` has no members of its own."""
+        if isinstance(value, str) and not isinstance(value, Trigger):
+            if value not in FILE_TRIGGERS:
+                known = ", ".join(sorted(FILE_TRIGGERS))
+                raise ValueError(f"unknown trigger {value!r}; known: {known}")
+            return trigger_named(value)
         return value
+
+
+class Route(RouteData):
+    """A route whose event is one the command table records (or an alert rule, or `*`)."""
+
+    @field_validator("event")
+    @classmethod
+    def _known_event(cls, value: str) -> str:
+        if value == "*" or value in EVENT_KINDS:
+            return value
+        kind, _, rule = value.partition(":")
+        if kind == "alert_raised" and rule in {r.value for r in AlertRule}:
+            return value
+        raise ValueError(f"unknown event {value!r}; use an event kind, alert_raised:<rule> or *")
 
 
 class ProgrammeDefinition(ProgrammeData):
     """A whole programme at one version, as written in its TOML file, names checked."""
 
     moves: Sequence[Move] = Field(min_length=1)
+    routes: Sequence[Route] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _dest_fits_the_trigger(self) -> ProgrammeDefinition:

@@ -15,11 +15,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from parcours.domain.vocabulary import (
-    AlertRule,
     AppointmentKind,
     BarrierKind,
     ContractType,
-    EventKind,
     FrenchLevel,
     PartnerKind,
     Stage,
@@ -46,7 +44,11 @@ class Label(Strict):
 
 
 class MoveData(Strict):
-    """One row of the transitions table: `dest` absent means the stage does not change."""
+    """One row of the transitions table: `dest` absent means the stage does not change.
+
+    `trigger` is read from its value by `programme.Move`, which knows the command table;
+    here it is only checked to be a `Trigger` member.
+    """
 
     trigger: Trigger
     source: list[str] = Field(min_length=1)
@@ -91,10 +93,11 @@ class Timers(Strict):
         return value
 
 
-class Route(Strict):
+class RouteData(Strict):
     """Which partner kind hears of which event, optionally narrowed by kind.
 
-    `event` is an event kind, `alert_raised:<rule>` for one alert rule, or `*` for all.
+    `event` is an event kind, `alert_raised:<rule>` for one alert rule, or `*` for all;
+    `programme.Route` checks it against the command table's event kinds.
     """
 
     event: str
@@ -103,16 +106,6 @@ class Route(Strict):
     appointment_kinds: list[AppointmentKind] = Field(default_factory=list)
     aid_requested: bool = False
     """Only barriers recorded as needing aid (the social action fund hears of those)."""
-
-    @field_validator("event")
-    @classmethod
-    def _known_event(cls, value: str) -> str:
-        if value == "*" or value in EventKind.__members__.values():
-            return value
-        kind, _, rule = value.partition(":")
-        if kind == "alert_raised" and rule in {r.value for r in AlertRule}:
-            return value
-        raise ValueError(f"unknown event {value!r}; use an event kind, alert_raised:<rule> or *")
 
 
 class PositiveExitCriterion(Strict):
@@ -158,7 +151,7 @@ class ProgrammeData(Strict):
     training_prerequisites: TrainingPrerequisites = TrainingPrerequisites()
     accompaniment: Accompaniment | None = None
     timers: Timers
-    routes: list[Route] = Field(default_factory=list)
+    routes: Sequence[RouteData] = Field(default_factory=list)
     partner_fields: dict[PartnerKind, list[str]] = Field(default_factory=dict)
     outcome: OutcomeRule
     targets: Targets

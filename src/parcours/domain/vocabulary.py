@@ -29,83 +29,21 @@ class Stage(StrEnum):
 
 
 class Trigger(StrEnum):
-    """What a command asks of a pathway: one row each in the command table
-    (`domain/commands/`), which says what it records, who may send it and what it does."""
+    """What a command asks of a pathway, stored in histories by its value.
 
-    REFER = "refer"
-    COMPLETE_INTAKE = "complete_intake"
-    ASSIGN_REFERENT = "assign_referent"
-    RECORD_CONTACT = "record_contact"
-    ASSESS_FRENCH = "assess_french"
-    SIGN_CONTRACT = "sign_contract"
-    START_COACHING = "start_coaching"
-    OPEN_BARRIER = "open_barrier"
-    WORK_ON_BARRIER = "work_on_barrier"
-    RESOLVE_BARRIER = "resolve_barrier"
-    WAIVE_BARRIER = "waive_barrier"
-    JOBDATING_HIRED = "jobdating_hired"
-    JOBDATING_TRAINING = "jobdating_training"
-    JOBDATING_NO_MATCH = "jobdating_no_match"
-    ENROL_TRAINING = "enrol_training"
-    COMPLETE_TRAINING = "complete_training"
-    DROP_TRAINING = "drop_training"
-    START_MISSION = "start_mission"
-    END_MISSION = "end_mission"
-    SCHEDULE_APPOINTMENT = "schedule_appointment"
-    ATTEND_APPOINTMENT = "attend_appointment"
-    MISS_APPOINTMENT = "miss_appointment"
-    GIVE_CONSENT = "give_consent"
-    WITHDRAW_CONSENT = "withdraw_consent"
-    SUSPEND = "suspend"
-    RESUME = "resume"
-    DROP_OUT = "drop_out"
-    REENTER = "reenter"
-    EXIT = "exit"
-    ACKNOWLEDGE_ALERT = "acknowledge_alert"
-    SNOOZE_ALERT = "snooze_alert"
-    RECORD_NOTIFICATION_FAILURE = "record_notification_failure"
-    RAISE_ALERT = "raise_alert"
-    REOPEN_ALERT = "reopen_alert"
-    RETRY_NOTIFICATION = "retry_notification"
+    Member-less on purpose: each area module of the command table (`domain/commands/`)
+    declares its own members (`class BarrierTrigger(Trigger)`), beside its rows, so a new
+    command touches its area module only. Every member is still a `Trigger`; to find one
+    by its value, ask the table (`commands.trigger_named`).
+    """
 
 
 class EventKind(StrEnum):
-    """Past-tense names of what happened, one per trigger that records: the timeline's words."""
+    """Past-tense names of what happened, one per trigger that records: the timeline's words.
 
-    REFERRED = "referred"
-    INTAKE_COMPLETED = "intake_completed"
-    REFERENT_ASSIGNED = "referent_assigned"
-    CONTACT_RECORDED = "contact_recorded"
-    FRENCH_ASSESSED = "french_assessed"
-    CONTRACT_SIGNED = "contract_signed"
-    COACHING_STARTED = "coaching_started"
-    BARRIER_OPENED = "barrier_opened"
-    BARRIER_WORKED_ON = "barrier_worked_on"
-    BARRIER_RESOLVED = "barrier_resolved"
-    BARRIER_WAIVED = "barrier_waived"
-    JOBDATING_HIRED = "jobdating_hired"
-    JOBDATING_ORIENTED_TO_TRAINING = "jobdating_oriented_to_training"
-    JOBDATING_NO_MATCH = "jobdating_no_match"
-    TRAINING_ENROLLED = "training_enrolled"
-    TRAINING_COMPLETED = "training_completed"
-    TRAINING_DROPPED = "training_dropped"
-    MISSION_STARTED = "mission_started"
-    MISSION_ENDED = "mission_ended"
-    APPOINTMENT_SCHEDULED = "appointment_scheduled"
-    APPOINTMENT_ATTENDED = "appointment_attended"
-    APPOINTMENT_MISSED = "appointment_missed"
-    CONSENT_GIVEN = "consent_given"
-    CONSENT_WITHDRAWN = "consent_withdrawn"
-    SUSPENDED = "suspended"
-    RESUMED = "resumed"
-    DROPPED_OUT = "dropped_out"
-    REENTERED = "reentered"
-    EXITED = "exited"
-    ALERT_ACKNOWLEDGED = "alert_acknowledged"
-    ALERT_SNOOZED = "alert_snoozed"
-    NOTIFICATION_FAILED = "notification_failed"
-    ALERT_RAISED = "alert_raised"
-    ALERT_REOPENED = "alert_reopened"
+    Member-less like `Trigger`: each area module declares its own (`class BarrierEvent(EventKind)`);
+    `commands.event_named` finds one by its value.
+    """
 
 
 class BarrierKind(StrEnum):

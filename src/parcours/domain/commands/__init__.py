@@ -3,8 +3,9 @@
 Each area module holds its commands (frozen dataclasses, wire formats), their effects and
 their rows. `SPECS` joins the rows; permissions, the move and record triggers, the event
 of each trigger, the programme files' valid triggers, the workflow's updates and the
-CLI's lists are all derived from it. To add a command: its dataclass, effect and row in
-its area module, its member in `Trigger` and `EventKind`, its CLI function, its words.
+CLI's lists are all derived from it. To add a command: in its area module, its member in
+the area's `Trigger` and `EventKind` subclasses, its dataclass, effect and row; then its
+CLI function and its words (see NOTES-domain.md, "Adding a staff command").
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from parcours.domain.commands.intake import (
 from parcours.domain.commands.lifecycle import DropOut, Exit, ReEnter, Resume, Suspend
 from parcours.domain.commands.missions import EndMission, RecordJobDating, StartMission
 from parcours.domain.commands.training import CompleteTraining, DropTraining, EnrolTraining
-from parcours.domain.vocabulary import Trigger
+from parcours.domain.vocabulary import EventKind, Trigger
 
 __all__ = [
     "JOBDATING_TRIGGERS",
@@ -92,7 +93,9 @@ __all__ = [
     "WaiveBarrier",
     "WithdrawConsent",
     "WorkOnBarrier",
+    "event_named",
     "spec_of",
+    "trigger_named",
 ]
 
 SPECS: tuple[CommandSpec, ...] = (
@@ -107,12 +110,31 @@ SPECS: tuple[CommandSpec, ...] = (
 )
 """The command table: one row per trigger."""
 
-_SPEC_OF: dict[Trigger, CommandSpec] = {row.trigger: row for row in SPECS}
+_SPEC_OF: dict[str, CommandSpec] = {row.trigger: row for row in SPECS}
+_EVENT_NAMED: dict[str, EventKind] = {
+    row.event: row.event for row in SPECS if row.event is not None
+}
 
 
 def spec_of(trigger: str) -> CommandSpec:
     """The row of a trigger (a `Trigger` or its string value)."""
-    return _SPEC_OF[Trigger(trigger)]
+    try:
+        return _SPEC_OF[trigger]
+    except KeyError:
+        raise ValueError(f"{trigger!r} is not a trigger of the command table") from None
+
+
+def trigger_named(value: str) -> Trigger:
+    """The `Trigger` member whose value this is (`Trigger` itself has none: the areas do)."""
+    return spec_of(value).trigger
+
+
+def event_named(value: str) -> EventKind:
+    """The `EventKind` member whose value this is, from the rows that record one."""
+    try:
+        return _EVENT_NAMED[value]
+    except KeyError:
+        raise ValueError(f"{value!r} is not an event kind of the command table") from None
 
 
 def _triggers(shape: Shape) -> frozenset[Trigger]:

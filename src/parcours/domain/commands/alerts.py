@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar
+from operator import attrgetter
 
 from parcours.domain.commands.base import (
     NOBODY,
@@ -15,10 +15,11 @@ from parcours.domain.commands.base import (
     Context,
     Details,
     Shape,
+    find_by_id,
     iso,
-    spec,
+    record,
 )
-from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.errors import MoveRefused
 from parcours.domain.records import Alert, PathwayState
 from parcours.domain.vocabulary import (
     AlertAudience,
@@ -30,15 +31,32 @@ from parcours.domain.vocabulary import (
 )
 
 
+class AlertTrigger(Trigger):
+    ACKNOWLEDGE_ALERT = "acknowledge_alert"
+    SNOOZE_ALERT = "snooze_alert"
+    RECORD_NOTIFICATION_FAILURE = "record_notification_failure"
+    RAISE_ALERT = "raise_alert"
+    REOPEN_ALERT = "reopen_alert"
+    RETRY_NOTIFICATION = "retry_notification"
+
+
+class AlertEvent(EventKind):
+    ALERT_ACKNOWLEDGED = "alert_acknowledged"
+    ALERT_SNOOZED = "alert_snoozed"
+    NOTIFICATION_FAILED = "notification_failed"
+    ALERT_RAISED = "alert_raised"
+    ALERT_REOPENED = "alert_reopened"
+
+
 @dataclass(frozen=True)
 class AcknowledgeAlert(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.ACKNOWLEDGE_ALERT
+    TRIGGER = AlertTrigger.ACKNOWLEDGE_ALERT
     alert_id: str
 
 
 @dataclass(frozen=True)
 class SnoozeAlert(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.SNOOZE_ALERT
+    TRIGGER = AlertTrigger.SNOOZE_ALERT
     alert_id: str
     until: datetime
 
@@ -47,7 +65,7 @@ class SnoozeAlert(Command):
 class RecordNotificationFailure(Command):
     """The system reports a notification that a partner could never receive."""
 
-    TRIGGER: ClassVar[Trigger] = Trigger.RECORD_NOTIFICATION_FAILURE
+    TRIGGER = AlertTrigger.RECORD_NOTIFICATION_FAILURE
     notification_key: str
     partner_kind: PartnerKind
     failed_at: datetime
@@ -56,14 +74,7 @@ class RecordNotificationFailure(Command):
 
 
 def find_alert(state: PathwayState, alert_id: str) -> Alert:
-    for alert in state.alerts:
-        if alert.alert_id == alert_id:
-            return alert
-    raise UnknownReference(
-        f"no alert {alert_id!r} on this pathway",
-        code="unknown_alert",
-        values={"alert": alert_id},
-    )
+    return find_by_id(state.alerts, attrgetter("alert_id"), alert_id, "alert", list_known=False)
 
 
 def open_alert_of(state: PathwayState, cmd: AcknowledgeAlert | SnoozeAlert) -> Alert:
@@ -107,25 +118,18 @@ def _notification_failed(
     return {"alert_id": alert_id, "partner_kind": cmd.partner_kind.value}
 
 
-SPECS: tuple[CommandSpec, ...] = (
-    spec(
-        AcknowledgeAlert,
-        EventKind.ALERT_ACKNOWLEDGED,
-        Shape.RECORD,
-        _handle,
-        reference=open_alert_of,
-    ),
-    spec(SnoozeAlert, EventKind.ALERT_SNOOZED, Shape.RECORD, _handle, reference=open_alert_of),
-    spec(
+SPECS = (
+    record(AcknowledgeAlert, AlertEvent.ALERT_ACKNOWLEDGED, _handle, reference=open_alert_of),
+    record(SnoozeAlert, AlertEvent.ALERT_SNOOZED, _handle, reference=open_alert_of),
+    record(
         RecordNotificationFailure,
-        EventKind.NOTIFICATION_FAILED,
-        Shape.RECORD,
+        AlertEvent.NOTIFICATION_FAILED,
         _notification_failed,
         roles=SYSTEM_ONLY,
     ),
-    CommandSpec(Trigger.RAISE_ALERT, EventKind.ALERT_RAISED, Shape.AUTOMATIC, NOBODY),
-    CommandSpec(Trigger.REOPEN_ALERT, EventKind.ALERT_REOPENED, Shape.AUTOMATIC, NOBODY),
-    CommandSpec(Trigger.RETRY_NOTIFICATION, None, Shape.SERVICE, WORKERS),
+    CommandSpec(AlertTrigger.RAISE_ALERT, AlertEvent.ALERT_RAISED, Shape.AUTOMATIC, NOBODY),
+    CommandSpec(AlertTrigger.REOPEN_ALERT, AlertEvent.ALERT_REOPENED, Shape.AUTOMATIC, NOBODY),
+    CommandSpec(AlertTrigger.RETRY_NOTIFICATION, None, Shape.SERVICE, WORKERS),
 )
 """`retry_notification` sends a failed notification again (personal data): workers only,
 never partners or auditors. Alerts are raised and reopened by the pathway itself."""

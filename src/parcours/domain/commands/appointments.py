@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from operator import attrgetter
 
-from parcours.domain.commands.base import (
-    Command,
-    CommandSpec,
-    Context,
-    Details,
-    Shape,
-    iso,
-    spec,
-    touch,
-)
-from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.commands.base import Command, Context, Details, find_by_id, iso, record, touch
+from parcours.domain.errors import MoveRefused
 from parcours.domain.records import Appointment, PathwayState
 from parcours.domain.vocabulary import (
     AppointmentKind,
@@ -27,9 +18,21 @@ from parcours.domain.vocabulary import (
 )
 
 
+class AppointmentTrigger(Trigger):
+    SCHEDULE_APPOINTMENT = "schedule_appointment"
+    ATTEND_APPOINTMENT = "attend_appointment"
+    MISS_APPOINTMENT = "miss_appointment"
+
+
+class AppointmentEvent(EventKind):
+    APPOINTMENT_SCHEDULED = "appointment_scheduled"
+    APPOINTMENT_ATTENDED = "appointment_attended"
+    APPOINTMENT_MISSED = "appointment_missed"
+
+
 @dataclass(frozen=True)
 class ScheduleAppointment(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.SCHEDULE_APPOINTMENT
+    TRIGGER = AppointmentTrigger.SCHEDULE_APPOINTMENT
     at: datetime
     kind: AppointmentKind
     place: AppointmentPlace
@@ -38,25 +41,19 @@ class ScheduleAppointment(Command):
 
 @dataclass(frozen=True)
 class AttendAppointment(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.ATTEND_APPOINTMENT
+    TRIGGER = AppointmentTrigger.ATTEND_APPOINTMENT
     appointment_id: str
 
 
 @dataclass(frozen=True)
 class MissAppointment(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.MISS_APPOINTMENT
+    TRIGGER = AppointmentTrigger.MISS_APPOINTMENT
     appointment_id: str
 
 
 def find_appointment(state: PathwayState, appointment_id: str) -> Appointment:
-    for appointment in state.appointments:
-        if appointment.appointment_id == appointment_id:
-            return appointment
-    listed = ", ".join(a.appointment_id for a in state.appointments)
-    raise UnknownReference(
-        f"no appointment {appointment_id!r} on this pathway (appointments: {listed or 'none yet'})",
-        code="unknown_appointment",
-        values={"appointment": appointment_id, "known": listed},
+    return find_by_id(
+        state.appointments, attrgetter("appointment_id"), appointment_id, "appointment"
     )
 
 
@@ -104,19 +101,17 @@ def _outcome(
     return {"appointment_id": appointment.appointment_id}
 
 
-SPECS: tuple[CommandSpec, ...] = (
-    spec(ScheduleAppointment, EventKind.APPOINTMENT_SCHEDULED, Shape.RECORD, _schedule),
-    spec(
+SPECS = (
+    record(ScheduleAppointment, AppointmentEvent.APPOINTMENT_SCHEDULED, _schedule),
+    record(
         AttendAppointment,
-        EventKind.APPOINTMENT_ATTENDED,
-        Shape.RECORD,
+        AppointmentEvent.APPOINTMENT_ATTENDED,
         _outcome,
         reference=scheduled_appointment_of,
     ),
-    spec(
+    record(
         MissAppointment,
-        EventKind.APPOINTMENT_MISSED,
-        Shape.RECORD,
+        AppointmentEvent.APPOINTMENT_MISSED,
         _outcome,
         reference=scheduled_appointment_of,
     ),

@@ -3,30 +3,44 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from operator import attrgetter
 
-from parcours.domain.commands.base import Command, CommandSpec, Context, Details, Shape, spec
-from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.commands.base import Command, Context, Details, find_by_id, record
+from parcours.domain.errors import MoveRefused
 from parcours.domain.records import Barrier, PathwayState
 from parcours.domain.vocabulary import BarrierKind, BarrierStatus, EventKind, Trigger
 
 
+class BarrierTrigger(Trigger):
+    OPEN_BARRIER = "open_barrier"
+    WORK_ON_BARRIER = "work_on_barrier"
+    RESOLVE_BARRIER = "resolve_barrier"
+    WAIVE_BARRIER = "waive_barrier"
+
+
+class BarrierEvent(EventKind):
+    BARRIER_OPENED = "barrier_opened"
+    BARRIER_WORKED_ON = "barrier_worked_on"
+    BARRIER_RESOLVED = "barrier_resolved"
+    BARRIER_WAIVED = "barrier_waived"
+
+
 @dataclass(frozen=True)
 class OpenBarrier(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.OPEN_BARRIER
+    TRIGGER = BarrierTrigger.OPEN_BARRIER
     kind: BarrierKind
     aid_requested: bool = False
 
 
 @dataclass(frozen=True)
 class WorkOnBarrier(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.WORK_ON_BARRIER
+    TRIGGER = BarrierTrigger.WORK_ON_BARRIER
     barrier_id: str
 
 
 @dataclass(frozen=True)
 class ResolveBarrier(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.RESOLVE_BARRIER
+    TRIGGER = BarrierTrigger.RESOLVE_BARRIER
     barrier_id: str
 
 
@@ -34,7 +48,7 @@ class ResolveBarrier(Command):
 class WaiveBarrier(Command):
     """A waiver needs a reason: the request's reason is required and recorded."""
 
-    TRIGGER: ClassVar[Trigger] = Trigger.WAIVE_BARRIER
+    TRIGGER = BarrierTrigger.WAIVE_BARRIER
     barrier_id: str
 
 
@@ -42,15 +56,7 @@ BarrierCommand = WorkOnBarrier | ResolveBarrier | WaiveBarrier
 
 
 def find_barrier(state: PathwayState, barrier_id: str) -> Barrier:
-    for barrier in state.barriers:
-        if barrier.barrier_id == barrier_id:
-            return barrier
-    listed = ", ".join(b.barrier_id for b in state.barriers)
-    raise UnknownReference(
-        f"no barrier {barrier_id!r} on this pathway (barriers: {listed or 'none yet'})",
-        code="unknown_barrier",
-        values={"barrier": barrier_id, "known": listed},
-    )
+    return find_by_id(state.barriers, attrgetter("barrier_id"), barrier_id, "barrier")
 
 
 def open_barrier_of(state: PathwayState, cmd: BarrierCommand) -> Barrier:
@@ -92,26 +98,13 @@ def _follow_up(state: PathwayState, cmd: BarrierCommand, ctx: Context) -> Detail
     return {"barrier_id": barrier.barrier_id, "kind": barrier.kind.value}
 
 
-SPECS: tuple[CommandSpec, ...] = (
-    spec(OpenBarrier, EventKind.BARRIER_OPENED, Shape.RECORD, _open),
-    spec(
-        WorkOnBarrier,
-        EventKind.BARRIER_WORKED_ON,
-        Shape.RECORD,
-        _follow_up,
-        reference=open_barrier_of,
-    ),
-    spec(
-        ResolveBarrier,
-        EventKind.BARRIER_RESOLVED,
-        Shape.RECORD,
-        _follow_up,
-        reference=open_barrier_of,
-    ),
-    spec(
+SPECS = (
+    record(OpenBarrier, BarrierEvent.BARRIER_OPENED, _open),
+    record(WorkOnBarrier, BarrierEvent.BARRIER_WORKED_ON, _follow_up, reference=open_barrier_of),
+    record(ResolveBarrier, BarrierEvent.BARRIER_RESOLVED, _follow_up, reference=open_barrier_of),
+    record(
         WaiveBarrier,
-        EventKind.BARRIER_WAIVED,
-        Shape.RECORD,
+        BarrierEvent.BARRIER_WAIVED,
         _follow_up,
         reference=open_barrier_of,
         reason_required=True,

@@ -7,12 +7,14 @@ domain knows about it: what it records, whether it moves, who may send it, what 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from parcours.domain.errors import UnknownReference
 from parcours.domain.records import PathwayState, RequestMeta
 from parcours.domain.vocabulary import EventKind, Role, Stage, Trigger
 
@@ -46,6 +48,8 @@ Details = dict[str, str]
 
 Effect = Callable[[PathwayState, Any, Context], Details]
 """What an accepted command records in the state; returns its event's details."""
+
+Item = TypeVar("Item")
 
 Reference = Callable[[PathwayState, Any], object]
 """A check of the barrier, appointment or alert a command names, run before it is accepted,
@@ -98,9 +102,9 @@ class CommandSpec:
 
 
 def spec(
+    shape: Shape,
     command: type[Command],
     event: EventKind,
-    shape: Shape,
     effect: Effect,
     *,
     roles: frozenset[Role] = WORKERS,
@@ -110,15 +114,34 @@ def spec(
 ) -> CommandSpec:
     """A row for a command class; its trigger is the class's own unless one is given."""
     return CommandSpec(
-        trigger or command.TRIGGER,
-        event,
-        shape,
-        roles,
-        command,
-        effect,
-        reference,
-        reason_required,
+        trigger or command.TRIGGER, event, shape, roles, command, effect, reference, reason_required
     )
+
+
+move = partial(spec, Shape.MOVE)
+"""A row that changes the stage: `move(Command, Event, effect, roles=..., ...)`."""
+record = partial(spec, Shape.RECORD)
+"""A row that records without changing the stage: `record(Command, Event, effect, ...)`."""
+
+
+def find_by_id(
+    items: Sequence[Item],
+    item_id: Callable[[Item], str],
+    wanted: str,
+    noun: str,
+    *,
+    list_known: bool = True,
+) -> Item:
+    """The barrier, appointment or alert a command names; an unknown id is refused, naming
+    the ids there are (not for alerts: their ids are long, and the alerts list shows them)."""
+    for item in items:
+        if item_id(item) == wanted:
+            return item
+    message, values = f"no {noun} {wanted!r} on this pathway", {noun: wanted}
+    if list_known:
+        values["known"] = ", ".join(map(item_id, items))
+        message += f" ({noun}s: {values['known'] or 'none yet'})"
+    raise UnknownReference(message, code=f"unknown_{noun}", values=values)
 
 
 def iso(instant: datetime | None) -> str:

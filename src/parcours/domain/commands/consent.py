@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
 
-from parcours.domain.commands.base import Command, CommandSpec, Context, Details, Shape, iso, spec
+from parcours.domain.commands.base import Command, Context, Details, iso, record
 from parcours.domain.records import Consent, PathwayState
 from parcours.domain.vocabulary import EventKind, PartnerKind, Trigger
 
 
+class ConsentTrigger(Trigger):
+    GIVE_CONSENT = "give_consent"
+    WITHDRAW_CONSENT = "withdraw_consent"
+
+
+class ConsentEvent(EventKind):
+    CONSENT_GIVEN = "consent_given"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+
+
 @dataclass(frozen=True)
 class GiveConsent(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.GIVE_CONSENT
+    TRIGGER = ConsentTrigger.GIVE_CONSENT
     partner_kind: PartnerKind
     given_at: datetime
     expires_at: datetime | None = None
@@ -21,7 +30,7 @@ class GiveConsent(Command):
 
 @dataclass(frozen=True)
 class WithdrawConsent(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.WITHDRAW_CONSENT
+    TRIGGER = ConsentTrigger.WITHDRAW_CONSENT
     partner_kind: PartnerKind
     withdrawn_at: datetime
 
@@ -39,7 +48,7 @@ def _withdraw(state: PathwayState, cmd: WithdrawConsent, ctx: Context) -> Detail
     return {"partner_kind": cmd.partner_kind.value}
 
 
-SPECS: tuple[CommandSpec, ...] = (
-    spec(GiveConsent, EventKind.CONSENT_GIVEN, Shape.RECORD, _give),
-    spec(WithdrawConsent, EventKind.CONSENT_WITHDRAWN, Shape.RECORD, _withdraw),
+SPECS = (
+    record(GiveConsent, ConsentEvent.CONSENT_GIVEN, _give),
+    record(WithdrawConsent, ConsentEvent.CONSENT_WITHDRAWN, _withdraw),
 )

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
 
 from parcours.domain.commands.base import (
     COORDINATORS,
     WITH_PARTNERS,
     Command,
-    CommandSpec,
     Context,
     Details,
     Shape,
     iso,
+    move,
+    record,
     spec,
     touch,
 )
@@ -22,11 +22,31 @@ from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import EventKind, FrenchLevel, Trigger
 
 
+class IntakeTrigger(Trigger):
+    REFER = "refer"
+    COMPLETE_INTAKE = "complete_intake"
+    ASSIGN_REFERENT = "assign_referent"
+    RECORD_CONTACT = "record_contact"
+    ASSESS_FRENCH = "assess_french"
+    SIGN_CONTRACT = "sign_contract"
+    START_COACHING = "start_coaching"
+
+
+class IntakeEvent(EventKind):
+    REFERRED = "referred"
+    INTAKE_COMPLETED = "intake_completed"
+    REFERENT_ASSIGNED = "referent_assigned"
+    CONTACT_RECORDED = "contact_recorded"
+    FRENCH_ASSESSED = "french_assessed"
+    CONTRACT_SIGNED = "contract_signed"
+    COACHING_STARTED = "coaching_started"
+
+
 @dataclass(frozen=True)
 class Refer(Command):
     """Starts a pathway: no personal data here, it travels in the encrypted start input."""
 
-    TRIGGER: ClassVar[Trigger] = Trigger.REFER
+    TRIGGER = IntakeTrigger.REFER
     referrer: str
     referred_at: datetime
     session: str
@@ -35,38 +55,38 @@ class Refer(Command):
 
 @dataclass(frozen=True)
 class CompleteIntake(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.COMPLETE_INTAKE
+    TRIGGER = IntakeTrigger.COMPLETE_INTAKE
     presented_at: datetime
     criteria_met: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class AssignReferent(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.ASSIGN_REFERENT
+    TRIGGER = IntakeTrigger.ASSIGN_REFERENT
     referent: str
 
 
 @dataclass(frozen=True)
 class RecordContact(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.RECORD_CONTACT
+    TRIGGER = IntakeTrigger.RECORD_CONTACT
     contacted_at: datetime
 
 
 @dataclass(frozen=True)
 class AssessFrench(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.ASSESS_FRENCH
+    TRIGGER = IntakeTrigger.ASSESS_FRENCH
     level: FrenchLevel
 
 
 @dataclass(frozen=True)
 class SignContract(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.SIGN_CONTRACT
+    TRIGGER = IntakeTrigger.SIGN_CONTRACT
     signed_at: datetime
 
 
 @dataclass(frozen=True)
 class StartCoaching(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.START_COACHING
+    TRIGGER = IntakeTrigger.START_COACHING
     started_at: datetime
 
 
@@ -117,12 +137,12 @@ def _coaching(state: PathwayState, cmd: StartCoaching, ctx: Context) -> Details:
     return {"started_at": iso(cmd.started_at)}
 
 
-SPECS: tuple[CommandSpec, ...] = (
-    spec(Refer, EventKind.REFERRED, Shape.START, _refer, roles=WITH_PARTNERS),
-    spec(CompleteIntake, EventKind.INTAKE_COMPLETED, Shape.MOVE, _intake),
-    spec(AssignReferent, EventKind.REFERENT_ASSIGNED, Shape.RECORD, _assign, roles=COORDINATORS),
-    spec(RecordContact, EventKind.CONTACT_RECORDED, Shape.RECORD, _contact, roles=WITH_PARTNERS),
-    spec(AssessFrench, EventKind.FRENCH_ASSESSED, Shape.RECORD, _french),
-    spec(SignContract, EventKind.CONTRACT_SIGNED, Shape.MOVE, _contract),
-    spec(StartCoaching, EventKind.COACHING_STARTED, Shape.MOVE, _coaching),
+SPECS = (
+    spec(Shape.START, Refer, IntakeEvent.REFERRED, _refer, roles=WITH_PARTNERS),
+    move(CompleteIntake, IntakeEvent.INTAKE_COMPLETED, _intake),
+    record(AssignReferent, IntakeEvent.REFERENT_ASSIGNED, _assign, roles=COORDINATORS),
+    record(RecordContact, IntakeEvent.CONTACT_RECORDED, _contact, roles=WITH_PARTNERS),
+    record(AssessFrench, IntakeEvent.FRENCH_ASSESSED, _french),
+    move(SignContract, IntakeEvent.CONTRACT_SIGNED, _contract),
+    move(StartCoaching, IntakeEvent.COACHING_STARTED, _coaching),
 )

@@ -4,42 +4,57 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
 
-from parcours.domain.commands.base import Command, CommandSpec, Context, Details, Shape, spec, touch
+from parcours.domain.commands.base import Command, Context, Details, Shape, move, spec, touch
 from parcours.domain.outcome import criterion_label, exit_criterion
 from parcours.domain.records import ExitOutcome, PathwayState
 from parcours.domain.vocabulary import EventKind, ExitReason, Trigger
 
 
+class LifecycleTrigger(Trigger):
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    DROP_OUT = "drop_out"
+    REENTER = "reenter"
+    EXIT = "exit"
+
+
+class LifecycleEvent(EventKind):
+    SUSPENDED = "suspended"
+    RESUMED = "resumed"
+    DROPPED_OUT = "dropped_out"
+    REENTERED = "reentered"
+    EXITED = "exited"
+
+
 @dataclass(frozen=True)
 class Suspend(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.SUSPEND
+    TRIGGER = LifecycleTrigger.SUSPEND
     suspended_at: datetime
 
 
 @dataclass(frozen=True)
 class Resume(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.RESUME
+    TRIGGER = LifecycleTrigger.RESUME
     resumed_at: datetime
 
 
 @dataclass(frozen=True)
 class DropOut(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.DROP_OUT
+    TRIGGER = LifecycleTrigger.DROP_OUT
     noticed_at: datetime
 
 
 @dataclass(frozen=True)
 class ReEnter(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.REENTER
+    TRIGGER = LifecycleTrigger.REENTER
     session: str
     reentered_at: datetime
 
 
 @dataclass(frozen=True)
 class Exit(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.EXIT
+    TRIGGER = LifecycleTrigger.EXIT
     reason: ExitReason
     exited_at: datetime
 
@@ -85,10 +100,10 @@ def _exit(state: PathwayState, cmd: Exit, ctx: Context) -> Details:
     return {"reason": cmd.reason.value, "positive": str(positive), "rule": label}
 
 
-SPECS: tuple[CommandSpec, ...] = (
-    spec(Suspend, EventKind.SUSPENDED, Shape.MOVE, _suspend, reason_required=True),
-    spec(Resume, EventKind.RESUMED, Shape.RESUME, _resume),
-    spec(DropOut, EventKind.DROPPED_OUT, Shape.MOVE, _drop_out, reason_required=True),
-    spec(ReEnter, EventKind.REENTERED, Shape.MOVE, _reenter, reason_required=True),
-    spec(Exit, EventKind.EXITED, Shape.MOVE, _exit, reason_required=True),
+SPECS = (
+    move(Suspend, LifecycleEvent.SUSPENDED, _suspend, reason_required=True),
+    spec(Shape.RESUME, Resume, LifecycleEvent.RESUMED, _resume),
+    move(DropOut, LifecycleEvent.DROPPED_OUT, _drop_out, reason_required=True),
+    move(ReEnter, LifecycleEvent.REENTERED, _reenter, reason_required=True),
+    move(Exit, LifecycleEvent.EXITED, _exit, reason_required=True),
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
 
 from parcours.domain.commands.base import (
     WITH_PARTNERS,
@@ -12,13 +11,28 @@ from parcours.domain.commands.base import (
     CommandSpec,
     Context,
     Details,
-    Shape,
     iso,
-    spec,
+    move,
     touch,
 )
 from parcours.domain.records import JobDating, Mission, PathwayState
 from parcours.domain.vocabulary import ContractType, EventKind, JobDatingOutcome, Trigger
+
+
+class MissionTrigger(Trigger):
+    JOBDATING_HIRED = "jobdating_hired"
+    JOBDATING_TRAINING = "jobdating_training"
+    JOBDATING_NO_MATCH = "jobdating_no_match"
+    START_MISSION = "start_mission"
+    END_MISSION = "end_mission"
+
+
+class MissionEvent(EventKind):
+    JOBDATING_HIRED = "jobdating_hired"
+    JOBDATING_ORIENTED_TO_TRAINING = "jobdating_oriented_to_training"
+    JOBDATING_NO_MATCH = "jobdating_no_match"
+    MISSION_STARTED = "mission_started"
+    MISSION_ENDED = "mission_ended"
 
 
 @dataclass(frozen=True)
@@ -31,12 +45,12 @@ class RecordJobDating(Command):
 
     @property
     def trigger(self) -> Trigger:
-        return Trigger(f"jobdating_{self.outcome.value}")
+        return MissionTrigger(f"jobdating_{self.outcome.value}")
 
 
 @dataclass(frozen=True)
 class StartMission(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.START_MISSION
+    TRIGGER = MissionTrigger.START_MISSION
     agency: str
     employer: str
     starts_at: datetime
@@ -48,7 +62,7 @@ class StartMission(Command):
 
 @dataclass(frozen=True)
 class EndMission(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.END_MISSION
+    TRIGGER = MissionTrigger.END_MISSION
     ended_at: datetime
 
 
@@ -90,14 +104,14 @@ def _end(state: PathwayState, cmd: EndMission, ctx: Context) -> Details:
     return {"mission_id": mission.mission_id}
 
 
-def _jobdating_spec(trigger: Trigger, event: EventKind) -> CommandSpec:
-    return spec(RecordJobDating, event, Shape.MOVE, _jobdating, trigger=trigger)
+def _jobdating_row(trigger: MissionTrigger, event: MissionEvent) -> CommandSpec:
+    return move(RecordJobDating, event, _jobdating, trigger=trigger)
 
 
-SPECS: tuple[CommandSpec, ...] = (
-    _jobdating_spec(Trigger.JOBDATING_HIRED, EventKind.JOBDATING_HIRED),
-    _jobdating_spec(Trigger.JOBDATING_TRAINING, EventKind.JOBDATING_ORIENTED_TO_TRAINING),
-    _jobdating_spec(Trigger.JOBDATING_NO_MATCH, EventKind.JOBDATING_NO_MATCH),
-    spec(StartMission, EventKind.MISSION_STARTED, Shape.MOVE, _start, roles=WITH_PARTNERS),
-    spec(EndMission, EventKind.MISSION_ENDED, Shape.MOVE, _end, roles=WITH_PARTNERS),
+SPECS = (
+    _jobdating_row(MissionTrigger.JOBDATING_HIRED, MissionEvent.JOBDATING_HIRED),
+    _jobdating_row(MissionTrigger.JOBDATING_TRAINING, MissionEvent.JOBDATING_ORIENTED_TO_TRAINING),
+    _jobdating_row(MissionTrigger.JOBDATING_NO_MATCH, MissionEvent.JOBDATING_NO_MATCH),
+    move(StartMission, MissionEvent.MISSION_STARTED, _start, roles=WITH_PARTNERS),
+    move(EndMission, MissionEvent.MISSION_ENDED, _end, roles=WITH_PARTNERS),
 )

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
 
-from parcours.domain.commands.base import (
-    Command,
-    CommandSpec,
-    Context,
-    Details,
-    Shape,
-    iso,
-    spec,
-    touch,
-)
+from parcours.domain.commands.base import Command, Context, Details, iso, move, touch
 from parcours.domain.records import PathwayState, Training
 from parcours.domain.vocabulary import EventKind, Trigger
 
 
+class TrainingTrigger(Trigger):
+    ENROL_TRAINING = "enrol_training"
+    COMPLETE_TRAINING = "complete_training"
+    DROP_TRAINING = "drop_training"
+
+
+class TrainingEvent(EventKind):
+    TRAINING_ENROLLED = "training_enrolled"
+    TRAINING_COMPLETED = "training_completed"
+    TRAINING_DROPPED = "training_dropped"
+
+
 @dataclass(frozen=True)
 class EnrolTraining(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.ENROL_TRAINING
+    TRIGGER = TrainingTrigger.ENROL_TRAINING
     title: str
     provider: str
     starts_at: datetime
@@ -33,13 +35,13 @@ class EnrolTraining(Command):
 
 @dataclass(frozen=True)
 class CompleteTraining(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.COMPLETE_TRAINING
+    TRIGGER = TrainingTrigger.COMPLETE_TRAINING
     completed_at: datetime
 
 
 @dataclass(frozen=True)
 class DropTraining(Command):
-    TRIGGER: ClassVar[Trigger] = Trigger.DROP_TRAINING
+    TRIGGER = TrainingTrigger.DROP_TRAINING
     dropped_at: datetime
 
 
@@ -75,8 +77,8 @@ def _finish(state: PathwayState, cmd: CompleteTraining | DropTraining, ctx: Cont
     return {"training_id": training.training_id}
 
 
-SPECS: tuple[CommandSpec, ...] = (
-    spec(EnrolTraining, EventKind.TRAINING_ENROLLED, Shape.MOVE, _enrol),
-    spec(CompleteTraining, EventKind.TRAINING_COMPLETED, Shape.MOVE, _finish),
-    spec(DropTraining, EventKind.TRAINING_DROPPED, Shape.MOVE, _finish),
+SPECS = (
+    move(EnrolTraining, TrainingEvent.TRAINING_ENROLLED, _enrol),
+    move(CompleteTraining, TrainingEvent.TRAINING_COMPLETED, _finish),
+    move(DropTraining, TrainingEvent.TRAINING_DROPPED, _finish),
 )
