@@ -260,9 +260,7 @@ PHONE_CALL = {
 }
 PHONE_CALL_COMMAND = """
 
-@dataclass(frozen=True)
-class RecordPhoneCall(Command):
-    TRIGGER = IntakeTrigger.RECORD_PHONE_CALL
+class RecordPhoneCall(Command, trigger=IntakeTrigger.RECORD_PHONE_CALL):
     called_at: datetime
 
 

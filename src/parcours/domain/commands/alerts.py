@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from operator import attrgetter
 
@@ -48,24 +48,18 @@ class AlertEvent(EventKind):
     ALERT_REOPENED = "alert_reopened"
 
 
-@dataclass(frozen=True)
-class AcknowledgeAlert(Command):
-    TRIGGER = AlertTrigger.ACKNOWLEDGE_ALERT
+class AcknowledgeAlert(Command, trigger=AlertTrigger.ACKNOWLEDGE_ALERT):
     alert_id: str
 
 
-@dataclass(frozen=True)
-class SnoozeAlert(Command):
-    TRIGGER = AlertTrigger.SNOOZE_ALERT
+class SnoozeAlert(Command, trigger=AlertTrigger.SNOOZE_ALERT):
     alert_id: str
     until: datetime
 
 
-@dataclass(frozen=True)
-class RecordNotificationFailure(Command):
+class RecordNotificationFailure(Command, trigger=AlertTrigger.RECORD_NOTIFICATION_FAILURE):
     """The system reports a notification that a partner could never receive."""
 
-    TRIGGER = AlertTrigger.RECORD_NOTIFICATION_FAILURE
     notification_key: str
     partner_kind: PartnerKind
     failed_at: datetime

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
 
@@ -30,24 +29,18 @@ class AppointmentEvent(EventKind):
     APPOINTMENT_MISSED = "appointment_missed"
 
 
-@dataclass(frozen=True)
-class ScheduleAppointment(Command):
-    TRIGGER = AppointmentTrigger.SCHEDULE_APPOINTMENT
+class ScheduleAppointment(Command, trigger=AppointmentTrigger.SCHEDULE_APPOINTMENT):
     at: datetime
     kind: AppointmentKind
     place: AppointmentPlace
     late_slot: bool = False
 
 
-@dataclass(frozen=True)
-class AttendAppointment(Command):
-    TRIGGER = AppointmentTrigger.ATTEND_APPOINTMENT
+class AttendAppointment(Command, trigger=AppointmentTrigger.ATTEND_APPOINTMENT):
     appointment_id: str
 
 
-@dataclass(frozen=True)
-class MissAppointment(Command):
-    TRIGGER = AppointmentTrigger.MISS_APPOINTMENT
+class MissAppointment(Command, trigger=AppointmentTrigger.MISS_APPOINTMENT):
     appointment_id: str
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from operator import attrgetter
 
 from parcours.domain.commands.base import Command, Context, Details, find_by_id, record
@@ -25,30 +24,22 @@ class BarrierEvent(EventKind):
     BARRIER_WAIVED = "barrier_waived"
 
 
-@dataclass(frozen=True)
-class OpenBarrier(Command):
-    TRIGGER = BarrierTrigger.OPEN_BARRIER
+class OpenBarrier(Command, trigger=BarrierTrigger.OPEN_BARRIER):
     kind: BarrierKind
     aid_requested: bool = False
 
 
-@dataclass(frozen=True)
-class WorkOnBarrier(Command):
-    TRIGGER = BarrierTrigger.WORK_ON_BARRIER
+class WorkOnBarrier(Command, trigger=BarrierTrigger.WORK_ON_BARRIER):
     barrier_id: str
 
 
-@dataclass(frozen=True)
-class ResolveBarrier(Command):
-    TRIGGER = BarrierTrigger.RESOLVE_BARRIER
+class ResolveBarrier(Command, trigger=BarrierTrigger.RESOLVE_BARRIER):
     barrier_id: str
 
 
-@dataclass(frozen=True)
-class WaiveBarrier(Command):
+class WaiveBarrier(Command, trigger=BarrierTrigger.WAIVE_BARRIER):
     """A waiver needs a reason: the request's reason is required and recorded."""
 
-    TRIGGER = BarrierTrigger.WAIVE_BARRIER
     barrier_id: str
 
 

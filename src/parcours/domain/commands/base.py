@@ -1,8 +1,9 @@
 """What every command shares, and the row type of the one command table.
 
-A command is a frozen dataclass: a wire format stored in workflow histories, so fields are
-only added with defaults, never renamed. Its row (`CommandSpec`) says everything else the
-domain knows about it: what it records, whether it moves, who may send it, what it does.
+A command is a frozen dataclass (every `Command` subclass is made one): a wire format
+stored in workflow histories, so fields are only added with defaults, never renamed. Its
+row (`CommandSpec`) says everything else the domain knows about it: what it records,
+whether it moves, who may send it, what it does.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform
 
 from parcours.domain.errors import UnknownReference
 from parcours.domain.records import PathwayState, RequestMeta
@@ -22,11 +23,20 @@ if TYPE_CHECKING:  # the programme is pydantic: the CLI's `--help` must not impo
     from parcours.domain.programme_data import ProgrammeData
 
 
+@dataclass_transform(frozen_default=True)
 @dataclass(frozen=True)
 class Command:
-    """Base of every command; `TRIGGER` is the machine trigger it fires."""
+    """Base of every command: `class OpenBarrier(Command, trigger=BarrierTrigger.OPEN_BARRIER)`
+    declares a frozen dataclass (made one here, as `@dataclass(frozen=True)` would) whose
+    `TRIGGER` is the machine trigger it fires."""
 
     TRIGGER: ClassVar[Trigger]
+
+    def __init_subclass__(cls, *, trigger: Trigger | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if trigger is not None:
+            cls.TRIGGER = trigger
+        dataclass(frozen=True)(cls)
 
     @property
     def trigger(self) -> Trigger:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from parcours.domain.commands.base import Command, Context, Details, iso, record
@@ -20,17 +19,13 @@ class ConsentEvent(EventKind):
     CONSENT_WITHDRAWN = "consent_withdrawn"
 
 
-@dataclass(frozen=True)
-class GiveConsent(Command):
-    TRIGGER = ConsentTrigger.GIVE_CONSENT
+class GiveConsent(Command, trigger=ConsentTrigger.GIVE_CONSENT):
     partner_kind: PartnerKind
     given_at: datetime
     expires_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class WithdrawConsent(Command):
-    TRIGGER = ConsentTrigger.WITHDRAW_CONSENT
+class WithdrawConsent(Command, trigger=ConsentTrigger.WITHDRAW_CONSENT):
     partner_kind: PartnerKind
     withdrawn_at: datetime
 

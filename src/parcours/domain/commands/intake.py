@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from parcours.domain.commands.base import (
@@ -42,51 +41,37 @@ class IntakeEvent(EventKind):
     COACHING_STARTED = "coaching_started"
 
 
-@dataclass(frozen=True)
-class Refer(Command):
+class Refer(Command, trigger=IntakeTrigger.REFER):
     """Starts a pathway: no personal data here, it travels in the encrypted start input."""
 
-    TRIGGER = IntakeTrigger.REFER
     referrer: str
     referred_at: datetime
     session: str
     referent: str
 
 
-@dataclass(frozen=True)
-class CompleteIntake(Command):
-    TRIGGER = IntakeTrigger.COMPLETE_INTAKE
+class CompleteIntake(Command, trigger=IntakeTrigger.COMPLETE_INTAKE):
     presented_at: datetime
     criteria_met: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class AssignReferent(Command):
-    TRIGGER = IntakeTrigger.ASSIGN_REFERENT
+class AssignReferent(Command, trigger=IntakeTrigger.ASSIGN_REFERENT):
     referent: str
 
 
-@dataclass(frozen=True)
-class RecordContact(Command):
-    TRIGGER = IntakeTrigger.RECORD_CONTACT
+class RecordContact(Command, trigger=IntakeTrigger.RECORD_CONTACT):
     contacted_at: datetime
 
 
-@dataclass(frozen=True)
-class AssessFrench(Command):
-    TRIGGER = IntakeTrigger.ASSESS_FRENCH
+class AssessFrench(Command, trigger=IntakeTrigger.ASSESS_FRENCH):
     level: FrenchLevel
 
 
-@dataclass(frozen=True)
-class SignContract(Command):
-    TRIGGER = IntakeTrigger.SIGN_CONTRACT
+class SignContract(Command, trigger=IntakeTrigger.SIGN_CONTRACT):
     signed_at: datetime
 
 
-@dataclass(frozen=True)
-class StartCoaching(Command):
-    TRIGGER = IntakeTrigger.START_COACHING
+class StartCoaching(Command, trigger=IntakeTrigger.START_COACHING):
     started_at: datetime
 
 

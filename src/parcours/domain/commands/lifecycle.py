@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from parcours.domain.commands.base import Command, Context, Details, Shape, move, spec, touch
@@ -27,34 +26,24 @@ class LifecycleEvent(EventKind):
     EXITED = "exited"
 
 
-@dataclass(frozen=True)
-class Suspend(Command):
-    TRIGGER = LifecycleTrigger.SUSPEND
+class Suspend(Command, trigger=LifecycleTrigger.SUSPEND):
     suspended_at: datetime
 
 
-@dataclass(frozen=True)
-class Resume(Command):
-    TRIGGER = LifecycleTrigger.RESUME
+class Resume(Command, trigger=LifecycleTrigger.RESUME):
     resumed_at: datetime
 
 
-@dataclass(frozen=True)
-class DropOut(Command):
-    TRIGGER = LifecycleTrigger.DROP_OUT
+class DropOut(Command, trigger=LifecycleTrigger.DROP_OUT):
     noticed_at: datetime
 
 
-@dataclass(frozen=True)
-class ReEnter(Command):
-    TRIGGER = LifecycleTrigger.REENTER
+class ReEnter(Command, trigger=LifecycleTrigger.REENTER):
     session: str
     reentered_at: datetime
 
 
-@dataclass(frozen=True)
-class Exit(Command):
-    TRIGGER = LifecycleTrigger.EXIT
+class Exit(Command, trigger=LifecycleTrigger.EXIT):
     reason: ExitReason
     exited_at: datetime
 

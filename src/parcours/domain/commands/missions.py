@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from parcours.domain.commands.base import (
@@ -35,7 +34,6 @@ class MissionEvent(EventKind):
     MISSION_ENDED = "mission_ended"
 
 
-@dataclass(frozen=True)
 class RecordJobDating(Command):
     """The trigger depends on the outcome: each outcome is its own move in the table."""
 
@@ -48,9 +46,7 @@ class RecordJobDating(Command):
         return MissionTrigger(f"jobdating_{self.outcome.value}")
 
 
-@dataclass(frozen=True)
-class StartMission(Command):
-    TRIGGER = MissionTrigger.START_MISSION
+class StartMission(Command, trigger=MissionTrigger.START_MISSION):
     agency: str
     employer: str
     starts_at: datetime
@@ -60,9 +56,7 @@ class StartMission(Command):
     sector_hiring: bool = False
 
 
-@dataclass(frozen=True)
-class EndMission(Command):
-    TRIGGER = MissionTrigger.END_MISSION
+class EndMission(Command, trigger=MissionTrigger.END_MISSION):
     ended_at: datetime
 
 

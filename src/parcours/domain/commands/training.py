@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from parcours.domain.commands.base import Command, Context, Details, iso, move, touch
@@ -22,9 +21,7 @@ class TrainingEvent(EventKind):
     TRAINING_DROPPED = "training_dropped"
 
 
-@dataclass(frozen=True)
-class EnrolTraining(Command):
-    TRIGGER = TrainingTrigger.ENROL_TRAINING
+class EnrolTraining(Command, trigger=TrainingTrigger.ENROL_TRAINING):
     title: str
     provider: str
     starts_at: datetime
@@ -33,15 +30,11 @@ class EnrolTraining(Command):
     diploma_module: bool = False
 
 
-@dataclass(frozen=True)
-class CompleteTraining(Command):
-    TRIGGER = TrainingTrigger.COMPLETE_TRAINING
+class CompleteTraining(Command, trigger=TrainingTrigger.COMPLETE_TRAINING):
     completed_at: datetime
 
 
-@dataclass(frozen=True)
-class DropTraining(Command):
-    TRIGGER = TrainingTrigger.DROP_TRAINING
+class DropTraining(Command, trigger=TrainingTrigger.DROP_TRAINING):
     dropped_at: datetime
 
 
