@@ -8,11 +8,14 @@ import os
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from parcours.cli.i18n import Text
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(highlight=False, soft_wrap=True, stderr=True)
@@ -70,6 +73,12 @@ def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> 
     for row in rows:
         grid.add_row(*row)
     console.print(grid)
+
+
+def listing(text: Text, name: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """What a listing command found: titled `NAME.title` with how many, `NAME.col.*` heads."""
+    headers = [text(f"{name}.col.{column}") for column in columns]
+    table(text(f"{name}.title", count=len(rows)), headers, rows)
 
 
 def pairs(title: str, items: Sequence[tuple[str, str]]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from parcours.cli.i18n import Text
 from parcours.cli.labels import action_labels, event_label, short, stage_label, word
@@ -16,28 +16,13 @@ from parcours.cli.render import pairs, when
 
 if TYPE_CHECKING:
     from parcours.audit.fold import Snapshot
-    from parcours.domain.records import Alert, Barrier, Consent, ExitOutcome
-    from parcours.domain.vocabulary import Stage
+    from parcours.domain.records import Alert, ExitOutcome, PathwayState
     from parcours.workflows.messages import Participant, PathwayStatus
 
-Row = tuple[str, str]
-
-
-class PathwayFacts(Protocol):
+    PathwayFacts = PathwayStatus | PathwayState
     """What a live status and a folded state both say about a pathway."""
 
-    pathway_id: str
-    programme: str
-    programme_version: int
-    stage: Stage
-    stage_since: datetime
-    referent: str
-    session: str
-    referred_at: datetime
-    contract_signed_at: datetime | None
-    barriers: list[Barrier]
-    consents: list[Consent]
-    outcome: ExitOutcome | None
+Row = tuple[str, str]
 
 
 def print_status(

@@ -11,12 +11,13 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, word
 from parcours.cli.options import JsonFlag, ProgrammeOpt, subgroup
-from parcours.cli.render import print_json, table, when
+from parcours.cli.render import listing, print_json, when
 from parcours.cli.runtime import Session, guarded, reader_session, typed_instant, with_pathways
 from parcours.domain import commands as c
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
+    from parcours.cli.i18n import Text
     from parcours.domain.records import Alert
 
 commands = typer.Typer()
@@ -59,21 +60,21 @@ def open_alerts(
 
 def _print_alerts(rows: list[tuple[str, Alert]], session: Session) -> None:
     text = session.text
-    table(
-        text("alerts.title", count=len(rows)),
-        [text(f"alerts.col.{c}") for c in ("ref", "alert", "rule", "due", "status")],
-        [
-            [
-                short(pid),
-                alert.alert_id,
-                text(f"rule.{alert.rule.value}"),
-                when(alert.due_at),
-                word("alert_status", alert.status.value, text)
-                + (f" → {when(alert.snoozed_until)}" if alert.snoozed_until else ""),
-            ]
-            for pid, alert in rows
-        ],
-    )
+    columns = ("ref", "alert", "rule", "due", "status")
+    listing(text, "alerts", columns, [_alert_row(pid, alert, text) for pid, alert in rows])
+
+
+def _alert_row(pathway_id: str, alert: Alert, text: Text) -> list[str]:
+    status = word("alert_status", alert.status.value, text)
+    if alert.snoozed_until:
+        status += f" → {when(alert.snoozed_until)}"
+    return [
+        short(pathway_id),
+        alert.alert_id,
+        text(f"rule.{alert.rule.value}"),
+        when(alert.due_at),
+        status,
+    ]
 
 
 @alerts.command("ack", help="help.alerts.ack")

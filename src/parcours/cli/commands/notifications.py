@@ -10,12 +10,13 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import event_label, short, word
 from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt, subgroup
-from parcours.cli.render import console, print_json, table, when
+from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, with_pathways
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import OutboxEntry
     from parcours.app.client import PathwayClient
+    from parcours.cli.i18n import Text
 
 commands = typer.Typer()
 notifications = subgroup(commands, "notifications", invoke_without_command=True)
@@ -40,24 +41,21 @@ def notifications_list(
 def _print_notifications(found: list[OutboxEntry], session: Session) -> None:
     text = session.text
     columns = ("key", "ref", "partner", "event", "status", "attempts", "error", "sent")
-    table(
-        text("notifications.title", count=len(found)),
-        [text(f"notifications.col.{c}") for c in columns],
-        [
-            [
-                n.key,
-                short(n.pathway_id),
-                f"{n.partner_name} ({word('partner_kind', n.partner_kind.value, text)}, "
-                f"{word('channel', n.channel, text)})",
-                event_label(n.event_kind, text),
-                word("outbox", n.status.value, text),
-                str(n.attempts),
-                n.last_error,
-                when(n.sent_at),
-            ]
-            for n in found
-        ],
-    )
+    listing(text, "notifications", columns, [_notification_row(n, text) for n in found])
+
+
+def _notification_row(sent: OutboxEntry, text: Text) -> list[str]:
+    partner_kind = word("partner_kind", sent.partner_kind.value, text)
+    return [
+        sent.key,
+        short(sent.pathway_id),
+        f"{sent.partner_name} ({partner_kind}, {word('channel', sent.channel, text)})",
+        event_label(sent.event_kind, text),
+        word("outbox", sent.status.value, text),
+        str(sent.attempts),
+        sent.last_error,
+        when(sent.sent_at),
+    ]
 
 
 @notifications.command("retry", help="help.notifications.retry")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,9 +10,13 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import ticked, word
 from parcours.cli.options import JsonFlag, subgroup
-from parcours.cli.render import console, pairs, plain, print_json, table
+from parcours.cli.render import console, listing, pairs, plain, print_json
 from parcours.cli.runtime import current_session, guarded, open_readmodel, overseer_session
 from parcours.domain.vocabulary import ChannelKind, PartnerKind
+
+if TYPE_CHECKING:
+    from parcours.adapters.readmodel import Partner
+    from parcours.cli.i18n import Text
 
 commands = typer.Typer()
 partners = subgroup(commands, "partners")
@@ -28,20 +32,18 @@ def partners_list(as_json: JsonFlag = False) -> None:
         print_json([public(p) for p in found])
         return
     text = current_session().text
-    table(
-        text("partners.title", count=len(found)),
-        [text(f"partners.col.{c}") for c in ("name", "kind", "channel", "address", "active")],
-        [
-            [
-                p.name,
-                word("partner_kind", p.kind.value, text),
-                word("channel", p.channel.value, text),
-                p.address,
-                ticked(p.active),
-            ]
-            for p in found
-        ],
-    )
+    columns = ("name", "kind", "channel", "address", "active")
+    listing(text, "partners", columns, [_partner_row(p, text) for p in found])
+
+
+def _partner_row(partner: Partner, text: Text) -> list[str]:
+    return [
+        partner.name,
+        word("partner_kind", partner.kind.value, text),
+        word("channel", partner.channel.value, text),
+        partner.address,
+        ticked(partner.active),
+    ]
 
 
 @partners.command("add", help="help.partners.add")

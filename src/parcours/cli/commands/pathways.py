@@ -11,7 +11,7 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import action_label, event_label, short, stage_label
 from parcours.cli.options import JsonFlag, On, ProgrammeOpt, Ref, RequestOpt, VersionOpt
-from parcours.cli.render import console, print_json, table, when
+from parcours.cli.render import console, listing, print_json, table, when
 from parcours.cli.runtime import (
     Session,
     current_session,
@@ -23,6 +23,7 @@ from parcours.cli.runtime import (
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient, PathwaySummary
+    from parcours.cli.i18n import Text
     from parcours.domain.records import PathwayEvent
     from parcours.workflows.messages import Participant, PathwayStatus
 
@@ -206,20 +207,18 @@ def list_pathways(
 
 def _print_list(found: list[PathwaySummary], session: Session) -> None:
     text = session.text
-    table(
-        text("list.title", count=len(found)),
-        [text(f"list.col.{c}") for c in ("ref", "programme", "stage", "referent", "alert")],
-        [
-            [
-                short(s.pathway_id),
-                s.programme,
-                stage_label(s.stage, text),
-                s.referent,
-                when(s.next_alert_at),
-            ]
-            for s in found
-        ],
-    )
+    columns = ("ref", "programme", "stage", "referent", "alert")
+    listing(text, "list", columns, [_summary_row(s, text) for s in found])
+
+
+def _summary_row(summary: PathwaySummary, text: Text) -> list[str]:
+    return [
+        short(summary.pathway_id),
+        summary.programme,
+        stage_label(summary.stage, text),
+        summary.referent,
+        when(summary.next_alert_at),
+    ]
 
 
 def known_stage(stage: str | None, session: Session) -> str | None:
