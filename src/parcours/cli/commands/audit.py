@@ -13,15 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from parcours.cli.commands.audit_files import (
-    decode,
-    file_guard,
-    load_history,
-    load_recording,
-    make_folder,
-    warn,
-    write,
-)
+from parcours.cli.commands import audit_files as files
 from parcours.cli.commands.audit_replay import replay_all, replay_files, report_replay
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
@@ -51,18 +43,18 @@ def export(
     from parcours.audit.history import dumps, history_document, run_documents
 
     session = current_session()
-    history = load_history(session, reference)
+    history = files.load_history(session, reference)
     counts = {"events": history.event_count, "runs": len(history.runs)}
     if per_run is not None:
-        make_folder(session, per_run)
+        files.make_folder(session, per_run)
         for name, document in run_documents(history):
-            write(session, dumps(document), per_run / name)
+            files.write(session, dumps(document), per_run / name)
         said = session.text(
             "audit.exported_runs", pathway=history.workflow_id, path=per_run, **counts
         )
         console.print(said)
         return
-    write(session, dumps(history_document(history)), out)
+    files.write(session, dumps(history_document(history)), out)
     if out is not None:
         said = session.text("audit.exported", pathway=history.workflow_id, path=out, **counts)
         console.print(said)
@@ -99,7 +91,7 @@ def at(
 
     session = current_session()
     moment = parse_instant(instant, session, "--when")
-    recording = load_recording(session, reference)
+    recording = files.load_recording(session, reference)
     try:
         found = snapshot(recording, moment)
     except NotYetReferred:
@@ -107,7 +99,7 @@ def at(
             session.text("audit.at.before", pathway=recording.pathway_id, when=when(moment)),
             ExitCode.NOT_FOUND,
         ) from None
-    warn(session, recording, found.discrepancies)
+    files.warn(session, recording, found.discrepancies)
     if as_json:
         print_json(snapshot_document(found))
         return
@@ -124,9 +116,9 @@ def trail(reference: AuditRef, as_json: JsonFlag = False) -> None:
     from parcours.audit.report import trail_document
 
     session = current_session()
-    recording = load_recording(session, reference)
+    recording = files.load_recording(session, reference)
     entries, discrepancies = trail_of(recording)
-    warn(session, recording, discrepancies)
+    files.warn(session, recording, discrepancies)
     if as_json:
         print_json(trail_document(recording.pathway_id, entries, discrepancies))
         return
@@ -167,11 +159,11 @@ def bundle(reference: AuditRef, out: Out = None, as_json: JsonFlag = False) -> N
     from parcours.audit.history import PathwayHistory, dumps
 
     session = current_session()
-    history = load_history(session, reference)
-    recording = decode(session, history)
+    history = files.load_history(session, reference)
+    recording = files.decode(session, history)
     named = PathwayHistory(recording.workflow_id, history.runs)
     document = make_bundle(named, recording.programme_data)
-    write(session, dumps(document), out)
+    files.write(session, dumps(document), out)
     counts = {"head": document["head"], "events": history.event_count, "runs": len(history.runs)}
     if out is not None and as_json:
         print_json({"pathway_id": recording.workflow_id, "path": str(out), **counts})
@@ -198,7 +190,9 @@ def verify(
     from parcours.audit.history import read_json_file
 
     session = current_session()
-    verdict = file_guard(session, lambda: verify_bundle(read_json_file(path), str(path), head))
+    verdict = files.file_guard(
+        session, lambda: verify_bundle(read_json_file(path), str(path), head)
+    )
     if as_json:
         print_json({"intact": verdict.intact, **vars(verdict)})
     text = session.text

@@ -34,6 +34,9 @@ class DiagramFormat(StrEnum):
     SVG = "svg"
 
 
+Format = Annotated[DiagramFormat, typer.Option("--format", help="help.opt.diagram_format")]
+
+
 @programme.command("list", help="help.programme.list")
 @guarded
 def list_programmes(as_json: JsonFlag = False) -> None:
@@ -153,9 +156,7 @@ def validate(path: Annotated[Path, typer.Argument(help="help.arg.programme_file"
 def diagram(
     name: Name,
     version: VersionOpt = None,
-    output_format: Annotated[
-        DiagramFormat, typer.Option("--format", help="help.opt.diagram_format")
-    ] = DiagramFormat.MERMAID,
+    output_format: Format = DiagramFormat.MERMAID,
     out: Annotated[Path | None, typer.Option("--out", help="help.opt.out")] = None,
 ) -> None:
     from parcours.domain.diagram import dot, mermaid
