@@ -1,8 +1,9 @@
 """Sending one staff action to a pathway and printing what it did.
 
 A staff action's CLI function only builds the domain command from what was typed;
-`staff_action` makes it a command that takes the pathway reference first and the
-options every action shares (`--reason`, `--request-id`, `--json`), and sends it.
+`staff_action` registers it as the command `parcours GROUP NAME` that takes the pathway
+reference first and the options every action shares (`--reason`, `--request-id`,
+`--json`), and sends it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import functools
 import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+import typer
 
 from parcours.cli.labels import action_labels, event_label, short, stage_label
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt
@@ -33,14 +36,16 @@ SHARED_OPTIONS = (
 
 
 def staff_action(
-    *, reason_first: bool = False
+    group: typer.Typer, name: str, *, reason_first: bool = False
 ) -> Callable[[Callable[..., Command]], Callable[..., None]]:
-    """Make a function that builds a command into the CLI command that sends it.
+    """Make a function that builds a command into `parcours GROUP NAME`, which sends it.
 
-    With `reason_first`, `--reason` is listed right after the action's required
-    parameters, before its optional ones, as the lifecycle moves (most of which require a
-    reason) have always listed it.
+    Its help is the catalogue's `help.GROUP.NAME` (`help.NAME` for a command of the
+    module's top `commands`). With `reason_first`, `--reason` is listed right after the
+    action's required parameters, before its optional ones, as the lifecycle moves (most
+    of which require a reason) have always listed it.
     """
+    help_key = ".".join(part for part in ("help", group.info.name, name) if part)
 
     def decorate(build: Callable[..., Command]) -> Callable[..., None]:
         own = list(inspect.signature(build, eval_str=True).parameters.values())
@@ -65,6 +70,7 @@ def staff_action(
             [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params]
         )
         command.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+        group.command(name, help=help_key)(command)
         return command
 
     return decorate

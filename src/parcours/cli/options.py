@@ -19,6 +19,9 @@ RequestOpt = Annotated[str | None, typer.Option("--request-id", help="help.opt.r
 Ref = Annotated[str, typer.Argument(help="help.arg.ref", metavar="REF")]
 """A pathway: its id or a short, unambiguous prefix of it."""
 
+Agency = Annotated[str, typer.Option(help="help.opt.agency")]
+"""The temp agency a mission or a job dating went through."""
+
 On = Annotated[str | None, typer.Option("--on", help="help.opt.on")]
 """When it happened, in local time; now when left out."""
 
@@ -36,6 +39,7 @@ def subgroup(
     (`invoke_without_command`, as `parcours alerts` lists the open alerts).
     """
     group = typer.Typer(
+        name=name,
         help=f"help.{name}",
         no_args_is_help=not invoke_without_command,
         invoke_without_command=invoke_without_command,

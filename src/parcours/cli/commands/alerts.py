@@ -77,14 +77,12 @@ def _alert_row(pathway_id: str, alert: Alert, text: Text) -> list[str]:
     ]
 
 
-@alerts.command("ack", help="help.alerts.ack")
-@staff_action()
+@staff_action(alerts, "ack")
 def ack(alert_id: AlertId) -> c.Command:
     return c.AcknowledgeAlert(alert_id=alert_id)
 
 
-@alerts.command("snooze", help="help.alerts.snooze")
-@staff_action()
+@staff_action(alerts, "snooze")
 def snooze(
     alert_id: AlertId, until: Annotated[str, typer.Option(help="help.opt.until")]
 ) -> c.Command:

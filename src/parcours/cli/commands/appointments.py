@@ -18,8 +18,7 @@ appointment = subgroup(commands, "appointment")
 AppointmentId = Annotated[str, typer.Argument(help="help.arg.appointment_id")]
 
 
-@appointment.command("add", help="help.appointment.add")
-@staff_action()
+@staff_action(appointment, "add")
 def appointment_add(
     at: Annotated[str, typer.Option("--at", help="help.opt.at")],
     kind: Annotated[AppointmentKind, typer.Option(help="help.opt.appointment_kind")],
@@ -30,13 +29,11 @@ def appointment_add(
     return c.ScheduleAppointment(at=moment, kind=kind, place=place, late_slot=late)
 
 
-@appointment.command("attend", help="help.appointment.attend")
-@staff_action()
+@staff_action(appointment, "attend")
 def appointment_attend(appointment_id: AppointmentId) -> c.Command:
     return c.AttendAppointment(appointment_id=appointment_id)
 
 
-@appointment.command("miss", help="help.appointment.miss")
-@staff_action()
+@staff_action(appointment, "miss")
 def appointment_miss(appointment_id: AppointmentId) -> c.Command:
     return c.MissAppointment(appointment_id=appointment_id)

@@ -17,8 +17,7 @@ barrier = subgroup(commands, "barrier")
 BarrierId = Annotated[str, typer.Argument(help="help.arg.barrier_id")]
 
 
-@barrier.command("add", help="help.barrier.add")
-@staff_action()
+@staff_action(barrier, "add")
 def barrier_add(
     kind: Annotated[BarrierKind, typer.Argument(help="help.arg.barrier_kind")],
     aid: Annotated[bool, typer.Option("--aid", help="help.opt.aid")] = False,
@@ -26,19 +25,16 @@ def barrier_add(
     return c.OpenBarrier(kind=kind, aid_requested=aid)
 
 
-@barrier.command("work", help="help.barrier.work")
-@staff_action()
+@staff_action(barrier, "work")
 def barrier_work(barrier_id: BarrierId) -> c.Command:
     return c.WorkOnBarrier(barrier_id=barrier_id)
 
 
-@barrier.command("resolve", help="help.barrier.resolve")
-@staff_action()
+@staff_action(barrier, "resolve")
 def barrier_resolve(barrier_id: BarrierId) -> c.Command:
     return c.ResolveBarrier(barrier_id=barrier_id)
 
 
-@barrier.command("waive", help="help.barrier.waive")
-@staff_action()
+@staff_action(barrier, "waive")
 def barrier_waive(barrier_id: BarrierId) -> c.Command:
     return c.WaiveBarrier(barrier_id=barrier_id)

@@ -18,8 +18,7 @@ consent = subgroup(commands, "consent")
 Partner = Annotated[PartnerKind, typer.Argument(help="help.arg.partner_kind")]
 
 
-@consent.command("give", help="help.consent.give")
-@staff_action()
+@staff_action(consent, "give")
 def consent_give(
     partner: Partner,
     expires: Annotated[str | None, typer.Option(help="help.opt.expires")] = None,
@@ -32,8 +31,7 @@ def consent_give(
     )
 
 
-@consent.command("withdraw", help="help.consent.withdraw")
-@staff_action()
+@staff_action(consent, "withdraw")
 def consent_withdraw(partner: Partner, on: On = None) -> c.Command:
     withdrawn_at = typed_instant(on)
     return c.WithdrawConsent(partner_kind=partner, withdrawn_at=withdrawn_at)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import On, subgroup
+from parcours.cli.options import Agency, On, subgroup
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import JobDatingOutcome
@@ -18,23 +18,20 @@ coaching = subgroup(commands, "coaching")
 jobdating = subgroup(commands, "jobdating")
 
 
-@contract.command("sign", help="help.contract.sign")
-@staff_action()
+@staff_action(contract, "sign")
 def contract_sign(on: On = None) -> c.Command:
     return c.SignContract(signed_at=typed_instant(on))
 
 
-@coaching.command("start", help="help.coaching.start")
-@staff_action()
+@staff_action(coaching, "start")
 def coaching_start(on: On = None) -> c.Command:
     return c.StartCoaching(started_at=typed_instant(on))
 
 
-@jobdating.command("outcome", help="help.jobdating.outcome")
-@staff_action()
+@staff_action(jobdating, "outcome")
 def jobdating_outcome(
     outcome: Annotated[JobDatingOutcome, typer.Argument(help="help.arg.outcome")],
-    agency: Annotated[str, typer.Option(help="help.opt.agency")] = "",
+    agency: Agency = "",
     on: On = None,
 ) -> c.Command:
     held_at = typed_instant(on)

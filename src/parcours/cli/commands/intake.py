@@ -20,9 +20,11 @@ intake = subgroup(commands, "intake")
 referent = subgroup(commands, "referent")
 french = subgroup(commands, "french")
 
+StaffId = Annotated[str, typer.Argument(help="help.arg.staff_id")]
+Level = Annotated[FrenchLevel, typer.Argument(help="help.arg.level")]
 
-@intake.command("complete", help="help.intake.complete")
-@staff_action()
+
+@staff_action(intake, "complete")
 def intake_complete(
     criterion: Annotated[list[str] | None, typer.Option(help="help.opt.criterion")] = None,
     on: On = None,
@@ -33,23 +35,16 @@ def intake_complete(
     )
 
 
-@referent.command("assign", help="help.referent.assign")
-@staff_action()
-def referent_assign(
-    staff_id: Annotated[str, typer.Argument(help="help.arg.staff_id")],
-) -> c.Command:
+@staff_action(referent, "assign")
+def referent_assign(staff_id: StaffId) -> c.Command:
     return c.AssignReferent(referent=staff_id)
 
 
-@commands.command("contact", help="help.contact")
-@staff_action()
+@staff_action(commands, "contact")
 def contact(on: On = None) -> c.Command:
     return c.RecordContact(contacted_at=typed_instant(on))
 
 
-@french.command("assess", help="help.french.assess")
-@staff_action()
-def french_assess(
-    level: Annotated[FrenchLevel, typer.Argument(help="help.arg.level")],
-) -> c.Command:
+@staff_action(french, "assess")
+def french_assess(level: Level) -> c.Command:
     return c.AssessFrench(level=level)

@@ -19,26 +19,22 @@ from parcours.domain.vocabulary import ExitReason
 commands = typer.Typer()
 
 
-@commands.command("suspend", help="help.suspend")
-@staff_action(reason_first=True)
+@staff_action(commands, "suspend", reason_first=True)
 def suspend(on: On = None) -> c.Command:
     return c.Suspend(suspended_at=typed_instant(on))
 
 
-@commands.command("resume", help="help.resume")
-@staff_action(reason_first=True)
+@staff_action(commands, "resume", reason_first=True)
 def resume(on: On = None) -> c.Command:
     return c.Resume(resumed_at=typed_instant(on))
 
 
-@commands.command("dropout", help="help.dropout")
-@staff_action(reason_first=True)
+@staff_action(commands, "dropout", reason_first=True)
 def dropout(on: On = None) -> c.Command:
     return c.DropOut(noticed_at=typed_instant(on))
 
 
-@commands.command("reenter", help="help.reenter")
-@staff_action(reason_first=True)
+@staff_action(commands, "reenter", reason_first=True)
 def reenter(
     session_name: Annotated[str, typer.Option("--session", help="help.opt.session")],
     on: On = None,
@@ -47,8 +43,7 @@ def reenter(
     return c.ReEnter(session=session_name, reentered_at=reentered_at)
 
 
-@commands.command("exit", help="help.exit")
-@staff_action(reason_first=True)
+@staff_action(commands, "exit", reason_first=True)
 def exit_pathway(
     exit_reason: Annotated[ExitReason, typer.Argument(help="help.arg.exit_reason")],
     on: On = None,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import On, subgroup
+from parcours.cli.options import Agency, On, subgroup
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import ContractType
@@ -16,10 +16,9 @@ commands = typer.Typer()
 mission = subgroup(commands, "mission")
 
 
-@mission.command("start", help="help.mission.start")
-@staff_action()
+@staff_action(mission, "start")
 def mission_start(
-    agency: Annotated[str, typer.Option(help="help.opt.agency")],
+    agency: Agency,
     employer: Annotated[str, typer.Option(help="help.opt.employer")],
     contract: Annotated[ContractType, typer.Option(help="help.opt.contract")],
     hours: Annotated[float, typer.Option(help="help.opt.hours", min=0.5, max=48)],
@@ -40,7 +39,6 @@ def mission_start(
     )
 
 
-@mission.command("end", help="help.mission.end")
-@staff_action()
+@staff_action(mission, "end")
 def mission_end(on: On = None) -> c.Command:
     return c.EndMission(ended_at=typed_instant(on))

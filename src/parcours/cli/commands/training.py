@@ -15,8 +15,7 @@ commands = typer.Typer()
 training = subgroup(commands, "training")
 
 
-@training.command("enrol", help="help.training.enrol")
-@staff_action()
+@staff_action(training, "enrol")
 def training_enrol(
     title: Annotated[str, typer.Option(help="help.opt.title")],
     provider: Annotated[str, typer.Option(help="help.opt.provider")],
@@ -37,13 +36,11 @@ def training_enrol(
     )
 
 
-@training.command("complete", help="help.training.complete")
-@staff_action()
+@staff_action(training, "complete")
 def training_complete(on: On = None) -> c.Command:
     return c.CompleteTraining(completed_at=typed_instant(on))
 
 
-@training.command("drop", help="help.training.drop")
-@staff_action()
+@staff_action(training, "drop")
 def training_drop(on: On = None) -> c.Command:
     return c.DropTraining(dropped_at=typed_instant(on))
