@@ -45,19 +45,11 @@ def staff_action(
     action's required parameters, before its optional ones, as the lifecycle moves (most
     of which require a reason) have always listed it.
     """
-    help_key = ".".join(part for part in ("help", group.info.name, name) if part)
+    # A `subgroup` has its name; a module's top `commands` has Typer's placeholder.
+    group_name = group.info.name if isinstance(group.info.name, str) else None
+    help_key = f"help.{group_name}.{name}" if group_name else f"help.{name}"
 
     def decorate(build: Callable[..., Command]) -> Callable[..., None]:
-        own = list(inspect.signature(build, eval_str=True).parameters.values())
-        shared = [
-            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=value, annotation=hint)
-            for name, hint, value in SHARED_OPTIONS
-        ]
-        required = sum(1 for p in own if p.default is inspect.Parameter.empty)
-        at = required if reason_first else len(own)
-        ref = inspect.Parameter("ref", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Ref)
-        params = [ref, *own[:at], shared[0], *own[at:], *shared[1:]]
-
         @functools.wraps(build)
         def send(
             ref: str, reason: str, request_id: str | None, as_json: bool, **typed: Any
@@ -66,14 +58,29 @@ def staff_action(
 
         command = guarded(send)
         # What Typer reads to build the command's arguments and options.
-        command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-            [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params]
-        )
+        params = _parameters(build, reason_first)
+        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
         command.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
         group.command(name, help=help_key)(command)
         return command
 
     return decorate
+
+
+def _parameters(build: Callable[..., Command], reason_first: bool) -> list[inspect.Parameter]:
+    """The reference, the action's own parameters and the shared options, in help order."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    own = [
+        p.replace(kind=keyword) for p in inspect.signature(build, eval_str=True).parameters.values()
+    ]
+    shared = [
+        inspect.Parameter(option, keyword, default=value, annotation=hint)
+        for option, hint, value in SHARED_OPTIONS
+    ]
+    required = sum(1 for p in own if p.default is inspect.Parameter.empty)
+    at = required if reason_first else len(own)
+    ref = inspect.Parameter("ref", keyword, annotation=Ref)
+    return [ref, *own[:at], shared[0], *own[at:], *shared[1:]]
 
 
 def act(
