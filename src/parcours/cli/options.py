@@ -8,11 +8,20 @@ plain module constants and `--help` speaks one language only.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="help.opt.json")]
+
+def flag(name: str, key: str | None = None) -> Any:
+    """An option that turns something on (`--paid`), not Typer's `--paid/--no-paid` pair.
+
+    Its help is `help.opt.KEY`, KEY being the name's words (`sector_hiring`) unless given.
+    """
+    return typer.Option(name, help=f"help.opt.{key or name[2:].replace('-', '_')}")
+
+
+JsonFlag = Annotated[bool, flag("--json")]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="help.opt.reason")]
 RequestOpt = Annotated[str | None, typer.Option("--request-id", help="help.opt.request_id")]
 

@@ -10,7 +10,7 @@ from parcours.cli.act import staff_action
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, word
-from parcours.cli.options import JsonFlag, ProgrammeOpt, subgroup
+from parcours.cli.options import JsonFlag, ProgrammeOpt, flag, subgroup
 from parcours.cli.render import listing, print_json, when
 from parcours.cli.runtime import Session, guarded, reader_session, typed_instant, with_pathways
 from parcours.domain import commands as c
@@ -30,7 +30,7 @@ AlertId = Annotated[str, typer.Argument(help="help.arg.alert_id")]
 @guarded
 def open_alerts(
     ctx: typer.Context,
-    everyone: Annotated[bool, typer.Option("--all", help="help.opt.all_alerts")] = False,
+    everyone: Annotated[bool, flag("--all", "all_alerts")] = False,
     programme: ProgrammeOpt = None,
     as_json: JsonFlag = False,
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import subgroup
+from parcours.cli.options import flag, subgroup
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace
@@ -23,7 +23,7 @@ def appointment_add(
     at: Annotated[str, typer.Option("--at", help="help.opt.at")],
     kind: Annotated[AppointmentKind, typer.Option(help="help.opt.appointment_kind")],
     place: Annotated[AppointmentPlace, typer.Option(help="help.opt.place")],
-    late: Annotated[bool, typer.Option("--late", help="help.opt.late")] = False,
+    late: Annotated[bool, flag("--late")] = False,
 ) -> c.Command:
     moment = typed_instant(at, "--at")
     return c.ScheduleAppointment(at=moment, kind=kind, place=place, late_slot=late)

@@ -18,7 +18,7 @@ from parcours.cli.commands.audit_replay import replay_all, replay_files, report_
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import event_label, short, stage_label
-from parcours.cli.options import JsonFlag, Out, subgroup
+from parcours.cli.options import JsonFlag, Out, flag, subgroup
 from parcours.cli.render import console, print_json, table, when
 from parcours.cli.runtime import Session, current_session, guarded, parse_instant
 
@@ -66,7 +66,7 @@ def replay(
     files: Annotated[
         list[Path] | None, typer.Argument(help="help.arg.history_files", metavar="FILE...")
     ] = None,
-    everything: Annotated[bool, typer.Option("--all", help="help.opt.replay_all")] = False,
+    everything: Annotated[bool, flag("--all", "replay_all")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     session = current_session()

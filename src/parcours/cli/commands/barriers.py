@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import subgroup
+from parcours.cli.options import flag, subgroup
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind
 
@@ -20,7 +20,7 @@ BarrierId = Annotated[str, typer.Argument(help="help.arg.barrier_id")]
 @staff_action(barrier, "add")
 def barrier_add(
     kind: Annotated[BarrierKind, typer.Argument(help="help.arg.barrier_kind")],
-    aid: Annotated[bool, typer.Option("--aid", help="help.opt.aid")] = False,
+    aid: Annotated[bool, flag("--aid")] = False,
 ) -> c.Command:
     return c.OpenBarrier(kind=kind, aid_requested=aid)
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import Agency, On, subgroup
+from parcours.cli.options import Agency, On, flag, subgroup
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import ContractType
@@ -24,9 +24,7 @@ def mission_start(
     hours: Annotated[float, typer.Option(help="help.opt.hours", min=0.5, max=48)],
     start: Annotated[str | None, typer.Option(help="help.opt.start")] = None,
     end: Annotated[str | None, typer.Option(help="help.opt.mission_end")] = None,
-    sector_hiring: Annotated[
-        bool, typer.Option("--sector-hiring", help="help.opt.sector_hiring")
-    ] = False,
+    sector_hiring: Annotated[bool, flag("--sector-hiring")] = False,
 ) -> c.Command:
     return c.StartMission(
         agency=agency,

@@ -9,7 +9,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import event_label, short, word
-from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt, subgroup
+from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt, flag, subgroup
 from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, with_pathways
 
@@ -26,7 +26,7 @@ notifications = subgroup(commands, "notifications", invoke_without_command=True)
 @guarded
 def notifications_list(
     ctx: typer.Context,
-    failed: Annotated[bool, typer.Option("--failed", help="help.opt.failed")] = False,
+    failed: Annotated[bool, flag("--failed")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     if ctx.invoked_subcommand is not None:

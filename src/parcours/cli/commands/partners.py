@@ -9,7 +9,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import ticked, word
-from parcours.cli.options import JsonFlag, subgroup
+from parcours.cli.options import JsonFlag, flag, subgroup
 from parcours.cli.render import console, listing, pairs, plain, print_json
 from parcours.cli.runtime import current_session, guarded, open_readmodel, overseer_session
 from parcours.domain.vocabulary import ChannelKind, PartnerKind
@@ -54,7 +54,7 @@ def partners_add(
     channel: Annotated[ChannelKind, typer.Option(help="help.opt.channel")],
     address: Annotated[str, typer.Option(help="help.opt.partner_address")],
     secret: Annotated[str, typer.Option(help="help.opt.secret")] = "",
-    inactive: Annotated[bool, typer.Option("--inactive", help="help.opt.inactive")] = False,
+    inactive: Annotated[bool, flag("--inactive")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     from parcours.adapters.readmodel import Partner

@@ -10,7 +10,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import action_label, event_label, short, stage_label
-from parcours.cli.options import JsonFlag, On, ProgrammeOpt, Ref, RequestOpt, VersionOpt
+from parcours.cli.options import JsonFlag, On, ProgrammeOpt, Ref, RequestOpt, VersionOpt, flag
 from parcours.cli.render import console, listing, print_json, table, when
 from parcours.cli.runtime import (
     Session,
@@ -177,7 +177,7 @@ def list_pathways(
     alert_before: Annotated[
         str | None, typer.Option("--alert-before", help="help.opt.alert_before")
     ] = None,
-    include_closed: Annotated[bool, typer.Option("--closed", help="help.opt.closed")] = False,
+    include_closed: Annotated[bool, flag("--closed")] = False,
     limit: Annotated[int, typer.Option(help="help.opt.limit", min=1)] = 200,
     as_json: JsonFlag = False,
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import On, subgroup
+from parcours.cli.options import On, flag, subgroup
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 
@@ -21,10 +21,8 @@ def training_enrol(
     provider: Annotated[str, typer.Option(help="help.opt.provider")],
     start: Annotated[str, typer.Option(help="help.opt.start")],
     end: Annotated[str, typer.Option(help="help.opt.end")],
-    paid: Annotated[bool, typer.Option("--paid", help="help.opt.paid")] = False,
-    diploma_module: Annotated[
-        bool, typer.Option("--diploma-module", help="help.opt.diploma_module")
-    ] = False,
+    paid: Annotated[bool, flag("--paid")] = False,
+    diploma_module: Annotated[bool, flag("--diploma-module")] = False,
 ) -> c.Command:
     return c.EnrolTraining(
         title=title,
