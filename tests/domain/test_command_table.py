@@ -130,7 +130,7 @@ def all_members(base: type[StrEnum]) -> list[StrEnum]:
 def test_one_row_per_trigger_and_the_table_joins_every_area() -> None:
     triggers = [row.trigger for row in SPECS]
     assert len(triggers) == len(set(triggers))
-    assert set(triggers) == set(OLD_EVENTS) | {"retry_notification"}
+    assert set(triggers) >= set(OLD_EVENTS) | {"retry_notification"}
     assert sorted(area.__name__.rpartition(".")[2] for area in AREAS) == [
         "alerts", "appointments", "barriers", "consent", "intake", "lifecycle", "missions",
         "training",
@@ -199,12 +199,16 @@ def test_a_row_with_a_command_has_an_effect_and_an_event_and_the_others_none() -
 
 
 def test_the_derived_sets_are_the_ones_written_by_hand_before() -> None:
-    assert MOVE_TRIGGERS == OLD_MOVES
-    assert RECORD_TRIGGERS == OLD_RECORDS
-    assert {role: set(triggers) for role, triggers in PERMISSIONS.items()} == OLD_PERMISSIONS
-    assert {"waive_barrier", "suspend", "drop_out", "exit", "reenter"} == REASON_REQUIRED
-    assert EVENT_OF_TRIGGER == OLD_EVENTS
-    assert EVENT_KINDS == set(all_members(EventKind)) == set(OLD_EVENTS.values())
+    """For every trigger that existed before the table, what the table derives is what was
+    written by hand; a command added since is free to have its own row."""
+    old = set(OLD_EVENTS) | {"retry_notification"}
+    assert MOVE_TRIGGERS & old == OLD_MOVES
+    assert RECORD_TRIGGERS & old == OLD_RECORDS
+    derived = {role: set(triggers) & old for role, triggers in PERMISSIONS.items()}
+    assert derived == OLD_PERMISSIONS
+    assert {"waive_barrier", "suspend", "drop_out", "exit", "reenter"} == REASON_REQUIRED & old
+    assert {t: e for t, e in EVENT_OF_TRIGGER.items() if t in old} == OLD_EVENTS
+    assert EVENT_KINDS == set(all_members(EventKind)) >= set(OLD_EVENTS.values())
     assert set(GUARDS) == GUARD_NAMES
     assert {cls.__name__ for cls in STAFF_COMMANDS} == {
         cls.__name__ for cls in command_classes() if cls is not c.Refer

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import copy
 import itertools
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime, timedelta
-from typing import ClassVar
+from enum import Enum
+from typing import ClassVar, get_type_hints
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -26,6 +27,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from parcours.domain import commands as c
 from parcours.domain.alerts import due_alerts
+from parcours.domain.commands import spec_of
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.events import EVENT_OF_TRIGGER
@@ -178,20 +180,36 @@ def draw_command(
     if trigger == "record_notification_failure":
         key = f"pw-test:{data.draw(st.integers(1, 5))}:referrer"
         return c.RecordNotificationFailure(key, PartnerKind.REFERRER, at)
-    simple: dict[str, c.Command] = {
-        "sign_contract": c.SignContract(at),
-        "start_coaching": c.StartCoaching(at),
-        "complete_training": c.CompleteTraining(at),
-        "drop_training": c.DropTraining(at),
-        "end_mission": c.EndMission(at),
-        "suspend": c.Suspend(at),
-        "resume": c.Resume(at),
-        "drop_out": c.DropOut(at),
-        "reenter": c.ReEnter(f"session-{data.draw(st.integers(1, 9))}", at),
-        "assign_referent": c.AssignReferent("staff-9c2e"),
-        "record_contact": c.RecordContact(at),
-    }
-    return simple[trigger]
+    if trigger == "reenter":
+        return c.ReEnter(f"session-{data.draw(st.integers(1, 9))}", at)
+    return built_from_fields(data, spec_of(trigger).command, at)
+
+
+def built_from_fields(
+    data: st.DataObject, command_type: type[c.Command] | None, at: datetime
+) -> c.Command:
+    """Any other command, drawn from its fields' types: an instant is `at`, a choice one of
+    its enum's values, a text a staff id. A command added to the table is thereby fuzzed
+    here without a line of this file; one with a field of a new kind says which."""
+    assert command_type is not None
+    hints = get_type_hints(command_type)
+    return command_type(
+        **{f.name: drawn(data, hints[f.name], at, f.name) for f in fields(command_type)}
+    )
+
+
+def drawn(data: st.DataObject, kind: object, at: datetime, name: str) -> object:
+    if kind is datetime:
+        return at
+    if kind == datetime | None:
+        return data.draw(st.sampled_from([at, None]))
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return data.draw(st.sampled_from(list(kind)))
+    if kind is str:
+        return data.draw(st.sampled_from(["staff-9c2e", "x"]))
+    if kind is bool:
+        return data.draw(st.booleans())
+    raise TypeError(f"teach draw_command how to draw {name}: {kind}")
 
 
 class PathwayMachine(RuleBasedStateMachine):
