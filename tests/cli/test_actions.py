@@ -395,3 +395,27 @@ def test_an_unavailable_server_is_one_sentence(offline_cli: Cli) -> None:
         assert result.exit_code == ExitCode.UNAVAILABLE
         assert words in result.stderr
         assert "Traceback" not in result.output
+
+
+@pytest.mark.temporal
+def test_a_positive_exit_names_the_way_it_held_in_the_readers_language(cli: Cli) -> None:
+    """The outcome shows which of the programme's ways of exiting positively held, worded
+    by the programme version the pathway ran under, in French or English."""
+    from tests.samples import ND_CRITERIA
+
+    pathway_id = refer(cli, programme="nouveau-depart")
+    criteria = [part for key in ND_CRITERIA for part in ("--criterion", key)]
+    for step in (
+        ("intake", "complete", pathway_id, *criteria),
+        ("coaching", "start", pathway_id),
+        ("jobdating", "outcome", pathway_id, "hired", "--agency", "Adecco"),
+        ("mission", "start", pathway_id, "--agency", "Adecco", "--employer", "Entrepôt"),
+        ("exit", pathway_id, "employment", "--reason", "hired through the agency"),
+    ):
+        extra = ("--contract", "temp_mission", "--hours", "35") if step[0] == "mission" else ()
+        done = cli(*step, *extra)
+        assert done.exit_code == 0, (step, done.output)
+    english = cli("show", pathway_id)
+    assert "positive exit: access to temp work" in english.stdout, english.stdout
+    french = cli("--lang", "fr", "show", pathway_id)
+    assert "sortie positive : Accès à l'emploi en intérim" in french.stdout, french.stdout

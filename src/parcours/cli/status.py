@@ -39,7 +39,7 @@ def print_status(
         *_held_rows(status, text),
         _alerts_row(status.open_alerts, text),
         (text("show.allowed"), action_labels(allowed, text)),
-        *_outcome_rows(status.outcome, text),
+        *_outcome_rows(status, text),
     ]
     pairs(text("show.title"), rows)
 
@@ -72,7 +72,7 @@ def print_snapshot(found: Snapshot, text: Text) -> None:
             or none,
         ),
         _alerts_row(found.open_alerts, text),
-        *_outcome_rows(state.outcome, text),
+        *_outcome_rows(state, text),
         *_last_event_rows(found, text),
     ]
     pairs(text("audit.at.title", ref=short(state.pathway_id), when=when(found.when)), rows)
@@ -122,12 +122,28 @@ def _alerts_row(alerts: Sequence[Alert], text: Text) -> Row:
     return text("show.alerts"), said or text("show.no_alerts")
 
 
-def _outcome_rows(outcome: ExitOutcome | None, text: Text) -> list[Row]:
+def _outcome_rows(facts: PathwayFacts, text: Text) -> list[Row]:
+    outcome = facts.outcome
     if outcome is None:
         return []
     verdict = text("show.positive") if outcome.positive else text("show.not_positive")
+    held = _criterion_held(facts, outcome, text.lang)
+    if held:
+        verdict = text("show.positive_by", verdict=verdict, criterion=held)
     reason = word("exit_reason", outcome.reason.value, text)
     return [(text("show.outcome"), f"{reason} ({verdict})")]
+
+
+def _criterion_held(facts: PathwayFacts, outcome: ExitOutcome, lang: str) -> str:
+    """Which way of exiting positively held, in the reader's language, from the programme
+    version the pathway ran under (exits recorded before the criterion was kept say none)."""
+    if outcome.criterion is None:
+        return ""
+    from parcours.domain.outcome import criterion_label
+    from parcours.programmes import get_programme
+
+    programme = get_programme(facts.programme, facts.programme_version)
+    return criterion_label(programme, outcome.criterion, lang)
 
 
 def _last_event_rows(found: Snapshot, text: Text) -> list[Row]:
