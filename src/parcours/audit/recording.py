@@ -26,7 +26,14 @@ from temporalio.converter import DataConverter
 
 from parcours.adapters.temporal.encryption import DecryptionError
 from parcours.audit.history import PathwayHistory
-from parcours.audit.tasks import Answers, RawTask, tasks_of_run, update_name_of, workflow_time
+from parcours.audit.tasks import (
+    Answers,
+    RawTask,
+    TaskFacts,
+    tasks_of_run,
+    update_name_of,
+    workflow_time,
+)
 from parcours.domain.commands import STAFF_COMMANDS, Command, Refer
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState, RequestMeta
@@ -82,18 +89,9 @@ class RecordedCommand:
 
 
 @dataclass(frozen=True)
-class WorkflowTask:
-    run_index: int
-    run_id: str
-    event_id: int
-    """The `WorkflowTaskCompleted` event."""
-    at: datetime
-    """`workflow.now()` during the task."""
-    first_of_run: bool
-    timer_fired: bool
-    timer_cancelled: bool
-    idle: bool
-    """Neither a timer nor an activity was outstanding: the loop waited without a timeout."""
+class WorkflowTask(TaskFacts):
+    """One completed workflow task as the fold reads it: its facts and its commands."""
+
     commands: tuple[RecordedCommand, ...]
 
 
@@ -178,7 +176,7 @@ async def _decode_task(task: RawTask, answers: Answers, converter: DataConverter
     """The task as the fold reads it: its facts as read, its commands decoded."""
     commands = await _commands_of_updates(task, answers, converter)
     commands += await _failures_recorded(task, converter)
-    facts = {f.name: getattr(task, f.name) for f in fields(WorkflowTask) if f.name != "commands"}
+    facts = {f.name: getattr(task, f.name) for f in fields(TaskFacts)}
     return WorkflowTask(**facts, commands=tuple(commands))
 
 

@@ -9,7 +9,7 @@ was outstanding, which activities completed, and which updates were accepted.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,21 +28,30 @@ def workflow_time(stamp: Timestamp) -> datetime:
     return datetime.fromtimestamp(stamp.ToNanoseconds() / 1e9, UTC)
 
 
-@dataclass
-class RawTask:
-    """One completed workflow task, its payloads still encoded."""
+@dataclass(frozen=True)
+class TaskFacts:
+    """What the history says around one completed workflow task, encoded or decoded."""
 
     run_index: int
     run_id: str
     event_id: int
+    """The `WorkflowTaskCompleted` event."""
     at: datetime
+    """`workflow.now()` during the task."""
     first_of_run: bool
     timer_fired: bool
+    timer_cancelled: bool
     idle: bool
+    """Neither a timer nor an activity was outstanding: the loop waited without a timeout."""
+
+
+@dataclass(frozen=True)
+class RawTask(TaskFacts):
+    """One completed workflow task, its payloads still encoded."""
+
     completions: list[tuple[int, str, Sequence[Payload]]]
     """Activities that completed before the task: (event id, activity name, result)."""
     updates: list[HistoryEvent] = field(default_factory=list)
-    timer_cancelled: bool = False
 
 
 def update_name_of(event: HistoryEvent) -> str:
@@ -101,6 +110,7 @@ class _RunReader:
                 at=self.started_at,
                 first_of_run=not self.tasks,
                 timer_fired=self.timer_fired,
+                timer_cancelled=False,
                 idle=not self.timers and not self.activities and not self.completions,
                 completions=self.completions,
             )
@@ -117,7 +127,7 @@ class _RunReader:
     def _timer_cancelled(self, event: HistoryEvent) -> None:
         self.timers.discard(event.timer_canceled_event_attributes.timer_id)
         if self.tasks:
-            self.tasks[-1].timer_cancelled = True
+            self.tasks[-1] = replace(self.tasks[-1], timer_cancelled=True)
 
     def _activity_scheduled(self, event: HistoryEvent) -> None:
         attrs = event.activity_task_scheduled_event_attributes

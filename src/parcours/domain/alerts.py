@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.programme import ProgrammeDefinition
-from parcours.domain.records import PathwayEvent, PathwayState
+from parcours.domain.records import Alert, PathwayEvent, PathwayState
 from parcours.domain.vocabulary import (
     AlertAudience,
     AlertRule,
@@ -159,6 +159,15 @@ def due_alerts(
     due = [a for a in candidate_alerts(state, programme) if a.due_at <= now]
     return sorted(
         (a for a in due if a.alert_id not in raised), key=lambda a: (a.due_at, a.alert_id)
+    )
+
+
+def snooze_ended(alert: Alert, now: datetime) -> bool:
+    """A snoozed alert whose snooze is over at `now`: it opens again."""
+    return (
+        alert.status is AlertStatus.SNOOZED
+        and alert.snoozed_until is not None
+        and alert.snoozed_until <= now
     )
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from parcours.domain.alerts import due_alerts, next_alert_at
+from parcours.domain.alerts import due_alerts, next_alert_at, snooze_ended
 from parcours.domain.commands import Command, Context, Refer, spec_of
 from parcours.domain.commands.alerts import AlertEvent
 from parcours.domain.errors import DomainError, MoveRefused
@@ -30,7 +30,7 @@ from parcours.domain.machine import Refusal, build_machine, offered_by_stage, ta
 from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
-from parcours.domain.summary import Summary, summary_of
+from parcours.domain.summary import Summary, open_alerts, summary_of
 from parcours.domain.vocabulary import AlertStatus, EventKind, Role, Stage, Trigger
 
 SYSTEM = Actor("parcours", Role.SYSTEM)
@@ -172,11 +172,7 @@ class Pathway:
         events: list[PathwayEvent] = []
         meta = RequestMeta(request_id="", actor=SYSTEM)
         for alert in self.state.alerts:
-            if (
-                alert.status is AlertStatus.SNOOZED
-                and alert.snoozed_until is not None
-                and alert.snoozed_until <= now
-            ):
+            if snooze_ended(alert, now):
                 alert.status, alert.snoozed_until = AlertStatus.OPEN, None
                 events.append(
                     self._record(AlertEvent.ALERT_REOPENED, meta, now, {"alert_id": alert.alert_id})
@@ -198,16 +194,11 @@ class Pathway:
 
     def something_due(self, now: datetime) -> bool:
         """An alert due and not raised yet, or a snooze that has ended: raise before sleeping."""
-        ended_snooze = any(
-            a.status is AlertStatus.SNOOZED
-            and a.snoozed_until is not None
-            and a.snoozed_until <= now
-            for a in self.state.alerts
-        )
+        ended_snooze = any(snooze_ended(a, now) for a in self.state.alerts)
         return ended_snooze or bool(due_alerts(self.state, self.programme, now))
 
     def open_alerts(self) -> Sequence[Alert]:
-        return [a for a in self.state.alerts if a.status is not AlertStatus.ACKNOWLEDGED]
+        return list(open_alerts(self.state))
 
     def _record(
         self, kind: EventKind, meta: RequestMeta, now: datetime, details: dict[str, str]
