@@ -39,21 +39,23 @@ PASS = Verdict(ok=True)
 Guard = Callable[[PathwayState, ProgrammeData, Command | None], Verdict]
 
 
+def _unless_any(found: list[str], why: str, code: str, *, named: str) -> Verdict:
+    """PASS when nothing was found; else a refusal that lists every item found."""
+    if not found:
+        return PASS
+    listed = ", ".join(found)
+    return Verdict(False, f"{why}: {listed}", code, {named: listed})
+
+
 def eligibility_met(
     state: PathwayState, programme: ProgrammeData, command: Command | None
 ) -> Verdict:
     if not isinstance(command, CompleteIntake):
         return PASS
     missing = [c.key for c in programme.eligibility if c.key not in command.criteria_met]
-    if missing:
-        listed = ", ".join(missing)
-        return Verdict(
-            False,
-            f"eligibility criteria not met: {listed}",
-            "eligibility_missing",
-            {"criteria": listed},
-        )
-    return PASS
+    return _unless_any(
+        missing, "eligibility criteria not met", "eligibility_missing", named="criteria"
+    )
 
 
 def blocking_barriers_cleared(
@@ -65,15 +67,12 @@ def blocking_barriers_cleared(
         for b in state.barriers
         if b.kind in blocking and b.status not in (BarrierStatus.RESOLVED, BarrierStatus.WAIVED)
     ]
-    if pending:
-        listed = ", ".join(pending)
-        return Verdict(
-            False,
-            f"blocking barriers must be resolved or waived with a reason first: {listed}",
-            "blocking_barriers_pending",
-            {"barriers": listed},
-        )
-    return PASS
+    return _unless_any(
+        pending,
+        "blocking barriers must be resolved or waived with a reason first",
+        "blocking_barriers_pending",
+        named="barriers",
+    )
 
 
 def training_prerequisites_met(

@@ -129,6 +129,14 @@ RETRY_TRIGGER = "retry_notification"
 """The permission a role needs to have a failed notification sent again."""
 
 
+def _unknown_notification(key: str) -> UnknownReference:
+    return UnknownReference(
+        f"no notification {key!r} on this pathway",
+        code="unknown_notification",
+        values={"key": key},
+    )
+
+
 def retry_target(key: str, state: PathwayState) -> tuple[PathwayEvent, PartnerKind]:
     """The event and partner kind a notification key names on this pathway.
 
@@ -141,12 +149,20 @@ def retry_target(key: str, state: PathwayState) -> tuple[PathwayEvent, PartnerKi
     event = next((e for e in state.timeline if str(e.seq) == seq_text), None)
     kind = next((k for k in PartnerKind if k.value == kind_text), None)
     if pathway_id != state.pathway_id or event is None or kind is None:
-        raise UnknownReference(
-            f"no notification {key!r} on this pathway",
-            code="unknown_notification",
-            values={"key": key},
-        )
+        raise _unknown_notification(key)
     return event, kind
+
+
+def _owed(
+    event: PathwayEvent,
+    state: PathwayState,
+    programme: ProgrammeDefinition,
+    participant: Mapping[str, str],
+    kind: PartnerKind,
+) -> list[Notification]:
+    """What `event` owed partners of `kind` when it happened."""
+    routed = notifications_for([event], state, programme, participant)
+    return [i for i in routed if i.partner_kind is kind]
 
 
 def notifications_to_retry(
@@ -165,11 +181,7 @@ def notifications_to_retry(
     """
     if not state.consent_valid(kind, now):
         return []
-    return [
-        i
-        for i in notifications_for([event], state, programme, participant)
-        if i.partner_kind is kind
-    ]
+    return _owed(event, state, programme, participant, kind)
 
 
 def check_retry(
@@ -189,20 +201,14 @@ def check_retry(
     """
     authorise(role, RETRY_TRIGGER)
     event, kind = retry_target(key, state)
-    if not any(
-        i.partner_kind is kind for i in notifications_for([event], state, programme, participant)
-    ):
-        raise UnknownReference(
-            f"no notification {key!r} on this pathway",
-            code="unknown_notification",
-            values={"key": key},
-        )
-    notifications = notifications_to_retry(event, state, programme, participant, kind=kind, now=now)
-    if not notifications:
+    owed = _owed(event, state, programme, participant, kind)
+    if not owed:
+        raise _unknown_notification(key)
+    if not state.consent_valid(kind, now):
         raise MoveRefused(
             f"the participant no longer consents to telling the {kind.value} partners",
             rule="consent_required",
             code="consent_required",
             values={"partner_kind": kind.value},
         )
-    return notifications
+    return owed
