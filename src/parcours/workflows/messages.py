@@ -106,9 +106,10 @@ class UpdateResult:
     duplicate: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class PathwayHead:
-    """What the status and the projection batch both start with, in this order."""
+    """What the status, the projection batch and the read model's participant row all
+    start with, in this order. Frozen, so that the read model's frozen view can share it."""
 
     pathway_id: str
     programme: str
@@ -126,7 +127,7 @@ def _head_of(summary: Summary) -> dict[str, Any]:
     return {f.name: getattr(summary, f.name) for f in fields(PathwayHead)}
 
 
-@dataclass
+@dataclass(frozen=True)
 class PathwayStatus(PathwayHead):
     """The answer to the `status` query: the summary, plus what staff may do next."""
 
@@ -182,7 +183,7 @@ def update_name(command_type: type[Command]) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", command_type.__name__).lower()
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProjectionBatch(PathwayHead):
     """What the read model needs after a change: the pathway's summary and its new events.
 

@@ -20,20 +20,13 @@ from parcours.domain.vocabulary import (
     Role,
     Stage,
 )
+from parcours.workflows.messages import PathwayHead
 
 
 @dataclass(frozen=True)
-class ParticipantView:
-    pathway_id: str
-    programme: str
-    programme_version: int
-    stage: Stage
-    stage_since: datetime
-    referent: str
-    session: str
-    referred_at: datetime
-    contract_signed_at: datetime | None
-    accompaniment_ends_at: datetime | None
+class ParticipantView(PathwayHead):
+    """The head the last projected batch carried, and what the read model adds to it."""
+
     next_alert_at: datetime | None
     outcome_reason: ExitReason | None
     outcome_positive: bool | None
