@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from transitions import EventData, Machine
 
@@ -82,12 +82,38 @@ class Model(Protocol):
 Condition = Callable[[EventData], bool]
 
 
-def build_machine(model: Model, rows: list[MoveRow]) -> Machine:
+@dataclass(frozen=True)
+class Table:
+    """What a programme's machines are built from, worked out once per programme: the
+    transitions with their conditions (which read the pathway from the event, so every
+    pathway of the programme shares them) and the triggers each stage offers."""
+
+    transitions: list[dict[str, Any]]
+    offered: dict[Stage, tuple[Trigger, ...]]
+
+
+_TABLES: list[tuple[ProgrammeData, Table]] = []
+"""The tables of the programmes seen lately. A programme is compared by value: every
+workflow run validates its own copy of the definition it pinned."""
+
+
+def table_for(programme: ProgrammeData) -> Table:
+    for known, table in _TABLES:
+        if known is programme or known == programme:
+            return table
+    rows = table_of(programme)
+    table = Table([_transition(row) for row in rows], offered_by_stage(rows))
+    _TABLES.insert(0, (programme, table))
+    del _TABLES[8:]
+    return table
+
+
+def build_machine(model: Model, table: Table) -> Machine:
     """The machine over `model.stage`; it adds `trigger` and `may_trigger` to the model."""
     return Machine(
         model=model,
         states=list(model.programme.stages),
-        transitions=[_transition(model, row) for row in rows],
+        transitions=table.transitions,
         initial=model.state.stage,
         auto_transitions=False,
         send_event=True,
@@ -95,16 +121,16 @@ def build_machine(model: Model, rows: list[MoveRow]) -> Machine:
     )
 
 
-def _transition(model: Model, row: MoveRow) -> dict[str, Any]:
+def _transition(row: MoveRow) -> dict[str, Any]:
     row_spec = spec_of(row.trigger)
     conditions: list[Condition] = []
     if row.selector_for is not None:
-        conditions.append(_selects(model, row.selector_for))
-    conditions.extend(_guard(model, name) for name in row.guards)
+        conditions.append(_selects(row.selector_for))
+    conditions.extend(_guard(name) for name in row.guards)
     if row_spec.reason_required:
         conditions.append(_reason_given)
     if row_spec.reference is not None:
-        conditions.append(_reference_holds(model, row_spec.reference))
+        conditions.append(_reference_holds(row_spec.reference))
     return {
         "trigger": row.trigger.value,
         "source": row.source,
@@ -113,13 +139,19 @@ def _transition(model: Model, row: MoveRow) -> dict[str, Any]:
     }
 
 
-def _selects(model: Model, stage: Stage) -> Condition:
+def _model(event: EventData) -> Model:
+    """The pathway whose machine fired the event (the conditions are shared by all)."""
+    return cast(Model, event.model)
+
+
+def _selects(stage: Stage) -> Condition:
     """`resume` goes back where `suspend` left: one row per stage, this picks it."""
-    return lambda event: model.state.suspended_from is stage
+    return lambda event: _model(event).state.suspended_from is stage
 
 
-def _guard(model: Model, name: str) -> Condition:
+def _guard(name: str) -> Condition:
     def holds(event: EventData) -> bool:
+        model = _model(event)
         verdict = GUARDS[name](model.state, model.programme, event.kwargs.get("command"))
         if not verdict.ok:
             raise Refusal(name, verdict)
@@ -140,13 +172,13 @@ def _reason_given(event: EventData) -> bool:
     return True
 
 
-def _reference_holds(model: Model, reference: Reference) -> Condition:
+def _reference_holds(reference: Reference) -> Condition:
     """Judged only for a command: the barrier, appointment or alert it names must be open."""
 
     def holds(event: EventData) -> bool:
         command = event.kwargs.get("command")
         if command is not None:
-            reference(model.state, command)
+            reference(_model(event).state, command)
         return True
 
     return holds

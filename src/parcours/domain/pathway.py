@@ -26,7 +26,7 @@ from parcours.domain.alerts import due_alerts, next_alert_at, snooze_ended
 from parcours.domain.commands import Command, Context, Refer, spec_of
 from parcours.domain.commands.alerts import AlertEvent
 from parcours.domain.errors import DomainError, MoveRefused
-from parcours.domain.machine import Refusal, build_machine, offered_by_stage, table_of
+from parcours.domain.machine import Refusal, build_machine, table_for
 from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
@@ -46,9 +46,9 @@ class Pathway:
     def __init__(self, programme: ProgrammeDefinition, state: PathwayState) -> None:
         self.programme = programme
         self.state = state
-        rows = table_of(programme)
-        self._offered = offered_by_stage(rows)
-        self._machine = build_machine(self, rows)
+        table = table_for(programme)
+        self._offered = table.offered
+        self._machine = build_machine(self, table)
 
     @property
     def stage(self) -> Stage:
