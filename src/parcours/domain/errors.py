@@ -51,6 +51,11 @@ class MoveRefused(DomainError):
         super().__init__(message, allowed=allowed, code=code, values=values)
         self.rule = rule
 
+    @classmethod
+    def for_rule(cls, rule: str, message: str, **values: str) -> MoveRefused:
+        """A refusal whose sentence is named after its rule, as most rules' are."""
+        return cls(message, rule=rule, code=rule, values=values)
+
 
 class NotPermitted(DomainError):
     """The actor's role may not issue this command."""

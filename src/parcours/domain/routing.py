@@ -205,10 +205,9 @@ def check_retry(
     if not owed:
         raise _unknown_notification(key)
     if not state.consent_valid(kind, now):
-        raise MoveRefused(
+        raise MoveRefused.for_rule(
+            "consent_required",
             f"the participant no longer consents to telling the {kind.value} partners",
-            rule="consent_required",
-            code="consent_required",
-            values={"partner_kind": kind.value},
+            partner_kind=kind.value,
         )
     return owed

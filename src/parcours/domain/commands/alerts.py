@@ -75,11 +75,10 @@ def open_alert_of(state: PathwayState, cmd: AcknowledgeAlert | SnoozeAlert) -> A
     """The alert the command names, not yet acknowledged: acknowledging is final."""
     alert = find_alert(state, cmd.alert_id)
     if alert.status is AlertStatus.ACKNOWLEDGED:
-        raise MoveRefused(
+        raise MoveRefused.for_rule(
+            "alert_acknowledged",
             f"alert {cmd.alert_id} is already acknowledged",
-            rule="alert_acknowledged",
-            code="alert_acknowledged",
-            values={"alert": cmd.alert_id},
+            alert=cmd.alert_id,
         )
     return alert
 

@@ -56,14 +56,11 @@ def scheduled_appointment_of(
     """The appointment the command names, not yet recorded: an outcome is recorded once."""
     appointment = find_appointment(state, cmd.appointment_id)
     if appointment.status is not AppointmentStatus.SCHEDULED:
-        raise MoveRefused(
+        raise MoveRefused.for_rule(
+            "appointment_recorded",
             f"appointment {cmd.appointment_id} is already recorded as {appointment.status.value}",
-            rule="appointment_recorded",
-            code="appointment_recorded",
-            values={
-                "appointment": cmd.appointment_id,
-                "appointment_status": appointment.status.value,
-            },
+            appointment=cmd.appointment_id,
+            appointment_status=appointment.status.value,
         )
     return appointment
 

@@ -54,11 +54,11 @@ def open_barrier_of(state: PathwayState, cmd: BarrierCommand) -> Barrier:
     """The barrier the command names, still open: a closed one is not worked on again."""
     barrier = find_barrier(state, cmd.barrier_id)
     if barrier.status in (BarrierStatus.RESOLVED, BarrierStatus.WAIVED):
-        raise MoveRefused(
+        raise MoveRefused.for_rule(
+            "barrier_closed",
             f"barrier {cmd.barrier_id} is already {barrier.status.value}; open a new one if needed",
-            rule="barrier_closed",
-            code="barrier_closed",
-            values={"barrier": cmd.barrier_id, "barrier_status": barrier.status.value},
+            barrier=cmd.barrier_id,
+            barrier_status=barrier.status.value,
         )
     return barrier
 
