@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from parcours.cli.exit_codes import ExitCode
 from tests.cli.runner import Cli, refer
 from tests.polling import eventually_blocking
@@ -82,3 +84,16 @@ def test_timeline_and_list(cli: Cli) -> None:
     bad_stage = cli("list", "--stage", "nowhere")
     assert bad_stage.exit_code == ExitCode.USAGE
     assert "coaching" in bad_stage.stderr
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "No pathway matches"), ("fr", "Aucun parcours")]
+)
+def test_an_unknown_full_id_is_named_once(cli: Cli, lang: str, words: str) -> None:
+    """The not-found sentence names the reference once, not "matches no pathway <id>"."""
+    unknown = "pathway-0123456789abcdef"
+    result = cli("--lang", lang, "show", unknown)
+    assert result.exit_code == ExitCode.NOT_FOUND, result.output
+    assert words in result.stderr
+    assert result.stderr.count(unknown) == 1
+    assert "no pathway" not in result.stderr

@@ -31,7 +31,8 @@ class RequestRefused(Exception):
 
 
 class PathwayNotFound(LookupError):
-    """No pathway with that id."""
+    """No pathway with that id; the one argument is the reference as given, bare, so the
+    sentence that says so names it once."""
 
 
 class DuplicateReferral(Exception):
@@ -68,5 +69,5 @@ def refusal_of(cause: BaseException | None) -> RequestRefused:
 def not_found(err: RPCError, pathway_id: str) -> Exception:
     """`PathwayNotFound` for an id the service does not know, else the error itself."""
     if err.status == RPCStatusCode.NOT_FOUND:
-        return PathwayNotFound(f"no pathway {pathway_id}")
+        return PathwayNotFound(pathway_id)
     return err
