@@ -97,3 +97,15 @@ def test_an_unknown_full_id_is_named_once(cli: Cli, lang: str, words: str) -> No
     assert words in result.stderr
     assert result.stderr.count(unknown) == 1
     assert "no pathway" not in result.stderr
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "at least 4 characters"), ("fr", "au moins 4")])
+@pytest.mark.parametrize("reference", ["abc", "pathway-abc"])
+def test_a_reference_too_short_is_a_usage_error(
+    cli: Cli, lang: str, words: str, reference: str
+) -> None:
+    """Three characters cannot name a pathway: a mistake in the command, not a missing one."""
+    result = cli("--lang", lang, "show", reference)
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -21,7 +21,13 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
-from parcours.app.errors import AmbiguousReference, PathwayNotFound, not_found, refusal_of
+from parcours.app.errors import (
+    AmbiguousReference,
+    PathwayNotFound,
+    ReferenceTooShort,
+    not_found,
+    refusal_of,
+)
 from parcours.domain.commands import Command, Refer
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
@@ -37,7 +43,8 @@ from parcours.workflows.messages import (
 from parcours.workflows.pathway import RETRY_NOTIFICATION_UPDATE, search_attributes_at_start
 
 PATHWAY_ID = re.compile(r"pathway-[0-9a-f]{16}")
-SHORT_REFERENCE = re.compile(r"(?:pathway-)?(?P<prefix>[0-9a-f]{4,16})")
+SHORTEST_REFERENCE = 4
+SHORT_REFERENCE = re.compile(rf"(?:pathway-)?(?P<prefix>[0-9a-f]{{{SHORTEST_REFERENCE},16}})")
 
 
 def new_pathway_id() -> str:
@@ -111,6 +118,8 @@ class PathwayClient:
         if PATHWAY_ID.fullmatch(reference):
             return reference
         match = SHORT_REFERENCE.fullmatch(reference)
+        if match is None and len(reference.removeprefix("pathway-")) < SHORTEST_REFERENCE:
+            raise ReferenceTooShort(reference, SHORTEST_REFERENCE)
         if match is None:
             raise PathwayNotFound(reference)
         prefix = f"pathway-{match.group('prefix')}"

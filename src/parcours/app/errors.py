@@ -1,4 +1,5 @@
-"""How the pathways say no to a front end: refused, not found, ambiguous, already referred.
+"""How the pathways say no to a front end: refused, not found, ambiguous, too short,
+already referred.
 
 Plain exceptions with no Temporal type in them; `refusal_of` and `not_found` build them
 from what the SDK raised.
@@ -49,6 +50,15 @@ class AmbiguousReference(LookupError):
     def __init__(self, reference: str, candidates: list[str]) -> None:
         super().__init__(reference)
         self.reference, self.candidates = reference, candidates
+
+
+class ReferenceTooShort(ValueError):
+    """A reference shorter than `minimum` characters: too short to name one pathway, so a
+    mistake in the command rather than a pathway that does not exist."""
+
+    def __init__(self, reference: str, minimum: int) -> None:
+        super().__init__(reference)
+        self.reference, self.minimum = reference, minimum
 
 
 def refusal_of(cause: BaseException | None) -> RequestRefused:

@@ -69,6 +69,7 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
         AmbiguousReference,
         DuplicateReferral,
         PathwayNotFound,
+        ReferenceTooShort,
         RequestRefused,
     )
     from parcours.domain.errors import DomainError, InvalidProgramme
@@ -88,6 +89,9 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
     if isinstance(err, AmbiguousReference):
         candidates = ", ".join(err.candidates)
         said = text("error.ambiguous", reference=err.reference, candidates=candidates)
+        return CliError(said, ExitCode.USAGE)
+    if isinstance(err, ReferenceTooShort):
+        said = text("error.reference_too_short", reference=err.reference, minimum=err.minimum)
         return CliError(said, ExitCode.USAGE)
     if isinstance(err, DuplicateReferral):
         return CliError(text("error.duplicate", pathway=err.pathway_id), ExitCode.REFUSED)
