@@ -39,3 +39,18 @@ def test_alerts_list_ack_and_snooze(cli: Cli) -> None:
     assert acked.exit_code == 0, acked.output
     status = json.loads(cli("show", pathway_id, "--json").stdout)["status"]
     assert all(a["alert_id"] != alert_id for a in status["open_alerts"])
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("ack",), ("snooze", "--until", "2099-01-01")],
+    ids=["ack", "snooze"],
+)
+def test_an_unknown_alert_is_not_found(cli: Cli, command: tuple[str, ...]) -> None:
+    """The README's exit 4 covers an alert the pathway does not have, as it does a pathway."""
+    pathway_id = refer(cli)
+    verb, *options = command
+    result = cli("alerts", verb, pathway_id, "intake_overdue:nonsense", *options)
+    assert result.exit_code == ExitCode.NOT_FOUND, result.output
+    assert "intake_overdue:nonsense" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -81,7 +81,7 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
         reason = refusal_reason(err.code, err.values, err.message, text)
         allowed = action_labels(err.allowed, text)
         said = text("error.refused", rule=err.rule, message=reason, allowed=allowed)
-        return CliError(said, ExitCode.REFUSED)
+        return CliError(said, _refusal_exit(err.rule))
     if isinstance(err, PathwayNotFound):
         return CliError(text("error.pathway_not_found", pathway=err.args[0]), ExitCode.NOT_FOUND)
     if isinstance(err, UnknownProgramme):
@@ -96,6 +96,15 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
     if isinstance(err, DuplicateReferral):
         return CliError(text("error.duplicate", pathway=err.pathway_id), ExitCode.REFUSED)
     return None
+
+
+NOT_FOUND_RULES = frozenset({"unknown_reference"})
+"""Refusals that say a record the command names is not on the pathway: not found (exit 4),
+as an unknown pathway is, rather than a rule saying no."""
+
+
+def _refusal_exit(rule: str) -> ExitCode:
+    return ExitCode.NOT_FOUND if rule in NOT_FOUND_RULES else ExitCode.REFUSED
 
 
 def _service_error(err: BaseException, text: Text) -> CliError | None:
