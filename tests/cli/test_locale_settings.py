@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from parcours.cli.app import build_app
 from parcours.cli.exit_codes import ExitCode
@@ -44,3 +44,40 @@ def test_an_unknown_language_is_a_usage_error() -> None:
     )
     assert result.exit_code == ExitCode.USAGE
     assert result.stderr.strip() == "The language de is not available: use fr / en."
+
+
+def _programme_list(lang: str, **env: str) -> Result:
+    return CliRunner().invoke(
+        build_app(lang), ["programme", "list"], env={"PARCOURS_CONFIG": "/nonexistent.toml", **env}
+    )
+
+
+@pytest.mark.parametrize("value", ["de", "klingon"])
+def test_an_unknown_language_variable_is_refused_like_the_option(value: str) -> None:
+    """PARCOURS_LANG=de used to fall back to English without a word."""
+    result = _programme_list("en", PARCOURS_LANG=value)
+    assert result.exit_code == ExitCode.USAGE, result.output
+    said = result.stderr.strip()
+    assert len(said.splitlines()) == 1
+    assert "PARCOURS_LANG" in said
+    assert value in said
+    assert "fr / en" in said
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "positive number"), ("fr", "nombre positif")])
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "nan", "inf"])
+def test_an_answer_timeout_that_is_not_a_positive_number_is_refused(
+    lang: str, words: str, value: str
+) -> None:
+    """A timeout of 'abc' used to become 30 s, and 0 or -5 made every command time out."""
+    result = _programme_list(lang, PARCOURS_ANSWER_TIMEOUT=value)
+    assert result.exit_code == ExitCode.USAGE, result.output
+    said = result.stderr.strip()
+    assert len(said.splitlines()) == 1
+    assert "PARCOURS_ANSWER_TIMEOUT" in said
+    assert value in said
+    assert words in said
+
+
+def test_a_fractional_answer_timeout_is_accepted() -> None:
+    assert _programme_list("en", PARCOURS_ANSWER_TIMEOUT="2.5").exit_code == 0

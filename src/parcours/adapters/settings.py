@@ -5,12 +5,14 @@ folder beside the checkout holds the dev server's SQLite file, the key file and 
 SQLite read model.
 
 A number that cannot be used (`PARCOURS_SMTP_PORT=abc`) is refused with `InvalidSetting`,
-which names the variable, the value and what is allowed; an empty variable counts as
-unset, so its default applies.
+a duration that is not a positive number of seconds (`PARCOURS_ANSWER_TIMEOUT=0`) with
+`InvalidSeconds`; both name the variable, the value and what is allowed. An empty
+variable counts as unset, so its default applies.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -20,6 +22,9 @@ from pathlib import Path
 TASK_QUEUE = "parcours-pathways"
 
 PORT_RANGE = (1, 65535)
+
+ANSWER_TIMEOUT_S = 30.0
+"""How long a command waits for a worker to answer, unless PARCOURS_ANSWER_TIMEOUT says."""
 
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -44,6 +49,31 @@ class InvalidSetting(ValueError):
     @property
     def allowed(self) -> str:
         return f"a whole number between {self.low} and {self.high}"
+
+
+class InvalidSeconds(ValueError):
+    """A duration in seconds that is not a positive, finite number; `str()` is English."""
+
+    def __init__(self, variable: str, value: str, default: float) -> None:
+        self.variable, self.value, self.default = variable, value, default
+        super().__init__(
+            f'{variable} is set to "{value}", which is not a positive number of seconds: '
+            f"fix it, or unset it to use the default ({default:g})."
+        )
+
+
+def positive_seconds(env: Mapping[str, str], variable: str, default: float) -> float:
+    """The seconds in `variable` (fractions allowed); `default` when unset or empty."""
+    raw = env.get(variable, "")
+    if not raw.strip():
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if math.isfinite(seconds) and seconds > 0:
+        return seconds
+    raise InvalidSeconds(variable, raw, default)
 
 
 def whole_number(
@@ -84,6 +114,7 @@ class Settings:
     temporal_tls_key: Path | None = None
     temporal_tls_server_name: str = ""
     temporal_api_key: str = field(default="", repr=False)
+    answer_timeout: float = ANSWER_TIMEOUT_S
 
     @property
     def temporal_db_file(self) -> Path:
@@ -122,6 +153,7 @@ class Settings:
             temporal_tls_key=_path(env, "PARCOURS_TEMPORAL_TLS_KEY"),
             temporal_tls_server_name=env.get("PARCOURS_TEMPORAL_TLS_SERVER_NAME", ""),
             temporal_api_key=env.get("PARCOURS_TEMPORAL_API_KEY", ""),
+            answer_timeout=positive_seconds(env, "PARCOURS_ANSWER_TIMEOUT", ANSWER_TIMEOUT_S),
         )
 
 

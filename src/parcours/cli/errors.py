@@ -42,7 +42,7 @@ def translate(err: BaseException, text: Text) -> CliError:
 
 def _setting_error(err: BaseException, text: Text) -> CliError | None:
     """A setting or TLS file that cannot be used: a mistake in how parcours is run."""
-    from parcours.adapters.settings import InvalidSetting
+    from parcours.adapters.settings import InvalidSeconds, InvalidSetting
 
     if isinstance(err, InvalidSetting):
         said = text(
@@ -52,6 +52,14 @@ def _setting_error(err: BaseException, text: Text) -> CliError | None:
             low=err.low,
             high=err.high,
             default=err.default,
+        )
+        return CliError(said, ExitCode.USAGE)
+    if isinstance(err, InvalidSeconds):
+        said = text(
+            "error.bad_setting_seconds",
+            variable=err.variable,
+            value=err.value,
+            default=f"{err.default:g}",
         )
         return CliError(said, ExitCode.USAGE)
     from parcours.adapters.temporal.connection import TlsFileError

@@ -41,12 +41,17 @@ def choose_language(argv: Sequence[str], env: Mapping[str, str] | None = None) -
             return _known(argv[index + 1])
         if arg.startswith("--lang="):
             return _known(arg.split("=", 1)[1])
-    if env.get("PARCOURS_LANG"):
-        return _known(env["PARCOURS_LANG"])
+    if lang_variable(env):
+        return _known(lang_variable(env))
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         if env.get(variable):
             return "fr" if env[variable].lower().startswith("fr") else "en"
     return "en"
+
+
+def lang_variable(env: Mapping[str, str]) -> str:
+    """PARCOURS_LANG as set, or "" when unset or blank (then the locale decides)."""
+    return env.get("PARCOURS_LANG", "").strip()
 
 
 def _known(lang: str) -> str:

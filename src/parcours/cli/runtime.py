@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from parcours.adapters.settings import InvalidSetting, Settings
+from parcours.adapters.settings import InvalidSeconds, InvalidSetting, Settings
 from parcours.cli.errors import CliError, translate
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.i18n import LANGUAGES, Text, choose_language
+from parcours.cli.i18n import LANGUAGES, Text, choose_language, lang_variable
 from parcours.cli.process import BROKEN_PIPE, silence_stdout, stdout_closed
 from parcours.cli.render import local_zone, zone_name
 
@@ -92,10 +92,10 @@ def open_session(
 ) -> Session:
     env = os.environ if env is None else env
     text = Text(lang)
-    if lang.lower()[:2] not in LANGUAGES:
-        raise CliError(
-            text("error.bad_lang", lang=lang, allowed=" / ".join(LANGUAGES)), ExitCode.USAGE
-        )
+    for key, said in (("error.bad_lang", lang), ("error.bad_lang_variable", lang_variable(env))):
+        if said and said.lower()[:2] not in LANGUAGES:
+            allowed = " / ".join(LANGUAGES)
+            raise CliError(text(key, lang=said, allowed=allowed), ExitCode.USAGE)
     config = read_config(config_path(env), text)
     actor_id = actor or env.get("PARCOURS_ACTOR") or config.get("actor")
     chosen_role = (role or env.get("PARCOURS_ROLE") or config.get("role") or "staff").lower()
@@ -106,7 +106,7 @@ def open_session(
     check_zone(text)
     try:
         settings = Settings.from_env(env)
-    except InvalidSetting as err:
+    except (InvalidSetting, InvalidSeconds) as err:
         raise translate(err, text) from None
     session = Session(text, settings, str(actor_id) if actor_id else None, chosen_role)
     _ACTIVE[:] = [session]
@@ -257,10 +257,7 @@ async def _connect(session: Session, converter: Any) -> Any:
 
 def answer_timeout() -> float:
     """How long a command waits for a worker to answer (PARCOURS_ANSWER_TIMEOUT, seconds)."""
-    try:
-        return float(os.environ.get("PARCOURS_ANSWER_TIMEOUT", "30"))
-    except ValueError:
-        return 30.0
+    return current_session().settings.answer_timeout
 
 
 def parse_instant(value: str | None, session: Session, option: str) -> datetime:
