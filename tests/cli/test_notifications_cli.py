@@ -27,6 +27,7 @@ from parcours.adapters.channels.files import file_name
 from parcours.adapters.readmodel import OutboxEntry, OutboxStatus, Partner, Store, open_store
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
+from parcours.cli.exit_codes import ExitCode
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AlertRule, PartnerKind
 from parcours.programmes import get_programme
@@ -70,13 +71,40 @@ def test_with_the_server_unreachable_the_row_stays_failed(
     with open_store(f"sqlite:///{tmp_path / 'readmodel.sqlite'}") as store:
         entry = failed_row(store)
 
-        result = offline_cli("notifications", "retry", entry.key, PARCOURS_ROLE="coordinator")
+        result = offline_cli(
+            "notifications",
+            "retry",
+            entry.key,
+            "--reason",
+            "relay back",
+            PARCOURS_ROLE="coordinator",
+        )
 
         assert result.exit_code == 5, result.output
         assert store.get_notification(entry.key) == entry
     listed = offline_cli("notifications", "--failed", "--json")
     assert listed.exit_code == 0, listed.output
     assert [n["key"] for n in json.loads(listed.stdout)] == [entry.key]
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "needs a reason"), ("fr", "demande un motif")])
+@pytest.mark.parametrize("reason", [None, "   "], ids=["missing", "blank"])
+def test_a_retry_without_a_reason_is_refused(
+    offline_cli: Cli, tmp_path: Path, lang: str, words: str, reason: str | None
+) -> None:
+    """The README says a retry needs a reason: without one it is a command-line mistake."""
+    with open_store(f"sqlite:///{tmp_path / 'readmodel.sqlite'}") as store:
+        entry = failed_row(store)
+        given = () if reason is None else ("--reason", reason)
+        result = offline_cli(
+            "--lang", lang, "notifications", "retry", entry.key, *given, PARCOURS_ROLE="coordinator"
+        )
+        assert result.exit_code == ExitCode.USAGE, result.output
+        said = result.stderr.strip()
+        assert len(said.splitlines()) == 1
+        assert words in said
+        assert "--reason" in said
+        assert store.get_notification(entry.key) == entry
 
 
 @dataclass
@@ -144,7 +172,7 @@ async def test_a_partner_may_not_retry_and_a_coordinator_may(live: Live) -> None
     entry = await refused_for_good(live)
 
     refused = await asyncio.to_thread(
-        live.cli, "notifications", "retry", entry.key, PARCOURS_ROLE="partner"
+        live.cli, "notifications", "retry", entry.key, "--reason", "try", PARCOURS_ROLE="partner"
     )
 
     assert refused.exit_code == 3, refused.output
@@ -167,7 +195,9 @@ async def test_a_partner_may_not_retry_and_a_coordinator_may(live: Live) -> None
     ((recipients, _mail),) = live.smtp.recorder.received
     assert recipients == [MAILBOX]
 
-    again = await asyncio.to_thread(live.cli, "notifications", "retry", entry.key)
+    again = await asyncio.to_thread(
+        live.cli, "notifications", "retry", entry.key, "--reason", "once more"
+    )
     assert again.exit_code == 3, again.output
     assert len(live.smtp.recorder.received) == 1
 

@@ -70,6 +70,8 @@ def notifications_retry(
     from parcours.app import notifications as outbox
 
     session = current_session()
+    if not reason.strip():  # a retry acts on a partner's behalf: the record says why
+        raise CliError(session.text("notifications.reason_needed"), ExitCode.USAGE)
     store = open_readmodel()
     try:
         entry = outbox.retryable(store, key)
