@@ -321,6 +321,18 @@ def test_a_refused_move_names_the_rule_and_what_is_allowed(cli: Cli) -> None:
     assert [e["kind"] for e in timeline] == ["referred"]  # refusals never reach history
 
 
+def test_an_unknown_criterion_is_named_with_the_programmes_criteria(cli: Cli) -> None:
+    pathway_id = refer(cli)
+    typed = ("--criterion", "precarious_worker", "--criterion", "lives_in_territory")
+    nonsense = cli("intake", "complete", pathway_id, *typed, "--criterion", "nonsense")
+    assert nonsense.exit_code == ExitCode.REFUSED
+    assert "criterion_unknown" in nonsense.stderr
+    assert "unknown eligibility criterion: nonsense" in nonsense.stderr
+    assert "precarious_worker, lives_in_territory" in nonsense.stderr
+    timeline = json.loads(cli("timeline", pathway_id, "--json").stdout)
+    assert [e["kind"] for e in timeline] == ["referred"]
+
+
 def test_a_guard_refusal_and_a_missing_reason(cli: Cli) -> None:
     pathway_id = refer(cli)
     ineligible = cli("intake", "complete", pathway_id, "--criterion", "precarious_worker")

@@ -72,6 +72,10 @@ def _intake_missing_a_criterion() -> None:
     new_pathway(ATP).check(c.CompleteIntake(T0, ATP_CRITERIA[:1]), meta())
 
 
+def _intake_with_an_unknown_criterion() -> None:
+    new_pathway(ATP).check(c.CompleteIntake(T0, (*ATP_CRITERIA, "nonsense")), meta())
+
+
 def _contract_with_a_blocking_barrier() -> None:
     pathway, now = drive_to(ATP, Stage.BARRIER_WORK)
     pathway.execute(c.OpenBarrier(BarrierKind.HOUSING), meta(), now)
@@ -155,6 +159,7 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("role_may_not", _auditor_records_contact),
     ("role_may_not", _auditor_retries),
     ("eligibility_missing", _intake_missing_a_criterion),
+    ("criterion_unknown", _intake_with_an_unknown_criterion),
     ("blocking_barriers_pending", _contract_with_a_blocking_barrier),
     ("french_level_required", _training_without_french),
     ("training_dates_order", _training_ending_before_it_starts),

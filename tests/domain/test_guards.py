@@ -125,10 +125,32 @@ def test_eligibility_met_names_every_missing_criterion(programme: ProgrammeDefin
 @pytest.mark.parametrize("programme", PROGRAMMES, ids=PROGRAMME_IDS)
 def test_eligibility_met_passes_with_every_criterion(programme: ProgrammeDefinition) -> None:
     pathway = new_pathway(programme)
-    extra = (*criteria(programme), "something_else")
-    accept(pathway, c.CompleteIntake(T0 + HOUR, extra), Stage.BARRIER_WORK, T0 + HOUR)
-    assert pathway.state.eligibility_criteria_met == list(extra)
+    every = criteria(programme)
+    accept(pathway, c.CompleteIntake(T0 + HOUR, every), Stage.BARRIER_WORK, T0 + HOUR)
+    assert pathway.state.eligibility_criteria_met == list(every)
     assert pathway.state.intake_completed_at == T0 + HOUR
+
+
+@pytest.mark.parametrize("programme", PROGRAMMES, ids=PROGRAMME_IDS)
+@pytest.mark.parametrize("with_the_others", [True, False], ids=["with-all", "alone"])
+def test_an_unknown_criterion_is_refused_naming_it_and_the_programmes_criteria(
+    programme: ProgrammeDefinition, with_the_others: bool
+) -> None:
+    """Before: alone it read "criteria not met", beside the real ones it was recorded."""
+    keys = criteria(programme)
+    typed = (*keys, "nonsense") if with_the_others else ("nonsense",)
+    pathway = new_pathway(programme)
+    before = asdict(pathway.state)
+    with pytest.raises(MoveRefused) as refused:  # by the validators: `check`, not replay
+        pathway.check(c.CompleteIntake(T0, typed), meta(reason=REASON))
+    err = refused.value
+    assert err.rule == "criterion_unknown"
+    assert err.allowed == pathway.allowed_triggers(Role.STAFF)
+    assert asdict(pathway.state) == before
+    assert err.message == (
+        f"unknown eligibility criterion: nonsense; this programme's criteria are {', '.join(keys)}"
+    )
+    assert err.values == {"unknown": "nonsense", "criteria": ", ".join(keys)}
 
 
 # -- blocking_barriers_cleared ---------------------------------------------------------

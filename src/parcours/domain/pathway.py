@@ -28,6 +28,7 @@ from parcours.domain.alerts import due_alerts, next_alert_at, snooze_ended
 from parcours.domain.commands import Command, Context, Refer, spec_of
 from parcours.domain.commands.alerts import AlertEvent
 from parcours.domain.errors import DomainError, MoveRefused
+from parcours.domain.inputs import check_request
 from parcours.domain.machine import Refusal, build_machine, table_for
 from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
@@ -141,6 +142,10 @@ class Pathway:
         """Raise a `DomainError` naming the rule when `command` may not run now."""
         trigger = command.trigger
         authorise(meta.actor.role, trigger)
+        refused = check_request(self.programme, command, meta)
+        if refused is not None:
+            refused.allowed = self.allowed_triggers(meta.actor.role)
+            raise refused
         with self._refusals(meta.actor.role):
             if not self.may_trigger(trigger.value, command=command, meta=meta):
                 raise self._not_in_stage(trigger, meta.actor.role)
