@@ -258,6 +258,22 @@ def test_a_webhook_without_a_secret_or_a_web_address_is_refused(cli: Cli) -> Non
     assert json.loads(cli("partners", "list", "--json").stdout) == []
 
 
+@pytest.mark.parametrize("name", ["", "   "], ids=["empty", "blank"])
+def test_a_partner_without_a_name_is_refused(cli: Cli, name: str) -> None:
+    """Before: a partner named "" was saved, and could be neither shown nor replaced."""
+    base = ("--kind", "referrer", "--channel", "file", "--address", "/tmp/x")
+    nameless = as_coordinator(cli, "partners", "add", name, *base)
+    assert nameless.exit_code == ExitCode.USAGE
+    assert nameless.stderr == (
+        "A partner needs a name that is not empty: "
+        'give the one it is known by, such as "CCAS Cergy".\n'
+    )
+    french = as_coordinator(cli, "--lang", "fr", "partners", "add", name, *base)
+    assert french.exit_code == ExitCode.USAGE
+    assert french.stderr.startswith("Un partenaire a besoin d'un nom non vide")
+    assert json.loads(cli("partners", "list", "--json").stdout) == []
+
+
 # -- an unreachable read model ---------------------------------------------------------------
 
 

@@ -109,3 +109,24 @@ def test_a_reference_too_short_is_a_usage_error(
     assert result.exit_code == ExitCode.USAGE, result.output
     assert words in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _refer_named(cli: Cli, first: str, last: str, *lang: str) -> tuple[int, str, str]:
+    typed = ("--first-name", first, "--last-name", last, "--birth-date", "1990-04-02")
+    base = ("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "work")
+    result = cli(*lang, *base, *typed)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_an_empty_or_blank_name_is_refused_before_any_pathway_starts(cli: Cli) -> None:
+    """Before: a person named "" or "   " was referred, and the pathway ran nameless."""
+    code, out, err = _refer_named(cli, "", "Quillfeather")
+    assert (code, out) == (ExitCode.USAGE, "")
+    assert err == "The first name must not be empty: give it as written on the person's papers.\n"
+    code, _, err = _refer_named(cli, "Zephyrine", "  \t ")
+    assert code == ExitCode.USAGE
+    assert err.startswith("The last name must not be empty")
+    code, _, err = _refer_named(cli, "   ", "Quillfeather", "--lang", "fr")
+    assert code == ExitCode.USAGE
+    assert err.startswith("Le prénom ne peut pas être vide")
+    assert json.loads(cli("list", "--json").stdout) == []

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from parcours.adapters.channels.webhook import acceptable_url
 from parcours.adapters.readmodel import Partner, Store
+from parcours.domain.inputs import is_blank
 from parcours.domain.vocabulary import ChannelKind
 
 
 class PartnerRejected(ValueError):
-    """The partner cannot be used as given: `reason` is `webhook_secret` or `webhook_url`."""
+    """The partner cannot be used as given: `reason` is `name_blank`, `webhook_secret` or
+    `webhook_url`."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -21,7 +23,9 @@ class PartnerRejected(ValueError):
 
 
 def check_partner(partner: Partner) -> None:
-    """Refuse a partner whose channel could not send safely."""
+    """Refuse a partner with no name, or whose channel could not send safely."""
+    if is_blank(partner.name):
+        raise PartnerRejected("name_blank")
     if partner.channel is ChannelKind.WEBHOOK and not partner.secret:
         raise PartnerRejected("webhook_secret")
     if partner.channel is ChannelKind.WEBHOOK and not acceptable_url(partner.address):

@@ -19,6 +19,7 @@ from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient, new_pathway_id
 from parcours.app.errors import DuplicateReferral
 from parcours.domain.commands import Refer
+from parcours.domain.inputs import is_blank
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import RequestMeta
 from parcours.workflows.messages import Participant
@@ -29,6 +30,25 @@ from parcours.workflows.registry import (
     ReservationResult,
     registry_id,
 )
+
+
+class ReferralRejected(ValueError):
+    """The referral cannot be sent as typed: its `field` (`first_name`, `last_name`) has
+    the `fault` named (`blank`)."""
+
+    def __init__(self, field: str, fault: str) -> None:
+        super().__init__(f"{field}: {fault}")
+        self.field, self.fault = field, fault
+
+
+def check_referral(participant: Participant) -> None:
+    """Refuse a referral whose names name nobody, before any pathway starts."""
+    for field, value in (
+        ("first_name", participant.first_name),
+        ("last_name", participant.last_name),
+    ):
+        if is_blank(value):
+            raise ReferralRejected(field, "blank")
 
 
 def referral(
@@ -63,6 +83,7 @@ async def refer_once(
     A pathway that finished (exited) does not stop a new referral; a reservation whose
     pathway never started (the client stopped in between) is taken up again.
     """
+    check_referral(participant)
     marks = fingerprints(
         keyring,
         programme.name,

@@ -1,4 +1,4 @@
-"""What a request's own input must be, whatever the pathway's stage.
+"""What a request's own input must be, whatever the pathway's stage; what typed text may hold.
 
 The workflow's validators ask `check_request` (through `Pathway.check`); it never runs
 on replay, so a history recorded before a check was added replays as it ran.
@@ -10,6 +10,11 @@ from parcours.domain.commands import Command, CompleteIntake
 from parcours.domain.errors import MoveRefused
 from parcours.domain.programme_data import ProgrammeData
 from parcours.domain.records import RequestMeta
+
+
+def is_blank(text: str) -> bool:
+    """A name made of nothing but spaces names nobody."""
+    return not text.strip()
 
 
 def unknown_criteria(programme: ProgrammeData, command: Command) -> list[str]:

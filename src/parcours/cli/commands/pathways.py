@@ -62,6 +62,7 @@ def refer(
     referred_at = parse_instant(on, session, "--on")
     contact = (phone, email, address, availability)
     person = _participant(session, (first_name, last_name), birth_date, contact, skill, language)
+    _check_referral(session, person)
     command = referral(referrer, referred_at, actor, session=session_name, referent=referent)
     meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
 
@@ -94,6 +95,18 @@ def _participant(
         skills=list(skills or []),
         languages=list(languages or []),
     )
+
+
+def _check_referral(session: Session, person: Participant) -> None:
+    """A referral typed wrong is a mistake on the command line (exit 2), said before sending."""
+    from parcours.app.referral import ReferralRejected, check_referral
+
+    try:
+        check_referral(person)
+    except ReferralRejected as err:
+        field = session.text(f"refer.field.{err.field}")
+        said = session.text(f"refer.name_{err.fault}", field=field)
+        raise CliError(said, ExitCode.USAGE) from None
 
 
 def _say_referred(session: Session, pathway_id: str, as_json: bool) -> None:
