@@ -130,3 +130,40 @@ def test_an_empty_or_blank_name_is_refused_before_any_pathway_starts(cli: Cli) -
     assert code == ExitCode.USAGE
     assert err.startswith("Le prénom ne peut pas être vide")
     assert json.loads(cli("list", "--json").stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "reason", "field"),
+    [
+        ("Zeph\u202eyrine", "Quillfeather", "work", "first name"),
+        ("Zephyrine", "Quill\u2067feather\u2069", "work", "last name"),
+        ("Zephyrine", "Quillfeather", "work \u202dhidden", "reason"),
+    ],
+    ids=["first", "last", "reason"],
+)
+def test_a_direction_control_in_a_name_or_the_reason_is_refused_at_referral(
+    cli: Cli, first: str, last: str, reason: str, field: str
+) -> None:
+    """Before: the invisible controls were stored and made the record read otherwise."""
+    typed = ("--first-name", first, "--last-name", last, "--birth-date", "1990-04-02")
+    base = ("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", reason)
+    refused = cli(*base, *typed)
+    assert refused.exit_code == ExitCode.USAGE
+    assert refused.stderr.startswith(f"The {field} holds invisible Unicode direction controls (U+")
+    assert refused.stderr.endswith(": type it again without them.\n")
+    french = cli("--lang", "fr", *base, *typed)
+    assert french.exit_code == ExitCode.USAGE
+    assert "contrôle de direction Unicode" in french.stderr
+    assert json.loads(cli("list", "--json").stdout) == []
+
+
+def test_a_direction_control_in_an_actions_reason_is_refused_before_sending(cli: Cli) -> None:
+    pathway_id = refer(cli)
+    refused = cli("suspend", pathway_id, "--reason", "health \u202eyaw ot")
+    assert refused.exit_code == ExitCode.USAGE
+    assert refused.stderr == (
+        "The reason holds invisible Unicode direction controls (U+202E) that would make the "
+        "record read differently from what was typed: type it again without them.\n"
+    )
+    timeline = json.loads(cli("timeline", pathway_id, "--json").stdout)
+    assert [e["kind"] for e in timeline] == ["referred"]

@@ -78,6 +78,9 @@ async def test_assign_referent_is_for_coordinators(pathways: PathwayClient) -> N
         ),
         ([], c.ResolveBarrier("b9"), "", "unknown_reference"),
         ([], c.Exit(ExitReason.OTHER, T0), "", "reason_required"),
+        ([], c.CompleteIntake(T0, ("precarious_worker", "nonsense")), "", "criterion_unknown"),
+        ([], c.Suspend(T0), "health \u202eyaw ot\u202c", "reason_bidi_control"),
+        ([], c.RecordContact(T0), "called \u2067back\u2069", "reason_bidi_control"),
     ],
 )
 async def test_refused_update_leaves_no_event_in_history(

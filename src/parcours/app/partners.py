@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from parcours.adapters.channels.webhook import acceptable_url
 from parcours.adapters.readmodel import Partner, Store
-from parcours.domain.inputs import is_blank
+from parcours.domain.inputs import bidi_controls, is_blank
 from parcours.domain.vocabulary import ChannelKind
 
 
 class PartnerRejected(ValueError):
-    """The partner cannot be used as given: `reason` is `name_blank`, `webhook_secret` or
-    `webhook_url`."""
+    """The partner cannot be used as given: `reason` is `name_blank`, `name_bidi`,
+    `webhook_secret` or `webhook_url`."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -26,6 +26,8 @@ def check_partner(partner: Partner) -> None:
     """Refuse a partner with no name, or whose channel could not send safely."""
     if is_blank(partner.name):
         raise PartnerRejected("name_blank")
+    if bidi_controls(partner.name):
+        raise PartnerRejected("name_bidi")
     if partner.channel is ChannelKind.WEBHOOK and not partner.secret:
         raise PartnerRejected("webhook_secret")
     if partner.channel is ChannelKind.WEBHOOK and not acceptable_url(partner.address):

@@ -19,7 +19,7 @@ from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient, new_pathway_id
 from parcours.app.errors import DuplicateReferral
 from parcours.domain.commands import Refer
-from parcours.domain.inputs import is_blank
+from parcours.domain.inputs import bidi_controls, is_blank
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import RequestMeta
 from parcours.workflows.messages import Participant
@@ -33,22 +33,24 @@ from parcours.workflows.registry import (
 
 
 class ReferralRejected(ValueError):
-    """The referral cannot be sent as typed: its `field` (`first_name`, `last_name`) has
-    the `fault` named (`blank`)."""
+    """The referral cannot be sent as typed: its `field` (`first_name`, `last_name`,
+    `reason`) has the `fault` named (`blank`, or `bidi` for the direction controls `found`)."""
 
-    def __init__(self, field: str, fault: str) -> None:
-        super().__init__(f"{field}: {fault}")
-        self.field, self.fault = field, fault
+    def __init__(self, field: str, fault: str, found: str = "") -> None:
+        super().__init__(f"{field}: {fault} {found}".strip())
+        self.field, self.fault, self.found = field, fault, found
 
 
-def check_referral(participant: Participant) -> None:
-    """Refuse a referral whose names name nobody, before any pathway starts."""
-    for field, value in (
-        ("first_name", participant.first_name),
-        ("last_name", participant.last_name),
-    ):
+def check_referral(participant: Participant, meta: RequestMeta) -> None:
+    """Refuse, before any pathway starts, names that name nobody and names or a reason
+    holding direction controls (the start runs no validator to refuse them later)."""
+    names = (("first_name", participant.first_name), ("last_name", participant.last_name))
+    for field, value in names:
         if is_blank(value):
             raise ReferralRejected(field, "blank")
+    for field, value in (*names, ("reason", meta.reason)):
+        if found := bidi_controls(value):
+            raise ReferralRejected(field, "bidi", found)
 
 
 def referral(
@@ -83,7 +85,7 @@ async def refer_once(
     A pathway that finished (exited) does not stop a new referral; a reservation whose
     pathway never started (the client stopped in between) is taken up again.
     """
-    check_referral(participant)
+    check_referral(participant, meta)
     marks = fingerprints(
         keyring,
         programme.name,

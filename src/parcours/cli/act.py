@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import action_labels, event_label, short, stage_label
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt
 from parcours.cli.render import console, plain, print_json
@@ -88,8 +90,12 @@ def act(
 ) -> None:
     """Send `command` as the session's actor; a refusal ends with exit code 3."""
     from parcours.adapters.logs import configure_file_logging
+    from parcours.domain.inputs import bidi_controls
 
     session = current_session()
+    if found := bidi_controls(reason):  # a mistake on the command line, said before sending
+        field = session.text("refer.field.reason")
+        raise CliError(session.text("refer.name_bidi", field=field, found=found), ExitCode.USAGE)
     configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
     meta = session.request(reason, request_id)
 

@@ -1,5 +1,9 @@
 """What a request's own input must be, whatever the pathway's stage; what typed text may hold.
 
+Unicode's direction controls (U+202A to U+202E, U+2066 to U+2069) are invisible: in a
+name or a reason they make the record read differently from what was stored ("Trojan
+source"), so they are refused wherever names and reasons enter.
+
 The workflow's validators ask `check_request` (through `Pathway.check`); it never runs
 on replay, so a history recorded before a check was added replays as it ran.
 """
@@ -10,6 +14,14 @@ from parcours.domain.commands import Command, CompleteIntake
 from parcours.domain.errors import MoveRefused
 from parcours.domain.programme_data import ProgrammeData
 from parcours.domain.records import RequestMeta
+
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+"""The embedding, override and isolate controls: LRE RLE PDF LRO RLO, LRI RLI FSI PDI."""
+
+
+def bidi_controls(text: str) -> str:
+    """The direction controls in `text`, each once in order (`U+202E, U+2066`); "" if none."""
+    return ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in text if ch in BIDI_CONTROLS))
 
 
 def is_blank(text: str) -> bool:
@@ -33,6 +45,13 @@ def check_request(
     Asked by `Pathway.check` (the workflow's validators) only, never on replay, so a
     history recorded before these checks replays as it ran.
     """
+    found = bidi_controls(meta.reason)
+    if found:
+        return MoveRefused.for_rule(
+            "reason_bidi_control",
+            f"the reason holds Unicode direction controls ({found}); send it again without them",
+            found=found,
+        )
     unknown = unknown_criteria(programme, command)
     if unknown:
         listed, criteria = ", ".join(unknown), ", ".join(c.key for c in programme.eligibility)

@@ -24,7 +24,7 @@ from parcours.cli.runtime import (
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient, PathwaySummary
     from parcours.cli.i18n import Text
-    from parcours.domain.records import PathwayEvent
+    from parcours.domain.records import PathwayEvent, RequestMeta
     from parcours.workflows.messages import Participant, PathwayStatus
 
 commands = typer.Typer()
@@ -62,9 +62,9 @@ def refer(
     referred_at = parse_instant(on, session, "--on")
     contact = (phone, email, address, availability)
     person = _participant(session, (first_name, last_name), birth_date, contact, skill, language)
-    _check_referral(session, person)
     command = referral(referrer, referred_at, actor, session=session_name, referent=referent)
     meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
+    _check_referral(session, person, meta)
 
     async def work(pathways: PathwayClient) -> str:
         return await refer_once(pathways, definition, person, command, meta=meta, keyring=keyring)
@@ -97,15 +97,15 @@ def _participant(
     )
 
 
-def _check_referral(session: Session, person: Participant) -> None:
+def _check_referral(session: Session, person: Participant, meta: RequestMeta) -> None:
     """A referral typed wrong is a mistake on the command line (exit 2), said before sending."""
     from parcours.app.referral import ReferralRejected, check_referral
 
     try:
-        check_referral(person)
+        check_referral(person, meta)
     except ReferralRejected as err:
         field = session.text(f"refer.field.{err.field}")
-        said = session.text(f"refer.name_{err.fault}", field=field)
+        said = session.text(f"refer.name_{err.fault}", field=field, found=err.found)
         raise CliError(said, ExitCode.USAGE) from None
 
 

@@ -1,0 +1,58 @@
+"""What typed text may hold: the direction controls found, and a reason holding one
+refused by the validators (`Pathway.check`) whatever the command, never on replay."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pytest
+
+from parcours.domain import commands as c
+from parcours.domain.errors import MoveRefused
+from parcours.domain.inputs import BIDI_CONTROLS, bidi_controls, is_blank
+from parcours.domain.vocabulary import BarrierKind, Role
+from tests.domain.helpers import ATP, new_pathway
+from tests.support import T0, meta
+
+CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+def test_the_controls_are_the_embeddings_overrides_and_isolates() -> None:
+    assert set(CONTROLS) == BIDI_CONTROLS
+    assert len(BIDI_CONTROLS) == 9
+
+
+@pytest.mark.parametrize("control", CONTROLS, ids=[f"U+{ord(ch):04X}" for ch in CONTROLS])
+def test_each_control_is_found_and_named(control: str) -> None:
+    assert bidi_controls(f"Zeph{control}yrine") == f"U+{ord(control):04X}"
+
+
+def test_each_control_found_once_in_order_and_marks_and_accents_pass() -> None:
+    assert bidi_controls("a\u2066b\u202ec\u2066d\u2069") == "U+2066, U+202E, U+2069"
+    # The right-to-left *marks* (U+200E, U+200F) and Arabic or accented letters are text.
+    assert bidi_controls("Zéphyrine \u200f\u200e سلمى Ørsted") == ""
+
+
+def test_a_blank_name_is_only_spaces() -> None:
+    assert is_blank("")
+    assert is_blank(" \t\n")
+    assert not is_blank(" Zephyrine ")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [c.Suspend(T0), c.RecordContact(T0), c.OpenBarrier(BarrierKind.HOUSING)],
+    ids=lambda command: command.trigger.value,
+)
+def test_a_reason_holding_a_control_is_refused_by_the_validators(command: c.Command) -> None:
+    pathway = new_pathway(ATP)
+    before = asdict(pathway.state)
+    with pytest.raises(MoveRefused) as refused:
+        pathway.check(command, meta(reason="health \u202eyaw ot\u202c"))
+    assert refused.value.rule == "reason_bidi_control"
+    assert refused.value.message == (
+        "the reason holds Unicode direction controls (U+202E, U+202C); send it again without them"
+    )
+    assert refused.value.values == {"found": "U+202E, U+202C"}
+    assert refused.value.allowed == pathway.allowed_triggers(Role.STAFF)
+    assert asdict(pathway.state) == before
