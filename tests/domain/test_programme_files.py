@@ -17,6 +17,7 @@ from parcours.domain.programme import (
     load_programme_text,
     parse_programme,
 )
+from parcours.domain.programme_data import PARTNER_FIELDS
 from parcours.domain.vocabulary import Stage
 from parcours.programmes import (
     CATALOGUE_DIR,
@@ -25,6 +26,7 @@ from parcours.programmes import (
     get_programme,
     load_programme_file,
 )
+from parcours.workflows.messages import Participant, participant_fields
 from tests.domain.helpers import ATP, ND
 
 ATP_TEXT = (CATALOGUE_DIR / "atp-cergy.v1.toml").read_text(encoding="utf-8")
@@ -225,6 +227,31 @@ CASES = [
         "targets.positive_exit_rate: Input should be less than or equal to 1",
         id="rate-over-one",
     ),
+    pytest.param(
+        edited('"coaching", "awaiting_training",', '"coaching", "coaching", "awaiting_training",'),
+        "stages[4]: stage 'coaching' is listed twice",
+        id="duplicate-stage",
+    ),
+    pytest.param(
+        edited('trigger = "jobdating_training"', 'trigger = "jobdating_hired"'),
+        "moves[4].source[0]: move 'jobdating_hired' from 'coaching' is already given at moves[3]",
+        id="two-moves-same-trigger-and-source",
+    ),
+    pytest.param(
+        edited(
+            'source = ["@active"]\ndest = "suspended"\n',
+            'source = ["@active"]\ndest = "suspended"\n\n'
+            '[[moves]]\ntrigger = "suspend"\nsource = ["training"]\ndest = "suspended"\n',
+        ),
+        "moves[12].source[0]: move 'suspend' from 'training' is already given at moves[11]",
+        id="two-moves-same-trigger-and-source-through-a-group",
+    ),
+    pytest.param(
+        edited("evaluator = []", 'evaluator = ["notes"]'),
+        "partner_fields.evaluator[0]: unknown participant field 'notes'; "
+        f"known: {', '.join(sorted(PARTNER_FIELDS))}",
+        id="unknown-partner-field",
+    ),
 ]
 
 
@@ -391,3 +418,9 @@ def test_a_catalogue_folder_holds_every_version(tmp_path: Path) -> None:
     # the shipped catalogue is untouched by another folder
     assert sorted(catalogue()["atp-cergy"]) == [1]
     assert get_programme("atp-cergy") is ATP
+
+
+def test_partner_fields_are_the_fields_a_participant_is_sent_with() -> None:
+    """A programme may name exactly the fields the pathway can send, no more, no fewer."""
+    sent = participant_fields(Participant(first_name="A", last_name="B"))
+    assert set(sent) == PARTNER_FIELDS

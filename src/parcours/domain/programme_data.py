@@ -24,6 +24,22 @@ from parcours.domain.vocabulary import (
     Trigger,
 )
 
+PARTNER_FIELDS = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "birth_date",
+        "phone",
+        "email",
+        "address",
+        "availability",
+        "skills",
+        "languages",
+    }
+)
+"""The participant fields a programme may send to partners (`messages.participant_fields`
+gives exactly these; notes and anything else never leave the service)."""
+
 
 class Fault(ValueError):
     """A fault found by a validator, with the key path of the offending value relative to
@@ -162,6 +178,9 @@ class ProgrammeData(Strict):
     def _consistent(self) -> ProgrammeData:
         """Checks across fields, each raised at the key path of the offending value."""
         stages = set(self.stages)
+        for index, stage in enumerate(self.stages):
+            if stage in self.stages[:index]:
+                raise Fault(("stages", index), f"stage {stage.value!r} is listed twice")
         if self.initial_stage not in stages:
             raise Fault(("initial_stage",), f"{self.initial_stage.value!r} is not in stages")
         for group, members in self.stage_groups.items():
@@ -173,7 +192,33 @@ class ProgrammeData(Strict):
                     )
         for number, move in enumerate(self.moves):
             self._check_stages_of(move, ("moves", number))
+        self._check_moves_are_unique()
+        self._check_partner_fields()
         return self
+
+    def _check_moves_are_unique(self) -> None:
+        """Two rows for one trigger from one stage would leave the pathway two ways to go."""
+        seen: dict[tuple[Trigger, Stage], int] = {}
+        for number, move in enumerate(self.moves):
+            for index, source in enumerate(move.source):
+                for stage in self._stages_named(source):
+                    earlier = seen.setdefault((move.trigger, stage), number)
+                    if earlier != number:
+                        raise Fault(
+                            ("moves", number, "source", index),
+                            f"move {move.trigger.value!r} from {stage.value!r} "
+                            f"is already given at moves[{earlier}]",
+                        )
+
+    def _check_partner_fields(self) -> None:
+        for kind, fields in self.partner_fields.items():
+            for index, name in enumerate(fields):
+                if name not in PARTNER_FIELDS:
+                    raise Fault(
+                        ("partner_fields", kind.value, index),
+                        f"unknown participant field {name!r}; "
+                        f"known: {', '.join(sorted(PARTNER_FIELDS))}",
+                    )
 
     def _check_stages_of(self, move: MoveData, at: tuple[int | str, ...]) -> None:
         named = {s.value for s in self.stages}
@@ -199,9 +244,12 @@ class ProgrammeData(Strict):
         """The stages a move starts from, with `@group` names expanded, in table order."""
         found: list[Stage] = []
         for source in move.source:
-            members = self.stage_groups[source[1:]] if source.startswith("@") else [Stage(source)]
-            found.extend(s for s in members if s not in found)
+            found.extend(s for s in self._stages_named(source) if s not in found)
         return found
+
+    def _stages_named(self, source: str) -> list[Stage]:
+        """One source entry as stages: a `@group` expanded, a stage name as itself."""
+        return self.stage_groups[source[1:]] if source.startswith("@") else [Stage(source)]
 
     @property
     def key(self) -> str:
