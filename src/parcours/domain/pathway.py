@@ -27,7 +27,7 @@ from transitions import EventData
 from parcours.domain.alerts import due_alerts, next_alert_at, snooze_ended
 from parcours.domain.commands import Command, Context, Refer, spec_of
 from parcours.domain.commands.alerts import AlertEvent
-from parcours.domain.errors import DomainError, MoveRefused
+from parcours.domain.errors import DomainError, MoveRefused, UnknownReference
 from parcours.domain.inputs import check_request
 from parcours.domain.machine import Refusal, build_machine, table_for
 from parcours.domain.permissions import PERMISSIONS, authorise
@@ -116,9 +116,13 @@ class Pathway:
 
     @contextmanager
     def _refusals(self, role: Role) -> Iterator[None]:
-        """Turn the machine's answer into a refusal that names the rule and what is allowed."""
+        """Turn the machine's answer into a refusal that names the rule and what is allowed;
+        a record the command names but the pathway lacks is told what is allowed too."""
         try:
             yield
+        except UnknownReference as unknown:
+            unknown.allowed = self.allowed_triggers(role)
+            raise
         except Refusal as refused:
             raise MoveRefused(
                 refused.verdict.why,
