@@ -11,9 +11,10 @@ from collections.abc import Callable
 import pytest
 
 from parcours.domain import commands as c
-from parcours.domain.errors import UnknownReference
+from parcours.domain.errors import NotPermitted, UnknownReference
 from parcours.domain.pathway import Pathway
-from parcours.domain.records import RequestMeta
+from parcours.domain.permissions import PERMISSIONS
+from parcours.domain.records import Actor, RequestMeta
 from parcours.domain.vocabulary import Role
 from tests.domain.helpers import ATP, new_pathway
 from tests.support import T0, meta
@@ -42,3 +43,24 @@ def test_a_refusal_about_an_unknown_record_lists_what_is_allowed_now(
         way(pathway)(command, meta())
     assert unknown.value.allowed == pathway.allowed_triggers(Role.STAFF)
     assert unknown.value.allowed
+
+
+ROLE_REFUSALS = [
+    pytest.param(Role.STAFF, c.AssignReferent("staff-0001"), id="staff-assigning-a-referent"),
+    pytest.param(Role.PARTNER, c.WorkOnBarrier("b1"), id="partner-working-on-a-barrier"),
+]
+
+
+@pytest.mark.parametrize(("role", "command"), ROLE_REFUSALS)
+@pytest.mark.parametrize("way", [_check, _execute], ids=["check", "execute"])
+def test_a_refusal_for_the_role_lists_what_that_role_may_do_now(
+    role: Role,
+    command: c.Command,
+    way: Callable[[Pathway], Callable[[c.Command, RequestMeta], object]],
+) -> None:
+    pathway = new_pathway(ATP)
+    with pytest.raises(NotPermitted) as refused:
+        way(pathway)(command, meta(Actor("someone-1", role)))
+    assert refused.value.allowed == pathway.allowed_triggers(role)
+    assert set(refused.value.allowed) < PERMISSIONS[role]
+    assert (refused.value.code, refused.value.rule) == ("role_may_not", "role_permission")

@@ -27,7 +27,7 @@ from transitions import EventData
 from parcours.domain.alerts import due_alerts, next_alert_at, snooze_ended
 from parcours.domain.commands import Command, Context, Refer, spec_of
 from parcours.domain.commands.alerts import AlertEvent
-from parcours.domain.errors import DomainError, MoveRefused, UnknownReference
+from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.inputs import check_request
 from parcours.domain.machine import Refusal, build_machine, table_for
 from parcours.domain.permissions import PERMISSIONS, authorise
@@ -142,10 +142,19 @@ class Pathway:
             values={"trigger": trigger.value, "stage": stage},
         )
 
+    def _authorise(self, role: Role, trigger: Trigger) -> None:
+        """Refuse a trigger the role may not fire, offering what that role may do now
+        rather than all it may ever do."""
+        try:
+            authorise(role, trigger)
+        except NotPermitted as refused:
+            refused.allowed = self.allowed_triggers(role)
+            raise
+
     def check(self, command: Command, meta: RequestMeta) -> None:
         """Raise a `DomainError` naming the rule when `command` may not run now."""
         trigger = command.trigger
-        authorise(meta.actor.role, trigger)
+        self._authorise(meta.actor.role, trigger)
         refused = check_request(self.programme, command, meta)
         if refused is not None:
             refused.allowed = self.allowed_triggers(meta.actor.role)
@@ -166,7 +175,7 @@ class Pathway:
     def execute(self, command: Command, meta: RequestMeta, now: datetime) -> PathwayEvent:
         """Run a command: the machine judges and moves, then its effect and event are recorded."""
         trigger = command.trigger
-        authorise(meta.actor.role, trigger)
+        self._authorise(meta.actor.role, trigger)
         before = self.state.stage
         with self._refusals(meta.actor.role):
             fired = trigger in self._offered.get(before, ()) and self.trigger(
