@@ -304,3 +304,26 @@ def test_a_refusal_read_in_french_through_the_cli(cli: Cli) -> None:
         "Refused by the rule stage: “end the mission” is not allowed while the pathway is "
         "at the stage “Coaching”. Allowed now: "
     )
+
+
+def test_the_deadline_in_a_refusal_is_the_day_show_prints(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """23:30 UTC is already the next day in Paris: the refusal says the day `show` prints."""
+    from datetime import UTC, datetime
+
+    from parcours.cli.render import when
+    from parcours.domain.guards import accompaniment_deadline
+
+    monkeypatch.setenv("PARCOURS_TIMEZONE", "Europe/Paris")
+    pathway, now = drive_to(ATP, Stage.COACHING, start=datetime(2028, 3, 20, 20, 30, tzinfo=UTC))
+    deadline = accompaniment_deadline(pathway.state, ATP)
+    assert deadline == datetime(2030, 3, 20, 23, 30, tzinfo=UTC)
+    assert when(deadline) == "2030-03-21 00:30"
+    too_long = c.EnrolTraining("Module 1", "GRETA", now, deadline + DAY)
+    error = refused(lambda: pathway.check(too_long, meta()))
+    assert error.code == "training_after_deadline"
+    for lang in ("en", "fr"):
+        said = refusal_reason(error.code, error.values, error.message, Text(lang))
+        assert "(2030-03-21)" in said, said
+        assert "2030-03-20" not in said, said

@@ -147,6 +147,24 @@ REFUSAL_WORDS = {
 REFUSAL_LISTS = frozenset({"known"})
 """Refusal values that list ids, and may be empty ("none yet")."""
 
+REFUSAL_DAYS = frozenset({"deadline"})
+"""Refusal values that are instants, said as their day in local time, as `show` says it."""
+
+
+def local_day(value: str) -> str:
+    """The day of an ISO instant in the local zone; a plain date (older worker) as it is."""
+    from datetime import datetime
+
+    from parcours.cli.render import when
+
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if instant.tzinfo is None:
+        return value
+    return when(instant)[:10]
+
 
 def refusal_values(values: Mapping[str, str], text: Text) -> dict[str, str]:
     """A refusal's values as the reader reads them: actions, kinds, stages in their words."""
@@ -156,6 +174,8 @@ def refusal_values(values: Mapping[str, str], text: Text) -> dict[str, str]:
             said[name] = stage_label(value, text)
         elif name in REFUSAL_WORDS:
             said[name] = word(REFUSAL_WORDS[name], value, text)
+        elif name in REFUSAL_DAYS:
+            said[name] = local_day(value)
         elif name in REFUSAL_LISTS and not value:
             said[name] = text("refusal.none_yet")
         else:

@@ -121,7 +121,8 @@ def training_ends_before_deadline(
             f"a training must end before the accompaniment deadline ({day}); "
             "choose a shorter module",
             "training_after_deadline",
-            {"deadline": day},
+            # The instant, not the UTC day: the reader's day is the one `show` prints.
+            {"deadline": deadline.isoformat()},
         )
     return PASS
 
