@@ -431,3 +431,25 @@ def test_a_positive_exit_names_the_way_it_held_in_the_readers_language(cli: Cli)
     assert "positive exit: access to temp work" in english.stdout, english.stdout
     french = cli("--lang", "fr", "show", pathway_id)
     assert "sortie positive : Accès à l'emploi en intérim" in french.stdout, french.stdout
+
+
+@pytest.mark.temporal
+def test_a_direct_hire_needs_no_agency_and_a_blank_agency_is_refused(cli: Cli) -> None:
+    """An employer may hire without a temp agency: `--agency` is left out. Given empty or
+    blank, it is a mistake said in one sentence (exit 2), in French and English."""
+    pathway_id = to_coaching(cli)
+    hire = ("mission", "start", pathway_id, "--employer", "Boulangerie Martin")
+    terms = ("--contract", "permanent", "--hours", "35")
+    for lang, words in (("en", "direct hire"), ("fr", "embauche directe")):
+        for blank in ("", "   "):
+            refused = cli("--lang", lang, *hire, *terms, "--agency", blank)
+            assert refused.exit_code == ExitCode.USAGE, refused.output
+            assert words in refused.stderr, refused.stderr
+            assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+            assert "Traceback" not in refused.output
+    assert stage_of(cli, pathway_id) == "coaching"
+    done = cli(*hire, *terms)
+    assert done.exit_code == 0, done.output
+    assert stage_of(cli, pathway_id) == "in_employment"
+    events = json.loads(cli("timeline", pathway_id, "--json").stdout)
+    assert "Boulangerie Martin" in json.dumps(events, ensure_ascii=False)

@@ -7,8 +7,10 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import Agency, On, flag, subgroup
-from parcours.cli.runtime import typed_instant
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.options import On, flag, subgroup
+from parcours.cli.runtime import current_session, typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import ContractType
 
@@ -18,16 +20,18 @@ mission = subgroup(commands, "mission")
 
 @staff_action(mission, "start")
 def mission_start(
-    agency: Agency,
     employer: Annotated[str, typer.Option(help="help.opt.employer")],
     contract: Annotated[ContractType, typer.Option(help="help.opt.contract")],
     hours: Annotated[float, typer.Option(help="help.opt.hours", min=0.5, max=48)],
     start: Annotated[str | None, typer.Option(help="help.opt.start")] = None,
     end: Annotated[str | None, typer.Option(help="help.opt.mission_end")] = None,
     sector_hiring: Annotated[bool, flag("--sector-hiring")] = False,
+    agency: Annotated[str | None, typer.Option(help="help.opt.mission_agency")] = None,
 ) -> c.Command:
+    if agency is not None and not agency.strip():  # leave it out for a direct hire
+        raise CliError(current_session().text("mission.agency_blank"), ExitCode.USAGE)
     return c.StartMission(
-        agency=agency,
+        agency=agency or "",  # a direct hire by the employer: no agency, as on the wire
         employer=employer,
         starts_at=typed_instant(start, "--start"),
         contract_type=contract,
