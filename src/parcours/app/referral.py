@@ -1,14 +1,14 @@
-"""Referring a person: the referral's defaults, and one open pathway per person per programme.
+"""Referring a person: one open pathway per person per programme.
 
-Both are what any front end must do the same way, so they live here rather than in the
-CLI. The registry workflow of each programme reserves the new pathway's id against the
-person's keyed fingerprints (`adapters.temporal.fingerprint`) before the pathway starts,
-so two concurrent referrals of one person cannot both create a pathway.
+Any front end refers the same way, so it lives here rather than in the CLI; the rules it
+applies (the referral's defaults, what names and reasons may hold) are the domain's:
+`domain.commands.intake.referral` and `domain.inputs.check_referral`. The registry
+workflow of each programme reserves the new pathway's id against the person's keyed
+fingerprints (`adapters.temporal.fingerprint`) before the pathway starts, so two
+concurrent referrals of one person cannot both create a pathway.
 """
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from temporalio.client import WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
@@ -19,7 +19,7 @@ from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient, new_pathway_id
 from parcours.app.errors import DuplicateReferral
 from parcours.domain.commands import Refer
-from parcours.domain.inputs import bidi_controls, is_blank
+from parcours.domain.inputs import check_referral as check_names
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import RequestMeta
 from parcours.workflows.messages import Participant
@@ -32,43 +32,9 @@ from parcours.workflows.registry import (
 )
 
 
-class ReferralRejected(ValueError):
-    """The referral cannot be sent as typed: its `field` (`first_name`, `last_name`,
-    `reason`) has the `fault` named (`blank`, or `bidi` for the direction controls `found`)."""
-
-    def __init__(self, field: str, fault: str, found: str = "") -> None:
-        super().__init__(f"{field}: {fault} {found}".strip())
-        self.field, self.fault, self.found = field, fault, found
-
-
 def check_referral(participant: Participant, meta: RequestMeta) -> None:
-    """Refuse, before any pathway starts, names that name nobody and names or a reason
-    holding direction controls (the start runs no validator to refuse them later)."""
-    names = (("first_name", participant.first_name), ("last_name", participant.last_name))
-    for field, value in names:
-        if is_blank(value):
-            raise ReferralRejected(field, "blank")
-    for field, value in (*names, ("reason", meta.reason)):
-        if found := bidi_controls(value):
-            raise ReferralRejected(field, "bidi", found)
-
-
-def referral(
-    referrer: str,
-    referred_at: datetime,
-    actor_id: str,
-    *,
-    session: str | None = None,
-    referent: str | None = None,
-) -> Refer:
-    """The referral, with its defaults: the intake session is the month of the referral
-    (`2026-11`), and the referent is whoever refers until someone else is assigned."""
-    return Refer(
-        referrer=referrer,
-        referred_at=referred_at,
-        session=session or referred_at.strftime("%Y-%m"),
-        referent=referent or actor_id,
-    )
+    """The domain's checks of what a referral is typed with (`domain.inputs`)."""
+    check_names(participant.first_name, participant.last_name, meta.reason)
 
 
 async def refer_once(

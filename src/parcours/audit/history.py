@@ -122,10 +122,6 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_history_file(history: PathwayHistory, path: Path) -> None:
-    path.write_text(dumps(history_document(history)), encoding="utf-8")
-
-
 def read_json_file(path: Path) -> Any:
     """The JSON document in `path`; any fault is a `HistoryFileError` naming the file."""
     try:

@@ -29,6 +29,27 @@ def is_blank(text: str) -> bool:
     return not text.strip()
 
 
+class ReferralRejected(ValueError):
+    """The referral cannot be sent as typed: its `field` (`first_name`, `last_name`,
+    `reason`) has the `fault` named (`blank`, or `bidi` for the direction controls `found`)."""
+
+    def __init__(self, field: str, fault: str, found: str = "") -> None:
+        super().__init__(f"{field}: {fault} {found}".strip())
+        self.field, self.fault, self.found = field, fault, found
+
+
+def check_referral(first_name: str, last_name: str, reason: str) -> None:
+    """Refuse names that name nobody, and names or a reason holding direction controls:
+    checked before any pathway starts, since the start runs no validator to refuse them."""
+    names = (("first_name", first_name), ("last_name", last_name))
+    for field, value in names:
+        if is_blank(value):
+            raise ReferralRejected(field, "blank")
+    for field, value in (*names, ("reason", reason)):
+        if found := bidi_controls(value):
+            raise ReferralRejected(field, "bidi", found)
+
+
 def unknown_criteria(programme: ProgrammeData, command: Command) -> list[str]:
     """The criteria an intake names that the programme does not define, each once."""
     if not isinstance(command, CompleteIntake):

@@ -53,7 +53,8 @@ def refer(
     as_json: JsonFlag = False,
 ) -> None:
     from parcours.adapters.temporal.keys import load_keyring
-    from parcours.app.referral import refer_once, referral
+    from parcours.app.referral import refer_once
+    from parcours.domain.commands.intake import referral
     from parcours.programmes import get_programme
 
     session = current_session()
@@ -99,7 +100,8 @@ def _participant(
 
 def _check_referral(session: Session, person: Participant, meta: RequestMeta) -> None:
     """A referral typed wrong is a mistake on the command line (exit 2), said before sending."""
-    from parcours.app.referral import ReferralRejected, check_referral
+    from parcours.app.referral import check_referral
+    from parcours.domain.inputs import ReferralRejected
 
     try:
         check_referral(person, meta)

@@ -50,6 +50,24 @@ class Refer(Command, trigger=IntakeTrigger.REFER):
     referent: str
 
 
+def referral(
+    referrer: str,
+    referred_at: datetime,
+    actor_id: str,
+    *,
+    session: str | None = None,
+    referent: str | None = None,
+) -> Refer:
+    """A referral with the programme's defaults: the intake session is the month of the
+    referral (`2026-11`), and the referent is whoever refers until someone else is assigned."""
+    return Refer(
+        referrer=referrer,
+        referred_at=referred_at,
+        session=session or referred_at.strftime("%Y-%m"),
+        referent=referent or actor_id,
+    )
+
+
 class CompleteIntake(Command, trigger=IntakeTrigger.COMPLETE_INTAKE):
     presented_at: datetime
     criteria_met: tuple[str, ...] = ()
