@@ -34,6 +34,13 @@ def _shared_processors() -> list[Any]:
 
 def configure_logging(level: int = logging.INFO, stream: IO[str] | None = None) -> None:
     """Route structlog and standard logging to one JSON handler; calling it twice is harmless."""
+    _install(logging.StreamHandler(stream or sys.stderr), _json_formatter(), level)
+
+
+def _json_formatter() -> logging.Formatter:
+    """Configure structlog to hand its events to standard logging, and return the one JSON
+    formatter every handler uses. The SDK's loggers add their context as fields
+    (`temporal_workflow`), not to the text."""
     structlog.configure(
         processors=[
             *_shared_processors(),
@@ -51,10 +58,9 @@ def configure_logging(level: int = logging.INFO, stream: IO[str] | None = None) 
             structlog.processors.JSONRenderer(sort_keys=True),
         ],
     )
-    _install(logging.StreamHandler(stream or sys.stderr), formatter, level)
-    # The SDK's loggers add their context as fields (`temporal_workflow`), not to the text.
     workflow.logger.workflow_info_on_message = False
     activity.logger.activity_info_on_message = False
+    return formatter
 
 
 def _install(handler: logging.Handler, formatter: logging.Formatter, level: int) -> None:
@@ -73,12 +79,12 @@ def _install(handler: logging.Handler, formatter: logging.Formatter, level: int)
 
 
 def configure_file_logging(path: Path, level: int = logging.INFO) -> None:
-    """JSON lines appended to a file: the CLI's own trace, kept off the user's terminal."""
+    """JSON lines appended to a file: the CLI's own trace, kept off the user's terminal.
+
+    The file handler replaces the configured one directly: no handler on the terminal is
+    installed in between, where another thread's log line could reach the user's screen."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    configure_logging(level)
-    formatter = logging.getLogger().handlers[-1].formatter
-    assert isinstance(formatter, logging.Formatter)
-    _install(logging.FileHandler(path, encoding="utf-8"), formatter, level)
+    _install(logging.FileHandler(path, encoding="utf-8"), _json_formatter(), level)
 
 
 def get_logger(name: str) -> Any:
