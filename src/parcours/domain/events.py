@@ -5,6 +5,8 @@ Derived from the command table; each area module declares its own `EventKind` me
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from parcours.domain.commands import SPECS
 from parcours.domain.vocabulary import EventKind
 
@@ -14,3 +16,19 @@ EVENT_OF_TRIGGER: dict[str, EventKind] = {
 
 EVENT_KINDS = frozenset(EVENT_OF_TRIGGER.values())
 """Every event kind a timeline may hold: the members of every area's `EventKind`."""
+
+CREATED_BY: dict[str, str] = {
+    row.event: row.creates for row in SPECS if row.event is not None and row.creates
+}
+"""For each event that creates a record staff name later (a barrier, an appointment, a
+training, a mission), the key of its details holding the new record's id."""
+
+
+def created_record(kind: str, details: Mapping[str, str]) -> tuple[str, str] | None:
+    """The record an event of `kind` with `details` created, as (details key, id): for
+    `barrier_opened` with `{"barrier_id": "b1", ...}`, `("barrier_id", "b1")`; None for an
+    event that creates none (or whose details, recorded by an older version, lack the id)."""
+    key = CREATED_BY.get(kind)
+    if key is None or not details.get(key):
+        return None
+    return key, details[key]

@@ -15,16 +15,20 @@ from typing import Any
 from parcours.domain.commands import Command, Refer
 from parcours.domain.records import (
     Alert,
+    Appointment,
     Barrier,
     Consent,
     ExitOutcome,
+    JobDating,
+    Mission,
     PathwayEvent,
     PathwayState,
     RequestMeta,
+    Training,
 )
 from parcours.domain.routing import Notification
 from parcours.domain.summary import Summary
-from parcours.domain.vocabulary import PartnerKind, Stage
+from parcours.domain.vocabulary import FrenchLevel, PartnerKind, Stage
 
 __all__ = [
     "WORKFLOW_TYPE",
@@ -104,6 +108,9 @@ class UpdateResult:
     stage: Stage
     allowed: list[str]
     duplicate: bool = False
+    details: dict[str, str] = field(default_factory=dict)
+    """The recorded event's details: the id of the record it created (`barrier_id`...),
+    kinds and dates. Empty in answers recorded before it was added."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,8 @@ def _head_of(summary: Summary) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class PathwayStatus(PathwayHead):
-    """The answer to the `status` query: the summary, plus what staff may do next."""
+    """The answer to the `status` query: the summary, what staff may do next, and every
+    record of the pathway (barriers, consents, appointments, training, missions...)."""
 
     barriers: list[Barrier]
     consents: list[Consent]
@@ -139,6 +147,15 @@ class PathwayStatus(PathwayHead):
     outcome: ExitOutcome | None
     last_event_seq: int
     as_of: datetime | None = None
+    intake_completed_at: datetime | None = None
+    eligibility_criteria_met: list[str] = field(default_factory=list)
+    french_level: FrenchLevel | None = None
+    last_contact_at: datetime | None = None
+    suspended_from: Stage | None = None
+    appointments: list[Appointment] = field(default_factory=list)
+    trainings: list[Training] = field(default_factory=list)
+    missions: list[Mission] = field(default_factory=list)
+    job_datings: list[JobDating] = field(default_factory=list)
 
     @classmethod
     def of(
@@ -154,6 +171,15 @@ class PathwayStatus(PathwayHead):
             outcome=summary.outcome,
             last_event_seq=summary.last_seq,
             as_of=as_of,
+            intake_completed_at=state.intake_completed_at,
+            eligibility_criteria_met=list(state.eligibility_criteria_met),
+            french_level=state.french_level,
+            last_contact_at=state.last_contact_at,
+            suspended_from=state.suspended_from,
+            appointments=list(state.appointments),
+            trainings=list(state.trainings),
+            missions=list(state.missions),
+            job_datings=list(state.job_datings),
         )
 
 

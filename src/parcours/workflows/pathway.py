@@ -112,6 +112,7 @@ class ParticipantPathway(NotificationRetries):
             stage=self._pathway.state.stage,
             allowed=list(self._pathway.allowed_triggers()),
             duplicate=duplicate,
+            details=dict(event.details) if event else {},
         )
 
     # -- queries -------------------------------------------------------------------------

@@ -92,7 +92,12 @@ def _outcome(
 
 
 SPECS = (
-    record(ScheduleAppointment, AppointmentEvent.APPOINTMENT_SCHEDULED, _schedule),
+    record(
+        ScheduleAppointment,
+        AppointmentEvent.APPOINTMENT_SCHEDULED,
+        _schedule,
+        creates="appointment_id",
+    ),
     record(
         AttendAppointment,
         AppointmentEvent.APPOINTMENT_ATTENDED,

@@ -90,7 +90,7 @@ def _follow_up(state: PathwayState, cmd: BarrierCommand, ctx: Context) -> Detail
 
 
 SPECS = (
-    record(OpenBarrier, BarrierEvent.BARRIER_OPENED, _open),
+    record(OpenBarrier, BarrierEvent.BARRIER_OPENED, _open, creates="barrier_id"),
     record(WorkOnBarrier, BarrierEvent.BARRIER_WORKED_ON, _follow_up, reference=open_barrier_of),
     record(ResolveBarrier, BarrierEvent.BARRIER_RESOLVED, _follow_up, reference=open_barrier_of),
     record(

@@ -104,6 +104,9 @@ class CommandSpec:
     effect: Effect | None = None
     reference: Reference | None = None
     reason_required: bool = False
+    creates: str = ""
+    """The key of its event's details that holds the id of the record it creates (a barrier's
+    `barrier_id`), for rows that create one staff name in later commands; empty otherwise."""
 
     @property
     def moves(self) -> bool:
@@ -121,10 +124,19 @@ def spec(
     reference: Reference | None = None,
     reason_required: bool = False,
     trigger: Trigger | None = None,
+    creates: str = "",
 ) -> CommandSpec:
     """A row for a command class; its trigger is the class's own unless one is given."""
     return CommandSpec(
-        trigger or command.TRIGGER, event, shape, roles, command, effect, reference, reason_required
+        trigger or command.TRIGGER,
+        event,
+        shape,
+        roles,
+        command,
+        effect,
+        reference,
+        reason_required,
+        creates,
     )
 
 

@@ -106,6 +106,12 @@ SPECS = (
     _jobdating_row(MissionTrigger.JOBDATING_HIRED, MissionEvent.JOBDATING_HIRED),
     _jobdating_row(MissionTrigger.JOBDATING_TRAINING, MissionEvent.JOBDATING_ORIENTED_TO_TRAINING),
     _jobdating_row(MissionTrigger.JOBDATING_NO_MATCH, MissionEvent.JOBDATING_NO_MATCH),
-    move(StartMission, MissionEvent.MISSION_STARTED, _start, roles=WITH_PARTNERS),
+    move(
+        StartMission,
+        MissionEvent.MISSION_STARTED,
+        _start,
+        roles=WITH_PARTNERS,
+        creates="mission_id",
+    ),
     move(EndMission, MissionEvent.MISSION_ENDED, _end, roles=WITH_PARTNERS),
 )

@@ -71,7 +71,7 @@ def _finish(state: PathwayState, cmd: CompleteTraining | DropTraining, ctx: Cont
 
 
 SPECS = (
-    move(EnrolTraining, TrainingEvent.TRAINING_ENROLLED, _enrol),
+    move(EnrolTraining, TrainingEvent.TRAINING_ENROLLED, _enrol, creates="training_id"),
     move(CompleteTraining, TrainingEvent.TRAINING_COMPLETED, _finish),
     move(DropTraining, TrainingEvent.TRAINING_DROPPED, _finish),
 )
