@@ -50,6 +50,12 @@ COMPARED = (
     "open_alerts",
     "outcome",
     "last_event_seq",
+    "intake_completed_at",
+    "french_level",
+    "suspended_from",
+    "appointments",
+    "trainings",
+    "missions",
 )
 
 

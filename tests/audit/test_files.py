@@ -161,6 +161,8 @@ def test_at_shows_the_pathway_at_an_instant_without_the_person(history_cli: Cli)
     assert human.exit_code == 0
     assert "Suspended" in human.stdout
     assert "why: hospitalised" in human.stdout
+    assert "Barriers (2)" in human.stdout  # the records, section by section, as `show` has them
+    assert "Resumes to" in human.stdout
     for output in (json.dumps(snapshot), human.stdout):
         assert FIRST not in output
         assert LAST not in output

@@ -9,17 +9,21 @@ import pytest
 from parcours.adapters.readmodel import OutboxStatus
 from parcours.cli.app import build_app
 from parcours.cli.i18n import Text, catalogue, choose_language
-from parcours.domain.events import EVENT_KINDS
+from parcours.domain.events import CREATED_BY, EVENT_KINDS
 from parcours.domain.programme import MOVE_TRIGGERS, RECORD_TRIGGERS
 from parcours.domain.vocabulary import (
     AlertRule,
     AlertStatus,
+    AppointmentKind,
+    AppointmentPlace,
     AppointmentStatus,
     BarrierKind,
     BarrierStatus,
     ChannelKind,
+    ContractType,
     ExitReason,
     FrenchLevel,
+    JobDatingOutcome,
     PartnerKind,
     Stage,
 )
@@ -59,12 +63,17 @@ def test_every_value_shown_to_people_has_words_in_both_languages() -> None:
         ("barrier_kind", BarrierKind),
         ("barrier_status", BarrierStatus),
         ("appointment_status", AppointmentStatus),
+        ("appointment_kind", AppointmentKind),
+        ("appointment_place", AppointmentPlace),
+        ("contract_type", ContractType),
+        ("jobdating_outcome", JobDatingOutcome),
         ("alert_status", AlertStatus),
         ("french_level", FrenchLevel),
         ("exit_reason", ExitReason),
         ("stage", Stage),
     ):
         wanted += [f"{prefix}.{value.value}" for value in values]
+    wanted += [f"act.created.{key}" for key in CREATED_BY.values()]  # "New barrier: b1."
     for lang in ("en", "fr"):
         missing = sorted(key for key in wanted if key not in catalogue(lang))
         assert missing == [], (lang, missing)

@@ -105,7 +105,7 @@ def act(
 
     pathway_id, result = with_pathways(session, work)
     if as_json:
-        print_json({"pathway_id": pathway_id, **_plain_result(result)})
+        print_json({"pathway_id": pathway_id, **_plain_result(result), **_created(result)})
         return
     _say(session, pathway_id, result)
 
@@ -147,6 +147,8 @@ def _say(session: Session, pathway_id: str, result: UpdateResult) -> None:
             stage=stage_label(result.stage.value, text),
         )
     )
+    for key, record_id in _created(result).items():
+        console.print(text(f"act.created.{key}", id=record_id, ref=short(pathway_id)))
     offered = permitted(Role(session.role), result.allowed)
     console.print(text("act.allowed", allowed=action_labels(offered, text)))
 
@@ -155,3 +157,12 @@ def _plain_result(result: UpdateResult) -> dict[str, object]:
     value = plain(result)
     assert isinstance(value, dict)
     return value
+
+
+def _created(result: UpdateResult) -> dict[str, str]:
+    """The id of the record the action created, under its name (`{"barrier_id": "b1"}`), for
+    the commands that create one staff name later; empty for the others."""
+    from parcours.domain.events import created_record
+
+    found = created_record(result.event, result.details)
+    return dict([found]) if found else {}

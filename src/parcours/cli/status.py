@@ -7,16 +7,17 @@ show them the same way: stages, kinds, statuses and reasons in the reader's word
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from parcours.cli.i18n import Text
 from parcours.cli.labels import action_labels, event_label, short, stage_label, word
 from parcours.cli.render import pairs, when
+from parcours.cli.sections import print_sections
 
 if TYPE_CHECKING:
     from parcours.audit.fold import Snapshot
-    from parcours.domain.records import Alert, ExitOutcome, PathwayState
+    from parcours.domain.records import ExitOutcome, PathwayState
     from parcours.workflows.messages import Participant, PathwayStatus
 
     PathwayFacts = PathwayStatus | PathwayState
@@ -35,47 +36,29 @@ def print_status(
     rows += [
         _programme_row(status, text),
         *_stage_rows(status, status.accompaniment_ends_at, text),
+        *_progress_rows(status, text),
         (text("show.next_alert"), when(status.next_alert_at)),
-        *_held_rows(status, text),
-        _alerts_row(status.open_alerts, text),
         (text("show.allowed"), action_labels(allowed, text)),
         *_outcome_rows(status, text),
     ]
     pairs(text("show.title"), rows)
+    print_sections(status, status.open_alerts, status.as_of or datetime.now(UTC), text)
 
 
 def print_snapshot(found: Snapshot, text: Text) -> None:
     """`parcours audit at`: the pathway as its history says it stood at an instant."""
     state = found.state
-    none = text("none")
     rows = [
         _pathway_row(state, text),
         _programme_row(state, text),
         (text("audit.at.as_of"), when(found.when)),
         *_stage_rows(state, found.accompaniment_ends_at, text),
-        *_held_rows(state, text),
-        (
-            text("audit.at.trainings"),
-            ", ".join(
-                f"{tr.training_id} {tr.title} ({when(tr.starts_at)} → {when(tr.ends_at)})"
-                for tr in state.trainings
-            )
-            or none,
-        ),
-        (
-            text("audit.at.missions"),
-            ", ".join(
-                f"{m.mission_id} {word('contract_type', m.contract_type.value, text)}"
-                f" {m.weekly_hours:g} h ({when(m.starts_at)} → {when(m.ended_at or m.ends_at)})"
-                for m in state.missions
-            )
-            or none,
-        ),
-        _alerts_row(found.open_alerts, text),
+        *_progress_rows(state, text),
         *_outcome_rows(state, text),
         *_last_event_rows(found, text),
     ]
     pairs(text("audit.at.title", ref=short(state.pathway_id), when=when(found.when)), rows)
+    print_sections(state, found.open_alerts, found.when, text)
 
 
 def _pathway_row(facts: PathwayFacts, text: Text) -> Row:
@@ -98,28 +81,23 @@ def _stage_rows(facts: PathwayFacts, deadline: datetime | None, text: Text) -> l
     ]
 
 
-def _held_rows(facts: PathwayFacts, text: Text) -> list[Row]:
-    """The barriers and the consents, with their kinds and statuses in words."""
-    barriers = ", ".join(
-        f"{b.barrier_id} {word('barrier_kind', b.kind.value, text)}"
-        f" ({word('barrier_status', b.status.value, text)})"
-        for b in facts.barriers
-    )
-    consents = ", ".join(
-        word("partner_kind", c.partner_kind.value, text)
-        + (f" ({text('show.withdrawn')})" if c.withdrawn_at else "")
-        + (f" → {when(c.expires_at)}" if c.expires_at else "")
-        for c in facts.consents
-    )
-    return [
-        (text("show.barriers"), barriers or text("none")),
-        (text("show.consents"), consents or text("none")),
+def _progress_rows(facts: PathwayFacts, text: Text) -> list[Row]:
+    """Intake, French and the last contact; where a suspended pathway resumes."""
+    intake = when(facts.intake_completed_at)
+    if facts.eligibility_criteria_met:
+        intake += f" ({', '.join(facts.eligibility_criteria_met)})"
+    french = facts.french_level
+    rows = [
+        (text("show.intake"), intake),
+        (
+            text("show.french"),
+            word("french_level", french.value, text) if french else text("show.not_assessed"),
+        ),
+        (text("show.last_contact"), when(facts.last_contact_at)),
     ]
-
-
-def _alerts_row(alerts: Sequence[Alert], text: Text) -> Row:
-    said = ", ".join(f"{a.alert_id} ({word('rule', a.rule.value, text)})" for a in alerts)
-    return text("show.alerts"), said or text("show.no_alerts")
+    if facts.suspended_from is not None:
+        rows.insert(0, (text("show.resumes_to"), stage_label(facts.suspended_from.value, text)))
+    return rows
 
 
 def _outcome_rows(facts: PathwayFacts, text: Text) -> list[Row]:

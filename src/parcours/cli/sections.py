@@ -1,0 +1,173 @@
+"""The records of a pathway, one section each, below the summary of `show` and `audit at`.
+
+Barriers, training, missions, appointments, job datings, consents and open alerts: each
+record with the id staff type in later commands, its kind, status and dates, in the
+reader's words. A live `PathwayStatus` and a folded `PathwayState` carry the same lists
+under the same names, so both commands print them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from parcours.cli.i18n import Text
+from parcours.cli.labels import word
+from parcours.cli.render import console, table, when
+
+if TYPE_CHECKING:
+    from parcours.domain.records import (
+        Alert,
+        Appointment,
+        Barrier,
+        Consent,
+        JobDating,
+        Mission,
+        PathwayState,
+        Training,
+    )
+    from parcours.workflows.messages import PathwayStatus
+
+    PathwayFacts = PathwayStatus | PathwayState
+
+Rows = list[list[str]]
+
+
+def print_sections(
+    facts: PathwayFacts, alerts: Sequence[Alert], as_of: datetime, text: Text
+) -> None:
+    """Every section in turn; an empty one is one line saying there is none."""
+    for name, columns, rows in (
+        ("barriers", ("id", "kind", "status", "opened", "closed", "notes"), _barriers(facts, text)),
+        ("trainings", ("id", "title", "dates", "status", "notes"), _trainings(facts, text)),
+        ("missions", ("id", "employer", "contract", "dates", "status"), _missions(facts, text)),
+        ("appointments", ("id", "when", "kind", "place", "status"), _appointments(facts, text)),
+        ("job_datings", ("when", "outcome", "agency"), _job_datings(facts, text)),
+        ("consents", ("partner", "given", "expires", "status"), _consents(facts, as_of, text)),
+        ("alerts", ("alert", "rule", "due", "status"), _alerts(alerts, text)),
+    ):
+        console.print()
+        if not rows:
+            console.print(text(f"show.sec.{name}_none"))
+            continue
+        headers = [text(f"show.col.{column}") for column in columns]
+        table(text(f"show.sec.{name}", count=len(rows)), headers, rows)
+
+
+def day(value: datetime | None) -> str:
+    """A date without its time, for what is typed as a day (a training's or mission's)."""
+    return when(value)[:10] if value is not None else when(None)
+
+
+def _span(starts: datetime, ends: datetime | None) -> str:
+    return f"{day(starts)} → {day(ends) if ends else '…'}"
+
+
+def _notes(*said: str) -> str:
+    return ", ".join(s for s in said if s) or "—"
+
+
+def _barriers(facts: PathwayFacts, text: Text) -> Rows:
+    def row(b: Barrier) -> list[str]:
+        aid = text("show.aid_requested") if b.aid_requested else ""
+        why = text("show.because", reason=b.waiver_reason) if b.waiver_reason else ""
+        return [
+            b.barrier_id,
+            word("barrier_kind", b.kind.value, text),
+            word("barrier_status", b.status.value, text),
+            when(b.opened_at),
+            when(b.closed_at),
+            _notes(aid, why),
+        ]
+
+    return [row(item) for item in facts.barriers]
+
+
+def _trainings(facts: PathwayFacts, text: Text) -> Rows:
+    def row(t: Training) -> list[str]:
+        if t.completed_at is not None:
+            status = text("show.completed_on", when=day(t.completed_at))
+        elif t.dropped_at is not None:
+            status = text("show.dropped_on", when=day(t.dropped_at))
+        else:
+            status = text("show.enrolled")
+        paid = text("show.paid") if t.paid else ""
+        diploma = text("show.diploma_module") if t.diploma_module else ""
+        return [
+            t.training_id,
+            f"{t.title} ({t.provider})",
+            _span(t.starts_at, t.ends_at),
+            status,
+            _notes(paid, diploma),
+        ]
+
+    return [row(item) for item in facts.trainings]
+
+
+def _missions(facts: PathwayFacts, text: Text) -> Rows:
+    def row(m: Mission) -> list[str]:
+        through = m.agency or text("show.direct_hire")
+        terms = text(
+            "show.terms",
+            contract=word("contract_type", m.contract_type.value, text),
+            hours=f"{m.weekly_hours:g}",
+        )
+        if m.sector_hiring:
+            terms += f", {text('show.sector_hiring')}"
+        status = text("show.ended_on", when=day(m.ended_at)) if m.ended_at else text("show.ongoing")
+        return [
+            m.mission_id,
+            f"{m.employer} ({through})",
+            terms,
+            _span(m.starts_at, m.ends_at),
+            status,
+        ]
+
+    return [row(item) for item in facts.missions]
+
+
+def _appointments(facts: PathwayFacts, text: Text) -> Rows:
+    def row(a: Appointment) -> list[str]:
+        place = word("appointment_place", a.place.value, text)
+        if a.late_slot:
+            place += f", {text('show.late_slot')}"
+        status = word("appointment_status", a.status.value, text)
+        if a.recorded_at is not None:
+            status = text("show.recorded_on", status=status, when=when(a.recorded_at))
+        kind = word("appointment_kind", a.kind.value, text)
+        return [a.appointment_id, when(a.at), kind, place, status]
+
+    return [row(item) for item in facts.appointments]
+
+
+def _job_datings(facts: PathwayFacts, text: Text) -> Rows:
+    def row(j: JobDating) -> list[str]:
+        return [when(j.held_at), word("jobdating_outcome", j.outcome.value, text), j.agency or "—"]
+
+    return [row(item) for item in facts.job_datings]
+
+
+def _consents(facts: PathwayFacts, as_of: datetime, text: Text) -> Rows:
+    def row(c: Consent) -> list[str]:
+        if c.withdrawn_at is not None and c.withdrawn_at <= as_of:
+            status = text("show.withdrawn_on", when=when(c.withdrawn_at))
+        elif c.valid_at(as_of):
+            status = text("show.valid")
+        else:
+            status = text("show.expired")
+        expires = when(c.expires_at) if c.expires_at else text("show.no_expiry")
+        kind = word("partner_kind", c.partner_kind.value, text)
+        return [kind, when(c.given_at), expires, status]
+
+    return [row(item) for item in facts.consents]
+
+
+def _alerts(alerts: Sequence[Alert], text: Text) -> Rows:
+    def row(a: Alert) -> list[str]:
+        status = word("alert_status", a.status.value, text)
+        if a.snoozed_until is not None:
+            status += f" → {when(a.snoozed_until)}"
+        return [a.alert_id, word("rule", a.rule.value, text), when(a.due_at), status]
+
+    return [row(item) for item in alerts]
