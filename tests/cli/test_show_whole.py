@@ -165,7 +165,8 @@ def test_show_prints_every_record_with_its_id(cli: Cli) -> None:
         ("oriented to training", "Interim 95"),
         ("Consent (1)",),
         ("referrer", "valid"),
-        (alert_id, "appointment not recorded", "open"),
+        ("appointment not recorded", "open"),
+        (alert_id,),
     ):
         assert lines_with(english, *words), (words, english)
 

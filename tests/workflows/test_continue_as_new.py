@@ -80,6 +80,7 @@ async def test_continue_as_new_carries_state_and_applied_requests(
         # The request applied before continue-as-new is still known after it.
         again = await pathways.execute(pid, c.OpenBarrier(BarrierKind.MOBILITY), early)
         assert again.duplicate
+        assert again.details["barrier_id"] == "b1"  # the answer still names what it created
         state = await pathways.state(pid)
         assert [b.barrier_id for b in state.barriers] == ["b1"]
         assert len([e for e in state.timeline if e.kind == "contact_recorded"]) == (

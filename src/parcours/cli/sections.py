@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from rich.table import Table
+
 from parcours.cli.i18n import Text
 from parcours.cli.labels import word
-from parcours.cli.render import console, table, when
+from parcours.cli.render import console, when
 
 if TYPE_CHECKING:
     from parcours.domain.records import (
@@ -45,14 +47,29 @@ def print_sections(
         ("appointments", ("id", "when", "kind", "place", "status"), _appointments(facts, text)),
         ("job_datings", ("when", "outcome", "agency"), _job_datings(facts, text)),
         ("consents", ("partner", "given", "expires", "status"), _consents(facts, as_of, text)),
-        ("alerts", ("alert", "rule", "due", "status"), _alerts(alerts, text)),
+        ("alerts", ("alert", "due", "status"), _alerts(alerts, text)),
     ):
         console.print()
         if not rows:
             console.print(text(f"show.sec.{name}_none"))
             continue
         headers = [text(f"show.col.{column}") for column in columns]
-        table(text(f"show.sec.{name}", count=len(rows)), headers, rows)
+        _table(text(f"show.sec.{name}", count=len(rows)), headers, rows)
+
+
+def _table(title: str, headers: Sequence[str], rows: Rows) -> None:
+    """A section's table. Its first column holds the id staff copy into later commands (a
+    long alert id included): it is kept whole on one line as long as the terminal leaves
+    room for the other columns, which fold to fit. Rows of several lines are ruled apart."""
+    lines = [line for cell in [headers[0], *(r[0] for r in rows)] for line in cell.splitlines()]
+    grid = Table(title=title, title_justify="left", show_lines=len(lines) > len(rows) + 1)
+    room = max(console.width - 24, 8)
+    grid.add_column(headers[0], overflow="fold", min_width=min(max(map(len, lines)), room))
+    for header in headers[1:]:
+        grid.add_column(header, overflow="fold")
+    for row in rows:
+        grid.add_row(*row)
+    console.print(grid)
 
 
 def day(value: datetime | None) -> str:
@@ -168,6 +185,6 @@ def _alerts(alerts: Sequence[Alert], text: Text) -> Rows:
         status = word("alert_status", a.status.value, text)
         if a.snoozed_until is not None:
             status += f" → {when(a.snoozed_until)}"
-        return [a.alert_id, word("rule", a.rule.value, text), when(a.due_at), status]
+        return [f"{word('rule', a.rule.value, text)}\n{a.alert_id}", when(a.due_at), status]
 
     return [row(item) for item in alerts]
