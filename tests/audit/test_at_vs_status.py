@@ -56,6 +56,9 @@ COMPARED = (
     "appointments",
     "trainings",
     "missions",
+    "job_datings",
+    "eligibility_criteria_met",
+    "last_contact_at",
 )
 
 
