@@ -72,13 +72,13 @@ def _table(title: str, headers: Sequence[str], rows: Rows) -> None:
     console.print(grid)
 
 
-def day(value: datetime | None) -> str:
+def _day(value: datetime | None) -> str:
     """A date without its time, for what is typed as a day (a training's or mission's)."""
     return when(value)[:10] if value is not None else when(None)
 
 
 def _span(starts: datetime, ends: datetime | None) -> str:
-    return f"{day(starts)} → {day(ends) if ends else '…'}"
+    return f"{_day(starts)} → {_day(ends) if ends else '…'}"
 
 
 def _notes(*said: str) -> str:
@@ -104,9 +104,9 @@ def _barriers(facts: PathwayFacts, text: Text) -> Rows:
 def _trainings(facts: PathwayFacts, text: Text) -> Rows:
     def row(t: Training) -> list[str]:
         if t.completed_at is not None:
-            status = text("show.completed_on", when=day(t.completed_at))
+            status = text("show.completed_on", when=_day(t.completed_at))
         elif t.dropped_at is not None:
-            status = text("show.dropped_on", when=day(t.dropped_at))
+            status = text("show.dropped_on", when=_day(t.dropped_at))
         else:
             status = text("show.enrolled")
         paid = text("show.paid") if t.paid else ""
@@ -132,7 +132,9 @@ def _missions(facts: PathwayFacts, text: Text) -> Rows:
         )
         if m.sector_hiring:
             terms += f", {text('show.sector_hiring')}"
-        status = text("show.ended_on", when=day(m.ended_at)) if m.ended_at else text("show.ongoing")
+        status = (
+            text("show.ended_on", when=_day(m.ended_at)) if m.ended_at else text("show.ongoing")
+        )
         return [
             m.mission_id,
             f"{m.employer} ({through})",

@@ -71,8 +71,10 @@ def _programme_row(facts: PathwayFacts, text: Text) -> Row:
 
 def _stage_rows(facts: PathwayFacts, deadline: datetime | None, text: Text) -> list[Row]:
     stage = f"{stage_label(facts.stage.value, text)} ({when(facts.stage_since)})"
+    resumes = facts.suspended_from
     return [
         (text("show.stage"), stage),
+        *([(text("show.resumes_to"), stage_label(resumes.value, text))] if resumes else []),
         (text("show.referent"), facts.referent),
         (text("show.session"), facts.session),
         (text("show.referred"), when(facts.referred_at)),
@@ -82,12 +84,12 @@ def _stage_rows(facts: PathwayFacts, deadline: datetime | None, text: Text) -> l
 
 
 def _progress_rows(facts: PathwayFacts, text: Text) -> list[Row]:
-    """Intake, French and the last contact; where a suspended pathway resumes."""
+    """Intake (with the criteria met), French and the last contact."""
     intake = when(facts.intake_completed_at)
     if facts.eligibility_criteria_met:
         intake += f" ({', '.join(facts.eligibility_criteria_met)})"
     french = facts.french_level
-    rows = [
+    return [
         (text("show.intake"), intake),
         (
             text("show.french"),
@@ -95,9 +97,6 @@ def _progress_rows(facts: PathwayFacts, text: Text) -> list[Row]:
         ),
         (text("show.last_contact"), when(facts.last_contact_at)),
     ]
-    if facts.suspended_from is not None:
-        rows.insert(0, (text("show.resumes_to"), stage_label(facts.suspended_from.value, text)))
-    return rows
 
 
 def _outcome_rows(facts: PathwayFacts, text: Text) -> list[Row]:
