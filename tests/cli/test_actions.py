@@ -159,7 +159,9 @@ def test_a_whole_pathway_through_the_cli(cli: Cli) -> None:
     assert shown["status"]["stage"] == "exited"
     assert shown["status"]["outcome"]["reason"] == "moved_away"
     events = json.loads(cli("timeline", pathway_id, "--json").stdout)
-    assert len([e for e in events if e["kind"] != "alert_raised"]) == len(FULL_ATP) + 1
+    # what staff entered: the referral and each step (alerts and notification failures,
+    # which depend on timing and on the partners' receivers, are the system's)
+    assert len([e for e in events if e["role"] != "system"]) == len(FULL_ATP) + 1
     waived = next(e for e in events if e["kind"] == "barrier_waived")
     assert waived["reason"] == "family help with the children"
     assert waived["actor_id"] == "staff-7f3a"
