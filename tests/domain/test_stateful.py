@@ -365,7 +365,7 @@ class PathwayMachine(RuleBasedStateMachine):
         assert all(a < b for a, b in itertools.pairwise(seqs))
         assert seqs == list(range(1, len(seqs) + 1))
         assert self.state.next_seq == len(seqs) + 1
-        instants = [e.at for e in timeline]
+        instants = [e.recorded for e in timeline]  # `at` is when it happened: any order
         assert instants == sorted(instants)
         assert timeline[0].kind == "referred"
 

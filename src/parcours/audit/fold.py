@@ -159,6 +159,7 @@ class _Folder:
                 recording.referral,
                 recording.referral_meta,
                 first.at,
+                dated=0 in recording.dated_runs,
             )
             self._applied[recording.referral_meta.request_id] = pathway.state.next_seq - 1
         self.folded = Folded(pathway)
@@ -193,7 +194,8 @@ class _Folder:
         if request_id in self._applied:  # a retried request: the workflow answered from memory
             return None
         try:
-            event = self._pathway.execute(recorded.command, recorded.meta, task.at)
+            dated = task.run_index in self._recording.dated_runs
+            event = self._pathway.execute(recorded.command, recorded.meta, task.at, dated=dated)
         except DomainError as err:
             if recorded.answer is not None:
                 self._differ("refused", task, recorded.event_id, f"refused here: {err}")

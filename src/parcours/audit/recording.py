@@ -30,6 +30,7 @@ from parcours.audit.tasks import (
     Answers,
     RawTask,
     TaskFacts,
+    patched,
     tasks_of_run,
     update_name_of,
     workflow_time,
@@ -46,6 +47,7 @@ from parcours.workflows.messages import (
     UpdateResult,
     update_name,
 )
+from parcours.workflows.patches import EFFECTIVE_INSTANTS_PATCH
 
 COMMAND_OF_UPDATE: dict[str, type[Command]] = {update_name(c): c for c in STAFF_COMMANDS}
 NOT_COMMANDS = frozenset({"retry_notification", "retry_notification_v2"})
@@ -118,6 +120,9 @@ class Recording:
     continues: bool
     """The last run continued as new into a run this history does not hold."""
     skipped_updates: tuple[str, ...] = field(default=())
+    dated_runs: frozenset[int] = frozenset()
+    """The runs (by index) whose events are dated when they happened, not when recorded
+    (`EFFECTIVE_INSTANTS_PATCH`): the fold dates them the same way."""
 
 
 async def record_of(history: PathwayHistory, converter: DataConverter) -> Recording:
@@ -154,6 +159,9 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
             for task in raw
             for name in map(update_name_of, task.updates)
             if name not in COMMAND_OF_UPDATE and name not in NOT_COMMANDS
+        ),
+        dated_runs=frozenset(
+            i for i, run in enumerate(history.runs) if patched(run, EFFECTIVE_INSTANTS_PATCH)
         ),
     )
 

@@ -59,6 +59,18 @@ def update_name_of(event: HistoryEvent) -> str:
     return event.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
 
 
+def patched(run: WorkflowHistory, patch_id: str) -> bool:
+    """Whether the run took the new branch of `patch_id`: its marker is in the history."""
+    wanted = patch_id.encode()
+    for event in run.events:
+        if event.event_type != EventType.EVENT_TYPE_MARKER_RECORDED:
+            continue
+        details = event.marker_recorded_event_attributes.details.get("patch_id")
+        if details is not None and any(wanted in payload.data for payload in details.payloads):
+            return True
+    return False
+
+
 def tasks_of_run(index: int, run: WorkflowHistory, answers: Answers) -> list[RawTask]:
     """The completed workflow tasks of one run; update outcomes are added to `answers`."""
     reader = _RunReader(index, run.run_id, answers)

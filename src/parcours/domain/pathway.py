@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from transitions import EventData
@@ -29,6 +30,7 @@ from parcours.domain.commands import Command, Context, Refer, spec_of
 from parcours.domain.commands.alerts import AlertEvent
 from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.inputs import check_request
+from parcours.domain.instants import check_instants, effective_instant
 from parcours.domain.machine import Refusal, build_machine, table_for
 from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
@@ -37,6 +39,20 @@ from parcours.domain.summary import Summary, open_alerts, summary_of
 from parcours.domain.vocabulary import AlertStatus, EventKind, Role, Stage, Trigger
 
 SYSTEM = Actor("parcours", Role.SYSTEM)
+
+
+@dataclass(frozen=True)
+class _Instants:
+    """When an event happened, and when it was recorded (None: at the same instant)."""
+
+    effective: datetime
+    recorded: datetime | None
+
+    @classmethod
+    def of(cls, command: Command, meta: RequestMeta, now: datetime, dated: bool) -> _Instants:
+        if not dated:
+            return cls(now, None)
+        return cls(effective_instant(command, meta, now), now)
 
 
 class Pathway:
@@ -70,8 +86,11 @@ class Pathway:
         command: Refer,
         meta: RequestMeta,
         now: datetime,
+        *,
+        dated: bool = True,
     ) -> Pathway:
-        """A new pathway in the programme's initial stage, with its `referred` event."""
+        """A new pathway in the programme's initial stage, with its `referred` event, dated
+        when the referral happened and recorded at `now` (both at `now` unless `dated`)."""
         authorise(meta.actor.role, command.trigger)
         state = PathwayState(
             pathway_id=pathway_id,
@@ -85,7 +104,7 @@ class Pathway:
             referent=command.referent,
         )
         pathway = cls(programme, state)
-        pathway._apply(command, meta, now, state.stage)
+        pathway._apply(command, meta, _Instants.of(command, meta, now, dated), state.stage)
         return pathway
 
     # -- asking --------------------------------------------------------------------------
@@ -151,11 +170,14 @@ class Pathway:
             refused.allowed = self.allowed_triggers(role)
             raise
 
-    def check(self, command: Command, meta: RequestMeta) -> None:
-        """Raise a `DomainError` naming the rule when `command` may not run now."""
+    def check(self, command: Command, meta: RequestMeta, now: datetime | None = None) -> None:
+        """Raise a `DomainError` naming the rule when `command` may not run now; given `now`,
+        its instants are checked against their bounds too (`domain.instants`)."""
         trigger = command.trigger
         self._authorise(meta.actor.role, trigger)
         refused = check_request(self.programme, command, meta)
+        if refused is None and now is not None:
+            refused = check_instants(self.state, command, meta, now)
         if refused is not None:
             refused.allowed = self.allowed_triggers(meta.actor.role)
             raise refused
@@ -172,8 +194,14 @@ class Pathway:
 
     # -- doing ---------------------------------------------------------------------------
 
-    def execute(self, command: Command, meta: RequestMeta, now: datetime) -> PathwayEvent:
-        """Run a command: the machine judges and moves, then its effect and event are recorded."""
+    def execute(
+        self, command: Command, meta: RequestMeta, now: datetime, *, dated: bool = True
+    ) -> PathwayEvent:
+        """Run a command: the machine judges and moves, then its effect and event are recorded.
+
+        The state and the event take the instant it happened (`effective_instant`); the event
+        keeps `now` as when it was recorded. Without `dated` (histories recorded before the
+        two instants were kept apart), everything is at `now`."""
         trigger = command.trigger
         self._authorise(meta.actor.role, trigger)
         before = self.state.stage
@@ -183,19 +211,21 @@ class Pathway:
             )
         if not fired:
             raise self._not_in_stage(trigger, meta.actor.role)
+        instants = _Instants.of(command, meta, now, dated)
         if self.state.stage is not before:
-            self.state.stage_since = now
-        return self._apply(command, meta, now, before)
+            self.state.stage_since = instants.effective
+        return self._apply(command, meta, instants, before)
 
     def _apply(
-        self, command: Command, meta: RequestMeta, now: datetime, before: Stage
+        self, command: Command, meta: RequestMeta, instants: _Instants, before: Stage
     ) -> PathwayEvent:
         """Record the command's effect in the state and its event in the timeline."""
         row = spec_of(command.trigger)
         assert row.effect is not None  # every row with a command class has an effect
         assert row.event is not None  # ... and an event (a test checks both)
-        details = row.effect(self.state, command, Context(self.programme, meta, now, before))
-        return self._record(row.event, meta, now, details)
+        ctx = Context(self.programme, meta, instants.effective, before)
+        details = row.effect(self.state, command, ctx)
+        return self._record(row.event, meta, instants.effective, details, instants.recorded)
 
     def raise_due_alerts(self, now: datetime) -> list[PathwayEvent]:
         """Raise every alert due at `now` and reopen snoozes that ended; one event each."""
@@ -231,7 +261,12 @@ class Pathway:
         return list(open_alerts(self.state))
 
     def _record(
-        self, kind: EventKind, meta: RequestMeta, now: datetime, details: dict[str, str]
+        self,
+        kind: EventKind,
+        meta: RequestMeta,
+        now: datetime,
+        details: dict[str, str],
+        recorded: datetime | None = None,
     ) -> PathwayEvent:
         event = PathwayEvent(
             seq=self.state.next_seq,
@@ -243,6 +278,7 @@ class Pathway:
             stage=self.state.stage,
             details=details,
             request_id=meta.request_id,
+            recorded_at=recorded,
         )
         self.state.next_seq += 1
         self.state.timeline.append(event)

@@ -44,6 +44,9 @@ class RequestMeta:
     request_id: str
     actor: Actor
     reason: str = ""
+    effective_at: datetime | None = None
+    """When what the request records happened (`--on`); None: when the command's own date
+    says (`contacted_at`), else when it is recorded."""
 
 
 @dataclass
@@ -156,6 +159,14 @@ class PathwayEvent:
     stage: Stage = Stage.REFERRED
     details: dict[str, str] = field(default_factory=dict)
     request_id: str = ""
+    recorded_at: datetime | None = None
+    """When parcours recorded it; `at` is when it happened (its effective instant). None on
+    events recorded before the two instants were kept apart: recorded at `at`."""
+
+    @property
+    def recorded(self) -> datetime:
+        """When it was recorded, for events of every age."""
+        return self.at if self.recorded_at is None else self.recorded_at
 
 
 @dataclass

@@ -27,3 +27,11 @@ RETRY_FAILURES_WAKE_PATCH = "publish-failures-recorded-by-a-retry"
 """Before it, a notification failure recorded by a retry update did not wake the run
 loop: it was neither projected nor alerted until the next timer. Taken only when a
 retry records a failure."""
+
+EFFECTIVE_INSTANTS_PATCH = "events-dated-when-they-happened"
+"""Before it, every event, the stage's "since" and the dates effects record (a barrier
+opened or closed, an appointment's outcome) were at the instant the update was handled,
+whatever `--on` said. Since, they take the instant it happened (`domain.instants`) and
+each event also keeps when it was recorded (`PathwayEvent.recorded_at`). Decided once
+per run, when the run starts, so a run keeps one way of dating throughout; the audit's
+fold reads which runs took it from their markers."""

@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from parcours.workflows.patches import (
         DUE_BEFORE_SLEEP_PATCH,
+        EFFECTIVE_INSTANTS_PATCH,
         HANDLERS_AFTER_LAST_PUBLISH_PATCH,
     )
     from parcours.workflows.publishing import ACTIVITY_RETRY, NOTIFY_RETRY
@@ -60,9 +61,15 @@ class ParticipantPathway(NotificationRetries):
         self._applied: dict[str, int] = dict(start.applied_requests)
         self._published_seq = start.published_seq
         self._retried: dict[str, int] = dict(start.retried_requests)
+        self._dated = workflow.patched(EFFECTIVE_INSTANTS_PATCH)  # decided once per run
         if start.state is None:
             self._pathway = Pathway.refer(
-                self._programme, start.pathway_id, start.referral, start.meta, workflow.now()
+                self._programme,
+                start.pathway_id,
+                start.referral,
+                start.meta,
+                workflow.now(),
+                dated=self._dated,
             )
             self._applied[start.meta.request_id] = self._pathway.state.next_seq - 1
         else:
@@ -79,7 +86,7 @@ class ParticipantPathway(NotificationRetries):
             if meta.request_id in self._applied:
                 return  # a retried request: accepted, answered from what it did the first time
             try:
-                self._pathway.check(command, meta)
+                self._pathway.check(command, meta, workflow.now())
             except DomainError as err:
                 raise refusal(err) from None
 
@@ -87,7 +94,7 @@ class ParticipantPathway(NotificationRetries):
             if meta.request_id in self._applied:
                 return self._result(self._applied[meta.request_id], duplicate=True)
             try:
-                event = self._pathway.execute(command, meta, workflow.now())
+                event = self._pathway.execute(command, meta, workflow.now(), dated=self._dated)
             except DomainError as err:  # the state changed between validation and handling
                 raise refusal(err) from None
             self._applied[meta.request_id] = event.seq

@@ -50,6 +50,7 @@ class Publishing:
     _participant: Participant
     _applied: dict[str, int]
     _published_seq: int
+    _dated: bool
 
     def _unpublished(self) -> list[PathwayEvent]:
         return [e for e in self._pathway.state.timeline if e.seq > self._published_seq]
@@ -125,7 +126,7 @@ class Publishing:
             now = workflow.now()
             meta, command = failure_to_record(failure.key, failure.partner_kind, failure.error, now)
             if meta.request_id not in self._applied and self._pathway.may(command, meta):
-                event = self._pathway.execute(command, meta, now)
+                event = self._pathway.execute(command, meta, now, dated=self._dated)
                 self._applied[meta.request_id] = event.seq
                 recorded.append(event)
         return recorded

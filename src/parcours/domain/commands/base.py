@@ -31,16 +31,27 @@ class Command:
     `TRIGGER` is the machine trigger it fires."""
 
     TRIGGER: ClassVar[Trigger]
+    WHEN: ClassVar[str] = ""
+    """The field that says when what it records happened (`contacted_at`), if it has one."""
 
-    def __init_subclass__(cls, *, trigger: Trigger | None = None, **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls, *, trigger: Trigger | None = None, when: str = "", **kwargs: Any
+    ) -> None:
         super().__init_subclass__(**kwargs)
         if trigger is not None:
             cls.TRIGGER = trigger
+        if when:
+            cls.WHEN = when
         dataclass(frozen=True)(cls)
 
     @property
     def trigger(self) -> Trigger:
         return self.TRIGGER
+
+    def happened_at(self) -> datetime | None:
+        """When what the command records happened, if the command itself says it."""
+        value = getattr(self, self.WHEN) if self.WHEN else None
+        return value if isinstance(value, datetime) else None
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ class ConsentEvent(EventKind):
     CONSENT_WITHDRAWN = "consent_withdrawn"
 
 
-class GiveConsent(Command, trigger=ConsentTrigger.GIVE_CONSENT):
+class GiveConsent(Command, trigger=ConsentTrigger.GIVE_CONSENT, when="given_at"):
     partner_kind: PartnerKind
     given_at: datetime
     expires_at: datetime | None = None
 
 
-class WithdrawConsent(Command, trigger=ConsentTrigger.WITHDRAW_CONSENT):
+class WithdrawConsent(Command, trigger=ConsentTrigger.WITHDRAW_CONSENT, when="withdrawn_at"):
     partner_kind: PartnerKind
     withdrawn_at: datetime
 

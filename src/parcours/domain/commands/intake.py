@@ -41,7 +41,7 @@ class IntakeEvent(EventKind):
     COACHING_STARTED = "coaching_started"
 
 
-class Refer(Command, trigger=IntakeTrigger.REFER):
+class Refer(Command, trigger=IntakeTrigger.REFER, when="referred_at"):
     """Starts a pathway: no personal data here, it travels in the encrypted start input."""
 
     referrer: str
@@ -68,7 +68,7 @@ def referral(
     )
 
 
-class CompleteIntake(Command, trigger=IntakeTrigger.COMPLETE_INTAKE):
+class CompleteIntake(Command, trigger=IntakeTrigger.COMPLETE_INTAKE, when="presented_at"):
     presented_at: datetime
     criteria_met: tuple[str, ...] = ()
 
@@ -77,7 +77,7 @@ class AssignReferent(Command, trigger=IntakeTrigger.ASSIGN_REFERENT):
     referent: str
 
 
-class RecordContact(Command, trigger=IntakeTrigger.RECORD_CONTACT):
+class RecordContact(Command, trigger=IntakeTrigger.RECORD_CONTACT, when="contacted_at"):
     contacted_at: datetime
 
 
@@ -85,11 +85,11 @@ class AssessFrench(Command, trigger=IntakeTrigger.ASSESS_FRENCH):
     level: FrenchLevel
 
 
-class SignContract(Command, trigger=IntakeTrigger.SIGN_CONTRACT):
+class SignContract(Command, trigger=IntakeTrigger.SIGN_CONTRACT, when="signed_at"):
     signed_at: datetime
 
 
-class StartCoaching(Command, trigger=IntakeTrigger.START_COACHING):
+class StartCoaching(Command, trigger=IntakeTrigger.START_COACHING, when="started_at"):
     started_at: datetime
 
 

@@ -26,24 +26,24 @@ class LifecycleEvent(EventKind):
     EXITED = "exited"
 
 
-class Suspend(Command, trigger=LifecycleTrigger.SUSPEND):
+class Suspend(Command, trigger=LifecycleTrigger.SUSPEND, when="suspended_at"):
     suspended_at: datetime
 
 
-class Resume(Command, trigger=LifecycleTrigger.RESUME):
+class Resume(Command, trigger=LifecycleTrigger.RESUME, when="resumed_at"):
     resumed_at: datetime
 
 
-class DropOut(Command, trigger=LifecycleTrigger.DROP_OUT):
+class DropOut(Command, trigger=LifecycleTrigger.DROP_OUT, when="noticed_at"):
     noticed_at: datetime
 
 
-class ReEnter(Command, trigger=LifecycleTrigger.REENTER):
+class ReEnter(Command, trigger=LifecycleTrigger.REENTER, when="reentered_at"):
     session: str
     reentered_at: datetime
 
 
-class Exit(Command, trigger=LifecycleTrigger.EXIT):
+class Exit(Command, trigger=LifecycleTrigger.EXIT, when="exited_at"):
     reason: ExitReason
     exited_at: datetime
 

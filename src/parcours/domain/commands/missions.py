@@ -34,7 +34,7 @@ class MissionEvent(EventKind):
     MISSION_ENDED = "mission_ended"
 
 
-class RecordJobDating(Command):
+class RecordJobDating(Command, when="held_at"):
     """The trigger depends on the outcome: each outcome is its own move in the table."""
 
     held_at: datetime
@@ -46,7 +46,7 @@ class RecordJobDating(Command):
         return MissionTrigger(f"jobdating_{self.outcome.value}")
 
 
-class StartMission(Command, trigger=MissionTrigger.START_MISSION):
+class StartMission(Command, trigger=MissionTrigger.START_MISSION, when="starts_at"):
     agency: str
     employer: str
     starts_at: datetime
@@ -56,7 +56,7 @@ class StartMission(Command, trigger=MissionTrigger.START_MISSION):
     sector_hiring: bool = False
 
 
-class EndMission(Command, trigger=MissionTrigger.END_MISSION):
+class EndMission(Command, trigger=MissionTrigger.END_MISSION, when="ended_at"):
     ended_at: datetime
 
 

@@ -30,11 +30,11 @@ class EnrolTraining(Command, trigger=TrainingTrigger.ENROL_TRAINING):
     diploma_module: bool = False
 
 
-class CompleteTraining(Command, trigger=TrainingTrigger.COMPLETE_TRAINING):
+class CompleteTraining(Command, trigger=TrainingTrigger.COMPLETE_TRAINING, when="completed_at"):
     completed_at: datetime
 
 
-class DropTraining(Command, trigger=TrainingTrigger.DROP_TRAINING):
+class DropTraining(Command, trigger=TrainingTrigger.DROP_TRAINING, when="dropped_at"):
     dropped_at: datetime
 
 
