@@ -10,6 +10,8 @@ concurrent referrals of one person cannot both create a pathway.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from temporalio.client import WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -20,6 +22,7 @@ from parcours.app.client import PathwayClient, new_pathway_id
 from parcours.app.errors import DuplicateReferral
 from parcours.domain.commands import Refer
 from parcours.domain.inputs import check_referral as check_names
+from parcours.domain.instants import check_referral_instants
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import RequestMeta
 from parcours.workflows.messages import Participant
@@ -37,6 +40,16 @@ def check_referral(participant: Participant, meta: RequestMeta) -> None:
     check_names(participant.first_name, participant.last_name, meta.reason)
 
 
+def check_referral_dates(participant: Participant, command: Refer) -> None:
+    """The domain's bounds of a referral's dates (`domain.instants`): not after now, and
+    a person between 14 and 100 years old at the referral; raises the refusal."""
+    refused = check_referral_instants(
+        command.referred_at, participant.birth_date, datetime.now(UTC)
+    )
+    if refused is not None:
+        raise refused
+
+
 async def refer_once(
     pathways: PathwayClient,
     programme: ProgrammeDefinition,
@@ -52,6 +65,7 @@ async def refer_once(
     pathway never started (the client stopped in between) is taken up again.
     """
     check_referral(participant, meta)
+    check_referral_dates(participant, command)
     marks = fingerprints(
         keyring,
         programme.name,

@@ -105,12 +105,19 @@ def fold(recording: Recording, until: datetime | None = None) -> Folded:
     if until is None and recording.final_state is not None:
         folder.check_final(recording.final_state)
     if until is not None and recording.still_open and until > recording.recorded_until:
-        folder.project(until)
+        now = folder.folded.last_task_at or recording.recorded_until
+        folder.folded.projected = project_alerts(folder.folded.pathway, now, until)
     return folder.folded
 
 
 def snapshot(recording: Recording, when: datetime) -> Snapshot:
+    """What parcours knew at `when`: every task recorded by then (see `audit.happened` for
+    the pathway as it happened)."""
     folded = fold(recording, when)
+    return snapshot_of(folded, recording, when)
+
+
+def snapshot_of(folded: Folded, recording: Recording, when: datetime) -> Snapshot:
     state = folded.pathway.state
     summary = folded.pathway.summary(when)
     return Snapshot(
@@ -240,18 +247,20 @@ class _Folder:
                 )
             )
 
-    def project(self, until: datetime) -> None:
-        """Raise the alerts due after the history ends, each at its due instant."""
-        now = self.folded.last_task_at or self._recording.recorded_until
-        while self._pathway.state.stage is not Stage.EXITED:
-            next_at = self._pathway.next_alert_at(now)
-            if next_at is None:
-                return
-            now = max(next_at, now + MIN_SLEEP)
-            if now > until:
-                return
-            if self._pathway.raise_due_alerts(now):
-                self.folded.projected = True
+
+def project_alerts(pathway: Pathway, now: datetime, until: datetime) -> bool:
+    """Raise the alerts that fall due after `now` up to `until`, each at its due instant,
+    as the workflow's timers would; whether any was raised."""
+    raised = False
+    while pathway.state.stage is not Stage.EXITED:
+        next_at = pathway.next_alert_at(now)
+        if next_at is None:
+            break
+        now = max(next_at, now + MIN_SLEEP)
+        if now > until:
+            break
+        raised = bool(pathway.raise_due_alerts(now)) or raised
+    return raised
 
     def _source(self, event: PathwayEvent, run_index: int, run_id: str, event_id: int) -> None:
         self.folded.sources[event.seq] = Source(run_index, run_id, event_id)

@@ -2,12 +2,14 @@
 
 A staff action's CLI function only builds the domain command from what was typed;
 `staff_action` registers it as the command `parcours GROUP NAME` that takes the pathway
-reference first and the options every action shares (`--reason`, `--request-id`,
-`--json`), and sends it.
+reference first and the options every action shares (`--on`, `--reason`, `--request-id`,
+`--json`), and sends it. `--on` says when it happened: the request carries it as its
+effective instant, and a function that takes `on` itself also dates its command with it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from collections.abc import Callable
@@ -18,9 +20,15 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import action_labels, event_label, short, stage_label
-from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt
+from parcours.cli.options import JsonFlag, On, ReasonOpt, Ref, RequestOpt
 from parcours.cli.render import console, plain, print_json
-from parcours.cli.runtime import Session, current_session, guarded, with_pathways
+from parcours.cli.runtime import (
+    Session,
+    current_session,
+    guarded,
+    typed_instant,
+    with_pathways,
+)
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
@@ -52,11 +60,14 @@ def staff_action(
     help_key = f"help.{group_name}.{name}" if group_name else f"help.{name}"
 
     def decorate(build: Callable[..., Command]) -> Callable[..., None]:
+        takes_on = "on" in inspect.signature(build).parameters
+
         @functools.wraps(build)
         def send(
             ref: str, reason: str, request_id: str | None, as_json: bool, **typed: Any
         ) -> None:
-            act(ref, build(**typed), reason, request_id, as_json)
+            on = typed.get("on") if takes_on else typed.pop("on", None)
+            act(ref, build(**typed), reason, request_id, as_json, on=on)
 
         command = guarded(send)
         # What Typer reads to build the command's arguments and options.
@@ -79,6 +90,8 @@ def _parameters(build: Callable[..., Command], reason_first: bool) -> list[inspe
         inspect.Parameter(option, keyword, default=value, annotation=hint)
         for option, hint, value in SHARED_OPTIONS
     ]
+    if all(p.name != "on" for p in own):  # every action says when it happened
+        own.append(inspect.Parameter("on", keyword, default=None, annotation=On))
     required = sum(1 for p in own if p.default is inspect.Parameter.empty)
     at = required if reason_first else len(own)
     ref = inspect.Parameter("ref", keyword, annotation=Ref)
@@ -86,9 +99,16 @@ def _parameters(build: Callable[..., Command], reason_first: bool) -> list[inspe
 
 
 def act(
-    reference: str, command: Command, reason: str, request_id: str | None, as_json: bool
+    reference: str,
+    command: Command,
+    reason: str,
+    request_id: str | None,
+    as_json: bool,
+    *,
+    on: str | None = None,
 ) -> None:
-    """Send `command` as the session's actor; a refusal ends with exit code 3."""
+    """Send `command` as the session's actor, dated `on` when given (when it happened);
+    a refusal ends with exit code 3."""
     from parcours.adapters.logs import configure_file_logging
     from parcours.domain.inputs import bidi_controls
 
@@ -98,6 +118,8 @@ def act(
         raise CliError(session.text("refer.name_bidi", field=field, found=found), ExitCode.USAGE)
     configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
     meta = session.request(reason, request_id)
+    if on is not None:
+        meta = dataclasses.replace(meta, effective_at=typed_instant(on))
 
     async def work(pathways: PathwayClient) -> tuple[str, UpdateResult]:
         pathway_id = await pathways.resolve(reference)

@@ -150,9 +150,13 @@ REFUSAL_LISTS = frozenset({"known"})
 REFUSAL_DAYS = frozenset({"deadline"})
 """Refusal values that are instants, said as their day in local time, as `show` says it."""
 
+REFUSAL_INSTANTS = frozenset({"bound", "effective"})
+"""Refusal values that are instants said to the minute in local time (an instant's bound)."""
 
-def local_day(value: str) -> str:
-    """The day of an ISO instant in the local zone; a plain date (older worker) as it is."""
+
+def local_day(value: str, length: int = 10) -> str:
+    """The day of an ISO instant in the local zone (its minute with `length=16`); a plain
+    date (older worker) as it is."""
     from datetime import datetime
 
     from parcours.cli.render import when
@@ -163,7 +167,7 @@ def local_day(value: str) -> str:
         return value
     if instant.tzinfo is None:
         return value
-    return when(instant)[:10]
+    return when(instant)[:length]
 
 
 def refusal_values(values: Mapping[str, str], text: Text) -> dict[str, str]:
@@ -176,6 +180,8 @@ def refusal_values(values: Mapping[str, str], text: Text) -> dict[str, str]:
             said[name] = word(REFUSAL_WORDS[name], value, text)
         elif name in REFUSAL_DAYS:
             said[name] = local_day(value)
+        elif name in REFUSAL_INSTANTS:
+            said[name] = local_day(value, 16)
         elif name in REFUSAL_LISTS and not value:
             said[name] = text("refusal.none_yet")
         else:

@@ -275,7 +275,10 @@ def check_referral_instants(
     late = not_after_now(referred_at, now)
     if late is not None or not birth_date:
         return late
-    age = age_at(date.fromisoformat(birth_date), referred_at)
+    try:
+        age = age_at(date.fromisoformat(birth_date), referred_at)
+    except ValueError:  # not a date: the front end that typed it says so
+        return None
     youngest, oldest = AGE_AT_REFERRAL
     if youngest <= age <= oldest:
         return None

@@ -83,9 +83,11 @@ def replay(
 def at(
     reference: AuditRef,
     instant: Annotated[str, typer.Option("--when", help="help.opt.when", metavar="DATE")],
+    as_recorded: Annotated[bool, flag("--as-recorded")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    from parcours.audit.fold import NotYetReferred, snapshot
+    from parcours.audit.fold import NotYetReferred
+    from parcours.audit.happened import snapshot_at
     from parcours.audit.report import snapshot_document
     from parcours.cli.status import print_snapshot
 
@@ -93,7 +95,7 @@ def at(
     moment = parse_instant(instant, session, "--when")
     recording = files.load_recording(session, reference)
     try:
-        found = snapshot(recording, moment)
+        found = snapshot_at(recording, moment, as_recorded=as_recorded)
     except NotYetReferred:
         raise CliError(
             session.text("audit.at.before", pathway=recording.pathway_id, when=when(moment)),

@@ -27,13 +27,15 @@ def mission_start(
     end: Annotated[str | None, typer.Option(help="help.opt.mission_end")] = None,
     sector_hiring: Annotated[bool, flag("--sector-hiring")] = False,
     agency: Annotated[str | None, typer.Option(help="help.opt.mission_agency")] = None,
+    on: On = None,
 ) -> c.Command:
+    """`--start` is when the mission started; `--on`, as on every action, says the same."""
     if agency is not None and not agency.strip():  # leave it out for a direct hire
         raise CliError(current_session().text("mission.agency_blank"), ExitCode.USAGE)
     return c.StartMission(
         agency=agency or "",  # a direct hire by the employer: no agency, as on the wire
         employer=employer,
-        starts_at=typed_instant(start, "--start"),
+        starts_at=typed_instant(start, "--start") if start else typed_instant(on),
         contract_type=contract,
         weekly_hours=hours,
         ends_at=typed_instant(end, "--end") if end else None,

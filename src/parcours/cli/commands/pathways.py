@@ -172,7 +172,7 @@ def timeline(reference: Ref, as_json: JsonFlag = False) -> None:
         [
             [
                 str(e.seq),
-                when(e.at),
+                happened_and_recorded(e, text),
                 event_label(e.kind, text),
                 stage_label(e.stage.value, text),
                 f"{e.actor_id} ({e.role.value})",
@@ -181,6 +181,14 @@ def timeline(reference: Ref, as_json: JsonFlag = False) -> None:
             for e in events
         ],
     )
+
+
+def happened_and_recorded(event: PathwayEvent, text: Text) -> str:
+    """When it happened, and when it was recorded where the two differ to the minute."""
+    happened, recorded = when(event.at), when(event.recorded)
+    if happened == recorded:
+        return happened
+    return text("timeline.recorded", at=happened, recorded=recorded)
 
 
 @commands.command("list", help="help.list")

@@ -1,0 +1,120 @@
+"""The pathway as it happened at an instant, from a recording through the pure domain.
+
+`audit at REF --when T` answers "as it happened" by default: the commands whose effective
+instant (when it happened, `--on`) is at or before T, in the order they were recorded,
+each dated as the workflow dated it; alerts are raised where the workflow woke up before
+T and, between commands entered after the fact, at their due instants, as the workflow's
+timers would have raised them had each command been entered when it happened. The
+domain's instant bounds (`domain.instants`) make that order one the rules accept.
+
+`--as-recorded` answers "what parcours knew at T" instead: every task recorded by then
+(`fold.snapshot`). In a history whose runs all predate the two instants (no run took
+`EFFECTIVE_INSTANTS_PATCH`), both instants of every event are the same and so are the
+two answers: the recorded fold is used.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from datetime import datetime
+
+from parcours.audit.fold import (
+    Folded,
+    NotYetReferred,
+    Snapshot,
+    Source,
+    project_alerts,
+    snapshot,
+    snapshot_of,
+)
+from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
+from parcours.domain.errors import DomainError
+from parcours.domain.instants import effective_instant
+from parcours.domain.pathway import Pathway
+
+
+def snapshot_at(recording: Recording, when: datetime, *, as_recorded: bool = False) -> Snapshot:
+    """The pathway at `when`: as it happened, or as recorded (what parcours knew then)."""
+    if as_recorded or not recording.dated_runs:
+        return snapshot(recording, when)
+    return snapshot_of(happened(recording, when), recording, when)
+
+
+def referred_at(recording: Recording) -> datetime:
+    """When the referral happened, as the first run dated it."""
+    if 0 in recording.dated_runs:
+        return recording.referral.referred_at
+    return recording.tasks[0].at
+
+
+def happened(recording: Recording, when: datetime) -> Folded:
+    """Fold what had happened by `when` (see the module's docstring)."""
+    if recording.initial_state is None and (not recording.tasks or referred_at(recording) > when):
+        raise NotYetReferred(recording.pathway_id)
+    folder = _Happened(recording, when)
+    for task in recording.tasks:
+        folder.apply(task)
+    folder.project(when)
+    return folder.folded
+
+
+class _Happened:
+    def __init__(self, recording: Recording, when: datetime) -> None:
+        self._recording, self._when = recording, when
+        self._applied = dict(recording.initial_applied)
+        initial = recording.initial_state
+        if initial is not None:  # earlier runs are missing: start from what they carried
+            pathway = Pathway(recording.programme, copy.deepcopy(initial))
+            self._clock = recording.tasks[0].at if recording.tasks else when
+        else:
+            first = recording.tasks[0]
+            pathway = Pathway.refer(
+                recording.programme,
+                recording.pathway_id,
+                recording.referral,
+                recording.referral_meta,
+                first.at,
+                dated=0 in recording.dated_runs,
+            )
+            self._applied[recording.referral_meta.request_id] = pathway.state.next_seq - 1
+            self._clock = referred_at(recording)
+        self.folded = Folded(pathway)
+
+    def apply(self, task: WorkflowTask) -> None:
+        dated = task.run_index in self._recording.dated_runs
+        for recorded, effective in self._happened_by_then(task, dated):
+            self.project(effective)
+            try:
+                event = self.folded.pathway.execute(
+                    recorded.command, recorded.meta, task.at, dated=dated
+                )
+            except DomainError:  # it names an alert raised otherwise as it happened
+                continue
+            self._applied[recorded.meta.request_id] = event.seq
+            self.folded.sources[event.seq] = Source(task.run_index, task.run_id, recorded.event_id)
+        woke = task.first_of_run or task.timer_fired or task.timer_cancelled or task.idle
+        if woke and task.at <= self._when:
+            self.project(task.at)
+            self.folded.pathway.raise_due_alerts(task.at)
+            self.folded.last_task_at = task.at
+
+    def _happened_by_then(
+        self, task: WorkflowTask, dated: bool
+    ) -> Iterator[tuple[RecordedCommand, datetime]]:
+        for recorded in task.commands:
+            if recorded.meta.request_id in self._applied:
+                continue
+            effective = (
+                effective_instant(recorded.command, recorded.meta, task.at) if dated else task.at
+            )
+            if effective <= self._when:
+                yield recorded, effective
+
+    def project(self, until: datetime) -> None:
+        """Raise what fell due between the clock and `until`, then move the clock there."""
+        if until <= self._clock:
+            return
+        if project_alerts(self.folded.pathway, self._clock, until):
+            self.folded.projected = self.folded.projected or until > self._recording.recorded_until
+        self._clock = until
