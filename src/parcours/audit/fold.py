@@ -247,6 +247,12 @@ class _Folder:
                 )
             )
 
+    def _source(self, event: PathwayEvent, run_index: int, run_id: str, event_id: int) -> None:
+        self.folded.sources[event.seq] = Source(run_index, run_id, event_id)
+
+    def _differ(self, kind: str, task: WorkflowTask, event_id: int, detail: str) -> None:
+        self.folded.discrepancies.append(Discrepancy(kind, task.run_id, event_id, detail))
+
 
 def project_alerts(pathway: Pathway, now: datetime, until: datetime) -> bool:
     """Raise the alerts that fall due after `now` up to `until`, each at its due instant,
@@ -261,12 +267,6 @@ def project_alerts(pathway: Pathway, now: datetime, until: datetime) -> bool:
             break
         raised = bool(pathway.raise_due_alerts(now)) or raised
     return raised
-
-    def _source(self, event: PathwayEvent, run_index: int, run_id: str, event_id: int) -> None:
-        self.folded.sources[event.seq] = Source(run_index, run_id, event_id)
-
-    def _differ(self, kind: str, task: WorkflowTask, event_id: int, detail: str) -> None:
-        self.folded.discrepancies.append(Discrepancy(kind, task.run_id, event_id, detail))
 
 
 def first_difference(recorded: Any, folded: Any, path: str = "state") -> str:

@@ -161,52 +161,49 @@ def _last_of(state: PathwayState, kind: str) -> datetime:
     return max((e.at for e in state.timeline if e.kind == kind), default=state.referred_at)
 
 
+Bound = tuple[str, str, datetime, dict[str, str]]
+"""A bound an instant keeps: its code's end, its sentence, the instant, the sentence's values."""
+
+
 def _not_before_followed(
     state: PathwayState, command: Command, effective: datetime
 ) -> MoveRefused | None:
     """Not before the event the command follows (see the module's list)."""
-    bound: tuple[str, str, datetime, dict[str, str]] | None = None
-    if isinstance(command, WorkOnBarrier | ResolveBarrier | WaiveBarrier):
-        last = _last_about(state, "barrier_id", command.barrier_id)
-        bound = (
-            "barrier",
-            "barrier {barrier} cannot be followed up before its last change",
-            last,
-            {"barrier": command.barrier_id},
-        )
-    elif isinstance(command, AttendAppointment | MissAppointment):
-        bound = _appointment_bound(state, command.appointment_id)
-    elif isinstance(command, AcknowledgeAlert | SnoozeAlert):
-        last = max(
-            _alert_raised(state, command.alert_id), _last_about(state, "alert_id", command.alert_id)
-        )
-        bound = (
-            "alert",
-            "alert {alert} cannot be handled before it was raised or last handled",
-            last,
-            {"alert": command.alert_id},
-        )
-    elif isinstance(command, GiveConsent | WithdrawConsent):
-        kinds = ("consent_given", "consent_withdrawn")
-        last = _last_about(state, "partner_kind", command.partner_kind.value, kinds)
-        bound = (
-            "consent",
-            "a consent cannot change before its last change",
-            last,
-            {"partner_kind": command.partner_kind.value},
-        )
-    elif isinstance(command, AssessFrench | AssignReferent):
-        kind = "french_assessed" if isinstance(command, AssessFrench) else "referent_assigned"
-        bound = (
-            "previous",
-            "it cannot be dated before the previous one",
-            _last_of(state, kind),
-            {},
-        )
+    bound = _record_bound(state, command) or _change_bound(state, command)
     if bound is None or effective >= bound[2]:
         return None
     what, message, instant, values = bound
     return _refused(f"instant_before_{what}", message.format(**values), instant, **values)
+
+
+def _record_bound(state: PathwayState, command: Command) -> Bound | None:
+    """A barrier's follow-up, an appointment's outcome, an alert's handling."""
+    if isinstance(command, WorkOnBarrier | ResolveBarrier | WaiveBarrier):
+        last = _last_about(state, "barrier_id", command.barrier_id)
+        message = "barrier {barrier} cannot be followed up before its last change"
+        return ("barrier", message, last, {"barrier": command.barrier_id})
+    if isinstance(command, AttendAppointment | MissAppointment):
+        return _appointment_bound(state, command.appointment_id)
+    if isinstance(command, AcknowledgeAlert | SnoozeAlert):
+        raised = _alert_raised(state, command.alert_id)
+        last = max(raised, _last_about(state, "alert_id", command.alert_id))
+        message = "alert {alert} cannot be handled before it was raised or last handled"
+        return ("alert", message, last, {"alert": command.alert_id})
+    return None
+
+
+def _change_bound(state: PathwayState, command: Command) -> Bound | None:
+    """A consent's change, a French assessment, a referent: the last one stands."""
+    if isinstance(command, GiveConsent | WithdrawConsent):
+        kinds = ("consent_given", "consent_withdrawn")
+        last = _last_about(state, "partner_kind", command.partner_kind.value, kinds)
+        message = "a consent cannot change before its last change"
+        return ("consent", message, last, {"partner_kind": command.partner_kind.value})
+    if isinstance(command, AssessFrench | AssignReferent):
+        kind = "french_assessed" if isinstance(command, AssessFrench) else "referent_assigned"
+        message = "it cannot be dated before the previous one"
+        return ("previous", message, _last_of(state, kind), {})
+    return None
 
 
 def _alert_raised(state: PathwayState, alert_id: str) -> datetime:
