@@ -42,7 +42,7 @@ def full_atp_pathway(t0: datetime) -> list[Step]:
         (c.ResolveBarrier("b1"), "", Stage.BARRIER_WORK),
         (c.OpenBarrier(BarrierKind.CHILDCARE), "", Stage.BARRIER_WORK),
         (c.WaiveBarrier("b2"), "grandmother looks after the children", Stage.BARRIER_WORK),
-        (c.GiveConsent(PartnerKind.REFERRER, t0, t0 + 365 * DAY), "", Stage.BARRIER_WORK),
+        (c.GiveConsent(PartnerKind.REFERRER, t0, t0 + 1000 * DAY), "", Stage.BARRIER_WORK),
         (c.WithdrawConsent(PartnerKind.REFERRER, t0 + DAY), "", Stage.BARRIER_WORK),
         (c.AssessFrench(FrenchLevel.B1), "", Stage.BARRIER_WORK),
         (c.SignContract(t0 + DAY), "", Stage.CONTRACTED),
@@ -128,7 +128,7 @@ def full_atp_pathway(t0: datetime) -> list[Step]:
 def nouveau_depart_session(t0: datetime) -> list[Step]:
     """Training dropped, drop-out, re-entry in the next session, temp missions, exit."""
     return [
-        (c.GiveConsent(PartnerKind.REFERRER, t0, t0 + 730 * DAY), "", Stage.REFERRED),
+        (c.GiveConsent(PartnerKind.REFERRER, t0, t0 + 1000 * DAY), "", Stage.REFERRED),
         (c.CompleteIntake(t0, ND_CRITERIA), "", Stage.BARRIER_WORK),
         (c.OpenBarrier(BarrierKind.LANGUAGE), "", Stage.BARRIER_WORK),
         (c.AssessFrench(FrenchLevel.A1), "", Stage.BARRIER_WORK),

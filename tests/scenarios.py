@@ -1,6 +1,15 @@
-"""Pathway scenarios driven through the real client: shared by tests and the history recorder."""
+"""Pathway scenarios driven through the real client: shared by tests and the history recorder.
+
+Each is entered after the fact, every command dated when it happened (`--on`): the
+sample's own dates, and for a command without one, the last date before it (an
+appointment's outcome, the appointment's). They start `PAST`, long enough ago for a whole
+pathway to have happened by now, as the domain refuses a date after now.
+"""
 
 from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
 
 from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
@@ -8,25 +17,35 @@ from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace
 from parcours.programmes import get_programme
 from parcours.workflows.messages import PathwayResult
 from tests.samples import DAY, Step, full_atp_pathway, nouveau_depart_session
-from tests.support import T0, accepted_updates, meta, participant, referral
+from tests.support import accepted_updates, meta, participant, referral
 
 ATP = get_programme("atp-cergy")
 ND = get_programme("nouveau-depart")
 
+PAST = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - 700 * DAY
+"""The referral of the scenarios: 700 days ago, at 09:00 UTC."""
 
-async def drive(pathways: PathwayClient, pid: str, steps: list[Step]) -> str:
+
+async def drive(pathways: PathwayClient, pid: str, steps: list[Step], t0: datetime = PAST) -> str:
     """Run the steps, checking the stage after each; the pathway must accept every one."""
+    clock = t0
     for command, reason, stage in steps:
-        result = await pathways.execute(pid, command, meta(reason=reason))
+        clock = command.happened_at() or clock
+        request = dataclasses.replace(meta(reason=reason), effective_at=clock)
+        if command.happened_at() is not None:
+            request = meta(reason=reason)
+        result = await pathways.execute(pid, command, request)
         assert result.stage is stage, f"{type(command).__name__} left {result.stage}"
+        if isinstance(command, c.ScheduleAppointment):
+            clock = max(clock, command.at)  # its outcome is not before it
     assert await accepted_updates(pathways, pid) == len(steps)
     return pid
 
 
 async def drive_full_atp_pathway(pathways: PathwayClient) -> str:
     """Every update of the ATP programme, ending with a positive exit."""
-    pid = await pathways.refer(ATP, participant(), referral(), meta())
-    await drive(pathways, pid, full_atp_pathway(T0))
+    pid = await pathways.refer(ATP, participant(), referral(PAST), meta())
+    await drive(pathways, pid, full_atp_pathway(PAST))
     handle = pathways.temporal.get_workflow_handle(pid, result_type=PathwayResult)
     outcome = (await handle.result()).state.outcome
     assert outcome is not None
@@ -36,21 +55,20 @@ async def drive_full_atp_pathway(pathways: PathwayClient) -> str:
 
 
 async def drive_nouveau_depart_session(pathways: PathwayClient) -> str:
-    pid = await pathways.refer(ND, participant("Blessing", "Okafor"), referral(), meta())
-    return await drive(pathways, pid, nouveau_depart_session(T0))
+    pid = await pathways.refer(ND, participant("Blessing", "Okafor"), referral(PAST), meta())
+    return await drive(pathways, pid, nouveau_depart_session(PAST))
 
 
 async def drive_open_pathway(pathways: PathwayClient) -> str:
     """A pathway left running: suspended and resumed, with a refused move in between."""
-    pid = await pathways.refer(ATP, participant("Ana", "Ferreira"), referral(), meta())
-    await pathways.execute(
-        pid, c.CompleteIntake(T0, ("precarious_worker", "lives_in_territory")), meta()
-    )
-    await pathways.execute(pid, c.Suspend(T0 + DAY), meta(reason="family emergency"))
-    await pathways.execute(pid, c.Resume(T0 + 10 * DAY), meta())
+    pid = await pathways.refer(ATP, participant("Ana", "Ferreira"), referral(PAST), meta())
+    criteria = ("precarious_worker", "lives_in_territory")
+    await pathways.execute(pid, c.CompleteIntake(PAST, criteria), meta())
+    await pathways.execute(pid, c.Suspend(PAST + DAY), meta(reason="family emergency"))
+    await pathways.execute(pid, c.Resume(PAST + 10 * DAY), meta())
     await pathways.execute(
         pid,
-        c.ScheduleAppointment(T0 + 12 * DAY, AppointmentKind.INDIVIDUAL, AppointmentPlace.PHONE),
+        c.ScheduleAppointment(PAST + 12 * DAY, AppointmentKind.INDIVIDUAL, AppointmentPlace.PHONE),
         meta(),
     )
     return pid

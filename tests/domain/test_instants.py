@@ -55,7 +55,7 @@ def test_a_contact_dated_before_the_referral_is_refused() -> None:
 
 
 def test_an_exit_dated_1999_is_refused() -> None:
-    pathway, now = drive_to(ATP, Stage.IN_EMPLOYMENT, start=T0)
+    pathway, _now = drive_to(ATP, Stage.IN_EMPLOYMENT, start=T0)
     exit_1999 = c.Exit(ExitReason.EMPLOYMENT, datetime(1999, 6, 1, tzinfo=UTC))
     err = refused(pathway, exit_1999, meta(reason=REASON))
     assert err.code == "instant_before_stage"
@@ -71,8 +71,10 @@ def test_a_contact_in_2999_is_refused_naming_now_and_the_skew() -> None:
 @pytest.mark.parametrize("birth", ["2030-01-01", "1800-05-05", "2015-01-01", "1925-01-04"])
 def test_a_birth_date_outside_14_to_100_at_referral_is_refused(birth: str) -> None:
     err = check_referral_instants(T0, birth, NOW)
-    assert err is not None and err.code == "birth_date_range"
-    assert err.values["youngest"] == "14" and err.values["oldest"] == "100"
+    assert err is not None
+    assert err.code == "birth_date_range"
+    assert err.values["youngest"] == "14"
+    assert err.values["oldest"] == "100"
 
 
 @pytest.mark.parametrize("birth", ["2012-01-05", "1926-01-05", "1990-04-02"])
@@ -82,7 +84,8 @@ def test_a_birth_date_from_14_to_100_at_referral_is_accepted(birth: str) -> None
 
 def test_a_referral_after_now_is_refused() -> None:
     err = check_referral_instants(NOW + DAY, "1990-04-02", NOW)
-    assert err is not None and err.code == "instant_in_future"
+    assert err is not None
+    assert err.code == "instant_in_future"
 
 
 def test_a_consent_that_expired_in_2020_is_refused() -> None:
@@ -115,7 +118,7 @@ def test_a_move_before_the_last_event_of_its_stage_is_refused() -> None:
 
 
 def test_a_record_before_the_current_stage_is_refused_naming_the_stage() -> None:
-    pathway, now = drive_to(ATP, Stage.COACHING, start=T0)
+    pathway, _now = drive_to(ATP, Stage.COACHING, start=T0)
     err = refused(pathway, c.RecordContact(T0 + HOUR), meta())
     assert err.code == "instant_before_stage"
     assert err.values["stage"] == "coaching"
@@ -168,7 +171,7 @@ def test_a_consent_change_before_its_last_change_is_refused() -> None:
 
 
 def test_a_training_completed_before_it_starts_is_refused() -> None:
-    pathway, now = drive_to(ATP, Stage.TRAINING, start=T0)
+    pathway, _now = drive_to(ATP, Stage.TRAINING, start=T0)
     training = pathway.state.current_training()
     assert training is not None
     early = c.CompleteTraining(training.starts_at - HOUR)

@@ -65,7 +65,7 @@ async def test_an_alert_due_from_an_update_during_publishing_is_raised_at_once(
     held = HeldProjection()
     async with build_worker(client, settings, with_held_projection(settings, held)):
         pathways = PathwayClient(client, settings.task_queue)
-        start = referral(at=datetime.now(UTC))
+        start = referral(at=datetime.now(UTC) - timedelta(hours=2))  # entered a little late
         pid = await pathways.refer(get_programme("atp-cergy"), participant(), start, meta())
         booked = await pathways.execute(
             pid,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -91,8 +92,8 @@ async def test_refused_update_leaves_no_event_in_history(
     rule: str,
 ) -> None:
     pid = await pathways.refer(ATP, participant(), referral(), meta())
-    for step in prepare:
-        await pathways.execute(pid, step, meta())
+    for step in prepare:  # dated as the referral, as the command refused is
+        await pathways.execute(pid, step, dataclasses.replace(meta(), effective_at=T0))
     before = await accepted_updates(pathways, pid)
     with pytest.raises(RequestRefused) as refused:
         await pathways.execute(pid, command, meta(reason=reason))

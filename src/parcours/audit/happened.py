@@ -30,7 +30,7 @@ from parcours.audit.fold import (
 )
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain.errors import DomainError
-from parcours.domain.instants import effective_instant
+from parcours.domain.instants import CLOCK_SKEW, effective_instant
 from parcours.domain.pathway import Pathway
 
 
@@ -55,14 +55,20 @@ def happened(recording: Recording, when: datetime) -> Folded:
     folder = _Happened(recording, when)
     for task in recording.tasks:
         folder.apply(task)
-    folder.project(when)
+    folder.finish()
     return folder.folded
 
 
 class _Happened:
+    """The fold as it happened. Its clock is the latest instant folded; `_evidence` says
+    whether the history recorded the workflow awake at that instant (a wake-up, or a
+    command entered live), so that alerts due since were raised where it woke, or not
+    (a command entered after the fact), so that they are raised at their due instants."""
+
     def __init__(self, recording: Recording, when: datetime) -> None:
         self._recording, self._when = recording, when
         self._applied = dict(recording.initial_applied)
+        self._evidence = False
         initial = recording.initial_state
         if initial is not None:  # earlier runs are missing: start from what they carried
             pathway = Pathway(recording.programme, copy.deepcopy(initial))
@@ -84,7 +90,9 @@ class _Happened:
     def apply(self, task: WorkflowTask) -> None:
         dated = task.run_index in self._recording.dated_runs
         for recorded, effective in self._happened_by_then(task, dated):
-            self.project(effective)
+            live = effective >= task.at - CLOCK_SKEW
+            if not live:
+                self.project(effective)
             try:
                 event = self.folded.pathway.execute(
                     recorded.command, recorded.meta, task.at, dated=dated
@@ -93,11 +101,16 @@ class _Happened:
                 continue
             self._applied[recorded.meta.request_id] = event.seq
             self.folded.sources[event.seq] = Source(task.run_index, task.run_id, recorded.event_id)
+            self._advance(effective, evidence=live)
         woke = task.first_of_run or task.timer_fired or task.timer_cancelled or task.idle
         if woke and task.at <= self._when:
-            self.project(task.at)
             self.folded.pathway.raise_due_alerts(task.at)
             self.folded.last_task_at = task.at
+            self._advance(task.at, evidence=True)
+
+    def _advance(self, instant: datetime, *, evidence: bool) -> None:
+        if instant >= self._clock:
+            self._clock, self._evidence = instant, evidence
 
     def _happened_by_then(
         self, task: WorkflowTask, dated: bool
@@ -112,9 +125,16 @@ class _Happened:
                 yield recorded, effective
 
     def project(self, until: datetime) -> None:
-        """Raise what fell due between the clock and `until`, then move the clock there."""
+        """Raise what fell due between the clock and `until` at their due instants."""
         if until <= self._clock:
             return
-        if project_alerts(self.folded.pathway, self._clock, until):
-            self.folded.projected = self.folded.projected or until > self._recording.recorded_until
-        self._clock = until
+        raised = project_alerts(self.folded.pathway, self._clock, until)
+        beyond = until > self._recording.recorded_until
+        self.folded.projected = self.folded.projected or (raised and beyond)
+        self._clock, self._evidence = until, False
+
+    def finish(self) -> None:
+        """Up to `when`: past the history's end, or where nothing recorded says the
+        workflow woke up after the last command entered after the fact."""
+        if self._when > self._recording.recorded_until or not self._evidence:
+            self.project(self._when)

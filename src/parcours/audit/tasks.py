@@ -65,8 +65,11 @@ def patched(run: WorkflowHistory, patch_id: str) -> bool:
     for event in run.events:
         if event.event_type != EventType.EVENT_TYPE_MARKER_RECORDED:
             continue
-        details = event.marker_recorded_event_attributes.details.get("patch_id")
-        if details is not None and any(wanted in payload.data for payload in details.payloads):
+        marker = event.marker_recorded_event_attributes  # `patch-data`: {"id": ..., ...}
+        if marker.marker_name != "core_patch":
+            continue
+        payloads = (p for details in marker.details.values() for p in details.payloads)
+        if any(wanted in payload.data for payload in payloads):
             return True
     return False
 

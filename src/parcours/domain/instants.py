@@ -6,7 +6,8 @@ stage's "since", the alerts and the audit's "as it happened" read the effective 
 
 An effective instant is refused, naming its bound, when it is:
 - after now, beyond `CLOCK_SKEW` (the clocks of the staff's machine and of the service
-  may differ by a few minutes);
+  may differ by a few minutes; for the same reason, an action dated within `CLOCK_SKEW`
+  of now is not "before" an event less than `CLOCK_SKEW` older than it);
 - before the current stage began (before the referral in the first stage): what is
   entered late is entered in the stage it happened in;
 - for a change of stage, before the last event staff recorded: a stage closes on what
@@ -100,11 +101,14 @@ def check_instants(
             own,
             effective=_day(meta.effective_at),
         )
+    # An action dated now (no `--on`) may come from a clock a little behind the one that
+    # dated the event before it: within the skew, it is not "before" that event.
+    lenient = effective + CLOCK_SKEW if effective >= now - CLOCK_SKEW else effective
     return (
         not_after_now(effective, now)
-        or _not_before_stage(state, effective)
-        or _not_before_last_event(state, command, effective)
-        or _not_before_followed(state, command, effective)
+        or _not_before_stage(state, lenient)
+        or _not_before_last_event(state, command, lenient)
+        or _not_before_followed(state, command, lenient)
         or _own_dates(state, command, now)
     )
 
