@@ -104,9 +104,10 @@ def late_order(data: st.DataObject, steps: list[Step]) -> list[Step]:
         if step is not None and step.command.trigger in LATE_KINDS:
             block.append(step)
             continue
-        cuts = {kind: data.draw(st.integers(0, 3)) for kind in set(LATE_KINDS.values())}
+        cuts = {kind: data.draw(st.integers(0, 3)) for kind in sorted(set(LATE_KINDS.values()))}
         seen: dict[str, int] = {}
-        kept, delayed = [], []
+        kept: list[Step] = []
+        delayed: list[Step] = []
         for record in block:
             kind = LATE_KINDS[record.command.trigger]
             seen[kind] = seen.get(kind, 0) + 1
