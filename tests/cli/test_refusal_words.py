@@ -7,10 +7,11 @@ then one refusal is read in French end to end, through the workflow and the CLI.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -19,7 +20,9 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text, catalogue
 from parcours.domain import commands as c
 from parcours.domain.errors import DomainError
+from parcours.domain.instants import check_referral_instants
 from parcours.domain.pathway import Pathway
+from parcours.domain.records import RequestMeta
 from parcours.domain.routing import check_retry
 from parcours.domain.vocabulary import (
     AppointmentKind,
@@ -27,6 +30,7 @@ from parcours.domain.vocabulary import (
     BarrierKind,
     ContractType,
     ExitReason,
+    FrenchLevel,
     PartnerKind,
     Role,
     Stage,
@@ -157,7 +161,78 @@ def _retry_without_consent() -> None:
     check_retry(key, pathway.state, ATP, FIELDS, role=COORDINATOR.role, now=T0 + 3 * DAY)
 
 
+NOW = T0 + 30 * DAY
+
+
+def _dated(instant: datetime) -> RequestMeta:
+    return dataclasses.replace(meta(), effective_at=instant)
+
+
+def _instant(command: c.Command, request: RequestMeta | None = None) -> None:
+    """A fresh pathway (referred at T0) asked at NOW, its instants checked."""
+    pathway = new_pathway(ATP)
+    pathway.execute(c.OpenBarrier(BarrierKind.HOUSING), _dated(T0 + 5 * DAY), NOW)
+    pathway.execute(c.AssessFrench(FrenchLevel.B1), _dated(T0 + 5 * DAY), NOW)
+    slot = c.ScheduleAppointment(T0 + 9 * DAY, AppointmentKind.INDIVIDUAL, AppointmentPlace.OFFICE)
+    pathway.execute(slot, _dated(T0 + DAY), NOW)
+    late = c.ScheduleAppointment(T0 + DAY, AppointmentKind.INDIVIDUAL, AppointmentPlace.OFFICE)
+    pathway.execute(late, _dated(T0 + 3 * DAY), NOW)
+    pathway.execute(c.GiveConsent(PartnerKind.REFERRER, T0 + 5 * DAY), meta(), NOW)
+    pathway.check(command, request or meta(), NOW)
+
+
+def _alert_handled_before_it_was_raised() -> None:
+    pathway = new_pathway(ATP)
+    (raised, *_) = pathway.raise_due_alerts(NOW)
+    alert = c.AcknowledgeAlert(raised.details["alert_id"])
+    pathway.check(alert, _dated(NOW - DAY), NOW)
+
+
+def _move_before_last_event() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING, start=T0)
+    pathway.execute(c.RecordContact(now + 5 * DAY), meta(), NOW)
+    pathway.check(c.Suspend(now + DAY), meta(reason=REASON), NOW)
+
+
+def _record_before_stage() -> None:
+    pathway, _ = drive_to(ATP, Stage.COACHING, start=T0)
+    pathway.check(c.RecordContact(T0), meta(), NOW)
+
+
+def _training_completed_before_start() -> None:
+    pathway, _ = drive_to(ATP, Stage.TRAINING, start=T0)
+    training = pathway.state.current_training()
+    assert training is not None
+    pathway.check(c.CompleteTraining(training.starts_at - HOUR), meta(), training.ends_at)
+
+
+def _birth_in(birth: str) -> None:
+    refusal = check_referral_instants(T0, birth, NOW)
+    if refusal is not None:
+        raise refusal
+
+
 REFUSALS: list[tuple[str, Callable[[], None]]] = [
+    ("instant_in_future", lambda: _instant(c.RecordContact(NOW + DAY))),
+    ("instant_mismatch", lambda: _instant(c.RecordContact(NOW), _dated(NOW - HOUR))),
+    ("instant_before_referral", lambda: _instant(c.RecordContact(T0 - DAY))),
+    ("instant_before_stage", _record_before_stage),
+    ("instant_before_last_event", _move_before_last_event),
+    ("instant_before_barrier", lambda: _instant(c.ResolveBarrier("b1"), _dated(T0 + DAY))),
+    ("instant_before_appointment", lambda: _instant(c.AttendAppointment("a1"), _dated(T0 + DAY))),
+    ("instant_before_scheduled", lambda: _instant(c.MissAppointment("a2"), _dated(T0 + 2 * DAY))),
+    ("instant_before_alert", _alert_handled_before_it_was_raised),
+    (
+        "instant_before_consent",
+        lambda: _instant(c.WithdrawConsent(PartnerKind.REFERRER, T0 + DAY)),
+    ),
+    ("instant_before_previous", lambda: _instant(c.AssessFrench(FrenchLevel.A1), _dated(T0))),
+    ("instant_before_training_start", _training_completed_before_start),
+    (
+        "consent_expiry_past",
+        lambda: _instant(c.GiveConsent(PartnerKind.EMPLOYER, NOW, T0 + 2 * DAY)),
+    ),
+    ("birth_date_range", lambda: _birth_in("2030-01-01")),
     ("move_not_in_stage", _end_mission_while_referred),
     ("reason_required", _suspend_without_reason),
     ("role_may_not", _auditor_records_contact),
