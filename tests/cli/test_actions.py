@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -23,9 +24,10 @@ TO_COACHING = (
     ("coaching", "start", "{ref}"),
 )
 
-DAY = [date.today() + timedelta(days=n) for n in range(400 + 1)]
-"""Dates counted from today, so the walk's appointments, training and mission lie ahead
-of the run whatever day it is (fixed dates made it depend on the hour it ran)."""
+DAY = [date.today() - timedelta(days=400 - n) for n in range(400 + 1)]
+"""Dates counted back from today: the whole pathway is entered after the fact, every
+action with `--on` (a date after now is refused), 400 days ago to 269 days ago."""
+LATER = date.today() + timedelta(days=400)
 
 FULL_ATP = [
     (
@@ -39,43 +41,56 @@ FULL_ATP = [
         "--on",
         f"{DAY[0]}",
     ),
-    ("barrier", "add", "{ref}", "housing", "--aid"),
-    ("barrier", "work", "{ref}", "b1"),
-    ("barrier", "resolve", "{ref}", "b1"),
-    ("barrier", "add", "{ref}", "childcare"),
-    ("barrier", "waive", "{ref}", "b2", "--reason", "family help with the children"),
-    ("consent", "give", "{ref}", "referrer", "--expires", f"{DAY[400]}"),
-    ("consent", "withdraw", "{ref}", "referrer"),
-    ("french", "assess", "{ref}", "B1"),
-    ("contact", "{ref}"),
-    ("contract", "sign", "{ref}", "--on", f"{DAY[0]}"),
-    ("coaching", "start", "{ref}"),
+    ("barrier", "add", "{ref}", "housing", "--aid", "--on", f"{DAY[1]}"),
+    ("barrier", "work", "{ref}", "b1", "--on", f"{DAY[1]}"),
+    ("barrier", "resolve", "{ref}", "b1", "--on", f"{DAY[2]}"),
+    ("barrier", "add", "{ref}", "childcare", "--on", f"{DAY[2]}"),
+    (
+        "barrier",
+        "waive",
+        "{ref}",
+        "b2",
+        "--reason",
+        "family help with the children",
+        "--on",
+        f"{DAY[3]}",
+    ),
+    ("consent", "give", "{ref}", "referrer", "--expires", f"{LATER}", "--on", f"{DAY[3]}"),
+    ("consent", "withdraw", "{ref}", "referrer", "--on", f"{DAY[4]}"),
+    ("french", "assess", "{ref}", "B1", "--on", f"{DAY[4]}"),
+    ("contact", "{ref}", "--on", f"{DAY[5]}"),
+    ("contract", "sign", "{ref}", "--on", f"{DAY[5]}"),
+    ("coaching", "start", "{ref}", "--on", f"{DAY[6]}"),
     (
         "appointment",
         "add",
         "{ref}",
         "--at",
-        f"{DAY[6]}T18:30",
+        f"{DAY[7]}T18:30",
         "--kind",
         "individual",
         "--place",
         "mobile_office",
         "--late",
+        "--on",
+        f"{DAY[6]}",
     ),
-    ("appointment", "attend", "{ref}", "a1"),
+    ("appointment", "attend", "{ref}", "a1", "--on", f"{DAY[8]}"),
     (
         "appointment",
         "add",
         "{ref}",
         "--at",
-        f"{DAY[7]}T10:00",
+        f"{DAY[9]}T10:00",
         "--kind",
         "coaching",
         "--place",
         "office",
+        "--on",
+        f"{DAY[8]}",
     ),
-    ("appointment", "miss", "{ref}", "a2"),
-    ("jobdating", "outcome", "{ref}", "training", "--agency", "Interim 95"),
+    ("appointment", "miss", "{ref}", "a2", "--on", f"{DAY[10]}"),
+    ("jobdating", "outcome", "{ref}", "training", "--agency", "Interim 95", "--on", f"{DAY[11]}"),
     (
         "training",
         "enrol",
@@ -90,10 +105,12 @@ FULL_ATP = [
         f"{DAY[93]}",
         "--paid",
         "--diploma-module",
+        "--on",
+        f"{DAY[11]}",
     ),
     ("training", "complete", "{ref}", "--on", f"{DAY[93]}"),
-    ("suspend", "{ref}", "--reason", "hospital stay"),
-    ("resume", "{ref}"),
+    ("suspend", "{ref}", "--reason", "hospital stay", "--on", f"{DAY[94]}"),
+    ("resume", "{ref}", "--on", f"{DAY[95]}"),
     (
         "mission",
         "start",
@@ -112,9 +129,18 @@ FULL_ATP = [
         f"{DAY[126]}",
     ),
     ("mission", "end", "{ref}", "--on", f"{DAY[126]}"),
-    ("dropout", "{ref}", "--reason", "no news for two months"),
-    ("reenter", "{ref}", "--session", "2027-09", "--reason", "came back through the CCAS"),
-    ("exit", "{ref}", "moved_away", "--reason", "moved to Lyon"),
+    ("dropout", "{ref}", "--reason", "no news for two months", "--on", f"{DAY[127]}"),
+    (
+        "reenter",
+        "{ref}",
+        "--session",
+        "2027-09",
+        "--reason",
+        "came back through the CCAS",
+        "--on",
+        f"{DAY[130]}",
+    ),
+    ("exit", "{ref}", "moved_away", "--reason", "moved to Lyon", "--on", f"{DAY[131]}"),
 ]
 
 
@@ -141,6 +167,11 @@ def events_of(cli: Cli, pathway_id: str, *lang: str) -> list[dict[str, Any]]:
     return [e for e in json.loads(timeline.stdout) if e["kind"] != "alert_raised"]
 
 
+def local_day(instant: str) -> date:
+    """The day of an ISO instant in the CLI's default zone."""
+    return datetime.fromisoformat(instant).astimezone(ZoneInfo("Europe/Paris")).date()
+
+
 def act(cli: Cli, *args: str) -> dict[str, Any]:
     result = cli(*args, "--json")
     assert result.exit_code == 0, (args, result.output)
@@ -149,7 +180,8 @@ def act(cli: Cli, *args: str) -> dict[str, Any]:
 
 
 def test_a_whole_pathway_through_the_cli(cli: Cli) -> None:
-    pathway_id = refer(cli)
+    """Entered after the fact: every event is dated when it happened, not when typed."""
+    pathway_id = refer(cli, "--on", f"{DAY[0]}")
     for step in FULL_ATP:
         args = [part.format(ref=pathway_id) for part in step]
         result = cli(*args, "--json")
@@ -165,6 +197,11 @@ def test_a_whole_pathway_through_the_cli(cli: Cli) -> None:
     waived = next(e for e in events if e["kind"] == "barrier_waived")
     assert waived["reason"] == "family help with the children"
     assert waived["actor_id"] == "staff-7f3a"
+    assert local_day(waived["at"]) == DAY[3]  # when it happened, from --on
+    assert local_day(waived["recorded_at"]) == date.today()  # when it was typed
+    assert local_day(shown["status"]["stage_since"]) == DAY[131]
+    lines = cli("timeline", pathway_id).stdout
+    assert "(recorded " in lines
 
 
 @pytest.mark.temporal

@@ -65,6 +65,18 @@ def _partner_name(kind: PartnerKind, state: PathwayState) -> str:
     return ""
 
 
+def _consented(state: PathwayState, kind: PartnerKind, event: PathwayEvent) -> bool:
+    """Whether the person consents to `kind` hearing of `event`: when it happened (a consent
+    given after it does not cover it) and still now that it is told. Events recorded before
+    the two instants (no `recorded_at`) keep the rule they ran under: valid at `at`."""
+    if event.recorded_at is None:
+        return state.consent_valid(kind, event.at)
+    return state.consent_valid(kind, event.recorded) and any(
+        c.partner_kind == kind and c.given_at <= event.at and c.valid_at(event.at)
+        for c in state.consents
+    )
+
+
 def notifications_for(
     events: list[PathwayEvent],
     state: PathwayState,
@@ -79,7 +91,7 @@ def notifications_for(
             if _route_matches(route, event):
                 kinds.extend(k for k in route.partners if k not in kinds)
         for kind in kinds:
-            if not state.consent_valid(kind, event.at):
+            if not _consented(state, kind, event):
                 continue
             allowed = programme.partner_fields.get(kind, [])
             notifications.append(
