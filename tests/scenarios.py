@@ -74,8 +74,19 @@ async def drive_open_pathway(pathways: PathwayClient) -> str:
     return pid
 
 
+async def drive_entered_after_the_fact(pathways: PathwayClient) -> str:
+    """An ATP pathway entered after the fact up to its suspension and resumption, left in
+    coaching: every event dated when it happened (`EFFECTIVE_INSTANTS_PATCH`), so its
+    stage since, barrier dates and alert timers follow the dates, not the typing."""
+    pid = await pathways.refer(ATP, participant("Inès", "Moreau"), referral(PAST), meta())
+    steps = full_atp_pathway(PAST)
+    resumed = next(i for i, (command, _, _) in enumerate(steps) if isinstance(command, c.Resume))
+    return await drive(pathways, pid, steps[: resumed + 1])
+
+
 SCENARIOS = {
     "atp-full-pathway": drive_full_atp_pathway,
     "nouveau-depart-session": drive_nouveau_depart_session,
     "atp-open-suspended": drive_open_pathway,
+    "atp-entered-after-the-fact": drive_entered_after_the_fact,
 }

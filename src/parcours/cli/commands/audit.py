@@ -98,7 +98,11 @@ def at(
         found = snapshot_at(recording, moment, as_recorded=as_recorded)
     except NotYetReferred:
         raise CliError(
-            session.text("audit.at.before", pathway=recording.pathway_id, when=when(moment)),
+            session.text(
+                "audit.at.not_recorded" if as_recorded else "audit.at.before",
+                pathway=recording.pathway_id,
+                when=when(moment),
+            ),
             ExitCode.NOT_FOUND,
         ) from None
     files.warn(session, recording, found.discrepancies)
