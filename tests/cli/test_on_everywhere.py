@@ -13,7 +13,6 @@ from typer.main import get_command
 
 from parcours.cli import commands
 
-
 NOT_DATED = {"refer", "notifications retry"}
 """`refer` has its own `--on`; a retry sends a message again and records no event."""
 
