@@ -27,7 +27,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from tests.samples import Step, full_atp_pathway, nouveau_depart_session
+from tests.samples import Step, full_atp_pathway, nouveau_depart_session, on_dates
 
 from bench.pathways import T0, _meta, _referral, embedded_service
 from parcours.adapters.logs import configure_logging
@@ -70,8 +70,8 @@ async def drive(pathways: PathwayClient, index: int) -> str:
     pid = await pathways.refer(
         programme, Participant("Bench", f"Person{index}"), _referral(), _meta()
     )
-    for command, reason, stage in steps:
-        result = await pathways.execute(pid, command, _meta(reason))
+    for (command, reason, stage), on in zip(steps, on_dates(steps, T0), strict=True):
+        result = await pathways.execute(pid, command, _meta(reason, on))
         if result.stage is not stage:
             raise RuntimeError(f"{type(command).__name__} left {pid} in {result.stage}")
     if steps[-1][2] is Stage.EXITED:

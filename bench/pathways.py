@@ -21,13 +21,13 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import String, Text, create_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from temporalio.testing import WorkflowEnvironment
-from tests.samples import full_atp_pathway
+from tests.samples import full_atp_pathway, long_ago, on_dates
 
 from parcours.adapters.channels import ChannelKind
 from parcours.adapters.logs import configure_logging
@@ -46,13 +46,14 @@ from parcours.worker import build_worker, default_activities
 from parcours.workflows import search_attributes as sa
 from parcours.workflows.messages import Participant
 
-T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+T0 = long_ago()
+"""Every pathway is entered after the fact from 700 days ago, each event on its day."""
 ACTOR = Actor("bench-staff", Role.STAFF)
 PROGRAMME = get_programme("atp-cergy")
 
 
-def _meta(reason: str = "") -> RequestMeta:
-    return RequestMeta(uuid.uuid4().hex, ACTOR, reason)
+def _meta(reason: str = "", on: datetime | None = None) -> RequestMeta:
+    return RequestMeta(uuid.uuid4().hex, ACTOR, reason, effective_at=on)
 
 
 def _referral() -> Refer:
@@ -115,9 +116,10 @@ def _current_rss_mib() -> float:
 
 async def _one_durable(pathways: PathwayClient, latencies: list[float]) -> None:
     pid = await pathways.refer(PROGRAMME, Participant("Bench", "Person"), _referral(), _meta())
-    for command, reason, _stage in full_atp_pathway(T0):
+    steps = full_atp_pathway(T0)
+    for (command, reason, _stage), on in zip(steps, on_dates(steps, T0), strict=True):
         started = time.perf_counter()
-        await pathways.execute(pid, command, _meta(reason))
+        await pathways.execute(pid, command, _meta(reason, on))
         latencies.append(time.perf_counter() - started)
 
 

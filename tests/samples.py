@@ -6,7 +6,7 @@ realistic sequence. Dates are relative to `t0`; the people are fictitious.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import (
@@ -31,6 +31,26 @@ ND_CRITERIA = (
 
 Step = tuple[c.Command, str, Stage]
 """A command, the reason given with it, and the stage it leaves the pathway in."""
+
+
+def long_ago(days: int = 700) -> datetime:
+    """A start `days` before today, at 09:00 UTC: long enough ago for a whole sample to
+    have happened by now (the domain refuses a date after now)."""
+    return datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - days * DAY
+
+
+def on_dates(steps: list[Step], t0: datetime) -> list[datetime | None]:
+    """What each step is sent with as `--on`: None for a command that carries its own date,
+    else the last date before it (an appointment's outcome: the appointment's), so that a
+    sample is entered after the fact with every event on its day."""
+    clock, dates = t0, []
+    for command, _reason, _stage in steps:
+        own = command.happened_at()
+        clock = own or clock
+        dates.append(None if own is not None else clock)
+        if isinstance(command, c.ScheduleAppointment):
+            clock = max(clock, command.at)
+    return dates
 
 
 def full_atp_pathway(t0: datetime) -> list[Step]:

@@ -9,35 +9,29 @@ pathway to have happened by now, as the domain refuses a date after now.
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import datetime
 
 from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace
 from parcours.programmes import get_programme
 from parcours.workflows.messages import PathwayResult
-from tests.samples import DAY, Step, full_atp_pathway, nouveau_depart_session
+from tests.samples import DAY, Step, full_atp_pathway, long_ago, nouveau_depart_session, on_dates
 from tests.support import accepted_updates, meta, participant, referral
 
 ATP = get_programme("atp-cergy")
 ND = get_programme("nouveau-depart")
 
-PAST = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - 700 * DAY
+PAST = long_ago()
 """The referral of the scenarios: 700 days ago, at 09:00 UTC."""
 
 
 async def drive(pathways: PathwayClient, pid: str, steps: list[Step], t0: datetime = PAST) -> str:
     """Run the steps, checking the stage after each; the pathway must accept every one."""
-    clock = t0
-    for command, reason, stage in steps:
-        clock = command.happened_at() or clock
-        request = dataclasses.replace(meta(reason=reason), effective_at=clock)
-        if command.happened_at() is not None:
-            request = meta(reason=reason)
+    for (command, reason, stage), on in zip(steps, on_dates(steps, t0), strict=True):
+        request = dataclasses.replace(meta(reason=reason), effective_at=on)
         result = await pathways.execute(pid, command, request)
         assert result.stage is stage, f"{type(command).__name__} left {result.stage}"
-        if isinstance(command, c.ScheduleAppointment):
-            clock = max(clock, command.at)  # its outcome is not before it
     assert await accepted_updates(pathways, pid) == len(steps)
     return pid
 

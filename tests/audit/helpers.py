@@ -1,4 +1,5 @@
-"""What audit tests share: `parcours audit` as an auditor runs it, and reading its JSON.
+"""What audit tests share: `parcours audit` as an auditor runs it, and reading its JSON;
+commands as they happened, and a pathway's state compared whatever the order it was typed.
 
 Audit commands need no worker: tests drive pathways with a worker first, stop it, then
 run the CLI, in a thread when the test itself runs on the event loop (each CLI call runs
@@ -8,12 +9,19 @@ its own `asyncio.run`, as the installed command does).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from typer.testing import Result
 
 from parcours.adapters.temporal.keys import Keyring
+from parcours.domain import commands as c
+from parcours.domain.records import PathwayState, RequestMeta
+from parcours.domain.vocabulary import Role
 from tests.cli.runner import Cli
 from tests.histories.record import HERE, KEY_FILE
 
@@ -50,3 +58,25 @@ def json_of(result: Result) -> dict[str, object]:
     assert result.exit_code == 0, result.output
     document: dict[str, object] = json.loads(result.stdout)
     return document
+
+
+@dataclass(frozen=True)
+class Happened:
+    """A command as it happened: sent with its request at its effective instant."""
+
+    command: c.Command
+    meta: RequestMeta
+    effective: datetime
+
+
+def essence(state: PathwayState) -> dict[str, Any]:
+    """The state without its alerts, its sequence numbers and its recording instants."""
+    plain = dataclasses.asdict(state)
+    for name in ("alerts", "next_seq", "timeline"):
+        plain.pop(name)
+    plain["timeline"] = sorted(
+        (e.kind, e.at, e.stage.value, sorted(e.details.items()), e.actor_id, e.reason)
+        for e in state.timeline
+        if e.role is not Role.SYSTEM
+    )
+    return plain

@@ -15,9 +15,7 @@ business, not the dating's.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,8 +26,9 @@ from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain import commands as c
 from parcours.domain.errors import DomainError
 from parcours.domain.pathway import Pathway
-from parcours.domain.records import PathwayState, RequestMeta
+from parcours.domain.records import RequestMeta
 from parcours.domain.vocabulary import FrenchLevel, Role
+from tests.audit.helpers import Happened, essence
 from tests.domain.helpers import ATP, DAY, canonical, new_pathway, request
 from tests.support import T0, meta, referral
 
@@ -61,19 +60,12 @@ LATE_KINDS = {
 """Records that may be typed late within their stage; one kind keeps its own order."""
 
 
-@dataclass(frozen=True)
-class Step:
-    command: c.Command
-    meta: RequestMeta
-    effective: datetime
-
-
 def dated(command: c.Command, trigger: str, effective: datetime) -> tuple[c.Command, RequestMeta]:
     """The command as `--on EFFECTIVE` sends it."""
     return command, dataclasses.replace(request(trigger), effective_at=effective)
 
 
-def tell(data: st.DataObject, length: int) -> list[Step]:
+def tell(data: st.DataObject, length: int) -> list[Happened]:
     """A story the rules accept, entered live: each command when it happened."""
     pathway, now, steps = new_pathway(ATP), T0, []
     for _ in range(length):
@@ -91,23 +83,23 @@ def tell(data: st.DataObject, length: int) -> list[Step]:
         except DomainError:
             continue
         pathway.execute(command, request_meta, now)
-        steps.append(Step(command, request_meta, now))
+        steps.append(Happened(command, request_meta, now))
     return steps
 
 
-def late_order(data: st.DataObject, steps: list[Step]) -> list[Step]:
+def late_order(data: st.DataObject, steps: list[Happened]) -> list[Happened]:
     """Some records of each stage typed after the stage's other records: for each kind,
     from a drawn one on, so a kind keeps its own order."""
-    order: list[Step] = []
-    block: list[Step] = []
+    order: list[Happened] = []
+    block: list[Happened] = []
     for step in [*steps, None]:
         if step is not None and step.command.trigger in LATE_KINDS:
             block.append(step)
             continue
         cuts = {kind: data.draw(st.integers(0, 3)) for kind in sorted(set(LATE_KINDS.values()))}
         seen: dict[str, int] = {}
-        kept: list[Step] = []
-        delayed: list[Step] = []
+        kept: list[Happened] = []
+        delayed: list[Happened] = []
         for record in block:
             kind = LATE_KINDS[record.command.trigger]
             seen[kind] = seen.get(kind, 0) + 1
@@ -119,7 +111,7 @@ def late_order(data: st.DataObject, steps: list[Step]) -> list[Step]:
     return order
 
 
-def enter(steps: list[Step]) -> tuple[Pathway, list[datetime]]:
+def enter(steps: list[Happened]) -> tuple[Pathway, list[datetime]]:
     """Type `steps` in this order, each when its effective instant allows; every one must
     be accepted."""
     pathway, clock, recorded = new_pathway(ATP), T0, []
@@ -131,7 +123,7 @@ def enter(steps: list[Step]) -> tuple[Pathway, list[datetime]]:
     return pathway, recorded
 
 
-def recording_of(steps: list[Step], recorded: list[datetime]) -> Recording:
+def recording_of(steps: list[Happened], recorded: list[datetime]) -> Recording:
     """What the history reader makes of these commands, one task each."""
     start = meta()
     tasks = [WorkflowTask(0, "run-0", 4, T0, True, False, False, False, ())]
@@ -160,20 +152,7 @@ def recording_of(steps: list[Step], recorded: list[datetime]) -> Recording:
     )
 
 
-def essence(state: PathwayState) -> dict[str, Any]:
-    """The state without its alerts, its sequence numbers and its recording instants."""
-    plain = dataclasses.asdict(state)
-    for name in ("alerts", "next_seq", "timeline"):
-        plain.pop(name)
-    plain["timeline"] = sorted(
-        (e.kind, e.at, e.stage.value, sorted(e.details.items()), e.actor_id, e.reason)
-        for e in state.timeline
-        if e.role is not Role.SYSTEM
-    )
-    return plain
-
-
-def live_until(steps: list[Step], when: datetime) -> Pathway:
+def live_until(steps: list[Happened], when: datetime) -> Pathway:
     pathway = new_pathway(ATP)
     for step in steps:
         if step.effective <= when:
@@ -217,9 +196,9 @@ def test_as_recorded_is_what_was_typed_by_then(data: st.DataObject, length: int)
 
 def test_a_late_record_keeps_its_date_and_is_folded_where_it_happened() -> None:
     """The simplest reordering: a contact typed after the French assessment that followed it."""
-    contact = Step(c.RecordContact(T0 + DAY), meta(), T0 + DAY)
+    contact = Happened(c.RecordContact(T0 + DAY), meta(), T0 + DAY)
     french, french_meta = dated(c.AssessFrench(FrenchLevel.B1), "assess_french", T0 + 2 * DAY)
-    order = [Step(french, french_meta, T0 + 2 * DAY), contact]
+    order = [Happened(french, french_meta, T0 + 2 * DAY), contact]
     entered, recorded = enter(order)
     assert entered.state.last_contact_at == T0 + DAY
     assert [e.at for e in entered.state.timeline] == [T0, T0 + 2 * DAY, T0 + DAY]

@@ -20,7 +20,7 @@ from parcours.domain.pathway import Pathway
 from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import BarrierKind, FrenchLevel, PartnerKind, Stage
 from parcours.programmes import get_programme
-from tests.audit.test_effective_order import Step, essence
+from tests.audit.helpers import Happened, essence
 from tests.samples import ATP_CRITERIA
 from tests.servers import TEST_KEYRING
 from tests.support import meta, participant, referral
@@ -31,7 +31,7 @@ ATP = get_programme("atp-cergy")
 DAY = timedelta(days=1)
 
 
-def story(t0: datetime) -> list[Step]:
+def story(t0: datetime) -> list[Happened]:
     """What happened, in order: taken in, barriers, contacts, the contract."""
     dated = [
         (c.CompleteIntake(t0 + DAY, ATP_CRITERIA), t0 + DAY),
@@ -44,7 +44,7 @@ def story(t0: datetime) -> list[Step]:
         (c.RecordContact(t0 + 8 * DAY), t0 + 8 * DAY),
     ]
     return [
-        Step(command, dataclasses.replace(meta(), effective_at=at), at) for command, at in dated
+        Happened(command, dataclasses.replace(meta(), effective_at=at), at) for command, at in dated
     ]
 
 
