@@ -17,6 +17,7 @@ from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
 from temporalio.service import RPCError, RPCStatusCode
@@ -28,6 +29,7 @@ from parcours.app.errors import (
     not_found,
     refusal_of,
 )
+from parcours.app.health import ensure_runs, explain
 from parcours.domain.commands import Command, Refer
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
@@ -45,6 +47,18 @@ from parcours.workflows.pathway import RETRY_NOTIFICATION_UPDATE, search_attribu
 PATHWAY_ID = re.compile(r"pathway-[0-9a-f]{16}")
 SHORTEST_REFERENCE = 4
 SHORT_REFERENCE = re.compile(rf"(?:pathway-)?(?P<prefix>[0-9a-f]{{{SHORTEST_REFERENCE},16}})")
+
+
+def update_id(request_id: str, name: str) -> str:
+    """The update's id: the request id and the update's name.
+
+    The service answers a second update with a known id from the first one's outcome,
+    whatever its name: with the request id alone, a command sent under an id already
+    used for another would be dropped and the first one's answer returned. With the name
+    in it, only a retry of the same command is answered by the service; another command
+    reaches the pathway's validator, which refuses it (`domain.requests`).
+    """
+    return f"{request_id}@{name}"
 
 
 def new_pathway_id() -> str:
@@ -146,9 +160,10 @@ class PathwayClient:
         self, pathway_id: str, name: str, args: list[Any], meta: RequestMeta, result_type: Any
     ) -> Any:
         """Send one update; a refusal becomes `RequestRefused`, an unknown id `PathwayNotFound`."""
+        await ensure_runs(self._client, pathway_id)
         try:
             return await self._handle(pathway_id).execute_update(
-                name, args=args, id=meta.request_id, result_type=result_type
+                name, args=args, id=update_id(meta.request_id, name), result_type=result_type
             )
         except WorkflowUpdateFailedError as err:
             raise refusal_of(err.cause) from None
@@ -170,10 +185,16 @@ class PathwayClient:
         return cast(Participant, await self._query(pathway_id, "participant", Participant))
 
     async def _query(self, pathway_id: str, name: str, result_type: Any) -> Any:
+        """Ask the pathway; one that cannot run is said so (`PathwayCannotRun`) at once."""
+        await ensure_runs(self._client, pathway_id)
         try:
             return await self._handle(pathway_id).query(name, result_type=result_type)
         except RPCError as err:
-            raise not_found(err, pathway_id) from None
+            if err.status == RPCStatusCode.NOT_FOUND:
+                raise PathwayNotFound(pathway_id) from None
+            raise await explain(self._client, pathway_id, err) from None
+        except WorkflowQueryFailedError as err:
+            raise await explain(self._client, pathway_id, err) from None
 
     async def list(self, query: str = "", *, limit: int = 1000) -> list[PathwaySummary]:
         """One summary per pathway matching `query`, open or closed, in visibility order.

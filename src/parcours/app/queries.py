@@ -10,6 +10,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from parcours.app.client import PathwayClient
+from parcours.app.health import Trouble, readable
 from parcours.domain.records import Alert
 from parcours.workflows import search_attributes as sa
 
@@ -43,9 +44,18 @@ def _quoted(value: str) -> str:
     return value.replace("\\", "\\\\").replace("'", "\\'")
 
 
-async def open_alerts(pathways: PathwayClient, query: str) -> list[tuple[str, Alert]]:
-    """The open alerts of every pathway `query` finds, soonest due first."""
+async def open_alerts(
+    pathways: PathwayClient, query: str, *, troubled: list[Trouble] | None = None
+) -> list[tuple[str, Alert]]:
+    """The open alerts of every pathway `query` finds, soonest due first.
+
+    A pathway that cannot run stops nothing: it is added to `troubled` (when given) and
+    the others are listed.
+    """
     found = await pathways.list(query)
-    statuses = await asyncio.gather(*(pathways.status(s.pathway_id) for s in found))
+    answers = await asyncio.gather(
+        *(pathways.status(s.pathway_id) for s in found), return_exceptions=True
+    )
+    statuses = readable(answers, troubled)
     alerts = [(s.pathway_id, a) for s in statuses for a in s.open_alerts]
     return sorted(alerts, key=lambda pair: pair[1].due_at)

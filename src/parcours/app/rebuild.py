@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
+from parcours.app.health import PathwayCannotRun, Trouble
 from parcours.domain.records import PathwayState
 from parcours.domain.summary import summary_of
 from parcours.programmes import get_programme
@@ -40,6 +41,19 @@ class RebuildReport:
     """Pathways written from their current state."""
     removed: int
     """Pathways dropped from the read model: the service no longer has them."""
+    troubled: tuple[Trouble, ...] = ()
+    """Pathways that could not answer (`parcours doctor` lists them): not rewritten."""
+
+
+async def _rewrite(store: Store, asked: Awaitable[PathwayState], troubled: list[Trouble]) -> None:
+    """Replace one pathway's rows; one that cannot run is named in `troubled` instead and
+    its rows, if any, are left as they are."""
+    try:
+        state = await asked
+    except PathwayCannotRun as err:
+        troubled.append(err.trouble)
+        return
+    store.replace_pathway(batch_of(state))
 
 
 def _ignore(_count: int) -> None:
@@ -58,7 +72,8 @@ async def rebuild(
     """Write every pathway matching `query` afresh, then drop the pathways that are gone.
 
     `on_listed` hears how many pathways there are, `on_rebuilt` how many are done, for a
-    progress bar. A question the service leaves unanswered raises `TimeoutError`.
+    progress bar. A question the service leaves unanswered raises `TimeoutError`. A
+    pathway that cannot run is named in the report and the others are rebuilt.
     """
 
     async def answer(question: Awaitable[T]) -> T:
@@ -74,12 +89,13 @@ async def rebuild(
         except StopAsyncIteration:
             break
     on_listed(len(listed))
+    troubled: list[Trouble] = []
     for done, pathway_id in enumerate(listed, start=1):
-        state = await answer(pathways.state(pathway_id))
-        store.replace_pathway(batch_of(state))
+        await _rewrite(store, answer(pathways.state(pathway_id)), troubled)
         on_rebuilt(done)
     # Visibility may lag behind a pathway just started: ask for each before dropping it.
     candidates = sorted(held - set(listed))
     gone = [pid for pid in candidates if not await answer(pathways.exists(pid))]
     store.remove_pathways(gone)
-    return RebuildReport(rebuilt=len(listed), removed=len(gone))
+    rebuilt = len(listed) - len(troubled)
+    return RebuildReport(rebuilt=rebuilt, removed=len(gone), troubled=tuple(troubled))

@@ -19,12 +19,15 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient, new_pathway_id
-from parcours.app.errors import DuplicateReferral
+from parcours.app.errors import DuplicateReferral, RequestRefused
 from parcours.domain.commands import Refer
+from parcours.domain.commands.intake import IntakeTrigger
 from parcours.domain.inputs import check_referral as check_names
 from parcours.domain.instants import check_referral_instants
+from parcours.domain.permissions import authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import RequestMeta
+from parcours.domain.requests import reused
 from parcours.workflows.messages import Participant
 from parcours.workflows.registry import (
     ReferralRegistry,
@@ -36,7 +39,11 @@ from parcours.workflows.registry import (
 
 
 def check_referral(participant: Participant, meta: RequestMeta) -> None:
-    """The domain's checks of what a referral is typed with (`domain.inputs`)."""
+    """The domain's checks of a referral, all made before the pathway starts: whether
+    the role may refer (`domain.permissions`, a `NotPermitted` refusal) and what the
+    referral is typed with (`domain.inputs`). The start itself runs no validator: a
+    referral the workflow would refuse must never reach it."""
+    authorise(meta.actor.role, IntakeTrigger.REFER)
     check_names(participant.first_name, participant.last_name, meta.reason)
 
 
@@ -62,19 +69,19 @@ async def refer_once(
     """Refer a person unless they already have an open pathway in this programme.
 
     A pathway that finished (exited) does not stop a new referral; a reservation whose
-    pathway never started (the client stopped in between) is taken up again.
+    pathway never started (the client stopped in between) is taken up again. A request
+    id already used for a referral answers that referral, or is refused if it referred
+    someone else.
     """
     check_referral(participant, meta)
     check_referral_dates(participant, command)
-    marks = fingerprints(
-        keyring,
-        programme.name,
-        participant.last_name,
-        participant.first_name,
-        participant.birth_date,
-    )
+    person = (participant.last_name, participant.first_name, participant.birth_date)
+    marks = fingerprints(keyring, programme.name, *person)
     proposed = new_pathway_id()
     reservation = await _reserve(pathways, programme.name, marks, proposed, meta=meta, replaces="")
+    if not reservation.existing and reservation.pathway_id != proposed:
+        sent = (participant, command, meta)
+        return await _sent_before(pathways, programme, sent, marks, reservation.pathway_id)
     if not reservation.existing:
         return await pathways.refer(programme, participant, command, meta, pathway_id=proposed)
     known = reservation.pathway_id
@@ -115,3 +122,28 @@ async def _reserve(
         ),
     )
     return result
+
+
+async def _sent_before(
+    pathways: PathwayClient,
+    programme: ProgrammeDefinition,
+    sent: tuple[Participant, Refer, RequestMeta],
+    marks: list[str],
+    first: str,
+) -> str:
+    """A reservation answered from an earlier request with this request id.
+
+    If the registry holds this person under the pathway it reserved then, the request is
+    a retry of that referral: its pathway is answered (and started, if the first client
+    stopped before starting it). Otherwise the id was used to refer someone else: the
+    referral is refused, naming the first command, and nothing is created.
+    """
+    participant, command, meta = sent
+    handle = pathways.temporal.get_workflow_handle(registry_id(programme.name, pathways.task_queue))
+    held: str = await handle.query(ReferralRegistry.holder, marks)
+    if held != first:
+        refused = reused(meta.request_id, IntakeTrigger.REFER.value)
+        raise RequestRefused(refused.message, refused.rule, [], refused.code, refused.values)
+    if await pathways.running(first) is None:
+        await pathways.refer(programme, participant, command, meta, pathway_id=first)
+    return first

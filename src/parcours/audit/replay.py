@@ -23,6 +23,7 @@ from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, WorkflowRepla
 
 from parcours.adapters.temporal.converter import data_converter, replay_converter
 from parcours.adapters.temporal.keys import Keyring
+from parcours.app.health import first_line, last_task_failure
 from parcours.audit.history import PathwayHistory
 from parcours.workflows.pathway import ParticipantPathway
 from parcours.workflows.registry import ReferralRegistry
@@ -138,7 +139,10 @@ async def replay_histories(
     async def runs() -> AsyncIterator[WorkflowHistory]:
         async for history in _aiter(histories):
             for run in (await identify(history, converter)).runs:
-                if decided_nothing_yet(run):
+                broken = await cannot_run(run, converter)
+                if broken is not None:
+                    report(broken)
+                elif decided_nothing_yet(run):
                     report(ReplayOutcome(run.workflow_id, run.run_id, len(run.events)))
                 else:
                     yield run
@@ -160,6 +164,22 @@ async def _outcome(engine: Replayer, result: WorkflowReplayResult) -> ReplayOutc
         event_id, event_type = await locate_failure(engine, run, message)
     return ReplayOutcome(
         run.workflow_id, run.run_id, len(run.events), True, event_id, event_type, message
+    )
+
+
+async def cannot_run(run: WorkflowHistory, converter: DataConverter) -> ReplayOutcome | None:
+    """A run whose last workflow task failed: the workflow could not run it, whatever a
+    replay of the tasks before would say. Counted as failed, naming that event and the
+    workflow's own error (a pathway `parcours doctor` lists, closed or not)."""
+    failed = last_task_failure(list(run.events))
+    if failed is None:
+        return None
+    failure = failed.workflow_task_failed_event_attributes.failure
+    error = first_line(str(await converter.decode_failure(failure)))
+    message = f"the workflow cannot run: its last workflow task failed: {error}"
+    kind = "WorkflowTaskFailed"
+    return ReplayOutcome(
+        run.workflow_id, run.run_id, len(run.events), True, failed.event_id, kind, message
     )
 
 

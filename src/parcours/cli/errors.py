@@ -31,7 +31,7 @@ def translate(err: BaseException, text: Text) -> CliError:
     """The user-facing sentence for an exception raised below the CLI."""
     if isinstance(err, CliError):
         return err
-    for step in (_setting_error, _client_error, _service_error):
+    for step in (_setting_error, _client_error, _health_error, _service_error):
         found = step(err, text)
         if found is not None:
             return found
@@ -85,6 +85,10 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
 
     if isinstance(err, InvalidProgramme):
         return CliError(str(err), ExitCode.INVALID_FILE)
+    if isinstance(err, RequestRefused | DomainError) and err.rule == REQUEST_ID_REUSED:
+        first = word("action", err.values.get("first", ""), text)
+        said = text("error.request_id_reused", request_id=err.values.get("request_id"), first=first)
+        return CliError(said, ExitCode.USAGE)
     if isinstance(err, RequestRefused | DomainError):
         reason = refusal_reason(err.code, err.values, err.message, text)
         allowed = action_labels(err.allowed, text)
@@ -104,6 +108,35 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
     if isinstance(err, DuplicateReferral):
         return CliError(text("error.duplicate", pathway=err.pathway_id), ExitCode.REFUSED)
     return None
+
+
+REQUEST_ID_REUSED = "request_id_reused"
+"""A request id already used for another command (`domain.requests`): a mistake in the
+command line (exit 2), said without the pathway's allowed list, which has no bearing on it."""
+
+
+def _health_error(err: BaseException, text: Text) -> CliError | None:
+    """A pathway whose workflow cannot run, failed, or was closed for that (exit 8); a
+    `doctor close` of a pathway that runs (exit 3)."""
+    from parcours.app.doctor import NotInTrouble
+    from parcours.app.health import CLOSED, FAILED, PathwayCannotRun
+
+    if isinstance(err, NotInTrouble):
+        return CliError(text("error.not_in_trouble", pathway=err.pathway_id), ExitCode.REFUSED)
+    if not isinstance(err, PathwayCannotRun):
+        return None
+    trouble = err.trouble
+    key = {FAILED: "error.failed", CLOSED: "error.closed_broken"}.get(
+        trouble.condition, "error.cannot_run"
+    )
+    said = text(
+        key,
+        pathway=trouble.pathway_id,
+        error=trouble.error,
+        actor=trouble.closed_by or "?",
+        reason=trouble.reason,
+    )
+    return CliError(said, ExitCode.CANNOT_RUN)
 
 
 NOT_FOUND_RULES = frozenset({"unknown_reference"})

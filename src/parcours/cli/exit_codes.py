@@ -21,6 +21,9 @@ class ExitCode(IntEnum):
     """A programme file, history or bundle that cannot be read or does not check out."""
     KEYS = 7
     """The encryption keys are missing, unreadable, or cannot decrypt what is stored."""
+    CANNOT_RUN = 8
+    """The pathway's workflow cannot run (or was closed because it could not): see
+    `parcours doctor`."""
     INTERRUPTED = 130
     """Ctrl-C: the command was stopped before it finished (128 + SIGINT)."""
     BROKEN_PIPE = 141

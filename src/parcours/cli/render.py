@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from parcours.app.health import Trouble
     from parcours.cli.i18n import Text
 
 console = Console(highlight=False, soft_wrap=True)
@@ -88,3 +89,10 @@ def pairs(title: str, items: Sequence[tuple[str, str]]) -> None:
     for key, value in items:
         grid.add_row(key, value)
     console.print(grid)
+
+
+def say_troubled(text: Text, key: str, troubled: Sequence[Trouble]) -> None:
+    """Name, on stderr, the pathways a listing went past because they cannot run."""
+    if troubled:
+        names = ", ".join(t.pathway_id for t in troubled)
+        err_console.print(text(key, pathways=names), markup=False)

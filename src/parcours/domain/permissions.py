@@ -54,3 +54,12 @@ their own: the programme's coordinators."""
 
 def may_oversee(role: Role) -> bool:
     return role in PROGRAMME_OVERSEERS
+
+
+PATHWAY_CLOSERS = frozenset({Role.COORDINATOR})
+"""Who may close a pathway whose workflow cannot run (`parcours doctor close`): the
+programme's coordinators, with a reason kept in the pathway's history."""
+
+
+def may_close_broken(role: Role) -> bool:
+    return role in PATHWAY_CLOSERS

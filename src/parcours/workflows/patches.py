@@ -35,3 +35,9 @@ whatever `--on` said. Since, they take the instant it happened (`domain.instants
 each event also keeps when it was recorded (`PathwayEvent.recorded_at`). Decided once
 per run, when the run starts, so a run keeps one way of dating throughout; the audit's
 fold reads which runs took it from their markers."""
+
+REFUSED_START_FAILS_PATCH = "refused-referral-fails-the-pathway"
+"""Before it, a referral the domain refused at the workflow's start (a role that may not
+refer, sent by a client that did not check first) raised in the first workflow task,
+which then failed again on every attempt: a pathway that could never run. Since, the
+workflow fails at once with the refusal as its failure. Taken only on such a start."""

@@ -39,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         DUE_BEFORE_SLEEP_PATCH,
         EFFECTIVE_INSTANTS_PATCH,
         HANDLERS_AFTER_LAST_PUBLISH_PATCH,
+        REFUSED_START_FAILS_PATCH,
     )
     from parcours.workflows.publishing import ACTIVITY_RETRY, NOTIFY_RETRY
     from parcours.workflows.retries import RETRY_NOTIFICATION_UPDATE, NotificationRetries
@@ -63,14 +64,7 @@ class ParticipantPathway(NotificationRetries):
         self._retried: dict[str, int] = dict(start.retried_requests)
         self._dated = workflow.patched(EFFECTIVE_INSTANTS_PATCH)  # decided once per run
         if start.state is None:
-            self._pathway = Pathway.refer(
-                self._programme,
-                start.pathway_id,
-                start.referral,
-                start.meta,
-                workflow.now(),
-                dated=self._dated,
-            )
+            self._pathway = _referred(self._programme, start, dated=self._dated)
             self._applied[start.meta.request_id] = self._pathway.state.next_seq - 1
         else:
             self._pathway = Pathway(self._programme, start.state)
@@ -83,7 +77,7 @@ class ParticipantPathway(NotificationRetries):
 
     def _register(self, command_type: type[Command]) -> None:
         def validate(meta: RequestMeta, command: Command) -> None:
-            if meta.request_id in self._applied:
+            if self._check_request_id(meta, command.trigger):
                 return  # a retried request: accepted, answered from what it did the first time
             try:
                 self._pathway.check(command, meta, workflow.now())
@@ -196,6 +190,21 @@ class ParticipantPathway(NotificationRetries):
             published_seq=self._published_seq,
             retried_requests=dict(self._retried),
         )
+
+
+def _referred(programme: ProgrammeDefinition, start: PathwayInput, *, dated: bool) -> Pathway:
+    """The new pathway of a referral. Front ends check a referral before starting it
+    (`app.referral`), but a start runs no validator: since `REFUSED_START_FAILS_PATCH`, a
+    referral the domain refuses fails the workflow with the refusal, closed for good,
+    rather than failing its first task again and again."""
+    try:
+        return Pathway.refer(
+            programme, start.pathway_id, start.referral, start.meta, workflow.now(), dated=dated
+        )
+    except DomainError as err:
+        if workflow.patched(REFUSED_START_FAILS_PATCH):
+            raise refusal(err) from None
+        raise
 
 
 def search_attributes_at_start(

@@ -66,6 +66,11 @@ class ReferralRegistry:
             raise ValueError("a reservation needs a fingerprint and a pathway id")
 
     @workflow.query
+    def holder(self, fingerprints: list[str]) -> str:
+        """The pathway reserved for the person of these fingerprints; "" if none."""
+        return next((self._entries[f] for f in fingerprints if f in self._entries), "")
+
+    @workflow.query
     def size(self) -> int:
         return len(self._entries)
 

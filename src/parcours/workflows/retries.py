@@ -11,9 +11,12 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from parcours.domain.commands.alerts import AlertTrigger
     from parcours.domain.errors import DomainError, NotPermitted
     from parcours.domain.records import RequestMeta
+    from parcours.domain.requests import check_reuse, first_use
     from parcours.domain.routing import check_retry, notifications_to_retry, retry_target
+    from parcours.domain.vocabulary import Trigger
     from parcours.workflows.errors import refusal
     from parcours.workflows.messages import participant_fields
     from parcours.workflows.patches import RETRY_FAILURES_WAKE_PATCH
@@ -60,7 +63,7 @@ class NotificationRetries(Publishing):
 
     @retry_notification_v2.validator
     def _may_retry_notification(self, meta: RequestMeta, key: str) -> None:
-        if meta.request_id in self._retried:
+        if self._check_request_id(meta, AlertTrigger.RETRY_NOTIFICATION):
             return
         try:
             check_retry(
@@ -73,6 +76,27 @@ class NotificationRetries(Publishing):
             )
         except DomainError as err:
             raise refusal(err) from None
+
+    def _check_request_id(self, meta: RequestMeta, trigger: Trigger) -> bool:
+        """Whether this request id was used before (a retry, to answer from memory); refuses
+        it when it was used for another command, naming that one (`domain.requests`).
+
+        Asked by validators only: a refusal leaves nothing in history, and validators do
+        not run on replay, so no patch is needed for it.
+        """
+        request_id = meta.request_id
+        if request_id in self._retried:
+            first = AlertTrigger.RETRY_NOTIFICATION.value
+        elif request_id in self._applied:
+            first = first_use(self._pathway.state, self._applied[request_id])
+        else:
+            return False
+        try:
+            check_reuse(request_id, first, trigger.value)
+        except DomainError as err:
+            err.allowed = self._pathway.allowed_triggers(meta.actor.role)
+            raise refusal(err) from None
+        return True
 
     @workflow.update(name="retry_notification")
     async def retry_notification(self, key: str) -> int:

@@ -39,6 +39,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("partners", "partners"),
     ("notifications", "notifications"),
     ("readmodel", "readmodel"),
+    ("doctor", "doctor"),
     ("keys", "service"),
 )
 """(command or group name, module under `parcours.cli.commands`)."""

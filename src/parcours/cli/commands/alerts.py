@@ -11,12 +11,19 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, word
 from parcours.cli.options import JsonFlag, ProgrammeOpt, flag, subgroup
-from parcours.cli.render import listing, print_json, when
-from parcours.cli.runtime import Session, guarded, reader_session, typed_instant, with_pathways
+from parcours.cli.render import listing, print_json, say_troubled, when
+from parcours.cli.runtime import (
+    Session,
+    guarded,
+    reader_session,
+    typed_instant,
+    with_pathways,
+)
 from parcours.domain import commands as c
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
+    from parcours.app.health import Trouble
     from parcours.cli.i18n import Text
     from parcours.domain.records import Alert
 
@@ -48,10 +55,13 @@ def open_alerts(
         session.settings.task_queue, programme=programme, referent=None if everyone else actor
     )
 
+    troubled: list[Trouble] = []  # pathways that cannot run: named, the others listed
+
     async def work(pathways: PathwayClient) -> list[tuple[str, Alert]]:
-        return await queries.open_alerts(pathways, query)
+        return await queries.open_alerts(pathways, query, troubled=troubled)
 
     rows = with_pathways(session, work)
+    say_troubled(session.text, "alerts.troubled", troubled)
     if as_json:
         print_json([{"pathway_id": pid, "alert": alert} for pid, alert in rows])
         return

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from parcours.cli.options import JsonFlag, subgroup
-from parcours.cli.render import console, err_console, print_json
+from parcours.cli.render import console, err_console, print_json, say_troubled
 from parcours.cli.runtime import (
     answer_timeout,
     current_session,
@@ -50,8 +50,10 @@ def rebuild(as_json: JsonFlag = False) -> None:
             )
 
     report = with_pathways(session, work, whole_timeout=False)
+    say_troubled(session.text, "readmodel.troubled", report.troubled)
     if as_json:
-        print_json({"rebuilt": report.rebuilt, "removed": report.removed})
+        troubled = [t.pathway_id for t in report.troubled]
+        print_json({"rebuilt": report.rebuilt, "removed": report.removed, "cannot_run": troubled})
         return
     console.print(session.text("readmodel.rebuilt", count=report.rebuilt))
     if report.removed:

@@ -1,0 +1,96 @@
+"""`parcours doctor`: pathways that cannot run, failed or were closed; `doctor close`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import short
+from parcours.cli.options import JsonFlag, ReasonOpt, Ref, subgroup
+from parcours.cli.render import console, listing, print_json, when
+from parcours.cli.runtime import (
+    Session,
+    guarded,
+    overseer_session,
+    reader_session,
+    with_pathways,
+)
+
+if TYPE_CHECKING:
+    from parcours.app.client import PathwayClient
+    from parcours.app.health import Trouble
+    from parcours.cli.i18n import Text
+
+commands = typer.Typer()
+doctor = subgroup(commands, "doctor", invoke_without_command=True)
+
+
+@doctor.callback()
+@guarded
+def troubles(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from parcours.app.doctor import troubles as find_troubles
+
+    session = reader_session()
+
+    async def work(pathways: PathwayClient) -> list[Trouble]:
+        return await find_troubles(pathways, session.settings.task_queue)
+
+    found = with_pathways(session, work, whole_timeout=False)
+    if as_json:
+        print_json(found)
+        return
+    columns = ("ref", "condition", "since", "error", "closed")
+    listing(session.text, "doctor", columns, [_row(t, session.text) for t in found])
+
+
+def _row(trouble: Trouble, text: Text) -> list[str]:
+    closed = ""
+    if trouble.closed_by:
+        closed = text("doctor.closed_by", actor=trouble.closed_by, reason=trouble.reason)
+    elif trouble.reason:
+        closed = trouble.reason
+    return [
+        short(trouble.pathway_id),
+        text(f"doctor.condition.{trouble.condition}"),
+        when(trouble.since),
+        trouble.error,
+        closed,
+    ]
+
+
+@doctor.command("close", help="help.doctor.close")
+@guarded
+def close(reference: Ref, reason: ReasonOpt = "", as_json: JsonFlag = False) -> None:
+    from parcours.app.doctor import close as close_pathway
+
+    session = overseer_session("doctor.coordinator_only")
+    if not reason.strip():
+        raise CliError(session.text("doctor.reason_required"), ExitCode.USAGE)
+    meta = session.request(reason.strip(), None)
+    _check_reason(session, meta.reason)
+
+    async def work(pathways: PathwayClient) -> Trouble:
+        return await close_pathway(pathways, await pathways.resolve(reference), meta)
+
+    closed = with_pathways(session, work)
+    if as_json:
+        print_json(closed)
+        return
+    console.print(session.text("doctor.closed", pathway=closed.pathway_id, reason=closed.reason))
+
+
+def _check_reason(session: Session, reason: str) -> None:
+    """A reason is part of the record: no direction controls in it (exit 2)."""
+    from parcours.domain.inputs import bidi_controls
+
+    found = bidi_controls(reason)
+    if found:
+        said = session.text(
+            "refer.name_bidi", field=session.text("refer.field.reason"), found=found
+        )
+        raise CliError(said, ExitCode.USAGE)
