@@ -149,6 +149,12 @@ async def test_a_pathway_that_cannot_run_is_isolated_listed_and_closed(
         cli, "--role", "coordinator", "doctor", "close", broken, "--reason", "twice"
     )
     assert again.exit_code == ExitCode.REFUSED, again.output
+    trail = await asyncio.to_thread(cli, "--role", "auditor", "audit", "trail", broken)
+    assert trail.exit_code == ExitCode.CANNOT_RUN, trail.output
+    assert (
+        f"Nothing to audit in pathway {broken}: its workflow never ran and was closed by "
+        "coord-21b9: started by a faulty import (ValidationError:"
+    ) in trail.output
 
 
 async def test_a_referral_by_a_role_that_may_not_refer_starts_nothing(
@@ -188,3 +194,10 @@ async def test_a_start_refused_by_the_domain_fails_the_pathway_at_once(
     shown = await asyncio.to_thread(cli, "--lang", "fr", "show", pathway_id)
     assert shown.exit_code == ExitCode.CANNOT_RUN, shown.output
     assert f"Le parcours {pathway_id} a été clos quand son workflow a échoué" in shown.output
+    trail = await asyncio.to_thread(
+        cli, "--role", "auditor", "audit", "at", pathway_id, "--when", "now"
+    )
+    assert trail.exit_code == ExitCode.CANNOT_RUN, trail.output
+    assert "its referral was refused when it started (the auditor role may not refer)" in (
+        trail.output
+    )

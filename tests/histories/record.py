@@ -29,9 +29,11 @@ from parcours.adapters.temporal.converter import data_converter
 from parcours.adapters.temporal.devserver import temporal_binary
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
+from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows import search_attributes as sa
 from tests.scenarios import SCENARIOS
+from tests.support import AUDITOR, meta, participant, referral
 from tests.workflows.races import RACES, Switchboard
 
 HERE = Path(__file__).parent
@@ -39,6 +41,18 @@ KEY_FILE = HERE / "keys.json"
 
 RACES_QUEUE = "parcours-races"
 """The races' task queue: their worker's activities are stand-ins, the scenarios' are not."""
+
+
+async def refuse_at_start(pathways: PathwayClient) -> str:
+    """A referral under the auditor's role sent straight to the service, as a client that
+    skips `app.referral`'s checks: the workflow fails with the refusal at its start
+    (`REFUSED_START_FAILS_PATCH`)."""
+    atp = get_programme("atp-cergy")
+    return await pathways.refer(atp, participant(), referral(), meta(AUDITOR))
+
+
+STARTS = {"refused-referral-start": refuse_at_start}
+"""Histories of a start alone, recorded with the scenarios' worker."""
 
 
 def history_keyring() -> Keyring:
@@ -68,6 +82,9 @@ async def record(out_dir: Path = HERE, names: Collection[str] = ()) -> list[Path
             for name, scenario in SCENARIOS.items():
                 if not names or name in names:
                     written.append(await _write(env.client, out_dir / name, scenario(pathways)))
+            for name, start in STARTS.items():
+                if not names or name in names:
+                    written.append(await _write(env.client, out_dir / name, start(pathways)))
             pathways = PathwayClient(env.client, races.task_queue)
             for name, race in RACES.items():
                 if not names or name in names:
@@ -91,6 +108,7 @@ _QUIET = frozenset(
         EventType.EVENT_TYPE_MARKER_RECORDED,
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
     }
 )
 """What a workflow task may leave after it without anything being in flight."""

@@ -25,6 +25,7 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.converter import DataConverter
 
 from parcours.adapters.temporal.encryption import DecryptionError
+from parcours.audit.broken import ran, refused_at_start, why_it_never_ran
 from parcours.audit.history import PathwayHistory
 from parcours.audit.tasks import (
     Answers,
@@ -132,12 +133,16 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
     if started.workflow_type.name != WORKFLOW_TYPE:
         raise RecordingError("not_pathway", started.workflow_type.name)
     start = await _decode_one(converter, started.input.payloads, PathwayInput, first.event_id)
+    if not ran(history):
+        raise await why_it_never_ran(history, converter)
     raw: list[RawTask] = []
     answers: Answers = {}
     for index, run in enumerate(history.runs):
         raw += tasks_of_run(index, run, answers)
     last_run = history.runs[-1]
     last = last_run.events[-1]
+    if start.state is None:
+        refused_at_start(start, last)
     return Recording(
         workflow_id=start.pathway_id or history.workflow_id,
         pathway_id=start.pathway_id,

@@ -56,11 +56,17 @@ def decode(session: Session, history: PathwayHistory) -> Recording:
     import asyncio
 
     from parcours.adapters.temporal.converter import data_converter
+    from parcours.audit.broken import NothingToFold
     from parcours.audit.recording import RecordingError, record_of
 
     converter = data_converter(keyring(session))
     try:
         return asyncio.run(record_of(history, converter))
+    except NothingToFold as err:
+        said = session.text(
+            f"audit.nothing.{err.reason}", pathway=history.workflow_id, detail=err.detail
+        )
+        raise CliError(said, ExitCode.CANNOT_RUN) from None
     except RecordingError as err:
         why = session.text(f"audit.why.{err.reason}", detail=err.detail)
         raise CliError(

@@ -1,0 +1,78 @@
+"""Histories of pathways whose workflow never ran: said in one sentence, not folded.
+
+A pathway whose first workflow task failed on every attempt (`parcours doctor` says it
+cannot run) holds no completed task: there is nothing to fold, only its error, and, once
+a coordinator closed it, who closed it and why (`app.health.ClosedRecord`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.converter import DataConverter
+
+from parcours.app.health import ClosedRecord, first_line, last_task_failure
+from parcours.audit.history import PathwayHistory
+from parcours.domain.errors import DomainError
+from parcours.domain.pathway import Pathway
+from parcours.domain.programme import ProgrammeDefinition
+from parcours.workflows.messages import PathwayInput
+
+_TERMINATED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED
+
+
+class NothingToFold(Exception):
+    """The pathway's workflow never ran, or failed at its start: `reason` names the
+    sentence (`never_ran`, `never_ran_closed`, `refused_at_start`), `detail` what it says."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason, self.detail = reason, detail
+
+
+def refused_at_start(start: PathwayInput, last: HistoryEvent) -> None:
+    """Raise `NothingToFold` for a history whose workflow failed because the domain
+    refused its referral (the workflow's `REFUSED_START_FAILS_PATCH`)."""
+    if last.event_type != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+        return
+    programme = ProgrammeDefinition.model_validate(start.programme)
+    try:
+        Pathway.refer(programme, start.pathway_id, start.referral, start.meta, last_time(last))
+    except DomainError as err:
+        raise NothingToFold("refused_at_start", err.message) from None
+
+
+def last_time(event: HistoryEvent) -> datetime:
+    return event.event_time.ToDatetime(tzinfo=UTC)
+
+
+def ran(history: PathwayHistory) -> bool:
+    """Whether any workflow task of the pathway completed."""
+    return any(
+        e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+        for run in history.runs
+        for e in run.events
+    )
+
+
+async def why_it_never_ran(history: PathwayHistory, converter: DataConverter) -> NothingToFold:
+    """Why nothing ran: the workflow's error, and who closed it and why when a
+    coordinator did."""
+    events = list(history.runs[-1].events)
+    failed = last_task_failure(events)
+    error = ""
+    if failed is not None:
+        failure = failed.workflow_task_failed_event_attributes.failure
+        error = first_line(str(await converter.decode_failure(failure)))
+    last = events[-1]
+    if last.event_type != _TERMINATED:
+        return NothingToFold("never_ran", error)
+    details = last.workflow_execution_terminated_event_attributes.details.payloads
+    if not details:
+        reason = last.workflow_execution_terminated_event_attributes.reason
+        return NothingToFold("never_ran_closed", reason)
+    (record,) = await converter.decode(details, [ClosedRecord])
+    said = f"{record.actor_id}: {record.reason} ({record.error or error})"
+    return NothingToFold("never_ran_closed", said)

@@ -1,0 +1,65 @@
+"""The pathway's validators refuse a request id used before for another command, whatever
+the client: a refusal leaves nothing in history, a retry of the same command is answered."""
+
+from __future__ import annotations
+
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+
+from parcours.app.client import PathwayClient
+from parcours.app.errors import RequestRefused, refusal_of
+from parcours.domain import commands as c
+from parcours.domain.vocabulary import BarrierKind
+from parcours.programmes import get_programme
+from parcours.workflows.messages import UpdateResult, update_name
+from tests.support import T0, accepted_updates, meta, participant, referral
+
+pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+ATP = get_programme("atp-cergy")
+
+
+async def test_another_command_under_a_used_request_id_is_refused_by_the_validator(
+    pathways: PathwayClient,
+) -> None:
+    """Sent as an older client did, with the request id alone as the update's id: the
+    service does not answer it from the first update, so the validator must refuse it."""
+    pid = await pathways.refer(ATP, participant(), referral(), meta())
+    request = meta(request_id="req-shared")
+    await pathways.execute(pid, c.RecordContact(T0), request)
+    accepted = await accepted_updates(pathways, pid)
+    handle = pathways.temporal.get_workflow_handle(pid)
+
+    with pytest.raises(WorkflowUpdateFailedError) as failed:
+        await handle.execute_update(
+            update_name(c.OpenBarrier),
+            args=[request, c.OpenBarrier(BarrierKind.HOUSING)],
+            id="req-shared-as-an-older-client-sent-it",
+            result_type=UpdateResult,
+        )
+    refused = refusal_of(failed.value.cause)
+    assert refused.rule == "request_id_reused"
+    assert refused.values == {"request_id": "req-shared", "first": "record_contact"}
+    with pytest.raises(RequestRefused) as retried:
+        await pathways.retry_notification(pid, f"{pid}:1:referrer:CCAS", request)
+    assert retried.value.values["first"] == "record_contact"
+    assert await accepted_updates(pathways, pid) == accepted
+    assert (await pathways.status(pid)).barriers == []
+
+    again = await handle.execute_update(
+        update_name(c.RecordContact),
+        args=[request, c.RecordContact(T0)],
+        id="req-shared-retried-by-an-older-client",
+        result_type=UpdateResult,
+    )
+    assert again.duplicate
+    assert [e.kind for e in await pathways.timeline(pid)].count("contact_recorded") == 1
+
+
+async def test_the_referrals_request_id_names_the_referral(pathways: PathwayClient) -> None:
+    request = meta(request_id="req-referral-1")
+    pid = await pathways.refer(ATP, participant(), referral(), request)
+    with pytest.raises(RequestRefused) as refused:
+        await pathways.execute(pid, c.RecordContact(T0), request)
+    assert refused.value.rule == "request_id_reused"
+    assert refused.value.values["first"] == "refer"
