@@ -54,4 +54,4 @@ def test_partners_add_and_rebuild_speak_json(cli: Cli, tmp_path: Path) -> None:
     }
     rebuilt = cli("readmodel", "rebuild", "--json")
     assert rebuilt.exit_code == 0, rebuilt.output
-    assert set(json.loads(rebuilt.stdout)) == {"rebuilt", "removed"}
+    assert set(json.loads(rebuilt.stdout)) == {"rebuilt", "removed", "cannot_run"}
