@@ -3,14 +3,19 @@ the client: a refusal leaves nothing in history, a retry of the same command is 
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
+from temporalio.testing import WorkflowEnvironment
 
+from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.app.errors import RequestRefused, refusal_of
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind
 from parcours.programmes import get_programme
+from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import UpdateResult, update_name
 from tests.support import T0, accepted_updates, meta, participant, referral
 
@@ -63,3 +68,26 @@ async def test_the_referrals_request_id_names_the_referral(pathways: PathwayClie
         await pathways.execute(pid, c.RecordContact(T0), request)
     assert refused.value.rule == "request_id_reused"
     assert refused.value.values["first"] == "refer"
+
+
+async def test_two_commands_sent_at_once_under_one_id_apply_once(
+    temporal_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    """Both wait for the pathway's first task (no worker runs yet), so they reach it
+    together: one is applied, the other refused, never answered with the first's result."""
+    pathways = PathwayClient(temporal_env.client, settings.task_queue)
+    pid = await pathways.refer(ATP, participant(), referral(), meta())
+    request = meta(request_id="req-at-once")
+    sent = [
+        asyncio.create_task(pathways.execute(pid, command, request))
+        for command in (c.RecordContact(T0), c.OpenBarrier(BarrierKind.HOUSING))
+    ]
+    async with build_worker(temporal_env.client, settings, default_activities(settings)):
+        answers = await asyncio.gather(*sent, return_exceptions=True)
+        applied = [a for a in answers if isinstance(a, UpdateResult)]
+        refused = [a for a in answers if isinstance(a, RequestRefused)]
+        assert len(applied) == len(refused) == 1, answers
+        assert refused[0].rule == "request_id_reused"
+        kinds = [e.kind for e in await pathways.timeline(pid)]
+        assert kinds.count("contact_recorded") + kinds.count("barrier_opened") == 1
+        assert applied[0].event in kinds

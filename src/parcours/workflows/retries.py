@@ -84,19 +84,18 @@ class NotificationRetries(Publishing):
         Asked by validators only: a refusal leaves nothing in history, and validators do
         not run on replay, so no patch is needed for it.
         """
-        request_id = meta.request_id
+        request_id, retry = meta.request_id, AlertTrigger.RETRY_NOTIFICATION
+        first = ""
         if request_id in self._retried:
-            first = AlertTrigger.RETRY_NOTIFICATION.value
+            first = retry.value
         elif request_id in self._applied:
             first = first_use(self._pathway.state, self._applied[request_id])
-        else:
-            return False
         try:
             check_reuse(request_id, first, trigger.value)
         except DomainError as err:
             err.allowed = self._pathway.allowed_triggers(meta.actor.role)
             raise refusal(err) from None
-        return True
+        return request_id in (self._retried if trigger is retry else self._applied)
 
     @workflow.update(name="retry_notification")
     async def retry_notification(self, key: str) -> int:
