@@ -6,6 +6,7 @@ the rule that refused and the moves allowed now.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import AsyncIterator
@@ -159,8 +160,22 @@ class PathwayClient:
     async def _update(
         self, pathway_id: str, name: str, args: list[Any], meta: RequestMeta, result_type: Any
     ) -> Any:
-        """Send one update; a refusal becomes `RequestRefused`, an unknown id `PathwayNotFound`."""
-        await ensure_runs(self._client, pathway_id)
+        """Send one update; a refusal becomes `RequestRefused`, an unknown id `PathwayNotFound`.
+
+        Whether the pathway can run is asked while the update travels, so that a pathway
+        that cannot run is said so at once (`PathwayCannotRun`) without delaying the others.
+        """
+        sending = asyncio.ensure_future(self._send(pathway_id, name, args, meta, result_type))
+        try:
+            await ensure_runs(self._client, pathway_id)
+        except BaseException:
+            sending.cancel()
+            raise
+        return await sending
+
+    async def _send(
+        self, pathway_id: str, name: str, args: list[Any], meta: RequestMeta, result_type: Any
+    ) -> Any:
         try:
             return await self._handle(pathway_id).execute_update(
                 name, args=args, id=update_id(meta.request_id, name), result_type=result_type
