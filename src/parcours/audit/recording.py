@@ -159,15 +159,21 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
         recorded_until=max(workflow_time(e.event_time) for e in last_run.events),
         still_open=last.event_type not in _CLOSED,
         continues=last.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
-        skipped_updates=tuple(
-            name
-            for task in raw
-            for name in map(update_name_of, task.updates)
-            if name not in COMMAND_OF_UPDATE and name not in NOT_COMMANDS
-        ),
+        skipped_updates=_skipped_updates(raw),
         dated_runs=frozenset(
             i for i, run in enumerate(history.runs) if patched(run, EFFECTIVE_INSTANTS_PATCH)
         ),
+    )
+
+
+def _skipped_updates(raw: list[RawTask]) -> tuple[str, ...]:
+    """Updates in the history that are neither commands nor known services: a newer
+    client's, which the fold cannot apply."""
+    return tuple(
+        name
+        for task in raw
+        for name in map(update_name_of, task.updates)
+        if name not in COMMAND_OF_UPDATE and name not in NOT_COMMANDS
     )
 
 
