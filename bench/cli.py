@@ -1,8 +1,9 @@
 """The CLI as people feel it: whole processes, from start to printed result.
 
-`python -m bench.cli --runs 15` times `parcours --help`, then starts the embedded dev
-server and a worker (`parcours worker`), refers one pathway and times one transition
-end to end (`parcours contact REF`: process start, connect, update, printed result).
+`python -m bench.cli --runs 15` times `parcours --help` and `parcours intake complete
+--help`, then starts the embedded dev server and a worker (`parcours worker`), times
+referrals (`parcours refer`, a different person each run) and one transition end to end
+(`parcours contact REF`: process start, connect, update, printed result).
 """
 
 from __future__ import annotations
@@ -70,8 +71,13 @@ def bench_env(scratch: str) -> dict[str, str]:
     }
 
 
-def time_transitions(env: dict[str, str], runs: int) -> list[float]:
-    """Start the dev server and a worker, refer one pathway, time `contact` on it."""
+def referral(number: int) -> list[str]:
+    """`REFER` for the `number`th person: one open pathway per person and programme."""
+    return [*REFER[: REFER.index("Bench")], f"Bench{number}", *REFER[REFER.index("Bench") + 1 :]]
+
+
+def time_transitions(env: dict[str, str], runs: int) -> tuple[list[float], list[float]]:
+    """Start the dev server and a worker, time referrals, then `contact` on one of them."""
     settings = replace(Settings.from_env(env))
     create_key_file(settings.key_file)
     with DevServer(settings):
@@ -80,12 +86,18 @@ def time_transitions(env: dict[str, str], runs: int) -> list[float]:
             time.sleep(3)
             _, out = timed(REFER, env)
             pathway_id = json.loads(out)["pathway_id"]
+            refer_times = [timed(referral(number), env)[0] for number in range(runs)]
+            print(f"  refer: {runs} runs done", flush=True)
             transition_times = [timed(["contact", pathway_id], env)[0] for _ in range(runs)]
             print(f"  transition: {runs} runs done", flush=True)
         finally:
             worker.terminate()
             worker.wait(20)
-    return transition_times
+    return refer_times, transition_times
+
+
+def row(label: str, times: list[float]) -> str:
+    return f"| {label} | {1000 * statistics.median(times):.0f} | {1000 * max(times):.0f} |"
 
 
 def main(runs: int) -> str:
@@ -93,18 +105,19 @@ def main(runs: int) -> str:
         env = bench_env(scratch)
         help_times = [timed(["--help"], env)[0] for _ in range(runs)]
         print(f"  --help: {runs} runs done", flush=True)
-        transition_times = time_transitions(env, runs)
+        intake_help = [timed(["intake", "complete", "--help"], env)[0] for _ in range(runs)]
+        print(f"  intake complete --help: {runs} runs done", flush=True)
+        refer_times, transition_times = time_transitions(env, runs)
     return "\n".join(
         [
             f"whole processes, median of {runs} runs",
             "",
             "| command | median ms | max ms |",
             "|---|---:|---:|",
-            f"| `parcours --help` | {1000 * statistics.median(help_times):.0f} "
-            f"| {1000 * max(help_times):.0f} |",
-            f"| `parcours contact REF` (one transition, end to end) "
-            f"| {1000 * statistics.median(transition_times):.0f} "
-            f"| {1000 * max(transition_times):.0f} |",
+            row("`parcours --help`", help_times),
+            row("`parcours intake complete --help`", intake_help),
+            row("`parcours refer` (a new person each run, end to end)", refer_times),
+            row("`parcours contact REF` (one transition, end to end)", transition_times),
         ]
     )
 
