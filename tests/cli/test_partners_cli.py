@@ -309,3 +309,41 @@ def test_an_unreachable_read_model_is_one_sentence(offline_cli: Cli, lang: str, 
         assert result.stdout == ""
         assert "Traceback" not in result.output
         assert UNREACHABLE_POSTGRES not in result.output  # nor the URL, which may hold a login
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["ccas.example.org", "ccas@example", "accueil ccas@example.org", "ccas@ville.local", ""],
+    ids=["no-at", "no-dot", "space", "special-use", "empty"],
+)
+def test_an_email_partner_needs_an_email_address(offline_cli: Cli, address: str) -> None:
+    """Before: any text was saved as an email partner's address, and every message to it
+    failed at sending time. Checked by email-validator, offline (no DNS lookup)."""
+    base = ("partners", "add", "CCAS", "--kind", "referrer", "--channel", "email")
+    refused = as_coordinator(offline_cli, *base, "--address", address)
+    assert refused.exit_code == ExitCode.USAGE, refused.output
+    assert refused.stderr == (
+        f"{address} is not an email address a message can be sent to: "
+        "give one such as accueil@ccas-cergy.fr.\n"
+    )
+    french = as_coordinator(offline_cli, "--lang", "fr", *base, "--address", address)
+    assert french.exit_code == ExitCode.USAGE
+    assert french.stderr == (
+        f"{address} n'est pas une adresse électronique à laquelle envoyer un message : "
+        "donnez-en une comme accueil@ccas-cergy.fr.\n"
+    )
+
+
+def test_a_valid_email_address_is_not_looked_up(offline_cli: Cli) -> None:
+    """A well-formed address passes the check without any network: the command goes on to
+    the read model (here unreachable, so exit 5, not 2)."""
+    added = offline_cli(
+        "--role",
+        "coordinator",
+        "partners",
+        "add",
+        "CCAS",
+        *EMAIL_REFERRER,
+        PARCOURS_READMODEL_URL=UNREACHABLE_POSTGRES,
+    )
+    assert added.exit_code == ExitCode.UNAVAILABLE, added.output

@@ -1,8 +1,9 @@
 """Adding a partner to the directory: what a partner must have for its channel to be used.
 
 A webhook partner needs a signing secret, and an address that keeps personal data
-encrypted on the way (https, or plain http to this machine only); any front end that
-adds partners checks the same, so the rule lives here.
+encrypted on the way (https, or plain http to this machine only); an email partner needs
+an address that is one, as `email-validator` (the checker pydantic uses) reads it, with no
+DNS lookup. Any front end that adds partners checks the same, so the rule lives here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from parcours.domain.vocabulary import ChannelKind
 
 class PartnerRejected(ValueError):
     """The partner cannot be used as given: `reason` is `name_blank`, `name_bidi`,
-    `webhook_secret` or `webhook_url`."""
+    `webhook_secret`, `webhook_url` or `email_address`."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -32,6 +33,23 @@ def check_partner(partner: Partner) -> None:
         raise PartnerRejected("webhook_secret")
     if partner.channel is ChannelKind.WEBHOOK and not acceptable_url(partner.address):
         raise PartnerRejected("webhook_url")
+    if partner.channel is ChannelKind.EMAIL and not is_email_address(partner.address):
+        raise PartnerRejected("email_address")
+
+
+def is_email_address(address: str) -> bool:
+    """Whether `address` is a deliverable-looking email address, checked offline.
+
+    `check_deliverability=False`: no DNS lookup, so adding a partner never waits on the
+    network nor depends on it; special-use domains (`.local`, `.test`…) are refused.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def add_partner(store: Store, partner: Partner) -> None:

@@ -66,7 +66,8 @@ def partners_add(
         check_partner(partner)  # before the read model is opened
         add_partner(open_readmodel(), partner)
     except PartnerRejected as err:
-        raise CliError(session.text(f"partners.{err.reason}"), ExitCode.USAGE) from None
+        said = session.text(f"partners.{err.reason}", address=address)
+        raise CliError(said, ExitCode.USAGE) from None
     if as_json:
         print_json({"name": name, "kind": kind.value, "channel": channel.value, "saved": True})
         return
