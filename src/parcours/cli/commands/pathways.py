@@ -54,6 +54,7 @@ def refer(
 ) -> None:
     from parcours.adapters.temporal.keys import load_keyring
     from parcours.app.referral import refer_once
+    from parcours.cli.referrers import look_up_referrer, warn_if_unlisted
     from parcours.domain.commands.intake import referral
     from parcours.programmes import get_programme
 
@@ -66,11 +67,13 @@ def refer(
     command = referral(referrer, referred_at, actor, session=session_name, referent=referent)
     meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
     _check_referral(session, person, meta)
+    lookup = look_up_referrer(session, referrer)
 
     async def work(pathways: PathwayClient) -> str:
         return await refer_once(pathways, definition, person, command, meta=meta, keyring=keyring)
 
     _say_referred(session, with_pathways(session, work), as_json)
+    warn_if_unlisted(session, lookup)
 
 
 def _participant(

@@ -1,0 +1,116 @@
+"""A referrer missing from the partner directory: the referral is made, with a warning.
+
+The look-up runs beside the referral (`app.referrers`): a read model that is down or does
+not answer never fails the referral nor prints anything but the referral's own result.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from parcours.cli.exit_codes import ExitCode
+from tests.cli.runner import PERSON, Cli, as_coordinator
+
+pytestmark = [pytest.mark.temporal]
+
+UNLISTED = "Amicale du Nid"
+
+
+def refer_by(cli: Cli, referrer: str, *extra: str, **env: str) -> tuple[str, str]:
+    """Refer PERSON by `referrer`; stdout's pathway id and stderr."""
+    base = ("refer", "--programme", "atp-cergy", "--referrer", referrer, "--reason", "work")
+    result = cli(*extra, *base, *PERSON, "--json", **env)
+    assert result.exit_code == 0, result.output
+    pathway_id: str = json.loads(result.stdout)["pathway_id"]
+    return pathway_id, result.stderr
+
+
+def cli_log(tmp_path: Path) -> str:
+    return (tmp_path / "logs" / "parcours-cli.log").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        (
+            "en",
+            f"Warning: {UNLISTED} is not an active referrer in the partner directory, so it "
+            "will not be told of this pathway; a coordinator can add it with parcours partners "
+            f'add "{UNLISTED}" --kind referrer --channel email --address ADDRESS.\n',
+        ),
+        (
+            "fr",
+            f"Attention : {UNLISTED} n'est pas un prescripteur actif de l'annuaire des "
+            "partenaires, il ne sera donc pas informé de ce parcours ; un coordinateur peut "
+            f'l\'ajouter avec parcours partners add "{UNLISTED}" --kind referrer --channel '
+            "email --address ADRESSE.\n",
+        ),
+    ],
+    ids=["en", "fr"],
+)
+def test_an_unlisted_referrer_is_accepted_with_a_warning(
+    cli: Cli, lang: str, sentence: str
+) -> None:
+    """Before: accepted without a word, and every message to the referrer failed later."""
+    pathway_id, warning = refer_by(cli, UNLISTED, "--lang", lang)
+    assert warning == sentence
+    shown = cli("show", pathway_id, "--json")
+    assert shown.exit_code == 0, shown.output
+
+
+def test_a_listed_referrer_is_not_warned_about(cli: Cli) -> None:
+    added = as_coordinator(
+        cli,
+        "partners",
+        "add",
+        "CCAS",
+        "--kind",
+        "referrer",
+        "--channel",
+        "email",
+        "--address",
+        "ccas@example.org",
+    )
+    assert added.exit_code == 0, added.output
+    _, warning = refer_by(cli, "CCAS")
+    assert warning == ""
+
+
+def test_an_inactive_or_other_kind_of_partner_is_not_a_listed_referrer(cli: Cli) -> None:
+    file_partner = ("--channel", "file", "--address", "/tmp/outbox")
+    for name, kind, *extra in (("CCAS", "referrer", "--inactive"), ("Adecco", "temp_agency")):
+        added = as_coordinator(cli, "partners", "add", name, "--kind", kind, *file_partner, *extra)
+        assert added.exit_code == 0, added.output
+    assert "CCAS is not an active referrer" in refer_by(cli, "CCAS")[1]
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that takes connections and never answers: a read model that hangs."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield listener.getsockname()[1]
+
+
+def test_a_read_model_that_is_down_or_hangs_changes_nothing(
+    cli: Cli, silent_port: int, tmp_path: Path
+) -> None:
+    down = "postgresql+psycopg://postgres@127.0.0.1:1/x"
+    hanging = f"postgresql+psycopg://postgres@127.0.0.1:{silent_port}/x"
+    _, warning = refer_by(cli, UNLISTED, PARCOURS_READMODEL_URL=down)
+    assert warning == ""
+    assert '"cause": "OperationalError"' in cli_log(tmp_path)
+    second = ("--first-name", "Odile", "--last-name", "Brindejonc", "--birth-date", "1979-01-01")
+    base = ("refer", "--programme", "atp-cergy", "--referrer", UNLISTED, "--reason", "work")
+    result = cli(*base, *second, PARCOURS_READMODEL_URL=hanging)
+    assert result.exit_code == ExitCode.OK, result.output
+    assert result.stdout.startswith("Referred: pathway pathway-")
+    assert result.stderr == ""
+    assert "no answer within 0.5 s" in cli_log(tmp_path)
+    assert "referrer not checked against the partner directory" in cli_log(tmp_path)
