@@ -7,7 +7,7 @@ import json
 import pytest
 
 from parcours.cli.exit_codes import ExitCode
-from tests.cli.runner import Cli, refer
+from tests.cli.runner import PERSON, Cli, refer
 from tests.polling import eventually_blocking
 
 
@@ -165,5 +165,49 @@ def test_a_direction_control_in_an_actions_reason_is_refused_before_sending(cli:
         "The reason holds invisible Unicode direction controls (U+202E) that would make the "
         "record read differently from what was typed: type it again without them.\n"
     )
+    timeline = json.loads(cli("timeline", pathway_id, "--json").stdout)
+    assert [e["kind"] for e in timeline] == ["referred"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "field", "champ"),
+    [
+        ("--referrer", "CCAS \u202eyg", "referrer", "prescripteur"),
+        ("--session", "2026\u2066-01", "session name", "nom de session"),
+        ("--skill", "cash\u202dier", "skill", "libellé de compétence"),
+        ("--address", "1 rue \u2067B\u2069", "address", "domicile"),
+    ],
+    ids=["referrer", "session", "skill", "address"],
+)
+def test_a_direction_control_in_any_text_of_a_referral_is_refused(
+    cli: Cli, option: str, value: str, field: str, champ: str
+) -> None:
+    """Before: only names and the reason were checked; the referrer, the session, skills
+    and contact details took the invisible controls into the record."""
+    base = ("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "work")
+    typed = (*base, *PERSON, option, value)
+    refused = cli(*typed)
+    assert refused.exit_code == ExitCode.USAGE, refused.output
+    assert refused.stderr.startswith(f"The {field} holds invisible Unicode direction controls (U+")
+    assert refused.stderr.endswith(": type it again without them.\n")
+    french = cli("--lang", "fr", *typed)
+    assert french.exit_code == ExitCode.USAGE
+    assert french.stderr.startswith(f"Le {champ} contient des caractères invisibles")
+    assert json.loads(cli("list", "--json").stdout) == []
+
+
+def test_a_direction_control_in_an_actions_text_is_refused_before_sending(cli: Cli) -> None:
+    pathway_id = refer(cli)
+    enrol = ("training", "enrol", pathway_id, "--provider", "Muse", "--paid")
+    dates = ("--start", "2026-12-10", "--end", "2027-02-10")
+    refused = cli(*enrol, "--title", "Employé \u202elibre-service", *dates)
+    assert refused.exit_code == ExitCode.USAGE, refused.output
+    assert refused.stderr == (
+        "The training title holds invisible Unicode direction controls (U+202E) that would "
+        "make the record read differently from what was typed: type it again without them.\n"
+    )
+    french = cli("--lang", "fr", *enrol, "--title", "Employé \u202elibre-service", *dates)
+    assert french.exit_code == ExitCode.USAGE
+    assert french.stderr.startswith("Le libellé de la formation contient des caractères invisibles")
     timeline = json.loads(cli("timeline", pathway_id, "--json").stdout)
     assert [e["kind"] for e in timeline] == ["referred"]

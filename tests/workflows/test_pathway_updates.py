@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +13,7 @@ from temporalio.api.enums.v1 import EventType
 from parcours.app.client import PathwayClient
 from parcours.app.errors import RequestRefused
 from parcours.domain import commands as c
+from parcours.domain.inputs import ReferralRejected
 from parcours.domain.vocabulary import (
     BarrierKind,
     ExitReason,
@@ -20,6 +23,7 @@ from parcours.domain.vocabulary import (
     Stage,
 )
 from parcours.programmes import get_programme
+from parcours.workflows.messages import Participant
 from tests.scenarios import drive_full_atp_pathway
 from tests.support import (
     AUDITOR,
@@ -82,6 +86,13 @@ async def test_assign_referent_is_for_coordinators(pathways: PathwayClient) -> N
         ([], c.CompleteIntake(T0, ("precarious_worker", "nonsense")), "", "criterion_unknown"),
         ([], c.Suspend(T0), "health \u202eyaw ot\u202c", "reason_bidi_control"),
         ([], c.RecordContact(T0), "called \u2067back\u2069", "reason_bidi_control"),
+        (
+            [],
+            c.EnrolTraining("Employé \u202elibre-service", "Muse", T0, T0 + 30 * DAY),
+            "",
+            "text_bidi_control",
+        ),
+        ([], c.AttendAppointment("a1\u2066"), "", "text_bidi_control"),
     ],
 )
 async def test_refused_update_leaves_no_event_in_history(
@@ -106,6 +117,35 @@ async def test_refused_update_leaves_no_event_in_history(
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED,
     }
     assert not [e for e in history.events if e.event_type in rejected_kinds]
+
+
+@pytest.mark.parametrize(
+    ("person", "command", "reason", "wrong"),
+    [
+        (participant(first="  "), referral(), "", ("first_name", "blank")),
+        (participant(last="Quill\u202efeather"), referral(), "", ("last_name", "bidi")),
+        (participant(), referral(), "work \u2067", ("reason", "bidi")),
+        (participant(), replace(referral(), referrer="CCAS \u202e"), "", ("referrer", "bidi")),
+        (participant(), replace(referral(), session="2026\u2066-01"), "", ("session", "bidi")),
+        (replace(participant(), skills=["cash\u202eier"]), referral(), "", ("skills", "bidi")),
+        (replace(participant(), address="1 rue \u202d"), referral(), "", ("address", "bidi")),
+        (replace(participant(), birth_date="02/04/1990"), referral(), "", ("birth_date", "date")),
+    ],
+    ids=["blank", "name", "reason", "referrer", "session", "skills", "address", "birth-date"],
+)
+async def test_a_referral_sent_directly_is_checked_as_the_cli_checks_it(
+    pathways: PathwayClient,
+    person: Participant,
+    command: c.Refer,
+    reason: str,
+    wrong: tuple[str, str],
+) -> None:
+    """Before: `PathwayClient.refer` started any pathway it was given, names or not."""
+    pathway_id = f"pathway-{uuid.uuid4().hex[:16]}"
+    with pytest.raises(ReferralRejected) as rejected:
+        await pathways.refer(ATP, person, command, meta(reason=reason), pathway_id=pathway_id)
+    assert (rejected.value.field, rejected.value.fault) == wrong
+    assert await pathways.running(pathway_id) is None  # nothing started
 
 
 async def test_refusal_names_the_moves_allowed_now(pathways: PathwayClient) -> None:

@@ -31,6 +31,7 @@ from parcours.app.errors import (
     refusal_of,
 )
 from parcours.app.health import ensure_runs, explain
+from parcours.app.inputs import check_referral
 from parcours.domain.commands import Command, Refer
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
@@ -99,6 +100,9 @@ class PathwayClient:
         *,
         pathway_id: str | None = None,
     ) -> str:
+        """Start a pathway; its input is checked first (`app.inputs`), since the start runs
+        no validator: `ReferralRejected` names the first field typed wrong."""
+        check_referral(participant, referral, meta)
         pathway_id = pathway_id or new_pathway_id()
         await self._client.start_workflow(
             WORKFLOW_TYPE,

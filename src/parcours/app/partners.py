@@ -8,6 +8,8 @@ DNS lookup. Any front end that adds partners checks the same, so the rule lives 
 
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
+
 from parcours.adapters.channels.webhook import acceptable_url
 from parcours.adapters.readmodel import Partner, Store
 from parcours.domain.inputs import bidi_controls, is_blank
@@ -43,8 +45,6 @@ def is_email_address(address: str) -> bool:
     `check_deliverability=False`: no DNS lookup, so adding a partner never waits on the
     network nor depends on it; special-use domains (`.local`, `.test`…) are refused.
     """
-    from email_validator import EmailNotValidError, validate_email
-
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError:

@@ -10,8 +10,6 @@ concurrent referrals of one person cannot both create a pathway.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from temporalio.client import WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -20,11 +18,9 @@ from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient, new_pathway_id
 from parcours.app.errors import DuplicateReferral, RequestRefused
+from parcours.app.inputs import check_referral, check_referral_dates
 from parcours.domain.commands import Refer
 from parcours.domain.commands.intake import IntakeTrigger
-from parcours.domain.inputs import check_referral as check_names
-from parcours.domain.instants import check_referral_instants
-from parcours.domain.permissions import authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import RequestMeta
 from parcours.domain.requests import reused
@@ -36,25 +32,6 @@ from parcours.workflows.registry import (
     ReservationResult,
     registry_id,
 )
-
-
-def check_referral(participant: Participant, meta: RequestMeta) -> None:
-    """The domain's checks of a referral, all made before the pathway starts: whether
-    the role may refer (`domain.permissions`, a `NotPermitted` refusal) and what the
-    referral is typed with (`domain.inputs`). The start itself runs no validator: a
-    referral the workflow would refuse must never reach it."""
-    authorise(meta.actor.role, IntakeTrigger.REFER)
-    check_names(participant.first_name, participant.last_name, meta.reason)
-
-
-def check_referral_dates(participant: Participant, command: Refer) -> None:
-    """The domain's bounds of a referral's dates (`domain.instants`): not after now, and
-    a person between 14 and 100 years old at the referral; raises the refusal."""
-    refused = check_referral_instants(
-        command.referred_at, participant.birth_date, datetime.now(UTC)
-    )
-    if refused is not None:
-        raise refused
 
 
 async def refer_once(
@@ -73,7 +50,7 @@ async def refer_once(
     id already used for a referral answers that referral, or is refused if it referred
     someone else.
     """
-    check_referral(participant, meta)
+    check_referral(participant, command, meta)
     check_referral_dates(participant, command)
     person = (participant.last_name, participant.first_name, participant.birth_date)
     marks = fingerprints(keyring, programme.name, *person)

@@ -14,6 +14,9 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from parcours.adapters.logs import get_logger
+from parcours.domain.vocabulary import PartnerKind
+
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import Partner
 
@@ -37,9 +40,9 @@ class ReferrerLookup:
 
     def _look_up(self) -> None:
         """Read the partner row only: no schema migration, no write, nothing kept open."""
-        try:
-            from parcours.adapters.readmodel import create_readmodel_engine
-            from parcours.adapters.readmodel.partners import PartnerDirectory
+        try:  # imported here, on this thread: SQLAlchemy loads while the referral is sent
+            from parcours.adapters.readmodel import create_readmodel_engine  # noqa: PLC0415
+            from parcours.adapters.readmodel.partners import PartnerDirectory  # noqa: PLC0415
 
             with PartnerDirectory(create_readmodel_engine(self._url)) as directory:
                 self._found = directory.find_partner(self.referrer)
@@ -49,8 +52,6 @@ class ReferrerLookup:
     def listed(self, grace: float = GRACE_S) -> bool | None:
         """True when the directory holds the referrer as an active referrer, False when it
         does not, None when the read model could not say within `grace` seconds."""
-        from parcours.adapters.logs import get_logger
-
         self._thread.join(grace)
         if self._thread.is_alive() or self._failure:
             get_logger("parcours.referral").info(
@@ -62,6 +63,4 @@ class ReferrerLookup:
 
 
 def _is_active_referrer(partner: Partner | None) -> bool:
-    from parcours.domain.vocabulary import PartnerKind
-
     return partner is not None and partner.active and partner.kind is PartnerKind.REFERRER

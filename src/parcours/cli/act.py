@@ -19,7 +19,7 @@ import typer
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import action_labels, event_label, short, stage_label
+from parcours.cli.labels import action_labels, event_label, field_label, short, stage_label
 from parcours.cli.options import JsonFlag, On, ReasonOpt, Ref, RequestOpt
 from parcours.cli.render import console, plain, print_json
 from parcours.cli.runtime import (
@@ -110,12 +110,9 @@ def act(
     """Send `command` as the session's actor, dated `on` when given (when it happened);
     a refusal ends with exit code 3."""
     from parcours.adapters.logs import configure_file_logging
-    from parcours.domain.inputs import bidi_controls
 
     session = current_session()
-    if found := bidi_controls(reason):  # a mistake on the command line, said before sending
-        field = session.text("refer.field.reason")
-        raise CliError(session.text("refer.name_bidi", field=field, found=found), ExitCode.USAGE)
+    _check_typed(session, reason, command)
     configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
     meta = session.request(reason, request_id)
     if on is not None:
@@ -130,6 +127,18 @@ def act(
         print_json({"pathway_id": pathway_id, **_plain_result(result), **_created(result)})
         return
     _say(session, pathway_id, result)
+
+
+def _check_typed(session: Session, reason: str, command: Command) -> None:
+    """Direction controls in the reason or any text of the command (an agency, an
+    employer, a training body…) are a mistake on the command line, said before sending."""
+    from parcours.domain.inputs import bidi_controls, bidi_field
+
+    found = ("reason", bidi_controls(reason)) if bidi_controls(reason) else bidi_field(command)
+    if found:
+        field = field_label(found[0], session.text)
+        said = session.text("refer.name_bidi", field=field, found=found[1])
+        raise CliError(said, ExitCode.USAGE)
 
 
 async def _send(

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from parcours.cli.i18n import Text
+from parcours.cli.i18n import Text, catalogue
 
 
 def short(pathway_id: str) -> str:
     """The short reference shown to people: the first eight characters after `pathway-`."""
     return pathway_id.removeprefix("pathway-")[:8]
+
+
+def field_label(name: str, text: Text) -> str:
+    """A field of a record as people call it (`refer.field.NAME`), else its own name."""
+    key = f"refer.field.{name}"
+    return text(key) if key in catalogue("en") else name.replace("_", " ")
 
 
 def stage_label(stage: str, text: Text) -> str:

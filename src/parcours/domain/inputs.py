@@ -10,6 +10,10 @@ on replay, so a history recorded before a check was added replays as it ran.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
+from datetime import date
+
 from parcours.domain.commands import Command, CompleteIntake
 from parcours.domain.errors import MoveRefused
 from parcours.domain.programme_data import ProgrammeData
@@ -31,7 +35,8 @@ def is_blank(text: str) -> bool:
 
 class ReferralRejected(ValueError):
     """The referral cannot be sent as typed: its `field` (`first_name`, `last_name`,
-    `reason`) has the `fault` named (`blank`, or `bidi` for the direction controls `found`)."""
+    `reason`, or any other text of the referral) has the `fault` named (`blank`, `bidi` for
+    the direction controls `found`, `date` for a birth date that is not `YYYY-MM-DD`)."""
 
     def __init__(self, field: str, fault: str, found: str = "") -> None:
         super().__init__(f"{field}: {fault} {found}".strip())
@@ -48,6 +53,44 @@ def check_referral(first_name: str, last_name: str, reason: str) -> None:
     for field, value in (*names, ("reason", reason)):
         if found := bidi_controls(value):
             raise ReferralRejected(field, "bidi", found)
+
+
+def text_fields(record: object) -> Iterator[tuple[str, str]]:
+    """Every piece of text a dataclass (a command, the person) holds, with its field name:
+    strings, and the strings of its lists, tuples and mappings (`skills`, `details`)."""
+    if not dataclasses.is_dataclass(record):
+        return
+    for field in dataclasses.fields(record):
+        value = getattr(record, field.name)
+        if isinstance(value, str):
+            yield field.name, value
+        elif isinstance(value, list | tuple | dict):
+            items = value.values() if isinstance(value, dict) else value
+            yield from ((field.name, item) for item in items if isinstance(item, str))
+
+
+def bidi_field(*records: object) -> tuple[str, str] | None:
+    """The first text field of `records` holding direction controls, and the controls
+    found (`("agency", "U+202E")`); None when no field holds any. Names and reasons have
+    their own checks; this covers every other text typed into a record."""
+    for record in records:
+        for name, value in text_fields(record):
+            if found := bidi_controls(value):
+                return name, found
+    return None
+
+
+def check_referral_texts(person: object, command: object, birth_date: str) -> None:
+    """Past the names and the reason (`check_referral`): no direction controls in any
+    other text of the referral (referrer, session, contact details, skills…), and a birth
+    date written `YYYY-MM-DD` when one is given."""
+    if found := bidi_field(person, command):
+        raise ReferralRejected(found[0], "bidi", found[1])
+    try:
+        if birth_date:
+            date.fromisoformat(birth_date)
+    except ValueError:
+        raise ReferralRejected("birth_date", "date", birth_date) from None
 
 
 def unknown_criteria(programme: ProgrammeData, command: Command) -> list[str]:
@@ -72,6 +115,14 @@ def check_request(
             "reason_bidi_control",
             f"the reason holds Unicode direction controls ({found}); send it again without them",
             found=found,
+        )
+    if texts := bidi_field(command):
+        return MoveRefused.for_rule(
+            "text_bidi_control",
+            f"the {texts[0]} holds Unicode direction controls ({texts[1]}); "
+            "send it again without them",
+            field=texts[0],
+            found=texts[1],
         )
     unknown = unknown_criteria(programme, command)
     if unknown:

@@ -9,8 +9,9 @@ import typer
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import action_label, event_label, short, stage_label
+from parcours.cli.labels import action_label, event_label, field_label, short, stage_label
 from parcours.cli.options import JsonFlag, On, ProgrammeOpt, Ref, RequestOpt, VersionOpt, flag
+from parcours.cli.referrers import look_up_referrer, warn_if_unlisted
 from parcours.cli.render import console, listing, print_json, table, when
 from parcours.cli.runtime import (
     Session,
@@ -23,7 +24,9 @@ from parcours.cli.runtime import (
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient, PathwaySummary
+    from parcours.app.referrers import ReferrerLookup
     from parcours.cli.i18n import Text
+    from parcours.domain.commands import Refer
     from parcours.domain.records import PathwayEvent, RequestMeta
     from parcours.workflows.messages import Participant, PathwayStatus
 
@@ -54,7 +57,6 @@ def refer(
 ) -> None:
     from parcours.adapters.temporal.keys import load_keyring
     from parcours.app.referral import refer_once
-    from parcours.cli.referrers import look_up_referrer, warn_if_unlisted
     from parcours.domain.commands.intake import referral
     from parcours.programmes import get_programme
 
@@ -66,14 +68,13 @@ def refer(
     person = _participant(session, (first_name, last_name), birth_date, contact, skill, language)
     command = referral(referrer, referred_at, actor, session=session_name, referent=referent)
     meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
-    _check_referral(session, person, meta)
-    lookup = look_up_referrer(session, referrer)
+    lookup = _check_referral(session, person, command, meta)
 
     async def work(pathways: PathwayClient) -> str:
         return await refer_once(pathways, definition, person, command, meta=meta, keyring=keyring)
 
     _say_referred(session, with_pathways(session, work), as_json)
-    warn_if_unlisted(session, lookup)
+    warn_if_unlisted(session, lookup)  # once the pathway exists, never before
 
 
 def _participant(
@@ -101,17 +102,24 @@ def _participant(
     )
 
 
-def _check_referral(session: Session, person: Participant, meta: RequestMeta) -> None:
-    """A referral typed wrong is a mistake on the command line (exit 2), said before sending."""
-    from parcours.app.referral import check_referral
+def _check_referral(
+    session: Session, person: Participant, command: Refer, meta: RequestMeta
+) -> ReferrerLookup:
+    """A referral typed wrong is a mistake on the command line (exit 2), said before sending.
+
+    Once it is sound, its referrer is looked up in the partner directory beside the
+    referral (`cli.referrers`): the look-up is returned, to be read once the pathway exists.
+    """
+    from parcours.app.inputs import check_referral
     from parcours.domain.inputs import ReferralRejected
 
     try:
-        check_referral(person, meta)
+        check_referral(person, command, meta)
     except ReferralRejected as err:
-        field = session.text(f"refer.field.{err.field}")
+        field = field_label(err.field, session.text)
         said = session.text(f"refer.name_{err.fault}", field=field, found=err.found)
         raise CliError(said, ExitCode.USAGE) from None
+    return look_up_referrer(session, command.referrer)
 
 
 def _say_referred(session: Session, pathway_id: str, as_json: bool) -> None:
