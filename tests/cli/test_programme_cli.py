@@ -106,3 +106,54 @@ def test_validate_refuses_a_copy_left_at_the_old_version(local: Cli, tmp_path: P
     )
     copy.write_text(shipped.read_text().replace("version = 1", "version = 2", 1))
     assert local("programme", "validate", str(copy)).exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["atp-cergy", "nouveau-depart"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_show_prints_every_part_of_the_file(local: Cli, name: str, lang: str) -> None:
+    """Before: criteria, routes, partner fields, exit criteria, referrers, named partners,
+    the accompaniment and the description were left out."""
+    found = get_programme(name)
+    shown = local("--lang", lang, "programme", "show", name, COLUMNS="400")
+    assert shown.exit_code == 0, shown.output
+    out = shown.stdout
+    said = catalogue(lang)
+    expected = [
+        found.title.fr if lang == "fr" else found.title.en,
+        found.description.fr if lang == "fr" else found.description.en,
+        *(c.key for c in found.eligibility),
+        *((c.label.fr if lang == "fr" else c.label.en) for c in found.eligibility),
+        *((c.label.fr if lang == "fr" else c.label.en) for c in found.outcome.positive_if_any),
+        *(route.event for route in found.routes),
+        *found.referrers,
+        *(partner for names in found.partners.values() for partner in names),
+        *(f"@{group}" for group in found.stage_groups),
+        *(said[f"partner_kind.{kind.value}"] for kind in found.partner_fields),
+        said["programme.timers.title"],
+        said["programme.partner_fields.title"],
+    ]
+    for key, value in found.timers.model_dump().items():
+        shown_value = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        expected += [key, shown_value]
+    assert found.accompaniment is not None
+    expected.append(f"{found.accompaniment.months} ")
+    for fields in found.partner_fields.values():
+        expected.append(", ".join(fields) or said["none"])
+    missing = [item for item in expected if item not in out]
+    assert missing == []
+
+
+def test_a_part_with_no_words_yet_is_still_shown() -> None:
+    """A key added to the programme format is printed as written until it gets words of
+    its own: `programme show` never hides a part of the file."""
+    from pydantic import Field
+
+    from parcours.cli.programme_view import SHOWN, _others
+    from parcours.domain.programme import ProgrammeDefinition
+
+    class Extended(ProgrammeDefinition):
+        retention: dict[str, int] = Field(default_factory=lambda: {"months_after_exit": 36})
+
+    atp = Extended.model_validate(get_programme("atp-cergy").model_dump())
+    assert _others(atp) == [("retention", '{"months_after_exit": 36}')]
+    assert set(ProgrammeDefinition.model_fields) <= SHOWN

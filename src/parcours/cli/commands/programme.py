@@ -6,16 +6,15 @@ import shutil
 import subprocess
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
-from parcours.cli.labels import stage_label
 from parcours.cli.options import JsonFlag, VersionOpt, subgroup
-from parcours.cli.render import console, pairs, print_json, table
+from parcours.cli.render import console, print_json, table
 from parcours.cli.runtime import current_session, guarded
 
 if TYPE_CHECKING:
@@ -80,6 +79,7 @@ def list_programmes(as_json: JsonFlag = False) -> None:
 @programme.command("show", help="help.programme.show")
 @guarded
 def show(name: Name, version: VersionOpt = None, as_json: JsonFlag = False) -> None:
+    from parcours.cli.programme_view import show_programme
     from parcours.programmes import get_programme
 
     text = current_session().text
@@ -87,33 +87,8 @@ def show(name: Name, version: VersionOpt = None, as_json: JsonFlag = False) -> N
     if as_json:
         print_json(found.model_dump(mode="json"))
         return
-    pairs(f"{found.name} v{found.version}", _fields(found, text))
+    show_programme(found, text)  # every part of the file, then the moves
     _print_moves(found, text)
-
-
-def _fields(found: ProgrammeDefinition, text: Text) -> list[tuple[str, str]]:
-    french = text.lang == "fr"
-    targets = text(
-        "programme.targets",
-        intake=found.targets.yearly_intake,
-        rate=f"{found.targets.positive_exit_rate:.0%}",
-    )
-    timers: dict[str, Any] = found.timers.model_dump()
-    outcome = found.outcome.description
-    return [
-        (text("programme.field.title"), found.title.fr if french else found.title.en),
-        (
-            text("programme.field.stages"),
-            ", ".join(stage_label(s.value, text) for s in found.stages),
-        ),
-        (
-            text("programme.field.blocking"),
-            ", ".join(b.value for b in found.blocking_barriers) or text("none"),
-        ),
-        (text("programme.field.targets"), targets),
-        (text("programme.field.outcome"), outcome.fr if french else outcome.en),
-        (text("programme.field.timers"), ", ".join(f"{k}={v}" for k, v in timers.items())),
-    ]
 
 
 def _print_moves(found: ProgrammeDefinition, text: Text) -> None:
