@@ -143,10 +143,10 @@ def test_exit_codes_survive_the_process_ending(
         assert len(done.stderr.splitlines()) == 1, done.stderr
 
 
-def imported_by_help(tmp_path: Path) -> set[str]:
-    """Every module the installed `parcours --help` imports (python -X importtime)."""
+def imported_by_help(tmp_path: Path, *command: str) -> set[str]:
+    """Every module the installed `parcours [COMMAND] --help` imports (python -X importtime)."""
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", str(PARCOURS), "--help"],
+        [sys.executable, "-X", "importtime", str(PARCOURS), *command, "--help"],
         env=parcours_env(tmp_path),
         cwd=tmp_path,
         capture_output=True,
@@ -174,6 +174,15 @@ def test_help_imports_none_of_the_heavy_libraries(tmp_path: Path) -> None:
 
 def test_help_does_not_import_ssl(tmp_path: Path) -> None:
     assert "ssl" not in imported_by_help(tmp_path)
+
+
+def test_intake_help_lists_criteria_without_building_the_programme_models(
+    tmp_path: Path,
+) -> None:
+    """The criteria in `intake complete --help` are read from the files as they are."""
+    modules = imported_by_help(tmp_path, "intake", "complete")
+    assert "parcours.cli.criteria" in modules
+    assert {"parcours.programmes", "parcours.domain.programme"}.isdisjoint(modules)
 
 
 def test_shell_completion_completes_a_command(tmp_path: Path) -> None:

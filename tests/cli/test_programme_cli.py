@@ -10,6 +10,7 @@ import pytest
 
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import catalogue
+from parcours.domain.programme import ProgrammeDefinition
 from parcours.programmes import get_programme
 from tests.cli.runner import Cli
 
@@ -157,3 +158,32 @@ def test_a_part_with_no_words_yet_is_still_shown() -> None:
     atp = Extended.model_validate(get_programme("atp-cergy").model_dump())
     assert _others(atp) == [("retention", '{"months_after_exit": 36}')]
     assert set(ProgrammeDefinition.model_fields) <= SHOWN
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_intake_complete_help_lists_each_programmes_criteria(local: Cli, lang: str) -> None:
+    """Before: `--criterion` said only "an eligibility criterion", and staff guessed keys."""
+    helped = local("--lang", lang, "intake", "complete", "--help", COLUMNS="400")
+    assert helped.exit_code == 0, helped.output
+    line = " ".join(helped.stdout.split())
+    for name, versions in catalogue_of_programmes().items():
+        latest = versions[max(versions)]
+        keys = ", ".join(c.key for c in latest.eligibility)
+        assert (f"{name}: {keys}" if lang == "en" else f"{name} : {keys}") in line
+
+
+def test_the_help_reading_of_criteria_agrees_with_the_validated_catalogue() -> None:
+    """`intake complete --help` reads the files without pydantic, to stay fast."""
+    from parcours.cli.criteria import criteria_by_programme
+
+    expected = {
+        name: [c.key for c in versions[max(versions)].eligibility]
+        for name, versions in catalogue_of_programmes().items()
+    }
+    assert criteria_by_programme() == expected
+
+
+def catalogue_of_programmes() -> dict[str, dict[int, ProgrammeDefinition]]:
+    from parcours.programmes import catalogue as programmes
+
+    return programmes()

@@ -17,6 +17,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from parcours.cli.commands import COMMANDS
 from parcours.cli.i18n import Text
+from parcours.cli.options import HELP_VALUES
 
 if TYPE_CHECKING:
     # Recent Typer builds on its own copy of Click: the types its classes are made of.
@@ -31,7 +32,8 @@ def localise(command: Any, text: Text) -> None:
         for attribute in ("help", "short_help"):
             value = getattr(owner, attribute, None)
             if isinstance(value, str) and value.startswith(HELP_KEY_PREFIX):
-                setattr(owner, attribute, text(value))
+                values = HELP_VALUES[value](text) if value in HELP_VALUES else {}
+                setattr(owner, attribute, text(value, **values))
     for sub in getattr(command, "commands", {}).values():
         localise(sub, text)
 

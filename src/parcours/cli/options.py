@@ -7,10 +7,18 @@ plain module constants and `--help` speaks one language only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from parcours.cli.i18n import Text
+
+HELP_VALUES: dict[str, Callable[[Text], dict[str, str]]] = {}
+"""Help whose text takes values worked out as its command is assembled, by catalogue key
+(`help.opt.criterion` lists the programmes' criteria); a command module registers them."""
 
 
 def flag(name: str, key: str | None = None) -> Any:

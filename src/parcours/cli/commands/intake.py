@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import On, subgroup
+from parcours.cli.criteria import criteria_help
+from parcours.cli.options import HELP_VALUES, On, subgroup
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import FrenchLevel
@@ -22,6 +23,7 @@ french = subgroup(commands, "french")
 
 StaffId = Annotated[str, typer.Argument(help="help.arg.staff_id")]
 Level = Annotated[FrenchLevel, typer.Argument(help="help.arg.level")]
+HELP_VALUES["help.opt.criterion"] = criteria_help  # each programme's criteria, in --help
 
 
 @staff_action(intake, "complete")
