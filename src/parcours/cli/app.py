@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from parcours.cli.click_words import speak
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text, choose_language
@@ -40,6 +41,7 @@ def root(
 def build_app(lang: str) -> typer.Typer:
     """The `parcours` app, speaking `lang` (from `i18n.choose_language`)."""
     text = Text(lang)
+    speak(text)  # Click's own words ("Usage:", "[required]", usage errors) in `lang` too
     app = typer.Typer(
         cls=LazyGroup.speaking(text),
         name="parcours",

@@ -13,8 +13,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 import typer
+from typer._click.exceptions import UsageError
 from typer.core import TyperCommand, TyperGroup
 
+from parcours.cli.click_words import option_help, translated
 from parcours.cli.commands import COMMANDS
 from parcours.cli.i18n import Text
 from parcours.cli.options import HELP_VALUES
@@ -34,6 +36,7 @@ def localise(command: Any, text: Text) -> None:
             if isinstance(value, str) and value.startswith(HELP_KEY_PREFIX):
                 values = HELP_VALUES[value](text) if value in HELP_VALUES else {}
                 setattr(owner, attribute, text(value, **values))
+    option_help(command, text)  # --help, and the root's completion options
     for sub in getattr(command, "commands", {}).values():
         localise(sub, text)
 
@@ -63,6 +66,26 @@ class LazyGroup(TyperGroup):
     def speaking(cls, text: Text) -> type[LazyGroup]:
         """The group class for one invocation's language (Typer builds it from a class)."""
         return type("LocalisedGroup", (cls,), {"text": text})
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
+    ) -> Context:
+        """The root's own options parsed; a usage error is said in the invocation's words."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as err:
+            raise translated(err, self.text) from None
+
+    def invoke(self, ctx: Context) -> Any:
+        """Run the command; a usage error of any subcommand in the invocation's words."""
+        try:
+            return super().invoke(ctx)
+        except UsageError as err:
+            raise translated(err, self.text) from None
+
+    def get_params(self, ctx: Context) -> list[Any]:
+        option_help(self, self.text)  # Typer adds the completion options after __init__
+        return super().get_params(ctx)
 
     def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         command = self.commands.get(cmd_name)

@@ -1,0 +1,102 @@
+"""Under `--lang fr` (or PARCOURS_LANG=fr), Click's and Typer's own words are French too.
+
+Before: help and usage errors mixed French help texts with "Usage:", "[required]",
+"Show this message and exit.", "Missing option", "No such option"… Both languages run
+in one process here, one after the other, as the words are put in place per invocation.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parcours.cli.exit_codes import ExitCode
+from tests.cli.runner import Cli
+
+
+@pytest.fixture
+def local(offline_cli: Cli) -> Cli:
+    """Help and usage errors need no server."""
+    return offline_cli
+
+
+MISSION = ("mission", "start", "abcd", "--employer", "E", "--contract", "permanent")
+
+HELP_WORDS = {
+    "fr": ["Utilisation : parcours", "[obligatoire]", "Afficher cette aide et quitter.", "Options"],
+    "en": ["Usage: parcours", "[required]", "Show this message and exit.", "Options"],
+}
+
+
+def test_help_speaks_one_language(local: Cli) -> None:
+    for lang, other in (("fr", "en"), ("en", "fr"), ("fr", "en")):
+        helped = local("--lang", lang, "barrier", "waive", "--help")
+        assert helped.exit_code == 0, helped.output
+        for word in HELP_WORDS[lang]:
+            assert word in helped.stdout, (lang, word)
+        for word in HELP_WORDS[other][:3]:
+            assert word not in helped.stdout, (lang, word)
+
+
+def test_a_usage_error_prints_the_french_usage_line(local: Cli) -> None:
+    said = local("--lang", "fr", "intake", "complete")
+    assert said.stderr.startswith("Utilisation : parcours intake complete [OPTIONS] {REF}\n")
+    assert "Essayez 'parcours intake complete -h' pour l'aide." in said.stderr
+
+
+def test_the_root_help_and_typers_own_options_are_french(local: Cli) -> None:
+    root = local("--help", PARCOURS_LANG="fr").stdout
+    for word in ("Utilisation :", "Commandes", "Installer la complétion", "Afficher cette aide"):
+        assert word in root, word
+    for word in ("Usage:", "Commands", "Install completion", "Show this message"):
+        assert word not in root, word
+    assert "Usage: parcours" in local("--help").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "french", "english"),
+    [
+        (
+            ["refer"],
+            "Option obligatoire manquante : '--programme'.",
+            "Missing option '--programme'.",
+        ),
+        (["intake", "complete"], "Argument obligatoire manquant : 'REF'.", "Missing argument"),
+        (
+            ["intake", "complete", "abcd", "--criterio", "x"],
+            "Option inconnue : --criterio (options possibles : --criterion)",
+            "No such option: --criterio (Possible options: --criterion)",
+        ),
+        (
+            ["barrier", "add", "abcd", "nope"],
+            "Valeur invalide pour 'kind' : 'nope' n'est pas l'une des valeurs 'housing',",
+            "Invalid value for 'kind':",
+        ),
+        (
+            [*MISSION, "--hours", "99"],
+            "Valeur invalide pour '--hours' : la valeur doit être au plus 48.",
+            "Invalid value for '--hours'",
+        ),
+        (
+            ["intake", "complete", "abcd", "extra"],
+            "Argument(s) en trop inattendu(s) : (extra)",
+            "Got unexpected extra argument(s) (extra)",
+        ),
+        (["lis"], "Commande inconnue : 'lis'. Vouliez-vous dire 'list' ?", "No such command"),
+        (["contact", "abcd", "--on"], "L'option '--on' attend une valeur.", "requires an"),
+        (["contact", "abcd", "--json=1"], "L'option '--json' ne prend pas de valeur.", "does not"),
+    ],
+    ids=["option", "argument", "no-option", "choice", "bound", "extra", "command", "value", "flag"],
+)
+def test_usage_errors_are_french_and_still_exit_2(
+    local: Cli, args: list[str], french: str, english: str
+) -> None:
+    said = local("--lang", "fr", *args)
+    assert said.exit_code == ExitCode.USAGE, said.output
+    flat = " ".join(said.stderr.replace("│", " ").split())
+    assert french in flat
+    assert "Erreur" in flat
+    assert "Usage:" not in flat
+    assert "Traceback" not in said.output
+    again = local(*args)
+    assert again.exit_code == ExitCode.USAGE
+    assert english in " ".join(again.stderr.replace("│", " ").split())
