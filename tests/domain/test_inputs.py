@@ -56,3 +56,58 @@ def test_a_reason_holding_a_control_is_refused_by_the_validators(command: c.Comm
     assert refused.value.values == {"found": "U+202E, U+202C"}
     assert refused.value.allowed == pathway.allowed_triggers(Role.STAFF)
     assert asdict(pathway.state) == before
+
+
+def test_any_text_of_a_staff_command_holding_a_control_is_refused() -> None:
+    """Before: only the reason was checked; an agency, an employer, a training title or
+    body took the invisible controls into the record."""
+    pathway = new_pathway(ATP)
+    enrol = c.EnrolTraining("Employé \u202elibre-service", "Muse", T0, T0)
+    with pytest.raises(MoveRefused) as refused:
+        pathway.check(enrol, meta())
+    assert refused.value.rule == "text_bidi_control"
+    assert refused.value.values == {"field": "title", "found": "U+202E"}
+    assert refused.value.message == (
+        "the title holds Unicode direction controls (U+202E); send it again without them"
+    )
+
+
+def test_what_parcours_records_itself_is_not_refused_for_its_text() -> None:
+    """A partner's error text is not typed, and the workflow asks `may` about the failure
+    it records in its own code: a refusal there would change how histories replay."""
+    from parcours.domain.inputs import check_request
+    from parcours.domain.pathway import SYSTEM
+    from parcours.domain.records import RequestMeta
+    from parcours.domain.routing import failure_to_record
+    from parcours.domain.vocabulary import PartnerKind
+
+    meta_, failure = failure_to_record("k:referrer:CCAS", PartnerKind.REFERRER, "550 \u202e", T0)
+    assert meta_.actor == SYSTEM
+    new_pathway(ATP).check(failure, meta_)  # may be recorded, as before
+    assert check_request(ATP, failure, meta_) is None
+    typed = check_request(ATP, failure, RequestMeta("r-1", meta().actor))
+    assert typed is not None
+    assert typed.rule == "text_bidi_control"
+
+
+def test_text_fields_reads_strings_lists_and_mappings() -> None:
+    from dataclasses import dataclass, field
+
+    from parcours.domain.inputs import bidi_field, text_fields
+
+    @dataclass
+    class Typed:
+        name: str = "a"
+        skills: list[str] = field(default_factory=lambda: ["b", "c\u2067"])
+        details: dict[str, str] = field(default_factory=lambda: {"x": "d"})
+        count: int = 3
+
+    assert list(text_fields(Typed())) == [
+        ("name", "a"),
+        ("skills", "b"),
+        ("skills", "c\u2067"),
+        ("details", "d"),
+    ]
+    assert bidi_field(Typed()) == ("skills", "U+2067")
+    assert bidi_field(Typed(skills=[])) is None
+    assert list(text_fields("not a record")) == []

@@ -18,6 +18,7 @@ from parcours.domain.commands import Command, CompleteIntake
 from parcours.domain.errors import MoveRefused
 from parcours.domain.programme_data import ProgrammeData
 from parcours.domain.records import RequestMeta
+from parcours.domain.vocabulary import Role
 
 BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 """The embedding, override and isolate controls: LRE RLE PDF LRO RLO, LRI RLI FSI PDI."""
@@ -116,7 +117,10 @@ def check_request(
             f"the reason holds Unicode direction controls ({found}); send it again without them",
             found=found,
         )
-    if texts := bidi_field(command):
+    # What parcours sends itself (a partner's error text) is not typed, and the workflow
+    # asks `Pathway.may` about it in its own code, where a new refusal would change replay.
+    texts = bidi_field(command) if meta.actor.role is not Role.SYSTEM else None
+    if texts:
         return MoveRefused.for_rule(
             "text_bidi_control",
             f"the {texts[0]} holds Unicode direction controls ({texts[1]}); "
