@@ -63,21 +63,3 @@ def test_the_secret_is_stored_as_given_and_never_shown(store: Store) -> None:
     assert found is not None
     assert found.secret == "s3cret-shared"
     assert "s3cret" not in repr(found)
-
-
-def test_a_partner_is_found_without_migrating_the_database(db_url: str) -> None:
-    """What `parcours refer` asks beside the referral: an unmigrated database holds no
-    partner, and asking creates no table; once migrated, the partner is found."""
-    from sqlalchemy import inspect
-
-    from parcours.adapters.readmodel import create_readmodel_engine, open_store
-    from parcours.adapters.readmodel.partners import PartnerDirectory
-
-    with PartnerDirectory(create_readmodel_engine(db_url)) as bare:
-        assert bare.find_partner(NID.name) is None
-        assert not inspect(bare.engine).has_table("partners")
-    with open_store(db_url) as store:
-        store.add_partner(NID)
-    with PartnerDirectory(create_readmodel_engine(db_url)) as directory:
-        assert directory.find_partner(NID.name) == NID
-        assert directory.find_partner("nobody") is None

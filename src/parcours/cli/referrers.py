@@ -1,7 +1,8 @@
 """`parcours refer` warns when the referrer is not in the partner directory.
 
-The look-up (`app.referrers`) never fails nor holds up the referral: it runs beside it,
-and a read model that cannot answer in time is only noted in the CLI's log file.
+The look-up (`app.referrers`) comes once the pathway exists, never fails the referral and
+waits half a second at most; a read model that cannot answer is only noted in the CLI's
+log file.
 """
 
 from __future__ import annotations
@@ -10,22 +11,16 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from parcours.app.referrers import ReferrerLookup
     from parcours.cli.runtime import Session
 
 
-def look_up_referrer(session: Session, referrer: str) -> ReferrerLookup:
-    """Start looking `referrer` up in the partner directory, beside the referral."""
+def warn_if_unlisted(session: Session, referrer: str) -> None:
+    """Say on stderr that the referrer will not be told, and how a coordinator adds it;
+    nothing when it is listed or the directory could not say."""
     from parcours.adapters.logs import configure_file_logging
-    from parcours.app.referrers import ReferrerLookup
+    from parcours.app.referrers import referrer_listed
 
     configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
-    return ReferrerLookup(session.settings.readmodel_url, referrer.strip()).start()
-
-
-def warn_if_unlisted(session: Session, lookup: ReferrerLookup) -> None:
-    """Once the pathway exists: say on stderr that the referrer will not be told, and how
-    a coordinator adds it; nothing when it is listed or the directory could not say."""
-    if lookup.listed() is False:
-        said = session.text("refer.referrer_unlisted", referrer=lookup.referrer)
+    if referrer_listed(session.settings.readmodel_url, referrer.strip()) is False:
+        said = session.text("refer.referrer_unlisted", referrer=referrer.strip())
         print(said, file=sys.stderr)

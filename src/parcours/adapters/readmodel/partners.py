@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 
 from parcours.adapters.readmodel.database import Database
 from parcours.adapters.readmodel.dialects import insert
@@ -36,13 +36,6 @@ class PartnerDirectory(Database):
 
     def get_partner(self, name: str) -> Partner | None:
         return self._view(Partner, PartnerRow, name)
-
-    def find_partner(self, name: str) -> Partner | None:
-        """`get_partner` on a database that may not be migrated yet (nothing has opened it
-        as a store): no directory table, no partner. Reads only, never creates the table."""
-        if not inspect(self.engine).has_table(PartnerRow.__tablename__):
-            return None
-        return self.get_partner(name)
 
     def partners_of_kind(self, kind: PartnerKind) -> list[Partner]:
         """The active partners of one kind: who hears of an event routed to that kind."""

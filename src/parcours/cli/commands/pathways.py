@@ -11,7 +11,7 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import action_label, event_label, field_label, short, stage_label
 from parcours.cli.options import JsonFlag, On, ProgrammeOpt, Ref, RequestOpt, VersionOpt, flag
-from parcours.cli.referrers import look_up_referrer, warn_if_unlisted
+from parcours.cli.referrers import warn_if_unlisted
 from parcours.cli.render import console, listing, print_json, table, when
 from parcours.cli.runtime import (
     Session,
@@ -24,7 +24,6 @@ from parcours.cli.runtime import (
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient, PathwaySummary
-    from parcours.app.referrers import ReferrerLookup
     from parcours.cli.i18n import Text
     from parcours.domain.commands import Refer
     from parcours.domain.records import PathwayEvent, RequestMeta
@@ -68,13 +67,13 @@ def refer(
     person = _participant(session, (first_name, last_name), birth_date, contact, skill, language)
     command = referral(referrer, referred_at, actor, session=session_name, referent=referent)
     meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
-    lookup = _check_referral(session, person, command, meta)
+    _check_referral(session, person, command, meta)
 
     async def work(pathways: PathwayClient) -> str:
         return await refer_once(pathways, definition, person, command, meta=meta, keyring=keyring)
 
     _say_referred(session, with_pathways(session, work), as_json)
-    warn_if_unlisted(session, lookup)  # once the pathway exists, never before
+    warn_if_unlisted(session, referrer)  # once the pathway exists, never before
 
 
 def _participant(
@@ -104,12 +103,8 @@ def _participant(
 
 def _check_referral(
     session: Session, person: Participant, command: Refer, meta: RequestMeta
-) -> ReferrerLookup:
-    """A referral typed wrong is a mistake on the command line (exit 2), said before sending.
-
-    Once it is sound, its referrer is looked up in the partner directory beside the
-    referral (`cli.referrers`): the look-up is returned, to be read once the pathway exists.
-    """
+) -> None:
+    """A referral typed wrong is a mistake on the command line (exit 2), said before sending."""
     from parcours.app.inputs import check_referral
     from parcours.domain.inputs import ReferralRejected
 
@@ -119,7 +114,6 @@ def _check_referral(
         field = field_label(err.field, session.text)
         said = session.text(f"refer.name_{err.fault}", field=field, found=err.found)
         raise CliError(said, ExitCode.USAGE) from None
-    return look_up_referrer(session, command.referrer)
 
 
 def _say_referred(session: Session, pathway_id: str, as_json: bool) -> None:
