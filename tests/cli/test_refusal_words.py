@@ -84,6 +84,10 @@ def _reason_with_a_direction_control() -> None:
     new_pathway(ATP).check(c.Suspend(T0), meta(reason="health \u202eyaw ot"))
 
 
+def _training_title_with_a_direction_control() -> None:
+    new_pathway(ATP).check(c.EnrolTraining("Employé \u202elibre", "Muse", T0, T0), meta())
+
+
 def _contract_with_a_blocking_barrier() -> None:
     pathway, now = drive_to(ATP, Stage.BARRIER_WORK)
     pathway.execute(c.OpenBarrier(BarrierKind.HOUSING), meta(), now)
@@ -240,6 +244,7 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("eligibility_missing", _intake_missing_a_criterion),
     ("criterion_unknown", _intake_with_an_unknown_criterion),
     ("reason_bidi_control", _reason_with_a_direction_control),
+    ("text_bidi_control", _training_title_with_a_direction_control),
     ("blocking_barriers_pending", _contract_with_a_blocking_barrier),
     ("french_level_required", _training_without_french),
     ("training_dates_order", _training_ending_before_it_starts),
