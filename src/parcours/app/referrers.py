@@ -6,24 +6,32 @@ is still made, and whoever refers is warned at once. The referral never depends 
 read model: the one row is read once the pathway exists, through the database's own
 driver rather than the read model's machinery (`adapters.directory_lookup`), on a thread
 of its own, waited for at most `GRACE_S` seconds. A read model that is down or slow gives
-no answer (`None`) and a logged note, and the referral is reported as if nothing had been
-asked.
+no answer, only the cause, for the front end to note in its log; the referral is
+reported as if nothing had been asked.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 from parcours.adapters.directory_lookup import is_active_referrer
-from parcours.adapters.logs import get_logger
 
 GRACE_S = 0.5
 """How long the answer is waited for, at most, once the pathway exists."""
 
 
-def referrer_listed(readmodel_url: str, referrer: str, grace: float = GRACE_S) -> bool | None:
-    """True when the directory holds `referrer` as an active referrer, False when it does
-    not, None when the read model could not say within `grace` seconds (noted in the log)."""
+@dataclass(frozen=True)
+class ReferrerAnswer:
+    """`listed`: True or False, or None when the read model could not say (`cause`)."""
+
+    listed: bool | None
+    cause: str = ""
+
+
+def referrer_listed(readmodel_url: str, referrer: str, grace: float = GRACE_S) -> ReferrerAnswer:
+    """Whether the directory holds `referrer` as an active referrer, asked for `grace`
+    seconds at most; any failure is an answer of None with its cause, never raised."""
     answer: list[bool] = []
     failure: list[str] = []
 
@@ -37,9 +45,5 @@ def referrer_listed(readmodel_url: str, referrer: str, grace: float = GRACE_S) -
     thread.start()
     thread.join(grace)
     if answer:
-        return answer[0]
-    get_logger("parcours.referral").info(
-        "referrer not checked against the partner directory",
-        cause=failure[0] if failure else f"no answer within {grace} s",
-    )
-    return None
+        return ReferrerAnswer(answer[0])
+    return ReferrerAnswer(None, failure[0] if failure else f"no answer within {grace} s")

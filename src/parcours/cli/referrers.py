@@ -16,11 +16,21 @@ if TYPE_CHECKING:
 
 def warn_if_unlisted(session: Session, referrer: str) -> None:
     """Say on stderr that the referrer will not be told, and how a coordinator adds it;
-    nothing when it is listed or the directory could not say."""
-    from parcours.adapters.logs import configure_file_logging
+    nothing when it is listed, and a line in the log when the directory could not say."""
     from parcours.app.referrers import referrer_listed
 
-    configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
-    if referrer_listed(session.settings.readmodel_url, referrer.strip()) is False:
+    answer = referrer_listed(session.settings.readmodel_url, referrer.strip())
+    if answer.listed is False:
         said = session.text("refer.referrer_unlisted", referrer=referrer.strip())
         print(said, file=sys.stderr)
+    elif answer.listed is None:
+        _note(session, answer.cause)
+
+
+def _note(session: Session, cause: str) -> None:
+    from parcours.adapters.logs import configure_file_logging, get_logger
+
+    configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
+    get_logger("parcours.referral").info(
+        "referrer not checked against the partner directory", cause=cause
+    )
