@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from dataclasses import replace
 
 import pytest
 from temporalio.client import WorkflowExecutionStatus
@@ -21,14 +20,14 @@ from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.readmodel import open_store
 from parcours.adapters.settings import Settings
-from parcours.app.client import PathwayClient, new_pathway_id
+from parcours.app.client import PathwayClient
 from parcours.app.health import CANNOT_RUN, CLOSED, FAILED
 from parcours.cli.exit_codes import ExitCode
 from parcours.programmes import get_programme
-from parcours.workflows.messages import WORKFLOW_TYPE, PathwayInput
 from tests.cli.runner import Cli, refer
+from tests.histories.record import start_unchecked
 from tests.polling import eventually
-from tests.support import AUDITOR, meta, participant, referral
+from tests.support import AUDITOR, meta
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -38,17 +37,7 @@ QUICK_S = 10
 
 async def start_broken(pathways: PathwayClient) -> str:
     """A pathway whose first workflow task fails on every attempt; its id once it does."""
-    pathway_id = new_pathway_id()
-    broken = PathwayInput(
-        pathway_id=pathway_id,
-        programme={"name": "not-a-programme"},
-        participant=participant(),
-        referral=referral(),
-        meta=meta(),
-    )
-    await pathways.temporal.start_workflow(
-        WORKFLOW_TYPE, broken, id=pathway_id, task_queue=pathways.task_queue
-    )
+    pathway_id = await start_unchecked(pathways, {"name": "not-a-programme"}, meta())
 
     async def failing_again() -> int:
         described = await pathways.temporal.get_workflow_handle(pathway_id).describe()
@@ -179,9 +168,7 @@ async def test_a_start_refused_by_the_domain_fails_the_pathway_at_once(
     workflow fails with the refusal instead of failing its first task forever."""
     pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
     atp = get_programme("atp-cergy")
-    pathway_id = await pathways.refer(
-        atp, participant(), referral(), replace(meta(), actor=AUDITOR)
-    )
+    pathway_id = await start_unchecked(pathways, atp.model_dump(mode="json"), meta(AUDITOR))
     handle = pathways.temporal.get_workflow_handle(pathway_id)
 
     async def status() -> WorkflowExecutionStatus | None:

@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import Awaitable, Collection
 from pathlib import Path
+from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
@@ -28,10 +29,12 @@ from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.converter import data_converter
 from parcours.adapters.temporal.devserver import temporal_binary
 from parcours.adapters.temporal.keys import Keyring
-from parcours.app.client import PathwayClient
+from parcours.app.client import PathwayClient, new_pathway_id
+from parcours.domain.records import RequestMeta
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows import search_attributes as sa
+from parcours.workflows.messages import WORKFLOW_TYPE, PathwayInput
 from tests.scenarios import SCENARIOS
 from tests.support import AUDITOR, meta, participant, referral
 from tests.workflows.races import RACES, Switchboard
@@ -48,7 +51,26 @@ async def refuse_at_start(pathways: PathwayClient) -> str:
     skips `app.referral`'s checks: the workflow fails with the refusal at its start
     (`REFUSED_START_FAILS_PATCH`)."""
     atp = get_programme("atp-cergy")
-    return await pathways.refer(atp, participant(), referral(), meta(AUDITOR))
+    return await start_unchecked(pathways, atp.model_dump(mode="json"), meta(AUDITOR))
+
+
+async def start_unchecked(
+    pathways: PathwayClient, programme: dict[str, Any], sent: RequestMeta
+) -> str:
+    """Start a pathway as a client that checks nothing would (`PathwayClient.refer` and
+    `refer_once` check the role and the input first): the workflow's start only."""
+    pathway_id = new_pathway_id()
+    start = PathwayInput(
+        pathway_id=pathway_id,
+        programme=programme,
+        participant=participant(),
+        referral=referral(),
+        meta=sent,
+    )
+    await pathways.temporal.start_workflow(
+        WORKFLOW_TYPE, start, id=pathway_id, task_queue=pathways.task_queue
+    )
+    return pathway_id
 
 
 STARTS = {"refused-referral-start": refuse_at_start}

@@ -57,6 +57,17 @@ __all__ = [
 class ParticipantPathway(NotificationRetries):
     @workflow.init
     def __init__(self, start: PathwayInput) -> None:
+        self._start_failure: Exception | None = None
+        try:
+            self._begin(start)
+        except Exception as err:  # noqa: BLE001 - raised again by `run`, see `_begin`
+            self._start_failure = err
+
+    def _begin(self, start: PathwayInput) -> None:
+        """What the start sets up. What it raises is raised again by `run`, not by
+        `__init__`: the SDK has made `run`'s coroutine by then, and one never awaited is
+        reported (by the garbage collector, at any later moment) on every failed attempt.
+        The same failure, in the same first workflow task, with the same commands."""
         self._programme = ProgrammeDefinition.model_validate(start.programme)
         self._participant: Participant = start.participant
         self._applied: dict[str, int] = dict(start.applied_requests)
@@ -140,6 +151,8 @@ class ParticipantPathway(NotificationRetries):
 
     @workflow.run
     async def run(self, start: PathwayInput) -> PathwayResult:
+        if self._start_failure is not None:
+            raise self._start_failure
         while True:
             self._pathway.raise_due_alerts(workflow.now())
             await self._publish()
