@@ -18,6 +18,7 @@ ids come from the caller, so the same commands always give the same pathway.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,8 +27,10 @@ from datetime import datetime
 from transitions import EventData
 
 from parcours.domain.alerts import due_alerts, next_alert_at, snooze_ended
-from parcours.domain.commands import Command, Context, Refer, spec_of
+from parcours.domain.command_log import applied
+from parcours.domain.commands import Command, Context, CorrectEvent, Refer, spec_of
 from parcours.domain.commands.alerts import AlertEvent
+from parcours.domain.correcting import corrected_state
 from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.inputs import check_request
 from parcours.domain.instants import check_instants, effective_instant
@@ -172,15 +175,19 @@ class Pathway:
 
     def check(self, command: Command, meta: RequestMeta, now: datetime | None = None) -> None:
         """Raise a `DomainError` naming the rule when `command` may not run now; given `now`,
-        its instants are checked against their bounds too (`domain.instants`)."""
+        its instants are checked against their bounds too (`domain.instants`; a correction
+        keeps its own: `domain.correcting`)."""
         trigger = command.trigger
         self._authorise(meta.actor.role, trigger)
         refused = check_request(self.programme, command, meta)
-        if refused is None and now is not None:
+        if refused is None and now is not None and not isinstance(command, CorrectEvent):
             refused = check_instants(self.state, command, meta, now)
         if refused is not None:
             refused.allowed = self.allowed_triggers(meta.actor.role)
             raise refused
+        if isinstance(command, CorrectEvent):
+            self._corrected(command, meta, now)
+            return
         with self._refusals(meta.actor.role):
             if not self.may_trigger(trigger.value, command=command, meta=meta):
                 raise self._not_in_stage(trigger, meta.actor.role)
@@ -204,6 +211,9 @@ class Pathway:
         two instants were kept apart), everything is at `now`."""
         trigger = command.trigger
         self._authorise(meta.actor.role, trigger)
+        if isinstance(command, CorrectEvent):  # dated when it is made, whatever `--on` says
+            self.state = self._corrected(command, meta, now)
+            return self._apply(command, meta, _Instants(now, now if dated else None), self.stage)
         before = self.state.stage
         with self._refusals(meta.actor.role):
             fired = trigger in self._offered.get(before, ()) and self.trigger(
@@ -225,7 +235,24 @@ class Pathway:
         assert row.event is not None  # ... and an event (a test checks both)
         ctx = Context(self.programme, meta, instants.effective, before)
         details = row.effect(self.state, command, ctx)
+        entry = applied(self.state.next_seq, command, meta, instants.recorded or instants.effective)
+        self.state.applied.append(dataclasses.replace(entry, dated=instants.recorded is not None))
         return self._record(row.event, meta, instants.effective, details, instants.recorded)
+
+    def _corrected(
+        self, command: CorrectEvent, meta: RequestMeta, now: datetime | None
+    ) -> PathwayState:
+        """The state `command` leaves, run again from the referral (`domain/correcting.py`)."""
+
+        def start(referral: Refer, sent: RequestMeta, at: datetime, dated: bool = True) -> Pathway:
+            pathway_id = self.state.pathway_id
+            return Pathway.refer(self.programme, pathway_id, referral, sent, at, dated=dated)
+
+        try:
+            return corrected_state(self.state, start, command, meta, now)
+        except DomainError as refused:
+            refused.allowed = self.allowed_triggers(meta.actor.role)
+            raise
 
     def raise_due_alerts(self, now: datetime) -> list[PathwayEvent]:
         """Raise every alert due at `now` and reopen snoozes that ended; one event each."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from parcours.domain.vocabulary import (
     AlertAudience,
@@ -170,6 +171,22 @@ class PathwayEvent:
 
 
 @dataclass
+class AppliedCommand:
+    """A command the pathway applied, kept so that a correction can run the pathway again
+    without the event it voids: the seq of the event it recorded, the instant it ran at,
+    the request, and the command as plain values (`commands.log` encodes and decodes it)."""
+
+    seq: int
+    at: datetime
+    meta: RequestMeta
+    trigger: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    dated: bool = True
+    """Whether it ran with two instants (`Pathway.execute(dated=...)`): `at` is then when it
+    was recorded, and the command or the request says when it happened."""
+
+
+@dataclass
 class PathwayState:
     """Everything the pathway knows, enough to continue it anywhere (continue-as-new)."""
 
@@ -200,6 +217,10 @@ class PathwayState:
     timeline: list[PathwayEvent] = field(default_factory=list)
     next_seq: int = 1
     sessions: list[str] = field(default_factory=list)
+    applied: list[AppliedCommand] = field(default_factory=list, compare=False)
+    """Every command applied since corrections exist, in order (see `AppliedCommand`).
+    Not compared: states carried or returned by histories recorded before it lack it, and
+    an audit fold of such a history must still agree with them."""
 
     def consent_valid(self, partner_kind: PartnerKind, instant: datetime) -> bool:
         return any(c.partner_kind == partner_kind and c.valid_at(instant) for c in self.consents)

@@ -15,6 +15,7 @@ from parcours.domain.commands import (
     appointments,
     barriers,
     consent,
+    corrections,
     intake,
     lifecycle,
     missions,
@@ -38,6 +39,7 @@ from parcours.domain.commands.barriers import (
 )
 from parcours.domain.commands.base import Command, CommandSpec, Context, Details, Shape
 from parcours.domain.commands.consent import GiveConsent, WithdrawConsent
+from parcours.domain.commands.corrections import CorrectEvent
 from parcours.domain.commands.intake import (
     AssessFrench,
     AssignReferent,
@@ -53,6 +55,7 @@ from parcours.domain.commands.training import CompleteTraining, DropTraining, En
 from parcours.domain.vocabulary import EventKind, Trigger
 
 __all__ = [
+    "CORRECTION_EVENTS",
     "JOBDATING_TRIGGERS",
     "MOVE_TRIGGERS",
     "RECORD_TRIGGERS",
@@ -67,6 +70,7 @@ __all__ = [
     "CompleteIntake",
     "CompleteTraining",
     "Context",
+    "CorrectEvent",
     "Details",
     "DropOut",
     "DropTraining",
@@ -107,6 +111,7 @@ SPECS: tuple[CommandSpec, ...] = (
     *consent.SPECS,
     *lifecycle.SPECS,
     *alerts.SPECS,
+    *corrections.SPECS,
 )
 """The command table: one row per trigger."""
 
@@ -156,3 +161,6 @@ STAFF_COMMANDS: tuple[type[Command], ...] = tuple(
 
 JOBDATING_TRIGGERS = tuple(row.trigger for row in SPECS if row.command is RecordJobDating)
 """The three triggers of a job dating, one per outcome."""
+
+CORRECTION_EVENTS = frozenset(row.event for row in SPECS if row.shape is Shape.CORRECTION)
+"""The events that correct an earlier one (`details["seq"]` names it)."""

@@ -92,6 +92,9 @@ class Shape(StrEnum):
     """Recorded by the pathway itself when due; nobody sends it."""
     SERVICE = "service"
     """Acts around a pathway (sends a notification again) without an event of its own."""
+    CORRECTION = "correction"
+    """Voids or restates an earlier event: judged by running the pathway again without it
+    (`domain/correcting.py`), not by the programme's machine; no programme file lists it."""
 
 
 WORKERS = frozenset({Role.STAFF, Role.COORDINATOR})

@@ -1,0 +1,94 @@
+"""Corrections: an event recorded by mistake is voided, or its date restated, never erased.
+
+The correction is an event of its own, naming the event it corrects; the corrected event
+stays in the timeline as it was recorded. What a correction does to the pathway (running
+it again without the voided event, or with the restated date) is `domain/correcting.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from parcours.domain.commands.base import Command, Context, Details, Shape, iso, spec
+from parcours.domain.records import PathwayEvent, PathwayState
+from parcours.domain.vocabulary import EventKind, Trigger
+
+
+class CorrectionTrigger(Trigger):
+    VOID_EVENT = "void_event"
+    RESTATE_EVENT = "restate_event"
+
+
+class CorrectionEvent(EventKind):
+    EVENT_VOIDED = "event_voided"
+    EVENT_RESTATED = "event_restated"
+
+
+class CorrectEvent(Command):
+    """Voids the event `seq` (as the timeline numbers it), or, with `restated_at`, says it
+    happened at that instant instead. The request's reason is required and recorded."""
+
+    seq: int
+    restated_at: datetime | None = None
+
+    @property
+    def trigger(self) -> Trigger:
+        if self.restated_at is None:
+            return CorrectionTrigger.VOID_EVENT
+        return CorrectionTrigger.RESTATE_EVENT
+
+
+def corrected_event_details(state: PathwayState, cmd: CorrectEvent, ctx: Context) -> Details:
+    """The correction's event names the event it corrects: its seq, its kind, and the
+    instant it is restated to."""
+    kind = next((e.kind for e in state.timeline if e.seq == cmd.seq), "")
+    details = {"seq": str(cmd.seq), "event": kind}
+    if cmd.restated_at is not None:
+        details["restated_at"] = iso(cmd.restated_at)
+    return details
+
+
+def corrections_of(timeline: Iterable[PathwayEvent]) -> dict[int, PathwayEvent]:
+    """For each corrected event's seq, the correction that last corrected it."""
+    kinds = {CorrectionEvent.EVENT_VOIDED, CorrectionEvent.EVENT_RESTATED}
+    return {int(e.details["seq"]): e for e in timeline if e.kind in kinds}
+
+
+def voided_seqs(timeline: Iterable[PathwayEvent]) -> frozenset[int]:
+    """The events voided by a correction: the state holds nothing of them."""
+    voided = CorrectionEvent.EVENT_VOIDED
+    return frozenset(int(e.details["seq"]) for e in timeline if e.kind == voided)
+
+
+def restated_instants(timeline: Iterable[PathwayEvent]) -> dict[int, datetime]:
+    """The instant each restated event is now said to have happened at (the latest)."""
+    restated = CorrectionEvent.EVENT_RESTATED
+    return {
+        int(e.details["seq"]): datetime.fromisoformat(e.details["restated_at"])
+        for e in timeline
+        if e.kind == restated
+    }
+
+
+SPECS = (
+    spec(
+        Shape.CORRECTION,
+        CorrectEvent,
+        CorrectionEvent.EVENT_VOIDED,
+        corrected_event_details,
+        reason_required=True,
+        trigger=CorrectionTrigger.VOID_EVENT,
+    ),
+    spec(
+        Shape.CORRECTION,
+        CorrectEvent,
+        CorrectionEvent.EVENT_RESTATED,
+        corrected_event_details,
+        reason_required=True,
+        trigger=CorrectionTrigger.RESTATE_EVENT,
+    ),
+)
+"""Staff and coordinators correct (`roles` is the table's default, WORKERS); which events,
+and whose, is `correcting.check_correctable`: staff correct their own entries, coordinators
+anyone's."""

@@ -1,0 +1,120 @@
+"""Corrections: voiding an event recorded by mistake, or restating its date, by running the
+pathway again from its referral (`refold.py`).
+
+The timeline is never rewritten: the corrected event stays as it was recorded, and the
+correction is an event of its own that names it (`corrections_of` pairs them for the
+timeline and the trail). The state, on the other hand, becomes what it would be had the
+mistake never been made: every command the pathway kept (`PathwayState.applied`) runs
+again, in order and at the instant it first ran, on a fresh pathway, without the voided
+event or with the restated date; alerts raised or reopened by the pathway are re-applied
+as they were. A later event that is then refused, or that would record something else
+(another kind, stage or details), depends on the corrected one: the correction is
+refused, naming every such event, and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from parcours.domain.command_log import command_of
+from parcours.domain.commands import CorrectEvent, Refer, Shape
+from parcours.domain.commands.corrections import restated_instants, voided_seqs
+from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
+from parcours.domain.refold import ROW_OF_EVENT, Start, refold
+from parcours.domain.vocabulary import Role
+
+CORRECTABLE = frozenset({Shape.MOVE, Shape.RECORD, Shape.RESUME})
+"""What people recorded may be corrected. Not the referral (a pathway opened by mistake is
+closed, not emptied), nor what the pathway recorded itself (alerts raised or reopened,
+notification failures: correct the event that caused them), nor a correction."""
+
+
+def corrected_state(
+    state: PathwayState,
+    start: Start,
+    command: CorrectEvent,
+    meta: RequestMeta,
+    now: datetime | None,
+) -> PathwayState:
+    """The state once `command` is applied (its own event not yet recorded); a
+    `DomainError` naming the rule when it may not be."""
+    check_correctable(state, command, meta, now)
+    voided, restated = voided_seqs(state.timeline), restated_instants(state.timeline)
+    if command.restated_at is None:
+        voided |= {command.seq}
+    else:
+        restated[command.seq] = command.restated_at
+    return refold(state, start, voided, restated, corrected=command.seq)
+
+
+def check_correctable(
+    state: PathwayState, command: CorrectEvent, meta: RequestMeta, now: datetime | None
+) -> PathwayEvent:
+    """The event `command` corrects, if this request may correct it."""
+    if not meta.reason.strip():
+        why = f"{command.trigger.replace('_', ' ')} needs a reason; give one with the request"
+        raise MoveRefused(
+            why, rule="reason_required", code="reason_required", values={"trigger": command.trigger}
+        )
+    event = _event(state, command.seq)
+    row = ROW_OF_EVENT.get(event.kind)
+    if row is None or row.shape not in CORRECTABLE or row.roles <= {Role.SYSTEM}:
+        raise MoveRefused.for_rule(
+            "correction_not_correctable",
+            f"event {event.seq} ({event.kind}) cannot be corrected: only what staff or "
+            "partners recorded can be, not the referral, alerts, failures or corrections",
+            seq=str(event.seq),
+            event=event.kind,
+        )
+    if event.seq in voided_seqs(state.timeline):
+        raise MoveRefused.for_rule(
+            "correction_voided", f"event {event.seq} is already voided", seq=str(event.seq)
+        )
+    _check_author(event, meta)
+    if command.restated_at is not None:
+        _check_instant(state, command.restated_at, now)
+    return event
+
+
+def _event(state: PathwayState, seq: int) -> PathwayEvent:
+    found = next((e for e in state.timeline if e.seq == seq), None)
+    if found is None:
+        last = str(state.next_seq - 1)
+        raise UnknownReference(
+            f"no event {seq} on this pathway (its events are numbered 1 to {last})",
+            code="unknown_event",
+            values={"seq": str(seq), "last": last},
+        )
+    return found
+
+
+def _check_author(event: PathwayEvent, meta: RequestMeta) -> None:
+    """Staff correct what they recorded; coordinators correct anyone's entries."""
+    if meta.actor.role is Role.STAFF and event.actor_id != meta.actor.actor_id:
+        raise MoveRefused.for_rule(
+            "correction_not_own",
+            f"event {event.seq} was recorded by {event.actor_id}: staff correct only what they "
+            "recorded themselves; a coordinator may correct it",
+            seq=str(event.seq),
+            author=event.actor_id,
+        )
+
+
+def _check_instant(state: PathwayState, restated_at: datetime, now: datetime | None) -> None:
+    """A restated date lies between the referral and now (when now is known)."""
+    referred = _referred_at(state)
+    if restated_at < referred or (now is not None and restated_at > now):
+        raise MoveRefused.for_rule(
+            "correction_instant",
+            f"an event can only be restated between the referral ({referred.isoformat()}) and now",
+            referred=referred.isoformat(),
+        )
+
+
+def _referred_at(state: PathwayState) -> datetime:
+    first = next((e for e in state.applied if e.seq == 1), None)
+    referral = command_of(first) if first is not None else None
+    if isinstance(referral, Refer):
+        return min(referral.referred_at, state.timeline[0].at)
+    return state.timeline[0].at

@@ -1,0 +1,206 @@
+"""Running a pathway again from its referral, without some events or with restated dates.
+
+Every command the pathway kept (`PathwayState.applied`) runs again, in order and at the
+instant it first ran, on a fresh pathway; alerts the pathway raised or reopened itself are
+re-applied as they were. The timeline is kept as recorded: only the state is rebuilt.
+A later event that is refused, or records something else (another kind, stage or
+details), depends on the corrected one (`correcting.py` says what a correction is).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from parcours.domain.command_log import command_of
+from parcours.domain.commands import (
+    CORRECTION_EVENTS,
+    SPECS,
+    Command,
+    CommandSpec,
+    CompleteIntake,
+    CompleteTraining,
+    DropOut,
+    DropTraining,
+    EndMission,
+    Exit,
+    GiveConsent,
+    RecordContact,
+    RecordJobDating,
+    ReEnter,
+    Refer,
+    Resume,
+    Shape,
+    SignContract,
+    StartCoaching,
+    StartMission,
+    Suspend,
+    WithdrawConsent,
+)
+from parcours.domain.commands.alerts import AlertEvent
+from parcours.domain.errors import DomainError, MoveRefused
+from parcours.domain.records import Alert, AppliedCommand, PathwayEvent, PathwayState, RequestMeta
+from parcours.domain.vocabulary import AlertStatus
+
+ROW_OF_EVENT: dict[str, CommandSpec] = {row.event: row for row in SPECS if row.event is not None}
+"""The row of the command table that records each event kind."""
+
+WHEN_FIELD: dict[type[Command], str] = {
+    CompleteIntake: "presented_at",
+    RecordContact: "contacted_at",
+    SignContract: "signed_at",
+    StartCoaching: "started_at",
+    RecordJobDating: "held_at",
+    StartMission: "starts_at",
+    EndMission: "ended_at",
+    CompleteTraining: "completed_at",
+    DropTraining: "dropped_at",
+    GiveConsent: "given_at",
+    WithdrawConsent: "withdrawn_at",
+    Suspend: "suspended_at",
+    Resume: "resumed_at",
+    DropOut: "noticed_at",
+    ReEnter: "reentered_at",
+    Exit: "exited_at",
+}
+"""The field of a command that says when it happened (what `--on` set), where it has one."""
+
+
+class Replaying(Protocol):
+    """The pathway a correction runs again (`Pathway`, without importing it)."""
+
+    @property
+    def state(self) -> PathwayState: ...
+
+    def execute(self, command: Command, meta: RequestMeta, now: datetime) -> PathwayEvent: ...
+
+
+Start = Callable[[Refer, RequestMeta, datetime], Replaying]
+"""Opens a fresh pathway from its referral (`Pathway.refer` under the same programme)."""
+
+
+def refold(
+    state: PathwayState,
+    start: Start,
+    voided: frozenset[int],
+    restated: dict[int, datetime],
+    *,
+    corrected: int,
+) -> PathwayState:
+    """Run the pathway again from its referral without the `voided` events and with the
+    `restated` instants; refuse, naming them, when later events depend on `corrected`."""
+    kept = _kept(state)
+    fresh: Replaying | None = None
+    dependents: list[PathwayEvent] = []
+    for event in state.timeline:
+        if event.seq in voided or event.kind in CORRECTION_EVENTS:
+            continue
+        if fresh is not None and event.seq not in kept:
+            _reapply_automatic(fresh.state, state, event)
+            continue
+        entry = kept[event.seq]
+        command, at = command_of(entry), entry.at
+        if event.seq in restated:
+            command, at = restate(command, restated[event.seq])
+        if fresh is None:
+            assert isinstance(command, Refer)  # the first event is always the referral
+            fresh = start(command, entry.meta, at)
+            continue
+        outcome = _replay(fresh, command, entry.meta, at)
+        if isinstance(outcome, DomainError):
+            if event.seq == corrected:
+                raise outcome  # the restated date itself is refused, by the rule it names
+            dependents.append(event)
+        elif event.seq not in restated and not _same(outcome, event):
+            dependents.append(event)
+    assert fresh is not None
+    _refuse_dependents(state, corrected, dependents)
+    return dataclasses.replace(
+        fresh.state,
+        timeline=list(state.timeline),
+        next_seq=state.next_seq,
+        applied=list(state.applied),
+    )
+
+
+def restate(command: Command, instant: datetime) -> tuple[Command, datetime]:
+    """`command` said to have happened at `instant`: its own date (what `--on` set), where it
+    has one, and the instant it runs at, which dates its event and what it changes."""
+    name = WHEN_FIELD.get(type(command))
+    if name is not None:
+        command = dataclasses.replace(command, **{name: instant})
+    return command, instant
+
+
+def _kept(state: PathwayState) -> dict[int, AppliedCommand]:
+    """The commands kept, by seq; refused when an event people recorded has none (it was
+    recorded before the pathway kept its commands)."""
+    kept = {entry.seq: entry for entry in state.applied}
+    missing = [
+        e.seq
+        for e in state.timeline
+        if e.seq not in kept and e.kind not in CORRECTION_EVENTS and _recorded_by_people(e)
+    ]
+    if missing:
+        raise MoveRefused.for_rule(
+            "correction_unavailable",
+            f"this pathway's events up to {missing[-1]} were recorded before parcours kept what "
+            "each event ran: they cannot be run again, so nothing on it can be corrected",
+            last=str(missing[-1]),
+        )
+    return kept
+
+
+def _recorded_by_people(event: PathwayEvent) -> bool:
+    row = ROW_OF_EVENT.get(event.kind)
+    return row is not None and row.shape is not Shape.AUTOMATIC
+
+
+def _replay(
+    fresh: Replaying, command: Command, meta: RequestMeta, at: datetime
+) -> PathwayEvent | DomainError:
+    try:
+        return fresh.execute(command, meta, at)
+    except DomainError as refused:
+        return refused
+
+
+def _same(replayed: PathwayEvent, recorded: PathwayEvent) -> bool:
+    """Whether running it again records what was recorded: same kind, stage and details."""
+    return (replayed.kind, replayed.stage, replayed.details) == (
+        recorded.kind,
+        recorded.stage,
+        recorded.details,
+    )
+
+
+def _reapply_automatic(fresh: PathwayState, recorded: PathwayState, event: PathwayEvent) -> None:
+    """An alert the pathway raised or reopened is raised or reopened again, as it was."""
+    alert_id = event.details.get("alert_id", "")
+    if event.kind == AlertEvent.ALERT_RAISED and all(a.alert_id != alert_id for a in fresh.alerts):
+        was = next((a for a in recorded.alerts if a.alert_id == alert_id), None)
+        if was is not None:
+            fresh.alerts.append(
+                Alert(was.alert_id, was.rule, was.subject, was.due_at, was.raised_at, was.audience)
+            )
+    elif event.kind == AlertEvent.ALERT_REOPENED:
+        for alert in fresh.alerts:
+            if alert.alert_id == alert_id:
+                alert.status, alert.snoozed_until = AlertStatus.OPEN, None
+
+
+def _refuse_dependents(state: PathwayState, corrected: int, dependents: list[PathwayEvent]) -> None:
+    if not dependents:
+        return
+    kind = next(e.kind for e in state.timeline if e.seq == corrected)
+    listed = ", ".join(str(e.seq) for e in dependents)
+    raise MoveRefused.for_rule(
+        "correction_dependents",
+        f"event {corrected} ({kind}) cannot be corrected: later events depend on it: {listed}; "
+        "correct those first, the latest first",
+        seq=str(corrected),
+        event=kind,
+        dependents=listed,
+    )
