@@ -214,6 +214,26 @@ def _birth_in(birth: str) -> None:
     refusal = check_referral_instants(T0, birth, NOW)
     if refusal is not None:
         raise refusal
+def _correction(seq: int, *, reason: str = REASON, by: str = "", on: int = 0) -> None:
+    """A pathway in coaching with a contact then a drop-out and a re-entry, corrected."""
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    pathway.execute(c.RecordContact(now), meta(), now)
+    pathway.execute(c.DropOut(now), meta(reason=REASON), now)
+    pathway.execute(c.ReEnter("2026-02", now), meta(reason=REASON), now)
+    if by:
+        pathway.state.timeline[-1].actor_id = by
+    if seq < 0:
+        pathway.state.applied.clear()
+        seq = len(pathway.state.timeline)
+    restated = now + on * DAY if on else None
+    pathway.check(c.CorrectEvent(seq, restated), meta(reason=reason), now)
+
+
+def _voided_twice() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    contact = pathway.execute(c.RecordContact(now), meta(), now)
+    pathway.execute(c.CorrectEvent(contact.seq), meta(reason=REASON), now)
+    pathway.check(c.CorrectEvent(contact.seq), meta(reason=REASON), now)
 
 
 REFUSALS: list[tuple[str, Callable[[], None]]] = [
@@ -260,6 +280,13 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("alert_acknowledged", _acknowledged_alert),
     ("unknown_notification", _unknown_notification),
     ("consent_required", _retry_without_consent),
+    ("unknown_event", lambda: _correction(99)),
+    ("correction_not_correctable", lambda: _correction(1)),
+    ("correction_voided", _voided_twice),
+    ("correction_not_own", lambda: _correction(8, by="staff-0000")),
+    ("correction_instant", lambda: _correction(8, on=2)),
+    ("correction_unavailable", lambda: _correction(-1)),
+    ("correction_dependents", lambda: _correction(7)),
 ]
 
 CODES = [code for code, _ in REFUSALS]

@@ -132,8 +132,8 @@ def test_one_row_per_trigger_and_the_table_joins_every_area() -> None:
     assert len(triggers) == len(set(triggers))
     assert set(triggers) >= set(OLD_EVENTS) | {"retry_notification"}
     assert sorted(area.__name__.rpartition(".")[2] for area in AREAS) == [
-        "alerts", "appointments", "barriers", "consent", "intake", "lifecycle", "missions",
-        "training",
+        "alerts", "appointments", "barriers", "consent", "corrections", "intake", "lifecycle",
+        "missions", "training",
     ]  # fmt: skip
     from_areas = [row for area in AREAS for row in area.SPECS]
     assert len(SPECS) == len(from_areas)
@@ -174,16 +174,18 @@ def test_every_trigger_and_event_of_the_table_has_its_words(lang: str) -> None:
     assert sorted(wanted - set(words)) == []
 
 
-def test_every_command_class_has_exactly_one_row_but_job_dating_one_per_outcome() -> None:
+def test_every_command_class_has_exactly_one_row_but_job_dating_and_corrections() -> None:
+    """A job dating has one row per outcome; a correction one for a void, one to restate."""
     rows_of: dict[type[Command], int] = {}
     for row in SPECS:
         if row.command is not None:
             rows_of[row.command] = rows_of.get(row.command, 0) + 1
     assert set(rows_of) == command_classes()
     assert rows_of.pop(c.RecordJobDating) == 3
+    assert rows_of.pop(c.CorrectEvent) == 2
     assert set(rows_of.values()) == {1}
     for row in SPECS:
-        if row.command is not None and row.command is not c.RecordJobDating:
+        if row.command is not None and row.command not in (c.RecordJobDating, c.CorrectEvent):
             assert row.command.TRIGGER is row.trigger
 
 

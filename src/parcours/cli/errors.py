@@ -174,13 +174,14 @@ REFUSAL_WORDS = {
     "appointment_status": "appointment_status",
     "required": "french_level",
     "assessed": "french_level",
+    "event": "event",
 }
 """Refusal values that name something the catalogue has words for, and under which prefix."""
 
 REFUSAL_LISTS = frozenset({"known"})
 """Refusal values that list ids, and may be empty ("none yet")."""
 
-REFUSAL_DAYS = frozenset({"deadline"})
+REFUSAL_DAYS = frozenset({"deadline", "referred"})
 """Refusal values that are instants, said as their day in local time, as `show` says it."""
 
 REFUSAL_INSTANTS = frozenset({"bound", "effective"})
