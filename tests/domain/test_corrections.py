@@ -14,12 +14,14 @@ from parcours.domain.commands.corrections import corrections_of
 from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import Actor, PathwayEvent
+from parcours.domain.routing import notifications_for
 from parcours.domain.vocabulary import (
     AlertStatus,
     BarrierKind,
     BarrierStatus,
     ContractType,
     ExitReason,
+    PartnerKind,
     Role,
     Stage,
 )
@@ -217,3 +219,45 @@ def test_a_pathway_that_kept_no_commands_says_it_cannot_be_corrected() -> None:
     contact = pathway.execute(c.RecordContact(now), meta(), now)
     pathway.state.applied.clear()  # as a pathway recorded before corrections existed
     assert refused(pathway, contact.seq, now).rule == "correction_unavailable"
+
+
+# -- partners told of a corrected event ----------------------------------------------------
+
+PERSON = {"first_name": "Zephyrine", "last_name": "Quillfeather", "phone": "+33 6 00 00 00 00"}
+
+
+def test_partners_told_of_a_voided_event_get_a_correction_notice_under_consent() -> None:
+    pathway, now = drive_to(ATP, Stage.AWAITING_MISSION)
+    pathway.execute(c.GiveConsent(PartnerKind.REFERRER, now), meta(), now)
+    mission = c.StartMission("Adecco", "Entrepôt", now, ContractType.TEMP_MISSION, 35)
+    started = pathway.execute(mission, meta(), now + HOUR)
+    told = notifications_for([started], pathway.state, ATP, PERSON)
+    assert [n.partner_kind for n in told] == [PartnerKind.REFERRER]  # no evaluator consent
+    voided = correct(pathway, started.seq, now + 2 * HOUR)
+    (notice,) = notifications_for([voided], pathway.state, ATP, PERSON)
+    pid = pathway.state.pathway_id
+    assert notice.key == f"{pid}:{voided.seq}:referrer"
+    assert (notice.partner_kind, notice.partner_name) == (told[0].partner_kind, "CCAS")
+    assert (notice.event_kind, notice.event_seq, notice.event_at) == (
+        "event_voided",
+        voided.seq,
+        voided.at,
+    )
+    assert notice.fields == told[0].fields == {k: PERSON[k] for k in ("first_name", "last_name")}
+    assert notice.details["corrects"] == told[0].key == f"{pid}:{started.seq}:referrer"
+
+
+def test_no_correction_notice_without_consent_now_or_to_partners_never_told() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    contact = pathway.execute(c.RecordContact(now), meta(), now)  # routed to the evaluator
+    pathway.execute(c.GiveConsent(PartnerKind.EVALUATOR, now + HOUR), meta(), now + HOUR)
+    voided = correct(pathway, contact.seq, now + 2 * HOUR)
+    assert notifications_for([voided], pathway.state, ATP, PERSON) == []  # never told
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    pathway.execute(c.GiveConsent(PartnerKind.EVALUATOR, now), meta(), now)
+    contact = pathway.execute(c.RecordContact(now), meta(), now + HOUR)
+    assert len(notifications_for([contact], pathway.state, ATP, PERSON)) == 1
+    withdrawn = c.WithdrawConsent(PartnerKind.EVALUATOR, now + 2 * HOUR)
+    pathway.execute(withdrawn, meta(), now + 2 * HOUR)
+    restated = correct(pathway, contact.seq, now + 3 * HOUR, on=now + HOUR / 2)
+    assert notifications_for([restated], pathway.state, ATP, PERSON) == []  # no consent now

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from parcours.domain.commands import RecordNotificationFailure
+from parcours.domain.commands import CORRECTION_EVENTS, RecordNotificationFailure
 from parcours.domain.errors import MoveRefused, UnknownReference
 from parcours.domain.pathway import SYSTEM
 from parcours.domain.permissions import authorise
@@ -54,10 +54,15 @@ def _route_matches(route: Route, event: PathwayEvent) -> bool:
     return not route.appointment_kinds or kind in {k.value for k in route.appointment_kinds}
 
 
-def _partner_name(kind: PartnerKind, state: PathwayState) -> str:
-    """The named partner concerned, where the pathway says who it is; else all of that kind."""
+def _partner_name(kind: PartnerKind, state: PathwayState, event: PathwayEvent) -> str:
+    """The named partner concerned, where the pathway says who it is; else all of that kind.
+    An event that names its training body or employer names it (the one it was sent to,
+    even once a correction has voided that training or mission)."""
     if kind is PartnerKind.REFERRER:
         return state.referrer
+    named = {PartnerKind.TRAINING_BODY: "provider", PartnerKind.EMPLOYER: "employer"}
+    if kind in named and event.details.get(named[kind]):
+        return event.details[named[kind]]
     if kind is PartnerKind.TRAINING_BODY and state.trainings:
         return state.trainings[-1].provider
     if kind is PartnerKind.EMPLOYER and state.missions:
@@ -86,6 +91,9 @@ def notifications_for(
     """Every message the programme sends for these events, under consent, minimised."""
     notifications: list[Notification] = []
     for event in events:
+        if event.kind in CORRECTION_EVENTS:
+            notifications += correction_notices(event, state, programme, participant)
+            continue
         kinds: list[PartnerKind] = []
         for route in programme.routes:
             if _route_matches(route, event):
@@ -98,7 +106,7 @@ def notifications_for(
                 Notification(
                     key=f"{state.pathway_id}:{event.seq}:{kind.value}",
                     partner_kind=kind,
-                    partner_name=_partner_name(kind, state),
+                    partner_name=_partner_name(kind, state, event),
                     event_kind=event.kind,
                     event_seq=event.seq,
                     event_at=event.at,
@@ -107,6 +115,47 @@ def notifications_for(
                 )
             )
     return notifications
+
+
+def correction_notices(
+    correction: PathwayEvent,
+    state: PathwayState,
+    programme: ProgrammeDefinition,
+    participant: Mapping[str, str],
+) -> list[Notification]:
+    """A correction is told to the partners its corrected event was sent to, through the
+    same route (same partner, same minimised fields), under the same consent rule: the
+    participant consents to that partner kind at the correction's instant. It is never
+    sent to partners that were not told of the event it corrects: routed to them, under a
+    consent recorded before it and valid at its instant."""
+    seq = correction.details.get("seq", "")
+    corrected = next((e for e in state.timeline if str(e.seq) == seq), None)
+    if corrected is None:
+        return []
+    return [
+        Notification(
+            key=f"{state.pathway_id}:{correction.seq}:{told.partner_kind.value}",
+            partner_kind=told.partner_kind,
+            partner_name=told.partner_name,
+            event_kind=correction.kind,
+            event_seq=correction.seq,
+            event_at=correction.at,
+            fields=told.fields,
+            details={**correction.details, "corrects": told.key},
+        )
+        for told in notifications_for([corrected], state, programme, participant)
+        if _consent_recorded_before(told.partner_kind, corrected, state)
+        and state.consent_valid(told.partner_kind, correction.at)
+    ]
+
+
+def _consent_recorded_before(kind: PartnerKind, event: PathwayEvent, state: PathwayState) -> bool:
+    """Whether the consent the event was sent under was already recorded when it was: a
+    consent recorded later (even dated earlier) did not let the event reach that partner."""
+    return any(
+        e.seq < event.seq and e.kind == "consent_given" and e.details.get("partner_kind") == kind
+        for e in state.timeline
+    )
 
 
 # -- what failed for good ------------------------------------------------------------------

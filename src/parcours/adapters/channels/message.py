@@ -24,10 +24,17 @@ class OutgoingMessage:
     event_kind: str
     event_at: datetime
     fields: Mapping[str, str] = field(default_factory=dict, repr=False)
+    corrects: str = ""
+    """For a correction notice: the reference of the message it corrects (that message's
+    `idempotency_key`), whose event was voided or, with `restated_at`, dated anew."""
+    restated_at: datetime | None = None
 
     @classmethod
     def from_notification(cls, notification: Notification) -> OutgoingMessage:
-        """The message for a routed notification; its event details stay behind."""
+        """The message for a routed notification; its event details stay behind, but for
+        what a correction notice corrects."""
+        corrects = notification.details.get("corrects", "")
+        restated = notification.details.get("restated_at", "")
         return cls(
             key=notification.key,
             partner_name=notification.partner_name,
@@ -35,11 +42,13 @@ class OutgoingMessage:
             event_kind=notification.event_kind,
             event_at=notification.event_at,
             fields=dict(notification.fields),
+            corrects=f"{corrects}:{notification.partner_name}" if corrects else "",
+            restated_at=datetime.fromisoformat(restated) if restated else None,
         )
 
     def payload(self) -> dict[str, Any]:
         """The message as JSON-ready data, as webhooks and files carry it."""
-        return {
+        payload: dict[str, Any] = {
             "idempotency_key": self.key,
             "partner": self.partner_name,
             "partner_kind": self.partner_kind.value,
@@ -47,6 +56,11 @@ class OutgoingMessage:
             "event_at": self.event_at.isoformat(),
             "fields": dict(self.fields),
         }
+        if self.corrects:
+            payload["corrects"] = self.corrects
+            if self.restated_at is not None:
+                payload["restated_at"] = self.restated_at.isoformat()
+        return payload
 
 
 class Channel(Protocol):

@@ -44,6 +44,8 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "reentered": ("Retour dans le parcours", "Re-entered the pathway"),
     "exited": ("Sortie du parcours", "Exited the pathway"),
     "alert_raised": ("Alerte", "Alert"),
+    "event_voided": ("Correction : événement annulé", "Correction: event voided"),
+    "event_restated": ("Correction : date rectifiée", "Correction: date restated"),
 }
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
@@ -69,6 +71,17 @@ def subject(message: OutgoingMessage) -> str:
     return f"Parcours : {fr} / {en}"
 
 
+def _correction_lines(message: OutgoingMessage) -> list[str]:
+    """What a correction notice corrects: the earlier message, voided or dated anew."""
+    lines = [f"Message corrigé / Corrected message : {message.corrects}"]
+    if message.restated_at is None:
+        lines.append("Cet événement n'a pas eu lieu. / This event did not happen.")
+    else:
+        restated = message.restated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        lines.append(f"Date rectifiée / Restated date : {restated}")
+    return [*lines, ""]
+
+
 def text_body(message: OutgoingMessage) -> str:
     fr, en = event_label(message.event_kind)
     when = message.event_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -78,6 +91,8 @@ def text_body(message: OutgoingMessage) -> str:
         f"Date : {when}",
         "",
     ]
+    if message.corrects:
+        lines += _correction_lines(message)
     if message.fields:
         lines += [
             "Informations transmises avec le consentement de la personne :",
