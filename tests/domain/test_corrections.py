@@ -116,7 +116,11 @@ def test_a_mission_voided_and_one_that_ended_since_cannot_be() -> None:
     started = pathway.execute(mission, meta(), now)
     ended = pathway.execute(c.EndMission(now + DAY), meta(), now + DAY)
     err = refused(pathway, started.seq, now + 2 * DAY)
-    assert err.values == {"seq": str(started.seq), "event": "mission_started", "dependents": str(ended.seq)}
+    assert err.values == {
+        "seq": str(started.seq),
+        "event": "mission_started",
+        "dependents": str(ended.seq),
+    }
     correct(pathway, ended.seq, now + 2 * DAY)
     correct(pathway, started.seq, now + 2 * DAY)
     assert pathway.state.stage is Stage.AWAITING_MISSION
@@ -261,3 +265,14 @@ def test_no_correction_notice_without_consent_now_or_to_partners_never_told() ->
     pathway.execute(withdrawn, meta(), now + 2 * HOUR)
     restated = correct(pathway, contact.seq, now + 3 * HOUR, on=now + HOUR / 2)
     assert notifications_for([restated], pathway.state, ATP, PERSON) == []  # no consent now
+
+
+def test_a_record_kept_after_a_voided_move_does_not_depend_on_it() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    started = pathway.state.timeline[-1]
+    assert started.kind == "coaching_started"
+    contact = pathway.execute(c.RecordContact(now), meta(), now)
+    correct(pathway, started.seq, now + HOUR)
+    assert pathway.state.stage is Stage.CONTRACTED
+    assert pathway.state.last_contact_at == now
+    assert pathway.state.timeline[contact.seq - 1] == contact

@@ -8,8 +8,8 @@ mistake never been made: every command the pathway kept (`PathwayState.applied`)
 again, in order and at the instant it first ran, on a fresh pathway, without the voided
 event or with the restated date; alerts raised or reopened by the pathway are re-applied
 as they were. A later event that is then refused, or that would record something else
-(another kind, stage or details), depends on the corrected one: the correction is
-refused, naming every such event, and changes nothing.
+(another kind or details, or a move landing in another stage), depends on the corrected
+one: the correction is refused, naming every such event, and changes nothing.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Every command the pathway kept (`PathwayState.applied`) runs again, in order and at the
 instant it first ran, on a fresh pathway; alerts the pathway raised or reopened itself are
 re-applied as they were. The timeline is kept as recorded: only the state is rebuilt.
-A later event that is refused, or records something else (another kind, stage or
-details), depends on the corrected one (`correcting.py` says what a correction is).
+A later event that is refused, or records something else (another kind or details, or a
+move that lands elsewhere), depends on the corrected one (`correcting.py` says what a correction is).
 """
 
 from __future__ import annotations
@@ -92,30 +92,18 @@ def refold(
     """Run the pathway again from its referral without the `voided` events and with the
     `restated` instants; refuse, naming them, when later events depend on `corrected`."""
     kept = _kept(state)
-    fresh: Replaying | None = None
+    first = kept[state.timeline[0].seq]
+    referral = command_of(first)
+    assert isinstance(referral, Refer)  # the first event is the referral, never corrected
+    fresh = start(referral, first.meta, first.at)
     dependents: list[PathwayEvent] = []
-    for event in state.timeline:
+    for event in state.timeline[1:]:
         if event.seq in voided or event.kind in CORRECTION_EVENTS:
             continue
-        if fresh is not None and event.seq not in kept:
+        if event.seq not in kept:
             _reapply_automatic(fresh.state, state, event)
-            continue
-        entry = kept[event.seq]
-        command, at = command_of(entry), entry.at
-        if event.seq in restated:
-            command, at = restate(command, restated[event.seq])
-        if fresh is None:
-            assert isinstance(command, Refer)  # the first event is always the referral
-            fresh = start(command, entry.meta, at)
-            continue
-        outcome = _replay(fresh, command, entry.meta, at)
-        if isinstance(outcome, DomainError):
-            if event.seq == corrected:
-                raise outcome  # the restated date itself is refused, by the rule it names
+        elif not _runs_again(fresh, kept[event.seq], event, restated.get(event.seq), corrected):
             dependents.append(event)
-        elif event.seq not in restated and not _same(outcome, event):
-            dependents.append(event)
-    assert fresh is not None
     _refuse_dependents(state, corrected, dependents)
     return dataclasses.replace(
         fresh.state,
@@ -123,6 +111,28 @@ def refold(
         next_seq=state.next_seq,
         applied=list(state.applied),
     )
+
+
+def _runs_again(
+    fresh: Replaying,
+    entry: AppliedCommand,
+    event: PathwayEvent,
+    restated: datetime | None,
+    corrected: int,
+) -> bool:
+    """Whether the kept command runs again and records what it recorded (a restated event
+    only needs to run: its details may carry its new date). The corrected event refused
+    at its restated date is refused by the rule that refused it."""
+    command, at = command_of(entry), entry.at
+    if restated is not None:
+        command, at = restate(command, restated)
+    try:
+        replayed = fresh.execute(command, entry.meta, at)
+    except DomainError:
+        if event.seq == corrected:
+            raise
+        return False
+    return restated is not None or _same(replayed, event)
 
 
 def restate(command: Command, instant: datetime) -> tuple[Command, datetime]:
@@ -158,21 +168,13 @@ def _recorded_by_people(event: PathwayEvent) -> bool:
     return row is not None and row.shape is not Shape.AUTOMATIC
 
 
-def _replay(
-    fresh: Replaying, command: Command, meta: RequestMeta, at: datetime
-) -> PathwayEvent | DomainError:
-    try:
-        return fresh.execute(command, meta, at)
-    except DomainError as refused:
-        return refused
-
-
 def _same(replayed: PathwayEvent, recorded: PathwayEvent) -> bool:
-    """Whether running it again records what was recorded: same kind, stage and details."""
-    return (replayed.kind, replayed.stage, replayed.details) == (
-        recorded.kind,
-        recorded.stage,
-        recorded.details,
+    """Whether running it again records what was recorded: the same kind and details, and
+    for a move the same stage. A record kept in another stage (a contact once a mistaken
+    move is voided) still says what happened: it does not depend on the move."""
+    moves = ROW_OF_EVENT[recorded.kind].moves
+    return (replayed.kind, replayed.details) == (recorded.kind, recorded.details) and (
+        not moves or replayed.stage is recorded.stage
     )
 
 

@@ -20,6 +20,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("dropout", "lifecycle"),
     ("reenter", "lifecycle"),
     ("exit", "lifecycle"),
+    ("correct", "corrections"),
     ("serve", "service"),
     ("worker", "service"),
     ("programme", "programme"),

@@ -15,9 +15,10 @@ import typer
 
 from parcours.cli.commands import audit_files as files
 from parcours.cli.commands.audit_replay import replay_all, replay_files, report_replay
+from parcours.cli.corrected import described
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import event_label, short, stage_label
+from parcours.cli.labels import short, stage_label
 from parcours.cli.options import JsonFlag, Out, flag, subgroup
 from parcours.cli.render import console, print_json, table, when
 from parcours.cli.runtime import Session, current_session, guarded, parse_instant
@@ -147,13 +148,13 @@ def _print_trail(session: Session, recording: Recording, entries: Any) -> None:
             [
                 str(e.event.seq),
                 when(e.event.at),
-                event_label(e.event.kind, text),
+                said,
                 stage_label(e.event.stage.value, text),
                 f"{e.event.actor_id} ({e.event.role.value})",
                 e.event.reason,
                 text("audit.trail.source", run=runs.get(e.run_id, "?"), event=e.history_event_id),
             ]
-            for e in entries
+            for e, said in zip(entries, described([e.event for e in entries], text), strict=True)
         ],
     )
 

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from parcours.cli.corrected import described
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import action_label, event_label, field_label, short, stage_label
+from parcours.cli.labels import action_label, field_label, short, stage_label
 from parcours.cli.options import JsonFlag, On, ProgrammeOpt, Ref, RequestOpt, VersionOpt, flag
 from parcours.cli.referrers import warn_if_unlisted
 from parcours.cli.render import console, listing, print_json, table, when
@@ -178,12 +179,12 @@ def timeline(reference: Ref, as_json: JsonFlag = False) -> None:
             [
                 str(e.seq),
                 happened_and_recorded(e, text),
-                event_label(e.kind, text),
+                said,
                 stage_label(e.stage.value, text),
                 f"{e.actor_id} ({e.role.value})",
                 e.reason,
             ]
-            for e in events
+            for e, said in zip(events, described(events, text), strict=True)
         ],
     )
 

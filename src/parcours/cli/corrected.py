@@ -1,0 +1,47 @@
+"""How the timeline and the trail say a correction: the corrected event keeps its line,
+marked with the correction that voided it or dated it anew; the correction names it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from parcours.cli.i18n import Text
+from parcours.cli.labels import event_label
+from parcours.cli.render import when
+
+if TYPE_CHECKING:
+    from parcours.domain.records import PathwayEvent
+
+
+def described(events: Sequence[PathwayEvent], text: Text) -> list[str]:
+    """Each event's words, in order, with what corrected it or what it corrects."""
+    from parcours.domain.commands.corrections import corrections_of
+
+    corrected = corrections_of(events)
+    return [_described(event, corrected, text) for event in events]
+
+
+def _described(event: PathwayEvent, corrected: Mapping[int, PathwayEvent], text: Text) -> str:
+    from parcours.domain.commands import CORRECTION_EVENTS
+
+    label = event_label(event.kind, text)
+    correction = corrected.get(event.seq)
+    if correction is not None:
+        restated = _restated(correction)
+        if restated:
+            return f"{label} ({text('timeline.restated_by', seq=correction.seq, at=restated)})"
+        return f"{label} ({text('timeline.voided_by', seq=correction.seq)})"
+    if event.kind in CORRECTION_EVENTS:
+        seq, target = event.details.get("seq", "?"), event_label(event.details["event"], text)
+        restated = _restated(event)
+        if restated:
+            return f"{label}: {text('timeline.restates', seq=seq, event=target, at=restated)}"
+        return f"{label}: {text('timeline.corrects', seq=seq, event=target)}"
+    return label
+
+
+def _restated(correction: PathwayEvent) -> str:
+    value = correction.details.get("restated_at", "")
+    return when(datetime.fromisoformat(value)) if value else ""
