@@ -49,7 +49,8 @@ def refused(pathway: Pathway, seq: int, now: datetime, **kw: object) -> DomainEr
     before = copy.deepcopy(pathway.state)
     with pytest.raises(DomainError) as caught:
         correct(pathway, seq, now, **kw)  # type: ignore[arg-type]
-    assert pathway.state == before and pathway.state.timeline == before.timeline
+    assert pathway.state == before
+    assert pathway.state.timeline == before.timeline
     return caught.value
 
 
@@ -60,7 +61,8 @@ def test_a_drop_out_voided_puts_the_pathway_back_where_it_was_and_keeps_both_eve
     voided = correct(pathway, dropped.seq, now + HOUR)
     state = pathway.state
     assert (state.stage, state.stage_since) == (Stage.COACHING, since)
-    assert voided.kind == "event_voided" and voided.reason == WHY
+    assert voided.kind == "event_voided"
+    assert voided.reason == WHY
     assert voided.details == {"seq": str(dropped.seq), "event": "dropped_out"}
     assert [e.kind for e in state.timeline[-2:]] == ["dropped_out", "event_voided"]
     assert corrections_of(state.timeline) == {dropped.seq: voided}
@@ -90,7 +92,8 @@ def test_a_barrier_voided_leaves_the_others_and_later_barriers_depend_on_its_num
     first = pathway.execute(c.OpenBarrier(BarrierKind.MOBILITY), meta(), now)
     second = pathway.execute(c.OpenBarrier(BarrierKind.FINANCES), meta(), now)
     err = refused(pathway, first.seq, now + HOUR)  # b2 would become b1
-    assert err.code == "correction_dependents" and err.values["dependents"] == str(second.seq)
+    assert err.code == "correction_dependents"
+    assert err.values["dependents"] == str(second.seq)
     correct(pathway, second.seq, now + HOUR)
     assert [(b.barrier_id, b.kind) for b in pathway.state.barriers] == [
         ("b1", BarrierKind.MOBILITY)
@@ -182,9 +185,8 @@ def test_what_cannot_be_corrected_is_refused_by_name() -> None:
     assert refused(pathway, voided.seq, now).rule == "correction_not_correctable"
     assert refused(pathway, contact.seq - 1, now, reason="  ").rule == "reason_required"
     raised = pathway.raise_due_alerts(now + 60 * DAY)
-    assert raised and refused(pathway, raised[0].seq, now + 60 * DAY).rule == (
-        "correction_not_correctable"
-    )
+    assert raised
+    assert refused(pathway, raised[0].seq, now + 60 * DAY).rule == ("correction_not_correctable")
 
 
 def test_staff_correct_their_own_entries_coordinators_anyone_s_partners_none() -> None:

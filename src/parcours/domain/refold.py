@@ -4,7 +4,7 @@ Every command the pathway kept (`PathwayState.applied`) runs again, in order and
 instant it first ran, on a fresh pathway; alerts the pathway raised or reopened itself are
 re-applied as they were. The timeline is kept as recorded: only the state is rebuilt.
 A later event that is refused, or records something else (another kind or details, or a
-move that lands elsewhere), depends on the corrected one (`correcting.py` says what a correction is).
+move that lands elsewhere), depends on the corrected one (`correcting.py`).
 """
 
 from __future__ import annotations
