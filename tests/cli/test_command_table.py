@@ -8,7 +8,7 @@ import importlib
 import pkgutil
 
 import typer
-from typer.main import get_command
+from typer.main import get_group
 
 from parcours.cli import commands
 from parcours.cli.commands import COMMANDS
@@ -20,8 +20,8 @@ def defined_commands() -> set[tuple[str, str]]:
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
         app = getattr(module, "commands", None)
         if isinstance(app, typer.Typer):
-            group = get_command(app)
-            names = getattr(group, "commands", {})
+            group = get_group(app)  # as the lazy root builds a module: a group, even of one
+            names = group.commands
             found |= {(name, module_info.name) for name in names}
     return found
 

@@ -1,0 +1,95 @@
+"""Replay and `audit at` agree with the workflow before and after a correction, and the
+trail shows the voided event beside the correction, from the history alone."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
+from parcours.cli.render import plain
+from parcours.domain import commands as c
+from parcours.domain.vocabulary import BarrierKind
+from parcours.programmes import get_programme
+from parcours.worker import build_worker, default_activities
+from parcours.workflows.messages import PathwayStatus
+from tests.audit.helpers import cli_for, json_of, run
+from tests.cli.runner import address_of
+from tests.samples import ATP_CRITERIA
+from tests.servers import TEST_KEYRING
+from tests.support import COORDINATOR, T0, meta, participant, referral
+
+pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+COMPARED = ("stage", "stage_since", "barriers", "consents", "open_alerts", "last_event_seq")
+WHY = "recorded on the wrong pathway"
+
+
+@asynccontextmanager
+async def worker_on(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[PathwayClient]:
+    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    settings = replace(settings, task_queue=f"corrections-{uuid.uuid4().hex[:8]}")
+    async with build_worker(env.client, settings, default_activities(settings)):
+        yield PathwayClient(env.client, settings.task_queue)
+
+
+async def test_replay_and_audit_at_agree_before_and_after_corrections(
+    temporal_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    seen: list[PathwayStatus] = []
+    async with worker_on(temporal_env, tmp_path) as pathways:
+        pid = await pathways.refer(get_programme("atp-cergy"), participant(), referral(), meta())
+        execute = pathways.execute
+        await execute(pid, c.CompleteIntake(T0, ATP_CRITERIA), meta())
+        barrier = await execute(pid, c.OpenBarrier(BarrierKind.MOBILITY), meta())
+        await execute(pid, c.SignContract(T0), meta())
+        await execute(pid, c.StartCoaching(T0), meta())
+        dropped = await execute(pid, c.DropOut(T0 + timedelta(days=1)), meta(reason="no news"))
+        seen.append(await pathways.status(pid))
+        voided = await execute(pid, c.CorrectEvent(dropped.seq), meta(COORDINATOR, WHY))
+        seen.append(await pathways.status(pid))
+        await execute(pid, c.CorrectEvent(barrier.seq), meta(reason=WHY))
+        seen.append(await pathways.status(pid))
+        timeline = await pathways.timeline(pid)
+    assert seen[1].stage.value == "coaching"
+    assert seen[2].barriers == []
+
+    cli = cli_for(tmp_path, TEST_KEYRING.to_json(), address_of(temporal_env))
+    export = tmp_path / "history.json"
+    assert (await run(cli, "audit", "export", pid, "--out", str(export))).exit_code == 0
+    replayed = json_of(await run(cli, "audit", "replay", str(export), "--json"))
+    assert replayed["failed"] == 0
+    for status in seen:
+        assert status.as_of is not None
+        at = await run(
+            cli, "audit", "at", str(export), "--when", status.as_of.isoformat(), "--json"
+        )
+        assert at.stderr == "", at.stderr  # the fold agreed with every answer the workflow gave
+        rebuilt, expected = json_of(at), plain(status)
+        for name in COMPARED:
+            assert rebuilt[name] == expected[name], (status.as_of, name)
+
+    trail = json_of(await run(cli, "audit", "trail", str(export), "--json"))
+    entries = trail["entries"]
+    assert isinstance(entries, list)
+    assert [(e["seq"], e["event"]) for e in entries] == [(e.seq, e.kind) for e in timeline]
+    correction = next(e for e in entries if e["seq"] == voided.seq)
+    assert (correction["event"], correction["actor_id"], correction["reason"]) == (
+        "event_voided",
+        COORDINATOR.actor_id,
+        WHY,
+    )
+    assert correction["details"]["seq"] == str(dropped.seq)
+    said = await run(cli, "audit", "trail", str(export))
+    assert f"Dropped out (voided by #{voided.seq})" in said.stdout
+    assert f"Event voided: #{dropped.seq} Dropped out" in said.stdout
+    french = await run(cli, "--lang", "fr", "audit", "trail", str(export))
+    assert f"annulé par n°{voided.seq}" in french.stdout

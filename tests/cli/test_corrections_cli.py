@@ -1,0 +1,66 @@
+"""`parcours correct` on a real server: a drop-out voided, a date restated, refusals with
+their exit codes, and the timeline saying both events, in English and French."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parcours.cli.exit_codes import ExitCode
+from tests.cli.runner import Cli, as_coordinator, refer
+from tests.cli.test_actions import TO_COACHING, act, stage_of, to_coaching
+
+pytestmark = pytest.mark.temporal
+
+WHY = ("--reason", "recorded on the wrong pathway")
+
+
+def test_a_drop_out_voided_then_one_restated_through_the_cli(cli: Cli) -> None:
+    ref = refer(cli, "--on", "2026-01-02")
+    for step in TO_COACHING:
+        act(cli, *(part.format(ref=ref) for part in step))
+    dropped = act(cli, "dropout", ref, "--reason", "no news")
+    said = cli("correct", ref, str(dropped["seq"]), *WHY)
+    assert said.exit_code == 0, said.output
+    assert "Event voided" in said.stdout
+    assert stage_of(cli, ref) == "coaching"
+    voided = json.loads(cli("timeline", ref, "--json").stdout)[-1]
+    assert voided["kind"] == "event_voided"
+    assert voided["details"]["seq"] == str(dropped["seq"])
+    timeline = cli("timeline", ref).stdout
+    assert f"Dropped out (voided by #{voided['seq']})" in timeline
+    assert f"Event voided: #{dropped['seq']} Dropped out" in timeline
+    assert f"annulé par n°{voided['seq']}" in cli("--lang", "fr", "timeline", ref).stdout
+
+    again = act(cli, "dropout", ref, "--reason", "no news", "--on", "2026-01-10")
+    restated = act(cli, "correct", ref, str(again["seq"]), "--on", "2026-01-08T10:00", *WHY)
+    assert (restated["event"], restated["stage"]) == ("event_restated", "dropped_out")
+    shown = json.loads(cli("show", ref, "--json").stdout)["status"]
+    assert shown["stage_since"].startswith("2026-01-08T10:00")
+    assert "restated to 2026-01-08 10:00" in cli("timeline", ref).stdout
+
+
+def test_corrections_refused_with_their_exit_codes(cli: Cli) -> None:
+    ref = to_coaching(cli)
+    dropped = act(cli, "dropout", ref, "--reason", "no news")
+    act(cli, "reenter", ref, "--session", "2026-09", "--reason", "back")
+    depends = cli("correct", ref, str(dropped["seq"]), *WHY)
+    assert depends.exit_code == ExitCode.REFUSED
+    assert "later events depend on it" in depends.stderr
+    no_reason = cli("correct", ref, str(dropped["seq"]))
+    assert no_reason.exit_code == ExitCode.REFUSED
+    assert "needs a reason" in no_reason.stderr
+    assert cli("correct", ref, "999", *WHY).exit_code == ExitCode.NOT_FOUND
+    assert cli("correct", ref, "0", *WHY).exit_code == ExitCode.USAGE
+    assert cli("correct", ref, "two", *WHY).exit_code == ExitCode.USAGE
+    assert cli("correct", ref, "1", *WHY).exit_code == ExitCode.REFUSED  # the referral
+    contact = act(cli, "contact", ref)
+    other = cli("correct", ref, str(contact["seq"]), *WHY, PARCOURS_ACTOR="staff-0000")
+    assert other.exit_code == ExitCode.REFUSED
+    assert "a coordinator may correct it" in other.stderr
+    coordinated = as_coordinator(cli, "correct", ref, str(contact["seq"]), *WHY)
+    assert coordinated.exit_code == 0, coordinated.output
+    help_text = cli("correct", "--help").stdout
+    assert "EVENT" in help_text
+    assert "--on" in help_text
