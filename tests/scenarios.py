@@ -9,11 +9,11 @@ pathway to have happened by now, as the domain refuses a date after now.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
-from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace
+from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace, PartnerKind, Stage
 from parcours.programmes import get_programme
 from parcours.workflows.messages import PathwayResult
 from tests.samples import DAY, Step, full_atp_pathway, long_ago, nouveau_depart_session, on_dates
@@ -21,6 +21,7 @@ from tests.support import accepted_updates, meta, participant, referral
 
 ATP = get_programme("atp-cergy")
 ND = get_programme("nouveau-depart")
+HOUR = timedelta(hours=1)
 
 PAST = long_ago()
 """The referral of the scenarios: 700 days ago, at 09:00 UTC."""
@@ -78,9 +79,33 @@ async def drive_entered_after_the_fact(pathways: PathwayClient) -> str:
     return await drive(pathways, pid, steps[: resumed + 1])
 
 
+async def drive_corrected_pathway(pathways: PathwayClient) -> str:
+    """Corrections: a drop-out voided, a contract's date restated (the referrer, told of it,
+    gets a correction notice), a contact voided, and the pathway going on after them.
+    Dated from the recording's own clock, so that no alert falls due while it is driven."""
+    now = datetime.now(UTC).replace(microsecond=0) - 4 * HOUR
+    pid = await pathways.refer(ATP, participant("Lina", "Haddad"), referral(now), meta())
+    criteria = ("precarious_worker", "lives_in_territory")
+    await pathways.execute(pid, c.GiveConsent(PartnerKind.REFERRER, now), meta())
+    await pathways.execute(pid, c.CompleteIntake(now, criteria), meta())
+    signed = await pathways.execute(pid, c.SignContract(now + HOUR), meta())
+    await pathways.execute(pid, c.StartCoaching(now + HOUR), meta())
+    dropped = await pathways.execute(pid, c.DropOut(now + 2 * HOUR), meta(reason="no news"))
+    why = meta(reason="recorded on the wrong pathway")
+    voided = await pathways.execute(pid, c.CorrectEvent(dropped.seq), why)
+    assert voided.stage is Stage.COACHING
+    contact = await pathways.execute(pid, c.RecordContact(now + 2 * HOUR), meta())
+    restated = c.CorrectEvent(signed.seq, now + HOUR / 2)
+    await pathways.execute(pid, restated, meta(reason="signed earlier that day"))
+    await pathways.execute(pid, c.CorrectEvent(contact.seq), meta(reason="typed twice"))
+    await pathways.execute(pid, c.RecordContact(now + 3 * HOUR), meta())
+    return pid
+
+
 SCENARIOS = {
     "atp-full-pathway": drive_full_atp_pathway,
     "nouveau-depart-session": drive_nouveau_depart_session,
     "atp-open-suspended": drive_open_pathway,
     "atp-entered-after-the-fact": drive_entered_after_the_fact,
+    "atp-corrected": drive_corrected_pathway,
 }

@@ -10,6 +10,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 
 from parcours.adapters.temporal.converter import data_converter
+from parcours.domain.commands import Command, CorrectEvent
 from parcours.worker import workflow_runner
 from parcours.workflows.messages import AlertDelivery, PathwayInput, PathwayResult
 from parcours.workflows.pathway import ParticipantPathway
@@ -68,3 +69,32 @@ async def test_a_changed_workflow_is_caught_by_replay() -> None:
         load(HERE / "atp-full-pathway.json"), raise_on_replay_failure=False
     )
     assert control.replay_failure is None, "the unchanged workflow must replay the same way"
+
+
+@workflow.defn(name="ParticipantPathway")
+class WithoutCorrections(ParticipantPathway):
+    """The workflow as it was before corrections: no `correct_event` update."""
+
+    @workflow.run
+    async def run(self, start: PathwayInput) -> PathwayResult:
+        return await super().run(start)
+
+    def _register(self, command_type: type[Command]) -> None:
+        if command_type is not CorrectEvent:
+            super()._register(command_type)
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_the_corrected_history_needs_the_correction_update() -> None:
+    """`atp-corrected.json` takes the correction branch: without its update handler (no
+    patch guards it: histories recorded before it never sent one), it does not replay."""
+    history = load(HERE / "atp-corrected.json")
+    result = await replayer_for(WithoutCorrections, sandboxed=False).replay_workflow(
+        history, raise_on_replay_failure=False
+    )
+    assert result.replay_failure is not None
+    assert "nondetermin" in str(result.replay_failure).lower()
+    control = await replayer_for(ParticipantPathway, sandboxed=False).replay_workflow(
+        history, raise_on_replay_failure=False
+    )
+    assert control.replay_failure is None
