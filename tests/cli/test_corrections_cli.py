@@ -4,22 +4,41 @@ their exit codes, and the timeline saying both events, in English and French."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from parcours.cli.exit_codes import ExitCode
 from tests.cli.runner import Cli, as_coordinator, refer
-from tests.cli.test_actions import TO_COACHING, act, stage_of, to_coaching
 
 pytestmark = pytest.mark.temporal
 
 WHY = ("--reason", "recorded on the wrong pathway")
+CRITERIA = ("--criterion", "precarious_worker", "--criterion", "lives_in_territory")
+
+
+def act(cli: Cli, *args: str) -> dict[str, Any]:
+    result = cli(*args, "--json")
+    assert result.exit_code == 0, (args, result.output)
+    answer: dict[str, Any] = json.loads(result.stdout)
+    return answer
+
+
+def to_coaching(cli: Cli, *referral: str) -> str:
+    ref = refer(cli, *referral)
+    act(cli, "intake", "complete", ref, *CRITERIA)
+    act(cli, "contract", "sign", ref)
+    act(cli, "coaching", "start", ref)
+    return ref
+
+
+def stage_of(cli: Cli, ref: str) -> str:
+    stage: str = json.loads(cli("show", ref, "--json").stdout)["status"]["stage"]
+    return stage
 
 
 def test_a_drop_out_voided_then_one_restated_through_the_cli(cli: Cli) -> None:
-    ref = refer(cli, "--on", "2026-01-02")
-    for step in TO_COACHING:
-        act(cli, *(part.format(ref=ref) for part in step))
+    ref = to_coaching(cli, "--on", "2026-01-02")
     dropped = act(cli, "dropout", ref, "--reason", "no news")
     said = cli("correct", ref, str(dropped["seq"]), *WHY)
     assert said.exit_code == 0, said.output

@@ -81,6 +81,7 @@ async def test_without_consent_now_no_notice_and_a_dependent_correction_is_refus
     intake = await execute(pid, c.CompleteIntake(T0, ATP_CRITERIA), meta())
     await eventually(lambda: len(bench.smtp.recorder.received) == 1, what="the referrer got mail")
     signed = await execute(pid, c.SignContract(T0), meta())
+    await eventually(lambda: len(bench.smtp.recorder.received) == 2, what="told of the contract")
     with pytest.raises(RequestRefused) as refused:
         await execute(pid, c.CorrectEvent(intake.seq), meta(reason=WHY))
     assert refused.value.code == "correction_dependents"
@@ -88,6 +89,6 @@ async def test_without_consent_now_no_notice_and_a_dependent_correction_is_refus
     await execute(pid, c.WithdrawConsent(PartnerKind.REFERRER, T0), meta())
     await execute(pid, c.CorrectEvent(signed.seq), meta(reason=WHY))
     await projected(bench, pid)
-    assert len(bench.smtp.recorder.received) == 1
+    assert len(bench.smtp.recorder.received) == 2  # the intake and the contract, no notice
     kinds = [n.event_kind for n in bench.store.notifications(pathway_id=pid)]
     assert "event_voided" not in kinds
