@@ -6,16 +6,24 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.readmodel import OutboxStatus
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
 from parcours.app.errors import RequestRefused
 from parcours.domain import commands as c
-from parcours.domain.vocabulary import PartnerKind, Stage
+from parcours.domain.vocabulary import BarrierKind, PartnerKind, Stage
+from parcours.programmes import get_programme
+from parcours.worker import build_worker, default_activities
+from parcours.workflows.pathway import ParticipantPathway
 from tests.polling import eventually
 from tests.samples import ATP_CRITERIA
-from tests.support import T0, meta
+from tests.servers import SUGGEST_AFTER_EVENTS
+from tests.support import T0, meta, participant, referral
 from tests.workflows.partner_bench import Bench, projected, refer
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
@@ -92,3 +100,33 @@ async def test_without_consent_now_no_notice_and_a_dependent_correction_is_refus
     assert len(bench.smtp.recorder.received) == 2  # the intake and the contract, no notice
     kinds = [n.event_kind for n in bench.store.notifications(pathway_id=pid)]
     assert "event_voided" not in kinds
+
+
+async def test_a_correction_after_continue_as_new_runs_the_carried_commands_again(
+    low_threshold_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    async with build_worker(low_threshold_env.client, settings, default_activities(settings)):
+        pathways = PathwayClient(low_threshold_env.client, settings.task_queue)
+        pid = await pathways.refer(get_programme("atp-cergy"), participant(), referral(), meta())
+        handle = low_threshold_env.client.get_workflow_handle(pid)
+        first_run = (await handle.describe()).run_id
+        intake = await pathways.execute(pid, c.CompleteIntake(T0, ATP_CRITERIA), meta())
+        barrier = await pathways.execute(pid, c.OpenBarrier(BarrierKind.MOBILITY), meta())
+        for _ in range(SUGGEST_AFTER_EVENTS):
+            await pathways.execute(pid, c.RecordContact(T0 + timedelta(hours=1)), meta())
+        await eventually(
+            handle.describe,
+            lambda described: described.run_id != first_run,
+            what="the pathway continued as new",
+        )
+        await pathways.execute(pid, c.CorrectEvent(barrier.seq), meta(reason=WHY))
+        restated = T0 + timedelta(minutes=30)
+        await pathways.execute(pid, c.CorrectEvent(intake.seq, restated), meta(reason=WHY))
+        state = await handle.query(ParticipantPathway.state)
+    assert state.barriers == []
+    assert (state.intake_completed_at, state.eligibility_criteria_met) == (
+        restated,
+        list(ATP_CRITERIA),
+    )
+    assert [e.seq for e in state.applied][:3] == [1, intake.seq, barrier.seq]
