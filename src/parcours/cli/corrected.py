@@ -34,7 +34,10 @@ def _described(event: PathwayEvent, corrected: Mapping[int, PathwayEvent], text:
             return f"{label} ({text('timeline.restated_by', seq=correction.seq, at=restated)})"
         return f"{label} ({text('timeline.voided_by', seq=correction.seq)})"
     if event.kind in CORRECTION_EVENTS:
-        seq, target = event.details.get("seq", "?"), event_label(event.details["event"], text)
+        seq, target = (
+            event.details.get("seq", "?"),
+            event_label(event.details.get("event", ""), text),
+        )
         restated = _restated(event)
         if restated:
             return f"{label}: {text('timeline.restates', seq=seq, event=target, at=restated)}"
