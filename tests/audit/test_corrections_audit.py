@@ -88,6 +88,8 @@ async def test_replay_and_audit_at_agree_before_and_after_corrections(
         WHY,
     )
     assert correction["details"]["seq"] == str(dropped.seq)
+    corrected_by = {e["seq"]: e["corrected_by"] for e in entries if e["corrected_by"]}
+    assert corrected_by == {dropped.seq: voided.seq, barrier.seq: voided.seq + 1}
     said = await run(cli, "audit", "trail", str(export))
     assert f"Dropped out (voided by #{voided.seq})" in said.stdout
     assert f"Event voided: #{dropped.seq} Dropped out" in said.stdout

@@ -6,6 +6,7 @@ from typing import Any
 
 from parcours.audit.fold import Discrepancy, Snapshot, TrailEntry
 from parcours.audit.replay import ReplayOutcome
+from parcours.domain.commands.corrections import corrections_of
 
 
 def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
@@ -47,6 +48,7 @@ def trail_document(
     pathway_id: str, entries: list[TrailEntry], discrepancies: list[Discrepancy]
 ) -> dict[str, Any]:
     first = entries[0] if entries else None
+    corrected = corrections_of(e.event for e in entries)
     return {
         "pathway_id": pathway_id,
         "programme": first.programme if first else "",
@@ -66,6 +68,7 @@ def trail_document(
                 "programme_version": e.programme_version,
                 "run_id": e.run_id,
                 "history_event_id": e.history_event_id,
+                "corrected_by": corrected[e.event.seq].seq if e.event.seq in corrected else None,
             }
             for e in entries
         ],
