@@ -3,11 +3,12 @@ trail shows the voided event beside the correction, from the history alone."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.cli.render import plain
 from parcours.domain import commands as c
+from parcours.domain.records import RequestMeta
 from parcours.domain.vocabulary import BarrierKind
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
@@ -31,6 +33,11 @@ pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
 COMPARED = ("stage", "stage_since", "barriers", "consents", "open_alerts", "last_event_seq")
 WHY = "recorded on the wrong pathway"
+HOUR, DAY = timedelta(hours=1), timedelta(days=1)
+
+
+def dated(instant: datetime) -> RequestMeta:
+    return dataclasses.replace(meta(), effective_at=instant)
 
 
 @asynccontextmanager
@@ -48,11 +55,11 @@ async def test_replay_and_audit_at_agree_before_and_after_corrections(
     async with worker_on(temporal_env, tmp_path) as pathways:
         pid = await pathways.refer(get_programme("atp-cergy"), participant(), referral(), meta())
         execute = pathways.execute
-        await execute(pid, c.CompleteIntake(T0, ATP_CRITERIA), meta())
-        barrier = await execute(pid, c.OpenBarrier(BarrierKind.MOBILITY), meta())
-        await execute(pid, c.SignContract(T0), meta())
-        await execute(pid, c.StartCoaching(T0), meta())
-        dropped = await execute(pid, c.DropOut(T0 + timedelta(days=1)), meta(reason="no news"))
+        await execute(pid, c.CompleteIntake(T0 + HOUR, ATP_CRITERIA), meta())
+        barrier = await execute(pid, c.OpenBarrier(BarrierKind.MOBILITY), dated(T0 + 2 * HOUR))
+        await execute(pid, c.SignContract(T0 + 3 * HOUR), meta())
+        await execute(pid, c.StartCoaching(T0 + 4 * HOUR), meta())
+        dropped = await execute(pid, c.DropOut(T0 + DAY), meta(reason="no news"))
         seen.append(await pathways.status(pid))
         voided = await execute(pid, c.CorrectEvent(dropped.seq), meta(COORDINATOR, WHY))
         seen.append(await pathways.status(pid))
@@ -68,14 +75,21 @@ async def test_replay_and_audit_at_agree_before_and_after_corrections(
     replayed = json_of(await run(cli, "audit", "replay", str(export), "--json"))
     assert replayed["failed"] == 0
     for status in seen:
-        assert status.as_of is not None
-        at = await run(
-            cli, "audit", "at", str(export), "--when", status.as_of.isoformat(), "--json"
-        )
+        # What parcours knew when it recorded the last event the status reports.
+        when = max(e.recorded for e in timeline if e.seq <= status.last_event_seq).isoformat()
+        at = await run(cli, "audit", "at", str(export), "--when", when, "--as-recorded", "--json")
         assert at.stderr == "", at.stderr  # the fold agreed with every answer the workflow gave
         rebuilt, expected = json_of(at), plain(status)
         for name in COMPARED:
-            assert rebuilt[name] == expected[name], (status.as_of, name)
+            assert rebuilt[name] == expected[name], (when, name)
+
+    # As it happened, the drop-out and the barrier never were, whenever one looks.
+    for instant in (T0 + 2 * DAY, timeline[-1].recorded):
+        at = await run(cli, "audit", "at", str(export), "--when", instant.isoformat(), "--json")
+        assert at.stderr == "", at.stderr
+        story = json_of(at)
+        assert (story["stage"], story["barriers"]) == ("coaching", [])
+        assert story["stage_since"] == plain(T0 + 4 * HOUR)
 
     trail = json_of(await run(cli, "audit", "trail", str(export), "--json"))
     entries = trail["entries"]

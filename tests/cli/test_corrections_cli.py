@@ -24,11 +24,13 @@ def act(cli: Cli, *args: str) -> dict[str, Any]:
     return answer
 
 
-def to_coaching(cli: Cli, *referral: str) -> str:
-    ref = refer(cli, *referral)
-    act(cli, "intake", "complete", ref, *CRITERIA)
-    act(cli, "contract", "sign", ref)
-    act(cli, "coaching", "start", ref)
+def to_coaching(cli: Cli, *dated: str) -> str:
+    """A pathway in coaching; with `dated`, referred on 2 January and moved on each day."""
+    ref = refer(cli, *(("--on", "2026-01-02") if dated else ()))
+    on = iter([("--on", f"2026-01-0{day}") if dated else () for day in (3, 4, 5)])
+    act(cli, "intake", "complete", ref, *CRITERIA, *next(on))
+    act(cli, "contract", "sign", ref, *next(on))
+    act(cli, "coaching", "start", ref, *next(on))
     return ref
 
 
@@ -38,14 +40,14 @@ def stage_of(cli: Cli, ref: str) -> str:
 
 
 def test_a_drop_out_voided_then_one_restated_through_the_cli(cli: Cli) -> None:
-    ref = to_coaching(cli, "--on", "2026-01-02")
-    dropped = act(cli, "dropout", ref, "--reason", "no news")
+    ref = to_coaching(cli, "dated")
+    dropped = act(cli, "dropout", ref, "--reason", "no news", "--on", "2026-01-12")
     said = cli("correct", ref, str(dropped["seq"]), *WHY)
     assert said.exit_code == 0, said.output
     assert "Event voided" in said.stdout
     assert stage_of(cli, ref) == "coaching"
-    voided = json.loads(cli("timeline", ref, "--json").stdout)[-1]
-    assert voided["kind"] == "event_voided"
+    events = json.loads(cli("timeline", ref, "--json").stdout)
+    voided = next(e for e in events if e["kind"] == "event_voided")
     assert voided["details"]["seq"] == str(dropped["seq"])
     timeline = cli("timeline", ref).stdout
     assert f"Dropped out (voided by #{voided['seq']})" in timeline

@@ -214,6 +214,8 @@ def _birth_in(birth: str) -> None:
     refusal = check_referral_instants(T0, birth, NOW)
     if refusal is not None:
         raise refusal
+
+
 def _correction(seq: int, *, reason: str = REASON, by: str = "", on: int = 0) -> None:
     """A pathway in coaching with a contact then a drop-out and a re-entry, corrected."""
     pathway, now = drive_to(ATP, Stage.COACHING)

@@ -158,12 +158,15 @@ def test_restating_a_contact_and_a_mission_start_changes_their_dates() -> None:
     pathway, now = drive_to(ATP, Stage.AWAITING_MISSION)
     contact = pathway.execute(c.RecordContact(now), meta(), now)
     mission = c.StartMission("Adecco", "Entrepôt", now, ContractType.TEMP_MISSION, 35)
-    started = pathway.execute(mission, meta(), now + HOUR)
+    started = pathway.execute(mission, meta(), now + 4 * HOUR)
     correct(pathway, contact.seq, now + DAY, on=now - HOUR)
     assert pathway.state.last_contact_at == now  # the mission start is later
     correct(pathway, started.seq, now + DAY, on=now + 3 * HOUR)
     assert pathway.state.missions[0].starts_at == now + 3 * HOUR
     assert pathway.state.last_contact_at == now + 3 * HOUR
+    # Not after it was recorded: a restated date keeps the bounds of an entry made then.
+    late = refused(pathway, started.seq, now + DAY, on=now + 5 * HOUR)
+    assert late.code == "instant_in_future"
 
 
 def test_a_restated_date_is_between_the_referral_and_now() -> None:

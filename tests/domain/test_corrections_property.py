@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from parcours.domain import commands as c
 from parcours.domain.commands import Shape, spec_of
 from parcours.domain.errors import DomainError
+from parcours.domain.instants import check_instants
 from parcours.domain.pathway import Pathway
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState, RequestMeta
@@ -62,11 +63,13 @@ def without(
         recorded = first.execute(sent_command, sent, sent_at)
         if index == edit and restated is None:
             continue
-        command, at = sent_command, sent_at
+        command, request, at = sent_command, sent, sent_at
         if index == edit and restated is not None:
-            command, at = restate(command, restated)
+            command, request, at = restate(command, sent, sent_at, restated, dated=True)
         try:
-            replayed = other.execute(command, sent, at)
+            if index >= edit and (bound := check_instants(other.state, command, request, at)):
+                raise bound
+            replayed = other.execute(command, request, at)
         except DomainError:
             if index == edit:
                 raise

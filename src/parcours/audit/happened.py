@@ -7,6 +7,10 @@ T and, between commands entered after the fact, at their due instants, as the wo
 timers would have raised them had each command been entered when it happened. The
 domain's instant bounds (`domain.instants`) make that order one the rules accept.
 
+Corrections tell the story as it happened: a voided event never happened, and a restated
+one happened at its restated date; the corrections themselves are facts of the record,
+not of the story, so they are not folded here (they are in `--as-recorded`).
+
 `--as-recorded` answers "what parcours knew at T" instead: every task recorded by then
 (`fold.snapshot`). In a history whose runs all predate the two instants (no run took
 `EFFECTIVE_INSTANTS_PATCH`), both instants of every event are the same and so are the
@@ -16,7 +20,9 @@ two answers: the recorded fold is used.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from parcours.audit.fold import (
@@ -24,14 +30,18 @@ from parcours.audit.fold import (
     NotYetReferred,
     Snapshot,
     Source,
+    fold,
     project_alerts,
     snapshot,
     snapshot_of,
 )
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
+from parcours.domain.commands import CorrectEvent
+from parcours.domain.commands.corrections import restated_instants, voided_seqs
 from parcours.domain.errors import DomainError
 from parcours.domain.instants import CLOCK_SKEW, effective_instant
 from parcours.domain.pathway import Pathway
+from parcours.domain.refold import restate
 
 
 def snapshot_at(recording: Recording, when: datetime, *, as_recorded: bool = False) -> Snapshot:
@@ -52,11 +62,45 @@ def happened(recording: Recording, when: datetime) -> Folded:
     """Fold what had happened by `when` (see the module's docstring)."""
     if recording.initial_state is None and (not recording.tasks or referred_at(recording) > when):
         raise NotYetReferred(recording.pathway_id)
-    folder = _Happened(recording, when)
+    folder = _Happened(recording, when, Corrected.of(recording))
     for task in recording.tasks:
         folder.apply(task)
     folder.finish()
     return folder.folded
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """What the recording's corrections say of its requests, by request id: those voided,
+    and those restated with the instant they happened at instead."""
+
+    voided: frozenset[str] = frozenset()
+    restated: dict[str, datetime] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, recording: Recording) -> Corrected:
+        commands = (r.command for task in recording.tasks for r in task.commands)
+        if not any(isinstance(command, CorrectEvent) for command in commands):
+            return cls()
+        state = fold(recording).pathway.state
+        request_of = {entry.seq: entry.meta.request_id for entry in state.applied}
+        voided = frozenset(request_of[seq] for seq in voided_seqs(state.timeline))
+        restated = restated_instants(state.timeline)
+        return cls(voided, {request_of[seq]: at for seq, at in restated.items()})
+
+    def story(
+        self, recorded: RecordedCommand, now: datetime, dated: bool
+    ) -> tuple[RecordedCommand, datetime] | None:
+        """The request as it happened, and the instant it runs at; None when it is not part
+        of the story (voided, or a correction)."""
+        request_id = recorded.meta.request_id
+        if request_id in self.voided or isinstance(recorded.command, CorrectEvent):
+            return None
+        instant = self.restated.get(request_id)
+        if instant is None:
+            return recorded, now
+        command, meta, now = restate(recorded.command, recorded.meta, now, instant, dated=dated)
+        return dataclasses.replace(recorded, command=command, meta=meta), now
 
 
 class _Happened:
@@ -65,8 +109,8 @@ class _Happened:
     command entered live), so that alerts due since were raised where it woke, or not
     (a command entered after the fact), so that they are raised at their due instants."""
 
-    def __init__(self, recording: Recording, when: datetime) -> None:
-        self._recording, self._when = recording, when
+    def __init__(self, recording: Recording, when: datetime, corrected: Corrected) -> None:
+        self._recording, self._when, self._corrected = recording, when, corrected
         self._applied = dict(recording.initial_applied)
         self._evidence = False
         initial = recording.initial_state
@@ -89,13 +133,13 @@ class _Happened:
 
     def apply(self, task: WorkflowTask) -> None:
         dated = task.run_index in self._recording.dated_runs
-        for recorded, effective in self._happened_by_then(task, dated):
+        for recorded, effective, now in self._happened_by_then(task, dated):
             live = effective >= task.at - CLOCK_SKEW
             if not live:
                 self.project(effective)
             try:
                 event = self.folded.pathway.execute(
-                    recorded.command, recorded.meta, task.at, dated=dated
+                    recorded.command, recorded.meta, now, dated=dated
                 )
             except DomainError:  # it names an alert raised otherwise as it happened
                 continue
@@ -114,15 +158,15 @@ class _Happened:
 
     def _happened_by_then(
         self, task: WorkflowTask, dated: bool
-    ) -> Iterator[tuple[RecordedCommand, datetime]]:
-        for recorded in task.commands:
-            if recorded.meta.request_id in self._applied:
+    ) -> Iterator[tuple[RecordedCommand, datetime, datetime]]:
+        for sent in task.commands:
+            story = self._corrected.story(sent, task.at, dated)
+            if story is None or sent.meta.request_id in self._applied:
                 continue
-            effective = (
-                effective_instant(recorded.command, recorded.meta, task.at) if dated else task.at
-            )
+            recorded, now = story
+            effective = effective_instant(recorded.command, recorded.meta, now) if dated else now
             if effective <= self._when:
-                yield recorded, effective
+                yield recorded, effective, now
 
     def project(self, until: datetime) -> None:
         """Raise what fell due between the clock and `until` at their due instants."""

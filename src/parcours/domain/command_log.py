@@ -18,7 +18,20 @@ from functools import cache
 from typing import Any
 
 from parcours.domain.commands import Command, spec_of
-from parcours.domain.records import AppliedCommand, RequestMeta
+from parcours.domain.records import AppliedCommand, PathwayState, RequestMeta
+
+
+def log(
+    state: PathwayState,
+    command: Command,
+    meta: RequestMeta,
+    effective: datetime,
+    recorded: datetime | None,
+) -> None:
+    """Keep `command`, which records the pathway's next event: at the instant it ran (when
+    it was recorded; when it happened for a pathway whose events have one instant)."""
+    state.applied.append(applied(state.next_seq, command, meta, recorded or effective))
+    state.applied[-1].dated = recorded is not None
 
 
 def applied(seq: int, command: Command, meta: RequestMeta, at: datetime) -> AppliedCommand:

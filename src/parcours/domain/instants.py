@@ -45,6 +45,7 @@ from parcours.domain.commands import (
     WorkOnBarrier,
     spec_of,
 )
+from parcours.domain.commands.corrections import as_it_stands
 from parcours.domain.errors import MoveRefused
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.vocabulary import Role
@@ -131,7 +132,7 @@ def _not_before_stage(state: PathwayState, effective: datetime) -> MoveRefused |
 
 
 def _staff_events(state: PathwayState) -> Iterable[PathwayEvent]:
-    return (e for e in state.timeline if e.role is not Role.SYSTEM)
+    return (e for e in as_it_stands(state.timeline) if e.role is not Role.SYSTEM)
 
 
 def _not_before_last_event(
@@ -155,14 +156,16 @@ def _last_about(state: PathwayState, key: str, value: str, kinds: Iterable[str] 
     wanted = set(kinds)
     instants = [
         e.at
-        for e in state.timeline
+        for e in as_it_stands(state.timeline)
         if e.details.get(key) == value and (not wanted or e.kind in wanted)
     ]
     return max(instants, default=state.referred_at)
 
 
 def _last_of(state: PathwayState, kind: str) -> datetime:
-    return max((e.at for e in state.timeline if e.kind == kind), default=state.referred_at)
+    return max(
+        (e.at for e in as_it_stands(state.timeline) if e.kind == kind), default=state.referred_at
+    )
 
 
 Bound = tuple[str, str, datetime, dict[str, str]]

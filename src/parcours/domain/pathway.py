@@ -18,44 +18,31 @@ ids come from the caller, so the same commands always give the same pathway.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from transitions import EventData
 
 from parcours.domain.alerts import due_alerts, next_alert_at, snooze_ended
-from parcours.domain.command_log import applied
+from parcours.domain.command_log import log
 from parcours.domain.commands import Command, Context, CorrectEvent, Refer, spec_of
 from parcours.domain.commands.alerts import AlertEvent
 from parcours.domain.correcting import corrected_state
+from parcours.domain.dating import Instants
 from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.inputs import check_request
-from parcours.domain.instants import check_instants, effective_instant
+from parcours.domain.instants import check_instants
 from parcours.domain.machine import Refusal, build_machine, table_for
 from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
+from parcours.domain.records import PathwayState as State
 from parcours.domain.summary import Summary, open_alerts, summary_of
 from parcours.domain.vocabulary import AlertStatus, EventKind, Role, Stage, Trigger
 
 SYSTEM = Actor("parcours", Role.SYSTEM)
-
-
-@dataclass(frozen=True)
-class _Instants:
-    """When an event happened, and when it was recorded (None: at the same instant)."""
-
-    effective: datetime
-    recorded: datetime | None
-
-    @classmethod
-    def of(cls, command: Command, meta: RequestMeta, now: datetime, dated: bool) -> _Instants:
-        if not dated:
-            return cls(now, None)
-        return cls(effective_instant(command, meta, now), now)
 
 
 class Pathway:
@@ -107,7 +94,7 @@ class Pathway:
             referent=command.referent,
         )
         pathway = cls(programme, state)
-        pathway._apply(command, meta, _Instants.of(command, meta, now, dated), state.stage)
+        pathway._apply(command, meta, Instants.of(command, meta, now, dated), state.stage)
         return pathway
 
     # -- asking --------------------------------------------------------------------------
@@ -213,7 +200,7 @@ class Pathway:
         self._authorise(meta.actor.role, trigger)
         if isinstance(command, CorrectEvent):  # dated when it is made, whatever `--on` says
             self.state = self._corrected(command, meta, now)
-            return self._apply(command, meta, _Instants(now, now if dated else None), self.stage)
+            return self._apply(command, meta, Instants(now, now if dated else None), self.stage)
         before = self.state.stage
         with self._refusals(meta.actor.role):
             fired = trigger in self._offered.get(before, ()) and self.trigger(
@@ -221,13 +208,13 @@ class Pathway:
             )
         if not fired:
             raise self._not_in_stage(trigger, meta.actor.role)
-        instants = _Instants.of(command, meta, now, dated)
+        instants = Instants.of(command, meta, now, dated)
         if self.state.stage is not before:
             self.state.stage_since = instants.effective
         return self._apply(command, meta, instants, before)
 
     def _apply(
-        self, command: Command, meta: RequestMeta, instants: _Instants, before: Stage
+        self, command: Command, meta: RequestMeta, instants: Instants, before: Stage
     ) -> PathwayEvent:
         """Record the command's effect in the state and its event in the timeline."""
         row = spec_of(command.trigger)
@@ -235,24 +222,13 @@ class Pathway:
         assert row.event is not None  # ... and an event (a test checks both)
         ctx = Context(self.programme, meta, instants.effective, before)
         details = row.effect(self.state, command, ctx)
-        entry = applied(self.state.next_seq, command, meta, instants.recorded or instants.effective)
-        self.state.applied.append(dataclasses.replace(entry, dated=instants.recorded is not None))
+        log(self.state, command, meta, instants.effective, instants.recorded)
         return self._record(row.event, meta, instants.effective, details, instants.recorded)
 
-    def _corrected(
-        self, command: CorrectEvent, meta: RequestMeta, now: datetime | None
-    ) -> PathwayState:
+    def _corrected(self, command: CorrectEvent, meta: RequestMeta, now: datetime | None) -> State:
         """The state `command` leaves, run again from the referral (`domain/correcting.py`)."""
-
-        def start(referral: Refer, sent: RequestMeta, at: datetime, dated: bool = True) -> Pathway:
-            pathway_id = self.state.pathway_id
-            return Pathway.refer(self.programme, pathway_id, referral, sent, at, dated=dated)
-
-        try:
-            return corrected_state(self.state, start, command, meta, now)
-        except DomainError as refused:
-            refused.allowed = self.allowed_triggers(meta.actor.role)
-            raise
+        start = partial(Pathway.refer, self.programme, self.state.pathway_id)
+        return corrected_state(self.state, start, command, meta, now, allowed=self.allowed_triggers)
 
     def raise_due_alerts(self, now: datetime) -> list[PathwayEvent]:
         """Raise every alert due at `now` and reopen snoozes that ended; one event each."""

@@ -1,8 +1,10 @@
 """Running a pathway again from its referral, without some events or with restated dates.
 
-Every command the pathway kept (`PathwayState.applied`) runs again, in order and at the
-instant it first ran, on a fresh pathway; alerts the pathway raised or reopened itself are
-re-applied as they were. The timeline is kept as recorded: only the state is rebuilt.
+Every command the pathway kept (`PathwayState.applied`) runs again, in order, with the
+instants it first ran with, on a fresh pathway (from the corrected event on, within the
+bounds of its instants, `domain.instants`, as if entered then); alerts the pathway raised
+or reopened itself are re-applied as they were. The timeline is kept as recorded: only the
+state is rebuilt.
 A later event that is refused, or records something else (another kind or details, or a
 move that lands elsewhere), depends on the corrected one (`correcting.py`).
 """
@@ -10,62 +12,19 @@ move that lands elsewhere), depends on the corrected one (`correcting.py`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
 from parcours.domain.command_log import command_of
-from parcours.domain.commands import (
-    CORRECTION_EVENTS,
-    SPECS,
-    Command,
-    CommandSpec,
-    CompleteIntake,
-    CompleteTraining,
-    DropOut,
-    DropTraining,
-    EndMission,
-    Exit,
-    GiveConsent,
-    RecordContact,
-    RecordJobDating,
-    ReEnter,
-    Refer,
-    Resume,
-    Shape,
-    SignContract,
-    StartCoaching,
-    StartMission,
-    Suspend,
-    WithdrawConsent,
-)
+from parcours.domain.commands import CORRECTION_EVENTS, SPECS, Command, CommandSpec, Refer, Shape
 from parcours.domain.commands.alerts import AlertEvent
 from parcours.domain.errors import DomainError, MoveRefused
+from parcours.domain.instants import check_instants
 from parcours.domain.records import Alert, AppliedCommand, PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.vocabulary import AlertStatus
 
 ROW_OF_EVENT: dict[str, CommandSpec] = {row.event: row for row in SPECS if row.event is not None}
 """The row of the command table that records each event kind."""
-
-WHEN_FIELD: dict[type[Command], str] = {
-    CompleteIntake: "presented_at",
-    RecordContact: "contacted_at",
-    SignContract: "signed_at",
-    StartCoaching: "started_at",
-    RecordJobDating: "held_at",
-    StartMission: "starts_at",
-    EndMission: "ended_at",
-    CompleteTraining: "completed_at",
-    DropTraining: "dropped_at",
-    GiveConsent: "given_at",
-    WithdrawConsent: "withdrawn_at",
-    Suspend: "suspended_at",
-    Resume: "resumed_at",
-    DropOut: "noticed_at",
-    ReEnter: "reentered_at",
-    Exit: "exited_at",
-}
-"""The field of a command that says when it happened (what `--on` set), where it has one."""
 
 
 class Replaying(Protocol):
@@ -74,11 +33,17 @@ class Replaying(Protocol):
     @property
     def state(self) -> PathwayState: ...
 
-    def execute(self, command: Command, meta: RequestMeta, now: datetime) -> PathwayEvent: ...
+    def execute(
+        self, command: Command, meta: RequestMeta, now: datetime, *, dated: bool = True
+    ) -> PathwayEvent: ...
 
 
-Start = Callable[[Refer, RequestMeta, datetime], Replaying]
-"""Opens a fresh pathway from its referral (`Pathway.refer` under the same programme)."""
+class Start(Protocol):
+    """Opens a fresh pathway from its referral (`Pathway.refer` under the same programme)."""
+
+    def __call__(
+        self, command: Refer, meta: RequestMeta, now: datetime, *, dated: bool = True
+    ) -> Replaying: ...
 
 
 def refold(
@@ -95,7 +60,7 @@ def refold(
     first = kept[state.timeline[0].seq]
     referral = command_of(first)
     assert isinstance(referral, Refer)  # the first event is the referral, never corrected
-    fresh = start(referral, first.meta, first.at)
+    fresh = start(referral, first.meta, first.at, dated=first.dated)
     dependents: list[PathwayEvent] = []
     for event in state.timeline[1:]:
         if event.seq in voided or event.kind in CORRECTION_EVENTS:
@@ -120,14 +85,19 @@ def _runs_again(
     restated: datetime | None,
     corrected: int,
 ) -> bool:
-    """Whether the kept command runs again and records what it recorded (a restated event
-    only needs to run: its details may carry its new date). The corrected event refused
-    at its restated date is refused by the rule that refused it."""
-    command, at = command_of(entry), entry.at
+    """Whether the kept command runs again, within the bounds of its instants from the
+    corrected event on, and records what it recorded (a restated event only needs to run:
+    its details may carry its new date). The corrected event refused at its restated date
+    is refused by the rule that refused it."""
+    command, meta, at = command_of(entry), entry.meta, entry.at
     if restated is not None:
-        command, at = restate(command, restated)
+        command, meta, at = restate(command, meta, at, restated, dated=entry.dated)
     try:
-        replayed = fresh.execute(command, entry.meta, at)
+        if event.seq >= corrected and entry.dated:
+            bound = check_instants(fresh.state, command, meta, at)
+            if bound is not None:
+                raise bound
+        replayed = fresh.execute(command, meta, at, dated=entry.dated)
     except DomainError:
         if event.seq == corrected:
             raise
@@ -135,13 +105,17 @@ def _runs_again(
     return restated is not None or _same(replayed, event)
 
 
-def restate(command: Command, instant: datetime) -> tuple[Command, datetime]:
-    """`command` said to have happened at `instant`: its own date (what `--on` set), where it
-    has one, and the instant it runs at, which dates its event and what it changes."""
-    name = WHEN_FIELD.get(type(command))
-    if name is not None:
-        command = dataclasses.replace(command, **{name: instant})
-    return command, instant
+def restate(
+    command: Command, meta: RequestMeta, at: datetime, instant: datetime, *, dated: bool
+) -> tuple[Command, RequestMeta, datetime]:
+    """`command` said to have happened at `instant`: its own date, where it has one (what
+    `--on` set, `Command.WHEN`), and the request's. It was still recorded `at`; a command
+    run before events had two instants (not `dated`) runs at `instant` itself."""
+    if command.WHEN:
+        command = dataclasses.replace(command, **{command.WHEN: instant})
+    if dated and (meta.effective_at is not None or not command.WHEN):
+        meta = dataclasses.replace(meta, effective_at=instant)
+    return command, meta, at if dated else instant
 
 
 def _kept(state: PathwayState) -> dict[int, AppliedCommand]:

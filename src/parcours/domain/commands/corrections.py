@@ -7,6 +7,7 @@ it again without the voided event, or with the restated date) is `domain/correct
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -53,6 +54,19 @@ def corrections_of(timeline: Iterable[PathwayEvent]) -> dict[int, PathwayEvent]:
     """For each corrected event's seq, the correction that last corrected it."""
     kinds = {CorrectionEvent.EVENT_VOIDED, CorrectionEvent.EVENT_RESTATED}
     return {int(e.details["seq"]): e for e in timeline if e.kind in kinds}
+
+
+def as_it_stands(timeline: Iterable[PathwayEvent]) -> list[PathwayEvent]:
+    """The timeline as corrected: without the voided events and the corrections, each
+    restated event at its restated instant (what the bounds of a new entry read)."""
+    events = list(timeline)
+    voided, restated = voided_seqs(events), restated_instants(events)
+    kinds = {CorrectionEvent.EVENT_VOIDED, CorrectionEvent.EVENT_RESTATED}
+    return [
+        dataclasses.replace(e, at=restated[e.seq]) if e.seq in restated else e
+        for e in events
+        if e.seq not in voided and e.kind not in kinds
+    ]
 
 
 def voided_seqs(timeline: Iterable[PathwayEvent]) -> frozenset[int]:
