@@ -70,9 +70,10 @@ class Happened:
 
 
 def essence(state: PathwayState) -> dict[str, Any]:
-    """The state without its alerts, its sequence numbers and its recording instants."""
+    """The state without its alerts, its sequence numbers and its recording instants (nor
+    the commands it kept, in the order they were recorded, for corrections)."""
     plain = dataclasses.asdict(state)
-    for name in ("alerts", "next_seq", "timeline"):
+    for name in ("alerts", "next_seq", "timeline", "applied"):
         plain.pop(name)
     plain["timeline"] = sorted(
         (e.kind, e.at, e.stage.value, sorted(e.details.items()), e.actor_id, e.reason)
