@@ -31,7 +31,9 @@ from tests.support import COORDINATOR, T0, meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
-COMPARED = ("stage", "stage_since", "barriers", "consents", "open_alerts", "last_event_seq")
+COMPARED = ("stage", "stage_since", "barriers", "consents", "outcome")
+"""Alerts aside: the referral's dates are long past, so alerts fall due while the pathway is
+driven, and where the workflow raised them is not what these corrections are about."""
 WHY = "recorded on the wrong pathway"
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 
@@ -63,7 +65,7 @@ async def test_replay_and_audit_at_agree_before_and_after_corrections(
         seen.append(await pathways.status(pid))
         voided = await execute(pid, c.CorrectEvent(dropped.seq), meta(COORDINATOR, WHY))
         seen.append(await pathways.status(pid))
-        await execute(pid, c.CorrectEvent(barrier.seq), meta(reason=WHY))
+        unbarred = await execute(pid, c.CorrectEvent(barrier.seq), meta(reason=WHY))
         seen.append(await pathways.status(pid))
         timeline = await pathways.timeline(pid)
     assert seen[1].stage.value == "coaching"
@@ -94,7 +96,8 @@ async def test_replay_and_audit_at_agree_before_and_after_corrections(
     trail = json_of(await run(cli, "audit", "trail", str(export), "--json"))
     entries = trail["entries"]
     assert isinstance(entries, list)
-    assert [(e["seq"], e["event"]) for e in entries] == [(e.seq, e.kind) for e in timeline]
+    people = [(e.seq, e.kind) for e in timeline if e.kind != "alert_raised"]
+    assert [(e["seq"], e["event"]) for e in entries if e["event"] != "alert_raised"] == people
     correction = next(e for e in entries if e["seq"] == voided.seq)
     assert (correction["event"], correction["actor_id"], correction["reason"]) == (
         "event_voided",
@@ -103,7 +106,7 @@ async def test_replay_and_audit_at_agree_before_and_after_corrections(
     )
     assert correction["details"]["seq"] == str(dropped.seq)
     corrected_by = {e["seq"]: e["corrected_by"] for e in entries if e["corrected_by"]}
-    assert corrected_by == {dropped.seq: voided.seq, barrier.seq: voided.seq + 1}
+    assert corrected_by == {dropped.seq: voided.seq, barrier.seq: unbarred.seq}
     said = await run(cli, "audit", "trail", str(export))
     assert f"Dropped out (voided by #{voided.seq})" in said.stdout
     assert f"Event voided: #{dropped.seq} Dropped out" in said.stdout
