@@ -27,6 +27,7 @@ from parcours.app.errors import (
     AmbiguousReference,
     PathwayNotFound,
     ReferenceTooShort,
+    closed_for_good,
     not_found,
     refusal_of,
 )
@@ -187,6 +188,8 @@ class PathwayClient:
         except WorkflowUpdateFailedError as err:
             raise refusal_of(err.cause) from None
         except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND and await self.running(pathway_id) is False:
+                raise closed_for_good(pathway_id) from None
             raise not_found(err, pathway_id) from None
 
     async def status(self, pathway_id: str) -> PathwayStatus:

@@ -76,6 +76,19 @@ def refusal_of(cause: BaseException | None) -> RequestRefused:
     return RequestRefused(cause.message, rule, allowed, code, said)
 
 
+def closed_for_good(pathway_id: str) -> RequestRefused:
+    """The pathway's run has ended (closed at the end of its retention period, or exited
+    before exited pathways were kept): it accepts nothing more, and can still be read."""
+    return RequestRefused(
+        f"pathway {pathway_id} is closed for good: nothing more can be recorded on it; "
+        "show, timeline and audit still read it",
+        "pathway_closed",
+        [],
+        "pathway_finished",
+        {"pathway": pathway_id},
+    )
+
+
 def not_found(err: RPCError, pathway_id: str) -> Exception:
     """`PathwayNotFound` for an id the service does not know, else the error itself."""
     if err.status == RPCStatusCode.NOT_FOUND:

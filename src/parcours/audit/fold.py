@@ -16,18 +16,15 @@ from __future__ import annotations
 import copy
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from parcours.audit.projection import close_if_due, kept_after_exit, project_alerts
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain.errors import DomainError
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import Alert, PathwayEvent, PathwayState
-from parcours.domain.vocabulary import Stage
-
-MIN_SLEEP = timedelta(seconds=1)
-"""The shortest sleep of the workflow's loop, mirrored when projecting alerts."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +103,9 @@ def fold(recording: Recording, until: datetime | None = None) -> Folded:
         folder.check_final(recording.final_state)
     if until is not None and recording.still_open and until > recording.recorded_until:
         now = folder.folded.last_task_at or recording.recorded_until
-        folder.folded.projected = project_alerts(folder.folded.pathway, now, until)
+        folder.folded.projected = project_alerts(
+            folder.folded.pathway, now, until, after_exit=kept_after_exit(recording)
+        )
     return folder.folded
 
 
@@ -194,6 +193,9 @@ class _Folder:
         if woke:
             for event in self._pathway.raise_due_alerts(task.at):
                 self._source(event, task.run_index, task.run_id, task.event_id)
+            closed = close_if_due(self._pathway, self._recording, task.at)
+            if closed is not None:
+                self._source(closed, task.run_index, task.run_id, task.event_id)
         self.folded.last_task_at = task.at
 
     def _run(self, task: WorkflowTask, recorded: RecordedCommand) -> PathwayEvent | None:
@@ -252,21 +254,6 @@ class _Folder:
 
     def _differ(self, kind: str, task: WorkflowTask, event_id: int, detail: str) -> None:
         self.folded.discrepancies.append(Discrepancy(kind, task.run_id, event_id, detail))
-
-
-def project_alerts(pathway: Pathway, now: datetime, until: datetime) -> bool:
-    """Raise the alerts that fall due after `now` up to `until`, each at its due instant,
-    as the workflow's timers would; whether any was raised."""
-    raised = False
-    while pathway.state.stage is not Stage.EXITED:
-        next_at = pathway.next_alert_at(now)
-        if next_at is None:
-            break
-        now = max(next_at, now + MIN_SLEEP)
-        if now > until:
-            break
-        raised = bool(pathway.raise_due_alerts(now)) or raised
-    return raised
 
 
 def first_difference(recorded: Any, folded: Any, path: str = "state") -> str:

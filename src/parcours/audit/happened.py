@@ -31,10 +31,10 @@ from parcours.audit.fold import (
     Snapshot,
     Source,
     fold,
-    project_alerts,
     snapshot,
     snapshot_of,
 )
+from parcours.audit.projection import close_if_due, kept_after_exit, project_alerts
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain.commands import CorrectEvent
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
@@ -149,6 +149,7 @@ class _Happened:
         woke = task.first_of_run or task.timer_fired or task.timer_cancelled or task.idle
         if woke and task.at <= self._when:
             self.folded.pathway.raise_due_alerts(task.at)
+            close_if_due(self.folded.pathway, self._recording, task.at)
             self.folded.last_task_at = task.at
             self._advance(task.at, evidence=True)
 
@@ -172,7 +173,8 @@ class _Happened:
         """Raise what fell due between the clock and `until` at their due instants."""
         if until <= self._clock:
             return
-        raised = project_alerts(self.folded.pathway, self._clock, until)
+        after_exit = kept_after_exit(self._recording)
+        raised = project_alerts(self.folded.pathway, self._clock, until, after_exit=after_exit)
         beyond = until > self._recording.recorded_until
         self.folded.projected = self.folded.projected or (raised and beyond)
         self._clock, self._evidence = until, False

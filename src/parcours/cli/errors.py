@@ -181,7 +181,7 @@ REFUSAL_WORDS = {
 REFUSAL_LISTS = frozenset({"known"})
 """Refusal values that list ids, and may be empty ("none yet")."""
 
-REFUSAL_DAYS = frozenset({"deadline", "referred"})
+REFUSAL_DAYS = frozenset({"deadline", "referred", "closed_at"})
 """Refusal values that are instants, said as their day in local time, as `show` says it."""
 
 REFUSAL_INSTANTS = frozenset({"bound", "effective"})

@@ -25,6 +25,7 @@ from functools import partial
 
 from transitions import EventData
 
+from parcours.domain import retention
 from parcours.domain.alerts import due_alerts, next_alert_at, snooze_ended
 from parcours.domain.command_log import log
 from parcours.domain.commands import Command, Context, CorrectEvent, Refer, spec_of
@@ -101,6 +102,8 @@ class Pathway:
 
     def allowed_triggers(self, role: Role | None = None) -> tuple[Trigger, ...]:
         """Triggers that may fire now (guards that need the command's details are not judged)."""
+        if self.state.closed_at is not None:
+            return ()
         asking = EventData(self._machine.get_model_state(self), None, self._machine, self, (), {})
         return tuple(
             trigger
@@ -165,6 +168,7 @@ class Pathway:
         its instants are checked against their bounds too (`domain.instants`; a correction
         keeps its own: `domain.correcting`)."""
         trigger = command.trigger
+        retention.refuse_if_closed(self.state)
         self._authorise(meta.actor.role, trigger)
         refused = check_request(self.programme, command, meta)
         if refused is None and now is not None and not isinstance(command, CorrectEvent):
@@ -197,6 +201,7 @@ class Pathway:
         keeps `now` as when it was recorded. Without `dated` (histories recorded before the
         two instants were kept apart), everything is at `now`."""
         trigger = command.trigger
+        retention.refuse_if_closed(self.state)
         self._authorise(meta.actor.role, trigger)
         if isinstance(command, CorrectEvent):  # dated when it is made, whatever `--on` says
             self.state = self._corrected(command, meta, now)
@@ -253,7 +258,13 @@ class Pathway:
         return events
 
     def next_alert_at(self, now: datetime) -> datetime | None:
-        return next_alert_at(self.state, self.programme, now)
+        return retention.wakes_at(self.state, self.programme, now, next_alert_at)
+
+    def close_if_retention_over(self, now: datetime) -> PathwayEvent | None:
+        """Close an exited pathway for good once its retention period has ended."""
+        details = retention.close_if_over(self.state, self.programme, now)
+        meta = RequestMeta("", SYSTEM)
+        return None if details is None else self._record(retention.CLOSED, meta, now, details)
 
     def something_due(self, now: datetime) -> bool:
         """An alert due and not raised yet, or a snooze that has ended: raise before sleeping."""

@@ -95,6 +95,10 @@ class Timers(Strict):
     accompaniment_notice_days: int = Field(gt=0)
     consent_expiry_notice_days: int = Field(gt=0)
     alert_escalation_days: int = Field(gt=0)
+    retention_after_exit_days: int = Field(default=730, gt=0, le=3650)
+    """How long an exited pathway stays open for what remains due (consent withdrawal,
+    alerts, corrections, follow-up contacts), from the exit's instant; then it closes for
+    good. Two years when the file does not say (files written before this field)."""
 
     @field_validator("post_hire_checkin_days")
     @classmethod

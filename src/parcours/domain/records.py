@@ -221,6 +221,8 @@ class PathwayState:
     """Every command applied since corrections exist, in order (see `AppliedCommand`).
     Not compared: states carried or returned by histories recorded before it lack it, and
     an audit fold of such a history must still agree with them."""
+    closed_at: datetime | None = None
+    """When the pathway closed for good, at the end of its retention period after exit."""
 
     def consent_valid(self, partner_kind: PartnerKind, instant: datetime) -> bool:
         return any(c.partner_kind == partner_kind and c.valid_at(instant) for c in self.consents)

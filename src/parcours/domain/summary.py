@@ -15,6 +15,7 @@ from parcours.domain.alerts import next_alert_at
 from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Alert, ExitOutcome, PathwayState
+from parcours.domain.retention import retention_ends_at
 from parcours.domain.vocabulary import AlertStatus, Stage
 
 
@@ -40,11 +41,14 @@ class Summary:
     """When something next falls due after the summary's instant."""
     last_seq: int
     """The sequence number of the pathway's last event."""
+    closes_at: datetime | None = None
+    """Once exited: when the pathway closes for good (its retention period ends)."""
 
 
 def open_alerts(state: PathwayState) -> tuple[Alert, ...]:
-    """The alerts someone still has to deal with: every one not acknowledged."""
-    return tuple(a for a in state.alerts if a.status is not AlertStatus.ACKNOWLEDGED)
+    """The alerts someone still has to deal with: open or snoozed (not acknowledged, nor
+    closed with the pathway)."""
+    return tuple(a for a in state.alerts if a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED))
 
 
 def summary_of(state: PathwayState, programme: ProgrammeDefinition, now: datetime) -> Summary:
@@ -64,4 +68,5 @@ def summary_of(state: PathwayState, programme: ProgrammeDefinition, now: datetim
         open_alerts=open_alerts(state),
         next_alert_at=next_alert_at(state, programme, now),
         last_seq=state.next_seq - 1,
+        closes_at=retention_ends_at(state, programme),
     )

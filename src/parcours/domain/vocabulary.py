@@ -181,3 +181,5 @@ class AlertStatus(StrEnum):
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
     SNOOZED = "snoozed"
+    CLOSED = "closed"
+    """Still open when the pathway closed for good at the end of its retention period."""

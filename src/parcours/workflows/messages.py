@@ -156,6 +156,10 @@ class PathwayStatus(PathwayHead):
     trainings: list[Training] = field(default_factory=list)
     missions: list[Mission] = field(default_factory=list)
     job_datings: list[JobDating] = field(default_factory=list)
+    closes_at: datetime | None = None
+    """Once exited: when the pathway closes for good, at the end of its retention period."""
+    closed_at: datetime | None = None
+    """When it closed for good; from then on it accepts nothing."""
 
     @classmethod
     def of(
@@ -180,6 +184,8 @@ class PathwayStatus(PathwayHead):
             trainings=list(state.trainings),
             missions=list(state.missions),
             job_datings=list(state.job_datings),
+            closes_at=summary.closes_at,
+            closed_at=state.closed_at,
         )
 
 

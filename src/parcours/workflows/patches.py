@@ -41,3 +41,10 @@ REFUSED_START_FAILS_PATCH = "refused-referral-fails-the-pathway"
 refer, sent by a client that did not check first) raised in the first workflow task,
 which then failed again on every attempt: a pathway that could never run. Since, the
 workflow fails at once with the refusal as its failure. Taken only on such a start."""
+
+AFTER_EXIT_PATCH = "keep-exited-pathway-until-retention-ends"
+"""Before it, the run completed as soon as the pathway exited, so nothing more could be
+recorded (a consent withdrawal, an alert acknowledgement). Since, an exited pathway keeps
+running, accepting what its programme lists from `exited`, until its retention period
+ends (`timers.retention_after_exit_days`); then it closes for good (`pathway_closed`,
+its open alerts closed with it) and the run completes. Taken once a pathway has exited."""

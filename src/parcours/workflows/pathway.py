@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         update_name,
     )
     from parcours.workflows.patches import (
+        AFTER_EXIT_PATCH,
         DUE_BEFORE_SLEEP_PATCH,
         EFFECTIVE_INSTANTS_PATCH,
         HANDLERS_AFTER_LAST_PUBLISH_PATCH,
@@ -81,6 +82,7 @@ class ParticipantPathway(NotificationRetries):
             self._pathway = Pathway(self._programme, start.state)
         self._start = start
         self._changed = False
+        self._finished = False
         for command_type in STAFF_COMMANDS:
             self._register(command_type)
 
@@ -132,7 +134,7 @@ class ParticipantPathway(NotificationRetries):
     @workflow.query
     def status(self) -> PathwayStatus:
         now = workflow.now()
-        allowed: list[str] = list(self._pathway.allowed_triggers())
+        allowed: list[str] = [] if self._finished else list(self._pathway.allowed_triggers())
         return PathwayStatus.of(self._pathway.summary(now), self._pathway.state, allowed, now)
 
     @workflow.query
@@ -155,14 +157,26 @@ class ParticipantPathway(NotificationRetries):
             raise self._start_failure
         while True:
             self._pathway.raise_due_alerts(workflow.now())
+            if self._kept_after_exit():
+                self._pathway.close_if_retention_over(workflow.now())
             await self._publish()
-            if self._pathway.state.stage is Stage.EXITED:
+            if self._pathway.state.stage is Stage.EXITED and not self._still_open():
                 await self._finish_handlers()
+                self._finished = True  # a finished run offers nothing (status query)
                 return PathwayResult(state=self._pathway.state)
             if workflow.info().is_continue_as_new_suggested():
                 await self._finish_handlers()
                 workflow.continue_as_new(self._carried())
             await self._sleep_until_next_alert()
+
+    def _kept_after_exit(self) -> bool:
+        """Whether the pathway has exited and, since `AFTER_EXIT_PATCH`, stays open until its
+        retention period ends (before it, the run completed at exit)."""
+        return self._pathway.state.stage is Stage.EXITED and workflow.patched(AFTER_EXIT_PATCH)
+
+    def _still_open(self) -> bool:
+        """An exited pathway kept after exit and not yet closed for good."""
+        return self._kept_after_exit() and self._pathway.state.closed_at is None
 
     async def _finish_handlers(self) -> None:
         """Let every update handler finish and publish what it recorded: the run then ends.

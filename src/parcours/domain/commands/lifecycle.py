@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parcours.domain.commands.base import Command, Context, Details, Shape, move, spec, touch
+from parcours.domain.commands.base import (
+    NOBODY,
+    Command,
+    CommandSpec,
+    Context,
+    Details,
+    Shape,
+    move,
+    spec,
+    touch,
+)
 from parcours.domain.outcome import criterion_label, exit_criterion
 from parcours.domain.records import ExitOutcome, PathwayState
 from parcours.domain.vocabulary import EventKind, ExitReason, Trigger
@@ -16,6 +26,7 @@ class LifecycleTrigger(Trigger):
     DROP_OUT = "drop_out"
     REENTER = "reenter"
     EXIT = "exit"
+    CLOSE_PATHWAY = "close_pathway"
 
 
 class LifecycleEvent(EventKind):
@@ -24,6 +35,7 @@ class LifecycleEvent(EventKind):
     DROPPED_OUT = "dropped_out"
     REENTERED = "reentered"
     EXITED = "exited"
+    PATHWAY_CLOSED = "pathway_closed"
 
 
 class Suspend(Command, trigger=LifecycleTrigger.SUSPEND, when="suspended_at"):
@@ -95,4 +107,9 @@ SPECS = (
     move(DropOut, LifecycleEvent.DROPPED_OUT, _drop_out, reason_required=True),
     move(ReEnter, LifecycleEvent.REENTERED, _reenter, reason_required=True),
     move(Exit, LifecycleEvent.EXITED, _exit, reason_required=True),
+    CommandSpec(
+        LifecycleTrigger.CLOSE_PATHWAY, LifecycleEvent.PATHWAY_CLOSED, Shape.AUTOMATIC, NOBODY
+    ),
 )
+"""`close_pathway` is the pathway's own: it closes for good at the end of its retention
+period after exit (`retention.py`)."""

@@ -1,0 +1,52 @@
+"""What the workflow's timers do past what a history records, for both audit folds:
+alerts raised at their due instants and, since exited pathways are kept
+(`AFTER_EXIT_PATCH`), an exited pathway closed at the end of its retention period."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from parcours.audit.recording import Recording
+from parcours.domain.pathway import Pathway
+from parcours.domain.records import PathwayEvent
+from parcours.domain.vocabulary import Stage
+
+MIN_SLEEP = timedelta(seconds=1)
+"""The shortest sleep of the workflow's loop, mirrored when projecting alerts."""
+
+
+def kept_after_exit(recording: Recording) -> bool:
+    """Whether the workflow keeps this pathway open after exit until its retention period
+    ends: every history but one whose run completed at exit unclosed (the older branch)."""
+    final = recording.final_state
+    return final is None or final.closed_at is not None
+
+
+def close_if_due(pathway: Pathway, recording: Recording, at: datetime) -> PathwayEvent | None:
+    """Close an exited pathway whose retention period is over where the workflow woke, as
+    it does since it keeps exited pathways."""
+    if not kept_after_exit(recording):
+        return None
+    return pathway.close_if_retention_over(at)
+
+
+def project_alerts(
+    pathway: Pathway, now: datetime, until: datetime, *, after_exit: bool = False
+) -> bool:
+    """Raise the alerts that fall due after `now` up to `until`, each at its due instant,
+    as the workflow's timers would, and, `after_exit`, close an exited pathway at the end
+    of its retention period; whether anything was raised or closed."""
+    raised = False
+    while pathway.state.closed_at is None and (
+        after_exit or pathway.state.stage is not Stage.EXITED
+    ):
+        next_at = pathway.next_alert_at(now)
+        if next_at is None:
+            break
+        now = max(next_at, now + MIN_SLEEP)
+        if now > until:
+            break
+        raised = bool(pathway.raise_due_alerts(now)) or raised
+        if after_exit:
+            raised = pathway.close_if_retention_over(now) is not None or raised
+    return raised
