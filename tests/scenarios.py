@@ -15,7 +15,6 @@ from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace, PartnerKind, Stage
 from parcours.programmes import get_programme
-from parcours.workflows.messages import PathwayResult
 from tests.samples import DAY, Step, full_atp_pathway, long_ago, nouveau_depart_session, on_dates
 from tests.support import accepted_updates, meta, participant, referral
 
@@ -38,11 +37,11 @@ async def drive(pathways: PathwayClient, pid: str, steps: list[Step], t0: dateti
 
 
 async def drive_full_atp_pathway(pathways: PathwayClient) -> str:
-    """Every update of the ATP programme, ending with a positive exit."""
+    """Every update of the ATP programme, ending with a positive exit (the pathway then
+    stays open for its retention period, accepting what remains due after exit)."""
     pid = await pathways.refer(ATP, participant(), referral(PAST), meta())
     await drive(pathways, pid, full_atp_pathway(PAST))
-    handle = pathways.temporal.get_workflow_handle(pid, result_type=PathwayResult)
-    outcome = (await handle.result()).state.outcome
+    outcome = (await pathways.status(pid)).outcome
     assert outcome is not None
     assert outcome.positive
     assert outcome.rule_label == "full-time job of at least 13 months"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from temporalio import activity
@@ -116,13 +116,15 @@ async def until(condition: Callable[[], bool], seconds: float = WAIT) -> None:
             await asyncio.sleep(0.02)
 
 
-async def intake_owed_to_referrer(pathways: PathwayClient, board: Switchboard) -> tuple[str, str]:
-    """A pathway (referred now) whose intake was owed to the referrer: its id and that key."""
-    pid = await pathways.refer(
-        get_programme("atp-cergy"), participant(), referral(at=datetime.now(UTC)), meta()
-    )
-    await pathways.execute(pid, c.GiveConsent(PartnerKind.REFERRER, datetime.now(UTC)), meta())
-    intake = await pathways.execute(pid, c.CompleteIntake(datetime.now(UTC), ATP_CRITERIA), meta())
+async def intake_owed_to_referrer(
+    pathways: PathwayClient, board: Switchboard, at: datetime | None = None
+) -> tuple[str, str]:
+    """A pathway referred `at` (now by default) whose intake was owed to the referrer: its
+    id and that key."""
+    at = at or datetime.now(UTC)
+    pid = await pathways.refer(get_programme("atp-cergy"), participant(), referral(at=at), meta())
+    await pathways.execute(pid, c.GiveConsent(PartnerKind.REFERRER, at), meta())
+    intake = await pathways.execute(pid, c.CompleteIntake(at, ATP_CRITERIA), meta())
     # Nothing left in flight: the intake is projected and told to the referrer.
     await until(lambda: "intake_completed" in board.projected_events(pid))
     await until(lambda: "intake_completed" in board.sent_kinds(pid))
@@ -139,17 +141,23 @@ async def retry_during_the_last_publish(
 ) -> tuple[str, asyncio.Task[int]]:
     """A retry that starts while an exited pathway publishes for the last time.
 
+    The pathway was referred and exited long ago, its exit dated beyond the programme's
+    retention period after exit, so that it closes for good as it exits (since
+    `AFTER_EXIT_PATCH` an exited pathway stays open until then; before it, the run
+    completed at any exit, as in the committed history of this race).
     A first retry is held in its send while the pathway exits, so the run waits for it;
     when it ends it records a failure, which the run publishes before completing. That
     projection is held, and a second retry arrives meanwhile: the run must not complete
     before the second retry has answered. Returns the pathway and the second retry.
     """
-    pid, key = await intake_owed_to_referrer(pathways, board)
+    retention = timedelta(days=get_programme("atp-cergy").timers.retention_after_exit_days)
+    exited_at = datetime.now(UTC) - retention - timedelta(days=10)
+    pid, key = await intake_owed_to_referrer(pathways, board, exited_at - timedelta(days=60))
     first_send = board.hold_next_send()
     first = retry(pathways, pid, key, "first")
     await first_send.wait_reached()
-    exit_now = c.Exit(ExitReason.MOVED_AWAY, datetime.now(UTC))
-    await pathways.execute(pid, exit_now, meta(reason="moved to Lyon"))
+    exit_long_ago = c.Exit(ExitReason.MOVED_AWAY, exited_at)
+    await pathways.execute(pid, exit_long_ago, meta(reason="moved to Lyon"))
     # Once the exit is published (and told to the referrer), the run waits for the retry.
     await until(lambda: "exited" in board.sent_kinds(pid))
     last_publish = board.hold_next_project()
