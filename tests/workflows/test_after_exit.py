@@ -1,0 +1,149 @@
+"""Life after exit, on the dev server's per-workflow time skipping (`after_exit.AfterExit`).
+
+An exited pathway keeps accepting what its programme lists from `exited` (consent
+withdrawal, acknowledgement, follow-up contacts), its open alerts stay listed, and it
+closes for good at the end of the programme's retention period, its alerts closed with it;
+afterwards nothing is accepted, in one sentence (exit code 3), and `show` offers nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
+from parcours.app.errors import RequestRefused
+from parcours.cli.exit_codes import ExitCode
+from parcours.domain import commands as c
+from parcours.domain.vocabulary import AlertRule, AlertStatus, PartnerKind, Stage
+from parcours.worker import build_worker, default_activities
+from tests.audit.helpers import cli_for, run
+from tests.cli.runner import Cli, address_of
+from tests.servers import TEST_KEYRING, start_skipping_server
+from tests.support import meta
+from tests.workflows.after_exit import RETENTION, AfterExit
+
+pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+AFTER_EXIT = {"withdraw_consent", "acknowledge_alert", "snooze_alert", "record_contact"}
+"""What ATP lists from `exited` (its referent is assigned by coordinators)."""
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await start_skipping_server()
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def walk(skipping_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[AfterExit]:
+    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    async with build_worker(skipping_env.client, settings, default_activities(settings)):
+        yield AfterExit(skipping_env, PathwayClient(skipping_env.client, settings.task_queue))
+
+
+def staff_cli(env: WorkflowEnvironment, tmp_path: Path) -> Cli:
+    cli = cli_for(tmp_path, TEST_KEYRING.to_json(), address_of(env))
+    cli.env["PARCOURS_ROLE"] = "staff"
+    return cli
+
+
+async def test_consent_is_withdrawn_and_alerts_acknowledged_after_exit(walk: AfterExit) -> None:
+    await walk.refer_and_leave_alerts_open()
+    await walk.exit()
+    status = await walk.status()
+    assert AFTER_EXIT <= set(status.allowed)
+    assert "give_consent" not in status.allowed
+    assert "schedule_appointment" not in status.allowed
+
+    await walk.what_remains_due()
+    status = await walk.status()
+    assert status.stage is Stage.EXITED
+    assert [x.withdrawn_at is not None for x in status.consents] == [True]
+    assert [a.rule for a in status.open_alerts] == [AlertRule.ALERT_UNACKNOWLEDGED]
+    kinds = [e.kind for e in await walk.pathways.timeline(walk.pid)]
+    assert kinds[-4:] == ["exited", "consent_withdrawn", "alert_acknowledged", "contact_recorded"]
+    described = await walk.handle.describe()
+    assert described.status is WorkflowExecutionStatus.RUNNING
+
+    # What the programme does not list from `exited` is refused as before, naming the stage.
+    with pytest.raises(RequestRefused) as refused:
+        await walk.run(c.GiveConsent(PartnerKind.CAREER_ADVISOR, await walk.now()))
+    assert (refused.value.rule, refused.value.code) == ("stage", "move_not_in_stage")
+
+
+async def test_open_alerts_of_an_exited_pathway_stay_listed(
+    walk: AfterExit, skipping_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    await walk.refer_and_leave_alerts_open()
+    await walk.exit()
+    listed = await run(staff_cli(skipping_env, tmp_path), "alerts", "--json")
+    assert listed.exit_code == 0, listed.output
+    mine = [row for row in json.loads(listed.stdout) if row["pathway_id"] == walk.pid]
+    assert {row["alert"]["rule"] for row in mine} == {"intake_overdue", "alert_unacknowledged"}
+    shown = await run(staff_cli(skipping_env, tmp_path), "show", walk.pid, "--json")
+    assert shown.exit_code == 0, shown.output
+    assert AFTER_EXIT <= set(json.loads(shown.stdout)["status"]["allowed"])
+
+
+async def test_the_pathway_closes_for_good_at_the_end_of_its_retention(walk: AfterExit) -> None:
+    await walk.refer_and_leave_alerts_open()
+    exited_at = await walk.exit()
+    assert (await walk.status()).closes_at == exited_at + RETENTION
+    await walk.what_remains_due()
+    await walk.until_closed(exited_at)
+
+    assert (await walk.handle.describe()).status is WorkflowExecutionStatus.COMPLETED
+    status = await walk.status()
+    assert status.closed_at is not None
+    assert exited_at + RETENTION <= status.closed_at
+    assert status.open_alerts == []
+    assert status.allowed == []
+    state = await walk.pathways.state(walk.pid)
+    statuses = {a.rule: a.status for a in state.alerts}
+    assert statuses == {
+        AlertRule.INTAKE_OVERDUE: AlertStatus.ACKNOWLEDGED,
+        AlertRule.ALERT_UNACKNOWLEDGED: AlertStatus.CLOSED,
+    }
+    closing = state.timeline[-1]
+    assert closing.kind == "pathway_closed"
+    escalation = next(a for a in state.alerts if a.rule is AlertRule.ALERT_UNACKNOWLEDGED)
+    assert closing.details["alerts_closed"] == escalation.alert_id
+
+
+async def test_nothing_is_accepted_once_closed(
+    walk: AfterExit, skipping_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    await walk.refer_and_leave_alerts_open()
+    exited_at = await walk.exit()
+    await walk.until_closed(exited_at)
+
+    with pytest.raises(RequestRefused) as refused:
+        await walk.pathways.execute(
+            walk.pid, c.WithdrawConsent(PartnerKind.CAREER_ADVISOR, exited_at), meta()
+        )
+    assert (refused.value.rule, refused.value.code) == ("pathway_closed", "pathway_finished")
+
+    cli = staff_cli(skipping_env, tmp_path)
+    withdrawn = await run(cli, "consent", "withdraw", walk.pid, "career_advisor")
+    assert withdrawn.exit_code == ExitCode.REFUSED, withdrawn.output
+    said = withdrawn.stderr.strip()
+    assert "\n" not in said
+    assert f"pathway {walk.pid} is closed for good: nothing more can be recorded" in said
+    french = await run(cli, "--lang", "fr", "alerts", "ack", walk.pid, "x")
+    assert french.exit_code == ExitCode.REFUSED, french.output
+    assert "est clos définitivement" in french.stderr
+
+    shown = await run(cli, "show", walk.pid, "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["status"]["allowed"] == []
