@@ -39,13 +39,13 @@ async def start_shared_server(database: str) -> WorkflowEnvironment:
     )
 
 
-async def start_skipping_server() -> WorkflowEnvironment:
+async def start_skipping_server(keyring: Keyring = TEST_KEYRING) -> WorkflowEnvironment:
     """A dev server of its own whose workflows' time the test moves with `fast_forward`.
 
     Each module that skips time starts one, so their clocks never meet."""
     return await WorkflowEnvironment.start_time_skipping_v2(
         ts_config=TimeSkippingConfig(enabled=False),
-        data_converter=data_converter(TEST_KEYRING),
+        data_converter=data_converter(keyring),
         dev_server_existing_path=dev_server_path(),
         search_attributes=sa.ALL,
         dev_server_extra_args=[

@@ -164,3 +164,21 @@ async def test_fold_repeats_the_failure_a_retry_recorded(name: str) -> None:
     assert failure.request_id.startswith("notification-failed:")
     at_end = snapshot(recorded, recorded.recorded_until)
     assert AlertRule.NOTIFICATION_FAILED in [a.rule for a in at_end.open_alerts]
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_fold_closes_an_exited_pathway_where_the_workflow_did() -> None:
+    """`atp-after-exit`: commands after exit, then the closing at the end of retention."""
+    kept = await recording("atp-after-exit")
+    assert kept.final_state is not None
+    assert kept.final_state.closed_at is not None
+    folded = fold(kept)
+    assert folded.discrepancies == []
+    assert folded.pathway.state == kept.final_state
+    closing = folded.pathway.state.timeline[-1]
+    assert closing.kind == "pathway_closed"
+    assert closing.seq in folded.sources
+    before = snapshot(kept, closing.at - timedelta(seconds=1))
+    assert before.state.closed_at is None
+    assert [a.rule.value for a in before.open_alerts] == ["alert_unacknowledged"]
+    assert snapshot(kept, closing.at).open_alerts == []

@@ -4,9 +4,11 @@ Runs every scenario of `tests/scenarios.py` on a fresh dev server with the throw
 in `tests/histories/keys.json` (fake participants only), then writes each history in
 Temporal's JSON format as `<scenario>.json`; the races of `tests/workflows/races.py`,
 which take the branches of later patches, are played with gated stand-in activities and
-written the same way. Replay tests then prove today's code decides as it did then. When
-a change goes behind `workflow.patched()`, first rename the current files to
-`<scenario>.before-<patch>.json` and keep them: both branches stay replayed.
+written the same way; the walks of `SKIPPING` (`atp-after-exit`), which need years, on a
+dev server of their own with per-workflow time skipping. Replay tests then prove today's
+code decides as it did then. When a change goes behind `workflow.patched()`, first rename
+the current files to `<scenario>.before-<patch>.json` and keep them: both branches stay
+replayed.
 
 `python -m tests.histories.record NAME...` records only the histories named, so that
 adding one leaves the others as they were committed.
@@ -36,11 +38,16 @@ from parcours.worker import build_worker, default_activities
 from parcours.workflows import search_attributes as sa
 from parcours.workflows.messages import WORKFLOW_TYPE, PathwayInput
 from tests.scenarios import SCENARIOS
+from tests.servers import start_skipping_server
 from tests.support import AUDITOR, meta, participant, referral
+from tests.workflows.after_exit import play_after_exit
 from tests.workflows.races import RACES, Switchboard
 
 HERE = Path(__file__).parent
 KEY_FILE = HERE / "keys.json"
+
+SKIPPING = {"atp-after-exit": play_after_exit}
+"""Histories that walk years of a pathway's life, on time skipping."""
 
 RACES_QUEUE = "parcours-races"
 """The races' task queue: their worker's activities are stand-ins, the scenarios' are not."""
@@ -111,6 +118,24 @@ async def record(out_dir: Path = HERE, names: Collection[str] = ()) -> list[Path
             for name, race in RACES.items():
                 if not names or name in names:
                     written.append(await _write(env.client, out_dir / name, race(pathways, board)))
+        written += await _record_skipping(Path(scratch), out_dir, names)
+    return written
+
+
+async def _record_skipping(scratch: Path, out_dir: Path, names: Collection[str]) -> list[Path]:
+    wanted = {name: walk for name, walk in SKIPPING.items() if not names or name in names}
+    if not wanted:
+        return []
+    written: list[Path] = []
+    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(scratch / "skipping")})
+    env = await start_skipping_server(history_keyring())
+    try:
+        async with build_worker(env.client, settings, default_activities(settings)):
+            pathways = PathwayClient(env.client, settings.task_queue)
+            for name, walk in wanted.items():
+                written.append(await _write(env.client, out_dir / name, walk(env, pathways)))
+    finally:
+        await env.shutdown()
     return written
 
 
