@@ -6,7 +6,8 @@ that the history holds no marker for the patch (`workflow.patched()` records a `
 marker the first time it says yes), that today's workflow asked for it and was told no,
 that forcing the new branch onto the history breaks the replay, and that the history
 shows what the old code did. Replays run unsandboxed, so that `workflow.patched` can be
-watched.
+watched. The committed histories whose run completed at exit (recorded before
+`AFTER_EXIT_PATCH`) are checked the same way for that patch.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ from parcours.audit.recording import record_of
 from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import AlertAudience, AlertRule
 from parcours.workflows.messages import PathwayInput, PathwayResult
-from parcours.workflows.patches import DUE_BEFORE_SLEEP_PATCH, FAILURE_ALERTS_PATCH
+from parcours.workflows.patches import (
+    AFTER_EXIT_PATCH,
+    DUE_BEFORE_SLEEP_PATCH,
+    FAILURE_ALERTS_PATCH,
+)
 from parcours.workflows.pathway import RETRY_NOTIFICATION_UPDATE, ParticipantPathway
 from tests.histories.record import HERE, history_keyring
 
@@ -223,3 +228,29 @@ async def test_old_retry_notification_update_is_replayed_by_its_kept_handler(
     assert "nondetermin" in str(emptied.replay_failure).lower()
     state = await folded_state(RETRY_V1)
     assert [a.rule for a in state.alerts] == [AlertRule.NOTIFICATION_FAILED]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "atp-full-pathway",
+        "atp-full-pathway.before-read-model",
+        "nouveau-depart-session.before-read-model",
+        "retry-during-last-publish",
+    ],
+)
+async def test_runs_that_completed_at_exit_take_the_old_side_of_after_exit(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recorded before `AFTER_EXIT_PATCH`: the run completed as the pathway exited, unclosed,
+    and still does on replay; keeping it open after exit would not replay it."""
+    history = load(HERE / f"{name}.json")
+    await old_branch_taken(history, monkeypatch, AFTER_EXIT_PATCH)
+    last = history.events[-1]
+    assert last.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
+    recorded = await record_of(
+        read_history_file(HERE / f"{name}.json"), data_converter(history_keyring())
+    )
+    final = recorded.final_state
+    assert final is not None
+    assert (final.stage.value, final.closed_at) == ("exited", None)
