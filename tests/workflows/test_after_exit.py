@@ -10,25 +10,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from temporalio import workflow
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.app.errors import RequestRefused
 from parcours.cli.exit_codes import ExitCode
 from parcours.domain import commands as c
-from parcours.domain.vocabulary import AlertRule, AlertStatus, PartnerKind, Stage
+from parcours.domain.vocabulary import AlertRule, AlertStatus, ExitReason, PartnerKind, Stage
 from parcours.worker import build_worker, default_activities
+from parcours.workflows.patches import AFTER_EXIT_PATCH
+from parcours.workflows.pathway import ParticipantPathway
 from tests.audit.helpers import cli_for, run
 from tests.cli.runner import Cli, address_of
 from tests.servers import TEST_KEYRING, start_skipping_server
-from tests.support import meta
-from tests.workflows.after_exit import RETENTION, AfterExit
+from tests.support import T0, meta, participant, referral
+from tests.workflows.after_exit import ATP, RETENTION, AfterExit
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -94,6 +99,8 @@ async def test_open_alerts_of_an_exited_pathway_stay_listed(
     shown = await run(staff_cli(skipping_env, tmp_path), "show", walk.pid, "--json")
     assert shown.exit_code == 0, shown.output
     assert set(json.loads(shown.stdout)["status"]["allowed"]) >= AFTER_EXIT
+    printed = await run(staff_cli(skipping_env, tmp_path), "show", walk.pid)
+    assert "Closes for good on (end of retention)" in printed.stdout
 
 
 async def test_the_pathway_closes_for_good_at_the_end_of_its_retention(walk: AfterExit) -> None:
@@ -147,3 +154,36 @@ async def test_nothing_is_accepted_once_closed(
     shown = await run(cli, "show", walk.pid, "--json")
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.stdout)["status"]["allowed"] == []
+    printed = await run(cli, "--lang", "fr", "show", walk.pid)
+    assert "Clos définitivement le" in printed.stdout
+
+
+async def test_a_pathway_that_completed_at_exit_offers_nothing_and_says_it_is_closed(
+    skipping_env: WorkflowEnvironment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pathway whose run completed at exit, as before `AFTER_EXIT_PATCH` (told no here,
+    unsandboxed): `show` offers nothing, and an update is refused as closed, not unknown."""
+    patched = workflow.patched
+    monkeypatch.setattr(workflow, "patched", lambda i: i != AFTER_EXIT_PATCH and patched(i))
+    settings = Settings.from_env(
+        {"PARCOURS_DATA_DIR": str(tmp_path), "PARCOURS_TASK_QUEUE": "parcours-before-after-exit"}
+    )
+    worker = Worker(
+        skipping_env.client,
+        task_queue=settings.task_queue,
+        workflows=[ParticipantPathway],
+        activities=default_activities(settings),
+        activity_executor=ThreadPoolExecutor(max_workers=4),
+        workflow_runner=UnsandboxedWorkflowRunner(),
+        max_cached_workflows=0,
+    )
+    async with worker:
+        pathways = PathwayClient(skipping_env.client, settings.task_queue)
+        pid = await pathways.refer(ATP, participant(), referral(), meta())
+        await pathways.execute(pid, c.Exit(ExitReason.MOVED_AWAY, T0), meta(reason="moved"))
+        await skipping_env.client.get_workflow_handle(pid).result()
+        status = await pathways.status(pid)
+        assert (status.stage, status.closed_at, status.allowed) == (Stage.EXITED, None, [])
+        with pytest.raises(RequestRefused) as refused:
+            await pathways.execute(pid, c.WithdrawConsent(PartnerKind.REFERRER, T0), meta())
+        assert refused.value.code == "pathway_finished"

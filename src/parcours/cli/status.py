@@ -40,9 +40,19 @@ def print_status(
         (text("show.next_alert"), when(status.next_alert_at)),
         (text("show.allowed"), action_labels(allowed, text)),
         *_outcome_rows(status, text),
+        *_retention_rows(status, text),
     ]
     pairs(text("show.title"), rows)
     print_sections(status, status.open_alerts, status.as_of or datetime.now(UTC), text)
+
+
+def _retention_rows(status: PathwayStatus, text: Text) -> list[Row]:
+    """Once exited: when the pathway closes for good, or closed (retention after exit)."""
+    if status.closed_at is not None:
+        return [(text("show.closed"), when(status.closed_at))]
+    if status.closes_at is not None:
+        return [(text("show.closes"), when(status.closes_at))]
+    return []
 
 
 def print_snapshot(found: Snapshot, text: Text) -> None:
