@@ -13,7 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
-from parcours.domain.vocabulary import BarrierKind, PartnerKind
+from parcours.domain.vocabulary import BarrierKind, ExitReason, PartnerKind, Stage
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import PathwayInput
@@ -88,3 +88,31 @@ async def test_continue_as_new_carries_state_and_applied_requests(
         )
         assert [e.seq for e in state.timeline] == list(range(1, state.next_seq))
         assert (await pathways.participant(pid)).last_name == "Quillfeather"
+
+
+async def test_an_exited_pathway_continues_as_new_and_stays_open(
+    low_threshold_env: WorkflowEnvironment, tmp_path: Any
+) -> None:
+    """After exit the pathway keeps running: a long follow-up continues as new, and the
+    new run still accepts what remains due after exit."""
+    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    async with build_worker(low_threshold_env.client, settings, default_activities(settings)):
+        pathways = PathwayClient(low_threshold_env.client, settings.task_queue)
+        pid = await pathways.refer(get_programme("atp-cergy"), participant(), referral(), meta())
+        handle = low_threshold_env.client.get_workflow_handle(pid)
+        first_run = (await handle.describe()).run_id
+        await pathways.execute(pid, c.GiveConsent(PartnerKind.CAREER_ADVISOR, T0), meta())
+        await pathways.execute(pid, c.Exit(ExitReason.MOVED_AWAY, T0), meta(reason="moved"))
+        for _ in range(SUGGEST_AFTER_EVENTS):
+            await pathways.execute(pid, c.RecordContact(T0), meta())
+        await eventually(
+            handle.describe,
+            lambda described: described.run_id != first_run,
+            what="the exited pathway's run continued as new",
+        )
+        await pathways.execute(pid, c.WithdrawConsent(PartnerKind.CAREER_ADVISOR, T0), meta())
+        status = await pathways.status(pid)
+        assert status.stage is Stage.EXITED
+        assert status.closed_at is None
+        assert [x.withdrawn_at for x in status.consents] == [T0]
+        assert "record_contact" in status.allowed
