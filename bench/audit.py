@@ -27,6 +27,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from temporalio.api.enums.v1 import EventType
 from tests.samples import Step, full_atp_pathway, nouveau_depart_session, on_dates
 
 from bench.pathways import T0, _meta, _referral, embedded_service
@@ -75,9 +76,20 @@ async def drive(pathways: PathwayClient, index: int) -> str:
         if result.stage is not stage:
             raise RuntimeError(f"{type(command).__name__} left {pid} in {result.stage}")
     if steps[-1][2] is Stage.EXITED:
-        # The exit update is answered before the run completes: wait for the close.
-        await pathways.temporal.get_workflow_handle(pid).result()
+        # An exited pathway stays open for its retention period: wait until the exit is
+        # published and the run sleeps again, so the history ends as a kept pathway's does.
+        await settled(pathways, pid)
     return pid
+
+
+async def settled(pathways: PathwayClient, pid: str) -> None:
+    """Until the run's last event is a timer started: it sleeps, nothing in flight."""
+    handle = pathways.temporal.get_workflow_handle(pid)
+    while True:
+        history = await handle.fetch_history()
+        if history.events[-1].event_type == EventType.EVENT_TYPE_TIMER_STARTED:
+            return
+        await asyncio.sleep(0.05)
 
 
 async def record_histories(
