@@ -23,6 +23,7 @@ from parcours.domain.errors import DomainError
 from parcours.domain.instants import check_referral_instants
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import RequestMeta
+from parcours.domain.retention import retention_ends_at
 from parcours.domain.routing import check_retry
 from parcours.domain.vocabulary import (
     AppointmentKind,
@@ -236,6 +237,13 @@ def _voided_twice() -> None:
     contact = pathway.execute(c.RecordContact(now), meta(), now)
     pathway.execute(c.CorrectEvent(contact.seq), meta(reason=REASON), now)
     pathway.check(c.CorrectEvent(contact.seq), meta(reason=REASON), now)
+def _contact_after_closing() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    pathway.execute(c.Exit(ExitReason.EMPLOYMENT, now), meta(reason=REASON), now)
+    closes = retention_ends_at(pathway.state, ATP)
+    assert closes is not None
+    pathway.close_if_retention_over(closes)
+    pathway.check(c.RecordContact(closes), meta())
 
 
 REFUSALS: list[tuple[str, Callable[[], None]]] = [
@@ -289,9 +297,13 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("correction_instant", lambda: _correction(8, on=2)),
     ("correction_unavailable", lambda: _correction(-1)),
     ("correction_dependents", lambda: _correction(7)),
+    ("pathway_closed", _contact_after_closing),
 ]
 
 CODES = [code for code, _ in REFUSALS]
+SAID_BY_THE_CLIENT = frozenset({"pathway_finished"})
+"""Refusals the pathway client says itself: a pathway whose run has ended (closed for good)
+cannot be asked; `tests/workflows/test_after_exit.py` reads it in both languages."""
 IDS = [f"{code}-{refuse.__name__}" for code, refuse in REFUSALS]
 
 
@@ -329,7 +341,7 @@ def test_every_refusal_sentence_of_the_catalogue_is_triggered() -> None:
         for key in catalogue("en")
         if key.startswith("refusal.") and key != "refusal.none_yet"
     }
-    assert sentences == set(CODES)
+    assert sentences == set(CODES) | SAID_BY_THE_CLIENT
 
 
 def test_the_values_of_a_refusal_are_what_its_sentence_says() -> None:
