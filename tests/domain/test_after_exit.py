@@ -13,6 +13,7 @@ from parcours.domain.errors import InvalidProgramme, MoveRefused
 from parcours.domain.pathway import Pathway
 from parcours.domain.programme import ProgrammeDefinition, parse_programme
 from parcours.domain.records import Alert
+from parcours.domain.retention import retention_ends_at
 from parcours.domain.vocabulary import (
     AlertAudience,
     AlertRule,
@@ -90,7 +91,7 @@ def test_it_closes_for_good_at_the_end_of_retention(programme: ProgrammeDefiniti
     outcome = pathway.state.outcome
     assert outcome is not None
     closes = outcome.exited_at + timedelta(days=programme.timers.retention_after_exit_days)
-    assert pathway.closes_at() == closes
+    assert retention_ends_at(pathway.state, programme) == closes
     assert pathway.summary(closes).closes_at == closes
     assert pathway.next_alert_at(closes - DAY) == closes
     assert pathway.close_if_retention_over(closes - timedelta(seconds=1)) is None
@@ -114,7 +115,7 @@ def test_it_closes_for_good_at_the_end_of_retention(programme: ProgrammeDefiniti
 
 def test_nothing_is_accepted_once_closed() -> None:
     pathway, alert = exited(ATP)
-    closes = pathway.closes_at()
+    closes = retention_ends_at(pathway.state, ATP)
     assert closes is not None
     pathway.close_if_retention_over(closes)
     assert pathway.allowed_triggers() == ()
@@ -134,6 +135,6 @@ def test_nothing_is_accepted_once_closed() -> None:
 
 def test_a_pathway_that_has_not_exited_never_closes() -> None:
     pathway, now = drive_to(ATP, Stage.COACHING)
-    assert pathway.closes_at() is None
+    assert retention_ends_at(pathway.state, ATP) is None
     assert pathway.close_if_retention_over(now + 10_000 * DAY) is None
     assert pathway.summary(now).closes_at is None
