@@ -11,6 +11,7 @@ import pytest
 
 from parcours.adapters.temporal.converter import data_converter
 from parcours.audit.fold import NotYetReferred, first_difference, fold, snapshot, trail
+from parcours.audit.happened import snapshot_at
 from parcours.audit.history import HistoryFileError, parse_history_document, read_history_file
 from parcours.audit.recording import Recording, record_of
 from parcours.audit.replay import describe_failure
@@ -167,9 +168,11 @@ async def test_fold_repeats_the_failure_a_retry_recorded(name: str) -> None:
 
 
 @pytest.mark.asyncio(loop_scope="session")
-async def test_fold_closes_an_exited_pathway_where_the_workflow_did() -> None:
-    """`atp-after-exit`: commands after exit, then the closing at the end of retention."""
-    kept = await recording("atp-after-exit")
+@pytest.mark.parametrize("name", ["atp-after-exit", "atp-after-exit.before-effective-instants"])
+async def test_fold_closes_an_exited_pathway_where_the_workflow_did(name: str) -> None:
+    """`atp-after-exit`: commands after exit, then the closing at the end of retention;
+    as recorded and as it happened, the pathway closes at the same instant."""
+    kept = await recording(name)
     assert kept.final_state is not None
     assert kept.final_state.closed_at is not None
     folded = fold(kept)
@@ -182,3 +185,9 @@ async def test_fold_closes_an_exited_pathway_where_the_workflow_did() -> None:
     assert before.state.closed_at is None
     assert [a.rule.value for a in before.open_alerts] == ["alert_unacknowledged"]
     assert snapshot(kept, closing.at).open_alerts == []
+    for as_recorded in (False, True):
+        just_before = snapshot_at(kept, closing.at - timedelta(seconds=1), as_recorded=as_recorded)
+        assert just_before.state.closed_at is None
+        at_closing = snapshot_at(kept, closing.at, as_recorded=as_recorded)
+        assert at_closing.state.closed_at == closing.at
+        assert at_closing.open_alerts == []
