@@ -237,6 +237,8 @@ def _voided_twice() -> None:
     contact = pathway.execute(c.RecordContact(now), meta(), now)
     pathway.execute(c.CorrectEvent(contact.seq), meta(reason=REASON), now)
     pathway.check(c.CorrectEvent(contact.seq), meta(reason=REASON), now)
+
+
 def _contact_after_closing() -> None:
     pathway, now = drive_to(ATP, Stage.COACHING)
     pathway.execute(c.Exit(ExitReason.EMPLOYMENT, now), meta(reason=REASON), now)

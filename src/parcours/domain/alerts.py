@@ -35,6 +35,11 @@ class DueAlert:
     def alert_id(self) -> str:
         return f"{self.rule.value}:{self.subject}:{self.due_at.strftime('%Y%m%dT%H%M')}"
 
+    @property
+    def details(self) -> dict[str, str]:
+        """What its `alert_raised` event records."""
+        return {"alert_id": self.alert_id, "rule": self.rule.value, "audience": self.audience.value}
+
 
 def _intake(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
     if state.stage is not Stage.REFERRED:

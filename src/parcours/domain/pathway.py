@@ -249,12 +249,7 @@ class Pathway:
             self.state.alerts.append(
                 Alert(due.alert_id, due.rule, due.subject, due.due_at, now, due.audience)
             )
-            details = {
-                "alert_id": due.alert_id,
-                "rule": due.rule.value,
-                "audience": due.audience.value,
-            }
-            events.append(self._record(AlertEvent.ALERT_RAISED, meta, now, details))
+            events.append(self._record(AlertEvent.ALERT_RAISED, meta, now, due.details))
         return events
 
     def next_alert_at(self, now: datetime) -> datetime | None:
