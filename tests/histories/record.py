@@ -141,7 +141,7 @@ async def _record_skipping(scratch: Path, out_dir: Path, names: Collection[str])
 
 async def _write(client: Client, stem: Path, played: Awaitable[str]) -> Path:
     pid = await played
-    history = await _settled_history(client, pid)
+    history = await settled_history(client, pid)
     path = stem.with_name(f"{stem.name}.json")
     path.write_text(history.to_json(), encoding="utf-8")
     print(f"recorded {path.name}: {len(history.events)} events")
@@ -161,7 +161,7 @@ _QUIET = frozenset(
 """What a workflow task may leave after it without anything being in flight."""
 
 
-async def _settled_history(client: Client, pid: str) -> WorkflowHistory:
+async def settled_history(client: Client, pid: str) -> WorkflowHistory:
     """The history once nothing is in flight: its last task asked only to wait or end."""
     for _ in range(100):
         history = await client.get_workflow_handle(pid).fetch_history()
