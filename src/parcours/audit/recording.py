@@ -48,7 +48,7 @@ from parcours.workflows.messages import (
     UpdateResult,
     update_name,
 )
-from parcours.workflows.patches import EFFECTIVE_INSTANTS_PATCH
+from parcours.workflows.patches import ALERTS_FOLLOW_PATHWAY_PATCH, EFFECTIVE_INSTANTS_PATCH
 
 COMMAND_OF_UPDATE: dict[str, type[Command]] = {update_name(c): c for c in STAFF_COMMANDS}
 NOT_COMMANDS = frozenset({"retry_notification", "retry_notification_v2"})
@@ -124,6 +124,9 @@ class Recording:
     dated_runs: frozenset[int] = frozenset()
     """The runs (by index) whose events are dated when they happened, not when recorded
     (`EFFECTIVE_INSTANTS_PATCH`): the fold dates them the same way."""
+    following_runs: frozenset[int] = frozenset()
+    """The runs (by index) that adopted, when they started, the alert rules that follow the
+    pathway (`ALERTS_FOLLOW_PATHWAY_PATCH`): the fold adopts them at the same task."""
 
 
 async def record_of(history: PathwayHistory, converter: DataConverter) -> Recording:
@@ -162,6 +165,9 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
         skipped_updates=_skipped_updates(raw),
         dated_runs=frozenset(
             i for i, run in enumerate(history.runs) if patched(run, EFFECTIVE_INSTANTS_PATCH)
+        ),
+        following_runs=frozenset(
+            i for i, run in enumerate(history.runs) if patched(run, ALERTS_FOLLOW_PATHWAY_PATCH)
         ),
     )
 

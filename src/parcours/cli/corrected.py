@@ -26,7 +26,7 @@ def described(events: Sequence[PathwayEvent], text: Text) -> list[str]:
 def _described(event: PathwayEvent, corrected: Mapping[int, PathwayEvent], text: Text) -> str:
     from parcours.domain.commands import CORRECTION_EVENTS
 
-    label = event_label(event.kind, text)
+    label = event_label(event.kind, text, event.details)
     correction = corrected.get(event.seq)
     if correction is not None:
         restated = _restated(correction)

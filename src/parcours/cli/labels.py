@@ -6,7 +6,7 @@ words for is shown as stored, so an older or newer history still prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from parcours.cli.i18n import Text, catalogue
 
@@ -27,11 +27,36 @@ def stage_label(stage: str, text: Text) -> str:
     return word("stage", stage, text)
 
 
-def event_label(kind: str, text: Text) -> str:
-    """What happened, in the reader's language (an unknown kind is shown as recorded)."""
+def event_label(kind: str, text: Text, details: Mapping[str, str] | None = None) -> str:
+    """What happened, in the reader's language (an unknown kind is shown as recorded);
+    with the event's details, an alert's event names the alert and, when the pathway
+    resolved it, the event that closed it."""
     from parcours.domain.events import EVENT_KINDS
 
-    return text(f"event.{kind}") if kind in EVENT_KINDS else kind
+    label = text(f"event.{kind}") if kind in EVENT_KINDS else kind
+    if details is None or "alert_id" not in details or not kind.startswith("alert_"):
+        return label
+    label = alert_label(label, details["alert_id"], text)
+    if "closed_by" in details:
+        label = text("timeline.alert_closed_by", label=label, seq=details["closed_by"])
+    return label
+
+
+def alert_label(event: str, alert_id: str, text: Text) -> str:
+    """`event: rule (subject)`; an escalation's subject is the rule of the alert it
+    escalates, a failed notification has none."""
+    from parcours.domain.alerts import rule_and_subject
+
+    parts = rule_and_subject(alert_id)
+    if parts is None:
+        return text("timeline.alert_bare", event=event, rule=alert_id)
+    rule, subject = parts
+    escalated = rule_and_subject(subject)
+    if escalated is not None:
+        subject = text(f"rule.{escalated[0].value}")
+    if not subject:
+        return text("timeline.alert_bare", event=event, rule=text(f"rule.{rule.value}"))
+    return text("timeline.alert", event=event, rule=text(f"rule.{rule.value}"), subject=subject)
 
 
 def word(prefix: str, value: str, text: Text) -> str:

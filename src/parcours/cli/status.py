@@ -141,7 +141,7 @@ def _last_event_rows(found: Snapshot, text: Text) -> list[Row]:
     said = text(
         "audit.at.last_value",
         seq=last.seq,
-        event=event_label(last.kind, text),
+        event=event_label(last.kind, text, last.details),
         at=when(last.at),
         actor=last.actor_id,
         role=last.role.value,

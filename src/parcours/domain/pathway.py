@@ -26,7 +26,7 @@ from functools import partial
 from transitions import EventData
 
 from parcours.domain import retention
-from parcours.domain.alerts import due_alerts, next_alert_at, snooze_ended
+from parcours.domain.alerts import due_alerts, follows_pathway, next_alert_at, snooze_ended
 from parcours.domain.command_log import log
 from parcours.domain.commands import Command, Context, CorrectEvent, Refer, spec_of
 from parcours.domain.commands.alerts import AlertEvent
@@ -40,6 +40,7 @@ from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.records import PathwayState as State
+from parcours.domain.resolution import close_stale
 from parcours.domain.summary import Summary, open_alerts, summary_of
 from parcours.domain.vocabulary import AlertStatus, EventKind, Role, Stage, Trigger
 
@@ -216,7 +217,9 @@ class Pathway:
         instants = Instants.of(command, meta, now, dated)
         if self.state.stage is not before:
             self.state.stage_since = instants.effective
-        return self._apply(command, meta, instants, before)
+        event = self._apply(command, meta, instants, before)
+        self._follow(event, meta, now)
+        return event
 
     def _apply(
         self, command: Command, meta: RequestMeta, instants: Instants, before: Stage
@@ -234,6 +237,19 @@ class Pathway:
         """The state `command` leaves, run again from the referral (`domain/correcting.py`)."""
         start = partial(Pathway.refer, self.programme, self.state.pathway_id)
         return corrected_state(self.state, start, command, meta, now, allowed=self.allowed_triggers)
+
+    def _follow(self, event: PathwayEvent, meta: RequestMeta, now: datetime) -> None:
+        """Under the rules that follow the pathway: note a person's entry, and resolve the
+        alerts it made untrue, each with an event naming it and the event that closed it."""
+        if not follows_pathway(self.state):
+            return
+        if meta.actor.role is not Role.SYSTEM:
+            self.state.last_entry_at = now
+        system = RequestMeta(request_id="", actor=SYSTEM)
+        for alert in close_stale(self.state, self.programme, now):
+            details = {"alert_id": alert.alert_id, "rule": alert.rule.value}
+            details["closed_by"] = str(event.seq)
+            self._record(AlertEvent.ALERT_RESOLVED, system, now, details)
 
     def raise_due_alerts(self, now: datetime) -> list[PathwayEvent]:
         """Raise every alert due at `now` and reopen snoozes that ended; one event each."""

@@ -223,6 +223,13 @@ class PathwayState:
     an audit fold of such a history must still agree with them."""
     closed_at: datetime | None = None
     """When the pathway closed for good, at the end of its retention period after exit."""
+    alert_rules: int = 1
+    """Which alert rules the pathway follows: 1 as first recorded; 2 (`domain.alerts.
+    FOLLOWS_PATHWAY`) resolves alerts whose condition stops holding and lets overdue ones
+    settle after an entry. Set once by the workflow, under a patch id."""
+    last_entry_at: datetime | None = None
+    """When the pathway last learnt something from a person (the instant it was recorded),
+    kept from `alert_rules` 2 on: alerts already due then wait until entries settle."""
 
     def consent_valid(self, partner_kind: PartnerKind, instant: datetime) -> bool:
         return any(c.partner_kind == partner_kind and c.valid_at(instant) for c in self.consents)

@@ -36,7 +36,7 @@ class Summary:
     accompaniment_ends_at: datetime | None
     """When the programme's accompaniment ends, once its clock has started."""
     open_alerts: tuple[Alert, ...]
-    """Alerts not yet acknowledged: open or snoozed."""
+    """Alerts someone still has to deal with: open or snoozed."""
     next_alert_at: datetime | None
     """When something next falls due after the summary's instant."""
     last_seq: int

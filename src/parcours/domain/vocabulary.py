@@ -183,3 +183,5 @@ class AlertStatus(StrEnum):
     SNOOZED = "snoozed"
     CLOSED = "closed"
     """Still open when the pathway closed for good at the end of its retention period."""
+    RESOLVED = "resolved"
+    """Closed by the pathway itself: its condition stopped holding (`alert_resolved`)."""

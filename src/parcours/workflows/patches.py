@@ -48,3 +48,10 @@ recorded (a consent withdrawal, an alert acknowledgement). Since, an exited path
 running, accepting what its programme lists from `exited`, until its retention period
 ends (`timers.retention_after_exit_days`); then it closes for good (`pathway_closed`,
 its open alerts closed with it) and the run completes. Taken once a pathway has exited."""
+
+ALERTS_FOLLOW_PATHWAY_PATCH = "alerts-follow-the-pathway"
+"""Before it, an alert stayed open after its condition stopped holding, and an alert
+already due when staff entered a past pathway was raised at once, before the entries that
+met it. Taken when a run starts (a new pathway, or a run continued as new): the state
+adopts the rules that follow the pathway (`PathwayState.alert_rules`), which the audit
+fold reads from this patch's marker."""

@@ -18,6 +18,7 @@ from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 with workflow.unsafe.imports_passed_through():
+    from parcours.domain.alerts import follow_pathway, follows_pathway
     from parcours.domain.commands import STAFF_COMMANDS, Command
     from parcours.domain.errors import DomainError
     from parcours.domain.pathway import Pathway
@@ -37,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from parcours.workflows.patches import (
         AFTER_EXIT_PATCH,
+        ALERTS_FOLLOW_PATHWAY_PATCH,
         DUE_BEFORE_SLEEP_PATCH,
         EFFECTIVE_INSTANTS_PATCH,
         HANDLERS_AFTER_LAST_PUBLISH_PATCH,
@@ -80,6 +82,9 @@ class ParticipantPathway(NotificationRetries):
             self._applied[start.meta.request_id] = self._pathway.state.next_seq - 1
         else:
             self._pathway = Pathway(self._programme, start.state)
+        state = self._pathway.state
+        if not follows_pathway(state) and workflow.patched(ALERTS_FOLLOW_PATHWAY_PATCH):
+            follow_pathway(state, workflow.now())
         self._start = start
         self._changed = False
         self._finished = False

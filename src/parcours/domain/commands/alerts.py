@@ -37,6 +37,7 @@ class AlertTrigger(Trigger):
     RECORD_NOTIFICATION_FAILURE = "record_notification_failure"
     RAISE_ALERT = "raise_alert"
     REOPEN_ALERT = "reopen_alert"
+    RESOLVE_ALERT = "resolve_alert"
     RETRY_NOTIFICATION = "retry_notification"
 
 
@@ -46,6 +47,7 @@ class AlertEvent(EventKind):
     NOTIFICATION_FAILED = "notification_failed"
     ALERT_RAISED = "alert_raised"
     ALERT_REOPENED = "alert_reopened"
+    ALERT_RESOLVED = "alert_resolved"
 
 
 class AcknowledgeAlert(Command, trigger=AlertTrigger.ACKNOWLEDGE_ALERT):
@@ -72,12 +74,18 @@ def find_alert(state: PathwayState, alert_id: str) -> Alert:
 
 
 def open_alert_of(state: PathwayState, cmd: AcknowledgeAlert | SnoozeAlert) -> Alert:
-    """The alert the command names, not yet acknowledged: acknowledging is final."""
+    """The alert the command names, neither acknowledged nor resolved: both are final."""
     alert = find_alert(state, cmd.alert_id)
     if alert.status is AlertStatus.ACKNOWLEDGED:
         raise MoveRefused.for_rule(
             "alert_acknowledged",
             f"alert {cmd.alert_id} is already acknowledged",
+            alert=cmd.alert_id,
+        )
+    if alert.status is AlertStatus.RESOLVED:
+        raise MoveRefused.for_rule(
+            "alert_resolved",
+            f"alert {cmd.alert_id} was resolved by the pathway: its condition no longer holds",
             alert=cmd.alert_id,
         )
     return alert
@@ -122,7 +130,9 @@ SPECS = (
     ),
     CommandSpec(AlertTrigger.RAISE_ALERT, AlertEvent.ALERT_RAISED, Shape.AUTOMATIC, NOBODY),
     CommandSpec(AlertTrigger.REOPEN_ALERT, AlertEvent.ALERT_REOPENED, Shape.AUTOMATIC, NOBODY),
+    CommandSpec(AlertTrigger.RESOLVE_ALERT, AlertEvent.ALERT_RESOLVED, Shape.AUTOMATIC, NOBODY),
     CommandSpec(AlertTrigger.RETRY_NOTIFICATION, None, Shape.SERVICE, WORKERS),
 )
 """`retry_notification` sends a failed notification again (personal data): workers only,
-never partners or auditors. Alerts are raised and reopened by the pathway itself."""
+never partners or auditors. Alerts are raised, reopened and resolved by the pathway
+itself."""

@@ -1,0 +1,59 @@
+"""Alerts that close by themselves once their condition stops holding.
+
+Under the rules that follow the pathway (`alerts.FOLLOWS_PATHWAY`), after every entry the
+pathway asks each open or snoozed alert whether its rule, applied to the pathway as it is
+now, still implies that very alert (same rule, subject and due instant). One that is no
+longer implied is resolved, with the event that closed it: an intake completed closes
+`intake_overdue`, a contact moves the no-contact clock and closes `no_contact`, an
+appointment's outcome closes its reminder and `appointment_unrecorded`, a renewed or
+withdrawn consent closes its expiry alerts, an exit closes what the accompaniment needed.
+A suspension pauses the pathway: its alerts are judged as in the stage it left. A failed
+notification is a fact nothing later undoes: only staff close it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from parcours.domain.alerts import candidate_alerts
+from parcours.domain.programme import ProgrammeDefinition
+from parcours.domain.records import Alert, PathwayState
+from parcours.domain.vocabulary import AlertRule, AlertStatus, Stage
+
+FACTS = frozenset({AlertRule.NOTIFICATION_FAILED})
+"""Alerts about something that happened once: they never resolve by themselves."""
+
+RESOLVER = "parcours"
+"""Who handled a resolved alert: the pathway itself."""
+
+
+def _as_judged(state: PathwayState) -> PathwayState:
+    """A suspended pathway is judged as in the stage it left: a pause settles nothing."""
+    if state.stage is Stage.SUSPENDED and state.suspended_from is not None:
+        return dataclasses.replace(state, stage=state.suspended_from)
+    return state
+
+
+def no_longer_holding(state: PathwayState, programme: ProgrammeDefinition) -> list[Alert]:
+    """Open or snoozed alerts that the pathway as it is now no longer implies."""
+    implied = {a.alert_id for a in candidate_alerts(_as_judged(state), programme)}
+    return [
+        a
+        for a in state.alerts
+        if a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED)
+        and a.rule not in FACTS
+        and a.alert_id not in implied
+    ]
+
+
+def close_stale(state: PathwayState, programme: ProgrammeDefinition, now: datetime) -> list[Alert]:
+    """Resolve every alert no longer holding, in order; an escalation whose alert closed
+    closes in turn. Returns the alerts resolved."""
+    closed: list[Alert] = []
+    while stale := no_longer_holding(state, programme):
+        for alert in stale:
+            alert.status, alert.snoozed_until = AlertStatus.RESOLVED, None
+            alert.handled_by, alert.handled_at = RESOLVER, now
+        closed += stale
+    return closed
