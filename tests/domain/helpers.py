@@ -128,7 +128,8 @@ def canonical(trigger: str, pathway: Pathway, now: datetime) -> c.Command | None
     scheduled = [
         a.appointment_id for a in state.appointments if a.status is AppointmentStatus.SCHEDULED
     ]
-    alerts = [a.alert_id for a in state.alerts if a.status is not AlertStatus.ACKNOWLEDGED]
+    pending = (AlertStatus.OPEN, AlertStatus.SNOOZED)
+    alerts = [a.alert_id for a in state.alerts if a.status in pending]
     if trigger.startswith("jobdating_"):
         return c.RecordJobDating(now, JobDatingOutcome(trigger.removeprefix("jobdating_")), "A2I")
     if trigger == "enrol_training":

@@ -8,7 +8,10 @@ pathway's invariants checked after every step:
 - the timeline's sequence numbers strictly increase, one by one;
 - every trigger `allowed_triggers()` lists is accepted by `may` for a plausible command
   (reference triggers only when there is something to refer to), and no move trigger it
-  leaves out is.
+  leaves out is;
+- under the alert rules that follow the pathway (a second machine per programme), no
+  open or snoozed alert is one whose condition stopped holding, and no entry is later
+  than now.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from parcours.domain import commands as c
-from parcours.domain.alerts import due_alerts
+from parcours.domain.alerts import due_alerts, follow_pathway, follows_pathway
 from parcours.domain.commands import spec_of
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
@@ -40,6 +43,7 @@ from parcours.domain.programme import (
     ProgrammeDefinition,
 )
 from parcours.domain.records import Actor, PathwayState
+from parcours.domain.resolution import no_longer_holding
 from parcours.domain.vocabulary import (
     AppointmentKind,
     AppointmentPlace,
@@ -83,7 +87,9 @@ REFERENCE_TRIGGERS = frozenset(
         "snooze_alert",
     }
 )
-REFERENCE_RULES = frozenset({"barrier_closed", "appointment_recorded", "alert_acknowledged"})
+REFERENCE_RULES = frozenset(
+    {"barrier_closed", "appointment_recorded", "alert_acknowledged", "alert_resolved"}
+)
 ACTORS = st.sampled_from([STAFF] * 12 + [COORDINATOR] * 3 + [PARTNER_ACTOR, AUDITOR, SYSTEM_ACTOR])
 REASONS = st.sampled_from([REASON] * 8 + ["", "  "])
 LEAVING = frozenset({"exit", "drop_out", "suspend"})
@@ -216,6 +222,8 @@ class PathwayMachine(RuleBasedStateMachine):
     """One random pathway of `programme`; one subclass per shipped programme."""
 
     programme: ClassVar[ProgrammeDefinition]
+    follows: ClassVar[bool] = False
+    """Under the alert rules that follow the pathway."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -223,6 +231,8 @@ class PathwayMachine(RuleBasedStateMachine):
         self.table = move_table(programme)
         self.now = T0
         self.pathway = new_pathway(programme, T0)
+        if self.follows:
+            follow_pathway(self.pathway.state, T0)
 
     @property
     def state(self) -> PathwayState:
@@ -370,6 +380,14 @@ class PathwayMachine(RuleBasedStateMachine):
         assert timeline[0].kind == "referred"
 
     @invariant()
+    def open_alerts_still_hold(self) -> None:
+        if not follows_pathway(self.state):
+            return
+        assert no_longer_holding(self.state, self.programme) == []
+        assert self.state.last_entry_at is not None
+        assert self.state.last_entry_at <= self.now
+
+    @invariant()
     def allowed_triggers_are_accepted(self) -> None:
         listed = self.pathway.allowed_triggers(Role.STAFF)
         everyone = self.pathway.allowed_triggers()
@@ -396,9 +414,21 @@ class NouveauDepartMachine(PathwayMachine):
     programme = ND
 
 
+class AtpFollowingMachine(AtpMachine):
+    follows = True
+
+
+class NouveauDepartFollowingMachine(NouveauDepartMachine):
+    follows = True
+
+
 MACHINES: dict[str, type[PathwayMachine]] = {
     ATP.name: AtpMachine,
     ND.name: NouveauDepartMachine,
+}
+FOLLOWING: dict[str, type[PathwayMachine]] = {
+    ATP.name: AtpFollowingMachine,
+    ND.name: NouveauDepartFollowingMachine,
 }
 
 
@@ -410,6 +440,11 @@ def test_every_programme_has_a_machine() -> None:
 @pytest.mark.parametrize("name", sorted(MACHINES))
 def test_random_command_sequences(name: str) -> None:
     run_state_machine_as_test(MACHINES[name], settings=SETTINGS)
+
+
+@pytest.mark.parametrize("name", sorted(FOLLOWING))
+def test_random_command_sequences_with_alerts_following_the_pathway(name: str) -> None:
+    run_state_machine_as_test(FOLLOWING[name], settings=SETTINGS)
 
 
 @pytest.mark.parametrize("programme", PROGRAMMES, ids=PROGRAMME_IDS)

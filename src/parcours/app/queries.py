@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from parcours.app.client import PathwayClient
 from parcours.app.health import Trouble, readable
 from parcours.domain.records import Alert
+from parcours.domain.vocabulary import AlertStatus
 from parcours.workflows import search_attributes as sa
 
 
@@ -58,4 +59,23 @@ async def open_alerts(
     )
     statuses = readable(answers, troubled)
     alerts = [(s.pathway_id, a) for s in statuses for a in s.open_alerts]
+    return sorted(alerts, key=lambda pair: pair[1].due_at)
+
+
+async def alerts_with_status(
+    pathways: PathwayClient,
+    query: str,
+    statuses: frozenset[AlertStatus],
+    *,
+    troubled: list[Trouble] | None = None,
+) -> list[tuple[str, Alert]]:
+    """Every alert of these statuses (resolved, acknowledged...) of every pathway `query`
+    finds, soonest due first: read from each pathway's state, which keeps them all. A
+    pathway that cannot run is noted in `troubled`, as for `open_alerts`."""
+    found = await pathways.list(query)
+    answers = await asyncio.gather(
+        *(pathways.state(s.pathway_id) for s in found), return_exceptions=True
+    )
+    states = readable(answers, troubled)
+    alerts = [(s.pathway_id, a) for s in states for a in s.alerts if a.status in statuses]
     return sorted(alerts, key=lambda pair: pair[1].due_at)

@@ -1,4 +1,7 @@
-"""`parcours alerts`: open alerts of my pathways (or all, for a coordinator); ack and snooze."""
+"""`parcours alerts`: open alerts of my pathways (or all, for a coordinator); ack and snooze.
+
+Open and snoozed alerts by default; `--status` chooses others (resolved, acknowledged),
+read from each pathway's state rather than its status."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, word
 from parcours.cli.options import JsonFlag, ProgrammeOpt, flag, subgroup
-from parcours.cli.render import listing, print_json, say_troubled, when
+from parcours.cli.render import listing, print_json, say_troubled, table, when
 from parcours.cli.runtime import (
     Session,
     guarded,
@@ -20,6 +23,7 @@ from parcours.cli.runtime import (
     with_pathways,
 )
 from parcours.domain import commands as c
+from parcours.domain.vocabulary import AlertStatus
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
@@ -31,6 +35,9 @@ commands = typer.Typer()
 alerts = subgroup(commands, "alerts", invoke_without_command=True)
 
 AlertId = Annotated[str, typer.Argument(help="help.arg.alert_id")]
+StatusOpt = Annotated[
+    list[AlertStatus] | None, typer.Option("--status", help="help.opt.alert_status")
+]
 
 
 @alerts.callback()
@@ -39,6 +46,7 @@ def open_alerts(
     ctx: typer.Context,
     everyone: Annotated[bool, flag("--all", "all_alerts")] = False,
     programme: ProgrammeOpt = None,
+    status: StatusOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
     if ctx.invoked_subcommand is not None:
@@ -58,6 +66,9 @@ def open_alerts(
     troubled: list[Trouble] = []  # pathways that cannot run: named, the others listed
 
     async def work(pathways: PathwayClient) -> list[tuple[str, Alert]]:
+        if status:
+            chosen = frozenset(status)
+            return await queries.alerts_with_status(pathways, query, chosen, troubled=troubled)
         return await queries.open_alerts(pathways, query, troubled=troubled)
 
     rows = with_pathways(session, work)
@@ -65,13 +76,18 @@ def open_alerts(
     if as_json:
         print_json([{"pathway_id": pid, "alert": alert} for pid, alert in rows])
         return
-    _print_alerts(rows, session)
+    _print_alerts(rows, session, chosen=bool(status))
 
 
-def _print_alerts(rows: list[tuple[str, Alert]], session: Session) -> None:
+def _print_alerts(rows: list[tuple[str, Alert]], session: Session, *, chosen: bool) -> None:
     text = session.text
     columns = ("ref", "alert", "rule", "due", "status")
-    listing(text, "alerts", columns, [_alert_row(pid, alert, text) for pid, alert in rows])
+    body = [_alert_row(pid, alert, text) for pid, alert in rows]
+    if not chosen:
+        listing(text, "alerts", columns, body)
+        return
+    headers = [text(f"alerts.col.{column}") for column in columns]
+    table(text("alerts.title_chosen", count=len(rows)), headers, body)
 
 
 def _alert_row(pathway_id: str, alert: Alert, text: Text) -> list[str]:
