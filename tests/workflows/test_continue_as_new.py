@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +13,14 @@ from temporalio.testing import WorkflowEnvironment
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
-from parcours.domain.vocabulary import BarrierKind, ExitReason, PartnerKind, Stage
+from parcours.domain.vocabulary import (
+    AppointmentKind,
+    AppointmentPlace,
+    BarrierKind,
+    ExitReason,
+    PartnerKind,
+    Stage,
+)
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import PathwayInput
@@ -24,6 +31,7 @@ from tests.support import T0, meta, participant, referral
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
 CONCURRENT = 8
+ATP = get_programme("atp-cergy")
 
 
 async def test_continue_as_new_carries_state_and_applied_requests(
@@ -32,13 +40,23 @@ async def test_continue_as_new_carries_state_and_applied_requests(
     settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
     async with build_worker(low_threshold_env.client, settings, default_activities(settings)):
         pathways = PathwayClient(low_threshold_env.client, settings.task_queue)
-        pid = await pathways.refer(get_programme("atp-cergy"), participant(), referral(), meta())
+        pid = await pathways.refer(ATP, participant(), referral(), meta())
         handle = low_threshold_env.client.get_workflow_handle(pid)
         first_run = (await handle.describe()).run_id
         early = meta(request_id="early-request")
         await pathways.execute(pid, c.OpenBarrier(BarrierKind.MOBILITY), early)
         consent = c.GiveConsent(PartnerKind.REFERRER, T0, expires_at=T0 + timedelta(days=400))
         await pathways.execute(pid, consent, meta())
+        # An appointment whose reminder falls due in two seconds, after the last entry:
+        # raised on time (the intake overdue since T0 waits for the entries to settle).
+        soon = datetime.now(UTC) + timedelta(hours=ATP.timers.appointment_reminder_hours)
+        appointment = c.ScheduleAppointment(
+            soon + timedelta(seconds=2), AppointmentKind.INDIVIDUAL, AppointmentPlace.OFFICE
+        )
+        await pathways.execute(pid, appointment, meta())
+        await eventually(
+            lambda: pathways.state(pid), lambda s: s.alerts, what="the reminder was raised"
+        )
         for _ in range(SUGGEST_AFTER_EVENTS - CONCURRENT):
             await pathways.execute(pid, c.RecordContact(T0), meta())
         # The last ones arrive together, while the run is being told to continue as new:

@@ -2,8 +2,12 @@
 
 The projection of the batch carrying the contact is held until the test releases it, so
 the second update is accepted while the first one's events are being published, on every
-run: the workflow must raise the missed-appointment alert at once, not sleep until the
-next alert of the future (the no-contact alert, a month away).
+run: the workflow must wake for the missed-appointment alert, not sleep until the next
+alert of the future (the no-contact alert, a month away). Since the alerts follow the
+pathway (`ALERTS_FOLLOW_PATHWAY_PATCH`), an alert due at an entry waits `SETTLING` for the
+entries to settle: the workflow's timer is set for then. The old branch of
+`DUE_BEFORE_SLEEP_PATCH`, where it was due at once, is replayed by
+`tests/histories/old-due-before-sleep.json`.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from typing import Any
 
 import pytest
 from temporalio import activity
+from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
+from parcours.domain.alerts import SETTLING
 from parcours.domain.vocabulary import AlertRule, AppointmentKind, AppointmentPlace
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
@@ -85,13 +91,30 @@ async def test_an_alert_due_from_an_update_during_publishing_is_raised_at_once(
         await pathways.execute(pid, c.MissAppointment(appointment), meta())
         held.release.set()
 
-        async def open_rules() -> list[AlertRule]:
-            return [a.rule for a in (await pathways.status(pid)).open_alerts]
+        state = await pathways.state(pid)
+        missed = [a for a in state.appointments if a.appointment_id == appointment]
+        assert missed[0].recorded_at == state.last_entry_at
+        assert state.last_entry_at is not None
+        wake = state.last_entry_at + SETTLING
 
-        rules = await eventually(
-            open_rules,
-            lambda found: AlertRule.APPOINTMENT_MISSED in found,
-            what="the missed-appointment alert was raised",
+        async def last_timer_fires_at() -> datetime | None:
+            history = await client.get_workflow_handle(pid).fetch_history()
+            timers = [
+                e for e in history.events if e.event_type == EventType.EVENT_TYPE_TIMER_STARTED
+            ]
+            if not timers:
+                return None
+            last = timers[-1]
+            timeout = last.timer_started_event_attributes.start_to_fire_timeout
+            return last.event_time.ToDatetime(UTC) + timeout.ToTimedelta()
+
+        fires = await eventually(
+            last_timer_fires_at,
+            lambda at: at is not None and abs(at - wake) < timedelta(seconds=2),
+            what="the workflow sleeps until the missed appointment's alert settles",
             timeout=10,
         )
-        assert AlertRule.APPOINTMENT_MISSED in rules
+        assert fires is not None
+        status = await pathways.status(pid)
+        assert status.next_alert_at == wake
+        assert AlertRule.NO_CONTACT not in [a.rule for a in status.open_alerts]

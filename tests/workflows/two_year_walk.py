@@ -4,7 +4,8 @@ A `Walk` visits the instants a test expects alerts at, in order. At each it fast
 the workflow's virtual clock to one hour before the instant and checks that nothing new was
 raised (neither in the status query's open alerts nor as an `alert_raised` event), then to
 one hour after it and checks that exactly the expected alerts were raised, each due at the
-instant and recorded as raised at it or within the hour after. Every raised alert is
+instant and recorded as raised at it or within the hour after (an alert a command makes
+due at once waits `SETTLING` for the entry to settle first). Every raised alert is
 tracked, so an alert nobody expected, or one raised early, fails the walk wherever it
 shows up.
 """
@@ -20,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
+from parcours.domain.alerts import SETTLING
 from parcours.domain.records import Alert, PathwayEvent
 from parcours.domain.vocabulary import AlertRule
 from parcours.workflows.messages import UpdateResult
@@ -70,13 +72,17 @@ class Walk:
     async def expect_on(
         self, command: c.Command, *alerts: Expected, acknowledge: bool = True
     ) -> list[Alert]:
-        """Check that `command` makes `alerts` due at the instant it is recorded, and no sooner."""
+        """Check that `command` makes `alerts` due at the instant it is recorded, raised once
+        the entry has settled (`SETTLING` later, with no other entry), and no sooner."""
         early = await self._new_alerts()
         assert early == [], f"raised before the command that makes it due: {_ids(early)}"
         result = await self.run(command)
         due = next(e.at for e in await self.pathways.timeline(self.pid) if e.seq == result.seq)
+        assert await self.env.fast_forward(self.handle, SETTLING - HOUR / 4)
+        settling = await self._new_alerts()
+        assert settling == [], f"raised before the entry settled: {_ids(settling)}"
         assert await self.env.fast_forward(self.handle, HOUR)
-        return await self._check_new(due, alerts, acknowledge)
+        return await self._check_new(due, alerts, acknowledge, settled=True)
 
     async def quiet_until(self, until: datetime) -> None:
         """Check that nothing at all is raised from now until `until`."""
@@ -87,7 +93,7 @@ class Walk:
         assert unexpected == [], f"raised before {until}, when none was due: {_ids(unexpected)}"
 
     async def _check_new(
-        self, due: datetime, alerts: tuple[Expected, ...], acknowledge: bool
+        self, due: datetime, alerts: tuple[Expected, ...], acknowledge: bool, settled: bool = False
     ) -> list[Alert]:
         new = await self._new_alerts()
         assert sorted((a.rule, a.subject) for a in new) == sorted(alerts), (
@@ -95,9 +101,12 @@ class Walk:
         )
         open_ids = {a.alert_id for a in (await self.pathways.status(self.pid)).open_alerts}
         events = {e.details["alert_id"]: e for e in await self._raised_events()}
+        earliest = due + SETTLING if settled else due
         for alert in new:
             assert alert.due_at == due, f"{alert.alert_id} is due at {alert.due_at}, not {due}"
-            assert due <= alert.raised_at <= due + HOUR, f"{alert.alert_id} at {alert.raised_at}"
+            assert earliest <= alert.raised_at <= earliest + HOUR, (
+                f"{alert.alert_id} at {alert.raised_at}"
+            )
             assert events[alert.alert_id].at == alert.raised_at
             assert alert.alert_id in open_ids
             self.raised[alert.alert_id] = alert
