@@ -13,10 +13,25 @@ from datetime import UTC, datetime, timedelta
 
 from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
-from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace, PartnerKind, Stage
+from parcours.domain.vocabulary import (
+    AlertRule,
+    AppointmentKind,
+    AppointmentPlace,
+    PartnerKind,
+    Stage,
+)
 from parcours.programmes import get_programme
-from tests.samples import DAY, Step, full_atp_pathway, long_ago, nouveau_depart_session, on_dates
-from tests.support import accepted_updates, meta, participant, referral
+from tests.polling import eventually
+from tests.samples import (
+    ATP_CRITERIA,
+    DAY,
+    Step,
+    full_atp_pathway,
+    long_ago,
+    nouveau_depart_session,
+    on_dates,
+)
+from tests.support import T0, accepted_updates, meta, participant, referral
 
 ATP = get_programme("atp-cergy")
 ND = get_programme("nouveau-depart")
@@ -101,10 +116,35 @@ async def drive_corrected_pathway(pathways: PathwayClient) -> str:
     return pid
 
 
+async def drive_alerts_following_the_pathway(pathways: PathwayClient) -> str:
+    """A pathway referred eleven months back and entered in one sitting, under the alert
+    rules that follow the pathway: the intake overdue since then is never raised (the
+    intake, entered a moment later, was on time); a consent expiry notice falls due two
+    seconds after the last entry and is raised, then the renewed consent resolves it; the
+    no-contact alert, already due, is left waiting for the entries to settle."""
+    pid = await pathways.refer(ATP, participant("Ana", "Ferreira"), referral(), meta())
+    await pathways.execute(pid, c.CompleteIntake(T0 + 3 * DAY, ATP_CRITERIA), meta())
+    notice = timedelta(days=ATP.timers.consent_expiry_notice_days)
+    expires = datetime.now(UTC) + notice + timedelta(seconds=2)
+    await pathways.execute(pid, c.GiveConsent(PartnerKind.REFERRER, T0, expires), meta())
+
+    async def alerts() -> list[AlertRule]:
+        return [a.rule for a in (await pathways.state(pid)).alerts]
+
+    await eventually(
+        alerts, lambda rules: AlertRule.CONSENT_EXPIRING in rules, what="the notice raised"
+    )
+    renewed = datetime.now(UTC)
+    renewal = c.GiveConsent(PartnerKind.REFERRER, renewed, renewed + 365 * DAY)
+    await pathways.execute(pid, renewal, meta())
+    return pid
+
+
 SCENARIOS = {
     "atp-full-pathway": drive_full_atp_pathway,
     "nouveau-depart-session": drive_nouveau_depart_session,
     "atp-open-suspended": drive_open_pathway,
     "atp-entered-after-the-fact": drive_entered_after_the_fact,
     "atp-corrected": drive_corrected_pathway,
+    "alerts-follow-the-pathway": drive_alerts_following_the_pathway,
 }
