@@ -179,3 +179,19 @@ def test_concurrent_batches_in_any_order_end_at_the_newest(store: Store) -> None
     assert row is not None
     assert (row.last_seq, row.stage) == (24, stages[0])
     assert [e.seq for e in store.timeline("pathway-0001")] == list(range(1, 25))
+
+
+def test_a_resolved_alert_is_kept_with_its_status(store: Store) -> None:
+    """An alert the pathway resolved by itself stays in the read model, marked resolved."""
+    store.project(batch(last_seq=1, alerts=[alert()]))
+    resolved = replace(
+        alert(status=AlertStatus.RESOLVED), handled_by="parcours", handled_at=T0 + timedelta(days=2)
+    )
+    store.project(batch(last_seq=2, events=[], alerts=[resolved]))
+    (view,) = store.alerts(status=AlertStatus.RESOLVED)
+    assert (view.status, view.handled_by, view.handled_at) == (
+        AlertStatus.RESOLVED,
+        "parcours",
+        T0 + timedelta(days=2),
+    )
+    assert store.alerts(status=AlertStatus.OPEN) == []
