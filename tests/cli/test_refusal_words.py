@@ -19,6 +19,7 @@ from parcours.cli.errors import refusal_reason, refusal_values
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text, catalogue
 from parcours.domain import commands as c
+from parcours.domain.alerts import follow_pathway
 from parcours.domain.errors import DomainError
 from parcours.domain.instants import check_referral_instants
 from parcours.domain.pathway import Pathway
@@ -150,6 +151,16 @@ def _acknowledged_alert() -> None:
     alert_id = raised.details["alert_id"]
     pathway.execute(c.AcknowledgeAlert(alert_id), meta(), T0 + 61 * DAY)
     pathway.check(c.AcknowledgeAlert(alert_id), meta())
+
+
+def _resolved_alert() -> None:
+    pathway = new_pathway(ATP)
+    follow_pathway(pathway.state, T0)
+    (raised, *_) = pathway.raise_due_alerts(T0 + 60 * DAY)
+    alert_id = raised.details["alert_id"]
+    intake = c.CompleteIntake(T0 + DAY, ("precarious_worker", "lives_in_territory"))
+    pathway.execute(intake, meta(), T0 + 61 * DAY)
+    pathway.check(c.SnoozeAlert(alert_id, T0 + 70 * DAY), meta())
 
 
 def _unknown_notification() -> None:
@@ -290,6 +301,7 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("barrier_closed", _closed_barrier),
     ("appointment_recorded", _recorded_appointment),
     ("alert_acknowledged", _acknowledged_alert),
+    ("alert_resolved", _resolved_alert),
     ("unknown_notification", _unknown_notification),
     ("consent_required", _retry_without_consent),
     ("unknown_event", lambda: _correction(99)),
