@@ -108,9 +108,11 @@ async def test_a_pathway_entered_after_the_fact_raises_only_what_is_still_true(
     pid = await pathways.refer(ATP, participant(), referral(at=referred), meta())
     walk = Walk(skipping_env, pathways, pid)
     for command in past_sitting(referred, today):
-        await walk.run(command)
-        assert raised(await pathways.timeline(pid)) == [], "raised while the entries go on"
         assert await skipping_env.fast_forward(walk.handle, MINUTE)
+        assert raised(await pathways.timeline(pid)) == [], "raised while the entries go on"
+        await walk.run(command)
+    assert await skipping_env.fast_forward(walk.handle, MINUTE)
+    assert raised(await pathways.timeline(pid)) == [], "raised while the entries go on"
     last_entry = (await pathways.state(pid)).last_entry_at
     assert last_entry is not None
     assert (await pathways.status(pid)).next_alert_at == last_entry + SETTLING
