@@ -57,7 +57,9 @@ def test_alerts_list_ack_and_snooze(cli: Cli) -> None:
 
 def test_handled_alerts_are_listed_on_request_and_named_in_the_timeline(cli: Cli) -> None:
     pathway_id, alert_id = failed_alert(cli)
-    assert cli("alerts", "ack", pathway_id, alert_id).exit_code == 0
+    acked = cli("alerts", "ack", pathway_id, alert_id)
+    assert acked.exit_code == 0, acked.output
+    assert "Alert acknowledged: notification failed" in acked.stdout
     assert alert_id not in cli("alerts").stdout
     chosen = cli("alerts", "--status", "acknowledged", "--status", "resolved", "--json")
     assert chosen.exit_code == 0, chosen.output

@@ -172,7 +172,7 @@ def _say(session: Session, pathway_id: str, result: UpdateResult) -> None:
     console.print(
         text(
             key,
-            event=event_label(result.event, text),
+            event=event_label(result.event, text, result.details),
             seq=result.seq,
             ref=short(pathway_id),
             stage=stage_label(result.stage.value, text),
