@@ -126,7 +126,8 @@ async def drive_alerts_following_the_pathway(pathways: PathwayClient) -> str:
     await pathways.execute(pid, c.CompleteIntake(T0 + 3 * DAY, ATP_CRITERIA), meta())
     notice = timedelta(days=ATP.timers.consent_expiry_notice_days)
     expires = datetime.now(UTC) + notice + timedelta(seconds=2)
-    await pathways.execute(pid, c.GiveConsent(PartnerKind.REFERRER, T0, expires), meta())
+    given = c.GiveConsent(PartnerKind.REFERRER, T0 + 3 * DAY, expires)
+    await pathways.execute(pid, given, meta())
 
     async def alerts() -> list[AlertRule]:
         return [a.rule for a in (await pathways.state(pid)).alerts]

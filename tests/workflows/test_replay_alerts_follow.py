@@ -115,7 +115,7 @@ async def test_the_fold_adopts_the_rules_where_the_marker_is() -> None:
     closing = state.timeline[int(resolved.details["closed_by"]) - 1]
     assert closing.kind == "consent_given"
     assert resolved.seq == closing.seq + 1
-    assert state.last_entry_at == closing.at
+    assert state.last_entry_at == closing.recorded  # when it was recorded, not when given
 
 
 async def test_a_history_from_before_the_patch_keeps_the_first_rules(

@@ -2,9 +2,7 @@
 
 No workflow code runs here: the recorded commands go through `Pathway.execute` at the
 instant of the workflow task that ran them, and due alerts are raised with
-`Pathway.raise_due_alerts` wherever the workflow's loop woke up. A run that marked
-`ALERTS_FOLLOW_PATHWAY_PATCH` adopted the alert rules that follow the pathway in its first
-task, before anything else, as the workflow does when it starts. So an audit does not
+`Pathway.raise_due_alerts` wherever the workflow's loop woke up. So an audit does not
 trust the workflow to say what happened; where the history also records what the
 workflow answered (update results, the state carried into a new run, the final state),
 the fold checks it agrees and lists every difference.
@@ -23,8 +21,7 @@ from enum import Enum
 from typing import Any
 
 from parcours.audit.projection import close_if_due, kept_after_exit, project_alerts
-from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
-from parcours.domain.alerts import follow_pathway, follows_pathway
+from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask, adopt_rules
 from parcours.domain.errors import DomainError
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import Alert, PathwayEvent, PathwayState
@@ -183,9 +180,7 @@ class _Folder:
         """What the workflow did in one task: its commands, then its alerts if it woke."""
         if task.first_of_run and task.run_index in self._recording.carried:
             self._check_carried(task, self._recording.carried[task.run_index])
-        adopts = task.first_of_run and task.run_index in self._recording.following_runs
-        if adopts and not follows_pathway(self._pathway.state):
-            follow_pathway(self._pathway.state, task.at)
+        adopt_rules(self._recording, task, self._pathway.state, task.at)
         executed = False
         for recorded in task.commands:
             event = self._run(task, recorded)

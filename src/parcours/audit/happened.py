@@ -5,7 +5,10 @@ instant (when it happened, `--on`) is at or before T, in the order they were rec
 each dated as the workflow dated it; alerts are raised where the workflow woke up before
 T and, between commands entered after the fact, at their due instants, as the workflow's
 timers would have raised them had each command been entered when it happened. The
-domain's instant bounds (`domain.instants`) make that order one the rules accept.
+domain's instant bounds (`domain.instants`) make that order one the rules accept. Under
+the alert rules that follow the pathway (a run that took `ALERTS_FOLLOW_PATHWAY_PATCH`),
+each entry counts as made when it happened, so no alert waits for entries to settle that
+would not have waited had they been entered live.
 
 Corrections tell the story as it happened: a voided event never happened, and a restated
 one happened at its restated date; the corrections themselves are facts of the record,
@@ -35,13 +38,15 @@ from parcours.audit.fold import (
     snapshot_of,
 )
 from parcours.audit.projection import close_if_due, kept_after_exit, project_alerts
-from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
+from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask, adopt_rules
+from parcours.domain.alerts import follows_pathway
 from parcours.domain.commands import CorrectEvent
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
 from parcours.domain.errors import DomainError
 from parcours.domain.instants import CLOCK_SKEW, effective_instant
 from parcours.domain.pathway import Pathway
 from parcours.domain.refold import restate
+from parcours.domain.vocabulary import Role
 
 
 def snapshot_at(recording: Recording, when: datetime, *, as_recorded: bool = False) -> Snapshot:
@@ -133,6 +138,8 @@ class _Happened:
 
     def apply(self, task: WorkflowTask) -> None:
         dated = task.run_index in self._recording.dated_runs
+        state = self.folded.pathway.state
+        adopt_rules(self._recording, task, state, self._clock)
         for recorded, effective, now in self._happened_by_then(task, dated):
             live = effective >= task.at - CLOCK_SKEW
             if not live:
@@ -145,6 +152,8 @@ class _Happened:
                 continue
             self._applied[recorded.meta.request_id] = event.seq
             self.folded.sources[event.seq] = Source(task.run_index, task.run_id, recorded.event_id)
+            if follows_pathway(state) and recorded.meta.actor.role is not Role.SYSTEM:
+                state.last_entry_at = effective  # as entered when it happened
             self._advance(effective, evidence=live)
         woke = task.first_of_run or task.timer_fired or task.timer_cancelled or task.idle
         if woke and task.at <= self._when:

@@ -36,6 +36,7 @@ from parcours.audit.tasks import (
     update_name_of,
     workflow_time,
 )
+from parcours.domain.alerts import follow_pathway
 from parcours.domain.commands import STAFF_COMMANDS, Command, Refer
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState, RequestMeta
@@ -163,12 +164,8 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
         still_open=last.event_type not in _CLOSED,
         continues=last.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
         skipped_updates=_skipped_updates(raw),
-        dated_runs=frozenset(
-            i for i, run in enumerate(history.runs) if patched(run, EFFECTIVE_INSTANTS_PATCH)
-        ),
-        following_runs=frozenset(
-            i for i, run in enumerate(history.runs) if patched(run, ALERTS_FOLLOW_PATHWAY_PATCH)
-        ),
+        dated_runs=_runs_patched(history, EFFECTIVE_INSTANTS_PATCH),
+        following_runs=_runs_patched(history, ALERTS_FOLLOW_PATHWAY_PATCH),
     )
 
 
@@ -181,6 +178,20 @@ def _skipped_updates(raw: list[RawTask]) -> tuple[str, ...]:
         for name in map(update_name_of, task.updates)
         if name not in COMMAND_OF_UPDATE and name not in NOT_COMMANDS
     )
+
+
+def adopt_rules(
+    recording: Recording, task: WorkflowTask, state: PathwayState, at: datetime
+) -> None:
+    """What a run that took `ALERTS_FOLLOW_PATHWAY_PATCH` did when it started, before its
+    first task ran anything: adopt the alert rules that follow the pathway, at `at`."""
+    if task.first_of_run and task.run_index in recording.following_runs:
+        follow_pathway(state, at)
+
+
+def _runs_patched(history: PathwayHistory, patch_id: str) -> frozenset[int]:
+    """The runs (by index) that took the new branch of `patch_id`."""
+    return frozenset(i for i, run in enumerate(history.runs) if patched(run, patch_id))
 
 
 async def _carried_states(

@@ -75,8 +75,10 @@ def follows_pathway(state: PathwayState) -> bool:
 
 
 def follow_pathway(state: PathwayState, now: datetime) -> None:
-    """Adopt the rules that follow the pathway; until `now`, nothing is taken as settled."""
-    state.alert_rules, state.last_entry_at = FOLLOWS_PATHWAY, now
+    """Adopt the rules that follow the pathway; until `now`, nothing is taken as settled.
+    A pathway that follows them already is left as it is."""
+    if not follows_pathway(state):
+        state.alert_rules, state.last_entry_at = FOLLOWS_PATHWAY, now
 
 
 def _contact_since(state: PathwayState, instant: datetime) -> bool:

@@ -45,6 +45,7 @@ from parcours.domain.summary import Summary, open_alerts, summary_of
 from parcours.domain.vocabulary import AlertStatus, EventKind, Role, Stage, Trigger
 
 SYSTEM = Actor("parcours", Role.SYSTEM)
+_AUTO = RequestMeta(request_id="", actor=SYSTEM)
 
 
 class Pathway:
@@ -239,22 +240,16 @@ class Pathway:
         return corrected_state(self.state, start, command, meta, now, allowed=self.allowed_triggers)
 
     def _follow(self, event: PathwayEvent, meta: RequestMeta, now: datetime) -> None:
-        """Under the rules that follow the pathway: note a person's entry, and resolve the
-        alerts it made untrue, each with an event naming it and the event that closed it."""
-        if not follows_pathway(self.state):
-            return
-        if meta.actor.role is not Role.SYSTEM:
+        """Note when a person's entry was recorded; resolve the alerts it made untrue."""
+        if follows_pathway(self.state) and meta.actor.role is not Role.SYSTEM:
             self.state.last_entry_at = now
-        system = RequestMeta(request_id="", actor=SYSTEM)
-        for alert in close_stale(self.state, self.programme, now):
-            details = {"alert_id": alert.alert_id, "rule": alert.rule.value}
-            details["closed_by"] = str(event.seq)
-            self._record(AlertEvent.ALERT_RESOLVED, system, now, details)
+        for details in close_stale(self.state, self.programme, event):  # dated as `event`
+            self._record(AlertEvent.ALERT_RESOLVED, _AUTO, event.at, details, event.recorded_at)
 
     def raise_due_alerts(self, now: datetime) -> list[PathwayEvent]:
         """Raise every alert due at `now` and reopen snoozes that ended; one event each."""
         events: list[PathwayEvent] = []
-        meta = RequestMeta(request_id="", actor=SYSTEM)
+        meta = _AUTO
         for alert in self.state.alerts:
             if snooze_ended(alert, now):
                 alert.status, alert.snoozed_until = AlertStatus.OPEN, None

@@ -14,11 +14,10 @@ notification is a fact nothing later undoes: only staff close it.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 
-from parcours.domain.alerts import candidate_alerts
+from parcours.domain.alerts import candidate_alerts, follows_pathway
 from parcours.domain.programme import ProgrammeDefinition
-from parcours.domain.records import Alert, PathwayState
+from parcours.domain.records import Alert, PathwayEvent, PathwayState
 from parcours.domain.vocabulary import AlertRule, AlertStatus, Stage
 
 FACTS = frozenset({AlertRule.NOTIFICATION_FAILED})
@@ -36,7 +35,10 @@ def _as_judged(state: PathwayState) -> PathwayState:
 
 
 def no_longer_holding(state: PathwayState, programme: ProgrammeDefinition) -> list[Alert]:
-    """Open or snoozed alerts that the pathway as it is now no longer implies."""
+    """Open or snoozed alerts that the pathway as it is now no longer implies (none under
+    the first rules: there alerts stay open until acknowledged)."""
+    if not follows_pathway(state):
+        return []
     implied = {a.alert_id for a in candidate_alerts(_as_judged(state), programme)}
     return [
         a
@@ -47,13 +49,16 @@ def no_longer_holding(state: PathwayState, programme: ProgrammeDefinition) -> li
     ]
 
 
-def close_stale(state: PathwayState, programme: ProgrammeDefinition, now: datetime) -> list[Alert]:
-    """Resolve every alert no longer holding, in order; an escalation whose alert closed
-    closes in turn. Returns the alerts resolved."""
-    closed: list[Alert] = []
+def close_stale(
+    state: PathwayState, programme: ProgrammeDefinition, closing: PathwayEvent
+) -> list[dict[str, str]]:
+    """Resolve every alert no longer holding once `closing` is recorded, in order (an
+    escalation whose alert closed closes in turn): the details of each `alert_resolved`."""
+    closed: list[dict[str, str]] = []
     while stale := no_longer_holding(state, programme):
         for alert in stale:
             alert.status, alert.snoozed_until = AlertStatus.RESOLVED, None
-            alert.handled_by, alert.handled_at = RESOLVER, now
-        closed += stale
+            alert.handled_by, alert.handled_at = RESOLVER, closing.at
+            rule, seq = alert.rule.value, str(closing.seq)
+            closed.append({"alert_id": alert.alert_id, "rule": rule, "closed_by": seq})
     return closed
