@@ -118,6 +118,8 @@ class _Happened:
         self._recording, self._when, self._corrected = recording, when, corrected
         self._applied = dict(recording.initial_applied)
         self._evidence = False
+        self._entered: datetime | None = None
+        """The latest instant a person's entry happened, under the rules that follow."""
         initial = recording.initial_state
         if initial is not None:  # earlier runs are missing: start from what they carried
             pathway = Pathway(recording.programme, copy.deepcopy(initial))
@@ -153,7 +155,8 @@ class _Happened:
             self._applied[recorded.meta.request_id] = event.seq
             self.folded.sources[event.seq] = Source(task.run_index, task.run_id, recorded.event_id)
             if follows_pathway(state) and recorded.meta.actor.role is not Role.SYSTEM:
-                state.last_entry_at = effective  # as entered when it happened
+                self._entered = max(self._entered or effective, effective)
+                state.last_entry_at = self._entered  # as entered when it happened
             self._advance(effective, evidence=live)
         woke = task.first_of_run or task.timer_fired or task.timer_cancelled or task.idle
         if woke and task.at <= self._when:
