@@ -162,9 +162,10 @@ async def test_an_appointment_entered_as_attended_is_never_unrecorded(
     attended a minute after it was entered."""
     pathways = skipping_pathways
     today = datetime.now(UTC)
-    pid = await pathways.refer(ATP, participant("Ana", "Ferreira"), referral(at=today), meta())
+    referred = referral(at=today - 10 * DAY)
+    pid = await pathways.refer(ATP, participant("Ana", "Ferreira"), referred, meta())
     walk = Walk(skipping_env, pathways, pid)
-    await walk.run(c.CompleteIntake(today, ATP_CRITERIA))
+    await walk.run(c.CompleteIntake(today - 9 * DAY, ATP_CRITERIA))
     await walk.run(appointment(today - 5 * DAY))
     assert await skipping_env.fast_forward(walk.handle, MINUTE)
     await walk.run(c.AttendAppointment("a1"))
