@@ -396,3 +396,32 @@ def test_a_check_in_met_by_a_contact_is_never_raised(programme: ProgrammeDefinit
     pending = due_alerts(pathway.state, programme, start + later * DAY)
     checkins = [a.subject for a in pending if a.rule is AlertRule.POST_HIRE_CHECKIN]
     assert checkins == [f"m1-d{d}" for d in programme.timers.post_hire_checkin_days if d > 99]
+
+
+# -- corrections: the pathway judged again ----------------------------------------------
+
+
+@parametrize_programme
+def test_voiding_the_entry_that_closed_an_alert_opens_it_again(
+    programme: ProgrammeDefinition,
+) -> None:
+    pathway = following(new_pathway(programme), T0)
+    late = T0 + timedelta(days=programme.timers.intake_within_days)
+    intake = raised(pathway, late, AlertRule.INTAKE_OVERDUE)
+    done = pathway.execute(c.CompleteIntake(late, criteria(programme)), meta(), late + HOUR)
+    assert status_of(pathway, intake) is AlertStatus.RESOLVED
+    pathway.execute(c.CorrectEvent(done.seq), meta(reason="wrong pathway"), late + 2 * HOUR)
+    assert pathway.state.stage is programme.initial_stage
+    assert pathway.state.alert_rules == 2
+    assert status_of(pathway, intake) is AlertStatus.OPEN  # true again: no intake
+
+
+@parametrize_programme
+def test_a_correction_resolves_what_it_makes_untrue(programme: ProgrammeDefinition) -> None:
+    pathway = following(new_pathway(programme), T0)
+    expires = T0 + 40 * DAY
+    given = pathway.execute(c.GiveConsent(PartnerKind.REFERRER, T0, expires), meta(), T0)
+    expired = raised(pathway, expires, AlertRule.CONSENT_EXPIRED)
+    fixed = pathway.execute(c.CorrectEvent(given.seq), meta(reason="never given"), expires + DAY)
+    assert (fixed.kind, fixed.details["seq"]) == ("event_voided", str(given.seq))
+    assert_resolved_by(pathway, expired, fixed)

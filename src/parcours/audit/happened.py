@@ -140,8 +140,7 @@ class _Happened:
 
     def apply(self, task: WorkflowTask) -> None:
         dated = task.run_index in self._recording.dated_runs
-        state = self.folded.pathway.state
-        adopt_rules(self._recording, task, state, self._clock)
+        adopt_rules(self._recording, task, self.folded.pathway.state, self._clock)
         for recorded, effective, now in self._happened_by_then(task, dated):
             live = effective >= task.at - CLOCK_SKEW
             if not live:
@@ -154,6 +153,7 @@ class _Happened:
                 continue
             self._applied[recorded.meta.request_id] = event.seq
             self.folded.sources[event.seq] = Source(task.run_index, task.run_id, recorded.event_id)
+            state = self.folded.pathway.state  # a correction replaces it
             if follows_pathway(state) and recorded.meta.actor.role is not Role.SYSTEM:
                 self._entered = max(self._entered or effective, effective)
                 state.last_entry_at = self._entered  # as entered when it happened

@@ -26,7 +26,7 @@ from functools import partial
 from transitions import EventData
 
 from parcours.domain import retention
-from parcours.domain.alerts import due_alerts, follows_pathway, next_alert_at, snooze_ended
+from parcours.domain.alerts import due_alerts, next_alert_at, snooze_ended
 from parcours.domain.command_log import log
 from parcours.domain.commands import Command, Context, CorrectEvent, Refer, spec_of
 from parcours.domain.commands.alerts import AlertEvent
@@ -40,12 +40,11 @@ from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.records import PathwayState as State
-from parcours.domain.resolution import close_stale
+from parcours.domain.resolution import BY_ITSELF, follow_entry
 from parcours.domain.summary import Summary, open_alerts, summary_of
 from parcours.domain.vocabulary import AlertStatus, EventKind, Role, Stage, Trigger
 
 SYSTEM = Actor("parcours", Role.SYSTEM)
-_AUTO = RequestMeta(request_id="", actor=SYSTEM)
 
 
 class Pathway:
@@ -207,7 +206,8 @@ class Pathway:
         self._authorise(meta.actor.role, trigger)
         if isinstance(command, CorrectEvent):  # dated when it is made, whatever `--on` says
             self.state = self._corrected(command, meta, now)
-            return self._apply(command, meta, Instants(now, now if dated else None), self.stage)
+            made = Instants(now, now if dated else None)
+            return self._follow(self._apply(command, meta, made, self.stage), meta, now)
         before = self.state.stage
         with self._refusals(meta.actor.role):
             fired = trigger in self._offered.get(before, ()) and self.trigger(
@@ -218,9 +218,7 @@ class Pathway:
         instants = Instants.of(command, meta, now, dated)
         if self.state.stage is not before:
             self.state.stage_since = instants.effective
-        event = self._apply(command, meta, instants, before)
-        self._follow(event, meta, now)
-        return event
+        return self._follow(self._apply(command, meta, instants, before), meta, now)
 
     def _apply(
         self, command: Command, meta: RequestMeta, instants: Instants, before: Stage
@@ -239,17 +237,16 @@ class Pathway:
         start = partial(Pathway.refer, self.programme, self.state.pathway_id)
         return corrected_state(self.state, start, command, meta, now, allowed=self.allowed_triggers)
 
-    def _follow(self, event: PathwayEvent, meta: RequestMeta, now: datetime) -> None:
-        """Note when a person's entry was recorded; resolve the alerts it made untrue."""
-        if follows_pathway(self.state) and meta.actor.role is not Role.SYSTEM:
-            self.state.last_entry_at = now
-        for details in close_stale(self.state, self.programme, event):  # dated as `event`
-            self._record(AlertEvent.ALERT_RESOLVED, _AUTO, event.at, details, event.recorded_at)
+    def _follow(self, event: PathwayEvent, meta: RequestMeta, now: datetime) -> PathwayEvent:
+        """`event`, once the alerts it made untrue are resolved (`domain.resolution`)."""
+        for details in follow_entry(self.state, self.programme, event, meta, now):
+            self._record(AlertEvent.ALERT_RESOLVED, BY_ITSELF, event.at, details, event.recorded_at)
+        return event
 
     def raise_due_alerts(self, now: datetime) -> list[PathwayEvent]:
         """Raise every alert due at `now` and reopen snoozes that ended; one event each."""
         events: list[PathwayEvent] = []
-        meta = _AUTO
+        meta = RequestMeta(request_id="", actor=SYSTEM)
         for alert in self.state.alerts:
             if snooze_ended(alert, now):
                 alert.status, alert.snoozed_until = AlertStatus.OPEN, None

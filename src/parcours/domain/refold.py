@@ -15,6 +15,7 @@ import dataclasses
 from datetime import datetime
 from typing import Protocol
 
+from parcours.domain.alerts import follow_pathway, follows_pathway
 from parcours.domain.command_log import command_of
 from parcours.domain.commands import CORRECTION_EVENTS, SPECS, Command, CommandSpec, Refer, Shape
 from parcours.domain.commands.alerts import AlertEvent
@@ -61,6 +62,8 @@ def refold(
     referral = command_of(first)
     assert isinstance(referral, Refer)  # the first event is the referral, never corrected
     fresh = start(referral, first.meta, first.at, dated=first.dated)
+    if follows_pathway(state):  # the alert rules it followed, judged again as it runs
+        follow_pathway(fresh.state, first.at)
     dependents: list[PathwayEvent] = []
     for event in state.timeline[1:]:
         if event.seq in voided or event.kind in CORRECTION_EVENTS:

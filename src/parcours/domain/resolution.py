@@ -14,17 +14,35 @@ notification is a fact nothing later undoes: only staff close it.
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
 from parcours.domain.alerts import candidate_alerts, follows_pathway
 from parcours.domain.programme import ProgrammeDefinition
-from parcours.domain.records import Alert, PathwayEvent, PathwayState
-from parcours.domain.vocabulary import AlertRule, AlertStatus, Stage
+from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
+from parcours.domain.vocabulary import AlertRule, AlertStatus, Role, Stage
 
 FACTS = frozenset({AlertRule.NOTIFICATION_FAILED})
 """Alerts about something that happened once: they never resolve by themselves."""
 
 RESOLVER = "parcours"
 """Who handled a resolved alert: the pathway itself."""
+
+BY_ITSELF = RequestMeta(request_id="", actor=Actor(RESOLVER, Role.SYSTEM))
+"""Who records `alert_resolved`: the pathway itself, as it records `alert_raised`."""
+
+
+def follow_entry(
+    state: PathwayState,
+    programme: ProgrammeDefinition,
+    event: PathwayEvent,
+    meta: RequestMeta,
+    now: datetime,
+) -> list[dict[str, str]]:
+    """Under the rules that follow the pathway: note when a person's entry was recorded
+    (`now`), and resolve the alerts it made untrue (see `close_stale`)."""
+    if follows_pathway(state) and meta.actor.role is not Role.SYSTEM:
+        state.last_entry_at = now
+    return close_stale(state, programme, event)
 
 
 def _as_judged(state: PathwayState) -> PathwayState:
