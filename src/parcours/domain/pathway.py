@@ -40,7 +40,7 @@ from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.records import PathwayState as State
-from parcours.domain.resolution import BY_ITSELF, follow_entry
+from parcours.domain.resolution import follow_entry
 from parcours.domain.summary import Summary, open_alerts, summary_of
 from parcours.domain.vocabulary import AlertStatus, EventKind, Role, Stage, Trigger
 
@@ -206,8 +206,7 @@ class Pathway:
         self._authorise(meta.actor.role, trigger)
         if isinstance(command, CorrectEvent):  # dated when it is made, whatever `--on` says
             self.state = self._corrected(command, meta, now)
-            made = Instants(now, now if dated else None)
-            return self._follow(self._apply(command, meta, made, self.stage), meta, now)
+            return self._apply(command, meta, Instants(now, now if dated else None), self.stage)
         before = self.state.stage
         with self._refusals(meta.actor.role):
             fired = trigger in self._offered.get(before, ()) and self.trigger(
@@ -218,30 +217,25 @@ class Pathway:
         instants = Instants.of(command, meta, now, dated)
         if self.state.stage is not before:
             self.state.stage_since = instants.effective
-        return self._follow(self._apply(command, meta, instants, before), meta, now)
+        return self._apply(command, meta, instants, before)
 
     def _apply(
         self, command: Command, meta: RequestMeta, instants: Instants, before: Stage
     ) -> PathwayEvent:
-        """Record the command's effect in the state and its event in the timeline."""
+        """Record the command's effect and its event, then resolve what it made untrue."""
         row = spec_of(command.trigger)
         assert row.effect is not None  # every row with a command class has an effect
         assert row.event is not None  # ... and an event (a test checks both)
         ctx = Context(self.programme, meta, instants.effective, before)
         details = row.effect(self.state, command, ctx)
         log(self.state, command, meta, instants.effective, instants.recorded)
-        return self._record(row.event, meta, instants.effective, details, instants.recorded)
+        event = self._record(row.event, meta, instants.effective, details, instants.recorded)
+        return follow_entry(self.state, self.programme, event, meta, self._record)
 
     def _corrected(self, command: CorrectEvent, meta: RequestMeta, now: datetime | None) -> State:
         """The state `command` leaves, run again from the referral (`domain/correcting.py`)."""
         start = partial(Pathway.refer, self.programme, self.state.pathway_id)
         return corrected_state(self.state, start, command, meta, now, allowed=self.allowed_triggers)
-
-    def _follow(self, event: PathwayEvent, meta: RequestMeta, now: datetime) -> PathwayEvent:
-        """`event`, once the alerts it made untrue are resolved (`domain.resolution`)."""
-        for details in follow_entry(self.state, self.programme, event, meta, now):
-            self._record(AlertEvent.ALERT_RESOLVED, BY_ITSELF, event.at, details, event.recorded_at)
-        return event
 
     def raise_due_alerts(self, now: datetime) -> list[PathwayEvent]:
         """Raise every alert due at `now` and reopen snoozes that ended; one event each."""

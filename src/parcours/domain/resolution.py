@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from typing import Protocol
 
 from parcours.domain.alerts import candidate_alerts, follows_pathway
+from parcours.domain.commands.alerts import AlertEvent
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
-from parcours.domain.vocabulary import AlertRule, AlertStatus, Role, Stage
+from parcours.domain.vocabulary import AlertRule, AlertStatus, EventKind, Role, Stage
 
 FACTS = frozenset({AlertRule.NOTIFICATION_FAILED})
 """Alerts about something that happened once: they never resolve by themselves."""
@@ -31,18 +33,34 @@ BY_ITSELF = RequestMeta(request_id="", actor=Actor(RESOLVER, Role.SYSTEM))
 """Who records `alert_resolved`: the pathway itself, as it records `alert_raised`."""
 
 
+class Recorder(Protocol):
+    """Appends an event to the timeline (`Pathway._record`)."""
+
+    def __call__(
+        self,
+        kind: EventKind,
+        meta: RequestMeta,
+        now: datetime,
+        details: dict[str, str],
+        recorded: datetime | None = None,
+    ) -> PathwayEvent: ...
+
+
 def follow_entry(
     state: PathwayState,
     programme: ProgrammeDefinition,
     event: PathwayEvent,
     meta: RequestMeta,
-    now: datetime,
-) -> list[dict[str, str]]:
-    """Under the rules that follow the pathway: note when a person's entry was recorded
-    (`now`), and resolve the alerts it made untrue (see `close_stale`)."""
+    record: Recorder,
+) -> PathwayEvent:
+    """`event`, just recorded, under the rules that follow the pathway: note when a
+    person's entry was recorded, and resolve the alerts it made untrue, each with an
+    `alert_resolved` dated as `event` (see `close_stale`)."""
     if follows_pathway(state) and meta.actor.role is not Role.SYSTEM:
-        state.last_entry_at = now
-    return close_stale(state, programme, event)
+        state.last_entry_at = event.recorded
+    for details in close_stale(state, programme, event):
+        record(AlertEvent.ALERT_RESOLVED, BY_ITSELF, event.at, details, event.recorded_at)
+    return event
 
 
 def _as_judged(state: PathwayState) -> PathwayState:
