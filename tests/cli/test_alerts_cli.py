@@ -69,7 +69,7 @@ def test_handled_alerts_are_listed_on_request_and_named_in_the_timeline(cli: Cli
     assert table.stdout.splitlines()[0].startswith("Alerts (")
     assert "acknowledged" in table.stdout
     assert cli("alerts", "--status", "resolved", "--json").stdout.strip() == "[]"
-    wrong = cli("alerts", "--status", "closed")
+    wrong = cli("alerts", "--status", "gone")
     assert wrong.exit_code == ExitCode.USAGE
     assert "resolved" in wrong.output
 

@@ -193,16 +193,19 @@ def test_consent_alerts_resolved_by_renewal_or_withdrawal(
     assert_resolved_by(pathway, expired, closing)
 
 
-def test_accompaniment_alerts_resolved_by_the_exit() -> None:
+def test_an_exit_resolves_nothing_what_was_open_stays_open() -> None:
+    """Life after exit: the alerts open when the person left stay listed, to be
+    acknowledged or closed with the pathway at the end of its retention."""
     pathway, now = drive_to(ATP, Stage.IN_EMPLOYMENT)
     following(pathway, now)
     deadline = pathway.summary(now).accompaniment_ends_at
     assert deadline is not None
     approaching = raised(pathway, deadline - 90 * DAY, AlertRule.ACCOMPANIMENT_DEADLINE_APPROACHING)
     reached = raised(pathway, deadline, AlertRule.ACCOMPANIMENT_DEADLINE_REACHED)
-    exited = pathway.execute(c.Exit(ExitReason.OTHER, deadline), meta(reason=REASON), deadline)
-    assert_resolved_by(pathway, approaching, exited)
-    assert_resolved_by(pathway, reached, exited)
+    pathway.execute(c.Exit(ExitReason.OTHER, deadline), meta(reason=REASON), deadline)
+    assert status_of(pathway, approaching) is AlertStatus.OPEN
+    assert status_of(pathway, reached) is AlertStatus.OPEN
+    assert resolutions(pathway) == {}
 
 
 @parametrize_programme

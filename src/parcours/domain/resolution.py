@@ -6,9 +6,10 @@ now, still implies that very alert (same rule, subject and due instant). One tha
 longer implied is resolved, with the event that closed it: an intake completed closes
 `intake_overdue`, a contact moves the no-contact clock and closes `no_contact`, an
 appointment's outcome closes its reminder and `appointment_unrecorded`, a renewed or
-withdrawn consent closes its expiry alerts, an exit closes what the accompaniment needed.
-A suspension pauses the pathway: its alerts are judged as in the stage it left. A failed
-notification is a fact nothing later undoes: only staff close it.
+withdrawn consent closes its expiry alerts. A suspension pauses the pathway: its alerts
+are judged as in the stage it left. An exit resolves nothing: what was open then stays
+open after it, to be acknowledged or closed with the pathway. A failed notification is a
+fact nothing later undoes: only staff close it.
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ def _as_judged(state: PathwayState) -> PathwayState:
 
 def no_longer_holding(state: PathwayState, programme: ProgrammeDefinition) -> list[Alert]:
     """Open or snoozed alerts that the pathway as it is now no longer implies (none under
-    the first rules: there alerts stay open until acknowledged)."""
-    if not follows_pathway(state):
+    the first rules, where alerts stay open until acknowledged; none once the pathway has
+    exited: what was open then stays open until acknowledged or closed with it)."""
+    if not follows_pathway(state) or state.stage is Stage.EXITED:
         return []
     implied = {a.alert_id for a in candidate_alerts(_as_judged(state), programme)}
     return [
