@@ -162,7 +162,8 @@ class ParticipantPathway(NotificationRetries):
             raise self._start_failure
         while True:
             self._pathway.raise_due_alerts(workflow.now())
-            if self._kept_after_exit():
+            if self._kept_after_exit() and workflow.all_handlers_finished():
+                # not while an update runs: what it records must land before the end
                 self._pathway.close_if_retention_over(workflow.now())
             await self._publish()
             if self._pathway.state.stage is Stage.EXITED and not self._still_open():
