@@ -82,7 +82,11 @@ async def test_export_then_replay_across_continue_as_new(
     assert [(e["seq"], e["event"], e["reason"]) for e in entries] == [
         (e.seq, e.kind, e.reason) for e in timeline
     ]
-    assert {e["run_id"] for e in entries} == {r["runId"] for r in document["runs"]}
+    # every event comes from one of the runs, and from more than one run (a last run may
+    # hold no event of its own when the run continued as new once it had published)
+    runs_with_events = {e["run_id"] for e in entries}
+    assert runs_with_events <= {r["runId"] for r in document["runs"]}
+    assert len(runs_with_events) >= 2
 
     # What parcours knew now is what the workflow says: as recorded. (As it happened, the
     # intake overdue since January was raised long ago; the workflow, whose entries were
