@@ -9,7 +9,10 @@ read by offsets from their own referral (to `ALIGNED`: a live command without a 
 its own is dated when the workflow handles it, a moment after its offset): the timeline's
 dates, stage and since, the outcome and the criterion that made it positive, and `audit
 at` as it happened on `AUDIT_DAYS`, including what the 13-month rule says a few days before
-the hire turned 13 months and after.
+the hire turned 13 months and after. And neither ends with an open alert whose condition
+was met by what is recorded; after the fact none such is raised at all (that last test is
+a strict xfail until alerts that clear themselves are on this branch: remove the marker
+then).
 """
 
 from __future__ import annotations
@@ -260,12 +263,13 @@ def unmet(alerts: list[Alert], state: PathwayState) -> list[str]:
 )
 async def test_no_alert_whose_condition_was_met(runs: tuple[Run, Run]) -> None:
     typed, lived = runs
-    # Live, the story's days raised alerts (check-ins, a training and a mission ending,
-    # the accompaniment's deadline approaching), each met on its day by what followed.
-    assert lived.state.alerts
+    # Live, the story's days raised alerts (check-ins, reminders, a training and a mission
+    # ending, the accompaniment's deadline approaching), each met by what followed.
+    assert len(lived.state.alerts) > 10
     for run in runs:
         opened = [a for a in run.state.alerts if a.status is AlertStatus.OPEN]
         assert unmet(opened, run.state) == []
-    # After the fact, nothing the story met was raised at all, even to be resolved.
-    assert typed.open_alerts() == lived.open_alerts()
+    # The story meets every condition by its end: nothing stays open either way, and after
+    # the fact nothing it met was raised at all, not even to be resolved at once.
+    assert typed.open_alerts() == lived.open_alerts() == []
     assert unmet(typed.state.alerts, typed.state) == []
