@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from parcours.domain.pathway import Pathway
     from parcours.domain.programme import ProgrammeDefinition
     from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
+    from parcours.domain.retention import retention_over
     from parcours.domain.vocabulary import Stage
     from parcours.workflows import search_attributes as sa
     from parcours.workflows.errors import refusal
@@ -88,6 +89,7 @@ class ParticipantPathway(NotificationRetries):
         self._start = start
         self._changed = False
         self._finished = False
+        self._close_waits = False  # the retention ended while an update ran
         for command_type in STAFF_COMMANDS:
             self._register(command_type)
 
@@ -162,9 +164,8 @@ class ParticipantPathway(NotificationRetries):
             raise self._start_failure
         while True:
             self._pathway.raise_due_alerts(workflow.now())
-            if self._kept_after_exit() and workflow.all_handlers_finished():
-                # not while an update runs: what it records must land before the end
-                self._pathway.close_if_retention_over(workflow.now())
+            if self._kept_after_exit():
+                self._close_if_retention_over()
             await self._publish()
             if self._pathway.state.stage is Stage.EXITED and not self._still_open():
                 await self._finish_handlers()
@@ -179,6 +180,15 @@ class ParticipantPathway(NotificationRetries):
         """Whether the pathway has exited and, since `AFTER_EXIT_PATCH`, stays open until its
         retention period ends (before it, the run completed at exit)."""
         return self._pathway.state.stage is Stage.EXITED and workflow.patched(AFTER_EXIT_PATCH)
+
+    def _close_if_retention_over(self) -> None:
+        """Close for good once the retention period has ended, but not while an update
+        runs (a notification retry waiting on its partner): what it records must land
+        before the end. The run loop then sleeps until the updates have finished."""
+        over = retention_over(self._pathway.state, self._programme, workflow.now())
+        self._close_waits = over and not workflow.all_handlers_finished()
+        if over and not self._close_waits:
+            self._pathway.close_if_retention_over(workflow.now())
 
     def _still_open(self) -> bool:
         """An exited pathway kept after exit and not yet closed for good."""
@@ -208,7 +218,9 @@ class ParticipantPathway(NotificationRetries):
         self._changed = False
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
-                lambda: self._changed, timeout=timeout, timeout_summary="next alert due"
+                lambda: self._changed or (self._close_waits and workflow.all_handlers_finished()),
+                timeout=timeout,
+                timeout_summary="next alert due",
             )
 
     def _carried(self) -> PathwayInput:
