@@ -150,26 +150,31 @@ def trail(recording: Recording) -> tuple[list[TrailEntry], list[Discrepancy]]:
     return entries, folded.discrepancies
 
 
+def starting_pathway(recording: Recording) -> tuple[Pathway, dict[str, int]]:
+    """The pathway a fold starts from, with the request ids already applied: the state
+    the history's first run carried, or the referral at the first task's instant."""
+    applied = dict(recording.initial_applied)
+    initial = recording.initial_state
+    if initial is not None:  # earlier runs are missing: start from what they carried
+        return Pathway(recording.programme, copy.deepcopy(initial)), applied
+    pathway = Pathway.refer(
+        recording.programme,
+        recording.pathway_id,
+        recording.referral,
+        recording.referral_meta,
+        recording.tasks[0].at,
+        dated=0 in recording.dated_runs,
+    )
+    applied[recording.referral_meta.request_id] = pathway.state.next_seq - 1
+    return pathway, applied
+
+
 class _Folder:
     def __init__(self, recording: Recording) -> None:
         self._recording = recording
-        self._applied = dict(recording.initial_applied)
-        initial = recording.initial_state
-        if initial is not None:
-            pathway = Pathway(recording.programme, copy.deepcopy(initial))
-        else:
-            first = recording.tasks[0]
-            pathway = Pathway.refer(
-                recording.programme,
-                recording.pathway_id,
-                recording.referral,
-                recording.referral_meta,
-                first.at,
-                dated=0 in recording.dated_runs,
-            )
-            self._applied[recording.referral_meta.request_id] = pathway.state.next_seq - 1
+        pathway, self._applied = starting_pathway(recording)
         self.folded = Folded(pathway)
-        if initial is None:
+        if recording.initial_state is None:
             self.folded.sources[1] = Source(0, recording.run_ids[0], 1)
 
     @property

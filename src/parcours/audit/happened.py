@@ -22,7 +22,6 @@ two answers: the recorded fold is used.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from parcours.audit.fold import (
     fold,
     snapshot,
     snapshot_of,
+    starting_pathway,
 )
 from parcours.audit.projection import close_if_due, kept_after_exit, project_alerts
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask, adopt_rules
@@ -44,7 +44,6 @@ from parcours.domain.commands import CorrectEvent
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
 from parcours.domain.errors import DomainError
 from parcours.domain.instants import CLOCK_SKEW, effective_instant
-from parcours.domain.pathway import Pathway
 from parcours.domain.refold import restate
 from parcours.domain.vocabulary import Role
 
@@ -116,25 +115,13 @@ class _Happened:
 
     def __init__(self, recording: Recording, when: datetime, corrected: Corrected) -> None:
         self._recording, self._when, self._corrected = recording, when, corrected
-        self._applied = dict(recording.initial_applied)
         self._evidence = False
         self._entered: datetime | None = None
         """The latest instant a person's entry happened, under the rules that follow."""
-        initial = recording.initial_state
-        if initial is not None:  # earlier runs are missing: start from what they carried
-            pathway = Pathway(recording.programme, copy.deepcopy(initial))
+        pathway, self._applied = starting_pathway(recording)
+        if recording.initial_state is not None:  # earlier runs are missing
             self._clock = recording.tasks[0].at if recording.tasks else when
         else:
-            first = recording.tasks[0]
-            pathway = Pathway.refer(
-                recording.programme,
-                recording.pathway_id,
-                recording.referral,
-                recording.referral_meta,
-                first.at,
-                dated=0 in recording.dated_runs,
-            )
-            self._applied[recording.referral_meta.request_id] = pathway.state.next_seq - 1
             self._clock = referred_at(recording)
         self.folded = Folded(pathway)
 
