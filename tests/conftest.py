@@ -31,7 +31,12 @@ from tests.receivers import (
     running_http_receiver,
     running_smtp_server,
 )
-from tests.servers import SUGGEST_AFTER_EVENTS, start_low_threshold_server, start_shared_server
+from tests.servers import (
+    SUGGEST_AFTER_EVENTS,
+    start_low_threshold_server,
+    start_shared_server,
+    start_skipping_server,
+)
 
 POSTGRES_ENV = "PARCOURS_TEST_POSTGRES_URL"
 
@@ -48,6 +53,17 @@ async def temporal_env(
     db = tmp_path_factory.mktemp("temporal") / "temporal.sqlite"
     env = await start_shared_server(str(db))
     env.db_path = db  # type: ignore[attr-defined]
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping dev server of this module's own: `fast_forward` moves its clock for
+    this module's pathways only."""
+    env = await start_skipping_server()
     try:
         yield env
     finally:

@@ -9,12 +9,10 @@ the same: stage, barriers, consent, open alerts, last event.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.settings import Settings
@@ -27,7 +25,7 @@ from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import PathwayStatus
 from tests.audit.helpers import cli_for, json_of, run
 from tests.cli.runner import address_of
-from tests.servers import TEST_KEYRING, start_skipping_server
+from tests.servers import TEST_KEYRING
 from tests.support import meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
@@ -60,15 +58,6 @@ COMPARED = (
     "eligibility_criteria_met",
     "last_contact_at",
 )
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await start_skipping_server()
-    try:
-        yield env
-    finally:
-        await env.shutdown()
 
 
 async def test_audit_at_agrees_with_status_over_two_years(

@@ -31,7 +31,7 @@ from parcours.workflows.patches import AFTER_EXIT_PATCH
 from parcours.workflows.pathway import ParticipantPathway
 from tests.audit.helpers import cli_for, run
 from tests.cli.runner import Cli, address_of
-from tests.servers import TEST_KEYRING, start_skipping_server
+from tests.servers import TEST_KEYRING
 from tests.support import T0, meta, participant, referral
 from tests.workflows.after_exit import ATP, RETENTION, AfterExit
 
@@ -39,15 +39,6 @@ pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
 AFTER_EXIT = {"withdraw_consent", "acknowledge_alert", "snooze_alert", "record_contact"}
 """What ATP lists from `exited` (its referent is assigned by coordinators)."""
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await start_skipping_server()
-    try:
-        yield env
-    finally:
-        await env.shutdown()
 
 
 @pytest_asyncio.fixture(loop_scope="session")

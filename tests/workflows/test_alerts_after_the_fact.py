@@ -39,7 +39,6 @@ from parcours.domain.vocabulary import (
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from tests.samples import ATP_CRITERIA
-from tests.servers import start_skipping_server
 from tests.support import meta, participant, referral
 from tests.workflows.two_year_walk import DAY, Walk
 
@@ -47,15 +46,6 @@ pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
 ATP = get_programme("atp-cergy")
 MINUTE = timedelta(minutes=1)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await start_skipping_server()
-    try:
-        yield env
-    finally:
-        await env.shutdown()
 
 
 @pytest_asyncio.fixture(loop_scope="session")

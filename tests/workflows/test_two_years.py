@@ -43,7 +43,6 @@ from parcours.domain.vocabulary import (
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from tests.samples import ATP_CRITERIA, ND_CRITERIA
-from tests.servers import start_skipping_server
 from tests.support import meta, participant, referral
 from tests.workflows.two_year_walk import DAY, HOUR, Expected, Walk
 
@@ -78,15 +77,6 @@ APPOINTMENTS_RULES = frozenset(
 MISSION_RULES = frozenset(
     {AlertRule.POST_HIRE_CHECKIN, AlertRule.NO_CONTACT, AlertRule.MISSION_ENDING}
 )
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await start_skipping_server()
-    try:
-        yield env
-    finally:
-        await env.shutdown()
 
 
 @pytest_asyncio.fixture(loop_scope="session")
