@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from operator import attrgetter
 
-from parcours.domain.commands.base import Command, Context, Details, find_by_id, iso, record, touch
+from parcours.domain.commands.base import (
+    Command,
+    Context,
+    Details,
+    find_by_id,
+    iso,
+    next_id,
+    record,
+    touch,
+)
 from parcours.domain.errors import MoveRefused
 from parcours.domain.records import Appointment, PathwayState
 from parcours.domain.vocabulary import (
@@ -66,7 +75,7 @@ def scheduled_appointment_of(
 
 
 def _schedule(state: PathwayState, cmd: ScheduleAppointment, ctx: Context) -> Details:
-    appointment_id = f"a{len(state.appointments) + 1}"
+    appointment_id = next_id("a", state.appointments)
     state.appointments.append(
         Appointment(appointment_id, cmd.at, cmd.kind, cmd.place, late_slot=cmd.late_slot)
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-from parcours.domain.commands.base import Command, Context, Details, find_by_id, record
+from parcours.domain.commands.base import Command, Context, Details, find_by_id, next_id, record
 from parcours.domain.errors import MoveRefused
 from parcours.domain.records import Barrier, PathwayState
 from parcours.domain.vocabulary import BarrierKind, BarrierStatus, EventKind, Trigger
@@ -64,7 +64,7 @@ def open_barrier_of(state: PathwayState, cmd: BarrierCommand) -> Barrier:
 
 
 def _open(state: PathwayState, cmd: OpenBarrier, ctx: Context) -> Details:
-    barrier_id = f"b{len(state.barriers) + 1}"
+    barrier_id = next_id("b", state.barriers)
     state.barriers.append(
         Barrier(barrier_id, cmd.kind, BarrierStatus.OPEN, ctx.now, aid_requested=cmd.aid_requested)
     )

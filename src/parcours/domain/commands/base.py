@@ -9,7 +9,7 @@ whether it moves, who may send it, what it does.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
@@ -178,6 +178,19 @@ def find_by_id(
         values["known"] = ", ".join(map(item_id, items))
         message += f" ({noun}s: {values['known'] or 'none yet'})"
     raise UnknownReference(message, code=f"unknown_{noun}", values=values)
+
+
+def next_id(prefix: str, items: Sequence[object]) -> str:
+    """The id of the next record of a list: its letter and its rank (`b1`, `b2`...)."""
+    return f"{prefix}{len(items) + 1}"
+
+
+def add_record(items: list[Item], prefix: str, make: Callable[..., Item], cmd: Command) -> str:
+    """Appends the record a command starts (a mission, a training), made of the command's
+    own fields after its new id; returns that id."""
+    record_id = next_id(prefix, items)
+    items.append(make(record_id, **{f.name: getattr(cmd, f.name) for f in fields(cmd)}))
+    return record_id
 
 
 def iso(instant: datetime | None) -> str:

@@ -10,6 +10,7 @@ from parcours.domain.commands.base import (
     CommandSpec,
     Context,
     Details,
+    add_record,
     iso,
     move,
     touch,
@@ -67,19 +68,7 @@ def _jobdating(state: PathwayState, cmd: RecordJobDating, ctx: Context) -> Detai
 
 
 def _start(state: PathwayState, cmd: StartMission, ctx: Context) -> Details:
-    mission_id = f"m{len(state.missions) + 1}"
-    state.missions.append(
-        Mission(
-            mission_id,
-            cmd.agency,
-            cmd.employer,
-            cmd.starts_at,
-            cmd.contract_type,
-            cmd.weekly_hours,
-            ends_at=cmd.ends_at,
-            sector_hiring=cmd.sector_hiring,
-        )
-    )
+    mission_id = add_record(state.missions, "m", Mission, cmd)
     touch(state, cmd.starts_at)
     return {
         "mission_id": mission_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parcours.domain.commands.base import Command, Context, Details, iso, move, touch
+from parcours.domain.commands.base import Command, Context, Details, add_record, iso, move, touch
 from parcours.domain.records import PathwayState, Training
 from parcours.domain.vocabulary import EventKind, Trigger
 
@@ -39,18 +39,7 @@ class DropTraining(Command, trigger=TrainingTrigger.DROP_TRAINING, when="dropped
 
 
 def _enrol(state: PathwayState, cmd: EnrolTraining, ctx: Context) -> Details:
-    training_id = f"t{len(state.trainings) + 1}"
-    state.trainings.append(
-        Training(
-            training_id,
-            cmd.title,
-            cmd.provider,
-            cmd.starts_at,
-            cmd.ends_at,
-            paid=cmd.paid,
-            diploma_module=cmd.diploma_module,
-        )
-    )
+    training_id = add_record(state.trainings, "t", Training, cmd)
     touch(state, ctx.now)
     return {
         "training_id": training_id,
