@@ -15,8 +15,8 @@ fact nothing later undoes: only staff close it.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
 
 from parcours.domain.alerts import candidate_alerts, follows_pathway
 from parcours.domain.commands.alerts import AlertEvent
@@ -34,17 +34,11 @@ BY_ITSELF = RequestMeta(request_id="", actor=Actor(RESOLVER, Role.SYSTEM))
 """Who records `alert_resolved`: the pathway itself, as it records `alert_raised`."""
 
 
-class Recorder(Protocol):
-    """Appends an event to the timeline (`Pathway._record`)."""
-
-    def __call__(
-        self,
-        kind: EventKind,
-        meta: RequestMeta,
-        now: datetime,
-        details: dict[str, str],
-        recorded: datetime | None = None,
-    ) -> PathwayEvent: ...
+Recorder = Callable[
+    [EventKind, RequestMeta, datetime, dict[str, str], datetime | None], PathwayEvent
+]
+"""Appends an event to the timeline (`Pathway._record`): kind, who, when it happened, its
+details and, for a dated entry, when it was recorded."""
 
 
 def follow_entry(
