@@ -134,6 +134,28 @@ def _head_of(summary: Summary) -> dict[str, Any]:
     return {f.name: getattr(summary, f.name) for f in fields(PathwayHead)}
 
 
+_AS_RECORDED = (
+    "barriers",
+    "consents",
+    "intake_completed_at",
+    "eligibility_criteria_met",
+    "french_level",
+    "last_contact_at",
+    "suspended_from",
+    "appointments",
+    "trainings",
+    "missions",
+    "job_datings",
+    "closed_at",
+)
+"""The status fields that show the state's own, as recorded (its lists copied)."""
+
+
+def _records_of(state: PathwayState) -> dict[str, Any]:
+    values = {name: getattr(state, name) for name in _AS_RECORDED}
+    return {name: list(v) if isinstance(v, list) else v for name, v in values.items()}
+
+
 @dataclass(frozen=True)
 class PathwayStatus(PathwayHead):
     """The answer to the `status` query: the summary, what staff may do next, and every
@@ -167,25 +189,14 @@ class PathwayStatus(PathwayHead):
     ) -> PathwayStatus:
         return cls(
             **_head_of(summary),
-            barriers=list(state.barriers),
-            consents=list(state.consents),
             open_alerts=list(summary.open_alerts),
             next_alert_at=summary.next_alert_at,
             allowed=allowed,
             outcome=summary.outcome,
             last_event_seq=summary.last_seq,
             as_of=as_of,
-            intake_completed_at=state.intake_completed_at,
-            eligibility_criteria_met=list(state.eligibility_criteria_met),
-            french_level=state.french_level,
-            last_contact_at=state.last_contact_at,
-            suspended_from=state.suspended_from,
-            appointments=list(state.appointments),
-            trainings=list(state.trainings),
-            missions=list(state.missions),
-            job_datings=list(state.job_datings),
             closes_at=summary.closes_at,
-            closed_at=state.closed_at,
+            **_records_of(state),
         )
 
 
