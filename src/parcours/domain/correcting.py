@@ -77,17 +77,15 @@ def check_correctable(
     event = _event(state, command.seq)
     row = ROW_OF_EVENT.get(event.kind)
     if row is None or row.shape not in CORRECTABLE or row.roles <= {Role.SYSTEM}:
-        raise MoveRefused.for_rule(
+        raise _refused(
             "correction_not_correctable",
-            f"event {event.seq} ({event.kind}) cannot be corrected: only what staff or "
-            "partners recorded can be, not the referral, alerts, failures or corrections",
-            seq=str(event.seq),
+            event,
+            f"({event.kind}) cannot be corrected: only what staff or partners recorded can "
+            "be, not the referral, alerts, failures or corrections",
             event=event.kind,
         )
     if event.seq in voided_seqs(state.timeline):
-        raise MoveRefused.for_rule(
-            "correction_voided", f"event {event.seq} is already voided", seq=str(event.seq)
-        )
+        raise _refused("correction_voided", event, "is already voided")
     _check_author(event, meta)
     if command.restated_at is not None:
         _check_instant(state, command.restated_at, now)
@@ -109,13 +107,19 @@ def _event(state: PathwayState, seq: int) -> PathwayEvent:
 def _check_author(event: PathwayEvent, meta: RequestMeta) -> None:
     """Staff correct what they recorded; coordinators correct anyone's entries."""
     if meta.actor.role is Role.STAFF and event.actor_id != meta.actor.actor_id:
-        raise MoveRefused.for_rule(
+        raise _refused(
             "correction_not_own",
-            f"event {event.seq} was recorded by {event.actor_id}: staff correct only what they "
-            "recorded themselves; a coordinator may correct it",
-            seq=str(event.seq),
+            event,
+            f"was recorded by {event.actor_id}: staff correct only what they recorded "
+            "themselves; a coordinator may correct it",
             author=event.actor_id,
         )
+
+
+def _refused(rule: str, corrected: PathwayEvent, said: str, /, **values: str) -> MoveRefused:
+    """A refusal to correct an event: its sentence and its values name it by its number."""
+    seq = str(corrected.seq)
+    return MoveRefused.for_rule(rule, f"event {seq} {said}", seq=seq, **values)
 
 
 def _check_instant(state: PathwayState, restated_at: datetime, now: datetime | None) -> None:
