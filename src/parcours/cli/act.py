@@ -80,6 +80,44 @@ def staff_action(
     return decorate
 
 
+def dated_action(
+    group: typer.Typer, name: str, command: type[Command], *, reason_first: bool = False
+) -> None:
+    """Registers `parcours GROUP NAME REF [--on WHEN]` for a command whose one field says
+    when what it records happened (its `WHEN`, as `signed_at`): `--on` dates both the
+    request and the command, today when left out."""
+
+    def build(on: str | None = None) -> Command:
+        return command(**{command.WHEN: typed_instant(on)})
+
+    on = inspect.Parameter("on", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=On)
+    _register(group, name, build, on, reason_first)
+
+
+def naming_action(group: typer.Typer, name: str, command: type[Command], argument: object) -> None:
+    """Registers `parcours GROUP NAME REF ID` for a command whose one field names the record
+    it acts on (a barrier's `barrier_id`): ID is that field, typed as `argument` says."""
+    (field,) = dataclasses.fields(command)
+
+    def build(**typed: str) -> Command:
+        return command(**typed)
+
+    named = inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, annotation=argument)
+    _register(group, name, build, named, reason_first=False)
+
+
+def _register(
+    group: typer.Typer,
+    name: str,
+    build: Callable[..., Command],
+    parameter: inspect.Parameter,
+    reason_first: bool,
+) -> None:
+    build.__signature__ = inspect.Signature([parameter])  # type: ignore[attr-defined]
+    build.__name__ = build.__qualname__ = name.replace("-", "_")
+    staff_action(group, name, reason_first=reason_first)(build)
+
+
 def _parameters(build: Callable[..., Command], reason_first: bool) -> list[inspect.Parameter]:
     """The reference, the action's own parameters and the shared options, in help order."""
     keyword = inspect.Parameter.KEYWORD_ONLY

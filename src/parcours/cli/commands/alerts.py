@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.act import staff_action
+from parcours.cli.act import naming_action, staff_action
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, word
@@ -103,9 +103,7 @@ def _alert_row(pathway_id: str, alert: Alert, text: Text) -> list[str]:
     ]
 
 
-@staff_action(alerts, "ack")
-def ack(alert_id: AlertId) -> c.Command:
-    return c.AcknowledgeAlert(alert_id=alert_id)
+naming_action(alerts, "ack", c.AcknowledgeAlert, AlertId)
 
 
 @staff_action(alerts, "snooze")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import staff_action
+from parcours.cli.act import naming_action, staff_action
 from parcours.cli.options import flag, subgroup
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
@@ -29,11 +29,5 @@ def appointment_add(
     return c.ScheduleAppointment(at=moment, kind=kind, place=place, late_slot=late)
 
 
-@staff_action(appointment, "attend")
-def appointment_attend(appointment_id: AppointmentId) -> c.Command:
-    return c.AttendAppointment(appointment_id=appointment_id)
-
-
-@staff_action(appointment, "miss")
-def appointment_miss(appointment_id: AppointmentId) -> c.Command:
-    return c.MissAppointment(appointment_id=appointment_id)
+naming_action(appointment, "attend", c.AttendAppointment, AppointmentId)
+naming_action(appointment, "miss", c.MissAppointment, AppointmentId)

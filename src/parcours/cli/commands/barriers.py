@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import staff_action
+from parcours.cli.act import naming_action, staff_action
 from parcours.cli.options import flag, subgroup
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind
@@ -25,16 +25,6 @@ def barrier_add(
     return c.OpenBarrier(kind=kind, aid_requested=aid)
 
 
-@staff_action(barrier, "work")
-def barrier_work(barrier_id: BarrierId) -> c.Command:
-    return c.WorkOnBarrier(barrier_id=barrier_id)
-
-
-@staff_action(barrier, "resolve")
-def barrier_resolve(barrier_id: BarrierId) -> c.Command:
-    return c.ResolveBarrier(barrier_id=barrier_id)
-
-
-@staff_action(barrier, "waive")
-def barrier_waive(barrier_id: BarrierId) -> c.Command:
-    return c.WaiveBarrier(barrier_id=barrier_id)
+naming_action(barrier, "work", c.WorkOnBarrier, BarrierId)
+naming_action(barrier, "resolve", c.ResolveBarrier, BarrierId)
+naming_action(barrier, "waive", c.WaiveBarrier, BarrierId)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import staff_action
+from parcours.cli.act import dated_action, staff_action
 from parcours.cli.options import Agency, On, subgroup
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
@@ -18,14 +18,8 @@ coaching = subgroup(commands, "coaching")
 jobdating = subgroup(commands, "jobdating")
 
 
-@staff_action(contract, "sign")
-def contract_sign(on: On = None) -> c.Command:
-    return c.SignContract(signed_at=typed_instant(on))
-
-
-@staff_action(coaching, "start")
-def coaching_start(on: On = None) -> c.Command:
-    return c.StartCoaching(started_at=typed_instant(on))
+dated_action(contract, "sign", c.SignContract)
+dated_action(coaching, "start", c.StartCoaching)
 
 
 @staff_action(jobdating, "outcome")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import staff_action
+from parcours.cli.act import dated_action, staff_action
 from parcours.cli.criteria import criteria_help
 from parcours.cli.options import HELP_VALUES, On, subgroup
 from parcours.cli.runtime import typed_instant
@@ -42,9 +42,7 @@ def referent_assign(staff_id: StaffId) -> c.Command:
     return c.AssignReferent(referent=staff_id)
 
 
-@staff_action(commands, "contact")
-def contact(on: On = None) -> c.Command:
-    return c.RecordContact(contacted_at=typed_instant(on))
+dated_action(commands, "contact", c.RecordContact)
 
 
 @staff_action(french, "assess")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import staff_action
+from parcours.cli.act import dated_action, staff_action
 from parcours.cli.options import On
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
@@ -19,19 +19,9 @@ from parcours.domain.vocabulary import ExitReason
 commands = typer.Typer()
 
 
-@staff_action(commands, "suspend", reason_first=True)
-def suspend(on: On = None) -> c.Command:
-    return c.Suspend(suspended_at=typed_instant(on))
-
-
-@staff_action(commands, "resume", reason_first=True)
-def resume(on: On = None) -> c.Command:
-    return c.Resume(resumed_at=typed_instant(on))
-
-
-@staff_action(commands, "dropout", reason_first=True)
-def dropout(on: On = None) -> c.Command:
-    return c.DropOut(noticed_at=typed_instant(on))
+dated_action(commands, "suspend", c.Suspend, reason_first=True)
+dated_action(commands, "resume", c.Resume, reason_first=True)
+dated_action(commands, "dropout", c.DropOut, reason_first=True)
 
 
 @staff_action(commands, "reenter", reason_first=True)

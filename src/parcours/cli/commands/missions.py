@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import staff_action
+from parcours.cli.act import dated_action, staff_action
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import On, flag, subgroup
@@ -43,6 +43,4 @@ def mission_start(
     )
 
 
-@staff_action(mission, "end")
-def mission_end(on: On = None) -> c.Command:
-    return c.EndMission(ended_at=typed_instant(on))
+dated_action(mission, "end", c.EndMission)

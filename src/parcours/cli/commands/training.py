@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import staff_action
-from parcours.cli.options import On, flag, subgroup
+from parcours.cli.act import dated_action, staff_action
+from parcours.cli.options import flag, subgroup
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 
@@ -34,11 +34,5 @@ def training_enrol(
     )
 
 
-@staff_action(training, "complete")
-def training_complete(on: On = None) -> c.Command:
-    return c.CompleteTraining(completed_at=typed_instant(on))
-
-
-@staff_action(training, "drop")
-def training_drop(on: On = None) -> c.Command:
-    return c.DropTraining(dropped_at=typed_instant(on))
+dated_action(training, "complete", c.CompleteTraining)
+dated_action(training, "drop", c.DropTraining)
