@@ -10,6 +10,9 @@ from typing import Any, Protocol
 from parcours.domain.vocabulary import PartnerKind
 from parcours.workflows.messages import Notification
 
+_AS_ROUTED = ("key", "partner_name", "partner_kind", "event_kind", "event_at")
+"""What a message says as its routed notification says it."""
+
 
 @dataclass(frozen=True)
 class OutgoingMessage:
@@ -36,11 +39,7 @@ class OutgoingMessage:
         corrects = notification.details.get("corrects", "")
         restated = notification.details.get("restated_at", "")
         return cls(
-            key=notification.key,
-            partner_name=notification.partner_name,
-            partner_kind=notification.partner_kind,
-            event_kind=notification.event_kind,
-            event_at=notification.event_at,
+            **{name: getattr(notification, name) for name in _AS_ROUTED},
             fields=dict(notification.fields),
             corrects=f"{corrects}:{notification.partner_name}" if corrects else "",
             restated_at=datetime.fromisoformat(restated) if restated else None,
