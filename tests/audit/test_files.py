@@ -235,8 +235,8 @@ def test_a_wrong_key_is_one_sentence_and_exit_7(history_cli: Cli, tmp_path: Path
         assert result.exit_code == ExitCode.KEYS, (args, result.output)
         assert result.stdout == ""
         assert result.stderr.strip() == (
-            "The stored data cannot be decrypted with the keys given: "
-            "use the key file (or PARCOURS_KEYS) of this service."
+            "The stored data cannot be decrypted with the keys given: their key k1 is not"
+            " the one that encrypted it; use the key file (or PARCOURS_KEYS) of this service."
         )
     # Copying or checking a history needs no key.
     exported = tmp_path / "copy.json"

@@ -34,11 +34,36 @@ BUNDLE_FORMAT = "parcours-audit-bundle/1"
 
 
 class HistoryFileError(Exception):
-    """A file that holds no readable history; `reason` names why, for a translated message."""
+    """A file that holds no readable history; `reason` names why, for a translated message
+    (`values` fill it beside `detail`)."""
 
-    def __init__(self, path: str, reason: str, detail: str = "") -> None:
+    def __init__(self, path: str, reason: str, detail: str = "", **values: object) -> None:
         super().__init__(f"{path}: {reason} {detail}".strip())
         self.path, self.reason, self.detail = path, reason, detail
+        self.values = values
+
+
+@dataclass(frozen=True)
+class SequenceFault:
+    """Where a run's event ids stop counting 1, 2, 3...: at `position` (0-based) stands
+    event `found` instead of event `expected`, which comes later (`order`: events were
+    moved) or never (`missing`: it was removed)."""
+
+    kind: str
+    position: int
+    expected: int
+    found: int
+
+
+def sequence_fault(ids: Sequence[int]) -> SequenceFault | None:
+    """The first place the event ids of one run are not 1, 2, 3..., as Temporal numbers
+    them; None when they all are."""
+    for position, found in enumerate(ids):
+        expected = position + 1
+        if found != expected:
+            kind = "order" if expected in ids[position + 1 :] else "missing"
+            return SequenceFault(kind, position, expected, found)
+    return None
 
 
 @dataclass(frozen=True)
@@ -51,6 +76,8 @@ class PathwayHistory:
 
     workflow_id: str
     runs: tuple[WorkflowHistory, ...]
+    source: str = ""
+    """The file it was read from; empty for a history fetched from the service."""
 
     @property
     def run_ids(self) -> list[str]:
@@ -167,7 +194,7 @@ def parse_history_document(document: Any, source: str, *, default_id: str = "") 
     runs = tuple(
         _parse_run(workflow_id, events, source, index) for index, events in enumerate(event_lists)
     )
-    return PathwayHistory(workflow_id, runs)
+    return PathwayHistory(workflow_id, runs, source)
 
 
 def _events_of_run(run: Any, source: str, *, bundle: bool) -> Any:
@@ -188,6 +215,15 @@ def _parse_run(workflow_id: str, events: Any, source: str, index: int) -> Workfl
         run = WorkflowHistory.from_json(workflow_id, {"events": events})
     except (ValueError, TypeError, AttributeError, json_format.Error) as err:
         raise HistoryFileError(source, "bad_event", str(err).splitlines()[0][:200]) from None
+    fault = sequence_fault([event.event_id for event in run.events])
+    if fault is not None:
+        raise HistoryFileError(
+            source,
+            f"event_{fault.kind}",
+            run=index + 1,
+            event=fault.expected,
+            found=fault.found,
+        )
     if not run.events[0].HasField("workflow_execution_started_event_attributes"):
         raise HistoryFileError(source, "not_started", str(index + 1))
     return run

@@ -8,7 +8,8 @@ order: a refused update never reaches history), the notification failures it rec
 loop woke up there (a timer fired, its sleep timer was cancelled, or nothing was
 outstanding), which is when the workflow raises the alerts that are due.
 
-Decoding needs the keys: a payload they cannot open raises `DecryptionError`. The
+Decoding needs the keys: a payload they cannot open raises `DecryptionError`, or
+`checks.AlteredPayload` when the same key opens the history's other payloads. The
 participant's identity is decoded with the start input and dropped at once.
 """
 
@@ -26,6 +27,7 @@ from temporalio.converter import DataConverter
 
 from parcours.adapters.temporal.encryption import DecryptionError
 from parcours.audit.broken import ran, refused_at_start, why_it_never_ran
+from parcours.audit.checks import ensure_pathway, open_every_payload
 from parcours.audit.history import PathwayHistory
 from parcours.audit.tasks import (
     Answers,
@@ -42,7 +44,6 @@ from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState, RequestMeta
 from parcours.domain.routing import failure_to_record
 from parcours.workflows.messages import (
-    WORKFLOW_TYPE,
     NotificationFailure,
     PathwayInput,
     PathwayResult,
@@ -131,11 +132,12 @@ class Recording:
 
 
 async def record_of(history: PathwayHistory, converter: DataConverter) -> Recording:
-    """Decode `history` (every run, oldest first) with `converter` and its keys."""
+    """Decode `history` (every run, oldest first) with `converter` and its keys, once it
+    is a pathway's and every payload opens (`audit.checks`)."""
+    ensure_pathway(history)
+    await open_every_payload(history, converter)
     first = history.runs[0].events[0]
     started = first.workflow_execution_started_event_attributes
-    if started.workflow_type.name != WORKFLOW_TYPE:
-        raise RecordingError("not_pathway", started.workflow_type.name)
     start = await _decode_one(converter, started.input.payloads, PathwayInput, first.event_id)
     if not ran(history):
         raise await why_it_never_ran(history, converter)

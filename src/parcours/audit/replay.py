@@ -24,12 +24,13 @@ from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, WorkflowRepla
 from parcours.adapters.temporal.converter import data_converter, replay_converter
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.health import first_line, last_task_failure
+from parcours.audit.checks import ensure_pathway, open_every_payload
 from parcours.audit.history import PathwayHistory
 from parcours.workflows.pathway import ParticipantPathway
-from parcours.workflows.registry import ReferralRegistry
 from parcours.workflows.sandbox import workflow_runner
 
-WORKFLOWS: tuple[type, ...] = (ParticipantPathway, ReferralRegistry)
+WORKFLOWS: tuple[type, ...] = (ParticipantPathway,)
+"""The workflows an audit replays: pathways only (`checks.ensure_pathway`)."""
 
 _MESSAGE = re.compile(r'message: "((?:[^"\\]|\\.)*)"')
 _EVENT = re.compile(r"HistoryEvent\(id: (\d+), (\w+)")
@@ -127,7 +128,11 @@ async def replay_histories(
     workflows: Sequence[type] = WORKFLOWS,
     on_outcome: Callable[[ReplayOutcome], None] | None = None,
 ) -> list[ReplayOutcome]:
-    """Replay every run of every history, in order, with one replayer."""
+    """Replay every run of every history, in order, with one replayer.
+
+    Each history is checked first (`audit.checks`): another workflow's history, a payload
+    altered or one the keys do not open stops the replay with that error, before the
+    replayer decodes anything (it would log its own tracebacks)."""
     converter = data_converter(keyring)
     outcomes: list[ReplayOutcome] = []
 
@@ -138,6 +143,8 @@ async def replay_histories(
 
     async def runs() -> AsyncIterator[WorkflowHistory]:
         async for history in _aiter(histories):
+            ensure_pathway(history)
+            await open_every_payload(history, converter)
             for run in (await identify(history, converter)).runs:
                 broken = await cannot_run(run, converter)
                 if broken is not None:

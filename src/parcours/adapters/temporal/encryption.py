@@ -28,6 +28,20 @@ TAG_SIZE = 16
 class DecryptionError(Exception):
     """A stored payload cannot be decrypted; the message names the key id, never a key."""
 
+    def __init__(self, message: str, key_id: str = "") -> None:
+        super().__init__(message)
+        self.key_id = key_id
+
+
+class UnknownKey(DecryptionError):
+    """The payload names a key id the keyring does not hold."""
+
+
+class FailedAuthentication(DecryptionError):
+    """The keyring holds the payload's key id, but the payload does not authenticate
+    under that key: it was altered, or another key of the same id encrypted it (which of
+    the two only the rest of the history can tell: see `parcours.audit.checks`)."""
+
 
 class EncryptionCodec(PayloadCodec):
     """Encrypts with the keyring's current key and decrypts with whichever key encrypted."""
@@ -62,9 +76,10 @@ class EncryptionCodec(PayloadCodec):
         key_id = raw_id.decode(errors="replace")
         cipher = self._ciphers.get(key_id)
         if cipher is None:
-            raise DecryptionError(
+            raise UnknownKey(
                 f"A payload was encrypted with key {key_id}, which is not in the keyring:"
-                " add that key back to decrypt it."
+                " add that key back to decrypt it.",
+                key_id,
             )
         data = payload.data
         try:
@@ -72,9 +87,10 @@ class EncryptionCodec(PayloadCodec):
                 raise InvalidTag
             plain = cipher.decrypt(data[:NONCE_SIZE], data[NONCE_SIZE:], raw_id)
         except InvalidTag:
-            raise DecryptionError(
+            raise FailedAuthentication(
                 f"A payload labelled with key {key_id} failed authentication:"
-                " it was altered, or that key did not encrypt it."
+                " it was altered, or that key did not encrypt it.",
+                key_id,
             ) from None
         original = Payload()
         original.ParseFromString(plain)

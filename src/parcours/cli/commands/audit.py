@@ -70,7 +70,10 @@ def replay(
     everything: Annotated[bool, flag("--all", "replay_all")] = False,
     as_json: JsonFlag = False,
 ) -> None:
+    from parcours.adapters.logs import configure_file_logging
+
     session = current_session()
+    configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
     if files and everything:
         raise CliError(session.text("audit.replay.both"), ExitCode.USAGE)
     if not files and not everything:
@@ -203,14 +206,10 @@ def verify(
     if as_json:
         print_json({"intact": verdict.intact, **vars(verdict)})
     text = session.text
+    if verdict.broken == "expected":
+        raise CliError(text("audit.verify.expected", head=verdict.head), ExitCode.INVALID_FILE)
     if not verdict.intact:
-        message = text(
-            f"audit.verify.{verdict.broken}",
-            run=verdict.run,
-            run_id=verdict.run_id,
-            event=verdict.event_id,
-            head=verdict.head,
-        )
+        message = text("audit.verify.broken", link=files.broken_link(session, verdict))
         raise CliError(message, ExitCode.INVALID_FILE)
     if not as_json:
         said = text(

@@ -19,6 +19,7 @@ from parcours.cli.runtime import Session, with_pathways
 if TYPE_CHECKING:
     from parcours.adapters.temporal.keys import Keyring
     from parcours.app.client import PathwayClient
+    from parcours.audit.bundle import Verdict
     from parcours.audit.fold import Discrepancy
     from parcours.audit.history import PathwayHistory
     from parcours.audit.recording import Recording
@@ -27,12 +28,14 @@ T = TypeVar("T")
 
 
 def load_history(session: Session, reference: str) -> PathwayHistory:
-    """The history of a pathway reference, or the one in a file when `reference` is a file."""
-    from parcours.audit.history import fetch_pathway_history, read_history_file
+    """The history of a pathway reference, or the one in a file when `reference` is a file
+    (checked before use: `audit.checks`)."""
+    from parcours.audit.checks import read_checked_history
+    from parcours.audit.history import fetch_pathway_history
 
     path = Path(reference)
     if path.is_file():
-        return file_guard(session, lambda: read_history_file(path))
+        return file_guard(session, lambda: read_checked_history(path))
 
     async def work(pathways: PathwayClient) -> PathwayHistory:
         pathway_id = await pathways.resolve(reference)
@@ -61,7 +64,7 @@ def decode(session: Session, history: PathwayHistory) -> Recording:
 
     converter = data_converter(keyring(session))
     try:
-        return asyncio.run(record_of(history, converter))
+        return file_guard(session, lambda: asyncio.run(record_of(history, converter)))
     except NothingToFold as err:
         said = session.text(
             f"audit.nothing.{err.reason}", pathway=history.workflow_id, detail=err.detail
@@ -76,16 +79,50 @@ def decode(session: Session, history: PathwayHistory) -> Recording:
 
 
 def file_guard(session: Session, read: Callable[[], T]) -> T:
-    """Read a history file; one that cannot be read is one sentence and exit 6."""
+    """Read, check or decode a history; one that cannot be read, does not check out or is
+    not a pathway's is one sentence and exit 6, keys that do not open it exit 7."""
+    from parcours.adapters.temporal.encryption import UnknownKey
+    from parcours.audit.checks import AlteredPayload, BrokenBundle, NotAPathway, WrongKey
     from parcours.audit.history import HistoryFileError
 
     try:
         return read()
-    except HistoryFileError as err:
-        why = session.text(f"audit.why.{err.reason}", detail=err.detail)
-        raise CliError(
-            session.text("error.history_file", path=err.path, why=why), ExitCode.INVALID_FILE
-        ) from None
+    except (HistoryFileError, BrokenBundle, NotAPathway, AlteredPayload) as err:
+        raise CliError(refused(session, err), ExitCode.INVALID_FILE) from None
+    except (WrongKey, UnknownKey) as err:
+        kind = "wrong" if isinstance(err, WrongKey) else "unknown"
+        said = session.text(f"audit.keys.{kind}", key_id=err.key_id)
+        raise CliError(said, ExitCode.KEYS) from None
+
+
+def refused(session: Session, err: Exception) -> str:
+    """Why a history is not used, in one sentence."""
+    from parcours.audit.checks import AlteredPayload, BrokenBundle, NotAPathway
+    from parcours.audit.history import HistoryFileError
+
+    text = session.text
+    if isinstance(err, BrokenBundle):
+        return text("audit.not_used", path=err.path, link=broken_link(session, err.verdict))
+    if isinstance(err, NotAPathway):
+        return text("audit.not_pathway", source=err.source, found=err.found, expected=err.expected)
+    if isinstance(err, AlteredPayload):
+        return text(
+            "audit.altered", source=err.source, run=err.run, event=err.event_id, key_id=err.key_id
+        )
+    assert isinstance(err, HistoryFileError)
+    why = text(f"audit.why.{err.reason}", detail=err.detail, **err.values)
+    return text("error.history_file", path=err.path, why=why)
+
+
+def broken_link(session: Session, verdict: Verdict) -> str:
+    """The first link of a bundle's chain that does not hold, as `verify` says it."""
+    return session.text(
+        f"audit.link.{verdict.broken}",
+        run=verdict.run,
+        run_id=verdict.run_id,
+        event=verdict.event_id,
+        found=verdict.found,
+    )
 
 
 def make_folder(session: Session, folder: Path) -> None:

@@ -42,10 +42,10 @@ def progress_bar() -> Any:
 def replay_files(session: Session, files: list[Path]) -> list[ReplayOutcome]:
     import asyncio
 
-    from parcours.audit.history import read_history_file
+    from parcours.audit.checks import read_checked_history
     from parcours.audit.replay import replay_histories
 
-    histories = [file_guard(session, partial(read_history_file, path)) for path in files]
+    histories = [file_guard(session, partial(read_checked_history, path)) for path in files]
     keys = keyring(session)
     with progress_bar() as progress:
         bar = progress.add_task(session.text("audit.replay.progress"), total=len(histories))
@@ -55,7 +55,8 @@ def replay_files(session: Session, files: list[Path]) -> list[ReplayOutcome]:
             if outcome.run_id in last_runs:
                 progress.advance(bar)
 
-        return asyncio.run(replay_histories(histories, keys, on_outcome=advance))
+        replayed = replay_histories(histories, keys, on_outcome=advance)
+        return file_guard(session, partial(asyncio.run, replayed))
 
 
 def replay_all(session: Session) -> list[ReplayOutcome]:
@@ -79,7 +80,9 @@ def replay_all(session: Session) -> list[ReplayOutcome]:
             found = _fetched(client, ids, last_runs, lambda: progress.advance(bar))
             return await replay_histories(found, keys, on_outcome=advance)
 
-    return with_pathways(session, work, whole_timeout=False, decrypt=False)
+    return file_guard(
+        session, lambda: with_pathways(session, work, whole_timeout=False, decrypt=False)
+    )
 
 
 async def _fetched(
