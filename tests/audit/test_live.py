@@ -23,6 +23,7 @@ from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
+from tests.audit import tampering
 from tests.audit.helpers import cli_for, json_of, other_keys, run
 from tests.cli.runner import Cli, address_of
 from tests.polling import eventually
@@ -187,3 +188,44 @@ async def test_unknown_reference_is_not_found(live_cli: Cli) -> None:
         result = await run(live_cli, "audit", *args)
         assert result.exit_code == ExitCode.NOT_FOUND, (args, result.output)
         assert "No pathway matches" in result.stderr
+
+
+async def test_a_live_bundle_damaged_is_not_used(
+    temporal_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """A bundle and an export made on the dev server, then damaged: refused, each naming
+    what is wrong (`test_checked_first.py` has every damage on committed histories)."""
+    async with worker_on(temporal_env, tmp_path) as pathways:
+        pid = await drive_open_pathway(pathways)
+    cli = cli_for(tmp_path, TEST_KEYRING.to_json(), address_of(temporal_env))
+    made = await run(cli, "audit", "bundle", pid, "--out", str(tmp_path / "bundle.json"))
+    assert made.exit_code == 0, made.output
+    bundle = tampering.read(tmp_path / "bundle.json")
+    exported = await run(cli, "audit", "export", pid, "--out", str(tmp_path / "export.json"))
+    assert exported.exit_code == 0, exported.output
+    export = tampering.read(tmp_path / "export.json")
+    export["events"] = export["runs"][0]["events"]  # the one run, as Temporal writes it
+    damaged = {
+        "deleted": tampering.bundle_without_event(bundle),
+        "swapped": tampering.bundle_swapped(bundle),
+        "programme": tampering.bundle_with_longer_accompaniment(bundle),
+    }
+    decision = tampering.first_decision(export)
+    flipped = tampering.history_with_flipped_byte({"events": export["events"]}, decision)
+    for name, document in damaged.items():
+        path = tampering.write(document, tmp_path / f"{name}.json")
+        for args in (
+            ("trail", str(path)),
+            ("at", str(path), "--when", "now"),
+            ("replay", str(path)),
+        ):
+            result = await run(cli, "audit", *args)
+            assert result.exit_code == ExitCode.INVALID_FILE, (name, args, result.output)
+            assert result.stderr.startswith(f"{path} was not used, as its chain does not hold")
+            assert "Traceback" not in result.output
+    path = tampering.write(flipped, tmp_path / "flipped.json")
+    for args in (("trail", str(path)), ("at", str(path), "--when", "now"), ("replay", str(path))):
+        result = await run(cli, "audit", *args)
+        assert result.exit_code == ExitCode.INVALID_FILE, (args, result.output)
+        assert f"the payload of event {decision} (run 1) was altered" in result.stderr
+        assert "Traceback" not in result.output
