@@ -151,6 +151,14 @@ class Targets(Strict):
     positive_exit_rate: float = Field(gt=0, le=1)
 
 
+class Reporting(Strict):
+    """How the programme's figures are published (`parcours report`)."""
+
+    small_cell_threshold: int = Field(default=5, ge=1, le=100)
+    """Aggregated tables hide every count from 1 to one below this, as statistical
+    offices do, so that a small group cannot be recognised."""
+
+
 class TrainingPrerequisites(Strict):
     french_level: FrenchLevel | None = None
 
@@ -175,6 +183,7 @@ class ProgrammeData(Strict):
     partner_fields: dict[PartnerKind, list[str]] = Field(default_factory=dict)
     outcome: OutcomeRule
     targets: Targets
+    reporting: Reporting = Reporting()
     referrers: list[str] = Field(default_factory=list)
     partners: dict[PartnerKind, list[str]] = Field(default_factory=dict)
 

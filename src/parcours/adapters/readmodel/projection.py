@@ -19,7 +19,11 @@ from parcours.adapters.readmodel.database import Database
 from parcours.adapters.readmodel.dialects import insert
 from parcours.adapters.readmodel.rows import column_values
 from parcours.adapters.readmodel.tables import AlertRow, ParticipantRow, TimelineRow
+from parcours.domain.commands.corrections import CorrectionEvent
+from parcours.domain.records import PathwayEvent
 from parcours.workflows.messages import ProjectionBatch
+
+CORRECTION_KINDS = frozenset(CorrectionEvent)
 
 IDS_PER_STATEMENT = 500
 """Ids bound in one `IN (...)`: well below SQLite's limit on bound parameters."""
@@ -52,6 +56,18 @@ def _advance_summary(conn: Connection, batch: ProjectionBatch, now: datetime) ->
     return conn.execute(upsert).first() is not None
 
 
+def correction_columns(event: PathwayEvent) -> dict[str, Any]:
+    """What a correction event names, typed for the report's SQL: the event it corrects
+    and, for a restatement, the instant it restates."""
+    if event.kind not in CORRECTION_KINDS:
+        return {"corrects_seq": None, "restated_at": None}
+    restated = event.details.get("restated_at") or None
+    return {
+        "corrects_seq": int(event.details["seq"]),
+        "restated_at": datetime.fromisoformat(restated) if restated else None,
+    }
+
+
 def _add_events(conn: Connection, batch: ProjectionBatch) -> None:
     if not batch.events:
         return
@@ -61,6 +77,7 @@ def _add_events(conn: Connection, batch: ProjectionBatch) -> None:
             e,
             pathway_id=batch.pathway_id,
             details={str(k): str(v) for k, v in e.details.items()},
+            **correction_columns(e),
         )
         for e in batch.events
     ]

@@ -82,6 +82,10 @@ class TimelineRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     stage: Mapped[Stage] = mapped_column(EnumText(Stage))
     details: Mapped[dict[str, str]] = mapped_column(JSON)
+    corrects_seq: Mapped[int | None] = mapped_column(Integer)
+    """On a correction (`event_voided`, `event_restated`): the seq of the event it corrects."""
+    restated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """On `event_restated`: when the corrected event is now said to have happened."""
 
 
 class AlertRow(Base):

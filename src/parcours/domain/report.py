@@ -1,0 +1,203 @@
+"""How a programme is doing, as figures: the rules behind `parcours report`.
+
+Which events make each step of the funnel, when a drop-out happened, how the figures of
+sessions add up to the programme's, and the median time from referral to first mission.
+The read model computes the counts in SQL and a fold of the histories computes them from
+the pathways' states (`report_states.py`); both land in `Figures`, so they can be compared.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from parcours.domain.commands.intake import IntakeEvent
+from parcours.domain.commands.lifecycle import LifecycleEvent
+from parcours.domain.commands.missions import MissionEvent
+from parcours.domain.commands.training import TrainingEvent
+from parcours.domain.vocabulary import Stage
+
+DIRECT_HIRE = ""
+"""The agency of a mission an employer gave directly (`mission start` without `--agency`)."""
+
+
+class Step(StrEnum):
+    """A step of the funnel: how many pathways ever reached it."""
+
+    REFERRED = "referred"
+    INTAKE = "intake"
+    CONTRACT = "contract"
+    COACHING = "coaching"
+    JOB_DATING = "job_dating"
+    TRAINING = "training"
+    EMPLOYMENT = "employment"
+    EXITED = "exited"
+    DROPPED_OUT = "dropped_out"
+
+
+STEP_EVENTS: Mapping[Step, tuple[str, ...]] = {
+    Step.REFERRED: (IntakeEvent.REFERRED,),
+    Step.INTAKE: (IntakeEvent.INTAKE_COMPLETED,),
+    Step.CONTRACT: (IntakeEvent.CONTRACT_SIGNED,),
+    Step.COACHING: (IntakeEvent.COACHING_STARTED,),
+    Step.JOB_DATING: (
+        MissionEvent.JOBDATING_HIRED,
+        MissionEvent.JOBDATING_ORIENTED_TO_TRAINING,
+        MissionEvent.JOBDATING_NO_MATCH,
+    ),
+    Step.TRAINING: (TrainingEvent.TRAINING_ENROLLED,),
+    Step.EMPLOYMENT: (MissionEvent.MISSION_STARTED,),
+    Step.EXITED: (LifecycleEvent.EXITED,),
+    Step.DROPPED_OUT: (LifecycleEvent.DROPPED_OUT, TrainingEvent.TRAINING_DROPPED),
+}
+"""A pathway reached a step when it has one of these events (not voided by a correction).
+Dropping out counts both leaving the pathway and leaving a training."""
+
+STEP_STAGES: Mapping[Step, Stage] = {
+    Step.CONTRACT: Stage.CONTRACTED,
+    Step.COACHING: Stage.COACHING,
+    Step.TRAINING: Stage.TRAINING,
+    Step.EMPLOYMENT: Stage.IN_EMPLOYMENT,
+}
+"""Steps a programme has only when it has the stage (Nouveau départ signs no contract)."""
+
+JOBDATING_OUTCOMES: Mapping[str, str] = {
+    MissionEvent.JOBDATING_HIRED: "hired",
+    MissionEvent.JOBDATING_ORIENTED_TO_TRAINING: "training",
+    MissionEvent.JOBDATING_NO_MATCH: "no_match",
+}
+"""A job-dating's event, and the outcome it records."""
+
+DROPOUT_EVENT = LifecycleEvent.DROPPED_OUT
+TRAINING_DROPPED = TrainingEvent.TRAINING_DROPPED
+INTAKE_EVENT = IntakeEvent.INTAKE_COMPLETED
+MISSION_EVENT = MissionEvent.MISSION_STARTED
+TRAINING_EVENT = TrainingEvent.TRAINING_ENROLLED
+REFERRAL_EVENT = IntakeEvent.REFERRED
+
+
+def dropout_stage(kind: str, details: Mapping[str, str]) -> str:
+    """Where in the pathway a drop-out happened: the stage it left, `training` for a
+    training dropped."""
+    if kind == TRAINING_DROPPED:
+        return Stage.TRAINING.value
+    return details.get("from", "")
+
+
+def steps_of(stages: Iterable[Stage]) -> tuple[Step, ...]:
+    """The funnel's steps a programme with these stages has, in order."""
+    present = set(stages)
+    return tuple(s for s in Step if s not in STEP_STAGES or STEP_STAGES[s] in present)
+
+
+def month_of(instant: datetime) -> str:
+    """The month of an instant in UTC, `YYYY-MM`: how intake is counted and dates extracted."""
+    return f"{instant.year:04d}-{instant.month:02d}"
+
+
+def days_between(start: datetime, end: datetime) -> float:
+    """Days from `start` to `end`, to the minute."""
+    return round((end - start).total_seconds() / 60) / 1440
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The counts of one group of pathways: a session, or every pathway selected."""
+
+    pathways: int = 0
+    funnel: dict[Step, int] = field(default_factory=dict)
+    stages_now: dict[str, int] = field(default_factory=dict)
+    intake_by_month: dict[str, int] = field(default_factory=dict)
+    exits: int = 0
+    positive_exits: int = 0
+    dropouts_by_stage: dict[str, int] = field(default_factory=dict)
+    jobdating_outcomes: dict[str, int] = field(default_factory=dict)
+    days_to_first_mission: tuple[float, ...] = ()
+    """One value per pathway with a mission started at or after its referral, sorted."""
+    referrals_by_referrer: dict[str, int] = field(default_factory=dict)
+    trainings_by_provider: dict[str, int] = field(default_factory=dict)
+    missions_by_agency: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def median_days_to_first_mission(self) -> float | None:
+        values = self.days_to_first_mission
+        return statistics.median(values) if values else None
+
+    @property
+    def positive_exit_rate(self) -> float | None:
+        """Positive exits over every exit (the denominator); None before any exit."""
+        return self.positive_exits / self.exits if self.exits else None
+
+
+def _added(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+    total = Counter(a)
+    total.update(b)
+    return {k: v for k, v in sorted(total.items()) if v}
+
+
+def combined(groups: Iterable[Figures]) -> Figures:
+    """The figures of several disjoint groups (sessions) taken together."""
+    result = Figures()
+    for g in groups:
+        result = Figures(
+            pathways=result.pathways + g.pathways,
+            funnel={s: result.funnel.get(s, 0) + g.funnel.get(s, 0) for s in Step},
+            stages_now=_added(result.stages_now, g.stages_now),
+            intake_by_month=_added(result.intake_by_month, g.intake_by_month),
+            exits=result.exits + g.exits,
+            positive_exits=result.positive_exits + g.positive_exits,
+            dropouts_by_stage=_added(result.dropouts_by_stage, g.dropouts_by_stage),
+            jobdating_outcomes=_added(result.jobdating_outcomes, g.jobdating_outcomes),
+            days_to_first_mission=tuple(
+                sorted(result.days_to_first_mission + g.days_to_first_mission)
+            ),
+            referrals_by_referrer=_added(result.referrals_by_referrer, g.referrals_by_referrer),
+            trainings_by_provider=_added(result.trainings_by_provider, g.trainings_by_provider),
+            missions_by_agency=_added(result.missions_by_agency, g.missions_by_agency),
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which pathways a report covers: a programme, maybe one session, maybe a period of
+    referral dates (both ends included)."""
+
+    programme: str
+    session: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def covers(self, session: str, referred_at: datetime) -> bool:
+        if self.session is not None and session != self.session:
+            return False
+        day = referred_at.date()
+        if self.since is not None and day < self.since:
+            return False
+        return self.until is None or day <= self.until
+
+
+@dataclass(frozen=True)
+class Targets:
+    yearly_intake: int
+    positive_exit_rate: float
+    partner_referrers: tuple[str, ...]
+    """The referrers the programme names as its partners (the programme file's list)."""
+
+
+def yearly_intake(intake_by_month: Mapping[str, int]) -> dict[str, int]:
+    """Intake per calendar year, from intake per month."""
+    years: Counter[str] = Counter()
+    for month, count in intake_by_month.items():
+        years[month[:4]] += count
+    return dict(sorted(years.items()))
+
+
+def partner_share(referrals: Mapping[str, int], partners: Iterable[str]) -> tuple[int, int]:
+    """(referrals by the programme's partners, every referral): ATP's 90 % is this share."""
+    named = set(partners)
+    return sum(v for k, v in referrals.items() if k in named), sum(referrals.values())
