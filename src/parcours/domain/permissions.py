@@ -63,3 +63,11 @@ programme's coordinators, with a reason kept in the pathway's history."""
 
 def may_close_broken(role: Role) -> bool:
     return role in PATHWAY_CLOSERS
+
+
+EXTRACT_READERS = frozenset({Role.AUDITOR, Role.COORDINATOR})
+"""Who may write the evaluator's pseudonymised extract (`parcours extract`)."""
+
+
+def may_extract(role: Role) -> bool:
+    return role in EXTRACT_READERS

@@ -70,9 +70,7 @@ def _pathway_figures(state: PathwayState) -> Figures:
     )
 
 
-def figures_by_session(
-    states: Iterable[PathwayState], selection: Selection
-) -> dict[str, Figures]:
+def figures_by_session(states: Iterable[PathwayState], selection: Selection) -> dict[str, Figures]:
     """Each session's figures, over the pathways the selection covers."""
     groups: dict[str, list[Figures]] = {}
     for state in states:

@@ -14,7 +14,8 @@ from parcours.adapters.readmodel.outbox import Outbox
 from parcours.adapters.readmodel.partners import PartnerDirectory
 from parcours.adapters.readmodel.projection import Projection
 from parcours.adapters.readmodel.queries import PathwayQueries
+from parcours.adapters.readmodel.report_queries import ReportQueries
 
 
-class Store(Projection, PathwayQueries, Outbox, PartnerDirectory):
+class Store(Projection, PathwayQueries, ReportQueries, Outbox, PartnerDirectory):
     """The read model over one engine; `clock` is injectable for tests."""

@@ -21,6 +21,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("reenter", "lifecycle"),
     ("exit", "lifecycle"),
     ("correct", "corrections"),
+    ("report", "report"),
+    ("extract", "report"),
     ("serve", "service"),
     ("worker", "service"),
     ("programme", "programme"),

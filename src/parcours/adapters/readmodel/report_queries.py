@@ -1,0 +1,228 @@
+"""The report's figures, counted in SQL over the projection, by session.
+
+The timeline is read as it stands after corrections, as the domain reads it: an event
+voided by a correction is left out, a restated event counts at its restated instant
+(the latest restatement). Each count is grouped over a subquery of labelled columns, so
+PostgreSQL and SQLite group by the same expression.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func, literal, select
+from sqlalchemy.orm import aliased
+
+from parcours.adapters.readmodel.database import Database
+from parcours.adapters.readmodel.tables import ParticipantRow, TimelineRow
+from parcours.adapters.readmodel.types import UtcDateTime
+from parcours.domain.commands.corrections import CorrectionEvent
+from parcours.domain.report import (
+    DROPOUT_EVENT,
+    INTAKE_EVENT,
+    JOBDATING_OUTCOMES,
+    MISSION_EVENT,
+    REFERRAL_EVENT,
+    STEP_EVENTS,
+    TRAINING_DROPPED,
+    TRAINING_EVENT,
+    Figures,
+    Selection,
+    Step,
+    combined,
+    days_between,
+)
+from parcours.domain.vocabulary import Stage
+
+P = ParticipantRow
+E = aliased(TimelineRow, name="e")
+C = aliased(TimelineRow, name="c")
+
+Counts = dict[str, dict[str, int]]
+"""session → key → count."""
+
+Query = tuple[ColumnElement[Any], list[ColumnElement[bool]], bool]
+
+
+def _not_voided() -> ColumnElement[bool]:
+    return ~exists().where(
+        C.pathway_id == E.pathway_id,
+        C.corrects_seq == E.seq,
+        C.kind == CorrectionEvent.EVENT_VOIDED.value,
+    )
+
+
+def _effective_at() -> ColumnElement[datetime]:
+    """When the event happened: its latest restatement, else its own instant."""
+    restated = (
+        select(C.restated_at)
+        .where(
+            C.pathway_id == E.pathway_id,
+            C.corrects_seq == E.seq,
+            C.kind == CorrectionEvent.EVENT_RESTATED.value,
+        )
+        .order_by(C.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(restated, E.at, type_=UtcDateTime())
+
+
+def _day_start(day: Any) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+class ReportQueries(Database):
+    """The store's reading of a programme's figures (`parcours report`)."""
+
+    def report_figures(self, selection: Selection) -> dict[str, Figures]:
+        """Each session's figures over the pathways `selection` covers, by session name."""
+        sessions = self._sessions(selection)
+        counts = {name: self._count(selection, *query) for name, query in self._queries().items()}
+        days = self._days_to_first_mission(selection)
+        exits = self._exits(selection)
+        jobdating = {
+            session: {JOBDATING_OUTCOMES[k]: v for k, v in found.items()}
+            for session, found in counts["jobdating"].items()
+        }
+        return {
+            session: combined(
+                [
+                    Figures(
+                        pathways=sum(stages.values()),
+                        funnel={
+                            s: counts[f"step:{s.value}"].get(session, {}).get("", 0) for s in Step
+                        },
+                        stages_now=stages,
+                        intake_by_month=counts["intake"].get(session, {}),
+                        exits=sum(exits.get(session, {}).values()),
+                        positive_exits=exits.get(session, {}).get("True", 0),
+                        dropouts_by_stage=counts["dropouts"].get(session, {}),
+                        jobdating_outcomes=jobdating.get(session, {}),
+                        days_to_first_mission=tuple(sorted(days.get(session, []))),
+                        referrals_by_referrer=counts["referrers"].get(session, {}),
+                        trainings_by_provider=counts["providers"].get(session, {}),
+                        missions_by_agency=counts["agencies"].get(session, {}),
+                    )
+                ]
+            )
+            for session, stages in sessions.items()
+        }
+
+    def _selected(self, selection: Selection) -> list[ColumnElement[bool]]:
+        found = [P.programme == selection.programme]
+        if selection.session is not None:
+            found.append(P.session == selection.session)
+        if selection.since is not None:
+            found.append(P.referred_at >= _day_start(selection.since))
+        if selection.until is not None:
+            found.append(P.referred_at < _day_start(selection.until) + timedelta(days=1))
+        return found
+
+    def _sessions(self, selection: Selection) -> Counts:
+        stmt = (
+            select(P.session, P.stage, func.count())
+            .where(*self._selected(selection))
+            .group_by(P.session, P.stage)
+        )
+        found: Counts = defaultdict(dict)
+        with self._read() as s:
+            for session, stage, count in s.execute(stmt):
+                found[session][Stage(stage).value] = count
+        return dict(sorted(found.items()))
+
+    def _month(self, instant: ColumnElement[datetime]) -> ColumnElement[str]:
+        if self.engine.dialect.name == "postgresql":
+            return func.to_char(func.timezone("UTC", instant), "YYYY-MM")
+        return func.strftime("%Y-%m", instant)
+
+    def _queries(self) -> dict[str, Query]:
+        """Each count of events: (its key, which events, whether it counts pathways)."""
+        kinds = E.kind.expression
+        queries: dict[str, Query] = {
+            f"step:{step.value}": (literal(""), [kinds.in_(_values(STEP_EVENTS[step]))], True)
+            for step in Step
+        }
+        queries["intake"] = (self._month(_effective_at()), [kinds == INTAKE_EVENT.value], False)
+        queries["dropouts"] = (
+            func.coalesce(E.details["from"].as_string(), Stage.TRAINING.value),
+            [kinds.in_([DROPOUT_EVENT.value, TRAINING_DROPPED.value])],
+            False,
+        )
+        queries["jobdating"] = (kinds, [kinds.in_(_values(JOBDATING_OUTCOMES))], False)
+        for name, kind, key in (
+            ("referrers", REFERRAL_EVENT, "referrer"),
+            ("providers", TRAINING_EVENT, "provider"),
+            ("agencies", MISSION_EVENT, "agency"),
+        ):
+            queries[name] = (E.details[key].as_string(), [kinds == kind.value], False)
+        return queries
+
+    def _count(
+        self,
+        selection: Selection,
+        key: ColumnElement[Any],
+        conditions: Iterable[ColumnElement[bool]],
+        pathways: bool,
+    ) -> Counts:
+        """Events (or the pathways having them) matching `conditions`, by session and key."""
+        inner = (
+            select(
+                P.session.label("session"),
+                key.label("key"),
+                E.pathway_id.label("pathway_id"),
+            )
+            .select_from(E)
+            .join(P, P.pathway_id == E.pathway_id)
+            .where(*self._selected(selection), _not_voided(), *conditions)
+            .subquery()
+        )
+        counted = func.count(inner.c.pathway_id.distinct()) if pathways else func.count()
+        stmt = select(inner.c.session, inner.c.key, counted).group_by(inner.c.session, inner.c.key)
+        found: Counts = defaultdict(dict)
+        with self._read() as s:
+            for session, found_key, count in s.execute(stmt):
+                found[session][str(found_key or "")] = count
+        return found
+
+    def _exits(self, selection: Selection) -> Counts:
+        """Exited pathways by session, keyed by whether the exit was positive."""
+        stmt = (
+            select(P.session, P.outcome_positive, func.count())
+            .where(*self._selected(selection), P.exited_at.is_not(None))
+            .group_by(P.session, P.outcome_positive)
+        )
+        found: Counts = defaultdict(dict)
+        with self._read() as s:
+            for session, positive, count in s.execute(stmt):
+                found[session][str(bool(positive))] = count
+        return found
+
+    def _days_to_first_mission(self, selection: Selection) -> dict[str, list[float]]:
+        """Per pathway: days from its referral to the first mission started since."""
+        at = _effective_at()
+        first = func.min(at, type_=UtcDateTime())
+        stmt = (
+            select(P.session, P.referred_at, first)
+            .select_from(E)
+            .join(P, P.pathway_id == E.pathway_id)
+            .where(
+                *self._selected(selection),
+                _not_voided(),
+                E.kind == MISSION_EVENT.value,
+                at >= P.referred_at,
+            )
+            .group_by(P.pathway_id, P.session, P.referred_at)
+        )
+        found: dict[str, list[float]] = defaultdict(list)
+        with self._read() as s:
+            for session, referred_at, mission_at in s.execute(stmt):
+                found[session].append(days_between(referred_at, mission_at))
+        return found
+
+
+def _values(kinds: Iterable[str]) -> list[str]:
+    return [str(k) for k in kinds]

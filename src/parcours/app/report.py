@@ -1,0 +1,153 @@
+"""`parcours report`: a programme's figures from the read model, as one document.
+
+Every front end (terminal, JSON, CSV, HTML) renders the same document, so the small-cell
+masking is applied once, here: a count from 1 to one below the programme's threshold is
+replaced by the text `<N`, and so is any figure worked out from a hidden count (a rate,
+a share, a median over too few pathways). Coordinators may read the counts unmasked;
+that read is logged by `log_unmasked_read`, the one place to redirect it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from parcours.domain.report import (
+    Figures,
+    Selection,
+    Step,
+    Targets,
+    combined,
+    partner_share,
+    steps_of,
+    yearly_intake,
+)
+from parcours.programmes import get_programme
+
+if TYPE_CHECKING:
+    from parcours.adapters.readmodel import Store
+    from parcours.domain.records import Actor
+
+log = structlog.stdlib.get_logger("parcours.report")
+
+Cell = int | float | str | None
+"""A figure as shown: a number, `None` where there is none yet, `<N` where hidden."""
+
+
+def log_unmasked_read(actor: Actor, selection: Selection, output: str) -> None:
+    """Say who read a programme's small counts unmasked (ids and names of sessions only)."""
+    log.info(
+        "report read unmasked",
+        actor_id=actor.actor_id,
+        role=actor.role.value,
+        programme=selection.programme,
+        session=selection.session or "",
+        since=selection.since.isoformat() if selection.since else "",
+        until=selection.until.isoformat() if selection.until else "",
+        output=output,
+    )
+
+
+@dataclass(frozen=True)
+class Mask:
+    """Hides counts from 1 to `threshold - 1`, unless `off`."""
+
+    threshold: int
+    off: bool = False
+
+    @property
+    def hidden(self) -> str:
+        return f"<{self.threshold}"
+
+    def count(self, value: int) -> int | str:
+        return self.hidden if not self.off and 0 < value < self.threshold else value
+
+    def counts(self, values: Mapping[str, int]) -> dict[str, int | str]:
+        return {k: self.count(v) for k, v in values.items()}
+
+    def derived(self, value: float | None, *counts: int) -> Cell:
+        """A figure worked out from `counts`: hidden when any of them is."""
+        if any(isinstance(self.count(c), str) for c in counts):
+            return self.hidden
+        return None if value is None else round(value, 4)
+
+
+def figures_document(
+    figures: Figures, targets: Targets, steps: tuple[Step, ...], mask: Mask
+) -> dict[str, Any]:
+    partner, total = partner_share(figures.referrals_by_referrer, targets.partner_referrers)
+    median = figures.median_days_to_first_mission
+    reached = len(figures.days_to_first_mission)
+    return {
+        "pathways": mask.count(figures.pathways),
+        "funnel": {s.value: mask.count(figures.funnel.get(s, 0)) for s in steps},
+        "stages_now": mask.counts(figures.stages_now),
+        "intake_by_month": mask.counts(figures.intake_by_month),
+        "intake_by_year": {
+            year: {"count": mask.count(n), "target": targets.yearly_intake}
+            for year, n in yearly_intake(figures.intake_by_month).items()
+        },
+        "exits": {
+            "exits": mask.count(figures.exits),
+            "positive": mask.count(figures.positive_exits),
+            "rate": mask.derived(figures.positive_exit_rate, figures.exits, figures.positive_exits),
+            "target": targets.positive_exit_rate,
+            "denominator": "exits",
+        },
+        "dropouts_by_stage": mask.counts(figures.dropouts_by_stage),
+        "jobdating_outcomes": mask.counts(figures.jobdating_outcomes),
+        "days_to_first_mission": {
+            "median": mask.derived(median, reached),
+            "pathways": mask.count(reached),
+        },
+        "referrals_by_referrer": mask.counts(figures.referrals_by_referrer),
+        "partner_referrals": {
+            "partner": mask.count(partner),
+            "total": mask.count(total),
+            "share": mask.derived(partner / total if total else None, partner, total),
+        },
+        "trainings_by_provider": mask.counts(figures.trainings_by_provider),
+        "missions_by_agency": mask.counts(figures.missions_by_agency),
+    }
+
+
+def report_document(
+    store: Store, selection: Selection, *, unmasked: bool = False
+) -> dict[str, Any]:
+    """The whole report: the selection, the targets, the figures of every pathway it
+    covers and of each session."""
+    programme = get_programme(selection.programme)
+    targets = Targets(
+        programme.targets.yearly_intake,
+        programme.targets.positive_exit_rate,
+        tuple(programme.referrers),
+    )
+    mask = Mask(programme.reporting.small_cell_threshold, off=unmasked)
+    sessions = store.report_figures(selection)
+    steps = steps_of(programme.stages)
+
+    def document(figures: Figures) -> dict[str, Any]:
+        return figures_document(figures, targets, steps, mask)
+
+    return {
+        "programme": programme.name,
+        "version": programme.version,
+        "title": {"fr": programme.title.fr, "en": programme.title.en},
+        "selection": {
+            "session": selection.session,
+            "from": selection.since.isoformat() if selection.since else None,
+            "to": selection.until.isoformat() if selection.until else None,
+        },
+        "masking": {"threshold": mask.threshold, "masked": not unmasked, "hidden": mask.hidden},
+        "targets": {
+            "yearly_intake": targets.yearly_intake,
+            "positive_exit_rate": targets.positive_exit_rate,
+            "partner_referrers": list(targets.partner_referrers),
+        },
+        "steps": [s.value for s in steps],
+        "total": document(combined(sessions.values())),
+        "sessions": {name: document(figures) for name, figures in sessions.items()},
+    }

@@ -1,0 +1,138 @@
+"""`parcours report` (a programme's figures against its targets) and `parcours extract`
+(the evaluator's pseudonymised extract)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.options import JsonFlag, flag
+from parcours.cli.render import console, print_json
+from parcours.cli.runtime import guarded, open_readmodel, reader_session
+
+if TYPE_CHECKING:
+    from parcours.cli.runtime import Session
+    from parcours.domain.report import Selection
+
+commands = typer.Typer()
+
+ProgrammeArg = Annotated[str, typer.Argument(help="help.arg.programme", metavar="PROGRAMME")]
+SessionOpt = Annotated[
+    str | None, typer.Option("--session", help="help.opt.report_session", metavar="SESSION")
+]
+FromOpt = Annotated[str | None, typer.Option("--from", help="help.opt.report_from", metavar="DATE")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="help.opt.report_to", metavar="DATE")]
+CsvFlag = Annotated[bool, flag("--csv")]
+HtmlOpt = Annotated[Path | None, typer.Option("--html", help="help.opt.html", metavar="FILE")]
+UnmaskedFlag = Annotated[bool, flag("--unmasked")]
+
+
+def _day(value: str | None, option: str, session: Session) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(
+            session.text("error.report_date", value=value, option=option), ExitCode.USAGE
+        ) from None
+
+
+def _selection(
+    session: Session, programme: str, chosen: str | None, since: str | None, until: str | None
+) -> Selection:
+    from parcours.domain.report import Selection
+    from parcours.programmes import get_programme
+
+    get_programme(programme)  # an unknown programme is refused (exit 4) before anything
+    first, last = _day(since, "--from", session), _day(until, "--to", session)
+    if first is not None and last is not None and first > last:
+        raise CliError(session.text("error.report_period", since=first, until=last), ExitCode.USAGE)
+    return Selection(programme, chosen, first, last)
+
+
+def _output(as_json: bool, as_csv: bool, html: Path | None, session: Session) -> str:
+    chosen = [name for name, on in (("json", as_json), ("csv", as_csv), ("html", html)) if on]
+    if len(chosen) > 1:
+        raise CliError(session.text("error.report_outputs"), ExitCode.USAGE)
+    return chosen[0] if chosen else "terminal"
+
+
+def _unmasked_reader(session: Session, output: str, selection: Selection) -> None:
+    from parcours.app.report import log_unmasked_read
+    from parcours.domain.permissions import may_oversee
+    from parcours.domain.records import Actor
+    from parcours.domain.vocabulary import Role
+
+    role = Role(session.role)
+    if not may_oversee(role):
+        raise CliError(session.text("error.report_unmasked", role=role.value), ExitCode.REFUSED)
+    log_unmasked_read(Actor(session.require_actor(), role), selection, output)
+
+
+@commands.command("report", help="help.report")
+@guarded
+def report(
+    programme: ProgrammeArg,
+    chosen: SessionOpt = None,
+    since: FromOpt = None,
+    until: ToOpt = None,
+    as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+    html: HtmlOpt = None,
+    unmasked: UnmaskedFlag = False,
+) -> None:
+    from parcours.app.report import report_document
+    from parcours.cli.report_view import print_report, report_csv
+
+    session = reader_session()
+    output = _output(as_json, as_csv, html, session)
+    selection = _selection(session, programme, chosen, since, until)
+    if unmasked:
+        _unmasked_reader(session, output, selection)
+    with open_readmodel() as store:
+        doc = report_document(store, selection, unmasked=unmasked)
+    if output == "json":
+        print_json(doc)
+    elif output == "csv":
+        print(report_csv(doc), end="")
+    elif html is not None:
+        _write_html(html, doc, session)
+    else:
+        print_report(doc, session.text)
+
+
+def _write_html(path: Path, doc: dict[str, object], session: Session) -> None:
+    from parcours.cli.report_html import report_page
+
+    page = report_page(doc, session.text)
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as err:
+        raise CliError(
+            session.text("error.report_write", path=path, error=err.strerror or err),
+            ExitCode.USAGE,
+        ) from None
+    console.print(session.text("report.written", path=path), markup=False)
+
+
+KeyFileOpt = Annotated[
+    Path | None, typer.Option("--key-file", help="help.opt.extract_key", metavar="FILE")
+]
+OutDir = Annotated[Path, typer.Option("--out", help="help.opt.extract_out", metavar="DIR")]
+
+
+@commands.command("extract", help="help.extract")
+@guarded
+def extract(
+    programme: ProgrammeArg, out: OutDir, key_file: KeyFileOpt = None, as_json: JsonFlag = False
+) -> None:
+    from parcours.cli.extract_files import extractor_session, run_extract
+
+    session = extractor_session()
+    run_extract(session, programme, out, key_file, as_json=as_json)

@@ -1,0 +1,120 @@
+"""`parcours extract`, run: who may, the key file, the progress bar, the files and what
+was written. The data dictionary's words come from the two catalogues, side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.i18n import catalogue
+from parcours.cli.render import console, err_console, print_json, say_troubled
+from parcours.cli.runtime import answer_timeout, current_session, with_pathways
+
+if TYPE_CHECKING:
+    from parcours.app.client import PathwayClient
+    from parcours.app.extract import Extracted
+    from parcours.cli.runtime import Session
+
+KEY_FILE = "extract.key"
+"""The extract key's file in the data folder, unless `--key-file` names another."""
+
+
+def extractor_session() -> Session:
+    """The session of `parcours extract`: auditors and coordinators only."""
+    from parcours.domain.permissions import EXTRACT_READERS, may_extract
+    from parcours.domain.vocabulary import Role
+
+    session = current_session()
+    if not may_extract(Role(session.role)):
+        allowed = ", ".join(sorted(r.value for r in EXTRACT_READERS))
+        raise CliError(
+            session.text("error.extract_role", role=session.role, allowed=allowed),
+            ExitCode.REFUSED,
+        )
+    return session
+
+
+def dictionary() -> list[tuple[str, str, str]]:
+    """Each column with its description in French and in English."""
+    from parcours.domain.extract import COLUMNS
+
+    french, english = catalogue("fr"), catalogue("en")
+    return [
+        (c.name, french[f"extract.column.{c.name}"], english[f"extract.column.{c.name}"])
+        for c in COLUMNS
+    ]
+
+
+def _key(session: Session, key_file: Path | None) -> tuple[bytes, bool, Path]:
+    from parcours.app.extract import ExtractKeyError, load_or_create_key
+
+    path = key_file or session.settings.data_dir / KEY_FILE
+    try:
+        key, created = load_or_create_key(path)
+    except ExtractKeyError as err:
+        raise CliError(
+            session.text(f"error.extract_key_{err.problem}", path=err.path), ExitCode.KEYS
+        ) from None
+    except OSError as err:
+        raise CliError(
+            session.text("error.extract_key_unwritable", path=path, error=err.strerror or err),
+            ExitCode.KEYS,
+        ) from None
+    return key, created, path
+
+
+def _gather(session: Session, programme: str, key: bytes, as_json: bool) -> Extracted:
+    from rich.progress import Progress
+
+    from parcours.app.extract import gather_rows
+
+    async def work(pathways: PathwayClient) -> Extracted:
+        with Progress(console=err_console if as_json else console) as progress:
+            task = progress.add_task(session.text("extract.reading"), total=None)
+            return await gather_rows(
+                pathways,
+                programme,
+                key,
+                answer_timeout=answer_timeout(),
+                on_listed=lambda count: progress.update(task, total=count),
+                on_done=lambda done: progress.update(task, completed=done),
+            )
+
+    return with_pathways(session, work, whole_timeout=False)
+
+
+def run_extract(
+    session: Session, programme: str, out: Path, key_file: Path | None, *, as_json: bool
+) -> None:
+    from parcours.app.extract import write_extract
+    from parcours.programmes import get_programme
+
+    get_programme(programme)  # an unknown programme is refused (exit 4) before anything
+    key, created, key_path = _key(session, key_file)
+    extracted = _gather(session, programme, key, as_json)
+    try:
+        files = write_extract(out, extracted.rows, dictionary())
+    except OSError as err:
+        raise CliError(
+            session.text("error.extract_out", path=out, error=err.strerror or err),
+            ExitCode.USAGE,
+        ) from None
+    say_troubled(session.text, "extract.troubled", extracted.troubled)
+    if as_json:
+        print_json(
+            {
+                "rows": len(extracted.rows),
+                "files": [str(f) for f in files],
+                "key_file": str(key_path),
+                "key_created": created,
+                "cannot_run": [t.pathway_id for t in extracted.troubled],
+            }
+        )
+        return
+    if created:
+        console.print(session.text("extract.key_created", path=key_path), markup=False)
+    console.print(
+        session.text("extract.written", count=len(extracted.rows), folder=out), markup=False
+    )

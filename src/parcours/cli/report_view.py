@@ -1,0 +1,243 @@
+"""The report in the terminal (tables with bars) and as CSV, from the report's document.
+
+A cell is a number, `None` (no figure yet: no exit, no mission) or the hidden text `<N`;
+hidden cells draw no bar.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from rich.table import Table
+
+from parcours.cli.i18n import Text
+from parcours.cli.labels import stage_label
+from parcours.cli.render import console
+
+BAR_WIDTH = 30
+WHOLE = ""
+"""The CSV's session for the figures of every pathway selected."""
+
+
+def cell(value: Any, *, percent: bool = False) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if percent:
+        return f"{value:.0%}"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def bar(value: Any, largest: float) -> str:
+    if not isinstance(value, int | float) or largest <= 0:
+        return ""
+    return "█" * max(1 if value else 0, round(BAR_WIDTH * value / largest))
+
+
+def _largest(values: Sequence[Any]) -> float:
+    return max((v for v in values if isinstance(v, int | float)), default=0)
+
+
+def counted(title: str, head: str, items: Sequence[tuple[str, Any]], text: Text) -> None:
+    """A table of counts with a bar each; a line saying so when there is none."""
+    if not items:
+        console.print(text("report.none", what=title), markup=False)
+        return
+    largest = _largest([v for _, v in items])
+    grid = Table(title=title, title_justify="left")
+    grid.add_column(head, overflow="fold")
+    grid.add_column(text("report.col.count"), justify="right")
+    grid.add_column("", no_wrap=True)
+    for label, value in items:
+        grid.add_row(label, cell(value), bar(value, largest))
+    console.print(grid)
+
+
+def labelled(values: Mapping[str, Any], label: Callable[[str], str]) -> list[tuple[str, Any]]:
+    return [(label(key), value) for key, value in values.items()]
+
+
+def step_label(step: str, text: Text) -> str:
+    return text(f"report.step.{step}")
+
+
+def agency_label(agency: str, text: Text) -> str:
+    return agency or text("report.direct_hire")
+
+
+Label = Callable[[str], str]
+
+
+def counted_tables(text: Text) -> list[tuple[str, str, str, Label]]:
+    """The tables of counts besides the funnel: (title key, heading key, figure, label)."""
+
+    def stage(value: str) -> str:
+        return stage_label(value, text)
+
+    return [
+        ("report.stages_now", "report.col.stage", "stages_now", stage),
+        ("report.dropouts", "report.col.stage", "dropouts_by_stage", stage),
+        (
+            "report.jobdating",
+            "report.col.outcome",
+            "jobdating_outcomes",
+            lambda o: text(f"report.jobdating.{o}"),
+        ),
+        ("report.referrers", "report.col.referrer", "referrals_by_referrer", str),
+        ("report.providers", "report.col.provider", "trainings_by_provider", str),
+        (
+            "report.agencies",
+            "report.col.agency",
+            "missions_by_agency",
+            lambda a: agency_label(a, text),
+        ),
+    ]
+
+
+def print_figures(figures: Mapping[str, Any], text: Text) -> None:
+    funnel = labelled(figures["funnel"], lambda s: step_label(s, text))
+    counted(text("report.funnel"), text("report.col.step"), funnel, text)
+    for title, head, name, label in counted_tables(text):
+        counted(text(title), text(head), labelled(figures[name], label), text)
+    _print_intake(figures, text)
+    _print_exits(figures["exits"], text)
+    _print_referrals(figures, text)
+    days = figures["days_to_first_mission"]
+    console.print(
+        text("report.first_mission", median=cell(days["median"]), pathways=cell(days["pathways"]))
+    )
+
+
+def _same(figures: Mapping[str, Any], name: str) -> list[tuple[str, Any]]:
+    return list(figures[name].items())
+
+
+def _print_intake(figures: Mapping[str, Any], text: Text) -> None:
+    counted(
+        text("report.intake_by_month"),
+        text("report.col.month"),
+        _same(figures, "intake_by_month"),
+        text,
+    )
+    years = figures["intake_by_year"]
+    if not years:
+        return
+    grid = Table(title=text("report.intake_by_year"), title_justify="left")
+    for head in ("year", "count", "target"):
+        grid.add_column(text(f"report.col.{head}"), justify="right")
+    grid.add_column("", no_wrap=True)
+    for year, found in years.items():
+        grid.add_row(
+            year, cell(found["count"]), str(found["target"]), bar(found["count"], found["target"])
+        )
+    console.print(grid)
+
+
+def _print_exits(exits: Mapping[str, Any], text: Text) -> None:
+    console.print(
+        text(
+            "report.exits",
+            positive=cell(exits["positive"]),
+            exits=cell(exits["exits"]),
+            rate=cell(exits["rate"], percent=True),
+            target=cell(exits["target"], percent=True),
+        )
+    )
+
+
+def _print_referrals(figures: Mapping[str, Any], text: Text) -> None:
+    share = figures["partner_referrals"]
+    console.print(
+        text(
+            "report.partner_share",
+            partner=cell(share["partner"]),
+            total=cell(share["total"]),
+            share=cell(share["share"], percent=True),
+        )
+    )
+
+
+SESSION_COLUMNS = (
+    "referred",
+    "intake",
+    "job_dating",
+    "training",
+    "employment",
+    "exited",
+    "dropped_out",
+)
+
+
+def print_sessions(doc: Mapping[str, Any], text: Text) -> None:
+    """Every session on one line each: its funnel, exits against the target, median."""
+    sessions = doc["sessions"]
+    if not sessions:
+        return
+    steps = [s for s in SESSION_COLUMNS if s in doc["steps"]]
+    grid = Table(title=text("report.by_session"), title_justify="left")
+    grid.add_column(text("report.col.session"))
+    for step in steps:
+        grid.add_column(step_label(step, text), justify="right")
+    for head in ("rate", "median"):
+        grid.add_column(text(f"report.col.{head}"), justify="right")
+    for name, figures in sessions.items():
+        funnel = figures["funnel"]
+        grid.add_row(
+            name,
+            *(cell(funnel[s]) for s in steps),
+            cell(figures["exits"]["rate"], percent=True),
+            cell(figures["days_to_first_mission"]["median"]),
+        )
+    console.print(grid)
+
+
+def print_report(doc: Mapping[str, Any], text: Text) -> None:
+    title = doc["title"]["fr" if text.lang == "fr" else "en"]
+    console.print(text("report.title", title=title, version=doc["version"]), markup=False)
+    console.print(selection_line(doc, text), markup=False)
+    print_figures(doc["total"], text)
+    print_sessions(doc, text)
+    console.print(masking_note(doc, text), markup=False)
+
+
+def selection_line(doc: Mapping[str, Any], text: Text) -> str:
+    chosen = doc["selection"]
+    return text(
+        "report.selection",
+        session=chosen["session"] or text("report.every_session"),
+        since=chosen["from"] or "…",
+        until=chosen["to"] or "…",
+    )
+
+
+def masking_note(doc: Mapping[str, Any], text: Text) -> str:
+    masking = doc["masking"]
+    key = "report.masked_note" if masking["masked"] else "report.unmasked_note"
+    threshold = masking["threshold"]
+    return text(key, threshold=threshold, largest=threshold - 1, hidden=masking["hidden"])
+
+
+def _flat(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            yield from _flat(f"{prefix}.{key}" if prefix else str(key), inner)
+    else:
+        yield prefix, value
+
+
+def report_csv(doc: Mapping[str, Any]) -> str:
+    """One row per figure: session (empty for every pathway selected), figure, value."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["programme", "session", "figure", "value"])
+    groups = [(WHOLE, doc["total"]), *doc["sessions"].items()]
+    for session, figures in groups:
+        for figure, value in _flat("", figures):
+            writer.writerow([doc["programme"], session, figure, "" if value is None else value])
+    return out.getvalue()
