@@ -1,0 +1,202 @@
+"""The report's SQL figures equal those of the pathways' histories folded through the domain.
+
+Pathways are driven on the real dev server by a worker that projects into the test's
+database (SQLite, then PostgreSQL); the report counts in SQL over that projection, and
+the audit fold rebuilds every pathway from its history alone. Both give the figures of
+each session; they must be equal, for the whole programme, one session and one period.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.adapters.readmodel import Store, open_store
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
+from parcours.audit.fold import fold
+from parcours.audit.history import fetch_pathway_history
+from parcours.audit.recording import record_of
+from parcours.domain import commands as c
+from parcours.domain.commands import intake
+from parcours.domain.records import PathwayState
+from parcours.domain.report import Selection, Step, month_of
+from parcours.domain.report_states import figures_by_session
+from parcours.domain.vocabulary import ContractType, ExitReason, JobDatingOutcome, Stage
+from parcours.programmes import get_programme
+from parcours.worker import build_worker, default_activities
+from tests.polling import eventually
+from tests.samples import ATP_CRITERIA, DAY
+from tests.samples import Step as SampleStep
+from tests.scenarios import (
+    PAST,
+    drive,
+    drive_corrected_pathway,
+    drive_full_atp_pathway,
+    drive_nouveau_depart_session,
+    drive_open_pathway,
+)
+from tests.support import meta, participant
+
+pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+ATP = get_programme("atp-cergy")
+SECOND_SESSION = "atp-2025-b"
+
+
+def dropped_in_employment() -> list[SampleStep]:
+    """Trained at a diploma module, dropped it, hired through an agency, then gone."""
+    t0 = PAST
+    return [
+        (c.CompleteIntake(t0 + 2 * DAY, ATP_CRITERIA), "", Stage.BARRIER_WORK),
+        (c.SignContract(t0 + 3 * DAY), "", Stage.CONTRACTED),
+        (c.StartCoaching(t0 + 4 * DAY), "", Stage.COACHING),
+        (
+            c.RecordJobDating(t0 + 5 * DAY, JobDatingOutcome.TRAINING, "Adecco"),
+            "",
+            Stage.AWAITING_TRAINING,
+        ),
+        (
+            c.EnrolTraining("Module 1", "AFPA", t0 + 6 * DAY, t0 + 60 * DAY, diploma_module=True),
+            "",
+            Stage.TRAINING,
+        ),
+        (c.DropTraining(t0 + 20 * DAY), "", Stage.AWAITING_MISSION),
+        (
+            c.StartMission("Adecco", "Logistique", t0 + 45 * DAY, ContractType.TEMP_MISSION, 35),
+            "",
+            Stage.IN_EMPLOYMENT,
+        ),
+        (c.DropOut(t0 + 70 * DAY), "no news since the mission", Stage.DROPPED_OUT),
+    ]
+
+
+def moved_away() -> list[SampleStep]:
+    return [
+        (c.CompleteIntake(PAST + 40 * DAY, ATP_CRITERIA), "", Stage.BARRIER_WORK),
+        (c.Exit(ExitReason.MOVED_AWAY, PAST + 50 * DAY), "moved to Lyon", Stage.EXITED),
+    ]
+
+
+async def drive_second_session(pathways: PathwayClient) -> list[str]:
+    """Two pathways of another session, one referred by a partner, one not."""
+    found = []
+    for who, referrer, steps in (
+        (participant("Mona", "Larsen"), "Pôle emploi", dropped_in_employment()),
+        (participant("Yusuf", "Demir"), "Voisins solidaires", moved_away()),
+    ):
+        referral = intake.referral(referrer, PAST, "staff-7f3a", session=SECOND_SESSION)
+        pid = await pathways.refer(ATP, who, referral, meta())
+        found.append(await drive(pathways, pid, steps))
+    # Dates restated: the mission began a day earlier, the intake a month earlier.
+    mona, yusuf = found
+    why = meta(reason="date typed wrong")
+    await pathways.execute(mona, c.CorrectEvent(8, PAST + 44 * DAY), why)
+    await pathways.execute(yusuf, c.CorrectEvent(2, PAST + 9 * DAY), why)
+    return found
+
+
+@dataclass
+class Driven:
+    store: Store
+    states: list[PathwayState]
+
+
+async def folded_state(pathways: PathwayClient, pathway_id: str) -> PathwayState:
+    history = await fetch_pathway_history(pathways.temporal, pathway_id)
+    folded = fold(await record_of(history, pathways.temporal.data_converter))
+    assert folded.discrepancies == [], pathway_id
+    return folded.pathway.state
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def driven(
+    temporal_env: WorkflowEnvironment, tmp_path: Path, db_url: str
+) -> AsyncIterator[Driven]:
+    base = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    settings = replace(base, task_queue=f"report-{uuid.uuid4().hex[:8]}", readmodel_url=db_url)
+    client = temporal_env.client
+    async with build_worker(client, settings, default_activities(settings)):
+        pathways = PathwayClient(client, settings.task_queue)
+        ids = [
+            await drive_full_atp_pathway(pathways),
+            await drive_nouveau_depart_session(pathways),
+            await drive_open_pathway(pathways),
+            await drive_corrected_pathway(pathways),
+            *await drive_second_session(pathways),
+        ]
+        states = [await folded_state(pathways, pid) for pid in ids]
+        with open_store(db_url) as store:
+            expected = {s.pathway_id: s.next_seq - 1 for s in states}
+
+            def projected() -> dict[str, int]:
+                rows = store.list_participants()
+                return {r.pathway_id: r.last_seq for r in rows if r.pathway_id in expected}
+
+            await eventually(projected, lambda found: found == expected, what="all projected")
+            yield Driven(store, states)
+
+
+async def test_the_report_counts_what_the_histories_say(driven: Driven) -> None:
+    """One test, so the pathways are driven once per database: the whole programme, one
+    session and periods, then the counts themselves."""
+    check_every_programme(driven)
+    check_one_session_and_periods(driven)
+    check_the_figures_are_the_ones_lived(driven)
+
+
+def check_every_programme(driven: Driven) -> None:
+    for programme in ("atp-cergy", "nouveau-depart"):
+        selection = Selection(programme)
+        assert driven.store.report_figures(selection) == figures_by_session(
+            driven.states, selection
+        ), programme
+
+
+def check_one_session_and_periods(driven: Driven) -> None:
+    month_ago = (PAST + 600 * DAY).date()
+    for selection in (
+        Selection("atp-cergy", session=SECOND_SESSION),
+        Selection("atp-cergy", until=month_ago),
+        Selection("atp-cergy", since=(PAST + DAY).date()),
+        Selection("nouveau-depart", since=PAST.date(), until=PAST.date()),
+    ):
+        found = driven.store.report_figures(selection)
+        assert found == figures_by_session(driven.states, selection), selection
+
+
+def check_the_figures_are_the_ones_lived(driven: Driven) -> None:
+    """Not two empty reports agreeing: the counts are those of the pathways driven."""
+    sessions = driven.store.report_figures(Selection("atp-cergy"))
+    second = sessions[SECOND_SESSION]
+    assert second.funnel[Step.REFERRED] == 2
+    assert second.funnel[Step.TRAINING] == 1
+    assert second.funnel[Step.DROPPED_OUT] == 1
+    assert second.dropouts_by_stage == {"in_employment": 1, "training": 1}
+    assert second.referrals_by_referrer == {"Pôle emploi": 1, "Voisins solidaires": 1}
+    assert second.trainings_by_provider == {"AFPA": 1}
+    assert second.missions_by_agency == {"Adecco": 1}
+    assert second.days_to_first_mission == (44.0,)
+    intakes = Counter(month_of(PAST + d * DAY) for d in (2, 9))  # the restated date, not 40
+    assert second.intake_by_month == dict(sorted(intakes.items()))
+    assert (second.exits, second.positive_exits) == (1, 0)
+    # The corrected pathway's drop-out was voided: it counts as coaching, not dropped out.
+    corrected = next(s for s in driven.states if s.pathway_id == driven.states[3].pathway_id)
+    own = sessions[corrected.session]
+    assert own.stages_now.get(Stage.COACHING.value, 0) >= 1
+    assert own.dropouts_by_stage.get(Stage.COACHING.value, 0) == 0
+    full = sessions[driven.states[0].session]
+    assert full.positive_exits >= 1
+    assert full.jobdating_outcomes["hired"] >= 1
+    assert "" in full.missions_by_agency  # the permanent job was a direct hire
+    assert dataclasses.asdict(full)["funnel"][Step.EMPLOYMENT] >= 1
+    assert timedelta(days=full.median_days_to_first_mission or 0) > timedelta(0)
