@@ -26,83 +26,23 @@ from parcours.app.client import PathwayClient
 from parcours.audit.fold import fold
 from parcours.audit.history import fetch_pathway_history
 from parcours.audit.recording import record_of
-from parcours.domain import commands as c
-from parcours.domain.commands import intake
 from parcours.domain.records import PathwayState
 from parcours.domain.report import Selection, Step, month_of
 from parcours.domain.report_states import figures_by_session
-from parcours.domain.vocabulary import ContractType, ExitReason, JobDatingOutcome, Stage
-from parcours.programmes import get_programme
+from parcours.domain.vocabulary import Stage
 from parcours.worker import build_worker, default_activities
 from tests.polling import eventually
-from tests.samples import ATP_CRITERIA, DAY
-from tests.samples import Step as SampleStep
+from tests.report_pathways import SECOND_SESSION, drive_second_session
+from tests.samples import DAY
 from tests.scenarios import (
     PAST,
-    drive,
     drive_corrected_pathway,
     drive_full_atp_pathway,
     drive_nouveau_depart_session,
     drive_open_pathway,
 )
-from tests.support import meta, participant
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
-
-ATP = get_programme("atp-cergy")
-SECOND_SESSION = "atp-2025-b"
-
-
-def dropped_in_employment() -> list[SampleStep]:
-    """Trained at a diploma module, dropped it, hired through an agency, then gone."""
-    t0 = PAST
-    return [
-        (c.CompleteIntake(t0 + 2 * DAY, ATP_CRITERIA), "", Stage.BARRIER_WORK),
-        (c.SignContract(t0 + 3 * DAY), "", Stage.CONTRACTED),
-        (c.StartCoaching(t0 + 4 * DAY), "", Stage.COACHING),
-        (
-            c.RecordJobDating(t0 + 5 * DAY, JobDatingOutcome.TRAINING, "Adecco"),
-            "",
-            Stage.AWAITING_TRAINING,
-        ),
-        (
-            c.EnrolTraining("Module 1", "AFPA", t0 + 6 * DAY, t0 + 60 * DAY, diploma_module=True),
-            "",
-            Stage.TRAINING,
-        ),
-        (c.DropTraining(t0 + 20 * DAY), "", Stage.AWAITING_MISSION),
-        (
-            c.StartMission("Adecco", "Logistique", t0 + 45 * DAY, ContractType.TEMP_MISSION, 35),
-            "",
-            Stage.IN_EMPLOYMENT,
-        ),
-        (c.DropOut(t0 + 70 * DAY), "no news since the mission", Stage.DROPPED_OUT),
-    ]
-
-
-def moved_away() -> list[SampleStep]:
-    return [
-        (c.CompleteIntake(PAST + 40 * DAY, ATP_CRITERIA), "", Stage.BARRIER_WORK),
-        (c.Exit(ExitReason.MOVED_AWAY, PAST + 50 * DAY), "moved to Lyon", Stage.EXITED),
-    ]
-
-
-async def drive_second_session(pathways: PathwayClient) -> list[str]:
-    """Two pathways of another session, one referred by a partner, one not."""
-    found = []
-    for who, referrer, steps in (
-        (participant("Mona", "Larsen"), "Pôle emploi", dropped_in_employment()),
-        (participant("Yusuf", "Demir"), "Voisins solidaires", moved_away()),
-    ):
-        referral = intake.referral(referrer, PAST, "staff-7f3a", session=SECOND_SESSION)
-        pid = await pathways.refer(ATP, who, referral, meta())
-        found.append(await drive(pathways, pid, steps))
-    # Dates restated: the mission began a day earlier, the intake a month earlier.
-    mona, yusuf = found
-    why = meta(reason="date typed wrong")
-    await pathways.execute(mona, c.CorrectEvent(8, PAST + 44 * DAY), why)
-    await pathways.execute(yusuf, c.CorrectEvent(2, PAST + 9 * DAY), why)
-    return found
 
 
 @dataclass

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from matplotlib.ticker import MaxNLocator
 
 from parcours.cli.i18n import Text
 from parcours.cli.report_view import (
@@ -42,7 +45,7 @@ def _svg(figure: Any) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "parcours"}):
         figure.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = out.getvalue()
-    return text[text.index("<svg") :]
+    return re.sub(r"<metadata>.*?</metadata>", "", text[text.index("<svg") :], flags=re.DOTALL)
 
 
 def _figure(height: float = 3.2) -> tuple[Any, Any]:
@@ -78,6 +81,7 @@ def funnel_chart(doc: Mapping[str, Any], text: Text) -> str:
     axes.barh(labels, _numbers(list(funnel.values())), color=COLOUR)
     axes.invert_yaxis()
     _annotate(axes, list(funnel.values()), horizontal=True)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(text("report.funnel"))
     axes.set_xlabel(text("report.col.count"))
     return _svg(figure)
@@ -98,8 +102,21 @@ def exits_chart(doc: Mapping[str, Any], text: Text) -> str:
     return _svg(figure)
 
 
+def every_month(counts: Mapping[str, Any]) -> dict[str, Any]:
+    """The counts of each month from the first to the last, a month without any at 0."""
+    if not counts:
+        return {}
+    first, last = min(counts), max(counts)
+    year, month = int(first[:4]), int(first[5:])
+    found: dict[str, Any] = {}
+    while (key := f"{year:04d}-{month:02d}") <= last:
+        found[key] = counts.get(key, 0)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
 def intake_chart(doc: Mapping[str, Any], text: Text) -> str:
-    months = doc["total"]["intake_by_month"]
+    months = every_month(doc["total"]["intake_by_month"])
     figure, axes = _figure()
     values = list(months.values())
     axes.bar(list(months), _numbers(values), color=COLOUR)
@@ -112,6 +129,7 @@ def intake_chart(doc: Mapping[str, Any], text: Text) -> str:
     )
     _annotate(axes, values, horizontal=False)
     axes.tick_params(axis="x", labelrotation=45)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(text("report.chart.intake"))
     axes.set_ylabel(text("report.col.count"))
     axes.legend(loc="upper right")

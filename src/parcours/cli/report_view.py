@@ -208,6 +208,9 @@ def print_report(doc: Mapping[str, Any], text: Text) -> None:
 
 def selection_line(doc: Mapping[str, Any], text: Text) -> str:
     chosen = doc["selection"]
+    if not (chosen["from"] or chosen["to"]):
+        every = chosen["session"] or text("report.every_session")
+        return text("report.selection_any", session=every)
     return text(
         "report.selection",
         session=chosen["session"] or text("report.every_session"),

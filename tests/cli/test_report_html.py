@@ -1,0 +1,115 @@
+"""`parcours report --html`: one page that a real browser opens offline, charts drawn.
+
+Headless Chromium from the system packages (`make test` installs them when missing)
+opens the page written by the CLI from pathways driven on the dev server; the page logs
+no console error, fetches nothing, shows three charts, and its screenshot has them. With
+`PARCOURS_REPORT_SCREENSHOT=docs/report.png` the screenshot is kept there (the README's).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from matplotlib.image import imread
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
+from tests.cli.runner import Cli, as_coordinator
+from tests.report_pathways import drive_second_session
+from tests.scenarios import drive_full_atp_pathway, drive_open_pathway
+
+pytestmark = pytest.mark.temporal
+
+CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1200,2400",
+)
+CHART_BLUE = (0x2B / 255, 0x6F / 255, 0x97 / 255)
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    if not (CHROMIUM.exists() and DRIVER.exists()):
+        pytest.skip("needs chromium and chromium-driver (make test installs them)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(DRIVER)))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def has_chart_colour(png: Path) -> bool:
+    pixels = imread(str(png))[:, :, :3]
+    close = abs(pixels - CHART_BLUE).max(axis=2) < 0.05
+    return int(close.sum()) > 2000
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_the_html_report_opens_offline_with_its_charts(
+    cli: Cli,
+    cli_settings: Settings,
+    temporal_env: WorkflowEnvironment,
+    browser: webdriver.Chrome,
+    tmp_path: Path,
+) -> None:
+    pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
+    await drive_full_atp_pathway(pathways)
+    await drive_open_pathway(pathways)
+    await drive_second_session(pathways)
+    page = tmp_path / "report.html"
+    result = as_coordinator(cli, "report", "atp-cergy", "--unmasked", "--html", str(page))
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    assert re.findall(r"(?:src|href)=\"(?!data:|#)([^\"]*)\"", text) == []  # nothing fetched
+    assert "<script" not in text
+
+    browser.get(page.as_uri())
+    assert "ATP" in browser.title
+    assert len(browser.find_elements(By.CSS_SELECTOR, "figure svg")) == 3
+    logged = browser.get_log("browser")  # type: ignore[no-untyped-call]  # untyped in selenium
+    errors = [e for e in logged if e["level"] == "SEVERE"]
+    assert errors == []
+    shot = tmp_path / "report.png"
+    assert browser.save_screenshot(str(shot))
+    assert has_chart_colour(shot)
+    kept = os.environ.get("PARCOURS_REPORT_SCREENSHOT")
+    if kept:
+        shutil.copyfile(shot, kept)
+
+
+def test_the_html_report_in_french_hides_small_counts(cli: Cli, tmp_path: Path) -> None:
+    page = tmp_path / "rapport.html"
+    result = cli("--lang", "fr", "report", "nouveau-depart", "--html", str(page))
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    assert "Entonnoir" in text
+    assert "<svg" in text
+    assert "masqués" in text
+
+
+def test_an_html_file_that_cannot_be_written_is_refused(offline_cli: Cli, tmp_path: Path) -> None:
+    result = offline_cli("report", "atp-cergy", "--html", str(tmp_path / "no" / "such" / "r.html"))
+    assert result.exit_code == 2
+    assert "Cannot write the report" in result.stderr
