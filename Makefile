@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PARCOURS_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PARCOURS_TEST_POSTGRES_URL
 
-.PHONY: run test lint typecheck imports sizes unit bench histories clean
+.PHONY: run test lint typecheck imports sizes unit browser bench histories clean
 
 $(BIN)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,16 @@ imports: $(BIN)/.installed-dev
 sizes: $(BIN)/.installed-dev
 	$(BIN)/python tools/sizes.py src
 
-unit: $(BIN)/.installed-dev
+# The HTML report's test opens it in headless Chromium from the Debian packages: install
+# them when missing (as root, or through sudo without a password prompt), non-interactive.
+APT_BROWSER := DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO env $(APT_BROWSER) || { $$SUDO apt-get update -q && $$SUDO env $(APT_BROWSER); }; \
+	fi
+
+unit: $(BIN)/.installed-dev browser
 	$(BIN)/pytest
 
 test: lint typecheck imports sizes unit

@@ -1,0 +1,120 @@
+"""`parcours report`: small counts hidden, shown to coordinators with the read logged;
+terminal tables with bars, JSON, CSV, French; bad input refused in one sentence."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from typing import Any
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
+from tests.cli.runner import Cli, as_coordinator
+from tests.report_pathways import SECOND_SESSION, drive_second_session
+from tests.scenarios import drive_full_atp_pathway
+from tests.support import RECOGNISABLE_NAME
+
+pytestmark = pytest.mark.temporal
+
+
+def unmasked_reads(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
+    return [
+        r.msg
+        for r in caplog.records
+        if isinstance(r.msg, dict) and r.msg.get("event") == "report read unmasked"
+    ]
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_small_counts_are_hidden_unless_a_coordinator_asks(
+    cli: Cli,
+    cli_settings: Settings,
+    temporal_env: WorkflowEnvironment,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
+    await drive_full_atp_pathway(pathways)
+    await drive_second_session(pathways)
+
+    masked = json.loads(cli("report", "atp-cergy", "--json").stdout)
+    assert masked["masking"] == {"threshold": 5, "masked": True, "hidden": "<5"}
+    assert masked["total"]["funnel"]["referred"] == "<5"
+    assert masked["total"]["exits"]["rate"] == "<5"  # worked out from hidden counts
+    assert masked["total"]["funnel"]["contract"] == "<5"
+
+    refused = cli("report", "atp-cergy", "--unmasked")
+    assert refused.exit_code == 3
+    assert "Only coordinators" in refused.stderr
+
+    caplog.set_level(logging.INFO, logger="parcours.report")
+    shown = as_coordinator(cli, "report", "atp-cergy", "--unmasked", "--json")
+    assert shown.exit_code == 0, shown.output
+    doc = json.loads(shown.stdout)
+    total, second = doc["total"], doc["sessions"][SECOND_SESSION]
+    assert total["funnel"]["referred"] == 3
+    assert total["exits"] == {
+        "exits": 2,
+        "positive": 1,
+        "rate": 0.5,
+        "target": 0.6,
+        "denominator": "exits",
+    }
+    assert second["dropouts_by_stage"] == {"in_employment": 1, "training": 1}
+    assert total["partner_referrals"] == {"partner": 2, "total": 3, "share": 0.6667}
+    assert second["days_to_first_mission"] == {"median": 44.0, "pathways": 1}
+    assert total["intake_by_year"]  # one year, against the target of 60
+    assert all(year["target"] == 60 for year in total["intake_by_year"].values())
+    [read] = unmasked_reads(caplog)
+    assert read["actor_id"] == "staff-7f3a"
+    assert read["programme"] == "atp-cergy"
+    assert RECOGNISABLE_NAME.split()[1] not in json.dumps(read)
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_terminal_csv_and_french(
+    cli: Cli, cli_settings: Settings, temporal_env: WorkflowEnvironment
+) -> None:
+    pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
+    await drive_second_session(pathways)
+    shown = as_coordinator(cli, "report", "atp-cergy", "--unmasked", "--session", SECOND_SESSION)
+    assert shown.exit_code == 0, shown.output
+    assert "Funnel (pathways that reached each step)" in shown.stdout
+    assert "█" in shown.stdout
+    assert "Positive exits under the programme's rule: 0 of 1 exits" in shown.stdout
+    assert "By session" in shown.stdout
+
+    rows = list(csv.reader(io.StringIO(cli("report", "atp-cergy", "--csv").stdout)))
+    assert rows[0] == ["programme", "session", "figure", "value"]
+    assert ["atp-cergy", "", "funnel.referred", "<5"] in rows
+    assert ["atp-cergy", SECOND_SESSION, "exits.target", "0.6"] in rows
+
+    french = cli("--lang", "fr", "report", "atp-cergy", "--from", "2000-01-01")
+    assert french.exit_code == 0, french.output
+    assert "Entonnoir" in french.stdout
+    assert "masqués" in french.stdout
+    nothing = cli("report", "atp-cergy", "--to", "2000-01-01", "--json")
+    assert json.loads(nothing.stdout)["sessions"] == {}
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        (("report", "no-such"), 4, "Unknown programme"),
+        (("report", "atp-cergy", "--from", "2026-02-30"), 2, "is not a day for --from"),
+        (("report", "atp-cergy", "--from", "2026-03-01", "--to", "2026-02-01"), 2, "ends"),
+        (("report", "atp-cergy", "--json", "--csv"), 2, "one output at most"),
+    ],
+)
+def test_bad_input_is_refused_in_one_sentence(
+    offline_cli: Cli, args: tuple[str, ...], code: int, said: str
+) -> None:
+    result = offline_cli(*args)
+    assert result.exit_code == code
+    assert said in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
