@@ -1,0 +1,128 @@
+"""`parcours extract`: one pseudonymised row per pathway, as CSV and Parquet, with a
+bilingual data dictionary; no name, contact or free-text reason ever reaches it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import stat
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from parcours.domain.extract import COLUMNS
+from tests.cli.runner import PERSON, Cli, refer
+from tests.support import RECOGNISABLE_NAME
+
+pytestmark = pytest.mark.temporal
+
+WAIVER = "her cousin Philomena hosts her in Pontoise"
+EXIT_WHY = "joined the Quillfeather bakery in Lyon"
+
+
+def ok(cli: Cli, *args: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+
+
+def extract(cli: Cli, out: Path, *extra: str, role: str = "auditor") -> dict[str, object]:
+    result = cli("--role", role, "extract", "atp-cergy", "--out", str(out), "--json", *extra)
+    assert result.exit_code == 0, result.output
+    found: dict[str, object] = json.loads(result.stdout)
+    return found
+
+
+def read_rows(folder: Path) -> list[dict[str, str]]:
+    with (folder / "extract.csv").open(encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def test_the_extract_holds_no_name_and_no_reason(cli: Cli, tmp_path: Path) -> None:
+    pid = refer(cli)
+    criteria = ("--criterion", "precarious_worker", "--criterion", "lives_in_territory")
+    ok(cli, "intake", "complete", pid, *criteria)
+    ok(cli, "barrier", "add", pid, "housing")
+    ok(cli, "barrier", "waive", pid, "b1", "--reason", WAIVER)
+    ok(cli, "exit", pid, "moved_away", "--reason", EXIT_WHY)
+    out = tmp_path / "extract"
+    said = extract(cli, out)
+    assert said["rows"] == 1
+    assert said["key_created"] is True
+    key = Path(str(said["key_file"]))
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+    [row] = read_rows(out)
+    assert row["age_band"] == "35_44"  # born 1990-04-02, from the encrypted identity
+    assert row["barriers"] == "housing:waived"
+    assert row["exit_reason"] == "moved_away"
+    assert row["exit_positive"] == "False"
+    assert len(row["referred_month"]) == 7  # YYYY-MM, never a day
+    assert pid not in row["pseudonym"]
+    table = pq.read_table(out / "extract.parquet")
+    assert table.column_names == [c.name for c in COLUMNS]
+    assert table.to_pylist()[0]["pseudonym"] == row["pseudonym"]
+
+    forbidden = [*RECOGNISABLE_NAME.split(), WAIVER, EXIT_WHY, "Philomena", "1990-04-02"]
+    forbidden += [PERSON[-1], "precarious part-time work", pid, "zq@example.org"]
+    for written in out.iterdir():
+        content = written.read_bytes()
+        for secret in forbidden:
+            assert secret.encode() not in content, (written.name, secret)
+
+
+def test_the_same_key_links_extracts_and_another_does_not(cli: Cli, tmp_path: Path) -> None:
+    refer(cli)
+    first = extract(cli, tmp_path / "one", role="coordinator")
+    again = extract(cli, tmp_path / "two")
+    other = extract(cli, tmp_path / "three", "--key-file", str(tmp_path / "other.key"))
+    assert first["key_file"] == again["key_file"] != other["key_file"]
+    [one], [two], [three] = (read_rows(tmp_path / n) for n in ("one", "two", "three"))
+    assert one["pseudonym"] == two["pseudonym"] != three["pseudonym"]
+
+
+def test_the_dictionary_says_every_column_in_french_and_english(cli: Cli, tmp_path: Path) -> None:
+    extract(cli, tmp_path / "out")
+    with (tmp_path / "out" / "dictionary.csv").open(encoding="utf-8") as file:
+        entries = list(csv.DictReader(file))
+    assert [e["column"] for e in entries] == [c.name for c in COLUMNS]
+    assert all(e["description_fr"] and e["description_en"] for e in entries)
+    assert all(e["description_fr"] != e["description_en"] for e in entries)
+
+
+def test_who_may_extract_and_with_which_key(cli: Cli, tmp_path: Path) -> None:
+    staff = cli("extract", "atp-cergy", "--out", str(tmp_path / "x"))
+    assert staff.exit_code == 3
+    assert "auditor, coordinator" in staff.stderr
+    shared = tmp_path / "shared.key"
+    shared.write_text("00" * 32, encoding="ascii")
+    os.chmod(shared, 0o644)
+    exposed = cli(
+        "--role",
+        "auditor",
+        "extract",
+        "atp-cergy",
+        "--out",
+        str(tmp_path / "x"),
+        "--key-file",
+        str(shared),
+    )
+    assert exposed.exit_code == 7
+    assert "chmod 600" in exposed.stderr
+    shared.write_text("not a key", encoding="ascii")
+    os.chmod(shared, 0o600)
+    garbled = cli(
+        "--role",
+        "auditor",
+        "extract",
+        "atp-cergy",
+        "--out",
+        str(tmp_path / "x"),
+        "--key-file",
+        str(shared),
+    )
+    assert garbled.exit_code == 7
+    unknown = cli("--role", "auditor", "extract", "nope", "--out", str(tmp_path / "x"))
+    assert unknown.exit_code == 4
+    assert not (tmp_path / "x").exists()
