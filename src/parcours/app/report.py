@@ -9,14 +9,13 @@ that read is logged by `log_unmasked_read`, the one place to redirect it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import structlog
 
 from parcours.domain.report import (
     Figures,
+    Mask,
     Selection,
     Step,
     Targets,
@@ -33,9 +32,6 @@ if TYPE_CHECKING:
 
 log = structlog.stdlib.get_logger("parcours.report")
 
-Cell = int | float | str | None
-"""A figure as shown: a number, `None` where there is none yet, `<N` where hidden."""
-
 
 def log_unmasked_read(actor: Actor, selection: Selection, output: str) -> None:
     """Say who read a programme's small counts unmasked (ids and names of sessions only)."""
@@ -49,30 +45,6 @@ def log_unmasked_read(actor: Actor, selection: Selection, output: str) -> None:
         until=selection.until.isoformat() if selection.until else "",
         output=output,
     )
-
-
-@dataclass(frozen=True)
-class Mask:
-    """Hides counts from 1 to `threshold - 1`, unless `off`."""
-
-    threshold: int
-    off: bool = False
-
-    @property
-    def hidden(self) -> str:
-        return f"<{self.threshold}"
-
-    def count(self, value: int) -> int | str:
-        return self.hidden if not self.off and 0 < value < self.threshold else value
-
-    def counts(self, values: Mapping[str, int]) -> dict[str, int | str]:
-        return {k: self.count(v) for k, v in values.items()}
-
-    def derived(self, value: float | None, *counts: int) -> Cell:
-        """A figure worked out from `counts`: hidden when any of them is."""
-        if any(isinstance(self.count(c), str) for c in counts):
-            return self.hidden
-        return None if value is None else round(value, 4)
 
 
 def figures_document(

@@ -1,0 +1,90 @@
+"""The report's rules: the funnel's steps, masking, sums of sessions, ages, medians."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from parcours.domain import commands as c
+from parcours.domain.extract import age_band, extract_row
+from parcours.domain.pathway import Pathway
+from parcours.domain.report import (
+    Figures,
+    Mask,
+    Selection,
+    Step,
+    combined,
+    days_between,
+    dropout_stage,
+    partner_share,
+    steps_of,
+    yearly_intake,
+)
+from parcours.domain.report_states import figures_by_session
+from parcours.domain.vocabulary import Stage
+from parcours.programmes import get_programme
+from tests.samples import ATP_CRITERIA
+from tests.support import T0, meta, referral
+
+ATP, ND = get_programme("atp-cergy"), get_programme("nouveau-depart")
+DAY = timedelta(days=1)
+
+
+def test_a_programme_without_contract_has_no_contract_step() -> None:
+    assert Step.CONTRACT in steps_of(ATP.stages)
+    assert Step.CONTRACT not in steps_of(ND.stages)
+    assert steps_of(ND.stages)[0] is Step.REFERRED
+
+
+def test_masking_hides_one_to_threshold_minus_one_and_what_comes_of_them() -> None:
+    mask = Mask(5)
+    assert [mask.count(n) for n in (0, 1, 4, 5, 60)] == [0, "<5", "<5", 5, 60]
+    assert mask.derived(0.5, 10, 4) == "<5"
+    assert mask.derived(0.5, 10, 5) == 0.5
+    assert mask.derived(None, 0, 0) is None
+    assert Mask(5, off=True).count(1) == 1
+    assert ATP.reporting.small_cell_threshold == 5
+
+
+def test_sessions_add_up() -> None:
+    a = Figures(pathways=2, funnel={Step.REFERRED: 2}, days_to_first_mission=(3.0, 9.0))
+    b = Figures(pathways=1, funnel={Step.REFERRED: 1}, days_to_first_mission=(5.0,))
+    total = combined([a, b])
+    assert total.pathways == 3
+    assert total.funnel[Step.REFERRED] == 3
+    assert total.median_days_to_first_mission == 5.0
+    assert total.positive_exit_rate is None
+
+
+def test_small_rules() -> None:
+    assert yearly_intake({"2017-03": 9, "2017-11": 1, "2018-03": 7}) == {"2017": 10, "2018": 7}
+    assert partner_share({"CCAS": 9, "a neighbour": 1}, ATP.referrers) == (9, 10)
+    assert dropout_stage("training_dropped", {}) == "training"
+    assert dropout_stage("dropped_out", {"from": "coaching"}) == "coaching"
+    assert days_between(T0, T0 + timedelta(days=1, hours=12)) == 1.5
+    referred = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    assert Selection("atp-cergy", since=date(2026, 3, 1)).covers("s", referred)
+    assert not Selection("atp-cergy", until=date(2026, 2, 28)).covers("s", referred)
+    assert not Selection("atp-cergy", session="x").covers("s", referred)
+
+
+def test_age_bands_at_referral() -> None:
+    at = datetime(2026, 4, 2, 9, tzinfo=UTC)
+    assert age_band(date(2000, 4, 3), at) == "under_26"  # 25 until tomorrow
+    assert age_band(date(2000, 4, 2), at) == "26_34"
+    assert age_band(date(1971, 4, 2), at) == "55_and_over"
+    assert age_band(None, at) == "unknown"
+
+
+def test_a_voided_drop_out_counts_for_nothing() -> None:
+    pathway = Pathway.refer(ATP, "pathway-0001", referral(T0), meta(), T0)
+    pathway.execute(c.CompleteIntake(T0, ATP_CRITERIA), meta(), T0)
+    dropped = pathway.execute(c.DropOut(T0 + DAY), meta(reason="no news"), T0 + DAY)
+    assert pathway.state.stage is Stage.DROPPED_OUT
+    pathway.execute(c.CorrectEvent(dropped.seq), meta(reason="wrong person"), T0 + 2 * DAY)
+    [figures] = figures_by_session([pathway.state], Selection("atp-cergy")).values()
+    assert figures.funnel[Step.DROPPED_OUT] == 0
+    assert figures.dropouts_by_stage == {}
+    assert figures.intake_by_month == {"2026-01": 1}
+    row = extract_row(pathway.state, date(1990, 4, 2), "p")
+    assert row["dropped_out"] is False
+    assert row["intake_month"] == "2026-01"
