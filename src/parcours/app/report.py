@@ -9,6 +9,7 @@ that read is logged by `log_unmasked_read`, the one place to redirect it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -47,16 +48,25 @@ def log_unmasked_read(actor: Actor, selection: Selection, output: str) -> None:
     )
 
 
+def in_order(counts: Mapping[str, int], order: Sequence[str]) -> dict[str, int]:
+    """The counts in the programme's order of stages (any other key after them)."""
+    rank = {name: index for index, name in enumerate(order)}
+    return dict(sorted(counts.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
+
+
 def figures_document(
-    figures: Figures, targets: Targets, steps: tuple[Step, ...], mask: Mask
+    figures: Figures,
+    targets: Targets,
+    steps: tuple[Step, ...],
+    mask: Mask,
+    stages: Sequence[str] = (),
 ) -> dict[str, Any]:
     partner, total = partner_share(figures.referrals_by_referrer, targets.partner_referrers)
-    median = figures.median_days_to_first_mission
     reached = len(figures.days_to_first_mission)
     return {
         "pathways": mask.count(figures.pathways),
         "funnel": {s.value: mask.count(figures.funnel.get(s, 0)) for s in steps},
-        "stages_now": mask.counts(figures.stages_now),
+        "stages_now": mask.counts(in_order(figures.stages_now, stages)),
         "intake_by_month": mask.counts(figures.intake_by_month),
         "intake_by_year": {
             year: {"count": mask.count(n), "target": targets.yearly_intake}
@@ -69,10 +79,10 @@ def figures_document(
             "target": targets.positive_exit_rate,
             "denominator": "exits",
         },
-        "dropouts_by_stage": mask.counts(figures.dropouts_by_stage),
+        "dropouts_by_stage": mask.counts(in_order(figures.dropouts_by_stage, stages)),
         "jobdating_outcomes": mask.counts(figures.jobdating_outcomes),
         "days_to_first_mission": {
-            "median": mask.derived(median, reached),
+            "median": mask.derived(figures.median_days_to_first_mission, reached),
             "pathways": mask.count(reached),
         },
         "referrals_by_referrer": mask.counts(figures.referrals_by_referrer),
@@ -100,9 +110,10 @@ def report_document(
     mask = Mask(programme.reporting.small_cell_threshold, off=unmasked)
     sessions = store.report_figures(selection)
     steps = steps_of(programme.stages)
+    stages = [s.value for s in programme.stages]
 
     def document(figures: Figures) -> dict[str, Any]:
-        return figures_document(figures, targets, steps, mask)
+        return figures_document(figures, targets, steps, mask, stages)
 
     return {
         "programme": programme.name,

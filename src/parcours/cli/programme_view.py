@@ -26,7 +26,7 @@ SHOWN = frozenset(
         *("name", "version", "title", "description", "initial_stage", "stages"),
         *("stage_groups", "blocking_barriers", "training_prerequisites", "accompaniment"),
         *("targets", "referrers", "outcome", "eligibility", "timers", "routes"),
-        *("partner_fields", "partners", "moves"),
+        *("partner_fields", "partners", "moves", "reporting"),
     }
 )
 """The parts of the file printed in words of their own; any other part is printed as is."""
@@ -65,6 +65,10 @@ def _summary(found: ProgrammeDefinition, text: Text) -> list[tuple[str, str]]:
         (field("training_prerequisites"), _prerequisites(found, text)),
         (field("accompaniment"), _accompaniment(found, text)),
         (field("targets"), text("programme.targets", intake=targets.yearly_intake, rate=rate)),
+        (
+            field("reporting"),
+            text("programme.reporting", threshold=found.reporting.small_cell_threshold),
+        ),
         (field("referrers"), listed(found.referrers, text)),
         (field("partners"), _named_partners(found, text)),
         (field("outcome"), _said(found.outcome.description, text)),

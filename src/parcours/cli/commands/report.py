@@ -17,6 +17,7 @@ from parcours.cli.runtime import guarded, open_readmodel, reader_session
 
 if TYPE_CHECKING:
     from parcours.cli.runtime import Session
+    from parcours.domain.records import Actor
     from parcours.domain.report import Selection
 
 commands = typer.Typer()
@@ -63,8 +64,8 @@ def _output(as_json: bool, as_csv: bool, html: Path | None, session: Session) ->
     return chosen[0] if chosen else "terminal"
 
 
-def _unmasked_reader(session: Session, output: str, selection: Selection) -> None:
-    from parcours.app.report import log_unmasked_read
+def _unmasked_reader(session: Session) -> Actor:
+    """The coordinator asking for the counts unmasked; anyone else is refused."""
     from parcours.domain.permissions import may_oversee
     from parcours.domain.records import Actor
     from parcours.domain.vocabulary import Role
@@ -72,7 +73,15 @@ def _unmasked_reader(session: Session, output: str, selection: Selection) -> Non
     role = Role(session.role)
     if not may_oversee(role):
         raise CliError(session.text("error.report_unmasked", role=role.value), ExitCode.REFUSED)
-    log_unmasked_read(Actor(session.require_actor(), role), selection, output)
+    return Actor(session.require_actor(), role)
+
+
+def _log_unmasked(reader: Actor, selection: Selection, output: str) -> None:
+    from parcours.adapters.logs import configure_logging
+    from parcours.app.report import log_unmasked_read
+
+    configure_logging()  # a JSON line on stderr, never on stdout
+    log_unmasked_read(reader, selection, output)
 
 
 @commands.command("report", help="help.report")
@@ -93,10 +102,11 @@ def report(
     session = reader_session()
     output = _output(as_json, as_csv, html, session)
     selection = _selection(session, programme, chosen, since, until)
-    if unmasked:
-        _unmasked_reader(session, output, selection)
+    reader = _unmasked_reader(session) if unmasked else None
     with open_readmodel() as store:
         doc = report_document(store, selection, unmasked=unmasked)
+    if reader is not None:
+        _log_unmasked(reader, selection, output)
     if output == "json":
         print_json(doc)
     elif output == "csv":
