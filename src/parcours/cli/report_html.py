@@ -88,7 +88,9 @@ def funnel_chart(doc: Mapping[str, Any], text: Text) -> str:
 
 
 def exits_chart(doc: Mapping[str, Any], text: Text) -> str:
-    groups = [(text("report.every_session"), doc["total"]), *doc["sessions"].items()]
+    whole = doc["selection"]["session"] or text("report.every_session")
+    groups = [(whole, doc["total"])]
+    groups += [item for item in doc["sessions"].items() if item[0] != whole]
     rates = [g["exits"]["rate"] for _, g in groups]
     figure, axes = _figure()
     axes.bar([name for name, _ in groups], _numbers(rates), color=COLOUR)
