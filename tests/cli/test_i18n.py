@@ -8,7 +8,7 @@ import pytest
 
 from parcours.adapters.readmodel import OutboxStatus
 from parcours.cli.app import build_app
-from parcours.cli.i18n import Text, catalogue, choose_language
+from parcours.cli.i18n import Text, choose_language
 from parcours.domain.events import CREATED_BY, EVENT_KINDS
 from parcours.domain.programme import MOVE_TRIGGERS, RECORD_TRIGGERS
 from parcours.domain.vocabulary import (
@@ -27,6 +27,7 @@ from parcours.domain.vocabulary import (
     PartnerKind,
     Stage,
 )
+from parcours.locale import catalogue
 
 
 def placeholders(template: str) -> set[str]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.i18n import catalogue
 from parcours.domain.programme import ProgrammeDefinition
+from parcours.locale import catalogue
 from parcours.programmes import get_programme
 from tests.cli.runner import Cli
 

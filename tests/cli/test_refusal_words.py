@@ -17,7 +17,7 @@ import pytest
 
 from parcours.cli.errors import refusal_reason, refusal_values
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.i18n import Text, catalogue
+from parcours.cli.i18n import Text
 from parcours.domain import commands as c
 from parcours.domain.alerts import follow_pathway
 from parcours.domain.errors import DomainError
@@ -37,6 +37,7 @@ from parcours.domain.vocabulary import (
     Role,
     Stage,
 )
+from parcours.locale import catalogue
 from tests.cli.runner import Cli, refer
 from tests.domain.helpers import (
     ATP,

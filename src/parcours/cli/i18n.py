@@ -7,30 +7,9 @@ The language is `--lang`, else `PARCOURS_LANG`, else the locale (`LC_ALL`, `LC_M
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping, Sequence
-from functools import cache
-from pathlib import Path
 
-LANGUAGES = ("fr", "en")
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-
-
-@cache
-def catalogue(lang: str) -> dict[str, str]:
-    with (LOCALE_DIR / f"{lang}.toml").open("rb") as file:
-        return _flatten(tomllib.load(file))
-
-
-def _flatten(tree: Mapping[str, object], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in tree.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = str(value)
-    return flat
+from parcours.locale import LANGUAGES, catalogue
 
 
 def choose_language(argv: Sequence[str], env: Mapping[str, str] | None = None) -> str:

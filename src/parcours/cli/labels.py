@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from parcours.cli.i18n import Text, catalogue
+from parcours.cli.i18n import Text
+from parcours.locale import catalogue
 
 
 def short(pathway_id: str) -> str:

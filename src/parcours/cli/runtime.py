@@ -24,9 +24,10 @@ import typer
 from parcours.adapters.settings import InvalidSeconds, InvalidSetting, Settings
 from parcours.cli.errors import CliError, translate
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.i18n import LANGUAGES, Text, choose_language, lang_variable
+from parcours.cli.i18n import Text, choose_language, lang_variable
 from parcours.cli.process import BROKEN_PIPE, silence_stdout, stdout_closed
 from parcours.cli.render import local_zone, zone_name
+from parcours.locale import LANGUAGES
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import Store
