@@ -17,22 +17,19 @@ from temporalio.service import TLSConfig
 from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.converter import data_converter
 from parcours.adapters.temporal.keys import Keyring
-
-REASONS = {
-    "missing": "does not exist",
-    "unreadable": "cannot be read",
-    "not_pem": "is not a PEM file",
-    "unpaired": "needs its pair: set both the certificate and the key",
-}
+from parcours.locale import catalogue
 
 
 class TlsFileError(ValueError):
     """A TLS file named in the settings cannot be used; `str()` is one English sentence,
-    `reason` (a key of `REASONS`) lets the CLI say it in French too."""
+    the catalogue's `error.tls_file`; `reason` (`missing`, `unreadable`, `not_pem`,
+    `unpaired`: `error.tls.<reason>`) lets the CLI say it in French too."""
 
     def __init__(self, variable: str, path: Path, reason: str) -> None:
         self.variable, self.path, self.reason = variable, path, reason
-        super().__init__(f"{variable} names {path}, which {REASONS[reason]}.")
+        english = catalogue("en")
+        why = english[f"error.tls.{reason}"]
+        super().__init__(english["error.tls_file"].format(variable=variable, path=path, why=why))
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:
