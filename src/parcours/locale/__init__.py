@@ -1,8 +1,9 @@
 """The words people read, in French and English: `en.toml` and `fr.toml`, one key a text.
 
-Reading them is I/O, so it lives here and not in the domain; the CLI (`cli/i18n.py`) and
-the partner channels (`adapters/channels/render.py`) both read their words from here. A
-test checks both catalogues have the same keys and the same {placeholders}.
+Reading them is I/O, so it lives here and not in the domain; the CLI (`cli/i18n.py`), the
+partner mails (`adapters/channels/render.py`) and the English of an adapter's errors
+(`adapters/temporal/connection.py`) all read their words from here. A test checks both
+catalogues have the same keys and the same {placeholders}.
 """
 
 from __future__ import annotations
