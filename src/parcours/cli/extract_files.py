@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.i18n import catalogue
 from parcours.cli.render import console, err_console, print_json, say_troubled
 from parcours.cli.runtime import answer_timeout, current_session, with_pathways
+from parcours.locale import catalogue
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
