@@ -22,11 +22,12 @@ def cli_settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def cli(temporal_env: WorkflowEnvironment, cli_settings: Settings, tmp_path: Path) -> Iterator[Cli]:
-    """`parcours` as staff member staff-7f3a, in English, with a worker behind it."""
-    address = address_of(temporal_env)
-    env = {
-        "PARCOURS_TEMPORAL_ADDRESS": address,
+def cli_env(
+    temporal_env: WorkflowEnvironment, cli_settings: Settings, tmp_path: Path
+) -> dict[str, str]:
+    """The environment of `cli`: the session's dev server, this test's task queue."""
+    return {
+        "PARCOURS_TEMPORAL_ADDRESS": address_of(temporal_env),
         "PARCOURS_TASK_QUEUE": cli_settings.task_queue,
         "PARCOURS_KEYS": TEST_KEYRING.to_json(),
         "PARCOURS_DATA_DIR": str(tmp_path),
@@ -37,8 +38,13 @@ def cli(temporal_env: WorkflowEnvironment, cli_settings: Settings, tmp_path: Pat
         "PARCOURS_TIMEZONE": "UTC",
         "COLUMNS": "200",
     }
-    with ThreadedWorker(address, cli_settings):
-        yield Cli(env)
+
+
+@pytest.fixture
+def cli(cli_env: dict[str, str], cli_settings: Settings) -> Iterator[Cli]:
+    """`parcours` as staff member staff-7f3a, in English, with a worker behind it."""
+    with ThreadedWorker(cli_env["PARCOURS_TEMPORAL_ADDRESS"], cli_settings):
+        yield Cli(cli_env)
 
 
 @pytest.fixture

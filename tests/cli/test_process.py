@@ -9,6 +9,7 @@ completion, and a reader that stops reading. None of them needs a Temporal serve
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -93,7 +94,8 @@ def test_an_unreachable_server_always_ends_with_exit_code_5_and_one_line(
         PARCOURS_TEMPORAL_ADDRESS=UNREACHABLE,
         PARCOURS_KEYS=Keyring.generate().to_json(),
     )
-    expected = Text("en")("error.unavailable_at", address=UNREACHABLE)
+    again = shlex.join(["parcours", *args])  # the command to run once the service is back
+    expected = Text("en")("error.unreachable", address=UNREACHABLE, command=again)
     # Run at once: they fail fast, and side by side the shutdown race only gets likelier.
     processes = [
         subprocess.Popen(

@@ -1,5 +1,5 @@
 """How the pathways say no to a front end: refused, not found, ambiguous, too short,
-already referred.
+already referred; and how to tell that nobody answered at all (`unanswered`).
 
 Plain exceptions with no Temporal type in them; `refusal_of` and `not_found` build them
 from what the SDK raised.
@@ -7,6 +7,7 @@ from what the SDK raised.
 
 from __future__ import annotations
 
+from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -94,3 +95,50 @@ def not_found(err: RPCError, pathway_id: str) -> Exception:
     if err.status == RPCStatusCode.NOT_FOUND:
         return PathwayNotFound(pathway_id)
     return err
+
+
+NO_WORKER = "no_worker"
+"""Nobody answered in time: no worker runs, or the service held the request unanswered."""
+NO_POLLER = "no_worker_running"
+"""The service says no worker has asked it for work lately."""
+SERVICE_LOST = "service_lost"
+"""The connection to the service broke, or the service says it is unavailable."""
+
+_WAITED = frozenset({RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED})
+_TRANSPORT_WORDS = (
+    "h2 protocol error",
+    "transport error",
+    "connection",
+    "connect error",
+    "broken pipe",
+)
+
+
+def unanswered(err: BaseException) -> str | None:
+    """Why `err` means the request got no answer (`NO_WORKER`, `NO_POLLER`,
+    `SERVICE_LOST`), or None when it is any other failure.
+
+    The SDK says so in several shapes: `TimeoutError` (a bound of ours), the update's
+    `WorkflowUpdateRPCTimeoutOrCancelledError` (an `RPCTimeoutOrCancelledError`), an
+    `RPCError` with status `DEADLINE_EXCEEDED` or `CANCELLED` ("Timeout expired"), or
+    `UNAVAILABLE`, or a broken transport ("h2 protocol error"), a query's "no poller seen
+    for task queue recently", and the `RuntimeError` of a client that could not connect.
+    """
+    if isinstance(err, TimeoutError | RPCTimeoutOrCancelledError):
+        return NO_WORKER
+    message = str(err).lower()
+    if "no poller seen" in message:
+        return NO_POLLER
+    if isinstance(err, RPCError):
+        if err.status in _WAITED or "timeout expired" in message:
+            return NO_WORKER
+        if err.status == RPCStatusCode.UNAVAILABLE or _says_transport(message):
+            return SERVICE_LOST
+        return None
+    if isinstance(err, RuntimeError) and "connect" in message:
+        return SERVICE_LOST
+    return None
+
+
+def _says_transport(message: str) -> bool:
+    return any(words in message for words in _TRANSPORT_WORDS)

@@ -160,11 +160,19 @@ def _service_error(err: BaseException, text: Text) -> CliError | None:
         return CliError(text("error.decrypt"), ExitCode.KEYS)
     if isinstance(err, DevServerError):
         return CliError(str(err), ExitCode.UNAVAILABLE)
-    if "no poller seen" in str(err):
-        return CliError(text("error.no_worker_running"), ExitCode.UNAVAILABLE)
-    if _is_unavailable(err):
-        return CliError(text("error.unavailable"), ExitCode.UNAVAILABLE)
-    return None
+    return _unanswered(err, text)
+
+
+def _unanswered(err: BaseException, text: Text) -> CliError | None:
+    """A service or worker that did not answer a command that asks it outside
+    `runtime.with_pathways` (which says the way out itself): exit 5."""
+    from parcours.app.errors import NO_POLLER, unanswered
+
+    why = unanswered(err)
+    if why is None:
+        return None
+    key = "error.no_worker_running" if why == NO_POLLER else "error.unavailable"
+    return CliError(text(key), ExitCode.UNAVAILABLE)
 
 
 REFUSAL_WORDS = {
@@ -242,12 +250,3 @@ def keyring_sentence(err: KeyringError, text: Text) -> str:
         return text(f"keyring.{err.reason}", source=source, path=err.path, **err.values)
     except KeyError:
         return str(err)
-
-
-def _is_unavailable(err: BaseException) -> bool:
-    from temporalio.service import RPCError, RPCStatusCode
-
-    if isinstance(err, RPCError):
-        return err.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED)
-    message = str(err)
-    return isinstance(err, RuntimeError) and "connect" in message.lower()

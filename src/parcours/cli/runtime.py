@@ -11,17 +11,16 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import tomllib
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
 from parcours.adapters.settings import InvalidSeconds, InvalidSetting, Settings
+from parcours.cli.config_file import config_path, read_config
 from parcours.cli.errors import CliError, translate
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text, choose_language, lang_variable
@@ -50,6 +49,9 @@ class Session:
     settings: Settings
     actor_id: str | None
     role: str
+    sent_request: str | None = None
+    """The request id of the action this command sends, once it is built: an action left
+    unanswered names it, since it may still apply (`cli.answers`)."""
 
     @property
     def lang(self) -> str:
@@ -69,7 +71,8 @@ class Session:
         from parcours.domain.vocabulary import Role
 
         actor = Actor(self.require_actor(), Role(self.role))
-        return RequestMeta(request_id or self.new_request_id(), actor, reason)
+        self.sent_request = request_id or self.new_request_id()
+        return RequestMeta(self.sent_request, actor, reason)
 
 
 _ACTIVE: list[Session] = []
@@ -112,23 +115,6 @@ def open_session(
     session = Session(text, settings, str(actor_id) if actor_id else None, chosen_role)
     _ACTIVE[:] = [session]
     return session
-
-
-def config_path(env: Mapping[str, str]) -> Path:
-    if env.get("PARCOURS_CONFIG"):
-        return Path(env["PARCOURS_CONFIG"])
-    base = Path(env.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "parcours" / "config.toml"
-
-
-def read_config(path: Path, text: Text) -> dict[str, Any]:
-    try:
-        with path.open("rb") as file:
-            return tomllib.load(file)
-    except FileNotFoundError:
-        return {}
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise CliError(text("error.config", path=path, error=err), ExitCode.USAGE) from None
 
 
 def check_zone(text: Text) -> None:
@@ -208,28 +194,45 @@ def with_pathways(
 
     With `decrypt` the client carries the project's encrypting converter (the keys are
     loaded first); without, histories are read as stored and no keys are needed. `work`
-    gets `answer_timeout()` seconds in all; a long job (a rebuild, an audit) passes
-    `whole_timeout=False` and bounds what it asks itself. A question left unanswered
-    ends the command with "no worker answered".
+    gets `answer_timeout()` seconds in all, each query `cli.answers.QUESTION_TIMEOUT_S`
+    at most; a long job (a rebuild, an audit) passes `whole_timeout=False` and bounds
+    what it asks itself. A service or a worker that does not answer, in whatever shape
+    the SDK says it, ends the command with exit 5 and the way out (`cli.answers`).
     """
     import asyncio
 
     from parcours.app.client import PathwayClient
+    from parcours.app.errors import unanswered
+    from parcours.cli import answers
 
     converter = _converter(session) if decrypt else None
-    text = session.text
+    limit = answer_timeout()
 
     async def main() -> T:
-        pathways = PathwayClient(await _connect(session, converter), session.settings.task_queue)
+        client = await _connect(session, converter)
+        if whole_timeout:
+            client = answers.with_bounded_questions(client, question_timeout(limit))
+        pathways = PathwayClient(client, session.settings.task_queue)
         try:
             if not whole_timeout:
                 return await work(pathways)
-            return await asyncio.wait_for(work(pathways), timeout=answer_timeout())
-        except TimeoutError:
-            seconds = f"{answer_timeout():.0f}"
-            raise CliError(text("error.no_worker", seconds=seconds), ExitCode.UNAVAILABLE) from None
+            return await asyncio.wait_for(work(pathways), timeout=limit)
+        except Exception as err:
+            why = unanswered(err)
+            if why is None:
+                raise
+            own = isinstance(err, TimeoutError) or session.sent_request or not whole_timeout
+            seconds = limit if own else question_timeout(limit)
+            raise answers.unanswered(session, why, seconds) from None
 
     return asyncio.run(main())
+
+
+def question_timeout(limit: float) -> float:
+    """How long one question to a pathway waits: `QUESTION_TIMEOUT_S`, or `limit` if less."""
+    from parcours.cli.answers import QUESTION_TIMEOUT_S
+
+    return min(limit, QUESTION_TIMEOUT_S)
 
 
 def _converter(session: Session) -> Any:
@@ -243,17 +246,14 @@ async def _connect(session: Session, converter: Any) -> Any:
     import asyncio
 
     from parcours.adapters.temporal.connection import connect_client
+    from parcours.cli.answers import unreachable
 
-    settings = session.settings
     try:
         return await asyncio.wait_for(
-            connect_client(settings, converter), timeout=CONNECT_TIMEOUT_S
+            connect_client(session.settings, converter), timeout=CONNECT_TIMEOUT_S
         )
     except (TimeoutError, RuntimeError, OSError):
-        raise CliError(
-            session.text("error.unavailable_at", address=settings.temporal_address),
-            ExitCode.UNAVAILABLE,
-        ) from None
+        raise unreachable(session) from None
 
 
 def answer_timeout() -> float:
