@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import signal
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,6 +22,7 @@ from parcours.activities.alerts import AlertActivities, FileAlertChannel
 from parcours.activities.notify import NotificationActivities
 from parcours.activities.projection import LazyStore, ProjectionActivities
 from parcours.adapters.channels import SmtpRelay
+from parcours.adapters.logs import route_core_logs
 from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.connection import connect
 from parcours.adapters.temporal.keys import load_keyring
@@ -85,7 +87,10 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
 
     Without `stop`, SIGTERM or Ctrl-C set it. `parcours serve` passes its own event: it
     handles the signals itself, from before the dev server starts until it has stopped.
+    The SDK core logs through the process's JSON logging (`route_core_logs`), never as
+    text of its own on stdout.
     """
+    route_core_logs(logging.getLogger().getEffectiveLevel())
     if stop is None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

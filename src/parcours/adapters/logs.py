@@ -5,22 +5,46 @@ rendered by the same structlog processors, so one line format reaches the operat
 SDK's workflow logger already stays silent while a workflow replays, so a replayed
 history never logs twice. Log lines carry opaque ids, stages and rules: never a name,
 a birth date, an address or any free text typed about a participant.
+
+The SDK's core (its Rust part: gRPC retries, pollers, workflow task failures) writes
+coloured text to stdout by default. `route_core_logs` installs a runtime whose core logs
+are forwarded to the `temporalio.core` logger instead, so they come out as the same JSON
+lines, with their target and fields as fields. The core never sees a participant's
+data: payloads are encrypted by the data converter before they reach it.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import IO, Any
 
 import structlog
 from temporalio import activity, workflow
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
 
 _CONFIGURED_HANDLER = "parcours-json"
 
 QUIET_LOGGERS = {"transitions": logging.WARNING, "temporalio.bridge": logging.WARNING}
 """`transitions` logs every state change at INFO, and would do it again on every replay."""
+
+CORE_LOGGER = "temporalio.core"
+"""Where the SDK core's log lines arrive (`route_core_logs`)."""
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+"""A terminal colour or cursor sequence: never part of a JSON line."""
+
+_core_routed: list[str] = []
+"""The core level already routed in this process (a runtime is made once)."""
 
 
 def _shared_processors() -> list[Any]:
@@ -32,9 +56,61 @@ def _shared_processors() -> list[Any]:
     ]
 
 
+def _without_escapes(
+    _logger: object, _name: str, event: MutableMapping[str, Any]
+) -> Mapping[str, Any]:
+    """Strip terminal sequences from the text fields of a line (a core error's text)."""
+    return {
+        key: ANSI_ESCAPE.sub("", value) if isinstance(value, str) else value
+        for key, value in event.items()
+    }
+
+
 def configure_logging(level: int = logging.INFO, stream: IO[str] | None = None) -> None:
-    """Route structlog and standard logging to one JSON handler; calling it twice is harmless."""
+    """Route structlog, standard logging and the SDK core to one JSON handler; calling it
+    twice is harmless."""
     _install(logging.StreamHandler(stream or sys.stderr), _json_formatter(), level)
+    route_core_logs(level)
+
+
+def route_core_logs(level: int = logging.INFO) -> None:
+    """Make the SDK core log through the `temporalio.core` logger, not to stdout.
+
+    It installs the default Temporal runtime, so it must run before the process makes its
+    first client; later clients, workers and dev servers all use it. The core logs at WARN
+    (at DEBUG when `level` is), and is given its runtime once per process.
+    """
+    core_level = "DEBUG" if level <= logging.DEBUG else "WARN"
+    if core_level in _core_routed:
+        return
+    core = logging.getLogger(CORE_LOGGER)
+    if not any(isinstance(f, _CoreFields) for f in core.filters):
+        core.addFilter(_CoreFields())
+        core.addHandler(logging.NullHandler())  # no last-resort plain line when unconfigured
+    forwarding = LogForwardingConfig(
+        logger=core,
+        append_target_to_name=False,
+        prepend_target_on_message=False,
+        append_log_fields_to_message=False,
+    )
+    only = TelemetryFilter(core_level=core_level, other_level="ERROR")
+    logs = LoggingConfig(filter=only, forwarding=forwarding)
+    Runtime.set_default(
+        Runtime(telemetry=TelemetryConfig(logging=logs)), error_if_already_set=False
+    )
+    _core_routed[:] = [core_level]
+
+
+class _CoreFields(logging.Filter):
+    """A core line's target and fields as JSON fields, in place of the SDK's object."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        entry = record.__dict__.pop("temporal_log", None)
+        if entry is not None:
+            record.core_target = str(getattr(entry, "target", ""))
+            fields = getattr(entry, "fields", None) or {}
+            record.core_fields = {str(k): ANSI_ESCAPE.sub("", str(v)) for k, v in fields.items()}
+        return True
 
 
 def _json_formatter() -> logging.Formatter:
@@ -55,6 +131,7 @@ def _json_formatter() -> logging.Formatter:
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
+            _without_escapes,
             structlog.processors.JSONRenderer(sort_keys=True),
         ],
     )
@@ -74,6 +151,7 @@ def _install(handler: logging.Handler, formatter: logging.Formatter, level: int)
     handler.setFormatter(formatter)
     root.addHandler(handler)
     root.setLevel(level)
+    logging.captureWarnings(True)  # a Python warning is a JSON line too
     for name, quiet in QUIET_LOGGERS.items():
         logging.getLogger(name).setLevel(quiet)
 
@@ -85,6 +163,7 @@ def configure_file_logging(path: Path, level: int = logging.INFO) -> None:
     installed in between, where another thread's log line could reach the user's screen."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _install(logging.FileHandler(path, encoding="utf-8"), _json_formatter(), level)
+    route_core_logs(level)
 
 
 def get_logger(name: str) -> Any:

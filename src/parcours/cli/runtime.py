@@ -245,9 +245,11 @@ def _converter(session: Session) -> Any:
 async def _connect(session: Session, converter: Any) -> Any:
     import asyncio
 
+    from parcours.adapters.logs import route_core_logs
     from parcours.adapters.temporal.connection import connect_client
     from parcours.cli.answers import unreachable
 
+    route_core_logs()  # the SDK core's retries never reach the terminal as text
     try:
         return await asyncio.wait_for(
             connect_client(session.settings, converter), timeout=CONNECT_TIMEOUT_S
