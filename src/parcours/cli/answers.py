@@ -25,6 +25,7 @@ from temporalio.client import Interceptor, OutboundInterceptor, QueryWorkflowInp
 from typer._click.core import Context, Parameter
 from typer._click.globals import get_current_context
 
+from parcours.app.errors import unanswered as why_unanswered
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 
@@ -80,6 +81,24 @@ def with_bounded_questions(client: Any, seconds: float) -> Any:
     config = client.config()
     config["interceptors"] = [*config["interceptors"], BoundedQuestions(seconds)]
     return Client(**config)
+
+
+def question_timeout(limit: float) -> float:
+    """How long one question to a pathway waits: `QUESTION_TIMEOUT_S`, or `limit` if less."""
+    return min(limit, QUESTION_TIMEOUT_S)
+
+
+def said_unanswered(
+    session: Session, err: BaseException, limit: float, *, bounded: bool
+) -> CliError | None:
+    """The exit-5 sentence when `err` says nobody answered (`app.errors.unanswered`), else
+    None. A read whose questions are `bounded` waited `question_timeout`; an action, or
+    a bound of the command's own (`TimeoutError`), waited `limit`."""
+    why = why_unanswered(err)
+    if why is None:
+        return None
+    own = isinstance(err, TimeoutError) or session.sent_request is not None or not bounded
+    return unanswered(session, why, limit if own else question_timeout(limit))
 
 
 def unanswered(session: Session, why: str, seconds: float) -> CliError:

@@ -16,7 +16,9 @@ class ExitCode(IntEnum):
     NOT_FOUND = 4
     """No such pathway, programme, alert, partner or notification."""
     UNAVAILABLE = 5
-    """The Temporal service (or the read model) cannot be reached, or a port is taken."""
+    """The Temporal service, a worker or the read model did not answer, or a port is taken:
+    the sentence says whether an action may still apply, its request id, and the command
+    to run once the service is back."""
     INVALID_FILE = 6
     """A programme file, history or bundle that cannot be read or does not check out."""
     KEYS = 7

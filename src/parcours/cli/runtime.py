@@ -202,7 +202,6 @@ def with_pathways(
     import asyncio
 
     from parcours.app.client import PathwayClient
-    from parcours.app.errors import unanswered
     from parcours.cli import answers
 
     converter = _converter(session) if decrypt else None
@@ -211,28 +210,19 @@ def with_pathways(
     async def main() -> T:
         client = await _connect(session, converter)
         if whole_timeout:
-            client = answers.with_bounded_questions(client, question_timeout(limit))
+            client = answers.with_bounded_questions(client, answers.question_timeout(limit))
         pathways = PathwayClient(client, session.settings.task_queue)
         try:
             if not whole_timeout:
                 return await work(pathways)
             return await asyncio.wait_for(work(pathways), timeout=limit)
         except Exception as err:
-            why = unanswered(err)
-            if why is None:
+            said = answers.said_unanswered(session, err, limit, bounded=whole_timeout)
+            if said is None:
                 raise
-            own = isinstance(err, TimeoutError) or session.sent_request or not whole_timeout
-            seconds = limit if own else question_timeout(limit)
-            raise answers.unanswered(session, why, seconds) from None
+            raise said from None
 
     return asyncio.run(main())
-
-
-def question_timeout(limit: float) -> float:
-    """How long one question to a pathway waits: `QUESTION_TIMEOUT_S`, or `limit` if less."""
-    from parcours.cli.answers import QUESTION_TIMEOUT_S
-
-    return min(limit, QUESTION_TIMEOUT_S)
 
 
 def _converter(session: Session) -> Any:
