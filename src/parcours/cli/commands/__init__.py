@@ -43,6 +43,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("notifications", "notifications"),
     ("readmodel", "readmodel"),
     ("doctor", "doctor"),
+    ("demo", "demo"),
     ("keys", "service"),
 )
 """(command or group name, module under `parcours.cli.commands`)."""
