@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
+from parcours.demos.story import DAY, DirectoryEntry, Person, Story, on
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import (
     BarrierKind,
@@ -22,7 +23,6 @@ from parcours.domain.vocabulary import (
     JobDatingOutcome,
     PartnerKind,
 )
-from parcours.demos.story import DAY, DirectoryEntry, Person, Story, on
 from parcours.workflows.messages import Participant
 
 SEED = 2009
@@ -53,7 +53,9 @@ def _entered(index: int, rng: random.Random) -> tuple[Person, datetime]:
     person and the day the contract was signed."""
     referred = on(2009, 1 + index // 5, 2 + index % 5 * 5)
     referrer = OTHER_REFERRER if index % 10 == 9 else PARTNERS[rng.randrange(len(PARTNERS))]
-    participant = Participant(f"Personne {index + 1:02d}", "Demo", f"{1965 + rng.randrange(35)}-06-01")
+    participant = Participant(
+        f"Personne {index + 1:02d}", "Demo", f"{1965 + rng.randrange(35)}-06-01"
+    )
     person = Person(participant, c.Refer(referrer, referred, "2009", REFERENT))
     intake, contract = referred + 7 * DAY, referred + 28 * DAY
     person.then(c.CompleteIntake(intake, CRITERIA), intake)
@@ -69,8 +71,15 @@ def _entered(index: int, rng: random.Random) -> tuple[Person, datetime]:
     return person, contract
 
 
-def _hired(person: Person, at: datetime, rng: random.Random, contract: ContractType,
-           hours: float, ends: datetime | None = None, agency: str = "") -> None:
+def _hired(
+    person: Person,
+    at: datetime,
+    rng: random.Random,
+    contract: ContractType,
+    hours: float,
+    ends: datetime | None = None,
+    agency: str = "",
+) -> None:
     person.then(c.RecordJobDating(at - 5 * DAY, JobDatingOutcome.HIRED, agency), at - 5 * DAY)
     employer = EMPLOYERS[rng.randrange(len(EMPLOYERS))]
     hiring = contract == ContractType.PROFESSIONALISATION
@@ -116,11 +125,17 @@ def _temp_missions(person: Person, start: datetime, rng: random.Random) -> None:
     for turn in range(2):
         begins = start + turn * 120 * DAY
         if turn:
-            person.then(c.RecordJobDating(begins - 5 * DAY, JobDatingOutcome.HIRED, agency),
-                        begins - 5 * DAY)
+            person.then(
+                c.RecordJobDating(begins - 5 * DAY, JobDatingOutcome.HIRED, agency),
+                begins - 5 * DAY,
+            )
             employer = EMPLOYERS[turn]
-            person.then(c.StartMission(agency, employer, begins, ContractType.TEMP_MISSION, 35,
-                                       begins + 60 * DAY), begins)
+            person.then(
+                c.StartMission(
+                    agency, employer, begins, ContractType.TEMP_MISSION, 35, begins + 60 * DAY
+                ),
+                begins,
+            )
         else:
             _hired(person, begins, rng, ContractType.TEMP_MISSION, 35, begins + 60 * DAY, agency)
         person.then(c.EndMission(begins + 60 * DAY), begins + 60 * DAY)
@@ -129,8 +144,9 @@ def _temp_missions(person: Person, start: datetime, rng: random.Random) -> None:
 def _diploma_module(person: Person, contract: datetime, rng: random.Random) -> None:
     dating, starts, ends = contract + 30 * DAY, contract + 40 * DAY, contract + 130 * DAY
     person.then(c.RecordJobDating(dating, JobDatingOutcome.TRAINING), dating)
-    module = c.EnrolTraining("Module 1, CAP EPC", "GRETA", starts, ends, paid=True,
-                             diploma_module=True)
+    module = c.EnrolTraining(
+        "Module 1, CAP EPC", "GRETA", starts, ends, paid=True, diploma_module=True
+    )
     person.then(module, starts)
     person.then(c.CompleteTraining(ends), ends)
     hired = ends + (20 + rng.randrange(60)) * DAY
@@ -152,7 +168,8 @@ def intake_2009(seed: int = SEED) -> Story:
         programme="atp-cergy",
         partners=tuple(
             DirectoryEntry(name, PartnerKind.REFERRER) for name in (*PARTNERS, OTHER_REFERRER)
-        ) + (DirectoryEntry("GRETA", PartnerKind.TRAINING_BODY),)
+        )
+        + (DirectoryEntry("GRETA", PartnerKind.TRAINING_BODY),)
         + tuple(DirectoryEntry(agency, PartnerKind.TEMP_AGENCY) for agency in AGENCIES),
         people=tuple(people),
         unmasked=False,

@@ -10,6 +10,7 @@ The people are fictitious; the dates are the description's.
 
 from __future__ import annotations
 
+from parcours.demos.story import DAY, DirectoryEntry, Person, Story, on
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import (
     ContractType,
@@ -17,7 +18,6 @@ from parcours.domain.vocabulary import (
     JobDatingOutcome,
     PartnerKind,
 )
-from parcours.demos.story import DAY, DirectoryEntry, Person, Story, on
 from parcours.workflows.messages import Participant
 
 SESSION = "2017-03"
@@ -38,7 +38,11 @@ TRAININGS = (
     "Employé libre-service et hôtesse de caisse",
     "Employé polyvalent en surface de vente",
 )
-CRITERIA = ("referred_by_partner_association", "wishes_to_leave_prostitution", "temp_work_presented")
+CRITERIA = (
+    "referred_by_partner_association",
+    "wishes_to_leave_prostitution",
+    "temp_work_presented",
+)
 FIRST_NAMES = ("Blessing", "Joy", "Favour", "Precious", "Gift", "Mercy", "Esther", "Peace", "Grace")
 
 PRESENTATION = on(2017, 3, 13)
@@ -70,9 +74,7 @@ def _mission(person: Person, agency: str, starts: int, employer: str) -> None:
     """A temp mission with the agency, `starts` days after the job-dating."""
     begins = JOB_DATING + starts * DAY
     person.then(
-        c.StartMission(
-            agency, employer, begins, ContractType.TEMP_MISSION, 35, on(2018, 6, 29)
-        ),
+        c.StartMission(agency, employer, begins, ContractType.TEMP_MISSION, 35, on(2018, 6, 29)),
         begins,
     )
 

@@ -44,7 +44,7 @@ from parcours.workflows import search_attributes as sa
 STAFF = Actor("demo-staff", Role.STAFF)
 COORDINATOR = Actor("demo-coordinator", Role.COORDINATOR)
 AT_ONCE = 6
-"""Pathways entered at the same time (two cores: more only queues)."""
+"""Pathways entered at the same time: on two cores, more only queues (measured: 12 is slower)."""
 PROJECTION_WAIT = 60.0
 """Seconds the read model is given to catch up with the last events."""
 
@@ -76,7 +76,9 @@ def fill_directory(story: Story, settings: Settings) -> None:
 
 
 @asynccontextmanager
-async def demo_service(settings: Settings) -> AsyncIterator[tuple[WorkflowEnvironment, PathwayClient]]:
+async def demo_service(
+    settings: Settings,
+) -> AsyncIterator[tuple[WorkflowEnvironment, PathwayClient]]:
     """A time-skipping dev server on the folder's SQLite file, and the project's worker."""
     keyring = create_key_file(settings.key_file)
     with server_output_to(settings.data_dir / "temporal.log"):
@@ -127,8 +129,9 @@ def log_to_folder(settings: Settings) -> None:
     configure_logging(logging.INFO, (folder / "demo.log").open("a", encoding="utf-8"))
 
 
-async def enter(env: WorkflowEnvironment, pathways: PathwayClient, story: Story,
-                person: Person) -> str:
+async def enter(
+    env: WorkflowEnvironment, pathways: PathwayClient, story: Story, person: Person
+) -> str:
     """Refer the person, send every step dated on its day, then skip the pathway's clock
     past the settling hour, so the alerts its entries made due are raised now."""
     programme = get_programme(story.programme)
@@ -141,8 +144,9 @@ async def enter(env: WorkflowEnvironment, pathways: PathwayClient, story: Story,
     return pid
 
 
-async def enter_all(env: WorkflowEnvironment, pathways: PathwayClient, story: Story,
-                    advance: Callable[[], None]) -> list[str]:
+async def enter_all(
+    env: WorkflowEnvironment, pathways: PathwayClient, story: Story, advance: Callable[[], None]
+) -> list[str]:
     gate = asyncio.Semaphore(AT_ONCE)
 
     async def one(person: Person) -> str:

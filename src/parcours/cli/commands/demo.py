@@ -23,16 +23,14 @@ commands = typer.Typer()
 demo = typer.Typer(help="help.demo", no_args_is_help=True)
 commands.add_typer(demo, name="demo")
 
-DataOpt = Annotated[
-    Path | None, typer.Option("--data", help="help.opt.demo_data", metavar="DIR")
-]
+DataOpt = Annotated[Path | None, typer.Option("--data", help="help.opt.demo_data", metavar="DIR")]
 HtmlOpt = Annotated[Path | None, typer.Option("--html", help="help.opt.html", metavar="FILE")]
 
 
 def _folder(chosen: Path | None, story: Story, session: Session) -> Path:
     from parcours.demos.run import DemoError, check_folder
 
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")  # noqa: DTZ005 - a local folder name
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     data = chosen or Path.cwd() / f"demo-{story.name}-{stamp}"
     try:
         check_folder(data)
@@ -56,8 +54,9 @@ def _run(story: Story, data: Path, session: Session, as_json: bool) -> dict[str,
     return doc
 
 
-def _show(doc: dict[str, Any], data: Path, session: Session, as_json: bool,
-          html: Path | None = None) -> None:
+def _show(
+    doc: dict[str, Any], data: Path, session: Session, as_json: bool, html: Path | None = None
+) -> None:
     from parcours.cli.report_view import print_report
 
     if as_json:
