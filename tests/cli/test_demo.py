@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +46,10 @@ def run_demo(cli: Cli, *args: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def nouveau_depart(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[Path, dict[str, Any]]]:
+) -> tuple[Path, dict[str, Any]]:
     base = tmp_path_factory.mktemp("nd")
     data = base / "data"
-    yield data, run_demo(demo_cli(base, "fr"), "nouveau-depart-2017", "--data", str(data))
+    return data, run_demo(demo_cli(base, "fr"), "nouveau-depart-2017", "--data", str(data))
 
 
 def test_the_first_session_reads_as_the_seed_tells_it(
