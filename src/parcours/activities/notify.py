@@ -6,18 +6,23 @@ are in the directory and sends through their channel. The outbox decides: a key 
 sent is never sent again, so a retried activity sends nothing twice. Passing failures
 raise, and Temporal retries the activity with backoff; permanent ones (a rejected
 address, a 4xx answer) are recorded and returned, and the workflow raises the
-coordinator's alert.
+coordinator's alert. A batch that sets `undelivered_after` also returns, as overdue, a
+message still failing for now that long after its first attempt: marked failed in the
+outbox with its last error, it is sent again by the batches that name it `resumed`.
+The activity heartbeats while it sends, so a worker killed mid-send is noticed in seconds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from parcours.activities.heartbeat import heartbeating
 from parcours.adapters.channels import (
     ChannelUnavailable,
     OutgoingMessage,
@@ -26,7 +31,7 @@ from parcours.adapters.channels import (
     TemporaryFailure,
     build_channel,
 )
-from parcours.adapters.readmodel import OutboxStatus, Partner, Store
+from parcours.adapters.readmodel import OutboxEntry, OutboxStatus, Partner, Store
 from parcours.workflows.messages import Notification, NotificationBatch, NotificationFailure
 
 log = structlog.stdlib.get_logger("parcours.notify")
@@ -55,7 +60,8 @@ class NotificationActivities:
                     key=f"{notification.key}:{partner.name}",
                     partner_name=partner.name,
                 )
-                outcome = self._send_once(store, batch.pathway_id, message, partner)
+                with heartbeating():
+                    outcome = self._send_once(store, batch, message, partner)
                 if isinstance(outcome, NotificationFailure):
                     failures.append(outcome)
                 elif outcome is not None:
@@ -107,13 +113,14 @@ class NotificationActivities:
         return NotificationFailure(message.key, message.partner_kind, error)
 
     def _send_once(
-        self, store: Store, pathway_id: str, message: Notification, partner: Partner
+        self, store: Store, batch: NotificationBatch, message: Notification, partner: Partner
     ) -> NotificationFailure | str | None:
         """None when sent (now or before); the key when it failed for now; a failure."""
+        pathway_id, resumed = batch.pathway_id, message.key in batch.resumed
         known = store.get_notification(message.key)
         if known is not None and known.status is OutboxStatus.SENT:
             return None
-        if known is not None and known.status is OutboxStatus.FAILED:
+        if known is not None and known.status is OutboxStatus.FAILED and not resumed:
             return NotificationFailure(message.key, message.partner_kind, known.last_error)
         store.claim(message, pathway_id, partner.channel.value)
         try:
@@ -132,9 +139,7 @@ class NotificationActivities:
             )
             return NotificationFailure(message.key, message.partner_kind, str(err))
         except TemporaryFailure as err:
-            store.mark_failed(message.key, str(err), permanent=False)
-            log.info("notification failed for now", pathway_id=pathway_id, error=str(err))
-            return message.key
+            return _failed_for_now(store, batch, message, str(err))
         store.mark_sent(message.key)
         log.info(
             "notification sent",
@@ -144,3 +149,30 @@ class NotificationActivities:
             event_kind=message.event_kind,
         )
         return None
+
+
+def _failed_for_now(
+    store: Store, batch: NotificationBatch, message: Notification, error: str
+) -> NotificationFailure | str:
+    """The key, to try again; past the batch's threshold, the message undelivered, once.
+
+    An undelivered message is marked failed (listed by `notifications --failed` with its
+    last error); a resumed one stays failed, with its newer error, until it goes."""
+    resumed = message.key in batch.resumed
+    overdue = _overdue(store.get_notification(message.key), batch.undelivered_after)
+    store.mark_failed(message.key, error, permanent=overdue or resumed)
+    log.info("notification failed for now", pathway_id=batch.pathway_id, error=error)
+    if overdue and not resumed:
+        log.warning("notification undelivered", pathway_id=batch.pathway_id, error=error)
+        return NotificationFailure(message.key, message.partner_kind, error, overdue=True)
+    return message.key
+
+
+def _overdue(entry: OutboxEntry | None, after: float) -> bool:
+    """Whether a message failing for now has been tried for `after` seconds (0: never)."""
+    if entry is None or after <= 0:
+        return False
+    created = entry.created_at
+    if created.tzinfo is None:  # SQLite keeps no offset: the store writes UTC
+        created = created.replace(tzinfo=UTC)
+    return datetime.now(UTC) - created >= timedelta(seconds=after)

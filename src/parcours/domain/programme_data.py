@@ -99,6 +99,10 @@ class Timers(Strict):
     """How long an exited pathway stays open for what remains due (consent withdrawal,
     alerts, corrections, follow-up contacts), from the exit's instant; then it closes for
     good. Two years when the file does not say (files written before this field)."""
+    undelivered_notification_minutes: float = Field(default=60, gt=0, le=10080)
+    """How long a partner message may keep failing for now (its channel down or busy,
+    retried in the background) before it is listed as failed and the coordinator is
+    alerted, once; it is still retried until it goes. One hour when the file does not say."""
 
     @field_validator("post_hire_checkin_days")
     @classmethod

@@ -41,6 +41,7 @@ __all__ = [
     "PathwayInput",
     "PathwayResult",
     "PathwayStatus",
+    "PendingDelivery",
     "ProjectionBatch",
     "UpdateResult",
     "participant_fields",
@@ -97,6 +98,8 @@ class PathwayInput:
     published_seq: int = 0
     retried_requests: dict[str, int] = field(default_factory=dict)
     """Notification retries already handled, by request id: how many messages each sent."""
+    deliveries: list[PendingDelivery] = field(default_factory=list)
+    """Partner messages still being delivered when the run continued as new."""
 
 
 @dataclass
@@ -259,12 +262,28 @@ class NotificationBatch:
     pathway_id: str
     programme: str
     notifications: list[Notification]
+    undelivered_after: float = 0.0
+    """Seconds after its first attempt a message failing for now is reported as
+    undelivered (`NotificationFailure.overdue`) rather than retried; 0: never."""
+    resumed: list[str] = field(default_factory=list)
+    """Outbox keys already reported undelivered, sent again until they go or fail for good."""
 
 
 @dataclass
 class NotificationFailure:
-    """A notification that can never be delivered (rejected address, 4xx answer)."""
+    """A notification that can never be delivered (rejected address, 4xx answer), or, when
+    `overdue`, one still failing for now after the programme's threshold."""
 
     key: str
     partner_kind: PartnerKind
     error: str
+    overdue: bool = False
+
+
+@dataclass
+class PendingDelivery:
+    """A partner message the pathway is delivering in the background, and the outbox keys
+    already reported undelivered (kept trying, never reported again)."""
+
+    notification: Notification
+    resumed: list[str] = field(default_factory=list)

@@ -55,3 +55,16 @@ already due when staff entered a past pathway was raised at once, before the ent
 met it. Taken when a run starts (a new pathway, or a run continued as new): the state
 adopts the rules that follow the pathway (`PathwayState.alert_rules`), which the audit
 fold reads from this patch's marker."""
+
+DECOUPLED_PUBLISH_PATCH = "publish-in-one-step-partners-in-the-background"
+"""Before it, each batch of new events was handed to activities one after another:
+alerts, then the read-model projection, then every partner message in one
+`send_notifications` (2 minutes, no heartbeat), whose end the pathway waited for before
+it updated its search attributes or slept until its next alert, so a partner that was
+down held the read model, the listing and every later alert back. Since, the alerts and
+the projection are local activities run together in the workflow task that recorded the
+events, the search attributes are set in that same task, and each partner message is an
+activity of its own running in the background (heartbeats, retried until it goes); a
+message still failing after the programme's `timers.undelivered_notification_minutes` is
+recorded as failed (the coordinator's alert, once) and kept trying. Decided once per run,
+when the run starts; messages still under way travel with a run continued as new."""

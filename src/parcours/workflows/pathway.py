@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from parcours.workflows.patches import (
         AFTER_EXIT_PATCH,
         ALERTS_FOLLOW_PATHWAY_PATCH,
+        DECOUPLED_PUBLISH_PATCH,
         DUE_BEFORE_SLEEP_PATCH,
         EFFECTIVE_INSTANTS_PATCH,
         HANDLERS_AFTER_LAST_PUBLISH_PATCH,
@@ -78,6 +79,8 @@ class ParticipantPathway(NotificationRetries):
         self._published_seq = start.published_seq
         self._retried: dict[str, int] = dict(start.retried_requests)
         self._dated = workflow.patched(EFFECTIVE_INSTANTS_PATCH)  # decided once per run
+        self._decoupled = workflow.patched(DECOUPLED_PUBLISH_PATCH)  # likewise
+        self._deliveries, self._delivering, self._ending = {}, {}, False
         if start.state is None:
             self._pathway = _referred(self._programme, start, dated=self._dated)
             self._applied[start.meta.request_id] = self._pathway.state.next_seq - 1
@@ -162,13 +165,15 @@ class ParticipantPathway(NotificationRetries):
     async def run(self, start: PathwayInput) -> PathwayResult:
         if self._start_failure is not None:
             raise self._start_failure
+        for pending in start.deliveries:  # carried: under way when the last run ended
+            self._resume_delivery(pending)
         while True:
             self._pathway.raise_due_alerts(workflow.now())
             if self._kept_after_exit():
                 self._close_if_retention_over()
             await self._publish()
             if self._pathway.state.stage is Stage.EXITED and not self._still_open():
-                await self._finish_handlers()
+                await self._finish_handlers(ending=True)
                 self._finished = True  # a finished run offers nothing (status query)
                 return PathwayResult(state=self._pathway.state)
             if workflow.info().is_continue_as_new_suggested():
@@ -194,20 +199,29 @@ class ParticipantPathway(NotificationRetries):
         """An exited pathway kept after exit and not yet closed for good."""
         return self._kept_after_exit() and self._pathway.state.closed_at is None
 
-    async def _finish_handlers(self) -> None:
+    async def _finish_handlers(self, *, ending: bool = False) -> None:
         """Let every update handler finish and publish what it recorded: the run then ends.
 
         Since `HANDLERS_AFTER_LAST_PUBLISH_PATCH`, a handler that started during the last
         publish is waited for in turn, and the caller returns or continues as new with no
-        await between the last check and the end, so no handler is abandoned.
+        await between the last check and the end, so no handler is abandoned. A run that
+        `ending` also waits for its partner messages to go or be reported undelivered
+        (`DECOUPLED_PUBLISH_PATCH`); one continued as new carries them instead.
         """
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        self._ending = ending
+        await workflow.wait_condition(lambda: self._settled(ending))
         await self._publish()
-        while (not workflow.all_handlers_finished() or self._unpublished()) and workflow.patched(
-            HANDLERS_AFTER_LAST_PUBLISH_PATCH
-        ):
-            await workflow.wait_condition(workflow.all_handlers_finished)
+        while (
+            not workflow.all_handlers_finished()
+            or self._unpublished()
+            or (ending and self._deliveries)
+        ) and workflow.patched(HANDLERS_AFTER_LAST_PUBLISH_PATCH):
+            await workflow.wait_condition(lambda: self._settled(ending))
             await self._publish()
+
+    def _settled(self, ending: bool) -> bool:
+        """No update handler running, nor, when the run ends, a partner message under way."""
+        return workflow.all_handlers_finished() and not (ending and self._deliveries)
 
     async def _sleep_until_next_alert(self) -> None:
         now = workflow.now()
@@ -234,6 +248,7 @@ class ParticipantPathway(NotificationRetries):
             applied_requests=dict(self._applied),
             published_seq=self._published_seq,
             retried_requests=dict(self._retried),
+            deliveries=self._deliveries_under_way(),
         )
 
 

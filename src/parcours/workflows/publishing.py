@@ -2,11 +2,14 @@
 
 A mixin of `ParticipantPathway`, kept apart so the run loop reads on one page. Every
 step is an activity named here; a notification that can never be delivered comes back
-as a failure, recorded as an event of the pathway and published in turn.
+as a failure, recorded as an event of the pathway and published in turn. Since
+`DECOUPLED_PUBLISH_PATCH` the alerts and the projection are handed off together as local
+activities and partner messages go on in the background (`deliveries`).
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
@@ -14,11 +17,10 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from parcours.domain.alerts import failure_alert_ids, timer_alert_ids
-    from parcours.domain.pathway import Pathway
-    from parcours.domain.programme import ProgrammeDefinition
     from parcours.domain.records import PathwayEvent
-    from parcours.domain.routing import Notification, failure_to_record, notifications_for
+    from parcours.domain.routing import Notification, notifications_for
     from parcours.workflows import search_attributes as sa
+    from parcours.workflows.deliveries import Deliveries
     from parcours.workflows.messages import (
         AlertDelivery,
         NotificationBatch,
@@ -42,15 +44,17 @@ ACTIVITY_RETRY = RetryPolicy(
 )
 
 
-class Publishing:
+HAND_OFF_TIMEOUT = timedelta(seconds=30)
+"""One attempt of a local activity of the hand-off (a projection or the alert files)."""
+
+
+class Publishing(Deliveries):
     """What the workflow hands to activities, and what it records of their answers."""
 
-    _pathway: Pathway
-    _programme: ProgrammeDefinition
     _participant: Participant
-    _applied: dict[str, int]
     _published_seq: int
-    _dated: bool
+    _decoupled: bool
+    """Whether this run takes `DECOUPLED_PUBLISH_PATCH` (decided when the run starts)."""
 
     def _unpublished(self) -> list[PathwayEvent]:
         return [e for e in self._pathway.state.timeline if e.seq > self._published_seq]
@@ -64,6 +68,9 @@ class Publishing:
         permanent notification failure is recorded as an event, published in turn.
         """
         while new_events := self._unpublished():
+            if self._decoupled:
+                await self._hand_off(new_events)
+                continue
             await self._deliver_raised(new_events)
             self._published_seq = new_events[-1].seq
             patched = workflow.patched(READ_MODEL_PATCH)
@@ -73,6 +80,15 @@ class Publishing:
             self._upsert_search_attributes()
             if not patched:
                 return  # histories before the patch published once per wake-up
+
+    async def _hand_off(self, new_events: list[PathwayEvent]) -> None:
+        """Publish in one step: the partner messages start in the background, the search
+        attributes are set, and the alerts and the projection run side by side as local
+        activities, in the workflow task that recorded the events."""
+        self._published_seq = new_events[-1].seq
+        self._deliver_in_background(self._owed(new_events))
+        self._upsert_search_attributes()
+        await asyncio.gather(self._deliver_raised(new_events), self._project(new_events))
 
     async def _deliver_raised(self, new_events: list[PathwayEvent]) -> None:
         """Hand the alerts these events raised to the alert channel (no personal data)."""
@@ -88,20 +104,22 @@ class Publishing:
             )
 
     async def _deliver(self, delivery: AlertDelivery) -> None:
-        await workflow.execute_activity(
-            "deliver_alerts",
-            delivery,
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=ACTIVITY_RETRY,
-        )
+        await self._hand_to("deliver_alerts", delivery)
 
     async def _project(self, events: list[PathwayEvent]) -> None:
         summary = self._pathway.summary(workflow.now())
+        batch = ProjectionBatch.of(summary, events, list(self._pathway.state.alerts))
+        await self._hand_to("project_pathway", batch)
+
+    async def _hand_to(self, activity: str, arg: AlertDelivery | ProjectionBatch) -> None:
+        """Run a publishing activity: a local one since `DECOUPLED_PUBLISH_PATCH`."""
+        if self._decoupled:
+            await workflow.execute_local_activity(
+                activity, arg, start_to_close_timeout=HAND_OFF_TIMEOUT, retry_policy=ACTIVITY_RETRY
+            )
+            return
         await workflow.execute_activity(
-            "project_pathway",
-            ProjectionBatch.of(summary, events, list(self._pathway.state.alerts)),
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=ACTIVITY_RETRY,
+            activity, arg, start_to_close_timeout=HAND_OFF_TIMEOUT, retry_policy=ACTIVITY_RETRY
         )
 
     def _owed(self, events: list[PathwayEvent]) -> list[Notification]:
@@ -110,9 +128,14 @@ class Publishing:
         return notifications_for(events, self._pathway.state, self._programme, participant)
 
     async def _notify(self, notifications: list[Notification]) -> list[PathwayEvent]:
-        """Send `notifications`; record, once each, those that can never be delivered."""
+        """Send `notifications` and wait; record, once each, those that failed.
+
+        Since `DECOUPLED_PUBLISH_PATCH` (a retry on request) each goes as an activity of its
+        own, reported undelivered past the programme's threshold rather than waited for."""
         if not notifications:
             return []
+        if self._decoupled:
+            return self._record_failures(await self._send_each(notifications))
         state = self._pathway.state
         failures: list[NotificationFailure] = await workflow.execute_activity(
             "send_notifications",
@@ -121,15 +144,7 @@ class Publishing:
             retry_policy=NOTIFY_RETRY,
             result_type=list[NotificationFailure],
         )
-        recorded: list[PathwayEvent] = []
-        for failure in failures:
-            now = workflow.now()
-            meta, command = failure_to_record(failure.key, failure.partner_kind, failure.error, now)
-            if meta.request_id not in self._applied and self._pathway.may(command, meta):
-                event = self._pathway.execute(command, meta, now, dated=self._dated)
-                self._applied[meta.request_id] = event.seq
-                recorded.append(event)
-        return recorded
+        return self._record_failures(failures)
 
     def _upsert_search_attributes(self) -> None:
         state = self._pathway.state
