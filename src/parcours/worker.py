@@ -13,6 +13,7 @@ import concurrent.futures
 import logging
 import signal
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from temporalio.client import Client
@@ -63,6 +64,12 @@ def default_activities(settings: Settings) -> list[Callable[..., Any]]:
     return [alerts.deliver_alerts, projection.project_pathway, notify.send_notifications]
 
 
+STICKY_TIMEOUT = timedelta(seconds=2)
+"""How long a pathway's next task waits for the worker that ran its last one before any
+worker takes it. A live worker polls at once; a killed one never does, and at the SDK's
+10 s a worker killed every few seconds stalled every pathway it had run (`bench.deliveries`)."""
+
+
 def build_worker(
     client: Client,
     settings: Settings,
@@ -79,6 +86,7 @@ def build_worker(
         activity_executor=executor or concurrent.futures.ThreadPoolExecutor(max_workers=8),
         workflow_runner=workflow_runner(),
         max_cached_workflows=max_cached_workflows,
+        sticky_queue_schedule_to_start_timeout=STICKY_TIMEOUT,
     )
 
 

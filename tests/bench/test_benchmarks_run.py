@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import audit, pathways
+from bench import audit, deliveries, pathways
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -25,3 +25,11 @@ async def test_the_audit_benchmark_replays_and_folds() -> None:
     for row in ("replay, sandboxed", "replay, unsandboxed", "audit at: decode + snapshot"):
         assert f"| {row}" in report
     assert "discrepancies found by full folds of the distinct set: 0" in report
+
+
+async def test_the_duplicate_window_benchmark_counts_repeats_under_kills() -> None:
+    report = await deliveries.main(1, 5.0)
+    assert "| messages delivered | repeats (same key) | repeats per 1,000 | kills |" in report
+    row = report.splitlines()[4]
+    delivered = int(row.split("|")[1])
+    assert delivered >= 29, report  # every event of the pathway reached the evaluator

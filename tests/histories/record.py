@@ -151,6 +151,8 @@ async def _write(client: Client, stem: Path, played: Awaitable[str]) -> Path:
 _QUIET = frozenset(
     {
         EventType.EVENT_TYPE_TIMER_STARTED,
+        EventType.EVENT_TYPE_TIMER_CANCELED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
         EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
         EventType.EVENT_TYPE_MARKER_RECORDED,
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
@@ -158,7 +160,9 @@ _QUIET = frozenset(
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
     }
 )
-"""What a workflow task may leave after it without anything being in flight."""
+"""What a workflow task may leave after it without anything being in flight. Since
+`DECOUPLED_PUBLISH_PATCH` one task takes an update, wakes the run loop (its sleep timer
+cancelled) and publishes (local activities: markers), all at once."""
 
 
 async def settled_history(client: Client, pid: str) -> WorkflowHistory:

@@ -14,7 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
-from parcours.domain.vocabulary import BarrierKind, ExitReason, PartnerKind, Stage
+from parcours.domain.vocabulary import AlertRule, BarrierKind, ExitReason, PartnerKind, Stage
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import PathwayInput
@@ -46,6 +46,11 @@ async def test_continue_as_new_carries_state_and_applied_requests(
         # good: an alert at once. (The intake overdue since T0 would wait for the entries
         # to settle: README "Alerts".)
         await pathways.execute(pid, c.CompleteIntake(T0, ATP_CRITERIA), meta())
+        await eventually(  # told in the background since DECOUPLED_PUBLISH_PATCH
+            lambda: pathways.status(pid),
+            lambda status: any(a.rule is AlertRule.NOTIFICATION_FAILED for a in status.open_alerts),
+            what="the failure to tell the referrer was recorded",
+        )
         for _ in range(SUGGEST_AFTER_EVENTS - CONCURRENT):
             await pathways.execute(pid, c.RecordContact(T0), meta())
         # The last ones arrive together, while the run is being told to continue as new:
