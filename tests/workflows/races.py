@@ -59,6 +59,9 @@ class Switchboard:
         self.send_gates: deque[Gate] = deque()
         self.failing = False
         """While set, every notification sent is reported as failed for good."""
+        self.undelivered = False
+        """While set, a message is reported undelivered (past the programme's threshold)
+        until a send names it resumed: then it goes (`DECOUPLED_PUBLISH_PATCH`)."""
         self.sends = 0
         self.sent: list[tuple[str, str]] = []
         """(pathway id, event kind) of every notification a send has answered for."""
@@ -79,6 +82,12 @@ class Switchboard:
         if self.send_gates:
             await self.send_gates.popleft().through()
         self.sent += [(batch.pathway_id, n.event_kind) for n in batch.notifications]
+        if self.undelivered:
+            return [
+                NotificationFailure(f"{n.key}:partner", n.partner_kind, "HTTP 503", overdue=True)
+                for n in batch.notifications
+                if f"{n.key}:partner" not in batch.resumed
+            ]
         if not self.failing:
             return []
         return [
@@ -199,11 +208,24 @@ async def record_retry_that_fails_for_good(pathways: PathwayClient, board: Switc
     return pid
 
 
+async def undelivered_then_sent(pathways: PathwayClient, board: Switchboard) -> str:
+    """The intake's message to the referrer is reported undelivered past the threshold: the
+    failure is recorded and alerted, and the message is sent again, resumed, and goes."""
+    board.undelivered = True
+    pid, _key = await intake_owed_to_referrer(pathways, board)
+    await until(lambda: AlertRule.NOTIFICATION_FAILED in board.alerted(pid))
+    await until(lambda: board.sent_kinds(pid).count("intake_completed") == 2)
+    await until(lambda: "notification_failed" in board.projected_events(pid))
+    return pid
+
+
 RACES = {
     "retry-during-last-publish": record_retry_during_the_last_publish,
     "retry-failure-published-at-once": record_retry_that_fails_for_good,
     # the same race on today's code: the exit is past its retention, so the pathway is
     # due to close while the first retry runs, and closes only once it has finished
     "retry-while-closing": record_retry_during_the_last_publish,
+    # since DECOUPLED_PUBLISH_PATCH: a message undelivered past the threshold, resumed
+    "undelivered-then-sent": undelivered_then_sent,
 }
 """The races kept as committed histories, by file name (without `.json`)."""

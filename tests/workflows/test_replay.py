@@ -12,7 +12,7 @@ from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 from parcours.adapters.temporal.converter import data_converter
 from parcours.domain.commands import Command, CorrectEvent
 from parcours.worker import workflow_runner
-from parcours.workflows.messages import AlertDelivery, PathwayInput, PathwayResult
+from parcours.workflows.messages import AlertDelivery, Notification, PathwayInput, PathwayResult
 from parcours.workflows.pathway import ParticipantPathway
 from tests.histories.record import HERE, history_keyring
 
@@ -57,16 +57,38 @@ class AlertsNoLongerDelivered(ParticipantPathway):
         return None
 
 
+@workflow.defn(name="ParticipantPathway")
+class PartnersNoLongerTold(ParticipantPathway):
+    """A careless change: partner messages are no longer started, without a patch."""
+
+    @workflow.run
+    async def run(self, start: PathwayInput) -> PathwayResult:
+        return await super().run(start)
+
+    def _deliver_in_background(self, notifications: list[Notification]) -> None:
+        return None
+
+
+CARELESS = [
+    # Before `DECOUPLED_PUBLISH_PATCH` alerts were an activity of their own. Since, they are
+    # a local activity, whose removal replay does not notice (the SDK leaves a recorded
+    # local-activity marker nobody asks for alone); the partner messages are activities.
+    (AlertsNoLongerDelivered, "atp-full-pathway.json"),
+    (PartnersNoLongerTold, "partners-in-the-background.json"),
+]
+
+
 @pytest.mark.asyncio(loop_scope="session")
-async def test_a_changed_workflow_is_caught_by_replay() -> None:
+@pytest.mark.parametrize(("changed", "name"), CARELESS, ids=[c[0].__name__ for c in CARELESS])
+async def test_a_changed_workflow_is_caught_by_replay(changed: type, name: str) -> None:
     # Defined in a test module, the changed class is replayed outside the sandbox.
-    result = await replayer_for(AlertsNoLongerDelivered, sandboxed=False).replay_workflow(
-        load(HERE / "atp-full-pathway.json"), raise_on_replay_failure=False
+    result = await replayer_for(changed, sandboxed=False).replay_workflow(
+        load(HERE / name), raise_on_replay_failure=False
     )
     assert result.replay_failure is not None
     assert "nondetermin" in str(result.replay_failure).lower()
     control = await replayer_for(ParticipantPathway, sandboxed=False).replay_workflow(
-        load(HERE / "atp-full-pathway.json"), raise_on_replay_failure=False
+        load(HERE / name), raise_on_replay_failure=False
     )
     assert control.replay_failure is None, "the unchanged workflow must replay the same way"
 

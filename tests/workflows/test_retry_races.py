@@ -24,6 +24,7 @@ from tests.workflows.races import (
     Switchboard,
     retry_during_the_last_publish,
     retry_that_fails_for_good,
+    undelivered_then_sent,
     until,
 )
 
@@ -73,3 +74,13 @@ async def test_a_failure_recorded_by_a_retry_is_published_and_alerted_at_once(
     assert status.next_alert_at is not None
     assert status.as_of is not None
     assert status.next_alert_at - status.as_of > timedelta(seconds=PROMPTLY)
+
+
+async def test_an_undelivered_message_is_alerted_once_and_sent_again(
+    gated: PathwayClient, board: Switchboard
+) -> None:
+    pid = await undelivered_then_sent(gated, board)
+    timeline = await gated.timeline(pid)
+    assert [e.kind for e in timeline].count("notification_failed") == 1
+    assert board.alerted(pid).count(AlertRule.NOTIFICATION_FAILED) == 1
+    assert board.sent_kinds(pid).count("intake_completed") == 2  # reported, then resumed
