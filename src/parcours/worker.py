@@ -69,6 +69,10 @@ STICKY_TIMEOUT = timedelta(seconds=2)
 worker takes it. A live worker polls at once; a killed one never does, and at the SDK's
 10 s a worker killed every few seconds stalled every pathway it had run (`bench.deliveries`)."""
 
+HEARTBEAT_EVERY = timedelta(seconds=1)
+"""Heartbeats reach the server at least this often while a partner message is sent (the
+SDK's own pace is 80 % of the 5 s heartbeat timeout: too close for a loaded machine)."""
+
 
 def build_worker(
     client: Client,
@@ -87,6 +91,7 @@ def build_worker(
         workflow_runner=workflow_runner(),
         max_cached_workflows=max_cached_workflows,
         sticky_queue_schedule_to_start_timeout=STICKY_TIMEOUT,
+        max_heartbeat_throttle_interval=HEARTBEAT_EVERY,
     )
 
 
