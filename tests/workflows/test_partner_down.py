@@ -24,7 +24,7 @@ from parcours.programmes import get_programme
 from tests.polling import eventually
 from tests.samples import ATP_CRITERIA
 from tests.support import meta, participant, referral
-from tests.workflows.partner_bench import Bench, failure_alert
+from tests.workflows.partner_bench import Bench, failure_alert, projected
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -54,6 +54,7 @@ async def coaching_with_agency_down(bench: Bench, programme: ProgrammeDefinition
     await bench.pathways.execute(pid, c.GiveConsent(PartnerKind.TEMP_AGENCY, now), meta())
     await bench.pathways.execute(pid, c.CompleteIntake(now, ATP_CRITERIA), meta())
     await bench.pathways.execute(pid, c.SignContract(now), meta())
+    await projected(bench, pid)  # asleep, nothing in flight: the coaching wakes it
     await bench.pathways.execute(pid, c.StartCoaching(now), meta())
     return pid
 
