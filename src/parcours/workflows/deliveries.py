@@ -73,16 +73,24 @@ class Deliveries:
     async def _keep_delivering(self, pending: PendingDelivery) -> None:
         """Send until every partner has it or refused it for good; record what failed."""
         key = pending.notification.key
-        while True:
-            failures = await self._send([pending.notification], pending.resumed)
-            if self._record_failures(failures):
-                self._changed = True  # wake the run loop: it publishes and alerts them now
-            overdue = [f.key for f in failures if f.overdue and f.key not in pending.resumed]
-            if not overdue or self._ending:
-                break
-            pending.resumed.extend(overdue)
-        del self._deliveries[key]
-        del self._delivering[key]
+        try:
+            while True:
+                failures = await self._send([pending.notification], pending.resumed)
+                if self._record_failures(failures):
+                    self._changed = True  # wake the run loop: it publishes and alerts them now
+                overdue = [f.key for f in failures if f.overdue and f.key not in pending.resumed]
+                if not overdue or self._ending:
+                    break
+                pending.resumed.extend(overdue)
+        finally:
+            del self._deliveries[key]
+            del self._delivering[key]
+
+    def _deliveries_to_wait_for(self) -> bool:
+        """Whether a run about to end still waits for a message: one not yet reported
+        undelivered (it goes, fails for good or passes the threshold). One already reported
+        and still retried is left behind: the pathway has closed for good."""
+        return any(not pending.resumed for pending in self._deliveries.values())
 
     async def _send(
         self, notifications: list[Notification], resumed: list[str]

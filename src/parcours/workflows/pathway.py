@@ -214,14 +214,14 @@ class ParticipantPathway(NotificationRetries):
         while (
             not workflow.all_handlers_finished()
             or self._unpublished()
-            or (ending and self._deliveries)
+            or (ending and self._deliveries_to_wait_for())
         ) and workflow.patched(HANDLERS_AFTER_LAST_PUBLISH_PATCH):
             await workflow.wait_condition(lambda: self._settled(ending))
             await self._publish()
 
     def _settled(self, ending: bool) -> bool:
         """No update handler running, nor, when the run ends, a partner message under way."""
-        return workflow.all_handlers_finished() and not (ending and self._deliveries)
+        return workflow.all_handlers_finished() and not (ending and self._deliveries_to_wait_for())
 
     async def _sleep_until_next_alert(self) -> None:
         now = workflow.now()
