@@ -86,7 +86,7 @@ STARTS = {"refused-referral-start": refuse_at_start}
 LATER = {"partners-in-the-background": SCENARIOS["nouveau-depart-session"]}
 """Scenarios recorded again under another name once a patch changed what they record, so
 that the scenario's own file keeps the old branch: since `DECOUPLED_PUBLISH_PATCH` (the
-projection and alerts as local activities, one background `send_notifications` per
+projection and alerts scheduled together, one background `send_notifications` per
 message, failures recorded as each one answers)."""
 
 
@@ -170,8 +170,8 @@ _QUIET = frozenset(
     }
 )
 """What a workflow task may leave after it without anything being in flight. Since
-`DECOUPLED_PUBLISH_PATCH` one task takes an update, wakes the run loop (its sleep timer
-cancelled) and publishes (local activities: markers), all at once."""
+`DECOUPLED_PUBLISH_PATCH` one task may take an update and wake the run loop (its sleep
+timer cancelled) with nothing left to wait for."""
 
 
 async def settled_history(client: Client, pid: str) -> WorkflowHistory:

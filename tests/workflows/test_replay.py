@@ -70,16 +70,15 @@ class PartnersNoLongerTold(ParticipantPathway):
 
 
 CARELESS = [
-    # Before `DECOUPLED_PUBLISH_PATCH` alerts were an activity of their own. Since, they are
-    # a local activity, whose removal replay does not notice (the SDK leaves a recorded
-    # local-activity marker nobody asks for alone); the partner messages are activities.
+    # One history of each side of `DECOUPLED_PUBLISH_PATCH`.
     (AlertsNoLongerDelivered, "atp-full-pathway.json"),
+    (AlertsNoLongerDelivered, "undelivered-then-sent.json"),
     (PartnersNoLongerTold, "partners-in-the-background.json"),
 ]
 
 
 @pytest.mark.asyncio(loop_scope="session")
-@pytest.mark.parametrize(("changed", "name"), CARELESS, ids=[c[0].__name__ for c in CARELESS])
+@pytest.mark.parametrize(("changed", "name"), CARELESS, ids=[n for _, n in CARELESS])
 async def test_a_changed_workflow_is_caught_by_replay(changed: type, name: str) -> None:
     # Defined in a test module, the changed class is replayed outside the sandbox.
     result = await replayer_for(changed, sandboxed=False).replay_workflow(

@@ -3,10 +3,10 @@
 `partners-in-the-background.json` (the Nouveau départ session of tests/scenarios.py) and
 `undelivered-then-sent.json` (tests/workflows/races.py) take the new side: their marker is
 recorded, they replay with today's code, and they fail to replay once the patch is
-answered no (the projection would be an activity again, and the run would wait for each
-message). Every history recorded before the patch holds no marker and replays the old
-side. The audit fold rebuilds what the workflow recorded from each of them, the failures
-the background messages reported included.
+answered no (the run would wait for each step, and for every message, in turn). Every
+history recorded before the patch holds no marker and replays the old side. The audit
+fold rebuilds what the workflow recorded from each of them, the failures the background
+messages reported included.
 """
 
 from __future__ import annotations

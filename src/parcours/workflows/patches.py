@@ -61,10 +61,10 @@ DECOUPLED_PUBLISH_PATCH = "publish-in-one-step-partners-in-the-background"
 alerts, then the read-model projection, then every partner message in one
 `send_notifications` (2 minutes, no heartbeat), whose end the pathway waited for before
 it updated its search attributes or slept until its next alert, so a partner that was
-down held the read model, the listing and every later alert back. Since, the alerts and
-the projection are local activities run together in the workflow task that recorded the
-events, the search attributes are set in that same task, and each partner message is an
-activity of its own running in the background (heartbeats, retried until it goes); a
+down held the read model, the listing and every later alert back. Since, the workflow
+task that recorded the events schedules the alerts and the projection side by side, sets
+the search attributes, and starts each partner message as an activity of its own that
+runs in the background (heartbeats, retried until it goes); a
 message still failing after the programme's `timers.undelivered_notification_minutes` is
 recorded as failed (the coordinator's alert, once) and kept trying. Decided once per run,
 when the run starts; messages still under way travel with a run continued as new."""

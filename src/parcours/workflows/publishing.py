@@ -3,8 +3,8 @@
 A mixin of `ParticipantPathway`, kept apart so the run loop reads on one page. Every
 step is an activity named here; a notification that can never be delivered comes back
 as a failure, recorded as an event of the pathway and published in turn. Since
-`DECOUPLED_PUBLISH_PATCH` the alerts and the projection are handed off together as local
-activities and partner messages go on in the background (`deliveries`).
+`DECOUPLED_PUBLISH_PATCH` the alerts and the projection are handed off together, in one
+step, and partner messages go on in the background (`deliveries`).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ ACTIVITY_RETRY = RetryPolicy(
 
 
 HAND_OFF_TIMEOUT = timedelta(seconds=30)
-"""One attempt of a local activity of the hand-off (a projection or the alert files)."""
+"""One attempt of an activity of the hand-off (a projection or the alert files)."""
 
 
 class Publishing(Deliveries):
@@ -82,9 +82,13 @@ class Publishing(Deliveries):
                 return  # histories before the patch published once per wake-up
 
     async def _hand_off(self, new_events: list[PathwayEvent]) -> None:
-        """Publish in one step: the partner messages start in the background, the search
-        attributes are set, and the alerts and the projection run side by side as local
-        activities, in the workflow task that recorded the events."""
+        """Publish in one step: in the workflow task that recorded the events, the partner
+        messages start in the background, the search attributes are set, and the alerts and
+        the projection are scheduled side by side; the loop waits for those two only.
+
+        Not local activities: a local activity holds its workflow task open while it runs,
+        so a slow read model delayed the update's answer and, on a loaded machine, timed
+        the task out (measured with `bench.pathways`)."""
         self._published_seq = new_events[-1].seq
         self._deliver_in_background(self._owed(new_events))
         self._upsert_search_attributes()
@@ -112,12 +116,6 @@ class Publishing(Deliveries):
         await self._hand_to("project_pathway", batch)
 
     async def _hand_to(self, activity: str, arg: AlertDelivery | ProjectionBatch) -> None:
-        """Run a publishing activity: a local one since `DECOUPLED_PUBLISH_PATCH`."""
-        if self._decoupled:
-            await workflow.execute_local_activity(
-                activity, arg, start_to_close_timeout=HAND_OFF_TIMEOUT, retry_policy=ACTIVITY_RETRY
-            )
-            return
         await workflow.execute_activity(
             activity, arg, start_to_close_timeout=HAND_OFF_TIMEOUT, retry_policy=ACTIVITY_RETRY
         )
