@@ -5,7 +5,8 @@ participant consents to the evaluator (which hears of every event, through a web
 real HTTP receiver on loopback), and drives each through its 29 staff updates, while the
 worker, a process of its own, is SIGKILLed every few seconds (uniformly between half and
 one and a half times `--kill-every`) and started again at once. Updates cut off by a kill
-are sent again with their request id. Once every message is in the outbox as sent, it
+are sent again with their request id. Each kill comes that long after the new worker began
+to poll (however long it took to start). Once every message is in the outbox as sent, it
 counts what the receiver got: each idempotency key delivered, and every request beyond
 the first for a key (a repeat, which the partner can drop by its key).
 """
@@ -52,10 +53,27 @@ ACTOR = Actor("bench-staff", Role.STAFF)
 SETTLE_S = 600.0
 """How long the last worker is given to send what is still owed once the kills stop."""
 
-WORKER = (
-    "import asyncio, os; from parcours.adapters.settings import Settings; "
-    "from parcours.worker import run_worker; asyncio.run(run_worker(Settings.from_env(os.environ)))"
-)
+WORKER = """
+import asyncio, concurrent.futures, logging, os, sys
+from parcours.adapters.logs import configure_logging
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.keys import load_keyring
+from parcours.worker import build_worker, connect, default_activities
+
+async def main() -> None:
+    configure_logging(logging.WARNING, sys.stderr)  # stdout says "ready", nothing else
+    settings = Settings.from_env(os.environ)
+    client = await connect(settings, load_keyring(settings))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
+        activities = default_activities(settings)
+        async with build_worker(client, settings, activities, executor=executor):
+            print("ready", flush=True)
+            await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+"""The worker `parcours worker` runs, saying when it polls: a kill is timed from then, so
+the worker works every time, however long a loaded machine takes to start it."""
 
 
 @dataclass
@@ -71,7 +89,7 @@ class Killer:
         self.process = subprocess.Popen(
             [sys.executable, "-c", WORKER],
             env=self.env,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
 
@@ -81,9 +99,16 @@ class Killer:
             self.process.wait()
             self.kills += 1
 
+    async def ready(self) -> None:
+        """Until the worker polls (or has died)."""
+        assert self.process is not None
+        assert self.process.stdout is not None
+        await asyncio.to_thread(self.process.stdout.readline)
+
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             print(f"  {PROGRESS['answered']} updates answered, {self.kills} kills", flush=True)
+            await self.ready()
             pause = random.uniform(0.5 * self.every, 1.5 * self.every)
             try:
                 await asyncio.wait_for(stop.wait(), pause)

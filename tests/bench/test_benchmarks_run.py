@@ -27,6 +27,7 @@ async def test_the_audit_benchmark_replays_and_folds() -> None:
     assert "discrepancies found by full folds of the distinct set: 0" in report
 
 
+@pytest.mark.timeout(600)  # a loaded machine starts each new worker slowly
 async def test_the_duplicate_window_benchmark_counts_repeats_under_kills() -> None:
     report = await deliveries.main(1, 5.0)
     assert "| messages delivered | repeats (same key) | repeats per 1,000 | kills |" in report
