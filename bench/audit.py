@@ -82,13 +82,22 @@ async def drive(pathways: PathwayClient, index: int) -> str:
     return pid
 
 
+SLEEPING = frozenset(
+    {EventType.EVENT_TYPE_TIMER_STARTED, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED}
+)
+"""How the history of a sleeping run ends: its timer started, or (since
+`DECOUPLED_PUBLISH_PATCH`) a task that only took a partner message's answer."""
+
+
 async def settled(pathways: PathwayClient, pid: str) -> None:
-    """Until the run's last event is a timer started: it sleeps, nothing in flight."""
+    """Until the run sleeps with nothing in flight: no activity, no workflow task."""
     handle = pathways.temporal.get_workflow_handle(pid)
     while True:
         history = await handle.fetch_history()
-        if history.events[-1].event_type == EventType.EVENT_TYPE_TIMER_STARTED:
-            return
+        if history.events[-1].event_type in SLEEPING:
+            described = (await handle.describe()).raw_description
+            if not described.pending_activities and not described.HasField("pending_workflow_task"):
+                return
         await asyncio.sleep(0.05)
 
 
