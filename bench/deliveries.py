@@ -136,7 +136,7 @@ PROGRESS = Counter[str]()
 """Updates answered so far, for the progress line."""
 
 
-async def _one_pathway(pathways: PathwayClient) -> None:
+async def _one_pathway(pathways: PathwayClient) -> str:
     t0 = long_ago()
     referral = Refer("CCAS", t0, "bench", ACTOR.actor_id)
     atp = get_programme("atp-cergy")
@@ -145,6 +145,7 @@ async def _one_pathway(pathways: PathwayClient) -> None:
     steps = full_atp_pathway(t0)
     for (command, reason, _stage), on in zip(steps, on_dates(steps, t0), strict=True):
         await _insist(pathways, pid, command, _meta(reason, on))
+    return pid
 
 
 @contextmanager
@@ -184,17 +185,25 @@ def _all_sent(readmodel_url: str) -> tuple[int, int]:
     return sum(r.status is OutboxStatus.SENT for r in rows), len(rows)
 
 
-async def _settle(readmodel_url: str) -> None:
-    """Wait until the outbox holds nothing unsent and stopped growing for 3 s."""
-    deadline, last, steady = time.monotonic() + SETTLE_S, (-1, -1), time.monotonic()
+async def _in_flight(pathways: PathwayClient, pids: list[str]) -> int:
+    """Activities and workflow tasks the pathways still have under way."""
+    count = 0
+    for pid in pids:
+        described = (await pathways.temporal.get_workflow_handle(pid).describe()).raw_description
+        count += len(described.pending_activities) + described.HasField("pending_workflow_task")
+    return count
+
+
+async def _settle(pathways: PathwayClient, pids: list[str], readmodel_url: str) -> None:
+    """Wait until no pathway has anything under way and the outbox holds nothing unsent."""
+    deadline = time.monotonic() + SETTLE_S
+    last: tuple[int, int, int] = (-1, -1, -1)
     while time.monotonic() < deadline:
-        counts = _all_sent(readmodel_url)
-        if counts != last:
-            last, steady = counts, time.monotonic()
-        elif counts[0] == counts[1] and time.monotonic() - steady >= 3:
+        last = (*_all_sent(readmodel_url), await _in_flight(pathways, pids))
+        if last[0] == last[1] and last[2] == 0:
             return
         await asyncio.sleep(0.5)
-    raise TimeoutError(f"messages still unsent after {SETTLE_S:g} s: {last}")
+    raise TimeoutError(f"messages still unsent after {SETTLE_S:g} s (sent, all, busy): {last}")
 
 
 async def main(n: int, kill_every: float) -> str:
@@ -205,10 +214,11 @@ async def main(n: int, kill_every: float) -> str:
             stop = asyncio.Event()
             started = time.perf_counter()
             killing = asyncio.ensure_future(killer.run(stop))
-            await asyncio.gather(*(_one_pathway(pathways) for _ in range(n)))
+            pids = await asyncio.gather(*(_one_pathway(pathways) for _ in range(n)))
             stop.set()
             await killing
-            await _settle(Settings.from_env({"PARCOURS_DATA_DIR": str(data)}).readmodel_url)
+            url = Settings.from_env({"PARCOURS_DATA_DIR": str(data)}).readmodel_url
+            await _settle(pathways, list(pids), url)
             elapsed = time.perf_counter() - started
         keys = Counter(r.headers["X-Parcours-Idempotency-Key"] for r in hooks.received)
     return _report(n, kill_every, killer.kills, elapsed, keys)
