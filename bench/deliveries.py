@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
@@ -167,6 +167,7 @@ async def _service(data: Path, hooks: HttpReceiver) -> AsyncIterator[tuple[Pathw
         dev_server_existing_path=str(temporal_binary()),
         dev_server_database_filename=str(data / "temporal.sqlite"),
         search_attributes=sa.ALL,
+        dev_server_startup_timeout=timedelta(seconds=30),  # a loaded machine is slow
     ) as env:
         address = env.client.service_client.config.target_host
         worker_env = {**os.environ, "PARCOURS_DATA_DIR": str(data)}
