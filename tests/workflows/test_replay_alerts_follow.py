@@ -10,80 +10,17 @@ the workflow did in both cases.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from temporalio import workflow
-from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, WorkflowReplayResult
 
-from parcours.adapters.temporal.converter import data_converter
-from parcours.audit.fold import fold
-from parcours.audit.history import read_history_file
-from parcours.audit.recording import record_of
-from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import AlertRule, AlertStatus
 from parcours.workflows.patches import ALERTS_FOLLOW_PATHWAY_PATCH
-from parcours.workflows.pathway import ParticipantPathway
-from tests.histories.record import HERE, history_keyring
+from tests.histories.record import HERE
+from tests.workflows.patch_replay import folded, load, recorded_patches, replay
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 FOLLOWING = HERE / "alerts-follow-the-pathway.json"
 BEFORE = HERE / "atp-open-suspended.json"
-
-
-PATCH_MARKER = "core_patch"
-"""The marker temporalio records for `workflow.patched()`; its details name the id."""
-
-ORIGINAL_PATCHED = workflow.patched
-
-
-def load(path: Path) -> WorkflowHistory:
-    return WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
-
-
-def recorded_patches(history: WorkflowHistory) -> set[str]:
-    """The patch ids the history holds a marker for: the ones the workflow was told yes."""
-    return {
-        json.loads(e.marker_recorded_event_attributes.details["patch-data"].payloads[0].data)["id"]
-        for e in history.events
-        if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
-        and e.marker_recorded_event_attributes.marker_name == PATCH_MARKER
-    }
-
-
-async def replay(
-    history: WorkflowHistory, monkeypatch: pytest.MonkeyPatch, *, no_to: str = ""
-) -> tuple[WorkflowReplayResult, set[str]]:
-    """Replay with today's code, unsandboxed so that `workflow.patched` can be watched: the
-    result, and the patch ids asked for and told no. With `no_to`, that patch is answered
-    no whatever the history says: the new side removed."""
-    told_no: set[str] = set()
-
-    def spy(patch_id: str) -> bool:
-        answer = patch_id != no_to and ORIGINAL_PATCHED(patch_id)
-        if not answer:
-            told_no.add(patch_id)
-        return answer
-
-    monkeypatch.setattr(workflow, "patched", spy)
-    replayer = Replayer(
-        workflows=[ParticipantPathway],
-        data_converter=data_converter(history_keyring()),
-        workflow_runner=UnsandboxedWorkflowRunner(),
-    )
-    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
-    return result, told_no
-
-
-async def folded(path: Path) -> PathwayState:
-    recording = await record_of(read_history_file(path), data_converter(history_keyring()))
-    result = fold(recording)
-    assert result.discrepancies == [], path.name
-    return result.pathway.state
 
 
 async def test_the_new_side_is_taken_and_cannot_be_removed(

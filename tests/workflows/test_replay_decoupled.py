@@ -17,7 +17,7 @@ import pytest
 
 from parcours.workflows.patches import DECOUPLED_PUBLISH_PATCH
 from tests.histories.record import HERE
-from tests.workflows.test_replay_alerts_follow import folded, load, recorded_patches, replay
+from tests.workflows.patch_replay import folded, load, recorded_patches, replay
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
