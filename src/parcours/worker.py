@@ -29,6 +29,7 @@ from parcours.adapters.temporal.connection import connect
 from parcours.adapters.temporal.keys import load_keyring
 from parcours.workflows.pathway import ParticipantPathway
 from parcours.workflows.registry import ReferralRegistry
+from parcours.workflows.reservation import ReferralReservation
 from parcours.workflows.sandbox import PASSED_THROUGH, workflow_runner
 
 __all__ = [
@@ -85,7 +86,7 @@ def build_worker(
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[ParticipantPathway, ReferralRegistry],
+        workflows=[ParticipantPathway, ReferralRegistry, ReferralReservation],
         activities=list(activities),
         activity_executor=executor or concurrent.futures.ThreadPoolExecutor(max_workers=8),
         workflow_runner=workflow_runner(),

@@ -2,36 +2,33 @@
 
 Any front end refers the same way, so it lives here rather than in the CLI; the rules it
 applies (the referral's defaults, what names and reasons may hold) are the domain's:
-`domain.commands.intake.referral` and `domain.inputs.check_referral`. The registry
-workflow of each programme reserves the new pathway's id against the person's keyed
-fingerprints (`adapters.temporal.fingerprint`) before the pathway starts, so two
-concurrent referrals of one person cannot both create a pathway.
+`domain.commands.intake.referral` and `domain.inputs.check_referral`. Before the pathway
+starts, the person's reservation (`app.reservations`, one small workflow per person named
+after their keyed fingerprint) is claimed for it, so two referrals of one person cannot
+both create a pathway, and referrals of different people never wait for each other.
+
+The pathway id a referral proposes is keyed from its request id
+(`referral_pathway_id`): a retry proposes the same id, so it answers the pathway its
+first try reserved, started or not, and never starts a second one.
 """
 
 from __future__ import annotations
 
-from temporalio.client import WithStartWorkflowOperation
-from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.adapters.temporal.keys import Keyring
-from parcours.app.client import PathwayClient, new_pathway_id
+from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral, RequestRefused
 from parcours.app.inputs import check_referral, check_referral_dates
+from parcours.app.reservations import Reservations, referral_pathway_id
 from parcours.domain.commands import Refer
 from parcours.domain.commands.intake import IntakeTrigger
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import RequestMeta
 from parcours.domain.requests import reused
 from parcours.workflows.messages import Participant
-from parcours.workflows.registry import (
-    ReferralRegistry,
-    RegistryInput,
-    Reservation,
-    ReservationResult,
-    registry_id,
-)
+from parcours.workflows.reservation import Claim, Claimed
 
 
 async def refer_once(
@@ -45,82 +42,102 @@ async def refer_once(
 ) -> str:
     """Refer a person unless they already have an open pathway in this programme.
 
-    A pathway that finished (exited) does not stop a new referral; a reservation whose
-    pathway never started (the client stopped in between) is taken up again. A request
-    id already used for a referral answers that referral, or is refused if it referred
-    someone else.
+    A pathway that finished (closed, or failed at its start) does not stop a new
+    referral; a reservation whose pathway never started (the client stopped in between)
+    is taken over once `TAKE_OVER_AFTER` has passed. A request id already used for a
+    referral answers that referral, or is refused if it referred someone else.
     """
     check_referral(participant, command, meta)
     check_referral_dates(participant, command)
-    person = (participant.last_name, participant.first_name, participant.birth_date)
-    marks = fingerprints(keyring, programme.name, *person)
-    proposed = new_pathway_id()
-    reservation = await _reserve(pathways, programme.name, marks, proposed, meta=meta, replaces="")
-    if not reservation.existing and reservation.pathway_id != proposed:
-        sent = (participant, command, meta)
-        return await _sent_before(pathways, programme, sent, marks, reservation.pathway_id)
-    if not reservation.existing:
-        return await pathways.refer(programme, participant, command, meta, pathway_id=proposed)
-    known = reservation.pathway_id
-    running = await pathways.running(known)
-    if running is None:
+    referral = _Referral(pathways, programme, (participant, command, meta), keyring)
+    return await referral.run()
+
+
+class _Referral:
+    def __init__(
+        self,
+        pathways: PathwayClient,
+        programme: ProgrammeDefinition,
+        sent: tuple[Participant, Refer, RequestMeta],
+        keyring: Keyring,
+    ) -> None:
+        self._pathways, self._programme, self._sent = pathways, programme, sent
+        self._keyring = keyring
+        self._marks = _marks(keyring, programme.name, sent[0])
+        self._reservations = Reservations(
+            pathways.temporal, pathways.task_queue, programme.name, self._marks
+        )
+        self._request_id = sent[2].request_id
+        self._proposed = referral_pathway_id(keyring, pathways.task_queue, self._request_id)
+
+    async def run(self) -> str:
+        for held in await self._reservations.legacy_holders():
+            if await self._pathways.running(held):
+                raise DuplicateReferral(held)
+        claimed = await self._reservations.claim(Claim(self._proposed, self._request_id))
+        if not claimed.existing:
+            return await self._own(claimed)
+        return await self._held_by(claimed.pathway_id)
+
+    async def _held_by(self, known: str) -> str:
+        """Another referral holds the reservation: refused while its pathway runs."""
+        running = await self._pathways.running(known)
+        if running:
+            raise DuplicateReferral(known)
+        if running is None:
+            return await self._take_over(known)
+        replacing = Claim(self._proposed, self._request_id, replaces=known)
+        claimed = await self._reservations.claim(replacing)
+        if claimed.existing:
+            raise DuplicateReferral(claimed.pathway_id)
+        return await self._own(claimed)
+
+    async def _take_over(self, known: str) -> str:
+        """A claim whose pathway never started: started under its id, once it is old
+        enough that its own client has stopped, so the two can never both start one."""
+        taking = Claim(known, self._request_id, replaces=known, never_started=True)
+        claimed = await self._reservations.claim(taking)
+        if claimed.existing:
+            raise DuplicateReferral(claimed.pathway_id)
         try:
-            return await pathways.refer(programme, participant, command, meta, pathway_id=known)
+            return await self._start(known)
         except WorkflowAlreadyStartedError:
             raise DuplicateReferral(known) from None
-    if running:
-        raise DuplicateReferral(known)
-    replaced = await _reserve(pathways, programme.name, marks, proposed, meta=meta, replaces=known)
-    if replaced.existing:
-        raise DuplicateReferral(replaced.pathway_id)
-    return await pathways.refer(programme, participant, command, meta, pathway_id=proposed)
 
+    async def _own(self, claimed: Claimed) -> str:
+        """The reservation is this request's: start its pathway unless already started.
 
-async def _reserve(
-    pathways: PathwayClient,
-    programme: str,
-    marks: list[str],
-    pathway_id: str,
-    *,
-    meta: RequestMeta,
-    replaces: str,
-) -> ReservationResult:
-    """Ask the programme's registry for `pathway_id`, starting the registry if need be."""
-    result: ReservationResult = await pathways.temporal.execute_update_with_start_workflow(
-        ReferralRegistry.reserve,
-        Reservation(fingerprints=marks, pathway_id=pathway_id, replaces=replaces),
-        id=f"{meta.request_id}-{'replace' if replaces else 'reserve'}",
-        start_workflow_operation=WithStartWorkflowOperation(
-            ReferralRegistry.run,
-            RegistryInput(),
-            id=registry_id(programme, pathways.task_queue),
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            task_queue=pathways.task_queue,
-        ),
-    )
-    return result
-
-
-async def _sent_before(
-    pathways: PathwayClient,
-    programme: ProgrammeDefinition,
-    sent: tuple[Participant, Refer, RequestMeta],
-    marks: list[str],
-    first: str,
-) -> str:
-    """A reservation answered from an earlier request with this request id.
-
-    If the registry holds this person under the pathway it reserved then, the request is
-    a retry of that referral: its pathway is answered (and started, if the first client
-    stopped before starting it). Otherwise the id was used to refer someone else: the
-    referral is refused, naming the first command, and nothing is created.
-    """
-    participant, command, meta = sent
-    handle = pathways.temporal.get_workflow_handle(registry_id(programme.name, pathways.task_queue))
-    held: str = await handle.query(ReferralRegistry.holder, marks)
-    if held != first:
-        refused = reused(meta.request_id, IntakeTrigger.REFER.value)
+        A fresh claim whose pathway id already exists met a request id used before: the
+        same person's (two copies of one request at once) is answered, anyone else's is
+        given back and refused."""
+        pathway_id = claimed.pathway_id
+        if claimed.retried and await self._pathways.running(pathway_id) is not None:
+            return pathway_id
+        try:
+            return await self._start(pathway_id)
+        except WorkflowAlreadyStartedError:
+            if claimed.retried or await self._same_person(pathway_id):
+                return pathway_id
+        await self._reservations.release(Claim(pathway_id, self._request_id))
+        refused = reused(self._request_id, IntakeTrigger.REFER.value)
         raise RequestRefused(refused.message, refused.rule, [], refused.code, refused.values)
-    if await pathways.running(first) is None:
-        await pathways.refer(programme, participant, command, meta, pathway_id=first)
-    return first
+
+    async def _start(self, pathway_id: str) -> str:
+        participant, command, meta = self._sent
+        return await self._pathways.refer(
+            self._programme, participant, command, meta, pathway_id=pathway_id
+        )
+
+    async def _same_person(self, pathway_id: str) -> bool:
+        """Whether a running pathway is this person's (a closed one is not asked)."""
+        if not await self._pathways.running(pathway_id):
+            return False
+        theirs = _marks(
+            self._keyring, self._programme.name, await self._pathways.participant(pathway_id)
+        )
+        return theirs[0] == self._marks[0]
+
+
+def _marks(keyring: Keyring, programme: str, participant: Participant) -> list[str]:
+    person = (participant.last_name, participant.first_name, participant.birth_date)
+    return fingerprints(keyring, programme, *person)

@@ -1,0 +1,132 @@
+"""The person's reservation, as staff tools reach it: claim, give back, look up, erase.
+
+One `ReferralReservation` workflow per person and programme (`workflows.reservation`),
+named after the person's fingerprint under the current key. A person referred before a
+key rotation is still recognised under an older key's fingerprint, and one referred
+before reservations existed, by the programme's old `ReferralRegistry`: both are asked by
+`legacy_holders` and never written again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import uuid
+
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
+from temporalio.client import Client, WithStartWorkflowOperation
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from parcours.adapters.temporal.keys import Keyring
+from parcours.workflows.registry import ReferralRegistry, registry_id
+from parcours.workflows.reservation import (
+    Claim,
+    Claimed,
+    ReferralReservation,
+    ReservationInput,
+    reservation_id,
+)
+
+_PURPOSE = b"parcours referral pathway id v1"
+
+
+def referral_pathway_id(keyring: Keyring, task_queue: str, request_id: str) -> str:
+    """The pathway id a referral proposes: keyed from its request id, so that a retry
+    proposes the same one and a request id reused for someone else meets it.
+
+    Opaque (HMAC under a key derived from the current key) and never derived from who the
+    person is; request ids are random unless staff type one.
+    """
+    derived = hmac.new(keyring.current.secret, _PURPOSE, hashlib.sha256).digest()
+    digest = hmac.new(derived, f"{task_queue}\x1f{request_id}".encode(), hashlib.sha256)
+    return f"pathway-{digest.hexdigest()[:16]}"
+
+
+class Reservations:
+    """The reservations of one person in one programme, on one deployment."""
+
+    def __init__(self, client: Client, task_queue: str, programme: str, marks: list[str]):
+        self._client, self._task_queue = client, task_queue
+        self._programme, self._marks = programme, marks
+
+    @property
+    def current_id(self) -> str:
+        return reservation_id(self._programme, self._marks[0], self._task_queue)
+
+    async def claim(self, claim: Claim) -> Claimed:
+        """Claim the current key's reservation, starting its workflow if need be."""
+        result: Claimed = await self._client.execute_update_with_start_workflow(
+            ReferralReservation.claim,
+            claim,
+            id=f"claim-{uuid.uuid4().hex}",
+            start_workflow_operation=WithStartWorkflowOperation(
+                ReferralReservation.run,
+                ReservationInput(),
+                id=self.current_id,
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                task_queue=self._task_queue,
+            ),
+        )
+        return result
+
+    async def release(self, claim: Claim) -> None:
+        handle = self._client.get_workflow_handle(self.current_id)
+        await handle.execute_update(ReferralReservation.release, claim)
+
+    async def holder(self) -> str:
+        """The pathway the current key's reservation holds; "" if none."""
+        return await self._holder(self.current_id)
+
+    async def legacy_holders(self) -> list[str]:
+        """Pathways held for the person where referrals no longer reserve: under an older
+        key's fingerprint, or in the programme's old registry (before reservations)."""
+        older = [
+            self._holder(reservation_id(self._programme, mark, self._task_queue))
+            for mark in self._marks[1:]
+        ]
+        held = await asyncio.gather(self._registry_holder(), *older)
+        return [pathway_id for pathway_id in held if pathway_id]
+
+    async def _holder(self, workflow_id: str) -> str:
+        try:
+            found: str = await self._client.get_workflow_handle(workflow_id).query(
+                ReferralReservation.holder
+            )
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                return ""
+            raise
+        return found
+
+    async def _registry_holder(self) -> str:
+        handle = self._client.get_workflow_handle(registry_id(self._programme, self._task_queue))
+        try:
+            found: str = await handle.query(ReferralRegistry.holder, self._marks)
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                return ""
+            raise
+        return found
+
+    async def erase(self) -> int:
+        """Delete every reservation of the person (each key's), history and all: what a
+        person's erasure calls while it can still compute their fingerprints. Returns how
+        many there were. Entries of the old registry are not touched here."""
+        erased = 0
+        for mark in self._marks:
+            workflow_id = reservation_id(self._programme, mark, self._task_queue)
+            request = DeleteWorkflowExecutionRequest(
+                namespace=self._client.namespace,
+                workflow_execution=WorkflowExecution(workflow_id=workflow_id),
+            )
+            try:
+                await self._client.workflow_service.delete_workflow_execution(request)
+            except RPCError as err:
+                if err.status != RPCStatusCode.NOT_FOUND:
+                    raise
+                continue
+            erased += 1
+        return erased
