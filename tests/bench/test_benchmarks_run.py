@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import audit, deliveries, pathways
+from bench import audit, deliveries, pathways, referrals
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -34,3 +34,9 @@ async def test_the_duplicate_window_benchmark_counts_repeats_under_kills() -> No
     row = report.splitlines()[4]
     delivered = int(row.split("|")[1])
     assert delivered >= 29, report  # every event of the pathway reached the evaluator
+
+
+async def test_the_referral_benchmark_refers_at_once_and_refuses_duplicates() -> None:
+    report = await referrals.main(3)
+    assert "| 3 | 3 | 0 |" in report
+    assert "referred again at once: 3 refused as duplicates, 0 accepted (of 3)" in report
