@@ -1,0 +1,86 @@
+"""Record one person's referral reservation: `python -m tests.histories.record_referrals`.
+
+Written to `tests/histories/referrals/reservation.json` (with the throwaway key of
+`keys.json`), replayed by `tests/workflows/test_replay_referrals.py`: the person is
+referred, referred again (refused), the first referral retried, a claim taken over too
+early (refused), the pathway closed and the person referred anew, and a claim given
+back. `old-registry.json` beside it was recorded on 7a0d513, before reservations, by the
+client of that commit, and is never recorded again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from temporalio.client import WorkflowHistory
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.converter import data_converter
+from parcours.adapters.temporal.devserver import temporal_binary
+from parcours.adapters.temporal.fingerprint import fingerprints
+from parcours.adapters.temporal.keys import Keyring
+from parcours.app.client import PathwayClient
+from parcours.app.errors import DuplicateReferral
+from parcours.app.referral import refer_once
+from parcours.app.reservations import Reservations
+from parcours.programmes import get_programme
+from parcours.worker import build_worker, default_activities
+from parcours.workflows import search_attributes as sa
+from parcours.workflows.reservation import Claim
+from tests.histories.record import HERE, history_keyring
+from tests.support import meta, participant, referral
+
+OUT = HERE / "referrals" / "reservation.json"
+ATP = get_programme("atp-cergy")
+
+
+async def play(pathways: PathwayClient, keys: Keyring) -> Reservations:
+    person = participant()
+    names = (person.last_name, person.first_name, person.birth_date)
+    held = Reservations(
+        pathways.temporal, pathways.task_queue, ATP.name, fingerprints(keys, ATP.name, *names)
+    )
+
+    async def refer(request_id: str) -> str:
+        sent = meta(request_id=request_id)
+        return await refer_once(pathways, ATP, person, referral(), meta=sent, keyring=keys)
+
+    first = await refer("rec-1")
+    refused = await asyncio.gather(refer("rec-2"), return_exceptions=True)
+    assert isinstance(refused[0], DuplicateReferral), refused
+    assert await refer("rec-1") == first
+    early = await held.claim(Claim(first, "rec-3", replaces=first, never_started=True))
+    assert early.existing
+    await pathways.temporal.get_workflow_handle(first).terminate("recording")
+    second = await refer("rec-4")
+    mistaken = Claim("pathway-00000000000000aa", "rec-5", replaces=second)
+    await held.claim(mistaken)
+    await held.release(mistaken)
+    assert await held.holder() == second
+    return held
+
+
+async def record(out: Path = OUT) -> WorkflowHistory:
+    keys = history_keyring()
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
+        async with (
+            await WorkflowEnvironment.start_local(
+                data_converter=data_converter(keys),
+                dev_server_existing_path=str(temporal_binary()),
+                search_attributes=sa.ALL,
+            ) as env,
+            build_worker(env.client, settings, default_activities(settings)),
+        ):
+            held = await play(PathwayClient(env.client, settings.task_queue), keys)
+            history = await env.client.get_workflow_handle(held.current_id).fetch_history()
+    out.write_text(history.to_json(), encoding="utf-8")
+    print(f"recorded {out.name}: {len(history.events)} events")
+    return history
+
+
+if __name__ == "__main__":
+    asyncio.run(record())
