@@ -9,20 +9,25 @@ uncached workers (the load test with a cached worker only).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from temporalio.client import WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.testing import WorkflowEnvironment
 
+from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral, RequestRefused
 from parcours.app.referral import refer_once
 from parcours.app.reservations import Reservations, referral_pathway_id
 from parcours.programmes import get_programme
+from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import Participant
 from parcours.workflows.registry import ReferralRegistry, RegistryInput, Reservation, registry_id
-from parcours.workflows.reservation import Claim
+from parcours.workflows.reservation import TAKE_OVER_AFTER, Claim
 from tests.polling import eventually
 from tests.servers import TEST_KEYRING
 from tests.support import meta, participant, referral
@@ -165,3 +170,23 @@ async def test_an_erased_person_leaves_no_reservation(pathways: PathwayClient) -
 
     await eventually(gone, what="the reservation was deleted")
     assert await held.holder() == ""
+
+
+async def test_a_claim_left_unstarted_is_taken_over_once_old_enough(
+    skipping_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    """A client stopped between its claim and its pathway's start: a referral of the same
+    person under another request is refused while the claim is fresh (its client may be
+    about to start it), and starts the claimed pathway once `TAKE_OVER_AFTER` has passed."""
+    async with build_worker(skipping_env.client, settings, default_activities(settings)):
+        pathways = PathwayClient(skipping_env.client, settings.task_queue)
+        held = reservations(pathways, participant())
+        await held.claim(Claim("pathway-00000000000000ab", "req-abandoned"))
+        with pytest.raises(DuplicateReferral):
+            await refer(pathways, participant())
+        handle = skipping_env.client.get_workflow_handle(held.current_id)
+        await skipping_env.fast_forward(handle, TAKE_OVER_AFTER + timedelta(seconds=1))
+        taken = await refer(pathways, participant(), "req-taking-over")
+        assert taken == "pathway-00000000000000ab"
+        assert await pathways.running(taken)
+        assert await refer(pathways, participant(), "req-taking-over") == taken
