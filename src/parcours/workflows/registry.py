@@ -1,9 +1,12 @@
-"""`ReferralRegistry`: one workflow per programme that remembers who was already referred.
+"""`ReferralRegistry`: the per-programme registry of who was referred, before reservations.
 
-It keeps keyed fingerprints (HMAC of the normalised name and birth date, see
-`parcours.adapters.temporal.fingerprint`) mapped to opaque pathway ids, never a name.
-Its updates run one at a time, so two referrals of the same person cannot both create a
-pathway. Staff tools reach it with update-with-start: the first referral to a programme starts it.
+Up to 7a0d513 every referral reserved its pathway id here, as an update of one workflow
+per programme: it keeps keyed fingerprints (HMAC of the normalised name and birth date,
+see `parcours.adapters.temporal.fingerprint`) mapped to opaque pathway ids, never a name.
+Referrals now claim a reservation of their own person (`workflows.reservation`), because
+one workflow took every referral and the service refuses updates beyond ten in flight on
+a workflow. The registry stays registered, unchanged: people it holds are still
+recognised (`app.reservations.legacy_holders` asks `holder`), and its histories replay.
 """
 
 from __future__ import annotations
