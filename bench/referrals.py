@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import statistics
 import time
 import uuid
@@ -95,6 +96,7 @@ def _row(burst: Burst, n: int) -> dict[str, float]:
 async def main(n: int, repeat: int = 1) -> str:
     keyring = Keyring.generate()
     bursts: list[Burst] = []
+    load_before = os.getloadavg()[0]
     pragmas = [arg for pragma in SQLITE_PRAGMAS for arg in ("--sqlite-pragma", pragma)]
     async with embedded_service(keyring, pragmas) as pathways:
         await burst_run(pathways, keyring, 2)  # warm-up: the worker's first tasks
@@ -106,7 +108,8 @@ async def main(n: int, repeat: int = 1) -> str:
     errors = sum((b.errors for b in bursts), Counter[str]())
     lines = [
         f"{n} referrals of different people to one programme, all at once; "
-        f"median of {repeat} bursts",
+        f"median of {repeat} bursts; load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after",
         "",
         "| referrals at once | successes | errors | referrals/s | p50 ms | p99 ms | burst s |",
         "|---:|---:|---:|---:|---:|---:|---:|",
