@@ -23,10 +23,11 @@ from parcours.activities.alerts import AlertActivities, FileAlertChannel
 from parcours.activities.notify import NotificationActivities
 from parcours.activities.projection import LazyStore, ProjectionActivities
 from parcours.adapters.channels import SmtpRelay
-from parcours.adapters.logs import route_core_logs
+from parcours.adapters.logs import get_logger, route_core_logs
 from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.connection import connect
 from parcours.adapters.temporal.keys import load_keyring
+from parcours.app.reservations import retire_registries
 from parcours.workflows.pathway import ParticipantPathway
 from parcours.workflows.registry import ReferralRegistry
 from parcours.workflows.reservation import ReferralReservation
@@ -114,4 +115,18 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
         worker = build_worker(client, settings, default_activities(settings), executor=executor)
         async with worker:
+            await _retire_registries(client, settings)
             await stop.wait()
+
+
+async def _retire_registries(client: Client, settings: Settings) -> None:
+    """Move referrals off the old per-programme registries (`app.reservations`). On
+    failure, referrals go on asking the registry: nothing is missed, it is only slower."""
+    log = get_logger("parcours.worker")
+    try:
+        moved = await retire_registries(client, settings.task_queue)
+    except Exception as err:  # noqa: BLE001 - logged; the worker serves all the same
+        log.warning("referral registry not retired", error=type(err).__name__)
+        return
+    if moved:
+        log.info("referral registries retired", moved=moved)

@@ -4,8 +4,10 @@ Written to `tests/histories/referrals/reservation.json` (with the throwaway key 
 `keys.json`), replayed by `tests/workflows/test_replay_referrals.py`: the person is
 referred, referred again (refused), the first referral retried, a claim taken over too
 early (refused), the pathway closed and the person referred anew, and a claim given
-back. `old-registry.json` beside it was recorded on 7a0d513, before reservations, by the
-client of that commit, and is never recorded again.
+back; and to `registry-retired.json`, a registry whose entries moved into reservations
+before it was retired (`REGISTRY_RETIRES_PATCH`). `old-registry.json` beside them was
+recorded on 7a0d513, before reservations, by the client of that commit, and is never
+recorded again.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from temporalio.client import WorkflowHistory
+from temporalio.client import WithStartWorkflowOperation, WorkflowHistory
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.settings import Settings
@@ -25,15 +28,17 @@ from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral
 from parcours.app.referral import refer_once
-from parcours.app.reservations import Reservations
+from parcours.app.reservations import Reservations, retire_registry
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows import search_attributes as sa
+from parcours.workflows.registry import ReferralRegistry, RegistryInput, Reservation, registry_id
 from parcours.workflows.reservation import Claim
 from tests.histories.record import HERE, history_keyring
 from tests.support import meta, participant, referral
 
 OUT = HERE / "referrals" / "reservation.json"
+RETIRED = HERE / "referrals" / "registry-retired.json"
 ATP = get_programme("atp-cergy")
 
 
@@ -63,7 +68,27 @@ async def play(pathways: PathwayClient, keys: Keyring) -> Reservations:
     return held
 
 
-async def record(out: Path = OUT) -> WorkflowHistory:
+async def retire(pathways: PathwayClient) -> str:
+    """A registry holding two people, as an older client reserved, moved and retired."""
+    programme, queue = ATP.name, pathways.task_queue
+    for number in (1, 2):
+        await pathways.temporal.execute_update_with_start_workflow(
+            ReferralRegistry.reserve,
+            Reservation([f"{number:064x}"], f"pathway-{number:016x}"),
+            id=f"reserved-{number}",
+            start_workflow_operation=WithStartWorkflowOperation(
+                ReferralRegistry.run,
+                RegistryInput(),
+                id=registry_id(programme, queue),
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                task_queue=queue,
+            ),
+        )
+    assert await retire_registry(pathways.temporal, queue, programme) == 2
+    return registry_id(programme, queue)
+
+
+async def record(out: Path = OUT, retired: Path = RETIRED) -> WorkflowHistory:
     keys = history_keyring()
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
@@ -75,10 +100,17 @@ async def record(out: Path = OUT) -> WorkflowHistory:
             ) as env,
             build_worker(env.client, settings, default_activities(settings)),
         ):
-            held = await play(PathwayClient(env.client, settings.task_queue), keys)
+            pathways = PathwayClient(env.client, settings.task_queue)
+            held = await play(pathways, keys)
             history = await env.client.get_workflow_handle(held.current_id).fetch_history()
-    out.write_text(history.to_json(), encoding="utf-8")
-    print(f"recorded {out.name}: {len(history.events)} events")
+            registry = await env.client.get_workflow_handle(await retire(pathways)).result()
+            ended = await env.client.get_workflow_handle(
+                registry_id(ATP.name, pathways.task_queue)
+            ).fetch_history()
+    for path, written in ((out, history), (retired, ended)):
+        path.write_text(written.to_json(), encoding="utf-8")
+        print(f"recorded {path.name}: {len(written.events)} events")
+    assert registry is None
     return history
 
 

@@ -2,12 +2,14 @@
 
 `old-registry.json` was recorded on 7a0d513 by that commit's client: people referred
 then are still held by that registry after the upgrade (`app.reservations`), so its
-workflow stays registered and must go on replaying. `reservation.json` takes every
-branch of `ReferralReservation.claim` and its `release` (`record_referrals.py`).
+workflow stays registered and must go on replaying; `registry-retired.json` takes its
+`REGISTRY_RETIRES_PATCH` branch (its entries moved, then ended). `reservation.json` takes
+every branch of `ReferralReservation.claim` and its `release` (`record_referrals.py`).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -17,12 +19,17 @@ from temporalio.worker import Replayer
 
 from parcours.adapters.temporal.converter import data_converter
 from parcours.worker import workflow_runner
+from parcours.workflows.patches import REGISTRY_RETIRES_PATCH
 from parcours.workflows.registry import REGISTRY_TYPE, ReferralRegistry
 from parcours.workflows.reservation import RESERVATION_TYPE, ReferralReservation
 from tests.histories.record import HERE, history_keyring
 
 FOLDER = HERE / "referrals"
-EXPECTED = {"old-registry.json": REGISTRY_TYPE, "reservation.json": RESERVATION_TYPE}
+EXPECTED = {
+    "old-registry.json": REGISTRY_TYPE,
+    "registry-retired.json": REGISTRY_TYPE,
+    "reservation.json": RESERVATION_TYPE,
+}
 
 
 def load(path: Path) -> WorkflowHistory:
@@ -50,3 +57,18 @@ async def test_a_referral_history_replays(name: str) -> None:
     )
     result = await replayer.replay_workflow(load(FOLDER / name), raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{name}: {result.replay_failure}"
+
+
+def patches_in(path: Path) -> set[str]:
+    """The patch ids a history's markers record."""
+    found = set()
+    for event in json.loads(path.read_text(encoding="utf-8"))["events"]:
+        marker = event.get("markerRecordedEventAttributes", {})
+        for payload in marker.get("details", {}).get("patch-data", {}).get("payloads", []):
+            found.add(json.loads(base64.b64decode(payload["data"]))["id"])
+    return found
+
+
+def test_only_the_retired_registry_history_takes_the_patch() -> None:
+    assert patches_in(FOLDER / "registry-retired.json") == {REGISTRY_RETIRES_PATCH}
+    assert patches_in(FOLDER / "old-registry.json") == set()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from temporalio.client import WithStartWorkflowOperation
+from temporalio.client import WithStartWorkflowOperation, WorkflowExecutionStatus
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
@@ -22,7 +22,7 @@ from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral, RequestRefused
 from parcours.app.referral import refer_once
-from parcours.app.reservations import Reservations, referral_pathway_id
+from parcours.app.reservations import Reservations, referral_pathway_id, retire_registry
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import Participant
@@ -190,3 +190,24 @@ async def test_a_claim_left_unstarted_is_taken_over_once_old_enough(
         assert taken == "pathway-00000000000000ab"
         assert await pathways.running(taken)
         assert await refer(pathways, participant(), "req-taking-over") == taken
+
+
+async def test_a_retired_registry_is_no_longer_asked_and_its_people_still_count(
+    pathways: PathwayClient,
+) -> None:
+    """What a worker does when it starts: the registry's entries move into reservations,
+    then it ends, so that a burst of referrals does not queue on its queries."""
+    person = participant("Hortense", "Retired")
+    old = await reserve_in_registry(pathways, person, "pathway-0ld0000000000002")
+    await pathways.refer(ATP, person, referral(), meta(), pathway_id=old)
+    assert await retire_registry(pathways.temporal, pathways.task_queue, ATP.name) == 1
+    registry = pathways.temporal.get_workflow_handle(registry_id(ATP.name, pathways.task_queue))
+    assert (await registry.describe()).status == WorkflowExecutionStatus.COMPLETED
+    assert await retire_registry(pathways.temporal, pathways.task_queue, ATP.name) is None
+
+    assert await reservations(pathways, person).holder() == old
+    with pytest.raises(DuplicateReferral) as refused:
+        await refer(pathways, person)
+    assert refused.value.pathway_id == old
+    await close(pathways, old)
+    assert await refer(pathways, person) != old

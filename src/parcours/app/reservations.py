@@ -13,14 +13,21 @@ import asyncio
 import hashlib
 import hmac
 import uuid
+from typing import Any
 
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
-from temporalio.client import Client, WithStartWorkflowOperation
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+)
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from parcours.adapters.temporal.keys import Keyring
+from parcours.programmes import catalogue
 from parcours.workflows.registry import ReferralRegistry, registry_id
 from parcours.workflows.reservation import (
     Claim,
@@ -31,6 +38,8 @@ from parcours.workflows.reservation import (
 )
 
 _PURPOSE = b"parcours referral pathway id v1"
+_FROM_REGISTRY = "moved-from-the-registry"
+"""The request id of a reservation copied from the old registry."""
 
 
 def referral_pathway_id(keyring: Keyring, task_queue: str, request_id: str) -> str:
@@ -102,13 +111,12 @@ class Reservations:
         return found
 
     async def _registry_holder(self) -> str:
+        """Asked only while the registry runs: once retired (`retire_registry`), or on a
+        deployment that never had one, the service's description answers at once."""
         handle = self._client.get_workflow_handle(registry_id(self._programme, self._task_queue))
-        try:
-            found: str = await handle.query(ReferralRegistry.holder, self._marks)
-        except RPCError as err:
-            if err.status == RPCStatusCode.NOT_FOUND:
-                return ""
-            raise
+        if not await _runs(handle):
+            return ""
+        found: str = await handle.query(ReferralRegistry.holder, self._marks)
         return found
 
     async def erase(self) -> int:
@@ -130,3 +138,49 @@ class Reservations:
                 continue
             erased += 1
         return erased
+
+
+async def _runs(handle: WorkflowHandle[Any, Any]) -> bool:
+    try:
+        described = await handle.describe()
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return described.status == WorkflowExecutionStatus.RUNNING
+
+
+async def retire_registry(client: Client, task_queue: str, programme: str) -> int | None:
+    """Move what the programme's old registry holds into reservations, then end it.
+
+    Each fingerprint it holds gets the reservation of that fingerprint, holding the same
+    pathway (unless a referral since claimed it), and the registry is retired, so that
+    referrals stop asking it. Until then they ask it, so a person it holds is never
+    missed. Returns how many entries moved, or None if there was no registry to retire.
+    Safe to run again, and by several workers at once.
+    """
+    handle = client.get_workflow_handle(registry_id(programme, task_queue))
+    for _ in range(3):  # an older client may reserve in it meanwhile: copy again
+        if not await _runs(handle):
+            return None
+        held: dict[str, str] = await handle.query(ReferralRegistry.entries)
+        for fingerprint, pathway_id in held.items():
+            reservations = Reservations(client, task_queue, programme, [fingerprint])
+            await reservations.claim(Claim(pathway_id, _FROM_REGISTRY))
+        try:
+            if await handle.execute_update(ReferralRegistry.retire, len(held)):
+                return len(held)
+        except RPCError as err:  # retired by another worker meanwhile
+            if err.status != RPCStatusCode.NOT_FOUND:
+                raise
+    return None
+
+
+async def retire_registries(client: Client, task_queue: str) -> dict[str, int]:
+    """`retire_registry` for every programme: what a worker does when it starts."""
+    moved = {}
+    for programme in sorted(catalogue()):
+        count = await retire_registry(client, task_queue, programme)
+        if count is not None:
+            moved[programme] = count
+    return moved

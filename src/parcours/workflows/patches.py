@@ -68,3 +68,9 @@ runs in the background (heartbeats, retried until it goes); a
 message still failing after the programme's `timers.undelivered_notification_minutes` is
 recorded as failed (the coordinator's alert, once) and kept trying. Decided once per run,
 when the run starts; messages still under way travel with a run continued as new."""
+
+REGISTRY_RETIRES_PATCH = "referral-registry-retires"
+"""Of the old per-programme `ReferralRegistry`, not of the pathway: before it, the registry
+ran for ever. Since, once its entries have been copied into per-person reservations
+(`app.reservations.retire_registry`), its `retire` update ends it, so that referrals stop
+asking it. Taken only by a registry that is retired."""

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from temporalio import workflow
 
+from parcours.workflows.patches import REGISTRY_RETIRES_PATCH
+
 REGISTRY_TYPE = "ReferralRegistry"
 
 
@@ -51,6 +53,7 @@ class ReferralRegistry:
     @workflow.init
     def __init__(self, start: RegistryInput) -> None:
         self._entries: dict[str, str] = dict(start.entries)
+        self._retired = False
 
     @workflow.update
     def reserve(self, reservation: Reservation) -> ReservationResult:
@@ -77,8 +80,27 @@ class ReferralRegistry:
     def size(self) -> int:
         return len(self._entries)
 
+    @workflow.query
+    def entries(self) -> dict[str, str]:
+        """Every fingerprint it holds and its pathway: what moves into reservations."""
+        return dict(self._entries)
+
+    @workflow.update
+    def retire(self, copied: int) -> bool:
+        """End the registry once its `copied` entries are held by reservations; refused
+        (False) if it holds more since (an older client reserved meanwhile)."""
+        if copied != len(self._entries):
+            return False
+        workflow.patched(REGISTRY_RETIRES_PATCH)
+        self._retired = True
+        return True
+
     @workflow.run
     async def run(self, start: RegistryInput) -> None:
-        await workflow.wait_condition(lambda: workflow.info().is_continue_as_new_suggested())
+        await workflow.wait_condition(
+            lambda: self._retired or workflow.info().is_continue_as_new_suggested()
+        )
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._retired:
+            return
         workflow.continue_as_new(RegistryInput(entries=dict(self._entries)))
