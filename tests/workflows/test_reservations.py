@@ -9,7 +9,10 @@ uncached workers (the load test with a cached worker only).
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from temporalio.client import WithStartWorkflowOperation, WorkflowExecutionStatus
@@ -24,7 +27,7 @@ from parcours.app.errors import DuplicateReferral, RequestRefused
 from parcours.app.referral import refer_once
 from parcours.app.reservations import Reservations, referral_pathway_id, retire_registry
 from parcours.programmes import get_programme
-from parcours.worker import build_worker, default_activities
+from parcours.worker import build_worker, default_activities, run_worker
 from parcours.workflows.messages import Participant
 from parcours.workflows.registry import ReferralRegistry, RegistryInput, Reservation, registry_id
 from parcours.workflows.reservation import TAKE_OVER_AFTER, Claim
@@ -211,3 +214,37 @@ async def test_a_retired_registry_is_no_longer_asked_and_its_people_still_count(
     assert refused.value.pathway_id == old
     await close(pathways, old)
     assert await refer(pathways, person) != old
+
+
+async def test_a_worker_retires_the_registry_when_it_starts(
+    temporal_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    settings = Settings.from_env(
+        {
+            "PARCOURS_DATA_DIR": str(tmp_path),
+            "PARCOURS_TEMPORAL_ADDRESS": temporal_env.client.service_client.config.target_host,
+            "PARCOURS_KEYS": TEST_KEYRING.to_json(),
+            "PARCOURS_TASK_QUEUE": f"retire-{uuid.uuid4().hex[:8]}",
+        }
+    )
+    pathways = PathwayClient(temporal_env.client, settings.task_queue)
+    held = {marks(participant("Worker", "Start"))[0]: "pathway-0ld0000000000003"}
+    registry = await pathways.temporal.start_workflow(
+        ReferralRegistry.run,
+        RegistryInput(entries=held),
+        id=registry_id(ATP.name, settings.task_queue),
+        task_queue=settings.task_queue,
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_worker(settings, stop))
+    try:
+        await eventually(
+            registry.describe,
+            lambda described: described.status == WorkflowExecutionStatus.COMPLETED,
+            what="the worker retired the registry",
+        )
+        moved = await reservations(pathways, participant("Worker", "Start")).holder()
+        assert moved == "pathway-0ld0000000000003"
+    finally:
+        stop.set()
+        await running
