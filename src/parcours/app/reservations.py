@@ -38,6 +38,8 @@ from parcours.workflows.reservation import (
 )
 
 _PURPOSE = b"parcours referral pathway id v1"
+_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)
+"""Seconds between claims refused while the reservation's workflow task is retried."""
 _FROM_REGISTRY = "moved-from-the-registry"
 """The request id of a reservation copied from the old registry."""
 
@@ -66,7 +68,22 @@ class Reservations:
         return reservation_id(self._programme, self._marks[0], self._task_queue)
 
     async def claim(self, claim: Claim) -> Claimed:
-        """Claim the current key's reservation, starting its workflow if need be."""
+        """Claim the current key's reservation, starting its workflow if need be.
+
+        A reservation whose last workflow task timed out (a worker overloaded by a burst)
+        refuses updates until its next attempt succeeds: the claim is sent again, a few
+        times, which the reservation answers as one (it knows the request id).
+        """
+        for pause in _PAUSES:
+            try:
+                return await self._claim(claim)
+            except RPCError as err:
+                if err.status != RPCStatusCode.FAILED_PRECONDITION:
+                    raise
+            await asyncio.sleep(pause)
+        return await self._claim(claim)
+
+    async def _claim(self, claim: Claim) -> Claimed:
         result: Claimed = await self._client.execute_update_with_start_workflow(
             ReferralReservation.claim,
             claim,
