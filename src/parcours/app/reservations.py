@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import hmac
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from temporalio.api.common.v1 import WorkflowExecution
@@ -38,7 +39,11 @@ from parcours.workflows.reservation import (
 )
 
 _PURPOSE = b"parcours referral pathway id v1"
-_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)
+TASK_TIMEOUT = timedelta(seconds=30)
+"""A reservation's workflow task timeout (the service's default is 10 s): a worker that
+a burst of referrals keeps busy finishes its tasks late rather than in a failed state,
+which would refuse claims; a worker that died is replaced within it."""
+_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 """Seconds between claims refused while the reservation's workflow task is retried."""
 _FROM_REGISTRY = "moved-from-the-registry"
 """The request id of a reservation copied from the old registry."""
@@ -94,6 +99,7 @@ class Reservations:
                 id=self.current_id,
                 id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
                 task_queue=self._task_queue,
+                task_timeout=TASK_TIMEOUT,
             ),
         )
         return result
