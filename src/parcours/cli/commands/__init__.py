@@ -23,6 +23,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("correct", "corrections"),
     ("report", "report"),
     ("extract", "report"),
+    ("import", "importing"),
     ("serve", "service"),
     ("worker", "service"),
     ("programme", "programme"),
