@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from parcours.cli.errors import refusal_reason
 from parcours.cli.i18n import Text
-from parcours.cli.labels import action_labels, field_label
+from parcours.cli.labels import action_labels, field_label, word
 
 if TYPE_CHECKING:
     from parcours.app.importing import RowOutcome
@@ -49,6 +49,9 @@ def _why(fault: Fault, text: Text) -> str:
         if "column" in values:
             values["column"] = column_label(values["column"], text)
         return _said(f"import.cell.{fault.code}", values, fault.message, text)
+    if fault.code == "reason_required":
+        action = word("action", values.get("trigger", ""), text)
+        return text("import.reason_needed", action=action)
     if fault.rule == "referral":
         field = field_label(values.get("column", ""), text)
         return _said(f"refer.{fault.code}", {"field": field, **values}, fault.message, text)

@@ -194,7 +194,8 @@ def _say_checked(
     if dry_run:
         console.print(text("import.checked", rows=rows, passing=passing, refused=len(faults)))
     else:
-        console.print(text("import.nothing_sent", rows=rows, refused=len(faults)))
+        said = text("import.nothing_sent", rows=rows, passing=passing, refused=len(faults))
+        console.print(said)
 
 
 def _say_done(

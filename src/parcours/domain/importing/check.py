@@ -25,6 +25,7 @@ from parcours.domain.permissions import authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, RequestMeta
 
+REASON_REQUIRED = "reason_required"
 REFERRAL_COLUMNS = {"reason": "referral_reason"}
 """The people file's column of a referral field that the file names otherwise."""
 
@@ -88,7 +89,10 @@ def _referral_fault(
 
 
 def _refusal(step: Step, refused: DomainError) -> Fault:
+    """The refusal of a step, at its date's cell (at its reason's, for a missing reason)."""
     file, line, column = step.origin
+    if refused.rule == REASON_REQUIRED:
+        column = step.reason_column
     return _fault(file, line, column, refused)
 
 

@@ -53,6 +53,8 @@ class Step:
     at: datetime
     reason: str
     origin: tuple[str, int, str]
+    reason_column: str = "reason"
+    """The column its reason comes from: named when a reason is required and missing."""
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,8 @@ def _steps(found: list[_Event]) -> tuple[Step, ...]:
         with _at(Row(file, line, {}), event.column_of):
             at, command = events.command_of(event.name, event.cells, refs)
         reason = event.cells.text("reason")
-        steps.append(Step(index, command, at, reason, event.origin))
+        reason_column = event.column_of.get("reason", "reason")
+        steps.append(Step(index, command, at, reason, event.origin, reason_column))
     return tuple(steps)
 
 

@@ -1,0 +1,348 @@
+"""`parcours import --dry-run` needs no server: 500 generated rows of each programme pass, a
+file with twenty kinds of bad rows is refused row by row with the exact sentences, a file
+that cannot be read is one line (exit 6), and nothing is sent unless the whole file passes.
+
+Every test here runs `parcours` pointed at a port where nothing listens (`offline_cli`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from parcours.domain.importing.columns import EVENTS, PEOPLE
+from tests.caseloads import table, write_caseload
+from tests.cli.runner import Cli
+
+GOOD = {
+    "key": "G1",
+    "first_name": "Amina",
+    "last_name": "Diallo",
+    "birth_date": "1985-03-02",
+    "referrer": "CCAS",
+    "referral_date": "2025-09-02",
+    "intake_date": "2025-09-09",
+    "criteria": "precarious_worker;lives_in_territory",
+}
+
+
+P, E = "people.csv", "people.events.csv"
+
+
+def person(key: str, **cells: str) -> dict[str, str]:
+    return {**GOOD, "key": key, "last_name": f"Diallo-{key}", **cells}
+
+
+def event(key: str, name: str, date: str = "2025-09-10", **cells: str) -> dict[str, str]:
+    return {"key": key, "event": name, "date": date, **cells}
+
+
+PEOPLE_ROWS = [
+    GOOD,
+    person("K01", first_name=""),
+    person("K02", birth_date="31/02/1990"),
+    person("K03", birth_date="2015-01-01"),
+    person("K04", referral_date="next week"),
+    person("K05", referral_date="2031-01-01", intake_date=""),
+    person("K06", criteria=""),
+    person("K07", criteria="precarious_worker;lives_in_paris"),
+    person("K08", contract_date="2025-09-20"),
+    person("K09", exit_date="2025-10-01"),
+    person("K10", exit_date="2025-10-01", exit_reason="retired", exit_note="moved on"),
+    person("K11", exit_date="2025-10-01", exit_reason="moved_away"),
+    person("K01", last_name="Other"),
+    person("K13", last_name="diallo", first_name=" amina "),
+    person("K14"),
+    person("K15"),
+    person("K16"),
+    person("K17"),
+    person("K18"),
+    person("K19", coaching_date="2025-09-20"),
+    person("K20", first_name="Ami\u202ena"),
+    person("K21"),
+    person("K22", jobdating_date="2025-09-20", jobdating_outcome="maybe"),
+    person("K23"),
+]
+EVENT_ROWS = [
+    event("K08", "barrier", kind="housing"),
+    event("K14", "frein", kind="logement"),
+    event("K15", "phone call"),
+    event("K16", "barrier", kind="health"),
+    event("K16", "mission", kind="permanent", employer="Leclerc", hours="full time"),
+    event("K17", "barrier_resolved", kind="childcare"),
+    event("K18", "contact", date="2025-08-01"),
+    event("K21", "consent", kind="referrer", until="2025-09-01"),
+    event("K99", "contact"),
+    event("K23", "barrier", kind="mobility", aid="maybe"),
+]
+
+ALLOWED_1 = (
+    "complete the intake, exit the pathway, assign a referent, record a contact, assess "
+    "the level of French, record a barrier, work on a barrier, resolve a barrier, waive a"
+    " barrier, schedule an appointment, record an attended appointment, record a missed "
+    "appointment, record consent, withdraw consent, acknowledge an alert, snooze an alert"
+)
+ALLOWED_2 = (
+    "suspend the pathway, record a drop-out, exit the pathway, assign a referent, record "
+    "a contact, assess the level of French, record a barrier, work on a barrier, resolve "
+    "a barrier, waive a barrier, schedule an appointment, record an attended appointment,"
+    " record a missed appointment, record consent, withdraw consent, acknowledge an "
+    "alert, snooze an alert"
+)
+ALLOWED_3 = (
+    "sign the contract, suspend the pathway, record a drop-out, exit the pathway, assign "
+    "a referent, record a contact, assess the level of French, record a barrier, work on "
+    "a barrier, resolve a barrier, waive a barrier, schedule an appointment, record an "
+    "attended appointment, record a missed appointment, record consent, withdraw consent,"
+    " acknowledge an alert, snooze an alert"
+)
+REFUSALS = [
+    (
+        "people.csv row 3, column first_name: refused by the rule import_cell: this column "
+        "needs a value here."
+    ),
+    (
+        "people.csv row 4, column birth_date: refused by the rule import_cell: “31/02/1990” "
+        "is not a date; write YYYY-MM-DD, YYYY-MM-DDTHH:MM, DD/MM/YYYY."
+    ),
+    (
+        "people.csv row 5, column birth_date: refused by the rule instant_bound: the birth "
+        "date 2015-01-01 makes the person 10 years old at the referral; a person referred is "
+        "14 to 100 years old."
+    ),
+    (
+        "people.csv row 6, column referral_date: refused by the rule import_cell: “next week”"
+        " is not a date; write YYYY-MM-DD, YYYY-MM-DDTHH:MM, DD/MM/YYYY."
+    ),
+    (
+        "people.csv row 7, column referral_date: refused by the rule instant_bound: it cannot"
+        " be dated after now ({now}), give or take 5 minutes for clock differences."
+    ),
+    (
+        "people.csv row 8, column intake_date: refused by the rule eligibility_met: "
+        "eligibility criteria not met: precarious_worker, lives_in_territory. Allowed at that"
+        " point: {ALLOWED_1}."
+    ),
+    (
+        "people.csv row 9, column intake_date: refused by the rule criterion_unknown: unknown"
+        " eligibility criterion: lives_in_paris; this programme's criteria are "
+        "precarious_worker, lives_in_territory. Allowed at that point: {ALLOWED_1}."
+    ),
+    (
+        "people.csv row 10, column contract_date: refused by the rule "
+        "blocking_barriers_cleared: blocking barriers must be resolved or waived with a "
+        "reason first: b1. Allowed at that point: {ALLOWED_2}."
+    ),
+    (
+        "people.csv row 11, column exit_reason: refused by the rule import_cell: this column "
+        "needs a value here."
+    ),
+    (
+        "people.csv row 12, column exit_reason: refused by the rule import_cell: “retired” is"
+        " not one of the values this column takes: employment, training_elsewhere, "
+        "accompaniment_ended, dropped_out, moved_away, health, ineligible, other."
+    ),
+    (
+        "people.csv row 13, column exit_note: refused by the rule reason_required: “exit the "
+        "pathway” needs a reason: write it in this column (it is recorded, as a professional "
+        "note). Allowed at that point: {ALLOWED_3}."
+    ),
+    (
+        "people.csv row 14, column key: refused by the rule import_cell: the key “K01” is "
+        "already the key of row 3; each person has one key."
+    ),
+    (
+        "people.csv row 15: refused by the rule import_cell: this person (same names and "
+        "birth date) is already the person of row 2."
+    ),
+    (
+        "people.csv row 21, column coaching_date: refused by the rule stage: “start coaching”"
+        " is not allowed while the pathway is at the stage “Barrier work”. Allowed at that "
+        "point: {ALLOWED_3}."
+    ),
+    (
+        "people.csv row 22, column first_name: refused by the rule referral: The first name "
+        "holds invisible Unicode direction controls (U+202E) that would make the record read "
+        "differently from what was typed: type it again without them."
+    ),
+    (
+        "people.csv row 24, column jobdating_outcome: refused by the rule import_cell: "
+        "“maybe” is not one of the values this column takes: hired, training, no_match."
+    ),
+    (
+        "people.events.csv row 3, column kind: refused by the rule import_cell: “logement” is"
+        " not one of the values this column takes: housing, health, childcare, mobility, "
+        "language, administrative, finances."
+    ),
+    (
+        "people.events.csv row 4, column event: refused by the rule import_cell: “phone call”"
+        " is not an event the file may hold: intake, contact, french, referent, barrier, "
+        "barrier_work, barrier_resolved, barrier_waived, consent, consent_withdrawn, "
+        "contract, coaching, jobdating, training, training_completed, training_dropped, "
+        "mission, mission_end, appointment, appointment_attended, appointment_missed, "
+        "suspension, resumption, dropout, reentry, exit."
+    ),
+    (
+        "people.events.csv row 6, column hours: refused by the rule import_cell: “full time” "
+        "is not a number from 0.5 to 48."
+    ),
+    (
+        "people.events.csv row 7, column kind: refused by the rule import_cell: no childcare "
+        "barrier is open by this date; open it with a barrier event first."
+    ),
+    (
+        "people.events.csv row 8, column date: refused by the rule instant_bound: it cannot "
+        "be dated before the referral (2025-09-02 00:00). Allowed at that point: {ALLOWED_1}."
+    ),
+    (
+        "people.events.csv row 9, column date: refused by the rule instant_bound: a consent "
+        "must expire after it is given and after now ({now}). Allowed at that point: "
+        "{ALLOWED_3}."
+    ),
+    (
+        "people.events.csv row 10, column key: refused by the rule import_cell: no row of the"
+        " people file has the key “K99”."
+    ),
+    (
+        "people.events.csv row 11, column aid: refused by the rule import_cell: “maybe” is "
+        "not yes or no (yes, oui, 1, x; no, non, 0 or empty)."
+    ),
+]
+
+
+def write(folder: Path, people: list[dict[str, str]], events: list[dict[str, str]]) -> list[str]:
+    paths = [folder / P, folder / E]
+    for path, rows, columns in zip(paths, (people, events), (PEOPLE, EVENTS), strict=True):
+        with path.open("w", encoding="utf-8", newline="") as file:
+            csv.writer(file).writerows(table(rows, columns, "en"))
+    return [str(paths[0]), "--events", str(paths[1])]
+
+
+def dry_run(cli: Cli, *args: str, lang: str = "en") -> tuple[int, list[str], str]:
+    result = cli("--lang", lang, "--role", "coordinator", "import", "atp-cergy", *args, "--dry-run")
+    return result.exit_code, result.stderr.splitlines(), result.stdout
+
+
+def expected(line: str) -> str:
+    for name, allowed in (
+        ("ALLOWED_1", ALLOWED_1),
+        ("ALLOWED_2", ALLOWED_2),
+        ("ALLOWED_3", ALLOWED_3),
+    ):
+        line = line.replace("{" + name + "}", allowed)
+    return line
+
+
+NOW = re.compile(r"after now \((\d{4}-\d\d-\d\d \d\d:\d\d)\)")
+"""The two refusals bounded by now name the minute they were checked at."""
+
+
+def test_twenty_kinds_of_bad_rows_are_refused_row_by_row(offline_cli: Cli, tmp_path: Path) -> None:
+    code, lines, said = dry_run(offline_cli, *write(tmp_path, PEOPLE_ROWS, EVENT_ROWS))
+    assert code == 3
+    assert [NOW.sub("after now ({now})", line) for line in lines] == list(map(expected, REFUSALS))
+    assert said.strip() == "Dry run: 1 of 24 people pass; 24 refusal(s); nothing was sent."
+
+
+def test_without_partial_nothing_is_sent_while_a_row_is_refused(
+    offline_cli: Cli, tmp_path: Path
+) -> None:
+    """Not a dry run, and no server behind: refused before anything is sent, not exit 5."""
+    files = write(tmp_path, [GOOD, person("K01", first_name="")], [])
+    result = offline_cli("--role", "coordinator", "import", "atp-cergy", *files)
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [REFUSALS[0]]
+    assert result.stdout.strip() == (
+        "Nothing imported: 1 of 2 people pass; 1 refusal(s). Correct them and run again, "
+        "or import the people that pass with --partial."
+    )
+
+
+@pytest.mark.parametrize(
+    ("programme", "workbook", "lang"), [("atp-cergy", False, "en"), ("nouveau-depart", True, "fr")]
+)
+def test_a_generated_caseload_of_500_passes_the_dry_run(
+    offline_cli: Cli, tmp_path: Path, programme: str, workbook: bool, lang: str
+) -> None:
+    people, events = write_caseload(tmp_path, programme, 500, lang=lang, workbook=workbook)
+    more = ["--events", str(events)] if events else []
+    result = offline_cli(
+        "--role", "coordinator", "import", programme, str(people), *more, "--dry-run", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "dry_run": True,
+        "rows": 500,
+        "passing": 500,
+        "sent": False,
+        "refused": [],
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("programme", ["atp-cergy", "nouveau-depart"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_the_template_in_each_language_passes_its_own_dry_run(
+    offline_cli: Cli, tmp_path: Path, lang: str, programme: str, suffix: str
+) -> None:
+    target = tmp_path / f"template{suffix}"
+    written = offline_cli(
+        "--lang",
+        lang,
+        "--role",
+        "coordinator",
+        "import",
+        "--template",
+        programme,
+        str(target),
+        "--json",
+    )
+    assert written.exit_code == 0, written.output
+    files = json.loads(written.stdout)["files"]
+    more = ["--events", files[1]] if len(files) == 2 else []
+    checked = offline_cli(
+        "--lang", lang, "--role", "coordinator", "import", programme, files[0], *more, "--dry-run"
+    )
+    assert checked.exit_code == 0, checked.output
+    headers = target.read_text(encoding="utf-8").splitlines()[0] if suffix == ".csv" else ""
+    assert ("prenom" in headers) == (lang == "fr" and suffix == ".csv")
+
+
+def test_unreadable_files_are_one_line_and_exit_6(offline_cli: Cli, tmp_path: Path) -> None:
+    people = tmp_path / "latin1.csv"
+    header = ",".join(c.name for c in PEOPLE if c.required)
+    people.write_bytes(
+        f"{header}\nG1,Amina,Diallo,1985-03-02,CCAS,2025-09-02\n".encode()
+        + "G2,Hélène,Dupont,1985-03-02,CCAS,2025-09-02\n".encode("latin-1")
+    )
+    missing = tmp_path / "missing.csv"
+    missing.write_text("key,first_name,last_name,referrer,referral_date\n", encoding="utf-8")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("not a workbook", encoding="utf-8")
+    said = {}
+    for path in (people, missing, broken, tmp_path / "absent.csv"):
+        result = offline_cli("--role", "coordinator", "import", "atp-cergy", str(path), "--dry-run")
+        assert result.exit_code == 6, result.output
+        said[path.name] = result.stderr.strip()
+    assert said == {
+        "latin1.csv": f"{people} row 3: not UTF-8 text; save the file as CSV UTF-8 (or as XLSX) "
+        "and try again.",
+        "missing.csv": f"{missing} row 1, column birth_date: this required column is missing; the "
+        "template has every column (parcours import --template PROGRAMME).",
+        "broken.xlsx": f"{broken}: not an XLSX workbook parcours can read; save it as XLSX or as "
+        "CSV UTF-8.",
+        "absent.csv": f"{tmp_path / 'absent.csv'}: no such file, or it cannot be opened.",
+    }
+
+
+def test_only_coordinators_import(offline_cli: Cli, tmp_path: Path) -> None:
+    files = write(tmp_path, [GOOD], [])
+    result = offline_cli("--role", "staff", "import", "atp-cergy", *files, "--dry-run")
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (
+        "Only coordinators import caseloads: run it with --role coordinator."
+    )
