@@ -79,3 +79,64 @@ def test_a_run_killed_halfway_and_run_again_ends_as_an_uninterrupted_one(
         assert whole["counts"] == {"imported": ROWS}
         expected = {row: essence(fresh_cli, p) for row, p in pathways_by_row(whole).items()}
     assert {row: essence(cli, p) for row, p in pathways_by_row(resumed).items()} == expected
+
+
+def test_partial_imports_the_rows_that_pass_and_reports_who_is_already_there(
+    cli: Cli, tmp_path: Path
+) -> None:
+    people, events = write_caseload(tmp_path, "atp-cergy", 3)
+    assert events is not None
+    lines = people.read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    bad = rows[2].replace(rows[2].split(",")[4], "")  # the third person's referrer left blank
+    people.write_text("\n".join([header, rows[0], rows[1], bad]) + "\n", encoding="utf-8")
+    first = cli(
+        "--as",
+        COORDINATOR,
+        "refer",
+        "--programme",
+        "atp-cergy",
+        "--referrer",
+        "CCAS",
+        "--reason",
+        "already followed",
+        "--first-name",
+        "Amina",
+        "--last-name",
+        "Diallo-00000",
+        "--birth-date",
+        "1962-03-01",
+    )
+    assert first.exit_code == 0, first.output
+    refused = run_import(cli, "atp-cergy", str(people), "--events", str(events), code=3)
+    assert refused["sent"] is False
+    report = run_import(cli, "atp-cergy", str(people), "--events", str(events), "--partial", code=3)
+    assert report["counts"] == {"already_in_programme": 1, "imported": 1}
+    assert [r["column"] for r in report["refused"]] == ["referrer"]
+    log = (Path(cli.env["PARCOURS_DATA_DIR"]) / "logs" / "parcours-import.log").read_text()
+    for logged in ('"row": 2', '"status": "already_in_programme"', '"rule": "import_cell"'):
+        assert logged in log
+    for name in ("Amina", "Diallo", "Joy", "Okafor", "Blessing", "Nguyen", "P0000"):
+        assert name not in log
+
+
+def test_ctrl_c_stops_cleanly_and_a_second_run_resumes(cli: Cli, tmp_path: Path) -> None:
+    people, events = write_caseload(tmp_path, "atp-cergy", ROWS)
+    assert events is not None
+    args = ["import", "atp-cergy", str(people), "--events", str(events)]
+    env = {**os.environ, **cli.env, "PARCOURS_ROLE": "coordinator", "PARCOURS_ACTOR": COORDINATOR}
+    log = Path(cli.env["PARCOURS_DATA_DIR"]) / "logs" / "parcours-import.log"
+    running = subprocess.Popen(
+        [PARCOURS, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    eventually_blocking(
+        lambda: _rows_logged(log), lambda n: n >= 2, what="two rows imported", timeout=120
+    )
+    running.send_signal(signal.SIGINT)
+    _, stderr = running.communicate(timeout=60)
+    assert running.returncode == 130
+    assert stderr.strip().splitlines()[-1].startswith("Interrupted: ")
+    assert "Traceback" not in stderr
+    resumed = run_import(cli, *args[1:])
+    assert sum(resumed["counts"].values()) == ROWS
+    assert resumed["counts"].get("imported", 0) < ROWS
