@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bench import audit, cli, deliveries, pathways, referrals, sqlite_pragmas
+from bench import audit, cli, deliveries, importing, pathways, referrals, sqlite_pragmas
 from parcours.adapters.logs import configure_logging
 
 if __name__ == "__main__":
@@ -16,3 +16,4 @@ if __name__ == "__main__":
     print(asyncio.run(audit.main(1000, 50, 3)))
     print(asyncio.run(deliveries.main(35, 5.0)))
     print(asyncio.run(referrals.main(1000)))
+    print(asyncio.run(importing.main(500, 3)))

@@ -63,26 +63,24 @@ def _referral() -> Refer:
     return Refer("CCAS", T0, "bench", ACTOR.actor_id)
 
 
-def register_referrer(settings: Settings) -> None:
-    """Put the referrer the bench's pathways name in the directory, as a programme would:
-    telling it (a file channel) is part of the work measured, not finding it is not."""
+def register_referrer(settings: Settings, names: Sequence[str] = ("CCAS",)) -> None:
+    """Put the referrers the bench's pathways name in the directory, as a programme would:
+    telling them (a file channel) is part of the work measured, not finding them is not."""
     with open_store(settings.readmodel_url) as store:
-        store.add_partner(
-            Partner(
-                "CCAS", PartnerKind.REFERRER, ChannelKind.FILE, str(settings.outbox_dir / "ccas")
-            )
-        )
+        for name in names:
+            folder = str(settings.outbox_dir / "referrers")
+            store.add_partner(Partner(name, PartnerKind.REFERRER, ChannelKind.FILE, folder))
 
 
 @asynccontextmanager
 async def embedded_service(
-    keyring: Keyring, extra_args: Sequence[str] = ()
+    keyring: Keyring, extra_args: Sequence[str] = (), referrers: Sequence[str] = ("CCAS",)
 ) -> AsyncIterator[PathwayClient]:
     """A fresh dev server on its own SQLite file, the project's worker, and a client: the
     embedded default the benchmarks measure, with the referrer in the directory."""
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
-        register_referrer(settings)
+        register_referrer(settings, referrers)
         async with (
             await WorkflowEnvironment.start_local(
                 data_converter=data_converter(keyring),

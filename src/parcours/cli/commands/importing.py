@@ -26,6 +26,7 @@ from parcours.cli.runtime import Session, guarded, overseer_session, with_pathwa
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
     from parcours.app.importing import RowOutcome
+    from parcours.cli.i18n import Text
     from parcours.domain.importing.cells import Fault
     from parcours.domain.importing.plan import PersonPlan, Row
     from parcours.domain.programme import ProgrammeDefinition
@@ -40,7 +41,7 @@ EventsOpt = Annotated[Path | None, typer.Option("--events", help="help.opt.event
 @commands.command("import", help="help.import")
 @guarded
 def import_caseload(
-    programme: Annotated[str, typer.Argument(help="help.arg.programme")],
+    programme: Annotated[str, typer.Argument(help="help.arg.programme", metavar="PROGRAMME")],
     file: FileArg = None,
     events: EventsOpt = None,
     dry_run: Annotated[bool, flag("--dry-run")] = False,
@@ -120,6 +121,36 @@ def _log_to_file() -> None:
     configure_file_logging(data_dir / "logs" / "parcours-import.log")
 
 
+class _Bar:
+    """The file's bar: rows done, refused and left (on stderr, so `--json` stays alone)."""
+
+    def __init__(self, text: Text, name: str, rows: int) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        fields = {key: f"{{task.fields[{key}]}}" for key in ("done", "refused", "left")}
+        columns = (TextColumn("{task.description}"), BarColumn())
+        counts = TextColumn(text("import.progress_fields", **fields))
+        self.progress = Progress(*columns, counts, console=err_console)
+        self.rows, self.done, self.refused = rows, 0, 0
+        self.task = self.progress.add_task(
+            text("import.progress", file=name), total=rows, done=0, refused=0, left=rows
+        )
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.refused
+
+    def row(self, outcome: RowOutcome) -> None:
+        if outcome.status.value in ("refused", "already_in_programme"):
+            self.refused += 1
+        else:
+            self.done += 1
+        left = self.rows - self.finished
+        self.progress.update(
+            self.task, completed=self.finished, done=self.done, refused=self.refused, left=left
+        )
+
+
 def _send(
     session: Session,
     definition: ProgrammeDefinition,
@@ -129,53 +160,20 @@ def _send(
 ) -> list[RowOutcome]:
     """Import the plans with a bar of the rows done, refused and left; Ctrl-C stops cleanly
     and says how to resume."""
-    from rich.progress import BarColumn, Progress, TextColumn
-
     from parcours.adapters.temporal.keys import load_keyring
     from parcours.app.importing import Importer
 
-    keyring, text = load_keyring(session.settings), session.text
-    tally = {"done": 0, "refused": 0}
-    fields = TextColumn(
-        text(
-            "import.progress_fields",
-            done="{task.fields[done]}",
-            refused="{task.fields[refused]}",
-            left="{task.fields[left]}",
-        )
-    )
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), fields, console=err_console)
+    keyring, bar = load_keyring(session.settings), _Bar(session.text, name, len(plans))
 
     async def work(pathways: PathwayClient) -> list[RowOutcome]:
-        importer = Importer(pathways, definition, actor, keyring)
-        with progress:
-            task = progress.add_task(
-                text("import.progress", file=name),
-                total=len(plans),
-                done=0,
-                refused=0,
-                left=len(plans),
-            )
-
-            def on_row(outcome: RowOutcome) -> None:
-                bad = outcome.status.value in ("refused", "already_in_programme")
-                tally["refused" if bad else "done"] += 1
-                finished = tally["done"] + tally["refused"]
-                progress.update(
-                    task,
-                    completed=finished,
-                    done=tally["done"],
-                    refused=tally["refused"],
-                    left=len(plans) - finished,
-                )
-
-            return await importer.run(plans, on_row)
+        with bar.progress:
+            return await Importer(pathways, definition, actor, keyring).run(plans, bar.row)
 
     try:
         return with_pathways(session, work, whole_timeout=False)
     except KeyboardInterrupt:
-        finished = tally["done"] + tally["refused"]
-        err_console.print(text("import.interrupted", done=finished, rows=len(plans)))
+        said = session.text("import.interrupted", done=bar.finished, rows=len(plans))
+        err_console.print(said)
         raise typer.Exit(ExitCode.INTERRUPTED) from None
 
 
