@@ -28,7 +28,7 @@ DELIMITERS = ",;\t"
 
 class UnreadableFile(Exception):
     """A file that is not a caseload parcours can read: `reason` says why (`missing`,
-    `encoding`, `format`, `empty`, `missing_column`, `column_twice`), `line` and `column`
+    `encoding`, `format`, `csv`, `empty`, `missing_column`, `column_twice`), `line` and `column`
     where, when there is a where."""
 
     def __init__(self, path: Path, reason: str, line: int = 0, column: str = "") -> None:
@@ -74,8 +74,11 @@ def _csv(path: Path) -> Table:
     if not text.strip():
         raise UnreadableFile(path, "empty", 1)
     header = text.splitlines()[0]
-    delimiter = max(DELIMITERS, key=header.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=max(DELIMITERS, key=header.count))
+    try:
+        return list(reader)
+    except csv.Error:  # a NUL byte, a quote left open at the end of the file
+        raise UnreadableFile(path, "csv", reader.line_num) from None
 
 
 def _workbook(path: Path) -> list[Table]:
