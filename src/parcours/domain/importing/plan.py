@@ -10,7 +10,8 @@ drop-out and exit. A row that cannot be read makes its person's plan a single fa
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -95,28 +96,17 @@ class _Located(Exception):
         self.fault = fault
 
 
-def _at(row: Row, column_of: Mapping[str, str] | None = None) -> _Cellwise:
-    return _Cellwise(row, column_of or {})
-
-
-@dataclass(frozen=True)
-class _Cellwise:
-    """Turns a cell fault into the fault of a row, naming the file's column."""
-
-    row: Row
-    column_of: Mapping[str, str]
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: object, err: BaseException | None, tb: object) -> None:
-        if isinstance(err, CellFault):
-            column = self.column_of.get(err.column, err.column)
-            values = {**err.values, "column": column}
-            fault = Fault(
-                self.row.file, self.row.line, column, "import_cell", err.code, err.message, values
-            )
-            raise _Located(fault) from None
+@contextmanager
+def _at(row: Row, column_of: Mapping[str, str] | None = None) -> Iterator[None]:
+    """A cell fault raised inside becomes the fault of `row`, naming the file's column
+    (`column_of` maps an event's column to the people file's one it was read from)."""
+    try:
+        yield
+    except CellFault as err:
+        column = (column_of or {}).get(err.column, err.column)
+        values = {**err.values, "column": column}
+        fault = Fault(row.file, row.line, column, "import_cell", err.code, err.message, values)
+        raise _Located(fault) from None
 
 
 def _referral(row: Row, zone: tzinfo, actor_id: str) -> tuple[Identity, Refer, str]:

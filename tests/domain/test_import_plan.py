@@ -1,0 +1,113 @@
+"""A person's rows become one plan, whatever way the file gives their pathway (pure).
+
+Dated columns and event rows plan the same commands; a day's events keep the files'
+order; barriers are followed up by kind; request ids are stable and name nobody.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from parcours.domain import commands as c
+from parcours.domain.importing.check import check_plan, request_id
+from parcours.domain.importing.plan import PersonPlan, Row, plan_person
+from parcours.domain.records import Actor
+from parcours.domain.vocabulary import Role
+from parcours.programmes import get_programme
+
+ZONE = ZoneInfo("Europe/Paris")
+ATP = get_programme("atp-cergy")
+COORDINATOR = Actor("coord-1", Role.COORDINATOR)
+PERSON = {
+    "key": "A-17",
+    "first_name": "Amina",
+    "last_name": "Diallo",
+    "birth_date": "02/03/1985",
+    "referrer": "CCAS",
+    "referral_date": "2025-09-02",
+}
+CRITERIA = "precarious_worker;lives_in_territory"
+
+
+def planned(person: dict[str, str], *events: dict[str, str]) -> PersonPlan:
+    rows = [Row("events.csv", line, {"key": "A-17", **e}) for line, e in enumerate(events, 2)]
+    plan = plan_person(Row("people.csv", 2, person), rows, ZONE, COORDINATOR.actor_id)
+    assert isinstance(plan, PersonPlan), plan
+    return plan
+
+
+def commands(plan: PersonPlan) -> list[tuple[type[c.Command], datetime]]:
+    return [(type(step.command), step.at) for step in plan.steps]
+
+
+def test_dated_columns_and_event_rows_plan_the_same_commands() -> None:
+    wide = planned(
+        {
+            **PERSON,
+            "intake_date": "2025-09-09",
+            "criteria": CRITERIA,
+            "contract_date": "2025-09-20",
+            "exit_date": "2025-10-01",
+            "exit_reason": "moved_away",
+            "exit_note": "left the area",
+        }
+    )
+    long = planned(
+        PERSON,
+        {"event": "accueil", "date": "2025-09-09", "criteria": CRITERIA},
+        {"event": "contract", "date": "2025-09-20"},
+        {"event": "sortie", "date": "2025-10-01", "kind": "moved_away", "reason": "left the area"},
+    )
+    assert [s.command for s in wide.steps] == [s.command for s in long.steps]
+    assert [s.reason for s in wide.steps] == ["", "", "left the area"]
+    assert wide.identity.birth_date == "1985-03-02"
+    assert check_plan(ATP, wide, COORDINATOR, datetime.now(UTC)) is None
+
+
+def test_a_day_keeps_the_order_of_the_files_milestones_first_and_last() -> None:
+    plan = planned(
+        {
+            **PERSON,
+            "intake_date": "2025-09-09",
+            "criteria": CRITERIA,
+            "exit_date": "2025-09-09",
+            "exit_reason": "moved_away",
+            "exit_note": "left the area",
+        },
+        {"event": "barrier", "date": "2025-09-09", "kind": "housing"},
+        {"event": "contact", "date": "2025-09-09T10:00"},
+        {"event": "barrier_resolved", "date": "2025-09-09", "kind": "housing"},
+    )
+    assert [kind for kind, _ in commands(plan)] == [
+        c.CompleteIntake,
+        c.OpenBarrier,
+        c.ResolveBarrier,
+        c.Exit,
+        c.RecordContact,
+    ]  # the contact at 10:00 comes after everything dated at midnight
+
+
+def test_follow_ups_name_the_earliest_open_barrier_of_their_kind() -> None:
+    plan = planned(
+        PERSON,
+        {"event": "frein", "date": "2025-09-03", "kind": "housing"},
+        {"event": "frein", "date": "2025-09-04", "kind": "health"},
+        {"event": "frein", "date": "2025-09-05", "kind": "housing"},
+        {"event": "frein_leve", "date": "2025-09-06", "kind": "housing"},
+        {"event": "frein_ecarte", "date": "2025-09-07", "kind": "housing", "reason": "moved"},
+    )
+    closed = [
+        s.command for s in plan.steps if isinstance(s.command, c.ResolveBarrier | c.WaiveBarrier)
+    ]
+    assert [x.barrier_id for x in closed] == ["b1", "b3"]
+    assert check_plan(ATP, plan, COORDINATOR, datetime.now(UTC)) is None
+
+
+def test_request_ids_are_stable_per_programme_and_key_and_name_nobody() -> None:
+    first = request_id("atp-cergy", "A-17", 3)
+    assert first == request_id("atp-cergy", "A-17", 3)
+    assert first != request_id("nouveau-depart", "A-17", 3)
+    assert re.fullmatch(r"import-[0-9a-f]{16}-3", first)
+    assert "A-17" not in first
