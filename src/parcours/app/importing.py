@@ -13,9 +13,11 @@ statuses and rules, never a name.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
+from typing import TypeVar
 
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -33,6 +35,7 @@ from parcours.domain.records import Actor
 from parcours.workflows.messages import Participant
 from parcours.workflows.registry import ReferralRegistry, registry_id
 
+T = TypeVar("T")
 CONCURRENT_ROWS = 8
 """How many people are sent at once: each person's steps go one after the other."""
 
@@ -170,13 +173,34 @@ class Importer:
             if meta.request_id in applied:
                 continue
             try:
-                await self.pathways.execute(pathway_id, step.command, meta)
+                await again_if_passing(
+                    partial(self.pathways.execute, pathway_id, step.command, meta)
+                )
             except RequestRefused as refused:
                 return RowOutcome(plan, Status.REFUSED, pathway_id, sent, _fault(step, refused))
             sent += 1
         if status is Status.RESUMED and sent == 0:
             status = Status.UNCHANGED
         return RowOutcome(plan, status, pathway_id, sent)
+
+
+PASSING = frozenset({RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED})
+"""The service could not take the request for a moment (overloaded, or the pathway's task
+timed out and is retried): sent again."""
+AGAIN_AFTER_S = (1.0, 2.0, 4.0, 8.0)
+
+
+async def again_if_passing(send: Callable[[], Awaitable[T]]) -> T:
+    """Send, and send again after a passing failure: under the same request id, so what
+    the first attempt applied is applied once."""
+    for delay in AGAIN_AFTER_S:
+        try:
+            return await send()
+        except RPCError as err:
+            if err.status not in PASSING:
+                raise
+        await asyncio.sleep(delay)
+    return await send()
 
 
 def _fault(step: Step, refused: RequestRefused) -> Fault:
