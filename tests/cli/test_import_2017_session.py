@@ -5,8 +5,8 @@ The account (shared/seeds, the programme's description): 9 people referred by Am
 Nid, a presentation, a coaching day, a job-dating; 2 hired there, 7 trained (paid,
 two and a half months, French A1 required), 2 of them dropping out during training; 6 of
 the 9 reached temp work, 2 await a mission after a second job-dating in April 2018; two
-met the career advisor. That the demo's report of it is the same waits for `parcours
-report`, which is not on main yet.
+met the career advisor. `parcours report` on the imported session counts the same; that
+it equals the demo's report of the seed waits for the demo, which is not on main yet.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from tests.cli.import_helpers import run_import
-from tests.cli.runner import Cli
+from tests.cli.runner import Cli, as_coordinator
+from tests.polling import eventually_blocking
 
 pytestmark = pytest.mark.temporal
 
@@ -56,3 +57,34 @@ def test_the_2017_session_ends_as_the_programme_tells_it(cli: Cli) -> None:
     advised = [a for p in pathways for a in p["appointments"] if a["kind"] == "career_advice"]
     assert [a["status"] for a in advised] == ["attended", "attended"]
     assert {p["session"] for p in pathways} == {"2017-03"}
+
+
+def test_the_report_of_the_imported_session_has_the_programmes_figures(cli: Cli) -> None:
+    """`parcours report` (read model) on the imported session: the same figures."""
+    people = EXAMPLES / "nouveau-depart-2017.csv"
+    events = EXAMPLES / "nouveau-depart-2017.evenements.csv"
+    run_import(cli, "nouveau-depart", str(people), "--events", str(events))
+    settled = {"awaiting_mission": 2, "dropped_out": 1, "exited": 6}
+
+    def report() -> dict[str, Any]:
+        shown = as_coordinator(cli, "report", "nouveau-depart", "--unmasked", "--json")
+        assert shown.exit_code == 0, shown.output
+        found: dict[str, Any] = json.loads(shown.stdout)["sessions"].get("2017-03", {})
+        return found
+
+    session = eventually_blocking(
+        report, lambda found: found.get("stages_now") == settled, what="the session projected"
+    )
+    funnel = session["funnel"]
+    assert (funnel["referred"], funnel["training"], funnel["employment"]) == (9, 7, 6)
+    assert session["jobdating_outcomes"] == {"hired": 2, "training": 7, "no_match": 2}
+    assert session["dropouts_by_stage"] == {"training": 2}
+    assert session["exits"] == {
+        "exits": 6,
+        "positive": 6,
+        "rate": 1.0,
+        "target": 0.6,
+        "denominator": "exits",
+    }
+    assert session["referrals_by_referrer"] == {"Amicale du Nid": 9}
+    assert session["trainings_by_provider"] == {"Muse": 7}
