@@ -2,7 +2,7 @@
 
 Every request carries an id derived from the file's row key (`domain.importing.check`),
 so a run that was interrupted, or crashed, is resumed by running it again: a person
-whose referral this file already made is found again in the programme's registry (by
+whose referral this file already made is found again by their reservation in the programme (by
 the keyed fingerprint of name and birth date, as `refer` finds a second referral) and
 only the steps their timeline does not hold yet are sent. A person already in the
 programme by another referral is reported and left as they are. Every step goes through
@@ -27,13 +27,13 @@ from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral, PathwayNotFound, RequestRefused
 from parcours.app.referral import refer_once
+from parcours.app.reservations import Reservations
 from parcours.domain.importing.cells import Fault
 from parcours.domain.importing.check import referral_meta, step_meta
 from parcours.domain.importing.plan import PersonPlan, Step
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor
 from parcours.workflows.messages import Participant
-from parcours.workflows.registry import ReferralRegistry, registry_id
 
 T = TypeVar("T")
 CONCURRENT_ROWS = 8
@@ -130,16 +130,16 @@ class Importer:
         return None  # a person who left the programme may be referred again
 
     async def _holder(self, marks: list[str]) -> str:
-        handle = self.pathways.temporal.get_workflow_handle(
-            registry_id(self.programme.name, self.pathways.task_queue)
+        """The pathway held for the person: their reservation, else an older key's or the
+        programme's old registry (before reservations); "" if none."""
+        reservations = Reservations(
+            self.pathways.temporal, self.pathways.task_queue, self.programme.name, marks
         )
-        try:
-            held: str = await handle.query(ReferralRegistry.holder, marks)
-        except RPCError as err:
-            if err.status == RPCStatusCode.NOT_FOUND:  # no referral to this programme yet
-                return ""
-            raise
-        return held
+        held = await reservations.holder()
+        if held:
+            return held
+        legacy = await reservations.legacy_holders()
+        return legacy[0] if legacy else ""
 
     async def _refer(self, plan: PersonPlan) -> str:
         person = plan.identity
