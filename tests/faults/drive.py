@@ -176,23 +176,46 @@ def person(name: str) -> Participant:
     return Participant(first_name=name, last_name="Faultline", birth_date="1988-05-17")
 
 
-async def drive_one(pathways: PathwayClient, name: str, ledger: Ledger) -> None:
-    """Refer `name` and enter the scripted pathway, each command until it is answered."""
-    t0 = long_ago(START_DAYS_AGO)
+async def refer_person(
+    pathways: PathwayClient, name: str, ledger: Ledger, referred_at: datetime
+) -> str:
+    """Refer `name` by the CCAS until the service answers; the pathway it answered."""
     atp = get_programme("atp-cergy")
-    referral = c.Refer(REFERRER, t0, "2025-faults", STAFF.actor_id)
+    referral = c.Refer(REFERRER, referred_at, "2025-faults", STAFF.actor_id)
     meta = _meta()
     pathway_id = await until_answered(
-        lambda: refer_once(pathways, atp, person(name), referral, meta=meta, keyring=TEST_KEYRING),
+        partial(refer_once, pathways, atp, person(name), referral, meta=meta, keyring=TEST_KEYRING),
         ledger,
     )
     ledger.people[name] = pathway_id
+    return pathway_id
+
+
+async def send(
+    pathways: PathwayClient,
+    pathway_id: str,
+    command: c.Command,
+    ledger: Ledger,
+    *,
+    reason: str = "",
+    on: datetime | None = None,
+) -> Answered:
+    """Send `command` until it is answered, always with the same request id."""
+    sent = _meta(reason, on)
+    result = await until_answered(partial(pathways.execute, pathway_id, command, sent), ledger)
+    answer = Answered(pathway_id, sent.request_id, result.seq, result.stage.value)
+    ledger.answered.append(answer)
+    return answer
+
+
+async def drive_one(pathways: PathwayClient, name: str, ledger: Ledger) -> None:
+    """Refer `name` and enter the scripted pathway, each command until it is answered."""
+    t0 = long_ago(START_DAYS_AGO)
+    pathway_id = await refer_person(pathways, name, ledger, t0)
     steps = scripted_pathway(t0)
     for (command, reason, stage), on in zip(steps, on_dates(steps, t0), strict=True):
-        sent = _meta(reason, on)
-        result = await until_answered(partial(pathways.execute, pathway_id, command, sent), ledger)
-        assert result.stage is stage, (name, command, result)
-        ledger.answered.append(Answered(pathway_id, sent.request_id, result.seq, stage.value))
+        answer = await send(pathways, pathway_id, command, ledger, reason=reason, on=on)
+        assert answer.stage == stage.value, (name, command, answer)
 
 
 async def drive(pathways: PathwayClient, names: list[str], ledger: Ledger) -> None:
