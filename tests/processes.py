@@ -226,3 +226,19 @@ async def ready(client: Client, task_queue: str, worker: WorkerProcess) -> None:
     await eventually(
         polling, what=f"worker {worker.pid} polled {task_queue}", timeout=WORKER_START_S, every=0.2
     )
+
+
+# --- the CLI --------------------------------------------------------------------------
+
+
+def run_cli(env: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`parcours ARGS` as staff run it: a process of its own, its output collected."""
+    return subprocess.run(
+        [PARCOURS, *args],
+        env={**env, "COLUMNS": "400"},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
