@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PARCOURS_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PARCOURS_TEST_POSTGRES_URL
 
-.PHONY: run test lint typecheck imports sizes unit browser bench histories clean
+.PHONY: run test lint typecheck imports sizes unit browser faults bench histories clean
 
 $(BIN)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,9 +48,14 @@ browser:
 	fi
 
 unit: $(BIN)/.installed-dev browser
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not faults"
 
-test: lint typecheck imports sizes unit
+# The faults lane (tests/faults): the dev server and `parcours worker` as real processes,
+# SIGKILLed on purpose; PARCOURS_FAULTS_SEED=N replays a run's random choices.
+faults: $(BIN)/.installed-dev
+	$(BIN)/pytest -m faults
+
+test: lint typecheck imports sizes unit faults
 
 bench: $(BIN)/.installed-dev
 	$(BIN)/python -m bench

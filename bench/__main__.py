@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bench import audit, cli, deliveries, importing, pathways, referrals, sqlite_pragmas
+from bench import audit, cli, deliveries, importing, pathways, referrals, sqlite_pragmas, workers
 from parcours.adapters.logs import configure_logging
 
 if __name__ == "__main__":
@@ -17,3 +17,4 @@ if __name__ == "__main__":
     print(asyncio.run(deliveries.main(35, 5.0)))
     print(asyncio.run(referrals.main(1000)))
     print(asyncio.run(importing.main(500, 3)))
+    print(asyncio.run(workers.main(20, 3)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import audit, deliveries, pathways, referrals
+from bench import audit, deliveries, pathways, referrals, workers
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -40,3 +40,10 @@ async def test_the_referral_benchmark_refers_at_once_and_refuses_duplicates() ->
     report = await referrals.main(3)
     assert "| 3 | 3 | 0 |" in report
     assert "referred again at once: 3 refused as duplicates, 0 accepted (of 3)" in report
+
+
+async def test_the_workers_benchmark_reports_one_and_two_workers() -> None:
+    report = await workers.main(1, 1)
+    for row in ("| 1 |", "| 2 |"):
+        assert row in report
+    assert "load average" in report
