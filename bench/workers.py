@@ -6,7 +6,8 @@ then for each run a fresh task queue served by K worker processes (the installed
 at once from this process. Runs alternate K = 1 and K = 2, so both meet the same load of
 the machine. It reports, median of `--repeat` runs: transitions per second, client p50
 and p99 latency, the CPU seconds the workers and the dev server spent per 1,000
-transitions, and the workers' resident memory after the run. The machine's load average
+transitions, the workers' resident memory after the run and how much it grew per
+pathway the workers hold in their cache. The machine's load average
 is printed before and after, since other work on it moves every figure.
 """
 
@@ -60,6 +61,7 @@ async def one_run(server: ServerProcess, folder: Path, k: int, n: int) -> dict[s
         started = [workers.start() for _ in range(k)]
         for worker in started:
             await ready(client, settings.task_queue, worker)
+        idle = sum(rss_mib(w.pid) for w in started)
         pathways = PathwayClient(client, settings.task_queue)
         await durable_run(pathways, 1, concurrent=False)  # warm-up: imports, migrations
         assert server.server is not None
@@ -71,7 +73,9 @@ async def one_run(server: ServerProcess, folder: Path, k: int, n: int) -> dict[s
         per_thousand = 1000 / (n * TRANSITIONS_PER_PATHWAY)
         measured["worker_cpu_s_per_1000"] = sum(spent[:-1]) * per_thousand
         measured["server_cpu_s_per_1000"] = spent[-1] * per_thousand
+        grown = sum(rss_mib(w.pid) for w in started) - idle
         measured["worker_rss_mib"] = sum(rss_mib(w.pid) for w in started) / k
+        measured["kib_per_pathway"] = 1024 * grown / (n + 1)
     return measured
 
 
@@ -92,15 +96,15 @@ async def main(n: int, repeat: int) -> str:
         f"{load_after[0]:.1f} after",
         "",
         "| workers | transitions/s | p50 ms | p99 ms | worker CPU s / 1000 | "
-        "server CPU s / 1000 | RSS per worker, MiB |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "server CPU s / 1000 | RSS per worker, MiB | KiB per cached pathway |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for k, measured in runs.items():
         m = {key: statistics.median(r[key] for r in measured) for key in measured[0]}
         lines.append(
             f"| {k} | {m['transitions_per_s']:.0f} | {m['p50_ms']:.0f} | {m['p99_ms']:.0f} "
             f"| {m['worker_cpu_s_per_1000']:.1f} | {m['server_cpu_s_per_1000']:.1f} "
-            f"| {m['worker_rss_mib']:.0f} |"
+            f"| {m['worker_rss_mib']:.0f} | {m['kib_per_pathway']:.0f} |"
         )
     return "\n".join(lines)
 
