@@ -53,7 +53,7 @@ unit: $(BIN)/.installed-dev browser
 # The faults lane (tests/faults): the dev server and `parcours worker` as real processes,
 # SIGKILLed on purpose; PARCOURS_FAULTS_SEED=N replays a run's random choices.
 faults: $(BIN)/.installed-dev
-	$(BIN)/pytest -m faults
+	$(BIN)/pytest -m faults tests/faults
 
 test: lint typecheck imports sizes unit faults
 
