@@ -1,7 +1,7 @@
 """Two `parcours worker` processes side by side on one task queue; one killed mid-drive.
 
 Both have the very same settings, as two copies of the systemd unit would: one task
-queue, one read model (the embedded SQLite file, then PostgreSQL), one data folder. The
+queue, one read model (PostgreSQL, as deployed), one data folder. The
 service tells them apart by their identity (`<pid>@<host>`), and both take work: each
 runs activities before the kill. The one killed (chosen by the seed) leaves the other to
 finish every pathway, with nothing lost, doubled or left undelivered.
@@ -44,9 +44,10 @@ WORKED = '"pathway projected"'
 
 
 @pytest.fixture
-def worker_settings(worker_settings: Settings, db_url: str) -> Settings:
-    """The workers share the embedded SQLite read model, then PostgreSQL as deployed."""
-    return replace(worker_settings, readmodel_url=db_url)
+def worker_settings(worker_settings: Settings, postgres_url: str) -> Settings:
+    """The workers share a PostgreSQL read model, as deployed (`deploy/README.md`); the
+    SQLite one of `make run` serves one worker at a time (`test_worker_kills.py`)."""
+    return replace(worker_settings, readmodel_url=postgres_url)
 
 
 def worked(worker: WorkerProcess) -> bool:
