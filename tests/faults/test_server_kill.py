@@ -35,6 +35,8 @@ REMINDER_IN = timedelta(seconds=30)
 """When the reminder falls due, from its scheduling: after the server is back."""
 ON_TIME = timedelta(seconds=15)
 """How late a timer may fire on a loaded machine and still be on time."""
+ATTEMPT_S = 2.0
+"""An action unanswered this long is sent again: the server stays down until one was."""
 KILL_AFTER = (1, 6)
 """The kill lands once this many contacts (drawn from the seed) have been answered."""
 
@@ -62,7 +64,7 @@ async def test_a_killed_server_keeps_its_timers_and_applies_retried_actions_once
     faults_seed: int,
 ) -> None:
     await ready(client, worker_settings.task_queue, workers.start())
-    ledger = Ledger()
+    ledger = Ledger(attempt_s=ATTEMPT_S)
     now = datetime.now(UTC)
     pids = [await refer_person(pathways, name, ledger, now) for name in PEOPLE]
     due = now + REMINDER_IN
@@ -85,6 +87,7 @@ async def test_a_killed_server_keeps_its_timers_and_applies_retried_actions_once
         lambda: len(ledger.answered) >= before, what="contacts were answered", every=0.002
     )
     server.kill()
+    await eventually(lambda: ledger.unanswered, what="an action went unanswered", every=0.01)
     await server.start()
     back = datetime.now(UTC)
     await contacts

@@ -92,6 +92,12 @@ async def test_killing_the_worker_loses_and_doubles_nothing(
     assert kills, "the script ended before any kill: nothing was tested"
     assert len(ledger.people) == len(PEOPLE) == len(set(ledger.pathway_ids))
 
+    listed = await eventually(
+        lambda: pathways.list(f"TaskQueue = '{queue}'"),
+        lambda found: len(found) >= len(PEOPLE),
+        what="the pathways were listed",
+    )
+    assert sorted(s.pathway_id for s in listed) == sorted(ledger.pathway_ids), "a second pathway"
     found = await states(pathways, ledger)
     assert lost_or_doubled(ledger, found) == []
 
