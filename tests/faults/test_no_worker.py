@@ -37,11 +37,6 @@ def contacts(env: dict[str, str], pathway_id: str) -> list[dict[str, object]]:
     return [e for e in json.loads(shown.stdout) if e.get("kind") == "contact_recorded"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="exit 5 with the request id lands with the `unavailable` branch (issue 11): "
-    "on this tree an unanswered action ends with exit 1, 'failed unexpectedly'",
-)
 async def test_with_no_worker_an_action_ends_with_exit_5_and_its_request_id(
     client: Client, worker_settings: Settings, store: Store, workers: Workers
 ) -> None:

@@ -51,11 +51,6 @@ async def into_coaching(pathways: PathwayClient, ledger: Ledger) -> str:
     return pid
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="partners off the publishing path land with the `publish` branch (issue 11): on "
-    "this tree the pathway waits for the partner before it projects or raises an alert",
-)
 async def test_a_partner_down_holds_back_neither_the_read_model_nor_the_alerts(
     client: Client,
     pathways: PathwayClient,
