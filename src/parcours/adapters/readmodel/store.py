@@ -5,7 +5,8 @@ same code runs on the embedded SQLite file and on PostgreSQL. Writes are idempot
 (see `projection` and `outbox`), so activities may retry them freely.
 
 `Store` is one object over one engine; its methods live by concern in the modules of
-its parts: `projection` (writes), `queries` (reads), `outbox` and `partners`.
+its parts: `projection` (writes), `queries` and `report_queries` (reads), `outbox`, `partners`
+and `sessions`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from parcours.adapters.readmodel.partners import PartnerDirectory
 from parcours.adapters.readmodel.projection import Projection
 from parcours.adapters.readmodel.queries import PathwayQueries
 from parcours.adapters.readmodel.report_queries import ReportQueries
+from parcours.adapters.readmodel.sessions import SessionBook
 
 
-class Store(Projection, PathwayQueries, ReportQueries, Outbox, PartnerDirectory):
+class Store(Projection, PathwayQueries, ReportQueries, Outbox, PartnerDirectory, SessionBook):
     """The read model over one engine; `clock` is injectable for tests."""

@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from parcours.adapters.readmodel.types import EnumText, UtcDateTime
+from parcours.domain.sessions import SessionStatus
 from parcours.domain.vocabulary import (
     AlertAudience,
     AlertRule,
@@ -144,3 +145,18 @@ class PartnerRow(Base):
     address: Mapped[str] = mapped_column(String(1024))
     secret: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean)
+
+
+class SessionRow(Base):
+    """A session of a programme; `referrers` lists the directory's partners referring into it."""
+
+    __tablename__ = "sessions"
+
+    programme: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    referrers: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[SessionStatus] = mapped_column(EnumText(SessionStatus))
+    opened_by: Mapped[str] = mapped_column(String(ID))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -69,6 +69,10 @@ def refer(
     command = referral(referrer, referred_at, actor, session=session_name, referent=referent)
     meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
     _check_referral(session, person, command, meta)
+    if session_name is not None:
+        from parcours.cli.commands.session import check_referral_session
+
+        check_referral_session(session, definition.name, command.session)
 
     async def work(pathways: PathwayClient) -> str:
         return await refer_once(pathways, definition, person, command, meta=meta, keyring=keyring)

@@ -1,0 +1,151 @@
+"""Running a programme's sessions: opening and closing them, referring into them, and
+moving their people along together (the coaching day).
+
+The rules are the domain's (`domain.sessions`); sessions are kept in the read model. A
+group action sends every pathway of the session the same validated update as the CLI
+does for one, each under a request id derived from the action's own, so that the action
+run again under its id applies once to each; each pathway decides by its own rules, and
+one that refuses is reported without holding back the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from parcours.adapters.readmodel import Store
+from parcours.adapters.readmodel.sessions import SessionExists
+from parcours.app.client import PathwayClient
+from parcours.app.errors import PathwayNotFound, RequestRefused
+from parcours.app.health import PathwayCannotRun
+from parcours.domain.commands import Command
+from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.records import RequestMeta
+from parcours.domain.sessions import (
+    Session,
+    check_close,
+    check_new_session,
+    check_referral_into,
+    in_group,
+    member_request_id,
+    unknown_session,
+)
+from parcours.domain.vocabulary import PartnerKind, Stage
+
+
+def open_new_session(store: Store, session: Session) -> Session:
+    """Record `session` once checked: its name and capacity, and every referring partner an
+    active referrer of the directory (`UnknownReference` or `MoveRefused` naming it)."""
+    check_new_session(session.name, session.capacity)
+    for name in session.referrers:
+        _check_referrer(store, name)
+    try:
+        store.add_session(session)
+    except SessionExists:
+        raise MoveRefused.for_rule(
+            "session_exists",
+            f"programme {session.programme} already has a session {session.name!r}",
+            programme=session.programme,
+            session=session.name,
+        ) from None
+    return session
+
+
+def _check_referrer(store: Store, name: str) -> None:
+    partner = store.get_partner(name)
+    if partner is None:
+        raise UnknownReference(
+            f"no partner {name!r} in the partner directory",
+            code="partner_unknown",
+            values={"partner": name},
+        )
+    if partner.kind is not PartnerKind.REFERRER or not partner.active:
+        raise MoveRefused.for_rule(
+            "partner_not_referrer",
+            f"{name} is not an active referrer of the partner directory",
+            partner=name,
+            partner_kind=partner.kind.value,
+        )
+
+
+def find_session(store: Store, programme: str, name: str) -> Session:
+    session = store.get_session(programme, name)
+    if session is None:
+        raise unknown_session(programme, name)
+    return session
+
+
+def close_session(store: Store, programme: str, name: str, at: datetime) -> Session:
+    return store.close_session(check_close(store.get_session(programme, name), programme, name), at)
+
+
+def check_referral_session(store: Store, programme: str, name: str) -> None:
+    """Refuse a referral into a session that does not exist, is closed or is full.
+
+    Counted from the read model: a referral made in the same instant elsewhere, not yet
+    projected, is not counted.
+    """
+    session = store.get_session(programme, name)
+    check_referral_into(session, programme, name, store.session_size(programme, name))
+
+
+def people_by_stage(store: Store, programme: str, name: str) -> dict[Stage, list[str]]:
+    """The session's pathways grouped by the stage each stands at, in the stages' order."""
+    found: dict[Stage, list[str]] = {}
+    for pathway_id, stage in store.session_people(programme, name):
+        found.setdefault(stage, []).append(pathway_id)
+    return {stage: found[stage] for stage in Stage if stage in found}
+
+
+# -- group actions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberAnswer:
+    """What one pathway answered a group action: done (or done before), or refused."""
+
+    pathway_id: str
+    done: bool
+    duplicate: bool = False
+    stage: str = ""
+    rule: str = ""
+    code: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+
+
+async def group_action(
+    pathways: PathwayClient,
+    members: list[tuple[str, Stage]],
+    command: Command,
+    meta: RequestMeta,
+    advance: Callable[[], None] = lambda: None,
+) -> list[MemberAnswer]:
+    """Send `command` to every member not exited, one after the other; `advance` is
+    called after each (progress)."""
+    answers: list[MemberAnswer] = []
+    for pathway_id, stage in members:
+        if in_group(stage):
+            answers.append(await _send(pathways, pathway_id, command, meta))
+        advance()
+    return answers
+
+
+async def _send(
+    pathways: PathwayClient, pathway_id: str, command: Command, meta: RequestMeta
+) -> MemberAnswer:
+    own = RequestMeta(
+        member_request_id(meta.request_id, pathway_id), meta.actor, meta.reason, meta.effective_at
+    )
+    try:
+        result = await pathways.execute(pathway_id, command, own)
+    except RequestRefused as err:
+        return MemberAnswer(
+            pathway_id, False, rule=err.rule, code=err.code, values=err.values, message=err.message
+        )
+    except PathwayNotFound:
+        return MemberAnswer(pathway_id, False, rule="unknown_reference", code="pathway_unknown")
+    except PathwayCannotRun as err:
+        return MemberAnswer(pathway_id, False, rule="cannot_run", message=err.trouble.error)
+    return MemberAnswer(pathway_id, True, duplicate=result.duplicate, stage=result.stage.value)

@@ -1,0 +1,113 @@
+"""`parcours coaching start REF` for one pathway, `coaching day SESSION` for a session's group."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from parcours.cli.act import dated_action
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import short, stage_label
+from parcours.cli.options import JsonFlag, On, ProgrammeOpt, ReasonOpt, RequestOpt, subgroup
+from parcours.cli.render import console, plain, print_json
+from parcours.cli.runtime import (
+    current_session,
+    guarded,
+    open_readmodel,
+    typed_instant,
+    with_pathways,
+)
+from parcours.domain import commands as c
+
+if TYPE_CHECKING:
+    from parcours.app.client import PathwayClient
+    from parcours.app.sessions import MemberAnswer
+    from parcours.cli.i18n import Text
+
+commands = typer.Typer()
+coaching = subgroup(commands, "coaching")
+
+
+dated_action(coaching, "start", c.StartCoaching)
+
+
+@coaching.command("day", help="help.coaching.day")
+@guarded
+def coaching_day(
+    name: Annotated[str, typer.Argument(help="help.arg.session_name", metavar="SESSION")],
+    programme: ProgrammeOpt = None,
+    on: On = None,
+    reason: ReasonOpt = "",
+    request_id: RequestOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    from dataclasses import replace
+
+    from parcours.app.sessions import group_action
+    from parcours.cli.commands.session import which_session
+    from parcours.domain.sessions import coaching_day as day_command
+
+    session = current_session()
+    store = open_readmodel()
+    found = which_session(session, store, name, programme)
+    members = store.session_people(found.programme, found.name)
+    started_at = typed_instant(on)
+    meta = replace(session.request(reason, request_id), effective_at=started_at if on else None)
+
+    async def work(pathways: PathwayClient) -> list[MemberAnswer]:
+        with progress_bar(session.text("coaching.day.progress"), len(members)) as advance:
+            return await group_action(pathways, members, day_command(started_at), meta, advance)
+
+    answers = with_pathways(session, work, whole_timeout=False)
+    refused = [a for a in answers if not a.done]
+    if as_json:
+        print_json({"session": found.name, "programme": found.programme, "answers": plain(answers)})
+    else:
+        _say(answers, session.text)
+    if refused:
+        raise typer.Exit(ExitCode.REFUSED)
+
+
+def _say(answers: list[MemberAnswer], text: Text) -> None:
+    from parcours.cli.errors import refusal_reason
+
+    if not answers:
+        console.print(text("coaching.day.nobody"))
+        return
+    for answer in answers:
+        ref = short(answer.pathway_id)
+        if answer.done:
+            key = "coaching.day.done_before" if answer.duplicate else "coaching.day.done"
+            console.print(text(key, ref=ref, stage=stage_label(answer.stage, text)))
+            continue
+        reason = refusal_reason(answer.code, answer.values, answer.message, text)
+        console.print(text("coaching.day.refused", ref=ref, rule=answer.rule, message=reason))
+    done = sum(1 for a in answers if a.done)
+    console.print(text("coaching.day.summary", done=done, refused=len(answers) - done))
+
+
+class progress_bar:  # noqa: N801 - used as a function returning a context manager
+    """A bar on stderr while a group action goes through its pathways; the context gives
+    the function that moves it one step."""
+
+    def __init__(self, label: str, total: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        from parcours.cli.render import err_console
+
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err_console,
+            transient=True,
+        )
+        self._task = self._progress.add_task(label, total=total)
+
+    def __enter__(self) -> Any:
+        self._progress.start()
+        return lambda: self._progress.advance(self._task)
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()

@@ -1,0 +1,127 @@
+"""Sessions of a programme: a named intake with a start, a capacity, its referring partners.
+
+A session is a group the programme runs together (Nouveau départ's March 2017 session:
+nine people referred by Amicale du Nid, a presentation, one coaching day). These are the
+rules a referral into a session and a group action on its people follow; the sessions
+themselves are kept in the read model (`adapters.readmodel.sessions`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from parcours.domain.commands import StartCoaching
+from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.inputs import bidi_controls, is_blank
+from parcours.domain.vocabulary import Stage
+
+NAME_LENGTH = 64
+"""A session's name fits the read model's `participants.session` column."""
+
+
+class SessionStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Session:
+    """One session of one programme; `referrers` are partner names of the directory."""
+
+    programme: str
+    name: str
+    starts_at: datetime
+    capacity: int | None = None
+    referrers: list[str] = field(default_factory=list)
+    status: SessionStatus = SessionStatus.OPEN
+    opened_by: str = ""
+    closed_at: datetime | None = None
+
+
+class SessionRejected(ValueError):
+    """A session typed wrong: `field` (`name`, `capacity`) has the `fault` named
+    (`blank`, `bidi` with the controls `found`, `long`, `not_positive`)."""
+
+    def __init__(self, field: str, fault: str, found: str = "") -> None:
+        super().__init__(f"{field}: {fault} {found}".strip())
+        self.field, self.fault, self.found = field, fault, found
+
+
+def check_new_session(name: str, capacity: int | None) -> None:
+    """A name that names something, fits its column and reads as typed; a capacity of one
+    person at least."""
+    if is_blank(name):
+        raise SessionRejected("name", "blank")
+    if found := bidi_controls(name):
+        raise SessionRejected("name", "bidi", found)
+    if len(name.strip()) > NAME_LENGTH:
+        raise SessionRejected("name", "long", str(NAME_LENGTH))
+    if capacity is not None and capacity < 1:
+        raise SessionRejected("capacity", "not_positive")
+
+
+def unknown_session(programme: str, name: str) -> UnknownReference:
+    return UnknownReference(
+        f"programme {programme} has no session {name!r}",
+        code="session_unknown",
+        values={"programme": programme, "session": name},
+    )
+
+
+def check_referral_into(session: Session | None, programme: str, name: str, people: int) -> None:
+    """A referral may name a session only if it exists, is open and has room.
+
+    `people` counts every pathway already referred into it, whatever its stage: a place
+    taken by someone who later dropped out stays taken, since the session has started.
+    """
+    if session is None:
+        raise unknown_session(programme, name)
+    if session.status is SessionStatus.CLOSED:
+        raise closed(session)
+    if session.capacity is not None and people >= session.capacity:
+        raise MoveRefused.for_rule(
+            "session_full",
+            f"session {name} is full: {people} people for a capacity of {session.capacity}",
+            session=name,
+            people=str(people),
+            capacity=str(session.capacity),
+        )
+
+
+def closed(session: Session) -> MoveRefused:
+    return MoveRefused.for_rule(
+        "session_closed",
+        f"session {session.name} is closed: it takes no more referrals",
+        session=session.name,
+    )
+
+
+def check_close(session: Session | None, programme: str, name: str) -> Session:
+    """A session is closed once: closing it again is refused, naming it."""
+    if session is None:
+        raise unknown_session(programme, name)
+    if session.status is SessionStatus.CLOSED:
+        raise closed(session)
+    return session
+
+
+# -- group actions ----------------------------------------------------------------------
+
+
+def in_group(stage: Stage) -> bool:
+    """Whether a group action is sent to a pathway at `stage`: every pathway of the
+    session but those that have exited, each of which then decides by its own rules."""
+    return stage is not Stage.EXITED
+
+
+def member_request_id(action_request_id: str, pathway_id: str) -> str:
+    """The request id a group action sends one pathway: derived from the action's own id,
+    so the action run again under that id applies once to each pathway."""
+    return f"{action_request_id}:{pathway_id}"
+
+
+def coaching_day(on: datetime) -> StartCoaching:
+    """What the coaching day asks of every pathway of the session: coaching starts on it."""
+    return StartCoaching(started_at=on)
