@@ -20,6 +20,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from parcours.activities.alerts import AlertActivities, FileAlertChannel
+from parcours.activities.jobdating import JobDatingActivities
 from parcours.activities.notify import NotificationActivities
 from parcours.activities.projection import LazyStore, ProjectionActivities
 from parcours.adapters.channels import SmtpRelay
@@ -28,6 +29,7 @@ from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.connection import connect
 from parcours.adapters.temporal.keys import load_keyring
 from parcours.app.reservations import retire_registries
+from parcours.workflows.jobdating import JobDatingWorkflow
 from parcours.workflows.pathway import ParticipantPathway
 from parcours.workflows.registry import ReferralRegistry
 from parcours.workflows.reservation import ReferralReservation
@@ -63,7 +65,15 @@ def default_activities(settings: Settings) -> list[Callable[..., Any]]:
     store = LazyStore(settings.readmodel_url)
     projection = ProjectionActivities(store)
     notify = NotificationActivities(store, smtp_relay(settings))
-    return [alerts.deliver_alerts, projection.project_pathway, notify.send_notifications]
+    dating = JobDatingActivities(notify)
+    return [
+        alerts.deliver_alerts,
+        projection.project_pathway,
+        notify.send_notifications,
+        dating.send_invitations,
+        dating.send_reminders,
+        dating.hand_outcome,
+    ]
 
 
 STICKY_TIMEOUT = timedelta(seconds=2)
@@ -87,7 +97,7 @@ def build_worker(
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[ParticipantPathway, ReferralRegistry, ReferralReservation],
+        workflows=[ParticipantPathway, ReferralRegistry, ReferralReservation, JobDatingWorkflow],
         activities=list(activities),
         activity_executor=executor or concurrent.futures.ThreadPoolExecutor(max_workers=8),
         workflow_runner=workflow_runner(),

@@ -1,40 +1,28 @@
 """Job-dating events: temp agencies meet a programme's candidates on one day, in one place.
 
-An event is planned with its agencies and candidates, agencies are invited (and told of
-each candidate who consents to temp agencies hearing of them, with the fields the
-programme lets temp agencies receive, as `routing` does for a pathway's events), reminded
-the day before, and on the day staff record each candidate's outcome, which the event
+An event is planned with its agencies and candidates; the agencies are invited, told of
+each candidate who consents to it, and reminded the day before (`jobdating_notices` says
+what they receive); on the day staff record each candidate's outcome, which the event
 hands to the candidate's pathway. These are its rules; `workflows.jobdating` runs them.
 Its dataclasses are wire formats kept in histories: fields are only added, with defaults.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from parcours.domain.commands import JOBDATING_TRIGGERS, RecordJobDating
-from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.errors import MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.inputs import bidi_controls, is_blank
 from parcours.domain.pathway import Pathway
-from parcours.domain.programme import ProgrammeDefinition
-from parcours.domain.records import PathwayState
-from parcours.domain.routing import Notification
-from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind
+from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind, Role
 
 REMINDER_BEFORE = timedelta(days=1)
 """The reminder goes to the agencies this long before the event."""
 
 KEPT_AFTER = timedelta(days=90)
 """How long after its day an event still takes outcomes; then it completes."""
-
-INVITATION, CANDIDATE, REMINDER = (
-    "jobdating_invitation",
-    "jobdating_candidate",
-    "jobdating_reminder",
-)
-"""The event kinds of the messages agencies receive."""
 
 
 @dataclass
@@ -181,6 +169,30 @@ def reminder_due_at(event: JobDatingEvent) -> datetime | None:
     return due
 
 
+def next_wake(event: JobDatingEvent, now: datetime) -> datetime:
+    """When the event has something to do on its own: the reminder, while the day has not
+    come; else the end of its keeping."""
+    due = reminder_due_at(event)
+    if due is not None and now < event.held_at:
+        return due
+    return event.held_at + KEPT_AFTER
+
+
+def remind_now(event: JobDatingEvent, now: datetime) -> bool:
+    due = reminder_due_at(event)
+    return due is not None and due <= now < event.held_at
+
+
+def check_role(role: Role) -> None:
+    """Staff and coordinators run job-datings; partners and auditors do not."""
+    if role not in (Role.STAFF, Role.COORDINATOR):
+        raise NotPermitted(
+            f"the {role.value} role may not run job-datings",
+            code="jobdating_role",
+            values={"role": role.value},
+        )
+
+
 def check_outcomes(event: JobDatingEvent, entries: list[OutcomeEntry], now: datetime) -> None:
     """Outcomes are recorded from the day of the event, for its candidates, once each; a
     hire names an agency that took part (or none, for an employer met there)."""
@@ -233,50 +245,3 @@ def outcome_command(event: JobDatingEvent, entry: OutcomeEntry) -> RecordJobDati
 def finished(event: JobDatingEvent, now: datetime) -> bool:
     """Every candidate's outcome applied, or the event is past keeping."""
     return not event.waiting() or now >= event.held_at + KEPT_AFTER
-
-
-# -- what agencies receive --------------------------------------------------------------
-
-
-def _to_agencies(event: JobDatingEvent, key: str, kind: str, **fields: str) -> list[Notification]:
-    return [
-        Notification(
-            key=key,
-            partner_kind=PartnerKind.TEMP_AGENCY,
-            partner_name=agency,
-            event_kind=kind,
-            event_seq=0,
-            event_at=event.held_at,
-            fields=dict(fields),
-            details={"place": event.place, "event_id": event.event_id},
-        )
-        for agency in event.agencies
-    ]
-
-
-def invitations(event: JobDatingEvent) -> list[Notification]:
-    """The invitation, to every agency: the day and the place, nobody's data."""
-    return _to_agencies(event, f"{event.event_id}:invitation", INVITATION)
-
-
-def reminders(event: JobDatingEvent) -> list[Notification]:
-    """The reminder, the day before: the day and the place again, nobody's data."""
-    return _to_agencies(event, f"{event.event_id}:reminder", REMINDER)
-
-
-def presentation(
-    event: JobDatingEvent,
-    state: PathwayState,
-    programme: ProgrammeDefinition,
-    participant: Mapping[str, str],
-    now: datetime,
-) -> list[Notification]:
-    """One candidate, to every agency, only with their valid consent for temp agencies and
-    only the fields the programme lets temp agencies receive (as its routes do)."""
-    kind = PartnerKind.TEMP_AGENCY
-    if not state.consent_valid(kind, now):
-        return []
-    allowed = programme.partner_fields.get(kind, [])
-    shared = {k: participant[k] for k in allowed if participant.get(k)}
-    key = f"{event.event_id}:candidate:{state.pathway_id}"
-    return _to_agencies(event, key, CANDIDATE, **shared)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from parcours.adapters.readmodel.database import Database, where_given
 from parcours.adapters.readmodel.rows import column_values, view_of
@@ -36,7 +36,7 @@ class SessionBook(Database):
             if known is not None:
                 raise SessionExists(session.name)
             values = column_values(SessionRow, session, referrers=list(session.referrers))
-            conn.execute(SessionRow.__table__.insert().values(values))
+            conn.execute(insert(SessionRow).values(values))
 
     def get_session(self, programme: str, name: str) -> Session | None:
         with self._read() as s:

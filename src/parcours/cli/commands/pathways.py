@@ -68,11 +68,7 @@ def refer(
     person = _participant(session, (first_name, last_name), birth_date, contact, skill, language)
     command = referral(referrer, referred_at, actor, session=session_name, referent=referent)
     meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
-    _check_referral(session, person, command, meta)
-    if session_name is not None:
-        from parcours.cli.commands.session import check_referral_session
-
-        check_referral_session(session, definition.name, command.session)
+    _check_referral(session, person, command, meta, definition.name if session_name else None)
 
     async def work(pathways: PathwayClient) -> str:
         return await refer_once(pathways, definition, person, command, meta=meta, keyring=keyring)
@@ -107,9 +103,10 @@ def _participant(
 
 
 def _check_referral(
-    session: Session, person: Participant, command: Refer, meta: RequestMeta
+    session: Session, person: Participant, command: Refer, meta: RequestMeta, into: str | None
 ) -> None:
-    """A referral typed wrong is a mistake on the command line (exit 2), said before sending."""
+    """A referral typed wrong is a mistake on the command line (exit 2), said before sending;
+    a session `--session` names (`into`: its programme) must exist, be open, have room."""
     from parcours.app.inputs import check_referral
     from parcours.domain.inputs import ReferralRejected
 
@@ -119,6 +116,10 @@ def _check_referral(
         field = field_label(err.field, session.text)
         said = session.text(f"refer.name_{err.fault}", field=field, found=err.found)
         raise CliError(said, ExitCode.USAGE) from None
+    if into is not None:
+        from parcours.cli.commands.session import check_referral_session
+
+        check_referral_session(session, into, command.session)
 
 
 def _say_referred(session: Session, pathway_id: str, as_json: bool) -> None:

@@ -1,0 +1,147 @@
+"""What a job-dating event asks of the outside world: telling its agencies, and handing
+each outcome to the candidate's pathway.
+
+Messages go through the partners' channels and the outbox exactly as a pathway's do
+(`NotificationActivities.send_notifications`): a key already sent is never sent again,
+so a retried activity sends nothing twice. A candidate's data is read from their pathway
+(its `state` and `participant` queries, through the worker's own client) when the
+invitations go out, minimised by the domain under their consent, sent, and not kept.
+An outcome is the pathway's own update (`record_job_dating`), as a front end sends it:
+validated by the pathway, applied once under its request id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import structlog
+from temporalio import activity
+from temporalio.client import Client, WorkflowQueryFailedError, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from parcours.activities.notify import NotificationActivities
+from parcours.domain.commands import RecordJobDating
+from parcours.domain.jobdating import JobDatingEvent
+from parcours.domain.jobdating_notices import invitations, presentation, reminders
+from parcours.domain.records import PathwayState
+from parcours.domain.routing import Notification
+from parcours.programmes import get_programme
+from parcours.workflows.jobdating_messages import InvitationReport, OutcomeAnswer, OutcomeDelivery
+from parcours.workflows.messages import (
+    NotificationBatch,
+    Participant,
+    UpdateResult,
+    participant_fields,
+    update_name,
+)
+
+log = structlog.stdlib.get_logger("parcours.jobdating")
+
+OUTCOME_UPDATE = update_name(RecordJobDating)
+
+
+class JobDatingActivities:
+    def __init__(self, notify: NotificationActivities) -> None:
+        self._notify = notify
+
+    @activity.defn(name="send_jobdating_invitations")
+    async def send_invitations(self, event: JobDatingEvent) -> InvitationReport:
+        """The invitation to every agency, then each candidate who consents to it."""
+        report = InvitationReport(agencies=len(event.agencies))
+        report.failures += await self._send(event.event_id, event.programme, invitations(event))
+        client = activity.client()
+        for candidate in event.candidates:
+            notices = await _presentation(client, event, candidate.pathway_id)
+            if not notices:
+                report.without_consent.append(candidate.pathway_id)
+                continue
+            report.failures += await self._send(candidate.pathway_id, event.programme, notices)
+            report.presented.append(candidate.pathway_id)
+        log.info(
+            "job-dating invitations",
+            event_id=event.event_id,
+            presented=len(report.presented),
+            failures=len(report.failures),
+        )
+        return report
+
+    @activity.defn(name="send_jobdating_reminders")
+    async def send_reminders(self, event: JobDatingEvent) -> list[str]:
+        """The reminder to every agency; the keys of those that failed for good."""
+        return await self._send(event.event_id, event.programme, reminders(event))
+
+    async def _send(self, owner: str, programme: str, notices: list[Notification]) -> list[str]:
+        """Send through the outbox and the channels, in the worker's thread pool (the
+        channels block); the outbox keys that can never be delivered."""
+        batch = NotificationBatch(owner, programme, notices)
+        failures = await asyncio.to_thread(self._notify.send_notifications, batch)
+        return [f.key for f in failures]
+
+    @activity.defn(name="hand_jobdating_outcome")
+    async def hand_outcome(self, delivery: OutcomeDelivery) -> OutcomeAnswer:
+        """Send the outcome to the candidate's pathway; its answer, refusals included."""
+        pathway_id = delivery.pathway_id
+        handle = activity.client().get_workflow_handle(pathway_id)
+        try:
+            result: UpdateResult = await handle.execute_update(
+                OUTCOME_UPDATE,
+                args=[delivery.meta, delivery.command],
+                id=f"{delivery.meta.request_id}@{OUTCOME_UPDATE}",  # as `app.client.update_id`
+                result_type=UpdateResult,
+            )
+        except WorkflowUpdateFailedError as err:
+            return _refused(pathway_id, err.cause)
+        except RPCError as err:
+            if err.status != RPCStatusCode.NOT_FOUND:
+                raise
+            return _closed(pathway_id)
+        return OutcomeAnswer(
+            pathway_id, True, seq=result.seq, duplicate=result.duplicate, stage=result.stage.value
+        )
+
+
+async def _presentation(
+    client: Client, event: JobDatingEvent, pathway_id: str
+) -> list[Notification]:
+    """The candidate's messages to the agencies; none without consent, or when the pathway
+    cannot be read (gone, or unable to run): it is then left out, and said so."""
+    handle = client.get_workflow_handle(pathway_id)
+    try:
+        state = await handle.query("state", result_type=PathwayState)
+        person = await handle.query("participant", result_type=Participant)
+    except (RPCError, WorkflowQueryFailedError) as err:
+        log.warning("candidate not readable", pathway_id=pathway_id, error=type(err).__name__)
+        return []
+    programme = get_programme(state.programme, state.programme_version)
+    now = datetime.now(UTC)
+    return presentation(event, state, programme, participant_fields(person), now)
+
+
+def _refused(pathway_id: str, cause: BaseException | None) -> OutcomeAnswer:
+    """The pathway's refusal as its validator sent it: the rule, its sentence and values."""
+    if not isinstance(cause, ApplicationError):
+        return OutcomeAnswer(pathway_id, False, rule="refused", message=str(cause))
+    details = cause.details[0] if cause.details else {}
+    details = details if isinstance(details, dict) else {}
+    values = details.get("values")
+    return OutcomeAnswer(
+        pathway_id,
+        False,
+        rule=str(details.get("rule") or cause.type or "refused"),
+        code=str(details.get("code") or ""),
+        values={str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {},
+        message=cause.message,
+    )
+
+
+def _closed(pathway_id: str) -> OutcomeAnswer:
+    return OutcomeAnswer(
+        pathway_id,
+        False,
+        rule="pathway_closed",
+        code="pathway_finished",
+        values={"pathway": pathway_id},
+        message=f"pathway {pathway_id} is closed for good: nothing more can be recorded on it",
+    )

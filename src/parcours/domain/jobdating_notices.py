@@ -1,0 +1,68 @@
+"""What the agencies of a job-dating receive: the invitation, each candidate, the reminder.
+
+The invitation and the reminder carry the day and the place, nobody's data. A candidate
+is presented as a pathway's events reach partners (`routing`): only with their valid
+consent for temp agencies, and only the fields the programme lets temp agencies receive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from parcours.domain.jobdating import JobDatingEvent
+from parcours.domain.programme import ProgrammeDefinition
+from parcours.domain.records import PathwayState
+from parcours.domain.routing import Notification
+from parcours.domain.vocabulary import PartnerKind
+
+INVITATION, CANDIDATE, REMINDER = (
+    "jobdating_invitation",
+    "jobdating_candidate",
+    "jobdating_reminder",
+)
+"""The event kinds of the messages agencies receive."""
+
+
+def _to_agencies(event: JobDatingEvent, key: str, kind: str, **fields: str) -> list[Notification]:
+    return [
+        Notification(
+            key=key,
+            partner_kind=PartnerKind.TEMP_AGENCY,
+            partner_name=agency,
+            event_kind=kind,
+            event_seq=0,
+            event_at=event.held_at,
+            fields=dict(fields),
+            details={"place": event.place, "event_id": event.event_id},
+        )
+        for agency in event.agencies
+    ]
+
+
+def invitations(event: JobDatingEvent) -> list[Notification]:
+    """The invitation, to every agency: the day and the place, nobody's data."""
+    return _to_agencies(event, f"{event.event_id}:invitation", INVITATION)
+
+
+def reminders(event: JobDatingEvent) -> list[Notification]:
+    """The reminder, the day before: the day and the place again, nobody's data."""
+    return _to_agencies(event, f"{event.event_id}:reminder", REMINDER)
+
+
+def presentation(
+    event: JobDatingEvent,
+    state: PathwayState,
+    programme: ProgrammeDefinition,
+    participant: Mapping[str, str],
+    now: datetime,
+) -> list[Notification]:
+    """One candidate, to every agency, only with their valid consent for temp agencies and
+    only the fields the programme lets temp agencies receive (as its routes do)."""
+    kind = PartnerKind.TEMP_AGENCY
+    if not state.consent_valid(kind, now):
+        return []
+    allowed = programme.partner_fields.get(kind, [])
+    shared = {k: participant[k] for k in allowed if participant.get(k)}
+    key = f"{event.event_id}:candidate:{state.pathway_id}"
+    return _to_agencies(event, key, CANDIDATE, **shared)

@@ -1,0 +1,202 @@
+"""`JobDatingWorkflow`: one durable workflow per job-dating event.
+
+Orchestration only: the rules are `domain.jobdating`'s. The event is started planned
+(its day, place, agencies and candidates, checked by the front end against the partner
+directory and each candidate's pathway). `invite` has the agencies invited and told of
+each consenting candidate (`send_jobdating_invitations`); a durable timer reminds them the
+day before (`send_jobdating_reminders`); `record` hands each candidate's outcome to their
+pathway as that pathway's own validated update, under a request id derived from the
+event, the recording and the candidate (`hand_jobdating_outcome`), so a retry applies it
+once; a refusal comes back with its rule and holds back no other candidate. The event
+completes once every outcome is applied, or `KEPT_AFTER` its day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import replace
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from parcours.domain.errors import DomainError
+    from parcours.domain.jobdating import (
+        Candidate,
+        JobDatingEvent,
+        OutcomeEntry,
+        check_invite,
+        check_outcomes,
+        check_role,
+        finished,
+        next_wake,
+        outcome_command,
+        outcome_request_id,
+        remind_now,
+    )
+    from parcours.domain.records import RequestMeta
+    from parcours.workflows.errors import refusal
+    from parcours.workflows.jobdating_messages import (
+        JOBDATING_TYPE,
+        InvitationReport,
+        JobDatingInput,
+        OutcomeAnswer,
+        OutcomeDelivery,
+        RecordAnswer,
+    )
+    from parcours.workflows.publishing import ACTIVITY_RETRY, NOTIFY_RETRY
+
+__all__ = ["JobDatingWorkflow"]
+
+SEND_TIMEOUT = timedelta(minutes=2)
+HAND_TIMEOUT = timedelta(minutes=1)
+
+
+@workflow.defn(name=JOBDATING_TYPE)
+class JobDatingWorkflow:
+    @workflow.init
+    def __init__(self, start: JobDatingInput) -> None:
+        self._event: JobDatingEvent = start.event
+        self._invitation: InvitationReport | None = None
+        self._records: dict[str, RecordAnswer] = {}
+        self._recording: set[str] = set()
+        self._changed = False
+
+    # -- invitations ---------------------------------------------------------------------
+
+    @workflow.update
+    async def invite(self, meta: RequestMeta) -> InvitationReport:
+        """Invite the agencies once; asked again, the first invitation's report answers."""
+        if self._event.invited_at is not None:
+            await workflow.wait_condition(lambda: self._invitation is not None)
+            assert self._invitation is not None
+            return self._invitation
+        self._event.invited_at = workflow.now()
+        report: InvitationReport = await workflow.execute_activity(
+            "send_jobdating_invitations",
+            self._event,
+            start_to_close_timeout=SEND_TIMEOUT,
+            retry_policy=NOTIFY_RETRY,
+            result_type=InvitationReport,
+        )
+        self._event.presented = len(report.presented)
+        self._event.failures.extend(report.failures)
+        self._invitation = report
+        self._changed = True
+        workflow.logger.info("job-dating invitations sent", extra={"agencies": report.agencies})
+        return report
+
+    @invite.validator
+    def _may_invite(self, meta: RequestMeta) -> None:
+        try:
+            check_role(meta.actor.role)
+            if self._event.invited_at is None:
+                check_invite(self._event, workflow.now())
+        except DomainError as err:
+            raise refusal(err) from None
+
+    # -- outcomes ------------------------------------------------------------------------
+
+    @workflow.update
+    async def record(self, meta: RequestMeta, entries: list[OutcomeEntry]) -> RecordAnswer:
+        """Hand every outcome to its candidate's pathway at once; answer what each said."""
+        request_id = meta.request_id
+        if request_id in self._records or request_id in self._recording:
+            await workflow.wait_condition(lambda: request_id in self._records)
+            return replace(self._records[request_id], duplicate=True)
+        try:  # judged again: another recording may have run since the validator
+            check_outcomes(self._event, entries, workflow.now())
+        except DomainError as err:
+            raise refusal(err) from None
+        self._recording.add(request_id)
+        for entry in entries:
+            self._candidate(entry.pathway_id).pending = True
+        answers = await asyncio.gather(*(self._hand(meta, entry) for entry in entries))
+        for entry, answer in zip(entries, answers, strict=True):
+            self._settle(entry, answer)
+        self._records[request_id] = RecordAnswer(list(answers))
+        self._recording.discard(request_id)
+        self._changed = True
+        return self._records[request_id]
+
+    @record.validator
+    def _may_record(self, meta: RequestMeta, entries: list[OutcomeEntry]) -> None:
+        if meta.request_id in self._records or meta.request_id in self._recording:
+            return  # a retried recording: answered from what it did the first time
+        try:
+            check_role(meta.actor.role)
+            check_outcomes(self._event, entries, workflow.now())
+        except DomainError as err:
+            raise refusal(err) from None
+
+    async def _hand(self, meta: RequestMeta, entry: OutcomeEntry) -> OutcomeAnswer:
+        own = outcome_request_id(self._event.event_id, meta.request_id, entry.pathway_id)
+        delivery = OutcomeDelivery(
+            pathway_id=entry.pathway_id,
+            meta=RequestMeta(own, meta.actor, meta.reason),
+            command=outcome_command(self._event, entry),
+        )
+        answer: OutcomeAnswer = await workflow.execute_activity(
+            "hand_jobdating_outcome",
+            delivery,
+            start_to_close_timeout=HAND_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            result_type=OutcomeAnswer,
+        )
+        return answer
+
+    def _candidate(self, pathway_id: str) -> Candidate:
+        found = self._event.candidate(pathway_id)
+        assert found is not None  # checked by check_outcomes
+        return found
+
+    def _settle(self, entry: OutcomeEntry, answer: OutcomeAnswer) -> None:
+        candidate = self._candidate(entry.pathway_id)
+        candidate.pending = False
+        candidate.outcome, candidate.agency = entry.outcome, entry.agency
+        candidate.seq = answer.seq if answer.applied else 0
+        candidate.refused_rule, candidate.refused_code = answer.rule, answer.code
+        candidate.refused_values, candidate.refused_message = dict(answer.values), answer.message
+
+    # -- queries -------------------------------------------------------------------------
+
+    @workflow.query
+    def status(self) -> JobDatingEvent:
+        return self._event
+
+    @workflow.query
+    def invitation(self) -> InvitationReport | None:
+        return self._invitation
+
+    # -- the run loop --------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, start: JobDatingInput) -> JobDatingEvent:
+        while not finished(self._event, workflow.now()):
+            if remind_now(self._event, workflow.now()):
+                await self._remind()
+                continue
+            await self._sleep()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._event
+
+    async def _remind(self) -> None:
+        self._event.reminded_at = workflow.now()
+        failures: list[str] = await workflow.execute_activity(
+            "send_jobdating_reminders",
+            self._event,
+            start_to_close_timeout=SEND_TIMEOUT,
+            retry_policy=NOTIFY_RETRY,
+            result_type=list[str],
+        )
+        self._event.failures.extend(failures)
+
+    async def _sleep(self) -> None:
+        now = workflow.now()
+        timeout = max(next_wake(self._event, now) - now, timedelta(seconds=1))
+        self._changed = False
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: self._changed, timeout=timeout, timeout_summary="reminder or end"
+            )
