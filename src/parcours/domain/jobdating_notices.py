@@ -34,7 +34,7 @@ def _to_agencies(event: JobDatingEvent, key: str, kind: str, **fields: str) -> l
             event_seq=0,
             event_at=event.held_at,
             fields=dict(fields),
-            details={"place": event.place, "event_id": event.event_id},
+            details={"jobdating_place": event.place, "event_id": event.event_id},
         )
         for agency in event.agencies
     ]

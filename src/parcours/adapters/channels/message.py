@@ -31,11 +31,13 @@ class OutgoingMessage:
     """For a correction notice: the reference of the message it corrects (that message's
     `idempotency_key`), whose event was voided or, with `restated_at`, dated anew."""
     restated_at: datetime | None = None
+    place: str = ""
+    """Where a job-dating takes place, in its invitation, candidates and reminder."""
 
     @classmethod
     def from_notification(cls, notification: Notification) -> OutgoingMessage:
         """The message for a routed notification; its event details stay behind, but for
-        what a correction notice corrects."""
+        what a correction notice corrects and where a job-dating takes place."""
         corrects = notification.details.get("corrects", "")
         restated = notification.details.get("restated_at", "")
         return cls(
@@ -43,6 +45,7 @@ class OutgoingMessage:
             fields=dict(notification.fields),
             corrects=f"{corrects}:{notification.partner_name}" if corrects else "",
             restated_at=datetime.fromisoformat(restated) if restated else None,
+            place=notification.details.get("jobdating_place", ""),
         )
 
     def payload(self) -> dict[str, Any]:
@@ -55,6 +58,8 @@ class OutgoingMessage:
             "event_at": self.event_at.isoformat(),
             "fields": dict(self.fields),
         }
+        if self.place:
+            payload["place"] = self.place
         if self.corrects:
             payload["corrects"] = self.corrects
             if self.restated_at is not None:

@@ -51,6 +51,7 @@ def text_body(message: OutgoingMessage) -> str:
         f"Événement : {fr}",
         f"Event: {en}",
         f"Date : {when}",
+        *([f"Lieu / Place : {message.place}"] if message.place else []),
         "",
     ]
     if message.corrects:
