@@ -192,7 +192,7 @@ REFUSAL_LISTS = frozenset({"known"})
 REFUSAL_DAYS = frozenset({"deadline", "referred", "closed_at"})
 """Refusal values that are instants, said as their day in local time, as `show` says it."""
 
-REFUSAL_INSTANTS = frozenset({"bound", "effective"})
+REFUSAL_INSTANTS = frozenset({"bound", "effective", "held_at"})
 """Refusal values that are instants said to the minute in local time (an instant's bound)."""
 
 

@@ -8,6 +8,7 @@ import typer
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
+from parcours.cli.jobdating_view import refused
 from parcours.cli.labels import listed, short, stage_label, word
 from parcours.cli.options import JsonFlag, ProgrammeOpt, subgroup
 from parcours.cli.render import console, listing, pairs, plain, print_json, when
@@ -19,11 +20,11 @@ from parcours.cli.runtime import (
     parse_instant,
     reader_session,
 )
+from parcours.domain.errors import DomainError
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import Store
     from parcours.cli.i18n import Text
-    from parcours.domain.errors import DomainError
     from parcours.domain.sessions import Session as ProgrammeSession
     from parcours.domain.vocabulary import Stage
 
@@ -48,7 +49,6 @@ def session_open(
     as_json: JsonFlag = False,
 ) -> None:
     from parcours.app.sessions import open_new_session
-    from parcours.domain.errors import DomainError
     from parcours.domain.sessions import Session as ProgrammeSession
     from parcours.domain.sessions import SessionRejected
     from parcours.programmes import get_programme
@@ -154,8 +154,6 @@ def session_close(
     session = overseer_session("session.coordinator_only")
     store = open_readmodel()
     found = which_session(session, store, name, programme)
-    from parcours.domain.errors import DomainError
-
     try:
         closed = close_session(store, found.programme, found.name, datetime.now(UTC))
     except DomainError as err:
@@ -164,18 +162,6 @@ def session_close(
         print_json(plain(closed))
         return
     console.print(session.text("session.closed", session=closed.name, programme=closed.programme))
-
-
-def refused(err: DomainError, text: Text) -> CliError:
-    """A rule of sessions or job-datings said no: one sentence naming it; a record named
-    that does not exist is not found (exit 4)."""
-    from parcours.cli.errors import refusal_reason
-    from parcours.domain.errors import UnknownReference
-
-    reason = refusal_reason(err.code, err.values, err.message, text)
-    if isinstance(err, UnknownReference):
-        return CliError(text("session.not_found", message=reason), ExitCode.NOT_FOUND)
-    return CliError(text("session.refused", rule=err.rule, message=reason), ExitCode.REFUSED)
 
 
 def which_session(

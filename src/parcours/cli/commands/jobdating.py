@@ -1,0 +1,234 @@
+"""`parcours jobdating plan|invite|record|show|list`: job-dating events, each a workflow of
+its own; `jobdating outcome REF` records one person's outcome on their pathway directly."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from parcours.cli.act import staff_action
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.jobdating_view import (
+    print_event,
+    print_events,
+    print_invitation,
+    print_record,
+    ref,
+)
+from parcours.cli.labels import short
+from parcours.cli.options import Agency, JsonFlag, On, ProgrammeOpt, ReasonOpt, RequestOpt, subgroup
+from parcours.cli.render import console, plain, print_json
+from parcours.cli.runtime import (
+    Session,
+    current_session,
+    guarded,
+    open_readmodel,
+    parse_instant,
+    reader_session,
+    typed_instant,
+    with_pathways,
+)
+from parcours.domain import commands as c
+from parcours.domain.vocabulary import JobDatingOutcome
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from parcours.app.client import PathwayClient
+    from parcours.domain.jobdating import JobDatingEvent, OutcomeEntry
+    from parcours.workflows.jobdating_messages import InvitationReport, RecordAnswer
+
+T = TypeVar("T")
+
+commands = typer.Typer()
+jobdating = subgroup(commands, "jobdating")
+
+EventRef = Annotated[str, typer.Argument(help="help.arg.event_ref", metavar="EVENT")]
+
+
+@staff_action(jobdating, "outcome")
+def jobdating_outcome(
+    outcome: Annotated[JobDatingOutcome, typer.Argument(help="help.arg.outcome")],
+    agency: Agency = "",
+    on: On = None,
+) -> c.Command:
+    held_at = typed_instant(on)
+    return c.RecordJobDating(held_at=held_at, outcome=outcome, agency=agency)
+
+
+@jobdating.command("plan", help="help.jobdating.plan")
+@guarded
+def jobdating_plan(
+    programme: Annotated[str, typer.Option(help="help.opt.programme")],
+    on: Annotated[str, typer.Option("--on", help="help.opt.jobdating_on")],
+    place: Annotated[str, typer.Option(help="help.opt.jobdating_place")],
+    agency: Annotated[list[str], typer.Option(help="help.opt.jobdating_agency")],
+    candidate: Annotated[list[str] | None, typer.Option(help="help.opt.candidate")] = None,
+    session_name: Annotated[
+        str | None, typer.Option("--session", help="help.opt.jobdating_session")
+    ] = None,
+    request_id: RequestOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    from parcours.app import jobdating as app
+    from parcours.programmes import get_programme
+
+    session = current_session()
+    get_programme(programme)  # an unknown programme is said so (exit 4)
+    held_at = parse_instant(on, session, "--on")
+    meta = session.request("", request_id)
+    store = open_readmodel()
+
+    async def work(pathways: PathwayClient) -> tuple[str, list[str], list[tuple[str, str]]]:
+        chosen, left = list(candidate or []), []
+        if session_name:
+            taken, refused = await app.session_candidates(pathways, store, programme, session_name)
+            chosen += [p for p in taken if p not in chosen]
+            left = [(p, err.rule) for p, err in refused]
+        plan = app.Plan(programme, held_at, place, list(agency), chosen)
+        return await app.plan(pathways, store, plan, meta), chosen, left
+
+    _say_planned(session, *_answered(session, work), as_json=as_json)
+
+
+def _say_planned(
+    session: Session,
+    event_id: str,
+    chosen: list[str],
+    left: list[tuple[str, str]],
+    *,
+    as_json: bool,
+) -> None:
+    """The new event, its candidates, and the session's people left out (with the rule)."""
+    if as_json:
+        print_json(
+            {"event_id": event_id, "ref": ref(event_id), "candidates": chosen, "left_out": left}
+        )
+        return
+    said = session.text("jobdating.planned", event=event_id, ref=ref(event_id), count=len(chosen))
+    console.print(said)
+    for pathway_id, rule in left:
+        console.print(session.text("jobdating.left_out", ref=short(pathway_id), rule=rule))
+
+
+@jobdating.command("invite", help="help.jobdating.invite")
+@guarded
+def jobdating_invite(
+    event: EventRef, request_id: RequestOpt = None, as_json: JsonFlag = False
+) -> None:
+    from parcours.app import jobdating as app
+
+    session = current_session()
+    meta = session.request("", request_id)
+
+    async def work(pathways: PathwayClient) -> tuple[str, InvitationReport]:
+        event_id = await app.resolve(pathways.temporal, event)
+        return event_id, await app.invite(pathways.temporal, event_id, meta)
+
+    event_id, report = _answered(session, work)
+    if as_json:
+        print_json({"event_id": event_id, **plain(report)})
+        return
+    print_invitation(event_id, report, session.text)
+
+
+@jobdating.command("record", help="help.jobdating.record")
+@guarded
+def jobdating_record(
+    event: EventRef,
+    outcome: Annotated[
+        list[str], typer.Option(help="help.opt.outcome_entry", metavar="REF=OUTCOME[:AGENCY]")
+    ],
+    reason: ReasonOpt = "",
+    request_id: RequestOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    from parcours.app import jobdating as app
+
+    session = current_session()
+    meta = session.request(reason, request_id)
+    typed = [_entry(session, value) for value in outcome]
+
+    async def work(pathways: PathwayClient) -> tuple[str, RecordAnswer]:
+        event_id = await app.resolve(pathways.temporal, event)
+        entries = [await _resolved(pathways, entry) for entry in typed]
+        return event_id, await app.record(pathways.temporal, event_id, entries, meta)
+
+    event_id, answer = _answered(session, work)
+    if as_json:
+        print_json({"event_id": event_id, **plain(answer)})
+    else:
+        print_record(answer, session.text)
+    if any(not a.applied for a in answer.answers):
+        raise typer.Exit(ExitCode.REFUSED)
+
+
+@jobdating.command("show", help="help.jobdating.show")
+@guarded
+def jobdating_show(event: EventRef, as_json: JsonFlag = False) -> None:
+    from parcours.app import jobdating as app
+
+    session = reader_session()
+
+    async def work(pathways: PathwayClient) -> JobDatingEvent:
+        return await app.status(pathways.temporal, await app.resolve(pathways.temporal, event))
+
+    found = _answered(session, work)
+    if as_json:
+        print_json(found)
+        return
+    print_event(found, session.text)
+
+
+@jobdating.command("list", help="help.jobdating.list")
+@guarded
+def jobdating_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) -> None:
+    from parcours.app import jobdating as app
+
+    session = reader_session()
+
+    async def work(pathways: PathwayClient) -> list[JobDatingEvent]:
+        ids = await app.event_ids(pathways.temporal, programme)
+        return [await app.status(pathways.temporal, event_id) for event_id in ids]
+
+    found = _answered(session, work)
+    if as_json:
+        print_json(found)
+        return
+    print_events(found, session.text)
+
+
+def _entry(session: Session, value: str) -> OutcomeEntry:
+    """`REF=OUTCOME` or `REF=hired:AGENCY`, as typed (the reference resolved later)."""
+    from parcours.domain.jobdating import OutcomeEntry
+
+    ref, _, rest = value.partition("=")
+    word_typed, _, agency = rest.partition(":")
+    outcome = next((o for o in JobDatingOutcome if o.value == word_typed.strip()), None)
+    if not ref.strip() or outcome is None:
+        allowed = ", ".join(o.value for o in JobDatingOutcome)
+        raise CliError(
+            session.text("jobdating.bad_outcome", value=value, allowed=allowed), ExitCode.USAGE
+        )
+    return OutcomeEntry(ref.strip(), outcome, agency.strip())
+
+
+async def _resolved(pathways: PathwayClient, entry: OutcomeEntry) -> OutcomeEntry:
+    from dataclasses import replace
+
+    return replace(entry, pathway_id=await pathways.resolve(entry.pathway_id))
+
+
+def _answered(session: Session, work: Callable[[PathwayClient], Awaitable[T]]) -> T:
+    """Run `work`; what the event's rules refused said in one sentence, as sessions' are."""
+    from parcours.cli.jobdating_view import failure
+
+    try:
+        return with_pathways(session, work)
+    except Exception as err:  # every failure: what is not a job-dating's goes to `guarded`
+        said = failure(err, session.text)
+        if said is None:
+            raise
+        raise said from None
