@@ -1,0 +1,134 @@
+"""`parcours session`, `refer --session` and the coaching day, on a real dev server.
+
+Sessions live in the read model (SQLite in the test's data folder, shared by the CLI and
+the worker); a session's people are read from the projection, so a test waits for it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parcours.cli.exit_codes import ExitCode
+from tests.cli.programme_runs import (
+    AMICALE,
+    ND_CRITERIA,
+    act,
+    add_referrer,
+    open_session,
+    refer_into,
+    when_projected,
+)
+from tests.cli.runner import Cli, as_coordinator
+
+pytestmark = [pytest.mark.temporal]
+
+
+def test_a_session_is_opened_listed_shown_and_closed(cli: Cli) -> None:
+    add_referrer(cli)
+    as_staff = cli(
+        "session", "open", "2017-03", "--programme", "nouveau-depart", "--start", "2017-03-01"
+    )
+    assert as_staff.exit_code == ExitCode.REFUSED
+    assert as_staff.stderr.startswith("Only a coordinator may open or close a session")
+    open_session(cli, "2017-03", "--capacity", "9", "--referrer", AMICALE)
+    again = as_coordinator(
+        cli, "session", "open", "2017-03", "--programme", "nouveau-depart", "--start", "2017-03-01"
+    )
+    assert again.exit_code == ExitCode.REFUSED
+    assert again.stderr == (
+        "Refused by the rule session_exists: programme nouveau-depart already has a session "
+        "2017-03.\n"
+    )
+    listed = json.loads(cli("session", "list", "--json").stdout)
+    assert [
+        (s["name"], s["capacity"], s["referrers"], s["status"], s["people"]) for s in listed
+    ] == [("2017-03", 9, [AMICALE], "open", 0)]
+    printed = cli("--lang", "fr", "session", "list")
+    assert "Sessions (1)" in printed.stdout
+    assert "ouverte" in printed.stdout
+    closed = as_coordinator(cli, "session", "close", "2017-03", "--json")
+    assert closed.exit_code == 0, closed.output
+    assert json.loads(closed.stdout)["status"] == "closed"
+    twice = as_coordinator(cli, "session", "close", "2017-03")
+    assert twice.exit_code == ExitCode.REFUSED
+    assert "session_closed" in twice.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "said"),
+    [
+        (
+            ("--referrer", "Nobody"),
+            ExitCode.NOT_FOUND,
+            "Not found: no partner Nobody in the partner directory",
+        ),
+        (("--capacity", "0"), ExitCode.USAGE, "Invalid value for '--capacity'"),
+    ],
+    ids=["unknown-referrer", "no-capacity"],
+)
+def test_a_session_names_referrers_of_the_directory_and_a_real_capacity(
+    cli: Cli, extra: tuple[str, ...], code: ExitCode, said: str
+) -> None:
+    refused = as_coordinator(
+        cli, "session", "open", "S1", "--programme", "atp-cergy", "--start", "2026-03-01", *extra
+    )
+    assert refused.exit_code == code
+    assert said in refused.stderr
+    assert json.loads(cli("session", "list", "--json").stdout) == []
+
+
+def test_refer_into_a_session_that_is_open_and_has_room_only(cli: Cli) -> None:
+    add_referrer(cli)
+    open_session(cli, "2017-03", "--capacity", "2")
+    refer_into(cli, "Ada", "--session", "2017-03")
+    refer_into(cli, "Berthe", "--session", "2017-03")
+    when_projected(cli, "2017-03", {"referred": 2})
+    typed = ("refer", "--programme", "nouveau-depart", "--referrer", AMICALE, "--reason", "work",
+             "--first-name", "Chloé", "--last-name", "Quillfeather", "--birth-date", "1991-01-01")  # fmt: skip
+    full = cli(*typed, "--session", "2017-03")
+    assert full.exit_code == ExitCode.REFUSED
+    assert full.stderr == (
+        "Refused by the rule session_full: session 2017-03 is full: 2 people for a capacity of "
+        "2. Open sessions of nouveau-depart: 2017-03; or refer without --session.\n"
+    )
+    unknown = cli("--lang", "fr", *typed, "--session", "2018-03")
+    assert unknown.exit_code == ExitCode.NOT_FOUND
+    assert unknown.stderr.startswith(
+        "Refusé par la règle unknown_reference : le programme nouveau-depart n'a pas de session 2018-03."
+    )
+    as_coordinator(cli, "session", "close", "2017-03")
+    closed = cli(*typed, "--session", "2017-03")
+    assert closed.exit_code == ExitCode.REFUSED
+    assert "session 2017-03 is closed: it takes no more referrals" in closed.stderr
+    assert cli(*typed, "--json").exit_code == 0  # without --session: the month, unchecked
+
+
+def test_the_coaching_day_moves_each_pathway_by_its_own_rules(cli: Cli) -> None:
+    add_referrer(cli)
+    open_session(cli, "2017-03")
+    ready = [refer_into(cli, first, "--session", "2017-03") for first in ("Ada", "Berthe")]
+    late = refer_into(cli, "Chloé", "--session", "2017-03")
+    for pathway_id in ready:
+        act(cli, "intake", "complete", pathway_id, *ND_CRITERIA)
+    when_projected(cli, "2017-03", {"referred": 1, "barrier_work": 2})
+    day = cli("coaching", "day", "2017-03", "--request-id", "coaching-day-2017-03")
+    assert day.exit_code == ExitCode.REFUSED, day.output
+    lines = day.stdout.splitlines()
+    for pathway_id in ready:
+        assert f"{pathway_id[8:16]}: coaching started; stage now: Coaching." in lines
+    assert any(line.startswith(f"{late[8:16]}: refused by the rule stage:") for line in lines)
+    assert lines[-1] == "Coaching day: 2 started, 1 refused."
+    rerun = cli("coaching", "day", "2017-03", "--request-id", "coaching-day-2017-03", "--json")
+    assert rerun.exit_code == ExitCode.REFUSED
+    answers = {a["pathway_id"]: a for a in json.loads(rerun.stdout)["answers"]}
+    assert [answers[p]["done"] for p in ready] == [True, True]
+    assert answers[late]["rule"] == "stage"
+    for pathway_id in ready:  # the rerun applied nothing twice
+        timeline = json.loads(cli("timeline", pathway_id, "--json").stdout)
+        assert [e["kind"] for e in timeline].count("coaching_started") == 1
+    when_projected(cli, "2017-03", {"referred": 1, "coaching": 2})
+    shown = cli("--lang", "fr", "session", "show", "2017-03")
+    assert "Personnes par étape" in shown.stdout
+    assert "Coaching" in shown.stdout
