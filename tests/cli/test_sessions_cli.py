@@ -85,8 +85,10 @@ def test_refer_into_a_session_that_is_open_and_has_room_only(cli: Cli) -> None:
     refer_into(cli, "Ada", "--session", "2017-03")
     refer_into(cli, "Berthe", "--session", "2017-03")
     when_projected(cli, "2017-03", {"referred": 2})
-    typed = ("refer", "--programme", "nouveau-depart", "--referrer", AMICALE, "--reason", "work",
-             "--first-name", "Chloé", "--last-name", "Quillfeather", "--birth-date", "1991-01-01")  # fmt: skip
+    typed = (
+        *("refer", "--programme", "nouveau-depart", "--referrer", AMICALE, "--reason", "work"),
+        *("--first-name", "Chloé", "--last-name", "Quillfeather", "--birth-date", "1991-01-01"),
+    )
     full = cli(*typed, "--session", "2017-03")
     assert full.exit_code == ExitCode.REFUSED
     assert full.stderr == (
@@ -96,7 +98,8 @@ def test_refer_into_a_session_that_is_open_and_has_room_only(cli: Cli) -> None:
     unknown = cli("--lang", "fr", *typed, "--session", "2018-03")
     assert unknown.exit_code == ExitCode.NOT_FOUND
     assert unknown.stderr.startswith(
-        "Refusé par la règle unknown_reference : le programme nouveau-depart n'a pas de session 2018-03."
+        "Refusé par la règle unknown_reference : le programme nouveau-depart n'a pas de "
+        "session 2018-03."
     )
     as_coordinator(cli, "session", "close", "2017-03")
     closed = cli(*typed, "--session", "2017-03")
