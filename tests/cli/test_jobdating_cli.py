@@ -1,0 +1,162 @@
+"""`parcours jobdating plan|invite|record|show|list` on a real dev server, with a temp
+agency behind a real webhook receiver on loopback, in English and French."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from parcours.cli.exit_codes import ExitCode
+from tests.cli.programme_runs import ATP_CRITERIA, act, add_referrer, refer_into
+from tests.cli.runner import Cli, as_coordinator
+from tests.polling import eventually_blocking
+from tests.receivers import SECRET, HttpReceiver
+
+pytestmark = [pytest.mark.temporal]
+
+AGENCY = "Interim 95"
+
+
+def _in_coaching(cli: Cli, first: str) -> str:
+    """An ATP pathway in coaching since yesterday, consenting to temp agencies hearing of
+    it: a job-dating held today comes after its coaching started."""
+    yesterday = ("--on", str(date.today() - timedelta(days=1)))
+    pathway_id = refer_into(cli, first, *yesterday, programme="atp-cergy")
+    for step in (
+        ("intake", "complete", pathway_id, *ATP_CRITERIA),
+        ("contract", "sign", pathway_id),
+        ("coaching", "start", pathway_id),
+        ("consent", "give", pathway_id, "temp_agency"),
+    ):
+        act(cli, *step, *yesterday)
+    return pathway_id
+
+
+def _add_agency(cli: Cli, receiver: HttpReceiver) -> None:
+    added = as_coordinator(
+        cli, "partners", "add", AGENCY, "--kind", "temp_agency", "--channel", "webhook",
+        "--address", receiver.url, "--secret", SECRET,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+
+
+def _plan(cli: Cli, on: datetime, *candidates: str, agency: str = AGENCY) -> str:
+    typed = [arg for pathway_id in candidates for arg in ("--candidate", pathway_id)]
+    planned = cli(
+        "jobdating", "plan", "--programme", "atp-cergy", "--on", on.strftime("%Y-%m-%dT%H:%M"),
+        "--place", "Maison de l'emploi", "--agency", agency, *typed, "--json",
+    )  # fmt: skip
+    assert planned.exit_code == 0, planned.output
+    event_id: str = json.loads(planned.stdout)["event_id"]
+    return event_id
+
+
+def test_agencies_are_invited_and_an_event_is_shown_and_listed(
+    cli: Cli, http_receiver: HttpReceiver
+) -> None:
+    add_referrer(cli)
+    _add_agency(cli, http_receiver)
+    candidate = _in_coaching(cli, "Ada")
+    event_id = _plan(cli, datetime.now() + timedelta(days=3), candidate)
+    listed = eventually_blocking(
+        lambda: json.loads(cli("jobdating", "list", "--json").stdout),
+        lambda found: len(found) == 1,
+        what="the event is listed (the short reference resolves from then on)",
+    )
+    assert listed[0]["event_id"] == event_id
+    invited = cli("jobdating", "invite", event_id[10:18])
+    assert invited.exit_code == 0, invited.output
+    assert invited.stdout == (
+        f"Job-dating {event_id[10:18]}: 1 agencies invited; 1 candidates presented, 0 left out "
+        "without their consent.\n"
+    )
+    kinds = eventually_blocking(
+        lambda: sorted(r.json()["event_kind"] for r in http_receiver.received),
+        lambda found: "jobdating_candidate" in found,
+        what="the agency heard of the candidate",
+    )
+    assert "jobdating_invitation" in kinds
+    early = cli("jobdating", "record", event_id, "--outcome", f"{candidate}=hired")
+    assert early.exit_code == ExitCode.REFUSED
+    assert early.stderr.startswith("Refused by the rule jobdating_not_yet: the job-dating is on ")
+    shown = json.loads(cli("jobdating", "show", event_id, "--json").stdout)
+    assert (shown["presented"], shown["agencies"]) == (1, [AGENCY])
+    assert shown["invited_at"] is not None
+    french = cli("--lang", "fr", "jobdating", "show", event_id)
+    assert "Candidats (1)" in french.stdout
+    assert "en attente d'une issue" in french.stdout
+    printed = cli("jobdating", "list")
+    assert "Job-datings (1)" in printed.stdout
+
+
+def test_outcomes_are_recorded_in_one_command_and_a_refusal_is_reported(
+    cli: Cli, http_receiver: HttpReceiver
+) -> None:
+    add_referrer(cli)
+    _add_agency(cli, http_receiver)
+    hired, paused = _in_coaching(cli, "Ada"), _in_coaching(cli, "Berthe")
+    event_id = _plan(cli, datetime.now() - timedelta(hours=1), hired, paused)
+    yesterday = date.today() - timedelta(days=1)
+    act(cli, "suspend", paused, "--reason", "health", "--on", f"{yesterday}T12:00")
+    recorded = cli(
+        "jobdating", "record", event_id, "--outcome", f"{hired[8:16]}=hired:{AGENCY}",
+        "--outcome", f"{paused}=training", "--request-id", "jd-1",
+    )  # fmt: skip
+    assert recorded.exit_code == ExitCode.REFUSED, recorded.output
+    lines = recorded.stdout.splitlines()
+    assert lines[0].startswith(f"{hired[8:16]}: outcome recorded on the pathway (event ")
+    assert lines[1] == (
+        f"{paused[8:16]}: refused by the rule stage: “record an orientation to training at a "
+        "job-dating” is not allowed while the pathway is at the stage “Suspended”."
+    )
+    show = json.loads(cli("show", hired, "--json").stdout)
+    assert show["status"]["stage"] == "awaiting_mission"
+    again = cli("jobdating", "record", event_id, "--outcome", f"{hired}=no_match")
+    assert again.exit_code == ExitCode.REFUSED
+    assert "outcome_recorded" in again.stderr
+    act(cli, "resume", paused, "--on", f"{yesterday}T13:00")
+    later = cli("jobdating", "record", event_id, "--outcome", f"{paused}=training", "--json")
+    assert later.exit_code == 0, later.output
+    assert json.loads(later.stdout)["answers"][0]["applied"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        (
+            ("record", "abcd1234", "--outcome", "x=maybe"),
+            ExitCode.USAGE,
+            "x=maybe is not an outcome",
+        ),
+        (("show", "abcd1234"), ExitCode.NOT_FOUND, "No job-dating matches abcd1234"),
+        (("show", "ab"), ExitCode.USAGE, "too short to name a job-dating"),
+    ],
+    ids=["bad-outcome", "unknown-event", "short-reference"],
+)
+def test_bad_input_is_one_sentence(
+    cli: Cli, args: tuple[str, ...], code: ExitCode, said: str
+) -> None:
+    refused = cli("jobdating", *args)
+    assert refused.exit_code == code, refused.output
+    assert said in refused.stderr
+
+
+def test_a_plan_refuses_what_is_not_a_temp_agency_or_not_ready(
+    cli: Cli, http_receiver: HttpReceiver
+) -> None:
+    add_referrer(cli)
+    _add_agency(cli, http_receiver)
+    fresh = refer_into(cli, "Ada", programme="atp-cergy")
+    typed = ("jobdating", "plan", "--programme", "atp-cergy", "--on", "2030-01-10T09:00",
+             "--place", "Cergy", "--candidate", fresh)  # fmt: skip
+    not_agency = cli(*typed, "--agency", "Amicale du Nid")
+    assert not_agency.exit_code == ExitCode.REFUSED
+    assert "rule agency_not_temp_agency" in not_agency.stderr
+    not_ready = cli("--lang", "fr", *typed, "--agency", AGENCY)
+    assert not_ready.exit_code == ExitCode.REFUSED
+    assert not_ready.stderr == (
+        f"Refusé par la règle jobdating_stage : le parcours {fresh} est à l'étape « Orienté·e », "
+        "d'où son programme ne prévoit pas de job-dating.\n"
+    )
