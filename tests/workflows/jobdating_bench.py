@@ -25,8 +25,11 @@ PLACE = "Maison de l'emploi, Cergy"
 
 
 def add_adecco(store: Store) -> None:
-    """Interim 95 is the bench's webhook agency; Adecco is told by e-mail."""
-    store.add_partner(Partner("Adecco", PartnerKind.TEMP_AGENCY, ChannelKind.EMAIL, ADECCO_MAILBOX))
+    """Interim 95 is the bench's webhook agency; Adecco is told by e-mail (unless the
+    directory already has it, as the history recorder's has, by file)."""
+    if store.get_partner("Adecco") is None:
+        adecco = Partner("Adecco", PartnerKind.TEMP_AGENCY, ChannelKind.EMAIL, ADECCO_MAILBOX)
+        store.add_partner(adecco)
 
 
 async def in_coaching(
