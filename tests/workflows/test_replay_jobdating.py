@@ -20,8 +20,6 @@ from tests.histories.record_jobdating import JOBDATING_HISTORIES
 
 HISTORIES = sorted(JOBDATING_HISTORIES.glob("*.json"))
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
-
 
 def test_a_jobdating_history_is_committed() -> None:
     assert [p.name for p in HISTORIES] == ["jobdating-event.json"]
@@ -40,6 +38,7 @@ def _load(path: Path) -> WorkflowHistory:
     return WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
 
 
+@pytest.mark.asyncio(loop_scope="session")
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_committed_jobdating_history_replays(path: Path) -> None:
     result = await _replayer(JobDatingWorkflow).replay_workflow(
@@ -60,6 +59,7 @@ class RemindersDropped(JobDatingWorkflow):
         self._event.reminded_at = workflow.now()
 
 
+@pytest.mark.asyncio(loop_scope="session")
 async def test_a_change_without_a_patch_fails_to_replay() -> None:
     result = await _replayer(RemindersDropped, sandboxed=False).replay_workflow(
         _load(HISTORIES[0]), raise_on_replay_failure=False
