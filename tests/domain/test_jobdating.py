@@ -1,0 +1,172 @@
+"""The rules of a job-dating event, and what its agencies receive, as pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from parcours.domain import commands as c
+from parcours.domain.errors import MoveRefused, NotPermitted, UnknownReference
+from parcours.domain.jobdating import (
+    KEPT_AFTER,
+    REMINDER_BEFORE,
+    Candidate,
+    JobDatingEvent,
+    JobDatingRejected,
+    OutcomeEntry,
+    check_agency,
+    check_candidate,
+    check_invite,
+    check_outcomes,
+    check_plan,
+    check_role,
+    finished,
+    next_wake,
+    outcome_command,
+    outcome_request_id,
+    remind_now,
+    reminder_due_at,
+)
+from parcours.domain.jobdating_notices import invitations, presentation, reminders
+from parcours.domain.programme import ProgrammeDefinition
+from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind, Role, Stage
+from tests.domain.helpers import ATP, DAY, HOUR, ND, drive_to
+from tests.support import T0, meta
+
+HELD = T0 + 10 * DAY
+HIRED = JobDatingOutcome.HIRED
+
+
+def _event(**changes: object) -> JobDatingEvent:
+    event = JobDatingEvent(
+        "jobdating-0001", "atp-cergy", HELD, "Cergy", ["A2I", "Adecco"], [Candidate("pw-1")]
+    )
+    return replace(event, **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("place", "agencies", "candidates", "field", "fault"),
+    [
+        (" ", ["A2I"], ["pw-1"], "place", "blank"),
+        ("Cergy", [], ["pw-1"], "agencies", "none"),
+        ("Cergy", ["A2I", "A2I"], ["pw-1"], "agencies", "twice"),
+        ("Cergy", ["A2I"], [], "candidates", "none"),
+        ("Cergy", ["A\u2066decco"], ["pw-1"], "agencies", "bidi"),
+    ],
+)
+def test_a_plan_is_checked(
+    place: str, agencies: list[str], candidates: list[str], field: str, fault: str
+) -> None:
+    with pytest.raises(JobDatingRejected) as rejected:
+        check_plan(place, agencies, candidates)
+    assert (rejected.value.field, rejected.value.fault) == (field, fault)
+
+
+def test_agencies_are_active_temp_agencies_of_the_directory() -> None:
+    check_agency("Adecco", PartnerKind.TEMP_AGENCY, active=True)
+    with pytest.raises(UnknownReference):
+        check_agency("Nowhere", None, active=False)
+    for kind, active in ((PartnerKind.REFERRER, True), (PartnerKind.TEMP_AGENCY, False)):
+        with pytest.raises(MoveRefused) as refused:
+            check_agency("CCAS", kind, active)
+        assert refused.value.rule == "agency_not_temp_agency"
+
+
+@pytest.mark.parametrize("programme", [ATP, ND], ids=["atp", "nd"])
+def test_candidates_stand_where_their_programme_offers_a_job_dating(
+    programme: ProgrammeDefinition,
+) -> None:
+    for stage in (Stage.COACHING, Stage.AWAITING_MISSION):
+        pathway, _ = drive_to(programme, stage)
+        check_candidate(pathway, pathway.state.programme)
+    pathway, _ = drive_to(programme, Stage.TRAINING)
+    with pytest.raises(MoveRefused) as refused:
+        check_candidate(pathway, pathway.state.programme)
+    assert (refused.value.rule, refused.value.values["stage"]) == ("jobdating_stage", "training")
+    with pytest.raises(MoveRefused) as other:
+        check_candidate(pathway, "another-programme")
+    assert other.value.rule == "jobdating_programme"
+
+
+def test_invitations_go_out_before_the_day_and_the_reminder_the_day_before() -> None:
+    check_invite(_event(), HELD - HOUR)
+    with pytest.raises(MoveRefused) as refused:
+        check_invite(_event(), HELD)
+    assert refused.value.rule == "jobdating_past"
+    assert reminder_due_at(_event()) is None  # not invited: nobody to remind
+    invited = _event(invited_at=HELD - 3 * DAY)
+    assert reminder_due_at(invited) == HELD - REMINDER_BEFORE
+    assert not remind_now(invited, HELD - REMINDER_BEFORE - HOUR)
+    assert remind_now(invited, HELD - REMINDER_BEFORE)
+    assert not remind_now(invited, HELD)  # the day has come: too late to remind
+    assert next_wake(invited, HELD - 3 * DAY) == HELD - REMINDER_BEFORE
+    assert next_wake(invited, HELD) == HELD + KEPT_AFTER
+    late = _event(invited_at=HELD - HOUR)  # invited the day before: no reminder after it
+    assert reminder_due_at(late) is None
+    assert reminder_due_at(replace(invited, reminded_at=HELD - DAY)) is None
+
+
+def test_outcomes_are_recorded_from_the_day_for_candidates_once() -> None:
+    entry = OutcomeEntry("pw-1", HIRED, "Adecco")
+    check_outcomes(_event(), [entry], HELD)
+    with pytest.raises(MoveRefused) as early:
+        check_outcomes(_event(), [entry], HELD - HOUR)
+    assert early.value.rule == "jobdating_not_yet"
+    with pytest.raises(UnknownReference):
+        check_outcomes(_event(), [OutcomeEntry("pw-9", HIRED)], HELD)
+    with pytest.raises(MoveRefused) as elsewhere:
+        check_outcomes(_event(), [OutcomeEntry("pw-1", HIRED, "Randstad")], HELD)
+    assert elsewhere.value.rule == "agency_not_taking_part"
+    applied = _event(candidates=[Candidate("pw-1", HIRED, seq=7)])
+    with pytest.raises(MoveRefused) as again:
+        check_outcomes(applied, [entry], HELD)
+    assert again.value.rule == "outcome_recorded"
+    with pytest.raises(JobDatingRejected):
+        check_outcomes(_event(), [entry, entry], HELD)
+    assert finished(applied, HELD)
+    assert not finished(_event(), HELD)
+    assert finished(_event(), HELD + KEPT_AFTER)
+
+
+def test_an_outcome_travels_dated_at_the_event_under_its_own_request_id() -> None:
+    entry = OutcomeEntry("pw-1", HIRED, "Adecco")
+    command = outcome_command(_event(), entry)
+    assert command == c.RecordJobDating(held_at=HELD, outcome=HIRED, agency="Adecco")
+    first = outcome_request_id("jobdating-0001", "req-1", "pw-1")
+    assert first == outcome_request_id("jobdating-0001", "req-1", "pw-1")
+    assert first != outcome_request_id("jobdating-0001", "req-2", "pw-1")
+    assert first != outcome_request_id("jobdating-0001", "req-1", "pw-2")
+
+
+def test_partners_and_auditors_run_no_job_dating() -> None:
+    for role in (Role.STAFF, Role.COORDINATOR):
+        check_role(role)
+    for role in (Role.PARTNER, Role.AUDITOR):
+        with pytest.raises(NotPermitted):
+            check_role(role)
+
+
+def test_agencies_hear_of_a_candidate_only_with_consent_and_only_their_fields() -> None:
+    person = {
+        "first_name": "Zephyrine",
+        "last_name": "Quillfeather",
+        "phone": "06",
+        "skills": "cashier",
+    }
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    assert presentation(_event(), pathway.state, ATP, person, now) == []
+    pathway.execute(c.GiveConsent(PartnerKind.TEMP_AGENCY, now), meta(), now)
+    told = presentation(_event(), pathway.state, ATP, person, now + HOUR)
+    assert [n.partner_name for n in told] == ["A2I", "Adecco"]
+    assert told[0].fields == {"first_name": "Zephyrine", "skills": "cashier"}
+    assert told[0].key == f"jobdating-0001:candidate:{pathway.state.pathway_id}"
+    pathway.execute(c.WithdrawConsent(PartnerKind.TEMP_AGENCY, now + HOUR), meta(), now + HOUR)
+    assert presentation(_event(), pathway.state, ATP, person, now + 2 * HOUR) == []
+
+
+def test_the_invitation_and_the_reminder_carry_the_day_and_the_place_only() -> None:
+    for notices in (invitations(_event()), reminders(_event())):
+        assert [n.partner_name for n in notices] == ["A2I", "Adecco"]
+        assert all(n.fields == {} and n.event_at == HELD for n in notices)
+        assert all(n.details["jobdating_place"] == "Cergy" for n in notices)
