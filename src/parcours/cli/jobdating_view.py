@@ -62,6 +62,7 @@ def print_event(event: JobDatingEvent, text: Text) -> None:
             (text("jobdating.col.invited"), when(event.invited_at, text("jobdating.not_yet"))),
             (text("jobdating.col.reminded"), when(event.reminded_at, text("jobdating.not_yet"))),
             (text("jobdating.col.presented"), str(event.presented)),
+            (text("jobdating.col.failures"), listed(event.failures, text)),
         ],
     )
     rows = [_candidate_row(c, text) for c in event.candidates]
