@@ -9,7 +9,14 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from parcours.cli.exit_codes import ExitCode
-from tests.cli.programme_runs import ATP_CRITERIA, act, add_referrer, refer_into
+from tests.cli.programme_runs import (
+    ATP_CRITERIA,
+    act,
+    add_referrer,
+    open_session,
+    refer_into,
+    when_projected,
+)
 from tests.cli.runner import Cli, as_coordinator
 from tests.polling import eventually_blocking
 from tests.receivers import SECRET, HttpReceiver
@@ -19,11 +26,11 @@ pytestmark = [pytest.mark.temporal]
 AGENCY = "Interim 95"
 
 
-def _in_coaching(cli: Cli, first: str) -> str:
+def _in_coaching(cli: Cli, first: str, *extra: str) -> str:
     """An ATP pathway in coaching since yesterday, consenting to temp agencies hearing of
     it: a job-dating held today comes after its coaching started."""
     yesterday = ("--on", str(date.today() - timedelta(days=1)))
-    pathway_id = refer_into(cli, first, *yesterday, programme="atp-cergy")
+    pathway_id = refer_into(cli, first, *yesterday, *extra, programme="atp-cergy")
     for step in (
         ("intake", "complete", pathway_id, *ATP_CRITERIA),
         ("contract", "sign", pathway_id),
@@ -160,3 +167,22 @@ def test_a_plan_refuses_what_is_not_a_temp_agency_or_not_ready(
         f"Refusé par la règle jobdating_stage : le parcours {fresh} est à l'étape « Orienté·e », "
         "d'où son programme ne prévoit pas de job-dating.\n"
     )
+
+
+def test_a_session_gives_its_candidates_and_leaves_out_who_may_not_come(
+    cli: Cli, http_receiver: HttpReceiver
+) -> None:
+    add_referrer(cli)
+    _add_agency(cli, http_receiver)
+    open_session(cli, "2026-S1", programme="atp-cergy")
+    ready = _in_coaching(cli, "Ada", "--session", "2026-S1")
+    early = refer_into(cli, "Berthe", "--session", "2026-S1", programme="atp-cergy")
+    when_projected(cli, "2026-S1", {"referred": 1, "coaching": 1})
+    planned = cli(
+        "jobdating", "plan", "--programme", "atp-cergy", "--on", "2030-01-10T09:00",
+        "--place", "Cergy", "--agency", AGENCY, "--session", "2026-S1", "--json",
+    )  # fmt: skip
+    assert planned.exit_code == 0, planned.output
+    answer = json.loads(planned.stdout)
+    assert answer["candidates"] == [ready]
+    assert answer["left_out"] == [[early, "jobdating_stage"]]

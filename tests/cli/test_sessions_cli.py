@@ -54,6 +54,12 @@ def test_a_session_is_opened_listed_shown_and_closed(cli: Cli) -> None:
     twice = as_coordinator(cli, "session", "close", "2017-03")
     assert twice.exit_code == ExitCode.REFUSED
     assert "session_closed" in twice.stderr
+    unknown = cli("session", "show", "2099-01", "--programme", "atp-cergy")
+    assert unknown.exit_code == ExitCode.NOT_FOUND
+    assert unknown.stderr == "Not found: programme atp-cergy has no session 2099-01.\n"
+    nowhere = cli("--lang", "fr", "session", "show", "2099-01")
+    assert nowhere.exit_code == ExitCode.NOT_FOUND
+    assert nowhere.stderr.startswith("Aucun programme n'a de session 2099-01")
 
 
 @pytest.mark.parametrize(

@@ -171,7 +171,10 @@ def which_session(
     from parcours.app.sessions import find_session
 
     if programme is not None:
-        return find_session(store, programme, name)
+        try:
+            return find_session(store, programme, name)
+        except DomainError as err:
+            raise refused(err, session.text) from None
     found = [s for s in store.list_sessions() if s.name == name]
     if len(found) == 1:
         return found[0]
