@@ -13,8 +13,9 @@ from typer.main import get_command
 
 from parcours.cli import commands
 
-NOT_DATED = {"refer", "notifications retry"}
-"""`refer` has its own `--on`; a retry sends a message again and records no event."""
+NOT_DATED = {"refer", "notifications retry", "jobdating record"}
+"""`refer` has its own `--on`; a retry sends a message again and records no event; a
+job-dating's outcomes are dated at the event's own day."""
 
 
 def staff_actions() -> Iterator[tuple[str, Any]]:

@@ -38,6 +38,7 @@ from parcours.domain.vocabulary import (
     Stage,
 )
 from parcours.locale import catalogue
+from tests.cli.programme_refusals import PROGRAMME_RUN_REFUSALS, SAID_BY_THE_GROUP_ACTION
 from tests.cli.runner import Cli, refer
 from tests.domain.helpers import (
     ATP,
@@ -315,8 +316,9 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("pathway_closed", _contact_after_closing),
 ]
 
+REFUSALS += PROGRAMME_RUN_REFUSALS  # sessions and job-datings (tests/cli/programme_refusals.py)
 CODES = [code for code, _ in REFUSALS]
-SAID_BY_THE_CLIENT = frozenset({"pathway_finished"})
+SAID_BY_THE_CLIENT = frozenset({"pathway_finished"}) | SAID_BY_THE_GROUP_ACTION
 """Refusals the pathway client says itself: a pathway whose run has ended (closed for good)
 cannot be asked; `tests/workflows/test_after_exit.py` reads it in both languages."""
 IDS = [f"{code}-{refuse.__name__}" for code, refuse in REFUSALS]

@@ -20,18 +20,19 @@ from parcours.app.client import PathwayClient
 from parcours.app.errors import PathwayNotFound, RequestRefused
 from parcours.app.health import PathwayCannotRun
 from parcours.domain.commands import Command
-from parcours.domain.errors import MoveRefused, UnknownReference
 from parcours.domain.records import RequestMeta
 from parcours.domain.sessions import (
     Session,
     check_close,
     check_new_session,
     check_referral_into,
+    check_referrer,
     in_group,
     member_request_id,
+    session_exists,
     unknown_session,
 )
-from parcours.domain.vocabulary import PartnerKind, Stage
+from parcours.domain.vocabulary import Stage
 
 
 def open_new_session(store: Store, session: Session) -> Session:
@@ -39,34 +40,13 @@ def open_new_session(store: Store, session: Session) -> Session:
     active referrer of the directory (`UnknownReference` or `MoveRefused` naming it)."""
     check_new_session(session.name, session.capacity)
     for name in session.referrers:
-        _check_referrer(store, name)
+        partner = store.get_partner(name)
+        check_referrer(name, partner.kind if partner else None, bool(partner and partner.active))
     try:
         store.add_session(session)
     except SessionExists:
-        raise MoveRefused.for_rule(
-            "session_exists",
-            f"programme {session.programme} already has a session {session.name!r}",
-            programme=session.programme,
-            session=session.name,
-        ) from None
+        raise session_exists(session.programme, session.name) from None
     return session
-
-
-def _check_referrer(store: Store, name: str) -> None:
-    partner = store.get_partner(name)
-    if partner is None:
-        raise UnknownReference(
-            f"no partner {name!r} in the partner directory",
-            code="partner_unknown",
-            values={"partner": name},
-        )
-    if partner.kind is not PartnerKind.REFERRER or not partner.active:
-        raise MoveRefused.for_rule(
-            "partner_not_referrer",
-            f"{name} is not an active referrer of the partner directory",
-            partner=name,
-            partner_kind=partner.kind.value,
-        )
 
 
 def find_session(store: Store, programme: str, name: str) -> Session:

@@ -15,7 +15,7 @@ from enum import StrEnum
 from parcours.domain.commands import StartCoaching
 from parcours.domain.errors import MoveRefused, UnknownReference
 from parcours.domain.inputs import bidi_controls, is_blank
-from parcours.domain.vocabulary import Stage
+from parcours.domain.vocabulary import PartnerKind, Stage
 
 NAME_LENGTH = 64
 """A session's name fits the read model's `participants.session` column."""
@@ -60,6 +60,32 @@ def check_new_session(name: str, capacity: int | None) -> None:
         raise SessionRejected("name", "long", str(NAME_LENGTH))
     if capacity is not None and capacity < 1:
         raise SessionRejected("capacity", "not_positive")
+
+
+def check_referrer(name: str, kind: PartnerKind | None, active: bool) -> None:
+    """A session's referring partner is an active referrer of the partner directory."""
+    if kind is None:
+        raise UnknownReference(
+            f"no partner {name!r} in the partner directory",
+            code="partner_unknown",
+            values={"partner": name},
+        )
+    if kind is not PartnerKind.REFERRER or not active:
+        raise MoveRefused.for_rule(
+            "partner_not_referrer",
+            f"{name} is not an active referrer of the partner directory",
+            partner=name,
+            partner_kind=kind.value,
+        )
+
+
+def session_exists(programme: str, name: str) -> MoveRefused:
+    return MoveRefused.for_rule(
+        "session_exists",
+        f"programme {programme} already has a session {name!r}",
+        programme=programme,
+        session=name,
+    )
 
 
 def unknown_session(programme: str, name: str) -> UnknownReference:

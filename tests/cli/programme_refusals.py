@@ -1,0 +1,77 @@
+"""The refusals of sessions and job-datings, each triggered through the pure domain, for
+`test_refusal_words.py` to check their words in both languages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from parcours.domain.jobdating import (
+    Candidate,
+    JobDatingEvent,
+    OutcomeEntry,
+    check_agency,
+    check_candidate,
+    check_invite,
+    check_outcomes,
+    check_role,
+)
+from parcours.domain.sessions import (
+    Session,
+    SessionStatus,
+    check_referral_into,
+    check_referrer,
+    session_exists,
+)
+from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind, Role, Stage
+from tests.domain.helpers import ATP, drive_to
+from tests.support import T0
+
+DAY = timedelta(days=1)
+MARCH = Session("nouveau-depart", "2017-03", T0, capacity=9)
+CLOSED = Session("nouveau-depart", "2017-03", T0, status=SessionStatus.CLOSED)
+EVENT = JobDatingEvent("jobdating-0001", "atp-cergy", T0, "Cergy", ["Adecco"], [Candidate("pw-1")])
+APPLIED = JobDatingEvent(
+    "jobdating-0001", "atp-cergy", T0, "Cergy", ["Adecco"], [Candidate("pw-1", seq=4)]
+)
+HIRED = JobDatingOutcome.HIRED
+
+
+def _not_ready() -> None:
+    pathway, _ = drive_to(ATP, Stage.TRAINING)
+    check_candidate(pathway, "atp-cergy")
+
+
+def _other_programme() -> None:
+    pathway, _ = drive_to(ATP, Stage.COACHING)
+    check_candidate(pathway, "nouveau-depart")
+
+
+def _raise_exists() -> None:
+    raise session_exists("nouveau-depart", "2017-03")
+
+
+PROGRAMME_RUN_REFUSALS: list[tuple[str, Callable[[], None]]] = [
+    ("session_unknown", lambda: check_referral_into(None, "nouveau-depart", "2018-03", 0)),
+    ("session_closed", lambda: check_referral_into(CLOSED, "nouveau-depart", "2017-03", 0)),
+    ("session_full", lambda: check_referral_into(MARCH, "nouveau-depart", "2017-03", 9)),
+    ("session_exists", _raise_exists),
+    ("partner_unknown", lambda: check_referrer("Nobody", None, active=False)),
+    ("partner_not_referrer", lambda: check_referrer("A2I", PartnerKind.TEMP_AGENCY, active=True)),
+    ("agency_unknown", lambda: check_agency("Nobody", None, active=False)),
+    ("agency_not_temp_agency", lambda: check_agency("CCAS", PartnerKind.REFERRER, active=True)),
+    ("jobdating_programme", _other_programme),
+    ("jobdating_stage", _not_ready),
+    ("jobdating_past", lambda: check_invite(EVENT, T0 + DAY)),
+    ("jobdating_not_yet", lambda: check_outcomes(EVENT, [OutcomeEntry("pw-1", HIRED)], T0 - DAY)),
+    ("jobdating_role", lambda: check_role(Role.AUDITOR)),
+    ("outcome_recorded", lambda: check_outcomes(APPLIED, [OutcomeEntry("pw-1", HIRED)], T0)),
+    (
+        "agency_not_taking_part",
+        lambda: check_outcomes(EVENT, [OutcomeEntry("pw-1", HIRED, "Randstad")], T0),
+    ),
+    ("candidate_unknown", lambda: check_outcomes(EVENT, [OutcomeEntry("pw-9", HIRED)], T0)),
+]
+
+SAID_BY_THE_GROUP_ACTION = frozenset({"pathway_unknown"})
+"""A coaching day names a pathway of the session the service no longer has (`app.sessions`)."""
