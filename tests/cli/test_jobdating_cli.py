@@ -159,10 +159,10 @@ def test_a_plan_refuses_what_is_not_a_temp_agency_or_not_ready(
     typed = ("jobdating", "plan", "--programme", "atp-cergy", "--on", "2030-01-10T09:00",
              "--place", "Cergy", "--candidate", fresh)  # fmt: skip
     not_agency = cli(*typed, "--agency", "Amicale du Nid")
-    assert not_agency.exit_code == ExitCode.REFUSED
+    assert not_agency.exit_code == ExitCode.REFUSED, not_agency.output
     assert "rule agency_not_temp_agency" in not_agency.stderr
     not_ready = cli("--lang", "fr", *typed, "--agency", AGENCY)
-    assert not_ready.exit_code == ExitCode.REFUSED
+    assert not_ready.exit_code == ExitCode.REFUSED, not_ready.output
     assert not_ready.stderr == (
         f"Refusé par la règle jobdating_stage : le parcours {fresh} est à l'étape « Orienté·e », "
         "d'où son programme ne prévoit pas de job-dating.\n"
