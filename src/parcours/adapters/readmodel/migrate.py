@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +14,10 @@ from parcours.adapters.readmodel.store import Store
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 PG_MIGRATION_LOCK = 0x70617263  # "parc": one migrating process at a time per database
+_MIGRATING = threading.Lock()
+"""One upgrade at a time in a process: Alembic keeps the running migration's context in
+module globals, so two threads upgrading at once (a worker's first activity and a command
+in the same process, as in the CLI tests) fail with a KeyError as the second one ends."""
 
 
 def alembic_config() -> Config:
@@ -25,7 +30,7 @@ def alembic_config() -> Config:
 
 def migrate_engine(engine: Engine) -> None:
     """Upgrade the read model behind `engine` to the latest schema."""
-    with engine.begin() as conn:
+    with _MIGRATING, engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_MIGRATION_LOCK})
         config = alembic_config()
