@@ -180,9 +180,12 @@ def _handle(client: Client, event_id: str) -> WorkflowHandle[Any, Any]:
     return client.get_workflow_handle(event_id)
 
 
-async def event_ids(client: Client, programme: str | None = None, prefix: str = "") -> list[str]:
-    """The events' ids, newest first, of one programme or all, starting with `prefix`."""
-    query = f"WorkflowType = '{JOBDATING_TYPE}'"
+async def event_ids(
+    client: Client, task_queue: str, programme: str | None = None, prefix: str = ""
+) -> list[str]:
+    """The events' ids of this deployment (its task queue), newest first, of one programme
+    or all, starting with `prefix`."""
+    query = f"WorkflowType = '{JOBDATING_TYPE}' AND TaskQueue = '{task_queue}'"
     if programme:
         query += f" AND {sa.PROGRAMME.name} = '{programme}'"
     if prefix:
@@ -190,7 +193,7 @@ async def event_ids(client: Client, programme: str | None = None, prefix: str = 
     return [execution.id async for execution in client.list_workflows(query)]
 
 
-async def resolve(client: Client, reference: str) -> str:
+async def resolve(client: Client, task_queue: str, reference: str) -> str:
     """The full event id of an id or an unambiguous prefix of it (at least 4 characters)."""
     reference = reference.strip().lower()
     bare = reference.removeprefix(JOBDATING_PREFIX)
@@ -198,7 +201,7 @@ async def resolve(client: Client, reference: str) -> str:
         raise BadEventReference(reference, "short")
     if not all(c in "0123456789abcdef" for c in bare):
         raise JobDatingNotFound(reference)
-    found = sorted(set(await event_ids(client, prefix=f"{JOBDATING_PREFIX}{bare}")))
+    found = sorted(set(await event_ids(client, task_queue, prefix=f"{JOBDATING_PREFIX}{bare}")))
     if len(found) > 1:
         raise BadEventReference(reference, "ambiguous")
     if not found:

@@ -124,7 +124,7 @@ def jobdating_invite(
     meta = session.request("", request_id)
 
     async def work(pathways: PathwayClient) -> tuple[str, InvitationReport]:
-        event_id = await app.resolve(pathways.temporal, event)
+        event_id = await app.resolve(pathways.temporal, pathways.task_queue, event)
         return event_id, await app.invite(pathways.temporal, event_id, meta)
 
     event_id, report = _answered(session, work)
@@ -152,7 +152,7 @@ def jobdating_record(
     typed = [_entry(session, value) for value in outcome]
 
     async def work(pathways: PathwayClient) -> tuple[str, RecordAnswer]:
-        event_id = await app.resolve(pathways.temporal, event)
+        event_id = await app.resolve(pathways.temporal, pathways.task_queue, event)
         entries = [await _resolved(pathways, entry) for entry in typed]
         return event_id, await app.record(pathways.temporal, event_id, entries, meta)
 
@@ -173,7 +173,9 @@ def jobdating_show(event: EventRef, as_json: JsonFlag = False) -> None:
     session = reader_session()
 
     async def work(pathways: PathwayClient) -> JobDatingEvent:
-        return await app.status(pathways.temporal, await app.resolve(pathways.temporal, event))
+        return await app.status(
+            pathways.temporal, await app.resolve(pathways.temporal, pathways.task_queue, event)
+        )
 
     found = _answered(session, work)
     if as_json:
@@ -190,7 +192,7 @@ def jobdating_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) ->
     session = reader_session()
 
     async def work(pathways: PathwayClient) -> list[JobDatingEvent]:
-        ids = await app.event_ids(pathways.temporal, programme)
+        ids = await app.event_ids(pathways.temporal, pathways.task_queue, programme)
         return [await app.status(pathways.temporal, event_id) for event_id in ids]
 
     found = _answered(session, work)
