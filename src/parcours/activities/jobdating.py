@@ -74,9 +74,13 @@ class JobDatingActivities:
 
     async def _send(self, owner: str, programme: str, notices: list[Notification]) -> list[str]:
         """Send through the outbox and the channels, in the worker's thread pool (the
-        channels block); the outbox keys that can never be delivered."""
+        channels block); the outbox keys that can never be delivered. `run_in_executor`
+        rather than `to_thread`: the thread must not inherit this async activity's context,
+        where the sender's heartbeats (meant for the synchronous `send_notifications`
+        activity) would need an event loop the thread does not have."""
         batch = NotificationBatch(owner, programme, notices)
-        failures = await asyncio.to_thread(self._notify.send_notifications, batch)
+        loop = asyncio.get_running_loop()
+        failures = await loop.run_in_executor(None, self._notify.send_notifications, batch)
         return [f.key for f in failures]
 
     @activity.defn(name="hand_jobdating_outcome")
