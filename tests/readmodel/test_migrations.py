@@ -13,7 +13,15 @@ from parcours.adapters.readmodel import UnsupportedDatabase, migrate, open_store
 from parcours.adapters.readmodel.tables import Base
 from tests.readmodel.builders import batch
 
-TABLES = {"participants", "timeline_events", "alerts", "notifications", "partners", "sessions"}
+TABLES = {
+    "participants",
+    "timeline_events",
+    "alerts",
+    "notifications",
+    "partners",
+    "sessions",
+    "read_log",
+}
 
 
 def _tables(url: str) -> set[str]:

@@ -80,6 +80,8 @@ def _birth(value: str) -> date | None:
 class Extracted:
     rows: list[dict[str, Value]]
     troubled: tuple[Trouble, ...]
+    opened: tuple[str, ...] = ()
+    """The pathways whose identity was opened (for the birth date): each a logged read."""
 
 
 async def gather_rows(
@@ -95,7 +97,7 @@ async def gather_rows(
     query = pathways_query(pathways.task_queue, programme=programme, include_closed=True)
     ids = [pid async for pid in pathways.pathway_ids(query)]
     on_listed(len(ids))
-    rows, troubled = [], []
+    rows, troubled, opened = [], [], []
     for done, pathway_id in enumerate(ids, start=1):
         try:
             state = await asyncio.wait_for(pathways.state(pathway_id), answer_timeout)
@@ -105,9 +107,10 @@ async def gather_rows(
         else:  # the identity goes no further than the age band
             birth = _birth(person.birth_date)
             rows.append(extract_row(state, birth, pseudonym(key, pathway_id)))
+            opened.append(pathway_id)
         on_done(done)
     rows.sort(key=lambda row: str(row["pseudonym"]))
-    return Extracted(rows, tuple(troubled))
+    return Extracted(rows, tuple(troubled), tuple(opened))
 
 
 def write_extract(

@@ -4,7 +4,7 @@ Every front end (terminal, JSON, CSV, HTML) renders the same document, so the sm
 masking is applied once, here: a count from 1 to one below the programme's threshold is
 replaced by the text `<N`, and so is any figure worked out from a hidden count (a rate,
 a share, a median over too few pathways). Coordinators may read the counts unmasked;
-that read is logged by `log_unmasked_read`, the one place to redirect it.
+that read is logged in the read log by `log_unmasked_read` (see `app/read_log.py`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import structlog
-
+from parcours.app.read_log import ReadCommand, log_reads
 from parcours.domain.report import (
     Figures,
     Mask,
@@ -31,21 +30,12 @@ if TYPE_CHECKING:
     from parcours.adapters.readmodel import Store
     from parcours.domain.records import Actor
 
-log = structlog.stdlib.get_logger("parcours.report")
 
-
-def log_unmasked_read(actor: Actor, selection: Selection, output: str) -> None:
-    """Say who read a programme's small counts unmasked (ids and names of sessions only)."""
-    log.info(
-        "report read unmasked",
-        actor_id=actor.actor_id,
-        role=actor.role.value,
-        programme=selection.programme,
-        session=selection.session or "",
-        since=selection.since.isoformat() if selection.since else "",
-        until=selection.until.isoformat() if selection.until else "",
-        output=output,
-    )
+def log_unmasked_read(store: Store, actor: Actor, selection: Selection) -> None:
+    """Log in the read log that `actor` read a programme's small counts unmasked (the
+    programme only: no pathway, no person). Raises what the database raises: the caller
+    shows nothing then."""
+    log_reads(store, actor, ReadCommand.REPORT_UNMASKED, programme=selection.programme)
 
 
 def in_order(counts: Mapping[str, int], order: Sequence[str]) -> dict[str, int]:

@@ -89,11 +89,14 @@ def run_extract(
     session: Session, programme: str, out: Path, key_file: Path | None, *, as_json: bool
 ) -> None:
     from parcours.app.extract import write_extract
+    from parcours.cli.reads import ReadCommand, logged
     from parcours.programmes import get_programme
 
     get_programme(programme)  # an unknown programme is refused (exit 4) before anything
     key, created, key_path = _key(session, key_file)
     extracted = _gather(session, programme, key, as_json)
+    if extracted.opened:  # the birth dates opened, each a read, logged before any file
+        logged(session, ReadCommand.EXTRACT, extracted.opened, programme)
     try:
         files = write_extract(out, extracted.rows, dictionary())
     except OSError as err:

@@ -71,3 +71,13 @@ EXTRACT_READERS = frozenset({Role.AUDITOR, Role.COORDINATOR})
 
 def may_extract(role: Role) -> bool:
     return role in EXTRACT_READERS
+
+
+READ_LOG_READERS = frozenset({Role.AUDITOR, Role.COORDINATOR})
+"""Who may list the read log (`parcours audit reads`): auditors, whose work it is, and
+coordinators, who answer a person asking who opened their file. Staff may not: the log
+tells how colleagues work, and they are the ones it watches."""
+
+
+def may_read_read_log(role: Role) -> bool:
+    return role in READ_LOG_READERS

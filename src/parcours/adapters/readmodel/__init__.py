@@ -9,6 +9,7 @@ from __future__ import annotations
 from parcours.adapters.readmodel.dialects import UnsupportedDatabase, create_readmodel_engine
 from parcours.adapters.readmodel.migrate import migrate, open_store
 from parcours.adapters.readmodel.outbox import NotificationNotFound
+from parcours.adapters.readmodel.read_log import Read, ReadEntry
 from parcours.adapters.readmodel.store import Store
 from parcours.adapters.readmodel.tables import OutboxStatus
 from parcours.adapters.readmodel.views import (
@@ -26,6 +27,8 @@ __all__ = [
     "OutboxStatus",
     "ParticipantView",
     "Partner",
+    "Read",
+    "ReadEntry",
     "Store",
     "TimelineEntry",
     "UnsupportedDatabase",

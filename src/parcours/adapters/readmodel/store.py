@@ -5,8 +5,8 @@ same code runs on the embedded SQLite file and on PostgreSQL. Writes are idempot
 (see `projection` and `outbox`), so activities may retry them freely.
 
 `Store` is one object over one engine; its methods live by concern in the modules of
-its parts: `projection` (writes), `queries` and `report_queries` (reads), `outbox`, `partners`
-and `sessions`.
+its parts: `projection` (writes), `queries` and `report_queries` (reads), `outbox`, `partners`,
+`sessions` and `read_log` (who read what, append-only).
 """
 
 from __future__ import annotations
@@ -15,9 +15,12 @@ from parcours.adapters.readmodel.outbox import Outbox
 from parcours.adapters.readmodel.partners import PartnerDirectory
 from parcours.adapters.readmodel.projection import Projection
 from parcours.adapters.readmodel.queries import PathwayQueries
+from parcours.adapters.readmodel.read_log import ReadLog
 from parcours.adapters.readmodel.report_queries import ReportQueries
 from parcours.adapters.readmodel.sessions import SessionBook
 
 
-class Store(Projection, PathwayQueries, ReportQueries, Outbox, PartnerDirectory, SessionBook):
+class Store(
+    Projection, PathwayQueries, ReportQueries, Outbox, PartnerDirectory, SessionBook, ReadLog
+):
     """The read model over one engine; `clock` is injectable for tests."""

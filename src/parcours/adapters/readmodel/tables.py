@@ -160,3 +160,28 @@ class SessionRow(Base):
     status: Mapped[SessionStatus] = mapped_column(EnumText(SessionStatus))
     opened_by: Mapped[str] = mapped_column(String(ID))
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ReadRow(Base):
+    """One read of a person's file (`read_log`): who, when, which pathway, which command.
+
+    Append-only: the store offers no update or delete, and a trigger refuses both (see
+    migration 0004). It never holds what was read, only that it was.
+    """
+
+    __tablename__ = "read_log"
+    __table_args__ = (
+        Index("ix_read_log_pathway_id", "pathway_id"),
+        Index("ix_read_log_actor_id", "actor_id"),
+        Index("ix_read_log_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_id: Mapped[str] = mapped_column(String(ID))
+    role: Mapped[Role] = mapped_column(EnumText(Role))
+    command: Mapped[str] = mapped_column(String(32))
+    pathway_id: Mapped[str | None] = mapped_column(String(ID))
+    """The pathway read; None for a read over a whole programme (`report --unmasked`)."""
+    programme: Mapped[str | None] = mapped_column(String(64))
+    """The programme of a read over it (`report --unmasked`, `extract`); else None."""

@@ -1,9 +1,10 @@
-"""`parcours audit`: export, replay, the state at an instant, the trail, bundles.
+"""`parcours audit`: export, replay, the state at an instant, the trail, bundles, reads.
 
 Everything here reads Temporal histories only: no worker needs to run, and a history
 file (an export, a bundle, or `temporal workflow show --output json`) can stand in for a
 pathway reference. Payloads are decrypted with the keys only where a command needs
-their content (replay, at, trail, bundle); export and verify never need them.
+their content (replay, at, trail, bundle); export and verify never need them. `reads`
+lists the read log of the read model instead (`audit_reads.py`).
 """
 
 from __future__ import annotations
@@ -216,3 +217,22 @@ def verify(
             "audit.verify.intact", events=verdict.events, runs=verdict.runs, head=verdict.head
         )
         console.print(said)
+
+
+@audit.command("reads", help="help.audit.reads")
+@guarded
+def reads(
+    reference: Annotated[
+        str | None, typer.Argument(help="help.arg.reads_ref", metavar="[REF]")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="help.opt.reads_actor", metavar="ID")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--from", help="help.opt.reads_from", metavar="DATE")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    from parcours.cli.commands.audit_reads import list_reads
+
+    list_reads(reference, actor, since, as_json=as_json)

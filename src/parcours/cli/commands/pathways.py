@@ -143,6 +143,7 @@ def _birth_date(value: str, session: Session) -> str:
 def show(reference: Ref, as_json: JsonFlag = False) -> None:
     from dataclasses import replace
 
+    from parcours.cli.reads import ReadCommand, logged
     from parcours.cli.status import print_status
     from parcours.domain.permissions import may_see_identity
     from parcours.domain.vocabulary import Role
@@ -157,6 +158,7 @@ def show(reference: Ref, as_json: JsonFlag = False) -> None:
         return status, person
 
     status, person = with_pathways(session, work)
+    logged(session, ReadCommand.SHOW, [status.pathway_id])
     if as_json:
         mine = replace(status, allowed=list(offered(status, session)))
         print_json({"status": mine, "participant": person})
@@ -167,12 +169,16 @@ def show(reference: Ref, as_json: JsonFlag = False) -> None:
 @commands.command("timeline", help="help.timeline")
 @guarded
 def timeline(reference: Ref, as_json: JsonFlag = False) -> None:
+    from parcours.cli.reads import ReadCommand, logged
+
     session = reader_session()
 
-    async def work(pathways: PathwayClient) -> list[PathwayEvent]:
-        return await pathways.timeline(await pathways.resolve(reference))
+    async def work(pathways: PathwayClient) -> tuple[str, list[PathwayEvent]]:
+        pathway_id = await pathways.resolve(reference)
+        return pathway_id, await pathways.timeline(pathway_id)
 
-    events = with_pathways(session, work)
+    pathway_id, events = with_pathways(session, work)
+    logged(session, ReadCommand.TIMELINE, [pathway_id])  # the reasons staff typed
     if as_json:
         print_json(events)
         return

@@ -16,6 +16,7 @@ from parcours.cli.render import console, print_json
 from parcours.cli.runtime import guarded, open_readmodel, reader_session
 
 if TYPE_CHECKING:
+    from parcours.adapters.readmodel import Store
     from parcours.cli.runtime import Session
     from parcours.domain.records import Actor
     from parcours.domain.report import Selection
@@ -76,12 +77,17 @@ def _unmasked_reader(session: Session) -> Actor:
     return Actor(session.require_actor(), role)
 
 
-def _log_unmasked(reader: Actor, selection: Selection, output: str) -> None:
-    from parcours.adapters.logs import configure_logging
-    from parcours.app.report import log_unmasked_read
+def _log_unmasked(session: Session, store: Store, reader: Actor, selection: Selection) -> None:
+    """Log the unmasked read in the read log before showing it; nothing is shown if not."""
+    from sqlalchemy.exc import SQLAlchemyError
 
-    configure_logging()  # a JSON line on stderr, never on stdout
-    log_unmasked_read(reader, selection, output)
+    from parcours.app.report import log_unmasked_read
+    from parcours.cli.reads import refused
+
+    try:
+        log_unmasked_read(store, reader, selection)
+    except SQLAlchemyError as err:
+        raise refused(session, err) from None
 
 
 @commands.command("report", help="help.report")
@@ -105,8 +111,8 @@ def report(
     reader = _unmasked_reader(session) if unmasked else None
     with open_readmodel() as store:
         doc = report_document(store, selection, unmasked=unmasked)
-    if reader is not None:
-        _log_unmasked(reader, selection, output)
+        if reader is not None:
+            _log_unmasked(session, store, reader, selection)
     if output == "json":
         print_json(doc)
     elif output == "csv":

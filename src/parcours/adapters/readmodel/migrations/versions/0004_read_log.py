@@ -1,0 +1,66 @@
+"""Who read what: the read log, append-only.
+
+One row per read of a person's file: who (staff id and role), when, which pathway (or
+which programme, for a read over a whole programme) and which command. No personal data.
+A trigger refuses every UPDATE and DELETE on the table (and TRUNCATE on PostgreSQL), so
+not even a direct SQL session can rewrite it through the read model's own connection.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | None = None
+depends_on: str | None = None
+
+ID = 128
+REFUSAL = "the read log is append-only"
+
+SQLITE_TRIGGERS = tuple(
+    f"CREATE TRIGGER read_log_no_{verb.lower()} BEFORE {verb} ON read_log "
+    f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
+    for verb in ("UPDATE", "DELETE")
+)
+
+POSTGRES_TRIGGERS = (
+    "CREATE FUNCTION read_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN RAISE EXCEPTION '{REFUSAL}'; END $$",
+    "CREATE TRIGGER read_log_no_change BEFORE UPDATE OR DELETE ON read_log "
+    "FOR EACH ROW EXECUTE FUNCTION read_log_append_only()",
+    "CREATE TRIGGER read_log_no_truncate BEFORE TRUNCATE ON read_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION read_log_append_only()",
+)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "read_log",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor_id", sa.String(ID), nullable=False),
+        sa.Column("role", sa.String(32), nullable=False),
+        sa.Column("command", sa.String(32), nullable=False),
+        sa.Column("pathway_id", sa.String(ID), nullable=True),
+        sa.Column("programme", sa.String(64), nullable=True),
+    )
+    op.create_index("ix_read_log_pathway_id", "read_log", ["pathway_id"])
+    op.create_index("ix_read_log_actor_id", "read_log", ["actor_id"])
+    op.create_index("ix_read_log_at", "read_log", ["at"])
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for statement in POSTGRES_TRIGGERS if postgres else SQLITE_TRIGGERS:
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TABLE read_log")
+        op.execute("DROP FUNCTION read_log_append_only()")
+        return
+    op.drop_table("read_log")  # its triggers go with it

@@ -1,0 +1,95 @@
+"""Who read what: every read that shows a person's file, logged before it is shown.
+
+A read is logged with who (the session's staff id and role), when, which pathway (or
+which programme, for a read over a whole programme) and which command; never what was
+read. Front ends call `log_reads` once the identity has been fetched for display and
+before they show it: when the log cannot be written they show nothing, so no read goes
+unlogged. The log is the read model's `read_log` table, append-only.
+
+What is logged, by command (`ReadCommand`):
+- `show`: the pathway's status with the person's identity (staff, coordinators), and the
+  reasons staff typed (waivers) for every role;
+- `timeline`: the pathway's events with the reasons staff typed, for every role;
+- `extract`: one entry per pathway whose birth date was opened for the age band;
+- `report_unmasked`: a programme's small counts read unmasked (no pathway);
+- `codec_decode`: the hook for the Temporal web UI's codec server (`log_decode`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from parcours.adapters.readmodel import Read, ReadEntry
+from parcours.app.client import PATHWAY_ID, SHORT_REFERENCE, SHORTEST_REFERENCE
+from parcours.app.errors import AmbiguousReference, ReferenceTooShort
+
+if TYPE_CHECKING:
+    from parcours.adapters.readmodel import Store
+    from parcours.domain.records import Actor
+
+
+class ReadCommand(StrEnum):
+    """The command a read was made with, as the log names it."""
+
+    SHOW = "show"
+    TIMELINE = "timeline"
+    EXTRACT = "extract"
+    REPORT_UNMASKED = "report_unmasked"
+    CODEC_DECODE = "codec_decode"
+
+
+def log_reads(
+    store: Store,
+    reader: Actor,
+    command: ReadCommand,
+    pathway_ids: Iterable[str] = (),
+    programme: str | None = None,
+) -> None:
+    """Log one read per pathway in `pathway_ids` (one read of `programme` when none is
+    given), in one transaction. Raises what the database raises: the caller shows nothing
+    then."""
+    ids = list(dict.fromkeys(pathway_ids))
+    targets: list[str | None] = list(ids) if ids else [None]
+    store.log_reads(
+        [Read(reader.actor_id, reader.role, command.value, pid, programme) for pid in targets]
+    )
+
+
+def log_decode(store: Store, reader: Actor, pathway_id: str) -> None:
+    """The hook for a codec server (`parcours codec-server`, to come): call it once per
+    `/decode` request that opens a person's sealed identity, with the pathway the payloads
+    belong to (the workflow id of the request), before answering; answer with an error
+    when it raises, as the CLI does, so that no decode goes unlogged."""
+    log_reads(store, reader, ReadCommand.CODEC_DECODE, [pathway_id])
+
+
+def read_pathway(store: Store, reference: str) -> str:
+    """The pathway a reference names among those the log holds: a whole id as typed, or
+    the one logged id a short reference starts with. A reference that names no logged
+    pathway is returned whole, so its listing is empty; one naming several is ambiguous."""
+    reference = reference.strip().lower()
+    if PATHWAY_ID.fullmatch(reference):
+        return reference
+    match = SHORT_REFERENCE.fullmatch(reference)
+    if match is None:
+        if len(reference.removeprefix("pathway-")) < SHORTEST_REFERENCE:
+            raise ReferenceTooShort(reference, SHORTEST_REFERENCE)
+        return reference
+    found = store.read_pathways_like(f"pathway-{match.group('prefix')}")
+    if len(found) > 1:
+        raise AmbiguousReference(reference, found)
+    return found[0] if found else reference
+
+
+def reads(
+    store: Store,
+    reference: str | None = None,
+    actor_id: str | None = None,
+    since: datetime | None = None,
+) -> list[ReadEntry]:
+    """The reads logged, oldest first: of one pathway, by one reader, from an instant."""
+    pathway_id = read_pathway(store, reference) if reference else None
+    return store.list_reads(pathway_id, actor_id, since)

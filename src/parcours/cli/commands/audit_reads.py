@@ -1,0 +1,82 @@
+"""`parcours audit reads`: who read whose file, from the read log (no Temporal needed).
+
+Auditors and coordinators only. Lists each logged read (when, who and in which role,
+which command, which pathway or programme), oldest first, narrowed to one pathway, one
+reader or from a date. The listing itself holds no personal data, so it is not a read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import short
+from parcours.cli.render import console, print_json, table, when
+from parcours.cli.runtime import current_session, open_readmodel, parse_instant
+
+if TYPE_CHECKING:
+    from parcours.adapters.readmodel import ReadEntry
+    from parcours.cli.runtime import Session
+
+COLUMNS = ("at", "by", "command", "pathway", "programme")
+
+
+def read_log_session() -> Session:
+    """The session of `audit reads`: auditors and coordinators; anyone else is refused."""
+    from parcours.domain.permissions import READ_LOG_READERS, may_read_read_log
+    from parcours.domain.vocabulary import Role
+
+    session = current_session()
+    if not may_read_read_log(Role(session.role)):
+        allowed = ", ".join(sorted(r.value for r in READ_LOG_READERS))
+        said = session.text("error.read_log_role", role=session.role, allowed=allowed)
+        raise CliError(said, ExitCode.REFUSED)
+    return session
+
+
+def list_reads(
+    reference: str | None, actor: str | None, since: str | None, *, as_json: bool
+) -> None:
+    from parcours.app.read_log import reads
+
+    session = read_log_session()
+    start = parse_instant(since, session, "--from") if since is not None else None
+    with open_readmodel() as store:
+        found = reads(store, reference, actor.strip() if actor else None, start)
+    if as_json:
+        print_json({"reads": [_document(entry) for entry in found]})
+        return
+    if not found:
+        console.print(session.text("audit.reads.none"), markup=False)
+        return
+    text = session.text
+    table(
+        text("audit.reads.title", count=len(found)),
+        [text(f"audit.reads.col.{column}") for column in COLUMNS],
+        [_row(entry, session) for entry in found],
+    )
+
+
+def _document(entry: ReadEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "at": entry.at,
+        "actor_id": entry.actor_id,
+        "role": entry.role.value,
+        "command": entry.command,
+        "pathway_id": entry.pathway_id,
+        "programme": entry.programme,
+    }
+
+
+def _row(entry: ReadEntry, session: Session) -> list[str]:
+    text = session.text
+    pathway = f"{entry.pathway_id} ({short(entry.pathway_id)})" if entry.pathway_id else "—"
+    return [
+        when(entry.at),
+        f"{entry.actor_id} ({entry.role.value})",
+        text(f"audit.reads.command.{entry.command}"),
+        pathway,
+        entry.programme or "—",
+    ]

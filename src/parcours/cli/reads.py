@@ -1,0 +1,55 @@
+"""Logging a read of a person's file before showing it, or showing nothing.
+
+Every command that shows a person's identity (or the reasons staff typed about them)
+calls `logged` once it has fetched what it will show and before it prints a word of it.
+When the read log (in the read model) cannot be opened or written, the command ends
+with one sentence and exit 5, having shown nothing: no read goes unlogged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from parcours.app.read_log import ReadCommand, log_reads
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from parcours.cli.runtime import Session
+    from parcours.domain.records import Actor
+
+__all__ = ["ReadCommand", "logged", "reader_of", "refused"]
+
+
+def reader_of(session: Session) -> Actor:
+    """Who reads: the session's staff id (required) and role."""
+    from parcours.domain.records import Actor
+    from parcours.domain.vocabulary import Role
+
+    return Actor(session.require_actor(), Role(session.role))
+
+
+def refused(session: Session, err: Exception) -> CliError:
+    """The sentence for a read the log could not take: nothing is shown."""
+    said = session.text("error.read_log", detail=type(err).__name__)
+    return CliError(said, ExitCode.UNAVAILABLE)
+
+
+def logged(
+    session: Session,
+    command: ReadCommand,
+    pathway_ids: Iterable[str] = (),
+    programme: str | None = None,
+) -> None:
+    """Log the read in the read model, opened for it; refuse (exit 5) when it cannot be."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from parcours.adapters.readmodel import UnsupportedDatabase, open_store
+
+    reader = reader_of(session)
+    try:
+        with open_store(session.settings.readmodel_url) as store:
+            log_reads(store, reader, command, pathway_ids, programme)
+    except (SQLAlchemyError, UnsupportedDatabase, OSError) as err:
+        raise refused(session, err) from None
