@@ -1,19 +1,19 @@
-"""`parcours report`: small counts hidden, shown to coordinators with the read logged;
-terminal tables with bars, JSON, CSV, French; bad input refused in one sentence."""
+"""`parcours report`: small counts hidden, shown to coordinators with the read logged in
+the read log; terminal tables with bars, JSON, CSV, French; bad input refused in one
+sentence."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import logging
-from typing import Any
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
+from tests.cli.logged_reads import read_log_rows
 from tests.cli.runner import Cli, as_coordinator
 from tests.report_pathways import SECOND_SESSION, drive_second_session
 from tests.scenarios import drive_full_atp_pathway
@@ -22,20 +22,11 @@ from tests.support import RECOGNISABLE_NAME
 pytestmark = pytest.mark.temporal
 
 
-def unmasked_reads(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
-    return [
-        r.msg
-        for r in caplog.records
-        if isinstance(r.msg, dict) and r.msg.get("event") == "report read unmasked"
-    ]
-
-
 @pytest.mark.asyncio(loop_scope="session")
 async def test_small_counts_are_hidden_unless_a_coordinator_asks(
     cli: Cli,
     cli_settings: Settings,
     temporal_env: WorkflowEnvironment,
-    caplog: pytest.LogCaptureFixture,
 ) -> None:
     pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
     await drive_full_atp_pathway(pathways)
@@ -51,7 +42,6 @@ async def test_small_counts_are_hidden_unless_a_coordinator_asks(
     assert refused.exit_code == 3
     assert "Only coordinators" in refused.stderr
 
-    caplog.set_level(logging.INFO, logger="parcours.report")
     shown = as_coordinator(cli, "report", "atp-cergy", "--unmasked", "--json")
     assert shown.exit_code == 0, shown.output
     doc = json.loads(shown.stdout)
@@ -69,9 +59,13 @@ async def test_small_counts_are_hidden_unless_a_coordinator_asks(
     assert second["days_to_first_mission"] == {"median": 44.0, "pathways": 1}
     assert total["intake_by_year"]  # one year, against the target of 60
     assert all(year["target"] == 60 for year in total["intake_by_year"].values())
-    [read] = unmasked_reads(caplog)
-    assert read["actor_id"] == "staff-7f3a"
-    assert read["programme"] == "atp-cergy"
+    [read] = read_log_rows(cli_settings.readmodel_url)  # the refused one is not a read
+    assert (read["actor_id"], read["role"]) == ("staff-7f3a", "coordinator")
+    assert (read["command"], read["programme"], read["pathway_id"]) == (
+        "report_unmasked",
+        "atp-cergy",
+        "",
+    )
     assert RECOGNISABLE_NAME.split()[1] not in json.dumps(read)
 
 
