@@ -189,6 +189,6 @@ def read_report(story: Story, settings: Settings) -> dict[str, Any]:
     selection = Selection(story.programme)
     with open_store(settings.readmodel_url) as store:
         doc = report_document(store, selection, unmasked=story.unmasked)
-    if story.unmasked:
-        log_unmasked_read(COORDINATOR, selection, "demo")
+        if story.unmasked:
+            log_unmasked_read(store, COORDINATOR, selection)
     return doc
