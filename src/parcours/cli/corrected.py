@@ -48,3 +48,11 @@ def _described(event: PathwayEvent, corrected: Mapping[int, PathwayEvent], text:
 def _restated(correction: PathwayEvent) -> str:
     value = correction.details.get("restated_at", "")
     return when(datetime.fromisoformat(value)) if value else ""
+
+
+def happened_and_recorded(event: PathwayEvent, text: Text) -> str:
+    """When it happened, and when it was recorded where the two differ to the minute."""
+    happened, recorded = when(event.at), when(event.recorded)
+    if happened == recorded:
+        return happened
+    return text("timeline.recorded", at=happened, recorded=recorded)

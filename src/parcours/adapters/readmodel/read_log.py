@@ -1,7 +1,7 @@
 """Who read what: the read log's writes (append only) and its listing.
 
 A read is appended, never changed: this part of the store has no update and no delete,
-and the database refuses both with a trigger (migration 0004), so a mistaken entry
+and the database refuses both with a trigger (migration 0005), so a mistaken entry
 stays, as in a paper register. Entries hold staff ids, a role, a command name, an opaque
 pathway id or a programme name, and an instant: nothing about the person read.
 """

@@ -166,7 +166,7 @@ class ReadRow(Base):
     """One read of a person's file (`read_log`): who, when, which pathway, which command.
 
     Append-only: the store offers no update or delete, and a trigger refuses both (see
-    migration 0004). It never holds what was read, only that it was.
+    migration 0005). It never holds what was read, only that it was.
     """
 
     __tablename__ = "read_log"

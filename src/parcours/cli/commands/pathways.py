@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.corrected import described
+from parcours.cli.corrected import described, happened_and_recorded
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import action_label, field_label, short, stage_label
@@ -198,14 +198,6 @@ def timeline(reference: Ref, as_json: JsonFlag = False) -> None:
             for e, said in zip(events, described(events, text), strict=True)
         ],
     )
-
-
-def happened_and_recorded(event: PathwayEvent, text: Text) -> str:
-    """When it happened, and when it was recorded where the two differ to the minute."""
-    happened, recorded = when(event.at), when(event.recorded)
-    if happened == recorded:
-        return happened
-    return text("timeline.recorded", at=happened, recorded=recorded)
 
 
 @commands.command("list", help="help.list")

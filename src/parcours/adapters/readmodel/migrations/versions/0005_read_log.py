@@ -5,8 +5,8 @@ which programme, for a read over a whole programme) and which command. No person
 A trigger refuses every UPDATE and DELETE on the table (and TRUNCATE on PostgreSQL), so
 not even a direct SQL session can rewrite it through the read model's own connection.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02
 """
 
