@@ -113,8 +113,12 @@ async def test_the_read_model_listing_and_reminders_keep_time_while_a_partner_is
 
     await eventually(reminders, what="the reminder was raised", timeout=3 + PROMPTLY)
     assert datetime.now(UTC) >= due_at
-    raised = {a.rule for a in bench.store.alerts(pathway_id=pid)}
-    assert AlertRule.APPOINTMENT_REMINDER in raised  # projected too
+    await eventually(  # projected too, by its own activity beside the workflow's task
+        lambda: {a.rule for a in bench.store.alerts(pathway_id=pid)},
+        lambda raised: AlertRule.APPOINTMENT_REMINDER in raised,
+        what="the reminder in the read model",
+        timeout=PROMPTLY,
+    )
     # All the while the agency was down: its message is still owed, not sent.
     message = agency_message(bench, pid)
     assert message is not None
