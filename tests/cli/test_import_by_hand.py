@@ -110,6 +110,12 @@ HAND = [
 
 
 def by_hand(cli: Cli) -> str:
+    # `refer --session` checks the session is open (README "Sessions"): open it first.
+    opened = cli(
+        "--role", "coordinator", "--as", COORDINATOR, "session", "open", "2023-01",
+        "--programme", "atp-cergy", "--start", "2023-01-02",
+    )  # fmt: skip
+    assert opened.exit_code == 0, opened.output
     referred = cli(
         "--role",
         "coordinator",
