@@ -192,12 +192,9 @@ def with_pathways(
 ) -> T:
     """Connect, run `work` with the pathway client, and return its result.
 
-    With `decrypt` the client carries the project's encrypting converter (the keys are
-    loaded first); without, histories are read as stored and no keys are needed. `work`
-    gets `answer_timeout()` seconds in all, each query `cli.answers.QUESTION_TIMEOUT_S`
-    at most; a long job (a rebuild, an audit) passes `whole_timeout=False` and bounds
-    what it asks itself. A service or a worker that does not answer, in whatever shape
-    the SDK says it, ends the command with exit 5 and the way out (`cli.answers`).
+    With `decrypt` the client carries the encrypting converter; without, histories are
+    read as stored. `work` gets `answer_timeout()` seconds in all (a long job passes
+    `whole_timeout=False`); no answer, in any shape, is exit 5 (`cli.answers`), Ctrl-C 130.
     """
     import asyncio
 
@@ -217,6 +214,9 @@ def with_pathways(
                 return await work(pathways)
             return await asyncio.wait_for(work(pathways), timeout=limit)
         except Exception as err:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():  # Ctrl-C: an interruption (exit 130)
+                raise asyncio.CancelledError from None
             said = answers.said_unanswered(session, err, limit, bounded=whole_timeout)
             if said is None:
                 raise
