@@ -16,6 +16,7 @@ from parcours.domain.commands import JOBDATING_TRIGGERS, RecordJobDating
 from parcours.domain.errors import MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.inputs import bidi_controls, is_blank
 from parcours.domain.pathway import Pathway
+from parcours.domain.sessions import check_directory_partner
 from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind, Role
 
 REMINDER_BEFORE = timedelta(days=1)
@@ -116,19 +117,7 @@ def check_plan(place: str, agencies: list[str], candidates: list[str]) -> None:
 
 def check_agency(name: str, kind: PartnerKind | None, active: bool) -> None:
     """An agency taking part is an active temp agency of the partner directory."""
-    if kind is None:
-        raise UnknownReference(
-            f"no partner {name!r} in the partner directory",
-            code="agency_unknown",
-            values={"agency": name},
-        )
-    if kind is not PartnerKind.TEMP_AGENCY or not active:
-        raise MoveRefused.for_rule(
-            "agency_not_temp_agency",
-            f"{name} is not an active temp agency of the partner directory",
-            agency=name,
-            partner_kind=kind.value,
-        )
+    check_directory_partner(name, kind, active, PartnerKind.TEMP_AGENCY, role="agency")
 
 
 def check_candidate(pathway: Pathway, programme: str) -> None:

@@ -64,18 +64,29 @@ def check_new_session(name: str, capacity: int | None) -> None:
 
 def check_referrer(name: str, kind: PartnerKind | None, active: bool) -> None:
     """A session's referring partner is an active referrer of the partner directory."""
+    check_directory_partner(name, kind, active, PartnerKind.REFERRER, role="partner")
+
+
+def check_directory_partner(
+    name: str, kind: PartnerKind | None, active: bool, wanted: PartnerKind, *, role: str
+) -> None:
+    """`name` is an active partner of kind `wanted` in the directory; `role` names it in
+    the refusal (`partner`: a session's referrer; `agency`: a job-dating's temp agency)."""
     if kind is None:
         raise UnknownReference(
             f"no partner {name!r} in the partner directory",
-            code="partner_unknown",
-            values={"partner": name},
+            code=f"{role}_unknown",
+            values={role: name},
         )
-    if kind is not PartnerKind.REFERRER or not active:
+    if kind is not wanted or not active:
+        rule = (
+            "partner_not_referrer" if wanted is PartnerKind.REFERRER else "agency_not_temp_agency"
+        )
+        article = "referrer" if wanted is PartnerKind.REFERRER else "temp agency"
         raise MoveRefused.for_rule(
-            "partner_not_referrer",
-            f"{name} is not an active referrer of the partner directory",
-            partner=name,
-            partner_kind=kind.value,
+            rule,
+            f"{name} is not an active {article} of the partner directory",
+            **{role: name, "partner_kind": kind.value},
         )
 
 
