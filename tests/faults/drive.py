@@ -139,6 +139,12 @@ class Answered:
     stage: str
 
 
+def _open_gate() -> asyncio.Event:
+    gate = asyncio.Event()
+    gate.set()
+    return gate
+
+
 @dataclass
 class Ledger:
     """What the script sent and what was answered; how many attempts went unanswered."""
@@ -149,6 +155,10 @@ class Ledger:
     attempt_s: float = ATTEMPT_S
     unanswered: Counter[str] = field(default_factory=Counter)
     """Attempts that got no answer, by the kind of error the client saw."""
+    last_steps: asyncio.Event = field(default_factory=_open_gate)
+    """Every pathway waits for it before its last command: a test that must land its
+    faults inside the script holds it until they have landed, so the script cannot end
+    first however fast the machine drives it."""
 
     @property
     def pathway_ids(self) -> list[str]:
@@ -215,7 +225,10 @@ async def drive_one(pathways: PathwayClient, name: str, ledger: Ledger) -> None:
     t0 = long_ago(START_DAYS_AGO)
     pathway_id = await refer_person(pathways, name, ledger, t0)
     steps = scripted_pathway(t0)
-    for (command, reason, stage), on in zip(steps, on_dates(steps, t0), strict=True):
+    dated = list(zip(steps, on_dates(steps, t0), strict=True))
+    for index, ((command, reason, stage), on) in enumerate(dated):
+        if index == len(dated) - 1:
+            await ledger.last_steps.wait()
         answer = await send(pathways, pathway_id, command, ledger, reason=reason, on=on)
         assert answer.stage == stage.value, (name, command, answer)
 
