@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PARCOURS_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PARCOURS_TEST_POSTGRES_URL
 
-.PHONY: run test lint typecheck imports sizes unit browser faults bench histories clean
+.PHONY: run test lint typecheck imports sizes unit browser faults caseload bench histories clean
 
 $(BIN)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,7 @@ browser:
 	fi
 
 unit: $(BIN)/.installed-dev browser
-	$(BIN)/pytest -m "not faults"
+	$(BIN)/pytest -m "not faults and not caseload"
 
 # The faults lane (tests/faults): the dev server and `parcours worker` as real processes,
 # SIGKILLed on purpose; PARCOURS_FAULTS_SEED=N replays a run's random choices.
@@ -56,6 +56,12 @@ faults: $(BIN)/.installed-dev
 	$(BIN)/pytest -m faults tests/faults
 
 test: lint typecheck imports sizes unit faults
+
+# On demand, not in `make test`: `parcours import` of 500 generated people of each programme
+# through the real server (a second run, a run killed halfway): 35 to 40 minutes on a busy
+# two-core machine (README, "Bringing an existing caseload").
+caseload: $(BIN)/.installed-dev
+	$(BIN)/pytest -m caseload tests/cli/test_import_server.py
 
 bench: $(BIN)/.installed-dev
 	$(BIN)/python -m bench

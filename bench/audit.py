@@ -8,9 +8,11 @@ histories. Over that set it times:
 
 - replay through `parcours.audit.replay.replay_histories` (the code behind
   `parcours audit replay`: key check, then temporalio's `Replayer` with the encrypting
-  converter), once with the workers' sandboxed runner and once unsandboxed;
+  converter), once with the workers' sandboxed runner, once spread over one process per
+  core as `audit replay` does by default, and once unsandboxed;
 - `audit at`: decode each history with `record_of`, then `snapshot` at the instant
-  halfway between its first and last workflow task; and the fold alone, over
+  halfway between its first and last workflow task, with parcours' converter and, as
+  the baseline, with temporalio's default payload conversion; and the fold alone, over
   recordings decoded beforehand.
 
 It reports histories (or snapshots) per second and total seconds, median of `--repeat`
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import statistics
 import time
@@ -28,6 +31,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from temporalio.api.enums.v1 import EventType
+from temporalio.converter import DataConverter, DefaultPayloadConverter
 from tests.samples import Step, full_atp_pathway, nouveau_depart_session, on_dates
 
 from bench.pathways import T0, _meta, _referral, embedded_service
@@ -39,6 +43,7 @@ from parcours.audit.fold import fold, snapshot
 from parcours.audit.history import PathwayHistory, fetch_pathway_history
 from parcours.audit.recording import Recording, record_of
 from parcours.audit.replay import replay_histories
+from parcours.audit.spread import default_jobs, replay_spread
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.vocabulary import Stage
 from parcours.programmes import get_programme
@@ -139,10 +144,13 @@ def middle(recording: Recording) -> datetime:
 
 
 async def replay_run(
-    histories: list[PathwayHistory], keyring: Keyring, sandboxed: bool
+    histories: list[PathwayHistory], keyring: Keyring, sandboxed: bool, jobs: int = 1
 ) -> dict[str, float]:
     started = time.perf_counter()
-    outcomes = await replay_histories(histories, keyring, sandboxed=sandboxed)
+    if jobs > 1:
+        outcomes = await replay_spread(histories, keyring, jobs)
+    else:
+        outcomes = await replay_histories(histories, keyring, sandboxed=sandboxed)
     elapsed = time.perf_counter() - started
     failed = [o for o in outcomes if o.failed]
     if failed:
@@ -150,9 +158,19 @@ async def replay_run(
     return {"per_s": len(histories) / elapsed, "seconds": elapsed}
 
 
-async def audit_at_run(histories: list[PathwayHistory], keyring: Keyring) -> dict[str, float]:
+def temporalio_default(keyring: Keyring) -> DataConverter:
+    """The same converter with temporalio's own payload conversion: the baseline of the
+    cached dataclass conversion (`adapters/temporal/json_types.py`)."""
+    return dataclasses.replace(
+        data_converter(keyring), payload_converter_class=DefaultPayloadConverter
+    )
+
+
+async def audit_at_run(
+    histories: list[PathwayHistory], keyring: Keyring, baseline: bool = False
+) -> dict[str, float]:
     """`audit at` as the CLI does it, minus fetching and printing: decode, then fold."""
-    converter = data_converter(keyring)
+    converter = temporalio_default(keyring) if baseline else data_converter(keyring)
     started = time.perf_counter()
     for history in histories:
         recording = await record_of(history, converter)
@@ -196,6 +214,14 @@ async def workloads(
             ),
         ),
         (
+            f"replay, sandboxed, on {default_jobs()} processes (`audit replay` by default)",
+            await _repeat(
+                lambda: replay_run(histories, keyring, sandboxed=True, jobs=default_jobs()),
+                repeat,
+                "replay spread",
+            ),
+        ),
+        (
             "replay, unsandboxed",
             await _repeat(
                 lambda: replay_run(histories, keyring, sandboxed=False),
@@ -208,6 +234,12 @@ async def workloads(
             await _repeat(lambda: audit_at_run(histories, keyring), repeat, "audit at"),
         ),
         (
+            "audit at: decode + snapshot, temporalio's default conversion (baseline)",
+            await _repeat(
+                lambda: audit_at_run(histories, keyring, baseline=True), repeat, "audit at, base"
+            ),
+        ),
+        (
             "audit at: snapshot alone (pre-decoded)",
             await _repeat(lambda: fold_run(recordings), repeat, "fold alone"),
         ),
@@ -217,9 +249,13 @@ async def workloads(
 def table(rows: list[tuple[str, dict[str, float]]]) -> list[str]:
     lines = ["| workload | histories/s | total s |", "|---|---:|---:|"]
     lines += [f"| {name} | {r['per_s']:.1f} | {r['seconds']:.2f} |" for name, r in rows]
-    ratio = rows[1][1]["per_s"] / rows[0][1]["per_s"]
+    spread = rows[1][1]["per_s"] / rows[0][1]["per_s"]
+    ratio = rows[2][1]["per_s"] / rows[0][1]["per_s"]
     lines.append("")
+    lines.append(f"spread / one-process sandboxed replay throughput ratio: {spread:.2f}x")
     lines.append(f"unsandboxed / sandboxed replay throughput ratio: {ratio:.1f}x")
+    cached = rows[3][1]["per_s"] / rows[4][1]["per_s"]
+    lines.append(f"audit at, cached / temporalio's default conversion: {cached:.2f}x")
     return lines
 
 

@@ -4,6 +4,11 @@
 --help`, then starts the embedded dev server and a worker (`parcours worker`), times
 referrals (`parcours refer`, a different person each run) and one transition end to end
 (`parcours contact REF`: process start, connect, update, printed result).
+
+`--against COMMIT` runs every timed command alternately on this code and on COMMIT's
+`src/` (exported with `git archive`, put first on `PYTHONPATH`), against the same dev
+server and worker, and gives each median's ratio to the baseline's: on a machine
+shared with other work, only figures taken side by side compare.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -34,9 +40,22 @@ def free_port() -> int:
         return port
 
 
-def timed(args: list[str], env: dict[str, str]) -> tuple[float, str]:
-    started = time.perf_counter()
+CPU: dict[str, list[float]] = {}
+"""CPU seconds (user and system) of each timed process, by `timed`'s `label`: on a machine
+busy with other work they move far less than the time from start to exit."""
+
+
+def children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(args: list[str], env: dict[str, str], label: str = "") -> tuple[float, str]:
+    """One whole `parcours ARGS` process: seconds from start to exit, and its output; its
+    CPU seconds are added to `CPU[label]`."""
+    started, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run([PARCOURS, *args], env=env, capture_output=True, text=True, check=True)
+    CPU.setdefault(label, []).append(children_cpu() - cpu)
     return time.perf_counter() - started, done.stdout
 
 
@@ -64,6 +83,7 @@ def bench_env(scratch: str) -> dict[str, str]:
     return {
         **os.environ,
         "PARCOURS_DATA_DIR": scratch,
+        "XDG_CONFIG_HOME": str(Path(scratch).resolve() / "config"),
         "PARCOURS_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
         "PARCOURS_UI_PORT": str(free_port()),
         "PARCOURS_ACTOR": "bench-staff",
@@ -76,8 +96,38 @@ def referral(number: int) -> list[str]:
     return [*REFER[: REFER.index("Bench")], f"Bench{number}", *REFER[REFER.index("Bench") + 1 :]]
 
 
-def time_transitions(env: dict[str, str], runs: int) -> tuple[list[float], list[float]]:
-    """Start the dev server and a worker, time referrals, then `contact` on one of them."""
+Timings = dict[str, list[float]]
+"""Seconds of each run, by command label."""
+
+HELP = "`parcours --help`"
+INTAKE_HELP = "`parcours intake complete --help`"
+REFERRAL = "`parcours refer` (a new person each run, end to end)"
+TRANSITION = "`parcours contact REF` (one transition, end to end)"
+
+
+def export_src(commit: str, into: str) -> str:
+    """COMMIT's `src/` exported into `into`: the PYTHONPATH that runs that code."""
+    archive = subprocess.run(
+        ["git", "archive", commit, "src"], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", into], input=archive, check=True)
+    return str(Path(into) / "src")
+
+
+def alternately(
+    codes: dict[str, dict[str, str]], label: str, runs: int, args: list[str], into: Timings
+) -> None:
+    """Time `args` `runs` times on each code in turn (this code first, then the baseline)."""
+    for _ in range(runs):
+        for code, env in codes.items():
+            key = f"{code}|{label}"
+            into.setdefault(key, []).append(timed(args, env, key)[0])
+    print(f"  {label}: {runs} runs done", flush=True)
+
+
+def time_transitions(codes: dict[str, dict[str, str]], runs: int, into: Timings) -> None:
+    """Start the dev server and a worker (this code's), time referrals, then `contact`."""
+    env = codes["this code"]
     settings = replace(Settings.from_env(env))
     create_key_file(settings.key_file)
     with DevServer(settings):
@@ -86,38 +136,55 @@ def time_transitions(env: dict[str, str], runs: int) -> tuple[list[float], list[
             time.sleep(3)
             _, out = timed(REFER, env)
             pathway_id = json.loads(out)["pathway_id"]
-            refer_times = [timed(referral(number), env)[0] for number in range(runs)]
+            number = iter(range(len(codes) * runs))
+            for _ in range(runs):
+                for code, code_env in codes.items():
+                    key = f"{code}|{REFERRAL}"
+                    into.setdefault(key, []).append(timed(referral(next(number)), code_env, key)[0])
             print(f"  refer: {runs} runs done", flush=True)
-            transition_times = [timed(["contact", pathway_id], env)[0] for _ in range(runs)]
-            print(f"  transition: {runs} runs done", flush=True)
+            alternately(codes, TRANSITION, runs, ["contact", pathway_id], into)
         finally:
             worker.terminate()
             worker.wait(20)
-    return refer_times, transition_times
 
 
-def row(label: str, times: list[float]) -> str:
-    return f"| {label} | {1000 * statistics.median(times):.0f} | {1000 * max(times):.0f} |"
+def row(label: str, times: Timings, baseline: str | None) -> str:
+    """Median time from start to exit and median CPU, with their ratios to the baseline."""
+    ours = statistics.median(times[f"this code|{label}"])
+    cpu = statistics.median(CPU[f"this code|{label}"])
+    cells = [label, f"{1000 * ours:.0f}", f"{1000 * cpu:.0f}"]
+    if baseline is not None:
+        theirs = statistics.median(times[f"{baseline}|{label}"])
+        their_cpu = statistics.median(CPU[f"{baseline}|{label}"])
+        cells += [f"{1000 * theirs:.0f}", f"{ours / theirs:.2f}"]
+        cells += [f"{1000 * their_cpu:.0f}", f"{cpu / their_cpu:.2f}"]
+    return "| " + " | ".join(cells) + " |"
 
 
-def main(runs: int) -> str:
+def main(runs: int, against: str | None = None) -> str:
     with tempfile.TemporaryDirectory() as scratch:
         env = bench_env(scratch)
-        help_times = [timed(["--help"], env)[0] for _ in range(runs)]
-        print(f"  --help: {runs} runs done", flush=True)
-        intake_help = [timed(["intake", "complete", "--help"], env)[0] for _ in range(runs)]
-        print(f"  intake complete --help: {runs} runs done", flush=True)
-        refer_times, transition_times = time_transitions(env, runs)
+        codes = {"this code": env}
+        if against is not None:
+            exported = export_src(against, scratch)
+            codes[against] = {**env, "PYTHONPATH": exported}
+        times: Timings = {}
+        alternately(codes, HELP, runs, ["--help"], times)
+        alternately(codes, INTAKE_HELP, runs, ["intake", "complete", "--help"], times)
+        time_transitions(codes, runs, times)
+    head = "| command | median ms | CPU ms |"
+    rule = "|---|---:|---:|"
+    if against is not None:
+        head += f" ms at `{against}` | ratio | CPU ms at `{against}` | CPU ratio |"
+        rule += "---:|---:|---:|---:|"
+    load = os.getloadavg()
     return "\n".join(
         [
-            f"whole processes, median of {runs} runs",
+            f"whole processes, median of {runs} runs; load average {load[0]:.1f} at the end",
             "",
-            "| command | median ms | max ms |",
-            "|---|---:|---:|",
-            row("`parcours --help`", help_times),
-            row("`parcours intake complete --help`", intake_help),
-            row("`parcours refer` (a new person each run, end to end)", refer_times),
-            row("`parcours contact REF` (one transition, end to end)", transition_times),
+            head,
+            rule,
+            *(row(label, times, against) for label in (HELP, INTAKE_HELP, REFERRAL, TRANSITION)),
         ]
     )
 
@@ -125,4 +192,6 @@ def main(runs: int) -> str:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
-    print(main(parser.parse_args().runs))
+    parser.add_argument("--against", help="a commit whose src/ is timed alternately")
+    arguments = parser.parse_args()
+    print(main(arguments.runs, arguments.against))

@@ -156,7 +156,7 @@ def _scratch() -> Iterator[Path]:
 
 @asynccontextmanager
 async def _service(data: Path, hooks: HttpReceiver) -> AsyncIterator[tuple[PathwayClient, Killer]]:
-    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(data)})
+    settings = Settings.self_contained(str(data))
     keyring = create_key_file(settings.key_file)
     with open_store(settings.readmodel_url) as store:
         store.add_partner(
@@ -171,6 +171,7 @@ async def _service(data: Path, hooks: HttpReceiver) -> AsyncIterator[tuple[Pathw
     ) as env:
         address = env.client.service_client.config.target_host
         worker_env = {**os.environ, "PARCOURS_DATA_DIR": str(data)}
+        worker_env["PARCOURS_KEY_FILE"] = str(settings.key_file)
         worker_env["PARCOURS_TEMPORAL_ADDRESS"] = address
         killer = Killer(worker_env, 0.0)
         killer.start()
@@ -218,7 +219,7 @@ async def main(n: int, kill_every: float) -> str:
             pids = await asyncio.gather(*(_one_pathway(pathways) for _ in range(n)))
             stop.set()
             await killing
-            url = Settings.from_env({"PARCOURS_DATA_DIR": str(data)}).readmodel_url
+            url = Settings.self_contained(str(data)).readmodel_url
             await _settle(pathways, list(pids), url)
             elapsed = time.perf_counter() - started
         keys = Counter(r.headers["X-Parcours-Idempotency-Key"] for r in hooks.received)

@@ -79,7 +79,7 @@ async def embedded_service(
     """A fresh dev server on its own SQLite file, the project's worker, and a client: the
     embedded default the benchmarks measure, with the referrer in the directory."""
     with tempfile.TemporaryDirectory() as scratch:
-        settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
+        settings = Settings.self_contained(scratch)
         register_referrer(settings, referrers)
         async with (
             await WorkflowEnvironment.start_local(

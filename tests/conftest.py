@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.logs import configure_logging
+from parcours.adapters.settings import DECLARED_ROLES
 from tests.receivers import (
     HttpReceiver,
     SmtpServer,
@@ -41,6 +42,26 @@ from tests.servers import (
 POSTGRES_ENV = "PARCOURS_TEST_POSTGRES_URL"
 
 configure_logging(logging.WARNING, sys.stderr)
+
+os.environ[DECLARED_ROLES] = "1"
+"""The declared-roles mode for every test and every process a test starts: tests send
+requests as the roles they declare (`tests.support.meta`). The tests of signed actors turn
+it off for their own workers (`tests/workflows/test_signed_actors.py`, `tests/cli/...`)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_config_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """XDG_CONFIG_HOME in a folder of the test session's own, for this process and every
+    process it starts: no test writes a key file or a codec secret in the user's
+    ~/.config/parcours. A test that needs a config folder of its own sets it too."""
+    folder = tmp_path_factory.mktemp("config")
+    users = Path.home() / ".config" / "parcours"
+    before = sorted(users.iterdir()) if users.is_dir() else []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(folder))
+        yield folder
+    after = sorted(users.iterdir()) if users.is_dir() else []
+    assert after == before, f"the test session wrote in the user's {users}: {after}"
 
 
 # --- Temporal -------------------------------------------------------------------------

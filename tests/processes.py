@@ -27,7 +27,7 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from parcours.adapters.settings import Settings
+from parcours.adapters.settings import DECLARED_ROLES, Settings
 from parcours.adapters.temporal.converter import data_converter
 from parcours.adapters.temporal.devserver import DevServer, wait_for_server
 from tests.polling import eventually
@@ -90,7 +90,7 @@ class ServerProcess:
 def server_settings(folder: Path) -> Iterator[Settings]:
     """Settings of a dev server of its own under `folder`, on free ports."""
     folder.mkdir(parents=True, exist_ok=True)
-    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(folder)})
+    settings = Settings.self_contained(str(folder))
     yield replace(settings, temporal_address=f"127.0.0.1:{free_port()}", ui_port=free_port())
 
 
@@ -124,6 +124,7 @@ def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
         "PARCOURS_READMODEL_URL": settings.readmodel_url,
         "PARCOURS_CONFIG": str(settings.data_dir / "no-config.toml"),
         "PARCOURS_LANG": "en",
+        DECLARED_ROLES: os.environ.get(DECLARED_ROLES, ""),  # the test session's mode
     }
     if settings.smtp_host:
         env |= {

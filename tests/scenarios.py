@@ -17,10 +17,13 @@ from parcours.domain.vocabulary import (
     AlertRule,
     AppointmentKind,
     AppointmentPlace,
+    BarrierKind,
     PartnerKind,
     Stage,
 )
 from parcours.programmes import get_programme
+from parcours.workflows.erasure import ERASE_PERSON_UPDATE
+from parcours.workflows.messages import UpdateResult
 from tests.polling import eventually
 from tests.samples import (
     ATP_CRITERIA,
@@ -31,7 +34,7 @@ from tests.samples import (
     nouveau_depart_session,
     on_dates,
 )
-from tests.support import T0, accepted_updates, meta, participant, referral
+from tests.support import COORDINATOR, T0, accepted_updates, meta, participant, referral
 
 ATP = get_programme("atp-cergy")
 ND = get_programme("nouveau-depart")
@@ -141,6 +144,23 @@ async def drive_alerts_following_the_pathway(pathways: PathwayClient) -> str:
     return pid
 
 
+async def drive_erased_pathway(pathways: PathwayClient) -> str:
+    """A person erased half-way through an ATP pathway (`ERASURE_ENDS_RUN_PATCH`): consent
+    to the referrer, intake (the referrer is told), a barrier, a contact, then a
+    coordinator's erasure, which closes the pathway and ends the run."""
+    now = datetime.now(UTC).replace(microsecond=0) - 4 * HOUR
+    pid = await pathways.refer(ATP, participant("Ottoline", "Brackenridge"), referral(now), meta())
+    await pathways.execute(pid, c.GiveConsent(PartnerKind.REFERRER, now), meta())
+    await pathways.execute(pid, c.CompleteIntake(now, ATP_CRITERIA), meta())
+    await pathways.execute(pid, c.OpenBarrier(BarrierKind.HOUSING), meta())
+    await pathways.execute(pid, c.RecordContact(now + HOUR), meta())
+    erasure = meta(COORDINATOR, reason="asked by the person (GDPR article 17)")
+    done = await pathways.update(pid, ERASE_PERSON_UPDATE, [erasure], erasure, UpdateResult)
+    assert done.event == "person_erased"
+    await pathways.temporal.get_workflow_handle(pid).result()  # the erasure ends the run
+    return pid
+
+
 SCENARIOS = {
     "atp-full-pathway": drive_full_atp_pathway,
     "nouveau-depart-session": drive_nouveau_depart_session,
@@ -148,4 +168,5 @@ SCENARIOS = {
     "atp-entered-after-the-fact": drive_entered_after_the_fact,
     "atp-corrected": drive_corrected_pathway,
     "alerts-follow-the-pathway": drive_alerts_following_the_pathway,
+    "atp-erased": drive_erased_pathway,
 }

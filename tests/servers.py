@@ -10,15 +10,19 @@ from __future__ import annotations
 from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
 
 from parcours.adapters.temporal.converter import data_converter
-from parcours.adapters.temporal.devserver import temporal_binary
+from parcours.adapters.temporal.devserver import SQLITE_PRAGMAS, temporal_binary
 from parcours.adapters.temporal.keys import Keyring
 from parcours.workflows import search_attributes as sa
 
 TEST_KEYRING = Keyring.generate()
 """The key every test server's payloads are encrypted with (a fresh one per session)."""
 
-SUGGEST_AFTER_EVENTS = 40
-"""The history length after which `low_threshold_env` suggests continue-as-new."""
+SUGGEST_AFTER_EVENTS = 48
+"""The history length after which `low_threshold_env` suggests continue-as-new. Room for
+a pathway's first workflow task (its patch markers, each with its search-attribute upsert,
+and the referral's check, `SIGNED_REFERRAL_PATCH`) and the first steps the tests take
+before they want the run to continue (`test_continue_as_new.py`: a notification failure
+recorded in the first run)."""
 
 
 def dev_server_path() -> str:
@@ -26,7 +30,10 @@ def dev_server_path() -> str:
 
 
 async def start_shared_server(database: str) -> WorkflowEnvironment:
-    """The session's dev server, keeping its histories in the SQLite file `database`."""
+    """The session's dev server, keeping its histories in the SQLite file `database`, with
+    the SQLite pragmas `parcours serve` uses (without them every commit waits for a full
+    sync, and the tests measured a server slower than the one staff run)."""
+    pragmas = [arg for pragma in SQLITE_PRAGMAS for arg in ("--sqlite-pragma", pragma)]
     return await WorkflowEnvironment.start_local(
         data_converter=data_converter(TEST_KEYRING),
         dev_server_existing_path=dev_server_path(),
@@ -35,6 +42,7 @@ async def start_shared_server(database: str) -> WorkflowEnvironment:
         dev_server_extra_args=[
             "--dynamic-config-value",
             "frontend.enableUpdateWorkflowExecution=true",
+            *pragmas,
         ],
     )
 

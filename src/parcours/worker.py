@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import logging
 import signal
 from collections.abc import Callable, Sequence
@@ -22,13 +23,17 @@ from temporalio.worker import Worker
 from parcours.activities.alerts import AlertActivities, FileAlertChannel
 from parcours.activities.jobdating import JobDatingActivities
 from parcours.activities.notify import NotificationActivities
+from parcours.activities.person_keys import PersonSealer
 from parcours.activities.projection import LazyStore, ProjectionActivities
 from parcours.adapters.channels import SmtpRelay
 from parcours.adapters.logs import get_logger, route_core_logs
 from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.connection import connect
-from parcours.adapters.temporal.keys import load_keyring
+from parcours.adapters.temporal.keys import Keyring, load_keyring
+from parcours.adapters.temporal.seal import seal_secrets
+from parcours.app.actor_check import ActorCheck, ActorInterceptor
 from parcours.app.reservations import retire_registries
+from parcours.domain.signing import Credential
 from parcours.workflows.jobdating import JobDatingWorkflow
 from parcours.workflows.pathway import ParticipantPathway
 from parcours.workflows.registry import ReferralRegistry
@@ -59,13 +64,17 @@ def smtp_relay(settings: Settings) -> SmtpRelay | None:
     )
 
 
-def default_activities(settings: Settings) -> list[Callable[..., Any]]:
-    """The adapters of a real worker: alert files, the SQL read model, partner channels."""
+def default_activities(
+    settings: Settings, keyring: Keyring | None = None
+) -> list[Callable[..., Any]]:
+    """The adapters of a real worker: alert files, the SQL read model, partner channels.
+    `keyring` opens what partner messages carry sealed (read from `settings` if not given)."""
     alerts = AlertActivities(FileAlertChannel(settings.outbox_dir / "alerts"))
     store = LazyStore(settings.readmodel_url)
     projection = ProjectionActivities(store)
-    notify = NotificationActivities(store, smtp_relay(settings))
-    dating = JobDatingActivities(notify)
+    sealer = PersonSealer(store, keyring or (lambda: load_keyring(settings)))
+    notify = NotificationActivities(store, smtp_relay(settings), sealer)
+    dating = JobDatingActivities(notify, None if settings.declared_roles else seals(settings))
     return [
         alerts.deliver_alerts,
         projection.project_pathway,
@@ -73,7 +82,30 @@ def default_activities(settings: Settings) -> list[Callable[..., Any]]:
         dating.send_invitations,
         dating.send_reminders,
         dating.hand_outcome,
+        dating.resend,
     ]
+
+
+def seals(settings: Settings) -> Callable[[], list[bytes]]:
+    """The service's seal secrets, read from the keyring on first use."""
+    return functools.cache(lambda: seal_secrets(load_keyring(settings)))
+
+
+def actor_check(settings: Settings) -> ActorCheck:
+    """Who sent a request, checked against the read model's staff credentials; nothing is
+    checked in the declared-roles mode (`PARCOURS_DECLARED_ROLES=1`, tests and demos)."""
+    if settings.declared_roles:
+        return ActorCheck(None)
+    store = LazyStore(settings.readmodel_url)
+    return ActorCheck(_Credentials(store), seals(settings))
+
+
+class _Credentials:
+    def __init__(self, store: LazyStore) -> None:
+        self._store = store
+
+    def credential(self, key_id: str) -> Credential | None:
+        return self._store().credential(key_id)
 
 
 STICKY_TIMEOUT = timedelta(seconds=2)
@@ -93,12 +125,16 @@ def build_worker(
     *,
     max_cached_workflows: int = 1000,
     executor: concurrent.futures.Executor | None = None,
+    actors: ActorCheck | None = None,
 ) -> Worker:
+    """The worker; `actors` checks who sent each request (by default from `settings`)."""
+    actors = actors or actor_check(settings)
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=[ParticipantPathway, ReferralRegistry, ReferralReservation, JobDatingWorkflow],
-        activities=list(activities),
+        activities=[*activities, actors.check_referral],
+        interceptors=[ActorInterceptor(actors)],
         activity_executor=executor or concurrent.futures.ThreadPoolExecutor(max_workers=8),
         workflow_runner=workflow_runner(),
         max_cached_workflows=max_cached_workflows,
@@ -121,9 +157,11 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-    client = await connect(settings, load_keyring(settings))
+    keyring = load_keyring(settings)
+    client = await connect(settings, keyring)
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
-        worker = build_worker(client, settings, default_activities(settings), executor=executor)
+        activities = default_activities(settings, keyring)
+        worker = build_worker(client, settings, activities, executor=executor)
         async with worker:
             await _retire_registries(client, settings)
             await stop.wait()

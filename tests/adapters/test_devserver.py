@@ -17,6 +17,9 @@ from parcours.adapters.temporal.devserver import (
     temporal_binary,
     wait_for_server,
 )
+from parcours.cli.errors import translate
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.i18n import Text
 
 
 def settings_in(tmp_path: Path, **env: str) -> Settings:
@@ -40,6 +43,7 @@ def test_arguments_keep_state_in_the_data_folder_with_measured_pragmas(tmp_path:
     assert "ParcoursStage=Keyword" in attributes
     assert "ParcoursNextAlertAt=Datetime" in attributes
     assert "--ui-disable-news-fetch" in args
+    assert args[args.index("--ui-codec-endpoint") + 1] == "http://127.0.0.1:8081"
 
 
 def test_a_busy_port_is_one_clear_sentence(tmp_path: Path) -> None:
@@ -79,3 +83,24 @@ async def test_the_embedded_server_starts_and_stops(tmp_path: Path) -> None:
         assert server.exited() is None
     assert server.exited() is not None
     assert settings.temporal_db_file.exists()
+
+
+async def test_each_server_sentence_is_said_in_french_and_english(tmp_path: Path) -> None:
+    """The CLI says a server failure in the reader's language: in English the very
+    sentence raised, in French its translation, both with the values that matter."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = settings_in(tmp_path, PARCOURS_UI_PORT=str(port))
+        with pytest.raises(DevServerError) as busy, DevServer(settings):
+            pass
+    with pytest.raises(DevServerError) as silent:
+        await wait_for_server("127.0.0.1:1", "default", 0.5)
+    for raised, value in ((busy.value, str(port)), (silent.value, "127.0.0.1:1")):
+        english = translate(raised, Text("en"))
+        french = translate(raised, Text("fr"))
+        assert english.message == str(raised)
+        assert value in french.message
+        assert french.message != english.message
+        assert english.code == french.code == ExitCode.UNAVAILABLE

@@ -277,9 +277,9 @@ def test_the_current_key_comes_first_whatever_the_file_order() -> None:
 
 
 def test_the_environment_takes_precedence_over_the_key_file(tmp_path: Path) -> None:
-    on_file = create_key_file(tmp_path / "keys.json")
+    on_file = create_key_file(tmp_path / "config" / "parcours" / "keys.json")
     in_env = Keyring.generate().rotated()
-    base = {"PARCOURS_DATA_DIR": str(tmp_path)}
+    base = {"PARCOURS_DATA_DIR": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
 
     assert load_keyring(Settings.from_env(base)) == on_file
     assert load_keyring(Settings.from_env({**base, "PARCOURS_KEYS": in_env.to_json()})) == in_env

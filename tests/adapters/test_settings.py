@@ -13,7 +13,7 @@ from parcours.adapters.settings import InvalidSetting, Settings
 
 PARCOURS = Path(sys.executable).parent / "parcours"
 
-INT_SETTINGS = {"PARCOURS_UI_PORT": 8233, "PARCOURS_SMTP_PORT": 25}
+INT_SETTINGS = {"PARCOURS_UI_PORT": 8233, "PARCOURS_SMTP_PORT": 25, "PARCOURS_CODEC_PORT": 8081}
 """Every whole-number setting and its default."""
 
 
@@ -23,14 +23,28 @@ def from_env(tmp_path: Path, **env: str) -> Settings:
 
 def test_the_defaults(tmp_path: Path) -> None:
     settings = from_env(tmp_path)
-    assert (settings.ui_port, settings.smtp_port) == (8233, 25)
+    assert (settings.ui_port, settings.smtp_port, settings.codec_port) == (8233, 25, 8081)
 
 
 @pytest.mark.parametrize("variable", INT_SETTINGS)
 @pytest.mark.parametrize("value", ["", "  "])
 def test_an_empty_number_means_its_default(tmp_path: Path, variable: str, value: str) -> None:
     settings = from_env(tmp_path, **{variable: value})
-    assert (settings.ui_port, settings.smtp_port) == (8233, 25)
+    assert (settings.ui_port, settings.smtp_port, settings.codec_port) == (8233, 25, 8081)
+
+
+def test_the_keys_and_the_codec_secret_live_in_the_config_folder(tmp_path: Path) -> None:
+    config = tmp_path / "xdg"
+    settings = from_env(tmp_path / "data", XDG_CONFIG_HOME=str(config))
+    assert settings.key_file == config / "parcours" / "keys.json"
+    assert settings.codec_secret_file == config / "parcours" / "codec-secret"
+    assert settings.legacy_key_file == tmp_path / "data" / "keys.json"
+    by_home = from_env(tmp_path, HOME=str(tmp_path / "home"), XDG_CONFIG_HOME="relative/xdg")
+    assert by_home.key_file == tmp_path / "home" / ".config" / "parcours" / "keys.json"
+    named = from_env(tmp_path, PARCOURS_KEY_FILE=str(tmp_path / "k.json"))
+    assert (named.key_file, named.legacy_key_file) == (tmp_path / "k.json", None)
+    secret = from_env(tmp_path, PARCOURS_CODEC_SECRET_FILE=str(tmp_path / "s"))
+    assert secret.codec_secret_file == tmp_path / "s"
 
 
 def test_good_numbers_are_read(tmp_path: Path) -> None:

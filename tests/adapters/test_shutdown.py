@@ -140,6 +140,8 @@ def serve(tmp_path: Path, *, own_group: bool = False) -> Iterator[Serve]:
         "PARCOURS_DATA_DIR": str(tmp_path / "data"),
         "PARCOURS_TEMPORAL_ADDRESS": f"{address[0]}:{address[1]}",
         "PARCOURS_UI_PORT": str(ui_port),
+        "PARCOURS_CODEC_PORT": str(free_port()),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "PARCOURS_CONFIG": str(tmp_path / "none.toml"),
         "PARCOURS_LANG": "en",
         "COLUMNS": "400",  # one message, one line

@@ -65,7 +65,7 @@ async def test_audit_at_agrees_with_status_over_two_years(
 ) -> None:
     env = skipping_env
     seen: list[PathwayStatus] = []
-    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    settings = Settings.self_contained(str(tmp_path))
     async with build_worker(env.client, settings, default_activities(settings)):
         pathways = PathwayClient(env.client, settings.task_queue)
         # The workflow's virtual clock starts at the real now: commands are dated from it.

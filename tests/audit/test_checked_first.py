@@ -174,7 +174,7 @@ def test_a_registry_history_is_not_a_pathway(history_cli: Cli, command: str) -> 
     said = refusal(audit(history_cli, command, t.REGISTRY), ExitCode.INVALID_FILE)
     assert said == (
         f"{t.REGISTRY} is the history of a ReferralRegistry workflow: parcours audit reads"
-        " only the histories of pathways (ParticipantPathway)."
+        " only the histories of pathways and job-datings (ParticipantPathway, JobDating)."
     )
 
 
@@ -210,7 +210,7 @@ def test_the_refusals_in_french(history_cli: Cli, bundle: dict[str, Any], tmp_pa
     said = refusal(audit(history_cli, "replay", t.REGISTRY, "--lang", "fr"), ExitCode.INVALID_FILE)
     assert said == (
         f"{t.REGISTRY} est l'historique d'un workflow ReferralRegistry : parcours audit ne lit"
-        " que les historiques de parcours (ParticipantPathway)."
+        " que les historiques de parcours et de job-datings (ParticipantPathway, JobDating)."
     )
     wrong = audit(history_cli, "trail", t.FULL, "--lang", "fr", PARCOURS_KEYS=other_keys())
     assert "leur clé k1 n'est pas celle qui les a chiffrées" in refusal(wrong, ExitCode.KEYS)

@@ -45,7 +45,7 @@ def dated(instant: datetime) -> RequestMeta:
 
 @asynccontextmanager
 async def worker_on(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[PathwayClient]:
-    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    settings = Settings.self_contained(str(tmp_path))
     settings = replace(settings, task_queue=f"corrections-{uuid.uuid4().hex[:8]}")
     async with build_worker(env.client, settings, default_activities(settings)):
         yield PathwayClient(env.client, settings.task_queue)

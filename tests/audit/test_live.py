@@ -26,6 +26,7 @@ from parcours.worker import build_worker, default_activities
 from tests.audit import tampering
 from tests.audit.helpers import cli_for, json_of, other_keys, run
 from tests.cli.runner import Cli, address_of
+from tests.histories.record import settled_history
 from tests.polling import eventually
 from tests.scenarios import drive_full_atp_pathway, drive_open_pathway
 from tests.servers import SUGGEST_AFTER_EVENTS, TEST_KEYRING
@@ -37,7 +38,7 @@ pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 @asynccontextmanager
 async def worker_on(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[PathwayClient]:
     """A worker while the pathways are driven; stopped before the CLI reads their histories."""
-    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    settings = Settings.self_contained(str(tmp_path))
     settings = replace(settings, task_queue=f"audit-{uuid.uuid4().hex[:8]}")
     async with build_worker(env.client, settings, default_activities(settings)):
         yield PathwayClient(env.client, settings.task_queue)
@@ -115,6 +116,9 @@ async def test_official_temporal_history_is_accepted(
 ) -> None:
     async with worker_on(temporal_env, tmp_path) as pathways:
         pid = await drive_open_pathway(pathways)
+        # what runs beside the workflow (projection, alerts) has landed: the status and
+        # the history taken next tell the same moment
+        await settled_history(pathways.temporal, pid)
         status = await pathways.status(pid)
     shown = await asyncio.to_thread(
         subprocess.run,

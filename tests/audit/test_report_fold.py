@@ -62,7 +62,7 @@ async def folded_state(pathways: PathwayClient, pathway_id: str) -> PathwayState
 async def driven(
     temporal_env: WorkflowEnvironment, tmp_path: Path, db_url: str
 ) -> AsyncIterator[Driven]:
-    base = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    base = Settings.self_contained(str(tmp_path))
     settings = replace(base, task_queue=f"report-{uuid.uuid4().hex[:8]}", readmodel_url=db_url)
     client = temporal_env.client
     async with build_worker(client, settings, default_activities(settings)):

@@ -6,9 +6,11 @@ breaks is found by `make test` rather than the day someone needs its figures.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from bench import audit, deliveries, pathways, referrals, workers
+from bench import audit, codec, deliveries, pathways, referrals, scale, signing, workers
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -25,6 +27,8 @@ async def test_the_audit_benchmark_replays_and_folds() -> None:
     for row in ("replay, sandboxed", "replay, unsandboxed", "audit at: decode + snapshot"):
         assert f"| {row}" in report
     assert "discrepancies found by full folds of the distinct set: 0" in report
+    assert "audit at, cached / temporalio's default conversion:" in report
+    assert "spread / one-process sandboxed replay throughput ratio:" in report
 
 
 @pytest.mark.timeout(600)  # a loaded machine starts each new worker slowly
@@ -47,3 +51,24 @@ async def test_the_workers_benchmark_reports_one_and_two_workers() -> None:
     for row in ("| 1 |", "| 2 |"):
         assert row in report
     assert "load average" in report
+
+
+async def test_the_codec_benchmark_decodes_in_every_mode() -> None:
+    report = await codec.main(3, 1)
+    for row in ("| baseline |", "| staff |", "| auditor |", "| one read-log append alone |"):
+        assert row in report
+
+
+async def test_the_scale_benchmark_refers_moves_and_times_the_listings() -> None:
+    report = await scale.main(2, 1)
+    for row in ("referrals:", "moves:", "worker RSS, MiB: idle", "KiB per pathway"):
+        assert row in report, report
+    for command in scale.COMMANDS:
+        assert f"| {command} |" in report, report
+
+
+async def test_the_signing_benchmark_reports_both_modes() -> None:
+    report = json.loads(await signing.main(1, 1))
+    assert report["requests"] == 2
+    for key in ("declared_requests_per_s", "signed_requests_per_s", "sign_us", "check_us"):
+        assert report[key] > 0

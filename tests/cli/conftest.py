@@ -17,7 +17,7 @@ from tests.servers import TEST_KEYRING
 
 @pytest.fixture
 def cli_settings(tmp_path: Path) -> Settings:
-    base = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    base = Settings.self_contained(str(tmp_path))
     return replace(base, task_queue=f"cli-{uuid.uuid4().hex[:8]}")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,23 @@ def run_import(cli: Cli, *args: str, code: int = 0) -> dict[str, Any]:
     assert result.exit_code == code, result.output
     found: dict[str, Any] = json.loads(result.stdout)
     return found
+
+
+def open_sessions(cli: Cli, programme: str, names: Iterable[str]) -> None:
+    """Open the sessions a caseload's rows name: the import, as `refer --session`, refers
+    only into a session that exists and is open."""
+    for name in sorted(set(names)):
+        opened = cli(
+            "--role", "coordinator", "--as", COORDINATOR, "session", "open", name,
+            "--programme", programme, "--start", f"{name}-01",
+        )  # fmt: skip
+        assert opened.exit_code == 0, opened.output
+
+
+def open_caseload_sessions(cli: Cli, programme: str, n: int) -> None:
+    """Open the sessions of the generated caseload of `n` people (`tests/caseloads.py`)."""
+    people, _ = caseload(programme, n)
+    open_sessions(cli, programme, (row["session"] for row in people))
 
 
 def essence(cli: Cli, pathway_id: str) -> list[tuple[Any, ...]]:

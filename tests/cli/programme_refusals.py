@@ -16,6 +16,7 @@ from parcours.domain.jobdating import (
     check_outcomes,
     check_role,
 )
+from parcours.domain.jobdating_notices import message_to_retry
 from parcours.domain.sessions import (
     Session,
     SessionStatus,
@@ -30,6 +31,7 @@ from tests.support import T0
 DAY = timedelta(days=1)
 MARCH = Session("nouveau-depart", "2017-03", T0, capacity=9)
 CLOSED = Session("nouveau-depart", "2017-03", T0, status=SessionStatus.CLOSED)
+BY_THE_NID = Session("nouveau-depart", "2017-03", T0, referrers=["Amicale du Nid"])
 EVENT = JobDatingEvent("jobdating-0001", "atp-cergy", T0, "Cergy", ["Adecco"], [Candidate("pw-1")])
 APPLIED = JobDatingEvent(
     "jobdating-0001", "atp-cergy", T0, "Cergy", ["Adecco"], [Candidate("pw-1", seq=4)]
@@ -47,6 +49,10 @@ def _other_programme() -> None:
     check_candidate(pathway, "nouveau-depart")
 
 
+def _retry(key: str) -> None:
+    message_to_retry(EVENT, key)
+
+
 def _raise_exists() -> None:
     raise session_exists("nouveau-depart", "2017-03")
 
@@ -56,6 +62,10 @@ PROGRAMME_RUN_REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("session_closed", lambda: check_referral_into(CLOSED, "nouveau-depart", "2017-03", 0)),
     ("session_full", lambda: check_referral_into(MARCH, "nouveau-depart", "2017-03", 9)),
     ("session_exists", _raise_exists),
+    (
+        "referrer_not_in_session",
+        lambda: check_referral_into(BY_THE_NID, "nouveau-depart", "2017-03", 0, "CCAS"),
+    ),
     ("partner_unknown", lambda: check_referrer("Nobody", None, active=False)),
     ("partner_not_referrer", lambda: check_referrer("A2I", PartnerKind.TEMP_AGENCY, active=True)),
     ("agency_unknown", lambda: check_agency("Nobody", None, active=False)),
@@ -71,6 +81,7 @@ PROGRAMME_RUN_REFUSALS: list[tuple[str, Callable[[], None]]] = [
         lambda: check_outcomes(EVENT, [OutcomeEntry("pw-1", HIRED, "Randstad")], T0),
     ),
     ("candidate_unknown", lambda: check_outcomes(EVENT, [OutcomeEntry("pw-9", HIRED)], T0)),
+    ("unknown_jobdating_message", lambda: _retry("jobdating-0001:note:Adecco")),
 ]
 
 SAID_BY_THE_GROUP_ACTION = frozenset({"pathway_unknown"})

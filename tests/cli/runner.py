@@ -61,7 +61,9 @@ class ThreadedWorker:
             client = await Client.connect(
                 self._address, data_converter=data_converter(TEST_KEYRING)
             )
-            async with build_worker(client, self._settings, default_activities(self._settings)):
+            async with build_worker(
+                client, self._settings, default_activities(self._settings, TEST_KEYRING)
+            ):
                 self._ready.set()
                 await asyncio.to_thread(self._stop.wait)
         except BaseException as err:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from parcours.cli.exit_codes import ExitCode
+from tests.cli.programme_runs import open_session
 from tests.cli.runner import Cli, refer
 
 ATP_CRITERIA = ("--criterion", "precarious_worker", "--criterion", "lives_in_territory")
@@ -182,6 +183,7 @@ def act(cli: Cli, *args: str) -> dict[str, Any]:
 def test_a_whole_pathway_through_the_cli(cli: Cli) -> None:
     """Entered after the fact: every event is dated when it happened, not when typed."""
     pathway_id = refer(cli, "--on", f"{DAY[0]}")
+    open_session(cli, "2027-09", programme="atp-cergy")  # the session the re-entry names
     for step in FULL_ATP:
         args = [part.format(ref=pathway_id) for part in step]
         result = cli(*args, "--json")

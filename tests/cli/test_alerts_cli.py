@@ -17,11 +17,12 @@ pytestmark = [pytest.mark.temporal]
 ATP_CRITERIA_ARGS = ("--criterion", "precarious_worker", "--criterion", "lives_in_territory")
 
 
-def failed_alert(cli: Cli) -> tuple[str, str]:
+def failed_alert(cli: Cli, *person: str) -> tuple[str, str]:
     """A pathway with an alert raised at once: telling its referrer, absent from the
     partner directory, of the intake fails for good. (An intake overdue since a referral
-    entered `--on` months back waits for the entries to settle: README "Alerts".)"""
-    pathway_id = refer(cli, "--on", "2026-01-05")
+    entered `--on` months back waits for the entries to settle: README "Alerts".) `person`
+    names someone else than the runner's PERSON (its last `--first-name` wins)."""
+    pathway_id = refer(cli, "--on", "2026-01-05", *person)
     assert cli("consent", "give", pathway_id, "referrer").exit_code == 0
     assert cli("intake", "complete", pathway_id, *ATP_CRITERIA_ARGS).exit_code == 0
 
@@ -92,3 +93,43 @@ def test_an_unknown_alert_is_not_found(cli: Cli, command: tuple[str, ...]) -> No
     assert result.exit_code == ExitCode.NOT_FOUND, result.output
     assert "intake_overdue:nonsense" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_coordinator_lists_every_alert_from_the_read_model(cli: Cli) -> None:
+    """`--all` reads the read model (once the projection has the alert), soonest due first,
+    up to `--limit`, and says on stderr when there are more."""
+    coordinator = ("--role", "coordinator", "alerts", "--all")
+    first, first_alert = failed_alert(cli)
+    second, _ = failed_alert(cli, "--first-name", "Ondine")
+
+    def every() -> list[dict[str, Any]]:
+        listed = cli(*coordinator, "--json")
+        assert listed.exit_code == 0, listed.output
+        found: list[dict[str, Any]] = json.loads(listed.stdout)
+        return found
+
+    rows = eventually_blocking(
+        every,
+        lambda rows: {first, second} <= {row["pathway_id"] for row in rows},
+        what="both failure alerts were projected",
+    )
+    [row] = [r for r in rows if r["pathway_id"] == first]
+    assert (row["alert"]["alert_id"], row["alert"]["status"]) == (first_alert, "open")
+    assert row["alert"]["programme"] == "atp-cergy"
+    dues = [r["alert"]["due_at"] for r in rows]
+    assert dues == sorted(dues)
+
+    cut = cli(*coordinator, "--limit", "1")
+    assert cut.exit_code == 0, cut.output
+    assert cut.stdout.splitlines()[0] == "Open alerts (1)"
+    assert cut.stderr.startswith("Only the first 1 are listed")
+    assert cli(*coordinator, "--limit", "0").exit_code == ExitCode.USAGE
+
+    assert cli("alerts", "ack", first, first_alert).exit_code == 0
+    eventually_blocking(
+        every,
+        lambda rows: first not in {row["pathway_id"] for row in rows},
+        what="the acknowledged alert left the open ones",
+    )
+    handled = cli(*coordinator, "--status", "acknowledged", "--json")
+    assert [r["pathway_id"] for r in json.loads(handled.stdout)] == [first]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from parcours.cli.exit_codes import ExitCode
+from tests.cli.programme_runs import open_session
 from tests.cli.runner import Cli, as_coordinator, refer
 
 pytestmark = pytest.mark.temporal
@@ -65,6 +66,7 @@ def test_a_drop_out_voided_then_one_restated_through_the_cli(cli: Cli) -> None:
 def test_corrections_refused_with_their_exit_codes(cli: Cli) -> None:
     ref = to_coaching(cli)
     dropped = act(cli, "dropout", ref, "--reason", "no news")
+    open_session(cli, "2026-09", programme="atp-cergy")
     act(cli, "reenter", ref, "--session", "2026-09", "--reason", "back")
     depends = cli("correct", ref, str(dropped["seq"]), *WHY)
     assert depends.exit_code == ExitCode.REFUSED

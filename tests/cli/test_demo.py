@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.devserver import DevServer, wait_for_server
 from parcours.demos.atp_cergy import POSITIVE_PATHS, intake_2009
+from tests.browser import has_chart_colour, headless_chromium
 from tests.cli.runner import Cli
 from tests.receivers import free_port
 
@@ -71,6 +75,23 @@ def test_the_first_session_reads_as_the_seed_tells_it(
     assert list(report["sessions"]) == ["2017-03"]
 
 
+def test_the_job_datings_are_real_events_with_the_eight_agencies(
+    nouveau_depart: tuple[Path, dict[str, Any]],
+) -> None:
+    """Each agency was invited, by its own job-dating event, to both job-datings."""
+    data, _answer = nouveau_depart
+    agencies = sorted((data / "outbox" / "partners").iterdir())
+    invited = {
+        folder.name: sorted(f.name.split("%3A")[0] for f in folder.glob("*invitation*"))
+        for folder in agencies
+        if any(folder.glob("jobdating-*"))
+    }
+    assert len(invited) == 8
+    events = {tuple(found) for found in invited.values()}
+    assert len(events) == 1  # the same two events invited every agency
+    assert len(set(next(iter(events)))) == 2
+
+
 def test_report_and_audit_read_the_folder_afterwards(
     nouveau_depart: tuple[Path, dict[str, Any]], tmp_path: Path
 ) -> None:
@@ -89,10 +110,18 @@ def test_report_and_audit_read_the_folder_afterwards(
         asyncio.run(wait_for_server(env["PARCOURS_TEMPORAL_ADDRESS"], "default", 60, server))
         replayed = cli("audit", "replay", "--all", **env)
         assert replayed.exit_code == 0, replayed.output
-        assert "9" in replayed.output
+        assert "9 pathway(s) and 2 job-dating(s)" in replayed.output
+        invitation = next((data / "outbox" / "partners" / "adecco").glob("*invitation*"))
+        event = invitation.name.split("%3A")[0]
+        trail = cli("audit", "trail", event[:14], "--json", PARCOURS_ROLE="auditor", **env)
+        assert trail.exit_code == 0, trail.output
+        whats = [e["what"] for e in json.loads(trail.stdout)["entries"]]
+        assert whats == ["planned", "invite", "record", "completed"]  # no reminder: past
         listed = cli("list", "--json", **env)
         assert listed.exit_code == 0, listed.output
         assert len(json.loads(listed.stdout)) == 9
+        sessions = cli("session", "list", "--json", **env)
+        assert [s["name"] for s in json.loads(sessions.stdout)] == ["2017-03"]
 
 
 def test_a_year_of_atp_against_its_targets(tmp_path: Path) -> None:
@@ -110,6 +139,23 @@ def test_a_year_of_atp_against_its_targets(tmp_path: Path) -> None:
     page = Path(answer["html"])
     assert page == data / "report.html"
     assert "<svg" in page.read_text(encoding="utf-8")
+    shot = screenshot(page, tmp_path)
+    kept = os.environ.get("PARCOURS_REPORT_SCREENSHOT")
+    if kept:  # the README's picture: `PARCOURS_REPORT_SCREENSHOT=docs/report.png pytest …`
+        shutil.copyfile(shot, kept)
+
+
+def screenshot(page: Path, tmp_path: Path) -> Path:
+    """The page in headless Chromium: three charts, no console error; its screenshot."""
+    with headless_chromium(tmp_path / "chromium-profile") as browser:
+        browser.get(page.as_uri())
+        assert len(browser.find_elements(By.CSS_SELECTOR, "figure svg")) == 3
+        logged = browser.get_log("browser")  # type: ignore[no-untyped-call]  # untyped
+        assert [e for e in logged if e["level"] == "SEVERE"] == []
+        shot = tmp_path / "report.png"
+        assert browser.save_screenshot(str(shot))
+    assert has_chart_colour(shot)
+    return shot
 
 
 def test_a_used_folder_is_refused_in_one_sentence(tmp_path: Path) -> None:

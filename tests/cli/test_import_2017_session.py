@@ -5,8 +5,8 @@ The account (shared/seeds, the programme's description): 9 people referred by Am
 Nid, a presentation, a coaching day, a job-dating; 2 hired there, 7 trained (paid,
 two and a half months, French A1 required), 2 of them dropping out during training; 6 of
 the 9 reached temp work, 2 await a mission after a second job-dating in April 2018; two
-met the career advisor. `parcours report` on the imported session counts the same; that
-it equals the demo's report of the seed waits for the demo, which is not on main yet.
+met the career advisor. `parcours report` on the imported session counts the same. That
+the report equals the demo's, told from the same story, is `test_import_demo_report.py`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.import_helpers import run_import
+from tests.cli.import_helpers import open_sessions, run_import
 from tests.cli.runner import Cli, as_coordinator
 from tests.polling import eventually_blocking
 
@@ -37,6 +37,7 @@ def status(cli: Cli, pathway_id: str) -> dict[str, Any]:
 def test_the_2017_session_ends_as_the_programme_tells_it(cli: Cli) -> None:
     people = EXAMPLES / "nouveau-depart-2017.csv"
     events = EXAMPLES / "nouveau-depart-2017.evenements.csv"
+    open_sessions(cli, "nouveau-depart", ["2017-03"])
     report = run_import(cli, "nouveau-depart", str(people), "--events", str(events))
     assert report["counts"] == {"imported": 9}
     pathways = [status(cli, o["pathway_id"]) for o in report["outcomes"]]
@@ -63,6 +64,7 @@ def test_the_report_of_the_imported_session_has_the_programmes_figures(cli: Cli)
     """`parcours report` (read model) on the imported session: the same figures."""
     people = EXAMPLES / "nouveau-depart-2017.csv"
     events = EXAMPLES / "nouveau-depart-2017.evenements.csv"
+    open_sessions(cli, "nouveau-depart", ["2017-03"])
     run_import(cli, "nouveau-depart", str(people), "--events", str(events))
     settled = {"awaiting_mission": 2, "dropped_out": 1, "exited": 6}
 

@@ -16,6 +16,7 @@ import pytest
 
 from parcours.domain.importing.columns import EVENTS, PEOPLE
 from tests.caseloads import table, write_caseload
+from tests.cli.import_helpers import open_caseload_sessions, open_sessions
 from tests.cli.runner import Cli
 
 GOOD = {
@@ -270,6 +271,7 @@ def test_a_generated_caseload_of_500_passes_the_dry_run(
 ) -> None:
     people, events = write_caseload(tmp_path, programme, 500, lang=lang, workbook=workbook)
     more = ["--events", str(events)] if events else []
+    open_caseload_sessions(offline_cli, programme, 500)  # the read model alone: no server
     result = offline_cli(
         "--role", "coordinator", "import", programme, str(people), *more, "--dry-run", "--json"
     )
@@ -343,6 +345,50 @@ def test_only_coordinators_import(offline_cli: Cli, tmp_path: Path) -> None:
     files = write(tmp_path, [GOOD], [])
     result = offline_cli("--role", "staff", "import", "atp-cergy", *files, "--dry-run")
     assert result.exit_code == 3
-    assert result.stderr.strip() == (
-        "Only coordinators import caseloads: run it with --role coordinator."
+    assert result.stderr.strip() == ("Only coordinators import caseloads.")
+
+
+def test_a_row_whose_session_is_unknown_or_closed_is_refused_with_the_open_ones(
+    offline_cli: Cli, tmp_path: Path
+) -> None:
+    """As `refer --session`: the session must exist and be open (the read model, no server)."""
+    open_sessions(offline_cli, "atp-cergy", ["2025-08", "2025-09"])
+    closed = offline_cli(
+        "--role", "coordinator", "session", "close", "2025-08", "--programme", "atp-cergy"
+    )
+    assert closed.exit_code == 0, closed.output
+    rows = [
+        person("S1", session="2025-09"),
+        person("S2", session="2025-07"),
+        person("S3", session="2025-08"),
+        person("S4"),
+    ]
+    code, lines, said = dry_run(offline_cli, *write(tmp_path, rows, []))
+    assert code == 3
+    assert lines == [
+        "people.csv row 3, column session: refused by the rule unknown_reference: programme "
+        "atp-cergy has no session 2025-07; open sessions of atp-cergy: 2025-09; open this one "
+        "first (parcours session open), or leave the column empty.",
+        "people.csv row 4, column session: refused by the rule session_closed: session 2025-08 "
+        "is closed: it takes no more referrals; open sessions of atp-cergy: 2025-09; open this "
+        "one first (parcours session open), or leave the column empty.",
+    ]
+    assert said.strip() == "Dry run: 2 of 4 people pass; 2 refusal(s); nothing was sent."
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_jobs_below_one_is_one_sentence(offline_cli: Cli, tmp_path: Path, lang: str) -> None:
+    files = write(tmp_path, [GOOD], [])
+    result = offline_cli(
+        "--lang", lang, "--role", "coordinator", "import", "atp-cergy", *files, "--jobs", "0"
+    )
+    assert result.exit_code == 2, result.output
+    assert (
+        result.stderr.strip()
+        == {
+            "en": "--jobs takes a whole number of people sent at once, 1 or more (not 0); leave it "
+            "out for 8.",
+            "fr": "--jobs attend un nombre entier de personnes envoyées en même temps, 1 ou plus "
+            "(pas 0) ; omettez-le pour 8.",
+        }[lang]
     )

@@ -2,9 +2,11 @@
 a second run that changes nothing, a run killed halfway then resumed, and an imported
 pathway the same as one entered command by command.
 
-The caseloads here are 16 people (two of each shape, about 170 commands): enough to
-cross every path of the import and keep each test well under a minute on two cores. The
-500-row import is `bench/importing.py`'s (`python -m bench.importing --rows 500`).
+Two sizes of the same tests. In `make test`, 16 people (two of each shape, about 170
+commands): enough to cross every path of the import and keep each test well under a
+minute on two cores. On demand (`make caseload`, marker `caseload`), 500 people of each
+programme, the size the issue asks for: 6 to 11 minutes an import on a busy two-core machine (see
+the README, "Bringing an existing caseload"), too long for every run of the suite.
 """
 
 from __future__ import annotations
@@ -22,24 +24,45 @@ from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.settings import Settings
 from tests.caseloads import write_caseload
-from tests.cli.import_helpers import COORDINATOR, essence, pathways_by_row, run_import
+from tests.cli.import_helpers import (
+    COORDINATOR,
+    essence,
+    open_caseload_sessions,
+    pathways_by_row,
+    run_import,
+)
 from tests.cli.runner import Cli, ThreadedWorker, address_of
 from tests.polling import eventually_blocking
 
 pytestmark = pytest.mark.temporal
 
 ROWS = 16
+LARGE = 500
+ON_DEMAND = [pytest.mark.caseload, pytest.mark.timeout(3600)]
+"""The 500-row size: its own lane, and an hour's timeout instead of five minutes."""
 PARCOURS = str(Path(sys.executable).parent / "parcours")
 
 
-def test_a_caseload_imports_and_a_second_run_changes_nothing(cli: Cli, tmp_path: Path) -> None:
-    people, events = write_caseload(tmp_path, "nouveau-depart", ROWS, workbook=True, lang="fr")
-    assert events is None  # one workbook, its second sheet holds the events
-    first = run_import(cli, "nouveau-depart", str(people))
-    assert first["counts"] == {"imported": ROWS}
+@pytest.mark.parametrize(
+    ("programme", "rows"),
+    [
+        ("nouveau-depart", ROWS),
+        pytest.param("nouveau-depart", LARGE, marks=ON_DEMAND),
+        pytest.param("atp-cergy", LARGE, marks=ON_DEMAND),
+    ],
+)
+def test_a_caseload_imports_and_a_second_run_changes_nothing(
+    cli: Cli, tmp_path: Path, programme: str, rows: int
+) -> None:
+    """One workbook in French (its second sheet holds the events)."""
+    people, events = write_caseload(tmp_path, programme, rows, workbook=True, lang="fr")
+    assert events is None
+    open_caseload_sessions(cli, programme, rows)
+    first = run_import(cli, programme, str(people))
+    assert first["counts"] == {"imported": rows}
     before = {row: essence(cli, pid) for row, pid in pathways_by_row(first).items()}
-    second = run_import(cli, "nouveau-depart", str(people))
-    assert second["counts"] == {"unchanged": ROWS}
+    second = run_import(cli, programme, str(people))
+    assert second["counts"] == {"unchanged": rows}
     assert pathways_by_row(second) == pathways_by_row(first)
     assert {row: essence(cli, pid) for row, pid in pathways_by_row(second).items()} == before
 
@@ -48,11 +71,14 @@ def _rows_logged(log: Path) -> int:
     return log.read_text().count('"import row"') if log.exists() else 0
 
 
+@pytest.mark.parametrize("rows", [ROWS, pytest.param(LARGE, marks=ON_DEMAND)])
 def test_a_run_killed_halfway_and_run_again_ends_as_an_uninterrupted_one(
-    cli: Cli, temporal_env: WorkflowEnvironment, cli_settings: Settings, tmp_path: Path
+    cli: Cli, temporal_env: WorkflowEnvironment, cli_settings: Settings, tmp_path: Path, rows: int
 ) -> None:
-    people, events = write_caseload(tmp_path, "atp-cergy", ROWS)
+    """The importing process is SIGKILLed once a third of the rows are logged."""
+    people, events = write_caseload(tmp_path, "atp-cergy", rows)
     assert events is not None
+    open_caseload_sessions(cli, "atp-cergy", rows)
     args = ["import", "atp-cergy", str(people), "--events", str(events), "--json"]
     env = {**os.environ, **cli.env, "PARCOURS_ROLE": "coordinator", "PARCOURS_ACTOR": COORDINATOR}
     log = Path(cli.env["PARCOURS_DATA_DIR"]) / "logs" / "parcours-import.log"
@@ -60,23 +86,23 @@ def test_a_run_killed_halfway_and_run_again_ends_as_an_uninterrupted_one(
     try:
         eventually_blocking(
             lambda: _rows_logged(log),
-            lambda n: n >= ROWS // 3,
+            lambda n: n >= rows // 3,
             what="a third of the rows",
-            timeout=120,
+            timeout=max(120, rows),
         )
     finally:
         killed.send_signal(signal.SIGKILL)
         killed.wait(30)
-    assert _rows_logged(log) < ROWS, "the run was meant to be killed halfway"
+    assert _rows_logged(log) < rows, "the run was meant to be killed halfway"
     resumed = run_import(cli, "atp-cergy", str(people), "--events", str(events))
-    assert resumed["counts"]["imported"] < ROWS
-    assert sum(resumed["counts"].values()) == ROWS
+    assert resumed["counts"]["imported"] < rows
+    assert sum(resumed["counts"].values()) == rows
 
     other = replace(cli_settings, task_queue=f"cli-{uuid.uuid4().hex[:8]}")
     with ThreadedWorker(address_of(temporal_env), other):
         fresh_cli = Cli({**cli.env, "PARCOURS_TASK_QUEUE": other.task_queue})
         whole = run_import(fresh_cli, "atp-cergy", str(people), "--events", str(events))
-        assert whole["counts"] == {"imported": ROWS}
+        assert whole["counts"] == {"imported": rows}
         expected = {row: essence(fresh_cli, p) for row, p in pathways_by_row(whole).items()}
     assert {row: essence(cli, p) for row, p in pathways_by_row(resumed).items()} == expected
 
@@ -86,6 +112,7 @@ def test_partial_imports_the_rows_that_pass_and_reports_who_is_already_there(
 ) -> None:
     people, events = write_caseload(tmp_path, "atp-cergy", 3)
     assert events is not None
+    open_caseload_sessions(cli, "atp-cergy", 3)
     lines = people.read_text(encoding="utf-8").splitlines()
     header, rows = lines[0], lines[1:]
     bad = rows[2].replace(rows[2].split(",")[4], "")  # the third person's referrer left blank
@@ -123,6 +150,7 @@ def test_partial_imports_the_rows_that_pass_and_reports_who_is_already_there(
 def test_ctrl_c_stops_cleanly_and_a_second_run_resumes(cli: Cli, tmp_path: Path) -> None:
     people, events = write_caseload(tmp_path, "atp-cergy", ROWS)
     assert events is not None
+    open_caseload_sessions(cli, "atp-cergy", ROWS)
     args = ["import", "atp-cergy", str(people), "--events", str(events)]
     env = {**os.environ, **cli.env, "PARCOURS_ROLE": "coordinator", "PARCOURS_ACTOR": COORDINATOR}
     log = Path(cli.env["PARCOURS_DATA_DIR"]) / "logs" / "parcours-import.log"

@@ -128,6 +128,37 @@ def test_outcomes_are_recorded_in_one_command_and_a_refusal_is_reported(
     assert json.loads(later.stdout)["answers"][0]["applied"] is True
 
 
+def test_an_event_entered_after_the_fact_is_dated_with_on(
+    cli: Cli, http_receiver: HttpReceiver
+) -> None:
+    add_referrer(cli)
+    _add_agency(cli, http_receiver)
+    candidate = _in_coaching(cli, "Ada")
+    day = datetime.now().replace(second=0, microsecond=0) - timedelta(hours=2)
+    event_id = _plan(cli, day, candidate)
+    eventually_blocking(  # a reference resolves once the event is listed
+        lambda: json.loads(cli("jobdating", "list", "--json").stdout),
+        lambda found: event_id in [e["event_id"] for e in found],
+        what="the event is listed",
+    )
+    late = cli("--lang", "fr", "jobdating", "invite", event_id, "--on", day.isoformat())
+    assert late.exit_code == ExitCode.REFUSED
+    assert "jobdating_past" in late.stderr
+    invited = cli("jobdating", "invite", event_id, "--on", (day - timedelta(hours=1)).isoformat())
+    assert invited.exit_code == 0, invited.output
+    early = (day - timedelta(minutes=30)).isoformat()
+    refused = cli(
+        "jobdating", "record", event_id, "--outcome", f"{candidate}=no_match", "--on", early
+    )
+    assert refused.exit_code == ExitCode.REFUSED
+    assert refused.stderr.startswith("Refused by the rule jobdating_not_yet: the job-dating is on ")
+    on_the_day = (day + timedelta(minutes=30)).isoformat()
+    recorded = cli(
+        "jobdating", "record", event_id, "--outcome", f"{candidate}=no_match", "--on", on_the_day
+    )
+    assert recorded.exit_code == 0, recorded.output
+
+
 @pytest.mark.parametrize(
     ("args", "code", "said"),
     [

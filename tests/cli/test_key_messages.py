@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.keys import Keyring, KeyringError, create_key_file
 from parcours.cli.app import build_app
 from parcours.cli.errors import keyring_sentence
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
+from tests.cli.runner import Cli
 
 
 def _write(path: Path, text: str) -> Path:
@@ -72,3 +74,24 @@ def test_a_missing_key_file_stops_a_command_with_exit_7(
     assert said in result.stderr
     assert str(tmp_path / "keys.json") in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_two_differing_key_files_stop_a_command_with_exit_7(
+    offline_cli: Cli, tmp_path: Path
+) -> None:
+    settings = Settings.from_env(
+        {"PARCOURS_DATA_DIR": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    )
+    assert settings.legacy_key_file is not None
+    create_key_file(settings.key_file)
+    create_key_file(settings.legacy_key_file)
+    env = {
+        "PARCOURS_KEYS": "",
+        "PARCOURS_DATA_DIR": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    for lang, start in (("en", "There are two key files"), ("fr", "Il y a deux fichiers de clés")):
+        result = offline_cli("--lang", lang, "worker", **env)
+        assert result.exit_code == ExitCode.KEYS, result.output
+        assert result.stderr.startswith(start), result.stderr
+        assert str(settings.legacy_key_file) in result.stderr

@@ -14,7 +14,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,12 @@ from parcours.adapters.channels import ChannelKind
 from parcours.adapters.channels.files import file_name
 from parcours.adapters.readmodel import OutboxEntry, OutboxStatus, Partner, Store, open_store
 from parcours.adapters.settings import Settings
+from parcours.app import jobdating
 from parcours.app.client import PathwayClient
 from parcours.cli.exit_codes import ExitCode
 from parcours.domain import commands as c
-from parcours.domain.vocabulary import AlertRule, PartnerKind
+from parcours.domain.jobdating import OutcomeEntry
+from parcours.domain.vocabulary import AlertRule, JobDatingOutcome, PartnerKind
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import Notification
@@ -39,7 +41,8 @@ from tests.polling import eventually, eventually_blocking
 from tests.receivers import SmtpServer
 from tests.samples import ATP_CRITERIA
 from tests.servers import TEST_KEYRING
-from tests.support import T0, meta, participant, referral
+from tests.support import COORDINATOR, T0, meta, participant, referral
+from tests.workflows.jobdating_bench import in_coaching
 
 pytestmark = [pytest.mark.temporal]
 
@@ -122,7 +125,7 @@ async def live(
     smtp_server: SmtpServer,
 ) -> AsyncIterator[Live]:
     settings = replace(
-        Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)}),
+        Settings.self_contained(str(tmp_path)),
         task_queue=f"retry-cli-{uuid.uuid4().hex[:8]}",
         smtp_host="127.0.0.1",
         smtp_port=smtp_server.port,
@@ -199,6 +202,50 @@ async def test_a_partner_may_not_retry_and_a_coordinator_may(live: Live) -> None
         live.cli, "notifications", "retry", entry.key, "--reason", "once more"
     )
     assert again.exit_code == 3, again.output
+    assert len(live.smtp.recorder.received) == 1
+
+
+AGENCY_BOX = "jobdating@adecco.example.org"
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_jobdatings_failed_messages_are_sent_again_by_the_event(live: Live) -> None:
+    """The invitation and a candidate's presentation to an agency whose mailbox refused
+    them are sent again by their job-dating event; once the event is over, no longer."""
+    live.store.add_partner(
+        Partner("Adecco", PartnerKind.TEMP_AGENCY, ChannelKind.EMAIL, AGENCY_BOX)
+    )
+    live.smtp.recorder.replies[AGENCY_BOX] = "550 5.1.1 No such mailbox"
+    candidate = await in_coaching(live.pathways)
+    held = datetime.now(UTC) - timedelta(hours=1)
+    planned = jobdating.Plan("atp-cergy", held, "Cergy", ["Adecco"], [candidate])
+    event = await jobdating.plan(live.pathways, live.store, planned, meta(COORDINATOR))
+    invited = replace(meta(COORDINATOR), effective_at=held - timedelta(hours=1))
+    report = await jobdating.invite(live.pathways.temporal, event, invited)
+    invitation = f"{event}:invitation:Adecco"
+    presented = f"{event}:candidate:{candidate}:Adecco"
+    assert sorted(report.failures) == sorted([invitation, presented])
+    del live.smtp.recorder.replies[AGENCY_BOX]
+
+    def retry(key: str, **env: str) -> Any:
+        return live.cli("notifications", "retry", key, "--reason", "mailbox fixed", **env)
+
+    refused = await asyncio.to_thread(retry, invitation, PARCOURS_ROLE="partner")
+    assert refused.exit_code == ExitCode.REFUSED, refused.output
+    assert "role_permission" in refused.output
+    done = await asyncio.to_thread(retry, invitation)
+    assert done.exit_code == 0, done.output
+    assert "now sent" in done.stdout
+    sent = live.store.get_notification(invitation)
+    assert sent is not None
+    assert sent.status is OutboxStatus.SENT
+    assert len(live.smtp.recorder.received) == 1
+    entries = [OutcomeEntry(candidate, JobDatingOutcome.NO_MATCH)]
+    await jobdating.record(live.pathways.temporal, event, entries, meta())
+    await live.pathways.temporal.get_workflow_handle(event).result()  # every outcome: over
+    over = await asyncio.to_thread(retry, presented, PARCOURS_LANG="fr")
+    assert over.exit_code == ExitCode.REFUSED, over.output
+    assert "qui est terminé" in over.stderr
     assert len(live.smtp.recorder.received) == 1
 
 

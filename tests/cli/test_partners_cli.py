@@ -186,13 +186,12 @@ def test_add_list_and_show_partners(
     [
         (
             "en",
-            "Only a coordinator may change the partner directory: ask one, "
-            "or use --role coordinator if you are one.\n",
+            "Only a coordinator may change the partner directory: ask one.\n",
         ),
         (
             "fr",
             "Seul un coordinateur peut modifier l'annuaire des partenaires : demandez à "
-            "l'un d'eux, ou utilisez --role coordinator si vous l'êtes.\n",
+            "l'un d'eux.\n",
         ),
     ],
     ids=["en", "fr"],

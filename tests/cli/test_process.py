@@ -145,6 +145,60 @@ def test_exit_codes_survive_the_process_ending(
         assert len(done.stderr.splitlines()) == 1, done.stderr
 
 
+NOT_FOR_AN_ACTION = (
+    "pydantic",
+    "structlog",
+    "sqlalchemy",
+    "typer._adapters",
+    "typer.rich_utils",
+    "rich.markdown",
+    "parcours.workflows.pathway",
+    "parcours.domain.pathway",
+    "parcours.domain.programme",
+    "parcours.domain.programme_data",
+    "parcours.programmes",
+    "transitions",
+)
+"""What a staff action does not need before it sends its update: the programme models
+and their validation (pydantic, also behind Typer's checks of text options), the
+pathway machine and the workflow, structlog (until a line is logged), the read model."""
+
+
+def imported(tmp_path: Path, *args: str, env: Mapping[str, str] | None = None) -> set[str]:
+    """Every module the installed `parcours ARGS` imports (python -X importtime)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", str(PARCOURS), *args],
+        env=dict(parcours_env(tmp_path) if env is None else env),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    modules = {line.rsplit("|", 1)[1].strip() for line in lines[1:]}
+    assert "parcours.cli.app" in modules  # the measure itself works
+    return modules
+
+
+def pulled_in(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    """The modules of `modules` that are one of `names` or inside one of them."""
+    return sorted(m for m in modules if any(m == n or m.startswith(f"{n}.") for n in names))
+
+
+def test_an_action_imports_only_what_sending_it_needs(tmp_path: Path) -> None:
+    """`parcours contact REF`, up to the connection (refused here): the client, the
+    converter and the commands, nothing in `NOT_FOR_AN_ACTION`."""
+    env = parcours_env(
+        tmp_path,
+        PARCOURS_TEMPORAL_ADDRESS=UNREACHABLE,
+        PARCOURS_KEYS=Keyring.generate().to_json(),
+    )
+    modules = imported(tmp_path, "contact", "1234abcd", "--reason", "called", env=env)
+    assert {"temporalio.client", "parcours.adapters.temporal.converter"} <= modules
+    assert pulled_in(modules, NOT_FOR_AN_ACTION) == []
+
+
 def imported_by_help(tmp_path: Path, *command: str) -> set[str]:
     """Every module the installed `parcours [COMMAND] --help` imports (python -X importtime)."""
     done = subprocess.run(
@@ -176,6 +230,14 @@ def test_help_imports_none_of_the_heavy_libraries(tmp_path: Path) -> None:
 
 def test_help_does_not_import_ssl(tmp_path: Path) -> None:
     assert "ssl" not in imported_by_help(tmp_path)
+
+
+def test_help_imports_none_of_the_rich_modules_it_does_not_show(tmp_path: Path) -> None:
+    """Markdown help and pretty tracebacks are not used: neither they nor what they import
+    (markdown_it, pygments, attrs) are loaded, for the root or a command's help."""
+    unused = ("rich.markdown", "rich.traceback", "rich.syntax", "markdown_it", "pygments")
+    for command in ((), ("barrier", "add")):
+        assert pulled_in(imported_by_help(tmp_path, *command), unused) == []
 
 
 def test_intake_help_lists_criteria_without_building_the_programme_models(

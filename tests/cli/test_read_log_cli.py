@@ -6,7 +6,7 @@ when the read log cannot be written, nothing is shown."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -142,3 +142,60 @@ def test_audit_reads_in_words_and_refused_to_staff(cli: Cli) -> None:
     bad = cli("--role", "auditor", "audit", "reads", "--from", "yesterday")
     assert bad.exit_code == ExitCode.USAGE
     assert bad.stderr.count("\n") == 1
+
+
+def test_audit_trail_and_at_log_their_reads_from_the_service_or_a_file(
+    cli: Cli, cli_settings: Settings, tmp_path: Path
+) -> None:
+    url = cli_settings.readmodel_url
+    pid = refer(cli, "--phone", PHONE)
+    assert cli("next", pid).exit_code == 0  # its first task has run: a history to audit
+    auditor = ("--as", "aud-01", "--role", "auditor")
+    later = (datetime.now(UTC) + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+
+    trail = one_more_read(cli, url, *auditor, "audit", "trail", pid)
+    at = one_more_read(cli, url, *auditor, "audit", "at", short(pid), "--when", later)
+    exported = tmp_path / "pathway.json"
+    assert cli("--role", "auditor", "audit", "export", pid, "--out", str(exported)).exit_code == 0
+    from_file = one_more_read(cli, url, *auditor, "audit", "trail", str(exported), "--json")
+
+    assert (trail["command"], trail["pathway_id"], trail["actor_id"]) == (
+        "audit_trail",
+        pid,
+        "aud-01",
+    )
+    assert (at["command"], at["pathway_id"], at["role"]) == ("audit_at", pid, "auditor")
+    assert (from_file["command"], from_file["pathway_id"]) == ("audit_trail", pid)
+    listed = reads(cli, pid)
+    assert [r["command"] for r in listed] == ["audit_trail", "audit_at", "audit_trail"]
+    words = as_coordinator(cli, "audit", "reads", pid).stdout
+    assert "audit trail (events and their reasons, from the history)" in words
+
+    for args in (("audit", "trail", pid), ("audit", "at", pid, "--when", later)):
+        refused = cli(*auditor, *args, PARCOURS_READMODEL_URL=UNREACHABLE_POSTGRES)
+        assert refused.exit_code == ExitCode.UNAVAILABLE, refused.output
+        assert refused.stdout == ""
+        assert refused.stderr.startswith("Nothing is shown"), refused.stderr
+
+
+@pytest.mark.postgres
+def test_audit_reads_lists_the_reads_logged_in_postgresql(cli: Cli, postgres_url: str) -> None:
+    pid = refer(cli)
+    on_postgres = {"PARCOURS_READMODEL_URL": postgres_url}
+    assert cli("show", pid, **on_postgres).exit_code == 0
+    assert cli("--as", "staff-2b", "timeline", short(pid), **on_postgres).exit_code == 0
+    before = datetime.now(UTC).isoformat()
+    assert (
+        cli("--as", "aud-01", "--role", "auditor", "audit", "trail", pid, **on_postgres).exit_code
+        == 0
+    )
+
+    def listed(*args: str) -> list[tuple[str, str]]:
+        result = cli("--role", "auditor", "audit", "reads", *args, "--json", **on_postgres)
+        assert result.exit_code == 0, result.output
+        return [(r["actor_id"], r["command"]) for r in json.loads(result.stdout)["reads"]]
+
+    assert listed() == [("staff-7f3a", "show"), ("staff-2b", "timeline"), ("aud-01", "audit_trail")]
+    assert listed(short(pid), "--actor", "staff-2b") == [("staff-2b", "timeline")]
+    assert listed("--from", before) == [("aud-01", "audit_trail")]
+    assert reads(cli) == []  # the SQLite log of the same folder holds none of them

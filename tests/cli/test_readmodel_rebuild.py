@@ -44,7 +44,7 @@ ANSWER_TIMEOUT_S = 1
 @pytest.fixture
 def cli_settings(tmp_path: Path, db_url: str) -> Settings:
     """The CLI fixture's worker projects into this test's database."""
-    base = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    base = Settings.self_contained(str(tmp_path))
     return replace(base, task_queue=f"rebuild-{uuid.uuid4().hex[:8]}", readmodel_url=db_url)
 
 

@@ -1,7 +1,8 @@
 """A referrer missing from the partner directory: the referral is made, with a warning.
 
-The look-up runs beside the referral (`app.referrers`): a read model that is down or does
-not answer never fails the referral nor prints anything but the referral's own result.
+The look-up runs beside the referral (`app.referrers`). A read model that is down or does
+not answer stops the referral itself, in one sentence: each person's own key is stored
+there before their identity is sent.
 """
 
 from __future__ import annotations
@@ -98,19 +99,19 @@ def silent_port() -> Iterator[int]:
         yield listener.getsockname()[1]
 
 
-def test_a_read_model_that_is_down_or_hangs_changes_nothing(
+def test_a_read_model_that_is_down_or_hangs_sends_nothing(
     cli: Cli, silent_port: int, tmp_path: Path
 ) -> None:
+    """Each person's own key is stored in the read model before the identity is sent
+    (erasure), so a referral needs it: down or hanging, one sentence, exit 5, no pathway."""
     down = "postgresql+psycopg://postgres@127.0.0.1:1/x"
     hanging = f"postgresql+psycopg://postgres@127.0.0.1:{silent_port}/x"
-    _, warning = refer_by(cli, UNLISTED, PARCOURS_READMODEL_URL=down)
-    assert warning == ""
-    assert '"cause": "OperationalError"' in cli_log(tmp_path)
-    second = ("--first-name", "Odile", "--last-name", "Brindejonc", "--birth-date", "1979-01-01")
     base = ("refer", "--programme", "atp-cergy", "--referrer", UNLISTED, "--reason", "work")
-    result = cli(*base, *second, PARCOURS_READMODEL_URL=hanging)
-    assert result.exit_code == ExitCode.OK, result.output
-    assert result.stdout.startswith("Referred: pathway pathway-")
-    assert result.stderr == ""
-    assert "no answer within 0.5 s" in cli_log(tmp_path)
-    assert "referrer not checked against the partner directory" in cli_log(tmp_path)
+    for url in (down, hanging):
+        result = cli(*base, *PERSON, PARCOURS_READMODEL_URL=url)
+        assert result.exit_code == ExitCode.UNAVAILABLE, result.output
+        assert result.stderr.startswith("Nothing is shown or sent: each person's own key"), url
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert result.stdout == ""
+    listed = cli("list", "--json")
+    assert json.loads(listed.stdout) == []

@@ -20,6 +20,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
 from parcours.domain import commands as c
 from parcours.domain.alerts import follow_pathway
+from parcours.domain.erasure import check_erasure
 from parcours.domain.errors import DomainError
 from parcours.domain.instants import check_referral_instants
 from parcours.domain.pathway import Pathway
@@ -38,6 +39,7 @@ from parcours.domain.vocabulary import (
     Stage,
 )
 from parcours.locale import catalogue
+from tests.cli.actor_refusals import SIGNED_ACTOR_REFUSALS
 from tests.cli.programme_refusals import PROGRAMME_RUN_REFUSALS, SAID_BY_THE_GROUP_ACTION
 from tests.cli.runner import Cli, refer
 from tests.domain.helpers import (
@@ -52,7 +54,7 @@ from tests.domain.helpers import (
     training_window,
 )
 from tests.samples import ATP_CRITERIA
-from tests.support import AUDITOR, COORDINATOR, T0, meta, referral
+from tests.support import AUDITOR, COORDINATOR, STAFF, T0, meta, referral
 
 FIELDS = {"first_name": "Zephyrine", "last_name": "Quillfeather"}
 ATP_CRITERIA_OPTIONS = [part for key in ATP_CRITERIA for part in ("--criterion", key)]
@@ -316,7 +318,20 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("pathway_closed", _contact_after_closing),
 ]
 
+
+def _erase(reason: str, *, coordinator: bool = True, erased: bool = False) -> None:
+    state = new_pathway(ATP).state
+    state.erased_at = T0 if erased else None
+    check_erasure(state, meta(COORDINATOR if coordinator else STAFF, reason=reason))
+
+
+REFUSALS += [
+    ("erase_role", lambda: _erase("asked by the person", coordinator=False)),
+    ("erase_reason", lambda: _erase(" ")),
+    ("already_erased", lambda: _erase("asked again", erased=True)),
+]
 REFUSALS += PROGRAMME_RUN_REFUSALS  # sessions and job-datings (tests/cli/programme_refusals.py)
+REFUSALS += SIGNED_ACTOR_REFUSALS  # who sent a request (tests/cli/actor_refusals.py)
 CODES = [code for code, _ in REFUSALS]
 SAID_BY_THE_CLIENT = frozenset({"pathway_finished"}) | SAID_BY_THE_GROUP_ACTION
 """Refusals the pathway client says itself: a pathway whose run has ended (closed for good)

@@ -2,68 +2,35 @@
 
 Headless Chromium from the system packages (`make test` installs them when missing)
 opens the page written by the CLI from pathways driven on the dev server; the page logs
-no console error, fetches nothing, shows three charts, and its screenshot has them. With
-`PARCOURS_REPORT_SCREENSHOT=docs/report.png` the screenshot is kept there (the README's).
+no console error, fetches nothing, shows three charts, and its screenshot has them. (The
+README's screenshot is the ATP demo's page, kept by `tests/cli/test_demo.py`.)
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from matplotlib.image import imread
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
+from tests.browser import has_chart_colour, headless_chromium
 from tests.cli.runner import Cli, as_coordinator
 from tests.report_pathways import drive_second_session
 from tests.scenarios import drive_full_atp_pathway, drive_open_pathway
 
 pytestmark = pytest.mark.temporal
 
-CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1200,2400",
-)
-CHART_BLUE = (0x2B / 255, 0x6F / 255, 0x97 / 255)
-
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    if not (CHROMIUM.exists() and DRIVER.exists()):
-        pytest.skip("needs chromium and chromium-driver (make test installs them)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(DRIVER)))
-    try:
+    with headless_chromium(tmp_path / "chromium-profile") as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def has_chart_colour(png: Path) -> bool:
-    pixels = imread(str(png))[:, :, :3]
-    close = abs(pixels - CHART_BLUE).max(axis=2) < 0.05
-    return int(close.sum()) > 2000
 
 
 @pytest.mark.asyncio(loop_scope="session")
@@ -94,9 +61,6 @@ async def test_the_html_report_opens_offline_with_its_charts(
     shot = tmp_path / "report.png"
     assert browser.save_screenshot(str(shot))
     assert has_chart_colour(shot)
-    kept = os.environ.get("PARCOURS_REPORT_SCREENSHOT")
-    if kept:
-        shutil.copyfile(shot, kept)
 
 
 def test_the_html_report_in_french_hides_small_counts(cli: Cli, tmp_path: Path) -> None:

@@ -114,6 +114,50 @@ def test_refer_into_a_session_that_is_open_and_has_room_only(cli: Cli) -> None:
     assert cli(*typed, "--json").exit_code == 0  # without --session: the month, unchecked
 
 
+def test_refer_into_a_session_only_from_one_of_its_referring_partners(cli: Cli) -> None:
+    add_referrer(cli)
+    add_referrer(cli, "SOS femmes")
+    open_session(cli, "2017-03", "--referrer", AMICALE)
+    typed = (
+        *("refer", "--programme", "nouveau-depart", "--referrer", "SOS femmes"),
+        *("--first-name", "Chloé", "--last-name", "Quillfeather", "--birth-date", "1991-01-01"),
+        *("--reason", "work", "--session", "2017-03"),
+    )
+    other = cli(*typed)
+    assert other.exit_code == ExitCode.REFUSED
+    assert other.stderr == (
+        "Refused by the rule referrer_not_in_session: SOS femmes does not refer into session "
+        "2017-03: its referring partners are Amicale du Nid. Open sessions of nouveau-depart: "
+        "2017-03; or refer without --session.\n"
+    )
+    french = cli("--lang", "fr", *typed)
+    assert french.exit_code == ExitCode.REFUSED
+    assert "SOS femmes n'oriente pas vers la session 2017-03" in french.stderr
+    refer_into(cli, "Ada", "--session", "2017-03")  # Amicale du Nid refers into it
+    open_session(cli, "2017-09")  # opened naming no referrer: any referrer may refer
+    assert cli(*typed[:-1], "2017-09", "--json").exit_code == 0
+
+
+def test_reenter_names_a_session_that_exists_and_is_open(cli: Cli) -> None:
+    add_referrer(cli)
+    open_session(cli, "2017-03")
+    ref = refer_into(cli, "Ada", "--session", "2017-03")
+    act(cli, "intake", "complete", ref, *ND_CRITERIA)
+    act(cli, "dropout", ref, "--reason", "no news")
+    unknown = cli("reenter", ref, "--session", "2018-03", "--reason", "back")
+    assert unknown.exit_code == ExitCode.NOT_FOUND
+    assert unknown.stderr.startswith(
+        "Refused by the rule unknown_reference: programme nouveau-depart has no session 2018-03."
+    )
+    as_coordinator(cli, "session", "close", "2017-03")
+    closed = cli("--lang", "fr", "reenter", ref, "--session", "2017-03", "--reason", "back")
+    assert closed.exit_code == ExitCode.REFUSED
+    assert "la session 2017-03 est close" in closed.stderr
+    open_session(cli, "2018-03")
+    back = cli("reenter", ref, "--session", "2018-03", "--reason", "back", "--json")
+    assert back.exit_code == 0, back.output
+
+
 def test_the_coaching_day_moves_each_pathway_by_its_own_rules(cli: Cli) -> None:
     add_referrer(cli)
     open_session(cli, "2017-03")

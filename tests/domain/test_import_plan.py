@@ -111,3 +111,31 @@ def test_request_ids_are_stable_per_programme_and_key_and_name_nobody() -> None:
     assert first != request_id("nouveau-depart", "A-17", 3)
     assert re.fullmatch(r"import-[0-9a-f]{16}-3", first)
     assert "A-17" not in first
+
+
+def test_a_named_session_must_exist_and_be_open_an_empty_one_is_not_checked() -> None:
+    from parcours.domain.sessions import Session, SessionStatus
+
+    start = datetime(2025, 9, 1, tzinfo=UTC)
+    sessions = {
+        "2025-09": Session("atp-cergy", "2025-09", start),
+        "2025-08": Session("atp-cergy", "2025-08", start, status=SessionStatus.CLOSED),
+    }
+    now = datetime.now(UTC)
+    found = {
+        name: check_plan(ATP, planned({**PERSON, "session": name}), COORDINATOR, now, sessions)
+        for name in ("2025-09", "2025-08", "2025-07")
+    }
+    assert found["2025-09"] is None
+    closed, unknown = found["2025-08"], found["2025-07"]
+    assert closed is not None
+    assert unknown is not None
+    assert (closed.column, closed.rule, closed.code) == (
+        "session",
+        "session_closed",
+        "session_closed",
+    )
+    assert (unknown.rule, unknown.code) == ("unknown_reference", "session_unknown")
+    assert unknown.values["open"] == "2025-09"
+    # No session cell: the month of the referral, not checked (as `refer` without --session).
+    assert check_plan(ATP, planned(PERSON), COORDINATOR, now, {}) is None

@@ -15,12 +15,14 @@ from parcours.domain.jobdating import (
     JobDatingEvent,
     JobDatingRejected,
     OutcomeEntry,
+    acted_at,
     check_agency,
     check_candidate,
     check_invite,
     check_outcomes,
     check_plan,
     check_role,
+    entered_after,
     finished,
     next_wake,
     outcome_command,
@@ -107,6 +109,26 @@ def test_invitations_go_out_before_the_day_and_the_reminder_the_day_before() -> 
     assert reminder_due_at(replace(invited, reminded_at=HELD - DAY)) is None
 
 
+def test_an_event_entered_after_its_day_is_kept_from_its_entry() -> None:
+    entry = HELD + 400 * DAY
+    assert entered_after(_event(), HELD - DAY) is None  # planned ahead: kept from its day
+    assert entered_after(_event(), entry) == entry
+    late = _event(entered_at=entry)
+    assert not finished(late, entry + DAY)
+    assert next_wake(late, entry) == entry + KEPT_AFTER
+    assert finished(late, entry + KEPT_AFTER)
+    assert finished(_event(), entry)  # not entered after the fact: its day's keeping
+
+
+def test_a_dated_request_is_judged_at_its_date_never_after_now() -> None:
+    now = HELD + 400 * DAY
+    assert acted_at(None, now) == now
+    assert acted_at(HELD - DAY, now) == HELD - DAY
+    with pytest.raises(MoveRefused) as refused:
+        acted_at(now + DAY, now)
+    assert refused.value.code == "instant_in_future"
+
+
 def test_outcomes_are_recorded_from_the_day_for_candidates_once() -> None:
     entry = OutcomeEntry("pw-1", HIRED, "Adecco")
     check_outcomes(_event(), [entry], HELD)
@@ -170,3 +192,30 @@ def test_the_invitation_and_the_reminder_carry_the_day_and_the_place_only() -> N
         assert [n.partner_name for n in notices] == ["A2I", "Adecco"]
         assert all(n.fields == {} and n.event_at == HELD for n in notices)
         assert all(n.details["jobdating_place"] == "Cergy" for n in notices)
+
+
+def test_a_message_to_retry_is_one_the_event_sent() -> None:
+    from parcours.domain.jobdating_notices import (
+        CANDIDATE,
+        INVITATION,
+        MessageToRetry,
+        message_to_retry,
+        retried,
+    )
+
+    invited = _event(invited_at=HELD - 3 * DAY)
+    found = message_to_retry(invited, "jobdating-0001:invitation:Adecco")
+    assert found == MessageToRetry(INVITATION, "Adecco")
+    assert [n.partner_name for n in retried(invited, found)] == ["Adecco"]
+    candidate = message_to_retry(invited, "jobdating-0001:candidate:pw-1:A2I")
+    assert candidate == MessageToRetry(CANDIDATE, "A2I", "pw-1")
+    for key, event in (
+        ("jobdating-0001:invitation:Adecco", _event()),  # not invited yet
+        ("jobdating-0001:reminder:Adecco", invited),  # no reminder sent
+        ("jobdating-0001:invitation:Manpower", invited),  # not an agency of the event
+        ("jobdating-0001:candidate:pw-2:A2I", invited),  # not a candidate
+        ("jobdating-0002:invitation:Adecco", invited),  # another event's
+        ("pathway-0001:2:referrer:CCAS", invited),
+    ):
+        with pytest.raises(UnknownReference):
+            message_to_retry(event, key)

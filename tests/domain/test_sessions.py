@@ -87,3 +87,18 @@ def test_a_group_action_reaches_every_pathway_but_exited_ones_under_derived_ids(
     assert member_request_id("req-1", "pathway-ab") == "req-1:pathway-ab"
     assert member_request_id("req-1", "pathway-ab") != member_request_id("req-2", "pathway-ab")
     assert coaching_day(T0).started_at == T0
+
+
+def test_a_referral_comes_from_one_of_the_sessions_referring_partners() -> None:
+    check_referral_into(MARCH, "nouveau-depart", "2017-03", 0, referrer="Amicale du Nid")
+    with pytest.raises(MoveRefused) as refused:
+        check_referral_into(MARCH, "nouveau-depart", "2017-03", 0, referrer="SOS femmes")
+    assert refused.value.rule == "referrer_not_in_session"
+    assert refused.value.values == {
+        "referrer": "SOS femmes",
+        "session": "2017-03",
+        "referrers": "Amicale du Nid",
+    }
+    anyone = Session("nouveau-depart", "2017-09", T0)  # opened naming no referrer
+    check_referral_into(anyone, "nouveau-depart", "2017-09", 0, referrer="SOS femmes")
+    check_referral_into(MARCH, "nouveau-depart", "2017-03", 0)  # a re-entry: no referrer

@@ -20,6 +20,7 @@ import asyncio
 import sys
 import tempfile
 from collections.abc import Awaitable, Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
-from parcours.adapters.settings import Settings
+from parcours.adapters.settings import DECLARED_ROLES, Settings
 from parcours.adapters.temporal.converter import data_converter
 from parcours.adapters.temporal.devserver import temporal_binary
 from parcours.adapters.temporal.keys import Keyring
@@ -42,6 +43,12 @@ from tests.servers import start_skipping_server
 from tests.support import AUDITOR, meta, participant, referral
 from tests.workflows.after_exit import play_after_exit
 from tests.workflows.races import RACES, Switchboard
+from tests.workflows.signed import (
+    checking_worker,
+    play_signed,
+    play_signed_jobdating,
+    play_unsigned_referral,
+)
 
 HERE = Path(__file__).parent
 KEY_FILE = HERE / "keys.json"
@@ -81,6 +88,12 @@ async def start_unchecked(
 
 
 STARTS = {"refused-referral-start": refuse_at_start}
+SIGNED = {
+    "signed-actors": play_signed,
+    "unsigned-referral-refused": play_unsigned_referral,
+    "jobdating/jobdating-signed": play_signed_jobdating,
+}
+"""Histories recorded with a worker that checks signatures (`SIGNED_REFERRAL_PATCH`)."""
 """Histories of a start alone, recorded with the scenarios' worker."""
 
 LATER = {"partners-in-the-background": SCENARIOS["nouveau-depart-session"]}
@@ -99,9 +112,13 @@ async def record(out_dir: Path = HERE, names: Collection[str] = ()) -> list[Path
     """Record every history, or only those in `names`; return the files written."""
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as scratch:
-        settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
+        settings = replace(Settings.self_contained(scratch), declared_roles=True)
         races = Settings.from_env(
-            {"PARCOURS_DATA_DIR": scratch, "PARCOURS_TASK_QUEUE": RACES_QUEUE}
+            {
+                "PARCOURS_DATA_DIR": scratch,
+                "PARCOURS_TASK_QUEUE": RACES_QUEUE,
+                DECLARED_ROLES: "1",
+            }
         )
         board = Switchboard()
         async with (
@@ -127,7 +144,20 @@ async def record(out_dir: Path = HERE, names: Collection[str] = ()) -> list[Path
             for name, race in RACES.items():
                 if not names or name in names:
                     written.append(await _write(env.client, out_dir / name, race(pathways, board)))
+            written += await _record_signed(env.client, Path(scratch), out_dir, names)
         written += await _record_skipping(Path(scratch), out_dir, names)
+    return written
+
+
+async def _record_signed(
+    client: Client, scratch: Path, out_dir: Path, names: Collection[str]
+) -> list[Path]:
+    wanted = {name: play for name, play in SIGNED.items() if not names or name in names}
+    written: list[Path] = []
+    if wanted:
+        async with checking_worker(client, scratch / "signed") as signed:
+            for name, play in wanted.items():
+                written.append(await _write(client, out_dir / name, play(signed)))
     return written
 
 
@@ -136,7 +166,7 @@ async def _record_skipping(scratch: Path, out_dir: Path, names: Collection[str])
     if not wanted:
         return []
     written: list[Path] = []
-    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(scratch / "skipping")})
+    settings = replace(Settings.self_contained(str(scratch / "skipping")), declared_roles=True)
     env = await start_skipping_server(history_keyring())
     try:
         async with build_worker(env.client, settings, default_activities(settings)):

@@ -91,7 +91,7 @@ async def retire(pathways: PathwayClient) -> str:
 async def record(out: Path = OUT, retired: Path = RETIRED) -> WorkflowHistory:
     keys = history_keyring()
     with tempfile.TemporaryDirectory() as scratch:
-        settings = Settings.from_env({"PARCOURS_DATA_DIR": scratch})
+        settings = Settings.self_contained(scratch)
         async with (
             await WorkflowEnvironment.start_local(
                 data_converter=data_converter(keys),

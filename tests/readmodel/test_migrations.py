@@ -5,11 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, pool
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, pool, text
 
-from parcours.adapters.readmodel import UnsupportedDatabase, migrate, open_store
+from parcours.adapters.readmodel import (
+    UnsupportedDatabase,
+    create_readmodel_engine,
+    migrate,
+    open_store,
+)
+from parcours.adapters.readmodel.migrate import HEAD, alembic_config, at_head
 from parcours.adapters.readmodel.tables import Base
 from tests.readmodel.builders import batch
 
@@ -21,6 +29,8 @@ TABLES = {
     "partners",
     "sessions",
     "read_log",
+    "person_keys",
+    "staff_credentials",
 }
 
 
@@ -79,3 +89,34 @@ def test_an_in_memory_database_works_for_one_process() -> None:
 def test_other_databases_are_refused() -> None:
     with pytest.raises(UnsupportedDatabase, match="mysql"):
         open_store("mysql://user@localhost/readmodel")
+
+
+def test_head_names_the_newest_migration() -> None:
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
+
+
+def test_a_read_model_at_head_is_opened_without_asking_alembic(db_url: str) -> None:
+    migrate(db_url)
+    engine = create_readmodel_engine(db_url)
+    try:
+        assert at_head(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_read_model_behind_head_is_upgraded_when_opened(db_url: str) -> None:
+    """The cheap check says "not at head" and the migrations run, as before it existed."""
+    engine = create_readmodel_engine(db_url)
+    try:
+        assert not at_head(engine)  # an empty database: no version table
+        with engine.begin() as conn:
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0005")
+        assert not at_head(engine)
+    finally:
+        engine.dispose()
+    with open_store(db_url) as store, store.engine.connect() as conn:
+        version = conn.execute(text("SELECT version_num FROM readmodel_alembic_version"))
+        assert list(version.scalars()) == [HEAD]
+        assert at_head(store.engine)

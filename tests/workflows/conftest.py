@@ -24,7 +24,7 @@ from tests.workflows.partner_bench import Bench, open_bench
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    base = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    base = Settings.self_contained(str(tmp_path))
     return replace(base, task_queue=f"test-{uuid.uuid4().hex[:8]}")
 
 

@@ -48,7 +48,7 @@ async def open_bench(
 ) -> AsyncIterator[Bench]:
     """The CCAS (an e-mail referrer) and Interim 95 (a webhook temp agency) in the directory."""
     settings = replace(
-        Settings.from_env({"PARCOURS_DATA_DIR": str(data_dir)}),
+        Settings.self_contained(str(data_dir)),
         task_queue=f"partners-{uuid.uuid4().hex[:8]}",
         readmodel_url=db_url,
         smtp_host="127.0.0.1",

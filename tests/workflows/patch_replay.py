@@ -1,8 +1,9 @@
-"""Replaying a committed history with one patch answered as the test chooses.
+"""Replaying committed histories: loading one, a replayer for today's workflows, and a
+replay with one patch answered as the test chooses.
 
-Shared by the tests that show a patch's two sides stay replayed
-(`test_replay_alerts_follow.py`, `test_replay_decoupled.py`): unsandboxed, so that
-`workflow.patched` can be watched and answered no.
+Shared by every replay test (`test_replay*.py`, `test_refused_start_history.py`). A
+replay that watches `workflow.patched` runs unsandboxed, so that the very module the
+workflow calls can be patched.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from parcours.audit.fold import fold
 from parcours.audit.history import read_history_file
 from parcours.audit.recording import record_of
 from parcours.domain.records import PathwayState
+from parcours.worker import workflow_runner
 from parcours.workflows.pathway import ParticipantPathway
 from tests.histories.record import history_keyring
 
@@ -34,6 +36,16 @@ def load(path: Path) -> WorkflowHistory:
     return WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
 
 
+def replayer_for(*workflow_classes: type, sandboxed: bool = True) -> Replayer:
+    """A replayer for today's workflow classes with the histories' keys. A class defined in
+    a test module cannot be loaded in the sandbox: it replays with `sandboxed=False`."""
+    return Replayer(
+        workflows=list(workflow_classes),
+        data_converter=data_converter(history_keyring()),
+        workflow_runner=workflow_runner() if sandboxed else UnsandboxedWorkflowRunner(),
+    )
+
+
 def recorded_patches(history: WorkflowHistory) -> set[str]:
     """The patch ids the history holds a marker for: the ones the workflow was told yes."""
     return {
@@ -45,25 +57,29 @@ def recorded_patches(history: WorkflowHistory) -> set[str]:
 
 
 async def replay(
-    history: WorkflowHistory, monkeypatch: pytest.MonkeyPatch, *, no_to: str = ""
+    history: WorkflowHistory,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    no_to: str = "",
+    yes_to: str = "",
+    workflow_class: type = ParticipantPathway,
 ) -> tuple[WorkflowReplayResult, set[str]]:
     """Replay with today's code, unsandboxed so that `workflow.patched` can be watched: the
     result, and the patch ids asked for and told no. With `no_to`, that patch is answered
-    no whatever the history says: the new side removed."""
+    no whatever the history says (the new side removed); with `yes_to`, yes (today's new
+    side forced onto an old history)."""
     told_no: set[str] = set()
 
     def spy(patch_id: str) -> bool:
+        if patch_id == yes_to:
+            return True
         answer = patch_id != no_to and ORIGINAL_PATCHED(patch_id)
         if not answer:
             told_no.add(patch_id)
         return answer
 
     monkeypatch.setattr(workflow, "patched", spy)
-    replayer = Replayer(
-        workflows=[ParticipantPathway],
-        data_converter=data_converter(history_keyring()),
-        workflow_runner=UnsandboxedWorkflowRunner(),
-    )
+    replayer = replayer_for(workflow_class, sandboxed=False)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     return result, told_no
 

@@ -219,6 +219,30 @@ async def undelivered_then_sent(pathways: PathwayClient, board: Switchboard) -> 
     return pid
 
 
+async def exit_entered_during_a_publish(pathways: PathwayClient, board: Switchboard) -> str:
+    """An exit entered after the fact, its retention period already over, lands while the
+    run loop publishes a contact (its projection held): since
+    `CHANGES_DURING_PUBLISH_PATCH` the loop turns again at once and closes the pathway for
+    good; before, it slept with nothing due to wake it. Returns the pathway."""
+    retention = timedelta(days=get_programme("atp-cergy").timers.retention_after_exit_days)
+    exited_at = datetime.now(UTC) - retention - timedelta(days=10)
+    pid, _key = await intake_owed_to_referrer(pathways, board, exited_at - timedelta(days=60))
+    held = board.hold_next_project()
+    await pathways.execute(pid, c.RecordContact(exited_at - timedelta(days=1)), meta())
+    await held.wait_reached()
+    exit_long_ago = c.Exit(ExitReason.MOVED_AWAY, exited_at)
+    await pathways.execute(pid, exit_long_ago, meta(reason="moved to Lyon"))
+    held.opened.set()
+    return pid
+
+
+async def record_exit_entered_during_a_publish(pathways: PathwayClient, board: Switchboard) -> str:
+    """The race of the exit entered during a publish, until the run completes, closed."""
+    pid = await exit_entered_during_a_publish(pathways, board)
+    await asyncio.wait_for(pathways.temporal.get_workflow_handle(pid).result(), WAIT)
+    return pid
+
+
 RACES = {
     "retry-during-last-publish": record_retry_during_the_last_publish,
     "retry-failure-published-at-once": record_retry_that_fails_for_good,
@@ -227,5 +251,7 @@ RACES = {
     "retry-while-closing": record_retry_during_the_last_publish,
     # since DECOUPLED_PUBLISH_PATCH: a message undelivered past the threshold, resumed
     "undelivered-then-sent": undelivered_then_sent,
+    # since CHANGES_DURING_PUBLISH_PATCH: an exit past its retention, during a publish
+    "exit-closed-during-publish": record_exit_entered_during_a_publish,
 }
 """The races kept as committed histories, by file name (without `.json`)."""

@@ -27,7 +27,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AlertRule, AlertStatus, ExitReason, PartnerKind, Stage
 from parcours.worker import build_worker, default_activities
-from parcours.workflows.patches import AFTER_EXIT_PATCH
+from parcours.workflows.patches import AFTER_EXIT_PATCH, SIGNED_REFERRAL_PATCH
 from parcours.workflows.pathway import ParticipantPathway
 from tests.audit.helpers import cli_for, run
 from tests.cli.runner import Cli, address_of
@@ -43,7 +43,7 @@ AFTER_EXIT = {"withdraw_consent", "acknowledge_alert", "snooze_alert", "record_c
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def walk(skipping_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[AfterExit]:
-    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    settings = Settings.self_contained(str(tmp_path))
     async with build_worker(skipping_env.client, settings, default_activities(settings)):
         yield AfterExit(skipping_env, PathwayClient(skipping_env.client, settings.task_queue))
 
@@ -155,7 +155,8 @@ async def test_a_pathway_that_completed_at_exit_offers_nothing_and_says_it_is_cl
     """A pathway whose run completed at exit, as before `AFTER_EXIT_PATCH` (told no here,
     unsandboxed): `show` offers nothing, and an update is refused as closed, not unknown."""
     patched = workflow.patched
-    monkeypatch.setattr(workflow, "patched", lambda i: i != AFTER_EXIT_PATCH and patched(i))
+    before = {AFTER_EXIT_PATCH, SIGNED_REFERRAL_PATCH}  # a plain worker, as then
+    monkeypatch.setattr(workflow, "patched", lambda i: i not in before and patched(i))
     settings = Settings.from_env(
         {"PARCOURS_DATA_DIR": str(tmp_path), "PARCOURS_TASK_QUEUE": "parcours-before-after-exit"}
     )

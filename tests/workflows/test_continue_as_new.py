@@ -32,7 +32,7 @@ ATP = get_programme("atp-cergy")
 async def test_continue_as_new_carries_state_and_applied_requests(
     low_threshold_env: WorkflowEnvironment, tmp_path: Any
 ) -> None:
-    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    settings = Settings.self_contained(str(tmp_path))
     async with build_worker(low_threshold_env.client, settings, default_activities(settings)):
         pathways = PathwayClient(low_threshold_env.client, settings.task_queue)
         pid = await pathways.refer(ATP, participant(), referral(), meta())
@@ -121,7 +121,7 @@ async def test_an_exited_pathway_continues_as_new_and_stays_open(
 ) -> None:
     """After exit the pathway keeps running: a long follow-up continues as new, and the
     new run still accepts what remains due after exit."""
-    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    settings = Settings.self_contained(str(tmp_path))
     async with build_worker(low_threshold_env.client, settings, default_activities(settings)):
         pathways = PathwayClient(low_threshold_env.client, settings.task_queue)
         pid = await pathways.refer(get_programme("atp-cergy"), participant(), referral(), meta())

@@ -105,7 +105,7 @@ async def test_without_consent_now_no_notice_and_a_dependent_correction_is_refus
 async def test_a_correction_after_continue_as_new_runs_the_carried_commands_again(
     low_threshold_env: WorkflowEnvironment, tmp_path: Path
 ) -> None:
-    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    settings = Settings.self_contained(str(tmp_path))
     async with build_worker(low_threshold_env.client, settings, default_activities(settings)):
         pathways = PathwayClient(low_threshold_env.client, settings.task_queue)
         pid = await pathways.refer(get_programme("atp-cergy"), participant(), referral(), meta())

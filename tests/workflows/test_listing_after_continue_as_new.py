@@ -42,7 +42,7 @@ async def test_a_continued_pathway_lists_once_and_resolves(
     low_threshold_env: WorkflowEnvironment,
     tmp_path: Path,
 ) -> None:
-    settings = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path)})
+    settings = Settings.self_contained(str(tmp_path))
     async with build_worker(low_threshold_env.client, settings, default_activities(settings)):
         pathways = PathwayClient(low_threshold_env.client, settings.task_queue)
         pid = await continued_as_new(low_threshold_env, pathways)

@@ -13,13 +13,12 @@ from collections.abc import Callable
 import pytest
 from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, WorkflowReplayResult
+from temporalio.worker import WorkflowReplayResult
 
-from parcours.adapters.temporal.converter import data_converter
 from parcours.workflows.patches import REFUSED_START_FAILS_PATCH
 from parcours.workflows.pathway import ParticipantPathway
-from tests.histories.record import HERE, history_keyring
+from tests.histories.record import HERE
+from tests.workflows.patch_replay import load, replayer_for
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -27,24 +26,16 @@ HISTORY = HERE / "refused-referral-start.json"
 ORIGINAL_PATCHED = workflow.patched
 
 
-def load() -> WorkflowHistory:
-    return WorkflowHistory.from_json(HISTORY.stem, HISTORY.read_text(encoding="utf-8"))
-
-
 async def replay(
     monkeypatch: pytest.MonkeyPatch, patched: Callable[[str], bool]
 ) -> WorkflowReplayResult:
     monkeypatch.setattr(workflow, "patched", patched)
-    replayer = Replayer(
-        workflows=[ParticipantPathway],
-        data_converter=data_converter(history_keyring()),
-        workflow_runner=UnsandboxedWorkflowRunner(),
-    )
-    return await replayer.replay_workflow(load(), raise_on_replay_failure=False)
+    replayer = replayer_for(ParticipantPathway, sandboxed=False)
+    return await replayer.replay_workflow(load(HISTORY), raise_on_replay_failure=False)
 
 
 async def test_the_history_ends_failed_by_the_refusal() -> None:
-    kinds = [e.event_type for e in load().events]
+    kinds = [e.event_type for e in load(HISTORY).events]
     assert kinds[-1] == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED
     assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in kinds
     assert EventType.EVENT_TYPE_MARKER_RECORDED in kinds

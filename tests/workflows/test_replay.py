@@ -6,15 +6,12 @@ from pathlib import Path
 
 import pytest
 from temporalio import workflow
-from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 
-from parcours.adapters.temporal.converter import data_converter
 from parcours.domain.commands import Command, CorrectEvent
-from parcours.worker import workflow_runner
 from parcours.workflows.messages import AlertDelivery, Notification, PathwayInput, PathwayResult
 from parcours.workflows.pathway import ParticipantPathway
-from tests.histories.record import HERE, history_keyring
+from tests.histories.record import HERE
+from tests.workflows.patch_replay import load, replayer_for
 
 HISTORIES = sorted(HERE.glob("*.json"))
 HISTORIES = [p for p in HISTORIES if p.name != "keys.json"]
@@ -22,18 +19,6 @@ HISTORIES = [p for p in HISTORIES if p.name != "keys.json"]
 
 def test_histories_are_committed() -> None:
     assert len(HISTORIES) >= 3, "run `make histories` and commit tests/histories/*.json"
-
-
-def replayer_for(workflow_class: type, *, sandboxed: bool = True) -> Replayer:
-    return Replayer(
-        workflows=[workflow_class],
-        data_converter=data_converter(history_keyring()),
-        workflow_runner=workflow_runner() if sandboxed else UnsandboxedWorkflowRunner(),
-    )
-
-
-def load(path: Path) -> WorkflowHistory:
-    return WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.asyncio(loop_scope="session")

@@ -1,5 +1,9 @@
-"""The committed job-dating history replays against today's code, and a careless change
-to what the event does (the reminder no longer sent, without a patch) fails to replay."""
+"""The committed job-dating histories replay against today's code, and a careless change
+to what the event does (the reminder no longer sent, without a patch) fails to replay.
+The event entered after the fact takes `JOBDATING_DATED_PATCH`'s new branch: without it,
+it fails to replay, while the event recorded before the patch replays the same. The event
+whose failed invitation was sent again takes the `retry_message` update (no patch: no
+earlier history sent it), and fails to replay when that update no longer sends."""
 
 from __future__ import annotations
 
@@ -7,42 +11,32 @@ from pathlib import Path
 
 import pytest
 from temporalio import workflow
-from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 
-from parcours.adapters.temporal.converter import data_converter
 from parcours.domain.jobdating import JobDatingEvent
-from parcours.worker import workflow_runner
+from parcours.domain.records import RequestMeta
 from parcours.workflows.jobdating import JobDatingWorkflow
 from parcours.workflows.jobdating_messages import JobDatingInput
-from tests.histories.record import history_keyring
+from parcours.workflows.patches import HANDED_WITH_SIGNATURE_PATCH
 from tests.histories.record_jobdating import JOBDATING_HISTORIES
+from tests.workflows.patch_replay import load, recorded_patches, replay, replayer_for
 
 HISTORIES = sorted(JOBDATING_HISTORIES.glob("*.json"))
 
 
 def test_a_jobdating_history_is_committed() -> None:
-    assert [p.name for p in HISTORIES] == ["jobdating-event.json"]
-
-
-def _replayer(workflow_class: type, *, sandboxed: bool = True) -> Replayer:
-    """A test module's workflow class cannot be loaded in the sandbox: it runs unsandboxed."""
-    return Replayer(
-        workflows=[workflow_class],
-        data_converter=data_converter(history_keyring()),
-        workflow_runner=workflow_runner() if sandboxed else UnsandboxedWorkflowRunner(),
-    )
-
-
-def _load(path: Path) -> WorkflowHistory:
-    return WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
+    assert [p.name for p in HISTORIES] == [
+        "jobdating-entered-after-the-fact.json",
+        "jobdating-event.json",
+        "jobdating-message-retried.json",
+        "jobdating-signed.json",
+    ]
 
 
 @pytest.mark.asyncio(loop_scope="session")
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_committed_jobdating_history_replays(path: Path) -> None:
-    result = await _replayer(JobDatingWorkflow).replay_workflow(
-        _load(path), raise_on_replay_failure=False
+    result = await replayer_for(JobDatingWorkflow).replay_workflow(
+        load(path), raise_on_replay_failure=False
     )
     assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
 
@@ -61,8 +55,73 @@ class RemindersDropped(JobDatingWorkflow):
 
 @pytest.mark.asyncio(loop_scope="session")
 async def test_a_change_without_a_patch_fails_to_replay() -> None:
-    result = await _replayer(RemindersDropped, sandboxed=False).replay_workflow(
-        _load(HISTORIES[0]), raise_on_replay_failure=False
+    result = await replayer_for(RemindersDropped, sandboxed=False).replay_workflow(
+        load(JOBDATING_HISTORIES / "jobdating-event.json"), raise_on_replay_failure=False
     )
     assert result.replay_failure is not None
     assert "nondetermin" in str(result.replay_failure).lower()
+
+
+@workflow.defn(name="JobDating")
+class Undated(JobDatingWorkflow):
+    """`JOBDATING_DATED_PATCH`'s new branch taken away: requests judged at the clock."""
+
+    @workflow.run
+    async def run(self, start: JobDatingInput) -> JobDatingEvent:
+        self._dated = False
+        self._event.entered_at = None
+        return await super().run(start)
+
+
+@pytest.mark.asyncio(loop_scope="session")
+@pytest.mark.parametrize(
+    ("name", "fails"), [("jobdating-entered-after-the-fact", True), ("jobdating-event", False)]
+)
+async def test_the_dated_history_takes_the_patch_and_the_old_one_does_not(
+    name: str, fails: bool
+) -> None:
+    result = await replayer_for(Undated, sandboxed=False).replay_workflow(
+        load(JOBDATING_HISTORIES / f"{name}.json"), raise_on_replay_failure=False
+    )
+    assert (result.replay_failure is not None) is fails, result.replay_failure
+
+
+async def test_the_signed_recording_hands_on_its_signature_only_with_the_new_branch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`jobdating-signed.json` (a recording signed by a staff member, recorded by
+    `tests.histories.record`) takes `HANDED_WITH_SIGNATURE_PATCH`; the older
+    `jobdating-event.json` does not, and both replay."""
+    signed = load(JOBDATING_HISTORIES / "jobdating-signed.json")
+    older = load(JOBDATING_HISTORIES / "jobdating-event.json")
+    assert HANDED_WITH_SIGNATURE_PATCH in recorded_patches(signed)
+    assert HANDED_WITH_SIGNATURE_PATCH not in recorded_patches(older)
+    taken, _ = await replay(signed, monkeypatch, workflow_class=JobDatingWorkflow)
+    assert taken.replay_failure is None, taken.replay_failure
+    without, told_no = await replay(
+        signed, monkeypatch, no_to=HANDED_WITH_SIGNATURE_PATCH, workflow_class=JobDatingWorkflow
+    )
+    assert HANDED_WITH_SIGNATURE_PATCH in told_no
+    assert without.replay_failure is not None
+
+
+@workflow.defn(name="JobDating")
+class RetrySendsNothing(JobDatingWorkflow):
+    """The `retry_message` update changed carelessly: it no longer sends the message."""
+
+    @workflow.run
+    async def run(self, start: JobDatingInput) -> JobDatingEvent:
+        return await super().run(start)
+
+    @workflow.update
+    async def retry_message(self, meta: RequestMeta, key: str) -> int:  # type: ignore[override]
+        return 0
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_the_retried_message_history_takes_the_retry_update() -> None:
+    history = load(JOBDATING_HISTORIES / "jobdating-message-retried.json")
+    result = await replayer_for(RetrySendsNothing, sandboxed=False).replay_workflow(
+        history, raise_on_replay_failure=False
+    )
+    assert result.replay_failure is not None

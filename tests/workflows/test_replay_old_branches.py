@@ -12,22 +12,17 @@ watched. The committed histories whose run completed at exit (recorded before
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, WorkflowReplayResult
 
 from parcours.adapters.temporal.converter import data_converter
-from parcours.audit.fold import fold
 from parcours.audit.history import read_history_file
 from parcours.audit.recording import record_of
-from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import AlertAudience, AlertRule
 from parcours.workflows.messages import PathwayInput, PathwayResult
 from parcours.workflows.patches import (
@@ -37,64 +32,13 @@ from parcours.workflows.patches import (
 )
 from parcours.workflows.pathway import RETRY_NOTIFICATION_UPDATE, ParticipantPathway
 from tests.histories.record import HERE, history_keyring
+from tests.workflows.patch_replay import folded, load, recorded_patches, replay
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-PATCH_MARKER = "core_patch"
-"""The marker name temporalio records for `workflow.patched()`; its details name the id."""
-
-ORIGINAL_PATCHED = workflow.patched
 
 FAILURE_ALERTS = HERE / "old-failure-alerts.json"
 DUE_BEFORE_SLEEP = HERE / "old-due-before-sleep.json"
 RETRY_V1 = HERE / "old-retry-notification.json"
-
-
-def load(path: Path) -> WorkflowHistory:
-    return WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
-
-
-def recorded_patches(history: WorkflowHistory) -> set[str]:
-    """The patch ids the history holds a marker for: the ones the workflow was told yes."""
-    return {
-        json.loads(e.marker_recorded_event_attributes.details["patch-data"].payloads[0].data)["id"]
-        for e in history.events
-        if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
-        and e.marker_recorded_event_attributes.marker_name == PATCH_MARKER
-    }
-
-
-async def replay(
-    history: WorkflowHistory,
-    monkeypatch: pytest.MonkeyPatch,
-    *,
-    yes_to: str = "",
-    workflow_class: type = ParticipantPathway,
-) -> tuple[WorkflowReplayResult, set[str]]:
-    """Replay with today's code: the result, and the patch ids it asked for and was told no.
-
-    With `yes_to`, that patch is answered yes whatever the history says: today's new branch
-    forced onto the old history.
-    """
-    told_no: set[str] = set()
-
-    def spy(patch_id: str) -> bool:
-        if patch_id == yes_to:
-            return True
-        answer = ORIGINAL_PATCHED(patch_id)
-        if not answer:
-            told_no.add(patch_id)
-        return answer
-
-    # Unsandboxed, the workflow module calls the very `temporalio.workflow` module patched here.
-    monkeypatch.setattr(workflow, "patched", spy)
-    replayer = Replayer(
-        workflows=[workflow_class],
-        data_converter=data_converter(history_keyring()),
-        workflow_runner=UnsandboxedWorkflowRunner(),
-    )
-    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
-    return result, told_no
 
 
 async def old_branch_taken(
@@ -108,13 +52,6 @@ async def old_branch_taken(
     forced, _ = await replay(history, monkeypatch, yes_to=patch_id)
     assert forced.replay_failure is not None, f"the new side of {patch_id} replays it too"
     assert "nondetermin" in str(forced.replay_failure).lower()
-
-
-async def folded_state(path: Path) -> PathwayState:
-    """The pathway as the audit fold rebuilds it from the history, checked against it."""
-    folded = fold(await record_of(read_history_file(path), data_converter(history_keyring())))
-    assert folded.discrepancies == [], path.name
-    return folded.pathway.state
 
 
 def activities(events: list[HistoryEvent]) -> list[str]:
@@ -143,7 +80,7 @@ async def test_old_failure_alert_is_kept_but_never_handed_to_the_alert_channel(
 ) -> None:
     history = load(FAILURE_ALERTS)
     await old_branch_taken(history, monkeypatch, FAILURE_ALERTS_PATCH)
-    state = await folded_state(FAILURE_ALERTS)
+    state = await folded(FAILURE_ALERTS)
     assert "notification_failed" in [e.kind for e in state.timeline]
     (alert,) = state.alerts
     assert (alert.rule, alert.audience) == (
@@ -175,9 +112,7 @@ async def test_old_sleep_with_an_alert_already_due_leaves_it_unraised_until_woke
     )
     assert "deliver_alerts" not in activities(between)
     assert "deliver_alerts" in activities(events[woken_at:])
-    kinds = [
-        (e.kind, e.details.get("rule")) for e in (await folded_state(DUE_BEFORE_SLEEP)).timeline
-    ]
+    kinds = [(e.kind, e.details.get("rule")) for e in (await folded(DUE_BEFORE_SLEEP)).timeline]
     missed = kinds.index(("appointment_missed", None))
     raised = kinds.index(("alert_raised", AlertRule.APPOINTMENT_MISSED.value))
     assert kinds[missed + 1 : raised] == [("contact_recorded", None)], kinds
@@ -226,7 +161,7 @@ async def test_old_retry_notification_update_is_replayed_by_its_kept_handler(
     emptied, _ = await replay(history, monkeypatch, workflow_class=FirstRetryUpdateEmptied)
     assert emptied.replay_failure is not None, "the v1 handler's work is not in the history"
     assert "nondetermin" in str(emptied.replay_failure).lower()
-    state = await folded_state(RETRY_V1)
+    state = await folded(RETRY_V1)
     assert [a.rule for a in state.alerts] == [AlertRule.NOTIFICATION_FAILED]
 
 

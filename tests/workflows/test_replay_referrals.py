@@ -14,15 +14,12 @@ import json
 from pathlib import Path
 
 import pytest
-from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer
 
-from parcours.adapters.temporal.converter import data_converter
-from parcours.worker import workflow_runner
 from parcours.workflows.patches import REGISTRY_RETIRES_PATCH
 from parcours.workflows.registry import REGISTRY_TYPE, ReferralRegistry
 from parcours.workflows.reservation import RESERVATION_TYPE, ReferralReservation
-from tests.histories.record import HERE, history_keyring
+from tests.histories.record import HERE
+from tests.workflows.patch_replay import load, replayer_for
 
 FOLDER = HERE / "referrals"
 EXPECTED = {
@@ -30,10 +27,6 @@ EXPECTED = {
     "registry-retired.json": REGISTRY_TYPE,
     "reservation.json": RESERVATION_TYPE,
 }
-
-
-def load(path: Path) -> WorkflowHistory:
-    return WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
 
 
 def workflow_type(path: Path) -> str:
@@ -50,11 +43,7 @@ def test_both_referral_histories_are_committed() -> None:
 @pytest.mark.asyncio(loop_scope="session")
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 async def test_a_referral_history_replays(name: str) -> None:
-    replayer = Replayer(
-        workflows=[ReferralRegistry, ReferralReservation],
-        data_converter=data_converter(history_keyring()),
-        workflow_runner=workflow_runner(),
-    )
+    replayer = replayer_for(ReferralRegistry, ReferralReservation)
     result = await replayer.replay_workflow(load(FOLDER / name), raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{name}: {result.replay_failure}"
 

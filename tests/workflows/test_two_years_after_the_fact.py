@@ -178,7 +178,7 @@ async def live(env: WorkflowEnvironment, pathways: PathwayClient) -> Run:
 async def runs(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[Run, Run]]:
     """The story entered after the fact, then live, on a time-skipping server of its own."""
     folder: Path = tmp_path_factory.mktemp("two-years")
-    base = Settings.from_env({"PARCOURS_DATA_DIR": str(folder)})
+    base = Settings.self_contained(str(folder))
     settings = dataclasses.replace(base, task_queue=f"two-years-{uuid.uuid4().hex[:8]}")
     # The training body is in the directory: telling it of the training succeeds, so no
     # failed notification's alert mixes with the story's.

@@ -13,6 +13,8 @@ validated by the pathway, applied once under its request id.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import structlog
@@ -22,13 +24,26 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from parcours.activities.notify import NotificationActivities
+from parcours.adapters.temporal.seal import seal
 from parcours.domain.commands import RecordJobDating
 from parcours.domain.jobdating import JobDatingEvent
-from parcours.domain.jobdating_notices import invitations, presentation, reminders
-from parcours.domain.records import PathwayState
-from parcours.domain.routing import Notification
+from parcours.domain.jobdating_notices import (
+    CANDIDATE,
+    invitations,
+    message_to_retry,
+    presentation,
+    reminders,
+    retried,
+)
+from parcours.domain.notification import Notification
+from parcours.domain.records import PathwayState, RequestMeta
 from parcours.programmes import get_programme
-from parcours.workflows.jobdating_messages import InvitationReport, OutcomeAnswer, OutcomeDelivery
+from parcours.workflows.jobdating_messages import (
+    InvitationReport,
+    OutcomeAnswer,
+    OutcomeDelivery,
+    ResendRequest,
+)
 from parcours.workflows.messages import (
     NotificationBatch,
     Participant,
@@ -43,8 +58,14 @@ OUTCOME_UPDATE = update_name(RecordJobDating)
 
 
 class JobDatingActivities:
-    def __init__(self, notify: NotificationActivities) -> None:
+    def __init__(
+        self, notify: NotificationActivities, seals: Callable[[], list[bytes]] | None = None
+    ) -> None:
         self._notify = notify
+        self._seals = seals
+        """The service's seal secrets (`adapters.temporal.seal`): each outcome handed to a
+        pathway is sealed, so that the pathway's check knows parcours handed it on after
+        checking the recording's signature."""
 
     @activity.defn(name="send_jobdating_invitations")
     async def send_invitations(self, event: JobDatingEvent) -> InvitationReport:
@@ -72,6 +93,20 @@ class JobDatingActivities:
         """The reminder to every agency; the keys of those that failed for good."""
         return await self._send(event.event_id, event.programme, reminders(event))
 
+    @activity.defn(name="resend_jobdating_message")
+    async def resend(self, request: ResendRequest) -> int:
+        """One message again, to its one agency (after `notifications retry`): a candidate
+        is presented again only under their consent now. How many went to the channels."""
+        event = request.event
+        message = message_to_retry(event, request.key)
+        owner, notices = event.event_id, retried(event, message)
+        if message.kind == CANDIDATE:
+            owner = message.pathway_id
+            made = await _presentation(activity.client(), event, owner)
+            notices = [n for n in made if n.partner_name == message.agency]
+        await self._send(owner, event.programme, notices)
+        return len(notices)
+
     async def _send(self, owner: str, programme: str, notices: list[Notification]) -> list[str]:
         """Send through the outbox and the channels, in the worker's thread pool (the
         channels block); the outbox keys that can never be delivered. `run_in_executor`
@@ -88,10 +123,11 @@ class JobDatingActivities:
         """Send the outcome to the candidate's pathway; its answer, refusals included."""
         pathway_id = delivery.pathway_id
         handle = activity.client().get_workflow_handle(pathway_id)
+        meta = self._sealed(delivery)
         try:
             result: UpdateResult = await handle.execute_update(
                 OUTCOME_UPDATE,
-                args=[delivery.meta, delivery.command],
+                args=[meta, delivery.command],
                 id=f"{delivery.meta.request_id}@{OUTCOME_UPDATE}",  # as `app.client.update_id`
                 result_type=UpdateResult,
             )
@@ -104,6 +140,15 @@ class JobDatingActivities:
         return OutcomeAnswer(
             pathway_id, True, seq=result.seq, duplicate=result.duplicate, stage=result.stage.value
         )
+
+    def _sealed(self, delivery: OutcomeDelivery) -> RequestMeta:
+        """The outcome's request, handed by this job-dating and sealed by the service."""
+        if self._seals is None:
+            return delivery.meta
+        handed = replace(delivery.meta, handed_by=activity.info().workflow_id or "", seal="")
+        secret = self._seals()[0]
+        mark = seal(secret, OUTCOME_UPDATE, delivery.pathway_id, handed, [delivery.command])
+        return replace(handed, seal=mark)
 
 
 async def _presentation(

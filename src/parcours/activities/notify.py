@@ -23,6 +23,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from parcours.activities.heartbeat import heartbeating
+from parcours.activities.person_keys import PersonSealer
 from parcours.adapters.channels import (
     ChannelUnavailable,
     OutgoingMessage,
@@ -41,8 +42,10 @@ NOT_IN_DIRECTORY = "directory"
 
 
 class NotificationActivities:
-    def __init__(self, store: Callable[[], Store], smtp: SmtpRelay | None) -> None:
-        self._store, self._smtp = store, smtp
+    def __init__(
+        self, store: Callable[[], Store], smtp: SmtpRelay | None, sealer: PersonSealer | None = None
+    ) -> None:
+        self._store, self._smtp, self._sealer = store, smtp, sealer
 
     @activity.defn(name="send_notifications")
     def send_notifications(self, batch: NotificationBatch) -> list[NotificationFailure]:
@@ -127,7 +130,8 @@ class NotificationActivities:
             channel = build_channel(
                 partner.channel, partner.address, partner.secret, smtp=self._smtp
             )
-            channel.send(OutgoingMessage.from_notification(message))
+            opened = message if self._sealer is None else self._sealer.open(message)
+            channel.send(OutgoingMessage.from_notification(opened))
         except (PermanentFailure, ChannelUnavailable) as err:
             store.mark_failed(message.key, str(err), permanent=True)
             log.warning(

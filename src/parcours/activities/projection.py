@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 import structlog
 from temporalio import activity
@@ -29,8 +30,16 @@ class LazyStore:
     def __call__(self) -> Store:
         with self._lock:
             if self._store is None:
-                self._store = self._opener(self._url)
+                with _uninterrupted():
+                    self._store = self._opener(self._url)
             return self._store
+
+
+def _uninterrupted() -> AbstractContextManager[None]:
+    """Within an activity, a cancellation (the worker stopping) waits until the read model
+    is opened: its first opening migrates it, and a migration cut in the middle leaves a
+    SQLite file with tables but no version, which every later opening then fails on."""
+    return activity.shield_thread_cancel_exception() if activity.in_activity() else nullcontext()
 
 
 class ProjectionActivities:

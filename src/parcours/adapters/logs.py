@@ -22,8 +22,6 @@ from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import IO, Any
 
-import structlog
-from temporalio import activity, workflow
 from temporalio.runtime import (
     LogForwardingConfig,
     LoggingConfig,
@@ -48,6 +46,8 @@ _core_routed: list[str] = []
 
 
 def _shared_processors() -> list[Any]:
+    import structlog  # noqa: PLC0415 - a CLI command that logs nothing never imports it
+
     return [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -117,6 +117,9 @@ def _json_formatter() -> logging.Formatter:
     """Configure structlog to hand its events to standard logging, and return the one JSON
     formatter every handler uses. The SDK's loggers add their context as fields
     (`temporal_workflow`), not to the text."""
+    import structlog  # noqa: PLC0415 - a CLI command that logs nothing never imports it
+    from temporalio import activity, workflow  # noqa: PLC0415 - likewise
+
     structlog.configure(
         processors=[
             *_shared_processors(),
@@ -137,7 +140,26 @@ def _json_formatter() -> logging.Formatter:
     )
     workflow.logger.workflow_info_on_message = False
     activity.logger.activity_info_on_message = False
+    _structlog_ready[:] = [True]
     return formatter
+
+
+_structlog_ready: list[bool] = []
+"""Whether structlog is configured in this process (`_json_formatter` has run)."""
+
+
+class _FirstLineFormatter(logging.Formatter):
+    """The JSON formatter, made when the first line is written: a CLI command that logs
+    nothing (most do) never imports structlog, a tenth of a staff action's time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: logging.Formatter | None = None
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self._made is None:
+            self._made = _json_formatter()
+        return self._made.format(record)
 
 
 def _install(handler: logging.Handler, formatter: logging.Formatter, level: int) -> None:
@@ -162,10 +184,28 @@ def configure_file_logging(path: Path, level: int = logging.INFO) -> None:
     The file handler replaces the configured one directly: no handler on the terminal is
     installed in between, where another thread's log line could reach the user's screen."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    _install(logging.FileHandler(path, encoding="utf-8"), _json_formatter(), level)
+    _install(logging.FileHandler(path, encoding="utf-8"), _FirstLineFormatter(), level)
     route_core_logs(level)
 
 
 def get_logger(name: str) -> Any:
-    """A structlog logger; keyword arguments become JSON fields."""
-    return structlog.stdlib.get_logger(name)
+    """A structlog logger; keyword arguments become JSON fields. Structlog is configured at
+    the first line logged if a handler is then waiting for it, so a logger made at import,
+    before the command installed its handlers, still writes to them."""
+    return _ReadyLogger(name)
+
+
+class _ReadyLogger:
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, method: str) -> Any:
+        import structlog  # noqa: PLC0415 - a CLI command that logs nothing never imports it
+
+        if not _structlog_ready and _configured_lazily():
+            _json_formatter()
+        return getattr(structlog.stdlib.get_logger(self._name), method)
+
+
+def _configured_lazily() -> bool:
+    return any(isinstance(h.formatter, _FirstLineFormatter) for h in logging.getLogger().handlers)

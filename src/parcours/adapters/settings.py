@@ -1,8 +1,11 @@
 """Settings of a parcours process, read once from the environment at the entry point.
 
 Every setting has an embedded default so that `make run` works on a fresh clone: a data
-folder beside the checkout holds the dev server's SQLite file, the key file and the
-SQLite read model.
+folder beside the checkout holds the dev server's SQLite file and the SQLite read model;
+the key file and the codec passes' secret sit in the user's config folder
+(`$XDG_CONFIG_HOME/parcours`, else `~/.config/parcours`), away from the database whose
+payloads the keys open. A key file left in the data folder by an older parcours is
+`legacy_key_file`: still read, and moved by `parcours serve` (`adapters/temporal/key_home.py`).
 
 A number that cannot be used (`PARCOURS_SMTP_PORT=abc`) is refused with `InvalidSetting`,
 a duration that is not a positive number of seconds (`PARCOURS_ANSWER_TIMEOUT=0`) with
@@ -22,6 +25,10 @@ from pathlib import Path
 TASK_QUEUE = "parcours-pathways"
 
 PORT_RANGE = (1, 65535)
+
+CODEC_PORT = 8081
+"""The codec server's port for the web UI, unless PARCOURS_CODEC_PORT says (Temporal's
+own samples use 8081)."""
 
 ANSWER_TIMEOUT_S = 30.0
 """How long a command waits for a worker to answer, unless PARCOURS_ANSWER_TIMEOUT says."""
@@ -90,6 +97,12 @@ def whole_number(
     raise InvalidSetting(variable, raw, low, high, default)
 
 
+DECLARED_ROLES = "PARCOURS_DECLARED_ROLES"
+"""The development mode in which roles are declared, not proven by a signature: the one
+variable a self-contained folder still takes from the environment, so that the test
+session and the demos (which turn it on) reach the workers they build."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where parcours finds Temporal, its keys and its read model."""
@@ -115,6 +128,16 @@ class Settings:
     temporal_tls_server_name: str = ""
     temporal_api_key: str = field(default="", repr=False)
     answer_timeout: float = ANSWER_TIMEOUT_S
+    config_dir: Path = Path("parcours")
+    """The user's parcours config folder: the key file and the codec secret by default."""
+    legacy_key_file: Path | None = None
+    """Where an older parcours kept the key file (the data folder), when PARCOURS_KEY_FILE
+    is not set: read when the key file is not yet where it now belongs."""
+    codec_port: int = CODEC_PORT
+    codec_secret_file: Path = Path("parcours/codec-secret")
+    declared_roles: bool = False
+    """`PARCOURS_DECLARED_ROLES=1`: the worker takes every request for the actor and role it
+    declares, signed or not. For tests and demos only; `serve` warns loudly."""
 
     @property
     def temporal_db_file(self) -> Path:
@@ -126,15 +149,30 @@ class Settings:
         return self.data_dir / "outbox"
 
     @classmethod
+    def self_contained(cls, folder: Path | str) -> Settings:
+        """Every file parcours writes (data, key file, codec secret) inside `folder`, and
+        nothing in the user's config folder: a demo's, a benchmark's or a test's scratch."""
+        root = Path(folder)
+        return cls.from_env(
+            {
+                "PARCOURS_DATA_DIR": str(root),
+                "XDG_CONFIG_HOME": str(root.resolve() / "config"),
+                DECLARED_ROLES: os.environ.get(DECLARED_ROLES, ""),
+            }
+        )
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("PARCOURS_DATA_DIR", "data")).resolve()
+        config_dir = user_config_dir(env)
+        explicit_key_file = env.get("PARCOURS_KEY_FILE", "").strip()
         return cls(
             data_dir=data_dir,
             temporal_address=env.get("PARCOURS_TEMPORAL_ADDRESS", "127.0.0.1:7233"),
             namespace=env.get("PARCOURS_NAMESPACE", "default"),
             task_queue=env.get("PARCOURS_TASK_QUEUE", TASK_QUEUE),
-            key_file=Path(env.get("PARCOURS_KEY_FILE", str(data_dir / "keys.json"))),
+            key_file=Path(explicit_key_file) if explicit_key_file else config_dir / "keys.json",
             keys_env=env.get("PARCOURS_KEYS"),
             readmodel_url=env.get(
                 "PARCOURS_READMODEL_URL", f"sqlite:///{data_dir / 'readmodel.sqlite'}"
@@ -154,7 +192,23 @@ class Settings:
             temporal_tls_server_name=env.get("PARCOURS_TEMPORAL_TLS_SERVER_NAME", ""),
             temporal_api_key=env.get("PARCOURS_TEMPORAL_API_KEY", ""),
             answer_timeout=positive_seconds(env, "PARCOURS_ANSWER_TIMEOUT", ANSWER_TIMEOUT_S),
+            config_dir=config_dir,
+            legacy_key_file=None if explicit_key_file else data_dir / "keys.json",
+            codec_port=whole_number(env, "PARCOURS_CODEC_PORT", CODEC_PORT),
+            codec_secret_file=_path(env, "PARCOURS_CODEC_SECRET_FILE")
+            or config_dir / "codec-secret",
+            declared_roles=_flag(env, DECLARED_ROLES),
         )
+
+
+def user_config_dir(env: Mapping[str, str]) -> Path:
+    """`$XDG_CONFIG_HOME/parcours`, else `$HOME/.config/parcours` (XDG's default); an
+    XDG_CONFIG_HOME that is not absolute is ignored, as the XDG specification says."""
+    xdg = env.get("XDG_CONFIG_HOME", "").strip()
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "parcours"
+    home = env.get("HOME", "").strip()
+    return (Path(home) if home else Path.home()) / ".config" / "parcours"
 
 
 def _flag(env: Mapping[str, str], variable: str) -> bool:

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from temporalio.client import (
     Client,
@@ -32,9 +32,7 @@ from parcours.app.errors import (
     refusal_of,
 )
 from parcours.app.health import ensure_runs, explain
-from parcours.app.inputs import check_referral
 from parcours.domain.commands import Command, Refer
-from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.workflows import search_attributes as sa
 from parcours.workflows.messages import (
@@ -45,7 +43,13 @@ from parcours.workflows.messages import (
     UpdateResult,
     update_name,
 )
-from parcours.workflows.pathway import RETRY_NOTIFICATION_UPDATE, search_attributes_at_start
+from parcours.workflows.search_attributes import search_attributes_at_start
+
+if TYPE_CHECKING:
+    from parcours.domain.programme import ProgrammeDefinition
+
+if TYPE_CHECKING:  # it imports cryptography, which a workflow sandbox must never import
+    from parcours.activities.person_keys import PersonSealer
 
 PATHWAY_ID = re.compile(r"pathway-[0-9a-f]{16}")
 SHORTEST_REFERENCE = 4
@@ -80,9 +84,10 @@ class PathwaySummary:
 
 
 class PathwayClient:
-    def __init__(self, client: Client, task_queue: str) -> None:
-        self._client = client
-        self._task_queue = task_queue
+    """With a `sealer`, identities and reasons go sealed under each person's own key."""
+
+    def __init__(self, client: Client, task_queue: str, sealer: PersonSealer | None = None) -> None:
+        self._client, self._task_queue, self.sealer = client, task_queue, sealer
 
     @property
     def temporal(self) -> Client:
@@ -103,8 +108,12 @@ class PathwayClient:
     ) -> str:
         """Start a pathway; its input is checked first (`app.inputs`), since the start runs
         no validator: `ReferralRejected` names the first field typed wrong."""
+        from parcours.app.inputs import check_referral  # noqa: PLC0415 - the programme models
+
         check_referral(participant, referral, meta)
         pathway_id = pathway_id or new_pathway_id()
+        if self.sealer is not None:
+            participant = await asyncio.to_thread(self.sealer.seal_person, pathway_id, participant)
         await self._client.start_workflow(
             WORKFLOW_TYPE,
             PathwayInput(
@@ -157,12 +166,14 @@ class PathwayClient:
         return self._client.get_workflow_handle(pathway_id)
 
     async def execute(self, pathway_id: str, command: Command, meta: RequestMeta) -> UpdateResult:
-        result = await self._update(
+        if self.sealer is not None:  # the reason typed may name the person: sealed
+            meta = await asyncio.to_thread(self.sealer.seal_reason, pathway_id, meta)
+        result = await self.update(
             pathway_id, update_name(type(command)), [meta, command], meta, UpdateResult
         )
         return cast(UpdateResult, result)
 
-    async def _update(
+    async def update(
         self, pathway_id: str, name: str, args: list[Any], meta: RequestMeta, result_type: Any
     ) -> Any:
         """Send one update; a refusal becomes `RequestRefused`, an unknown id `PathwayNotFound`.
@@ -174,7 +185,7 @@ class PathwayClient:
         try:
             await ensure_runs(self._client, pathway_id)
         except BaseException:
-            sending.cancel()
+            abandon(sending)
             raise
         return await sending
 
@@ -193,17 +204,25 @@ class PathwayClient:
             raise not_found(err, pathway_id) from None
 
     async def status(self, pathway_id: str) -> PathwayStatus:
-        return cast(PathwayStatus, await self._query(pathway_id, "status", PathwayStatus))
+        return cast(PathwayStatus, await self._opened(pathway_id, "status", PathwayStatus))
 
     async def timeline(self, pathway_id: str) -> list[PathwayEvent]:
         return cast(
-            list[PathwayEvent], await self._query(pathway_id, "timeline", list[PathwayEvent])
+            list[PathwayEvent], await self._opened(pathway_id, "timeline", list[PathwayEvent])
         )
 
     async def state(self, pathway_id: str) -> PathwayState:
-        return cast(PathwayState, await self._query(pathway_id, "state", PathwayState))
+        return cast(PathwayState, await self._opened(pathway_id, "state", PathwayState))
+
+    async def _opened(self, pathway_id: str, name: str, result_type: Any) -> Any:
+        """A query's answer with the reasons staff typed opened (`[erased]` once erased)."""
+        found, sealer = await self._query(pathway_id, name, result_type), self.sealer
+        return found if sealer is None else await asyncio.to_thread(sealer.open, found)
 
     async def participant(self, pathway_id: str) -> Participant:
+        return cast(Participant, await self._opened(pathway_id, "participant", Participant))
+
+    async def participant_as_stored(self, pathway_id: str) -> Participant:
         return cast(Participant, await self._query(pathway_id, "participant", Participant))
 
     async def _query(self, pathway_id: str, name: str, result_type: Any) -> Any:
@@ -260,11 +279,22 @@ class PathwayClient:
         return await self.running(pathway_id) is not None
 
     async def retry_notification(self, pathway_id: str, key: str, meta: RequestMeta) -> int:
-        """Ask the pathway to send again what event and partner kind `key` names.
+        """Ask the pathway to send again what `key` (event and partner kind) names; how many
+        messages went to the channels. `RequestRefused`: a role that may not, an unknown
+        key, or a partner kind the participant no longer consents to."""
+        from parcours.workflows.retries import RETRY_NOTIFICATION_UPDATE  # noqa: PLC0415
 
-        The pathway's validator refuses a role that may not, an unknown key, or a key
-        whose partner kind the participant no longer consents to: `RequestRefused`.
-        Returns how many messages were handed to the partners' channels.
-        """
-        result = await self._update(pathway_id, RETRY_NOTIFICATION_UPDATE, [meta, key], meta, int)
+        result = await self.update(pathway_id, RETRY_NOTIFICATION_UPDATE, [meta, key], meta, int)
         return cast(int, result)
+
+
+def abandon(task: asyncio.Future[Any]) -> None:
+    """Cancel a task whose answer is no longer wanted and read the failure it ends with, so
+    asyncio prints no "Task exception was never retrieved" in the staff member's terminal."""
+    task.cancel()
+    task.add_done_callback(_read_failure)
+
+
+def _read_failure(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()

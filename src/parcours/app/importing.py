@@ -19,6 +19,7 @@ from enum import StrEnum
 from functools import partial
 from typing import TypeVar
 
+from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from parcours.adapters.logs import get_logger
@@ -37,7 +38,8 @@ from parcours.workflows.messages import Participant
 
 T = TypeVar("T")
 CONCURRENT_ROWS = 8
-"""How many people are sent at once: each person's steps go one after the other."""
+"""How many people are sent at once by default (`parcours import --jobs N`): each person's
+steps go one after the other."""
 
 log = get_logger("parcours.import")
 
@@ -72,10 +74,17 @@ class Importer:
     keyring: Keyring
 
     async def run(
-        self, plans: Sequence[PersonPlan], on_row: Callable[[RowOutcome], None]
+        self,
+        plans: Sequence[PersonPlan],
+        on_row: Callable[[RowOutcome], None],
+        jobs: int = CONCURRENT_ROWS,
     ) -> list[RowOutcome]:
-        """Import every plan, `CONCURRENT_ROWS` people at a time; `on_row` hears of each."""
-        gate = asyncio.Semaphore(CONCURRENT_ROWS)
+        """Import every plan, `jobs` people at a time; `on_row` hears of each.
+
+        People are independent: each has their own pathway and their own request ids, so
+        sending several at once changes nothing of what each receives, and a re-run still
+        applies only what is missing."""
+        gate = asyncio.Semaphore(max(1, jobs))
 
         async def one(plan: PersonPlan) -> RowOutcome:
             async with gate:
@@ -115,17 +124,17 @@ class Importer:
             person.first_name,
             person.birth_date,
         )
-        held = await self._holder(marks)
+        held = await again_if_passing(partial(self._holder, marks))
         if not held:
             return None
         try:
-            timeline = await self.pathways.timeline(held)
+            timeline = await again_if_passing(partial(self.pathways.timeline, held))
         except PathwayNotFound:  # reserved by a run stopped before it started the pathway
             return None
         ours = referral_meta(self.programme.name, plan, self.actor).request_id
         if timeline and timeline[0].request_id == ours:
             return held, {event.request_id for event in timeline}
-        if await self.pathways.running(held):
+        if await again_if_passing(partial(self.pathways.running, held)):
             return RowOutcome(plan, Status.ALREADY_IN_PROGRAMME, held)
         return None  # a person who left the programme may be referred again
 
@@ -184,21 +193,28 @@ class Importer:
         return RowOutcome(plan, status, pathway_id, sent)
 
 
-PASSING = frozenset({RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED})
-"""The service could not take the request for a moment (overloaded, or the pathway's task
-timed out and is retried): sent again."""
-AGAIN_AFTER_S = (1.0, 2.0, 4.0, 8.0)
+PASSING = frozenset(
+    {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.FAILED_PRECONDITION}
+)
+"""The service could not take the request for a moment (overloaded; or the pathway's task
+timed out or failed and is retried, "Workflow Task in failed state"): sent again."""
+AGAIN_AFTER_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+"""About a minute in all: the 500-row import on a loaded two-core machine saw a pathway's
+task fail for a moment (the worker too slow to answer in time) and updates refused then."""
 
 
 async def again_if_passing(send: Callable[[], Awaitable[T]]) -> T:
     """Send, and send again after a passing failure: under the same request id, so what
-    the first attempt applied is applied once."""
+    the first attempt applied is applied once. A question the worker failed to answer (a
+    query whose task failed under load) is asked again too."""
     for delay in AGAIN_AFTER_S:
         try:
             return await send()
         except RPCError as err:
             if err.status not in PASSING:
                 raise
+        except WorkflowQueryFailedError:
+            pass
         await asyncio.sleep(delay)
     return await send()
 

@@ -164,6 +164,13 @@ async def _update(
         raise
 
 
+async def retry_message(client: Client, event_id: str, key: str, meta: RequestMeta) -> int:
+    """Have the event send one of its messages again; how many went to the channels."""
+    result = await _update(client, event_id, "retry_message", [meta, key], meta, kind=int)
+    assert isinstance(result, int)
+    return result
+
+
 async def status(client: Client, event_id: str) -> JobDatingEvent:
     try:
         found: JobDatingEvent = await _handle(client, event_id).query(

@@ -1,6 +1,8 @@
-"""Sending a failed notification again: the protocol between the outbox row and the pathway.
+"""Sending a failed notification again: the protocol between the outbox row and the pathway
+(or the job-dating event) that sent it.
 
-The pathway decides whether it may send (consent, role, a known key) and sends; the
+The pathway (for a job-dating's messages, the event: its key starts with the event's id)
+decides whether it may send (consent, role, a known key) and sends; the
 read model's row only says how it went. The row is made pending (the sender skips
 failed rows) once the front end is connected, and put back to failed unless the
 pathway took the retry and sent something, so a retry that fails leaves it retryable.
@@ -9,8 +11,10 @@ pathway took the retry and sent something, so a retry that fails leaves it retry
 from __future__ import annotations
 
 from parcours.adapters.readmodel import NotificationNotFound, OutboxEntry, OutboxStatus, Store
+from parcours.app import jobdating
 from parcours.app.client import PathwayClient
 from parcours.domain.records import RequestMeta
+from parcours.workflows.jobdating_messages import JOBDATING_PREFIX
 
 
 class AlreadySent(Exception):
@@ -34,9 +38,8 @@ async def retry(
     if not store.reset_for_retry(entry.key):
         raise AlreadySent(entry.key)
     made_pending = entry.status is OutboxStatus.FAILED
-    route_key = entry.key.rsplit(":", 1)[0]
     try:
-        sent = await pathways.retry_notification(entry.pathway_id, route_key, meta)
+        sent = await _ask_owner(pathways, entry, meta)
     except BaseException:
         if made_pending:
             store.restore_failed(entry)
@@ -44,3 +47,13 @@ async def retry(
     if sent == 0 and made_pending:
         store.restore_failed(entry)
     return sent
+
+
+async def _ask_owner(pathways: PathwayClient, entry: OutboxEntry, meta: RequestMeta) -> int:
+    """A job-dating's message (its key starts with the event's id) is sent again by its
+    event, with the agency in its key; a pathway's, by the pathway."""
+    if entry.key.startswith(JOBDATING_PREFIX):
+        event_id = entry.key.partition(":")[0]
+        return await jobdating.retry_message(pathways.temporal, event_id, entry.key, meta)
+    route_key = entry.key.rsplit(":", 1)[0]
+    return await pathways.retry_notification(entry.pathway_id, route_key, meta)

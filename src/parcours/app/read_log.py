@@ -12,7 +12,12 @@ What is logged, by command (`ReadCommand`):
 - `timeline`: the pathway's events with the reasons staff typed, for every role;
 - `extract`: one entry per pathway whose birth date was opened for the age band;
 - `report_unmasked`: a programme's small counts read unmasked (no pathway);
-- `codec_decode`: the hook for the Temporal web UI's codec server (`log_decode`).
+- `audit_trail`, `audit_at`: a pathway's events with their reasons, or its state at an
+  instant, read from its history (a file or the service);
+- `erase`: an erasure opened the identity one last time, to find the person's
+  reservations; for a pathway whose run had ended, this entry is the erasure's only trace;
+- `codec_decode`: a decode by the Temporal web UI's codec server (`parcours.codec`): one
+  entry per pathway the opened payloads name, or one without a pathway.
 """
 
 from __future__ import annotations
@@ -39,6 +44,9 @@ class ReadCommand(StrEnum):
     EXTRACT = "extract"
     REPORT_UNMASKED = "report_unmasked"
     CODEC_DECODE = "codec_decode"
+    AUDIT_TRAIL = "audit_trail"
+    AUDIT_AT = "audit_at"
+    ERASE = "erase"
 
 
 def log_reads(
@@ -56,14 +64,6 @@ def log_reads(
     store.log_reads(
         [Read(reader.actor_id, reader.role, command.value, pid, programme) for pid in targets]
     )
-
-
-def log_decode(store: Store, reader: Actor, pathway_id: str) -> None:
-    """The hook for a codec server (`parcours codec-server`, to come): call it once per
-    `/decode` request that opens a person's sealed identity, with the pathway the payloads
-    belong to (the workflow id of the request), before answering; answer with an error
-    when it raises, as the CLI does, so that no decode goes unlogged."""
-    log_reads(store, reader, ReadCommand.CODEC_DECODE, [pathway_id])
 
 
 def read_pathway(store: Store, reference: str) -> str:

@@ -14,6 +14,8 @@ first try reserved, started or not, and never starts a second one.
 
 from __future__ import annotations
 
+import asyncio
+
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from parcours.adapters.temporal.fingerprint import fingerprints
@@ -49,6 +51,8 @@ async def refer_once(
     """
     check_referral(participant, command, meta)
     check_referral_dates(participant, command)
+    if pathways.sealer is not None:  # the person's key must be storable before any claim
+        await asyncio.to_thread(pathways.sealer.reachable)
     referral = _Referral(pathways, programme, (participant, command, meta), keyring)
     return await referral.run()
 

@@ -60,14 +60,19 @@ def close_session(store: Store, programme: str, name: str, at: datetime) -> Sess
     return store.close_session(check_close(store.get_session(programme, name), programme, name), at)
 
 
-def check_referral_session(store: Store, programme: str, name: str) -> None:
-    """Refuse a referral into a session that does not exist, is closed or is full.
+def check_referral_session(
+    store: Store, programme: str, name: str, referrer: str | None = None
+) -> None:
+    """Refuse a referral into a session that does not exist, is closed or is full, or (with
+    `referrer`) that is not one of the session's referring partners; a re-entry into a
+    session is checked without a referrer.
 
     Counted from the read model: a referral made in the same instant elsewhere, not yet
     projected, is not counted.
     """
     session = store.get_session(programme, name)
-    check_referral_into(session, programme, name, store.session_size(programme, name))
+    people = store.session_size(programme, name)
+    check_referral_into(session, programme, name, people, referrer)
 
 
 def people_by_stage(store: Store, programme: str, name: str) -> dict[Stage, list[str]]:

@@ -5,7 +5,8 @@ should not trust. In order:
    (`bundle.verify_bundle`): a bundle whose chain does not hold is not read at all;
 2. each run's events numbered 1, 2, 3... as Temporal numbers them (`history.sequence_fault`,
    for every file): an event removed or moved shows even where there is no chain;
-3. the workflow: a pathway's (`ParticipantPathway`), not another workflow's;
+3. the workflow: a pathway's (`ParticipantPathway`) or a job-dating's (`JobDating`), not
+   another workflow's (`at` and the pathway's trail then want a pathway's);
 4. every encrypted payload opens with the keys. A payload that fails authentication
    under a key that opens the history's other payloads was altered, or is not from this
    service; when that key opens none of them, the key itself is not the one that
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from google.protobuf.message import Message
 from temporalio.api.common.v1 import Payload
@@ -37,7 +39,11 @@ from parcours.audit.history import (
     parse_history_document,
     read_json_file,
 )
+from parcours.workflows.jobdating_messages import JOBDATING_TYPE
 from parcours.workflows.messages import WORKFLOW_TYPE
+
+AUDITED_TYPES = (WORKFLOW_TYPE, JOBDATING_TYPE)
+"""The workflows whose histories an audit reads: pathways and job-dating events."""
 
 
 class BrokenBundle(Exception):
@@ -49,11 +55,12 @@ class BrokenBundle(Exception):
 
 
 class NotAPathway(Exception):
-    """The history of another workflow than a pathway: `found` names its type."""
+    """The history of a workflow the audit does not read: `found` names its type,
+    `expected` those it reads."""
 
-    def __init__(self, source: str, found: str) -> None:
-        super().__init__(f"{source}: a {found} history, not a {WORKFLOW_TYPE} one")
-        self.source, self.found, self.expected = source, found, WORKFLOW_TYPE
+    def __init__(self, source: str, found: str, expected: str = ", ".join(AUDITED_TYPES)) -> None:
+        super().__init__(f"{source}: a {found} history, not a {expected} one")
+        self.source, self.found, self.expected = source, found, expected
 
 
 class AlteredPayload(Exception):
@@ -77,7 +84,7 @@ def read_checked_history(path: Path) -> PathwayHistory:
         if not verdict.intact:
             raise BrokenBundle(str(path), verdict)
     history = parse_history_document(document, str(path), default_id=path.stem)
-    ensure_pathway(history)
+    ensure_audited(history)
     return history
 
 
@@ -86,10 +93,24 @@ def source_of(history: PathwayHistory) -> str:
     return history.source or history.workflow_id
 
 
+def workflow_type(history: PathwayHistory) -> str:
+    return history.runs[0].events[0].workflow_execution_started_event_attributes.workflow_type.name
+
+
+def is_jobdating(history: PathwayHistory) -> bool:
+    return workflow_type(history) == JOBDATING_TYPE
+
+
 def ensure_pathway(history: PathwayHistory) -> None:
-    started = history.runs[0].events[0].workflow_execution_started_event_attributes
-    if started.workflow_type.name != WORKFLOW_TYPE:
-        raise NotAPathway(source_of(history), started.workflow_type.name)
+    """A pathway's history: what `audit at` and a pathway's trail fold."""
+    if workflow_type(history) != WORKFLOW_TYPE:
+        raise NotAPathway(source_of(history), workflow_type(history), WORKFLOW_TYPE)
+
+
+def ensure_audited(history: PathwayHistory) -> None:
+    """A pathway's or a job-dating's history: what `audit replay` checks."""
+    if workflow_type(history) not in AUDITED_TYPES:
+        raise NotAPathway(source_of(history), workflow_type(history))
 
 
 async def open_every_payload(history: PathwayHistory, converter: DataConverter) -> None:
@@ -119,16 +140,50 @@ async def open_every_payload(history: PathwayHistory, converter: DataConverter) 
 
 
 def payloads_in(message: Message) -> Iterator[Payload]:
-    """Every payload a message holds, however deep, in maps and lists too."""
-    for _, value in message.ListFields():
+    """Every payload a message holds, however deep, in maps and lists too. Only the
+    fields whose type can hold a payload are walked (`_payload_holders`)."""
+    holders = _payload_holders(message.DESCRIPTOR)
+    for field, value in message.ListFields():
+        kind = field.message_type
+        if kind is None or kind.full_name not in holders:
+            continue
         if isinstance(value, Payload):
             yield value
         elif isinstance(value, Message):
             yield from payloads_in(value)
-        elif not isinstance(value, str | bytes | int | float | bool):
+        else:
             items = value.values() if hasattr(value, "values") else value
             for item in items:
                 if isinstance(item, Payload):
                     yield item
                 elif isinstance(item, Message):
                     yield from payloads_in(item)
+
+
+_HOLDERS: dict[str, frozenset[str]] = {}
+
+
+def _payload_holders(root: Any) -> frozenset[str]:
+    """The message types reachable from `root` (a message's DESCRIPTOR) that hold a
+    payload, however deep: worked out once per root type, by growing the set until no
+    type joins it (types may nest themselves, as a failure its cause)."""
+    found = _HOLDERS.get(root.full_name)
+    if found is not None:
+        return found
+    fields_of: dict[str, list[str]] = {}
+    waiting = [root]
+    while waiting:
+        kind = waiting.pop()
+        if kind.full_name in fields_of:
+            continue
+        inner = [f.message_type for f in kind.fields if f.message_type is not None]
+        fields_of[kind.full_name] = [t.full_name for t in inner]
+        waiting.extend(inner)
+    holders = {Payload.DESCRIPTOR.full_name}
+    grown = True
+    while grown:
+        joining = {name for name, inner in fields_of.items() if holders.intersection(inner)}
+        grown = not joining <= holders
+        holders |= joining
+    _HOLDERS[root.full_name] = frozenset(holders)
+    return _HOLDERS[root.full_name]

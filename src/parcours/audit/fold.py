@@ -20,8 +20,9 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from parcours.audit.projection import close_if_due, kept_after_exit, project_alerts
+from parcours.audit.projection import Turns, close_if_due, kept_after_exit, project_alerts
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask, adopt_rules
+from parcours.domain.erasure import ErasePerson, erase
 from parcours.domain.errors import DomainError
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import Alert, PathwayEvent, PathwayState
@@ -174,6 +175,7 @@ class _Folder:
         self._recording = recording
         pathway, self._applied = starting_pathway(recording)
         self.folded = Folded(pathway)
+        self._turns = Turns(recording)
         if recording.initial_state is None:
             self.folded.sources[1] = Source(0, recording.run_ids[0], 1)
 
@@ -196,7 +198,7 @@ class _Folder:
             or task.timer_cancelled
             or (task.idle and executed)
         )
-        if woke:
+        if self._turns.turned(task, executed, woke=woke) or woke:
             for event in self._pathway.raise_due_alerts(task.at):
                 self._source(event, task.run_index, task.run_id, task.event_id)
             closed = close_if_due(self._pathway, self._recording, task.at)
@@ -210,7 +212,10 @@ class _Folder:
             return None
         try:
             dated = task.run_index in self._recording.dated_runs
-            event = self._pathway.execute(recorded.command, recorded.meta, task.at, dated=dated)
+            if isinstance(recorded.command, ErasePerson):
+                event = erase(self._pathway.state, recorded.meta, task.at, self._pathway._record)
+            else:
+                event = self._pathway.execute(recorded.command, recorded.meta, task.at, dated=dated)
         except DomainError as err:
             if recorded.answer is not None:
                 self._differ("refused", task, recorded.event_id, f"refused here: {err}")

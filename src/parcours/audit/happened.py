@@ -26,6 +26,7 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from parcours.audit.fold import (
     Folded,
@@ -40,8 +41,9 @@ from parcours.audit.fold import (
 from parcours.audit.projection import close_if_due, kept_after_exit, project_alerts
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask, adopt_rules
 from parcours.domain.alerts import follows_pathway
-from parcours.domain.commands import CorrectEvent
+from parcours.domain.commands import Command, CorrectEvent
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
+from parcours.domain.erasure import ErasePerson
 from parcours.domain.errors import DomainError
 from parcours.domain.instants import CLOCK_SKEW, effective_instant
 from parcours.domain.refold import restate
@@ -97,13 +99,13 @@ class Corrected:
     ) -> tuple[RecordedCommand, datetime] | None:
         """The request as it happened, and the instant it runs at; None when it is not part
         of the story (voided, or a correction)."""
-        request_id = recorded.meta.request_id
-        if request_id in self.voided or isinstance(recorded.command, CorrectEvent):
-            return None
+        request_id, command = recorded.meta.request_id, recorded.command
+        if request_id in self.voided or isinstance(command, CorrectEvent | ErasePerson):
+            return None  # an erasure, like a correction, is a fact of the record
         instant = self.restated.get(request_id)
         if instant is None:
             return recorded, now
-        command, meta, now = restate(recorded.command, recorded.meta, now, instant, dated=dated)
+        command, meta, now = restate(command, recorded.meta, now, instant, dated=dated)
         return dataclasses.replace(recorded, command=command, meta=meta), now
 
 
@@ -134,7 +136,7 @@ class _Happened:
                 self.project(effective)
             try:
                 event = self.folded.pathway.execute(
-                    recorded.command, recorded.meta, now, dated=dated
+                    cast(Command, recorded.command), recorded.meta, now, dated=dated
                 )
             except DomainError:  # it names an alert raised otherwise as it happened
                 continue
@@ -164,7 +166,8 @@ class _Happened:
             if story is None or sent.meta.request_id in self._applied:
                 continue
             recorded, now = story
-            effective = effective_instant(recorded.command, recorded.meta, now) if dated else now
+            command = cast(Command, recorded.command)  # `story` keeps no erasure
+            effective = effective_instant(command, recorded.meta, now) if dated else now
             if effective <= self._when:
                 yield recorded, effective, now
 

@@ -27,6 +27,7 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
 from parcours.app.errors import PathwayNotFound
+from parcours.workflows.jobdating_messages import JOBDATING_TYPE
 from parcours.workflows.messages import WORKFLOW_TYPE
 
 HISTORY_FORMAT = "parcours-history/1"
@@ -116,11 +117,13 @@ async def fetch_pathway_history(client: Client, workflow_id: str) -> PathwayHist
     return PathwayHistory(workflow_id, tuple(reversed(runs)))
 
 
-async def pathway_workflow_ids(client: Client) -> list[str]:
-    """The id of every pathway of the namespace, open or closed, each once."""
+async def pathway_workflow_ids(client: Client, *, jobdatings: bool = False) -> list[str]:
+    """The id of every pathway of the namespace, open or closed, each once; with
+    `jobdatings`, every job-dating event's too."""
     found: set[str] = set()
-    async for execution in client.list_workflows(f"WorkflowType = '{WORKFLOW_TYPE}'"):
-        found.add(execution.id)
+    for kind in (WORKFLOW_TYPE, JOBDATING_TYPE) if jobdatings else (WORKFLOW_TYPE,):
+        async for execution in client.list_workflows(f"WorkflowType = '{kind}'"):
+            found.add(execution.id)
     return sorted(found)
 
 

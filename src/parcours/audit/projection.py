@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from parcours.audit.recording import Recording
+from parcours.audit.recording import Recording, WorkflowTask
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import PathwayEvent
 from parcours.domain.vocabulary import Stage
@@ -50,3 +50,31 @@ def project_alerts(
         if after_exit:
             raised = pathway.close_if_retention_over(now) is not None or raised
     return raised
+
+
+class Turns:
+    """Where the run loop turns again without a timer, in a run that took
+    `CHANGES_DURING_PUBLISH_PATCH`: its publish ended (no projection or alert delivery
+    outstanding, every event recorded since the last hand-off handed off) and an update
+    recorded something during the turn."""
+
+    def __init__(self, recording: Recording) -> None:
+        self._runs = recording.turning_runs
+        self._changed = False  # an update recorded something since the turn began
+        self._unhanded = False  # something recorded since the last hand-off
+
+    def turned(self, task: WorkflowTask, executed: bool, *, woke: bool) -> bool:
+        """Whether the loop turned again in `task` (after its commands, `executed` whether
+        an update recorded something); `woke`: it turned anyway (a timer, a start...)."""
+        self._changed = (self._changed or executed) and not woke
+        self._unhanded = self._unhanded or executed
+        turned = (
+            not woke
+            and task.run_index in self._runs
+            and task.publish_ended
+            and not self._unhanded
+            and self._changed
+        )
+        self._changed = self._changed and not turned
+        self._unhanded = self._unhanded and not task.handed_off
+        return turned

@@ -40,9 +40,11 @@ from parcours.audit.tasks import (
 )
 from parcours.domain.alerts import follow_pathway
 from parcours.domain.commands import STAFF_COMMANDS, Command, Refer
+from parcours.domain.erasure import ErasePerson
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState, RequestMeta
 from parcours.domain.routing import failure_to_record
+from parcours.workflows.erasure import ERASE_PERSON_UPDATE
 from parcours.workflows.messages import (
     NotificationFailure,
     PathwayInput,
@@ -50,9 +52,16 @@ from parcours.workflows.messages import (
     UpdateResult,
     update_name,
 )
-from parcours.workflows.patches import ALERTS_FOLLOW_PATHWAY_PATCH, EFFECTIVE_INSTANTS_PATCH
+from parcours.workflows.patches import (
+    ALERTS_FOLLOW_PATHWAY_PATCH,
+    CHANGES_DURING_PUBLISH_PATCH,
+    EFFECTIVE_INSTANTS_PATCH,
+)
 
-COMMAND_OF_UPDATE: dict[str, type[Command]] = {update_name(c): c for c in STAFF_COMMANDS}
+COMMAND_OF_UPDATE: dict[str, type[Command | ErasePerson]] = {
+    update_name(c): c for c in STAFF_COMMANDS
+}
+COMMAND_OF_UPDATE[ERASE_PERSON_UPDATE] = ErasePerson
 NOT_COMMANDS = frozenset({"retry_notification", "retry_notification_v2"})
 """Updates that carry no command: they change nothing the fold needs to repeat."""
 
@@ -83,7 +92,7 @@ class RecordedCommand:
     """A command the workflow ran, and the history event that carries it."""
 
     meta: RequestMeta
-    command: Command
+    command: Command | ErasePerson
     event_id: int
     from_update: bool = True
     """False for what the workflow decided itself (a notification failure)."""
@@ -129,6 +138,8 @@ class Recording:
     following_runs: frozenset[int] = frozenset()
     """The runs (by index) that adopted, when they started, the alert rules that follow the
     pathway (`ALERTS_FOLLOW_PATHWAY_PATCH`): the fold adopts them at the same task."""
+    turning_runs: frozenset[int] = frozenset()
+    """The runs whose loop turned again after an update (`CHANGES_DURING_PUBLISH_PATCH`)."""
 
 
 async def record_of(history: PathwayHistory, converter: DataConverter) -> Recording:
@@ -168,6 +179,7 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
         skipped_updates=_skipped_updates(raw),
         dated_runs=_runs_patched(history, EFFECTIVE_INSTANTS_PATCH),
         following_runs=_runs_patched(history, ALERTS_FOLLOW_PATHWAY_PATCH),
+        turning_runs=_runs_patched(history, CHANGES_DURING_PUBLISH_PATCH),
     )
 
 
@@ -228,9 +240,9 @@ async def _commands_of_updates(
         if command_type is None:
             continue
         request = update.workflow_execution_update_accepted_event_attributes.accepted_request
-        meta, command = await _decode(
-            converter, request.input.args.payloads, [RequestMeta, command_type], update.event_id
-        )
+        types = [RequestMeta] if command_type is ErasePerson else [RequestMeta, command_type]
+        meta, *sent = await _decode(converter, request.input.args.payloads, types, update.event_id)
+        command = sent[0] if sent else ErasePerson()
         outcome = answers.get((task.run_index, update.event_id))
         answer: UpdateResult | None = None
         if outcome is not None and outcome.HasField("success"):

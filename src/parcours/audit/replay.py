@@ -24,13 +24,14 @@ from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, WorkflowRepla
 from parcours.adapters.temporal.converter import data_converter, replay_converter
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.health import first_line, last_task_failure
-from parcours.audit.checks import ensure_pathway, open_every_payload
+from parcours.audit.checks import ensure_audited, open_every_payload
 from parcours.audit.history import PathwayHistory
+from parcours.workflows.jobdating import JobDatingWorkflow
 from parcours.workflows.pathway import ParticipantPathway
 from parcours.workflows.sandbox import workflow_runner
 
-WORKFLOWS: tuple[type, ...] = (ParticipantPathway,)
-"""The workflows an audit replays: pathways only (`checks.ensure_pathway`)."""
+WORKFLOWS: tuple[type, ...] = (ParticipantPathway, JobDatingWorkflow)
+"""The workflows an audit replays: pathways and job-datings (`checks.ensure_audited`)."""
 
 _MESSAGE = re.compile(r'message: "((?:[^"\\]|\\.)*)"')
 _EVENT = re.compile(r"HistoryEvent\(id: (\d+), (\w+)")
@@ -100,7 +101,8 @@ def describe_failure(failure: BaseException) -> tuple[int | None, str, str]:
 
 
 async def identify(history: PathwayHistory, converter: DataConverter) -> PathwayHistory:
-    """Check the keys open the history, and name it by its pathway id when it has one.
+    """Check the keys open the history, and name it by its pathway id (a job-dating's by
+    its event id) when it has one.
 
     Decoding the first start input proves the keys before any replay begins (a replay
     with the wrong keys would only report failed tasks), and gives Temporal's own files,
@@ -113,6 +115,9 @@ async def identify(history: PathwayHistory, converter: DataConverter) -> Pathway
         value: Any = values[0]
         if isinstance(value, dict) and isinstance(value.get("pathway_id"), str):
             workflow_id = value["pathway_id"]
+        event = value.get("event") if isinstance(value, dict) else None
+        if isinstance(event, dict) and isinstance(event.get("event_id"), str):
+            workflow_id = event["event_id"]  # a job-dating's
     if workflow_id == history.workflow_id:
         return history
     return PathwayHistory(
@@ -142,8 +147,8 @@ async def replay_histories(
             on_outcome(outcome)
 
     async def runs() -> AsyncIterator[WorkflowHistory]:
-        async for history in _aiter(histories):
-            ensure_pathway(history)
+        async for history in each(histories):
+            ensure_audited(history)
             await open_every_payload(history, converter)
             for run in (await identify(history, converter)).runs:
                 broken = await cannot_run(run, converter)
@@ -241,9 +246,10 @@ def _camel(event_type: int) -> str:
     return "".join(word.capitalize() for word in name.split("_"))
 
 
-async def _aiter(
+async def each(
     items: AsyncIterator[PathwayHistory] | Iterable[PathwayHistory],
 ) -> AsyncIterator[PathwayHistory]:
+    """The histories given, as they come, whether read already or fetched meanwhile."""
     if isinstance(items, AsyncIterator):
         async for item in items:
             yield item

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from parcours.audit.fold import Discrepancy, Snapshot, TrailEntry
@@ -45,7 +46,10 @@ def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
 
 
 def trail_document(
-    pathway_id: str, entries: list[TrailEntry], discrepancies: list[Discrepancy]
+    pathway_id: str,
+    entries: list[TrailEntry],
+    discrepancies: list[Discrepancy],
+    proofs: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     first = entries[0] if entries else None
     corrected = corrections_of(e.event for e in entries)
@@ -64,6 +68,8 @@ def trail_document(
                 "stage": e.event.stage,
                 "details": e.event.details,
                 "request_id": e.event.request_id,
+                "key_id": e.event.key_id or None,
+                "signature": (proofs or {}).get(e.event.request_id, "unsigned"),
                 "programme": e.programme,
                 "programme_version": e.programme_version,
                 "run_id": e.run_id,

@@ -19,6 +19,9 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHistory
 
+PUBLISHING = frozenset({"project_pathway", "deliver_alerts"})
+"""The activities the run loop waits for when it publishes (partner messages go aside)."""
+
 Answers = dict[tuple[int, int], Any]
 """Update outcomes by (run index, id of the update's `Accepted` event)."""
 
@@ -43,6 +46,10 @@ class TaskFacts:
     timer_cancelled: bool
     idle: bool
     """Neither a timer nor an activity was outstanding: the loop waited without a timeout."""
+    publish_ended: bool = field(default=False, kw_only=True)
+    """A projection or alert delivery completed and none was left outstanding."""
+    handed_off: bool = field(default=False, kw_only=True)
+    """The task scheduled a projection or alert delivery (the loop handed events off)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,8 @@ class _RunReader:
                 timer_fired=self.timer_fired,
                 timer_cancelled=False,
                 idle=not self.timers and not self.activities and not self.completions,
+                publish_ended=any(name in PUBLISHING for _, name, _ in self.completions)
+                and not PUBLISHING.intersection(self.activities.values()),
                 completions=self.completions,
             )
         )
@@ -147,6 +156,8 @@ class _RunReader:
     def _activity_scheduled(self, event: HistoryEvent) -> None:
         attrs = event.activity_task_scheduled_event_attributes
         self.activities[event.event_id] = attrs.activity_type.name
+        if self.tasks and attrs.activity_type.name in PUBLISHING:
+            self.tasks[-1] = replace(self.tasks[-1], handed_off=True)
 
     def _activity_completed(self, event: HistoryEvent) -> None:
         attrs = event.activity_task_completed_event_attributes

@@ -158,6 +158,7 @@ def act(
 
     async def work(pathways: PathwayClient) -> tuple[str, UpdateResult]:
         pathway_id = await pathways.resolve(reference)
+        await _check_session(session, pathways, pathway_id, command)
         return pathway_id, await _send(pathways, pathway_id, command, meta)
 
     pathway_id, result = with_pathways(session, work)
@@ -165,6 +166,19 @@ def act(
         print_json({"pathway_id": pathway_id, **_plain_result(result), **_created(result)})
         return
     _say(session, pathway_id, result)
+
+
+async def _check_session(
+    session: Session, pathways: PathwayClient, pathway_id: str, command: Command
+) -> None:
+    """A re-entry names a session of the pathway's programme that exists, is open and has
+    room: refused as `refer --session` refuses, in one sentence, before anything is sent."""
+    from parcours.cli.session_checks import check_referral_session
+    from parcours.domain.commands import ReEnter
+
+    if isinstance(command, ReEnter):
+        programme = (await pathways.state(pathway_id)).programme
+        check_referral_session(session, programme, command.session)
 
 
 def _check_typed(session: Session, reason: str, command: Command) -> None:

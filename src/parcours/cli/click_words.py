@@ -106,10 +106,37 @@ def _formatter_speaking(text: Text) -> type[HelpFormatter]:
 
 
 def _speak_rich(text: Text) -> None:
-    from typer import rich_utils
-
+    rich_utils = _rich_help()
     for constant, key in RICH_WORDS.items():
         setattr(rich_utils, constant, text(key))
+
+
+UNUSED_BY_HELP = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+"""What `typer.rich_utils` imports but parcours' help never uses: Markdown, for the
+"markdown" help mode (parcours uses "rich"), and Traceback, for pretty exceptions (off).
+With their own imports (markdown_it, pygments, attrs) they were a fifth of `--help`."""
+
+
+def _rich_help() -> Any:
+    """`typer.rich_utils`, imported without the modules in `UNUSED_BY_HELP`: while it is
+    imported, each stands in as an empty module, taken away again at once, so anything
+    that imports it later (structlog's console renderer) gets the real one."""
+    import sys
+    import types
+
+    if "typer.rich_utils" in sys.modules:
+        return sys.modules["typer.rich_utils"]
+    standing_in = [name for name in UNUSED_BY_HELP if name not in sys.modules]
+    for name in standing_in:
+        placeholder = types.ModuleType(name)
+        setattr(placeholder, UNUSED_BY_HELP[name], None)
+        sys.modules[name] = placeholder
+    try:
+        from typer import rich_utils
+    finally:
+        for name in standing_in:
+            del sys.modules[name]
+    return rich_utils
 
 
 def option_help(command: Any, text: Text) -> None:

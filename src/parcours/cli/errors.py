@@ -150,17 +150,33 @@ def _refusal_exit(rule: str) -> ExitCode:
 
 def _service_error(err: BaseException, text: Text) -> CliError | None:
     """Keys that do not open, a service that cannot be reached or has no worker."""
+    from parcours.activities.person_keys import PersonKeysUnavailable
     from parcours.adapters.temporal.devserver import DevServerError
     from parcours.adapters.temporal.encryption import DecryptionError
     from parcours.adapters.temporal.keys import KeyringError
 
+    if isinstance(err, PersonKeysUnavailable):
+        return CliError(text("error.person_keys", detail=str(err)), ExitCode.UNAVAILABLE)
     if isinstance(err, KeyringError):
         return CliError(keyring_sentence(err, text), ExitCode.KEYS)
     if isinstance(err, DecryptionError):
         return CliError(text("error.decrypt"), ExitCode.KEYS)
     if isinstance(err, DevServerError):
-        return CliError(str(err), ExitCode.UNAVAILABLE)
-    return _unanswered(err, text)
+        return CliError(text(f"devserver.{err.reason}", **err.values), ExitCode.UNAVAILABLE)
+    return _codec_error(err, text) or _unanswered(err, text)
+
+
+def _codec_error(err: BaseException, text: Text) -> CliError | None:
+    """The codec passes' secret (a key: exit 7), the codec server's port (exit 5)."""
+    from parcours.adapters.secret_file import SecretFileError
+    from parcours.codec.http import CodecServerError
+
+    if isinstance(err, SecretFileError):
+        said = text(f"secret.{err.reason}", path=err.path, error=err.error)
+        return CliError(said, ExitCode.KEYS)
+    if isinstance(err, CodecServerError):
+        return CliError(text(f"codec.server.{err.reason}", **err.values), ExitCode.UNAVAILABLE)
+    return None
 
 
 def _unanswered(err: BaseException, text: Text) -> CliError | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from parcours.cli.errors import refusal_reason
 from parcours.cli.i18n import Text
-from parcours.cli.labels import action_labels, field_label, word
+from parcours.cli.labels import action_labels, field_label, listed, word
 
 if TYPE_CHECKING:
     from parcours.app.importing import RowOutcome
@@ -55,7 +55,18 @@ def _why(fault: Fault, text: Text) -> str:
     if fault.rule == "referral":
         field = field_label(values.get("column", ""), text)
         return _said(f"refer.{fault.code}", {"field": field, **values}, fault.message, text)
-    return refusal_reason(fault.code, values, fault.message, text)
+    said = refusal_reason(fault.code, values, fault.message, text)
+    if fault.code in SESSION_CODES:
+        open_ones = values["open"].split(", ") if values.get("open") else []
+        shown = listed(open_ones, text)
+        return text(
+            "import.session_refused", message=said, programme=values["programme"], open=shown
+        )
+    return said
+
+
+SESSION_CODES = frozenset({"session_unknown", "session_closed"})
+"""A row's session refused: the sessions open instead are named."""
 
 
 def _said(key: str, values: dict[str, str], fallback: str, text: Text) -> str:

@@ -20,6 +20,7 @@ from parcours.cli.click_words import option_help, translated
 from parcours.cli.commands import COMMANDS
 from parcours.cli.i18n import Text
 from parcours.cli.options import HELP_VALUES
+from parcours.cli.plain_params import take_text_as_typed
 
 if TYPE_CHECKING:
     # Recent Typer builds on its own copy of Click: the types its classes are made of.
@@ -85,7 +86,9 @@ class LazyGroup(TyperGroup):
 
     def get_params(self, ctx: Context) -> list[Any]:
         option_help(self, self.text)  # Typer adds the completion options after __init__
-        return super().get_params(ctx)
+        params = super().get_params(ctx)
+        take_text_as_typed(self)  # the root's own options (--lang, --as, --role)
+        return params
 
     def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         command = self.commands.get(cmd_name)
@@ -107,5 +110,6 @@ class LazyGroup(TyperGroup):
             commands = importlib.import_module(f"parcours.cli.commands.{module}").commands
             group = typer.main.get_group(commands)
             localise(group, self.text)
+            take_text_as_typed(group)
             self._built[module] = group
         return self._built[module]

@@ -9,7 +9,7 @@ with one sentence and exit 5, having shown nothing: no read goes unlogged.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from parcours.app.read_log import ReadCommand, log_reads
 from parcours.cli.errors import CliError
@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from parcours.cli.runtime import Session
     from parcours.domain.records import Actor
 
-__all__ = ["ReadCommand", "logged", "reader_of", "refused"]
+__all__ = ["ReadCommand", "logged", "opened", "reader_of", "refused"]
+
+T = TypeVar("T")
 
 
 def reader_of(session: Session) -> Actor:
@@ -53,3 +55,27 @@ def logged(
             log_reads(store, reader, command, pathway_ids, programme)
     except (SQLAlchemyError, UnsupportedDatabase, OSError) as err:
         raise refused(session, err) from None
+
+
+def opened(session: Session, value: T) -> T:
+    """`value` (read from a history) with what is sealed under each person's key opened:
+    the reasons staff typed; `[erased]` where the person was erased. Called once the read
+    is logged (which migrated the read model), so the store is opened without migrating,
+    and only when there is something sealed; if it cannot be reached, exit 5."""
+    from parcours.activities.person_keys import PersonKeysUnavailable, PersonSealer
+    from parcours.adapters.readmodel import Store, open_store
+    from parcours.adapters.temporal.keys import load_keyring
+
+    opened_stores: list[Store] = []
+
+    def store() -> Store:
+        opened_stores.append(open_store(session.settings.readmodel_url))
+        return opened_stores[-1]
+
+    try:
+        return PersonSealer(store, lambda: load_keyring(session.settings)).open(value)
+    except PersonKeysUnavailable as err:
+        raise refused(session, err) from None
+    finally:
+        for each in opened_stores:
+            each.close()

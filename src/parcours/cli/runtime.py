@@ -3,7 +3,8 @@ and one sentence with an exit code for whatever fails.
 
 The session's actor comes from `--as`, else `PARCOURS_ACTOR`, else the config file
 (`PARCOURS_CONFIG`, default `~/.config/parcours/config.toml`); the role likewise from
-`--role`, `PARCOURS_ROLE` or the file. An actor is an opaque staff id, never a name.
+`--role`, `PARCOURS_ROLE` or the file. An actor is an opaque staff id, never a name. The
+file's credential, when it holds one, signs every request sent (`app.signed_client`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -31,6 +32,7 @@ from parcours.locale import LANGUAGES
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import Store
     from parcours.app.client import PathwayClient
+    from parcours.app.credentials import SigningKey
     from parcours.domain.records import RequestMeta
 
 P = ParamSpec("P")
@@ -38,7 +40,6 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 ROLES = ("staff", "coordinator", "partner", "auditor")
-CONNECT_TIMEOUT_S = 5.0
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Session:
     settings: Settings
     actor_id: str | None
     role: str
+    signing_key: SigningKey | None = None
+    """The staff credential of the config file: every request is signed with it."""
     sent_request: str | None = None
     """The request id of the action this command sends, once it is built: an action left
     unanswered names it, since it may still apply (`cli.answers`)."""
@@ -113,6 +116,9 @@ def open_session(
     except (InvalidSetting, InvalidSeconds) as err:
         raise translate(err, text) from None
     session = Session(text, settings, str(actor_id) if actor_id else None, chosen_role)
+    from parcours.app.staff import signing_key
+
+    session.signing_key = signing_key(config)
     _ACTIVE[:] = [session]
     return session
 
@@ -198,17 +204,13 @@ def with_pathways(
     """
     import asyncio
 
-    from parcours.app.client import PathwayClient
     from parcours.cli import answers
+    from parcours.cli.connection import pathway_client
 
-    converter = _converter(session) if decrypt else None
     limit = answer_timeout()
 
     async def main() -> T:
-        client = await _connect(session, converter)
-        if whole_timeout:
-            client = answers.with_bounded_questions(client, answers.question_timeout(limit))
-        pathways = PathwayClient(client, session.settings.task_queue)
+        pathways = await pathway_client(session, decrypt, limit if whole_timeout else None)
         try:
             if not whole_timeout:
                 return await work(pathways)
@@ -223,29 +225,6 @@ def with_pathways(
             raise said from None
 
     return asyncio.run(main())
-
-
-def _converter(session: Session) -> Any:
-    from parcours.adapters.temporal.converter import data_converter
-    from parcours.adapters.temporal.keys import load_keyring
-
-    return data_converter(load_keyring(session.settings))
-
-
-async def _connect(session: Session, converter: Any) -> Any:
-    import asyncio
-
-    from parcours.adapters.logs import route_core_logs
-    from parcours.adapters.temporal.connection import connect_client
-    from parcours.cli.answers import unreachable
-
-    route_core_logs()  # the SDK core's retries never reach the terminal as text
-    try:
-        return await asyncio.wait_for(
-            connect_client(session.settings, converter), timeout=CONNECT_TIMEOUT_S
-        )
-    except (TimeoutError, RuntimeError, OSError):
-        raise unreachable(session) from None
 
 
 def answer_timeout() -> float:

@@ -1,16 +1,29 @@
 """The first session of Nouveau départ (March 2017), as the programme's description tells it.
 
-Nine people referred by Amicale du Nid; the presentation of temp work; one coaching day; a
-job-dating with the eight temp agencies, where two are hired directly and seven are
-oriented to the paid training (2.5 months, French A1 required, Muse); two drop out during
-the training (one leaves the programme, one stays waiting for a mission); the others go on
-to temp missions; a second job-dating in April 2018 leaves two people waiting for a mission.
-The people are fictitious; the dates are the description's.
+Nine people referred by Amicale du Nid into the session 2017-03, opened for them; the
+presentation of temp work; the session's coaching day; a job-dating with the eight temp
+agencies, run as a real job-dating event (planned, invited, every outcome recorded at
+once), where two are hired directly and seven are oriented to the paid training (2.5
+months, French A1 required, Muse); two drop out during the training (one leaves the
+programme, one stays waiting for a mission); the others go on to temp missions; a second
+job-dating event in April 2018 leaves two people waiting for a mission. The group steps go
+through the group commands (`demos.groups`), dated as they happened, between each
+person's own steps. The people are fictitious; the dates are the description's.
 """
 
 from __future__ import annotations
 
-from parcours.demos.story import DAY, DirectoryEntry, Person, Story, on
+from parcours.demos.story import (
+    DAY,
+    CoachingDay,
+    DirectoryEntry,
+    JobDatingDay,
+    Outcome,
+    Person,
+    SessionPlan,
+    Story,
+    on,
+)
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import (
     ContractType,
@@ -50,6 +63,7 @@ COACHING_DAY = on(2017, 3, 20)
 JOB_DATING = on(2017, 3, 27)
 TRAINING_STARTS, TRAINING_ENDS = on(2017, 4, 10), on(2017, 6, 23)
 SECOND_JOB_DATING = on(2018, 4, 12)
+PLACE = "Maison de l'emploi, Marseille"
 
 
 def _referred(index: int) -> Person:
@@ -66,7 +80,6 @@ def _referred(index: int) -> Person:
         .then(c.GiveConsent(PartnerKind.TEMP_AGENCY, PRESENTATION), PRESENTATION)
         .then(c.CompleteIntake(PRESENTATION, CRITERIA), PRESENTATION)
         .then(c.AssessFrench(FrenchLevel.A1), PRESENTATION)
-        .then(c.StartCoaching(COACHING_DAY), COACHING_DAY)
     )
 
 
@@ -79,26 +92,36 @@ def _mission(person: Person, agency: str, starts: int, employer: str) -> None:
     )
 
 
-def _hired(person: Person, agency: str) -> None:
-    dating = c.RecordJobDating(JOB_DATING, JobDatingOutcome.HIRED, agency)
-    person.then(dating, JOB_DATING)
-    _mission(person, agency, 7, "Grande distribution")
-
-
-def _trained(person: Person, index: int, agency: str) -> None:
-    person.then(c.RecordJobDating(JOB_DATING, JobDatingOutcome.TRAINING, agency), JOB_DATING)
+def _trained(person: Person, index: int) -> None:
     training = c.EnrolTraining(
         TRAININGS[index % 2], TRAINING_BODY, TRAINING_STARTS, TRAINING_ENDS, paid=True
     )
     person.then(training, TRAINING_STARTS)
 
 
+def _first_jobdating() -> JobDatingDay:
+    """Two hired directly (by Adecco and Randstad), seven oriented to the training."""
+    hired = [Outcome(i, JobDatingOutcome.HIRED, a) for i, a in enumerate(("Adecco", "Randstad"))]
+    trained = [
+        Outcome(2 + i, JobDatingOutcome.TRAINING, AGENCIES[i % len(AGENCIES)]) for i in range(7)
+    ]
+    return JobDatingDay(JOB_DATING, COACHING_DAY, PLACE, AGENCIES, (*hired, *trained))
+
+
+def _second_jobdating() -> JobDatingDay:
+    """The two still waiting meet the agencies again: no mission yet."""
+    waiting = (Outcome(3, JobDatingOutcome.NO_MATCH), Outcome(8, JobDatingOutcome.NO_MATCH))
+    invited = SECOND_JOB_DATING - 7 * DAY
+    reason = "registered with the agencies, no mission yet"
+    return JobDatingDay(SECOND_JOB_DATING, invited, PLACE, AGENCIES, waiting, reason)
+
+
 def session_2017() -> Story:
     people = [_referred(index) for index in range(9)]
     for person, agency in zip(people[:2], ("Adecco", "Randstad"), strict=True):
-        _hired(person, agency)
+        _mission(person, agency, 7, "Grande distribution")
     for index, person in enumerate(people[2:]):
-        _trained(person, index, AGENCIES[index % len(AGENCIES)])
+        _trained(person, index)
     left, paused = people[2], people[3]
     left.then(c.DropOut(on(2017, 5, 2)), on(2017, 5, 2), "stopped coming to the training")
     paused.then(c.DropTraining(on(2017, 5, 15)), on(2017, 5, 15), "left the training")
@@ -106,9 +129,6 @@ def session_2017() -> Story:
         person.then(c.CompleteTraining(TRAINING_ENDS), TRAINING_ENDS)
     for days, (person, agency) in enumerate(zip(people[4:8], AGENCIES[4:8], strict=True)):
         _mission(person, agency, 98 + 7 * days, "Grande distribution")
-    for person in (paused, people[8]):
-        dating = c.RecordJobDating(SECOND_JOB_DATING, JobDatingOutcome.NO_MATCH)
-        person.then(dating, SECOND_JOB_DATING, "registered with the agencies, no mission yet")
     return Story(
         name="nouveau-depart-2017",
         programme="nouveau-depart",
@@ -119,4 +139,6 @@ def session_2017() -> Story:
         ),
         people=tuple(people),
         unmasked=True,
+        session=SessionPlan(SESSION, on(2017, 3, 1), (REFERRER,), capacity=9),
+        groups=(CoachingDay(COACHING_DAY), _first_jobdating(), _second_jobdating()),
     )

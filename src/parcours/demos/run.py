@@ -9,40 +9,49 @@ looks for them: once the demo is over, the folder is an embedded service's data 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import re
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
 
+from parcours.activities.person_keys import PersonSealer
+from parcours.activities.projection import LazyStore
 from parcours.adapters.channels import ChannelKind
 from parcours.adapters.logs import configure_logging
-from parcours.adapters.readmodel import Partner, open_store
-from parcours.adapters.settings import Settings
+from parcours.adapters.readmodel import Partner, Store, open_store
+from parcours.adapters.settings import DECLARED_ROLES, Settings
 from parcours.adapters.temporal.converter import data_converter
 from parcours.adapters.temporal.devserver import temporal_binary
 from parcours.adapters.temporal.keys import Keyring, create_key_file
 from parcours.app.client import PathwayClient
 from parcours.app.partners import add_partner
 from parcours.app.report import log_unmasked_read, report_document
-from parcours.demos.story import Person, Story
+from parcours.demos.groups import (
+    COORDINATOR,
+    STAFF,
+    GroupStepFailed,
+    check_referral,
+    hold_coaching_day,
+    hold_jobdating,
+    open_session,
+    request,
+)
+from parcours.demos.story import CoachingDay, GroupStep, Person, Step, Story
 from parcours.domain.alerts import SETTLING
-from parcours.domain.records import Actor, RequestMeta
 from parcours.domain.report import Selection
-from parcours.domain.vocabulary import Role
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows import search_attributes as sa
 
-STAFF = Actor("demo-staff", Role.STAFF)
-COORDINATOR = Actor("demo-coordinator", Role.COORDINATOR)
 AT_ONCE = 6
 """Pathways entered at the same time: on two cores, more only queues (measured: 12 is slower)."""
 PROJECTION_WAIT = 60.0
@@ -54,8 +63,16 @@ class DemoError(Exception):
 
 
 def demo_settings(data: Path) -> Settings:
-    """An embedded service's settings for the demo's own folder, and nothing else."""
-    return Settings.from_env({"PARCOURS_DATA_DIR": str(data)})
+    """An embedded service's settings for the demo's own folder, and nothing else: its
+    throwaway key too, since a demo's people are made up and its folder is its whole
+    service (the real service keeps its key file apart, in the config folder)."""
+    return Settings.from_env(
+        {
+            "PARCOURS_DATA_DIR": str(data),
+            "PARCOURS_KEY_FILE": str(data / "keys.json"),
+            DECLARED_ROLES: "1",  # a demo's staff are made up: roles declared, not signed
+        }
+    )
 
 
 def check_folder(data: Path) -> None:
@@ -84,8 +101,9 @@ async def demo_service(
     with server_output_to(settings.data_dir / "temporal.log"):
         env = await _start_server(settings, keyring)
     try:
-        async with build_worker(env.client, settings, default_activities(settings)):
-            yield env, PathwayClient(env.client, settings.task_queue)
+        async with build_worker(env.client, settings, default_activities(settings, keyring)):
+            sealer = PersonSealer(LazyStore(settings.readmodel_url), keyring)
+            yield env, PathwayClient(env.client, settings.task_queue, sealer)
     finally:
         await env.shutdown()
 
@@ -129,33 +147,80 @@ def log_to_folder(settings: Settings) -> None:
     configure_logging(logging.INFO, (folder / "demo.log").open("a", encoding="utf-8"))
 
 
-async def enter(
-    env: WorkflowEnvironment, pathways: PathwayClient, story: Story, person: Person
-) -> str:
-    """Refer the person, send every step dated on its day, then skip the pathway's clock
-    past the settling hour, so the alerts its entries made due are raised now."""
+async def refer(pathways: PathwayClient, store: Store, story: Story, person: Person) -> str:
+    """Refer the person (into the story's session, checked as `refer --session` does)."""
+    check_referral(store, story, person.referral.referrer)
     programme = get_programme(story.programme)
-    meta = RequestMeta(uuid.uuid4().hex, STAFF)
-    pid = await pathways.refer(programme, person.participant, person.referral, meta)
-    for step in person.steps:
-        request = RequestMeta(uuid.uuid4().hex, STAFF, step.reason, effective_at=step.at)
-        await pathways.execute(pid, step.command, request)
-    await env.fast_forward(env.client.get_workflow_handle(pid), 2 * SETTLING)
-    return pid
+    return await pathways.refer(programme, person.participant, person.referral, request(STAFF))
 
 
-async def enter_all(
-    env: WorkflowEnvironment, pathways: PathwayClient, story: Story, advance: Callable[[], None]
+async def send(pathways: PathwayClient, pid: str, steps: list[Step]) -> None:
+    """Send each step dated on its day, as `--on` dates a staff action."""
+    for step in steps:
+        await pathways.execute(pid, step.command, request(STAFF, step.at, step.reason))
+
+
+def before(person: Person, sent: int, until: datetime | None) -> list[Step]:
+    """The person's steps from `sent` on that come before `until` (all, when None)."""
+    steps = person.steps[sent:]
+    if until is None:
+        return steps
+    return list(itertools.takewhile(lambda step: step.at < until, steps))
+
+
+async def play(
+    env: WorkflowEnvironment,
+    pathways: PathwayClient,
+    settings: Settings,
+    story: Story,
+    advance: Callable[[], None],
 ) -> list[str]:
+    """Each person (referred first) sends their steps up to the first group step, which
+    then runs; and so on; after the last, each sends the rest and has the pathway's clock
+    skipped past the settling hour, so the alerts its entries made due are raised now.
+    Between group steps a person's part runs in one slot of `AT_ONCE`, as a whole."""
     gate = asyncio.Semaphore(AT_ONCE)
+    sent = [0] * len(story.people)
 
-    async def one(person: Person) -> str:
+    async def part(index: int, pid: str, until: datetime | None) -> str:
+        person = story.people[index]
         async with gate:
-            pid = await enter(env, pathways, story, person)
-        advance()
+            pid = pid or await refer(pathways, store, story, person)
+            steps = before(person, sent[index], until)
+            await send(pathways, pid, steps)
+            sent[index] += len(steps)
+            if until is None:
+                await env.fast_forward(env.client.get_workflow_handle(pid), 2 * SETTLING)
+        if until is None:
+            advance()
         return pid
 
-    return list(await asyncio.gather(*(one(person) for person in story.people)))
+    ids = [""] * len(story.people)
+    with open_store(settings.readmodel_url) as store:
+        if story.session is not None:
+            open_session(store, story, story.session)
+        for group in sorted(story.groups, key=lambda g: g.at):
+            ids = list(await asyncio.gather(*(part(i, p, group.at) for i, p in enumerate(ids))))
+            await hold(pathways, settings, store, story, group, ids)
+        ids = list(await asyncio.gather(*(part(i, p, None) for i, p in enumerate(ids))))
+    return ids
+
+
+async def hold(  # noqa: PLR0917 - the service, then what the group step needs
+    pathways: PathwayClient,
+    settings: Settings,
+    store: Store,
+    story: Story,
+    group: GroupStep,
+    ids: list[str],
+) -> None:
+    """Run one group step once every earlier step is in; the coaching day reads the
+    session's people from the read model, so it waits for the read model first."""
+    if isinstance(group, CoachingDay):
+        await projected(pathways, settings, ids)
+        await hold_coaching_day(pathways, store, story, group)
+    else:
+        await hold_jobdating(pathways, store, story, group, ids)
 
 
 async def projected(pathways: PathwayClient, settings: Settings, ids: list[str]) -> None:
@@ -179,7 +244,10 @@ async def run_story(story: Story, data: Path, advance: Callable[[], None]) -> di
     log_to_folder(settings)
     fill_directory(story, settings)
     async with demo_service(settings) as (env, pathways):
-        ids = await enter_all(env, pathways, story, advance)
+        try:
+            ids = await play(env, pathways, settings, story, advance)
+        except GroupStepFailed as err:
+            raise DemoError(str(err)) from None
         await projected(pathways, settings, ids)
     return read_report(story, settings)
 

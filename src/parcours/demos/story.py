@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from parcours.domain import commands as c
-from parcours.domain.vocabulary import PartnerKind
+from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind
 from parcours.workflows.messages import Participant
 
 DAY = timedelta(days=1)
@@ -51,6 +51,56 @@ class DirectoryEntry:
 
 
 @dataclass(frozen=True)
+class SessionPlan:
+    """The session the story's people are referred into, opened first with its referrers
+    (`session open`), each referral checked against it (`refer --session`)."""
+
+    name: str
+    starts_at: datetime
+    referrers: tuple[str, ...]
+    capacity: int | None = None
+
+
+@dataclass(frozen=True)
+class CoachingDay:
+    """The session's coaching day (`coaching day SESSION --on`), for all at once."""
+
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One candidate's outcome at a job-dating: the person's place in the story."""
+
+    person: int
+    outcome: JobDatingOutcome
+    agency: str = ""
+
+
+@dataclass(frozen=True)
+class JobDatingDay:
+    """A job-dating run as a `JobDating` event entered after the fact: planned with its
+    agencies and candidates, invited on `invited_at`, every outcome recorded in one go on
+    its day (`jobdating plan|invite|record --on`)."""
+
+    held_at: datetime
+    invited_at: datetime
+    place: str
+    agencies: tuple[str, ...]
+    outcomes: tuple[Outcome, ...]
+    reason: str = ""
+
+    @property
+    def at(self) -> datetime:
+        return self.held_at
+
+
+GroupStep = CoachingDay | JobDatingDay
+"""What the programme does for a group: it happens once every person's earlier steps
+have been sent, and before their later ones."""
+
+
+@dataclass(frozen=True)
 class Story:
     """A demo's whole story: the programme, its partners and its people."""
 
@@ -60,3 +110,6 @@ class Story:
     people: tuple[Person, ...]
     unmasked: bool
     """Whether the demo reads the report as a coordinator, small counts shown (logged)."""
+    session: SessionPlan | None = None
+    """When set, the people are referred into this session (else it is a label only)."""
+    groups: tuple[GroupStep, ...] = ()

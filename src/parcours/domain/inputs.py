@@ -13,12 +13,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 from parcours.domain.commands import Command, CompleteIntake
 from parcours.domain.errors import MoveRefused
-from parcours.domain.programme_data import ProgrammeData
 from parcours.domain.records import RequestMeta
 from parcours.domain.vocabulary import Role
+
+if TYPE_CHECKING:  # in signatures only: a front end checks typed text without the models
+    from parcours.domain.programme_data import ProgrammeData
 
 BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 """The embedding, override and isolate controls: LRE RLE PDF LRO RLO, LRI RLI FSI PDI."""

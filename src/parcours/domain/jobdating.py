@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from parcours.domain.commands import JOBDATING_TRIGGERS, RecordJobDating
 from parcours.domain.errors import MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.inputs import bidi_controls, is_blank
+from parcours.domain.instants import not_after_now
 from parcours.domain.pathway import Pathway
 from parcours.domain.sessions import check_directory_partner
 from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind, Role
@@ -63,6 +64,9 @@ class JobDatingEvent:
     """How many candidates the agencies were told of (with their consent)."""
     failures: list[str] = field(default_factory=list)
     """Messages that could not be delivered for good (outbox keys)."""
+    entered_at: datetime | None = None
+    """When an event planned after its day was entered: it takes outcomes `KEPT_AFTER`
+    from then, not from its day (None: planned before its day, or before dates were)."""
 
     def candidate(self, pathway_id: str) -> Candidate | None:
         return next((c for c in self.candidates if c.pathway_id == pathway_id), None)
@@ -150,6 +154,26 @@ def check_invite(event: JobDatingEvent, now: datetime) -> None:
         )
 
 
+def acted_at(effective: datetime | None, now: datetime) -> datetime:
+    """When staff say an invitation or a recording happened (`--on`), else now; never
+    after now, beyond the clock skew allowed to every staff action."""
+    if effective is None:
+        return now
+    if refused := not_after_now(effective, now):
+        raise refused
+    return effective
+
+
+def entered_after(event: JobDatingEvent, now: datetime) -> datetime | None:
+    """`now`, when the event is planned after its day (entered after the fact)."""
+    return now if now > event.held_at else None
+
+
+def kept_until(event: JobDatingEvent) -> datetime:
+    """Until when the event takes outcomes: `KEPT_AFTER` its day, or after its entry."""
+    return max(event.held_at, event.entered_at or event.held_at) + KEPT_AFTER
+
+
 def reminder_due_at(event: JobDatingEvent) -> datetime | None:
     """When the agencies are reminded: the day before, if they were invited before then."""
     due = event.held_at - REMINDER_BEFORE
@@ -164,7 +188,7 @@ def next_wake(event: JobDatingEvent, now: datetime) -> datetime:
     due = reminder_due_at(event)
     if due is not None and now < event.held_at:
         return due
-    return event.held_at + KEPT_AFTER
+    return kept_until(event)
 
 
 def remind_now(event: JobDatingEvent, now: datetime) -> bool:
@@ -233,4 +257,4 @@ def outcome_command(event: JobDatingEvent, entry: OutcomeEntry) -> RecordJobDati
 
 def finished(event: JobDatingEvent, now: datetime) -> bool:
     """Every candidate's outcome applied, or the event is past keeping."""
-    return not event.waiting() or now >= event.held_at + KEPT_AFTER
+    return not event.waiting() or now >= kept_until(event)

@@ -8,12 +8,14 @@ consent for temp agencies, and only the fields the programme lets temp agencies 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
+from parcours.domain.errors import UnknownReference
 from parcours.domain.jobdating import JobDatingEvent
+from parcours.domain.notification import Notification
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState
-from parcours.domain.routing import Notification
 from parcours.domain.vocabulary import PartnerKind
 
 INVITATION, CANDIDATE, REMINDER = (
@@ -66,3 +68,41 @@ def presentation(
     shared = {k: participant[k] for k in allowed if participant.get(k)}
     key = f"{event.event_id}:candidate:{state.pathway_id}"
     return _to_agencies(event, key, CANDIDATE, **shared)
+
+
+@dataclass(frozen=True)
+class MessageToRetry:
+    """One of the event's messages to one agency, named by its outbox key: the invitation,
+    the reminder, or a candidate's presentation (`pathway_id`)."""
+
+    kind: str
+    agency: str
+    pathway_id: str = ""
+
+
+def message_to_retry(event: JobDatingEvent, key: str) -> MessageToRetry:
+    """What an outbox key names among the messages this event has sent: keys read
+    `<event id>:invitation:<agency>`, `<event id>:reminder:<agency>` or `<event
+    id>:candidate:<pathway id>:<agency>`. Anything else, or a message the event never
+    sent (no invitation or reminder yet), is an `UnknownReference`."""
+    head, _, rest = key.partition(":")
+    word, _, rest = rest.partition(":")
+    kinds = {"invitation": INVITATION, "reminder": REMINDER, "candidate": CANDIDATE}
+    pathway_id, _, agency = rest.partition(":") if word == "candidate" else ("", "", rest)
+    found = MessageToRetry(kinds.get(word, ""), agency, pathway_id)
+    sent = event.reminded_at if found.kind == REMINDER else event.invited_at
+    known = head == event.event_id and found.kind and agency in event.agencies
+    if not known or sent is None or (pathway_id and event.candidate(pathway_id) is None):
+        raise UnknownReference(
+            f"no message {key!r} sent by this job-dating",
+            code="unknown_jobdating_message",
+            values={"key": key},
+        )
+    return found
+
+
+def retried(event: JobDatingEvent, message: MessageToRetry) -> list[Notification]:
+    """The invitation or the reminder again, to the one agency (a candidate's presentation
+    is made again from their pathway, under their consent now: `presentation`)."""
+    made = invitations(event) if message.kind == INVITATION else reminders(event)
+    return [n for n in made if n.partner_name == message.agency]

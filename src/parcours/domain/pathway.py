@@ -6,10 +6,9 @@ guards, the reason rule and the command's reference check; a condition that says
 raises, naming its rule, so the first rule that refuses is the one reported. `check` asks
 `may_trigger`, `execute` fires the trigger, `allowed_triggers` asks `may_trigger` with no
 command: nothing is looked up or judged beside the machine, and the guards run once per
-call. The stage is stored once, in `state.stage`: the machine's model attribute is a
-property over it. We kept `transitions` rather than a hand-written table because it is the
-design's state machine (one table of data, named conditions, `may_<trigger>`) and the
-refusal details come from the conditions themselves.
+call. The stage is stored once, in `state.stage` (the machine's model attribute is a
+property over it). We kept `transitions`: it is the design's state machine (one table of
+data, named conditions, `may_<trigger>`), and refusals come from the conditions themselves.
 
 `check` says whether a command may run now and, when not, which rule refused and what
 is allowed instead; `execute` runs it and records a past-tense event. The clock and the
@@ -290,6 +289,7 @@ class Pathway:
             details=details,
             request_id=meta.request_id,
             recorded_at=recorded,
+            key_id=meta.key_id,
         )
         self.state.next_seq += 1
         self.state.timeline.append(event)

@@ -8,6 +8,7 @@ domain's own tables: a move's trigger must be in the command table as a move or 
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -146,3 +147,25 @@ def load_programme_text(text: str, *, source: str) -> ProgrammeDefinition:
     except tomllib.TOMLDecodeError as err:
         raise InvalidProgramme(f"{source}: (file): not valid TOML: {err}") from None
     return parse_programme(data, source=source)
+
+
+SHARED_AT_MOST = 64
+"""Distinct programme definitions `shared_definition` keeps: a handful of programmes at a
+few versions each, far below this."""
+_SHARED: dict[str, tuple[ProgrammeDefinition, dict[str, Any]]] = {}
+
+
+def shared_definition(data: dict[str, Any]) -> tuple[ProgrammeDefinition, dict[str, Any]]:
+    """The definition `data` validates to, and `data`, both shared by every caller that
+    passes equal data (same keys in the same order): every pathway of a programme carries
+    its definition in its input, and a worker holding a thousand of them held a thousand
+    copies of the same two objects (about 90 KiB each, for ATP). Both are only read, and
+    the model is frozen; what does not validate raises as `model_validate` does, each
+    time."""
+    key = json.dumps(data)
+    found = _SHARED.get(key)
+    if found is None:
+        found = (ProgrammeDefinition.model_validate(data), data)
+        if len(_SHARED) < SHARED_AT_MOST:
+            _SHARED[key] = found
+    return found

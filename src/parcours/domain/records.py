@@ -48,6 +48,17 @@ class RequestMeta:
     effective_at: datetime | None = None
     """When what the request records happened (`--on`); None: when the command's own date
     says (`contacted_at`), else when it is recorded."""
+    key_id: str = ""
+    """The staff credential that signed the request (`domain.signing`); empty when unsigned
+    (requests recorded before signed actors, or sent in the declared-roles mode)."""
+    signed_at: datetime | None = None
+    """When the sender signed it: a signature older than `SIGNATURE_MAX_AGE` is refused."""
+    signature: str = ""
+    """Ed25519 over `domain.signing.signed_text`, base64: kept in the history as proof."""
+    handed_by: str = ""
+    """The workflow that handed this request on (a job-dating's outcome to a pathway), after
+    it checked the staff member's signature on the recording; `seal` proves it was so."""
+    seal: str = ""
 
 
 @dataclass
@@ -163,6 +174,8 @@ class PathwayEvent:
     recorded_at: datetime | None = None
     """When parcours recorded it; `at` is when it happened (its effective instant). None on
     events recorded before the two instants were kept apart: recorded at `at`."""
+    key_id: str = ""
+    """The staff credential whose signature the request carried; empty when unsigned."""
 
     @property
     def recorded(self) -> datetime:
@@ -227,6 +240,8 @@ class PathwayState:
     """Which alert rules the pathway follows: 1 as first recorded; 2 (`domain.alerts.
     FOLLOWS_PATHWAY`) resolves alerts whose condition stops holding and lets overdue ones
     settle after an entry. Set once by the workflow, under a patch id."""
+    erased_at: datetime | None = None
+    """When the person's identity was erased (`domain.erasure`): the pathway closed then."""
     last_entry_at: datetime | None = None
     """When the pathway last learnt something from a person (the instant it was recorded),
     kept from `alert_rules` 2 on: alerts already due then wait until entries settle."""

@@ -8,34 +8,16 @@ programme lists for it. The evaluator gets events without any participant field.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from parcours.domain.commands import CORRECTION_EVENTS, RecordNotificationFailure
 from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.notification import Notification
 from parcours.domain.pathway import SYSTEM
 from parcours.domain.permissions import authorise
 from parcours.domain.programme import ProgrammeDefinition, Route
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.vocabulary import PartnerKind, Role
-
-
-@dataclass(frozen=True)
-class Notification:
-    """One message to one partner kind (or one named partner of that kind).
-
-    Also the wire format the workflow hands to `send_notifications`, kept in histories:
-    its field names never change. `key` is the outbox's idempotency key.
-    """
-
-    key: str
-    partner_kind: PartnerKind
-    partner_name: str
-    event_kind: str
-    event_seq: int
-    event_at: datetime
-    fields: dict[str, str] = field(default_factory=dict)
-    details: dict[str, str] = field(default_factory=dict)
 
 
 def _route_matches(route: Route, event: PathwayEvent) -> bool:

@@ -107,8 +107,11 @@ def unknown_session(programme: str, name: str) -> UnknownReference:
     )
 
 
-def check_referral_into(session: Session | None, programme: str, name: str, people: int) -> None:
-    """A referral may name a session only if it exists, is open and has room.
+def check_referral_into(
+    session: Session | None, programme: str, name: str, people: int, referrer: str | None = None
+) -> None:
+    """A referral may name a session only if it exists, is open and has room, and (for a
+    referral, `referrer` given) comes from one of its referring partners.
 
     `people` counts every pathway already referred into it, whatever its stage: a place
     taken by someone who later dropped out stays taken, since the session has started.
@@ -117,6 +120,8 @@ def check_referral_into(session: Session | None, programme: str, name: str, peop
         raise unknown_session(programme, name)
     if session.status is SessionStatus.CLOSED:
         raise closed(session)
+    if referrer is not None:
+        check_session_referrer(session, referrer)
     if session.capacity is not None and people >= session.capacity:
         raise MoveRefused.for_rule(
             "session_full",
@@ -127,12 +132,36 @@ def check_referral_into(session: Session | None, programme: str, name: str, peop
         )
 
 
+def check_session_referrer(session: Session, referrer: str) -> None:
+    """The referrer is one of the partners that refer into the session; a session opened
+    with none named takes any referrer of the directory (checked by `refer` as before)."""
+    if session.referrers and referrer.strip() not in session.referrers:
+        raise MoveRefused.for_rule(
+            "referrer_not_in_session",
+            f"{referrer} does not refer into session {session.name}: its referring partners"
+            f" are {', '.join(session.referrers)}",
+            referrer=referrer,
+            session=session.name,
+            referrers=", ".join(session.referrers),
+        )
+
+
 def closed(session: Session) -> MoveRefused:
     return MoveRefused.for_rule(
         "session_closed",
         f"session {session.name} is closed: it takes no more referrals",
         session=session.name,
     )
+
+
+def check_open(session: Session | None, programme: str, name: str) -> None:
+    """A session named by a caseload's row exists and is open, by the rules (and the rule
+    names) of a referral into it; its room is not counted, since the people of a caseload
+    were in the session before it was brought in, and a run resumed counts them again."""
+    if session is None:
+        raise unknown_session(programme, name)
+    if session.status is SessionStatus.CLOSED:
+        raise closed(session)
 
 
 def check_close(session: Session | None, programme: str, name: str) -> Session:

@@ -19,10 +19,11 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from parcours.domain.notification import Notification
     from parcours.domain.pathway import Pathway
     from parcours.domain.programme import ProgrammeDefinition
     from parcours.domain.records import PathwayEvent
-    from parcours.domain.routing import Notification, failure_to_record
+    from parcours.domain.routing import failure_to_record
     from parcours.workflows.messages import (
         NotificationBatch,
         NotificationFailure,

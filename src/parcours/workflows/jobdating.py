@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
@@ -26,15 +26,18 @@ with workflow.unsafe.imports_passed_through():
         Candidate,
         JobDatingEvent,
         OutcomeEntry,
+        acted_at,
         check_invite,
         check_outcomes,
         check_role,
+        entered_after,
         finished,
         next_wake,
         outcome_command,
         outcome_request_id,
         remind_now,
     )
+    from parcours.domain.jobdating_notices import message_to_retry
     from parcours.domain.records import RequestMeta
     from parcours.workflows.errors import refusal
     from parcours.workflows.jobdating_messages import (
@@ -44,7 +47,9 @@ with workflow.unsafe.imports_passed_through():
         OutcomeAnswer,
         OutcomeDelivery,
         RecordAnswer,
+        ResendRequest,
     )
+    from parcours.workflows.patches import HANDED_WITH_SIGNATURE_PATCH, JOBDATING_DATED_PATCH
     from parcours.workflows.publishing import ACTIVITY_RETRY, NOTIFY_RETRY
 
 __all__ = ["JobDatingWorkflow"]
@@ -62,6 +67,16 @@ class JobDatingWorkflow:
         self._records: dict[str, RecordAnswer] = {}
         self._recording: set[str] = set()
         self._changed = False
+        self._retried: dict[str, int] = {}
+        self._dated = workflow.patched(JOBDATING_DATED_PATCH)
+        if self._dated and self._event.entered_at is None:
+            self._event.entered_at = entered_after(self._event, workflow.now())
+
+    def _at(self, meta: RequestMeta) -> datetime:
+        """When the request says it happened (dated events only), else now."""
+        if not self._dated:
+            return workflow.now()
+        return acted_at(meta.effective_at, workflow.now())
 
     # -- invitations ---------------------------------------------------------------------
 
@@ -72,7 +87,7 @@ class JobDatingWorkflow:
             await workflow.wait_condition(lambda: self._invitation is not None)
             assert self._invitation is not None
             return self._invitation
-        self._event.invited_at = workflow.now()
+        self._event.invited_at = self._at(meta)
         report: InvitationReport = await workflow.execute_activity(
             "send_jobdating_invitations",
             self._event,
@@ -92,7 +107,7 @@ class JobDatingWorkflow:
         try:
             check_role(meta.actor.role)
             if self._event.invited_at is None:
-                check_invite(self._event, workflow.now())
+                check_invite(self._event, self._at(meta))
         except DomainError as err:
             raise refusal(err) from None
 
@@ -106,7 +121,7 @@ class JobDatingWorkflow:
             await workflow.wait_condition(lambda: request_id in self._records)
             return replace(self._records[request_id], duplicate=True)
         try:  # judged again: another recording may have run since the validator
-            check_outcomes(self._event, entries, workflow.now())
+            check_outcomes(self._event, entries, self._at(meta))
         except DomainError as err:
             raise refusal(err) from None
         self._recording.add(request_id)
@@ -126,15 +141,19 @@ class JobDatingWorkflow:
             return  # a retried recording: answered from what it did the first time
         try:
             check_role(meta.actor.role)
-            check_outcomes(self._event, entries, workflow.now())
+            check_outcomes(self._event, entries, self._at(meta))
         except DomainError as err:
             raise refusal(err) from None
 
     async def _hand(self, meta: RequestMeta, entry: OutcomeEntry) -> OutcomeAnswer:
         own = outcome_request_id(self._event.event_id, meta.request_id, entry.pathway_id)
+        handed = RequestMeta(own, meta.actor, meta.reason)
+        if workflow.patched(HANDED_WITH_SIGNATURE_PATCH):  # the recording's key id, for the record
+            # dated by the outcome command itself (the event's day), not by the recording
+            handed = replace(meta, request_id=own, effective_at=None)
         delivery = OutcomeDelivery(
             pathway_id=entry.pathway_id,
-            meta=RequestMeta(own, meta.actor, meta.reason),
+            meta=handed,
             command=outcome_command(self._event, entry),
         )
         answer: OutcomeAnswer = await workflow.execute_activity(
@@ -158,6 +177,39 @@ class JobDatingWorkflow:
         candidate.seq = answer.seq if answer.applied else 0
         candidate.refused_rule, candidate.refused_code = answer.rule, answer.code
         candidate.refused_values, candidate.refused_message = dict(answer.values), answer.message
+
+    # -- messages sent again -------------------------------------------------------------
+
+    @workflow.update
+    async def retry_message(self, meta: RequestMeta, key: str) -> int:
+        """Send one of the event's messages again (`notifications retry KEY`); how many went
+        to the channels. A retried request id is answered from what it did the first time."""
+        if meta.request_id in self._retried:
+            return self._retried[meta.request_id]
+        try:
+            message_to_retry(self._event, key)
+        except DomainError as err:
+            raise refusal(err) from None
+        sent: int = await workflow.execute_activity(
+            "resend_jobdating_message",
+            ResendRequest(self._event, key),
+            start_to_close_timeout=SEND_TIMEOUT,
+            retry_policy=NOTIFY_RETRY,
+            result_type=int,
+        )
+        self._retried[meta.request_id] = sent
+        workflow.logger.info("job-dating message retry", extra={"notification": key})
+        return sent
+
+    @retry_message.validator
+    def _may_retry_message(self, meta: RequestMeta, key: str) -> None:
+        if meta.request_id in self._retried:
+            return
+        try:
+            check_role(meta.actor.role)
+            message_to_retry(self._event, key)
+        except DomainError as err:
+            raise refusal(err) from None
 
     # -- queries -------------------------------------------------------------------------
 

@@ -24,6 +24,14 @@ class JobDatingInput:
 
 
 @dataclass
+class ResendRequest:
+    """One of the event's messages to send again, named by its outbox key."""
+
+    event: JobDatingEvent
+    key: str
+
+
+@dataclass
 class InvitationReport:
     """What the invitations did: agencies invited, candidates presented to them (with their
     consent), those left out for want of it, and messages that failed for good."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parcours.domain.commands import Command, Refer
+from parcours.domain.commands import Refer
+from parcours.domain.notification import Notification
 from parcours.domain.records import (
     Alert,
     Appointment,
@@ -26,9 +27,10 @@ from parcours.domain.records import (
     RequestMeta,
     Training,
 )
-from parcours.domain.routing import Notification
-from parcours.domain.summary import Summary
 from parcours.domain.vocabulary import FrenchLevel, PartnerKind, Stage
+
+if TYPE_CHECKING:  # only in signatures: the summary's module reads the programme models
+    from parcours.domain.summary import Summary
 
 __all__ = [
     "WORKFLOW_TYPE",
@@ -47,8 +49,8 @@ __all__ = [
     "participant_fields",
     "update_name",
 ]
-"""`Notification` is the domain's (`routing.Notification`): the message and the decision
-are one dataclass, sent as it is."""
+"""`Notification` is the domain's (`notification.Notification`, decided by `routing`): the
+message and the decision are one dataclass, sent as it is."""
 
 WORKFLOW_TYPE = "ParticipantPathway"
 
@@ -221,7 +223,7 @@ class PathwayResult:
     events: list[PathwayEvent] = field(default_factory=list)
 
 
-def update_name(command_type: type[Command]) -> str:
+def update_name(command_type: type[object]) -> str:
     """The update a command travels as: its class name in snake case.
 
     `SignContract` travels as `sign_contract`.

@@ -74,3 +74,39 @@ REGISTRY_RETIRES_PATCH = "referral-registry-retires"
 ran for ever. Since, once its entries have been copied into per-person reservations
 (`app.reservations.retire_registry`), its `retire` update ends it, so that referrals stop
 asking it. Taken only by a registry that is retired."""
+
+JOBDATING_DATED_PATCH = "jobdating-entered-after-the-fact"
+"""Of the `JobDating` event, not of the pathway: before it, `invite` and `record` were
+judged at the workflow's clock only, and an event planned after its day completed at once
+(it took outcomes until 90 days after its day). Since, an invitation or a recording may be
+dated (`--on`, the request's effective instant, never after now): the invitation must be
+dated before the day and is kept as sent then, the outcomes from the day; an event planned
+after its day keeps taking outcomes 90 days from its entry (`entered_at`). Decided once,
+when the event starts."""
+
+ERASURE_ENDS_RUN_PATCH = "erasure-ends-the-run"
+"""Of the `erase_person` update (new with it, so every history holding an erasure took it):
+the erasure closes the pathway for good and the run completes at once, whatever its stage,
+so nothing more is recorded about a person whose identity is gone."""
+
+SIGNED_REFERRAL_PATCH = "referral-signed-by-its-actor"
+"""Before it, a pathway started from whatever referral a client sent: the role in it was
+whoever the sender said. Since, a new pathway first asks the worker whether the referral
+carries a valid staff signature (`workflows.actors`, a local activity whose answer the
+history keeps) and fails with the refusal when it does not, before it publishes anything.
+Updates are checked by the worker before their validators (`app.actor_check`), which
+never run on replay, so they need no patch. Taken by every pathway started since."""
+
+HANDED_WITH_SIGNATURE_PATCH = "jobdating-hands-on-the-recording-signature"
+"""Of the job-dating workflow: before it, each outcome handed to a pathway carried only the
+request id derived for it, the actor and the reason. Since, it also carries the
+recording's key id and signature (`domain.signing`), so that the pathway's event names
+the credential the staff member recorded it with (the worker seals the hand-off,
+`adapters.temporal.seal`). Taken by every recording handled since."""
+
+CHANGES_DURING_PUBLISH_PATCH = "changes-during-publish-seen"
+"""Before it, the run loop forgot a change recorded by an update that landed during its
+turn (while it published): it slept until its next alert, possibly years away, so an exit
+entered after the fact whose retention period was already over was not closed for good,
+and the alerts it made due were not raised. Since, the loop turns again at once. Taken
+only when an update lands during a turn."""

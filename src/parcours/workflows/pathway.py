@@ -12,21 +12,22 @@ listed in `patches`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 with workflow.unsafe.imports_passed_through():
     from parcours.domain.alerts import follow_pathway, follows_pathway
     from parcours.domain.commands import STAFF_COMMANDS, Command
     from parcours.domain.errors import DomainError
     from parcours.domain.pathway import Pathway
-    from parcours.domain.programme import ProgrammeDefinition
+    from parcours.domain.programme import ProgrammeDefinition, shared_definition
     from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
     from parcours.domain.retention import retention_over
     from parcours.domain.vocabulary import Stage
-    from parcours.workflows import search_attributes as sa
+    from parcours.workflows.actors import check_referral
+    from parcours.workflows.erasure import ERASED_PARTICIPANT, PersonErasure
     from parcours.workflows.errors import refusal
     from parcours.workflows.messages import (
         WORKFLOW_TYPE,
@@ -40,14 +41,17 @@ with workflow.unsafe.imports_passed_through():
     from parcours.workflows.patches import (
         AFTER_EXIT_PATCH,
         ALERTS_FOLLOW_PATHWAY_PATCH,
+        CHANGES_DURING_PUBLISH_PATCH,
         DECOUPLED_PUBLISH_PATCH,
         DUE_BEFORE_SLEEP_PATCH,
         EFFECTIVE_INSTANTS_PATCH,
         HANDLERS_AFTER_LAST_PUBLISH_PATCH,
         REFUSED_START_FAILS_PATCH,
+        SIGNED_REFERRAL_PATCH,
     )
     from parcours.workflows.publishing import ACTIVITY_RETRY, NOTIFY_RETRY
     from parcours.workflows.retries import RETRY_NOTIFICATION_UPDATE, NotificationRetries
+    from parcours.workflows.search_attributes import search_attributes_at_start
 
 __all__ = [
     "ACTIVITY_RETRY",
@@ -59,7 +63,7 @@ __all__ = [
 
 
 @workflow.defn(name=WORKFLOW_TYPE)
-class ParticipantPathway(NotificationRetries):
+class ParticipantPathway(NotificationRetries, PersonErasure):
     @workflow.init
     def __init__(self, start: PathwayInput) -> None:
         self._start_failure: Exception | None = None
@@ -73,7 +77,8 @@ class ParticipantPathway(NotificationRetries):
         `__init__`: the SDK has made `run`'s coroutine by then, and one never awaited is
         reported (by the garbage collector, at any later moment) on every failed attempt.
         The same failure, in the same first workflow task, with the same commands."""
-        self._programme = ProgrammeDefinition.model_validate(start.programme)
+        self._programme, programme = shared_definition(start.programme)
+        start = dataclasses.replace(start, programme=programme)  # equal: one copy per worker
         self._participant: Participant = start.participant
         self._applied: dict[str, int] = dict(start.applied_requests)
         self._published_seq = start.published_seq
@@ -157,7 +162,9 @@ class ParticipantPathway(NotificationRetries):
 
     @workflow.query
     def participant(self) -> Participant:
-        return self._participant
+        erased = self._pathway.state.erased_at is not None  # a sealed identity stays sealed
+        clear = not self._participant.last_name.startswith("sealed:")
+        return ERASED_PARTICIPANT if erased and clear else self._participant
 
     # -- the run loop --------------------------------------------------------------------
 
@@ -165,14 +172,18 @@ class ParticipantPathway(NotificationRetries):
     async def run(self, start: PathwayInput) -> PathwayResult:
         if self._start_failure is not None:
             raise self._start_failure
+        if start.state is None and workflow.patched(SIGNED_REFERRAL_PATCH):
+            await check_referral(start)  # before anything is published
         for pending in start.deliveries:  # carried: under way when the last run ended
             self._resume_delivery(pending)
         while True:
+            self._changed = False  # a change from here on makes the loop turn again
             self._pathway.raise_due_alerts(workflow.now())
             if self._kept_after_exit():
                 self._close_if_retention_over()
             await self._publish()
-            if self._pathway.state.stage is Stage.EXITED and not self._still_open():
+            ended = self._pathway.state.stage is Stage.EXITED and not self._still_open()
+            if ended or self._erased():
                 await self._finish_handlers(ending=True)
                 self._finished = True  # a finished run offers nothing (status query)
                 return PathwayResult(state=self._pathway.state)
@@ -227,6 +238,8 @@ class ParticipantPathway(NotificationRetries):
         now = workflow.now()
         if self._pathway.something_due(now) and workflow.patched(DUE_BEFORE_SLEEP_PATCH):
             return  # raise it first: the run loop comes straight back
+        if self._changed and workflow.patched(CHANGES_DURING_PUBLISH_PATCH):
+            return  # an update landed during this turn (while publishing): act on it first
         next_at = self._pathway.next_alert_at(now)
         timeout = None if next_at is None else max(next_at - now, timedelta(seconds=1))
         self._changed = False
@@ -265,16 +278,3 @@ def _referred(programme: ProgrammeDefinition, start: PathwayInput, *, dated: boo
         if workflow.patched(REFUSED_START_FAILS_PATCH):
             raise refusal(err) from None
         raise
-
-
-def search_attributes_at_start(
-    programme: str, stage: Stage, referent: str
-) -> TypedSearchAttributes:
-    """The attributes a pathway is started with, so it lists before its first task runs."""
-    return TypedSearchAttributes(
-        [
-            SearchAttributePair(sa.PROGRAMME, programme),
-            SearchAttributePair(sa.STAGE, stage.value),
-            SearchAttributePair(sa.REFERENT, referent),
-        ]
-    )

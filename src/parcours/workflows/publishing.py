@@ -17,8 +17,9 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from parcours.domain.alerts import failure_alert_ids, timer_alert_ids
+    from parcours.domain.notification import Notification
     from parcours.domain.records import PathwayEvent
-    from parcours.domain.routing import Notification, notifications_for
+    from parcours.domain.routing import notifications_for
     from parcours.workflows import search_attributes as sa
     from parcours.workflows.deliveries import Deliveries
     from parcours.workflows.messages import (

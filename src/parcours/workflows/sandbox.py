@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-PASSED_THROUGH = ("parcours.domain", "transitions", "pydantic", "pydantic_core")
+PASSED_THROUGH = (
+    "parcours.domain",
+    "parcours.adapters.temporal.json_types",
+    "transitions",
+    "pydantic",
+    "pydantic_core",
+)
 """Pure modules shared with the sandbox instead of reloaded for every workflow run."""
 
 

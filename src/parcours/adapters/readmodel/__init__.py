@@ -9,6 +9,7 @@ from __future__ import annotations
 from parcours.adapters.readmodel.dialects import UnsupportedDatabase, create_readmodel_engine
 from parcours.adapters.readmodel.migrate import migrate, open_store
 from parcours.adapters.readmodel.outbox import NotificationNotFound
+from parcours.adapters.readmodel.person_keys import StoredPersonKey
 from parcours.adapters.readmodel.read_log import Read, ReadEntry
 from parcours.adapters.readmodel.store import Store
 from parcours.adapters.readmodel.tables import OutboxStatus
@@ -30,6 +31,7 @@ __all__ = [
     "Read",
     "ReadEntry",
     "Store",
+    "StoredPersonKey",
     "TimelineEntry",
     "UnsupportedDatabase",
     "create_readmodel_engine",

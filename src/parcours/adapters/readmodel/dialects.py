@@ -27,6 +27,11 @@ def _ensure_sqlite_folder(url: URL) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
+CONNECT_WAIT = {"connect_timeout": 10}
+"""A PostgreSQL read model that takes the connection but never answers is given up after
+10 s (a `connect_timeout` in the URL wins): a command then says it cannot be reached."""
+
+
 def create_readmodel_engine(url: str) -> Engine:
     """An engine for the read model; SQLite waits for a busy writer instead of failing.
 
@@ -38,7 +43,8 @@ def create_readmodel_engine(url: str) -> Engine:
         raise UnsupportedDatabase(f"the read model does not support the {dialect!r} database")
     if dialect == "sqlite":
         _ensure_sqlite_folder(parsed)
-    engine = create_engine(parsed, pool_pre_ping=True)
+    waits = {} if dialect == "sqlite" or "connect_timeout" in parsed.query else CONNECT_WAIT
+    engine = create_engine(parsed, pool_pre_ping=True, connect_args=waits)
     if dialect == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, text
 
 from parcours.adapters.readmodel.database import Database, where_given
 from parcours.adapters.readmodel.rows import view_of
-from parcours.adapters.readmodel.tables import AlertRow, ParticipantRow, TimelineRow
+from parcours.adapters.readmodel.tables import STILL_OPEN, AlertRow, ParticipantRow, TimelineRow
 from parcours.adapters.readmodel.views import AlertView, ParticipantView, TimelineEntry
 from parcours.domain.vocabulary import AlertStatus, Stage
 
@@ -70,6 +71,29 @@ class PathwayQueries(Database):
                 for row, prog, ref in s.execute(stmt)
             ]
 
+    def alerts_due(
+        self,
+        statuses: Collection[AlertStatus] | None = None,
+        programme: str | None = None,
+        limit: int = 200,
+    ) -> list[AlertView]:
+        """Every pathway's alerts in due order, at most `limit`: those someone still has to
+        deal with (open, snoozed) by default, walked in the partial index that holds just
+        them; else those of `statuses`."""
+        chosen = still_open() if statuses is None else AlertRow.status.in_(list(statuses))
+        stmt = where_given(
+            select(AlertRow, ParticipantRow.programme, ParticipantRow.referent)
+            .join(ParticipantRow, ParticipantRow.pathway_id == AlertRow.pathway_id)
+            .where(chosen),
+            (ParticipantRow.programme, programme),
+        )
+        stmt = stmt.order_by(AlertRow.due_at, AlertRow.pathway_id, AlertRow.alert_id)
+        with self._read() as s:
+            return [
+                view_of(AlertView, row, programme=prog, referent=ref)
+                for row, prog, ref in s.execute(stmt.limit(limit))
+            ]
+
     def stage_counts(self, programme: str | None = None) -> dict[str, dict[Stage, int]]:
         """How many participants stand at each stage, per programme."""
         stmt = where_given(
@@ -83,3 +107,9 @@ class PathwayQueries(Database):
             for prog, stage, n in s.execute(stmt):
                 counts.setdefault(prog, {})[stage] = n
         return counts
+
+
+def still_open() -> ColumnElement[bool]:
+    """The open and snoozed alerts, said as the partial index says it (`STILL_OPEN`):
+    written out, not bound, or neither SQLite nor PostgreSQL would use the index."""
+    return text(f"{AlertRow.__tablename__}.{STILL_OPEN}")  # type: ignore[return-value]

@@ -6,13 +6,16 @@ same code runs on the embedded SQLite file and on PostgreSQL. Writes are idempot
 
 `Store` is one object over one engine; its methods live by concern in the modules of
 its parts: `projection` (writes), `queries` and `report_queries` (reads), `outbox`, `partners`,
-`sessions` and `read_log` (who read what, append-only).
+`sessions`, `read_log` (who read what, append-only), `person_keys` (erasure) and
+`credentials` (staff credentials).
 """
 
 from __future__ import annotations
 
+from parcours.adapters.readmodel.credentials import StaffCredentials
 from parcours.adapters.readmodel.outbox import Outbox
 from parcours.adapters.readmodel.partners import PartnerDirectory
+from parcours.adapters.readmodel.person_keys import PersonKeys
 from parcours.adapters.readmodel.projection import Projection
 from parcours.adapters.readmodel.queries import PathwayQueries
 from parcours.adapters.readmodel.read_log import ReadLog
@@ -21,6 +24,14 @@ from parcours.adapters.readmodel.sessions import SessionBook
 
 
 class Store(
-    Projection, PathwayQueries, ReportQueries, Outbox, PartnerDirectory, SessionBook, ReadLog
+    Projection,
+    PathwayQueries,
+    ReportQueries,
+    Outbox,
+    PartnerDirectory,
+    SessionBook,
+    ReadLog,
+    PersonKeys,
+    StaffCredentials,
 ):
     """The read model over one engine; `clock` is injectable for tests."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from parcours.adapters.readmodel.types import EnumText, UtcDateTime
@@ -29,6 +29,14 @@ from parcours.domain.vocabulary import (
 
 ID = 128
 """Room for opaque ids (pathway ids, alert ids, idempotency keys, staff ids)."""
+
+STILL_OPEN = "status IN ('open', 'snoozed')"
+"""The alerts someone still has to deal with (`AlertStatus.OPEN`, `SNOOZED`), as SQL: the
+condition of the partial index `parcours alerts --all` walks (migration 0006). A query
+uses that index only when it states this very condition, with the statuses written out
+(`queries.still_open`), not as bound parameters. It replaces the index on (status,
+due_at), which no query used but SQLite preferred, sorting after it, when the read
+model has no statistics (it never runs ANALYZE)."""
 
 
 class OutboxStatus(StrEnum):
@@ -94,8 +102,15 @@ class AlertRow(Base):
 
     __tablename__ = "alerts"
     __table_args__ = (
-        Index("ix_alerts_status_due_at", "status", "due_at"),
         Index("ix_alerts_due_at", "due_at"),
+        Index(
+            "ix_alerts_open_due_at",
+            "due_at",
+            "pathway_id",
+            "alert_id",
+            sqlite_where=text(STILL_OPEN),
+            postgresql_where=text(STILL_OPEN),
+        ),
     )
 
     pathway_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
@@ -185,3 +200,36 @@ class ReadRow(Base):
     """The pathway read; None for a read over a whole programme (`report --unmasked`)."""
     programme: Mapped[str | None] = mapped_column(String(64))
     """The programme of a read over it (`report --unmasked`, `extract`); else None."""
+
+
+class PersonKeyRow(Base):
+    """One person's data key, wrapped under the keyring (`person_keys`). Deleting the row
+    is the erasure: every value sealed under that key can never be opened again."""
+
+    __tablename__ = "person_keys"
+    __table_args__ = (Index("ix_person_keys_pathway_id", "pathway_id"),)
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pathway_id: Mapped[str] = mapped_column(String(ID))
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    wrapped_with: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CredentialRow(Base):
+    """A staff member's credential (`staff_credentials`): the public half of the key pair a
+    coordinator issued, who it names, in which role, and its revocation. Never deleted:
+    the audit trail checks old signatures with it long after it was revoked."""
+
+    __tablename__ = "staff_credentials"
+    __table_args__ = (Index("ix_staff_credentials_actor_id", "actor_id"),)
+
+    key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    actor_id: Mapped[str] = mapped_column(String(ID))
+    role: Mapped[Role] = mapped_column(EnumText(Role))
+    public_key: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    issued_by: Mapped[str] = mapped_column(String(64))
+    """The key id of the coordinator's credential that issued it; empty for the first."""
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_by: Mapped[str] = mapped_column(String(64), default="")

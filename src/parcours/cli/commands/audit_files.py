@@ -1,7 +1,8 @@
 """Where `parcours audit` reads histories from and writes documents to.
 
-A reference is a pathway (read from the service, as stored: encrypted, no worker
-needed) or a history file (an export, a bundle, `temporal workflow show --output json`).
+A reference is a pathway or a job-dating event (`jobdating-…`; read from the service, as
+stored: encrypted, no worker needed) or a history file (an export, a bundle, `temporal
+workflow show --output json`).
 """
 
 from __future__ import annotations
@@ -38,10 +39,27 @@ def load_history(session: Session, reference: str) -> PathwayHistory:
         return file_guard(session, lambda: read_checked_history(path))
 
     async def work(pathways: PathwayClient) -> PathwayHistory:
-        pathway_id = await pathways.resolve(reference)
-        return await fetch_pathway_history(pathways.temporal, pathway_id)
+        return await fetch_pathway_history(pathways.temporal, await _resolved(pathways, reference))
 
-    return with_pathways(session, work, whole_timeout=False, decrypt=False)
+    from parcours.app.jobdating import BadEventReference, JobDatingNotFound
+    from parcours.cli.jobdating_view import failure
+
+    try:
+        return with_pathways(session, work, whole_timeout=False, decrypt=False)
+    except (JobDatingNotFound, BadEventReference) as err:
+        said = failure(err, session.text)
+        assert said is not None
+        raise said from None
+
+
+async def _resolved(pathways: PathwayClient, reference: str) -> str:
+    """A pathway's id, or a job-dating's (`jobdating-…`, or a prefix of it)."""
+    from parcours.app import jobdating
+    from parcours.workflows.jobdating_messages import JOBDATING_PREFIX
+
+    if reference.strip().lower().startswith(JOBDATING_PREFIX):
+        return await jobdating.resolve(pathways.temporal, pathways.task_queue, reference)
+    return await pathways.resolve(reference)
 
 
 def load_recording(session: Session, reference: str) -> Recording:

@@ -39,11 +39,20 @@ def progress_bar() -> Any:
     )
 
 
-def replay_files(session: Session, files: list[Path]) -> list[ReplayOutcome]:
+def jobs_for(histories: int, jobs: int | None) -> int:
+    """The processes a replay of `histories` uses: `jobs`, else one per core, never more
+    than there are chunks to hand out (a process costs a second or so to start)."""
+    from parcours.audit.spread import CHUNK, default_jobs
+
+    wanted = default_jobs() if jobs is None else jobs
+    return max(1, min(wanted, -(-histories // CHUNK)))
+
+
+def replay_files(session: Session, files: list[Path], jobs: int | None) -> list[ReplayOutcome]:
     import asyncio
 
     from parcours.audit.checks import read_checked_history
-    from parcours.audit.replay import replay_histories
+    from parcours.audit.spread import replay_spread
 
     histories = [file_guard(session, partial(read_checked_history, path)) for path in files]
     keys = keyring(session)
@@ -55,20 +64,22 @@ def replay_files(session: Session, files: list[Path]) -> list[ReplayOutcome]:
             if outcome.run_id in last_runs:
                 progress.advance(bar)
 
-        replayed = replay_histories(histories, keys, on_outcome=advance)
+        spread = jobs_for(len(histories), jobs)
+        replayed = replay_spread(histories, keys, spread, on_outcome=advance)
         return file_guard(session, partial(asyncio.run, replayed))
 
 
-def replay_all(session: Session) -> list[ReplayOutcome]:
-    """Every pathway of the service, fetched a batch at a time while earlier ones replay."""
+def replay_all(session: Session, jobs: int | None) -> list[ReplayOutcome]:
+    """Every pathway and job-dating of the service, fetched a batch at a time while earlier
+    ones replay."""
     from parcours.audit.history import pathway_workflow_ids
-    from parcours.audit.replay import replay_histories
+    from parcours.audit.spread import replay_spread
 
     keys = keyring(session)
 
     async def work(pathways: PathwayClient) -> list[ReplayOutcome]:
         client = pathways.temporal
-        ids = await pathway_workflow_ids(client)
+        ids = await pathway_workflow_ids(client, jobdatings=True)
         last_runs: set[str] = set()
         with progress_bar() as progress:
             bar = progress.add_task(session.text("audit.replay.progress"), total=len(ids))
@@ -78,7 +89,8 @@ def replay_all(session: Session) -> list[ReplayOutcome]:
                     progress.advance(bar)
 
             found = _fetched(client, ids, last_runs, lambda: progress.advance(bar))
-            return await replay_histories(found, keys, on_outcome=advance)
+            spread = jobs_for(len(ids), jobs)
+            return await replay_spread(found, keys, spread, on_outcome=advance)
 
     return file_guard(
         session, lambda: with_pathways(session, work, whole_timeout=False, decrypt=False)
@@ -125,7 +137,8 @@ def report_replay(session: Session, outcomes: list[ReplayOutcome], as_json: bool
     summary = text(
         "audit.replay.summary",
         replayed=len(outcomes),
-        pathways=len({o.workflow_id for o in outcomes}),
+        pathways=len({o.workflow_id for o in outcomes if not _event(o.workflow_id)}),
+        events=len({o.workflow_id for o in outcomes if _event(o.workflow_id)}),
         ok=len(outcomes) - len(failed),
         failed=len(failed),
     )
@@ -133,6 +146,13 @@ def report_replay(session: Session, outcomes: list[ReplayOutcome], as_json: bool
         raise CliError(summary, ExitCode.INVALID_FILE)
     if not as_json:
         console.print(summary)
+
+
+def _event(workflow_id: str) -> bool:
+    """A job-dating's run (named by its event id), not a pathway's."""
+    from parcours.workflows.jobdating_messages import JOBDATING_PREFIX
+
+    return workflow_id.startswith(JOBDATING_PREFIX)
 
 
 def _replay_line(o: ReplayOutcome, session: Session) -> str:

@@ -31,11 +31,15 @@ if TYPE_CHECKING:
     from parcours.domain.importing.plan import PersonPlan, Row
     from parcours.domain.programme import ProgrammeDefinition
     from parcours.domain.records import Actor
+    from parcours.domain.sessions import Session as DomainSession
 
 commands = typer.Typer()
 
 FileArg = Annotated[Path | None, typer.Argument(help="help.arg.import_file", metavar="FILE")]
 EventsOpt = Annotated[Path | None, typer.Option("--events", help="help.opt.events_file")]
+JobsOpt = Annotated[
+    int | None, typer.Option("--jobs", help="help.opt.import_jobs", metavar="N", show_default=False)
+]
 
 
 @commands.command("import", help="help.import")
@@ -47,11 +51,13 @@ def import_caseload(
     dry_run: Annotated[bool, flag("--dry-run")] = False,
     partial: Annotated[bool, flag("--partial")] = False,
     template: Annotated[bool, flag("--template")] = False,
+    jobs: JobsOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
     from parcours.programmes import get_programme
 
     session = overseer_session("import.coordinators_only")
+    people_at_once = _jobs(session, jobs)
     definition = get_programme(programme)
     if template:
         _write_template(session, definition, file, as_json)
@@ -64,10 +70,22 @@ def import_caseload(
     if dry_run or (faults and not partial):
         _say_checked(session, len(people), len(passing), faults, dry_run=dry_run, as_json=as_json)
         raise typer.Exit(ExitCode.REFUSED if faults else ExitCode.OK)
-    outcomes = _send(session, definition, passing, actor, file.name)
+    outcomes = _send(session, definition, passing, actor, (file.name, people_at_once))
     _say_done(session, len(people), faults, outcomes, as_json)
     refused = faults or any(o.status.value in ("refused", "already_in_programme") for o in outcomes)
     raise typer.Exit(ExitCode.REFUSED if refused else ExitCode.OK)
+
+
+def _jobs(session: Session, jobs: int | None) -> int:
+    """How many people are sent at once: `--jobs`, else the default; 1 or more."""
+    from parcours.app.importing import CONCURRENT_ROWS
+
+    if jobs is None:
+        return CONCURRENT_ROWS
+    if jobs < 1:
+        said = session.text("import.jobs", given=jobs, default=CONCURRENT_ROWS)
+        raise CliError(said, ExitCode.USAGE)
+    return jobs
 
 
 def _actor(session: Session) -> Actor:
@@ -106,11 +124,19 @@ def _checked(
 
     _log_to_file()
     plans, faults = plan_file(people, event_rows, local_zone(), actor.actor_id)
-    passing, refused = check_all(definition, plans, actor, datetime.now(UTC))
+    sessions = _sessions(definition.name) if any(p.referral.session for p in plans) else {}
+    passing, refused = check_all(definition, plans, actor, datetime.now(UTC), sessions)
     faults = sorted([*faults, *refused], key=lambda f: (f.file, f.line))
     for fault in faults:
         log_fault(fault, dry_run=dry_run)
     return passing, faults
+
+
+def _sessions(programme: str) -> dict[str, DomainSession]:
+    """The programme's sessions by name, from the read model, for the rows that name one."""
+    from parcours.cli.runtime import open_readmodel
+
+    return {found.name: found for found in open_readmodel().list_sessions(programme)}
 
 
 def _log_to_file() -> None:
@@ -156,18 +182,20 @@ def _send(
     definition: ProgrammeDefinition,
     plans: list[PersonPlan],
     actor: Actor,
-    name: str,
+    file_and_jobs: tuple[str, int],
 ) -> list[RowOutcome]:
-    """Import the plans with a bar of the rows done, refused and left; Ctrl-C stops cleanly
-    and says how to resume."""
+    """Import the plans, `jobs` people at a time, with a bar of the rows done, refused and
+    left; Ctrl-C stops cleanly and says how to resume."""
     from parcours.adapters.temporal.keys import load_keyring
     from parcours.app.importing import Importer
 
+    name, jobs = file_and_jobs
     keyring, bar = load_keyring(session.settings), _Bar(session.text, name, len(plans))
 
     async def work(pathways: PathwayClient) -> list[RowOutcome]:
         with bar.progress:
-            return await Importer(pathways, definition, actor, keyring).run(plans, bar.row)
+            importer = Importer(pathways, definition, actor, keyring)
+            return await importer.run(plans, bar.row, jobs)
 
     try:
         return with_pathways(session, work, whole_timeout=False)

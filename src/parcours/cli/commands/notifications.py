@@ -68,6 +68,7 @@ def notifications_retry(
 ) -> None:
     from parcours.adapters.readmodel import NotificationNotFound
     from parcours.app import notifications as outbox
+    from parcours.app.jobdating import JobDatingNotFound
 
     session = current_session()
     if not reason.strip():  # a retry acts on a partner's behalf: the record says why
@@ -89,6 +90,9 @@ def notifications_retry(
         raise CliError(
             session.text("notifications.already_sent", notification=key), ExitCode.REFUSED
         ) from None
+    except JobDatingNotFound as over:
+        said = session.text("notifications.jobdating_over", notification=key, event=over.args[0])
+        raise CliError(said, ExitCode.REFUSED) from None
     after = store.get_notification(key)
     if as_json:
         print_json({"key": key, "status": after.status.value if after else None})

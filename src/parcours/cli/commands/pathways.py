@@ -117,9 +117,9 @@ def _check_referral(
         said = session.text(f"refer.name_{err.fault}", field=field, found=err.found)
         raise CliError(said, ExitCode.USAGE) from None
     if into is not None:
-        from parcours.cli.commands.session import check_referral_session
+        from parcours.cli.session_checks import check_referral_session
 
-        check_referral_session(session, into, command.session)
+        check_referral_session(session, into, command.session, command.referrer)
 
 
 def _say_referred(session: Session, pathway_id: str, as_json: bool) -> None:

@@ -22,10 +22,20 @@ KeyFile = Annotated[Path | None, typer.Option("--file", help="help.opt.key_file"
 @commands.command("serve", help="help.serve")
 @guarded
 def serve() -> None:
+    import os
+
+    from parcours.cli.config_file import config_path
     from parcours.service import serve as run_service
 
     session = current_session()
-    code = run_service(session.settings, say=console.print, text=session.text)
+    code = run_service(
+        session.settings,
+        say=lambda line: console.print(line, markup=False, soft_wrap=True),
+        text=session.text,
+        lang=session.lang,
+        warn=lambda line: typer.echo(line, err=True),
+        who=(config_path(os.environ), session.actor_id),
+    )
     if code:
         raise typer.Exit(code)
 
@@ -59,10 +69,11 @@ def worker() -> None:
 @keys.command("create", help="help.keys.create")
 @guarded
 def create(file: KeyFile = None, as_json: JsonFlag = False) -> None:
+    from parcours.adapters.temporal.key_home import key_file_in_use
     from parcours.adapters.temporal.keys import create_key_file
 
     session = current_session()
-    path = file or session.settings.key_file
+    path = file or key_file_in_use(session.settings)  # an older install's is not replaced
     keyring = create_key_file(path)
     if as_json:
         print_json({"path": str(path), "current": keyring.current.key_id, "keys": 1})
@@ -73,10 +84,11 @@ def create(file: KeyFile = None, as_json: JsonFlag = False) -> None:
 @keys.command("rotate", help="help.keys.rotate")
 @guarded
 def rotate(file: KeyFile = None, as_json: JsonFlag = False) -> None:
+    from parcours.adapters.temporal.key_home import key_file_in_use
     from parcours.adapters.temporal.keys import rotate_key_file
 
     session = current_session()
-    path = file or session.settings.key_file
+    path = file or key_file_in_use(session.settings)
     if not path.exists():
         raise CliError(session.text("keys.missing", path=path), ExitCode.KEYS)
     keyring = rotate_key_file(path)

@@ -183,29 +183,3 @@ def which_session(
     programmes = ", ".join(s.programme for s in found)
     said = session.text("session.which_programme", session=name, programmes=programmes)
     raise CliError(said, ExitCode.USAGE)
-
-
-def check_referral_session(session: Session, programme: str, name: str) -> None:
-    """Refuse, before anything is sent, a referral into a session that does not exist, is
-    closed or is full: one sentence naming the rule and the open sessions to choose from."""
-    from parcours.app.sessions import check_referral_session as check
-    from parcours.domain.errors import DomainError, UnknownReference
-
-    store = open_readmodel()
-    try:
-        check(store, programme, name)
-    except DomainError as err:
-        from parcours.cli.errors import refusal_reason
-
-        text = session.text
-        reason = refusal_reason(err.code, err.values, err.message, text)
-        open_ones = [s.name for s in store.list_sessions(programme) if s.status.value == "open"]
-        said = text(
-            "session.referral_refused",
-            rule=err.rule,
-            message=reason,
-            open=listed(open_ones, text),
-            programme=programme,
-        )
-        code = ExitCode.NOT_FOUND if isinstance(err, UnknownReference) else ExitCode.REFUSED
-        raise CliError(said, code) from None

@@ -27,6 +27,7 @@ class LifecycleTrigger(Trigger):
     REENTER = "reenter"
     EXIT = "exit"
     CLOSE_PATHWAY = "close_pathway"
+    ERASE_PERSON = "erase_person"
 
 
 class LifecycleEvent(EventKind):
@@ -36,6 +37,7 @@ class LifecycleEvent(EventKind):
     REENTERED = "reentered"
     EXITED = "exited"
     PATHWAY_CLOSED = "pathway_closed"
+    PERSON_ERASED = "person_erased"
 
 
 class Suspend(Command, trigger=LifecycleTrigger.SUSPEND, when="suspended_at"):
@@ -110,6 +112,10 @@ SPECS = (
     CommandSpec(
         LifecycleTrigger.CLOSE_PATHWAY, LifecycleEvent.PATHWAY_CLOSED, Shape.AUTOMATIC, NOBODY
     ),
+    CommandSpec(
+        LifecycleTrigger.ERASE_PERSON, LifecycleEvent.PERSON_ERASED, Shape.AUTOMATIC, NOBODY
+    ),
 )
 """`close_pathway` is the pathway's own: it closes for good at the end of its retention
-period after exit (`retention.py`)."""
+period after exit (`retention.py`). `erase_person` arrives as an update of its own,
+checked by `erasure.py` (coordinators only), not by the programme's machine."""

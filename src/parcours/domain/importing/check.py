@@ -11,12 +11,13 @@ what is missing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from parcours.domain.commands.intake import IntakeTrigger
 from parcours.domain.errors import DomainError
-from parcours.domain.importing.cells import Fault
+from parcours.domain.importing.cells import Fault, is_empty
 from parcours.domain.importing.plan import PersonPlan, Step
 from parcours.domain.inputs import ReferralRejected, check_referral, check_referral_texts
 from parcours.domain.instants import check_referral_instants
@@ -24,6 +25,7 @@ from parcours.domain.pathway import Pathway
 from parcours.domain.permissions import authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, RequestMeta
+from parcours.domain.sessions import Session, SessionStatus, check_open
 
 REASON_REQUIRED = "reason_required"
 REFERRAL_COLUMNS = {"reason": "referral_reason"}
@@ -48,10 +50,19 @@ def referral_meta(programme: str, plan: PersonPlan, actor: Actor) -> RequestMeta
 
 
 def check_plan(
-    programme: ProgrammeDefinition, plan: PersonPlan, actor: Actor, now: datetime
+    programme: ProgrammeDefinition,
+    plan: PersonPlan,
+    actor: Actor,
+    now: datetime,
+    sessions: Mapping[str, Session] | None = None,
 ) -> Fault | None:
-    """The first refusal of the plan, naming its row and column; None when all of it passes."""
+    """The first refusal of the plan, naming its row and column; None when all of it passes.
+
+    `sessions` are the programme's sessions by name: a row's session must exist and be open,
+    as for `refer --session` (None: not checked, for a check that has no read model)."""
     fault = _referral_fault(programme, plan, actor, now)
+    if fault is None and sessions is not None:
+        fault = _session_fault(programme.name, plan, sessions)
     if fault is not None:
         return fault
     meta = referral_meta(programme.name, plan, actor)
@@ -86,6 +97,24 @@ def _referral_fault(
         return None
     column = "birth_date" if dated.code == "birth_date_range" else "referral_date"
     return _fault(row.file, row.line, column, dated)
+
+
+def _session_fault(
+    programme: str, plan: PersonPlan, sessions: Mapping[str, Session]
+) -> Fault | None:
+    """The row's session, if it names one, exists and is open; the refusal names the sessions
+    open instead."""
+    if is_empty(plan.row.cells.get("session")):
+        return None  # the month of the referral, by default: as `refer` without --session
+    name = plan.referral.session
+    try:
+        check_open(sessions.get(name), programme, name)
+    except DomainError as refused:
+        fault = _fault(plan.row.file, plan.row.line, "session", refused)
+        open_ones = sorted(s.name for s in sessions.values() if s.status is SessionStatus.OPEN)
+        values = {**fault.values, "programme": programme, "open": ", ".join(open_ones)}
+        return replace(fault, values=values)
+    return None
 
 
 def _refusal(step: Step, refused: DomainError) -> Fault:
@@ -135,9 +164,14 @@ def _folded(name: str) -> str:
 
 
 def check_all(
-    programme: ProgrammeDefinition, plans: Iterable[PersonPlan], actor: Actor, now: datetime
+    programme: ProgrammeDefinition,
+    plans: Iterable[PersonPlan],
+    actor: Actor,
+    now: datetime,
+    sessions: Mapping[str, Session] | None = None,
 ) -> tuple[list[PersonPlan], list[Fault]]:
-    """The plans that pass and the faults of those that do not, in file order."""
+    """The plans that pass and the faults of those that do not, in file order (`sessions`:
+    as `check_plan` takes them)."""
     plans = list(plans)
     faults = same_person_twice(plans)
     twice = {(f.file, f.line) for f in faults}
@@ -145,7 +179,7 @@ def check_all(
     for plan in plans:
         if (plan.row.file, plan.row.line) in twice:
             continue
-        fault = check_plan(programme, plan, actor, now)
+        fault = check_plan(programme, plan, actor, now, sessions)
         if fault is None:
             passing.append(plan)
         else:

@@ -36,7 +36,6 @@ def _people_example(programme: ProgrammeDefinition) -> dict[str, str]:
         "referrer": referrer,
         "referral_date": "2025-09-02",
         "referral_reason": "referral by the partner association",
-        "session": "2025-09",
         "availability": "mornings",
         "skills": "retail;cashier",
         "languages": "fr;en",

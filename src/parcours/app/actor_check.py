@@ -1,0 +1,131 @@
+"""The worker's check of who sent a request, whichever client sent it.
+
+Every update that carries a `RequestMeta` (every staff action on a pathway, a
+notification retry, a job-dating's invitation and recording) is checked before its
+validator runs, by a workflow interceptor: the signature must verify against a staff
+credential in force that grants the actor and role the request claims, and be fresh
+(`domain.signing`). A refusal is the validator's: nothing reaches the history.
+
+Why there: update validators never run on replay (the SDK skips them; an accepted update
+is in the history, a refused one is not), so the check may read what changes, the
+credentials and the clock, without making replay depend on it. It runs outside the
+workflow sandbox, as an extern function the interceptor registers: the credentials are
+in the read model and the signature is checked with `cryptography`, neither of which
+workflow code may touch. A pathway's start runs no validator: its referral is checked by
+the local activity `check_referral_actor` (`workflows.actors`), whose answer the history
+keeps, so that replay reads it again rather than asking again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from temporalio import activity, workflow
+from temporalio.worker import (
+    HandleUpdateInput,
+    Interceptor,
+    WorkflowInboundInterceptor,
+    WorkflowInterceptorClassInput,
+)
+
+from parcours.adapters.temporal.seal import seal_holds
+from parcours.app.credentials import CredentialBook, verify
+from parcours.domain.records import RequestMeta
+from parcours.domain.signing import ActorRefused, refused
+from parcours.workflows.actors import CHECK_REFERRAL_ACTIVITY, ActorVerdict, referral_content
+from parcours.workflows.errors import refusal
+from parcours.workflows.messages import WORKFLOW_TYPE, PathwayInput
+
+EXTERN = "parcours.check_actor"
+CHECK_WITHIN_S = 1.5
+"""How long a validator waits for the credentials: below the SDK's 2 s deadlock detector,
+which would fail the whole workflow task; a slower read model refuses the one request."""
+
+
+class ActorCheck:
+    """Checks a request's sender against the credentials in `book`.
+
+    Without a book (`PARCOURS_DECLARED_ROLES=1`, tests and demos only) every request is
+    taken for the role it declares.
+    """
+
+    def __init__(
+        self,
+        book: CredentialBook | None,
+        seals: Callable[[], list[bytes]] = list,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._book, self._seals, self._clock = book, seals, clock
+        self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="actor-check")
+
+    @property
+    def declared_roles(self) -> bool:
+        return self._book is None
+
+    def check(self, action: str, target: str, meta: RequestMeta, content: Sequence[Any]) -> None:
+        """Nothing when the request proves its sender; `ActorRefused` otherwise."""
+        if self._book is None:
+            return
+        if meta.handed_by:
+            if seal_holds(self._seals(), action, target, meta, content):
+                return  # handed on by parcours, which checked the recording's signature
+            raise refused("signature_invalid", "the handed request's seal does not verify")
+        try:
+            verify(self._book, action, target, meta, content, now=self._clock())
+        except ActorRefused:
+            raise
+        except Exception as err:  # the credentials could not be read (read model down)
+            raise refused(
+                "credentials_unavailable", "the staff credentials cannot be read now"
+            ) from err
+
+    def check_update(
+        self, update: str, workflow_id: str, meta: RequestMeta, content: Sequence[Any]
+    ) -> None:
+        """The extern function the interceptor calls. It runs in a thread of its own: the
+        sandbox's import and call restrictions hold for the workflow's thread, and reading
+        the read model (opening it, the first time) must not run under them."""
+        if self._book is None:
+            return
+        checking = self._threads.submit(self.check, update, workflow_id, meta, content)
+        try:
+            checking.result(timeout=CHECK_WITHIN_S)
+        except ActorRefused as err:
+            raise refusal(err) from None
+        except TimeoutError:
+            slow = refused("credentials_unavailable", "the staff credentials were too slow to read")
+            raise refusal(slow) from None
+
+    @activity.defn(name=CHECK_REFERRAL_ACTIVITY)
+    async def check_referral(self, start: PathwayInput) -> ActorVerdict:
+        """A pathway's start: the verdict on its referral, kept in its history."""
+        try:
+            content = referral_content(start.programme, start.referral)
+            self.check(WORKFLOW_TYPE, start.pathway_id, start.meta, content)
+        except ActorRefused as err:
+            return ActorVerdict(True, err.code, err.message, dict(err.values))
+        return ActorVerdict()
+
+
+class ActorInterceptor(Interceptor):
+    """Registers the check as an extern function and wraps every workflow's updates."""
+
+    def __init__(self, check: ActorCheck) -> None:
+        self._check = check
+
+    def workflow_interceptor_class(
+        self, input: WorkflowInterceptorClassInput
+    ) -> type[WorkflowInboundInterceptor]:
+        input.unsafe_extern_functions[EXTERN] = self._check.check_update
+        return _CheckedUpdates
+
+
+class _CheckedUpdates(WorkflowInboundInterceptor):
+    def handle_update_validator(self, input: HandleUpdateInput) -> None:
+        if input.args and isinstance(input.args[0], RequestMeta):
+            check = workflow.extern_functions()[EXTERN]
+            check(input.update, workflow.info().workflow_id, input.args[0], list(input.args[1:]))
+        self.next.handle_update_validator(input)

@@ -1,0 +1,137 @@
+"""Issuing, listing and revoking staff credentials, and the config file that holds one.
+
+A coordinator proves who they are with their own credential before issuing or revoking
+one (`prove`): holding the private half of a coordinator's credential in force, not
+saying `--role coordinator`. The first coordinator's credential is made by `parcours
+serve` for the person who runs it (`first_coordinator`), when the service has none.
+
+The private half is written once, into the staff member's config file (mode 0600,
+never overwritten), and never kept by the service.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from parcours.app.credentials import SigningKey, issue, public_key_of
+from parcours.domain.signing import Credential
+from parcours.domain.vocabulary import Role
+
+CONFIG_KEYS = ("actor", "role", "key_id", "private_key")
+"""What a credential puts in a config file: who, in which role, and the key."""
+
+
+class StaffRefused(Exception):
+    """`reason`: `no_credential` (the session holds none), `not_coordinator` (its
+    credential is unknown, revoked, not a coordinator's, or not the one held),
+    `exists` (the file to write exists), `unknown` (no such credential to revoke)."""
+
+    def __init__(self, reason: str, **values: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.values = values
+
+
+class CredentialStore(Protocol):
+    def add_credential(self, credential: Credential) -> None: ...
+    def credential(self, key_id: str) -> Credential | None: ...
+    def credentials(self, actor_id: str | None = None) -> list[Credential]: ...
+    def revoke_credential(self, key_id: str, by: str, at: datetime | None = None) -> bool: ...
+
+
+def signing_key(config: Mapping[str, Any]) -> SigningKey | None:
+    """The credential a config file holds, or None when it holds none."""
+    if not all(isinstance(config.get(k), str) and config.get(k) for k in CONFIG_KEYS):
+        return None
+    try:
+        role = Role(config["role"])
+    except ValueError:
+        return None
+    return SigningKey(config["key_id"], config["actor"], role, config["private_key"])
+
+
+def prove(store: CredentialStore, key: SigningKey | None) -> Credential:
+    """The coordinator's credential the session holds, in force, or `StaffRefused`."""
+    if key is None:
+        raise StaffRefused("no_credential")
+    found = store.credential(key.key_id)
+    if (
+        found is None
+        or found.revoked_at is not None
+        or found.role is not Role.COORDINATOR
+        or found.public_key != public_key_of(key)
+    ):
+        raise StaffRefused("not_coordinator", key_id=key.key_id)
+    return found
+
+
+def add_staff(
+    store: CredentialStore, actor_id: str, role: Role, issuer: Credential, config: Path
+) -> Credential:
+    """Issue a credential and write its private half into `config`, a new file."""
+    if config.exists():
+        raise StaffRefused("exists", path=str(config))
+    credential, key = issue(actor_id, role, issuer.key_id, datetime.now(UTC))
+    write_config(config, key, {})
+    store.add_credential(credential)
+    return credential
+
+
+def revoke_staff(store: CredentialStore, reference: str, by: Credential) -> list[Credential]:
+    """Revoke the credential with key id `reference`, or every one of staff id `reference`."""
+    targets = [c for c in [store.credential(reference)] if c is not None]
+    targets = targets or store.credentials(reference)
+    revoked = [c for c in targets if store.revoke_credential(c.key_id, by.key_id)]
+    if not targets:
+        raise StaffRefused("unknown", reference=reference)
+    return revoked
+
+
+def first_coordinator(store: CredentialStore, config: Path, actor_id: str) -> Credential | None:
+    """A coordinator's credential for whoever runs the service, when it has none in force
+    and their config file holds no credential; None when nothing was needed."""
+    if any(c.role is Role.COORDINATOR and c.revoked_at is None for c in store.credentials()):
+        return None
+    existing = read_toml(config)
+    if signing_key(existing) is not None:
+        return None
+    credential, key = issue(actor_id, Role.COORDINATOR, "", datetime.now(UTC))
+    write_config(config, key, existing)
+    store.add_credential(credential)
+    return credential
+
+
+def write_config(path: Path, key: SigningKey, kept: Mapping[str, Any]) -> None:
+    """Write `path` (mode 0600) with the credential and what `kept` held besides."""
+    values = {**kept, "actor": key.actor_id, "role": key.role.value}
+    values |= {"key_id": key.key_id, "private_key": key.private_key}
+    lines = [f"{name} = {_toml_value(value)}" for name, value in values.items()]
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.new")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write("\n".join(lines) + "\n")
+    os.chmod(partial, 0o600)
+    os.replace(partial, path)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except FileNotFoundError:
+        return {}
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)

@@ -1,0 +1,118 @@
+"""`parcours staff add|list|revoke`: the staff credentials that sign every request.
+
+Adding and revoking need a coordinator's credential in force in the config file of whoever
+runs the command (`app.staff.prove`): typing `--role coordinator` proves nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.options import JsonFlag, subgroup
+from parcours.cli.render import console, listing, print_json, when
+from parcours.cli.runtime import Session, current_session, guarded, open_readmodel
+
+if TYPE_CHECKING:
+    from parcours.app.staff import StaffRefused
+    from parcours.domain.signing import Credential
+
+commands = typer.Typer()
+staff = subgroup(commands, "staff")
+
+STAFF_ROLES = ("staff", "coordinator", "partner", "auditor")
+
+StaffId = Annotated[str, typer.Argument(help="help.arg.staff_member", metavar="ID")]
+
+
+@staff.command("add", help="help.staff.add")
+@guarded
+def staff_add(
+    actor_id: StaffId,
+    role: Annotated[str, typer.Option("--role", help="help.opt.staff_role")],
+    config: Annotated[
+        Path | None, typer.Option("--config-file", help="help.opt.staff_config", metavar="FILE")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    from parcours.app.staff import StaffRefused, add_staff, prove
+    from parcours.domain.vocabulary import Role
+
+    session = current_session()
+    if role not in STAFF_ROLES:
+        said = session.text("error.bad_role", role=role, allowed=", ".join(STAFF_ROLES))
+        raise CliError(said, ExitCode.USAGE)
+    target = config or Path(f"parcours-{actor_id}.toml")
+    store = open_readmodel()
+    try:
+        issuer = prove(store, session.signing_key)
+        credential = add_staff(store, actor_id, Role(role), issuer, target)
+    except StaffRefused as err:
+        raise _refused(session, err) from None
+    if as_json:
+        print_json(_public(credential) | {"config_file": str(target)})
+        return
+    said = session.text(
+        "staff.added", actor=actor_id, role=role, key_id=credential.key_id, path=target
+    )
+    console.print(said, markup=False, soft_wrap=True)
+
+
+@staff.command("list", help="help.staff.list")
+@guarded
+def staff_list(as_json: JsonFlag = False) -> None:
+    found = open_readmodel().credentials()
+    if as_json:
+        print_json([_public(c) for c in found])
+        return
+    text = current_session().text
+    columns = ("actor", "role", "key_id", "issued", "revoked")
+    rows = [
+        [c.actor_id, c.role.value, c.key_id, when(c.issued_at), when(c.revoked_at)] for c in found
+    ]
+    listing(text, "staff", columns, rows)
+
+
+@staff.command("revoke", help="help.staff.revoke")
+@guarded
+def staff_revoke(
+    reference: Annotated[str, typer.Argument(help="help.arg.staff_reference", metavar="KEY|ID")],
+    as_json: JsonFlag = False,
+) -> None:
+    from parcours.app.staff import StaffRefused, prove, revoke_staff
+
+    session = current_session()
+    store = open_readmodel()
+    try:
+        revoked = revoke_staff(store, reference, prove(store, session.signing_key))
+    except StaffRefused as err:
+        raise _refused(session, err) from None
+    if as_json:
+        print_json({"revoked": [c.key_id for c in revoked]})
+        return
+    keys = ", ".join(c.key_id for c in revoked) or "-"
+    console.print(session.text("staff.revoked", reference=reference, keys=keys, count=len(revoked)))
+
+
+def _refused(session: Session, err: StaffRefused) -> CliError:
+    code = {"exists": ExitCode.USAGE, "unknown": ExitCode.NOT_FOUND}.get(err.reason)
+    return CliError(session.text(f"staff.{err.reason}", **err.values), code or ExitCode.REFUSED)
+
+
+def _public(credential: Credential) -> dict[str, str | None]:
+    """A credential as listed: never a private key (the service holds none)."""
+    revoked = credential.revoked_at
+    return {
+        "actor": credential.actor_id,
+        "role": credential.role.value,
+        "key_id": credential.key_id,
+        "public_key": credential.public_key,
+        "issued_at": credential.issued_at.isoformat(),
+        "issued_by": credential.issued_by,
+        "revoked_at": revoked.isoformat() if revoked else None,
+        "revoked_by": credential.revoked_by or None,
+    }

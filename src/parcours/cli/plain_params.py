@@ -1,0 +1,41 @@
+"""Text parameters taken as typed, without pydantic.
+
+Typer checks every parameter's value with a pydantic `TypeAdapter` built when the value
+is first read, so the first command line that gives a text argument (`parcours contact
+REF`) imports pydantic and builds adapters: about a fifth of a staff action's time, to
+check that a string from the command line is a string. A parameter whose type is `str`,
+with no parser of its own, (and every flag) is given Typer's own pass-through check instead, which
+accepts a string as it is and refuses anything else with the same usage error; flags
+(`bool`) likewise, whose value Click has already made a boolean, or None when absent. Numbers,
+dates, choices and lists keep Typer's checks (and their translated error sentences).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from typer._coercion import PassThroughRuntimeParam
+
+PLAIN = (str, bool)
+"""Types whose command-line values arrive already typed: text as typed, flags as
+booleans (no parcours option reads a flag from text or the environment)."""
+
+
+def take_text_as_typed(command: Any) -> None:
+    """Give every plain text parameter of `command` and its subcommands the pass-through
+    check; Typer keeps its own for the others (built when first used, as before)."""
+    helper = getattr(command, "_help_option", None)  # made once, by `click_words.option_help`
+    for param in (*getattr(command, "params", ()), *([helper] if helper else [])):
+        described = getattr(param, "type_descriptor", None)
+        if described is None or getattr(param, "_runtime_param", False) is not None:
+            continue
+        if (
+            described.annotation in PLAIN
+            and described.parameter_info.parser is None
+            and described.file_annotation is None
+        ):
+            param._runtime_param = PassThroughRuntimeParam(
+                parameter_info=described.parameter_info, annotation=described.annotation
+            )
+    for sub in getattr(command, "commands", {}).values():
+        take_text_as_typed(sub)

@@ -1,0 +1,72 @@
+"""Erasing a person: their identity goes, the pathway's decisions stay.
+
+The identity and what staff typed about the person are sealed under the person's own key
+(outside the domain); erasing destroys that key. What the pathway itself records of the
+erasure is one event (who, when, why) that closes it for good: its events, dates, kinds,
+barriers by kind, outcome, actors and programme version stay for the statistics and the
+audit trail. Only a coordinator may erase, with a reason, and only once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from parcours.domain.commands.lifecycle import LifecycleEvent, LifecycleTrigger
+from parcours.domain.errors import MoveRefused, NotPermitted
+from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
+from parcours.domain.retention import close_for_good
+from parcours.domain.vocabulary import EventKind, Role
+
+ERASED = LifecycleEvent.PERSON_ERASED
+"""The event an erasure records."""
+
+
+@dataclass(frozen=True)
+class ErasePerson:
+    """The erasure as the audit fold reads it from a history: the update carries only who
+    asks and why (`RequestMeta`); not a `Command`, since the programme's machine never
+    judges it (`check_erasure` does)."""
+
+    trigger: ClassVar[str] = LifecycleTrigger.ERASE_PERSON.value
+
+
+Recorder = Callable[[EventKind, RequestMeta, datetime, dict[str, str]], PathwayEvent]
+
+
+def check_erasure(state: PathwayState, meta: RequestMeta) -> None:
+    """Raise unless `meta` may erase the person of this pathway now."""
+    if meta.actor.role is not Role.COORDINATOR:
+        raise NotPermitted(
+            f"role {meta.actor.role.value} may not erase a person: only a coordinator may",
+            code="erase_role",
+            values={"role": meta.actor.role.value},
+        )
+    if state.erased_at is not None:
+        raise already_erased(state.erased_at)
+    if not meta.reason.strip():
+        raise MoveRefused.for_rule(
+            "erase_reason", "an erasure needs a reason (--reason), kept in the audit trail"
+        )
+
+
+def erase(state: PathwayState, meta: RequestMeta, now: datetime, record: Recorder) -> PathwayEvent:
+    """Record the erasure and close the pathway for good (its open alerts with it)."""
+    check_erasure(state, meta)
+    was_closed = state.closed_at is not None
+    details = {} if was_closed else close_for_good(state, now)
+    state.erased_at = now
+    details = {"alerts_closed": details.get("alerts_closed", "")}
+    return record(ERASED, meta, now, details)
+
+
+def already_erased(erased_at: datetime) -> MoveRefused:
+    """The refusal of a second erasure: there is nothing left to erase."""
+    return MoveRefused.for_rule(
+        "already_erased",
+        f"the person was already erased on {erased_at.isoformat()}; an erasure cannot be "
+        "undone or repeated",
+        erased_at=erased_at.isoformat(),
+    )

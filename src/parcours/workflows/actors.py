@@ -1,0 +1,57 @@
+"""The referral's signature, checked once when a pathway starts.
+
+A start runs no update validator, so the worker's check of who sent a request
+(`app.actor_check`) cannot refuse it there. Since `SIGNED_REFERRAL_PATCH`, a new pathway
+asks a local activity, `check_referral_actor`, before it publishes anything: the answer
+is recorded in the history (a marker), so a replay reads the same answer years later,
+whatever was revoked since. A refusal fails the pathway with it, as a referral the
+domain refuses does (`REFUSED_START_FAILS_PATCH`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from parcours.domain.commands import Refer
+    from parcours.domain.signing import ActorRefused
+    from parcours.workflows.errors import refusal
+    from parcours.workflows.messages import PathwayInput
+
+CHECK_REFERRAL_ACTIVITY = "check_referral_actor"
+CHECK_TIMEOUT = timedelta(seconds=30)
+
+
+@dataclass
+class ActorVerdict:
+    """What the worker said of a referral's signature: nothing when it holds."""
+
+    refused: bool = False
+    code: str = ""
+    message: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def referral_content(programme: Mapping[str, Any], referral: Refer) -> list[Any]:
+    """What a referral's signature covers besides its `RequestMeta`: the programme's name
+    and version and the referral. Not the person's identity: a signature kept in the
+    history must not let anyone confirm a guess of who the person is."""
+    return [programme.get("name"), programme.get("version"), referral]
+
+
+async def check_referral(start: PathwayInput) -> None:
+    """Raise the refusal when the referral does not prove its sender."""
+    verdict: ActorVerdict = await workflow.execute_local_activity(
+        CHECK_REFERRAL_ACTIVITY,
+        start,
+        start_to_close_timeout=CHECK_TIMEOUT,
+        result_type=ActorVerdict,
+    )
+    if verdict.refused:
+        refused = ActorRefused(verdict.message, code=verdict.code, values=verdict.values)
+        raise refusal(refused)

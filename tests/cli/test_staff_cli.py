@@ -1,0 +1,134 @@
+"""Signed actors through the CLI, with the worker checking signatures as the real service
+does: a coordinator's credential (made as `serve` makes the first one) issues a staff
+member's, whose config file then signs every command; a role the credential does not
+grant, no credential, or a revoked one is refused (exit 3). On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import stat
+import tomllib
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.adapters.readmodel import open_store
+from parcours.adapters.settings import Settings
+from parcours.app.staff import first_coordinator
+from parcours.service import prepare_actors
+from tests.cli.runner import Cli, ThreadedWorker, address_of, refer
+from tests.servers import TEST_KEYRING
+
+pytestmark = [pytest.mark.temporal]
+
+
+@pytest.fixture
+def signed_cli(
+    temporal_env: WorkflowEnvironment, tmp_path: Path, db_url: str
+) -> Iterator[tuple[Cli, Path]]:
+    """`parcours` against a worker that checks signatures, and the coordinator's config."""
+    queue = f"staff-{uuid.uuid4().hex[:8]}"
+    settings = replace(
+        Settings.self_contained(str(tmp_path)),
+        task_queue=queue,
+        readmodel_url=db_url,
+        declared_roles=False,
+    )
+    coordinator = tmp_path / "coordinator.toml"
+    with open_store(db_url) as store:
+        assert first_coordinator(store, coordinator, "coord-21b9") is not None
+        assert first_coordinator(store, tmp_path / "second.toml", "coord-0000") is None
+    env = {
+        "PARCOURS_TEMPORAL_ADDRESS": address_of(temporal_env),
+        "PARCOURS_TASK_QUEUE": queue,
+        "PARCOURS_KEYS": TEST_KEYRING.to_json(),
+        "PARCOURS_DATA_DIR": str(tmp_path),
+        "PARCOURS_READMODEL_URL": db_url,
+        "PARCOURS_CONFIG": str(coordinator),
+        "PARCOURS_LANG": "en",
+        "PARCOURS_TIMEZONE": "UTC",
+        "COLUMNS": "200",
+    }
+    with ThreadedWorker(env["PARCOURS_TEMPORAL_ADDRESS"], settings):
+        yield Cli(env), coordinator
+
+
+def test_credentials_are_issued_used_and_revoked(
+    signed_cli: tuple[Cli, Path], tmp_path: Path
+) -> None:
+    cli, _ = signed_cli
+    staff_file = tmp_path / "staff-7f3a.toml"
+    added = cli(
+        "staff", "add", "staff-7f3a", "--role", "staff", "--config-file", str(staff_file), "--json"
+    )
+    assert added.exit_code == 0, added.output
+    assert stat.S_IMODE(staff_file.stat().st_mode) == 0o600
+    held = tomllib.loads(staff_file.read_text())
+    assert held["actor"] == "staff-7f3a"
+    assert held["role"] == "staff"
+    assert held["key_id"] == json.loads(added.stdout)["key_id"]
+    listed = json.loads(cli("staff", "list", "--json").stdout)
+    assert [c["actor"] for c in listed] == ["coord-21b9", "staff-7f3a"]
+    assert held["private_key"] not in cli("staff", "list", "--json").stdout
+
+    again = cli("staff", "add", "staff-7f3a", "--role", "staff", "--config-file", str(staff_file))
+    assert again.exit_code == 2, again.output
+
+    staff = Cli({**cli.env, "PARCOURS_CONFIG": str(staff_file)})
+    pathway_id = refer(staff)
+    assert staff("contact", pathway_id).exit_code == 0
+    trail = json.loads(staff("timeline", pathway_id, "--json").stdout)
+
+    as_coordinator = staff("--role", "coordinator", "contact", pathway_id)
+    assert as_coordinator.exit_code == 3, as_coordinator.output
+    assert "does not grant staff-7f3a the coordinator role" in as_coordinator.output
+    assert "--role" not in as_coordinator.output
+
+    unsigned = Cli({**cli.env, "PARCOURS_CONFIG": str(tmp_path / "none.toml")})
+    refused = unsigned("--as", "staff-7f3a", "contact", pathway_id)
+    assert refused.exit_code == 3, refused.output
+    assert "not signed by a staff credential" in refused.output
+
+    not_coordinator = staff("staff", "add", "staff-0000", "--role", "coordinator")
+    assert not_coordinator.exit_code == 3, not_coordinator.output
+
+    revoked = cli("staff", "revoke", "staff-7f3a")
+    assert revoked.exit_code == 0, revoked.output
+    after = staff("contact", pathway_id)
+    assert after.exit_code == 3, after.output
+    assert "was revoked" in after.output
+    assert json.loads(cli("timeline", pathway_id, "--json").stdout) == trail
+    assert cli("staff", "revoke", "nobody-at-all").exit_code == 4
+
+    audited = cli("audit", "trail", pathway_id, "--json")
+    assert audited.exit_code == 0, audited.output
+    entries = json.loads(audited.stdout)["entries"]
+    signed = [(e["key_id"], e["signature"]) for e in entries]
+    assert signed == [(held["key_id"], "valid")] * 2  # the referral, the contact
+    shown = cli("audit", "trail", pathway_id)
+    assert f"staff-7f3a (staff) {held['key_id']} ✓" in shown.stdout
+
+
+def test_serve_makes_the_first_coordinator_once_and_warns_in_declared_roles(tmp_path: Path) -> None:
+    settings = replace(Settings.self_contained(str(tmp_path)), declared_roles=False)
+    said: list[str] = []
+    config = tmp_path / "config.toml"
+    config.write_text('lang = "fr"\n')
+    texts = lambda key, **values: f"{key} {values}"  # noqa: E731 - the catalogue's shape
+    prepare_actors(settings, said.append, said.append, texts, (config, "coord-21b9"))
+    prepare_actors(settings, said.append, said.append, texts, (config, "coord-21b9"))
+    assert [line.split()[0] for line in said] == ["serve.coordinator_created"]
+    kept = tomllib.loads(config.read_text())
+    assert kept["lang"] == "fr"
+    assert kept["role"] == "coordinator"
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600
+
+    loud: list[str] = []
+    prepare_actors(
+        replace(settings, declared_roles=True), loud.append, loud.append, texts, (config, None)
+    )
+    assert [line.split()[0] for line in loud] == ["serve.declared_roles"]

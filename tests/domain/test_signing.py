@@ -1,0 +1,89 @@
+"""The rules of signed actors, pure: what a signature covers and how fresh it must be."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from parcours.domain import commands as c
+from parcours.domain.records import Actor
+from parcours.domain.signing import (
+    SIGNATURE_MAX_AGE,
+    SIGNATURE_SKEW,
+    ActorRefused,
+    Credential,
+    canonical,
+    check_credential,
+    check_signed,
+    signed_text,
+)
+from parcours.domain.vocabulary import Role
+from tests.support import COORDINATOR, STAFF, T0, meta
+
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+SIGNED = replace(meta(STAFF, "a reason"), key_id="key-1", signature="sig", signed_at=NOW)
+CREDENTIAL = Credential("key-1", STAFF.actor_id, Role.STAFF, "pk", NOW)
+
+
+def test_every_part_of_the_request_changes_what_is_signed() -> None:
+    base = signed_text("record_contact", "pathway-1", SIGNED, [c.RecordContact(T0)])
+    changed = [
+        signed_text("open_barrier", "pathway-1", SIGNED, [c.RecordContact(T0)]),
+        signed_text("record_contact", "pathway-2", SIGNED, [c.RecordContact(T0)]),
+        signed_text("record_contact", "pathway-1", replace(SIGNED, request_id="r2"), []),
+        signed_text("record_contact", "pathway-1", replace(SIGNED, actor=COORDINATOR), []),
+        signed_text("record_contact", "pathway-1", replace(SIGNED, reason="other"), []),
+        signed_text("record_contact", "pathway-1", replace(SIGNED, effective_at=T0), []),
+        signed_text("record_contact", "pathway-1", replace(SIGNED, key_id="key-2"), []),
+        signed_text("record_contact", "pathway-1", SIGNED, [c.RecordContact(T0 + timedelta(1))]),
+    ]
+    assert base not in changed
+    assert len(set(changed)) == len(changed)
+    unsigned_part = replace(SIGNED, signature="other")  # the signature is not signed
+    assert signed_text("record_contact", "pathway-1", unsigned_part, [c.RecordContact(T0)]) == base
+
+
+def test_content_reads_the_same_after_the_converter_carried_it() -> None:
+    local = T0.astimezone(datetime.now().astimezone().tzinfo)
+    assert canonical([c.RecordContact(local)]) == canonical([c.RecordContact(T0)])
+    assert canonical((1, Role.STAFF)) == canonical([1, "staff"])
+
+
+@pytest.mark.parametrize(
+    ("signed_at", "fresh"),
+    [
+        (NOW, True),
+        (NOW - SIGNATURE_MAX_AGE, True),
+        (NOW - SIGNATURE_MAX_AGE - timedelta(seconds=1), False),
+        (NOW + SIGNATURE_SKEW, True),
+        (NOW + SIGNATURE_SKEW + timedelta(seconds=1), False),
+    ],
+)
+def test_a_signature_is_fresh_for_five_minutes(signed_at: datetime, fresh: bool) -> None:
+    request = replace(SIGNED, signed_at=signed_at)
+    if fresh:
+        check_signed(request, NOW)
+        return
+    with pytest.raises(ActorRefused) as refused:
+        check_signed(request, NOW)
+    assert (refused.value.code, refused.value.values["minutes"]) == ("signature_stale", "5")
+
+
+def test_a_credential_must_be_in_force_and_grant_the_actor_and_role() -> None:
+    check_credential(CREDENTIAL, SIGNED)
+    cases = {
+        "credential_unknown": (None, SIGNED),
+        "credential_revoked": (replace(CREDENTIAL, revoked_at=NOW), SIGNED),
+        "credential_grants_other": (CREDENTIAL, replace(SIGNED, actor=COORDINATOR)),
+    }
+    for code, (credential, request) in cases.items():
+        with pytest.raises(ActorRefused) as refused:
+            check_credential(credential, request)
+        assert refused.value.code == code
+        assert refused.value.rule == "signed_actor"
+        assert "coordinator" not in refused.value.message or code == "credential_grants_other"
+    other = replace(SIGNED, actor=Actor("staff-0000", Role.STAFF))
+    with pytest.raises(ActorRefused):
+        check_credential(CREDENTIAL, other)
