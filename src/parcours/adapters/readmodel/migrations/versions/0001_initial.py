@@ -1,7 +1,5 @@
 """The read model's first schema: participants, timeline, alerts, outbox, partners.
 
-Revision ID: 0001
-Revises:
 Create Date: 2026-01-05
 """
 
@@ -14,8 +12,6 @@ from alembic import op
 
 revision: str = "0001"
 down_revision: str | None = None
-branch_labels: str | None = None
-depends_on: str | None = None
 
 ID = 128
 

@@ -5,8 +5,6 @@ restates a date, the new instant (`restated_at`). Two columns keep them typed, s
 report can leave voided events out and date restated ones in SQL on every database.
 Existing corrections are filled in from their details.
 
-Revision ID: 0003
-Revises: 0001
 Create Date: 2026-12-02
 """
 
@@ -19,8 +17,6 @@ from alembic import op
 
 revision: str = "0003"
 down_revision: str | None = "0001"
-branch_labels: str | None = None
-depends_on: str | None = None
 
 CORRECTIONS = ("event_voided", "event_restated")
 

@@ -1,7 +1,5 @@
 """Sessions of a programme: name, start, capacity, referring partners, open or closed.
 
-Revision ID: 0004
-Revises: 0003
 Create Date: 2026-12-02
 """
 
@@ -12,8 +10,6 @@ from alembic import op
 
 revision: str = "0004"
 down_revision: str | None = "0003"
-branch_labels: str | None = None
-depends_on: str | None = None
 
 ID = 128
 

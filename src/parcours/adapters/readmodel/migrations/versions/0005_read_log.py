@@ -5,8 +5,6 @@ which programme, for a read over a whole programme) and which command. No person
 A trigger refuses every UPDATE and DELETE on the table (and TRUNCATE on PostgreSQL), so
 not even a direct SQL session can rewrite it through the read model's own connection.
 
-Revision ID: 0005
-Revises: 0004
 Create Date: 2026-12-02
 """
 
@@ -15,10 +13,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from parcours.adapters.readmodel.migrations import triggers
+
 revision: str = "0005"
 down_revision: str | None = "0004"
-branch_labels: str | None = None
-depends_on: str | None = None
 
 ID = 128
 REFUSAL = "the read log is append-only"
@@ -53,14 +51,8 @@ def upgrade() -> None:
     op.create_index("ix_read_log_pathway_id", "read_log", ["pathway_id"])
     op.create_index("ix_read_log_actor_id", "read_log", ["actor_id"])
     op.create_index("ix_read_log_at", "read_log", ["at"])
-    postgres = op.get_bind().dialect.name == "postgresql"
-    for statement in POSTGRES_TRIGGERS if postgres else SQLITE_TRIGGERS:
-        op.execute(statement)
+    triggers.install(postgres=POSTGRES_TRIGGERS, sqlite=SQLITE_TRIGGERS)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TABLE read_log")
-        op.execute("DROP FUNCTION read_log_append_only()")
-        return
-    op.drop_table("read_log")  # its triggers go with it
+    triggers.drop_guarded("read_log", "read_log_append_only")

@@ -7,8 +7,6 @@ EXPLAIN on SQLite and PostgreSQL (README, "Alerts"). The index on (status, due_a
 no query of parcours used it, and SQLite, which has no statistics on the read model
 (nothing runs ANALYZE), chose it over the partial one and sorted every open alert.
 
-Revision ID: 0006
-Revises: 0005
 Create Date: 2026-12-03
 """
 
@@ -19,8 +17,6 @@ from alembic import op
 
 revision: str = "0006"
 down_revision: str | None = "0005"
-branch_labels: str | None = None
-depends_on: str | None = None
 
 STILL_OPEN = "status IN ('open', 'snoozed')"
 

@@ -1,7 +1,5 @@
 """Each person's data key, wrapped under the keyring: deleting its row erases the person.
 
-Revision ID: 0007
-Revises: 0006
 Create Date: 2026-12-03
 """
 
@@ -12,8 +10,6 @@ from alembic import op
 
 revision: str = "0007"
 down_revision: str | None = "0006"
-branch_labels: str | None = None
-depends_on: str | None = None
 
 
 def upgrade() -> None:

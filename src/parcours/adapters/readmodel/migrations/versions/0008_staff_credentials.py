@@ -4,8 +4,6 @@ One row per credential a coordinator issued: its key id, the staff id and role i
 the public key, who issued it and when, and its revocation. A trigger refuses DELETE, so
 a revoked credential stays to check the signatures already in the histories.
 
-Revision ID: 0008
-Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -14,10 +12,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from parcours.adapters.readmodel.migrations import triggers
+
 revision: str = "0008"
 down_revision: str | None = "0007"
-branch_labels: str | None = None
-depends_on: str | None = None
 
 ID = 128
 KEY = 64
@@ -49,14 +47,8 @@ def upgrade() -> None:
         sa.Column("revoked_by", sa.String(KEY), nullable=False, server_default=""),
     )
     op.create_index("ix_staff_credentials_actor_id", "staff_credentials", ["actor_id"])
-    postgres = op.get_bind().dialect.name == "postgresql"
-    for statement in POSTGRES_TRIGGERS if postgres else SQLITE_TRIGGERS:
-        op.execute(statement)
+    triggers.install(postgres=POSTGRES_TRIGGERS, sqlite=SQLITE_TRIGGERS)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TABLE staff_credentials")
-        op.execute("DROP FUNCTION staff_credentials_kept()")
-        return
-    op.drop_table("staff_credentials")  # its trigger goes with it
+    triggers.drop_guarded("staff_credentials", "staff_credentials_kept")
