@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.render import console, err_console, print_json, say_troubled
-from parcours.cli.runtime import answer_timeout, current_session, with_pathways
+from parcours.cli.runtime import answer_timeout, permitted_session, with_pathways
 from parcours.locale import catalogue
 
 if TYPE_CHECKING:
@@ -24,16 +24,8 @@ KEY_FILE = "extract.key"
 def extractor_session() -> Session:
     """The session of `parcours extract`: auditors and coordinators only."""
     from parcours.domain.permissions import EXTRACT_READERS, may_extract
-    from parcours.domain.vocabulary import Role
 
-    session = current_session()
-    if not may_extract(Role(session.role)):
-        allowed = ", ".join(sorted(r.value for r in EXTRACT_READERS))
-        raise CliError(
-            session.text("error.extract_role", role=session.role, allowed=allowed),
-            ExitCode.REFUSED,
-        )
-    return session
+    return permitted_session(may_extract, EXTRACT_READERS, "error.extract_role")
 
 
 def dictionary() -> list[tuple[str, str, str]]:

@@ -13,7 +13,7 @@ import functools
 import os
 import sys
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
     from parcours.app.credentials import SigningKey
     from parcours.domain.records import RequestMeta
+    from parcours.domain.vocabulary import Role
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -133,19 +134,26 @@ def check_zone(text: Text) -> None:
         raise CliError(text("error.bad_timezone", zone=zone_name()), ExitCode.USAGE) from None
 
 
-def reader_session() -> Session:
-    """The session of a command that reads pathways; a role that may not is refused."""
-    from parcours.domain.permissions import PATHWAY_READERS, may_read_pathways
+def permitted_session(
+    may: Callable[[Role], bool], allowed: Collection[Role], refusal_key: str
+) -> Session:
+    """The session, if the domain rule `may` lets its role run the command; another role is
+    refused with `refusal_key`, which names the role and the roles `allowed`."""
     from parcours.domain.vocabulary import Role
 
     session = current_session()
-    if not may_read_pathways(Role(session.role)):
-        allowed = ", ".join(sorted(r.value for r in PATHWAY_READERS))
-        raise CliError(
-            session.text("error.may_not_read", role=session.role, allowed=allowed),
-            ExitCode.REFUSED,
-        )
+    if not may(Role(session.role)):
+        names = ", ".join(sorted(r.value for r in allowed))
+        said = session.text(refusal_key, role=session.role, allowed=names)
+        raise CliError(said, ExitCode.REFUSED)
     return session
+
+
+def reader_session() -> Session:
+    """The session of a command that reads pathways; a role that may not is refused."""
+    from parcours.domain.permissions import PATHWAY_READERS, may_read_pathways
+
+    return permitted_session(may_read_pathways, PATHWAY_READERS, "error.may_not_read")
 
 
 def overseer_session(refusal_key: str) -> Session:

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 
 from parcours.adapters.readmodel.database import Database
+from parcours.adapters.readmodel.rows import column_values
 from parcours.adapters.readmodel.tables import CredentialRow
 from parcours.domain.signing import Credential
 
@@ -20,19 +21,9 @@ class StaffCredentials(Database):
     """The store's credentials: add, find, list, revoke."""
 
     def add_credential(self, credential: Credential) -> None:
+        values = column_values(CredentialRow, credential, revoked_at=None, revoked_by="")
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(CredentialRow).values(
-                    key_id=credential.key_id,
-                    actor_id=credential.actor_id,
-                    role=credential.role,
-                    public_key=credential.public_key,
-                    issued_at=credential.issued_at,
-                    issued_by=credential.issued_by,
-                    revoked_at=None,
-                    revoked_by="",
-                )
-            )
+            conn.execute(insert(CredentialRow).values(values))
 
     def credential(self, key_id: str) -> Credential | None:
         return self._view(Credential, CredentialRow, key_id)

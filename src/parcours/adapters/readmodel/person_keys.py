@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select, text
 
 from parcours.adapters.readmodel.database import Database
+from parcours.adapters.readmodel.rows import column_values
 from parcours.adapters.readmodel.tables import PersonKeyRow
 
 
@@ -28,16 +29,9 @@ class PersonKeys(Database):
     """The store's person keys: add, read, destroy."""
 
     def add_person_key(self, key: StoredPersonKey) -> None:
+        values = column_values(PersonKeyRow, key, created_at=self._clock())
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(PersonKeyRow).values(
-                    key_id=key.key_id,
-                    pathway_id=key.pathway_id,
-                    wrapped=key.wrapped,
-                    wrapped_with=key.wrapped_with,
-                    created_at=self._clock(),
-                )
-            )
+            conn.execute(insert(PersonKeyRow).values(values))
 
     def person_keys(self, key_ids: Collection[str]) -> dict[str, StoredPersonKey]:
         """The stored keys among `key_ids`, by id; a destroyed key is simply absent."""

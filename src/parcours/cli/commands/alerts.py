@@ -18,13 +18,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, word
 from parcours.cli.options import JsonFlag, ProgrammeOpt, flag, subgroup
 from parcours.cli.render import err_console, listing, print_json, say_troubled, table, when
-from parcours.cli.runtime import (
-    Session,
-    guarded,
-    reader_session,
-    typed_instant,
-    with_pathways,
-)
+from parcours.cli.runtime import Session, guarded, reader_session, typed_instant, with_pathways
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AlertStatus
 

@@ -23,13 +23,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, stage_label
 from parcours.cli.options import JsonFlag, Out, flag, subgroup
 from parcours.cli.render import console, print_json, table, when
-from parcours.cli.runtime import (
-    Session,
-    current_session,
-    guarded,
-    open_readmodel,
-    parse_instant,
-)
+from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, parse_instant
 
 if TYPE_CHECKING:
     from parcours.audit.recording import Recording

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from parcours.cli.errors import CliError
-from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short
 from parcours.cli.render import console, print_json, table, when
-from parcours.cli.runtime import current_session, open_readmodel, parse_instant
+from parcours.cli.runtime import open_readmodel, parse_instant, permitted_session
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import ReadEntry
@@ -25,14 +23,8 @@ COLUMNS = ("at", "by", "command", "pathway", "programme")
 def read_log_session() -> Session:
     """The session of `audit reads`: auditors and coordinators; anyone else is refused."""
     from parcours.domain.permissions import READ_LOG_READERS, may_read_read_log
-    from parcours.domain.vocabulary import Role
 
-    session = current_session()
-    if not may_read_read_log(Role(session.role)):
-        allowed = ", ".join(sorted(r.value for r in READ_LOG_READERS))
-        said = session.text("error.read_log_role", role=session.role, allowed=allowed)
-        raise CliError(said, ExitCode.REFUSED)
-    return session
+    return permitted_session(may_read_read_log, READ_LOG_READERS, "error.read_log_role")
 
 
 def list_reads(

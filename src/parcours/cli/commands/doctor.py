@@ -11,13 +11,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref, subgroup
 from parcours.cli.render import console, listing, print_json, when
-from parcours.cli.runtime import (
-    Session,
-    guarded,
-    overseer_session,
-    reader_session,
-    with_pathways,
-)
+from parcours.cli.runtime import Session, guarded, overseer_session, reader_session, with_pathways
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
