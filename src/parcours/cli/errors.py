@@ -15,6 +15,8 @@ from parcours.cli.i18n import Text
 from parcours.cli.labels import action_labels, stage_label, word
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from parcours.adapters.temporal.keys import KeyringError
 
 
@@ -25,6 +27,21 @@ class CliError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+def unwritable(
+    text: Text, key: str, path: Path, err: OSError, code: ExitCode = ExitCode.USAGE
+) -> CliError:
+    """`path` could not be written: the sentence `key` names it and gives the system's reason."""
+    return CliError(text(key, path=path, error=err.strerror or err), code)
+
+
+def write_file(text: Text, key: str, path: Path, content: str) -> None:
+    """Write `content` to `path` in UTF-8; a failure is the sentence `key` (exit 2)."""
+    try:
+        path.write_text(content, encoding="utf-8")
+    except OSError as err:
+        raise unwritable(text, key, path, err) from None
 
 
 def translate(err: BaseException, text: Text) -> CliError:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from parcours.cli.errors import CliError
+from parcours.cli.errors import CliError, unwritable
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.render import console, err_console, print_json, say_troubled
 from parcours.cli.runtime import answer_timeout, permitted_session, with_pathways
@@ -50,9 +50,8 @@ def _key(session: Session, key_file: Path | None) -> tuple[bytes, bool, Path]:
             session.text(f"error.extract_key_{err.problem}", path=err.path), ExitCode.KEYS
         ) from None
     except OSError as err:
-        raise CliError(
-            session.text("error.extract_key_unwritable", path=path, error=err.strerror or err),
-            ExitCode.KEYS,
+        raise unwritable(
+            session.text, "error.extract_key_unwritable", path, err, ExitCode.KEYS
         ) from None
     return key, created, path
 
@@ -92,10 +91,7 @@ def run_extract(
     try:
         files = write_extract(out, extracted.rows, dictionary())
     except OSError as err:
-        raise CliError(
-            session.text("error.extract_out", path=out, error=err.strerror or err),
-            ExitCode.USAGE,
-        ) from None
+        raise unwritable(session.text, "error.extract_out", out, err) from None
     say_troubled(session.text, "extract.troubled", extracted.troubled)
     if as_json:
         print_json(

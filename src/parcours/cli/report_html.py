@@ -23,6 +23,7 @@ from parcours.cli.report_view import (
     labelled,
     masking_note,
     selection_line,
+    sentences,
     step_label,
 )
 
@@ -157,25 +158,7 @@ def _tables(figures: Mapping[str, Any], text: Text) -> list[str]:
 
 
 def _sentences(figures: Mapping[str, Any], text: Text) -> list[str]:
-    exits, share = figures["exits"], figures["partner_referrals"]
-    days = figures["days_to_first_mission"]
-    said = [
-        text(
-            "report.exits",
-            positive=cell(exits["positive"]),
-            exits=cell(exits["exits"]),
-            rate=cell(exits["rate"], percent=True),
-            target=cell(exits["target"], percent=True),
-        ),
-        text(
-            "report.partner_share",
-            partner=cell(share["partner"]),
-            total=cell(share["total"]),
-            share=cell(share["share"], percent=True),
-        ),
-        text("report.first_mission", median=cell(days["median"]), pathways=cell(days["pathways"])),
-    ]
-    return [f"<p>{html.escape(s)}</p>" for s in said]
+    return [f"<p>{html.escape(s)}</p>" for s in sentences(figures, text)]
 
 
 def report_page(doc: Mapping[str, Any], text: Text) -> str:

@@ -106,12 +106,8 @@ def print_figures(figures: Mapping[str, Any], text: Text) -> None:
     for title, head, name, label in counted_tables(text):
         counted(text(title), text(head), labelled(figures[name], label), text)
     _print_intake(figures, text)
-    _print_exits(figures["exits"], text)
-    _print_referrals(figures, text)
-    days = figures["days_to_first_mission"]
-    console.print(
-        text("report.first_mission", median=cell(days["median"]), pathways=cell(days["pathways"]))
-    )
+    for said in sentences(figures, text):
+        console.print(said)
 
 
 def _same(figures: Mapping[str, Any], name: str) -> list[tuple[str, Any]]:
@@ -139,28 +135,26 @@ def _print_intake(figures: Mapping[str, Any], text: Text) -> None:
     console.print(grid)
 
 
-def _print_exits(exits: Mapping[str, Any], text: Text) -> None:
-    console.print(
+def sentences(figures: Mapping[str, Any], text: Text) -> list[str]:
+    """The figures said in words: the exits, the partner's share, the first mission."""
+    exits, share = figures["exits"], figures["partner_referrals"]
+    days = figures["days_to_first_mission"]
+    return [
         text(
             "report.exits",
             positive=cell(exits["positive"]),
             exits=cell(exits["exits"]),
             rate=cell(exits["rate"], percent=True),
             target=cell(exits["target"], percent=True),
-        )
-    )
-
-
-def _print_referrals(figures: Mapping[str, Any], text: Text) -> None:
-    share = figures["partner_referrals"]
-    console.print(
+        ),
         text(
             "report.partner_share",
             partner=cell(share["partner"]),
             total=cell(share["total"]),
             share=cell(share["share"], percent=True),
-        )
-    )
+        ),
+        text("report.first_mission", median=cell(days["median"]), pathways=cell(days["pathways"])),
+    ]
 
 
 SESSION_COLUMNS = (

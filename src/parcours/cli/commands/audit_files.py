@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from parcours.cli.errors import CliError
+from parcours.cli.errors import CliError, unwritable, write_file
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.runtime import Session, with_pathways
 
@@ -147,10 +147,7 @@ def make_folder(session: Session, folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise CliError(
-            session.text("audit.cannot_write", path=folder, error=err.strerror or err),
-            ExitCode.USAGE,
-        ) from None
+        raise unwritable(session.text, "audit.cannot_write", folder, err) from None
 
 
 def write(session: Session, content: str, out: Path | None) -> None:
@@ -158,13 +155,7 @@ def write(session: Session, content: str, out: Path | None) -> None:
     if out is None:
         typer.echo(content, nl=False)
         return
-    try:
-        out.write_text(content, encoding="utf-8")
-    except OSError as err:
-        raise CliError(
-            session.text("audit.cannot_write", path=out, error=err.strerror or err),
-            ExitCode.USAGE,
-        ) from None
+    write_file(session.text, "audit.cannot_write", out, content)
 
 
 def warn(session: Session, recording: Recording, discrepancies: list[Discrepancy]) -> None:

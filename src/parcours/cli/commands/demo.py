@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from parcours.cli.errors import CliError
+from parcours.cli.errors import CliError, write_file
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import JsonFlag
 from parcours.cli.render import console, err_console, print_json
@@ -91,9 +91,5 @@ def atp_cergy(data: DataOpt = None, html: HtmlOpt = None, as_json: JsonFlag = Fa
     folder = _folder(data, story, session)
     doc = _run(story, folder, session, as_json)
     page = html or folder / "report.html"
-    try:
-        page.write_text(report_page(doc, session.text), encoding="utf-8")
-    except OSError as err:
-        message = session.text("error.report_write", path=page, error=err.strerror or err)
-        raise CliError(message, ExitCode.USAGE) from None
+    write_file(session.text, "error.report_write", page, report_page(doc, session.text))
     _show(doc, folder, session, as_json, page)

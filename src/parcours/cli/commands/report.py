@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.errors import CliError
+from parcours.cli.errors import CliError, write_file
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import JsonFlag, flag
 from parcours.cli.render import console, print_json
@@ -127,13 +127,7 @@ def _write_html(path: Path, doc: dict[str, object], session: Session) -> None:
     from parcours.cli.report_html import report_page
 
     page = report_page(doc, session.text)
-    try:
-        path.write_text(page, encoding="utf-8")
-    except OSError as err:
-        raise CliError(
-            session.text("error.report_write", path=path, error=err.strerror or err),
-            ExitCode.USAGE,
-        ) from None
+    write_file(session.text, "error.report_write", path, page)
     console.print(session.text("report.written", path=path), markup=False)
 
 
