@@ -30,11 +30,13 @@ with workflow.unsafe.imports_passed_through():
         PendingDelivery,
     )
 
-DELIVERY_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=2),
-)
+
+def doubling(first: timedelta, ceiling: timedelta) -> RetryPolicy:
+    """Attempts `first` apart, then twice as far apart each time, never more than `ceiling`."""
+    return RetryPolicy(initial_interval=first, backoff_coefficient=2.0, maximum_interval=ceiling)
+
+
+DELIVERY_RETRY = doubling(timedelta(seconds=1), timedelta(minutes=2))
 """A message failing for now is tried again within two minutes at most, so a partner that
 comes back hears of it soon; the threshold is checked at each attempt."""
 

@@ -13,7 +13,6 @@ import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from parcours.domain.alerts import failure_alert_ids, timer_alert_ids
@@ -21,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from parcours.domain.records import PathwayEvent
     from parcours.domain.routing import notifications_for
     from parcours.workflows import search_attributes as sa
-    from parcours.workflows.deliveries import Deliveries
+    from parcours.workflows.deliveries import Deliveries, doubling
     from parcours.workflows.messages import (
         AlertDelivery,
         NotificationBatch,
@@ -32,17 +31,9 @@ with workflow.unsafe.imports_passed_through():
     )
     from parcours.workflows.patches import FAILURE_ALERTS_PATCH, READ_MODEL_PATCH
 
-NOTIFY_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=30),
-)
+NOTIFY_RETRY = doubling(timedelta(seconds=1), timedelta(minutes=30))
 
-ACTIVITY_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=10),
-)
+ACTIVITY_RETRY = doubling(timedelta(seconds=2), timedelta(minutes=10))
 
 
 HAND_OFF_TIMEOUT = timedelta(seconds=30)
