@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from parcours.cli.errors import CliError, unwritable
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.render import console, err_console, print_json, say_troubled
+from parcours.cli.render import console, print_json, say_troubled, tally
 from parcours.cli.runtime import answer_timeout, permitted_session, with_pathways
 from parcours.locale import catalogue
 
@@ -57,20 +57,17 @@ def _key(session: Session, key_file: Path | None) -> tuple[bytes, bool, Path]:
 
 
 def _gather(session: Session, programme: str, key: bytes, as_json: bool) -> Extracted:
-    from rich.progress import Progress
-
     from parcours.app.extract import gather_rows
 
     async def work(pathways: PathwayClient) -> Extracted:
-        with Progress(console=err_console if as_json else console) as progress:
-            task = progress.add_task(session.text("extract.reading"), total=None)
+        with tally(session.text("extract.reading"), as_json=as_json) as bar:
             return await gather_rows(
                 pathways,
                 programme,
                 key,
                 answer_timeout=answer_timeout(),
-                on_listed=lambda count: progress.update(task, total=count),
-                on_done=lambda done: progress.update(task, completed=done),
+                on_listed=bar.listed,
+                on_done=bar.done,
             )
 
     return with_pathways(session, work, whole_timeout=False)

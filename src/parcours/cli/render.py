@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.console import Console
@@ -21,6 +22,27 @@ if TYPE_CHECKING:
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(highlight=False, soft_wrap=True, stderr=True)
 """For progress that must not mix with JSON on stdout."""
+
+
+class Tally(NamedTuple):
+    """A progress bar's two hands: `listed(n)` says how many there are, `done(n)` how far."""
+
+    listed: Callable[[int], None]
+    done: Callable[[int], None]
+
+
+@contextmanager
+def tally(title: str, *, as_json: bool) -> Iterator[Tally]:
+    """A progress bar over a walk of the pathways. With --json it goes to stderr, so stdout
+    holds the JSON alone."""
+    from rich.progress import Progress
+
+    with Progress(console=err_console if as_json else console) as progress:
+        task = progress.add_task(title, total=None)
+        yield Tally(
+            listed=lambda count: progress.update(task, total=count),
+            done=lambda done: progress.update(task, completed=done),
+        )
 
 
 def plain(value: Any) -> Any:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from parcours.cli.options import JsonFlag, subgroup
-from parcours.cli.render import console, err_console, print_json, say_troubled
+from parcours.cli.render import console, print_json, say_troubled, tally
 from parcours.cli.runtime import (
     answer_timeout,
     current_session,
@@ -27,8 +27,6 @@ readmodel = subgroup(commands, "readmodel")
 @readmodel.command("rebuild", help="help.readmodel.rebuild")
 @guarded
 def rebuild(as_json: JsonFlag = False) -> None:
-    from rich.progress import Progress
-
     from parcours.app.queries import pathways_query
     from parcours.app.rebuild import rebuild as rebuild_readmodel
 
@@ -37,16 +35,14 @@ def rebuild(as_json: JsonFlag = False) -> None:
     query = pathways_query(session.settings.task_queue, include_closed=True)
 
     async def work(pathways: PathwayClient) -> RebuildReport:
-        # With --json the bar goes to stderr, so stdout holds the JSON alone.
-        with Progress(console=err_console if as_json else console) as progress:
-            task = progress.add_task(session.text("readmodel.rebuilding"), total=None)
+        with tally(session.text("readmodel.rebuilding"), as_json=as_json) as bar:
             return await rebuild_readmodel(
                 pathways,
                 store,
                 query=query,
                 answer_timeout=answer_timeout(),
-                on_listed=lambda count: progress.update(task, total=count),
-                on_rebuilt=lambda done: progress.update(task, completed=done),
+                on_listed=bar.listed,
+                on_rebuilt=bar.done,
             )
 
     report = with_pathways(session, work, whole_timeout=False)
