@@ -49,40 +49,40 @@ RICH_WORDS = {
 }
 """`typer.rich_utils`' constants, by the catalogue key of their words."""
 
-ERRORS = tuple(
-    (key, re.compile(pattern, re.DOTALL))
-    for key, pattern in (
-        ("missing_option", r"Missing option (?P<name>.+?)\.(?P<rest>.*)"),
-        ("missing_argument", r"Missing argument (?P<name>.+?)\.(?P<rest>.*)"),
-        ("missing_parameter", r"Missing parameter (?P<name>.+?)\.(?P<rest>.*)"),
-        (
-            "no_such_option_near",
-            r"No such option: (?P<name>\S+) \(Possible options: (?P<near>.*)\)",
-        ),
-        ("no_such_option", r"No such option: (?P<name>\S+)"),
-        ("no_such_command_near", r"No such command (?P<name>'.*?')\. Did you mean (?P<near>.*)\?"),
-        ("no_such_command", r"No such command (?P<name>'.*?')\."),
-        ("missing_command", r"Missing command\."),
-        ("extra_arguments", r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)"),
-        ("needs_value", r"Option (?P<name>'.*?') requires an argument\."),
-        ("needs_values", r"Option (?P<name>'.*?') requires (?P<count>\d+) arguments\."),
-        ("takes_no_value", r"Option (?P<name>'.*?') does not take a value\."),
-        ("invalid_value_for", r"Invalid value for (?P<name>.+?): (?P<detail>.*)"),
-        ("invalid_value", r"Invalid value: (?P<detail>.*)"),
-    )
+
+def _patterns(*rows: tuple[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each catalogue key with its pattern compiled (`.` also matches a line break)."""
+    return tuple((key, re.compile(pattern, re.DOTALL)) for key, pattern in rows)
+
+
+ERRORS = _patterns(
+    ("missing_option", r"Missing option (?P<name>.+?)\.(?P<rest>.*)"),
+    ("missing_argument", r"Missing argument (?P<name>.+?)\.(?P<rest>.*)"),
+    ("missing_parameter", r"Missing parameter (?P<name>.+?)\.(?P<rest>.*)"),
+    (
+        "no_such_option_near",
+        r"No such option: (?P<name>\S+) \(Possible options: (?P<near>.*)\)",
+    ),
+    ("no_such_option", r"No such option: (?P<name>\S+)"),
+    ("no_such_command_near", r"No such command (?P<name>'.*?')\. Did you mean (?P<near>.*)\?"),
+    ("no_such_command", r"No such command (?P<name>'.*?')\."),
+    ("missing_command", r"Missing command\."),
+    ("extra_arguments", r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)"),
+    ("needs_value", r"Option (?P<name>'.*?') requires an argument\."),
+    ("needs_values", r"Option (?P<name>'.*?') requires (?P<count>\d+) arguments\."),
+    ("takes_no_value", r"Option (?P<name>'.*?') does not take a value\."),
+    ("invalid_value_for", r"Invalid value for (?P<name>.+?): (?P<detail>.*)"),
+    ("invalid_value", r"Invalid value: (?P<detail>.*)"),
 )
 """Click's usage errors, by the catalogue key (`click.error.KEY`) of their words."""
 
-DETAILS = tuple(
-    (key, re.compile(pattern, re.DOTALL))
-    for key, pattern in (
-        ("not_one_of", r"Value error, (?P<value>'.*?') is not one of (?P<choices>.*)\."),
-        ("not_integer", r"Input should be a valid integer.*"),
-        ("not_number", r"Input should be a valid number.*"),
-        ("at_least", r"Input should be greater than or equal to (?P<bound>\S+)"),
-        ("at_most", r"Input should be less than or equal to (?P<bound>\S+)"),
-        ("choose_from", r" Choose from:(?P<choices>.*)"),
-    )
+DETAILS = _patterns(
+    ("not_one_of", r"Value error, (?P<value>'.*?') is not one of (?P<choices>.*)\."),
+    ("not_integer", r"Input should be a valid integer.*"),
+    ("not_number", r"Input should be a valid number.*"),
+    ("at_least", r"Input should be greater than or equal to (?P<bound>\S+)"),
+    ("at_most", r"Input should be less than or equal to (?P<bound>\S+)"),
+    ("choose_from", r" Choose from:(?P<choices>.*)"),
 )
 """What an error says after its first sentence (`click.detail.KEY`): pydantic's checks of
 a typed value, and the choices of a missing one."""
