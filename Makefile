@@ -48,7 +48,7 @@ browser:
 	fi
 
 unit: $(BIN)/.installed-dev browser
-	$(BIN)/pytest -m "not faults and not caseload"
+	$(BIN)/pytest -m "not faults and not caseload" --durations=15
 
 # The faults lane (tests/faults): the dev server and `parcours worker` as real processes,
 # SIGKILLed on purpose; PARCOURS_FAULTS_SEED=N replays a run's random choices.
