@@ -20,6 +20,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
 from parcours.domain import commands as c
 from parcours.domain.alerts import follow_pathway
+from parcours.domain.anonymisation import BY_LAST_CONTACT, check_extension, retention_due_at
 from parcours.domain.erasure import check_erasure
 from parcours.domain.errors import DomainError
 from parcours.domain.instants import check_referral_instants
@@ -329,6 +330,22 @@ REFUSALS += [
     ("erase_role", lambda: _erase("asked by the person", coordinator=False)),
     ("erase_reason", lambda: _erase(" ")),
     ("already_erased", lambda: _erase("asked again", erased=True)),
+]
+
+
+def _extend(reason: str, *, days: int = 30, coordinator: bool = True, old: bool = False) -> None:
+    state = new_pathway(ATP).state
+    state.retention_rule = 1 if old else BY_LAST_CONTACT
+    due = retention_due_at(state, ATP) or T0
+    who = meta(COORDINATOR if coordinator else STAFF, reason=reason)
+    check_extension(state, ATP, who, due + timedelta(days=days), T0)
+
+
+REFUSALS += [
+    ("extend_role", lambda: _extend("court case", coordinator=False)),
+    ("extend_reason", lambda: _extend(" ")),
+    ("extend_until", lambda: _extend("court case", days=-1)),
+    ("retention_not_running", lambda: _extend("court case", old=True)),
 ]
 REFUSALS += PROGRAMME_RUN_REFUSALS  # sessions and job-datings (tests/cli/programme_refusals.py)
 REFUSALS += SIGNED_ACTOR_REFUSALS  # who sent a request (tests/cli/actor_refusals.py)

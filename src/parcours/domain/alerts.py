@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from parcours.domain.anonymisation import warning_due_at
 from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Alert, PathwayEvent, PathwayState
@@ -199,6 +200,13 @@ def _escalations(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
     ]
 
 
+def _retention(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
+    """The coordinator's warning before the person is anonymised (`domain.anonymisation`)."""
+    due = warning_due_at(state, p)
+    audience = AlertAudience.COORDINATOR
+    return [] if due is None else [DueAlert(AlertRule.RETENTION_DUE, "retention", due, audience)]
+
+
 RULES = (
     _intake,
     _no_contact,
@@ -208,6 +216,7 @@ RULES = (
     _accompaniment,
     _consents,
     _escalations,
+    _retention,
 )
 
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from parcours.domain.anonymisation import anonymisation_reason
 from parcours.domain.commands.lifecycle import LifecycleEvent, LifecycleTrigger
 from parcours.domain.errors import MoveRefused, NotPermitted
-from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
-from parcours.domain.retention import close_for_good
+from parcours.domain.records import Actor, PathwayEvent, PathwayState, RequestMeta
+from parcours.domain.retention import CLOSER, close_for_good
 from parcours.domain.vocabulary import EventKind, Role
 
 ERASED = LifecycleEvent.PERSON_ERASED
@@ -59,6 +60,17 @@ def erase(state: PathwayState, meta: RequestMeta, now: datetime, record: Recorde
     details = {} if was_closed else close_for_good(state, now)
     state.erased_at = now
     details = {"alerts_closed": details.get("alerts_closed", "")}
+    return record(ERASED, meta, now, details)
+
+
+def anonymise(state: PathwayState, now: datetime, record: Recorder) -> PathwayEvent:
+    """The service erases the person itself at the end of the record's retention
+    (`domain.anonymisation`): the same event and closing as a coordinator's erasure, by
+    `CLOSER`, with a reason that says why."""
+    meta = RequestMeta("", Actor(CLOSER, Role.SYSTEM), reason=anonymisation_reason(state))
+    details = {} if state.closed_at is not None else close_for_good(state, now)
+    state.erased_at = now
+    details = {"alerts_closed": details.get("alerts_closed", ""), "retention": "true"}
     return record(ERASED, meta, now, details)
 
 

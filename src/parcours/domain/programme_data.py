@@ -99,6 +99,13 @@ class Timers(Strict):
     """How long an exited pathway stays open for what remains due (consent withdrawal,
     alerts, corrections, follow-up contacts), from the exit's instant; then it closes for
     good. Two years when the file does not say (files written before this field)."""
+    anonymise_after_last_contact_months: int = Field(default=24, gt=0, le=120)
+    """How long a person's record is kept after the last contact with them (the latest
+    instant of an entry staff made about them, the referral included); then the person is
+    anonymised, unless a coordinator extended it. Two years when the file does not say,
+    as the CNIL's reference for social accompaniment (deliberation 2023-095) sets."""
+    retention_warning_days: int = Field(default=30, gt=0, le=365)
+    """How many days before the anonymisation the coordinator is warned (`retention_due`)."""
     undelivered_notification_minutes: float = Field(default=60, gt=0, le=10080)
     """How long a partner message may keep failing for now (its channel down or busy,
     retried in the background) before it is listed as failed and the coordinator is

@@ -245,6 +245,13 @@ class PathwayState:
     last_entry_at: datetime | None = None
     """When the pathway last learnt something from a person (the instant it was recorded),
     kept from `alert_rules` 2 on: alerts already due then wait until entries settle."""
+    retention_rule: int = 1
+    """How the pathway's record ends: 1 as first recorded (an exited pathway closes
+    `timers.retention_after_exit_days` after its exit); 2 (`domain.anonymisation.
+    BY_LAST_CONTACT`) the person is anonymised months after the last contact. Set once by
+    the workflow, under a patch id."""
+    retention_until: datetime | None = None
+    """The date a coordinator extended the record's retention to (`retention_extended`)."""
 
     def consent_valid(self, partner_kind: PartnerKind, instant: datetime) -> bool:
         return any(c.partner_kind == partner_kind and c.valid_at(instant) for c in self.consents)

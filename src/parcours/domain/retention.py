@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from parcours.domain.anonymisation import by_last_contact, retention_due_at
 from parcours.domain.commands.lifecycle import LifecycleEvent
 from parcours.domain.errors import MoveRefused
 from parcours.domain.programme import ProgrammeDefinition
@@ -25,8 +26,9 @@ CLOSER = "parcours"
 
 
 def retention_ends_at(state: PathwayState, programme: ProgrammeDefinition) -> datetime | None:
-    """When an exited pathway closes for good; None while it has not exited."""
-    if state.stage is not Stage.EXITED or state.outcome is None:
+    """When an exited pathway closes for good; None while it has not exited, and under the
+    retention by the last contact (`domain.anonymisation`), which keeps it open until then."""
+    if state.stage is not Stage.EXITED or state.outcome is None or by_last_contact(state):
         return None
     return state.outcome.exited_at + timedelta(days=programme.timers.retention_after_exit_days)
 
@@ -75,9 +77,10 @@ def wakes_at(
     state: PathwayState, programme: ProgrammeDefinition, now: datetime, next_alert: NextAlert
 ) -> datetime | None:
     """The earlier of the next alert (`next_alert`) and, for an exited pathway not closed
-    yet, the end of its retention period, when after `now`."""
+    yet, the end of its retention period (or, by the last contact, the anonymisation), when
+    after `now`."""
     found = next_alert(state, programme, now)
-    closes = retention_ends_at(state, programme)
+    closes = retention_ends_at(state, programme) or retention_due_at(state, programme)
     if closes is None or state.closed_at is not None or closes <= now:
         return found
     return closes if found is None else min(found, closes)

@@ -162,6 +162,7 @@ class AlertRule(StrEnum):
     CONSENT_EXPIRED = "consent_expired"
     ALERT_UNACKNOWLEDGED = "alert_unacknowledged"
     NOTIFICATION_FAILED = "notification_failed"
+    RETENTION_DUE = "retention_due"
 
 
 class ChannelKind(StrEnum):

@@ -28,6 +28,7 @@ class LifecycleTrigger(Trigger):
     EXIT = "exit"
     CLOSE_PATHWAY = "close_pathway"
     ERASE_PERSON = "erase_person"
+    EXTEND_RETENTION = "extend_retention"
 
 
 class LifecycleEvent(EventKind):
@@ -38,6 +39,7 @@ class LifecycleEvent(EventKind):
     EXITED = "exited"
     PATHWAY_CLOSED = "pathway_closed"
     PERSON_ERASED = "person_erased"
+    RETENTION_EXTENDED = "retention_extended"
 
 
 class Suspend(Command, trigger=LifecycleTrigger.SUSPEND, when="suspended_at"):
@@ -115,7 +117,14 @@ SPECS = (
     CommandSpec(
         LifecycleTrigger.ERASE_PERSON, LifecycleEvent.PERSON_ERASED, Shape.AUTOMATIC, NOBODY
     ),
+    CommandSpec(
+        LifecycleTrigger.EXTEND_RETENTION,
+        LifecycleEvent.RETENTION_EXTENDED,
+        Shape.AUTOMATIC,
+        NOBODY,
+    ),
 )
 """`close_pathway` is the pathway's own: it closes for good at the end of its retention
 period after exit (`retention.py`). `erase_person` arrives as an update of its own,
-checked by `erasure.py` (coordinators only), not by the programme's machine."""
+checked by `erasure.py` (coordinators only), not by the programme's machine; so does
+`extend_retention` (`anonymisation.py`)."""

@@ -1,0 +1,159 @@
+"""Retention by the programme's rule: a person's record is kept until some months after the
+last contact with them, then the person is anonymised.
+
+From `BY_LAST_CONTACT` on (`PathwayState.retention_rule`, set by the workflow under a
+patch id), a pathway keeps the active record until
+`timers.anonymise_after_last_contact_months` after the last contact (24 by default, per
+the CNIL's reference for social accompaniment, deliberation 2023-095). The last contact is
+the latest instant (when it happened) of an entry staff made about the person, the
+referral included: what the service records by itself (alerts raised, resolved or closed,
+partner messages that failed, the closing) is no contact, nor is handling an alert, an
+extension or a correction. The coordinator is warned `timers.retention_warning_days`
+before (`retention_due`, an alert of `domain.alerts`). A coordinator may extend the record
+to a later date, with a reason (`retention_extended`); at the due date the pathway erases
+the person itself (`domain.erasure.anonymise`), whatever its stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+from parcours.domain.calendar import add_months
+from parcours.domain.commands.lifecycle import LifecycleEvent, LifecycleTrigger
+from parcours.domain.errors import MoveRefused, NotPermitted
+from parcours.domain.programme import ProgrammeDefinition
+from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
+from parcours.domain.vocabulary import EventKind, Role
+
+BY_LAST_CONTACT = 2
+"""The `PathwayState.retention_rule` from which the record ends by the last contact."""
+
+EXTENDED = LifecycleEvent.RETENTION_EXTENDED
+"""The event a coordinator's extension records."""
+
+NO_CONTACT = frozenset(
+    {
+        "alert_acknowledged",
+        "alert_snoozed",
+        "event_voided",
+        "event_restated",
+        LifecycleEvent.RETENTION_EXTENDED.value,
+        LifecycleEvent.PERSON_ERASED.value,
+    }
+)
+"""Entries staff make that are no contact with the person: handling an alert, correcting
+the record, extending its retention, erasing the person."""
+
+
+@dataclass(frozen=True)
+class ExtendRetention:
+    """A coordinator's extension of the record's retention until `until`; the request's
+    reason says why. Not a `Command`: the programme's machine never judges it."""
+
+    trigger: ClassVar[str] = LifecycleTrigger.EXTEND_RETENTION.value
+    until: datetime
+
+
+Recorder = Callable[[EventKind, RequestMeta, datetime, dict[str, str]], PathwayEvent]
+
+
+def adopt(state: PathwayState) -> None:
+    """Follow the retention by the last contact (a pathway that does already is unchanged)."""
+    state.retention_rule = max(state.retention_rule, BY_LAST_CONTACT)
+
+
+def by_last_contact(state: PathwayState) -> bool:
+    return state.retention_rule >= BY_LAST_CONTACT
+
+
+def last_contact(state: PathwayState) -> datetime:
+    """The latest instant of an entry staff made about the person; the referral at least."""
+    instants = [
+        event.at
+        for event in state.timeline
+        if event.role is not Role.SYSTEM and event.kind not in NO_CONTACT
+    ]
+    return max([state.referred_at, *instants])
+
+
+def retention_due_at(state: PathwayState, programme: ProgrammeDefinition) -> datetime | None:
+    """When the person is to be anonymised: months after the last contact, or the date a
+    coordinator extended it to when later. None when the pathway does not follow this rule
+    or the person is erased already."""
+    if not by_last_contact(state) or state.erased_at is not None:
+        return None
+    due = add_months(last_contact(state), programme.timers.anonymise_after_last_contact_months)
+    extended = state.retention_until
+    return due if extended is None or extended <= due else extended
+
+
+def warning_due_at(state: PathwayState, programme: ProgrammeDefinition) -> datetime | None:
+    """When the coordinator is warned that the anonymisation is near."""
+    due = retention_due_at(state, programme)
+    return None if due is None else due - timedelta(days=programme.timers.retention_warning_days)
+
+
+def retention_over(state: PathwayState, programme: ProgrammeDefinition, now: datetime) -> bool:
+    """The record's retention has ended: the person is to be anonymised now."""
+    due = retention_due_at(state, programme)
+    return due is not None and due <= now
+
+
+def anonymisation_reason(state: PathwayState) -> str:
+    """Why the service erased the person, kept in the audit trail."""
+    return f"retention: no contact since {last_contact(state).date().isoformat()}"
+
+
+def check_extension(
+    state: PathwayState,
+    programme: ProgrammeDefinition,
+    meta: RequestMeta,
+    until: datetime,
+    now: datetime,
+) -> None:
+    """Raise unless `meta` may extend the record's retention until `until` now."""
+    if meta.actor.role is not Role.COORDINATOR:
+        raise NotPermitted(
+            f"role {meta.actor.role.value} may not extend a record's retention: only a "
+            "coordinator may",
+            code="extend_role",
+            values={"role": meta.actor.role.value},
+        )
+    due = retention_due_at(state, programme)
+    if due is None:
+        raise MoveRefused.for_rule(
+            "retention_not_running",
+            "this pathway's record has no retention to extend (its person is erased, or it "
+            "was closed under the earlier rule)",
+        )
+    if not meta.reason.strip():
+        raise MoveRefused.for_rule(
+            "extend_reason", "an extension needs a reason (--reason), kept in the audit trail"
+        )
+    if until <= now or until <= due:
+        raise MoveRefused.for_rule(
+            "extend_until",
+            f"the new date must be after the current due date, {due.date().isoformat()}, and "
+            "in the future",
+            due=due.date().isoformat(),
+        )
+
+
+def extend(
+    state: PathwayState,
+    programme: ProgrammeDefinition,
+    meta: RequestMeta,
+    until: datetime,
+    *,
+    now: datetime,
+    record: Recorder,
+) -> PathwayEvent:
+    """Record the extension: the person is anonymised at `until` unless contacted again."""
+    check_extension(state, programme, meta, until, now)
+    due = retention_due_at(state, programme)
+    state.retention_until = until
+    details = {"until": until.isoformat(), "was_due": due.isoformat() if due else ""}
+    return record(EXTENDED, meta, now, details)

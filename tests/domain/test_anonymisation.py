@@ -1,0 +1,146 @@
+"""Retention by the last contact in the pure domain: when the person is to be anonymised,
+when the coordinator is warned, what counts as contact, the coordinator's extension and
+the anonymisation itself."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+
+import pytest
+
+from parcours.domain import anonymisation as a
+from parcours.domain import commands as c
+from parcours.domain.alerts import due_alerts
+from parcours.domain.calendar import add_months
+from parcours.domain.erasure import anonymise
+from parcours.domain.errors import MoveRefused, NotPermitted
+from parcours.domain.pathway import Pathway
+from parcours.domain.programme import parse_programme
+from parcours.domain.records import Actor
+from parcours.domain.retention import retention_ends_at
+from parcours.domain.vocabulary import AlertRule, ExitReason, Role, Stage
+from parcours.programmes import CATALOGUE_DIR
+from tests.domain.helpers import ATP, DAY, HOUR, drive_to
+from tests.support import COORDINATOR, STAFF, meta
+
+
+def followed() -> tuple[Pathway, datetime]:
+    """A coached pathway that follows the retention by the last contact."""
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    a.adopt(pathway.state)
+    return pathway, now
+
+
+def test_defaults_are_two_years_and_thirty_days() -> None:
+    data = tomllib.loads((CATALOGUE_DIR / "atp-cergy.v1.toml").read_text(encoding="utf-8"))
+    data["timers"].pop("anonymise_after_last_contact_months", None)
+    data["timers"].pop("retention_warning_days", None)
+    programme = parse_programme(data, source="atp-cergy.v1.toml")
+    assert programme.timers.anonymise_after_last_contact_months == 24
+    assert programme.timers.retention_warning_days == 30
+
+
+def test_a_pathway_recorded_before_the_rule_keeps_the_old_one() -> None:
+    pathway, _now = drive_to(ATP, Stage.COACHING)
+    assert a.retention_due_at(pathway.state, ATP) is None
+    assert a.warning_due_at(pathway.state, ATP) is None
+
+
+def test_due_months_after_the_last_staff_entry_not_after_service_events() -> None:
+    pathway, now = followed()
+    last = a.last_contact(pathway.state)
+    assert last == max(e.at for e in pathway.state.timeline)
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due == add_months(last, 24)
+    assert a.warning_due_at(pathway.state, ATP) == due - 30 * DAY
+    pathway.raise_due_alerts(now + 200 * DAY)  # alerts the service raises: no contact
+    assert a.retention_due_at(pathway.state, ATP) == due
+    assert not a.retention_over(pathway.state, ATP, due - HOUR)
+    assert a.retention_over(pathway.state, ATP, due)
+
+
+def test_a_contact_moves_the_due_date() -> None:
+    pathway, now = followed()
+    later = now + 100 * DAY
+    pathway.execute(c.RecordContact(later), meta(), later)
+    assert a.retention_due_at(pathway.state, ATP) == add_months(later, 24)
+
+
+def test_an_exited_pathway_stays_open_until_the_anonymisation() -> None:
+    pathway, now = followed()
+    pathway.execute(c.Exit(ExitReason.EMPLOYMENT, now), meta(reason="hired"), now)
+    assert pathway.state.stage is Stage.EXITED
+    assert retention_ends_at(pathway.state, ATP) is None
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due is not None
+    assert pathway.next_alert_at(due - HOUR) == due
+
+
+def test_the_warning_is_a_coordinator_alert() -> None:
+    pathway, _now = followed()
+    warning = a.warning_due_at(pathway.state, ATP)
+    assert warning is not None
+    rules = {d.rule for d in due_alerts(pathway.state, ATP, warning)}
+    assert AlertRule.RETENTION_DUE in rules
+    assert AlertRule.RETENTION_DUE not in {
+        d.rule for d in due_alerts(pathway.state, ATP, warning - HOUR)
+    }
+
+
+def test_a_coordinator_extends_with_a_reason_to_a_later_date() -> None:
+    pathway, now = followed()
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due is not None
+    until = due + 90 * DAY
+    event = a.extend(
+        pathway.state, ATP, meta(COORDINATOR, "court case"), until, now=now, record=pathway._record
+    )
+    assert event.kind == "retention_extended"
+    assert a.retention_due_at(pathway.state, ATP) == until
+    assert a.last_contact(pathway.state) < now  # an extension is no contact
+
+
+@pytest.mark.parametrize(
+    ("who", "reason", "shift", "error", "rule"),
+    [
+        (STAFF, "court case", 90, NotPermitted, "role_permission"),
+        (COORDINATOR, " ", 90, MoveRefused, "extend_reason"),
+        (COORDINATOR, "court case", 0, MoveRefused, "extend_until"),
+        (COORDINATOR, "court case", -10, MoveRefused, "extend_until"),
+    ],
+)
+def test_an_extension_is_refused_in_one_sentence(
+    who: Actor, reason: str, shift: int, error: type[Exception], rule: str
+) -> None:
+    pathway, now = followed()
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due is not None
+    with pytest.raises(error) as refused:
+        a.check_extension(pathway.state, ATP, meta(who, reason), due + shift * DAY, now)
+    assert getattr(refused.value, "rule", None) == rule
+    assert "\n" not in str(refused.value)
+
+
+def test_an_extension_in_the_past_is_refused() -> None:
+    pathway, _now = followed()
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due is not None
+    with pytest.raises(MoveRefused):
+        a.check_extension(pathway.state, ATP, meta(COORDINATOR, "x"), due + DAY, due + 2 * DAY)
+
+
+def test_the_anonymisation_erases_and_closes_by_the_service() -> None:
+    pathway, _now = followed()
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due is not None
+    since = a.last_contact(pathway.state).date().isoformat()
+    event = anonymise(pathway.state, due, pathway._record)
+    assert event.kind == "person_erased"
+    assert event.role is Role.SYSTEM
+    assert event.actor_id == "parcours"
+    assert event.reason == f"retention: no contact since {since}"
+    assert pathway.state.erased_at == due
+    assert pathway.state.closed_at == due
+    assert a.retention_due_at(pathway.state, ATP) is None
+    assert pathway.allowed_triggers() == ()
