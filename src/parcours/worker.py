@@ -21,6 +21,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from parcours.activities.alerts import AlertActivities, FileAlertChannel
+from parcours.activities.erasure import AnonymisationActivities
 from parcours.activities.jobdating import JobDatingActivities
 from parcours.activities.notify import NotificationActivities
 from parcours.activities.person_keys import PersonSealer
@@ -72,7 +73,8 @@ def default_activities(
     alerts = AlertActivities(FileAlertChannel(settings.outbox_dir / "alerts"))
     store = LazyStore(settings.readmodel_url)
     projection = ProjectionActivities(store)
-    sealer = PersonSealer(store, keyring or (lambda: load_keyring(settings)))
+    keys: Callable[[], Keyring] = functools.cache(lambda: keyring or load_keyring(settings))
+    sealer = PersonSealer(store, keys)
     notify = NotificationActivities(store, smtp_relay(settings), sealer)
     dating = JobDatingActivities(notify, None if settings.declared_roles else seals(settings))
     return [
@@ -83,6 +85,7 @@ def default_activities(
         dating.send_reminders,
         dating.hand_outcome,
         dating.resend,
+        AnonymisationActivities(store, sealer, keys).anonymise_person,
     ]
 
 

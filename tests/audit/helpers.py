@@ -72,9 +72,10 @@ class Happened:
 def essence(state: PathwayState) -> dict[str, Any]:
     """The state without its alerts (and their rules and settling), its sequence numbers and
     its recording instants (nor the commands it kept, in the order they were recorded, for
-    corrections)."""
+    corrections, nor which retention rule the workflow adopted)."""
     plain = dataclasses.asdict(state)
-    for name in ("alerts", "next_seq", "timeline", "applied", "alert_rules", "last_entry_at"):
+    dropped = ("alerts", "next_seq", "timeline", "applied", "alert_rules", "last_entry_at")
+    for name in (*dropped, "retention_rule"):
         plain.pop(name)
     plain["timeline"] = sorted(
         (e.kind, e.at, e.stage.value, sorted(e.details.items()), e.actor_id, e.reason)

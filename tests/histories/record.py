@@ -43,6 +43,7 @@ from tests.servers import start_skipping_server
 from tests.support import AUDITOR, meta, participant, referral
 from tests.workflows.after_exit import play_after_exit
 from tests.workflows.races import RACES, Switchboard
+from tests.workflows.retention_walk import play_anonymised
 from tests.workflows.signed import (
     checking_worker,
     play_signed,
@@ -53,7 +54,7 @@ from tests.workflows.signed import (
 HERE = Path(__file__).parent
 KEY_FILE = HERE / "keys.json"
 
-SKIPPING = {"atp-after-exit": play_after_exit}
+SKIPPING = {"atp-after-exit": play_after_exit, "atp-anonymised": play_anonymised}
 """Histories that walk years of a pathway's life, on time skipping."""
 
 RACES_QUEUE = "parcours-races"

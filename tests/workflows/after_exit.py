@@ -5,7 +5,9 @@ Shared by `test_after_exit.py` and the history recorder (`tests/histories/record
 left without intake raises `intake_overdue`, then its escalation to the coordinator; it
 exits; after exit the person withdraws their consent, the referent acknowledges the
 overdue intake and records a follow-up contact; the escalation is left open. At the end of
-the retention period the pathway closes for good, with the escalation closed with it.
+the retention period the pathway closes for good, with the escalation closed with it (the
+recorded history's rule; since `RETENTION_BY_CONTACT_PATCH` a new run stays open until the
+person is anonymised, `until_anonymised`).
 """
 
 from __future__ import annotations
@@ -87,6 +89,13 @@ class AfterExit:
         await self.forward(exited_at + RETENTION - HOUR - await self.now())
         assert (await self.status()).closed_at is None
         # The run completes on the way: the fast-forward reports that it terminated first.
+        assert not await self.env.fast_forward(self.handle, 2 * HOUR)
+        await self.handle.result()
+
+    async def until_anonymised(self, due: datetime) -> None:
+        """Just before the anonymisation due at `due` still open; just after, completed."""
+        await self.forward(due - HOUR - await self.now())
+        assert (await self.status()).closed_at is None
         assert not await self.env.fast_forward(self.handle, 2 * HOUR)
         await self.handle.result()
 

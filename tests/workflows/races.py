@@ -15,7 +15,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from temporalio import activity
+import pytest
+from temporalio import activity, workflow
+from temporalio.worker import UnsandboxedWorkflowRunner
 
 from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
@@ -27,11 +29,27 @@ from parcours.workflows.messages import (
     NotificationFailure,
     ProjectionBatch,
 )
+from parcours.workflows.patches import RETENTION_BY_CONTACT_PATCH
+from parcours.workflows.retention import ANONYMISE_ACTIVITY, Anonymised, AnonymiseOrder
 from tests.samples import ATP_CRITERIA
 from tests.support import COORDINATOR, meta, participant, referral
 
 WAIT = 20.0
 """How long a scenario waits for the workflow to reach a gate (it takes well under 1 s)."""
+
+
+ORIGINAL_PATCHED = workflow.patched
+
+
+def answered_no(monkeypatch: pytest.MonkeyPatch, *patch_ids: str) -> None:
+    """Workers built from now on answer `patch_ids` no (unsandboxed, so that the very
+    module the workflow calls is patched). The races of an exit past its retention keep
+    the rule they were written for: `RETENTION_BY_CONTACT_PATCH` answered no, the pathway
+    closes at the end of its retention after exit (the new rule anonymises the person of a
+    pathway entered after the fact only once its entries have settled)."""
+    refused = {RETENTION_BY_CONTACT_PATCH, *patch_ids}
+    monkeypatch.setattr(workflow, "patched", lambda p: p not in refused and ORIGINAL_PATCHED(p))
+    monkeypatch.setattr("parcours.worker.workflow_runner", UnsandboxedWorkflowRunner)
 
 
 class Gate:
@@ -63,6 +81,7 @@ class Switchboard:
         """While set, a message is reported undelivered (past the programme's threshold)
         until a send names it resumed: then it goes (`DECOUPLED_PUBLISH_PATCH`)."""
         self.sends = 0
+        self.anonymised: list[str] = []
         self.sent: list[tuple[str, str]] = []
         """(pathway id, event kind) of every notification a send has answered for."""
 
@@ -71,6 +90,11 @@ class Switchboard:
         if self.project_gates:
             await self.project_gates.popleft().through()
         self.projected.append(batch)
+
+    @activity.defn(name=ANONYMISE_ACTIVITY)
+    async def anonymise_person(self, order: AnonymiseOrder) -> Anonymised:
+        self.anonymised.append(order.pathway_id)
+        return Anonymised(keys_destroyed=1, reservations_deleted=0, files_deleted=0)
 
     @activity.defn(name="deliver_alerts")
     async def deliver_alerts(self, delivery: AlertDelivery) -> None:
@@ -96,7 +120,12 @@ class Switchboard:
         ]
 
     def activities(self) -> list[Callable[..., Any]]:
-        return [self.project_pathway, self.deliver_alerts, self.send_notifications]
+        return [
+            self.project_pathway,
+            self.deliver_alerts,
+            self.send_notifications,
+            self.anonymise_person,
+        ]
 
     def hold_next_project(self) -> Gate:
         gate = Gate()
@@ -223,7 +252,9 @@ async def exit_entered_during_a_publish(pathways: PathwayClient, board: Switchbo
     """An exit entered after the fact, its retention period already over, lands while the
     run loop publishes a contact (its projection held): since
     `CHANGES_DURING_PUBLISH_PATCH` the loop turns again at once and closes the pathway for
-    good; before, it slept with nothing due to wake it. Returns the pathway."""
+    good (since `RETENTION_BY_CONTACT_PATCH`, by anonymising the person: the exit, its last
+    contact, is more than 24 months ago too); before, it slept with nothing due to wake it.
+    Returns the pathway."""
     retention = timedelta(days=get_programme("atp-cergy").timers.retention_after_exit_days)
     exited_at = datetime.now(UTC) - retention - timedelta(days=10)
     pid, _key = await intake_owed_to_referrer(pathways, board, exited_at - timedelta(days=60))

@@ -2,7 +2,9 @@
 
 An exited pathway keeps accepting what its programme lists from `exited` (consent
 withdrawal, acknowledgement, follow-up contacts), its open alerts stay listed, and it
-closes for good at the end of the programme's retention period, its alerts closed with it;
+closes for good when its person is anonymised, months after the last contact, its alerts
+closed with it (before `RETENTION_BY_CONTACT_PATCH`, at the end of the retention period
+after exit: `test_replay.py` replays `atp-after-exit.json`);
 afterwards nothing is accepted, in one sentence (exit code 3), and `show` offers nothing.
 """
 
@@ -25,6 +27,7 @@ from parcours.app.client import PathwayClient
 from parcours.app.errors import RequestRefused
 from parcours.cli.exit_codes import ExitCode
 from parcours.domain import commands as c
+from parcours.domain.calendar import add_months
 from parcours.domain.vocabulary import AlertRule, AlertStatus, ExitReason, PartnerKind, Stage
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.patches import AFTER_EXIT_PATCH, SIGNED_REFERRAL_PATCH
@@ -33,7 +36,7 @@ from tests.audit.helpers import cli_for, run
 from tests.cli.runner import Cli, address_of
 from tests.servers import TEST_KEYRING
 from tests.support import T0, meta, participant, referral
-from tests.workflows.after_exit import ATP, RETENTION, AfterExit
+from tests.workflows.after_exit import ATP, DAY, RETENTION, AfterExit
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -94,29 +97,39 @@ async def test_open_alerts_of_an_exited_pathway_stay_listed(
     assert "Closes for good on (end of retention)" in printed.stdout
 
 
-async def test_the_pathway_closes_for_good_at_the_end_of_its_retention(walk: AfterExit) -> None:
+async def test_an_exited_pathway_stays_open_until_its_person_is_anonymised(
+    walk: AfterExit,
+) -> None:
+    """Since `RETENTION_BY_CONTACT_PATCH` (the old rule, closing at the end of
+    `retention_after_exit_days`, is replayed from `atp-after-exit.json`)."""
     await walk.refer_and_leave_alerts_open()
     exited_at = await walk.exit()
-    assert (await walk.status()).closes_at == exited_at + RETENTION
     await walk.what_remains_due()
-    await walk.until_closed(exited_at)
+    await walk.forward(100 * DAY)
+    await walk.run(c.RecordContact(await walk.now()))  # a contact after exit moves the date
+    timeline = await walk.pathways.timeline(walk.pid)
+    contact = max(e.at for e in timeline if e.kind == "contact_recorded")
+    due = add_months(contact, ATP.timers.anonymise_after_last_contact_months)
+    assert (await walk.status()).closes_at == due
+    await walk.forward(exited_at + RETENTION + DAY - await walk.now())
+    assert (await walk.status()).closed_at is None  # the old rule's end has passed
+    await walk.until_anonymised(due)
 
     assert (await walk.handle.describe()).status is WorkflowExecutionStatus.COMPLETED
     status = await walk.status()
     assert status.closed_at is not None
-    assert exited_at + RETENTION <= status.closed_at
+    assert due <= status.closed_at
     assert status.open_alerts == []
     assert status.allowed == []
     state = await walk.pathways.state(walk.pid)
     statuses = {a.rule: a.status for a in state.alerts}
-    assert statuses == {
-        AlertRule.INTAKE_OVERDUE: AlertStatus.ACKNOWLEDGED,
-        AlertRule.ALERT_UNACKNOWLEDGED: AlertStatus.CLOSED,
-    }
+    assert statuses[AlertRule.INTAKE_OVERDUE] is AlertStatus.ACKNOWLEDGED
+    assert statuses[AlertRule.RETENTION_DUE] is AlertStatus.CLOSED
     closing = state.timeline[-1]
-    assert closing.kind == "pathway_closed"
-    escalation = next(a for a in state.alerts if a.rule is AlertRule.ALERT_UNACKNOWLEDGED)
-    assert closing.details["alerts_closed"] == escalation.alert_id
+    assert closing.kind == "person_erased"
+    assert closing.actor_id == "parcours"
+    assert closing.reason == f"retention: no contact since {contact.date().isoformat()}"
+    assert state.erased_at == status.closed_at
 
 
 async def test_nothing_is_accepted_once_closed(
@@ -124,7 +137,9 @@ async def test_nothing_is_accepted_once_closed(
 ) -> None:
     await walk.refer_and_leave_alerts_open()
     exited_at = await walk.exit()
-    await walk.until_closed(exited_at)
+    due = (await walk.status()).closes_at
+    assert due is not None
+    await walk.until_anonymised(due)
 
     with pytest.raises(RequestRefused) as refused:
         await walk.pathways.execute(

@@ -15,10 +15,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from temporalio import workflow
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import UnsandboxedWorkflowRunner
 
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
@@ -26,8 +24,7 @@ from parcours.domain.records import PathwayState
 from parcours.worker import build_worker
 from parcours.workflows.messages import PathwayResult
 from parcours.workflows.patches import CHANGES_DURING_PUBLISH_PATCH
-from tests.workflows.patch_replay import ORIGINAL_PATCHED
-from tests.workflows.races import Switchboard, exit_entered_during_a_publish
+from tests.workflows.races import Switchboard, answered_no, exit_entered_during_a_publish
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -46,8 +43,11 @@ async def gated(
     temporal_env: WorkflowEnvironment,
     settings: Settings,
     board: Switchboard,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[PathwayClient]:
-    """A worker whose activities are the switchboard's, cached or not."""
+    """A worker whose activities are the switchboard's, cached or not, under the retention
+    rule these races were written for (`races.answered_no`)."""
+    answered_no(monkeypatch)
     cache = 0 if request.param == "uncached" else 1000
     client = temporal_env.client
     async with build_worker(client, settings, board.activities(), max_cached_workflows=cache):
@@ -73,10 +73,7 @@ async def test_without_the_patch_the_same_race_leaves_the_pathway_open(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The old branch, run live: proof that the test above tells the two apart."""
-    monkeypatch.setattr(
-        workflow, "patched", lambda p: p != CHANGES_DURING_PUBLISH_PATCH and ORIGINAL_PATCHED(p)
-    )
-    monkeypatch.setattr("parcours.worker.workflow_runner", UnsandboxedWorkflowRunner)
+    answered_no(monkeypatch, CHANGES_DURING_PUBLISH_PATCH)
     client = temporal_env.client
     async with build_worker(client, settings, board.activities()):
         pathways = PathwayClient(client, settings.task_queue)

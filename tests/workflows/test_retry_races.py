@@ -22,6 +22,7 @@ from parcours.worker import build_worker
 from tests.workflows.races import (
     WAIT,
     Switchboard,
+    answered_no,
     retry_during_the_last_publish,
     retry_that_fails_for_good,
     undelivered_then_sent,
@@ -45,8 +46,11 @@ async def gated(
     temporal_env: WorkflowEnvironment,
     settings: Settings,
     board: Switchboard,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[PathwayClient]:
-    """A worker whose activities are the switchboard's, cached or not."""
+    """A worker whose activities are the switchboard's, cached or not, under the retention
+    rule these races were written for (`races.answered_no`)."""
+    answered_no(monkeypatch)
     cache = 0 if request.param == "uncached" else 1000
     client = temporal_env.client
     async with build_worker(client, settings, board.activities(), max_cached_workflows=cache):

@@ -10,7 +10,8 @@ own durations: not raised an hour before it is due, raised within the hour after
   appointment left unrecorded, one recorded as missed, a contact that moves the
   no-contact alert, the training ending, the consent expiring then expired;
 - Nouveau départ with a temp mission that has an end date: its check-ins up to the end
-  only, no contact, the mission ending.
+  only, no contact, the mission ending;
+- the retention's warning and the anonymisation (`test_two_years_retention.py`).
 
 `notification_failed` is the one rule no timer raises: the workflow records it with the
 command it executes when a partner notification fails for good, so it is not walked here.
@@ -44,6 +45,7 @@ from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from tests.samples import ATP_CRITERIA, ND_CRITERIA
 from tests.support import meta, participant, referral
+from tests.workflows.retention_walk import RETENTION_RULES, extend_retention
 from tests.workflows.two_year_walk import DAY, HOUR, Expected, Walk
 
 ON_SESSION_LOOP = pytest.mark.asyncio(loop_scope="session")
@@ -104,7 +106,7 @@ async def walk_calendar(walk: Walk, calendar: dict[datetime, list[Expected]]) ->
 
 
 def test_every_alert_a_timer_raises_is_walked() -> None:
-    walked = TWO_YEARS_RULES | APPOINTMENTS_RULES | MISSION_RULES
+    walked = TWO_YEARS_RULES | APPOINTMENTS_RULES | MISSION_RULES | RETENTION_RULES
     assert walked == set(AlertRule) - RAISED_BY_COMMAND
 
 
@@ -141,6 +143,9 @@ async def test_two_years_of_alerts_each_on_its_day(
     assert ATP.accompaniment is not None
     assert ATP.accompaniment.months == 24
     deadline = hired.replace(year=hired.year + 2)
+    # The record's retention (24 months after the start of the mission, its last contact)
+    # would end on the deadline: extended past this walk (its own lane walks it).
+    await extend_retention(skipping_pathways, pid, deadline + 90 * DAY)
     assert status.accompaniment_ends_at == deadline
 
     calendar: dict[datetime, list[Expected]] = defaultdict(list)

@@ -7,21 +7,21 @@ In this order, so that an erasure interrupted half-way is finished by running it
 3. the partner messages the file channel wrote about them are deleted;
 4. the person's keys are destroyed: every value sealed under them, in the history, the
    read model, exports and backups, can never be opened again.
-A pathway referred before identities were sealed keeps, in its history's start input,
-the identity encrypted under the shared keyring: the result says so (`legacy`).
+Steps 2 to 4 are shared with the pathway's own erasure at the end of its retention
+(`activities.erasure`). A pathway referred before identities were sealed keeps, in its
+history's start input, the identity encrypted under the shared keyring: the result says
+so (`legacy`).
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from pathlib import Path
 from typing import cast
 
+from parcours.activities.erasure import delete_outbox_files, marks_of
 from parcours.activities.person_keys import PersonSealer
-from parcours.adapters.channels.files import file_name
 from parcours.adapters.readmodel import Store
-from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.adapters.temporal.keys import Keyring
 from parcours.adapters.temporal.sealing import ERASED, SEALED
 from parcours.app.client import PathwayClient
@@ -30,9 +30,8 @@ from parcours.app.read_log import ReadCommand, log_reads
 from parcours.app.reservations import Reservations
 from parcours.domain.erasure import already_erased
 from parcours.domain.records import RequestMeta
-from parcours.domain.vocabulary import ChannelKind
 from parcours.workflows.erasure import ERASE_PERSON_UPDATE
-from parcours.workflows.messages import Participant, UpdateResult
+from parcours.workflows.messages import UpdateResult
 
 
 @dataclass(frozen=True)
@@ -66,10 +65,10 @@ async def erase_person(
     person = await asyncio.to_thread(sealer.open, raw)
     seq, recorded = await _record(pathways, store, pathway_id, meta)
     state = await pathways.state(pathway_id)
-    marks = _marks(keyring, state.programme, person)
+    marks = marks_of(keyring, state.programme, person)
     reservations = Reservations(pathways.temporal, pathways.task_queue, state.programme, marks)
     deleted = await reservations.erase() if marks else 0
-    files = await asyncio.to_thread(_delete_outbox_files, store, pathway_id)
+    files = await asyncio.to_thread(delete_outbox_files, store, pathway_id)
     keys = await asyncio.to_thread(sealer.destroy, pathway_id)
     return Erased(pathway_id, seq, recorded, keys, deleted, files, legacy)
 
@@ -95,24 +94,3 @@ async def _record(
         return None, True
     refused = already_erased(erased_at)
     raise RequestRefused(refused.message, refused.rule, [], refused.code, refused.values)
-
-
-def _marks(keyring: Keyring, programme: str, person: Participant) -> list[str]:
-    """The person's fingerprints under every key, or none once the identity is gone."""
-    if ERASED in (person.last_name, person.first_name) or not person.last_name:
-        return []
-    return fingerprints(keyring, programme, person.last_name, person.first_name, person.birth_date)
-
-
-def _delete_outbox_files(store: Store, pathway_id: str) -> int:
-    """Delete the messages the file channel wrote about the pathway; how many."""
-    deleted = 0
-    for entry in store.notifications(pathway_id=pathway_id):
-        partner = store.get_partner(entry.partner_name)
-        if entry.channel != ChannelKind.FILE.value or partner is None:
-            continue
-        path = Path(partner.address) / file_name(entry.key)
-        if path.exists():
-            path.unlink()
-            deleted += 1
-    return deleted

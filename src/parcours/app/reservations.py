@@ -16,8 +16,6 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
@@ -27,6 +25,7 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
+from parcours.activities.erasure import delete_reservations
 from parcours.adapters.temporal.keys import Keyring
 from parcours.programmes import catalogue
 from parcours.workflows.registry import ReferralRegistry, registry_id
@@ -146,21 +145,9 @@ class Reservations:
         """Delete every reservation of the person (each key's), history and all: what a
         person's erasure calls while it can still compute their fingerprints. Returns how
         many there were. Entries of the old registry are not touched here."""
-        erased = 0
-        for mark in self._marks:
-            workflow_id = reservation_id(self._programme, mark, self._task_queue)
-            request = DeleteWorkflowExecutionRequest(
-                namespace=self._client.namespace,
-                workflow_execution=WorkflowExecution(workflow_id=workflow_id),
-            )
-            try:
-                await self._client.workflow_service.delete_workflow_execution(request)
-            except RPCError as err:
-                if err.status != RPCStatusCode.NOT_FOUND:
-                    raise
-                continue
-            erased += 1
-        return erased
+        return await delete_reservations(
+            self._client, self._task_queue, self._programme, self._marks
+        )
 
 
 async def _runs(handle: WorkflowHandle[Any, Any]) -> bool:

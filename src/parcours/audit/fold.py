@@ -20,9 +20,11 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from parcours.audit.beside import adopt_rules, beside_machine
 from parcours.audit.projection import Turns, close_if_due, kept_after_exit, project_alerts
-from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask, adopt_rules
-from parcours.domain.erasure import ErasePerson, erase
+from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
+from parcours.domain.anonymisation import ExtendRetention
+from parcours.domain.erasure import ErasePerson
 from parcours.domain.errors import DomainError
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import Alert, PathwayEvent, PathwayState
@@ -212,8 +214,8 @@ class _Folder:
             return None
         try:
             dated = task.run_index in self._recording.dated_runs
-            if isinstance(recorded.command, ErasePerson):
-                event = erase(self._pathway.state, recorded.meta, task.at, self._pathway._record)
+            if isinstance(recorded.command, (ErasePerson, ExtendRetention)):
+                event = beside_machine(self._pathway, recorded.command, recorded.meta, task.at)
             else:
                 event = self._pathway.execute(recorded.command, recorded.meta, task.at, dated=dated)
         except DomainError as err:

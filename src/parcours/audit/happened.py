@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
+from parcours.audit.beside import adopt_rules, beside_machine
 from parcours.audit.fold import (
     Folded,
     NotYetReferred,
@@ -39,13 +40,15 @@ from parcours.audit.fold import (
     starting_pathway,
 )
 from parcours.audit.projection import close_if_due, kept_after_exit, project_alerts
-from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask, adopt_rules
+from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain.alerts import follows_pathway
+from parcours.domain.anonymisation import ExtendRetention
 from parcours.domain.commands import Command, CorrectEvent
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
 from parcours.domain.erasure import ErasePerson
 from parcours.domain.errors import DomainError
 from parcours.domain.instants import CLOCK_SKEW, effective_instant
+from parcours.domain.records import PathwayEvent
 from parcours.domain.refold import restate
 from parcours.domain.vocabulary import Role
 
@@ -103,7 +106,7 @@ class Corrected:
         if request_id in self.voided or isinstance(command, CorrectEvent | ErasePerson):
             return None  # an erasure, like a correction, is a fact of the record
         instant = self.restated.get(request_id)
-        if instant is None:
+        if instant is None or isinstance(command, ExtendRetention):  # dated when it was made
             return recorded, now
         command, meta, now = restate(command, recorded.meta, now, instant, dated=dated)
         return dataclasses.replace(recorded, command=command, meta=meta), now
@@ -135,9 +138,7 @@ class _Happened:
             if not live:
                 self.project(effective)
             try:
-                event = self.folded.pathway.execute(
-                    cast(Command, recorded.command), recorded.meta, now, dated=dated
-                )
+                event = self._execute(recorded, now, dated)
             except DomainError:  # it names an alert raised otherwise as it happened
                 continue
             self._applied[recorded.meta.request_id] = event.seq
@@ -154,6 +155,12 @@ class _Happened:
             self.folded.last_task_at = task.at
             self._advance(task.at, evidence=True)
 
+    def _execute(self, recorded: RecordedCommand, now: datetime, dated: bool) -> PathwayEvent:
+        pathway, command = self.folded.pathway, recorded.command
+        if isinstance(command, ExtendRetention):  # judged beside the machine, dated when made
+            return beside_machine(pathway, command, recorded.meta, now)
+        return pathway.execute(cast(Command, command), recorded.meta, now, dated=dated)
+
     def _advance(self, instant: datetime, *, evidence: bool) -> None:
         if instant >= self._clock:
             self._clock, self._evidence = instant, evidence
@@ -167,7 +174,9 @@ class _Happened:
                 continue
             recorded, now = story
             command = cast(Command, recorded.command)  # `story` keeps no erasure
-            effective = effective_instant(command, recorded.meta, now) if dated else now
+            extension = isinstance(recorded.command, ExtendRetention)  # dated when made
+            dated_here = dated and not extension
+            effective = effective_instant(command, recorded.meta, now) if dated_here else now
             if effective <= self._when:
                 yield recorded, effective, now
 

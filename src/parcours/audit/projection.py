@@ -1,12 +1,15 @@
 """What the workflow's timers do past what a history records, for both audit folds:
 alerts raised at their due instants and, since exited pathways are kept
-(`AFTER_EXIT_PATCH`), an exited pathway closed at the end of its retention period."""
+(`AFTER_EXIT_PATCH`), an exited pathway closed at the end of its retention period; since
+`RETENTION_BY_CONTACT_PATCH`, the person anonymised at the end of the record's retention."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from parcours.audit.recording import Recording, WorkflowTask
+from parcours.domain import anonymisation
+from parcours.domain.erasure import anonymise
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import PathwayEvent
 from parcours.domain.vocabulary import Stage
@@ -22,11 +25,19 @@ def kept_after_exit(recording: Recording) -> bool:
     return final is None or final.closed_at is not None
 
 
+def anonymise_if_due(pathway: Pathway, at: datetime) -> PathwayEvent | None:
+    """Anonymise the person once the record's retention is over (by the last contact)."""
+    if not anonymisation.retention_over(pathway.state, pathway.programme, at):
+        return None
+    return anonymise(pathway.state, at, pathway._record)
+
+
 def close_if_due(pathway: Pathway, recording: Recording, at: datetime) -> PathwayEvent | None:
     """Close an exited pathway whose retention period is over where the workflow woke, as
-    it does since it keeps exited pathways."""
-    if not kept_after_exit(recording):
-        return None
+    it does since it keeps exited pathways, or anonymise its person (by the last contact)."""
+    anonymised = anonymise_if_due(pathway, at)
+    if anonymised is not None or not kept_after_exit(recording):
+        return anonymised
     return pathway.close_if_retention_over(at)
 
 
@@ -47,6 +58,7 @@ def project_alerts(
         if now > until:
             break
         raised = bool(pathway.raise_due_alerts(now)) or raised
+        raised = anonymise_if_due(pathway, now) is not None or raised
         if after_exit:
             raised = pathway.close_if_retention_over(now) is not None or raised
     return raised

@@ -38,7 +38,7 @@ from parcours.audit.tasks import (
     update_name_of,
     workflow_time,
 )
-from parcours.domain.alerts import follow_pathway
+from parcours.domain.anonymisation import ExtendRetention
 from parcours.domain.commands import STAFF_COMMANDS, Command, Refer
 from parcours.domain.erasure import ErasePerson
 from parcours.domain.programme import ProgrammeDefinition
@@ -56,12 +56,15 @@ from parcours.workflows.patches import (
     ALERTS_FOLLOW_PATHWAY_PATCH,
     CHANGES_DURING_PUBLISH_PATCH,
     EFFECTIVE_INSTANTS_PATCH,
+    RETENTION_BY_CONTACT_PATCH,
 )
+from parcours.workflows.retention import EXTEND_RETENTION_UPDATE
 
-COMMAND_OF_UPDATE: dict[str, type[Command | ErasePerson]] = {
+COMMAND_OF_UPDATE: dict[str, type[Command | ErasePerson | ExtendRetention]] = {
     update_name(c): c for c in STAFF_COMMANDS
 }
 COMMAND_OF_UPDATE[ERASE_PERSON_UPDATE] = ErasePerson
+COMMAND_OF_UPDATE[EXTEND_RETENTION_UPDATE] = ExtendRetention
 NOT_COMMANDS = frozenset({"retry_notification", "retry_notification_v2"})
 """Updates that carry no command: they change nothing the fold needs to repeat."""
 
@@ -92,7 +95,7 @@ class RecordedCommand:
     """A command the workflow ran, and the history event that carries it."""
 
     meta: RequestMeta
-    command: Command | ErasePerson
+    command: Command | ErasePerson | ExtendRetention
     event_id: int
     from_update: bool = True
     """False for what the workflow decided itself (a notification failure)."""
@@ -140,6 +143,8 @@ class Recording:
     pathway (`ALERTS_FOLLOW_PATHWAY_PATCH`): the fold adopts them at the same task."""
     turning_runs: frozenset[int] = frozenset()
     """The runs whose loop turned again after an update (`CHANGES_DURING_PUBLISH_PATCH`)."""
+    retaining_runs: frozenset[int] = frozenset()
+    """The runs that adopted the retention by the last contact (`RETENTION_BY_CONTACT_PATCH`)."""
 
 
 async def record_of(history: PathwayHistory, converter: DataConverter) -> Recording:
@@ -180,6 +185,7 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
         dated_runs=_runs_patched(history, EFFECTIVE_INSTANTS_PATCH),
         following_runs=_runs_patched(history, ALERTS_FOLLOW_PATHWAY_PATCH),
         turning_runs=_runs_patched(history, CHANGES_DURING_PUBLISH_PATCH),
+        retaining_runs=_runs_patched(history, RETENTION_BY_CONTACT_PATCH),
     )
 
 
@@ -192,15 +198,6 @@ def _skipped_updates(raw: list[RawTask]) -> tuple[str, ...]:
         for name in map(update_name_of, task.updates)
         if name not in COMMAND_OF_UPDATE and name not in NOT_COMMANDS
     )
-
-
-def adopt_rules(
-    recording: Recording, task: WorkflowTask, state: PathwayState, at: datetime
-) -> None:
-    """What a run that took `ALERTS_FOLLOW_PATHWAY_PATCH` did when it started, before its
-    first task ran anything: adopt the alert rules that follow the pathway, at `at`."""
-    if task.first_of_run and task.run_index in recording.following_runs:
-        follow_pathway(state, at)
 
 
 def _runs_patched(history: PathwayHistory, patch_id: str) -> frozenset[int]:

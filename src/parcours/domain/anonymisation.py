@@ -31,6 +31,9 @@ from parcours.domain.vocabulary import EventKind, Role
 BY_LAST_CONTACT = 2
 """The `PathwayState.retention_rule` from which the record ends by the last contact."""
 
+SETTLING = timedelta(hours=1)
+"""How long after an entry the pathway waits before it anonymises (as alerts settle)."""
+
 EXTENDED = LifecycleEvent.RETENTION_EXTENDED
 """The event a coordinator's extension records."""
 
@@ -96,10 +99,19 @@ def warning_due_at(state: PathwayState, programme: ProgrammeDefinition) -> datet
     return None if due is None else due - timedelta(days=programme.timers.retention_warning_days)
 
 
+def anonymise_at(state: PathwayState, programme: ProgrammeDefinition) -> datetime | None:
+    """When the pathway anonymises its person: at the due date, but never sooner than
+    `SETTLING` after the last entry, so that staff entering a past pathway after the fact
+    enter all of it before its rule applies."""
+    due = retention_due_at(state, programme)
+    settled = None if state.last_entry_at is None else state.last_entry_at + SETTLING
+    return due if due is None or settled is None or settled <= due else settled
+
+
 def retention_over(state: PathwayState, programme: ProgrammeDefinition, now: datetime) -> bool:
     """The record's retention has ended: the person is to be anonymised now."""
-    due = retention_due_at(state, programme)
-    return due is not None and due <= now
+    at = anonymise_at(state, programme)
+    return at is not None and at <= now
 
 
 def anonymisation_reason(state: PathwayState) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from parcours.domain.anonymisation import by_last_contact, retention_due_at
+from parcours.domain.anonymisation import anonymise_at, by_last_contact
 from parcours.domain.commands.lifecycle import LifecycleEvent
 from parcours.domain.errors import MoveRefused
 from parcours.domain.programme import ProgrammeDefinition
@@ -80,7 +80,7 @@ def wakes_at(
     yet, the end of its retention period (or, by the last contact, the anonymisation), when
     after `now`."""
     found = next_alert(state, programme, now)
-    closes = retention_ends_at(state, programme) or retention_due_at(state, programme)
+    closes = retention_ends_at(state, programme) or anonymise_at(state, programme)
     if closes is None or state.closed_at is not None or closes <= now:
         return found
     return closes if found is None else min(found, closes)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from parcours.domain.alerts import next_alert_at
+from parcours.domain.anonymisation import retention_due_at
 from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Alert, ExitOutcome, PathwayState
@@ -42,7 +43,8 @@ class Summary:
     last_seq: int
     """The sequence number of the pathway's last event."""
     closes_at: datetime | None = None
-    """Once exited: when the pathway closes for good (its retention period ends)."""
+    """Once exited: when the pathway closes for good (its retention period ends, or, by the
+    last contact, its person is anonymised)."""
 
 
 def open_alerts(state: PathwayState) -> tuple[Alert, ...]:
@@ -68,5 +70,11 @@ def summary_of(state: PathwayState, programme: ProgrammeDefinition, now: datetim
         open_alerts=open_alerts(state),
         next_alert_at=next_alert_at(state, programme, now),
         last_seq=state.next_seq - 1,
-        closes_at=retention_ends_at(state, programme),
+        closes_at=_closes_at(state, programme),
     )
+
+
+def _closes_at(state: PathwayState, programme: ProgrammeDefinition) -> datetime | None:
+    if state.stage is not Stage.EXITED:
+        return None
+    return retention_ends_at(state, programme) or retention_due_at(state, programme)

@@ -110,3 +110,14 @@ turn (while it published): it slept until its next alert, possibly years away, s
 entered after the fact whose retention period was already over was not closed for good,
 and the alerts it made due were not raised. Since, the loop turns again at once. Taken
 only when an update lands during a turn."""
+
+RETENTION_BY_CONTACT_PATCH = "anonymise-after-last-contact"
+"""Before it, an exited pathway closed for good `timers.retention_after_exit_days` after its
+exit and the person stayed identified for ever. Since, the record is kept until
+`timers.anonymise_after_last_contact_months` after the last contact with the person
+(`domain.anonymisation`, `PathwayState.retention_rule` 2), whatever the stage: the
+coordinator is warned `timers.retention_warning_days` before (`retention_due`), may extend
+it (`extend_retention` update), and at the due date the pathway records `person_erased`
+itself, closes for good, has the activity `anonymise_person` destroy what `parcours erase`
+destroys, and the run ends. An exited pathway stays open until then. Decided once per run,
+when the run starts; a pathway that adopted it keeps it in its state."""

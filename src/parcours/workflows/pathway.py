@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
         SIGNED_REFERRAL_PATCH,
     )
     from parcours.workflows.publishing import ACTIVITY_RETRY, NOTIFY_RETRY
+    from parcours.workflows.retention import PathwayRetention
     from parcours.workflows.retries import RETRY_NOTIFICATION_UPDATE, NotificationRetries
     from parcours.workflows.search_attributes import search_attributes_at_start
 
@@ -63,7 +64,7 @@ __all__ = [
 
 
 @workflow.defn(name=WORKFLOW_TYPE)
-class ParticipantPathway(NotificationRetries, PersonErasure):
+class ParticipantPathway(NotificationRetries, PersonErasure, PathwayRetention):
     @workflow.init
     def __init__(self, start: PathwayInput) -> None:
         self._start_failure: Exception | None = None
@@ -94,6 +95,7 @@ class ParticipantPathway(NotificationRetries, PersonErasure):
         state = self._pathway.state
         if not follows_pathway(state) and workflow.patched(ALERTS_FOLLOW_PATHWAY_PATCH):
             follow_pathway(state, workflow.now())
+        self._adopt_retention()
         self._start = start
         self._changed = False
         self._finished = False
@@ -181,10 +183,12 @@ class ParticipantPathway(NotificationRetries, PersonErasure):
             self._pathway.raise_due_alerts(workflow.now())
             if self._kept_after_exit():
                 self._close_if_retention_over()
+            self._anonymise_if_due()
             await self._publish()
             ended = self._pathway.state.stage is Stage.EXITED and not self._still_open()
             if ended or self._erased():
                 await self._finish_handlers(ending=True)
+                await self._destroy_person()
                 self._finished = True  # a finished run offers nothing (status query)
                 return PathwayResult(state=self._pathway.state)
             if workflow.info().is_continue_as_new_suggested():

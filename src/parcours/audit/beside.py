@@ -1,0 +1,40 @@
+"""What both audit folds do beside the programme's machine: what a run adopted when it
+started, and the updates the machine never judges (an erasure, a retention's extension)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from parcours.audit.recording import Recording, WorkflowTask
+from parcours.domain import anonymisation
+from parcours.domain.alerts import follow_pathway
+from parcours.domain.erasure import ErasePerson, erase
+from parcours.domain.pathway import Pathway
+from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
+
+
+def adopt_rules(
+    recording: Recording, task: WorkflowTask, state: PathwayState, at: datetime
+) -> None:
+    """What a run did when it started, before its first task ran anything: adopt the alert
+    rules that follow the pathway at `at` (`ALERTS_FOLLOW_PATHWAY_PATCH`), and the
+    retention by the last contact (`RETENTION_BY_CONTACT_PATCH`)."""
+    if task.first_of_run and task.run_index in recording.following_runs:
+        follow_pathway(state, at)
+    if task.first_of_run and task.run_index in recording.retaining_runs:
+        anonymisation.adopt(state)
+
+
+def beside_machine(
+    pathway: Pathway,
+    command: ErasePerson | anonymisation.ExtendRetention,
+    meta: RequestMeta,
+    at: datetime,
+) -> PathwayEvent:
+    """An update the programme's machine never judges: an erasure or an extension."""
+    if isinstance(command, ErasePerson):
+        return erase(pathway.state, meta, at, pathway._record)
+    state, programme = pathway.state, pathway.programme
+    return anonymisation.extend(
+        state, programme, meta, command.until, now=at, record=pathway._record
+    )

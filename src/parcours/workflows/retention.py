@@ -1,0 +1,120 @@
+"""Retention by the programme's rule: the `extend_retention` update and the anonymisation.
+
+A mixin of `ParticipantPathway`. A run that takes `RETENTION_BY_CONTACT_PATCH` when it
+starts adopts the retention by the last contact (`domain.anonymisation`). The warning is an
+alert of its own (`retention_due`, raised like the others). When the retention is over the
+pathway erases the person itself (`domain.erasure.anonymise`): it records `person_erased`
+and closes for good; once the run has published it, the activity `anonymise_person`
+destroys the person's keys, reservations and file-channel messages, and the run ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from parcours.domain import anonymisation
+    from parcours.domain.erasure import anonymise
+    from parcours.domain.errors import DomainError
+    from parcours.domain.pathway import Pathway
+    from parcours.domain.programme import ProgrammeDefinition
+    from parcours.domain.records import RequestMeta
+    from parcours.workflows.errors import refusal
+    from parcours.workflows.messages import Participant, UpdateResult
+    from parcours.workflows.patches import RETENTION_BY_CONTACT_PATCH
+    from parcours.workflows.publishing import ACTIVITY_RETRY
+
+EXTEND_RETENTION_UPDATE = "extend_retention"
+ANONYMISE_ACTIVITY = "anonymise_person"
+
+
+@dataclass(frozen=True)
+class AnonymiseOrder:
+    """What the anonymisation activity destroys: the person of `pathway_id`, whose identity
+    (sealed, as the pathway holds it) gives the fingerprints of their reservations."""
+
+    pathway_id: str
+    programme: str
+    participant: Participant
+
+
+@dataclass(frozen=True)
+class Anonymised:
+    """What the activity destroyed."""
+
+    keys_destroyed: int
+    reservations_deleted: int
+    files_deleted: int
+
+
+class PathwayRetention:
+    _pathway: Pathway
+    _programme: ProgrammeDefinition
+    _participant: Participant
+    _changed: bool
+    _close_waits: bool
+
+    def _adopt_retention(self) -> None:
+        """Decided once per run, when it starts (`RETENTION_BY_CONTACT_PATCH`)."""
+        self._anonymised = False
+        if workflow.patched(RETENTION_BY_CONTACT_PATCH):
+            anonymisation.adopt(self._pathway.state)
+
+    @workflow.update(name=EXTEND_RETENTION_UPDATE)
+    def extend_retention(
+        self, meta: RequestMeta, extension: anonymisation.ExtendRetention
+    ) -> UpdateResult:
+        """Record a coordinator's extension (the validator asked the domain)."""
+        state = self._pathway.state
+        try:
+            event = anonymisation.extend(
+                state,
+                self._programme,
+                meta,
+                extension.until,
+                now=workflow.now(),
+                record=self._pathway._record,
+            )
+        except DomainError as err:
+            raise refusal(err) from None
+        self._changed = True
+        allowed: list[str] = list(self._pathway.allowed_triggers())
+        return UpdateResult(event.seq, event.kind, event.stage, allowed, details=event.details)
+
+    @extend_retention.validator
+    def _check_extension(self, meta: RequestMeta, extension: anonymisation.ExtendRetention) -> None:
+        state, now = self._pathway.state, workflow.now()
+        try:
+            anonymisation.check_extension(state, self._programme, meta, extension.until, now)
+        except DomainError as err:
+            raise refusal(err) from None
+
+    def _anonymise_if_due(self) -> None:
+        """Erase the person once the retention is over, but not while an update runs: what
+        it records lands first, and the run loop sleeps until the updates have finished."""
+        now = workflow.now()
+        if not anonymisation.retention_over(self._pathway.state, self._programme, now):
+            return
+        if not workflow.all_handlers_finished():
+            self._close_waits = True
+            return
+        event = anonymise(self._pathway.state, now, self._pathway._record)
+        self._anonymised = True
+        workflow.logger.info("person anonymised at the end of retention", extra={"seq": event.seq})
+
+    async def _destroy_person(self) -> None:
+        """After the pathway anonymised the person and published it: destroy their keys,
+        reservations and file-channel messages."""
+        if not self._anonymised:
+            return
+        state = self._pathway.state
+        await workflow.execute_activity(
+            ANONYMISE_ACTIVITY,
+            AnonymiseOrder(state.pathway_id, state.programme, self._participant),
+            start_to_close_timeout=timedelta(minutes=2),
+            retry_policy=ACTIVITY_RETRY,
+            result_type=Anonymised,
+        )

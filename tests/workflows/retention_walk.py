@@ -1,0 +1,58 @@
+"""Retention by the last contact on the dev server's per-workflow time skipping: the
+coordinator's extension, and the walk the history recorder plays (`atp-anonymised.json`):
+an ATP pathway referred and left at referral, warned 30 days before 24 months after the
+referral, extended by 60 days by a coordinator, warned again, then anonymised on the
+extension's date (`person_erased` by parcours), its run completed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.app.client import PathwayClient
+from parcours.domain.anonymisation import ExtendRetention
+from parcours.domain.calendar import add_months
+from parcours.domain.records import Actor
+from parcours.domain.vocabulary import AlertRule
+from parcours.programmes import get_programme
+from parcours.workflows.messages import UpdateResult
+from parcours.workflows.retention import EXTEND_RETENTION_UPDATE
+from tests.support import COORDINATOR, meta, participant, referral
+from tests.workflows.two_year_walk import DAY, HOUR, Walk
+
+ATP = get_programme("atp-cergy")
+MONTHS = ATP.timers.anonymise_after_last_contact_months
+WARNING = ATP.timers.retention_warning_days * DAY
+RETENTION_RULES = frozenset({AlertRule.RETENTION_DUE})
+"""What the retention lane walks (`test_two_years.test_every_alert_a_timer_raises_is_walked`)."""
+
+
+async def extend_retention(
+    pathways: PathwayClient, pid: str, until: datetime, who: Actor = COORDINATOR
+) -> UpdateResult:
+    """A coordinator's extension of the pathway's record until `until`."""
+    sent = meta(who, reason="court case pending")
+    args = [sent, ExtendRetention(until)]
+    done = await pathways.update(pid, EXTEND_RETENTION_UPDATE, args, sent, UpdateResult)
+    assert isinstance(done, UpdateResult)
+    return done
+
+
+async def play_anonymised(env: WorkflowEnvironment, pathways: PathwayClient) -> str:
+    """The whole walk, for the recorder: returns the pathway, its person anonymised."""
+    start = datetime.now(UTC)
+    pid = await pathways.refer(ATP, participant(), referral(at=start), meta())
+    walk = Walk(env, pathways, pid)
+    await walk.expect(
+        start + ATP.timers.intake_within_days * DAY, (AlertRule.INTAKE_OVERDUE, "intake")
+    )
+    due = add_months(start, MONTHS)
+    await walk.expect(due - WARNING, (AlertRule.RETENTION_DUE, "retention"))
+    until = due + 60 * DAY
+    await extend_retention(pathways, pid, until)
+    await walk.expect(until - WARNING, (AlertRule.RETENTION_DUE, "retention"))
+    await walk.quiet_until(until - HOUR)
+    assert not await env.fast_forward(walk.handle, 2 * HOUR)  # the run completes on the way
+    await walk.handle.result()
+    return pid
