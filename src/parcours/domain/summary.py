@@ -45,6 +45,8 @@ class Summary:
     closes_at: datetime | None = None
     """Once exited: when the pathway closes for good (its retention period ends, or, by the
     last contact, its person is anonymised)."""
+    retention_due_at: datetime | None = None
+    """When the person is to be anonymised (`domain.anonymisation`), whatever the stage."""
 
 
 def open_alerts(state: PathwayState) -> tuple[Alert, ...]:
@@ -71,6 +73,7 @@ def summary_of(state: PathwayState, programme: ProgrammeDefinition, now: datetim
         next_alert_at=next_alert_at(state, programme, now),
         last_seq=state.next_seq - 1,
         closes_at=_closes_at(state, programme),
+        retention_due_at=retention_due_at(state, programme),
     )
 
 

@@ -244,6 +244,8 @@ class ProjectionBatch(PathwayHead):
     last_seq: int
     events: list[PathwayEvent]
     alerts: list[Alert]
+    retention_due_at: datetime | None = None
+    """When the person is to be anonymised (none in batches sent before it was added)."""
 
     @classmethod
     def of(
@@ -256,6 +258,7 @@ class ProjectionBatch(PathwayHead):
             last_seq=summary.last_seq,
             events=events,
             alerts=alerts,
+            retention_due_at=summary.retention_due_at,
         )
 
 

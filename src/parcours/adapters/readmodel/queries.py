@@ -38,6 +38,15 @@ class PathwayQueries(Database):
         )
         return self._views(ParticipantView, stmt)
 
+    def retention_due(self, before: datetime | None = None) -> list[ParticipantView]:
+        """Pathways whose person is to be anonymised (before `before`, when given), the
+        soonest first."""
+        stmt = select(ParticipantRow).where(ParticipantRow.retention_due_at.is_not(None))
+        if before is not None:
+            stmt = stmt.where(ParticipantRow.retention_due_at < before)
+        stmt = stmt.order_by(ParticipantRow.retention_due_at, ParticipantRow.pathway_id)
+        return self._views(ParticipantView, stmt)
+
     def get_participant(self, pathway_id: str) -> ParticipantView | None:
         return self._view(ParticipantView, ParticipantRow, pathway_id)
 

@@ -57,6 +57,7 @@ class ParticipantRow(Base):
         Index("ix_participants_programme_stage", "programme", "stage"),
         Index("ix_participants_referent", "referent"),
         Index("ix_participants_next_alert_at", "next_alert_at"),
+        Index("ix_participants_retention_due_at", "retention_due_at"),
     )
 
     pathway_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
@@ -75,6 +76,8 @@ class ParticipantRow(Base):
     exited_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_seq: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    retention_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When the person is to be anonymised, unless extended (`parcours retention list`)."""
 
 
 class TimelineRow(Base):

@@ -33,6 +33,7 @@ class ParticipantView(PathwayHead):
     exited_at: datetime | None
     last_seq: int
     updated_at: datetime
+    retention_due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
