@@ -46,6 +46,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("audit", "audit"),
     ("partners", "partners"),
     ("staff", "staff"),
+    ("retention", "retention"),
     ("notifications", "notifications"),
     ("readmodel", "readmodel"),
     ("doctor", "doctor"),

@@ -1,0 +1,76 @@
+"""`parcours retention list|extend` on the dev server: a new pathway is listed with the date
+its person is to be anonymised (24 months after the referral, its last contact), `--within`
+narrows the list, a coordinator's extension moves the date, and bad input is refused in
+one sentence with its exit code, in English and French."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from parcours.cli.exit_codes import ExitCode
+from parcours.domain.calendar import add_months
+from tests.cli.runner import Cli, as_coordinator, refer
+from tests.polling import eventually_blocking
+
+pytestmark = pytest.mark.temporal
+
+
+def listed(cli: Cli, *extra: str) -> dict[str, datetime]:
+    result = cli("retention", "list", "--json", *extra)
+    assert result.exit_code == 0, result.output
+    return {
+        row["pathway_id"]: datetime.fromisoformat(row["retention_due_at"])
+        for row in json.loads(result.stdout)
+    }
+
+
+def test_a_new_pathway_is_listed_and_a_coordinator_extends_it(cli: Cli) -> None:
+    pid = refer(cli)
+    due = eventually_blocking(lambda: listed(cli).get(pid), what="the pathway's due date")
+    referred = json.loads(cli("show", pid, "--json").stdout)["status"]["referred_at"]
+    assert due == add_months(datetime.fromisoformat(referred), 24)
+    assert pid not in listed(cli, "--within", "30")
+    assert pid in listed(cli, "--within", "800")
+    printed = cli("--lang", "fr", "retention", "list")
+    assert printed.exit_code == 0, printed.output
+    assert "Dossiers à anonymiser" in printed.stdout
+
+    until = (due + timedelta(days=90)).date().isoformat()
+    done = as_coordinator(cli, "retention", "extend", pid, "--until", until, "--reason", "court")
+    assert done.exit_code == 0, done.output
+    assert "The record is kept until" in done.stdout
+    moved = eventually_blocking(
+        lambda: listed(cli).get(pid) if listed(cli).get(pid) != due else None,
+        what="the extended date",
+    )
+    assert moved is not None
+    assert moved.date().isoformat() == until
+    kinds = [e["kind"] for e in json.loads(cli("timeline", pid, "--json").stdout)]
+    assert kinds[-1] == "retention_extended"
+
+
+def test_bad_input_is_refused_in_one_sentence(cli: Cli) -> None:
+    pid = refer(cli)
+    cases = [
+        (("retention", "list", "--within", "-3"), ExitCode.USAGE, "--within takes a number"),
+        (("--role", "staff", "retention", "extend", pid, "--until", "2031-01-01",
+          "--reason", "court"), ExitCode.REFUSED, "Only a coordinator may extend"),
+        (("--role", "coordinator", "retention", "extend", pid, "--until", "2031-01-01"),
+         ExitCode.USAGE, "An extension needs a reason"),
+        (("--role", "coordinator", "retention", "extend", pid, "--until", "soon",
+          "--reason", "court"), ExitCode.USAGE, "is not a date for --until"),
+        (("--role", "coordinator", "retention", "extend", pid, "--until", "2020-01-01",
+          "--reason", "court"), ExitCode.REFUSED, "must be after the current due date"),
+    ]  # fmt: skip
+    for args, code, said in cases:
+        result = cli(*args)
+        assert result.exit_code == code, (args, result.output)
+        assert said in result.stderr, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    french = cli("--lang", "fr", "--role", "coordinator", "retention", "extend", pid,
+                 "--until", "2020-01-01", "--reason", "court")  # fmt: skip
+    assert french.exit_code == ExitCode.REFUSED, french.output
+    assert "doit être postérieure à l'échéance actuelle" in french.stderr
