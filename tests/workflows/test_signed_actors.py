@@ -15,13 +15,16 @@ from parcours.app import jobdating
 from parcours.app.credentials import issue, sign
 from parcours.app.errors import RequestRefused, refusal_of
 from parcours.domain import commands as c
+from parcours.domain.anonymisation import ExtendRetention
 from parcours.domain.jobdating import OutcomeEntry
 from parcours.domain.records import Actor, RequestMeta
 from parcours.domain.vocabulary import JobDatingOutcome, Role
 from parcours.programmes import get_programme
 from parcours.workflows.messages import UpdateResult, update_name
+from parcours.workflows.retention import EXTEND_RETENTION_UPDATE
 from tests.support import COORDINATOR, STAFF, T0, accepted_updates, meta, participant, referral
 from tests.workflows.jobdating_bench import PLACE, add_adecco, in_coaching
+from tests.workflows.retention_walk import extend_retention
 from tests.workflows.signed import Signed, checking_worker
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
@@ -163,3 +166,32 @@ async def test_job_dating_outcomes_reach_their_pathways_sealed_by_the_service(
 
         passed_off = replace(meta(), handed_by=event, seal="bm90IHRoZSBzZXJ2aWNl")
         assert (await _refused_raw(signed, pid, passed_off))[0] == "signature_invalid"
+
+
+async def test_a_retention_extension_is_checked_like_every_staff_request(
+    temporal_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """The `extend_retention` update: unsigned, or signed by a staff credential claiming the
+    coordinator's role, it is refused by the worker; a coordinator's signed one is recorded
+    with the credential's key id."""
+    async with checking_worker(temporal_env.client, tmp_path) as signed:
+        staff_key, coordinator_key = signed.issue(STAFF), signed.issue(COORDINATOR)
+        pid = await signed.pathways(staff_key).refer(ATP, participant(), referral(), meta())
+        until = datetime.now(UTC) + timedelta(days=1000)
+        sent = meta(COORDINATOR, reason="court case pending")
+        args = [sent, ExtendRetention(until)]
+        handle = signed.client.get_workflow_handle(pid)
+        for request in (sent, sign(staff_key, EXTEND_RETENTION_UPDATE, pid, sent, args[1:])):
+            with pytest.raises(WorkflowUpdateFailedError) as failed:
+                await handle.execute_update(
+                    EXTEND_RETENTION_UPDATE,
+                    args=[request, *args[1:]],
+                    id=f"{request.request_id}@{EXTEND_RETENTION_UPDATE}",
+                    result_type=UpdateResult,
+                )
+            code = refusal_of(failed.value.cause).code
+            assert code in {"signature_missing", "credential_grants_other"}, code
+        done = await extend_retention(signed.pathways(coordinator_key), pid, until, COORDINATOR)
+        assert done.event == "retention_extended"
+        timeline = await signed.pathways(None).timeline(pid)
+        assert timeline[-1].key_id == coordinator_key.key_id
