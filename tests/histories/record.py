@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
@@ -42,7 +43,7 @@ from tests.scenarios import SCENARIOS
 from tests.servers import start_skipping_server
 from tests.support import AUDITOR, meta, participant, referral
 from tests.workflows.after_exit import play_after_exit
-from tests.workflows.races import RACES, Switchboard
+from tests.workflows.races import RACES, Switchboard, answered_no
 from tests.workflows.retention_walk import play_anonymised
 from tests.workflows.signed import (
     checking_worker,
@@ -55,6 +56,9 @@ HERE = Path(__file__).parent
 KEY_FILE = HERE / "keys.json"
 
 SKIPPING = {"atp-after-exit": play_after_exit, "atp-anonymised": play_anonymised}
+OLD_RETENTION = frozenset({"atp-after-exit"})
+"""Walks of the rule before `RETENTION_BY_CONTACT_PATCH` (closing at the end of the
+retention after exit): recorded with that patch answered no (`races.answered_no`)."""
 """Histories that walk years of a pathway's life, on time skipping."""
 
 RACES_QUEUE = "parcours-races"
@@ -167,13 +171,17 @@ async def _record_skipping(scratch: Path, out_dir: Path, names: Collection[str])
     if not wanted:
         return []
     written: list[Path] = []
-    settings = replace(Settings.self_contained(str(scratch / "skipping")), declared_roles=True)
     env = await start_skipping_server(history_keyring())
     try:
-        async with build_worker(env.client, settings, default_activities(settings)):
-            pathways = PathwayClient(env.client, settings.task_queue)
-            for name, walk in wanted.items():
-                written.append(await _write(env.client, out_dir / name, walk(env, pathways)))
+        for name, walk in wanted.items():
+            folder = str(scratch / "skipping" / name)
+            settings = replace(Settings.self_contained(folder), declared_roles=True)
+            with pytest.MonkeyPatch.context() as patching:
+                if name in OLD_RETENTION:
+                    answered_no(patching)
+                async with build_worker(env.client, settings, default_activities(settings)):
+                    pathways = PathwayClient(env.client, settings.task_queue)
+                    written.append(await _write(env.client, out_dir / name, walk(env, pathways)))
     finally:
         await env.shutdown()
     return written
