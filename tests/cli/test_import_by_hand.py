@@ -172,10 +172,10 @@ def audit_at(cli: Cli, pathway_id: str, when: str) -> dict[str, Any]:
 
 def settled(cli: Cli, pathway_id: str) -> dict[str, Any]:
     """`show` with `closed_at` and `next_alert_at` read as whether they are set: the last
-    contact (2023-10-17) is more than 24 months ago, so each pathway anonymises its person,
-    and is warned first, an hour after its last entry (README, Retention), which is not the
-    same instant for the two pathways. Everything else (`allowed`, `last_event_seq`) is
-    compared as it is."""
+    contact (2023-10-17) is more than 24 months ago, so each pathway warns the coordinator
+    an hour after its last entry, then anonymises its person the warning period later
+    (README, Retention): not the same instants for the two pathways. Everything else
+    (`allowed`, `last_event_seq`) is compared as it is."""
     status = shown(cli, pathway_id)
     status["closed_at"] = status.get("closed_at") is not None
     status["next_alert_at"] = status.get("next_alert_at") is not None
@@ -214,7 +214,7 @@ def test_an_imported_pathway_is_the_one_entered_by_hand(cli: Cli, tmp_path: Path
         what="the imported pathway shown as the typed one, once both settled",
     )
     assert both[0]["stage"] == "exited"
-    assert both[0]["closed_at"] is False, "kept until anonymised, an hour after the entry"
+    assert both[0]["closed_at"] is False, "kept open until the person is anonymised"
     for when in ("2023-03-04", "2023-07-20", "2024-01-01"):
         assert audit_at(cli, imported, when) == audit_at(cli, typed, when)
     assert shown(cli, imported)["open_alerts"] == []

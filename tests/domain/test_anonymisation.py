@@ -88,6 +88,23 @@ def test_the_warning_is_a_coordinator_alert() -> None:
     }
 
 
+def test_never_anonymised_sooner_than_the_warning_period_after_the_warning() -> None:
+    """A warning raised late (a pathway entered after the fact, its due date long past)
+    leaves the coordinator the whole period; acknowledging it does not move the date."""
+    pathway, _now = followed()
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due is not None
+    late = due + 100 * DAY
+    pathway.raise_due_alerts(late)
+    warning = next(x for x in pathway.state.alerts if x.rule is AlertRule.RETENTION_DUE)
+    assert warning.raised_at == late
+    assert a.anonymise_at(pathway.state, ATP) == late + 30 * DAY
+    assert not a.retention_over(pathway.state, ATP, late + 30 * DAY - HOUR)
+    pathway.execute(c.AcknowledgeAlert(warning.alert_id), meta(COORDINATOR), late + HOUR)
+    assert a.anonymise_at(pathway.state, ATP) == late + 30 * DAY
+    assert a.retention_over(pathway.state, ATP, late + 30 * DAY)
+
+
 def test_a_coordinator_extends_with_a_reason_to_a_later_date() -> None:
     pathway, now = followed()
     due = a.retention_due_at(pathway.state, ATP)

@@ -26,13 +26,10 @@ from parcours.domain.commands.lifecycle import LifecycleEvent, LifecycleTrigger
 from parcours.domain.errors import MoveRefused, NotPermitted
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
-from parcours.domain.vocabulary import EventKind, Role
+from parcours.domain.vocabulary import AlertRule, EventKind, Role
 
 BY_LAST_CONTACT = 2
 """The `PathwayState.retention_rule` from which the record ends by the last contact."""
-
-SETTLING = timedelta(hours=1)
-"""How long after an entry the pathway waits before it anonymises (as alerts settle)."""
 
 EXTENDED = LifecycleEvent.RETENTION_EXTENDED
 """The event a coordinator's extension records."""
@@ -100,12 +97,19 @@ def warning_due_at(state: PathwayState, programme: ProgrammeDefinition) -> datet
 
 
 def anonymise_at(state: PathwayState, programme: ProgrammeDefinition) -> datetime | None:
-    """When the pathway anonymises its person: at the due date, but never sooner than
-    `SETTLING` after the last entry, so that staff entering a past pathway after the fact
-    enter all of it before its rule applies."""
+    """When the pathway anonymises its person: at the due date, but never sooner than the
+    warning period after the coordinator was warned, so that a pathway entered after the
+    fact with its due date long past (a caseload imported years later) leaves the whole
+    period to extend it. Before the warning is raised, it is taken as raised when it is
+    due, or at the last entry when that is later."""
     due = retention_due_at(state, programme)
-    settled = None if state.last_entry_at is None else state.last_entry_at + SETTLING
-    return due if due is None or settled is None or settled <= due else settled
+    if due is None:
+        return None
+    period = timedelta(days=programme.timers.retention_warning_days)
+    warned = [a.raised_at for a in state.alerts if a.rule is AlertRule.RETENTION_DUE]
+    entered = state.last_entry_at or due - period
+    warned_at = max(warned) if warned else max(due - period, entered)
+    return max(due, warned_at + period)
 
 
 def retention_over(state: PathwayState, programme: ProgrammeDefinition, now: datetime) -> bool:
