@@ -5,8 +5,6 @@ retention list`; empty for pathways that follow the earlier rule or whose person
 and for rows projected before it (filled by their next projection, or by `parcours
 readmodel rebuild`).
 
-Revision ID: 0009
-Revises: 0008
 Create Date: 2026-12-03
 """
 
@@ -17,8 +15,6 @@ from alembic import op
 
 revision: str = "0009"
 down_revision: str | None = "0008"
-branch_labels: str | None = None
-depends_on: str | None = None
 
 
 def upgrade() -> None:
