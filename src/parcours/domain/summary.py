@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from parcours.domain.alerts import next_alert_at
-from parcours.domain.anonymisation import retention_due_at
+from parcours.domain.anonymisation import anonymise_at
 from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Alert, ExitOutcome, PathwayState
@@ -46,7 +46,8 @@ class Summary:
     """Once exited: when the pathway closes for good (its retention period ends, or, by the
     last contact, its person is anonymised)."""
     retention_due_at: datetime | None = None
-    """When the person is to be anonymised (`domain.anonymisation`), whatever the stage."""
+    """When the person is to be anonymised (`domain.anonymisation.anonymise_at`: the due
+    date, or the warning period after a late warning), whatever the stage."""
 
 
 def open_alerts(state: PathwayState) -> tuple[Alert, ...]:
@@ -73,11 +74,11 @@ def summary_of(state: PathwayState, programme: ProgrammeDefinition, now: datetim
         next_alert_at=next_alert_at(state, programme, now),
         last_seq=state.next_seq - 1,
         closes_at=_closes_at(state, programme),
-        retention_due_at=retention_due_at(state, programme),
+        retention_due_at=anonymise_at(state, programme),
     )
 
 
 def _closes_at(state: PathwayState, programme: ProgrammeDefinition) -> datetime | None:
     if state.stage is not Stage.EXITED:
         return None
-    return retention_ends_at(state, programme) or retention_due_at(state, programme)
+    return retention_ends_at(state, programme) or anonymise_at(state, programme)
