@@ -171,14 +171,15 @@ def audit_at(cli: Cli, pathway_id: str, when: str) -> dict[str, Any]:
 
 
 def settled(cli: Cli, pathway_id: str) -> dict[str, Any]:
-    """`show` with `closed_at` and `next_alert_at` read as whether they are set: the last
-    contact (2023-10-17) is more than 24 months ago, so each pathway warns the coordinator
-    an hour after its last entry, then anonymises its person the warning period later
-    (README, Retention): not the same instants for the two pathways. Everything else
-    (`allowed`, `last_event_seq`) is compared as it is."""
+    """`show` with `closed_at`, `closes_at` and `next_alert_at` read as whether they are
+    set: the last contact (2023-10-17) is more than 24 months ago, so each pathway warns
+    the coordinator an hour after its last entry, then anonymises its person the warning
+    period later (README, Retention): not the same instants for the two pathways.
+    Everything else (`allowed`, `last_event_seq`) is compared as it is."""
     status = shown(cli, pathway_id)
     status["closed_at"] = status.get("closed_at") is not None
     status["next_alert_at"] = status.get("next_alert_at") is not None
+    status["closes_at"] = status.get("closes_at") is not None
     return status
 
 

@@ -131,7 +131,20 @@ def sign_in(driver: webdriver.Chrome, service: Service, token: str) -> None:
         driver.find_element(By.ID, "signout").click()
     first(driver, "#pass").send_keys(token)
     driver.find_element(By.ID, "signin").click()
-    assert "Signed in as" in first(driver, "#said").text
+    said_after_signin(driver, "Signed in as")
+
+
+def said_after_signin(driver: webdriver.Chrome, words: str) -> str:
+    """What the page says once the sign-in's answer has replaced the page it was sent from
+    (which, after a sign-out, says "Signed out.")."""
+
+    def said() -> str:
+        try:
+            return str(first(driver, "#said").text)
+        except StaleElementReferenceException:  # the answer is replacing the page
+            return ""
+
+    return eventually_blocking(said, lambda text: words in text, what=words, timeout=UI_WAIT_S)
 
 
 def use_codec_with_credentials(driver: webdriver.Chrome, service: Service) -> None:

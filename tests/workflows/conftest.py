@@ -20,6 +20,7 @@ from parcours.app.client import PathwayClient
 from parcours.worker import build_worker, default_activities
 from tests.receivers import HttpReceiver, SmtpServer
 from tests.workflows.partner_bench import Bench, open_bench
+from tests.workflows.races import Switchboard, answered_no
 
 
 @pytest.fixture
@@ -62,3 +63,26 @@ async def bench(
     """A worker whose partners are real receivers (tests/workflows/partner_bench.py)."""
     async with open_bench(temporal_env, tmp_path, db_url, smtp_server, http_receiver) as opened:
         yield opened
+
+
+@pytest.fixture
+def board() -> Switchboard:
+    """The gated activities of the race tests (`races.Switchboard`)."""
+    return Switchboard()
+
+
+@pytest_asyncio.fixture(loop_scope="session", params=["cached", "uncached"])
+async def gated(
+    request: pytest.FixtureRequest,
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    board: Switchboard,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[PathwayClient]:
+    """A worker whose activities are the switchboard's, cached or not, under the retention
+    rule the race tests were written for (`races.answered_no`)."""
+    answered_no(monkeypatch)
+    cache = 0 if request.param == "uncached" else 1000
+    client = temporal_env.client
+    async with build_worker(client, settings, board.activities(), max_cached_workflows=cache):
+        yield PathwayClient(client, settings.task_queue)

@@ -11,10 +11,8 @@ The committed history of the race is `tests/histories/exit-closed-during-publish
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
@@ -30,28 +28,6 @@ pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
 PROMPTLY = 5.0
 """Well beyond the fraction of a second the workflow takes; its next timer is never."""
-
-
-@pytest.fixture
-def board() -> Switchboard:
-    return Switchboard()
-
-
-@pytest_asyncio.fixture(loop_scope="session", params=["cached", "uncached"])
-async def gated(
-    request: pytest.FixtureRequest,
-    temporal_env: WorkflowEnvironment,
-    settings: Settings,
-    board: Switchboard,
-    monkeypatch: pytest.MonkeyPatch,
-) -> AsyncIterator[PathwayClient]:
-    """A worker whose activities are the switchboard's, cached or not, under the retention
-    rule these races were written for (`races.answered_no`)."""
-    answered_no(monkeypatch)
-    cache = 0 if request.param == "uncached" else 1000
-    client = temporal_env.client
-    async with build_worker(client, settings, board.activities(), max_cached_workflows=cache):
-        yield PathwayClient(client, settings.task_queue)
 
 
 async def test_an_exit_past_its_retention_entered_during_a_publish_closes_at_once(

@@ -7,22 +7,16 @@ test runs with the workflow cache and without, so every patch also replays task 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-import pytest_asyncio
 from temporalio.client import WorkflowExecutionStatus
-from temporalio.testing import WorkflowEnvironment
 
-from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.domain.vocabulary import AlertRule
-from parcours.worker import build_worker
 from tests.workflows.races import (
     WAIT,
     Switchboard,
-    answered_no,
     retry_during_the_last_publish,
     retry_that_fails_for_good,
     undelivered_then_sent,
@@ -33,28 +27,6 @@ pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
 PROMPTLY = 5.0
 """Well beyond the fraction of a second the workflow takes, well before its next timer."""
-
-
-@pytest.fixture
-def board() -> Switchboard:
-    return Switchboard()
-
-
-@pytest_asyncio.fixture(loop_scope="session", params=["cached", "uncached"])
-async def gated(
-    request: pytest.FixtureRequest,
-    temporal_env: WorkflowEnvironment,
-    settings: Settings,
-    board: Switchboard,
-    monkeypatch: pytest.MonkeyPatch,
-) -> AsyncIterator[PathwayClient]:
-    """A worker whose activities are the switchboard's, cached or not, under the retention
-    rule these races were written for (`races.answered_no`)."""
-    answered_no(monkeypatch)
-    cache = 0 if request.param == "uncached" else 1000
-    client = temporal_env.client
-    async with build_worker(client, settings, board.activities(), max_cached_workflows=cache):
-        yield PathwayClient(client, settings.task_queue)
 
 
 async def test_a_retry_started_during_the_last_publish_is_answered_before_completing(
