@@ -105,6 +105,30 @@ def test_never_anonymised_sooner_than_the_warning_period_after_the_warning() -> 
     assert a.retention_over(pathway.state, ATP, late + 30 * DAY)
 
 
+def test_a_voided_contact_is_no_contact() -> None:
+    pathway, now = followed()
+    before = a.retention_due_at(pathway.state, ATP)
+    later = now + 100 * DAY
+    contact = pathway.execute(c.RecordContact(later), meta(), later)
+    assert a.retention_due_at(pathway.state, ATP) == add_months(later, 24)
+    pathway.execute(c.CorrectEvent(contact.seq), meta(reason="wrong file"), later + HOUR)
+    assert a.retention_due_at(pathway.state, ATP) == before
+
+
+def test_a_correction_keeps_the_rule_and_the_coordinators_extension() -> None:
+    pathway, now = followed()
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due is not None
+    until = due + 400 * DAY
+    a.extend(
+        pathway.state, ATP, meta(COORDINATOR, "court case"), until, now=now, record=pathway._record
+    )
+    contact = pathway.execute(c.RecordContact(now + DAY), meta(), now + DAY)
+    pathway.execute(c.CorrectEvent(contact.seq), meta(reason="wrong file"), now + 2 * DAY)
+    assert a.by_last_contact(pathway.state)
+    assert a.retention_due_at(pathway.state, ATP) == until
+
+
 def test_a_coordinator_extends_with_a_reason_to_a_later_date() -> None:
     pathway, now = followed()
     due = a.retention_due_at(pathway.state, ATP)

@@ -4,6 +4,7 @@ checked like every staff request)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -26,7 +27,10 @@ def falling_due(store: Store, now: datetime, within_days: int | None) -> list[Pa
 async def extend_retention(
     pathways: PathwayClient, pathway_id: str, meta: RequestMeta, until: datetime
 ) -> UpdateResult:
-    """Record a coordinator's extension; refused (`RequestRefused`) as the domain says."""
+    """Record a coordinator's extension; refused (`RequestRefused`) as the domain says. Its
+    reason may name the person: sealed under their key, as every reason."""
+    if pathways.sealer is not None:
+        meta = await asyncio.to_thread(pathways.sealer.seal_reason, pathway_id, meta)
     args = [meta, ExtendRetention(until)]
     done = await pathways.update(pathway_id, EXTEND_RETENTION_UPDATE, args, meta, UpdateResult)
     return cast(UpdateResult, done)

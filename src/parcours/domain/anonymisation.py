@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import ClassVar
 
 from parcours.domain.calendar import add_months
+from parcours.domain.commands.corrections import restated_instants, voided_seqs
 from parcours.domain.commands.lifecycle import LifecycleEvent, LifecycleTrigger
 from parcours.domain.errors import MoveRefused, NotPermitted
 from parcours.domain.programme import ProgrammeDefinition
@@ -70,11 +71,15 @@ def by_last_contact(state: PathwayState) -> bool:
 
 
 def last_contact(state: PathwayState) -> datetime:
-    """The latest instant of an entry staff made about the person; the referral at least."""
+    """The latest instant of an entry staff made about the person; the referral at least.
+    A voided entry is no contact; a restated one counts at the instant it was restated to."""
+    voided, restated = voided_seqs(state.timeline), restated_instants(state.timeline)
     instants = [
-        event.at
+        restated.get(event.seq, event.at)
         for event in state.timeline
-        if event.role is not Role.SYSTEM and event.kind not in NO_CONTACT
+        if event.role is not Role.SYSTEM
+        and event.kind not in NO_CONTACT
+        and event.seq not in voided
     ]
     return max([state.referred_at, *instants])
 

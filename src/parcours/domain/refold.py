@@ -78,6 +78,8 @@ def refold(
         timeline=list(state.timeline),
         next_seq=state.next_seq,
         applied=list(state.applied),
+        retention_rule=state.retention_rule,  # adopted by the run, not by a command
+        retention_until=state.retention_until,  # an extension is no command either
     )
 
 

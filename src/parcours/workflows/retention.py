@@ -95,11 +95,12 @@ class PathwayRetention:
     def _anonymise_if_due(self) -> None:
         """Erase the person once the retention is over, but not while an update runs: what
         it records lands first, and the run loop sleeps until the updates have finished."""
-        now = workflow.now()
-        if not anonymisation.retention_over(self._pathway.state, self._programme, now):
-            return
-        if not workflow.all_handlers_finished():
-            self._close_waits = True
+        now, state = workflow.now(), self._pathway.state
+        if not anonymisation.by_last_contact(state):
+            return  # the earlier rule's closing decides the wait (`_close_if_retention_over`)
+        over = anonymisation.retention_over(state, self._programme, now)
+        self._close_waits = over and not workflow.all_handlers_finished()
+        if not over or self._close_waits:
             return
         event = anonymise(self._pathway.state, now, self._pathway._record)
         self._anonymised = True
