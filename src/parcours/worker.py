@@ -136,7 +136,7 @@ def build_worker(
         client,
         task_queue=settings.task_queue,
         workflows=[ParticipantPathway, ReferralRegistry, ReferralReservation, JobDatingWorkflow],
-        activities=[*activities, actors.check_referral],
+        activities=[*activities, actors.check_referral, actors.check_jobdating],
         interceptors=[ActorInterceptor(actors)],
         activity_executor=executor or concurrent.futures.ThreadPoolExecutor(max_workers=8),
         workflow_runner=workflow_runner(),

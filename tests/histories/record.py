@@ -49,6 +49,7 @@ from tests.workflows.signed import (
     checking_worker,
     play_signed,
     play_signed_jobdating,
+    play_unsigned_jobdating,
     play_unsigned_referral,
 )
 
@@ -97,6 +98,8 @@ SIGNED = {
     "signed-actors": play_signed,
     "unsigned-referral-refused": play_unsigned_referral,
     "jobdating/jobdating-signed": play_signed_jobdating,
+    "jobdating/jobdating-plan-signed": play_signed_jobdating,
+    "jobdating/jobdating-plan-refused": play_unsigned_jobdating,
 }
 """Histories recorded with a worker that checks signatures (`SIGNED_REFERRAL_PATCH`)."""
 """Histories of a start alone, recorded with the scenarios' worker."""

@@ -109,3 +109,27 @@ async def play_signed_jobdating(signed: Signed) -> str:
     answer = await jobdating.record(as_staff.temporal, event, entries, meta())
     assert answer.answers[0].applied, answer.answers[0]
     return event
+
+
+async def play_unsigned_jobdating(signed: Signed) -> str:
+    """A job-dating plan sent unsigned straight through the client: the event fails with
+    the refusal at its start (`jobdating/jobdating-plan-refused.json`). The event's id."""
+    from parcours.app.jobdating import event_id_for
+    from parcours.domain.jobdating import Candidate, JobDatingEvent
+    from parcours.workflows.jobdating_messages import JOBDATING_TYPE, JobDatingInput
+    from tests.workflows.jobdating_bench import PLACE, new_id
+
+    held_at = datetime.now(UTC) + timedelta(days=7)
+    event_id = event_id_for(new_id())
+    event = JobDatingEvent(
+        event_id, "atp-cergy", held_at, PLACE, ["Adecco"], [Candidate("pathway-0000000000000000")]
+    )
+    handle = await signed.client.start_workflow(
+        JOBDATING_TYPE,
+        JobDatingInput(event, meta(COORDINATOR)),
+        id=event_id,
+        task_queue=signed.settings.task_queue,
+    )
+    with contextlib.suppress(WorkflowFailureError):
+        await handle.result()
+    return event_id

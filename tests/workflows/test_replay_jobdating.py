@@ -16,7 +16,7 @@ from parcours.domain.jobdating import JobDatingEvent
 from parcours.domain.records import RequestMeta
 from parcours.workflows.jobdating import JobDatingWorkflow
 from parcours.workflows.jobdating_messages import JobDatingInput
-from parcours.workflows.patches import HANDED_WITH_SIGNATURE_PATCH
+from parcours.workflows.patches import HANDED_WITH_SIGNATURE_PATCH, SIGNED_JOBDATING_PATCH
 from tests.histories.record_jobdating import JOBDATING_HISTORIES
 from tests.workflows.patch_replay import load, recorded_patches, replay, replayer_for
 
@@ -28,6 +28,8 @@ def test_a_jobdating_history_is_committed() -> None:
         "jobdating-entered-after-the-fact.json",
         "jobdating-event.json",
         "jobdating-message-retried.json",
+        "jobdating-plan-refused.json",
+        "jobdating-plan-signed.json",
         "jobdating-signed.json",
     ]
 
@@ -103,6 +105,30 @@ async def test_the_signed_recording_hands_on_its_signature_only_with_the_new_bra
     )
     assert HANDED_WITH_SIGNATURE_PATCH in told_no
     assert without.replay_failure is not None
+
+
+PLANS_CHECKED = ["jobdating-plan-signed", "jobdating-plan-refused"]
+
+
+@pytest.mark.asyncio(loop_scope="session")
+@pytest.mark.parametrize("name", PLANS_CHECKED)
+async def test_a_checked_plan_replays_only_with_the_new_branch(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The events started since `SIGNED_JOBDATING_PATCH` (a signed plan that ran, an
+    unsigned one that failed at its start) keep the check's verdict as a marker and fail
+    to replay without the branch; no older job-dating history holds the patch."""
+    history = load(JOBDATING_HISTORIES / f"{name}.json")
+    assert SIGNED_JOBDATING_PATCH in recorded_patches(history)
+    taken, _ = await replay(history, monkeypatch, workflow_class=JobDatingWorkflow)
+    assert taken.replay_failure is None, taken.replay_failure
+    without, told_no = await replay(
+        history, monkeypatch, no_to=SIGNED_JOBDATING_PATCH, workflow_class=JobDatingWorkflow
+    )
+    assert SIGNED_JOBDATING_PATCH in told_no
+    assert without.replay_failure is not None
+    older = [p for p in HISTORIES if p.stem not in PLANS_CHECKED]
+    assert all(SIGNED_JOBDATING_PATCH not in recorded_patches(load(p)) for p in older)
 
 
 @workflow.defn(name="JobDating")

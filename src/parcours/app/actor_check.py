@@ -13,7 +13,8 @@ workflow sandbox, as an extern function the interceptor registers: the credentia
 in the read model and the signature is checked with `cryptography`, neither of which
 workflow code may touch. A pathway's start runs no validator: its referral is checked by
 the local activity `check_referral_actor` (`workflows.actors`), whose answer the history
-keeps, so that replay reads it again rather than asking again.
+keeps, so that replay reads it again rather than asking again; a job-dating event's start
+(its plan), by the local activity `check_jobdating_actor` in the same way.
 """
 
 from __future__ import annotations
@@ -35,8 +36,15 @@ from parcours.adapters.temporal.seal import seal_holds
 from parcours.app.credentials import CredentialBook, verify
 from parcours.domain.records import RequestMeta
 from parcours.domain.signing import ActorRefused, refused
-from parcours.workflows.actors import CHECK_REFERRAL_ACTIVITY, ActorVerdict, referral_content
+from parcours.workflows.actors import (
+    CHECK_JOBDATING_ACTIVITY,
+    CHECK_REFERRAL_ACTIVITY,
+    ActorVerdict,
+    jobdating_content,
+    referral_content,
+)
 from parcours.workflows.errors import refusal
+from parcours.workflows.jobdating_messages import JOBDATING_TYPE, JobDatingInput
 from parcours.workflows.messages import WORKFLOW_TYPE, PathwayInput
 
 EXTERN = "parcours.check_actor"
@@ -102,9 +110,20 @@ class ActorCheck:
     @activity.defn(name=CHECK_REFERRAL_ACTIVITY)
     async def check_referral(self, start: PathwayInput) -> ActorVerdict:
         """A pathway's start: the verdict on its referral, kept in its history."""
+        content = referral_content(start.programme, start.referral)
+        return self._verdict(WORKFLOW_TYPE, start.pathway_id, start.meta, content)
+
+    @activity.defn(name=CHECK_JOBDATING_ACTIVITY)
+    async def check_jobdating(self, start: JobDatingInput) -> ActorVerdict:
+        """A job-dating event's start: the verdict on its plan, kept in its history."""
+        content = jobdating_content(start.event)
+        return self._verdict(JOBDATING_TYPE, start.event.event_id, start.meta, content)
+
+    def _verdict(
+        self, action: str, target: str, meta: RequestMeta, content: Sequence[Any]
+    ) -> ActorVerdict:
         try:
-            content = referral_content(start.programme, start.referral)
-            self.check(WORKFLOW_TYPE, start.pathway_id, start.meta, content)
+            self.check(action, target, meta, content)
         except ActorRefused as err:
             return ActorVerdict(True, err.code, err.message, dict(err.values))
         return ActorVerdict()

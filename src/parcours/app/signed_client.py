@@ -2,7 +2,8 @@
 
 One client interceptor, so that no front end can forget to sign: each update whose first
 argument is a `RequestMeta` (every staff action, notification retry, job-dating
-invitation and recording) and each pathway's start (its referral) leaves with the
+invitation and recording), each pathway's start (its referral) and each job-dating's
+start (its plan) leaves with the
 request signed over the update's or workflow's name, the workflow id and its content
 (`domain.signing`). The worker checks it (`app.actor_check`).
 """
@@ -24,7 +25,8 @@ from temporalio.client import (
 
 from parcours.app.credentials import SigningKey, sign
 from parcours.domain.records import RequestMeta
-from parcours.workflows.actors import referral_content
+from parcours.workflows.actors import jobdating_content, referral_content
+from parcours.workflows.jobdating_messages import JobDatingInput
 from parcours.workflows.messages import PathwayInput
 
 
@@ -52,6 +54,10 @@ class _SigningOutbound(OutboundInterceptor):
         first = input.args[0] if input.args else None
         if isinstance(first, PathwayInput):
             content = referral_content(first.programme, first.referral)
+            meta = sign(self._key, input.workflow, input.id, first.meta, content)
+            input.args = [replace(first, meta=meta), *input.args[1:]]
+        elif isinstance(first, JobDatingInput):
+            content = jobdating_content(first.event)
             meta = sign(self._key, input.workflow, input.id, first.meta, content)
             input.args = [replace(first, meta=meta), *input.args[1:]]
         return await super().start_workflow(input)

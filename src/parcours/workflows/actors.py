@@ -1,4 +1,5 @@
-"""The referral's signature, checked once when a pathway starts.
+"""The referral's signature, checked once when a pathway starts; a job-dating's plan, once
+when its event starts.
 
 A start runs no update validator, so the worker's check of who sent a request
 (`app.actor_check`) cannot refuse it there. Since `SIGNED_REFERRAL_PATCH`, a new pathway
@@ -6,6 +7,10 @@ asks a local activity, `check_referral_actor`, before it publishes anything: the
 is recorded in the history (a marker), so a replay reads the same answer years later,
 whatever was revoked since. A refusal fails the pathway with it, as a referral the
 domain refuses does (`REFUSED_START_FAILS_PATCH`).
+
+A job-dating event's start is checked the same way since `SIGNED_JOBDATING_PATCH`, by
+the local activity `check_jobdating_actor`, then by the domain's role rule for
+job-datings; a refusal fails the event before it sends anything.
 """
 
 from __future__ import annotations
@@ -19,11 +24,15 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from parcours.domain.commands import Refer
+    from parcours.domain.errors import DomainError
+    from parcours.domain.jobdating import JobDatingEvent, check_role
     from parcours.domain.signing import ActorRefused
     from parcours.workflows.errors import refusal
+    from parcours.workflows.jobdating_messages import JobDatingInput
     from parcours.workflows.messages import PathwayInput
 
 CHECK_REFERRAL_ACTIVITY = "check_referral_actor"
+CHECK_JOBDATING_ACTIVITY = "check_jobdating_actor"
 CHECK_TIMEOUT = timedelta(seconds=30)
 
 
@@ -55,3 +64,28 @@ async def check_referral(start: PathwayInput) -> None:
     if verdict.refused:
         refused = ActorRefused(verdict.message, code=verdict.code, values=verdict.values)
         raise refusal(refused)
+
+
+def jobdating_content(event: JobDatingEvent) -> list[Any]:
+    """What a job-dating plan's signature covers besides its `RequestMeta`: the event as
+    planned (its day, place, agencies and opaque candidates' pathway ids), before the
+    workflow adds anything to it."""
+    return [event]
+
+
+async def check_jobdating(start: JobDatingInput) -> None:
+    """Raise the refusal when the plan does not prove its sender, or names a role that may
+    not run job-datings. `start` is the event as it was sent."""
+    verdict: ActorVerdict = await workflow.execute_local_activity(
+        CHECK_JOBDATING_ACTIVITY,
+        start,
+        start_to_close_timeout=CHECK_TIMEOUT,
+        result_type=ActorVerdict,
+    )
+    if verdict.refused:
+        refused = ActorRefused(verdict.message, code=verdict.code, values=verdict.values)
+        raise refusal(refused)
+    try:
+        check_role(start.meta.actor.role)
+    except DomainError as err:
+        raise refusal(err) from None

@@ -2,19 +2,22 @@
 
 Orchestration only: the rules are `domain.jobdating`'s. The event is started planned
 (its day, place, agencies and candidates, checked by the front end against the partner
-directory and each candidate's pathway). `invite` has the agencies invited and told of
-each consenting candidate (`send_jobdating_invitations`); a durable timer reminds them the
-day before (`send_jobdating_reminders`); `record` hands each candidate's outcome to their
-pathway as that pathway's own validated update, under a request id derived from the
-event, the recording and the candidate (`hand_jobdating_outcome`), so a retry applies it
-once; a refusal comes back with its rule and holds back no other candidate. The event
-completes once every outcome is applied, or `KEPT_AFTER` its day.
+directory and each candidate's pathway); since `SIGNED_JOBDATING_PATCH` its first step
+asks the worker whether the plan proves its sender (`workflows.actors`). `invite` has
+the agencies invited and told of each consenting candidate (`send_jobdating_invitations`);
+a durable timer reminds them the day before (`send_jobdating_reminders`); `record` hands
+each candidate's outcome to their pathway as that pathway's own validated update, under a
+request id derived from the event, the recording and the candidate
+(`hand_jobdating_outcome`), so a retry applies it once; a refusal comes back with its rule
+and holds back no other candidate. The event completes once every outcome is applied, or
+`KEPT_AFTER` its day.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -39,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from parcours.domain.jobdating_notices import message_to_retry
     from parcours.domain.records import RequestMeta
+    from parcours.workflows.actors import check_jobdating
     from parcours.workflows.errors import refusal
     from parcours.workflows.jobdating_messages import (
         JOBDATING_TYPE,
@@ -49,7 +53,11 @@ with workflow.unsafe.imports_passed_through():
         RecordAnswer,
         ResendRequest,
     )
-    from parcours.workflows.patches import HANDED_WITH_SIGNATURE_PATCH, JOBDATING_DATED_PATCH
+    from parcours.workflows.patches import (
+        HANDED_WITH_SIGNATURE_PATCH,
+        JOBDATING_DATED_PATCH,
+        SIGNED_JOBDATING_PATCH,
+    )
     from parcours.workflows.publishing import ACTIVITY_RETRY, NOTIFY_RETRY
 
 __all__ = ["JobDatingWorkflow"]
@@ -68,6 +76,10 @@ class JobDatingWorkflow:
         self._recording: set[str] = set()
         self._changed = False
         self._retried: dict[str, int] = {}
+        self._sent: JobDatingInput | None = None
+        if workflow.patched(SIGNED_JOBDATING_PATCH):  # checked first, as it was sent
+            self._sent = JobDatingInput(copy.deepcopy(start.event), start.meta)
+        self._checked = self._sent is None
         self._dated = workflow.patched(JOBDATING_DATED_PATCH)
         if self._dated and self._event.entered_at is None:
             self._event.entered_at = entered_after(self._event, workflow.now())
@@ -83,6 +95,8 @@ class JobDatingWorkflow:
     @workflow.update
     async def invite(self, meta: RequestMeta) -> InvitationReport:
         """Invite the agencies once; asked again, the first invitation's report answers."""
+        if not self._checked:  # the plan's signature first (`SIGNED_JOBDATING_PATCH`)
+            await workflow.wait_condition(lambda: self._checked)
         if self._event.invited_at is not None:
             await workflow.wait_condition(lambda: self._invitation is not None)
             assert self._invitation is not None
@@ -116,6 +130,8 @@ class JobDatingWorkflow:
     @workflow.update
     async def record(self, meta: RequestMeta, entries: list[OutcomeEntry]) -> RecordAnswer:
         """Hand every outcome to its candidate's pathway at once; answer what each said."""
+        if not self._checked:
+            await workflow.wait_condition(lambda: self._checked)
         request_id = meta.request_id
         if request_id in self._records or request_id in self._recording:
             await workflow.wait_condition(lambda: request_id in self._records)
@@ -225,6 +241,9 @@ class JobDatingWorkflow:
 
     @workflow.run
     async def run(self, start: JobDatingInput) -> JobDatingEvent:
+        if self._sent is not None:
+            await check_jobdating(self._sent)  # before anything is sent
+            self._checked = True
         while not finished(self._event, workflow.now()):
             if remind_now(self._event, workflow.now()):
                 await self._remind()

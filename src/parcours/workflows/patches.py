@@ -121,3 +121,12 @@ it (`extend_retention` update), and at the due date the pathway records `person_
 itself, closes for good, has the activity `anonymise_person` destroy what `parcours erase`
 destroys, and the run ends. An exited pathway stays open until then. Decided once per run,
 when the run starts; a pathway that adopted it keeps it in its state."""
+
+SIGNED_JOBDATING_PATCH = "jobdating-planned-by-its-actor"
+"""Of the `JobDating` event, not of the pathway: before it, an event started from whatever
+plan a client sent, under whatever actor and role it named. Since, a new event first asks
+the worker whether its plan carries a valid staff signature (`workflows.actors`, the local
+activity `check_jobdating_actor`, whose answer the history keeps) and whether that role may
+run job-datings (`domain.jobdating.check_role`); it fails with the refusal when not, before
+it sends anything, and its updates wait for that answer. Taken by every event started
+since."""
