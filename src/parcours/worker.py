@@ -175,7 +175,8 @@ async def _retire_registries(client: Client, settings: Settings) -> None:
     failure, referrals go on asking the registry: nothing is missed, it is only slower."""
     log = get_logger("parcours.worker")
     try:
-        moved = await retire_registries(client, settings.task_queue)
+        sealing = None if settings.declared_roles else seals(settings)
+        moved = await retire_registries(client, settings.task_queue, sealing)
     except Exception as err:  # noqa: BLE001 - logged; the worker serves all the same
         log.warning("referral registry not retired", error=type(err).__name__)
         return

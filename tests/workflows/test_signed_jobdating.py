@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError
 from temporalio.testing import WorkflowEnvironment
 
+from parcours.app.client import PathwayClient
 from parcours.app.credentials import SigningKey, issue, sign
 from parcours.app.errors import refusal_of
 from parcours.app.jobdating import event_id_for
@@ -43,11 +44,12 @@ def _event() -> JobDatingEvent:
 async def _start_raw(signed: Signed, event: JobDatingEvent, request: RequestMeta) -> str:
     """Start the event through the raw client as it is; the refusal's code, or "" if the
     event runs."""
-    handle = await signed.client.start_workflow(
-        JOBDATING_TYPE,
-        JobDatingInput(event, request),
-        id=event.event_id,
-        task_queue=signed.settings.task_queue,
+    return await _started(signed.client, signed.settings.task_queue, event, request)
+
+
+async def _started(client: Client, queue: str, event: JobDatingEvent, request: RequestMeta) -> str:
+    handle = await client.start_workflow(
+        JOBDATING_TYPE, JobDatingInput(event, request), id=event.event_id, task_queue=queue
     )
     for _ in range(300):  # until the check's verdict is recorded (a marker)
         kinds = [e.event_type async for e in handle.fetch_history_events()]
@@ -95,3 +97,13 @@ async def test_a_jobdating_started_raw_is_refused_unless_signed_as_a_credential_
         assert await _start_raw(signed, event, _signed(coordinator, event, meta(COORDINATOR))) == ""
         event = _event()
         assert await _start_raw(signed, event, _signed(staff, event, meta(STAFF))) == ""
+
+
+async def test_in_the_declared_roles_mode_a_plan_is_judged_by_its_declared_role(
+    uncached_pathways: PathwayClient,
+) -> None:
+    """No credential is asked (tests and demos), but the job-dating's role rule still holds
+    at the start: a partner's plan fails its event, a coordinator's unsigned one runs."""
+    client, queue = uncached_pathways.temporal, uncached_pathways.task_queue
+    assert await _started(client, queue, _event(), meta(PARTNER)) == "jobdating_role"
+    assert await _started(client, queue, _event(), meta(COORDINATOR)) == ""

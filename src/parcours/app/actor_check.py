@@ -1,10 +1,11 @@
 """The worker's check of who sent a request, whichever client sent it.
 
 Every update that carries a `RequestMeta` (every staff action on a pathway, a
-notification retry, a job-dating's invitation and recording) is checked before its
-validator runs, by a workflow interceptor: the signature must verify against a staff
-credential in force that grants the actor and role the request claims, and be fresh
-(`domain.signing`). A refusal is the validator's: nothing reaches the history.
+notification retry, a job-dating's invitation and recording, a reservation's claim and
+release, whose `Claim` carries the referral's: `workflows.actors.staff_request`) is
+checked before its validator runs, by a workflow interceptor: the signature must verify
+against a staff credential in force that grants the actor and role the request claims,
+and be fresh (`domain.signing`). A refusal is the validator's: nothing reaches the history.
 
 Why there: update validators never run on replay (the SDK skips them; an accepted update
 is in the history, a refused one is not), so the check may read what changes, the
@@ -42,6 +43,7 @@ from parcours.workflows.actors import (
     ActorVerdict,
     jobdating_content,
     referral_content,
+    staff_request,
 )
 from parcours.workflows.errors import refusal
 from parcours.workflows.jobdating_messages import JOBDATING_TYPE, JobDatingInput
@@ -91,13 +93,19 @@ class ActorCheck:
             ) from err
 
     def check_update(
-        self, update: str, workflow_id: str, meta: RequestMeta, content: Sequence[Any]
+        self, update: str, workflow_id: str, meta: RequestMeta | None, content: Sequence[Any]
     ) -> None:
         """The extern function the interceptor calls. It runs in a thread of its own: the
         sandbox's import and call restrictions hold for the workflow's thread, and reading
-        the read model (opening it, the first time) must not run under them."""
+        the read model (opening it, the first time) must not run under them. `meta` is None
+        for a claim sent without the referral's request: refused as unsigned."""
         if self._book is None:
             return
+        if meta is None:
+            missing = refused(
+                "signature_missing", "the request is not signed by a staff credential"
+            )
+            raise refusal(missing) from None
         checking = self._threads.submit(self.check, update, workflow_id, meta, content)
         try:
             checking.result(timeout=CHECK_WITHIN_S)
@@ -144,7 +152,8 @@ class ActorInterceptor(Interceptor):
 
 class _CheckedUpdates(WorkflowInboundInterceptor):
     def handle_update_validator(self, input: HandleUpdateInput) -> None:
-        if input.args and isinstance(input.args[0], RequestMeta):
+        request = staff_request(input.args)
+        if request is not None:
             check = workflow.extern_functions()[EXTERN]
-            check(input.update, workflow.info().workflow_id, input.args[0], list(input.args[1:]))
+            check(input.update, workflow.info().workflow_id, *request)
         self.next.handle_update_validator(input)

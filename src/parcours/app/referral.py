@@ -78,7 +78,7 @@ class _Referral:
         for held in await self._reservations.legacy_holders():
             if await self._pathways.running(held):
                 raise DuplicateReferral(held)
-        claimed = await self._reservations.claim(Claim(self._proposed, self._request_id))
+        claimed = await self._reservations.claim(self._claim(self._proposed))
         if not claimed.existing:
             return await self._own(claimed)
         return await self._held_by(claimed.pathway_id)
@@ -90,7 +90,7 @@ class _Referral:
             raise DuplicateReferral(known)
         if running is None:
             return await self._take_over(known)
-        replacing = Claim(self._proposed, self._request_id, replaces=known)
+        replacing = self._claim(self._proposed, replaces=known)
         claimed = await self._reservations.claim(replacing)
         if claimed.existing:
             raise DuplicateReferral(claimed.pathway_id)
@@ -99,7 +99,7 @@ class _Referral:
     async def _take_over(self, known: str) -> str:
         """A claim whose pathway never started: started under its id, once it is old
         enough that its own client has stopped, so the two can never both start one."""
-        taking = Claim(known, self._request_id, replaces=known, never_started=True)
+        taking = self._claim(known, replaces=known, never_started=True)
         claimed = await self._reservations.claim(taking)
         if claimed.existing:
             raise DuplicateReferral(claimed.pathway_id)
@@ -122,9 +122,15 @@ class _Referral:
         except WorkflowAlreadyStartedError:
             if claimed.retried or await self._same_person(pathway_id):
                 return pathway_id
-        await self._reservations.release(Claim(pathway_id, self._request_id))
+        await self._reservations.release(self._claim(pathway_id))
         refused = reused(self._request_id, IntakeTrigger.REFER.value)
         raise RequestRefused(refused.message, refused.rule, [], refused.code, refused.values)
+
+    def _claim(self, pathway_id: str, replaces: str = "", *, never_started: bool = False) -> Claim:
+        """A claim carrying the referral's request, which the signing client signs over it
+        and the worker checks (`workflows.reservation`)."""
+        meta = self._sent[2]
+        return Claim(pathway_id, self._request_id, replaces, never_started, meta=meta)
 
     async def _start(self, pathway_id: str) -> str:
         participant, command, meta = self._sent

@@ -5,6 +5,11 @@ named after the person's fingerprint under the current key. A person referred be
 key rotation is still recognised under an older key's fingerprint, and one referred
 before reservations existed, by the programme's old `ReferralRegistry`: both are asked by
 `legacy_holders` and never written again.
+
+A claim and a release carry the referral's request (`Claim.meta`), which the signing
+client signs and the worker checks (`app.actor_check`); a refusal comes back as
+`RequestRefused`, as a pathway's do. What the service moves itself from the old registry
+is sealed by it instead (`adapters.temporal.seal`), as it seals what it hands on.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import asyncio
 import hashlib
 import hmac
 import uuid
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -21,19 +28,26 @@ from temporalio.client import (
     WithStartWorkflowOperation,
     WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from parcours.activities.erasure import delete_reservations
 from parcours.adapters.temporal.keys import Keyring
+from parcours.adapters.temporal.seal import seal
+from parcours.app.errors import refusal_of
+from parcours.domain.records import Actor, RequestMeta
+from parcours.domain.vocabulary import Role
 from parcours.programmes import catalogue
 from parcours.workflows.registry import ReferralRegistry, registry_id
 from parcours.workflows.reservation import (
+    CLAIM_UPDATE,
     Claim,
     Claimed,
     ReferralReservation,
     ReservationInput,
+    claim_content,
     reservation_id,
 )
 
@@ -46,6 +60,8 @@ _PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 """Seconds between claims refused while the reservation's workflow task is retried."""
 _FROM_REGISTRY = "moved-from-the-registry"
 """The request id of a reservation copied from the old registry."""
+_SERVICE = Actor("parcours", Role.SYSTEM)
+"""Who moves a reservation from the old registry: the service itself."""
 
 
 def referral_pathway_id(keyring: Keyring, task_queue: str, request_id: str) -> str:
@@ -88,24 +104,36 @@ class Reservations:
         return await self._claim(claim)
 
     async def _claim(self, claim: Claim) -> Claimed:
-        result: Claimed = await self._client.execute_update_with_start_workflow(
-            ReferralReservation.claim,
-            claim,
-            id=f"claim-{uuid.uuid4().hex}",
-            start_workflow_operation=WithStartWorkflowOperation(
-                ReferralReservation.run,
-                ReservationInput(),
-                id=self.current_id,
-                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-                task_queue=self._task_queue,
-                task_timeout=TASK_TIMEOUT,
-            ),
-        )
+        try:
+            result: Claimed = await self._client.execute_update_with_start_workflow(
+                ReferralReservation.claim,
+                claim,
+                id=f"claim-{uuid.uuid4().hex}",
+                start_workflow_operation=WithStartWorkflowOperation(
+                    ReferralReservation.run,
+                    ReservationInput(),
+                    id=self.current_id,
+                    id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                    task_queue=self._task_queue,
+                    task_timeout=TASK_TIMEOUT,
+                ),
+            )
+        except WorkflowUpdateFailedError as err:  # the worker refused who sent it
+            raise refusal_of(err.cause) from None
         return result
 
     async def release(self, claim: Claim) -> None:
         handle = self._client.get_workflow_handle(self.current_id)
-        await handle.execute_update(ReferralReservation.release, claim)
+        try:
+            await handle.execute_update(ReferralReservation.release, claim)
+        except WorkflowUpdateFailedError as err:
+            raise refusal_of(err.cause) from None
+
+    def sealed(self, claim: Claim, secret: bytes, handed_by: str) -> Claim:
+        """`claim` as the service makes it itself, sealed (`adapters.temporal.seal`)."""
+        meta = RequestMeta(claim.request_id, _SERVICE, handed_by=handed_by)
+        mark = seal(secret, CLAIM_UPDATE, self.current_id, meta, claim_content(claim))
+        return replace(claim, meta=replace(meta, seal=mark))
 
     async def holder(self) -> str:
         """The pathway the current key's reservation holds; "" if none."""
@@ -160,14 +188,22 @@ async def _runs(handle: WorkflowHandle[Any, Any]) -> bool:
     return described.status == WorkflowExecutionStatus.RUNNING
 
 
-async def retire_registry(client: Client, task_queue: str, programme: str) -> int | None:
+Seals = Callable[[], list[bytes]]
+"""The service's seal secrets (`adapters.temporal.seal`); None in the declared-roles mode."""
+
+
+async def retire_registry(
+    client: Client, task_queue: str, programme: str, seals: Seals | None = None
+) -> int | None:
     """Move what the programme's old registry holds into reservations, then end it.
 
     Each fingerprint it holds gets the reservation of that fingerprint, holding the same
     pathway (unless a referral since claimed it), and the registry is retired, so that
     referrals stop asking it. Until then they ask it, so a person it holds is never
     missed. Returns how many entries moved, or None if there was no registry to retire.
-    Safe to run again, and by several workers at once.
+    Safe to run again, and by several workers at once. Each claim is sealed with `seals`
+    (the service's own, checked like staff's requests), unless the worker takes roles as
+    declared.
     """
     handle = client.get_workflow_handle(registry_id(programme, task_queue))
     for _ in range(3):  # an older client may reserve in it meanwhile: copy again
@@ -176,7 +212,10 @@ async def retire_registry(client: Client, task_queue: str, programme: str) -> in
         held: dict[str, str] = await handle.query(ReferralRegistry.entries)
         for fingerprint, pathway_id in held.items():
             reservations = Reservations(client, task_queue, programme, [fingerprint])
-            await reservations.claim(Claim(pathway_id, _FROM_REGISTRY))
+            moved = Claim(pathway_id, _FROM_REGISTRY)
+            if seals is not None:
+                moved = reservations.sealed(moved, seals()[0], handle.id)
+            await reservations.claim(moved)
         try:
             if await handle.execute_update(ReferralRegistry.retire, len(held)):
                 return len(held)
@@ -186,11 +225,13 @@ async def retire_registry(client: Client, task_queue: str, programme: str) -> in
     return None
 
 
-async def retire_registries(client: Client, task_queue: str) -> dict[str, int]:
+async def retire_registries(
+    client: Client, task_queue: str, seals: Seals | None = None
+) -> dict[str, int]:
     """`retire_registry` for every programme: what a worker does when it starts."""
     moved = {}
     for programme in sorted(catalogue()):
-        count = await retire_registry(client, task_queue, programme)
+        count = await retire_registry(client, task_queue, programme, seals)
         if count is not None:
             moved[programme] = count
     return moved

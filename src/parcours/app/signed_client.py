@@ -2,14 +2,15 @@
 
 One client interceptor, so that no front end can forget to sign: each update whose first
 argument is a `RequestMeta` (every staff action, notification retry, job-dating
-invitation and recording), each pathway's start (its referral) and each job-dating's
-start (its plan) leaves with the
-request signed over the update's or workflow's name, the workflow id and its content
-(`domain.signing`). The worker checks it (`app.actor_check`).
+invitation and recording) or a reservation's `Claim` carrying the referral's (its claim
+and release), each pathway's start (its referral) and each job-dating's start (its plan)
+leaves with the request signed over the update's or workflow's name, the workflow id and
+its content (`domain.signing`). The worker checks it (`app.actor_check`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -19,13 +20,18 @@ from temporalio.client import (
     OutboundInterceptor,
     StartWorkflowInput,
     StartWorkflowUpdateInput,
+    StartWorkflowUpdateWithStartInput,
     WorkflowHandle,
     WorkflowUpdateHandle,
 )
 
 from parcours.app.credentials import SigningKey, sign
-from parcours.domain.records import RequestMeta
-from parcours.workflows.actors import jobdating_content, referral_content
+from parcours.workflows.actors import (
+    jobdating_content,
+    referral_content,
+    staff_request,
+    with_request,
+)
 from parcours.workflows.jobdating_messages import JobDatingInput
 from parcours.workflows.messages import PathwayInput
 
@@ -65,8 +71,19 @@ class _SigningOutbound(OutboundInterceptor):
     async def start_workflow_update(
         self, input: StartWorkflowUpdateInput
     ) -> WorkflowUpdateHandle[Any]:
-        first = input.args[0] if input.args else None
-        if isinstance(first, RequestMeta):
-            meta = sign(self._key, input.update, input.id, first, list(input.args[1:]))
-            input.args = [meta, *input.args[1:]]
+        input.args = self._signed(input.update, input.id, input.args)
         return await super().start_workflow_update(input)
+
+    async def start_update_with_start_workflow(
+        self, input: StartWorkflowUpdateWithStartInput
+    ) -> WorkflowUpdateHandle[Any]:
+        """A reservation's claim, which starts the reservation if need be."""
+        update = input.update_workflow_input
+        update.args = self._signed(update.update, input.start_workflow_input.id, update.args)
+        return await super().start_update_with_start_workflow(input)
+
+    def _signed(self, update: str, target: str, args: Sequence[Any]) -> list[Any]:
+        meta, content = staff_request(args) or (None, [])
+        if meta is None:
+            return list(args)
+        return with_request(args, sign(self._key, update, target, meta, content))

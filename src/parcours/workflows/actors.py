@@ -15,10 +15,10 @@ job-datings; a refusal fails the event before it sends anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from temporalio import workflow
 
@@ -26,10 +26,12 @@ with workflow.unsafe.imports_passed_through():
     from parcours.domain.commands import Refer
     from parcours.domain.errors import DomainError
     from parcours.domain.jobdating import JobDatingEvent, check_role
+    from parcours.domain.records import RequestMeta
     from parcours.domain.signing import ActorRefused
     from parcours.workflows.errors import refusal
     from parcours.workflows.jobdating_messages import JobDatingInput
     from parcours.workflows.messages import PathwayInput
+    from parcours.workflows.reservation import Claim, claim_content
 
 CHECK_REFERRAL_ACTIVITY = "check_referral_actor"
 CHECK_JOBDATING_ACTIVITY = "check_jobdating_actor"
@@ -89,3 +91,32 @@ async def check_jobdating(start: JobDatingInput) -> None:
         check_role(start.meta.actor.role)
     except DomainError as err:
         raise refusal(err) from None
+
+
+def staff_request(args: Sequence[Any]) -> tuple[RequestMeta | None, list[Any]] | None:
+    """The request an update's arguments carry, and what its signature covers besides it;
+    None for an update that is no staff request. A staff action's `RequestMeta` comes
+    first; a reservation's claim or release carries the referral's in its `Claim` (None
+    in a claim sent without it)."""
+    first = args[0] if args else None
+    if isinstance(first, RequestMeta):
+        return first, list(args[1:])
+    if _is_claim(first):
+        return first.meta, claim_content(first)
+    return None
+
+
+def _is_claim(value: object) -> TypeGuard[Claim]:
+    """Whether `value` is a `Claim`, the sandbox's own class included: a workflow's sandbox
+    imports `workflows.reservation` afresh, so its `Claim` is another class of that name
+    and module (`domain`'s `RequestMeta` is passed through, the same class everywhere)."""
+    kind = type(value)
+    return (kind.__module__, kind.__qualname__) == (Claim.__module__, Claim.__qualname__)
+
+
+def with_request(args: Sequence[Any], meta: RequestMeta) -> list[Any]:
+    """`args` carrying `meta` where `staff_request` finds it."""
+    first, rest = args[0], list(args[1:])
+    if _is_claim(first):
+        return [replace(first, meta=meta), *rest]
+    return [meta, *rest]

@@ -11,16 +11,29 @@ It replaces the per-programme `ReferralRegistry` (`workflows.registry`), which t
 referral of a programme as an update and so refused referrals beyond the service's limit
 of updates in flight on one workflow. The registry stays registered: what it holds still
 counts (`app.reservations.legacy_holders`) and its histories still replay.
+
+A claim and a release carry the referral's `RequestMeta` (`Claim.meta`), signed over the
+claim by the staff member who refers (`app.signed_client`), or sealed by the service for
+what it moves itself (`app.reservations.retire_registry`). The worker checks it before the
+update's validator, as it checks every staff request (`app.actor_check`): a claim or a
+release sent by anyone else is refused and leaves nothing in the history. Claims recorded
+before they carried it have no `meta`, and still decode for replay.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 
+with workflow.unsafe.imports_passed_through():
+    from parcours.domain.records import RequestMeta
+
 RESERVATION_TYPE = "ReferralReservation"
+CLAIM_UPDATE = "claim"
+RELEASE_UPDATE = "release"
 
 TAKE_OVER_AFTER = timedelta(minutes=2)
 """How long a claim whose pathway never started is left to the referral that made it.
@@ -62,6 +75,14 @@ class Claim:
     request_id: str
     replaces: str = ""
     never_started: bool = False
+    meta: RequestMeta | None = None
+    """The referral's request, signed over the rest of the claim (`claim_content`); None
+    only in claims recorded before claims were signed."""
+
+
+def claim_content(claim: Claim) -> list[Any]:
+    """What the signature in `claim.meta` covers besides the `RequestMeta` itself."""
+    return [replace(claim, meta=None)]
 
 
 @dataclass
@@ -74,6 +95,11 @@ class Claimed:
     retried: bool = False
 
 
+def _check_names_a_holder(claim: Claim) -> None:
+    if not claim.pathway_id or not claim.request_id:
+        raise ValueError("a claim needs a pathway id and a request id")
+
+
 @workflow.defn(name=RESERVATION_TYPE)
 class ReferralReservation:
     @workflow.init
@@ -81,7 +107,7 @@ class ReferralReservation:
         self._holder = start.holder
         self._previous = start.previous
 
-    @workflow.update
+    @workflow.update(name=CLAIM_UPDATE)
     def claim(self, claim: Claim) -> Claimed:
         held = self._holder
         if held.pathway_id and claim.pathway_id == held.pathway_id and not claim.replaces:
@@ -96,8 +122,7 @@ class ReferralReservation:
 
     @claim.validator
     def _check(self, claim: Claim) -> None:
-        if not claim.pathway_id or not claim.request_id:
-            raise ValueError("a claim needs a pathway id and a request id")
+        _check_names_a_holder(claim)
 
     def _replaceable(self, held: Holder, claim: Claim) -> bool:
         if claim.replaces != held.pathway_id:
@@ -106,12 +131,18 @@ class ReferralReservation:
             return True
         return workflow.now() - held.claimed_at >= TAKE_OVER_AFTER
 
-    @workflow.update
+    @workflow.update(name=RELEASE_UPDATE)
     def release(self, claim: Claim) -> None:
         """Give back a claim made by mistake (its pathway id belongs to someone else)."""
         held = self._holder
         if held.pathway_id == claim.pathway_id and held.request_id == claim.request_id:
             self._holder, self._previous = self._previous, Holder()
+
+    @release.validator
+    def _check_release(self, claim: Claim) -> None:
+        """Also where the worker checks who sent it (`app.actor_check`): the SDK runs the
+        update interceptor's validator step only for an update that has a validator."""
+        _check_names_a_holder(claim)
 
     @workflow.query
     def holder(self) -> str:
