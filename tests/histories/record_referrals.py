@@ -7,12 +7,15 @@ early (refused), the pathway closed and the person referred anew, and a claim gi
 back; and to `registry-retired.json`, a registry whose entries moved into reservations
 before it was retired (`REGISTRY_RETIRES_PATCH`). `old-registry.json` beside them was
 recorded on 7a0d513, before reservations, by the client of that commit, and is never
-recorded again.
+recorded again. With `signed`, the same person's play with a worker that checks signed
+actors (`tests/workflows/signed.py`), every claim and release carrying the referral's
+request signed by a staff credential, to `reservation-signed.json`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import tempfile
 from pathlib import Path
 
@@ -35,10 +38,12 @@ from parcours.workflows import search_attributes as sa
 from parcours.workflows.registry import ReferralRegistry, RegistryInput, Reservation, registry_id
 from parcours.workflows.reservation import Claim
 from tests.histories.record import HERE, history_keyring
-from tests.support import meta, participant, referral
+from tests.support import STAFF, meta, participant, referral
+from tests.workflows.signed import checking_worker
 
 OUT = HERE / "referrals" / "reservation.json"
 RETIRED = HERE / "referrals" / "registry-retired.json"
+SIGNED = HERE / "referrals" / "reservation-signed.json"
 ATP = get_programme("atp-cergy")
 
 
@@ -57,11 +62,15 @@ async def play(pathways: PathwayClient, keys: Keyring) -> Reservations:
     refused = await asyncio.gather(refer("rec-2"), return_exceptions=True)
     assert isinstance(refused[0], DuplicateReferral), refused
     assert await refer("rec-1") == first
-    early = await held.claim(Claim(first, "rec-3", replaces=first, never_started=True))
+    early = await held.claim(
+        Claim(first, "rec-3", replaces=first, never_started=True, meta=meta(request_id="rec-3"))
+    )
     assert early.existing
     await pathways.temporal.get_workflow_handle(first).terminate("recording")
     second = await refer("rec-4")
-    mistaken = Claim("pathway-00000000000000aa", "rec-5", replaces=second)
+    mistaken = Claim(
+        "pathway-00000000000000aa", "rec-5", replaces=second, meta=meta(request_id="rec-5")
+    )
     await held.claim(mistaken)
     await held.release(mistaken)
     assert await held.holder() == second
@@ -114,5 +123,24 @@ async def record(out: Path = OUT, retired: Path = RETIRED) -> WorkflowHistory:
     return history
 
 
+async def record_signed(out: Path = SIGNED) -> WorkflowHistory:
+    """The play, each claim and release signed by a staff member's credential and checked."""
+    keys = history_keyring()
+    with tempfile.TemporaryDirectory() as scratch:
+        async with (
+            await WorkflowEnvironment.start_local(
+                data_converter=data_converter(keys),
+                dev_server_existing_path=str(temporal_binary()),
+                search_attributes=sa.ALL,
+            ) as env,
+            checking_worker(env.client, Path(scratch)) as signed,
+        ):
+            held = await play(signed.pathways(signed.issue(STAFF)), keys)
+            history = await env.client.get_workflow_handle(held.current_id).fetch_history()
+    out.write_text(history.to_json(), encoding="utf-8")
+    print(f"recorded {out.name}: {len(history.events)} events")
+    return history
+
+
 if __name__ == "__main__":
-    asyncio.run(record())
+    asyncio.run(record_signed() if sys.argv[1:] == ["signed"] else record())

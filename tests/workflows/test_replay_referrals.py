@@ -4,7 +4,10 @@
 then are still held by that registry after the upgrade (`app.reservations`), so its
 workflow stays registered and must go on replaying; `registry-retired.json` takes its
 `REGISTRY_RETIRES_PATCH` branch (its entries moved, then ended). `reservation.json` takes
-every branch of `ReferralReservation.claim` and its `release` (`record_referrals.py`).
+every branch of `ReferralReservation.claim` and its `release` (`record_referrals.py`);
+`reservation-signed.json` the same play with every claim and release carrying the
+referral's request signed by a staff credential, checked by the worker (`python -m
+tests.histories.record_referrals signed`), while `reservation.json`'s claims carry none.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ import json
 from pathlib import Path
 
 import pytest
+from temporalio.api.enums.v1 import EventType
 
+from parcours.adapters.temporal.converter import data_converter
 from parcours.workflows.patches import REGISTRY_RETIRES_PATCH
 from parcours.workflows.registry import REGISTRY_TYPE, ReferralRegistry
-from parcours.workflows.reservation import RESERVATION_TYPE, ReferralReservation
-from tests.histories.record import HERE
+from parcours.workflows.reservation import RESERVATION_TYPE, Claim, ReferralReservation
+from tests.histories.record import HERE, history_keyring
 from tests.workflows.patch_replay import load, replayer_for
 
 FOLDER = HERE / "referrals"
@@ -26,6 +31,7 @@ EXPECTED = {
     "old-registry.json": REGISTRY_TYPE,
     "registry-retired.json": REGISTRY_TYPE,
     "reservation.json": RESERVATION_TYPE,
+    "reservation-signed.json": RESERVATION_TYPE,
 }
 
 
@@ -61,3 +67,26 @@ def patches_in(path: Path) -> set[str]:
 def test_only_the_retired_registry_history_takes_the_patch() -> None:
     assert patches_in(FOLDER / "registry-retired.json") == {REGISTRY_RETIRES_PATCH}
     assert patches_in(FOLDER / "old-registry.json") == set()
+
+
+async def claims_in(path: Path) -> list[Claim]:
+    """The claims and releases a reservation's history accepted, decoded."""
+    converter = data_converter(history_keyring())
+    found: list[Claim] = []
+    for event in load(path).events:
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+            sent = event.workflow_execution_update_accepted_event_attributes.accepted_request
+            found += await converter.decode(sent.input.args.payloads, [Claim])
+    return found
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_the_signed_history_keeps_each_claims_signature_and_the_old_none() -> None:
+    signed, older = (
+        await claims_in(FOLDER / "reservation-signed.json"),
+        await claims_in(FOLDER / "reservation.json"),
+    )
+    assert len(signed) == len(older) > 0
+    assert all(c.meta is not None and c.meta.key_id.startswith("key-") for c in signed)
+    assert all(c.meta is not None and c.meta.signature for c in signed)
+    assert all(c.meta is None for c in older)
