@@ -15,9 +15,10 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError
 from temporalio.testing import WorkflowEnvironment
 
+from parcours.app import jobdating
 from parcours.app.client import PathwayClient
 from parcours.app.credentials import SigningKey, issue, sign
-from parcours.app.errors import refusal_of
+from parcours.app.errors import RequestRefused, refusal_of
 from parcours.app.jobdating import event_id_for
 from parcours.domain.jobdating import Candidate, JobDatingEvent
 from parcours.domain.records import Actor, RequestMeta
@@ -25,7 +26,7 @@ from parcours.domain.vocabulary import Role
 from parcours.workflows.actors import jobdating_content
 from parcours.workflows.jobdating_messages import JOBDATING_TYPE, JobDatingInput
 from tests.support import COORDINATOR, STAFF, meta
-from tests.workflows.jobdating_bench import PLACE, new_id
+from tests.workflows.jobdating_bench import PLACE, add_adecco, in_coaching, new_id
 from tests.workflows.signed import Signed, checking_worker
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
@@ -107,3 +108,24 @@ async def test_in_the_declared_roles_mode_a_plan_is_judged_by_its_declared_role(
     client, queue = uncached_pathways.temporal, uncached_pathways.task_queue
     assert await _started(client, queue, _event(), meta(PARTNER)) == "jobdating_role"
     assert await _started(client, queue, _event(), meta(COORDINATOR)) == ""
+
+
+async def test_a_plan_the_worker_refuses_is_said_so_to_the_planner(
+    temporal_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """`jobdating plan` waits for the worker's check of its signature: with a credential
+    revoked since, the planner is told (`RequestRefused`), not that the event is planned."""
+    async with checking_worker(temporal_env.client, tmp_path) as signed:
+        coordinator_key = signed.issue(COORDINATOR)
+        as_coordinator = signed.pathways(coordinator_key)
+        pid = await in_coaching(signed.pathways(signed.issue(STAFF)))
+        add_adecco(signed.store)
+        held_at = datetime.now(UTC) + timedelta(days=7)
+        planned = jobdating.Plan("atp-cergy", held_at, PLACE, ["Adecco"], [pid])
+        event = await jobdating.plan(as_coordinator, signed.store, planned, meta(COORDINATOR))
+        assert (await jobdating.status(signed.client, event)).candidates[0].pathway_id == pid
+
+        assert signed.store.revoke_credential(coordinator_key.key_id, by="")
+        with pytest.raises(RequestRefused) as refused:
+            await jobdating.plan(as_coordinator, signed.store, planned, meta(COORDINATOR))
+        assert (refused.value.rule, refused.value.code) == ("signed_actor", "credential_revoked")

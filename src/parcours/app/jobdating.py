@@ -4,18 +4,27 @@ Planning checks what the event's workflow cannot: that each agency is an active 
 agency of the partner directory, and that each candidate's pathway, as it stands now,
 allows a job-dating (`domain.jobdating`). The event's id is derived from the planning
 request's id, so a retried plan starts one event. The rest are the event's own updates
-and queries; refusals come back as `RequestRefused`, as a pathway's do.
+and queries; refusals come back as `RequestRefused`, as a pathway's do, and so does a
+plan the worker refuses at the event's start (its signature, `workflows.actors`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -47,6 +56,9 @@ from parcours.workflows.jobdating_messages import (
 )
 
 SHORTEST_REFERENCE = 4
+CHECK_WAIT = timedelta(seconds=30)
+"""How long planning waits for the worker's check of the plan (no worker running: it is
+checked once one is); past it, the event's id is answered as planned."""
 
 
 class JobDatingNotFound(LookupError):
@@ -108,7 +120,27 @@ async def plan(pathways: PathwayClient, store: Store, plan: Plan, meta: RequestM
                 [SearchAttributePair(sa.PROGRAMME, plan.programme)]
             ),
         )
+    await _accepted(pathways.temporal, event_id)
     return event_id
+
+
+async def _accepted(client: Client, event_id: str) -> None:
+    """Wait for the event's first step, the worker's check of the plan's signature
+    (`workflows.actors`), at most `CHECK_WAIT`: a refused plan fails the event, said as
+    `RequestRefused`. The history says when that step is done (its first workflow task
+    completed); a query could be answered before it, from the start alone."""
+    handle = _handle(client, event_id)
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(CHECK_WAIT.total_seconds()):
+            async for event in handle.fetch_history_events(wait_new_event=True):
+                if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+                    break
+    if (await handle.describe()).status != WorkflowExecutionStatus.FAILED:
+        return
+    try:
+        await handle.result()
+    except WorkflowFailureError as err:
+        raise refusal_of(err.cause) from None
 
 
 async def _pathway(pathways: PathwayClient, pathway_id: str) -> Pathway:
