@@ -182,6 +182,14 @@ def _retry_without_consent() -> None:
     check_retry(key, pathway.state, ATP, FIELDS, role=COORDINATOR.role, now=T0 + 3 * DAY)
 
 
+def _retry_after_erasure() -> None:
+    pathway = Pathway.refer(ATP, "pathway-00000000000000aa", referral(), meta(), T0)
+    pathway.execute(c.GiveConsent(PartnerKind.REFERRER, T0), meta(), T0)
+    key = f"{pathway.state.pathway_id}:{pathway.state.timeline[-1].seq}:referrer"
+    pathway.state.erased_at = T0 + DAY
+    check_retry(key, pathway.state, ATP, FIELDS, role=COORDINATOR.role, now=T0 + 2 * DAY)
+
+
 NOW = T0 + 30 * DAY
 
 
@@ -309,6 +317,7 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("alert_resolved", _resolved_alert),
     ("unknown_notification", _unknown_notification),
     ("consent_required", _retry_without_consent),
+    ("retry_erased", _retry_after_erasure),
     ("unknown_event", lambda: _correction(99)),
     ("correction_not_correctable", lambda: _correction(1)),
     ("correction_voided", _voided_twice),
