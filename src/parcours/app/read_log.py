@@ -47,6 +47,7 @@ class ReadCommand(StrEnum):
     AUDIT_TRAIL = "audit_trail"
     AUDIT_AT = "audit_at"
     ERASE = "erase"
+    DOCTOR = "doctor"
 
 
 def log_reads(

@@ -79,3 +79,16 @@ def opened(session: Session, value: T) -> T:
     finally:
         for each in opened_stores:
             each.close()
+
+
+def opened_if_sealed(
+    session: Session, command: ReadCommand, pathway_ids: Iterable[str], value: T
+) -> T:
+    """`value` opened, the read logged first, when it holds something sealed (a reason a
+    coordinator typed); `value` as it is, and nothing logged, when it holds nothing."""
+    from parcours.adapters.temporal.sealing import key_ids_in
+
+    if not key_ids_in(value):
+        return value
+    logged(session, command, pathway_ids)
+    return opened(session, value)

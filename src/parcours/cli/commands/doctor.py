@@ -35,6 +35,7 @@ def troubles(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         return await find_troubles(pathways, session.settings.task_queue)
 
     found = with_pathways(session, work, whole_timeout=False)
+    found = _opened(session, found)
     if as_json:
         print_json(found)
         return
@@ -71,11 +72,19 @@ def close(reference: Ref, reason: ReasonOpt = "", as_json: JsonFlag = False) -> 
     async def work(pathways: PathwayClient) -> Trouble:
         return await close_pathway(pathways, await pathways.resolve(reference), meta)
 
-    closed = with_pathways(session, work)
+    closed = _opened(session, [with_pathways(session, work)])[0]
     if as_json:
         print_json(closed)
         return
     console.print(session.text("doctor.closed", pathway=closed.pathway_id, reason=closed.reason))
+
+
+def _opened(session: Session, found: list[Trouble]) -> list[Trouble]:
+    """The closing reasons opened (each sealed under its person's key), the read logged."""
+    from parcours.cli.reads import ReadCommand, opened_if_sealed
+
+    closed = [t.pathway_id for t in found if t.reason]
+    return opened_if_sealed(session, ReadCommand.DOCTOR, closed, found)
 
 
 def _check_reason(session: Session, reason: str) -> None:
