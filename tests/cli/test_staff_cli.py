@@ -177,6 +177,11 @@ def test_a_read_is_proven_by_the_credential_held_and_logged_with_its_key_id(
     assert staff_key in words.stdout
     assert "Key id" in words.stdout
 
+    erased = coordinator("erase", pathway_id, "--reason", "the person asked", "--yes", **PROVEN)
+    assert erased.exit_code == 0, erased.output  # opening the identity one last time: a read
+    last = read_log_rows(db_url)[-1]
+    assert (last["command"], last["key_id"]) == ("erase", coordinator_key)
+
 
 def test_a_read_without_a_credential_in_force_for_its_role_shows_and_logs_nothing(
     signed_cli: tuple[Cli, Path], tmp_path: Path, db_url: str
@@ -206,6 +211,8 @@ def test_a_read_without_a_credential_in_force_for_its_role_shows_and_logs_nothin
     as_auditor = ("--role", "auditor", "audit", "trail", pathway_id)
     said = refused(coordinator, *as_auditor, **PROVEN)
     assert "coord-21b9's, as coordinator" in said, said
+    erase = ("--as", "coord-0000", "erase", pathway_id, "--reason", "asked", "--yes")
+    assert "coord-21b9's, as coordinator" in refused(coordinator, *erase, **PROVEN)
     assert read_log_rows(db_url) == []
 
     assert coordinator("staff", "revoke", "staff-7f3a").exit_code == 0
