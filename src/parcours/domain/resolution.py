@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from parcours.domain.alerts import candidate_alerts, follows_pathway
-from parcours.domain.commands.alerts import AlertEvent
+from parcours.domain.commands.alerts import AlertTrigger
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.vocabulary import AlertRule, AlertStatus, EventKind, Role, Stage
@@ -54,7 +54,7 @@ def follow_entry(
     if follows_pathway(state) and meta.actor.role is not Role.SYSTEM:
         state.last_entry_at = event.recorded
     for details in close_stale(state, programme, event):
-        record(AlertEvent.ALERT_RESOLVED, BY_ITSELF, event.at, details, event.recorded_at)
+        record(AlertTrigger.RESOLVE_ALERT.event, BY_ITSELF, event.at, details, event.recorded_at)
     return event
 
 
