@@ -112,11 +112,7 @@ def _notification_failed(
 SPECS = (
     record(AcknowledgeAlert, _handle, reference=open_alert_of),
     record(SnoozeAlert, _handle, reference=open_alert_of),
-    record(
-        RecordNotificationFailure,
-        _notification_failed,
-        roles=SYSTEM_ONLY,
-    ),
+    record(RecordNotificationFailure, _notification_failed, roles=SYSTEM_ONLY),
     CommandSpec(AlertTrigger.RAISE_ALERT, Shape.AUTOMATIC, NOBODY),
     CommandSpec(AlertTrigger.REOPEN_ALERT, Shape.AUTOMATIC, NOBODY),
     CommandSpec(AlertTrigger.RESOLVE_ALERT, Shape.AUTOMATIC, NOBODY),

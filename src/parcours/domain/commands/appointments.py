@@ -94,19 +94,7 @@ def _outcome(
 
 
 SPECS = (
-    record(
-        ScheduleAppointment,
-        _schedule,
-        creates="appointment_id",
-    ),
-    record(
-        AttendAppointment,
-        _outcome,
-        reference=scheduled_appointment_of,
-    ),
-    record(
-        MissAppointment,
-        _outcome,
-        reference=scheduled_appointment_of,
-    ),
+    record(ScheduleAppointment, _schedule, creates="appointment_id"),
+    record(AttendAppointment, _outcome, reference=scheduled_appointment_of),
+    record(MissAppointment, _outcome, reference=scheduled_appointment_of),
 )

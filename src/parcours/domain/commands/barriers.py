@@ -86,10 +86,5 @@ SPECS = (
     record(OpenBarrier, _open, creates="barrier_id"),
     record(WorkOnBarrier, _follow_up, reference=open_barrier_of),
     record(ResolveBarrier, _follow_up, reference=open_barrier_of),
-    record(
-        WaiveBarrier,
-        _follow_up,
-        reference=open_barrier_of,
-        reason_required=True,
-    ),
+    record(WaiveBarrier, _follow_up, reference=open_barrier_of, reason_required=True),
 )

@@ -80,21 +80,9 @@ def restated_instants(timeline: Iterable[PathwayEvent]) -> dict[int, datetime]:
     }
 
 
-SPECS = (
-    spec(
-        Shape.CORRECTION,
-        CorrectEvent,
-        corrected_event_details,
-        reason_required=True,
-        trigger=CorrectionTrigger.VOID_EVENT,
-    ),
-    spec(
-        Shape.CORRECTION,
-        CorrectEvent,
-        corrected_event_details,
-        reason_required=True,
-        trigger=CorrectionTrigger.RESTATE_EVENT,
-    ),
+SPECS = tuple(
+    spec(Shape.CORRECTION, CorrectEvent, corrected_event_details, reason_required=True, trigger=t)
+    for t in CorrectionTrigger
 )
 """Staff and coordinators correct (`roles` is the table's default, WORKERS); which events,
 and whose, is `correcting.check_correctable`: staff correct their own entries, coordinators

@@ -111,11 +111,7 @@ SPECS = (
     move(Exit, _exit, reason_required=True),
     CommandSpec(LifecycleTrigger.CLOSE_PATHWAY, Shape.AUTOMATIC, NOBODY),
     CommandSpec(LifecycleTrigger.ERASE_PERSON, Shape.AUTOMATIC, NOBODY),
-    CommandSpec(
-        LifecycleTrigger.EXTEND_RETENTION,
-        Shape.AUTOMATIC,
-        NOBODY,
-    ),
+    CommandSpec(LifecycleTrigger.EXTEND_RETENTION, Shape.AUTOMATIC, NOBODY),
 )
 """`close_pathway` is the pathway's own: it closes for good at the end of its retention
 period after exit (`retention.py`). `erase_person` arrives as an update of its own,

@@ -87,11 +87,6 @@ SPECS = (
     _jobdating_row(MissionTrigger.JOBDATING_HIRED),
     _jobdating_row(MissionTrigger.JOBDATING_TRAINING),
     _jobdating_row(MissionTrigger.JOBDATING_NO_MATCH),
-    move(
-        StartMission,
-        _start,
-        roles=WITH_PARTNERS,
-        creates="mission_id",
-    ),
+    move(StartMission, _start, roles=WITH_PARTNERS, creates="mission_id"),
     move(EndMission, _end, roles=WITH_PARTNERS),
 )
