@@ -9,7 +9,7 @@ import typer
 from parcours.cli.act import dated_action
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, stage_label
-from parcours.cli.options import JsonFlag, On, ProgrammeOpt, ReasonOpt, RequestOpt, subgroup
+from parcours.cli.options import JsonFlag, On, ProgrammeOpt, ReasonOpt, RequestOpt, group_module
 from parcours.cli.render import console, plain, print_json
 from parcours.cli.runtime import (
     current_session,
@@ -25,8 +25,7 @@ if TYPE_CHECKING:
     from parcours.app.sessions import MemberAnswer
     from parcours.cli.i18n import Text
 
-commands = typer.Typer()
-coaching = subgroup(commands, "coaching")
+commands, coaching = group_module("coaching")
 
 
 dated_action(coaching, "start", c.StartCoaching)

@@ -9,7 +9,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short
-from parcours.cli.options import JsonFlag, ReasonOpt, Ref, subgroup
+from parcours.cli.options import JsonFlag, ReasonOpt, Ref, group_module
 from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import Session, guarded, overseer_session, reader_session, with_pathways
 
@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from parcours.app.health import Trouble
     from parcours.cli.i18n import Text
 
-commands = typer.Typer()
-doctor = subgroup(commands, "doctor", invoke_without_command=True)
+commands, doctor = group_module("doctor", invoke_without_command=True)
 
 
 @doctor.callback()

@@ -18,7 +18,15 @@ from parcours.cli.jobdating_view import (
     ref,
 )
 from parcours.cli.labels import short
-from parcours.cli.options import Agency, JsonFlag, On, ProgrammeOpt, ReasonOpt, RequestOpt, subgroup
+from parcours.cli.options import (
+    Agency,
+    JsonFlag,
+    On,
+    ProgrammeOpt,
+    ReasonOpt,
+    RequestOpt,
+    group_module,
+)
 from parcours.cli.render import console, plain, print_json
 from parcours.cli.runtime import (
     Session,
@@ -43,8 +51,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-commands = typer.Typer()
-jobdating = subgroup(commands, "jobdating")
+commands, jobdating = group_module("jobdating")
 
 EventRef = Annotated[str, typer.Argument(help="help.arg.event_ref", metavar="EVENT")]
 
