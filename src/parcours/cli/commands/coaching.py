@@ -41,8 +41,6 @@ def coaching_day(
     request_id: RequestOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
-    from dataclasses import replace
-
     from parcours.app.sessions import group_action
     from parcours.cli.commands.session import which_session
     from parcours.domain.sessions import coaching_day as day_command
@@ -51,8 +49,8 @@ def coaching_day(
     store = open_readmodel()
     found = which_session(session, store, name, programme)
     members = store.session_people(found.programme, found.name)
-    started_at = typed_instant(on)
-    meta = replace(session.request(reason, request_id), effective_at=started_at if on else None)
+    meta = session.request(reason, request_id, on)
+    started_at = meta.effective_at or typed_instant(on)
 
     async def work(pathways: PathwayClient) -> list[MemberAnswer]:
         with progress_bar(session.text("coaching.day.progress"), len(members)) as advance:

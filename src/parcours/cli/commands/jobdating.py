@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 
     from parcours.app.client import PathwayClient
     from parcours.domain.jobdating import JobDatingEvent, OutcomeEntry
-    from parcours.domain.records import RequestMeta
     from parcours.workflows.jobdating_messages import InvitationReport, RecordAnswer
 
 T = TypeVar("T")
@@ -129,7 +128,7 @@ def jobdating_invite(
     from parcours.app import jobdating as app
 
     session = current_session()
-    meta = _dated(session.request("", request_id), on)
+    meta = session.request("", request_id, on)
 
     async def work(pathways: PathwayClient) -> tuple[str, InvitationReport]:
         event_id = await app.resolve(pathways.temporal, pathways.task_queue, event)
@@ -157,7 +156,7 @@ def jobdating_record(
     from parcours.app import jobdating as app
 
     session = current_session()
-    meta = _dated(session.request(reason, request_id), on)
+    meta = session.request(reason, request_id, on)
     typed = [_entry(session, value) for value in outcome]
 
     async def work(pathways: PathwayClient) -> tuple[str, RecordAnswer]:
@@ -209,14 +208,6 @@ def jobdating_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) ->
         print_json(found)
         return
     print_events(found, session.text)
-
-
-def _dated(meta: RequestMeta, on: str | None) -> RequestMeta:
-    """The request dated `--on` when given: an invitation or a recording entered after the
-    fact (the event judges it at that instant)."""
-    from dataclasses import replace
-
-    return meta if on is None else replace(meta, effective_at=typed_instant(on))
 
 
 def _entry(session: Session, value: str) -> OutcomeEntry:
