@@ -20,7 +20,12 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
 from parcours.domain import commands as c
 from parcours.domain.alerts import follow_pathway
-from parcours.domain.anonymisation import BY_LAST_CONTACT, check_extension, retention_due_at
+from parcours.domain.anonymisation import (
+    BY_LAST_CONTACT,
+    check_extension,
+    check_extension_limit,
+    retention_due_at,
+)
 from parcours.domain.erasure import check_erasure
 from parcours.domain.errors import DomainError
 from parcours.domain.instants import check_referral_instants
@@ -355,6 +360,7 @@ REFUSALS += [
     ("extend_reason", lambda: _extend(" ")),
     ("extend_until", lambda: _extend("court case", days=-1)),
     ("retention_not_running", lambda: _extend("court case", old=True)),
+    ("extend_too_far", lambda: check_extension_limit(ATP, T0 + timedelta(days=800), T0)),
 ]
 REFUSALS += PROGRAMME_RUN_REFUSALS  # sessions and job-datings (tests/cli/programme_refusals.py)
 REFUSALS += SIGNED_ACTOR_REFUSALS  # who sent a request (tests/cli/actor_refusals.py)

@@ -6,7 +6,7 @@ one sentence with its exit code, in English and French."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -28,12 +28,14 @@ def listed(cli: Cli, *extra: str) -> dict[str, datetime]:
 
 
 def test_a_new_pathway_is_listed_and_a_coordinator_extends_it(cli: Cli) -> None:
-    pid = refer(cli)
+    # Referred 200 days ago: an extension 90 days past the due date stays within the 24
+    # months ahead an extension may go.
+    pid = refer(cli, "--on", (datetime.now(UTC) - timedelta(days=200)).isoformat())
     due = eventually_blocking(lambda: listed(cli).get(pid), what="the pathway's due date")
     referred = json.loads(cli("show", pid, "--json").stdout)["status"]["referred_at"]
     assert due == add_months(datetime.fromisoformat(referred), 24)
     assert pid not in listed(cli, "--within", "30")
-    assert pid in listed(cli, "--within", "800")
+    assert pid in listed(cli, "--within", "600")
     printed = cli("--lang", "fr", "retention", "list")
     assert printed.exit_code == 0, printed.output
     assert "Dossiers à anonymiser" in printed.stdout
@@ -64,6 +66,8 @@ def test_bad_input_is_refused_in_one_sentence(cli: Cli) -> None:
           "--reason", "court"), ExitCode.USAGE, "is not a date for --until"),
         (("--role", "coordinator", "retention", "extend", pid, "--until", "2020-01-01",
           "--reason", "court"), ExitCode.REFUSED, "must be after the current due date"),
+        (("--role", "coordinator", "retention", "extend", pid, "--until", "2099-01-01",
+          "--reason", "court"), ExitCode.REFUSED, "the latest date allowed is"),
     ]  # fmt: skip
     for args, code, said in cases:
         result = cli(*args)
@@ -74,3 +78,7 @@ def test_bad_input_is_refused_in_one_sentence(cli: Cli) -> None:
                  "--until", "2020-01-01", "--reason", "court")  # fmt: skip
     assert french.exit_code == ExitCode.REFUSED, french.output
     assert "doit être postérieure à l'échéance actuelle" in french.stderr
+    too_far = cli("--lang", "fr", "--role", "coordinator", "retention", "extend", pid,
+                  "--until", "2099-01-01", "--reason", "court")  # fmt: skip
+    assert too_far.exit_code == ExitCode.REFUSED, too_far.output
+    assert "la date la plus tardive permise est le" in too_far.stderr

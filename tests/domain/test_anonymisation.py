@@ -163,6 +163,28 @@ def test_an_extension_is_refused_in_one_sentence(
     assert "\n" not in str(refused.value)
 
 
+def test_an_extension_goes_at_most_the_programme_s_months_ahead() -> None:
+    pathway, _now = followed()
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due is not None
+    at = due - 30 * DAY  # when the coordinator is warned
+    latest = add_months(at, ATP.timers.retention_max_extension_months)
+    assert ATP.timers.retention_max_extension_months == 24
+    a.check_extension_limit(ATP, latest, at)  # the latest date allowed is accepted
+    with pytest.raises(MoveRefused) as refused:
+        a.check_extension_limit(ATP, latest + DAY, at)
+    assert refused.value.code == "extend_too_far"
+    assert str(refused.value) == (
+        "an extension may go at most 24 months ahead: the latest date allowed is "
+        f"{latest.date().isoformat()}"
+    )
+    # An extension already recorded further (before the limit, in a replayed history)
+    # is still applied: only a new request is held to the limit.
+    coordinator = meta(COORDINATOR, "court case")
+    a.extend(pathway.state, ATP, coordinator, latest + 400 * DAY, now=at, record=pathway._record)
+    assert a.retention_due_at(pathway.state, ATP) == latest + 400 * DAY
+
+
 def test_an_extension_in_the_past_is_refused() -> None:
     pathway, _now = followed()
     due = a.retention_due_at(pathway.state, ATP)

@@ -115,6 +115,9 @@ async def test_an_extended_pathway_is_anonymised_at_the_extension(
     with pytest.raises(RequestRefused) as early:
         await extend_retention(sealed_pathways, walk.pid, first_due - DAY)
     assert early.value.rule == "extend_until"
+    with pytest.raises(RequestRefused) as far:  # beyond 24 months from today
+        await extend_retention(sealed_pathways, walk.pid, add_months(await walk.now(), 24) + DAY)
+    assert far.value.rule == "extend_too_far"
     done = await extend_retention(sealed_pathways, walk.pid, until)
     assert done.event == "retention_extended"
     assert done.details["until"] == until.isoformat()

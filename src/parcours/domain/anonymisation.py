@@ -163,6 +163,23 @@ def check_extension(
         )
 
 
+def check_extension_limit(programme: ProgrammeDefinition, until: datetime, now: datetime) -> None:
+    """Raise when `until` is further ahead than the programme lets an extension go
+    (`timers.retention_max_extension_months` after `now`). Asked before an extension is
+    accepted only, never when one is replayed: extensions recorded before this limit keep
+    their date."""
+    months = programme.timers.retention_max_extension_months
+    latest = add_months(now, months)
+    if until > latest:
+        raise MoveRefused.for_rule(
+            "extend_too_far",
+            f"an extension may go at most {months} months ahead: the latest date allowed is "
+            f"{latest.date().isoformat()}",
+            months=str(months),
+            latest=latest.date().isoformat(),
+        )
+
+
 def extend(
     state: PathwayState,
     programme: ProgrammeDefinition,

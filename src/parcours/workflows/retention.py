@@ -89,6 +89,7 @@ class PathwayRetention:
         state, now = self._pathway.state, workflow.now()
         try:
             anonymisation.check_extension(state, self._programme, meta, extension.until, now)
+            anonymisation.check_extension_limit(self._programme, extension.until, now)
         except DomainError as err:
             raise refusal(err) from None
 
