@@ -11,15 +11,16 @@ import pytest
 
 from parcours.domain import anonymisation as a
 from parcours.domain import commands as c
-from parcours.domain.alerts import due_alerts
+from parcours.domain.alerts import due_alerts, follow_pathway
 from parcours.domain.calendar import add_months
 from parcours.domain.erasure import anonymise
 from parcours.domain.errors import MoveRefused, NotPermitted
 from parcours.domain.pathway import Pathway
 from parcours.domain.programme import parse_programme
-from parcours.domain.records import Actor
+from parcours.domain.records import Actor, Alert
+from parcours.domain.resolution import follow_extension
 from parcours.domain.retention import retention_ends_at
-from parcours.domain.vocabulary import AlertRule, ExitReason, Role, Stage
+from parcours.domain.vocabulary import AlertRule, AlertStatus, ExitReason, Role, Stage
 from parcours.programmes import CATALOGUE_DIR
 from tests.domain.helpers import ATP, DAY, HOUR, drive_to
 from tests.support import COORDINATOR, STAFF, meta
@@ -207,3 +208,80 @@ def test_the_anonymisation_erases_and_closes_by_the_service() -> None:
     assert pathway.state.closed_at == due
     assert a.retention_due_at(pathway.state, ATP) is None
     assert pathway.allowed_triggers() == ()
+
+
+def warned(*, follows: bool, exited: bool = False) -> tuple[Pathway, datetime]:
+    """A pathway under the alert rules that follow it, warned on its day (exited first
+    when `exited`); its warning follows the due date when `follows`."""
+    pathway, now = followed()
+    follow_pathway(pathway.state, now)
+    if follows:
+        a.follow_due_date(pathway.state)
+    if exited:
+        pathway.execute(c.Exit(ExitReason.EMPLOYMENT, now), meta(reason="hired"), now)
+    warning = a.warning_due_at(pathway.state, ATP)
+    assert warning is not None
+    pathway.raise_due_alerts(warning)
+    return pathway, warning
+
+
+def retention_warnings(pathway: Pathway) -> list[Alert]:
+    return [x for x in pathway.state.alerts if x.rule is AlertRule.RETENTION_DUE]
+
+
+def extend_by_90_days(pathway: Pathway, now: datetime) -> datetime:
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due is not None
+    until = due + 90 * DAY
+    event = a.extend(
+        pathway.state, ATP, meta(COORDINATOR, "court case"), until, now=now, record=pathway._record
+    )
+    follow_extension(pathway.state, ATP, event, pathway._record)
+    return until
+
+
+@pytest.mark.parametrize("exited", [False, True])
+def test_an_extension_resolves_the_warning_and_a_new_one_comes(exited: bool) -> None:
+    pathway, now = warned(follows=True, exited=exited)
+    (first,) = retention_warnings(pathway)
+    until = extend_by_90_days(pathway, now + HOUR)
+    assert first.status is AlertStatus.RESOLVED
+    assert first.handled_by == "parcours"
+    resolved = pathway.state.timeline[-1]
+    assert (resolved.kind, resolved.details["alert_id"]) == ("alert_resolved", first.alert_id)
+    assert resolved.details["closed_by"] == str(pathway.state.timeline[-2].seq)
+    assert pathway.state.timeline[-2].kind == "retention_extended"
+    early = due_alerts(pathway.state, ATP, until - 30 * DAY - HOUR)
+    assert AlertRule.RETENTION_DUE not in {d.rule for d in early}
+    pathway.raise_due_alerts(until - 30 * DAY)
+    second = retention_warnings(pathway)[-1]
+    assert (second.status, second.raised_at) == (AlertStatus.OPEN, until - 30 * DAY)
+    assert a.anonymise_at(pathway.state, ATP) == until
+
+
+def test_before_the_rule_the_warning_stays_open_after_an_extension() -> None:
+    """Pathways whose run started before `WARNING_FOLLOWS` keep what they did (replayed)."""
+    pathway, now = warned(follows=False, exited=True)
+    extend_by_90_days(pathway, now + HOUR)
+    assert [x.status for x in retention_warnings(pathway)] == [AlertStatus.OPEN]
+    assert pathway.state.timeline[-1].kind == "retention_extended"
+
+
+@pytest.mark.parametrize("follows", [False, True])
+def test_a_contact_after_exit_resolves_the_warning_once_it_follows(follows: bool) -> None:
+    pathway, now = warned(follows=follows, exited=True)
+    pathway.execute(c.RecordContact(now + HOUR), meta(), now + HOUR)
+    (warning,) = retention_warnings(pathway)
+    assert warning.status is (AlertStatus.RESOLVED if follows else AlertStatus.OPEN)
+    assert a.retention_due_at(pathway.state, ATP) == add_months(now + HOUR, 24)
+
+
+def test_only_a_pathway_that_follows_the_rule_follows_the_due_date() -> None:
+    pathway, _now = drive_to(ATP, Stage.COACHING)
+    a.follow_due_date(pathway.state)
+    assert not a.warning_follows(pathway.state)
+    a.adopt(pathway.state)
+    a.follow_due_date(pathway.state)
+    assert a.warning_follows(pathway.state)
+    a.adopt(pathway.state)  # adopting again keeps it
+    assert a.warning_follows(pathway.state)

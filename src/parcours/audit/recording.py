@@ -57,6 +57,7 @@ from parcours.workflows.patches import (
     CHANGES_DURING_PUBLISH_PATCH,
     EFFECTIVE_INSTANTS_PATCH,
     RETENTION_BY_CONTACT_PATCH,
+    RETENTION_WARNING_FOLLOWS_PATCH,
 )
 from parcours.workflows.retention import EXTEND_RETENTION_UPDATE
 
@@ -145,11 +146,12 @@ class Recording:
     """The runs whose loop turned again after an update (`CHANGES_DURING_PUBLISH_PATCH`)."""
     retaining_runs: frozenset[int] = frozenset()
     """The runs that adopted the retention by the last contact (`RETENTION_BY_CONTACT_PATCH`)."""
+    warning_runs: frozenset[int] = frozenset()
+    """The runs whose retention warning follows the due date (`RETENTION_WARNING_FOLLOWS_PATCH`)."""
 
 
 async def record_of(history: PathwayHistory, converter: DataConverter) -> Recording:
-    """Decode `history` (every run, oldest first) with `converter` and its keys, once it
-    is a pathway's and every payload opens (`audit.checks`)."""
+    """Decode a pathway's `history` (every run, oldest first; `audit.checks`)."""
     ensure_pathway(history)
     await open_every_payload(history, converter)
     first = history.runs[0].events[0]
@@ -186,6 +188,7 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
         following_runs=_runs_patched(history, ALERTS_FOLLOW_PATHWAY_PATCH),
         turning_runs=_runs_patched(history, CHANGES_DURING_PUBLISH_PATCH),
         retaining_runs=_runs_patched(history, RETENTION_BY_CONTACT_PATCH),
+        warning_runs=_runs_patched(history, RETENTION_WARNING_FOLLOWS_PATCH),
     )
 
 

@@ -32,6 +32,12 @@ from parcours.domain.vocabulary import AlertRule, EventKind, Role
 BY_LAST_CONTACT = 2
 """The `PathwayState.retention_rule` from which the record ends by the last contact."""
 
+WARNING_FOLLOWS = 3
+"""The `PathwayState.retention_rule` from which the coordinator's warning follows the due
+date: once an extension or a new contact moves it, the warning of the old date is
+resolved (`domain.resolution`), an exited pathway's too, and a new one comes before the
+new date."""
+
 EXTENDED = LifecycleEvent.RETENTION_EXTENDED
 """The event a coordinator's extension records."""
 
@@ -68,6 +74,17 @@ def adopt(state: PathwayState) -> None:
 
 def by_last_contact(state: PathwayState) -> bool:
     return state.retention_rule >= BY_LAST_CONTACT
+
+
+def follow_due_date(state: PathwayState) -> None:
+    """Let the warning follow the due date (`WARNING_FOLLOWS`), for a pathway that follows
+    the retention by the last contact (any other is unchanged)."""
+    if by_last_contact(state):
+        state.retention_rule = max(state.retention_rule, WARNING_FOLLOWS)
+
+
+def warning_follows(state: PathwayState) -> bool:
+    return state.retention_rule >= WARNING_FOLLOWS
 
 
 def last_contact(state: PathwayState) -> datetime:

@@ -22,9 +22,13 @@ with workflow.unsafe.imports_passed_through():
     from parcours.domain.pathway import Pathway
     from parcours.domain.programme import ProgrammeDefinition
     from parcours.domain.records import RequestMeta
+    from parcours.domain.resolution import follow_extension
     from parcours.workflows.errors import refusal
     from parcours.workflows.messages import Participant, UpdateResult
-    from parcours.workflows.patches import RETENTION_BY_CONTACT_PATCH
+    from parcours.workflows.patches import (
+        RETENTION_BY_CONTACT_PATCH,
+        RETENTION_WARNING_FOLLOWS_PATCH,
+    )
     from parcours.workflows.publishing import ACTIVITY_RETRY
 
 EXTEND_RETENTION_UPDATE = "extend_retention"
@@ -58,10 +62,16 @@ class PathwayRetention:
     _close_waits: bool
 
     def _adopt_retention(self) -> None:
-        """Decided once per run, when it starts (`RETENTION_BY_CONTACT_PATCH`)."""
+        """Decided once per run, when it starts (`RETENTION_BY_CONTACT_PATCH`, then
+        `RETENTION_WARNING_FOLLOWS_PATCH` for a pathway that follows the rule)."""
         self._anonymised = False
+        state = self._pathway.state
         if workflow.patched(RETENTION_BY_CONTACT_PATCH):
-            anonymisation.adopt(self._pathway.state)
+            anonymisation.adopt(state)
+        if anonymisation.by_last_contact(state) and workflow.patched(
+            RETENTION_WARNING_FOLLOWS_PATCH
+        ):
+            anonymisation.follow_due_date(state)
 
     @workflow.update(name=EXTEND_RETENTION_UPDATE)
     def extend_retention(
@@ -80,6 +90,7 @@ class PathwayRetention:
             )
         except DomainError as err:
             raise refusal(err) from None
+        follow_extension(state, self._programme, event, self._pathway._record)
         self._changed = True
         allowed: list[str] = list(self._pathway.allowed_triggers())
         return UpdateResult(event.seq, event.kind, event.stage, allowed, details=event.details)
