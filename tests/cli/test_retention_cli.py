@@ -41,9 +41,12 @@ def test_a_new_pathway_is_listed_and_a_coordinator_extends_it(cli: Cli) -> None:
     assert "Dossiers à anonymiser" in printed.stdout
 
     until = (due + timedelta(days=90)).date().isoformat()
-    done = as_coordinator(cli, "retention", "extend", pid, "--until", until, "--reason", "court")
+    extend = ("retention", "extend", pid, "--until", until, "--reason", "court")
+    done = as_coordinator(cli, *extend, "--request-id", f"req-extend-{pid}")
     assert done.exit_code == 0, done.output
     assert "The record is kept until" in done.stdout
+    again = as_coordinator(cli, *extend, "--request-id", f"req-extend-{pid}")  # a retry
+    assert again.exit_code == 0, again.output
     moved = eventually_blocking(
         lambda: listed(cli).get(pid) if listed(cli).get(pid) != due else None,
         what="the extended date",
@@ -52,6 +55,7 @@ def test_a_new_pathway_is_listed_and_a_coordinator_extends_it(cli: Cli) -> None:
     assert moved.date().isoformat() == until
     kinds = [e["kind"] for e in json.loads(cli("timeline", pid, "--json").stdout)]
     assert kinds[-1] == "retention_extended"
+    assert kinds.count("retention_extended") == 1
 
 
 def test_bad_input_is_refused_in_one_sentence(cli: Cli) -> None:

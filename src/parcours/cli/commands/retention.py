@@ -10,7 +10,7 @@ import typer
 from parcours.cli.commands.doctor import _check_reason
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.options import JsonFlag, ReasonOpt, Ref, subgroup
+from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt, subgroup
 from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import (
     current_session,
@@ -64,7 +64,11 @@ def retention_list(within: WithinOpt = None, as_json: JsonFlag = False) -> None:
 @retention.command("extend", help="help.retention.extend")
 @guarded
 def retention_extend(
-    reference: Ref, until: UntilOpt, reason: ReasonOpt = "", as_json: JsonFlag = False
+    reference: Ref,
+    until: UntilOpt,
+    reason: ReasonOpt = "",
+    request_id: RequestOpt = None,
+    as_json: JsonFlag = False,
 ) -> None:
     from parcours.app.retention import extend_retention
 
@@ -72,7 +76,7 @@ def retention_extend(
     if not reason.strip():
         raise CliError(session.text("retention.reason_required"), ExitCode.USAGE)
     moment = parse_instant(until, session, "--until")
-    meta = session.request(reason.strip(), None)
+    meta = session.request(reason.strip(), request_id)
     _check_reason(session, meta.reason)
 
     async def work(pathways: PathwayClient) -> UpdateResult:
