@@ -22,6 +22,7 @@ from parcours.domain import commands as c
 from parcours.domain.alerts import follow_pathway
 from parcours.domain.anonymisation import (
     BY_LAST_CONTACT,
+    check_adoption,
     check_extension,
     check_extension_limit,
     retention_due_at,
@@ -347,6 +348,12 @@ REFUSALS += [
 ]
 
 
+def _adopt_erased() -> None:
+    state = new_pathway(ATP).state
+    state.erased_at = T0
+    check_adoption(state, meta(COORDINATOR))
+
+
 def _extend(reason: str, *, days: int = 30, coordinator: bool = True, old: bool = False) -> None:
     state = new_pathway(ATP).state
     state.retention_rule = 1 if old else BY_LAST_CONTACT
@@ -361,6 +368,8 @@ REFUSALS += [
     ("extend_until", lambda: _extend("court case", days=-1)),
     ("retention_not_running", lambda: _extend("court case", old=True)),
     ("extend_too_far", lambda: check_extension_limit(ATP, T0 + timedelta(days=800), T0)),
+    ("adopt_role", lambda: check_adoption(new_pathway(ATP).state, meta(STAFF))),
+    ("adopt_closed", _adopt_erased),
 ]
 REFUSALS += PROGRAMME_RUN_REFUSALS  # sessions and job-datings (tests/cli/programme_refusals.py)
 REFUSALS += SIGNED_ACTOR_REFUSALS  # who sent a request (tests/cli/actor_refusals.py)

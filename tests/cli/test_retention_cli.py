@@ -86,3 +86,30 @@ def test_bad_input_is_refused_in_one_sentence(cli: Cli) -> None:
                   "--until", "2099-01-01", "--reason", "court")  # fmt: skip
     assert too_far.exit_code == ExitCode.REFUSED, too_far.output
     assert "la date la plus tardive permise est le" in too_far.stderr
+
+
+def test_adopt_says_what_it_did_and_refuses_bad_input(cli: Cli) -> None:
+    """A new pathway follows the rule from its start: adopting it changes nothing, said in
+    one sentence; `--all` reports the same in JSON (the workflow lane shows an earlier
+    pathway adopting it, `tests/workflows/test_retention_adopt.py`)."""
+    pid = refer(cli)
+    cases = [
+        (("--role", "coordinator", "retention", "adopt"), ExitCode.USAGE, "Name one pathway"),
+        (("--role", "coordinator", "retention", "adopt", pid, "--all"), ExitCode.USAGE,
+         "Name one pathway"),
+        (("--role", "staff", "retention", "adopt", pid), ExitCode.REFUSED,
+         "Only a coordinator may make a pathway follow"),
+    ]  # fmt: skip
+    for args, code, said in cases:
+        result = cli(*args)
+        assert result.exit_code == code, (args, result.output)
+        assert said in result.stderr, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    done = as_coordinator(cli, "retention", "adopt", pid)
+    assert done.exit_code == 0, done.output
+    assert "already follows the retention by the last contact" in done.stdout
+    french = cli("--lang", "fr", "--role", "coordinator", "retention", "adopt", pid)
+    assert "suit déjà la conservation après le dernier contact" in french.stdout
+    every = as_coordinator(cli, "retention", "adopt", "--all", "--json")
+    assert every.exit_code == 0, every.output
+    assert pid not in json.loads(every.stdout)["adopted"]

@@ -285,3 +285,43 @@ def test_only_a_pathway_that_follows_the_rule_follows_the_due_date() -> None:
     assert a.warning_follows(pathway.state)
     a.adopt(pathway.state)  # adopting again keeps it
     assert a.warning_follows(pathway.state)
+
+
+def test_a_coordinator_makes_an_earlier_pathway_follow_the_rule_now() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    assert a.retention_due_at(pathway.state, ATP) is None
+    with pytest.raises(NotPermitted) as staff:
+        a.adopt_now(pathway.state, ATP, meta(STAFF), now=now, record=pathway._record)
+    assert staff.value.code == "adopt_role"
+    event = a.adopt_now(pathway.state, ATP, meta(COORDINATOR), now=now, record=pathway._record)
+    assert event is not None
+    assert event.kind == "retention_adopted"
+    assert a.warning_follows(pathway.state)
+    due = add_months(a.last_contact(pathway.state), 24)
+    assert event.details == {"due": due.isoformat(), "was_rule": "1"}
+    assert a.last_contact(pathway.state) < now  # adopting is no contact
+    again = a.adopt_now(pathway.state, ATP, meta(COORDINATOR), now=now, record=pathway._record)
+    assert again is None
+    assert [e.kind for e in pathway.state.timeline].count("retention_adopted") == 1
+
+
+def test_an_idle_pathway_adopting_the_rule_is_warned_before_it_is_anonymised() -> None:
+    """Its last contact three years ago: not anonymised at once, but the warning period
+    after the warning the adoption makes due, which the run loop raises first (it raises
+    what is due before it asks whether the retention is over)."""
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    follow_pathway(pathway.state, now)
+    later = now + 3 * 365 * DAY
+    a.adopt_now(pathway.state, ATP, meta(COORDINATOR), now=later, record=pathway._record)
+    pathway.raise_due_alerts(later)
+    assert [x.raised_at for x in retention_warnings(pathway)] == [later]
+    assert not a.retention_over(pathway.state, ATP, later + 30 * DAY - HOUR)
+    assert a.anonymise_at(pathway.state, ATP) == later + 30 * DAY
+
+
+def test_a_closed_or_erased_pathway_refuses_to_adopt_the_rule() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    anonymise(pathway.state, now, pathway._record)
+    with pytest.raises(MoveRefused) as refused:
+        a.check_adoption(pathway.state, meta(COORDINATOR))
+    assert refused.value.code == "adopt_closed"

@@ -31,14 +31,17 @@ def adopt_rules(
 
 def beside_machine(
     pathway: Pathway,
-    command: ErasePerson | anonymisation.ExtendRetention,
+    command: ErasePerson | anonymisation.ExtendRetention | anonymisation.AdoptRetention,
     meta: RequestMeta,
     at: datetime,
-) -> PathwayEvent:
-    """An update the programme's machine never judges: an erasure or an extension."""
+) -> PathwayEvent | None:
+    """An update the programme's machine never judges: an erasure, an extension, or the
+    rule adopted by a coordinator's request (None when it followed it already)."""
     if isinstance(command, ErasePerson):
         return erase(pathway.state, meta, at, pathway._record)
     state, programme = pathway.state, pathway.programme
+    if isinstance(command, anonymisation.AdoptRetention):
+        return anonymisation.adopt_now(state, programme, meta, now=at, record=pathway._record)
     event = anonymisation.extend(
         state, programme, meta, command.until, now=at, record=pathway._record
     )

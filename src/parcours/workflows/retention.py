@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from parcours.workflows.publishing import ACTIVITY_RETRY
 
 EXTEND_RETENTION_UPDATE = "extend_retention"
+ADOPT_RETENTION_UPDATE = "adopt_retention"
 ANONYMISE_ACTIVITY = "anonymise_person"
 
 
@@ -115,6 +116,39 @@ class PathwayRetention:
         try:
             anonymisation.check_extension(state, self._programme, meta, extension.until, now)
             anonymisation.check_extension_limit(self._programme, extension.until, now)
+        except DomainError as err:
+            raise refusal(err) from None
+
+    @workflow.update(name=ADOPT_RETENTION_UPDATE)
+    def adopt_retention(
+        self, meta: RequestMeta, adoption: anonymisation.AdoptRetention
+    ) -> UpdateResult:
+        """Follow the retention by the last contact now (a coordinator's request), rather
+        than at the next run. A new update: no history before it holds one, so no patch."""
+        if meta.request_id in self._applied:
+            return self._result(self._applied[meta.request_id], duplicate=True)
+        try:
+            event = anonymisation.adopt_now(
+                self._pathway.state,
+                self._programme,
+                meta,
+                now=workflow.now(),
+                record=self._pathway._record,
+            )
+        except DomainError as err:
+            raise refusal(err) from None
+        if event is None:  # it follows the rule already: nothing recorded
+            return self._result(0)
+        self._applied[meta.request_id] = event.seq
+        self._changed = True
+        return self._result(event.seq)
+
+    @adopt_retention.validator
+    def _check_adoption(self, meta: RequestMeta, adoption: anonymisation.AdoptRetention) -> None:
+        if self._check_request_id(meta, LifecycleTrigger.ADOPT_RETENTION):
+            return  # a retried request: accepted, answered from what it did the first time
+        try:
+            anonymisation.check_adoption(self._pathway.state, meta)
         except DomainError as err:
             raise refusal(err) from None
 

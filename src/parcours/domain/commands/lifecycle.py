@@ -29,6 +29,7 @@ class LifecycleTrigger(Trigger):
     CLOSE_PATHWAY = "close_pathway", "pathway_closed"
     ERASE_PERSON = "erase_person", "person_erased"
     EXTEND_RETENTION = "extend_retention", "retention_extended"
+    ADOPT_RETENTION = "adopt_retention", "retention_adopted"
 
 
 class LifecycleEvent:
@@ -38,6 +39,7 @@ class LifecycleEvent:
     PATHWAY_CLOSED = LifecycleTrigger.CLOSE_PATHWAY.event
     PERSON_ERASED = LifecycleTrigger.ERASE_PERSON.event
     RETENTION_EXTENDED = LifecycleTrigger.EXTEND_RETENTION.event
+    RETENTION_ADOPTED = LifecycleTrigger.ADOPT_RETENTION.event
 
 
 class Suspend(Command, trigger=LifecycleTrigger.SUSPEND, when="suspended_at"):
@@ -112,8 +114,9 @@ SPECS = (
     CommandSpec(LifecycleTrigger.CLOSE_PATHWAY, Shape.AUTOMATIC, NOBODY),
     CommandSpec(LifecycleTrigger.ERASE_PERSON, Shape.AUTOMATIC, NOBODY),
     CommandSpec(LifecycleTrigger.EXTEND_RETENTION, Shape.AUTOMATIC, NOBODY),
+    CommandSpec(LifecycleTrigger.ADOPT_RETENTION, Shape.AUTOMATIC, NOBODY),
 )
 """`close_pathway` is the pathway's own: it closes for good at the end of its retention
 period after exit (`retention.py`). `erase_person` arrives as an update of its own,
 checked by `erasure.py` (coordinators only), not by the programme's machine; so does
-`extend_retention` (`anonymisation.py`)."""
+`extend_retention` and `adopt_retention` (`anonymisation.py`)."""
