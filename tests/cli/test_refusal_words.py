@@ -27,7 +27,7 @@ from parcours.domain.anonymisation import (
     check_extension_limit,
     retention_due_at,
 )
-from parcours.domain.erasure import check_erasure
+from parcours.domain.erasure import anonymise, check_erasure, erase
 from parcours.domain.errors import DomainError
 from parcours.domain.instants import check_referral_instants
 from parcours.domain.pathway import Pathway
@@ -278,6 +278,15 @@ def _contact_after_closing() -> None:
     pathway.check(c.RecordContact(closes), meta())
 
 
+def _contact_after_erasure(*, by_parcours: bool) -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    if by_parcours:  # at the end of the retention by the last contact
+        anonymise(pathway.state, now, pathway._record)
+    else:
+        erase(pathway.state, meta(COORDINATOR, reason=REASON), now, pathway._record)
+    pathway.check(c.RecordContact(now), meta())
+
+
 REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("instant_in_future", lambda: _instant(c.RecordContact(NOW + DAY))),
     ("instant_mismatch", lambda: _instant(c.RecordContact(NOW), _dated(NOW - HOUR))),
@@ -332,6 +341,8 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("correction_unavailable", lambda: _correction(-1)),
     ("correction_dependents", lambda: _correction(7)),
     ("pathway_closed", _contact_after_closing),
+    ("pathway_anonymised", lambda: _contact_after_erasure(by_parcours=True)),
+    ("pathway_erased", lambda: _contact_after_erasure(by_parcours=False)),
 ]
 
 
