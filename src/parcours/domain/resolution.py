@@ -97,7 +97,9 @@ def follow_extension(
     (before, it stayed open beside the new date's)."""
     if warning_follows(state):
         for details in close_stale(state, programme, event):
-            record(AlertTrigger.RESOLVE_ALERT.event, BY_ITSELF, event.at, details, event.recorded_at)
+            record(
+                AlertTrigger.RESOLVE_ALERT.event, BY_ITSELF, event.at, details, event.recorded_at
+            )
     return event
 
 
