@@ -11,7 +11,7 @@ import typer
 from parcours.cli.commands.doctor import _check_reason
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt, flag, subgroup
+from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt, flag, group_module
 from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import (
     current_session,
@@ -29,8 +29,7 @@ if TYPE_CHECKING:
     from parcours.domain.records import RequestMeta
     from parcours.workflows.messages import UpdateResult
 
-commands = typer.Typer()
-retention = subgroup(commands, "retention")
+commands, retention = group_module("retention")
 
 WithinOpt = Annotated[int | None, typer.Option("--within", help="help.opt.within", metavar="DAYS")]
 UntilOpt = Annotated[str, typer.Option("--until", help="help.opt.retention_until", metavar="DATE")]
