@@ -103,10 +103,6 @@ async def test_audit_at_agrees_with_status_over_two_years(
         ):
             await pathways.execute(pid, command, meta(reason=reason))
         assert (await look()).stage is Stage.IN_EMPLOYMENT
-        # Past two years with no contact the person would be anonymised: a coordinator
-        # extends the record past this walk (the audit folds the extension too).
-        await extend_retention(pathways, pid, now + 1000 * DAY)
-
         await env.fast_forward(handle, 40 * DAY)
         alerts = (await look()).open_alerts
         assert len(alerts) >= 2
@@ -117,6 +113,11 @@ async def test_audit_at_agrees_with_status_over_two_years(
         await look()
 
         for days in (60, 300, 450):
+            if days == 450:
+                # Past two years with no contact the person would be anonymised: a
+                # coordinator extends the record past this walk, once the date is within
+                # the 24 months ahead an extension may go (the audit folds it too).
+                await extend_retention(pathways, pid, now + 1000 * DAY)
             await env.fast_forward(handle, days * DAY)
             await look()
         assert AlertRule.ACCOMPANIMENT_DEADLINE_REACHED in {a.rule for a in seen[-1].open_alerts}

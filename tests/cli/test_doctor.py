@@ -18,15 +18,17 @@ import pytest
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
+from parcours.activities.person_keys import PersonSealer
 from parcours.adapters.readmodel import open_store
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
-from parcours.app.health import CANNOT_RUN, CLOSED, FAILED
+from parcours.app.health import CANNOT_RUN, CLOSED, FAILED, diagnose
 from parcours.cli.exit_codes import ExitCode
 from parcours.programmes import get_programme
 from tests.cli.runner import Cli, refer
 from tests.histories.record import start_unchecked
 from tests.polling import eventually
+from tests.servers import TEST_KEYRING
 from tests.support import AUDITOR, meta
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
@@ -190,3 +192,45 @@ async def test_a_start_refused_by_the_domain_fails_the_pathway_at_once(
     assert "its referral was refused when it started (the auditor role may not refer)" in (
         trail.output
     )
+
+
+async def test_the_closing_reason_is_sealed_under_the_person_key(
+    temporal_env: WorkflowEnvironment, cli: Cli, cli_settings: Settings
+) -> None:
+    """The reason a coordinator types may name the person: sealed under their key in the
+    history, opened by `doctor` (the read logged), `[erased]` once the key is destroyed."""
+    pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
+    store = open_store(cli_settings.readmodel_url)
+    broken = await start_broken(pathways)
+    sealer = PersonSealer(lambda: open_store(cli_settings.readmodel_url), TEST_KEYRING)
+    await asyncio.to_thread(sealer.new_key, broken)  # as a referral made through the CLI
+
+    reason = "Zephyrine Quillfeather's file was imported twice"
+    closed = await asyncio.to_thread(
+        cli, "--role", "coordinator", "--as", "coord-21b9", "doctor", "close", broken,
+        "--reason", reason, "--json",
+    )  # fmt: skip
+    assert closed.exit_code == 0, closed.output
+    assert json.loads(closed.stdout)["reason"] == reason
+
+    kept = await diagnose(pathways.temporal, broken)
+    assert kept is not None
+    assert kept.reason.startswith("sealed:pk-")
+    assert "Zephyrine" not in kept.reason
+    shown = await asyncio.to_thread(cli, "show", broken)
+    assert shown.exit_code == ExitCode.CANNOT_RUN, shown.output
+    assert "its reason is shown by `parcours doctor`" in shown.output
+    assert "sealed:" not in shown.output
+
+    listed = [t for t in await doctor(cli) if t["pathway_id"] == broken]
+    assert [t["reason"] for t in listed] == [reason]
+    trail = await asyncio.to_thread(cli, "--role", "auditor", "audit", "trail", broken)
+    assert trail.exit_code == ExitCode.CANNOT_RUN, trail.output
+    assert f"closed by coord-21b9: {reason} (" in trail.output
+    with store:
+        commands = [r.command for r in store.list_reads(broken)]
+        assert commands == ["doctor", "doctor", "audit_trail"]  # close, listing, trail
+
+        store.destroy_person_keys(broken)
+    (erased,) = [t for t in await doctor(cli) if t["pathway_id"] == broken]
+    assert erased["reason"] == "[erased]"

@@ -171,7 +171,8 @@ def audit_at(cli: Cli, pathway_id: str, when: str) -> dict[str, Any]:
 
 
 def settled(cli: Cli, pathway_id: str) -> dict[str, Any]:
-    """`show` with `closed_at`, `closes_at` and `next_alert_at` read as whether they are
+    """`show` with `closed_at`, `closes_at`, `retention_due_at` and `next_alert_at` read as
+    whether they are
     set: the last contact (2023-10-17) is more than 24 months ago, so each pathway warns
     the coordinator an hour after its last entry, then anonymises its person the warning
     period later (README, Retention): not the same instants for the two pathways.
@@ -180,6 +181,7 @@ def settled(cli: Cli, pathway_id: str) -> dict[str, Any]:
     status["closed_at"] = status.get("closed_at") is not None
     status["next_alert_at"] = status.get("next_alert_at") is not None
     status["closes_at"] = status.get("closes_at") is not None
+    status["retention_due_at"] = status.get("retention_due_at") is not None
     return status
 
 

@@ -20,8 +20,14 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
 from parcours.domain import commands as c
 from parcours.domain.alerts import follow_pathway
-from parcours.domain.anonymisation import BY_LAST_CONTACT, check_extension, retention_due_at
-from parcours.domain.erasure import check_erasure
+from parcours.domain.anonymisation import (
+    BY_LAST_CONTACT,
+    check_adoption,
+    check_extension,
+    check_extension_limit,
+    retention_due_at,
+)
+from parcours.domain.erasure import anonymise, check_erasure, erase
 from parcours.domain.errors import DomainError
 from parcours.domain.instants import check_referral_instants
 from parcours.domain.pathway import Pathway
@@ -182,6 +188,14 @@ def _retry_without_consent() -> None:
     check_retry(key, pathway.state, ATP, FIELDS, role=COORDINATOR.role, now=T0 + 3 * DAY)
 
 
+def _retry_after_erasure() -> None:
+    pathway = Pathway.refer(ATP, "pathway-00000000000000aa", referral(), meta(), T0)
+    pathway.execute(c.GiveConsent(PartnerKind.REFERRER, T0), meta(), T0)
+    key = f"{pathway.state.pathway_id}:{pathway.state.timeline[-1].seq}:referrer"
+    pathway.state.erased_at = T0 + DAY
+    check_retry(key, pathway.state, ATP, FIELDS, role=COORDINATOR.role, now=T0 + 2 * DAY)
+
+
 NOW = T0 + 30 * DAY
 
 
@@ -264,6 +278,15 @@ def _contact_after_closing() -> None:
     pathway.check(c.RecordContact(closes), meta())
 
 
+def _contact_after_erasure(*, by_parcours: bool) -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    if by_parcours:  # at the end of the retention by the last contact
+        anonymise(pathway.state, now, pathway._record)
+    else:
+        erase(pathway.state, meta(COORDINATOR, reason=REASON), now, pathway._record)
+    pathway.check(c.RecordContact(now), meta())
+
+
 REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("instant_in_future", lambda: _instant(c.RecordContact(NOW + DAY))),
     ("instant_mismatch", lambda: _instant(c.RecordContact(NOW), _dated(NOW - HOUR))),
@@ -309,6 +332,7 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("alert_resolved", _resolved_alert),
     ("unknown_notification", _unknown_notification),
     ("consent_required", _retry_without_consent),
+    ("retry_erased", _retry_after_erasure),
     ("unknown_event", lambda: _correction(99)),
     ("correction_not_correctable", lambda: _correction(1)),
     ("correction_voided", _voided_twice),
@@ -317,6 +341,8 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("correction_unavailable", lambda: _correction(-1)),
     ("correction_dependents", lambda: _correction(7)),
     ("pathway_closed", _contact_after_closing),
+    ("pathway_anonymised", lambda: _contact_after_erasure(by_parcours=True)),
+    ("pathway_erased", lambda: _contact_after_erasure(by_parcours=False)),
 ]
 
 
@@ -333,6 +359,12 @@ REFUSALS += [
 ]
 
 
+def _adopt_erased() -> None:
+    state = new_pathway(ATP).state
+    state.erased_at = T0
+    check_adoption(state, meta(COORDINATOR))
+
+
 def _extend(reason: str, *, days: int = 30, coordinator: bool = True, old: bool = False) -> None:
     state = new_pathway(ATP).state
     state.retention_rule = 1 if old else BY_LAST_CONTACT
@@ -346,6 +378,9 @@ REFUSALS += [
     ("extend_reason", lambda: _extend(" ")),
     ("extend_until", lambda: _extend("court case", days=-1)),
     ("retention_not_running", lambda: _extend("court case", old=True)),
+    ("extend_too_far", lambda: check_extension_limit(ATP, T0 + timedelta(days=800), T0)),
+    ("adopt_role", lambda: check_adoption(new_pathway(ATP).state, meta(STAFF))),
+    ("adopt_closed", _adopt_erased),
 ]
 REFUSALS += PROGRAMME_RUN_REFUSALS  # sessions and job-datings (tests/cli/programme_refusals.py)
 REFUSALS += SIGNED_ACTOR_REFUSALS  # who sent a request (tests/cli/actor_refusals.py)

@@ -6,7 +6,7 @@ one sentence with its exit code, in English and French."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -28,20 +28,30 @@ def listed(cli: Cli, *extra: str) -> dict[str, datetime]:
 
 
 def test_a_new_pathway_is_listed_and_a_coordinator_extends_it(cli: Cli) -> None:
-    pid = refer(cli)
+    # Referred 200 days ago: an extension 90 days past the due date stays within the 24
+    # months ahead an extension may go.
+    pid = refer(cli, "--on", (datetime.now(UTC) - timedelta(days=200)).isoformat())
     due = eventually_blocking(lambda: listed(cli).get(pid), what="the pathway's due date")
     referred = json.loads(cli("show", pid, "--json").stdout)["status"]["referred_at"]
     assert due == add_months(datetime.fromisoformat(referred), 24)
     assert pid not in listed(cli, "--within", "30")
-    assert pid in listed(cli, "--within", "800")
+    assert pid in listed(cli, "--within", "600")
+    shown = cli("show", pid)  # not exited: `show` gives the date all the same
+    assert shown.exit_code == 0, shown.output
+    assert "Person anonymised on (retention by the last contact)" in shown.stdout
+    assert due.date().isoformat() in shown.stdout
+    assert json.loads(cli("show", pid, "--json").stdout)["status"]["retention_due_at"]
     printed = cli("--lang", "fr", "retention", "list")
     assert printed.exit_code == 0, printed.output
     assert "Dossiers à anonymiser" in printed.stdout
 
     until = (due + timedelta(days=90)).date().isoformat()
-    done = as_coordinator(cli, "retention", "extend", pid, "--until", until, "--reason", "court")
+    extend = ("retention", "extend", pid, "--until", until, "--reason", "court")
+    done = as_coordinator(cli, *extend, "--request-id", f"req-extend-{pid}")
     assert done.exit_code == 0, done.output
     assert "The record is kept until" in done.stdout
+    again = as_coordinator(cli, *extend, "--request-id", f"req-extend-{pid}")  # a retry
+    assert again.exit_code == 0, again.output
     moved = eventually_blocking(
         lambda: listed(cli).get(pid) if listed(cli).get(pid) != due else None,
         what="the extended date",
@@ -50,6 +60,7 @@ def test_a_new_pathway_is_listed_and_a_coordinator_extends_it(cli: Cli) -> None:
     assert moved.date().isoformat() == until
     kinds = [e["kind"] for e in json.loads(cli("timeline", pid, "--json").stdout)]
     assert kinds[-1] == "retention_extended"
+    assert kinds.count("retention_extended") == 1
 
 
 def test_bad_input_is_refused_in_one_sentence(cli: Cli) -> None:
@@ -64,6 +75,8 @@ def test_bad_input_is_refused_in_one_sentence(cli: Cli) -> None:
           "--reason", "court"), ExitCode.USAGE, "is not a date for --until"),
         (("--role", "coordinator", "retention", "extend", pid, "--until", "2020-01-01",
           "--reason", "court"), ExitCode.REFUSED, "must be after the current due date"),
+        (("--role", "coordinator", "retention", "extend", pid, "--until", "2099-01-01",
+          "--reason", "court"), ExitCode.REFUSED, "the latest date allowed is"),
     ]  # fmt: skip
     for args, code, said in cases:
         result = cli(*args)
@@ -74,3 +87,34 @@ def test_bad_input_is_refused_in_one_sentence(cli: Cli) -> None:
                  "--until", "2020-01-01", "--reason", "court")  # fmt: skip
     assert french.exit_code == ExitCode.REFUSED, french.output
     assert "doit être postérieure à l'échéance actuelle" in french.stderr
+    too_far = cli("--lang", "fr", "--role", "coordinator", "retention", "extend", pid,
+                  "--until", "2099-01-01", "--reason", "court")  # fmt: skip
+    assert too_far.exit_code == ExitCode.REFUSED, too_far.output
+    assert "la date la plus tardive permise est le" in too_far.stderr
+
+
+def test_adopt_says_what_it_did_and_refuses_bad_input(cli: Cli) -> None:
+    """A new pathway follows the rule from its start: adopting it changes nothing, said in
+    one sentence; `--all` reports the same in JSON (the workflow lane shows an earlier
+    pathway adopting it, `tests/workflows/test_retention_adopt.py`)."""
+    pid = refer(cli)
+    cases = [
+        (("--role", "coordinator", "retention", "adopt"), ExitCode.USAGE, "Name one pathway"),
+        (("--role", "coordinator", "retention", "adopt", pid, "--all"), ExitCode.USAGE,
+         "Name one pathway"),
+        (("--role", "staff", "retention", "adopt", pid), ExitCode.REFUSED,
+         "Only a coordinator may make a pathway follow"),
+    ]  # fmt: skip
+    for args, code, said in cases:
+        result = cli(*args)
+        assert result.exit_code == code, (args, result.output)
+        assert said in result.stderr, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    done = as_coordinator(cli, "retention", "adopt", pid)
+    assert done.exit_code == 0, done.output
+    assert "already follows the retention by the last contact" in done.stdout
+    french = cli("--lang", "fr", "--role", "coordinator", "retention", "adopt", pid)
+    assert "suit déjà la conservation après le dernier contact" in french.stdout
+    every = as_coordinator(cli, "retention", "adopt", "--all", "--json")
+    assert every.exit_code == 0, every.output
+    assert pid not in json.loads(every.stdout)["adopted"]

@@ -19,7 +19,9 @@ from temporalio.testing import WorkflowEnvironment
 from parcours.adapters.readmodel import open_store
 from parcours.adapters.settings import Settings
 from parcours.app.staff import first_coordinator
+from parcours.cli.exit_codes import ExitCode
 from parcours.service import prepare_actors
+from tests.cli.logged_reads import read_log_rows
 from tests.cli.runner import Cli, ThreadedWorker, address_of, refer
 from tests.servers import TEST_KEYRING
 
@@ -132,3 +134,93 @@ def test_serve_makes_the_first_coordinator_once_and_warns_in_declared_roles(tmp_
         replace(settings, declared_roles=True), loud.append, loud.append, texts, (config, None)
     )
     assert [line.split()[0] for line in loud] == ["serve.declared_roles"]
+
+
+PROVEN = {"PARCOURS_DECLARED_ROLES": ""}
+"""The CLI out of the declared-roles mode the test session turns on: reads are proven."""
+
+
+def staff_member(coordinator: Cli, config: Path) -> Cli:
+    """`parcours` as staff-7f3a, whose credential the coordinator issues into `config`."""
+    added = coordinator(
+        "staff", "add", "staff-7f3a", "--role", "staff", "--config-file", str(config)
+    )
+    assert added.exit_code == 0, added.output
+    return Cli({**coordinator.env, "PARCOURS_CONFIG": str(config), **PROVEN})
+
+
+def test_a_read_is_proven_by_the_credential_held_and_logged_with_its_key_id(
+    signed_cli: tuple[Cli, Path], tmp_path: Path, db_url: str
+) -> None:
+    coordinator, coordinator_file = signed_cli
+    staff_file = tmp_path / "staff-7f3a.toml"
+    staff = staff_member(coordinator, staff_file)
+    pathway_id = refer(staff)
+
+    shown = staff("show", pathway_id)
+    assert shown.exit_code == 0, shown.output
+    assert "Quillfeather" in shown.stdout
+    staff_key = tomllib.loads(staff_file.read_text())["key_id"]
+    coordinator_key = tomllib.loads(coordinator_file.read_text())["key_id"]
+    unmasked = coordinator("report", "atp-cergy", "--unmasked", "--json", **PROVEN)
+    assert unmasked.exit_code == 0, unmasked.output
+    logged = [(r["actor_id"], r["role"], r["command"], r["key_id"]) for r in read_log_rows(db_url)]
+    assert logged == [
+        ("staff-7f3a", "staff", "show", staff_key),
+        ("coord-21b9", "coordinator", "report_unmasked", coordinator_key),
+    ]
+
+    listed = coordinator("audit", "reads", "--json", **PROVEN)
+    assert listed.exit_code == 0, listed.output
+    assert [r["key_id"] for r in json.loads(listed.stdout)["reads"]] == [staff_key, coordinator_key]
+    words = coordinator("audit", "reads", pathway_id, **PROVEN)
+    assert staff_key in words.stdout
+    assert "Key id" in words.stdout
+
+    erased = coordinator("erase", pathway_id, "--reason", "the person asked", "--yes", **PROVEN)
+    assert erased.exit_code == 0, erased.output  # opening the identity one last time: a read
+    last = read_log_rows(db_url)[-1]
+    assert (last["command"], last["key_id"]) == ("erase", coordinator_key)
+
+
+def test_a_read_without_a_credential_in_force_for_its_role_shows_and_logs_nothing(
+    signed_cli: tuple[Cli, Path], tmp_path: Path, db_url: str
+) -> None:
+    coordinator, _ = signed_cli
+    staff_file = tmp_path / "staff-7f3a.toml"
+    staff = staff_member(coordinator, staff_file)
+    pathway_id = refer(staff)
+    nobody = tmp_path / "no-credential.toml"
+    nobody.write_text('actor = "staff-7f3a"\nrole = "staff"\n')
+
+    def refused(cli: Cli, *args: str, **env: str) -> str:
+        result = cli(*args, **env)
+        assert result.exit_code == ExitCode.REFUSED, result.output
+        assert result.stdout == ""
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert "Traceback" not in result.output
+        return result.stderr
+
+    said = refused(staff, "--role", "coordinator", "show", pathway_id)
+    assert said.startswith("Nothing is shown: you read as staff-7f3a (coordinator)"), said
+    assert "staff-7f3a's, as staff" in said
+    french = refused(staff, "--lang", "fr", "--as", "staff-0000", "timeline", pathway_id)
+    assert french.startswith("Rien n'est affiché"), french
+    said = refused(staff, "timeline", pathway_id, PARCOURS_CONFIG=str(nobody))
+    assert "holds none" in said, said
+    as_auditor = ("--role", "auditor", "audit", "trail", pathway_id)
+    said = refused(coordinator, *as_auditor, **PROVEN)
+    assert "coord-21b9's, as coordinator" in said, said
+    erase = ("--as", "coord-0000", "erase", pathway_id, "--reason", "asked", "--yes")
+    assert "coord-21b9's, as coordinator" in refused(coordinator, *erase, **PROVEN)
+    assert read_log_rows(db_url) == []
+
+    assert coordinator("staff", "revoke", "staff-7f3a").exit_code == 0
+    for args in (("show", pathway_id), ("show", pathway_id, "--json"), ("timeline", pathway_id)):
+        said = refused(staff, *args)
+        assert "unknown to this service, revoked" in said, said
+    assert read_log_rows(db_url) == []
+
+    declared = staff("show", pathway_id, PARCOURS_DECLARED_ROLES="1", PARCOURS_CONFIG=str(nobody))
+    assert declared.exit_code == 0, declared.output  # the declared-roles mode: as before
+    assert [(r["actor_id"], r["key_id"]) for r in read_log_rows(db_url)] == [("staff-7f3a", "")]

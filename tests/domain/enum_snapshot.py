@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import parcours
+from parcours.domain.vocabulary import Trigger
 
 SNAPSHOT = Path(__file__).with_name("enum_values.json")
 SKIPPED = ".migrations"
@@ -37,13 +38,19 @@ def _subclasses(cls: type[StrEnum]) -> list[type[StrEnum]]:
 
 def enum_values() -> dict[str, dict[str, str]]:
     """`{"Enum": {"MEMBER": "value", ...}}` for every StrEnum parcours declares with members,
-    by class name alone: moving an enum to another module changes no stored value."""
+    by class name alone: moving an enum to another module changes no stored value. The event
+    each trigger records is a wire format too: `{"AreaTrigger.records": {"MEMBER": "event"}}`."""
     _import_every_module()
     enums = [c for c in _subclasses(StrEnum) if c.__module__.startswith("parcours.") and len(c)]
     names = [cls.__qualname__ for cls in enums]
     assert len(set(names)) == len(names), f"two StrEnums share a name: {sorted(names)}"
     enums.sort(key=lambda cls: cls.__qualname__)
-    return {cls.__qualname__: {member.name: member.value for member in cls} for cls in enums}
+    values = {cls.__qualname__: {member.name: member.value for member in cls} for cls in enums}
+    return values | {
+        f"{cls.__qualname__}.records": {m.name: m.records for m in cls if m.records is not None}
+        for cls in enums
+        if issubclass(cls, Trigger)
+    }
 
 
 def pinned() -> dict[str, dict[str, str]]:

@@ -11,15 +11,16 @@ import pytest
 
 from parcours.domain import anonymisation as a
 from parcours.domain import commands as c
-from parcours.domain.alerts import due_alerts
+from parcours.domain.alerts import due_alerts, follow_pathway
 from parcours.domain.calendar import add_months
 from parcours.domain.erasure import anonymise
 from parcours.domain.errors import MoveRefused, NotPermitted
 from parcours.domain.pathway import Pathway
 from parcours.domain.programme import parse_programme
-from parcours.domain.records import Actor
+from parcours.domain.records import Actor, Alert
+from parcours.domain.resolution import follow_extension
 from parcours.domain.retention import retention_ends_at
-from parcours.domain.vocabulary import AlertRule, ExitReason, Role, Stage
+from parcours.domain.vocabulary import AlertRule, AlertStatus, ExitReason, Role, Stage
 from parcours.programmes import CATALOGUE_DIR
 from tests.domain.helpers import ATP, DAY, HOUR, drive_to
 from tests.support import COORDINATOR, STAFF, meta
@@ -163,6 +164,28 @@ def test_an_extension_is_refused_in_one_sentence(
     assert "\n" not in str(refused.value)
 
 
+def test_an_extension_goes_at_most_the_programme_s_months_ahead() -> None:
+    pathway, _now = followed()
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due is not None
+    at = due - 30 * DAY  # when the coordinator is warned
+    latest = add_months(at, ATP.timers.retention_max_extension_months)
+    assert ATP.timers.retention_max_extension_months == 24
+    a.check_extension_limit(ATP, latest, at)  # the latest date allowed is accepted
+    with pytest.raises(MoveRefused) as refused:
+        a.check_extension_limit(ATP, latest + DAY, at)
+    assert refused.value.code == "extend_too_far"
+    assert str(refused.value) == (
+        "an extension may go at most 24 months ahead: the latest date allowed is "
+        f"{latest.date().isoformat()}"
+    )
+    # An extension already recorded further (before the limit, in a replayed history)
+    # is still applied: only a new request is held to the limit.
+    coordinator = meta(COORDINATOR, "court case")
+    a.extend(pathway.state, ATP, coordinator, latest + 400 * DAY, now=at, record=pathway._record)
+    assert a.retention_due_at(pathway.state, ATP) == latest + 400 * DAY
+
+
 def test_an_extension_in_the_past_is_refused() -> None:
     pathway, _now = followed()
     due = a.retention_due_at(pathway.state, ATP)
@@ -185,3 +208,120 @@ def test_the_anonymisation_erases_and_closes_by_the_service() -> None:
     assert pathway.state.closed_at == due
     assert a.retention_due_at(pathway.state, ATP) is None
     assert pathway.allowed_triggers() == ()
+
+
+def warned(*, follows: bool, exited: bool = False) -> tuple[Pathway, datetime]:
+    """A pathway under the alert rules that follow it, warned on its day (exited first
+    when `exited`); its warning follows the due date when `follows`."""
+    pathway, now = followed()
+    follow_pathway(pathway.state, now)
+    if follows:
+        a.follow_due_date(pathway.state)
+    if exited:
+        pathway.execute(c.Exit(ExitReason.EMPLOYMENT, now), meta(reason="hired"), now)
+    warning = a.warning_due_at(pathway.state, ATP)
+    assert warning is not None
+    pathway.raise_due_alerts(warning)
+    return pathway, warning
+
+
+def retention_warnings(pathway: Pathway) -> list[Alert]:
+    return [x for x in pathway.state.alerts if x.rule is AlertRule.RETENTION_DUE]
+
+
+def extend_by_90_days(pathway: Pathway, now: datetime) -> datetime:
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due is not None
+    until = due + 90 * DAY
+    event = a.extend(
+        pathway.state, ATP, meta(COORDINATOR, "court case"), until, now=now, record=pathway._record
+    )
+    follow_extension(pathway.state, ATP, event, pathway._record)
+    return until
+
+
+@pytest.mark.parametrize("exited", [False, True])
+def test_an_extension_resolves_the_warning_and_a_new_one_comes(exited: bool) -> None:
+    pathway, now = warned(follows=True, exited=exited)
+    (first,) = retention_warnings(pathway)
+    until = extend_by_90_days(pathway, now + HOUR)
+    assert first.status is AlertStatus.RESOLVED
+    assert first.handled_by == "parcours"
+    resolved = pathway.state.timeline[-1]
+    assert (resolved.kind, resolved.details["alert_id"]) == ("alert_resolved", first.alert_id)
+    assert resolved.details["closed_by"] == str(pathway.state.timeline[-2].seq)
+    assert pathway.state.timeline[-2].kind == "retention_extended"
+    early = due_alerts(pathway.state, ATP, until - 30 * DAY - HOUR)
+    assert AlertRule.RETENTION_DUE not in {d.rule for d in early}
+    pathway.raise_due_alerts(until - 30 * DAY)
+    second = retention_warnings(pathway)[-1]
+    assert (second.status, second.raised_at) == (AlertStatus.OPEN, until - 30 * DAY)
+    assert a.anonymise_at(pathway.state, ATP) == until
+
+
+def test_before_the_rule_the_warning_stays_open_after_an_extension() -> None:
+    """Pathways whose run started before `WARNING_FOLLOWS` keep what they did (replayed)."""
+    pathway, now = warned(follows=False, exited=True)
+    extend_by_90_days(pathway, now + HOUR)
+    assert [x.status for x in retention_warnings(pathway)] == [AlertStatus.OPEN]
+    assert pathway.state.timeline[-1].kind == "retention_extended"
+
+
+@pytest.mark.parametrize("follows", [False, True])
+def test_a_contact_after_exit_resolves_the_warning_once_it_follows(follows: bool) -> None:
+    pathway, now = warned(follows=follows, exited=True)
+    pathway.execute(c.RecordContact(now + HOUR), meta(), now + HOUR)
+    (warning,) = retention_warnings(pathway)
+    assert warning.status is (AlertStatus.RESOLVED if follows else AlertStatus.OPEN)
+    assert a.retention_due_at(pathway.state, ATP) == add_months(now + HOUR, 24)
+
+
+def test_only_a_pathway_that_follows_the_rule_follows_the_due_date() -> None:
+    pathway, _now = drive_to(ATP, Stage.COACHING)
+    a.follow_due_date(pathway.state)
+    assert not a.warning_follows(pathway.state)
+    a.adopt(pathway.state)
+    a.follow_due_date(pathway.state)
+    assert a.warning_follows(pathway.state)
+    a.adopt(pathway.state)  # adopting again keeps it
+    assert a.warning_follows(pathway.state)
+
+
+def test_a_coordinator_makes_an_earlier_pathway_follow_the_rule_now() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    assert a.retention_due_at(pathway.state, ATP) is None
+    with pytest.raises(NotPermitted) as staff:
+        a.adopt_now(pathway.state, ATP, meta(STAFF), now=now, record=pathway._record)
+    assert staff.value.code == "adopt_role"
+    event = a.adopt_now(pathway.state, ATP, meta(COORDINATOR), now=now, record=pathway._record)
+    assert event is not None
+    assert event.kind == "retention_adopted"
+    assert a.warning_follows(pathway.state)
+    due = add_months(a.last_contact(pathway.state), 24)
+    assert event.details == {"due": due.isoformat(), "was_rule": "1"}
+    assert a.last_contact(pathway.state) < now  # adopting is no contact
+    again = a.adopt_now(pathway.state, ATP, meta(COORDINATOR), now=now, record=pathway._record)
+    assert again is None
+    assert [e.kind for e in pathway.state.timeline].count("retention_adopted") == 1
+
+
+def test_an_idle_pathway_adopting_the_rule_is_warned_before_it_is_anonymised() -> None:
+    """Its last contact three years ago: not anonymised at once, but the warning period
+    after the warning the adoption makes due, which the run loop raises first (it raises
+    what is due before it asks whether the retention is over)."""
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    follow_pathway(pathway.state, now)
+    later = now + 3 * 365 * DAY
+    a.adopt_now(pathway.state, ATP, meta(COORDINATOR), now=later, record=pathway._record)
+    pathway.raise_due_alerts(later)
+    assert [x.raised_at for x in retention_warnings(pathway)] == [later]
+    assert not a.retention_over(pathway.state, ATP, later + 30 * DAY - HOUR)
+    assert a.anonymise_at(pathway.state, ATP) == later + 30 * DAY
+
+
+def test_a_closed_or_erased_pathway_refuses_to_adopt_the_rule() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    anonymise(pathway.state, now, pathway._record)
+    with pytest.raises(MoveRefused) as refused:
+        a.check_adoption(pathway.state, meta(COORDINATOR))
+    assert refused.value.code == "adopt_closed"

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tomllib
 from datetime import timedelta
-from enum import StrEnum
 from importlib.resources import files
 from pathlib import Path
 from types import ModuleType
@@ -34,7 +33,8 @@ from parcours.domain.commands import (
     spec_of,
     trigger_named,
 )
-from parcours.domain.commands.barriers import BarrierEvent, BarrierTrigger
+from parcours.domain.commands.alerts import AlertTrigger
+from parcours.domain.commands.barriers import BarrierTrigger
 from parcours.domain.events import EVENT_KINDS, EVENT_OF_TRIGGER
 from parcours.domain.guards import GUARDS
 from parcours.domain.outcome import criterion_label
@@ -113,18 +113,20 @@ AREAS: list[ModuleType] = [
 """Every area module of the table, found on disk: a new one is checked without a list."""
 
 
-def members_declared_in(area: ModuleType, base: type[StrEnum]) -> set[StrEnum]:
-    """The members of the `base` subclasses the area module itself declares."""
+def members_declared_in(area: ModuleType) -> set[Trigger]:
+    """The members of the `Trigger` subclasses the area module itself declares."""
     return {
         member
         for value in vars(area).values()
-        if isinstance(value, type) and issubclass(value, base) and value.__module__ == area.__name__
+        if isinstance(value, type)
+        and issubclass(value, Trigger)
+        and value.__module__ == area.__name__
         for member in value
     }
 
 
-def all_members(base: type[StrEnum]) -> list[StrEnum]:
-    return [member for area_enum in base.__subclasses__() for member in area_enum]
+def all_triggers() -> list[Trigger]:
+    return [member for area_enum in Trigger.__subclasses__() for member in area_enum]
 
 
 def test_one_row_per_trigger_and_the_table_joins_every_area() -> None:
@@ -140,23 +142,28 @@ def test_one_row_per_trigger_and_the_table_joins_every_area() -> None:
     assert set(SPECS) == set(from_areas)
 
 
-def test_each_area_declares_exactly_the_triggers_and_events_of_its_own_rows() -> None:
+def test_each_area_declares_exactly_the_triggers_of_its_own_rows_and_their_events() -> None:
     for area in AREAS:
-        assert members_declared_in(area, Trigger) == {row.trigger for row in area.SPECS}, area
+        declared = members_declared_in(area)
+        assert declared == {row.trigger for row in area.SPECS}, area
         events = {row.event for row in area.SPECS if row.event is not None}
-        assert members_declared_in(area, EventKind) == events, area
+        assert {t.records for t in declared if t.records is not None} == events, area
 
 
 def test_the_area_enums_are_the_whole_vocabulary_and_no_value_is_declared_twice() -> None:
-    """`Trigger` and `EventKind` have no members of their own: their subclasses, one in each
-    area module, are every trigger and event kind there is."""
+    """`Trigger` has no members of its own: its subclasses, one in each area module, are
+    every trigger there is, and each names the event it records (all but a service)."""
     assert not list(Trigger)
-    assert not list(EventKind)
-    triggers, events = all_members(Trigger), all_members(EventKind)
+    triggers = all_triggers()
+    events = [t.records for t in triggers if t.records is not None]
     assert len({str(t) for t in triggers}) == len(triggers)
-    assert len({str(e) for e in events}) == len(events)
+    assert len(set(events)) == len(events)
+    assert all(isinstance(e, EventKind) for e in events)
     assert set(triggers) == {row.trigger for row in SPECS}
     assert set(events) == EVENT_KINDS
+    assert [t for t in triggers if t.records is None] == ["retry_notification"]
+    with pytest.raises(ValueError, match="'retry_notification' records no event"):
+        _ = AlertTrigger.RETRY_NOTIFICATION.event
     assert {enum.__module__ for enum in Trigger.__subclasses__()} == {a.__name__ for a in AREAS}
 
 
@@ -210,7 +217,7 @@ def test_the_derived_sets_are_the_ones_written_by_hand_before() -> None:
     assert derived == OLD_PERMISSIONS
     assert {"waive_barrier", "suspend", "drop_out", "exit", "reenter"} == REASON_REQUIRED & old
     assert {t: e for t, e in EVENT_OF_TRIGGER.items() if t in old} == OLD_EVENTS
-    assert EVENT_KINDS == set(all_members(EventKind)) >= set(OLD_EVENTS.values())
+    assert EVENT_KINDS == {t.records for t in all_triggers()} - {None} >= set(OLD_EVENTS.values())
     assert set(GUARDS) == GUARD_NAMES
     assert {cls.__name__ for cls in STAFF_COMMANDS} == {
         cls.__name__ for cls in command_classes() if cls is not c.Refer
@@ -223,8 +230,10 @@ def test_triggers_and_event_kinds_are_the_strings_they_always_were() -> None:
     assert f"{BarrierTrigger.OPEN_BARRIER}" == "open_barrier"
     assert c.OpenBarrier(BarrierKind.HOUSING).trigger == "open_barrier"
     assert spec_of("open_barrier") is spec_of(BarrierTrigger.OPEN_BARRIER)
-    assert event_named("barrier_opened") is BarrierEvent.BARRIER_OPENED
-    assert isinstance(BarrierEvent.BARRIER_OPENED, EventKind)
+    assert event_named("barrier_opened") is BarrierTrigger.OPEN_BARRIER.event
+    assert isinstance(BarrierTrigger.OPEN_BARRIER.event, EventKind)
+    assert BarrierTrigger.OPEN_BARRIER.event == "barrier_opened"
+    assert spec_of("open_barrier").event is BarrierTrigger.OPEN_BARRIER.event
     for unknown in (trigger_named, event_named, spec_of):
         with pytest.raises(ValueError, match="'open_door'"):
             unknown("open_door")
@@ -261,8 +270,9 @@ def test_importing_the_domain_leaves_the_transitions_logger_alone() -> None:
 
 
 PHONE_CALL = {
-    "class IntakeTrigger(Trigger):\n": '    RECORD_PHONE_CALL = "record_phone_call"\n',
-    "class IntakeEvent(EventKind):\n": '    PHONE_CALL_RECORDED = "phone_call_recorded"\n',
+    "class IntakeTrigger(Trigger):\n": (
+        '    RECORD_PHONE_CALL = "record_phone_call", "phone_call_recorded"\n'
+    ),
 }
 PHONE_CALL_COMMAND = """
 
@@ -275,10 +285,10 @@ def _phone_call(state: PathwayState, cmd: RecordPhoneCall, ctx: Context) -> Deta
     return {"called_at": iso(cmd.called_at)}
 
 
-SPECS = (*SPECS, record(RecordPhoneCall, IntakeEvent.PHONE_CALL_RECORDED, _phone_call))
+SPECS = (*SPECS, record(RecordPhoneCall, _phone_call))
 """
 """The worked example of NOTES-domain.md ("Adding a staff command"), written into a copy of
-`commands/intake.py`: the member of each enum, the dataclass, the effect, the row."""
+`commands/intake.py`: the trigger's member with its event, the dataclass, the effect, the row."""
 
 PHONE_CALL_CHECKS = """
 import tomllib
@@ -287,7 +297,7 @@ from pathlib import Path
 
 import parcours
 from parcours.domain import commands as c
-from parcours.domain.commands.intake import IntakeEvent, RecordPhoneCall
+from parcours.domain.commands.intake import IntakeTrigger, RecordPhoneCall
 from parcours.domain.events import EVENT_KINDS, EVENT_OF_TRIGGER
 from parcours.domain.pathway import Pathway
 from parcours.domain.permissions import PERMISSIONS
@@ -298,8 +308,9 @@ from parcours.domain.vocabulary import Role
 assert Path(parcours.__file__).is_relative_to(Path.cwd()), parcours.__file__
 assert c.spec_of("record_phone_call").command is RecordPhoneCall
 assert "record_phone_call" in c.RECORD_TRIGGERS and RecordPhoneCall in c.STAFF_COMMANDS
-assert EVENT_OF_TRIGGER["record_phone_call"] is IntakeEvent.PHONE_CALL_RECORDED in EVENT_KINDS
-assert c.event_named("phone_call_recorded") is IntakeEvent.PHONE_CALL_RECORDED
+recorded = IntakeTrigger.RECORD_PHONE_CALL.event
+assert EVENT_OF_TRIGGER["record_phone_call"] is recorded in EVENT_KINDS
+assert c.event_named("phone_call_recorded") is recorded == "phone_call_recorded"
 assert "record_phone_call" in PERMISSIONS[Role.STAFF] - PERMISSIONS[Role.PARTNER]
 
 folder = Path(parcours.__file__).parent / "programmes"

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from parcours.domain import commands as c
+from parcours.domain.erasure import erase
 from parcours.domain.errors import MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.pathway import Pathway
 from parcours.domain.routing import (
@@ -23,7 +24,7 @@ from parcours.domain.vocabulary import PartnerKind, Role
 from parcours.programmes import get_programme
 from parcours.workflows.messages import participant_fields
 from tests.samples import ATP_CRITERIA
-from tests.support import T0, meta, participant, referral
+from tests.support import COORDINATOR, T0, meta, participant, referral
 
 ATP = get_programme("atp-cergy")
 FIELDS = participant_fields(participant())
@@ -103,3 +104,16 @@ def test_the_role_is_refused_before_the_key_is_read() -> None:
     pathway = intake_told_to_the_referrer()
     with pytest.raises(NotPermitted):
         check_retry("nonsense", pathway.state, ATP, FIELDS, role=Role.AUDITOR, now=LATER)
+
+
+def test_nothing_is_sent_again_once_the_person_is_erased() -> None:
+    pathway = intake_told_to_the_referrer()
+    key = intake_key(pathway)
+    check_retry(key, pathway.state, ATP, FIELDS, role=Role.COORDINATOR, now=LATER)  # owed
+
+    erase(pathway.state, meta(COORDINATOR, reason="asked by the person"), LATER, pathway._record)
+
+    with pytest.raises(MoveRefused) as refused:
+        check_retry(key, pathway.state, ATP, FIELDS, role=Role.COORDINATOR, now=LATER)
+    assert refused.value.code == "retry_erased"
+    assert refused.value.values == {"erased_at": LATER.date().isoformat()}

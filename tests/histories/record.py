@@ -44,7 +44,7 @@ from tests.servers import start_skipping_server
 from tests.support import AUDITOR, meta, participant, referral
 from tests.workflows.after_exit import play_after_exit
 from tests.workflows.races import RACES, Switchboard, answered_no
-from tests.workflows.retention_walk import play_anonymised
+from tests.workflows.retention_walk import play_anonymised, play_warning_follows
 from tests.workflows.signed import (
     checking_worker,
     play_signed,
@@ -56,7 +56,11 @@ from tests.workflows.signed import (
 HERE = Path(__file__).parent
 KEY_FILE = HERE / "keys.json"
 
-SKIPPING = {"atp-after-exit": play_after_exit, "atp-anonymised": play_anonymised}
+SKIPPING = {
+    "atp-after-exit": play_after_exit,
+    "atp-anonymised": play_anonymised,
+    "atp-warning-follows": play_warning_follows,
+}
 OLD_RETENTION = frozenset({"atp-after-exit"})
 """Walks of the rule before `RETENTION_BY_CONTACT_PATCH` (closing at the end of the
 retention after exit): recorded with that patch answered no (`races.answered_no`)."""

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
+from alembic import command
 from sqlalchemy import create_engine, delete, pool, text, update
 from sqlalchemy.exc import DBAPIError
 
 from parcours.adapters.readmodel import Read, Store, create_readmodel_engine, migrate
+from parcours.adapters.readmodel.migrate import alembic_config
 from parcours.adapters.readmodel.tables import ReadRow
 from parcours.app.errors import AmbiguousReference, ReferenceTooShort
 from parcours.app.read_log import ReadCommand, log_reads, reads
@@ -141,4 +143,55 @@ def test_the_log_holds_no_column_for_what_was_read(db_url: str) -> None:
             names = list(conn.execute(text("SELECT * FROM read_log")).keys())
     finally:
         engine.dispose()
-    assert names == ["id", "at", "actor_id", "role", "command", "pathway_id", "programme"]
+    assert names == [
+        "id",
+        "at",
+        "actor_id",
+        "role",
+        "command",
+        "pathway_id",
+        "programme",
+        "key_id",
+    ]
+
+
+KEY = "key-0123456789abcdef"
+
+
+def test_migration_0010_adds_the_key_id_and_keeps_the_log_append_only(db_url: str) -> None:
+    """Reads logged before 0010 stay, with no key id; the triggers of 0005 still refuse to
+    change them, and a downgrade takes the column away without touching the rest."""
+    engine = create_readmodel_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0009")
+            conn.execute(
+                text(
+                    "INSERT INTO read_log (at, actor_id, role, command, pathway_id) "
+                    "VALUES (:at, 'staff-7f3a', 'staff', 'show', :pid)"
+                ),
+                {"at": T0, "pid": FIRST},
+            )
+    finally:
+        engine.dispose()
+    migrate(db_url)
+    with Store(create_readmodel_engine(db_url)) as store:
+        store.log_reads([Read("aud-01", Role.AUDITOR, "timeline", SECOND, key_id=KEY)])
+        assert [(r.actor_id, r.key_id) for r in store.list_reads()] == [
+            ("staff-7f3a", None),
+            ("aud-01", KEY),
+        ]
+        for statement in (update(ReadRow).values(key_id=KEY), delete(ReadRow)):
+            with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+                conn.execute(statement)
+        with store.engine.begin() as conn:
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0009")
+        with store.engine.connect() as conn:
+            kept = conn.execute(text("SELECT actor_id FROM read_log ORDER BY id")).scalars()
+            assert list(kept) == ["staff-7f3a", "aud-01"]
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+            conn.execute(text("DELETE FROM read_log"))

@@ -2,7 +2,9 @@
 coordinator's extension, and the walk the history recorder plays (`atp-anonymised.json`):
 an ATP pathway referred and left at referral, warned 30 days before 24 months after the
 referral, extended by 60 days by a coordinator, warned again, then anonymised on the
-extension's date (`person_erased` by parcours), its run completed."""
+extension's date (`person_erased` by parcours), its run completed; and the walk of
+`atp-warning-follows.json`, where the warning, left open, is resolved by the extension
+(`RETENTION_WARNING_FOLLOWS_PATCH`)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from parcours.app.client import PathwayClient
 from parcours.domain.anonymisation import ExtendRetention
 from parcours.domain.calendar import add_months
 from parcours.domain.records import Actor
-from parcours.domain.vocabulary import AlertRule
+from parcours.domain.vocabulary import AlertRule, AlertStatus
 from parcours.programmes import get_programme
 from parcours.workflows.messages import UpdateResult
 from parcours.workflows.retention import EXTEND_RETENTION_UPDATE
@@ -51,6 +53,37 @@ async def play_anonymised(env: WorkflowEnvironment, pathways: PathwayClient) -> 
     await walk.expect(due - WARNING, (AlertRule.RETENTION_DUE, "retention"))
     until = due + 60 * DAY
     await extend_retention(pathways, pid, until)
+    await walk.expect(until - WARNING, (AlertRule.RETENTION_DUE, "retention"))
+    await walk.quiet_until(until - HOUR)
+    assert not await env.fast_forward(walk.handle, 2 * HOUR)  # the run completes on the way
+    await walk.handle.result()
+    return pid
+
+
+async def play_warning_follows(env: WorkflowEnvironment, pathways: PathwayClient) -> str:
+    """Warned and the warning left open; a coordinator extends the record by 60 days: the
+    open warning is resolved by parcours at once, a new one comes 30 days before the new
+    date, and the person is anonymised on it."""
+    start = datetime.now(UTC)
+    pid = await pathways.refer(ATP, participant(), referral(at=start), meta())
+    walk = Walk(env, pathways, pid)
+    await walk.expect(
+        start + ATP.timers.intake_within_days * DAY, (AlertRule.INTAKE_OVERDUE, "intake")
+    )
+    due = add_months(start, MONTHS)
+    (first,) = await walk.expect(
+        due - WARNING, (AlertRule.RETENTION_DUE, "retention"), acknowledge=False
+    )
+    until = due + 60 * DAY
+    done = await extend_retention(pathways, pid, until)
+    state = await pathways.state(pid)
+    resolved = state.timeline[-1]
+    assert (resolved.kind, resolved.details["alert_id"]) == ("alert_resolved", first.alert_id)
+    assert resolved.details["closed_by"] == str(done.seq)
+    warning = next(a for a in state.alerts if a.alert_id == first.alert_id)
+    assert (warning.status, warning.handled_by) == (AlertStatus.RESOLVED, "parcours")
+    open_ids = {a.alert_id for a in (await pathways.status(pid)).open_alerts}
+    assert first.alert_id not in open_ids
     await walk.expect(until - WARNING, (AlertRule.RETENTION_DUE, "retention"))
     await walk.quiet_until(until - HOUR)
     assert not await env.fast_forward(walk.handle, 2 * HOUR)  # the run completes on the way

@@ -13,11 +13,15 @@ from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.app.errors import RequestRefused, refusal_of
 from parcours.domain import commands as c
+from parcours.domain.anonymisation import ExtendRetention
+from parcours.domain.calendar import add_months
 from parcours.domain.vocabulary import BarrierKind
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import UpdateResult, update_name
-from tests.support import T0, accepted_updates, meta, participant, referral
+from parcours.workflows.retention import EXTEND_RETENTION_UPDATE
+from tests.support import COORDINATOR, T0, accepted_updates, meta, participant, referral
+from tests.workflows.two_year_walk import DAY
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -91,3 +95,31 @@ async def test_two_commands_sent_at_once_under_one_id_apply_once(
         kinds = [e.kind for e in await pathways.timeline(pid)]
         assert kinds.count("contact_recorded") + kinds.count("barrier_opened") == 1
         assert applied[0].event in kinds
+
+
+async def test_a_retried_extension_is_answered_from_the_first(pathways: PathwayClient) -> None:
+    """A coordinator's extension retried under its request id (by a client that gives the
+    update another id, as after a lost answer) records nothing more and is answered with
+    the first extension; the same id for another command is refused, naming it."""
+    pid = await pathways.refer(ATP, participant(), referral(), meta())
+    due = add_months(T0, 24)  # T0, the referral, is the last contact
+    request = meta(COORDINATOR, reason="court case", request_id="req-extend")
+    first = await pathways.update(
+        pid, EXTEND_RETENTION_UPDATE, [request, ExtendRetention(due + 30 * DAY)], request,
+        UpdateResult,
+    )  # fmt: skip
+    assert isinstance(first, UpdateResult)
+    assert not first.duplicate
+    handle = pathways.temporal.get_workflow_handle(pid)
+    again = await handle.execute_update(
+        EXTEND_RETENTION_UPDATE,
+        args=[request, ExtendRetention(due + 30 * DAY)],
+        id="req-extend-retried",
+        result_type=UpdateResult,
+    )
+    assert again.duplicate
+    assert (again.seq, again.event, again.details) == (first.seq, first.event, first.details)
+    assert [e.kind for e in await pathways.timeline(pid)].count("retention_extended") == 1
+    with pytest.raises(RequestRefused) as reused:
+        await pathways.execute(pid, c.RecordContact(T0), request)
+    assert reused.value.values == {"request_id": "req-extend", "first": "extend_retention"}

@@ -177,7 +177,7 @@ async def test_a_retention_extension_is_checked_like_every_staff_request(
     async with checking_worker(temporal_env.client, tmp_path) as signed:
         staff_key, coordinator_key = signed.issue(STAFF), signed.issue(COORDINATOR)
         pid = await signed.pathways(staff_key).refer(ATP, participant(), referral(), meta())
-        until = datetime.now(UTC) + timedelta(days=1000)
+        until = datetime.now(UTC) + timedelta(days=700)  # after the due date, within the limit
         sent = meta(COORDINATOR, reason="court case pending")
         args = [sent, ExtendRetention(until)]
         handle = signed.client.get_workflow_handle(pid)

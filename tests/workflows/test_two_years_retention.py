@@ -37,6 +37,7 @@ from tests.workflows.retention_walk import (
     RETENTION_RULES,
     WARNING,
     extend_retention,
+    play_warning_follows,
 )
 from tests.workflows.two_year_walk import DAY, HOUR, Walk
 
@@ -115,6 +116,9 @@ async def test_an_extended_pathway_is_anonymised_at_the_extension(
     with pytest.raises(RequestRefused) as early:
         await extend_retention(sealed_pathways, walk.pid, first_due - DAY)
     assert early.value.rule == "extend_until"
+    with pytest.raises(RequestRefused) as far:  # beyond 24 months from today
+        await extend_retention(sealed_pathways, walk.pid, add_months(await walk.now(), 24) + DAY)
+    assert far.value.rule == "extend_too_far"
     done = await extend_retention(sealed_pathways, walk.pid, until)
     assert done.event == "retention_extended"
     assert done.details["until"] == until.isoformat()
@@ -123,3 +127,12 @@ async def test_an_extended_pathway_is_anonymised_at_the_extension(
     assert (await sealed_pathways.status(walk.pid)).closed_at is None
     await walk.expect(until - WARNING, (AlertRule.RETENTION_DUE, "retention"))
     await anonymised_on(walk, settings, until)
+
+
+async def test_an_extension_resolves_the_open_warning_and_a_new_one_comes(
+    skipping_env: WorkflowEnvironment, sealed_pathways: PathwayClient
+) -> None:
+    """The walk `atp-warning-follows.json` was recorded from, with its checks."""
+    pid = await play_warning_follows(skipping_env, sealed_pathways)
+    state = await sealed_pathways.state(pid)
+    assert state.timeline[-1].kind == "person_erased"

@@ -4,7 +4,8 @@ Listing asks the service's visibility for the open pathways and those closed fai
 terminated, then each one's description (`health.diagnose`); only a pathway in trouble
 has its history read. Closing terminates the workflow with a fixed reason and the
 coordinator's record in its encrypted details, so the close stays in the pathway's
-history for `doctor` and the audit to show.
+history for `doctor` and the audit to show; the reason typed is sealed under the
+person's key, as every reason staff type (it may name the person).
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ async def close(pathways: PathwayClient, pathway_id: str, meta: RequestMeta) -> 
     trouble = await diagnose(pathways.temporal, pathway_id)
     if trouble is None or trouble.condition != CANNOT_RUN:
         raise NotInTrouble(pathway_id)
+    if pathways.sealer is not None:
+        meta = await asyncio.to_thread(pathways.sealer.seal_reason, pathway_id, meta)
     record = ClosedRecord(meta.actor.actor_id, role.value, meta.reason, trouble.error)
     await pathways.temporal.get_workflow_handle(pathway_id).terminate(record, reason=CLOSE_REASON)
     closed = await diagnose(pathways.temporal, pathway_id)

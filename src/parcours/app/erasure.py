@@ -61,7 +61,10 @@ async def erase_person(
     sealer = PersonSealer(lambda: store, keyring)
     raw = await pathways.participant_as_stored(pathway_id)
     legacy = not SEALED.search(raw.last_name) and raw.last_name != ERASED
-    await asyncio.to_thread(log_reads, store, meta.actor, ReadCommand.ERASE, [pathway_id])
+    proved = meta.key_id or None  # the credential the front end proved, if it did
+    await asyncio.to_thread(
+        log_reads, store, meta.actor, ReadCommand.ERASE, [pathway_id], key_id=proved
+    )
     person = await asyncio.to_thread(sealer.open, raw)
     seq, recorded = await _record(pathways, store, pathway_id, meta)
     state = await pathways.state(pathway_id)

@@ -78,8 +78,9 @@ def refusal_of(cause: BaseException | None) -> RequestRefused:
 
 
 def closed_for_good(pathway_id: str) -> RequestRefused:
-    """The pathway's run has ended (closed at the end of its retention period, or exited
-    before exited pathways were kept): it accepts nothing more, and can still be read."""
+    """The pathway's run has ended (closed at the end of its retention period after exit,
+    its person anonymised at the end of the retention by the last contact or erased, or
+    exited before exited pathways were kept): it accepts nothing more, and can be read."""
     return RequestRefused(
         f"pathway {pathway_id} is closed for good: nothing more can be recorded on it; "
         "show, timeline and audit still read it",

@@ -1,10 +1,12 @@
 """Who read what: every read that shows a person's file, logged before it is shown.
 
-A read is logged with who (the session's staff id and role), when, which pathway (or
-which programme, for a read over a whole programme) and which command; never what was
-read. Front ends call `log_reads` once the identity has been fetched for display and
-before they show it: when the log cannot be written they show nothing, so no read goes
-unlogged. The log is the read model's `read_log` table, append-only.
+A read is logged with who (the session's staff id and role, and the key id of the
+credential that proves them, when the front end proved it: the CLI does, see
+`cli.reads`), when, which pathway (or which programme, for a read over a whole
+programme) and which command; never what was read. Front ends call `log_reads` once the
+identity has been fetched for display and before they show it: when the log cannot be
+written they show nothing, so no read goes unlogged. The log is the read model's
+`read_log` table, append-only.
 
 What is logged, by command (`ReadCommand`):
 - `show`: the pathway's status with the person's identity (staff, coordinators), and the
@@ -47,6 +49,7 @@ class ReadCommand(StrEnum):
     AUDIT_TRAIL = "audit_trail"
     AUDIT_AT = "audit_at"
     ERASE = "erase"
+    DOCTOR = "doctor"
 
 
 def log_reads(
@@ -55,14 +58,19 @@ def log_reads(
     command: ReadCommand,
     pathway_ids: Iterable[str] = (),
     programme: str | None = None,
+    *,
+    key_id: str | None = None,
 ) -> None:
     """Log one read per pathway in `pathway_ids` (one read of `programme` when none is
-    given), in one transaction. Raises what the database raises: the caller shows nothing
-    then."""
+    given), in one transaction, with the key id of the credential the reader proved (None
+    when none was). Raises what the database raises: the caller shows nothing then."""
     ids = list(dict.fromkeys(pathway_ids))
     targets: list[str | None] = list(ids) if ids else [None]
     store.log_reads(
-        [Read(reader.actor_id, reader.role, command.value, pid, programme) for pid in targets]
+        [
+            Read(reader.actor_id, reader.role, command.value, pid, programme, key_id)
+            for pid in targets
+        ]
     )
 
 

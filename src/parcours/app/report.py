@@ -31,11 +31,14 @@ if TYPE_CHECKING:
     from parcours.domain.records import Actor
 
 
-def log_unmasked_read(store: Store, actor: Actor, selection: Selection) -> None:
-    """Log in the read log that `actor` read a programme's small counts unmasked (the
-    programme only: no pathway, no person). Raises what the database raises: the caller
-    shows nothing then."""
-    log_reads(store, actor, ReadCommand.REPORT_UNMASKED, programme=selection.programme)
+def log_unmasked_read(
+    store: Store, actor: Actor, selection: Selection, key_id: str | None = None
+) -> None:
+    """Log in the read log that `actor` (proven by the credential `key_id`, when it was)
+    read a programme's small counts unmasked (the programme only: no pathway, no person).
+    Raises what the database raises: the caller shows nothing then."""
+    programme = selection.programme
+    log_reads(store, actor, ReadCommand.REPORT_UNMASKED, programme=programme, key_id=key_id)
 
 
 def in_order(counts: Mapping[str, int], order: Sequence[str]) -> dict[str, int]:

@@ -1,20 +1,24 @@
 """Retention by the programme's rule, for any front end: what falls due (from the read
-model) and a coordinator's extension (the pathway's `extend_retention` update, signed and
-checked like every staff request)."""
+model), a coordinator's extension (the pathway's `extend_retention` update) and the rule
+adopted now by a pathway whose run started before it (`adopt_retention`), each signed and
+checked like every staff request."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import cast
 
 from parcours.adapters.readmodel import Store
 from parcours.adapters.readmodel.views import ParticipantView
 from parcours.app.client import PathwayClient
-from parcours.domain.anonymisation import ExtendRetention
+from parcours.app.errors import RequestRefused
+from parcours.domain.anonymisation import AdoptRetention, ExtendRetention
 from parcours.domain.records import RequestMeta
 from parcours.workflows.messages import UpdateResult
-from parcours.workflows.retention import EXTEND_RETENTION_UPDATE
+from parcours.workflows.retention import ADOPT_RETENTION_UPDATE, EXTEND_RETENTION_UPDATE
 
 
 def falling_due(store: Store, now: datetime, within_days: int | None) -> list[ParticipantView]:
@@ -34,3 +38,49 @@ async def extend_retention(
     args = [meta, ExtendRetention(until)]
     done = await pathways.update(pathway_id, EXTEND_RETENTION_UPDATE, args, meta, UpdateResult)
     return cast(UpdateResult, done)
+
+
+async def adopt_retention(
+    pathways: PathwayClient, pathway_id: str, meta: RequestMeta
+) -> UpdateResult:
+    """Make the pathway follow the retention by the last contact now; answered with no
+    event (`seq` 0) when it follows it already. Refused (`RequestRefused`) as the domain
+    says, or when the pathway is closed for good."""
+    args = [meta, AdoptRetention()]
+    done = await pathways.update(pathway_id, ADOPT_RETENTION_UPDATE, args, meta, UpdateResult)
+    return cast(UpdateResult, done)
+
+
+def not_following(store: Store) -> list[str]:
+    """The pathways the read model lists with no anonymisation date: those that do not
+    follow the rule yet (and those closed for good, which refuse it)."""
+    return [v.pathway_id for v in store.list_participants() if v.retention_due_at is None]
+
+
+@dataclass
+class Adoptions:
+    """What `adopt_every` did: the pathways that follow the rule now, those that did
+    already, and those that refused (closed for good)."""
+
+    adopted: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+
+
+async def adopt_every(
+    pathways: PathwayClient, pathway_ids: list[str], meta: RequestMeta
+) -> Adoptions:
+    """Send the adoption to each pathway, one after another, each under a request id
+    derived from `meta`'s, so that the whole run retried applies once to each."""
+    done = Adoptions()
+    for pathway_id in pathway_ids:
+        request = dataclasses.replace(meta, request_id=f"{meta.request_id}:{pathway_id}")
+        try:
+            result = await adopt_retention(pathways, pathway_id, request)
+        except RequestRefused as refused:
+            if refused.code not in ("pathway_finished", "adopt_closed"):
+                raise
+            done.closed.append(pathway_id)
+            continue
+        (done.adopted if result.seq else done.already).append(pathway_id)
+    return done

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from temporalio.client import (
     Client,
-    Interceptor,
     OutboundInterceptor,
     StartWorkflowInput,
     StartWorkflowUpdateInput,
@@ -26,6 +26,7 @@ from temporalio.client import (
 )
 
 from parcours.app.credentials import SigningKey, sign
+from parcours.app.outbound import with_outbound
 from parcours.workflows.actors import (
     jobdating_content,
     referral_content,
@@ -38,17 +39,7 @@ from parcours.workflows.messages import PathwayInput
 
 def signed_client(client: Client, key: SigningKey) -> Client:
     """`client`, with every request it sends signed with `key`."""
-    config = client.config()
-    config["interceptors"] = [*config["interceptors"], Signing(key)]
-    return Client(**config)
-
-
-class Signing(Interceptor):
-    def __init__(self, key: SigningKey) -> None:
-        self._key = key
-
-    def intercept_client(self, next: OutboundInterceptor) -> OutboundInterceptor:
-        return _SigningOutbound(next, self._key)
+    return with_outbound(client, partial(_SigningOutbound, key=key))
 
 
 class _SigningOutbound(OutboundInterceptor):

@@ -2,8 +2,10 @@
 
 A coordinator proves who they are with their own credential before issuing or revoking
 one (`prove`): holding the private half of a coordinator's credential in force, not
-saying `--role coordinator`. The first coordinator's credential is made by `parcours
-serve` for the person who runs it (`first_coordinator`), when the service has none.
+saying `--role coordinator`. A reader proves the staff id and role they read with the
+same way before a read of a person's file is logged (`cli.reads`). The first
+coordinator's credential is made by `parcours serve` for the person who runs it
+(`first_coordinator`), when the service has none.
 
 The private half is written once, into the staff member's config file (mode 0600,
 never overwritten), and never kept by the service.
@@ -28,8 +30,9 @@ CONFIG_KEYS = ("actor", "role", "key_id", "private_key")
 
 
 class StaffRefused(Exception):
-    """`reason`: `no_credential` (the session holds none), `not_coordinator` (its
-    credential is unknown, revoked, not a coordinator's, or not the one held),
+    """`reason`: `no_credential` (the session holds none), `not_in_force` (its credential
+    is unknown, revoked, or not the one held), `grants_other` (it grants another role or
+    staff id than the one asked for),
     `exists` (the file to write exists), `unknown` (no such credential to revoke)."""
 
     def __init__(self, reason: str, **values: str) -> None:
@@ -56,19 +59,32 @@ def signing_key(config: Mapping[str, Any]) -> SigningKey | None:
     return SigningKey(config["key_id"], config["actor"], role, config["private_key"])
 
 
-def prove(store: CredentialStore, key: SigningKey | None) -> Credential:
-    """The coordinator's credential the session holds, in force, or `StaffRefused`."""
+def prove(
+    store: CredentialStore,
+    key: SigningKey | None,
+    role: Role = Role.COORDINATOR,
+    actor_id: str | None = None,
+) -> Credential:
+    """The credential the session holds, in force and granting `role` (and the staff id
+    `actor_id`, when given), or `StaffRefused`: `no_credential`, `not_in_force` (unknown,
+    revoked, or not the private half held) or `grants_other` (another role or staff id)."""
     if key is None:
         raise StaffRefused("no_credential")
     found = store.credential(key.key_id)
-    if (
-        found is None
-        or found.revoked_at is not None
-        or found.role is not Role.COORDINATOR
-        or found.public_key != public_key_of(key)
-    ):
-        raise StaffRefused("not_coordinator", key_id=key.key_id)
+    if found is None or found.revoked_at is not None or found.public_key != _public_half(key):
+        raise StaffRefused("not_in_force", key_id=key.key_id)
+    if found.role is not role or actor_id not in (None, found.actor_id):
+        values = {"key_id": key.key_id, "actor": found.actor_id, "role": found.role.value}
+        raise StaffRefused("grants_other", **values)
     return found
+
+
+def _public_half(key: SigningKey) -> str | None:
+    """The public half of the private key a config file holds; None when it holds no key."""
+    try:
+        return public_key_of(key)
+    except (ValueError, TypeError):  # not base64, or not an Ed25519 private key
+        return None
 
 
 def add_staff(

@@ -11,6 +11,7 @@ from parcours.domain.alerts import follow_pathway
 from parcours.domain.erasure import ErasePerson, erase
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
+from parcours.domain.resolution import follow_extension
 
 
 def adopt_rules(
@@ -18,23 +19,30 @@ def adopt_rules(
 ) -> None:
     """What a run did when it started, before its first task ran anything: adopt the alert
     rules that follow the pathway at `at` (`ALERTS_FOLLOW_PATHWAY_PATCH`), and the
-    retention by the last contact (`RETENTION_BY_CONTACT_PATCH`)."""
+    retention by the last contact (`RETENTION_BY_CONTACT_PATCH`), and the warning that
+    follows its due date (`RETENTION_WARNING_FOLLOWS_PATCH`)."""
     if task.first_of_run and task.run_index in recording.following_runs:
         follow_pathway(state, at)
     if task.first_of_run and task.run_index in recording.retaining_runs:
         anonymisation.adopt(state)
+    if task.first_of_run and task.run_index in recording.warning_runs:
+        anonymisation.follow_due_date(state)
 
 
 def beside_machine(
     pathway: Pathway,
-    command: ErasePerson | anonymisation.ExtendRetention,
+    command: ErasePerson | anonymisation.ExtendRetention | anonymisation.AdoptRetention,
     meta: RequestMeta,
     at: datetime,
-) -> PathwayEvent:
-    """An update the programme's machine never judges: an erasure or an extension."""
+) -> PathwayEvent | None:
+    """An update the programme's machine never judges: an erasure, an extension, or the
+    rule adopted by a coordinator's request (None when it followed it already)."""
     if isinstance(command, ErasePerson):
         return erase(pathway.state, meta, at, pathway._record)
     state, programme = pathway.state, pathway.programme
-    return anonymisation.extend(
+    if isinstance(command, anonymisation.AdoptRetention):
+        return anonymisation.adopt_now(state, programme, meta, now=at, record=pathway._record)
+    event = anonymisation.extend(
         state, programme, meta, command.until, now=at, record=pathway._record
     )
+    return follow_extension(state, programme, event, pathway._record)

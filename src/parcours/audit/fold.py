@@ -23,7 +23,7 @@ from typing import Any
 from parcours.audit.beside import adopt_rules, beside_machine
 from parcours.audit.projection import Turns, close_if_due, kept_after_exit, project_alerts
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
-from parcours.domain.anonymisation import ExtendRetention
+from parcours.domain.anonymisation import RETENTION_REQUESTS
 from parcours.domain.erasure import ErasePerson
 from parcours.domain.errors import DomainError
 from parcours.domain.pathway import Pathway
@@ -214,13 +214,15 @@ class _Folder:
             return None
         try:
             dated = task.run_index in self._recording.dated_runs
-            if isinstance(recorded.command, (ErasePerson, ExtendRetention)):
+            if isinstance(recorded.command, (ErasePerson, *RETENTION_REQUESTS)):
                 event = beside_machine(self._pathway, recorded.command, recorded.meta, task.at)
             else:
                 event = self._pathway.execute(recorded.command, recorded.meta, task.at, dated=dated)
         except DomainError as err:
             if recorded.answer is not None:
                 self._differ("refused", task, recorded.event_id, f"refused here: {err}")
+            return None
+        if event is None:  # the rule adopted already: the workflow recorded nothing
             return None
         self._applied[request_id] = event.seq
         self._source(event, task.run_index, task.run_id, recorded.event_id)

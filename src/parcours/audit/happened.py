@@ -42,7 +42,7 @@ from parcours.audit.fold import (
 from parcours.audit.projection import close_if_due, kept_after_exit, project_alerts
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain.alerts import follows_pathway
-from parcours.domain.anonymisation import ExtendRetention
+from parcours.domain.anonymisation import RETENTION_REQUESTS
 from parcours.domain.commands import Command, CorrectEvent
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
 from parcours.domain.erasure import ErasePerson
@@ -106,7 +106,7 @@ class Corrected:
         if request_id in self.voided or isinstance(command, CorrectEvent | ErasePerson):
             return None  # an erasure, like a correction, is a fact of the record
         instant = self.restated.get(request_id)
-        if instant is None or isinstance(command, ExtendRetention):  # dated when it was made
+        if instant is None or isinstance(command, RETENTION_REQUESTS):  # dated when made
             return recorded, now
         command, meta, now = restate(command, recorded.meta, now, instant, dated=dated)
         return dataclasses.replace(recorded, command=command, meta=meta), now
@@ -141,6 +141,8 @@ class _Happened:
                 event = self._execute(recorded, now, dated)
             except DomainError:  # it names an alert raised otherwise as it happened
                 continue
+            if event is None:  # the rule adopted already: nothing was recorded
+                continue
             self._applied[recorded.meta.request_id] = event.seq
             self.folded.sources[event.seq] = Source(task.run_index, task.run_id, recorded.event_id)
             state = self.folded.pathway.state  # a correction replaces it
@@ -155,9 +157,11 @@ class _Happened:
             self.folded.last_task_at = task.at
             self._advance(task.at, evidence=True)
 
-    def _execute(self, recorded: RecordedCommand, now: datetime, dated: bool) -> PathwayEvent:
+    def _execute(
+        self, recorded: RecordedCommand, now: datetime, dated: bool
+    ) -> PathwayEvent | None:
         pathway, command = self.folded.pathway, recorded.command
-        if isinstance(command, ExtendRetention):  # judged beside the machine, dated when made
+        if isinstance(command, RETENTION_REQUESTS):  # judged beside the machine, dated when made
             return beside_machine(pathway, command, recorded.meta, now)
         return pathway.execute(cast(Command, command), recorded.meta, now, dated=dated)
 
@@ -174,7 +178,7 @@ class _Happened:
                 continue
             recorded, now = story
             command = cast(Command, recorded.command)  # `story` keeps no erasure
-            extension = isinstance(recorded.command, ExtendRetention)  # dated when made
+            extension = isinstance(recorded.command, RETENTION_REQUESTS)  # dated when made
             dated_here = dated and not extension
             effective = effective_instant(command, recorded.meta, now) if dated_here else now
             if effective <= self._when:

@@ -38,7 +38,7 @@ from parcours.audit.tasks import (
     update_name_of,
     workflow_time,
 )
-from parcours.domain.anonymisation import ExtendRetention
+from parcours.domain.anonymisation import AdoptRetention, ExtendRetention
 from parcours.domain.commands import STAFF_COMMANDS, Command, Refer
 from parcours.domain.erasure import ErasePerson
 from parcours.domain.programme import ProgrammeDefinition
@@ -57,14 +57,16 @@ from parcours.workflows.patches import (
     CHANGES_DURING_PUBLISH_PATCH,
     EFFECTIVE_INSTANTS_PATCH,
     RETENTION_BY_CONTACT_PATCH,
+    RETENTION_WARNING_FOLLOWS_PATCH,
 )
-from parcours.workflows.retention import EXTEND_RETENTION_UPDATE
+from parcours.workflows.retention import ADOPT_RETENTION_UPDATE, EXTEND_RETENTION_UPDATE
 
-COMMAND_OF_UPDATE: dict[str, type[Command | ErasePerson | ExtendRetention]] = {
+COMMAND_OF_UPDATE: dict[str, type[Command | ErasePerson | ExtendRetention | AdoptRetention]] = {
     update_name(c): c for c in STAFF_COMMANDS
 }
 COMMAND_OF_UPDATE[ERASE_PERSON_UPDATE] = ErasePerson
 COMMAND_OF_UPDATE[EXTEND_RETENTION_UPDATE] = ExtendRetention
+COMMAND_OF_UPDATE[ADOPT_RETENTION_UPDATE] = AdoptRetention
 NOT_COMMANDS = frozenset({"retry_notification", "retry_notification_v2"})
 """Updates that carry no command: they change nothing the fold needs to repeat."""
 
@@ -95,7 +97,7 @@ class RecordedCommand:
     """A command the workflow ran, and the history event that carries it."""
 
     meta: RequestMeta
-    command: Command | ErasePerson | ExtendRetention
+    command: Command | ErasePerson | ExtendRetention | AdoptRetention
     event_id: int
     from_update: bool = True
     """False for what the workflow decided itself (a notification failure)."""
@@ -145,11 +147,12 @@ class Recording:
     """The runs whose loop turned again after an update (`CHANGES_DURING_PUBLISH_PATCH`)."""
     retaining_runs: frozenset[int] = frozenset()
     """The runs that adopted the retention by the last contact (`RETENTION_BY_CONTACT_PATCH`)."""
+    warning_runs: frozenset[int] = frozenset()
+    """The runs whose retention warning follows the due date (`RETENTION_WARNING_FOLLOWS_PATCH`)."""
 
 
 async def record_of(history: PathwayHistory, converter: DataConverter) -> Recording:
-    """Decode `history` (every run, oldest first) with `converter` and its keys, once it
-    is a pathway's and every payload opens (`audit.checks`)."""
+    """Decode a pathway's `history` (every run, oldest first; `audit.checks`)."""
     ensure_pathway(history)
     await open_every_payload(history, converter)
     first = history.runs[0].events[0]
@@ -186,6 +189,7 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
         following_runs=_runs_patched(history, ALERTS_FOLLOW_PATHWAY_PATCH),
         turning_runs=_runs_patched(history, CHANGES_DURING_PUBLISH_PATCH),
         retaining_runs=_runs_patched(history, RETENTION_BY_CONTACT_PATCH),
+        warning_runs=_runs_patched(history, RETENTION_WARNING_FOLLOWS_PATCH),
     )
 
 

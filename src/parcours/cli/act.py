@@ -152,9 +152,7 @@ def act(
     session = current_session()
     _check_typed(session, reason, command)
     configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
-    meta = session.request(reason, request_id)
-    if on is not None:
-        meta = dataclasses.replace(meta, effective_at=typed_instant(on))
+    meta = session.request(reason, request_id, on)
 
     async def work(pathways: PathwayClient) -> tuple[str, UpdateResult]:
         pathway_id = await pathways.resolve(reference)

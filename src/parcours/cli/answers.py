@@ -18,10 +18,11 @@ import dataclasses
 import shlex
 import sys
 from datetime import timedelta
+from functools import partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Protocol
 
-from temporalio.client import Interceptor, OutboundInterceptor, QueryWorkflowInput
+from temporalio.client import OutboundInterceptor, QueryWorkflowInput
 from typer._click.core import Context, Parameter
 from typer._click.globals import get_current_context
 
@@ -53,16 +54,6 @@ QUESTION_TIMEOUT_S = 10.0
 REQUEST_OPTION = "--request-id"
 
 
-class BoundedQuestions(Interceptor):
-    """Gives every query the client sends a deadline of `seconds` unless it has one."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-
-    def intercept_client(self, next: OutboundInterceptor) -> OutboundInterceptor:
-        return _BoundedOutbound(next, self.seconds)
-
-
 class _BoundedOutbound(OutboundInterceptor):
     def __init__(self, next: OutboundInterceptor, seconds: float) -> None:
         super().__init__(next)
@@ -75,12 +66,11 @@ class _BoundedOutbound(OutboundInterceptor):
 
 
 def with_bounded_questions(client: Any, seconds: float) -> Any:
-    """The same connection, its queries bounded to `seconds` (`BoundedQuestions`)."""
-    from temporalio.client import Client
+    """The same connection, every query it sends given a deadline of `seconds` unless it
+    has one."""
+    from parcours.app.outbound import with_outbound
 
-    config = client.config()
-    config["interceptors"] = [*config["interceptors"], BoundedQuestions(seconds)]
-    return Client(**config)
+    return with_outbound(client, partial(_BoundedOutbound, seconds=seconds))
 
 
 def question_timeout(limit: float) -> float:

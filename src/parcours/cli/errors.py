@@ -151,9 +151,15 @@ def _health_error(err: BaseException, text: Text) -> CliError | None:
         pathway=trouble.pathway_id,
         error=trouble.error,
         actor=trouble.closed_by or "?",
-        reason=trouble.reason,
+        reason=_unless_sealed(trouble.reason, text),
     )
     return CliError(said, ExitCode.CANNOT_RUN)
+
+
+def _unless_sealed(reason: str, text: Text) -> str:
+    """A closing reason as an error sentence may say it: one sealed under the person's key
+    is opened only by `parcours doctor`, which logs the read."""
+    return text("error.closed_reason_sealed") if "sealed:pk-" in reason else reason
 
 
 NOT_FOUND_RULES = frozenset({"unknown_reference"})

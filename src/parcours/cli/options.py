@@ -63,3 +63,12 @@ def subgroup(
     )
     parent.add_typer(group, name=name)
     return group
+
+
+def group_module(
+    name: str, *, invoke_without_command: bool = False
+) -> tuple[typer.Typer, typer.Typer]:
+    """A module's `commands` Typer (what `parcours.cli.commands` reads) holding its one group
+    `parcours NAME`: `commands, barrier = group_module("barrier")`."""
+    commands = typer.Typer()
+    return commands, subgroup(commands, name, invoke_without_command=invoke_without_command)

@@ -4,6 +4,14 @@ Every command that shows a person's identity (or the reasons staff typed about t
 calls `logged` once it has fetched what it will show and before it prints a word of it.
 When the read log (in the read model) cannot be opened or written, the command ends
 with one sentence and exit 5, having shown nothing: no read goes unlogged.
+
+Before logging, the reader proves who they read as (`proven`): the session's config file
+must hold a staff credential in force (known to the read model, not revoked, its public
+key the half of the private key held) granting the staff id and role the session reads
+with, as `staff add` proves a coordinator (`app.staff.prove`). Otherwise the command ends
+with one sentence and exit 3, having shown and logged nothing. The read is logged with
+the credential's key id. In the declared-roles mode (`PARCOURS_DECLARED_ROLES=1`, tests
+and demos) nothing is proven and the read is logged without a key id.
 """
 
 from __future__ import annotations
@@ -16,10 +24,11 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 
 if TYPE_CHECKING:
+    from parcours.adapters.readmodel import Store
     from parcours.cli.runtime import Session
     from parcours.domain.records import Actor
 
-__all__ = ["ReadCommand", "logged", "opened", "reader_of", "refused"]
+__all__ = ["ReadCommand", "logged", "opened", "proven", "reader_of", "refused"]
 
 T = TypeVar("T")
 
@@ -38,13 +47,28 @@ def refused(session: Session, err: Exception) -> CliError:
     return CliError(said, ExitCode.UNAVAILABLE)
 
 
+def proven(session: Session, store: Store, reader: Actor) -> str | None:
+    """The key id of the credential in force the session holds for `reader` (its staff id
+    and role); None in the declared-roles mode. Anything else is refused (exit 3)."""
+    from parcours.app.staff import StaffRefused, prove
+
+    if session.settings.declared_roles:
+        return None
+    try:
+        return prove(store, session.signing_key, reader.role, reader.actor_id).key_id
+    except StaffRefused as err:
+        values = {"reader": reader.actor_id, "reader_role": reader.role.value, **err.values}
+        raise CliError(session.text(f"read.{err.reason}", **values), ExitCode.REFUSED) from None
+
+
 def logged(
     session: Session,
     command: ReadCommand,
     pathway_ids: Iterable[str] = (),
     programme: str | None = None,
 ) -> None:
-    """Log the read in the read model, opened for it; refuse (exit 5) when it cannot be."""
+    """Log the read in the read model, opened for it, once the reader has proven who they
+    read as; refuse (exit 3) when they have not, (exit 5) when the log cannot be written."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from parcours.adapters.readmodel import UnsupportedDatabase, open_store
@@ -52,7 +76,8 @@ def logged(
     reader = reader_of(session)
     try:
         with open_store(session.settings.readmodel_url) as store:
-            log_reads(store, reader, command, pathway_ids, programme)
+            key_id = proven(session, store, reader)
+            log_reads(store, reader, command, pathway_ids, programme, key_id=key_id)
     except (SQLAlchemyError, UnsupportedDatabase, OSError) as err:
         raise refused(session, err) from None
 
@@ -63,7 +88,7 @@ def opened(session: Session, value: T) -> T:
     is logged (which migrated the read model), so the store is opened without migrating,
     and only when there is something sealed; if it cannot be reached, exit 5."""
     from parcours.activities.person_keys import PersonKeysUnavailable, PersonSealer
-    from parcours.adapters.readmodel import Store, open_store
+    from parcours.adapters.readmodel import open_store
     from parcours.adapters.temporal.keys import load_keyring
 
     opened_stores: list[Store] = []
@@ -79,3 +104,16 @@ def opened(session: Session, value: T) -> T:
     finally:
         for each in opened_stores:
             each.close()
+
+
+def opened_if_sealed(
+    session: Session, command: ReadCommand, pathway_ids: Iterable[str], value: T
+) -> T:
+    """`value` opened, the read logged first, when it holds something sealed (a reason a
+    coordinator typed); `value` as it is, and nothing logged, when it holds nothing."""
+    from parcours.adapters.temporal.sealing import key_ids_in
+
+    if not key_ids_in(value):
+        return value
+    logged(session, command, pathway_ids)
+    return opened(session, value)

@@ -69,14 +69,16 @@ class Session:
     def new_request_id(self) -> str:
         return f"req-{uuid.uuid4().hex}"
 
-    def request(self, reason: str, request_id: str | None) -> RequestMeta:
-        """Who asks, why, and the id that makes a retried request count once."""
+    def request(self, reason: str, request_id: str | None, on: str | None = None) -> RequestMeta:
+        """Who asks, why, and the id that makes a retried request count once; dated `on`
+        when given (`--on`: when it happened, for what is entered after the fact)."""
         from parcours.domain.records import Actor, RequestMeta
         from parcours.domain.vocabulary import Role
 
         actor = Actor(self.require_actor(), Role(self.role))
         self.sent_request = request_id or self.new_request_id()
-        return RequestMeta(self.sent_request, actor, reason)
+        effective_at = None if on is None else parse_instant(on, self, "--on")
+        return RequestMeta(self.sent_request, actor, reason, effective_at=effective_at)
 
 
 _ACTIVE: list[Session] = []

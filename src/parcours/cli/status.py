@@ -47,9 +47,13 @@ def print_status(
 
 
 def _retention_rows(status: PathwayStatus, text: Text) -> list[Row]:
-    """Once exited: when the pathway closes for good, or closed (retention after exit)."""
+    """When the pathway closed for good; else, by the retention by the last contact, when
+    its person is to be anonymised, whatever the stage; else, once exited under the earlier
+    rule, when it closes for good (end of its retention after exit)."""
     if status.closed_at is not None:
         return [(text("show.closed"), when(status.closed_at))]
+    if status.retention_due_at is not None:
+        return [(text("show.anonymised_on"), when(status.retention_due_at))]
     if status.closes_at is not None:
         return [(text("show.closes"), when(status.closes_at))]
     return []

@@ -32,6 +32,12 @@ from parcours.domain.vocabulary import AlertRule, EventKind, Role
 BY_LAST_CONTACT = 2
 """The `PathwayState.retention_rule` from which the record ends by the last contact."""
 
+WARNING_FOLLOWS = 3
+"""The `PathwayState.retention_rule` from which the coordinator's warning follows the due
+date: once an extension or a new contact moves it, the warning of the old date is
+resolved (`domain.resolution`), an exited pathway's too, and a new one comes before the
+new date."""
+
 EXTENDED = LifecycleEvent.RETENTION_EXTENDED
 """The event a coordinator's extension records."""
 
@@ -42,11 +48,12 @@ NO_CONTACT = frozenset(
         "event_voided",
         "event_restated",
         LifecycleEvent.RETENTION_EXTENDED.value,
+        LifecycleEvent.RETENTION_ADOPTED.value,
         LifecycleEvent.PERSON_ERASED.value,
     }
 )
 """Entries staff make that are no contact with the person: handling an alert, correcting
-the record, extending its retention, erasing the person."""
+the record, extending its retention or making it follow the rule, erasing the person."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,18 @@ class ExtendRetention:
 
     trigger: ClassVar[str] = LifecycleTrigger.EXTEND_RETENTION.value
     until: datetime
+
+
+@dataclass(frozen=True)
+class AdoptRetention:
+    """A coordinator makes a pathway whose run started before the rule follow it now, rather
+    than at its next run (`adopt_now`). Not a `Command` either."""
+
+    trigger: ClassVar[str] = LifecycleTrigger.ADOPT_RETENTION.value
+
+
+RETENTION_REQUESTS = (ExtendRetention, AdoptRetention)
+"""The coordinator's retention requests: judged beside the machine, dated when made."""
 
 
 Recorder = Callable[[EventKind, RequestMeta, datetime, dict[str, str]], PathwayEvent]
@@ -68,6 +87,17 @@ def adopt(state: PathwayState) -> None:
 
 def by_last_contact(state: PathwayState) -> bool:
     return state.retention_rule >= BY_LAST_CONTACT
+
+
+def follow_due_date(state: PathwayState) -> None:
+    """Let the warning follow the due date (`WARNING_FOLLOWS`), for a pathway that follows
+    the retention by the last contact (any other is unchanged)."""
+    if by_last_contact(state):
+        state.retention_rule = max(state.retention_rule, WARNING_FOLLOWS)
+
+
+def warning_follows(state: PathwayState) -> bool:
+    return state.retention_rule >= WARNING_FOLLOWS
 
 
 def last_contact(state: PathwayState) -> datetime:
@@ -163,6 +193,23 @@ def check_extension(
         )
 
 
+def check_extension_limit(programme: ProgrammeDefinition, until: datetime, now: datetime) -> None:
+    """Raise when `until` is further ahead than the programme lets an extension go
+    (`timers.retention_max_extension_months` after `now`). Asked before an extension is
+    accepted only, never when one is replayed: extensions recorded before this limit keep
+    their date."""
+    months = programme.timers.retention_max_extension_months
+    latest = add_months(now, months)
+    if until > latest:
+        raise MoveRefused.for_rule(
+            "extend_too_far",
+            f"an extension may go at most {months} months ahead: the latest date allowed is "
+            f"{latest.date().isoformat()}",
+            months=str(months),
+            latest=latest.date().isoformat(),
+        )
+
+
 def extend(
     state: PathwayState,
     programme: ProgrammeDefinition,
@@ -178,3 +225,42 @@ def extend(
     state.retention_until = until
     details = {"until": until.isoformat(), "was_due": due.isoformat() if due else ""}
     return record(EXTENDED, meta, now, details)
+
+
+def check_adoption(state: PathwayState, meta: RequestMeta) -> None:
+    """Raise unless `meta` may make the pathway follow the rule now (a pathway that does
+    already may: nothing changes)."""
+    if meta.actor.role is not Role.COORDINATOR:
+        raise NotPermitted(
+            f"role {meta.actor.role.value} may not change how a record is kept: only a "
+            "coordinator may",
+            code="adopt_role",
+            values={"role": meta.actor.role.value},
+        )
+    if state.erased_at is not None or state.closed_at is not None:
+        raise MoveRefused.for_rule(
+            "adopt_closed",
+            "this pathway is closed for good (its person erased, or closed at the end of its "
+            "retention after exit): there is no record left to keep",
+        )
+
+
+def adopt_now(
+    state: PathwayState,
+    programme: ProgrammeDefinition,
+    meta: RequestMeta,
+    *,
+    now: datetime,
+    record: Recorder,
+) -> PathwayEvent | None:
+    """Make the pathway follow the rule now, its warning following the due date
+    (`retention_adopted`, with the due date); None when it follows both already."""
+    check_adoption(state, meta)
+    if warning_follows(state):
+        return None
+    was = state.retention_rule
+    adopt(state)
+    follow_due_date(state)
+    due = retention_due_at(state, programme)
+    details = {"due": due.isoformat() if due else "", "was_rule": str(was)}
+    return record(LifecycleEvent.RETENTION_ADOPTED, meta, now, details)

@@ -15,13 +15,13 @@ from datetime import datetime
 from typing import ClassVar
 
 from parcours.domain.anonymisation import anonymisation_reason
-from parcours.domain.commands.lifecycle import LifecycleEvent, LifecycleTrigger
+from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.errors import MoveRefused, NotPermitted
 from parcours.domain.records import Actor, PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.retention import CLOSER, close_for_good
 from parcours.domain.vocabulary import EventKind, Role
 
-ERASED = LifecycleEvent.PERSON_ERASED
+ERASED = LifecycleTrigger.ERASE_PERSON.event
 """The event an erasure records."""
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from parcours.domain.commands.corrections import as_it_stands
-from parcours.domain.commands.lifecycle import LifecycleEvent
+from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.records import Mission, PathwayState, Training
 from parcours.domain.report import month_of
 
@@ -104,7 +104,7 @@ def mission_cell(mission: Mission) -> str:
 def extract_row(state: PathwayState, birth: date | None, pseudonym: str) -> dict[str, Value]:
     """The pathway's row, with `pseudonym` in place of its id."""
     outcome = state.outcome
-    dropped = any(e.kind == LifecycleEvent.DROPPED_OUT for e in as_it_stands(state.timeline))
+    dropped = any(e.kind == LifecycleTrigger.DROP_OUT.event for e in as_it_stands(state.timeline))
     return {
         "pseudonym": pseudonym,
         "programme": state.programme,

@@ -28,7 +28,7 @@ from parcours.domain import retention
 from parcours.domain.alerts import due_alerts, next_alert_at, snooze_ended
 from parcours.domain.command_log import log
 from parcours.domain.commands import Command, Context, CorrectEvent, Refer, spec_of
-from parcours.domain.commands.alerts import AlertEvent
+from parcours.domain.commands.alerts import AlertTrigger
 from parcours.domain.correcting import corrected_state
 from parcours.domain.dating import Instants
 from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
@@ -239,18 +239,16 @@ class Pathway:
     def raise_due_alerts(self, now: datetime) -> list[PathwayEvent]:
         """Raise every alert due at `now` and reopen snoozes that ended; one event each."""
         events: list[PathwayEvent] = []
-        meta = RequestMeta(request_id="", actor=SYSTEM)
+        meta, reopened = RequestMeta(request_id="", actor=SYSTEM), AlertTrigger.REOPEN_ALERT.event
         for alert in self.state.alerts:
             if snooze_ended(alert, now):
                 alert.status, alert.snoozed_until = AlertStatus.OPEN, None
-                events.append(
-                    self._record(AlertEvent.ALERT_REOPENED, meta, now, {"alert_id": alert.alert_id})
-                )
+                events.append(self._record(reopened, meta, now, {"alert_id": alert.alert_id}))
         for due in due_alerts(self.state, self.programme, now):
             self.state.alerts.append(
                 Alert(due.alert_id, due.rule, due.subject, due.due_at, now, due.audience)
             )
-            events.append(self._record(AlertEvent.ALERT_RAISED, meta, now, due.details))
+            events.append(self._record(AlertTrigger.RAISE_ALERT.event, meta, now, due.details))
         return events
 
     def next_alert_at(self, now: datetime) -> datetime | None:

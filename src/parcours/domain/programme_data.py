@@ -106,6 +106,9 @@ class Timers(Strict):
     as the CNIL's reference for social accompaniment (deliberation 2023-095) sets."""
     retention_warning_days: int = Field(default=30, gt=0, le=365)
     """How many days before the anonymisation the coordinator is warned (`retention_due`)."""
+    retention_max_extension_months: int = Field(default=24, gt=0, le=120)
+    """How far ahead a coordinator may extend a record's retention: at most this many
+    months after the day of the extension. Two years when the file does not say."""
     undelivered_notification_minutes: float = Field(default=60, gt=0, le=10080)
     """How long a partner message may keep failing for now (its channel down or busy,
     retried in the background) before it is listed as failed and the coordinator is

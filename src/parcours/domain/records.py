@@ -248,8 +248,9 @@ class PathwayState:
     retention_rule: int = 1
     """How the pathway's record ends: 1 as first recorded (an exited pathway closes
     `timers.retention_after_exit_days` after its exit); 2 (`domain.anonymisation.
-    BY_LAST_CONTACT`) the person is anonymised months after the last contact. Set once by
-    the workflow, under a patch id."""
+    BY_LAST_CONTACT`) the person is anonymised months after the last contact; 3
+    (`WARNING_FOLLOWS`) besides, the coordinator's warning follows the due date when it
+    moves. Set by the workflow, under a patch id."""
     retention_until: datetime | None = None
     """The date a coordinator extended the record's retention to (`retention_extended`)."""
 

@@ -18,7 +18,7 @@ from typing import Protocol
 from parcours.domain.alerts import follow_pathway, follows_pathway
 from parcours.domain.command_log import command_of
 from parcours.domain.commands import CORRECTION_EVENTS, SPECS, Command, CommandSpec, Refer, Shape
-from parcours.domain.commands.alerts import AlertEvent
+from parcours.domain.commands.alerts import AlertTrigger
 from parcours.domain.errors import DomainError, MoveRefused
 from parcours.domain.instants import check_instants
 from parcours.domain.records import Alert, AppliedCommand, PathwayEvent, PathwayState, RequestMeta
@@ -160,13 +160,15 @@ def _same(replayed: PathwayEvent, recorded: PathwayEvent) -> bool:
 def _reapply_automatic(fresh: PathwayState, recorded: PathwayState, event: PathwayEvent) -> None:
     """An alert the pathway raised or reopened is raised or reopened again, as it was."""
     alert_id = event.details.get("alert_id", "")
-    if event.kind == AlertEvent.ALERT_RAISED and all(a.alert_id != alert_id for a in fresh.alerts):
+    if event.kind == AlertTrigger.RAISE_ALERT.event and all(
+        a.alert_id != alert_id for a in fresh.alerts
+    ):
         was = next((a for a in recorded.alerts if a.alert_id == alert_id), None)
         if was is not None:
             fresh.alerts.append(
                 Alert(was.alert_id, was.rule, was.subject, was.due_at, was.raised_at, was.audience)
             )
-    elif event.kind == AlertEvent.ALERT_REOPENED:
+    elif event.kind == AlertTrigger.REOPEN_ALERT.event:
         for alert in fresh.alerts:
             if alert.alert_id == alert_id:
                 alert.status, alert.snoozed_until = AlertStatus.OPEN, None

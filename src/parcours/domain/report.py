@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from parcours.domain.commands.intake import IntakeEvent
-from parcours.domain.commands.lifecycle import LifecycleEvent
-from parcours.domain.commands.missions import MissionEvent
-from parcours.domain.commands.training import TrainingEvent
+from parcours.domain.commands.intake import IntakeTrigger
+from parcours.domain.commands.lifecycle import LifecycleTrigger
+from parcours.domain.commands.missions import MissionTrigger
+from parcours.domain.commands.training import TrainingTrigger
 from parcours.domain.vocabulary import Stage
 
 DIRECT_HIRE = ""
@@ -40,19 +40,19 @@ class Step(StrEnum):
 
 
 STEP_EVENTS: Mapping[Step, tuple[str, ...]] = {
-    Step.REFERRED: (IntakeEvent.REFERRED,),
-    Step.INTAKE: (IntakeEvent.INTAKE_COMPLETED,),
-    Step.CONTRACT: (IntakeEvent.CONTRACT_SIGNED,),
-    Step.COACHING: (IntakeEvent.COACHING_STARTED,),
+    Step.REFERRED: (IntakeTrigger.REFER.event,),
+    Step.INTAKE: (IntakeTrigger.COMPLETE_INTAKE.event,),
+    Step.CONTRACT: (IntakeTrigger.SIGN_CONTRACT.event,),
+    Step.COACHING: (IntakeTrigger.START_COACHING.event,),
     Step.JOB_DATING: (
-        MissionEvent.JOBDATING_HIRED,
-        MissionEvent.JOBDATING_ORIENTED_TO_TRAINING,
-        MissionEvent.JOBDATING_NO_MATCH,
+        MissionTrigger.JOBDATING_HIRED.event,
+        MissionTrigger.JOBDATING_TRAINING.event,
+        MissionTrigger.JOBDATING_NO_MATCH.event,
     ),
-    Step.TRAINING: (TrainingEvent.TRAINING_ENROLLED,),
-    Step.EMPLOYMENT: (MissionEvent.MISSION_STARTED,),
-    Step.EXITED: (LifecycleEvent.EXITED,),
-    Step.DROPPED_OUT: (LifecycleEvent.DROPPED_OUT, TrainingEvent.TRAINING_DROPPED),
+    Step.TRAINING: (TrainingTrigger.ENROL_TRAINING.event,),
+    Step.EMPLOYMENT: (MissionTrigger.START_MISSION.event,),
+    Step.EXITED: (LifecycleTrigger.EXIT.event,),
+    Step.DROPPED_OUT: (LifecycleTrigger.DROP_OUT.event, TrainingTrigger.DROP_TRAINING.event),
 }
 """A pathway reached a step when it has one of these events (not voided by a correction).
 Dropping out counts both leaving the pathway and leaving a training."""
@@ -66,18 +66,18 @@ STEP_STAGES: Mapping[Step, Stage] = {
 """Steps a programme has only when it has the stage (Nouveau départ signs no contract)."""
 
 JOBDATING_OUTCOMES: Mapping[str, str] = {
-    MissionEvent.JOBDATING_HIRED: "hired",
-    MissionEvent.JOBDATING_ORIENTED_TO_TRAINING: "training",
-    MissionEvent.JOBDATING_NO_MATCH: "no_match",
+    MissionTrigger.JOBDATING_HIRED.event: "hired",
+    MissionTrigger.JOBDATING_TRAINING.event: "training",
+    MissionTrigger.JOBDATING_NO_MATCH.event: "no_match",
 }
 """A job-dating's event, and the outcome it records."""
 
-DROPOUT_EVENT = LifecycleEvent.DROPPED_OUT
-TRAINING_DROPPED = TrainingEvent.TRAINING_DROPPED
-INTAKE_EVENT = IntakeEvent.INTAKE_COMPLETED
-MISSION_EVENT = MissionEvent.MISSION_STARTED
-TRAINING_EVENT = TrainingEvent.TRAINING_ENROLLED
-REFERRAL_EVENT = IntakeEvent.REFERRED
+DROPOUT_EVENT = LifecycleTrigger.DROP_OUT.event
+TRAINING_DROPPED = TrainingTrigger.DROP_TRAINING.event
+INTAKE_EVENT = IntakeTrigger.COMPLETE_INTAKE.event
+MISSION_EVENT = MissionTrigger.START_MISSION.event
+TRAINING_EVENT = TrainingTrigger.ENROL_TRAINING.event
+REFERRAL_EVENT = IntakeTrigger.REFER.event
 
 
 def dropout_stage(kind: str, details: Mapping[str, str]) -> str:

@@ -8,8 +8,10 @@ longer implied is resolved, with the event that closed it: an intake completed c
 appointment's outcome closes its reminder and `appointment_unrecorded`, a renewed or
 withdrawn consent closes its expiry alerts. A suspension pauses the pathway: its alerts
 are judged as in the stage it left. An exit resolves nothing: what was open then stays
-open after it, to be acknowledged or closed with the pathway. A failed notification is a
-fact nothing later undoes: only staff close it.
+open after it, to be acknowledged or closed with the pathway, except, from
+`anonymisation.WARNING_FOLLOWS` on, the coordinator's retention warning of a due date that
+an entry or an extension has moved (`follow_extension`). A failed notification is a fact
+nothing later undoes: only staff close it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from parcours.domain.alerts import candidate_alerts, follows_pathway
-from parcours.domain.commands.alerts import AlertEvent
+from parcours.domain.anonymisation import warning_follows
+from parcours.domain.commands.alerts import AlertTrigger
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.vocabulary import AlertRule, AlertStatus, EventKind, Role, Stage
@@ -54,7 +57,7 @@ def follow_entry(
     if follows_pathway(state) and meta.actor.role is not Role.SYSTEM:
         state.last_entry_at = event.recorded
     for details in close_stale(state, programme, event):
-        record(AlertEvent.ALERT_RESOLVED, BY_ITSELF, event.at, details, event.recorded_at)
+        record(AlertTrigger.RESOLVE_ALERT.event, BY_ITSELF, event.at, details, event.recorded_at)
     return event
 
 
@@ -67,9 +70,13 @@ def _as_judged(state: PathwayState) -> PathwayState:
 
 def no_longer_holding(state: PathwayState, programme: ProgrammeDefinition) -> list[Alert]:
     """Open or snoozed alerts that the pathway as it is now no longer implies (none under
-    the first rules, where alerts stay open until acknowledged; none once the pathway has
-    exited: what was open then stays open until acknowledged or closed with it)."""
-    if not follows_pathway(state) or state.stage is Stage.EXITED:
+    the first rules, where alerts stay open until acknowledged; once the pathway has
+    exited, only a retention warning whose date moved, from `WARNING_FOLLOWS` on: what
+    else was open then stays open until acknowledged or closed with it)."""
+    if not follows_pathway(state):
+        return []
+    exited = state.stage is Stage.EXITED
+    if exited and not warning_follows(state):
         return []
     implied = {a.alert_id for a in candidate_alerts(_as_judged(state), programme)}
     return [
@@ -78,7 +85,22 @@ def no_longer_holding(state: PathwayState, programme: ProgrammeDefinition) -> li
         if a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED)
         and a.rule not in FACTS
         and a.alert_id not in implied
+        and (not exited or a.rule is AlertRule.RETENTION_DUE)
     ]
+
+
+def follow_extension(
+    state: PathwayState, programme: ProgrammeDefinition, event: PathwayEvent, record: Recorder
+) -> PathwayEvent:
+    """`event`, a coordinator's extension just recorded: from `WARNING_FOLLOWS` on, the
+    warning of the due date it moved is resolved, as an entry resolves what it made untrue
+    (before, it stayed open beside the new date's)."""
+    if warning_follows(state):
+        for details in close_stale(state, programme, event):
+            record(
+                AlertTrigger.RESOLVE_ALERT.event, BY_ITSELF, event.at, details, event.recorded_at
+            )
+    return event
 
 
 def close_stale(

@@ -17,10 +17,12 @@ from parcours.domain.commands.lifecycle import LifecycleEvent
 from parcours.domain.errors import MoveRefused
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState
-from parcours.domain.vocabulary import AlertStatus, Stage
+from parcours.domain.vocabulary import AlertStatus, Role, Stage
 
 CLOSED = LifecycleEvent.PATHWAY_CLOSED
 """The event a pathway records when it closes for good."""
+ERASED = LifecycleEvent.PERSON_ERASED
+"""The event of an erasure, or of the anonymisation at the end of the retention."""
 CLOSER = "parcours"
 """Who handled the alerts a closing pathway closed: the service itself."""
 
@@ -60,14 +62,32 @@ def close_for_good(state: PathwayState, now: datetime) -> dict[str, str]:
 
 
 def refuse_if_closed(state: PathwayState) -> None:
-    """A pathway closed for good at the end of its retention period accepts nothing."""
-    if state.closed_at is not None:
+    """A pathway closed for good accepts nothing; the refusal says what closed it: the end
+    of its retention after exit (the earlier rule), its person anonymised at the end of the
+    retention by the last contact, or erased at a coordinator's request."""
+    if state.closed_at is None:
+        return
+    closed_at = state.closed_at.isoformat()
+    if state.erased_at != state.closed_at:  # closed, then perhaps erased, by the earlier rule
         raise MoveRefused.for_rule(
             "pathway_closed",
-            f"the pathway closed for good on {state.closed_at.isoformat()}, at the end of "
-            "its retention period after exit; it can still be read",
-            closed_at=state.closed_at.isoformat(),
+            f"the pathway closed for good on {closed_at}, at the end of its retention period "
+            "after exit; it can still be read",
+            closed_at=closed_at,
         )
+    erased = next(e for e in reversed(state.timeline) if e.kind == ERASED.value)
+    code = "pathway_anonymised" if erased.role is Role.SYSTEM else "pathway_erased"
+    why = (
+        "its person was anonymised at the end of the record's retention after the last contact"
+        if erased.role is Role.SYSTEM
+        else "its person was erased at a coordinator's request"
+    )
+    raise MoveRefused(
+        f"the pathway closed for good on {closed_at}, when {why}; it can still be read",
+        rule="pathway_closed",
+        code=code,
+        values={"closed_at": closed_at},
+    )
 
 
 NextAlert = Callable[[PathwayState, ProgrammeDefinition, datetime], datetime | None]

@@ -240,9 +240,17 @@ def check_retry(
 
     Refused: a role that may not retry (partners and auditors re-sending personal data),
     a key naming no notification this pathway ever owed, a partner kind the participant
-    no longer consents to (nothing would be sent).
+    no longer consents to (nothing would be sent), a person erased (nothing of theirs may
+    be sent again, and their key is being destroyed).
     """
     authorise(role, RETRY_TRIGGER)
+    if state.erased_at is not None:
+        raise MoveRefused.for_rule(
+            "retry_erased",
+            f"the person was erased on {state.erased_at.date().isoformat()}: nothing of "
+            "theirs can be sent again",
+            erased_at=state.erased_at.date().isoformat(),
+        )
     event, kind = retry_target(key, state)
     owed = _owed(event, state, programme, participant, kind)
     if not owed:

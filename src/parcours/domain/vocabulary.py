@@ -1,4 +1,4 @@
-"""The words of the pathway: stages, triggers, event kinds, roles, as enums.
+"""The words of the pathway: stages, triggers and the events they record, roles, as enums.
 
 Their labels, in French and English, live in `parcours/locale/` (`stage.<value>`,
 `action.<trigger>`, `event.<kind>`).
@@ -10,6 +10,7 @@ values are only ever added, never renamed.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class Stage(StrEnum):
@@ -28,22 +29,50 @@ class Stage(StrEnum):
     EXITED = "exited"
 
 
+class EventKind(str):
+    """The past-tense name of what a trigger records (`barrier_opened`): the timeline's words.
+
+    Never declared on its own: each trigger that records one names it beside its own value
+    (`OPEN_BARRIER = "open_barrier", "barrier_opened"`), so a command's trigger and the
+    event it records are one declaration; `commands.event_named` finds one by its value.
+    """
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+
 class Trigger(StrEnum):
     """What a command asks of a pathway, stored in histories by its value.
 
     Member-less on purpose: each area module of the command table (`domain/commands/`)
     declares its own members (`class BarrierTrigger(Trigger)`), beside its rows, so a new
-    command touches its area module only. Every member is still a `Trigger`; to find one
-    by its value, ask the table (`commands.trigger_named`).
+    command touches its area module only. A member that records an event names it second
+    (`OPEN_BARRIER = "open_barrier", "barrier_opened"`). Every member is still a `Trigger`;
+    to find one by its value, ask the table (`commands.trigger_named`).
     """
 
+    _records: EventKind | None
 
-class EventKind(StrEnum):
-    """Past-tense names of what happened, one per trigger that records: the timeline's words.
+    def __new__(cls, value: str, records: str = "") -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._records = EventKind(records) if records else None
+        return member
 
-    Member-less like `Trigger`: each area module declares its own (`class BarrierEvent(EventKind)`);
-    `commands.event_named` finds one by its value.
-    """
+    @property
+    def records(self) -> EventKind | None:
+        """The event it records, if it records one (`retry_notification` does not)."""
+        return self._records
+
+    @property
+    def event(self) -> EventKind:
+        """The event it records, for a trigger known to record one."""
+        if self._records is None:
+            raise ValueError(f"{self.value!r} records no event")
+        return self._records
 
 
 class BarrierKind(StrEnum):

@@ -187,6 +187,9 @@ class PathwayStatus(PathwayHead):
     """Once exited: when the pathway closes for good, at the end of its retention period."""
     closed_at: datetime | None = None
     """When it closed for good; from then on it accepts nothing."""
+    retention_due_at: datetime | None = None
+    """By the retention by the last contact, whatever the stage: when its person is to be
+    anonymised (`domain.anonymisation.anonymise_at`)."""
 
     @classmethod
     def of(
@@ -201,6 +204,7 @@ class PathwayStatus(PathwayHead):
             last_event_seq=summary.last_seq,
             as_of=as_of,
             closes_at=summary.closes_at,
+            retention_due_at=summary.retention_due_at,
             **_records_of(state),
         )
 

@@ -122,6 +122,15 @@ itself, closes for good, has the activity `anonymise_person` destroy what `parco
 destroys, and the run ends. An exited pathway stays open until then. Decided once per run,
 when the run starts; a pathway that adopted it keeps it in its state."""
 
+RETENTION_WARNING_FOLLOWS_PATCH = "retention-warning-follows-the-due-date"
+"""Before it, the coordinator's `retention_due` warning stayed open once a coordinator's
+extension (or, on an exited pathway, a new contact) moved the due date: the pathway held
+two warnings, the old date's and the new one's. Since, the state follows
+`domain.anonymisation.WARNING_FOLLOWS` (`PathwayState.retention_rule` 3): the move resolves
+the old date's warning (`alert_resolved` by parcours) and a new one is raised before the
+new date. Decided once per run, when the run starts, by a pathway that follows the
+retention by the last contact; the audit fold reads it from this patch's marker."""
+
 SIGNED_JOBDATING_PATCH = "jobdating-planned-by-its-actor"
 """Of the `JobDating` event, not of the pathway: before it, an event started from whatever
 plan a client sent, under whatever actor and role it named. Since, a new event first asks

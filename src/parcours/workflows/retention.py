@@ -10,6 +10,7 @@ destroys the person's keys, reservations and file-channel messages, and the run 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,17 +18,24 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from parcours.domain import anonymisation
+    from parcours.domain.commands.lifecycle import LifecycleTrigger
     from parcours.domain.erasure import anonymise
     from parcours.domain.errors import DomainError
     from parcours.domain.pathway import Pathway
     from parcours.domain.programme import ProgrammeDefinition
     from parcours.domain.records import RequestMeta
+    from parcours.domain.resolution import follow_extension
+    from parcours.domain.vocabulary import Trigger
     from parcours.workflows.errors import refusal
     from parcours.workflows.messages import Participant, UpdateResult
-    from parcours.workflows.patches import RETENTION_BY_CONTACT_PATCH
+    from parcours.workflows.patches import (
+        RETENTION_BY_CONTACT_PATCH,
+        RETENTION_WARNING_FOLLOWS_PATCH,
+    )
     from parcours.workflows.publishing import ACTIVITY_RETRY
 
 EXTEND_RETENTION_UPDATE = "extend_retention"
+ADOPT_RETENTION_UPDATE = "adopt_retention"
 ANONYMISE_ACTIVITY = "anonymise_person"
 
 
@@ -56,18 +64,32 @@ class PathwayRetention:
     _participant: Participant
     _changed: bool
     _close_waits: bool
+    _applied: dict[str, int]
+    _check_request_id: Callable[[RequestMeta, Trigger], bool]
+    """`NotificationRetries._check_request_id`: a retried request id, or one reused."""
+    _result: Callable[..., UpdateResult]
+    """`ParticipantPathway._result`: the answer of the request that recorded an event."""
 
     def _adopt_retention(self) -> None:
-        """Decided once per run, when it starts (`RETENTION_BY_CONTACT_PATCH`)."""
+        """Decided once per run, when it starts (`RETENTION_BY_CONTACT_PATCH`, then
+        `RETENTION_WARNING_FOLLOWS_PATCH` for a pathway that follows the rule)."""
         self._anonymised = False
+        state = self._pathway.state
         if workflow.patched(RETENTION_BY_CONTACT_PATCH):
-            anonymisation.adopt(self._pathway.state)
+            anonymisation.adopt(state)
+        if anonymisation.by_last_contact(state) and workflow.patched(
+            RETENTION_WARNING_FOLLOWS_PATCH
+        ):
+            anonymisation.follow_due_date(state)
 
     @workflow.update(name=EXTEND_RETENTION_UPDATE)
     def extend_retention(
         self, meta: RequestMeta, extension: anonymisation.ExtendRetention
     ) -> UpdateResult:
-        """Record a coordinator's extension (the validator asked the domain)."""
+        """Record a coordinator's extension (the validator asked the domain); a retried
+        request is answered from what it did the first time, as every staff request."""
+        if meta.request_id in self._applied:
+            return self._result(self._applied[meta.request_id], duplicate=True)
         state = self._pathway.state
         try:
             event = anonymisation.extend(
@@ -80,15 +102,53 @@ class PathwayRetention:
             )
         except DomainError as err:
             raise refusal(err) from None
+        follow_extension(state, self._programme, event, self._pathway._record)
+        self._applied[meta.request_id] = event.seq
         self._changed = True
         allowed: list[str] = list(self._pathway.allowed_triggers())
         return UpdateResult(event.seq, event.kind, event.stage, allowed, details=event.details)
 
     @extend_retention.validator
     def _check_extension(self, meta: RequestMeta, extension: anonymisation.ExtendRetention) -> None:
+        if self._check_request_id(meta, LifecycleTrigger.EXTEND_RETENTION):
+            return  # a retried request: accepted, answered from what it did the first time
         state, now = self._pathway.state, workflow.now()
         try:
             anonymisation.check_extension(state, self._programme, meta, extension.until, now)
+            anonymisation.check_extension_limit(self._programme, extension.until, now)
+        except DomainError as err:
+            raise refusal(err) from None
+
+    @workflow.update(name=ADOPT_RETENTION_UPDATE)
+    def adopt_retention(
+        self, meta: RequestMeta, adoption: anonymisation.AdoptRetention
+    ) -> UpdateResult:
+        """Follow the retention by the last contact now (a coordinator's request), rather
+        than at the next run. A new update: no history before it holds one, so no patch."""
+        if meta.request_id in self._applied:
+            return self._result(self._applied[meta.request_id], duplicate=True)
+        try:
+            event = anonymisation.adopt_now(
+                self._pathway.state,
+                self._programme,
+                meta,
+                now=workflow.now(),
+                record=self._pathway._record,
+            )
+        except DomainError as err:
+            raise refusal(err) from None
+        if event is None:  # it follows the rule already: nothing recorded
+            return self._result(0)
+        self._applied[meta.request_id] = event.seq
+        self._changed = True
+        return self._result(event.seq)
+
+    @adopt_retention.validator
+    def _check_adoption(self, meta: RequestMeta, adoption: anonymisation.AdoptRetention) -> None:
+        if self._check_request_id(meta, LifecycleTrigger.ADOPT_RETENTION):
+            return  # a retried request: accepted, answered from what it did the first time
+        try:
+            anonymisation.check_adoption(self._pathway.state, meta)
         except DomainError as err:
             raise refusal(err) from None
 

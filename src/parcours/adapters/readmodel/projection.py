@@ -19,11 +19,9 @@ from parcours.adapters.readmodel.database import Database
 from parcours.adapters.readmodel.dialects import insert
 from parcours.adapters.readmodel.rows import column_values
 from parcours.adapters.readmodel.tables import AlertRow, ParticipantRow, TimelineRow
-from parcours.domain.commands.corrections import CorrectionEvent
+from parcours.domain.commands import CORRECTION_EVENTS
 from parcours.domain.records import PathwayEvent
 from parcours.workflows.messages import ProjectionBatch
-
-CORRECTION_KINDS = frozenset(CorrectionEvent)
 
 IDS_PER_STATEMENT = 500
 """Ids bound in one `IN (...)`: well below SQLite's limit on bound parameters."""
@@ -59,7 +57,7 @@ def _advance_summary(conn: Connection, batch: ProjectionBatch, now: datetime) ->
 def correction_columns(event: PathwayEvent) -> dict[str, Any]:
     """What a correction event names, typed for the report's SQL: the event it corrects
     and, for a restatement, the instant it restates."""
-    if event.kind not in CORRECTION_KINDS:
+    if event.kind not in CORRECTION_EVENTS:
         return {"corrects_seq": None, "restated_at": None}
     restated = event.details.get("restated_at") or None
     return {

@@ -3,7 +3,8 @@
 A read is appended, never changed: this part of the store has no update and no delete,
 and the database refuses both with a trigger (migration 0005), so a mistaken entry
 stays, as in a paper register. Entries hold staff ids, a role, a command name, an opaque
-pathway id or a programme name, and an instant: nothing about the person read.
+pathway id or a programme name, the key id of the credential the reader proved, and an
+instant: nothing about the person read.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class Read:
     command: str
     pathway_id: str | None = None
     programme: str | None = None
+    key_id: str | None = None
+    """The credential the reader proved they hold; None when none was proven."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class ReadEntry:
     command: str
     pathway_id: str | None
     programme: str | None
+    key_id: str | None
 
 
 class ReadLog(Database):
@@ -59,6 +63,7 @@ class ReadLog(Database):
                 "command": r.command,
                 "pathway_id": r.pathway_id,
                 "programme": r.programme,
+                "key_id": r.key_id,
             }
             for r in reads
         ]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from parcours.adapters.readmodel.database import Database
 from parcours.adapters.readmodel.tables import ParticipantRow, TimelineRow
 from parcours.adapters.readmodel.types import UtcDateTime
-from parcours.domain.commands.corrections import CorrectionEvent
+from parcours.domain.commands.corrections import CorrectionTrigger
 from parcours.domain.report import (
     DROPOUT_EVENT,
     INTAKE_EVENT,
@@ -51,7 +51,7 @@ def _not_voided() -> ColumnElement[bool]:
     return ~exists().where(
         C.pathway_id == E.pathway_id,
         C.corrects_seq == E.seq,
-        C.kind == CorrectionEvent.EVENT_VOIDED.value,
+        C.kind == CorrectionTrigger.VOID_EVENT.event.value,
     )
 
 
@@ -62,7 +62,7 @@ def _effective_at() -> ColumnElement[datetime]:
         .where(
             C.pathway_id == E.pathway_id,
             C.corrects_seq == E.seq,
-            C.kind == CorrectionEvent.EVENT_RESTATED.value,
+            C.kind == CorrectionTrigger.RESTATE_EVENT.event.value,
         )
         .order_by(C.seq.desc())
         .limit(1)

@@ -203,6 +203,9 @@ class ReadRow(Base):
     """The pathway read; None for a read over a whole programme (`report --unmasked`)."""
     programme: Mapped[str | None] = mapped_column(String(64))
     """The programme of a read over it (`report --unmasked`, `extract`); else None."""
+    key_id: Mapped[str | None] = mapped_column(String(64))
+    """The key id of the staff credential the reader proved they hold (migration 0010);
+    None for a read made in the declared-roles mode, by the codec server, or before."""
 
 
 class PersonKeyRow(Base):

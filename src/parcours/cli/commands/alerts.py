@@ -16,7 +16,7 @@ from parcours.cli.act import naming_action, staff_action
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, word
-from parcours.cli.options import JsonFlag, ProgrammeOpt, flag, subgroup
+from parcours.cli.options import JsonFlag, ProgrammeOpt, flag, group_module
 from parcours.cli.render import err_console, listing, print_json, say_troubled, table, when
 from parcours.cli.runtime import Session, guarded, reader_session, typed_instant, with_pathways
 from parcours.domain import commands as c
@@ -29,8 +29,7 @@ if TYPE_CHECKING:
     from parcours.cli.i18n import Text
     from parcours.domain.records import Alert
 
-commands = typer.Typer()
-alerts = subgroup(commands, "alerts", invoke_without_command=True)
+commands, alerts = group_module("alerts", invoke_without_command=True)
 
 AlertId = Annotated[str, typer.Argument(help="help.arg.alert_id")]
 StatusOpt = Annotated[

@@ -7,13 +7,12 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import naming_action, staff_action
-from parcours.cli.options import flag, subgroup
+from parcours.cli.options import flag, group_module
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace
 
-commands = typer.Typer()
-appointment = subgroup(commands, "appointment")
+commands, appointment = group_module("appointment")
 
 AppointmentId = Annotated[str, typer.Argument(help="help.arg.appointment_id")]
 

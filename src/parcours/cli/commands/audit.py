@@ -21,7 +21,7 @@ from parcours.cli.corrected import described
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, stage_label
-from parcours.cli.options import JsonFlag, Out, flag, subgroup
+from parcours.cli.options import JsonFlag, Out, flag, group_module
 from parcours.cli.render import console, print_json, table, when
 from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, parse_instant
 
@@ -30,8 +30,7 @@ if TYPE_CHECKING:
     from parcours.audit.signatures import Proof
     from parcours.domain.records import PathwayEvent
 
-commands = typer.Typer()
-audit = subgroup(commands, "audit")
+commands, audit = group_module("audit")
 
 AuditRef = Annotated[str, typer.Argument(help="help.arg.audit_ref", metavar="REF")]
 

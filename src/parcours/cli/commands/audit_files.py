@@ -79,13 +79,17 @@ def decode(session: Session, history: PathwayHistory) -> Recording:
     from parcours.adapters.temporal.converter import data_converter
     from parcours.audit.broken import NothingToFold
     from parcours.audit.recording import RecordingError, record_of
+    from parcours.cli.reads import ReadCommand, opened_if_sealed
 
     converter = data_converter(keyring(session))
     try:
         return file_guard(session, lambda: asyncio.run(record_of(history, converter)))
     except NothingToFold as err:
+        detail = opened_if_sealed(
+            session, ReadCommand.AUDIT_TRAIL, [history.workflow_id], err.detail
+        )
         said = session.text(
-            f"audit.nothing.{err.reason}", pathway=history.workflow_id, detail=err.detail
+            f"audit.nothing.{err.reason}", pathway=history.workflow_id, detail=detail
         )
         raise CliError(said, ExitCode.CANNOT_RUN) from None
     except RecordingError as err:

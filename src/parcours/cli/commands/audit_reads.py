@@ -1,7 +1,8 @@
 """`parcours audit reads`: who read whose file, from the read log (no Temporal needed).
 
 Auditors and coordinators only. Lists each logged read (when, who and in which role,
-which command, which pathway or programme), oldest first, narrowed to one pathway, one
+which command, which pathway or programme, the key id of the credential the reader
+proved, or none), oldest first, narrowed to one pathway, one
 reader or from a date. The listing itself holds no personal data, so it is not a read.
 """
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from parcours.adapters.readmodel import ReadEntry
     from parcours.cli.runtime import Session
 
-COLUMNS = ("at", "by", "command", "pathway", "programme")
+COLUMNS = ("at", "by", "command", "pathway", "programme", "key")
 
 
 def read_log_session() -> Session:
@@ -59,6 +60,7 @@ def _document(entry: ReadEntry) -> dict[str, Any]:
         "command": entry.command,
         "pathway_id": entry.pathway_id,
         "programme": entry.programme,
+        "key_id": entry.key_id,
     }
 
 
@@ -71,4 +73,5 @@ def _row(entry: ReadEntry, session: Session) -> list[str]:
         text(f"audit.reads.command.{entry.command}"),
         pathway,
         entry.programme or "—",
+        entry.key_id or "—",
     ]

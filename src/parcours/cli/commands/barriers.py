@@ -7,12 +7,11 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import naming_action, staff_action
-from parcours.cli.options import flag, subgroup
+from parcours.cli.options import flag, group_module
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind
 
-commands = typer.Typer()
-barrier = subgroup(commands, "barrier")
+commands, barrier = group_module("barrier")
 
 BarrierId = Annotated[str, typer.Argument(help="help.arg.barrier_id")]
 

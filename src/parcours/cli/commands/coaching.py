@@ -9,7 +9,7 @@ import typer
 from parcours.cli.act import dated_action
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, stage_label
-from parcours.cli.options import JsonFlag, On, ProgrammeOpt, ReasonOpt, RequestOpt, subgroup
+from parcours.cli.options import JsonFlag, On, ProgrammeOpt, ReasonOpt, RequestOpt, group_module
 from parcours.cli.render import console, plain, print_json
 from parcours.cli.runtime import (
     current_session,
@@ -25,8 +25,7 @@ if TYPE_CHECKING:
     from parcours.app.sessions import MemberAnswer
     from parcours.cli.i18n import Text
 
-commands = typer.Typer()
-coaching = subgroup(commands, "coaching")
+commands, coaching = group_module("coaching")
 
 
 dated_action(coaching, "start", c.StartCoaching)
@@ -42,8 +41,6 @@ def coaching_day(
     request_id: RequestOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
-    from dataclasses import replace
-
     from parcours.app.sessions import group_action
     from parcours.cli.commands.session import which_session
     from parcours.domain.sessions import coaching_day as day_command
@@ -52,8 +49,8 @@ def coaching_day(
     store = open_readmodel()
     found = which_session(session, store, name, programme)
     members = store.session_people(found.programme, found.name)
-    started_at = typed_instant(on)
-    meta = replace(session.request(reason, request_id), effective_at=started_at if on else None)
+    meta = session.request(reason, request_id, on)
+    started_at = meta.effective_at or typed_instant(on)
 
     async def work(pathways: PathwayClient) -> list[MemberAnswer]:
         with progress_bar(session.text("coaching.day.progress"), len(members)) as advance:

@@ -7,13 +7,12 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import On, subgroup
+from parcours.cli.options import On, group_module
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import PartnerKind
 
-commands = typer.Typer()
-consent = subgroup(commands, "consent")
+commands, consent = group_module("consent")
 
 Partner = Annotated[PartnerKind, typer.Argument(help="help.arg.partner_kind")]
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import typer
-
 from parcours.cli.act import dated_action
-from parcours.cli.options import subgroup
+from parcours.cli.options import group_module
 from parcours.domain import commands as c
 
-commands = typer.Typer()
-contract = subgroup(commands, "contract")
+commands, contract = group_module("contract")
 
 
 dated_action(contract, "sign", c.SignContract)

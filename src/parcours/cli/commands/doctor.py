@@ -9,7 +9,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short
-from parcours.cli.options import JsonFlag, ReasonOpt, Ref, subgroup
+from parcours.cli.options import JsonFlag, ReasonOpt, Ref, group_module
 from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import Session, guarded, overseer_session, reader_session, with_pathways
 
@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from parcours.app.health import Trouble
     from parcours.cli.i18n import Text
 
-commands = typer.Typer()
-doctor = subgroup(commands, "doctor", invoke_without_command=True)
+commands, doctor = group_module("doctor", invoke_without_command=True)
 
 
 @doctor.callback()
@@ -35,6 +34,7 @@ def troubles(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         return await find_troubles(pathways, session.settings.task_queue)
 
     found = with_pathways(session, work, whole_timeout=False)
+    found = _opened(session, found)
     if as_json:
         print_json(found)
         return
@@ -71,11 +71,19 @@ def close(reference: Ref, reason: ReasonOpt = "", as_json: JsonFlag = False) -> 
     async def work(pathways: PathwayClient) -> Trouble:
         return await close_pathway(pathways, await pathways.resolve(reference), meta)
 
-    closed = with_pathways(session, work)
+    closed = _opened(session, [with_pathways(session, work)])[0]
     if as_json:
         print_json(closed)
         return
     console.print(session.text("doctor.closed", pathway=closed.pathway_id, reason=closed.reason))
+
+
+def _opened(session: Session, found: list[Trouble]) -> list[Trouble]:
+    """The closing reasons opened (each sealed under its person's key), the read logged."""
+    from parcours.cli.reads import ReadCommand, opened_if_sealed
+
+    closed = [t.pathway_id for t in found if t.reason]
+    return opened_if_sealed(session, ReadCommand.DOCTOR, closed, found)
 
 
 def _check_reason(session: Session, reason: str) -> None:

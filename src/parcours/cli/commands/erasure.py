@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -29,6 +30,7 @@ def erase(
 ) -> None:
     from parcours.adapters.temporal.keys import load_keyring
     from parcours.app.erasure import erase_person
+    from parcours.cli.reads import proven
 
     session = overseer_session("erase.coordinator_only")
     if not reason.strip():
@@ -37,6 +39,8 @@ def erase(
     _check_reason(session, meta.reason)
     keyring = load_keyring(session.settings)
     store = open_readmodel()
+    # opening the identity to erase it is a read: proven, as every read (`cli.reads`)
+    meta = replace(meta, key_id=proven(session, store, meta.actor) or "")
 
     async def resolve(pathways: PathwayClient) -> str:
         return await pathways.resolve(reference)

@@ -18,7 +18,15 @@ from parcours.cli.jobdating_view import (
     ref,
 )
 from parcours.cli.labels import short
-from parcours.cli.options import Agency, JsonFlag, On, ProgrammeOpt, ReasonOpt, RequestOpt, subgroup
+from parcours.cli.options import (
+    Agency,
+    JsonFlag,
+    On,
+    ProgrammeOpt,
+    ReasonOpt,
+    RequestOpt,
+    group_module,
+)
 from parcours.cli.render import console, plain, print_json
 from parcours.cli.runtime import (
     Session,
@@ -38,13 +46,11 @@ if TYPE_CHECKING:
 
     from parcours.app.client import PathwayClient
     from parcours.domain.jobdating import JobDatingEvent, OutcomeEntry
-    from parcours.domain.records import RequestMeta
     from parcours.workflows.jobdating_messages import InvitationReport, RecordAnswer
 
 T = TypeVar("T")
 
-commands = typer.Typer()
-jobdating = subgroup(commands, "jobdating")
+commands, jobdating = group_module("jobdating")
 
 EventRef = Annotated[str, typer.Argument(help="help.arg.event_ref", metavar="EVENT")]
 
@@ -122,7 +128,7 @@ def jobdating_invite(
     from parcours.app import jobdating as app
 
     session = current_session()
-    meta = _dated(session.request("", request_id), on)
+    meta = session.request("", request_id, on)
 
     async def work(pathways: PathwayClient) -> tuple[str, InvitationReport]:
         event_id = await app.resolve(pathways.temporal, pathways.task_queue, event)
@@ -150,7 +156,7 @@ def jobdating_record(
     from parcours.app import jobdating as app
 
     session = current_session()
-    meta = _dated(session.request(reason, request_id), on)
+    meta = session.request(reason, request_id, on)
     typed = [_entry(session, value) for value in outcome]
 
     async def work(pathways: PathwayClient) -> tuple[str, RecordAnswer]:
@@ -202,14 +208,6 @@ def jobdating_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) ->
         print_json(found)
         return
     print_events(found, session.text)
-
-
-def _dated(meta: RequestMeta, on: str | None) -> RequestMeta:
-    """The request dated `--on` when given: an invitation or a recording entered after the
-    fact (the event judges it at that instant)."""
-    from dataclasses import replace
-
-    return meta if on is None else replace(meta, effective_at=typed_instant(on))
 
 
 def _entry(session: Session, value: str) -> OutcomeEntry:

@@ -9,13 +9,12 @@ import typer
 from parcours.cli.act import dated_action, staff_action
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.options import On, flag, subgroup
+from parcours.cli.options import On, flag, group_module
 from parcours.cli.runtime import current_session, typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import ContractType
 
-commands = typer.Typer()
-mission = subgroup(commands, "mission")
+commands, mission = group_module("mission")
 
 
 @staff_action(mission, "start")

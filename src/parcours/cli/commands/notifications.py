@@ -9,7 +9,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import event_label, short, word
-from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt, flag, subgroup
+from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt, flag, group_module
 from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, with_pathways
 
@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
     from parcours.cli.i18n import Text
 
-commands = typer.Typer()
-notifications = subgroup(commands, "notifications", invoke_without_command=True)
+commands, notifications = group_module("notifications", invoke_without_command=True)
 
 
 @notifications.callback()

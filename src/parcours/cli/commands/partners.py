@@ -9,7 +9,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import ticked, word
-from parcours.cli.options import JsonFlag, flag, subgroup
+from parcours.cli.options import JsonFlag, flag, group_module
 from parcours.cli.render import console, listing, pairs, plain, print_json
 from parcours.cli.runtime import current_session, guarded, open_readmodel, overseer_session
 from parcours.domain.vocabulary import ChannelKind, PartnerKind
@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from parcours.adapters.readmodel import Partner
     from parcours.cli.i18n import Text
 
-commands = typer.Typer()
-partners = subgroup(commands, "partners")
+commands, partners = group_module("partners")
 
 PartnerName = Annotated[str, typer.Argument(help="help.arg.partner_name")]
 

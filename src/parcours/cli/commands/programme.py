@@ -13,7 +13,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
-from parcours.cli.options import JsonFlag, VersionOpt, subgroup
+from parcours.cli.options import JsonFlag, VersionOpt, group_module
 from parcours.cli.render import console, print_json, table
 from parcours.cli.runtime import current_session, guarded
 
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from parcours.domain.programme import ProgrammeDefinition
     from parcours.domain.vocabulary import Stage
 
-commands = typer.Typer()
-programme = subgroup(commands, "programme")
+commands, programme = group_module("programme")
 
 Name = Annotated[str, typer.Argument(help="help.arg.programme")]
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import typer
-
-from parcours.cli.options import JsonFlag, subgroup
+from parcours.cli.options import JsonFlag, group_module
 from parcours.cli.render import console, print_json, say_troubled, tally
 from parcours.cli.runtime import (
     answer_timeout,
@@ -20,8 +18,7 @@ if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
     from parcours.app.rebuild import RebuildReport
 
-commands = typer.Typer()
-readmodel = subgroup(commands, "readmodel")
+commands, readmodel = group_module("readmodel")
 
 
 @readmodel.command("rebuild", help="help.readmodel.rebuild")

@@ -78,14 +78,15 @@ def _unmasked_reader(session: Session) -> Actor:
 
 
 def _log_unmasked(session: Session, store: Store, reader: Actor, selection: Selection) -> None:
-    """Log the unmasked read in the read log before showing it; nothing is shown if not."""
+    """Log the unmasked read in the read log before showing it, once the reader has proven
+    who they read as (`cli.reads.proven`); nothing is shown if not."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from parcours.app.report import log_unmasked_read
-    from parcours.cli.reads import refused
+    from parcours.cli.reads import proven, refused
 
     try:
-        log_unmasked_read(store, reader, selection)
+        log_unmasked_read(store, reader, selection, proven(session, store, reader))
     except SQLAlchemyError as err:
         raise refused(session, err) from None
 

@@ -1,5 +1,6 @@
-"""`parcours retention list|extend`: when each person is to be anonymised, and a
-coordinator's extension with a reason (README, Data protection)."""
+"""`parcours retention list|extend|adopt`: when each person is to be anonymised, a
+coordinator's extension with a reason, and the rule adopted now by pathways whose run
+started before it (README, Data protection)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import typer
 from parcours.cli.commands.doctor import _check_reason
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.options import JsonFlag, ReasonOpt, Ref, subgroup
+from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt, flag, group_module
 from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import (
     current_session,
@@ -23,13 +24,17 @@ from parcours.cli.runtime import (
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
+    from parcours.app.retention import Adoptions
+    from parcours.cli.runtime import Session
+    from parcours.domain.records import RequestMeta
     from parcours.workflows.messages import UpdateResult
 
-commands = typer.Typer()
-retention = subgroup(commands, "retention")
+commands, retention = group_module("retention")
 
 WithinOpt = Annotated[int | None, typer.Option("--within", help="help.opt.within", metavar="DAYS")]
 UntilOpt = Annotated[str, typer.Option("--until", help="help.opt.retention_until", metavar="DATE")]
+MaybeRef = Annotated[str | None, typer.Argument(help="help.arg.ref", metavar="REF")]
+EveryFlag = Annotated[bool, flag("--all", "adopt_all")]
 
 
 @retention.command("list", help="help.retention.list")
@@ -64,7 +69,11 @@ def retention_list(within: WithinOpt = None, as_json: JsonFlag = False) -> None:
 @retention.command("extend", help="help.retention.extend")
 @guarded
 def retention_extend(
-    reference: Ref, until: UntilOpt, reason: ReasonOpt = "", as_json: JsonFlag = False
+    reference: Ref,
+    until: UntilOpt,
+    reason: ReasonOpt = "",
+    request_id: RequestOpt = None,
+    as_json: JsonFlag = False,
 ) -> None:
     from parcours.app.retention import extend_retention
 
@@ -72,7 +81,7 @@ def retention_extend(
     if not reason.strip():
         raise CliError(session.text("retention.reason_required"), ExitCode.USAGE)
     moment = parse_instant(until, session, "--until")
-    meta = session.request(reason.strip(), None)
+    meta = session.request(reason.strip(), request_id)
     _check_reason(session, meta.reason)
 
     async def work(pathways: PathwayClient) -> UpdateResult:
@@ -84,3 +93,60 @@ def retention_extend(
         print_json(done)
         return
     console.print(session.text("retention.extended", until=when(moment)), markup=False)
+
+
+@retention.command("adopt", help="help.retention.adopt")
+@guarded
+def retention_adopt(
+    reference: MaybeRef = None,
+    every: EveryFlag = False,
+    request_id: RequestOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    session = overseer_session("retention.adopt_coordinator_only")
+    if (reference is None) is not every:
+        raise CliError(session.text("retention.adopt_ref_or_all"), ExitCode.USAGE)
+    meta = session.request("", request_id)
+    if reference is not None:
+        _adopt_one(session, reference, meta, as_json)
+        return
+    from parcours.app.retention import adopt_every, not_following
+
+    with open_readmodel() as store:
+        targets = not_following(store)
+
+    async def work(pathways: PathwayClient) -> Adoptions:
+        return await adopt_every(pathways, targets, meta)
+
+    done = with_pathways(session, work, whole_timeout=False)
+    if as_json:
+        print_json({"adopted": done.adopted, "already": done.already, "closed": done.closed})
+        return
+    counts = {
+        "adopted": len(done.adopted),
+        "already": len(done.already),
+        "closed": len(done.closed),
+    }
+    console.print(session.text("retention.adopted_all", **counts), markup=False)
+
+
+def _adopt_one(session: Session, reference: str, meta: RequestMeta, as_json: bool) -> None:
+    """One pathway: a refusal (closed for good, not a coordinator) is said as any other."""
+    from datetime import datetime
+
+    from parcours.app.retention import adopt_retention
+
+    async def work(pathways: PathwayClient) -> tuple[str, UpdateResult]:
+        pathway_id = await pathways.resolve(reference)
+        return pathway_id, await adopt_retention(pathways, pathway_id, meta)
+
+    pathway_id, done = with_pathways(session, work)
+    if as_json:
+        print_json(done)
+        return
+    if not done.seq:
+        console.print(session.text("retention.adopted_already", pathway=pathway_id), markup=False)
+        return
+    due = datetime.fromisoformat(done.details["due"])
+    text = session.text("retention.adopted", pathway=pathway_id, due=when(due))
+    console.print(text, markup=False)

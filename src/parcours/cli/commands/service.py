@@ -9,12 +9,11 @@ import typer
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.options import JsonFlag, subgroup
+from parcours.cli.options import JsonFlag, group_module
 from parcours.cli.render import console, print_json
 from parcours.cli.runtime import current_session, guarded
 
-commands = typer.Typer()
-keys = subgroup(commands, "keys")
+commands, keys = group_module("keys")
 
 KeyFile = Annotated[Path | None, typer.Option("--file", help="help.opt.key_file")]
 

@@ -10,7 +10,7 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.jobdating_view import refused
 from parcours.cli.labels import listed, short, stage_label, word
-from parcours.cli.options import JsonFlag, ProgrammeOpt, subgroup
+from parcours.cli.options import JsonFlag, ProgrammeOpt, group_module
 from parcours.cli.render import console, listing, pairs, plain, print_json, when
 from parcours.cli.runtime import (
     Session,
@@ -28,8 +28,7 @@ if TYPE_CHECKING:
     from parcours.domain.sessions import Session as ProgrammeSession
     from parcours.domain.vocabulary import Stage
 
-commands = typer.Typer()
-session_group = subgroup(commands, "session")
+commands, session_group = group_module("session")
 
 SessionName = Annotated[str, typer.Argument(help="help.arg.session_name", metavar="SESSION")]
 Capacity = Annotated[int | None, typer.Option(min=1, help="help.opt.capacity")]

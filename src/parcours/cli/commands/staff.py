@@ -13,7 +13,7 @@ import typer
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.options import JsonFlag, subgroup
+from parcours.cli.options import JsonFlag, group_module
 from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import Session, current_session, guarded, open_readmodel
 
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from parcours.app.staff import StaffRefused
     from parcours.domain.signing import Credential
 
-commands = typer.Typer()
-staff = subgroup(commands, "staff")
+commands, staff = group_module("staff")
 
 STAFF_ROLES = ("staff", "coordinator", "partner", "auditor")
 

@@ -7,12 +7,11 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import dated_action, staff_action
-from parcours.cli.options import flag, subgroup
+from parcours.cli.options import flag, group_module
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 
-commands = typer.Typer()
-training = subgroup(commands, "training")
+commands, training = group_module("training")
 
 
 @staff_action(training, "enrol")

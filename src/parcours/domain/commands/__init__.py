@@ -4,8 +4,8 @@ Each area module holds its commands (frozen dataclasses, wire formats), their ef
 their rows. `SPECS` joins the rows; permissions, the move and record triggers, the event
 of each trigger, the programme files' valid triggers, the workflow's updates and the
 CLI's lists are all derived from it. To add a command: in its area module, its member in
-the area's `Trigger` and `EventKind` subclasses, its dataclass, effect and row; then its
-CLI function and its words (see NOTES-domain.md, "Adding a staff command").
+the area's `Trigger` subclass (its value and the event it records), its dataclass, effect
+and row; then its CLI function and its words (see NOTES-domain.md, "Adding a staff command").
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def trigger_named(value: str) -> Trigger:
 
 
 def event_named(value: str) -> EventKind:
-    """The `EventKind` member whose value this is, from the rows that record one."""
+    """The `EventKind` whose value this is, from the rows that record one."""
     try:
         return _EVENT_NAMED[value]
     except KeyError:

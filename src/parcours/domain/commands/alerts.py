@@ -25,29 +25,19 @@ from parcours.domain.vocabulary import (
     AlertAudience,
     AlertRule,
     AlertStatus,
-    EventKind,
     PartnerKind,
     Trigger,
 )
 
 
 class AlertTrigger(Trigger):
-    ACKNOWLEDGE_ALERT = "acknowledge_alert"
-    SNOOZE_ALERT = "snooze_alert"
-    RECORD_NOTIFICATION_FAILURE = "record_notification_failure"
-    RAISE_ALERT = "raise_alert"
-    REOPEN_ALERT = "reopen_alert"
-    RESOLVE_ALERT = "resolve_alert"
+    ACKNOWLEDGE_ALERT = "acknowledge_alert", "alert_acknowledged"
+    SNOOZE_ALERT = "snooze_alert", "alert_snoozed"
+    RECORD_NOTIFICATION_FAILURE = "record_notification_failure", "notification_failed"
+    RAISE_ALERT = "raise_alert", "alert_raised"
+    REOPEN_ALERT = "reopen_alert", "alert_reopened"
+    RESOLVE_ALERT = "resolve_alert", "alert_resolved"
     RETRY_NOTIFICATION = "retry_notification"
-
-
-class AlertEvent(EventKind):
-    ALERT_ACKNOWLEDGED = "alert_acknowledged"
-    ALERT_SNOOZED = "alert_snoozed"
-    NOTIFICATION_FAILED = "notification_failed"
-    ALERT_RAISED = "alert_raised"
-    ALERT_REOPENED = "alert_reopened"
-    ALERT_RESOLVED = "alert_resolved"
 
 
 class AcknowledgeAlert(Command, trigger=AlertTrigger.ACKNOWLEDGE_ALERT):
@@ -120,18 +110,13 @@ def _notification_failed(
 
 
 SPECS = (
-    record(AcknowledgeAlert, AlertEvent.ALERT_ACKNOWLEDGED, _handle, reference=open_alert_of),
-    record(SnoozeAlert, AlertEvent.ALERT_SNOOZED, _handle, reference=open_alert_of),
-    record(
-        RecordNotificationFailure,
-        AlertEvent.NOTIFICATION_FAILED,
-        _notification_failed,
-        roles=SYSTEM_ONLY,
-    ),
-    CommandSpec(AlertTrigger.RAISE_ALERT, AlertEvent.ALERT_RAISED, Shape.AUTOMATIC, NOBODY),
-    CommandSpec(AlertTrigger.REOPEN_ALERT, AlertEvent.ALERT_REOPENED, Shape.AUTOMATIC, NOBODY),
-    CommandSpec(AlertTrigger.RESOLVE_ALERT, AlertEvent.ALERT_RESOLVED, Shape.AUTOMATIC, NOBODY),
-    CommandSpec(AlertTrigger.RETRY_NOTIFICATION, None, Shape.SERVICE, WORKERS),
+    record(AcknowledgeAlert, _handle, reference=open_alert_of),
+    record(SnoozeAlert, _handle, reference=open_alert_of),
+    record(RecordNotificationFailure, _notification_failed, roles=SYSTEM_ONLY),
+    CommandSpec(AlertTrigger.RAISE_ALERT, Shape.AUTOMATIC, NOBODY),
+    CommandSpec(AlertTrigger.REOPEN_ALERT, Shape.AUTOMATIC, NOBODY),
+    CommandSpec(AlertTrigger.RESOLVE_ALERT, Shape.AUTOMATIC, NOBODY),
+    CommandSpec(AlertTrigger.RETRY_NOTIFICATION, Shape.SERVICE, WORKERS),
 )
 """`retry_notification` sends a failed notification again (personal data): workers only,
 never partners or auditors. Alerts are raised, reopened and resolved by the pathway

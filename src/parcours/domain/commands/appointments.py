@@ -21,21 +21,14 @@ from parcours.domain.vocabulary import (
     AppointmentKind,
     AppointmentPlace,
     AppointmentStatus,
-    EventKind,
     Trigger,
 )
 
 
 class AppointmentTrigger(Trigger):
-    SCHEDULE_APPOINTMENT = "schedule_appointment"
-    ATTEND_APPOINTMENT = "attend_appointment"
-    MISS_APPOINTMENT = "miss_appointment"
-
-
-class AppointmentEvent(EventKind):
-    APPOINTMENT_SCHEDULED = "appointment_scheduled"
-    APPOINTMENT_ATTENDED = "appointment_attended"
-    APPOINTMENT_MISSED = "appointment_missed"
+    SCHEDULE_APPOINTMENT = "schedule_appointment", "appointment_scheduled"
+    ATTEND_APPOINTMENT = "attend_appointment", "appointment_attended"
+    MISS_APPOINTMENT = "miss_appointment", "appointment_missed"
 
 
 class ScheduleAppointment(Command, trigger=AppointmentTrigger.SCHEDULE_APPOINTMENT):
@@ -101,22 +94,7 @@ def _outcome(
 
 
 SPECS = (
-    record(
-        ScheduleAppointment,
-        AppointmentEvent.APPOINTMENT_SCHEDULED,
-        _schedule,
-        creates="appointment_id",
-    ),
-    record(
-        AttendAppointment,
-        AppointmentEvent.APPOINTMENT_ATTENDED,
-        _outcome,
-        reference=scheduled_appointment_of,
-    ),
-    record(
-        MissAppointment,
-        AppointmentEvent.APPOINTMENT_MISSED,
-        _outcome,
-        reference=scheduled_appointment_of,
-    ),
+    record(ScheduleAppointment, _schedule, creates="appointment_id"),
+    record(AttendAppointment, _outcome, reference=scheduled_appointment_of),
+    record(MissAppointment, _outcome, reference=scheduled_appointment_of),
 )

@@ -7,21 +7,14 @@ from operator import attrgetter
 from parcours.domain.commands.base import Command, Context, Details, find_by_id, next_id, record
 from parcours.domain.errors import MoveRefused
 from parcours.domain.records import Barrier, PathwayState
-from parcours.domain.vocabulary import BarrierKind, BarrierStatus, EventKind, Trigger
+from parcours.domain.vocabulary import BarrierKind, BarrierStatus, Trigger
 
 
 class BarrierTrigger(Trigger):
-    OPEN_BARRIER = "open_barrier"
-    WORK_ON_BARRIER = "work_on_barrier"
-    RESOLVE_BARRIER = "resolve_barrier"
-    WAIVE_BARRIER = "waive_barrier"
-
-
-class BarrierEvent(EventKind):
-    BARRIER_OPENED = "barrier_opened"
-    BARRIER_WORKED_ON = "barrier_worked_on"
-    BARRIER_RESOLVED = "barrier_resolved"
-    BARRIER_WAIVED = "barrier_waived"
+    OPEN_BARRIER = "open_barrier", "barrier_opened"
+    WORK_ON_BARRIER = "work_on_barrier", "barrier_worked_on"
+    RESOLVE_BARRIER = "resolve_barrier", "barrier_resolved"
+    WAIVE_BARRIER = "waive_barrier", "barrier_waived"
 
 
 class OpenBarrier(Command, trigger=BarrierTrigger.OPEN_BARRIER):
@@ -90,14 +83,8 @@ def _follow_up(state: PathwayState, cmd: BarrierCommand, ctx: Context) -> Detail
 
 
 SPECS = (
-    record(OpenBarrier, BarrierEvent.BARRIER_OPENED, _open, creates="barrier_id"),
-    record(WorkOnBarrier, BarrierEvent.BARRIER_WORKED_ON, _follow_up, reference=open_barrier_of),
-    record(ResolveBarrier, BarrierEvent.BARRIER_RESOLVED, _follow_up, reference=open_barrier_of),
-    record(
-        WaiveBarrier,
-        BarrierEvent.BARRIER_WAIVED,
-        _follow_up,
-        reference=open_barrier_of,
-        reason_required=True,
-    ),
+    record(OpenBarrier, _open, creates="barrier_id"),
+    record(WorkOnBarrier, _follow_up, reference=open_barrier_of),
+    record(ResolveBarrier, _follow_up, reference=open_barrier_of),
+    record(WaiveBarrier, _follow_up, reference=open_barrier_of, reason_required=True),
 )

@@ -111,7 +111,6 @@ class CommandSpec:
     """One row of the command table."""
 
     trigger: Trigger
-    event: EventKind | None
     shape: Shape
     roles: frozenset[Role]
     command: type[Command] | None = None
@@ -123,6 +122,11 @@ class CommandSpec:
     `barrier_id`), for rows that create one staff name in later commands; empty otherwise."""
 
     @property
+    def event(self) -> EventKind | None:
+        """What it records: its trigger's event, declared with the trigger."""
+        return self.trigger.records
+
+    @property
     def moves(self) -> bool:
         """Whether it changes the stage."""
         return self.shape in (Shape.MOVE, Shape.RESUME)
@@ -131,7 +135,6 @@ class CommandSpec:
 def spec(
     shape: Shape,
     command: type[Command],
-    event: EventKind,
     effect: Effect,
     *,
     roles: frozenset[Role] = WORKERS,
@@ -143,7 +146,6 @@ def spec(
     """A row for a command class; its trigger is the class's own unless one is given."""
     return CommandSpec(
         trigger or command.TRIGGER,
-        event,
         shape,
         roles,
         command,
@@ -155,9 +157,9 @@ def spec(
 
 
 move = partial(spec, Shape.MOVE)
-"""A row that changes the stage: `move(Command, Event, effect, roles=..., ...)`."""
+"""A row that changes the stage: `move(Command, effect, roles=..., ...)`."""
 record = partial(spec, Shape.RECORD)
-"""A row that records without changing the stage: `record(Command, Event, effect, ...)`."""
+"""A row that records without changing the stage: `record(Command, effect, ...)`."""
 
 
 def find_by_id(

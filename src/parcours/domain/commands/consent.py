@@ -6,17 +6,12 @@ from datetime import datetime
 
 from parcours.domain.commands.base import Command, Context, Details, iso, record
 from parcours.domain.records import Consent, PathwayState
-from parcours.domain.vocabulary import EventKind, PartnerKind, Trigger
+from parcours.domain.vocabulary import PartnerKind, Trigger
 
 
 class ConsentTrigger(Trigger):
-    GIVE_CONSENT = "give_consent"
-    WITHDRAW_CONSENT = "withdraw_consent"
-
-
-class ConsentEvent(EventKind):
-    CONSENT_GIVEN = "consent_given"
-    CONSENT_WITHDRAWN = "consent_withdrawn"
+    GIVE_CONSENT = "give_consent", "consent_given"
+    WITHDRAW_CONSENT = "withdraw_consent", "consent_withdrawn"
 
 
 class GiveConsent(Command, trigger=ConsentTrigger.GIVE_CONSENT, when="given_at"):
@@ -44,6 +39,6 @@ def _withdraw(state: PathwayState, cmd: WithdrawConsent, ctx: Context) -> Detail
 
 
 SPECS = (
-    record(GiveConsent, ConsentEvent.CONSENT_GIVEN, _give),
-    record(WithdrawConsent, ConsentEvent.CONSENT_WITHDRAWN, _withdraw),
+    record(GiveConsent, _give),
+    record(WithdrawConsent, _withdraw),
 )

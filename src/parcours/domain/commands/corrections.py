@@ -13,17 +13,12 @@ from datetime import datetime
 
 from parcours.domain.commands.base import Command, Context, Details, Shape, iso, spec
 from parcours.domain.records import PathwayEvent, PathwayState
-from parcours.domain.vocabulary import EventKind, Trigger
+from parcours.domain.vocabulary import Trigger
 
 
 class CorrectionTrigger(Trigger):
-    VOID_EVENT = "void_event"
-    RESTATE_EVENT = "restate_event"
-
-
-class CorrectionEvent(EventKind):
-    EVENT_VOIDED = "event_voided"
-    EVENT_RESTATED = "event_restated"
+    VOID_EVENT = "void_event", "event_voided"
+    RESTATE_EVENT = "restate_event", "event_restated"
 
 
 class CorrectEvent(Command):
@@ -52,7 +47,7 @@ def corrected_event_details(state: PathwayState, cmd: CorrectEvent, ctx: Context
 
 def corrections_of(timeline: Iterable[PathwayEvent]) -> dict[int, PathwayEvent]:
     """For each corrected event's seq, the correction that last corrected it."""
-    kinds = {CorrectionEvent.EVENT_VOIDED, CorrectionEvent.EVENT_RESTATED}
+    kinds = {CorrectionTrigger.VOID_EVENT.event, CorrectionTrigger.RESTATE_EVENT.event}
     return {int(e.details["seq"]): e for e in timeline if e.kind in kinds}
 
 
@@ -61,7 +56,7 @@ def as_it_stands(timeline: Iterable[PathwayEvent]) -> list[PathwayEvent]:
     restated event at its restated instant (what the bounds of a new entry read)."""
     events = list(timeline)
     voided, restated = voided_seqs(events), restated_instants(events)
-    kinds = {CorrectionEvent.EVENT_VOIDED, CorrectionEvent.EVENT_RESTATED}
+    kinds = {CorrectionTrigger.VOID_EVENT.event, CorrectionTrigger.RESTATE_EVENT.event}
     return [
         dataclasses.replace(e, at=restated[e.seq]) if e.seq in restated else e
         for e in events
@@ -71,13 +66,13 @@ def as_it_stands(timeline: Iterable[PathwayEvent]) -> list[PathwayEvent]:
 
 def voided_seqs(timeline: Iterable[PathwayEvent]) -> frozenset[int]:
     """The events voided by a correction: the state holds nothing of them."""
-    voided = CorrectionEvent.EVENT_VOIDED
+    voided = CorrectionTrigger.VOID_EVENT.event
     return frozenset(int(e.details["seq"]) for e in timeline if e.kind == voided)
 
 
 def restated_instants(timeline: Iterable[PathwayEvent]) -> dict[int, datetime]:
     """The instant each restated event is now said to have happened at (the latest)."""
-    restated = CorrectionEvent.EVENT_RESTATED
+    restated = CorrectionTrigger.RESTATE_EVENT.event
     return {
         int(e.details["seq"]): datetime.fromisoformat(e.details["restated_at"])
         for e in timeline
@@ -85,23 +80,9 @@ def restated_instants(timeline: Iterable[PathwayEvent]) -> dict[int, datetime]:
     }
 
 
-SPECS = (
-    spec(
-        Shape.CORRECTION,
-        CorrectEvent,
-        CorrectionEvent.EVENT_VOIDED,
-        corrected_event_details,
-        reason_required=True,
-        trigger=CorrectionTrigger.VOID_EVENT,
-    ),
-    spec(
-        Shape.CORRECTION,
-        CorrectEvent,
-        CorrectionEvent.EVENT_RESTATED,
-        corrected_event_details,
-        reason_required=True,
-        trigger=CorrectionTrigger.RESTATE_EVENT,
-    ),
+SPECS = tuple(
+    spec(Shape.CORRECTION, CorrectEvent, corrected_event_details, reason_required=True, trigger=t)
+    for t in CorrectionTrigger
 )
 """Staff and coordinators correct (`roles` is the table's default, WORKERS); which events,
 and whose, is `correcting.check_correctable`: staff correct their own entries, coordinators

@@ -18,27 +18,17 @@ from parcours.domain.commands.base import (
     touch,
 )
 from parcours.domain.records import PathwayState
-from parcours.domain.vocabulary import EventKind, FrenchLevel, Trigger
+from parcours.domain.vocabulary import FrenchLevel, Trigger
 
 
 class IntakeTrigger(Trigger):
-    REFER = "refer"
-    COMPLETE_INTAKE = "complete_intake"
-    ASSIGN_REFERENT = "assign_referent"
-    RECORD_CONTACT = "record_contact"
-    ASSESS_FRENCH = "assess_french"
-    SIGN_CONTRACT = "sign_contract"
-    START_COACHING = "start_coaching"
-
-
-class IntakeEvent(EventKind):
-    REFERRED = "referred"
-    INTAKE_COMPLETED = "intake_completed"
-    REFERENT_ASSIGNED = "referent_assigned"
-    CONTACT_RECORDED = "contact_recorded"
-    FRENCH_ASSESSED = "french_assessed"
-    CONTRACT_SIGNED = "contract_signed"
-    COACHING_STARTED = "coaching_started"
+    REFER = "refer", "referred"
+    COMPLETE_INTAKE = "complete_intake", "intake_completed"
+    ASSIGN_REFERENT = "assign_referent", "referent_assigned"
+    RECORD_CONTACT = "record_contact", "contact_recorded"
+    ASSESS_FRENCH = "assess_french", "french_assessed"
+    SIGN_CONTRACT = "sign_contract", "contract_signed"
+    START_COACHING = "start_coaching", "coaching_started"
 
 
 class Refer(Command, trigger=IntakeTrigger.REFER, when="referred_at"):
@@ -141,11 +131,11 @@ def _coaching(state: PathwayState, cmd: StartCoaching, ctx: Context) -> Details:
 
 
 SPECS = (
-    spec(Shape.START, Refer, IntakeEvent.REFERRED, _refer, roles=WITH_PARTNERS),
-    move(CompleteIntake, IntakeEvent.INTAKE_COMPLETED, _intake),
-    record(AssignReferent, IntakeEvent.REFERENT_ASSIGNED, _assign, roles=COORDINATORS),
-    record(RecordContact, IntakeEvent.CONTACT_RECORDED, _contact, roles=WITH_PARTNERS),
-    record(AssessFrench, IntakeEvent.FRENCH_ASSESSED, _french),
-    move(SignContract, IntakeEvent.CONTRACT_SIGNED, _contract),
-    move(StartCoaching, IntakeEvent.COACHING_STARTED, _coaching),
+    spec(Shape.START, Refer, _refer, roles=WITH_PARTNERS),
+    move(CompleteIntake, _intake),
+    record(AssignReferent, _assign, roles=COORDINATORS),
+    record(RecordContact, _contact, roles=WITH_PARTNERS),
+    record(AssessFrench, _french),
+    move(SignContract, _contract),
+    move(StartCoaching, _coaching),
 )

@@ -17,29 +17,29 @@ from parcours.domain.commands.base import (
 )
 from parcours.domain.outcome import criterion_label, exit_criterion
 from parcours.domain.records import ExitOutcome, PathwayState
-from parcours.domain.vocabulary import EventKind, ExitReason, Trigger
+from parcours.domain.vocabulary import ExitReason, Trigger
 
 
 class LifecycleTrigger(Trigger):
-    SUSPEND = "suspend"
-    RESUME = "resume"
-    DROP_OUT = "drop_out"
-    REENTER = "reenter"
-    EXIT = "exit"
-    CLOSE_PATHWAY = "close_pathway"
-    ERASE_PERSON = "erase_person"
-    EXTEND_RETENTION = "extend_retention"
+    SUSPEND = "suspend", "suspended"
+    RESUME = "resume", "resumed"
+    DROP_OUT = "drop_out", "dropped_out"
+    REENTER = "reenter", "reentered"
+    EXIT = "exit", "exited"
+    CLOSE_PATHWAY = "close_pathway", "pathway_closed"
+    ERASE_PERSON = "erase_person", "person_erased"
+    EXTEND_RETENTION = "extend_retention", "retention_extended"
+    ADOPT_RETENTION = "adopt_retention", "retention_adopted"
 
 
-class LifecycleEvent(EventKind):
-    SUSPENDED = "suspended"
-    RESUMED = "resumed"
-    DROPPED_OUT = "dropped_out"
-    REENTERED = "reentered"
-    EXITED = "exited"
-    PATHWAY_CLOSED = "pathway_closed"
-    PERSON_ERASED = "person_erased"
-    RETENTION_EXTENDED = "retention_extended"
+class LifecycleEvent:
+    """The retention events by the names the retention modules read them under: derived
+    from their triggers, not declared again (new code says `LifecycleTrigger.X.event`)."""
+
+    PATHWAY_CLOSED = LifecycleTrigger.CLOSE_PATHWAY.event
+    PERSON_ERASED = LifecycleTrigger.ERASE_PERSON.event
+    RETENTION_EXTENDED = LifecycleTrigger.EXTEND_RETENTION.event
+    RETENTION_ADOPTED = LifecycleTrigger.ADOPT_RETENTION.event
 
 
 class Suspend(Command, trigger=LifecycleTrigger.SUSPEND, when="suspended_at"):
@@ -106,25 +106,17 @@ def _exit(state: PathwayState, cmd: Exit, ctx: Context) -> Details:
 
 
 SPECS = (
-    move(Suspend, LifecycleEvent.SUSPENDED, _suspend, reason_required=True),
-    spec(Shape.RESUME, Resume, LifecycleEvent.RESUMED, _resume),
-    move(DropOut, LifecycleEvent.DROPPED_OUT, _drop_out, reason_required=True),
-    move(ReEnter, LifecycleEvent.REENTERED, _reenter, reason_required=True),
-    move(Exit, LifecycleEvent.EXITED, _exit, reason_required=True),
-    CommandSpec(
-        LifecycleTrigger.CLOSE_PATHWAY, LifecycleEvent.PATHWAY_CLOSED, Shape.AUTOMATIC, NOBODY
-    ),
-    CommandSpec(
-        LifecycleTrigger.ERASE_PERSON, LifecycleEvent.PERSON_ERASED, Shape.AUTOMATIC, NOBODY
-    ),
-    CommandSpec(
-        LifecycleTrigger.EXTEND_RETENTION,
-        LifecycleEvent.RETENTION_EXTENDED,
-        Shape.AUTOMATIC,
-        NOBODY,
-    ),
+    move(Suspend, _suspend, reason_required=True),
+    spec(Shape.RESUME, Resume, _resume),
+    move(DropOut, _drop_out, reason_required=True),
+    move(ReEnter, _reenter, reason_required=True),
+    move(Exit, _exit, reason_required=True),
+    CommandSpec(LifecycleTrigger.CLOSE_PATHWAY, Shape.AUTOMATIC, NOBODY),
+    CommandSpec(LifecycleTrigger.ERASE_PERSON, Shape.AUTOMATIC, NOBODY),
+    CommandSpec(LifecycleTrigger.EXTEND_RETENTION, Shape.AUTOMATIC, NOBODY),
+    CommandSpec(LifecycleTrigger.ADOPT_RETENTION, Shape.AUTOMATIC, NOBODY),
 )
 """`close_pathway` is the pathway's own: it closes for good at the end of its retention
 period after exit (`retention.py`). `erase_person` arrives as an update of its own,
 checked by `erasure.py` (coordinators only), not by the programme's machine; so does
-`extend_retention` (`anonymisation.py`)."""
+`extend_retention` and `adopt_retention` (`anonymisation.py`)."""

@@ -16,23 +16,15 @@ from parcours.domain.commands.base import (
     touch,
 )
 from parcours.domain.records import JobDating, Mission, PathwayState
-from parcours.domain.vocabulary import ContractType, EventKind, JobDatingOutcome, Trigger
+from parcours.domain.vocabulary import ContractType, JobDatingOutcome, Trigger
 
 
 class MissionTrigger(Trigger):
-    JOBDATING_HIRED = "jobdating_hired"
-    JOBDATING_TRAINING = "jobdating_training"
-    JOBDATING_NO_MATCH = "jobdating_no_match"
-    START_MISSION = "start_mission"
-    END_MISSION = "end_mission"
-
-
-class MissionEvent(EventKind):
-    JOBDATING_HIRED = "jobdating_hired"
-    JOBDATING_ORIENTED_TO_TRAINING = "jobdating_oriented_to_training"
-    JOBDATING_NO_MATCH = "jobdating_no_match"
-    MISSION_STARTED = "mission_started"
-    MISSION_ENDED = "mission_ended"
+    JOBDATING_HIRED = "jobdating_hired", "jobdating_hired"
+    JOBDATING_TRAINING = "jobdating_training", "jobdating_oriented_to_training"
+    JOBDATING_NO_MATCH = "jobdating_no_match", "jobdating_no_match"
+    START_MISSION = "start_mission", "mission_started"
+    END_MISSION = "end_mission", "mission_ended"
 
 
 class RecordJobDating(Command, when="held_at"):
@@ -87,20 +79,14 @@ def _end(state: PathwayState, cmd: EndMission, ctx: Context) -> Details:
     return {"mission_id": mission.mission_id}
 
 
-def _jobdating_row(trigger: MissionTrigger, event: MissionEvent) -> CommandSpec:
-    return move(RecordJobDating, event, _jobdating, trigger=trigger)
+def _jobdating_row(trigger: MissionTrigger) -> CommandSpec:
+    return move(RecordJobDating, _jobdating, trigger=trigger)
 
 
 SPECS = (
-    _jobdating_row(MissionTrigger.JOBDATING_HIRED, MissionEvent.JOBDATING_HIRED),
-    _jobdating_row(MissionTrigger.JOBDATING_TRAINING, MissionEvent.JOBDATING_ORIENTED_TO_TRAINING),
-    _jobdating_row(MissionTrigger.JOBDATING_NO_MATCH, MissionEvent.JOBDATING_NO_MATCH),
-    move(
-        StartMission,
-        MissionEvent.MISSION_STARTED,
-        _start,
-        roles=WITH_PARTNERS,
-        creates="mission_id",
-    ),
-    move(EndMission, MissionEvent.MISSION_ENDED, _end, roles=WITH_PARTNERS),
+    _jobdating_row(MissionTrigger.JOBDATING_HIRED),
+    _jobdating_row(MissionTrigger.JOBDATING_TRAINING),
+    _jobdating_row(MissionTrigger.JOBDATING_NO_MATCH),
+    move(StartMission, _start, roles=WITH_PARTNERS, creates="mission_id"),
+    move(EndMission, _end, roles=WITH_PARTNERS),
 )

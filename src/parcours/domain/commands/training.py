@@ -6,19 +6,13 @@ from datetime import datetime
 
 from parcours.domain.commands.base import Command, Context, Details, add_record, iso, move, touch
 from parcours.domain.records import PathwayState, Training
-from parcours.domain.vocabulary import EventKind, Trigger
+from parcours.domain.vocabulary import Trigger
 
 
 class TrainingTrigger(Trigger):
-    ENROL_TRAINING = "enrol_training"
-    COMPLETE_TRAINING = "complete_training"
-    DROP_TRAINING = "drop_training"
-
-
-class TrainingEvent(EventKind):
-    TRAINING_ENROLLED = "training_enrolled"
-    TRAINING_COMPLETED = "training_completed"
-    TRAINING_DROPPED = "training_dropped"
+    ENROL_TRAINING = "enrol_training", "training_enrolled"
+    COMPLETE_TRAINING = "complete_training", "training_completed"
+    DROP_TRAINING = "drop_training", "training_dropped"
 
 
 class EnrolTraining(Command, trigger=TrainingTrigger.ENROL_TRAINING):
@@ -60,7 +54,7 @@ def _finish(state: PathwayState, cmd: CompleteTraining | DropTraining, ctx: Cont
 
 
 SPECS = (
-    move(EnrolTraining, TrainingEvent.TRAINING_ENROLLED, _enrol, creates="training_id"),
-    move(CompleteTraining, TrainingEvent.TRAINING_COMPLETED, _finish),
-    move(DropTraining, TrainingEvent.TRAINING_DROPPED, _finish),
+    move(EnrolTraining, _enrol, creates="training_id"),
+    move(CompleteTraining, _finish),
+    move(DropTraining, _finish),
 )
