@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.temporal.fingerprint import fingerprints
@@ -50,6 +51,18 @@ async def _refused(reservations: Reservations, claim: Claim, *, release: bool) -
     return refused.value.code
 
 
+async def _claims(signed: Signed, reservation_id: str) -> list[Claim]:
+    """The claims the reservation's history accepted: who claimed, not why (no reason)."""
+    history = await signed.client.get_workflow_handle(reservation_id).fetch_history()
+    found: list[Claim] = []
+    for event in history.events:
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+            sent = event.workflow_execution_update_accepted_event_attributes.accepted_request
+            payloads = sent.input.args.payloads
+            found += await signed.client.data_converter.decode(payloads, [Claim])
+    return found
+
+
 def _release_signed(key: SigningKey, target: str, claim: Claim, sent: RequestMeta) -> Claim:
     return replace(claim, meta=sign(key, RELEASE_UPDATE, target, sent, claim_content(claim)))
 
@@ -59,12 +72,14 @@ async def test_a_raw_claim_or_release_is_refused_unless_signed_as_a_credential_a
 ) -> None:
     async with checking_worker(temporal_env.client, tmp_path) as signed:
         key = signed.issue(STAFF)
-        person, sent = participant("Ombeline"), meta()
+        person, sent = participant("Ombeline"), meta(reason="adressée par la mission locale")
         pathways = signed.pathways(key)
         pid = await refer_once(pathways, ATP, person, referral(), meta=sent, keyring=TEST_KEYRING)
         raw = _reservations(signed, person, None)
         target = raw.current_id
         assert await raw.holder() == pid
+        claimed = await _claims(signed, target)
+        assert [(c.meta.key_id, c.meta.reason) for c in claimed if c.meta] == [(key.key_id, "")]
 
         mine = Claim(pid, sent.request_id)
         assert await _refused(raw, mine, release=True) == "signature_missing"

@@ -15,6 +15,7 @@ first try reserved, started or not, and never starts a second one.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
@@ -128,8 +129,9 @@ class _Referral:
 
     def _claim(self, pathway_id: str, replaces: str = "", *, never_started: bool = False) -> Claim:
         """A claim carrying the referral's request, which the signing client signs over it
-        and the worker checks (`workflows.reservation`)."""
-        meta = self._sent[2]
+        and the worker checks (`workflows.reservation`). Without the reason typed: the
+        reservation's history keeps who claimed it, not why the person was referred."""
+        meta = replace(self._sent[2], reason="")
         return Claim(pathway_id, self._request_id, replaces, never_started, meta=meta)
 
     async def _start(self, pathway_id: str) -> str:
