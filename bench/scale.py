@@ -44,6 +44,7 @@ from bench.pathways import ACTOR, T0, _execute, _meta, register_referrer
 from bench.pathways import RESENT as PATHWAY_RESENT
 from bench.workers import rss_mib
 from parcours.adapters.logs import configure_logging
+from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral
 from parcours.app.referral import refer_once
@@ -80,7 +81,9 @@ same person and request id, so each is counted once; a first attempt that did la
 then refused as a duplicate naming its pathway, which is the one kept."""
 
 
-async def refer_all(pathways: PathwayClient, n: int) -> tuple[list[str], float]:
+async def refer_all(
+    pathways: PathwayClient, n: int, keyring: Keyring = TEST_KEYRING
+) -> tuple[list[str], float]:
     """N people referred, the programmes in turn; their pathway ids and the seconds."""
     run, found = uuid.uuid4().hex[:6], [""] * n
 
@@ -91,7 +94,7 @@ async def refer_all(pathways: PathwayClient, n: int) -> tuple[list[str], float]:
         for attempt in range(10):
             try:
                 found[i] = await refer_once(
-                    pathways, programme, person, referral, meta=meta, keyring=TEST_KEYRING
+                    pathways, programme, person, referral, meta=meta, keyring=keyring
                 )
                 return
             except DuplicateReferral as err:

@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Worker, WorkflowRunner
 
 from parcours.activities.alerts import AlertActivities, FileAlertChannel
 from parcours.activities.erasure import AnonymisationActivities
@@ -129,8 +129,10 @@ def build_worker(
     max_cached_workflows: int = 1000,
     executor: concurrent.futures.Executor | None = None,
     actors: ActorCheck | None = None,
+    runner: WorkflowRunner | None = None,
 ) -> Worker:
-    """The worker; `actors` checks who sent each request (by default from `settings`)."""
+    """The worker; `actors` checks who sent each request (by default from `settings`);
+    `runner` runs workflow code (by default `workflow_runner`, as replay does)."""
     actors = actors or actor_check(settings)
     return Worker(
         client,
@@ -139,7 +141,7 @@ def build_worker(
         activities=[*activities, actors.check_referral, actors.check_jobdating],
         interceptors=[ActorInterceptor(actors)],
         activity_executor=executor or concurrent.futures.ThreadPoolExecutor(max_workers=8),
-        workflow_runner=workflow_runner(),
+        workflow_runner=runner or workflow_runner(),
         max_cached_workflows=max_cached_workflows,
         sticky_queue_schedule_to_start_timeout=STICKY_TIMEOUT,
         max_heartbeat_throttle_interval=HEARTBEAT_EVERY,
