@@ -84,12 +84,14 @@ Condition = Callable[[EventData], bool]
 
 @dataclass(frozen=True)
 class Table:
-    """What a programme's machines are built from, worked out once per programme: the
+    """What a programme's pathways are judged by, worked out once per programme: the
     transitions with their conditions (which read the pathway from the event, so every
-    pathway of the programme shares them) and the triggers each stage offers."""
+    pathway of the programme shares them), the triggers each stage offers, and the
+    machine built from them, which holds no pathway (`adopt`)."""
 
     transitions: list[dict[str, Any]]
     offered: dict[Stage, tuple[Trigger, ...]]
+    machine: Machine
 
 
 _TABLES: list[tuple[ProgrammeData, Table]] = []
@@ -102,23 +104,34 @@ def table_for(programme: ProgrammeData) -> Table:
         if known is programme or known == programme:
             return table
     rows = table_of(programme)
-    table = Table([_transition(row) for row in rows], offered_by_stage(rows))
+    transitions = [_transition(row) for row in rows]
+    table = Table(transitions, offered_by_stage(rows), _machine(programme, transitions))
     _TABLES.insert(0, (programme, table))
     del _TABLES[8:]
     return table
 
 
-def build_machine(model: Model, table: Table) -> Machine:
-    """The machine over `model.stage`; it adds `trigger` and `may_trigger` to the model."""
+def _machine(programme: ProgrammeData, transitions: list[dict[str, Any]]) -> Machine:
+    """The programme's machine over a model's `stage`, with no model of its own."""
     return Machine(
-        model=model,
-        states=list(model.programme.stages),
-        transitions=table.transitions,
-        initial=model.state.stage,
+        model=[],
+        states=list(programme.stages),
+        transitions=transitions,
+        initial=programme.initial_stage,
         auto_transitions=False,
         send_event=True,
         model_attribute="stage",
     )
+
+
+def adopt(model: Model, table: Table) -> Machine:
+    """The programme's one machine, which adds `trigger` and `may_trigger` to `model` (and
+    moves `model.stage`), without keeping the model: a machine of its own for each
+    pathway held some 140 KiB and took milliseconds to build, and the machine has no
+    state of its own to keep apart (events are not queued, the stage is the model's)."""
+    table.machine.add_model(model, initial=model.state.stage)
+    table.machine.remove_model(model)
+    return table.machine
 
 
 def _transition(row: MoveRow) -> dict[str, Any]:

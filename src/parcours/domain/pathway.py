@@ -34,7 +34,7 @@ from parcours.domain.dating import Instants
 from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.inputs import check_request
 from parcours.domain.instants import check_instants
-from parcours.domain.machine import Refusal, build_machine, table_for
+from parcours.domain.machine import Refusal, adopt, table_for
 from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, Alert, PathwayEvent, PathwayState, RequestMeta
@@ -58,7 +58,7 @@ class Pathway:
         self.state = state
         table = table_for(programme)
         self._offered = table.offered
-        self._machine = build_machine(self, table)
+        self._machine = adopt(self, table)
 
     @property
     def stage(self) -> Stage:
