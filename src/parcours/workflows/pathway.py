@@ -12,7 +12,6 @@ listed in `patches`.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from datetime import timedelta
 
 from temporalio import workflow
@@ -78,8 +77,9 @@ class ParticipantPathway(NotificationRetries, PersonErasure, PathwayRetention):
         `__init__`: the SDK has made `run`'s coroutine by then, and one never awaited is
         reported (by the garbage collector, at any later moment) on every failed attempt.
         The same failure, in the same first workflow task, with the same commands."""
-        self._programme, programme = shared_definition(start.programme)
-        start = dataclasses.replace(start, programme=programme)  # equal: one copy per worker
+        # Equal data, one copy per worker; set on the input itself, which the SDK keeps for
+        # the whole run (its arguments to `run`), so the run's decoded copy is let go.
+        self._programme, start.programme = shared_definition(start.programme)
         self._participant: Participant = start.participant
         self._applied: dict[str, int] = dict(start.applied_requests)
         self._published_seq = start.published_seq
