@@ -12,6 +12,7 @@ from bench import (
     codec,
     deliveries,
     importing,
+    memory,
     pathways,
     referrals,
     scale,
@@ -33,5 +34,6 @@ if __name__ == "__main__":
     print(asyncio.run(workers.main(20, 3)))
     print(asyncio.run(codec.main(300, 3)))
     print(asyncio.run(scale.main(1000, 5)))
+    print(asyncio.run(memory.main(200, list(memory.RUNNERS), None, 0)))
     print(asyncio.run(signing.main(20, 10)))
     print(alerts_query.main(10000))

@@ -1,6 +1,7 @@
 """Where a cached pathway's memory goes: the worker's cache of open pathways, taken apart.
 
-`python -m bench.memory --n 200 [--against COMMIT]` has two parts.
+`python -m bench.memory --n 200 [--runners sandbox,unsandboxed] [--against COMMIT]
+[--arenas K]` has two parts.
 
 - The sandbox alone, no server: `SANDBOX_RUNS` workflow runs of `ParticipantPathway`
   created as the worker creates them, for each runner of `RUNNERS`; what each run holds
@@ -8,9 +9,13 @@
 - A worker with its cache full: the embedded dev server (as `make run` starts it), then
   one process per runner (and, with `--against`, one on COMMIT's code with its own
   runner) in which a worker on a task queue of its own serves N pathways referred and
-  moved `scale.STEPS` steps, as `bench.scale` does. With all N in the worker's cache:
-  the process's resident memory against when the worker had just started, per cached
-  pathway, and what `tracemalloc` finds allocated meanwhile, by source file.
+  moved `scale.STEPS` steps, as `bench.scale` does, half of them and then the other half.
+  With all N in the worker's cache: the process's resident memory against when the
+  worker had just started, per pathway (and over the second half alone, which leaves out
+  what the first pathways cost once: code paths, connections, the read model's engine),
+  and what `tracemalloc` finds allocated meanwhile, by source file. The process refers
+  and moves the pathways too, so its growth is the worker's plus a client's. With
+  `--arenas K`, the sandbox once more with glibc's `MALLOC_ARENA_MAX=K`.
 
 The runners: the worker's own (`workflows.sandbox.workflow_runner`), and Temporal's
 unsandboxed runner as the floor a sandbox adds to (never a candidate: it would share the
@@ -21,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ctypes
 import gc
 import json
 import logging
@@ -51,7 +55,7 @@ from bench.workers import rss_mib
 from parcours.adapters.logs import configure_logging
 from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.connection import connect
-from parcours.adapters.temporal.keys import load_keyring
+from parcours.adapters.temporal.keys import Keyring, load_keyring
 from parcours.app.client import PathwayClient
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.pathway import ParticipantPathway
@@ -73,7 +77,7 @@ COLUMNS = (
     "KiB a pathway",
     "traced KiB a pathway",
     "ratio to the baseline",
-    "full MiB, trimmed |",
+    "KiB a pathway, second half |",
 )
 Measured = dict[str, Any]
 
@@ -147,24 +151,29 @@ async def cache_full(name: str, n: int) -> Measured:
         tracemalloc.start()
         before = tracemalloc.take_snapshot()
         pathways = PathwayClient(client, settings.task_queue)
-        ids, _ = await refer_all(pathways, n, keyring)
-        await move_all(pathways, ids)
-        await asyncio.sleep(2)  # the last projections
-        gc.collect()
+        half = await _referred_and_moved(pathways, n // 2, keyring)
+        full = await _referred_and_moved(pathways, n - n // 2, keyring)
         after = tracemalloc.take_snapshot()
-        full = rss_mib(os.getpid()) - tracemalloc.get_tracemalloc_memory() / 2**20
         cached = len(worker._workflow_worker._running_workflows)
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-        trimmed = rss_mib(os.getpid()) - tracemalloc.get_tracemalloc_memory() / 2**20
     grown = after.compare_to(before, "filename")
     return {
         "idle": idle,
+        "half": half,
         "full": full,
         "cached": cached,
-        "trimmed": trimmed,
         "traced": sum(s.size_diff for s in grown),
         "files": [(s.traceback[0].filename, s.size_diff) for s in grown[:TOP]],
     }
+
+
+async def _referred_and_moved(pathways: PathwayClient, n: int, keyring: Keyring) -> float:
+    """N more pathways referred and moved; then the process's RSS, MiB, without what
+    `tracemalloc` holds for itself."""
+    ids, _ = await refer_all(pathways, n, keyring)
+    await move_all(pathways, ids)
+    await asyncio.sleep(2)  # the last projections
+    gc.collect()
+    return rss_mib(os.getpid()) - tracemalloc.get_tracemalloc_memory() / 2**20
 
 
 def _child(env: dict[str, str], *args: str) -> Measured:
@@ -204,7 +213,7 @@ async def drive(
             register_referrer(settings)
             env = worker_env(settings, **extra)
             found[label] = _child(env, "--child", name, "--n", str(n))
-            print(f"  {label}: done", flush=True)
+            print(f"  {label}: {json.dumps(found[label])}", flush=True)
     return found
 
 
@@ -225,7 +234,7 @@ def report(n: int, alone: dict[str, Measured], full: dict[str, Measured], base: 
         each = grown(m)
         cells = [label, f"{m['idle']:.0f}", f"{m['full']:.0f}", str(m["cached"]), f"{each:.0f}"]
         cells += [f"{m['traced'] / min(n, CACHE) / 1024:.0f}", f"{each / first:.2f}"]
-        cells.append(f"{m['trimmed']:.0f}")
+        cells.append(f"{1024 * (m['full'] - m['half']) / (n - n // 2):.0f}")
         lines.append("| " + " | ".join(cells) + " |")
     for label, m in full.items():
         lines.append(f"\n{label}, traced KiB a pathway by source file:")

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from bench import audit, codec, deliveries, pathways, referrals, scale, signing, workers
+from bench import audit, codec, deliveries, memory, pathways, referrals, scale, signing, workers
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -65,6 +65,15 @@ async def test_the_scale_benchmark_refers_moves_and_times_the_listings() -> None
         assert row in report, report
     for command in scale.COMMANDS:
         assert f"| {command} |" in report, report
+
+
+async def test_the_memory_benchmark_takes_the_cache_apart() -> None:
+    report = await memory.main(2, ["sandbox"], None, 0)
+    assert "imported again: __main__, datetime, parcours, parcours.workflows, parcours" in report
+    assert "- unsandboxed: " in report
+    assert "imported again: none" in report
+    assert "| sandbox | " in report, report
+    assert "sandbox, traced KiB a pathway by source file:" in report, report
 
 
 async def test_the_signing_benchmark_reports_both_modes() -> None:
