@@ -118,11 +118,35 @@ def retention_due_at(state: PathwayState, programme: ProgrammeDefinition) -> dat
     """When the person is to be anonymised: months after the last contact, or the date a
     coordinator extended it to when later. None when the pathway does not follow this rule
     or the person is erased already."""
-    if not by_last_contact(state) or state.erased_at is not None:
+    if not by_last_contact(state):
+        return None
+    return _due_by_last_contact(state, programme)
+
+
+def _due_by_last_contact(state: PathwayState, programme: ProgrammeDefinition) -> datetime | None:
+    if state.erased_at is not None:
         return None
     due = add_months(last_contact(state), programme.timers.anonymise_after_last_contact_months)
     extended = state.retention_until
     return due if extended is None or extended <= due else extended
+
+
+def ended_due_at(state: PathwayState, programme: ProgrammeDefinition) -> datetime | None:
+    """When the person of a pathway whose run has ended (closed for good at the end of the
+    earlier rule's retention after exit, or completed at exit before exited pathways were
+    kept) is to be anonymised: by the last contact, as if it followed the rule, since no
+    run is left to follow it. None when the person is erased already."""
+    return _due_by_last_contact(state, programme)
+
+
+def ended_retention_over(
+    state: PathwayState, programme: ProgrammeDefinition, now: datetime
+) -> datetime | None:
+    """The due date of an ended pathway whose retention by the last contact is over at
+    `now` (the person is to be erased now), else None. No warning period: a coordinator
+    lists these pathways and confirms before anything is erased (`retention sweep`)."""
+    due = ended_due_at(state, programme)
+    return due if due is not None and due <= now else None
 
 
 def warning_due_at(state: PathwayState, programme: ProgrammeDefinition) -> datetime | None:

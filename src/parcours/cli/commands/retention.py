@@ -1,6 +1,7 @@
-"""`parcours retention list|extend|adopt`: when each person is to be anonymised, a
-coordinator's extension with a reason, and the rule adopted now by pathways whose run
-started before it (README, Data protection)."""
+"""`parcours retention list|extend|adopt|sweep`: when each person is to be anonymised, a
+coordinator's extension with a reason, the rule adopted now by pathways whose run started
+before it, and the persons of pathways whose run has ended erased once their retention is
+over (`cli.commands.retention_sweep`; README, Data protection)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcours.cli.commands.doctor import _check_reason
+from parcours.cli.commands.retention_sweep import retention_sweep
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt, flag, group_module
@@ -35,6 +37,8 @@ WithinOpt = Annotated[int | None, typer.Option("--within", help="help.opt.within
 UntilOpt = Annotated[str, typer.Option("--until", help="help.opt.retention_until", metavar="DATE")]
 MaybeRef = Annotated[str | None, typer.Argument(help="help.arg.ref", metavar="REF")]
 EveryFlag = Annotated[bool, flag("--all", "adopt_all")]
+
+retention.command("sweep", help="help.retention.sweep")(guarded(retention_sweep))
 
 
 @retention.command("list", help="help.retention.list")
