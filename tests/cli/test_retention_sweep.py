@@ -20,9 +20,9 @@ from parcours.adapters.readmodel import open_store
 from parcours.adapters.settings import Settings
 from parcours.app.erasure import erase_person
 from parcours.app.errors import RequestRefused
+from parcours.cli.app import build_app
 from parcours.cli.exit_codes import ExitCode
 from tests.cli.runner import Cli, ThreadedWorker, as_coordinator, refer
-from tests.cli.test_erase_cli import answering
 from tests.polling import eventually_blocking
 from tests.workflows.races import answered_no
 
@@ -54,6 +54,12 @@ def ended(cli: Cli, programme: str, exited_days_ago: int) -> str:
         what=f"{pid} closed for good",
     )
     return pid
+
+
+def declining(cli: Cli, *args: str) -> Result:
+    """`parcours ARGS` as a coordinator, answering no at the prompt."""
+    env = {**cli.env, "PARCOURS_ROLE": "coordinator"}
+    return cli.runner.invoke(build_app("en"), list(args), env=env, input="n\n")
 
 
 def dry_run(cli: Cli) -> dict[str, Any]:
@@ -89,7 +95,7 @@ def test_sweep_erases_the_ended_pathways_past_due_and_only_them(
     printed = cli("--lang", "fr", "--role", "coordinator", "retention", "sweep", "--dry-run")
     assert printed.exit_code == 0, printed.output
     assert "Parcours terminés dont la conservation est écoulée, à effacer (2)" in printed.stdout
-    declined = answering(cli, "n\n", "retention", "sweep")
+    declined = declining(cli, "retention", "sweep")
     assert declined.exit_code == 0, declined.output
     assert "Nothing was erased." in declined.stdout
     assert past in declined.stdout

@@ -325,3 +325,23 @@ def test_a_closed_or_erased_pathway_refuses_to_adopt_the_rule() -> None:
     with pytest.raises(MoveRefused) as refused:
         a.check_adoption(pathway.state, meta(COORDINATOR))
     assert refused.value.code == "adopt_closed"
+
+
+def test_an_ended_pathway_falls_due_by_the_last_contact_whatever_its_rule() -> None:
+    """A pathway whose run ended under the earlier rule: its due date is by the last
+    contact all the same (what `retention sweep` erases), with no warning period, and an
+    extension recorded before it ended still counts; none once its person is erased."""
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    pathway.execute(c.Exit(ExitReason.EMPLOYMENT, now), meta(reason="hired"), now)
+    state = pathway.state
+    assert a.retention_due_at(state, ATP) is None  # the earlier rule: no anonymisation
+    due = add_months(a.last_contact(state), 24)
+    assert a.ended_due_at(state, ATP) == due
+    assert a.ended_retention_over(state, ATP, due - HOUR) is None
+    assert a.ended_retention_over(state, ATP, due) == due
+    state.retention_until = due + 90 * DAY
+    assert a.ended_retention_over(state, ATP, due + DAY) is None
+    assert a.ended_retention_over(state, ATP, due + 90 * DAY) == due + 90 * DAY
+    state.erased_at = now
+    assert a.ended_due_at(state, ATP) is None
+    assert a.ended_retention_over(state, ATP, due + 900 * DAY) is None

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from temporalio.client import WorkflowExecutionStatus
+
 from parcours.adapters.readmodel import Store
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
@@ -63,8 +65,13 @@ async def ended_past_due(
     raw = PathwayClient(pathways.temporal, pathways.task_queue)  # reasons left sealed
     gate = asyncio.Semaphore(AT_ONCE)
 
-    async def one(pathway_id: str) -> PathwayState:
+    async def one(pathway_id: str) -> PathwayState | None:
+        """The final state; None when the id's latest run is not the completed one (a
+        pathway started again under the same id: its running run decides)."""
         async with gate:
+            described = await pathways.temporal.get_workflow_handle(pathway_id).describe()
+            if described.status is not WorkflowExecutionStatus.COMPLETED:
+                return None
             return await raw.state(pathway_id)
 
     answers = await asyncio.gather(*(one(i) for i in keyed), return_exceptions=True)
@@ -73,6 +80,8 @@ async def ended_past_due(
     for pathway_id, answer in zip(keyed, answers, strict=True):
         if isinstance(answer, BaseException):
             unread[pathway_id] = answer
+            continue
+        if answer is None:
             continue
         programme = get_programme(answer.programme, answer.programme_version)
         due = ended_retention_over(answer, programme, now)
