@@ -4,7 +4,8 @@ rule (closed for good at the end of the retention after exit: the worker answers
 by the last contact is over. One past due is erased (its key destroyed, its identity
 `[erased]`, the read log keeping who erased it), one not yet due is left, one erased
 already is skipped, a running one is never listed; `--dry-run` and a declined prompt
-change nothing; one failure stops nothing and ends in exit 3; staff are refused."""
+change nothing; one failure stops nothing and ends in exit 5 (no answer) or 3 (refused);
+staff are refused."""
 
 from __future__ import annotations
 
@@ -101,16 +102,25 @@ def test_sweep_erases_the_ended_pathways_past_due_and_only_them(
     assert past in declined.stdout
     assert keys(cli_settings, past) == keys(cli_settings, failing) == 1  # nothing changed
 
-    async def refusing(*args: Any) -> Any:
+    failure: list[Exception] = [TimeoutError()]  # no answer: exit 5, then a refusal: 3
+
+    async def failing_once(*args: Any) -> Any:
         if args[3] == failing:
-            raise RequestRefused("the service refused it", "pathway_closed", [], "", {})
+            raise failure[0]
         return await erase_person(*args)
 
-    monkeypatch.setattr("parcours.app.retention_sweep.erase_person", refusing)
+    monkeypatch.setattr("parcours.app.retention_sweep.erase_person", failing_once)
     swept = as_coordinator(cli, "retention", "sweep", "--yes")
-    assert swept.exit_code == ExitCode.REFUSED, swept.output
-    assert f"{failing} could not be erased:" in swept.stderr
+    assert swept.exit_code == ExitCode.UNAVAILABLE, swept.output
+    assert [line.split(" could not be erased:")[0] for line in swept.stderr.splitlines()] == [
+        failing
+    ]
     assert "Persons erased: 1; failed: 1." in swept.stdout
+    failure[0] = RequestRefused("the service refused it", "pathway_closed", [], "", {})
+    refused = as_coordinator(cli, "--lang", "fr", "retention", "sweep", "--yes")
+    assert refused.exit_code == ExitCode.REFUSED, refused.output
+    assert f"{failing} n'a pas pu être effacé :" in refused.stderr
+    assert "Personnes effacées : 0 ; échecs : 1." in refused.stdout
     monkeypatch.setattr("parcours.app.retention_sweep.erase_person", erase_person)
 
     assert keys(cli_settings, past) == 0
