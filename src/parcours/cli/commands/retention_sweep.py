@@ -4,6 +4,7 @@ Registered on the `retention` group by `cli.commands.retention`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
@@ -44,10 +45,12 @@ def retention_sweep(
 
         due, unread = with_pathways(session, find, whole_timeout=False)
         failures = _said(session, unread)
-        if dry_run or not due or not _confirmed(session, due, yes=yes, as_json=as_json):
+        if dry_run or not due:
             _say_found(session, due, failures, as_json=as_json)
             _exit_if_failed(failures)
             return
+        if not yes:
+            _confirm(session, due, as_json=as_json)
 
         async def work(pathways: PathwayClient) -> Swept:
             with tally(session.text("retention.sweeping"), as_json=as_json) as bar:
@@ -60,9 +63,7 @@ def retention_sweep(
     _exit_if_failed(failures)
 
 
-def _said(
-    session: Session, failed: dict[str, BaseException] | dict[str, Exception]
-) -> dict[str, tuple[str, ExitCode]]:
+def _said(session: Session, failed: Mapping[str, BaseException]) -> dict[str, tuple[str, ExitCode]]:
     """Each failure in one sentence of the reader's language, with its exit code."""
     from parcours.cli.errors import translate
 
@@ -70,16 +71,13 @@ def _said(
     return {pathway_id: (err.message, err.code) for pathway_id, err in said.items()}
 
 
-def _confirmed(session: Session, due: list[Due], *, yes: bool, as_json: bool) -> bool:
-    """Whether to go on: `--yes`, or the coordinator says yes once shown the list."""
-    if yes:
-        return True
+def _confirm(session: Session, due: list[Due], *, as_json: bool) -> None:
+    """Go on once the coordinator, shown the list, says yes; else end here (exit 0)."""
     if not as_json:
         _table(session, due)
-    if typer.confirm(session.text("retention.sweep_confirm", count=len(due))):
-        return True
-    console.print(session.text("retention.sweep_declined"), markup=False)
-    raise typer.Exit(ExitCode.OK)
+    if not typer.confirm(session.text("retention.sweep_confirm", count=len(due))):
+        console.print(session.text("retention.sweep_declined"), markup=False)
+        raise typer.Exit(ExitCode.OK)
 
 
 def _table(session: Session, due: list[Due]) -> None:
