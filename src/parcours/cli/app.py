@@ -31,6 +31,9 @@ def root(
     role: Annotated[str | None, typer.Option("--role", help="help.opt.role")] = None,
 ) -> None:
     """Open the session every command runs in, in the language the app was built in."""
+    from parcours.cli.render import fresh_consoles
+
+    fresh_consoles()
     built_in = ctx.command.text.lang if isinstance(ctx.command, LazyGroup) else "en"
     try:
         ctx.obj = open_session(lang_option or built_in, actor, role)

@@ -19,9 +19,30 @@ if TYPE_CHECKING:
     from parcours.app.health import Trouble
     from parcours.cli.i18n import Text
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(highlight=False, soft_wrap=True, stderr=True)
+
+class _CommandConsole(Console):
+    """A rich console that each command makes anew (`fresh_consoles`): its width (COLUMNS),
+    colours (NO_COLOR, FORCE_COLOR) and terminal are the running command's, not those of
+    whichever command first imported this module in the same process."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        super().__init__(highlight=False, soft_wrap=True, stderr=stderr)
+
+    def renew(self) -> None:
+        super().__init__(highlight=False, soft_wrap=True, stderr=self.stderr)
+
+
+console = _CommandConsole()
+err_console = _CommandConsole(stderr=True)
 """For progress that must not mix with JSON on stdout."""
+
+
+def fresh_consoles() -> None:
+    """Read the terminal's settings again for the command about to run: the app's callback
+    calls it, so commands run one after another in one process (the tests' in-process
+    runner) each print at their own width."""
+    console.renew()
+    err_console.renew()
 
 
 class Tally(NamedTuple):
