@@ -41,7 +41,11 @@ from tests.servers import (
 
 POSTGRES_ENV = "PARCOURS_TEST_POSTGRES_URL"
 
-configure_logging(logging.WARNING, sys.stderr)
+SESSION_LOG_STREAM = sys.stderr
+"""Where the tests' own log lines go: pytest's capture of this process's stderr, which lasts
+the whole session."""
+
+configure_logging(logging.WARNING, SESSION_LOG_STREAM)
 
 os.environ[DECLARED_ROLES] = "1"
 """The declared-roles mode for every test and every process a test starts: tests send
@@ -62,6 +66,15 @@ def private_config_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         yield folder
     after = sorted(users.iterdir()) if users.is_dir() else []
     assert after == before, f"the test session wrote in the user's {users}: {after}"
+
+
+@pytest.fixture(autouse=True)
+def session_logging() -> Iterator[None]:
+    """After each test, the session's logging again: a test, or a command it runs in-process,
+    that configures logging (to a buffer, to a log file in its own folder, at INFO) leaves
+    nothing behind for the tests that follow, whichever they are."""
+    yield
+    configure_logging(logging.WARNING, SESSION_LOG_STREAM)
 
 
 # --- Temporal -------------------------------------------------------------------------

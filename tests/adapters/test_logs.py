@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from contextlib import redirect_stderr
 
 from parcours.adapters.logs import configure_logging, get_logger
 
@@ -38,3 +39,15 @@ def test_transitions_stays_quiet() -> None:
     configure_logging(logging.INFO, out)
     logging.getLogger("transitions.core").info("Entered state coaching")
     assert out.getvalue() == ""
+
+
+def test_lines_go_to_the_stderr_of_the_moment_not_of_the_configuration() -> None:
+    """A command run in-process configures logging while stderr is a buffer it closes
+    afterwards: a line logged later reaches the stderr of that later moment."""
+    first, later = io.StringIO(), io.StringIO()
+    with redirect_stderr(first):
+        configure_logging(logging.WARNING)
+    first.close()
+    with redirect_stderr(later):
+        logging.getLogger("parcours.test").warning("after the command")
+    assert json.loads(later.getvalue())["event"] == "after the command"

@@ -69,8 +69,26 @@ def _without_escapes(
 def configure_logging(level: int = logging.INFO, stream: IO[str] | None = None) -> None:
     """Route structlog, standard logging and the SDK core to one JSON handler; calling it
     twice is harmless."""
-    _install(logging.StreamHandler(stream or sys.stderr), _json_formatter(), level)
+    handler = _CurrentStderr() if stream is None else logging.StreamHandler(stream)
+    _install(handler, _json_formatter(), level)
     route_core_logs(level)
+
+
+class _CurrentStderr(logging.StreamHandler[IO[str]]):
+    """Lines to the process's stderr as it is when each line is written, not as it was when
+    logging was configured: a command run in-process (the tests' runner) swaps stderr for
+    a buffer it closes afterwards, and a line written later must not meet a closed file."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> IO[str]:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _ignored: IO[str]) -> None:
+        """`StreamHandler` sets its stream; this one always reads the current stderr."""
 
 
 def route_core_logs(level: int = logging.INFO) -> None:
