@@ -8,6 +8,8 @@ servers listening on 127.0.0.1, as they would in production. The `smtp_server` a
 from __future__ import annotations
 
 import json
+import os
+import random
 import socket
 import threading
 from collections.abc import Iterator
@@ -26,11 +28,33 @@ SECRET = "partner-shared-secret"
 """The secret the HTTP receiver checks webhook signatures with."""
 
 
+PORTS_PER_WORKER = 2000
+FIRST_PORT = 20000
+"""Test servers listen on ports from 20000 up, below the range Linux hands out for a bind to
+port 0 and for outgoing connections (32768 to 60999 by default): no port the system gives
+another process, nor a dev server's own pick, can be one a test has just chosen."""
+
+
+def _worker_index() -> int:
+    """This test process's place among pytest-xdist's workers (`gw0`, `gw1`...); 0 when the
+    tests run in one process."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    """A loopback port free now, from this test process's own block of ports: under
+    pytest-xdist each worker has its block, so servers two workers start at once never pick
+    the same port between the pick and the bind."""
+    low = FIRST_PORT + _worker_index() * PORTS_PER_WORKER
+    for port in random.sample(range(low, low + PORTS_PER_WORKER), PORTS_PER_WORKER):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port from {low} to {low + PORTS_PER_WORKER - 1}")
 
 
 # --- SMTP -----------------------------------------------------------------------------

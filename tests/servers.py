@@ -13,6 +13,7 @@ from parcours.adapters.temporal.converter import data_converter
 from parcours.adapters.temporal.devserver import SQLITE_PRAGMAS, temporal_binary
 from parcours.adapters.temporal.keys import Keyring
 from parcours.workflows import search_attributes as sa
+from tests.receivers import free_port
 
 TEST_KEYRING = Keyring.generate()
 """The key every test server's payloads are encrypted with (a fresh one per session)."""
@@ -29,6 +30,13 @@ def dev_server_path() -> str:
     return str(temporal_binary())
 
 
+def side_ports() -> list[str]:
+    """The dev server's HTTP API and metrics ports, which it would otherwise pick itself:
+    taken from `free_port` like its gRPC port, so servers that two pytest-xdist workers
+    start at once never race for one port."""
+    return ["--http-port", str(free_port()), "--metrics-port", str(free_port())]
+
+
 async def start_shared_server(database: str) -> WorkflowEnvironment:
     """The session's dev server, keeping its histories in the SQLite file `database`, with
     the SQLite pragmas `parcours serve` uses (without them every commit waits for a full
@@ -38,11 +46,13 @@ async def start_shared_server(database: str) -> WorkflowEnvironment:
         data_converter=data_converter(TEST_KEYRING),
         dev_server_existing_path=dev_server_path(),
         dev_server_database_filename=database,
+        port=free_port(),
         search_attributes=sa.ALL,
         dev_server_extra_args=[
             "--dynamic-config-value",
             "frontend.enableUpdateWorkflowExecution=true",
             *pragmas,
+            *side_ports(),
         ],
     )
 
@@ -55,10 +65,12 @@ async def start_skipping_server(keyring: Keyring = TEST_KEYRING) -> WorkflowEnvi
         ts_config=TimeSkippingConfig(enabled=False),
         data_converter=data_converter(keyring),
         dev_server_existing_path=dev_server_path(),
+        port=free_port(),
         search_attributes=sa.ALL,
         dev_server_extra_args=[
             "--dynamic-config-value",
             "frontend.WorkflowTimeSkippingEnabled=true",
+            *side_ports(),
         ],
     )
 
@@ -68,9 +80,11 @@ async def start_low_threshold_server(suggest_after_events: int) -> WorkflowEnvir
     return await WorkflowEnvironment.start_local(
         data_converter=data_converter(TEST_KEYRING),
         dev_server_existing_path=dev_server_path(),
+        port=free_port(),
         search_attributes=sa.ALL,
         dev_server_extra_args=[
             "--dynamic-config-value",
             f"limit.historyCount.suggestContinueAsNew={suggest_after_events}",
+            *side_ports(),
         ],
     )

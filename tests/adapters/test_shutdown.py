@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ import pytest
 
 from parcours.adapters.temporal.devserver import port_is_free
 from tests.polling import eventually_blocking
+from tests.receivers import free_port
 
 pytestmark = pytest.mark.temporal
 
@@ -31,13 +31,6 @@ READY = "The worker is running"
 STOPPED = "parcours stopped"
 START_TIMEOUT = 90.0  # `serve` itself gives the dev server 60 s
 STOP_TIMEOUT = 45.0  # the worker drains, then up to 20 s of grace for the dev server
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def children(pid: int) -> list[int]:

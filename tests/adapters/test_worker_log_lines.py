@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -25,19 +24,13 @@ from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.devserver import DevServer, wait_for_server
 from tests.cli.runner import PERSON, Cli, refer
 from tests.polling import eventually_blocking
+from tests.receivers import free_port
 from tests.servers import TEST_KEYRING
 
 pytestmark = pytest.mark.temporal
 
 PARCOURS = str(Path(sys.executable).parent / "parcours")
 CORE = "temporalio.core"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager
