@@ -7,6 +7,7 @@ servers listening on 127.0.0.1, as they would in production. The `smtp_server` a
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -42,12 +43,19 @@ def _worker_index() -> int:
     return int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
 
 
+_OFFSETS = itertools.count(random.randrange(PORTS_PER_WORKER))
+"""Where this process goes on in its block: each pick starts after the previous one, so a
+process never hands out one port twice before going round its whole block (a dev server's
+three ports are picked before it binds any)."""
+
+
 def free_port() -> int:
     """A loopback port free now, from this test process's own block of ports: under
     pytest-xdist each worker has its block, so servers two workers start at once never pick
     the same port between the pick and the bind."""
     low = FIRST_PORT + _worker_index() * PORTS_PER_WORKER
-    for port in random.sample(range(low, low + PORTS_PER_WORKER), PORTS_PER_WORKER):
+    for _ in range(PORTS_PER_WORKER):
+        port = low + next(_OFFSETS) % PORTS_PER_WORKER
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
