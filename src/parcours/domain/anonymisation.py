@@ -182,6 +182,16 @@ def anonymisation_reason(state: PathwayState) -> str:
     return f"retention: no contact since {last_contact(state).date().isoformat()}"
 
 
+def coordinator_only(meta: RequestMeta, what: str, *, code: str) -> None:
+    """Raise `NotPermitted` (rule `code`) unless a coordinator asks to do `what`."""
+    if meta.actor.role is not Role.COORDINATOR:
+        raise NotPermitted(
+            f"role {meta.actor.role.value} may not {what}: only a coordinator may",
+            code=code,
+            values={"role": meta.actor.role.value},
+        )
+
+
 def check_extension(
     state: PathwayState,
     programme: ProgrammeDefinition,
@@ -190,13 +200,7 @@ def check_extension(
     now: datetime,
 ) -> None:
     """Raise unless `meta` may extend the record's retention until `until` now."""
-    if meta.actor.role is not Role.COORDINATOR:
-        raise NotPermitted(
-            f"role {meta.actor.role.value} may not extend a record's retention: only a "
-            "coordinator may",
-            code="extend_role",
-            values={"role": meta.actor.role.value},
-        )
+    coordinator_only(meta, "extend a record's retention", code="extend_role")
     due = retention_due_at(state, programme)
     if due is None:
         raise MoveRefused.for_rule(
@@ -254,13 +258,7 @@ def extend(
 def check_adoption(state: PathwayState, meta: RequestMeta) -> None:
     """Raise unless `meta` may make the pathway follow the rule now (a pathway that does
     already may: nothing changes)."""
-    if meta.actor.role is not Role.COORDINATOR:
-        raise NotPermitted(
-            f"role {meta.actor.role.value} may not change how a record is kept: only a "
-            "coordinator may",
-            code="adopt_role",
-            values={"role": meta.actor.role.value},
-        )
+    coordinator_only(meta, "change how a record is kept", code="adopt_role")
     if state.erased_at is not None or state.closed_at is not None:
         raise MoveRefused.for_rule(
             "adopt_closed",

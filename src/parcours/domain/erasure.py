@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from parcours.domain.anonymisation import anonymisation_reason
+from parcours.domain.anonymisation import anonymisation_reason, coordinator_only
 from parcours.domain.commands.lifecycle import LifecycleTrigger
-from parcours.domain.errors import MoveRefused, NotPermitted
+from parcours.domain.errors import MoveRefused
 from parcours.domain.records import Actor, PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.retention import CLOSER, close_for_good
 from parcours.domain.vocabulary import EventKind, Role
@@ -39,12 +39,7 @@ Recorder = Callable[[EventKind, RequestMeta, datetime, dict[str, str]], PathwayE
 
 def check_erasure(state: PathwayState, meta: RequestMeta) -> None:
     """Raise unless `meta` may erase the person of this pathway now."""
-    if meta.actor.role is not Role.COORDINATOR:
-        raise NotPermitted(
-            f"role {meta.actor.role.value} may not erase a person: only a coordinator may",
-            code="erase_role",
-            values={"role": meta.actor.role.value},
-        )
+    coordinator_only(meta, "erase a person", code="erase_role")
     if state.erased_at is not None:
         raise already_erased(state.erased_at)
     if not meta.reason.strip():

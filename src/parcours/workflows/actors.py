@@ -57,15 +57,7 @@ def referral_content(programme: Mapping[str, Any], referral: Refer) -> list[Any]
 
 async def check_referral(start: PathwayInput) -> None:
     """Raise the refusal when the referral does not prove its sender."""
-    verdict: ActorVerdict = await workflow.execute_local_activity(
-        CHECK_REFERRAL_ACTIVITY,
-        start,
-        start_to_close_timeout=CHECK_TIMEOUT,
-        result_type=ActorVerdict,
-    )
-    if verdict.refused:
-        refused = ActorRefused(verdict.message, code=verdict.code, values=verdict.values)
-        raise refusal(refused)
+    await _checked(CHECK_REFERRAL_ACTIVITY, start)
 
 
 def jobdating_content(event: JobDatingEvent) -> list[Any]:
@@ -78,15 +70,7 @@ def jobdating_content(event: JobDatingEvent) -> list[Any]:
 async def check_jobdating(start: JobDatingInput) -> None:
     """Raise the refusal when the plan does not prove its sender, or names a role that may
     not run job-datings. `start` is the event as it was sent."""
-    verdict: ActorVerdict = await workflow.execute_local_activity(
-        CHECK_JOBDATING_ACTIVITY,
-        start,
-        start_to_close_timeout=CHECK_TIMEOUT,
-        result_type=ActorVerdict,
-    )
-    if verdict.refused:
-        refused = ActorRefused(verdict.message, code=verdict.code, values=verdict.values)
-        raise refusal(refused)
+    await _checked(CHECK_JOBDATING_ACTIVITY, start)
     try:
         check_role(start.meta.actor.role)
     except DomainError as err:
@@ -120,3 +104,17 @@ def with_request(args: Sequence[Any], meta: RequestMeta) -> list[Any]:
     if _is_claim(first):
         return [replace(first, meta=meta), *rest]
     return [meta, *rest]
+
+
+async def _checked(check_activity: str, start: PathwayInput | JobDatingInput) -> None:
+    """Ask the worker's check (a local activity, whose verdict the history keeps); raise
+    its refusal when the start does not prove its sender."""
+    verdict: ActorVerdict = await workflow.execute_local_activity(
+        check_activity,
+        start,
+        start_to_close_timeout=CHECK_TIMEOUT,
+        result_type=ActorVerdict,
+    )
+    if verdict.refused:
+        refused = ActorRefused(verdict.message, code=verdict.code, values=verdict.values)
+        raise refusal(refused)
