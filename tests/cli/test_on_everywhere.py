@@ -13,9 +13,17 @@ from typer.main import get_command
 
 from parcours.cli import commands
 
-NOT_DATED = {"refer", "notifications retry", "jobdating record"}
+NOT_DATED = {
+    "refer",
+    "notifications retry",
+    "jobdating record",
+    "retention extend",
+    "retention adopt",
+}
 """`refer` has its own `--on`; a retry sends a message again and records no event; a
-job-dating's outcomes are dated at the event's own day."""
+job-dating's outcomes are dated at the event's own day; a coordinator's decision on how
+long a record is kept (an extension, adopting the rule) takes effect when it is made, and
+its dates are the record's, not the person's."""
 
 
 def staff_actions() -> Iterator[tuple[str, Any]]:

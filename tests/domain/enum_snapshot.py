@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+import sys
 from enum import StrEnum
 from pathlib import Path
 
@@ -36,12 +37,20 @@ def _subclasses(cls: type[StrEnum]) -> list[type[StrEnum]]:
     return found
 
 
+def _declared(cls: type[StrEnum]) -> bool:
+    """Whether `cls` is the class its module holds now: a module imported again (a workflow
+    sandbox, a test that reloads) leaves its earlier classes among the subclasses until
+    they are collected."""
+    return getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is cls
+
+
 def enum_values() -> dict[str, dict[str, str]]:
     """`{"Enum": {"MEMBER": "value", ...}}` for every StrEnum parcours declares with members,
     by class name alone: moving an enum to another module changes no stored value. The event
     each trigger records is a wire format too: `{"AreaTrigger.records": {"MEMBER": "event"}}`."""
     _import_every_module()
     enums = [c for c in _subclasses(StrEnum) if c.__module__.startswith("parcours.") and len(c)]
+    enums = [c for c in enums if _declared(c)]
     names = [cls.__qualname__ for cls in enums]
     assert len(set(names)) == len(names), f"two StrEnums share a name: {sorted(names)}"
     enums.sort(key=lambda cls: cls.__qualname__)
