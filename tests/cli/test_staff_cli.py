@@ -11,14 +11,17 @@ import tomllib
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from parcours.adapters.readmodel import open_store
+from parcours.adapters.secret_file import create_secret_file, read_secret_file
 from parcours.adapters.settings import Settings
 from parcours.app.staff import first_coordinator
+from parcours.app.staff_access import read_pass
 from parcours.cli.exit_codes import ExitCode
 from parcours.service import prepare_actors
 from tests.cli.logged_reads import read_log_rows
@@ -224,3 +227,41 @@ def test_a_read_without_a_credential_in_force_for_its_role_shows_and_logs_nothin
     declared = staff("show", pathway_id, PARCOURS_DECLARED_ROLES="1", PARCOURS_CONFIG=str(nobody))
     assert declared.exit_code == 0, declared.output  # the declared-roles mode: as before
     assert [(r["actor_id"], r["key_id"]) for r in read_log_rows(db_url)] == [("staff-7f3a", "")]
+
+
+def test_a_codec_pass_is_issued_for_the_credential_held_not_the_role_typed(
+    signed_cli: tuple[Cli, Path], tmp_path: Path
+) -> None:
+    coordinator, _ = signed_cli
+    secret = tmp_path / "config" / "codec-secret"
+    create_secret_file(secret)
+    staff = staff_member(coordinator, tmp_path / "staff-7f3a.toml")
+    staff.env["PARCOURS_CODEC_SECRET_FILE"] = str(secret)
+
+    issued = staff("codec-pass", "--json")
+    assert issued.exit_code == 0, issued.output
+    found = read_pass(
+        read_secret_file(secret), json.loads(issued.stdout)["pass"], datetime.now(UTC)
+    )
+    assert (found.actor.actor_id, found.actor.role.value) == ("staff-7f3a", "staff")
+
+    as_coordinator = staff("--role", "coordinator", "codec-pass")
+    assert as_coordinator.exit_code == ExitCode.REFUSED, as_coordinator.output
+    assert as_coordinator.stdout == ""
+    said = as_coordinator.stderr
+    assert said.startswith("No pass is issued: you ask it as staff-7f3a (coordinator)"), said
+    french = staff("--lang", "fr", "--as", "staff-0000", "codec-pass")
+    assert french.exit_code == ExitCode.REFUSED
+    assert french.stderr.startswith("Aucun laissez-passer n'est délivré"), french.stderr
+    nobody = tmp_path / "no-credential.toml"
+    nobody.write_text('actor = "staff-7f3a"\nrole = "staff"\n')
+    none_held = staff("codec-pass", PARCOURS_CONFIG=str(nobody))
+    assert none_held.exit_code == ExitCode.REFUSED
+    assert "holds none" in none_held.stderr
+
+    assert coordinator("staff", "revoke", "staff-7f3a").exit_code == 0
+    revoked = staff("codec-pass")
+    assert revoked.exit_code == ExitCode.REFUSED
+    assert "revoked" in revoked.stderr
+    declared = staff("--role", "auditor", "codec-pass", PARCOURS_DECLARED_ROLES="1")
+    assert declared.exit_code == 0, declared.output  # the declared-roles mode: as before

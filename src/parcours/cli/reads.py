@@ -47,9 +47,10 @@ def refused(session: Session, err: Exception) -> CliError:
     return CliError(said, ExitCode.UNAVAILABLE)
 
 
-def proven(session: Session, store: Store, reader: Actor) -> str | None:
+def proven(session: Session, store: Store, reader: Actor, words: str = "read") -> str | None:
     """The key id of the credential in force the session holds for `reader` (its staff id
-    and role); None in the declared-roles mode. Anything else is refused (exit 3)."""
+    and role); None in the declared-roles mode. Anything else is refused (exit 3), in the
+    sentences under `words` (`read.no_credential`...)."""
     from parcours.app.staff import StaffRefused, prove
 
     if session.settings.declared_roles:
@@ -58,7 +59,7 @@ def proven(session: Session, store: Store, reader: Actor) -> str | None:
         return prove(store, session.signing_key, reader.role, reader.actor_id).key_id
     except StaffRefused as err:
         values = {"reader": reader.actor_id, "reader_role": reader.role.value, **err.values}
-        raise CliError(session.text(f"read.{err.reason}", **values), ExitCode.REFUSED) from None
+        raise CliError(session.text(f"{words}.{err.reason}", **values), ExitCode.REFUSED) from None
 
 
 def logged(
