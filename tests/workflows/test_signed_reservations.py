@@ -27,7 +27,7 @@ from parcours.programmes import get_programme
 from parcours.workflows.messages import Participant
 from parcours.workflows.reservation import RELEASE_UPDATE, Claim, claim_content
 from tests.servers import TEST_KEYRING
-from tests.support import COORDINATOR, STAFF, meta, participant, referral
+from tests.support import AUDITOR, COORDINATOR, STAFF, meta, participant, referral
 from tests.workflows.signed import Signed, checking_worker
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
@@ -97,6 +97,12 @@ async def test_a_raw_claim_or_release_is_refused_unless_signed_as_a_credential_a
         passed_off = replace(meta(), handed_by="registry", seal="bm90IHRoZSBzZXJ2aWNl")
         fake = replace(taking, meta=passed_off)
         assert await _refused(raw, fake, release=False) == "signature_invalid"
+
+        auditor = signed.issue(AUDITOR)  # a credential in force, but no role that refers
+        by_auditor = _release_signed(auditor, target, mine, meta(AUDITOR))
+        with pytest.raises(RequestRefused) as refused:
+            await raw.release(by_auditor)
+        assert refused.value.code == "role_may_not"
 
         assert await raw.holder() == pid  # nothing reached the reservation
         with pytest.raises(DuplicateReferral):

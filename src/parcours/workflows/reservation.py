@@ -29,7 +29,12 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from parcours.domain.commands.intake import IntakeTrigger
+    from parcours.domain.errors import DomainError
+    from parcours.domain.permissions import authorise
     from parcours.domain.records import RequestMeta
+    from parcours.domain.vocabulary import Role
+    from parcours.workflows.errors import refusal
 
 RESERVATION_TYPE = "ReferralReservation"
 CLAIM_UPDATE = "claim"
@@ -98,6 +103,21 @@ class Claimed:
 def _check_names_a_holder(claim: Claim) -> None:
     if not claim.pathway_id or not claim.request_id:
         raise ValueError("a claim needs a pathway id and a request id")
+    _check_claimant(claim)
+
+
+def _check_claimant(claim: Claim) -> None:
+    """A claim or release is a referral's: refused to a role that may not refer, whose
+    credential could otherwise give back someone's reservation and let them be referred
+    twice. The service's own (the registry retired) are sealed by it; an unsigned one is
+    refused by the worker's check unless roles are declared (tests and demos)."""
+    meta = claim.meta
+    if meta is None or meta.actor.role is Role.SYSTEM:
+        return
+    try:
+        authorise(meta.actor.role, IntakeTrigger.REFER)
+    except DomainError as err:
+        raise refusal(err) from None
 
 
 @workflow.defn(name=RESERVATION_TYPE)
