@@ -265,3 +265,26 @@ def test_a_codec_pass_is_issued_for_the_credential_held_not_the_role_typed(
     assert "revoked" in revoked.stderr
     declared = staff("--role", "auditor", "codec-pass", PARCOURS_DECLARED_ROLES="1")
     assert declared.exit_code == 0, declared.output  # the declared-roles mode: as before
+
+
+def test_doctor_close_is_proven_before_anything_is_closed(
+    signed_cli: tuple[Cli, Path], tmp_path: Path
+) -> None:
+    """Closing terminates the workflow, which the worker does not check: the CLI proves the
+    coordinator's credential first, so a refusal means nothing was closed."""
+    coordinator, _ = signed_cli
+    staff = staff_member(coordinator, tmp_path / "staff-7f3a.toml")
+    pathway_id = refer(staff)
+
+    close = ("doctor", "close", pathway_id, "--reason", "started by a faulty import")
+    as_other = coordinator("--as", "coord-0000", *close, **PROVEN)
+    assert as_other.exit_code == ExitCode.REFUSED, as_other.output
+    assert as_other.stderr.startswith("Nothing is closed: you act as coord-0000"), as_other.stderr
+    french = staff("--lang", "fr", "--role", "coordinator", *close)
+    assert french.exit_code == ExitCode.REFUSED, french.output
+    said = french.stderr
+    assert said.startswith("Rien n'est clos : vous agissez comme staff-7f3a"), said
+    assert staff("show", pathway_id).exit_code == 0  # still running, nothing closed
+    not_in_trouble = coordinator(*close, **PROVEN)  # proven: the pathway itself is then judged
+    assert not_in_trouble.exit_code == ExitCode.REFUSED, not_in_trouble.output
+    assert "Nothing is closed" not in not_in_trouble.stderr

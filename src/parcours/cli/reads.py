@@ -62,6 +62,25 @@ def proven(session: Session, store: Store, reader: Actor, words: str = "read") -
         raise CliError(session.text(f"{words}.{err.reason}", **values), ExitCode.REFUSED) from None
 
 
+def prove_session(session: Session, actor: Actor, words: str) -> None:
+    """Before an act the service cannot check itself (a codec pass issued, a pathway that
+    cannot run closed): the session holds a credential in force for `actor`, or the act
+    is refused (exit 3) in the sentences under `words`; exit 5 when the credentials
+    cannot be read. Nothing is checked in the declared-roles mode."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from parcours.adapters.readmodel import UnsupportedDatabase, open_store
+
+    if session.settings.declared_roles:
+        return
+    try:
+        with open_store(session.settings.readmodel_url) as store:
+            proven(session, store, actor, words=words)
+    except (SQLAlchemyError, UnsupportedDatabase, OSError) as err:
+        said = session.text(f"{words}.unavailable", detail=type(err).__name__)
+        raise CliError(said, ExitCode.UNAVAILABLE) from None
+
+
 def logged(
     session: Session,
     command: ReadCommand,

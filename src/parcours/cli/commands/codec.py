@@ -3,7 +3,7 @@ pass a staff member signs in to it with (`parcours.codec`, `app/staff_access.py`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -12,10 +12,6 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import JsonFlag
 from parcours.cli.render import console, print_json, when
 from parcours.cli.runtime import current_session, guarded
-
-if TYPE_CHECKING:
-    from parcours.cli.runtime import Session
-    from parcours.domain.records import Actor
 
 commands = typer.Typer()
 
@@ -64,6 +60,7 @@ def codec_pass(hours: Hours = 12.0, as_json: JsonFlag = False) -> None:
 
     from parcours.adapters.secret_file import read_secret_file
     from parcours.app.staff_access import MAX_PASS_HOURS, issue_pass, pass_expiry
+    from parcours.cli.reads import prove_session
     from parcours.codec.run import codec_endpoint
     from parcours.domain.permissions import PATHWAY_READERS, may_read_pathways
     from parcours.domain.records import Actor
@@ -78,7 +75,7 @@ def codec_pass(hours: Hours = 12.0, as_json: JsonFlag = False) -> None:
     if not 0 < hours <= MAX_PASS_HOURS:
         said = session.text("codec.pass.hours", hours=f"{hours:g}", most=MAX_PASS_HOURS)
         raise CliError(said, ExitCode.USAGE)
-    _prove(session, actor)
+    prove_session(session, actor, words="codec.pass")
     secret = read_secret_file(session.settings.codec_secret_file)
     expires = pass_expiry(datetime.now(UTC), hours)
     token = issue_pass(secret, actor, expires)
@@ -95,21 +92,3 @@ def codec_pass(hours: Hours = 12.0, as_json: JsonFlag = False) -> None:
         url=codec_endpoint(session.settings),
     )
     typer.echo(hint, err=True)
-
-
-def _prove(session: Session, actor: Actor) -> None:
-    """A pass is issued for the staff id and role of a credential in force that the
-    session holds, as a read is (`cli.reads.proven`), not for the role typed."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from parcours.adapters.readmodel import UnsupportedDatabase, open_store
-    from parcours.cli.reads import proven
-
-    if session.settings.declared_roles:
-        return
-    try:
-        with open_store(session.settings.readmodel_url) as store:
-            proven(session, store, actor, words="codec.pass")
-    except (SQLAlchemyError, UnsupportedDatabase, OSError) as err:
-        said = session.text("codec.pass.unavailable", detail=type(err).__name__)
-        raise CliError(said, ExitCode.UNAVAILABLE) from None

@@ -61,12 +61,16 @@ def _row(trouble: Trouble, text: Text) -> list[str]:
 @guarded
 def close(reference: Ref, reason: ReasonOpt = "", as_json: JsonFlag = False) -> None:
     from parcours.app.doctor import close as close_pathway
+    from parcours.cli.reads import prove_session
 
     session = overseer_session("doctor.coordinator_only")
     if not reason.strip():
         raise CliError(session.text("doctor.reason_required"), ExitCode.USAGE)
     meta = session.request(reason.strip(), None)
     _check_reason(session, meta.reason)
+    prove_session(
+        session, meta.actor, words="doctor.close"
+    )  # terminating is not checked by the worker
 
     async def work(pathways: PathwayClient) -> Trouble:
         return await close_pathway(pathways, await pathways.resolve(reference), meta)
