@@ -159,10 +159,11 @@ async def test_a_person_referred_before_a_key_rotation_is_still_recognised(
 async def test_an_erased_person_leaves_no_reservation(pathways: PathwayClient) -> None:
     """What a person's erasure does with the reservation: deleted, history and all."""
     person = participant("Erased", "Person")
-    await close(pathways, await refer(pathways, person))
+    pathway_id = await refer(pathways, person)
+    await close(pathways, pathway_id)
     held = reservations(pathways, person)
-    assert await held.holder() != ""
-    assert await held.erase() == 1
+    assert await held.holder() == pathway_id
+    assert await held.erase(pathway_id) == 1
 
     async def gone() -> bool:
         try:
@@ -173,6 +174,26 @@ async def test_an_erased_person_leaves_no_reservation(pathways: PathwayClient) -
 
     await eventually(gone, what="the reservation was deleted")
     assert await held.holder() == ""
+
+
+async def test_erasing_an_earlier_pathway_keeps_the_reservation_of_the_next(
+    pathways: PathwayClient,
+) -> None:
+    """The person referred again after their first pathway ended: erasing the first one
+    (a coordinator's erase, or the retention sweep) leaves the reservation the second
+    holds, or the person could be referred a third time beside it."""
+    person = participant("Referred", "Twice")
+    earlier = await refer(pathways, person)
+    await close(pathways, earlier)
+    later = await refer(pathways, person)
+    held = reservations(pathways, person)
+    assert await held.holder() == later
+
+    assert await held.erase(earlier) == 0
+    assert await held.holder() == later
+    with pytest.raises(DuplicateReferral) as refused:
+        await refer(pathways, person)
+    assert refused.value.pathway_id == later
 
 
 async def test_a_claim_left_unstarted_is_taken_over_once_old_enough(

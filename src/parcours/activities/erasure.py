@@ -28,7 +28,7 @@ from parcours.adapters.temporal.keys import Keyring, KeyringError
 from parcours.adapters.temporal.sealing import ERASED
 from parcours.domain.vocabulary import ChannelKind
 from parcours.workflows.messages import Participant
-from parcours.workflows.reservation import reservation_id
+from parcours.workflows.reservation import ReferralReservation, reservation_id
 from parcours.workflows.retention import ANONYMISE_ACTIVITY, Anonymised, AnonymiseOrder
 
 
@@ -40,12 +40,16 @@ def marks_of(keyring: Keyring, programme: str, person: Participant) -> list[str]
 
 
 async def delete_reservations(
-    client: Client, task_queue: str, programme: str, marks: list[str]
+    client: Client, task_queue: str, programme: str, marks: list[str], pathway_id: str
 ) -> int:
-    """Delete every reservation of the person (each key's), history and all; how many."""
+    """Delete every reservation of the person (each key's) that `pathway_id` holds or that
+    holds no pathway, history and all; how many. One held by another pathway (the person
+    referred again since) is left: it keeps that pathway from being doubled."""
     erased = 0
     for mark in marks:
         workflow_id = reservation_id(programme, mark, task_queue)
+        if await _held_by_another(client, workflow_id, pathway_id):
+            continue
         request = DeleteWorkflowExecutionRequest(
             namespace=client.namespace,
             workflow_execution=WorkflowExecution(workflow_id=workflow_id),
@@ -58,6 +62,18 @@ async def delete_reservations(
             continue
         erased += 1
     return erased
+
+
+async def _held_by_another(client: Client, workflow_id: str, pathway_id: str) -> bool:
+    try:
+        holder: str = await client.get_workflow_handle(workflow_id).query(
+            ReferralReservation.holder
+        )
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return holder not in ("", pathway_id)
 
 
 def delete_outbox_files(store: Store, pathway_id: str) -> int:
@@ -88,7 +104,9 @@ class AnonymisationActivities:
         person = await asyncio.to_thread(self._sealer.open, order.participant)
         marks = await asyncio.to_thread(self._marks, order.programme, person)
         task_queue = activity.info().task_queue
-        deleted = await delete_reservations(activity.client(), task_queue, order.programme, marks)
+        deleted = await delete_reservations(
+            activity.client(), task_queue, order.programme, marks, order.pathway_id
+        )
         files = await asyncio.to_thread(delete_outbox_files, self._store(), order.pathway_id)
         keys = await asyncio.to_thread(self._sealer.destroy, order.pathway_id)
         return Anonymised(keys, deleted, files)

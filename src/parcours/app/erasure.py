@@ -70,7 +70,7 @@ async def erase_person(
     state = await pathways.state(pathway_id)
     marks = marks_of(keyring, state.programme, person)
     reservations = Reservations(pathways.temporal, pathways.task_queue, state.programme, marks)
-    deleted = await reservations.erase() if marks else 0
+    deleted = await reservations.erase(pathway_id) if marks else 0
     files = await asyncio.to_thread(delete_outbox_files, store, pathway_id)
     keys = await asyncio.to_thread(sealer.destroy, pathway_id)
     return Erased(pathway_id, seq, recorded, keys, deleted, files, legacy)

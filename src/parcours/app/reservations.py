@@ -169,12 +169,13 @@ class Reservations:
         found: str = await handle.query(ReferralRegistry.holder, self._marks)
         return found
 
-    async def erase(self) -> int:
-        """Delete every reservation of the person (each key's), history and all: what a
-        person's erasure calls while it can still compute their fingerprints. Returns how
-        many there were. Entries of the old registry are not touched here."""
+    async def erase(self, pathway_id: str) -> int:
+        """Delete every reservation of the person (each key's) that `pathway_id` holds, or
+        none, history and all: what a person's erasure calls while it can still compute
+        their fingerprints. Returns how many there were. One held by the person's later
+        pathway stays; entries of the old registry are not touched here."""
         return await delete_reservations(
-            self._client, self._task_queue, self._programme, self._marks
+            self._client, self._task_queue, self._programme, self._marks, pathway_id
         )
 
 
