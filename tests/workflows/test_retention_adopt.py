@@ -86,8 +86,10 @@ async def test_a_pathway_of_the_earlier_rule_follows_it_when_asked(
         result_type=UpdateResult,
     )
     assert (retried.duplicate, retried.seq) == (True, done.seq)
-    again = await adopt_every(pathways, [pid], meta(COORDINATOR))
+    missing = "pathway-00000000000000ff"  # listed by a stale read model: no such workflow
+    again = await adopt_every(pathways, [missing, pid], meta(COORDINATOR))
     assert (again.adopted, again.already, again.closed) == ([], [pid], [])
+    assert list(again.failed) == [missing]  # said, and the pathways after it still asked
     timeline = await pathways.timeline(pid)
     assert [e.kind for e in timeline].count("retention_adopted") == 1
 

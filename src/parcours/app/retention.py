@@ -60,18 +60,20 @@ def not_following(store: Store) -> list[str]:
 @dataclass
 class Adoptions:
     """What `adopt_every` did: the pathways that follow the rule now, those that did
-    already, and those that refused (closed for good)."""
+    already, those that refused (closed for good), and those that failed, with why."""
 
     adopted: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
+    failed: dict[str, Exception] = field(default_factory=dict)
 
 
 async def adopt_every(
     pathways: PathwayClient, pathway_ids: list[str], meta: RequestMeta
 ) -> Adoptions:
     """Send the adoption to each pathway, one after another, each under a request id
-    derived from `meta`'s, so that the whole run retried applies once to each."""
+    derived from `meta`'s, so that the whole run retried applies once to each. One that
+    fails (cannot run, no answer) is kept with why, and the others go on."""
     done = Adoptions()
     for pathway_id in pathway_ids:
         request = dataclasses.replace(meta, request_id=f"{meta.request_id}:{pathway_id}")
@@ -79,8 +81,12 @@ async def adopt_every(
             result = await adopt_retention(pathways, pathway_id, request)
         except RequestRefused as refused:
             if refused.code not in ("pathway_finished", "adopt_closed"):
-                raise
-            done.closed.append(pathway_id)
+                done.failed[pathway_id] = refused
+            else:
+                done.closed.append(pathway_id)
+            continue
+        except Exception as err:  # noqa: BLE001 - said per pathway; the others go on
+            done.failed[pathway_id] = err
             continue
         (done.adopted if result.seq else done.already).append(pathway_id)
     return done

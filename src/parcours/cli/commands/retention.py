@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcours.cli.commands.doctor import _check_reason
-from parcours.cli.commands.retention_sweep import retention_sweep
+from parcours.cli.commands.retention_sweep import (
+    exit_if_failed,
+    retention_sweep,
+    said_failures,
+    say_failures,
+)
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt, flag, group_module
@@ -123,15 +128,21 @@ def retention_adopt(
         return await adopt_every(pathways, targets, meta)
 
     done = with_pathways(session, work, whole_timeout=False)
+    failures = said_failures(session, done.failed)
     if as_json:
-        print_json({"adopted": done.adopted, "already": done.already, "closed": done.closed})
-        return
-    counts = {
-        "adopted": len(done.adopted),
-        "already": len(done.already),
-        "closed": len(done.closed),
-    }
-    console.print(session.text("retention.adopted_all", **counts), markup=False)
+        failed = {pathway_id: message for pathway_id, (message, _) in failures.items()}
+        lists = {"adopted": done.adopted, "already": done.already, "closed": done.closed}
+        print_json({**lists, "failed": failed})
+    else:
+        say_failures(session, failures, "retention.adopt_failed")
+        counts = {
+            "adopted": len(done.adopted),
+            "already": len(done.already),
+            "closed": len(done.closed),
+            "failed": len(failures),
+        }
+        console.print(session.text("retention.adopted_all", **counts), markup=False)
+    exit_if_failed(failures)
 
 
 def _adopt_one(session: Session, reference: str, meta: RequestMeta, as_json: bool) -> None:

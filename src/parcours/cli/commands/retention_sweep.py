@@ -44,10 +44,10 @@ def retention_sweep(
             return await ended_past_due(pathways, store, datetime.now(UTC))
 
         due, unread = with_pathways(session, find, whole_timeout=False)
-        failures = _said(session, unread)
+        failures = said_failures(session, unread)
         if dry_run or not due:
             _say_found(session, due, failures, as_json=as_json)
-            _exit_if_failed(failures)
+            exit_if_failed(failures)
             return
         if not yes:
             _confirm(session, due, as_json=as_json)
@@ -58,12 +58,14 @@ def retention_sweep(
                 return await sweep(pathways, store, keyring, due, meta, done=bar.done)
 
         done = with_pathways(session, work, whole_timeout=False)
-    failures.update(_said(session, done.failed))
+    failures.update(said_failures(session, done.failed))
     _say_swept(session, done, failures, as_json=as_json)
-    _exit_if_failed(failures)
+    exit_if_failed(failures)
 
 
-def _said(session: Session, failed: Mapping[str, BaseException]) -> dict[str, tuple[str, ExitCode]]:
+def said_failures(
+    session: Session, failed: Mapping[str, BaseException]
+) -> dict[str, tuple[str, ExitCode]]:
     """Each failure in one sentence of the reader's language, with its exit code."""
     from parcours.cli.errors import translate
 
@@ -93,7 +95,7 @@ def _say_found(
         print_json({"due": due, "failed": {k: m for k, (m, _) in failures.items()}})
         return
     _table(session, due)
-    _say_failures(session, failures)
+    say_failures(session, failures)
 
 
 def _say_swept(
@@ -102,18 +104,20 @@ def _say_swept(
     if as_json:
         print_json({"erased": done.erased, "failed": {k: m for k, (m, _) in failures.items()}})
         return
-    _say_failures(session, failures)
+    say_failures(session, failures)
     counts = {"erased": len(done.erased), "failed": len(failures)}
     console.print(session.text("retention.swept", **counts), markup=False)
 
 
-def _say_failures(session: Session, failures: dict[str, tuple[str, ExitCode]]) -> None:
+def say_failures(
+    session: Session, failures: dict[str, tuple[str, ExitCode]], key: str = "retention.sweep_failed"
+) -> None:
+    """Each pathway that failed, in one line on stderr (`key`'s sentence)."""
     for pathway_id, (message, _) in failures.items():
-        line = session.text("retention.sweep_failed", pathway=pathway_id, error=message)
-        err_console.print(line, markup=False)
+        err_console.print(session.text(key, pathway=pathway_id, error=message), markup=False)
 
 
-def _exit_if_failed(failures: dict[str, tuple[str, ExitCode]]) -> None:
+def exit_if_failed(failures: dict[str, tuple[str, ExitCode]]) -> None:
     """Exit 5 when the service or the read model did not answer for one pathway at least,
     3 when any other failed; 0 when none did."""
     if not failures:
