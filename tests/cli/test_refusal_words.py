@@ -379,6 +379,7 @@ REFUSALS += [
     ("extend_until", lambda: _extend("court case", days=-1)),
     ("retention_not_running", lambda: _extend("court case", old=True)),
     ("extend_too_far", lambda: check_extension_limit(ATP, T0 + timedelta(days=800), T0)),
+    ("extend_not_yet", lambda: check_extension_limit(ATP, T0 + 900 * DAY, T0, T0 + 800 * DAY)),
     ("adopt_role", lambda: check_adoption(new_pathway(ATP).state, meta(STAFF))),
     ("adopt_closed", _adopt_erased),
 ]

@@ -345,3 +345,18 @@ def test_an_ended_pathway_falls_due_by_the_last_contact_whatever_its_rule() -> N
     state.erased_at = now
     assert a.ended_due_at(state, ATP) is None
     assert a.ended_retention_over(state, ATP, due + 900 * DAY) is None
+
+
+def test_no_extension_while_the_record_is_kept_beyond_the_limit_already() -> None:
+    """A contact today with both periods at 24 months: the due date is the latest date an
+    extension may reach, so none is possible yet; said once, not as two sentences that
+    contradict each other."""
+    pathway, _now = followed()
+    due = a.retention_due_at(pathway.state, ATP)
+    assert due is not None
+    at = add_months(due, -ATP.timers.retention_max_extension_months)
+    with pytest.raises(MoveRefused) as refused:
+        a.check_extension_limit(ATP, due + DAY, at, due)
+    assert refused.value.code == "extend_not_yet"
+    assert refused.value.values["after"] == at.date().isoformat()
+    a.check_extension_limit(ATP, due + DAY, at + DAY, due)  # a day later: possible

@@ -221,13 +221,26 @@ def check_extension(
         )
 
 
-def check_extension_limit(programme: ProgrammeDefinition, until: datetime, now: datetime) -> None:
+def check_extension_limit(
+    programme: ProgrammeDefinition, until: datetime, now: datetime, due: datetime | None = None
+) -> None:
     """Raise when `until` is further ahead than the programme lets an extension go
-    (`timers.retention_max_extension_months` after `now`). Asked before an extension is
-    accepted only, never when one is replayed: extensions recorded before this limit keep
-    their date."""
+    (`timers.retention_max_extension_months` after `now`), or when no date is both after
+    `due` and within that limit (the record is kept that long already). Asked before an
+    extension is accepted only, never when one is replayed: extensions recorded before
+    this limit keep their date."""
     months = programme.timers.retention_max_extension_months
     latest = add_months(now, months)
+    if due is not None and latest <= due:
+        raise MoveRefused.for_rule(
+            "extend_not_yet",
+            f"no extension is possible yet: the record is kept until {due.date().isoformat()} "
+            f"already, and an extension may go at most {months} months ahead; ask again "
+            f"after {add_months(due, -months).date().isoformat()}",
+            due=due.date().isoformat(),
+            months=str(months),
+            after=add_months(due, -months).date().isoformat(),
+        )
     if until > latest:
         raise MoveRefused.for_rule(
             "extend_too_far",

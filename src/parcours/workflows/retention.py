@@ -115,7 +115,8 @@ class PathwayRetention:
         state, now = self._pathway.state, workflow.now()
         try:
             anonymisation.check_extension(state, self._programme, meta, extension.until, now)
-            anonymisation.check_extension_limit(self._programme, extension.until, now)
+            due = anonymisation.retention_due_at(state, self._programme)
+            anonymisation.check_extension_limit(self._programme, extension.until, now, due)
         except DomainError as err:
             raise refusal(err) from None
 
