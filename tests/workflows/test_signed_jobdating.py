@@ -48,9 +48,15 @@ async def _start_raw(signed: Signed, event: JobDatingEvent, request: RequestMeta
     return await _started(signed.client, signed.settings.task_queue, event, request)
 
 
-async def _started(client: Client, queue: str, event: JobDatingEvent, request: RequestMeta) -> str:
+async def _started(
+    client: Client, queue: str, event: JobDatingEvent, request: RequestMeta, under: str = ""
+) -> str:
+    """`under`: another workflow id than the event's own (a plan copied from a history)."""
     handle = await client.start_workflow(
-        JOBDATING_TYPE, JobDatingInput(event, request), id=event.event_id, task_queue=queue
+        JOBDATING_TYPE,
+        JobDatingInput(event, request),
+        id=under or event.event_id,
+        task_queue=queue,
     )
     for _ in range(300):  # until the check's verdict is recorded (a marker)
         kinds = [e.event_type async for e in handle.fetch_history_events()]
@@ -94,6 +100,13 @@ async def test_a_jobdating_started_raw_is_refused_unless_signed_as_a_credential_
         as_partner = _signed(partner, event, meta(PARTNER))
         assert await _start_raw(signed, event, as_partner) == "jobdating_role"
 
+        event = _event()
+        copied = _signed(coordinator, event, meta(COORDINATOR))
+        queue = signed.settings.task_queue
+        elsewhere = event_id_for(new_id())  # the signed plan sent again under another id
+        assert await _started(signed.client, queue, event, copied, elsewhere) == (
+            "signature_invalid"
+        )
         event = _event()
         assert await _start_raw(signed, event, _signed(coordinator, event, meta(COORDINATOR))) == ""
         event = _event()

@@ -119,13 +119,13 @@ class ActorCheck:
     async def check_referral(self, start: PathwayInput) -> ActorVerdict:
         """A pathway's start: the verdict on its referral, kept in its history."""
         content = referral_content(start.programme, start.referral)
-        return self._verdict(WORKFLOW_TYPE, start.pathway_id, start.meta, content)
+        return self._verdict(WORKFLOW_TYPE, _started(), start.meta, content)
 
     @activity.defn(name=CHECK_JOBDATING_ACTIVITY)
     async def check_jobdating(self, start: JobDatingInput) -> ActorVerdict:
         """A job-dating event's start: the verdict on its plan, kept in its history."""
         content = jobdating_content(start.event)
-        return self._verdict(JOBDATING_TYPE, start.event.event_id, start.meta, content)
+        return self._verdict(JOBDATING_TYPE, _started(), start.meta, content)
 
     def _verdict(
         self, action: str, target: str, meta: RequestMeta, content: Sequence[Any]
@@ -135,6 +135,13 @@ class ActorCheck:
         except ActorRefused as err:
             return ActorVerdict(True, err.code, err.message, dict(err.values))
         return ActorVerdict()
+
+
+def _started() -> str:
+    """The workflow whose start is checked, as the service names it: what the signature
+    covers, so that a start copied from a history and sent under another workflow id does
+    not verify (not the id its input names, which a copy keeps)."""
+    return activity.info().workflow_id or ""
 
 
 class ActorInterceptor(Interceptor):
