@@ -50,6 +50,10 @@ from parcours.workflows.jobdating_messages import JOBDATING_TYPE, JobDatingInput
 from parcours.workflows.messages import WORKFLOW_TYPE, PathwayInput
 
 EXTERN = "parcours.check_actor"
+UNAVAILABLE = "credentials_unavailable"
+"""The credentials could not be read: an update is refused for now (sent again, it goes
+through once the read model answers); a start's check is tried again, since its verdict is
+kept for good."""
 CHECK_WITHIN_S = 1.5
 """How long a validator waits for the credentials: below the SDK's 2 s deadlock detector,
 which would fail the whole workflow task; a slower read model refuses the one request."""
@@ -88,9 +92,7 @@ class ActorCheck:
         except ActorRefused:
             raise
         except Exception as err:  # the credentials could not be read (read model down)
-            raise refused(
-                "credentials_unavailable", "the staff credentials cannot be read now"
-            ) from err
+            raise refused(UNAVAILABLE, "the staff credentials cannot be read now") from err
 
     def check_update(
         self, update: str, workflow_id: str, meta: RequestMeta | None, content: Sequence[Any]
@@ -133,6 +135,8 @@ class ActorCheck:
         try:
             self.check(action, target, meta, content)
         except ActorRefused as err:
+            if err.code == UNAVAILABLE:  # not a verdict: tried again until the store answers
+                raise RuntimeError(err.message) from err
             return ActorVerdict(True, err.code, err.message, dict(err.values))
         return ActorVerdict()
 
