@@ -24,7 +24,8 @@ from typing import ClassVar
 from parcours.domain.calendar import add_months
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
 from parcours.domain.commands.lifecycle import LifecycleEvent, LifecycleTrigger
-from parcours.domain.errors import MoveRefused, NotPermitted
+from parcours.domain.errors import MoveRefused
+from parcours.domain.permissions import coordinator_only
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.vocabulary import AlertRule, EventKind, Role
@@ -180,16 +181,6 @@ def retention_over(state: PathwayState, programme: ProgrammeDefinition, now: dat
 def anonymisation_reason(state: PathwayState) -> str:
     """Why the service erased the person, kept in the audit trail."""
     return f"retention: no contact since {last_contact(state).date().isoformat()}"
-
-
-def coordinator_only(meta: RequestMeta, what: str, *, code: str) -> None:
-    """Raise `NotPermitted` (rule `code`) unless a coordinator asks to do `what`."""
-    if meta.actor.role is not Role.COORDINATOR:
-        raise NotPermitted(
-            f"role {meta.actor.role.value} may not {what}: only a coordinator may",
-            code=code,
-            values={"role": meta.actor.role.value},
-        )
 
 
 def check_extension(

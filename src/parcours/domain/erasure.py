@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from parcours.domain.anonymisation import anonymisation_reason, coordinator_only
+from parcours.domain.anonymisation import anonymisation_reason
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.errors import MoveRefused
+from parcours.domain.permissions import coordinator_only
 from parcours.domain.records import Actor, PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.retention import CLOSER, close_for_good
 from parcours.domain.vocabulary import EventKind, Role

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from parcours.domain.commands import SPECS
 from parcours.domain.errors import NotPermitted
+from parcours.domain.records import RequestMeta
 from parcours.domain.vocabulary import Role, Trigger
 
 PERMISSIONS: dict[Role, frozenset[Trigger]] = {
@@ -81,3 +82,13 @@ tells how colleagues work, and they are the ones it watches."""
 
 def may_read_read_log(role: Role) -> bool:
     return role in READ_LOG_READERS
+
+
+def coordinator_only(meta: RequestMeta, what: str, *, code: str) -> None:
+    """Raise `NotPermitted` (rule `code`) unless a coordinator asks to do `what`."""
+    if meta.actor.role is not Role.COORDINATOR:
+        raise NotPermitted(
+            f"role {meta.actor.role.value} may not {what}: only a coordinator may",
+            code=code,
+            values={"role": meta.actor.role.value},
+        )
