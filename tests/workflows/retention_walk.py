@@ -41,15 +41,22 @@ async def extend_retention(
     return done
 
 
-async def play_anonymised(env: WorkflowEnvironment, pathways: PathwayClient) -> str:
-    """The whole walk, for the recorder: returns the pathway, its person anonymised."""
+async def referred_now(env: WorkflowEnvironment, pathways: PathwayClient) -> tuple[Walk, datetime]:
+    """An ATP pathway referred now (the virtual clock starts at the real now) and its
+    intake left overdue: the walk, and the referral's instant, its last contact."""
     start = datetime.now(UTC)
     pid = await pathways.refer(ATP, participant(), referral(at=start), meta())
     walk = Walk(env, pathways, pid)
     await walk.expect(
         start + ATP.timers.intake_within_days * DAY, (AlertRule.INTAKE_OVERDUE, "intake")
     )
-    due = add_months(start, MONTHS)
+    return walk, start
+
+
+async def play_anonymised(env: WorkflowEnvironment, pathways: PathwayClient) -> str:
+    """The whole walk, for the recorder: returns the pathway, its person anonymised."""
+    walk, start = await referred_now(env, pathways)
+    pid, due = walk.pid, add_months(start, MONTHS)
     await walk.expect(due - WARNING, (AlertRule.RETENTION_DUE, "retention"))
     until = due + 60 * DAY
     await extend_retention(pathways, pid, until)
@@ -64,13 +71,8 @@ async def play_warning_follows(env: WorkflowEnvironment, pathways: PathwayClient
     """Warned and the warning left open; a coordinator extends the record by 60 days: the
     open warning is resolved by parcours at once, a new one comes 30 days before the new
     date, and the person is anonymised on it."""
-    start = datetime.now(UTC)
-    pid = await pathways.refer(ATP, participant(), referral(at=start), meta())
-    walk = Walk(env, pathways, pid)
-    await walk.expect(
-        start + ATP.timers.intake_within_days * DAY, (AlertRule.INTAKE_OVERDUE, "intake")
-    )
-    due = add_months(start, MONTHS)
+    walk, start = await referred_now(env, pathways)
+    pid, due = walk.pid, add_months(start, MONTHS)
     (first,) = await walk.expect(
         due - WARNING, (AlertRule.RETENTION_DUE, "retention"), acknowledge=False
     )

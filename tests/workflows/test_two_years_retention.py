@@ -13,7 +13,7 @@ before the extension's date and anonymised on it.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 import pytest_asyncio
@@ -30,14 +30,14 @@ from parcours.domain.calendar import add_months
 from parcours.domain.vocabulary import AlertRule
 from parcours.worker import build_worker, default_activities
 from tests.servers import TEST_KEYRING
-from tests.support import STAFF, meta, participant, referral
+from tests.support import STAFF
 from tests.workflows.retention_walk import (
-    ATP,
     MONTHS,
     RETENTION_RULES,
     WARNING,
     extend_retention,
     play_warning_follows,
+    referred_now,
 )
 from tests.workflows.two_year_walk import DAY, HOUR, Walk
 
@@ -58,14 +58,9 @@ async def sealed_pathways(
 async def referred_and_warned(env: WorkflowEnvironment, pathways: PathwayClient) -> Walk:
     """Referred now (the virtual clock starts at the real now), intake left overdue, and
     warned on its day: 30 days before 24 months after the referral, its last contact."""
-    start = datetime.now(UTC)
-    pid = await pathways.refer(ATP, participant(), referral(at=start), meta())
-    walk = Walk(env, pathways, pid)
-    await walk.expect(
-        start + ATP.timers.intake_within_days * DAY, (AlertRule.INTAKE_OVERDUE, "intake")
-    )
+    walk, start = await referred_now(env, pathways)
     due = add_months(start, MONTHS)
-    assert (await pathways.state(pid)).referred_at == start
+    assert (await pathways.state(walk.pid)).referred_at == start
     await walk.expect(due - WARNING, (AlertRule.RETENTION_DUE, "retention"))
     return walk
 

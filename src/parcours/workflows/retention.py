@@ -105,8 +105,7 @@ class PathwayRetention:
         follow_extension(state, self._programme, event, self._pathway._record)
         self._applied[meta.request_id] = event.seq
         self._changed = True
-        allowed: list[str] = list(self._pathway.allowed_triggers())
-        return UpdateResult(event.seq, event.kind, event.stage, allowed, details=event.details)
+        return self._result(event.seq)
 
     @extend_retention.validator
     def _check_extension(self, meta: RequestMeta, extension: anonymisation.ExtendRetention) -> None:
