@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import statistics
@@ -35,7 +36,13 @@ from pathlib import Path
 
 from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
-from tests.processes import ready, running_server, worker_env, worker_processes
+from tests.processes import (
+    ServerProcess,
+    ready,
+    running_server,
+    worker_env,
+    worker_processes,
+)
 from tests.samples import full_atp_pathway, nouveau_depart_session, on_dates
 from tests.servers import TEST_KEYRING
 
@@ -44,6 +51,7 @@ from bench.pathways import ACTOR, T0, _execute, _meta, register_referrer
 from bench.pathways import RESENT as PATHWAY_RESENT
 from bench.workers import rss_mib
 from parcours.adapters.logs import configure_logging
+from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral
@@ -167,9 +175,40 @@ def database_bytes(db_file: Path) -> int:
     return sum(p.stat().st_size for p in db_file.parent.glob(db_file.name + "*"))
 
 
-async def drive(folder: Path, n: int, runs: int, against: str | None) -> dict[str, float]:
-    """The whole run: service up, N referred and moved, memory, sizes, commands timed."""
+POPULATED = "populated.json"
+"""Written in a `--keep` folder once its pathways are referred and moved: what was
+measured then, so a later run times the commands again on the same service."""
+
+
+async def populate(
+    server: ServerProcess, settings: Settings, env: dict[str, str], folder: Path, n: int
+) -> dict[str, float]:
+    """N referred and moved through a worker of this code: rates, memory, database size."""
     measured: dict[str, float] = {}
+    register_referrer(settings)
+    with worker_processes(env, folder / "workers") as workers:
+        worker = workers.start()
+        client = await server.client()
+        await ready(client, settings.task_queue, worker)
+        pathways = PathwayClient(client, settings.task_queue)
+        measured["rss_idle"] = rss_mib(worker.pid)
+        ids, measured["refer_s"] = await refer_all(pathways, n)
+        print(f"  {n} referred", flush=True)
+        measured["rss_referred"] = rss_mib(worker.pid)
+        measured["move_s"] = await move_all(pathways, ids)
+        print(f"  {n} moved", flush=True)
+        await asyncio.sleep(2)  # the last projections
+        measured["rss_moved"] = rss_mib(worker.pid)
+    measured["db_bytes"] = database_bytes(server.settings.temporal_db_file)
+    measured["resent_referrals"] = RESENT["referrals"]
+    measured["resent_updates"] = PATHWAY_RESENT["updates"]
+    return measured
+
+
+async def drive(folder: Path, n: int, runs: int, against: str | None) -> dict[str, float]:
+    """The whole run: service up, N referred and moved (unless `folder` already holds
+    them, from an earlier `--keep`), then the commands timed."""
+    kept = folder / POPULATED
     with running_server(folder / "server") as server:
         await server.start()
         settings = replace(
@@ -177,22 +216,18 @@ async def drive(folder: Path, n: int, runs: int, against: str | None) -> dict[st
             data_dir=folder / "data",
             readmodel_url=f"sqlite:///{folder / 'readmodel.sqlite'}",
         )
-        register_referrer(settings)
         env = worker_env(settings)
-        with worker_processes(env, folder / "workers") as workers:
+        if kept.exists():
+            measured: dict[str, float] = json.loads(kept.read_text())
+            print(f"  {int(measured['n'])} pathways kept from an earlier run", flush=True)
+        else:
+            measured = await populate(server, settings, env, folder, n) | {"n": n}
+            kept.write_text(json.dumps(measured))
+        RESENT["referrals"] = int(measured["resent_referrals"])
+        PATHWAY_RESENT["updates"] = int(measured["resent_updates"])
+        with worker_processes(env, folder / "workers-timing") as workers:
             worker = workers.start()
-            client = await server.client()
-            await ready(client, settings.task_queue, worker)
-            pathways = PathwayClient(client, settings.task_queue)
-            measured["rss_idle"] = rss_mib(worker.pid)
-            ids, measured["refer_s"] = await refer_all(pathways, n)
-            print(f"  {n} referred", flush=True)
-            measured["rss_referred"] = rss_mib(worker.pid)
-            measured["move_s"] = await move_all(pathways, ids)
-            print(f"  {n} moved", flush=True)
-            await asyncio.sleep(2)  # the last projections
-            measured["rss_moved"] = rss_mib(worker.pid)
-            measured["db_bytes"] = database_bytes(server.settings.temporal_db_file)
+            await ready(await server.client(), settings.task_queue, worker)
             staff = {**env, "PARCOURS_ACTOR": ACTOR.actor_id, "PARCOURS_ROLE": "coordinator"}
             old = None
             if against is not None:
@@ -237,7 +272,11 @@ def report(n: int, m: dict[str, float], runs: int, against: str | None) -> str:
     return "\n".join([*lines, *(f"- failed: {failure}" for failure in FAILED)])
 
 
-async def main(n: int, runs: int = 5, against: str | None = None) -> str:
+async def main(n: int, runs: int = 5, against: str | None = None, keep: str | None = None) -> str:
+    if keep is not None:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        measured = await drive(Path(keep).resolve(), n, runs, against)
+        return report(int(measured["n"]), measured, runs, against)
     with tempfile.TemporaryDirectory() as scratch:
         measured = await drive(Path(scratch), n, runs, against)
     return report(n, measured, runs, against)
@@ -249,5 +288,11 @@ if __name__ == "__main__":
     parser.add_argument("--n", type=int, default=1000, help="pathways referred and moved")
     parser.add_argument("--runs", type=int, default=5, help="runs of each timed command")
     parser.add_argument("--against", help="a commit whose list and alerts are timed too")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the service in DIR; a later run with the same DIR times the commands "
+        "again on its pathways instead of referring new ones",
+    )
     args = parser.parse_args()
-    print(asyncio.run(main(args.n, args.runs, args.against)))
+    print(asyncio.run(main(args.n, args.runs, args.against, args.keep)))
