@@ -33,7 +33,8 @@ from parcours.adapters.settings import DECLARED_ROLES, Settings
 from parcours.adapters.temporal.converter import data_converter
 from parcours.adapters.temporal.devserver import temporal_binary
 from parcours.adapters.temporal.keys import Keyring
-from parcours.app.client import PathwayClient, new_pathway_id
+from parcours.app.client import PathwayClient
+from parcours.app.references import new_pathway_id
 from parcours.domain.records import RequestMeta
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities

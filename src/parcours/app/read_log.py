@@ -30,8 +30,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from parcours.adapters.readmodel import Read, ReadEntry
-from parcours.app.client import PATHWAY_ID, SHORT_REFERENCE, SHORTEST_REFERENCE
 from parcours.app.errors import AmbiguousReference, ReferenceTooShort
+from parcours.app.references import PATHWAY_ID, SHORT_REFERENCE, SHORTEST_REFERENCE
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import Store

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from parcours.domain.commands import JOBDATING_TRIGGERS, RecordJobDating
 from parcours.domain.errors import MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.inputs import bidi_controls, is_blank
 from parcours.domain.instants import not_after_now
-from parcours.domain.pathway import Pathway
 from parcours.domain.sessions import check_directory_partner
 from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind, Role
+
+if TYPE_CHECKING:  # only named: importing the pathway machine costs every client
+    from parcours.domain.pathway import Pathway
 
 REMINDER_BEFORE = timedelta(days=1)
 """The reminder goes to the agencies this long before the event."""

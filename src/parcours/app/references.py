@@ -1,0 +1,20 @@
+"""How a pathway is named: its id (`pathway-` and 16 hex digits, random, never derived
+from the person) and the short references staff type (at least 4 of those digits).
+
+Kept apart from the pathway client so that what reads only the read model (the read log,
+the codec server) names pathways without importing the Temporal client.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+PATHWAY_ID = re.compile(r"pathway-[0-9a-f]{16}")
+SHORTEST_REFERENCE = 4
+SHORT_REFERENCE = re.compile(rf"(?:pathway-)?(?P<prefix>[0-9a-f]{{{SHORTEST_REFERENCE},16}})")
+
+
+def new_pathway_id() -> str:
+    """Opaque and random: never derived from who the person is."""
+    return f"pathway-{secrets.token_hex(8)}"
