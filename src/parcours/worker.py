@@ -23,9 +23,10 @@ from temporalio.worker import Worker, WorkflowRunner
 from parcours.activities.alerts import AlertActivities, FileAlertChannel
 from parcours.activities.erasure import AnonymisationActivities
 from parcours.activities.jobdating import JobDatingActivities
+from parcours.activities.lazy_store import LazyStore
 from parcours.activities.notify import NotificationActivities
 from parcours.activities.person_keys import PersonSealer
-from parcours.activities.projection import LazyStore, ProjectionActivities
+from parcours.activities.projection import ProjectionActivities
 from parcours.adapters.channels import SmtpRelay
 from parcours.adapters.logs import get_logger, route_core_logs
 from parcours.adapters.settings import Settings

@@ -19,8 +19,8 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import Result
 
+from parcours.activities.lazy_store import LazyStore
 from parcours.activities.person_keys import PersonSealer
-from parcours.activities.projection import LazyStore
 from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.converter import data_converter
 from parcours.adapters.temporal.encryption import EncryptionCodec

@@ -20,8 +20,8 @@ import pytest_asyncio
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
+from parcours.activities.lazy_store import LazyStore
 from parcours.activities.person_keys import PersonSealer
-from parcours.activities.projection import LazyStore
 from parcours.adapters.readmodel import open_store
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient

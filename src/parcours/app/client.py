@@ -7,8 +7,6 @@ the rule that refused and the moves allowed now.
 from __future__ import annotations
 
 import asyncio
-import re
-import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +30,12 @@ from parcours.app.errors import (
     refusal_of,
 )
 from parcours.app.health import ensure_runs, explain
+from parcours.app.references import (
+    PATHWAY_ID,
+    SHORT_REFERENCE,
+    SHORTEST_REFERENCE,
+    new_pathway_id,
+)
 from parcours.domain.commands import Command, Refer
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.workflows import search_attributes as sa
@@ -51,10 +55,6 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:  # it imports cryptography, which a workflow sandbox must never import
     from parcours.activities.person_keys import PersonSealer
 
-PATHWAY_ID = re.compile(r"pathway-[0-9a-f]{16}")
-SHORTEST_REFERENCE = 4
-SHORT_REFERENCE = re.compile(rf"(?:pathway-)?(?P<prefix>[0-9a-f]{{{SHORTEST_REFERENCE},16}})")
-
 
 def update_id(request_id: str, name: str) -> str:
     """The update's id: the request id and the update's name.
@@ -66,11 +66,6 @@ def update_id(request_id: str, name: str) -> str:
     reaches the pathway's validator, which refuses it (`domain.requests`).
     """
     return f"{request_id}@{name}"
-
-
-def new_pathway_id() -> str:
-    """Opaque and random: never derived from who the person is."""
-    return f"pathway-{secrets.token_hex(8)}"
 
 
 @dataclass(frozen=True)
@@ -166,7 +161,7 @@ class PathwayClient:
         return self._client.get_workflow_handle(pathway_id)
 
     async def execute(self, pathway_id: str, command: Command, meta: RequestMeta) -> UpdateResult:
-        if self.sealer is not None:  # the reason typed may name the person: sealed
+        if self.sealer is not None and meta.reason.strip():  # it may name the person: sealed
             meta = await asyncio.to_thread(self.sealer.seal_reason, pathway_id, meta)
         result = await self.update(
             pathway_id, update_name(type(command)), [meta, command], meta, UpdateResult

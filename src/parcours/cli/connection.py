@@ -4,6 +4,7 @@ file holds a staff credential). Imported on first use, so `--help` stays light."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,15 +17,35 @@ CONNECT_TIMEOUT_S = 5.0
 """How long a command waits to reach the Temporal service before saying it cannot."""
 
 
+class SealerOnFirstUse:
+    """The person sealer, made when a command first seals or opens something: building it
+    imports the read model (SQLAlchemy) and the sealing code, which a listing or an action
+    without a reason never needs."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make, self._made = make, None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._made is None:
+            self._made = self._make()
+        return getattr(self._made, name)
+
+
 def person_sealer(session: Session, decrypt: bool) -> Any:
     """Seals and opens identities with each person's key (kept in the read model)."""
     if not decrypt:
         return None
-    from parcours.activities.person_keys import PersonSealer
-    from parcours.activities.projection import LazyStore
-    from parcours.adapters.temporal.keys import load_keyring
 
-    return PersonSealer(LazyStore(session.settings.readmodel_url), load_keyring(session.settings))
+    def make() -> Any:
+        from parcours.activities.lazy_store import LazyStore
+        from parcours.activities.person_keys import PersonSealer
+        from parcours.adapters.temporal.keys import load_keyring
+
+        return PersonSealer(
+            LazyStore(session.settings.readmodel_url), load_keyring(session.settings)
+        )
+
+    return SealerOnFirstUse(make)
 
 
 def client_converter(session: Session) -> Any:

@@ -23,8 +23,8 @@ from typing import Any
 
 from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
 
+from parcours.activities.lazy_store import LazyStore
 from parcours.activities.person_keys import PersonSealer
-from parcours.activities.projection import LazyStore
 from parcours.adapters.channels import ChannelKind
 from parcours.adapters.logs import configure_logging
 from parcours.adapters.readmodel import Partner, Store, open_store
