@@ -7,18 +7,34 @@ check that a string from the command line is a string. A parameter whose type is
 with no parser of its own, (and every flag) is given Typer's own pass-through check instead, which
 accepts a string as it is and refuses anything else with the same usage error; flags
 (`bool`) likewise, whose value Click has already made a boolean, or None when absent. Numbers,
-dates, choices and lists keep Typer's checks (and their translated error sentences).
+dates, choices and lists keep Typer's checks (and their translated error sentences), but
+a number left at its default (`list --limit`, 200) is taken as it is: its check is built
+only when a value is typed, so `parcours list` does not import pydantic either.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from typer._coercion import PassThroughRuntimeParam
+from typer._coercion import PassThroughRuntimeParam, RuntimeParam, build_runtime_param
 
 PLAIN = (str, bool)
 """Types whose command-line values arrive already typed: text as typed, flags as
 booleans (no parcours option reads a flag from text or the environment)."""
+NUMBERS = (int, float)
+"""Types whose default is taken as it is, and whose typed values keep Typer's check."""
+
+
+@dataclass(frozen=True)
+class DefaultAsItIs(RuntimeParam):
+    """A number's default passes as it is; a typed value goes through Typer's own check,
+    built the first time one is typed."""
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        if type(value) is self.annotation:
+            return value
+        return build_runtime_param(param.type_descriptor).coerce(value, param, ctx)
 
 
 def take_text_as_typed(command: Any) -> None:
@@ -35,6 +51,10 @@ def take_text_as_typed(command: Any) -> None:
             and described.file_annotation is None
         ):
             param._runtime_param = PassThroughRuntimeParam(
+                parameter_info=described.parameter_info, annotation=described.annotation
+            )
+        elif described.annotation in NUMBERS and described.file_annotation is None:
+            param._runtime_param = DefaultAsItIs(
                 parameter_info=described.parameter_info, annotation=described.annotation
             )
     for sub in getattr(command, "commands", {}).values():
