@@ -3,7 +3,10 @@
 `python -m bench.cli --runs 15` times `parcours --help` and `parcours intake complete
 --help`, then starts the embedded dev server and a worker (`parcours worker`), times
 referrals (`parcours refer`, a different person each run) and one transition end to end
-(`parcours contact REF`: process start, connect, update, printed result).
+(`parcours contact REF`: process start, connect, update, printed result), without and
+with a reason (which is sealed under the person's key, read from the read model). Every
+action signs with a coordinator's credential, as `parcours serve` makes the first one:
+staff always hold one.
 
 `--against COMMIT` runs every timed command alternately on this code and on COMMIT's
 `src/` (exported with `git archive`, put first on `PYTHONPATH`), against the same dev
@@ -26,9 +29,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from parcours.adapters.readmodel import open_store
 from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.devserver import DevServer
 from parcours.adapters.temporal.keys import create_key_file
+from parcours.app.staff import first_coordinator
 
 PARCOURS = str(Path(sys.executable).parent / "parcours")
 
@@ -103,6 +108,8 @@ HELP = "`parcours --help`"
 INTAKE_HELP = "`parcours intake complete --help`"
 REFERRAL = "`parcours refer` (a new person each run, end to end)"
 TRANSITION = "`parcours contact REF` (one transition, end to end)"
+WITH_REASON = "`parcours contact REF --reason …` (the reason sealed)"
+LABELS = (HELP, INTAKE_HELP, REFERRAL, TRANSITION, WITH_REASON)
 
 
 def export_src(commit: str, into: str) -> str:
@@ -130,6 +137,8 @@ def time_transitions(codes: dict[str, dict[str, str]], runs: int, into: Timings)
     env = codes["this code"]
     settings = replace(Settings.from_env(env))
     create_key_file(settings.key_file)
+    with open_store(settings.readmodel_url) as store:  # the credential every action signs with
+        first_coordinator(store, Path(env["PARCOURS_CONFIG"]), env["PARCOURS_ACTOR"])
     with DevServer(settings):
         worker = subprocess.Popen([PARCOURS, "worker"], env=env, stderr=subprocess.DEVNULL)
         try:
@@ -143,6 +152,8 @@ def time_transitions(codes: dict[str, dict[str, str]], runs: int, into: Timings)
                     into.setdefault(key, []).append(timed(referral(next(number)), code_env, key)[0])
             print(f"  refer: {runs} runs done", flush=True)
             alternately(codes, TRANSITION, runs, ["contact", pathway_id], into)
+            reason = ["contact", pathway_id, "--reason", "called back"]
+            alternately(codes, WITH_REASON, runs, reason, into)
         finally:
             worker.terminate()
             worker.wait(20)
@@ -184,7 +195,7 @@ def main(runs: int, against: str | None = None) -> str:
             "",
             head,
             rule,
-            *(row(label, times, against) for label in (HELP, INTAKE_HELP, REFERRAL, TRANSITION)),
+            *(row(label, times, against) for label in LABELS),
         ]
     )
 

@@ -6,11 +6,24 @@ breaks is found by `make test` rather than the day someone needs its figures.
 
 from __future__ import annotations
 
+import asyncio
 import json
+from pathlib import Path
 
 import pytest
 
-from bench import audit, codec, deliveries, memory, pathways, referrals, scale, signing, workers
+from bench import (
+    audit,
+    cli,
+    codec,
+    deliveries,
+    memory,
+    pathways,
+    referrals,
+    scale,
+    signing,
+    workers,
+)
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -59,12 +72,23 @@ async def test_the_codec_benchmark_decodes_in_every_mode() -> None:
         assert row in report
 
 
-async def test_the_scale_benchmark_refers_moves_and_times_the_listings() -> None:
-    report = await scale.main(2, 1)
-    for row in ("referrals:", "moves:", "worker RSS, MiB: idle", "KiB per pathway"):
-        assert row in report, report
+async def test_the_scale_benchmark_refers_moves_and_times_the_listings(tmp_path: Path) -> None:
+    first = await scale.main(2, 1, keep=str(tmp_path))
+    for row in ("2 pathways", "referrals:", "moves:", "worker RSS, MiB: idle", "KiB per pathway"):
+        assert row in first, first
     for command in scale.COMMANDS:
-        assert f"| {command} |" in report, report
+        assert f"| {command} |" in first, first
+    assert not scale.FAILED, scale.FAILED
+    again = await scale.main(5, 1, keep=str(tmp_path))  # the kept 2, not 5 new ones
+    assert first.split("\n")[2:6] == again.split("\n")[2:6]  # the same service's figures
+    assert "2 pathways" in again, again
+    assert not scale.FAILED, scale.FAILED
+
+
+async def test_the_cli_benchmark_times_every_command() -> None:
+    report = await asyncio.to_thread(cli.main, 1)
+    for label in cli.LABELS:
+        assert f"| {label} |" in report, report
 
 
 async def test_the_memory_benchmark_takes_the_cache_apart() -> None:

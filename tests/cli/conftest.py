@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from parcours.adapters.readmodel import open_store
 from parcours.adapters.settings import Settings
+from parcours.app.staff import first_coordinator
 from tests.cli.runner import Cli, ThreadedWorker, address_of
 from tests.servers import TEST_KEYRING
 
@@ -61,3 +63,34 @@ def offline_cli(tmp_path: Path) -> Cli:
             "COLUMNS": "200",
         }
     )
+
+
+@pytest.fixture
+def signed_cli(
+    temporal_env: WorkflowEnvironment, tmp_path: Path, db_url: str
+) -> Iterator[tuple[Cli, Path]]:
+    """`parcours` against a worker that checks signatures, and the coordinator's config."""
+    queue = f"staff-{uuid.uuid4().hex[:8]}"
+    settings = replace(
+        Settings.self_contained(str(tmp_path)),
+        task_queue=queue,
+        readmodel_url=db_url,
+        declared_roles=False,
+    )
+    coordinator = tmp_path / "coordinator.toml"
+    with open_store(db_url) as store:
+        assert first_coordinator(store, coordinator, "coord-21b9") is not None
+        assert first_coordinator(store, tmp_path / "second.toml", "coord-0000") is None
+    env = {
+        "PARCOURS_TEMPORAL_ADDRESS": address_of(temporal_env),
+        "PARCOURS_TASK_QUEUE": queue,
+        "PARCOURS_KEYS": TEST_KEYRING.to_json(),
+        "PARCOURS_DATA_DIR": str(tmp_path),
+        "PARCOURS_READMODEL_URL": db_url,
+        "PARCOURS_CONFIG": str(coordinator),
+        "PARCOURS_LANG": "en",
+        "PARCOURS_TIMEZONE": "UTC",
+        "COLUMNS": "200",
+    }
+    with ThreadedWorker(env["PARCOURS_TEMPORAL_ADDRESS"], settings):
+        yield Cli(env), coordinator

@@ -20,6 +20,7 @@ import pytest
 from parcours.adapters.temporal.keys import Keyring
 from parcours.cli.i18n import Text
 from parcours.cli.process import BROKEN_PIPE
+from tests.cli.runner import Cli, refer
 
 PARCOURS = Path(sys.executable).parent / "parcours"
 
@@ -164,8 +165,11 @@ and their validation (pydantic, also behind Typer's checks of text options), the
 pathway machine and the workflow, structlog (until a line is logged), the read model."""
 
 
-def imported(tmp_path: Path, *args: str, env: Mapping[str, str] | None = None) -> set[str]:
-    """Every module the installed `parcours ARGS` imports (python -X importtime)."""
+def imported(
+    tmp_path: Path, *args: str, env: Mapping[str, str] | None = None, succeeds: bool = False
+) -> set[str]:
+    """Every module the installed `parcours ARGS` imports (python -X importtime); with
+    `succeeds`, the command must also have done what it was asked (exit 0)."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", str(PARCOURS), *args],
         env=dict(parcours_env(tmp_path) if env is None else env),
@@ -178,6 +182,9 @@ def imported(tmp_path: Path, *args: str, env: Mapping[str, str] | None = None) -
     lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
     modules = {line.rsplit("|", 1)[1].strip() for line in lines[1:]}
     assert "parcours.cli.app" in modules  # the measure itself works
+    if succeeds:
+        said = [line for line in done.stderr.splitlines() if not line.startswith("import time")]
+        assert done.returncode == 0, said
     return modules
 
 
@@ -306,3 +313,28 @@ def test_head_cuts_the_json_short_without_a_message(tmp_path: Path) -> None:
     assert done.stderr == ""
     # 141 when parcours was still writing as head left, 0 when head read it all in time.
     assert done.returncode in (0, BROKEN_PIPE)
+
+
+NOT_FOR_A_REASON = tuple(name for name in NOT_FOR_AN_ACTION if name != "sqlalchemy")
+"""A reason typed may name the person: it is sealed under their key, read from the read
+model (SQLAlchemy); nothing else is needed more than for an action without one."""
+
+
+@pytest.mark.temporal
+def test_signed_commands_carried_out_import_only_what_they_need(
+    signed_cli: tuple[Cli, Path], tmp_path: Path
+) -> None:
+    """As staff run them, with a credential that signs and a service that answers: the
+    whole command, not only up to its connection."""
+    cli, _ = signed_cli
+    pathway_id = refer(cli)
+    mine = {k: v for k, v in parcours_env(tmp_path).items() if k != "PARCOURS_ACTOR"}
+    env = {**mine, **cli.env}  # the actor and role are the credential's
+    for args in (["contact", pathway_id], ["list"]):
+        modules = imported(tmp_path, *args, env=env, succeeds=True)
+        assert "parcours.app.signed_client" in modules or args == ["list"]
+        assert pulled_in(modules, NOT_FOR_AN_ACTION) == [], args
+    reason = ["--reason", "called"]
+    modules = imported(tmp_path, "contact", pathway_id, *reason, env=env, succeeds=True)
+    assert "sqlalchemy" in modules  # the measure itself works: the key was read
+    assert pulled_in(modules, NOT_FOR_A_REASON) == []

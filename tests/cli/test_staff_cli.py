@@ -8,58 +8,21 @@ from __future__ import annotations
 import json
 import stat
 import tomllib
-import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from temporalio.testing import WorkflowEnvironment
 
-from parcours.adapters.readmodel import open_store
 from parcours.adapters.secret_file import create_secret_file, read_secret_file
 from parcours.adapters.settings import Settings
-from parcours.app.staff import first_coordinator
 from parcours.app.staff_access import read_pass
 from parcours.cli.exit_codes import ExitCode
 from parcours.service import prepare_actors
 from tests.cli.logged_reads import read_log_rows
-from tests.cli.runner import Cli, ThreadedWorker, address_of, refer
-from tests.servers import TEST_KEYRING
+from tests.cli.runner import Cli, refer
 
 pytestmark = [pytest.mark.temporal]
-
-
-@pytest.fixture
-def signed_cli(
-    temporal_env: WorkflowEnvironment, tmp_path: Path, db_url: str
-) -> Iterator[tuple[Cli, Path]]:
-    """`parcours` against a worker that checks signatures, and the coordinator's config."""
-    queue = f"staff-{uuid.uuid4().hex[:8]}"
-    settings = replace(
-        Settings.self_contained(str(tmp_path)),
-        task_queue=queue,
-        readmodel_url=db_url,
-        declared_roles=False,
-    )
-    coordinator = tmp_path / "coordinator.toml"
-    with open_store(db_url) as store:
-        assert first_coordinator(store, coordinator, "coord-21b9") is not None
-        assert first_coordinator(store, tmp_path / "second.toml", "coord-0000") is None
-    env = {
-        "PARCOURS_TEMPORAL_ADDRESS": address_of(temporal_env),
-        "PARCOURS_TASK_QUEUE": queue,
-        "PARCOURS_KEYS": TEST_KEYRING.to_json(),
-        "PARCOURS_DATA_DIR": str(tmp_path),
-        "PARCOURS_READMODEL_URL": db_url,
-        "PARCOURS_CONFIG": str(coordinator),
-        "PARCOURS_LANG": "en",
-        "PARCOURS_TIMEZONE": "UTC",
-        "COLUMNS": "200",
-    }
-    with ThreadedWorker(env["PARCOURS_TEMPORAL_ADDRESS"], settings):
-        yield Cli(env), coordinator
 
 
 def test_credentials_are_issued_used_and_revoked(
