@@ -4,6 +4,7 @@ file holds a staff credential). Imported on first use, so `--help` stays light."
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -24,10 +25,12 @@ class SealerOnFirstUse:
 
     def __init__(self, make: Callable[[], Any]) -> None:
         self._make, self._made = make, None
+        self._making = threading.Lock()  # an import seals from several threads at once
 
     def __getattr__(self, name: str) -> Any:
-        if self._made is None:
-            self._made = self._make()
+        with self._making:
+            if self._made is None:
+                self._made = self._make()
         return getattr(self._made, name)
 
 
