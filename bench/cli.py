@@ -113,12 +113,23 @@ LABELS = (HELP, INTAKE_HELP, REFERRAL, TRANSITION, WITH_REASON)
 
 
 def export_src(commit: str, into: str) -> str:
-    """COMMIT's `src/` exported into `into`: the PYTHONPATH that runs that code."""
+    """COMMIT's `src/` exported into `into`, compiled: the PYTHONPATH that runs that code."""
     archive = subprocess.run(
         ["git", "archive", commit, "src"], capture_output=True, check=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", into], input=archive, check=True)
-    return str(Path(into) / "src")
+    return compiled(str(Path(into) / "src"))
+
+
+def compiled(folder: str) -> str:
+    """`folder` with every module's bytecode written, as an installed package has it: with
+    PYTHONDONTWRITEBYTECODE set (as on the development machine), a code never compiled
+    would compile every module it imports in every timed process."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", folder], check=True)
+    return folder
+
+
+THIS_SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 
 def alternately(
@@ -173,6 +184,7 @@ def row(label: str, times: Timings, baseline: str | None) -> str:
 
 
 def main(runs: int, against: str | None = None) -> str:
+    compiled(THIS_SRC)
     with tempfile.TemporaryDirectory() as scratch:
         env = bench_env(scratch)
         codes = {"this code": env}

@@ -46,7 +46,7 @@ from tests.processes import (
 from tests.samples import full_atp_pathway, nouveau_depart_session, on_dates
 from tests.servers import TEST_KEYRING
 
-from bench.cli import PARCOURS, children_cpu, export_src
+from bench.cli import PARCOURS, THIS_SRC, children_cpu, compiled, export_src
 from bench.pathways import ACTOR, T0, _execute, _meta, register_referrer
 from bench.pathways import RESENT as PATHWAY_RESENT
 from bench.workers import rss_mib
@@ -152,6 +152,7 @@ schema)."""
 def time_commands(env: dict[str, str], runs: int, old: dict[str, str] | None) -> dict[str, float]:
     """Median seconds of each whole process, alternating with the old code where asked,
     and (as `LABEL cpu`) its CPU seconds, which a loaded machine moves far less."""
+    compiled(THIS_SRC)
     times: dict[str, list[float]] = {}
     for _ in range(runs):
         for label, args in COMMANDS.items():

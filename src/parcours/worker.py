@@ -127,13 +127,14 @@ def build_worker(
     settings: Settings,
     activities: Sequence[Callable[..., Any]],
     *,
-    max_cached_workflows: int = 1000,
+    max_cached_workflows: int | None = None,
     executor: concurrent.futures.Executor | None = None,
     actors: ActorCheck | None = None,
     runner: WorkflowRunner | None = None,
 ) -> Worker:
     """The worker; `actors` checks who sent each request (by default from `settings`);
-    `runner` runs workflow code (by default `workflow_runner`, as replay does)."""
+    `runner` runs workflow code (by default `workflow_runner`, as replay does); the cache
+    holds `settings.worker_cache` runs unless `max_cached_workflows` says."""
     actors = actors or actor_check(settings)
     return Worker(
         client,
@@ -143,7 +144,9 @@ def build_worker(
         interceptors=[ActorInterceptor(actors)],
         activity_executor=executor or concurrent.futures.ThreadPoolExecutor(max_workers=8),
         workflow_runner=runner or workflow_runner(),
-        max_cached_workflows=max_cached_workflows,
+        max_cached_workflows=settings.worker_cache
+        if max_cached_workflows is None
+        else max_cached_workflows,
         sticky_queue_schedule_to_start_timeout=STICKY_TIMEOUT,
         max_heartbeat_throttle_interval=HEARTBEAT_EVERY,
     )

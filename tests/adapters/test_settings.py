@@ -140,3 +140,15 @@ def test_a_bad_setting_is_one_sentence_in_process_too(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.strip().startswith("PARCOURS_UI_PORT vaut « abc »")
     assert "Traceback" not in result.output
+
+
+def test_the_worker_cache_is_read_and_bounded(tmp_path: Path) -> None:
+    assert from_env(tmp_path).worker_cache == 1000
+    assert from_env(tmp_path, PARCOURS_WORKER_CACHE=" 400 ").worker_cache == 400
+    for value in ("0", "9", "100001", "half", "-5"):
+        with pytest.raises(InvalidSetting) as raised:
+            from_env(tmp_path, PARCOURS_WORKER_CACHE=value)
+        assert str(raised.value) == (
+            f'PARCOURS_WORKER_CACHE is set to "{value}", which is not a whole number between '
+            "10 and 100000: fix it, or unset it to use the default (1000)."
+        )

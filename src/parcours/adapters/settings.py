@@ -33,6 +33,11 @@ own samples use 8081)."""
 ANSWER_TIMEOUT_S = 30.0
 """How long a command waits for a worker to answer, unless PARCOURS_ANSWER_TIMEOUT says."""
 
+WORKER_CACHE = 1000
+"""Pathway runs a worker keeps in memory, unless PARCOURS_WORKER_CACHE says: what bounds
+its memory (`deploy/README.md`); a run outside it is replayed from its history when woken."""
+WORKER_CACHE_RANGE = (10, 100_000)
+
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -135,6 +140,7 @@ class Settings:
     is not set: read when the key file is not yet where it now belongs."""
     codec_port: int = CODEC_PORT
     codec_secret_file: Path = Path("parcours/codec-secret")
+    worker_cache: int = WORKER_CACHE
     declared_roles: bool = False
     """`PARCOURS_DECLARED_ROLES=1`: the worker takes every request for the actor and role it
     declares, signed or not. For tests and demos only; `serve` warns loudly."""
@@ -197,6 +203,9 @@ class Settings:
             codec_port=whole_number(env, "PARCOURS_CODEC_PORT", CODEC_PORT),
             codec_secret_file=_path(env, "PARCOURS_CODEC_SECRET_FILE")
             or config_dir / "codec-secret",
+            worker_cache=whole_number(
+                env, "PARCOURS_WORKER_CACHE", WORKER_CACHE, WORKER_CACHE_RANGE
+            ),
             declared_roles=_flag(env, DECLARED_ROLES),
         )
 
