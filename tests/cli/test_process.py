@@ -338,3 +338,10 @@ def test_signed_commands_carried_out_import_only_what_they_need(
     modules = imported(tmp_path, "contact", pathway_id, *reason, env=env, succeeds=True)
     assert "sqlalchemy" in modules  # the measure itself works: the key was read
     assert pulled_in(modules, NOT_FOR_A_REASON) == []
+    modules = imported(tmp_path, "alerts", "--all", env=env, succeeds=True)
+    assert "sqlalchemy" in modules  # read from the read model, not from each pathway
+    assert pulled_in(modules, NOT_FOR_A_LISTING) == []
+
+
+NOT_FOR_A_LISTING = (*NOT_FOR_A_REASON, "temporalio")
+"""`alerts --all` reads the read model alone: no Temporal client, no option's pydantic."""

@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from parcours.adapters.readmodel import Read, Store, create_readmodel_engine, migrate
 from parcours.adapters.readmodel.migrate import alembic_config
 from parcours.adapters.readmodel.tables import ReadRow
-from parcours.app.errors import AmbiguousReference, ReferenceTooShort
 from parcours.app.read_log import ReadCommand, log_reads, reads
+from parcours.app.references import AmbiguousReference, ReferenceTooShort
 from parcours.domain.records import Actor
 from parcours.domain.vocabulary import Role
 from tests.readmodel.builders import batch

@@ -22,9 +22,7 @@ from temporalio.client import (
 from temporalio.service import RPCError, RPCStatusCode
 
 from parcours.app.errors import (
-    AmbiguousReference,
     PathwayNotFound,
-    ReferenceTooShort,
     closed_for_good,
     not_found,
     refusal_of,
@@ -34,6 +32,8 @@ from parcours.app.references import (
     PATHWAY_ID,
     SHORT_REFERENCE,
     SHORTEST_REFERENCE,
+    AmbiguousReference,
+    ReferenceTooShort,
     new_pathway_id,
 )
 from parcours.domain.commands import Command, Refer

@@ -1,5 +1,6 @@
-"""How the pathways say no to a front end: refused, not found, ambiguous, too short,
-already referred; and how to tell that nobody answered at all (`unanswered`).
+"""How the pathways say no to a front end: refused, not found, already referred; and how
+to tell that nobody answered at all (`unanswered`). A reference that is ambiguous or too
+short is said in `app.references`, with no Temporal type.
 
 Plain exceptions with no Temporal type in them; `refusal_of` and `not_found` build them
 from what the SDK raised.
@@ -43,23 +44,6 @@ class DuplicateReferral(Exception):
     def __init__(self, pathway_id: str) -> None:
         super().__init__(pathway_id)
         self.pathway_id = pathway_id
-
-
-class AmbiguousReference(LookupError):
-    """A short reference that more than one pathway id starts with."""
-
-    def __init__(self, reference: str, candidates: list[str]) -> None:
-        super().__init__(reference)
-        self.reference, self.candidates = reference, candidates
-
-
-class ReferenceTooShort(ValueError):
-    """A reference shorter than `minimum` characters: too short to name one pathway, so a
-    mistake in the command rather than a pathway that does not exist."""
-
-    def __init__(self, reference: str, minimum: int) -> None:
-        super().__init__(reference)
-        self.reference, self.minimum = reference, minimum
 
 
 def refusal_of(cause: BaseException | None) -> RequestRefused:

@@ -30,8 +30,13 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from parcours.adapters.readmodel import Read, ReadEntry
-from parcours.app.errors import AmbiguousReference, ReferenceTooShort
-from parcours.app.references import PATHWAY_ID, SHORT_REFERENCE, SHORTEST_REFERENCE
+from parcours.app.references import (
+    PATHWAY_ID,
+    SHORT_REFERENCE,
+    SHORTEST_REFERENCE,
+    AmbiguousReference,
+    ReferenceTooShort,
+)
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import Store

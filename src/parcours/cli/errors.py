@@ -90,13 +90,8 @@ def _setting_error(err: BaseException, text: Text) -> CliError | None:
 
 def _client_error(err: BaseException, text: Text) -> CliError | None:
     """What the pathway client, the programmes and the domain say no with."""
-    from parcours.app.errors import (
-        AmbiguousReference,
-        DuplicateReferral,
-        PathwayNotFound,
-        ReferenceTooShort,
-        RequestRefused,
-    )
+    from parcours.app.errors import DuplicateReferral, PathwayNotFound, RequestRefused
+    from parcours.app.references import AmbiguousReference, ReferenceTooShort
     from parcours.domain.errors import DomainError, InvalidProgramme
     from parcours.programmes import UnknownProgramme
 

@@ -7,9 +7,10 @@ check that a string from the command line is a string. A parameter whose type is
 with no parser of its own, (and every flag) is given Typer's own pass-through check instead, which
 accepts a string as it is and refuses anything else with the same usage error; flags
 (`bool`) likewise, whose value Click has already made a boolean, or None when absent. Numbers,
-dates, choices and lists keep Typer's checks (and their translated error sentences), but
-a number left at its default (`list --limit`, 200) is taken as it is: its check is built
-only when a value is typed, so `parcours list` does not import pydantic either.
+dates, choices and lists keep Typer's checks (and their translated error sentences), built
+only when a value is given: an option left out (`alerts --status`) or a number left at its
+default (`list --limit`, 200) is taken as it is, so `parcours list` and `parcours alerts`
+do not import pydantic either.
 """
 
 from __future__ import annotations
@@ -27,19 +28,20 @@ NUMBERS = (int, float)
 
 
 @dataclass(frozen=True)
-class DefaultAsItIs(RuntimeParam):
-    """A number's default passes as it is; a typed value goes through Typer's own check,
-    built the first time one is typed."""
+class CheckedWhenGiven(RuntimeParam):
+    """Typer's own check, built when a value is given: an absent option is None (or an
+    empty tuple for a repeatable one) before any check, and a number's default (already a
+    number) passes as it is."""
 
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-        if type(value) is self.annotation:
+        if self.annotation in NUMBERS and type(value) is self.annotation:
             return value
         return build_runtime_param(param.type_descriptor).coerce(value, param, ctx)
 
 
 def take_text_as_typed(command: Any) -> None:
     """Give every plain text parameter of `command` and its subcommands the pass-through
-    check; Typer keeps its own for the others (built when first used, as before)."""
+    check, and the others Typer's own check built when a value is given."""
     helper = getattr(command, "_help_option", None)  # made once, by `click_words.option_help`
     for param in (*getattr(command, "params", ()), *([helper] if helper else [])):
         described = getattr(param, "type_descriptor", None)
@@ -53,8 +55,8 @@ def take_text_as_typed(command: Any) -> None:
             param._runtime_param = PassThroughRuntimeParam(
                 parameter_info=described.parameter_info, annotation=described.annotation
             )
-        elif described.annotation in NUMBERS and described.file_annotation is None:
-            param._runtime_param = DefaultAsItIs(
+        elif described.file_annotation is None:
+            param._runtime_param = CheckedWhenGiven(
                 parameter_info=described.parameter_info, annotation=described.annotation
             )
     for sub in getattr(command, "commands", {}).values():
