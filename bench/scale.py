@@ -9,8 +9,8 @@ intake, barrier, consent...). It reports:
 
 - referral throughput, and the moves' transitions per second;
 - the worker's resident memory: started and idle, after the referrals, after the moves
-  (its cache, `max_cached_workflows` = 1,000, then holds min(N, 1,000) pathways), and
-  the growth per cached pathway;
+  (its cache, `PARCOURS_WORKER_CACHE` = 1,000 or `--cache N`, then holds min(N, cache)
+  pathways), and the growth per cached pathway;
 - the dev server's database (with its WAL) per pathway;
 - whole `parcours` processes, median of `--runs`: `--help` (the floor every command
   pays, the baseline of the others' ratios), `list`, `list` filtered by programme and
@@ -67,7 +67,7 @@ STEPS = 3
 PROGRAMMES = ("nouveau-depart", "atp-cergy")
 SAMPLES = {"atp-cergy": full_atp_pathway, "nouveau-depart": nouveau_depart_session}
 CACHE = 1000
-"""The worker's `max_cached_workflows` (`worker.build_worker`)."""
+"""The worker's cache by default (`PARCOURS_WORKER_CACHE`); `--cache N` sets another."""
 
 
 async def _in_turn(jobs: list[int], work: Callable[[int], Awaitable[None]]) -> float:
@@ -206,7 +206,9 @@ async def populate(
     return measured
 
 
-async def drive(folder: Path, n: int, runs: int, against: str | None) -> dict[str, float]:
+async def drive(
+    folder: Path, n: int, runs: int, against: str | None, cache: int = CACHE
+) -> dict[str, float]:
     """The whole run: service up, N referred and moved (unless `folder` already holds
     them, from an earlier `--keep`), then the commands timed."""
     kept = folder / POPULATED
@@ -217,12 +219,12 @@ async def drive(folder: Path, n: int, runs: int, against: str | None) -> dict[st
             data_dir=folder / "data",
             readmodel_url=f"sqlite:///{folder / 'readmodel.sqlite'}",
         )
-        env = worker_env(settings)
+        env = worker_env(settings) | {"PARCOURS_WORKER_CACHE": str(cache)}
         if kept.exists():
             measured: dict[str, float] = json.loads(kept.read_text())
             print(f"  {int(measured['n'])} pathways kept from an earlier run", flush=True)
         else:
-            measured = await populate(server, settings, env, folder, n) | {"n": n}
+            measured = await populate(server, settings, env, folder, n) | {"n": n, "cache": cache}
             kept.write_text(json.dumps(measured))
         RESENT["referrals"] = int(measured["resent_referrals"])
         PATHWAY_RESENT["updates"] = int(measured["resent_updates"])
@@ -238,7 +240,8 @@ async def drive(folder: Path, n: int, runs: int, against: str | None) -> dict[st
 
 
 def report(n: int, m: dict[str, float], runs: int, against: str | None) -> str:
-    cached = min(n, CACHE)
+    cache = int(m.get("cache", CACHE))
+    cached = min(n, cache)
     per_pathway = 1024 * (m["rss_moved"] - m["rss_idle"]) / cached
     floor = m["`parcours --help` (baseline)"]
     lines = [
@@ -252,7 +255,7 @@ def report(n: int, m: dict[str, float], runs: int, against: str | None) -> str:
         f"- worker RSS, MiB: idle {m['rss_idle']:.0f}, after the referrals "
         f"{m['rss_referred']:.0f}, after the moves {m['rss_moved']:.0f} "
         f"({cached} pathways cached: {per_pathway:.0f} KiB each; "
-        f"at the cache's {CACHE}: {m['rss_idle'] + per_pathway * CACHE / 1024:.0f} MiB)",
+        f"at the cache's {cache}: {m['rss_idle'] + per_pathway * cache / 1024:.0f} MiB)",
         f"- dev server database: {m['db_bytes'] / 2**20:.1f} MiB, "
         f"{m['db_bytes'] / n / 1024:.1f} KiB per pathway",
         "",
@@ -273,13 +276,19 @@ def report(n: int, m: dict[str, float], runs: int, against: str | None) -> str:
     return "\n".join([*lines, *(f"- failed: {failure}" for failure in FAILED)])
 
 
-async def main(n: int, runs: int = 5, against: str | None = None, keep: str | None = None) -> str:
+async def main(
+    n: int,
+    runs: int = 5,
+    against: str | None = None,
+    keep: str | None = None,
+    cache: int = CACHE,
+) -> str:
     if keep is not None:
         Path(keep).mkdir(parents=True, exist_ok=True)
-        measured = await drive(Path(keep).resolve(), n, runs, against)
+        measured = await drive(Path(keep).resolve(), n, runs, against, cache)
         return report(int(measured["n"]), measured, runs, against)
     with tempfile.TemporaryDirectory() as scratch:
-        measured = await drive(Path(scratch), n, runs, against)
+        measured = await drive(Path(scratch), n, runs, against, cache)
     return report(n, measured, runs, against)
 
 
@@ -295,5 +304,8 @@ if __name__ == "__main__":
         help="keep the service in DIR; a later run with the same DIR times the commands "
         "again on its pathways instead of referring new ones",
     )
+    parser.add_argument(
+        "--cache", type=int, default=CACHE, help="the worker's PARCOURS_WORKER_CACHE"
+    )
     args = parser.parse_args()
-    print(asyncio.run(main(args.n, args.runs, args.against, args.keep)))
+    print(asyncio.run(main(args.n, args.runs, args.against, args.keep, args.cache)))

@@ -73,7 +73,8 @@ async def test_the_codec_benchmark_decodes_in_every_mode() -> None:
 
 
 async def test_the_scale_benchmark_refers_moves_and_times_the_listings(tmp_path: Path) -> None:
-    first = await scale.main(2, 1, keep=str(tmp_path))
+    first = await scale.main(2, 1, keep=str(tmp_path), cache=20)
+    assert "at the cache's 20:" in first, first
     for row in ("2 pathways", "referrals:", "moves:", "worker RSS, MiB: idle", "KiB per pathway"):
         assert row in first, first
     for command in scale.COMMANDS:

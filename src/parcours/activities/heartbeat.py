@@ -1,8 +1,13 @@
 """Heartbeats while a blocking step runs, so a worker that dies mid-step is noticed soon.
 
 A channel's send may take its whole timeout (10 s); the activity's heartbeat timeout is
-shorter (`workflows.deliveries.DELIVERY_HEARTBEAT`), so a side thread beats every
-second for as long as the step runs. Outside an activity (a direct call) it does nothing.
+shorter (`workflows.deliveries.DELIVERY_HEARTBEAT`), so every second a side thread beats
+for each step under way, in that step's activity context. Outside an activity (a direct
+call) it does nothing.
+
+One side thread serves every step of the process, started with the first: a thread
+started for each send (the first design) once never came up, its `start()` waiting
+forever inside the activity, which then held a slot of the worker's pool for good.
 """
 
 from __future__ import annotations
@@ -18,23 +23,62 @@ BEAT_EVERY = 1.0
 """Seconds between two heartbeats (the SDK sends them on, throttled to its own pace)."""
 
 
+class _Beats:
+    """The activity contexts to beat for, and the one thread that beats for them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._under_way: dict[int, contextvars.Context] = {}
+        self._thread: threading.Thread | None = None
+        self._next = 0
+
+    def add(self, context: contextvars.Context) -> int:
+        with self._lock:
+            self._next += 1
+            self._under_way[self._next] = context
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._beat, name="parcours-heartbeats", daemon=True
+                )
+                self._thread.start()
+            return self._next
+
+    def remove(self, ticket: int) -> None:
+        with self._lock:
+            self._under_way.pop(ticket, None)
+
+    def _beat(self) -> None:
+        pause = threading.Event()  # never set: a sleep that names what it waits for
+        while True:
+            pause.wait(BEAT_EVERY)
+            with self._lock:
+                contexts = list(self._under_way.values())
+            for context in contexts:
+                context.run(_heartbeat)
+
+
+def _heartbeat() -> None:
+    """One heartbeat. The SDK drops one for an activity that has just ended; whatever else
+    goes wrong with one (the worker's loop closing as it stops) must not stop the thread
+    that beats for the others."""
+    try:
+        activity.heartbeat()
+    except Exception:  # noqa: BLE001 - see above
+        return
+
+
+_BEATS = _Beats()
+
+
 @contextmanager
-def heartbeating(every: float = BEAT_EVERY) -> Iterator[None]:
+def heartbeating() -> Iterator[None]:
+    """Beat now, then every `BEAT_EVERY` seconds until the block ends."""
     if not activity.in_activity():
         yield
         return
     activity.heartbeat()
-    done = threading.Event()
-
-    def beat() -> None:
-        while not done.wait(every):
-            activity.heartbeat()
-
-    context = contextvars.copy_context()
-    side = threading.Thread(target=context.run, args=(beat,), daemon=True)
-    side.start()
+    ticket = _BEATS.add(contextvars.copy_context())
     try:
         yield
     finally:
-        done.set()
-        side.join()
+        _BEATS.remove(ticket)
