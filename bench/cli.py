@@ -124,8 +124,9 @@ def export_src(commit: str, into: str) -> str:
 def compiled(folder: str) -> str:
     """`folder` with every module's bytecode written, as an installed package has it: with
     PYTHONDONTWRITEBYTECODE set (as on the development machine), a code never compiled
-    would compile every module it imports in every timed process."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", folder], check=True)
+    would compile every module it imports in every timed process. A folder that cannot be
+    written stays as it is (its code is then timed compiling, as before)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", folder], check=False)
     return folder
 
 

@@ -68,6 +68,16 @@ def private_config_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     assert after == before, f"the test session wrote in the user's {users}: {after}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """XDG_CACHE_HOME in a folder of the session's own, for this process and every process
+    it starts: the parsed catalogues are kept there, not in the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        yield folder
+
+
 @pytest.fixture(autouse=True)
 def session_logging() -> Iterator[None]:
     """After each test, the session's logging again: a test, or a command it runs in-process,

@@ -15,6 +15,7 @@ from temporalio.common import RetryPolicy
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
+from parcours.activities import heartbeat
 from parcours.activities.heartbeat import heartbeating
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
@@ -74,6 +75,10 @@ async def test_steps_longer_than_their_heartbeat_timeout_finish(
     assert len(beating_threads()) == 1  # one thread beat for the three at once
 
 
-def test_outside_an_activity_nothing_beats() -> None:
+def test_outside_an_activity_nothing_beats(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[object] = []
+    monkeypatch.setattr(heartbeat._BEATS, "add", asked.append)
+    monkeypatch.setattr(activity, "heartbeat", lambda *details: asked.append(details))
     with heartbeating():
         pass
+    assert asked == []

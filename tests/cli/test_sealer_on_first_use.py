@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -32,3 +33,8 @@ def test_nothing_is_made_until_used_then_once_for_every_thread() -> None:
         results = [future.result(10) for future in sealed]
     assert len(made) == 1
     assert results == [f"sealed(p{i}, r)" for i in range(8)]
+
+
+def test_a_copy_is_made_without_making_the_sealer() -> None:
+    lazy = SealerOnFirstUse(Sealer)
+    assert copy.copy(lazy).seal_reason("p", "r") == "sealed(p, r)"

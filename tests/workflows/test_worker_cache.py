@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
-from temporalio.testing import WorkflowEnvironment
+from temporalio.client import Client
 
+import parcours.worker
 from parcours.adapters.settings import Settings
 from parcours.worker import build_worker
 
-pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+def cache_of(monkeypatch: pytest.MonkeyPatch, settings: Settings, given: int | None) -> Any:
+    """The `max_cached_workflows` the SDK's worker is built with (no worker is made)."""
+    built: dict[str, Any] = {}
+
+    def worker(client: Client, **options: Any) -> dict[str, Any]:
+        built.update(options)
+        return built
+
+    monkeypatch.setattr(parcours.worker, "Worker", worker)
+    build_worker(Client.__new__(Client), settings, [], max_cached_workflows=given)
+    return built["max_cached_workflows"]
 
 
-async def test_the_worker_caches_as_many_runs_as_the_setting_says(
-    temporal_env: WorkflowEnvironment, tmp_path: Path
+def test_the_worker_caches_as_many_runs_as_the_setting_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings.self_contained(tmp_path)
-
-    def cached(worker_settings: Settings, given: int | None = None) -> object:
-        queue = f"cache-{uuid.uuid4().hex[:8]}"  # the SDK allows one worker a task queue
-        made = build_worker(
-            temporal_env.client,
-            replace(worker_settings, task_queue=queue),
-            [],
-            max_cached_workflows=given,
-        )
-        return made.config()["max_cached_workflows"]
-
-    assert cached(settings) == 1000
-    assert cached(replace(settings, worker_cache=250)) == 250
-    assert cached(settings, given=0) == 0  # the tests' replay-every-task mode
+    default = Settings.self_contained(tmp_path)
+    assert cache_of(monkeypatch, default, None) == 1000
+    small = Settings.from_env({"PARCOURS_DATA_DIR": str(tmp_path), "PARCOURS_WORKER_CACHE": "250"})
+    assert cache_of(monkeypatch, small, None) == 250
+    assert cache_of(monkeypatch, default, 0) == 0  # the tests' replay-every-task mode

@@ -24,7 +24,8 @@ BEAT_EVERY = 1.0
 
 
 class _Beats:
-    """The activity contexts to beat for, and the one thread that beats for them."""
+    """The activity contexts to beat for, and the one thread that beats for them: started
+    with the first, outside the lock, and never again (nothing it runs can end it)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -36,12 +37,14 @@ class _Beats:
         with self._lock:
             self._next += 1
             self._under_way[self._next] = context
-            if self._thread is None or not self._thread.is_alive():
+            ticket, first = self._next, self._thread is None
+            if first:
                 self._thread = threading.Thread(
                     target=self._beat, name="parcours-heartbeats", daemon=True
                 )
-                self._thread.start()
-            return self._next
+        if first and self._thread is not None:
+            self._thread.start()
+        return ticket
 
     def remove(self, ticket: int) -> None:
         with self._lock:
@@ -54,15 +57,15 @@ class _Beats:
             with self._lock:
                 contexts = list(self._under_way.values())
             for context in contexts:
-                context.run(_heartbeat)
+                _beat_in(context)
 
 
-def _heartbeat() -> None:
-    """One heartbeat. The SDK drops one for an activity that has just ended; whatever else
-    goes wrong with one (the worker's loop closing as it stops) must not stop the thread
-    that beats for the others."""
+def _beat_in(context: contextvars.Context) -> None:
+    """One heartbeat in `context`. The SDK drops one for an activity that has just ended;
+    whatever else goes wrong with one (the worker's loop closing as it stops) must not
+    stop the thread that beats for the others."""
     try:
-        activity.heartbeat()
+        context.run(activity.heartbeat)
     except Exception:  # noqa: BLE001 - see above
         return
 
@@ -77,8 +80,13 @@ def heartbeating() -> Iterator[None]:
         yield
         return
     activity.heartbeat()
-    ticket = _BEATS.add(contextvars.copy_context())
+    ticket = None
     try:
+        # A cancellation (raised in this thread, anywhere) lands after these, not inside.
+        with activity.shield_thread_cancel_exception():
+            ticket = _BEATS.add(contextvars.copy_context())
         yield
     finally:
-        _BEATS.remove(ticket)
+        if ticket is not None:
+            with activity.shield_thread_cancel_exception():
+                _BEATS.remove(ticket)

@@ -28,6 +28,8 @@ class SealerOnFirstUse:
         self._making = threading.Lock()  # an import seals from several threads at once
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # its own, before __init__ set them (a copy): not the sealer's
+            raise AttributeError(name)
         with self._making:
             if self._made is None:
                 self._made = self._make()
