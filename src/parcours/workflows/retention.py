@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from parcours.domain.errors import DomainError
     from parcours.domain.pathway import Pathway
     from parcours.domain.programme import ProgrammeDefinition
-    from parcours.domain.records import RequestMeta
+    from parcours.domain.records import PathwayEvent, RequestMeta
     from parcours.domain.resolution import follow_extension
     from parcours.domain.vocabulary import Trigger
     from parcours.workflows.errors import refusal
@@ -88,24 +88,21 @@ class PathwayRetention:
     ) -> UpdateResult:
         """Record a coordinator's extension (the validator asked the domain); a retried
         request is answered from what it did the first time, as every staff request."""
-        if meta.request_id in self._applied:
-            return self._result(self._applied[meta.request_id], duplicate=True)
         state = self._pathway.state
-        try:
-            event = anonymisation.extend(
+        return self._recorded(
+            meta,
+            lambda: anonymisation.extend(
                 state,
                 self._programme,
                 meta,
                 extension.until,
                 now=workflow.now(),
                 record=self._pathway._record,
-            )
-        except DomainError as err:
-            raise refusal(err) from None
-        follow_extension(state, self._programme, event, self._pathway._record)
-        self._applied[meta.request_id] = event.seq
-        self._changed = True
-        return self._result(event.seq)
+            ),
+            then=lambda event: follow_extension(
+                state, self._programme, event, self._pathway._record
+            ),
+        )
 
     @extend_retention.validator
     def _check_extension(self, meta: RequestMeta, extension: anonymisation.ExtendRetention) -> None:
@@ -124,21 +121,38 @@ class PathwayRetention:
         self, meta: RequestMeta, adoption: anonymisation.AdoptRetention
     ) -> UpdateResult:
         """Follow the retention by the last contact now (a coordinator's request), rather
-        than at the next run. A new update: no history before it holds one, so no patch."""
-        if meta.request_id in self._applied:
-            return self._result(self._applied[meta.request_id], duplicate=True)
-        try:
-            event = anonymisation.adopt_now(
+        than at the next run. A new update: no history before it holds one, so no patch.
+        Nothing is recorded for a pathway that follows the rule already."""
+        return self._recorded(
+            meta,
+            lambda: anonymisation.adopt_now(
                 self._pathway.state,
                 self._programme,
                 meta,
                 now=workflow.now(),
                 record=self._pathway._record,
-            )
+            ),
+        )
+
+    def _recorded(
+        self,
+        meta: RequestMeta,
+        record: Callable[[], PathwayEvent | None],
+        then: Callable[[PathwayEvent], object] | None = None,
+    ) -> UpdateResult:
+        """A retention request carried out: answered from its first time when retried,
+        refused when the domain refuses `record`, else its event (if any) kept as this
+        request's, followed by `then`, and published."""
+        if meta.request_id in self._applied:
+            return self._result(self._applied[meta.request_id], duplicate=True)
+        try:
+            event = record()
         except DomainError as err:
             raise refusal(err) from None
-        if event is None:  # it follows the rule already: nothing recorded
+        if event is None:
             return self._result(0)
+        if then is not None:
+            then(event)
         self._applied[meta.request_id] = event.seq
         self._changed = True
         return self._result(event.seq)
