@@ -11,7 +11,7 @@ one that refuses is reported without holding back the others.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from parcours.adapters.readmodel import Store
@@ -21,6 +21,7 @@ from parcours.app.errors import PathwayNotFound, RequestRefused
 from parcours.app.health import PathwayCannotRun
 from parcours.domain.commands import Command
 from parcours.domain.records import RequestMeta
+from parcours.domain.requests import Answered
 from parcours.domain.sessions import (
     Session,
     check_close,
@@ -87,17 +88,11 @@ def people_by_stage(store: Store, programme: str, name: str) -> dict[Stage, list
 
 
 @dataclass(frozen=True)
-class MemberAnswer:
+class MemberAnswer(Answered):
     """What one pathway answered a group action: done (or done before), or refused."""
 
     pathway_id: str
     done: bool
-    duplicate: bool = False
-    stage: str = ""
-    rule: str = ""
-    code: str = ""
-    values: dict[str, str] = field(default_factory=dict)
-    message: str = ""
 
 
 async def group_action(

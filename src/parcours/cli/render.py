@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.console import Console
 from rich.table import Table
+
+from parcours.domain.json_values import json_values
 
 if TYPE_CHECKING:
     from parcours.app.health import Trouble
@@ -68,17 +68,7 @@ def tally(title: str, *, as_json: bool) -> Iterator[Tally]:
 
 def plain(value: Any) -> Any:
     """A JSON-ready copy of dataclasses, enums, datetimes, lists and dicts."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
+    return json_values(value)
 
 
 def print_json(value: Any) -> None:

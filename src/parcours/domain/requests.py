@@ -10,9 +10,26 @@ naming the first. Ids are remembered per pathway (and, for referrals, per progra
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from parcours.domain.commands import SPECS
 from parcours.domain.errors import MoveRefused
 from parcours.domain.records import PathwayState
+
+
+@dataclass(frozen=True, kw_only=True)
+class Answered:
+    """How one pathway answered a request sent to many (a session's coaching day, a job
+    dating's outcomes): answered from an earlier try (`duplicate`) and the stage it stands
+    at, or refused with its rule, its sentence's code and values, and its message."""
+
+    duplicate: bool = False
+    stage: str = ""
+    rule: str = ""
+    code: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+
 
 REQUEST_ID_REUSED = "request_id_reused"
 """The rule, and the sentence's code, of a request id already used for another command."""

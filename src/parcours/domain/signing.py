@@ -16,16 +16,15 @@ Pure: the signature itself is checked by the worker with the `cryptography` pack
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from enum import Enum
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from parcours.domain.errors import NotPermitted
+from parcours.domain.json_values import json_values
 from parcours.domain.records import RequestMeta
 from parcours.domain.vocabulary import Role
 
@@ -41,21 +40,8 @@ SIGNED_FORMAT = "parcours-request-v1"
 
 def canonical(value: Any) -> Any:
     """`value` as plain JSON values, the same on the sender's side and, once the data
-    converter has carried it, on the worker's: dataclasses as objects of their fields,
-    enums as their values, instants in UTC, tuples as lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return canonical(value.value)
-    if isinstance(value, datetime):
-        return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): canonical(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [canonical(v) for v in value]
-    return value
+    converter has carried it, on the worker's: instants in UTC."""
+    return json_values(value, in_utc=True)
 
 
 def digest(content: Sequence[Any]) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from parcours.domain.commands import RecordJobDating
 from parcours.domain.jobdating import JobDatingEvent
 from parcours.domain.records import RequestMeta
+from parcours.domain.requests import Answered
 
 JOBDATING_TYPE = "JobDating"
 JOBDATING_PREFIX = "jobdating-"
@@ -51,20 +52,14 @@ class OutcomeDelivery:
     command: RecordJobDating
 
 
-@dataclass
-class OutcomeAnswer:
+@dataclass(frozen=True)
+class OutcomeAnswer(Answered):
     """What a candidate's pathway answered its outcome: applied (`seq`, `duplicate` when
     answered from an earlier try) or refused, with the rule and its sentence's values."""
 
     pathway_id: str
     applied: bool
     seq: int = 0
-    duplicate: bool = False
-    stage: str = ""
-    rule: str = ""
-    code: str = ""
-    values: dict[str, str] = field(default_factory=dict)
-    message: str = ""
 
 
 @dataclass

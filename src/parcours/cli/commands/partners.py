@@ -29,10 +29,10 @@ def partners_list(as_json: JsonFlag = False) -> None:
     found = open_readmodel().list_partners()
     if as_json:
         print_json([public(p) for p in found])
-        return
-    text = current_session().text
-    columns = ("name", "kind", "channel", "address", "active")
-    listing(text, "partners", columns, [_partner_row(p, text) for p in found])
+    else:
+        text = current_session().text
+        columns = ("name", "kind", "channel", "address", "active")
+        listing(text, "partners", columns, [_partner_row(p, text) for p in found])
 
 
 def _partner_row(partner: Partner, text: Text) -> list[str]:

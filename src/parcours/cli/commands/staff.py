@@ -67,13 +67,14 @@ def staff_list(as_json: JsonFlag = False) -> None:
     found = open_readmodel().credentials()
     if as_json:
         print_json([_public(c) for c in found])
-        return
-    text = current_session().text
-    columns = ("actor", "role", "key_id", "issued", "revoked")
-    rows = [
-        [c.actor_id, c.role.value, c.key_id, when(c.issued_at), when(c.revoked_at)] for c in found
-    ]
-    listing(text, "staff", columns, rows)
+    else:
+        columns = ("actor", "role", "key_id", "issued", "revoked")
+        listing(current_session().text, "staff", columns, [_staff_row(c) for c in found])
+
+
+def _staff_row(credential: Credential) -> list[str]:
+    c = credential
+    return [c.actor_id, c.role.value, c.key_id, when(c.issued_at), when(c.revoked_at)]
 
 
 @staff.command("revoke", help="help.staff.revoke")
