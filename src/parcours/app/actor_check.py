@@ -15,7 +15,9 @@ in the read model and the signature is checked with `cryptography`, neither of w
 workflow code may touch. A pathway's start runs no validator: its referral is checked by
 the local activity `check_referral_actor` (`workflows.actors`), whose answer the history
 keeps, so that replay reads it again rather than asking again; a job-dating event's start
-(its plan), by the local activity `check_jobdating_actor` in the same way.
+(its plan), by the local activity `check_jobdating_actor` in the same way. A start
+waits at the server until a worker takes it, so its signature's age is judged at the
+instant the server received it (`_start_verdict`), not at the worker's clock.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from temporalio.worker import (
 from parcours.adapters.temporal.seal import seal_holds
 from parcours.app.credentials import CredentialBook, verify
 from parcours.domain.records import RequestMeta
-from parcours.domain.signing import ActorRefused, refused
+from parcours.domain.signing import SIGNATURE_STALE, ActorRefused, refused
 from parcours.workflows.actors import (
     CHECK_JOBDATING_ACTIVITY,
     CHECK_REFERRAL_ACTIVITY,
@@ -79,8 +81,17 @@ class ActorCheck:
     def declared_roles(self) -> bool:
         return self._book is None
 
-    def check(self, action: str, target: str, meta: RequestMeta, content: Sequence[Any]) -> None:
-        """Nothing when the request proves its sender; `ActorRefused` otherwise."""
+    def check(
+        self,
+        action: str,
+        target: str,
+        meta: RequestMeta,
+        content: Sequence[Any],
+        *,
+        received_at: datetime | None = None,
+    ) -> None:
+        """Nothing when the request proves its sender; `ActorRefused` otherwise. Its
+        signature's age is judged at `received_at`, by default the worker's clock."""
         if self._book is None:
             return
         if meta.handed_by:
@@ -88,7 +99,8 @@ class ActorCheck:
                 return  # handed on by parcours, which checked the recording's signature
             raise refused("signature_invalid", "the handed request's seal does not verify")
         try:
-            verify(self._book, action, target, meta, content, now=self._clock())
+            now = received_at or self._clock()
+            verify(self._book, action, target, meta, content, now=now)
         except ActorRefused:
             raise
         except Exception as err:  # the credentials could not be read (read model down)
@@ -121,19 +133,38 @@ class ActorCheck:
     async def check_referral(self, start: PathwayInput) -> ActorVerdict:
         """A pathway's start: the verdict on its referral, kept in its history."""
         content = referral_content(start.programme, start.referral)
-        return self._verdict(WORKFLOW_TYPE, _started(), start.meta, content)
+        return await self._start_verdict(WORKFLOW_TYPE, start.meta, content)
 
     @activity.defn(name=CHECK_JOBDATING_ACTIVITY)
     async def check_jobdating(self, start: JobDatingInput) -> ActorVerdict:
         """A job-dating event's start: the verdict on its plan, kept in its history."""
         content = jobdating_content(start.event)
-        return self._verdict(JOBDATING_TYPE, _started(), start.meta, content)
+        return await self._start_verdict(JOBDATING_TYPE, start.meta, content)
+
+    async def _start_verdict(
+        self, action: str, meta: RequestMeta, content: Sequence[Any]
+    ) -> ActorVerdict:
+        """A start waits at the server until a worker takes it, minutes later when no worker
+        ran or all were busy: a signature fresh when the server received the start (the
+        workflow's start time, which the server sets) holds, however late it is checked."""
+        target = _started()
+        verdict = self._verdict(action, target, meta, content)
+        if verdict.code == SIGNATURE_STALE:
+            received_at = await _received_at(target)
+            verdict = self._verdict(action, target, meta, content, received_at=received_at)
+        return verdict
 
     def _verdict(
-        self, action: str, target: str, meta: RequestMeta, content: Sequence[Any]
+        self,
+        action: str,
+        target: str,
+        meta: RequestMeta,
+        content: Sequence[Any],
+        *,
+        received_at: datetime | None = None,
     ) -> ActorVerdict:
         try:
-            self.check(action, target, meta, content)
+            self.check(action, target, meta, content, received_at=received_at)
         except ActorRefused as err:
             if err.code == UNAVAILABLE:  # not a verdict: tried again until the store answers
                 raise RuntimeError(err.message) from err
@@ -146,6 +177,12 @@ def _started() -> str:
     covers, so that a start copied from a history and sent under another workflow id does
     not verify (not the id its input names, which a copy keeps)."""
     return activity.info().workflow_id or ""
+
+
+async def _received_at(workflow_id: str) -> datetime:
+    """When the server received the start of the workflow this activity runs for."""
+    described = await activity.client().get_workflow_handle(workflow_id).describe()
+    return described.start_time
 
 
 class ActorInterceptor(Interceptor):

@@ -32,6 +32,9 @@ SIGNATURE_MAX_AGE = timedelta(minutes=5)
 """A signature older than this is refused: a request is sent the moment it is signed, and
 retried (by the CLI, with the same request id) under a new signature."""
 
+SIGNATURE_STALE = "signature_stale"
+"""The code of a refusal for a signature too old (or dated too far ahead)."""
+
 SIGNATURE_SKEW = timedelta(minutes=1)
 """How far ahead of the worker's clock a sender's clock may be."""
 
@@ -99,7 +102,7 @@ def check_signed(meta: RequestMeta, now: datetime) -> None:
     if age > SIGNATURE_MAX_AGE or -age > SIGNATURE_SKEW:
         minutes = str(int(SIGNATURE_MAX_AGE.total_seconds() // 60))
         raise refused(
-            "signature_stale",
+            SIGNATURE_STALE,
             f"the request was signed at {meta.signed_at.isoformat()}, too long ago",
             signed_at=meta.signed_at.astimezone(UTC).isoformat(timespec="seconds"),
             minutes=minutes,

@@ -1,0 +1,74 @@
+"""A referral waits at the server while no worker runs: its signature is judged by when the
+server received it, not by when a worker, back from an outage or busy, gets to it.
+
+Real components: the dev server receives the starts while no worker polls their task
+queue; the worker starts afterwards. Each referral is signed just under (or just over)
+`SIGNATURE_MAX_AGE` before the server receives it, so the worker sees them all too old.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client, WorkflowFailureError
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.adapters.readmodel import open_store
+from parcours.adapters.temporal.keys import create_key_file
+from parcours.app.client import PathwayClient
+from parcours.app.credentials import SigningKey, issue, sign
+from parcours.app.errors import refusal_of
+from parcours.domain.signing import SIGNATURE_MAX_AGE
+from parcours.programmes import get_programme
+from parcours.worker import build_worker, default_activities
+from parcours.workflows.actors import referral_content
+from parcours.workflows.messages import WORKFLOW_TYPE
+from tests.polling import eventually
+from tests.support import STAFF, meta, participant, referral
+from tests.workflows.signed import checking_settings
+
+pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+ATP = get_programme("atp-cergy")
+MARGIN = timedelta(seconds=5)
+
+
+async def _refer_signed_at(client: Client, queue: str, key: SigningKey, signed_at: datetime) -> str:
+    """A referral signed at `signed_at`, sent as it is (no client signs it again)."""
+    pathway_id = f"pathway-{uuid.uuid4().hex}"
+    content = referral_content(ATP.model_dump(mode="json"), referral())
+    signed = sign(key, WORKFLOW_TYPE, pathway_id, meta(), content, now=signed_at)
+    pathways = PathwayClient(client, queue)
+    return await pathways.refer(ATP, participant(), referral(), signed, pathway_id=pathway_id)
+
+
+async def test_a_referral_received_fresh_holds_however_late_a_worker_takes_it(
+    temporal_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    client = temporal_env.client
+    settings = checking_settings(tmp_path)
+    create_key_file(settings.key_file)
+    store = open_store(settings.readmodel_url)
+    try:
+        credential, key = issue(STAFF.actor_id, STAFF.role, "", datetime.now(UTC))
+        store.add_credential(credential)
+        queue = settings.task_queue
+        fresh_then = datetime.now(UTC) - SIGNATURE_MAX_AGE + MARGIN
+        waited = await _refer_signed_at(client, queue, key, fresh_then)
+        stale_then = datetime.now(UTC) - SIGNATURE_MAX_AGE - MARGIN
+        stale = await _refer_signed_at(client, queue, key, stale_then)
+        await asyncio.sleep((MARGIN * 1.5).total_seconds())  # no worker: both wait
+
+        async with build_worker(client, settings, default_activities(settings)):
+            with pytest.raises(WorkflowFailureError) as failed:
+                await client.get_workflow_handle(stale).result()
+            assert refusal_of(failed.value.cause).code == "signature_stale"
+            await eventually(lambda: store.get_participant(waited), what="the pathway projected")
+            timeline = await PathwayClient(client, queue).timeline(waited)
+            assert [(e.kind, e.key_id) for e in timeline] == [("referred", key.key_id)]
+    finally:
+        store.close()
