@@ -8,7 +8,7 @@ import pytest
 from tests.cli.actor_refusals import KEY, NOW, _Book, _Down
 from tests.support import meta
 
-from parcours.app.actor_check import ActorCheck
+from parcours.app.actor_check import ActorCheck, _Start
 from parcours.app.credentials import sign
 from parcours.workflows.actors import ActorVerdict
 
@@ -16,7 +16,7 @@ from parcours.workflows.actors import ActorVerdict
 def _verdict(book: object) -> ActorVerdict:
     request = sign(KEY, "ParticipantPathway", "pathway-0", meta(), [], now=NOW)
     check = ActorCheck(book, clock=lambda: NOW)  # type: ignore[arg-type]
-    return check._verdict("ParticipantPathway", "pathway-0", request, [])
+    return check._verdict(_Start("ParticipantPathway", "pathway-0", request, []))
 
 
 def test_a_start_signed_with_a_credential_in_force_holds() -> None:

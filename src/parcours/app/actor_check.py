@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from temporalio import activity, workflow
 from temporalio.worker import (
@@ -147,29 +147,29 @@ class ActorCheck:
         """A start waits at the server until a worker takes it, minutes later when no worker
         ran or all were busy: a signature fresh when the server received the start (the
         workflow's start time, which the server sets) holds, however late it is checked."""
-        target = _started()
-        verdict = self._verdict(action, target, meta, content)
+        start = _Start(action, _started(), meta, content)
+        verdict = self._verdict(start)
         if verdict.code == SIGNATURE_STALE:
-            received_at = await _received_at(target)
-            verdict = self._verdict(action, target, meta, content, received_at=received_at)
+            verdict = self._verdict(start, received_at=await _received_at(start.target))
         return verdict
 
-    def _verdict(
-        self,
-        action: str,
-        target: str,
-        meta: RequestMeta,
-        content: Sequence[Any],
-        *,
-        received_at: datetime | None = None,
-    ) -> ActorVerdict:
+    def _verdict(self, start: _Start, *, received_at: datetime | None = None) -> ActorVerdict:
         try:
-            self.check(action, target, meta, content, received_at=received_at)
+            self.check(*start, received_at=received_at)
         except ActorRefused as err:
             if err.code == UNAVAILABLE:  # not a verdict: tried again until the store answers
                 raise RuntimeError(err.message) from err
             return ActorVerdict(True, err.code, err.message, dict(err.values))
         return ActorVerdict()
+
+
+class _Start(NamedTuple):
+    """A start to check: what `ActorCheck.check` takes."""
+
+    action: str
+    target: str
+    meta: RequestMeta
+    content: Sequence[Any]
 
 
 def _started() -> str:
