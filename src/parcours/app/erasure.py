@@ -25,13 +25,15 @@ from parcours.adapters.readmodel import Store
 from parcours.adapters.temporal.keys import Keyring
 from parcours.adapters.temporal.sealing import ERASED, SEALED
 from parcours.app.client import PathwayClient
-from parcours.app.errors import RequestRefused
+from parcours.app.errors import PathwayNotFound, RequestRefused
+from parcours.app.health import CANNOT_RUN, Trouble, diagnose
 from parcours.app.read_log import ReadCommand, log_reads
 from parcours.app.reservations import Reservations
-from parcours.domain.erasure import already_erased
+from parcours.domain.erasure import already_erased, check_erasure_request
+from parcours.domain.errors import DomainError
 from parcours.domain.records import RequestMeta
 from parcours.workflows.erasure import ERASE_PERSON_UPDATE
-from parcours.workflows.messages import UpdateResult
+from parcours.workflows.messages import Participant, PathwayInput, UpdateResult
 
 
 @dataclass(frozen=True)
@@ -57,23 +59,84 @@ async def erase_person(
 ) -> Erased:
     """Erase the person of `pathway_id`; refused (`RequestRefused`, `already_erased`) when
     they were erased already and nothing of them is left to destroy. Opening the identity
-    (to find the reservations) is a read: logged first (`erase`)."""
-    sealer = PersonSealer(lambda: store, keyring)
+    (to find the reservations) is a read: logged first (`erase`). A pathway whose workflow
+    ended without completing (failed at its start, or closed by `doctor close`) answers
+    nothing: its person is read from its start, and its history records nothing more. One
+    that cannot run is refused (`PathwayCannotRun`, which says how to close it first)."""
+    try:
+        check_erasure_request(meta)
+    except DomainError as err:
+        raise RequestRefused.of(err) from None
+    trouble = await diagnose(pathways.temporal, pathway_id)
+    if trouble is not None and trouble.condition != CANNOT_RUN:
+        return await _erase_unanswering(pathways, store, keyring, trouble, meta)
     raw = await pathways.participant_as_stored(pathway_id)
-    legacy = not SEALED.search(raw.last_name) and raw.last_name != ERASED
+    person = await _opened(store, keyring, pathway_id, raw, meta)
+    seq, recorded = await _record(pathways, store, pathway_id, meta)
+    programme = (await pathways.state(pathway_id)).programme
+    done = await _destroy(pathways, store, keyring, pathway_id, (programme, person))
+    return Erased(pathway_id, seq, recorded, *done, legacy=_legacy(raw))
+
+
+async def _erase_unanswering(
+    pathways: PathwayClient, store: Store, keyring: Keyring, trouble: Trouble, meta: RequestMeta
+) -> Erased:
+    """The erasure of a pathway whose workflow ended without completing: as for one whose
+    run has ended, nothing is recorded in its history, and erasing it again is harmless."""
+    pathway_id = trouble.pathway_id
+    start = await _start_input(pathways, pathway_id)
+    raw = start.participant
+    person = await _opened(store, keyring, pathway_id, raw, meta)
+    programme = str(start.programme.get("name", ""))
+    done = await _destroy(pathways, store, keyring, pathway_id, (programme, person))
+    return Erased(pathway_id, None, False, *done, legacy=_legacy(raw))
+
+
+async def _start_input(pathways: PathwayClient, pathway_id: str) -> PathwayInput:
+    """The pathway's start as its history keeps it (the identity sealed as sent)."""
+    handle = pathways.temporal.get_workflow_handle(pathway_id)
+    async for event in handle.fetch_history_events():
+        payloads = event.workflow_execution_started_event_attributes.input.payloads
+        decoded = await pathways.temporal.data_converter.decode(payloads, [PathwayInput])
+        return cast(PathwayInput, decoded[0])
+    raise PathwayNotFound(pathway_id)
+
+
+def _legacy(raw: Participant) -> bool:
+    """Referred before identities were sealed (see the module's note)."""
+    return not SEALED.search(raw.last_name) and raw.last_name != ERASED
+
+
+async def _opened(
+    store: Store, keyring: Keyring, pathway_id: str, raw: Participant, meta: RequestMeta
+) -> Participant:
+    """The identity, opened: a read of the person, logged first."""
     proved = meta.key_id or None  # the credential the front end proved, if it did
     await asyncio.to_thread(
         log_reads, store, meta.actor, ReadCommand.ERASE, [pathway_id], key_id=proved
     )
-    person = await asyncio.to_thread(sealer.open, raw)
-    seq, recorded = await _record(pathways, store, pathway_id, meta)
-    state = await pathways.state(pathway_id)
-    marks = marks_of(keyring, state.programme, person)
-    reservations = Reservations(pathways.temporal, pathways.task_queue, state.programme, marks)
+    return cast(
+        Participant, await asyncio.to_thread(PersonSealer(lambda: store, keyring).open, raw)
+    )
+
+
+async def _destroy(
+    pathways: PathwayClient,
+    store: Store,
+    keyring: Keyring,
+    pathway_id: str,
+    whose: tuple[str, Participant],
+) -> tuple[int, int, int]:
+    """Steps 2 to 4: the reservations, the outbox files, the keys (how many of each, keys
+    first in the answer)."""
+    programme, person = whose
+    marks = marks_of(keyring, programme, person)
+    reservations = Reservations(pathways.temporal, pathways.task_queue, programme, marks)
     deleted = await reservations.erase(pathway_id) if marks else 0
     files = await asyncio.to_thread(delete_outbox_files, store, pathway_id)
+    sealer = PersonSealer(lambda: store, keyring)
     keys = await asyncio.to_thread(sealer.destroy, pathway_id)
-    return Erased(pathway_id, seq, recorded, keys, deleted, files, legacy)
+    return keys, deleted, files
 
 
 async def _record(
@@ -95,5 +158,4 @@ async def _record(
         return cast(UpdateResult, done).seq, True
     if await asyncio.to_thread(store.keys_of_pathway, pathway_id):
         return None, True
-    refused = already_erased(erased_at)
-    raise RequestRefused(refused.message, refused.rule, [], refused.code, refused.values)
+    raise RequestRefused.of(already_erased(erased_at))

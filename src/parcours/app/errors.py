@@ -12,6 +12,8 @@ from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from parcours.domain.errors import DomainError
+
 
 class RequestRefused(Exception):
     """The pathway refused the request: `rule` refused it, `allowed` may be done now.
@@ -31,6 +33,11 @@ class RequestRefused(Exception):
         super().__init__(message)
         self.message, self.rule, self.allowed = message, rule, allowed
         self.code, self.values = code, dict(values or {})
+
+    @classmethod
+    def of(cls, error: DomainError) -> RequestRefused:
+        """The domain's refusal, as a pathway would have answered it."""
+        return cls(error.message, error.rule, list(error.allowed), error.code, error.values)
 
 
 class PathwayNotFound(LookupError):

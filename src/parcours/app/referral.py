@@ -124,8 +124,7 @@ class _Referral:
             if claimed.retried or await self._same_person(pathway_id):
                 return pathway_id
         await self._reservations.release(self._claim(pathway_id))
-        refused = reused(self._request_id, IntakeTrigger.REFER.value)
-        raise RequestRefused(refused.message, refused.rule, [], refused.code, refused.values)
+        raise RequestRefused.of(reused(self._request_id, IntakeTrigger.REFER.value))
 
     def _claim(self, pathway_id: str, replaces: str = "", *, never_started: bool = False) -> Claim:
         """A claim carrying the referral's request, which the signing client signs over it

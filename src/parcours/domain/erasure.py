@@ -43,6 +43,17 @@ def check_erasure(state: PathwayState, meta: RequestMeta) -> None:
     coordinator_only(meta, "erase a person", code="erase_role")
     if state.erased_at is not None:
         raise already_erased(state.erased_at)
+    _reason_given(meta)
+
+
+def check_erasure_request(meta: RequestMeta) -> None:
+    """Raise unless `meta` may erase a person: what `check_erasure` asks of the request
+    itself, for a pathway whose run has ended and judges nothing any more."""
+    coordinator_only(meta, "erase a person", code="erase_role")
+    _reason_given(meta)
+
+
+def _reason_given(meta: RequestMeta) -> None:
     if not meta.reason.strip():
         raise MoveRefused.for_rule(
             "erase_reason", "an erasure needs a reason (--reason), kept in the audit trail"

@@ -1,0 +1,118 @@
+"""Erasing the person of a pathway whose workflow answers nothing: one closed by
+`parcours doctor close` (it could not run), one that failed at its start (its referral
+refused). Before, `erase` asked the workflow for the person and the state, got no answer
+and refused with exit 8 for good: the person's identity and key were kept for ever.
+
+Both pathways are started as a front end that seals identities does (under a person key of
+their own), straight through the Temporal client, as a buggy or unchecked client would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.activities.person_keys import PersonSealer
+from parcours.adapters.readmodel import Store, open_store
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
+from parcours.app.erasure import erase_person
+from parcours.app.errors import RequestRefused
+from parcours.app.references import new_pathway_id
+from parcours.cli.exit_codes import ExitCode
+from parcours.domain.records import RequestMeta
+from parcours.programmes import get_programme
+from parcours.workflows.messages import WORKFLOW_TYPE, PathwayInput
+from tests.cli.runner import Cli
+from tests.polling import eventually
+from tests.servers import TEST_KEYRING
+from tests.support import AUDITOR, COORDINATOR, STAFF, meta, participant, referral
+
+pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+
+async def _start_sealed(
+    pathways: PathwayClient, store: Store, programme: dict[str, Any], sent: RequestMeta
+) -> str:
+    """A start whose identity is sealed under a new person key, sent unchecked."""
+    pathway_id = new_pathway_id()
+    sealer = PersonSealer(lambda: store, TEST_KEYRING)
+    person = await asyncio.to_thread(sealer.seal_person, pathway_id, participant())
+    start = PathwayInput(pathway_id, programme, person, referral(), sent)
+    await pathways.temporal.start_workflow(
+        WORKFLOW_TYPE, start, id=pathway_id, task_queue=pathways.task_queue
+    )
+    return pathway_id
+
+
+def _erase(cli: Cli, pathway_id: str) -> Any:
+    return cli("--role", "coordinator", "erase", pathway_id, "--reason", "asked", "--yes")
+
+
+async def test_a_pathway_closed_by_doctor_has_its_person_erased(
+    temporal_env: WorkflowEnvironment, cli: Cli, cli_settings: Settings
+) -> None:
+    pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
+    store = open_store(cli_settings.readmodel_url)
+    broken = await _start_sealed(pathways, store, {"name": "not-a-programme"}, meta())
+
+    async def attempts() -> int:
+        described = await pathways.temporal.get_workflow_handle(broken).describe()
+        return described.raw_description.pending_workflow_task.attempt
+
+    await eventually(attempts, lambda n: n >= 2, what="the first task failed")
+    refused = await asyncio.to_thread(_erase, cli, broken)
+    assert refused.exit_code == ExitCode.CANNOT_RUN, refused.output
+    assert f"`parcours doctor close {broken} --reason" in refused.output
+    assert store.keys_of_pathway(broken)
+
+    closed = await asyncio.to_thread(
+        cli, "--role", "coordinator", "doctor", "close", broken, "--reason", "bad input"
+    )
+    assert closed.exit_code == 0, closed.output
+    erased = await asyncio.to_thread(_erase, cli, broken)
+    assert erased.exit_code == 0, erased.output
+    assert f"Erased the person of {broken}" in erased.output
+    assert "its history records nothing more" in erased.output
+    assert store.keys_of_pathway(broken) == []
+    assert "erase" in [r.command for r in store.list_reads(broken)]
+
+    again = await asyncio.to_thread(_erase, cli, broken)  # as for a run that completed
+    assert again.exit_code == 0, again.output
+    reads = [r.command for r in store.list_reads(broken)]
+    assert reads.count("erase") == 2
+    store.close()
+
+
+async def test_a_pathway_refused_at_its_start_has_its_person_erased(
+    temporal_env: WorkflowEnvironment, cli: Cli, cli_settings: Settings
+) -> None:
+    pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
+    store = open_store(cli_settings.readmodel_url)
+    atp = get_programme("atp-cergy").model_dump(mode="json")
+    refused = await _start_sealed(pathways, store, atp, meta(AUDITOR))
+    handle = pathways.temporal.get_workflow_handle(refused)
+
+    async def status() -> WorkflowExecutionStatus | None:
+        return (await handle.describe()).status
+
+    await eventually(status, lambda s: s == WorkflowExecutionStatus.FAILED, what="failed")
+    by_staff = meta(STAFF, reason="asked")
+    with pytest.raises(RequestRefused) as not_theirs:
+        await erase_person(pathways, store, TEST_KEYRING, refused, by_staff)
+    assert not_theirs.value.code == "erase_role"
+    with pytest.raises(RequestRefused) as no_reason:
+        await erase_person(pathways, store, TEST_KEYRING, refused, meta(COORDINATOR))
+    assert no_reason.value.code == "erase_reason"
+    assert store.keys_of_pathway(refused)
+
+    erased = await erase_person(
+        pathways, store, TEST_KEYRING, refused, meta(COORDINATOR, reason="asked")
+    )
+    assert (erased.recorded, erased.keys_destroyed, erased.legacy) == (False, 1, False)
+    assert store.keys_of_pathway(refused) == []
+    store.close()
