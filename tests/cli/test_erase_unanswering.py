@@ -1,7 +1,8 @@
-"""Erasing the person of a pathway whose workflow answers nothing: one closed by
-`parcours doctor close` (it could not run), one that failed at its start (its referral
-refused). Before, `erase` asked the workflow for the person and the state, got no answer
-and refused with exit 8 for good: the person's identity and key were kept for ever.
+"""Erasing the person of a pathway whose workflow answers nothing, by hand or by the
+sweep: one closed by `parcours doctor close` (it could not run), one that failed at its
+start (its referral refused). Before, `erase` asked the workflow for the person and the
+state, got no answer and refused with exit 8 for good, and the sweep listed only pathways
+that completed: the person's identity and key were kept for ever.
 
 Both pathways are started as a front end that seals identities does (under a person key of
 their own), straight through the Temporal client, as a buggy or unchecked client would.
@@ -10,6 +11,7 @@ their own), straight through the Temporal client, as a buggy or unchecked client
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,10 +22,14 @@ from parcours.activities.person_keys import PersonSealer
 from parcours.adapters.readmodel import Store, open_store
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
+from parcours.app.doctor import close
 from parcours.app.erasure import erase_person
 from parcours.app.errors import RequestRefused
 from parcours.app.references import new_pathway_id
+from parcours.app.retention_sweep import ended_past_due, sweep
 from parcours.cli.exit_codes import ExitCode
+from parcours.domain.calendar import add_months
+from parcours.domain.programme_data import DEFAULT_ANONYMISE_MONTHS
 from parcours.domain.records import RequestMeta
 from parcours.programmes import get_programme
 from parcours.workflows.messages import WORKFLOW_TYPE, PathwayInput
@@ -49,6 +55,23 @@ async def _start_sealed(
     return pathway_id
 
 
+async def _cannot_run(pathways: PathwayClient, pathway_id: str) -> None:
+    async def attempts() -> int:
+        described = await pathways.temporal.get_workflow_handle(pathway_id).describe()
+        return described.raw_description.pending_workflow_task.attempt
+
+    await eventually(attempts, lambda n: n >= 2, what="the first task failed")
+
+
+async def _failed(pathways: PathwayClient, pathway_id: str) -> None:
+    handle = pathways.temporal.get_workflow_handle(pathway_id)
+
+    async def status() -> WorkflowExecutionStatus | None:
+        return (await handle.describe()).status
+
+    await eventually(status, lambda s: s == WorkflowExecutionStatus.FAILED, what="failed")
+
+
 def _erase(cli: Cli, pathway_id: str) -> Any:
     return cli("--role", "coordinator", "erase", pathway_id, "--reason", "asked", "--yes")
 
@@ -59,12 +82,7 @@ async def test_a_pathway_closed_by_doctor_has_its_person_erased(
     pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
     store = open_store(cli_settings.readmodel_url)
     broken = await _start_sealed(pathways, store, {"name": "not-a-programme"}, meta())
-
-    async def attempts() -> int:
-        described = await pathways.temporal.get_workflow_handle(broken).describe()
-        return described.raw_description.pending_workflow_task.attempt
-
-    await eventually(attempts, lambda n: n >= 2, what="the first task failed")
+    await _cannot_run(pathways, broken)
     refused = await asyncio.to_thread(_erase, cli, broken)
     assert refused.exit_code == ExitCode.CANNOT_RUN, refused.output
     assert f"`parcours doctor close {broken} --reason" in refused.output
@@ -95,12 +113,7 @@ async def test_a_pathway_refused_at_its_start_has_its_person_erased(
     store = open_store(cli_settings.readmodel_url)
     atp = get_programme("atp-cergy").model_dump(mode="json")
     refused = await _start_sealed(pathways, store, atp, meta(AUDITOR))
-    handle = pathways.temporal.get_workflow_handle(refused)
-
-    async def status() -> WorkflowExecutionStatus | None:
-        return (await handle.describe()).status
-
-    await eventually(status, lambda s: s == WorkflowExecutionStatus.FAILED, what="failed")
+    await _failed(pathways, refused)
     by_staff = meta(STAFF, reason="asked")
     with pytest.raises(RequestRefused) as not_theirs:
         await erase_person(pathways, store, TEST_KEYRING, refused, by_staff)
@@ -115,4 +128,37 @@ async def test_a_pathway_refused_at_its_start_has_its_person_erased(
     )
     assert (erased.recorded, erased.keys_destroyed, erased.legacy) == (False, 1, False)
     assert store.keys_of_pathway(refused) == []
+    store.close()
+
+
+async def test_the_sweep_erases_them_once_their_retention_is_over(
+    temporal_env: WorkflowEnvironment, cli: Cli, cli_settings: Settings
+) -> None:
+    """Counted from the referral or the closing, whichever is later: the programme's months
+    after the last contact, or the default months for a programme the catalogue lacks."""
+    pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
+    store = open_store(cli_settings.readmodel_url)
+    atp = get_programme("atp-cergy").model_dump(mode="json")
+    refused = await _start_sealed(pathways, store, atp, meta(AUDITOR))
+    broken = await _start_sealed(pathways, store, {"name": "not-a-programme"}, meta())
+    await _failed(pathways, refused)
+    await _cannot_run(pathways, broken)
+    await close(pathways, broken, meta(COORDINATOR, reason="bad input"))
+
+    now = datetime.now(UTC)
+    assert await ended_past_due(pathways, store, now) == ([], {})
+    later = add_months(now, DEFAULT_ANONYMISE_MONTHS) + timedelta(days=1)
+    due, unread = await ended_past_due(pathways, store, later)
+    assert unread == {}
+    assert {(d.pathway_id, d.programme) for d in due} == {
+        (refused, "atp-cergy"),
+        (broken, "not-a-programme"),
+    }
+    assert all(d.reason.startswith("retention: a pathway that never ran") for d in due)
+    assert all(now < d.due_at <= later for d in due)
+
+    swept = await sweep(pathways, store, TEST_KEYRING, due, meta(COORDINATOR))
+    assert (len(swept.erased), swept.failed) == (2, {})
+    assert store.keys_of_pathway(refused) == store.keys_of_pathway(broken) == []
+    assert await ended_past_due(pathways, store, later) == ([], {})
     store.close()

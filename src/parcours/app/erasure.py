@@ -84,7 +84,7 @@ async def _erase_unanswering(
     """The erasure of a pathway whose workflow ended without completing: as for one whose
     run has ended, nothing is recorded in its history, and erasing it again is harmless."""
     pathway_id = trouble.pathway_id
-    start = await _start_input(pathways, pathway_id)
+    start = await start_input(pathways, pathway_id)
     raw = start.participant
     person = await _opened(store, keyring, pathway_id, raw, meta)
     programme = str(start.programme.get("name", ""))
@@ -92,7 +92,7 @@ async def _erase_unanswering(
     return Erased(pathway_id, None, False, *done, legacy=_legacy(raw))
 
 
-async def _start_input(pathways: PathwayClient, pathway_id: str) -> PathwayInput:
+async def start_input(pathways: PathwayClient, pathway_id: str) -> PathwayInput:
     """The pathway's start as its history keeps it (the identity sealed as sent)."""
     handle = pathways.temporal.get_workflow_handle(pathway_id)
     async for event in handle.fetch_history_events():

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from parcours.domain.anonymisation import anonymisation_reason
+from parcours.domain.calendar import add_months
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.errors import MoveRefused
 from parcours.domain.permissions import coordinator_only
@@ -89,3 +90,17 @@ def already_erased(erased_at: datetime) -> MoveRefused:
         "undone or repeated",
         erased_at=erased_at.isoformat(),
     )
+
+
+def unfinished_due_at(referred_at: datetime, closed_at: datetime, months: int) -> datetime:
+    """When the person of a pathway whose workflow never ran to the end (its referral
+    refused at its start, or closed by `doctor close` when it could not run) is to be
+    erased: by the retention by the last contact, counted from the last thing known of
+    them, the referral or the closing, whichever came later; no run is left to count it.
+    `months`: the programme's `timers.anonymise_after_last_contact_months`."""
+    return add_months(max(referred_at, closed_at), months)
+
+
+def unfinished_reason(referred_at: datetime) -> str:
+    """Why the sweep erased such a person, as `anonymisation_reason` says it for others."""
+    return f"retention: a pathway that never ran, referred on {referred_at.date().isoformat()}"

@@ -40,6 +40,9 @@ PARTNER_FIELDS = frozenset(
 """The participant fields a programme may send to partners (`messages.participant_fields`
 gives exactly these; notes and anything else never leave the service)."""
 
+DEFAULT_ANONYMISE_MONTHS = 24
+"""How long a record is kept after the last contact when a programme's file does not say."""
+
 
 class Fault(ValueError):
     """A fault found by a validator, with the key path of the offending value relative to
@@ -99,7 +102,7 @@ class Timers(Strict):
     """How long an exited pathway stays open for what remains due (consent withdrawal,
     alerts, corrections, follow-up contacts), from the exit's instant; then it closes for
     good. Two years when the file does not say (files written before this field)."""
-    anonymise_after_last_contact_months: int = Field(default=24, gt=0, le=120)
+    anonymise_after_last_contact_months: int = Field(default=DEFAULT_ANONYMISE_MONTHS, gt=0, le=120)
     """How long a person's record is kept after the last contact with them (the latest
     instant of an entry staff made about them, the referral included); then the person is
     anonymised, unless a coordinator extended it. Two years when the file does not say,
