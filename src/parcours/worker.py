@@ -77,7 +77,9 @@ def default_activities(
     keys: Callable[[], Keyring] = functools.cache(lambda: keyring or load_keyring(settings))
     sealer = PersonSealer(store, keys)
     notify = NotificationActivities(store, smtp_relay(settings), sealer)
-    dating = JobDatingActivities(notify, None if settings.declared_roles else seals(settings))
+    dating = JobDatingActivities(
+        notify, None if settings.declared_roles else seals(settings), sealer=sealer
+    )
     return [
         alerts.deliver_alerts,
         projection.project_pathway,

@@ -9,64 +9,28 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from parcours.cli.exit_codes import ExitCode
+from tests.cli.jobdating_runs import AGENCY, add_agency, in_coaching, plan_event
 from tests.cli.programme_runs import (
-    ATP_CRITERIA,
     act,
     add_referrer,
     open_session,
     refer_into,
     when_projected,
 )
-from tests.cli.runner import Cli, as_coordinator
+from tests.cli.runner import Cli
 from tests.polling import eventually_blocking
-from tests.receivers import SECRET, HttpReceiver
+from tests.receivers import HttpReceiver
 
 pytestmark = [pytest.mark.temporal]
-
-AGENCY = "Interim 95"
-
-
-def _in_coaching(cli: Cli, first: str, *extra: str) -> str:
-    """An ATP pathway in coaching since yesterday, consenting to temp agencies hearing of
-    it: a job-dating held today comes after its coaching started."""
-    yesterday = ("--on", str(date.today() - timedelta(days=1)))
-    pathway_id = refer_into(cli, first, *yesterday, *extra, programme="atp-cergy")
-    for step in (
-        ("intake", "complete", pathway_id, *ATP_CRITERIA),
-        ("contract", "sign", pathway_id),
-        ("coaching", "start", pathway_id),
-        ("consent", "give", pathway_id, "temp_agency"),
-    ):
-        act(cli, *step, *yesterday)
-    return pathway_id
-
-
-def _add_agency(cli: Cli, receiver: HttpReceiver) -> None:
-    added = as_coordinator(
-        cli, "partners", "add", AGENCY, "--kind", "temp_agency", "--channel", "webhook",
-        "--address", receiver.url, "--secret", SECRET,
-    )  # fmt: skip
-    assert added.exit_code == 0, added.output
-
-
-def _plan(cli: Cli, on: datetime, *candidates: str, agency: str = AGENCY) -> str:
-    typed = [arg for pathway_id in candidates for arg in ("--candidate", pathway_id)]
-    planned = cli(
-        "jobdating", "plan", "--programme", "atp-cergy", "--on", on.strftime("%Y-%m-%dT%H:%M"),
-        "--place", "Maison de l'emploi", "--agency", agency, *typed, "--json",
-    )  # fmt: skip
-    assert planned.exit_code == 0, planned.output
-    event_id: str = json.loads(planned.stdout)["event_id"]
-    return event_id
 
 
 def test_agencies_are_invited_and_an_event_is_shown_and_listed(
     cli: Cli, http_receiver: HttpReceiver
 ) -> None:
     add_referrer(cli)
-    _add_agency(cli, http_receiver)
-    candidate = _in_coaching(cli, "Ada")
-    event_id = _plan(cli, datetime.now() + timedelta(days=3), candidate)
+    add_agency(cli, http_receiver)
+    candidate = in_coaching(cli, "Ada")
+    event_id = plan_event(cli, datetime.now() + timedelta(days=3), candidate)
     eventually_blocking(  # the server may hold other tests' events: this one is among them
         lambda: json.loads(cli("jobdating", "list", "--json").stdout),
         lambda found: event_id in [e["event_id"] for e in found],
@@ -101,9 +65,9 @@ def test_outcomes_are_recorded_in_one_command_and_a_refusal_is_reported(
     cli: Cli, http_receiver: HttpReceiver
 ) -> None:
     add_referrer(cli)
-    _add_agency(cli, http_receiver)
-    hired, paused = _in_coaching(cli, "Ada"), _in_coaching(cli, "Berthe")
-    event_id = _plan(cli, datetime.now() - timedelta(hours=1), hired, paused)
+    add_agency(cli, http_receiver)
+    hired, paused = in_coaching(cli, "Ada"), in_coaching(cli, "Berthe")
+    event_id = plan_event(cli, datetime.now() - timedelta(hours=1), hired, paused)
     yesterday = date.today() - timedelta(days=1)
     act(cli, "suspend", paused, "--reason", "health", "--on", f"{yesterday}T12:00")
     recorded = cli(
@@ -132,10 +96,10 @@ def test_an_event_entered_after_the_fact_is_dated_with_on(
     cli: Cli, http_receiver: HttpReceiver
 ) -> None:
     add_referrer(cli)
-    _add_agency(cli, http_receiver)
-    candidate = _in_coaching(cli, "Ada")
+    add_agency(cli, http_receiver)
+    candidate = in_coaching(cli, "Ada")
     day = datetime.now().replace(second=0, microsecond=0) - timedelta(hours=2)
-    event_id = _plan(cli, day, candidate)
+    event_id = plan_event(cli, day, candidate)
     eventually_blocking(  # a reference resolves once the event is listed
         lambda: json.loads(cli("jobdating", "list", "--json").stdout),
         lambda found: event_id in [e["event_id"] for e in found],
@@ -184,7 +148,7 @@ def test_a_plan_refuses_what_is_not_a_temp_agency_or_not_ready(
     cli: Cli, http_receiver: HttpReceiver
 ) -> None:
     add_referrer(cli)
-    _add_agency(cli, http_receiver)
+    add_agency(cli, http_receiver)
     fresh = refer_into(cli, "Ada", programme="atp-cergy")
     typed = ("jobdating", "plan", "--programme", "atp-cergy", "--on", "2030-01-10T09:00",
              "--place", "Cergy", "--candidate", fresh)  # fmt: skip
@@ -203,9 +167,9 @@ def test_a_session_gives_its_candidates_and_leaves_out_who_may_not_come(
     cli: Cli, http_receiver: HttpReceiver
 ) -> None:
     add_referrer(cli)
-    _add_agency(cli, http_receiver)
+    add_agency(cli, http_receiver)
     open_session(cli, "2026-S1", programme="atp-cergy")
-    ready = _in_coaching(cli, "Ada", "--session", "2026-S1")
+    ready = in_coaching(cli, "Ada", "--session", "2026-S1")
     early = refer_into(cli, "Berthe", "--session", "2026-S1", programme="atp-cergy")
     when_projected(cli, "2026-S1", {"referred": 1, "coaching": 1})
     planned = cli(

@@ -24,6 +24,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from parcours.activities.notify import NotificationActivities
+from parcours.activities.person_keys import PersonSealer
 from parcours.adapters.temporal.seal import seal
 from parcours.domain.commands import RecordJobDating
 from parcours.domain.jobdating import JobDatingEvent
@@ -59,13 +60,18 @@ OUTCOME_UPDATE = update_name(RecordJobDating)
 
 class JobDatingActivities:
     def __init__(
-        self, notify: NotificationActivities, seals: Callable[[], list[bytes]] | None = None
+        self,
+        notify: NotificationActivities,
+        seals: Callable[[], list[bytes]] | None = None,
+        sealer: PersonSealer | None = None,
     ) -> None:
         self._notify = notify
         self._seals = seals
         """The service's seal secrets (`adapters.temporal.seal`): each outcome handed to a
         pathway is sealed, so that the pathway's check knows parcours handed it on after
         checking the recording's signature."""
+        self._sealer = sealer
+        """Seals the reason typed at the recording under each candidate's own key."""
 
     @activity.defn(name="send_jobdating_invitations")
     async def send_invitations(self, event: JobDatingEvent) -> InvitationReport:
@@ -123,7 +129,7 @@ class JobDatingActivities:
         """Send the outcome to the candidate's pathway; its answer, refusals included."""
         pathway_id = delivery.pathway_id
         handle = activity.client().get_workflow_handle(pathway_id)
-        meta = self._sealed(delivery)
+        meta = self._sealed(await self._reason_sealed(delivery))
         try:
             result: UpdateResult = await handle.execute_update(
                 OUTCOME_UPDATE,
@@ -140,6 +146,16 @@ class JobDatingActivities:
         return OutcomeAnswer(
             pathway_id, True, seq=result.seq, duplicate=result.duplicate, stage=result.stage.value
         )
+
+    async def _reason_sealed(self, delivery: OutcomeDelivery) -> OutcomeDelivery:
+        """The outcome with the reason typed at the recording sealed under the candidate's
+        key, as the CLI seals the reason of every action: erasing the person erases it from
+        their pathway (the job-dating's own history keeps it as typed)."""
+        if self._sealer is None or not delivery.meta.reason.strip():
+            return delivery
+        sealing = self._sealer.seal_reason
+        meta = await asyncio.to_thread(sealing, delivery.pathway_id, delivery.meta)
+        return replace(delivery, meta=meta)
 
     def _sealed(self, delivery: OutcomeDelivery) -> RequestMeta:
         """The outcome's request, handed by this job-dating and sealed by the service."""
