@@ -180,9 +180,13 @@ def _started() -> str:
 
 
 async def _received_at(workflow_id: str) -> datetime:
-    """When the server received the start of the workflow this activity runs for."""
-    described = await activity.client().get_workflow_handle(workflow_id).describe()
-    return described.start_time
+    """When the run this activity checks was to start, as the server set it: when it
+    received the start, or later for a start it was asked to delay (`start_delay`), so
+    that a signed start cannot be put off until long after it was signed."""
+    run = activity.info().workflow_run_id
+    handle = activity.client().get_workflow_handle(workflow_id, run_id=run)
+    described = await handle.describe()
+    return max(described.start_time, described.execution_time or described.start_time)
 
 
 class ActorInterceptor(Interceptor):
