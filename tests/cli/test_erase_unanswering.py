@@ -11,7 +11,7 @@ their own), straight through the Temporal client, as a buggy or unchecked client
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -25,6 +25,7 @@ from parcours.app.client import PathwayClient
 from parcours.app.doctor import close
 from parcours.app.erasure import erase_person
 from parcours.app.errors import RequestRefused
+from parcours.app.queries import pathways_query
 from parcours.app.references import new_pathway_id
 from parcours.app.retention_sweep import ended_past_due, sweep
 from parcours.cli.exit_codes import ExitCode
@@ -131,34 +132,69 @@ async def test_a_pathway_refused_at_its_start_has_its_person_erased(
     store.close()
 
 
+async def _start_undecodable(pathways: PathwayClient, store: Store, until: datetime) -> str:
+    """A start its workflow cannot take (an identity without a last name), carrying a
+    state whose retention a coordinator extended `until`; its person holds a key."""
+    pathway_id = new_pathway_id()
+    await asyncio.to_thread(PersonSealer(lambda: store, TEST_KEYRING).new_key, pathway_id)
+    start = {
+        "pathway_id": pathway_id,
+        "programme": {"name": "atp-cergy"},
+        "participant": {"first_name": "Zephyrine"},
+        "state": {"retention_until": until.isoformat()},
+    }
+    await pathways.temporal.start_workflow(
+        WORKFLOW_TYPE, start, id=pathway_id, task_queue=pathways.task_queue
+    )
+    return pathway_id
+
+
 async def test_the_sweep_erases_them_once_their_retention_is_over(
     temporal_env: WorkflowEnvironment, cli: Cli, cli_settings: Settings
 ) -> None:
-    """Counted from the referral or the closing, whichever is later: the programme's months
-    after the last contact, or the default months for a programme the catalogue lacks."""
+    """Counted from the closing: the months the programme the pathway was started with
+    keeps a record (6 here), 24 when it says none, or the extension its state carried.
+    A start that cannot be read as a pathway's still has its key destroyed.
+    (`cli` runs the worker.)"""
     pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
     store = open_store(cli_settings.readmodel_url)
-    atp = get_programme("atp-cergy").model_dump(mode="json")
-    refused = await _start_sealed(pathways, store, atp, meta(AUDITOR))
+    six_months = get_programme("atp-cergy").model_dump(mode="json")
+    six_months["timers"]["anonymise_after_last_contact_months"] = 6
+    refused = await _start_sealed(pathways, store, six_months, meta(AUDITOR))
     broken = await _start_sealed(pathways, store, {"name": "not-a-programme"}, meta())
+    extended_until = add_months(datetime.now(UTC), 30)
+    undecodable = await _start_undecodable(pathways, store, extended_until)
     await _failed(pathways, refused)
-    await _cannot_run(pathways, broken)
-    await close(pathways, broken, meta(COORDINATOR, reason="bad input"))
+    for pathway_id in (broken, undecodable):
+        await _cannot_run(pathways, pathway_id)
+        await close(pathways, pathway_id, meta(COORDINATOR, reason="bad input"))
+    ids = {refused, broken, undecodable}
+    await eventually(
+        lambda: pathways.list(pathways_query(pathways.task_queue, include_closed=True)),
+        lambda listed: ids <= {s.pathway_id for s in listed},
+        what="the three listed by the service's visibility",
+    )
+    closed_at = {i: await _closed_at(pathways, i) for i in ids}
 
-    now = datetime.now(UTC)
-    assert await ended_past_due(pathways, store, now) == ([], {})
-    later = add_months(now, DEFAULT_ANONYMISE_MONTHS) + timedelta(days=1)
+    assert await ended_past_due(pathways, store, datetime.now(UTC)) == ([], {})
+    later = add_months(datetime.now(UTC), 31)
     due, unread = await ended_past_due(pathways, store, later)
     assert unread == {}
-    assert {(d.pathway_id, d.programme) for d in due} == {
-        (refused, "atp-cergy"),
-        (broken, "not-a-programme"),
+    assert {d.pathway_id: (d.programme, d.due_at) for d in due} == {
+        refused: ("atp-cergy", add_months(closed_at[refused], 6)),
+        broken: ("not-a-programme", add_months(closed_at[broken], DEFAULT_ANONYMISE_MONTHS)),
+        undecodable: ("atp-cergy", extended_until),
     }
-    assert all(d.reason.startswith("retention: a pathway that never ran") for d in due)
-    assert all(now < d.due_at <= later for d in due)
+    assert all(d.reason.startswith("retention: its pathway could not run") for d in due)
 
     swept = await sweep(pathways, store, TEST_KEYRING, due, meta(COORDINATOR))
-    assert (len(swept.erased), swept.failed) == (2, {})
-    assert store.keys_of_pathway(refused) == store.keys_of_pathway(broken) == []
+    assert (len(swept.erased), swept.failed) == (3, {})
+    assert all(store.keys_of_pathway(i) == [] for i in ids)
     assert await ended_past_due(pathways, store, later) == ([], {})
     store.close()
+
+
+async def _closed_at(pathways: PathwayClient, pathway_id: str) -> datetime:
+    closed = (await pathways.temporal.get_workflow_handle(pathway_id).describe()).close_time
+    assert closed is not None
+    return closed

@@ -25,15 +25,16 @@ from parcours.adapters.readmodel import Store
 from parcours.adapters.temporal.keys import Keyring
 from parcours.adapters.temporal.sealing import ERASED, SEALED
 from parcours.app.client import PathwayClient
-from parcours.app.errors import PathwayNotFound, RequestRefused
+from parcours.app.errors import RequestRefused
 from parcours.app.health import CANNOT_RUN, Trouble, diagnose
 from parcours.app.read_log import ReadCommand, log_reads
 from parcours.app.reservations import Reservations
+from parcours.app.started import read_start
 from parcours.domain.erasure import already_erased, check_erasure_request
 from parcours.domain.errors import DomainError
 from parcours.domain.records import RequestMeta
 from parcours.workflows.erasure import ERASE_PERSON_UPDATE
-from parcours.workflows.messages import Participant, PathwayInput, UpdateResult
+from parcours.workflows.messages import Participant, UpdateResult
 
 
 @dataclass(frozen=True)
@@ -82,24 +83,20 @@ async def _erase_unanswering(
     pathways: PathwayClient, store: Store, keyring: Keyring, trouble: Trouble, meta: RequestMeta
 ) -> Erased:
     """The erasure of a pathway whose workflow ended without completing: as for one whose
-    run has ended, nothing is recorded in its history, and erasing it again is harmless."""
+    run has ended, nothing is recorded in its history, and erasing it again is harmless.
+    A start whose identity cannot be read (the input its workflow could not take) still has
+    its keys and files destroyed; no reservation can be found without the identity."""
     pathway_id = trouble.pathway_id
-    start = await start_input(pathways, pathway_id)
+    start = await read_start(pathways.temporal, pathway_id)
     raw = start.participant
+    if raw is None:
+        await _log_erasure(store, pathway_id, meta)
+        done = await _destroy(pathways, store, keyring, pathway_id, None)
+        return Erased(pathway_id, None, False, *done, legacy=False)
     person = await _opened(store, keyring, pathway_id, raw, meta)
     programme = str(start.programme.get("name", ""))
     done = await _destroy(pathways, store, keyring, pathway_id, (programme, person))
     return Erased(pathway_id, None, False, *done, legacy=_legacy(raw))
-
-
-async def start_input(pathways: PathwayClient, pathway_id: str) -> PathwayInput:
-    """The pathway's start as its history keeps it (the identity sealed as sent)."""
-    handle = pathways.temporal.get_workflow_handle(pathway_id)
-    async for event in handle.fetch_history_events():
-        payloads = event.workflow_execution_started_event_attributes.input.payloads
-        decoded = await pathways.temporal.data_converter.decode(payloads, [PathwayInput])
-        return cast(PathwayInput, decoded[0])
-    raise PathwayNotFound(pathway_id)
 
 
 def _legacy(raw: Participant) -> bool:
@@ -111,12 +108,16 @@ async def _opened(
     store: Store, keyring: Keyring, pathway_id: str, raw: Participant, meta: RequestMeta
 ) -> Participant:
     """The identity, opened: a read of the person, logged first."""
+    await _log_erasure(store, pathway_id, meta)
+    sealer = PersonSealer(lambda: store, keyring)
+    return cast(Participant, await asyncio.to_thread(sealer.open, raw))
+
+
+async def _log_erasure(store: Store, pathway_id: str, meta: RequestMeta) -> None:
+    """Who erased, when, which pathway: in the read log, before anything is opened."""
     proved = meta.key_id or None  # the credential the front end proved, if it did
     await asyncio.to_thread(
         log_reads, store, meta.actor, ReadCommand.ERASE, [pathway_id], key_id=proved
-    )
-    return cast(
-        Participant, await asyncio.to_thread(PersonSealer(lambda: store, keyring).open, raw)
     )
 
 
@@ -125,14 +126,17 @@ async def _destroy(
     store: Store,
     keyring: Keyring,
     pathway_id: str,
-    whose: tuple[str, Participant],
+    whose: tuple[str, Participant] | None,
 ) -> tuple[int, int, int]:
-    """Steps 2 to 4: the reservations, the outbox files, the keys (how many of each, keys
+    """Steps 2 to 4: the reservations of the person (`whose`: programme and identity, None
+    when the identity cannot be read), the outbox files, the keys (how many of each, keys
     first in the answer)."""
-    programme, person = whose
-    marks = marks_of(keyring, programme, person)
-    reservations = Reservations(pathways.temporal, pathways.task_queue, programme, marks)
-    deleted = await reservations.erase(pathway_id) if marks else 0
+    deleted = 0
+    if whose is not None:
+        programme, person = whose
+        marks = marks_of(keyring, programme, person)
+        reservations = Reservations(pathways.temporal, pathways.task_queue, programme, marks)
+        deleted = await reservations.erase(pathway_id) if marks else 0
     files = await asyncio.to_thread(delete_outbox_files, store, pathway_id)
     sealer = PersonSealer(lambda: store, keyring)
     keys = await asyncio.to_thread(sealer.destroy, pathway_id)

@@ -12,9 +12,10 @@ pathway whose run has ended (`app.erasure.erase_person`), with the reason the pa
 itself would have given.
 
 A pathway whose workflow never ran to the end (failed, its referral refused at its start;
-or terminated, closed by `doctor close` when it could not run) has no final state to read:
-its person is due the programme's months after the referral or the closing, whichever is
-later (`domain.erasure.unfinished_due_at`), read from its start and its description.
+terminated, closed by `doctor close` when it could not run; cancelled or timed out) has no
+final state to read: its person is due the months its programme keeps a record after the
+last contact, counted from its closing, or at the date a coordinator extended it to if
+later (`domain.erasure.unfinished_due_at`), read from its start (`app.started`).
 """
 
 from __future__ import annotations
@@ -24,27 +25,22 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from temporalio.client import WorkflowExecutionStatus
 
 from parcours.adapters.readmodel import Store
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
-from parcours.app.erasure import Erased, erase_person, start_input
+from parcours.app.erasure import Erased, erase_person
 from parcours.app.queries import pathways_query
+from parcours.app.started import UNFINISHED, UNFINISHED_STATUSES, instant, read_start
 from parcours.domain.anonymisation import anonymisation_reason, ended_retention_over
-from parcours.domain.erasure import unfinished_due_at, unfinished_reason
-from parcours.domain.programme_data import DEFAULT_ANONYMISE_MONTHS
+from parcours.domain.erasure import unfinished_due_at, unfinished_months, unfinished_reason
 from parcours.domain.records import RequestMeta
-from parcours.programmes import UnknownProgramme, get_programme
+from parcours.programmes import get_programme
 
 AT_ONCE = 8
 """Final states read at once (each replays a completed history on a worker)."""
-
-UNFINISHED_STATUSES = (WorkflowExecutionStatus.FAILED, WorkflowExecutionStatus.TERMINATED)
-UNFINISHED = "(ExecutionStatus = 'Failed' OR ExecutionStatus = 'Terminated')"
-"""Workflows that never ran to the end: refused at their start, or closed by `doctor close`."""
 
 
 @dataclass(frozen=True)
@@ -120,30 +116,19 @@ class _Judge:
 
     async def unfinished(self, pathway_id: str) -> Due | None:
         """By its start and its closing, for a workflow that never ran to the end: it has no
-        final state to read (`domain.erasure.unfinished_due_at`)."""
+        final state to read (`domain.erasure.unfinished_due_at`); None when its latest run
+        is another (started again under the same id)."""
         async with self._gate:
-            handle = self._pathways.temporal.get_workflow_handle(pathway_id)
-            described = await handle.describe()
-            if described.status not in UNFINISHED_STATUSES or described.close_time is None:
-                return None
-            start = await start_input(self._pathways, pathway_id)
-        name, months = _retention_months(start.programme)
-        referred_at = start.referral.referred_at
-        due = unfinished_due_at(referred_at, described.close_time, months)
+            start = await read_start(self._pathways.temporal, pathway_id)
+        if start.status not in UNFINISHED_STATUSES or start.closed_at is None:
+            return None
+        months = unfinished_months(start.programme)
+        extended = instant(start.state.get("retention_until"))
+        due = unfinished_due_at(start.closed_at, months, extended)
         if due > self._now:
             return None
-        return Due(pathway_id, name, due, unfinished_reason(referred_at))
-
-
-def _retention_months(sent: dict[str, Any]) -> tuple[str, int]:
-    """The programme a start names, and its months of retention after the last contact:
-    the default months for a programme the catalogue does not have (a start sent wrong)."""
-    name, version = str(sent.get("name", "")), sent.get("version")
-    try:
-        programme = get_programme(name, version if isinstance(version, int) else None)
-    except UnknownProgramme:
-        return name, DEFAULT_ANONYMISE_MONTHS
-    return name, programme.timers.anonymise_after_last_contact_months
+        name = str(start.programme.get("name", ""))
+        return Due(pathway_id, name, due, unfinished_reason(start.closed_at))
 
 
 async def sweep(

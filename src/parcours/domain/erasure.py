@@ -9,16 +9,17 @@ audit trail. Only a coordinator may erase, with a reason, and only once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from parcours.domain.anonymisation import anonymisation_reason
 from parcours.domain.calendar import add_months
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.errors import MoveRefused
 from parcours.domain.permissions import coordinator_only
+from parcours.domain.programme_data import DEFAULT_ANONYMISE_MONTHS, MAX_ANONYMISE_MONTHS
 from parcours.domain.records import Actor, PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.retention import CLOSER, close_for_good
 from parcours.domain.vocabulary import EventKind, Role
@@ -92,15 +93,33 @@ def already_erased(erased_at: datetime) -> MoveRefused:
     )
 
 
-def unfinished_due_at(referred_at: datetime, closed_at: datetime, months: int) -> datetime:
+_MONTHS = "anonymise_after_last_contact_months"
+
+
+def unfinished_months(programme: Mapping[str, Any]) -> int:
+    """The months a record is kept after the last contact under the programme a pathway was
+    started with (as its start carries it); the default when it says none that can be
+    read (a start sent wrong, the very input its workflow could not take)."""
+    timers = programme.get("timers")
+    months = timers.get(_MONTHS) if isinstance(timers, Mapping) else None
+    if isinstance(months, int) and not isinstance(months, bool):
+        return months if 0 < months <= MAX_ANONYMISE_MONTHS else DEFAULT_ANONYMISE_MONTHS
+    return DEFAULT_ANONYMISE_MONTHS
+
+
+def unfinished_due_at(
+    closed_at: datetime, months: int, extended_until: datetime | None = None
+) -> datetime:
     """When the person of a pathway whose workflow never ran to the end (its referral
     refused at its start, or closed by `doctor close` when it could not run) is to be
-    erased: by the retention by the last contact, counted from the last thing known of
-    them, the referral or the closing, whichever came later; no run is left to count it.
-    `months`: the programme's `timers.anonymise_after_last_contact_months`."""
-    return add_months(max(referred_at, closed_at), months)
+    erased: `months` after it closed, the last thing known of them (no run is left to
+    count contacts), or the date a coordinator had extended its retention to, if later."""
+    due = add_months(closed_at, months)
+    return due if extended_until is None else max(due, extended_until)
 
 
-def unfinished_reason(referred_at: datetime) -> str:
+def unfinished_reason(closed_at: datetime) -> str:
     """Why the sweep erased such a person, as `anonymisation_reason` says it for others."""
-    return f"retention: a pathway that never ran, referred on {referred_at.date().isoformat()}"
+    return (
+        f"retention: its pathway could not run to its end, closed on {closed_at.date().isoformat()}"
+    )

@@ -42,6 +42,8 @@ gives exactly these; notes and anything else never leave the service)."""
 
 DEFAULT_ANONYMISE_MONTHS = 24
 """How long a record is kept after the last contact when a programme's file does not say."""
+MAX_ANONYMISE_MONTHS = 120
+"""The longest a programme's file may keep a record after the last contact."""
 
 
 class Fault(ValueError):
@@ -102,7 +104,9 @@ class Timers(Strict):
     """How long an exited pathway stays open for what remains due (consent withdrawal,
     alerts, corrections, follow-up contacts), from the exit's instant; then it closes for
     good. Two years when the file does not say (files written before this field)."""
-    anonymise_after_last_contact_months: int = Field(default=DEFAULT_ANONYMISE_MONTHS, gt=0, le=120)
+    anonymise_after_last_contact_months: int = Field(
+        default=DEFAULT_ANONYMISE_MONTHS, gt=0, le=MAX_ANONYMISE_MONTHS
+    )
     """How long a person's record is kept after the last contact with them (the latest
     instant of an entry staff made about them, the referral included); then the person is
     anonymised, unless a coordinator extended it. Two years when the file does not say,
