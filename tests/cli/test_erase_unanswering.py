@@ -11,7 +11,7 @@ their own), straight through the Temporal client, as a buggy or unchecked client
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -43,7 +43,11 @@ pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
 
 async def _start_sealed(
-    pathways: PathwayClient, store: Store, programme: dict[str, Any], sent: RequestMeta
+    pathways: PathwayClient,
+    store: Store,
+    programme: dict[str, Any],
+    sent: RequestMeta,
+    timeout: timedelta | None = None,
 ) -> str:
     """A start whose identity is sealed under a new person key, sent unchecked."""
     pathway_id = new_pathway_id()
@@ -51,7 +55,11 @@ async def _start_sealed(
     person = await asyncio.to_thread(sealer.seal_person, pathway_id, participant())
     start = PathwayInput(pathway_id, programme, person, referral(), sent)
     await pathways.temporal.start_workflow(
-        WORKFLOW_TYPE, start, id=pathway_id, task_queue=pathways.task_queue
+        WORKFLOW_TYPE,
+        start,
+        id=pathway_id,
+        task_queue=pathways.task_queue,
+        execution_timeout=timeout,
     )
     return pathway_id
 
@@ -189,6 +197,8 @@ async def test_the_sweep_erases_them_once_their_retention_is_over(
 
     swept = await sweep(pathways, store, TEST_KEYRING, due, meta(COORDINATOR))
     assert (len(swept.erased), swept.failed) == (3, {})
+    unreadable = {e.pathway_id for e in swept.erased if e.identity_unread}
+    assert unreadable == {undecodable}
     assert all(store.keys_of_pathway(i) == [] for i in ids)
     assert await ended_past_due(pathways, store, later) == ([], {})
     store.close()
@@ -198,3 +208,27 @@ async def _closed_at(pathways: PathwayClient, pathway_id: str) -> datetime:
     closed = (await pathways.temporal.get_workflow_handle(pathway_id).describe()).close_time
     assert closed is not None
     return closed
+
+
+async def test_a_pathway_that_timed_out_has_its_person_erased(
+    temporal_env: WorkflowEnvironment, cli: Cli, cli_settings: Settings
+) -> None:
+    """A run the service ended when the execution timeout a client set passed, while its
+    first task failed on every attempt: it cannot be replayed to answer anything."""
+    pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
+    store = open_store(cli_settings.readmodel_url)
+    broken = {"name": "not-a-programme"}
+    timed_out = await _start_sealed(pathways, store, broken, meta(), timedelta(seconds=3))
+    handle = pathways.temporal.get_workflow_handle(timed_out)
+
+    async def status() -> WorkflowExecutionStatus | None:
+        return (await handle.describe()).status
+
+    ended = WorkflowExecutionStatus.TIMED_OUT
+    await eventually(status, lambda s: s == ended, what="timed out")
+    assert store.keys_of_pathway(timed_out)
+    erased = await asyncio.to_thread(_erase, cli, timed_out)
+    assert erased.exit_code == 0, erased.output
+    assert "its history records nothing more" in erased.output
+    assert store.keys_of_pathway(timed_out) == []
+    store.close()

@@ -1,7 +1,7 @@
 """The reason typed at a job-dating's recording reaches each candidate's pathway sealed
 under that candidate's own key, as the reason of every other action: the read model holds
 it sealed, readers see it opened, and erasing the person leaves `[erased]` in its place.
-Before, it was handed on as typed, and outlived the erasure of the person it named."""
+Before, it was handed on as typed, and outlived the erasure of the candidate."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tests.receivers import HttpReceiver
 
 pytestmark = [pytest.mark.temporal]
 
-REASON = "Ada Lovelace asked to be put forward first"
+REASON = "asked to be put forward first"
 
 
 def _reasons(cli: Cli, pathway_id: str, kind: str) -> list[str]:

@@ -3,6 +3,7 @@ client sent it (here the raw Temporal client), and records the credential's key 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
+from parcours.activities.person_keys import PersonSealer
+from parcours.adapters.temporal.keys import load_keyring
 from parcours.app import jobdating
 from parcours.app.credentials import issue, sign
 from parcours.app.errors import RequestRefused, refusal_of
@@ -149,6 +152,8 @@ async def test_job_dating_outcomes_reach_their_pathways_sealed_by_the_service(
         staff_key = signed.issue(STAFF)
         as_staff = signed.pathways(staff_key)
         pid = await in_coaching(as_staff)
+        sealer = PersonSealer(lambda: signed.store, load_keyring(signed.settings))
+        await asyncio.to_thread(sealer.new_key, pid)  # as a referral through the CLI makes
         add_adecco(signed.store)
         held_at = datetime.now(UTC) - timedelta(hours=1)
         planned = jobdating.Plan("atp-cergy", held_at, PLACE, ["Adecco"], [pid])
@@ -158,11 +163,14 @@ async def test_job_dating_outcomes_reach_their_pathways_sealed_by_the_service(
         with pytest.raises(RequestRefused) as unsigned:
             await jobdating.record(signed.client, event, entries, meta())
         assert unsigned.value.code == "signature_missing"
-        answer = await jobdating.record(as_staff.temporal, event, entries, meta())
+        typed = meta(reason="put forward first")
+        answer = await jobdating.record(as_staff.temporal, event, entries, typed)
         assert answer.answers[0].applied, answer.answers[0]
         last = (await as_staff.timeline(pid))[-1]
         assert (last.kind, last.actor_id) == ("jobdating_hired", STAFF.actor_id)
         assert last.key_id == staff_key.key_id  # the recording's credential, handed on
+        assert last.reason.startswith("sealed:pk-")  # under the candidate's key, then sealed
+        assert sealer.open(last.reason) == "put forward first"
 
         passed_off = replace(meta(), handed_by=event, seal="bm90IHRoZSBzZXJ2aWNl")
         assert (await _refused_raw(signed, pid, passed_off))[0] == "signature_invalid"

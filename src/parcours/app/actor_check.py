@@ -17,7 +17,8 @@ the local activity `check_referral_actor` (`workflows.actors`), whose answer the
 keeps, so that replay reads it again rather than asking again; a job-dating event's start
 (its plan), by the local activity `check_jobdating_actor` in the same way. A start
 waits at the server until a worker takes it, so its signature's age is judged at the
-instant the server received it (`_start_verdict`), not at the worker's clock.
+instant the server set for the run to start (`_received_at`: its receipt, or later for a
+delayed start), not at the worker's clock.
 """
 
 from __future__ import annotations
@@ -145,8 +146,9 @@ class ActorCheck:
         self, action: str, meta: RequestMeta, content: Sequence[Any]
     ) -> ActorVerdict:
         """A start waits at the server until a worker takes it, minutes later when no worker
-        ran or all were busy: a signature fresh when the server received the start (the
-        workflow's start time, which the server sets) holds, however late it is checked."""
+        ran or all were busy: a signature fresh when the run was to start (when the server
+        received it, unless asked to delay it; `_received_at`) holds, however late it is
+        checked."""
         start = _Start(action, _started(), meta, content)
         verdict = self._verdict(start)
         if verdict.code == SIGNATURE_STALE:

@@ -26,10 +26,9 @@ from parcours.adapters.temporal.keys import Keyring
 from parcours.adapters.temporal.sealing import ERASED, SEALED
 from parcours.app.client import PathwayClient
 from parcours.app.errors import RequestRefused
-from parcours.app.health import CANNOT_RUN, Trouble, diagnose
 from parcours.app.read_log import ReadCommand, log_reads
 from parcours.app.reservations import Reservations
-from parcours.app.started import read_start
+from parcours.app.started import UNFINISHED_STATUSES, Started, latest_run, read_start
 from parcours.domain.erasure import already_erased, check_erasure_request
 from parcours.domain.errors import DomainError
 from parcours.domain.records import RequestMeta
@@ -53,6 +52,9 @@ class Erased:
     files_deleted: int
     legacy: bool
     """The pathway was referred before identities were sealed (see the module's note)."""
+    identity_unread: bool = False
+    """Its start held no identity parcours could read (a start its workflow could not
+    take): its reservations, found by the identity, could not be looked for."""
 
 
 async def erase_person(
@@ -61,16 +63,18 @@ async def erase_person(
     """Erase the person of `pathway_id`; refused (`RequestRefused`, `already_erased`) when
     they were erased already and nothing of them is left to destroy. Opening the identity
     (to find the reservations) is a read: logged first (`erase`). A pathway whose workflow
-    ended without completing (failed at its start, or closed by `doctor close`) answers
-    nothing: its person is read from its start, and its history records nothing more. One
-    that cannot run is refused (`PathwayCannotRun`, which says how to close it first)."""
+    never ran to the end (failed, closed by `doctor close`, cancelled, timed out) answers
+    nothing: its person is read from its start (`app.started`), and its history records
+    nothing more. One that cannot run is refused (`PathwayCannotRun`, which says how to
+    close it first)."""
     try:
         check_erasure_request(meta)
     except DomainError as err:
         raise RequestRefused.of(err) from None
-    trouble = await diagnose(pathways.temporal, pathway_id)
-    if trouble is not None and trouble.condition != CANNOT_RUN:
-        return await _erase_unanswering(pathways, store, keyring, trouble, meta)
+    run = await latest_run(pathways.temporal, pathway_id)
+    if run.status in UNFINISHED_STATUSES:
+        start = await read_start(pathways.temporal, pathway_id, run)
+        return await _erase_unanswering(pathways, store, keyring, start, meta)
     raw = await pathways.participant_as_stored(pathway_id)
     person = await _opened(store, keyring, pathway_id, raw, meta)
     seq, recorded = await _record(pathways, store, pathway_id, meta)
@@ -80,19 +84,17 @@ async def erase_person(
 
 
 async def _erase_unanswering(
-    pathways: PathwayClient, store: Store, keyring: Keyring, trouble: Trouble, meta: RequestMeta
+    pathways: PathwayClient, store: Store, keyring: Keyring, start: Started, meta: RequestMeta
 ) -> Erased:
-    """The erasure of a pathway whose workflow ended without completing: as for one whose
-    run has ended, nothing is recorded in its history, and erasing it again is harmless.
-    A start whose identity cannot be read (the input its workflow could not take) still has
-    its keys and files destroyed; no reservation can be found without the identity."""
-    pathway_id = trouble.pathway_id
-    start = await read_start(pathways.temporal, pathway_id)
-    raw = start.participant
+    """The erasure of a pathway whose workflow never ran to the end: as for one whose run
+    has ended, nothing is recorded in its history, and erasing it again is harmless. A
+    start whose identity cannot be read (the input its workflow could not take) still has
+    its keys and files destroyed; its reservations cannot be found, and the answer says so."""
+    pathway_id, raw = start.pathway_id, start.participant
     if raw is None:
         await _log_erasure(store, pathway_id, meta)
         done = await _destroy(pathways, store, keyring, pathway_id, None)
-        return Erased(pathway_id, None, False, *done, legacy=False)
+        return Erased(pathway_id, None, False, *done, legacy=False, identity_unread=True)
     person = await _opened(store, keyring, pathway_id, raw, meta)
     programme = str(start.programme.get("name", ""))
     done = await _destroy(pathways, store, keyring, pathway_id, (programme, person))

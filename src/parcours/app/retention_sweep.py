@@ -37,7 +37,7 @@ from parcours.app.started import UNFINISHED, UNFINISHED_STATUSES, instant, read_
 from parcours.domain.anonymisation import anonymisation_reason, ended_retention_over
 from parcours.domain.erasure import unfinished_due_at, unfinished_months, unfinished_reason
 from parcours.domain.records import RequestMeta
-from parcours.programmes import get_programme
+from parcours.programmes import UnknownProgramme, get_programme
 
 AT_ONCE = 8
 """Final states read at once (each replays a completed history on a worker)."""
@@ -69,7 +69,7 @@ async def ended_past_due(
     queue = pathways_query(pathways.task_queue, include_closed=True)
     completed = await _keyed(pathways, store, f"{queue} AND ExecutionStatus = 'Completed'")
     unfinished = await _keyed(pathways, store, f"{queue} AND {UNFINISHED}")
-    judge = _Judge(pathways, now)
+    judge = _Judge(pathways, store, now)
     ids = [*completed, *unfinished]
     answers = await asyncio.gather(
         *(judge.completed(i) for i in completed),
@@ -95,8 +95,8 @@ async def _keyed(pathways: PathwayClient, store: Store, query: str) -> list[str]
 class _Judge:
     """Whether an ended pathway's person is due at `now`, a few pathways at once."""
 
-    def __init__(self, pathways: PathwayClient, now: datetime) -> None:
-        self._pathways, self._now = pathways, now
+    def __init__(self, pathways: PathwayClient, store: Store, now: datetime) -> None:
+        self._pathways, self._store, self._now = pathways, store, now
         self._raw = PathwayClient(pathways.temporal, pathways.task_queue)  # reasons sealed
         self._gate = asyncio.Semaphore(AT_ONCE)
 
@@ -122,12 +122,14 @@ class _Judge:
             start = await read_start(self._pathways.temporal, pathway_id)
         if start.status not in UNFINISHED_STATUSES or start.closed_at is None:
             return None
-        months = unfinished_months(start.programme)
-        extended = instant(start.state.get("retention_until"))
-        due = unfinished_due_at(start.closed_at, months, extended)
+        name = str(start.programme.get("name", ""))
+        months = unfinished_months(start.programme, _catalogue_months(name))
+        shown = await asyncio.to_thread(self._store.get_participant, pathway_id)
+        kept_until = [instant(start.state.get("retention_until"))]
+        kept_until.append(None if shown is None else shown.retention_due_at)
+        due = unfinished_due_at(start.closed_at, months, kept_until)
         if due > self._now:
             return None
-        name = str(start.programme.get("name", ""))
         return Due(pathway_id, name, due, unfinished_reason(start.closed_at))
 
 
@@ -155,3 +157,12 @@ async def sweep(
             swept.erased.append(erased)
         done(count)
     return swept
+
+
+def _catalogue_months(name: str) -> int | None:
+    """The months the catalogue's programme of that name keeps a record, if it has one."""
+    try:
+        programme = get_programme(name)
+    except UnknownProgramme:
+        return None
+    return programme.timers.anonymise_after_last_contact_months

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
 from temporalio.service import RPCError
 
 from parcours.app.errors import not_found
@@ -31,6 +31,7 @@ UNFINISHED = (
 """Workflows that never ran to the end, as the service's visibility lists them."""
 
 _PARTICIPANT_FIELDS = frozenset(f.name for f in fields(Participant))
+_LIST_FIELDS = frozenset({"skills", "languages"})
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,23 @@ class Started:
     state: dict[str, Any]
 
 
-async def read_start(client: Client, pathway_id: str) -> Started:
-    """The latest run's description and the start its own history keeps."""
+async def latest_run(client: Client, pathway_id: str) -> WorkflowExecutionDescription:
+    """The description of the pathway's latest run; `PathwayNotFound` for an unknown id."""
     try:
-        described = await client.get_workflow_handle(pathway_id).describe()
+        return await client.get_workflow_handle(pathway_id).describe()
     except RPCError as err:
         raise not_found(err, pathway_id) from None
+
+
+async def read_start(
+    client: Client, pathway_id: str, run: WorkflowExecutionDescription | None = None
+) -> Started:
+    """The latest run (`run`, if described already) and the start its own history keeps."""
+    described = run or await latest_run(client, pathway_id)
     handle = client.get_workflow_handle(pathway_id, run_id=described.run_id)
     start: dict[str, Any] = {}
     async for event in handle.fetch_history_events():
-        payloads = event.workflow_execution_started_event_attributes.input.payloads
-        start = _mapping((await client.data_converter.decode(payloads, [dict]))[0])
+        start = await _decoded(client, event.workflow_execution_started_event_attributes)
         break
     return Started(
         pathway_id,
@@ -79,12 +86,33 @@ def instant(value: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+async def _decoded(client: Client, started: Any) -> dict[str, Any]:
+    """The start's input as plain JSON; empty when it holds none, or nothing readable."""
+    payloads = list(started.input.payloads)
+    if not payloads:
+        return {}
+    try:
+        return _mapping((await client.data_converter.decode(payloads[:1]))[0])
+    except Exception:  # noqa: BLE001 - an input that is no JSON object: nothing to read
+        return {}
+
+
 def _participant(value: object) -> Participant | None:
+    """The identity as sent, if every field of it has the type `Participant` gives it:
+    texts, and lists of texts; None otherwise (nothing to find the reservations by)."""
     known = {k: v for k, v in _mapping(value).items() if k in _PARTICIPANT_FIELDS}
+    if not all(_typed_as(v, name) for name, v in known.items()):
+        return None
     try:
         return Participant(**known)
-    except TypeError:  # a name missing: nothing to find the reservations by
+    except TypeError:  # a name missing
         return None
+
+
+def _typed_as(value: object, name: str) -> bool:
+    if name in _LIST_FIELDS:
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    return isinstance(value, str)
 
 
 def _mapping(value: object) -> dict[str, Any]:

@@ -9,7 +9,7 @@ audit trail. Only a coordinator may erase, with a reason, and only once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -96,26 +96,27 @@ def already_erased(erased_at: datetime) -> MoveRefused:
 _MONTHS = "anonymise_after_last_contact_months"
 
 
-def unfinished_months(programme: Mapping[str, Any]) -> int:
+def unfinished_months(programme: Mapping[str, Any], catalogue_months: int | None = None) -> int:
     """The months a record is kept after the last contact under the programme a pathway was
-    started with (as its start carries it); the default when it says none that can be
-    read (a start sent wrong, the very input its workflow could not take)."""
+    started with, as its start carries it; else under the catalogue's programme of that
+    name (`catalogue_months`); else the default (a start sent wrong, the very input its
+    workflow could not take). More than a programme may say counts as the most it may."""
     timers = programme.get("timers")
     months = timers.get(_MONTHS) if isinstance(timers, Mapping) else None
-    if isinstance(months, int) and not isinstance(months, bool):
-        return months if 0 < months <= MAX_ANONYMISE_MONTHS else DEFAULT_ANONYMISE_MONTHS
-    return DEFAULT_ANONYMISE_MONTHS
+    if isinstance(months, int) and not isinstance(months, bool) and months > 0:
+        return min(months, MAX_ANONYMISE_MONTHS)
+    return catalogue_months or DEFAULT_ANONYMISE_MONTHS
 
 
 def unfinished_due_at(
-    closed_at: datetime, months: int, extended_until: datetime | None = None
+    closed_at: datetime, months: int, kept_until: Sequence[datetime | None] = ()
 ) -> datetime:
     """When the person of a pathway whose workflow never ran to the end (its referral
     refused at its start, or closed by `doctor close` when it could not run) is to be
     erased: `months` after it closed, the last thing known of them (no run is left to
-    count contacts), or the date a coordinator had extended its retention to, if later."""
-    due = add_months(closed_at, months)
-    return due if extended_until is None else max(due, extended_until)
+    count contacts), or the latest date it was to be kept until (`kept_until`: an
+    extension its carried state holds, the due date the read model last showed), if later."""
+    return max([add_months(closed_at, months), *(d for d in kept_until if d is not None)])
 
 
 def unfinished_reason(closed_at: datetime) -> str:

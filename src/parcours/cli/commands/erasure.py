@@ -63,3 +63,5 @@ def erase(
         console.print(session.text("erase.not_recorded", pathway=done.pathway_id))
     if done.legacy:
         console.print(session.text("erase.legacy", pathway=done.pathway_id))
+    if done.identity_unread:
+        console.print(session.text("erase.identity_unread", pathway=done.pathway_id))
