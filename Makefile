@@ -48,8 +48,13 @@ browser:
 	fi
 
 # Two processes (pytest-xdist), each taking whole test files: about 7 minutes instead of 10.
+# A test that hangs is stopped after 5 minutes by killing its process (pytest-timeout);
+# `--max-worker-restart=0` then fails that test by name and finishes the run on the other
+# process, rather than start a new one: a replaced process under `--dist loadfile` once left
+# the whole run waiting for ever, with nothing to say which test had hung.
 unit: $(BIN)/.installed-dev browser
-	$(BIN)/pytest -m "not faults and not caseload" -n 2 --dist loadfile --durations=15
+	$(BIN)/pytest -m "not faults and not caseload" -n 2 --dist loadfile --max-worker-restart=0 \
+	  --durations=15
 
 # The faults lane (tests/faults): the dev server and `parcours worker` as real processes,
 # SIGKILLed on purpose; PARCOURS_FAULTS_SEED=N replays a run's random choices. One process:
