@@ -26,9 +26,10 @@ from parcours.adapters.temporal.keys import Keyring
 from parcours.adapters.temporal.sealing import ERASED, SEALED
 from parcours.app.client import PathwayClient
 from parcours.app.errors import RequestRefused
+from parcours.app.health import latest_run
 from parcours.app.read_log import ReadCommand, log_reads
 from parcours.app.reservations import Reservations
-from parcours.app.started import UNFINISHED_STATUSES, Started, latest_run, read_start
+from parcours.app.started import UNFINISHED_STATUSES, Started, read_start
 from parcours.domain.erasure import already_erased, check_erasure_request
 from parcours.domain.errors import DomainError
 from parcours.domain.records import RequestMeta

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
 from temporalio.service import RPCError
 
 from parcours.app.errors import not_found
@@ -115,13 +115,18 @@ def first_line(message: str) -> str:
     return line if len(line) <= ERROR_CHARS else line[: ERROR_CHARS - 1] + "…"
 
 
+async def latest_run(client: Client, pathway_id: str) -> WorkflowExecutionDescription:
+    """The description of the pathway's latest run; `PathwayNotFound` for an unknown id."""
+    try:
+        return await client.get_workflow_handle(pathway_id).describe()
+    except RPCError as err:
+        raise not_found(err, pathway_id) from None
+
+
 async def diagnose(client: Client, pathway_id: str) -> Trouble | None:
     """What keeps this pathway from running; None when nothing does (one question to the
     service then, the history is read only for a pathway in trouble)."""
-    try:
-        described = await client.get_workflow_handle(pathway_id).describe()
-    except RPCError as err:
-        raise not_found(err, pathway_id) from None
+    described = await latest_run(client, pathway_id)
     status = described.status
     attempts = described.raw_description.pending_workflow_task.attempt
     if status == WorkflowExecutionStatus.RUNNING and attempts < 2:

@@ -32,6 +32,7 @@ from parcours.adapters.readmodel import Store
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
 from parcours.app.erasure import Erased, erase_person
+from parcours.app.health import latest_run
 from parcours.app.queries import pathways_query
 from parcours.app.started import UNFINISHED, UNFINISHED_STATUSES, instant, read_start
 from parcours.domain.anonymisation import anonymisation_reason, ended_retention_over
@@ -104,7 +105,7 @@ class _Judge:
         """By its final state; None when the id's latest run is not the completed one (a
         pathway started again under the same id: its running run decides)."""
         async with self._gate:
-            described = await self._pathways.temporal.get_workflow_handle(pathway_id).describe()
+            described = await latest_run(self._pathways.temporal, pathway_id)
             if described.status is not WorkflowExecutionStatus.COMPLETED:
                 return None
             state = await self._raw.state(pathway_id)

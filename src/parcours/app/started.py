@@ -13,9 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
-from temporalio.service import RPCError
 
-from parcours.app.errors import not_found
+from parcours.app.health import latest_run
 from parcours.workflows.messages import Participant
 
 UNFINISHED_STATUSES = (
@@ -25,8 +24,12 @@ UNFINISHED_STATUSES = (
     WorkflowExecutionStatus.TIMED_OUT,
 )
 UNFINISHED = (
-    "(ExecutionStatus = 'Failed' OR ExecutionStatus = 'Terminated'"
-    " OR ExecutionStatus = 'Canceled' OR ExecutionStatus = 'TimedOut')"
+    "("
+    + " OR ".join(
+        f"ExecutionStatus = '{status.name.title().replace('_', '')}'"
+        for status in UNFINISHED_STATUSES
+    )
+    + ")"
 )
 """Workflows that never ran to the end, as the service's visibility lists them."""
 
@@ -45,14 +48,6 @@ class Started:
     participant: Participant | None
     programme: dict[str, Any]
     state: dict[str, Any]
-
-
-async def latest_run(client: Client, pathway_id: str) -> WorkflowExecutionDescription:
-    """The description of the pathway's latest run; `PathwayNotFound` for an unknown id."""
-    try:
-        return await client.get_workflow_handle(pathway_id).describe()
-    except RPCError as err:
-        raise not_found(err, pathway_id) from None
 
 
 async def read_start(
