@@ -121,3 +121,15 @@ def test_the_check_finds_each_kind_of_fault(tmp_path: Path) -> None:
         "tests/test_rebuild.py:2: imports tests.cli.test_refer",
         "tests/test_rebuild.py:3: imports tests.cli.test_refer",
     ]
+
+
+def test_every_test_folder_has_its_row_in_the_tests_readme() -> None:
+    """tests/README.md says what lives where: a new folder gets its row there."""
+    table = (TESTS / "README.md").read_text("utf-8")
+    folders = sorted(
+        p.name
+        for p in TESTS.iterdir()
+        if p.is_dir() and any(p.glob("test_*.py")) and p.name != "__pycache__"
+    )
+    assert folders, TESTS
+    assert [f for f in folders if f"| `{f}/`" not in table] == []

@@ -7,20 +7,16 @@ function and words, outside the domain)."""
 from __future__ import annotations
 
 import importlib
-import os
 import pkgutil
-import shutil
 import subprocess
 import sys
 import tomllib
 from datetime import timedelta
 from importlib.resources import files
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-import parcours
 from parcours.domain import commands as c
 from parcours.domain.commands import (
     MOVE_TRIGGERS,
@@ -267,84 +263,3 @@ def test_importing_the_domain_leaves_the_transitions_logger_alone() -> None:
     code = "import logging, parcours.domain.pathway;print(logging.getLogger('transitions').level)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == str(0)
-
-
-PHONE_CALL = {
-    "class IntakeTrigger(Trigger):\n": (
-        '    RECORD_PHONE_CALL = "record_phone_call", "phone_call_recorded"\n'
-    ),
-}
-PHONE_CALL_COMMAND = """
-
-class RecordPhoneCall(Command, trigger=IntakeTrigger.RECORD_PHONE_CALL):
-    called_at: datetime
-
-
-def _phone_call(state: PathwayState, cmd: RecordPhoneCall, ctx: Context) -> Details:
-    touch(state, cmd.called_at)
-    return {"called_at": iso(cmd.called_at)}
-
-
-SPECS = (*SPECS, record(RecordPhoneCall, _phone_call))
-"""
-"""The worked example of NOTES-domain.md ("Adding a staff command"), written into a copy of
-`commands/intake.py`: the trigger's member with its event, the dataclass, the effect, the row."""
-
-PHONE_CALL_CHECKS = """
-import tomllib
-from datetime import UTC, datetime
-from pathlib import Path
-
-import parcours
-from parcours.domain import commands as c
-from parcours.domain.commands.intake import IntakeTrigger, RecordPhoneCall
-from parcours.domain.events import EVENT_KINDS, EVENT_OF_TRIGGER
-from parcours.domain.pathway import Pathway
-from parcours.domain.permissions import PERMISSIONS
-from parcours.domain.programme import parse_programme
-from parcours.domain.records import Actor, RequestMeta
-from parcours.domain.vocabulary import Role
-
-assert Path(parcours.__file__).is_relative_to(Path.cwd()), parcours.__file__
-assert c.spec_of("record_phone_call").command is RecordPhoneCall
-assert "record_phone_call" in c.RECORD_TRIGGERS and RecordPhoneCall in c.STAFF_COMMANDS
-recorded = IntakeTrigger.RECORD_PHONE_CALL.event
-assert EVENT_OF_TRIGGER["record_phone_call"] is recorded in EVENT_KINDS
-assert c.event_named("phone_call_recorded") is recorded == "phone_call_recorded"
-assert "record_phone_call" in PERMISSIONS[Role.STAFF] - PERMISSIONS[Role.PARTNER]
-
-folder = Path(parcours.__file__).parent / "programmes"
-data = tomllib.loads((folder / "atp-cergy.v1.toml").read_text("utf-8"))
-data["moves"].append({"trigger": "record_phone_call", "source": ["@open"]})
-programme = parse_programme(data, source="atp with phone calls")
-now, staff = datetime(2026, 1, 5, 9, tzinfo=UTC), RequestMeta("r1", Actor("s1", Role.STAFF))
-refer = c.Refer(referrer="CCAS", referred_at=now, session="2026-01", referent="s1")
-pathway = Pathway.refer(programme, "pw-phone", refer, staff, now)
-assert "record_phone_call" in pathway.allowed_triggers(Role.STAFF)
-event = pathway.execute(RecordPhoneCall(now), RequestMeta("r2", staff.actor), now)
-assert event.kind == "phone_call_recorded", event
-assert pathway.state.last_contact_at == now
-print("ok")
-"""
-
-
-def test_a_new_command_needs_its_area_module_only(tmp_path: Path) -> None:
-    """The worked example, added to a copy of the package by editing `intake.py` alone, is
-    in the table, the permissions, the events, a programme file's rows and a pathway."""
-    copy = tmp_path / "parcours"
-    shutil.copytree(Path(parcours.__file__).parent, copy, ignore=shutil.ignore_patterns("*.pyc"))
-    intake = copy / "domain" / "commands" / "intake.py"
-    text = intake.read_text("utf-8")
-    for header, member in PHONE_CALL.items():
-        assert header in text
-        text = text.replace(header, header + member)
-    intake.write_text(text + PHONE_CALL_COMMAND, "utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", PHONE_CALL_CHECKS],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.stdout.strip() == "ok", done.stderr

@@ -5,7 +5,7 @@ their rows. `SPECS` joins the rows; permissions, the move and record triggers, t
 of each trigger, the programme files' valid triggers, the workflow's updates and the
 CLI's lists are all derived from it. To add a command: in its area module, its member in
 the area's `Trigger` subclass (its value and the event it records), its dataclass, effect
-and row; then its CLI function and its words (see NOTES-domain.md, "Adding a staff command").
+and row; then its CLI function and its words (the README, "Contributing: adding a staff command").
 """
 
 from __future__ import annotations
