@@ -154,8 +154,14 @@ def test_ctrl_c_stops_cleanly_and_a_second_run_resumes(cli: Cli, tmp_path: Path)
     args = ["import", "atp-cergy", str(people), "--events", str(events)]
     env = {**os.environ, **cli.env, "PARCOURS_ROLE": "coordinator", "PARCOURS_ACTOR": COORDINATOR}
     log = Path(cli.env["PARCOURS_DATA_DIR"]) / "logs" / "parcours-import.log"
+    # One person at a time, so that fourteen are still to come when Ctrl-C is sent: with
+    # eight at once, the rows ended in two waves and the second could end before it.
     running = subprocess.Popen(
-        [PARCOURS, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [PARCOURS, *args, "--jobs", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     eventually_blocking(
         lambda: _rows_logged(log), lambda n: n >= 2, what="two rows imported", timeout=120
