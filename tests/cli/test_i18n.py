@@ -7,6 +7,7 @@ import string
 import pytest
 
 from parcours.adapters.readmodel import OutboxStatus
+from parcours.app.read_log import ReadCommand
 from parcours.cli.app import build_app
 from parcours.cli.i18n import Text, choose_language
 from parcours.domain.events import CREATED_BY, EVENT_KINDS
@@ -72,6 +73,7 @@ def test_every_value_shown_to_people_has_words_in_both_languages() -> None:
         ("french_level", FrenchLevel),
         ("exit_reason", ExitReason),
         ("stage", Stage),
+        ("audit.reads.command", ReadCommand),  # `audit reads`: which command read a file
     ):
         wanted += [f"{prefix}.{value.value}" for value in values]
     wanted += [f"act.created.{key}" for key in CREATED_BY.values()]  # "New barrier: b1."

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from parcours.adapters.readmodel import Read, open_store
 from parcours.adapters.settings import Settings
+from parcours.app.read_log import ReadCommand
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short
+from parcours.domain.vocabulary import Role
 from tests.cli.logged_reads import read_log_rows
 from tests.cli.runner import Cli, as_coordinator, refer
 
@@ -199,3 +202,23 @@ def test_audit_reads_lists_the_reads_logged_in_postgresql(cli: Cli, postgres_url
     assert listed(short(pid), "--actor", "staff-2b") == [("staff-2b", "timeline")]
     assert listed("--from", before) == [("aud-01", "audit_trail")]
     assert reads(cli) == []  # the SQLite log of the same folder holds none of them
+
+
+def test_audit_reads_names_an_erasure_and_shows_a_later_command_as_it_is(
+    cli: Cli, cli_settings: Settings
+) -> None:
+    """Every command the log names has words (an erasure's last read of the identity), and
+    a command a later version logs is shown by its name rather than ending the listing."""
+    pid = refer(cli)
+    with open_store(cli_settings.readmodel_url) as store:
+        store.log_reads(
+            [
+                Read("coord-01", Role.COORDINATOR, ReadCommand.ERASE.value, pid),
+                Read("coord-01", Role.COORDINATOR, "a_later_command", pid),
+            ]
+        )
+    for lang, said in (("en", "erase (the identity opened"), ("fr", "erase (l'identité ouverte")):
+        listed = as_coordinator(cli, "--lang", lang, "audit", "reads", pid)
+        assert listed.exit_code == 0, listed.output
+        assert said in listed.stdout
+        assert "a_later_command" in listed.stdout

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from parcours.cli.labels import short
+from parcours.cli.labels import short, word
 from parcours.cli.render import console, print_json, table, when
 from parcours.cli.runtime import open_readmodel, parse_instant, permitted_session
 
@@ -70,7 +70,7 @@ def _row(entry: ReadEntry, session: Session) -> list[str]:
     return [
         when(entry.at),
         f"{entry.actor_id} ({entry.role.value})",
-        text(f"audit.reads.command.{entry.command}"),
+        word("audit.reads.command", entry.command, text),  # one a later version logs: as is
         pathway,
         entry.programme or "—",
         entry.key_id or "—",
