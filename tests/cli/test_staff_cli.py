@@ -147,6 +147,13 @@ def test_a_read_is_proven_by_the_credential_held_and_logged_with_its_key_id(
     assert erased.exit_code == 0, erased.output  # opening the identity one last time: a read
     last = read_log_rows(db_url)[-1]
     assert (last["command"], last["key_id"]) == ("erase", coordinator_key)
+    reads = coordinator("audit", "reads", pathway_id, **PROVEN)
+    assert reads.exit_code == 0, reads.output
+    assert "erase (the identity opened one last time" in reads.stdout
+    trail = coordinator("audit", "trail", pathway_id, "--json", **PROVEN)
+    assert trail.exit_code == 0, trail.output
+    proofs = [(e["event"], e["signature"]) for e in json.loads(trail.stdout)["entries"]]
+    assert proofs == [("referred", "valid"), ("person_erased", "valid")]  # signed as sent
 
 
 def test_a_read_without_a_credential_in_force_for_its_role_shows_and_logs_nothing(

@@ -15,6 +15,7 @@ from typing import Any
 
 from parcours.app.credentials import CredentialBook, signature_holds
 from parcours.audit.recording import Recording
+from parcours.domain.erasure import ErasePerson
 from parcours.domain.records import RequestMeta
 from parcours.workflows.actors import referral_content
 from parcours.workflows.messages import WORKFLOW_TYPE, update_name
@@ -48,7 +49,13 @@ def _requests(recording: Recording) -> Iterator[tuple[RequestMeta, str, str, lis
         for sent in task.commands:
             if sent.from_update:
                 name = update_name(type(sent.command))
-                yield sent.meta, name, recording.workflow_id, [sent.command]
+                yield sent.meta, name, recording.workflow_id, _signed_content(sent.command)
+
+
+def _signed_content(command: object) -> list[Any]:
+    """What the request's signature covers besides it: the update's other arguments. An
+    erasure's update carries its request alone (the fold's `ErasePerson` stands for it)."""
+    return [] if isinstance(command, ErasePerson) else [command]
 
 
 def _proof(
