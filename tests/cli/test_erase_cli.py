@@ -44,6 +44,8 @@ UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/x"
 NAMES = ("Zephyrine", "Quillfeather", "1990-04-02", PHONE)
 WAIVED = "Zephyrine Quillfeather's sister houses her"
 """A reason staff typed that names the person: sealed under her key like her identity."""
+REFERRED = "Zephyrine Quillfeather, sent by the CCAS after her eviction"
+"""The referral's reason, typed at the most sensitive moment: sealed under her key too."""
 OTHER = ("--first-name", "Ottoline", "--last-name", "Brackenridge", "--birth-date", "1984-11-30")
 
 
@@ -131,7 +133,7 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_pathway(
         "--address", str(outbox),
     )  # fmt: skip
     assert added.exit_code == 0, added.output
-    pid = refer(cli, "--phone", PHONE)
+    pid = refer(cli, "--phone", PHONE, "--reason", REFERRED)  # the last --reason is taken
     other = refer(cli, *OTHER)
     for args in (
         ("consent", "give", pid, "referrer"),
@@ -157,6 +159,8 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_pathway(
     assert "Quillfeather" in cli("show", pid).stdout
     assert WAIVED in cli("timeline", pid, "--json").stdout  # opened for the reader
     assert WAIVED not in readmodel_text(url)  # the read model holds it sealed
+    assert REFERRED in cli("timeline", pid, "--json").stdout
+    assert REFERRED not in readmodel_text(url)
     assert set(everything()) >= {"Zephyrine", "Quillfeather", "1990-04-02"}  # the control
     assert found(NAMES, engine_files_text(temporal_env)) == []  # as stored: always encrypted
 

@@ -78,6 +78,15 @@ class PersonSealer:
         """The participant sealed under a new key of theirs, stored first."""
         return sealed_participant(participant, self.new_key(pathway_id))
 
+    def seal_referral(
+        self, pathway_id: str, participant: Participant, meta: RequestMeta
+    ) -> tuple[Participant, RequestMeta]:
+        """A referral's person and the reason typed (which may name them), sealed under a
+        new key of theirs, stored first: both are destroyed with it."""
+        key = self.new_key(pathway_id)
+        reason = seal(key, meta.reason) if meta.reason.strip() else meta.reason
+        return sealed_participant(participant, key), replace(meta, reason=reason)
+
     def key_of(self, pathway_id: str) -> PersonKey | None:
         """The key of the pathway's person; None for a pathway referred before identities
         were sealed (or once erased)."""

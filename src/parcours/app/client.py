@@ -108,7 +108,8 @@ class PathwayClient:
         check_referral(participant, referral, meta)
         pathway_id = pathway_id or new_pathway_id()
         if self.sealer is not None:
-            participant = await asyncio.to_thread(self.sealer.seal_person, pathway_id, participant)
+            sealing = self.sealer.seal_referral
+            participant, meta = await asyncio.to_thread(sealing, pathway_id, participant, meta)
         await self._client.start_workflow(
             WORKFLOW_TYPE,
             PathwayInput(
