@@ -8,6 +8,8 @@ report must count them at their restated instants.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.commands import intake
@@ -63,7 +65,7 @@ async def drive_second_session(pathways: PathwayClient) -> list[str]:
         (participant("Mona", "Larsen"), "Pôle emploi", dropped_in_employment()),
         (participant("Yusuf", "Demir"), "Voisins solidaires", moved_away()),
     ):
-        referral = intake.referral(referrer, PAST, "staff-7f3a", session=SECOND_SESSION)
+        referral = intake.referral(referrer, PAST, "staff-7f3a", zone=UTC, session=SECOND_SESSION)
         pid = await pathways.refer(ATP, who, referral, meta())
         found.append(await drive(pathways, pid, steps))
     # Dates restated: the mission began a day earlier, the intake a month earlier.

@@ -185,3 +185,17 @@ def test_the_coaching_day_moves_each_pathway_by_its_own_rules(cli: Cli) -> None:
     shown = cli("--lang", "fr", "session", "show", "2017-03")
     assert "Personnes par étape" in shown.stdout
     assert "Coaching" in shown.stdout
+
+
+def test_a_referral_without_a_session_is_in_the_month_on_staff_calendar(cli: Cli) -> None:
+    """Referred at 00:30 on 1 November in Paris (still October in UTC): session 2026-11."""
+    typed = (
+        *("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "work"),
+        *("--first-name", "Dorothée", "--last-name", "Quillfeather", "--birth-date", "1991-01-01"),
+        *("--on", "2026-11-01 00:30", "--json"),
+    )
+    referred = cli(*typed, PARCOURS_TIMEZONE="Europe/Paris")
+    assert referred.exit_code == 0, referred.output
+    pathway_id = json.loads(referred.stdout)["pathway_id"]
+    (first, *_) = json.loads(cli("timeline", pathway_id, "--json").stdout)
+    assert first["details"]["session"] == "2026-11"

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from parcours.domain import commands as c
+from parcours.domain.commands.intake import referral
 from parcours.domain.importing.check import check_plan, request_id
 from parcours.domain.importing.plan import PersonPlan, Row, plan_person
 from parcours.domain.records import Actor
@@ -139,3 +140,23 @@ def test_a_named_session_must_exist_and_be_open_an_empty_one_is_not_checked() ->
     assert unknown.values["open"] == "2025-09"
     # No session cell: the month of the referral, not checked (as `refer` without --session).
     assert check_plan(ATP, planned(PERSON), COORDINATOR, now, {}) is None
+
+
+def test_a_default_session_is_the_month_where_staff_work_not_in_utc() -> None:
+    """Referred, then back, on the first of a month just after midnight in Paris: still the
+    previous month in UTC, but the month on staff's calendar (and so in the report)."""
+    first = {**PERSON, "referral_date": "2025-11-01 00:30"}
+    back = {"event": "reentree", "date": "2025-12-01 00:15"}
+    plan = planned(first, {"event": "decrochage", "date": "2025-11-20"}, back)
+    assert plan.referral.session == "2025-11"
+    assert plan.referral.referred_at == datetime(2025, 10, 31, 23, 30, tzinfo=UTC)
+    (reentry,) = [s.command for s in plan.steps if isinstance(s.command, c.ReEnter)]
+    assert reentry.session == "2025-12"
+    assert reentry.reentered_at == datetime(2025, 11, 30, 23, 15, tzinfo=UTC)
+
+
+def test_a_referral_typed_without_a_session_takes_the_month_of_its_zone() -> None:
+    late = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)  # 00:30 on 1 November in Paris
+    assert referral("CCAS", late, "staff-1", zone=ZONE).session == "2026-11"
+    assert referral("CCAS", late, "staff-1", zone=UTC).session == "2026-10"
+    assert referral("CCAS", late, "staff-1", zone=ZONE, session="s1").session == "s1"

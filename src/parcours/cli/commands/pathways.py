@@ -13,7 +13,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import action_label, field_label, short, stage_label
 from parcours.cli.options import JsonFlag, On, ProgrammeOpt, Ref, RequestOpt, VersionOpt, flag
 from parcours.cli.referrers import warn_if_unlisted
-from parcours.cli.render import console, listing, print_json, table, when
+from parcours.cli.render import console, listing, local_zone, print_json, table, when
 from parcours.cli.runtime import (
     Session,
     current_session,
@@ -66,7 +66,10 @@ def refer(
     referred_at = parse_instant(on, session, "--on")
     contact = (phone, email, address, availability)
     person = _participant(session, (first_name, last_name), birth_date, contact, skill, language)
-    command = referral(referrer, referred_at, actor, session=session_name, referent=referent)
+    zone = local_zone()
+    command = referral(
+        referrer, referred_at, actor, zone=zone, session=session_name, referent=referent
+    )
     meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
     _check_referral(session, person, command, meta, definition.name if session_name else None)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from parcours.domain.commands.base import (
     COORDINATORS,
@@ -45,17 +45,25 @@ def referral(
     referred_at: datetime,
     actor_id: str,
     *,
+    zone: tzinfo,
     session: str | None = None,
     referent: str | None = None,
 ) -> Refer:
     """A referral with the programme's defaults: the intake session is the month of the
-    referral (`2026-11`), and the referent is whoever refers until someone else is assigned."""
+    referral where staff work (`zone`: a referral on 1 November at 00:30 in Paris is in
+    `2026-11`, although it is still October in UTC), and the referent is whoever refers
+    until someone else is assigned."""
     return Refer(
         referrer=referrer,
         referred_at=referred_at,
-        session=session or referred_at.strftime("%Y-%m"),
+        session=session or month_where(referred_at, zone),
         referent=referent or actor_id,
     )
+
+
+def month_where(instant: datetime, zone: tzinfo) -> str:
+    """The month of `instant` on the calendar of `zone`, `YYYY-MM`: a default session."""
+    return instant.astimezone(zone).strftime("%Y-%m")
 
 
 class CompleteIntake(Command, trigger=IntakeTrigger.COMPLETE_INTAKE, when="presented_at"):

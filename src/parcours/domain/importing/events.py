@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from parcours.domain import commands as c
+from parcours.domain.commands.intake import month_where
 from parcours.domain.importing import cells
 from parcours.domain.importing.cells import CellFault, Raw
 from parcours.domain.vocabulary import (
@@ -192,7 +193,7 @@ KINDS: dict[str, tuple[str, Build]] = {
     "dropout": ("decrochage", lambda x, at, r: c.DropOut(at)),
     "reentry": (
         "reentree",
-        lambda x, at, r: c.ReEnter(x.text("session") or at.strftime("%Y-%m"), at),
+        lambda x, at, r: c.ReEnter(x.text("session") or month_where(at, x.zone), at),
     ),
     "exit": ("sortie", lambda x, at, r: c.Exit(x.choice("kind", ExitReason), at)),
 }

@@ -132,6 +132,7 @@ def _referral(row: Row, zone: tzinfo, actor_id: str) -> tuple[Identity, Refer, s
         x.text("referrer"),
         referred_at,
         actor_id,
+        zone=zone,
         session=x.text("session") or None,
         referent=x.text("referent") or None,
     )
