@@ -181,6 +181,8 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_pathway(
     shown = cli("show", pid)
     assert shown.exit_code == 0, shown.output
     assert "Quillfeather" not in shown.stdout
+    assert "[erased]" in shown.stdout  # said, not a blank that reads as never known
+    assert "[erased]" in cli("timeline", pid).stdout  # the waiver's reason
     timeline = cli("timeline", pid, "--json")
     kinds = [e["kind"] for e in json.loads(timeline.stdout)]
     assert "[erased]" in [e["reason"] for e in json.loads(timeline.stdout)]
@@ -271,3 +273,20 @@ def test_without_the_read_model_no_one_is_referred(cli: Cli) -> None:
         assert result.stderr.startswith(start), result.stderr
         assert result.stderr.count("\n") == 1
     assert refer(cli, *OTHER).startswith("pathway-")  # not claimed: referred once it is back
+
+
+def test_the_question_is_asked_in_french_and_a_closed_input_erases_nothing(cli: Cli) -> None:
+    """`[o/N]` answered `oui` in French; a script that forgot --yes (no input to read) is
+    told how to go on, with the usage exit code, and nothing is erased."""
+    person = ("--first-name", "Philippa", "--last-name", "Marchbanks", "--birth-date", "1979-06-15")
+    pid = refer(cli, *person)
+    closed = answering(cli, "", "erase", pid, "--reason", "asked by the person")
+    assert closed.exit_code == ExitCode.USAGE, closed.output
+    assert "add --yes to go ahead without being asked" in closed.stderr
+    assert "Marchbanks" in cli("show", pid).stdout
+    env = {**cli.env, "PARCOURS_ROLE": "coordinator"}
+    args = ["--lang", "fr", "erase", pid, "--reason", "à sa demande"]
+    french = cli.runner.invoke(build_app("fr"), args, env=env, input="oui\n")
+    assert french.exit_code == 0, french.output
+    assert "[o/N]" in french.stdout
+    assert "Marchbanks" not in cli("show", pid).stdout

@@ -23,13 +23,17 @@ if TYPE_CHECKING:
 class _CommandConsole(Console):
     """A rich console that each command makes anew (`fresh_consoles`): its width (COLUMNS),
     colours (NO_COLOR, FORCE_COLOR) and terminal are the running command's, not those of
-    whichever command first imported this module in the same process."""
+    whichever command first imported this module in the same process.
+
+    Without markup: what it prints is what was recorded, brackets and all. With rich's
+    markup, a value such as `[erased]` (an erased person's name) or a reason typed as
+    "[urgent] no housing" lost its bracketed words, and a cell showed blank."""
 
     def __init__(self, *, stderr: bool = False) -> None:
-        super().__init__(highlight=False, soft_wrap=True, stderr=stderr)
+        super().__init__(highlight=False, soft_wrap=True, markup=False, stderr=stderr)
 
     def renew(self) -> None:
-        super().__init__(highlight=False, soft_wrap=True, stderr=self.stderr)
+        super().__init__(highlight=False, soft_wrap=True, markup=False, stderr=self.stderr)
 
 
 console = _CommandConsole()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcours.cli.commands.doctor import _check_reason
+from parcours.cli.confirm import confirmed
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref
@@ -46,7 +47,7 @@ def erase(
         return await pathways.resolve(reference)
 
     pathway_id = with_pathways(session, resolve)
-    if not yes and not typer.confirm(session.text("erase.confirm", pathway=pathway_id)):
+    if not yes and not confirmed(session.text, session.text("erase.confirm", pathway=pathway_id)):
         console.print(session.text("erase.declined"))
         return
 

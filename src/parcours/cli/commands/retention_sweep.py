@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcours.cli.commands.erasure import YesFlag
+from parcours.cli.confirm import confirmed
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import JsonFlag, flag
 from parcours.cli.render import console, err_console, listing, print_json, tally, when
@@ -77,7 +78,7 @@ def _confirm(session: Session, due: list[Due], *, as_json: bool) -> None:
     """Go on once the coordinator, shown the list, says yes; else end here (exit 0)."""
     if not as_json:
         _table(session, due)
-    if not typer.confirm(session.text("retention.sweep_confirm", count=len(due))):
+    if not confirmed(session.text, session.text("retention.sweep_confirm", count=len(due))):
         console.print(session.text("retention.sweep_declined"), markup=False)
         raise typer.Exit(ExitCode.OK)
 
