@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,10 +9,11 @@ import typer
 from parcours.cli.corrected import described, happened_and_recorded
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import action_label, field_label, short, stage_label
+from parcours.cli.labels import action_label, short, stage_label
 from parcours.cli.options import JsonFlag, On, ProgrammeOpt, Ref, RequestOpt, VersionOpt, flag
+from parcours.cli.referral_input import check_typed_referral, typed_person, typed_referral
 from parcours.cli.referrers import warn_if_unlisted
-from parcours.cli.render import console, listing, local_zone, print_json, table, when
+from parcours.cli.render import console, listing, print_json, table, when
 from parcours.cli.runtime import (
     Session,
     current_session,
@@ -26,8 +26,7 @@ from parcours.cli.runtime import (
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient, PathwaySummary
     from parcours.cli.i18n import Text
-    from parcours.domain.commands import Refer
-    from parcours.domain.records import PathwayEvent, RequestMeta
+    from parcours.domain.records import PathwayEvent
     from parcours.workflows.messages import Participant, PathwayStatus
 
 commands = typer.Typer()
@@ -57,7 +56,6 @@ def refer(
 ) -> None:
     from parcours.adapters.temporal.keys import load_keyring
     from parcours.app.referral import refer_once
-    from parcours.domain.commands.intake import referral
     from parcours.programmes import get_programme
 
     session = current_session()
@@ -65,13 +63,10 @@ def refer(
     definition = get_programme(programme, version)
     referred_at = parse_instant(on, session, "--on")
     contact = (phone, email, address, availability)
-    person = _participant(session, (first_name, last_name), birth_date, contact, skill, language)
-    zone = local_zone()
-    command = referral(
-        referrer, referred_at, actor, zone=zone, session=session_name, referent=referent
-    )
+    person = typed_person(session, (first_name, last_name), birth_date, contact, skill, language)
+    command = typed_referral(referrer, referred_at, actor, session_name, referent)
     meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
-    _check_referral(session, person, command, meta, definition.name if session_name else None)
+    check_typed_referral(session, person, command, meta, definition.name if session_name else None)
 
     async def work(pathways: PathwayClient) -> str:
         return await refer_once(pathways, definition, person, command, meta=meta, keyring=keyring)
@@ -80,65 +75,11 @@ def refer(
     warn_if_unlisted(session, referrer)  # once the pathway exists, never before
 
 
-def _participant(
-    session: Session,
-    names: tuple[str, str],
-    birth_date: str,
-    contact: tuple[str, str, str, str],
-    skills: list[str] | None,
-    languages: list[str] | None,
-) -> Participant:
-    """The person as typed: names trimmed, the birth date checked (`YYYY-MM-DD`)."""
-    from parcours.workflows.messages import Participant
-
-    phone, email, address, availability = contact
-    return Participant(
-        first_name=names[0].strip(),
-        last_name=names[1].strip(),
-        birth_date=_birth_date(birth_date, session),
-        phone=phone,
-        email=email,
-        address=address,
-        availability=availability,
-        skills=list(skills or []),
-        languages=list(languages or []),
-    )
-
-
-def _check_referral(
-    session: Session, person: Participant, command: Refer, meta: RequestMeta, into: str | None
-) -> None:
-    """A referral typed wrong is a mistake on the command line (exit 2), said before sending;
-    a session `--session` names (`into`: its programme) must exist, be open, have room."""
-    from parcours.app.inputs import check_referral
-    from parcours.domain.inputs import ReferralRejected
-
-    try:
-        check_referral(person, command, meta)
-    except ReferralRejected as err:
-        field = field_label(err.field, session.text)
-        said = session.text(f"refer.name_{err.fault}", field=field, found=err.found)
-        raise CliError(said, ExitCode.USAGE) from None
-    if into is not None:
-        from parcours.cli.session_checks import check_referral_session
-
-        check_referral_session(session, into, command.session, command.referrer)
-
-
 def _say_referred(session: Session, pathway_id: str, as_json: bool) -> None:
     if as_json:
         print_json({"pathway_id": pathway_id, "ref": short(pathway_id)})
     else:
         console.print(session.text("refer.done", pathway=pathway_id, ref=short(pathway_id)))
-
-
-def _birth_date(value: str, session: Session) -> str:
-    try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d").date().isoformat()
-    except ValueError:
-        raise CliError(
-            session.text("error.bad_date", value=value, option="--birth-date"), ExitCode.USAGE
-        ) from None
 
 
 @commands.command("show", help="help.show")

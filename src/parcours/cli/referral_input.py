@@ -1,0 +1,83 @@
+"""A referral as staff type it at `parcours refer`: the person, the command with the
+programme's defaults, and the checks said before anything is sent (exit 2)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import field_label
+from parcours.cli.render import local_zone
+from parcours.cli.runtime import Session
+
+if TYPE_CHECKING:
+    from parcours.domain.commands import Refer
+    from parcours.domain.records import RequestMeta
+    from parcours.workflows.messages import Participant
+
+
+def typed_referral(
+    referrer: str, at: datetime, actor: str, session_name: str | None, referent: str | None
+) -> Refer:
+    """The referral as typed, with the programme's defaults: without --session, the month of
+    `at` on staff's calendar."""
+    from parcours.domain.commands.intake import referral
+
+    zone = local_zone()
+    return referral(referrer, at, actor, zone=zone, session=session_name, referent=referent)
+
+
+def typed_person(
+    session: Session,
+    names: tuple[str, str],
+    birth_date: str,
+    contact: tuple[str, str, str, str],
+    skills: list[str] | None,
+    languages: list[str] | None,
+) -> Participant:
+    """The person as typed: names trimmed, the birth date checked (`YYYY-MM-DD`)."""
+    from parcours.workflows.messages import Participant
+
+    phone, email, address, availability = contact
+    return Participant(
+        first_name=names[0].strip(),
+        last_name=names[1].strip(),
+        birth_date=_birth_date(birth_date, session),
+        phone=phone,
+        email=email,
+        address=address,
+        availability=availability,
+        skills=list(skills or []),
+        languages=list(languages or []),
+    )
+
+
+def check_typed_referral(
+    session: Session, person: Participant, command: Refer, meta: RequestMeta, into: str | None
+) -> None:
+    """A referral typed wrong is a mistake on the command line (exit 2), said before sending;
+    a session `--session` names (`into`: its programme) must exist, be open, have room."""
+    from parcours.app.inputs import check_referral
+    from parcours.domain.inputs import ReferralRejected
+
+    try:
+        check_referral(person, command, meta)
+    except ReferralRejected as err:
+        field = field_label(err.field, session.text)
+        said = session.text(f"refer.name_{err.fault}", field=field, found=err.found)
+        raise CliError(said, ExitCode.USAGE) from None
+    if into is not None:
+        from parcours.cli.session_checks import check_referral_session
+
+        check_referral_session(session, into, command.session, command.referrer)
+
+
+def _birth_date(value: str, session: Session) -> str:
+    try:
+        return datetime.strptime(value.strip(), "%Y-%m-%d").date().isoformat()
+    except ValueError:
+        raise CliError(
+            session.text("error.bad_date", value=value, option="--birth-date"), ExitCode.USAGE
+        ) from None
