@@ -210,6 +210,10 @@ class PathwayClient:
     async def state(self, pathway_id: str) -> PathwayState:
         return cast(PathwayState, await self._opened(pathway_id, "state", PathwayState))
 
+    async def state_as_stored(self, pathway_id: str) -> PathwayState:
+        """The state with staff's reasons still sealed, as the read model must keep them."""
+        return cast(PathwayState, await self._query(pathway_id, "state", PathwayState))
+
     async def _opened(self, pathway_id: str, name: str, result_type: Any) -> Any:
         """A query's answer with the reasons staff typed opened (`[erased]` once erased)."""
         found, sealer = await self._query(pathway_id, name, result_type), self.sealer

@@ -91,7 +91,7 @@ async def rebuild(
     on_listed(len(listed))
     troubled: list[Trouble] = []
     for done, pathway_id in enumerate(listed, start=1):
-        await _rewrite(store, answer(pathways.state(pathway_id)), troubled)
+        await _rewrite(store, answer(pathways.state_as_stored(pathway_id)), troubled)
         on_rebuilt(done)
     # Visibility may lag behind a pathway just started: ask for each before dropping it.
     candidates = sorted(held - set(listed))

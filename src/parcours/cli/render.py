@@ -27,13 +27,16 @@ class _CommandConsole(Console):
 
     Without markup: what it prints is what was recorded, brackets and all. With rich's
     markup, a value such as `[erased]` (an erased person's name) or a reason typed as
-    "[urgent] no housing" lost its bracketed words, and a cell showed blank."""
+    "[urgent] no housing" lost its bracketed words, and a cell showed blank; nor emoji
+    codes, which would turn a typed `:warning:` into a picture."""
 
     def __init__(self, *, stderr: bool = False) -> None:
-        super().__init__(highlight=False, soft_wrap=True, markup=False, stderr=stderr)
+        super().__init__(highlight=False, soft_wrap=True, markup=False, emoji=False, stderr=stderr)
 
     def renew(self) -> None:
-        super().__init__(highlight=False, soft_wrap=True, markup=False, stderr=self.stderr)
+        super().__init__(
+            highlight=False, soft_wrap=True, markup=False, emoji=False, stderr=self.stderr
+        )
 
 
 console = _CommandConsole()
