@@ -52,7 +52,7 @@ async def _start_sealed(
     """A start whose identity is sealed under a new person key, sent unchecked."""
     pathway_id = new_pathway_id()
     sealer = PersonSealer(lambda: store, TEST_KEYRING)
-    person = await asyncio.to_thread(sealer.seal_person, pathway_id, participant())
+    person, _ = await asyncio.to_thread(sealer.seal_referral, pathway_id, participant(), meta())
     start = PathwayInput(pathway_id, programme, person, referral(), sent)
     await pathways.temporal.start_workflow(
         WORKFLOW_TYPE,

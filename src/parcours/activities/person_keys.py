@@ -74,18 +74,13 @@ class PersonSealer:
             store.add_person_key(stored)
         return key
 
-    def seal_person(self, pathway_id: str, participant: Participant) -> Participant:
-        """The participant sealed under a new key of theirs, stored first."""
-        return sealed_participant(participant, self.new_key(pathway_id))
-
     def seal_referral(
         self, pathway_id: str, participant: Participant, meta: RequestMeta
     ) -> tuple[Participant, RequestMeta]:
         """A referral's person and the reason typed (which may name them), sealed under a
         new key of theirs, stored first: both are destroyed with it."""
         key = self.new_key(pathway_id)
-        reason = seal(key, meta.reason) if meta.reason.strip() else meta.reason
-        return sealed_participant(participant, key), replace(meta, reason=reason)
+        return sealed_participant(participant, key), _reason_sealed(meta, key)
 
     def key_of(self, pathway_id: str) -> PersonKey | None:
         """The key of the pathway's person; None for a pathway referred before identities
@@ -101,7 +96,7 @@ class PersonSealer:
     def seal_reason(self, pathway_id: str, meta: RequestMeta) -> RequestMeta:
         """The request with its reason sealed under the person's key, when they have one."""
         key = self.key_of(pathway_id) if meta.reason.strip() else None
-        return meta if key is None else replace(meta, reason=seal(key, meta.reason))
+        return meta if key is None else _reason_sealed(meta, key)
 
     def open(self, value: T) -> T:
         """`value` with every sealed text opened, `[erased]` where the key is destroyed."""
@@ -143,3 +138,8 @@ def sealed_participant(participant: Participant, key: PersonKey) -> Participant:
         languages=[seal(key, s) for s in participant.languages],
         notes=seal(key, participant.notes),
     )
+
+
+def _reason_sealed(meta: RequestMeta, key: PersonKey) -> RequestMeta:
+    """The request with its reason sealed under `key`; a blank reason is left as it is."""
+    return replace(meta, reason=seal(key, meta.reason)) if meta.reason.strip() else meta
