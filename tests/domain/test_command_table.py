@@ -92,19 +92,25 @@ OLD_EVENTS = {
 
 
 def command_classes() -> set[type[Command]]:
+    """The commands a request sends: the leaves of `Command`'s tree (a class with
+    subclasses, as `BarrierFollowUp`, only gives them the fields they share)."""
     found: set[type[Command]] = set()
     pending = list(Command.__subclasses__())
     while pending:
         cls = pending.pop()
-        found.add(cls)
-        pending.extend(cls.__subclasses__())
+        subclasses = cls.__subclasses__()
+        if not subclasses:
+            found.add(cls)
+        pending.extend(subclasses)
     return found
 
 
+HELPERS = {"base", "editing", "roles"}
+"""The modules every area builds on: the row type, the effects' helpers, the role sets."""
 AREAS: list[ModuleType] = [
     importlib.import_module(f"{c.__name__}.{found.name}")
     for found in pkgutil.iter_modules(c.__path__)
-    if found.name != "base"
+    if found.name not in HELPERS
 ]
 """Every area module of the table, found on disk: a new one is checked without a list."""
 

@@ -32,19 +32,16 @@ from parcours.domain.commands import (
     AcknowledgeAlert,
     AssessFrench,
     AssignReferent,
-    AttendAppointment,
     Command,
     CompleteTraining,
     GiveConsent,
-    MissAppointment,
-    ResolveBarrier,
     ScheduleAppointment,
     SnoozeAlert,
-    WaiveBarrier,
     WithdrawConsent,
-    WorkOnBarrier,
     spec_of,
 )
+from parcours.domain.commands.appointments import AppointmentOutcome
+from parcours.domain.commands.barriers import BarrierFollowUp
 from parcours.domain.commands.corrections import as_it_stands
 from parcours.domain.errors import MoveRefused
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
@@ -185,11 +182,11 @@ def _not_before_followed(
 
 def _record_bound(state: PathwayState, command: Command) -> Bound | None:
     """A barrier's follow-up, an appointment's outcome, an alert's handling."""
-    if isinstance(command, WorkOnBarrier | ResolveBarrier | WaiveBarrier):
+    if isinstance(command, BarrierFollowUp):
         last = _last_about(state, "barrier_id", command.barrier_id)
         message = "barrier {barrier} cannot be followed up before its last change"
         return ("barrier", message, last, {"barrier": command.barrier_id})
-    if isinstance(command, AttendAppointment | MissAppointment):
+    if isinstance(command, AppointmentOutcome):
         return _appointment_bound(state, command.appointment_id)
     if isinstance(command, AcknowledgeAlert | SnoozeAlert):
         raised = _alert_raised(state, command.alert_id)

@@ -6,19 +6,9 @@ from dataclasses import field
 from datetime import datetime
 from operator import attrgetter
 
-from parcours.domain.commands.base import (
-    NOBODY,
-    SYSTEM_ONLY,
-    WORKERS,
-    Command,
-    CommandSpec,
-    Context,
-    Details,
-    Shape,
-    find_by_id,
-    iso,
-    record,
-)
+from parcours.domain.commands.base import Command, CommandSpec, Context, Details, Shape, record
+from parcours.domain.commands.editing import find_by_id, iso
+from parcours.domain.commands.roles import NOBODY, SYSTEM_ONLY, WORKERS
 from parcours.domain.errors import MoveRefused
 from parcours.domain.records import Alert, PathwayState
 from parcours.domain.vocabulary import (

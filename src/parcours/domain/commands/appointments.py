@@ -5,17 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from operator import attrgetter
 
-from parcours.domain.commands.base import (
-    Command,
-    Context,
-    Details,
-    find_by_id,
-    iso,
-    next_id,
-    record,
-    touch,
-)
-from parcours.domain.errors import MoveRefused
+from parcours.domain.commands.base import Command, Context, Details, record
+from parcours.domain.commands.editing import already_closed, find_by_id, iso, next_id, touch
 from parcours.domain.records import Appointment, PathwayState
 from parcours.domain.vocabulary import (
     AppointmentKind,
@@ -38,12 +29,18 @@ class ScheduleAppointment(Command, trigger=AppointmentTrigger.SCHEDULE_APPOINTME
     late_slot: bool = False
 
 
-class AttendAppointment(Command, trigger=AppointmentTrigger.ATTEND_APPOINTMENT):
+class AppointmentOutcome(Command):
+    """A command recording how a scheduled appointment went: it names the appointment."""
+
     appointment_id: str
 
 
-class MissAppointment(Command, trigger=AppointmentTrigger.MISS_APPOINTMENT):
-    appointment_id: str
+class AttendAppointment(AppointmentOutcome, trigger=AppointmentTrigger.ATTEND_APPOINTMENT):
+    """The person came."""
+
+
+class MissAppointment(AppointmentOutcome, trigger=AppointmentTrigger.MISS_APPOINTMENT):
+    """The person did not come."""
 
 
 def find_appointment(state: PathwayState, appointment_id: str) -> Appointment:
@@ -52,18 +49,13 @@ def find_appointment(state: PathwayState, appointment_id: str) -> Appointment:
     )
 
 
-def scheduled_appointment_of(
-    state: PathwayState, cmd: AttendAppointment | MissAppointment
-) -> Appointment:
+def scheduled_appointment_of(state: PathwayState, cmd: AppointmentOutcome) -> Appointment:
     """The appointment the command names, not yet recorded: an outcome is recorded once."""
     appointment = find_appointment(state, cmd.appointment_id)
     if appointment.status is not AppointmentStatus.SCHEDULED:
-        raise MoveRefused.for_rule(
-            "appointment_recorded",
-            f"appointment {cmd.appointment_id} is already recorded as {appointment.status.value}",
-            appointment=cmd.appointment_id,
-            appointment_status=appointment.status.value,
-        )
+        status, wanted = appointment.status, cmd.appointment_id
+        message = f"appointment {wanted} is already recorded as {status.value}"
+        raise already_closed("appointment", wanted, status, "appointment_recorded", message)
     return appointment
 
 
@@ -80,9 +72,7 @@ def _schedule(state: PathwayState, cmd: ScheduleAppointment, ctx: Context) -> De
     }
 
 
-def _outcome(
-    state: PathwayState, cmd: AttendAppointment | MissAppointment, ctx: Context
-) -> Details:
+def _outcome(state: PathwayState, cmd: AppointmentOutcome, ctx: Context) -> Details:
     appointment = find_appointment(state, cmd.appointment_id)
     appointment.recorded_at = ctx.now
     if isinstance(cmd, AttendAppointment):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-from parcours.domain.commands.base import Command, Context, Details, find_by_id, next_id, record
-from parcours.domain.errors import MoveRefused
+from parcours.domain.commands.base import Command, Context, Details, record
+from parcours.domain.commands.editing import already_closed, find_by_id, next_id
 from parcours.domain.records import Barrier, PathwayState
 from parcours.domain.vocabulary import BarrierKind, BarrierStatus, Trigger
 
@@ -22,37 +22,35 @@ class OpenBarrier(Command, trigger=BarrierTrigger.OPEN_BARRIER):
     aid_requested: bool = False
 
 
-class WorkOnBarrier(Command, trigger=BarrierTrigger.WORK_ON_BARRIER):
+class BarrierFollowUp(Command):
+    """A command following up an open barrier: it names the barrier."""
+
     barrier_id: str
 
 
-class ResolveBarrier(Command, trigger=BarrierTrigger.RESOLVE_BARRIER):
-    barrier_id: str
+class WorkOnBarrier(BarrierFollowUp, trigger=BarrierTrigger.WORK_ON_BARRIER):
+    """Work on the barrier has started."""
 
 
-class WaiveBarrier(Command, trigger=BarrierTrigger.WAIVE_BARRIER):
+class ResolveBarrier(BarrierFollowUp, trigger=BarrierTrigger.RESOLVE_BARRIER):
+    """The barrier is lifted."""
+
+
+class WaiveBarrier(BarrierFollowUp, trigger=BarrierTrigger.WAIVE_BARRIER):
     """A waiver needs a reason: the request's reason is required and recorded."""
-
-    barrier_id: str
-
-
-BarrierCommand = WorkOnBarrier | ResolveBarrier | WaiveBarrier
 
 
 def find_barrier(state: PathwayState, barrier_id: str) -> Barrier:
     return find_by_id(state.barriers, attrgetter("barrier_id"), barrier_id, "barrier")
 
 
-def open_barrier_of(state: PathwayState, cmd: BarrierCommand) -> Barrier:
+def open_barrier_of(state: PathwayState, cmd: BarrierFollowUp) -> Barrier:
     """The barrier the command names, still open: a closed one is not worked on again."""
     barrier = find_barrier(state, cmd.barrier_id)
     if barrier.status in (BarrierStatus.RESOLVED, BarrierStatus.WAIVED):
-        raise MoveRefused.for_rule(
-            "barrier_closed",
-            f"barrier {cmd.barrier_id} is already {barrier.status.value}; open a new one if needed",
-            barrier=cmd.barrier_id,
-            barrier_status=barrier.status.value,
-        )
+        status, wanted = barrier.status, cmd.barrier_id
+        message = f"barrier {wanted} is already {status.value}; open a new one if needed"
+        raise already_closed("barrier", wanted, status, "barrier_closed", message)
     return barrier
 
 
@@ -64,7 +62,7 @@ def _open(state: PathwayState, cmd: OpenBarrier, ctx: Context) -> Details:
     return {"barrier_id": barrier_id, "kind": cmd.kind.value, "aid": str(cmd.aid_requested)}
 
 
-def _set_status(state: PathwayState, cmd: BarrierCommand, ctx: Context) -> Barrier:
+def _set_status(state: PathwayState, cmd: BarrierFollowUp, ctx: Context) -> Barrier:
     barrier = find_barrier(state, cmd.barrier_id)
     if isinstance(cmd, WorkOnBarrier):
         barrier.status = BarrierStatus.IN_PROGRESS
@@ -77,7 +75,7 @@ def _set_status(state: PathwayState, cmd: BarrierCommand, ctx: Context) -> Barri
     return barrier
 
 
-def _follow_up(state: PathwayState, cmd: BarrierCommand, ctx: Context) -> Details:
+def _follow_up(state: PathwayState, cmd: BarrierFollowUp, ctx: Context) -> Details:
     barrier = _set_status(state, cmd, ctx)
     return {"barrier_id": barrier.barrier_id, "kind": barrier.kind.value}
 

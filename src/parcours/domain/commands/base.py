@@ -8,14 +8,14 @@ whether it moves, who may send it, what it does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform
+from typing import TYPE_CHECKING, Any, ClassVar, dataclass_transform
 
-from parcours.domain.errors import UnknownReference
+from parcours.domain.commands.roles import WORKERS
 from parcours.domain.records import PathwayState, RequestMeta
 from parcours.domain.vocabulary import EventKind, Role, Stage, Trigger
 
@@ -70,8 +70,6 @@ Details = dict[str, str]
 Effect = Callable[[PathwayState, Any, Context], Details]
 """What an accepted command records in the state; returns its event's details."""
 
-Item = TypeVar("Item")
-
 Reference = Callable[[PathwayState, Any], object]
 """A check of the barrier, appointment or alert a command names, run before it is accepted,
 so an unknown or closed id never reaches history."""
@@ -95,15 +93,6 @@ class Shape(StrEnum):
     CORRECTION = "correction"
     """Voids or restates an earlier event: judged by running the pathway again without it
     (`domain/correcting.py`), not by the programme's machine; no programme file lists it."""
-
-
-WORKERS = frozenset({Role.STAFF, Role.COORDINATOR})
-"""Who works with participants: every staff command is theirs unless its row says more."""
-WITH_PARTNERS = WORKERS | {Role.PARTNER}
-"""Partners may also refer, record a contact and start or end a mission."""
-COORDINATORS = frozenset({Role.COORDINATOR})
-SYSTEM_ONLY = frozenset({Role.SYSTEM})
-NOBODY: frozenset[Role] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -160,46 +149,3 @@ move = partial(spec, Shape.MOVE)
 """A row that changes the stage: `move(Command, effect, roles=..., ...)`."""
 record = partial(spec, Shape.RECORD)
 """A row that records without changing the stage: `record(Command, effect, ...)`."""
-
-
-def find_by_id(
-    items: Sequence[Item],
-    item_id: Callable[[Item], str],
-    wanted: str,
-    noun: str,
-    *,
-    list_known: bool = True,
-) -> Item:
-    """The barrier, appointment or alert a command names; an unknown id is refused, naming
-    the ids there are (not for alerts: their ids are long, and the alerts list shows them)."""
-    for item in items:
-        if item_id(item) == wanted:
-            return item
-    message, values = f"no {noun} {wanted!r} on this pathway", {noun: wanted}
-    if list_known:
-        values["known"] = ", ".join(map(item_id, items))
-        message += f" ({noun}s: {values['known'] or 'none yet'})"
-    raise UnknownReference(message, code=f"unknown_{noun}", values=values)
-
-
-def next_id(prefix: str, items: Sequence[object]) -> str:
-    """The id of the next record of a list: its letter and its rank (`b1`, `b2`...)."""
-    return f"{prefix}{len(items) + 1}"
-
-
-def add_record(items: list[Item], prefix: str, make: Callable[..., Item], cmd: Command) -> str:
-    """Appends the record a command starts (a mission, a training), made of the command's
-    own fields after its new id; returns that id."""
-    record_id = next_id(prefix, items)
-    items.append(make(record_id, **{f.name: getattr(cmd, f.name) for f in fields(cmd)}))
-    return record_id
-
-
-def iso(instant: datetime | None) -> str:
-    return "" if instant is None else instant.isoformat()
-
-
-def touch(state: PathwayState, instant: datetime) -> None:
-    """A meeting with the person: resets the no-contact clock."""
-    if state.last_contact_at is None or instant > state.last_contact_at:
-        state.last_contact_at = instant

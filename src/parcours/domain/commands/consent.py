@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parcours.domain.commands.base import Command, Context, Details, iso, record
+from parcours.domain.commands.base import Command, Context, Details, record
+from parcours.domain.commands.editing import iso
 from parcours.domain.records import Consent, PathwayState
 from parcours.domain.vocabulary import PartnerKind, Trigger
 

@@ -11,7 +11,8 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 
-from parcours.domain.commands.base import Command, Context, Details, Shape, iso, spec
+from parcours.domain.commands.base import Command, Context, Details, Shape, spec
+from parcours.domain.commands.editing import iso
 from parcours.domain.records import PathwayEvent, PathwayState
 from parcours.domain.vocabulary import Trigger
 

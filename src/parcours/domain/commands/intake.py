@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from parcours.domain.commands.base import (
-    COORDINATORS,
-    WITH_PARTNERS,
-    Command,
-    Context,
-    Details,
-    Shape,
-    iso,
-    move,
-    record,
-    spec,
-    touch,
-)
+from parcours.domain.commands.base import Command, Context, Details, Shape, move, record, spec
+from parcours.domain.commands.editing import iso, touch
+from parcours.domain.commands.roles import COORDINATORS, WITH_PARTNERS
 from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import FrenchLevel, Trigger
 

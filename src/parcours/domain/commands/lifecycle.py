@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parcours.domain.commands.base import (
-    NOBODY,
-    Command,
-    CommandSpec,
-    Context,
-    Details,
-    Shape,
-    move,
-    spec,
-    touch,
-)
+from parcours.domain.commands.base import Command, CommandSpec, Context, Details, Shape, move, spec
+from parcours.domain.commands.editing import touch
+from parcours.domain.commands.roles import NOBODY
 from parcours.domain.outcome import criterion_label, exit_criterion
 from parcours.domain.records import ExitOutcome, PathwayState
 from parcours.domain.vocabulary import ExitReason, Trigger

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parcours.domain.commands.base import (
-    WITH_PARTNERS,
-    Command,
-    CommandSpec,
-    Context,
-    Details,
-    add_record,
-    iso,
-    move,
-    touch,
-)
+from parcours.domain.commands.base import Command, CommandSpec, Context, Details, move
+from parcours.domain.commands.editing import add_record, iso, touch
+from parcours.domain.commands.roles import WITH_PARTNERS
 from parcours.domain.records import JobDating, Mission, PathwayState
 from parcours.domain.vocabulary import ContractType, JobDatingOutcome, Trigger
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parcours.domain.commands.base import Command, Context, Details, add_record, iso, move, touch
+from parcours.domain.commands.base import Command, Context, Details, move
+from parcours.domain.commands.editing import add_record, iso, touch
 from parcours.domain.records import PathwayState, Training
 from parcours.domain.vocabulary import Trigger
 
