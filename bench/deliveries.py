@@ -41,6 +41,7 @@ from parcours.adapters.temporal.converter import data_converter
 from parcours.adapters.temporal.devserver import temporal_binary
 from parcours.adapters.temporal.keys import create_key_file
 from parcours.app.client import PathwayClient
+from parcours.app.errors import RequestRefused
 from parcours.domain import commands as c
 from parcours.domain.commands import Command, Refer
 from parcours.domain.records import Actor, RequestMeta
@@ -128,6 +129,8 @@ async def _insist(pathways: PathwayClient, pid: str, command: Command, meta: Req
             await pathways.execute(pid, command, meta)
             PROGRESS["answered"] += 1
             return
+        except RequestRefused:
+            raise  # the pathway's rules refused it: sending it again cannot help
         except Exception:  # noqa: BLE001 - the worker was killed: the same request again
             await asyncio.sleep(0.2)
 
