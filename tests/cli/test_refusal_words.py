@@ -383,6 +383,30 @@ REFUSALS += [
     ("adopt_role", lambda: check_adoption(new_pathway(ATP).state, meta(STAFF))),
     ("adopt_closed", _adopt_erased),
 ]
+
+
+def _snooze_into_the_past() -> None:
+    pathway = new_pathway(ATP)
+    (raised, *_) = pathway.raise_due_alerts(NOW)
+    pathway.check(c.SnoozeAlert(raised.details["alert_id"], NOW - HOUR), meta(), NOW)
+
+
+def _appointment_in(days: int) -> None:
+    slot = c.ScheduleAppointment(
+        NOW + days * DAY, AppointmentKind.INDIVIDUAL, AppointmentPlace.OFFICE
+    )
+    new_pathway(ATP).check(slot, meta(), NOW)
+
+
+REFUSALS += [
+    ("date_beyond_horizon", lambda: _appointment_in(367)),
+    (
+        "date_beyond_horizon",
+        lambda: _instant(c.GiveConsent(PartnerKind.EMPLOYER, NOW, NOW + 3654 * DAY)),
+    ),
+    ("snooze_in_past", _snooze_into_the_past),
+    ("text_blank", lambda: new_pathway(ATP).check(c.EnrolTraining(" ", "AFPA", T0, T0), meta())),
+]
 REFUSALS += PROGRAMME_RUN_REFUSALS  # sessions and job-datings (tests/cli/programme_refusals.py)
 REFUSALS += SIGNED_ACTOR_REFUSALS  # who sent a request (tests/cli/actor_refusals.py)
 CODES = [code for code, _ in REFUSALS]

@@ -223,7 +223,7 @@ REFUSAL_WORDS = {
 REFUSAL_LISTS = frozenset({"known"})
 """Refusal values that list ids, and may be empty ("none yet")."""
 
-REFUSAL_DAYS = frozenset({"deadline", "referred", "closed_at"})
+REFUSAL_DAYS = frozenset({"deadline", "referred", "closed_at", "date", "start", "latest", "now"})
 """Refusal values that are instants, said as their day in local time, as `show` says it."""
 
 REFUSAL_INSTANTS = frozenset({"bound", "effective", "held_at"})

@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
-from parcours.domain.commands import Command, CompleteIntake
+from parcours.domain.commands import (
+    AssignReferent,
+    Command,
+    CompleteIntake,
+    EnrolTraining,
+    ReEnter,
+    StartMission,
+)
 from parcours.domain.errors import MoveRefused
 from parcours.domain.records import RequestMeta
 from parcours.domain.vocabulary import Role
@@ -97,6 +104,25 @@ def check_referral_texts(person: object, command: object, birth_date: str) -> No
         raise ReferralRejected("birth_date", "date", birth_date) from None
 
 
+NEEDED_TEXT: dict[type[Command], tuple[str, ...]] = {
+    AssignReferent: ("referent",),
+    EnrolTraining: ("title", "provider"),
+    StartMission: ("employer",),
+    ReEnter: ("session",),
+}
+"""Text a command is sent with that names someone or something staff must give: blank, it
+names nothing. A mission's agency stays empty for a direct hire; ids have their own check,
+which names the ids there are."""
+
+
+def blank_field(command: Command) -> str:
+    """The first needed text (`NEEDED_TEXT`) the command leaves blank; "" when none."""
+    for name in NEEDED_TEXT.get(type(command), ()):
+        if is_blank(getattr(command, name)):
+            return name
+    return ""
+
+
 def unknown_criteria(programme: ProgrammeData, command: Command) -> list[str]:
     """The criteria an intake names that the programme does not define, each once."""
     if not isinstance(command, CompleteIntake):
@@ -131,6 +157,8 @@ def check_request(
             field=texts[0],
             found=texts[1],
         )
+    if meta.actor.role is not Role.SYSTEM and (blank := blank_field(command)):
+        return MoveRefused.for_rule("text_blank", f"the {blank} is blank; type it", field=blank)
     unknown = unknown_criteria(programme, command)
     if unknown:
         listed, criteria = ", ".join(unknown), ", ".join(c.key for c in programme.eligibility)

@@ -32,6 +32,7 @@ from parcours.domain.commands.alerts import AlertTrigger
 from parcours.domain.correcting import corrected_state
 from parcours.domain.dating import Instants
 from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
+from parcours.domain.horizons import check_horizons
 from parcours.domain.inputs import check_request
 from parcours.domain.instants import check_instants
 from parcours.domain.machine import Refusal, adopt, table_for
@@ -172,7 +173,7 @@ class Pathway:
         self._authorise(meta.actor.role, trigger)
         refused = check_request(self.programme, command, meta)
         if refused is None and now is not None and not isinstance(command, CorrectEvent):
-            refused = check_instants(self.state, command, meta, now)
+            refused = check_instants(self.state, command, meta, now) or check_horizons(command, now)
         if refused is not None:
             refused.allowed = self.allowed_triggers(meta.actor.role)
             raise refused

@@ -1,0 +1,82 @@
+"""How far ahead a date staff type may lie, and which dates must lie ahead at all.
+
+A date beyond its horizon is a slip of the keyboard (2099 for 2029), not a plan: an
+appointment or a training's start more than a year ahead, a consent expiring more than
+ten years after it is given, an alert snoozed for more than 90 days (longer, nobody
+follows it up: acknowledge it instead). A snooze ends after now: snoozed into the past,
+the alert would open again at once. Each is refused, naming the latest date allowed.
+
+Asked by `Pathway.check` only (the validators), never on replay, so a history recorded
+before these bounds replays as it ran.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from parcours.domain.commands import Command, EnrolTraining, GiveConsent, ScheduleAppointment
+from parcours.domain.commands.alerts import SnoozeAlert
+from parcours.domain.errors import MoveRefused
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The latest a command's date `field` may be: `ahead` after now, or after the
+    command's own date `since` when it names one."""
+
+    command: type[Command]
+    field: str
+    ahead: timedelta
+    since: str = ""
+
+
+HORIZONS = (
+    Horizon(ScheduleAppointment, "at", timedelta(days=366)),
+    Horizon(EnrolTraining, "starts_at", timedelta(days=366)),
+    Horizon(SnoozeAlert, "until", timedelta(days=90)),
+    Horizon(GiveConsent, "expires_at", timedelta(days=3653), since="given_at"),  # ten years
+)
+
+
+def _beyond(horizon: Horizon, command: Command, now: datetime) -> MoveRefused | None:
+    typed = getattr(command, horizon.field)
+    start = getattr(command, horizon.since) if horizon.since else now
+    latest = start + horizon.ahead
+    if typed is None or typed <= latest:
+        return None
+    days = str(horizon.ahead.days)
+    return MoveRefused(
+        f"the date {typed.date().isoformat()} is more than {days} days after "
+        f"{start.date().isoformat()}; the latest allowed is {latest.date().isoformat()}",
+        rule="date_horizon",
+        code="date_beyond_horizon",
+        values={
+            "date": typed.isoformat(),
+            "days": days,
+            "start": start.isoformat(),
+            "latest": latest.isoformat(),
+        },
+    )
+
+
+def _snoozed_into_the_past(command: Command, now: datetime) -> MoveRefused | None:
+    if not isinstance(command, SnoozeAlert) or command.until > now:
+        return None
+    return MoveRefused(
+        f"an alert is snoozed until a later date than now ({now.date().isoformat()}); "
+        "to close it, acknowledge it",
+        rule="date_horizon",
+        code="snooze_in_past",
+        values={"now": now.isoformat()},
+    )
+
+
+def check_horizons(command: Command, now: datetime) -> MoveRefused | None:
+    """The refusal a date too far ahead, or a snooze into the past, earns; None if none."""
+    for horizon in HORIZONS:
+        if isinstance(command, horizon.command):
+            refused = _beyond(horizon, command, now)
+            if refused is not None:
+                return refused
+    return _snoozed_into_the_past(command, now)
