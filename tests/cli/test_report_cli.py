@@ -98,7 +98,9 @@ async def test_terminal_csv_and_french(
 @pytest.mark.parametrize(
     ("args", "code", "said"),
     [
-        (("report", "no-such"), 4, "Unknown programme"),
+        (("report", "no-such"), 4, "There is no programme named no-such; the programmes are:"),
+        (("--lang", "fr", "report", "no-such"), 4, "Aucun programme ne s'appelle no-such ;"),
+        (("programme", "show", "atp-cergy", "--version", "9"), 4, "has no version 9; its"),
         (("report", "atp-cergy", "--from", "2026-02-30"), 2, "is not a day for --from"),
         (("report", "atp-cergy", "--from", "2026-03-01", "--to", "2026-02-01"), 2, "ends"),
         (("report", "atp-cergy", "--json", "--csv"), 2, "one output at most"),

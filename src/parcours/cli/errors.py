@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from parcours.adapters.temporal.keys import KeyringError
+    from parcours.programmes import UnknownProgramme
 
 
 class CliError(Exception):
@@ -109,7 +110,7 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
     if isinstance(err, PathwayNotFound):
         return CliError(text("error.pathway_not_found", pathway=err.args[0]), ExitCode.NOT_FOUND)
     if isinstance(err, UnknownProgramme):
-        return CliError(text("error.unknown_programme", detail=err.args[0]), ExitCode.NOT_FOUND)
+        return CliError(_unknown_programme(err, text), ExitCode.NOT_FOUND)
     if isinstance(err, AmbiguousReference):
         candidates = ", ".join(err.candidates)
         said = text("error.ambiguous", reference=err.reference, candidates=candidates)
@@ -120,6 +121,13 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
     if isinstance(err, DuplicateReferral):
         return CliError(text("error.duplicate", pathway=err.pathway_id), ExitCode.REFUSED)
     return None
+
+
+def _unknown_programme(err: UnknownProgramme, text: Text) -> str:
+    known = err.known or text("none")
+    if err.version is None:
+        return text("error.unknown_programme", name=err.name, known=known)
+    return text("error.unknown_programme_version", name=err.name, version=err.version, known=known)
 
 
 REQUEST_ID_REUSED = "request_id_reused"

@@ -20,7 +20,17 @@ without leading zeros."""
 
 
 class UnknownProgramme(LookupError):
-    """No programme (or no such version) in the catalogue."""
+    """No programme (or no such version) in the catalogue: `name`, the `version` asked
+    (None for the latest) and what there is (`known`: names, or that name's versions), so
+    that a front end says it in its reader's language; `str()` is English."""
+
+    def __init__(self, name: str, version: int | None, known: str) -> None:
+        if version is None:
+            said = f"no programme named {name!r}; known programmes: {known or 'none'}"
+        else:
+            said = f"programme {name!r} has no version {version}; versions: {known}"
+        super().__init__(said)
+        self.name, self.version, self.known = name, version, known
 
 
 def file_name_of(programme: ProgrammeDefinition) -> str:
@@ -110,13 +120,10 @@ def get_programme(
     programmes = catalogue(folder)
     versions = programmes.get(name)
     if not versions:
-        known = ", ".join(sorted(programmes)) or "none"
-        raise UnknownProgramme(f"no programme named {name!r}; known programmes: {known}")
+        raise UnknownProgramme(name, None, ", ".join(sorted(programmes)))
     if version is None:
         return versions[max(versions)]
     if version not in versions:
         known_versions = ", ".join(str(v) for v in sorted(versions))
-        raise UnknownProgramme(
-            f"programme {name!r} has no version {version}; versions: {known_versions}"
-        )
+        raise UnknownProgramme(name, version, known_versions)
     return versions[version]
