@@ -29,9 +29,9 @@ from parcours.domain.anonymisation import (
 )
 from parcours.domain.erasure import anonymise, check_erasure, erase
 from parcours.domain.errors import DomainError
-from parcours.domain.instants import check_referral_instants
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import RequestMeta
+from parcours.domain.referral_dates import check_referral_instants
 from parcours.domain.retention import retention_ends_at
 from parcours.domain.routing import check_retry
 from parcours.domain.vocabulary import (
@@ -307,7 +307,8 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
         "consent_expiry_past",
         lambda: _instant(c.GiveConsent(PartnerKind.EMPLOYER, NOW, T0 + 2 * DAY)),
     ),
-    ("birth_date_range", lambda: _birth_in("2030-01-01")),
+    ("birth_date_range", lambda: _birth_in("2020-01-01")),
+    ("birth_after_referral", lambda: _birth_in("2030-01-01")),
     ("move_not_in_stage", _end_mission_while_referred),
     ("reason_required", _suspend_without_reason),
     ("role_may_not", _auditor_records_contact),

@@ -14,9 +14,10 @@ import pytest
 
 from parcours.domain import commands as c
 from parcours.domain.errors import MoveRefused
-from parcours.domain.instants import CLOCK_SKEW, check_referral_instants, effective_instant
+from parcours.domain.instants import CLOCK_SKEW, effective_instant
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import RequestMeta
+from parcours.domain.referral_dates import check_referral_instants
 from parcours.domain.vocabulary import (
     AppointmentKind,
     AppointmentPlace,
@@ -68,7 +69,7 @@ def test_a_contact_in_2999_is_refused_naming_now_and_the_skew() -> None:
     assert err.values == {"bound": NOW.isoformat(), "minutes": "5"}
 
 
-@pytest.mark.parametrize("birth", ["2030-01-01", "1800-05-05", "2015-01-01", "1925-01-04"])
+@pytest.mark.parametrize("birth", ["1800-05-05", "2015-01-01", "1925-01-04"])
 def test_a_birth_date_outside_14_to_100_at_referral_is_refused(birth: str) -> None:
     err = check_referral_instants(T0, birth, NOW)
     assert err is not None
@@ -80,6 +81,14 @@ def test_a_birth_date_outside_14_to_100_at_referral_is_refused(birth: str) -> No
 @pytest.mark.parametrize("birth", ["2012-01-05", "1926-01-05", "1990-04-02"])
 def test_a_birth_date_from_14_to_100_at_referral_is_accepted(birth: str) -> None:
     assert check_referral_instants(T0, birth, NOW) is None
+
+
+@pytest.mark.parametrize("birth", ["2030-01-01", (T0 + DAY).date().isoformat()])
+def test_a_birth_date_after_the_referral_is_refused_as_such(birth: str) -> None:
+    err = check_referral_instants(T0, birth, NOW)
+    assert err is not None
+    assert err.code == "birth_after_referral"
+    assert err.values == {"birth_date": birth, "referred": T0.isoformat()}
 
 
 def test_a_referral_after_now_is_refused() -> None:

@@ -15,9 +15,9 @@ from parcours.domain.commands import Refer
 from parcours.domain.commands.intake import IntakeTrigger
 from parcours.domain.inputs import check_referral as check_names
 from parcours.domain.inputs import check_referral_texts
-from parcours.domain.instants import check_referral_instants
 from parcours.domain.permissions import authorise
 from parcours.domain.records import RequestMeta
+from parcours.domain.referral_dates import check_referral_instants
 from parcours.workflows.messages import Participant
 
 

@@ -26,7 +26,7 @@ The validators ask them (`Pathway.check`); they never run on replay.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from parcours.domain.commands import (
     AcknowledgeAlert,
@@ -49,9 +49,6 @@ from parcours.domain.vocabulary import Role
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far after now an instant may be: the clocks of two machines rarely agree exactly."""
-
-AGE_AT_REFERRAL = (14, 100)
-"""The youngest and oldest a person referred may be, in whole years at the referral."""
 
 
 def effective_instant(command: Command, meta: RequestMeta, now: datetime) -> datetime:
@@ -261,37 +258,3 @@ def _own_dates(state: PathwayState, command: Command, now: datetime) -> MoveRefu
                 training=training.training_id,
             )
     return None
-
-
-def age_at(birth: date, instant: datetime) -> int:
-    """Whole years from `birth` to the day of `instant`."""
-    day = instant.date()
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def check_referral_instants(
-    referred_at: datetime, birth_date: str, now: datetime
-) -> MoveRefused | None:
-    """A referral dated after now, or of a person not between 14 and 100 years old at it."""
-    late = not_after_now(referred_at, now)
-    if late is not None or not birth_date:
-        return late
-    try:
-        age = age_at(date.fromisoformat(birth_date), referred_at)
-    except ValueError:  # not a date: the front end that typed it says so
-        return None
-    youngest, oldest = AGE_AT_REFERRAL
-    if youngest <= age <= oldest:
-        return None
-    return MoveRefused(
-        f"the birth date {birth_date} makes the person {age} years old at the referral; "
-        f"a person referred is {youngest} to {oldest} years old",
-        rule="instant_bound",
-        code="birth_date_range",
-        values={
-            "birth_date": birth_date,
-            "age": str(age),
-            "youngest": str(youngest),
-            "oldest": str(oldest),
-        },
-    )

@@ -20,11 +20,11 @@ from parcours.domain.errors import DomainError
 from parcours.domain.importing.cells import Fault, is_empty
 from parcours.domain.importing.plan import PersonPlan, Step
 from parcours.domain.inputs import ReferralRejected, check_referral, check_referral_texts
-from parcours.domain.instants import check_referral_instants
 from parcours.domain.pathway import Pathway
 from parcours.domain.permissions import authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, RequestMeta
+from parcours.domain.referral_dates import BIRTH_CODES, check_referral_instants
 from parcours.domain.sessions import Session, SessionStatus, check_open
 
 REASON_REQUIRED = "reason_required"
@@ -95,7 +95,7 @@ def _referral_fault(
     dated = check_referral_instants(plan.referral.referred_at, person.birth_date, now)
     if dated is None:
         return None
-    column = "birth_date" if dated.code == "birth_date_range" else "referral_date"
+    column = "birth_date" if dated.code in BIRTH_CODES else "referral_date"
     return _fault(row.file, row.line, column, dated)
 
 
