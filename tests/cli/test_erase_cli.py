@@ -180,6 +180,7 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_pathway(
     again = as_coordinator(cli, "erase", pid, "--reason", "asked again", "--yes")
     assert again.exit_code == ExitCode.REFUSED
     assert "already_erased" in again.output
+    assert "Allowed now" not in again.output  # no pathway's actions: not "none" either
 
     shown = cli("show", pid)
     assert shown.exit_code == 0, shown.output

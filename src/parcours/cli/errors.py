@@ -104,6 +104,10 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
         return CliError(said, ExitCode.USAGE)
     if isinstance(err, RequestRefused | DomainError):
         reason = refusal_reason(err.code, err.values, err.message, text)
+        if not err.allowed:  # a rule of a session, an erasure...: no pathway's list to give
+            return CliError(
+                text("error.refused_bare", rule=err.rule, message=reason), _refusal_exit(err.rule)
+            )
         allowed = action_labels(err.allowed, text)
         said = text("error.refused", rule=err.rule, message=reason, allowed=allowed)
         return CliError(said, _refusal_exit(err.rule))
