@@ -558,3 +558,21 @@ def test_the_deadline_in_a_refusal_is_the_day_show_prints(
         said = refusal_reason(error.code, error.values, error.message, Text(lang))
         assert "(2030-03-21)" in said, said
         assert "2030-03-20" not in said, said
+
+
+def test_dates_of_retention_and_erasure_refusals_are_said_on_the_readers_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An instant late in the UTC evening is the next day in Paris: the CLI says the day
+    the reader lives, as `show` does, not the service's UTC date."""
+    monkeypatch.setenv("PARCOURS_TIMEZONE", "Europe/Paris")
+    late = "2026-03-31T23:30:00+00:00"
+    values = {"due": late, "after": late, "latest": late, "erased_at": late}
+    said = refusal_values(values, Text("en"))
+    assert said == {
+        "due": "2026-04-01",
+        "after": "2026-04-01",
+        "latest": "2026-04-01",
+        "erased_at": "2026-04-01 01:30",
+    }
+    assert refusal_values({"due": "2026-03-31"}, Text("en")) == {"due": "2026-03-31"}  # older

@@ -235,10 +235,12 @@ REFUSAL_WORDS = {
 REFUSAL_LISTS = frozenset({"known"})
 """Refusal values that list ids, and may be empty ("none yet")."""
 
-REFUSAL_DAYS = frozenset({"deadline", "referred", "closed_at", "date", "start", "latest", "now"})
+REFUSAL_DAYS = frozenset(
+    {"deadline", "referred", "closed_at", "date", "start", "latest", "now", "due", "after"}
+)
 """Refusal values that are instants, said as their day in local time, as `show` says it."""
 
-REFUSAL_INSTANTS = frozenset({"bound", "effective", "held_at"})
+REFUSAL_INSTANTS = frozenset({"bound", "effective", "held_at", "erased_at"})
 """Refusal values that are instants said to the minute in local time (an instant's bound)."""
 
 

@@ -208,7 +208,7 @@ def check_extension(
             "extend_until",
             f"the new date must be after the current due date, {due.date().isoformat()}, and "
             "in the future",
-            due=due.date().isoformat(),
+            due=due.isoformat(),
         )
 
 
@@ -228,9 +228,9 @@ def check_extension_limit(
             f"no extension is possible yet: the record is kept until {due.date().isoformat()} "
             f"already, and an extension may go at most {months} months ahead; ask again "
             f"after {add_months(due, -months).date().isoformat()}",
-            due=due.date().isoformat(),
+            due=due.isoformat(),
             months=str(months),
-            after=add_months(due, -months).date().isoformat(),
+            after=add_months(due, -months).isoformat(),
         )
     if until > latest:
         raise MoveRefused.for_rule(
@@ -238,7 +238,7 @@ def check_extension_limit(
             f"an extension may go at most {months} months ahead: the latest date allowed is "
             f"{latest.date().isoformat()}",
             months=str(months),
-            latest=latest.date().isoformat(),
+            latest=latest.isoformat(),
         )
 
 
