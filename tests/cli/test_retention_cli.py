@@ -44,6 +44,8 @@ def test_a_new_pathway_is_listed_and_a_coordinator_extends_it(cli: Cli) -> None:
     printed = cli("--lang", "fr", "retention", "list")
     assert printed.exit_code == 0, printed.output
     assert "Dossiers à anonymiser" in printed.stdout
+    assert "Orienté" in printed.stdout  # the stage in the reader's words
+    assert " referred " not in printed.stdout  # not its stored key
 
     until = (due + timedelta(days=90)).date().isoformat()
     extend = ("retention", "extend", pid, "--until", until, "--reason", "court")

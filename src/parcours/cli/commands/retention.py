@@ -18,6 +18,7 @@ from parcours.cli.commands.retention_sweep import (
 )
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import stage_label
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt, flag, group_module
 from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import (
@@ -71,7 +72,11 @@ def retention_list(within: WithinOpt = None, as_json: JsonFlag = False) -> None:
             ]
         )
         return
-    rows = [[v.pathway_id, v.programme, v.stage.value, when(v.retention_due_at)] for v in found]
+    text = session.text
+    rows = [
+        [v.pathway_id, v.programme, stage_label(v.stage.value, text), when(v.retention_due_at)]
+        for v in found
+    ]
     listing(session.text, "retention", ("pathway", "programme", "stage", "due"), rows)
 
 
