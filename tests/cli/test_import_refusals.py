@@ -167,8 +167,9 @@ REFUSALS = [
     ),
     (
         "people.csv row 22, column first_name: refused by the rule referral: The first name "
-        "holds invisible Unicode direction controls (U+202E) that would make the record read "
-        "differently from what was typed: type it again without them."
+        "holds invisible control characters (U+202E): Unicode direction controls would make "
+        "the record read differently from what was typed, terminal controls would rewrite the "
+        "screen of whoever reads it. Type it again without them."
     ),
     (
         "people.csv row 24, column jobdating_outcome: refused by the rule import_cell: "

@@ -278,8 +278,8 @@ def test_a_partner_name_with_a_direction_control_is_refused(cli: Cli) -> None:
     hidden = as_coordinator(cli, "partners", "add", "CCAS \u202eyg\u202c", *base)
     assert hidden.exit_code == ExitCode.USAGE
     assert hidden.stderr == (
-        "A partner name may not hold invisible Unicode direction controls "
-        "(U+202A to U+202E, U+2066 to U+2069): type it again without them.\n"
+        "A partner name may not hold invisible control characters (Unicode direction "
+        "controls, terminal controls such as ESC): type it again without them.\n"
     )
     assert json.loads(cli("partners", "list", "--json").stdout) == []
 

@@ -149,11 +149,11 @@ def test_a_direction_control_in_a_name_or_the_reason_is_refused_at_referral(
     base = ("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", reason)
     refused = cli(*base, *typed)
     assert refused.exit_code == ExitCode.USAGE
-    assert refused.stderr.startswith(f"The {field} holds invisible Unicode direction controls (U+")
-    assert refused.stderr.endswith(": type it again without them.\n")
+    assert refused.stderr.startswith(f"The {field} holds invisible control characters (U+")
+    assert refused.stderr.endswith(" Type it again without them.\n")
     french = cli("--lang", "fr", *base, *typed)
     assert french.exit_code == ExitCode.USAGE
-    assert "contrôle de direction Unicode" in french.stderr
+    assert "caractères de contrôle invisibles" in french.stderr
     assert json.loads(cli("list", "--json").stdout) == []
 
 
@@ -162,8 +162,9 @@ def test_a_direction_control_in_an_actions_reason_is_refused_before_sending(cli:
     refused = cli("suspend", pathway_id, "--reason", "health \u202eyaw ot")
     assert refused.exit_code == ExitCode.USAGE
     assert refused.stderr == (
-        "The reason holds invisible Unicode direction controls (U+202E) that would make the "
-        "record read differently from what was typed: type it again without them.\n"
+        "The reason holds invisible control characters (U+202E): Unicode direction controls "
+        "would make the record read differently from what was typed, terminal controls would "
+        "rewrite the screen of whoever reads it. Type it again without them.\n"
     )
     timeline = json.loads(cli("timeline", pathway_id, "--json").stdout)
     assert [e["kind"] for e in timeline] == ["referred"]
@@ -188,11 +189,11 @@ def test_a_direction_control_in_any_text_of_a_referral_is_refused(
     typed = (*base, *PERSON, option, value)
     refused = cli(*typed)
     assert refused.exit_code == ExitCode.USAGE, refused.output
-    assert refused.stderr.startswith(f"The {field} holds invisible Unicode direction controls (U+")
-    assert refused.stderr.endswith(": type it again without them.\n")
+    assert refused.stderr.startswith(f"The {field} holds invisible control characters (U+")
+    assert refused.stderr.endswith(" Type it again without them.\n")
     french = cli("--lang", "fr", *typed)
     assert french.exit_code == ExitCode.USAGE
-    assert french.stderr.startswith(f"Le {champ} contient des caractères invisibles")
+    assert french.stderr.startswith(f"Le {champ} contient des caractères de contrôle invisibles")
     assert json.loads(cli("list", "--json").stdout) == []
 
 
@@ -202,12 +203,27 @@ def test_a_direction_control_in_an_actions_text_is_refused_before_sending(cli: C
     dates = ("--start", "2026-12-10", "--end", "2027-02-10")
     refused = cli(*enrol, "--title", "Employé \u202elibre-service", *dates)
     assert refused.exit_code == ExitCode.USAGE, refused.output
-    assert refused.stderr == (
-        "The training title holds invisible Unicode direction controls (U+202E) that would "
-        "make the record read differently from what was typed: type it again without them.\n"
+    assert refused.stderr.startswith(
+        "The training title holds invisible control characters (U+202E): Unicode direction"
     )
     french = cli("--lang", "fr", *enrol, "--title", "Employé \u202elibre-service", *dates)
     assert french.exit_code == ExitCode.USAGE
-    assert french.stderr.startswith("Le libellé de la formation contient des caractères invisibles")
+    assert french.stderr.startswith(
+        "Le libellé de la formation contient des caractères de contrôle invisibles"
+    )
+    timeline = json.loads(cli("timeline", pathway_id, "--json").stdout)
+    assert [e["kind"] for e in timeline] == ["referred"]
+
+
+def test_a_terminal_escape_in_a_reason_is_refused_before_it_reaches_anyones_screen(
+    cli: Cli,
+) -> None:
+    """Before: ESC sequences went into the record, and `timeline` played them on the
+    terminal of every later reader (here: clear the screen, then print a false line)."""
+    pathway_id = refer(cli)
+    forged = "health\x1b[2J\x1b[HAll clear, no follow-up needed"
+    refused = cli("suspend", pathway_id, "--reason", forged)
+    assert refused.exit_code == ExitCode.USAGE, refused.output
+    assert refused.stderr.startswith("The reason holds invisible control characters (U+001B)")
     timeline = json.loads(cli("timeline", pathway_id, "--json").stdout)
     assert [e["kind"] for e in timeline] == ["referred"]

@@ -199,4 +199,3 @@ def test_a_referral_without_a_session_is_in_the_month_on_staff_calendar(cli: Cli
     pathway_id = json.loads(referred.stdout)["pathway_id"]
     (first, *_) = json.loads(cli("timeline", pathway_id, "--json").stdout)
     assert first["details"]["session"] == "2026-11"
-

@@ -1,4 +1,4 @@
-"""What typed text may hold: the direction controls found, and a reason holding one
+"""What typed text may hold: the invisible controls found, and a reason holding one
 refused by the validators (`Pathway.check`) whatever the command, never on replay."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 from parcours.domain import commands as c
 from parcours.domain.errors import MoveRefused
-from parcours.domain.inputs import BIDI_CONTROLS, bidi_controls, is_blank
+from parcours.domain.inputs import BIDI_CONTROLS, TERMINAL_CONTROLS, invisible_controls, is_blank
 from parcours.domain.vocabulary import BarrierKind, Role
 from tests.domain.helpers import ATP, new_pathway
 from tests.support import T0, meta
@@ -24,13 +24,33 @@ def test_the_controls_are_the_embeddings_overrides_and_isolates() -> None:
 
 @pytest.mark.parametrize("control", CONTROLS, ids=[f"U+{ord(ch):04X}" for ch in CONTROLS])
 def test_each_control_is_found_and_named(control: str) -> None:
-    assert bidi_controls(f"Zeph{control}yrine") == f"U+{ord(control):04X}"
+    assert invisible_controls(f"Zeph{control}yrine") == f"U+{ord(control):04X}"
 
 
 def test_each_control_found_once_in_order_and_marks_and_accents_pass() -> None:
-    assert bidi_controls("a\u2066b\u202ec\u2066d\u2069") == "U+2066, U+202E, U+2069"
+    assert invisible_controls("a\u2066b\u202ec\u2066d\u2069") == "U+2066, U+202E, U+2069"
     # The right-to-left *marks* (U+200E, U+200F) and Arabic or accented letters are text.
-    assert bidi_controls("Zéphyrine \u200f\u200e سلمى Ørsted") == ""
+    assert invisible_controls("Zéphyrine \u200f\u200e سلمى Ørsted") == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("ok\x1b[2J\x1b[Hrewritten", "U+001B"),  # clears another reader's screen
+        ("bell\x07 and back\x08space", "U+0007, U+0008"),
+        ("C1\x9b31m", "U+009B"),  # the one-byte CSI
+        ("delete\x7f", "U+007F"),
+    ],
+    ids=["ESC", "BEL BS", "CSI", "DEL"],
+)
+def test_terminal_controls_are_found_too(typed: str, found: str) -> None:
+    assert invisible_controls(typed) == found
+
+
+def test_tabs_and_line_ends_are_text() -> None:
+    assert invisible_controls("1 rue Haute\r\n95000 Cergy\tbât. B") == ""
+    assert TERMINAL_CONTROLS.isdisjoint("\t\n\r")
+    assert len(TERMINAL_CONTROLS) == 32 + 1 + 32 - 3
 
 
 def test_a_blank_name_is_only_spaces() -> None:
@@ -51,7 +71,7 @@ def test_a_reason_holding_a_control_is_refused_by_the_validators(command: c.Comm
         pathway.check(command, meta(reason="health \u202eyaw ot\u202c"))
     assert refused.value.rule == "reason_bidi_control"
     assert refused.value.message == (
-        "the reason holds Unicode direction controls (U+202E, U+202C); send it again without them"
+        "the reason holds invisible control characters (U+202E, U+202C); send it again without them"
     )
     assert refused.value.values == {"found": "U+202E, U+202C"}
     assert refused.value.allowed == pathway.allowed_triggers(Role.STAFF)
@@ -68,7 +88,7 @@ def test_any_text_of_a_staff_command_holding_a_control_is_refused() -> None:
     assert refused.value.rule == "text_bidi_control"
     assert refused.value.values == {"field": "title", "found": "U+202E"}
     assert refused.value.message == (
-        "the title holds Unicode direction controls (U+202E); send it again without them"
+        "the title holds invisible control characters (U+202E); send it again without them"
     )
 
 
@@ -93,7 +113,7 @@ def test_what_parcours_records_itself_is_not_refused_for_its_text() -> None:
 def test_text_fields_reads_strings_lists_and_mappings() -> None:
     from dataclasses import dataclass, field
 
-    from parcours.domain.inputs import bidi_field, text_fields
+    from parcours.domain.inputs import control_field, text_fields
 
     @dataclass
     class Typed:
@@ -108,6 +128,6 @@ def test_text_fields_reads_strings_lists_and_mappings() -> None:
         ("skills", "c\u2067"),
         ("details", "d"),
     ]
-    assert bidi_field(Typed()) == ("skills", "U+2067")
-    assert bidi_field(Typed(skills=[])) is None
+    assert control_field(Typed()) == ("skills", "U+2067")
+    assert control_field(Typed(skills=[])) is None
     assert list(text_fields("not a record")) == []

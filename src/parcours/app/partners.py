@@ -12,7 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from parcours.adapters.channels.webhook import acceptable_url
 from parcours.adapters.readmodel import Partner, Store
-from parcours.domain.inputs import bidi_controls, is_blank
+from parcours.domain.inputs import invisible_controls, is_blank
 from parcours.domain.vocabulary import ChannelKind
 
 
@@ -29,7 +29,7 @@ def check_partner(partner: Partner) -> None:
     """Refuse a partner with no name, or whose channel could not send safely."""
     if is_blank(partner.name):
         raise PartnerRejected("name_blank")
-    if bidi_controls(partner.name):
+    if invisible_controls(partner.name):
         raise PartnerRejected("name_bidi")
     if partner.channel is ChannelKind.WEBHOOK and not partner.secret:
         raise PartnerRejected("webhook_secret")

@@ -180,11 +180,15 @@ async def _check_session(
 
 
 def _check_typed(session: Session, reason: str, command: Command) -> None:
-    """Direction controls in the reason or any text of the command (an agency, an
+    """Invisible controls in the reason or any text of the command (an agency, an
     employer, a training body…) are a mistake on the command line, said before sending."""
-    from parcours.domain.inputs import bidi_controls, bidi_field
+    from parcours.domain.inputs import control_field, invisible_controls
 
-    found = ("reason", bidi_controls(reason)) if bidi_controls(reason) else bidi_field(command)
+    found = (
+        ("reason", invisible_controls(reason))
+        if invisible_controls(reason)
+        else control_field(command)
+    )
     if found:
         field = field_label(found[0], session.text)
         said = session.text("refer.name_bidi", field=field, found=found[1])

@@ -1,8 +1,10 @@
 """What a request's own input must be, whatever the pathway's stage; what typed text may hold.
 
-Unicode's direction controls (U+202A to U+202E, U+2066 to U+2069) are invisible: in a
-name or a reason they make the record read differently from what was stored ("Trojan
-source"), so they are refused wherever names and reasons enter.
+Invisible controls are refused wherever names, reasons and other typed text enter:
+Unicode's direction controls (U+202A to U+202E, U+2066 to U+2069) make the record read
+differently from what was stored ("Trojan source"), and the terminal's controls (ESC,
+BEL, backspace and the other C0 and C1 codes, but for tabs and line ends) would rewrite
+the screen of whoever reads the record later.
 
 The workflow's validators ask `check_request` (through `Pathway.check`); it never runs
 on replay, so a history recorded before a check was added replays as it ran.
@@ -33,10 +35,18 @@ if TYPE_CHECKING:  # in signatures only: a front end checks typed text without t
 BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 """The embedding, override and isolate controls: LRE RLE PDF LRO RLO, LRI RLI FSI PDI."""
 
+TERMINAL_CONTROLS = frozenset(
+    chr(c) for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)) if chr(c) not in "\t\n\r"
+)
+"""The C0 and C1 controls and DEL, but for tabs and line ends (an address has lines): ESC
+starts a sequence that rewrites the terminal of whoever reads the record later."""
 
-def bidi_controls(text: str) -> str:
-    """The direction controls in `text`, each once in order (`U+202E, U+2066`); "" if none."""
-    return ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in text if ch in BIDI_CONTROLS))
+INVISIBLE_CONTROLS = BIDI_CONTROLS | TERMINAL_CONTROLS
+
+
+def invisible_controls(text: str) -> str:
+    """The invisible controls in `text`, each once in order (`U+202E, U+001B`); "" if none."""
+    return ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in text if ch in INVISIBLE_CONTROLS))
 
 
 def is_blank(text: str) -> bool:
@@ -47,7 +57,7 @@ def is_blank(text: str) -> bool:
 class ReferralRejected(ValueError):
     """The referral cannot be sent as typed: its `field` (`first_name`, `last_name`,
     `reason`, or any other text of the referral) has the `fault` named (`blank`, `bidi` for
-    the direction controls `found`, `date` for a birth date that is not `YYYY-MM-DD`)."""
+    the invisible controls `found`, `date` for a birth date that is not `YYYY-MM-DD`)."""
 
     def __init__(self, field: str, fault: str, found: str = "") -> None:
         super().__init__(f"{field}: {fault} {found}".strip())
@@ -55,14 +65,14 @@ class ReferralRejected(ValueError):
 
 
 def check_referral(first_name: str, last_name: str, reason: str) -> None:
-    """Refuse names that name nobody, and names or a reason holding direction controls:
+    """Refuse names that name nobody, and names or a reason holding invisible controls:
     checked before any pathway starts, since the start runs no validator to refuse them."""
     names = (("first_name", first_name), ("last_name", last_name))
     for field, value in names:
         if is_blank(value):
             raise ReferralRejected(field, "blank")
     for field, value in (*names, ("reason", reason)):
-        if found := bidi_controls(value):
+        if found := invisible_controls(value):
             raise ReferralRejected(field, "bidi", found)
 
 
@@ -80,22 +90,22 @@ def text_fields(record: object) -> Iterator[tuple[str, str]]:
             yield from ((field.name, item) for item in items if isinstance(item, str))
 
 
-def bidi_field(*records: object) -> tuple[str, str] | None:
-    """The first text field of `records` holding direction controls, and the controls
+def control_field(*records: object) -> tuple[str, str] | None:
+    """The first text field of `records` holding invisible controls, and the controls
     found (`("agency", "U+202E")`); None when no field holds any. Names and reasons have
     their own checks; this covers every other text typed into a record."""
     for record in records:
         for name, value in text_fields(record):
-            if found := bidi_controls(value):
+            if found := invisible_controls(value):
                 return name, found
     return None
 
 
 def check_referral_texts(person: object, command: object, birth_date: str) -> None:
-    """Past the names and the reason (`check_referral`): no direction controls in any
+    """Past the names and the reason (`check_referral`): no invisible controls in any
     other text of the referral (referrer, session, contact details, skills…), and a birth
     date written `YYYY-MM-DD` when one is given."""
-    if found := bidi_field(person, command):
+    if found := control_field(person, command):
         raise ReferralRejected(found[0], "bidi", found[1])
     try:
         if birth_date:
@@ -139,20 +149,20 @@ def check_request(
     Asked by `Pathway.check` (the workflow's validators) only, never on replay, so a
     history recorded before these checks replays as it ran.
     """
-    found = bidi_controls(meta.reason)
+    found = invisible_controls(meta.reason)
     if found:
         return MoveRefused.for_rule(
             "reason_bidi_control",
-            f"the reason holds Unicode direction controls ({found}); send it again without them",
+            f"the reason holds invisible control characters ({found}); send it again without them",
             found=found,
         )
     # What parcours sends itself (a partner's error text) is not typed, and the workflow
     # asks `Pathway.may` about it in its own code, where a new refusal would change replay.
-    texts = bidi_field(command) if meta.actor.role is not Role.SYSTEM else None
+    texts = control_field(command) if meta.actor.role is not Role.SYSTEM else None
     if texts:
         return MoveRefused.for_rule(
             "text_bidi_control",
-            f"the {texts[0]} holds Unicode direction controls ({texts[1]}); "
+            f"the {texts[0]} holds invisible control characters ({texts[1]}); "
             "send it again without them",
             field=texts[0],
             found=texts[1],

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from parcours.domain.commands import JOBDATING_TRIGGERS, RecordJobDating
 from parcours.domain.errors import MoveRefused, NotPermitted, UnknownReference
-from parcours.domain.inputs import bidi_controls, is_blank
+from parcours.domain.inputs import invisible_controls, is_blank
 from parcours.domain.instants import not_after_now
 from parcours.domain.sessions import check_directory_partner
 from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind, Role
@@ -113,7 +113,7 @@ def check_plan(place: str, agencies: list[str], candidates: list[str]) -> None:
     if is_blank(place):
         raise JobDatingRejected("place", "blank")
     for name, value in (("place", place), *(("agencies", a) for a in agencies)):
-        if found := bidi_controls(value):
+        if found := invisible_controls(value):
             raise JobDatingRejected(name, "bidi", found)
     for name, values in (("agencies", agencies), ("candidates", candidates)):
         if not values:

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from parcours.domain.commands import StartCoaching
 from parcours.domain.errors import MoveRefused, UnknownReference
-from parcours.domain.inputs import bidi_controls, is_blank
+from parcours.domain.inputs import invisible_controls, is_blank
 from parcours.domain.vocabulary import PartnerKind, Stage
 
 NAME_LENGTH = 64
@@ -54,7 +54,7 @@ def check_new_session(name: str, capacity: int | None) -> None:
     person at least."""
     if is_blank(name):
         raise SessionRejected("name", "blank")
-    if found := bidi_controls(name):
+    if found := invisible_controls(name):
         raise SessionRejected("name", "bidi", found)
     if len(name.strip()) > NAME_LENGTH:
         raise SessionRejected("name", "long", str(NAME_LENGTH))

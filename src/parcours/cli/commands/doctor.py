@@ -91,10 +91,10 @@ def _opened(session: Session, found: list[Trouble]) -> list[Trouble]:
 
 
 def _check_reason(session: Session, reason: str) -> None:
-    """A reason is part of the record: no direction controls in it (exit 2)."""
-    from parcours.domain.inputs import bidi_controls
+    """A reason is part of the record: no invisible controls in it (exit 2)."""
+    from parcours.domain.inputs import invisible_controls
 
-    found = bidi_controls(reason)
+    found = invisible_controls(reason)
     if found:
         said = session.text(
             "refer.name_bidi", field=session.text("refer.field.reason"), found=found
