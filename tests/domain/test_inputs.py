@@ -8,8 +8,9 @@ from dataclasses import asdict
 import pytest
 
 from parcours.domain import commands as c
+from parcours.domain.controls import BIDI_CONTROLS, TERMINAL_CONTROLS, invisible_controls
 from parcours.domain.errors import MoveRefused
-from parcours.domain.inputs import BIDI_CONTROLS, TERMINAL_CONTROLS, invisible_controls, is_blank
+from parcours.domain.inputs import is_blank
 from parcours.domain.vocabulary import BarrierKind, Role
 from tests.domain.helpers import ATP, new_pathway
 from tests.support import T0, meta

@@ -12,7 +12,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from parcours.adapters.channels.webhook import acceptable_url
 from parcours.adapters.readmodel import Partner, Store
-from parcours.domain.inputs import invisible_controls, is_blank
+from parcours.domain.controls import invisible_controls
+from parcours.domain.inputs import is_blank
 from parcours.domain.vocabulary import ChannelKind
 
 

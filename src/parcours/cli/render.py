@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text as RichText
 
+from parcours.domain.controls import without_controls
 from parcours.domain.json_values import json_values
 
 if TYPE_CHECKING:
@@ -32,6 +34,12 @@ class _CommandConsole(Console):
 
     def __init__(self, *, stderr: bool = False) -> None:
         super().__init__(highlight=False, soft_wrap=True, markup=False, emoji=False, stderr=stderr)
+
+    def render_str(self, text: str, **options: Any) -> RichText:
+        """Every string it prints, in a table or alone, with its invisible controls shown
+        as U+FFFD: a record typed before they were refused may hold an ESC sequence, which
+        would otherwise rewrite the reader's screen."""
+        return super().render_str(without_controls(text), **options)
 
     def renew(self) -> None:
         super().__init__(

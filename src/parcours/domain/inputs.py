@@ -25,28 +25,13 @@ from parcours.domain.commands import (
     ReEnter,
     StartMission,
 )
+from parcours.domain.controls import invisible_controls
 from parcours.domain.errors import MoveRefused
 from parcours.domain.records import RequestMeta
 from parcours.domain.vocabulary import Role
 
 if TYPE_CHECKING:  # in signatures only: a front end checks typed text without the models
     from parcours.domain.programme_data import ProgrammeData
-
-BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
-"""The embedding, override and isolate controls: LRE RLE PDF LRO RLO, LRI RLI FSI PDI."""
-
-TERMINAL_CONTROLS = frozenset(
-    chr(c) for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)) if chr(c) not in "\t\n\r"
-)
-"""The C0 and C1 controls and DEL, but for tabs and line ends (an address has lines): ESC
-starts a sequence that rewrites the terminal of whoever reads the record later."""
-
-INVISIBLE_CONTROLS = BIDI_CONTROLS | TERMINAL_CONTROLS
-
-
-def invisible_controls(text: str) -> str:
-    """The invisible controls in `text`, each once in order (`U+202E, U+001B`); "" if none."""
-    return ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in text if ch in INVISIBLE_CONTROLS))
 
 
 def is_blank(text: str) -> bool:

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from parcours.domain.commands import JOBDATING_TRIGGERS, RecordJobDating
+from parcours.domain.controls import invisible_controls
 from parcours.domain.errors import MoveRefused, NotPermitted, UnknownReference
-from parcours.domain.inputs import invisible_controls, is_blank
+from parcours.domain.inputs import is_blank
 from parcours.domain.instants import not_after_now
 from parcours.domain.sessions import check_directory_partner
 from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind, Role

@@ -13,8 +13,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from parcours.domain.commands import StartCoaching
+from parcours.domain.controls import invisible_controls
 from parcours.domain.errors import MoveRefused, UnknownReference
-from parcours.domain.inputs import invisible_controls, is_blank
+from parcours.domain.inputs import is_blank
 from parcours.domain.vocabulary import PartnerKind, Stage
 
 NAME_LENGTH = 64

@@ -92,7 +92,7 @@ def _opened(session: Session, found: list[Trouble]) -> list[Trouble]:
 
 def _check_reason(session: Session, reason: str) -> None:
     """A reason is part of the record: no invisible controls in it (exit 2)."""
-    from parcours.domain.inputs import invisible_controls
+    from parcours.domain.controls import invisible_controls
 
     found = invisible_controls(reason)
     if found:
