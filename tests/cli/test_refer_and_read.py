@@ -84,6 +84,9 @@ def test_timeline_and_list(cli: Cli) -> None:
     bad_stage = cli("list", "--stage", "nowhere")
     assert bad_stage.exit_code == ExitCode.USAGE
     assert "coaching" in bad_stage.stderr
+    bad_programme = cli("list", "--programme", "atp-cergi")
+    assert bad_programme.exit_code == ExitCode.NOT_FOUND  # as `report` says it, not "none"
+    assert "There is no programme named atp-cergi" in bad_programme.stderr
 
 
 @pytest.mark.parametrize(

@@ -158,8 +158,11 @@ def list_pathways(
     as_json: JsonFlag = False,
 ) -> None:
     from parcours.app.queries import pathways_query
+    from parcours.programmes import get_programme
 
     session = reader_session()
+    if programme is not None:
+        get_programme(programme)  # a misspelt programme is said so (exit 4), as `report` does
     query = pathways_query(
         session.settings.task_queue,
         programme=programme,
