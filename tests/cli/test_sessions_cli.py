@@ -149,6 +149,8 @@ def test_reenter_names_a_session_that_exists_and_is_open(cli: Cli) -> None:
     assert unknown.stderr.startswith(
         "Refused by the rule unknown_reference: programme nouveau-depart has no session 2018-03."
     )
+    assert "a re-entry names one of them" in unknown.stderr
+    assert "refer without --session" not in unknown.stderr  # a re-entry names a session
     as_coordinator(cli, "session", "close", "2017-03")
     closed = cli("--lang", "fr", "reenter", ref, "--session", "2017-03", "--reason", "back")
     assert closed.exit_code == ExitCode.REFUSED

@@ -176,7 +176,7 @@ async def _check_session(
 
     if isinstance(command, ReEnter):
         programme = (await pathways.state(pathway_id)).programme
-        check_referral_session(session, programme, command.session)
+        check_referral_session(session, programme, command.session, reentry=True)
 
 
 def _check_typed(session: Session, reason: str, command: Command) -> None:

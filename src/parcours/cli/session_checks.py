@@ -15,7 +15,12 @@ if TYPE_CHECKING:
 
 
 def check_referral_session(
-    session: Session, programme: str, name: str, referrer: str | None = None
+    session: Session,
+    programme: str,
+    name: str,
+    referrer: str | None = None,
+    *,
+    reentry: bool = False,
 ) -> None:
     """Refuse, before anything is sent, a referral (or re-entry) into a session that does
     not exist, is closed or is full, or a referral from a partner that does not refer into
@@ -33,7 +38,7 @@ def check_referral_session(
         reason = refusal_reason(err.code, err.values, err.message, text)
         open_ones = [s.name for s in store.list_sessions(programme) if s.status.value == "open"]
         said = text(
-            "session.referral_refused",
+            "session.reentry_refused" if reentry else "session.referral_refused",
             rule=err.rule,
             message=reason,
             open=listed(open_ones, text),
