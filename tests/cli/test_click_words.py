@@ -100,3 +100,17 @@ def test_usage_errors_are_french_and_still_exit_2(
     again = local(*args)
     assert again.exit_code == ExitCode.USAGE
     assert english in " ".join(again.stderr.replace("│", " ").split())
+
+
+def test_a_flag_shows_no_type_it_takes_no_value(local: Cli) -> None:
+    """`--paid` is typed alone: its type column stays empty, where Typer wrote `<bool>`."""
+    helped = local("training", "enrol", "--help", COLUMNS="120")
+    assert helped.exit_code == 0, helped.output
+    lines = {
+        next(word for word in line.split() if word.startswith("--")): line
+        for line in helped.stdout.splitlines()
+        if " --" in line[:8]
+    }
+    for name in ("--paid", "--diploma-module", "--json"):
+        assert "<bool>" not in lines[name], lines[name]
+    assert "<str>" in lines["--title"]  # an option that takes a value still says which

@@ -24,9 +24,10 @@ HELP_VALUES: dict[str, Callable[[Text], dict[str, str]]] = {}
 def flag(name: str, key: str | None = None) -> Any:
     """An option that turns something on (`--paid`), not Typer's `--paid/--no-paid` pair.
 
-    Its help is `help.opt.KEY`, KEY being the name's words (`sector_hiring`) unless given.
+    Its help is `help.opt.KEY`, KEY being the name's words (`sector_hiring`) unless given;
+    its type column stays empty (a flag takes no value: not `<bool>`).
     """
-    return typer.Option(name, help=f"help.opt.{key or name[2:].replace('-', '_')}")
+    return typer.Option(name, help=f"help.opt.{key or name[2:].replace('-', '_')}", metavar="")
 
 
 JsonFlag = Annotated[bool, flag("--json")]

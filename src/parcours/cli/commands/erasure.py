@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 commands = typer.Typer()
 
-YesFlag = Annotated[bool, typer.Option("--yes", help="help.opt.yes")]
+YesFlag = Annotated[bool, typer.Option("--yes", help="help.opt.yes", metavar="")]
 
 
 @commands.command("erase", help="help.erase")
