@@ -330,9 +330,9 @@ def test_signed_commands_carried_out_import_only_what_they_need(
     pathway_id = refer(cli)
     mine = {k: v for k, v in parcours_env(tmp_path).items() if k != "PARCOURS_ACTOR"}
     env = {**mine, **cli.env}  # the actor and role are the credential's
-    for args in (["contact", pathway_id], ["list"]):
+    for args in (["contact", pathway_id], ["list"], ["list", "--programme", "atp-cergy"]):
         modules = imported(tmp_path, *args, env=env, succeeds=True)
-        assert "parcours.app.signed_client" in modules or args == ["list"]
+        assert "parcours.app.signed_client" in modules or args[0] == "list"
         assert pulled_in(modules, NOT_FOR_AN_ACTION) == [], args
     reason = ["--reason", "called"]
     modules = imported(tmp_path, "contact", pathway_id, *reason, env=env, succeeds=True)

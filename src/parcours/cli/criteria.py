@@ -1,4 +1,5 @@
-"""The eligibility criteria of each shipped programme, for `intake complete --help`.
+"""The shipped programmes as their files name them, and each one's eligibility criteria,
+for `intake complete --help` and `list --programme`.
 
 Read straight from the programme files with `tomllib` (the latest version of each name),
 without the pydantic models: building them would make `--help` wait a tenth of a second.
@@ -31,6 +32,19 @@ def latest_files(folder: Path = PROGRAMMES_DIR) -> dict[str, Path]:
         if match["name"] not in found or found[match["name"]][0] < version:
             found[match["name"]] = (version, path)
     return {name: found[name][1] for name in sorted(found)}
+
+
+def known_programme(name: str, text: Text) -> None:
+    """Refuse a programme the catalogue has no file of (exit 4), by the files' names alone:
+    `list --programme` then says a misspelt name without building the models."""
+    names = latest_files()
+    if name not in names:
+        from parcours.cli.errors import CliError
+        from parcours.cli.exit_codes import ExitCode
+
+        known = ", ".join(names) or text("none")
+        said = text("error.unknown_programme", name=name, known=known)
+        raise CliError(said, ExitCode.NOT_FOUND)
 
 
 def criteria_by_programme(folder: Path = PROGRAMMES_DIR) -> dict[str, list[str]]:

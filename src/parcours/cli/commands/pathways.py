@@ -158,11 +158,12 @@ def list_pathways(
     as_json: JsonFlag = False,
 ) -> None:
     from parcours.app.queries import pathways_query
-    from parcours.programmes import get_programme
 
     session = reader_session()
-    if programme is not None:
-        get_programme(programme)  # a misspelt programme is said so (exit 4), as `report` does
+    if programme is not None:  # a misspelt one is said so (exit 4), as `report` does
+        from parcours.cli.criteria import known_programme
+
+        known_programme(programme, session.text)
     query = pathways_query(
         session.settings.task_queue,
         programme=programme,
