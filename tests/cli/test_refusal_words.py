@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from parcours.cli.errors import refusal_reason, refusal_values
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
+from parcours.cli.refusals import refusal_reason, refusal_values
 from parcours.domain import commands as c
 from parcours.domain.alerts import follow_pathway
 from parcours.domain.anonymisation import (
@@ -572,7 +572,13 @@ def test_dates_of_retention_and_erasure_refusals_are_said_on_the_readers_day(
     assert said == {
         "due": "2026-04-01",
         "after": "2026-04-01",
-        "latest": "2026-04-01",
+        "latest": "2026-04-01 01:30",  # a bound to the minute: the day alone would mislead
         "erased_at": "2026-04-01 01:30",
     }
     assert refusal_values({"due": "2026-03-31"}, Text("en")) == {"due": "2026-03-31"}  # older
+
+
+def test_a_field_is_named_in_the_readers_words() -> None:
+    """Before: « le champ employer est vide », the record's key in a French sentence."""
+    said = refusal_reason("text_blank", {"field": "employer"}, "", Text("fr"))
+    assert said == "le champ nom de l'employeur est vide ; renseignez-le"

@@ -190,6 +190,8 @@ def test_every_command_class_has_exactly_one_row_but_job_dating_and_corrections(
         if row.command is not None:
             rows_of[row.command] = rows_of.get(row.command, 0) + 1
     assert set(rows_of) == command_classes()
+    for shared in {cls for row in rows_of for cls in row.__mro__[1:]} - {Command, object}:
+        assert "TRIGGER" not in vars(shared), shared  # a base of commands sends nothing
     assert rows_of.pop(c.RecordJobDating) == 3
     assert rows_of.pop(c.CorrectEvent) == 2
     assert set(rows_of.values()) == {1}

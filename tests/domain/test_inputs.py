@@ -8,7 +8,12 @@ from dataclasses import asdict
 import pytest
 
 from parcours.domain import commands as c
-from parcours.domain.controls import BIDI_CONTROLS, TERMINAL_CONTROLS, invisible_controls
+from parcours.domain.controls import (
+    BIDI_CONTROLS,
+    LINE_ENDS,
+    TERMINAL_CONTROLS,
+    invisible_controls,
+)
 from parcours.domain.errors import MoveRefused
 from parcours.domain.inputs import is_blank
 from parcours.domain.vocabulary import BarrierKind, Role
@@ -49,9 +54,10 @@ def test_terminal_controls_are_found_too(typed: str, found: str) -> None:
 
 
 def test_tabs_and_line_ends_are_text() -> None:
-    assert invisible_controls("1 rue Haute\r\n95000 Cergy\tbât. B") == ""
-    assert TERMINAL_CONTROLS.isdisjoint("\t\n\r")
-    assert len(TERMINAL_CONTROLS) == 32 + 1 + 32 - 3
+    """Line ends as spreadsheets and word processors write them: a soft return is a VT."""
+    assert invisible_controls("1 rue Haute\r\n95000 Cergy\tbât. B\x0bétage 2\x0c\x85") == ""
+    assert TERMINAL_CONTROLS.isdisjoint(LINE_ENDS)
+    assert len(TERMINAL_CONTROLS) == 32 + 1 + 32 - len(LINE_ENDS)
 
 
 def test_a_blank_name_is_only_spaces() -> None:

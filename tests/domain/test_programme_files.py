@@ -4,6 +4,7 @@ the file. The shipped files parse, and a copy of them parses to the same definit
 
 from __future__ import annotations
 
+import pickle
 import tomllib
 from pathlib import Path
 
@@ -331,6 +332,15 @@ def test_unknown_programmes_and_versions() -> None:
         r"versions: 1$",
     ):
         get_programme("atp-cergy", 9)
+
+
+def test_an_unknown_programme_crosses_a_process_boundary_whole() -> None:
+    """A process pool sends exceptions back pickled: made again from its values."""
+    with pytest.raises(UnknownProgramme) as caught:
+        get_programme("atp-cergy", 9)
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert (again.name, again.version, again.known) == ("atp-cergy", 9, "1")
+    assert str(again) == str(caught.value)
 
 
 # -- file names and versions in a catalogue folder ---------------------------------------

@@ -20,6 +20,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text, choose_language
 from parcours.cli.lazy import LazyGroup
 from parcours.cli.runtime import fail, open_session
+from parcours.domain.controls import without_controls
 
 
 def root(
@@ -103,6 +104,6 @@ def run(args: list[str], lang: str) -> int:
         return BROKEN_PIPE
     except Exception as err:  # noqa: BLE001 - outside a command: still one sentence
         failure = translate(err, Text(lang))
-        print(failure.message, file=sys.stderr)
+        print(without_controls(failure.message), file=sys.stderr)
         return int(failure.code)
     return 0

@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from parcours.cli.errors import refusal_reason
 from parcours.cli.i18n import Text
 from parcours.cli.labels import action_labels, field_label, listed, word
+from parcours.cli.refusals import refusal_reason
 
 if TYPE_CHECKING:
     from parcours.app.importing import RowOutcome

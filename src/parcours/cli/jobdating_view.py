@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from parcours.cli.errors import CliError, refusal_reason
+from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import listed, short, word
+from parcours.cli.refusals import refusal_reason
 from parcours.cli.render import console, listing, pairs, when
 
 if TYPE_CHECKING:

@@ -27,6 +27,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text, choose_language, lang_variable
 from parcours.cli.process import BROKEN_PIPE, silence_stdout, stdout_closed
 from parcours.cli.render import local_zone, zone_name
+from parcours.domain.controls import without_controls
 from parcours.locale import LANGUAGES
 
 if TYPE_CHECKING:
@@ -195,7 +196,7 @@ def _text() -> Text:
 
 
 def fail(err: CliError) -> NoReturn:
-    print(err.message, file=sys.stderr)
+    print(without_controls(err.message), file=sys.stderr)  # it may quote what was recorded
     raise typer.Exit(int(err.code))
 
 

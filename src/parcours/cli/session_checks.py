@@ -32,7 +32,7 @@ def check_referral_session(
     try:
         check(store, programme, name, referrer)
     except DomainError as err:
-        from parcours.cli.errors import refusal_reason
+        from parcours.cli.refusals import refusal_reason
 
         text = session.text
         reason = refusal_reason(err.code, err.values, err.message, text)

@@ -8,11 +8,15 @@ from __future__ import annotations
 BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 """The embedding, override and isolate controls: LRE RLE PDF LRO RLO, LRI RLI FSI PDI."""
 
+LINE_ENDS = frozenset("\t\n\r\x0b\x0c\x85")
+"""Tabs and the line ends spreadsheets and word processors write (LF, CR, VT from a soft
+return, FF, NEL): an address has lines, and a caseload's cells come from such files."""
+
 TERMINAL_CONTROLS = frozenset(
-    chr(c) for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)) if chr(c) not in "\t\n\r"
+    chr(c) for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)) if chr(c) not in LINE_ENDS
 )
-"""The C0 and C1 controls and DEL, but for tabs and line ends (an address has lines): ESC
-starts a sequence that rewrites the terminal of whoever reads the record later."""
+"""The other C0 and C1 controls and DEL: ESC starts a sequence that rewrites the terminal
+of whoever reads the record later."""
 
 INVISIBLE_CONTROLS = BIDI_CONTROLS | TERMINAL_CONTROLS
 

@@ -6,8 +6,10 @@ ten years after it is given, an alert snoozed for more than 90 days (longer, nob
 follows it up: acknowledge it instead). A snooze ends after now: snoozed into the past,
 the alert would open again at once. Each is refused, naming the latest date allowed.
 
-Asked by `Pathway.check` only (the validators), never on replay, so a history recorded
-before these bounds replays as it ran.
+The bounds behind a date (not after now, not before the referral or the event it
+follows, a consent expiring after it is given) are `domain/instants.py`'s; those of a
+referral's dates, `domain/referral_dates.py`'s. Asked by `Pathway.check` only (the
+validators), never on replay, so a history recorded before these bounds replays as it ran.
 """
 
 from __future__ import annotations

@@ -32,6 +32,10 @@ class UnknownProgramme(LookupError):
         super().__init__(said)
         self.name, self.version, self.known = name, version, known
 
+    def __reduce__(self) -> tuple[type[UnknownProgramme], tuple[str, int | None, str]]:
+        """Made again from its values, as a process pool sends it back to its parent."""
+        return (type(self), (self.name, self.version, self.known))
+
 
 def file_name_of(programme: ProgrammeDefinition) -> str:
     """The one file name a programme version may have in the catalogue."""

@@ -67,7 +67,7 @@ def coaching_day(
 
 
 def _say(answers: list[MemberAnswer], text: Text) -> None:
-    from parcours.cli.errors import refusal_reason
+    from parcours.cli.refusals import refusal_reason
 
     if not answers:
         console.print(text("coaching.day.nobody"))
