@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from parcours.app.client import abandon
+from parcours.app.sending import abandon
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 

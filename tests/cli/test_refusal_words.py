@@ -29,6 +29,7 @@ from parcours.domain.anonymisation import (
 )
 from parcours.domain.erasure import anonymise, check_erasure, erase
 from parcours.domain.errors import DomainError
+from parcours.domain.inputs import reason_too_long
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import RequestMeta
 from parcours.domain.referral_dates import check_referral_instants
@@ -392,6 +393,16 @@ def _snooze_into_the_past() -> None:
     pathway.check(c.SnoozeAlert(raised.details["alert_id"], NOW - HOUR), meta(), NOW)
 
 
+def _training_titled(title: str) -> None:
+    new_pathway(ATP).check(c.EnrolTraining(title, "AFPA", T0, T0), meta())
+
+
+def _reason_too_long() -> None:
+    refused = reason_too_long("r" * 2001)
+    if refused is not None:
+        raise refused
+
+
 def _appointment_in(days: int) -> None:
     slot = c.ScheduleAppointment(
         NOW + days * DAY, AppointmentKind.INDIVIDUAL, AppointmentPlace.OFFICE
@@ -406,6 +417,11 @@ REFUSALS += [
         lambda: _instant(c.GiveConsent(PartnerKind.EMPLOYER, NOW, NOW + 3654 * DAY)),
     ),
     ("snooze_in_past", _snooze_into_the_past),
+    (
+        "text_too_long",
+        lambda: new_pathway(ATP).check(c.EnrolTraining("t" * 2001, "A", T0, T0), meta()),
+    ),
+    ("reason_too_long", _reason_too_long),
     ("text_blank", lambda: new_pathway(ATP).check(c.EnrolTraining(" ", "AFPA", T0, T0), meta())),
 ]
 REFUSALS += PROGRAMME_RUN_REFUSALS  # sessions and job-datings (tests/cli/programme_refusals.py)

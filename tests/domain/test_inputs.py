@@ -15,7 +15,14 @@ from parcours.domain.controls import (
     invisible_controls,
 )
 from parcours.domain.errors import MoveRefused
-from parcours.domain.inputs import is_blank
+from parcours.domain.inputs import (
+    TEXT_LIMIT,
+    ReferralRejected,
+    check_referral,
+    is_blank,
+    long_field,
+    reason_too_long,
+)
 from parcours.domain.vocabulary import BarrierKind, Role
 from tests.domain.helpers import ATP, new_pathway
 from tests.support import T0, meta
@@ -138,3 +145,37 @@ def test_text_fields_reads_strings_lists_and_mappings() -> None:
     assert control_field(Typed()) == ("skills", "U+2067")
     assert control_field(Typed(skills=[])) is None
     assert list(text_fields("not a record")) == []
+
+
+def test_text_longer_than_its_limit_is_refused_and_the_limit_itself_passes() -> None:
+    """A paste gone wrong (a whole e-mail thread as a training's title) would be kept by
+    every history, backup and read model: refused, naming the field and the limit."""
+    pathway = new_pathway(ATP)
+    fits = c.EnrolTraining("x" * TEXT_LIMIT, "Muse", T0, T0)
+    assert long_field(fits) == ""
+    with pytest.raises(MoveRefused) as stage:
+        pathway.check(fits, meta())
+    assert stage.value.code == "move_not_in_stage"  # its text passes; a referral's stage not
+    too_long = c.EnrolTraining("x" * (TEXT_LIMIT + 1), "Muse", T0, T0)
+    with pytest.raises(MoveRefused) as refused:
+        pathway.check(too_long, meta())
+    assert refused.value.code == "text_too_long"
+    assert refused.value.values == {"field": "title", "limit": "2000"}
+
+
+def test_a_reason_is_measured_before_it_is_sealed() -> None:
+    assert reason_too_long("r" * TEXT_LIMIT) is None
+    refused = reason_too_long("r" * (TEXT_LIMIT + 1))
+    assert refused is not None
+    assert refused.code == "reason_too_long"
+    assert refused.values == {"limit": "2000"}
+
+
+def test_a_referral_with_an_overlong_text_names_its_field() -> None:
+    with pytest.raises(ReferralRejected) as caught:
+        check_referral("Zephyrine", "Quillfeather", "r" * (TEXT_LIMIT + 1))
+    assert (caught.value.field, caught.value.fault, caught.value.found) == (
+        "reason",
+        "long",
+        "2000",
+    )

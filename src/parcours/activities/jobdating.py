@@ -134,7 +134,7 @@ class JobDatingActivities:
             result: UpdateResult = await handle.execute_update(
                 OUTCOME_UPDATE,
                 args=[meta, delivery.command],
-                id=f"{delivery.meta.request_id}@{OUTCOME_UPDATE}",  # as `app.client.update_id`
+                id=f"{delivery.meta.request_id}@{OUTCOME_UPDATE}",  # as `app.sending.update_id`
                 result_type=UpdateResult,
             )
         except WorkflowUpdateFailedError as err:

@@ -36,7 +36,9 @@ from parcours.app.references import (
     ReferenceTooShort,
     new_pathway_id,
 )
+from parcours.app.sending import abandon, update_id
 from parcours.domain.commands import Command, Refer
+from parcours.domain.inputs import reason_too_long
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.workflows import search_attributes as sa
 from parcours.workflows.messages import (
@@ -54,18 +56,6 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:  # it imports cryptography, which a workflow sandbox must never import
     from parcours.activities.person_keys import PersonSealer
-
-
-def update_id(request_id: str, name: str) -> str:
-    """The update's id: the request id and the update's name.
-
-    The service answers a second update with a known id from the first one's outcome,
-    whatever its name: with the request id alone, a command sent under an id already
-    used for another would be dropped and the first one's answer returned. With the name
-    in it, only a retry of the same command is answered by the service; another command
-    reaches the pathway's validator, which refuses it (`domain.requests`).
-    """
-    return f"{request_id}@{name}"
 
 
 @dataclass(frozen=True)
@@ -162,6 +152,8 @@ class PathwayClient:
         return self._client.get_workflow_handle(pathway_id)
 
     async def execute(self, pathway_id: str, command: Command, meta: RequestMeta) -> UpdateResult:
+        if (refused := reason_too_long(meta.reason)) is not None:
+            raise refused  # said here: once sealed, the reason no longer has its typed length
         if self.sealer is not None and meta.reason.strip():  # it may name the person: sealed
             meta = await asyncio.to_thread(self.sealer.seal_reason, pathway_id, meta)
         result = await self.update(
@@ -286,15 +278,3 @@ class PathwayClient:
 
         result = await self.update(pathway_id, RETRY_NOTIFICATION_UPDATE, [meta, key], meta, int)
         return cast(int, result)
-
-
-def abandon(task: asyncio.Future[Any]) -> None:
-    """Cancel a task whose answer is no longer wanted and read the failure it ends with, so
-    asyncio prints no "Task exception was never retrieved" in the staff member's terminal."""
-    task.cancel()
-    task.add_done_callback(_read_failure)
-
-
-def _read_failure(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled():
-        task.exception()

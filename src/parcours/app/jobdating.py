@@ -30,8 +30,9 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from parcours.adapters.readmodel import Store
-from parcours.app.client import PathwayClient, update_id
+from parcours.app.client import PathwayClient
 from parcours.app.errors import refusal_of
+from parcours.app.sending import update_id
 from parcours.domain.errors import MoveRefused
 from parcours.domain.jobdating import (
     Candidate,

@@ -183,7 +183,7 @@ def _check_typed(session: Session, reason: str, command: Command) -> None:
     """Invisible controls in the reason or any text of the command (an agency, an
     employer, a training body…) are a mistake on the command line, said before sending."""
     from parcours.domain.controls import invisible_controls
-    from parcours.domain.inputs import control_field
+    from parcours.domain.inputs import TEXT_LIMIT, control_field, long_field, too_long
 
     found = (
         ("reason", invisible_controls(reason))
@@ -193,6 +193,10 @@ def _check_typed(session: Session, reason: str, command: Command) -> None:
     if found:
         field = field_label(found[0], session.text)
         said = session.text("refer.name_bidi", field=field, found=found[1])
+        raise CliError(said, ExitCode.USAGE)
+    if long := ("reason" if too_long(reason) else long_field(command)):
+        field = field_label(long, session.text)
+        said = session.text("refer.name_long", field=field, found=TEXT_LIMIT)
         raise CliError(said, ExitCode.USAGE)
 
 

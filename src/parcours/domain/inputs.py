@@ -39,10 +39,20 @@ def is_blank(text: str) -> bool:
     return not text.strip()
 
 
+TEXT_LIMIT = 2000
+"""The longest text staff type into one field, a reason included: a page of notes. Longer
+is a paste gone wrong, and every history, backup and read model would keep it."""
+
+
+def too_long(text: str) -> bool:
+    return len(text) > TEXT_LIMIT
+
+
 class ReferralRejected(ValueError):
     """The referral cannot be sent as typed: its `field` (`first_name`, `last_name`,
     `reason`, or any other text of the referral) has the `fault` named (`blank`, `bidi` for
-    the invisible controls `found`, `date` for a birth date that is not `YYYY-MM-DD`)."""
+    the invisible controls `found`, `date` for a birth date that is not `YYYY-MM-DD`,
+    `long` for a text over `found` characters)."""
 
     def __init__(self, field: str, fault: str, found: str = "") -> None:
         super().__init__(f"{field}: {fault} {found}".strip())
@@ -59,6 +69,8 @@ def check_referral(first_name: str, last_name: str, reason: str) -> None:
     for field, value in (*names, ("reason", reason)):
         if found := invisible_controls(value):
             raise ReferralRejected(field, "bidi", found)
+        if too_long(value):
+            raise ReferralRejected(field, "long", str(TEXT_LIMIT))
 
 
 def text_fields(record: object) -> Iterator[tuple[str, str]]:
@@ -86,12 +98,23 @@ def control_field(*records: object) -> tuple[str, str] | None:
     return None
 
 
+def long_field(*records: object) -> str:
+    """The first text field of `records` over `TEXT_LIMIT` characters; "" when none is."""
+    for record in records:
+        for name, value in text_fields(record):
+            if too_long(value):
+                return name
+    return ""
+
+
 def check_referral_texts(person: object, command: object, birth_date: str) -> None:
     """Past the names and the reason (`check_referral`): no invisible controls in any
     other text of the referral (referrer, session, contact details, skills…), and a birth
     date written `YYYY-MM-DD` when one is given."""
     if found := control_field(person, command):
         raise ReferralRejected(found[0], "bidi", found[1])
+    if long := long_field(person, command):
+        raise ReferralRejected(long, "long", str(TEXT_LIMIT))
     try:
         if birth_date:
             date.fromisoformat(birth_date)
@@ -126,6 +149,41 @@ def unknown_criteria(programme: ProgrammeData, command: Command) -> list[str]:
     return list(dict.fromkeys(k for k in command.criteria_met if k not in known))
 
 
+def reason_too_long(reason: str) -> MoveRefused | None:
+    """A reason over `TEXT_LIMIT` characters. Asked by the pathway client before it seals
+    the reason under the person's key: sealed, a reason no longer has its typed length."""
+    if not too_long(reason):
+        return None
+    limit = str(TEXT_LIMIT)
+    message = f"the reason is longer than {limit} characters; shorten it"
+    return MoveRefused.for_rule("reason_too_long", message, limit=limit)
+
+
+def _typed_text(command: Command, meta: RequestMeta) -> MoveRefused | None:
+    """Invisible controls in the reason or the command's text, text over its limit or
+    left blank where the command needs it."""
+    if found := invisible_controls(meta.reason):
+        message = f"the reason holds invisible control characters ({found}); send it again "
+        return MoveRefused.for_rule("reason_bidi_control", message + "without them", found=found)
+    # What parcours sends itself (a partner's error text) is not typed, and the workflow
+    # asks `Pathway.may` about it in its own code, where a new refusal would change replay.
+    if meta.actor.role is Role.SYSTEM:
+        return None
+    if texts := control_field(command):
+        field, found = texts
+        message = f"the {field} holds invisible control characters ({found}); send it again "
+        return MoveRefused.for_rule(
+            "text_bidi_control", message + "without them", field=field, found=found
+        )
+    if long := long_field(command):
+        limit = str(TEXT_LIMIT)
+        message = f"the {long} is longer than {limit} characters; shorten it"
+        return MoveRefused.for_rule("text_too_long", message, field=long, limit=limit)
+    if blank := blank_field(command):
+        return MoveRefused.for_rule("text_blank", f"the {blank} is blank; type it", field=blank)
+    return None
+
+
 def check_request(
     programme: ProgrammeData, command: Command, meta: RequestMeta
 ) -> MoveRefused | None:
@@ -134,26 +192,9 @@ def check_request(
     Asked by `Pathway.check` (the workflow's validators) only, never on replay, so a
     history recorded before these checks replays as it ran.
     """
-    found = invisible_controls(meta.reason)
-    if found:
-        return MoveRefused.for_rule(
-            "reason_bidi_control",
-            f"the reason holds invisible control characters ({found}); send it again without them",
-            found=found,
-        )
-    # What parcours sends itself (a partner's error text) is not typed, and the workflow
-    # asks `Pathway.may` about it in its own code, where a new refusal would change replay.
-    texts = control_field(command) if meta.actor.role is not Role.SYSTEM else None
-    if texts:
-        return MoveRefused.for_rule(
-            "text_bidi_control",
-            f"the {texts[0]} holds invisible control characters ({texts[1]}); "
-            "send it again without them",
-            field=texts[0],
-            found=texts[1],
-        )
-    if meta.actor.role is not Role.SYSTEM and (blank := blank_field(command)):
-        return MoveRefused.for_rule("text_blank", f"the {blank} is blank; type it", field=blank)
+    refused = _typed_text(command, meta)
+    if refused is not None:
+        return refused
     unknown = unknown_criteria(programme, command)
     if unknown:
         listed, criteria = ", ".join(unknown), ", ".join(c.key for c in programme.eligibility)
