@@ -132,9 +132,14 @@ def test_an_event_entered_after_the_fact_is_dated_with_on(
             "x=maybe is not an outcome",
         ),
         (("show", "abcd1234"), ExitCode.NOT_FOUND, "No job-dating matches abcd1234"),
+        (
+            ("show", "jobdating-0123456789abcdef"),  # whole: asked of the event itself
+            ExitCode.NOT_FOUND,
+            "No job-dating matches jobdating-0123456789abcdef",
+        ),
         (("show", "ab"), ExitCode.USAGE, "too short to name a job-dating"),
     ],
-    ids=["bad-outcome", "unknown-event", "short-reference"],
+    ids=["bad-outcome", "unknown-event", "unknown-whole-id", "short-reference"],
 )
 def test_bad_input_is_one_sentence(
     cli: Cli, args: tuple[str, ...], code: ExitCode, said: str

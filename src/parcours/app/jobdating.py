@@ -57,6 +57,8 @@ from parcours.workflows.jobdating_messages import (
 )
 
 SHORTEST_REFERENCE = 4
+EVENT_HEX = 16
+"""The hex digits of an event id after its prefix: an id that long is whole, not a prefix."""
 CHECK_WAIT = timedelta(seconds=30)
 """How long planning waits for the worker's check of the plan (no worker running: it is
 checked once one is); past it, the event's id is answered as planned."""
@@ -87,7 +89,7 @@ class Plan:
 
 def event_id_for(request_id: str) -> str:
     """Opaque, and the same for a retried plan: a digest of the planning request's id."""
-    return f"{JOBDATING_PREFIX}{hashlib.sha256(request_id.encode()).hexdigest()[:16]}"
+    return f"{JOBDATING_PREFIX}{hashlib.sha256(request_id.encode()).hexdigest()[:EVENT_HEX]}"
 
 
 async def plan(pathways: PathwayClient, store: Store, plan: Plan, meta: RequestMeta) -> str:
@@ -241,6 +243,8 @@ async def resolve(client: Client, task_queue: str, reference: str) -> str:
         raise BadEventReference(reference, "short")
     if not all(c in "0123456789abcdef" for c in bare):
         raise JobDatingNotFound(reference)
+    if len(bare) == EVENT_HEX:  # a whole id: the service's list may not show it yet
+        return f"{JOBDATING_PREFIX}{bare}"
     found = sorted(set(await event_ids(client, task_queue, prefix=f"{JOBDATING_PREFIX}{bare}")))
     if len(found) > 1:
         raise BadEventReference(reference, "ambiguous")
