@@ -111,7 +111,7 @@ def test_refer_into_a_session_that_is_open_and_has_room_only(cli: Cli) -> None:
     closed = cli(*typed, "--session", "2017-03")
     assert closed.exit_code == ExitCode.REFUSED
     assert "session 2017-03 is closed: it takes no more referrals" in closed.stderr
-    assert cli(*typed, "--json").exit_code == 0  # without --session: the month, unchecked
+    assert cli(*typed, "--json").exit_code == 0  # without --session: its month, no session
 
 
 def test_refer_into_a_session_only_from_one_of_its_referring_partners(cli: Cli) -> None:
@@ -201,3 +201,26 @@ def test_a_referral_without_a_session_is_in_the_month_on_staff_calendar(cli: Cli
     pathway_id = json.loads(referred.stdout)["pathway_id"]
     (first, *_) = json.loads(cli("timeline", pathway_id, "--json").stdout)
     assert first["details"]["session"] == "2026-11"
+
+
+def test_a_referral_without_a_session_keeps_the_rules_of_its_months_session(cli: Cli) -> None:
+    """Before: left without --session, a referral joined the session named after its month
+    with none of its rules, so a partner that does not refer into it, or one more person
+    than it holds, got in by leaving the option out."""
+    add_referrer(cli)
+    add_referrer(cli, "SOS femmes")
+    open_session(cli, "2017-05", "--referrer", AMICALE, "--capacity", "1")
+    typed = (
+        *("refer", "--programme", "nouveau-depart", "--reason", "work", "--on", "2017-05-10"),
+        *("--first-name", "Chloé", "--last-name", "Quillfeather", "--birth-date", "1991-01-01"),
+    )
+    other = cli(*typed, "--referrer", "SOS femmes")
+    assert other.exit_code == ExitCode.REFUSED, other.output
+    assert other.stderr.startswith("Refused by the rule referrer_not_in_session: SOS femmes")
+    refer_into(cli, "Ada", "--on", "2017-05-11")  # the Amicale du Nid, into 2017-05
+    when_projected(cli, "2017-05", {"referred": 1})
+    full = cli(*typed, "--referrer", AMICALE)
+    assert full.exit_code == ExitCode.REFUSED, full.output
+    assert "session_full" in full.stderr
+    elsewhere = cli(*typed[:6], "2017-06-10", *typed[7:], "--referrer", "SOS femmes")
+    assert elsewhere.exit_code == 0, elsewhere.output  # no session 2017-06: its month alone

@@ -62,16 +62,22 @@ def close_session(store: Store, programme: str, name: str, at: datetime) -> Sess
 
 
 def check_referral_session(
-    store: Store, programme: str, name: str, referrer: str | None = None
+    store: Store, programme: str, name: str, referrer: str | None = None, *, named: bool = True
 ) -> None:
     """Refuse a referral into a session that does not exist, is closed or is full, or (with
     `referrer`) that is not one of the session's referring partners; a re-entry into a
     session is checked without a referrer.
 
+    A referral typed without a session (`named=False`) is grouped under its month: no
+    session of that name is no fault, but where the programme opened one, the referral
+    joins it, so that session's rules apply as if it had been named.
+
     Counted from the read model: a referral made in the same instant elsewhere, not yet
     projected, is not counted.
     """
     session = store.get_session(programme, name)
+    if session is None and not named:
+        return
     people = store.session_size(programme, name)
     check_referral_into(session, programme, name, people, referrer)
 

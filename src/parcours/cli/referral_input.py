@@ -55,10 +55,17 @@ def typed_person(
 
 
 def check_typed_referral(
-    session: Session, person: Participant, command: Refer, meta: RequestMeta, into: str | None
+    session: Session,
+    person: Participant,
+    command: Refer,
+    meta: RequestMeta,
+    programme: str,
+    *,
+    named: bool,
 ) -> None:
     """A referral typed wrong is a mistake on the command line (exit 2), said before sending;
-    a session `--session` names (`into`: its programme) must exist, be open, have room."""
+    a session `--session` names must exist, be open, have room; without one, the month's
+    session, if the programme opened one of that name, must be open and have room too."""
     from parcours.app.inputs import check_referral
     from parcours.domain.inputs import ReferralRejected
 
@@ -68,10 +75,9 @@ def check_typed_referral(
         field = field_label(err.field, session.text)
         said = session.text(f"refer.name_{err.fault}", field=field, found=err.found)
         raise CliError(said, ExitCode.USAGE) from None
-    if into is not None:
-        from parcours.cli.session_checks import check_referral_session
+    from parcours.cli.session_checks import check_referral_session
 
-        check_referral_session(session, into, command.session, command.referrer)
+    check_referral_session(session, programme, command.session, command.referrer, named=named)
 
 
 def _birth_date(value: str, session: Session) -> str:

@@ -21,6 +21,7 @@ def check_referral_session(
     referrer: str | None = None,
     *,
     reentry: bool = False,
+    named: bool = True,
 ) -> None:
     """Refuse, before anything is sent, a referral (or re-entry) into a session that does
     not exist, is closed or is full, or a referral from a partner that does not refer into
@@ -30,7 +31,7 @@ def check_referral_session(
 
     store = open_readmodel()
     try:
-        check(store, programme, name, referrer)
+        check(store, programme, name, referrer, named=named)
     except DomainError as err:
         from parcours.cli.refusals import refusal_reason
 

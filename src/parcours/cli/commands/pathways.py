@@ -66,7 +66,8 @@ def refer(
     person = typed_person(session, (first_name, last_name), birth_date, contact, skill, language)
     command = typed_referral(referrer, referred_at, actor, session_name, referent)
     meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
-    check_typed_referral(session, person, command, meta, definition.name if session_name else None)
+    named = session_name is not None
+    check_typed_referral(session, person, command, meta, definition.name, named=named)
 
     async def work(pathways: PathwayClient) -> str:
         return await refer_once(pathways, definition, person, command, meta=meta, keyring=keyring)

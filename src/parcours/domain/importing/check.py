@@ -103,10 +103,11 @@ def _session_fault(
     programme: str, plan: PersonPlan, sessions: Mapping[str, Session]
 ) -> Fault | None:
     """The row's session, if it names one, exists and is open; the refusal names the sessions
-    open instead."""
-    if is_empty(plan.row.cells.get("session")):
-        return None  # the month of the referral, by default: as `refer` without --session
+    open instead. A row naming none is in its referral's month, as `refer` without
+    --session: checked only where the programme opened a session of that name."""
     name = plan.referral.session
+    if is_empty(plan.row.cells.get("session")) and name not in sessions:
+        return None
     try:
         check_open(sessions.get(name), programme, name)
     except DomainError as refused:
