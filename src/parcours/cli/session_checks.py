@@ -29,7 +29,12 @@ def check_referral_session(
     from parcours.app.sessions import check_referral_session as check
     from parcours.domain.errors import DomainError, UnknownReference
 
-    store = open_readmodel()
+    try:
+        store = open_readmodel()
+    except CliError as unreachable:
+        if named or unreachable.code is not ExitCode.UNAVAILABLE:
+            raise
+        return  # the month's session alone: the referral stops at the person's key instead
     try:
         check(store, programme, name, referrer, named=named)
     except DomainError as err:
