@@ -39,12 +39,9 @@ def known_programme(name: str, text: Text) -> None:
     `list --programme` then says a misspelt name without building the models."""
     names = latest_files()
     if name not in names:
-        from parcours.cli.errors import CliError
-        from parcours.cli.exit_codes import ExitCode
+        from parcours.cli.errors import unknown_programme
 
-        known = ", ".join(names) or text("none")
-        said = text("error.unknown_programme", name=name, known=known)
-        raise CliError(said, ExitCode.NOT_FOUND)
+        raise unknown_programme(name, None, ", ".join(names), text)
 
 
 def criteria_by_programme(folder: Path = PROGRAMMES_DIR) -> dict[str, list[str]]:

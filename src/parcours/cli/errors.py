@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from parcours.adapters.temporal.keys import KeyringError
-    from parcours.programmes import UnknownProgramme
 
 
 class CliError(Exception):
@@ -114,7 +113,7 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
     if isinstance(err, PathwayNotFound):
         return CliError(text("error.pathway_not_found", pathway=err.args[0]), ExitCode.NOT_FOUND)
     if isinstance(err, UnknownProgramme):
-        return CliError(_unknown_programme(err, text), ExitCode.NOT_FOUND)
+        return unknown_programme(err.name, err.version, err.known, text)
     if isinstance(err, AmbiguousReference):
         candidates = ", ".join(err.candidates)
         said = text("error.ambiguous", reference=err.reference, candidates=candidates)
@@ -127,11 +126,14 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
     return None
 
 
-def _unknown_programme(err: UnknownProgramme, text: Text) -> str:
-    known = err.known or text("none")
-    if err.version is None:
-        return text("error.unknown_programme", name=err.name, known=known)
-    return text("error.unknown_programme_version", name=err.name, version=err.version, known=known)
+def unknown_programme(name: str, version: int | None, known: str, text: Text) -> CliError:
+    """A programme (or version) the catalogue does not hold, and what it holds (exit 4)."""
+    known = known or text("none")
+    if version is None:
+        said = text("error.unknown_programme", name=name, known=known)
+    else:
+        said = text("error.unknown_programme_version", name=name, version=version, known=known)
+    return CliError(said, ExitCode.NOT_FOUND)
 
 
 REQUEST_ID_REUSED = "request_id_reused"
