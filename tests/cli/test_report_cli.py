@@ -94,6 +94,11 @@ async def test_terminal_csv_and_french(
     nothing = cli("report", "atp-cergy", "--to", "2000-01-01", "--json")
     assert json.loads(nothing.stdout)["sessions"] == {}
 
+    slip = cli("--lang", "fr", "report", "atp-cergy", "--session", "faute")
+    assert slip.exit_code == 4, slip.output  # not a report of zeros for a name mistyped
+    assert "le programme atp-cergy n'a pas de session faute" in slip.stderr
+    assert slip.stdout == ""
+
 
 @pytest.mark.parametrize(
     ("args", "code", "said"),

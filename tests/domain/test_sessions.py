@@ -12,9 +12,11 @@ from parcours.domain.sessions import (
     check_close,
     check_new_session,
     check_referral_into,
+    check_reported_session,
     coaching_day,
     in_group,
     member_request_id,
+    unchecked_month_session,
 )
 from parcours.domain.vocabulary import Stage
 from tests.support import T0
@@ -102,3 +104,17 @@ def test_a_referral_comes_from_one_of_the_sessions_referring_partners() -> None:
     anyone = Session("nouveau-depart", "2017-09", T0)  # opened naming no referrer
     check_referral_into(anyone, "nouveau-depart", "2017-09", 0, referrer="SOS femmes")
     check_referral_into(MARCH, "nouveau-depart", "2017-03", 0)  # a re-entry: no referrer
+
+
+def test_a_referral_without_a_session_is_checked_only_where_its_month_has_one() -> None:
+    assert unchecked_month_session(None, named=False)
+    assert not unchecked_month_session(MARCH, named=False)  # the month's session keeps its rules
+    assert not unchecked_month_session(None, named=True)  # a session named must exist
+
+
+def test_a_report_names_a_session_opened_or_referred_into() -> None:
+    check_reported_session(MARCH, "nouveau-depart", "2017-03", people=0)  # opened, empty
+    check_reported_session(None, "nouveau-depart", "2017-04", people=3)  # a month's, imported
+    with pytest.raises(UnknownReference) as refused:
+        check_reported_session(None, "nouveau-depart", "faute", people=0)
+    assert refused.value.code == "session_unknown"

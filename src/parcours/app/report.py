@@ -24,6 +24,7 @@ from parcours.domain.report import (
     steps_of,
     yearly_intake,
 )
+from parcours.domain.sessions import check_reported_session
 from parcours.programmes import get_programme
 
 if TYPE_CHECKING:
@@ -89,12 +90,21 @@ def figures_document(
     }
 
 
+def _check_session(store: Store, selection: Selection) -> None:
+    """The session the report is narrowed to is one the read model knows of."""
+    programme, name = selection.programme, selection.session
+    if name is not None:
+        found = store.get_session(programme, name)
+        check_reported_session(found, programme, name, store.session_size(programme, name))
+
+
 def report_document(
     store: Store, selection: Selection, *, unmasked: bool = False
 ) -> dict[str, Any]:
     """The whole report: the selection, the targets, the figures of every pathway it
     covers and of each session."""
     programme = get_programme(selection.programme)
+    _check_session(store, selection)
     targets = Targets(
         programme.targets.yearly_intake,
         programme.targets.positive_exit_rate,

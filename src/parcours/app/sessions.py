@@ -31,6 +31,7 @@ from parcours.domain.sessions import (
     in_group,
     member_request_id,
     session_exists,
+    unchecked_month_session,
     unknown_session,
 )
 from parcours.domain.vocabulary import Stage
@@ -76,7 +77,7 @@ def check_referral_session(
     projected, is not counted.
     """
     session = store.get_session(programme, name)
-    if session is None and not named:
+    if unchecked_month_session(session, named=named):
         return
     people = store.session_size(programme, name)
     check_referral_into(session, programme, name, people, referrer)

@@ -108,6 +108,21 @@ def unknown_session(programme: str, name: str) -> UnknownReference:
     )
 
 
+def unchecked_month_session(session: Session | None, *, named: bool) -> bool:
+    """A referral typed without a session is grouped under its month's name: when the
+    programme opened no session of that name there is nothing to check; where it opened one,
+    the referral joins it and that session's rules apply as if it had been named."""
+    return session is None and not named
+
+
+def check_reported_session(session: Session | None, programme: str, name: str, people: int) -> None:
+    """A report may name a session the programme opened or one that pathways were referred
+    into (a month's session, a session imported); any other name is a slip, refused rather
+    than answered with a report of zeros."""
+    if session is None and people == 0:
+        raise unknown_session(programme, name)
+
+
 def check_referral_into(
     session: Session | None, programme: str, name: str, people: int, referrer: str | None = None
 ) -> None:

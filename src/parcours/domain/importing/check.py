@@ -25,7 +25,12 @@ from parcours.domain.permissions import authorise
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Actor, RequestMeta
 from parcours.domain.referral_dates import BIRTH_CODES, check_referral_instants
-from parcours.domain.sessions import Session, SessionStatus, check_open
+from parcours.domain.sessions import (
+    Session,
+    SessionStatus,
+    check_open,
+    unchecked_month_session,
+)
 
 REASON_REQUIRED = "reason_required"
 REFERRAL_COLUMNS = {"reason": "referral_reason"}
@@ -106,7 +111,8 @@ def _session_fault(
     open instead. A row naming none is in its referral's month, as `refer` without
     --session: checked only where the programme opened a session of that name."""
     name = plan.referral.session
-    if is_empty(plan.row.cells.get("session")) and name not in sessions:
+    named = not is_empty(plan.row.cells.get("session"))
+    if unchecked_month_session(sessions.get(name), named=named):
         return None
     try:
         check_open(sessions.get(name), programme, name)
