@@ -552,6 +552,15 @@ def test_a_refusal_read_in_french_through_the_cli(cli: Cli) -> None:
         "at the stage “Coaching”. Allowed now: "
     )
 
+    # A typing slip is refused for itself: no list of the pathway's actions after it.
+    slip = cli(
+        *("--lang", "fr", "mission", "start", pathway_id, "--employer", " "),
+        *("--contract", "temp_mission", "--hours", "35", "--agency", "A2I"),
+    )
+    assert slip.exit_code == ExitCode.REFUSED, slip.output
+    assert slip.stderr.startswith("Refusé par la règle text_blank : ")
+    assert "Possible maintenant" not in slip.stderr
+
 
 def test_the_deadline_in_a_refusal_is_the_day_show_prints(
     monkeypatch: pytest.MonkeyPatch,

@@ -1,7 +1,9 @@
-"""What a refusal offers instead: every refusal lists what the actor may do now.
+"""What a refusal offers instead: a refusal of the step lists what the actor may do now.
 
 A refusal about an unknown record, or about the actor's role, is no exception: it lists
 the triggers the pathway allows that role now, not nothing and not every staff action.
+A refusal of the input itself (a blank text, a date beyond its horizon) lists nothing:
+no other action mends a typing slip (`tests/domain/test_inputs.py`).
 """
 
 from __future__ import annotations

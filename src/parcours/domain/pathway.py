@@ -167,7 +167,9 @@ class Pathway:
     def check(self, command: Command, meta: RequestMeta, now: datetime | None = None) -> None:
         """Raise a `DomainError` naming the rule when `command` may not run now; given `now`,
         its instants are checked against their bounds too (`domain.instants`; a correction
-        keeps its own: `domain.correcting`)."""
+        keeps its own: `domain.correcting`). A refusal of the step, the role or a record
+        lists what is allowed now; one of the input itself (a blank or long text, a date
+        out of bounds) lists nothing, since no other action mends a typing slip."""
         trigger = command.trigger
         retention.refuse_if_closed(self.state)
         self._authorise(meta.actor.role, trigger)
@@ -175,8 +177,7 @@ class Pathway:
         if refused is None and now is not None and not isinstance(command, CorrectEvent):
             refused = check_instants(self.state, command, meta, now) or check_horizons(command, now)
         if refused is not None:
-            refused.allowed = self.allowed_triggers(meta.actor.role)
-            raise refused
+            raise refused  # about what was typed, not the step: no list of what is allowed
         if isinstance(command, CorrectEvent):
             self._corrected(command, meta, now)
             return
