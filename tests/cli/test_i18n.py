@@ -91,6 +91,8 @@ def test_every_value_shown_to_people_has_words_in_both_languages() -> None:
         ([], {"LANG": "fr_FR.UTF-8"}, "fr"),
         ([], {"LC_ALL": "de_DE.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),
         ([], {}, "en"),
+        (["--lang", "de"], {"PARCOURS_LANG": "fr"}, "fr"),  # refused, in French
+        ([], {"PARCOURS_LANG": "de", "LANG": "fr_FR.UTF-8"}, "fr"),
     ],
 )
 def test_language_choice(argv: list[str], env: dict[str, str], expected: str) -> None:

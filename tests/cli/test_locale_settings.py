@@ -9,6 +9,7 @@ from typer.testing import CliRunner, Result
 
 from parcours.cli.app import build_app
 from parcours.cli.exit_codes import ExitCode
+from parcours.cli.i18n import choose_language
 from parcours.cli.render import when
 from parcours.cli.runtime import open_session, parse_instant
 
@@ -44,6 +45,15 @@ def test_an_unknown_language_is_a_usage_error() -> None:
     )
     assert result.exit_code == ExitCode.USAGE
     assert result.stderr.strip() == "The language de is not available: use fr / en."
+
+
+def test_an_unknown_language_is_refused_in_the_language_the_reader_set() -> None:
+    """Before: `--lang de` under PARCOURS_LANG=fr was refused in English."""
+    argv = ["--lang", "de", "programme", "list"]
+    env = {"PARCOURS_LANG": "fr", "PARCOURS_CONFIG": "/nonexistent.toml"}
+    result = CliRunner().invoke(build_app(choose_language(argv, env)), argv, env=env)
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.strip() == "La langue de n'est pas disponible : utilisez fr / en."
 
 
 def _programme_list(lang: str, **env: str) -> Result:

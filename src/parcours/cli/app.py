@@ -37,7 +37,7 @@ def root(
     fresh_consoles()
     built_in = ctx.command.text.lang if isinstance(ctx.command, LazyGroup) else "en"
     try:
-        ctx.obj = open_session(lang_option or built_in, actor, role)
+        ctx.obj = open_session(lang_option or built_in, actor, role, speaking=built_in)
     except CliError as err:
         fail(err)
 

@@ -13,14 +13,16 @@ from parcours.locale import LANGUAGES, catalogue
 
 
 def choose_language(argv: Sequence[str], env: Mapping[str, str] | None = None) -> str:
-    """`--lang X` or `--lang=X` anywhere on the line wins, then the environment."""
+    """`--lang X` or `--lang=X` anywhere on the line wins, then PARCOURS_LANG, then the
+    locale. A language parcours does not speak is passed over for the next choice, so the
+    sentence that refuses it comes in the reader's language (`runtime.open_session`)."""
     env = os.environ if env is None else env
     for index, arg in enumerate(argv):
-        if arg == "--lang" and index + 1 < len(argv):
+        if arg == "--lang" and index + 1 < len(argv) and _speaks(argv[index + 1]):
             return _known(argv[index + 1])
-        if arg.startswith("--lang="):
+        if arg.startswith("--lang=") and _speaks(arg.split("=", 1)[1]):
             return _known(arg.split("=", 1)[1])
-    if lang_variable(env):
+    if _speaks(lang_variable(env)):
         return _known(lang_variable(env))
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         if env.get(variable):
@@ -31,6 +33,10 @@ def choose_language(argv: Sequence[str], env: Mapping[str, str] | None = None) -
 def lang_variable(env: Mapping[str, str]) -> str:
     """PARCOURS_LANG as set, or "" when unset or blank (then the locale decides)."""
     return env.get("PARCOURS_LANG", "").strip()
+
+
+def _speaks(lang: str) -> bool:
+    return lang.lower()[:2] in LANGUAGES
 
 
 def _known(lang: str) -> str:

@@ -60,9 +60,9 @@ def _numbers(values: Sequence[Any]) -> list[float]:
     return [v if isinstance(v, int | float) else 0 for v in values]
 
 
-def _annotate(axes: Any, values: Sequence[Any], horizontal: bool) -> None:
+def _annotate(axes: Any, values: Sequence[Any], horizontal: bool, lang: str) -> None:
     for index, value in enumerate(values):
-        shown = cell(value, percent=isinstance(value, float) and value <= 1)
+        shown = cell(value, percent=isinstance(value, float) and value <= 1, lang=lang)
         place = (_numbers([value])[0], index) if horizontal else (index, _numbers([value])[0])
         axes.annotate(
             shown,
@@ -81,7 +81,7 @@ def funnel_chart(doc: Mapping[str, Any], text: Text) -> str:
     figure, axes = _figure()
     axes.barh(labels, _numbers(list(funnel.values())), color=COLOUR)
     axes.invert_yaxis()
-    _annotate(axes, list(funnel.values()), horizontal=True)
+    _annotate(axes, list(funnel.values()), horizontal=True, lang=text.lang)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(text("report.funnel"))
     axes.set_xlabel(text("report.col.count"))
@@ -97,7 +97,7 @@ def exits_chart(doc: Mapping[str, Any], text: Text) -> str:
     axes.bar([name for name, _ in groups], _numbers(rates), color=COLOUR)
     target = doc["targets"]["positive_exit_rate"]
     axes.axhline(target, color=TARGET, linestyle="--", label=text("report.chart.target_rate"))
-    _annotate(axes, rates, horizontal=False)
+    _annotate(axes, rates, horizontal=False, lang=text.lang)
     axes.set_ylim(0, 1.05)
     axes.yaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
     axes.set_title(text("report.chart.exits"))
@@ -130,7 +130,7 @@ def intake_chart(doc: Mapping[str, Any], text: Text) -> str:
         linestyle="--",
         label=text("report.chart.target_monthly", yearly=doc["targets"]["yearly_intake"]),
     )
-    _annotate(axes, values, horizontal=False)
+    _annotate(axes, values, horizontal=False, lang=text.lang)
     axes.tick_params(axis="x", labelrotation=45)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(text("report.chart.intake"))

@@ -22,15 +22,18 @@ WHOLE = ""
 """The CSV's session for the figures of every pathway selected."""
 
 
-def cell(value: Any, *, percent: bool = False) -> str:
+def cell(value: Any, *, percent: bool = False, lang: str = "en") -> str:
+    """A figure as the reader writes it: "60%" and "44.5" in English, "60 %" and "44,5"
+    in French (a no-break space before the sign, a decimal comma)."""
     if value is None:
         return "—"
     if isinstance(value, str):
         return value
     if percent:
-        return f"{value:.0%}"
+        return f"{value * 100:.0f}" + ("\u00a0%" if lang == "fr" else "%")
     if isinstance(value, float):
-        return f"{value:.1f}"
+        shown = f"{value:.1f}"
+        return shown.replace(".", ",") if lang == "fr" else shown
     return str(value)
 
 
@@ -144,16 +147,20 @@ def sentences(figures: Mapping[str, Any], text: Text) -> list[str]:
             "report.exits",
             positive=cell(exits["positive"]),
             exits=cell(exits["exits"]),
-            rate=cell(exits["rate"], percent=True),
-            target=cell(exits["target"], percent=True),
+            rate=cell(exits["rate"], percent=True, lang=text.lang),
+            target=cell(exits["target"], percent=True, lang=text.lang),
         ),
         text(
             "report.partner_share",
             partner=cell(share["partner"]),
             total=cell(share["total"]),
-            share=cell(share["share"], percent=True),
+            share=cell(share["share"], percent=True, lang=text.lang),
         ),
-        text("report.first_mission", median=cell(days["median"]), pathways=cell(days["pathways"])),
+        text(
+            "report.first_mission",
+            median=cell(days["median"], lang=text.lang),
+            pathways=cell(days["pathways"]),
+        ),
     ]
 
 
@@ -185,8 +192,8 @@ def print_sessions(doc: Mapping[str, Any], text: Text) -> None:
         grid.add_row(
             name,
             *(cell(funnel[s]) for s in steps),
-            cell(figures["exits"]["rate"], percent=True),
-            cell(figures["days_to_first_mission"]["median"]),
+            cell(figures["exits"]["rate"], percent=True, lang=text.lang),
+            cell(figures["days_to_first_mission"]["median"], lang=text.lang),
         )
     console.print(grid)
 

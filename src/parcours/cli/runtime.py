@@ -99,10 +99,17 @@ def current_session() -> Session:
 
 
 def open_session(
-    lang: str, actor: str | None, role: str | None, env: Mapping[str, str] | None = None
+    lang: str,
+    actor: str | None,
+    role: str | None,
+    env: Mapping[str, str] | None = None,
+    *,
+    speaking: str | None = None,
 ) -> Session:
+    """The session a command runs in, in `lang` as asked; `speaking` is the language the app
+    was built in, which says the refusal of a language parcours does not speak."""
     env = os.environ if env is None else env
-    text = Text(lang)
+    text = Text(speaking or lang)
     for key, said in (("error.bad_lang", lang), ("error.bad_lang_variable", lang_variable(env))):
         if said and said.lower()[:2] not in LANGUAGES:
             allowed = " / ".join(LANGUAGES)
