@@ -238,12 +238,12 @@ def test_a_text_over_2000_characters_is_refused_before_sending(cli: Cli) -> None
     pasted = "no news since the last call. " * 70  # 2,030 characters
     refused = cli("suspend", pathway_id, "--reason", pasted)
     assert refused.exit_code == ExitCode.USAGE, refused.output
-    assert refused.stderr.startswith("The reason is longer than 2000 characters: shorten it")
+    assert refused.stderr.startswith("The reason is longer than 2,000 characters: shorten it")
     french = cli("--lang", "fr", "contact", pathway_id, "--reason", pasted)
-    assert french.stderr.startswith("Le motif dépasse 2000 caractères : raccourcissez-le")
+    assert french.stderr.startswith("Le motif dépasse 2\u00a0000 caractères : raccourcissez-le")
     base = ("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", pasted)
     referral = cli(*base, *PERSON)
     assert referral.exit_code == ExitCode.USAGE, referral.output
-    assert referral.stderr.startswith("The reason is longer than 2000 characters")
+    assert referral.stderr.startswith("The reason is longer than 2,000 characters")
     timeline = json.loads(cli("timeline", pathway_id, "--json").stdout)
     assert [e["kind"] for e in timeline] == ["referred"]

@@ -183,6 +183,7 @@ def _check_typed(session: Session, reason: str, command: Command) -> None:
     """Invisible controls in the reason or any text of the command (an agency, an
     employer, a training body…) are a mistake on the command line, said before sending."""
     from parcours.domain.controls import invisible_controls
+    from parcours.cli.refusals import grouped
     from parcours.domain.inputs import TEXT_LIMIT, control_field, long_field, too_long
 
     found = (
@@ -196,7 +197,7 @@ def _check_typed(session: Session, reason: str, command: Command) -> None:
         raise CliError(said, ExitCode.USAGE)
     if long := ("reason" if too_long(reason) else long_field(command)):
         field = field_label(long, session.text)
-        said = session.text("refer.name_long", field=field, found=TEXT_LIMIT)
+        said = session.text("refer.name_long", field=field, found=grouped(TEXT_LIMIT, session.text))
         raise CliError(said, ExitCode.USAGE)
 
 

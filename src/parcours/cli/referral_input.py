@@ -67,13 +67,15 @@ def check_typed_referral(
     a session `--session` names must exist, be open, have room; without one, the month's
     session, if the programme opened one of that name, must be open and have room too."""
     from parcours.app.inputs import check_referral
+    from parcours.cli.refusals import grouped
     from parcours.domain.inputs import ReferralRejected
 
     try:
         check_referral(person, command, meta)
     except ReferralRejected as err:
         field = field_label(err.field, session.text)
-        said = session.text(f"refer.name_{err.fault}", field=field, found=err.found)
+        found = grouped(int(err.found), session.text) if err.fault == "long" else err.found
+        said = session.text(f"refer.name_{err.fault}", field=field, found=found)
         raise CliError(said, ExitCode.USAGE) from None
     from parcours.cli.session_checks import check_referral_session
 

@@ -51,6 +51,11 @@ def local_day(value: str, length: int = 10) -> str:
     return when(instant)[:length]
 
 
+def grouped(number: int, text: Text) -> str:
+    """A large number as the reader writes it: 2,000 in English, 2 000 in French."""
+    return f"{number:,}".replace(",", "\u00a0" if text.lang == "fr" else ",")
+
+
 def refusal_values(values: Mapping[str, str], text: Text) -> dict[str, str]:
     """A refusal's values as the reader reads them: actions, kinds, stages in their words."""
     said: dict[str, str] = {}
@@ -67,6 +72,8 @@ def refusal_values(values: Mapping[str, str], text: Text) -> dict[str, str]:
             said[name] = local_day(value, 16)
         elif name in REFUSAL_LISTS and not value:
             said[name] = text("refusal.none_yet")
+        elif name == "limit" and value.isdigit():
+            said[name] = grouped(int(value), text)
         else:
             said[name] = value
     return said
