@@ -81,6 +81,9 @@ def test_handled_alerts_are_listed_on_request_and_named_in_the_timeline(cli: Cli
     assert "Alert acknowledged: notification failed" in english, english
     french = cli("--lang", "fr", "timeline", pathway_id).stdout
     assert "Alerte prise en compte : notification en échec" in french, french
+    assert "(personnel)" in french  # the role in French words
+    assert "(staff)" not in french
+    assert "(staff)" in english
 
 
 @pytest.mark.parametrize(

@@ -94,7 +94,7 @@ def test_a_pass_is_printed_for_the_session_and_refused_to_partners(
     said = codec_cli("codec-pass", "--hours", "2", "--json")
     assert json.loads(said.stdout)["role"] == "staff"
     hint = codec_cli("--lang", "fr", "codec-pass").stderr
-    assert hint.startswith("Laissez-passer de codec pour staff-7f3a (staff)")
+    assert hint.startswith("Laissez-passer de codec pour staff-7f3a (personnel)")
 
     for lang, start in (("en", "Only auditor, coordinator, staff may"), ("fr", "Seuls les rôles")):
         partner = codec_cli("--lang", lang, "--role", "partner", "codec-pass")

@@ -131,7 +131,7 @@ REFUSALS = [
     (
         "people.csv row 9, column intake_date: refused by the rule criterion_unknown: unknown"
         " eligibility criterion: lives_in_paris; this programme's criteria are "
-        "precarious_worker, lives_in_territory. Allowed at that point: {ALLOWED_1}."
+        "precarious_worker, lives_in_territory."  # a typing slip: no list of actions
     ),
     (
         "people.csv row 10, column contract_date: refused by the rule "
@@ -198,12 +198,11 @@ REFUSALS = [
     ),
     (
         "people.events.csv row 8, column date: refused by the rule instant_bound: it cannot "
-        "be dated before the referral (2025-09-02 00:00). Allowed at that point: {ALLOWED_1}."
+        "be dated before the referral (2025-09-02 00:00)."  # a date's bound: no list of actions
     ),
     (
         "people.events.csv row 9, column date: refused by the rule instant_bound: a consent "
-        "must expire after it is given and after now ({now}). Allowed at that point: "
-        "{ALLOWED_3}."
+        "must expire after it is given and after now ({now})."
     ),
     (
         "people.events.csv row 10, column key: refused by the rule import_cell: no row of the"

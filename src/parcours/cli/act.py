@@ -182,8 +182,8 @@ async def _check_session(
 def _check_typed(session: Session, reason: str, command: Command) -> None:
     """Invisible controls in the reason or any text of the command (an agency, an
     employer, a training body…) are a mistake on the command line, said before sending."""
-    from parcours.domain.controls import invisible_controls
     from parcours.cli.refusals import grouped
+    from parcours.domain.controls import invisible_controls
     from parcours.domain.inputs import TEXT_LIMIT, control_field, long_field, too_long
 
     found = (

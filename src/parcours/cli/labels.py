@@ -69,6 +69,16 @@ def word(prefix: str, value: str, text: Text) -> str:
         return value
 
 
+def role_label(role: str, text: Text) -> str:
+    """A role in the reader's words ("coordinateur"); staff still type the English key."""
+    return word("role", role, text)
+
+
+def actor_label(actor_id: str, role: str, text: Text) -> str:
+    """Who acted, as every table and sentence shows it: "coord-21b9 (coordinateur)"."""
+    return f"{actor_id} ({role_label(role, text)})"
+
+
 def action_label(trigger: str, text: Text) -> str:
     """What a trigger does, as a short imperative ("sign the contract")."""
     return word("action", trigger, text)

@@ -20,6 +20,7 @@ REFUSAL_WORDS = {
     "required": "french_level",
     "assessed": "french_level",
     "event": "event",
+    "role": "role",
 }
 """Refusal values that name something the catalogue has words for, and under which prefix."""
 

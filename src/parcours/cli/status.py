@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from parcours.cli.i18n import Text
-from parcours.cli.labels import action_labels, event_label, short, stage_label, word
+from parcours.cli.labels import action_labels, event_label, role_label, short, stage_label, word
 from parcours.cli.render import pairs, when
 from parcours.cli.sections import print_sections
 
@@ -148,6 +148,6 @@ def _last_event_rows(found: Snapshot, text: Text) -> list[Row]:
         event=event_label(last.kind, text, last.details),
         at=when(last.at),
         actor=last.actor_id,
-        role=last.role.value,
+        role=role_label(last.role.value, text),
     )
     return [(text("audit.at.last"), said + why)]

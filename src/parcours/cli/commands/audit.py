@@ -20,7 +20,7 @@ from parcours.cli.commands.audit_replay import replay_all, replay_files, report_
 from parcours.cli.corrected import described
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import short, stage_label
+from parcours.cli.labels import actor_label, short, stage_label
 from parcours.cli.options import JsonFlag, Out, flag, group_module
 from parcours.cli.render import console, print_json, table, when
 from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, parse_instant
@@ -28,6 +28,7 @@ from parcours.cli.runtime import Session, current_session, guarded, open_readmod
 if TYPE_CHECKING:
     from parcours.audit.recording import Recording
     from parcours.audit.signatures import Proof
+    from parcours.cli.i18n import Text
     from parcours.domain.records import PathwayEvent
 
 commands, audit = group_module("audit")
@@ -164,9 +165,9 @@ PROOF_MARKS = {"valid": "✓", "invalid": "✗", "unknown_key": "?"}
 """How the trail marks a signature checked again: holds, does not hold, key not known here."""
 
 
-def _signed_by(event: PathwayEvent, proofs: dict[str, Proof]) -> str:
+def _signed_by(event: PathwayEvent, proofs: dict[str, Proof], text: Text) -> str:
     """Who acted, and the credential that proves it (`audit.signatures`)."""
-    who = f"{event.actor_id} ({event.role.value})"
+    who = actor_label(event.actor_id, event.role.value, text)
     mark = PROOF_MARKS.get(proofs.get(event.request_id, ""), "")
     return f"{who} {event.key_id} {mark}".rstrip() if event.key_id else who
 
@@ -191,7 +192,7 @@ def _print_trail(
                 when(e.event.at),
                 said,
                 stage_label(e.event.stage.value, text),
-                _signed_by(e.event, proofs),
+                _signed_by(e.event, proofs, text),
                 e.event.reason,
                 text("audit.trail.source", run=runs.get(e.run_id, "?"), event=e.history_event_id),
             ]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from parcours.cli.commands.audit_files import file_guard, keyring
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import short
+from parcours.cli.labels import actor_label, short
 from parcours.cli.render import print_json, table, when
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _row(session: Session, e: EventEntry, runs: dict[str, int]) -> list[str]:
         when(e.recorded_at),
         when(e.effective_at) if e.effective_at else "—",
         f"{what} ({details})" if details else what,
-        f"{e.actor_id} ({e.role})",
+        actor_label(e.actor_id, e.role, text),
         e.reason,
         text("audit.trail.source", run=runs.get(e.run_id, "?"), event=e.history_event_id),
     ]

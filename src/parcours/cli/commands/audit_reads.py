@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from parcours.cli.labels import short, word
+from parcours.cli.labels import actor_label, short, word
 from parcours.cli.render import console, print_json, table, when
 from parcours.cli.runtime import open_readmodel, parse_instant, permitted_session
 
@@ -69,7 +69,7 @@ def _row(entry: ReadEntry, session: Session) -> list[str]:
     pathway = f"{entry.pathway_id} ({short(entry.pathway_id)})" if entry.pathway_id else "—"
     return [
         when(entry.at),
-        f"{entry.actor_id} ({entry.role.value})",
+        actor_label(entry.actor_id, entry.role.value, text),
         word("audit.reads.command", entry.command, text),  # one a later version logs: as is
         pathway,
         entry.programme or "—",

@@ -9,6 +9,7 @@ import typer
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import role_label
 from parcours.cli.options import JsonFlag
 from parcours.cli.render import console, print_json, when
 from parcours.cli.runtime import current_session, guarded
@@ -87,7 +88,7 @@ def codec_pass(hours: Hours = 12.0, as_json: JsonFlag = False) -> None:
     hint = session.text(
         "codec.pass.hint",
         actor=actor.actor_id,
-        role=actor.role.value,
+        role=role_label(actor.role.value, session.text),
         expires=when(expires),
         url=codec_endpoint(session.settings),
     )

@@ -13,12 +13,14 @@ import typer
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import role_label
 from parcours.cli.options import JsonFlag, group_module
 from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import Session, current_session, guarded, open_readmodel
 
 if TYPE_CHECKING:
     from parcours.app.staff import StaffRefused
+    from parcours.cli.i18n import Text
     from parcours.domain.signing import Credential
 
 commands, staff = group_module("staff")
@@ -68,13 +70,15 @@ def staff_list(as_json: JsonFlag = False) -> None:
     if as_json:
         print_json([_public(c) for c in found])
     else:
+        text = current_session().text
         columns = ("actor", "role", "key_id", "issued", "revoked")
-        listing(current_session().text, "staff", columns, [_staff_row(c) for c in found])
+        listing(text, "staff", columns, [_staff_row(c, text) for c in found])
 
 
-def _staff_row(credential: Credential) -> list[str]:
+def _staff_row(credential: Credential, text: Text) -> list[str]:
     c = credential
-    return [c.actor_id, c.role.value, c.key_id, when(c.issued_at), when(c.revoked_at)]
+    role = role_label(c.role.value, text)
+    return [c.actor_id, role, c.key_id, when(c.issued_at), when(c.revoked_at)]
 
 
 @staff.command("revoke", help="help.staff.revoke")
