@@ -35,7 +35,9 @@ def reenter(
 
 @staff_action(commands, "exit", reason_first=True)
 def exit_pathway(
-    exit_reason: Annotated[ExitReason, typer.Argument(help="help.arg.exit_reason")],
+    exit_reason: Annotated[
+        ExitReason, typer.Argument(help="help.arg.exit_reason", metavar="EXIT_REASON")
+    ],
     on: On = None,
 ) -> c.Command:
     return c.Exit(reason=exit_reason, exited_at=typed_instant(on))

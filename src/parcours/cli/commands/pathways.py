@@ -40,7 +40,7 @@ def refer(
     reason: Annotated[str, typer.Option(help="help.opt.referral_reason")],
     first_name: Annotated[str, typer.Option(help="help.opt.first_name")],
     last_name: Annotated[str, typer.Option(help="help.opt.last_name")],
-    birth_date: Annotated[str, typer.Option(help="help.opt.birth_date")],
+    birth_date: Annotated[str, typer.Option(help="help.opt.birth_date", metavar="DATE")],
     session_name: Annotated[str | None, typer.Option("--session", help="help.opt.session")] = None,
     referent: Annotated[str | None, typer.Option(help="help.opt.referent")] = None,
     version: VersionOpt = None,
