@@ -174,6 +174,7 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_pathway(
     assert "Nothing was erased" in declined.stdout
     erased = as_coordinator(cli, "erase", pid, "--reason", "asked by the person", "--yes")
     assert erased.exit_code == 0, erased.output
+    assert "reason(s) typed on" not in erased.stdout  # every reason was sealed
 
     assert everything() == []
     assert found(NAMES, engine_files_text(temporal_env)) == []
@@ -235,8 +236,8 @@ def test_a_pathway_referred_before_sealing_is_erased_and_says_what_its_history_k
         pathways = PathwayClient(client, cli_settings.task_queue)
         person = participant("Ottoline", "Brackenridge")
         return await refer_once(
-            pathways, get_programme("atp-cergy"), person, referral(), meta=meta(),
-            keyring=TEST_KEYRING,
+            pathways, get_programme("atp-cergy"), person, referral(),
+            meta=meta(reason="Brackenridge asked for help"), keyring=TEST_KEYRING,
         )  # fmt: skip
 
     async def reservations_left() -> int:
@@ -260,6 +261,8 @@ def test_a_pathway_referred_before_sealing_is_erased_and_says_what_its_history_k
     erased = as_coordinator(cli, "erase", pid, "--reason", "asked by the person", "--yes")
     assert erased.exit_code == 0, erased.output
     assert "referred before identities were sealed" in erased.stdout
+    # ...and that the reason typed at the referral stays readable under the keyring.
+    assert "Note: 1 reason(s) typed on" in erased.stdout
     assert "Brackenridge" not in cli("show", pid).stdout
     assert "Brackenridge" in history_opened(address, cli_settings, pid)  # the limit
     assert asyncio.run(reservations_left()) == 0

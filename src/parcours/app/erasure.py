@@ -16,6 +16,7 @@ so (`legacy`).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import cast
 
@@ -30,6 +31,7 @@ from parcours.app.health import latest_run
 from parcours.app.read_log import ReadCommand, log_reads
 from parcours.app.reservations import Reservations
 from parcours.app.started import UNFINISHED_STATUSES, Started, read_start
+from parcours.domain.commands.lifecycle import LifecycleEvent
 from parcours.domain.erasure import already_erased, check_erasure_request
 from parcours.domain.errors import DomainError
 from parcours.domain.records import RequestMeta
@@ -56,6 +58,10 @@ class Erased:
     identity_unread: bool = False
     """Its start held no identity parcours could read (a start its workflow could not
     take): its reservations, found by the identity, could not be looked for."""
+    reasons_in_clear: int = 0
+    """Reasons its history keeps as typed, which destroying the keys leaves readable to
+    whoever holds the keyring: typed before reasons were sealed (or on a pathway with no
+    key). The erasure's own reason, kept as the record of why, is not counted."""
 
 
 async def erase_person(
@@ -79,9 +85,11 @@ async def erase_person(
     raw = await pathways.participant_as_stored(pathway_id)
     person = await _opened(store, keyring, pathway_id, raw, meta)
     seq, recorded = await _record(pathways, store, pathway_id, meta)
-    programme = (await pathways.state(pathway_id)).programme
-    done = await _destroy(pathways, store, keyring, pathway_id, (programme, person))
-    return Erased(pathway_id, seq, recorded, *done, legacy=_legacy(raw))
+    stored = await pathways.state_as_stored(pathway_id)
+    done = await _destroy(pathways, store, keyring, pathway_id, (stored.programme, person))
+    erasure = LifecycleEvent.PERSON_ERASED  # its reason is the record of why: kept
+    in_clear = _in_clear(e.reason for e in stored.timeline if e.kind != erasure)
+    return Erased(pathway_id, seq, recorded, *done, _legacy(raw), reasons_in_clear=in_clear)
 
 
 async def _erase_unanswering(
@@ -99,7 +107,24 @@ async def _erase_unanswering(
     person = await _opened(store, keyring, pathway_id, raw, meta)
     programme = str(start.programme.get("name", ""))
     done = await _destroy(pathways, store, keyring, pathway_id, (programme, person))
-    return Erased(pathway_id, None, False, *done, legacy=_legacy(raw))
+    in_clear = _in_clear(_start_reasons(start))
+    return Erased(pathway_id, None, False, *done, _legacy(raw), reasons_in_clear=in_clear)
+
+
+def _in_clear(reasons: Iterable[str]) -> int:
+    """How many of `reasons` are text as typed, not sealed under the person's key."""
+    return sum(1 for reason in reasons if reason.strip() and not SEALED.search(reason))
+
+
+def _start_reasons(start: Started) -> Iterator[str]:
+    """The reasons a start input carries: the referral's, and those of the timeline a
+    continued run was started with (a run that never ended answers no query, so the
+    reasons of its updates since are not counted)."""
+    timeline = start.state.get("timeline") or ()
+    reasons = [e.get("reason") for e in timeline if isinstance(e, dict)]
+    yield from (r for r in reasons if isinstance(r, str))
+    if not timeline:  # a first run: the referral's reason is its start's own
+        yield start.referral_reason
 
 
 def _legacy(raw: Participant) -> bool:

@@ -48,6 +48,9 @@ class Started:
     participant: Participant | None
     programme: dict[str, Any]
     state: dict[str, Any]
+    referral_reason: str = ""
+    """The reason the referral was sent with, as the start keeps it (sealed, or as typed
+    before reasons were sealed)."""
 
 
 async def read_start(
@@ -67,6 +70,7 @@ async def read_start(
         _participant(start.get("participant")),
         _mapping(start.get("programme")),
         _mapping(start.get("state")),
+        str(_mapping(start.get("meta")).get("reason") or ""),
     )
 
 

@@ -64,5 +64,10 @@ def erase(
         console.print(session.text("erase.not_recorded", pathway=done.pathway_id))
     if done.legacy:
         console.print(session.text("erase.legacy", pathway=done.pathway_id))
+    if done.reasons_in_clear:
+        said = session.text(
+            "erase.reasons_in_clear", pathway=done.pathway_id, count=done.reasons_in_clear
+        )
+        console.print(said, markup=False)
     if done.identity_unread:
         console.print(session.text("erase.identity_unread", pathway=done.pathway_id))
