@@ -18,6 +18,7 @@ from parcours.cli.runtime import guarded, open_readmodel, overseer_session, with
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
     from parcours.app.erasure import Erased
+    from parcours.cli.i18n import Text
 
 commands = typer.Typer()
 
@@ -58,16 +59,21 @@ def erase(
         done = with_pathways(session, work)
     if as_json:
         print_json(done)
-        return
-    console.print(session.text("erase.done", pathway=done.pathway_id))
-    if not done.recorded:
-        console.print(session.text("erase.not_recorded", pathway=done.pathway_id))
-    if done.legacy:
-        console.print(session.text("erase.legacy", pathway=done.pathway_id))
-    if done.reasons_in_clear:
-        said = session.text(
-            "erase.reasons_in_clear", pathway=done.pathway_id, count=done.reasons_in_clear
-        )
-        console.print(said, markup=False)
-    if done.identity_unread:
-        console.print(session.text("erase.identity_unread", pathway=done.pathway_id))
+    else:
+        _print_erased(done, session.text)
+
+
+def _print_erased(done: Erased, text: Text) -> None:
+    """What was erased, and what the history keeps that the keys did not seal."""
+    pathway = done.pathway_id
+    console.print(text("erase.done", pathway=pathway))
+    notes = (
+        ("erase.not_recorded", not done.recorded),
+        ("erase.legacy", done.legacy),
+        ("erase.reasons_in_clear", done.reasons_in_clear > 0),
+        ("erase.identity_unread", done.identity_unread),
+    )
+    for key, applies in notes:
+        if applies:
+            said = text(key, pathway=pathway, count=done.reasons_in_clear)
+            console.print(said, markup=False)
