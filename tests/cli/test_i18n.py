@@ -92,6 +92,7 @@ def test_every_value_shown_to_people_has_words_in_both_languages() -> None:
         ([], {"LC_ALL": "de_DE.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),
         ([], {}, "en"),
         (["--lang", "de"], {"PARCOURS_LANG": "fr"}, "fr"),  # refused, in French
+        (["--lang", "fr", "show", "--lang=en"], {}, "en"),  # the last, as Click takes it
         ([], {"PARCOURS_LANG": "de", "LANG": "fr_FR.UTF-8"}, "fr"),
     ],
 )

@@ -17,7 +17,7 @@ import pytest
 
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
-from parcours.cli.refusals import refusal_reason, refusal_values
+from parcours.cli.refusals import refusal_reason, refusal_values, typed_fault
 from parcours.domain import commands as c
 from parcours.domain.alerts import follow_pathway
 from parcours.domain.anonymisation import (
@@ -607,3 +607,18 @@ def test_a_field_is_named_in_the_readers_words() -> None:
     """Before: « le champ employer est vide », the record's key in a French sentence."""
     said = refusal_reason("text_blank", {"field": "employer"}, "", Text("fr"))
     assert said == "le champ nom de l'employeur est vide ; renseignez-le"
+
+
+def test_a_long_text_is_said_with_the_limit_as_the_reader_writes_numbers() -> None:
+    """Before: "2000" in both languages, and an employer's name advised "a few sentences"."""
+    fr, en = Text("fr"), Text("en")
+    assert typed_fault("long", "employer", "2000", en) == (
+        "The employer is longer than 2,000 characters: shorten it."
+    )
+    assert typed_fault("long", "reason", "2000", fr) == (
+        "Le motif dépasse 2\u00a0000 caractères : raccourcissez-le (ce que le dossier doit"
+        " garder, en quelques phrases)."
+    )
+    assert "quelques phrases" in typed_fault("long", "referral_reason", "2000", fr)  # import
+    refused = refusal_reason("text_too_long", {"field": "title", "limit": "2000"}, "", fr)
+    assert "2\u00a0000" in refused

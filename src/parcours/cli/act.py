@@ -19,7 +19,7 @@ import typer
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import action_labels, event_label, field_label, short, stage_label
+from parcours.cli.labels import action_labels, event_label, short, stage_label
 from parcours.cli.options import JsonFlag, On, ReasonOpt, Ref, RequestOpt
 from parcours.cli.render import console, plain, print_json
 from parcours.cli.runtime import (
@@ -182,7 +182,7 @@ async def _check_session(
 def _check_typed(session: Session, reason: str, command: Command) -> None:
     """Invisible controls in the reason or any text of the command (an agency, an
     employer, a training body…) are a mistake on the command line, said before sending."""
-    from parcours.cli.refusals import grouped
+    from parcours.cli.refusals import typed_fault
     from parcours.domain.controls import invisible_controls
     from parcours.domain.inputs import TEXT_LIMIT, control_field, long_field, too_long
 
@@ -192,12 +192,10 @@ def _check_typed(session: Session, reason: str, command: Command) -> None:
         else control_field(command)
     )
     if found:
-        field = field_label(found[0], session.text)
-        said = session.text("refer.name_bidi", field=field, found=found[1])
+        said = typed_fault("bidi", found[0], found[1], session.text)
         raise CliError(said, ExitCode.USAGE)
     if long := ("reason" if too_long(reason) else long_field(command)):
-        field = field_label(long, session.text)
-        said = session.text("refer.name_long", field=field, found=grouped(TEXT_LIMIT, session.text))
+        said = typed_fault("long", long, str(TEXT_LIMIT), session.text)
         raise CliError(said, ExitCode.USAGE)
 
 

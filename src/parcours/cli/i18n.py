@@ -17,11 +17,9 @@ def choose_language(argv: Sequence[str], env: Mapping[str, str] | None = None) -
     locale. A language parcours does not speak is passed over for the next choice, so the
     sentence that refuses it comes in the reader's language (`runtime.open_session`)."""
     env = os.environ if env is None else env
-    for index, arg in enumerate(argv):
-        if arg == "--lang" and index + 1 < len(argv) and _speaks(argv[index + 1]):
-            return _known(argv[index + 1])
-        if arg.startswith("--lang=") and _speaks(arg.split("=", 1)[1]):
-            return _known(arg.split("=", 1)[1])
+    typed = [_known(value) for value in _lang_options(argv) if _speaks(value)]
+    if typed:
+        return typed[-1]  # the last one, as the option itself takes
     if _speaks(lang_variable(env)):
         return _known(lang_variable(env))
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
@@ -33,6 +31,17 @@ def choose_language(argv: Sequence[str], env: Mapping[str, str] | None = None) -
 def lang_variable(env: Mapping[str, str]) -> str:
     """PARCOURS_LANG as set, or "" when unset or blank (then the locale decides)."""
     return env.get("PARCOURS_LANG", "").strip()
+
+
+def _lang_options(argv: Sequence[str]) -> list[str]:
+    """The values given to `--lang` on the line, in order."""
+    found: list[str] = []
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            found.append(argv[index + 1])
+        elif arg.startswith("--lang="):
+            found.append(arg.split("=", 1)[1])
+    return found
 
 
 def _speaks(lang: str) -> bool:

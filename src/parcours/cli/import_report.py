@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from parcours.cli.i18n import Text
-from parcours.cli.labels import action_labels, field_label, listed, word
-from parcours.cli.refusals import refusal_reason
+from parcours.cli.labels import action_labels, listed, word
+from parcours.cli.refusals import refusal_reason, typed_fault
 
 if TYPE_CHECKING:
     from parcours.app.importing import RowOutcome
@@ -52,9 +52,9 @@ def _why(fault: Fault, text: Text) -> str:
     if fault.code == "reason_required":
         action = word("action", values.get("trigger", ""), text)
         return text("import.reason_needed", action=action)
-    if fault.rule == "referral":
-        field = field_label(values.get("column", ""), text)
-        return _said(f"refer.{fault.code}", {"field": field, **values}, fault.message, text)
+    if fault.rule == "referral" and fault.code.startswith("name_"):
+        fault_name, column = fault.code.removeprefix("name_"), values.get("column", "")
+        return typed_fault(fault_name, column, values.get("found", ""), text)
     said = refusal_reason(fault.code, values, fault.message, text)
     if fault.code in SESSION_CODES:
         open_ones = values["open"].split(", ") if values.get("open") else []

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import field_label
 from parcours.cli.render import local_zone
 from parcours.cli.runtime import Session
 
@@ -67,15 +66,13 @@ def check_typed_referral(
     a session `--session` names must exist, be open, have room; without one, the month's
     session, if the programme opened one of that name, must be open and have room too."""
     from parcours.app.inputs import check_referral
-    from parcours.cli.refusals import grouped
+    from parcours.cli.refusals import typed_fault
     from parcours.domain.inputs import ReferralRejected
 
     try:
         check_referral(person, command, meta)
     except ReferralRejected as err:
-        field = field_label(err.field, session.text)
-        found = grouped(int(err.found), session.text) if err.fault == "long" else err.found
-        said = session.text(f"refer.name_{err.fault}", field=field, found=found)
+        said = typed_fault(err.fault, err.field, err.found, session.text)
         raise CliError(said, ExitCode.USAGE) from None
     from parcours.cli.session_checks import check_referral_session
 

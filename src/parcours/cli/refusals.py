@@ -52,6 +52,21 @@ def local_day(value: str, length: int = 10) -> str:
     return when(instant)[:length]
 
 
+REASON_FIELDS = frozenset({"reason", "referral_reason"})
+"""Fields (and import columns) that hold a reason: advised to say it in a few sentences."""
+
+
+def typed_fault(fault: str, field: str, found: str, text: Text) -> str:
+    """Text typed wrong, said before anything is sent: `fault` as `ReferralRejected` names
+    it (blank, bidi, long, date…), `field` the field or column, `found` what was wrong
+    (for a text too long, the limit)."""
+    key = f"refer.name_{fault}"
+    if fault == "long":
+        key = "refer.reason_long" if field in REASON_FIELDS else key
+        found = grouped(int(found), text) if found.isdigit() else found
+    return text(key, field=field_label(field, text), found=found)
+
+
 def grouped(number: int, text: Text) -> str:
     """A large number as the reader writes it: 2,000 in English, 2 000 in French."""
     return f"{number:,}".replace(",", "\u00a0" if text.lang == "fr" else ",")

@@ -109,11 +109,12 @@ def open_session(
     """The session a command runs in, in `lang` as asked; `speaking` is the language the app
     was built in, which says the refusal of a language parcours does not speak."""
     env = os.environ if env is None else env
-    text = Text(speaking or lang)
     for key, said in (("error.bad_lang", lang), ("error.bad_lang_variable", lang_variable(env))):
         if said and said.lower()[:2] not in LANGUAGES:
             allowed = " / ".join(LANGUAGES)
-            raise CliError(text(key, lang=said, allowed=allowed), ExitCode.USAGE)
+            refusing = Text(speaking or lang)
+            raise CliError(refusing(key, lang=said, allowed=allowed), ExitCode.USAGE)
+    text = Text(lang)
     config = read_config(config_path(env), text)
     actor_id = actor or env.get("PARCOURS_ACTOR") or config.get("actor")
     chosen_role = (role or env.get("PARCOURS_ROLE") or config.get("role") or "staff").lower()
