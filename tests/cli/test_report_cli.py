@@ -111,6 +111,7 @@ async def test_terminal_csv_and_french(
         (("report", "atp-cergy", "--from", "2026-02-30"), 2, "is not a day for --from"),
         (("report", "atp-cergy", "--from", "2026-03-01", "--to", "2026-02-01"), 2, "ends"),
         (("report", "atp-cergy", "--json", "--csv"), 2, "one output at most"),
+        (("--lang", "fr", "report", "atp-cergy", "--unmasked"), 3, "votre rôle est personnel."),
     ],
 )
 def test_bad_input_is_refused_in_one_sentence(

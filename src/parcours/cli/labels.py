@@ -74,6 +74,11 @@ def role_label(role: str, text: Text) -> str:
     return word("role", role, text)
 
 
+def role_labels(roles: Iterable[str], text: Text) -> str:
+    """Roles for a sentence ("réservé à coordinateur, personnel"), sorted by their key."""
+    return ", ".join(role_label(role, text) for role in sorted(roles))
+
+
 def actor_label(actor_id: str, role: str, text: Text) -> str:
     """Who acted, as every table and sentence shows it: "coord-21b9 (coordinateur)"."""
     return f"{actor_id} ({role_label(role, text)})"

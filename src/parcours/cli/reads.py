@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from parcours.app.read_log import ReadCommand, log_reads
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import role_label
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import Store
@@ -58,7 +59,10 @@ def proven(session: Session, store: Store, reader: Actor, words: str = "read") -
     try:
         return prove(store, session.signing_key, reader.role, reader.actor_id).key_id
     except StaffRefused as err:
-        values = {"reader": reader.actor_id, "reader_role": reader.role.value, **err.values}
+        values = {"reader": reader.actor_id, **err.values}
+        values["reader_role"] = role_label(reader.role.value, session.text)
+        if "role" in values:
+            values["role"] = role_label(values["role"], session.text)
         raise CliError(session.text(f"{words}.{err.reason}", **values), ExitCode.REFUSED) from None
 
 

@@ -25,6 +25,7 @@ from parcours.cli.config_file import config_path, read_config
 from parcours.cli.errors import CliError, translate
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text, choose_language, lang_variable
+from parcours.cli.labels import role_label, role_labels
 from parcours.cli.process import BROKEN_PIPE, silence_stdout, stdout_closed
 from parcours.cli.render import local_zone, zone_name
 from parcours.domain.controls import without_controls
@@ -154,8 +155,9 @@ def permitted_session(
 
     session = current_session()
     if not may(Role(session.role)):
-        names = ", ".join(sorted(r.value for r in allowed))
-        said = session.text(refusal_key, role=session.role, allowed=names)
+        names = role_labels((r.value for r in allowed), session.text)
+        role = role_label(session.role, session.text)
+        said = session.text(refusal_key, role=role, allowed=names)
         raise CliError(said, ExitCode.REFUSED)
     return session
 

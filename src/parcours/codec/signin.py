@@ -38,7 +38,8 @@ def page(lang: str, reader: Actor | None, said: str = "", status: int = 200) -> 
     if reader is None:
         form = SIGN_IN.format(label=_t(lang, "label"), submit=_t(lang, "submit"), lang=lang)
     else:
-        who = _t(lang, "signed_in", actor=reader.actor_id, role=reader.role.value)
+        role = words(lang, f"role.{reader.role.value}")
+        who = _t(lang, "signed_in", actor=reader.actor_id, role=role)
         said = f"{said} {who}".strip()
         form = SIGN_OUT.format(submit=_t(lang, "signout"))
     body = PAGE.format(

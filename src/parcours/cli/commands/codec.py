@@ -9,7 +9,7 @@ import typer
 
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import role_label
+from parcours.cli.labels import role_label, role_labels
 from parcours.cli.options import JsonFlag
 from parcours.cli.render import console, print_json, when
 from parcours.cli.runtime import current_session, guarded
@@ -70,8 +70,9 @@ def codec_pass(hours: Hours = 12.0, as_json: JsonFlag = False) -> None:
     session = current_session()
     actor = Actor(session.require_actor(), Role(session.role))
     if not may_read_pathways(actor.role):
-        allowed = ", ".join(sorted(role.value for role in PATHWAY_READERS))
-        said = session.text("codec.pass.role", role=actor.role.value, allowed=allowed)
+        allowed = role_labels((role.value for role in PATHWAY_READERS), session.text)
+        role = role_label(actor.role.value, session.text)
+        said = session.text("codec.pass.role", role=role, allowed=allowed)
         raise CliError(said, ExitCode.REFUSED)
     if not 0 < hours <= MAX_PASS_HOURS:
         said = session.text("codec.pass.hours", hours=f"{hours:g}", most=MAX_PASS_HOURS)

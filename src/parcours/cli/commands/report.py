@@ -11,6 +11,7 @@ import typer
 
 from parcours.cli.errors import CliError, write_file
 from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import role_label
 from parcours.cli.options import JsonFlag, flag
 from parcours.cli.render import console, print_json
 from parcours.cli.runtime import guarded, open_readmodel, reader_session
@@ -73,7 +74,8 @@ def _unmasked_reader(session: Session) -> Actor:
 
     role = Role(session.role)
     if not may_oversee(role):
-        raise CliError(session.text("error.report_unmasked", role=role.value), ExitCode.REFUSED)
+        said = session.text("error.report_unmasked", role=role_label(role.value, session.text))
+        raise CliError(said, ExitCode.REFUSED)
     return Actor(session.require_actor(), role)
 
 

@@ -58,7 +58,11 @@ def staff_add(
         print_json(_public(credential) | {"config_file": str(target)})
         return
     said = session.text(
-        "staff.added", actor=actor_id, role=role, key_id=credential.key_id, path=target
+        "staff.added",
+        actor=actor_id,
+        role=role_label(role, session.text),
+        key_id=credential.key_id,
+        path=target,
     )
     console.print(said, markup=False, soft_wrap=True)
 
