@@ -92,6 +92,8 @@ async def test_terminal_csv_and_french(
     assert "Entonnoir" in french.stdout
     assert "masqués" in french.stdout
     assert "60\u00a0%" in french.stdout  # the target, as French writes a percentage
+    shown_fr = cli("--lang", "fr", "programme", "show", "atp-cergy")
+    assert "60\u00a0%" in shown_fr.stdout  # the programme's target, likewise
     assert "60%" in shown.stdout
     nothing = cli("report", "atp-cergy", "--to", "2000-01-01", "--json")
     assert json.loads(nothing.stdout)["sessions"] == {}

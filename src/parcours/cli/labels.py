@@ -60,6 +60,12 @@ def alert_label(event: str, alert_id: str, text: Text) -> str:
     return text("timeline.alert", event=event, rule=text(f"rule.{rule.value}"), subject=subject)
 
 
+def percent(share: float, lang: str) -> str:
+    """A share as the reader writes it: "60%" in English, "60 %" in French (a no-break
+    space before the sign)."""
+    return f"{share * 100:.0f}" + ("\u00a0%" if lang == "fr" else "%")
+
+
 def word(prefix: str, value: str, text: Text) -> str:
     """A stored value (a partner kind, a status...) in the reader's language, from the
     catalogue's `prefix.value`; a value the catalogue has no words for is shown as is."""

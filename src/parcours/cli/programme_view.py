@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from parcours.cli.labels import listed, stage_label, word
+from parcours.cli.labels import listed, percent, stage_label, word
 from parcours.cli.render import pairs, table
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def _summary(found: ProgrammeDefinition, text: Text) -> list[tuple[str, str]]:
         return text(f"programme.field.{key}")
 
     targets = found.targets
-    rate = f"{targets.positive_exit_rate:.0%}"
+    rate = percent(targets.positive_exit_rate, text.lang)
     return [
         (field("title"), _said(found.title, text)),
         (field("description"), _said(found.description, text)),

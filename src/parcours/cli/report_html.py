@@ -17,6 +17,7 @@ from typing import Any
 from matplotlib.ticker import MaxNLocator
 
 from parcours.cli.i18n import Text
+from parcours.cli.labels import percent
 from parcours.cli.report_view import (
     cell,
     counted_tables,
@@ -99,7 +100,7 @@ def exits_chart(doc: Mapping[str, Any], text: Text) -> str:
     axes.axhline(target, color=TARGET, linestyle="--", label=text("report.chart.target_rate"))
     _annotate(axes, rates, horizontal=False, lang=text.lang)
     axes.set_ylim(0, 1.05)
-    axes.yaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
+    axes.yaxis.set_major_formatter(lambda value, _: percent(value, text.lang))
     axes.set_title(text("report.chart.exits"))
     axes.legend(loc="upper right")
     return _svg(figure)

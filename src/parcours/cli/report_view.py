@@ -14,6 +14,7 @@ from typing import Any
 from rich.table import Table
 
 from parcours.cli.i18n import Text
+from parcours.cli.labels import percent as as_percent
 from parcours.cli.labels import stage_label
 from parcours.cli.render import console
 
@@ -30,7 +31,7 @@ def cell(value: Any, *, percent: bool = False, lang: str = "en") -> str:
     if isinstance(value, str):
         return value
     if percent:
-        return f"{value * 100:.0f}" + ("\u00a0%" if lang == "fr" else "%")
+        return as_percent(value, lang)
     if isinstance(value, float):
         shown = f"{value:.1f}"
         return shown.replace(".", ",") if lang == "fr" else shown

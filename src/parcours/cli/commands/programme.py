@@ -13,6 +13,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
+from parcours.cli.labels import percent
 from parcours.cli.options import JsonFlag, VersionOpt, group_module
 from parcours.cli.render import console, print_json, table
 from parcours.cli.runtime import current_session, guarded
@@ -67,7 +68,7 @@ def list_programmes(as_json: JsonFlag = False) -> None:
                 text(
                     "programme.targets",
                     intake=r["yearly_intake"],
-                    rate=f"{float(str(r['positive_exit_rate'])):.0%}",
+                    rate=percent(float(str(r["positive_exit_rate"])), text.lang),
                 ),
             ]
             for r in rows
