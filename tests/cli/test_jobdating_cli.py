@@ -185,3 +185,11 @@ def test_a_session_gives_its_candidates_and_leaves_out_who_may_not_come(
     answer = json.loads(planned.stdout)
     assert answer["candidates"] == [ready]
     assert answer["left_out"] == [[early, "jobdating_stage"]]
+
+    slip = cli(
+        "--lang", "fr", "jobdating", "plan", "--programme", "atp-cergy",
+        "--on", "2030-01-10T09:00", "--place", "Cergy", "--agency", AGENCY,
+        "--candidate", ready, "--session", "2026-S2",
+    )  # fmt: skip
+    assert slip.exit_code == 4, slip.output  # before: planned, the session's people missing
+    assert "le programme atp-cergy n'a pas de session 2026-S2" in slip.stderr

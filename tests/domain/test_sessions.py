@@ -12,7 +12,7 @@ from parcours.domain.sessions import (
     check_close,
     check_new_session,
     check_referral_into,
-    check_reported_session,
+    check_known_session,
     coaching_day,
     in_group,
     member_request_id,
@@ -113,8 +113,8 @@ def test_a_referral_without_a_session_is_checked_only_where_its_month_has_one() 
 
 
 def test_a_report_names_a_session_opened_or_referred_into() -> None:
-    check_reported_session(MARCH, "nouveau-depart", "2017-03", people=0)  # opened, empty
-    check_reported_session(None, "nouveau-depart", "2017-04", people=3)  # a month's, imported
+    check_known_session(MARCH, "nouveau-depart", "2017-03", people=0)  # opened, empty
+    check_known_session(None, "nouveau-depart", "2017-04", people=3)  # a month's, imported
     with pytest.raises(UnknownReference) as refused:
-        check_reported_session(None, "nouveau-depart", "faute", people=0)
+        check_known_session(None, "nouveau-depart", "faute", people=0)
     assert refused.value.code == "session_unknown"

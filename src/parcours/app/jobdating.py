@@ -45,7 +45,7 @@ from parcours.domain.jobdating import (
 )
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import RequestMeta
-from parcours.domain.sessions import in_group
+from parcours.domain.sessions import check_known_session, in_group
 from parcours.programmes import get_programme
 from parcours.workflows import search_attributes as sa
 from parcours.workflows.jobdating_messages import (
@@ -158,7 +158,9 @@ async def session_candidates(
     with the rule that leaves it out (exited pathways are not asked)."""
     taken: list[str] = []
     left: list[tuple[str, MoveRefused]] = []
-    for pathway_id, stage in store.session_people(programme, session):
+    people = store.session_people(programme, session)
+    check_known_session(store.get_session(programme, session), programme, session, len(people))
+    for pathway_id, stage in people:
         if not in_group(stage):
             continue
         try:

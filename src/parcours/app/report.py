@@ -24,7 +24,7 @@ from parcours.domain.report import (
     steps_of,
     yearly_intake,
 )
-from parcours.domain.sessions import check_reported_session
+from parcours.domain.sessions import check_known_session
 from parcours.programmes import get_programme
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def _check_session(store: Store, selection: Selection) -> None:
     programme, name = selection.programme, selection.session
     if name is not None:
         found = store.get_session(programme, name)
-        check_reported_session(found, programme, name, store.session_size(programme, name))
+        check_known_session(found, programme, name, store.session_size(programme, name))
 
 
 def report_document(

@@ -115,10 +115,11 @@ def unchecked_month_session(session: Session | None, *, named: bool) -> bool:
     return session is None and not named
 
 
-def check_reported_session(session: Session | None, programme: str, name: str, people: int) -> None:
-    """A report may name a session the programme opened or one that pathways were referred
-    into (a month's session, a session imported); any other name is a slip, refused rather
-    than answered with a report of zeros."""
+def check_known_session(session: Session | None, programme: str, name: str, people: int) -> None:
+    """A report or a job-dating may name a session the programme opened or one that
+    pathways were referred into (a month's session, a session imported); any other name is
+    a slip, refused rather than answered with a report of zeros or an event without its
+    candidates."""
     if session is None and people == 0:
         raise unknown_session(programme, name)
 
