@@ -262,7 +262,7 @@ def test_a_pathway_referred_before_sealing_is_erased_and_says_what_its_history_k
     assert erased.exit_code == 0, erased.output
     assert "referred before identities were sealed" in erased.stdout
     # ...and that the reason typed at the referral stays readable under the keyring.
-    assert "Note: 1 reason(s) typed on" in erased.stdout
+    assert "Note: 1 reason(s) in the history of" in erased.stdout
     assert "Brackenridge" not in cli("show", pid).stdout
     assert "Brackenridge" in history_opened(address, cli_settings, pid)  # the limit
     assert asyncio.run(reservations_left()) == 0

@@ -62,6 +62,9 @@ class Erased:
     """Reasons its history keeps as typed, which destroying the keys leaves readable to
     whoever holds the keyring: typed before reasons were sealed (or on a pathway with no
     key). The erasure's own reason, kept as the record of why, is not counted."""
+    reasons_counted_from_start: bool = False
+    """For a run that never ended: only what its start carried was counted (the reasons
+    of its updates since are in its history too), so `reasons_in_clear` is a least."""
 
 
 async def erase_person(
@@ -88,7 +91,7 @@ async def erase_person(
     stored = await pathways.state_as_stored(pathway_id)
     done = await _destroy(pathways, store, keyring, pathway_id, (stored.programme, person))
     erasure = LifecycleEvent.PERSON_ERASED  # its reason is the record of why: kept
-    in_clear = _in_clear(e.reason for e in stored.timeline if e.kind != erasure)
+    in_clear = in_clear_count(e.reason for e in stored.timeline if e.kind != erasure)
     return Erased(pathway_id, seq, recorded, *done, _legacy(raw), reasons_in_clear=in_clear)
 
 
@@ -107,16 +110,24 @@ async def _erase_unanswering(
     person = await _opened(store, keyring, pathway_id, raw, meta)
     programme = str(start.programme.get("name", ""))
     done = await _destroy(pathways, store, keyring, pathway_id, (programme, person))
-    in_clear = _in_clear(_start_reasons(start))
-    return Erased(pathway_id, None, False, *done, _legacy(raw), reasons_in_clear=in_clear)
+    in_clear = in_clear_count(start_reasons(start))
+    return Erased(
+        pathway_id,
+        None,
+        False,
+        *done,
+        _legacy(raw),
+        reasons_in_clear=in_clear,
+        reasons_counted_from_start=True,
+    )
 
 
-def _in_clear(reasons: Iterable[str]) -> int:
+def in_clear_count(reasons: Iterable[str]) -> int:
     """How many of `reasons` are text as typed, not sealed under the person's key."""
     return sum(1 for reason in reasons if reason.strip() and not SEALED.search(reason))
 
 
-def _start_reasons(start: Started) -> Iterator[str]:
+def start_reasons(start: Started) -> Iterator[str]:
     """The reasons a start input carries: the referral's, and those of the timeline a
     continued run was started with (a run that never ended answers no query, so the
     reasons of its updates since are not counted)."""

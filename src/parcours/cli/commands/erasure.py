@@ -70,7 +70,14 @@ def _print_erased(done: Erased, text: Text) -> None:
     notes = (
         ("erase.not_recorded", not done.recorded),
         ("erase.legacy", done.legacy),
-        ("erase.reasons_in_clear", done.reasons_in_clear > 0),
+        (
+            "erase.reasons_in_clear",
+            done.reasons_in_clear > 0 and not done.reasons_counted_from_start,
+        ),
+        (
+            "erase.reasons_in_clear_least",
+            done.reasons_in_clear > 0 and done.reasons_counted_from_start,
+        ),
         ("erase.identity_unread", done.identity_unread),
     )
     for key, applies in notes:
