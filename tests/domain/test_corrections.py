@@ -139,7 +139,7 @@ def test_a_drop_out_followed_by_a_reentry_is_refused_naming_the_reentry() -> Non
     err = refused(pathway, dropped.seq, now + 2 * DAY)
     assert isinstance(err, MoveRefused)
     assert err.values["dependents"] == str(back.seq)
-    assert err.allowed  # what is allowed now, as every refusal says
+    assert err.allowed == ()  # another correction mends it, not a step of the pathway
 
 
 def test_restating_a_drop_out_dates_the_stage_from_the_restated_instant() -> None:

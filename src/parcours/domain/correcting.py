@@ -14,16 +14,15 @@ one: the correction is refused, naming every such event, and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from parcours.domain.command_log import command_of
 from parcours.domain.commands import CorrectEvent, Refer, Shape
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
-from parcours.domain.errors import DomainError, MoveRefused, UnknownReference
+from parcours.domain.errors import MoveRefused, UnknownReference
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.refold import ROW_OF_EVENT, Start, refold
-from parcours.domain.vocabulary import Role, Trigger
+from parcours.domain.vocabulary import Role
 
 CORRECTABLE = frozenset({Shape.MOVE, Shape.RECORD, Shape.RESUME})
 """What people recorded may be corrected. Not the referral (a pathway opened by mistake is
@@ -37,25 +36,11 @@ def corrected_state(
     command: CorrectEvent,
     meta: RequestMeta,
     now: datetime | None,
-    *,
-    allowed: Callable[[Role], tuple[Trigger, ...]],
 ) -> PathwayState:
     """The state once `command` is applied (its own event not yet recorded); a
-    `DomainError` naming the rule, and what the role may do now, when it may not be."""
-    try:
-        return _corrected_state(state, start, command, meta, now)
-    except DomainError as refused:
-        refused.allowed = allowed(meta.actor.role)
-        raise
-
-
-def _corrected_state(
-    state: PathwayState,
-    start: Start,
-    command: CorrectEvent,
-    meta: RequestMeta,
-    now: datetime | None,
-) -> PathwayState:
+    `DomainError` naming the rule when it may not be. It lists no allowed actions: what
+    mends a refused correction is another correction (of the events it names, or to
+    another date), not a step of the pathway."""
     check_correctable(state, command, meta, now)
     voided, restated = voided_seqs(state.timeline), restated_instants(state.timeline)
     if command.restated_at is None:

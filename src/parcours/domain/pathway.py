@@ -236,7 +236,7 @@ class Pathway:
     def _corrected(self, command: CorrectEvent, meta: RequestMeta, now: datetime | None) -> State:
         """The state `command` leaves, run again from the referral (`domain/correcting.py`)."""
         start = partial(Pathway.refer, self.programme, self.state.pathway_id)
-        return corrected_state(self.state, start, command, meta, now, allowed=self.allowed_triggers)
+        return corrected_state(self.state, start, command, meta, now)
 
     def raise_due_alerts(self, now: datetime) -> list[PathwayEvent]:
         """Raise every alert due at `now` and reopen snoozes that ended; one event each."""
