@@ -68,8 +68,8 @@ def test_the_root_help_and_typers_own_options_are_french(local: Cli) -> None:
         ),
         (
             ["barrier", "add", "abcd", "nope"],
-            "Valeur invalide pour 'kind' : 'nope' n'est pas l'une des valeurs 'housing',",
-            "Invalid value for 'kind':",
+            "Valeur invalide pour 'KIND' : 'nope' n'est pas l'une des valeurs 'housing',",
+            "Invalid value for 'KIND':",
         ),
         (
             [*MISSION, "--hours", "99"],

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 commands, alerts = group_module("alerts", invoke_without_command=True)
 
-AlertId = Annotated[str, typer.Argument(help="help.arg.alert_id")]
+AlertId = Annotated[str, typer.Argument(help="help.arg.alert_id", metavar="ALERT")]
 StatusOpt = Annotated[
     list[AlertStatus] | None, typer.Option("--status", help="help.opt.alert_status")
 ]

@@ -14,7 +14,9 @@ from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace
 
 commands, appointment = group_module("appointment")
 
-AppointmentId = Annotated[str, typer.Argument(help="help.arg.appointment_id")]
+AppointmentId = Annotated[
+    str, typer.Argument(help="help.arg.appointment_id", metavar="APPOINTMENT")
+]
 
 
 @staff_action(appointment, "add")

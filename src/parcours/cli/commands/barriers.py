@@ -13,12 +13,12 @@ from parcours.domain.vocabulary import BarrierKind
 
 commands, barrier = group_module("barrier")
 
-BarrierId = Annotated[str, typer.Argument(help="help.arg.barrier_id")]
+BarrierId = Annotated[str, typer.Argument(help="help.arg.barrier_id", metavar="BARRIER")]
 
 
 @staff_action(barrier, "add")
 def barrier_add(
-    kind: Annotated[BarrierKind, typer.Argument(help="help.arg.barrier_kind")],
+    kind: Annotated[BarrierKind, typer.Argument(help="help.arg.barrier_kind", metavar="KIND")],
     aid: Annotated[bool, flag("--aid")] = False,
 ) -> c.Command:
     return c.OpenBarrier(kind=kind, aid_requested=aid)

@@ -14,7 +14,9 @@ from parcours.domain.vocabulary import PartnerKind
 
 commands, consent = group_module("consent")
 
-Partner = Annotated[PartnerKind, typer.Argument(help="help.arg.partner_kind")]
+Partner = Annotated[
+    PartnerKind, typer.Argument(help="help.arg.partner_kind", metavar="PARTNER_KIND")
+]
 
 
 @staff_action(consent, "give")

@@ -21,8 +21,8 @@ intake = subgroup(commands, "intake")
 referent = subgroup(commands, "referent")
 french = subgroup(commands, "french")
 
-StaffId = Annotated[str, typer.Argument(help="help.arg.staff_id")]
-Level = Annotated[FrenchLevel, typer.Argument(help="help.arg.level")]
+StaffId = Annotated[str, typer.Argument(help="help.arg.staff_id", metavar="STAFF_ID")]
+Level = Annotated[FrenchLevel, typer.Argument(help="help.arg.level", metavar="LEVEL")]
 HELP_VALUES["help.opt.criterion"] = criteria_help  # each programme's criteria, in --help
 
 

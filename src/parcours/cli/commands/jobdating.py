@@ -57,7 +57,9 @@ EventRef = Annotated[str, typer.Argument(help="help.arg.event_ref", metavar="EVE
 
 @staff_action(jobdating, "outcome")
 def jobdating_outcome(
-    outcome: Annotated[JobDatingOutcome, typer.Argument(help="help.arg.outcome")],
+    outcome: Annotated[
+        JobDatingOutcome, typer.Argument(help="help.arg.outcome", metavar="OUTCOME")
+    ],
     agency: Agency = "",
     on: On = None,
 ) -> c.Command:

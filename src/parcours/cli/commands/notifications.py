@@ -60,7 +60,7 @@ def _notification_row(sent: OutboxEntry, text: Text) -> list[str]:
 @notifications.command("retry", help="help.notifications.retry")
 @guarded
 def notifications_retry(
-    key: Annotated[str, typer.Argument(help="help.arg.notification_key")],
+    key: Annotated[str, typer.Argument(help="help.arg.notification_key", metavar="KEY")],
     reason: ReasonOpt = "",
     request_id: RequestOpt = None,
     as_json: JsonFlag = False,

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 commands, partners = group_module("partners")
 
-PartnerName = Annotated[str, typer.Argument(help="help.arg.partner_name")]
+PartnerName = Annotated[str, typer.Argument(help="help.arg.partner_name", metavar="NAME")]
 
 
 @partners.command("list", help="help.partners.list")

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 commands, programme = group_module("programme")
 
-Name = Annotated[str, typer.Argument(help="help.arg.programme")]
+Name = Annotated[str, typer.Argument(help="help.arg.programme", metavar="PROGRAMME")]
 
 
 class DiagramFormat(StrEnum):
@@ -111,7 +111,9 @@ def _print_moves(found: ProgrammeDefinition, text: Text) -> None:
 
 @programme.command("validate", help="help.programme.validate")
 @guarded
-def validate(path: Annotated[Path, typer.Argument(help="help.arg.programme_file")]) -> None:
+def validate(
+    path: Annotated[Path, typer.Argument(help="help.arg.programme_file", metavar="FILE")],
+) -> None:
     from parcours.programmes import load_programme_file
 
     found = load_programme_file(path)
