@@ -90,6 +90,13 @@ def test_outcomes_are_recorded_in_one_command_and_a_refusal_is_reported(
     later = cli("jobdating", "record", event_id, "--outcome", f"{paused}=training", "--json")
     assert later.exit_code == 0, later.output
     assert json.loads(later.stdout)["answers"][0]["applied"] is True
+    # Every outcome recorded, its run ends: it is over, not unknown (it was exit 4).
+    over = eventually_blocking(
+        lambda: cli("--lang", "fr", "jobdating", "invite", event_id),
+        lambda said: "est terminé" in said.stderr,
+        what="the finished event said so",
+    )
+    assert over.exit_code == ExitCode.REFUSED, over.output
 
 
 def test_an_event_entered_after_the_fact_is_dated_with_on(

@@ -68,6 +68,11 @@ class JobDatingNotFound(LookupError):
     """No job-dating event with that id or prefix; the one argument is the reference."""
 
 
+class JobDatingFinished(LookupError):
+    """The job-dating's run has ended (every candidate's outcome recorded): it takes no
+    more requests, though `show` and `list` still read it; the argument is its id."""
+
+
 class BadEventReference(ValueError):
     """A reference too short to name one event (`why`: `short`), or that several events'
     ids start with (`ambiguous`): a mistake in the command."""
@@ -197,8 +202,19 @@ async def _update(
         raise refusal_of(err.cause) from None
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND:
-            raise JobDatingNotFound(event_id) from None
+            raise await _not_running(client, event_id) from None
         raise
+
+
+async def _not_running(client: Client, event_id: str) -> LookupError:
+    """Why an update found no running event: none of that id, or one whose run is over."""
+    try:
+        await _handle(client, event_id).describe()
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            return JobDatingNotFound(event_id)
+        raise
+    return JobDatingFinished(event_id)
 
 
 async def retry_message(client: Client, event_id: str, key: str, meta: RequestMeta) -> int:

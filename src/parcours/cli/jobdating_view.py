@@ -121,12 +121,14 @@ def refused(err: DomainError, text: Text) -> CliError:
 def failure(err: BaseException, text: Text) -> CliError | None:
     """What a job-dating command's failure says, or None for what `guarded` says anyway."""
     from parcours.app.errors import RequestRefused
-    from parcours.app.jobdating import BadEventReference, JobDatingNotFound
+    from parcours.app.jobdating import BadEventReference, JobDatingFinished, JobDatingNotFound
     from parcours.domain.errors import DomainError
     from parcours.domain.jobdating import JobDatingRejected
 
     if isinstance(err, JobDatingNotFound):
         return CliError(text("jobdating.not_found", ref=err.args[0]), ExitCode.NOT_FOUND)
+    if isinstance(err, JobDatingFinished):
+        return CliError(text("jobdating.finished", ref=err.args[0]), ExitCode.REFUSED)
     if isinstance(err, BadEventReference):
         return CliError(text(f"jobdating.ref_{err.why}", ref=err.reference), ExitCode.USAGE)
     if isinstance(err, JobDatingRejected):
