@@ -247,3 +247,12 @@ def test_a_text_over_2000_characters_is_refused_before_sending(cli: Cli) -> None
     assert referral.stderr.startswith("The reason is longer than 2,000 characters")
     timeline = json.loads(cli("timeline", pathway_id, "--json").stdout)
     assert [e["kind"] for e in timeline] == ["referred"]
+
+
+def test_a_blank_referral_reason_is_refused_before_sending(cli: Cli) -> None:
+    """Before: `--reason "   "` referred the person with no reason at all (exit 0)."""
+    base = ("--lang", "fr", "refer", "--programme", "atp-cergy", "--referrer", "CCAS")
+    refused = cli(*base, "--reason", "   ", *PERSON)
+    assert refused.exit_code == ExitCode.USAGE, refused.output
+    assert refused.stderr.startswith("Le motif ne peut pas être vide : dites en quelques mots")
+    assert json.loads(cli("list", "--json").stdout) == []  # nobody was referred

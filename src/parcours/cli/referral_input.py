@@ -70,6 +70,8 @@ def check_typed_referral(
     from parcours.domain.inputs import ReferralRejected
 
     try:
+        if not meta.reason.strip():  # `--reason` is required: blank is left out
+            raise ReferralRejected("reason", "blank")
         check_referral(person, command, meta)
     except ReferralRejected as err:
         said = typed_fault(err.fault, err.field, err.found, session.text)

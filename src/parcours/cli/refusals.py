@@ -61,6 +61,8 @@ def typed_fault(fault: str, field: str, found: str, text: Text) -> str:
     it (blank, bidi, long, date…), `field` the field or column, `found` what was wrong
     (for a text too long, the limit)."""
     key = f"refer.name_{fault}"
+    if fault == "blank" and field in REASON_FIELDS:
+        key = "refer.reason_blank"
     if fault == "long":
         key = "refer.reason_long" if field in REASON_FIELDS else key
         found = grouped(int(found), text) if found.isdigit() else found
