@@ -27,11 +27,13 @@ class PartnerRejected(ValueError):
 
 
 def check_partner(partner: Partner) -> None:
-    """Refuse a partner with no name, or whose channel could not send safely."""
+    """Refuse a partner with no name or no address, or whose channel could not send safely."""
     if is_blank(partner.name):
         raise PartnerRejected("name_blank")
     if invisible_controls(partner.name):
         raise PartnerRejected("name_bidi")
+    if is_blank(partner.address):
+        raise PartnerRejected("address_blank")
     if partner.channel is ChannelKind.WEBHOOK and not partner.secret:
         raise PartnerRejected("webhook_secret")
     if partner.channel is ChannelKind.WEBHOOK and not acceptable_url(partner.address):
