@@ -81,7 +81,7 @@ def test_corrections_refused_with_their_exit_codes(cli: Cli) -> None:
     contact = act(cli, "contact", ref)
     other = cli("correct", ref, str(contact["seq"]), *WHY, PARCOURS_ACTOR="staff-0000")
     assert other.exit_code == ExitCode.REFUSED
-    assert "a coordinator may correct it" in other.stderr
+    assert "ask its author or a coordinator to correct it" in other.stderr  # not "--role"
     coordinated = as_coordinator(cli, "correct", ref, str(contact["seq"]), *WHY)
     assert coordinated.exit_code == 0, coordinated.output
     help_text = cli("correct", "--help").stdout
