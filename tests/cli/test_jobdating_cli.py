@@ -39,8 +39,8 @@ def test_agencies_are_invited_and_an_event_is_shown_and_listed(
     invited = cli("jobdating", "invite", event_id[10:18])
     assert invited.exit_code == 0, invited.output
     assert invited.stdout == (
-        f"Job-dating {event_id[10:18]}: 1 agencies invited; 1 candidates presented, 0 left out "
-        "without their consent.\n"
+        f"Job-dating {event_id[10:18]}: agencies invited: 1; candidates presented: 1; left out "
+        "without their consent: 0.\n"  # not "1 agencies"
     )
     kinds = eventually_blocking(
         lambda: sorted(r.json()["event_kind"] for r in http_receiver.received),
