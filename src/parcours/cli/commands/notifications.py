@@ -67,7 +67,7 @@ def notifications_retry(
 ) -> None:
     from parcours.adapters.readmodel import NotificationNotFound
     from parcours.app import notifications as outbox
-    from parcours.app.jobdating import JobDatingNotFound
+    from parcours.app.jobdating import JobDatingFinished, JobDatingNotFound
 
     session = current_session()
     if not reason.strip():  # a retry acts on a partner's behalf: the record says why
@@ -89,7 +89,7 @@ def notifications_retry(
         raise CliError(
             session.text("notifications.already_sent", notification=key), ExitCode.REFUSED
         ) from None
-    except JobDatingNotFound as over:
+    except (JobDatingFinished, JobDatingNotFound) as over:  # its message exists: it was run
         said = session.text("notifications.jobdating_over", notification=key, event=over.args[0])
         raise CliError(said, ExitCode.REFUSED) from None
     after = store.get_notification(key)
