@@ -61,6 +61,34 @@ def test_agencies_are_invited_and_an_event_is_shown_and_listed(
     assert event_id[10:18] in printed.stdout
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_agency_that_refuses_its_invitation_is_not_counted_as_invited(
+    cli: Cli, http_receiver: HttpReceiver, lang: str
+) -> None:
+    """The agency's endpoint refuses every message for good (410): the summary counts no
+    agency invited and no candidate presented, and one sentence names the messages left
+    failed and how to send them again (exit 5)."""
+    add_referrer(cli)
+    add_agency(cli, http_receiver)
+    http_receiver.status = 410
+    candidate = in_coaching(cli, "Ada")
+    event_id = plan_event(cli, datetime.now() + timedelta(days=3), candidate)
+
+    invited = cli("--lang", lang, "jobdating", "invite", event_id)
+
+    assert invited.exit_code == ExitCode.UNAVAILABLE, invited.output
+    counts = {
+        "en": "agencies invited: 0; candidates presented: 0;",
+        "fr": "agences invitées : 0 ; candidats présentés : 0 ;",
+    }
+    assert counts[lang] in invited.stdout
+    (said,) = invited.stderr.strip().splitlines()
+    assert f"{event_id}:invitation:{AGENCY}" in said
+    assert f"{event_id}:candidate:{candidate}:{AGENCY}" in said
+    assert "notifications retry" in said
+    http_receiver.status = 200
+
+
 def test_outcomes_are_recorded_in_one_command_and_a_refusal_is_reported(
     cli: Cli, http_receiver: HttpReceiver
 ) -> None:

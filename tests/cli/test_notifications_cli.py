@@ -189,7 +189,7 @@ async def test_a_partner_may_not_retry_and_a_coordinator_may(live: Live) -> None
     )
 
     assert done.exit_code == 0, done.output
-    assert "now sent" in done.stdout
+    assert "sent again" in done.stdout
     after = live.store.get_notification(entry.key)
     assert after is not None
     assert after.status is OutboxStatus.SENT
@@ -203,6 +203,34 @@ async def test_a_partner_may_not_retry_and_a_coordinator_may(live: Live) -> None
     )
     assert again.exit_code == 3, again.output
     assert len(live.smtp.recorder.received) == 1
+
+
+@pytest.mark.asyncio(loop_scope="session")
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "could not be sent again"), ("fr", "reste en échec")]
+)
+async def test_a_retry_the_partner_refuses_again_says_so_and_exits_5(
+    live: Live, lang: str, words: str
+) -> None:
+    """Staff are not told a notification was "tried again" when its partner refused it once
+    more: the sentence gives the partner's answer, the exit code is 5, the row stays failed."""
+    entry = await refused_for_good(live)
+    live.smtp.recorder.replies[MAILBOX] = "550 5.1.1 Still no such mailbox"
+
+    again = await asyncio.to_thread(
+        live.cli, "notifications", "retry", entry.key, "--reason", "try", PARCOURS_LANG=lang
+    )
+
+    del live.smtp.recorder.replies[MAILBOX]
+    assert again.exit_code == ExitCode.UNAVAILABLE, again.output
+    said = again.stderr.strip()
+    assert len(said.splitlines()) == 1
+    assert words in said
+    assert "550" in said  # the partner's answer
+    assert again.stdout == ""
+    after = live.store.get_notification(entry.key)
+    assert after is not None
+    assert after.status is OutboxStatus.FAILED
 
 
 AGENCY_BOX = "jobdating@adecco.example.org"
@@ -235,7 +263,7 @@ async def test_a_jobdatings_failed_messages_are_sent_again_by_the_event(live: Li
     assert "role_permission" in refused.output
     done = await asyncio.to_thread(retry, invitation)
     assert done.exit_code == 0, done.output
-    assert "now sent" in done.stdout
+    assert "sent again" in done.stdout
     sent = live.store.get_notification(invitation)
     assert sent is not None
     assert sent.status is OutboxStatus.SENT

@@ -219,3 +219,18 @@ def test_a_message_to_retry_is_one_the_event_sent() -> None:
     ):
         with pytest.raises(UnknownReference):
             message_to_retry(event, key)
+
+
+def test_an_agency_or_a_candidate_whose_messages_all_failed_is_not_counted_as_reached() -> None:
+    from parcours.domain.jobdating_notices import Reach, reach
+
+    assert reach(2, ["pw-1", "pw-2"], []) == Reach(2, ["pw-1", "pw-2"])
+    failures = [
+        "jobdating-0001:invitation:Adecco",
+        "jobdating-0001:candidate:pw-1:Adecco",
+        "jobdating-0001:candidate:pw-2:Adecco",
+        "jobdating-0001:candidate:pw-2:A2I",
+    ]
+    # Adecco was not invited; pw-1 reached A2I still, pw-2 reached no agency
+    assert reach(2, ["pw-1", "pw-2"], failures) == Reach(1, ["pw-1"])
+    assert reach(1, ["pw-1"], failures[:2]) == Reach(0, [])

@@ -27,17 +27,27 @@ def ref(event_id: str) -> str:
 
 
 def print_invitation(event_id: str, report: InvitationReport, text: Text) -> None:
+    """What reached the agencies; then, when a message failed for good, one sentence
+    naming each (exit 5): an agency whose invitation failed is not counted as invited."""
+    from parcours.domain.jobdating_notices import reach
+
+    reached = reach(report.agencies, report.presented, report.failures)
     console.print(
         text(
             "jobdating.invited",
             ref=ref(event_id),
-            agencies=report.agencies,
-            presented=len(report.presented),
+            agencies=reached.agencies,
+            presented=len(reached.presented),
             without=len(report.without_consent),
         )
     )
+    check_delivered(report, text)
+
+
+def check_delivered(report: InvitationReport, text: Text) -> None:
     if report.failures:
-        console.print(text("jobdating.failures", keys=", ".join(report.failures)))
+        said = text("jobdating.failures", keys=", ".join(report.failures))
+        raise CliError(said, ExitCode.UNAVAILABLE)
 
 
 def print_record(answer: RecordAnswer, text: Text) -> None:

@@ -85,13 +85,10 @@ def message_to_retry(event: JobDatingEvent, key: str) -> MessageToRetry:
     `<event id>:invitation:<agency>`, `<event id>:reminder:<agency>` or `<event
     id>:candidate:<pathway id>:<agency>`. Anything else, or a message the event never
     sent (no invitation or reminder yet), is an `UnknownReference`."""
-    head, _, rest = key.partition(":")
-    word, _, rest = rest.partition(":")
-    kinds = {"invitation": INVITATION, "reminder": REMINDER, "candidate": CANDIDATE}
-    pathway_id, _, agency = rest.partition(":") if word == "candidate" else ("", "", rest)
-    found = MessageToRetry(kinds.get(word, ""), agency, pathway_id)
+    head, found = _read_key(key)
     sent = event.reminded_at if found.kind == REMINDER else event.invited_at
-    known = head == event.event_id and found.kind and agency in event.agencies
+    known = head == event.event_id and found.kind and found.agency in event.agencies
+    pathway_id = found.pathway_id
     if not known or sent is None or (pathway_id and event.candidate(pathway_id) is None):
         raise UnknownReference(
             f"no message {key!r} sent by this job-dating",
@@ -99,6 +96,38 @@ def message_to_retry(event: JobDatingEvent, key: str) -> MessageToRetry:
             values={"key": key},
         )
     return found
+
+
+def _read_key(key: str) -> tuple[str, MessageToRetry]:
+    """The event id a message's outbox key starts with, and what it names (an empty kind
+    when it names none of the event's messages)."""
+    head, _, rest = key.partition(":")
+    word, _, rest = rest.partition(":")
+    kinds = {"invitation": INVITATION, "reminder": REMINDER, "candidate": CANDIDATE}
+    pathway_id, _, agency = rest.partition(":") if word == "candidate" else ("", "", rest)
+    return head, MessageToRetry(kinds.get(word, ""), agency, pathway_id)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How many agencies an invitation reached, and which candidates reached at least one."""
+
+    agencies: int
+    presented: list[str]
+
+
+def reach(agencies: int, presented: list[str], failures: list[str]) -> Reach:
+    """What `invite` delivered, its messages that failed for good (outbox keys) set apart:
+    an agency is invited once its invitation went through; a candidate is presented once
+    their presentation reached one agency at least."""
+    failed = [_read_key(key)[1] for key in failures]
+    not_invited = {m.agency for m in failed if m.kind == INVITATION}
+    missed: dict[str, int] = {}
+    for message in failed:
+        if message.kind == CANDIDATE:
+            missed[message.pathway_id] = missed.get(message.pathway_id, 0) + 1
+    reached = [pid for pid in presented if missed.get(pid, 0) < agencies]
+    return Reach(agencies - len(not_invited), reached)
 
 
 def retried(event: JobDatingEvent, message: MessageToRetry) -> list[Notification]:

@@ -11,6 +11,7 @@ from parcours.cli.act import staff_action
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.jobdating_view import (
+    check_delivered,
     print_event,
     print_events,
     print_invitation,
@@ -139,6 +140,7 @@ def jobdating_invite(
     event_id, report = _answered(session, work)
     if as_json:
         print_json({"event_id": event_id, **plain(report)})
+        check_delivered(report, session.text)
         return
     print_invitation(event_id, report, session.text)
 

@@ -92,9 +92,20 @@ def notifications_retry(
     except (JobDatingFinished, JobDatingNotFound) as over:  # its message exists: it was run
         said = session.text("notifications.jobdating_over", notification=key, event=over.args[0])
         raise CliError(said, ExitCode.REFUSED) from None
-    after = store.get_notification(key)
+    _say_how_it_went(store.get_notification(key) or entry, as_json)
+
+
+def _say_how_it_went(after: OutboxEntry, as_json: bool) -> None:
+    """Sent, or still being tried: said, exit 0. Failed again: one sentence with the
+    partner's answer, exit 5, the row left failed and retryable."""
+    from parcours.adapters.readmodel import OutboxStatus
+
+    text = current_session().text
+    if after.status is OutboxStatus.FAILED:
+        said = text("notifications.failed_again", notification=after.key, error=after.last_error)
+        raise CliError(said, ExitCode.UNAVAILABLE)
     if as_json:
-        print_json({"key": key, "status": after.status.value if after else None})
+        print_json({"key": after.key, "status": after.status.value})
         return
-    status = word("outbox", after.status.value, session.text) if after else "?"
-    console.print(session.text("notifications.retried", notification=key, status=status))
+    name = "retried" if after.status is OutboxStatus.SENT else "retry_pending"
+    console.print(text(f"notifications.{name}", notification=after.key))
