@@ -17,11 +17,14 @@ from tests.cli.programme_runs import (
     refer_into,
     when_projected,
 )
-from tests.cli.runner import Cli
+from tests.cli.runner import Cli, as_coordinator
 from tests.polling import eventually_blocking
 from tests.receivers import HttpReceiver
 
 pytestmark = [pytest.mark.temporal]
+
+SOON = (datetime.now() + timedelta(days=30)).strftime("%Y-%m-%dT09:00")
+"""A day to plan a job-dating for: within the year ahead that plans may reach."""
 
 
 def test_agencies_are_invited_and_an_event_is_shown_and_listed(
@@ -190,7 +193,7 @@ def test_a_plan_refuses_what_is_not_a_temp_agency_or_not_ready(
     add_referrer(cli)
     add_agency(cli, http_receiver)
     fresh = refer_into(cli, "Ada", programme="atp-cergy")
-    typed = ("jobdating", "plan", "--programme", "atp-cergy", "--on", "2030-01-10T09:00",
+    typed = ("jobdating", "plan", "--programme", "atp-cergy", "--on", SOON,
              "--place", "Cergy", "--candidate", fresh)  # fmt: skip
     not_agency = cli(*typed, "--agency", "Amicale du Nid")
     assert not_agency.exit_code == ExitCode.REFUSED, not_agency.output
@@ -203,6 +206,30 @@ def test_a_plan_refuses_what_is_not_a_temp_agency_or_not_ready(
     )
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_job_dating_or_a_session_more_than_a_year_ahead_is_refused_as_a_slip(
+    cli: Cli, lang: str
+) -> None:
+    """2126 for 2026 is a slip of the keyboard: refused in one sentence naming the latest
+    day allowed (exit 3), nothing planned or opened."""
+    far = (datetime.now() + timedelta(days=400)).strftime("%Y-%m-%dT09:00")
+    latest = (date.today() + timedelta(days=366)).isoformat()
+    planned = cli(
+        "--lang", lang, "jobdating", "plan", "--programme", "atp-cergy", "--on", far,
+        "--place", "Cergy", "--agency", AGENCY, "--candidate", "pathway-0000",
+    )  # fmt: skip
+    opened = as_coordinator(
+        cli, "--lang", lang, "session", "open", "S-far", "--programme", "atp-cergy",
+        "--start", far[:10],
+    )  # fmt: skip
+    for refused in (planned, opened):
+        assert refused.exit_code == ExitCode.REFUSED, refused.output
+        (said,) = refused.stderr.strip().splitlines()
+        assert "date_horizon" in said
+        assert latest in said or (date.today() + timedelta(days=367)).isoformat() in said
+    assert json.loads(cli("session", "list", "--json").stdout) == []
+
+
 def test_a_session_gives_its_candidates_and_leaves_out_who_may_not_come(
     cli: Cli, http_receiver: HttpReceiver
 ) -> None:
@@ -213,7 +240,7 @@ def test_a_session_gives_its_candidates_and_leaves_out_who_may_not_come(
     early = refer_into(cli, "Berthe", "--session", "2026-S1", programme="atp-cergy")
     when_projected(cli, "2026-S1", {"referred": 1, "coaching": 1})
     planned = cli(
-        "jobdating", "plan", "--programme", "atp-cergy", "--on", "2030-01-10T09:00",
+        "jobdating", "plan", "--programme", "atp-cergy", "--on", SOON,
         "--place", "Cergy", "--agency", AGENCY, "--session", "2026-S1", "--json",
     )  # fmt: skip
     assert planned.exit_code == 0, planned.output
@@ -223,7 +250,7 @@ def test_a_session_gives_its_candidates_and_leaves_out_who_may_not_come(
 
     slip = cli(
         "--lang", "fr", "jobdating", "plan", "--programme", "atp-cergy",
-        "--on", "2030-01-10T09:00", "--place", "Cergy", "--agency", AGENCY,
+        "--on", SOON, "--place", "Cergy", "--agency", AGENCY,
         "--candidate", ready, "--session", "2026-S2",
     )  # fmt: skip
     assert slip.exit_code == 4, slip.output  # before: planned, the session's people missing

@@ -12,7 +12,7 @@ import pytest
 
 from parcours.domain import commands as c
 from parcours.domain.errors import DomainError, MoveRefused
-from parcours.domain.horizons import check_horizons
+from parcours.domain.horizons import check_horizons, check_planned
 from parcours.domain.inputs import blank_field
 from parcours.domain.vocabulary import (
     AppointmentKind,
@@ -34,6 +34,14 @@ def _training(starts_at: datetime) -> c.EnrolTraining:
     return c.EnrolTraining("Cariste", "AFPA", starts_at, starts_at + 30 * DAY)
 
 
+def _training_end(ends_at: datetime) -> c.EnrolTraining:
+    return c.EnrolTraining("Titre pro", "AFPA", NOW, ends_at)
+
+
+def _mission_end(ends_at: datetime) -> c.StartMission:
+    return c.StartMission("Adecco", "Leroy", NOW, ContractType.TEMP_MISSION, 35.0, ends_at)
+
+
 def _consent(expires_at: datetime) -> c.GiveConsent:
     return c.GiveConsent(PartnerKind.EMPLOYER, NOW - DAY, expires_at)
 
@@ -45,8 +53,17 @@ def _consent(expires_at: datetime) -> c.GiveConsent:
         (NOW + 366 * DAY, _training),
         (NOW - DAY + 3653 * DAY, _consent),
         (NOW + 90 * DAY, lambda until: c.SnoozeAlert("x", until)),
+        (NOW + 1096 * DAY, _training_end),
+        (NOW + 1096 * DAY, _mission_end),
     ],
-    ids=["appointment", "training start", "consent expiry", "snooze"],
+    ids=[
+        "appointment",
+        "training start",
+        "consent expiry",
+        "snooze",
+        "training end",
+        "mission end",
+    ],
 )
 def test_the_last_date_allowed_passes_and_the_next_day_is_refused(
     last_allowed: datetime, make: object
@@ -100,3 +117,17 @@ def test_optional_text_and_ids_are_not_asked_for() -> None:
     direct_hire = c.StartMission("", "Lidl", NOW, ContractType.PERMANENT, 35)
     assert blank_field(direct_hire) == ""  # no agency: the employer hired directly
     assert blank_field(c.AcknowledgeAlert("")) == ""  # its own check names the known ids
+
+
+def test_a_session_or_a_job_dating_is_planned_a_year_ahead_at_the_most() -> None:
+    check_planned(NOW + 366 * DAY, NOW)
+    check_planned(NOW - 400 * DAY, NOW)  # entered after the fact: no horizon behind
+    with pytest.raises(MoveRefused) as caught:
+        check_planned(NOW + 367 * DAY, NOW)
+    assert caught.value.code == "date_beyond_horizon"
+    assert caught.value.values["latest"] == (NOW + 366 * DAY).isoformat()
+
+
+def test_an_open_ended_mission_has_no_end_to_check() -> None:
+    open_ended = c.StartMission("", "Leroy", NOW, ContractType.PERMANENT, 35.0)
+    assert check_horizons(open_ended, NOW) is None

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from temporalio.api.enums.v1 import EventType
@@ -34,6 +34,7 @@ from parcours.app.client import PathwayClient
 from parcours.app.errors import refusal_of
 from parcours.app.sending import update_id
 from parcours.domain.errors import MoveRefused
+from parcours.domain.horizons import check_planned
 from parcours.domain.jobdating import (
     Candidate,
     JobDatingEvent,
@@ -101,6 +102,7 @@ async def plan(pathways: PathwayClient, store: Store, plan: Plan, meta: RequestM
     """Start the event once everything it names is checked; its id."""
     check_role(meta.actor.role)
     check_plan(plan.place, plan.agencies, plan.candidates)
+    check_planned(plan.held_at, datetime.now(UTC))
     for name in plan.agencies:
         partner = store.get_partner(name)
         check_agency(name, partner.kind if partner else None, bool(partner and partner.active))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from parcours.adapters.readmodel import Store
 from parcours.adapters.readmodel.sessions import SessionExists
@@ -20,6 +20,7 @@ from parcours.app.client import PathwayClient
 from parcours.app.errors import PathwayNotFound, RequestRefused
 from parcours.app.health import PathwayCannotRun
 from parcours.domain.commands import Command
+from parcours.domain.horizons import check_planned
 from parcours.domain.records import RequestMeta
 from parcours.domain.requests import Answered
 from parcours.domain.sessions import (
@@ -39,8 +40,10 @@ from parcours.domain.vocabulary import Stage
 
 def open_new_session(store: Store, session: Session) -> Session:
     """Record `session` once checked: its name and capacity, and every referring partner an
-    active referrer of the directory (`UnknownReference` or `MoveRefused` naming it)."""
+    active referrer of the directory (`UnknownReference` or `MoveRefused` naming it), and
+    its start a year ahead at the most."""
     check_new_session(session.name, session.capacity)
+    check_planned(session.starts_at, datetime.now(UTC))
     for name in session.referrers:
         partner = store.get_partner(name)
         check_referrer(name, partner.kind if partner else None, bool(partner and partner.active))
