@@ -1,5 +1,6 @@
 """A referral as staff type it at `parcours refer`: the person, the command with the
-programme's defaults, and the checks said before anything is sent (exit 2)."""
+programme's defaults, and the checks said before anything is sent (exit 2; a session or
+a referent named that cannot be, exit 4 or 3)."""
 
 from __future__ import annotations
 
@@ -79,6 +80,19 @@ def check_typed_referral(
     from parcours.cli.session_checks import check_referral_session
 
     check_referral_session(session, programme, command.session, command.referrer, named=named)
+    if command.referent is not None:
+        check_referent(session, command.referent)
+
+
+def check_referent(session: Session, referent: str) -> None:
+    """A referent named (`refer --referent`, `referent assign`) holds a staff or coordinator
+    credential in force, said before sending (`domain/referents`): exit 4, or 3 for
+    another role's. Not checked where roles are declared rather than signed."""
+    from parcours.cli.runtime import open_readmodel
+    from parcours.domain.referents import check_referent as check
+
+    if not session.settings.declared_roles:
+        check(referent, open_readmodel().credentials(referent))
 
 
 def _birth_date(value: str, session: Session) -> str:

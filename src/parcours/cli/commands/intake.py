@@ -12,7 +12,7 @@ import typer
 from parcours.cli.act import dated_action, staff_action
 from parcours.cli.criteria import criteria_help
 from parcours.cli.options import HELP_VALUES, On, subgroup
-from parcours.cli.runtime import typed_instant
+from parcours.cli.runtime import current_session, typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import FrenchLevel
 
@@ -39,6 +39,9 @@ def intake_complete(
 
 @staff_action(referent, "assign")
 def referent_assign(staff_id: StaffId) -> c.Command:
+    from parcours.cli.referral_input import check_referent
+
+    check_referent(current_session(), staff_id)
     return c.AssignReferent(referent=staff_id)
 
 

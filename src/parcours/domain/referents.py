@@ -1,0 +1,38 @@
+"""Who may be a pathway's referent: a staff member or a coordinator who holds a credential
+in force. The referent is whom the pathway's alerts are addressed to (`alerts --mine`,
+`next`): a staff id nobody holds, or a partner's or an auditor's, leaves them unread.
+
+Asked before a referral naming a referent, or an assignment, is sent; not where roles are
+declared rather than signed (tests and demos), which keep no credentials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.signing import Credential
+from parcours.domain.vocabulary import Role
+
+REFERENT_ROLES = frozenset({Role.STAFF, Role.COORDINATOR})
+
+
+def check_referent(referent: str, credentials: Iterable[Credential]) -> None:
+    """`referent` holds a credential in force granting a role that follows pathways:
+    `UnknownReference` when they hold none, `MoveRefused` when theirs is another role's."""
+    roles = {c.role for c in credentials if c.actor_id == referent and c.revoked_at is None}
+    if not roles:
+        raise UnknownReference(
+            f"nobody with the staff id {referent!r} holds a credential in force; "
+            "a referent reads the pathway's alerts",
+            code="referent_unknown",
+            values={"referent": referent},
+        )
+    if not roles & REFERENT_ROLES:
+        role = min(roles)
+        raise MoveRefused(
+            f"{referent} holds a {role} credential; a referent is a staff member or a coordinator",
+            rule="referent_role",
+            code="referent_role",
+            values={"referent": referent, "role": role.value},
+        )
