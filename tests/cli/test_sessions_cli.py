@@ -222,5 +222,7 @@ def test_a_referral_without_a_session_keeps_the_rules_of_its_months_session(cli:
     full = cli(*typed, "--referrer", AMICALE)
     assert full.exit_code == ExitCode.REFUSED, full.output
     assert "session_full" in full.stderr
+    assert "name another with --session" in full.stderr  # not "refer without --session"
+    assert "without --session joins the session named after its month" in full.stderr
     elsewhere = cli(*typed[:6], "2017-06-10", *typed[7:], "--referrer", "SOS femmes")
     assert elsewhere.exit_code == 0, elsewhere.output  # no session 2017-06: its month alone

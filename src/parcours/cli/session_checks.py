@@ -43,8 +43,9 @@ def check_referral_session(
         text = session.text
         reason = refusal_reason(err.code, err.values, err.message, text)
         open_ones = [s.name for s in store.list_sessions(programme) if s.status.value == "open"]
+        kind = "reentry" if reentry else "referral" if named else "month_referral"
         said = text(
-            "session.reentry_refused" if reentry else "session.referral_refused",
+            f"session.{kind}_refused",
             rule=err.rule,
             message=reason,
             open=listed(open_ones, text),
