@@ -409,6 +409,27 @@ def test_roles_are_checked_by_the_workflow(cli: Cli) -> None:
     assert "coordinator" in unknown_role.stderr
 
 
+def test_todays_date_typed_as_on_means_now_not_the_midnight_before_the_referral(
+    cli: Cli,
+) -> None:
+    """Staff type today's date for what happened today: it passes after a referral made
+    this morning (before, it was midnight, before the referral: refused), and a command
+    that dates itself too (`intake complete`) gets the same instant as its request."""
+    pathway_id = refer(cli)
+    today = datetime.now(UTC).date().isoformat()  # the test's staff calendar is UTC
+    contact = cli("contact", pathway_id, "--on", today)
+    assert contact.exit_code == 0, contact.output
+    intake = cli("intake", "complete", pathway_id, *ATP_CRITERIA, "--on", today)
+    assert intake.exit_code == 0, intake.output
+    events = json.loads(cli("timeline", pathway_id, "--json").stdout)
+    referred, contacted = events[0]["at"], events[1]["at"]
+    assert contacted >= referred
+    assert not contacted.endswith("T00:00:00+00:00")
+    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    before = cli("contact", pathway_id, "--on", yesterday)  # another day: its midnight still
+    assert before.exit_code == ExitCode.REFUSED, before.output
+
+
 def test_a_retried_request_applies_once(cli: Cli) -> None:
     pathway_id = refer(cli)
     first = cli("contact", pathway_id, "--request-id", "req-contact-1", "--json")

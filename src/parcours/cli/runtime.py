@@ -58,6 +58,9 @@ class Session:
     sent_request: str | None = None
     """The request id of the action this command sends, once it is built: an action left
     unanswered names it, since it may still apply (`cli.answers`)."""
+    today_on: datetime | None = None
+    """The instant `--on` with today's date stands for: now, the same wherever the command
+    reads it (its request and its own date must agree)."""
 
     @property
     def lang(self) -> str:
@@ -254,9 +257,14 @@ def answer_timeout() -> float:
 
 
 def parse_instant(value: str | None, session: Session, option: str) -> datetime:
-    """A date or date-time typed in local time (PARCOURS_TIMEZONE, default Europe/Paris)."""
+    """A date or date-time typed in local time (PARCOURS_TIMEZONE, default Europe/Paris); a
+    day alone is its midnight, but for `--on` today's date, which is now: staff typing the
+    day something happened today mean today, not a midnight before the stage they are in."""
     if value is None or value == "now":
         return datetime.now(UTC)
+    if option == "--on" and _today_typed(value):
+        session.today_on = session.today_on or datetime.now(UTC)
+        return session.today_on
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
@@ -266,6 +274,11 @@ def parse_instant(value: str | None, session: Session, option: str) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=local_zone())
     return parsed.astimezone(UTC)
+
+
+def _today_typed(value: str) -> bool:
+    """`value` is a day alone (`YYYY-MM-DD`) and it is today on staff's calendar."""
+    return value.strip() == datetime.now(local_zone()).date().isoformat()
 
 
 def typed_instant(value: str | None, option: str = "--on") -> datetime:
