@@ -187,6 +187,11 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_pathway(
     assert shown.exit_code == 0, shown.output
     assert "Quillfeather" not in shown.stdout
     assert "[erased]" in shown.stdout  # said, not a blank that reads as never known
+    (due,) = [line for line in shown.stdout.splitlines() if "Next alert due" in line]
+    assert due.split()[-2:] == ["due", "—"]  # a closed pathway raises no alert again
+    after = cli("next", pid)
+    assert after.exit_code == 0, after.output
+    assert "is closed for good since" in after.stdout  # not an empty table of actions
     assert "[erased]" in cli("timeline", pid).stdout  # the waiver's reason
     timeline = cli("timeline", pid, "--json")
     kinds = [e["kind"] for e in json.loads(timeline.stdout)]

@@ -189,6 +189,32 @@ def test_the_coaching_day_moves_each_pathway_by_its_own_rules(cli: Cli) -> None:
     assert "Coaching" in shown.stdout
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_coaching_day_leaves_out_a_pathway_closed_for_good(cli: Cli, lang: str) -> None:
+    """A person erased at their request stays in the session's count, but the coaching day
+    no longer tries them: before, it printed a refusal for them and exited 3, on every
+    coaching day of the session from then on."""
+    add_referrer(cli)
+    open_session(cli, "2017-04")
+    ready = refer_into(cli, "Ada", "--session", "2017-04")
+    act(cli, "intake", "complete", ready, *ND_CRITERIA)
+    gone = refer_into(cli, "Berthe", "--session", "2017-04")
+    erased = as_coordinator(cli, "erase", gone, "--reason", "asked by the person", "--yes")
+    assert erased.exit_code == 0, erased.output
+    when_projected(cli, "2017-04", {"referred": 1, "barrier_work": 1})
+
+    day = cli("--lang", lang, "coaching", "day", "2017-04")
+
+    assert day.exit_code == 0, day.output
+    words = {"en": ": closed for good", "fr": " : clos définitivement"}
+    assert f"{gone[8:16]}{words[lang]}" in day.stdout
+    last = {
+        "en": "Closed for good, left out: 1.",
+        "fr": "Clos définitivement, laissés de côté : 1.",
+    }
+    assert day.stdout.splitlines()[-1].endswith(last[lang])
+
+
 def test_a_referral_without_a_session_is_in_the_month_on_staff_calendar(cli: Cli) -> None:
     """Referred at 00:30 on 1 November in Paris (still October in UTC): session 2026-11."""
     typed = (

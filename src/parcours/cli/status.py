@@ -37,7 +37,7 @@ def print_status(
         _programme_row(status, text),
         *_stage_rows(status, status.accompaniment_ends_at, text),
         *_progress_rows(status, text),
-        (text("show.next_alert"), when(status.next_alert_at)),
+        (text("show.next_alert"), when(None if status.closed_at else status.next_alert_at)),
         (text("show.allowed"), action_labels(allowed, text)),
         *_outcome_rows(status, text),
         *_retention_rows(status, text),

@@ -16,6 +16,7 @@ from parcours.domain.commands import StartCoaching
 from parcours.domain.controls import invisible_controls
 from parcours.domain.errors import MoveRefused, UnknownReference
 from parcours.domain.inputs import is_blank
+from parcours.domain.requests import Answered
 from parcours.domain.vocabulary import PartnerKind, Stage
 
 NAME_LENGTH = 64
@@ -197,6 +198,13 @@ def in_group(stage: Stage) -> bool:
     """Whether a group action is sent to a pathway at `stage`: every pathway of the
     session but those that have exited, each of which then decides by its own rules."""
     return stage is not Stage.EXITED
+
+
+def closed_for_good(answer: Answered) -> bool:
+    """Whether a member refused a group action because it is closed for good (erased,
+    anonymised, or at the end of its retention): left out, as an exited one is, rather
+    than counted as refused; the read model keeps its stage as it was."""
+    return answer.rule == "pathway_closed"
 
 
 def member_request_id(action_request_id: str, pathway_id: str) -> str:

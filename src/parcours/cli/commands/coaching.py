@@ -43,6 +43,7 @@ def coaching_day(
 ) -> None:
     from parcours.app.sessions import group_action
     from parcours.cli.commands.session import which_session
+    from parcours.domain.sessions import closed_for_good
     from parcours.domain.sessions import coaching_day as day_command
 
     session = current_session()
@@ -57,7 +58,7 @@ def coaching_day(
             return await group_action(pathways, members, day_command(started_at), meta, advance)
 
     answers = with_pathways(session, work, whole_timeout=False)
-    refused = [a for a in answers if not a.done]
+    refused = [a for a in answers if not a.done and not closed_for_good(a)]
     if as_json:
         print_json({"session": found.name, "programme": found.programme, "answers": plain(answers)})
     else:
@@ -68,6 +69,7 @@ def coaching_day(
 
 def _say(answers: list[MemberAnswer], text: Text) -> None:
     from parcours.cli.refusals import refusal_reason
+    from parcours.domain.sessions import closed_for_good
 
     if not answers:
         console.print(text("coaching.day.nobody"))
@@ -77,11 +79,15 @@ def _say(answers: list[MemberAnswer], text: Text) -> None:
         if answer.done:
             key = "coaching.day.done_before" if answer.duplicate else "coaching.day.done"
             console.print(text(key, ref=ref, stage=stage_label(answer.stage, text)))
-            continue
-        reason = refusal_reason(answer.code, answer.values, answer.message, text)
-        console.print(text("coaching.day.refused", ref=ref, rule=answer.rule, message=reason))
+        elif closed_for_good(answer):
+            console.print(text("coaching.day.closed", ref=ref))
+        else:
+            reason = refusal_reason(answer.code, answer.values, answer.message, text)
+            console.print(text("coaching.day.refused", ref=ref, rule=answer.rule, message=reason))
     done = sum(1 for a in answers if a.done)
-    console.print(text("coaching.day.summary", done=done, refused=len(answers) - done))
+    closed = sum(1 for a in answers if closed_for_good(a))
+    said = text("coaching.day.summary", done=done, refused=len(answers) - done - closed)
+    console.print(said + (text("coaching.day.left_out", closed=closed) if closed else ""))
 
 
 class progress_bar:  # noqa: N801 - used as a function returning a context manager

@@ -225,9 +225,14 @@ def next_actions(reference: Ref, as_json: JsonFlag = False) -> None:
 
     status = with_pathways(session, work)
     if as_json:
-        print_json({"stage": status.stage, "allowed": list(offered(status, session))})
+        allowed = list(offered(status, session))
+        print_json({"stage": status.stage, "allowed": allowed, "closed_at": status.closed_at})
         return
     text = session.text
+    if status.closed_at is not None:  # not an empty table: nothing may ever be done again
+        ref = short(status.pathway_id)
+        console.print(text("next.closed", ref=ref, when=when(status.closed_at)))
+        return
     table(
         text("next.title", stage=stage_label(status.stage.value, text)),
         [text("next.col.action"), text("next.col.command"), text("next.col.trigger")],
