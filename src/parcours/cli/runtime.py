@@ -59,8 +59,7 @@ class Session:
     """The request id of the action this command sends, once it is built: an action left
     unanswered names it, since it may still apply (`cli.answers`)."""
     today_on: datetime | None = None
-    """The instant `--on` with today's date stands for: now, the same wherever the command
-    reads it (its request and its own date must agree)."""
+    """What `--on` with today's date stands for: now, once, so a request and its command agree."""
 
     @property
     def lang(self) -> str:
