@@ -193,6 +193,11 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_pathway(
     assert after.exit_code == 0, after.output
     assert "is closed for good since" in after.stdout  # not an empty table of actions
     assert "[erased]" in cli("timeline", pid).stdout  # the waiver's reason
+    french = cli("--lang", "fr", "show", pid).stdout
+    assert "[effacé]" in french  # in the reader's words, once for the name
+    assert "[erased]" not in french
+    assert "[effacé] [effacé]" not in french
+    assert "[effacé]" in cli("--lang", "fr", "timeline", pid).stdout
     timeline = cli("timeline", pid, "--json")
     kinds = [e["kind"] for e in json.loads(timeline.stdout)]
     assert "[erased]" in [e["reason"] for e in json.loads(timeline.stdout)]

@@ -32,9 +32,9 @@ def event_label(kind: str, text: Text, details: Mapping[str, str] | None = None)
     """What happened, in the reader's language (an unknown kind is shown as recorded);
     with the event's details, an alert's event names the alert and, when the pathway
     resolved it, the event that closed it."""
-    from parcours.domain.events import EVENT_KINDS
+    from parcours.domain.events import EVENT_KINDS, MESSAGE_KINDS
 
-    label = text(f"event.{kind}") if kind in EVENT_KINDS else kind
+    label = text(f"event.{kind}") if kind in EVENT_KINDS | MESSAGE_KINDS else kind
     if details is None or "alert_id" not in details or not kind.startswith("alert_"):
         return label
     label = alert_label(label, details["alert_id"], text)
@@ -47,6 +47,7 @@ def alert_label(event: str, alert_id: str, text: Text) -> str:
     """`event: rule (subject)`; an escalation's subject is the rule of the alert it
     escalates, a failed notification has none."""
     from parcours.domain.alerts import rule_and_subject
+    from parcours.domain.vocabulary import PartnerKind
 
     parts = rule_and_subject(alert_id)
     if parts is None:
@@ -55,9 +56,20 @@ def alert_label(event: str, alert_id: str, text: Text) -> str:
     escalated = rule_and_subject(subject)
     if escalated is not None:
         subject = text(f"rule.{escalated[0].value}")
+    else:  # a partner kind, a step (intake, contact…), or a record's id, kept as is
+        kind = "partner_kind" if subject in set(PartnerKind) else "alert_subject"
+        subject = word(kind, subject, text)
     if not subject:
         return text("timeline.alert_bare", event=event, rule=text(f"rule.{rule.value}"))
     return text("timeline.alert", event=event, rule=text(f"rule.{rule.value}"), subject=subject)
+
+
+def as_typed(value: str, text: Text) -> str:
+    """A text staff typed (a name, a reason), as recorded; the one that stands for it once
+    its person was erased, in the reader's words."""
+    from parcours.domain.vocabulary import ERASED_TEXT
+
+    return text("typed.erased") if value == ERASED_TEXT else value
 
 
 def percent(share: float, lang: str) -> str:

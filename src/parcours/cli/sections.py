@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from parcours.cli.i18n import Text
-from parcours.cli.labels import word
+from parcours.cli.labels import as_typed, word
 from parcours.cli.render import console, when
 
 if TYPE_CHECKING:
@@ -88,7 +88,9 @@ def _notes(*said: str) -> str:
 def _barriers(facts: PathwayFacts, text: Text) -> Rows:
     def row(b: Barrier) -> list[str]:
         aid = text("show.aid_requested") if b.aid_requested else ""
-        why = text("show.because", reason=b.waiver_reason) if b.waiver_reason else ""
+        why = (
+            text("show.because", reason=as_typed(b.waiver_reason, text)) if b.waiver_reason else ""
+        )
         return [
             b.barrier_id,
             word("barrier_kind", b.kind.value, text),

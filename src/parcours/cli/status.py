@@ -11,7 +11,15 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from parcours.cli.i18n import Text
-from parcours.cli.labels import action_labels, event_label, role_label, short, stage_label, word
+from parcours.cli.labels import (
+    action_labels,
+    as_typed,
+    event_label,
+    role_label,
+    short,
+    stage_label,
+    word,
+)
 from parcours.cli.render import pairs, when
 from parcours.cli.sections import print_sections
 
@@ -32,7 +40,7 @@ def print_status(
     """`parcours show`: the pathway now, with the person for a role that may see them."""
     rows = [_pathway_row(status, text)]
     if person is not None:
-        rows.append((text("show.person"), f"{person.first_name} {person.last_name}"))
+        rows.append((text("show.person"), _person_name(person, text)))
     rows += [
         _programme_row(status, text),
         *_stage_rows(status, status.accompaniment_ends_at, text),
@@ -44,6 +52,12 @@ def print_status(
     ]
     pairs(text("show.title"), rows)
     print_sections(status, status.open_alerts, status.as_of or datetime.now(UTC), text)
+
+
+def _person_name(person: Participant, text: Text) -> str:
+    """The person's name; once erased, the one word that says so, not it twice."""
+    last = as_typed(person.last_name, text)
+    return last if last != person.last_name else f"{person.first_name} {person.last_name}"
 
 
 def _retention_rows(status: PathwayStatus, text: Text) -> list[Row]:

@@ -15,6 +15,15 @@ EVENT_OF_TRIGGER: dict[str, EventKind] = {
 }
 
 EVENT_KINDS = frozenset(EVENT_OF_TRIGGER.values())
+
+JOBDATING_INVITATION, JOBDATING_CANDIDATE, JOBDATING_REMINDER = (
+    "jobdating_invitation",
+    "jobdating_candidate",
+    "jobdating_reminder",
+)
+"""The kinds of the messages a job-dating's agencies receive, which no pathway records."""
+
+MESSAGE_KINDS = frozenset({JOBDATING_INVITATION, JOBDATING_CANDIDATE, JOBDATING_REMINDER})
 """Every event kind a timeline may hold: the members of every area's `EventKind`."""
 
 CREATED_BY: dict[str, str] = {

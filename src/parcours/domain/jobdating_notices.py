@@ -12,17 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from parcours.domain.errors import UnknownReference
+from parcours.domain.events import JOBDATING_CANDIDATE, JOBDATING_INVITATION, JOBDATING_REMINDER
 from parcours.domain.jobdating import JobDatingEvent
 from parcours.domain.notification import Notification
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import PartnerKind
 
-INVITATION, CANDIDATE, REMINDER = (
-    "jobdating_invitation",
-    "jobdating_candidate",
-    "jobdating_reminder",
-)
+INVITATION, CANDIDATE, REMINDER = JOBDATING_INVITATION, JOBDATING_CANDIDATE, JOBDATING_REMINDER
 """The event kinds of the messages agencies receive."""
 
 

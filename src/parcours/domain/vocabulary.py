@@ -12,6 +12,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
+ERASED_TEXT = "[erased]"
+"""What stands, once a person is erased, for a text sealed under their destroyed key (their
+name, a reason typed): readers show it in their own words."""
+
 
 class Stage(StrEnum):
     """Where a participant stands in the pathway (both programmes use subsets of these)."""

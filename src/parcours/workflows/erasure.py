@@ -16,12 +16,13 @@ with workflow.unsafe.imports_passed_through():
     from parcours.domain.errors import DomainError
     from parcours.domain.pathway import Pathway
     from parcours.domain.records import RequestMeta
+    from parcours.domain.vocabulary import ERASED_TEXT
     from parcours.workflows.errors import refusal
     from parcours.workflows.messages import Participant, UpdateResult
     from parcours.workflows.patches import ERASURE_ENDS_RUN_PATCH
 
 ERASE_PERSON_UPDATE = "erase_person"
-ERASED_PARTICIPANT = Participant(first_name="[erased]", last_name="[erased]")
+ERASED_PARTICIPANT = Participant(first_name=ERASED_TEXT, last_name=ERASED_TEXT)
 """What the `participant` query answers once the person is erased."""
 
 

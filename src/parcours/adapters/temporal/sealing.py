@@ -22,9 +22,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from parcours.adapters.temporal.keys import KEY_SIZE, Keyring
+from parcours.domain.vocabulary import ERASED_TEXT
 
 NONCE_SIZE = 12
-ERASED = "[erased]"
+ERASED = ERASED_TEXT
 """What a reader shows of a value sealed under a key that was destroyed."""
 SEALED = re.compile(r"sealed:(pk-[0-9a-f]{16}):([A-Za-z0-9_-]+)")
 """A sealed value, wherever it sits in a text (skills joined with commas hold several)."""

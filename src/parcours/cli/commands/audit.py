@@ -20,7 +20,7 @@ from parcours.cli.commands.audit_replay import replay_all, replay_files, report_
 from parcours.cli.corrected import described
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import actor_label, short, stage_label
+from parcours.cli.labels import actor_label, as_typed, short, stage_label
 from parcours.cli.options import JsonFlag, Out, flag, group_module
 from parcours.cli.render import console, print_json, table, when
 from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, parse_instant
@@ -193,7 +193,7 @@ def _print_trail(
                 said,
                 stage_label(e.event.stage.value, text),
                 _signed_by(e.event, proofs, text),
-                e.event.reason,
+                as_typed(e.event.reason, text),
                 text("audit.trail.source", run=runs.get(e.run_id, "?"), event=e.history_event_id),
             ]
             for e, said in zip(entries, described([e.event for e in entries], text), strict=True)

@@ -9,7 +9,7 @@ import typer
 from parcours.cli.corrected import described, happened_and_recorded
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import action_label, actor_label, short, stage_label
+from parcours.cli.labels import action_label, actor_label, as_typed, short, stage_label
 from parcours.cli.options import JsonFlag, On, ProgrammeOpt, Ref, RequestOpt, VersionOpt, flag
 from parcours.cli.referral_input import check_typed_referral, typed_person, typed_referral
 from parcours.cli.referrers import warn_if_unlisted
@@ -138,7 +138,7 @@ def timeline(reference: Ref, as_json: JsonFlag = False) -> None:
                 said,
                 stage_label(e.stage.value, text),
                 actor_label(e.actor_id, e.role.value, text),
-                e.reason,
+                as_typed(e.reason, text),
             ]
             for e, said in zip(events, described(events, text), strict=True)
         ],
