@@ -77,3 +77,10 @@ def test_an_html_file_that_cannot_be_written_is_refused(offline_cli: Cli, tmp_pa
     result = offline_cli("report", "atp-cergy", "--html", str(tmp_path / "no" / "such" / "r.html"))
     assert result.exit_code == 2
     assert "Cannot write the report" in result.stderr
+    assert "no such folder" in result.stderr
+    french = offline_cli(
+        "--lang", "fr", "report", "atp-cergy", "--html", str(tmp_path / "no" / "r.html")
+    )
+    assert french.exit_code == 2
+    assert "ce dossier n'existe pas" in french.stderr  # the system's reason in French too
+    assert "No such file" not in french.stderr

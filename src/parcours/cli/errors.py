@@ -7,6 +7,7 @@ exception classes are imported only when a command fails, so `--help` never pays
 
 from __future__ import annotations
 
+import errno
 from typing import TYPE_CHECKING
 
 from parcours.cli.exit_codes import ExitCode
@@ -33,7 +34,25 @@ def unwritable(
     text: Text, key: str, path: Path, err: OSError, code: ExitCode = ExitCode.USAGE
 ) -> CliError:
     """`path` could not be written: the sentence `key` names it and gives the system's reason."""
-    return CliError(text(key, path=path, error=err.strerror or err), code)
+    return CliError(text(key, path=path, error=os_reason(err, text)), code)
+
+
+OS_REASONS = {
+    errno.ENOENT: "missing",
+    errno.ENOTDIR: "not_a_folder",
+    errno.EACCES: "denied",
+    errno.EPERM: "denied",
+    errno.EISDIR: "is_a_folder",
+    errno.ENOSPC: "disk_full",
+    errno.EROFS: "read_only",
+}
+"""The system's reasons a file could not be written that staff meet, said in their words."""
+
+
+def os_reason(err: OSError, text: Text) -> str:
+    """Why the system refused, in the reader's language; the system's own words otherwise."""
+    known = OS_REASONS.get(err.errno or 0)
+    return text(f"os.{known}") if known else str(err.strerror or err)
 
 
 def write_file(text: Text, key: str, path: Path, content: str) -> None:
