@@ -1,5 +1,5 @@
-"""The refusals of signed actors, each triggered as the worker meets it, for the
-catalogue check of `test_refusal_words.py` (both languages fill every sentence)."""
+"""The refusals of signed actors, each triggered as the worker meets it, and of a referent
+who holds no staff credential in force, for the catalogue check of `test_refusal_words.py` (both languages fill every sentence)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from parcours.app.actor_check import ActorCheck
 from parcours.app.credentials import issue, sign
+from parcours.domain.referents import check_referent
 from parcours.domain.signing import Credential, check_credential, check_signed
 from parcours.domain.vocabulary import Role
 from tests.support import STAFF, meta
@@ -41,6 +42,10 @@ def _revoked() -> None:
     check_credential(replace(CREDENTIAL, revoked_at=NOW), sign(KEY, "a", "b", meta(), []))
 
 
+def _referent(credential: Credential | None) -> None:
+    check_referent(STAFF.actor_id, [] if credential is None else [credential])
+
+
 SIGNED_ACTOR_REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("signature_missing", lambda: check_signed(meta(), NOW)),
     ("signature_stale", lambda: _check(_Book(), NOW - timedelta(minutes=6))),
@@ -49,4 +54,7 @@ SIGNED_ACTOR_REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("credential_revoked", _revoked),
     ("credential_grants_other", lambda: _check(_Book(replace(CREDENTIAL, role=Role.AUDITOR)))),
     ("credentials_unavailable", lambda: _check(_Down())),
+    ("referent_unknown", lambda: _referent(None)),
+    ("referent_unknown", lambda: _referent(replace(CREDENTIAL, revoked_at=NOW))),
+    ("referent_role", lambda: _referent(replace(CREDENTIAL, role=Role.PARTNER))),
 ]

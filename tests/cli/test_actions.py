@@ -343,7 +343,7 @@ def test_a_short_pathway_in_french(cli: Cli) -> None:
     ]  # the refused end of mission never reached history
     timeline = cli(*fr, "timeline", pathway_id)
     assert timeline.exit_code == 0, timeline.output
-    assert timeline.stdout.splitlines()[0] == f"Historique de {pathway_id}"
+    assert timeline.stdout.splitlines()[0] == f"Historique du parcours {pathway_id}"
     assert "Coaching commencé" in timeline.stdout
     assert "temps partiel subi" in timeline.stdout
 

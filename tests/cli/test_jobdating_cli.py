@@ -255,3 +255,24 @@ def test_a_session_gives_its_candidates_and_leaves_out_who_may_not_come(
     )  # fmt: skip
     assert slip.exit_code == 4, slip.output  # before: planned, the session's people missing
     assert "le programme atp-cergy n'a pas de session 2026-S2" in slip.stderr
+
+
+def test_a_session_whose_people_may_not_come_yet_plans_nothing_and_says_why(
+    cli: Cli, http_receiver: HttpReceiver
+) -> None:
+    """Before: "a job-dating needs one candidate at least: … take a session's with
+    --session", to staff who had just typed --session."""
+    add_referrer(cli)
+    add_agency(cli, http_receiver)
+    open_session(cli, "2026-S4", programme="atp-cergy")
+    early = refer_into(cli, "Berthe", "--session", "2026-S4", programme="atp-cergy")
+    when_projected(cli, "2026-S4", {"referred": 1})
+    planned = cli(
+        "--lang", "fr", "jobdating", "plan", "--programme", "atp-cergy", "--on", SOON,
+        "--place", "Cergy", "--agency", AGENCY, "--session", "2026-S4",
+    )  # fmt: skip
+    assert planned.exit_code == ExitCode.REFUSED, planned.output
+    (said,) = planned.stderr.strip().splitlines()
+    assert said.startswith("Rien n'est planifié : personne de la session 2026-S4")
+    assert f"{early[8:16]} (jobdating_stage)" in said
+    assert "prenez ceux d'une session avec --session" not in said

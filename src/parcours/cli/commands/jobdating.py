@@ -97,10 +97,21 @@ def jobdating_plan(
             taken, refused = await app.session_candidates(pathways, store, programme, session_name)
             chosen += [p for p in taken if p not in chosen]
             left = [(p, err.rule) for p, err in refused]
+            if not chosen:
+                raise _nobody_ready(session, session_name, left)
         plan = app.Plan(programme, held_at, place, list(agency), chosen)
         return await app.plan(pathways, store, plan, meta), chosen, left
 
     _say_planned(session, *_answered(session, work), as_json=as_json)
+
+
+def _nobody_ready(session: Session, name: str, left: list[tuple[str, str]]) -> CliError:
+    """A session none of whose people may meet agencies now, and no --candidate: said with
+    each person left out and the rule that leaves them out (exit 3), nothing planned."""
+    said = ", ".join(f"{short(pathway_id)} ({rule})" for pathway_id, rule in left)
+    text = session.text
+    nobody = text("jobdating.session_nobody", session=name, left=said or text("jobdating.all_exited"))
+    return CliError(nobody, ExitCode.REFUSED)
 
 
 def _say_planned(
