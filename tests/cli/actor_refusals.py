@@ -1,5 +1,6 @@
 """The refusals of signed actors, each triggered as the worker meets it, and of a referent
-who holds no staff credential in force, for the catalogue check of `test_refusal_words.py` (both languages fill every sentence)."""
+who holds no staff credential in force, for the catalogue check of `test_refusal_words.py`
+(both languages fill every sentence)."""
 
 from __future__ import annotations
 

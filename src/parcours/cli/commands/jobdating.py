@@ -108,9 +108,10 @@ def jobdating_plan(
 def _nobody_ready(session: Session, name: str, left: list[tuple[str, str]]) -> CliError:
     """A session none of whose people may meet agencies now, and no --candidate: said with
     each person left out and the rule that leaves them out (exit 3), nothing planned."""
-    said = ", ".join(f"{short(pathway_id)} ({rule})" for pathway_id, rule in left)
     text = session.text
-    nobody = text("jobdating.session_nobody", session=name, left=said or text("jobdating.all_exited"))
+    said = ", ".join(f"{short(pathway_id)} ({rule})" for pathway_id, rule in left)
+    said = said or text("jobdating.all_exited")
+    nobody = text("jobdating.session_nobody", session=name, left=said)
     return CliError(nobody, ExitCode.REFUSED)
 
 
