@@ -20,9 +20,11 @@ from parcours.domain.jobdating_notices import message_to_retry
 from parcours.domain.sessions import (
     Session,
     SessionStatus,
+    check_close,
     check_referral_into,
     check_referrer,
     session_exists,
+    unopened,
 )
 from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind, Role, Stage
 from tests.domain.helpers import ATP, drive_to
@@ -61,6 +63,10 @@ PROGRAMME_RUN_REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("session_unknown", lambda: check_referral_into(None, "nouveau-depart", "2018-03", 0)),
     ("session_closed", lambda: check_referral_into(CLOSED, "nouveau-depart", "2017-03", 0)),
     ("session_full", lambda: check_referral_into(MARCH, "nouveau-depart", "2017-03", 9)),
+    (
+        "session_not_opened",
+        lambda: check_close(unopened("atp-cergy", "2017-06", T0), "atp-cergy", "2017-06"),
+    ),
     ("session_exists", _raise_exists),
     (
         "referrer_not_in_session",

@@ -252,3 +252,28 @@ def test_a_referral_without_a_session_keeps_the_rules_of_its_months_session(cli:
     assert "without --session joins the session named after its month" in full.stderr
     elsewhere = cli(*typed[:6], "2017-06-10", *typed[7:], "--referrer", "SOS femmes")
     assert elsewhere.exit_code == 0, elsewhere.output  # no session 2017-06: its month alone
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_months_session_nobody_opened_is_listed_shown_and_run(cli: Cli, lang: str) -> None:
+    """People referred without --session stand under their month: `show` and `report` name
+    that session, and now `session list|show` and `coaching day` know it too (before: not
+    found), while closing it is refused as it was never opened."""
+    add_referrer(cli)
+    ada = refer_into(cli, "Ada", "--on", "2017-06-10")
+    act(cli, "intake", "complete", ada, *ND_CRITERIA, "--on", "2017-06-12")
+    when_projected(cli, "2017-06", {"barrier_work": 1})
+
+    listed = json.loads(cli("session", "list", "--json").stdout)
+    (june,) = [s for s in listed if s["name"] == "2017-06"]
+    assert (june["status"], june["people"], june["capacity"]) == ("unopened", 1, None)
+    shown = cli("--lang", lang, "session", "show", "2017-06")
+    assert shown.exit_code == 0, shown.output
+    words = {"en": "never opened", "fr": "jamais ouverte"}
+    assert words[lang] in shown.stdout
+    day = cli("--lang", lang, "coaching", "day", "2017-06", "--on", "2017-06-20")
+    assert day.exit_code == 0, day.output
+    assert ada[8:16] in day.stdout
+    closing = as_coordinator(cli, "--lang", lang, "session", "close", "2017-06")
+    assert closing.exit_code == ExitCode.REFUSED, closing.output
+    assert "session_not_opened" in closing.stderr

@@ -39,3 +39,25 @@ def test_a_sessions_people_are_read_from_the_projection(store: Store) -> None:
     ]
     store.clear()  # a rebuild empties the projection, never the sessions
     assert store.get_session("nouveau-depart", "2026-01") == MARCH
+
+
+def test_a_session_only_referred_into_is_listed_as_never_opened(store: Store) -> None:
+    """People referred without a session stand under their month's name: that session is
+    listed (its start, the first referral), beside those opened, but has no record."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from parcours.domain.sessions import unopened
+
+    store.add_session(MARCH)  # nouveau-depart's 2026-01 was opened
+    store.project(batch("pathway-0001", programme="nouveau-depart"))
+    store.project(replace(batch("pathway-0002"), referred_at=T0 + timedelta(days=2)))
+    store.project(replace(batch("pathway-0003"), referred_at=T0 + timedelta(days=1)))
+    never = unopened("atp-cergy", "2026-01", T0 + timedelta(days=1))
+    assert store.unopened_sessions() == [never]
+    assert store.unopened_sessions("atp-cergy", "2026-01") == [never]
+    assert store.unopened_sessions("atp-cergy", "2026-02") == []
+    assert store.unopened_sessions("nouveau-depart") == []
+    assert store.all_sessions() == [never, MARCH]
+    assert store.get_session("atp-cergy", "2026-01") is None  # nothing recorded
+    assert never.status is SessionStatus.UNOPENED

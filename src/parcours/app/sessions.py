@@ -55,14 +55,21 @@ def open_new_session(store: Store, session: Session) -> Session:
 
 
 def find_session(store: Store, programme: str, name: str) -> Session:
-    session = store.get_session(programme, name)
+    """The session opened under that name, else the one pathways were referred into."""
+    session = store.get_session(programme, name) or _unopened(store, programme, name)
     if session is None:
         raise unknown_session(programme, name)
     return session
 
 
+def _unopened(store: Store, programme: str, name: str) -> Session | None:
+    found = store.unopened_sessions(programme, name)
+    return found[0] if found else None
+
+
 def close_session(store: Store, programme: str, name: str, at: datetime) -> Session:
-    return store.close_session(check_close(store.get_session(programme, name), programme, name), at)
+    session = store.get_session(programme, name) or _unopened(store, programme, name)
+    return store.close_session(check_close(session, programme, name), at)
 
 
 def check_referral_session(

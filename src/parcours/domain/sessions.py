@@ -26,6 +26,9 @@ NAME_LENGTH = 64
 class SessionStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+    UNOPENED = "unopened"
+    """Never opened, never recorded: the people referred without a session named, grouped
+    under their month (`2026-11`), or a caseload's session; no capacity, no referrers."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,11 @@ def check_directory_partner(
             f"{name} is not an active {article} of the partner directory",
             **{role: name, "partner_kind": kind.value},
         )
+
+
+def unopened(programme: str, name: str, first_referral: datetime) -> Session:
+    """A session nobody opened that pathways were referred into: it starts with the first."""
+    return Session(programme, name, first_referral, status=SessionStatus.UNOPENED)
 
 
 def session_exists(programme: str, name: str) -> MoveRefused:
@@ -183,11 +191,20 @@ def check_open(session: Session | None, programme: str, name: str) -> None:
 
 
 def check_close(session: Session | None, programme: str, name: str) -> Session:
-    """A session is closed once: closing it again is refused, naming it."""
+    """A session is closed once: closing it again is refused, naming it; one nobody opened
+    has no record to close."""
     if session is None:
         raise unknown_session(programme, name)
     if session.status is SessionStatus.CLOSED:
         raise closed(session)
+    if session.status is SessionStatus.UNOPENED:
+        raise MoveRefused.for_rule(
+            "session_not_opened",
+            f"session {name} of {programme} was never opened: it groups the people referred "
+            "without a session named; open a session of that name to give it rules",
+            programme=programme,
+            session=name,
+        )
     return session
 
 

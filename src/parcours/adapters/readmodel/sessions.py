@@ -14,7 +14,8 @@ from sqlalchemy import func, insert, select, update
 from parcours.adapters.readmodel.database import Database, where_given
 from parcours.adapters.readmodel.rows import column_values, view_of
 from parcours.adapters.readmodel.tables import ParticipantRow, SessionRow
-from parcours.domain.sessions import Session, SessionStatus
+from parcours.adapters.readmodel.types import UtcDateTime
+from parcours.domain.sessions import Session, SessionStatus, unopened
 from parcours.domain.vocabulary import Stage
 
 
@@ -50,6 +51,31 @@ class SessionBook(Database):
         )
         with self._read() as s:
             return [_session(row) for row in s.scalars(stmt)]
+
+    def unopened_sessions(
+        self, programme: str | None = None, name: str | None = None
+    ) -> list[Session]:
+        """The sessions pathways were referred into that nobody opened (a month's, a
+        caseload's), each starting with its first referral; by programme, then start."""
+        first = func.min(ParticipantRow.referred_at, type_=UtcDateTime())
+        recorded = (SessionRow.programme == ParticipantRow.programme) & (
+            SessionRow.name == ParticipantRow.session
+        )
+        stmt = where_given(
+            select(ParticipantRow.programme, ParticipantRow.session, first)
+            .outerjoin(SessionRow, recorded)
+            .where(SessionRow.name.is_(None), ParticipantRow.session != ""),
+            (ParticipantRow.programme, programme),
+            (ParticipantRow.session, name),
+        ).group_by(ParticipantRow.programme, ParticipantRow.session)
+        with self._read() as s:
+            found = [unopened(*row) for row in s.execute(stmt)]
+        return sorted(found, key=lambda f: (f.programme, f.starts_at, f.name))
+
+    def all_sessions(self, programme: str | None = None) -> list[Session]:
+        """The sessions opened and those only referred into, by programme, then start."""
+        found = [*self.list_sessions(programme), *self.unopened_sessions(programme)]
+        return sorted(found, key=lambda f: (f.programme, f.starts_at, f.name))
 
     def close_session(self, session: Session, at: datetime) -> Session:
         with self.engine.begin() as conn:

@@ -81,7 +81,7 @@ def session_open(
 def session_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) -> None:
     session = reader_session()
     store = open_readmodel()
-    found = store.list_sessions(programme)
+    found = store.all_sessions(programme)
     sizes = [store.session_size(s.programme, s.name) for s in found]
     if as_json:
         print_json([{**plain(s), "people": n} for s, n in zip(found, sizes, strict=True)])
@@ -174,7 +174,7 @@ def which_session(
             return find_session(store, programme, name)
         except DomainError as err:
             raise refused(err, session.text) from None
-    found = [s for s in store.list_sessions() if s.name == name]
+    found = [s for s in store.all_sessions() if s.name == name]
     if len(found) == 1:
         return found[0]
     if not found:
