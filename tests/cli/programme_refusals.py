@@ -59,14 +59,15 @@ def _raise_exists() -> None:
     raise session_exists("nouveau-depart", "2017-03")
 
 
+def _close(session: Session) -> None:
+    check_close(session, session.programme, session.name)
+
+
 PROGRAMME_RUN_REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("session_unknown", lambda: check_referral_into(None, "nouveau-depart", "2018-03", 0)),
     ("session_closed", lambda: check_referral_into(CLOSED, "nouveau-depart", "2017-03", 0)),
     ("session_full", lambda: check_referral_into(MARCH, "nouveau-depart", "2017-03", 9)),
-    (
-        "session_not_opened",
-        lambda: check_close(unopened("atp-cergy", "2017-06", T0), "atp-cergy", "2017-06"),
-    ),
+    ("session_not_opened", lambda: _close(unopened("atp-cergy", "2017-06", T0))),
     ("session_exists", _raise_exists),
     (
         "referrer_not_in_session",
