@@ -12,7 +12,7 @@ import pytest
 from parcours.domain import commands as c
 from parcours.domain.calendar import add_months
 from parcours.domain.errors import MoveRefused
-from parcours.domain.guards import GUARDS, PASS, accompaniment_deadline
+from parcours.domain.guards import GUARDS, PASS, TYPING_VERDICTS, accompaniment_deadline
 from parcours.domain.pathway import Pathway
 from parcours.domain.programme import GUARD_NAMES, ProgrammeDefinition
 from parcours.domain.vocabulary import (
@@ -44,14 +44,16 @@ EXIT_REASONS_BUT_DROPPED_OUT = [r for r in ExitReason if r is not ExitReason.DRO
 
 
 def refuse(pathway: Pathway, command: c.Command, rule: str, now: datetime) -> MoveRefused:
-    """Assert `command` is refused by `rule`, changes nothing, and says what is allowed."""
+    """Assert `command` is refused by `rule`, changes nothing, and says what is allowed (a
+    slip of the keyboard, such as an end before its start, lists nothing)."""
     req = meta(reason=REASON)
     before = asdict(pathway.state)
     assert not pathway.may(command, req)
     with pytest.raises(MoveRefused) as refused:
         pathway.execute(command, req, now)
     assert refused.value.rule == rule
-    assert refused.value.allowed == pathway.allowed_triggers(Role.STAFF)
+    slip = refused.value.code in TYPING_VERDICTS
+    assert refused.value.allowed == (() if slip else pathway.allowed_triggers(Role.STAFF))
     assert asdict(pathway.state) == before
     return refused.value
 
@@ -282,6 +284,18 @@ def test_training_dates_valid(programme: ProgrammeDefinition, length: timedelta,
     else:
         err = refuse(pathway, command, "training_dates_valid", now)
         assert err.message == "a training must end after it starts"
+        assert err.allowed == ()  # a slip of the keyboard: no other action mends it
+
+
+def test_a_mission_typed_wrong_lists_no_actions_but_a_stage_refusal_does() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    backwards = c.StartMission("Adecco", "Leroy", now, ContractType.TEMP_MISSION, 35, now - DAY)
+    with pytest.raises(MoveRefused) as slip:
+        pathway.check(backwards, meta())
+    assert (slip.value.code, slip.value.allowed) == ("mission_dates_order", ())
+    with pytest.raises(MoveRefused) as stage:
+        pathway.check(c.EndMission(now), meta())
+    assert stage.value.allowed  # a step of the pathway: what may be done instead
 
 
 def test_guards_are_judged_in_table_order() -> None:
@@ -388,7 +402,7 @@ def test_mission_dates_valid(
         return
     err = refuse(pathway, command, "mission_dates_valid", now)
     assert err.message == why
-    assert "start_mission" in err.allowed
+    assert err.allowed == ()  # retyped, not another action: nothing to list
 
 
 # -- exit_reason_allowed ---------------------------------------------------------------

@@ -93,6 +93,11 @@ def training_prerequisites_met(
     return PASS
 
 
+TYPING_VERDICTS = frozenset({"training_dates_order", "mission_dates_order", "weekly_hours_range"})
+"""Guard verdicts about what was typed (an end before its start, hours out of range): no
+other action mends a typing slip, so their refusals list no allowed actions."""
+
+
 def training_dates_valid(
     state: PathwayState, programme: ProgrammeData, command: Command | None
 ) -> Verdict:

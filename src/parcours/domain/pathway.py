@@ -32,6 +32,7 @@ from parcours.domain.commands.alerts import AlertTrigger
 from parcours.domain.correcting import corrected_state
 from parcours.domain.dating import Instants
 from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
+from parcours.domain.guards import TYPING_VERDICTS
 from parcours.domain.horizons import check_horizons
 from parcours.domain.inputs import check_request
 from parcours.domain.instants import check_instants
@@ -129,18 +130,18 @@ class Pathway:
 
     @contextmanager
     def _refusals(self, role: Role) -> Iterator[None]:
-        """Turn the machine's answer into a refusal that names the rule and what is allowed;
-        a record the command names but the pathway lacks is told what is allowed too."""
+        """The machine's answer as a refusal naming the rule and what is allowed instead."""
         try:
             yield
         except UnknownReference as unknown:
             unknown.allowed = self.allowed_triggers(role)
             raise
         except Refusal as refused:
+            typed = refused.verdict.code in TYPING_VERDICTS  # a slip: no action mends it
             raise MoveRefused(
                 refused.verdict.why,
                 rule=refused.rule,
-                allowed=self.allowed_triggers(role),
+                allowed=() if typed else self.allowed_triggers(role),
                 code=refused.verdict.code,
                 values=refused.verdict.values,
             ) from None
@@ -156,8 +157,7 @@ class Pathway:
         )
 
     def _authorise(self, role: Role, trigger: Trigger) -> None:
-        """Refuse a trigger the role may not fire, offering what that role may do now
-        rather than all it may ever do."""
+        """Refuse a trigger the role may not fire, offering what that role may do now."""
         try:
             authorise(role, trigger)
         except NotPermitted as refused:
