@@ -39,7 +39,7 @@ def test_help_speaks_one_language(local: Cli) -> None:
 
 def test_a_usage_error_prints_the_french_usage_line(local: Cli) -> None:
     said = local("--lang", "fr", "intake", "complete")
-    assert said.stderr.startswith("Utilisation : parcours intake complete [OPTIONS] {REF}\n")
+    assert said.stderr.startswith("Utilisation : parcours intake complete [OPTIONS] REF\n")
     assert "Essayez 'parcours intake complete -h' pour l'aide." in said.stderr
 
 
@@ -111,6 +111,15 @@ def test_a_flag_shows_no_type_it_takes_no_value(local: Cli) -> None:
         for line in helped.stdout.splitlines()
         if " --" in line[:8]
     }
-    for name in ("--paid", "--diploma-module", "--json"):
+    for name in ("--paid", "--diploma-module", "--json", "--help"):
         assert "<bool>" not in lines[name], lines[name]
-    assert "<str>" in lines["--title"]  # an option that takes a value still says which
+    assert "TEXT" in lines["--title"]  # an option that takes a value still says which
+    assert "<str>" not in helped.stdout  # in staff's words, not Python's
+    assert "REF" in helped.stdout
+    assert "{REF}" not in helped.stdout
+    french = local("--lang", "fr", "refer", "--help", COLUMNS="120")
+    assert "TEXTE" in french.stdout
+    assert "ENTIER" in french.stdout  # --version
+    assert "<str>" not in french.stdout
+    assert "<int>" not in french.stdout
+    assert "<list[str]>" not in french.stdout

@@ -109,6 +109,42 @@ def _speak_rich(text: Text) -> None:
     rich_utils = _rich_help()
     for constant, key in RICH_WORDS.items():
         setattr(rich_utils, constant, text(key))
+    _speak_types(text)
+
+
+TYPE_WORDS = {
+    "<str>": "click.type.text",
+    "<list[str]>": "click.type.text",
+    "<int>": "click.type.integer",
+    "<float>": "click.type.number",
+}
+"""The Python types Typer writes in the help's type column, by the catalogue key of the
+words staff read instead (TEXT, TEXTE…); a choice keeps its values (`<office|…>`)."""
+
+
+def _speak_types(text: Text) -> None:
+    """The help's type column and usage line in staff's words: `TEXTE`, not `<str>`; an
+    argument's name alone (`REF`, already saying what it takes), not `{REF}` nor `<str>`."""
+    from typer import core
+
+    parameter: Any = core._TyperParameter  # where Typer writes the type
+    english = parameter.__dict__.get("english_display_type", parameter.display_type)
+    parameter.english_display_type = english
+
+    def display_type(self: Any, ctx: Context) -> str | None:
+        said: str | None = english(self, ctx)
+        if said == "<bool>" or (isinstance(self, core.TyperArgument) and self.metavar):
+            return None  # a flag takes no value (`--help`); an argument's name says it
+        return text(TYPE_WORDS[said]) if said in TYPE_WORDS else said
+
+    parameter.display_type = display_type
+    setattr(core.TyperArgument, "_usage_display_name", _usage_name)  # noqa: B010 - a method
+
+
+def _usage_name(argument: Any) -> str:
+    """An argument in the usage line: `REF` when required, `[REF]` when not."""
+    name = argument.display_name_raw if argument.required else f"[{argument.display_name_raw}]"
+    return name + ("..." if argument.nargs != 1 else "")
 
 
 UNUSED_BY_HELP = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
