@@ -67,6 +67,7 @@ PEOPLE_ROWS = [
     person("K21"),
     person("K22", jobdating_date="2025-09-20", jobdating_outcome="maybe"),
     person("K23"),
+    person("K24", phone="06 12"),
 ]
 EVENT_ROWS = [
     event("K08", "barrier", kind="housing"),
@@ -176,6 +177,11 @@ REFUSALS = [
         "“maybe” is not one of the values this column takes: hired, training, no_match."
     ),
     (
+        "people.csv row 26, column phone: refused by the rule referral: 06 12 is not a phone "
+        "number: write its digits (6 to 15), with spaces, dots or dashes between them if you "
+        "like and + before a country code, as +33 6 12 34 56 78; notes go with the availability."
+    ),
+    (
         "people.events.csv row 3, column kind: refused by the rule import_cell: “logement” is"
         " not one of the values this column takes: housing, health, childcare, mobility, "
         "language, administrative, finances."
@@ -246,7 +252,7 @@ def test_twenty_kinds_of_bad_rows_are_refused_row_by_row(offline_cli: Cli, tmp_p
     code, lines, said = dry_run(offline_cli, *write(tmp_path, PEOPLE_ROWS, EVENT_ROWS))
     assert code == 3
     assert [NOW.sub("after now ({now})", line) for line in lines] == list(map(expected, REFUSALS))
-    assert said.strip() == "Dry run: 1 of 24 people pass; 24 refusal(s); nothing was sent."
+    assert said.strip() == "Dry run: 1 of 25 people pass; 25 refusal(s); nothing was sent."
 
 
 def test_without_partial_nothing_is_sent_while_a_row_is_refused(

@@ -200,6 +200,33 @@ def test_a_direction_control_in_any_text_of_a_referral_is_refused(
     assert json.loads(cli("list", "--json").stdout) == []
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "english", "french"),
+    [
+        ("--email", "ada.orange.fr", "is not an email address", "n'est pas une adresse"),
+        ("--phone", "06 12", "is not a phone number", "n'est pas un numéro de téléphone"),
+        ("--phone", "06 12 34 56 78 après 18h", "is not a phone number", "n'est pas un numéro"),
+    ],
+    ids=["email", "phone-short", "phone-with-notes"],
+)
+def test_contact_details_that_are_none_are_refused_before_sending(
+    cli: Cli, option: str, value: str, english: str, french: str
+) -> None:
+    """Before: any text passed, and a referrer told of the person got it as their email."""
+    typed = ("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "work",
+             *PERSON, option, value)  # fmt: skip
+    refused = cli(*typed)
+    assert refused.exit_code == ExitCode.USAGE, refused.output
+    (said,) = refused.stderr.strip().splitlines()
+    assert said.startswith(f"{value} {english}")
+    in_french = cli("--lang", "fr", *typed)
+    assert in_french.exit_code == ExitCode.USAGE
+    assert french in in_french.stderr
+    assert json.loads(cli("list", "--json").stdout) == []
+    fine = cli(*typed[:-2], "--email", "ada@orange.fr", "--phone", "+33 (0)6 12.34.56-78")
+    assert fine.exit_code == 0, fine.output
+
+
 def test_a_direction_control_in_an_actions_text_is_refused_before_sending(cli: Cli) -> None:
     pathway_id = refer(cli)
     enrol = ("training", "enrol", pathway_id, "--provider", "Muse", "--paid")

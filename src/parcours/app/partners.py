@@ -8,10 +8,9 @@ DNS lookup. Any front end that adds partners checks the same, so the rule lives 
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
-
 from parcours.adapters.channels.webhook import acceptable_url
 from parcours.adapters.readmodel import Partner, Store
+from parcours.domain.contacts import is_email_address
 from parcours.domain.controls import invisible_controls
 from parcours.domain.inputs import is_blank
 from parcours.domain.vocabulary import ChannelKind
@@ -40,19 +39,6 @@ def check_partner(partner: Partner) -> None:
         raise PartnerRejected("webhook_url")
     if partner.channel is ChannelKind.EMAIL and not is_email_address(partner.address):
         raise PartnerRejected("email_address")
-
-
-def is_email_address(address: str) -> bool:
-    """Whether `address` is a deliverable-looking email address, checked offline.
-
-    `check_deliverability=False`: no DNS lookup, so adding a partner never waits on the
-    network nor depends on it; special-use domains (`.local`, `.test`…) are refused.
-    """
-    try:
-        validate_email(address, check_deliverability=False)
-    except EmailNotValidError:
-        return False
-    return True
 
 
 def add_partner(store: Store, partner: Partner) -> None:

@@ -25,6 +25,7 @@ from parcours.domain.commands import (
     ReEnter,
     StartMission,
 )
+from parcours.domain.contacts import is_email_address, is_phone_number
 from parcours.domain.controls import invisible_controls
 from parcours.domain.errors import MoveRefused
 from parcours.domain.records import RequestMeta
@@ -52,7 +53,8 @@ class ReferralRejected(ValueError):
     """The referral cannot be sent as typed: its `field` (`first_name`, `last_name`,
     `reason`, or any other text of the referral) has the `fault` named (`blank`, `bidi` for
     the invisible controls `found`, `date` for a birth date that is not `YYYY-MM-DD`,
-    `long` for a text over `found` characters)."""
+    `long` for a text over `found` characters, `email` and `phone` for contact details
+    that are none)."""
 
     def __init__(self, field: str, fault: str, found: str = "") -> None:
         super().__init__(f"{field}: {fault} {found}".strip())
@@ -109,12 +111,18 @@ def long_field(*records: object) -> str:
 
 def check_referral_texts(person: object, command: object, birth_date: str) -> None:
     """Past the names and the reason (`check_referral`): no invisible controls in any
-    other text of the referral (referrer, session, contact details, skills…), and a birth
+    other text of the referral (referrer, session, contact details, skills…), an email
+    address and a phone number that are ones when given (`domain.contacts`), and a birth
     date written `YYYY-MM-DD` when one is given."""
     if found := control_field(person, command):
         raise ReferralRejected(found[0], "bidi", found[1])
     if long := long_field(person, command):
         raise ReferralRejected(long, "long", str(TEXT_LIMIT))
+    email, phone = getattr(person, "email", ""), getattr(person, "phone", "")
+    if email.strip() and not is_email_address(email.strip()):
+        raise ReferralRejected("email", "email", email)
+    if phone.strip() and not is_phone_number(phone):
+        raise ReferralRejected("phone", "phone", phone)
     try:
         if birth_date:
             date.fromisoformat(birth_date)
