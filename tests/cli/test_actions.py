@@ -428,6 +428,12 @@ def test_todays_date_typed_as_on_means_now_not_the_midnight_before_the_referral(
     yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
     before = cli("contact", pathway_id, "--on", yesterday)  # another day: its midnight still
     assert before.exit_code == ExitCode.REFUSED, before.output
+    for step in (("contract", "sign"), ("coaching", "start")):
+        assert cli(*step, pathway_id, "--on", today).exit_code == 0
+    hired = ("mission", "start", pathway_id, "--employer", "Leroy", "--contract", "permanent",
+             "--hours", "35", "--start", today)  # fmt: skip
+    started = cli(*hired, "--on", today)  # the same day twice: one instant, not a mismatch
+    assert started.exit_code == 0, started.output
 
 
 def test_a_retried_request_applies_once(cli: Cli) -> None:

@@ -89,6 +89,11 @@ def test_an_agency_that_refuses_its_invitation_is_not_counted_as_invited(
     assert f"{event_id}:invitation:{AGENCY}" in said
     assert f"{event_id}:candidate:{candidate}:{AGENCY}" in said
     assert "notifications retry" in said
+    again = cli("jobdating", "invite", event_id, "--json")  # asked again: what it did
+    assert again.exit_code == ExitCode.UNAVAILABLE, again.output
+    answer = json.loads(again.stdout)
+    assert (answer["agencies"], answer["agencies_invited"]) == (1, 0)
+    assert (answer["presented"], answer["candidates_reached"]) == ([candidate], [])
     http_receiver.status = 200
 
 

@@ -8,10 +8,11 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from parcours.cli.app import build_app
+from parcours.cli.dates import parse_instant
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import choose_language
 from parcours.cli.render import when
-from parcours.cli.runtime import open_session, parse_instant
+from parcours.cli.runtime import open_session
 
 
 def test_a_typed_date_reads_back_as_typed(monkeypatch: pytest.MonkeyPatch) -> None:

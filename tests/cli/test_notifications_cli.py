@@ -268,6 +268,14 @@ async def test_a_jobdatings_failed_messages_are_sent_again_by_the_event(live: Li
     assert sent is not None
     assert sent.status is OutboxStatus.SENT
     assert len(live.smtp.recorder.received) == 1
+    # withdrawn before the event's day, so its outcome is still recorded after it
+    withdrawal = c.WithdrawConsent(PartnerKind.TEMP_AGENCY, held - timedelta(hours=1))
+    await live.pathways.execute(candidate, withdrawal, meta())
+    unsent = await asyncio.to_thread(retry, presented)  # no consent now: nothing to send
+    assert unsent.exit_code == ExitCode.REFUSED, unsent.output
+    assert unsent.stderr.startswith(f"Nothing was sent again for notification {presented}")
+    assert "550" not in unsent.stderr  # not the old error, as if the partner refused again
+    assert len(live.smtp.recorder.received) == 1
     entries = [OutcomeEntry(candidate, JobDatingOutcome.NO_MATCH)]
     await jobdating.record(live.pathways.temporal, event, entries, meta())
     await live.pathways.temporal.get_workflow_handle(event).result()  # every outcome: over

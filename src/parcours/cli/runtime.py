@@ -15,19 +15,20 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import typer
 
 from parcours.adapters.settings import InvalidSeconds, InvalidSetting, Settings
 from parcours.cli.config_file import config_path, read_config
+from parcours.cli.dates import parse_instant
 from parcours.cli.errors import CliError, translate
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text, choose_language, lang_variable
 from parcours.cli.labels import role_label, role_labels
 from parcours.cli.process import BROKEN_PIPE, silence_stdout, stdout_closed
-from parcours.cli.render import local_zone, zone_name
+from parcours.cli.render import zone_name
 from parcours.domain.controls import without_controls
 from parcours.locale import LANGUAGES
 
@@ -255,34 +256,11 @@ def answer_timeout() -> float:
     return current_session().settings.answer_timeout
 
 
-def parse_instant(value: str | None, session: Session, option: str) -> datetime:
-    """A date or date-time typed in local time (PARCOURS_TIMEZONE, default Europe/Paris); a
-    day alone is its midnight, but for `--on` today's date, which is now: staff typing the
-    day something happened today mean today, not a midnight before the stage they are in."""
-    if value is None or value == "now":
-        return datetime.now(UTC)
-    if option == "--on" and _today_typed(value):
-        session.today_on = session.today_on or datetime.now(UTC)
-        return session.today_on
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise CliError(
-            session.text("error.bad_date", value=value, option=option), ExitCode.USAGE
-        ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=local_zone())
-    return parsed.astimezone(UTC)
-
-
-def _today_typed(value: str) -> bool:
-    """`value` is a day alone (`YYYY-MM-DD`) and it is today on staff's calendar."""
-    return value.strip() == datetime.now(local_zone()).date().isoformat()
-
-
-def typed_instant(value: str | None, option: str = "--on") -> datetime:
+def typed_instant(
+    value: str | None, option: str = "--on", *, happened: bool | None = None
+) -> datetime:
     """`parse_instant` in this command's session: what a staff action's date option says."""
-    return parse_instant(value, current_session(), option)
+    return parse_instant(value, current_session(), option, happened=happened)
 
 
 def open_readmodel() -> Store:

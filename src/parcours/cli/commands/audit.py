@@ -18,12 +18,13 @@ from parcours.cli.commands import audit_files as files
 from parcours.cli.commands import audit_jobdating as jobdating
 from parcours.cli.commands.audit_replay import replay_all, replay_files, report_replay
 from parcours.cli.corrected import described
+from parcours.cli.dates import parse_instant
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import actor_label, as_typed, short, stage_label
 from parcours.cli.options import JsonFlag, Out, flag, group_module
 from parcours.cli.render import console, print_json, table, when
-from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, parse_instant
+from parcours.cli.runtime import Session, current_session, guarded, open_readmodel
 
 if TYPE_CHECKING:
     from parcours.audit.recording import Recording

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from parcours.cli.dates import parse_instant
 from parcours.cli.labels import actor_label, short, word
 from parcours.cli.render import console, print_json, table, when
-from parcours.cli.runtime import open_readmodel, parse_instant, permitted_session
+from parcours.cli.runtime import open_readmodel, permitted_session
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import ReadEntry

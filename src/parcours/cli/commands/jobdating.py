@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from parcours.cli.act import staff_action
+from parcours.cli.dates import parse_instant
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.jobdating_view import (
@@ -34,7 +35,6 @@ from parcours.cli.runtime import (
     current_session,
     guarded,
     open_readmodel,
-    parse_instant,
     reader_session,
     typed_instant,
     with_pathways,
@@ -87,7 +87,7 @@ def jobdating_plan(
 
     session = current_session()
     get_programme(programme)  # an unknown programme is said so (exit 4)
-    held_at = parse_instant(on, session, "--on")
+    held_at = parse_instant(on, session, "--on", happened=False)  # the day it is held
     meta = session.request("", request_id)
     store = open_readmodel()
 
@@ -150,8 +150,12 @@ def jobdating_invite(
         return event_id, await app.invite(pathways.temporal, event_id, meta)
 
     event_id, report = _answered(session, work)
-    if as_json:
-        print_json({"event_id": event_id, **plain(report)})
+    if as_json:  # `agencies` and `presented` as asked; what reached them beside
+        from parcours.domain.jobdating_notices import reach
+
+        reached = reach(report.agencies, report.presented, report.failures)
+        reaching = {"agencies_invited": reached.agencies, "candidates_reached": reached.presented}
+        print_json({"event_id": event_id, **plain(report), **reaching})
         check_delivered(report, session.text)
         return
     print_invitation(event_id, report, session.text)

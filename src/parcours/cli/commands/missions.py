@@ -34,7 +34,7 @@ def mission_start(
     return c.StartMission(
         agency=agency or "",  # a direct hire by the employer: no agency, as on the wire
         employer=employer,
-        starts_at=typed_instant(start, "--start") if start else typed_instant(on),
+        starts_at=typed_instant(start or on, "--start" if start else "--on", happened=True),
         contract_type=contract,
         weekly_hours=hours,
         ends_at=typed_instant(end, "--end") if end else None,

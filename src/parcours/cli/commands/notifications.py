@@ -80,7 +80,7 @@ def notifications_retry(
         async def work(pathways: PathwayClient) -> int:
             return await outbox.retry(store, pathways, entry, meta)
 
-        with_pathways(session, work)
+        sent = with_pathways(session, work)
     except NotificationNotFound:
         raise CliError(
             session.text("notifications.not_found", notification=key), ExitCode.NOT_FOUND
@@ -92,6 +92,10 @@ def notifications_retry(
     except (JobDatingFinished, JobDatingNotFound) as over:  # its message exists: it was run
         said = session.text("notifications.jobdating_over", notification=key, event=over.args[0])
         raise CliError(said, ExitCode.REFUSED) from None
+    if sent == 0:  # the pathway or the event had nothing to send again, and sent nothing
+        raise CliError(
+            session.text("notifications.nothing_sent", notification=key), ExitCode.REFUSED
+        )
     _say_how_it_went(store.get_notification(key) or entry, as_json)
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcours.cli.corrected import described, happened_and_recorded
+from parcours.cli.dates import parse_instant
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import action_label, actor_label, as_typed, short, stage_label
@@ -18,7 +19,6 @@ from parcours.cli.runtime import (
     Session,
     current_session,
     guarded,
-    parse_instant,
     reader_session,
     with_pathways,
 )

@@ -16,6 +16,7 @@ from parcours.cli.commands.retention_sweep import (
     said_failures,
     say_failures,
 )
+from parcours.cli.dates import parse_instant
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import stage_label
@@ -26,7 +27,6 @@ from parcours.cli.runtime import (
     guarded,
     open_readmodel,
     overseer_session,
-    parse_instant,
     with_pathways,
 )
 

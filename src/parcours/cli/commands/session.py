@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from parcours.cli.dates import parse_instant
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.jobdating_view import refused
@@ -17,7 +18,6 @@ from parcours.cli.runtime import (
     guarded,
     open_readmodel,
     overseer_session,
-    parse_instant,
     reader_session,
 )
 from parcours.domain.errors import DomainError
