@@ -192,6 +192,8 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_pathway(
     after = cli("next", pid)
     assert after.exit_code == 0, after.output
     assert "is closed for good since" in after.stdout  # not an empty table of actions
+    assert json.loads(cli("show", pid, "--json").stdout)["status"]["next_alert_at"] is None
+    assert json.loads(cli("next", pid, "--json").stdout)["closed_at"] is not None
     assert "[erased]" in cli("timeline", pid).stdout  # the waiver's reason
     french = cli("--lang", "fr", "show", pid).stdout
     assert "[effacé]" in french  # in the reader's words, once for the name

@@ -27,6 +27,7 @@ from parcours.activities.notify import NotificationActivities
 from parcours.activities.person_keys import PersonSealer
 from parcours.adapters.temporal.seal import seal
 from parcours.domain.commands import RecordJobDating
+from parcours.domain.errors import CLOSED_RULE
 from parcours.domain.jobdating import JobDatingEvent
 from parcours.domain.jobdating_notices import (
     CANDIDATE,
@@ -205,7 +206,7 @@ def _closed(pathway_id: str) -> OutcomeAnswer:
     return OutcomeAnswer(
         pathway_id,
         False,
-        rule="pathway_closed",
+        rule=CLOSED_RULE,
         code="pathway_finished",
         values={"pathway": pathway_id},
         message=f"pathway {pathway_id} is closed for good: nothing more can be recorded on it",

@@ -33,7 +33,7 @@ from parcours.app.reservations import Reservations
 from parcours.app.started import UNFINISHED_STATUSES, Started, read_start
 from parcours.domain.commands.lifecycle import LifecycleEvent
 from parcours.domain.erasure import already_erased, check_erasure_request
-from parcours.domain.errors import DomainError
+from parcours.domain.errors import CLOSED_RULE, DomainError
 from parcours.domain.records import RequestMeta
 from parcours.workflows.erasure import ERASE_PERSON_UPDATE
 from parcours.workflows.messages import Participant, UpdateResult
@@ -195,7 +195,7 @@ async def _record(
                 pathway_id, ERASE_PERSON_UPDATE, [meta], meta, UpdateResult
             )
         except RequestRefused as err:
-            if err.rule != "pathway_closed":  # its run has ended: nothing more is recorded
+            if err.rule != CLOSED_RULE:  # its run has ended: nothing more is recorded
                 raise
             return None, False
         return cast(UpdateResult, done).seq, True

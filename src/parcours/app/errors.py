@@ -12,7 +12,7 @@ from temporalio.client import RPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from parcours.domain.errors import DomainError
+from parcours.domain.errors import CLOSED_RULE, DomainError
 
 
 class RequestRefused(Exception):
@@ -75,7 +75,7 @@ def closed_for_good(pathway_id: str) -> RequestRefused:
     return RequestRefused(
         f"pathway {pathway_id} is closed for good: nothing more can be recorded on it; "
         "show, timeline and audit still read it",
-        "pathway_closed",
+        CLOSED_RULE,
         [],
         "pathway_finished",
         {"pathway": pathway_id},

@@ -68,8 +68,9 @@ def _unopened(store: Store, programme: str, name: str) -> Session | None:
 
 
 def close_session(store: Store, programme: str, name: str, at: datetime) -> Session:
-    session = store.get_session(programme, name) or _unopened(store, programme, name)
-    return store.close_session(check_close(session, programme, name), at)
+    return store.close_session(
+        check_close(find_session(store, programme, name), programme, name), at
+    )
 
 
 def check_referral_session(

@@ -45,7 +45,7 @@ def print_status(
         _programme_row(status, text),
         *_stage_rows(status, status.accompaniment_ends_at, text),
         *_progress_rows(status, text),
-        (text("show.next_alert"), when(None if status.closed_at else status.next_alert_at)),
+        (text("show.next_alert"), when(status.next_alert_at)),
         (text("show.allowed"), action_labels(allowed, text)),
         *_outcome_rows(status, text),
         *_retention_rows(status, text),
@@ -155,7 +155,7 @@ def _last_event_rows(found: Snapshot, text: Text) -> list[Row]:
     last = found.last_event
     if last is None:
         return []
-    why = text("audit.at.why", reason=last.reason) if last.reason else ""
+    why = text("audit.at.why", reason=as_typed(last.reason, text)) if last.reason else ""
     said = text(
         "audit.at.last_value",
         seq=last.seq,

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+CLOSED_RULE = "pathway_closed"
+"""The rule that refuses anything on a pathway closed for good, whatever closed it."""
+
 
 class DomainError(Exception):
     """A business rule said no. `rule` names it; `allowed` lists what may be done now.

@@ -15,6 +15,7 @@ EVENT_OF_TRIGGER: dict[str, EventKind] = {
 }
 
 EVENT_KINDS = frozenset(EVENT_OF_TRIGGER.values())
+"""Every event kind a timeline may hold: the members of every area's `EventKind`."""
 
 JOBDATING_INVITATION, JOBDATING_CANDIDATE, JOBDATING_REMINDER = (
     "jobdating_invitation",
@@ -24,7 +25,6 @@ JOBDATING_INVITATION, JOBDATING_CANDIDATE, JOBDATING_REMINDER = (
 """The kinds of the messages a job-dating's agencies receive, which no pathway records."""
 
 MESSAGE_KINDS = frozenset({JOBDATING_INVITATION, JOBDATING_CANDIDATE, JOBDATING_REMINDER})
-"""Every event kind a timeline may hold: the members of every area's `EventKind`."""
 
 CREATED_BY: dict[str, str] = {
     row.event: row.creates for row in SPECS if row.event is not None and row.creates

@@ -254,6 +254,11 @@ class PathwayState:
     retention_until: datetime | None = None
     """The date a coordinator extended the record's retention to (`retention_extended`)."""
 
+    def next_alert(self, due: datetime | None) -> datetime | None:
+        """The next alert as the pathway tells it: none once it is closed for good, since it
+        raises no alert again."""
+        return None if self.closed_at is not None else due
+
     def consent_valid(self, partner_kind: PartnerKind, instant: datetime) -> bool:
         return any(c.partner_kind == partner_kind and c.valid_at(instant) for c in self.consents)
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from parcours.domain.anonymisation import anonymise_at, by_last_contact
 from parcours.domain.commands.lifecycle import LifecycleEvent
-from parcours.domain.errors import MoveRefused
+from parcours.domain.errors import CLOSED_RULE, MoveRefused
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import AlertStatus, Role, Stage
@@ -70,7 +70,7 @@ def refuse_if_closed(state: PathwayState) -> None:
     closed_at = state.closed_at.isoformat()
     if state.erased_at != state.closed_at:  # closed, then perhaps erased, by the earlier rule
         raise MoveRefused.for_rule(
-            "pathway_closed",
+            CLOSED_RULE,
             f"the pathway closed for good on {closed_at}, at the end of its retention period "
             "after exit; it can still be read",
             closed_at=closed_at,
@@ -84,7 +84,7 @@ def refuse_if_closed(state: PathwayState) -> None:
     )
     raise MoveRefused(
         f"the pathway closed for good on {closed_at}, when {why}; it can still be read",
-        rule="pathway_closed",
+        rule=CLOSED_RULE,
         code=code,
         values={"closed_at": closed_at},
     )

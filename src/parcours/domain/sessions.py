@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from parcours.domain.commands import StartCoaching
 from parcours.domain.controls import invisible_controls
-from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.errors import CLOSED_RULE, MoveRefused, UnknownReference
 from parcours.domain.inputs import is_blank
 from parcours.domain.requests import Answered
 from parcours.domain.vocabulary import PartnerKind, Stage
@@ -221,7 +221,7 @@ def closed_for_good(answer: Answered) -> bool:
     """Whether a member refused a group action because it is closed for good (erased,
     anonymised, or at the end of its retention): left out, as an exited one is, rather
     than counted as refused; the read model keeps its stage as it was."""
-    return answer.rule == "pathway_closed"
+    return answer.rule == CLOSED_RULE
 
 
 def member_request_id(action_request_id: str, pathway_id: str) -> str:

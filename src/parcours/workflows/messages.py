@@ -198,7 +198,7 @@ class PathwayStatus(PathwayHead):
         return cls(
             **_head_of(summary),
             open_alerts=list(summary.open_alerts),
-            next_alert_at=summary.next_alert_at,
+            next_alert_at=state.next_alert(summary.next_alert_at),  # a query: never replayed
             allowed=allowed,
             outcome=summary.outcome,
             last_event_seq=summary.last_seq,
