@@ -20,6 +20,7 @@ from parcours.domain.jobdating_notices import message_to_retry
 from parcours.domain.sessions import (
     Session,
     SessionStatus,
+    check_capacity,
     check_close,
     check_referral_into,
     check_referrer,
@@ -68,6 +69,7 @@ PROGRAMME_RUN_REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("session_closed", lambda: check_referral_into(CLOSED, "nouveau-depart", "2017-03", 0)),
     ("session_full", lambda: check_referral_into(MARCH, "nouveau-depart", "2017-03", 9)),
     ("session_not_opened", lambda: _close(unopened("atp-cergy", "2017-06", T0))),
+    ("session_capacity_below", lambda: check_capacity(2, 3, "2026-12")),
     ("session_exists", _raise_exists),
     (
         "referrer_not_in_session",

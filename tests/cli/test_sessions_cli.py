@@ -99,7 +99,7 @@ def test_refer_into_a_session_that_is_open_and_has_room_only(cli: Cli) -> None:
     assert full.exit_code == ExitCode.REFUSED
     assert full.stderr == (
         "Refused by the rule session_full: session 2017-03 is full: 2 people for a capacity of "
-        "2. Open sessions of nouveau-depart: 2017-03; or refer without --session.\n"
+        "2. Sessions of nouveau-depart with room: none; or refer without --session.\n"
     )
     unknown = cli("--lang", "fr", *typed, "--session", "2018-03")
     assert unknown.exit_code == ExitCode.NOT_FOUND
@@ -127,7 +127,7 @@ def test_refer_into_a_session_only_from_one_of_its_referring_partners(cli: Cli) 
     assert other.exit_code == ExitCode.REFUSED
     assert other.stderr == (
         "Refused by the rule referrer_not_in_session: SOS femmes does not refer into session "
-        "2017-03: its referring partners are Amicale du Nid. Open sessions of nouveau-depart: "
+        "2017-03: its referring partners are Amicale du Nid. Sessions of nouveau-depart with room: "
         "2017-03; or refer without --session.\n"
     )
     french = cli("--lang", "fr", *typed)
@@ -250,6 +250,7 @@ def test_a_referral_without_a_session_keeps_the_rules_of_its_months_session(cli:
     assert "session_full" in full.stderr
     assert "name another with --session" in full.stderr  # not "refer without --session"
     assert "without --session joins the session named after its month" in full.stderr
+    assert "sessions of nouveau-depart with room: none" in full.stderr  # the full one is no choice
     elsewhere = cli(*typed[:6], "2017-06-10", *typed[7:], "--referrer", "SOS femmes")
     assert elsewhere.exit_code == 0, elsewhere.output  # no session 2017-06: its month alone
 
@@ -277,3 +278,11 @@ def test_a_months_session_nobody_opened_is_listed_shown_and_run(cli: Cli, lang: 
     closing = as_coordinator(cli, "--lang", lang, "session", "close", "2017-06")
     assert closing.exit_code == ExitCode.REFUSED, closing.output
     assert "session_not_opened" in closing.stderr
+    refer_into(cli, "Berthe", "--on", "2017-06-11")
+    when_projected(cli, "2017-06", {"referred": 1, "coaching": 1})
+    typed = ("session", "open", "2017-06", "--programme", "nouveau-depart", "--start", "2017-06-01")
+    below = as_coordinator(cli, "--lang", lang, *typed, "--capacity", "1")
+    assert below.exit_code == ExitCode.REFUSED, below.output  # 2 people there already
+    assert "session_capacity_below" in below.stderr
+    opened = as_coordinator(cli, *typed, "--capacity", "2")
+    assert opened.exit_code == 0, opened.output

@@ -25,10 +25,12 @@ from parcours.domain.records import RequestMeta
 from parcours.domain.requests import Answered
 from parcours.domain.sessions import (
     Session,
+    check_capacity,
     check_close,
     check_new_session,
     check_referral_into,
     check_referrer,
+    has_room,
     in_group,
     member_request_id,
     session_exists,
@@ -43,6 +45,9 @@ def open_new_session(store: Store, session: Session) -> Session:
     active referrer of the directory (`UnknownReference` or `MoveRefused` naming it), and
     its start a year ahead at the most."""
     check_new_session(session.name, session.capacity)
+    check_capacity(
+        session.capacity, store.session_size(session.programme, session.name), session.name
+    )
     check_planned(session.starts_at, datetime.now(UTC))
     for name in session.referrers:
         partner = store.get_partner(name)
@@ -52,6 +57,12 @@ def open_new_session(store: Store, session: Session) -> Session:
     except SessionExists:
         raise session_exists(session.programme, session.name) from None
     return session
+
+
+def sessions_with_room(store: Store, programme: str) -> list[str]:
+    """The names of the programme's sessions a referral may still name: open and not full."""
+    found = store.list_sessions(programme)
+    return [s.name for s in found if has_room(s, store.session_size(programme, s.name))]
 
 
 def find_session(store: Store, programme: str, name: str) -> Session:

@@ -27,6 +27,7 @@ def check_referral_session(
     not exist, is closed or is full, or a referral from a partner that does not refer into
     it: one sentence naming the rule and the open sessions to choose from."""
     from parcours.app.sessions import check_referral_session as check
+    from parcours.app.sessions import sessions_with_room
     from parcours.domain.errors import DomainError, UnknownReference
 
     try:
@@ -42,7 +43,7 @@ def check_referral_session(
 
         text = session.text
         reason = refusal_reason(err.code, err.values, err.message, text)
-        open_ones = [s.name for s in store.list_sessions(programme) if s.status.value == "open"]
+        open_ones = sessions_with_room(store, programme)
         kind = "reentry" if reentry else "referral" if named else "month_referral"
         said = text(
             f"session.{kind}_refused",

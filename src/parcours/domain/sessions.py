@@ -158,6 +158,25 @@ def check_referral_into(
         )
 
 
+def has_room(session: Session, people: int) -> bool:
+    """Whether a session takes one more referral: opened, not closed, and not full."""
+    full = session.capacity is not None and people >= session.capacity
+    return session.status is SessionStatus.OPEN and not full
+
+
+def check_capacity(capacity: int | None, people: int, name: str) -> None:
+    """A session opened with a capacity below the people already referred under its name
+    (a month's referrals) would be full and over it from the start: refused, naming both."""
+    if capacity is not None and people > capacity:
+        raise MoveRefused.for_rule(
+            "session_capacity_below",
+            f"session {name} already holds {people} people, more than a capacity of {capacity}",
+            session=name,
+            people=str(people),
+            capacity=str(capacity),
+        )
+
+
 def check_session_referrer(session: Session, referrer: str) -> None:
     """The referrer is one of the partners that refer into the session; a session opened
     with none named takes any referrer of the directory (checked by `refer` as before)."""
