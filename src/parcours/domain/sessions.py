@@ -16,6 +16,7 @@ from parcours.domain.commands import StartCoaching
 from parcours.domain.controls import invisible_controls
 from parcours.domain.errors import CLOSED_RULE, MoveRefused, UnknownReference
 from parcours.domain.inputs import is_blank
+from parcours.domain.instants import not_after_now
 from parcours.domain.requests import Answered
 from parcours.domain.vocabulary import PartnerKind, Stage
 
@@ -234,6 +235,28 @@ def in_group(stage: Stage) -> bool:
     """Whether a group action is sent to a pathway at `stage`: every pathway of the
     session but those that have exited, each of which then decides by its own rules."""
     return stage is not Stage.EXITED
+
+
+COACHING_ONWARDS = frozenset(
+    {Stage.COACHING, Stage.AWAITING_TRAINING, Stage.TRAINING, Stage.AWAITING_MISSION}
+    | {Stage.IN_EMPLOYMENT}
+)
+"""Stages a pathway stands at once its coaching has started."""
+
+
+def awaiting_coaching(members: list[tuple[str, Stage]]) -> list[tuple[str, Stage]]:
+    """The members a coaching day is sent to: not those whose coaching has started
+    already (held again, or people who moved on to training, a mission or employment),
+    left out rather than refused; the others decide by their own rules."""
+    return [(pathway_id, stage) for pathway_id, stage in members if stage not in COACHING_ONWARDS]
+
+
+def check_coaching_day(day: datetime, now: datetime) -> None:
+    """A coaching day is dated when it was held: not after now, said once before it is
+    sent rather than by every pathway of the session."""
+    refused = not_after_now(day, now)
+    if refused is not None:
+        raise refused
 
 
 def closed_for_good(answer: Answered) -> bool:

@@ -41,38 +41,43 @@ def coaching_day(
     request_id: RequestOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
+    from datetime import UTC, datetime
+
     from parcours.app.sessions import group_action
     from parcours.cli.commands.session import which_session
-    from parcours.domain.sessions import closed_for_good
-    from parcours.domain.sessions import coaching_day as day_command
+    from parcours.domain import sessions as rules
 
     session = current_session()
     store = open_readmodel()
     found = which_session(session, store, name, programme)
     members = store.session_people(found.programme, found.name)
+    waiting = rules.awaiting_coaching(members)
     meta = session.request(reason, request_id, on)
     started_at = meta.effective_at or typed_instant(on)
+    rules.check_coaching_day(started_at, datetime.now(UTC))
 
     async def work(pathways: PathwayClient) -> list[MemberAnswer]:
-        with progress_bar(session.text("coaching.day.progress"), len(members)) as advance:
-            return await group_action(pathways, members, day_command(started_at), meta, advance)
+        with progress_bar(session.text("coaching.day.progress"), len(waiting)) as advance:
+            day = rules.coaching_day(started_at)
+            return await group_action(pathways, waiting, day, meta, advance)
 
     answers = with_pathways(session, work, whole_timeout=False)
-    refused = [a for a in answers if not a.done and not closed_for_good(a)]
+    started = [p for p, stage in members if stage in rules.COACHING_ONWARDS]
     if as_json:
-        print_json({"session": found.name, "programme": found.programme, "answers": plain(answers)})
+        said = {"session": found.name, "programme": found.programme, "answers": plain(answers)}
+        print_json({**said, "already_started": started})
     else:
-        _say(answers, session.text)
-    if refused:
+        _say(answers, len(started), session.text)
+    if [a for a in answers if not a.done and not rules.closed_for_good(a)]:
         raise typer.Exit(ExitCode.REFUSED)
 
 
-def _say(answers: list[MemberAnswer], text: Text) -> None:
+def _say(answers: list[MemberAnswer], started: int, text: Text) -> None:
     from parcours.cli.refusals import refusal_reason
     from parcours.domain.sessions import closed_for_good
 
     if not answers:
-        console.print(text("coaching.day.nobody"))
+        console.print(text("coaching.day.all_started" if started else "coaching.day.nobody"))
         return
     for answer in answers:
         ref = short(answer.pathway_id)
@@ -87,7 +92,8 @@ def _say(answers: list[MemberAnswer], text: Text) -> None:
     done = sum(1 for a in answers if a.done)
     closed = sum(1 for a in answers if closed_for_good(a))
     said = text("coaching.day.summary", done=done, refused=len(answers) - done - closed)
-    console.print(said + (text("coaching.day.left_out", closed=closed) if closed else ""))
+    said += text("coaching.day.left_out", closed=closed) if closed else ""
+    console.print(said + (text("coaching.day.already", started=started) if started else ""))
 
 
 class progress_bar:  # noqa: N801 - used as a function returning a context manager
