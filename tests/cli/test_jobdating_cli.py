@@ -89,6 +89,12 @@ def test_an_agency_that_refuses_its_invitation_is_not_counted_as_invited(
     assert f"{event_id}:invitation:{AGENCY}" in said
     assert f"{event_id}:candidate:{candidate}:{AGENCY}" in said
     assert "notifications retry" in said
+    shown = cli("--lang", lang, "jobdating", "show", event_id).stdout
+    unreached = {"en": f"(not reached: {AGENCY})", "fr": f"(non reçue par : {AGENCY})"}
+    assert unreached[lang] in shown
+    presented = {"en": "Candidates presented", "fr": "Candidats présentés"}
+    (row,) = [line for line in shown.splitlines() if presented[lang] in line]
+    assert row.split()[-1] == "0"  # before: 1, though no agency heard of the candidate
     again = cli("jobdating", "invite", event_id, "--json")  # asked again: what it did
     assert again.exit_code == ExitCode.UNAVAILABLE, again.output
     answer = json.loads(again.stdout)

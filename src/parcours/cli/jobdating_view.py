@@ -62,6 +62,14 @@ def print_record(answer: RecordAnswer, text: Text) -> None:
 
 
 def print_event(event: JobDatingEvent, text: Text) -> None:
+    """The event's facts; invitations and presentations count what reached the agencies,
+    those that failed for good said beside (`domain.jobdating_notices.unreached`)."""
+    from parcours.domain.jobdating_notices import unreached
+
+    not_invited, missed = unreached(len(event.agencies), event.failures)
+    invited = when(event.invited_at, text("jobdating.not_yet"))
+    if not_invited:
+        invited += text("jobdating.not_reached", agencies=listed(sorted(not_invited), text))
     pairs(
         text("jobdating.title", ref=ref(event.event_id)),
         [
@@ -70,9 +78,9 @@ def print_event(event: JobDatingEvent, text: Text) -> None:
             (text("jobdating.col.on"), when(event.held_at)),
             (text("jobdating.col.place"), event.place),
             (text("jobdating.col.agencies"), listed(event.agencies, text)),
-            (text("jobdating.col.invited"), when(event.invited_at, text("jobdating.not_yet"))),
+            (text("jobdating.col.invited"), invited),
             (text("jobdating.col.reminded"), when(event.reminded_at, text("jobdating.not_yet"))),
-            (text("jobdating.col.presented"), str(event.presented)),
+            (text("jobdating.col.presented"), str(max(event.presented - len(missed), 0))),
             (text("jobdating.col.failures"), listed(event.failures, text)),
         ],
     )

@@ -117,14 +117,20 @@ def reach(agencies: int, presented: list[str], failures: list[str]) -> Reach:
     """What `invite` delivered, its messages that failed for good (outbox keys) set apart:
     an agency is invited once its invitation went through; a candidate is presented once
     their presentation reached one agency at least."""
+    not_invited, missed = unreached(agencies, failures)
+    return Reach(agencies - len(not_invited), [p for p in presented if p not in missed])
+
+
+def unreached(agencies: int, failures: list[str]) -> tuple[set[str], set[str]]:
+    """The agencies whose invitation failed for good, and the candidates (pathway ids)
+    whose presentation failed for good to every one of the event's `agencies`."""
     failed = [_read_key(key)[1] for key in failures]
     not_invited = {m.agency for m in failed if m.kind == INVITATION}
     missed: dict[str, int] = {}
     for message in failed:
         if message.kind == CANDIDATE:
             missed[message.pathway_id] = missed.get(message.pathway_id, 0) + 1
-    reached = [pid for pid in presented if missed.get(pid, 0) < agencies]
-    return Reach(agencies - len(not_invited), reached)
+    return not_invited, {pid for pid, count in missed.items() if count >= agencies}
 
 
 def retried(event: JobDatingEvent, message: MessageToRetry) -> list[Notification]:
