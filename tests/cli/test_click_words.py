@@ -7,6 +7,8 @@ in one process here, one after the other, as the words are put in place per invo
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from parcours.cli.exit_codes import ExitCode
@@ -123,3 +125,9 @@ def test_a_flag_shows_no_type_it_takes_no_value(local: Cli) -> None:
     assert "<str>" not in french.stdout
     assert "<int>" not in french.stdout
     assert "<list[str]>" not in french.stdout
+    for command in (("session", "open"), ("mission", "start"), ("alerts",), ("import",)):
+        said = local("--lang", "fr", *command, "--help", COLUMNS="160").stdout
+        assert not re.search(r"<(int|float) range>|<path>|<list\[", said), command
+    assert (
+        "ENTIER [x>=1]" in local("--lang", "fr", "session", "open", "--help", COLUMNS="160").stdout
+    )

@@ -113,13 +113,16 @@ def _speak_rich(text: Text) -> None:
 
 
 TYPE_WORDS = {
-    "<str>": "click.type.text",
-    "<list[str]>": "click.type.text",
-    "<int>": "click.type.integer",
-    "<float>": "click.type.number",
+    "str": "click.type.text",
+    "int": "click.type.integer",
+    "int range": "click.type.integer",
+    "float": "click.type.number",
+    "float range": "click.type.number",
+    "path": "click.type.file",
 }
-"""The Python types Typer writes in the help's type column, by the catalogue key of the
-words staff read instead (TEXT, TEXTE…); a choice keeps its values (`<office|…>`)."""
+"""The Python types Typer writes in the help's type column (`<str>`, `<list[str]>`,
+`<int range>`…), by the catalogue key of the words staff read instead (TEXT, TEXTE…); a
+choice keeps its values, without the brackets (`office|mobile_office`)."""
 
 
 def _speak_types(text: Text) -> None:
@@ -135,10 +138,18 @@ def _speak_types(text: Text) -> None:
         said: str | None = english(self, ctx)
         if said == "<bool>" or (isinstance(self, core.TyperArgument) and self.metavar):
             return None  # a flag takes no value (`--help`); an argument's name says it
-        return text(TYPE_WORDS[said]) if said in TYPE_WORDS else said
+        return None if said is None else _in_words(said, text)
 
     parameter.display_type = display_type
     setattr(core.TyperArgument, "_usage_display_name", _usage_name)  # noqa: B010 - a method
+
+
+def _in_words(said: str, text: Text) -> str:
+    """`<list[str]>` as TEXTE, `<int range>` as ENTIER, `<a|b>` as a|b."""
+    inner = said.removeprefix("<").removesuffix(">")
+    if inner.startswith("list[") and inner.endswith("]"):
+        inner = inner[len("list[") : -1]
+    return text(TYPE_WORDS[inner]) if inner in TYPE_WORDS else inner
 
 
 def _usage_name(argument: Any) -> str:
