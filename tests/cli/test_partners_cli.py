@@ -357,3 +357,20 @@ def test_a_valid_email_address_is_not_looked_up(offline_cli: Cli) -> None:
         PARCOURS_READMODEL_URL=UNREACHABLE_POSTGRES,
     )
     assert added.exit_code == ExitCode.UNAVAILABLE, added.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "name no mail relay"), ("fr", "aucun relais de messagerie")]
+)
+def test_an_email_partner_added_without_a_mail_relay_is_warned_of(
+    cli: Cli, lang: str, words: str
+) -> None:
+    """Before: added without a word, then every message to it failed with an English
+    "e-mail partners need an SMTP relay" that staff read as the partner's fault."""
+    typed = ("--lang", lang, "--role", "coordinator", "partners", "add", "CCAS", *EMAIL_REFERRER)
+    added = cli(*typed, PARCOURS_SMTP_HOST="")
+    assert added.exit_code == 0, added.output
+    assert words in added.stderr
+    relayed = cli(*typed, PARCOURS_SMTP_HOST="127.0.0.1")
+    assert relayed.exit_code == 0, relayed.output
+    assert words not in relayed.stderr

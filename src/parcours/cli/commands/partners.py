@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -72,6 +73,8 @@ def partners_add(
         return
     kind_label = word("partner_kind", kind.value, session.text)
     console.print(session.text("partners.added", name=name, kind=kind_label))
+    if channel is ChannelKind.EMAIL and not session.settings.smtp_host:
+        print(session.text("partners.no_mail_relay", name=name), file=sys.stderr)
 
 
 @partners.command("show", help="help.partners.show")
