@@ -43,13 +43,18 @@ HIRED = JobDatingOutcome.HIRED
 
 
 def _not_ready() -> None:
-    pathway, _ = drive_to(ATP, Stage.TRAINING)
-    check_candidate(pathway, "atp-cergy")
+    pathway, now = drive_to(ATP, Stage.TRAINING)
+    check_candidate(pathway, "atp-cergy", now)
 
 
 def _other_programme() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING)
+    check_candidate(pathway, "nouveau-depart", now)
+
+
+def _before_stage() -> None:
     pathway, _ = drive_to(ATP, Stage.COACHING)
-    check_candidate(pathway, "nouveau-depart")
+    check_candidate(pathway, "atp-cergy", pathway.state.stage_since - DAY)
 
 
 def _retry(key: str) -> None:
@@ -69,6 +74,7 @@ PROGRAMME_RUN_REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("session_closed", lambda: check_referral_into(CLOSED, "nouveau-depart", "2017-03", 0)),
     ("session_full", lambda: check_referral_into(MARCH, "nouveau-depart", "2017-03", 9)),
     ("session_not_opened", lambda: _close(unopened("atp-cergy", "2017-06", T0))),
+    ("jobdating_before_stage", _before_stage),
     ("session_capacity_below", lambda: check_capacity(2, 3, "2026-12")),
     ("session_exists", _raise_exists),
     (

@@ -80,14 +80,17 @@ def test_candidates_stand_where_their_programme_offers_a_job_dating(
     programme: ProgrammeDefinition,
 ) -> None:
     for stage in (Stage.COACHING, Stage.AWAITING_MISSION):
-        pathway, _ = drive_to(programme, stage)
-        check_candidate(pathway, pathway.state.programme)
-    pathway, _ = drive_to(programme, Stage.TRAINING)
+        pathway, now = drive_to(programme, stage)
+        check_candidate(pathway, pathway.state.programme, now)
+        with pytest.raises(MoveRefused) as early:  # a day before it entered its stage
+            check_candidate(pathway, pathway.state.programme, pathway.state.stage_since - DAY)
+        assert early.value.rule == "jobdating_before_stage"
+    pathway, now = drive_to(programme, Stage.TRAINING)
     with pytest.raises(MoveRefused) as refused:
-        check_candidate(pathway, pathway.state.programme)
+        check_candidate(pathway, pathway.state.programme, now)
     assert (refused.value.rule, refused.value.values["stage"]) == ("jobdating_stage", "training")
     with pytest.raises(MoveRefused) as other:
-        check_candidate(pathway, "another-programme")
+        check_candidate(pathway, "another-programme", now)
     assert other.value.rule == "jobdating_programme"
 
 

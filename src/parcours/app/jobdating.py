@@ -109,7 +109,7 @@ async def plan(pathways: PathwayClient, store: Store, plan: Plan, meta: RequestM
     ids = [await pathways.resolve(ref) for ref in plan.candidates]
     check_plan(plan.place, plan.agencies, ids)  # two references to one pathway
     for pathway_id in ids:
-        check_candidate(await _pathway(pathways, pathway_id), plan.programme)
+        check_candidate(await _pathway(pathways, pathway_id), plan.programme, plan.held_at)
     event_id = event_id_for(meta.request_id)
     event = JobDatingEvent(
         event_id,
@@ -159,7 +159,7 @@ async def _pathway(pathways: PathwayClient, pathway_id: str) -> Pathway:
 
 
 async def session_candidates(
-    pathways: PathwayClient, store: Store, programme: str, session: str
+    pathways: PathwayClient, store: Store, programme: str, session: str, held_at: datetime
 ) -> tuple[list[str], list[tuple[str, MoveRefused]]]:
     """The session's pathways that may meet the agencies now, and those left out, each
     with the rule that leaves it out (exited pathways are not asked)."""
@@ -171,7 +171,7 @@ async def session_candidates(
         if not in_group(stage):
             continue
         try:
-            check_candidate(await _pathway(pathways, pathway_id), programme)
+            check_candidate(await _pathway(pathways, pathway_id), programme, held_at)
         except MoveRefused as refused:
             left.append((pathway_id, refused))
             continue

@@ -128,9 +128,10 @@ def check_agency(name: str, kind: PartnerKind | None, active: bool) -> None:
     check_directory_partner(name, kind, active, PartnerKind.TEMP_AGENCY, role="agency")
 
 
-def check_candidate(pathway: Pathway, programme: str) -> None:
+def check_candidate(pathway: Pathway, programme: str, held_at: datetime) -> None:
     """A candidate is a pathway of the event's programme whose stage allows a job-dating
-    now (its programme's moves say from where: coaching, or waiting for a mission)."""
+    now (its programme's moves say from where: coaching, or waiting for a mission), entered
+    by the event's day: its outcome, dated that day, could not be recorded otherwise."""
     state = pathway.state
     if state.programme != programme:
         raise MoveRefused.for_rule(
@@ -145,6 +146,14 @@ def check_candidate(pathway: Pathway, programme: str) -> None:
             f"pathway {state.pathway_id} is {state.stage.value}: no job-dating from that stage",
             pathway=state.pathway_id,
             stage=state.stage.value,
+        )
+    if state.stage_since > held_at:
+        raise MoveRefused.for_rule(
+            "jobdating_before_stage",
+            f"pathway {state.pathway_id} entered its stage on {state.stage_since.isoformat()}, "
+            "after the job-dating's day: its outcome could not be recorded",
+            pathway=state.pathway_id,
+            since=state.stage_since.isoformat(),
         )
 
 

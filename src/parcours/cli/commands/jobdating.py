@@ -94,7 +94,8 @@ def jobdating_plan(
     async def work(pathways: PathwayClient) -> tuple[str, list[str], list[tuple[str, str]]]:
         chosen, left = list(candidate or []), []
         if session_name:
-            taken, refused = await app.session_candidates(pathways, store, programme, session_name)
+            found = await app.session_candidates(pathways, store, programme, session_name, held_at)
+            taken, refused = found
             chosen += [p for p in taken if p not in chosen]
             left = [(p, err.rule) for p, err in refused]
             if not chosen:
