@@ -179,7 +179,8 @@ REFUSALS = [
     (
         "people.csv row 26, column phone: refused by the rule referral: 06 12 is not a phone "
         "number: write its digits (6 to 15), with spaces, dots or dashes between them if you "
-        "like and + before a country code, as +33 6 12 34 56 78; notes go with the availability."
+        "like and + before a country code, as 06 12 34 56 78 or +33 6 12 34 56 78; notes go in "
+        "the availability (--availability, or the import's column)."
     ),
     (
         "people.events.csv row 3, column kind: refused by the rule import_cell: “logement” is"

@@ -268,6 +268,9 @@ async def test_a_jobdatings_failed_messages_are_sent_again_by_the_event(live: Li
     assert sent is not None
     assert sent.status is OutboxStatus.SENT
     assert len(live.smtp.recorder.received) == 1
+    shown = await asyncio.to_thread(live.cli, "jobdating", "show", event, "--json")
+    facts = json.loads(shown.stdout)  # the invitation sent since is no longer failing
+    assert (facts["failures"], facts["agencies_not_reached"]) == ([presented], [])
     # withdrawn before the event's day, so its outcome is still recorded after it
     withdrawal = c.WithdrawConsent(PartnerKind.TEMP_AGENCY, held - timedelta(hours=1))
     await live.pathways.execute(candidate, withdrawal, meta())

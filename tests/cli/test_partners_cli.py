@@ -371,6 +371,9 @@ def test_an_email_partner_added_without_a_mail_relay_is_warned_of(
     added = cli(*typed, PARCOURS_SMTP_HOST="")
     assert added.exit_code == 0, added.output
     assert words in added.stderr
+    scripted = cli(*typed, "--json", PARCOURS_SMTP_HOST="")  # the warning on stderr still
+    assert json.loads(scripted.stdout)["saved"] is True
+    assert words in scripted.stderr
     relayed = cli(*typed, PARCOURS_SMTP_HOST="127.0.0.1")
     assert relayed.exit_code == 0, relayed.output
     assert words not in relayed.stderr

@@ -298,3 +298,5 @@ def test_a_months_session_nobody_opened_is_listed_shown_and_run(cli: Cli, lang: 
     assert "session_capacity_below" in below.stderr
     opened = as_coordinator(cli, *typed, "--capacity", "2")
     assert opened.exit_code == 0, opened.output
+    twice = as_coordinator(cli, *typed, "--capacity", "1")  # opened now: it exists, said so
+    assert "session_exists" in twice.stderr, twice.output

@@ -14,6 +14,10 @@ from parcours.domain.contacts import is_email_address, is_phone_number
         ("06.12.34.56.78", True),
         ("01-23-45-67-89", True),
         ("+33 (0)1 23 45 67 89", True),
+        ("(+33) 6 12 34 56 78", True),
+        ("0033 6 12 34 56 78", True),
+        ("06\u00a012\u00a034\u00a056\u00a078", True),  # pasted with no-break spaces
+        ("06 12 34 56 78 / 01 23 45 67 89", False),  # one number a field: 20 digits
         ("3949", False),  # a 4-digit service number is not a person's
         ("06 12 34 56 78 après 18h", False),  # notes go in the availability
         ("12+34 56 78 90", False),  # a + only before the country code

@@ -10,9 +10,12 @@ pathway took the retry and sent something, so a retry that fails leaves it retry
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from parcours.adapters.readmodel import NotificationNotFound, OutboxEntry, OutboxStatus, Store
 from parcours.app import jobdating
 from parcours.app.client import PathwayClient
+from parcours.domain.jobdating import JobDatingEvent
 from parcours.domain.records import RequestMeta
 from parcours.workflows.jobdating_messages import JOBDATING_PREFIX
 
@@ -57,3 +60,14 @@ async def _ask_owner(pathways: PathwayClient, entry: OutboxEntry, meta: RequestM
         return await jobdating.retry_message(pathways.temporal, event_id, entry.key, meta)
     route_key = entry.key.rsplit(":", 1)[0]
     return await pathways.retry_notification(entry.pathway_id, route_key, meta)
+
+
+def still_failing(store: Store, event: JobDatingEvent) -> JobDatingEvent:
+    """`event` with the messages a retry has sent since taken off its failures: the event
+    keeps every message that failed for good; the outbox says how each went since."""
+    failing = []
+    for key in event.failures:
+        entry = store.get_notification(key)
+        if entry is None or entry.status is not OutboxStatus.SENT:
+            failing.append(key)
+    return replace(event, failures=failing)

@@ -45,9 +45,9 @@ def open_new_session(store: Store, session: Session) -> Session:
     active referrer of the directory (`UnknownReference` or `MoveRefused` naming it), and
     its start a year ahead at the most."""
     check_new_session(session.name, session.capacity)
-    check_capacity(
-        session.capacity, store.session_size(session.programme, session.name), session.name
-    )
+    if store.get_session(session.programme, session.name) is None:  # else: it exists, said below
+        people = store.session_size(session.programme, session.name)
+        check_capacity(session.capacity, people, session.name)
     check_planned(session.starts_at, datetime.now(UTC))
     for name in session.referrers:
         partner = store.get_partner(name)

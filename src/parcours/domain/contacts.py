@@ -12,8 +12,11 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 
-PHONE_CHARACTERS = re.compile(r"\+?[0-9 .\-()/]+")
-"""Digits and the separators people write between them; a `+` only first."""
+PHONE_CHARACTERS = re.compile(r"\(?\+?[0-9 .\-()/]+")
+"""Digits and the separators people write between them; a `+` only first (`(+33)` too)."""
+
+WIDE_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+"""The no-break and thin spaces a number pasted from a document or a web page holds."""
 
 PHONE_DIGITS = range(6, 16)
 """A short local number has 6 digits, an international one at most 15 (E.164)."""
@@ -34,5 +37,6 @@ def is_email_address(address: str) -> bool:
 
 def is_phone_number(number: str) -> bool:
     """Digits and separators only (`+33 6 12 34 56 78`, `01.23.45.67.89`), 6 to 15 digits."""
-    digits = sum(c.isdigit() for c in number)
-    return bool(PHONE_CHARACTERS.fullmatch(number.strip())) and digits in PHONE_DIGITS
+    typed = number.translate(WIDE_SPACES).strip()
+    digits = sum(c.isdigit() for c in typed)
+    return bool(PHONE_CHARACTERS.fullmatch(typed)) and digits in PHONE_DIGITS

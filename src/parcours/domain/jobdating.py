@@ -151,7 +151,7 @@ def check_candidate(pathway: Pathway, programme: str, held_at: datetime) -> None
         raise MoveRefused.for_rule(
             "jobdating_before_stage",
             f"pathway {state.pathway_id} entered its stage on {state.stage_since.isoformat()}, "
-            "after the job-dating's day: its outcome could not be recorded",
+            "after the job-dating's date and time: its outcome could not be recorded",
             pathway=state.pathway_id,
             since=state.stage_since.isoformat(),
         )

@@ -206,11 +206,27 @@ def jobdating_show(event: EventRef, as_json: JsonFlag = False) -> None:
             pathways.temporal, await app.resolve(pathways.temporal, pathways.task_queue, event)
         )
 
-    found = _answered(session, work)
+    found = _as_sent_since(_answered(session, work))
     if as_json:
-        print_json(found)
+        from parcours.domain.jobdating_notices import unreached
+
+        not_invited, missed = unreached(len(found.agencies), found.failures)
+        reaching = {"agencies_not_reached": sorted(not_invited), "candidates_missed": len(missed)}
+        print_json({**plain(found), **reaching})
         return
     print_event(found, session.text)
+
+
+def _as_sent_since(event: JobDatingEvent) -> JobDatingEvent:
+    """The event's failures less what a retry sent since, when the read model answers."""
+    from parcours.app.notifications import still_failing
+
+    if not event.failures:
+        return event
+    try:
+        return still_failing(open_readmodel(), event)
+    except CliError:  # the read model cannot say: the event's own record, as it stands
+        return event
 
 
 @jobdating.command("list", help="help.jobdating.list")

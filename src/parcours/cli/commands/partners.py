@@ -68,13 +68,13 @@ def partners_add(
     except PartnerRejected as err:
         said = session.text(f"partners.{err.reason}", address=address)
         raise CliError(said, ExitCode.USAGE) from None
+    if channel is ChannelKind.EMAIL and not session.settings.smtp_host:  # stderr: JSON too
+        print(session.text("partners.no_mail_relay", name=name), file=sys.stderr)
     if as_json:
         print_json({"name": name, "kind": kind.value, "channel": channel.value, "saved": True})
         return
     kind_label = word("partner_kind", kind.value, session.text)
     console.print(session.text("partners.added", name=name, kind=kind_label))
-    if channel is ChannelKind.EMAIL and not session.settings.smtp_host:
-        print(session.text("partners.no_mail_relay", name=name), file=sys.stderr)
 
 
 @partners.command("show", help="help.partners.show")
