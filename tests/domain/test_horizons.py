@@ -131,3 +131,15 @@ def test_a_session_or_a_job_dating_is_planned_a_year_ahead_at_the_most() -> None
 def test_an_open_ended_mission_has_no_end_to_check() -> None:
     open_ended = c.StartMission("", "Leroy", NOW, ContractType.PERMANENT, 35.0)
     assert check_horizons(open_ended, NOW) is None
+
+
+def test_a_command_the_stage_refuses_is_refused_for_its_step_before_its_dates() -> None:
+    """A mission started before the pathway is in coaching, dated before the referral: the
+    step is what staff must hear first (before, the date was refused and, once retyped,
+    the step)."""
+    pathway = new_pathway(ATP)
+    early = c.StartMission("Adecco", "Leroy", T0 - 30 * DAY, ContractType.TEMP_MISSION, 35)
+    with pytest.raises(DomainError) as caught:
+        pathway.check(early, meta(), NOW)
+    assert (caught.value.rule, caught.value.code) == ("stage", "move_not_in_stage")
+    assert caught.value.allowed  # what may be done at this step instead

@@ -9,10 +9,8 @@ command: nothing is looked up or judged beside the machine, and the guards run o
 call. The stage is stored once, in `state.stage` (the machine's model attribute is a
 property over it). We kept `transitions`: it is the design's state machine (one table of
 data, named conditions, `may_<trigger>`), and refusals come from the conditions themselves.
-
-`check` says whether a command may run now and, when not, which rule refused and what
-is allowed instead; `execute` runs it and records a past-tense event. The clock and the
-ids come from the caller, so the same commands always give the same pathway.
+`execute` records a past-tense event; the clock and the ids come from the caller, so the
+same commands always give the same pathway.
 """
 
 from __future__ import annotations
@@ -114,10 +112,8 @@ class Pathway:
         )
 
     def _may(self, trigger: Trigger, asking: EventData) -> bool:
-        """Whether a row of `trigger` from this stage has every condition holding, asked of
-        the machine's own transitions and conditions. The same question as `may_<trigger>`,
-        without its scan of every event on each call: the workflow asks it of every offered
-        trigger after every update, where it cost 25 times more."""
+        """`may_<trigger>` asked of the machine's own transitions and conditions, without its
+        scan of every event on each call (25 times the cost, after every update)."""
         event = self._machine.events[trigger.value]
         asking.event = event
         try:
@@ -165,16 +161,15 @@ class Pathway:
             raise
 
     def check(self, command: Command, meta: RequestMeta, now: datetime | None = None) -> None:
-        """Raise a `DomainError` naming the rule when `command` may not run now; given `now`,
-        its instants are checked against their bounds too (`domain.instants`; a correction
-        keeps its own: `domain.correcting`). A refusal of the step, the role or a record
-        lists what is allowed now; one of the input itself (a blank or long text, a date
-        out of bounds) lists nothing, since no other action mends a typing slip."""
+        """Raise a `DomainError` naming the rule when `command` may not run now: the step
+        first, then (given `now`) its instants against their bounds (`domain.instants`). A
+        refusal of the step, the role or a record lists what is allowed now; one of the input
+        itself lists nothing, since no other action mends a typing slip."""
         trigger = command.trigger
         retention.refuse_if_closed(self.state)
         self._authorise(meta.actor.role, trigger)
         refused = check_request(self.programme, command, meta)
-        if refused is None and now is not None and not isinstance(command, CorrectEvent):
+        if refused is None and now is not None and self._dated_here(command):
             refused = check_instants(self.state, command, meta, now) or check_horizons(command, now)
         if refused is not None:
             raise refused  # about what was typed, not the step: no list of what is allowed
@@ -184,6 +179,11 @@ class Pathway:
         with self._refusals(meta.actor.role):
             if not self.may_trigger(trigger.value, command=command, meta=meta):
                 raise self._not_in_stage(trigger, meta.actor.role)
+
+    def _dated_here(self, command: Command) -> bool:
+        """Dates are judged but a correction's (its own rules) and where the step says no."""
+        offered = command.trigger in self._offered.get(self.state.stage, ())
+        return offered and not isinstance(command, CorrectEvent)
 
     def may(self, command: Command, meta: RequestMeta) -> bool:
         try:
