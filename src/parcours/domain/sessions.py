@@ -149,7 +149,7 @@ def check_referral_into(
         raise closed(session)
     if referrer is not None:
         check_session_referrer(session, referrer)
-    if session.capacity is not None and people >= session.capacity:
+    if is_full(session, people):
         raise MoveRefused.for_rule(
             "session_full",
             f"session {name} is full: {people} people for a capacity of {session.capacity}",
@@ -159,10 +159,14 @@ def check_referral_into(
         )
 
 
+def is_full(session: Session, people: int) -> bool:
+    """Whether `people` referred fill the session's capacity (none: never full)."""
+    return session.capacity is not None and people >= session.capacity
+
+
 def has_room(session: Session, people: int) -> bool:
     """Whether a session takes one more referral: opened, not closed, and not full."""
-    full = session.capacity is not None and people >= session.capacity
-    return session.status is SessionStatus.OPEN and not full
+    return session.status is SessionStatus.OPEN and not is_full(session, people)
 
 
 def check_capacity(capacity: int | None, people: int, name: str) -> None:
@@ -244,11 +248,16 @@ COACHING_ONWARDS = frozenset(
 """Stages a pathway stands at once its coaching has started."""
 
 
-def awaiting_coaching(members: list[tuple[str, Stage]]) -> list[tuple[str, Stage]]:
-    """The members a coaching day is sent to: not those whose coaching has started
-    already (held again, or people who moved on to training, a mission or employment),
-    left out rather than refused; the others decide by their own rules."""
-    return [(pathway_id, stage) for pathway_id, stage in members if stage not in COACHING_ONWARDS]
+def awaiting_coaching(
+    members: list[tuple[str, Stage]],
+) -> tuple[list[tuple[str, Stage]], list[str]]:
+    """The members a coaching day is sent to, and the ids of those it leaves out rather
+    than have them refused: whose coaching has started already (held again, or people who
+    moved on to training, a mission or employment). The others decide by their own rules."""
+    waiting = [
+        (pathway_id, stage) for pathway_id, stage in members if stage not in COACHING_ONWARDS
+    ]
+    return waiting, [pathway_id for pathway_id, stage in members if stage in COACHING_ONWARDS]
 
 
 def check_coaching_day(day: datetime, now: datetime) -> None:

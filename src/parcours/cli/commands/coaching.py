@@ -51,7 +51,7 @@ def coaching_day(
     store = open_readmodel()
     found = which_session(session, store, name, programme)
     members = store.session_people(found.programme, found.name)
-    waiting = rules.awaiting_coaching(members)
+    waiting, started = rules.awaiting_coaching(members)
     meta = session.request(reason, request_id, on)
     started_at = meta.effective_at or typed_instant(on)
     rules.check_coaching_day(started_at, datetime.now(UTC))
@@ -62,7 +62,6 @@ def coaching_day(
             return await group_action(pathways, waiting, day, meta, advance)
 
     answers = with_pathways(session, work, whole_timeout=False)
-    started = [p for p, stage in members if stage in rules.COACHING_ONWARDS]
     if as_json:
         said = {"session": found.name, "programme": found.programme, "answers": plain(answers)}
         print_json({**said, "already_started": started})
