@@ -68,3 +68,16 @@ def test_where_roles_are_declared_any_staff_id_may_be_named(cli: Cli) -> None:
     assert (
         cli("--role", "coordinator", "referent", "assign", pathway_id, "staff-0042").exit_code == 0
     )
+
+
+def test_assigning_the_current_referent_again_is_refused_and_records_nothing(cli: Cli) -> None:
+    """A handover to whoever already holds the pathway would show one that never happened."""
+    pathway_id = refer(cli, "--referent", "staff-0042")
+    coordinator = ("--role", "coordinator", "--lang", "fr")
+    again = cli(*coordinator, "referent", "assign", pathway_id, "staff-0042")
+    assert again.exit_code == ExitCode.REFUSED, again.output
+    assert "staff-0042 est déjà le référent de ce parcours" in again.stderr
+    assert "Traceback" not in again.output
+    trail = json.loads(cli("timeline", pathway_id, "--json").stdout)
+    assert "referent_assigned" not in [e["kind"] for e in trail]
+    assert cli(*coordinator, "referent", "assign", pathway_id, "staff-0043").exit_code == 0

@@ -348,6 +348,14 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
 ]
 
 
+def _assign_the_current_referent() -> None:
+    pathway = new_pathway(ATP)
+    pathway.check(c.AssignReferent(pathway.state.referent), meta(COORDINATOR))
+
+
+REFUSALS += [("referent_unchanged", _assign_the_current_referent)]
+
+
 def _erase(reason: str, *, coordinator: bool = True, erased: bool = False) -> None:
     state = new_pathway(ATP).state
     state.erased_at = T0 if erased else None

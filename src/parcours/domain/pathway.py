@@ -31,9 +31,8 @@ from parcours.domain.correcting import corrected_state
 from parcours.domain.dating import Instants
 from parcours.domain.errors import DomainError, MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.guards import TYPING_VERDICTS
-from parcours.domain.horizons import check_horizons
+from parcours.domain.input_on_pathway import input_refused
 from parcours.domain.inputs import check_request
-from parcours.domain.instants import check_instants
 from parcours.domain.machine import Refusal, adopt, table_for
 from parcours.domain.permissions import PERMISSIONS, authorise
 from parcours.domain.programme import ProgrammeDefinition
@@ -162,15 +161,16 @@ class Pathway:
 
     def check(self, command: Command, meta: RequestMeta, now: datetime | None = None) -> None:
         """Raise a `DomainError` naming the rule when `command` may not run now: the step
-        first, then (given `now`) its instants against their bounds (`domain.instants`). A
+        first, then its input on this pathway (`domain.input_on_pathway`: a referent it
+        already has; given `now`, its dates). A
         refusal of the step, the role or a record lists what is allowed now; one of the input
         itself lists nothing, since no other action mends a typing slip."""
         trigger = command.trigger
         retention.refuse_if_closed(self.state)
         self._authorise(meta.actor.role, trigger)
         refused = check_request(self.programme, command, meta)
-        if refused is None and now is not None and self._dated_here(command):
-            refused = check_instants(self.state, command, meta, now) or check_horizons(command, now)
+        if refused is None and self._judged_here(command):
+            refused = input_refused(self.state, command, meta, now)
         if refused is not None:
             raise refused  # about what was typed, not the step: no list of what is allowed
         if isinstance(command, CorrectEvent):
@@ -180,8 +180,8 @@ class Pathway:
             if not self.may_trigger(trigger.value, command=command, meta=meta):
                 raise self._not_in_stage(trigger, meta.actor.role)
 
-    def _dated_here(self, command: Command) -> bool:
-        """Dates are judged but a correction's (its own rules) and where the step says no."""
+    def _judged_here(self, command: Command) -> bool:
+        """Input is judged but a correction's (its own rules) and where the step says no."""
         offered = command.trigger in self._offered.get(self.state.stage, ())
         return offered and not isinstance(command, CorrectEvent)
 

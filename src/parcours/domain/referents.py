@@ -3,14 +3,18 @@ in force. The referent is whom the pathway's alerts are addressed to (`alerts --
 `next`): a staff id nobody holds, or a partner's or an auditor's, leaves them unread.
 
 Asked before a referral naming a referent, or an assignment, is sent; not where roles are
-declared rather than signed (tests and demos), which keep no credentials.
+declared rather than signed (tests and demos), which keep no credentials. An assignment to
+whoever already is the referent is refused by the pathway itself (`unchanged_referent`,
+asked by `Pathway.check`, so never on replay): the timeline shows only real handovers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from parcours.domain.commands import AssignReferent, Command
 from parcours.domain.errors import MoveRefused, UnknownReference
+from parcours.domain.records import PathwayState
 from parcours.domain.signing import Credential
 from parcours.domain.vocabulary import Role
 
@@ -36,3 +40,15 @@ def check_referent(referent: str, credentials: Iterable[Credential]) -> None:
             code="referent_role",
             values={"referent": referent, "role": role.value},
         )
+
+
+def unchanged_referent(state: PathwayState, command: Command) -> MoveRefused | None:
+    """The refusal an assignment to the pathway's current referent earns: it would record a
+    handover that did not happen. None for any other command or referent."""
+    if not isinstance(command, AssignReferent) or command.referent != state.referent:
+        return None
+    return MoveRefused.for_rule(
+        "referent_unchanged",
+        f"{command.referent} is already the pathway's referent: nothing to hand over",
+        referent=command.referent,
+    )
