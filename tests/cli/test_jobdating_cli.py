@@ -241,6 +241,36 @@ def test_a_job_dating_or_a_session_more_than_a_year_ahead_is_refused_as_a_slip(
     assert json.loads(cli("session", "list", "--json").stdout) == []
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_day_without_an_hour_is_refused_where_people_are_asked_to_come(
+    cli: Cli, lang: str
+) -> None:
+    """A job-dating's `--on` and an appointment's `--at` are sent to agencies and people:
+    a day alone, read as its midnight, is refused asking for the hour (exit 2), before
+    anything is sent: nothing scheduled, and the same day with its hour is taken."""
+    day = SOON[:10]
+    planned = cli(
+        "--lang", lang, "jobdating", "plan", "--programme", "atp-cergy", "--on", day,
+        "--place", "Cergy", "--agency", AGENCY, "--candidate", "pathway-0000",
+    )  # fmt: skip
+    pathway_id = refer_into(cli, "Ada", programme="atp-cergy")
+    scheduled = cli(
+        "--lang", lang, "appointment", "add", pathway_id, "--at", day,
+        "--kind", "coaching", "--place", "office",
+    )  # fmt: skip
+    words = "est un jour sans heure" if lang == "fr" else "is a day without an hour"
+    for refused in (planned, scheduled):
+        assert refused.exit_code == ExitCode.USAGE, refused.output
+        (said,) = refused.stderr.strip().splitlines()
+        assert words in said
+        assert f"{day}T09:30" in said
+    trail = json.loads(cli("timeline", pathway_id, "--json").stdout)
+    assert "appointment_scheduled" not in [e["kind"] for e in trail]
+    at_nine = cli("appointment", "add", pathway_id, "--at", f"{day}T09:00", "--kind", "coaching",
+                  "--place", "office")  # fmt: skip
+    assert at_nine.exit_code == 0, at_nine.output
+
+
 def test_a_session_gives_its_candidates_and_leaves_out_who_may_not_come(
     cli: Cli, http_receiver: HttpReceiver
 ) -> None:

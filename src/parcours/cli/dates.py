@@ -3,12 +3,13 @@
 A day alone is its midnight, but today's date for when something happened (`--on`,
 `mission start --start`), which is now: staff typing today mean today, not a midnight
 before the stage they are in. That instant is taken once per command (`Dating.today_on`),
-so a request and the command that dates itself agree.
+so a request and the command that dates itself agree. When someone must come at the
+instant typed (an appointment's `--at`, a job-dating's `--on`), the hour must be typed too.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 from parcours.cli.errors import CliError
@@ -25,14 +26,24 @@ class Dating(Protocol):
 
 
 def parse_instant(
-    value: str | None, session: Dating, option: str, *, happened: bool | None = None
+    value: str | None,
+    session: Dating,
+    option: str,
+    *,
+    happened: bool | None = None,
+    hour: bool = False,
 ) -> datetime:
     """A date or date-time typed in local time (PARCOURS_TIMEZONE, default Europe/Paris); a
     day alone is its midnight, but today's date for when something happened (`--on`, or
     `happened`), which is now: staff typing today mean today, not a midnight before the
-    stage they are in."""
+    stage they are in. Where the option is an hour someone must come at (`hour`: an
+    appointment, a job-dating), a day alone is refused: its midnight would be sent."""
     if value is None or value == "now":
         return datetime.now(UTC)
+    if hour and _day_alone(value):
+        example = f"{value.strip()}T09:30"
+        said = session.text("error.hour_needed", value=value, option=option, example=example)
+        raise CliError(said, ExitCode.USAGE)
     if (option == "--on" if happened is None else happened) and _today_typed(value):
         session.today_on = session.today_on or datetime.now(UTC)
         return session.today_on
@@ -45,6 +56,15 @@ def parse_instant(
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=local_zone())
     return parsed.astimezone(UTC)
+
+
+def _day_alone(value: str) -> bool:
+    """`value` is a day with no hour (`YYYY-MM-DD`)."""
+    try:
+        date.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def _today_typed(value: str) -> bool:

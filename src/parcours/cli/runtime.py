@@ -257,10 +257,10 @@ def answer_timeout() -> float:
 
 
 def typed_instant(
-    value: str | None, option: str = "--on", *, happened: bool | None = None
+    value: str | None, option: str = "--on", *, happened: bool | None = None, hour: bool = False
 ) -> datetime:
     """`parse_instant` in this command's session: what a staff action's date option says."""
-    return parse_instant(value, current_session(), option, happened=happened)
+    return parse_instant(value, current_session(), option, happened=happened, hour=hour)
 
 
 def open_readmodel() -> Store:

@@ -26,7 +26,7 @@ def appointment_add(
     place: Annotated[AppointmentPlace, typer.Option(help="help.opt.place")],
     late: Annotated[bool, flag("--late")] = False,
 ) -> c.Command:
-    moment = typed_instant(at, "--at")
+    moment = typed_instant(at, "--at", hour=True)
     return c.ScheduleAppointment(at=moment, kind=kind, place=place, late_slot=late)
 
 

@@ -87,7 +87,7 @@ def jobdating_plan(
 
     session = current_session()
     get_programme(programme)  # an unknown programme is said so (exit 4)
-    held_at = parse_instant(on, session, "--on", happened=False)  # the day it is held
+    held_at = parse_instant(on, session, "--on", happened=False, hour=True)  # when it is held
     meta = session.request("", request_id)
     store = open_readmodel()
 
