@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
@@ -109,6 +110,8 @@ def check_one_session_and_periods(driven: Driven) -> None:
         Selection("atp-cergy", until=month_ago),
         Selection("atp-cergy", since=(PAST + DAY).date()),
         Selection("nouveau-depart", since=PAST.date(), until=PAST.date()),
+        Selection("atp-cergy", since=(PAST + DAY).date(), zone=ZoneInfo("Pacific/Kiritimati")),
+        Selection("atp-cergy", until=month_ago, zone=ZoneInfo("America/Los_Angeles")),
     ):
         found = driven.store.report_figures(selection)
         assert found == figures_by_session(driven.states, selection), selection

@@ -106,5 +106,5 @@ def refer(cli: Cli, *extra: str, programme: str = "atp-cergy") -> str:
     return pathway_id
 
 
-def as_coordinator(cli: Cli, *args: str) -> Result:
-    return cli("--role", "coordinator", *args)
+def as_coordinator(cli: Cli, *args: str, **overrides: str) -> Result:
+    return cli("--role", "coordinator", *args, **overrides)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
@@ -14,7 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from tests.cli.logged_reads import read_log_rows
-from tests.cli.runner import Cli, as_coordinator
+from tests.cli.runner import PERSON, Cli, as_coordinator
 from tests.report_pathways import SECOND_SESSION, drive_second_session
 from tests.scenarios import drive_full_atp_pathway
 from tests.support import RECOGNISABLE_NAME
@@ -124,3 +125,33 @@ def test_bad_input_is_refused_in_one_sentence(
     assert said in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
+
+
+def test_months_and_days_are_those_of_staff_calendar(cli: Cli) -> None:
+    """An intake at 00:30 on 1 November in Paris is November's, as the referral's default
+    session is named, although it is still October in UTC; `--from 2025-11-01` takes a
+    referral made then. Read in UTC, the same record is October's."""
+    paris = {"PARCOURS_TIMEZONE": "Europe/Paris"}
+    referred = cli(
+        "refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "precarious work",
+        *PERSON, "--on", "2025-11-01T00:30", "--json", **paris,
+    )  # fmt: skip
+    assert referred.exit_code == 0, referred.output
+    pathway_id = json.loads(referred.stdout)["pathway_id"]
+    criteria = ("--criterion", "precarious_worker", "--criterion", "lives_in_territory")
+    taken = cli("intake", "complete", pathway_id, *criteria, "--on", "2025-11-01T00:40", **paris)
+    assert taken.exit_code == 0, taken.output
+
+    def report(*args: str, **env: str) -> dict[str, Any]:
+        shown = as_coordinator(cli, "report", "atp-cergy", "--unmasked", "--json", *args, **env)
+        assert shown.exit_code == 0, shown.output
+        doc: dict[str, Any] = json.loads(shown.stdout)
+        return doc
+
+    local = report("--from", "2025-11-01", "--to", "2025-11-30", **paris)
+    assert local["selection"]["calendar"] == "Europe/Paris"
+    assert local["sessions"]["2025-11"]["intake_by_month"] == {"2025-11": 1}
+    in_utc = report()
+    assert in_utc["selection"]["calendar"] == "UTC"
+    assert in_utc["sessions"]["2025-11"]["intake_by_month"] == {"2025-10": 1}
+    assert "2025-11" not in report("--from", "2025-11-01").get("sessions", {})

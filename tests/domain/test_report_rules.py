@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from parcours.domain import commands as c
 from parcours.domain.extract import age_band, extract_row
@@ -65,6 +66,10 @@ def test_small_rules() -> None:
     assert Selection("atp-cergy", since=date(2026, 3, 1)).covers("s", referred)
     assert not Selection("atp-cergy", until=date(2026, 2, 28)).covers("s", referred)
     assert not Selection("atp-cergy", session="x").covers("s", referred)
+    paris = Selection("atp-cergy", since=date(2026, 3, 2), zone=ZoneInfo("Europe/Paris"))
+    assert paris.covers("s", referred)  # 00:30 on 2 March in Paris
+    assert paris.month_of(datetime(2026, 10, 31, 23, 30, tzinfo=UTC)) == "2026-11"
+    assert paris.day_start(date(2026, 7, 1)) == datetime(2026, 6, 30, 22, 0, tzinfo=UTC)
 
 
 def test_age_bands_at_referral() -> None:

@@ -126,6 +126,7 @@ def report_document(
             "session": selection.session,
             "from": selection.since.isoformat() if selection.since else None,
             "to": selection.until.isoformat() if selection.until else None,
+            "calendar": str(selection.zone),
         },
         "masking": {"threshold": mask.threshold, "masked": not unmasked, "hidden": mask.hidden},
         "targets": {

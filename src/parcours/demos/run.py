@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -237,8 +237,11 @@ async def projected(pathways: PathwayClient, settings: Settings, ids: list[str])
             await asyncio.sleep(0.3)
 
 
-async def run_story(story: Story, data: Path, advance: Callable[[], None]) -> dict[str, Any]:
-    """Drive the story on its own service in `data`; return the report document."""
+async def run_story(
+    story: Story, data: Path, advance: Callable[[], None], zone: tzinfo = UTC
+) -> dict[str, Any]:
+    """Drive the story on its own service in `data`; return the report document, its days
+    and months on the calendar of `zone` (staff's, as `parcours report` counts them)."""
     settings = demo_settings(data)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     log_to_folder(settings)
@@ -249,12 +252,12 @@ async def run_story(story: Story, data: Path, advance: Callable[[], None]) -> di
         except GroupStepFailed as err:
             raise DemoError(str(err)) from None
         await projected(pathways, settings, ids)
-    return read_report(story, settings)
+    return read_report(story, settings, zone)
 
 
-def read_report(story: Story, settings: Settings) -> dict[str, Any]:
+def read_report(story: Story, settings: Settings, zone: tzinfo = UTC) -> dict[str, Any]:
     """The real report from the read model; a coordinator's unmasked read is logged."""
-    selection = Selection(story.programme)
+    selection = Selection(story.programme, zone=zone)
     with open_store(settings.readmodel_url) as store:
         doc = report_document(store, selection, unmasked=story.unmasked)
         if story.unmasked:

@@ -12,7 +12,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, tzinfo
 from enum import StrEnum
 
 from parcours.domain.commands.intake import IntakeTrigger
@@ -94,9 +94,11 @@ def steps_of(stages: Iterable[Stage]) -> tuple[Step, ...]:
     return tuple(s for s in Step if s not in STEP_STAGES or STEP_STAGES[s] in present)
 
 
-def month_of(instant: datetime) -> str:
-    """The month of an instant in UTC, `YYYY-MM`: how intake is counted and dates extracted."""
-    return f"{instant.year:04d}-{instant.month:02d}"
+def month_of(instant: datetime, zone: tzinfo = UTC) -> str:
+    """The month of an instant on the calendar of `zone`, `YYYY-MM`: how intake is counted
+    (on staff's calendar, as the referral's default session) and dates extracted (UTC)."""
+    local = instant.astimezone(zone)
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 def days_between(start: datetime, end: datetime) -> float:
@@ -165,20 +167,29 @@ def combined(groups: Iterable[Figures]) -> Figures:
 @dataclass(frozen=True)
 class Selection:
     """Which pathways a report covers: a programme, maybe one session, maybe a period of
-    referral dates (both ends included)."""
+    referral dates (both ends included), days and months on the calendar of `zone` (staff's,
+    as the month a referral's default session is named after)."""
 
     programme: str
     session: str | None = None
     since: date | None = None
     until: date | None = None
+    zone: tzinfo = UTC
 
     def covers(self, session: str, referred_at: datetime) -> bool:
         if self.session is not None and session != self.session:
             return False
-        day = referred_at.date()
+        day = referred_at.astimezone(self.zone).date()
         if self.since is not None and day < self.since:
             return False
         return self.until is None or day <= self.until
+
+    def day_start(self, day: date) -> datetime:
+        """The first instant of `day` on the selection's calendar."""
+        return datetime.combine(day, time(), tzinfo=self.zone)
+
+    def month_of(self, instant: datetime) -> str:
+        return month_of(instant, self.zone)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from parcours.domain.report import (
     combined,
     days_between,
     dropout_stage,
-    month_of,
 )
 
 DROPOUT_KINDS = frozenset(STEP_EVENTS[Step.DROPPED_OUT])
@@ -41,8 +40,8 @@ def _first_mission_days(state: PathwayState, events: list[PathwayEvent]) -> list
     return [days_between(state.referred_at, min(starts))] if starts else []
 
 
-def _pathway_figures(state: PathwayState) -> Figures:
-    """The figures of one pathway alone."""
+def _pathway_figures(state: PathwayState, selection: Selection) -> Figures:
+    """The figures of one pathway alone, its months on the selection's calendar."""
     events = as_it_stands(state.timeline)
     kinds = {e.kind for e in events}
     outcome = state.outcome
@@ -50,7 +49,9 @@ def _pathway_figures(state: PathwayState) -> Figures:
         pathways=1,
         funnel={s: int(any(k in kinds for k in STEP_EVENTS[s])) for s in Step},
         stages_now={state.stage.value: 1},
-        intake_by_month=_sorted(Counter(month_of(e.at) for e in events if e.kind == INTAKE_EVENT)),
+        intake_by_month=_sorted(
+            Counter(selection.month_of(e.at) for e in events if e.kind == INTAKE_EVENT)
+        ),
         exits=int(outcome is not None),
         positive_exits=int(outcome is not None and outcome.positive),
         dropouts_by_stage=_sorted(
@@ -78,5 +79,5 @@ def figures_by_session(states: Iterable[PathwayState], selection: Selection) -> 
             continue
         if not selection.covers(state.session, state.referred_at):
             continue
-        groups.setdefault(state.session, []).append(_pathway_figures(state))
+        groups.setdefault(state.session, []).append(_pathway_figures(state, selection))
     return {session: combined(figures) for session, figures in sorted(groups.items())}

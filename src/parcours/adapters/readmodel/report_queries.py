@@ -3,14 +3,15 @@
 The timeline is read as it stands after corrections, as the domain reads it: an event
 voided by a correction is left out, a restated event counts at its restated instant
 (the latest restatement). Each count is grouped over a subquery of labelled columns, so
-PostgreSQL and SQLite group by the same expression.
+PostgreSQL and SQLite group by the same expression; intakes by month are grouped in
+Python, on the selection's calendar.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, literal, select
@@ -71,10 +72,6 @@ def _effective_at() -> ColumnElement[datetime]:
     return func.coalesce(restated, E.at, type_=UtcDateTime())
 
 
-def _day_start(day: Any) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
-
-
 class ReportQueries(Database):
     """The store's reading of a programme's figures (`parcours report`)."""
 
@@ -82,6 +79,7 @@ class ReportQueries(Database):
         """Each session's figures over the pathways `selection` covers, by session name."""
         sessions = self._sessions(selection)
         counts = {name: self._count(selection, *query) for name, query in self._queries().items()}
+        counts["intake"] = self._intake_by_month(selection)
         days = self._days_to_first_mission(selection)
         exits = self._exits(selection)
         jobdating = {
@@ -117,9 +115,9 @@ class ReportQueries(Database):
         if selection.session is not None:
             found.append(P.session == selection.session)
         if selection.since is not None:
-            found.append(P.referred_at >= _day_start(selection.since))
+            found.append(P.referred_at >= selection.day_start(selection.since))
         if selection.until is not None:
-            found.append(P.referred_at < _day_start(selection.until) + timedelta(days=1))
+            found.append(P.referred_at < selection.day_start(selection.until + timedelta(days=1)))
         return found
 
     def _sessions(self, selection: Selection) -> Counts:
@@ -134,11 +132,6 @@ class ReportQueries(Database):
                 found[session][Stage(stage).value] = count
         return dict(sorted(found.items()))
 
-    def _month(self, instant: ColumnElement[datetime]) -> ColumnElement[str]:
-        if self.engine.dialect.name == "postgresql":
-            return func.to_char(func.timezone("UTC", instant), "YYYY-MM")
-        return func.strftime("%Y-%m", instant)
-
     def _queries(self) -> dict[str, Query]:
         """Each count of events: (its key, which events, whether it counts pathways)."""
         kinds = E.kind.expression
@@ -146,7 +139,6 @@ class ReportQueries(Database):
             f"step:{step.value}": (literal(""), [kinds.in_(_values(STEP_EVENTS[step]))], True)
             for step in Step
         }
-        queries["intake"] = (self._month(_effective_at()), [kinds == INTAKE_EVENT.value], False)
         queries["dropouts"] = (
             func.coalesce(E.details["from"].as_string(), Stage.TRAINING.value),
             [kinds.in_([DROPOUT_EVENT.value, TRAINING_DROPPED.value])],
@@ -187,6 +179,21 @@ class ReportQueries(Database):
             for session, found_key, count in s.execute(stmt):
                 found[session][str(found_key or "")] = count
         return found
+
+    def _intake_by_month(self, selection: Selection) -> Counts:
+        """Intakes by session and month on the selection's calendar: the month is taken in
+        Python, since SQLite knows no time zone's summer time."""
+        stmt = (
+            select(P.session, _effective_at())
+            .select_from(E)
+            .join(P, P.pathway_id == E.pathway_id)
+            .where(*self._selected(selection), _not_voided(), E.kind == INTAKE_EVENT.value)
+        )
+        found: dict[str, Counter[str]] = defaultdict(Counter)
+        with self._read() as s:
+            for session, at in s.execute(stmt):
+                found[session][selection.month_of(at)] += 1
+        return {session: dict(sorted(months.items())) for session, months in found.items()}
 
     def _exits(self, selection: Selection) -> Counts:
         """Exited pathways by session, keyed by whether the exit was positive."""

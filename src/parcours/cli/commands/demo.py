@@ -12,7 +12,7 @@ import typer
 from parcours.cli.errors import CliError, write_file
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import JsonFlag
-from parcours.cli.render import console, err_console, print_json
+from parcours.cli.render import console, err_console, local_zone, print_json
 from parcours.cli.runtime import current_session, guarded
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def _run(story: Story, data: Path, session: Session, as_json: bool) -> dict[str,
     out.print(session.text("demo.starting", name=story.name, path=data), markup=False)
     with Progress(console=out, transient=True) as progress:
         task = progress.add_task(session.text("demo.progress"), total=len(story.people))
-        doc = asyncio.run(run_story(story, data, lambda: progress.advance(task)))
+        doc = asyncio.run(run_story(story, data, lambda: progress.advance(task), local_zone()))
     return doc
 
 

@@ -13,7 +13,7 @@ from parcours.cli.errors import CliError, write_file
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import role_label
 from parcours.cli.options import JsonFlag, flag
-from parcours.cli.render import console, print_json
+from parcours.cli.render import console, local_zone, print_json
 from parcours.cli.runtime import guarded, open_readmodel, reader_session
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def _selection(
     first, last = _day(since, "--from", session), _day(until, "--to", session)
     if first is not None and last is not None and first > last:
         raise CliError(session.text("error.report_period", since=first, until=last), ExitCode.USAGE)
-    return Selection(programme, chosen, first, last)
+    return Selection(programme, chosen, first, last, zone=local_zone())
 
 
 def _output(as_json: bool, as_csv: bool, html: Path | None, session: Session) -> str:
