@@ -71,6 +71,9 @@ def test_credentials_are_issued_used_and_revoked(
     assert "was revoked" in after.output
     assert json.loads(cli("timeline", pathway_id, "--json").stdout) == trail
     assert cli("staff", "revoke", "nobody-at-all").exit_code == 4
+    twice = cli("--lang", "fr", "staff", "revoke", "staff-7f3a")
+    assert twice.exit_code == 0, twice.output
+    assert "étaient déjà révoqués : rien n'a été révoqué maintenant" in twice.stdout
 
     audited = cli("audit", "trail", pathway_id, "--json")
     assert audited.exit_code == 0, audited.output
@@ -258,3 +261,34 @@ def test_doctor_close_is_proven_before_anything_is_closed(
     not_in_trouble = coordinator(*close, **PROVEN)  # proven: the pathway itself is then judged
     assert not_in_trouble.exit_code == ExitCode.REFUSED, not_in_trouble.output
     assert "Nothing is closed" not in not_in_trouble.stderr
+
+
+@pytest.mark.parametrize("actor", ["", " ", "bob smith", "a", "staff\u202eana"])
+def test_a_staff_id_that_is_none_is_refused_before_anything_is_issued(
+    signed_cli: tuple[Cli, Path], tmp_path: Path, actor: str
+) -> None:
+    """Blank, a name with spaces, one character, invisible controls: exit 2, no file
+    written, no credential listed."""
+    cli, _ = signed_cli
+    target = tmp_path / "new.toml"
+    added = cli("staff", "add", actor, "--role", "staff", "--config-file", str(target))
+    assert added.exit_code == ExitCode.USAGE, added.output
+    assert "is not a staff id" in added.stderr
+    assert not target.exists()
+    assert [c["actor"] for c in json.loads(cli("staff", "list", "--json").stdout)] == ["coord-21b9"]
+
+
+def test_a_config_file_that_cannot_be_written_issues_nothing(
+    signed_cli: tuple[Cli, Path], tmp_path: Path
+) -> None:
+    cli, _ = signed_cli
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    target = blocker / "staff.toml"  # under a file: no folder can be made there
+    added = cli("--lang", "fr", "staff", "add", "staff-9", "--role", "staff",
+                "--config-file", str(target))  # fmt: skip
+    assert added.exit_code == ExitCode.USAGE, added.output
+    (said,) = added.stderr.strip().splitlines()
+    assert "n'a pas pu être écrit" in said
+    assert "Traceback" not in added.output
+    assert "staff-9" not in cli("staff", "list", "--json").stdout

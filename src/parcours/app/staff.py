@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from parcours.app.credentials import SigningKey, issue, public_key_of
-from parcours.domain.signing import Credential
+from parcours.domain.signing import Credential, is_staff_id
 from parcours.domain.vocabulary import Role
 
 CONFIG_KEYS = ("actor", "role", "key_id", "private_key")
@@ -33,7 +33,8 @@ class StaffRefused(Exception):
     """`reason`: `no_credential` (the session holds none), `not_in_force` (its credential
     is unknown, revoked, or not the one held), `grants_other` (it grants another role or
     staff id than the one asked for),
-    `exists` (the file to write exists), `unknown` (no such credential to revoke)."""
+    `exists` (the file to write exists), `unknown` (no such credential to revoke),
+    `bad_id` (a staff id that is none: `domain.signing.is_staff_id`)."""
 
     def __init__(self, reason: str, **values: str) -> None:
         super().__init__(reason)
@@ -90,7 +91,10 @@ def _public_half(key: SigningKey) -> str | None:
 def add_staff(
     store: CredentialStore, actor_id: str, role: Role, issuer: Credential, config: Path
 ) -> Credential:
-    """Issue a credential and write its private half into `config`, a new file."""
+    """Issue a credential and write its private half into `config`, a new file; an
+    `OSError` when it cannot be written, and then nothing is issued."""
+    if not is_staff_id(actor_id):
+        raise StaffRefused("bad_id", actor=actor_id)
     if config.exists():
         raise StaffRefused("exists", path=str(config))
     credential, key = issue(actor_id, role, issuer.key_id, datetime.now(UTC))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -68,6 +69,16 @@ def signed_text(action: str, target: str, meta: RequestMeta, content: Sequence[A
         digest([meta.reason, meta.effective_at, *content]),
     )
     return "\n".join(parts).encode()
+
+
+STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}")
+"""A staff id as credentials are issued to: an opaque id of 2 to 64 letters, digits and
+`. _ @ -`, never a name with spaces, nor blank (it is what every request and read log
+names)."""
+
+
+def is_staff_id(text: str) -> bool:
+    return STAFF_ID.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.errors import CliError
+from parcours.cli.errors import CliError, unwritable
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import role_label
 from parcours.cli.options import JsonFlag, group_module
@@ -54,6 +54,8 @@ def staff_add(
         credential = add_staff(store, actor_id, Role(role), issuer, target)
     except StaffRefused as err:
         raise _refused(session, err) from None
+    except OSError as err:
+        raise unwritable(session.text, "staff.unwritable", target, err) from None
     if as_json:
         print_json(_public(credential) | {"config_file": str(target)})
         return
@@ -102,12 +104,16 @@ def staff_revoke(
     if as_json:
         print_json({"revoked": [c.key_id for c in revoked]})
         return
-    keys = ", ".join(c.key_id for c in revoked) or "-"
+    if not revoked:  # every credential it names was revoked before: nothing happened now
+        console.print(session.text("staff.already_revoked", reference=reference))
+        return
+    keys = ", ".join(c.key_id for c in revoked)
     console.print(session.text("staff.revoked", reference=reference, keys=keys, count=len(revoked)))
 
 
 def _refused(session: Session, err: StaffRefused) -> CliError:
-    code = {"exists": ExitCode.USAGE, "unknown": ExitCode.NOT_FOUND}.get(err.reason)
+    codes = {"exists": ExitCode.USAGE, "bad_id": ExitCode.USAGE, "unknown": ExitCode.NOT_FOUND}
+    code = codes.get(err.reason)
     return CliError(session.text(f"staff.{err.reason}", **err.values), code or ExitCode.REFUSED)
 
 
