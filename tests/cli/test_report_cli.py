@@ -115,6 +115,33 @@ async def test_terminal_csv_and_french(
         (("report", "atp-cergy", "--from", "2026-03-01", "--to", "2026-02-01"), 2, "ends"),
         (("report", "atp-cergy", "--json", "--csv"), 2, "one output at most"),
         (("--lang", "fr", "report", "atp-cergy", "--unmasked"), 3, "votre rôle est personnel."),
+        # Years no one means: refused in a sentence, no longer a crash reported as a bug.
+        (("report", "atp-cergy", "--to", "9999-12-31"), 2, "a year from 1900 to 2999"),
+        (("report", "atp-cergy", "--from", "0001-01-01"), 2, "a year from 1900 to 2999"),
+        (("retention", "list", "--within", "3000000"), 2, "from 0 to 3653 (ten years)"),
+        (("audit", "at", "any-ref", "--when", "0001-01-01"), 2, "a year from 1900 to 2999"),
+        (("contact", "any-ref", "--on", "9999-12-31"), 2, "a year from 1900 to 2999"),
+        (
+            (
+                "--lang",
+                "fr",
+                "refer",
+                "--programme",
+                "atp-cergy",
+                "--referrer",
+                "CCAS",
+                "--reason",
+                "precarious work",
+                "--first-name",
+                "Ana",
+                "--last-name",
+                "Lopez",
+                "--birth-date",
+                "1990-01-01T10:00",
+            ),
+            2,
+            "écrivez AAAA-MM-JJ, une année",
+        ),
     ],
 )
 def test_bad_input_is_refused_in_one_sentence(

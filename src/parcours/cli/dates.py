@@ -17,6 +17,10 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
 from parcours.cli.render import local_zone
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""The years a typed date may name: outside them it is a slip of the keyboard (0001, 9999),
+and the calendar arithmetic around it (time zones, a day later) would overflow."""
+
 
 class Dating(Protocol):
     """What reads a date: the command's language, and what today's date stood for."""
@@ -53,6 +57,9 @@ def parse_instant(
         raise CliError(
             session.text("error.bad_date", value=value, option=option), ExitCode.USAGE
         ) from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        said = session.text("error.date_out_of_range", value=value, option=option)
+        raise CliError(said, ExitCode.USAGE)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=local_zone())
     return parsed.astimezone(UTC)

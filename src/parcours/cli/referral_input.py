@@ -100,5 +100,5 @@ def _birth_date(value: str, session: Session) -> str:
         return datetime.strptime(value.strip(), "%Y-%m-%d").date().isoformat()
     except ValueError:
         raise CliError(
-            session.text("error.bad_date", value=value, option="--birth-date"), ExitCode.USAGE
+            session.text("error.report_date", value=value, option="--birth-date"), ExitCode.USAGE
         ) from None

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from parcours.cli.dates import FIRST_YEAR, LAST_YEAR
 from parcours.cli.errors import CliError, write_file
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import role_label
@@ -39,11 +40,13 @@ def _day(value: str | None, option: str, session: Session) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
-        raise CliError(
-            session.text("error.report_date", value=value, option=option), ExitCode.USAGE
-        ) from None
+        day = None
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        said = session.text("error.report_date", value=value, option=option)
+        raise CliError(said, ExitCode.USAGE)
+    return day
 
 
 def _selection(

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 commands, retention = group_module("retention")
 
+WITHIN_MOST = 3653
+"""The furthest `--within` looks ahead, in days: ten years, beyond any retention period."""
+
 WithinOpt = Annotated[int | None, typer.Option("--within", help="help.opt.within", metavar="DAYS")]
 UntilOpt = Annotated[str, typer.Option("--until", help="help.opt.retention_until", metavar="DATE")]
 MaybeRef = Annotated[str | None, typer.Argument(help="help.arg.ref", metavar="REF")]
@@ -55,7 +58,7 @@ def retention_list(within: WithinOpt = None, as_json: JsonFlag = False) -> None:
     from parcours.app.retention import falling_due
 
     session = current_session()
-    if within is not None and within < 0:
+    if within is not None and not 0 <= within <= WITHIN_MOST:
         raise CliError(session.text("retention.bad_within", value=within), ExitCode.USAGE)
     with open_readmodel() as store:
         found = falling_due(store, datetime.now(UTC), within)
