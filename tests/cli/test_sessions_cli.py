@@ -71,8 +71,9 @@ def test_a_session_is_opened_listed_shown_and_closed(cli: Cli) -> None:
             "Not found: no partner Nobody in the partner directory",
         ),
         (("--capacity", "0"), ExitCode.USAGE, "Invalid value for '--capacity'"),
+        (("--capacity", "99999999999"), ExitCode.USAGE, "10000 at the most; leave --capacity"),
     ],
-    ids=["unknown-referrer", "no-capacity"],
+    ids=["unknown-referrer", "no-capacity", "absurd-capacity"],
 )
 def test_a_session_names_referrers_of_the_directory_and_a_real_capacity(
     cli: Cli, extra: tuple[str, ...], code: ExitCode, said: str
@@ -95,6 +96,9 @@ def test_refer_into_a_session_that_is_open_and_has_room_only(cli: Cli) -> None:
         *("refer", "--programme", "nouveau-depart", "--referrer", AMICALE, "--reason", "work"),
         *("--first-name", "Chloé", "--last-name", "Quillfeather", "--birth-date", "1991-01-01"),
     )
+    blank = cli("--lang", "fr", *typed, "--session", " ")
+    assert blank.exit_code == ExitCode.USAGE, blank.output
+    assert blank.stderr.startswith("--session ne nomme aucune session : donnez le nom")
     full = cli(*typed, "--session", "2017-03")
     assert full.exit_code == ExitCode.REFUSED
     assert full.stderr == (

@@ -19,11 +19,19 @@ if TYPE_CHECKING:
 
 
 def typed_referral(
-    referrer: str, at: datetime, actor: str, session_name: str | None, referent: str | None
+    session: Session,
+    referrer: str,
+    at: datetime,
+    actor: str,
+    session_name: str | None,
+    referent: str | None,
 ) -> Refer:
     """The referral as typed, with the programme's defaults: without --session, the month of
-    `at` on staff's calendar."""
+    `at` on staff's calendar. A blank --session names no session (exit 2), not the month's."""
     from parcours.domain.commands.intake import referral
+
+    if session_name is not None and not session_name.strip():
+        raise CliError(session.text("refer.session_blank"), ExitCode.USAGE)
 
     zone = local_zone()
     return referral(referrer, at, actor, zone=zone, session=session_name, referent=referent)

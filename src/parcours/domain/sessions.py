@@ -46,9 +46,14 @@ class Session:
     closed_at: datetime | None = None
 
 
+CAPACITY_MOST = 10_000
+"""The largest capacity a session may have: a programme's intake is counted in tens or
+hundreds (ATP Cergy: 60 a year); more is a slip of the keyboard."""
+
+
 class SessionRejected(ValueError):
     """A session typed wrong: `field` (`name`, `capacity`) has the `fault` named
-    (`blank`, `bidi` with the controls `found`, `long`, `not_positive`)."""
+    (`blank`, `bidi` with the controls `found`, `long`, `not_positive`, `too_large`)."""
 
     def __init__(self, field: str, fault: str, found: str = "") -> None:
         super().__init__(f"{field}: {fault} {found}".strip())
@@ -57,7 +62,7 @@ class SessionRejected(ValueError):
 
 def check_new_session(name: str, capacity: int | None) -> None:
     """A name that names something, fits its column and reads as typed; a capacity of one
-    person at least."""
+    person at least, `CAPACITY_MOST` at the most."""
     if is_blank(name):
         raise SessionRejected("name", "blank")
     if found := invisible_controls(name):
@@ -66,6 +71,8 @@ def check_new_session(name: str, capacity: int | None) -> None:
         raise SessionRejected("name", "long", str(NAME_LENGTH))
     if capacity is not None and capacity < 1:
         raise SessionRejected("capacity", "not_positive")
+    if capacity is not None and capacity > CAPACITY_MOST:
+        raise SessionRejected("capacity", "too_large", str(CAPACITY_MOST))
 
 
 def check_referrer(name: str, kind: PartnerKind | None, active: bool) -> None:

@@ -12,7 +12,11 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import action_label, actor_label, as_typed, short, stage_label
 from parcours.cli.options import JsonFlag, On, ProgrammeOpt, Ref, RequestOpt, VersionOpt, flag
-from parcours.cli.referral_input import check_typed_referral, typed_person, typed_referral
+from parcours.cli.referral_input import (
+    check_typed_referral,
+    typed_person,
+    typed_referral,
+)
 from parcours.cli.referrers import warn_if_unlisted
 from parcours.cli.render import console, listing, print_json, table, when
 from parcours.cli.runtime import (
@@ -64,7 +68,7 @@ def refer(
     referred_at = parse_instant(on, session, "--on")
     contact = (phone, email, address, availability)
     person = typed_person(session, (first_name, last_name), birth_date, contact, skill, language)
-    command = typed_referral(referrer, referred_at, actor, session_name, referent)
+    command = typed_referral(session, referrer, referred_at, actor, session_name, referent)
     meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
     named = session_name is not None
     check_typed_referral(session, person, command, meta, definition.name, named=named)
