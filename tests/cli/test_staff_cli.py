@@ -20,7 +20,7 @@ from parcours.app.staff_access import read_pass
 from parcours.cli.exit_codes import ExitCode
 from parcours.service import prepare_actors
 from tests.cli.logged_reads import read_log_rows
-from tests.cli.runner import Cli, refer
+from tests.cli.runner import PERSON, Cli, refer
 
 pytestmark = [pytest.mark.temporal]
 
@@ -69,6 +69,10 @@ def test_credentials_are_issued_used_and_revoked(
     after = staff("contact", pathway_id)
     assert after.exit_code == 3, after.output
     assert "was revoked" in after.output
+    referral = ("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "work")
+    referred = staff(*referral, *PERSON)  # said revoked, not as a referent nobody holds
+    assert referred.exit_code == 3, referred.output
+    assert "was revoked" in referred.output
     assert json.loads(cli("timeline", pathway_id, "--json").stdout) == trail
     assert cli("staff", "revoke", "nobody-at-all").exit_code == 4
     twice = cli("--lang", "fr", "staff", "revoke", "staff-7f3a")
