@@ -194,6 +194,13 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_pathway(
     assert "is closed for good since" in after.stdout  # not an empty table of actions
     assert json.loads(cli("show", pid, "--json").stdout)["status"]["next_alert_at"] is None
     assert json.loads(cli("next", pid, "--json").stdout)["closed_at"] is not None
+    listed = eventually_blocking(  # its run ends: `list --closed` names no next alert
+        lambda: json.loads(cli("list", "--closed", "--json").stdout),
+        lambda rows: any(r["pathway_id"] == pid and not r["running"] for r in rows),
+        what=f"{pid}'s run has ended",
+    )
+    assert [r["next_alert_at"] for r in listed if r["pathway_id"] == pid] == [None]
+    assert "aucune : clos définitivement" in cli("--lang", "fr", "list", "--closed").stdout
     assert "[erased]" in cli("timeline", pid).stdout  # the waiver's reason
     french = cli("--lang", "fr", "show", pid).stdout
     assert "[effacé]" in french  # in the reader's words, once for the name

@@ -257,13 +257,15 @@ class PathwayClient:
             f"{base} AND {query}" if query else base, limit=limit
         ):
             attrs = execution.typed_search_attributes
+            running = execution.status == WorkflowExecutionStatus.RUNNING
             yield PathwaySummary(
                 pathway_id=execution.id,
                 programme=attrs.get(sa.PROGRAMME) or "",
                 stage=attrs.get(sa.STAGE) or "",
                 referent=attrs.get(sa.REFERENT) or "",
-                next_alert_at=attrs.get(sa.NEXT_ALERT_AT),
-                running=execution.status == WorkflowExecutionStatus.RUNNING,
+                # a run that has ended raises no alert: its last indexed one is not next
+                next_alert_at=attrs.get(sa.NEXT_ALERT_AT) if running else None,
+                running=running,
             )
 
     async def exists(self, pathway_id: str) -> bool:

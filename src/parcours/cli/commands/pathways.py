@@ -202,7 +202,7 @@ def _summary_row(summary: PathwaySummary, text: Text) -> list[str]:
         summary.programme,
         stage_label(summary.stage, text),
         summary.referent,
-        when(summary.next_alert_at),
+        when(summary.next_alert_at) if summary.running else text("list.closed_for_good"),
     ]
 
 
