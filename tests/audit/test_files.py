@@ -143,6 +143,22 @@ def test_trail_says_who_did_what_when_why_under_which_programme(history_cli: Cli
         assert LAST not in output
 
 
+def test_trail_says_when_an_entry_made_after_the_fact_was_recorded(history_cli: Cli) -> None:
+    """A pathway typed in later with `--on` is told from one recorded live: each entry's
+    `recorded_at` beside `at`, and "(saisi le …)" where the two differ to the minute."""
+    entered = HERE / "atp-entered-after-the-fact.json"
+    entries = json_of(history_cli("audit", "trail", str(entered), "--json"))["entries"]
+    assert isinstance(entries, list)
+    late = [e for e in entries if e["recorded_at"] > e["at"]]
+    assert late, "the history holds entries made after the fact"
+    live = json_of(history_cli("audit", "trail", str(FULL), "--json"))["entries"]
+    assert isinstance(live, list)
+    assert all(e["recorded_at"] >= e["at"] for e in live)
+    shown = history_cli("--lang", "fr", "audit", "trail", str(entered))
+    assert shown.exit_code == 0, shown.output
+    assert "saisi le" in shown.stdout
+
+
 def test_at_shows_the_pathway_at_an_instant_without_the_person(history_cli: Cli) -> None:
     trail = json_of(history_cli("audit", "trail", str(FULL), "--json"))
     entries = trail["entries"]

@@ -61,6 +61,7 @@ def trail_document(
             {
                 "seq": e.event.seq,
                 "at": e.event.at,
+                "recorded_at": e.event.recorded,
                 "event": e.event.kind,
                 "actor_id": e.event.actor_id,
                 "role": e.event.role,

@@ -17,7 +17,7 @@ import typer
 from parcours.cli.commands import audit_files as files
 from parcours.cli.commands import audit_jobdating as jobdating
 from parcours.cli.commands.audit_replay import replay_all, replay_files, report_replay
-from parcours.cli.corrected import described
+from parcours.cli.corrected import described, happened_and_recorded
 from parcours.cli.dates import parse_instant
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
@@ -190,7 +190,7 @@ def _print_trail(
         [
             [
                 str(e.event.seq),
-                when(e.event.at),
+                happened_and_recorded(e.event, text),
                 said,
                 stage_label(e.event.stage.value, text),
                 _signed_by(e.event, proofs, text),
