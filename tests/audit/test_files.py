@@ -157,6 +157,21 @@ def test_trail_says_when_an_entry_made_after_the_fact_was_recorded(history_cli: 
     shown = history_cli("--lang", "fr", "audit", "trail", str(entered))
     assert shown.exit_code == 0, shown.output
     assert "saisi le" in shown.stdout
+    # `audit at` names its last event by the trail's number: the same kind, the same day.
+    by_seq = {e["seq"]: e for e in entries}
+    numbered = 0
+    for entry in late:
+        at = json_of(history_cli("audit", "at", str(entered), "--when", entry["at"], "--json"))
+        last = at["last_event"]
+        assert isinstance(last, dict)
+        assert at["last_event_seq"] == last["seq"]
+        if last["seq"]:
+            numbered += 1
+            assert (by_seq[last["seq"]]["event"], by_seq[last["seq"]]["at"]) == (
+                last["kind"],
+                last["at"],
+            ), entry
+    assert numbered
 
 
 def test_at_shows_the_pathway_at_an_instant_without_the_person(history_cli: Cli) -> None:

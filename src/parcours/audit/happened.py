@@ -57,7 +57,29 @@ def snapshot_at(recording: Recording, when: datetime, *, as_recorded: bool = Fal
     """The pathway at `when`: as it happened, or as recorded (what parcours knew then)."""
     if as_recorded or not recording.dated_runs:
         return snapshot(recording, when)
-    return snapshot_of(happened(recording, when), recording, when)
+    found = snapshot_of(happened(recording, when), recording, when)
+    return dataclasses.replace(found, last_event=numbered_as_recorded(found.last_event, recording))
+
+
+def numbered_as_recorded(event: PathwayEvent | None, recording: Recording) -> PathwayEvent | None:
+    """`event` of the fold as it happened, under the number the timeline and the trail give
+    it: that fold numbers its own events in the order they happened, which differs once
+    entries were made after the fact. 0 for an event the record does not hold (an alert the
+    fold raised at its due instant where the workflow raised it later)."""
+    if event is None:
+        return None
+    recorded = {_identity(e): e.seq for e in fold(recording).pathway.state.timeline}
+    return dataclasses.replace(event, seq=recorded.get(_identity(event), 0))
+
+
+def _identity(event: PathwayEvent) -> tuple[str, str]:
+    """What names an event in both folds: its request, or for what parcours raised itself
+    (no request), its kind and the alert it is about."""
+    return (
+        (event.request_id, event.kind)
+        if event.request_id
+        else ("", f"{event.kind}:{event.details.get('alert_id', '')}")
+    )
 
 
 def referred_at(recording: Recording) -> datetime:

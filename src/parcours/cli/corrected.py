@@ -50,9 +50,12 @@ def _restated(correction: PathwayEvent) -> str:
     return when(datetime.fromisoformat(value)) if value else ""
 
 
-def happened_and_recorded(event: PathwayEvent, text: Text) -> str:
-    """When it happened, and when it was recorded where the two differ to the minute."""
+def happened_and_recorded(event: PathwayEvent, text: Text, *, stacked: bool = False) -> str:
+    """When it happened, and when it was recorded where the two differ to the minute;
+    `stacked`, the second on a line of its own (a table of many columns)."""
     happened, recorded = when(event.at), when(event.recorded)
     if happened == recorded:
         return happened
+    if stacked:
+        return f"{happened}\n{text('timeline.recorded_below', recorded=recorded)}"
     return text("timeline.recorded", at=happened, recorded=recorded)

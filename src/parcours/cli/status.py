@@ -158,7 +158,7 @@ def _last_event_rows(found: Snapshot, text: Text) -> list[Row]:
     why = text("audit.at.why", reason=as_typed(last.reason, text)) if last.reason else ""
     said = text(
         "audit.at.last_value",
-        seq=last.seq,
+        seq=last.seq or "—",
         event=event_label(last.kind, text, last.details),
         at=when(last.at),
         actor=last.actor_id,

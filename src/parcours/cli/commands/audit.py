@@ -190,7 +190,7 @@ def _print_trail(
         [
             [
                 str(e.event.seq),
-                happened_and_recorded(e.event, text),
+                happened_and_recorded(e.event, text, stacked=True),
                 said,
                 stage_label(e.event.stage.value, text),
                 _signed_by(e.event, proofs, text),
