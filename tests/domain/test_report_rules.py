@@ -78,6 +78,19 @@ def test_age_bands_at_referral() -> None:
     assert age_band(date(2000, 4, 2), at) == "26_34"
     assert age_band(date(1971, 4, 2), at) == "55_and_over"
     assert age_band(None, at) == "unknown"
+    late = datetime(2026, 4, 2, 22, 30, tzinfo=UTC)  # already 3 April in Paris
+    assert age_band(date(2000, 4, 3), late) == "under_26"
+    assert age_band(date(2000, 4, 3), late, ZoneInfo("Europe/Paris")) == "26_34"
+
+
+def test_the_extract_gives_months_on_staff_calendar() -> None:
+    """Referred at 00:30 on 1 November in Paris (still October in UTC): the session is
+    November's, and so is the extract's month, read on the same calendar."""
+    paris = ZoneInfo("Europe/Paris")
+    referred = datetime(2025, 10, 31, 23, 30, tzinfo=UTC)
+    pathway = Pathway.refer(ATP, "pathway-0002", referral(referred), meta(), referred)
+    assert extract_row(pathway.state, None, "p", paris)["referred_month"] == "2025-11"
+    assert extract_row(pathway.state, None, "p")["referred_month"] == "2025-10"
 
 
 def test_a_voided_drop_out_counts_for_nothing() -> None:

@@ -19,7 +19,7 @@ import secrets
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,8 +92,10 @@ async def gather_rows(
     answer_timeout: float,
     on_listed: Callable[[int], None],
     on_done: Callable[[int], None],
+    zone: tzinfo = UTC,
 ) -> Extracted:
-    """One row per pathway of `programme`, open or closed, in pseudonym order."""
+    """One row per pathway of `programme`, open or closed, in pseudonym order; months and
+    ages on the calendar of `zone`."""
     query = pathways_query(pathways.task_queue, programme=programme, include_closed=True)
     ids = [pid async for pid in pathways.pathway_ids(query)]
     on_listed(len(ids))
@@ -106,7 +108,7 @@ async def gather_rows(
             troubled.append(err.trouble)
         else:  # the identity goes no further than the age band
             birth = _birth(person.birth_date)
-            rows.append(extract_row(state, birth, pseudonym(key, pathway_id)))
+            rows.append(extract_row(state, birth, pseudonym(key, pathway_id), zone))
             opened.append(pathway_id)
         on_done(done)
     rows.sort(key=lambda row: str(row["pseudonym"]))

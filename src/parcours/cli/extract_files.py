@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from parcours.cli.errors import CliError, unwritable
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.render import console, print_json, say_troubled, tally
+from parcours.cli.render import console, local_zone, print_json, say_troubled, tally
 from parcours.cli.runtime import answer_timeout, permitted_session, with_pathways
 from parcours.locale import catalogue
 
@@ -68,6 +68,7 @@ def _gather(session: Session, programme: str, key: bytes, as_json: bool) -> Extr
                 answer_timeout=answer_timeout(),
                 on_listed=bar.listed,
                 on_done=bar.done,
+                zone=local_zone(),
             )
 
     return with_pathways(session, work, whole_timeout=False)

@@ -10,7 +10,7 @@ hash) and handed in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from parcours.domain.commands.corrections import as_it_stands
 from parcours.domain.commands.lifecycle import LifecycleTrigger
@@ -59,17 +59,18 @@ COLUMNS = (
 )
 
 
-def age_band(birth: date | None, at: datetime) -> str:
-    """The person's age band on the day `at`; `unknown` without a birth date."""
+def age_band(birth: date | None, at: datetime, zone: tzinfo = UTC) -> str:
+    """The person's age band on the day `at` (on the calendar of `zone`); `unknown` without
+    a birth date."""
     if birth is None:
         return "unknown"
-    day = at.date()
+    day = at.astimezone(zone).date()
     age = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
     return next((band for bound, band in AGE_BANDS if age < bound), "55_and_over")
 
 
-def _month(instant: datetime | None) -> str:
-    return month_of(instant) if instant is not None else ""
+def _month(instant: datetime | None, zone: tzinfo) -> str:
+    return month_of(instant, zone) if instant is not None else ""
 
 
 def _days(start: datetime, end: datetime | None) -> str:
@@ -101,8 +102,11 @@ def mission_cell(mission: Mission) -> str:
     )
 
 
-def extract_row(state: PathwayState, birth: date | None, pseudonym: str) -> dict[str, Value]:
-    """The pathway's row, with `pseudonym` in place of its id."""
+def extract_row(
+    state: PathwayState, birth: date | None, pseudonym: str, zone: tzinfo = UTC
+) -> dict[str, Value]:
+    """The pathway's row, with `pseudonym` in place of its id, its months and age on the
+    calendar of `zone` (staff's, as the session a referral defaults to)."""
     outcome = state.outcome
     dropped = any(e.kind == LifecycleTrigger.DROP_OUT.event for e in as_it_stands(state.timeline))
     return {
@@ -111,10 +115,10 @@ def extract_row(state: PathwayState, birth: date | None, pseudonym: str) -> dict
         "programme_version": state.programme_version,
         "session": state.session,
         "referrer": state.referrer,
-        "age_band": age_band(birth, state.referred_at),
-        "referred_month": _month(state.referred_at),
-        "intake_month": _month(state.intake_completed_at),
-        "contract_month": _month(state.contract_signed_at),
+        "age_band": age_band(birth, state.referred_at, zone),
+        "referred_month": _month(state.referred_at, zone),
+        "intake_month": _month(state.intake_completed_at, zone),
+        "contract_month": _month(state.contract_signed_at, zone),
         "stage": state.stage.value,
         "barriers": ITEMS.join(f"{b.kind.value}{PARTS}{b.status.value}" for b in state.barriers),
         "barrier_count": len(state.barriers),
@@ -124,7 +128,7 @@ def extract_row(state: PathwayState, birth: date | None, pseudonym: str) -> dict
         "missions": ITEMS.join(mission_cell(m) for m in state.missions),
         "mission_count": len(state.missions),
         "dropped_out": dropped,
-        "exit_month": _month(outcome.exited_at) if outcome else "",
+        "exit_month": _month(outcome.exited_at, zone) if outcome else "",
         "exit_reason": outcome.reason.value if outcome else "",
         "exit_positive": outcome.positive if outcome else None,
         "exit_rule": outcome.rule_label if outcome else "",
