@@ -12,7 +12,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from parcours.adapters.settings import Settings
 from parcours.domain.extract import COLUMNS
+from tests.cli.logged_reads import read_log_rows
 from tests.cli.runner import PERSON, Cli, refer
 from tests.support import RECOGNISABLE_NAME
 
@@ -126,3 +128,20 @@ def test_who_may_extract_and_with_which_key(cli: Cli, tmp_path: Path) -> None:
     unknown = cli("--role", "auditor", "extract", "nope", "--out", str(tmp_path / "x"))
     assert unknown.exit_code == 4
     assert not (tmp_path / "x").exists()
+
+
+def test_a_folder_that_cannot_take_the_files_is_refused_before_any_read(
+    cli: Cli, cli_settings: Settings, tmp_path: Path
+) -> None:
+    """A file where the folder should be: one sentence in the reader's words (exit 2),
+    before any pathway is read, so no read is logged. (A folder without write permission
+    is refused the same way, but not for root, whom the tests may run as.)"""
+    refer(cli)
+    taken = tmp_path / "a-file"
+    taken.write_text("")
+    refused = cli("--lang", "fr", "--role", "auditor", "extract", "atp-cergy", "--out", str(taken))
+    assert refused.exit_code == 2, refused.output
+    (said,) = refused.stderr.strip().splitlines()
+    assert said.startswith("Impossible d'écrire l'extraction dans"), said
+    assert "un fichier de ce nom s'y trouve, pas un dossier" in said
+    assert [r for r in read_log_rows(cli_settings.readmodel_url) if r["command"] == "extract"] == []

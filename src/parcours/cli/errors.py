@@ -45,6 +45,7 @@ OS_REASONS = {
     errno.EISDIR: "is_a_folder",
     errno.ENOSPC: "disk_full",
     errno.EROFS: "read_only",
+    errno.EEXIST: "file_exists",
 }
 """The system's reasons a file could not be written that staff meet, said in their words."""
 

@@ -74,6 +74,20 @@ def _gather(session: Session, programme: str, key: bytes, as_json: bool) -> Extr
     return with_pathways(session, work, whole_timeout=False)
 
 
+def _ready(session: Session, out: Path) -> None:
+    """The folder `--out` made, and writable: refused now (exit 2) rather than after every
+    pathway was read and the reads logged."""
+    import errno
+    import os
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(out))
+    except OSError as err:
+        raise unwritable(session.text, "error.extract_out", out, err) from None
+
+
 def run_extract(
     session: Session, programme: str, out: Path, key_file: Path | None, *, as_json: bool
 ) -> None:
@@ -83,6 +97,7 @@ def run_extract(
 
     get_programme(programme)  # an unknown programme is refused (exit 4) before anything
     key, created, key_path = _key(session, key_file)
+    _ready(session, out)  # a folder that cannot take the files: said before any read
     extracted = _gather(session, programme, key, as_json)
     if extracted.opened:  # the birth dates opened, each a read, logged before any file
         logged(session, ReadCommand.EXTRACT, extracted.opened, programme)
