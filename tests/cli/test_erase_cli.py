@@ -31,6 +31,7 @@ from parcours.cli.app import build_app
 from parcours.cli.exit_codes import ExitCode
 from parcours.programmes import get_programme
 from parcours.workflows.reservation import reservation_id
+from tests.cli.logged_reads import read_log_rows
 from tests.cli.runner import Cli, as_coordinator, refer
 from tests.polling import eventually_blocking
 from tests.servers import TEST_KEYRING
@@ -181,6 +182,8 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_pathway(
     again = as_coordinator(cli, "erase", pid, "--reason", "asked again", "--yes")
     assert again.exit_code == ExitCode.REFUSED
     assert "already_erased" in again.output
+    erasures = [r for r in read_log_rows(url) if r["command"] == "erase" and r["pathway_id"] == pid]
+    assert len(erasures) == 1  # the refused second erasure opened nothing: no read logged
     assert "Allowed now" not in again.output  # no pathway's actions: not "none" either
 
     shown = cli("show", pid)

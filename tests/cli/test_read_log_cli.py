@@ -133,6 +133,10 @@ def test_audit_reads_in_words_and_refused_to_staff(cli: Cli) -> None:
     assert "staff-7f3a (staff)" in english.stdout
     french = as_coordinator(cli, "--lang", "fr", "audit", "reads", "--actor", "staff-7f3a")
     assert "Lectures de dossiers de personnes (1)" in french.stdout
+    assert cli("--as", "aud-01", "--role", "auditor", "show", pid).exit_code == 0
+    audited = as_coordinator(cli, "--lang", "fr", "audit", "reads", "--actor", "aud-01")
+    assert "show (le parcours, sans la personne)" in audited.stdout  # auditors see no identity
+    assert "avec la personne" not in audited.stdout
     nobody = ("audit", "reads", "--actor", "nobody")
     assert as_coordinator(cli, *nobody).stdout == "No read in the read log matches.\n"
     assert "Aucune lecture" in as_coordinator(cli, "--lang", "fr", *nobody).stdout

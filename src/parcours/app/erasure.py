@@ -86,7 +86,10 @@ async def erase_person(
         start = await read_start(pathways.temporal, pathway_id, run)
         return await _erase_unanswering(pathways, store, keyring, start, meta)
     raw = await pathways.participant_as_stored(pathway_id)
-    person = await _opened(store, keyring, pathway_id, raw, meta)
+    # a person erased already, keys and all, is not opened, so not read: the refusal
+    # (`_record`) logs nothing
+    left = await _left_to_erase(pathways, store, pathway_id)
+    person = await _opened(store, keyring, pathway_id, raw, meta) if left else raw
     seq, recorded = await _record(pathways, store, pathway_id, meta)
     stored = await pathways.state_as_stored(pathway_id)
     done = await _destroy(pathways, store, keyring, pathway_id, (stored.programme, person))
@@ -180,6 +183,14 @@ async def _destroy(
     sealer = PersonSealer(lambda: store, keyring)
     keys = await asyncio.to_thread(sealer.destroy, pathway_id)
     return keys, deleted, files
+
+
+async def _left_to_erase(pathways: PathwayClient, store: Store, pathway_id: str) -> bool:
+    """Whether the person is still to erase: not erased yet, or erased by an erasure that
+    stopped before their keys were destroyed."""
+    if (await pathways.state_as_stored(pathway_id)).erased_at is None:
+        return True
+    return bool(await asyncio.to_thread(store.keys_of_pathway, pathway_id))
 
 
 async def _record(

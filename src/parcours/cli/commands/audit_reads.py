@@ -17,6 +17,7 @@ from parcours.cli.runtime import open_readmodel, permitted_session
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import ReadEntry
+    from parcours.cli.i18n import Text
     from parcours.cli.runtime import Session
 
 COLUMNS = ("at", "by", "command", "pathway", "programme", "key")
@@ -71,8 +72,18 @@ def _row(entry: ReadEntry, session: Session) -> list[str]:
     return [
         when(entry.at),
         actor_label(entry.actor_id, entry.role.value, text),
-        word("audit.reads.command", entry.command, text),  # one a later version logs: as is
+        _command_read(entry, text),
         pathway,
         entry.programme or "—",
         entry.key_id or "—",
     ]
+
+
+def _command_read(entry: ReadEntry, text: Text) -> str:
+    """What the command read, as the log's reader reads it; `show` by a role that sees no
+    identity (an auditor) read the pathway without the person."""
+    from parcours.domain.permissions import may_see_identity
+
+    if entry.command == "show" and not may_see_identity(entry.role):
+        return text("audit.reads.command.show_without_identity")
+    return word("audit.reads.command", entry.command, text)  # one a later version logs: as is
