@@ -38,7 +38,7 @@ def test_a_new_pathway_is_listed_and_a_coordinator_extends_it(cli: Cli) -> None:
     assert pid in listed(cli, "--within", "600")
     shown = cli("show", pid)  # not exited: `show` gives the date all the same
     assert shown.exit_code == 0, shown.output
-    assert "Person to be anonymised on (retention by the last contact)" in shown.stdout
+    assert "Person to be anonymised on (retention from the last entry" in shown.stdout
     assert due.date().isoformat() in shown.stdout
     assert json.loads(cli("show", pid, "--json").stdout)["status"]["retention_due_at"]
     printed = cli("--lang", "fr", "retention", "list")

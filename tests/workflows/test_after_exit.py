@@ -96,7 +96,7 @@ async def test_open_alerts_of_an_exited_pathway_stay_listed(
     printed = await run(staff_cli(skipping_env, tmp_path), "show", walk.pid)
     # It follows the retention by the last contact: `show` gives when its person is
     # anonymised, not the earlier rule's end of the retention after exit.
-    assert "Person to be anonymised on (retention by the last contact)" in printed.stdout
+    assert "Person to be anonymised on (retention from the last entry" in printed.stdout
     assert "Closes for good on" not in printed.stdout
 
 
