@@ -467,6 +467,8 @@ def test_each_refusal_has_a_code_and_words_in_both_languages(
     assert said_en == catalogue("en")[key].format(**refusal_values(error.values, en))
     assert said_fr != error.message
     assert all(isinstance(v, str) for v in error.values.values())
+    # An instant is said in local time, as `show` says it, never as the raw ISO value.
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", said_fr), said_fr
 
 
 def test_every_refusal_sentence_of_the_catalogue_is_triggered() -> None:

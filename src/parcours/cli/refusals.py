@@ -32,7 +32,9 @@ REFUSAL_DAYS = frozenset(
 )
 """Refusal values that are instants, said as their day in local time, as `show` says it."""
 
-REFUSAL_INSTANTS = frozenset({"bound", "effective", "held_at", "erased_at", "latest", "since"})
+REFUSAL_INSTANTS = frozenset(
+    {"bound", "effective", "held_at", "erased_at", "latest", "since", "revoked_at", "signed_at"}
+)
 """Refusal values that are instants said to the minute in local time (an instant's bound)."""
 
 
