@@ -41,15 +41,18 @@ def cli_log(tmp_path: Path) -> str:
         (
             "en",
             f"Warning: {UNLISTED} is not an active referrer in the partner directory, so it "
-            "will not be told of this pathway; a coordinator can add it with parcours partners "
-            f'add "{UNLISTED}" --kind referrer --channel email --address ADDRESS.\n',
+            "cannot be told of this pathway: each message to it will fail and raise an alert "
+            "until a coordinator adds it with parcours partners "
+            f'add "{UNLISTED}" --kind referrer --channel email --address ADDRESS (then parcours '
+            "notifications retry sends them).\n",
         ),
         (
             "fr",
             f"Attention : {UNLISTED} n'est pas un prescripteur actif de l'annuaire des "
-            "partenaires, il ne sera donc pas informé de ce parcours ; un coordinateur peut "
-            f'l\'ajouter avec parcours partners add "{UNLISTED}" --kind referrer --channel '
-            "email --address ADRESSE.\n",
+            "partenaires, il ne peut donc pas être informé de ce parcours : chaque message qui "
+            "lui est destiné échouera et lèvera une alerte tant qu'un coordinateur ne l'aura pas "
+            f'ajouté avec parcours partners add "{UNLISTED}" --kind referrer --channel '
+            "email --address ADRESSE (parcours notifications retry les envoie ensuite).\n",
         ),
     ],
     ids=["en", "fr"],
