@@ -120,3 +120,13 @@ def test_adopt_says_what_it_did_and_refuses_bad_input(cli: Cli) -> None:
     every = as_coordinator(cli, "retention", "adopt", "--all", "--json")
     assert every.exit_code == 0, every.output
     assert pid not in json.loads(every.stdout)["adopted"]
+    # Counted as following, as `retention list` lists it (it was "already: 0").
+    eventually_blocking(lambda: listed(cli).get(pid), what="the pathway's due date projected")
+    assert (
+        pid
+        in json.loads(as_coordinator(cli, "retention", "adopt", "--all", "--json").stdout)[
+            "already"
+        ]
+    )
+    said = as_coordinator(cli, "retention", "adopt", "--all").stdout
+    assert "already following it: 1;" in said

@@ -57,6 +57,12 @@ def not_following(store: Store) -> list[str]:
     return [v.pathway_id for v in store.list_participants() if v.retention_due_at is None]
 
 
+def following(store: Store) -> list[str]:
+    """The pathways the read model lists with an anonymisation date: they follow the rule
+    already, so `adopt_every` is not sent to them, but they count as following it."""
+    return [v.pathway_id for v in store.list_participants() if v.retention_due_at is not None]
+
+
 @dataclass
 class Adoptions:
     """What `adopt_every` did: the pathways that follow the rule now, those that did

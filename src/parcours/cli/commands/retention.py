@@ -127,15 +127,16 @@ def retention_adopt(
     if reference is not None:
         _adopt_one(session, reference, meta, as_json)
         return
-    from parcours.app.retention import adopt_every, not_following
+    from parcours.app.retention import adopt_every, following, not_following
 
     with open_readmodel() as store:
-        targets = not_following(store)
+        targets, followers = not_following(store), following(store)
 
     async def work(pathways: PathwayClient) -> Adoptions:
         return await adopt_every(pathways, targets, meta)
 
     done = with_pathways(session, work, whole_timeout=False)
+    done.already = followers + done.already  # as `retention list` lists them: following
     failures = said_failures(session, done.failed)
     if as_json:
         failed = {pathway_id: message for pathway_id, (message, _) in failures.items()}
