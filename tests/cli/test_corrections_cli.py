@@ -53,7 +53,9 @@ def test_a_drop_out_voided_then_one_restated_through_the_cli(cli: Cli) -> None:
     timeline = cli("timeline", ref).stdout
     assert f"Dropped out (voided by #{voided['seq']})" in timeline
     assert f"Event voided: #{dropped['seq']} Dropped out" in timeline
-    assert f"annulé par n°{voided['seq']}" in cli("--lang", "fr", "timeline", ref).stdout
+    french = cli("--lang", "fr", "timeline", ref).stdout
+    assert f"annulé par n°{voided['seq']}" in french
+    assert f"Événement annulé : n°{dropped['seq']}" in french  # French spacing, not "annulé:"
 
     again = act(cli, "dropout", ref, "--reason", "no news", "--on", "2026-01-10")
     restated = act(cli, "correct", ref, str(again["seq"]), "--on", "2026-01-08T10:00", *WHY)

@@ -115,6 +115,10 @@ async def test_terminal_csv_and_french(
         (("report", "atp-cergy", "--from", "2026-03-01", "--to", "2026-02-01"), 2, "ends"),
         (("report", "atp-cergy", "--json", "--csv"), 2, "one output at most"),
         (("--lang", "fr", "report", "atp-cergy", "--unmasked"), 3, "votre rôle est personnel."),
+        # A misspelt programme filter: not found, rather than an empty table (exit 0).
+        (("alerts", "--programme", "nope"), 4, "There is no programme named nope"),
+        (("session", "list", "--programme", "nope"), 4, "There is no programme named nope"),
+        (("jobdating", "list", "--programme", "nope"), 4, "There is no programme named nope"),
         # Years no one means: refused in a sentence, no longer a crash reported as a bug.
         (("report", "atp-cergy", "--to", "9999-12-31"), 2, "a year from 1900 to 2999"),
         (("report", "atp-cergy", "--from", "0001-01-01"), 2, "a year from 1900 to 2999"),

@@ -40,8 +40,10 @@ def _described(event: PathwayEvent, corrected: Mapping[int, PathwayEvent], text:
         )
         restated = _restated(event)
         if restated:
-            return f"{label}: {text('timeline.restates', seq=seq, event=target, at=restated)}"
-        return f"{label}: {text('timeline.corrects', seq=seq, event=target)}"
+            what = text("timeline.restates", seq=seq, event=target, at=restated)
+        else:
+            what = text("timeline.corrects", seq=seq, event=target)
+        return text("timeline.correction", label=label, what=what)
     return label
 
 

@@ -57,6 +57,10 @@ def open_alerts(
 
     session = reader_session()
     actor = session.require_actor()
+    if programme is not None:  # a misspelt one is said so (exit 4), not an empty table
+        from parcours.cli.criteria import known_programme
+
+        known_programme(programme, session.text)
     if everyone and not may_oversee(Role(session.role)):
         raise CliError(session.text("alerts.coordinator_only"), ExitCode.REFUSED)
     if everyone:

@@ -233,8 +233,11 @@ def _as_sent_since(event: JobDatingEvent) -> JobDatingEvent:
 @guarded
 def jobdating_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) -> None:
     from parcours.app import jobdating as app
+    from parcours.cli.criteria import known_programme
 
     session = reader_session()
+    if programme is not None:  # a misspelt one is said so (exit 4), not an empty table
+        known_programme(programme, session.text)
 
     async def work(pathways: PathwayClient) -> list[JobDatingEvent]:
         ids = await app.event_ids(pathways.temporal, pathways.task_queue, programme)

@@ -79,7 +79,11 @@ def session_open(
 @session_group.command("list", help="help.session.list")
 @guarded
 def session_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) -> None:
+    from parcours.cli.criteria import known_programme
+
     session = reader_session()
+    if programme is not None:  # a misspelt one is said so (exit 4), not an empty table
+        known_programme(programme, session.text)
     store = open_readmodel()
     found = store.all_sessions(programme)
     sizes = [store.session_size(s.programme, s.name) for s in found]
