@@ -92,7 +92,8 @@ def _accompaniment(found: ProgrammeDefinition, text: Text) -> str:
     period = found.accompaniment
     if period is None:
         return text("none")
-    return text("programme.accompaniment", months=period.months, start=period.starts_on)
+    start = word("programme.start", period.starts_on, text)
+    return text("programme.accompaniment", months=period.months, start=start)
 
 
 def _others(found: ProgrammeDefinition) -> list[tuple[str, str]]:
@@ -117,7 +118,8 @@ def _positive_exits(found: ProgrammeDefinition, text: Text) -> None:
 
 def _conditions(criterion: PositiveExitCriterion, text: Text) -> str:
     """What makes one exit criterion hold, as the file says it (`min_months=13`…)."""
-    said = [text("programme.contracts", types=", ".join(t.value for t in criterion.contract_types))]
+    types = ", ".join(word("contract_type", t.value, text) for t in criterion.contract_types)
+    said = [text("programme.contracts", types=types)]
     for key in ("min_weekly_hours", "max_weekly_hours", "min_months"):
         value = getattr(criterion, key)
         if value is not None:
