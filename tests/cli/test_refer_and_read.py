@@ -43,7 +43,7 @@ def test_second_referral_of_the_same_person_is_refused(cli: Cli) -> None:
     )
     assert again.exit_code == ExitCode.REFUSED
     assert first in again.stderr
-    assert "already has an open pathway" in again.stderr
+    assert "already has a pathway in this programme that is still running" in again.stderr
     other_programme = refer(cli, programme="nouveau-depart")
     assert other_programme != first
 
