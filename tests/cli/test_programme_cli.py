@@ -145,7 +145,8 @@ def test_show_prints_every_part_of_the_file(local: Cli, name: str, lang: str) ->
     # The accompaniment's start and the exit's contract types in the reader's words.
     assert said[f"programme.start.{found.accompaniment.starts_on}"] in out
     assert f"from {found.accompaniment.starts_on}" not in out
-    assert "temp_mission" not in out and "fixed_term" not in out
+    assert "temp_mission" not in out
+    assert "fixed_term" not in out
 
 
 def test_a_part_with_no_words_yet_is_still_shown() -> None:

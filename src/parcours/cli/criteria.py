@@ -34,9 +34,13 @@ def latest_files(folder: Path = PROGRAMMES_DIR) -> dict[str, Path]:
     return {name: found[name][1] for name in sorted(found)}
 
 
-def known_programme(name: str, text: Text) -> None:
+def known_programme(name: str | None, text: Text) -> None:
     """Refuse a programme the catalogue has no file of (exit 4), by the files' names alone:
-    `list --programme` then says a misspelt name without building the models."""
+    a `--programme` filter (`list`, `alerts`, `session list`, `jobdating list`) then says a
+    misspelt name, rather than an empty table, without building the models. None (no
+    filter) passes."""
+    if name is None:
+        return
     names = latest_files()
     if name not in names:
         from parcours.cli.errors import unknown_programme

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcours.cli.act import naming_action, staff_action
+from parcours.cli.criteria import known_programme
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, word
@@ -57,10 +58,7 @@ def open_alerts(
 
     session = reader_session()
     actor = session.require_actor()
-    if programme is not None:  # a misspelt one is said so (exit 4), not an empty table
-        from parcours.cli.criteria import known_programme
-
-        known_programme(programme, session.text)
+    known_programme(programme, session.text)
     if everyone and not may_oversee(Role(session.role)):
         raise CliError(session.text("alerts.coordinator_only"), ExitCode.REFUSED)
     if everyone:

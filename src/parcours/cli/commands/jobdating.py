@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from parcours.cli.act import staff_action
+from parcours.cli.criteria import known_programme
 from parcours.cli.dates import parse_instant
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
@@ -233,11 +234,9 @@ def _as_sent_since(event: JobDatingEvent) -> JobDatingEvent:
 @guarded
 def jobdating_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) -> None:
     from parcours.app import jobdating as app
-    from parcours.cli.criteria import known_programme
 
     session = reader_session()
-    if programme is not None:  # a misspelt one is said so (exit 4), not an empty table
-        known_programme(programme, session.text)
+    known_programme(programme, session.text)
 
     async def work(pathways: PathwayClient) -> list[JobDatingEvent]:
         ids = await app.event_ids(pathways.temporal, pathways.task_queue, programme)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcours.cli.corrected import described, happened_and_recorded
+from parcours.cli.criteria import known_programme
 from parcours.cli.dates import parse_instant
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
@@ -165,10 +166,7 @@ def list_pathways(
     from parcours.app.queries import pathways_query
 
     session = reader_session()
-    if programme is not None:  # a misspelt one is said so (exit 4), as `report` does
-        from parcours.cli.criteria import known_programme
-
-        known_programme(programme, session.text)
+    known_programme(programme, session.text)  # a misspelt one: exit 4, as `report` says
     query = pathways_query(
         session.settings.task_queue,
         programme=programme,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from parcours.cli.criteria import known_programme
 from parcours.cli.dates import parse_instant
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
@@ -79,11 +80,9 @@ def session_open(
 @session_group.command("list", help="help.session.list")
 @guarded
 def session_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) -> None:
-    from parcours.cli.criteria import known_programme
 
     session = reader_session()
-    if programme is not None:  # a misspelt one is said so (exit 4), not an empty table
-        known_programme(programme, session.text)
+    known_programme(programme, session.text)
     store = open_readmodel()
     found = store.all_sessions(programme)
     sizes = [store.session_size(s.programme, s.name) for s in found]
