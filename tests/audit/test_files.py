@@ -282,6 +282,12 @@ def test_files_and_arguments_that_do_not_fit(history_cli: Cli, tmp_path: Path) -
     not_json = tmp_path / "notes.json"
     not_json.write_text("meeting notes", encoding="utf-8")
     assert history_cli("audit", "replay", str(not_json)).exit_code == ExitCode.INVALID_FILE
+    french = history_cli("--lang", "fr", "audit", "trail", str(not_json))
+    assert french.exit_code == ExitCode.INVALID_FILE
+    assert "ce n'est pas du JSON (ligne 1, colonne 1)" in french.stderr  # not "line 1"
+    latin1 = tmp_path / "latin1.json"
+    latin1.write_bytes('{"r\u00e9sum\u00e9": 1}'.encode("latin-1"))
+    assert "pas du texte UTF-8" in history_cli("--lang", "fr", "audit", "trail", str(latin1)).stderr
     not_bundle = history_cli("audit", "verify", str(OPEN))
     assert not_bundle.exit_code == ExitCode.INVALID_FILE
     assert "not a bundle" in not_bundle.stderr

@@ -161,14 +161,14 @@ def read_json_file(path: Path) -> Any:
     except IsADirectoryError:
         raise HistoryFileError(str(path), "folder") from None
     except UnicodeDecodeError:
-        raise HistoryFileError(str(path), "not_json", "not UTF-8 text") from None
+        raise HistoryFileError(str(path), "not_utf8") from None
     except OSError as err:
         raise HistoryFileError(str(path), "unreadable", err.strerror or "") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise HistoryFileError(
-            str(path), "not_json", f"line {err.lineno}, column {err.colno}"
+            str(path), "not_json", f"line {err.lineno}", line=err.lineno, column=err.colno
         ) from None
 
 
