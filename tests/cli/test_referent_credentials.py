@@ -62,6 +62,29 @@ def test_a_referent_holds_a_staff_or_coordinator_credential_in_force(
     assert [e["kind"] for e in trail].count("referent_assigned") == 1
 
 
+def test_a_partner_who_refers_is_not_made_the_referent(
+    signed_cli: tuple[Cli, Path], tmp_path: Path
+) -> None:
+    """Partners may refer; without --referent the referent would be the partner, who reads
+    no alerts: refused (exit 3), as when named, and a blank --referent names nobody (exit
+    2). Staff referring for themselves are proven by their own signature."""
+    cli, _ = signed_cli
+    coordinator = Cli({**cli.env, **PROVEN})
+    issue(coordinator, "part-0001", "partner", tmp_path)
+    partner = Cli({**cli.env, **PROVEN, "PARCOURS_CONFIG": str(tmp_path / "part-0001.toml")})
+    typed = (
+        *("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "r"),
+        *("--first-name", "Ada", "--last-name", "Quillfeather", "--birth-date", "1990-04-02"),
+    )
+    refused = partner(*typed)
+    assert refused.exit_code == ExitCode.REFUSED, refused.output
+    assert "referent_role" in refused.stderr
+    blank = coordinator(*typed, "--referent", " ")
+    assert blank.exit_code == ExitCode.USAGE, blank.output
+    assert "--referent names nobody" in blank.stderr
+    assert json.loads(coordinator("list", "--json").stdout) == []
+
+
 def test_where_roles_are_declared_any_staff_id_may_be_named(cli: Cli) -> None:
     """Tests and demos keep no credentials: the referent is not checked there."""
     pathway_id = refer(cli, "--referent", "staf-anna")

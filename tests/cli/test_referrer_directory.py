@@ -44,7 +44,8 @@ def cli_log(tmp_path: Path) -> str:
             "cannot be told of this pathway: each message to it will fail and raise an alert "
             "until a coordinator adds it with parcours partners "
             f'add "{UNLISTED}" --kind referrer --channel email --address ADDRESS (then parcours '
-            "notifications retry sends them).\n",
+            "notifications --failed lists those messages and parcours notifications retry KEY "
+            "--reason … sends each again).\n",
         ),
         (
             "fr",
@@ -52,7 +53,8 @@ def cli_log(tmp_path: Path) -> str:
             "partenaires, il ne peut donc pas être informé de ce parcours : chaque message qui "
             "lui est destiné échouera et lèvera une alerte tant qu'un coordinateur ne l'aura pas "
             f'ajouté avec parcours partners add "{UNLISTED}" --kind referrer --channel '
-            "email --address ADRESSE (parcours notifications retry les envoie ensuite).\n",
+            "email --address ADRESSE (ensuite parcours notifications --failed liste ces "
+            "messages et parcours notifications retry CLÉ --reason … renvoie chacun).\n",
         ),
     ],
     ids=["en", "fr"],

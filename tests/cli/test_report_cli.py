@@ -16,6 +16,7 @@ from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from tests.cli.logged_reads import read_log_rows
 from tests.cli.runner import PERSON, Cli, as_coordinator
+from tests.polling import eventually_blocking
 from tests.report_pathways import SECOND_SESSION, drive_second_session
 from tests.scenarios import drive_full_atp_pathway
 from tests.support import RECOGNISABLE_NAME
@@ -144,7 +145,7 @@ async def test_terminal_csv_and_french(
                 "1990-01-01T10:00",
             ),
             2,
-            "écrivez AAAA-MM-JJ, une année",
+            "écrivez-la AAAA-MM-JJ, comme 1985-03-02",
         ),
     ],
 )
@@ -179,6 +180,11 @@ def test_months_and_days_are_those_of_staff_calendar(cli: Cli) -> None:
         doc: dict[str, Any] = json.loads(shown.stdout)
         return doc
 
+    eventually_blocking(  # the read model has projected the intake
+        report,
+        lambda doc: doc.get("sessions", {}).get("2025-11", {}).get("intake_by_month"),
+        what="the intake projected",
+    )
     local = report("--from", "2025-11-01", "--to", "2025-11-30", **paris)
     assert local["selection"]["calendar"] == "Europe/Paris"
     assert local["sessions"]["2025-11"]["intake_by_month"] == {"2025-11": 1}

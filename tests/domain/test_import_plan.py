@@ -160,3 +160,20 @@ def test_a_referral_typed_without_a_session_takes_the_month_of_its_zone() -> Non
     assert referral("CCAS", late, "staff-1", zone=ZONE).session == "2026-11"
     assert referral("CCAS", late, "staff-1", zone=UTC).session == "2026-10"
     assert referral("CCAS", late, "staff-1", zone=ZONE, session="s1").session == "s1"
+
+
+def test_an_assignment_of_the_referent_in_force_is_left_out_not_refused() -> None:
+    """An older system logs the first assignment beside the person's referent: the row is
+    imported without it (the pathway would refuse a handover that hands nothing over),
+    and a real handover, then one back, are kept."""
+    person = {**PERSON, "referent": "staff-ana"}
+    plan = planned(
+        person,
+        {"event": "referent", "date": "2025-09-03", "referent": "staff-ana"},
+        {"event": "referent", "date": "2025-09-04", "referent": "staff-bob"},
+        {"event": "referent", "date": "2025-09-05", "referent": "staff-bob"},
+        {"event": "referent", "date": "2025-09-06", "referent": "staff-ana"},
+    )
+    assigned = [s.command.referent for s in plan.steps if isinstance(s.command, c.AssignReferent)]
+    assert assigned == ["staff-bob", "staff-ana"]
+    assert check_plan(ATP, plan, COORDINATOR, datetime(2026, 1, 1, tzinfo=UTC)) is None

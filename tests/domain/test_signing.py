@@ -87,3 +87,13 @@ def test_a_credential_must_be_in_force_and_grant_the_actor_and_role() -> None:
     other = replace(SIGNED, actor=Actor("staff-0000", Role.STAFF))
     with pytest.raises(ActorRefused):
         check_credential(CREDENTIAL, other)
+
+
+def test_a_staff_id_is_an_opaque_id_accents_allowed() -> None:
+    from parcours.domain.signing import is_staff_id
+
+    assert is_staff_id("staff-ana")
+    assert is_staff_id("hélène.dupont")  # a French user's letters are letters
+    assert is_staff_id("h.dupont@cergy")
+    for none in ("", " ", "a", "bob smith", "_staff", "-x", "staff\u202eana", "x" * 65):
+        assert not is_staff_id(none), none

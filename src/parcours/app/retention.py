@@ -60,7 +60,7 @@ def not_following(store: Store) -> list[str]:
 def following(store: Store) -> list[str]:
     """The pathways the read model lists with an anonymisation date: they follow the rule
     already, so `adopt_every` is not sent to them, but they count as following it."""
-    return [v.pathway_id for v in store.list_participants() if v.retention_due_at is not None]
+    return [v.pathway_id for v in store.retention_due()]
 
 
 @dataclass

@@ -39,7 +39,7 @@ def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
         "job_datings": state.job_datings,
         "open_alerts": snapshot.open_alerts,
         "outcome": state.outcome,
-        "last_event_seq": snapshot.last_event.seq if snapshot.last_event else None,
+        "last_event_seq": (snapshot.last_event.seq or None) if snapshot.last_event else None,
         "last_event": snapshot.last_event,
         "discrepancies": snapshot.discrepancies,
     }

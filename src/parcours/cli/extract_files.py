@@ -75,15 +75,19 @@ def _gather(session: Session, programme: str, key: bytes, as_json: bool) -> Extr
 
 
 def _ready(session: Session, out: Path) -> None:
-    """The folder `--out` made, and writable: refused now (exit 2) rather than after every
-    pathway was read and the reads logged."""
+    """The folder `--out` can take the files: refused now (exit 2), before any pathway is
+    read and the reads logged, and before the key is made; nothing is created here."""
     import errno
     import os
 
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        if not os.access(out, os.W_OK | os.X_OK):
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(out))
+        if out.exists() and not out.is_dir():
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(out))
+        existing = next(p for p in (out, *out.parents) if p.exists())
+        if not existing.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(existing))
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(existing))
     except OSError as err:
         raise unwritable(session.text, "error.extract_out", out, err) from None
 
@@ -96,8 +100,8 @@ def run_extract(
     from parcours.programmes import get_programme
 
     get_programme(programme)  # an unknown programme is refused (exit 4) before anything
-    key, created, key_path = _key(session, key_file)
     _ready(session, out)  # a folder that cannot take the files: said before any read
+    key, created, key_path = _key(session, key_file)
     extracted = _gather(session, programme, key, as_json)
     if extracted.opened:  # the birth dates opened, each a read, logged before any file
         logged(session, ReadCommand.EXTRACT, extracted.opened, programme)

@@ -32,6 +32,8 @@ def typed_referral(
 
     if session_name is not None and not session_name.strip():
         raise CliError(session.text("refer.session_blank"), ExitCode.USAGE)
+    if referent is not None and not referent.strip():
+        raise CliError(session.text("refer.referent_blank"), ExitCode.USAGE)
 
     zone = local_zone()
     return referral(referrer, at, actor, zone=zone, session=session_name, referent=referent)
@@ -88,7 +90,9 @@ def check_typed_referral(
     from parcours.cli.session_checks import check_referral_session
 
     check_referral_session(session, programme, command.session, command.referrer, named=named)
-    if command.referent != meta.actor.actor_id:  # the sender's own: proven by the signature
+    from parcours.domain.referents import referent_to_check
+
+    if referent_to_check(command.referent, meta.actor):
         check_referent(session, command.referent)
 
 
@@ -107,6 +111,4 @@ def _birth_date(value: str, session: Session) -> str:
     try:
         return datetime.strptime(value.strip(), "%Y-%m-%d").date().isoformat()
     except ValueError:
-        raise CliError(
-            session.text("error.report_date", value=value, option="--birth-date"), ExitCode.USAGE
-        ) from None
+        raise CliError(session.text("refer.name_date", found=value), ExitCode.USAGE) from None

@@ -4,7 +4,10 @@
 controls); here it is judged against this pathway: a referent it already has
 (`domain/referents.py`), then, given the instant it is judged at, its dates against the
 pathway's own (`domain/instants.py`) and against their horizons (`domain/horizons.py`).
-Asked by `Pathway.check` (the workflow's validators) only, never on replay.
+Asked by `Pathway.check`: from the workflow's validators, which never run on replay, and
+from `Pathway.may` without an instant, which the workflow asks on replay of the failures it
+records itself (`workflows.deliveries`): those are never an assignment, and without an
+instant no date is judged, so what replays is unchanged.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from parcours.domain.commands import AssignReferent, Command
 from parcours.domain.errors import MoveRefused, UnknownReference
-from parcours.domain.records import PathwayState
+from parcours.domain.records import Actor, PathwayState
 from parcours.domain.signing import Credential
 from parcours.domain.vocabulary import Role
 
@@ -40,6 +40,13 @@ def check_referent(referent: str, credentials: Iterable[Credential]) -> None:
             code="referent_role",
             values={"referent": referent, "role": role.value},
         )
+
+
+def referent_to_check(referent: str, sender: Actor) -> bool:
+    """Whether `referent` must be shown to hold a credential: not the sender's own staff id
+    when the sender's role follows pathways, since their request's signature proves their
+    credential (a revoked one is refused as revoked, not as a referent nobody holds)."""
+    return referent != sender.actor_id or sender.role not in REFERENT_ROLES
 
 
 def unchanged_referent(state: PathwayState, command: Command) -> MoveRefused | None:

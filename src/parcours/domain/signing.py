@@ -71,10 +71,10 @@ def signed_text(action: str, target: str, meta: RequestMeta, content: Sequence[A
     return "\n".join(parts).encode()
 
 
-STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}")
-"""A staff id as credentials are issued to: an opaque id of 2 to 64 letters, digits and
-`. _ @ -`, never a name with spaces, nor blank (it is what every request and read log
-names)."""
+STAFF_ID = re.compile(r"[^\W_][\w.@-]{1,63}")
+"""A staff id as credentials are issued to: an opaque id of 2 to 64 letters (accented ones
+too), digits and `. _ @ -`, beginning with a letter or a digit; never a name with spaces,
+nor blank (it is what every request and read log names)."""
 
 
 def is_staff_id(text: str) -> bool:

@@ -80,7 +80,6 @@ def session_open(
 @session_group.command("list", help="help.session.list")
 @guarded
 def session_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) -> None:
-
     session = reader_session()
     known_programme(programme, session.text)
     store = open_readmodel()

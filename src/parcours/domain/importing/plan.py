@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from parcours.domain.commands import Command, Refer
+from parcours.domain.commands import AssignReferent, Command, Refer
 from parcours.domain.commands.intake import referral
 from parcours.domain.importing import columns, events
 from parcours.domain.importing.cells import CellFault, Fault, Raw, instant, items, text
@@ -83,9 +83,8 @@ def plan_person(row: Row, own: Sequence[Row], zone: tzinfo, actor_id: str) -> Pe
     try:
         identity, refer, reason = _referral(row, zone, actor_id)
         found = [*_milestones(row, zone), *(_event_of(event, zone) for event in own)]
-        return PersonPlan(
-            text(row.cells.get(columns.KEY)), row, identity, refer, reason, _steps(found)
-        )
+        steps = _without_repeated_referents(_steps(found), refer.referent)
+        return PersonPlan(text(row.cells.get(columns.KEY)), row, identity, refer, reason, steps)
     except _Located as located:
         return located.fault
 
@@ -164,6 +163,20 @@ def _event_of(row: Row, zone: tzinfo) -> _Event:
         name = events.event_named(x.text("event", required=True))
         at = x.instant("date")
     return _Event(name, at, row.line, x, (row.file, row.line, "date"), {})
+
+
+def _without_repeated_referents(steps: tuple[Step, ...], referent: str) -> tuple[Step, ...]:
+    """The steps but an assignment of the referent already in force: an older system logs
+    the first assignment beside the referral's referent, and the pathway refuses a handover
+    that hands nothing over (`referent_unchanged`), which would refuse the whole row."""
+    kept = []
+    for step in steps:
+        if isinstance(step.command, AssignReferent):
+            if step.command.referent == referent:
+                continue
+            referent = step.command.referent
+        kept.append(step)
+    return tuple(kept)
 
 
 def _steps(found: list[_Event]) -> tuple[Step, ...]:
