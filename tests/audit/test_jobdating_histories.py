@@ -11,6 +11,7 @@ from tests.histories.record_jobdating import JOBDATING_HISTORIES
 
 EVENT = JOBDATING_HISTORIES / "jobdating-event.json"
 DATED = JOBDATING_HISTORIES / "jobdating-entered-after-the-fact.json"
+LATE = JOBDATING_HISTORIES / "jobdating-invited-after-the-day.json"
 
 
 def test_replay_checks_a_jobdating_with_todays_code(history_cli: Cli) -> None:
@@ -64,3 +65,16 @@ def test_at_is_refused_in_one_sentence_saying_what_to_use(history_cli: Cli) -> N
         assert "\n" not in said
         assert words in said
         assert "audit trail" in said
+
+
+def test_trail_says_an_invitation_recorded_after_the_day_sent_nothing(history_cli: Cli) -> None:
+    """Since `JOBDATING_LATE_INVITATION_PATCH`: the invitation of an event entered after its
+    day is recorded only; the trail says so after the `invite` line. The same walk
+    recorded before it sent the invitation, and its trail says nothing of the kind."""
+    late = json.loads(history_cli("audit", "trail", str(LATE), "--json").stdout)["entries"]
+    whats = [e["what"] for e in late]
+    assert whats.index("nothing_sent") == whats.index("invite") + 1
+    before = json.loads(history_cli("audit", "trail", str(DATED), "--json").stdout)["entries"]
+    assert "nothing_sent" not in [e["what"] for e in before]
+    shown = history_cli("--lang", "fr", "audit", "trail", str(LATE))
+    assert "invitation saisie après le jour : rien envoyé" in " ".join(shown.stdout.split())

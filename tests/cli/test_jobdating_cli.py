@@ -159,6 +159,14 @@ def test_an_event_entered_after_the_fact_is_dated_with_on(
     assert "jobdating_past" in late.stderr
     invited = cli("jobdating", "invite", event_id, "--on", (day - timedelta(hours=1)).isoformat())
     assert invited.exit_code == 0, invited.output
+    # Its day has gone by: the invitation is recorded, and nothing told to the agency.
+    assert "parcours sent nothing" in invited.stdout
+    shown = json.loads(cli("jobdating", "show", event_id, "--json").stdout)
+    assert (shown["invited_unsent"], shown["presented"]) == (True, 0)
+    assert shown["invited_at"] is not None
+    said = cli("--lang", "fr", "jobdating", "show", event_id).stdout
+    assert "rien envoyé par parcours" in " ".join(said.split())
+    assert http_receiver.received == []
     early = (day - timedelta(minutes=30)).isoformat()
     refused = cli(
         "jobdating", "record", event_id, "--outcome", f"{candidate}=no_match", "--on", early

@@ -245,11 +245,11 @@ async def test_a_jobdatings_failed_messages_are_sent_again_by_the_event(live: Li
     )
     live.smtp.recorder.replies[AGENCY_BOX] = "550 5.1.1 No such mailbox"
     candidate = await in_coaching(live.pathways)
-    held = datetime.now(UTC) - timedelta(hours=1)
+    # Invited before its day (after it, nothing is sent), its outcome recorded once it came.
+    held = datetime.now(UTC) + timedelta(seconds=20)
     planned = jobdating.Plan("atp-cergy", held, "Cergy", ["Adecco"], [candidate])
     event = await jobdating.plan(live.pathways, live.store, planned, meta(COORDINATOR))
-    invited = replace(meta(COORDINATOR), effective_at=held - timedelta(hours=1))
-    report = await jobdating.invite(live.pathways.temporal, event, invited)
+    report = await jobdating.invite(live.pathways.temporal, event, meta(COORDINATOR))
     invitation = f"{event}:invitation:Adecco"
     presented = f"{event}:candidate:{candidate}:Adecco"
     assert sorted(report.failures) == sorted([invitation, presented])
@@ -280,6 +280,7 @@ async def test_a_jobdatings_failed_messages_are_sent_again_by_the_event(live: Li
     assert "550" not in unsent.stderr  # not the old error, as if the partner refused again
     assert len(live.smtp.recorder.received) == 1
     entries = [OutcomeEntry(candidate, JobDatingOutcome.NO_MATCH)]
+    await asyncio.sleep(max((held - datetime.now(UTC)).total_seconds(), 0) + 1)  # its day
     await jobdating.record(live.pathways.temporal, event, entries, meta())
     await live.pathways.temporal.get_workflow_handle(event).result()  # every outcome: over
     over = await asyncio.to_thread(retry, presented, PARCOURS_LANG="fr")

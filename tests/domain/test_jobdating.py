@@ -24,6 +24,7 @@ from parcours.domain.jobdating import (
     check_role,
     entered_after,
     finished,
+    invitation_unsent,
     next_wake,
     outcome_command,
     outcome_request_id,
@@ -237,3 +238,11 @@ def test_an_agency_or_a_candidate_whose_messages_all_failed_is_not_counted_as_re
     # Adecco was not invited; pw-1 reached A2I still, pw-2 reached no agency
     assert reach(2, ["pw-1", "pw-2"], failures) == Reach(1, ["pw-1"])
     assert reach(1, ["pw-1"], failures[:2]) == Reach(0, [])
+
+
+def test_an_invitation_recorded_once_the_day_has_come_sends_nothing() -> None:
+    """Before the day, the invitation goes out; from the day's very hour on, it is recorded
+    only: the agencies would be invited, and told of candidates, for a day gone by."""
+    assert not invitation_unsent(_event(), HELD - DAY / 86400)
+    assert invitation_unsent(_event(), HELD)
+    assert invitation_unsent(_event(), HELD + 400 * DAY)

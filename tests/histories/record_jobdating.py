@@ -4,7 +4,9 @@ Plays `tests/workflows/jobdating_walk.py` (plan, invitations, the reminder on it
 timer, every outcome applied) on a time-skipping dev server of its own, with the
 throwaway key of `keys.json` and the two agencies in a scratch read model, told by file.
 With `dated`, plays the event entered after the fact instead
-(`jobdating_walk.play_dated_jobdating`) and writes `jobdating/DATED.json`; with `retried`,
+(`jobdating_walk.play_dated_jobdating`) and writes `jobdating/DATED.json` (recorded before
+`JOBDATING_LATE_INVITATION_PATCH`: do not record it again), with `late` the same walk on
+today's code (`LATE.json`, its invitation recorded only); with `retried`,
 the event whose failed invitation is sent again (`play_retried_jobdating`, `RETRIED`). Otherwise
 writes `jobdating/jobdating-event.json`: in a folder of its own, since the pathway's
 replay tests read every `*.json` beside this module as a `ParticipantPathway` history;
@@ -40,12 +42,23 @@ DATED = "jobdating-entered-after-the-fact"
 `python -m tests.histories.record_jobdating dated`."""
 
 
+LATE = "jobdating-invited-after-the-day"
+"""The event entered after the fact again, on the code since `JOBDATING_LATE_INVITATION_PATCH`:
+its invitation, recorded after the day, sends nothing. Recorded alone:
+`python -m tests.histories.record_jobdating late`."""
+
+
 RETRIED = "jobdating-message-retried"
 """An event whose failed invitation is sent again (the `retry_message` update), recorded
 alone: `python -m tests.histories.record_jobdating retried`."""
 
 
 async def record_jobdating(out_dir: Path = JOBDATING_HISTORIES, *, variant: str = "") -> Path:
+    if variant == "dated" and out_dir == JOBDATING_HISTORIES:
+        raise SystemExit(
+            f"{DATED}.json took the old branch of JOBDATING_LATE_INVITATION_PATCH (its "
+            "invitation sent): today's code cannot make it again; record `late` instead"
+        )
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings.self_contained(scratch)
         store = open_store(settings.readmodel_url)
@@ -58,17 +71,17 @@ async def record_jobdating(out_dir: Path = JOBDATING_HISTORIES, *, variant: str 
         try:
             async with build_worker(env.client, settings, default_activities(settings)):
                 pathways = PathwayClient(env.client, settings.task_queue)
-                if variant == "dated":
+                if variant in ("dated", "late"):
                     event = await play_dated_jobdating(pathways, store)
                 elif variant == "retried":
-                    event = await play_retried_jobdating(pathways, store)
+                    event = await play_retried_jobdating(env, pathways, store)
                 else:
                     event = await play_jobdating(env, pathways, store)
                 history = await env.client.get_workflow_handle(event).fetch_history()  # done
         finally:
             await env.shutdown()
             store.close()
-    name = {"dated": DATED, "retried": RETRIED}.get(variant, "jobdating-event")
+    name = {"dated": DATED, "late": LATE, "retried": RETRIED}.get(variant, "jobdating-event")
     path = out_dir / f"{name}.json"
     path.write_text(history.to_json(), encoding="utf-8")
     print(f"recorded {path.name}: {len(history.events)} events")

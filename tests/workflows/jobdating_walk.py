@@ -55,7 +55,8 @@ async def play_jobdating(env: WorkflowEnvironment, pathways: PathwayClient, stor
 
 async def play_dated_jobdating(pathways: PathwayClient, store: Store) -> str:
     """An event entered after the fact: planned after its day (T0 + 3 days), its
-    invitation dated two days before and its outcomes on the day; its id once complete."""
+    invitation dated two days before (recorded only, nothing sent, since
+    `JOBDATING_LATE_INVITATION_PATCH`) and its outcomes on the day; its id once complete."""
     held = T0 + 3 * DAY
     hired = await in_coaching(pathways)
     trained = await in_coaching(pathways, first="Ottoline")
@@ -75,22 +76,26 @@ async def play_dated_jobdating(pathways: PathwayClient, store: Store) -> str:
     return event
 
 
-async def play_retried_jobdating(pathways: PathwayClient, store: Store) -> str:
+async def play_retried_jobdating(
+    env: WorkflowEnvironment, pathways: PathwayClient, store: Store
+) -> str:
     """An event whose invitation to an agency by e-mail fails for good (the worker has no
-    mail relay), is sent again on request (`retry_message`, failing again), then its
-    outcome recorded; its id once complete. Manpower must be in `store`, by e-mail."""
-    held = datetime.now(UTC) - HOUR
+    mail relay), is sent again on request (`retry_message`, failing again), then, its day
+    come (time skipped), its outcome recorded; its id once complete. Manpower must be in
+    `store`, by e-mail. (Invited before its day: after it, nothing would be sent.)"""
+    held = datetime.now(UTC) + HOUR
     candidate = await in_coaching(pathways)
     planned = jobdating.Plan("atp-cergy", held, "Cergy", ["Interim 95", "Manpower"], [candidate])
     event = await jobdating.plan(pathways, store, planned, meta(COORDINATOR, request_id=new_id()))
     client = pathways.temporal
-    invited = dataclasses.replace(meta(COORDINATOR), effective_at=held - DAY)
-    report = await jobdating.invite(client, event, invited)
+    report = await jobdating.invite(client, event, meta(COORDINATOR))
     key = f"{event}:invitation:Manpower"
     assert key in report.failures, report
     assert store.reset_for_retry(key)
     asked = meta(COORDINATOR, reason="mail relay back", request_id=new_id())
     assert await jobdating.retry_message(client, event, key, asked) == 1
+    for workflow_id in (event, candidate):  # their clocks past the day
+        assert await env.fast_forward(client.get_workflow_handle(workflow_id), 2 * HOUR)
     entries = [OutcomeEntry(candidate, JobDatingOutcome.NO_MATCH)]
     await jobdating.record(client, event, entries, meta(STAFF, request_id=new_id()))
     await client.get_workflow_handle(event).result()

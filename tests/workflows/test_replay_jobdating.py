@@ -16,7 +16,11 @@ from parcours.domain.jobdating import JobDatingEvent
 from parcours.domain.records import RequestMeta
 from parcours.workflows.jobdating import JobDatingWorkflow
 from parcours.workflows.jobdating_messages import JobDatingInput
-from parcours.workflows.patches import HANDED_WITH_SIGNATURE_PATCH, SIGNED_JOBDATING_PATCH
+from parcours.workflows.patches import (
+    HANDED_WITH_SIGNATURE_PATCH,
+    JOBDATING_LATE_INVITATION_PATCH,
+    SIGNED_JOBDATING_PATCH,
+)
 from tests.histories.record_jobdating import JOBDATING_HISTORIES
 from tests.workflows.patch_replay import load, recorded_patches, replay, replayer_for
 
@@ -27,6 +31,7 @@ def test_a_jobdating_history_is_committed() -> None:
     assert [p.name for p in HISTORIES] == [
         "jobdating-entered-after-the-fact.json",
         "jobdating-event.json",
+        "jobdating-invited-after-the-day.json",
         "jobdating-message-retried.json",
         "jobdating-plan-refused.json",
         "jobdating-plan-signed.json",
@@ -108,6 +113,8 @@ async def test_the_signed_recording_hands_on_its_signature_only_with_the_new_bra
 
 
 PLANS_CHECKED = ["jobdating-plan-signed", "jobdating-plan-refused"]
+SIGNED_SINCE = [*PLANS_CHECKED, "jobdating-invited-after-the-day"]
+"""Every event recorded since `SIGNED_JOBDATING_PATCH` holds its marker."""
 
 
 @pytest.mark.asyncio(loop_scope="session")
@@ -127,7 +134,7 @@ async def test_a_checked_plan_replays_only_with_the_new_branch(
     )
     assert SIGNED_JOBDATING_PATCH in told_no
     assert without.replay_failure is not None
-    older = [p for p in HISTORIES if p.stem not in PLANS_CHECKED]
+    older = [p for p in HISTORIES if p.stem not in SIGNED_SINCE]
     assert all(SIGNED_JOBDATING_PATCH not in recorded_patches(load(p)) for p in older)
 
 
@@ -151,3 +158,25 @@ async def test_the_retried_message_history_takes_the_retry_update() -> None:
         history, raise_on_replay_failure=False
     )
     assert result.replay_failure is not None
+
+
+async def test_an_invitation_after_the_day_sends_nothing_only_with_the_new_branch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`jobdating-invited-after-the-day.json` (the walk of the entered-after-the-fact event,
+    recorded since `JOBDATING_LATE_INVITATION_PATCH`) records its invitation without
+    sending: it holds the marker and fails to replay without the branch. The same walk
+    recorded before it sent the invitation and holds no marker; it replays as it ran."""
+    late = load(JOBDATING_HISTORIES / "jobdating-invited-after-the-day.json")
+    before = load(JOBDATING_HISTORIES / "jobdating-entered-after-the-fact.json")
+    assert JOBDATING_LATE_INVITATION_PATCH in recorded_patches(late)
+    assert JOBDATING_LATE_INVITATION_PATCH not in recorded_patches(before)
+    taken, _ = await replay(late, monkeypatch, workflow_class=JobDatingWorkflow)
+    assert taken.replay_failure is None, taken.replay_failure
+    without, told_no = await replay(
+        late, monkeypatch, no_to=JOBDATING_LATE_INVITATION_PATCH, workflow_class=JobDatingWorkflow
+    )
+    assert JOBDATING_LATE_INVITATION_PATCH in told_no
+    assert without.replay_failure is not None
+    old, _ = await replay(before, monkeypatch, workflow_class=JobDatingWorkflow)
+    assert old.replay_failure is None, old.replay_failure

@@ -20,9 +20,11 @@ from temporalio.converter import DataConverter
 
 from parcours.audit.checks import open_every_payload
 from parcours.audit.history import PathwayHistory
+from parcours.audit.tasks import marks_patch
 from parcours.domain.jobdating import OutcomeEntry
 from parcours.domain.records import RequestMeta
 from parcours.workflows.jobdating_messages import JobDatingInput
+from parcours.workflows.patches import JOBDATING_LATE_INVITATION_PATCH
 
 REMINDER_ACTIVITY = "send_jobdating_reminders"
 
@@ -30,7 +32,8 @@ REMINDER_ACTIVITY = "send_jobdating_reminders"
 @dataclass(frozen=True)
 class EventEntry:
     """One line of the trail: `what` is `planned`, an update's name (`invite`, `record`,
-    `retry_message`), `reminder` or `completed`; `effective_at` is the date the request
+    `retry_message`), `reminder`, `nothing_sent` (an invitation recorded after the day) or
+    `completed`; `effective_at` is the date the request
     gave (`--on`), None when it gave none."""
 
     run_id: str
@@ -87,6 +90,8 @@ async def _entry(
             return EventEntry(run_id, item.event_id, at, "reminder")
     if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
         return EventEntry(run_id, item.event_id, at, "completed")
+    if marks_patch(item, JOBDATING_LATE_INVITATION_PATCH):  # recorded after the day
+        return EventEntry(run_id, item.event_id, at, "nothing_sent")
     return None
 
 

@@ -68,17 +68,18 @@ def update_name_of(event: HistoryEvent) -> str:
 
 def patched(run: WorkflowHistory, patch_id: str) -> bool:
     """Whether the run took the new branch of `patch_id`: its marker is in the history."""
-    wanted = patch_id.encode()
-    for event in run.events:
-        if event.event_type != EventType.EVENT_TYPE_MARKER_RECORDED:
-            continue
-        marker = event.marker_recorded_event_attributes  # `patch-data`: {"id": ..., ...}
-        if marker.marker_name != "core_patch":
-            continue
-        payloads = (p for details in marker.details.values() for p in details.payloads)
-        if any(wanted in payload.data for payload in payloads):
-            return True
-    return False
+    return any(marks_patch(event, patch_id) for event in run.events)
+
+
+def marks_patch(event: HistoryEvent, patch_id: str) -> bool:
+    """Whether `event` is the marker of `patch_id`'s new branch."""
+    if event.event_type != EventType.EVENT_TYPE_MARKER_RECORDED:
+        return False
+    marker = event.marker_recorded_event_attributes  # `patch-data`: {"id": ..., ...}
+    if marker.marker_name != "core_patch":
+        return False
+    payloads = (p for details in marker.details.values() for p in details.payloads)
+    return any(patch_id.encode() in payload.data for payload in payloads)
 
 
 def tasks_of_run(index: int, run: WorkflowHistory, answers: Answers) -> list[RawTask]:

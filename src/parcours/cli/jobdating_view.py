@@ -31,6 +31,9 @@ def print_invitation(event_id: str, report: InvitationReport, text: Text) -> Non
     naming each (exit 5): an agency whose invitation failed is not counted as invited."""
     from parcours.domain.jobdating_notices import reach
 
+    if not report.sent:
+        console.print(text("jobdating.invited_unsent", ref=ref(event_id)))
+        return
     reached = reach(report.agencies, report.presented, report.failures)
     console.print(
         text(
@@ -68,6 +71,8 @@ def print_event(event: JobDatingEvent, text: Text) -> None:
 
     not_invited, missed = unreached(len(event.agencies), event.failures)
     invited = when(event.invited_at, text("jobdating.not_yet"))
+    if event.invited_unsent:
+        invited += text("jobdating.unsent_note")
     if not_invited:
         invited += text("jobdating.not_reached", agencies=listed(sorted(not_invited), text))
     pairs(

@@ -71,6 +71,9 @@ class JobDatingEvent:
     entered_at: datetime | None = None
     """When an event planned after its day was entered: it takes outcomes `KEPT_AFTER`
     from then, not from its day (None: planned before its day, or before dates were)."""
+    invited_unsent: bool = False
+    """The invitation was recorded after the event's day (`--on` the day it went out by
+    other means): parcours sent nothing, neither the invitation nor any candidate."""
 
     def candidate(self, pathway_id: str) -> Candidate | None:
         return next((c for c in self.candidates if c.pathway_id == pathway_id), None)
@@ -165,6 +168,13 @@ def check_invite(event: JobDatingEvent, now: datetime) -> None:
             "the job-dating has taken place: invitations go out before it",
             held_at=event.held_at.isoformat(),
         )
+
+
+def invitation_unsent(event: JobDatingEvent, now: datetime) -> bool:
+    """Whether an invitation recorded `now` is recorded only, nothing sent: the event has
+    taken place, so an invitation to it, or a candidate presented for it, would tell the
+    agencies of a day gone by (the invitation went out by other means, when `--on` says)."""
+    return now >= event.held_at
 
 
 def acted_at(effective: datetime | None, now: datetime) -> datetime:

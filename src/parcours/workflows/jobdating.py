@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         check_role,
         entered_after,
         finished,
+        invitation_unsent,
         next_wake,
         outcome_command,
         outcome_request_id,
@@ -56,6 +57,7 @@ with workflow.unsafe.imports_passed_through():
     from parcours.workflows.patches import (
         HANDED_WITH_SIGNATURE_PATCH,
         JOBDATING_DATED_PATCH,
+        JOBDATING_LATE_INVITATION_PATCH,
         SIGNED_JOBDATING_PATCH,
     )
     from parcours.workflows.publishing import ACTIVITY_RETRY, NOTIFY_RETRY
@@ -102,6 +104,20 @@ class JobDatingWorkflow:
             assert self._invitation is not None
             return self._invitation
         self._event.invited_at = self._at(meta)
+        report = await self._send_invitations()
+        self._event.presented = len(report.presented)
+        self._event.failures.extend(report.failures)
+        self._invitation = report
+        self._changed = True
+        workflow.logger.info("job-dating invitations sent", extra={"agencies": report.agencies})
+        return report
+
+    async def _send_invitations(self) -> InvitationReport:
+        """The invitations and presentations, sent; after the event's day, recorded only."""
+        late = invitation_unsent(self._event, workflow.now())
+        if late and workflow.patched(JOBDATING_LATE_INVITATION_PATCH):
+            self._event.invited_unsent = True
+            return InvitationReport(agencies=0, sent=False)
         report: InvitationReport = await workflow.execute_activity(
             "send_jobdating_invitations",
             self._event,
@@ -109,11 +125,6 @@ class JobDatingWorkflow:
             retry_policy=NOTIFY_RETRY,
             result_type=InvitationReport,
         )
-        self._event.presented = len(report.presented)
-        self._event.failures.extend(report.failures)
-        self._invitation = report
-        self._changed = True
-        workflow.logger.info("job-dating invitations sent", extra={"agencies": report.agencies})
         return report
 
     @invite.validator

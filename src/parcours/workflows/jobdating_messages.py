@@ -41,6 +41,8 @@ class InvitationReport:
     presented: list[str] = field(default_factory=list)
     without_consent: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    sent: bool = True
+    """False: recorded after the event's day, nothing sent (`jobdating.invitation_unsent`)."""
 
 
 @dataclass

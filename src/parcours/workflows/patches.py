@@ -139,3 +139,10 @@ activity `check_jobdating_actor`, whose answer the history keeps) and whether th
 run job-datings (`domain.jobdating.check_role`); it fails with the refusal when not, before
 it sends anything, and its updates wait for that answer. Taken by every event started
 since."""
+
+JOBDATING_LATE_INVITATION_PATCH = "jobdating-invitation-after-the-day-unsent"
+"""Of the `JobDating` event, not of the pathway: before it, an invitation recorded after the
+event's day (entered after the fact, `--on` the day it went out) was sent all the same, so
+agencies were invited, and told of candidates, for a day gone by. Since, it is recorded
+only (`invited_at`, `invited_unsent`) and nothing is sent
+(`domain.jobdating.invitation_unsent`). Taken by an invitation recorded after the day."""
