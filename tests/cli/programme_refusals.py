@@ -16,7 +16,7 @@ from parcours.domain.jobdating import (
     check_outcomes,
     check_role,
 )
-from parcours.domain.jobdating_notices import message_to_retry
+from parcours.domain.jobdating_notices import check_resend_before_the_day, message_to_retry
 from parcours.domain.sessions import (
     Session,
     SessionStatus,
@@ -88,6 +88,7 @@ PROGRAMME_RUN_REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("jobdating_programme", _other_programme),
     ("jobdating_stage", _not_ready),
     ("jobdating_past", lambda: check_invite(EVENT, T0 + DAY)),
+    ("jobdating_resend_past", lambda: check_resend_before_the_day(EVENT, T0 + DAY)),
     ("jobdating_not_yet", lambda: check_outcomes(EVENT, [OutcomeEntry("pw-1", HIRED)], T0 - DAY)),
     ("jobdating_role", lambda: check_role(Role.AUDITOR)),
     ("outcome_recorded", lambda: check_outcomes(APPLIED, [OutcomeEntry("pw-1", HIRED)], T0)),

@@ -78,9 +78,11 @@ def test_the_first_session_reads_as_the_seed_tells_it(
 def test_the_job_datings_entered_after_their_day_sent_the_agencies_nothing(
     nouveau_depart: tuple[Path, dict[str, Any]],
 ) -> None:
-    """The 2017 job-datings are entered in 2026, after their day: their invitations are
-    recorded, and no agency is invited, nor told of a candidate, for a day gone by (the
-    trail, below, names the eight agencies of each)."""
+    """The 2017 job-datings are entered years after their day: their invitations are
+    recorded, and no job-dating message (invitation, reminder, candidate presented) goes
+    to an agency for a day gone by; the trail, below, names the eight agencies of each and
+    its `nothing_sent` line. (The pathways' own messages to temp agencies, routed as each
+    step is entered, are another matter.)"""
     data, _answer = nouveau_depart
     partners = data / "outbox" / "partners"
     sent = [f.name for f in partners.rglob("jobdating-*")] if partners.exists() else []

@@ -166,6 +166,8 @@ def test_an_event_entered_after_the_fact_is_dated_with_on(
     assert shown["invited_at"] is not None
     said = cli("--lang", "fr", "jobdating", "show", event_id).stdout
     assert "rien envoyé par parcours" in " ".join(said.split())
+    listed = cli("jobdating", "list", COLUMNS="300").stdout
+    assert "(recorded after the day: nothing sent by parcours)" in listed
     assert http_receiver.received == []
     early = (day - timedelta(minutes=30)).isoformat()
     refused = cli(

@@ -28,6 +28,7 @@ from parcours.adapters.readmodel import OutboxEntry, OutboxStatus, Partner, Stor
 from parcours.adapters.settings import Settings
 from parcours.app import jobdating
 from parcours.app.client import PathwayClient
+from parcours.app.errors import RequestRefused
 from parcours.cli.exit_codes import ExitCode
 from parcours.domain import commands as c
 from parcours.domain.jobdating import OutcomeEntry
@@ -246,7 +247,7 @@ async def test_a_jobdatings_failed_messages_are_sent_again_by_the_event(live: Li
     live.smtp.recorder.replies[AGENCY_BOX] = "550 5.1.1 No such mailbox"
     candidate = await in_coaching(live.pathways)
     # Invited before its day (after it, nothing is sent), its outcome recorded once it came.
-    held = datetime.now(UTC) + timedelta(seconds=20)
+    held = datetime.now(UTC) + timedelta(seconds=30)
     planned = jobdating.Plan("atp-cergy", held, "Cergy", ["Adecco"], [candidate])
     event = await jobdating.plan(live.pathways, live.store, planned, meta(COORDINATOR))
     report = await jobdating.invite(live.pathways.temporal, event, meta(COORDINATOR))
@@ -281,6 +282,10 @@ async def test_a_jobdatings_failed_messages_are_sent_again_by_the_event(live: Li
     assert len(live.smtp.recorder.received) == 1
     entries = [OutcomeEntry(candidate, JobDatingOutcome.NO_MATCH)]
     await asyncio.sleep(max((held - datetime.now(UTC)).total_seconds(), 0) + 1)  # its day
+    asked = meta(COORDINATOR, reason="once more")
+    with pytest.raises(RequestRefused) as late:  # a day gone by: not sent again
+        await jobdating.retry_message(live.pathways.temporal, event, invitation, asked)
+    assert late.value.rule == "jobdating_resend_past"
     await jobdating.record(live.pathways.temporal, event, entries, meta())
     await live.pathways.temporal.get_workflow_handle(event).result()  # every outcome: over
     over = await asyncio.to_thread(retry, presented, PARCOURS_LANG="fr")

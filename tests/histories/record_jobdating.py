@@ -45,7 +45,8 @@ DATED = "jobdating-entered-after-the-fact"
 LATE = "jobdating-invited-after-the-day"
 """The event entered after the fact again, on the code since `JOBDATING_LATE_INVITATION_PATCH`:
 its invitation, recorded after the day, sends nothing. Recorded alone:
-`python -m tests.histories.record_jobdating late`."""
+`PARCOURS_DECLARED_ROLES=1 python -m tests.histories.record_jobdating late` (the worker
+takes the declared roles of the throwaway requests, as for every variant)."""
 
 
 RETRIED = "jobdating-message-retried"

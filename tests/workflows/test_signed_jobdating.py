@@ -142,3 +142,19 @@ async def test_a_plan_the_worker_refuses_is_said_so_to_the_planner(
         with pytest.raises(RequestRefused) as refused:
             await jobdating.plan(as_coordinator, signed.store, planned, meta(COORDINATOR))
         assert (refused.value.rule, refused.value.code) == ("signed_actor", "credential_revoked")
+
+
+def test_a_plan_signs_the_same_content_as_before_the_event_gained_fields() -> None:
+    """A plan signed by a client of before `invited_unsent` verifies on today's worker, and
+    the other way round: the field, at its default, is not in the signed content. The
+    digest below was computed at 99c489a, before the field existed."""
+    from parcours.domain.signing import digest
+
+    event = JobDatingEvent(
+        "jobdating-0001", "atp-cergy", datetime(2026, 3, 2, 9, tzinfo=UTC), "Cergy",
+        ["Adecco", "Interim 95"], [Candidate("pathway-0001")], planned_by="coord-1",
+    )  # fmt: skip
+    before = "db4ab659e2330c94de47e02c651ac791884a119f1f6b6e2ecf81ec6735492ed4"
+    assert digest(jobdating_content(event)) == before
+    unsent = replace(event, invited_unsent=True)  # set by the workflow, never by a plan
+    assert digest(jobdating_content(unsent)) != before

@@ -120,7 +120,8 @@ def print_events(events: list[JobDatingEvent], text: Text) -> None:
             str(len(e.agencies)),
             str(len(e.candidates)),
             str(len(e.waiting())),
-            when(e.invited_at, text("jobdating.not_yet")),
+            when(e.invited_at, text("jobdating.not_yet"))
+            + (text("jobdating.unsent_note") if e.invited_unsent else ""),
         ]
         for e in events
     ]

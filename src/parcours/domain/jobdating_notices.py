@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from parcours.domain.errors import UnknownReference
+from parcours.domain.errors import MoveRefused, UnknownReference
 from parcours.domain.events import JOBDATING_CANDIDATE, JOBDATING_INVITATION, JOBDATING_REMINDER
 from parcours.domain.jobdating import JobDatingEvent
 from parcours.domain.notification import Notification
@@ -81,7 +81,9 @@ def message_to_retry(event: JobDatingEvent, key: str) -> MessageToRetry:
     """What an outbox key names among the messages this event has sent: keys read
     `<event id>:invitation:<agency>`, `<event id>:reminder:<agency>` or `<event
     id>:candidate:<pathway id>:<agency>`. Anything else, or a message the event never
-    sent (no invitation or reminder yet), is an `UnknownReference`."""
+    sent (no invitation or reminder yet), is an `UnknownReference`; one of an invitation
+    recorded after the day (`invited_unsent`) is refused by `check_resend_before_the_day`,
+    which the `retry_message` validator asks first."""
     head, found = _read_key(key)
     sent = event.reminded_at if found.kind == REMINDER else event.invited_at
     known = head == event.event_id and found.kind and found.agency in event.agencies
@@ -93,6 +95,19 @@ def message_to_retry(event: JobDatingEvent, key: str) -> MessageToRetry:
             values={"key": key},
         )
     return found
+
+
+def check_resend_before_the_day(event: JobDatingEvent, now: datetime) -> None:
+    """A message of the event is sent again only before its day: after it, an invitation,
+    a reminder or a candidate's presentation would reach an agency for a day gone by (and
+    an invitation recorded after the day was never sent at all). Asked by the `retry_message`
+    validator only, so a history that resent late replays as it ran."""
+    if now >= event.held_at:
+        raise MoveRefused.for_rule(
+            "jobdating_resend_past",
+            "the job-dating has taken place: its messages are no longer sent again",
+            held_at=event.held_at.isoformat(),
+        )
 
 
 def _read_key(key: str) -> tuple[str, MessageToRetry]:

@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from parcours.domain.errors import DomainError
     from parcours.domain.jobdating import JobDatingEvent, check_role
     from parcours.domain.records import RequestMeta
-    from parcours.domain.signing import ActorRefused
+    from parcours.domain.signing import ActorRefused, canonical
     from parcours.workflows.errors import refusal
     from parcours.workflows.jobdating_messages import JobDatingInput
     from parcours.workflows.messages import PathwayInput
@@ -60,11 +60,22 @@ async def check_referral(start: PathwayInput) -> None:
     await _checked(CHECK_REFERRAL_ACTIVITY, start)
 
 
+ADDED_AFTER_SIGNING = {"invited_unsent": False}
+"""Fields `JobDatingEvent` gained after plans were first signed, with their defaults: left
+out of the signed content while they hold them, so that a plan signed by a client of
+either version verifies on a worker of either version (the digest of an event is that of
+all its fields)."""
+
+
 def jobdating_content(event: JobDatingEvent) -> list[Any]:
     """What a job-dating plan's signature covers besides its `RequestMeta`: the event as
     planned (its day, place, agencies and opaque candidates' pathway ids), before the
     workflow adds anything to it."""
-    return [event]
+    planned = canonical(event)
+    for name, default in ADDED_AFTER_SIGNING.items():
+        if planned.get(name) == default:
+            del planned[name]
+    return [planned]
 
 
 async def check_jobdating(start: JobDatingInput) -> None:

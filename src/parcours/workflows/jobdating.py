@@ -41,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
         outcome_request_id,
         remind_now,
     )
-    from parcours.domain.jobdating_notices import message_to_retry
+    from parcours.domain.jobdating_notices import check_resend_before_the_day, message_to_retry
     from parcours.domain.records import RequestMeta
     from parcours.workflows.actors import check_jobdating
     from parcours.workflows.errors import refusal
@@ -109,7 +109,8 @@ class JobDatingWorkflow:
         self._event.failures.extend(report.failures)
         self._invitation = report
         self._changed = True
-        workflow.logger.info("job-dating invitations sent", extra={"agencies": report.agencies})
+        said = "job-dating invitations sent" if report.sent else "job-dating invitation recorded"
+        workflow.logger.info(said, extra={"agencies": report.agencies, "sent": report.sent})
         return report
 
     async def _send_invitations(self) -> InvitationReport:
@@ -234,6 +235,7 @@ class JobDatingWorkflow:
             return
         try:
             check_role(meta.actor.role)
+            check_resend_before_the_day(self._event, workflow.now())
             message_to_retry(self._event, key)
         except DomainError as err:
             raise refusal(err) from None
