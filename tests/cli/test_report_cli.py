@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from parcours.adapters.readmodel import open_store
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from tests.cli.logged_reads import read_log_rows
 from tests.cli.runner import PERSON, Cli, as_coordinator
 from tests.polling import eventually_blocking
+from tests.projection import projected
 from tests.report_pathways import SECOND_SESSION, drive_second_session
 from tests.scenarios import drive_full_atp_pathway
 from tests.support import RECOGNISABLE_NAME
@@ -31,8 +33,9 @@ async def test_small_counts_are_hidden_unless_a_coordinator_asks(
     temporal_env: WorkflowEnvironment,
 ) -> None:
     pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
-    await drive_full_atp_pathway(pathways)
-    await drive_second_session(pathways)
+    ids = [await drive_full_atp_pathway(pathways), *await drive_second_session(pathways)]
+    with open_store(cli_settings.readmodel_url) as store:  # the report reads the projection
+        await projected(pathways, store, ids)
 
     masked = json.loads(cli("report", "atp-cergy", "--json").stdout)
     assert masked["masking"] == {"threshold": 5, "masked": True, "hidden": "<5"}
