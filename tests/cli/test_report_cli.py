@@ -109,6 +109,11 @@ async def test_terminal_csv_and_french(
     assert slip.stdout == ""
 
 
+REFERRAL = ("--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "precarious work",
+            "--first-name", "Ana", "--last-name", "Lopez")  # fmt: skip
+"""A referral typed whole but for its birth date."""
+
+
 @pytest.mark.parametrize(
     ("args", "code", "said"),
     [
@@ -130,23 +135,7 @@ async def test_terminal_csv_and_french(
         (("audit", "at", "any-ref", "--when", "0001-01-01"), 2, "a year from 1900 to 2999"),
         (("contact", "any-ref", "--on", "9999-12-31"), 2, "a year from 1900 to 2999"),
         (
-            (
-                "--lang",
-                "fr",
-                "refer",
-                "--programme",
-                "atp-cergy",
-                "--referrer",
-                "CCAS",
-                "--reason",
-                "precarious work",
-                "--first-name",
-                "Ana",
-                "--last-name",
-                "Lopez",
-                "--birth-date",
-                "1990-01-01T10:00",
-            ),
+            ("--lang", "fr", "refer", *REFERRAL, "--birth-date", "1990-01-01T10:00"),
             2,
             "écrivez-la AAAA-MM-JJ, comme 1985-03-02",
         ),

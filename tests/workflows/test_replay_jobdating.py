@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from temporalio import workflow
+from temporalio.client import WorkflowHistory
 
 from parcours.domain.jobdating import JobDatingEvent
 from parcours.domain.records import RequestMeta
@@ -46,6 +47,21 @@ async def test_committed_jobdating_history_replays(path: Path) -> None:
         load(path), raise_on_replay_failure=False
     )
     assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+
+
+async def needs_its_branch(
+    history: WorkflowHistory, patch: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`history` holds `patch`'s marker, replays with today's code, and fails to replay once
+    the patch's new branch is taken away (answered no whatever the history says)."""
+    assert patch in recorded_patches(history)
+    taken, _ = await replay(history, monkeypatch, workflow_class=JobDatingWorkflow)
+    assert taken.replay_failure is None, taken.replay_failure
+    without, told_no = await replay(
+        history, monkeypatch, no_to=patch, workflow_class=JobDatingWorkflow
+    )
+    assert patch in told_no
+    assert without.replay_failure is not None
 
 
 @workflow.defn(name="JobDating")
@@ -101,15 +117,8 @@ async def test_the_signed_recording_hands_on_its_signature_only_with_the_new_bra
     `jobdating-event.json` does not, and both replay."""
     signed = load(JOBDATING_HISTORIES / "jobdating-signed.json")
     older = load(JOBDATING_HISTORIES / "jobdating-event.json")
-    assert HANDED_WITH_SIGNATURE_PATCH in recorded_patches(signed)
     assert HANDED_WITH_SIGNATURE_PATCH not in recorded_patches(older)
-    taken, _ = await replay(signed, monkeypatch, workflow_class=JobDatingWorkflow)
-    assert taken.replay_failure is None, taken.replay_failure
-    without, told_no = await replay(
-        signed, monkeypatch, no_to=HANDED_WITH_SIGNATURE_PATCH, workflow_class=JobDatingWorkflow
-    )
-    assert HANDED_WITH_SIGNATURE_PATCH in told_no
-    assert without.replay_failure is not None
+    await needs_its_branch(signed, HANDED_WITH_SIGNATURE_PATCH, monkeypatch)
 
 
 PLANS_CHECKED = ["jobdating-plan-signed", "jobdating-plan-refused"]
@@ -126,14 +135,7 @@ async def test_a_checked_plan_replays_only_with_the_new_branch(
     unsigned one that failed at its start) keep the check's verdict as a marker and fail
     to replay without the branch; no older job-dating history holds the patch."""
     history = load(JOBDATING_HISTORIES / f"{name}.json")
-    assert SIGNED_JOBDATING_PATCH in recorded_patches(history)
-    taken, _ = await replay(history, monkeypatch, workflow_class=JobDatingWorkflow)
-    assert taken.replay_failure is None, taken.replay_failure
-    without, told_no = await replay(
-        history, monkeypatch, no_to=SIGNED_JOBDATING_PATCH, workflow_class=JobDatingWorkflow
-    )
-    assert SIGNED_JOBDATING_PATCH in told_no
-    assert without.replay_failure is not None
+    await needs_its_branch(history, SIGNED_JOBDATING_PATCH, monkeypatch)
     older = [p for p in HISTORIES if p.stem not in SIGNED_SINCE]
     assert all(SIGNED_JOBDATING_PATCH not in recorded_patches(load(p)) for p in older)
 
@@ -169,14 +171,7 @@ async def test_an_invitation_after_the_day_sends_nothing_only_with_the_new_branc
     recorded before it sent the invitation and holds no marker; it replays as it ran."""
     late = load(JOBDATING_HISTORIES / "jobdating-invited-after-the-day.json")
     before = load(JOBDATING_HISTORIES / "jobdating-entered-after-the-fact.json")
-    assert JOBDATING_LATE_INVITATION_PATCH in recorded_patches(late)
     assert JOBDATING_LATE_INVITATION_PATCH not in recorded_patches(before)
-    taken, _ = await replay(late, monkeypatch, workflow_class=JobDatingWorkflow)
-    assert taken.replay_failure is None, taken.replay_failure
-    without, told_no = await replay(
-        late, monkeypatch, no_to=JOBDATING_LATE_INVITATION_PATCH, workflow_class=JobDatingWorkflow
-    )
-    assert JOBDATING_LATE_INVITATION_PATCH in told_no
-    assert without.replay_failure is not None
+    await needs_its_branch(late, JOBDATING_LATE_INVITATION_PATCH, monkeypatch)
     old, _ = await replay(before, monkeypatch, workflow_class=JobDatingWorkflow)
     assert old.replay_failure is None, old.replay_failure

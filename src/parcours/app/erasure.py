@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import cast
 
 from parcours.activities.erasure import delete_outbox_files, marks_of
@@ -85,12 +86,10 @@ async def erase_person(
     if run.status in UNFINISHED_STATUSES:
         start = await read_start(pathways.temporal, pathway_id, run)
         return await _erase_unanswering(pathways, store, keyring, start, meta)
+    erased_at = await _erased_at_with_keys_left(pathways, store, pathway_id)
     raw = await pathways.participant_as_stored(pathway_id)
-    # a person erased already, keys and all, is not opened, so not read: the refusal
-    # (`_record`) logs nothing
-    left = await _left_to_erase(pathways, store, pathway_id)
-    person = await _opened(store, keyring, pathway_id, raw, meta) if left else raw
-    seq, recorded = await _record(pathways, store, pathway_id, meta)
+    person = await _opened(store, keyring, pathway_id, raw, meta)
+    seq, recorded = await _record(pathways, pathway_id, meta, erased_at)
     stored = await pathways.state_as_stored(pathway_id)
     done = await _destroy(pathways, store, keyring, pathway_id, (stored.programme, person))
     erasure = LifecycleEvent.PERSON_ERASED  # its reason is the record of why: kept
@@ -185,31 +184,32 @@ async def _destroy(
     return keys, deleted, files
 
 
-async def _left_to_erase(pathways: PathwayClient, store: Store, pathway_id: str) -> bool:
-    """Whether the person is still to erase: not erased yet, or erased by an erasure that
-    stopped before their keys were destroyed."""
-    if (await pathways.state_as_stored(pathway_id)).erased_at is None:
-        return True
-    return bool(await asyncio.to_thread(store.keys_of_pathway, pathway_id))
+async def _erased_at_with_keys_left(
+    pathways: PathwayClient, store: Store, pathway_id: str
+) -> datetime | None:
+    """When an earlier erasure recorded the person's erasure but stopped before the keys
+    were destroyed (the rest goes on), None when they are not erased yet; the refusal
+    `already_erased` when nothing of them is left to destroy, before anything is opened,
+    so a refused erasure reads, and logs, nothing."""
+    erased_at = (await pathways.state(pathway_id)).erased_at
+    if erased_at is None:
+        return None
+    if await asyncio.to_thread(store.keys_of_pathway, pathway_id):
+        return erased_at
+    raise RequestRefused.of(already_erased(erased_at))
 
 
 async def _record(
-    pathways: PathwayClient, store: Store, pathway_id: str, meta: RequestMeta
+    pathways: PathwayClient, pathway_id: str, meta: RequestMeta, erased_at: datetime | None
 ) -> tuple[int | None, bool]:
     """The erasure's event, recorded by the pathway, and whether the history holds it. One
-    recorded by an earlier erasure that stopped before the keys were destroyed is not
-    recorded again: the rest goes on."""
-    erased_at = (await pathways.state(pathway_id)).erased_at
-    if erased_at is None:
-        try:
-            done = await pathways.update(
-                pathway_id, ERASE_PERSON_UPDATE, [meta], meta, UpdateResult
-            )
-        except RequestRefused as err:
-            if err.rule != CLOSED_RULE:  # its run has ended: nothing more is recorded
-                raise
-            return None, False
-        return cast(UpdateResult, done).seq, True
-    if await asyncio.to_thread(store.keys_of_pathway, pathway_id):
+    recorded by an earlier erasure (`erased_at`) is not recorded again."""
+    if erased_at is not None:
         return None, True
-    raise RequestRefused.of(already_erased(erased_at))
+    try:
+        done = await pathways.update(pathway_id, ERASE_PERSON_UPDATE, [meta], meta, UpdateResult)
+    except RequestRefused as err:
+        if err.rule != CLOSED_RULE:  # its run has ended: nothing more is recorded
+            raise
+        return None, False
+    return cast(UpdateResult, done).seq, True
