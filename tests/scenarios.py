@@ -12,12 +12,14 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from parcours.app.client import PathwayClient
+from parcours.app.referral import refer_once, refer_person
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import (
     AlertRule,
     AppointmentKind,
     AppointmentPlace,
     BarrierKind,
+    ExitReason,
     PartnerKind,
     Stage,
 )
@@ -34,6 +36,7 @@ from tests.samples import (
     nouveau_depart_session,
     on_dates,
 )
+from tests.servers import TEST_KEYRING
 from tests.support import COORDINATOR, T0, accepted_updates, meta, participant, referral
 
 ATP = get_programme("atp-cergy")
@@ -161,6 +164,27 @@ async def drive_erased_pathway(pathways: PathwayClient) -> str:
     return pid
 
 
+async def drive_referred_again(pathways: PathwayClient) -> str:
+    """A person exits (entered after the fact), then comes back (`refer --returning`): the
+    exited pathway records `referred_again`; its exit is then restated a day earlier."""
+    person = participant("Rosalind", "Achterberg")
+    sent = meta()
+    pid = await refer_once(pathways, ATP, person, referral(PAST), meta=sent, keyring=TEST_KEYRING)
+    left = PAST + 30 * DAY
+    await pathways.execute(pid, c.Exit(ExitReason.MOVED_AWAY, left), meta(reason="moved away"))
+    back = dataclasses.replace(referral(), referred_at=PAST + 90 * DAY)
+    returning = meta(reason="back in the area")
+    again = await refer_person(
+        pathways, ATP, person, back, meta=returning, keyring=TEST_KEYRING, returning=True
+    )
+    assert again.earlier == pid
+    exit_seq = next(e.seq for e in await pathways.timeline(pid) if e.kind == "exited")
+    await pathways.execute(
+        pid, c.CorrectEvent(exit_seq, restated_at=left - DAY), meta(reason="left a day earlier")
+    )
+    return pid
+
+
 SCENARIOS = {
     "atp-full-pathway": drive_full_atp_pathway,
     "nouveau-depart-session": drive_nouveau_depart_session,
@@ -169,4 +193,5 @@ SCENARIOS = {
     "atp-corrected": drive_corrected_pathway,
     "alerts-follow-the-pathway": drive_alerts_following_the_pathway,
     "atp-erased": drive_erased_pathway,
+    "atp-referred-again": drive_referred_again,
 }

@@ -127,6 +127,17 @@ class PathwayClient:
             raise
         return described.status == WorkflowExecutionStatus.RUNNING
 
+    async def listed_stage(self, pathway_id: str) -> str:
+        """The stage the pathway lists under (its search attribute, a moment behind its
+        last move); empty if the service does not have it."""
+        try:
+            described = await self._handle(pathway_id).describe()
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                return ""
+            raise
+        return described.typed_search_attributes.get(sa.STAGE) or ""
+
     async def resolve(self, reference: str) -> str:
         """The full pathway id for an id or a short, unambiguous prefix of it."""
         reference = reference.strip().lower()

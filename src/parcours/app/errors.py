@@ -46,11 +46,13 @@ class PathwayNotFound(LookupError):
 
 
 class DuplicateReferral(Exception):
-    """The person already has an open pathway in this programme: `pathway_id`."""
+    """The person already has an open pathway in this programme: `pathway_id`, at `stage`
+    as it lists (empty when not known), which says what to do instead: re-enter a pathway
+    dropped out of, refer again (`--returning`) a person whose pathway has exited."""
 
-    def __init__(self, pathway_id: str) -> None:
+    def __init__(self, pathway_id: str, stage: str = "") -> None:
         super().__init__(pathway_id)
-        self.pathway_id = pathway_id
+        self.pathway_id, self.stage = pathway_id, stage
 
 
 def refusal_of(cause: BaseException | None) -> RequestRefused:

@@ -10,12 +10,17 @@ both create a pathway, and referrals of different people never wait for each oth
 The pathway id a referral proposes is keyed from its request id
 (`referral_pathway_id`): a retry proposes the same id, so it answers the pathway its
 first try reserved, started or not, and never starts a second one.
+
+A person whose pathway has exited is still held by it (its follow-up and retention run);
+`refer_person(..., returning=True)` refers them again: the exited pathway records
+`referred_again` first (`domain.returning`), then the reservation is taken over for the
+new pathway.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
@@ -30,8 +35,22 @@ from parcours.domain.commands.intake import IntakeTrigger
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import RequestMeta
 from parcours.domain.requests import reused
-from parcours.workflows.messages import Participant
+from parcours.domain.returning import ReferAgain
+from parcours.workflows.messages import Participant, UpdateResult
 from parcours.workflows.reservation import Claim, Claimed
+from parcours.workflows.returning import REFER_AGAIN_UPDATE
+
+_AGAIN = ".again"
+"""What the request id of a returning referral's note to the exited pathway ends with: the
+referral's own, so that a retry of the referral answers the note it made before."""
+
+
+@dataclass(frozen=True)
+class Referred:
+    """A referral's pathway, and the exited pathway of the same person it follows, if any."""
+
+    pathway_id: str
+    earlier: str = ""
 
 
 async def refer_once(
@@ -50,12 +69,43 @@ async def refer_once(
     is taken over once `TAKE_OVER_AFTER` has passed. A request id already used for a
     referral answers that referral, or is refused if it referred someone else.
     """
+    referral = await _checked_referral(pathways, programme, (participant, command, meta), keyring)
+    return (await referral.run()).pathway_id
+
+
+async def refer_person(
+    pathways: PathwayClient,
+    programme: ProgrammeDefinition,
+    participant: Participant,
+    command: Refer,
+    *,
+    meta: RequestMeta,
+    keyring: Keyring,
+    returning: bool,
+) -> Referred:
+    """Refer a person as `refer_once` does; `returning`, when the pathway that holds them
+    has exited, refer them again: that pathway records `referred_again` and keeps its
+    follow-up and retention, and the new one is `Referred.pathway_id`. A returning person
+    with no pathway is referred as anyone (`Referred.earlier` is then empty)."""
+    sent = (participant, command, meta)
+    referral = await _checked_referral(pathways, programme, sent, keyring, returning=returning)
+    return await referral.run()
+
+
+async def _checked_referral(
+    pathways: PathwayClient,
+    programme: ProgrammeDefinition,
+    sent: tuple[Participant, Refer, RequestMeta],
+    keyring: Keyring,
+    *,
+    returning: bool = False,
+) -> _Referral:
+    participant, command, meta = sent
     check_referral(participant, command, meta)
     check_referral_dates(participant, command)
     if pathways.sealer is not None:  # the person's key must be storable before any claim
         await asyncio.to_thread(pathways.sealer.reachable)
-    referral = _Referral(pathways, programme, (participant, command, meta), keyring)
-    return await referral.run()
+    return _Referral(pathways, programme, sent, keyring, returning=returning)
 
 
 class _Referral:
@@ -65,9 +115,11 @@ class _Referral:
         programme: ProgrammeDefinition,
         sent: tuple[Participant, Refer, RequestMeta],
         keyring: Keyring,
+        *,
+        returning: bool = False,
     ) -> None:
         self._pathways, self._programme, self._sent = pathways, programme, sent
-        self._keyring = keyring
+        self._keyring, self._returning, self._earlier = keyring, returning, ""
         self._marks = _marks(keyring, programme.name, sent[0])
         self._reservations = Reservations(
             pathways.temporal, pathways.task_queue, programme.name, self._marks
@@ -75,27 +127,46 @@ class _Referral:
         self._request_id = sent[2].request_id
         self._proposed = referral_pathway_id(keyring, pathways.task_queue, self._request_id)
 
-    async def run(self) -> str:
+    async def run(self) -> Referred:
         for held in await self._reservations.legacy_holders():
             if await self._pathways.running(held):
-                raise DuplicateReferral(held)
+                await self._return_from(held)
         claimed = await self._reservations.claim(self._claim(self._proposed))
         if not claimed.existing:
-            return await self._own(claimed)
-        return await self._held_by(claimed.pathway_id)
+            pathway_id = await self._own(claimed)
+        else:
+            pathway_id = await self._held_by(claimed.pathway_id)
+        return Referred(pathway_id, self._earlier)
 
     async def _held_by(self, known: str) -> str:
-        """Another referral holds the reservation: refused while its pathway runs."""
+        """Another referral holds the reservation: refused while its pathway runs, unless
+        the person returns after its exit."""
         running = await self._pathways.running(known)
         if running:
-            raise DuplicateReferral(known)
-        if running is None:
+            await self._return_from(known)
+        elif running is None:
             return await self._take_over(known)
         replacing = self._claim(self._proposed, replaces=known)
         claimed = await self._reservations.claim(replacing)
         if claimed.existing:
             raise DuplicateReferral(claimed.pathway_id)
         return await self._own(claimed)
+
+    async def _return_from(self, known: str) -> None:
+        """A running pathway holds the person: a duplicate, unless they return and it has
+        exited, which it says by recording `referred_again` (`domain.returning`)."""
+        if not self._returning:
+            raise DuplicateReferral(known, await self._pathways.listed_stage(known))
+        command, meta = self._sent[1], self._sent[2]
+        note = replace(meta, request_id=meta.request_id + _AGAIN, reason="")
+        args = [note, ReferAgain(command.referred_at)]
+        try:
+            await self._pathways.update(known, REFER_AGAIN_UPDATE, args, note, UpdateResult)
+        except RequestRefused as refused:
+            if refused.code != "return_not_exited":
+                raise
+            raise DuplicateReferral(known, refused.values.get("stage", "")) from None
+        self._earlier = known
 
     async def _take_over(self, known: str) -> str:
         """A claim whose pathway never started: started under its id, once it is old

@@ -1,5 +1,6 @@
 """What both audit folds do beside the programme's machine: what a run adopted when it
-started, and the updates the machine never judges (an erasure, a retention's extension)."""
+started, and the updates the machine never judges (an erasure, a retention's extension,
+a return)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from parcours.domain.erasure import ErasePerson, erase
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.resolution import follow_extension
+from parcours.domain.returning import BesideMachine, ReferAgain, refer_again
 
 
 def adopt_rules(
@@ -31,14 +33,17 @@ def adopt_rules(
 
 def beside_machine(
     pathway: Pathway,
-    command: ErasePerson | anonymisation.ExtendRetention | anonymisation.AdoptRetention,
+    command: BesideMachine,
     meta: RequestMeta,
     at: datetime,
 ) -> PathwayEvent | None:
-    """An update the programme's machine never judges: an erasure, an extension, or the
-    rule adopted by a coordinator's request (None when it followed it already)."""
+    """An update the programme's machine never judges: an erasure, an extension, the rule
+    adopted by a coordinator's request (None when it followed it already), or the person
+    referred again (None when it was noted already)."""
     if isinstance(command, ErasePerson):
         return erase(pathway.state, meta, at, pathway._record)
+    if isinstance(command, ReferAgain):
+        return refer_again(pathway.state, meta, command, at, pathway._record)
     state, programme = pathway.state, pathway.programme
     if isinstance(command, anonymisation.AdoptRetention):
         return anonymisation.adopt_now(state, programme, meta, now=at, record=pathway._record)

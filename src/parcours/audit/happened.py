@@ -42,7 +42,6 @@ from parcours.audit.fold import (
 from parcours.audit.projection import close_if_due, kept_after_exit, project_alerts
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain.alerts import follows_pathway
-from parcours.domain.anonymisation import RETENTION_REQUESTS
 from parcours.domain.commands import Command, CorrectEvent
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
 from parcours.domain.erasure import ErasePerson
@@ -50,6 +49,7 @@ from parcours.domain.errors import DomainError
 from parcours.domain.instants import CLOCK_SKEW, effective_instant
 from parcours.domain.records import PathwayEvent
 from parcours.domain.refold import restate
+from parcours.domain.returning import REQUESTS_DATED_WHEN_MADE
 from parcours.domain.vocabulary import Role
 
 
@@ -128,7 +128,7 @@ class Corrected:
         if request_id in self.voided or isinstance(command, CorrectEvent | ErasePerson):
             return None  # an erasure, like a correction, is a fact of the record
         instant = self.restated.get(request_id)
-        if instant is None or isinstance(command, RETENTION_REQUESTS):  # dated when made
+        if instant is None or isinstance(command, REQUESTS_DATED_WHEN_MADE):  # dated when made
             return recorded, now
         command, meta, now = restate(command, recorded.meta, now, instant, dated=dated)
         return dataclasses.replace(recorded, command=command, meta=meta), now
@@ -183,7 +183,7 @@ class _Happened:
         self, recorded: RecordedCommand, now: datetime, dated: bool
     ) -> PathwayEvent | None:
         pathway, command = self.folded.pathway, recorded.command
-        if isinstance(command, RETENTION_REQUESTS):  # judged beside the machine, dated when made
+        if isinstance(command, REQUESTS_DATED_WHEN_MADE):  # beside the machine, dated when made
             return beside_machine(pathway, command, recorded.meta, now)
         return pathway.execute(cast(Command, command), recorded.meta, now, dated=dated)
 
@@ -200,8 +200,7 @@ class _Happened:
                 continue
             recorded, now = story
             command = cast(Command, recorded.command)  # `story` keeps no erasure
-            extension = isinstance(recorded.command, RETENTION_REQUESTS)  # dated when made
-            dated_here = dated and not extension
+            dated_here = dated and not isinstance(recorded.command, REQUESTS_DATED_WHEN_MADE)
             effective = effective_instant(command, recorded.meta, now) if dated_here else now
             if effective <= self._when:
                 yield recorded, effective, now

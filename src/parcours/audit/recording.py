@@ -38,13 +38,12 @@ from parcours.audit.tasks import (
     update_name_of,
     workflow_time,
 )
-from parcours.domain.anonymisation import AdoptRetention, ExtendRetention
 from parcours.domain.commands import STAFF_COMMANDS, Command, Refer
 from parcours.domain.erasure import ErasePerson
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState, RequestMeta
+from parcours.domain.returning import BESIDE_MACHINE, BesideMachine
 from parcours.domain.routing import failure_to_record
-from parcours.workflows.erasure import ERASE_PERSON_UPDATE
 from parcours.workflows.messages import (
     NotificationFailure,
     PathwayInput,
@@ -59,14 +58,10 @@ from parcours.workflows.patches import (
     RETENTION_BY_CONTACT_PATCH,
     RETENTION_WARNING_FOLLOWS_PATCH,
 )
-from parcours.workflows.retention import ADOPT_RETENTION_UPDATE, EXTEND_RETENTION_UPDATE
 
-COMMAND_OF_UPDATE: dict[str, type[Command | ErasePerson | ExtendRetention | AdoptRetention]] = {
-    update_name(c): c for c in STAFF_COMMANDS
+COMMAND_OF_UPDATE: dict[str, type[Command | BesideMachine]] = {
+    update_name(c): c for c in (*STAFF_COMMANDS, *BESIDE_MACHINE)
 }
-COMMAND_OF_UPDATE[ERASE_PERSON_UPDATE] = ErasePerson
-COMMAND_OF_UPDATE[EXTEND_RETENTION_UPDATE] = ExtendRetention
-COMMAND_OF_UPDATE[ADOPT_RETENTION_UPDATE] = AdoptRetention
 NOT_COMMANDS = frozenset({"retry_notification", "retry_notification_v2"})
 """Updates that carry no command: they change nothing the fold needs to repeat."""
 
@@ -97,7 +92,7 @@ class RecordedCommand:
     """A command the workflow ran, and the history event that carries it."""
 
     meta: RequestMeta
-    command: Command | ErasePerson | ExtendRetention | AdoptRetention
+    command: Command | BesideMachine
     event_id: int
     from_update: bool = True
     """False for what the workflow decided itself (a notification failure)."""

@@ -142,8 +142,17 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
         said = text("error.reference_too_short", reference=err.reference, minimum=err.minimum)
         return CliError(said, ExitCode.USAGE)
     if isinstance(err, DuplicateReferral):
-        return CliError(text("error.duplicate", pathway=err.pathway_id), ExitCode.REFUSED)
+        said = _DUPLICATE_BY_STAGE.get(err.stage, "error.duplicate")
+        return CliError(text(said, pathway=err.pathway_id), ExitCode.REFUSED)
     return None
+
+
+_DUPLICATE_BY_STAGE = {
+    "exited": "error.duplicate_exited",
+    "dropped_out": "error.duplicate_dropped_out",
+}
+"""What a second referral is told when the pathway that holds the person has exited (refer
+them again with `--returning`) or dropped out (re-enter it)."""
 
 
 def unknown_programme(name: str, version: int | None, known: str, text: Text) -> CliError:

@@ -51,10 +51,12 @@ NO_CONTACT = frozenset(
         LifecycleEvent.RETENTION_EXTENDED.value,
         LifecycleEvent.RETENTION_ADOPTED.value,
         LifecycleEvent.PERSON_ERASED.value,
+        LifecycleEvent.REFERRED_AGAIN.value,
     }
 )
 """Entries staff make that are no contact with the person: handling an alert, correcting
-the record, extending its retention or making it follow the rule, erasing the person."""
+the record, extending its retention or making it follow the rule, erasing the person, or
+noting that they were referred again (a contact of their new pathway, not of this one)."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from datetime import datetime
 from parcours.domain.command_log import command_of
 from parcours.domain.commands import CorrectEvent, Refer, Shape
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
+from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.errors import MoveRefused, UnknownReference
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.refold import ROW_OF_EVENT, Start, refold
@@ -74,7 +75,34 @@ def check_correctable(
     _check_author(event, meta)
     if command.restated_at is not None:
         _check_instant(state, command.restated_at, now)
+    _check_exit_stays(state, event, command.restated_at)
     return event
+
+
+def _check_exit_stays(state: PathwayState, event: PathwayEvent, restated: datetime | None) -> None:
+    """An exit whose person was referred again since (`domain.returning`) stays, and stays
+    before that referral: voided, or moved after it, it would leave them two open
+    pathways at once. Its date may still be restated to an earlier instant."""
+    again = state.referred_again_at
+    if event.kind != LifecycleTrigger.EXIT.event or again is None:
+        return
+    if restated is None:
+        raise _refused(
+            "correction_referred_again",
+            event,
+            f"(the exit) can no longer be voided: the person was referred again on "
+            f"{again.isoformat()}, in a new pathway; its date may still be restated",
+            referred_again_at=again.isoformat(),
+        )
+    if restated > again:
+        raise _refused(
+            "correction_after_return",
+            event,
+            f"(the exit) cannot be moved to {restated.isoformat()}: the person was referred "
+            f"again on {again.isoformat()}, and left before coming back",
+            restated_at=restated.isoformat(),
+            referred_again_at=again.isoformat(),
+        )
 
 
 def _event(state: PathwayState, seq: int) -> PathwayEvent:

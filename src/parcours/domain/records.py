@@ -253,6 +253,9 @@ class PathwayState:
     moves. Set by the workflow, under a patch id."""
     retention_until: datetime | None = None
     """The date a coordinator extended the record's retention to (`retention_extended`)."""
+    referred_again_at: datetime | None = None
+    """When its person, having exited, was referred again in a new pathway (the new
+    referral's date, `domain.returning`): the exit is final from then on."""
 
     def next_alert(self, due: datetime | None) -> datetime | None:
         """The next alert as the pathway tells it: none once it is closed for good, since it

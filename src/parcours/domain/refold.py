@@ -80,6 +80,7 @@ def refold(
         applied=list(state.applied),
         retention_rule=state.retention_rule,  # adopted by the run, not by a command
         retention_until=state.retention_until,  # an extension is no command either
+        referred_again_at=state.referred_again_at,  # nor is a later referral
     )
 
 

@@ -51,6 +51,7 @@ with workflow.unsafe.imports_passed_through():
     from parcours.workflows.publishing import ACTIVITY_RETRY, NOTIFY_RETRY
     from parcours.workflows.retention import PathwayRetention
     from parcours.workflows.retries import RETRY_NOTIFICATION_UPDATE, NotificationRetries
+    from parcours.workflows.returning import PathwayReturn
     from parcours.workflows.search_attributes import search_attributes_at_start
 
 __all__ = [
@@ -63,7 +64,7 @@ __all__ = [
 
 
 @workflow.defn(name=WORKFLOW_TYPE)
-class ParticipantPathway(NotificationRetries, PersonErasure, PathwayRetention):
+class ParticipantPathway(NotificationRetries, PersonErasure, PathwayRetention, PathwayReturn):
     @workflow.init
     def __init__(self, start: PathwayInput) -> None:
         self._start_failure: Exception | None = None

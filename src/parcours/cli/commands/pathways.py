@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -30,6 +31,7 @@ from parcours.cli.runtime import (
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient, PathwaySummary
+    from parcours.app.referral import Referred
     from parcours.cli.i18n import Text
     from parcours.domain.records import PathwayEvent
     from parcours.workflows.messages import Participant, PathwayStatus
@@ -57,10 +59,11 @@ def refer(
     skill: Annotated[list[str] | None, typer.Option(help="help.opt.skill")] = None,
     language: Annotated[list[str] | None, typer.Option(help="help.opt.language")] = None,
     request_id: RequestOpt = None,
+    returning: Annotated[bool, flag("--returning")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     from parcours.adapters.temporal.keys import load_keyring
-    from parcours.app.referral import refer_once
+    from parcours.app.referral import refer_person
     from parcours.programmes import get_programme
 
     session = current_session()
@@ -73,19 +76,23 @@ def refer(
     meta, keyring = session.request(reason, request_id), load_keyring(session.settings)
     named = session_name is not None
     check_typed_referral(session, person, command, meta, definition.name, named=named)
-
-    async def work(pathways: PathwayClient) -> str:
-        return await refer_once(pathways, definition, person, command, meta=meta, keyring=keyring)
-
-    _say_referred(session, with_pathways(session, work), as_json)
+    sent = partial(refer_person, meta=meta, keyring=keyring, returning=returning)
+    referred = with_pathways(session, lambda pathways: sent(pathways, definition, person, command))
+    _say_referred(session, referred, as_json, returning=returning)
     warn_if_unlisted(session, referrer)  # once the pathway exists, never before
 
 
-def _say_referred(session: Session, pathway_id: str, as_json: bool) -> None:
+def _say_referred(session: Session, referred: Referred, as_json: bool, *, returning: bool) -> None:
+    pathway_id, earlier = referred.pathway_id, referred.earlier
     if as_json:
-        print_json({"pathway_id": pathway_id, "ref": short(pathway_id)})
-    else:
-        console.print(session.text("refer.done", pathway=pathway_id, ref=short(pathway_id)))
+        shown = {"pathway_id": pathway_id, "ref": short(pathway_id)}
+        print_json(shown | ({"earlier_pathway_id": earlier} if returning else {}))
+        return
+    console.print(session.text("refer.done", pathway=pathway_id, ref=short(pathway_id)))
+    if earlier:
+        console.print(session.text("refer.returning", earlier=earlier, ref=short(earlier)))
+    elif returning:
+        console.print(session.text("refer.returning_none"))
 
 
 @commands.command("show", help="help.show")

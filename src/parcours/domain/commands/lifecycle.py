@@ -22,6 +22,7 @@ class LifecycleTrigger(Trigger):
     ERASE_PERSON = "erase_person", "person_erased"
     EXTEND_RETENTION = "extend_retention", "retention_extended"
     ADOPT_RETENTION = "adopt_retention", "retention_adopted"
+    REFER_AGAIN = "refer_again", "referred_again"
 
 
 class LifecycleEvent:
@@ -32,6 +33,7 @@ class LifecycleEvent:
     PERSON_ERASED = LifecycleTrigger.ERASE_PERSON.event
     RETENTION_EXTENDED = LifecycleTrigger.EXTEND_RETENTION.event
     RETENTION_ADOPTED = LifecycleTrigger.ADOPT_RETENTION.event
+    REFERRED_AGAIN = LifecycleTrigger.REFER_AGAIN.event
 
 
 class Suspend(Command, trigger=LifecycleTrigger.SUSPEND, when="suspended_at"):
@@ -107,8 +109,10 @@ SPECS = (
     CommandSpec(LifecycleTrigger.ERASE_PERSON, Shape.AUTOMATIC, NOBODY),
     CommandSpec(LifecycleTrigger.EXTEND_RETENTION, Shape.AUTOMATIC, NOBODY),
     CommandSpec(LifecycleTrigger.ADOPT_RETENTION, Shape.AUTOMATIC, NOBODY),
+    CommandSpec(LifecycleTrigger.REFER_AGAIN, Shape.AUTOMATIC, NOBODY),
 )
 """`close_pathway` is the pathway's own: it closes for good at the end of its retention
 period after exit (`retention.py`). `erase_person` arrives as an update of its own,
 checked by `erasure.py` (coordinators only), not by the programme's machine; so does
-`extend_retention` and `adopt_retention` (`anonymisation.py`)."""
+`extend_retention` and `adopt_retention` (`anonymisation.py`), and `refer_again`, which an
+exited pathway records when its person is referred again (`returning.py`)."""

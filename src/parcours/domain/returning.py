@@ -1,0 +1,93 @@
+"""A person who exited comes back: referred again in the same programme.
+
+An exited pathway keeps running for its follow-up and its retention, and the person's
+reservation still names it (`app.reservations`), so a plain referral of them is refused.
+When staff say the person returns (`refer --returning`), the referral first asks the
+exited pathway to record `referred_again` (who referred, when the new referral is dated),
+then takes the reservation over for the new pathway. From then on the exit is final: a
+correction may restate its date but no longer void it, since a voided exit would leave
+the person two open pathways (`correcting.check_correctable`). The earlier pathway keeps
+its alerts and its retention; coming back is no contact with its record
+(`anonymisation.NO_CONTACT`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from parcours.domain.anonymisation import AdoptRetention, ExtendRetention
+from parcours.domain.commands.editing import iso
+from parcours.domain.commands.intake import IntakeTrigger
+from parcours.domain.commands.lifecycle import LifecycleTrigger
+from parcours.domain.erasure import ErasePerson
+from parcours.domain.errors import MoveRefused
+from parcours.domain.permissions import authorise
+from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
+from parcours.domain.vocabulary import EventKind, Stage
+
+REFERRED_AGAIN = LifecycleTrigger.REFER_AGAIN.event
+"""The event an exited pathway records when its person is referred again."""
+
+
+@dataclass(frozen=True)
+class ReferAgain:
+    """The person of this exited pathway is referred again, in a referral dated
+    `referred_at`. Not a `Command`: the programme's machine never judges it."""
+
+    trigger: ClassVar[str] = LifecycleTrigger.REFER_AGAIN.value
+    referred_at: datetime
+
+
+REQUESTS_DATED_WHEN_MADE = (ExtendRetention, AdoptRetention, ReferAgain)
+"""The requests judged beside the machine and recorded at the instant they were made (an
+erasure too, which audits read as a fact of the record rather than of the story)."""
+
+BesideMachine = ErasePerson | ExtendRetention | AdoptRetention | ReferAgain
+"""The updates the programme's machine never judges: each is checked by its own rule."""
+BESIDE_MACHINE = (ErasePerson, ExtendRetention, AdoptRetention, ReferAgain)
+"""The same, as classes: each travels as the update its name says (`ReferAgain` as
+`refer_again`), as commands do."""
+
+Recorder = Callable[[EventKind, RequestMeta, datetime, dict[str, str]], PathwayEvent]
+
+
+def check_return(state: PathwayState, meta: RequestMeta, referred_at: datetime) -> None:
+    """Raise unless the person of this pathway may be referred again by `meta`'s sender,
+    in a referral dated `referred_at`: only once the pathway has exited, and not before."""
+    authorise(meta.actor.role, IntakeTrigger.REFER)
+    if state.erased_at is not None or state.closed_at is not None:
+        raise MoveRefused.for_rule(
+            "return_closed",
+            "this pathway is closed for good: its person may be referred as anyone else",
+        )
+    exited_at = state.outcome.exited_at if state.outcome is not None else None
+    if state.stage is not Stage.EXITED or exited_at is None:
+        raise MoveRefused.for_rule(
+            "return_not_exited",
+            f"this pathway has not exited (its stage is {state.stage.value}): a person comes "
+            "back only after an exit; one who dropped out re-enters the same pathway",
+            stage=state.stage.value,
+        )
+    if referred_at < exited_at:
+        raise MoveRefused.for_rule(
+            "return_before_exit",
+            f"the new referral is dated {referred_at.isoformat()}, before this pathway's exit "
+            f"on {exited_at.isoformat()}: a person comes back after they left",
+            referred_at=referred_at.isoformat(),
+            exited_at=exited_at.isoformat(),
+        )
+
+
+def refer_again(
+    state: PathwayState, meta: RequestMeta, request: ReferAgain, now: datetime, record: Recorder
+) -> PathwayEvent | None:
+    """Record that the person is referred again; None when it was recorded already (two
+    referrals of the person at once: the reservation lets one of them through)."""
+    check_return(state, meta, request.referred_at)
+    if state.referred_again_at is not None:
+        return None
+    state.referred_again_at = request.referred_at
+    return record(REFERRED_AGAIN, meta, now, {"referred_at": iso(request.referred_at)})

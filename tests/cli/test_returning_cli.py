@@ -1,0 +1,88 @@
+"""`parcours refer --returning` on a real server: a person who exited comes back, in
+English and French; a plain second referral says what to do instead; the exit of the
+earlier pathway can no longer be voided."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parcours.cli.exit_codes import ExitCode
+from tests.cli.runner import PERSON, Cli, refer
+from tests.polling import eventually_blocking
+
+pytestmark = pytest.mark.temporal
+
+REFER = ("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "back", *PERSON)
+CRITERIA = ("--criterion", "precarious_worker", "--criterion", "lives_in_territory")
+
+
+def ok(cli: Cli, *args: str) -> str:
+    result = cli(*args)
+    assert result.exit_code == 0, (args, result.output)
+    return result.stdout
+
+
+def refused_saying(cli: Cli, hint: str, *args: str) -> str:
+    """The refusal of `args` once it gives `hint`: the pathway lists at its new stage a
+    moment after its move, and until then the refusal is the general one."""
+    said = eventually_blocking(
+        lambda: cli(*args),
+        lambda r: r.exit_code == ExitCode.REFUSED and hint in r.stderr,
+        what=f"a referral refused saying {hint}",
+    )
+    return said.stderr
+
+
+def test_a_person_who_exited_is_referred_again(cli: Cli) -> None:
+    earlier = refer(cli, "--on", "2026-01-02")
+    ok(cli, "exit", earlier, "moved_away", "--reason", "moved to Lyon", "--on", "2026-02-01")
+    plain = refused_saying(cli, "--returning", *REFER)
+    assert earlier in plain
+    assert "refer them again with `--returning`" in plain
+    french = cli("--lang", "fr", *REFER)
+    assert "orientez-la de nouveau avec `--returning`" in french.stderr
+
+    said = ok(cli, *REFER, "--returning", "--on", "2026-06-01")
+    assert "Referred: pathway" in said
+    assert f"Referred again: their earlier pathway {earlier}" in said
+    assert "its exit can no longer be voided" in said
+    timeline = ok(cli, "timeline", earlier)
+    assert "Referred again (a new pathway)" in timeline
+    events = json.loads(ok(cli, "timeline", earlier, "--json"))
+    exit_seq = next(e["seq"] for e in events if e["kind"] == "exited")
+    void = cli("correct", earlier, str(exit_seq), "--reason", "typed on the wrong file")
+    assert void.exit_code == ExitCode.REFUSED
+    assert "can no longer be voided: the person was referred again on" in void.stderr
+    voided_fr = cli("--lang", "fr", "correct", earlier, str(exit_seq), "--reason", "erreur")
+    assert "ne peut plus être annulé" in voided_fr.stderr
+
+    third = cli(*REFER, "--returning")
+    assert third.exit_code == ExitCode.REFUSED
+    assert "still running" in third.stderr  # the new pathway holds the person now
+
+
+def test_returning_in_french_and_as_json(cli: Cli) -> None:
+    earlier = refer(cli, "--on", "2026-01-02")
+    ok(cli, "exit", earlier, "employment", "--reason", "hired", "--on", "2026-03-01")
+    refused_saying(cli, "--returning", *REFER)
+    french = ok(cli, "--lang", "fr", *REFER, "--returning", "--on", "2026-09-01")
+    assert f"Orientée de nouveau : son parcours antérieur {earlier}" in french
+    fresh = json.loads(ok(cli, *REFER[:-6], *NEWCOMER, "--returning", "--json"))
+    assert fresh["earlier_pathway_id"] == ""
+    said = ok(cli, *REFER[:-6], *OTHER, "--returning")
+    assert "No earlier pathway of this person runs in this programme" in said
+
+
+def test_a_person_who_dropped_out_is_told_to_re_enter(cli: Cli) -> None:
+    pid = refer(cli, "--on", "2026-01-02")
+    ok(cli, "intake", "complete", pid, *CRITERIA, "--on", "2026-01-03")
+    ok(cli, "dropout", pid, "--reason", "no news", "--on", "2026-01-20")
+    said = refused_saying(cli, "reenter", *REFER)
+    assert f"`parcours reenter {pid} --reason …`" in said
+    assert cli(*REFER, "--returning").exit_code == ExitCode.REFUSED
+
+
+NEWCOMER = ("--first-name", "Maelys", "--last-name", "Dufresne", "--birth-date", "1988-07-14")
+OTHER = ("--first-name", "Tiago", "--last-name", "Moreira", "--birth-date", "1979-11-30")

@@ -1,0 +1,56 @@
+"""The `refer_again` update stays replayed, and the audit fold agrees with what it recorded.
+
+`atp-referred-again.json` (scenario `atp-referred-again` of tests/scenarios.py) is the
+exited pathway of a person referred again with `--returning`: it records
+`referred_again`, then its exit is restated a day earlier. A new update rather than a
+patched branch: no history before it holds one, so every older history replays as before
+(`test_replay.py`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from parcours.audit.recording import COMMAND_OF_UPDATE
+from parcours.domain.anonymisation import AdoptRetention, ExtendRetention
+from parcours.domain.erasure import ErasePerson
+from parcours.domain.returning import ReferAgain
+from parcours.domain.vocabulary import Stage
+from parcours.workflows.erasure import ERASE_PERSON_UPDATE
+from parcours.workflows.retention import ADOPT_RETENTION_UPDATE, EXTEND_RETENTION_UPDATE
+from parcours.workflows.returning import REFER_AGAIN_UPDATE
+from tests.histories.record import HERE
+from tests.workflows.patch_replay import folded, load, replay
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+RETURNED = HERE / "atp-referred-again.json"
+
+
+async def test_the_return_replays(monkeypatch: pytest.MonkeyPatch) -> None:
+    result, _ = await replay(load(RETURNED), monkeypatch)
+    assert result.replay_failure is None, result.replay_failure
+
+
+async def test_the_fold_keeps_the_return_and_the_exit_before_it() -> None:
+    state = await folded(RETURNED)
+    kinds = [event.kind for event in state.timeline]
+    assert kinds[-3:] == ["exited", "referred_again", "event_restated"]
+    noted = state.timeline[-2]
+    assert state.referred_again_at is not None
+    assert noted.details == {"referred_at": state.referred_again_at.isoformat()}
+    assert state.stage is Stage.EXITED
+    assert state.outcome is not None
+    assert state.referred_again_at - state.outcome.exited_at == timedelta(days=61)
+
+
+def test_the_fold_reads_each_update_beside_the_machine_by_its_name() -> None:
+    named = {
+        ERASE_PERSON_UPDATE: ErasePerson,
+        EXTEND_RETENTION_UPDATE: ExtendRetention,
+        ADOPT_RETENTION_UPDATE: AdoptRetention,
+        REFER_AGAIN_UPDATE: ReferAgain,
+    }
+    assert {name: COMMAND_OF_UPDATE[name] for name in named} == named

@@ -1,0 +1,175 @@
+"""A person who exited comes back: `refer --returning`, on the real dev server.
+
+Before, a person whose pathway had exited could not be referred again while its
+follow-up and retention ran (two years and more in ATP): the referral was refused as a
+duplicate and nothing else was offered. Now the exited pathway records `referred_again`,
+keeps running, and its exit becomes final; a new pathway opens. Cached and uncached
+workers (`conftest.py`), and the audit fold of the exited pathway's history agrees.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+
+from parcours.app.client import PathwayClient
+from parcours.app.errors import DuplicateReferral, RequestRefused
+from parcours.app.referral import Referred, refer_once, refer_person
+from parcours.audit.fold import fold
+from parcours.audit.history import fetch_pathway_history
+from parcours.audit.recording import record_of
+from parcours.domain import commands as c
+from parcours.domain.records import PathwayEvent
+from parcours.domain.vocabulary import ExitReason, Stage
+from parcours.programmes import get_programme
+from parcours.workflows.messages import Participant
+from tests.polling import eventually
+from tests.samples import ATP_CRITERIA
+from tests.servers import TEST_KEYRING
+from tests.support import T0, meta, participant, referral
+
+pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+ATP = get_programme("atp-cergy")
+DAY = timedelta(days=1)
+EXITED_AT = T0 + 20 * DAY
+BACK_AT = T0 + 60 * DAY
+
+
+async def refer(pathways: PathwayClient, person: Participant) -> str:
+    return await refer_once(pathways, ATP, person, referral(), meta=meta(), keyring=TEST_KEYRING)
+
+
+async def come_back(
+    pathways: PathwayClient, person: Participant, request_id: str = "", at: datetime = BACK_AT
+) -> Referred:
+    sent = meta(request_id=request_id or None, reason="back after a move")
+    again = replace(referral(), referred_at=at)
+    return await refer_person(
+        pathways, ATP, person, again, meta=sent, keyring=TEST_KEYRING, returning=True
+    )
+
+
+async def exited(pathways: PathwayClient, person: Participant) -> str:
+    """A pathway of `person` that has exited, and lists as exited."""
+    pid = await refer(pathways, person)
+    await pathways.execute(pid, c.Exit(ExitReason.MOVED_AWAY, EXITED_AT), meta(reason="moved"))
+    await eventually(
+        lambda: pathways.listed_stage(pid), lambda s: s == "exited", what="it lists as exited"
+    )
+    return pid
+
+
+def kinds(timeline: list[PathwayEvent]) -> list[str]:
+    return [event.kind for event in timeline]
+
+
+async def test_a_person_who_exited_is_referred_again_and_the_exit_becomes_final(
+    pathways: PathwayClient,
+) -> None:
+    person = participant("Amina", "Belkacem")
+    earlier = await exited(pathways, person)
+    with pytest.raises(DuplicateReferral) as plain:
+        await refer(pathways, person)
+    assert (plain.value.pathway_id, plain.value.stage) == (earlier, "exited")
+
+    back = await come_back(pathways, person)
+    assert back.earlier == earlier != back.pathway_id
+    assert await pathways.running(earlier)
+    assert await pathways.running(back.pathway_id)
+    assert (await pathways.status(back.pathway_id)).stage is Stage.REFERRED
+    old = await pathways.state(earlier)
+    assert (old.stage, old.referred_again_at) == (Stage.EXITED, BACK_AT)
+    noted = old.timeline[-1]
+    assert (noted.kind, noted.details, noted.reason) == (
+        "referred_again",
+        {"referred_at": BACK_AT.isoformat()},
+        "",
+    )
+    with pytest.raises(DuplicateReferral) as third:
+        await refer(pathways, person)
+    assert third.value.pathway_id == back.pathway_id
+
+    exit_seq = next(e.seq for e in old.timeline if e.kind == "exited")
+    void = c.CorrectEvent(exit_seq)
+    with pytest.raises(RequestRefused) as refused:
+        await pathways.execute(earlier, void, meta(reason="typed by mistake"))
+    assert refused.value.code == "correction_referred_again"
+    later = c.CorrectEvent(exit_seq, restated_at=BACK_AT + DAY)
+    with pytest.raises(RequestRefused) as moved:
+        await pathways.execute(earlier, later, meta(reason="wrong day"))
+    assert moved.value.code == "correction_after_return"
+    sooner = c.CorrectEvent(exit_seq, restated_at=EXITED_AT - DAY)
+    await pathways.execute(earlier, sooner, meta(reason="left a day earlier"))
+
+    history = await fetch_pathway_history(pathways.temporal, earlier)
+    folded = fold(await record_of(history, pathways.temporal.data_converter))
+    assert folded.discrepancies == []
+    assert folded.pathway.state == await pathways.state(earlier)
+
+
+async def test_returning_is_refused_while_the_pathway_has_not_exited(
+    pathways: PathwayClient,
+) -> None:
+    person = participant("Jonas", "Ekwueme")
+    pid = await refer(pathways, person)
+    with pytest.raises(DuplicateReferral) as refused:
+        await come_back(pathways, person)
+    assert (refused.value.pathway_id, refused.value.stage) == (pid, "referred")
+    assert "referred_again" not in kinds(await pathways.timeline(pid))
+
+
+async def test_a_person_who_dropped_out_is_told_to_re_enter(pathways: PathwayClient) -> None:
+    person = participant("Nadia", "Oufkir")
+    pid = await refer(pathways, person)
+    await pathways.execute(pid, c.CompleteIntake(T0 + DAY, ATP_CRITERIA), meta())
+    await pathways.execute(pid, c.DropOut(T0 + 2 * DAY), meta(reason="no news"))
+    await eventually(
+        lambda: pathways.listed_stage(pid), lambda s: s == "dropped_out", what="it lists"
+    )
+    for attempt in (refer(pathways, person), come_back(pathways, person)):
+        with pytest.raises(DuplicateReferral) as refused:
+            await attempt
+        assert (refused.value.pathway_id, refused.value.stage) == (pid, "dropped_out")
+
+
+async def test_a_return_dated_before_the_exit_is_refused(pathways: PathwayClient) -> None:
+    person = participant("Irina", "Vasquez")
+    earlier = await exited(pathways, person)
+    with pytest.raises(RequestRefused) as refused:
+        await come_back(pathways, person, at=EXITED_AT - DAY)
+    assert refused.value.code == "return_before_exit"
+    assert "referred_again" not in kinds(await pathways.timeline(earlier))
+    with pytest.raises(DuplicateReferral):
+        await refer(pathways, person)
+
+
+async def test_two_returns_at_once_open_one_pathway_and_a_retry_answers_it(
+    pathways: PathwayClient,
+) -> None:
+    person = participant("Lou", "Tremblay")
+    earlier = await exited(pathways, person)
+    both = await asyncio.gather(
+        come_back(pathways, person, "back-1"),
+        come_back(pathways, person, "back-2"),
+        return_exceptions=True,
+    )
+    opened = [r for r in both if isinstance(r, Referred)]
+    refused = [r for r in both if isinstance(r, DuplicateReferral)]
+    assert len(opened) == len(refused) == 1, both
+    assert refused[0].pathway_id == opened[0].pathway_id
+    winner = "back-1" if both[0] is opened[0] else "back-2"
+    retried = await come_back(pathways, person, winner)
+    assert retried.pathway_id == opened[0].pathway_id
+    assert kinds(await pathways.timeline(earlier)).count("referred_again") == 1
+
+
+async def test_returning_with_no_earlier_pathway_refers_as_anyone(
+    pathways: PathwayClient,
+) -> None:
+    back = await come_back(pathways, participant("Sacha", "Nguyen"))
+    assert back.earlier == ""
+    assert (await pathways.status(back.pathway_id)).stage is Stage.REFERRED
