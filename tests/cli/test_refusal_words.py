@@ -27,6 +27,7 @@ from parcours.domain.anonymisation import (
     check_extension_limit,
     retention_due_at,
 )
+from parcours.domain.correcting import check_correctable
 from parcours.domain.erasure import anonymise, check_erasure, erase
 from parcours.domain.errors import DomainError
 from parcours.domain.inputs import reason_too_long
@@ -34,6 +35,7 @@ from parcours.domain.pathway import Pathway
 from parcours.domain.records import RequestMeta
 from parcours.domain.referral_dates import check_referral_instants
 from parcours.domain.retention import retention_ends_at
+from parcours.domain.returning import ReferAgain, check_return, refer_again
 from parcours.domain.routing import check_retry
 from parcours.domain.vocabulary import (
     AppointmentKind,
@@ -392,6 +394,41 @@ REFUSALS += [
     ("extend_not_yet", lambda: check_extension_limit(ATP, T0 + 900 * DAY, T0, T0 + 800 * DAY)),
     ("adopt_role", lambda: check_adoption(new_pathway(ATP).state, meta(STAFF))),
     ("adopt_closed", _adopt_erased),
+]
+
+
+LATER = T0 + 100 * DAY
+
+
+def _exited(*, again: bool = False) -> Pathway:
+    """An ATP pathway exited 20 days after its referral; with `again`, its person referred
+    again 40 days later."""
+    pathway = new_pathway(ATP)
+    pathway.execute(c.Exit(ExitReason.MOVED_AWAY, T0 + 20 * DAY), meta(reason=REASON), LATER)
+    if again:
+        refer_again(pathway.state, meta(), ReferAgain(T0 + 60 * DAY), LATER, pathway._record)
+    return pathway
+
+
+def _correct_exit(restated_at: datetime | None = None) -> None:
+    pathway = _exited(again=True)
+    seq = next(e.seq for e in pathway.state.timeline if e.kind == "exited")
+    correction = c.CorrectEvent(seq, restated_at)
+    check_correctable(pathway.state, correction, meta(reason=REASON), LATER)
+
+
+def _return_closed() -> None:
+    state = _exited().state
+    state.erased_at = NOW
+    check_return(state, meta(), NOW)
+
+
+REFUSALS += [
+    ("return_not_exited", lambda: check_return(new_pathway(ATP).state, meta(), NOW)),
+    ("return_before_exit", lambda: check_return(_exited().state, meta(), T0 + DAY)),
+    ("return_closed", _return_closed),
+    ("correction_referred_again", _correct_exit),
+    ("correction_after_return", lambda: _correct_exit(T0 + 70 * DAY)),
 ]
 
 
