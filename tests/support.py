@@ -17,6 +17,7 @@ T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 STAFF = Actor("staff-7f3a", Role.STAFF)
 COORDINATOR = Actor("coord-21b9", Role.COORDINATOR)
 AUDITOR = Actor("audit-0c11", Role.AUDITOR)
+PARTNER = Actor("partner-5e1d", Role.PARTNER)
 
 RECOGNISABLE_NAME = "Zephyrine Quillfeather"
 

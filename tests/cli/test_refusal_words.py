@@ -64,7 +64,7 @@ from tests.domain.helpers import (
     training_window,
 )
 from tests.samples import ATP_CRITERIA
-from tests.support import AUDITOR, COORDINATOR, STAFF, T0, meta, referral
+from tests.support import AUDITOR, COORDINATOR, PARTNER, STAFF, T0, meta, referral
 
 FIELDS = {"first_name": "Zephyrine", "last_name": "Quillfeather"}
 ATP_CRITERIA_OPTIONS = [part for key in ATP_CRITERIA for part in ("--criterion", key)]
@@ -427,6 +427,7 @@ REFUSALS += [
     ("return_not_exited", lambda: check_return(new_pathway(ATP).state, meta(), NOW)),
     ("return_before_exit", lambda: check_return(_exited().state, meta(), T0 + DAY)),
     ("return_closed", _return_closed),
+    ("return_role", lambda: check_return(_exited().state, meta(PARTNER), LATER)),
     ("correction_referred_again", _correct_exit),
     ("correction_after_return", lambda: _correct_exit(T0 + 70 * DAY)),
 ]

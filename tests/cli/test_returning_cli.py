@@ -50,6 +50,10 @@ def test_a_person_who_exited_is_referred_again(cli: Cli) -> None:
     assert "its exit can no longer be voided" in said
     timeline = ok(cli, "timeline", earlier)
     assert "Referred again (a new pathway)" in timeline
+    shown = ok(cli, "show", earlier)
+    assert "Referred again (a new pathway)" in shown
+    assert "2026-06-01" in shown
+    assert json.loads(ok(cli, "show", earlier, "--json"))["status"]["referred_again_at"]
     events = json.loads(ok(cli, "timeline", earlier, "--json"))
     exit_seq = next(e["seq"] for e in events if e["kind"] == "exited")
     void = cli("correct", earlier, str(exit_seq), "--reason", "typed on the wrong file")
@@ -68,7 +72,7 @@ def test_returning_in_french_and_as_json(cli: Cli) -> None:
     ok(cli, "exit", earlier, "employment", "--reason", "hired", "--on", "2026-03-01")
     refused_saying(cli, "--returning", *REFER)
     french = ok(cli, "--lang", "fr", *REFER, "--returning", "--on", "2026-09-01")
-    assert f"Orientée de nouveau : son parcours antérieur {earlier}" in french
+    assert f"la personne est sortie de son parcours antérieur {earlier}" in french
     fresh = json.loads(ok(cli, *REFER[:-6], *NEWCOMER, "--returning", "--json"))
     assert fresh["earlier_pathway_id"] == ""
     said = ok(cli, *REFER[:-6], *OTHER, "--returning")

@@ -17,15 +17,12 @@ from temporalio.exceptions import ApplicationError
 from parcours.adapters.readmodel import OutboxEntry, OutboxStatus
 from parcours.app.errors import RequestRefused
 from parcours.domain import commands as c
-from parcours.domain.records import Actor
-from parcours.domain.vocabulary import PartnerKind, Role
+from parcours.domain.vocabulary import PartnerKind
 from tests.samples import ATP_CRITERIA
-from tests.support import AUDITOR, COORDINATOR, STAFF, T0, accepted_updates, meta
+from tests.support import AUDITOR, COORDINATOR, PARTNER, STAFF, T0, accepted_updates, meta
 from tests.workflows.partner_bench import REFERRER_MAILBOX, Bench, failure_alert, refer
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
-
-PARTNER = Actor("partner-5e1d", Role.PARTNER)
 
 
 async def failed_for_good(

@@ -46,7 +46,7 @@ async def test_the_fold_keeps_the_return_and_the_exit_before_it() -> None:
     assert state.referred_again_at - state.outcome.exited_at == timedelta(days=61)
 
 
-def test_the_fold_reads_each_update_beside_the_machine_by_its_name() -> None:
+async def test_the_fold_reads_each_update_beside_the_machine_by_its_name() -> None:
     named = {
         ERASE_PERSON_UPDATE: ErasePerson,
         EXTEND_RETENTION_UPDATE: ExtendRetention,

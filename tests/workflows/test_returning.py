@@ -18,18 +18,20 @@ import pytest
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral, RequestRefused
 from parcours.app.referral import Referred, refer_once, refer_person
+from parcours.app.returns import note_return
 from parcours.audit.fold import fold
 from parcours.audit.history import fetch_pathway_history
 from parcours.audit.recording import record_of
 from parcours.domain import commands as c
-from parcours.domain.records import PathwayEvent
+from parcours.domain.anonymisation import last_contact
+from parcours.domain.records import Actor, PathwayEvent
 from parcours.domain.vocabulary import ExitReason, Stage
 from parcours.programmes import get_programme
 from parcours.workflows.messages import Participant
 from tests.polling import eventually
 from tests.samples import ATP_CRITERIA
 from tests.servers import TEST_KEYRING
-from tests.support import T0, meta, participant, referral
+from tests.support import PARTNER, STAFF, T0, meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -44,9 +46,13 @@ async def refer(pathways: PathwayClient, person: Participant) -> str:
 
 
 async def come_back(
-    pathways: PathwayClient, person: Participant, request_id: str = "", at: datetime = BACK_AT
+    pathways: PathwayClient,
+    person: Participant,
+    request_id: str = "",
+    at: datetime = BACK_AT,
+    by: Actor = STAFF,
 ) -> Referred:
-    sent = meta(request_id=request_id or None, reason="back after a move")
+    sent = meta(by, request_id=request_id or None, reason="back after a move")
     again = replace(referral(), referred_at=at)
     return await refer_person(
         pathways, ATP, person, again, meta=sent, keyring=TEST_KEYRING, returning=True
@@ -83,6 +89,7 @@ async def test_a_person_who_exited_is_referred_again_and_the_exit_becomes_final(
     assert (await pathways.status(back.pathway_id)).stage is Stage.REFERRED
     old = await pathways.state(earlier)
     assert (old.stage, old.referred_again_at) == (Stage.EXITED, BACK_AT)
+    assert last_contact(old) == EXITED_AT  # coming back is no contact with this record
     noted = old.timeline[-1]
     assert (noted.kind, noted.details, noted.reason) == (
         "referred_again",
@@ -163,8 +170,41 @@ async def test_two_returns_at_once_open_one_pathway_and_a_retry_answers_it(
     assert refused[0].pathway_id == opened[0].pathway_id
     winner = "back-1" if both[0] is opened[0] else "back-2"
     retried = await come_back(pathways, person, winner)
-    assert retried.pathway_id == opened[0].pathway_id
+    assert (retried.pathway_id, retried.earlier) == (opened[0].pathway_id, earlier)
     assert kinds(await pathways.timeline(earlier)).count("referred_again") == 1
+
+
+async def test_a_partner_may_not_refer_again_after_an_exit(pathways: PathwayClient) -> None:
+    """A partner who refers reads no pathway: it neither makes another's exit final nor
+    learns its stage or date from the refusal."""
+    person = participant("Yara", "Haddad")
+    earlier = await exited(pathways, person)
+    with pytest.raises(RequestRefused) as refused:
+        await come_back(pathways, person, by=PARTNER)
+    assert refused.value.code == "return_role"
+    with pytest.raises(DuplicateReferral) as plain:
+        await refer_once(
+            pathways, ATP, person, referral(), meta=meta(PARTNER), keyring=TEST_KEYRING
+        )
+    assert (plain.value.pathway_id, plain.value.stage) == (earlier, "")
+    assert "referred_again" not in kinds(await pathways.timeline(earlier))
+
+
+async def test_the_earliest_return_counts(pathways: PathwayClient) -> None:
+    """A return noted, then sent again under another request id with an earlier date (its
+    first try stopped before its pathway started): the exit stays before both."""
+    person = participant("Omar", "Diallo")
+    earlier = await exited(pathways, person)
+    first = await come_back(pathways, person, "back-late", at=BACK_AT)
+    assert first.earlier == earlier
+    later = replace(referral(), referred_at=BACK_AT + DAY)
+    await note_return(pathways, earlier, later, meta(request_id="back-later"))
+    assert (await pathways.state(earlier)).referred_again_at == BACK_AT  # nothing new
+    sooner = replace(referral(), referred_at=BACK_AT - 10 * DAY)
+    await note_return(pathways, earlier, sooner, meta(request_id="back-sooner"))
+    state = await pathways.state(earlier)
+    assert state.referred_again_at == BACK_AT - 10 * DAY
+    assert kinds(state.timeline).count("referred_again") == 2
 
 
 async def test_returning_with_no_earlier_pathway_refers_as_anyone(
@@ -173,3 +213,21 @@ async def test_returning_with_no_earlier_pathway_refers_as_anyone(
     back = await come_back(pathways, participant("Sacha", "Nguyen"))
     assert back.earlier == ""
     assert (await pathways.status(back.pathway_id)).stage is Stage.REFERRED
+
+
+async def test_a_return_across_a_key_rotation_leaves_the_new_pathway_holding(
+    pathways: PathwayClient,
+) -> None:
+    """The exited pathway is held under the older key's fingerprint: once the person is
+    referred again under the new key, a later referral meets the new pathway, not the old."""
+    person, rotated = participant("Ines", "Carvalho"), TEST_KEYRING.rotated()
+    earlier = await exited(pathways, person)
+    sent = meta(reason="back after a move")
+    again = replace(referral(), referred_at=BACK_AT)
+    back = await refer_person(
+        pathways, ATP, person, again, meta=sent, keyring=rotated, returning=True
+    )
+    assert back.earlier == earlier
+    with pytest.raises(DuplicateReferral) as refused:
+        await refer_once(pathways, ATP, person, referral(), meta=meta(), keyring=rotated)
+    assert refused.value.pathway_id == back.pathway_id

@@ -30,19 +30,14 @@ from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral, RequestRefused
 from parcours.app.inputs import check_referral, check_referral_dates
 from parcours.app.reservations import Reservations, referral_pathway_id
+from parcours.app.returns import duplicate, note_return, referred_again
 from parcours.domain.commands import Refer
 from parcours.domain.commands.intake import IntakeTrigger
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import RequestMeta
 from parcours.domain.requests import reused
-from parcours.domain.returning import ReferAgain
-from parcours.workflows.messages import Participant, UpdateResult
+from parcours.workflows.messages import Participant
 from parcours.workflows.reservation import Claim, Claimed
-from parcours.workflows.returning import REFER_AGAIN_UPDATE
-
-_AGAIN = ".again"
-"""What the request id of a returning referral's note to the exited pathway ends with: the
-referral's own, so that a retry of the referral answers the note it made before."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +124,9 @@ class _Referral:
 
     async def run(self) -> Referred:
         for held in await self._reservations.legacy_holders():
-            if await self._pathways.running(held):
+            if await self._pathways.running(held) and not await referred_again(
+                self._pathways, held
+            ):
                 await self._return_from(held)
         claimed = await self._reservations.claim(self._claim(self._proposed))
         if not claimed.existing:
@@ -155,18 +152,18 @@ class _Referral:
     async def _return_from(self, known: str) -> None:
         """A running pathway holds the person: a duplicate, unless they return and it has
         exited, which it says by recording `referred_again` (`domain.returning`)."""
+        meta = self._sent[2]
         if not self._returning:
-            raise DuplicateReferral(known, await self._pathways.listed_stage(known))
-        command, meta = self._sent[1], self._sent[2]
-        note = replace(meta, request_id=meta.request_id + _AGAIN, reason="")
-        args = [note, ReferAgain(command.referred_at)]
-        try:
-            await self._pathways.update(known, REFER_AGAIN_UPDATE, args, note, UpdateResult)
-        except RequestRefused as refused:
-            if refused.code != "return_not_exited":
-                raise
-            raise DuplicateReferral(known, refused.values.get("stage", "")) from None
+            raise await duplicate(self._pathways, known, meta)
+        await note_return(self._pathways, known, self._sent[1], meta)
         self._earlier = known
+
+    async def _returned_before(self) -> None:
+        """A returning referral retried after its claim: the pathway it took over from is
+        the reservation's previous holder, noted again (answered as the first time)."""
+        earlier = await self._reservations.previous()
+        if earlier and await self._pathways.running(earlier):
+            await self._return_from(earlier)
 
     async def _take_over(self, known: str) -> str:
         """A claim whose pathway never started: started under its id, once it is old
@@ -187,6 +184,8 @@ class _Referral:
         same person's (two copies of one request at once) is answered, anyone else's is
         given back and refused."""
         pathway_id = claimed.pathway_id
+        if claimed.retried and self._returning and not self._earlier:
+            await self._returned_before()
         if claimed.retried and await self._pathways.running(pathway_id) is not None:
             return pathway_id
         try:

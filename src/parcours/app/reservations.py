@@ -139,6 +139,10 @@ class Reservations:
         """The pathway the current key's reservation holds; "" if none."""
         return await self._holder(self.current_id)
 
+    async def previous(self) -> str:
+        """The pathway the current key's reservation held before its holder; "" if none."""
+        return await self._holder(self.current_id, ReferralReservation.previous)
+
     async def legacy_holders(self) -> list[str]:
         """Pathways held for the person where referrals no longer reserve: under an older
         key's fingerprint, or in the programme's old registry (before reservations)."""
@@ -149,10 +153,12 @@ class Reservations:
         held = await asyncio.gather(self._registry_holder(), *older)
         return [pathway_id for pathway_id in held if pathway_id]
 
-    async def _holder(self, workflow_id: str) -> str:
+    async def _holder(
+        self, workflow_id: str, asked: Callable[[ReferralReservation], str] | None = None
+    ) -> str:
         try:
             found: str = await self._client.get_workflow_handle(workflow_id).query(
-                ReferralReservation.holder
+                asked or ReferralReservation.holder
             )
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:

@@ -29,13 +29,13 @@ REFUSAL_LISTS = frozenset({"known"})
 
 REFUSAL_DAYS = frozenset(
     {"deadline", "referred", "closed_at", "date", "start", "now", "due", "after"}
-    | {"referred_at", "exited_at", "referred_again_at"}
+    | {"referred_again_at"}
 )
 """Refusal values that are instants, said as their day in local time, as `show` says it."""
 
 REFUSAL_INSTANTS = frozenset(
     {"bound", "effective", "held_at", "erased_at", "latest", "since", "revoked_at", "signed_at"}
-    | {"restated_at"}
+    | {"restated_at", "referred_at", "exited_at"}
 )
 """Refusal values that are instants said to the minute in local time (an instant's bound)."""
 

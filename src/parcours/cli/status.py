@@ -136,7 +136,11 @@ def _outcome_rows(facts: PathwayFacts, text: Text) -> list[Row]:
     if held:
         verdict = text("show.positive_by", verdict=verdict, criterion=held)
     reason = word("exit_reason", outcome.reason.value, text)
-    return [(text("show.outcome"), f"{reason} ({verdict})")]
+    again = facts.referred_again_at
+    return [
+        (text("show.outcome"), f"{reason} ({verdict})"),
+        *([(text("show.referred_again"), when(again))] if again else []),
+    ]
 
 
 def _criterion_held(facts: PathwayFacts, outcome: ExitOutcome, lang: str) -> str:

@@ -20,11 +20,10 @@ from typing import ClassVar
 
 from parcours.domain.anonymisation import AdoptRetention, ExtendRetention
 from parcours.domain.commands.editing import iso
-from parcours.domain.commands.intake import IntakeTrigger
 from parcours.domain.commands.lifecycle import LifecycleTrigger
+from parcours.domain.commands.roles import WORKERS
 from parcours.domain.erasure import ErasePerson
 from parcours.domain.errors import MoveRefused
-from parcours.domain.permissions import authorise
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.vocabulary import EventKind, Stage
 
@@ -56,12 +55,21 @@ Recorder = Callable[[EventKind, RequestMeta, datetime, dict[str, str]], PathwayE
 
 def check_return(state: PathwayState, meta: RequestMeta, referred_at: datetime) -> None:
     """Raise unless the person of this pathway may be referred again by `meta`'s sender,
-    in a referral dated `referred_at`: only once the pathway has exited, and not before."""
-    authorise(meta.actor.role, IntakeTrigger.REFER)
+    in a referral dated `referred_at`: staff or a coordinator (a partner who refers reads
+    no pathway, so it may not make another's exit final, nor learn its date), only once
+    the pathway has exited, and not before."""
+    if meta.actor.role not in WORKERS:
+        raise MoveRefused.for_rule(
+            "return_role",
+            f"the {meta.actor.role.value} role may not refer a person again after an exit: "
+            "ask their referent or a coordinator",
+            role=meta.actor.role.value,
+        )
     if state.erased_at is not None or state.closed_at is not None:
         raise MoveRefused.for_rule(
             "return_closed",
-            "this pathway is closed for good: its person may be referred as anyone else",
+            "this pathway has just closed for good: refer the person again in a moment, "
+            "without --returning",
         )
     exited_at = state.outcome.exited_at if state.outcome is not None else None
     if state.stage is not Stage.EXITED or exited_at is None:
@@ -84,10 +92,12 @@ def check_return(state: PathwayState, meta: RequestMeta, referred_at: datetime) 
 def refer_again(
     state: PathwayState, meta: RequestMeta, request: ReferAgain, now: datetime, record: Recorder
 ) -> PathwayEvent | None:
-    """Record that the person is referred again; None when it was recorded already (two
-    referrals of the person at once: the reservation lets one of them through)."""
+    """Record that the person is referred again; None when it was recorded already for
+    that date or an earlier one (two referrals of the person at once: the reservation lets
+    one of them through). The earliest date counts: the exit stays before every return."""
     check_return(state, meta, request.referred_at)
-    if state.referred_again_at is not None:
+    noted = state.referred_again_at
+    if noted is not None and noted <= request.referred_at:
         return None
     state.referred_again_at = request.referred_at
     return record(REFERRED_AGAIN, meta, now, {"referred_at": iso(request.referred_at)})

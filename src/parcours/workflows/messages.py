@@ -152,6 +152,7 @@ _AS_RECORDED = (
     "missions",
     "job_datings",
     "closed_at",
+    "referred_again_at",
 )
 """The status fields that show the state's own, as recorded (its lists copied)."""
 
@@ -190,6 +191,7 @@ class PathwayStatus(PathwayHead):
     retention_due_at: datetime | None = None
     """By the retention by the last contact, whatever the stage: when its person is to be
     anonymised (`domain.anonymisation.anonymise_at`)."""
+    referred_again_at: datetime | None = None  # its person back in a new pathway, once exited
 
     @classmethod
     def of(

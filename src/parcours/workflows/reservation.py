@@ -169,6 +169,12 @@ class ReferralReservation:
         """The pathway that holds the reservation; "" if none."""
         return self._holder.pathway_id
 
+    @workflow.query
+    def previous(self) -> str:
+        """The pathway that held it before the current holder; "" if none. A query, never
+        in the history: what a returning referral retried asks to name the earlier one."""
+        return self._previous.pathway_id
+
     @workflow.run
     async def run(self, start: ReservationInput) -> None:
         await workflow.wait_condition(lambda: workflow.info().is_continue_as_new_suggested())
