@@ -324,3 +324,38 @@ async def test_a_run_that_has_only_started_is_replayed_as_nothing_to_check() -> 
         (False, len(history.runs[0].events)),
         (False, 1),
     ]
+
+
+def test_at_says_an_event_after_the_history_is_projected(history_cli: Cli) -> None:
+    """Beyond the history's end, `audit at` projects what the timers would raise: its last
+    event is said to be due, projected, not in the history, rather than as if it happened."""
+    far = json_of(history_cli("audit", "at", str(OPEN), "--when", "2099-01-01", "--json"))
+    last = far["last_event"]
+    assert isinstance(last, dict)
+    assert far["last_event_projected"] is True
+    assert str(last["at"]) > str(far["recorded_until"])
+    said = history_cli("audit", "at", str(OPEN), "--when", "2099-01-01")
+    assert "projected from the timers, not in the history" in said.stdout
+    french = history_cli("--lang", "fr", "audit", "at", str(OPEN), "--when", "2099-01-01")
+    assert "projeté d'après les minuteries, absent de l'historique" in french.stdout
+    recorded = json_of(
+        history_cli("audit", "at", str(OPEN), "--when", str(far["recorded_until"]), "--json")
+    )
+    assert recorded["last_event_projected"] is False
+
+
+def test_the_reason_the_service_anonymised_a_person_is_said_in_the_readers_words(
+    history_cli: Cli,
+) -> None:
+    """The history keeps "retention: no contact since DAY", the service's own words; the
+    trail says it in the reader's language, as any label."""
+    anonymised = str(HERE / "atp-anonymised.json")
+    trail = json_of(history_cli("audit", "trail", anonymised, "--json"))["entries"]
+    assert isinstance(trail, list)
+    [erased] = [e for e in trail if e["event"] == "person_erased"]
+    day = str(erased["reason"]).removeprefix("retention: no contact since ")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", day), erased["reason"]
+    french = history_cli("--lang", "fr", "audit", "trail", anonymised, COLUMNS="400")
+    assert f"fin de la conservation : aucun contact depuis le {day}" in french.stdout
+    english = history_cli("audit", "trail", anonymised, COLUMNS="400")
+    assert f"retention over: no contact since {day}" in english.stdout

@@ -13,7 +13,12 @@ from parcours.domain import anonymisation as a
 from parcours.domain import commands as c
 from parcours.domain.alerts import due_alerts, follow_pathway
 from parcours.domain.calendar import add_months
-from parcours.domain.erasure import anonymise
+from parcours.domain.erasure import (
+    anonymisation_reason,
+    anonymise,
+    service_reason,
+    unfinished_reason,
+)
 from parcours.domain.errors import MoveRefused, NotPermitted
 from parcours.domain.pathway import Pathway
 from parcours.domain.programme import parse_programme
@@ -23,7 +28,7 @@ from parcours.domain.retention import retention_ends_at
 from parcours.domain.vocabulary import AlertRule, AlertStatus, ExitReason, Role, Stage
 from parcours.programmes import CATALOGUE_DIR
 from tests.domain.helpers import ATP, DAY, HOUR, drive_to
-from tests.support import COORDINATOR, STAFF, meta
+from tests.support import COORDINATOR, STAFF, T0, meta, referral
 
 
 def followed() -> tuple[Pathway, datetime]:
@@ -360,3 +365,12 @@ def test_no_extension_while_the_record_is_kept_beyond_the_limit_already() -> Non
     assert refused.value.code == "extend_not_yet"
     assert refused.value.values["after"] == at.isoformat()
     a.check_extension_limit(ATP, due + DAY, at + DAY, due)  # a day later: possible
+
+
+def test_the_anonymisation_reason_gives_back_its_day() -> None:
+    state = Pathway.refer(ATP, "pathway-0a1b2c3d4e5f6a7b", referral(), meta(), T0).state
+    said = anonymisation_reason(state)
+    assert service_reason(said) == ("no_contact_since", "2026-01-05")
+    assert service_reason(unfinished_reason(T0)) == ("unfinished_on", "2026-01-05")
+    assert service_reason("asked by the person") is None
+    assert service_reason("retention: no contact since last spring") is None

@@ -35,8 +35,13 @@ from parcours.app.erasure import Erased, erase_person
 from parcours.app.health import latest_run
 from parcours.app.queries import pathways_query
 from parcours.app.started import UNFINISHED, UNFINISHED_STATUSES, instant, read_start
-from parcours.domain.anonymisation import anonymisation_reason, ended_retention_over
-from parcours.domain.erasure import unfinished_due_at, unfinished_months, unfinished_reason
+from parcours.domain.anonymisation import ended_retention_over
+from parcours.domain.erasure import (
+    anonymisation_reason,
+    unfinished_due_at,
+    unfinished_months,
+    unfinished_reason,
+)
 from parcours.domain.records import RequestMeta
 from parcours.programmes import UnknownProgramme, get_programme
 

@@ -66,10 +66,15 @@ def alert_label(event: str, alert_id: str, text: Text) -> str:
 
 def as_typed(value: str, text: Text) -> str:
     """A text staff typed (a name, a reason), as recorded; the one that stands for it once
-    its person was erased, in the reader's words."""
+    its person was erased, and the reason the service gives when it anonymises a person,
+    in the reader's words."""
+    from parcours.domain.erasure import service_reason
     from parcours.domain.vocabulary import ERASED_TEXT
 
-    return text("typed.erased") if value == ERASED_TEXT else value
+    if value == ERASED_TEXT:
+        return text("typed.erased")
+    said = service_reason(value)
+    return value if said is None else text(f"typed.{said[0]}", day=said[1])
 
 
 def percent(share: float, lang: str) -> str:

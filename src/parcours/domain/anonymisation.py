@@ -180,11 +180,6 @@ def retention_over(state: PathwayState, programme: ProgrammeDefinition, now: dat
     return at is not None and at <= now
 
 
-def anonymisation_reason(state: PathwayState) -> str:
-    """Why the service erased the person, kept in the audit trail."""
-    return f"retention: no contact since {last_contact(state).date().isoformat()}"
-
-
 def check_extension(
     state: PathwayState,
     programme: ProgrammeDefinition,

@@ -9,12 +9,13 @@ audit trail. Only a coordinator may erase, with a reason, and only once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from parcours.domain.anonymisation import anonymisation_reason
+from parcours.domain.anonymisation import last_contact
 from parcours.domain.calendar import add_months
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.errors import MoveRefused
@@ -38,6 +39,28 @@ class ErasePerson:
 
 
 Recorder = Callable[[EventKind, RequestMeta, datetime, dict[str, str]], PathwayEvent]
+
+
+_NO_CONTACT_SINCE = "retention: no contact since "
+_CLOSED_UNFINISHED_ON = "retention: its pathway could not run to its end, closed on "
+SERVICE_REASONS = {"no_contact_since": _NO_CONTACT_SINCE, "unfinished_on": _CLOSED_UNFINISHED_ON}
+"""The reasons the service gives when it erases a person itself, by their key: histories
+and the read model keep these words, readers are told them in theirs (`service_reason`)."""
+
+
+def anonymisation_reason(state: PathwayState) -> str:
+    """Why the service erased the person, kept in the audit trail."""
+    return f"{_NO_CONTACT_SINCE}{last_contact(state).date().isoformat()}"
+
+
+def service_reason(reason: str) -> tuple[str, str] | None:
+    """Which of `SERVICE_REASONS` a recorded reason is, and the day (`YYYY-MM-DD`, UTC) it
+    gives; None for any other reason."""
+    for key, start in SERVICE_REASONS.items():
+        day = reason.removeprefix(start)
+        if day != reason and re.fullmatch(r"\d{4}-\d\d-\d\d", day):
+            return key, day
+    return None
 
 
 def check_erasure(state: PathwayState, meta: RequestMeta) -> None:
@@ -121,6 +144,4 @@ def unfinished_due_at(
 
 def unfinished_reason(closed_at: datetime) -> str:
     """Why the sweep erased such a person, as `anonymisation_reason` says it for others."""
-    return (
-        f"retention: its pathway could not run to its end, closed on {closed_at.date().isoformat()}"
-    )
+    return f"{_CLOSED_UNFINISHED_ON}{closed_at.date().isoformat()}"
