@@ -81,9 +81,13 @@ def test_timeline_and_list(cli: Cli) -> None:
     table = cli("list", "--stage", "referred")
     assert table.exit_code == 0
     assert pathway_id.removeprefix("pathway-")[:8] in table.stdout
+    french = cli("--lang", "fr", "list", "--stage", "orienté·e", "--json")
+    for by_name in (french, cli("list", "--stage", " REFERRED ", "--json")):
+        assert by_name.exit_code == 0, by_name.output
+        assert pathway_id in [row["pathway_id"] for row in json.loads(by_name.stdout)]
     bad_stage = cli("list", "--stage", "nowhere")
     assert bad_stage.exit_code == ExitCode.USAGE
-    assert "coaching" in bad_stage.stderr
+    assert "barrier_work (Barrier work)" in bad_stage.stderr
     bad_programme = cli("list", "--programme", "atp-cergi")
     assert bad_programme.exit_code == ExitCode.NOT_FOUND  # as `report` says it, not "none"
     assert "There is no programme named atp-cergi" in bad_programme.stderr

@@ -212,16 +212,21 @@ def _summary_row(summary: PathwaySummary, text: Text) -> list[str]:
 
 
 def known_stage(stage: str | None, session: Session) -> str | None:
-    """`--stage` as typed, if the domain has such a stage (exit 2 otherwise)."""
+    """The stage `--stage` names: its key (`barrier_work`) or its label in the reader's
+    language ("Levée des freins"), in any case; exit 2 otherwise, listing both."""
     from parcours.domain.vocabulary import Stage
 
-    if stage and stage not in {s.value for s in Stage}:
-        allowed = ", ".join(s.value for s in Stage)
-        raise CliError(
-            session.text("error.bad_choice", value=stage, option="--stage", allowed=allowed),
-            ExitCode.USAGE,
-        )
-    return stage
+    if not stage:
+        return stage
+    typed = " ".join(stage.split()).casefold()
+    for key in (s.value for s in Stage):
+        if typed in (key, stage_label(key, session.text).casefold()):
+            return key
+    allowed = ", ".join(f"{s.value} ({stage_label(s.value, session.text)})" for s in Stage)
+    raise CliError(
+        session.text("error.bad_choice", value=stage, option="--stage", allowed=allowed),
+        ExitCode.USAGE,
+    )
 
 
 @commands.command("next", help="help.next")
