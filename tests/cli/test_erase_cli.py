@@ -26,7 +26,7 @@ from parcours.adapters.temporal.converter import data_converter
 from parcours.adapters.temporal.encryption import EncryptionCodec
 from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.app.client import PathwayClient
-from parcours.app.referral import refer_once
+from parcours.app.referral import refer_person
 from parcours.cli.app import build_app
 from parcours.cli.exit_codes import ExitCode
 from parcours.programmes import get_programme
@@ -257,10 +257,10 @@ def test_a_pathway_referred_before_sealing_is_erased_and_says_what_its_history_k
         client = await Client.connect(address, data_converter=data_converter(TEST_KEYRING))
         pathways = PathwayClient(client, cli_settings.task_queue)
         person = participant("Ottoline", "Brackenridge")
-        return await refer_once(
+        return (await refer_person(
             pathways, get_programme("atp-cergy"), person, referral(),
             meta=meta(reason="Brackenridge asked for help"), keyring=TEST_KEYRING,
-        )  # fmt: skip
+        )).pathway_id  # fmt: skip
 
     async def reservations_left() -> int:
         client = await Client.connect(address)

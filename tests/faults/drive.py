@@ -22,10 +22,10 @@ from typing import TypeVar
 
 from parcours.adapters.channels import ChannelKind
 from parcours.adapters.readmodel import Partner, Store
+from parcours.app import referral as referrals
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral, PathwayNotFound, RequestRefused
 from parcours.app.health import PathwayCannotRun
-from parcours.app.referral import refer_once
 from parcours.domain import commands as c
 from parcours.domain.records import RequestMeta
 from parcours.domain.vocabulary import (
@@ -195,10 +195,19 @@ async def refer_person(
     atp = get_programme("atp-cergy")
     referral = c.Refer(REFERRER, referred_at, "2025-faults", STAFF.actor_id)
     meta = _meta()
-    pathway_id = await until_answered(
-        partial(refer_once, pathways, atp, person(name), referral, meta=meta, keyring=TEST_KEYRING),
+    referred = await until_answered(
+        partial(
+            referrals.refer_person,
+            pathways,
+            atp,
+            person(name),
+            referral,
+            meta=meta,
+            keyring=TEST_KEYRING,
+        ),
         ledger,
     )
+    pathway_id = referred.pathway_id
     ledger.people[name] = pathway_id
     return pathway_id
 

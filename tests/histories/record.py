@@ -83,7 +83,7 @@ async def start_unchecked(
     pathways: PathwayClient, programme: dict[str, Any], sent: RequestMeta
 ) -> str:
     """Start a pathway as a client that checks nothing would (`PathwayClient.refer` and
-    `refer_once` check the role and the input first): the workflow's start only."""
+    `refer_person` check the role and the input first): the workflow's start only."""
     pathway_id = new_pathway_id()
     start = PathwayInput(
         pathway_id=pathway_id,

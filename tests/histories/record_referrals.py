@@ -30,7 +30,7 @@ from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral
-from parcours.app.referral import refer_once
+from parcours.app.referral import refer_person
 from parcours.app.reservations import Reservations, retire_registry
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
@@ -56,7 +56,9 @@ async def play(pathways: PathwayClient, keys: Keyring) -> Reservations:
 
     async def refer(request_id: str) -> str:
         sent = meta(request_id=request_id)
-        return await refer_once(pathways, ATP, person, referral(), meta=sent, keyring=keys)
+        return (
+            await refer_person(pathways, ATP, person, referral(), meta=sent, keyring=keys)
+        ).pathway_id
 
     first = await refer("rec-1")
     refused = await asyncio.gather(refer("rec-2"), return_exceptions=True)

@@ -18,7 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral
-from parcours.app.referral import refer_once
+from parcours.app.referral import refer_person
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.messages import Participant
@@ -45,7 +45,9 @@ def person(number: int) -> Participant:
 
 
 async def refer(pathways: PathwayClient, someone: Participant) -> str:
-    return await refer_once(pathways, ATP, someone, referral(), meta=meta(), keyring=TEST_KEYRING)
+    return (
+        await refer_person(pathways, ATP, someone, referral(), meta=meta(), keyring=TEST_KEYRING)
+    ).pathway_id
 
 
 async def refer_as_staff_would(pathways: PathwayClient, someone: Participant) -> str:
@@ -55,12 +57,16 @@ async def refer_as_staff_would(pathways: PathwayClient, someone: Participant) ->
     request = meta()
     for _ in range(RETRIES):
         try:
-            return await refer_once(
-                pathways, ATP, someone, referral(), meta=request, keyring=TEST_KEYRING
-            )
+            return (
+                await refer_person(
+                    pathways, ATP, someone, referral(), meta=request, keyring=TEST_KEYRING
+                )
+            ).pathway_id
         except WorkflowUpdateRPCTimeoutOrCancelledError:
             continue
-    return await refer_once(pathways, ATP, someone, referral(), meta=request, keyring=TEST_KEYRING)
+    return (
+        await refer_person(pathways, ATP, someone, referral(), meta=request, keyring=TEST_KEYRING)
+    ).pathway_id
 
 
 async def test_two_hundred_referrals_at_once_all_succeed(pathways: PathwayClient) -> None:

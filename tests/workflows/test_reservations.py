@@ -24,7 +24,7 @@ from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral, RequestRefused
-from parcours.app.referral import refer_once
+from parcours.app.referral import refer_person
 from parcours.app.reservations import Reservations, referral_pathway_id, retire_registry
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities, run_worker
@@ -42,7 +42,10 @@ ATP = get_programme("atp-cergy")
 
 async def refer(pathways: PathwayClient, person: Participant, request_id: str = "") -> str:
     sent = meta(request_id=request_id or None)
-    return await refer_once(pathways, ATP, person, referral(), meta=sent, keyring=TEST_KEYRING)
+    referred = await refer_person(
+        pathways, ATP, person, referral(), meta=sent, keyring=TEST_KEYRING
+    )
+    return referred.pathway_id
 
 
 def marks(person: Participant) -> list[str]:
@@ -150,7 +153,7 @@ async def test_a_person_referred_before_a_key_rotation_is_still_recognised(
     person = participant("Rotated", "Keys")
     before = await refer(pathways, person)
     with pytest.raises(DuplicateReferral) as refused:
-        await refer_once(
+        await refer_person(
             pathways, ATP, person, referral(), meta=meta(), keyring=TEST_KEYRING.rotated()
         )
     assert refused.value.pathway_id == before

@@ -17,7 +17,7 @@ import pytest
 
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral, RequestRefused
-from parcours.app.referral import Referred, refer_once, refer_person
+from parcours.app.referral import Referred, refer_person
 from parcours.app.returns import note_return
 from parcours.audit.fold import fold
 from parcours.audit.history import fetch_pathway_history
@@ -42,7 +42,10 @@ BACK_AT = T0 + 60 * DAY
 
 
 async def refer(pathways: PathwayClient, person: Participant) -> str:
-    return await refer_once(pathways, ATP, person, referral(), meta=meta(), keyring=TEST_KEYRING)
+    referred = await refer_person(
+        pathways, ATP, person, referral(), meta=meta(), keyring=TEST_KEYRING
+    )
+    return referred.pathway_id
 
 
 async def come_back(
@@ -183,7 +186,7 @@ async def test_a_partner_may_not_refer_again_after_an_exit(pathways: PathwayClie
         await come_back(pathways, person, by=PARTNER)
     assert refused.value.code == "return_role"
     with pytest.raises(DuplicateReferral) as plain:
-        await refer_once(
+        await refer_person(
             pathways, ATP, person, referral(), meta=meta(PARTNER), keyring=TEST_KEYRING
         )
     assert (plain.value.pathway_id, plain.value.stage) == (earlier, "")
@@ -229,5 +232,5 @@ async def test_a_return_across_a_key_rotation_leaves_the_new_pathway_holding(
     )
     assert back.earlier == earlier
     with pytest.raises(DuplicateReferral) as refused:
-        await refer_once(pathways, ATP, person, referral(), meta=meta(), keyring=rotated)
+        await refer_person(pathways, ATP, person, referral(), meta=meta(), keyring=rotated)
     assert refused.value.pathway_id == back.pathway_id

@@ -19,7 +19,7 @@ from parcours.adapters.temporal.keys import load_keyring
 from parcours.adapters.temporal.seal import seal_secrets
 from parcours.app.credentials import SigningKey, issue, sign
 from parcours.app.errors import DuplicateReferral, RequestRefused
-from parcours.app.referral import refer_once
+from parcours.app.referral import refer_person
 from parcours.app.reservations import Reservations
 from parcours.domain.records import RequestMeta
 from parcours.domain.vocabulary import Role
@@ -74,7 +74,10 @@ async def test_a_raw_claim_or_release_is_refused_unless_signed_as_a_credential_a
         key = signed.issue(STAFF)
         person, sent = participant("Ombeline"), meta(reason="adressée par la mission locale")
         pathways = signed.pathways(key)
-        pid = await refer_once(pathways, ATP, person, referral(), meta=sent, keyring=TEST_KEYRING)
+        referred = await refer_person(
+            pathways, ATP, person, referral(), meta=sent, keyring=TEST_KEYRING
+        )
+        pid = referred.pathway_id
         raw = _reservations(signed, person, None)
         target = raw.current_id
         assert await raw.holder() == pid
@@ -106,7 +109,7 @@ async def test_a_raw_claim_or_release_is_refused_unless_signed_as_a_credential_a
 
         assert await raw.holder() == pid  # nothing reached the reservation
         with pytest.raises(DuplicateReferral):
-            await refer_once(pathways, ATP, person, referral(), meta=meta(), keyring=TEST_KEYRING)
+            await refer_person(pathways, ATP, person, referral(), meta=meta(), keyring=TEST_KEYRING)
         await _reservations(signed, person, key).release(replace(mine, meta=sent))
         assert await raw.holder() == ""  # the referrer's own signed release goes through
 

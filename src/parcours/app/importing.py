@@ -27,7 +27,7 @@ from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral, PathwayNotFound, RequestRefused
-from parcours.app.referral import refer_once
+from parcours.app.referral import refer_person
 from parcours.app.reservations import Reservations
 from parcours.domain.importing.cells import Fault
 from parcours.domain.importing.check import referral_meta, step_meta
@@ -164,14 +164,16 @@ class Importer:
             languages=list(person.languages),
         )
         meta = referral_meta(self.programme.name, plan, self.actor)
-        return await refer_once(
-            self.pathways,
-            self.programme,
-            participant,
-            plan.referral,
-            meta=meta,
-            keyring=self.keyring,
-        )
+        return (
+            await refer_person(
+                self.pathways,
+                self.programme,
+                participant,
+                plan.referral,
+                meta=meta,
+                keyring=self.keyring,
+            )
+        ).pathway_id
 
     async def _steps(
         self, plan: PersonPlan, pathway_id: str, applied: set[str], status: Status

@@ -1,10 +1,10 @@
 """What a referral is typed with, checked before any pathway starts, whatever sends it.
 
-The workflow's start runs no validator, so `PathwayClient.refer` (and `refer_once`, before
+The workflow's start runs no validator, so `PathwayClient.refer` (and `refer_person`, before
 it reserves the person) asks the domain's checks (`domain.inputs`) here: names that name
 someone, no Unicode direction controls in any text of the referral, a birth date written
 `YYYY-MM-DD`. The CLI asks the same before it connects, to say so as a usage mistake.
-`refer_once` also asks the bounds of the referral's dates (`check_referral_dates`).
+`refer_person` also asks the bounds of the referral's dates (`check_referral_dates`).
 """
 
 from __future__ import annotations

@@ -48,26 +48,6 @@ class Referred:
     earlier: str = ""
 
 
-async def refer_once(
-    pathways: PathwayClient,
-    programme: ProgrammeDefinition,
-    participant: Participant,
-    command: Refer,
-    *,
-    meta: RequestMeta,
-    keyring: Keyring,
-) -> str:
-    """Refer a person unless they already have an open pathway in this programme.
-
-    A pathway that finished (closed, or failed at its start) does not stop a new
-    referral; a reservation whose pathway never started (the client stopped in between)
-    is taken over once `TAKE_OVER_AFTER` has passed. A request id already used for a
-    referral answers that referral, or is refused if it referred someone else.
-    """
-    referral = await _checked_referral(pathways, programme, (participant, command, meta), keyring)
-    return (await referral.run()).pathway_id
-
-
 async def refer_person(
     pathways: PathwayClient,
     programme: ProgrammeDefinition,
@@ -76,31 +56,24 @@ async def refer_person(
     *,
     meta: RequestMeta,
     keyring: Keyring,
-    returning: bool,
-) -> Referred:
-    """Refer a person as `refer_once` does; `returning`, when the pathway that holds them
-    has exited, refer them again: that pathway records `referred_again` and keeps its
-    follow-up and retention, and the new one is `Referred.pathway_id`. A returning person
-    with no pathway is referred as anyone (`Referred.earlier` is then empty)."""
-    sent = (participant, command, meta)
-    referral = await _checked_referral(pathways, programme, sent, keyring, returning=returning)
-    return await referral.run()
-
-
-async def _checked_referral(
-    pathways: PathwayClient,
-    programme: ProgrammeDefinition,
-    sent: tuple[Participant, Refer, RequestMeta],
-    keyring: Keyring,
-    *,
     returning: bool = False,
-) -> _Referral:
-    participant, command, meta = sent
+) -> Referred:
+    """Refer a person unless they already have an open pathway in this programme.
+
+    A pathway that finished (closed, or failed at its start) does not stop a new
+    referral; a reservation whose pathway never started (the client stopped in between)
+    is taken over once `TAKE_OVER_AFTER` has passed. A request id already used for a
+    referral answers that referral, or is refused if it referred someone else.
+    `returning`: when the pathway that holds the person has exited, refer them again;
+    that pathway records `referred_again` and keeps its follow-up and retention
+    (`Referred.earlier`; empty when no pathway held them).
+    """
     check_referral(participant, command, meta)
     check_referral_dates(participant, command)
     if pathways.sealer is not None:  # the person's key must be storable before any claim
         await asyncio.to_thread(pathways.sealer.reachable)
-    return _Referral(pathways, programme, sent, keyring, returning=returning)
+    sent = (participant, command, meta)
+    return await _Referral(pathways, programme, sent, keyring, returning=returning).run()
 
 
 class _Referral:
