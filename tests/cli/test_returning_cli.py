@@ -9,7 +9,7 @@ import json
 import pytest
 
 from parcours.cli.exit_codes import ExitCode
-from tests.cli.runner import PERSON, Cli, refer
+from tests.cli.runner import PERSON, Cli, as_coordinator, refer
 from tests.polling import eventually_blocking
 
 pytestmark = pytest.mark.temporal
@@ -66,6 +66,13 @@ def test_a_person_who_exited_is_referred_again(cli: Cli) -> None:
     assert third.exit_code == ExitCode.REFUSED
     assert "still running" in third.stderr  # the new pathway holds the person now
 
+    # An erasure of the earlier pathway names the person's new one, whose record stays.
+    back = said.split("pathway ", 1)[1].split(" ", 1)[0]
+    erased = as_coordinator(cli, "erase", earlier, "--reason", "GDPR art. 17", "--yes")
+    assert erased.exit_code == 0, erased.output
+    assert f"another pathway in this programme, which still runs: {back}" in erased.stdout
+    assert "still running" in cli(*REFER).stderr  # the new one still holds the person
+
 
 def test_returning_in_french_and_as_json(cli: Cli) -> None:
     earlier = refer(cli, "--on", "2026-01-02")
@@ -73,10 +80,14 @@ def test_returning_in_french_and_as_json(cli: Cli) -> None:
     refused_saying(cli, "--returning", *REFER)
     french = ok(cli, "--lang", "fr", *REFER, "--returning", "--on", "2026-09-01")
     assert f"la personne est sortie de son parcours antérieur {earlier}" in french
-    fresh = json.loads(ok(cli, *REFER[:-6], *NEWCOMER, "--returning", "--json"))
-    assert fresh["earlier_pathway_id"] == ""
-    said = ok(cli, *REFER[:-6], *OTHER, "--returning")
-    assert "No earlier pathway of this person runs in this programme" in said
+    misspelt = cli(*REFER[:-6], *NEWCOMER, "--returning")
+    assert misspelt.exit_code == ExitCode.NOT_FOUND
+    assert "nothing was created" in misspelt.stderr
+    french_too = cli("--lang", "fr", *REFER[:-6], *NEWCOMER, "--returning", "--json")
+    assert "retirez --returning" in french_too.stderr
+    assert french_too.stdout == ""
+    newcomer = json.loads(ok(cli, *REFER[:-6], *NEWCOMER, "--json"))  # without --returning
+    assert "earlier_pathway_id" not in newcomer
 
 
 def test_a_person_who_dropped_out_is_told_to_re_enter(cli: Cli) -> None:
@@ -89,4 +100,3 @@ def test_a_person_who_dropped_out_is_told_to_re_enter(cli: Cli) -> None:
 
 
 NEWCOMER = ("--first-name", "Maelys", "--last-name", "Dufresne", "--birth-date", "1988-07-14")
-OTHER = ("--first-name", "Tiago", "--last-name", "Moreira", "--birth-date", "1979-11-30")

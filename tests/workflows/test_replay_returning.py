@@ -13,7 +13,11 @@ from datetime import timedelta
 
 import pytest
 
-from parcours.audit.recording import COMMAND_OF_UPDATE
+from parcours.adapters.temporal.converter import data_converter
+from parcours.audit.fold import fold
+from parcours.audit.happened import snapshot_at
+from parcours.audit.history import read_history_file
+from parcours.audit.recording import COMMAND_OF_UPDATE, record_of
 from parcours.domain.anonymisation import AdoptRetention, ExtendRetention
 from parcours.domain.erasure import ErasePerson
 from parcours.domain.returning import ReferAgain
@@ -21,7 +25,7 @@ from parcours.domain.vocabulary import Stage
 from parcours.workflows.erasure import ERASE_PERSON_UPDATE
 from parcours.workflows.retention import ADOPT_RETENTION_UPDATE, EXTEND_RETENTION_UPDATE
 from parcours.workflows.returning import REFER_AGAIN_UPDATE
-from tests.histories.record import HERE
+from tests.histories.record import HERE, history_keyring
 from tests.workflows.patch_replay import folded, load, replay
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -44,6 +48,20 @@ async def test_the_fold_keeps_the_return_and_the_exit_before_it() -> None:
     assert state.stage is Stage.EXITED
     assert state.outcome is not None
     assert state.referred_again_at - state.outcome.exited_at == timedelta(days=61)
+    assert noted.at == state.referred_again_at < noted.recorded_at  # dated when it happened
+
+
+async def test_audit_at_places_the_return_when_it_happened() -> None:
+    """The return was entered after the fact: as it happened, the pathway says so from
+    its date on, months before it was typed in; as recorded, once it was."""
+    recording = await record_of(read_history_file(RETURNED), data_converter(history_keyring()))
+    returned = fold(recording).pathway.state.timeline[-2]
+    assert returned.recorded_at is not None
+    day = timedelta(days=1)
+    assert snapshot_at(recording, returned.at - day).state.referred_again_at is None
+    assert snapshot_at(recording, returned.at + day).state.referred_again_at == returned.at
+    known = snapshot_at(recording, returned.recorded_at, as_recorded=True)
+    assert known.state.referred_again_at == returned.at
 
 
 async def test_the_fold_reads_each_update_beside_the_machine_by_its_name() -> None:

@@ -15,9 +15,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.app.client import PathwayClient
-from parcours.app.errors import DuplicateReferral, RequestRefused
+from parcours.app.errors import DuplicateReferral, NoEarlierPathway, RequestRefused
 from parcours.app.referral import Referred, refer_person
+from parcours.app.reservations import Reservations
 from parcours.app.returns import note_return
 from parcours.audit.fold import fold
 from parcours.audit.history import fetch_pathway_history
@@ -70,6 +72,12 @@ async def exited(pathways: PathwayClient, person: Participant) -> str:
         lambda: pathways.listed_stage(pid), lambda s: s == "exited", what="it lists as exited"
     )
     return pid
+
+
+def reservations(pathways: PathwayClient, person: Participant) -> Reservations:
+    names = (person.last_name, person.first_name, person.birth_date)
+    marks = fingerprints(TEST_KEYRING, ATP.name, *names)
+    return Reservations(pathways.temporal, pathways.task_queue, ATP.name, marks)
 
 
 def kinds(timeline: list[PathwayEvent]) -> list[str]:
@@ -210,12 +218,17 @@ async def test_the_earliest_return_counts(pathways: PathwayClient) -> None:
     assert kinds(state.timeline).count("referred_again") == 2
 
 
-async def test_returning_with_no_earlier_pathway_refers_as_anyone(
+async def test_returning_with_no_earlier_pathway_creates_nothing(
     pathways: PathwayClient,
 ) -> None:
-    back = await come_back(pathways, participant("Sacha", "Nguyen"))
-    assert back.earlier == ""
-    assert (await pathways.status(back.pathway_id)).stage is Stage.REFERRED
+    """A misspelt name, or someone who never came: refused before anything is claimed, so
+    the person referred as a newcomer afterwards meets no reservation of the attempt."""
+    person = participant("Sacha", "Nguyen")
+    with pytest.raises(NoEarlierPathway):
+        await come_back(pathways, person)
+    assert await reservations(pathways, person).holder() == ""
+    pid = await refer(pathways, person)
+    assert (await pathways.status(pid)).stage is Stage.REFERRED
 
 
 async def test_a_return_across_a_key_rotation_leaves_the_new_pathway_holding(

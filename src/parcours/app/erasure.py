@@ -66,6 +66,9 @@ class Erased:
     reasons_counted_from_start: bool = False
     """For a run that never ended: only what its start carried was counted (the reasons
     of its updates since are in its history too), so `reasons_in_clear` is a least."""
+    others: tuple[str, ...] = ()
+    """The person's other pathways in the programme that still run (referred again after
+    an exit, or the one they left before): their records stay until erased in turn."""
 
 
 async def erase_person(
@@ -91,10 +94,29 @@ async def erase_person(
     person = await _opened(store, keyring, pathway_id, raw, meta)
     seq, recorded = await _record(pathways, pathway_id, meta, erased_at)
     stored = await pathways.state_as_stored(pathway_id)
-    done = await _destroy(pathways, store, keyring, pathway_id, (stored.programme, person))
+    whose = (stored.programme, person)
+    others = await _others(pathways, keyring, pathway_id, whose)
+    done = await _destroy(pathways, store, keyring, pathway_id, whose)
     erasure = LifecycleEvent.PERSON_ERASED  # its reason is the record of why: kept
     in_clear = in_clear_count(e.reason for e in stored.timeline if e.kind != erasure)
-    return Erased(pathway_id, seq, recorded, *done, _legacy(raw), reasons_in_clear=in_clear)
+    legacy = _legacy(raw)
+    return Erased(
+        pathway_id, seq, recorded, *done, legacy, reasons_in_clear=in_clear, others=others
+    )
+
+
+async def _others(
+    pathways: PathwayClient, keyring: Keyring, pathway_id: str, whose: tuple[str, Participant]
+) -> tuple[str, ...]:
+    """The person's other running pathways the reservation knows of: the one it holds, and
+    the one it held before (the pathway left before a return), other than `pathway_id`."""
+    programme, person = whose
+    marks = marks_of(keyring, programme, person)
+    if not marks:
+        return ()
+    reservations = Reservations(pathways.temporal, pathways.task_queue, programme, marks)
+    known = {await reservations.holder(), await reservations.previous()} - {"", pathway_id}
+    return tuple(sorted([p for p in known if await pathways.running(p)]))
 
 
 async def _erase_unanswering(

@@ -55,6 +55,11 @@ class DuplicateReferral(Exception):
         self.pathway_id, self.stage = pathway_id, stage
 
 
+class NoEarlierPathway(LookupError):
+    """A returning referral of a person no running pathway of the programme holds: nothing
+    was created (the one argument is the programme)."""
+
+
 def refusal_of(cause: BaseException | None) -> RequestRefused:
     """The refusal an update's failure carries (its details as the workflow sent them)."""
     if not isinstance(cause, ApplicationError):

@@ -27,7 +27,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
-from parcours.app.errors import DuplicateReferral, RequestRefused
+from parcours.app.errors import DuplicateReferral, NoEarlierPathway, RequestRefused
 from parcours.app.inputs import check_referral, check_referral_dates
 from parcours.app.reservations import Reservations, referral_pathway_id
 from parcours.app.returns import duplicate, note_return, referred_again
@@ -101,6 +101,8 @@ class _Referral:
                 self._pathways, held
             ):
                 await self._return_from(held)
+        if self._returning and not self._earlier:
+            await self._check_someone_returns()
         claimed = await self._reservations.claim(self._claim(self._proposed))
         if not claimed.existing:
             pathway_id = await self._own(claimed)
@@ -130,6 +132,14 @@ class _Referral:
             raise await duplicate(self._pathways, known, meta)
         await note_return(self._pathways, known, self._sent[1], meta)
         self._earlier = known
+
+    async def _check_someone_returns(self) -> None:
+        """A returning referral of a person no running pathway holds names someone who never
+        came (a misspelt name, another birth date): refused before anything is claimed.
+        A retry of one that claimed already finds its own pathway there."""
+        held = await self._reservations.holder()
+        if held != self._proposed and not (held and await self._pathways.running(held)):
+            raise NoEarlierPathway(self._programme.name)
 
     async def _returned_before(self) -> None:
         """A returning referral retried after its claim: the pathway it took over from is

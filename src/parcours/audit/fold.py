@@ -23,11 +23,10 @@ from typing import Any
 from parcours.audit.beside import adopt_rules, beside_machine
 from parcours.audit.projection import Turns, close_if_due, kept_after_exit, project_alerts
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
-from parcours.domain.erasure import ErasePerson
 from parcours.domain.errors import DomainError
 from parcours.domain.pathway import Pathway
 from parcours.domain.records import Alert, PathwayEvent, PathwayState
-from parcours.domain.returning import REQUESTS_DATED_WHEN_MADE
+from parcours.domain.returning import BESIDE_MACHINE
 
 
 @dataclass(frozen=True)
@@ -214,7 +213,7 @@ class _Folder:
             return None
         try:
             dated = task.run_index in self._recording.dated_runs
-            if isinstance(recorded.command, (ErasePerson, *REQUESTS_DATED_WHEN_MADE)):
+            if isinstance(recorded.command, BESIDE_MACHINE):
                 event = beside_machine(self._pathway, recorded.command, recorded.meta, task.at)
             else:
                 event = self._pathway.execute(recorded.command, recorded.meta, task.at, dated=dated)

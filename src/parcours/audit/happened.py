@@ -42,6 +42,7 @@ from parcours.audit.fold import (
 from parcours.audit.projection import close_if_due, kept_after_exit, project_alerts
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain.alerts import follows_pathway
+from parcours.domain.anonymisation import RETENTION_REQUESTS
 from parcours.domain.commands import Command, CorrectEvent
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
 from parcours.domain.erasure import ErasePerson
@@ -49,7 +50,7 @@ from parcours.domain.errors import DomainError
 from parcours.domain.instants import CLOCK_SKEW, effective_instant
 from parcours.domain.records import PathwayEvent
 from parcours.domain.refold import restate
-from parcours.domain.returning import REQUESTS_DATED_WHEN_MADE
+from parcours.domain.returning import BESIDE_MACHINE
 from parcours.domain.vocabulary import Role
 
 
@@ -128,7 +129,7 @@ class Corrected:
         if request_id in self.voided or isinstance(command, CorrectEvent | ErasePerson):
             return None  # an erasure, like a correction, is a fact of the record
         instant = self.restated.get(request_id)
-        if instant is None or isinstance(command, REQUESTS_DATED_WHEN_MADE):  # dated when made
+        if instant is None or not isinstance(command, Command):  # never restated
             return recorded, now
         command, meta, now = restate(command, recorded.meta, now, instant, dated=dated)
         return dataclasses.replace(recorded, command=command, meta=meta), now
@@ -183,9 +184,9 @@ class _Happened:
         self, recorded: RecordedCommand, now: datetime, dated: bool
     ) -> PathwayEvent | None:
         pathway, command = self.folded.pathway, recorded.command
-        if isinstance(command, REQUESTS_DATED_WHEN_MADE):  # beside the machine, dated when made
+        if isinstance(command, BESIDE_MACHINE):
             return beside_machine(pathway, command, recorded.meta, now)
-        return pathway.execute(cast(Command, command), recorded.meta, now, dated=dated)
+        return pathway.execute(command, recorded.meta, now, dated=dated)
 
     def _advance(self, instant: datetime, *, evidence: bool) -> None:
         if instant >= self._clock:
@@ -200,7 +201,7 @@ class _Happened:
                 continue
             recorded, now = story
             command = cast(Command, recorded.command)  # `story` keeps no erasure
-            dated_here = dated and not isinstance(recorded.command, REQUESTS_DATED_WHEN_MADE)
+            dated_here = dated and not isinstance(recorded.command, RETENTION_REQUESTS)
             effective = effective_instant(command, recorded.meta, now) if dated_here else now
             if effective <= self._when:
                 yield recorded, effective, now

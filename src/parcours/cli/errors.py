@@ -110,7 +110,12 @@ def _setting_error(err: BaseException, text: Text) -> CliError | None:
 
 def _client_error(err: BaseException, text: Text) -> CliError | None:
     """What the pathway client, the programmes and the domain say no with."""
-    from parcours.app.errors import DuplicateReferral, PathwayNotFound, RequestRefused
+    from parcours.app.errors import (
+        DuplicateReferral,
+        NoEarlierPathway,
+        PathwayNotFound,
+        RequestRefused,
+    )
     from parcours.app.references import AmbiguousReference, ReferenceTooShort
     from parcours.domain.errors import DomainError, InvalidProgramme
     from parcours.programmes import UnknownProgramme
@@ -141,6 +146,8 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
     if isinstance(err, ReferenceTooShort):
         said = text("error.reference_too_short", reference=err.reference, minimum=err.minimum)
         return CliError(said, ExitCode.USAGE)
+    if isinstance(err, NoEarlierPathway):
+        return CliError(text("error.no_earlier_pathway", programme=err.args[0]), ExitCode.NOT_FOUND)
     if isinstance(err, DuplicateReferral):
         said = _DUPLICATE_BY_STAGE.get(err.stage, "error.duplicate")
         return CliError(text(said, pathway=err.pathway_id), ExitCode.REFUSED)

@@ -13,10 +13,9 @@ its alerts and its retention; coming back is no contact with its record
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from parcours.domain.anonymisation import AdoptRetention, ExtendRetention
 from parcours.domain.commands.editing import iso
@@ -39,10 +38,11 @@ class ReferAgain:
     trigger: ClassVar[str] = LifecycleTrigger.REFER_AGAIN.value
     referred_at: datetime
 
+    def happened_at(self) -> datetime:
+        """When the person came back: the new referral's date, as a `Command` says its own
+        (`audit at` places the return there, as it happened)."""
+        return self.referred_at
 
-REQUESTS_DATED_WHEN_MADE = (ExtendRetention, AdoptRetention, ReferAgain)
-"""The requests judged beside the machine and recorded at the instant they were made (an
-erasure too, which audits read as a fact of the record rather than of the story)."""
 
 BesideMachine = ErasePerson | ExtendRetention | AdoptRetention | ReferAgain
 """The updates the programme's machine never judges: each is checked by its own rule."""
@@ -50,7 +50,18 @@ BESIDE_MACHINE = (ErasePerson, ExtendRetention, AdoptRetention, ReferAgain)
 """The same, as classes: each travels as the update its name says (`ReferAgain` as
 `refer_again`), as commands do."""
 
-Recorder = Callable[[EventKind, RequestMeta, datetime, dict[str, str]], PathwayEvent]
+
+class Recorder(Protocol):
+    """`Pathway._record`: an event dated when it happened, recorded at `recorded`."""
+
+    def __call__(
+        self,
+        kind: EventKind,
+        meta: RequestMeta,
+        now: datetime,
+        details: dict[str, str],
+        recorded: datetime | None = None,
+    ) -> PathwayEvent: ...
 
 
 def check_return(state: PathwayState, meta: RequestMeta, referred_at: datetime) -> None:
@@ -100,4 +111,5 @@ def refer_again(
     if noted is not None and noted <= request.referred_at:
         return None
     state.referred_again_at = request.referred_at
-    return record(REFERRED_AGAIN, meta, now, {"referred_at": iso(request.referred_at)})
+    details = {"referred_at": iso(request.referred_at)}
+    return record(REFERRED_AGAIN, meta, request.referred_at, details, recorded=now)

@@ -84,3 +84,5 @@ def _print_erased(done: Erased, text: Text) -> None:
         if applies:
             said = text(key, pathway=pathway, count=done.reasons_in_clear)
             console.print(said, markup=False)
+    for other in done.others:
+        console.print(text("erase.other_pathway", other=other), markup=False)

@@ -78,21 +78,19 @@ def refer(
     check_typed_referral(session, person, command, meta, definition.name, named=named)
     sent = partial(refer_person, meta=meta, keyring=keyring, returning=returning)
     referred = with_pathways(session, lambda pathways: sent(pathways, definition, person, command))
-    _say_referred(session, referred, as_json, returning=returning)
+    _say_referred(session, referred, as_json)
     warn_if_unlisted(session, referrer)  # once the pathway exists, never before
 
 
-def _say_referred(session: Session, referred: Referred, as_json: bool, *, returning: bool) -> None:
+def _say_referred(session: Session, referred: Referred, as_json: bool) -> None:
     pathway_id, earlier = referred.pathway_id, referred.earlier
     if as_json:
         shown = {"pathway_id": pathway_id, "ref": short(pathway_id)}
-        print_json(shown | ({"earlier_pathway_id": earlier} if returning else {}))
+        print_json(shown | ({"earlier_pathway_id": earlier} if earlier else {}))
         return
     console.print(session.text("refer.done", pathway=pathway_id, ref=short(pathway_id)))
     if earlier:
         console.print(session.text("refer.returning", earlier=earlier, ref=short(earlier)))
-    elif returning:
-        console.print(session.text("refer.returning_none"))
 
 
 @commands.command("show", help="help.show")
