@@ -48,6 +48,7 @@ async def test_the_fold_keeps_the_return_and_the_exit_before_it() -> None:
     assert state.stage is Stage.EXITED
     assert state.outcome is not None
     assert state.referred_again_at - state.outcome.exited_at == timedelta(days=61)
+    assert noted.recorded_at is not None
     assert noted.at == state.referred_again_at < noted.recorded_at  # dated when it happened
 
 
