@@ -356,6 +356,8 @@ def test_the_reason_the_service_anonymised_a_person_is_said_in_the_readers_words
     day = str(erased["reason"]).removeprefix("retention: no contact since ")
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", day), erased["reason"]
     french = history_cli("--lang", "fr", "audit", "trail", anonymised, COLUMNS="400")
-    assert f"fin de la conservation : aucun contact depuis le {day}" in french.stdout
+    assert (
+        f"fin de la conservation : dernière saisie sur la personne le {day} (UTC)" in french.stdout
+    )
     english = history_cli("audit", "trail", anonymised, COLUMNS="400")
-    assert f"retention over: no contact since {day}" in english.stdout
+    assert f"retention over: last entry about the person on {day} (UTC)" in english.stdout

@@ -81,8 +81,8 @@ def test_timeline_and_list(cli: Cli) -> None:
     table = cli("list", "--stage", "referred")
     assert table.exit_code == 0
     assert pathway_id.removeprefix("pathway-")[:8] in table.stdout
-    french = cli("--lang", "fr", "list", "--stage", "orienté·e", "--json")
-    for by_name in (french, cli("list", "--stage", " REFERRED ", "--json")):
+    french = [cli("--lang", "fr", "list", "--stage", n, "--json") for n in ("orienté·e", "Oriente")]
+    for by_name in (*french, cli("list", "--stage", " REFERRED ", "--json")):
         assert by_name.exit_code == 0, by_name.output
         assert pathway_id in [row["pathway_id"] for row in json.loads(by_name.stdout)]
     bad_stage = cli("list", "--stage", "nowhere")

@@ -417,6 +417,13 @@ def _correct_exit(restated_at: datetime | None = None) -> None:
     check_correctable(pathway.state, correction, meta(reason=REASON), LATER)
 
 
+def _correct_return() -> None:
+    pathway = _exited(again=True)
+    seq = pathway.state.timeline[-1].seq
+    correction = c.CorrectEvent(seq)
+    check_correctable(pathway.state, correction, meta(reason=REASON), LATER)
+
+
 def _return_closed() -> None:
     state = _exited().state
     state.erased_at = NOW
@@ -430,6 +437,7 @@ REFUSALS += [
     ("return_role", lambda: check_return(_exited().state, meta(PARTNER), LATER)),
     ("correction_referred_again", _correct_exit),
     ("correction_after_return", lambda: _correct_exit(T0 + 70 * DAY)),
+    ("correction_return", _correct_return),
 ]
 
 

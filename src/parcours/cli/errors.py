@@ -110,12 +110,7 @@ def _setting_error(err: BaseException, text: Text) -> CliError | None:
 
 def _client_error(err: BaseException, text: Text) -> CliError | None:
     """What the pathway client, the programmes and the domain say no with."""
-    from parcours.app.errors import (
-        DuplicateReferral,
-        NoEarlierPathway,
-        PathwayNotFound,
-        RequestRefused,
-    )
+    from parcours.app.errors import PathwayNotFound, RequestRefused
     from parcours.app.references import AmbiguousReference, ReferenceTooShort
     from parcours.domain.errors import DomainError, InvalidProgramme
     from parcours.programmes import UnknownProgramme
@@ -146,6 +141,13 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
     if isinstance(err, ReferenceTooShort):
         said = text("error.reference_too_short", reference=err.reference, minimum=err.minimum)
         return CliError(said, ExitCode.USAGE)
+    return _referral_error(err, text)
+
+
+def _referral_error(err: BaseException, text: Text) -> CliError | None:
+    """A second referral of a person, or a return of someone no pathway holds."""
+    from parcours.app.errors import DuplicateReferral, NoEarlierPathway
+
     if isinstance(err, NoEarlierPathway):
         return CliError(text("error.no_earlier_pathway", programme=err.args[0]), ExitCode.NOT_FOUND)
     if isinstance(err, DuplicateReferral):

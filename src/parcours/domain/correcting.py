@@ -61,6 +61,13 @@ def check_correctable(
             why, rule="reason_required", code="reason_required", values={"trigger": command.trigger}
         )
     event = _event(state, command.seq)
+    if event.kind == LifecycleTrigger.REFER_AGAIN.event:
+        raise _refused(
+            "correction_return",
+            event,
+            "(a return) cannot be corrected: it goes with the new pathway's referral, which "
+            "cannot be corrected either (a pathway opened by mistake is exited, with a reason)",
+        )
     row = ROW_OF_EVENT.get(event.kind)
     if row is None or row.shape not in CORRECTABLE or row.roles <= {Role.SYSTEM}:
         raise _refused(
