@@ -95,7 +95,7 @@ def test_a_person_who_dropped_out_is_told_to_re_enter(cli: Cli) -> None:
     ok(cli, "intake", "complete", pid, *CRITERIA, "--on", "2026-01-03")
     ok(cli, "dropout", pid, "--reason", "no news", "--on", "2026-01-20")
     said = refused_saying(cli, "reenter", *REFER)
-    assert f"`parcours reenter {pid} --reason …`" in said
+    assert f"`parcours reenter {pid} --session S --reason …`" in said
     assert cli(*REFER, "--returning").exit_code == ExitCode.REFUSED
 
 
