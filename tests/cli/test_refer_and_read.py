@@ -58,6 +58,11 @@ def test_short_reference_finds_the_pathway(cli: Cli) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "complete_intake" in json.loads(result.stdout)["allowed"]
+    # The commands `next` offers name this pathway, ready to be typed.
+    ref = pathway_id.removeprefix("pathway-")[:8]
+    offered = cli("next", short, COLUMNS="300").stdout
+    assert f"parcours intake complete {ref} --criterion" in offered
+    assert " REF " not in offered
     missing = cli("show", "ffffffffff")
     assert missing.exit_code == ExitCode.NOT_FOUND
     assert "No pathway matches" in missing.stderr

@@ -260,16 +260,15 @@ def next_actions(reference: Ref, as_json: JsonFlag = False) -> None:
         allowed = list(offered(status, session))
         print_json({"stage": status.stage, "allowed": allowed, "closed_at": status.closed_at})
         return
-    text = session.text
+    text, ref = session.text, short(status.pathway_id)
     if status.closed_at is not None:  # not an empty table: nothing may ever be done again
-        ref = short(status.pathway_id)
         console.print(text("next.closed", ref=ref, when=when(status.closed_at)))
         return
     table(
         text("next.title", stage=stage_label(status.stage.value, text)),
         [text("next.col.action"), text("next.col.command"), text("next.col.trigger")],
         [
-            [action_label(trigger, text), text(f"command.{trigger}"), trigger]
+            [action_label(trigger, text), text(f"command.{trigger}", ref=ref), trigger]
             for trigger in offered(status, session)
         ],
     )
