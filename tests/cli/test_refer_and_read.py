@@ -90,6 +90,8 @@ def test_timeline_and_list(cli: Cli) -> None:
     for by_name in (*french, cli("list", "--stage", " REFERRED ", "--json")):
         assert by_name.exit_code == 0, by_name.output
         assert pathway_id in [row["pathway_id"] for row in json.loads(by_name.stdout)]
+    exited = cli("--lang", "fr", "list", "--stage", "sortie", "--json")
+    assert pathway_id not in [row["pathway_id"] for row in json.loads(exited.stdout)]
     bad_stage = cli("list", "--stage", "nowhere")
     assert bad_stage.exit_code == ExitCode.USAGE
     assert "barrier_work (Barrier work)" in bad_stage.stderr

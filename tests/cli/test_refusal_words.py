@@ -427,14 +427,14 @@ def _correct_return() -> None:
 def _return_closed() -> None:
     state = _exited().state
     state.erased_at = NOW
-    check_return(state, meta(), NOW)
+    check_return(state, meta(), NOW, LATER)
 
 
 REFUSALS += [
-    ("return_not_exited", lambda: check_return(new_pathway(ATP).state, meta(), NOW)),
-    ("return_before_exit", lambda: check_return(_exited().state, meta(), T0 + DAY)),
+    ("return_not_exited", lambda: check_return(new_pathway(ATP).state, meta(), NOW, LATER)),
+    ("return_before_exit", lambda: check_return(_exited().state, meta(), T0 + DAY, LATER)),
     ("return_closed", _return_closed),
-    ("return_role", lambda: check_return(_exited().state, meta(PARTNER), LATER)),
+    ("return_role", lambda: check_return(_exited().state, meta(PARTNER), LATER, LATER)),
     ("correction_referred_again", _correct_exit),
     ("correction_after_return", lambda: _correct_exit(T0 + 70 * DAY)),
     ("correction_return", _correct_return),

@@ -78,8 +78,10 @@ def test_returning_in_french_and_as_json(cli: Cli) -> None:
     earlier = refer(cli, "--on", "2026-01-02")
     ok(cli, "exit", earlier, "employment", "--reason", "hired", "--on", "2026-03-01")
     refused_saying(cli, "--returning", *REFER)
-    french = ok(cli, "--lang", "fr", *REFER, "--returning", "--on", "2026-09-01")
-    assert f"la personne est sortie de son parcours antérieur {earlier}" in french
+    french = ok(cli, "--lang", "fr", *REFER, "--returning", "--on", "2026-09-01", "--json")
+    assert json.loads(french)["earlier_pathway_id"] == earlier
+    french = ok(cli, "--lang", "fr", "show", earlier)
+    assert "Nouvelle orientation (nouveau parcours)" in french
     misspelt = cli(*REFER[:-6], *NEWCOMER, "--returning")
     assert misspelt.exit_code == ExitCode.NOT_FOUND
     assert "nothing was created" in misspelt.stderr

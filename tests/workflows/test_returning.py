@@ -247,3 +247,21 @@ async def test_a_return_across_a_key_rotation_leaves_the_new_pathway_holding(
     with pytest.raises(DuplicateReferral) as refused:
         await refer_person(pathways, ATP, person, referral(), meta=meta(), keyring=rotated)
     assert refused.value.pathway_id == back.pathway_id
+
+
+async def test_a_return_across_a_key_rotation_retried_after_its_note(
+    pathways: PathwayClient,
+) -> None:
+    """Its first try stopped once the exited pathway had noted the return, before any
+    claim: sent again with the same request id, it opens the pathway and names the earlier
+    one, rather than finding the person held by nobody."""
+    person, rotated = participant("Rui", "Saraiva"), TEST_KEYRING.rotated()
+    earlier = await exited(pathways, person)
+    again = replace(referral(), referred_at=BACK_AT)
+    await note_return(pathways, earlier, again, meta(request_id="rot-1"))
+    sent = meta(request_id="rot-1", reason="back after a move")
+    back = await refer_person(
+        pathways, ATP, person, again, meta=sent, keyring=rotated, returning=True
+    )
+    assert back.earlier == earlier != back.pathway_id
+    assert kinds(await pathways.timeline(earlier)).count("referred_again") == 1

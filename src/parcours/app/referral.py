@@ -97,10 +97,10 @@ class _Referral:
 
     async def run(self) -> Referred:
         for held in await self._reservations.legacy_holders():
-            if await self._pathways.running(held) and not await referred_again(
-                self._pathways, held
+            if await self._pathways.running(held) and (
+                self._returning or not await referred_again(self._pathways, held)
             ):
-                await self._return_from(held)
+                await self._return_from(held)  # noted again when retried: answered as one
         if self._returning and not self._earlier:
             await self._check_someone_returns()
         claimed = await self._reservations.claim(self._claim(self._proposed))

@@ -77,6 +77,13 @@ class Snapshot:
     projected: bool
     discrepancies: list[Discrepancy]
 
+    @property
+    def last_event_projected(self) -> bool:
+        """Whether the last event is one the timers would have raised after the history
+        ends (an entry dated a moment ahead of its recording is not)."""
+        last = self.last_event
+        return self.projected and last is not None and last.at > self.recorded_until
+
 
 @dataclass(frozen=True)
 class TrailEntry:

@@ -169,7 +169,7 @@ class _Happened:
             self._applied[recorded.meta.request_id] = event.seq
             self.folded.sources[event.seq] = Source(task.run_index, task.run_id, recorded.event_id)
             state = self.folded.pathway.state  # a correction replaces it
-            if follows_pathway(state) and recorded.meta.actor.role is not Role.SYSTEM:
+            if self._is_entry(recorded):
                 self._entered = max(self._entered or effective, effective)
                 state.last_entry_at = self._entered  # as entered when it happened
             self._advance(effective, evidence=live)
@@ -179,6 +179,14 @@ class _Happened:
             close_if_due(self.folded.pathway, self._recording, task.at)
             self.folded.last_task_at = task.at
             self._advance(task.at, evidence=True)
+
+    def _is_entry(self, recorded: RecordedCommand) -> bool:
+        """Whether a person's entry was recorded, as the workflow notes it (`follow_entry`):
+        a command of staff or a partner, not a request beside the machine (an extension,
+        a return), under the rules that follow the pathway."""
+        state = self.folded.pathway.state
+        person = recorded.meta.actor.role is not Role.SYSTEM
+        return follows_pathway(state) and person and isinstance(recorded.command, Command)
 
     def _execute(
         self, recorded: RecordedCommand, now: datetime, dated: bool

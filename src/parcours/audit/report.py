@@ -41,8 +41,7 @@ def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
         "outcome": state.outcome,
         "last_event_seq": (snapshot.last_event.seq or None) if snapshot.last_event else None,
         "last_event": snapshot.last_event,
-        "last_event_projected": snapshot.last_event is not None
-        and snapshot.last_event.at > snapshot.recorded_until,
+        "last_event_projected": snapshot.last_event_projected,
         "discrepancies": snapshot.discrepancies,
     }
 

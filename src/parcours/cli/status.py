@@ -160,9 +160,8 @@ def _last_event_rows(found: Snapshot, text: Text) -> list[Row]:
     if last is None:
         return []
     why = text("audit.at.why", reason=as_typed(last.reason, text)) if last.reason else ""
-    projected = last.at > found.recorded_until  # raised by the timers after the history
     said = text(
-        "audit.at.last_projected" if projected else "audit.at.last_value",
+        "audit.at.last_projected" if found.last_event_projected else "audit.at.last_value",
         seq=last.seq or "—",
         event=event_label(last.kind, text, last.details),
         at=when(last.at),

@@ -23,6 +23,7 @@ from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.commands.roles import WORKERS
 from parcours.domain.erasure import ErasePerson
 from parcours.domain.errors import MoveRefused
+from parcours.domain.instants import not_after_now
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.vocabulary import EventKind, Stage
 
@@ -64,7 +65,9 @@ class Recorder(Protocol):
     ) -> PathwayEvent: ...
 
 
-def check_return(state: PathwayState, meta: RequestMeta, referred_at: datetime) -> None:
+def check_return(
+    state: PathwayState, meta: RequestMeta, referred_at: datetime, now: datetime
+) -> None:
     """Raise unless the person of this pathway may be referred again by `meta`'s sender,
     in a referral dated `referred_at`: staff or a coordinator (a partner who refers reads
     no pathway, so it may not make another's exit final, nor learn its date), only once
@@ -90,6 +93,8 @@ def check_return(state: PathwayState, meta: RequestMeta, referred_at: datetime) 
             "back only after an exit; one who dropped out re-enters the same pathway",
             stage=state.stage.value,
         )
+    if (after_now := not_after_now(referred_at, now)) is not None:
+        raise after_now
     if referred_at < exited_at:
         raise MoveRefused.for_rule(
             "return_before_exit",
@@ -106,7 +111,7 @@ def refer_again(
     """Record that the person is referred again; None when it was recorded already for
     that date or an earlier one (two referrals of the person at once: the reservation lets
     one of them through). The earliest date counts: the exit stays before every return."""
-    check_return(state, meta, request.referred_at)
+    check_return(state, meta, request.referred_at, now)
     noted = state.referred_again_at
     if noted is not None and noted <= request.referred_at:
         return None

@@ -58,6 +58,6 @@ class PathwayReturn:
         if self._check_request_id(meta, LifecycleTrigger.REFER_AGAIN):
             return  # a retried request: accepted, answered from what it did the first time
         try:
-            check_return(self._pathway.state, meta, request.referred_at)
+            check_return(self._pathway.state, meta, request.referred_at, workflow.now())
         except DomainError as err:
             raise refusal(err) from None
