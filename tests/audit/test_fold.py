@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from parcours.adapters.temporal.converter import data_converter
-from parcours.audit.fold import NotYetReferred, first_difference, fold, snapshot, trail
+from parcours.audit.difference import first_difference
+from parcours.audit.fold import NotYetReferred, fold, snapshot, trail
 from parcours.audit.happened import snapshot_at
 from parcours.audit.history import HistoryFileError, parse_history_document, read_history_file
 from parcours.audit.recording import Recording, record_of
