@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from parcours.domain.anonymisation import AdoptRetention, ExtendRetention
 from parcours.domain.commands.editing import iso
@@ -25,7 +25,8 @@ from parcours.domain.erasure import ErasePerson
 from parcours.domain.errors import MoveRefused
 from parcours.domain.instants import not_after_now
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
-from parcours.domain.vocabulary import EventKind, Stage
+from parcours.domain.resolution import Recorder
+from parcours.domain.vocabulary import Stage
 
 REFERRED_AGAIN = LifecycleTrigger.REFER_AGAIN.event
 """The event an exited pathway records when its person is referred again."""
@@ -50,19 +51,6 @@ BesideMachine = ErasePerson | ExtendRetention | AdoptRetention | ReferAgain
 BESIDE_MACHINE = (ErasePerson, ExtendRetention, AdoptRetention, ReferAgain)
 """The same, as classes: each travels as the update its name says (`ReferAgain` as
 `refer_again`), as commands do."""
-
-
-class Recorder(Protocol):
-    """`Pathway._record`: an event dated when it happened, recorded at `recorded`."""
-
-    def __call__(
-        self,
-        kind: EventKind,
-        meta: RequestMeta,
-        now: datetime,
-        details: dict[str, str],
-        recorded: datetime | None = None,
-    ) -> PathwayEvent: ...
 
 
 def check_return(
@@ -117,4 +105,4 @@ def refer_again(
         return None
     state.referred_again_at = request.referred_at
     details = {"referred_at": iso(request.referred_at)}
-    return record(REFERRED_AGAIN, meta, request.referred_at, details, recorded=now)
+    return record(REFERRED_AGAIN, meta, request.referred_at, details, now)
