@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from temporalio.client import (
     Client,
+    WorkflowExecutionDescription,
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowQueryFailedError,
@@ -119,24 +120,22 @@ class PathwayClient:
 
     async def running(self, pathway_id: str) -> bool | None:
         """True while the pathway runs, False once finished, None if it never started."""
-        try:
-            described = await self._handle(pathway_id).describe()
-        except RPCError as err:
-            if err.status == RPCStatusCode.NOT_FOUND:
-                return None
-            raise
-        return described.status == WorkflowExecutionStatus.RUNNING
+        described = await self._described(pathway_id)
+        return None if described is None else described.status == WorkflowExecutionStatus.RUNNING
 
     async def listed_stage(self, pathway_id: str) -> str:
         """The stage the pathway lists under (its search attribute, a moment behind its
         last move); empty if the service does not have it."""
+        described = await self._described(pathway_id)
+        return "" if described is None else described.typed_search_attributes.get(sa.STAGE) or ""
+
+    async def _described(self, pathway_id: str) -> WorkflowExecutionDescription | None:
         try:
-            described = await self._handle(pathway_id).describe()
+            return await self._handle(pathway_id).describe()
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
-                return ""
+                return None
             raise
-        return described.typed_search_attributes.get(sa.STAGE) or ""
 
     async def resolve(self, reference: str) -> str:
         """The full pathway id for an id or a short, unambiguous prefix of it."""

@@ -16,7 +16,7 @@ from parcours.app.errors import DuplicateReferral, RequestRefused
 from parcours.domain.commands import Refer
 from parcours.domain.permissions import PATHWAY_READERS
 from parcours.domain.records import RequestMeta
-from parcours.domain.returning import ReferAgain
+from parcours.domain.returning import NOT_EXITED, ReferAgain
 from parcours.workflows.messages import UpdateResult
 from parcours.workflows.returning import REFER_AGAIN_UPDATE
 
@@ -43,7 +43,7 @@ async def note_return(
     try:
         await pathways.update(held, REFER_AGAIN_UPDATE, args, note, UpdateResult)
     except RequestRefused as refused:
-        if refused.code != "return_not_exited":
+        if refused.code != NOT_EXITED:
             raise
         raise DuplicateReferral(held, refused.values.get("stage", "")) from None
 

@@ -30,6 +30,9 @@ from parcours.domain.vocabulary import Stage
 
 REFERRED_AGAIN = LifecycleTrigger.REFER_AGAIN.event
 """The event an exited pathway records when its person is referred again."""
+NOT_EXITED = "return_not_exited"
+"""The rule that refuses a return to a pathway that has not exited: a client says it as
+a second referral of the person (`app.returns`)."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def check_return(
     exited_at = state.outcome.exited_at if state.outcome is not None else None
     if state.stage is not Stage.EXITED or exited_at is None:
         raise MoveRefused.for_rule(
-            "return_not_exited",
+            NOT_EXITED,
             f"this pathway has not exited (its stage is {state.stage.value}): a person comes "
             "back only after an exit; one who dropped out re-enters the same pathway",
             stage=state.stage.value,

@@ -27,31 +27,20 @@ REFER_AGAIN_UPDATE = "refer_again"
 
 class PathwayReturn:
     _pathway: Pathway
-    _changed: bool
-    _applied: dict[str, int]
     _check_request_id: Callable[[RequestMeta, Trigger], bool]
-    _result: Callable[..., UpdateResult]
+    _recorded: Callable[[RequestMeta, Callable[[], PathwayEvent | None]], UpdateResult]
+    """`PathwayRetention._recorded`: a request beside the machine carried out and answered."""
 
     @workflow.update(name=REFER_AGAIN_UPDATE)
     def refer_again(self, meta: RequestMeta, request: ReferAgain) -> UpdateResult:
         """Record that the person is referred again (the validator asked the domain); a
         retried request is answered from what it did the first time, and a second
         referral of the person records nothing more (seq 0)."""
-        if meta.request_id in self._applied:
-            return self._result(self._applied[meta.request_id], duplicate=True)
         pathway = self._pathway
-        try:
-            event: PathwayEvent | None = refer_again(
-                pathway.state, meta, request, workflow.now(), pathway._record
-            )
-        except DomainError as err:
-            raise refusal(err) from None
-        if event is None:
-            return self._result(0)
-        self._applied[meta.request_id] = event.seq
-        self._changed = True
-        workflow.logger.info("person referred again", extra={"seq": event.seq})
-        return self._result(event.seq)
+        return self._recorded(
+            meta,
+            lambda: refer_again(pathway.state, meta, request, workflow.now(), pathway._record),
+        )
 
     @refer_again.validator
     def _check_return(self, meta: RequestMeta, request: ReferAgain) -> None:
