@@ -134,6 +134,10 @@ async def test_audit_at_agrees_with_status_over_two_years(
         assert result.stderr == "", result.stderr
         rebuilt = json_of(result)
         expected = plain(status)
+        for alert in rebuilt["open_alerts"]:  # type: ignore[attr-defined]
+            # Entered live: every open alert is one parcours raised by then, at its instant.
+            assert alert.pop("on_record") == "raised", (status.as_of, alert)
+            assert alert.pop("raised_by_parcours_at") == alert["raised_at"]
         for name in COMPARED:
             assert rebuilt[name] == expected[name], (status.as_of, name)
     assert len({s.last_event_seq for s in seen}) == len(seen), "every instant saw a change"

@@ -20,6 +20,7 @@ from datetime import datetime
 from parcours.audit.beside import adopt_rules, beside_machine
 from parcours.audit.difference import first_difference
 from parcours.audit.projection import Turns, close_if_due, kept_after_exit, project_alerts
+from parcours.audit.raised import AlertOnRecord, alerts_on_record
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain.errors import DomainError
 from parcours.domain.pathway import Pathway
@@ -74,6 +75,8 @@ class Snapshot:
     recorded_until: datetime
     projected: bool
     discrepancies: list[Discrepancy]
+    alerts_on_record: dict[str, AlertOnRecord] = field(default_factory=dict)
+    """For each open alert, whether and when parcours raised it (`audit.raised`)."""
 
     @property
     def last_event_projected(self) -> bool:
@@ -123,9 +126,14 @@ def snapshot(recording: Recording, when: datetime) -> Snapshot:
     return snapshot_of(folded, recording, when)
 
 
-def snapshot_of(folded: Folded, recording: Recording, when: datetime) -> Snapshot:
+def snapshot_of(
+    folded: Folded, recording: Recording, when: datetime, record: list[PathwayEvent] | None = None
+) -> Snapshot:
+    """The snapshot of `folded` at `when`; its open alerts are judged against the workflow's
+    `record` (the whole recording's timeline), by default the folded timeline itself."""
     state = folded.pathway.state
     summary = folded.pathway.summary(when)
+    judged = state.timeline if record is None else record
     return Snapshot(
         when=when,
         state=state,
@@ -135,6 +143,9 @@ def snapshot_of(folded: Folded, recording: Recording, when: datetime) -> Snapsho
         recorded_until=recording.recorded_until,
         projected=folded.projected,
         discrepancies=folded.discrepancies,
+        alerts_on_record=alerts_on_record(
+            summary.open_alerts, judged, when, recording.recorded_until
+        ),
     )
 
 

@@ -58,18 +58,22 @@ def snapshot_at(recording: Recording, when: datetime, *, as_recorded: bool = Fal
     """The pathway at `when`: as it happened, or as recorded (what parcours knew then)."""
     if as_recorded or not recording.dated_runs:
         return snapshot(recording, when)
-    found = snapshot_of(happened(recording, when), recording, when)
-    return dataclasses.replace(found, last_event=numbered_as_recorded(found.last_event, recording))
+    record = fold(recording).pathway.state.timeline
+    found = snapshot_of(happened(recording, when), recording, when, record)
+    return dataclasses.replace(found, last_event=numbered_as_recorded(found.last_event, record))
 
 
-def numbered_as_recorded(event: PathwayEvent | None, recording: Recording) -> PathwayEvent | None:
+def numbered_as_recorded(
+    event: PathwayEvent | None, record: list[PathwayEvent]
+) -> PathwayEvent | None:
     """`event` of the fold as it happened, under the number the timeline and the trail give
-    it: that fold numbers its own events in the order they happened, which differs once
-    entries were made after the fact. 0 for an event the record does not hold (an alert the
-    fold raised at its due instant where the workflow raised it later)."""
+    it (`record`: the whole recording's timeline): that fold numbers its own events in the
+    order they happened, which differs once entries were made after the fact. 0 for an
+    event the record does not hold (an alert the fold raised at its due instant where the
+    workflow raised it later, or never)."""
     if event is None:
         return None
-    recorded = {_identity(e): e.seq for e in fold(recording).pathway.state.timeline}
+    recorded = {_identity(e): e.seq for e in record}
     return dataclasses.replace(event, seq=recorded.get(_identity(event), 0))
 
 

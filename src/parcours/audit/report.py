@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from parcours.audit.fold import Discrepancy, Snapshot, TrailEntry
 from parcours.audit.replay import ReplayOutcome
 from parcours.domain.commands.corrections import corrections_of
+from parcours.domain.records import Alert
 
 
 def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
@@ -37,12 +39,23 @@ def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
         "trainings": state.trainings,
         "missions": state.missions,
         "job_datings": state.job_datings,
-        "open_alerts": snapshot.open_alerts,
+        "open_alerts": [_open_alert(alert, snapshot) for alert in snapshot.open_alerts],
         "outcome": state.outcome,
         "last_event_seq": (snapshot.last_event.seq or None) if snapshot.last_event else None,
         "last_event": snapshot.last_event,
         "last_event_projected": snapshot.last_event_projected,
         "discrepancies": snapshot.discrepancies,
+    }
+
+
+def _open_alert(alert: Alert, snapshot: Snapshot) -> dict[str, Any]:
+    """An open alert, with whether parcours raised it by then (`on_record`: raised,
+    raised_later, never_raised or projected) and when it first did."""
+    mark = snapshot.alerts_on_record.get(alert.alert_id)
+    return {
+        **dataclasses.asdict(alert),
+        "on_record": mark.origin if mark else None,
+        "raised_by_parcours_at": mark.raised_at if mark else None,
     }
 
 

@@ -8,7 +8,7 @@ under the same names, so both commands print them the same way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -37,9 +37,14 @@ Rows = list[list[str]]
 
 
 def print_sections(
-    facts: PathwayFacts, alerts: Sequence[Alert], as_of: datetime, text: Text
+    facts: PathwayFacts,
+    alerts: Sequence[Alert],
+    as_of: datetime,
+    text: Text,
+    alert_notes: Mapping[str, str] | None = None,
 ) -> None:
-    """Every section in turn; an empty one is one line saying there is none."""
+    """Every section in turn; an empty one is one line saying there is none. An alert's
+    note (`alert_notes`, by its id) stands under its status."""
     for name, columns, rows in (
         ("barriers", ("id", "kind", "status", "opened", "closed", "notes"), _barriers(facts, text)),
         ("trainings", ("id", "title", "dates", "status", "notes"), _trainings(facts, text)),
@@ -47,7 +52,7 @@ def print_sections(
         ("appointments", ("id", "when", "kind", "place", "status"), _appointments(facts, text)),
         ("job_datings", ("when", "outcome", "agency"), _job_datings(facts, text)),
         ("consents", ("partner", "given", "expires", "status"), _consents(facts, as_of, text)),
-        ("alerts", ("alert", "due", "status"), _alerts(alerts, text)),
+        ("alerts", ("alert", "due", "status"), _alerts(alerts, alert_notes or {}, text)),
     ):
         console.print()
         if not rows:
@@ -184,11 +189,13 @@ def _consents(facts: PathwayFacts, as_of: datetime, text: Text) -> Rows:
     return [row(item) for item in facts.consents]
 
 
-def _alerts(alerts: Sequence[Alert], text: Text) -> Rows:
+def _alerts(alerts: Sequence[Alert], notes: Mapping[str, str], text: Text) -> Rows:
     def row(a: Alert) -> list[str]:
         status = word("alert_status", a.status.value, text)
         if a.snoozed_until is not None:
             status += f" → {when(a.snoozed_until)}"
+        if a.alert_id in notes:
+            status += f"\n{notes[a.alert_id]}"
         return [f"{word('rule', a.rule.value, text)}\n{a.alert_id}", when(a.due_at), status]
 
     return [row(item) for item in alerts]

@@ -20,7 +20,7 @@ from parcours.cli.labels import (
     stage_label,
     word,
 )
-from parcours.cli.render import pairs, when
+from parcours.cli.render import console, pairs, when
 from parcours.cli.sections import print_sections
 
 if TYPE_CHECKING:
@@ -86,7 +86,20 @@ def print_snapshot(found: Snapshot, text: Text) -> None:
         *_last_event_rows(found, text),
     ]
     pairs(text("audit.at.title", ref=short(state.pathway_id), when=when(found.when)), rows)
-    print_sections(state, found.open_alerts, found.when, text)
+    notes = _alert_notes(found, text)
+    print_sections(state, found.open_alerts, found.when, text, notes)
+    if any(mark.after_the_fact for mark in found.alerts_on_record.values()):
+        console.print(text("audit.at.alerts_legend"))
+
+
+def _alert_notes(found: Snapshot, text: Text) -> dict[str, str]:
+    """Under an open alert that parcours did not raise by then: that it raised it only
+    later, never, or that the timers were to raise it after the history ends."""
+    return {
+        alert_id: text(f"audit.at.alert_{mark.origin}", at=when(mark.raised_at))
+        for alert_id, mark in found.alerts_on_record.items()
+        if not mark.raised_by_then
+    }
 
 
 def _pathway_row(facts: PathwayFacts, text: Text) -> Row:
