@@ -164,9 +164,9 @@ async def drive_erased_pathway(pathways: PathwayClient) -> str:
     return pid
 
 
-async def drive_referred_again(pathways: PathwayClient) -> str:
-    """A person exits (entered after the fact), then comes back (`refer --returning`): the
-    exited pathway records `referred_again`; its exit is then restated a day earlier."""
+async def _exit_and_return(pathways: PathwayClient) -> tuple[str, str]:
+    """A person exits (entered after the fact), then comes back (`refer --returning`):
+    their exited pathway's id, then their new one's."""
     person = participant("Rosalind", "Achterberg")
     sent = meta()
     pid = (
@@ -180,6 +180,27 @@ async def drive_referred_again(pathways: PathwayClient) -> str:
         pathways, ATP, person, back, meta=returning, keyring=TEST_KEYRING, returning=True
     )
     assert again.earlier == pid
+    return pid, again.pathway_id
+
+
+async def drive_returned(pathways: PathwayClient) -> str:
+    """The new pathway of a person who came back: its referral names their earlier
+    pathway; its intake is then restated a day later (the correction runs it again from
+    that referral)."""
+    _, pid = await _exit_and_return(pathways)
+    presented = PAST + 92 * DAY
+    await pathways.execute(pid, c.CompleteIntake(presented, ATP_CRITERIA), meta())
+    intake = next(e.seq for e in await pathways.timeline(pid) if e.kind == "intake_completed")
+    restated = c.CorrectEvent(intake, restated_at=presented + DAY)
+    await pathways.execute(pid, restated, meta(reason="presented a day later"))
+    return pid
+
+
+async def drive_referred_again(pathways: PathwayClient) -> str:
+    """A person exits (entered after the fact), then comes back (`refer --returning`): the
+    exited pathway records `referred_again`; its exit is then restated a day earlier."""
+    pid, _ = await _exit_and_return(pathways)
+    left = PAST + 30 * DAY
     exit_seq = next(e.seq for e in await pathways.timeline(pid) if e.kind == "exited")
     await pathways.execute(
         pid, c.CorrectEvent(exit_seq, restated_at=left - DAY), meta(reason="left a day earlier")
@@ -196,4 +217,5 @@ SCENARIOS = {
     "alerts-follow-the-pathway": drive_alerts_following_the_pathway,
     "atp-erased": drive_erased_pathway,
     "atp-referred-again": drive_referred_again,
+    "atp-returned": drive_returned,
 }

@@ -62,12 +62,21 @@ def test_a_person_who_exited_is_referred_again(cli: Cli) -> None:
     voided_fr = cli("--lang", "fr", "correct", earlier, str(exit_seq), "--reason", "erreur")
     assert "ne peut plus être annulé" in voided_fr.stderr
 
+    # The new pathway names the earlier one: in `show`, its referral in the timeline.
+    back = said.split("pathway ", 1)[1].split(" ", 1)[0]
+    follows = ok(cli, "show", back)
+    assert "Follows (the person's earlier pathway)" in follows
+    assert earlier in follows
+    assert json.loads(ok(cli, "show", back, "--json"))["status"]["earlier_pathway_id"] == earlier
+    assert f"Referred, back after pathway {earlier[8:16]}" in ok(cli, "timeline", back)
+    referred = json.loads(ok(cli, "timeline", back, "--json"))[0]
+    assert referred["details"]["earlier_pathway_id"] == earlier
+
     third = cli(*REFER, "--returning")
     assert third.exit_code == ExitCode.REFUSED
     assert "still running" in third.stderr  # the new pathway holds the person now
 
     # An erasure of the earlier pathway names the person's new one, whose record stays.
-    back = said.split("pathway ", 1)[1].split(" ", 1)[0]
     erased = as_coordinator(cli, "erase", earlier, "--reason", "GDPR art. 17", "--yes")
     assert erased.exit_code == 0, erased.output
     assert f"another pathway in this programme, which still runs: {back}" in erased.stdout
@@ -79,9 +88,14 @@ def test_returning_in_french_and_as_json(cli: Cli) -> None:
     ok(cli, "exit", earlier, "employment", "--reason", "hired", "--on", "2026-03-01")
     refused_saying(cli, "--returning", *REFER)
     french = ok(cli, "--lang", "fr", *REFER, "--returning", "--on", "2026-09-01", "--json")
+    back = json.loads(french)["pathway_id"]
     assert json.loads(french)["earlier_pathway_id"] == earlier
     french = ok(cli, "--lang", "fr", "show", earlier)
     assert "Nouvelle orientation (nouveau parcours)" in french
+    follows = ok(cli, "--lang", "fr", "show", back)
+    assert "Fait suite au parcours précédent" in follows
+    assert earlier in follows
+    assert "de retour après le parcours" in ok(cli, "--lang", "fr", "timeline", back)
     misspelt = cli(*REFER[:-6], *NEWCOMER, "--returning")
     assert misspelt.exit_code == ExitCode.NOT_FOUND
     assert "nothing was created" in misspelt.stderr

@@ -17,9 +17,11 @@ from parcours.domain.signing import (
     canonical,
     check_credential,
     check_signed,
+    digest,
     signed_text,
 )
 from parcours.domain.vocabulary import Role
+from parcours.workflows.actors import referral_content
 from tests.support import COORDINATOR, STAFF, T0, meta
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -97,3 +99,20 @@ def test_a_staff_id_is_an_opaque_id_accents_allowed() -> None:
     assert is_staff_id("h.dupont@cergy")
     for none in ("", " ", "a", "bob smith", "_staff", "-x", "staff\u202eana", "x" * 65):
         assert not is_staff_id(none), none
+
+
+def test_a_referral_signs_the_same_content_as_before_it_could_name_an_earlier_pathway() -> None:
+    """A referral signed before `Refer.earlier_pathway_id` existed verifies on today's
+    worker (and in the histories kept): the field, empty, is not in the signed content.
+    The digest below was computed at d1d2384, before the field existed; a returning
+    referral signs the earlier pathway it names."""
+    programme = {"name": "atp-cergy", "version": 1}
+    refer = c.Refer("CCAS", datetime(2026, 3, 2, 9, tzinfo=UTC), "2026-03", "staff-1")
+    before = "2ded2c13cf4b37eccfef9c28109014fe22dc00f11faa861a6a214df9cd5b2398"
+    assert digest(referral_content(programme, refer)) == before
+    returning = replace(refer, earlier_pathway_id="pathway-0001")
+    assert digest(referral_content(programme, returning)) != before
+    other = replace(refer, earlier_pathway_id="pathway-0002")
+    assert digest(referral_content(programme, other)) != digest(
+        referral_content(programme, returning)
+    )

@@ -73,3 +73,28 @@ async def test_the_fold_reads_each_update_beside_the_machine_by_its_name() -> No
         REFER_AGAIN_UPDATE: ReferAgain,
     }
     assert {name: COMMAND_OF_UPDATE[name] for name in named} == named
+
+
+CAME_BACK = HERE / "atp-returned.json"
+"""The new pathway of that person (scenario `atp-returned`): its referral names the exited
+one (`Refer.earlier_pathway_id`), and its intake is then restated a day later."""
+
+
+async def test_the_new_pathway_replays_and_names_the_earlier_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    result, _ = await replay(load(CAME_BACK), monkeypatch)
+    assert result.replay_failure is None, result.replay_failure
+    state = await folded(CAME_BACK)  # the fold agrees with what the workflow answered
+    referred = state.timeline[0]
+    assert referred.kind == "referred"
+    assert state.earlier_pathway_id.startswith("pathway-")
+    assert referred.details["earlier_pathway_id"] == state.earlier_pathway_id
+    assert [e.kind for e in state.timeline][-1] == "event_restated"  # run again from the
+    assert state.intake_completed_at == state.referred_at + timedelta(days=3)  # referral
+
+
+async def test_a_referral_before_returns_existed_names_no_earlier_pathway() -> None:
+    state = await folded(RETURNED)
+    assert state.earlier_pathway_id == ""
+    assert "earlier_pathway_id" not in state.timeline[0].details

@@ -187,7 +187,9 @@ class _Referral:
         return Claim(pathway_id, self._request_id, replaces, never_started, meta=meta)
 
     async def _start(self, pathway_id: str) -> str:
+        """Start the pathway, naming the same person's exited pathway it follows, if any."""
         participant, command, meta = self._sent
+        command = replace(command, earlier_pathway_id=self._earlier)
         return await self._pathways.refer(
             self._programme, participant, command, meta, pathway_id=pathway_id
         )

@@ -31,10 +31,14 @@ def stage_label(stage: str, text: Text) -> str:
 def event_label(kind: str, text: Text, details: Mapping[str, str] | None = None) -> str:
     """What happened, in the reader's language (an unknown kind is shown as recorded);
     with the event's details, an alert's event names the alert and, when the pathway
-    resolved it, the event that closed it."""
+    resolved it, the event that closed it, and a referral names the same person's earlier
+    pathway it follows."""
     from parcours.domain.events import EVENT_KINDS, MESSAGE_KINDS
 
     label = text(f"event.{kind}") if kind in EVENT_KINDS | MESSAGE_KINDS else kind
+    earlier = (details or {}).get("earlier_pathway_id")
+    if earlier:
+        return text("timeline.referred_after", label=label, ref=short(earlier))
     if details is None or "alert_id" not in details or not kind.startswith("alert_"):
         return label
     label = alert_label(label, details["alert_id"], text)

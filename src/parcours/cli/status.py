@@ -38,7 +38,7 @@ def print_status(
     status: PathwayStatus, person: Participant | None, allowed: Sequence[str], text: Text
 ) -> None:
     """`parcours show`: the pathway now, with the person for a role that may see them."""
-    rows = [_pathway_row(status, text)]
+    rows = _pathway_rows(status, text)
     if person is not None:
         rows.append((text("show.person"), _person_name(person, text)))
     rows += [
@@ -77,7 +77,7 @@ def print_snapshot(found: Snapshot, text: Text) -> None:
     """`parcours audit at`: the pathway as its history says it stood at an instant."""
     state = found.state
     rows = [
-        _pathway_row(state, text),
+        *_pathway_rows(state, text),
         _programme_row(state, text),
         (text("audit.at.as_of"), when(found.when)),
         *_stage_rows(state, found.accompaniment_ends_at, text),
@@ -102,8 +102,16 @@ def _alert_notes(found: Snapshot, text: Text) -> dict[str, str]:
     }
 
 
-def _pathway_row(facts: PathwayFacts, text: Text) -> Row:
-    return text("show.pathway"), f"{facts.pathway_id} ({short(facts.pathway_id)})"
+def _pathway_rows(facts: PathwayFacts, text: Text) -> list[Row]:
+    """The pathway, and the same person's earlier pathway it follows, if any."""
+    rows = [(text("show.pathway"), _named(facts.pathway_id))]
+    if facts.earlier_pathway_id:
+        rows.append((text("show.earlier_pathway"), _named(facts.earlier_pathway_id)))
+    return rows
+
+
+def _named(pathway_id: str) -> str:
+    return f"{pathway_id} ({short(pathway_id)})"
 
 
 def _programme_row(facts: PathwayFacts, text: Text) -> Row:

@@ -256,6 +256,8 @@ class PathwayState:
     referred_again_at: datetime | None = None
     """When its person, having exited, was referred again in a new pathway (the new
     referral's date, `domain.returning`): the exit is final from then on."""
+    earlier_pathway_id: str = ""
+    """The same person's exited pathway this one follows, when they came back (`Refer`)."""
 
     def next_alert(self, due: datetime | None) -> datetime | None:
         """The next alert as the pathway tells it: none once it is closed for good, since it

@@ -48,11 +48,34 @@ class ActorVerdict:
     values: dict[str, str] = field(default_factory=dict)
 
 
+ADDED_AFTER_SIGNING: dict[str, dict[str, Any]] = {
+    "JobDatingEvent": {"invited_unsent": False},
+    "Refer": {"earlier_pathway_id": ""},
+}
+"""Fields a signed value gained after such values were first signed, with their defaults,
+by the name of its class: left out of the signed content while they hold them, so that a
+request signed by a client of either version verifies on a worker of either version, and
+in the histories kept (the digest of a value is that of all its fields)."""
+
+
+def signed_form(value: Any) -> Any:
+    """`value` as its signature covers it: without the fields added after signing that
+    still hold their defaults."""
+    added = ADDED_AFTER_SIGNING.get(type(value).__name__)
+    if added is None:
+        return value
+    form = canonical(value)
+    for name, default in added.items():
+        if form.get(name) == default:
+            del form[name]
+    return form
+
+
 def referral_content(programme: Mapping[str, Any], referral: Refer) -> list[Any]:
     """What a referral's signature covers besides its `RequestMeta`: the programme's name
     and version and the referral. Not the person's identity: a signature kept in the
     history must not let anyone confirm a guess of who the person is."""
-    return [programme.get("name"), programme.get("version"), referral]
+    return [programme.get("name"), programme.get("version"), signed_form(referral)]
 
 
 async def check_referral(start: PathwayInput) -> None:
@@ -60,22 +83,11 @@ async def check_referral(start: PathwayInput) -> None:
     await _checked(CHECK_REFERRAL_ACTIVITY, start)
 
 
-ADDED_AFTER_SIGNING = {"invited_unsent": False}
-"""Fields `JobDatingEvent` gained after plans were first signed, with their defaults: left
-out of the signed content while they hold them, so that a plan signed by a client of
-either version verifies on a worker of either version (the digest of an event is that of
-all its fields)."""
-
-
 def jobdating_content(event: JobDatingEvent) -> list[Any]:
     """What a job-dating plan's signature covers besides its `RequestMeta`: the event as
     planned (its day, place, agencies and opaque candidates' pathway ids), before the
     workflow adds anything to it."""
-    planned = canonical(event)
-    for name, default in ADDED_AFTER_SIGNING.items():
-        if planned.get(name) == default:
-            del planned[name]
-    return [planned]
+    return [signed_form(event)]
 
 
 async def check_jobdating(start: JobDatingInput) -> None:

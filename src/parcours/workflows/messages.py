@@ -72,18 +72,11 @@ class Participant:
 
 
 def participant_fields(participant: Participant) -> dict[str, str]:
-    """The participant as text fields, for the programme's per-partner minimisation."""
-    return {
-        "first_name": participant.first_name,
-        "last_name": participant.last_name,
-        "birth_date": participant.birth_date,
-        "phone": participant.phone,
-        "email": participant.email,
-        "address": participant.address,
-        "availability": participant.availability,
-        "skills": ", ".join(participant.skills),
-        "languages": ", ".join(participant.languages),
-    }
+    """The participant as text fields (its lists joined), for the programme's per-partner
+    minimisation; not the notes, which no partner receives."""
+    values = {f.name: getattr(participant, f.name) for f in fields(participant)}
+    del values["notes"]
+    return {name: ", ".join(v) if isinstance(v, list) else v for name, v in values.items()}
 
 
 @dataclass
@@ -153,6 +146,7 @@ _AS_RECORDED = (
     "job_datings",
     "closed_at",
     "referred_again_at",
+    "earlier_pathway_id",
 )
 """The status fields that show the state's own, as recorded (its lists copied)."""
 
@@ -192,6 +186,7 @@ class PathwayStatus(PathwayHead):
     """By the retention by the last contact, whatever the stage: when its person is to be
     anonymised (`domain.anonymisation.anonymise_at`)."""
     referred_again_at: datetime | None = None  # its person back in a new pathway, once exited
+    earlier_pathway_id: str = ""  # the same person's exited pathway this one follows, if any
 
     @classmethod
     def of(

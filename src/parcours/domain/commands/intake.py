@@ -28,6 +28,9 @@ class Refer(Command, trigger=IntakeTrigger.REFER, when="referred_at"):
     referred_at: datetime
     session: str
     referent: str
+    earlier_pathway_id: str = ""
+    """The same person's exited pathway this one follows (`refer --returning`), if any: an
+    auditor starting from either pathway finds the other."""
 
 
 def referral(
@@ -90,7 +93,9 @@ def _start_accompaniment(state: PathwayState, ctx: Context, on: str, at: datetim
 
 def _refer(state: PathwayState, cmd: Refer, ctx: Context) -> Details:
     _start_accompaniment(state, ctx, "referral", cmd.referred_at)
-    return {"referrer": cmd.referrer, "session": cmd.session}
+    state.earlier_pathway_id = cmd.earlier_pathway_id
+    earlier = {"earlier_pathway_id": cmd.earlier_pathway_id} if cmd.earlier_pathway_id else {}
+    return {"referrer": cmd.referrer, "session": cmd.session, **earlier}
 
 
 def _intake(state: PathwayState, cmd: CompleteIntake, ctx: Context) -> Details:
