@@ -70,7 +70,7 @@ def test_the_root_help_and_typers_own_options_are_french(local: Cli) -> None:
         ),
         (
             ["barrier", "add", "abcd", "nope"],
-            "Valeur invalide pour 'KIND' : 'nope' n'est pas l'une des valeurs 'housing',",
+            "Valeur invalide pour 'TYPE' : 'nope' n'est pas l'une des valeurs 'housing',",
             "Invalid value for 'KIND':",
         ),
         (
@@ -131,3 +131,29 @@ def test_a_flag_shows_no_type_it_takes_no_value(local: Cli) -> None:
     assert (
         "ENTIER [x>=1]" in local("--lang", "fr", "session", "open", "--help", COLUMNS="160").stdout
     )
+
+
+def test_an_argument_taking_one_of_a_list_names_its_values_in_both_languages(
+    local: Cli,
+) -> None:
+    """Before, `exit --help` said "EXIT_REASON  Exit reason." and nothing of what to type.
+    Each language in turn, in one process: the words are put in place per invocation."""
+    for _ in range(2):
+        french = " ".join(local("--lang", "fr", "exit", "--help").stdout.replace("│", " ").split())
+        assert "Utilisation : parcours exit [OPTIONS] REF MOTIF_DE_SORTIE" in french
+        assert "Au choix : employment (emploi), training_elsewhere (formation ailleurs)," in french
+        assert "moved_away (déménagement)" in french
+        assert "EXIT_REASON" not in french
+        english = " ".join(local("exit", "--help").stdout.replace("│", " ").split())
+        assert "Usage: parcours exit [OPTIONS] REF EXIT_REASON" in english
+        assert "One of: employment, training_elsewhere, accompaniment_ended," in english
+        kinds = " ".join(local("barrier", "add", "--help").stdout.replace("│", " ").split())
+        assert "One of: housing, health, childcare, mobility, language," in kinds
+
+
+def test_placeholders_are_french_in_help_and_in_usage_errors(local: Cli) -> None:
+    helped = " ".join(local("--lang", "fr", "audit", "export", "--help").stdout.split())
+    assert "FICHIER" in helped
+    assert "FILE" not in helped
+    said = " ".join(local("--lang", "fr", "consent", "give", "abcd").stderr.split())
+    assert "'TYPE_DE_PARTENAIRE'" in said

@@ -136,8 +136,10 @@ def _speak_types(text: Text) -> None:
 
     def display_type(self: Any, ctx: Context) -> str | None:
         said: str | None = english(self, ctx)
-        if said == "<bool>" or (isinstance(self, core.TyperArgument) and self.metavar):
-            return None  # a flag takes no value (`--help`); an argument's name says it
+        if said == "<bool>":
+            return None  # a flag takes no value (`--help`)
+        if isinstance(self, core.TyperArgument) and self.metavar:
+            return None  # an argument's name says what it takes (its help, a choice's values)
         return None if said is None else _in_words(said, text)
 
     parameter.display_type = display_type
@@ -150,6 +152,43 @@ def _in_words(said: str, text: Text) -> str:
     if inner.startswith("list[") and inner.endswith("]"):
         inner = inner[len("list[") : -1]
     return text(TYPE_WORDS[inner]) if inner in TYPE_WORDS else inner
+
+
+def choices_help(param: Any, text: Text) -> str:
+    """What a named argument taking one of a list may be, for its help: each value as it is
+    typed, with its name in the reader's words where that says more (`moved_away
+    (déménagement)`); "" for any other parameter."""
+    from typer.core import TyperArgument
+
+    if not isinstance(param, TyperArgument) or not param.metavar:
+        return ""
+    described = param.type_descriptor
+    if not described.is_choice:
+        return ""
+    kind = re.sub(r"(?<!^)(?=[A-Z])", "_", described.annotation.__name__).lower()
+    choices = described.choices or ()
+    values = [_worded(str(getattr(c, "value", c)), kind, text) for c in choices]
+    return text("help.one_of", values=", ".join(values))
+
+
+def _worded(value: str, kind: str, text: Text) -> str:
+    """`value (its name)`, unless the catalogue has no name for it or the name is the value."""
+    from parcours.locale import catalogue
+
+    said = catalogue(text.lang).get(f"{kind}.{value}")
+    plain = value.replace("_", " ")
+    return value if not said or said.lower() == plain.lower() else f"{value} ({said})"
+
+
+def speak_metavar(param: Any, text: Text) -> None:
+    """A parameter's placeholder in the reader's words (`MOTIF_DE_SORTIE` for
+    `EXIT_REASON`), when the catalogue has them (`metavar.EXIT_REASON`)."""
+    from parcours.locale import catalogue
+
+    metavar = getattr(param, "metavar", None)
+    said = catalogue(text.lang).get(f"metavar.{metavar}") if metavar else None
+    if said:
+        param.metavar = said
 
 
 def _usage_name(argument: Any) -> str:

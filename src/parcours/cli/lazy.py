@@ -16,7 +16,7 @@ import typer
 from typer._click.exceptions import UsageError
 from typer.core import TyperCommand, TyperGroup
 
-from parcours.cli.click_words import option_help, translated
+from parcours.cli.click_words import choices_help, option_help, speak_metavar, translated
 from parcours.cli.commands import COMMANDS
 from parcours.cli.i18n import Text
 from parcours.cli.options import HELP_VALUES
@@ -32,11 +32,12 @@ HELP_KEY_PREFIX = "help."
 def localise(command: Any, text: Text) -> None:
     """Replace every help key of `command`, its parameters and its subcommands by text."""
     for owner in (command, *command.params):
+        speak_metavar(owner, text)
         for attribute in ("help", "short_help"):
             value = getattr(owner, attribute, None)
             if isinstance(value, str) and value.startswith(HELP_KEY_PREFIX):
                 values = HELP_VALUES[value](text) if value in HELP_VALUES else {}
-                setattr(owner, attribute, text(value, **values))
+                setattr(owner, attribute, text(value, **values) + choices_help(owner, text))
     option_help(command, text)  # --help, and the root's completion options
     for sub in getattr(command, "commands", {}).values():
         localise(sub, text)
