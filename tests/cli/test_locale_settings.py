@@ -9,6 +9,7 @@ from typer.testing import CliRunner, Result
 
 from parcours.cli.app import build_app
 from parcours.cli.dates import parse_instant
+from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import choose_language
 from parcours.cli.render import when
@@ -23,6 +24,25 @@ def test_a_typed_date_reads_back_as_typed(monkeypatch: pytest.MonkeyPatch) -> No
     assert when(typed) == "2027-01-04 00:00"
     summer = parse_instant("2027-07-01T14:30", session, "--at")
     assert when(summer) == "2027-07-01 14:30"
+
+
+@pytest.mark.parametrize("typed", ["now", " Now ", "maintenant", "MAINTENANT"])
+def test_now_is_understood_in_either_language(typed: str) -> None:
+    session = open_session("fr", "staff-1", None, {"PARCOURS_CONFIG": "/nonexistent.toml"})
+    before = datetime.now(UTC)
+    assert before <= parse_instant(typed, session, "--when") <= datetime.now(UTC)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "write YYYY-MM-DD or YYYY-MM-DDTHH:MM, or now."), ("fr", "ou maintenant.")],
+)
+def test_a_word_that_is_no_date_is_refused_saying_what_to_write(lang: str, said: str) -> None:
+    session = open_session(lang, "staff-1", None, {"PARCOURS_CONFIG": "/nonexistent.toml"})
+    with pytest.raises(CliError) as refused:
+        parse_instant("tomorrow", session, "--when")
+    assert refused.value.code == ExitCode.USAGE
+    assert said in str(refused.value)
 
 
 @pytest.mark.parametrize(("lang", "said"), [("en", "does not exist"), ("fr", "n'existe pas")])

@@ -1,4 +1,5 @@
-"""Dates as staff type them: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` in local time, or `now`.
+"""Dates as staff type them: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` in local time, or `now`
+(`maintenant` too).
 
 A day alone is its midnight, but today's date for when something happened (`--on`,
 `mission start --start`), which is now: staff typing today mean today, not a midnight
@@ -42,7 +43,7 @@ def parse_instant(
     `happened`), which is now: staff typing today mean today, not a midnight before the
     stage they are in. Where the option is an hour someone must come at (`hour`: an
     appointment, a job-dating), a day alone is refused: its midnight would be sent."""
-    if value is None or value == "now":
+    if value is None or _now_typed(value):
         return datetime.now(UTC)
     if hour and _day_alone(value):
         example = f"{value.strip()}T09:30"
@@ -63,6 +64,14 @@ def parse_instant(
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=local_zone())
     return parsed.astimezone(UTC)
+
+
+def _now_typed(value: str) -> bool:
+    """`value` says now, in either language and any case (`now`, `Maintenant`)."""
+    from parcours.locale import catalogue
+
+    said = value.strip().casefold()
+    return any(said == catalogue(lang)["date.now"].casefold() for lang in ("en", "fr"))
 
 
 def _day_alone(value: str) -> bool:
