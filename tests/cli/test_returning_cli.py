@@ -115,4 +115,22 @@ def test_a_person_who_dropped_out_is_told_to_re_enter(cli: Cli) -> None:
     assert cli(*REFER, "--returning").exit_code == ExitCode.REFUSED
 
 
+def test_erasing_names_every_running_pathway_of_a_person_who_came_back_twice(cli: Cli) -> None:
+    """The reservation knows the pathway it holds and the one before; the first pathway of
+    a person who came back twice is found through the link each return carries."""
+    first = refer(cli, "--on", "2026-01-02")
+    ok(cli, "exit", first, "moved_away", "--reason", "moved", "--on", "2026-02-01")
+    refused_saying(cli, "--returning", *REFER)
+    second = json.loads(ok(cli, *REFER, "--returning", "--on", "2026-04-01", "--json"))
+    ok(cli, "exit", second["pathway_id"], "health", "--reason", "care", "--on", "2026-05-01")
+    refused_saying(cli, "--returning", *REFER)
+    third = json.loads(ok(cli, *REFER, "--returning", "--on", "2026-07-01", "--json"))
+    assert third["earlier_pathway_id"] == second["pathway_id"]
+    erased = as_coordinator(cli, "erase", third["pathway_id"], "--reason", "art. 17", "--yes")
+    assert erased.exit_code == 0, erased.output
+    said = " ".join(erased.stdout.split())
+    for other in (first, second["pathway_id"]):
+        assert f"another pathway in this programme, which still runs: {other}" in said
+
+
 NEWCOMER = ("--first-name", "Maelys", "--last-name", "Dufresne", "--birth-date", "1988-07-14")

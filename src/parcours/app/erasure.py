@@ -35,7 +35,7 @@ from parcours.app.started import UNFINISHED_STATUSES, Started, read_start
 from parcours.domain.commands.lifecycle import LifecycleEvent
 from parcours.domain.erasure import already_erased, check_erasure_request
 from parcours.domain.errors import CLOSED_RULE, DomainError
-from parcours.domain.records import RequestMeta
+from parcours.domain.records import PathwayState, RequestMeta
 from parcours.workflows.erasure import ERASE_PERSON_UPDATE
 from parcours.workflows.messages import Participant, UpdateResult
 
@@ -95,7 +95,7 @@ async def erase_person(
     seq, recorded = await _record(pathways, pathway_id, meta, erased_at)
     stored = await pathways.state_as_stored(pathway_id)
     whose = (stored.programme, person)
-    others = await _others(pathways, keyring, pathway_id, whose)
+    others = await _others(pathways, keyring, stored, whose)
     done = await _destroy(pathways, store, keyring, pathway_id, whose)
     erasure = LifecycleEvent.PERSON_ERASED  # its reason is the record of why: kept
     in_clear = in_clear_count(e.reason for e in stored.timeline if e.kind != erasure)
@@ -106,17 +106,37 @@ async def erase_person(
 
 
 async def _others(
-    pathways: PathwayClient, keyring: Keyring, pathway_id: str, whose: tuple[str, Participant]
+    pathways: PathwayClient,
+    keyring: Keyring,
+    erased: PathwayState,
+    whose: tuple[str, Participant],
 ) -> tuple[str, ...]:
-    """The person's other running pathways the reservation knows of: the one it holds, and
-    the one it held before (the pathway left before a return), other than `pathway_id`."""
+    """The person's other running pathways: the one the reservation holds and the one it
+    held before (the pathway left before a return), and every earlier pathway a pathway
+    among these names (`earlier_pathway_id`: a person who came back more than once)."""
     programme, person = whose
     marks = marks_of(keyring, programme, person)
-    if not marks:
-        return ()
-    reservations = Reservations(pathways.temporal, pathways.task_queue, programme, marks)
-    known = {await reservations.holder(), await reservations.previous()} - {"", pathway_id}
-    return tuple(sorted([p for p in known if await pathways.running(p)]))
+    known = {erased.earlier_pathway_id}
+    if marks:
+        reservations = Reservations(pathways.temporal, pathways.task_queue, programme, marks)
+        known |= {await reservations.holder(), await reservations.previous()}
+    running = await _running_with_earlier(pathways, known - {"", erased.pathway_id})
+    return tuple(sorted(running - {erased.pathway_id}))
+
+
+async def _running_with_earlier(pathways: PathwayClient, found: set[str]) -> set[str]:
+    """Which of `found` still run, with the earlier pathways each running one names, in
+    turn (a chain of returns is short: one pathway per time the person came back)."""
+    running: set[str] = set()
+    waiting = set(found)
+    while waiting:
+        pathway_id = waiting.pop()
+        if pathway_id in running or not await pathways.running(pathway_id):
+            continue
+        running.add(pathway_id)
+        earlier = (await pathways.state_as_stored(pathway_id)).earlier_pathway_id
+        waiting |= {earlier} - {""} - running
+    return running
 
 
 async def _erase_unanswering(
