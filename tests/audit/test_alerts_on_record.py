@@ -14,11 +14,10 @@ import pytest
 from parcours.adapters.temporal.converter import data_converter
 from parcours.audit.happened import snapshot_at
 from parcours.audit.history import read_history_file
-from parcours.audit.raised import AlertOnRecord, AlertOrigin, alerts_on_record
+from parcours.audit.raised import AlertOnRecord, AlertOrigin, Record, alerts_on_record
 from parcours.audit.recording import Recording, record_of
-from parcours.domain.commands.alerts import AlertTrigger
-from parcours.domain.records import Alert, PathwayEvent
-from parcours.domain.vocabulary import AlertAudience, AlertRule, Role
+from parcours.domain.records import Alert
+from parcours.domain.vocabulary import AlertAudience, AlertRule
 from tests.audit.helpers import cli_for, json_of, run
 from tests.histories.record import HERE, history_keyring
 
@@ -40,12 +39,15 @@ def origins(marks: dict[str, AlertOnRecord]) -> dict[str, AlertOrigin]:
     return {alert_id: mark.origin for alert_id, mark in marks.items()}
 
 
-async def test_alerts_due_between_back_dated_entries_were_never_raised() -> None:
+async def test_alerts_due_between_back_dated_entries_were_not_raised_by_the_end() -> None:
+    """The pathway still runs: parcours had not raised them when its history ends (the
+    timers may yet: past the end they are projected), so none is said never raised."""
     entered = await recording()
     two_months = snapshot_at(entered, entered.referral.referred_at + 60 * DAY)
     assert {a.alert_id for a in two_months.open_alerts} == set(two_months.alerts_on_record)
     assert MISSED in two_months.alerts_on_record
-    assert set(origins(two_months.alerts_on_record).values()) == {AlertOrigin.NEVER_RAISED}
+    found = set(origins(two_months.alerts_on_record).values())
+    assert found == {AlertOrigin.NOT_RAISED_BY_END}
     assert all(mark.raised_at is None for mark in two_months.alerts_on_record.values())
 
 
@@ -69,37 +71,82 @@ async def test_as_recorded_every_open_alert_was_raised_by_then() -> None:
     assert origins(known.alerts_on_record) == {RAISED: AlertOrigin.RAISED}
 
 
+def alert(alert_id: str, rule: AlertRule, raised_at: datetime) -> Alert:
+    return Alert(alert_id, rule, "contact", raised_at, raised_at, AlertAudience.REFERENT)
+
+
+DUE = datetime(2025, 2, 1, 9, tzinfo=UTC)
+TYPED = datetime(2025, 6, 1, 10, tzinfo=UTC)
+"""An alert due on 1 February that parcours raised on 1 June, when the entries were typed."""
+
+
 def test_an_alert_raised_after_the_instant_asked_was_raised_later() -> None:
-    due = datetime(2025, 2, 1, 9, tzinfo=UTC)
-    typed = datetime(2025, 6, 1, 10, tzinfo=UTC)
-    alert = Alert(RAISED, AlertRule.NO_CONTACT, "contact", due, due, AlertAudience.REFERENT)
-    raise_event = PathwayEvent(
-        seq=9,
-        kind=AlertTrigger.RAISE_ALERT.event,
-        at=typed,
-        actor_id="system",
-        role=Role.SYSTEM,
-        details={"alert_id": RAISED},
-    )
-    asked = due + DAY
-    later = alerts_on_record([alert], [raise_event], asked, recorded_until=typed + DAY)
-    assert later == {RAISED: AlertOnRecord(AlertOrigin.RAISED_LATER, typed)}
+    told = alert(RAISED, AlertRule.NO_CONTACT, DUE)
+    record = Record([alert(RAISED, AlertRule.NO_CONTACT, TYPED)], TYPED + DAY, still_open=True)
+    later = alerts_on_record([told], record, DUE + DAY)
+    assert later == {RAISED: AlertOnRecord(AlertOrigin.RAISED_LATER, TYPED)}
     assert later[RAISED].after_the_fact
     assert not later[RAISED].raised_by_then
-    by_then = alerts_on_record([alert], [raise_event], typed, recorded_until=typed + DAY)
-    assert by_then[RAISED] == AlertOnRecord(AlertOrigin.RAISED, typed)
-    ended_before = alerts_on_record([alert], [raise_event], asked, recorded_until=typed - DAY)
-    assert ended_before[RAISED].origin is AlertOrigin.NEVER_RAISED
+    by_then = alerts_on_record([told], record, TYPED)
+    assert by_then[RAISED] == AlertOnRecord(AlertOrigin.RAISED, TYPED)
+
+
+def test_an_alert_the_record_lacks_is_never_raised_only_once_the_run_has_ended() -> None:
+    told = [alert(RAISED, AlertRule.NO_CONTACT, DUE)]
+    running = Record([], TYPED, still_open=True)
+    assert alerts_on_record(told, running, DUE + DAY)[RAISED].origin is (
+        AlertOrigin.NOT_RAISED_BY_END
+    )
+    ended = Record([], TYPED, still_open=False)
+    assert alerts_on_record(told, ended, DUE + DAY)[RAISED].origin is AlertOrigin.NEVER_RAISED
+    beyond = [alert(RAISED, AlertRule.NO_CONTACT, TYPED + DAY)]  # raised after the end
+    assert alerts_on_record(beyond, running, TYPED + 2 * DAY)[RAISED].origin is (
+        AlertOrigin.PROJECTED
+    )
+
+
+def test_an_escalation_is_matched_by_the_alert_it_escalates() -> None:
+    """Its id's due instant follows from when the alert it escalates was raised: at its due
+    instant as it happened, when typed in the record. The same escalation all the same."""
+    told = f"alert_unacknowledged:{RAISED}:20250208T0900"
+    recorded = f"alert_unacknowledged:{RAISED}:20250608T1000"
+    record = Record(
+        [alert(recorded, AlertRule.ALERT_UNACKNOWLEDGED, TYPED + 7 * DAY)],
+        TYPED + 30 * DAY,
+        still_open=True,
+    )
+    shown = [alert(told, AlertRule.ALERT_UNACKNOWLEDGED, DUE + 7 * DAY)]
+    mark = alerts_on_record(shown, record, DUE + 8 * DAY)[told]
+    assert mark == AlertOnRecord(AlertOrigin.RAISED_LATER, TYPED + 7 * DAY)
+    other = "alert_unacknowledged:no_contact:contact:20250301T0900:20250308T0900"
+    assert (
+        alerts_on_record([alert(other, AlertRule.ALERT_UNACKNOWLEDGED, DUE)], record, DUE)[
+            other
+        ].origin
+        is AlertOrigin.NOT_RAISED_BY_END
+    )
+
+
+async def test_a_failed_notification_parcours_recorded_is_raised_both_ways() -> None:
+    """A failed notification's alert comes with its `notification_failed` event, not an
+    `alert_raised`: it counts as raised by parcours all the same."""
+    history = read_history_file(HERE / "undelivered-then-sent.json")
+    sent = await record_of(history, data_converter(history_keyring()))
+    for as_recorded in (False, True):
+        end = snapshot_at(sent, sent.recorded_until, as_recorded=as_recorded)
+        marks = set(origins(end.alerts_on_record).values())
+        assert marks == {AlertOrigin.RAISED}, as_recorded
+        assert any(a.startswith("notification_failed:") for a in end.alerts_on_record)
 
 
 @pytest.mark.parametrize(
     ("lang", "never", "legend"),
     [
-        ("en", "never raised by parcours", "did not raise every such alert"),
-        ("fr", "jamais levée par parcours", "n'a pas levé toutes ces alertes"),
+        ("en", "not raised by parcours by the end of the history", "did not raise them all"),
+        ("fr", "pas encore levée par parcours à la fin de l'historique", "ne les a pas toutes"),
     ],
 )
-async def test_audit_at_marks_the_alerts_parcours_never_raised(
+async def test_audit_at_marks_the_alerts_parcours_had_not_raised(
     tmp_path: Path, lang: str, never: str, legend: str
 ) -> None:
     cli = cli_for(tmp_path, (HERE / "keys.json").read_text(encoding="utf-8"))
@@ -113,7 +160,7 @@ async def test_audit_at_marks_the_alerts_parcours_never_raised(
     alerts = document["open_alerts"]
     assert isinstance(alerts, list)
     assert len(alerts) == 4
-    assert {a["on_record"] for a in alerts} == {"never_raised"}
+    assert {a["on_record"] for a in alerts} == {"not_raised_by_end"}
     assert {a["raised_by_parcours_at"] for a in alerts} == {None}
 
 
@@ -125,4 +172,21 @@ async def test_audit_at_adds_nothing_under_an_alert_raised_by_then(tmp_path: Pat
     assert shown.exit_code == 0, shown.output
     assert "no_contact:contact:20250131T0900" in shown.stdout
     assert "by parcours" not in shown.stdout
-    assert "did not raise every such alert" not in " ".join(shown.stdout.split())
+    assert "did not raise them all" not in " ".join(shown.stdout.split())
+
+
+async def test_an_alert_of_a_run_that_ended_without_it_is_said_never_raised(
+    tmp_path: Path,
+) -> None:
+    """`atp-erased.json`: as it happened, the erasure is a fact of the record, not of the
+    story, so the story takes in a failed notification the erased pathway refused, and
+    shows its alert open. Parcours never raised it, and says so."""
+    cli = cli_for(tmp_path, (HERE / "keys.json").read_text(encoding="utf-8"))
+    history = str(HERE / "atp-erased.json")
+    shown = await run(cli, "audit", "at", history, "--when", "2026-12-31", PARCOURS_LANG="fr")
+    assert shown.exit_code == 0, shown.output
+    assert "jamais levée par parcours" in shown.stdout
+    document = json_of(await run(cli, "audit", "at", history, "--when", "2026-12-31", "--json"))
+    alerts = document["open_alerts"]
+    assert isinstance(alerts, list)
+    assert [a["on_record"] for a in alerts] == ["never_raised"]

@@ -20,7 +20,7 @@ from datetime import datetime
 from parcours.audit.beside import adopt_rules, beside_machine
 from parcours.audit.difference import first_difference
 from parcours.audit.projection import Turns, close_if_due, kept_after_exit, project_alerts
-from parcours.audit.raised import AlertOnRecord, alerts_on_record
+from parcours.audit.raised import AlertOnRecord, Record, alerts_on_record
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain.errors import DomainError
 from parcours.domain.pathway import Pathway
@@ -127,13 +127,17 @@ def snapshot(recording: Recording, when: datetime) -> Snapshot:
 
 
 def snapshot_of(
-    folded: Folded, recording: Recording, when: datetime, record: list[PathwayEvent] | None = None
+    folded: Folded, recording: Recording, when: datetime, raised: list[Alert] | None = None
 ) -> Snapshot:
-    """The snapshot of `folded` at `when`; its open alerts are judged against the workflow's
-    `record` (the whole recording's timeline), by default the folded timeline itself."""
+    """The snapshot of `folded` at `when`; its open alerts are judged against the alerts the
+    workflow `raised` (the whole recording's fold's), by default the folded ones."""
     state = folded.pathway.state
     summary = folded.pathway.summary(when)
-    judged = state.timeline if record is None else record
+    record = Record(
+        state.alerts if raised is None else raised,
+        recording.recorded_until,
+        recording.still_open,
+    )
     return Snapshot(
         when=when,
         state=state,
@@ -143,9 +147,7 @@ def snapshot_of(
         recorded_until=recording.recorded_until,
         projected=folded.projected,
         discrepancies=folded.discrepancies,
-        alerts_on_record=alerts_on_record(
-            summary.open_alerts, judged, when, recording.recorded_until
-        ),
+        alerts_on_record=alerts_on_record(summary.open_alerts, record, when),
     )
 
 

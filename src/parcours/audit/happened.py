@@ -58,9 +58,10 @@ def snapshot_at(recording: Recording, when: datetime, *, as_recorded: bool = Fal
     """The pathway at `when`: as it happened, or as recorded (what parcours knew then)."""
     if as_recorded or not recording.dated_runs:
         return snapshot(recording, when)
-    record = fold(recording).pathway.state.timeline
-    found = snapshot_of(happened(recording, when), recording, when, record)
-    return dataclasses.replace(found, last_event=numbered_as_recorded(found.last_event, record))
+    record = fold(recording).pathway.state
+    found = snapshot_of(happened(recording, when), recording, when, record.alerts)
+    numbered = numbered_as_recorded(found.last_event, record.timeline)
+    return dataclasses.replace(found, last_event=numbered)
 
 
 def numbered_as_recorded(
@@ -219,7 +220,10 @@ class _Happened:
                 yield recorded, effective, now
 
     def project(self, until: datetime) -> None:
-        """Raise what fell due between the clock and `until` at their due instants."""
+        """Raise what fell due between the clock and `until` at their due instants; never
+        past the end of a run that has ended (nothing raised anything after it)."""
+        if not self._recording.still_open:
+            until = min(until, self._recording.recorded_until)
         if until <= self._clock:
             return
         after_exit = kept_after_exit(self._recording)

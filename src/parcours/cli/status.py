@@ -94,9 +94,13 @@ def print_snapshot(found: Snapshot, text: Text) -> None:
 
 def _alert_notes(found: Snapshot, text: Text) -> dict[str, str]:
     """Under an open alert that parcours did not raise by then: that it raised it only
-    later, never, or that the timers were to raise it after the history ends."""
+    later, not by the history's end, never, or that the timers were to raise it after."""
     return {
-        alert_id: text(f"audit.at.alert_{mark.origin}", at=when(mark.raised_at))
+        alert_id: text(
+            f"audit.at.alert_{mark.origin}",
+            at=when(mark.raised_at),
+            until=when(found.recorded_until),
+        )
         for alert_id, mark in found.alerts_on_record.items()
         if not mark.raised_by_then
     }
