@@ -52,6 +52,25 @@ def test_a_changed_history_is_caught_with_the_event_named(history_cli: Cli, tmp_
     assert "1 replayed cleanly, 1 failed" in result.stderr
 
 
+@pytest.mark.parametrize("kept", [1, 2, 3])
+def test_a_pathway_whose_first_task_has_not_run_yet_is_said_so(
+    history_cli: Cli, tmp_path: Path, kept: int
+) -> None:
+    """Before, a history read while its first task waited for a worker (or ran) was said
+    to have failed, with an empty error, and exit 8 sent staff to `doctor`; it is not yet
+    run (exit 5: try again in a moment)."""
+    document = json.loads(OPEN.read_text(encoding="utf-8"))
+    document["events"] = document["events"][:kept]  # started, scheduled, started its task
+    early = tmp_path / "early.json"
+    early.write_text(json.dumps(document), encoding="utf-8")
+    for command in ("trail", "at"):
+        extra = ["--when", "2026-12-01"] if command == "at" else []
+        said = history_cli("audit", command, str(early), *extra)
+        assert said.exit_code == ExitCode.UNAVAILABLE, said.output
+        assert "its first workflow task has not run" in said.stderr
+        assert "failed" not in said.stderr
+
+
 @workflow.defn(name="ParticipantPathway")
 class RenamedAlertActivity(ParticipantPathway):
     """A careless change: the alert activity renamed without `workflow.patched`."""

@@ -62,16 +62,8 @@ def test_a_person_who_exited_is_referred_again(cli: Cli) -> None:
     voided_fr = cli("--lang", "fr", "correct", earlier, str(exit_seq), "--reason", "erreur")
     assert "ne peut plus être annulé" in voided_fr.stderr
 
-    # The new pathway names the earlier one: in `show`, its referral in the timeline.
     back = said.split("pathway ", 1)[1].split(" ", 1)[0]
-    follows = ok(cli, "show", back)
-    assert "Follows (the person's earlier pathway)" in follows
-    assert earlier in follows
-    assert json.loads(ok(cli, "show", back, "--json"))["status"]["earlier_pathway_id"] == earlier
-    assert f"Referred, back after pathway {earlier[8:16]}" in ok(cli, "timeline", back)
-    referred = json.loads(ok(cli, "timeline", back, "--json"))[0]
-    assert referred["details"]["earlier_pathway_id"] == earlier
-
+    the_new_pathway_names_the_earlier_one(cli, back, earlier)
     third = cli(*REFER, "--returning")
     assert third.exit_code == ExitCode.REFUSED
     assert "still running" in third.stderr  # the new pathway holds the person now
@@ -81,6 +73,17 @@ def test_a_person_who_exited_is_referred_again(cli: Cli) -> None:
     assert erased.exit_code == 0, erased.output
     assert f"another pathway in this programme, which still runs: {back}" in erased.stdout
     assert "still running" in cli(*REFER).stderr  # the new one still holds the person
+
+
+def the_new_pathway_names_the_earlier_one(cli: Cli, back: str, earlier: str) -> None:
+    """In `show` (and its JSON), and in its referral in the timeline (and its JSON)."""
+    follows = ok(cli, "show", back)
+    assert "Follows (the person's earlier pathway)" in follows
+    assert earlier in follows
+    assert json.loads(ok(cli, "show", back, "--json"))["status"]["earlier_pathway_id"] == earlier
+    assert f"Referred, back after pathway {earlier[8:16]}" in ok(cli, "timeline", back)
+    referred = json.loads(ok(cli, "timeline", back, "--json"))[0]
+    assert referred["details"]["earlier_pathway_id"] == earlier
 
 
 def test_returning_in_french_and_as_json(cli: Cli) -> None:

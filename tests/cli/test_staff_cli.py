@@ -21,6 +21,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.service import prepare_actors
 from tests.cli.logged_reads import read_log_rows
 from tests.cli.runner import PERSON, Cli, refer
+from tests.polling import eventually_blocking
 
 pytestmark = [pytest.mark.temporal]
 
@@ -296,3 +297,36 @@ def test_a_config_file_that_cannot_be_written_issues_nothing(
     assert "n'a pas pu être écrit" in said
     assert "Traceback" not in added.output
     assert "staff-9" not in cli("staff", "list", "--json").stdout
+
+
+def test_a_returning_referral_is_signed_over_the_earlier_pathway_it_names(
+    signed_cli: tuple[Cli, Path], tmp_path: Path
+) -> None:
+    """The worker checks the signature of a referral naming an earlier pathway, and the
+    audit trail proves it again from the history (it signs `earlier_pathway_id`)."""
+    coordinator, _ = signed_cli
+    staff = staff_member(coordinator, tmp_path / "staff-7f3a.toml")
+    earlier = refer(staff, "--on", "2026-01-02")
+    left = staff("exit", earlier, "moved_away", "--reason", "moved", "--on", "2026-02-01")
+    assert left.exit_code == 0, left.output
+    back = json.loads(refer_json(staff, "--returning", "--on", "2026-06-01"))
+    assert back["earlier_pathway_id"] == earlier
+    shown = staff("show", back["pathway_id"])  # answered: its first task has run
+    assert shown.exit_code == 0, shown.output
+    trail = coordinator("audit", "trail", back["pathway_id"], "--json", **PROVEN)
+    assert trail.exit_code == 0, trail.output
+    referred = json.loads(trail.stdout)["entries"][0]
+    assert referred["details"]["earlier_pathway_id"] == earlier
+    assert referred["signature"] == "valid"
+
+
+def refer_json(cli: Cli, *extra: str) -> str:
+    """A referral of PERSON by the CCAS, as it is answered in JSON; it must succeed (the
+    person's earlier pathway lists at its new stage a moment after its exit)."""
+    args = ("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "back")
+    said = eventually_blocking(
+        lambda: cli(*args, *PERSON, "--json", *extra),
+        lambda r: r.exit_code == 0,
+        what="a returning referral accepted",
+    )
+    return said.stdout

@@ -19,6 +19,7 @@ from parcours.domain.inputs import (
     TEXT_LIMIT,
     ReferralRejected,
     check_referral,
+    check_referral_texts,
     is_blank,
     long_field,
     reason_too_long,
@@ -180,3 +181,17 @@ def test_a_referral_with_an_overlong_text_names_its_field() -> None:
         "long",
         "2000",
     )
+
+
+@pytest.mark.parametrize(
+    "named", ["Alice Martin 1990-04-02", "pathway-12345", "pathway-0123456789ABCDEF", " "]
+)
+def test_a_returning_referral_names_an_earlier_pathway_by_its_id_only(named: str) -> None:
+    """The link outlives an erasure: a client that put a text there (a name, a note) is
+    refused before anything is sent, naming the field."""
+    referral = c.Refer("CCAS", T0, "2026-01", "staff-1", earlier_pathway_id=named)
+    with pytest.raises(ReferralRejected) as refused:
+        check_referral_texts(None, referral, "")
+    assert (refused.value.field, refused.value.fault) == ("earlier_pathway_id", "pathway_id")
+    for fine in ("", "pathway-0123456789abcdef"):
+        check_referral_texts(None, c.Refer("CCAS", T0, "2026-01", "s", earlier_pathway_id=fine), "")

@@ -94,7 +94,10 @@ async def test_the_new_pathway_replays_and_names_the_earlier_one(
     assert state.intake_completed_at == state.referred_at + timedelta(days=3)  # referral
 
 
-async def test_a_referral_before_returns_existed_names_no_earlier_pathway() -> None:
-    state = await folded(RETURNED)
+@pytest.mark.parametrize("name", ["atp-full-pathway", "atp-referred-again", "signed-actors"])
+async def test_a_referral_recorded_before_the_link_names_no_earlier_pathway(name: str) -> None:
+    """Histories recorded before `Refer.earlier_pathway_id` existed fold as before: no
+    earlier pathway, and nothing of it in their referral's details."""
+    state = await folded(HERE / f"{name}.json")
     assert state.earlier_pathway_id == ""
     assert "earlier_pathway_id" not in state.timeline[0].details

@@ -21,11 +21,20 @@ from parcours.domain.programme import ProgrammeDefinition
 from parcours.workflows.messages import PathwayInput
 
 _TERMINATED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED
+_FIRST_TASK_PENDING = frozenset(
+    {
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    }
+)
+"""Where a history stands whose first task no worker has finished yet, and none failed."""
 
 
 class NothingToFold(Exception):
     """The pathway's workflow never ran, or failed at its start: `reason` names the
-    sentence (`never_ran`, `never_ran_closed`, `refused_at_start`), `detail` what it says."""
+    sentence (`never_ran`, `never_ran_closed`, `refused_at_start`, or `not_yet` while its
+    first task waits for a worker or runs), `detail` what it says."""
 
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(f"{reason}: {detail}")
@@ -62,6 +71,8 @@ async def why_it_never_ran(history: PathwayHistory, converter: DataConverter) ->
     coordinator did."""
     events = list(history.runs[-1].events)
     failed = last_task_failure(events)
+    if failed is None and events[-1].event_type in _FIRST_TASK_PENDING:
+        return NothingToFold("not_yet", "")  # just referred, or no worker is up
     error = ""
     if failed is not None:
         failure = failed.workflow_task_failed_event_attributes.failure

@@ -13,6 +13,7 @@ on replay, so a history recorded before a check was added replays as it ran.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
@@ -109,11 +110,16 @@ def long_field(*records: object) -> str:
     return ""
 
 
+PATHWAY_ID = re.compile(r"pathway-[0-9a-f]{16}")
+"""A pathway's id: `pathway-` and 16 hex digits, random, never derived from the person."""
+
+
 def check_referral_texts(person: object, command: object, birth_date: str) -> None:
     """Past the names and the reason (`check_referral`): no invisible controls in any
     other text of the referral (referrer, session, contact details, skills…), an email
     address and a phone number that are ones when given (`domain.contacts`), and a birth
-    date written `YYYY-MM-DD` when one is given."""
+    date written `YYYY-MM-DD` when one is given; the earlier pathway a returning referral
+    names, a pathway's id (it outlives an erasure: no text may hide in it)."""
     if found := control_field(person, command):
         raise ReferralRejected(found[0], "bidi", found[1])
     if long := long_field(person, command):
@@ -128,6 +134,9 @@ def check_referral_texts(person: object, command: object, birth_date: str) -> No
             date.fromisoformat(birth_date)
     except ValueError:
         raise ReferralRejected("birth_date", "date", birth_date) from None
+    earlier = getattr(command, "earlier_pathway_id", "")
+    if earlier and not PATHWAY_ID.fullmatch(earlier):  # an opaque id, never free text
+        raise ReferralRejected("earlier_pathway_id", "pathway_id", earlier)
 
 
 NEEDED_TEXT: dict[type[Command], tuple[str, ...]] = {

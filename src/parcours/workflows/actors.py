@@ -48,20 +48,23 @@ class ActorVerdict:
     values: dict[str, str] = field(default_factory=dict)
 
 
-ADDED_AFTER_SIGNING: dict[str, dict[str, Any]] = {
-    "JobDatingEvent": {"invited_unsent": False},
-    "Refer": {"earlier_pathway_id": ""},
+ADDED_AFTER_SIGNING: dict[tuple[str, str], dict[str, Any]] = {
+    (JobDatingEvent.__module__, JobDatingEvent.__qualname__): {"invited_unsent": False},
+    (Refer.__module__, Refer.__qualname__): {"earlier_pathway_id": ""},
 }
 """Fields a signed value gained after such values were first signed, with their defaults,
-by the name of its class: left out of the signed content while they hold them, so that a
-request signed by a client of either version verifies on a worker of either version, and
-in the histories kept (the digest of a value is that of all its fields)."""
+by its class's module and name: left out of the signed content while they hold them, so
+that what was signed before a field existed verifies as it did, on a worker of either
+version and in the histories kept (the digest of a value is that of all its fields). A
+value that sets one (a returning referral naming the earlier pathway) verifies only on a
+worker that knows the field: upgrade workers before clients."""
 
 
 def signed_form(value: Any) -> Any:
     """`value` as its signature covers it: without the fields added after signing that
     still hold their defaults."""
-    added = ADDED_AFTER_SIGNING.get(type(value).__name__)
+    kind = type(value)
+    added = ADDED_AFTER_SIGNING.get((kind.__module__, kind.__qualname__))
     if added is None:
         return value
     form = canonical(value)

@@ -72,11 +72,18 @@ class Participant:
 
 
 def participant_fields(participant: Participant) -> dict[str, str]:
-    """The participant as text fields (its lists joined), for the programme's per-partner
-    minimisation; not the notes, which no partner receives."""
-    values = {f.name: getattr(participant, f.name) for f in fields(participant)}
-    del values["notes"]
-    return {name: ", ".join(v) if isinstance(v, list) else v for name, v in values.items()}
+    """The participant as text fields, for the programme's per-partner minimisation."""
+    return {
+        "first_name": participant.first_name,
+        "last_name": participant.last_name,
+        "birth_date": participant.birth_date,
+        "phone": participant.phone,
+        "email": participant.email,
+        "address": participant.address,
+        "availability": participant.availability,
+        "skills": ", ".join(participant.skills),
+        "languages": ", ".join(participant.languages),
+    }
 
 
 @dataclass
@@ -225,10 +232,7 @@ class PathwayResult:
 
 
 def update_name(command_type: type[object]) -> str:
-    """The update a command travels as: its class name in snake case.
-
-    `SignContract` travels as `sign_contract`.
-    """
+    """The update a command travels as: its class name in snake case (`sign_contract`)."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", command_type.__name__).lower()
 
 

@@ -91,7 +91,8 @@ def decode(session: Session, history: PathwayHistory) -> Recording:
         said = session.text(
             f"audit.nothing.{err.reason}", pathway=history.workflow_id, detail=detail
         )
-        raise CliError(said, ExitCode.CANNOT_RUN) from None
+        waiting = err.reason == "not_yet"  # again in a moment, or once a worker is up
+        raise CliError(said, ExitCode.UNAVAILABLE if waiting else ExitCode.CANNOT_RUN) from None
     except RecordingError as err:
         why = session.text(f"audit.why.{err.reason}", detail=err.detail)
         raise CliError(

@@ -30,7 +30,7 @@ class Refer(Command, trigger=IntakeTrigger.REFER, when="referred_at"):
     referent: str
     earlier_pathway_id: str = ""
     """The same person's exited pathway this one follows (`refer --returning`), if any: an
-    auditor starting from either pathway finds the other."""
+    auditor starting from the new pathway finds the earlier one."""
 
 
 def referral(
