@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 from temporalio.api.enums.v1 import EventType
 
+from parcours.audit.broken import NothingToFold
+from parcours.cli.exit_codes import ExitCode
 from parcours.workflows.patches import SIGNED_REFERRAL_PATCH
+from tests.audit.helpers import cli_for, run
 from tests.histories.record import HERE
 from tests.workflows.patch_replay import folded, load, recorded_patches, replay
 
@@ -48,3 +51,17 @@ async def test_the_history_keeps_the_key_id_of_every_event() -> None:
     assert len(state.timeline) == 3
     assert len(key_ids) == 1
     assert next(iter(key_ids)).startswith("key-")
+
+
+async def test_an_audit_of_the_unsigned_referral_finds_no_pathway(tmp_path: Path) -> None:
+    """Before, `audit at` and `trail` folded the refused referral as a pathway that existed
+    (stage Referred, an intake alert as it happened); it never did: each says it was
+    refused at its start, and why (exit 8, as a referral the domain refused)."""
+    cli = cli_for(tmp_path, (HERE / "keys.json").read_text(encoding="utf-8"))
+    for command in (["trail"], ["at", "--when", "2026-12-31"]):
+        said = await run(cli, "audit", command[0], str(REFUSED), *command[1:])
+        assert said.exit_code == ExitCode.CANNOT_RUN, said.output
+        assert "its referral was refused when it started" in said.stderr
+        assert "not signed by a staff credential" in said.stderr
+    with pytest.raises(NothingToFold):
+        await folded(REFUSED)

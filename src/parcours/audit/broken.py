@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.converter import DataConverter
+from temporalio.exceptions import ApplicationError
 
 from parcours.app.health import ClosedRecord, first_line, last_task_failure
 from parcours.audit.history import PathwayHistory
 from parcours.domain.errors import DomainError
 from parcours.domain.pathway import Pathway
 from parcours.domain.programme import ProgrammeDefinition
+from parcours.domain.signing import ActorRefused
 from parcours.workflows.messages import PathwayInput
 
 _TERMINATED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED
@@ -41,9 +43,12 @@ class NothingToFold(Exception):
         self.reason, self.detail = reason, detail
 
 
-def refused_at_start(start: PathwayInput, last: HistoryEvent) -> None:
-    """Raise `NothingToFold` for a history whose workflow failed because the domain
-    refused its referral (the workflow's `REFUSED_START_FAILS_PATCH`)."""
+async def refused_at_start(
+    start: PathwayInput, last: HistoryEvent, converter: DataConverter
+) -> None:
+    """Raise `NothingToFold` for a history whose workflow failed because its referral was
+    refused: by the domain (the workflow's `REFUSED_START_FAILS_PATCH`), or because it did
+    not prove who sent it (`SIGNED_REFERRAL_PATCH`): such a pathway never existed."""
     if last.event_type != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
         return
     programme = ProgrammeDefinition.model_validate(start.programme)
@@ -51,6 +56,10 @@ def refused_at_start(start: PathwayInput, last: HistoryEvent) -> None:
         Pathway.refer(programme, start.pathway_id, start.referral, start.meta, last_time(last))
     except DomainError as err:
         raise NothingToFold("refused_at_start", err.message) from None
+    failed = last.workflow_execution_failed_event_attributes.failure
+    failure = await converter.decode_failure(failed)
+    if isinstance(failure, ApplicationError) and failure.type == ActorRefused.__name__:
+        raise NothingToFold("refused_at_start", failure.message)
 
 
 def last_time(event: HistoryEvent) -> datetime:

@@ -162,7 +162,7 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
     last_run = history.runs[-1]
     last = last_run.events[-1]
     if start.state is None:
-        refused_at_start(start, last)
+        await refused_at_start(start, last, converter)
     return Recording(
         workflow_id=start.pathway_id or history.workflow_id,
         pathway_id=start.pathway_id,
