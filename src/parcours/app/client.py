@@ -30,7 +30,6 @@ from parcours.app.errors import (
 )
 from parcours.app.health import ensure_runs, explain
 from parcours.app.references import (
-    PATHWAY_ID,
     SHORT_REFERENCE,
     SHORTEST_REFERENCE,
     AmbiguousReference,
@@ -39,7 +38,7 @@ from parcours.app.references import (
 )
 from parcours.app.sending import abandon, update_id
 from parcours.domain.commands import Command, Refer
-from parcours.domain.inputs import reason_too_long
+from parcours.domain.inputs import PATHWAY_ID, reason_too_long
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.workflows import search_attributes as sa
 from parcours.workflows.messages import (

@@ -131,7 +131,7 @@ async def _running_with_earlier(pathways: PathwayClient, found: set[str]) -> set
     waiting = set(found)
     while waiting:
         pathway_id = waiting.pop()
-        if pathway_id in running or not await pathways.running(pathway_id):
+        if not await pathways.running(pathway_id):
             continue
         running.add(pathway_id)
         earlier = (await pathways.state_as_stored(pathway_id)).earlier_pathway_id

@@ -31,12 +31,12 @@ from typing import TYPE_CHECKING
 
 from parcours.adapters.readmodel import Read, ReadEntry
 from parcours.app.references import (
-    PATHWAY_ID,
     SHORT_REFERENCE,
     SHORTEST_REFERENCE,
     AmbiguousReference,
     ReferenceTooShort,
 )
+from parcours.domain.inputs import PATHWAY_ID
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import Store

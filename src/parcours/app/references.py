@@ -10,9 +10,6 @@ from __future__ import annotations
 import re
 import secrets
 
-from parcours.domain.inputs import PATHWAY_ID
-
-__all__ = ["PATHWAY_ID", "SHORTEST_REFERENCE", "SHORT_REFERENCE"]
 SHORTEST_REFERENCE = 4
 SHORT_REFERENCE = re.compile(rf"(?:pathway-)?(?P<prefix>[0-9a-f]{{{SHORTEST_REFERENCE},16}})")
 
