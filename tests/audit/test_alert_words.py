@@ -19,7 +19,7 @@ def test_the_trail_names_the_alert_raised_and_resolved(history_cli: Cli) -> None
     assert "Alert raised: consent expiring (referrer)" in english.stdout
     assert "Alert resolved: consent expiring (referrer), by event" in english.stdout
     french = history_cli("--lang", "fr", "audit", "trail", str(FOLLOWING))
-    assert "Alerte levée : consentement bientôt expiré (prescripteur)" in french.stdout
+    assert "Alerte déclenchée : consentement bientôt expiré (prescripteur)" in french.stdout
     assert "Alerte résolue : consentement bientôt expiré (prescripteur), par l'événement" in (
         french.stdout
     )
@@ -62,13 +62,13 @@ def test_the_trail_names_the_alert_raised_and_resolved(history_cli: Cli) -> None
             "fr",
             "alert_raised",
             {"alert_id": "intake_overdue:intake:20260120T0900"},
-            "Alerte levée : accueil en retard (accueil)",
+            "Alerte déclenchée : accueil en retard (accueil)",
         ),
         (
             "fr",
             "alert_raised",
             {"alert_id": "consent_expired:temp_agency:20260120T0900"},
-            "Alerte levée : consentement expiré (agence d'intérim)",
+            "Alerte déclenchée : consentement expiré (agence d'intérim)",
         ),
         ("fr", "jobdating_invitation", {}, "Invitation au job-dating"),  # an outbox's kind
         ("en", "alert_raised", {"alert_id": "someday_rule:x:1"}, "Alert raised: someday_rule:x:1"),

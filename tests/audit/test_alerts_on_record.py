@@ -142,8 +142,8 @@ async def test_a_failed_notification_parcours_recorded_is_raised_both_ways() -> 
 @pytest.mark.parametrize(
     ("lang", "never", "legend"),
     [
-        ("en", "not raised by parcours by the end of the history", "did not raise them all"),
-        ("fr", "pas encore levée par parcours à la fin de l'historique", "ne les a pas toutes"),
+        ("en", "not raised by parcours as of the last entry", "did not raise them all"),
+        ("fr", "non déclenchée par parcours au dernier enregistrement", "ne les a pas toutes"),
     ],
 )
 async def test_audit_at_marks_the_alerts_parcours_had_not_raised(
@@ -178,14 +178,14 @@ async def test_audit_at_adds_nothing_under_an_alert_raised_by_then(tmp_path: Pat
 async def test_an_alert_of_a_run_that_ended_without_it_is_said_never_raised(
     tmp_path: Path,
 ) -> None:
-    """`atp-erased.json`: as it happened, the erasure is a fact of the record, not of the
-    story, so the story takes in a failed notification the erased pathway refused, and
-    shows its alert open. Parcours never raised it, and says so."""
+    """`exit-closed-during-publish.json`: a pathway referred long ago, entered after the
+    fact, exited and closed for good; its run ended. As it happened, a "no contact" fell
+    due between its entries; parcours never raised it, and says so."""
     cli = cli_for(tmp_path, (HERE / "keys.json").read_text(encoding="utf-8"))
-    history = str(HERE / "atp-erased.json")
+    history = str(HERE / "exit-closed-during-publish.json")
     shown = await run(cli, "audit", "at", history, "--when", "2026-12-31", PARCOURS_LANG="fr")
     assert shown.exit_code == 0, shown.output
-    assert "jamais levée par parcours" in shown.stdout
+    assert "jamais déclenchée par parcours" in shown.stdout
     document = json_of(await run(cli, "audit", "at", history, "--when", "2026-12-31", "--json"))
     alerts = document["open_alerts"]
     assert isinstance(alerts, list)

@@ -51,7 +51,8 @@ def cli_log(tmp_path: Path) -> str:
             "fr",
             f"Attention : {UNLISTED} n'est pas un prescripteur actif de l'annuaire des "
             "partenaires, il ne peut donc pas être informé de ce parcours : chaque message qui "
-            "lui est destiné échouera et lèvera une alerte tant qu'un coordinateur ne l'aura pas "
+            "lui est destiné échouera et déclenchera une alerte tant qu'un coordinateur ne "
+            "l'aura pas "
             f'ajouté avec parcours partners add "{UNLISTED}" --kind referrer --channel '
             "email --address ADRESSE (ensuite parcours notifications --failed liste ces "
             "messages et parcours notifications retry CLÉ --reason … renvoie chacun).\n",

@@ -12,7 +12,8 @@ would not have waited had they been entered live.
 
 Corrections tell the story as it happened: a voided event never happened, and a restated
 one happened at its restated date; the corrections themselves are facts of the record,
-not of the story, so they are not folded here (they are in `--as-recorded`).
+not of the story, so they are not folded here (they are in `--as-recorded`). An erasure
+is part of the story: it happened when it was made, as a retention request did.
 
 `--as-recorded` answers "what parcours knew at T" instead: every task recorded by then
 (`fold.snapshot`). In a history whose runs all predate the two instants (no run took
@@ -52,6 +53,9 @@ from parcours.domain.records import PathwayEvent
 from parcours.domain.refold import restate
 from parcours.domain.returning import BESIDE_MACHINE
 from parcours.domain.vocabulary import Role
+
+DATED_WHEN_MADE = (*RETENTION_REQUESTS, ErasePerson)
+"""Requests that happen when they are made (no `--on`): a retention request, an erasure."""
 
 
 def snapshot_at(recording: Recording, when: datetime, *, as_recorded: bool = False) -> Snapshot:
@@ -131,8 +135,8 @@ class Corrected:
         """The request as it happened, and the instant it runs at; None when it is not part
         of the story (voided, or a correction)."""
         request_id, command = recorded.meta.request_id, recorded.command
-        if request_id in self.voided or isinstance(command, CorrectEvent | ErasePerson):
-            return None  # an erasure, like a correction, is a fact of the record
+        if request_id in self.voided or isinstance(command, CorrectEvent):
+            return None  # a correction is a fact of the record
         instant = self.restated.get(request_id)
         if instant is None or not isinstance(command, Command):  # never restated
             return recorded, now
@@ -213,8 +217,8 @@ class _Happened:
             if story is None or sent.meta.request_id in self._applied:
                 continue
             recorded, now = story
-            command = cast(Command, recorded.command)  # `story` keeps no erasure
-            dated_here = dated and not isinstance(recorded.command, RETENTION_REQUESTS)
+            command = cast(Command, recorded.command)
+            dated_here = dated and not isinstance(recorded.command, DATED_WHEN_MADE)
             effective = effective_instant(command, recorded.meta, now) if dated_here else now
             if effective <= self._when:
                 yield recorded, effective, now

@@ -193,4 +193,6 @@ def _last_event_rows(found: Snapshot, text: Text) -> list[Row]:
         actor=last.actor_id,
         role=role_label(last.role.value, text),
     )
+    if not last.seq and not found.last_event_projected:  # the story's, not the record's
+        said = text("audit.at.last_reconstructed", said=said)
     return [(text("audit.at.last"), said + why)]
