@@ -134,6 +134,14 @@ def test_erasing_names_every_running_pathway_of_a_person_who_came_back_twice(cli
     said = " ".join(erased.stdout.split())
     for other in (first, second["pathway_id"]):
         assert f"another pathway in this programme, which still runs: {other}" in said
+    # The reservation went to the latest pathway left: the person is still held by it.
+    again = json.loads(ok(cli, *REFER, "--returning", "--on", "2026-08-01", "--json"))
+    assert again["earlier_pathway_id"] == second["pathway_id"]
+    oldest = as_coordinator(cli, "erase", first, "--reason", "art. 17", "--yes")
+    assert oldest.exit_code == 0, oldest.output
+    named = " ".join(oldest.stdout.split())
+    for other in (second["pathway_id"], again["pathway_id"]):
+        assert f"another pathway in this programme, which still runs: {other}" in named
 
 
 NEWCOMER = ("--first-name", "Maelys", "--last-name", "Dufresne", "--birth-date", "1988-07-14")

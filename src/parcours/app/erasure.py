@@ -95,7 +95,7 @@ async def erase_person(
     seq, recorded = await _record(pathways, pathway_id, meta, erased_at)
     stored = await pathways.state_as_stored(pathway_id)
     whose = (stored.programme, person)
-    others = await _others(pathways, keyring, stored, whose)
+    others = await _others(pathways, keyring, stored, whose, meta)
     done = await _destroy(pathways, store, keyring, pathway_id, whose)
     erasure = LifecycleEvent.PERSON_ERASED  # its reason is the record of why: kept
     in_clear = in_clear_count(e.reason for e in stored.timeline if e.kind != erasure)
@@ -110,33 +110,45 @@ async def _others(
     keyring: Keyring,
     erased: PathwayState,
     whose: tuple[str, Participant],
+    meta: RequestMeta,
 ) -> tuple[str, ...]:
     """The person's other running pathways: the one the reservation holds and the one it
     held before (the pathway left before a return), and every earlier pathway a pathway
-    among these names (`earlier_pathway_id`: a person who came back more than once)."""
+    among these names (`earlier_pathway_id`: a person who came back more than once). When
+    the erased pathway holds the reservation, it goes to the latest of them, so that the
+    person stays held and the next erasure still finds them all."""
     programme, person = whose
     marks = marks_of(keyring, programme, person)
+    reservations = Reservations(pathways.temporal, pathways.task_queue, programme, marks)
     known = {erased.earlier_pathway_id}
     if marks:
-        reservations = Reservations(pathways.temporal, pathways.task_queue, programme, marks)
         known |= {await reservations.holder(), await reservations.previous()}
     running = await _running_with_earlier(pathways, known - {"", erased.pathway_id})
-    return tuple(sorted(running - {erased.pathway_id}))
+    running.pop(erased.pathway_id, None)
+    if marks and (latest := _latest(running)):
+        await reservations.hand_over(erased.pathway_id, latest, meta)
+    return tuple(sorted(running))
 
 
-async def _running_with_earlier(pathways: PathwayClient, found: set[str]) -> set[str]:
-    """Which of `found` still run, with the earlier pathways each running one names, in
+async def _running_with_earlier(pathways: PathwayClient, found: set[str]) -> dict[str, str]:
+    """Which of `found` still run, each with the earlier pathway it names, and those in
     turn (a chain of returns is short: one pathway per time the person came back)."""
-    running: set[str] = set()
+    running: dict[str, str] = {}
     waiting = set(found)
     while waiting:
         pathway_id = waiting.pop()
         if not await pathways.running(pathway_id):
             continue
-        running.add(pathway_id)
         earlier = (await pathways.state_as_stored(pathway_id)).earlier_pathway_id
-        waiting |= {earlier} - {""} - running
+        running[pathway_id] = earlier
+        waiting |= {earlier} - {""} - set(running)
     return running
+
+
+def _latest(running: dict[str, str]) -> str:
+    """The pathway no other among `running` follows: the person's latest referral."""
+    heads = sorted(set(running) - set(running.values()))
+    return heads[-1] if heads else ""
 
 
 async def _erase_unanswering(

@@ -58,6 +58,8 @@ a burst of referrals keeps busy finishes its tasks late rather than in a failed 
 which would refuse claims; a worker that died is replaced within it."""
 _PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 """Seconds between claims refused while the reservation's workflow task is retried."""
+HANDED = ".handed"
+"""What the request id of an erasure's hand-over of the reservation ends with."""
 _FROM_REGISTRY = "moved-from-the-registry"
 """The request id of a reservation copied from the old registry."""
 _SERVICE = Actor("parcours", Role.SYSTEM)
@@ -121,6 +123,15 @@ class Reservations:
         except WorkflowUpdateFailedError as err:  # the worker refused who sent it
             raise refusal_of(err.cause) from None
         return result
+
+    async def hand_over(self, held: str, to: str, meta: RequestMeta) -> None:
+        """Give the reservation `held` holds to the person's pathway `to`: what erasing the
+        holder does while the person has other pathways that run, so that the person stays
+        held (a second referral is refused, a return follows `to`). Sent again, it is one."""
+        if await self.holder() != held:
+            return
+        handing = replace(meta, request_id=meta.request_id + HANDED, reason="")
+        await self.claim(Claim(to, handing.request_id, replaces=held, meta=handing))
 
     async def release(self, claim: Claim) -> None:
         handle = self._client.get_workflow_handle(self.current_id)
