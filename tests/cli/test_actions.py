@@ -389,10 +389,17 @@ def test_a_guard_refusal_and_a_missing_reason(cli: Cli) -> None:
         "--criterion",
         "lives_in_territory",
     )
-    no_reason = cli("suspend", pathway_id)
-    assert no_reason.exit_code == ExitCode.REFUSED
-    assert "reason_required" in no_reason.stderr
-    assert "record a barrier" in no_reason.stderr
+    no_reason = cli("suspend", pathway_id)  # a slip on the command line: nothing is sent
+    assert no_reason.exit_code == ExitCode.USAGE
+    assert no_reason.stderr.startswith("To suspend the pathway, say why with --reason")
+    assert "Nothing was sent." in no_reason.stderr
+    assert len(no_reason.stderr.strip().splitlines()) == 1
+    french = cli("--lang", "fr", "exit", pathway_id, "moved_away", "--reason", "  ")
+    assert french.exit_code == ExitCode.USAGE
+    assert french.stderr.startswith("Pour sortir du parcours, dites pourquoi avec --reason")
+    assert json.loads(cli("show", pathway_id, "--json").stdout)["status"]["stage"] == (
+        "barrier_work"
+    )
 
 
 def test_roles_are_checked_by_the_workflow(cli: Cli) -> None:

@@ -74,8 +74,8 @@ def test_corrections_refused_with_their_exit_codes(cli: Cli) -> None:
     assert depends.exit_code == ExitCode.REFUSED
     assert "later events depend on it" in depends.stderr
     no_reason = cli("correct", ref, str(dropped["seq"]))
-    assert no_reason.exit_code == ExitCode.REFUSED
-    assert "needs a reason" in no_reason.stderr
+    assert no_reason.exit_code == ExitCode.USAGE
+    assert "say why with --reason" in no_reason.stderr
     assert cli("correct", ref, "999", *WHY).exit_code == ExitCode.NOT_FOUND
     assert cli("correct", ref, "0", *WHY).exit_code == ExitCode.USAGE
     assert cli("correct", ref, "two", *WHY).exit_code == ExitCode.USAGE

@@ -180,11 +180,18 @@ async def _check_session(
 
 
 def _check_typed(session: Session, reason: str, command: Command) -> None:
-    """Invisible controls in the reason or any text of the command (an agency, an
-    employer, a training body…) are a mistake on the command line, said before sending."""
+    """A reason left out where the action needs one (`domain.permissions.REASON_REQUIRED`),
+    invisible controls in the reason or any text of the command (an agency, an employer, a
+    training body…): mistakes on the command line, said before sending (exit 2)."""
+    from parcours.cli.labels import action_label
     from parcours.cli.refusals import typed_fault
     from parcours.domain.controls import invisible_controls
     from parcours.domain.inputs import TEXT_LIMIT, control_field, long_field, too_long
+    from parcours.domain.permissions import REASON_REQUIRED
+
+    if command.trigger in REASON_REQUIRED and not reason.strip():
+        action = action_label(command.trigger, session.text)
+        raise CliError(session.text("act.reason_needed", action=action), ExitCode.USAGE)
 
     found = (
         ("reason", invisible_controls(reason))
