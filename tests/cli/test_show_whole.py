@@ -153,7 +153,7 @@ def test_show_prints_every_record_with_its_id(cli: Cli) -> None:
     english = ok(cli, "show", pathway_id)
     for words in (
         ("French level", "B1"),
-        ("Intake completed", "precarious_worker"),
+        ("Intake completed", "Precarious worker (involuntary part time"),
         ("Barriers (2)",),
         ("b1", "mobility", "being worked on", "aid requested"),
         ("b2", "childcare", "waived", "reason: family help with the children"),
@@ -176,6 +176,7 @@ def test_show_prints_every_record_with_its_id(cli: Cli) -> None:
     french = ok(cli, "--lang", "fr", "show", pathway_id)
     for words in (
         ("Niveau de français", "B1"),
+        ("Accueil réalisé le", "Salarié·e précaire"),
         ("Freins (2)",),
         ("b1", "mobilité", "aide demandée"),
         ("Formations (1)",),
@@ -209,3 +210,18 @@ def test_show_says_when_a_pathway_has_no_record_of_a_kind(cli: Cli) -> None:
     assert "Rendez-vous : aucun." in french
     shown = answer(cli, "show", pathway_id)["status"]
     assert (shown["appointments"], shown["trainings"], shown["missions"]) == ([], [], [])
+
+
+def test_an_exit_that_is_not_positive_says_what_the_programme_counts_as_one(cli: Cli) -> None:
+    """A case worker exited someone "for employment" without the job entered as a mission:
+    the exit is not positive, and `show` now says from what the programme would count it."""
+    pathway_id = refer(cli)
+    ok(cli, "exit", pathway_id, "employment", "--reason", "found a permanent job")
+    english = " ".join(ok(cli, "show", pathway_id).split())
+    assert "employment (not a positive exit)" in english
+    assert (
+        "Positive exit if (from the missions recorded) one of: full-time job of at least 13 "
+        "months | two part-time permanent contracts |"
+    ) in english
+    french = " ".join(ok(cli, "--lang", "fr", "show", pathway_id).split())
+    assert "Sortie positive si (d'après les missions saisies) au choix : Emploi à temps" in french

@@ -25,6 +25,7 @@ from parcours.cli.sections import print_sections
 
 if TYPE_CHECKING:
     from parcours.audit.fold import Snapshot
+    from parcours.domain.programme import ProgrammeDefinition
     from parcours.domain.records import ExitOutcome, PathwayState
     from parcours.workflows.messages import Participant, PathwayStatus
 
@@ -140,7 +141,7 @@ def _progress_rows(facts: PathwayFacts, text: Text) -> list[Row]:
     """Intake (with the criteria met), French and the last contact."""
     intake = when(facts.intake_completed_at)
     if facts.eligibility_criteria_met:
-        intake += f" ({', '.join(facts.eligibility_criteria_met)})"
+        intake += f" ({_criteria_met(facts, text.lang)})"
     french = facts.french_level
     return [
         (text("show.intake"), intake),
@@ -164,6 +165,7 @@ def _outcome_rows(facts: PathwayFacts, text: Text) -> list[Row]:
     again = facts.referred_again_at
     return [
         (text("show.outcome"), f"{reason} ({verdict})"),
+        *([] if outcome.positive else _positive_if_rows(facts, text)),
         *([(text("show.referred_again"), when(again))] if again else []),
     ]
 
@@ -174,10 +176,38 @@ def _criterion_held(facts: PathwayFacts, outcome: ExitOutcome, lang: str) -> str
     if outcome.criterion is None:
         return ""
     from parcours.domain.outcome import criterion_label
+
+    return criterion_label(_programme_of(facts), outcome.criterion, lang)
+
+
+def _criteria_met(facts: PathwayFacts, lang: str) -> str:
+    """The eligibility criteria met, as the programme words them in `lang` (a key the
+    programme version does not list is shown as recorded)."""
+    labels = {c.key: c.label for c in _programme_of(facts).eligibility}
+
+    def worded(key: str) -> str:
+        label = labels.get(key)
+        return key if label is None else label.fr if lang == "fr" else label.en
+
+    return "; ".join(worded(key) for key in facts.eligibility_criteria_met)
+
+
+def _positive_if_rows(facts: PathwayFacts, text: Text) -> list[Row]:
+    """Under an exit that is not positive: what the programme counts as one, from the
+    missions recorded, so that staff see what the record lacks (a job not yet entered)."""
+    from parcours.domain.outcome import criteria_labels
+
+    labels = criteria_labels(_programme_of(facts), text.lang)
+    if not labels:
+        return []
+    return [(text("show.positive_if"), text("show.one_of", items=" | ".join(labels)))]
+
+
+def _programme_of(facts: PathwayFacts) -> ProgrammeDefinition:
+    """The programme version the pathway runs under."""
     from parcours.programmes import get_programme
 
-    programme = get_programme(facts.programme, facts.programme_version)
-    return criterion_label(programme, outcome.criterion, lang)
+    return get_programme(facts.programme, facts.programme_version)
 
 
 def _last_event_rows(found: Snapshot, text: Text) -> list[Row]:

@@ -54,6 +54,12 @@ def criterion_label(programme: ProgrammeData, criterion: int | None, lang: str) 
     return label.fr if lang == "fr" else label.en
 
 
+def criteria_labels(programme: ProgrammeData, lang: str) -> list[str]:
+    """Every way the programme counts an exit as positive, in `lang`, in its order."""
+    count = len(programme.outcome.positive_if_any)
+    return [criterion_label(programme, index, lang) for index in range(count)]
+
+
 def classify_exit(state: PathwayState, programme: ProgrammeData, at: datetime) -> tuple[bool, str]:
     """Positive when any criterion of the programme holds; returns the criterion's label."""
     criterion = exit_criterion(state, programme, at)
