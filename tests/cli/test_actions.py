@@ -529,3 +529,16 @@ def test_a_direct_hire_needs_no_agency_and_a_blank_agency_is_refused(cli: Cli) -
     assert stage_of(cli, pathway_id) == "in_employment"
     events = json.loads(cli("timeline", pathway_id, "--json").stdout)
     assert "Boulangerie Martin" in json.dumps(events, ensure_ascii=False)
+
+
+def test_a_kind_or_reason_typed_by_its_french_name_is_taken(cli: Cli) -> None:
+    """A French trial typed `exit REF déménagement` and got a list of English keys: a
+    value's name in either language is taken for its key, whatever its case and accents."""
+    pathway_id = refer(cli)
+    added = cli("--lang", "fr", "barrier", "add", pathway_id, "Logement", "--json")
+    assert added.exit_code == 0, added.output
+    left = cli("exit", pathway_id, "déménagement", "--reason", "moved to Lyon", "--json")
+    assert left.exit_code == 0, left.output
+    shown = json.loads(cli("show", pathway_id, "--json").stdout)["status"]
+    assert [b["kind"] for b in shown["barriers"]] == ["housing"]
+    assert shown["outcome"]["reason"] == "moved_away"

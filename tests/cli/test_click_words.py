@@ -70,8 +70,8 @@ def test_the_root_help_and_typers_own_options_are_french(local: Cli) -> None:
         ),
         (
             ["barrier", "add", "abcd", "nope"],
-            "Valeur invalide pour 'TYPE' : 'nope' n'est pas l'une des valeurs 'housing',",
-            "Invalid value for 'KIND':",
+            "nope n'est pas permis pour TYPE : utilisez l'un de housing (logement), health",
+            "nope is not allowed for KIND: use one of housing, health, childcare,",
         ),
         (
             [*MISSION, "--hours", "99"],
@@ -141,14 +141,19 @@ def test_an_argument_taking_one_of_a_list_names_its_values_in_both_languages(
     for _ in range(2):
         french = " ".join(local("--lang", "fr", "exit", "--help").stdout.replace("│", " ").split())
         assert "Utilisation : parcours exit [OPTIONS] REF MOTIF_DE_SORTIE" in french
-        assert "Au choix : employment (emploi), training_elsewhere (formation ailleurs)," in french
+        assert (
+            "Au choix (la clé, ou son nom) : employment (emploi), training_elsewhere "
+            "(formation ailleurs),"
+        ) in french
         assert "moved_away (déménagement)" in french
         assert "EXIT_REASON" not in french
         english = " ".join(local("exit", "--help").stdout.replace("│", " ").split())
         assert "Usage: parcours exit [OPTIONS] REF EXIT_REASON" in english
-        assert "One of: employment, training_elsewhere, accompaniment_ended," in english
+        assert (
+            "One of (its key, or its name): employment, training_elsewhere, accompaniment"
+        ) in english
         kinds = " ".join(local("barrier", "add", "--help").stdout.replace("│", " ").split())
-        assert "One of: housing, health, childcare, mobility, language," in kinds
+        assert "One of (its key, or its name): housing, health, childcare, mobility," in kinds
 
 
 def test_placeholders_are_french_in_help_and_in_usage_errors(local: Cli) -> None:

@@ -154,32 +154,6 @@ def _in_words(said: str, text: Text) -> str:
     return text(TYPE_WORDS[inner]) if inner in TYPE_WORDS else inner
 
 
-def choices_help(param: Any, text: Text) -> str:
-    """What a named argument taking one of a list may be, for its help: each value as it is
-    typed, with its name in the reader's words where that says more (`moved_away
-    (déménagement)`); "" for any other parameter."""
-    from typer.core import TyperArgument
-
-    if not isinstance(param, TyperArgument) or not param.metavar:
-        return ""
-    described = param.type_descriptor
-    if not described.is_choice:
-        return ""
-    kind = re.sub(r"(?<!^)(?=[A-Z])", "_", described.annotation.__name__).lower()
-    choices = described.choices or ()
-    values = [_worded(str(getattr(c, "value", c)), kind, text) for c in choices]
-    return text("help.one_of", values=", ".join(values))
-
-
-def _worded(value: str, kind: str, text: Text) -> str:
-    """`value (its name)`, unless the catalogue has no name for it or the name is the value."""
-    from parcours.locale import catalogue
-
-    said = catalogue(text.lang).get(f"{kind}.{value}")
-    plain = value.replace("_", " ")
-    return value if not said or said.lower() == plain.lower() else f"{value} ({said})"
-
-
 def speak_metavar(param: Any, text: Text) -> None:
     """A parameter's placeholder in the reader's words (`MOTIF_DE_SORTIE` for
     `EXIT_REASON`), when the catalogue has them (`metavar.EXIT_REASON`)."""

@@ -8,6 +8,7 @@ plain module constants and `--help` speaks one language only.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -28,6 +29,14 @@ def flag(name: str, key: str | None = None) -> Any:
     its type column stays empty (a flag takes no value: not `<bool>`).
     """
     return typer.Option(name, help=f"help.opt.{key or name[2:].replace('-', '_')}", metavar="")
+
+
+def named_choice(choices: type[StrEnum], help_key: str, metavar: str) -> Any:
+    """An argument taking one of `choices`, by its key (`moved_away`) or its name in
+    either language ("déménagement"); its help lists both (`click_words.choices_help`)."""
+    from parcours.cli.typed_words import by_name
+
+    return typer.Argument(help=help_key, metavar=metavar, parser=by_name(choices, metavar))
 
 
 JsonFlag = Annotated[bool, flag("--json")]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import naming_action, staff_action
-from parcours.cli.options import flag, group_module
+from parcours.cli.options import flag, group_module, named_choice
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import BarrierKind
 
@@ -18,7 +18,7 @@ BarrierId = Annotated[str, typer.Argument(help="help.arg.barrier_id", metavar="B
 
 @staff_action(barrier, "add")
 def barrier_add(
-    kind: Annotated[BarrierKind, typer.Argument(help="help.arg.barrier_kind", metavar="KIND")],
+    kind: Annotated[BarrierKind, named_choice(BarrierKind, "help.arg.barrier_kind", "KIND")],
     aid: Annotated[bool, flag("--aid")] = False,
 ) -> c.Command:
     return c.OpenBarrier(kind=kind, aid_requested=aid)

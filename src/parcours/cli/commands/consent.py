@@ -7,16 +7,14 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import staff_action
-from parcours.cli.options import On, group_module
+from parcours.cli.options import On, group_module, named_choice
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import PartnerKind
 
 commands, consent = group_module("consent")
 
-Partner = Annotated[
-    PartnerKind, typer.Argument(help="help.arg.partner_kind", metavar="PARTNER_KIND")
-]
+Partner = Annotated[PartnerKind, named_choice(PartnerKind, "help.arg.partner_kind", "PARTNER_KIND")]
 
 
 @staff_action(consent, "give")

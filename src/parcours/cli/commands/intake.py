@@ -11,7 +11,7 @@ import typer
 
 from parcours.cli.act import dated_action, staff_action
 from parcours.cli.criteria import criteria_help
-from parcours.cli.options import HELP_VALUES, On, subgroup
+from parcours.cli.options import HELP_VALUES, On, named_choice, subgroup
 from parcours.cli.runtime import current_session, typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import FrenchLevel
@@ -22,7 +22,7 @@ referent = subgroup(commands, "referent")
 french = subgroup(commands, "french")
 
 StaffId = Annotated[str, typer.Argument(help="help.arg.staff_id", metavar="STAFF_ID")]
-Level = Annotated[FrenchLevel, typer.Argument(help="help.arg.level", metavar="LEVEL")]
+Level = Annotated[FrenchLevel, named_choice(FrenchLevel, "help.arg.level", "LEVEL")]
 HELP_VALUES["help.opt.criterion"] = criteria_help  # each programme's criteria, in --help
 
 

@@ -29,6 +29,7 @@ from parcours.cli.options import (
     ReasonOpt,
     RequestOpt,
     group_module,
+    named_choice,
 )
 from parcours.cli.render import console, plain, print_json
 from parcours.cli.runtime import (
@@ -60,7 +61,7 @@ EventRef = Annotated[str, typer.Argument(help="help.arg.event_ref", metavar="EVE
 @staff_action(jobdating, "outcome")
 def jobdating_outcome(
     outcome: Annotated[
-        JobDatingOutcome, typer.Argument(help="help.arg.outcome", metavar="OUTCOME")
+        JobDatingOutcome, named_choice(JobDatingOutcome, "help.arg.outcome", "OUTCOME")
     ],
     agency: Agency = "",
     on: On = None,

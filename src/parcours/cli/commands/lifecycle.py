@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import dated_action, staff_action
-from parcours.cli.options import On
+from parcours.cli.options import On, named_choice
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import ExitReason
@@ -36,7 +36,7 @@ def reenter(
 @staff_action(commands, "exit", reason_first=True)
 def exit_pathway(
     exit_reason: Annotated[
-        ExitReason, typer.Argument(help="help.arg.exit_reason", metavar="EXIT_REASON")
+        ExitReason, named_choice(ExitReason, "help.arg.exit_reason", "EXIT_REASON")
     ],
     on: On = None,
 ) -> c.Command:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
@@ -212,39 +210,27 @@ def _summary_row(summary: PathwaySummary, text: Text) -> list[str]:
 
 
 def known_stage(stage: str | None, session: Session) -> str | None:
-    """The stage `--stage` names: its key (`barrier_work`) or its label in the reader's
-    language ("Levée des freins", "Orienté·e", or "Orientée", "oriente"), whatever its
-    case and accents; exit 2 otherwise, listing both."""
+    """The stage `--stage` names: its key (`barrier_work`) or its label in either language
+    ("Levée des freins", "Orienté·e", or "Orientée", "oriente"), whatever its case and
+    accents; exit 2 otherwise, listing both."""
+    from parcours.cli.typed_words import allowed, named
     from parcours.domain.vocabulary import Stage
 
     if not stage:
         return stage
-    typed = _folded(stage)
-    for key in (s.value for s in Stage):
-        if typed == key or typed in _spellings(stage_label(key, session.text)):
-            return key
-    allowed = ", ".join(f"{s.value} ({stage_label(s.value, session.text)})" for s in Stage)
+    keys = [s.value for s in Stage]
+    found = named("stage", keys, stage)
+    if found is not None:
+        return found
     raise CliError(
-        session.text("error.bad_choice", value=stage, option="--stage", allowed=allowed),
+        session.text(
+            "error.bad_choice",
+            value=stage,
+            option="--stage",
+            allowed=allowed("stage", keys, session.text),
+        ),
         ExitCode.USAGE,
     )
-
-
-_MIDDLE_DOT = re.compile(r"·\w+")
-"""The inclusive ending of a French label ("Orienté·e"), which a keyboard seldom types."""
-
-
-def _spellings(label: str) -> set[str]:
-    """A label as people type it: as written, and with its inclusive ending ("Orienté·e")
-    in either form ("orientee", "oriente")."""
-    bare = (label, label.replace("·", ""), _MIDDLE_DOT.sub("", label))
-    return {_folded(form) for form in bare}
-
-
-def _folded(words: str) -> str:
-    """`words` without case, accents or extra spaces: how a typed stage is compared."""
-    bare = unicodedata.normalize("NFKD", words.casefold())
-    return " ".join("".join(c for c in bare if not unicodedata.combining(c)).split())
 
 
 @commands.command("next", help="help.next")

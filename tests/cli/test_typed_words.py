@@ -1,0 +1,41 @@
+"""Values typed by their name: a key, or its name in either language, whatever its case,
+accents and inclusive ending; nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from parcours.cli.typed_words import named
+from parcours.domain.vocabulary import BarrierKind, ExitReason, Stage
+
+EXIT_REASONS = [r.value for r in ExitReason]
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("moved_away", "moved_away"),
+        ("MOVED_AWAY", "moved_away"),
+        ("déménagement", "moved_away"),
+        ("Demenagement", "moved_away"),
+        ("  décrochage ", "dropped_out"),
+        ("fin de l'accompagnement", "accompaniment_ended"),
+        ("emploi", "employment"),
+    ],
+)
+def test_an_exit_reason_is_named_by_its_key_or_its_name(typed: str, value: str) -> None:
+    assert named("exit_reason", EXIT_REASONS, typed) == value
+
+
+@pytest.mark.parametrize("typed", ["demenagment", "employement", "", "moved away please"])
+def test_a_slip_names_nothing(typed: str) -> None:
+    assert named("exit_reason", EXIT_REASONS, typed) is None
+
+
+def test_names_in_both_languages_and_inclusive_endings() -> None:
+    kinds = [k.value for k in BarrierKind]
+    assert named("barrier_kind", kinds, "logement") == "housing"
+    assert named("barrier_kind", kinds, "Housing") == "housing"
+    stages = [s.value for s in Stage]
+    for typed in ("Orienté·e", "orientee", "oriente", "REFERRED"):
+        assert named("stage", stages, typed) == "referred"
