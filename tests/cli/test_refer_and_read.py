@@ -94,7 +94,9 @@ def test_timeline_and_list(cli: Cli) -> None:
     assert pathway_id not in [row["pathway_id"] for row in json.loads(exited.stdout)]
     bad_stage = cli("list", "--stage", "nowhere")
     assert bad_stage.exit_code == ExitCode.USAGE
-    assert "barrier_work (Barrier work)" in bad_stage.stderr
+    assert "use one of referred, barrier_work, contracted (Engagement contract" in bad_stage.stderr
+    bad_french = cli("--lang", "fr", "list", "--stage", "nulle part")
+    assert "barrier_work (Levée des freins)" in bad_french.stderr
     bad_programme = cli("list", "--programme", "atp-cergi")
     assert bad_programme.exit_code == ExitCode.NOT_FOUND  # as `report` says it, not "none"
     assert "There is no programme named atp-cergi" in bad_programme.stderr
