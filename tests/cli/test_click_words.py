@@ -162,3 +162,23 @@ def test_placeholders_are_french_in_help_and_in_usage_errors(local: Cli) -> None
     assert "FILE" not in helped
     said = " ".join(local("--lang", "fr", "consent", "give", "abcd").stderr.split())
     assert "'TYPE_DE_PARTENAIRE'" in said
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["exit"], "moved_away (déménagement)"),
+        (["barrier", "add"], "housing (logement)"),
+        (["consent", "give"], "temp_agency (agence d'intérim)"),
+        (["consent", "withdraw"], "temp_agency (agence d'intérim)"),
+        (["french", "assess"], "none (aucun)"),
+        (["jobdating", "outcome"], "no_match (sans suite)"),
+    ],
+)
+def test_every_argument_taken_by_name_names_its_values(
+    local: Cli, args: list[str], named: str
+) -> None:
+    """Each such argument reads its names from the catalogue under its own kind: a kind
+    spelt otherwise (`job_dating_outcome`) would list bare keys and take no name."""
+    helped = " ".join(local("--lang", "fr", *args, "--help").stdout.replace("│", " ").split())
+    assert named in helped

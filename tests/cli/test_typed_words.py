@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from parcours.cli.typed_words import named
-from parcours.domain.vocabulary import BarrierKind, ExitReason, Stage
+from parcours.domain.vocabulary import (
+    BarrierKind,
+    ExitReason,
+    FrenchLevel,
+    JobDatingOutcome,
+    Stage,
+)
 
 EXIT_REASONS = [r.value for r in ExitReason]
 
@@ -39,3 +45,13 @@ def test_names_in_both_languages_and_inclusive_endings() -> None:
     stages = [s.value for s in Stage]
     for typed in ("Orienté·e", "orientee", "oriente", "REFERRED"):
         assert named("stage", stages, typed) == "referred"
+
+
+def test_job_dating_outcomes_and_french_levels_by_name() -> None:
+    outcomes = [o.value for o in JobDatingOutcome]
+    assert named("jobdating_outcome", outcomes, "sans suite") == "no_match"
+    assert named("jobdating_outcome", outcomes, "Embauche") == "hired"
+    levels = [level.value for level in FrenchLevel]
+    assert named("french_level", levels, "a1") == "A1"
+    assert named("french_level", levels, "langue maternelle") == "native"
+    assert named("french_level", levels, "aucun") == "none"

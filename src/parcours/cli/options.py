@@ -31,12 +31,13 @@ def flag(name: str, key: str | None = None) -> Any:
     return typer.Option(name, help=f"help.opt.{key or name[2:].replace('-', '_')}", metavar="")
 
 
-def named_choice(choices: type[StrEnum], help_key: str, metavar: str) -> Any:
+def named_choice(choices: type[StrEnum], kind: str, help_key: str, metavar: str) -> Any:
     """An argument taking one of `choices`, by its key (`moved_away`) or its name in
-    either language ("déménagement"); its help lists both (`click_words.choices_help`)."""
-    from parcours.cli.typed_words import by_name
+    either language ("déménagement", the catalogue's `KIND.VALUE`); its help lists both
+    (`typed_words.choices_help`)."""
+    from parcours.cli.typed_words import ByName
 
-    return typer.Argument(help=help_key, metavar=metavar, parser=by_name(choices, metavar))
+    return typer.Argument(help=help_key, metavar=metavar, parser=ByName(choices, kind, metavar))
 
 
 JsonFlag = Annotated[bool, flag("--json")]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from parcours.cli.i18n import Text
 from parcours.locale import catalogue
@@ -20,11 +20,6 @@ from parcours.locale import catalogue
 _MIDDLE_DOT = re.compile(r"·\w+")
 LANGUAGES = ("en", "fr")
 Choice = TypeVar("Choice", bound=StrEnum)
-
-
-def kind_of(choices: type[StrEnum]) -> str:
-    """The catalogue's prefix for the names of `choices`: `ExitReason`, `exit_reason`."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", choices.__name__).lower()
 
 
 def folded(words: str) -> str:
@@ -43,10 +38,13 @@ def spellings(label: str) -> set[str]:
 def named(kind: str, values: Iterable[str], typed: str) -> str | None:
     """The value of `kind` that `typed` names: its key, or its name in either language
     (the catalogue's `KIND.VALUE`); None when it names none."""
-    wanted = folded(typed)
-    for value in values:
+    wanted, keys = folded(typed), list(values)
+    for value in keys:  # a key first: a name never hides another value's key
+        if wanted == folded(value):
+            return value
+    for value in keys:
         names = (catalogue(lang).get(f"{kind}.{value}") for lang in LANGUAGES)
-        if wanted == folded(value) or any(wanted in spellings(n) for n in names if n):
+        if any(wanted in spellings(name) for name in names if name):
             return value
     return None
 
@@ -58,19 +56,14 @@ def allowed(kind: str, values: Iterable[str], text: Text) -> str:
 
 
 def choices_help(param: Any, text: Text) -> str:
-    """What a named argument taking one of a list may be, for its help: each value as it is
+    """What an argument taken by name (`ByName`) may be, for its help: each key as it is
     typed, with its name in the reader's words where that says more (`moved_away
     (déménagement)`); "" for any other parameter."""
-    from typer.core import TyperArgument
-
-    if not isinstance(param, TyperArgument) or not param.metavar:
+    described = getattr(param, "type_descriptor", None)
+    parser = getattr(getattr(described, "parameter_info", None), "parser", None)
+    if not isinstance(parser, ByName):
         return ""
-    described = param.type_descriptor
-    if not described.is_choice:
-        return ""
-    kind = kind_of(described.annotation)
-    choices = described.choices or ()
-    values = [_worded(str(getattr(c, "value", c)), kind, text) for c in choices]
+    values = [_worded(c.value, parser.kind, text) for c in parser.choices]
     return text("help.one_of", values=", ".join(values))
 
 
@@ -81,26 +74,25 @@ def _worded(value: str, kind: str, text: Text) -> str:
     return value if not said or said.lower() == plain.lower() else f"{value} ({said})"
 
 
-def by_name(choices: type[Choice], placeholder: str) -> Callable[[str], Choice]:
-    """A parser for an argument taking one of `choices` (`placeholder` in help): by its
-    key or its name; a usage error, in the reader's words, otherwise."""
-    kind = kind_of(choices)
+class ByName(Generic[Choice]):
+    """A parser for an argument taking one of `choices` (`placeholder` in help), whose
+    names the catalogue holds as `KIND.VALUE`: by its key or its name; a usage error, in
+    the reader's words, otherwise."""
 
-    def parse(typed: str | Choice) -> Choice:
-        if isinstance(typed, choices):
+    def __init__(self, choices: type[Choice], kind: str, placeholder: str) -> None:
+        self.choices, self.kind, self.placeholder = choices, kind, placeholder
+
+    def __call__(self, typed: str | Choice) -> Choice:
+        if isinstance(typed, self.choices):
             return typed
-        keys = [c.value for c in choices]
-        found = named(kind, keys, str(typed))
+        keys = [c.value for c in self.choices]
+        found = named(self.kind, keys, str(typed))
         if found is not None:
-            return choices(found)
+            return self.choices(found)
         from parcours.cli.click_words import Said
         from parcours.cli.runtime import current_session
 
         text = current_session().text
-        option = catalogue(text.lang).get(f"metavar.{placeholder}", placeholder)
-        said = text(
-            "error.bad_choice", value=typed, option=option, allowed=allowed(kind, keys, text)
-        )
-        raise Said(said)
-
-    return parse
+        option = catalogue(text.lang).get(f"metavar.{self.placeholder}", self.placeholder)
+        listed = allowed(self.kind, keys, text)
+        raise Said(text("error.bad_choice", value=typed, option=option, allowed=listed))

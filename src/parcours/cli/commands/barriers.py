@@ -18,7 +18,9 @@ BarrierId = Annotated[str, typer.Argument(help="help.arg.barrier_id", metavar="B
 
 @staff_action(barrier, "add")
 def barrier_add(
-    kind: Annotated[BarrierKind, named_choice(BarrierKind, "help.arg.barrier_kind", "KIND")],
+    kind: Annotated[
+        BarrierKind, named_choice(BarrierKind, "barrier_kind", "help.arg.barrier_kind", "KIND")
+    ],
     aid: Annotated[bool, flag("--aid")] = False,
 ) -> c.Command:
     return c.OpenBarrier(kind=kind, aid_requested=aid)

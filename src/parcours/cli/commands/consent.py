@@ -14,7 +14,9 @@ from parcours.domain.vocabulary import PartnerKind
 
 commands, consent = group_module("consent")
 
-Partner = Annotated[PartnerKind, named_choice(PartnerKind, "help.arg.partner_kind", "PARTNER_KIND")]
+Partner = Annotated[
+    PartnerKind, named_choice(PartnerKind, "partner_kind", "help.arg.partner_kind", "PARTNER_KIND")
+]
 
 
 @staff_action(consent, "give")

@@ -22,7 +22,7 @@ referent = subgroup(commands, "referent")
 french = subgroup(commands, "french")
 
 StaffId = Annotated[str, typer.Argument(help="help.arg.staff_id", metavar="STAFF_ID")]
-Level = Annotated[FrenchLevel, named_choice(FrenchLevel, "help.arg.level", "LEVEL")]
+Level = Annotated[FrenchLevel, named_choice(FrenchLevel, "french_level", "help.arg.level", "LEVEL")]
 HELP_VALUES["help.opt.criterion"] = criteria_help  # each programme's criteria, in --help
 
 

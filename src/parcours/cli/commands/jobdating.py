@@ -61,7 +61,8 @@ EventRef = Annotated[str, typer.Argument(help="help.arg.event_ref", metavar="EVE
 @staff_action(jobdating, "outcome")
 def jobdating_outcome(
     outcome: Annotated[
-        JobDatingOutcome, named_choice(JobDatingOutcome, "help.arg.outcome", "OUTCOME")
+        JobDatingOutcome,
+        named_choice(JobDatingOutcome, "jobdating_outcome", "help.arg.outcome", "OUTCOME"),
     ],
     agency: Agency = "",
     on: On = None,

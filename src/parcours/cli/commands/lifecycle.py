@@ -36,7 +36,7 @@ def reenter(
 @staff_action(commands, "exit", reason_first=True)
 def exit_pathway(
     exit_reason: Annotated[
-        ExitReason, named_choice(ExitReason, "help.arg.exit_reason", "EXIT_REASON")
+        ExitReason, named_choice(ExitReason, "exit_reason", "help.arg.exit_reason", "EXIT_REASON")
     ],
     on: On = None,
 ) -> c.Command:
