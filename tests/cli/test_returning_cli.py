@@ -144,4 +144,27 @@ def test_erasing_names_every_running_pathway_of_a_person_who_came_back_twice(cli
         assert f"another pathway in this programme, which still runs: {other}" in named
 
 
+def test_an_erased_pathway_between_two_others_still_links_them(cli: Cli) -> None:
+    """A ← B ← C, B erased first, then C: the link runs through the erased B, so erasing
+    C still names A, which keeps the person held (a plain referral is refused naming it,
+    a return follows it)."""
+    first = refer(cli, "--on", "2026-01-02")
+    ok(cli, "exit", first, "moved_away", "--reason", "moved", "--on", "2026-02-01")
+    refused_saying(cli, "--returning", *REFER)
+    middle = json.loads(ok(cli, *REFER, "--returning", "--on", "2026-03-01", "--json"))
+    ok(cli, "exit", middle["pathway_id"], "health", "--reason", "care", "--on", "2026-04-01")
+    refused_saying(cli, "--returning", *REFER)
+    last = json.loads(ok(cli, *REFER, "--returning", "--on", "2026-05-01", "--json"))
+    for pathway_id in (middle["pathway_id"], last["pathway_id"]):
+        erased = as_coordinator(cli, "erase", pathway_id, "--reason", "art. 17", "--yes")
+        assert erased.exit_code == 0, erased.output
+        said = " ".join(erased.stdout.split())
+        assert f"which still runs: {first}" in said, pathway_id
+    plain = cli(*REFER)
+    assert plain.exit_code == ExitCode.REFUSED
+    assert first in plain.stderr
+    back = json.loads(ok(cli, *REFER, "--returning", "--on", "2026-06-01", "--json"))
+    assert back["earlier_pathway_id"] == first
+
+
 NEWCOMER = ("--first-name", "Maelys", "--last-name", "Dufresne", "--birth-date", "1988-07-14")

@@ -31,6 +31,7 @@ from parcours.app.errors import RequestRefused
 from parcours.app.health import latest_run
 from parcours.app.read_log import ReadCommand, log_reads
 from parcours.app.reservations import Reservations
+from parcours.app.returns import linked
 from parcours.app.started import UNFINISHED_STATUSES, Started, read_start
 from parcours.domain.commands.lifecycle import LifecycleEvent
 from parcours.domain.erasure import already_erased, check_erasure_request
@@ -132,16 +133,18 @@ async def _others(
 
 async def _running_with_earlier(pathways: PathwayClient, found: set[str]) -> dict[str, str]:
     """Which of `found` still run, each with the earlier pathway it names, and those in
-    turn (a chain of returns is short: one pathway per time the person came back)."""
+    turn, through pathways that ended (erased, closed) too: a chain of returns is short,
+    one pathway per time the person came back."""
     running: dict[str, str] = {}
+    seen: set[str] = set()
     waiting = set(found)
     while waiting:
         pathway_id = waiting.pop()
-        if not await pathways.running(pathway_id):
-            continue
-        earlier = (await pathways.state_as_stored(pathway_id)).earlier_pathway_id
-        running[pathway_id] = earlier
-        waiting |= {earlier} - {""} - set(running)
+        seen.add(pathway_id)
+        earlier = await linked(pathways, pathway_id)
+        if await pathways.running(pathway_id):
+            running[pathway_id] = earlier
+        waiting |= {earlier} - {""} - seen
     return running
 
 

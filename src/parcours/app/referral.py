@@ -30,7 +30,7 @@ from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral, NoEarlierPathway, RequestRefused
 from parcours.app.inputs import check_referral, check_referral_dates
 from parcours.app.reservations import Reservations, referral_pathway_id
-from parcours.app.returns import duplicate, note_return, referred_again
+from parcours.app.returns import duplicate, note_return, referred_again, running_earlier
 from parcours.domain.commands import Refer
 from parcours.domain.commands.intake import IntakeTrigger
 from parcours.domain.programme import ProgrammeDefinition
@@ -112,12 +112,15 @@ class _Referral:
 
     async def _held_by(self, known: str) -> str:
         """Another referral holds the reservation: refused while its pathway runs, unless
-        the person returns after its exit."""
+        the person returns after its exit. One that ended (erased, closed) may follow an
+        earlier pathway of the person that still runs: that one holds them then."""
         running = await self._pathways.running(known)
         if running:
             await self._return_from(known)
         elif running is None:
             return await self._take_over(known)
+        elif earlier := await running_earlier(self._pathways, known):
+            await self._return_from(earlier)
         replacing = self._claim(self._proposed, replaces=known)
         claimed = await self._reservations.claim(replacing)
         if claimed.existing:
@@ -138,7 +141,9 @@ class _Referral:
         came (a misspelt name, another birth date): refused before anything is claimed.
         A retry of one that claimed already finds its own pathway there."""
         held = await self._reservations.holder()
-        if held != self._proposed and not (held and await self._pathways.running(held)):
+        if held == self._proposed or (held and await self._pathways.running(held)):
+            return
+        if not (held and await running_earlier(self._pathways, held)):
             raise NoEarlierPathway(self._programme.name)
 
     async def _returned_before(self) -> None:

@@ -127,11 +127,14 @@ class Reservations:
     async def hand_over(self, held: str, to: str, meta: RequestMeta) -> None:
         """Give the reservation `held` holds to the person's pathway `to`: what erasing the
         holder does while the person has other pathways that run, so that the person stays
-        held (a second referral is refused, a return follows `to`). Sent again, it is one."""
-        if await self.holder() != held:
+        held (a second referral is refused, a return follows `to`). The current key's
+        reservation is claimed for `to` when none holds it either (`held`'s was under an
+        older key, which the erasure deletes). Sent again, it is one."""
+        holder = await self.holder()
+        if holder not in ("", held):  # held by the person's later pathway already
             return
         handing = replace(meta, request_id=meta.request_id + HANDED, reason="")
-        await self.claim(Claim(to, handing.request_id, replaces=held, meta=handing))
+        await self.claim(Claim(to, handing.request_id, replaces=holder, meta=handing))
 
     async def release(self, claim: Claim) -> None:
         handle = self._client.get_workflow_handle(self.current_id)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from parcours.app.client import PathwayClient
-from parcours.app.errors import DuplicateReferral, RequestRefused
+from parcours.app.errors import DuplicateReferral, PathwayNotFound, RequestRefused
+from parcours.app.health import PathwayCannotRun
 from parcours.domain.commands import Refer
 from parcours.domain.permissions import PATHWAY_READERS
 from parcours.domain.records import RequestMeta
@@ -52,3 +53,26 @@ async def referred_again(pathways: PathwayClient, held: str) -> bool:
     """Whether the person of the pathway `held` was referred again since: a reservation
     under an older key that still names it no longer holds the person."""
     return (await pathways.state_as_stored(held)).referred_again_at is not None
+
+
+async def linked(pathways: PathwayClient, pathway_id: str) -> str:
+    """The same person's earlier pathway `pathway_id` follows (`Refer.earlier_pathway_id`),
+    whether it still runs or has ended; "" when it follows none, or cannot say (not found,
+    or its workflow cannot run: it is still named where it was found, not followed)."""
+    try:
+        return (await pathways.state_as_stored(pathway_id)).earlier_pathway_id
+    except (PathwayNotFound, PathwayCannotRun):
+        return ""
+
+
+async def running_earlier(pathways: PathwayClient, pathway_id: str) -> str:
+    """The latest pathway still running among those `pathway_id` follows, in turn (through
+    those that ended: erased, closed); "" when none runs."""
+    seen = {pathway_id}
+    earlier = await linked(pathways, pathway_id)
+    while earlier and earlier not in seen:
+        if await pathways.running(earlier):
+            return earlier
+        seen.add(earlier)
+        earlier = await linked(pathways, earlier)
+    return ""
