@@ -3,7 +3,7 @@ refused by the validators (`Pathway.check`) whatever the command, never on repla
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import pytest
 
@@ -24,9 +24,10 @@ from parcours.domain.inputs import (
     long_field,
     reason_too_long,
 )
+from parcours.domain.pathway import Pathway
 from parcours.domain.vocabulary import BarrierKind, Role
 from tests.domain.helpers import ATP, new_pathway
-from tests.support import T0, meta
+from tests.support import T0, meta, referral
 
 CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
 
@@ -195,3 +196,16 @@ def test_a_returning_referral_names_an_earlier_pathway_by_its_id_only(named: str
     assert (refused.value.field, refused.value.fault) == ("earlier_pathway_id", "pathway_id")
     for fine in ("", "pathway-0123456789abcdef"):
         check_referral_texts(None, c.Refer("CCAS", T0, "2026-01", "s", earlier_pathway_id=fine), "")
+
+
+def test_the_pathway_itself_refuses_an_earlier_pathway_that_is_no_id() -> None:
+    """What another client sends without `check_referral_texts`: the referral's own rule
+    refuses it (the workflow's start fails with it), and a real id is kept."""
+    named = replace(referral(T0), earlier_pathway_id="Alice Martin, born 1990")
+    with pytest.raises(MoveRefused) as refused:
+        Pathway.refer(ATP, "pw-test", named, meta(), T0)
+    assert refused.value.rule == "referral_earlier"
+    kept = replace(referral(T0), earlier_pathway_id="pathway-0123456789abcdef")
+    state = Pathway.refer(ATP, "pw-test", kept, meta(), T0).state
+    assert state.earlier_pathway_id == "pathway-0123456789abcdef"
+    assert state.timeline[0].details["earlier_pathway_id"] == "pathway-0123456789abcdef"

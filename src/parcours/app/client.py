@@ -38,8 +38,8 @@ from parcours.app.references import (
 )
 from parcours.app.sending import abandon, update_id
 from parcours.domain.commands import Command, Refer
-from parcours.domain.inputs import PATHWAY_ID, reason_too_long
-from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
+from parcours.domain.inputs import reason_too_long
+from parcours.domain.records import PATHWAY_ID, PathwayEvent, PathwayState, RequestMeta
 from parcours.workflows import search_attributes as sa
 from parcours.workflows.messages import (
     WORKFLOW_TYPE,

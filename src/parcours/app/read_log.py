@@ -36,7 +36,7 @@ from parcours.app.references import (
     AmbiguousReference,
     ReferenceTooShort,
 )
-from parcours.domain.inputs import PATHWAY_ID
+from parcours.domain.records import PATHWAY_ID
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import Store

@@ -20,7 +20,7 @@ from google.protobuf.message import DecodeError
 from temporalio.api.common.v1 import Payload, Payloads
 
 from parcours.adapters.temporal.encryption import ENCODING, EncryptionCodec
-from parcours.domain.inputs import PATHWAY_ID
+from parcours.domain.records import PATHWAY_ID
 from parcours.workflows.messages import Participant
 
 IDENTITY_FIELDS = frozenset(f.name for f in fields(Participant))

@@ -13,7 +13,6 @@ on replay, so a history recorded before a check was added replays as it ran.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
@@ -29,7 +28,7 @@ from parcours.domain.commands import (
 from parcours.domain.contacts import is_email_address, is_phone_number
 from parcours.domain.controls import invisible_controls
 from parcours.domain.errors import MoveRefused
-from parcours.domain.records import RequestMeta
+from parcours.domain.records import PATHWAY_ID, RequestMeta
 from parcours.domain.vocabulary import Role
 
 if TYPE_CHECKING:  # in signatures only: a front end checks typed text without the models
@@ -108,10 +107,6 @@ def long_field(*records: object) -> str:
             if too_long(value):
                 return name
     return ""
-
-
-PATHWAY_ID = re.compile(r"pathway-[0-9a-f]{16}")
-"""A pathway's id: `pathway-` and 16 hex digits, random, never derived from the person."""
 
 
 def check_referral_texts(person: object, command: object, birth_date: str) -> None:

@@ -7,6 +7,7 @@ Fields are only ever added with defaults: these are wire formats kept for years.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,9 @@ from parcours.domain.vocabulary import (
     Role,
     Stage,
 )
+
+PATHWAY_ID = re.compile(r"pathway-[0-9a-f]{16}")
+"""A pathway's id: `pathway-` and 16 hex digits, random, never derived from the person."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from datetime import datetime, tzinfo
 from parcours.domain.commands.base import Command, Context, Details, Shape, move, record, spec
 from parcours.domain.commands.editing import iso, touch
 from parcours.domain.commands.roles import COORDINATORS, WITH_PARTNERS
-from parcours.domain.records import PathwayState
+from parcours.domain.errors import MoveRefused
+from parcours.domain.records import PATHWAY_ID, PathwayState
 from parcours.domain.vocabulary import FrenchLevel, Trigger
 
 
@@ -92,6 +93,12 @@ def _start_accompaniment(state: PathwayState, ctx: Context, on: str, at: datetim
 
 
 def _refer(state: PathwayState, cmd: Refer, ctx: Context) -> Details:
+    if cmd.earlier_pathway_id and not PATHWAY_ID.fullmatch(cmd.earlier_pathway_id):
+        raise MoveRefused.for_rule(  # it outlives an erasure: no text may hide in it
+            "referral_earlier",
+            "the earlier pathway a referral names must be a pathway's id "
+            "(pathway- and 16 hexadecimal digits), never a text",
+        )
     _start_accompaniment(state, ctx, "referral", cmd.referred_at)
     state.earlier_pathway_id = cmd.earlier_pathway_id
     earlier = {"earlier_pathway_id": cmd.earlier_pathway_id} if cmd.earlier_pathway_id else {}
