@@ -191,8 +191,8 @@ async def test_a_start_refused_by_the_domain_fails_the_pathway_at_once(
         cli, "--role", "auditor", "audit", "at", pathway_id, "--when", "now"
     )
     assert trail.exit_code == ExitCode.CANNOT_RUN, trail.output
-    assert "its referral was refused when it started (the auditor role may not refer)" in (
-        trail.output
+    assert "refused when it started (the auditor role may not refer a participant)" in (
+        trail.output  # the refusal's sentence, in the reader's language
     )
 
 

@@ -63,5 +63,8 @@ async def test_an_audit_of_the_unsigned_referral_finds_no_pathway(tmp_path: Path
         assert said.exit_code == ExitCode.CANNOT_RUN, said.output
         assert "its referral was refused when it started" in said.stderr
         assert "not signed by a staff credential" in said.stderr
+    french = await run(cli, "audit", "trail", str(REFUSED), PARCOURS_LANG="fr")
+    assert french.exit_code == ExitCode.CANNOT_RUN, french.output
+    assert "la demande n'est pas signée" in french.stderr  # the refusal, in French
     with pytest.raises(NothingToFold):
         await folded(REFUSED)

@@ -38,9 +38,14 @@ class NothingToFold(Exception):
     sentence (`never_ran`, `never_ran_closed`, `refused_at_start`, or `not_yet` while its
     first task waits for a worker or runs), `detail` what it says."""
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(
+        self, reason: str, detail: str, code: str = "", values: dict[str, str] | None = None
+    ) -> None:
         super().__init__(f"{reason}: {detail}")
         self.reason, self.detail = reason, detail
+        self.code, self.values = code, values or {}
+        """For a refusal, its sentence's name (`refusal.<code>`) and values, so that a
+        reader's language can say it; `detail` is its English message."""
 
 
 async def refused_at_start(
@@ -55,11 +60,14 @@ async def refused_at_start(
     try:
         Pathway.refer(programme, start.pathway_id, start.referral, start.meta, last_time(last))
     except DomainError as err:
-        raise NothingToFold("refused_at_start", err.message) from None
+        values = dict(err.values)
+        raise NothingToFold("refused_at_start", err.message, err.code, values) from None
     failed = last.workflow_execution_failed_event_attributes.failure
     failure = await converter.decode_failure(failed)
     if isinstance(failure, ApplicationError) and failure.type == ActorRefused.__name__:
-        raise NothingToFold("refused_at_start", failure.message)
+        said = failure.details[0] if failure.details else {}
+        code, values = str(said.get("code", "")), dict(said.get("values", {}))
+        raise NothingToFold("refused_at_start", failure.message, code, values)
 
 
 def last_time(event: HistoryEvent) -> datetime:

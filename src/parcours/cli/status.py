@@ -173,17 +173,19 @@ def _outcome_rows(facts: PathwayFacts, text: Text) -> list[Row]:
 def _criterion_held(facts: PathwayFacts, outcome: ExitOutcome, lang: str) -> str:
     """Which way of exiting positively held, in the reader's language, from the programme
     version the pathway ran under (exits recorded before the criterion was kept say none)."""
-    if outcome.criterion is None:
+    programme = _programme_of(facts)
+    if outcome.criterion is None or programme is None:
         return ""
     from parcours.domain.outcome import criterion_label
 
-    return criterion_label(_programme_of(facts), outcome.criterion, lang)
+    return criterion_label(programme, outcome.criterion, lang)
 
 
 def _criteria_met(facts: PathwayFacts, lang: str) -> str:
     """The eligibility criteria met, as the programme words them in `lang` (a key the
     programme version does not list is shown as recorded)."""
-    labels = {c.key: c.label for c in _programme_of(facts).eligibility}
+    programme = _programme_of(facts)
+    labels = {c.key: c.label for c in programme.eligibility} if programme else {}
 
     def worded(key: str) -> str:
         label = labels.get(key)
@@ -197,17 +199,22 @@ def _positive_if_rows(facts: PathwayFacts, text: Text) -> list[Row]:
     missions recorded, so that staff see what the record lacks (a job not yet entered)."""
     from parcours.domain.outcome import criteria_labels
 
-    labels = criteria_labels(_programme_of(facts), text.lang)
+    programme = _programme_of(facts)
+    labels = criteria_labels(programme, text.lang) if programme else []
     if not labels:
         return []
     return [(text("show.positive_if"), text("show.one_of", items=" | ".join(labels)))]
 
 
-def _programme_of(facts: PathwayFacts) -> ProgrammeDefinition:
-    """The programme version the pathway runs under."""
-    from parcours.programmes import get_programme
+def _programme_of(facts: PathwayFacts) -> ProgrammeDefinition | None:
+    """The programme version the pathway runs under; None when this build does not ship
+    it (an audit of a history from another deployment): its words are then left out."""
+    from parcours.programmes import UnknownProgramme, get_programme
 
-    return get_programme(facts.programme, facts.programme_version)
+    try:
+        return get_programme(facts.programme, facts.programme_version)
+    except UnknownProgramme:
+        return None
 
 
 def _last_event_rows(found: Snapshot, text: Text) -> list[Row]:

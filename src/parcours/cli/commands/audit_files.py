@@ -80,6 +80,7 @@ def decode(session: Session, history: PathwayHistory) -> Recording:
     from parcours.audit.broken import NothingToFold
     from parcours.audit.recording import RecordingError, record_of
     from parcours.cli.reads import ReadCommand, opened_if_sealed
+    from parcours.cli.refusals import refusal_reason
 
     converter = data_converter(keyring(session))
     try:
@@ -88,6 +89,7 @@ def decode(session: Session, history: PathwayHistory) -> Recording:
         detail = opened_if_sealed(
             session, ReadCommand.AUDIT_TRAIL, [history.workflow_id], err.detail
         )
+        detail = refusal_reason(err.code, err.values, detail, session.text)
         said = session.text(
             f"audit.nothing.{err.reason}", pathway=history.workflow_id, detail=detail
         )
