@@ -142,8 +142,8 @@ async def test_a_failed_notification_parcours_recorded_is_raised_both_ways() -> 
 @pytest.mark.parametrize(
     ("lang", "never", "legend"),
     [
-        ("en", "not raised by parcours as of the last entry", "did not raise them all"),
-        ("fr", "non déclenchée par parcours au dernier enregistrement", "ne les a pas toutes"),
+        ("en", "not raised by parcours by the end of its history", "did not raise all these"),
+        ("fr", "non déclenchée par parcours au dernier enregistrement", "n'a pas déclenché toutes"),
     ],
 )
 async def test_audit_at_marks_the_alerts_parcours_had_not_raised(
@@ -172,7 +172,7 @@ async def test_audit_at_adds_nothing_under_an_alert_raised_by_then(tmp_path: Pat
     assert shown.exit_code == 0, shown.output
     assert "no_contact:contact:20250131T0900" in shown.stdout
     assert "by parcours" not in shown.stdout
-    assert "did not raise them all" not in " ".join(shown.stdout.split())
+    assert "did not raise all these" not in " ".join(shown.stdout.split())
 
 
 async def test_an_alert_of_a_run_that_ended_without_it_is_said_never_raised(

@@ -103,7 +103,7 @@ async def test_a_pathway_closed_by_doctor_has_its_person_erased(
     assert closed.exit_code == 0, closed.output
     erased = await asyncio.to_thread(_erase, cli, broken)
     assert erased.exit_code == 0, erased.output
-    assert f"Erased the person of {broken}" in erased.output
+    assert f"Erased the person's record in pathway {broken}" in erased.output
     assert "its history records nothing more" in erased.output
     assert store.keys_of_pathway(broken) == []
     assert "erase" in [r.command for r in store.list_reads(broken)]

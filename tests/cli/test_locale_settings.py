@@ -65,7 +65,7 @@ def test_an_unknown_language_is_a_usage_error() -> None:
         env={"PARCOURS_CONFIG": "/nonexistent.toml"},
     )
     assert result.exit_code == ExitCode.USAGE
-    assert result.stderr.strip() == "The language de is not available: use fr / en."
+    assert result.stderr.strip() == 'The language "de" is not available: use fr / en.'
 
 
 def test_an_unknown_language_is_refused_in_the_language_the_reader_set() -> None:
@@ -74,7 +74,7 @@ def test_an_unknown_language_is_refused_in_the_language_the_reader_set() -> None
     env = {"PARCOURS_LANG": "fr", "PARCOURS_CONFIG": "/nonexistent.toml"}
     result = CliRunner().invoke(build_app(choose_language(argv, env)), argv, env=env)
     assert result.exit_code == ExitCode.USAGE
-    assert result.stderr.strip() == "La langue de n'est pas disponible : utilisez fr / en."
+    assert result.stderr.strip() == "La langue « de » n'est pas disponible : utilisez fr / en."
 
 
 def _programme_list(lang: str, **env: str) -> Result:
@@ -112,3 +112,20 @@ def test_an_answer_timeout_that_is_not_a_positive_number_is_refused(
 
 def test_a_fractional_answer_timeout_is_accepted() -> None:
     assert _programme_list("en", PARCOURS_ANSWER_TIMEOUT="2.5").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "said"),
+    [
+        ("en", "2026-11-31", "there is no such day or hour"),
+        ("fr", "2026-02-29T09:00", "ce jour ou cette heure n'existe pas"),
+        ("en", "2026-11-30T25:00", "there is no such day or hour"),
+    ],
+)
+def test_a_day_that_does_not_exist_is_said_so(lang: str, typed: str, said: str) -> None:
+    """Before, it was told to write YYYY-MM-DD, which it had."""
+    session = open_session(lang, "staff-1", None, {"PARCOURS_CONFIG": "/nonexistent.toml"})
+    with pytest.raises(CliError) as refused:
+        parse_instant(typed, session, "--on")
+    assert refused.value.code == ExitCode.USAGE
+    assert said in str(refused.value)

@@ -71,7 +71,8 @@ def test_a_person_who_exited_is_referred_again(cli: Cli) -> None:
     # An erasure of the earlier pathway names the person's new one, whose record stays.
     erased = as_coordinator(cli, "erase", earlier, "--reason", "GDPR art. 17", "--yes")
     assert erased.exit_code == 0, erased.output
-    assert f"another pathway in this programme, which still runs: {back}" in erased.stdout
+    said = " ".join(erased.stdout.split())
+    assert f"open for its follow-up or its retention: {back}" in said
     assert "still running" in cli(*REFER).stderr  # the new one still holds the person
 
 
@@ -133,7 +134,7 @@ def test_erasing_names_every_running_pathway_of_a_person_who_came_back_twice(cli
     assert erased.exit_code == 0, erased.output
     said = " ".join(erased.stdout.split())
     for other in (first, second["pathway_id"]):
-        assert f"another pathway in this programme, which still runs: {other}" in said
+        assert f"open for its follow-up or its retention: {other}" in said
     # The reservation went to the latest pathway left: the person is still held by it.
     again = json.loads(ok(cli, *REFER, "--returning", "--on", "2026-08-01", "--json"))
     assert again["earlier_pathway_id"] == second["pathway_id"]
@@ -141,7 +142,7 @@ def test_erasing_names_every_running_pathway_of_a_person_who_came_back_twice(cli
     assert oldest.exit_code == 0, oldest.output
     named = " ".join(oldest.stdout.split())
     for other in (second["pathway_id"], again["pathway_id"]):
-        assert f"another pathway in this programme, which still runs: {other}" in named
+        assert f"open for its follow-up or its retention: {other}" in named
 
 
 def test_an_erased_pathway_between_two_others_still_links_them(cli: Cli) -> None:
@@ -159,7 +160,7 @@ def test_an_erased_pathway_between_two_others_still_links_them(cli: Cli) -> None
         erased = as_coordinator(cli, "erase", pathway_id, "--reason", "art. 17", "--yes")
         assert erased.exit_code == 0, erased.output
         said = " ".join(erased.stdout.split())
-        assert f"which still runs: {first}" in said, pathway_id
+        assert f"follow-up or its retention: {first}" in said, pathway_id
     plain = cli(*REFER)
     assert plain.exit_code == ExitCode.REFUSED
     assert first in plain.stderr

@@ -225,3 +225,7 @@ def test_an_exit_that_is_not_positive_says_what_the_programme_counts_as_one(cli:
     ) in english
     french = " ".join(ok(cli, "--lang", "fr", "show", pathway_id).split())
     assert "Sortie positive si (d'après les missions saisies) au choix : Emploi à temps" in french
+    # The timeline says the exit's reason and verdict too, not only "Exited".
+    assert "Exited: employment (not a positive exit)" in ok(cli, "timeline", pathway_id)
+    timeline = ok(cli, "--lang", "fr", "timeline", pathway_id)
+    assert ": emploi (sortie non positive)" in timeline

@@ -41,6 +41,7 @@ from parcours.audit.fold import (
     starting_pathway,
 )
 from parcours.audit.projection import close_if_due, kept_after_exit, project_alerts
+from parcours.audit.raised import episode
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain.alerts import follows_pathway
 from parcours.domain.anonymisation import RETENTION_REQUESTS
@@ -84,11 +85,12 @@ def numbered_as_recorded(
 
 def _identity(event: PathwayEvent) -> tuple[str, str]:
     """What names an event in both folds: its request, or for what parcours raised itself
-    (no request), its kind and the alert it is about."""
+    (no request), its kind and the alert it is about (an escalation, by the alert it
+    escalates: `raised.episode`)."""
     return (
         (event.request_id, event.kind)
         if event.request_id
-        else ("", f"{event.kind}:{event.details.get('alert_id', '')}")
+        else ("", f"{event.kind}:{episode(event.details.get('alert_id', ''))}")
     )
 
 

@@ -10,6 +10,7 @@ instant typed (an appointment's `--at`, a job-dating's `--on`), the hour must be
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Protocol
 
@@ -18,6 +19,9 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
 from parcours.cli.render import local_zone
 
+_DATE_SHAPED = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2})?")
+"""A date written as asked, `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`: one that fails to read
+names a day or an hour that does not exist (2026-11-31, T25:00)."""
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 """The years a typed date may name: outside them it is a slip of the keyboard (0001, 9999),
 and the calendar arithmetic around it (time zones, a day later) would overflow."""
@@ -55,9 +59,8 @@ def parse_instant(
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise CliError(
-            session.text("error.bad_date", value=value, option=option), ExitCode.USAGE
-        ) from None
+        said = "error.no_such_day" if _DATE_SHAPED.fullmatch(value.strip()) else "error.bad_date"
+        raise CliError(session.text(said, value=value, option=option), ExitCode.USAGE) from None
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
         said = session.text("error.date_out_of_range", value=value, option=option)
         raise CliError(said, ExitCode.USAGE)

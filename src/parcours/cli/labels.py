@@ -31,14 +31,18 @@ def stage_label(stage: str, text: Text) -> str:
 def event_label(kind: str, text: Text, details: Mapping[str, str] | None = None) -> str:
     """What happened, in the reader's language (an unknown kind is shown as recorded);
     with the event's details, an alert's event names the alert and, when the pathway
-    resolved it, the event that closed it, and a referral names the same person's earlier
-    pathway it follows."""
+    resolved it, the event that closed it, a referral names the same person's earlier
+    pathway it follows, and an exit says its reason and whether it was positive."""
     from parcours.domain.events import EVENT_KINDS, MESSAGE_KINDS
 
     label = text(f"event.{kind}") if kind in EVENT_KINDS | MESSAGE_KINDS else kind
     earlier = (details or {}).get("earlier_pathway_id")
     if earlier:
         return text("timeline.referred_after", label=label, ref=short(earlier))
+    if kind == "exited" and details and "reason" in details:
+        verdict = "show.positive" if details.get("positive") == "True" else "show.not_positive"
+        reason = word("exit_reason", details["reason"], text)
+        return text("timeline.exited_as", label=label, reason=reason, verdict=text(verdict))
     if details is None or "alert_id" not in details or not kind.startswith("alert_"):
         return label
     label = alert_label(label, details["alert_id"], text)
