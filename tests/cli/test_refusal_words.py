@@ -424,6 +424,12 @@ def _correct_return() -> None:
     check_correctable(pathway.state, correction, meta(reason=REASON), LATER)
 
 
+def _refer_after(earlier: str) -> None:
+    """A referral naming as its earlier pathway something that is no pathway id."""
+    named = dataclasses.replace(referral(T0), earlier_pathway_id=earlier)
+    Pathway.refer(ATP, "pw", named, meta(), T0)
+
+
 def _return_closed() -> None:
     state = _exited().state
     state.erased_at = NOW
@@ -438,6 +444,7 @@ REFUSALS += [
     ("correction_referred_again", _correct_exit),
     ("correction_after_return", lambda: _correct_exit(T0 + 70 * DAY)),
     ("correction_return", _correct_return),
+    ("referral_earlier", lambda: _refer_after("Alice")),
 ]
 
 

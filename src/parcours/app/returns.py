@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from parcours.app.client import PathwayClient
 from parcours.app.errors import DuplicateReferral, PathwayNotFound, RequestRefused
-from parcours.app.health import PathwayCannotRun
+from parcours.app.started import read_start
 from parcours.domain.commands import Refer
 from parcours.domain.permissions import PATHWAY_READERS
 from parcours.domain.records import RequestMeta
@@ -57,11 +57,12 @@ async def referred_again(pathways: PathwayClient, held: str) -> bool:
 
 async def linked(pathways: PathwayClient, pathway_id: str) -> str:
     """The same person's earlier pathway `pathway_id` follows (`Refer.earlier_pathway_id`),
-    whether it still runs or has ended; "" when it follows none, or cannot say (not found,
-    or its workflow cannot run: it is still named where it was found, not followed)."""
+    read from the start its history keeps: whether it runs, ended, failed, cannot run or
+    was closed by a coordinator, and with no worker asked; "" when it follows none or is
+    not found."""
     try:
-        return (await pathways.state_as_stored(pathway_id)).earlier_pathway_id
-    except (PathwayNotFound, PathwayCannotRun):
+        return (await read_start(pathways.temporal, pathway_id)).earlier_pathway_id
+    except PathwayNotFound:
         return ""
 
 

@@ -51,6 +51,8 @@ class Started:
     referral_reason: str = ""
     """The reason the referral was sent with, as the start keeps it (sealed, or as typed
     before reasons were sealed)."""
+    earlier_pathway_id: str = ""
+    """The same person's earlier pathway its referral names (`Refer.earlier_pathway_id`)."""
 
 
 async def read_start(
@@ -71,6 +73,7 @@ async def read_start(
         _mapping(start.get("programme")),
         _mapping(start.get("state")),
         str(_mapping(start.get("meta")).get("reason") or ""),
+        str(_mapping(start.get("referral")).get("earlier_pathway_id") or ""),
     )
 
 
