@@ -119,9 +119,9 @@ def test_a_person_who_dropped_out_is_told_to_re_enter(cli: Cli) -> None:
     assert cli(*REFER, "--returning").exit_code == ExitCode.REFUSED
 
 
-def test_erasing_names_every_running_pathway_of_a_person_who_came_back_twice(cli: Cli) -> None:
-    """The reservation knows the pathway it holds and the one before; the first pathway of
-    a person who came back twice is found through the link each return carries."""
+def came_back_twice(cli: Cli) -> tuple[str, str, str]:
+    """A person referred, exited, back, exited again, back again: their three pathways,
+    oldest first, each but the first naming the one before."""
     first = refer(cli, "--on", "2026-01-02")
     ok(cli, "exit", first, "moved_away", "--reason", "moved", "--on", "2026-02-01")
     refused_saying(cli, "--returning", *REFER)
@@ -130,18 +130,25 @@ def test_erasing_names_every_running_pathway_of_a_person_who_came_back_twice(cli
     refused_saying(cli, "--returning", *REFER)
     third = json.loads(ok(cli, *REFER, "--returning", "--on", "2026-07-01", "--json"))
     assert third["earlier_pathway_id"] == second["pathway_id"]
-    erased = as_coordinator(cli, "erase", third["pathway_id"], "--reason", "art. 17", "--yes")
+    return first, second["pathway_id"], third["pathway_id"]
+
+
+def test_erasing_names_every_running_pathway_of_a_person_who_came_back_twice(cli: Cli) -> None:
+    """The reservation knows the pathway it holds and the one before; the first pathway of
+    a person who came back twice is found through the link each return carries."""
+    first, second, third = came_back_twice(cli)
+    erased = as_coordinator(cli, "erase", third, "--reason", "art. 17", "--yes")
     assert erased.exit_code == 0, erased.output
     said = " ".join(erased.stdout.split())
-    for other in (first, second["pathway_id"]):
+    for other in (first, second):
         assert f"open for its follow-up or its retention: {other}" in said
     # The reservation went to the latest pathway left: the person is still held by it.
     again = json.loads(ok(cli, *REFER, "--returning", "--on", "2026-08-01", "--json"))
-    assert again["earlier_pathway_id"] == second["pathway_id"]
+    assert again["earlier_pathway_id"] == second
     oldest = as_coordinator(cli, "erase", first, "--reason", "art. 17", "--yes")
     assert oldest.exit_code == 0, oldest.output
     named = " ".join(oldest.stdout.split())
-    for other in (second["pathway_id"], again["pathway_id"]):
+    for other in (second, again["pathway_id"]):
         assert f"open for its follow-up or its retention: {other}" in named
 
 
@@ -149,14 +156,8 @@ def test_an_erased_pathway_between_two_others_still_links_them(cli: Cli) -> None
     """A ← B ← C, B erased first, then C: the link runs through the erased B, so erasing
     C still names A, which keeps the person held (a plain referral is refused naming it,
     a return follows it)."""
-    first = refer(cli, "--on", "2026-01-02")
-    ok(cli, "exit", first, "moved_away", "--reason", "moved", "--on", "2026-02-01")
-    refused_saying(cli, "--returning", *REFER)
-    middle = json.loads(ok(cli, *REFER, "--returning", "--on", "2026-03-01", "--json"))
-    ok(cli, "exit", middle["pathway_id"], "health", "--reason", "care", "--on", "2026-04-01")
-    refused_saying(cli, "--returning", *REFER)
-    last = json.loads(ok(cli, *REFER, "--returning", "--on", "2026-05-01", "--json"))
-    for pathway_id in (middle["pathway_id"], last["pathway_id"]):
+    first, middle, last = came_back_twice(cli)
+    for pathway_id in (middle, last):
         erased = as_coordinator(cli, "erase", pathway_id, "--reason", "art. 17", "--yes")
         assert erased.exit_code == 0, erased.output
         said = " ".join(erased.stdout.split())
