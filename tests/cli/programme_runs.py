@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from parcours.cli.exit_codes import ExitCode
 from tests.cli.runner import Cli, as_coordinator
 from tests.polling import eventually_blocking
 
@@ -55,9 +56,17 @@ def session_people(cli: Cli, name: str) -> dict[str, list[str]]:
 
 
 def when_projected(cli: Cli, name: str, stages: dict[str, int]) -> dict[str, list[str]]:
-    """The session's people once the read model shows this many at each stage."""
+    """The session's people once the read model shows this many at each stage. A month's
+    session nobody opened is known once its first pathway is projected: until then it is
+    not found, and asked again."""
+
+    def people() -> dict[str, list[str]]:
+        if cli("session", "show", name).exit_code == ExitCode.NOT_FOUND:
+            return {}
+        return session_people(cli, name)
+
     return eventually_blocking(
-        lambda: session_people(cli, name),
+        people,
         lambda found: {stage: len(ids) for stage, ids in found.items()} == stages,
         what=f"the read model shows {stages} in session {name}",
     )
