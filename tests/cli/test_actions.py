@@ -537,8 +537,15 @@ def test_a_kind_or_reason_typed_by_its_french_name_is_taken(cli: Cli) -> None:
     pathway_id = refer(cli)
     added = cli("--lang", "fr", "barrier", "add", pathway_id, "Logement", "--json")
     assert added.exit_code == 0, added.output
+    slot = ("--at", f"{date.today() + timedelta(days=7)}T10:00")
+    names = ("--kind", "Individuel", "--place", "bureau mobile")
+    booked = cli("appointment", "add", pathway_id, *names, *slot)
+    assert booked.exit_code == 0, booked.output
     left = cli("exit", pathway_id, "déménagement", "--reason", "moved to Lyon", "--json")
     assert left.exit_code == 0, left.output
     shown = json.loads(cli("show", pathway_id, "--json").stdout)["status"]
     assert [b["kind"] for b in shown["barriers"]] == ["housing"]
+    assert [(a["kind"], a["place"]) for a in shown["appointments"]] == [
+        ("individual", "mobile_office")
+    ]
     assert shown["outcome"]["reason"] == "moved_away"

@@ -173,9 +173,14 @@ def test_placeholders_are_french_in_help_and_in_usage_errors(local: Cli) -> None
         (["consent", "withdraw"], "temp_agency (agence d'intérim)"),
         (["french", "assess"], "none (aucun)"),
         (["jobdating", "outcome"], "no_match (sans suite)"),
+        (["appointment", "add"], "mobile_office (bureau mobile)"),
+        (["appointment", "add"], "career_advice (conseil en évolution professionnelle)"),
+        (["mission", "start"], "permanent (CDI)"),
+        (["partners", "add"], "referrer (prescripteur)"),
+        (["partners", "add"], "email (courriel)"),
     ],
 )
-def test_every_argument_taken_by_name_names_its_values(
+def test_every_argument_or_option_taken_by_name_names_its_values(
     local: Cli, args: list[str], named: str
 ) -> None:
     """Each such argument reads its names from the catalogue under its own kind: a kind

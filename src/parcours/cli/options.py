@@ -40,6 +40,13 @@ def named_choice(choices: type[StrEnum], kind: str, help_key: str, metavar: str)
     return typer.Argument(help=help_key, metavar=metavar, parser=ByName(choices, kind, metavar))
 
 
+def named_option(choices: type[StrEnum], kind: str, help_key: str, metavar: str) -> Any:
+    """An option taking one of `choices`, by its key or its name, as `named_choice`."""
+    from parcours.cli.typed_words import ByName
+
+    return typer.Option(help=help_key, metavar=metavar, parser=ByName(choices, kind, metavar))
+
+
 JsonFlag = Annotated[bool, flag("--json")]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="help.opt.reason")]
 RequestOpt = Annotated[str | None, typer.Option("--request-id", help="help.opt.request_id")]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from parcours.cli.act import naming_action, staff_action
-from parcours.cli.options import flag, group_module
+from parcours.cli.options import flag, group_module, named_option
 from parcours.cli.runtime import typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace
@@ -22,8 +22,14 @@ AppointmentId = Annotated[
 @staff_action(appointment, "add")
 def appointment_add(
     at: Annotated[str, typer.Option("--at", help="help.opt.at")],
-    kind: Annotated[AppointmentKind, typer.Option(help="help.opt.appointment_kind")],
-    place: Annotated[AppointmentPlace, typer.Option(help="help.opt.place")],
+    kind: Annotated[
+        AppointmentKind,
+        named_option(AppointmentKind, "appointment_kind", "help.opt.appointment_kind", "KIND"),
+    ],
+    place: Annotated[
+        AppointmentPlace,
+        named_option(AppointmentPlace, "appointment_place", "help.opt.place", "PLACE"),
+    ],
     late: Annotated[bool, flag("--late")] = False,
 ) -> c.Command:
     moment = typed_instant(at, "--at", hour=True)

@@ -10,7 +10,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import ticked, word
-from parcours.cli.options import JsonFlag, flag, group_module
+from parcours.cli.options import JsonFlag, flag, group_module, named_option
 from parcours.cli.render import console, listing, pairs, plain, print_json
 from parcours.cli.runtime import current_session, guarded, open_readmodel, overseer_session
 from parcours.domain.vocabulary import ChannelKind, PartnerKind
@@ -50,8 +50,12 @@ def _partner_row(partner: Partner, text: Text) -> list[str]:
 @guarded
 def partners_add(
     name: PartnerName,
-    kind: Annotated[PartnerKind, typer.Option(help="help.arg.partner_kind")],
-    channel: Annotated[ChannelKind, typer.Option(help="help.opt.channel")],
+    kind: Annotated[
+        PartnerKind, named_option(PartnerKind, "partner_kind", "help.arg.partner_kind", "KIND")
+    ],
+    channel: Annotated[
+        ChannelKind, named_option(ChannelKind, "channel", "help.opt.channel", "CHANNEL")
+    ],
     address: Annotated[str, typer.Option(help="help.opt.partner_address")],
     secret: Annotated[str, typer.Option(help="help.opt.secret")] = "",
     inactive: Annotated[bool, flag("--inactive")] = False,
