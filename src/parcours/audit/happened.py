@@ -44,19 +44,14 @@ from parcours.audit.projection import close_if_due, kept_after_exit, project_ale
 from parcours.audit.raised import episode
 from parcours.audit.recording import RecordedCommand, Recording, WorkflowTask
 from parcours.domain.alerts import follows_pathway
-from parcours.domain.anonymisation import RETENTION_REQUESTS
 from parcours.domain.commands import Command, CorrectEvent
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
-from parcours.domain.erasure import ErasePerson
 from parcours.domain.errors import DomainError
 from parcours.domain.instants import CLOCK_SKEW, effective_instant
-from parcours.domain.records import PathwayEvent
+from parcours.domain.records import PathwayEvent, PathwayState
 from parcours.domain.refold import restate
-from parcours.domain.returning import BESIDE_MACHINE
+from parcours.domain.returning import BESIDE_MACHINE, DATED_WHEN_MADE
 from parcours.domain.vocabulary import Role
-
-DATED_WHEN_MADE = (*RETENTION_REQUESTS, ErasePerson)
-"""Requests that happen when they are made (no `--on`): a retention request, an erasure."""
 
 
 def snapshot_at(recording: Recording, when: datetime, *, as_recorded: bool = False) -> Snapshot:
@@ -64,7 +59,7 @@ def snapshot_at(recording: Recording, when: datetime, *, as_recorded: bool = Fal
     if as_recorded or not recording.dated_runs:
         return snapshot(recording, when)
     record = fold(recording).pathway.state
-    found = snapshot_of(happened(recording, when), recording, when, record.alerts)
+    found = snapshot_of(happened(recording, when, record), recording, when, record.alerts)
     numbered = numbered_as_recorded(found.last_event, record.timeline)
     return dataclasses.replace(found, last_event=numbered)
 
@@ -101,11 +96,12 @@ def referred_at(recording: Recording) -> datetime:
     return recording.tasks[0].at
 
 
-def happened(recording: Recording, when: datetime) -> Folded:
-    """Fold what had happened by `when` (see the module's docstring)."""
+def happened(recording: Recording, when: datetime, record: PathwayState | None = None) -> Folded:
+    """Fold what had happened by `when` (see the module's docstring); `record`, the whole
+    recording's fold when the caller has it already (its corrections are read from it)."""
     if recording.initial_state is None and (not recording.tasks or referred_at(recording) > when):
         raise NotYetReferred(recording.pathway_id)
-    folder = _Happened(recording, when, Corrected.of(recording))
+    folder = _Happened(recording, when, Corrected.of(recording, record))
     for task in recording.tasks:
         folder.apply(task)
     folder.finish()
@@ -121,11 +117,11 @@ class Corrected:
     restated: dict[str, datetime] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, recording: Recording) -> Corrected:
+    def of(cls, recording: Recording, record: PathwayState | None = None) -> Corrected:
         commands = (r.command for task in recording.tasks for r in task.commands)
         if not any(isinstance(command, CorrectEvent) for command in commands):
             return cls()
-        state = fold(recording).pathway.state
+        state = fold(recording).pathway.state if record is None else record
         request_of = {entry.seq: entry.meta.request_id for entry in state.applied}
         voided = frozenset(request_of[seq] for seq in voided_seqs(state.timeline))
         restated = restated_instants(state.timeline)

@@ -31,20 +31,21 @@ def flag(name: str, key: str | None = None) -> Any:
     return typer.Option(name, help=f"help.opt.{key or name[2:].replace('-', '_')}", metavar="")
 
 
-def named_choice(choices: type[StrEnum], kind: str, help_key: str, metavar: str) -> Any:
-    """An argument taking one of `choices`, by its key (`moved_away`) or its name in
-    either language ("déménagement", the catalogue's `KIND.VALUE`); its help lists both
-    (`typed_words.choices_help`)."""
+def named_choice(
+    choices: type[StrEnum], kind: str, help_key: str, metavar: str, *, option: bool = False
+) -> Any:
+    """An argument (an option with `option`) taking one of `choices`, by its key
+    (`moved_away`) or its name in either language ("déménagement", the catalogue's
+    `KIND.VALUE`); its help lists both (`typed_words.choices_help`)."""
     from parcours.cli.typed_words import ByName
 
-    return typer.Argument(help=help_key, metavar=metavar, parser=ByName(choices, kind, metavar))
+    make = typer.Option if option else typer.Argument
+    return make(help=help_key, metavar=metavar, parser=ByName(choices, kind, metavar))
 
 
 def named_option(choices: type[StrEnum], kind: str, help_key: str, metavar: str) -> Any:
-    """An option taking one of `choices`, by its key or its name, as `named_choice`."""
-    from parcours.cli.typed_words import ByName
-
-    return typer.Option(help=help_key, metavar=metavar, parser=ByName(choices, kind, metavar))
+    """An option taking one of `choices` by its key or its name (`named_choice`)."""
+    return named_choice(choices, kind, help_key, metavar, option=True)
 
 
 JsonFlag = Annotated[bool, flag("--json")]

@@ -43,7 +43,7 @@ def show_programme(found: ProgrammeDefinition, text: Text) -> None:
 
 
 def _said(label: Label, text: Text) -> str:
-    return label.fr if text.lang == "fr" else label.en
+    return label.said(text.lang)
 
 
 def _summary(found: ProgrammeDefinition, text: Text) -> list[tuple[str, str]]:

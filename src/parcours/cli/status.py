@@ -189,7 +189,7 @@ def _criteria_met(facts: PathwayFacts, lang: str) -> str:
 
     def worded(key: str) -> str:
         label = labels.get(key)
-        return key if label is None else label.fr if lang == "fr" else label.en
+        return key if label is None else label.said(lang)
 
     return "; ".join(worded(key) for key in facts.eligibility_criteria_met)
 

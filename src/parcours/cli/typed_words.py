@@ -63,8 +63,8 @@ def choices_help(param: Any, text: Text) -> str:
     parser = getattr(getattr(described, "parameter_info", None), "parser", None)
     if not isinstance(parser, ByName):
         return ""
-    values = [_worded(c.value, parser.kind, text) for c in parser.choices]
-    return text("help.one_of", values=", ".join(values))
+    keys = [c.value for c in parser.choices]
+    return text("help.one_of", values=allowed(parser.kind, keys, text))
 
 
 def _worded(value: str, kind: str, text: Text) -> str:

@@ -50,8 +50,7 @@ def criterion_label(programme: ProgrammeData, criterion: int | None, lang: str) 
     """The criterion's label in `lang` ("fr" or "en"); empty when the exit was not positive."""
     if criterion is None:
         return ""
-    label = programme.outcome.positive_if_any[criterion].label
-    return label.fr if lang == "fr" else label.en
+    return programme.outcome.positive_if_any[criterion].label.said(lang)
 
 
 def criteria_labels(programme: ProgrammeData, lang: str) -> list[str]:

@@ -63,6 +63,10 @@ class Label(Strict):
     fr: str
     en: str
 
+    def said(self, lang: str) -> str:
+        """The label in `lang`: French for "fr", English otherwise."""
+        return self.fr if lang == "fr" else self.en
+
 
 class MoveData(Strict):
     """One row of the transitions table: `dest` absent means the stage does not change.

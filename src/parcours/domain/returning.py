@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from parcours.domain.anonymisation import AdoptRetention, ExtendRetention
+from parcours.domain.anonymisation import RETENTION_REQUESTS, AdoptRetention, ExtendRetention
 from parcours.domain.commands.editing import iso
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.commands.roles import WORKERS
@@ -54,6 +54,9 @@ BesideMachine = ErasePerson | ExtendRetention | AdoptRetention | ReferAgain
 BESIDE_MACHINE = (ErasePerson, ExtendRetention, AdoptRetention, ReferAgain)
 """The same, as classes: each travels as the update its name says (`ReferAgain` as
 `refer_again`), as commands do."""
+DATED_WHEN_MADE = (ErasePerson, *RETENTION_REQUESTS)
+"""Those of them that happen when they are made (they take no `--on`); a return happens
+when the person came back (`ReferAgain.happened_at`)."""
 
 
 def check_return(

@@ -46,7 +46,7 @@ def list_programmes(as_json: JsonFlag = False) -> None:
         {
             "name": found.name,
             "version": found.version,
-            "title": found.title.fr if text.lang == "fr" else found.title.en,
+            "title": found.title.said(text.lang),
             "stages": len(found.stages),
             "yearly_intake": found.targets.yearly_intake,
             "positive_exit_rate": found.targets.positive_exit_rate,
