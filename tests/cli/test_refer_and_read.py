@@ -63,6 +63,7 @@ def test_short_reference_finds_the_pathway(cli: Cli) -> None:
     offered = cli("next", short, COLUMNS="300").stdout
     assert f"parcours intake complete {ref} --criterion" in offered
     assert " REF " not in offered
+    assert "complete_intake" not in offered  # the action's name and command, not its key
     missing = cli("show", "ffffffffff")
     assert missing.exit_code == ExitCode.NOT_FOUND
     assert "No pathway matches" in missing.stderr

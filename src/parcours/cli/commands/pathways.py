@@ -252,9 +252,9 @@ def next_actions(reference: Ref, as_json: JsonFlag = False) -> None:
         return
     table(
         text("next.title", stage=stage_label(status.stage.value, text)),
-        [text("next.col.action"), text("next.col.command"), text("next.col.trigger")],
+        [text("next.col.action"), text("next.col.command")],
         [
-            [action_label(trigger, text), text(f"command.{trigger}", ref=ref), trigger]
+            [action_label(trigger, text), text(f"command.{trigger}", ref=ref)]
             for trigger in offered(status, session)
         ],
     )
