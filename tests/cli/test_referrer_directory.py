@@ -41,7 +41,8 @@ def cli_log(tmp_path: Path) -> str:
         (
             "en",
             f"Warning: {UNLISTED} is not an active referrer in the partner directory, so it "
-            "cannot be told of this pathway: each message to it will fail and raise an alert "
+            "cannot be told of this pathway: each message owed to it (once the person consents "
+            "to it hearing of the pathway) will fail and raise an alert "
             "until a coordinator adds it with parcours partners "
             f'add "{UNLISTED}" --kind referrer --channel email --address ADDRESS (then parcours '
             "notifications --failed lists those messages and parcours notifications retry KEY "
@@ -51,7 +52,8 @@ def cli_log(tmp_path: Path) -> str:
             "fr",
             f"Attention : {UNLISTED} n'est pas un prescripteur actif de l'annuaire des "
             "partenaires, il ne peut donc pas être informé de ce parcours : chaque message qui "
-            "lui est destiné échouera et déclenchera une alerte tant qu'un coordinateur ne "
+            "lui sera dû (dès que la personne consentira à ce qu'il en soit informé) échouera "
+            "et déclenchera une alerte tant qu'un coordinateur ne "
             "l'aura pas "
             f'ajouté avec parcours partners add "{UNLISTED}" --kind referrer --channel '
             "email --address ADRESSE (ensuite parcours notifications --failed liste ces "
