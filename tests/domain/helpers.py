@@ -89,14 +89,38 @@ def suspendable(programme: ProgrammeDefinition) -> list[Stage]:
     return [stage for (trigger, stage) in move_table(programme) if trigger == "suspend"]
 
 
+FOLLOW_UPS = {
+    "work_on_barrier": "barrier",
+    "resolve_barrier": "barrier",
+    "waive_barrier": "barrier",
+    "attend_appointment": "appointment",
+    "miss_appointment": "appointment",
+    "acknowledge_alert": "alert",
+    "snooze_alert": "alert",
+}
+"""The actions that name something of the pathway: offered only when it holds one open."""
+
+
+def holds_open(state: PathwayState, thing: str) -> bool:
+    """Whether the pathway has an open barrier, a scheduled appointment or an open alert."""
+    if thing == "barrier":
+        return any(
+            b.status in (BarrierStatus.OPEN, BarrierStatus.IN_PROGRESS) for b in state.barriers
+        )
+    if thing == "appointment":
+        return any(a.status is AppointmentStatus.SCHEDULED for a in state.appointments)
+    return any(a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED) for a in state.alerts)
+
+
 def expected_allowed(
-    programme: ProgrammeDefinition, stage: Stage, role: Role = Role.STAFF
+    programme: ProgrammeDefinition, stage: Stage, state: PathwayState, role: Role = Role.STAFF
 ) -> set[str]:
-    """Triggers the table allows from `stage` to `role` when no guard refuses."""
+    """Triggers the table allows from `stage` to `role` when no guard refuses, less the
+    follow-ups of what the pathway does not hold."""
     allowed = {t for (t, s) in move_table(programme) if s is stage and t in PERMISSIONS[role]}
     if stage is Stage.SUSPENDED and "resume" in PERMISSIONS[role]:
         allowed.add("resume")
-    return allowed
+    return {t for t in allowed if t not in FOLLOW_UPS or holds_open(state, FOLLOW_UPS[t])}
 
 
 def criteria(programme: ProgrammeDefinition) -> tuple[str, ...]:

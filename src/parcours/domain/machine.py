@@ -16,7 +16,7 @@ from typing import Any, Protocol, cast
 from transitions import EventData, Machine
 
 from parcours.domain.commands import spec_of
-from parcours.domain.commands.base import Reference
+from parcours.domain.commands.base import Subject
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.guards import GUARDS, Verdict
 from parcours.domain.programme_data import ProgrammeData
@@ -185,13 +185,15 @@ def _reason_given(event: EventData) -> bool:
     return True
 
 
-def _reference_holds(reference: Reference) -> Condition:
-    """Judged only for a command: the barrier, appointment or alert it names must be open."""
+def _reference_holds(subject: Subject) -> Condition:
+    """For a command: the barrier, appointment or alert it names must be open. Asked without
+    one (what may be done now): whether the pathway holds one it could name."""
 
     def holds(event: EventData) -> bool:
         command = event.kwargs.get("command")
-        if command is not None:
-            reference(_model(event).state, command)
+        if command is None:
+            return subject.any_open(_model(event).state)
+        subject.named(_model(event).state, command)
         return True
 
     return holds

@@ -6,7 +6,15 @@ from dataclasses import field
 from datetime import datetime
 from operator import attrgetter
 
-from parcours.domain.commands.base import Command, CommandSpec, Context, Details, Shape, record
+from parcours.domain.commands.base import (
+    Command,
+    CommandSpec,
+    Context,
+    Details,
+    Shape,
+    Subject,
+    record,
+)
 from parcours.domain.commands.editing import find_by_id, iso
 from parcours.domain.commands.roles import NOBODY, SYSTEM_ONLY, WORKERS
 from parcours.domain.errors import MoveRefused
@@ -71,6 +79,10 @@ def open_alert_of(state: PathwayState, cmd: AcknowledgeAlert | SnoozeAlert) -> A
     return alert
 
 
+STILL_TO_HANDLE = (AlertStatus.OPEN, AlertStatus.SNOOZED)
+OPEN_ALERT = Subject(open_alert_of, lambda s: any(a.status in STILL_TO_HANDLE for a in s.alerts))
+
+
 def _handle(state: PathwayState, cmd: AcknowledgeAlert | SnoozeAlert, ctx: Context) -> Details:
     alert = find_alert(state, cmd.alert_id)
     alert.handled_by, alert.handled_at = ctx.meta.actor.actor_id, ctx.now
@@ -100,8 +112,8 @@ def _notification_failed(
 
 
 SPECS = (
-    record(AcknowledgeAlert, _handle, reference=open_alert_of),
-    record(SnoozeAlert, _handle, reference=open_alert_of),
+    record(AcknowledgeAlert, _handle, reference=OPEN_ALERT),
+    record(SnoozeAlert, _handle, reference=OPEN_ALERT),
     record(RecordNotificationFailure, _notification_failed, roles=SYSTEM_ONLY),
     CommandSpec(AlertTrigger.RAISE_ALERT, Shape.AUTOMATIC, NOBODY),
     CommandSpec(AlertTrigger.REOPEN_ALERT, Shape.AUTOMATIC, NOBODY),

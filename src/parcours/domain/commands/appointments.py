@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from operator import attrgetter
 
-from parcours.domain.commands.base import Command, Context, Details, record
+from parcours.domain.commands.base import Command, Context, Details, Subject, record
 from parcours.domain.commands.editing import already_closed, find_by_id, iso, next_id, touch
 from parcours.domain.records import Appointment, PathwayState
 from parcours.domain.vocabulary import (
@@ -59,6 +59,12 @@ def scheduled_appointment_of(state: PathwayState, cmd: AppointmentOutcome) -> Ap
     return appointment
 
 
+SCHEDULED_APPOINTMENT = Subject(
+    scheduled_appointment_of,
+    lambda s: any(a.status is AppointmentStatus.SCHEDULED for a in s.appointments),
+)
+
+
 def _schedule(state: PathwayState, cmd: ScheduleAppointment, ctx: Context) -> Details:
     appointment_id = next_id("a", state.appointments)
     state.appointments.append(
@@ -85,6 +91,6 @@ def _outcome(state: PathwayState, cmd: AppointmentOutcome, ctx: Context) -> Deta
 
 SPECS = (
     record(ScheduleAppointment, _schedule, creates="appointment_id"),
-    record(AttendAppointment, _outcome, reference=scheduled_appointment_of),
-    record(MissAppointment, _outcome, reference=scheduled_appointment_of),
+    record(AttendAppointment, _outcome, reference=SCHEDULED_APPOINTMENT),
+    record(MissAppointment, _outcome, reference=SCHEDULED_APPOINTMENT),
 )

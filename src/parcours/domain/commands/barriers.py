@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-from parcours.domain.commands.base import Command, Context, Details, record
+from parcours.domain.commands.base import Command, Context, Details, Subject, record
 from parcours.domain.commands.editing import already_closed, find_by_id, next_id
 from parcours.domain.records import Barrier, PathwayState
 from parcours.domain.vocabulary import BarrierKind, BarrierStatus, Trigger
@@ -44,14 +44,20 @@ def find_barrier(state: PathwayState, barrier_id: str) -> Barrier:
     return find_by_id(state.barriers, attrgetter("barrier_id"), barrier_id, "barrier")
 
 
+CLOSED = (BarrierStatus.RESOLVED, BarrierStatus.WAIVED)
+
+
 def open_barrier_of(state: PathwayState, cmd: BarrierFollowUp) -> Barrier:
     """The barrier the command names, still open: a closed one is not worked on again."""
     barrier = find_barrier(state, cmd.barrier_id)
-    if barrier.status in (BarrierStatus.RESOLVED, BarrierStatus.WAIVED):
+    if barrier.status in CLOSED:
         status, wanted = barrier.status, cmd.barrier_id
         message = f"barrier {wanted} is already {status.value}; open a new one if needed"
         raise already_closed("barrier", wanted, status, "barrier_closed", message)
     return barrier
+
+
+OPEN_BARRIER = Subject(open_barrier_of, lambda s: any(b.status not in CLOSED for b in s.barriers))
 
 
 def _open(state: PathwayState, cmd: OpenBarrier, ctx: Context) -> Details:
@@ -82,7 +88,7 @@ def _follow_up(state: PathwayState, cmd: BarrierFollowUp, ctx: Context) -> Detai
 
 SPECS = (
     record(OpenBarrier, _open, creates="barrier_id"),
-    record(WorkOnBarrier, _follow_up, reference=open_barrier_of),
-    record(ResolveBarrier, _follow_up, reference=open_barrier_of),
-    record(WaiveBarrier, _follow_up, reference=open_barrier_of, reason_required=True),
+    record(WorkOnBarrier, _follow_up, reference=OPEN_BARRIER),
+    record(ResolveBarrier, _follow_up, reference=OPEN_BARRIER),
+    record(WaiveBarrier, _follow_up, reference=OPEN_BARRIER, reason_required=True),
 )

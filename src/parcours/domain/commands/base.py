@@ -75,6 +75,17 @@ Reference = Callable[[PathwayState, Any], object]
 so an unknown or closed id never reaches history."""
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a command names (a barrier, an appointment, an alert), judged two ways."""
+
+    named: Reference
+    """For a command: the one it names must exist and be open (raises otherwise)."""
+    any_open: Callable[[PathwayState], bool]
+    """Without one: whether the pathway holds any it could name. The action is offered only
+    then, so staff are not told they may lift a barrier on a pathway that has none."""
+
+
 class Shape(StrEnum):
     """How a trigger reaches a pathway, and so where it may appear."""
 
@@ -104,7 +115,7 @@ class CommandSpec:
     roles: frozenset[Role]
     command: type[Command] | None = None
     effect: Effect | None = None
-    reference: Reference | None = None
+    reference: Subject | None = None
     reason_required: bool = False
     creates: str = ""
     """The key of its event's details that holds the id of the record it creates (a barrier's
@@ -127,7 +138,7 @@ def spec(
     effect: Effect,
     *,
     roles: frozenset[Role] = WORKERS,
-    reference: Reference | None = None,
+    reference: Subject | None = None,
     reason_required: bool = False,
     trigger: Trigger | None = None,
     creates: str = "",
