@@ -79,7 +79,9 @@ async def test_terminal_csv_and_french(
     cli: Cli, cli_settings: Settings, temporal_env: WorkflowEnvironment
 ) -> None:
     pathways = PathwayClient(temporal_env.client, cli_settings.task_queue)
-    await drive_second_session(pathways)
+    ids = await drive_second_session(pathways)
+    with open_store(cli_settings.readmodel_url) as store:  # the report reads the projection
+        await projected(pathways, store, ids)
     shown = as_coordinator(cli, "report", "atp-cergy", "--unmasked", "--session", SECOND_SESSION)
     assert shown.exit_code == 0, shown.output
     assert "Funnel (pathways that reached each step)" in shown.stdout

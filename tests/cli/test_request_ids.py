@@ -10,6 +10,7 @@ import json
 
 from parcours.cli.exit_codes import ExitCode
 from tests.cli.runner import Cli, refer
+from tests.polling import eventually_blocking
 
 
 def timeline_kinds(cli: Cli, pathway_id: str) -> list[str]:
@@ -66,5 +67,8 @@ def test_a_referral_retried_answers_its_pathway_and_another_under_its_id_is_refu
     assert "The request id req-ref-2 was already used to refer a participant" in (
         someone_else.stderr
     )
-    listed = json.loads(cli("list", "--json").stdout)
+    listed = eventually_blocking(  # the service's visibility lists a start within moments
+        lambda: json.loads(cli("list", "--json").stdout),
+        what="the referral listed",
+    )
     assert [p["pathway_id"] for p in listed] == [pathway_id]

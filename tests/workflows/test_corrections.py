@@ -68,11 +68,23 @@ async def test_partners_told_of_a_corrected_event_get_a_correction_notice(bench:
     assert "Quillfeather" in text  # the fields the referrer was sent, and no others
     assert "zq@example.org" not in text
     await projected(bench, pid)
-    sent = {
-        (n.event_kind, n.partner_name, n.status) for n in bench.store.notifications(pathway_id=pid)
-    }
-    assert ("event_voided", "Interim 95", OutboxStatus.SENT) in sent
-    assert ("event_restated", "CCAS", OutboxStatus.SENT) in sent
+
+    def sent() -> set[tuple[str, str, OutboxStatus]]:
+        rows = bench.store.notifications(pathway_id=pid)
+        return {(n.event_kind, n.partner_name, n.status) for n in rows}
+
+    # The receiver holds the mail before the outbox marks it sent: ask until it has.
+    await eventually(
+        sent,
+        lambda found: (
+            {
+                ("event_voided", "Interim 95", OutboxStatus.SENT),
+                ("event_restated", "CCAS", OutboxStatus.SENT),
+            }
+            <= found
+        ),
+        what="the outbox marked both correction notices sent",
+    )
     status = await bench.pathways.status(pid)
     assert (status.stage, status.contract_signed_at) == (Stage.CONTRACTED, restated_to)
     timeline = await bench.pathways.timeline(pid)

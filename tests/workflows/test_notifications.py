@@ -47,7 +47,12 @@ async def test_referrer_hears_of_intake_once_with_only_its_fields(bench: Bench) 
     for withheld in ("1990-04-02", "+33 6", "zq@example.org", "cashier"):
         assert withheld not in text, withheld
     assert "Zephyrine" not in str(mail["Subject"])
-    sent = [n for n in bench.store.notifications(pathway_id=pid) if n.partner_name == "CCAS"]
+    # The receiver holds the mail before the outbox marks it sent: ask until it has.
+    sent = await eventually(
+        lambda: [n for n in bench.store.notifications(pathway_id=pid) if n.partner_name == "CCAS"],
+        lambda rows: rows and all(n.status is OutboxStatus.SENT for n in rows),
+        what="the outbox marked the referrer's mail sent",
+    )
     assert [(n.event_kind, n.status) for n in sent] == [("intake_completed", OutboxStatus.SENT)]
     # Every step replayed the whole history, yet the projection holds each event once.
     timeline = await bench.pathways.timeline(pid)
@@ -99,8 +104,11 @@ async def test_a_receiver_failing_twice_gets_exactly_one_delivery(bench: Bench) 
     assert delivered["event_kind"] == "coaching_started"
     assert set(delivered["fields"]) <= {"first_name", "availability", "skills"}
     assert "last_name" not in delivered["fields"]
-    (entry,) = bench.store.notifications(pathway_id=pid)
-    assert entry.status is OutboxStatus.SENT
+    (entry,) = await eventually(
+        lambda: bench.store.notifications(pathway_id=pid),
+        lambda rows: [n.status for n in rows] == [OutboxStatus.SENT],
+        what="the outbox marked the delivery sent",
+    )
     assert entry.attempts == 3
 
 
