@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from matplotlib.ticker import MaxNLocator
@@ -21,6 +21,7 @@ from parcours.cli.labels import percent
 from parcours.cli.report_view import (
     cell,
     counted_tables,
+    derived,
     labelled,
     masking_note,
     selection_line,
@@ -38,6 +39,10 @@ figure{margin:1rem 0}svg{max-width:100%;height:auto}
 """
 
 COLOUR, TARGET = "#2b6f97", "#c0392b"
+
+
+Shown = Callable[[Any], str]
+"""How a chart writes a value beside its bar."""
 
 
 def _svg(figure: Any) -> str:
@@ -61,9 +66,12 @@ def _numbers(values: Sequence[Any]) -> list[float]:
     return [v if isinstance(v, int | float) else 0 for v in values]
 
 
-def _annotate(axes: Any, values: Sequence[Any], horizontal: bool, lang: str) -> None:
+def _annotate(
+    axes: Any, values: Sequence[Any], horizontal: bool, lang: str, shown_as: Shown | None = None
+) -> None:
     for index, value in enumerate(values):
-        shown = cell(value, percent=isinstance(value, float) and value <= 1, lang=lang)
+        rate = isinstance(value, float) and value <= 1
+        shown = shown_as(value) if shown_as else cell(value, percent=rate, lang=lang)
         place = (_numbers([value])[0], index) if horizontal else (index, _numbers([value])[0])
         axes.annotate(
             shown,
@@ -98,7 +106,7 @@ def exits_chart(doc: Mapping[str, Any], text: Text) -> str:
     axes.bar([name for name, _ in groups], _numbers(rates), color=COLOUR)
     target = doc["targets"]["positive_exit_rate"]
     axes.axhline(target, color=TARGET, linestyle="--", label=text("report.chart.target_rate"))
-    _annotate(axes, rates, horizontal=False, lang=text.lang)
+    _annotate(axes, rates, False, text.lang, lambda rate: derived(rate, text, percent=True))
     axes.set_ylim(0, 1.05)
     axes.yaxis.set_major_formatter(lambda value, _: percent(value, text.lang))
     axes.set_title(text("report.chart.exits"))

@@ -38,6 +38,14 @@ def cell(value: Any, *, percent: bool = False, lang: str = "en") -> str:
     return str(value)
 
 
+def derived(value: Any, text: Text, *, percent: bool = False) -> str:
+    """A rate or a median: worked out from hidden counts, it is said hidden, since "<5"
+    beside a rate or a number of days would read as a value below 5."""
+    if isinstance(value, str):
+        return text("report.masked_figure")
+    return cell(value, percent=percent, lang=text.lang)
+
+
 def bar(value: Any, largest: float) -> str:
     if not isinstance(value, int | float) or largest <= 0:
         return ""
@@ -148,21 +156,27 @@ def sentences(figures: Mapping[str, Any], text: Text) -> list[str]:
             "report.exits",
             positive=cell(exits["positive"]),
             exits=cell(exits["exits"]),
-            rate=cell(exits["rate"], percent=True, lang=text.lang),
+            rate=derived(exits["rate"], text, percent=True),
             target=cell(exits["target"], percent=True, lang=text.lang),
         ),
         text(
             "report.partner_share",
             partner=cell(share["partner"]),
             total=cell(share["total"]),
-            share=cell(share["share"], percent=True, lang=text.lang),
+            share=derived(share["share"], text, percent=True),
         ),
         text(
             "report.first_mission",
-            median=cell(days["median"], lang=text.lang),
+            median=_days(days["median"], text),
             pathways=cell(days["pathways"]),
         ),
     ]
+
+
+def _days(median: Any, text: Text) -> str:
+    if median is None or isinstance(median, str):
+        return derived(median, text)
+    return text("report.days", days=cell(median, lang=text.lang))
 
 
 SESSION_COLUMNS = (
@@ -193,8 +207,8 @@ def print_sessions(doc: Mapping[str, Any], text: Text) -> None:
         grid.add_row(
             name,
             *(cell(funnel[s]) for s in steps),
-            cell(figures["exits"]["rate"], percent=True, lang=text.lang),
-            cell(figures["days_to_first_mission"]["median"], lang=text.lang),
+            derived(figures["exits"]["rate"], text, percent=True),
+            derived(figures["days_to_first_mission"]["median"], text),
         )
     console.print(grid)
 
