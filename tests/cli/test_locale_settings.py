@@ -26,6 +26,29 @@ def test_a_typed_date_reads_back_as_typed(monkeypatch: pytest.MonkeyPatch) -> No
     assert when(summer) == "2027-07-01 14:30"
 
 
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("12/03/2027", "2027-03-12 00:00"),
+        ("1/7/2027", "2027-07-01 00:00"),
+        ("12/03/2027 14:30", "2027-03-12 14:30"),
+        ("12/03/2027 14h30", "2027-03-12 14:30"),
+        (" 01/07/2027T09:05 ", "2027-07-01 09:05"),
+    ],
+)
+def test_a_date_written_day_first_is_read_as_french_writes_it(typed: str, read: str) -> None:
+    """As the import takes it: DD/MM/YYYY, never the month first."""
+    session = open_session("fr", "staff-1", None, {"PARCOURS_CONFIG": "/nonexistent.toml"})
+    assert when(parse_instant(typed, session, "--start")) == read
+
+
+def test_a_day_first_without_its_hour_is_refused_where_the_hour_is_needed() -> None:
+    session = open_session("fr", "staff-1", None, {"PARCOURS_CONFIG": "/nonexistent.toml"})
+    with pytest.raises(CliError) as refused:
+        parse_instant("12/03/2027", session, "--at", hour=True)
+    assert "(par exemple 12/03/2027 09:30)" in str(refused.value)
+
+
 @pytest.mark.parametrize("typed", ["now", " Now ", "maintenant", "MAINTENANT"])
 def test_now_is_understood_in_either_language(typed: str) -> None:
     session = open_session("fr", "staff-1", None, {"PARCOURS_CONFIG": "/nonexistent.toml"})
@@ -35,7 +58,14 @@ def test_now_is_understood_in_either_language(typed: str) -> None:
 
 @pytest.mark.parametrize(
     ("lang", "said"),
-    [("en", "write YYYY-MM-DD or YYYY-MM-DDTHH:MM, or now."), ("fr", "ou maintenant.")],
+    [
+        ("en", "write YYYY-MM-DD or YYYY-MM-DDTHH:MM (or DD/MM/YYYY, DD/MM/YYYY HH:MM), or now."),
+        (
+            "fr",
+            "écrivez JJ/MM/AAAA ou JJ/MM/AAAA HH:MM (ou AAAA-MM-JJ, AAAA-MM-JJTHH:MM), "
+            "ou maintenant.",
+        ),
+    ],
 )
 def test_a_word_that_is_no_date_is_refused_saying_what_to_write(lang: str, said: str) -> None:
     session = open_session(lang, "staff-1", None, {"PARCOURS_CONFIG": "/nonexistent.toml"})
@@ -120,6 +150,8 @@ def test_a_fractional_answer_timeout_is_accepted() -> None:
         ("en", "2026-11-31", "there is no such day or hour"),
         ("fr", "2026-02-29T09:00", "ce jour ou cette heure n'existe pas"),
         ("en", "2026-11-30T25:00", "there is no such day or hour"),
+        ("fr", "31/02/2026", "31/02/2026 est bien écrit comme une date"),
+        ("fr", "30/11/2026 25h00", "ce jour ou cette heure n'existe pas"),
     ],
 )
 def test_a_day_that_does_not_exist_is_said_so(lang: str, typed: str, said: str) -> None:
@@ -129,3 +161,12 @@ def test_a_day_that_does_not_exist_is_said_so(lang: str, typed: str, said: str) 
         parse_instant(typed, session, "--on")
     assert refused.value.code == ExitCode.USAGE
     assert said in str(refused.value)
+
+
+@pytest.mark.parametrize("typed", ["02/03/1985", "1985-03-02", " 2/3/1985 "])
+def test_a_birth_date_is_taken_day_first_too(typed: str) -> None:
+    from parcours.cli.referral_input import typed_person
+
+    session = open_session("fr", "staff-1", None, {"PARCOURS_CONFIG": "/nonexistent.toml"})
+    person = typed_person(session, ("Awa", "Diallo"), typed, ("", "", "", ""), None, None)
+    assert person.birth_date == "1985-03-02"

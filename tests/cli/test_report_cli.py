@@ -139,7 +139,7 @@ REFERRAL = ("--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "preca
         (
             ("--lang", "fr", "refer", *REFERRAL, "--birth-date", "1990-01-01T10:00"),
             2,
-            "écrivez-la AAAA-MM-JJ, comme 1985-03-02",
+            "écrivez-la JJ/MM/AAAA ou AAAA-MM-JJ, comme 02/03/1985 ou 1985-03-02",
         ),
     ],
 )

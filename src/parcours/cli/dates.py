@@ -1,5 +1,6 @@
-"""Dates as staff type them: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` in local time, or `now`
-(`maintenant` too).
+"""Dates as staff type them: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` in local time, the day
+first as French writes it (`12/03/2026`, `12/03/2026 14:30`, `12/03/2026 14h30`, as the
+import takes it), or `now` (`maintenant` too).
 
 A day alone is its midnight, but today's date for when something happened (`--on`,
 `mission start --start`), which is now: staff typing today mean today, not a midnight
@@ -19,6 +20,8 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
 from parcours.cli.render import local_zone
 
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[T ](\d{1,2})[:hH](\d{2}))?")
+"""A date written day first, `DD/MM/YYYY` with an optional hour `HH:MM` or `HHhMM`."""
 _DATE_SHAPED = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2})?")
 """A date written as asked, `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`: one that fails to read
 names a day or an hour that does not exist (2026-11-31, T25:00)."""
@@ -49,17 +52,19 @@ def parse_instant(
     appointment, a job-dating), a day alone is refused: its midnight would be sent."""
     if value is None or _now_typed(value):
         return datetime.now(UTC)
-    if hour and _day_alone(value):
-        example = f"{value.strip()}T09:30"
+    written = year_first(value)
+    if hour and _day_alone(written):
+        day_first = written != value.strip()
+        example = f"{value.strip()} 09:30" if day_first else f"{written}T09:30"
         said = session.text("error.hour_needed", value=value, option=option, example=example)
         raise CliError(said, ExitCode.USAGE)
-    if (option == "--on" if happened is None else happened) and _today_typed(value):
+    if (option == "--on" if happened is None else happened) and _today_typed(written):
         session.today_on = session.today_on or datetime.now(UTC)
         return session.today_on
     try:
-        parsed = datetime.fromisoformat(value.strip())
+        parsed = datetime.fromisoformat(written)
     except ValueError:
-        said = "error.no_such_day" if _DATE_SHAPED.fullmatch(value.strip()) else "error.bad_date"
+        said = "error.no_such_day" if _DATE_SHAPED.fullmatch(written) else "error.bad_date"
         raise CliError(session.text(said, value=value, option=option), ExitCode.USAGE) from None
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
         said = session.text("error.date_out_of_range", value=value, option=option)
@@ -67,6 +72,16 @@ def parse_instant(
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=local_zone())
     return parsed.astimezone(UTC)
+
+
+def year_first(value: str) -> str:
+    """`value` as `YYYY-MM-DD[THH:MM]` when it is written day first; else as typed."""
+    typed = _DAY_FIRST.fullmatch(value.strip())
+    if typed is None:
+        return value.strip()
+    day, month, year, hours, minutes = typed.groups()
+    written = f"{year}-{int(month):02d}-{int(day):02d}"
+    return written if hours is None else f"{written}T{int(hours):02d}:{minutes}"
 
 
 def _now_typed(value: str) -> bool:

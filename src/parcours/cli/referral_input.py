@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from parcours.cli.dates import year_first
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.render import local_zone
@@ -47,7 +48,7 @@ def typed_person(
     skills: list[str] | None,
     languages: list[str] | None,
 ) -> Participant:
-    """The person as typed: names trimmed, the birth date checked (`YYYY-MM-DD`)."""
+    """The person as typed: names trimmed, the birth date checked (`YYYY-MM-DD`, or day first)."""
     from parcours.workflows.messages import Participant
 
     phone, email, address, availability = contact
@@ -109,6 +110,6 @@ def check_referent(session: Session, referent: str) -> None:
 
 def _birth_date(value: str, session: Session) -> str:
     try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d").date().isoformat()
+        return datetime.strptime(year_first(value), "%Y-%m-%d").date().isoformat()
     except ValueError:
         raise CliError(session.text("refer.name_date", found=value), ExitCode.USAGE) from None

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.dates import FIRST_YEAR, LAST_YEAR
+from parcours.cli.dates import FIRST_YEAR, LAST_YEAR, year_first
 from parcours.cli.errors import CliError, write_file
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import role_label
@@ -40,7 +40,7 @@ def _day(value: str | None, option: str, session: Session) -> date | None:
     if value is None:
         return None
     try:
-        day = date.fromisoformat(value.strip())
+        day = date.fromisoformat(year_first(value))
     except ValueError:
         day = None
     if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
