@@ -19,9 +19,8 @@ from typer.core import TyperCommand, TyperGroup
 from parcours.cli.click_words import option_help, speak_metavar, translated
 from parcours.cli.commands import COMMANDS
 from parcours.cli.i18n import Text
-from parcours.cli.options import HELP_VALUES
+from parcours.cli.options import HELP_VALUES, choices_help
 from parcours.cli.plain_params import take_text_as_typed
-from parcours.cli.typed_words import choices_help
 
 if TYPE_CHECKING:
     # Recent Typer builds on its own copy of Click: the types its classes are made of.

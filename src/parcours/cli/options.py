@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import typer
 
+from parcours.cli.typed_words import allowed, named
+
 if TYPE_CHECKING:
     from parcours.cli.i18n import Text
+
+Choice = TypeVar("Choice", bound=StrEnum)
 
 HELP_VALUES: dict[str, Callable[[Text], dict[str, str]]] = {}
 """Help whose text takes values worked out as its command is assembled, by catalogue key
@@ -36,8 +40,7 @@ def named_choice(
 ) -> Any:
     """An argument (an option with `option`) taking one of `choices`, by its key
     (`moved_away`) or its name in either language ("déménagement", the catalogue's
-    `KIND.VALUE`); its help lists both (`typed_words.choices_help`)."""
-    from parcours.cli.typed_words import ByName
+    `KIND.VALUE`); its help lists both (`choices_help`)."""
 
     make = typer.Option if option else typer.Argument
     return make(help=help_key, metavar=metavar, parser=ByName(choices, kind, metavar))
@@ -91,3 +94,40 @@ def group_module(
     `parcours NAME`: `commands, barrier = group_module("barrier")`."""
     commands = typer.Typer()
     return commands, subgroup(commands, name, invoke_without_command=invoke_without_command)
+
+
+class ByName(Generic[Choice]):
+    """A parser for an argument taking one of `choices` (`placeholder` in help), whose
+    names the catalogue holds as `KIND.VALUE`: by its key or its name; a usage error, in
+    the reader's words, otherwise."""
+
+    def __init__(self, choices: type[Choice], kind: str, placeholder: str) -> None:
+        self.choices, self.kind, self.placeholder = choices, kind, placeholder
+
+    def __call__(self, typed: str | Choice) -> Choice:
+        if isinstance(typed, self.choices):
+            return typed
+        keys = [c.value for c in self.choices]
+        found = named(self.kind, keys, str(typed))
+        if found is not None:
+            return self.choices(found)
+        from parcours.cli.click_words import Said
+        from parcours.cli.runtime import current_session
+        from parcours.locale import catalogue
+
+        text = current_session().text
+        option = catalogue(text.lang).get(f"metavar.{self.placeholder}", self.placeholder)
+        listed = allowed(self.kind, keys, text)
+        raise Said(text("error.bad_choice", value=typed, option=option, allowed=listed))
+
+
+def choices_help(param: Any, text: Text) -> str:
+    """What an argument taken by name (`ByName`) may be, for its help: each key as it is
+    typed, with its name in the reader's words where that says more (`moved_away
+    (déménagement)`); "" for any other parameter."""
+    described = getattr(param, "type_descriptor", None)
+    parser = getattr(getattr(described, "parameter_info", None), "parser", None)
+    if not isinstance(parser, ByName):
+        return ""
+    keys = [c.value for c in parser.choices]
+    return text("help.one_of", values=allowed(parser.kind, keys, text))

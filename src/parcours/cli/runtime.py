@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 import typer
 
 from parcours.adapters.settings import InvalidSeconds, InvalidSetting, Settings
+from parcours.cli import typed_words
 from parcours.cli.config_file import config_path, read_config
 from parcours.cli.dates import parse_instant
 from parcours.cli.errors import CliError, translate
@@ -102,6 +103,17 @@ def current_session() -> Session:
     return session
 
 
+def chosen(role: object, text: Text) -> str:
+    """The role typed (`--role`, PARCOURS_ROLE, the config file): its key, or its name in
+    either language (`coordinateur`); another is refused listing each key with its name."""
+    key = typed_words.named("role", ROLES, str(role))
+    if key is None:
+        listed = typed_words.allowed("role", ROLES, text)
+        said = text("error.bad_role", role=role, allowed=listed)
+        raise CliError(said, ExitCode.USAGE)
+    return key
+
+
 def open_session(
     lang: str,
     actor: str | None,
@@ -121,11 +133,7 @@ def open_session(
     text = Text(lang)
     config = read_config(config_path(env), text)
     actor_id = actor or env.get("PARCOURS_ACTOR") or config.get("actor")
-    chosen_role = (role or env.get("PARCOURS_ROLE") or config.get("role") or "staff").lower()
-    if chosen_role not in ROLES:
-        raise CliError(
-            text("error.bad_role", role=chosen_role, allowed=", ".join(ROLES)), ExitCode.USAGE
-        )
+    chosen_role = chosen(role or env.get("PARCOURS_ROLE") or config.get("role") or "staff", text)
     check_zone(text)
     try:
         settings = Settings.from_env(env)

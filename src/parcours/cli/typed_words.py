@@ -11,15 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from enum import StrEnum
-from typing import Any, Generic, TypeVar
 
 from parcours.cli.i18n import Text
 from parcours.locale import catalogue
 
 _MIDDLE_DOT = re.compile(r"·\w+")
 LANGUAGES = ("en", "fr")
-Choice = TypeVar("Choice", bound=StrEnum)
 
 
 def folded(words: str) -> str:
@@ -55,44 +52,8 @@ def allowed(kind: str, values: Iterable[str], text: Text) -> str:
     return ", ".join(_worded(value, kind, text) for value in values)
 
 
-def choices_help(param: Any, text: Text) -> str:
-    """What an argument taken by name (`ByName`) may be, for its help: each key as it is
-    typed, with its name in the reader's words where that says more (`moved_away
-    (déménagement)`); "" for any other parameter."""
-    described = getattr(param, "type_descriptor", None)
-    parser = getattr(getattr(described, "parameter_info", None), "parser", None)
-    if not isinstance(parser, ByName):
-        return ""
-    keys = [c.value for c in parser.choices]
-    return text("help.one_of", values=allowed(parser.kind, keys, text))
-
-
 def _worded(value: str, kind: str, text: Text) -> str:
     """`value (its name)`, unless the catalogue has no name for it or the name is the value."""
     said = catalogue(text.lang).get(f"{kind}.{value}")
     plain = value.replace("_", " ")
     return value if not said or said.lower() == plain.lower() else f"{value} ({said})"
-
-
-class ByName(Generic[Choice]):
-    """A parser for an argument taking one of `choices` (`placeholder` in help), whose
-    names the catalogue holds as `KIND.VALUE`: by its key or its name; a usage error, in
-    the reader's words, otherwise."""
-
-    def __init__(self, choices: type[Choice], kind: str, placeholder: str) -> None:
-        self.choices, self.kind, self.placeholder = choices, kind, placeholder
-
-    def __call__(self, typed: str | Choice) -> Choice:
-        if isinstance(typed, self.choices):
-            return typed
-        keys = [c.value for c in self.choices]
-        found = named(self.kind, keys, str(typed))
-        if found is not None:
-            return self.choices(found)
-        from parcours.cli.click_words import Said
-        from parcours.cli.runtime import current_session
-
-        text = current_session().text
-        option = catalogue(text.lang).get(f"metavar.{self.placeholder}", self.placeholder)
-        listed = allowed(self.kind, keys, text)
-        raise Said(text("error.bad_choice", value=typed, option=option, allowed=listed))

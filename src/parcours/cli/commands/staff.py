@@ -16,7 +16,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import role_label
 from parcours.cli.options import JsonFlag, group_module
 from parcours.cli.render import console, listing, print_json, when
-from parcours.cli.runtime import Session, current_session, guarded, open_readmodel
+from parcours.cli.runtime import Session, chosen, current_session, guarded, open_readmodel
 
 if TYPE_CHECKING:
     from parcours.app.staff import StaffRefused
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from parcours.domain.signing import Credential
 
 commands, staff = group_module("staff")
-
-STAFF_ROLES = ("staff", "coordinator", "partner", "auditor")
 
 StaffId = Annotated[str, typer.Argument(help="help.arg.staff_member", metavar="ID")]
 
@@ -44,9 +42,7 @@ def staff_add(
     from parcours.domain.vocabulary import Role
 
     session = current_session()
-    if role not in STAFF_ROLES:
-        said = session.text("error.bad_role", role=role, allowed=", ".join(STAFF_ROLES))
-        raise CliError(said, ExitCode.USAGE)
+    role = chosen(role, session.text)
     target = config or Path(f"parcours-{actor_id}.toml")
     store = open_readmodel()
     try:
