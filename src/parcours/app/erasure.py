@@ -30,6 +30,7 @@ from parcours.app.client import PathwayClient
 from parcours.app.errors import RequestRefused
 from parcours.app.health import latest_run
 from parcours.app.read_log import ReadCommand, log_reads
+from parcours.app.recipients import Recipient, recipients_of
 from parcours.app.reservations import Reservations
 from parcours.app.returns import linked
 from parcours.app.started import UNFINISHED_STATUSES, Started, read_start
@@ -37,6 +38,7 @@ from parcours.domain.commands.lifecycle import LifecycleEvent
 from parcours.domain.erasure import already_erased, check_erasure_request
 from parcours.domain.errors import CLOSED_RULE, DomainError
 from parcours.domain.records import PathwayState, RequestMeta
+from parcours.programmes import get_programme
 from parcours.workflows.erasure import ERASE_PERSON_UPDATE
 from parcours.workflows.messages import Participant, UpdateResult
 
@@ -70,6 +72,8 @@ class Erased:
     others: tuple[str, ...] = ()
     """The person's other pathways in the programme that still run (referred again after
     an exit, or the one they left before): their records stay until erased in turn."""
+    recipients: tuple[Recipient, ...] = ()
+    """The partners sent messages about the person, to be told of the erasure."""
 
 
 async def erase_person(
@@ -100,9 +104,17 @@ async def erase_person(
     done = await _destroy(pathways, store, keyring, pathway_id, whose)
     erasure = LifecycleEvent.PERSON_ERASED  # its reason is the record of why: kept
     in_clear = in_clear_count(e.reason for e in stored.timeline if e.kind != erasure)
-    legacy = _legacy(raw)
+    programme = get_programme(stored.programme, stored.programme_version)
+    fields = {kind.value: names for kind, names in programme.partner_fields.items()}
     return Erased(
-        pathway_id, seq, recorded, *done, legacy, reasons_in_clear=in_clear, others=others
+        pathway_id,
+        seq,
+        recorded,
+        *done,
+        _legacy(raw),
+        reasons_in_clear=in_clear,
+        others=others,
+        recipients=await asyncio.to_thread(recipients_of, store, pathway_id, fields),
     )
 
 
@@ -170,6 +182,7 @@ async def _erase_unanswering(
     programme = str(start.programme.get("name", ""))
     done = await _destroy(pathways, store, keyring, pathway_id, (programme, person))
     in_clear = in_clear_count(start_reasons(start))
+    fields = start.programme.get("partner_fields") or {}
     return Erased(
         pathway_id,
         None,
@@ -178,6 +191,7 @@ async def _erase_unanswering(
         _legacy(raw),
         reasons_in_clear=in_clear,
         reasons_counted_from_start=True,
+        recipients=await asyncio.to_thread(recipients_of, store, pathway_id, fields),
     )
 
 

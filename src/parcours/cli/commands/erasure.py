@@ -11,13 +11,15 @@ from parcours.cli.commands.doctor import _check_reason
 from parcours.cli.confirm import confirmed
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import word
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref
-from parcours.cli.render import console, print_json
+from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import guarded, open_readmodel, overseer_session, with_pathways
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
     from parcours.app.erasure import Erased
+    from parcours.app.recipients import Recipient
     from parcours.cli.i18n import Text
 
 commands = typer.Typer()
@@ -86,3 +88,27 @@ def _print_erased(done: Erased, text: Text) -> None:
             console.print(said, markup=False)
     for other in done.others:
         console.print(text("erase.other_pathway", other=other), markup=False)
+    _print_recipients(done, text)
+
+
+def _print_recipients(done: Erased, text: Text) -> None:
+    """The partners told of the person, whom the data-protection officer must tell of the
+    erasure (GDPR article 19); or one line saying no partner was."""
+    if not done.recipients:
+        console.print(text("erase.no_recipients"))
+        return
+    columns = ("partner", "channel", "messages", "last_sent", "fields")
+    listing(text, "erase.recipients", columns, [_recipient_row(r, text) for r in done.recipients])
+    console.print(text("erase.tell_recipients"))
+
+
+def _recipient_row(told: Recipient, text: Text) -> list[str]:
+    kind = word("partner_kind", told.kind.value, text)
+    fields = [text(f"partner_mail.field.{name}").lower() for name in told.fields]
+    return [
+        f"{told.name} ({kind})",
+        word("channel", told.channel, text),
+        str(told.messages),
+        when(told.last_sent_at),
+        ", ".join(fields) or text("erase.no_fields"),
+    ]
