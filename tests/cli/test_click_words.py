@@ -51,7 +51,11 @@ def test_the_root_help_and_typers_own_options_are_french(local: Cli) -> None:
         assert word in root, word
     for word in ("Usage:", "Commands", "Install completion", "Show this message"):
         assert word not in root, word
-    assert "Usage: parcours" in local("--help").stdout
+    assert "Utilisation : parcours [OPTIONS] COMMANDE [ARGUMENTS]..." in root
+    assert "COMMAND [ARGS]" not in root
+    group = local("--lang", "fr", "barrier", "--help").stdout
+    assert "Utilisation : parcours barrier [OPTIONS] COMMANDE [ARGUMENTS]..." in group
+    assert "Usage: parcours [OPTIONS] COMMAND [ARGS]..." in local("--help").stdout
 
 
 @pytest.mark.parametrize(

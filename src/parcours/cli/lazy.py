@@ -39,6 +39,8 @@ def localise(command: Any, text: Text) -> None:
                 values = HELP_VALUES[value](text) if value in HELP_VALUES else {}
                 setattr(owner, attribute, text(value, **values) + choices_help(owner, text))
     option_help(command, text)  # --help, and the root's completion options
+    if getattr(command, "subcommand_metavar", None):  # a group's `COMMAND [ARGS]...`
+        command.subcommand_metavar = text("click.subcommand_metavar")
     for sub in getattr(command, "commands", {}).values():
         localise(sub, text)
 
