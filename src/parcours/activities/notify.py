@@ -33,12 +33,18 @@ from parcours.adapters.channels import (
     build_channel,
 )
 from parcours.adapters.readmodel import OutboxEntry, OutboxStatus, Partner, Store
+from parcours.domain.vocabulary import PartnerKind
 from parcours.workflows.messages import Notification, NotificationBatch, NotificationFailure
 
 log = structlog.stdlib.get_logger("parcours.notify")
 
 NOT_IN_DIRECTORY = "directory"
 """The outbox's channel for a message whose named partner is not in the directory."""
+
+
+def not_in_directory(kind: PartnerKind, name: str) -> str:
+    """The error of a message to a named partner the directory has no active entry for."""
+    return f"no active {kind.value} partner named {name!r} in the partner directory"
 
 
 class NotificationActivities:
@@ -98,10 +104,7 @@ class NotificationActivities:
     ) -> NotificationFailure:
         """Record, once, that the named partner cannot be reached: the coordinator is told."""
         message = replace(notification, key=f"{notification.key}:{notification.partner_name}")
-        error = (
-            f"no active {notification.partner_kind.value} partner named "
-            f"{notification.partner_name!r} in the partner directory"
-        )
+        error = not_in_directory(notification.partner_kind, notification.partner_name)
         known = store.get_notification(message.key)
         if known is not None and known.status is OutboxStatus.FAILED:
             return NotificationFailure(message.key, message.partner_kind, known.last_error)

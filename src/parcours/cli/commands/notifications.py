@@ -10,6 +10,7 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import event_label, short, word
 from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt, flag, group_module
+from parcours.cli.partner_errors import said_error
 from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, with_pathways
 
@@ -52,7 +53,7 @@ def _notification_row(sent: OutboxEntry, text: Text) -> list[str]:
         event_label(sent.event_kind, text),
         word("outbox", sent.status.value, text),
         str(sent.attempts),
-        sent.last_error,
+        said_error(sent.last_error, text),
         when(sent.sent_at),
     ]
 
@@ -106,7 +107,8 @@ def _say_how_it_went(after: OutboxEntry, as_json: bool) -> None:
 
     text = current_session().text
     if after.status is OutboxStatus.FAILED:
-        said = text("notifications.failed_again", notification=after.key, error=after.last_error)
+        error = said_error(after.last_error, text)
+        said = text("notifications.failed_again", notification=after.key, error=error)
         raise CliError(said, ExitCode.UNAVAILABLE)
     if as_json:
         print_json({"key": after.key, "status": after.status.value})
