@@ -448,7 +448,7 @@ def test_a_notification_that_cannot_be_sent_is_listed_as_failed(cli: Cli) -> Non
     assert failure["role"] == "system"
     assert failure["details"]["partner_kind"] == "referrer"
 
-    table = cli("notifications", "--failed")
+    table = cli("notifications", "--failed", COLUMNS="300")
     assert table.exit_code == 0, table.output
     assert table.stdout.splitlines()[0] == "Notifications (1)"
     assert cells(table.stdout, key)[2:7] == [
@@ -456,5 +456,17 @@ def test_a_notification_that_cannot_be_sent_is_listed_as_failed(cli: Cli) -> Non
         "Intake completed",
         "failed",
         "1",
-        "e-mail partners need an SMTP relay",
+        "e-mail partners need an SMTP relay (PARCOURS_SMTP_HOST)",
     ]
+    french = cli("--lang", "fr", "notifications", "--failed", COLUMNS="300")
+    assert cells(french.stdout, key)[6] == (
+        "les partenaires joints par e-mail demandent un relais SMTP (PARCOURS_SMTP_HOST)"
+    )
+
+    # One pathway's messages: by its short reference; another pathway has none.
+    short = pathway_id.removeprefix("pathway-")[:6]
+    assert json_answer(cli, "notifications", "--pathway", short) == [row]
+    other = refer(cli)
+    assert json_answer(cli, "notifications", "--pathway", other) == []
+    unknown = cli("notifications", "--pathway", "ffffffffff")
+    assert unknown.exit_code == ExitCode.NOT_FOUND, unknown.output

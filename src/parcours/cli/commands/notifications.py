@@ -27,15 +27,29 @@ commands, notifications = group_module("notifications", invoke_without_command=T
 def notifications_list(
     ctx: typer.Context,
     failed: Annotated[bool, flag("--failed")] = False,
+    pathway: Annotated[
+        str | None,
+        typer.Option("--pathway", help="help.opt.notifications_pathway", metavar="REF"),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    found = open_readmodel().notifications(failed_only=failed)
+    pathway_id = None if pathway is None else _resolved(pathway)
+    found = open_readmodel().notifications(failed_only=failed, pathway_id=pathway_id)
     if as_json:
         print_json(found)
         return
     _print_notifications(found, current_session())
+
+
+def _resolved(reference: str) -> str:
+    """The pathway a reference names, as every command finds it (a short one too)."""
+
+    async def work(pathways: PathwayClient) -> str:
+        return await pathways.resolve(reference)
+
+    return with_pathways(current_session(), work)
 
 
 def _print_notifications(found: list[OutboxEntry], session: Session) -> None:
