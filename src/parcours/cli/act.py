@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from parcours.cli.errors import CliError
+from parcours.cli.event_details import what_happened
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import action_labels, event_label, short, stage_label
+from parcours.cli.labels import action_labels, short, stage_label
 from parcours.cli.options import JsonFlag, On, ReasonOpt, Ref, RequestOpt
 from parcours.cli.render import console, plain, print_json
 from parcours.cli.runtime import (
@@ -237,7 +238,7 @@ def _say(session: Session, pathway_id: str, result: UpdateResult) -> None:
     console.print(
         text(
             key,
-            event=event_label(result.event, text, result.details),
+            event=what_happened(result.event, text, result.details),
             seq=result.seq,
             ref=short(pathway_id),
             stage=stage_label(result.stage.value, text),

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from parcours.cli.event_details import what_happened
 from parcours.cli.i18n import Text
 from parcours.cli.labels import event_label
 from parcours.cli.render import when
@@ -26,7 +27,7 @@ def described(events: Sequence[PathwayEvent], text: Text) -> list[str]:
 def _described(event: PathwayEvent, corrected: Mapping[int, PathwayEvent], text: Text) -> str:
     from parcours.domain.commands import CORRECTION_EVENTS
 
-    label = event_label(event.kind, text, event.details)
+    label = what_happened(event.kind, text, event.details)
     correction = corrected.get(event.seq)
     if correction is not None:
         restated = _restated(correction)

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from parcours.cli.event_details import what_happened
 from parcours.cli.i18n import Text
 from parcours.cli.labels import (
     action_labels,
     as_typed,
-    event_label,
     role_label,
     short,
     stage_label,
@@ -225,7 +225,7 @@ def _last_event_rows(found: Snapshot, text: Text) -> list[Row]:
     said = text(
         "audit.at.last_projected" if found.last_event_projected else "audit.at.last_value",
         seq=last.seq or "—",
-        event=event_label(last.kind, text, last.details),
+        event=what_happened(last.kind, text, last.details),
         at=when(last.at),
         actor=last.actor_id,
         role=role_label(last.role.value, text),
