@@ -190,3 +190,29 @@ async def test_an_alert_of_a_run_that_ended_without_it_is_said_never_raised(
     alerts = document["open_alerts"]
     assert isinstance(alerts, list)
     assert [a["on_record"] for a in alerts] == ["never_raised"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "stood", "projected"),
+    [
+        ("en", "as it stood at", "as its timers project it at"),
+        ("fr", "tel qu'il était le", "tel que ses minuteries le projettent au"),
+    ],
+)
+async def test_an_instant_past_the_history_is_titled_as_projected(
+    tmp_path: Path, lang: str, stood: str, projected: str
+) -> None:
+    """A title that said "as it stood" on a date still to come read as a fact."""
+    cli = cli_for(tmp_path, (HERE / "keys.json").read_text(encoding="utf-8"))
+    history = str(HERE / f"{NAME}.json")
+    end = (await recording()).recorded_until
+    at_the_end = await run(
+        cli, "audit", "at", history, "--when", end.isoformat(), PARCOURS_LANG=lang
+    )
+    assert stood in " ".join(at_the_end.stdout.split())
+    later = (end + 400 * DAY).isoformat()
+    past_it = await run(cli, "audit", "at", history, "--when", later, PARCOURS_LANG=lang)
+    assert past_it.exit_code == 0, past_it.output
+    title = " ".join(past_it.stdout.split())
+    assert projected in title
+    assert stood not in title

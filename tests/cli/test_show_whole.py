@@ -98,14 +98,18 @@ def test_every_command_that_creates_a_record_says_its_id(cli: Cli) -> None:
         ok(cli, *step, pathway_id)
     ok(cli, "jobdating", "outcome", pathway_id, "training", "--agency", "Interim 95")
     enrolled = ok(cli, "training", "enrol", pathway_id, *TRAINING)
-    assert f"New training: t1 (on {short})." in enrolled, enrolled
+    said = " ".join(enrolled.split())
+    told = f"`parcours training complete|drop {short}` act on the current training, without its id"
+    assert f"New training: t1 (on {short}; {told})." in said, said
     ok(cli, "training", "drop", pathway_id, "--reason", "changed plans")
     mission = ("--employer", "Logistique Nord", "--contract", "temp_mission", "--hours", "35")
     started = answer(cli, "mission", "start", pathway_id, *mission, "--agency", "Interim 95")
     assert (started["mission_id"], started["details"]["employer"]) == ("m1", "Logistique Nord")
     ok(cli, "mission", "end", pathway_id)
     second = ok(cli, "--lang", "fr", "mission", "start", pathway_id, *mission)
-    assert f"Nouvelle mission : m2 (sur {short})." in second, second
+    said = " ".join(second.split())
+    told = f"`parcours mission end {short}` termine la mission en cours, sans son identifiant"
+    assert f"Nouvelle mission : m2 (sur {short} ; {told})." in said, said
 
 
 def test_show_prints_every_record_with_its_id(cli: Cli) -> None:

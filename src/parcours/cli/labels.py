@@ -101,7 +101,7 @@ def word(prefix: str, value: str, text: Text) -> str:
 
 
 def role_label(role: str, text: Text) -> str:
-    """A role in the reader's words ("coordinateur"); staff still type the English key."""
+    """A role in the reader's words ("coordinateur"), which `--role` takes too."""
     return word("role", role, text)
 
 

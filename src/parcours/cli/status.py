@@ -86,11 +86,20 @@ def print_snapshot(found: Snapshot, text: Text) -> None:
         *_outcome_rows(state, text),
         *_last_event_rows(found, text),
     ]
-    pairs(text("audit.at.title", ref=short(state.pathway_id), when=when(found.when)), rows)
+    pairs(_snapshot_title(found, text), rows)
     notes = _alert_notes(found, text)
     print_sections(state, found.open_alerts, found.when, text, notes)
     if any(mark.after_the_fact for mark in found.alerts_on_record.values()):
         console.print(text("audit.at.alerts_legend"))
+
+
+def _snapshot_title(found: Snapshot, text: Text) -> str:
+    """As it stood; past the end of its history, as its timers project it."""
+    ref, at = short(found.state.pathway_id), when(found.when)
+    if found.projected and found.when > found.recorded_until:
+        until = when(found.recorded_until)
+        return text("audit.at.title_projected", ref=ref, when=at, until=until)
+    return text("audit.at.title", ref=ref, when=at)
 
 
 def _alert_notes(found: Snapshot, text: Text) -> dict[str, str]:
