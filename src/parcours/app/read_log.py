@@ -18,6 +18,8 @@ What is logged, by command (`ReadCommand`):
   instant, read from its history (a file or the service);
 - `erase`: an erasure opened the identity one last time, to find the person's
   reservations; for a pathway whose run had ended, this entry is the erasure's only trace;
+- `find`: a search for a person by name and birth date (`parcours find`): one entry per
+  pathway found, or one without a pathway when none was (who looked, not for whom);
 - `codec_decode`: a decode by the Temporal web UI's codec server (`parcours.codec`): one
   entry per pathway the opened payloads name, or one without a pathway.
 """
@@ -55,6 +57,7 @@ class ReadCommand(StrEnum):
     AUDIT_AT = "audit_at"
     ERASE = "erase"
     DOCTOR = "doctor"
+    FIND = "find"
 
 
 def log_reads(

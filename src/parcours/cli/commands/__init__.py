@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("exit", "lifecycle"),
     ("correct", "corrections"),
     ("erase", "erasure"),
+    ("find", "find"),
     ("report", "report"),
     ("extract", "report"),
     ("import", "importing"),

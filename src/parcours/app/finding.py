@@ -1,0 +1,70 @@
+"""Finding a person's pathways by who they are, for a request that names a person (an
+erasure, a request for access): pathways are named by random ids, never by the person.
+
+Nothing is searched in clear. The person's fingerprint in a programme (their name and
+birth date under the keyring, as a referral's duplicate check computes it: case, accents
+and hyphens do not count) names their reservation there; its holder is their latest
+pathway, and each pathway names the earlier one it follows (`Refer.earlier_pathway_id`).
+A pathway whose person was erased or anonymised holds no reservation: nothing of them is
+left to find. The search is a read, logged by the front end before it shows anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parcours.adapters.temporal.fingerprint import fingerprints
+from parcours.adapters.temporal.keys import Keyring
+from parcours.app.client import PathwayClient
+from parcours.app.reservations import Reservations
+from parcours.app.returns import linked
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who is looked for, as the referral gave them."""
+
+    first_name: str
+    last_name: str
+    birth_date: str
+
+
+@dataclass(frozen=True)
+class Found:
+    """One pathway of the person."""
+
+    programme: str
+    pathway_id: str
+    running: bool
+    stage: str
+    """The stage it lists under; "" once its run has ended."""
+
+
+async def find_person(
+    pathways: PathwayClient, keyring: Keyring, person: Person, programmes: list[str]
+) -> list[Found]:
+    """Every pathway of `person` in `programmes` that still holds their record, the
+    latest of each programme first."""
+    found: list[Found] = []
+    for programme in programmes:
+        for pathway_id in await _chain(pathways, keyring, person, programme):
+            running = bool(await pathways.running(pathway_id))
+            stage = await pathways.listed_stage(pathway_id) if running else ""
+            found.append(Found(programme, pathway_id, running, stage))
+    return found
+
+
+async def _chain(
+    pathways: PathwayClient, keyring: Keyring, person: Person, programme: str
+) -> list[str]:
+    """The reservation's holders (under every key, and the old registry), then the
+    earlier pathways each follows, each once."""
+    marks = fingerprints(keyring, programme, person.last_name, person.first_name, person.birth_date)
+    reservations = Reservations(pathways.temporal, pathways.task_queue, programme, marks)
+    chain: list[str] = []
+    for holder in [await reservations.holder(), *await reservations.legacy_holders()]:
+        pathway_id = holder
+        while pathway_id and pathway_id not in chain:
+            chain.append(pathway_id)
+            pathway_id = await linked(pathways, pathway_id)
+    return chain
