@@ -203,6 +203,10 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_pathway(
         what=f"{pid}'s run has ended",
     )
     assert [r["next_alert_at"] for r in listed if r["pathway_id"] == pid] == [None]
+    # Its run has ended: an action is refused saying what closed it, not only that it is.
+    contact = cli("contact", pid)
+    assert contact.exit_code == ExitCode.REFUSED, contact.output
+    assert "when its person was erased at a coordinator's request" in contact.stderr
     assert "aucune : clos définitivement" in cli("--lang", "fr", "list", "--closed").stdout
     assert "[erased]" in cli("timeline", pid).stdout  # the waiver's reason
     french = cli("--lang", "fr", "show", pid).stdout

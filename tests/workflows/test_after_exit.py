@@ -148,17 +148,19 @@ async def test_nothing_is_accepted_once_closed(
         await walk.pathways.execute(
             walk.pid, c.WithdrawConsent(PartnerKind.CAREER_ADVISOR, exited_at), meta()
         )
-    assert (refused.value.rule, refused.value.code) == ("pathway_closed", "pathway_finished")
+    # Its run has ended: the service answers "not found", and the refusal reads from the
+    # pathway's state what closed it, as the pathway would have said it.
+    assert (refused.value.rule, refused.value.code) == ("pathway_closed", "pathway_anonymised")
 
     cli = staff_cli(skipping_env, tmp_path)
     withdrawn = await run(cli, "consent", "withdraw", walk.pid, "career_advisor")
     assert withdrawn.exit_code == ExitCode.REFUSED, withdrawn.output
     said = withdrawn.stderr.strip()
     assert "\n" not in said
-    assert f"pathway {walk.pid} is closed for good: nothing more can be recorded" in said
+    assert "when its person was anonymised at the end of the record's retention" in said
     french = await run(cli, "--lang", "fr", "alerts", "ack", walk.pid, "x")
     assert french.exit_code == ExitCode.REFUSED, french.output
-    assert "est clos définitivement" in french.stderr
+    assert "quand sa personne a été anonymisée" in french.stderr
 
     shown = await run(cli, "show", walk.pid, "--json")
     assert shown.exit_code == 0, shown.output

@@ -22,9 +22,9 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from parcours.app.closing import closed_refusal
 from parcours.app.errors import (
     PathwayNotFound,
-    closed_for_good,
     not_found,
     refusal_of,
 )
@@ -197,7 +197,7 @@ class PathwayClient:
             raise refusal_of(err.cause) from None
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND and await self.running(pathway_id) is False:
-                raise closed_for_good(pathway_id) from None
+                raise await closed_refusal(pathway_id, lambda: self.state(pathway_id)) from None
             raise not_found(err, pathway_id) from None
 
     async def status(self, pathway_id: str) -> PathwayStatus:

@@ -16,6 +16,7 @@ from parcours.adapters.readmodel.views import ParticipantView
 from parcours.app.client import PathwayClient
 from parcours.app.errors import RequestRefused
 from parcours.domain.anonymisation import AdoptRetention, ExtendRetention
+from parcours.domain.errors import CLOSED_RULE
 from parcours.domain.records import RequestMeta
 from parcours.workflows.messages import UpdateResult
 from parcours.workflows.retention import ADOPT_RETENTION_UPDATE, EXTEND_RETENTION_UPDATE
@@ -86,7 +87,7 @@ async def adopt_every(
         try:
             result = await adopt_retention(pathways, pathway_id, request)
         except RequestRefused as refused:
-            if refused.code not in ("pathway_finished", "adopt_closed"):
+            if refused.rule != CLOSED_RULE and refused.code != "adopt_closed":
                 done.failed[pathway_id] = refused
             else:
                 done.closed.append(pathway_id)
