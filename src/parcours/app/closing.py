@@ -19,7 +19,6 @@ from parcours.app.errors import PathwayNotFound, RequestRefused, closed_for_good
 from parcours.app.health import PathwayCannotRun
 from parcours.domain.errors import DomainError
 from parcours.domain.records import PathwayState
-from parcours.domain.retention import refuse_if_closed
 
 READ_FOR_S = 5.0
 """How long the refusal waits for the state before it gives the general sentence."""
@@ -31,6 +30,10 @@ async def closed_refusal(
     pathway_id: str, state: Callable[[], Awaitable[PathwayState]]
 ) -> RequestRefused:
     """The refusal of a request to the ended run of `pathway_id`, saying what closed it."""
+    # The domain's rules only once a request was refused so: an action's command line
+    # imports no more than sending it needs (tests/cli/test_process.py).
+    from parcours.domain.retention import refuse_if_closed  # noqa: PLC0415
+
     try:
         refuse_if_closed(await asyncio.wait_for(state(), READ_FOR_S))
     except DomainError as refused:
