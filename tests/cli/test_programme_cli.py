@@ -33,9 +33,15 @@ def test_list_in_both_languages(local: Cli) -> None:
 
 
 def test_show_lists_moves_and_guards(local: Cli) -> None:
-    shown = local("programme", "show", "atp-cergy")
+    shown = local("programme", "show", "atp-cergy", COLUMNS="300")
     assert shown.exit_code == 0
-    assert "blocking_barriers_cleared" in shown.stdout
+    assert "blocking_barriers_cleared" in shown.stdout  # a guard, as refusals name it
+    # Actions and stages in words, as `next` and `show` say them.
+    assert "│ sign the contract " in shown.stdout
+    assert "│ Barrier work " in shown.stdout
+    french = local("--lang", "fr", "programme", "show", "atp-cergy", COLUMNS="300").stdout
+    assert "│ signer le contrat " in french
+    assert "sign_contract" not in french
     as_json = json.loads(local("programme", "show", "nouveau-depart", "--json").stdout)
     assert as_json["name"] == "nouveau-depart"
     missing = local("programme", "show", "unknown-programme")
@@ -125,7 +131,7 @@ def test_show_prints_every_part_of_the_file(local: Cli, name: str, lang: str) ->
         *(c.key for c in found.eligibility),
         *((c.label.fr if lang == "fr" else c.label.en) for c in found.eligibility),
         *((c.label.fr if lang == "fr" else c.label.en) for c in found.outcome.positive_if_any),
-        *(route.event for route in found.routes),
+        *(_route_words(route.event, said) for route in found.routes),
         *found.referrers,
         *(partner for names in found.partners.values() for partner in names),
         *(f"@{group}" for group in found.stage_groups),
@@ -134,14 +140,21 @@ def test_show_prints_every_part_of_the_file(local: Cli, name: str, lang: str) ->
         said["programme.partner_fields.title"],
     ]
     for key, value in found.timers.model_dump().items():
-        shown_value = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        expected += [key, shown_value]
+        shown_value = ", ".join(f"{v:g}" for v in (value if isinstance(value, list) else [value]))
+        expected += [said[f"programme.timer.{key}"], key, shown_value]
     assert found.accompaniment is not None
     expected.append(f"{found.accompaniment.months} ")
     for fields in found.partner_fields.values():
-        expected.append(", ".join(fields) or said["none"])
+        names = [said[f"partner_mail.field.{field}"].lower() for field in fields]
+        expected.append(", ".join(names) or said["none"])
     missing = [item for item in expected if item not in out]
     assert missing == []
+    # The file's keys are said in words: conditions, events, kinds.
+    for key in ("min_weekly_hours=", "strictly_longer", "sector_hiring", "min_months="):
+        assert key not in out, key
+    if lang == "fr":
+        for key in ("housing", "intake_completed", "first_name", "career_advice"):
+            assert key not in out, key
     # The accompaniment's start and the exit's contract types in the reader's words.
     assert said[f"programme.start.{found.accompaniment.starts_on}"] in out
     assert f"from {found.accompaniment.starts_on}" not in out
@@ -192,3 +205,11 @@ def catalogue_of_programmes() -> dict[str, dict[int, ProgrammeDefinition]]:
     from parcours.programmes import catalogue as programmes
 
     return programmes()
+
+
+def _route_words(event: str, said: dict[str, str]) -> str:
+    """How `programme show` names a route's event: every event, an event, an alert's rule."""
+    if event == "*":
+        return said["programme.every_event"]
+    kind, _, rule = event.partition(":")
+    return said[f"rule.{rule}"] if rule else said[f"event.{kind}"]

@@ -11,9 +11,11 @@ Timers are printed from the file's own `[timers]` keys, so a new timer shows at 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from parcours.cli.labels import listed, percent, stage_label, word
+from parcours.cli.labels import event_label, listed, percent, stage_label, word
 from parcours.cli.render import pairs, table
 
 if TYPE_CHECKING:
@@ -58,10 +60,10 @@ def _summary(found: ProgrammeDefinition, text: Text) -> list[tuple[str, str]]:
         (field("initial_stage"), stage_label(found.initial_stage.value, text)),
         (field("stages"), ", ".join(stage_label(s.value, text) for s in found.stages)),
         *[
-            (f"@{group}", ", ".join(stage_label(s.value, text) for s in members))
+            (_group(group, text), ", ".join(stage_label(s.value, text) for s in members))
             for group, members in found.stage_groups.items()
         ],
-        (field("blocking"), listed((b.value for b in found.blocking_barriers), text)),
+        (field("blocking"), _words("barrier_kind", found.blocking_barriers, text)),
         (field("training_prerequisites"), _prerequisites(found, text)),
         (field("accompaniment"), _accompaniment(found, text)),
         (field("targets"), text("programme.targets", intake=targets.yearly_intake, rate=rate)),
@@ -73,6 +75,16 @@ def _summary(found: ProgrammeDefinition, text: Text) -> list[tuple[str, str]]:
         (field("partners"), _named_partners(found, text)),
         (field("outcome"), _said(found.outcome.description, text)),
     ]
+
+
+def _group(group: str, text: Text) -> str:
+    """A stage group as the moves name it (`@active`), with what it gathers in words."""
+    said = word("programme.group", group, text)
+    return f"@{group}" if said == group else f"{said} (@{group})"
+
+
+def _words(kind: str, values: Iterable[StrEnum], text: Text) -> str:
+    return listed((word(kind, v.value, text) for v in values), text)
 
 
 def _named_partners(found: ProgrammeDefinition, text: Text) -> str:
@@ -117,34 +129,46 @@ def _positive_exits(found: ProgrammeDefinition, text: Text) -> None:
 
 
 def _conditions(criterion: PositiveExitCriterion, text: Text) -> str:
-    """What makes one exit criterion hold, as the file says it (`min_months=13`…)."""
+    """What makes one exit criterion hold, in words ("at least 35 hours a week")."""
     types = ", ".join(word("contract_type", t.value, text) for t in criterion.contract_types)
     said = [text("programme.contracts", types=types)]
-    for key in ("min_weekly_hours", "max_weekly_hours", "min_months"):
+    for key in ("min_weekly_hours", "max_weekly_hours"):
         value = getattr(criterion, key)
         if value is not None:
-            said.append(f"{key}={value:g}")
-    if criterion.strictly_longer:
-        said.append("strictly_longer")
+            said.append(text(f"programme.condition.{key}", hours=_number(value, text)))
+    if criterion.min_months is not None:
+        longer = "more_than_months" if criterion.strictly_longer else "min_months"
+        said.append(text(f"programme.condition.{longer}", months=criterion.min_months))
     if criterion.min_count > 1:
-        said.append(f"min_count={criterion.min_count}")
+        said.append(text("programme.condition.min_count", count=criterion.min_count))
     if criterion.sector_hiring:
-        said.append("sector_hiring")
-    return "; ".join(said)
+        said.append(text("programme.condition.sector_hiring"))
+    return text("programme.condition.separator").join(said)
+
+
+def _number(value: float, text: Text) -> str:
+    shown = f"{value:g}"
+    return shown.replace(".", ",") if text.lang == "fr" else shown
 
 
 def _timers(found: ProgrammeDefinition, text: Text) -> None:
+    """Each timer in words with its file key, and its value with its unit."""
     rows = [
-        [key, ", ".join(map(str, value)) if isinstance(value, list) else str(value)]
+        [word("programme.timer", key, text), key, _number_list(value, text)]
         for key, value in found.timers.model_dump(mode="json").items()
     ]
-    _table("timers", ("timer", "value"), rows, text)
+    _table("timers", ("timer", "key", "value"), rows, text)
+
+
+def _number_list(value: float | list[float], text: Text) -> str:
+    values = value if isinstance(value, list) else [value]
+    return ", ".join(_number(v, text) for v in values)
 
 
 def _routes(found: ProgrammeDefinition, text: Text) -> None:
     rows = [
         [
-            route.event,
+            _routed_event(route.event, text),
             ", ".join(word("partner_kind", k.value, text) for k in route.partners),
             _narrowed(route, text),
         ]
@@ -153,8 +177,22 @@ def _routes(found: ProgrammeDefinition, text: Text) -> None:
     _table("routes", ("event", "partners", "only"), rows, text)
 
 
+def _routed_event(event: str, text: Text) -> str:
+    """A route's event in words: "every event" for `*`, an alert by its rule."""
+    if event == "*":
+        return text("programme.every_event")
+    kind, _, rule = event.partition(":")
+    said = event_label(kind, text)
+    if rule:
+        said = text("timeline.about", label=said, about=word("rule", rule, text))
+    return said
+
+
 def _narrowed(route: Route, text: Text) -> str:
-    said = [*(b.value for b in route.barrier_kinds), *(a.value for a in route.appointment_kinds)]
+    said = [
+        *(word("barrier_kind", b.value, text) for b in route.barrier_kinds),
+        *(word("appointment_kind", a.value, text) for a in route.appointment_kinds),
+    ]
     if route.aid_requested:
         said.append(text("programme.aid_requested"))
     return ", ".join(said) or "—"
@@ -162,7 +200,10 @@ def _narrowed(route: Route, text: Text) -> str:
 
 def _partner_fields(found: ProgrammeDefinition, text: Text) -> None:
     rows = [
-        [word("partner_kind", kind.value, text), listed(fields, text)]
+        [
+            word("partner_kind", kind.value, text),
+            listed((text(f"partner_mail.field.{f}").lower() for f in fields), text),
+        ]
         for kind, fields in found.partner_fields.items()
     ]
     _table("partner_fields", ("kind", "fields"), rows, text)

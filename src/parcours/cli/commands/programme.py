@@ -13,7 +13,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
-from parcours.cli.labels import percent
+from parcours.cli.labels import action_label, percent, stage_label
 from parcours.cli.options import JsonFlag, VersionOpt, group_module
 from parcours.cli.render import console, print_json, table
 from parcours.cli.runtime import current_session, guarded
@@ -99,9 +99,9 @@ def _print_moves(found: ProgrammeDefinition, text: Text) -> None:
         [text(f"programme.col.{c}") for c in ("trigger", "from", "to", "guards")],
         [
             [
-                row.trigger,
-                row.source.value,
-                row.dest.value if row.dest else "—",
+                action_label(row.trigger, text),
+                stage_label(row.source.value, text),
+                stage_label(row.dest.value, text) if row.dest else "—",
                 ", ".join(row.guards) or "—",
             ]
             for row in table_of(found)
