@@ -460,7 +460,7 @@ def test_a_notification_that_cannot_be_sent_is_listed_as_failed(cli: Cli) -> Non
     ]
     french = cli("--lang", "fr", "notifications", "--failed", COLUMNS="300")
     assert cells(french.stdout, key)[6] == (
-        "les partenaires joints par e-mail demandent un relais SMTP (PARCOURS_SMTP_HOST)"
+        "les partenaires joints par courriel demandent un relais SMTP (PARCOURS_SMTP_HOST)"
     )
 
     # One pathway's messages: by its short reference; another pathway has none.

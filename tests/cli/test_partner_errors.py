@@ -1,6 +1,7 @@
-"""A partner message's error, as parcours' channels write it, said in the reader's words:
-each sentence below comes from the code that writes it, so a reworded channel error that
-the CLI no longer recognises fails here rather than showing English to a French reader."""
+"""A partner message's error, as the channels write it (`adapters.channels.errors`), said
+in the reader's words: every sentence is recognised, in both languages, and the ones
+the channels raise are their sentences, so a reworded channel error cannot show English
+to a French reader."""
 
 from __future__ import annotations
 
@@ -8,30 +9,40 @@ import pytest
 
 from parcours.activities.notify import not_in_directory
 from parcours.adapters.channels import ChannelUnavailable, build_channel
+from parcours.adapters.channels.errors import SENTENCES, failure_text
 from parcours.adapters.channels.smtp import _failure
 from parcours.adapters.channels.webhook import _classify
 from parcours.cli.i18n import Text
 from parcours.cli.partner_errors import said_error
 from parcours.domain.vocabulary import ChannelKind, PartnerKind
+from parcours.locale import catalogue
+
+SAMPLE = {
+    "status": "404",
+    "code": "550",
+    "cause": "ConnectionRefusedError",
+    "kind": "referrer",
+    "name": "Restos d'Ermont",
+}
 
 
-def no_relay() -> str:
-    with pytest.raises(ChannelUnavailable) as refused:
-        build_channel(ChannelKind.EMAIL, "orientation@ccas.example.org", smtp=None)
-    return str(refused.value)
+@pytest.mark.parametrize("key", sorted(SENTENCES))
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_channel_sentence_is_said_in_the_readers_words(key: str, lang: str) -> None:
+    stored = failure_text(key, **SAMPLE)
+    words = catalogue(lang)
+    kind = words["partner_kind.referrer"]
+    assert said_error(stored, Text(lang)) == words[f"partner_error.{key}"].format(
+        **{**SAMPLE, "kind": kind}
+    )
 
 
 @pytest.mark.parametrize(
     ("written", "french"),
     [
         (
-            no_relay,
-            "les partenaires joints par e-mail demandent un relais SMTP (PARCOURS_SMTP_HOST)",
-        ),
-        (
-            lambda: not_in_directory(PartnerKind.TEMP_AGENCY, "Adecco Cergy"),
-            "aucun partenaire actif de type agence d'intérim nommé « Adecco Cergy » dans "
-            "l'annuaire des partenaires",
+            lambda: str(_no_relay()),
+            "les partenaires joints par courriel demandent un relais SMTP (PARCOURS_SMTP_HOST)",
         ),
         (
             lambda: not_in_directory(PartnerKind.REFERRER, "Restos d'Ermont"),
@@ -45,23 +56,27 @@ def no_relay() -> str:
             "le webhook a répondu HTTP 302 (les redirections ne sont pas suivies)",
         ),
         (
-            lambda: str(_failure(550, "5.1.1 mailbox unavailable")),
-            "le serveur SMTP a répondu 550 : 5.1.1 mailbox unavailable",
+            lambda: str(_failure(550, "smtp_recipient_refused")),
+            "le serveur SMTP a refusé le destinataire (550)",
+        ),
+        (
+            lambda: str(_failure(451, "smtp_message_refused")),
+            "le serveur SMTP a refusé le message (451)",
         ),
     ],
 )
-def test_parcours_own_sentences_are_said_in_french(written: object, french: str) -> None:
-    stored = written()  # type: ignore[operator]
-    assert said_error(stored, Text("fr")) == french
+def test_what_the_channels_raise_is_said_in_french(written: object, french: str) -> None:
+    assert said_error(written(), Text("fr")) == french  # type: ignore[operator]
 
 
-def test_english_readers_read_the_same_sentence_with_what_to_set() -> None:
-    english = said_error(no_relay(), Text("en"))
-    assert english == "e-mail partners need an SMTP relay (PARCOURS_SMTP_HOST)"
-    webhook = said_error(str(_classify(404)), Text("en"))
-    assert webhook == "the webhook answered HTTP 404"
+def _no_relay() -> ChannelUnavailable:
+    with pytest.raises(ChannelUnavailable) as refused:
+        build_channel(ChannelKind.EMAIL, "orientation@ccas.example.org", smtp=None)
+    return refused.value
 
 
 def test_an_unknown_sentence_is_shown_as_stored() -> None:
     assert said_error("something else happened", Text("fr")) == "something else happened"
     assert said_error("", Text("fr")) == ""
+    english = said_error(failure_text("no_smtp_relay"), Text("en"))
+    assert english == "e-mail partners need an SMTP relay (PARCOURS_SMTP_HOST)"

@@ -32,6 +32,7 @@ from parcours.adapters.channels import (
     TemporaryFailure,
     build_channel,
 )
+from parcours.adapters.channels.errors import failure_text
 from parcours.adapters.readmodel import OutboxEntry, OutboxStatus, Partner, Store
 from parcours.domain.vocabulary import PartnerKind
 from parcours.workflows.messages import Notification, NotificationBatch, NotificationFailure
@@ -44,7 +45,7 @@ NOT_IN_DIRECTORY = "directory"
 
 def not_in_directory(kind: PartnerKind, name: str) -> str:
     """The error of a message to a named partner the directory has no active entry for."""
-    return f"no active {kind.value} partner named {name!r} in the partner directory"
+    return failure_text("not_in_directory", kind=kind.value, name=name)
 
 
 class NotificationActivities:

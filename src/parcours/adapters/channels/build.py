@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parcours.adapters.channels.errors import failure_text
 from parcours.adapters.channels.files import FileChannel
 from parcours.adapters.channels.message import Channel
 from parcours.adapters.channels.smtp import SmtpChannel
@@ -53,7 +54,7 @@ def build_channel(
     match ChannelKind(kind):
         case ChannelKind.EMAIL:
             if smtp is None:
-                raise ChannelUnavailable("e-mail partners need an SMTP relay")
+                raise ChannelUnavailable(failure_text("no_smtp_relay"))
             return smtp.to(address)
         case ChannelKind.WEBHOOK:
             return WebhookChannel(address, secret, timeout)

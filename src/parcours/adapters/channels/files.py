@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from parcours.adapters.channels.errors import TemporaryFailure
+from parcours.adapters.channels.errors import TemporaryFailure, failure_text
 from parcours.adapters.channels.message import OutgoingMessage
 
 
@@ -36,7 +36,8 @@ class FileChannel:
         except FileExistsError:
             return
         except OSError as exc:
-            raise TemporaryFailure(f"outbox folder not writable: {type(exc).__name__}") from None
+            cause = type(exc).__name__
+            raise TemporaryFailure(failure_text("folder_not_writable", cause=cause)) from None
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(body)
@@ -45,4 +46,5 @@ class FileChannel:
         except OSError as exc:
             # A half-written file would read as "already sent": remove it and retry later.
             self.path_for(message.key).unlink(missing_ok=True)
-            raise TemporaryFailure(f"outbox file not written: {type(exc).__name__}") from None
+            cause = type(exc).__name__
+            raise TemporaryFailure(failure_text("file_not_written", cause=cause)) from None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from parcours.adapters.channels.errors import PermanentFailure, TemporaryFailure
+from parcours.adapters.channels.errors import PermanentFailure, TemporaryFailure, failure_text
 from parcours.adapters.channels.message import OutgoingMessage
 from parcours.adapters.channels.render import subject, text_body
 
@@ -26,10 +26,10 @@ def message_id(key: str, sender: str) -> str:
     return f"<notification.{digest}@{domain}>"
 
 
-def _failure(code: int, what: str) -> PermanentFailure | TemporaryFailure:
-    if code >= 500:
-        return PermanentFailure(f"SMTP {code}: {what}")
-    return TemporaryFailure(f"SMTP {code}: {what}")
+def _failure(code: int, refused: str) -> PermanentFailure | TemporaryFailure:
+    """`refused`: `smtp_recipient_refused` or `smtp_message_refused`."""
+    said = failure_text(refused, code=code)
+    return PermanentFailure(said) if code >= 500 else TemporaryFailure(said)
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,11 @@ class SmtpChannel:
                 smtp.send_message(mail, from_addr=self.sender, to_addrs=[self.recipient])
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()] or [550]
-            raise _failure(min(codes), "recipient refused") from None
+            raise _failure(min(codes), "smtp_recipient_refused") from None
         except smtplib.SMTPNotSupportedError:
-            raise PermanentFailure("SMTP server lacks a required extension") from None
+            raise PermanentFailure(failure_text("smtp_extension")) from None
         except smtplib.SMTPResponseException as exc:
-            raise _failure(exc.smtp_code, "message refused") from None
+            raise _failure(exc.smtp_code, "smtp_message_refused") from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise TemporaryFailure(f"SMTP connection failed: {type(exc).__name__}") from None
+            cause = type(exc).__name__
+            raise TemporaryFailure(failure_text("smtp_connection", cause=cause)) from None

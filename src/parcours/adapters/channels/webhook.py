@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from http.client import HTTPException
 from urllib.parse import urlsplit
 
-from parcours.adapters.channels.errors import PermanentFailure, TemporaryFailure
+from parcours.adapters.channels.errors import PermanentFailure, TemporaryFailure, failure_text
 from parcours.adapters.channels.message import OutgoingMessage
 
 RETRYABLE_CLIENT_ERRORS = frozenset({408, 429})
@@ -61,10 +61,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def _classify(status: int) -> PermanentFailure | TemporaryFailure:
     if 400 <= status < 500 and status not in RETRYABLE_CLIENT_ERRORS:
-        return PermanentFailure(f"webhook answered HTTP {status}")
+        return PermanentFailure(failure_text("webhook_status", status=status))
     if status >= 500 or status in RETRYABLE_CLIENT_ERRORS:
-        return TemporaryFailure(f"webhook answered HTTP {status}")
-    return PermanentFailure(f"webhook answered HTTP {status} (redirects are not followed)")
+        return TemporaryFailure(failure_text("webhook_status", status=status))
+    return PermanentFailure(failure_text("webhook_redirect", status=status))
 
 
 def acceptable_url(url: str) -> bool:
@@ -126,6 +126,7 @@ class WebhookChannel:
             status = exc.code
             exc.close()
         except (urllib.error.URLError, HTTPException, OSError) as exc:
-            raise TemporaryFailure(f"webhook unreachable: {type(exc).__name__}") from None
+            cause = type(exc).__name__
+            raise TemporaryFailure(failure_text("webhook_unreachable", cause=cause)) from None
         if not 200 <= status < 300:
             raise _classify(status)
