@@ -549,3 +549,15 @@ def test_a_kind_or_reason_typed_by_its_french_name_is_taken(cli: Cli) -> None:
         ("individual", "mobile_office")
     ]
     assert shown["outcome"]["reason"] == "moved_away"
+
+
+@pytest.mark.parametrize("now", ["now", "maintenant"])
+def test_now_typed_as_on_is_one_instant_for_the_request_and_the_command(cli: Cli, now: str) -> None:
+    """`--on now` dated the request and the command at two instants a moment apart, and
+    the pathway refused them as differing (rule `instant_bound`)."""
+    pathway_id = refer(cli)
+    for action in (("contact",), ("intake", "complete"), ("consent", "give")):
+        args = (*ATP_CRITERIA,) if action == ("intake", "complete") else ()
+        extra = ("referrer",) if action == ("consent", "give") else ()
+        done = cli(*action, pathway_id, *extra, *args, "--on", now)
+        assert done.exit_code == 0, (action, done.output)

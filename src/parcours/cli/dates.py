@@ -50,8 +50,11 @@ def parse_instant(
     `happened`), which is now: staff typing today mean today, not a midnight before the
     stage they are in. Where the option is an hour someone must come at (`hour`: an
     appointment, a job-dating), a day alone is refused: its midnight would be sent."""
-    if value is None or _now_typed(value):
+    if value is None:
         return datetime.now(UTC)
+    if _now_typed(value):  # once per command: its request and its date say the same now
+        session.today_on = session.today_on or datetime.now(UTC)
+        return session.today_on
     written = year_first(value)
     if hour and _day_alone(written):
         day_first = written != value.strip()
