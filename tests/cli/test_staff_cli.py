@@ -21,6 +21,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.service import prepare_actors
 from tests.cli.logged_reads import read_log_rows
 from tests.cli.runner import PERSON, Cli, refer
+from tests.cli.staff_helpers import PROVEN, staff_member
 from tests.polling import eventually_blocking
 
 pytestmark = [pytest.mark.temporal]
@@ -108,19 +109,6 @@ def test_serve_makes_the_first_coordinator_once_and_warns_in_declared_roles(tmp_
         replace(settings, declared_roles=True), loud.append, loud.append, texts, (config, None)
     )
     assert [line.split()[0] for line in loud] == ["serve.declared_roles"]
-
-
-PROVEN = {"PARCOURS_DECLARED_ROLES": ""}
-"""The CLI out of the declared-roles mode the test session turns on: reads are proven."""
-
-
-def staff_member(coordinator: Cli, config: Path) -> Cli:
-    """`parcours` as staff-7f3a, whose credential the coordinator issues into `config`."""
-    added = coordinator(
-        "staff", "add", "staff-7f3a", "--role", "staff", "--config-file", str(config)
-    )
-    assert added.exit_code == 0, added.output
-    return Cli({**coordinator.env, "PARCOURS_CONFIG": str(config), **PROVEN})
 
 
 def test_a_read_is_proven_by_the_credential_held_and_logged_with_its_key_id(

@@ -180,17 +180,6 @@ def reader_session() -> Session:
     return permitted_session(may_read_pathways, PATHWAY_READERS, "error.may_not_read")
 
 
-def overseer_session(refusal_key: str) -> Session:
-    """The session of a command for coordinators only; another role is refused."""
-    from parcours.domain.permissions import may_oversee
-    from parcours.domain.vocabulary import Role
-
-    session = current_session()
-    if not may_oversee(Role(session.role)):
-        raise CliError(session.text(refusal_key), ExitCode.REFUSED)
-    return session
-
-
 def guarded(body: Callable[P, R]) -> Callable[P, R]:
     """Wrap a command body so that any failure ends in one line on stderr and an exit code."""
 

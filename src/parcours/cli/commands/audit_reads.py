@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from parcours.cli.dates import parse_instant
 from parcours.cli.labels import actor_label, short, word
+from parcours.cli.oversight import read_log_session
 from parcours.cli.render import console, print_json, table, when
-from parcours.cli.runtime import open_readmodel, permitted_session
+from parcours.cli.runtime import open_readmodel
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import ReadEntry
@@ -21,13 +22,6 @@ if TYPE_CHECKING:
     from parcours.cli.runtime import Session
 
 COLUMNS = ("at", "by", "command", "pathway", "programme", "key")
-
-
-def read_log_session() -> Session:
-    """The session of `audit reads`: auditors and coordinators; anyone else is refused."""
-    from parcours.domain.permissions import READ_LOG_READERS, may_read_read_log
-
-    return permitted_session(may_read_read_log, READ_LOG_READERS, "error.read_log_role")
 
 
 def list_reads(

@@ -10,8 +10,9 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref, group_module
+from parcours.cli.oversight import overseer_session
 from parcours.cli.render import console, listing, print_json, when
-from parcours.cli.runtime import Session, guarded, overseer_session, reader_session, with_pathways
+from parcours.cli.runtime import Session, guarded, reader_session, with_pathways
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
@@ -61,16 +62,13 @@ def _row(trouble: Trouble, text: Text) -> list[str]:
 @guarded
 def close(reference: Ref, reason: ReasonOpt = "", as_json: JsonFlag = False) -> None:
     from parcours.app.doctor import close as close_pathway
-    from parcours.cli.reads import prove_session
 
-    session = overseer_session("doctor.coordinator_only")
+    # Terminating is not checked by the worker: the coordinator is proven first.
+    session = overseer_session("doctor.coordinator_only", words="doctor.close")
     if not reason.strip():
         raise CliError(session.text("doctor.reason_required"), ExitCode.USAGE)
     meta = session.request(reason.strip(), None)
     _check_reason(session, meta.reason)
-    prove_session(
-        session, meta.actor, words="doctor.close"
-    )  # terminating is not checked by the worker
 
     async def work(pathways: PathwayClient) -> Trouble:
         return await close_pathway(pathways, await pathways.resolve(reference), meta)

@@ -13,8 +13,9 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import word
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref
+from parcours.cli.oversight import overseer_session
 from parcours.cli.render import console, listing, print_json, when
-from parcours.cli.runtime import guarded, open_readmodel, overseer_session, with_pathways
+from parcours.cli.runtime import guarded, open_readmodel, with_pathways
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient

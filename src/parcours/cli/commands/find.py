@@ -9,9 +9,10 @@ import typer
 
 from parcours.cli.labels import short, stage_label
 from parcours.cli.options import JsonFlag
+from parcours.cli.oversight import overseer_session
 from parcours.cli.referral_input import typed_person
 from parcours.cli.render import console, listing, print_json
-from parcours.cli.runtime import guarded, overseer_session, with_pathways
+from parcours.cli.runtime import guarded, with_pathways
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient

@@ -20,8 +20,9 @@ from parcours.cli import import_report as report
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import JsonFlag, flag
+from parcours.cli.oversight import overseer_session
 from parcours.cli.render import console, err_console, local_zone, print_json
-from parcours.cli.runtime import Session, guarded, overseer_session, with_pathways
+from parcours.cli.runtime import Session, guarded, with_pathways
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient

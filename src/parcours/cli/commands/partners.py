@@ -11,8 +11,9 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import ticked, word
 from parcours.cli.options import JsonFlag, flag, group_module, named_option
+from parcours.cli.oversight import overseer_session
 from parcours.cli.render import console, listing, pairs, plain, print_json
-from parcours.cli.runtime import current_session, guarded, open_readmodel, overseer_session
+from parcours.cli.runtime import current_session, guarded, open_readmodel
 from parcours.domain.vocabulary import ChannelKind, PartnerKind
 
 if TYPE_CHECKING:

@@ -21,12 +21,12 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import stage_label
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref, RequestOpt, flag, group_module
+from parcours.cli.oversight import overseer_session
 from parcours.cli.render import console, listing, print_json, when
 from parcours.cli.runtime import (
     current_session,
     guarded,
     open_readmodel,
-    overseer_session,
     with_pathways,
 )
 

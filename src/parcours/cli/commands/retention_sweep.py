@@ -14,8 +14,9 @@ from parcours.cli.commands.erasure import YesFlag
 from parcours.cli.confirm import confirmed
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import JsonFlag, flag
+from parcours.cli.oversight import overseer_session
 from parcours.cli.render import console, err_console, listing, print_json, tally, when
-from parcours.cli.runtime import open_readmodel, overseer_session, with_pathways
+from parcours.cli.runtime import open_readmodel, with_pathways
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient

@@ -13,12 +13,12 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.jobdating_view import refused
 from parcours.cli.labels import listed, short, stage_label, word
 from parcours.cli.options import JsonFlag, ProgrammeOpt, group_module
+from parcours.cli.oversight import overseer_session
 from parcours.cli.render import console, listing, pairs, plain, print_json, when
 from parcours.cli.runtime import (
     Session,
     guarded,
     open_readmodel,
-    overseer_session,
     reader_session,
 )
 from parcours.domain.errors import DomainError
