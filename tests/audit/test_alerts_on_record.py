@@ -196,7 +196,7 @@ async def test_an_alert_of_a_run_that_ended_without_it_is_said_never_raised(
     ("lang", "stood", "projected"),
     [
         ("en", "as it stood at", "as its timers project it at"),
-        ("fr", "tel qu'il était le", "tel que ses minuteries le projettent au"),
+        ("fr", "tel qu'il était le", "tel que ses minuteries le projettent le"),
     ],
 )
 async def test_an_instant_past_the_history_is_titled_as_projected(

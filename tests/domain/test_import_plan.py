@@ -10,6 +10,8 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from parcours.domain import commands as c
 from parcours.domain.commands.intake import referral
 from parcours.domain.importing.check import check_plan, request_id
@@ -177,3 +179,22 @@ def test_an_assignment_of_the_referent_in_force_is_left_out_not_refused() -> Non
     assigned = [s.command.referent for s in plan.steps if isinstance(s.command, c.AssignReferent)]
     assert assigned == ["staff-bob", "staff-ana"]
     assert check_plan(ATP, plan, COORDINATOR, datetime(2026, 1, 1, tzinfo=UTC)) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("12/03/2026", datetime(2026, 3, 12)),
+        ("12/03/2026 14:30", datetime(2026, 3, 12, 14, 30)),
+        ("12/03/2026 14h30", datetime(2026, 3, 12, 14, 30)),
+        ("12/03/2026T09:05", datetime(2026, 3, 12, 9, 5)),
+        ("2026-03-12T14:30", datetime(2026, 3, 12, 14, 30)),
+    ],
+)
+def test_a_cell_takes_a_date_as_the_command_line_does(written: str, read: datetime) -> None:
+    from zoneinfo import ZoneInfo
+
+    from parcours.domain.importing.cells import instant
+
+    paris = ZoneInfo("Europe/Paris")
+    assert instant("date", written, paris) == read.replace(tzinfo=paris)

@@ -101,11 +101,10 @@ async def erase_person(
     stored = await pathways.state_as_stored(pathway_id)
     whose = (stored.programme, person)
     others = await _others(pathways, keyring, stored, whose, meta)
+    told = await asyncio.to_thread(recipients_of, store, pathway_id, _partner_fields(stored))
     done = await _destroy(pathways, store, keyring, pathway_id, whose)
     erasure = LifecycleEvent.PERSON_ERASED  # its reason is the record of why: kept
     in_clear = in_clear_count(e.reason for e in stored.timeline if e.kind != erasure)
-    programme = get_programme(stored.programme, stored.programme_version)
-    fields = {kind.value: names for kind, names in programme.partner_fields.items()}
     return Erased(
         pathway_id,
         seq,
@@ -114,8 +113,15 @@ async def erase_person(
         _legacy(raw),
         reasons_in_clear=in_clear,
         others=others,
-        recipients=await asyncio.to_thread(recipients_of, store, pathway_id, fields),
+        recipients=told,
     )
+
+
+def _partner_fields(stored: PathwayState) -> dict[str, list[str]]:
+    """The fields the pathway's pinned programme sends each kind of partner, worked out
+    before anything is destroyed, so the erasure's answer cannot fail after it."""
+    programme = get_programme(stored.programme, stored.programme_version)
+    return {kind.value: names for kind, names in programme.partner_fields.items()}
 
 
 async def _others(

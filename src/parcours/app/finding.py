@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
+from parcours.app.errors import PathwayNotFound
+from parcours.app.health import PathwayCannotRun
 from parcours.app.reservations import Reservations
 from parcours.app.returns import linked
 
@@ -43,15 +45,29 @@ class Found:
 async def find_person(
     pathways: PathwayClient, keyring: Keyring, person: Person, programmes: list[str]
 ) -> list[Found]:
-    """Every pathway of `person` in `programmes` that still holds their record, the
-    latest of each programme first."""
+    """Every pathway of `person` in `programmes` that still holds their record (not
+    erased, not anonymised), the latest of each programme first."""
     found: list[Found] = []
     for programme in programmes:
         for pathway_id in await _chain(pathways, keyring, person, programme):
-            running = bool(await pathways.running(pathway_id))
-            stage = await pathways.listed_stage(pathway_id) if running else ""
-            found.append(Found(programme, pathway_id, running, stage))
+            kept = await _kept(pathways, programme, pathway_id)
+            if kept is not None:
+                found.append(kept)
     return found
+
+
+async def _kept(pathways: PathwayClient, programme: str, pathway_id: str) -> Found | None:
+    """The pathway as found, or None once its person was erased or anonymised (a later
+    pathway still names it as the one it follows). One that cannot run keeps its record
+    until a coordinator erases it: it is found, with no stage."""
+    running = bool(await pathways.running(pathway_id))
+    try:
+        state = await pathways.state_as_stored(pathway_id)
+    except (PathwayCannotRun, PathwayNotFound):
+        return Found(programme, pathway_id, running, "")
+    if state.erased_at is not None:
+        return None
+    return Found(programme, pathway_id, running, state.stage.value if running else "")
 
 
 async def _chain(

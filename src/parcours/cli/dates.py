@@ -1,6 +1,6 @@
 """Dates as staff type them: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` in local time, the day
-first as French writes it (`12/03/2026`, `12/03/2026 14:30`, `12/03/2026 14h30`, as the
-import takes it), or `now` (`maintenant` too).
+first as French writes it (`12/03/2026`, `12/03/2026 14:30`, `12/03/2026 14h30`: the
+import's `DATE_FORMATS` take the same), or `now` (`maintenant` too).
 
 A day alone is its midnight, but today's date for when something happened (`--on`,
 `mission start --start`), which is now: staff typing today mean today, not a midnight

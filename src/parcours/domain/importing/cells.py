@@ -15,9 +15,12 @@ from typing import TypeVar
 
 E = TypeVar("E", bound=StrEnum)
 
-DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y", "%d/%m/%Y %H:%M")
-"""How a date may be written: ISO as the CLI takes it, or day/month/year as French
-spreadsheets write it; a spreadsheet's own date cells are taken as they are."""
+DATE_FORMATS = (
+    *("%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"),
+    *("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%YT%H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y %HH%M"),
+)
+"""How a date may be written, as the CLI takes it: ISO, or day/month/year as French
+writes it (`12/03/2026 14h30` too); a spreadsheet's own date cells are taken as they are."""
 SAID_FORMATS = "YYYY-MM-DD, YYYY-MM-DDTHH:MM, DD/MM/YYYY"
 
 TRUE_WORDS = frozenset({"yes", "oui", "true", "vrai", "1", "x"})
