@@ -18,11 +18,12 @@ from parcours.domain.vocabulary import ChannelKind
 
 class PartnerRejected(ValueError):
     """The partner cannot be used as given: `reason` is `name_blank`, `name_bidi`,
-    `webhook_secret`, `webhook_url` or `email_address`."""
+    `webhook_secret`, `webhook_url`, `email_address`, or `exists` (another entry holds the
+    name: `current`)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, current: Partner | None = None) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason, self.current = reason, current
 
 
 def check_partner(partner: Partner) -> None:
@@ -41,7 +42,14 @@ def check_partner(partner: Partner) -> None:
         raise PartnerRejected("email_address")
 
 
-def add_partner(store: Store, partner: Partner) -> None:
-    """Save `partner` in the directory once it is checked (a new name, or a replacement)."""
+def add_partner(store: Store, partner: Partner, *, replace: bool = False) -> Partner | None:
+    """Save `partner` in the directory once it is checked; the entry it replaced, if any.
+    A name the directory holds otherwise (another kind, channel, address, secret or
+    state) is replaced only when asked: a slip would send the person's data elsewhere,
+    and the messages already sent stay where they went."""
     check_partner(partner)
+    current = store.get_partner(partner.name)
+    if current is not None and current != partner and not replace:
+        raise PartnerRejected("exists", current)
     store.add_partner(partner)
+    return None if current == partner else current

@@ -37,6 +37,12 @@ def partners_list(as_json: JsonFlag = False) -> None:
         listing(text, "partners", columns, [_partner_row(p, text) for p in found])
 
 
+def _entry(partner: Partner, text: Text) -> str:
+    """A directory entry in a few words: `referrer, file, /srv/ccas`."""
+    kind = word("partner_kind", partner.kind.value, text)
+    return f"{kind}, {word('channel', partner.channel.value, text)}, {partner.address}"
+
+
 def _partner_row(partner: Partner, text: Text) -> list[str]:
     return [
         partner.name,
@@ -60,6 +66,7 @@ def partners_add(
     address: Annotated[str, typer.Option(help="help.opt.partner_address")],
     secret: Annotated[str, typer.Option(help="help.opt.secret")] = "",
     inactive: Annotated[bool, flag("--inactive")] = False,
+    replace: Annotated[bool, flag("--replace")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     from parcours.adapters.readmodel import Partner
@@ -69,10 +76,14 @@ def partners_add(
     partner = Partner(name, kind, channel, address, secret=secret, active=not inactive)
     try:
         check_partner(partner)  # before the read model is opened
-        add_partner(open_readmodel(), partner)
+        replaced = add_partner(open_readmodel(), partner, replace=replace)
     except PartnerRejected as err:
-        said = session.text(f"partners.{err.reason}", address=address)
+        was = _entry(err.current, session.text) if err.current else ""
+        said = session.text(f"partners.{err.reason}", address=address, name=name, was=was)
         raise CliError(said, ExitCode.USAGE) from None
+    if replaced is not None:  # stderr: JSON too
+        said = session.text("partners.replaced", name=name, was=_entry(replaced, session.text))
+        print(said, file=sys.stderr)
     if channel is ChannelKind.EMAIL and not session.settings.smtp_host:  # stderr: JSON too
         print(session.text("partners.no_mail_relay", name=name), file=sys.stderr)
     if as_json:
