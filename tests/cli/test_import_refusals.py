@@ -82,22 +82,21 @@ EVENT_ROWS = [
     event("K23", "barrier", kind="mobility", aid="maybe"),
 ]
 
-# What may be done at each refusal: no barrier, appointment or alert is open on these rows'
+# What may be done at each refusal: no barrier, appointment, alert or consent is open on these rows'
 # pathways (but row 10's b1), so none of their follow-ups is offered.
 ALLOWED_1 = (
     "complete the intake, exit the pathway, assign a referent, record a contact, assess "
-    "the level of French, record a barrier, schedule an appointment, record consent, "
-    "withdraw consent"
+    "the level of French, record a barrier, schedule an appointment, record consent"
 )
 ALLOWED_2 = (
     "suspend the pathway, record a drop-out, exit the pathway, assign a referent, record "
     "a contact, assess the level of French, record a barrier, work on a barrier, resolve "
-    "a barrier, waive a barrier, schedule an appointment, record consent, withdraw consent"
+    "a barrier, waive a barrier, schedule an appointment, record consent"
 )
 ALLOWED_3 = (
     "sign the contract, suspend the pathway, record a drop-out, exit the pathway, assign "
     "a referent, record a contact, assess the level of French, record a barrier, schedule "
-    "an appointment, record consent, withdraw consent"
+    "an appointment, record consent"
 )
 REFUSALS = [
     (

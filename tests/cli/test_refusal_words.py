@@ -355,7 +355,15 @@ def _assign_the_current_referent() -> None:
     pathway.check(c.AssignReferent(pathway.state.referent), meta(COORDINATOR))
 
 
-REFUSALS += [("referent_unchanged", _assign_the_current_referent)]
+def _withdraw_a_consent_never_given() -> None:
+    pathway = new_pathway(ATP)
+    pathway.check(c.WithdrawConsent(PartnerKind.REFERRER, T0), meta())
+
+
+REFUSALS += [
+    ("referent_unchanged", _assign_the_current_referent),
+    ("consent_not_given", _withdraw_a_consent_never_given),
+]
 
 
 def _erase(reason: str, *, coordinator: bool = True, erased: bool = False) -> None:

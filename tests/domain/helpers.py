@@ -97,18 +97,22 @@ FOLLOW_UPS = {
     "miss_appointment": "appointment",
     "acknowledge_alert": "alert",
     "snooze_alert": "alert",
+    "withdraw_consent": "consent",
 }
 """The actions that name something of the pathway: offered only when it holds one open."""
 
 
 def holds_open(state: PathwayState, thing: str) -> bool:
-    """Whether the pathway has an open barrier, a scheduled appointment or an open alert."""
+    """Whether the pathway has an open barrier, a scheduled appointment, an open alert or
+    a consent not withdrawn."""
     if thing == "barrier":
         return any(
             b.status in (BarrierStatus.OPEN, BarrierStatus.IN_PROGRESS) for b in state.barriers
         )
     if thing == "appointment":
         return any(a.status is AppointmentStatus.SCHEDULED for a in state.appointments)
+    if thing == "consent":
+        return any(c.withdrawn_at is None for c in state.consents)
     return any(a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED) for a in state.alerts)
 
 
@@ -176,6 +180,9 @@ def canonical(trigger: str, pathway: Pathway, now: datetime) -> c.Command | None
         if trigger == "attend_appointment":
             return c.AttendAppointment(scheduled[0])
         return c.MissAppointment(scheduled[0])
+    if trigger == "withdraw_consent":  # a consent the pathway holds, not withdrawn yet
+        held = [x.partner_kind for x in state.consents if x.withdrawn_at is None]
+        return c.WithdrawConsent(held[0] if held else PartnerKind.REFERRER, now)
     if trigger in ("acknowledge_alert", "snooze_alert"):
         if not alerts:
             return None
@@ -195,7 +202,6 @@ def canonical(trigger: str, pathway: Pathway, now: datetime) -> c.Command | None
             now + 2 * DAY, AppointmentKind.INDIVIDUAL, AppointmentPlace.OFFICE
         ),
         "give_consent": c.GiveConsent(PartnerKind.REFERRER, now, now + 365 * DAY),
-        "withdraw_consent": c.WithdrawConsent(PartnerKind.REFERRER, now),
         "record_notification_failure": c.RecordNotificationFailure(
             "n-1", PartnerKind.REFERRER, now
         ),

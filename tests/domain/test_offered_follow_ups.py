@@ -9,10 +9,16 @@ from datetime import timedelta
 import pytest
 
 from parcours.domain import commands as c
-from parcours.domain.errors import UnknownReference
+from parcours.domain.errors import MoveRefused, UnknownReference
 from parcours.domain.pathway import Pathway
 from parcours.domain.programme import ProgrammeDefinition
-from parcours.domain.vocabulary import AppointmentKind, AppointmentPlace, BarrierKind, Role
+from parcours.domain.vocabulary import (
+    AppointmentKind,
+    AppointmentPlace,
+    BarrierKind,
+    PartnerKind,
+    Role,
+)
 from tests.domain.helpers import DAY, HOUR, PROGRAMME_IDS, PROGRAMMES, REASON, new_pathway
 from tests.support import T0, meta
 
@@ -77,3 +83,29 @@ def test_a_refusal_does_not_offer_a_follow_up_of_nothing() -> None:
         pathway.execute(c.ResolveBarrier("b1"), meta(), T0 + HOUR)
     assert "open_barrier" in unknown.value.allowed
     assert not set(unknown.value.allowed) & BARRIER
+
+
+def test_a_consent_never_given_cannot_be_withdrawn_but_replays_as_recorded() -> None:
+    """A withdrawal of nothing recorded a withdrawal that did not happen and moved the
+    record's retention. A new request is refused; one the history already holds (recorded
+    before the rule) still replays, as `execute` runs it."""
+    pathway = new_pathway(PROGRAMMES[0])
+    assert "withdraw_consent" not in offered(pathway)
+    never = c.WithdrawConsent(PartnerKind.REFERRER, T0 + HOUR)
+    with pytest.raises(MoveRefused) as refused:
+        pathway.check(never, meta(), T0 + 2 * HOUR)
+    assert (refused.value.rule, refused.value.code) == ("consent_not_given", "consent_not_given")
+    assert refused.value.values == {"partner_kind": "referrer"}
+    assert pathway.execute(never, meta(), T0 + 2 * HOUR).kind == "consent_withdrawn"
+
+    pathway.execute(c.GiveConsent(PartnerKind.TEMP_AGENCY, T0 + HOUR), meta(), T0 + 3 * HOUR)
+    assert "withdraw_consent" in offered(pathway)
+    other_kind = c.WithdrawConsent(PartnerKind.REFERRER, T0 + 3 * HOUR)
+    with pytest.raises(MoveRefused):
+        pathway.check(other_kind, meta(), T0 + 4 * HOUR)
+    given = c.WithdrawConsent(PartnerKind.TEMP_AGENCY, T0 + 3 * HOUR)
+    pathway.check(given, meta(), T0 + 4 * HOUR)
+    pathway.execute(given, meta(), T0 + 4 * HOUR)
+    assert "withdraw_consent" not in offered(pathway)
+    with pytest.raises(MoveRefused):
+        pathway.check(given, meta(), T0 + 5 * HOUR)  # withdrawn already

@@ -2,7 +2,8 @@
 
 `domain/inputs.py` judges the input whatever the pathway (blank, too long, invisible
 controls); here it is judged against this pathway: a referent it already has
-(`domain/referents.py`), then, given the instant it is judged at, its dates against the
+(`domain/referents.py`), a consent to withdraw that is not there (`commands/consent.py`),
+then, given the instant it is judged at, its dates against the
 pathway's own (`domain/instants.py`) and against their horizons (`domain/horizons.py`).
 Asked by `Pathway.check`: from the workflow's validators, which never run on replay, and
 from `Pathway.may` without an instant, which the workflow asks on replay of the failures it
@@ -15,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from parcours.domain.commands import Command
+from parcours.domain.commands.consent import nothing_to_withdraw
 from parcours.domain.errors import MoveRefused
 from parcours.domain.horizons import check_horizons
 from parcours.domain.instants import check_instants
@@ -26,7 +28,7 @@ def input_refused(
     state: PathwayState, command: Command, meta: RequestMeta, now: datetime | None
 ) -> MoveRefused | None:
     """The first refusal the command's input earns on `state`; None when it has none."""
-    unchanged = unchanged_referent(state, command)
+    unchanged = unchanged_referent(state, command) or nothing_to_withdraw(state, command)
     if unchanged is not None or now is None:
         return unchanged
     return check_instants(state, command, meta, now) or check_horizons(command, now)

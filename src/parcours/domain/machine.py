@@ -193,7 +193,8 @@ def _reference_holds(subject: Subject) -> Condition:
         command = event.kwargs.get("command")
         if command is None:
             return subject.any_open(_model(event).state)
-        subject.named(_model(event).state, command)
+        if subject.named is not None:
+            subject.named(_model(event).state, command)
         return True
 
     return holds

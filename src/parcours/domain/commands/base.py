@@ -79,8 +79,10 @@ so an unknown or closed id never reaches history."""
 class Subject:
     """What a command names (a barrier, an appointment, an alert), judged two ways."""
 
-    named: Reference
-    """For a command: the one it names must exist and be open (raises otherwise)."""
+    named: Reference | None
+    """For a command: the one it names must exist and be open (raises otherwise). None when
+    the request is judged on new requests only (`domain.input_on_pathway`), so what the
+    history recorded replays as it was."""
     any_open: Callable[[PathwayState], bool]
     """Without one: whether the pathway holds any it could name. The action is offered only
     then, so staff are not told they may lift a barrier on a pathway that has none."""
