@@ -41,13 +41,7 @@ async def test_an_erasure_names_every_partner_told_of_the_person(bench: Bench) -
     )
     told = [n for n in bench.store.notifications(pathway_id=pid) if n.partner_name == "CCAS"]
 
-    erased = await erase_person(
-        bench.pathways,
-        bench.store,
-        TEST_KEYRING,
-        pid,
-        meta(COORDINATOR, reason="asked by the person"),
-    )
+    erased = await erase_person(bench.pathways, bench.store, TEST_KEYRING, pid, ASKED)
     by_name = {r.name: r for r in erased.recipients}
     assert list(by_name) == ["CCAS", "Interim 95"]  # in the order first told
     referrer, agency = by_name["CCAS"], by_name["Interim 95"]
@@ -65,11 +59,5 @@ async def test_an_erasure_names_every_partner_told_of_the_person(bench: Bench) -
 async def test_a_person_no_partner_heard_of_has_no_one_to_tell(bench: Bench) -> None:
     pid = await refer(bench)  # no consent: nothing leaves parcours
     await bench.pathways.execute(pid, c.CompleteIntake(T0, ATP_CRITERIA), meta())
-    erased = await erase_person(
-        bench.pathways,
-        bench.store,
-        TEST_KEYRING,
-        pid,
-        meta(COORDINATOR, reason="asked by the person"),
-    )
+    erased = await erase_person(bench.pathways, bench.store, TEST_KEYRING, pid, ASKED)
     assert erased.recipients == ()

@@ -20,15 +20,7 @@ from parcours.app.errors import PathwayNotFound
 from parcours.app.health import PathwayCannotRun
 from parcours.app.reservations import Reservations
 from parcours.app.returns import linked
-
-
-@dataclass(frozen=True)
-class Person:
-    """Who is looked for, as the referral gave them."""
-
-    first_name: str
-    last_name: str
-    birth_date: str
+from parcours.workflows.messages import Participant
 
 
 @dataclass(frozen=True)
@@ -43,7 +35,7 @@ class Found:
 
 
 async def find_person(
-    pathways: PathwayClient, keyring: Keyring, person: Person, programmes: list[str]
+    pathways: PathwayClient, keyring: Keyring, person: Participant, programmes: list[str]
 ) -> list[Found]:
     """Every pathway of `person` in `programmes` that still holds their record (not
     erased, not anonymised), the latest of each programme first."""
@@ -71,7 +63,7 @@ async def _kept(pathways: PathwayClient, programme: str, pathway_id: str) -> Fou
 
 
 async def _chain(
-    pathways: PathwayClient, keyring: Keyring, person: Person, programme: str
+    pathways: PathwayClient, keyring: Keyring, person: Participant, programme: str
 ) -> list[str]:
     """The reservation's holders (under every key, and the old registry), then the
     earlier pathways each follows, each once."""

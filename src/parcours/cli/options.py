@@ -52,6 +52,8 @@ def named_option(choices: type[StrEnum], kind: str, help_key: str, metavar: str)
 
 
 JsonFlag = Annotated[bool, flag("--json")]
+BirthDateOpt = Annotated[str, typer.Option(help="help.opt.birth_date", metavar="DATE")]
+"""A person's birth date, as the referral gave it (`refer`, `find`)."""
 ReasonOpt = Annotated[str, typer.Option("--reason", help="help.opt.reason")]
 RequestOpt = Annotated[str | None, typer.Option("--request-id", help="help.opt.request_id")]
 

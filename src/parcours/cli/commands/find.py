@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcours.cli.labels import short, stage_label
-from parcours.cli.options import JsonFlag
+from parcours.cli.options import BirthDateOpt, JsonFlag
 from parcours.cli.oversight import overseer_session
 from parcours.cli.referral_input import typed_person
 from parcours.cli.render import console, listing, print_json
@@ -27,19 +27,20 @@ commands = typer.Typer()
 def find(
     first_name: Annotated[str, typer.Option(help="help.opt.find_first_name")],
     last_name: Annotated[str, typer.Option(help="help.opt.find_last_name")],
-    birth_date: Annotated[str, typer.Option(help="help.opt.birth_date", metavar="DATE")],
+    birth_date: BirthDateOpt,
     programme: Annotated[str | None, typer.Option(help="help.opt.find_programme")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     from parcours.adapters.temporal.keys import load_keyring
-    from parcours.app.finding import Person, find_person
+    from parcours.app.finding import find_person
     from parcours.cli.criteria import known_programme, latest_files
     from parcours.cli.reads import ReadCommand, logged
 
     session = overseer_session("find.coordinator_only")
     known_programme(programme, session.text)
-    typed = typed_person(session, (first_name, last_name), birth_date, ("", "", "", ""), None, None)
-    person = Person(typed.first_name, typed.last_name, typed.birth_date)
+    person = typed_person(
+        session, (first_name, last_name), birth_date, ("", "", "", ""), None, None
+    )
     programmes = [programme] if programme else list(latest_files())
     keyring = load_keyring(session.settings)
 

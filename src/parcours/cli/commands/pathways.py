@@ -13,7 +13,16 @@ from parcours.cli.dates import parse_instant
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import action_label, actor_label, as_typed, short, stage_label
-from parcours.cli.options import JsonFlag, On, ProgrammeOpt, Ref, RequestOpt, VersionOpt, flag
+from parcours.cli.options import (
+    BirthDateOpt,
+    JsonFlag,
+    On,
+    ProgrammeOpt,
+    Ref,
+    RequestOpt,
+    VersionOpt,
+    flag,
+)
 from parcours.cli.referral_input import (
     check_typed_referral,
     typed_person,
@@ -47,7 +56,7 @@ def refer(
     reason: Annotated[str, typer.Option(help="help.opt.referral_reason")],
     first_name: Annotated[str, typer.Option(help="help.opt.first_name")],
     last_name: Annotated[str, typer.Option(help="help.opt.last_name")],
-    birth_date: Annotated[str, typer.Option(help="help.opt.birth_date", metavar="DATE")],
+    birth_date: BirthDateOpt,
     session_name: Annotated[str | None, typer.Option("--session", help="help.opt.session")] = None,
     referent: Annotated[str | None, typer.Option(help="help.opt.referent")] = None,
     version: VersionOpt = None,
