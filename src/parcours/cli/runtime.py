@@ -103,7 +103,7 @@ def current_session() -> Session:
     return session
 
 
-def chosen(role: object, text: Text) -> str:
+def role_key(role: object, text: Text) -> str:
     """The role typed (`--role`, PARCOURS_ROLE, the config file): its key, or its name in
     either language (`coordinateur`); another is refused listing each key with its name."""
     key = typed_words.named("role", ROLES, str(role))
@@ -133,7 +133,7 @@ def open_session(
     text = Text(lang)
     config = read_config(config_path(env), text)
     actor_id = actor or env.get("PARCOURS_ACTOR") or config.get("actor")
-    chosen_role = chosen(role or env.get("PARCOURS_ROLE") or config.get("role") or "staff", text)
+    chosen_role = role_key(role or env.get("PARCOURS_ROLE") or config.get("role") or "staff", text)
     check_zone(text)
     try:
         settings = Settings.from_env(env)
@@ -208,6 +208,15 @@ def _text() -> Text:
 def fail(err: CliError) -> NoReturn:
     print(without_controls(err.message), file=sys.stderr)  # it may quote what was recorded
     raise typer.Exit(int(err.code))
+
+
+def resolved(session: Session, reference: str) -> str:
+    """The pathway id a reference names (its id or a short one), as every command finds it."""
+
+    async def work(pathways: PathwayClient) -> str:
+        return await pathways.resolve(reference)
+
+    return with_pathways(session, work)
 
 
 def with_pathways(

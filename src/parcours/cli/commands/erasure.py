@@ -15,7 +15,7 @@ from parcours.cli.labels import word
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref
 from parcours.cli.oversight import overseer_session
 from parcours.cli.render import console, listing, print_json, when
-from parcours.cli.runtime import guarded, open_readmodel, with_pathways
+from parcours.cli.runtime import guarded, open_readmodel, resolved, with_pathways
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
@@ -47,10 +47,7 @@ def erase(
     # opening the identity to erase it is a read: proven, as every read (`cli.reads`)
     meta = replace(meta, key_id=proven(session, store, meta.actor) or "")
 
-    async def resolve(pathways: PathwayClient) -> str:
-        return await pathways.resolve(reference)
-
-    pathway_id = with_pathways(session, resolve)
+    pathway_id = resolved(session, reference)
     if not yes and not confirmed(session.text, session.text("erase.confirm", pathway=pathway_id)):
         console.print(session.text("erase.declined"))
         return

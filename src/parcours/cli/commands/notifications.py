@@ -12,7 +12,14 @@ from parcours.cli.labels import event_label, short, word
 from parcours.cli.options import JsonFlag, ReasonOpt, RequestOpt, flag, group_module
 from parcours.cli.partner_errors import said_error
 from parcours.cli.render import console, listing, print_json, when
-from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, with_pathways
+from parcours.cli.runtime import (
+    Session,
+    current_session,
+    guarded,
+    open_readmodel,
+    resolved,
+    with_pathways,
+)
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import OutboxEntry
@@ -35,21 +42,12 @@ def notifications_list(
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    pathway_id = None if pathway is None else _resolved(pathway)
+    pathway_id = None if pathway is None else resolved(current_session(), pathway)
     found = open_readmodel().notifications(failed_only=failed, pathway_id=pathway_id)
     if as_json:
         print_json(found)
         return
     _print_notifications(found, current_session())
-
-
-def _resolved(reference: str) -> str:
-    """The pathway a reference names, as every command finds it (a short one too)."""
-
-    async def work(pathways: PathwayClient) -> str:
-        return await pathways.resolve(reference)
-
-    return with_pathways(current_session(), work)
 
 
 def _print_notifications(found: list[OutboxEntry], session: Session) -> None:

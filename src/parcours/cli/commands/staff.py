@@ -16,7 +16,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import role_label
 from parcours.cli.options import JsonFlag, group_module
 from parcours.cli.render import console, listing, print_json, when
-from parcours.cli.runtime import Session, chosen, current_session, guarded, open_readmodel
+from parcours.cli.runtime import Session, current_session, guarded, open_readmodel, role_key
 
 if TYPE_CHECKING:
     from parcours.app.staff import StaffRefused
@@ -42,7 +42,7 @@ def staff_add(
     from parcours.domain.vocabulary import Role
 
     session = current_session()
-    role = chosen(role, session.text)
+    role = role_key(role, session.text)
     target = config or Path(f"parcours-{actor_id}.toml")
     store = open_readmodel()
     try:
