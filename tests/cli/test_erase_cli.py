@@ -173,6 +173,10 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_pathway(
     declined = answering(cli, "n\n", "erase", pid, "--reason", "asked by the person")
     assert declined.exit_code == 0
     assert "Nothing was erased" in declined.stdout
+    asked = "Erase Zephyrine Quillfeather (born 1990-04-02), the person of"
+    assert asked in declined.stderr  # named before the answer: the wrong person is not erased
+    named = [r["command"] for r in read_log_rows(url) if r["pathway_id"] == pid]
+    assert named[-1] == "erase_confirm"  # naming them is a read, logged
     erased = as_coordinator(cli, "erase", pid, "--reason", "asked by the person", "--yes")
     assert erased.exit_code == 0, erased.output
     assert "reason(s) typed on" not in erased.stdout  # every reason was sealed
@@ -322,4 +326,5 @@ def test_the_question_is_asked_in_french_and_a_closed_input_erases_nothing(cli: 
     french = cli.runner.invoke(build_app("fr"), args, env=env, input="oui\n")
     assert french.exit_code == 0, french.output
     assert "[o/N]" in french.stderr  # asked on stderr: --json output stays JSON
+    assert "Effacer définitivement Philippa Marchbanks (né(e) le 1979-06-15)" in french.stderr
     assert "Marchbanks" not in cli("show", pid).stdout

@@ -56,6 +56,7 @@ class ReadCommand(StrEnum):
     AUDIT_TRAIL = "audit_trail"
     AUDIT_AT = "audit_at"
     ERASE = "erase"
+    ERASE_CONFIRM = "erase_confirm"
     DOCTOR = "doctor"
     FIND = "find"
 

@@ -41,7 +41,7 @@ def print_status(
     """`parcours show`: the pathway now, with the person for a role that may see them."""
     rows = _pathway_rows(status, text)
     if person is not None:
-        rows.append((text("show.person"), _person_name(person, text)))
+        rows.append((text("show.person"), person_name(person, text)))
     rows += [
         _programme_row(status, text),
         *_stage_rows(status, status.accompaniment_ends_at, text),
@@ -55,7 +55,7 @@ def print_status(
     print_sections(status, status.open_alerts, status.as_of or datetime.now(UTC), text)
 
 
-def _person_name(person: Participant, text: Text) -> str:
+def person_name(person: Participant, text: Text) -> str:
     """The person's name; once erased, the one word that says so, not it twice."""
     last = as_typed(person.last_name, text)
     return last if last != person.last_name else f"{person.first_name} {person.last_name}"

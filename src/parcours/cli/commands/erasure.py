@@ -15,13 +15,14 @@ from parcours.cli.labels import word
 from parcours.cli.options import JsonFlag, ReasonOpt, Ref
 from parcours.cli.oversight import overseer_session
 from parcours.cli.render import console, listing, print_json, when
-from parcours.cli.runtime import guarded, open_readmodel, resolved, with_pathways
+from parcours.cli.runtime import Session, guarded, open_readmodel, resolved, with_pathways
 
 if TYPE_CHECKING:
     from parcours.app.client import PathwayClient
     from parcours.app.erasure import Erased
     from parcours.app.recipients import Recipient
     from parcours.cli.i18n import Text
+    from parcours.workflows.messages import Participant
 
 commands = typer.Typer()
 
@@ -48,7 +49,7 @@ def erase(
     meta = replace(meta, key_id=proven(session, store, meta.actor) or "")
 
     pathway_id = resolved(session, reference)
-    if not yes and not confirmed(session.text, session.text("erase.confirm", pathway=pathway_id)):
+    if not yes and not confirmed(session.text, _question(session, pathway_id)):
         console.print(session.text("erase.declined"))
         return
 
@@ -61,6 +62,30 @@ def erase(
         print_json(done)
     else:
         _print_erased(done, session.text)
+
+
+def _question(session: Session, pathway_id: str) -> str:
+    """Whom the erasure is about, named before the coordinator answers: erasing the wrong
+    person cannot be undone. Naming them is a read, logged first (`erase_confirm`); a
+    pathway that cannot answer (its run never ended) is asked about by its id alone."""
+    from parcours.app.health import PathwayCannotRun
+    from parcours.cli.labels import as_typed
+    from parcours.cli.reads import ReadCommand, logged
+    from parcours.cli.status import person_name
+
+    async def work(pathways: PathwayClient) -> Participant | None:
+        try:
+            return await pathways.participant(pathway_id)
+        except PathwayCannotRun:
+            return None
+
+    person = with_pathways(session, work)
+    if person is None:
+        return session.text("erase.confirm", pathway=pathway_id)
+    logged(session, ReadCommand.ERASE_CONFIRM, [pathway_id])
+    born = as_typed(person.birth_date, session.text) if person.birth_date else "—"
+    named = person_name(person, session.text)
+    return session.text("erase.confirm_named", pathway=pathway_id, person=named, born=born)
 
 
 def _print_erased(done: Erased, text: Text) -> None:
