@@ -12,11 +12,14 @@ from parcours.app.erasure import Erased
 from parcours.app.recipients import Recipient
 from parcours.cli.commands.erasure import _print_erased
 from parcours.cli.i18n import Text
+from parcours.cli.render import fresh_consoles
 from parcours.domain.vocabulary import PartnerKind
 
 SENT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 TOLD = (
-    Recipient("CCAS", PartnerKind.REFERRER, "email", 3, SENT, ("first_name", "last_name")),
+    Recipient(
+        "CCAS", PartnerKind.REFERRER, "email", 3, SENT, ("first_name", "last_name"), "o@ccas.fr"
+    ),
     Recipient("Évaluation", PartnerKind.EVALUATOR, "file", 1, SENT, ()),
 )
 
@@ -55,11 +58,13 @@ def test_the_partners_to_tell_are_listed(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("PARCOURS_TIMEZONE", "UTC")
+    fresh_consoles()  # at this width, whatever a test before set
     _print_erased(erased(*TOLD), Text(lang))
     shown = capsys.readouterr().out
     for words in said:
         assert words in shown
     assert "2026-03-02 09:30" in shown
+    assert "(o@ccas.fr)" in shown  # where the messages went, to tell them there
 
 
 @pytest.mark.parametrize(

@@ -4,16 +4,20 @@ sends each kind; on the real dev server, with a real mail server and webhook rec
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
-from parcours.adapters.readmodel import OutboxStatus
+from parcours.adapters.channels import ChannelKind
+from parcours.adapters.readmodel import OutboxStatus, Partner
 from parcours.app.erasure import erase_person
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import PartnerKind
 from tests.polling import eventually
 from tests.servers import TEST_KEYRING
 from tests.support import COORDINATOR, T0, meta
-from tests.workflows.partner_bench import Bench, refer
+from tests.workflows.partner_bench import REFERRER_MAILBOX, Bench, refer
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
 
@@ -54,6 +58,43 @@ async def test_an_erasure_names_every_partner_told_of_the_person(bench: Bench) -
     assert referrer.last_sent_at == max(n.sent_at for n in told if n.sent_at is not None)
     assert (agency.kind, agency.channel, agency.messages) == (PartnerKind.TEMP_AGENCY, "webhook", 1)
     assert agency.fields == ("first_name", "availability", "skills")
+    assert (referrer.address, agency.address) == (REFERRER_MAILBOX, bench.hooks.url)
+
+
+async def test_files_are_deleted_in_every_folder_a_replaced_partner_had(
+    bench: Bench, tmp_path: Path
+) -> None:
+    """The CCAS's folder changes between two messages (`partners add --replace`): the
+    erasure deletes the files in both, and names both addresses to the officer. Before,
+    it looked only in the folder the directory names now, and the first file stayed."""
+    first, then = tmp_path / "ccas", tmp_path / "ccas-new"
+    ccas = Partner("CCAS", PartnerKind.REFERRER, ChannelKind.FILE, str(first))
+    bench.store.add_partner(ccas)
+    pid = await refer(bench)
+    await bench.pathways.execute(pid, c.GiveConsent(PartnerKind.REFERRER, T0), meta())
+    await bench.pathways.execute(pid, c.CompleteIntake(T0, ATP_CRITERIA), meta())
+    await all_sent(bench, pid, 1)
+    bench.store.add_partner(replace(ccas, address=str(then)))
+    await bench.pathways.execute(pid, c.SignContract(T0), meta())
+    await all_sent(bench, pid, 2)
+    assert list(first.iterdir())  # the control: a file in each folder
+    assert list(then.iterdir())
+
+    erased = await erase_person(bench.pathways, bench.store, TEST_KEYRING, pid, ASKED)
+    assert (list(first.iterdir()), list(then.iterdir())) == ([], [])
+    assert erased.files_deleted == len(bench.store.notifications(pathway_id=pid))
+    assert [(r.name, r.address) for r in erased.recipients] == [
+        ("CCAS", str(first)),
+        ("CCAS", str(then)),
+    ]
+
+
+async def all_sent(bench: Bench, pid: str, at_least: int) -> None:
+    await eventually(
+        lambda: sent(bench, pid),
+        lambda rows: len(rows) >= at_least and all(s is OutboxStatus.SENT for _, s in rows),
+        what=f"at least {at_least} message(s) to the CCAS's folder marked sent",
+    )
 
 
 async def test_a_person_no_partner_heard_of_has_no_one_to_tell(bench: Bench) -> None:

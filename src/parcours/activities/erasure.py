@@ -77,17 +77,25 @@ async def _held_by_another(client: Client, workflow_id: str, pathway_id: str) ->
 
 
 def delete_outbox_files(store: Store, pathway_id: str) -> int:
-    """Delete the messages the file channel wrote about the pathway; how many."""
+    """Delete the messages the file channel wrote about the pathway, in the folder each
+    was written to (the partner's folder now for one sent before folders were kept in the
+    outbox); how many."""
     deleted = 0
     for entry in store.notifications(pathway_id=pathway_id):
-        partner = store.get_partner(entry.partner_name)
-        if entry.channel != ChannelKind.FILE.value or partner is None:
+        if entry.channel != ChannelKind.FILE.value:
             continue
-        path = Path(partner.address) / file_name(entry.key)
-        if path.exists():
+        folder = entry.partner_address or _folder_now(store, entry.partner_name)
+        path = Path(folder) / file_name(entry.key) if folder else None
+        if path is not None and path.exists():
             path.unlink()
             deleted += 1
     return deleted
+
+
+def _folder_now(store: Store, partner_name: str) -> str:
+    """The partner's address in the directory now; empty when it has left it."""
+    partner = store.get_partner(partner_name)
+    return partner.address if partner is not None else ""
 
 
 class AnonymisationActivities:

@@ -129,7 +129,7 @@ class NotificationActivities:
             return None
         if known is not None and known.status is OutboxStatus.FAILED and not resumed:
             return NotificationFailure(message.key, message.partner_kind, known.last_error)
-        store.claim(message, pathway_id, partner.channel.value)
+        store.claim(message, pathway_id, partner.channel.value, partner.address)
         try:
             channel = build_channel(
                 partner.channel, partner.address, partner.secret, smtp=self._smtp

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0010"
+HEAD = "0011"
 """The newest migration's revision: a read model stamped with it needs no upgrade (a test
 checks it names the head of `migrations/versions`)."""
 VERSION_TABLE = "readmodel_alembic_version"  # as `migrations/env.py` names it

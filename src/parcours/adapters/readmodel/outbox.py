@@ -39,13 +39,18 @@ def _set(conn: Connection, key: str, **values: object) -> None:
 class Outbox(Database):
     """The store's outbox: claim before sending, mark after, reset for a retry."""
 
-    def claim(self, notification: Notification, pathway_id: str, channel: str) -> bool:
-        """Record a notification about to be sent; False when its key was already sent."""
+    def claim(
+        self, notification: Notification, pathway_id: str, channel: str, address: str = ""
+    ) -> bool:
+        """Record a notification about to be sent through `channel` to `address`; False
+        when its key was already sent. A message sent again (a retry) takes the channel and
+        address it now goes to."""
         values = column_values(
             NotificationRow,
             notification,
             pathway_id=pathway_id,
             channel=channel,
+            partner_address=address,
             status=OutboxStatus.PENDING,
             attempts=0,
             last_error="",
@@ -56,7 +61,10 @@ class Outbox(Database):
             stmt = insert(conn, NotificationRow).values(values)
             stmt = stmt.on_conflict_do_update(
                 index_elements=[NotificationRow.key],
-                set_={"channel": stmt.excluded.channel},
+                set_={
+                    "channel": stmt.excluded.channel,
+                    "partner_address": stmt.excluded.partner_address,
+                },
                 where=NotificationRow.status != OutboxStatus.SENT,
             )
             conn.execute(stmt)

@@ -141,6 +141,9 @@ class NotificationRow(Base):
     pathway_id: Mapped[str] = mapped_column(String(ID))
     partner_kind: Mapped[PartnerKind] = mapped_column(EnumText(PartnerKind))
     partner_name: Mapped[str] = mapped_column(String(ID))
+    partner_address: Mapped[str] = mapped_column(String(1024), server_default="")
+    """Where the message went: the partner's address when it was claimed (migration 0011);
+    empty for messages sent before."""
     channel: Mapped[str] = mapped_column(String(32))
     event_kind: Mapped[str] = mapped_column(String(64))
     event_seq: Mapped[int] = mapped_column(Integer)

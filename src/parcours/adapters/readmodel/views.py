@@ -79,6 +79,8 @@ class OutboxEntry:
     last_error: str
     created_at: datetime
     sent_at: datetime | None
+    partner_address: str = ""
+    """Where it went (empty for a message sent before addresses were kept)."""
 
 
 @dataclass(frozen=True)

@@ -130,8 +130,14 @@ def _recipient_row(told: Recipient, text: Text) -> list[str]:
     fields = [text(f"partner_mail.field.{name}").lower() for name in told.fields]
     return [
         f"{told.name} ({kind})",
-        word("channel", told.channel, text),
+        _channel(told, text),
         str(told.messages),
         when(told.last_sent_at),
         ", ".join(fields) or text("erase.no_fields"),
     ]
+
+
+def _channel(told: Recipient, text: Text) -> str:
+    """The channel, and the address the messages went to when the outbox kept it."""
+    channel = word("channel", told.channel, text)
+    return f"{channel} ({told.address})" if told.address else channel
