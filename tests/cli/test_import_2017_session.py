@@ -90,3 +90,10 @@ def test_the_report_of_the_imported_session_has_the_programmes_figures(cli: Cli)
     )
     funnel = session["funnel"]
     assert (funnel["referred"], funnel["training"], funnel["employment"]) == (9, 7, 6)
+
+    # Read masked, the two small stages are hidden and the six exited are withheld beside
+    # them: 9 - 6 gave their sum, 3, itself a small count (`domain/disclosure.py`).
+    masked = json.loads(cli("report", "nouveau-depart", "--json").stdout)["sessions"]["2017-03"]
+    assert masked["pathways"] == 9
+    assert masked["stages_now"] == {"awaiting_mission": "<5", "dropped_out": "<5", "exited": "x"}
+    assert masked["trainings_by_provider"] == {"Muse": 7}  # no total to subtract it from

@@ -38,7 +38,7 @@ async def test_small_counts_are_hidden_unless_a_coordinator_asks(
         await projected(pathways, store, ids)
 
     masked = json.loads(cli("report", "atp-cergy", "--json").stdout)
-    assert masked["masking"] == {"threshold": 5, "masked": True, "hidden": "<5"}
+    assert masked["masking"] == {"threshold": 5, "masked": True, "hidden": "<5", "withheld": "x"}
     assert masked["total"]["funnel"]["referred"] == "<5"
     assert masked["total"]["exits"]["rate"] == "<5"  # worked out from hidden counts
     assert masked["total"]["funnel"]["contract"] == "<5"

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from parcours.app.read_log import ReadCommand, log_reads
+from parcours.domain.disclosure import BREAKDOWNS, WHOLE, WITHHELD, Mask, withheld_in_report
 from parcours.domain.report import (
     Figures,
-    Mask,
     Selection,
     Step,
     Targets,
@@ -48,6 +48,27 @@ def in_order(counts: Mapping[str, int], order: Sequence[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
 
 
+FIGURES_ORDER = (
+    "pathways",
+    "funnel",
+    "stages_now",
+    "intake_by_month",
+    "intake_by_year",
+    "exits",
+    "dropouts_by_stage",
+    "jobdating_outcomes",
+    "days_to_first_mission",
+    "referrals_by_referrer",
+    "partner_referrals",
+    "trainings_by_provider",
+    "missions_by_agency",
+)
+"""The order of a scope's figures in the document, hence in the CSV."""
+
+BY_STAGE = ("stages_now", "dropouts_by_stage")
+"""The breakdowns listed in the programme's order of stages."""
+
+
 def figures_document(
     figures: Figures,
     targets: Targets,
@@ -55,38 +76,40 @@ def figures_document(
     mask: Mask,
     stages: Sequence[str] = (),
 ) -> dict[str, Any]:
+    """One scope's figures as shown, masked by `mask` (already `within` that scope)."""
     partner, total = partner_share(figures.referrals_by_referrer, targets.partner_referrers)
-    reached = len(figures.days_to_first_mission)
-    return {
-        "pathways": mask.count(figures.pathways),
-        "funnel": {s.value: mask.count(figures.funnel.get(s, 0)) for s in steps},
-        "stages_now": mask.counts(in_order(figures.stages_now, stages)),
-        "intake_by_month": mask.counts(figures.intake_by_month),
+    days = mask.count(len(figures.days_to_first_mission), "days_to_first_mission", "pathways")
+    partner_cells = mask.counts({"partner": partner, "total": total}, "partner_referrals")
+    years = mask.counts(yearly_intake(figures.intake_by_month), "intake_by_year")
+    found: dict[str, Any] = {
+        "pathways": mask.count(figures.pathways, "pathways"),
+        "funnel": mask.counts({s.value: figures.funnel.get(s, 0) for s in steps}, "funnel"),
         "intake_by_year": {
-            year: {"count": mask.count(n), "target": targets.yearly_intake}
-            for year, n in yearly_intake(figures.intake_by_month).items()
+            year: {"count": count, "target": targets.yearly_intake} for year, count in years.items()
         },
-        "exits": {
-            "exits": mask.count(figures.exits),
-            "positive": mask.count(figures.positive_exits),
-            "rate": mask.derived(figures.positive_exit_rate, figures.exits, figures.positive_exits),
-            "target": targets.positive_exit_rate,
-            "denominator": "exits",
-        },
-        "dropouts_by_stage": mask.counts(in_order(figures.dropouts_by_stage, stages)),
-        "jobdating_outcomes": mask.counts(figures.jobdating_outcomes),
+        "exits": _exits(figures, targets, mask),
         "days_to_first_mission": {
-            "median": mask.derived(figures.median_days_to_first_mission, reached),
-            "pathways": mask.count(reached),
+            "median": mask.derived(figures.median_days_to_first_mission, days),
+            "pathways": days,
         },
-        "referrals_by_referrer": mask.counts(figures.referrals_by_referrer),
         "partner_referrals": {
-            "partner": mask.count(partner),
-            "total": mask.count(total),
-            "share": mask.derived(partner / total if total else None, partner, total),
+            **partner_cells,
+            "share": mask.derived(partner / total if total else None, *partner_cells.values()),
         },
-        "trainings_by_provider": mask.counts(figures.trainings_by_provider),
-        "missions_by_agency": mask.counts(figures.missions_by_agency),
+    }
+    for name in BREAKDOWNS:
+        values: Mapping[str, int] = getattr(figures, name)
+        found[name] = mask.counts(in_order(values, stages) if name in BY_STAGE else values, name)
+    return {name: found[name] for name in FIGURES_ORDER}
+
+
+def _exits(figures: Figures, targets: Targets, mask: Mask) -> dict[str, Any]:
+    cells = mask.counts({"exits": figures.exits, "positive": figures.positive_exits}, "exits")
+    return {
+        **cells,
+        "rate": mask.derived(figures.positive_exit_rate, *cells.values()),
+        "target": targets.positive_exit_rate,
+        "denominator": "exits",
     }
 
 
@@ -110,31 +133,59 @@ def report_document(
         programme.targets.positive_exit_rate,
         tuple(programme.referrers),
     )
-    mask = Mask(programme.reporting.small_cell_threshold, off=unmasked)
     sessions = store.report_figures(selection)
+    whole = combined(sessions.values())
+    mask = _mask(programme.reporting.small_cell_threshold, unmasked, sessions, whole, targets)
     steps = steps_of(programme.stages)
     stages = [s.value for s in programme.stages]
 
-    def document(figures: Figures) -> dict[str, Any]:
-        return figures_document(figures, targets, steps, mask, stages)
+    def document(figures: Figures, scope: str | None = WHOLE) -> dict[str, Any]:
+        return figures_document(figures, targets, steps, mask.within(scope), stages)
 
     return {
         "programme": programme.name,
         "version": programme.version,
         "title": {"fr": programme.title.fr, "en": programme.title.en},
-        "selection": {
-            "session": selection.session,
-            "from": selection.since.isoformat() if selection.since else None,
-            "to": selection.until.isoformat() if selection.until else None,
-            "calendar": str(selection.zone),
+        "selection": _selection(selection),
+        "masking": {
+            "threshold": mask.threshold,
+            "masked": not mask.off,
+            "hidden": mask.hidden,
+            "withheld": WITHHELD,
         },
-        "masking": {"threshold": mask.threshold, "masked": not unmasked, "hidden": mask.hidden},
-        "targets": {
-            "yearly_intake": targets.yearly_intake,
-            "positive_exit_rate": targets.positive_exit_rate,
-            "partner_referrers": list(targets.partner_referrers),
-        },
+        "targets": _targets(targets),
         "steps": [s.value for s in steps],
-        "total": document(combined(sessions.values())),
-        "sessions": {name: document(figures) for name, figures in sessions.items()},
+        "total": document(whole),
+        "sessions": {name: document(figures, name) for name, figures in sessions.items()},
     }
+
+
+def _targets(targets: Targets) -> dict[str, Any]:
+    return {
+        "yearly_intake": targets.yearly_intake,
+        "positive_exit_rate": targets.positive_exit_rate,
+        "partner_referrers": list(targets.partner_referrers),
+    }
+
+
+def _selection(selection: Selection) -> dict[str, Any]:
+    return {
+        "session": selection.session,
+        "from": selection.since.isoformat() if selection.since else None,
+        "to": selection.until.isoformat() if selection.until else None,
+        "calendar": str(selection.zone),
+    }
+
+
+def _mask(
+    threshold: int,
+    unmasked: bool,
+    sessions: Mapping[str, Figures],
+    whole: Figures,
+    targets: Targets,
+) -> Mask:
+    """Small counts hidden, and those withheld beside them; nothing when `unmasked`."""
+    if unmasked:
+        return Mask(threshold, off=True)
+    partners = targets.partner_referrers
+    return Mask(threshold, withheld=withheld_in_report(sessions, whole, partners, threshold))

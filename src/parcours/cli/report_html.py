@@ -151,10 +151,10 @@ def intake_chart(doc: Mapping[str, Any], text: Text) -> str:
 def _table(title: str, head: str, rows: Sequence[tuple[str, Any]], text: Text) -> str:
     if not rows:
         return f"<h2>{html.escape(title)}</h2><p>{html.escape(text('report.none', what=title))}</p>"
-    body = "".join(
-        f"<tr><td>{html.escape(label)}</td><td class=n>{html.escape(cell(value))}</td></tr>"
-        for label, value in rows
-    )
+    shown = [
+        (html.escape(label), html.escape(cell(value, lang=text.lang))) for label, value in rows
+    ]
+    body = "".join(f"<tr><td>{label}</td><td class=n>{value}</td></tr>" for label, value in shown)
     heads = f"<tr><th>{html.escape(head)}</th><th>{html.escape(text('report.col.count'))}</th></tr>"
     return f"<h2>{html.escape(title)}</h2><table>{heads}{body}</table>"
 

@@ -1,7 +1,7 @@
 """The report in the terminal (tables with bars) and as CSV, from the report's document.
 
-A cell is a number, `None` (no figure yet: no exit, no mission) or the hidden text `<N`;
-hidden cells draw no bar.
+A cell is a number, `None` (no figure yet: no exit, no mission), the hidden text `<N` or
+a withheld count (`x` in the document, said "hidden"); hidden cells draw no bar.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from parcours.cli.i18n import Text
 from parcours.cli.labels import percent as as_percent
 from parcours.cli.labels import stage_label
 from parcours.cli.render import console
+from parcours.domain.disclosure import WITHHELD
 
 BAR_WIDTH = 30
 WHOLE = ""
@@ -28,6 +29,8 @@ def cell(value: Any, *, percent: bool = False, lang: str = "en") -> str:
     in French (a no-break space before the sign, a decimal comma)."""
     if value is None:
         return "—"
+    if value == WITHHELD:  # not "<5": it is withheld to protect a small count beside it
+        return Text(lang)("report.masked_figure")
     if isinstance(value, str):
         return value
     if percent:
@@ -67,7 +70,7 @@ def counted(title: str, head: str, items: Sequence[tuple[str, Any]], text: Text)
     grid.add_column(text("report.col.count"), justify="right")
     grid.add_column("", no_wrap=True)
     for label, value in items:
-        grid.add_row(label, cell(value), bar(value, largest))
+        grid.add_row(label, cell(value, lang=text.lang), bar(value, largest))
     console.print(grid)
 
 
@@ -142,7 +145,10 @@ def _print_intake(figures: Mapping[str, Any], text: Text) -> None:
     grid.add_column("", no_wrap=True)
     for year, found in years.items():
         grid.add_row(
-            year, cell(found["count"]), str(found["target"]), bar(found["count"], found["target"])
+            year,
+            cell(found["count"], lang=text.lang),
+            str(found["target"]),
+            bar(found["count"], found["target"]),
         )
     console.print(grid)
 
@@ -154,21 +160,21 @@ def sentences(figures: Mapping[str, Any], text: Text) -> list[str]:
     return [
         text(
             "report.exits",
-            positive=cell(exits["positive"]),
-            exits=cell(exits["exits"]),
+            positive=cell(exits["positive"], lang=text.lang),
+            exits=cell(exits["exits"], lang=text.lang),
             rate=derived(exits["rate"], text, percent=True),
             target=cell(exits["target"], percent=True, lang=text.lang),
         ),
         text(
             "report.partner_share",
-            partner=cell(share["partner"]),
-            total=cell(share["total"]),
+            partner=cell(share["partner"], lang=text.lang),
+            total=cell(share["total"], lang=text.lang),
             share=derived(share["share"], text, percent=True),
         ),
         text(
             "report.first_mission",
             median=_days(days["median"], text),
-            pathways=cell(days["pathways"]),
+            pathways=cell(days["pathways"], lang=text.lang),
         ),
     ]
 
@@ -206,7 +212,7 @@ def print_sessions(doc: Mapping[str, Any], text: Text) -> None:
         funnel = figures["funnel"]
         grid.add_row(
             name,
-            *(cell(funnel[s]) for s in steps),
+            *(cell(funnel[s], lang=text.lang) for s in steps),
             derived(figures["exits"]["rate"], text, percent=True),
             derived(figures["days_to_first_mission"]["median"], text),
         )

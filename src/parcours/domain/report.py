@@ -212,31 +212,3 @@ def partner_share(referrals: Mapping[str, int], partners: Iterable[str]) -> tupl
     """(referrals by the programme's partners, every referral): ATP's 90 % is this share."""
     named = set(partners)
     return sum(v for k, v in referrals.items() if k in named), sum(referrals.values())
-
-
-Cell = int | float | str | None
-"""A figure as shown: a number, `None` where there is none yet, `<N` where hidden."""
-
-
-@dataclass(frozen=True)
-class Mask:
-    """Hides counts from 1 to `threshold - 1`, unless `off`."""
-
-    threshold: int
-    off: bool = False
-
-    @property
-    def hidden(self) -> str:
-        return f"<{self.threshold}"
-
-    def count(self, value: int) -> int | str:
-        return self.hidden if not self.off and 0 < value < self.threshold else value
-
-    def counts(self, values: Mapping[str, int]) -> dict[str, int | str]:
-        return {k: self.count(v) for k, v in values.items()}
-
-    def derived(self, value: float | None, *counts: int) -> Cell:
-        """A figure worked out from `counts`: hidden when any of them is."""
-        if any(isinstance(self.count(c), str) for c in counts):
-            return self.hidden
-        return None if value is None else round(value, 4)
