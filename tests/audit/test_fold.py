@@ -47,7 +47,7 @@ async def test_fold_agrees_with_every_recorded_answer() -> None:
 @pytest.mark.asyncio(loop_scope="session")
 async def test_snapshot_at_an_instant_between_tasks() -> None:
     full = await recording("atp-full-pathway")
-    entries, _ = trail(full)
+    entries = trail(full).entries
     suspended = next(e.event for e in entries if e.event.kind == "suspended")
     resumed = next(e.event for e in entries if e.event.kind == "resumed")
     assert suspended.at < resumed.at

@@ -89,3 +89,30 @@ def test_corrections_refused_with_their_exit_codes(cli: Cli) -> None:
     help_text = cli("correct", "--help").stdout
     assert "EVENT" in help_text
     assert "--on" in help_text
+
+
+def test_an_exit_judged_again_at_its_corrected_date_says_so_everywhere(cli: Cli) -> None:
+    """A permanent full-time job from 10 June 2025; the exit, typed on 1 August 2026, holds
+    ATP's 13 months. Its date restated to 1 June 2026, it falls short: the correction says
+    the exit is no longer positive, and the timeline and the trail, which keep the verdict
+    as recorded, say the one that stands first. Before, they still read "positive exit"
+    while `show` and the report counted it not positive."""
+    ref = refer(cli, "--on", "2025-06-02")
+    for step, day in ((("intake", "complete"), "03"), (("contract", "sign"), "04")):
+        act(cli, *step, ref, *(CRITERIA if step[0] == "intake" else ()), "--on", f"2025-06-{day}")
+    act(cli, "coaching", "start", ref, "--on", "2025-06-05")
+    hired = ("--employer", "Leroy", "--contract", "permanent", "--hours", "35")
+    act(cli, "mission", "start", ref, *hired, "--start", "2025-06-10", "--on", "2025-06-10")
+    exited = act(cli, "exit", ref, "employment", "--reason", "hired for good", "--on", "2026-08-01")
+    assert exited["details"]["positive"] == "True"
+
+    args = ("correct", ref, str(exited["seq"]), "--on", "2026-06-01", *WHY)
+    assert act(cli, *args)["exit_positive"] == {"was": True, "now": False}
+    stood = "(not a positive exit since its correction; recorded as: positive exit)"
+    assert stood in cli("timeline", ref, COLUMNS="400").stdout  # wide: one line a row
+    assert stood in cli("--role", "auditor", "audit", "trail", ref, COLUMNS="400").stdout
+    again = cli("--lang", "fr", "correct", ref, str(exited["seq"]), "--on", "2026-08-01", *WHY)
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.stdout.split())
+    assert "la sortie est désormais : sortie positive (saisie comme : sortie non positive)" in said
+    assert "depuis sa rectification" not in cli("timeline", ref).stdout  # as recorded again

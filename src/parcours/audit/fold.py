@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from parcours.audit.beside import adopt_rules, beside_machine
 from parcours.audit.difference import first_difference
@@ -151,7 +152,17 @@ def snapshot_of(
     )
 
 
-def trail(recording: Recording) -> tuple[list[TrailEntry], list[Discrepancy]]:
+class Trail(NamedTuple):
+    """The pathway's events with their sources, what the fold found amiss, and whether
+    its exit is positive now (None while it has not exited): the verdict that stands
+    once a correction judged the exit again (`described`)."""
+
+    entries: list[TrailEntry]
+    discrepancies: list[Discrepancy]
+    positive_now: bool | None
+
+
+def trail(recording: Recording) -> Trail:
     """Every event of the pathway with the history event it comes from."""
     folded = fold(recording)
     state = folded.pathway.state
@@ -167,7 +178,8 @@ def trail(recording: Recording) -> tuple[list[TrailEntry], list[Discrepancy]]:
                 history_event_id=source.event_id if source else 0,
             )
         )
-    return entries, folded.discrepancies
+    outcome = state.outcome
+    return Trail(entries, folded.discrepancies, outcome.positive if outcome else None)
 
 
 def starting_pathway(recording: Recording) -> tuple[Pathway, dict[str, int]]:

@@ -20,6 +20,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.event_details import what_happened
 from parcours.cli.exit_codes import ExitCode
+from parcours.cli.exit_verdict import Verdicts, exit_positive, rejudged, say_rejudged
 from parcours.cli.labels import action_labels, short, stage_label
 from parcours.cli.options import JsonFlag, On, ReasonOpt, Ref, RequestOpt
 from parcours.cli.render import console, plain, print_json
@@ -155,16 +156,22 @@ def act(
     configure_file_logging(session.settings.data_dir / "logs" / "parcours-cli.log")
     meta = session.request(reason, request_id, on)
 
-    async def work(pathways: PathwayClient) -> tuple[str, UpdateResult]:
+    async def work(pathways: PathwayClient) -> tuple[str, UpdateResult, Verdicts]:
         pathway_id = await pathways.resolve(reference)
         await _check_session(session, pathways, pathway_id, command)
-        return pathway_id, await _send(pathways, pathway_id, command, meta)
+        was = await exit_positive(pathways, pathway_id, command)
+        result = await _send(pathways, pathway_id, command, meta)
+        return pathway_id, result, (was, await exit_positive(pathways, pathway_id, command))
 
-    pathway_id, result = with_pathways(session, work)
+    pathway_id, result, verdicts = with_pathways(session, work)
     if as_json:
-        print_json({"pathway_id": pathway_id, **_plain_result(result), **_created(result)})
+        changed = {"exit_positive": rejudged(verdicts)} if rejudged(verdicts) else {}
+        print_json(
+            {"pathway_id": pathway_id, **_plain_result(result), **_created(result), **changed}
+        )
         return
     _say(session, pathway_id, result)
+    say_rejudged(session, verdicts)
 
 
 async def _check_session(

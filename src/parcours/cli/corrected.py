@@ -16,18 +16,29 @@ if TYPE_CHECKING:
     from parcours.domain.records import PathwayEvent
 
 
-def described(events: Sequence[PathwayEvent], text: Text) -> list[str]:
-    """Each event's words, in order, with what corrected it or what it corrects."""
-    from parcours.domain.commands.corrections import corrections_of
+def described(
+    events: Sequence[PathwayEvent], text: Text, positive_now: bool | None = None
+) -> list[str]:
+    """Each event's words, in order, with what corrected it or what it corrects; the exit
+    a correction judged again says the verdict that stands (`positive_now`, the outcome's)
+    before the one recorded."""
+    from parcours.domain.commands.corrections import corrections_of, rejudged_exit
 
     corrected = corrections_of(events)
-    return [_described(event, corrected, text) for event in events]
+    rejudged = rejudged_exit(events, positive_now)
+    return [
+        _described(event, corrected, text, str(positive_now) if event.seq == rejudged else None)
+        for event in events
+    ]
 
 
-def _described(event: PathwayEvent, corrected: Mapping[int, PathwayEvent], text: Text) -> str:
+def _described(
+    event: PathwayEvent, corrected: Mapping[int, PathwayEvent], text: Text, now: str | None
+) -> str:
     from parcours.domain.commands import CORRECTION_EVENTS
 
-    label = what_happened(event.kind, text, event.details)
+    details = event.details if now is None else {**event.details, "positive_now": now}
+    label = what_happened(event.kind, text, details)
     correction = corrected.get(event.seq)
     if correction is not None:
         restated = _restated(correction)

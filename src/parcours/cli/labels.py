@@ -40,15 +40,28 @@ def event_label(kind: str, text: Text, details: Mapping[str, str] | None = None)
     if earlier:
         return text("timeline.referred_after", label=label, ref=short(earlier))
     if kind == "exited" and details and "reason" in details:
-        verdict = "show.positive" if details.get("positive") == "True" else "show.not_positive"
-        reason = word("exit_reason", details["reason"], text)
-        return text("timeline.exited_as", label=label, reason=reason, verdict=text(verdict))
+        return _exit_label(label, details, text)
     if details is None or "alert_id" not in details or not kind.startswith("alert_"):
         return label
     label = alert_label(label, details["alert_id"], text)
     if "closed_by" in details:
         label = text("timeline.alert_closed_by", label=label, seq=details["closed_by"])
     return label
+
+
+def _exit_label(label: str, details: Mapping[str, str], text: Text) -> str:
+    """An exit's reason and verdict; once a correction judged it again (`positive_now`),
+    the verdict that stands, then the one recorded."""
+    reason = word("exit_reason", details["reason"], text)
+    recorded = _verdict(details.get("positive") == "True", text)
+    if "positive_now" not in details:
+        return text("timeline.exited_as", label=label, reason=reason, verdict=recorded)
+    now = _verdict(details["positive_now"] == "True", text)
+    return text("timeline.exited_rejudged", label=label, reason=reason, now=now, was=recorded)
+
+
+def _verdict(positive: bool, text: Text) -> str:
+    return text("show.positive" if positive else "show.not_positive")
 
 
 def alert_label(event: str, alert_id: str, text: Text) -> str:

@@ -151,7 +151,7 @@ def trail(reference: AuditRef, as_json: JsonFlag = False) -> None:
         jobdating.print_trail(session, history, as_json=as_json)
         return
     recording = files.decode(session, history)
-    entries, discrepancies = trail_of(recording)
+    entries, discrepancies, positive_now = trail_of(recording)
     files.warn(session, recording, discrepancies)
     logged(session, ReadCommand.AUDIT_TRAIL, [recording.pathway_id])
     entries = opened(session, entries)
@@ -159,7 +159,11 @@ def trail(reference: AuditRef, as_json: JsonFlag = False) -> None:
     if as_json:
         print_json(trail_document(recording.pathway_id, entries, discrepancies, proofs))
         return
-    _print_trail(session, recording, entries, proofs)
+    _print_trail(session, recording, entries, proofs, positive_now)
+
+
+def _described(entries: Any, text: Text, positive_now: bool | None) -> list[str]:
+    return described([e.event for e in entries], text, positive_now)
 
 
 PROOF_MARKS = {"valid": "✓", "invalid": "✗", "unknown_key": "?"}
@@ -174,7 +178,11 @@ def _signed_by(event: PathwayEvent, proofs: dict[str, Proof], text: Text) -> str
 
 
 def _print_trail(
-    session: Session, recording: Recording, entries: Any, proofs: dict[str, Proof]
+    session: Session,
+    recording: Recording,
+    entries: Any,
+    proofs: dict[str, Proof],
+    positive_now: bool | None,
 ) -> None:
     text = session.text
     runs = {run_id: index for index, run_id in enumerate(recording.run_ids, start=1)}
@@ -197,7 +205,7 @@ def _print_trail(
                 as_typed(e.event.reason, text),
                 text("audit.trail.source", run=runs.get(e.run_id, "?"), event=e.history_event_id),
             ]
-            for e, said in zip(entries, described([e.event for e in entries], text), strict=True)
+            for e, said in zip(entries, _described(entries, text, positive_now), strict=True)
         ],
     )
 

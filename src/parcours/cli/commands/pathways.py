@@ -137,11 +137,12 @@ def timeline(reference: Ref, as_json: JsonFlag = False) -> None:
 
     session = reader_session()
 
-    async def work(pathways: PathwayClient) -> tuple[str, list[PathwayEvent]]:
+    async def work(pathways: PathwayClient) -> tuple[str, list[PathwayEvent], bool | None]:
         pathway_id = await pathways.resolve(reference)
-        return pathway_id, await pathways.timeline(pathway_id)
+        events = await pathways.timeline(pathway_id)
+        return pathway_id, events, await _positive_now(pathways, pathway_id, events)
 
-    pathway_id, events = with_pathways(session, work)
+    pathway_id, events, positive_now = with_pathways(session, work)
     logged(session, ReadCommand.TIMELINE, [pathway_id])  # the reasons staff typed
     if as_json:
         print_json(events)
@@ -159,9 +160,25 @@ def timeline(reference: Ref, as_json: JsonFlag = False) -> None:
                 actor_label(e.actor_id, e.role.value, text),
                 as_typed(e.reason, text),
             ]
-            for e, said in zip(events, described(events, text), strict=True)
+            for e, said in zip(events, described(events, text, positive_now), strict=True)
         ],
     )
+
+
+async def _positive_now(
+    pathways: PathwayClient, pathway_id: str, events: list[PathwayEvent]
+) -> bool | None:
+    """Whether the pathway's exit is positive now, asked only of a pathway whose timeline
+    holds an exit and a correction: the one case where it may differ from the recorded
+    verdict (`corrections.rejudged_exit`)."""
+    from parcours.domain.commands import CORRECTION_EVENTS
+    from parcours.domain.commands.lifecycle import LifecycleTrigger
+
+    kinds = {e.kind for e in events}
+    if LifecycleTrigger.EXIT.event not in kinds or not kinds & CORRECTION_EVENTS:
+        return None
+    outcome = (await pathways.status(pathway_id)).outcome
+    return outcome.positive if outcome else None
 
 
 @commands.command("list", help="help.list")

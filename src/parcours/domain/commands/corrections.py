@@ -8,11 +8,12 @@ it again without the voided event, or with the restated date) is `domain/correct
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from parcours.domain.commands.base import Command, Context, Details, Shape, spec
 from parcours.domain.commands.editing import iso
+from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.records import PathwayEvent, PathwayState
 from parcours.domain.vocabulary import Trigger
 
@@ -88,3 +89,18 @@ SPECS = tuple(
 """Staff and coordinators correct (`roles` is the table's default, WORKERS); which events,
 and whose, is `correcting.check_correctable`: staff correct their own entries, coordinators
 anyone's."""
+
+
+def rejudged_exit(timeline: Sequence[PathwayEvent], positive_now: bool | None) -> int | None:
+    """The exit whose verdict a correction changed: the exit that stands (the last one not
+    voided), recorded positive or not, when the pathway's outcome now says otherwise (its
+    date restated, the programme's rule judged it again); None when there is none. The
+    timeline keeps the verdict as recorded: this says which line to read again."""
+    if positive_now is None:
+        return None
+    voided, exited = voided_seqs(timeline), LifecycleTrigger.EXIT.event
+    standing = [e for e in timeline if e.kind == exited and e.seq not in voided]
+    if not standing or "positive" not in standing[-1].details:
+        return None
+    last = standing[-1]
+    return last.seq if (last.details["positive"] == "True") != positive_now else None
