@@ -24,7 +24,7 @@ two answers: the recorded fold is used.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
@@ -60,22 +60,28 @@ def snapshot_at(recording: Recording, when: datetime, *, as_recorded: bool = Fal
         return snapshot(recording, when)
     record = fold(recording).pathway.state
     found = snapshot_of(happened(recording, when, record), recording, when, record.alerts)
-    numbered = numbered_as_recorded(found.last_event, record.timeline)
+    numbered = numbered_as_recorded(found.last_event, record.timeline, found.state.timeline)
     return dataclasses.replace(found, last_event=numbered)
 
 
 def numbered_as_recorded(
-    event: PathwayEvent | None, record: list[PathwayEvent]
+    event: PathwayEvent | None, record: Sequence[PathwayEvent], story: Sequence[PathwayEvent] = ()
 ) -> PathwayEvent | None:
-    """`event` of the fold as it happened, under the number the timeline and the trail give
-    it (`record`: the whole recording's timeline): that fold numbers its own events in the
-    order they happened, which differs once entries were made after the fact. 0 for an
-    event the record does not hold (an alert the fold raised at its due instant where the
-    workflow raised it later, or never)."""
+    """`event` of the fold as it happened (`story`: that fold's timeline), under the number
+    the timeline and the trail give it (`record`: the whole recording's timeline), and so
+    is the event it names as the one that resolved an alert (`closed_by`): that fold
+    numbers its own events in the order they happened, which differs once entries were
+    made after the fact. 0 for an event the record does not hold (an alert the fold raised
+    at its due instant where the workflow raised it later, or never); a `closed_by` the
+    record does not hold is left out."""
     if event is None:
         return None
     recorded = {_identity(e): e.seq for e in record}
-    return dataclasses.replace(event, seq=recorded.get(_identity(event), 0))
+    details = dict(event.details)
+    closing = {str(e.seq): e for e in story}.get(details.pop("closed_by", ""))
+    if closing is not None and recorded.get(_identity(closing)):
+        details["closed_by"] = str(recorded[_identity(closing)])
+    return dataclasses.replace(event, seq=recorded.get(_identity(event), 0), details=details)
 
 
 def _identity(event: PathwayEvent) -> tuple[str, str]:
