@@ -19,6 +19,7 @@ from parcours.cli.labels import short
 from parcours.domain.vocabulary import Role
 from tests.cli.logged_reads import read_log_rows
 from tests.cli.runner import Cli, as_coordinator, refer
+from tests.polling import eventually_blocking
 
 pytestmark = pytest.mark.temporal
 
@@ -226,3 +227,20 @@ def test_audit_reads_names_an_erasure_and_shows_a_later_command_as_it_is(
         assert listed.exit_code == 0, listed.output
         assert said in listed.stdout
         assert "a_later_command" in listed.stdout
+
+
+def test_a_reference_that_names_no_pathway_is_not_answered_no_reads(cli: Cli) -> None:
+    """A mistyped reference used to list "no reads", exit 0: an auditor read it as nobody
+    having opened the file. It is not found (exit 4), as `audit trail` says; a pathway the
+    read model knows and nobody read still answers that no read matches."""
+    for typo in ("20x0", "dead", "pathway-2080983ffcdbd201"):
+        result = cli("--role", "auditor", "audit", "reads", typo)
+        assert result.exit_code == ExitCode.NOT_FOUND, result.output
+        assert f"No pathway matches {typo}" in result.stderr
+    pid = refer(cli)
+    unread = eventually_blocking(
+        lambda: cli("--role", "auditor", "audit", "reads", short(pid)),
+        lambda result: result.exit_code == 0,
+        what="the referral projected, so the read model knows the pathway",
+    )
+    assert "No read" in unread.stdout

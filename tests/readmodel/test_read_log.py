@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from parcours.adapters.readmodel import Read, Store, create_readmodel_engine, migrate
 from parcours.adapters.readmodel.migrate import alembic_config
 from parcours.adapters.readmodel.tables import ReadRow
+from parcours.app.errors import PathwayNotFound
 from parcours.app.read_log import ReadCommand, log_reads, reads
 from parcours.app.references import AmbiguousReference, ReferenceTooShort
 from parcours.domain.records import Actor
@@ -77,7 +78,8 @@ def test_reads_are_narrowed_by_pathway_reader_and_date(logged: Store) -> None:
     since = T0 + timedelta(hours=12)
     assert [r.command for r in reads(logged, since=since)] == ["timeline", "report_unmasked"]
     assert [r.command for r in reads(logged, SECOND, "staff-7f3a")] == []
-    assert reads(logged, "pathway-ffffffffffffffff") == []
+    with pytest.raises(PathwayNotFound):  # neither read nor projected: no such pathway
+        reads(logged, "pathway-ffffffffffffffff")
 
 
 def test_a_short_reference_names_the_one_pathway_read(logged: Store) -> None:

@@ -32,6 +32,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from parcours.adapters.readmodel import Read, ReadEntry
+from parcours.app.errors import PathwayNotFound
 from parcours.app.references import (
     SHORT_REFERENCE,
     SHORTEST_REFERENCE,
@@ -84,21 +85,27 @@ def log_reads(
 
 
 def read_pathway(store: Store, reference: str) -> str:
-    """The pathway a reference names among those the log holds: a whole id as typed, or
-    the one logged id a short reference starts with. A reference that names no logged
-    pathway is returned whole, so its listing is empty; one naming several is ambiguous."""
+    """The pathway a reference names: a whole id, or the one id a short reference starts
+    with, among the pathways the log holds reads of and those the read model projects.
+    One that names none is not found (`PathwayNotFound`), rather than listed as read by
+    no one; one naming several is ambiguous."""
     reference = reference.strip().lower()
     if PATHWAY_ID.fullmatch(reference):
-        return reference
+        if store.get_participant(reference) or reference in store.read_pathways_like(reference):
+            return reference
+        raise PathwayNotFound(reference)
     match = SHORT_REFERENCE.fullmatch(reference)
     if match is None:
         if len(reference.removeprefix("pathway-")) < SHORTEST_REFERENCE:
             raise ReferenceTooShort(reference, SHORTEST_REFERENCE)
-        return reference
-    found = store.read_pathways_like(f"pathway-{match.group('prefix')}")
+        raise PathwayNotFound(reference)
+    prefix = f"pathway-{match.group('prefix')}"
+    found = sorted(set(store.read_pathways_like(prefix)) | set(store.pathways_like(prefix)))
     if len(found) > 1:
         raise AmbiguousReference(reference, found)
-    return found[0] if found else reference
+    if not found:
+        raise PathwayNotFound(reference)
+    return found[0]
 
 
 def reads(

@@ -30,6 +30,12 @@ def where_given(stmt: Select[*Columns], *filters: tuple[Any, object | None]) -> 
     return stmt
 
 
+def starting_with(column: Any, prefix: str) -> Any:
+    """`column LIKE 'prefix%'`, the prefix taken as typed (its `%` and `_` are no wildcards)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"{escaped}%", escape="\\")
+
+
 class Database:
     """The read model's engine; `clock` is injectable for tests."""
 

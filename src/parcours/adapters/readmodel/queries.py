@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, select, text
 
-from parcours.adapters.readmodel.database import Database, where_given
+from parcours.adapters.readmodel.database import Database, starting_with, where_given
 from parcours.adapters.readmodel.rows import view_of
 from parcours.adapters.readmodel.tables import STILL_OPEN, AlertRow, ParticipantRow, TimelineRow
 from parcours.adapters.readmodel.views import AlertView, ParticipantView, TimelineEntry
@@ -49,6 +49,13 @@ class PathwayQueries(Database):
 
     def get_participant(self, pathway_id: str) -> ParticipantView | None:
         return self._view(ParticipantView, ParticipantRow, pathway_id)
+
+    def pathways_like(self, prefix: str) -> list[str]:
+        """The ids of the pathways projected whose id starts with `prefix`."""
+        column = ParticipantRow.pathway_id
+        stmt = select(column).where(starting_with(column, prefix)).order_by(column)
+        with self._read() as s:
+            return list(s.scalars(stmt))
 
     def timeline(self, pathway_id: str) -> list[TimelineEntry]:
         stmt = (

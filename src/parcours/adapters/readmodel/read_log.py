@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 
-from parcours.adapters.readmodel.database import Database, where_given
+from parcours.adapters.readmodel.database import Database, starting_with, where_given
 from parcours.adapters.readmodel.tables import ReadRow
 from parcours.domain.vocabulary import Role
 
@@ -86,10 +86,9 @@ class ReadLog(Database):
 
     def read_pathways_like(self, prefix: str) -> list[str]:
         """The pathway ids in the log that start with `prefix` (a short reference)."""
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = (
             select(ReadRow.pathway_id)
-            .where(ReadRow.pathway_id.like(f"{escaped}%", escape="\\"))
+            .where(starting_with(ReadRow.pathway_id, prefix))
             .distinct()
             .order_by(ReadRow.pathway_id)
         )
