@@ -65,6 +65,8 @@ def test_credentials_are_issued_used_and_revoked(
 
     not_coordinator = staff("staff", "add", "staff-0000", "--role", "coordinator")
     assert not_coordinator.exit_code == 3, not_coordinator.output
+    french = staff("--lang", "fr", "staff", "add", "staff-0000", "--role", "coordinateur")
+    assert " ".join(french.stderr.split()).endswith("est celui de staff-7f3a, comme personnel.")
 
     revoked = cli("staff", "revoke", "staff-7f3a")
     assert revoked.exit_code == 0, revoked.output

@@ -110,7 +110,10 @@ def staff_revoke(
 def _refused(session: Session, err: StaffRefused) -> CliError:
     codes = {"exists": ExitCode.USAGE, "bad_id": ExitCode.USAGE, "unknown": ExitCode.NOT_FOUND}
     code = codes.get(err.reason)
-    return CliError(session.text(f"staff.{err.reason}", **err.values), code or ExitCode.REFUSED)
+    values = dict(err.values)
+    if "role" in values:  # the credential's role, in the reader's words
+        values["role"] = role_label(values["role"], session.text)
+    return CliError(session.text(f"staff.{err.reason}", **values), code or ExitCode.REFUSED)
 
 
 def _public(credential: Credential) -> dict[str, str | None]:
