@@ -79,8 +79,8 @@ def test_the_root_help_and_typers_own_options_are_french(local: Cli) -> None:
         ),
         (
             [*MISSION, "--hours", "99"],
-            "Valeur invalide pour '--hours' : la valeur doit être au plus 48.",
-            "Invalid value for '--hours'",
+            "99 n'est pas un nombre de 0,5 à 48 (--hours)",
+            "99 is not a number from 0.5 to 48 (--hours)",
         ),
         (
             ["intake", "complete", "abcd", "extra"],

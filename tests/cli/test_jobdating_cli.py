@@ -129,7 +129,8 @@ def test_outcomes_are_recorded_in_one_command_and_a_refusal_is_reported(
     assert again.exit_code == ExitCode.REFUSED
     assert "outcome_recorded" in again.stderr
     act(cli, "resume", paused, "--on", f"{yesterday}T13:00")
-    later = cli("jobdating", "record", event_id, "--outcome", f"{paused}=training", "--json")
+    french = f"{paused}=formation"  # a name in French, as staff say it, not the key
+    later = cli("jobdating", "record", event_id, "--outcome", french, "--json")
     assert later.exit_code == 0, later.output
     assert json.loads(later.stdout)["answers"][0]["applied"] is True
     # Every outcome recorded, its run ends: it is over, not unknown (it was exit 4).

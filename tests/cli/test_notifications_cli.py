@@ -347,6 +347,7 @@ def test_a_referrer_is_told_of_the_intake_in_its_folder_with_only_its_fields(
         "status": "sent",
         "attempts": 1,
         "last_error": "",
+        "partner_address": str(inbox),  # where it went: an erasure deletes it there
     }
     assert row["sent_at"] is not None
 

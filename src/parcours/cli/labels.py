@@ -104,6 +104,13 @@ def percent(share: float, lang: str) -> str:
     return f"{share * 100:.0f}" + ("\u00a0%" if lang == "fr" else "%")
 
 
+def decimal(number: float, lang: str) -> str:
+    """A number as the reader writes it: "17.5" in English, "17,5" in French; "48", not
+    "48.0"."""
+    shown = f"{number:g}"
+    return shown.replace(".", ",") if lang == "fr" else shown
+
+
 def word(prefix: str, value: str, text: Text) -> str:
     """A stored value (a partner kind, a status...) in the reader's language, from the
     catalogue's `prefix.value`; a value the catalogue has no words for is shown as is."""

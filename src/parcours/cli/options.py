@@ -7,6 +7,7 @@ plain module constants and `--help` speaks one language only.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -67,7 +68,24 @@ On = Annotated[str | None, typer.Option("--on", help="help.opt.on")]
 """When it happened, in local time; now when left out."""
 
 Out = Annotated[Path | None, typer.Option("--out", help="help.opt.out", metavar="FILE")]
-ProgrammeOpt = Annotated[str | None, typer.Option(help="help.opt.programme")]
+
+
+def programme_key(typed: str) -> str:
+    """A programme's name as the catalogue keys it (lower case, no accent, hyphens), from
+    what was typed: "Nouveau-Départ" is `nouveau-depart`. One that names no programme is
+    refused later, by the command, listing the programmes."""
+    from parcours.cli.typed_words import folded
+
+    return folded(typed).replace(" ", "-")
+
+
+ProgrammeOpt = Annotated[
+    str | None, typer.Option(help="help.opt.programme", parser=programme_key, metavar="TEXT")
+]
+ProgrammeArg = Annotated[
+    str, typer.Argument(help="help.arg.programme", metavar="PROGRAMME", parser=programme_key)
+]
+"""A programme by its name (`atp-cergy`), typed with accents or capitals or not."""
 VersionOpt = Annotated[int | None, typer.Option(help="help.opt.version")]
 
 
@@ -133,3 +151,44 @@ def choices_help(param: Any, text: Text) -> str:
         return ""
     keys = [c.value for c in parser.choices]
     return text("help.one_of", values=allowed(parser.kind, keys, text))
+
+
+class Decimal:
+    """A parser for a number of hours or the like, written with a decimal point or, as
+    French writes it, a comma (`17,5`), from `low` to `high` when they are given; a usage
+    error in the reader's words otherwise, naming the option (`--hours`)."""
+
+    def __init__(self, option: str, low: float | None = None, high: float | None = None) -> None:
+        self.option, self.low, self.high = option, low, high
+
+    def __call__(self, typed: str | float) -> float:
+        if isinstance(typed, float):
+            return typed
+        try:
+            value = float(str(typed).strip().replace(",", "."))
+        except ValueError:
+            value = math.nan
+        low = -math.inf if self.low is None else self.low
+        high = math.inf if self.high is None else self.high
+        if low <= value <= high:  # false for nan
+            return value
+        raise self._refused(typed)
+
+    def _refused(self, typed: object) -> Exception:
+        from parcours.cli.click_words import Said
+        from parcours.cli.labels import decimal
+        from parcours.cli.runtime import current_session
+
+        text = current_session().text
+        if self.low is None or self.high is None:
+            return Said(text("error.not_decimal", value=typed, option=self.option))
+        bounds = {"low": decimal(self.low, text.lang), "high": decimal(self.high, text.lang)}
+        return Said(text("error.bad_decimal", value=typed, option=self.option, **bounds))
+
+
+def decimal_option(
+    name: str, help_key: str, low: float | None = None, high: float | None = None
+) -> Any:
+    """An option taking a number, from `low` to `high` when given, with a decimal point
+    or comma."""
+    return typer.Option(name, help=help_key, metavar="NUMBER", parser=Decimal(name, low, high))

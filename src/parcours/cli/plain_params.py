@@ -10,7 +10,8 @@ accepts a string as it is and refuses anything else with the same usage error; f
 dates, choices and lists keep Typer's checks (and their translated error sentences), built
 only when a value is given: an option left out (`alerts --status`) or a number left at its
 default (`list --limit`, 200) is taken as it is, so `parcours list` and `parcours alerts`
-do not import pydantic either.
+do not import pydantic either. A text parameter with a parser of text (a programme's name,
+folded) gets its parser alone.
 """
 
 from __future__ import annotations
@@ -39,6 +40,17 @@ class CheckedWhenGiven(RuntimeParam):
         return build_runtime_param(param.type_descriptor).coerce(value, param, ctx)
 
 
+@dataclass(frozen=True)
+class ParsedText(RuntimeParam):
+    """A text parameter with a parser of text (`options.programme_key`): the parser's
+    answer, a string, with no check that a string is a string."""
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        parser = self.parameter_info.parser
+        assert parser is not None  # given to text parameters with a parser only
+        return parser(value)
+
+
 def take_text_as_typed(command: Any) -> None:
     """Give every plain text parameter of `command` and its subcommands the pass-through
     check, and the others Typer's own check built when a value is given."""
@@ -47,11 +59,12 @@ def take_text_as_typed(command: Any) -> None:
         described = getattr(param, "type_descriptor", None)
         if described is None or getattr(param, "_runtime_param", False) is not None:
             continue
-        if (
-            described.annotation in PLAIN
-            and described.parameter_info.parser is None
-            and described.file_annotation is None
-        ):
+        parser = described.parameter_info.parser
+        if described.annotation is str and parser is not None:
+            param._runtime_param = ParsedText(
+                parameter_info=described.parameter_info, annotation=str
+            )
+        elif described.annotation in PLAIN and parser is None and described.file_annotation is None:
             param._runtime_param = PassThroughRuntimeParam(
                 parameter_info=described.parameter_info, annotation=described.annotation
             )

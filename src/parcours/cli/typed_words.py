@@ -1,7 +1,8 @@
 """Values staff type by their name: a stage, an exit reason, a barrier kind.
 
 Each value has a key (`moved_away`) and a name in each language ("déménagement", "moved
-away"); staff may type either, whatever its case and accents, and a name with an
+away"), and maybe other forms of it ("coordinatrice" beside "coordinateur"); staff may
+type any of them, whatever its case and accents, and a name with an
 inclusive ending ("Orienté·e") in any of its forms ("orientee", "oriente"). A value that
 names none is refused in one sentence listing each key with its name.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from parcours.cli.i18n import Text
 from parcours.locale import catalogue
@@ -40,10 +41,19 @@ def named(kind: str, values: Iterable[str], typed: str) -> str | None:
         if wanted == folded(value):
             return value
     for value in keys:
-        names = (catalogue(lang).get(f"{kind}.{value}") for lang in LANGUAGES)
-        if any(wanted in spellings(name) for name in names if name):
+        if any(wanted in spellings(name) for name in _names(kind, value)):
             return value
     return None
+
+
+def _names(kind: str, value: str) -> Iterator[str]:
+    """The names of a value in either language, and the other forms the catalogue gives
+    them (`KIND.VALUE.forms`, comma-separated: "coordinatrice" beside "coordinateur")."""
+    for lang in LANGUAGES:
+        words = catalogue(lang)
+        yield from filter(None, [words.get(f"{kind}.{value}")])
+        forms = words.get(f"{kind}.{value}.forms", "")
+        yield from (form.strip() for form in forms.split(",") if form.strip())
 
 
 def allowed(kind: str, values: Iterable[str], text: Text) -> str:

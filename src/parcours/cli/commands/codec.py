@@ -10,7 +10,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import role_label, role_labels
-from parcours.cli.options import JsonFlag
+from parcours.cli.options import JsonFlag, decimal_option
 from parcours.cli.render import console, print_json, when
 from parcours.cli.runtime import current_session, guarded
 
@@ -21,7 +21,7 @@ Host = Annotated[str | None, typer.Option("--host", help="help.opt.codec_host")]
 Origins = Annotated[
     list[str] | None, typer.Option("--origin", help="help.opt.codec_origin", metavar="URL")
 ]
-Hours = Annotated[float, typer.Option("--hours", help="help.opt.pass_hours")]
+Hours = Annotated[float, decimal_option("--hours", "help.opt.pass_hours")]
 
 
 @commands.command("codec-server", help="help.codec-server")

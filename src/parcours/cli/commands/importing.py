@@ -19,7 +19,7 @@ import typer
 from parcours.cli import import_report as report
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.options import JsonFlag, flag
+from parcours.cli.options import JsonFlag, ProgrammeArg, flag
 from parcours.cli.oversight import overseer_session
 from parcours.cli.render import console, err_console, local_zone, print_json
 from parcours.cli.runtime import Session, guarded, with_pathways
@@ -46,7 +46,7 @@ JobsOpt = Annotated[
 @commands.command("import", help="help.import")
 @guarded
 def import_caseload(
-    programme: Annotated[str, typer.Argument(help="help.arg.programme", metavar="PROGRAMME")],
+    programme: ProgrammeArg,
     file: FileArg = None,
     events: EventsOpt = None,
     dry_run: Annotated[bool, flag("--dry-run")] = False,

@@ -253,17 +253,18 @@ def jobdating_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) ->
 
 def _entry(session: Session, value: str) -> OutcomeEntry:
     """`REF=OUTCOME` or `REF=hired:AGENCY`, as typed (the reference resolved later)."""
+    from parcours.cli.typed_words import allowed, named
     from parcours.domain.jobdating import OutcomeEntry
 
     ref, _, rest = value.partition("=")
     word_typed, _, agency = rest.partition(":")
-    outcome = next((o for o in JobDatingOutcome if o.value == word_typed.strip()), None)
+    keys = [o.value for o in JobDatingOutcome]
+    outcome = named("jobdating_outcome", keys, word_typed)  # its key, or its name: "embauche"
     if not ref.strip() or outcome is None:
-        allowed = ", ".join(o.value for o in JobDatingOutcome)
-        raise CliError(
-            session.text("jobdating.bad_outcome", value=value, allowed=allowed), ExitCode.USAGE
-        )
-    return OutcomeEntry(ref.strip(), outcome, agency.strip())
+        listed = allowed("jobdating_outcome", keys, session.text)
+        said = session.text("jobdating.bad_outcome", value=value, allowed=listed)
+        raise CliError(said, ExitCode.USAGE)
+    return OutcomeEntry(ref.strip(), JobDatingOutcome(outcome), agency.strip())
 
 
 async def _resolved(pathways: PathwayClient, entry: OutcomeEntry) -> OutcomeEntry:

@@ -9,7 +9,7 @@ import typer
 from parcours.cli.act import dated_action, staff_action
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.options import On, flag, group_module, named_option
+from parcours.cli.options import On, decimal_option, flag, group_module, named_option
 from parcours.cli.runtime import current_session, typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import ContractType
@@ -23,7 +23,7 @@ def mission_start(
     contract: Annotated[
         ContractType, named_option(ContractType, "contract_type", "help.opt.contract", "CONTRACT")
     ],
-    hours: Annotated[float, typer.Option(help="help.opt.hours", min=0.5, max=48)],
+    hours: Annotated[float, decimal_option("--hours", "help.opt.hours", 0.5, 48)],
     start: Annotated[str | None, typer.Option(help="help.opt.start")] = None,
     end: Annotated[str | None, typer.Option(help="help.opt.mission_end")] = None,
     sector_hiring: Annotated[bool, flag("--sector-hiring")] = False,

@@ -14,7 +14,7 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
 from parcours.cli.labels import action_label, percent, stage_label
-from parcours.cli.options import JsonFlag, VersionOpt, group_module
+from parcours.cli.options import JsonFlag, ProgrammeArg, VersionOpt, group_module
 from parcours.cli.render import console, print_json, table
 from parcours.cli.runtime import current_session, guarded
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 commands, programme = group_module("programme")
 
-Name = Annotated[str, typer.Argument(help="help.arg.programme", metavar="PROGRAMME")]
+Name = ProgrammeArg
 
 
 class DiagramFormat(StrEnum):

@@ -13,7 +13,7 @@ from parcours.cli.dates import FIRST_YEAR, LAST_YEAR, year_first
 from parcours.cli.errors import CliError, write_file
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import role_label
-from parcours.cli.options import JsonFlag, flag
+from parcours.cli.options import JsonFlag, ProgrammeArg, flag
 from parcours.cli.render import console, local_zone, print_json
 from parcours.cli.runtime import guarded, open_readmodel, reader_session
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 commands = typer.Typer()
 
-ProgrammeArg = Annotated[str, typer.Argument(help="help.arg.programme", metavar="PROGRAMME")]
 SessionOpt = Annotated[
     str | None, typer.Option("--session", help="help.opt.report_session", metavar="SESSION")
 ]

@@ -1,0 +1,49 @@
+"""What French staff type, taken as they type it: hours with a decimal comma, a role in
+the feminine, a programme's name with its accent, a job-dating outcome by its French name
+(`test_jobdating_cli.py`). A French trial had each of them refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parcours.cli.exit_codes import ExitCode
+from tests.cli.jobdating_runs import in_coaching
+from tests.cli.runner import Cli, refer
+
+pytestmark = pytest.mark.temporal
+
+HIRED = ("--employer", "Leroy", "--contract", "permanent")
+
+
+def test_hours_take_a_decimal_comma_and_are_bounded_in_the_readers_words(cli: Cli) -> None:
+    pid = in_coaching(cli, "Ada")
+    started = cli("--lang", "fr", "mission", "start", pid, *HIRED, "--hours", "17,5", "--json")
+    assert started.exit_code == 0, started.output
+    [mission] = json.loads(cli("show", pid, "--json").stdout)["status"]["missions"]
+    assert mission["weekly_hours"] == 17.5
+    for typed in ("60", "trois", "nan", "-1"):
+        refused = cli("--lang", "fr", "mission", "start", pid, *HIRED, "--hours", typed)
+        assert refused.exit_code == ExitCode.USAGE, refused.output
+        said = " ".join(refused.stderr.replace("│", " ").split())
+        assert f"{typed} n'est pas un nombre de 0,5 à 48 (--hours)" in said, said
+
+
+@pytest.mark.parametrize("role", ["auditrice", "coordinatrice", "Coordinatrice"])
+def test_a_role_is_taken_in_the_feminine(cli: Cli, role: str) -> None:
+    pid = refer(cli)
+    shown = cli("--lang", "fr", "--role", role, "show", pid, "--json")
+    assert shown.exit_code == 0, shown.output
+    masked = json.loads(shown.stdout)["participant"] is None
+    assert masked is (role == "auditrice")  # an auditor sees no identity
+
+
+def test_a_programme_is_named_with_its_accent_or_capitals(cli: Cli) -> None:
+    for typed in ("Nouveau-Départ", "nouveau départ"):
+        listed = cli("--lang", "fr", "list", "--programme", typed, "--json")
+        assert listed.exit_code == 0, listed.output
+        shown = cli("--lang", "fr", "programme", "show", typed, "--json")
+        assert shown.exit_code == 0, shown.output
+    unknown = cli("--lang", "fr", "list", "--programme", "Nouveau-Depart-2")
+    assert unknown.exit_code == ExitCode.NOT_FOUND, unknown.output
