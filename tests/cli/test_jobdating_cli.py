@@ -60,6 +60,7 @@ def test_agencies_are_invited_and_an_event_is_shown_and_listed(
     french = cli("--lang", "fr", "jobdating", "show", event_id)
     assert "Candidats (1)" in french.stdout
     assert "en attente d'une issue" in french.stdout
+    assert "prévu le " in french.stdout  # invited three days ahead: reminded the day before
     printed = cli("jobdating", "list")
     assert event_id[10:18] in printed.stdout
 
@@ -131,6 +132,8 @@ def test_outcomes_are_recorded_in_one_command_and_a_refusal_is_reported(
     act(cli, "resume", paused, "--on", f"{yesterday}T13:00")
     french = f"{paused}=formation"  # a name in French, as staff say it, not the key
     later = cli("jobdating", "record", event_id, "--outcome", french, "--json")
+    shown = cli("--lang", "fr", "jobdating", "show", event_id).stdout
+    assert "aucun : les agences ont été invitées moins d'un jour avant" in shown  # not "pas encore"
     assert later.exit_code == 0, later.output
     assert json.loads(later.stdout)["answers"][0]["applied"] is True
     # Every outcome recorded, its run ends: it is over, not unknown (it was exit 4).

@@ -84,13 +84,30 @@ def print_event(event: JobDatingEvent, text: Text) -> None:
             (text("jobdating.col.place"), event.place),
             (text("jobdating.col.agencies"), listed(event.agencies, text)),
             (text("jobdating.col.invited"), invited),
-            (text("jobdating.col.reminded"), when(event.reminded_at, text("jobdating.not_yet"))),
+            (text("jobdating.col.reminded"), _reminded(event, text)),
             (text("jobdating.col.presented"), str(max(event.presented - len(missed), 0))),
             (text("jobdating.col.failures"), listed(event.failures, text)),
         ],
     )
     rows = [_candidate_row(c, text) for c in event.candidates]
     listing(text, "jobdating.candidates", ("ref", "outcome", "status"), rows)
+
+
+def _reminded(event: JobDatingEvent, text: Text) -> str:
+    """When the agencies were reminded; else when they will be, or that they will not be
+    (invited less than a day before, or the day has passed: entered after the fact)."""
+    from datetime import UTC, datetime
+
+    from parcours.domain.jobdating import reminder_due_at
+
+    if event.reminded_at is not None:
+        return when(event.reminded_at)
+    if event.held_at <= datetime.now(UTC):
+        return text("jobdating.no_reminder")
+    if event.invited_at is None:
+        return text("jobdating.not_yet")
+    due = reminder_due_at(event)
+    return text("jobdating.reminder_due", at=when(due)) if due else text("jobdating.no_reminder")
 
 
 def _candidate_row(candidate: Candidate, text: Text) -> list[str]:
