@@ -76,6 +76,7 @@ def signed_cli(
         task_queue=queue,
         readmodel_url=db_url,
         declared_roles=False,
+        keys_env=TEST_KEYRING.to_json(),  # the worker seals a job-dating's hand-off with it
     )
     coordinator = tmp_path / "coordinator.toml"
     with open_store(db_url) as store:

@@ -167,13 +167,15 @@ def _described(entries: Any, text: Text, positive_now: bool | None) -> list[str]
 
 
 PROOF_MARKS = {"valid": "✓", "invalid": "✗", "unknown_key": "?"}
-"""How the trail marks a signature checked again: holds, does not hold, key not known here."""
+"""How the trail marks a signature checked again: holds, does not hold, key not known here;
+a job-dating's outcome, handed on by parcours, is said so in words (`audit.trail.handed_on`)."""
 
 
 def _signed_by(event: PathwayEvent, proofs: dict[str, Proof], text: Text) -> str:
     """Who acted, and the credential that proves it (`audit.signatures`)."""
     who = actor_label(event.actor_id, event.role.value, text)
-    mark = PROOF_MARKS.get(proofs.get(event.request_id, ""), "")
+    proof = proofs.get(event.request_id, "")
+    mark = text("audit.trail.handed_on") if proof == "handed_on" else PROOF_MARKS.get(proof, "")
     return f"{who} {event.key_id} {mark}".rstrip() if event.key_id else who
 
 
