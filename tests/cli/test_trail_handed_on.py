@@ -1,7 +1,8 @@
 """A job-dating's outcome on a candidate's pathway is marked in `audit trail` as what it
 is, in words: the job-dating's recording, signed by a staff member, handed on by parcours.
 A French trial's auditor saw only a key id with no mark, and could not tell it from an
-unchecked signature (`--json` said `handed_on`, the table nothing)."""
+unchecked signature (`--json` said `handed_on`, the table nothing). The job-dating's own
+trail says its details in the reader's words too, not as the keys `--json` keeps."""
 
 from __future__ import annotations
 
@@ -39,3 +40,8 @@ def test_an_outcome_handed_on_by_parcours_is_said_so(
         shown = cli("--lang", lang, "audit", "trail", candidate, COLUMNS="400").stdout
         [row] = [line for line in shown.splitlines() if line.startswith(f"│ {handed['seq']} ")]
         assert f"{handed['key_id']} {said}" in row
+
+    event_trail = cli("--lang", "fr", "audit", "trail", event_id, COLUMNS="400").stdout
+    assert "held_at" not in event_trail and "outcomes" not in event_trail  # keys: JSON only
+    assert f"issues : {candidate[8:16]} = sans suite" in event_trail
+    assert "agences : Interim 95" in event_trail

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 from parcours.cli.commands.audit_files import file_guard, keyring
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.labels import actor_label, short
+from parcours.cli.labels import actor_label, short, word
 from parcours.cli.render import print_json, table, when
 
 if TYPE_CHECKING:
     from parcours.audit.history import PathwayHistory
     from parcours.audit.jobdating_trail import EventEntry
+    from parcours.cli.i18n import Text
     from parcours.cli.runtime import Session
 
 
@@ -54,7 +55,7 @@ def print_trail(session: Session, history: PathwayHistory, *, as_json: bool) -> 
 
 def _row(session: Session, e: EventEntry, runs: dict[str, int]) -> list[str]:
     text = session.text
-    details = "; ".join(f"{k}: {_shorter(v)}" for k, v in e.details.items())
+    details = "; ".join(_detail(k, v, text) for k, v in e.details.items())
     what = text(f"audit.jobdating.what.{e.what}")
     return [
         when(e.recorded_at),
@@ -64,6 +65,29 @@ def _row(session: Session, e: EventEntry, runs: dict[str, int]) -> list[str]:
         e.reason,
         text("audit.trail.source", run=runs.get(e.run_id, "?"), event=e.history_event_id),
     ]
+
+
+DETAILS = ("held_at", "place", "agencies", "candidates", "outcomes", "notification")
+"""What a job-dating's trail names beside an entry, in the reader's words
+(`audit.jobdating.detail.KEY`); `--json` keeps the keys and values as recorded."""
+
+
+def _detail(key: str, value: str, text: Text) -> str:
+    """One detail in the reader's words: the day in local time, outcomes by their names."""
+    from datetime import datetime
+
+    name = text(f"audit.jobdating.detail.{key}") if key in DETAILS else key
+    if key == "held_at":
+        value = when(datetime.fromisoformat(value))
+    elif key == "outcomes":
+        value = ", ".join(_outcome(pair, text) for pair in value.split(", "))
+    return text("audit.jobdating.detail", name=name, value=_shorter(value))
+
+
+def _outcome(pair: str, text: Text) -> str:
+    """`pathway-…=hired` as "20ac31c3 = embauche"."""
+    pathway, _, outcome = pair.partition("=")
+    return f"{pathway} = {word('jobdating_outcome', outcome, text)}"
 
 
 def _shorter(value: str) -> str:
