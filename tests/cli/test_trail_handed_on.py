@@ -42,6 +42,7 @@ def test_an_outcome_handed_on_by_parcours_is_said_so(
         assert f"{handed['key_id']} {said}" in row
 
     event_trail = cli("--lang", "fr", "audit", "trail", event_id, COLUMNS="400").stdout
-    assert "held_at" not in event_trail and "outcomes" not in event_trail  # keys: JSON only
+    assert "held_at" not in event_trail  # the keys are for --json
+    assert "outcomes" not in event_trail
     assert f"issues : {candidate[8:16]} = sans suite" in event_trail
     assert "agences : Interim 95" in event_trail
