@@ -1,5 +1,5 @@
 """One question to the partner directory, without the read model's machinery: is this
-name an active referrer?
+name an active referrer (or temp agency)?
 
 `parcours refer` asks it once the pathway exists, and must not pay for SQLAlchemy, the
 mapped tables and Alembic (a third of a second of imports) to read one row: this module
@@ -27,6 +27,12 @@ POSTGRES_QUERY = "SELECT kind, active FROM partners WHERE name = %s"
 
 def is_active_referrer(readmodel_url: str, name: str, timeout: float) -> bool:
     """Whether the directory at `readmodel_url` holds `name` as an active referrer."""
+    return is_active_partner(readmodel_url, name, PartnerKind.REFERRER, timeout)
+
+
+def is_active_partner(readmodel_url: str, name: str, kind: PartnerKind, timeout: float) -> bool:
+    """Whether the directory at `readmodel_url` holds `name` as an active partner of `kind`
+    (a referrer for `refer`, a temp agency for `mission start`)."""
     scheme = urlsplit(readmodel_url).scheme.partition("+")[0]
     if scheme == "sqlite":
         row = _sqlite_row(readmodel_url, name, timeout)
@@ -34,7 +40,7 @@ def is_active_referrer(readmodel_url: str, name: str, timeout: float) -> bool:
         row = _postgres_row(readmodel_url, name, timeout)
     else:
         raise ValueError(f"the read model does not support the {scheme!r} database")
-    return row is not None and row[0] == PartnerKind.REFERRER.value and bool(row[1])
+    return row is not None and row[0] == kind.value and bool(row[1])
 
 
 def _sqlite_row(url: str, name: str, timeout: float) -> Any:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from parcours.adapters.directory_lookup import is_active_referrer
+from parcours.adapters.directory_lookup import is_active_partner
+from parcours.domain.vocabulary import PartnerKind
 
 GRACE_S = 0.5
 """How long the answer is waited for, at most, once the pathway exists."""
@@ -32,12 +33,20 @@ class ReferrerAnswer:
 def referrer_listed(readmodel_url: str, referrer: str, grace: float = GRACE_S) -> ReferrerAnswer:
     """Whether the directory holds `referrer` as an active referrer, asked for `grace`
     seconds at most; any failure is an answer of None with its cause, never raised."""
+    return partner_listed(readmodel_url, referrer, PartnerKind.REFERRER, grace)
+
+
+def partner_listed(
+    readmodel_url: str, name: str, kind: PartnerKind, grace: float = GRACE_S
+) -> ReferrerAnswer:
+    """Whether the directory holds `name` as an active partner of `kind`, asked as
+    `referrer_listed` asks (a mission's agency, checked before the mission is sent)."""
     answer: list[bool] = []
     failure: list[str] = []
 
     def look_up() -> None:
         try:
-            answer.append(is_active_referrer(readmodel_url, referrer, grace))
+            answer.append(is_active_partner(readmodel_url, name, kind, grace))
         except Exception as err:  # noqa: BLE001 - the referral never fails for this look-up
             failure.append(type(err).__name__)
 

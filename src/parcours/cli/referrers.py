@@ -1,4 +1,5 @@
-"""`parcours refer` warns when the referrer is not in the partner directory.
+"""`parcours refer` warns when the referrer is not in the partner directory, and `mission
+start` when its agency is not.
 
 The look-up (`app.referrers`) comes once the pathway exists, never fails the referral and
 waits half a second at most; a read model that cannot answer is only noted in the CLI's
@@ -23,6 +24,20 @@ def warn_if_unlisted(session: Session, referrer: str) -> None:
     if answer.listed is False:
         said = session.text("refer.referrer_unlisted", referrer=referrer.strip())
         print(said, file=sys.stderr)
+    elif answer.listed is None:
+        _note(session, answer.cause)
+
+
+def warn_if_agency_unlisted(session: Session, agency: str) -> None:
+    """Say on stderr that a mission's agency is no temp agency of the directory (a typo,
+    "A21" for "A2I", would count apart in the report's missions by agency); the mission is
+    recorded as typed all the same, for an agency the programme does not work with."""
+    from parcours.app.referrers import partner_listed
+    from parcours.domain.vocabulary import PartnerKind
+
+    answer = partner_listed(session.settings.readmodel_url, agency.strip(), PartnerKind.TEMP_AGENCY)
+    if answer.listed is False:
+        print(session.text("mission.agency_unlisted", agency=agency.strip()), file=sys.stderr)
     elif answer.listed is None:
         _note(session, answer.cause)
 

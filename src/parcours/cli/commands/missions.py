@@ -10,6 +10,7 @@ from parcours.cli.act import dated_action, staff_action
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import On, decimal_option, flag, group_module, named_option
+from parcours.cli.referrers import warn_if_agency_unlisted
 from parcours.cli.runtime import current_session, typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import ContractType
@@ -33,6 +34,8 @@ def mission_start(
     """`--start` is when the mission started; `--on`, as on every action, says the same."""
     if agency is not None and not agency.strip():  # leave it out for a direct hire
         raise CliError(current_session().text("mission.agency_blank"), ExitCode.USAGE)
+    if agency:
+        warn_if_agency_unlisted(current_session(), agency)
     return c.StartMission(
         agency=agency or "",  # a direct hire by the employer: no agency, as on the wire
         employer=employer,
