@@ -22,7 +22,7 @@ def test_an_agency_outside_the_directory_is_warned_of(
     listed, typo = in_coaching(cli, "Ada"), in_coaching(cli, "Berthe")
     started = cli("mission", "start", listed, *HIRED, "--agency", AGENCY)
     assert started.exit_code == 0, started.output
-    assert started.stderr == ""
+    assert "Warning" not in started.stderr  # a listed agency: nothing to say
     warned = cli("--lang", "fr", "mission", "start", typo, *HIRED, "--agency", "Interim 59")
     assert warned.exit_code == 0, warned.output  # recorded all the same
     said = " ".join(warned.stderr.split())

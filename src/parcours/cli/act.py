@@ -39,6 +39,10 @@ if TYPE_CHECKING:
     from parcours.workflows.messages import UpdateResult
 
 
+AFTER_DONE: dict[str, Callable[[Session, Command], None]] = {}
+"""What an action's module says once the action is recorded, by trigger, never before
+(a mission's agency that the partner directory does not hold)."""
+
 SHARED_OPTIONS = (
     ("reason", ReasonOpt, ""),
     ("request_id", RequestOpt, None),
@@ -164,6 +168,8 @@ def act(
         return pathway_id, result, (was, await exit_positive(pathways, pathway_id, command))
 
     pathway_id, result, verdicts = with_pathways(session, work)
+    if command.trigger in AFTER_DONE:
+        AFTER_DONE[command.trigger](session, command)
     if as_json:
         changed = {"exit_positive": rejudged(verdicts)} if rejudged(verdicts) else {}
         print_json(

@@ -116,12 +116,37 @@ def when(value: datetime | None, empty: str = "—") -> str:
 
 
 def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A table whose columns fold to fit the terminal, but for those that hold single
+    words (ids, short references, key ids, session names): those are kept whole for
+    copying while the terminal leaves the others room (`_whole_widths`)."""
     grid = Table(title=title, title_justify="left", show_lines=False)
-    for header in headers:
-        grid.add_column(header, overflow="fold")
+    whole = _whole_widths(headers, rows)
+    for index, header in enumerate(headers):
+        grid.add_column(header, overflow="fold", min_width=whole.get(index))
     for row in rows:
         grid.add_row(*row)
     console.print(grid)
+
+
+FOLDING_ROOM = 8
+"""The width left to each column that folds, at the least, when others are kept whole."""
+
+
+def _whole_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> dict[int, int]:
+    """The width of each column every cell of which is one word, narrowest first, as long
+    as the terminal holds them whole beside the room the other columns need to fold."""
+    words: dict[int, int] = {}
+    for index in range(len(headers)):
+        cells = [row[index] for row in rows if index < len(row) and row[index]]
+        if cells and not any(len(cell.split()) > 1 for cell in cells):
+            words[index] = max(len(cell) for cell in cells)
+    budget = console.width - 3 * len(headers) - 1 - FOLDING_ROOM * (len(headers) - len(words))
+    kept: dict[int, int] = {}
+    for index, width in sorted(words.items(), key=lambda item: item[1]):
+        if width > budget:
+            break
+        kept[index], budget = width, budget - width
+    return kept
 
 
 def listing(text: Text, name: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

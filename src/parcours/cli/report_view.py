@@ -203,7 +203,7 @@ def print_sessions(doc: Mapping[str, Any], text: Text) -> None:
         return
     steps = [s for s in SESSION_COLUMNS if s in doc["steps"]]
     grid = Table(title=text("report.by_session"), title_justify="left")
-    grid.add_column(text("report.col.session"))
+    grid.add_column(text("report.col.session"), no_wrap=True)  # a name to type again
     for step in steps:
         grid.add_column(step_label(step, text), justify="right")
     for head in ("rate", "median"):

@@ -6,13 +6,14 @@ from typing import Annotated
 
 import typer
 
-from parcours.cli.act import dated_action, staff_action
+from parcours.cli.act import AFTER_DONE, dated_action, staff_action
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import On, decimal_option, flag, group_module, named_option
 from parcours.cli.referrers import warn_if_agency_unlisted
-from parcours.cli.runtime import current_session, typed_instant
+from parcours.cli.runtime import Session, current_session, typed_instant
 from parcours.domain import commands as c
+from parcours.domain.commands.missions import MissionTrigger
 from parcours.domain.vocabulary import ContractType
 
 commands, mission = group_module("mission")
@@ -34,8 +35,6 @@ def mission_start(
     """`--start` is when the mission started; `--on`, as on every action, says the same."""
     if agency is not None and not agency.strip():  # leave it out for a direct hire
         raise CliError(current_session().text("mission.agency_blank"), ExitCode.USAGE)
-    if agency:
-        warn_if_agency_unlisted(current_session(), agency)
     return c.StartMission(
         agency=agency or "",  # a direct hire by the employer: no agency, as on the wire
         employer=employer,
@@ -46,5 +45,14 @@ def mission_start(
         sector_hiring=sector_hiring,
     )
 
+
+def _agency_listed(session: Session, command: c.Command) -> None:
+    """Once a mission is recorded: a warning when its agency is no temp agency of the
+    directory (a typo would count apart in the report's missions by agency)."""
+    if isinstance(command, c.StartMission) and command.agency:
+        warn_if_agency_unlisted(session, command.agency)
+
+
+AFTER_DONE[MissionTrigger.START_MISSION] = _agency_listed
 
 dated_action(mission, "end", c.EndMission)
