@@ -17,7 +17,7 @@ from typing import Any
 from matplotlib.ticker import MaxNLocator
 
 from parcours.cli.i18n import Text
-from parcours.cli.labels import percent
+from parcours.cli.labels import decimal, percent
 from parcours.cli.report_view import (
     cell,
     counted_tables,
@@ -84,6 +84,14 @@ def _annotate(
         )
 
 
+def _count_axis(axis: Any, set_limits: Callable[..., Any], values: list[float], lang: str) -> None:
+    """An axis of counts: from 0 (never below, even when every count is hidden and drawn
+    as 0), whole numbers, a French decimal comma where a target is not whole."""
+    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    axis.set_major_formatter(lambda value, _: decimal(value, lang))
+    set_limits(0, max([1.0, *values]) * 1.1)
+
+
 def funnel_chart(doc: Mapping[str, Any], text: Text) -> str:
     funnel = doc["total"]["funnel"]
     labels = [step_label(s, text) for s in funnel]
@@ -91,7 +99,7 @@ def funnel_chart(doc: Mapping[str, Any], text: Text) -> str:
     axes.barh(labels, _numbers(list(funnel.values())), color=COLOUR)
     axes.invert_yaxis()
     _annotate(axes, list(funnel.values()), horizontal=True, lang=text.lang)
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _count_axis(axes.xaxis, axes.set_xlim, _numbers(list(funnel.values())), text.lang)
     axes.set_title(text("report.funnel"))
     axes.set_xlabel(text("report.col.count"))
     return _svg(figure)
@@ -141,7 +149,7 @@ def intake_chart(doc: Mapping[str, Any], text: Text) -> str:
     )
     _annotate(axes, values, horizontal=False, lang=text.lang)
     axes.tick_params(axis="x", labelrotation=45)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _count_axis(axes.yaxis, axes.set_ylim, [*_numbers(values), monthly], text.lang)
     axes.set_title(text("report.chart.intake"))
     axes.set_ylabel(text("report.col.count"))
     axes.legend(loc="upper right")
