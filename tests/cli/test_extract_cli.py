@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from parcours.adapters.settings import Settings
+from parcours.cli.exit_codes import ExitCode
 from parcours.domain.extract import COLUMNS
 from tests.cli.logged_reads import read_log_rows
 from tests.cli.runner import PERSON, Cli, refer
@@ -145,3 +146,19 @@ def test_a_folder_that_cannot_take_the_files_is_refused_before_any_read(
     assert said.startswith("Impossible d'écrire l'extraction dans"), said
     assert "un fichier de ce nom s'y trouve, pas un dossier" in said
     assert [r for r in read_log_rows(cli_settings.readmodel_url) if r["command"] == "extract"] == []
+
+
+def test_an_extract_is_not_written_over_unless_asked(cli: Cli, tmp_path: Path) -> None:
+    """A second run into the same folder used to write over the first, silently: the
+    evaluator may hold it. It is refused (exit 2, nothing read nor logged) unless
+    `--replace`."""
+    refer(cli)
+    out = tmp_path / "extract"
+    extract(cli, out)
+    before = (out / "extract.csv").read_bytes()
+    again = cli("--lang", "fr", "--role", "auditor", "extract", "atp-cergy", "--out", str(out))
+    assert again.exit_code == ExitCode.USAGE, again.output
+    said = " ".join(again.stderr.split())
+    assert "contient déjà une extraction (extract.csv, extract.parquet, dictionary.csv)" in said
+    assert (out / "extract.csv").read_bytes() == before
+    assert extract(cli, out, "--replace")["rows"] == 1

@@ -74,11 +74,20 @@ def _gather(session: Session, programme: str, key: bytes, as_json: bool) -> Extr
     return with_pathways(session, work, whole_timeout=False)
 
 
-def _ready(session: Session, out: Path) -> None:
+def _ready(session: Session, out: Path, replace: bool) -> None:
     """The folder `--out` can take the files: refused now (exit 2), before any pathway is
-    read and the reads logged, and before the key is made; nothing is created here."""
+    read and the reads logged, and before the key is made; nothing is created here. One
+    that holds an extract already is refused unless `replace`: the evaluator may hold
+    the one a second run would silently write over."""
     import errno
     import os
+
+    from parcours.app.extract import FILES
+
+    held = [name for name in FILES if (out / name).exists()]
+    if held and not replace:
+        said = session.text("extract.exists", folder=out, files=", ".join(held))
+        raise CliError(said, ExitCode.USAGE)
 
     try:
         if out.exists() and not out.is_dir():
@@ -93,14 +102,20 @@ def _ready(session: Session, out: Path) -> None:
 
 
 def run_extract(
-    session: Session, programme: str, out: Path, key_file: Path | None, *, as_json: bool
+    session: Session,
+    programme: str,
+    out: Path,
+    key_file: Path | None,
+    *,
+    as_json: bool,
+    replace: bool = False,
 ) -> None:
     from parcours.app.extract import write_extract
     from parcours.cli.reads import ReadCommand, logged
     from parcours.programmes import get_programme
 
     get_programme(programme)  # an unknown programme is refused (exit 4) before anything
-    _ready(session, out)  # a folder that cannot take the files: said before any read
+    _ready(session, out, replace)  # a folder that cannot take them: said before any read
     key, created, key_path = _key(session, key_file)
     extracted = _gather(session, programme, key, as_json)
     if extracted.opened:  # the birth dates opened, each a read, logged before any file

@@ -145,9 +145,13 @@ OutDir = Annotated[Path, typer.Option("--out", help="help.opt.extract_out", meta
 @commands.command("extract", help="help.extract")
 @guarded
 def extract(
-    programme: ProgrammeArg, out: OutDir, key_file: KeyFileOpt = None, as_json: JsonFlag = False
+    programme: ProgrammeArg,
+    out: OutDir,
+    key_file: KeyFileOpt = None,
+    replace: Annotated[bool, flag("--replace", "extract_replace")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     from parcours.cli.extract_files import extractor_session, run_extract
 
     session = extractor_session()
-    run_extract(session, programme, out, key_file, as_json=as_json)
+    run_extract(session, programme, out, key_file, as_json=as_json, replace=replace)
