@@ -18,27 +18,29 @@ ROWS = [
 ]
 
 
-def test_one_word_columns_stay_whole_and_the_others_fold(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("COLUMNS", "80")
+def shown_at(width: int, capsys: pytest.CaptureFixture[str], mp: pytest.MonkeyPatch) -> str:
+    """The job-datings' table as a terminal `width` columns wide prints it."""
+    mp.setenv("COLUMNS", str(width))
     fresh_consoles()
     table("Job-datings", ["Ref", "Event", "Place"], ROWS)
     shown = capsys.readouterr().out
+    assert all(len(line) <= width for line in shown.splitlines())
+    return shown
+
+
+def test_one_word_columns_stay_whole_and_the_others_fold(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = shown_at(80, capsys, monkeypatch)
     for ref, event, _ in ROWS:
         assert ref in shown  # on one line each
         assert event in shown
     assert ROWS[0][2] not in shown  # the place folded over two lines
-    assert all(len(line) <= 80 for line in shown.splitlines())
 
 
 def test_a_terminal_too_narrow_for_every_id_folds_the_widest(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "40")
-    fresh_consoles()
-    table("Job-datings", ["Ref", "Event", "Place"], ROWS)
-    shown = capsys.readouterr().out
+    shown = shown_at(40, capsys, monkeypatch)
     assert "d7ff6b11" in shown  # the narrow one still whole
     assert "jobdating-d7ff6b11a9c04e21" not in shown  # no room: folded
-    assert all(len(line) <= 40 for line in shown.splitlines())
