@@ -34,12 +34,23 @@ def test_a_typed_date_reads_back_as_typed(monkeypatch: pytest.MonkeyPatch) -> No
         ("12/03/2027 14:30", "2027-03-12 14:30"),
         ("12/03/2027 14h30", "2027-03-12 14:30"),
         (" 01/07/2027T09:05 ", "2027-07-01 09:05"),
+        ("10/12/2026 9h", "2026-12-10 09:00"),  # on the hour, as French writes it
+        ("10/12/2026 14H", "2026-12-10 14:00"),
     ],
 )
 def test_a_date_written_day_first_is_read_as_french_writes_it(typed: str, read: str) -> None:
     """As the import takes it: DD/MM/YYYY, never the month first."""
     session = open_session("fr", "staff-1", None, {"PARCOURS_CONFIG": "/nonexistent.toml"})
     assert when(parse_instant(typed, session, "--start")) == read
+
+
+@pytest.mark.parametrize("typed", ["25/11/2026 10:12:30", "2026-11-25T10:12:30"])
+def test_an_instant_may_be_typed_to_the_second(typed: str) -> None:
+    """An auditor telling apart an exit and its correction typed in the same minute."""
+    session = open_session("fr", "staff-1", None, {"PARCOURS_CONFIG": "/nonexistent.toml"})
+    assert (
+        parse_instant(typed, session, "--when").second == 30
+    )  # zones differ by minutes, not seconds
 
 
 def test_a_day_first_without_its_hour_is_refused_where_the_hour_is_needed() -> None:

@@ -1,6 +1,7 @@
-"""Dates as staff type them: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` in local time, the day
-first as French writes it (`12/03/2026`, `12/03/2026 14:30`, `12/03/2026 14h30`: the
-import's `DATE_FORMATS` take the same), or `now` (`maintenant` too).
+"""Dates as staff type them: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]` in local time, the
+day first as French writes it (`12/03/2026`, `12/03/2026 14:30`, `12/03/2026 14h30`,
+`12/03/2026 9h`, to the second where an auditor needs it, `12/03/2026 14:30:15`; the
+import's `DATE_FORMATS` take the day and the minute), or `now` (`maintenant` too).
 
 A day alone is its midnight, but today's date for when something happened (`--on`,
 `mission start --start`), which is now: staff typing today mean today, not a midnight
@@ -20,9 +21,13 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
 from parcours.cli.render import local_zone
 
-_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[T ](\d{1,2})[:hH](\d{2}))?")
-"""A date written day first, `DD/MM/YYYY` with an optional hour `HH:MM` or `HHhMM`."""
-_DATE_SHAPED = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2})?")
+_DAY_FIRST = re.compile(
+    r"(\d{1,2})/(\d{1,2})/(\d{4})"
+    r"(?:[T ](\d{1,2})(?::(\d{2})(?::(\d{2}))?|[hH](\d{2})?))?"
+)
+"""A date written day first, `DD/MM/YYYY` with an optional hour: `HH:MM`, `HH:MM:SS`,
+`HHhMM` or `HHh` (on the hour), as French writes it."""
+_DATE_SHAPED = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?")
 """A date written as asked, `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`: one that fails to read
 names a day or an hour that does not exist (2026-11-31, T25:00)."""
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -78,13 +83,16 @@ def parse_instant(
 
 
 def year_first(value: str) -> str:
-    """`value` as `YYYY-MM-DD[THH:MM]` when it is written day first; else as typed."""
+    """`value` as `YYYY-MM-DD[THH:MM[:SS]]` when it is written day first; else as typed."""
     typed = _DAY_FIRST.fullmatch(value.strip())
     if typed is None:
         return value.strip()
-    day, month, year, hours, minutes = typed.groups()
+    day, month, year, hours, minutes, seconds, after_h = typed.groups()
     written = f"{year}-{int(month):02d}-{int(day):02d}"
-    return written if hours is None else f"{written}T{int(hours):02d}:{minutes}"
+    if hours is None:
+        return written
+    clock = f"{int(hours):02d}:{minutes or after_h or '00'}"
+    return f"{written}T{clock}:{seconds}" if seconds else f"{written}T{clock}"
 
 
 def _now_typed(value: str) -> bool:
