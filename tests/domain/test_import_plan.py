@@ -187,6 +187,7 @@ def test_an_assignment_of_the_referent_in_force_is_left_out_not_refused() -> Non
         ("12/03/2026", datetime(2026, 3, 12)),
         ("12/03/2026 14:30", datetime(2026, 3, 12, 14, 30)),
         ("12/03/2026 14h30", datetime(2026, 3, 12, 14, 30)),
+        ("12/03/2026 9h", datetime(2026, 3, 12, 9, 0)),
         ("12/03/2026T09:05", datetime(2026, 3, 12, 9, 5)),
         ("2026-03-12T14:30", datetime(2026, 3, 12, 14, 30)),
     ],
