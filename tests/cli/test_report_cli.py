@@ -125,6 +125,8 @@ REFERRAL = ("--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "preca
         (("report", "atp-cergy", "--from", "2026-02-30"), 2, "is not a day for --from"),
         (("report", "atp-cergy", "--from", "2026-03-01", "--to", "2026-02-01"), 2, "ends"),
         (("report", "atp-cergy", "--json", "--csv"), 2, "one output at most"),
+        # A period that starts after today: its zeros would read as a fact (it was exit 0).
+        (("report", "atp-cergy", "--from", "2999-01-01"), 2, "after today: no pathway"),
         (("--lang", "fr", "report", "atp-cergy", "--unmasked"), 3, "votre rôle est personnel."),
         # A misspelt programme filter: not found, rather than an empty table (exit 0).
         (("alerts", "--programme", "nope"), 4, "There is no programme named nope"),

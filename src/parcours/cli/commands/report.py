@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -58,6 +58,9 @@ def _selection(
     first, last = _day(since, "--from", session), _day(until, "--to", session)
     if first is not None and last is not None and first > last:
         raise CliError(session.text("error.report_period", since=first, until=last), ExitCode.USAGE)
+    today = datetime.now(local_zone()).date()
+    if first is not None and first > today:  # no referral yet: zeros would read as a fact
+        raise CliError(session.text("error.report_future", since=first), ExitCode.USAGE)
     return Selection(programme, chosen, first, last, zone=local_zone())
 
 
