@@ -3,19 +3,21 @@ the counts it shows (`domain/disclosure.py`)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parcours.app.report import figures_document
 from parcours.domain.disclosure import (
     WHOLE,
     WITHHELD,
     Mask,
-    Place,
-    groups_of,
-    report_counts,
     withheld_in_report,
 )
-from parcours.domain.report import Figures, Step, combined
+from parcours.domain.report import Figures, Step, Targets, combined
 
 PARTNERS = ("CCAS",)
 STAGES = ("intake", "coaching", "training", "employment")
@@ -71,38 +73,124 @@ def test_a_rate_from_a_withheld_count_is_hidden_too() -> None:
     assert mask.derived(7 / 12, *cells.values()) == "<5"  # 7 / rate would give 12 back
 
 
-SESSION = st.fixed_dictionaries({s: st.integers(0, 12) for s in STAGES}).filter(
-    lambda stages: sum(stages.values()) > 0
+@dataclass(frozen=True)
+class Someone:
+    """A pathway as the report counts it: where it stands, who referred it, when its
+    intake was, and how it ended."""
+
+    stage: str
+    referrer: str
+    intake: str | None
+    positive: bool = False
+
+
+PERSON = st.builds(
+    Someone,
+    st.sampled_from(["intake", "coaching", "exited", "dropped_out"]),
+    st.sampled_from(["CCAS", "SPIP", "CHRS"]),
+    st.sampled_from([None, "2025-12", "2026-01", "2026-02"]),
+    st.booleans(),
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(SESSION, min_size=1, max_size=4),
-    st.lists(st.sampled_from(["CCAS", "SPIP", "CHRS"]), min_size=1, max_size=40),
-    st.integers(2, 11),
-)
-def test_no_group_whose_total_is_shown_gives_a_hidden_count_back(
-    sessions: list[dict[str, int]], referrers: list[str], threshold: int
+def figures_of(people: list[Someone]) -> Figures:
+    """The report's figures of `people`, counted here rather than by the read model."""
+    exited = [p for p in people if p.stage == "exited"]
+    dropped = [p for p in people if p.stage == "dropped_out"]
+    months = Counter(p.intake for p in people if p.intake)
+    return Figures(
+        pathways=len(people),
+        funnel={
+            Step.REFERRED: len(people),
+            Step.INTAKE: sum(months.values()),
+            Step.EXITED: len(exited),
+            Step.DROPPED_OUT: len(dropped),
+        },
+        stages_now=dict(Counter(p.stage for p in people)),
+        intake_by_month=dict(months),
+        exits=len(exited),
+        positive_exits=sum(p.positive for p in exited),
+        dropouts_by_stage=dict(Counter("coaching" for _ in dropped)),
+        referrals_by_referrer=dict(Counter(p.referrer for p in people)),
+    )
+
+
+def sums(doc: dict[str, Any]) -> list[tuple[list[Any], Any]]:
+    """What a reader of one scope's figures can add up, written from the report's meaning,
+    not from `disclosure.py`: each (cells, the total they make)."""
+    stages, funnel, exits = doc["stages_now"], doc["funnel"], doc["exits"]
+    referrers, share = doc["referrals_by_referrer"], doc["partner_referrals"]
+    years = doc["intake_by_year"]
+    found = [
+        (list(stages.values()), doc["pathways"]),
+        (list(referrers.values()), share["total"]),
+        ([v for k, v in referrers.items() if k in PARTNERS], share["partner"]),
+        ([y["count"] for y in years.values()], funnel["intake"]),
+        (list(doc["dropouts_by_stage"].values()), funnel["dropped_out"]),
+    ]
+    for year, counted in years.items():
+        months = [v for k, v in doc["intake_by_month"].items() if k.startswith(year)]
+        found.append((months, counted["count"]))
+    for one, other in (
+        (doc["pathways"], funnel["referred"]),
+        (doc["pathways"], share["total"]),
+        (exits["exits"], funnel["exited"]),
+        (exits["exits"], stages.get("exited", 0)),
+    ):
+        found += [([one], other), ([other], one)]
+    return found
+
+
+def hidden(cell: Any) -> bool:
+    return isinstance(cell, str)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(PERSON, min_size=1, max_size=30), min_size=1, max_size=3))
+def test_a_reader_subtracting_shown_totals_gets_back_no_small_count(
+    sessions: list[list[Someone]],
 ) -> None:
-    """Whatever the counts: every group whose total is shown hides none of its counts, or
-    at least two, adding up to at least the threshold; the attacker's subtraction then
-    gives back only a sum that is not small."""
-    by_session: dict[str, Figures] = {}
-    for number, stages in enumerate(sessions):
-        pathways = sum(stages.values())
-        spread = {r: referrers[:pathways].count(r) for r in set(referrers[:pathways])}
-        spread["CCAS"] = spread.get("CCAS", 0) + pathways - sum(spread.values())
-        by_session[f"s{number}"] = figures(stages, {k: n for k, n in spread.items() if n})
+    """Reports of random people, masked: whatever a reader subtracts from a total shown,
+    within a session or across them, a hidden count never comes back alone, nor their sum
+    as a small count; the exits less the positive ones are not a small count either."""
+    threshold = 5
+    by_session = {f"s{n}": figures_of(people) for n, people in enumerate(sessions)}
     whole = combined(by_session.values())
-    counts = report_counts(by_session, whole, PARTNERS)
-    values: dict[Place, int] = {(s, f, k): n for s, c in counts.items() for (f, k), n in c.items()}
-    withheld = withheld_in_report(by_session, whole, PARTNERS, threshold)
-    hidden = withheld | {p for p, n in values.items() if 0 < n < threshold}
-    assert all(values[p] >= threshold for p in withheld)  # "x" never stands for a small count
-    for group in groups_of(counts, PARTNERS):
-        if any(place in hidden for place in group.total):
-            continue
-        inside = [values.get(m, 0) for m in group.members if m in hidden]
-        assert len(inside) != 1, group
-        assert not inside or sum(inside) >= threshold, group
+    mask = Mask(threshold, withheld=withheld_in_report(by_session, whole, PARTNERS, threshold))
+    targets = Targets(60, 0.6, PARTNERS)
+    docs = {None: figures_document(whole, targets, tuple(Step), mask.within(None))}
+    for name, figures in by_session.items():
+        docs[name] = figures_document(figures, targets, tuple(Step), mask.within(name))
+    real = {None: whole} | by_session
+    for scope, doc in docs.items():
+        for cells, total in sums(doc):
+            _no_small_comes_back(cells, total, threshold, scope)
+        exits = doc["exits"]
+        if not hidden(exits["exits"]) and not hidden(exits["positive"]):
+            left = real[scope].exits - real[scope].positive_exits
+            assert not 0 < left < threshold, (scope, exits)
+    _sessions_add_up_safely(docs, threshold)
+
+
+def _no_small_comes_back(cells: list[Any], total: Any, threshold: int, scope: Any) -> None:
+    if hidden(total):
+        return  # nothing to subtract from
+    gone = [c for c in cells if hidden(c)]
+    if not gone:
+        return
+    shown = sum(c for c in cells if not hidden(c))
+    assert len(gone) != 1, (scope, cells, total)  # one alone: total less the others
+    assert total - shown >= threshold, (scope, cells, total)  # their sum is not small
+
+
+def _sessions_add_up_safely(docs: dict[Any, dict[str, Any]], threshold: int) -> None:
+    sessions = [doc for scope, doc in docs.items() if scope is not None]
+    whole = docs[None]
+    for figure in ("pathways",):
+        _no_small_comes_back([d[figure] for d in sessions], whole[figure], threshold, figure)
+    for step in whole["funnel"]:
+        cells = [d["funnel"][step] for d in sessions]
+        _no_small_comes_back(cells, whole["funnel"][step], threshold, step)
+    for stage in whole["stages_now"]:
+        cells = [d["stages_now"].get(stage, 0) for d in sessions]
+        _no_small_comes_back(cells, whole["stages_now"][stage], threshold, stage)

@@ -6,14 +6,18 @@ does not protect it when the report also shows what it adds up to: six pathways 
 five of them at one stage, and the one hidden stage holds one person. Statistical
 offices call the cure *secondary suppression*; the rule here is theirs in its usual form:
 
-- a group of counts whose total the report shows (the stages now and the pathways; the
-  referrers and every referral; the months of a year and that year; each session's count
-  and the same count over every session) never has exactly one hidden count: the
-  smallest count still shown is withheld beside it;
+- a group of counts whose total the report shows never has exactly one hidden count:
+  the smallest count still shown is withheld beside it. The groups: the stages now and
+  the pathways; the referrers and every referral, the partners' and the others'; the
+  months of a year and that year; the years and the funnel's intakes; the drop-outs by
+  stage and the funnel's drop-outs; the positive exits and the others (never shown, but
+  the exits less the positive ones) and the exits; each session's count and the same
+  count over every session;
 - nor hidden counts that add up to a small count themselves (two hidden ones of 1 each
   would be read from their sum, 2);
-- and a count the report shows twice (the pathways, the first step of the funnel) is
-  withheld in both places or in neither.
+- and a count the report shows twice (the pathways, the first step of the funnel and
+  every referral; the exits, the funnel's exited and the stage "exited" now) is withheld
+  in both places or in neither.
 
 This is the rule, not an optimal suppression (which solves a linear programme over every
 table at once): withheld counts are chosen greedily, smallest first, until no group breaks
@@ -26,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from parcours.domain.report import Figures, Step, partner_share, yearly_intake
+from parcours.domain.vocabulary import Stage
 
 Place = tuple[str | None, str, str]
 """Where a count stands in a report: its scope (a session's name, or `WHOLE`), its figure
@@ -121,6 +126,7 @@ def counts_of(figures: Figures, partner_referrers: Iterable[str]) -> dict[tuple[
         ("days_to_first_mission", "pathways"): len(figures.days_to_first_mission),
         ("partner_referrals", "partner"): partner,
         ("partner_referrals", "total"): total,
+        NOT_POSITIVE: figures.exits - figures.positive_exits,
     }
     found |= {("funnel", step.value): figures.funnel.get(step, 0) for step in Step}
     found |= {("intake_by_year", y): n for y, n in yearly_intake(figures.intake_by_month).items()}
@@ -128,6 +134,14 @@ def counts_of(figures: Figures, partner_referrers: Iterable[str]) -> dict[tuple[
         found |= {(name, key): n for key, n in getattr(figures, name).items()}
     return found
 
+
+NOT_POSITIVE = ("exits", "not_positive")
+"""The exits that were not positive: never shown, but read from two counts that are (the
+exits less the positive ones), so a small one is hidden as any small count is."""
+
+UNSHOWN = frozenset({NOT_POSITIVE})
+"""Counts the report does not show, only implies: never withheld in another's place
+(withholding them would hide nothing)."""
 
 BREAKDOWNS = (
     "stages_now",
@@ -168,6 +182,8 @@ def _within(scope: str | None, cells: Iterable[tuple[str, str]], partners: set[s
         Group(members("referrals_by_referrer", partners.__contains__), (partner,)),
         Group(members("referrals_by_referrer", lambda k: k not in partners), (total, partner)),
         Group(members("dropouts_by_stage"), (at("funnel", Step.DROPPED_OUT.value),)),
+        Group(members("intake_by_year"), (at("funnel", Step.INTAKE.value),)),
+        Group((at("exits", "positive"), at(*NOT_POSITIVE)), (at("exits", "exits"),)),
     ]
     for year in (k for f, k in cells if f == "intake_by_year"):
         found.append(
@@ -186,6 +202,7 @@ SHOWN_TWICE = (
     (("pathways", ""), ("funnel", Step.REFERRED.value)),
     (("pathways", ""), ("partner_referrals", "total")),
     (("exits", "exits"), ("funnel", Step.EXITED.value)),
+    (("exits", "exits"), ("stages_now", Stage.EXITED.value)),
 )
 """Counts the report shows twice, under two names: withheld in both places or neither."""
 
@@ -217,6 +234,10 @@ def _next_to_withhold(
 def _smallest_shown(values: Mapping[Place, int], group: Group, hidden: set[Place]) -> Place:
     """The group's smallest count still shown, but not a zero (a zero hides nothing): the
     one whose loss costs the reader least. When none is left, the total itself."""
-    shown = [(values.get(m, 0), m) for m in group.members if m not in hidden]
+    shown = [(values.get(m, 0), m) for m in group.members if m not in hidden and not _unshown(m)]
     nonzero = [(n, m) for n, m in shown if n > 0]
     return min(nonzero)[1] if nonzero else group.total[0]
+
+
+def _unshown(place: Place) -> bool:
+    return place[1:] in UNSHOWN
