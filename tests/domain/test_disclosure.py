@@ -158,10 +158,13 @@ def test_a_reader_subtracting_shown_totals_gets_back_no_small_count(
     whole = combined(by_session.values())
     mask = Mask(threshold, withheld=withheld_in_report(by_session, whole, PARTNERS, threshold))
     targets = Targets(60, 0.6, PARTNERS)
-    docs = {None: figures_document(whole, targets, tuple(Step), mask.within(None))}
+    docs: dict[str | None, dict[str, Any]] = {
+        None: figures_document(whole, targets, tuple(Step), mask.within(None))
+    }
     for name, figures in by_session.items():
         docs[name] = figures_document(figures, targets, tuple(Step), mask.within(name))
-    real = {None: whole} | by_session
+    real: dict[str | None, Figures] = {None: whole}
+    real.update(by_session)
     for scope, doc in docs.items():
         for cells, total in sums(doc):
             _no_small_comes_back(cells, total, threshold, scope)
