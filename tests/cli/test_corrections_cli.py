@@ -115,4 +115,4 @@ def test_an_exit_judged_again_at_its_corrected_date_says_so_everywhere(cli: Cli)
     assert again.exit_code == 0, again.output
     said = " ".join(again.stdout.split())
     assert "la sortie est désormais : sortie positive (saisie comme : sortie non positive)" in said
-    assert "depuis sa rectification" not in cli("timeline", ref).stdout  # as recorded again
+    assert "since its correction" not in cli("timeline", ref, COLUMNS="400").stdout  # as recorded

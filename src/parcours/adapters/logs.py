@@ -176,7 +176,12 @@ class _FirstLineFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         if self._made is None:
-            self._made = _json_formatter()
+            from temporalio import workflow  # noqa: PLC0415 - as `_json_formatter`
+
+            # A first line may come from a workflow (its logger): the imports it makes are
+            # then the process's own modules, not copies the sandbox would build half-way.
+            with workflow.unsafe.imports_passed_through():
+                self._made = _json_formatter()
         return self._made.format(record)
 
 

@@ -39,7 +39,7 @@ from parcours.app.references import (
 from parcours.app.sending import abandon, update_id
 from parcours.domain.commands import Command, Refer
 from parcours.domain.inputs import reason_too_long
-from parcours.domain.records import PATHWAY_ID, PathwayEvent, PathwayState, RequestMeta
+from parcours.domain.records import PATHWAY_ID, ExitOutcome, PathwayEvent, PathwayState, RequestMeta
 from parcours.workflows import search_attributes as sa
 from parcours.workflows.messages import (
     WORKFLOW_TYPE,
@@ -210,6 +210,12 @@ class PathwayClient:
 
     async def state(self, pathway_id: str) -> PathwayState:
         return cast(PathwayState, await self._opened(pathway_id, "state", PathwayState))
+
+    async def outcome(self, pathway_id: str) -> ExitOutcome | None:
+        """How the pathway exited (None while it has not), read from its status as stored:
+        nothing sealed is opened for it, so asking is no read of the person's file."""
+        status = cast(PathwayStatus, await self._query(pathway_id, "status", PathwayStatus))
+        return status.outcome
 
     async def state_as_stored(self, pathway_id: str) -> PathwayState:
         """The state with staff's reasons still sealed, as the read model must keep them."""

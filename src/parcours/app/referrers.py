@@ -1,4 +1,5 @@
-"""Is a referral's referrer in the partner directory? Asked once the pathway exists.
+"""Is a referral's referrer (a mission's agency) in the partner directory? Asked once the
+pathway (the mission) exists.
 
 A referrer the directory does not hold as an active `referrer` partner is never told of
 the pathway (its messages fail for good, and the coordinator is alerted): the referral
@@ -23,24 +24,19 @@ GRACE_S = 0.5
 
 
 @dataclass(frozen=True)
-class ReferrerAnswer:
+class PartnerAnswer:
     """`listed`: True or False, or None when the read model could not say (`cause`)."""
 
     listed: bool | None
     cause: str = ""
 
 
-def referrer_listed(readmodel_url: str, referrer: str, grace: float = GRACE_S) -> ReferrerAnswer:
-    """Whether the directory holds `referrer` as an active referrer, asked for `grace`
-    seconds at most; any failure is an answer of None with its cause, never raised."""
-    return partner_listed(readmodel_url, referrer, PartnerKind.REFERRER, grace)
-
-
 def partner_listed(
     readmodel_url: str, name: str, kind: PartnerKind, grace: float = GRACE_S
-) -> ReferrerAnswer:
-    """Whether the directory holds `name` as an active partner of `kind`, asked as
-    `referrer_listed` asks (a mission's agency, checked before the mission is sent)."""
+) -> PartnerAnswer:
+    """Whether the directory holds `name` as an active partner of `kind` (a referral's
+    referrer, a mission's agency), asked for `grace` seconds at most; any failure is an
+    answer of None with its cause, never raised."""
     answer: list[bool] = []
     failure: list[str] = []
 
@@ -50,9 +46,9 @@ def partner_listed(
         except Exception as err:  # noqa: BLE001 - the referral never fails for this look-up
             failure.append(type(err).__name__)
 
-    thread = threading.Thread(target=look_up, name="referrer-lookup", daemon=True)
+    thread = threading.Thread(target=look_up, name="partner-lookup", daemon=True)
     thread.start()
     thread.join(grace)
     if answer:
-        return ReferrerAnswer(answer[0])
-    return ReferrerAnswer(None, failure[0] if failure else f"no answer within {grace} s")
+        return PartnerAnswer(answer[0])
+    return PartnerAnswer(None, failure[0] if failure else f"no answer within {grace} s")

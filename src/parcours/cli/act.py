@@ -20,7 +20,7 @@ import typer
 from parcours.cli.errors import CliError
 from parcours.cli.event_details import what_happened
 from parcours.cli.exit_codes import ExitCode
-from parcours.cli.exit_verdict import Verdicts, exit_positive, rejudged, say_rejudged
+from parcours.cli.exit_verdict import Verdicts, around_correction, rejudged, say_rejudged
 from parcours.cli.labels import action_labels, short, stage_label
 from parcours.cli.options import JsonFlag, On, ReasonOpt, Ref, RequestOpt
 from parcours.cli.render import console, plain, print_json
@@ -163,9 +163,9 @@ def act(
     async def work(pathways: PathwayClient) -> tuple[str, UpdateResult, Verdicts]:
         pathway_id = await pathways.resolve(reference)
         await _check_session(session, pathways, pathway_id, command)
-        was = await exit_positive(pathways, pathway_id, command)
+        was = await around_correction(pathways, pathway_id, command)
         result = await _send(pathways, pathway_id, command, meta)
-        return pathway_id, result, (was, await exit_positive(pathways, pathway_id, command))
+        return pathway_id, result, (was, await around_correction(pathways, pathway_id, command))
 
     pathway_id, result, verdicts = with_pathways(session, work)
     if command.trigger in AFTER_DONE:

@@ -1,7 +1,8 @@
-"""Whether a correction changed the exit's verdict, said right after `parcours correct`:
-restating an exit's date makes the programme's rule judge it again (an ATP exit a month
-earlier may fall short of its 13 months of employment), and the confirmation said only
-the stage, which stays "exited"."""
+"""Whether a pathway's exit is positive now, where it may differ from the verdict its
+exit event recorded: restating an exit's date makes the programme's rule judge it again
+(an ATP exit a month earlier may fall short of its 13 months of employment). Said right
+after `parcours correct`, whose confirmation gave only the stage, which stays "exited";
+and read by `timeline` to say the verdict that stands (`corrected.described`)."""
 
 from __future__ import annotations
 
@@ -15,18 +16,30 @@ if TYPE_CHECKING:
     from parcours.domain.commands import Command
 
 Verdicts = tuple[bool | None, bool | None]
-"""Whether the exit was positive before the correction, and after (None: not exited)."""
+"""Whether the exit was positive before the correction, and after (None: not exited, or
+not asked)."""
 
 
-async def exit_positive(pathways: PathwayClient, pathway_id: str, command: Command) -> bool | None:
-    """Whether the pathway's exit is positive, asked around a correction only (None for any
-    other action, and for a pathway that has not exited)."""
+async def positive_now(pathways: PathwayClient, pathway_id: str) -> bool | None:
+    """Whether the pathway's exit is positive now; None while it has not exited. Read from
+    its status as stored: no sealed reason is opened for one boolean."""
+    outcome = await pathways.outcome(pathway_id)
+    return outcome.positive if outcome else None
+
+
+async def around_correction(
+    pathways: PathwayClient, pathway_id: str, command: Command
+) -> bool | None:
+    """`positive_now` asked around a correction only (None for any other action); a
+    question that fails is None: the action itself is done, or not, whatever it answers."""
     from parcours.domain.commands import CorrectEvent
 
     if not isinstance(command, CorrectEvent):
         return None
-    outcome = (await pathways.status(pathway_id)).outcome
-    return outcome.positive if outcome else None
+    try:
+        return await positive_now(pathways, pathway_id)
+    except Exception:  # noqa: BLE001 - a notice, never the action's outcome
+        return None
 
 
 def rejudged(verdicts: Verdicts) -> dict[str, bool]:

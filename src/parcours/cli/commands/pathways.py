@@ -171,14 +171,14 @@ async def _positive_now(
     """Whether the pathway's exit is positive now, asked only of a pathway whose timeline
     holds an exit and a correction: the one case where it may differ from the recorded
     verdict (`corrections.rejudged_exit`)."""
+    from parcours.cli.exit_verdict import positive_now
     from parcours.domain.commands import CORRECTION_EVENTS
     from parcours.domain.commands.lifecycle import LifecycleTrigger
 
     kinds = {e.kind for e in events}
     if LifecycleTrigger.EXIT.event not in kinds or not kinds & CORRECTION_EVENTS:
         return None
-    outcome = (await pathways.status(pathway_id)).outcome
-    return outcome.positive if outcome else None
+    return await positive_now(pathways, pathway_id)
 
 
 @commands.command("list", help="help.list")
