@@ -31,7 +31,13 @@ from parcours.domain.jobdating import (
     remind_now,
     reminder_due_at,
 )
-from parcours.domain.jobdating_notices import invitations, presentation, reminders
+from parcours.domain.jobdating_notices import (
+    ReminderOutlook,
+    invitations,
+    presentation,
+    reminder_outlook,
+    reminders,
+)
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind, Role, Stage
 from tests.domain.helpers import ATP, DAY, HOUR, ND, drive_to
@@ -111,6 +117,19 @@ def test_invitations_go_out_before_the_day_and_the_reminder_the_day_before() -> 
     late = _event(invited_at=HELD - HOUR)  # invited the day before: no reminder after it
     assert reminder_due_at(late) is None
     assert reminder_due_at(replace(invited, reminded_at=HELD - DAY)) is None
+
+
+def test_the_reminder_outlook_says_whether_one_will_still_go() -> None:
+    """What `jobdating show` says: an event entered after its day expects no reminder (it
+    used to read "not yet")."""
+    invited = _event(invited_at=HELD - 3 * DAY)
+    sent = replace(invited, reminded_at=HELD - DAY)
+    assert reminder_outlook(sent, HELD) == (ReminderOutlook.SENT, HELD - DAY)
+    assert reminder_outlook(invited, HELD - 2 * DAY) == (ReminderOutlook.DUE, HELD - DAY)
+    assert reminder_outlook(_event(), HELD - 2 * DAY) == (ReminderOutlook.AWAITING_INVITATION, None)
+    late = _event(invited_at=HELD - HOUR)
+    assert reminder_outlook(late, HELD - HOUR) == (ReminderOutlook.NONE, None)
+    assert reminder_outlook(invited, HELD + DAY) == (ReminderOutlook.NONE, None)  # entered late
 
 
 def test_an_event_entered_after_its_day_is_kept_from_its_entry() -> None:

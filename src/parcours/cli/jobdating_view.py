@@ -98,16 +98,15 @@ def _reminded(event: JobDatingEvent, text: Text) -> str:
     (invited less than a day before, or the day has passed: entered after the fact)."""
     from datetime import UTC, datetime
 
-    from parcours.domain.jobdating import reminder_due_at
+    from parcours.domain.jobdating_notices import ReminderOutlook, reminder_outlook
 
-    if event.reminded_at is not None:
-        return when(event.reminded_at)
-    if event.held_at <= datetime.now(UTC):
-        return text("jobdating.no_reminder")
-    if event.invited_at is None:
-        return text("jobdating.not_yet")
-    due = reminder_due_at(event)
-    return text("jobdating.reminder_due", at=when(due)) if due else text("jobdating.no_reminder")
+    outlook, at = reminder_outlook(event, datetime.now(UTC))
+    if outlook is ReminderOutlook.SENT:
+        return when(at)
+    if outlook is ReminderOutlook.DUE:
+        return text("jobdating.reminder_due", at=when(at))
+    waiting = outlook is ReminderOutlook.AWAITING_INVITATION
+    return text("jobdating.not_yet" if waiting else "jobdating.no_reminder")
 
 
 def _candidate_row(candidate: Candidate, text: Text) -> list[str]:

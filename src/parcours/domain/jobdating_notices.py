@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from parcours.domain.errors import MoveRefused, UnknownReference
 from parcours.domain.events import JOBDATING_CANDIDATE, JOBDATING_INVITATION, JOBDATING_REMINDER
-from parcours.domain.jobdating import JobDatingEvent
+from parcours.domain.jobdating import JobDatingEvent, reminder_due_at
 from parcours.domain.notification import Notification
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState
@@ -153,3 +154,28 @@ def retried(event: JobDatingEvent, message: MessageToRetry) -> list[Notification
     is made again from their pathway, under their consent now: `presentation`)."""
     made = invitations(event) if message.kind == INVITATION else reminders(event)
     return [n for n in made if n.partner_name == message.agency]
+
+
+class ReminderOutlook(StrEnum):
+    """Where the agencies' reminder stands, as `jobdating show` says it."""
+
+    SENT = "sent"
+    DUE = "due"
+    AWAITING_INVITATION = "awaiting_invitation"
+    """The event is ahead and nobody is invited yet: a reminder may still come."""
+    NONE = "none"
+    """None will go: invited less than a day before, or the day has passed."""
+
+
+def reminder_outlook(
+    event: JobDatingEvent, now: datetime
+) -> tuple[ReminderOutlook, datetime | None]:
+    """Where the reminder stands at `now`, with when it went or is due (`reminder_due_at`)."""
+    if event.reminded_at is not None:
+        return ReminderOutlook.SENT, event.reminded_at
+    if event.held_at <= now:
+        return ReminderOutlook.NONE, None
+    if event.invited_at is None:
+        return ReminderOutlook.AWAITING_INVITATION, None
+    due = reminder_due_at(event)
+    return (ReminderOutlook.DUE, due) if due else (ReminderOutlook.NONE, None)
