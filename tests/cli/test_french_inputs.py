@@ -23,7 +23,7 @@ def test_hours_take_a_decimal_comma_and_are_bounded_in_the_readers_words(cli: Cl
     assert started.exit_code == 0, started.output
     [mission] = json.loads(cli("show", pid, "--json").stdout)["status"]["missions"]
     assert mission["weekly_hours"] == 17.5
-    for typed in ("60", "trois", "nan", "-1"):
+    for typed in ("60", "trois", "nan", "-1", "1_5", "1e1", "inf"):
         refused = cli("--lang", "fr", "mission", "start", pid, *HIRED, "--hours", typed)
         assert refused.exit_code == ExitCode.USAGE, refused.output
         said = " ".join(refused.stderr.replace("│", " ").split())

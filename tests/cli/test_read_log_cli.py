@@ -236,7 +236,7 @@ def test_a_reference_that_names_no_pathway_is_not_answered_no_reads(cli: Cli) ->
     for typo in ("20x0", "dead", "pathway-2080983ffcdbd201"):
         result = cli("--role", "auditor", "audit", "reads", typo)
         assert result.exit_code == ExitCode.NOT_FOUND, result.output
-        assert f"No pathway matches {typo}" in result.stderr
+        assert f"No pathway matches {typo}: the read log holds no read of it" in result.stderr
     pid = refer(cli)
     unread = eventually_blocking(
         lambda: cli("--role", "auditor", "audit", "reads", short(pid)),

@@ -65,7 +65,7 @@ def snapshot_at(recording: Recording, when: datetime, *, as_recorded: bool = Fal
 
 
 def numbered_as_recorded(
-    event: PathwayEvent | None, record: Sequence[PathwayEvent], story: Sequence[PathwayEvent] = ()
+    event: PathwayEvent | None, record: Sequence[PathwayEvent], story: Sequence[PathwayEvent]
 ) -> PathwayEvent | None:
     """`event` of the fold as it happened (`story`: that fold's timeline), under the number
     the timeline and the trail give it (`record`: the whole recording's timeline), and so

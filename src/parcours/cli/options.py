@@ -8,6 +8,7 @@ plain module constants and `--help` speaks one language only.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -153,6 +154,11 @@ def choices_help(param: Any, text: Text) -> str:
     return text("help.one_of", values=allowed(parser.kind, keys, text))
 
 
+DECIMAL = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+"""A number as staff write one: digits, and maybe a point or a comma and more digits; not
+what Python's `float` also takes (`1_5`, `1e1`, `inf`, other scripts' digits)."""
+
+
 class Decimal:
     """A parser for a number of hours or the like, written with a decimal point or, as
     French writes it, a comma (`17,5`), from `low` to `high` when they are given; a usage
@@ -162,12 +168,10 @@ class Decimal:
         self.option, self.low, self.high = option, low, high
 
     def __call__(self, typed: str | float) -> float:
-        if isinstance(typed, float):
-            return typed
-        try:
-            value = float(str(typed).strip().replace(",", "."))
-        except ValueError:
-            value = math.nan
+        written = DECIMAL.fullmatch(str(typed).strip()) if not isinstance(typed, float) else None
+        value = typed if isinstance(typed, float) else math.nan
+        if written is not None:
+            value = float(written.group().replace(",", "."))
         low = -math.inf if self.low is None else self.low
         high = math.inf if self.high is None else self.high
         if low <= value <= high:  # false for nan

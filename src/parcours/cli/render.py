@@ -134,18 +134,22 @@ FOLDING_ROOM = 8
 
 def _whole_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> dict[int, int]:
     """The width of each column every cell of which is one word, narrowest first, as long
-    as the terminal holds them whole beside the room the other columns need to fold."""
+    as the terminal holds them whole beside `FOLDING_ROOM` for every other column. Widths
+    are the terminal's cells (a wide character takes two)."""
+    from rich.cells import cell_len
+
     words: dict[int, int] = {}
     for index in range(len(headers)):
         cells = [row[index] for row in rows if index < len(row) and row[index]]
         if cells and not any(len(cell.split()) > 1 for cell in cells):
-            words[index] = max(len(cell) for cell in cells)
-    budget = console.width - 3 * len(headers) - 1 - FOLDING_ROOM * (len(headers) - len(words))
+            words[index] = max(cell_len(cell) for cell in cells)
+    room = console.width - 3 * len(headers) - 1  # what the borders leave
+    needed = FOLDING_ROOM * len(headers)
     kept: dict[int, int] = {}
     for index, width in sorted(words.items(), key=lambda item: item[1]):
-        if width > budget:
+        if needed - FOLDING_ROOM + width > room:
             break
-        kept[index], budget = width, budget - width
+        kept[index], needed = width, needed - FOLDING_ROOM + width
     return kept
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from parcours.cli.dates import parse_instant
+from parcours.cli.errors import CliError
+from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import actor_label, short, word
 from parcours.cli.oversight import read_log_session
 from parcours.cli.render import console, print_json, table, when
@@ -27,12 +29,17 @@ COLUMNS = ("at", "by", "command", "pathway", "programme", "key")
 def list_reads(
     reference: str | None, actor: str | None, since: str | None, *, as_json: bool
 ) -> None:
+    from parcours.app.errors import PathwayNotFound
     from parcours.app.read_log import reads
 
     session = read_log_session()
     start = parse_instant(since, session, "--from") if since is not None else None
     with open_readmodel() as store:
-        found = reads(store, reference, actor.strip() if actor else None, start)
+        try:
+            found = reads(store, reference, actor.strip() if actor else None, start)
+        except PathwayNotFound:
+            said = session.text("audit.reads.unknown", reference=reference)
+            raise CliError(said, ExitCode.NOT_FOUND) from None
     if as_json:
         print_json({"reads": [_document(entry) for entry in found]})
         return
