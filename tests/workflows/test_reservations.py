@@ -159,6 +159,42 @@ async def test_a_person_referred_before_a_key_rotation_is_still_recognised(
     assert refused.value.pathway_id == before
 
 
+async def test_a_name_typed_without_its_space_is_the_same_person(
+    pathways: PathwayClient,
+) -> None:
+    """Referred as "Le Gall", then typed "Legall": one person, refused as a duplicate.
+    Before, the space made another person, and a second pathway started."""
+    before = await refer(pathways, participant("Ottilie", "Le Gall"))
+    with pytest.raises(DuplicateReferral) as refused:
+        await refer(pathways, participant("Ottilie", "Legall"))
+    assert refused.value.pathway_id == before
+
+
+async def test_a_person_referred_under_the_earlier_form_is_still_recognised(
+    pathways: PathwayClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Referred as "Le Fèvre" when names kept their spaces (the reservation under the
+    earlier form), then typed the same: recognised through the earlier form, as a person
+    referred before a key rotation is through the older key."""
+    import parcours.app.referral as referral_module
+    from parcours.adapters.temporal import fingerprint
+
+    def earlier_form(
+        keyring: object, programme: str, last: str, first: str, born: str
+    ) -> list[str]:
+        with monkeypatch.context() as patched:
+            patched.setattr(fingerprint, "normalise", fingerprint.normalise_v1)
+            return fingerprint.fingerprints(TEST_KEYRING, programme, last, first, born)
+
+    person = participant("Ottilie", "Le Fèvre")
+    with monkeypatch.context() as then:
+        then.setattr(referral_module, "fingerprints", earlier_form)
+        before = await refer(pathways, person)
+    with pytest.raises(DuplicateReferral) as refused:
+        await refer(pathways, person)
+    assert refused.value.pathway_id == before
+
+
 async def test_an_erased_person_leaves_no_reservation(pathways: PathwayClient) -> None:
     """What a person's erasure does with the reservation: deleted, history and all."""
     person = participant("Erased", "Person")

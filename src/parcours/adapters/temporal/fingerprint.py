@@ -17,7 +17,17 @@ _PURPOSE = b"parcours referral fingerprint v1"
 
 
 def normalise(value: str) -> str:
-    """Case, accents, hyphens and spacing do not make another person."""
+    """Letters and digits alone, without case or accents: a space, a hyphen of any kind
+    (- ‐ – —), an apostrophe of any kind (' ’) or a dot does not make another person:
+    "Le Fèvre" is "Lefèvre", "N’Diaye" is "N'Diaye"."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in decomposed.casefold() if c.isalnum())
+
+
+def normalise_v1(value: str) -> str:
+    """The form fingerprints were made of before 5 December 2026: case, accents, ASCII
+    hyphens and apostrophes and spacing did not make another person, but a space left out
+    or an en dash did. Still computed, to recognise the people referred then."""
     decomposed = unicodedata.normalize("NFKD", value)
     letters = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(letters.casefold().replace("-", " ").replace("'", " ").split())
@@ -26,12 +36,17 @@ def normalise(value: str) -> str:
 def fingerprints(
     keyring: Keyring, programme: str, last_name: str, first_name: str, birth_date: str
 ) -> list[str]:
-    """One fingerprint per key, the current key's first."""
-    identity = "\x1f".join(
-        (programme, normalise(last_name), normalise(first_name), birth_date.strip())
-    ).encode()
-    found = []
-    for key in keyring.keys:
-        derived = hmac.new(key.secret, _PURPOSE, hashlib.sha256).digest()
-        found.append(hmac.new(derived, identity, hashlib.sha256).hexdigest())
+    """One fingerprint per key and form, the current key's of the current form first (the
+    one a referral reserves), each once: a name whose two forms agree (most) has one per
+    key, as before; an older form's, like an older key's, still recognises a person."""
+    found: list[str] = []
+    for form in (normalise, normalise_v1):
+        identity = "\x1f".join(
+            (programme, form(last_name), form(first_name), birth_date.strip())
+        ).encode()
+        for key in keyring.keys:
+            derived = hmac.new(key.secret, _PURPOSE, hashlib.sha256).digest()
+            mark = hmac.new(derived, identity, hashlib.sha256).hexdigest()
+            if mark not in found:
+                found.append(mark)
     return found
