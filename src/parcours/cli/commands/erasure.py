@@ -67,8 +67,8 @@ def erase(
 def _question(session: Session, pathway_id: str) -> str:
     """Whom the erasure is about, named before the coordinator answers: erasing the wrong
     person cannot be undone. Naming them is a read, logged before the question shows it
-    (`erase_confirm`); a
-    pathway that cannot answer (its run never ended) is asked about by its id alone."""
+    (`erase_confirm`); a pathway that cannot answer (its run never ended) is asked about
+    by its id alone."""
     from parcours.app.health import PathwayCannotRun
     from parcours.cli.labels import as_typed
     from parcours.cli.reads import ReadCommand, logged
