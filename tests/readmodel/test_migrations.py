@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, pool, text
 
 from parcours.adapters.readmodel import (
+    ReadModelAhead,
     UnsupportedDatabase,
     create_readmodel_engine,
     migrate,
@@ -120,3 +121,22 @@ def test_a_read_model_behind_head_is_upgraded_when_opened(db_url: str) -> None:
         version = conn.execute(text("SELECT version_num FROM readmodel_alembic_version"))
         assert list(version.scalars()) == [HEAD]
         assert at_head(store.engine)
+
+
+def test_a_read_model_a_newer_parcours_migrated_is_left_as_it_is(db_url: str) -> None:
+    """Before, Alembic said it knew no revision "0012" and every command ended as a bug
+    (exit 1): what a rollback of parcours after an upgrade meets. The read model is
+    refused by name and not written."""
+    with open_store(db_url) as store:
+        store.project(batch())
+    engine = create_engine(db_url, poolclass=pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE readmodel_alembic_version SET version_num = '0099'"))
+    finally:
+        engine.dispose()
+    with pytest.raises(ReadModelAhead) as refused:
+        open_store(db_url)
+    assert refused.value.stamped == "0099"
+    assert isinstance(refused.value, UnsupportedDatabase)  # every caller's "cannot be used"
+    assert _tables(db_url) == {*TABLES, "readmodel_alembic_version"}  # nothing dropped

@@ -233,7 +233,18 @@ def _service_error(err: BaseException, text: Text) -> CliError | None:
         return CliError(text("error.decrypt"), ExitCode.KEYS)
     if isinstance(err, DevServerError):
         return CliError(text(f"devserver.{err.reason}", **err.values), ExitCode.UNAVAILABLE)
-    return _codec_error(err, text) or _unanswered(err, text)
+    return _codec_error(err, text) or _readmodel_ahead(err, text) or _unanswered(err, text)
+
+
+def _readmodel_ahead(err: BaseException, text: Text) -> CliError | None:
+    """A read model a newer parcours migrated: run that parcours (exit 5)."""
+    from parcours.adapters.readmodel.migrate import HEAD, ReadModelAhead
+
+    if isinstance(err, ReadModelAhead):
+        return CliError(
+            text("error.readmodel_ahead", stamped=err.stamped, head=HEAD), ExitCode.UNAVAILABLE
+        )
+    return None
 
 
 def _codec_error(err: BaseException, text: Text) -> CliError | None:

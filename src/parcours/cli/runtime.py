@@ -273,11 +273,13 @@ def open_readmodel() -> Store:
     """The read model's store, or "cannot be reached" (exit 5)."""
     from sqlalchemy.exc import OperationalError
 
-    from parcours.adapters.readmodel import UnsupportedDatabase, open_store
+    from parcours.adapters.readmodel import ReadModelAhead, UnsupportedDatabase, open_store
 
     session = current_session()
     try:
         return open_store(session.settings.readmodel_url)
+    except ReadModelAhead:
+        raise  # said by `errors.translate`, with the migrations it names
     except (OperationalError, UnsupportedDatabase) as err:
         raise CliError(
             session.text("error.readmodel", detail=type(err).__name__), ExitCode.UNAVAILABLE

@@ -7,7 +7,7 @@ event kinds and alert rules.
 from __future__ import annotations
 
 from parcours.adapters.readmodel.dialects import UnsupportedDatabase, create_readmodel_engine
-from parcours.adapters.readmodel.migrate import migrate, open_store
+from parcours.adapters.readmodel.migrate import ReadModelAhead, migrate, open_store
 from parcours.adapters.readmodel.outbox import NotificationNotFound
 from parcours.adapters.readmodel.person_keys import StoredPersonKey
 from parcours.adapters.readmodel.read_log import Read, ReadEntry
@@ -30,6 +30,7 @@ __all__ = [
     "Partner",
     "Read",
     "ReadEntry",
+    "ReadModelAhead",
     "Store",
     "StoredPersonKey",
     "TimelineEntry",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, Select, String, column, select, table, text
 from sqlalchemy.exc import DBAPIError
 
-from parcours.adapters.readmodel.dialects import create_readmodel_engine
+from parcours.adapters.readmodel.dialects import UnsupportedDatabase, create_readmodel_engine
 from parcours.adapters.readmodel.store import Store
 
 if TYPE_CHECKING:
@@ -37,26 +37,47 @@ def alembic_config() -> Config:
     return config
 
 
-def at_head(engine: Engine) -> bool:
-    """Whether the read model behind `engine` is stamped with `HEAD`: one indexed read,
+class ReadModelAhead(UnsupportedDatabase):
+    """The read model was migrated by a newer parcours than this one: its migration
+    (`stamped`) is past this code's `HEAD`. Nothing is changed; the parcours that migrated
+    it opens it (a rollback of parcours after an upgrade, a second machine left behind)."""
+
+    def __init__(self, stamped: str) -> None:
+        self.stamped = stamped
+        super().__init__(f"read model at migration {stamped}, newer than this parcours's {HEAD}")
+
+
+def stamped_version(engine: Engine) -> str | None:
+    """The migration the read model behind `engine` is stamped with: one indexed read,
     where asking Alembic costs its import and a look at every migration script (30 to
-    70 ms of every command and activity that opens the read model). A database without
-    the version table, or with another version, is not: `migrate_engine` upgrades it."""
+    70 ms of every command and activity that opens the read model). None for a database
+    without the version table: a new read model."""
     try:
         with engine.connect() as conn:
             stamped: Select[str] = select(column("version_num", String)).select_from(
                 table(VERSION_TABLE)
             )
-            return list(conn.execute(stamped).scalars()) == [HEAD]
+            found = list(conn.execute(stamped).scalars())
     except DBAPIError:  # no version table yet: a new read model
-        return False
+        return None
+    return found[0] if found else None
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the read model behind `engine` is stamped with `HEAD`; one that is not
+    (new, or behind) is upgraded by `migrate_engine`."""
+    return stamped_version(engine) == HEAD
 
 
 def migrate_engine(engine: Engine) -> None:
     """Upgrade the read model behind `engine` to the latest schema; when it is already
-    there (`at_head`), nothing else is read."""
-    if at_head(engine):
+    there (`at_head`), nothing else is read. One a newer parcours migrated is refused
+    (`ReadModelAhead`), never written: Alembic would only say it knows no such revision."""
+    stamped = stamped_version(engine)
+    if stamped == HEAD:
         return
+    if stamped is not None and stamped > HEAD:  # revisions are zero-padded: "0012" > "0011"
+        raise ReadModelAhead(stamped)
     from alembic import command  # noqa: PLC0415 - only when there is something to do
 
     with _MIGRATING, engine.begin() as conn:
