@@ -10,11 +10,13 @@ import pytest
 
 from parcours.cli.exit_codes import ExitCode
 from tests.cli.jobdating_runs import in_coaching
-from tests.cli.runner import Cli, refer
+from tests.cli.programme_runs import open_session
+from tests.cli.runner import PERSON, Cli, as_coordinator, refer
 
 pytestmark = pytest.mark.temporal
 
 HIRED = ("--employer", "Leroy", "--contract", "permanent")
+FIND = (*PERSON[:4], "--birth-date", "1990-04-02")
 
 
 def test_hours_take_a_decimal_comma_and_are_bounded_in_the_readers_words(cli: Cli) -> None:
@@ -23,6 +25,7 @@ def test_hours_take_a_decimal_comma_and_are_bounded_in_the_readers_words(cli: Cl
     assert started.exit_code == 0, started.output
     [mission] = json.loads(cli("show", pid, "--json").stdout)["status"]["missions"]
     assert mission["weekly_hours"] == 17.5
+    assert "17,5 h" in cli("--lang", "fr", "show", pid).stdout  # shown as it was typed
     for typed in ("60", "trois", "nan", "-1", "1_5", "1e1", "inf"):
         refused = cli("--lang", "fr", "mission", "start", pid, *HIRED, "--hours", typed)
         assert refused.exit_code == ExitCode.USAGE, refused.output
@@ -47,3 +50,8 @@ def test_a_programme_is_named_with_its_accent_or_capitals(cli: Cli) -> None:
         assert shown.exit_code == 0, shown.output
     unknown = cli("--lang", "fr", "list", "--programme", "Nouveau-Depart-2")
     assert unknown.exit_code == ExitCode.NOT_FOUND, unknown.output
+    # Where --programme must be given too (a trial had these refused, exit 4).
+    assert refer(cli, programme="ATP-Cergy").startswith("pathway-")
+    open_session(cli, "2026-03", programme="Nouveau Départ")
+    found = as_coordinator(cli, "find", *FIND, "--programme", "ATP-CERGY", "--json")
+    assert found.exit_code == 0, found.output

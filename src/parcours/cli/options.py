@@ -83,6 +83,10 @@ def programme_key(typed: str) -> str:
 ProgrammeOpt = Annotated[
     str | None, typer.Option(help="help.opt.programme", parser=programme_key, metavar="TEXT")
 ]
+RequiredProgramme = Annotated[
+    str, typer.Option(help="help.opt.programme", parser=programme_key, metavar="TEXT")
+]
+"""`--programme` where it must be given (`refer`, `session open`, `jobdating plan`)."""
 ProgrammeArg = Annotated[
     str, typer.Argument(help="help.arg.programme", metavar="PROGRAMME", parser=programme_key)
 ]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from parcours.cli.i18n import Text
-from parcours.cli.labels import as_typed, word
+from parcours.cli.labels import as_typed, decimal, word
 from parcours.cli.render import console, when
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ def _missions(facts: PathwayFacts, text: Text) -> Rows:
         terms = text(
             "show.terms",
             contract=word("contract_type", m.contract_type.value, text),
-            hours=f"{m.weekly_hours:g}",
+            hours=decimal(m.weekly_hours, text.lang),
         )
         if m.sector_hiring:
             terms += f", {text('show.sector_hiring')}"

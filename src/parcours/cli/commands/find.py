@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcours.cli.labels import short, stage_label
-from parcours.cli.options import BirthDateOpt, JsonFlag
+from parcours.cli.options import BirthDateOpt, JsonFlag, programme_key
 from parcours.cli.oversight import overseer_session
 from parcours.cli.referral_input import typed_person
 from parcours.cli.render import console, listing, print_json
@@ -28,7 +28,10 @@ def find(
     first_name: Annotated[str, typer.Option(help="help.opt.find_first_name")],
     last_name: Annotated[str, typer.Option(help="help.opt.find_last_name")],
     birth_date: BirthDateOpt,
-    programme: Annotated[str | None, typer.Option(help="help.opt.find_programme")] = None,
+    programme: Annotated[
+        str | None,
+        typer.Option(help="help.opt.find_programme", parser=programme_key, metavar="TEXT"),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     from parcours.adapters.temporal.keys import load_keyring

@@ -28,6 +28,7 @@ from parcours.cli.options import (
     ProgrammeOpt,
     ReasonOpt,
     RequestOpt,
+    RequiredProgramme,
     group_module,
     named_choice,
 )
@@ -74,7 +75,7 @@ def jobdating_outcome(
 @jobdating.command("plan", help="help.jobdating.plan")
 @guarded
 def jobdating_plan(
-    programme: Annotated[str, typer.Option(help="help.opt.programme")],
+    programme: RequiredProgramme,
     on: Annotated[str, typer.Option("--on", help="help.opt.jobdating_on")],
     place: Annotated[str, typer.Option(help="help.opt.jobdating_place")],
     agency: Annotated[list[str], typer.Option(help="help.opt.jobdating_agency")],

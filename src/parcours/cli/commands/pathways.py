@@ -20,6 +20,7 @@ from parcours.cli.options import (
     ProgrammeOpt,
     Ref,
     RequestOpt,
+    RequiredProgramme,
     VersionOpt,
     flag,
 )
@@ -51,7 +52,7 @@ commands = typer.Typer()
 @commands.command("refer", help="help.refer")
 @guarded
 def refer(
-    programme: Annotated[str, typer.Option(help="help.opt.programme")],
+    programme: RequiredProgramme,
     referrer: Annotated[str, typer.Option(help="help.opt.referrer")],
     reason: Annotated[str, typer.Option(help="help.opt.referral_reason")],
     first_name: Annotated[str, typer.Option(help="help.opt.first_name")],

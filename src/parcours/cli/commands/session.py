@@ -12,7 +12,7 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.jobdating_view import refused
 from parcours.cli.labels import listed, short, stage_label, word
-from parcours.cli.options import JsonFlag, ProgrammeOpt, group_module
+from parcours.cli.options import JsonFlag, ProgrammeOpt, RequiredProgramme, group_module
 from parcours.cli.oversight import overseer_session
 from parcours.cli.render import console, listing, pairs, plain, print_json, when
 from parcours.cli.runtime import (
@@ -42,7 +42,7 @@ Referrers = Annotated[
 @guarded
 def session_open(
     name: SessionName,
-    programme: Annotated[str, typer.Option(help="help.opt.programme")],
+    programme: RequiredProgramme,
     start: Annotated[str, typer.Option("--start", help="help.opt.session_start")],
     capacity: Capacity = None,
     referrer: Referrers = None,
