@@ -160,7 +160,7 @@ def _appointments(facts: PathwayFacts, text: Text) -> Rows:
             place += f", {text('show.late_slot')}"
         status = word("appointment_status", a.status.value, text)
         if a.recorded_at is not None:
-            status = text("show.recorded_on", status=status, when=when(a.recorded_at))
+            status = text("show.status_on", status=status, when=when(a.recorded_at))
         kind = word("appointment_kind", a.kind.value, text)
         return [a.appointment_id, when(a.at), kind, place, status]
 
