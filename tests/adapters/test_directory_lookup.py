@@ -8,10 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url
 
-from parcours.adapters.directory_lookup import POSTGRES_QUERY, SQLITE_QUERY, is_active_referrer
+from parcours.adapters.directory_lookup import POSTGRES_QUERY, SQLITE_QUERY, is_active_partner
 from parcours.adapters.readmodel import Partner, open_store
 from parcours.adapters.readmodel.tables import PartnerRow
 from parcours.domain.vocabulary import ChannelKind, PartnerKind
+
+
+def is_active_referrer(readmodel_url: str, name: str, timeout: float) -> bool:
+    return is_active_partner(readmodel_url, name, PartnerKind.REFERRER, timeout)
 
 
 def partner(name: str, kind: PartnerKind, *, active: bool = True) -> Partner:

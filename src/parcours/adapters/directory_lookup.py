@@ -25,11 +25,6 @@ POSTGRES_QUERY = "SELECT kind, active FROM partners WHERE name = %s"
 """The partner's kind and whether it is active (`readmodel.tables.PartnerRow`)."""
 
 
-def is_active_referrer(readmodel_url: str, name: str, timeout: float) -> bool:
-    """Whether the directory at `readmodel_url` holds `name` as an active referrer."""
-    return is_active_partner(readmodel_url, name, PartnerKind.REFERRER, timeout)
-
-
 def is_active_partner(readmodel_url: str, name: str, kind: PartnerKind, timeout: float) -> bool:
     """Whether the directory at `readmodel_url` holds `name` as an active partner of `kind`
     (a referrer for `refer`, a temp agency for `mission start`)."""

@@ -20,7 +20,8 @@ def warn_if_unlisted(session: Session, referrer: str) -> None:
     """Say on stderr that the referrer will not be told, and how a coordinator adds it."""
     from parcours.domain.vocabulary import PartnerKind
 
-    _warn_if_not_listed(session, referrer, PartnerKind.REFERRER, "refer.referrer_unlisted")
+    kind, said = PartnerKind.REFERRER, "refer.referrer_unlisted"
+    _warn_if_not_listed(session, referrer, kind, said, "referrer")
 
 
 def warn_if_agency_unlisted(session: Session, agency: str) -> None:
@@ -29,18 +30,21 @@ def warn_if_agency_unlisted(session: Session, agency: str) -> None:
     recorded as typed all the same, for an agency the programme does not work with."""
     from parcours.domain.vocabulary import PartnerKind
 
-    _warn_if_not_listed(session, agency, PartnerKind.TEMP_AGENCY, "mission.agency_unlisted")
+    kind, said = PartnerKind.TEMP_AGENCY, "mission.agency_unlisted"
+    _warn_if_not_listed(session, agency, kind, said, "agency")
 
 
-def _warn_if_not_listed(session: Session, name: str, kind: PartnerKind, said: str) -> None:
-    """The sentence `said` on stderr when the directory does not hold `name` as an active
-    partner of `kind`; nothing when it does, and a line in the log when it could not say."""
+def _warn_if_not_listed(
+    session: Session, name: str, kind: PartnerKind, said: str, field: str
+) -> None:
+    """The sentence `said` (naming the partner as `{field}`) on stderr when the directory
+    does not hold `name` as an active partner of `kind`; nothing when it does, and a line
+    in the log when it could not say."""
     from parcours.app.referrers import partner_listed
 
     answer = partner_listed(session.settings.readmodel_url, name.strip(), kind)
     if answer.listed is False:
-        values = {"referrer": name.strip(), "agency": name.strip()}
-        print(session.text(said, **values), file=sys.stderr)
+        print(session.text(said, **{field: name.strip()}), file=sys.stderr)
     elif answer.listed is None:
         _note(session, kind, answer.cause)
 
