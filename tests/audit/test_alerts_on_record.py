@@ -19,11 +19,20 @@ from parcours.audit.recording import Recording, record_of
 from parcours.domain.records import Alert
 from parcours.domain.vocabulary import AlertAudience, AlertRule
 from tests.audit.helpers import cli_for, json_of, run
+from tests.cli.runner import Cli
 from tests.histories.record import HERE, history_keyring
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 NAME = "atp-entered-after-the-fact"
+HISTORY = str(HERE / f"{NAME}.json")
+
+
+def keyed_cli(tmp_path: Path) -> Cli:
+    """The CLI holding the keys the committed histories were recorded with."""
+    return cli_for(tmp_path, (HERE / "keys.json").read_text(encoding="utf-8"))
+
+
 DAY = timedelta(days=1)
 MISSED = "appointment_missed:a2:20250105T0900"
 RAISED = "no_contact:contact:20250131T0900"
@@ -149,8 +158,7 @@ async def test_a_failed_notification_parcours_recorded_is_raised_both_ways() -> 
 async def test_audit_at_marks_the_alerts_parcours_had_not_raised(
     tmp_path: Path, lang: str, never: str, legend: str
 ) -> None:
-    cli = cli_for(tmp_path, (HERE / "keys.json").read_text(encoding="utf-8"))
-    history = str(HERE / f"{NAME}.json")
+    cli, history = keyed_cli(tmp_path), HISTORY
     asked = ((await recording()).referral.referred_at + 60 * DAY).isoformat()
     shown = await run(cli, "audit", "at", history, "--when", asked, PARCOURS_LANG=lang)
     assert shown.exit_code == 0, shown.output
@@ -165,8 +173,7 @@ async def test_audit_at_marks_the_alerts_parcours_had_not_raised(
 
 
 async def test_audit_at_adds_nothing_under_an_alert_raised_by_then(tmp_path: Path) -> None:
-    cli = cli_for(tmp_path, (HERE / "keys.json").read_text(encoding="utf-8"))
-    history = str(HERE / f"{NAME}.json")
+    cli, history = keyed_cli(tmp_path), HISTORY
     at_the_end = (await recording()).recorded_until.isoformat()
     shown = await run(cli, "audit", "at", history, "--when", at_the_end)
     assert shown.exit_code == 0, shown.output
@@ -181,7 +188,7 @@ async def test_an_alert_of_a_run_that_ended_without_it_is_said_never_raised(
     """`exit-closed-during-publish.json`: a pathway referred long ago, entered after the
     fact, exited and closed for good; its run ended. As it happened, a "no contact" fell
     due between its entries; parcours never raised it, and says so."""
-    cli = cli_for(tmp_path, (HERE / "keys.json").read_text(encoding="utf-8"))
+    cli = keyed_cli(tmp_path)
     history = str(HERE / "exit-closed-during-publish.json")
     shown = await run(cli, "audit", "at", history, "--when", "2026-12-31", PARCOURS_LANG="fr")
     assert shown.exit_code == 0, shown.output
@@ -203,8 +210,7 @@ async def test_an_instant_past_the_history_is_titled_as_projected(
     tmp_path: Path, lang: str, stood: str, projected: str
 ) -> None:
     """A title that said "as it stood" on a date still to come read as a fact."""
-    cli = cli_for(tmp_path, (HERE / "keys.json").read_text(encoding="utf-8"))
-    history = str(HERE / f"{NAME}.json")
+    cli, history = keyed_cli(tmp_path), HISTORY
     end = (await recording()).recorded_until
     at_the_end = await run(
         cli, "audit", "at", history, "--when", end.isoformat(), PARCOURS_LANG=lang
