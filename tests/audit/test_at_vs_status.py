@@ -22,7 +22,7 @@ from parcours.domain import commands as c
 from parcours.domain.vocabulary import AlertRule, BarrierKind, ContractType, PartnerKind, Stage
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
-from parcours.workflows.messages import PathwayStatus
+from parcours.workflows.summaries import PathwayStatus
 from tests.audit.helpers import cli_for, json_of, run
 from tests.cli.runner import address_of
 from tests.servers import TEST_KEYRING

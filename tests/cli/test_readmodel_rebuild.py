@@ -27,7 +27,7 @@ from parcours.domain import commands as c
 from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import BarrierKind, PartnerKind, Stage
 from parcours.programmes import get_programme
-from parcours.workflows.messages import ProjectionBatch
+from parcours.workflows.summaries import ProjectionBatch
 from tests.cli.runner import Cli
 from tests.projection import projected
 from tests.readmodel.builders import batch

@@ -237,6 +237,13 @@ def _record_before_stage() -> None:
     pathway.check(c.RecordContact(T0), meta(), NOW)
 
 
+def _record_before_reentry() -> None:
+    pathway, now = drive_to(ATP, Stage.COACHING, start=T0)
+    pathway.execute(c.DropOut(now), meta(reason=REASON), now)
+    pathway.execute(c.ReEnter("2027-03", now + DAY), meta(reason=REASON), now + DAY)
+    pathway.check(c.RecordContact(now + HOUR), meta(), NOW)
+
+
 def _training_completed_before_start() -> None:
     pathway, _ = drive_to(ATP, Stage.TRAINING, start=T0)
     training = pathway.state.current_training()
@@ -295,6 +302,7 @@ REFUSALS: list[tuple[str, Callable[[], None]]] = [
     ("instant_mismatch", lambda: _instant(c.RecordContact(NOW), _dated(NOW - HOUR))),
     ("instant_before_referral", lambda: _instant(c.RecordContact(T0 - DAY))),
     ("instant_before_stage", _record_before_stage),
+    ("instant_before_reentry", _record_before_reentry),
     ("instant_before_last_event", _move_before_last_event),
     ("instant_before_barrier", lambda: _instant(c.ResolveBarrier("b1"), _dated(T0 + DAY))),
     ("instant_before_appointment", lambda: _instant(c.AttendAppointment("a1"), _dated(T0 + DAY))),

@@ -164,6 +164,31 @@ def test_reenter_names_a_session_that_exists_and_is_open(cli: Cli) -> None:
     assert back.exit_code == 0, back.output
 
 
+def test_show_keeps_the_first_referral_beside_the_re_entry(cli: Cli) -> None:
+    add_referrer(cli)
+    open_session(cli, "2017-03")
+    open_session(cli, "2018-03")
+    ref = refer_into(cli, "Ada", "--session", "2017-03", "--on", "2026-11-02T09:00")
+    act(cli, "intake", "complete", ref, *ND_CRITERIA, "--on", "2026-11-03T10:00")
+    act(cli, "dropout", ref, "--reason", "no news", "--on", "2026-11-10T10:00")
+    back = ("--session", "2018-03", "--reason", "back", "--on", "2026-11-20T14:00")
+    act(cli, "reenter", ref, *back)
+    entries = json.loads(cli("show", ref, "--json").stdout)["status"]["entries"]
+    assert entries == {
+        "referred_at": "2026-11-02T09:00:00+00:00",
+        "reentered_at": "2026-11-20T14:00:00+00:00",
+        "earlier_sessions": ["2017-03"],
+    }
+    shown = cli("--lang", "fr", "show", ref, COLUMNS="400")
+    rows = " ".join(shown.stdout.split())
+    assert "Orienté le 2026-11-02 09:00 Réintégré le 2026-11-20 14:00" in rows, rows
+    assert "(après un abandon ; sessions précédentes : 2017-03)" in rows
+    during = cli("contact", ref, "--on", "2026-11-15T10:00")
+    assert during.exit_code == ExitCode.REFUSED
+    assert "it cannot be dated before the re-entry (2026-11-20 14:00)" in during.stderr
+    assert "referral" not in during.stderr
+
+
 def test_the_coaching_day_moves_each_pathway_by_its_own_rules(cli: Cli) -> None:
     add_referrer(cli)
     open_session(cli, "2017-03")

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from parcours.domain import commands as c
+from parcours.domain.entries import Entries, entries_of
 from parcours.domain.errors import MoveRefused
 from parcours.domain.instants import CLOCK_SKEW, effective_instant
 from parcours.domain.pathway import Pathway
@@ -163,6 +164,33 @@ def test_an_appointment_outcome_before_it_was_scheduled_is_refused() -> None:
 def test_an_appointment_before_the_referral_is_refused() -> None:
     slot = c.ScheduleAppointment(T0 - DAY, AppointmentKind.INDIVIDUAL, AppointmentPlace.OFFICE)
     assert refused(new_pathway(ATP), slot, meta()).code == "instant_before_referral"
+
+
+def _reentered() -> tuple[Pathway, datetime]:
+    """An ATP pathway whose person dropped out and re-entered ten days after the drop-out."""
+    pathway, now = drive_to(ATP, Stage.COACHING, start=T0)
+    pathway.execute(c.DropOut(now), meta(reason=REASON), now)
+    back = now + 10 * DAY
+    pathway.execute(c.ReEnter("next-session", back), meta(reason=REASON), back)
+    return pathway, back
+
+
+def test_a_contact_before_the_re_entry_is_refused_as_before_the_re_entry() -> None:
+    pathway, back = _reentered()
+    err = refused(pathway, c.RecordContact(back - DAY), meta())
+    assert err.code == "instant_before_reentry"
+    assert err.values["bound"] == back.isoformat()
+    slot = c.ScheduleAppointment(back - DAY, AppointmentKind.INDIVIDUAL, AppointmentPlace.OFFICE)
+    assert refused(pathway, slot, meta()).code == "instant_before_reentry"
+    pathway.check(c.RecordContact(back + HOUR), meta(), NOW)
+
+
+def test_entries_keep_the_first_referral_beside_the_re_entry() -> None:
+    pathway, back = _reentered()
+    assert pathway.state.referred_at == back  # the intake's clock restarts at the re-entry
+    entries = entries_of(pathway.state)
+    assert entries == Entries(T0, back, (pathway.state.sessions[0],))
+    assert entries_of(new_pathway(ATP).state) == Entries(T0)
 
 
 def test_a_second_french_assessment_before_the_first_is_refused() -> None:

@@ -17,7 +17,7 @@ from parcours.adapters.readmodel import OutboxStatus, Store
 from parcours.app.client import PathwayClient
 from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import PartnerKind
-from parcours.workflows.messages import PathwayHead
+from parcours.workflows.summaries import PathwayHead
 from tests.faults.drive import EXPECTED_DELIVERIES, REFERRER, Ledger
 from tests.receivers import HttpReceiver, SmtpServer
 

@@ -15,7 +15,8 @@ from parcours.domain.vocabulary import (
     Role,
     Stage,
 )
-from parcours.workflows.messages import Notification, ProjectionBatch
+from parcours.workflows.messages import Notification
+from parcours.workflows.summaries import ProjectionBatch
 from tests.support import STAFF, T0
 
 

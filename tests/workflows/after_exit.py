@@ -23,7 +23,7 @@ from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AlertRule, ExitReason, PartnerKind, Stage
 from parcours.programmes import get_programme
-from parcours.workflows.messages import PathwayStatus
+from parcours.workflows.summaries import PathwayStatus
 from tests.support import meta, participant, referral
 
 HOUR = timedelta(hours=1)

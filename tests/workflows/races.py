@@ -23,14 +23,10 @@ from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AlertRule, ExitReason, PartnerKind
 from parcours.programmes import get_programme
-from parcours.workflows.messages import (
-    AlertDelivery,
-    NotificationBatch,
-    NotificationFailure,
-    ProjectionBatch,
-)
+from parcours.workflows.messages import AlertDelivery, NotificationBatch, NotificationFailure
 from parcours.workflows.patches import RETENTION_BY_CONTACT_PATCH
 from parcours.workflows.retention import ANONYMISE_ACTIVITY, Anonymised, AnonymiseOrder
+from parcours.workflows.summaries import ProjectionBatch
 from tests.samples import ATP_CRITERIA
 from tests.support import COORDINATOR, meta, participant, referral
 

@@ -29,7 +29,7 @@ from parcours.domain.alerts import SETTLING
 from parcours.domain.vocabulary import AlertRule, AppointmentKind, AppointmentPlace
 from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
-from parcours.workflows.messages import ProjectionBatch
+from parcours.workflows.summaries import ProjectionBatch
 from tests.polling import eventually
 from tests.support import meta, participant, referral
 

@@ -12,7 +12,7 @@ import structlog
 from temporalio import activity
 
 from parcours.adapters.readmodel import Store
-from parcours.workflows.messages import ProjectionBatch
+from parcours.workflows.summaries import ProjectionBatch
 
 log = structlog.stdlib.get_logger("parcours.projection")
 

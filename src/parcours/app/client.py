@@ -45,11 +45,11 @@ from parcours.workflows.messages import (
     WORKFLOW_TYPE,
     Participant,
     PathwayInput,
-    PathwayStatus,
     UpdateResult,
     update_name,
 )
 from parcours.workflows.search_attributes import search_attributes_at_start
+from parcours.workflows.summaries import PathwayStatus
 
 if TYPE_CHECKING:
     from parcours.domain.programme import ProgrammeDefinition

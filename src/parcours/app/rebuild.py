@@ -19,7 +19,7 @@ from parcours.app.health import PathwayCannotRun, Trouble
 from parcours.domain.records import PathwayState
 from parcours.domain.summary import summary_of
 from parcours.programmes import get_programme
-from parcours.workflows.messages import ProjectionBatch
+from parcours.workflows.summaries import ProjectionBatch
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import Store

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         PathwayState,
         Training,
     )
-    from parcours.workflows.messages import PathwayStatus
+    from parcours.workflows.summaries import PathwayStatus
 
     PathwayFacts = PathwayStatus | PathwayState
 

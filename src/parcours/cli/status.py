@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from parcours.audit.fold import Snapshot
     from parcours.domain.programme import ProgrammeDefinition
     from parcours.domain.records import ExitOutcome, PathwayState
-    from parcours.workflows.messages import Participant, PathwayStatus
+    from parcours.workflows.messages import Participant
+    from parcours.workflows.summaries import PathwayStatus
 
     PathwayFacts = PathwayStatus | PathwayState
     """What a live status and a folded state both say about a pathway."""
@@ -140,10 +141,26 @@ def _stage_rows(facts: PathwayFacts, deadline: datetime | None, text: Text) -> l
         *([(text("show.resumes_to"), stage_label(resumes.value, text))] if resumes else []),
         (text("show.referent"), facts.referent),
         (text("show.session"), facts.session),
-        (text("show.referred"), when(facts.referred_at)),
+        *_entry_rows(facts, text),
         (text("show.contract"), when(facts.contract_signed_at)),
         (text("show.deadline"), when(deadline)),
     ]
+
+
+def _entry_rows(facts: PathwayFacts, text: Text) -> list[Row]:
+    """When the person was referred, and re-entered after a drop-out if they did (the
+    re-entry's date is then the one the bounds of later entries read)."""
+    from parcours.domain.entries import Entries, entries_of
+    from parcours.domain.records import PathwayState
+
+    entries = facts.entries if not isinstance(facts, PathwayState) else entries_of(facts)
+    entries = entries or Entries(facts.referred_at)
+    rows = [(text("show.referred"), when(entries.referred_at))]
+    if entries.reentered_at is not None:
+        left = ", ".join(entries.earlier_sessions)
+        said = text("show.reentered_from", at=when(entries.reentered_at), sessions=left)
+        rows.append((text("show.reentered"), said))
+    return rows
 
 
 def _progress_rows(facts: PathwayFacts, text: Text) -> list[Row]:

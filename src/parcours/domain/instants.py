@@ -8,8 +8,8 @@ An effective instant is refused, naming its bound, when it is:
 - after now, beyond `CLOCK_SKEW` (the clocks of the staff's machine and of the service
   may differ by a few minutes; for the same reason, an action dated within `CLOCK_SKEW`
   of now is not "before" an event less than `CLOCK_SKEW` older than it);
-- before the current stage began (before the referral in the first stage): what is
-  entered late is entered in the stage it happened in;
+- before the current stage began (before the referral, or the re-entry, in the first
+  stage): what is entered late is entered in the stage it happened in;
 - for a change of stage, before the last event staff recorded: a stage closes on what
   happened in it, so the stages' order and the events' order agree;
 - before the event it follows: a barrier's follow-up before its last change, an
@@ -112,16 +112,24 @@ def _not_before_stage(state: PathwayState, effective: datetime) -> MoveRefused |
     if effective >= state.stage_since:
         return None
     if state.stage_since <= state.referred_at:
-        return _refused(
-            "instant_before_referral",
-            "it cannot be dated before the referral",
-            state.referred_at,
-        )
+        return _before_entry(state)
     return _refused(
         "instant_before_stage",
         "it cannot be dated before the pathway entered its current stage",
         state.stage_since,
         stage=state.stage.value,
+    )
+
+
+def _before_entry(state: PathwayState) -> MoveRefused:
+    """Before the referral, or before the re-entry that restarted the pathway (whose date
+    the state's `referred_at` is then)."""
+    if state.sessions:
+        return _refused(
+            "instant_before_reentry", "it cannot be dated before the re-entry", state.referred_at
+        )
+    return _refused(
+        "instant_before_referral", "it cannot be dated before the referral", state.referred_at
     )
 
 
@@ -237,9 +245,7 @@ def _appointment_bound(
 def _own_dates(state: PathwayState, command: Command, now: datetime) -> MoveRefused | None:
     """The other dates a command carries: an appointment, a consent's expiry, a training."""
     if isinstance(command, ScheduleAppointment) and command.at < state.referred_at:
-        return _refused(
-            "instant_before_referral", "it cannot be dated before the referral", state.referred_at
-        )
+        return _before_entry(state)
     if isinstance(command, GiveConsent) and command.expires_at is not None:
         bound = max(command.given_at, now)
         if command.expires_at <= bound:

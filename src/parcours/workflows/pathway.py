@@ -33,7 +33,6 @@ with workflow.unsafe.imports_passed_through():
         Participant,
         PathwayInput,
         PathwayResult,
-        PathwayStatus,
         UpdateResult,
         update_name,
     )
@@ -53,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
     from parcours.workflows.retries import RETRY_NOTIFICATION_UPDATE, NotificationRetries
     from parcours.workflows.returning import PathwayReturn
     from parcours.workflows.search_attributes import search_attributes_at_start
+    from parcours.workflows.summaries import PathwayStatus
 
 __all__ = [
     "ACTIVITY_RETRY",

@@ -26,10 +26,10 @@ with workflow.unsafe.imports_passed_through():
         NotificationBatch,
         NotificationFailure,
         Participant,
-        ProjectionBatch,
         participant_fields,
     )
     from parcours.workflows.patches import FAILURE_ALERTS_PATCH, READ_MODEL_PATCH
+    from parcours.workflows.summaries import ProjectionBatch
 
 NOTIFY_RETRY = doubling(timedelta(seconds=1), timedelta(minutes=30))
 

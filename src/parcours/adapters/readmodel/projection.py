@@ -21,7 +21,7 @@ from parcours.adapters.readmodel.rows import column_values
 from parcours.adapters.readmodel.tables import AlertRow, ParticipantRow, TimelineRow
 from parcours.domain.commands import CORRECTION_EVENTS
 from parcours.domain.records import PathwayEvent
-from parcours.workflows.messages import ProjectionBatch
+from parcours.workflows.summaries import ProjectionBatch
 
 IDS_PER_STATEMENT = 500
 """Ids bound in one `IN (...)`: well below SQLite's limit on bound parameters."""

@@ -20,7 +20,7 @@ from parcours.domain.vocabulary import (
     Role,
     Stage,
 )
-from parcours.workflows.messages import PathwayHead
+from parcours.workflows.summaries import PathwayHead
 
 
 @dataclass(frozen=True)

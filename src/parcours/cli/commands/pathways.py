@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     from parcours.app.referral import Referred
     from parcours.cli.i18n import Text
     from parcours.domain.records import PathwayEvent
-    from parcours.workflows.messages import Participant, PathwayStatus
+    from parcours.workflows.messages import Participant
+    from parcours.workflows.summaries import PathwayStatus
 
 commands = typer.Typer()
 
