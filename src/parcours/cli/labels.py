@@ -150,6 +150,12 @@ def listed(items: Iterable[str], text: Text, empty_key: str = "none") -> str:
     return ", ".join(items) or text(empty_key)
 
 
+def semicolons(items: Iterable[str], lang: str) -> str:
+    """Items that hold commas of their own, one after the other: French puts a space
+    before the semicolon."""
+    return (" ; " if lang == "fr" else "; ").join(items)
+
+
 def ticked(active: bool) -> str:
     """Whether something is on, as a mark (a partner's `active`)."""
     return "✓" if active else "—"

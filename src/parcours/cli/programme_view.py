@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from parcours.cli.labels import event_label, listed, percent, stage_label, word
+from parcours.cli.labels import event_label, listed, percent, semicolons, stage_label, word
 from parcours.cli.render import pairs, table
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def _named_partners(found: ProgrammeDefinition, text: Text) -> str:
         text("programme.named", kind=word("partner_kind", kind.value, text), names=", ".join(names))
         for kind, names in found.partners.items()
     )
-    return "; ".join(named) or text("none")
+    return semicolons(named, text.lang) or text("none")
 
 
 def _prerequisites(found: ProgrammeDefinition, text: Text) -> str:

@@ -16,6 +16,7 @@ from parcours.cli.labels import (
     action_labels,
     as_typed,
     role_label,
+    semicolons,
     short,
     stage_label,
     word,
@@ -167,7 +168,9 @@ def _progress_rows(facts: PathwayFacts, text: Text) -> list[Row]:
     """Intake (with the criteria met), French and the last contact."""
     intake = when(facts.intake_completed_at)
     if facts.eligibility_criteria_met:
-        intake += f" ({_criteria_met(facts, text.lang)})"
+        met = _criteria_met(facts, text.lang)
+        earlier = facts.intake_completed_at is None  # a re-entry awaits its own intake
+        intake += f" ({text('show.criteria_earlier', criteria=met) if earlier else met})"
     french = facts.french_level
     return [
         (text("show.intake"), intake),
@@ -217,7 +220,7 @@ def _criteria_met(facts: PathwayFacts, lang: str) -> str:
         label = labels.get(key)
         return key if label is None else label.said(lang)
 
-    return "; ".join(worded(key) for key in facts.eligibility_criteria_met)
+    return semicolons((worded(key) for key in facts.eligibility_criteria_met), lang)
 
 
 def _positive_if_rows(facts: PathwayFacts, text: Text) -> list[Row]:
