@@ -273,7 +273,7 @@ def test_a_dropped_training_leads_to_awaiting_a_mission(cli: Cli) -> None:
 
     again = cli("training", "drop", pathway_id)
     assert again.exit_code == ExitCode.REFUSED
-    assert again.stderr.startswith("Refused by the rule stage: ")
+    assert again.stderr.startswith("Refused: ")
     assert again.stderr.count("\n") == 1
     assert len(events_of(cli, pathway_id)) == len(events)  # the refusal left no event
 
@@ -327,10 +327,10 @@ def test_a_short_pathway_in_french(cli: Cli) -> None:
     refused = cli(*fr, "mission", "end", pathway_id)
     assert refused.exit_code == ExitCode.REFUSED
     assert refused.stdout == ""
-    assert refused.stderr.startswith("Refusé par la règle stage : ")
+    assert refused.stderr.startswith("Refusé : ")
     assert " Possible maintenant : " in refused.stderr
     assert "commencer une mission ou un emploi" in refused.stderr
-    assert refused.stderr.endswith(".\n")
+    assert refused.stderr.endswith(". [règle stage]\n")
     assert refused.stderr.count("\n") == 1
     assert "Traceback" not in refused.output
 
@@ -352,13 +352,13 @@ def test_a_refused_move_names_the_rule_and_what_is_allowed(cli: Cli) -> None:
     pathway_id = refer(cli)
     english = cli("contract", "sign", pathway_id)
     assert english.exit_code == ExitCode.REFUSED
-    assert "Refused by the rule stage" in english.stderr
+    assert "[rule stage]" in english.stderr
     assert "Allowed now: complete the intake, " in english.stderr
     assert english.stderr.count("\n") == 1
     assert "Traceback" not in english.output
     french = cli("--lang", "fr", "contract", "sign", pathway_id)
     assert french.exit_code == ExitCode.REFUSED
-    assert "Refusé par la règle stage" in french.stderr
+    assert "[règle stage]" in french.stderr
     timeline = json.loads(cli("timeline", pathway_id, "--json").stdout)
     assert [e["kind"] for e in timeline] == ["referred"]  # refusals never reach history
 

@@ -100,120 +100,125 @@ ALLOWED_3 = (
 )
 REFUSALS = [
     (
-        "people.csv row 3, column first_name: refused by the rule import_cell: this column "
-        "needs a value here."
+        "people.csv row 3, column first_name, refused: this column "
+        "needs a value here. [rule import_cell]"
     ),
     (
-        "people.csv row 4, column birth_date: refused by the rule import_cell: “31/02/1990” "
-        "is not a date; write YYYY-MM-DD, YYYY-MM-DDTHH:MM, DD/MM/YYYY."
+        "people.csv row 4, column birth_date, refused: “31/02/1990” "
+        "is not a date; write YYYY-MM-DD, YYYY-MM-DDTHH:MM, DD/MM/YYYY. [rule import_cell]"
     ),
     (
-        "people.csv row 5, column birth_date: refused by the rule instant_bound: the birth "
+        "people.csv row 5, column birth_date, refused: the birth "
         "date 2015-01-01 makes the person 10 years old at the referral; a person referred is "
-        "14 to 100 years old."
+        "14 to 100 years old. [rule instant_bound]"
     ),
     (
-        "people.csv row 6, column referral_date: refused by the rule import_cell: “next week”"
-        " is not a date; write YYYY-MM-DD, YYYY-MM-DDTHH:MM, DD/MM/YYYY."
+        "people.csv row 6, column referral_date, refused: “next week”"
+        " is not a date; write YYYY-MM-DD, YYYY-MM-DDTHH:MM, DD/MM/YYYY. [rule import_cell]"
     ),
     (
-        "people.csv row 7, column referral_date: refused by the rule instant_bound: it cannot"
+        "people.csv row 7, column referral_date, refused: it cannot"
         " be dated after now ({now}), give or take 5 minutes for clock differences."
+        " [rule instant_bound]"
     ),
     (
-        "people.csv row 8, column intake_date: refused by the rule eligibility_met: "
+        "people.csv row 8, column intake_date, refused: "
         "eligibility criteria not met: precarious_worker, lives_in_territory. Allowed at that"
-        " point: {ALLOWED_1}."
+        " point: {ALLOWED_1}. [rule eligibility_met]"
     ),
     (
-        "people.csv row 9, column intake_date: refused by the rule criterion_unknown: unknown"
+        "people.csv row 9, column intake_date, refused: unknown"
         " eligibility criterion: lives_in_paris; this programme's criteria are "
-        "precarious_worker, lives_in_territory."  # a typing slip: no list of actions
+        "precarious_worker, lives_in_territory."
+        " [rule criterion_unknown]"  # a typing slip: no list of actions
     ),
     (
-        "people.csv row 10, column contract_date: refused by the rule "
-        "blocking_barriers_cleared: blocking barriers must be resolved or waived with a "
-        "reason first: b1. Allowed at that point: {ALLOWED_2}."
+        "people.csv row 10, column contract_date, refused: blocking barriers must be resolved"
+        " or waived with a reason first: b1. Allowed at that point: {ALLOWED_2}. [rule "
+        "blocking_barriers_cleared]"
     ),
     (
-        "people.csv row 11, column exit_reason: refused by the rule import_cell: this column "
-        "needs a value here."
+        "people.csv row 11, column exit_reason, refused: this column "
+        "needs a value here. [rule import_cell]"
     ),
     (
-        "people.csv row 12, column exit_reason: refused by the rule import_cell: “retired” is"
+        "people.csv row 12, column exit_reason, refused: “retired” is"
         " not one of the values this column takes: employment, training_elsewhere, "
         "accompaniment_ended, dropped_out, moved_away, health, ineligible, other."
+        " [rule import_cell]"
     ),
     (
-        "people.csv row 13, column exit_note: refused by the rule reason_required: “exit the "
+        "people.csv row 13, column exit_note, refused: “exit the "
         "pathway” needs a reason: write it in this column (it is recorded, as a professional "
-        "note). Allowed at that point: {ALLOWED_3}."
+        "note). Allowed at that point: {ALLOWED_3}. [rule reason_required]"
     ),
     (
-        "people.csv row 14, column key: refused by the rule import_cell: the key “K01” is "
-        "already the key of row 3; each person has one key."
+        "people.csv row 14, column key, refused: the key “K01” is "
+        "already the key of row 3; each person has one key. [rule import_cell]"
     ),
     (
-        "people.csv row 15: refused by the rule import_cell: this person (same names and "
-        "birth date) is already the person of row 2."
+        "people.csv row 15, refused: this person (same names and "
+        "birth date) is already the person of row 2. [rule import_cell]"
     ),
     (
-        "people.csv row 21, column coaching_date: refused by the rule stage: “start coaching”"
+        "people.csv row 21, column coaching_date, refused: “start coaching”"
         " is not allowed while the pathway is at the stage “Barrier work”. Allowed at that "
-        "point: {ALLOWED_3}."
+        "point: {ALLOWED_3}. [rule stage]"
     ),
     (
-        "people.csv row 22, column first_name: refused by the rule referral: The first name "
+        "people.csv row 22, column first_name, refused: The first name "
         "holds invisible control characters (U+202E): Unicode direction controls would make "
         "the record read differently from what was typed, terminal controls would rewrite the "
-        "screen of whoever reads it. Type it again without them."
+        "screen of whoever reads it. Type it again without them. [rule referral]"
     ),
     (
-        "people.csv row 24, column jobdating_outcome: refused by the rule import_cell: "
+        "people.csv row 24, column jobdating_outcome, refused: "
         "“maybe” is not one of the values this column takes: hired, training, no_match."
+        " [rule import_cell]"
     ),
     (
-        "people.csv row 26, column phone: refused by the rule referral: 06 12 is not a phone "
+        "people.csv row 26, column phone, refused: 06 12 is not a phone "
         "number: write its digits (6 to 15), with spaces, dots or dashes between them if you "
         "like and + before a country code, as 06 12 34 56 78 or +33 6 12 34 56 78; notes go in "
-        "the availability (--availability, or the import's column)."
+        "the availability (--availability, or the import's column). [rule referral]"
     ),
     (
-        "people.events.csv row 3, column kind: refused by the rule import_cell: “logement” is"
+        "people.events.csv row 3, column kind, refused: “logement” is"
         " not one of the values this column takes: housing, health, childcare, mobility, "
-        "language, administrative, finances."
+        "language, administrative, finances. [rule import_cell]"
     ),
     (
-        "people.events.csv row 4, column event: refused by the rule import_cell: “phone call”"
+        "people.events.csv row 4, column event, refused: “phone call”"
         " is not an event the file may hold: intake, contact, french, referent, barrier, "
         "barrier_work, barrier_resolved, barrier_waived, consent, consent_withdrawn, "
         "contract, coaching, jobdating, training, training_completed, training_dropped, "
         "mission, mission_end, appointment, appointment_attended, appointment_missed, "
-        "suspension, resumption, dropout, reentry, exit."
+        "suspension, resumption, dropout, reentry, exit. [rule import_cell]"
     ),
     (
-        "people.events.csv row 6, column hours: refused by the rule import_cell: “full time” "
-        "is not a number from 0.5 to 48."
+        "people.events.csv row 6, column hours, refused: “full time” "
+        "is not a number from 0.5 to 48. [rule import_cell]"
     ),
     (
-        "people.events.csv row 7, column kind: refused by the rule import_cell: no childcare "
-        "barrier is open by this date; open it with a barrier event first."
+        "people.events.csv row 7, column kind, refused: no childcare "
+        "barrier is open by this date; open it with a barrier event first. [rule import_cell]"
     ),
     (
-        "people.events.csv row 8, column date: refused by the rule instant_bound: it cannot "
-        "be dated before the referral (2025-09-02 00:00)."  # a date's bound: no list of actions
+        "people.events.csv row 8, column date, refused: it cannot "
+        "be dated before the referral (2025-09-02 00:00)."
+        " [rule instant_bound]"  # a date's bound: no list of actions
     ),
     (
-        "people.events.csv row 9, column date: refused by the rule instant_bound: a consent "
-        "must expire after it is given and after now ({now})."
+        "people.events.csv row 9, column date, refused: a consent "
+        "must expire after it is given and after now ({now}). [rule instant_bound]"
     ),
     (
-        "people.events.csv row 10, column key: refused by the rule import_cell: no row of the"
-        " people file has the key “K99”."
+        "people.events.csv row 10, column key, refused: no row of the"
+        " people file has the key “K99”. [rule import_cell]"
     ),
     (
-        "people.events.csv row 11, column aid: refused by the rule import_cell: “maybe” is "
-        "not yes or no (yes, oui, 1, x; no, non, 0 or empty)."
+        "people.events.csv row 11, column aid, refused: “maybe” is "
+        "not yes or no (yes, oui, 1, x; no, non, 0 or empty). [rule import_cell]"
     ),
 ]
 
@@ -369,12 +374,12 @@ def test_a_row_whose_session_is_unknown_or_closed_is_refused_with_the_open_ones(
     code, lines, said = dry_run(offline_cli, *write(tmp_path, rows, []))
     assert code == 3
     assert lines == [
-        "people.csv row 3, column session: refused by the rule unknown_reference: programme "
-        "atp-cergy has no session 2025-07; open sessions of atp-cergy: 2025-09; open this one "
-        "first (parcours session open), or leave the column empty.",
-        "people.csv row 4, column session: refused by the rule session_closed: session 2025-08 "
-        "is closed: it takes no more referrals; open sessions of atp-cergy: 2025-09; open this "
-        "one first (parcours session open), or leave the column empty.",
+        "people.csv row 3, column session, refused: programme atp-cergy has no session "
+        "2025-07; open sessions of atp-cergy: 2025-09; open this one first (parcours session "
+        "open), or leave the column empty. [rule unknown_reference]",
+        "people.csv row 4, column session, refused: session 2025-08 is closed: it takes no "
+        "more referrals; open sessions of atp-cergy: 2025-09; open this one first (parcours "
+        "session open), or leave the column empty. [rule session_closed]",
     ]
     assert said.strip() == "Dry run: 2 of 4 people pass; 2 refusal(s); nothing was sent."
 

@@ -53,7 +53,7 @@ def test_agencies_are_invited_and_an_event_is_shown_and_listed(
     assert "jobdating_invitation" in kinds
     early = cli("jobdating", "record", event_id, "--outcome", f"{candidate}=hired")
     assert early.exit_code == ExitCode.REFUSED
-    assert early.stderr.startswith("Refused by the rule jobdating_not_yet: the job-dating is on ")
+    assert early.stderr.startswith("Refused: the job-dating is on ")
     shown = json.loads(cli("jobdating", "show", event_id, "--json").stdout)
     assert (shown["presented"], shown["agencies"]) == (1, [AGENCY])
     assert shown["invited_at"] is not None
@@ -121,8 +121,8 @@ def test_outcomes_are_recorded_in_one_command_and_a_refusal_is_reported(
     lines = recorded.stdout.splitlines()
     assert lines[0].startswith(f"{hired[8:16]}: outcome recorded on the pathway (event ")
     assert lines[1] == (
-        f"{paused[8:16]}: refused by the rule stage: “record an orientation to training at a "
-        "job-dating” is not allowed while the pathway is at the stage “Suspended”."
+        f"{paused[8:16]}, refused: “record an orientation to training at a "
+        "job-dating” is not allowed while the pathway is at the stage “Suspended”. [rule stage]"
     )
     show = json.loads(cli("show", hired, "--json").stdout)
     assert show["status"]["stage"] == "awaiting_mission"
@@ -178,7 +178,7 @@ def test_an_event_entered_after_the_fact_is_dated_with_on(
         "jobdating", "record", event_id, "--outcome", f"{candidate}=no_match", "--on", early
     )
     assert refused.exit_code == ExitCode.REFUSED
-    assert refused.stderr.startswith("Refused by the rule jobdating_not_yet: the job-dating is on ")
+    assert refused.stderr.startswith("Refused: the job-dating is on ")
     on_the_day = (day + timedelta(minutes=30)).isoformat()
     recorded = cli(
         "jobdating", "record", event_id, "--outcome", f"{candidate}=no_match", "--on", on_the_day
@@ -226,8 +226,8 @@ def test_a_plan_refuses_what_is_not_a_temp_agency_or_not_ready(
     not_ready = cli("--lang", "fr", *typed, "--agency", AGENCY)
     assert not_ready.exit_code == ExitCode.REFUSED, not_ready.output
     assert not_ready.stderr == (
-        f"Refusé par la règle jobdating_stage : le parcours {fresh} est à l'étape « Orienté·e », "
-        "d'où son programme ne prévoit pas de job-dating.\n"
+        f"Refusé : le parcours {fresh} est à l'étape « Orienté·e », "
+        "d'où son programme ne prévoit pas de job-dating. [règle jobdating_stage]\n"
     )
 
 

@@ -617,8 +617,8 @@ def test_a_refusal_read_in_french_through_the_cli(cli: Cli) -> None:
     assert refused_fr.exit_code == ExitCode.REFUSED
     assert refused_fr.stdout == ""
     assert refused_fr.stderr == (
-        "Refusé par la règle stage : « terminer la mission » n'est pas possible tant que "
-        f"le parcours est à l'étape « Coaching ». Possible maintenant : {labels}.\n"
+        "Refusé : « terminer la mission » n'est pas possible tant que "
+        f"le parcours est à l'étape « Coaching ». Possible maintenant : {labels}. [règle stage]\n"
     )
     reason = refused_fr.stderr.split(" : ", 1)[1].split(". Possible maintenant", 1)[0]
     assert ENGLISH_WORDS.search(reason) is None, reason
@@ -627,7 +627,7 @@ def test_a_refusal_read_in_french_through_the_cli(cli: Cli) -> None:
 
     refused_en = cli("mission", "end", pathway_id)
     assert refused_en.stderr.startswith(
-        "Refused by the rule stage: “end the mission” is not allowed while the pathway is "
+        "Refused: “end the mission” is not allowed while the pathway is "
         "at the stage “Coaching”. Allowed now: "
     )
 
@@ -637,7 +637,7 @@ def test_a_refusal_read_in_french_through_the_cli(cli: Cli) -> None:
         *("--contract", "temp_mission", "--hours", "35", "--agency", "A2I"),
     )
     assert slip.exit_code == ExitCode.REFUSED, slip.output
-    assert slip.stderr.startswith("Refusé par la règle text_blank : ")
+    assert slip.stderr.startswith("Refusé : ")
     assert "Possible maintenant" not in slip.stderr
 
 

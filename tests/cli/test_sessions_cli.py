@@ -38,8 +38,7 @@ def test_a_session_is_opened_listed_shown_and_closed(cli: Cli) -> None:
     )
     assert again.exit_code == ExitCode.REFUSED
     assert again.stderr == (
-        "Refused by the rule session_exists: programme nouveau-depart already has a session "
-        "2017-03.\n"
+        "Refused: programme nouveau-depart already has a session 2017-03. [rule session_exists]\n"
     )
     listed = json.loads(cli("session", "list", "--json").stdout)
     assert [
@@ -102,14 +101,14 @@ def test_refer_into_a_session_that_is_open_and_has_room_only(cli: Cli) -> None:
     full = cli(*typed, "--session", "2017-03")
     assert full.exit_code == ExitCode.REFUSED
     assert full.stderr == (
-        "Refused by the rule session_full: session 2017-03 is full: 2 people for a capacity of "
-        "2. Sessions of nouveau-depart with room: none; or refer without --session.\n"
+        "Refused: session 2017-03 is full: 2 people for a capacity of "
+        "2. Sessions of nouveau-depart with room: none; or refer without --session. "
+        "[rule session_full]\n"
     )
     unknown = cli("--lang", "fr", *typed, "--session", "2018-03")
     assert unknown.exit_code == ExitCode.NOT_FOUND
     assert unknown.stderr.startswith(
-        "Refusé par la règle unknown_reference : le programme nouveau-depart n'a pas de "
-        "session 2018-03."
+        "Refusé : le programme nouveau-depart n'a pas de session 2018-03."
     )
     as_coordinator(cli, "session", "close", "2017-03")
     closed = cli(*typed, "--session", "2017-03")
@@ -130,9 +129,9 @@ def test_refer_into_a_session_only_from_one_of_its_referring_partners(cli: Cli) 
     other = cli(*typed)
     assert other.exit_code == ExitCode.REFUSED
     assert other.stderr == (
-        "Refused by the rule referrer_not_in_session: SOS femmes does not refer into session "
+        "Refused: SOS femmes does not refer into session "
         "2017-03: its referring partners are Amicale du Nid. Sessions of nouveau-depart with room: "
-        "2017-03; or refer without --session.\n"
+        "2017-03; or refer without --session. [rule referrer_not_in_session]\n"
     )
     french = cli("--lang", "fr", *typed)
     assert french.exit_code == ExitCode.REFUSED
@@ -150,9 +149,7 @@ def test_reenter_names_a_session_that_exists_and_is_open(cli: Cli) -> None:
     act(cli, "dropout", ref, "--reason", "no news")
     unknown = cli("reenter", ref, "--session", "2018-03", "--reason", "back")
     assert unknown.exit_code == ExitCode.NOT_FOUND
-    assert unknown.stderr.startswith(
-        "Refused by the rule unknown_reference: programme nouveau-depart has no session 2018-03."
-    )
+    assert unknown.stderr.startswith("Refused: programme nouveau-depart has no session 2018-03.")
     assert "a re-entry names one of them" in unknown.stderr
     assert "refer without --session" not in unknown.stderr  # a re-entry names a session
     as_coordinator(cli, "session", "close", "2017-03")
@@ -203,7 +200,7 @@ def test_the_coaching_day_moves_each_pathway_by_its_own_rules(cli: Cli) -> None:
     lines = day.stdout.splitlines()
     for pathway_id in ready:
         assert f"{pathway_id[8:16]}: coaching started; stage now: Coaching." in lines
-    assert any(line.startswith(f"{late[8:16]}: refused by the rule stage:") for line in lines)
+    assert any(line.startswith(f"{late[8:16]}, refused:") for line in lines)
     assert lines[-1] == "Coaching day: 2 started, 1 refused."
     rerun = cli("coaching", "day", "2017-03", "--request-id", "coaching-day-2017-03", "--json")
     assert rerun.exit_code == ExitCode.REFUSED
@@ -284,7 +281,7 @@ def test_a_referral_without_a_session_keeps_the_rules_of_its_months_session(cli:
     )
     other = cli(*typed, "--referrer", "SOS femmes")
     assert other.exit_code == ExitCode.REFUSED, other.output
-    assert other.stderr.startswith("Refused by the rule referrer_not_in_session: SOS femmes")
+    assert other.stderr.startswith("Refused: SOS femmes")
     refer_into(cli, "Ada", "--on", "2017-05-11")  # the Amicale du Nid, into 2017-05
     when_projected(cli, "2017-05", {"referred": 1})
     full = cli(*typed, "--referrer", AMICALE)

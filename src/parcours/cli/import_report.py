@@ -31,16 +31,14 @@ def column_label(name: str, text: Text) -> str:
 
 
 def fault_line(fault: Fault, text: Text) -> str:
-    """One line: where, which rule, why, and what is allowed."""
+    """One line: where, why, what was allowed then, and which rule refused it."""
     message = _why(fault, text).rstrip(".")
+    then = text("import.allowed_then", allowed=action_labels(fault.allowed, text))
     values = {"file": fault.file, "row": fault.line, "rule": fault.rule, "message": message}
+    values["then"] = f" {then}" if fault.allowed else ""
     if fault.column:
-        line = text("import.fault", column=column_label(fault.column, text), **values)
-    else:
-        line = text("import.fault_row", **values)
-    if fault.allowed:
-        line += " " + text("import.allowed_then", allowed=action_labels(fault.allowed, text))
-    return line
+        return text("import.fault", column=column_label(fault.column, text), **values)
+    return text("import.fault_row", **values)
 
 
 def _why(fault: Fault, text: Text) -> str:
