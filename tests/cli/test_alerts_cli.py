@@ -86,6 +86,28 @@ def test_handled_alerts_are_listed_on_request_and_named_in_the_timeline(cli: Cli
     assert "(staff)" in english
 
 
+def test_an_alert_is_named_by_its_rule_in_either_language_or_its_id_s_start(cli: Cli) -> None:
+    pathway_id, alert_id = failed_alert(cli)
+    snoozed = cli(
+        "--lang", "fr", "alerts", "snooze", pathway_id, "Notification en echec",
+        "--until", IN_A_MONTH, "--json",
+    )  # fmt: skip
+    assert snoozed.exit_code == 0, snoozed.output
+    assert json.loads(snoozed.stdout)["details"]["alert_id"] == alert_id
+    acked = cli("alerts", "ack", pathway_id, alert_id[:24], "--json")
+    assert acked.exit_code == 0, acked.output
+    assert json.loads(acked.stdout)["details"]["alert_id"] == alert_id
+    again = cli("alerts", "ack", pathway_id, "notification_failed")
+    assert again.exit_code == ExitCode.NOT_FOUND, again.output
+    assert again.stderr == (
+        f"Pathway {pathway_id[8:16]} has no open alert “notification failed”: see its open "
+        "alerts with `parcours alerts` or `parcours show`.\n"
+    )
+    by_id = cli("alerts", "ack", pathway_id, alert_id)  # an id is the pathway's to judge
+    assert by_id.exit_code == ExitCode.REFUSED, by_id.output
+    assert "already acknowledged" in by_id.stderr
+
+
 @pytest.mark.parametrize(
     "command",
     [("ack",), ("snooze", "--until", IN_A_MONTH)],

@@ -12,9 +12,11 @@ import pytest
 from parcours.domain import commands as c
 from parcours.domain.alerts import candidate_alerts, due_alerts, next_alert_at
 from parcours.domain.calendar import add_months
+from parcours.domain.commands.alerts import designated
 from parcours.domain.errors import MoveRefused, UnknownReference
 from parcours.domain.pathway import Pathway
 from parcours.domain.programme import ProgrammeDefinition
+from parcours.domain.records import Alert
 from parcours.domain.vocabulary import (
     AlertAudience,
     AlertRule,
@@ -465,3 +467,25 @@ def test_raising_is_deterministic_and_ordered(programme: ProgrammeDefinition) ->
     reminder = next(a for a in expected if a.rule is AlertRule.APPOINTMENT_REMINDER)
     due = reminder.due_at.strftime("%Y%m%dT%H%M")
     assert reminder.alert_id == f"appointment_reminder:a1:{due}"
+
+
+def _alert(rule: AlertRule, subject: str, status: AlertStatus = AlertStatus.OPEN) -> Alert:
+    due = T0 + timedelta(days=len(subject))
+    alert_id = f"{rule.value}:{subject}:{due.strftime('%Y%m%dT%H%M')}"
+    return Alert(alert_id, rule, subject, due, due, AlertAudience.REFERENT, status)
+
+
+def test_staff_designate_an_open_alert_by_its_rule_or_the_start_of_its_id() -> None:
+    referrer = _alert(AlertRule.NOTIFICATION_FAILED, "referrer")
+    agency = _alert(AlertRule.NOTIFICATION_FAILED, "temp_agency")
+    done = _alert(AlertRule.NO_CONTACT, "contact", AlertStatus.ACKNOWLEDGED)
+    snoozed = _alert(AlertRule.INTAKE_OVERDUE, "intake", AlertStatus.SNOOZED)
+    alerts = [referrer, agency, done, snoozed]
+    assert designated(alerts, referrer.alert_id, None) == []  # an id: the pathway judges it
+    assert designated(alerts, done.alert_id, None) == []
+    assert designated(alerts, "x", AlertRule.NOTIFICATION_FAILED) == [referrer, agency]
+    assert designated(alerts, "x", AlertRule.NO_CONTACT) == []  # acknowledged: not pending
+    assert designated(alerts, "x", AlertRule.INTAKE_OVERDUE) == [snoozed]
+    assert designated(alerts, "notification_failed:temp", None) == [agency]
+    assert designated(alerts, "notification_failed:", None) == [referrer, agency]
+    assert designated(alerts, "", None) == []

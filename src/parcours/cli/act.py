@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -39,6 +39,10 @@ if TYPE_CHECKING:
     from parcours.workflows.messages import UpdateResult
 
 
+Designate = Callable[[Session, "PathwayClient", str, "Command"], Awaitable["Command"]]
+DESIGNATING: dict[str, Designate] = {}
+"""How an action's module turns what staff typed into the record it names, by trigger,
+before sending (an alert named by its rule rather than its long id)."""
 AFTER_DONE: dict[str, Callable[[Session, Command], None]] = {}
 """What an action's module says once the action is recorded, by trigger, never before
 (a mission's agency that the partner directory does not hold)."""
@@ -163,9 +167,11 @@ def act(
     async def work(pathways: PathwayClient) -> tuple[str, UpdateResult, Verdicts]:
         pathway_id = await pathways.resolve(reference)
         await _check_session(session, pathways, pathway_id, command)
-        was = await around_correction(pathways, pathway_id, command)
-        result = await _send(pathways, pathway_id, command, meta)
-        return pathway_id, result, (was, await around_correction(pathways, pathway_id, command))
+        designate = DESIGNATING.get(command.trigger)
+        named = await designate(session, pathways, pathway_id, command) if designate else command
+        was = await around_correction(pathways, pathway_id, named)
+        result = await _send(pathways, pathway_id, named, meta)
+        return pathway_id, result, (was, await around_correction(pathways, pathway_id, named))
 
     pathway_id, result, verdicts = with_pathways(session, work)
     if command.trigger in AFTER_DONE:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.act import naming_action, staff_action
+from parcours.cli.act import DESIGNATING, naming_action, staff_action
 from parcours.cli.criteria import known_programme
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
@@ -147,6 +147,34 @@ def _alert_row(pathway_id: str, alert: Alert | AlertView, text: Text) -> list[st
 
 
 naming_action(alerts, "ack", c.AcknowledgeAlert, AlertId)
+
+
+async def _designated(
+    session: Session, pathways: PathwayClient, pathway_id: str, command: c.Command
+) -> c.Command:
+    """The alert an ack or a snooze names: its id, or its rule (key or name, in either
+    language) or the start of its id when that names one open alert of the pathway."""
+    import dataclasses
+
+    from parcours.cli.typed_words import named
+    from parcours.domain.commands.alerts import designated
+    from parcours.domain.vocabulary import AlertRule
+
+    assert isinstance(command, c.AcknowledgeAlert | c.SnoozeAlert)
+    typed, text = command.alert_id, session.text
+    rule = named("rule", [r.value for r in AlertRule], typed)
+    known = (await pathways.state_as_stored(pathway_id)).alerts
+    found = designated(known, typed, AlertRule(rule) if rule else None)
+    if len(found) > 1:
+        listed = ", ".join(f"{a.alert_id} ({text(f'rule.{a.rule.value}')})" for a in found)
+        raise CliError(text("alerts.ambiguous", typed=typed, alerts=listed), ExitCode.USAGE)
+    if not found and rule is not None:
+        said = text("alerts.none_of_rule", rule=text(f"rule.{rule}"), pathway=short(pathway_id))
+        raise CliError(said, ExitCode.NOT_FOUND)
+    return dataclasses.replace(command, alert_id=found[0].alert_id) if found else command
+
+
+DESIGNATING[c.AcknowledgeAlert.TRIGGER] = DESIGNATING[c.SnoozeAlert.TRIGGER] = _designated
 
 
 @staff_action(alerts, "snooze")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import field
 from datetime import datetime
 from operator import attrgetter
@@ -55,6 +56,20 @@ class RecordNotificationFailure(Command, trigger=AlertTrigger.RECORD_NOTIFICATIO
     failed_at: datetime
     error: str = ""
     details: dict[str, str] = field(default_factory=dict)
+
+
+def designated(alerts: Iterable[Alert], typed: str, rule: AlertRule | None) -> list[Alert]:
+    """The alerts still to deal with (open or snoozed) that staff designate by what they
+    typed, when it is not an alert's id: the alerts of the `rule` it names, else those
+    whose id begins with it. None when it is an id: the pathway judges that one itself
+    (already acknowledged, or unknown)."""
+    alerts = list(alerts)
+    if any(a.alert_id == typed for a in alerts):
+        return []
+    pending = [a for a in alerts if a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED)]
+    if rule is not None:
+        return [a for a in pending if a.rule is rule]
+    return [a for a in pending if typed and a.alert_id.startswith(typed)]
 
 
 def find_alert(state: PathwayState, alert_id: str) -> Alert:
