@@ -55,3 +55,22 @@ def test_a_programme_is_named_with_its_accent_or_capitals(cli: Cli) -> None:
     open_session(cli, "2026-03", programme="Nouveau Départ")
     found = as_coordinator(cli, "find", *FIND, "--programme", "ATP-CERGY", "--json")
     assert found.exit_code == 0, found.output
+
+
+def test_criteria_are_named_by_their_label_in_either_language(cli: Cli) -> None:
+    """A criterion by its key, its label whole, or its label up to its parenthesis, in
+    either language, whatever the accents and the inclusive ending."""
+    first = refer(cli)
+    typed = ("--criterion", "salariee precaire", "--criterion", "Réside sur le territoire du PLIE")
+    done = cli("--lang", "fr", "intake", "complete", first, *typed, "--json")
+    assert done.exit_code == 0, done.output
+    shown = json.loads(cli("show", first, "--json").stdout)["status"]
+    assert shown["eligibility_criteria_met"] == ["precarious_worker", "lives_in_territory"]
+    second = refer(cli, "--first-name", "Ondine")
+    english = ("--criterion", "PRECARIOUS WORKER", "--criterion", "lives_in_territory")
+    assert cli("intake", "complete", second, *english).exit_code == 0
+    third = refer(cli, "--first-name", "Berthe")
+    unknown = cli("--lang", "fr", "intake", "complete", third, "--criterion", "chômeuse")
+    assert unknown.exit_code == ExitCode.REFUSED, unknown.output
+    assert "chômeuse" in unknown.stderr
+    assert "precarious_worker, lives_in_territory" in unknown.stderr

@@ -3,6 +3,8 @@ accents and inclusive ending; nothing else."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import pytest
 
 from parcours.cli.typed_words import named
@@ -11,6 +13,7 @@ from parcours.domain.vocabulary import (
     ExitReason,
     FrenchLevel,
     JobDatingOutcome,
+    Role,
     Stage,
 )
 
@@ -55,3 +58,23 @@ def test_job_dating_outcomes_and_french_levels_by_name() -> None:
     assert named("french_level", levels, "a1") == "A1"
     assert named("french_level", levels, "langue maternelle") == "native"
     assert named("french_level", levels, "aucun") == "none"
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "typed", "value"),
+    [
+        ("jobdating_outcome", JobDatingOutcome, "recrutée", "hired"),
+        ("jobdating_outcome", JobDatingOutcome, "Recrute", "hired"),
+        ("barrier_kind", BarrierKind, "papiers", "administrative"),
+        ("barrier_kind", BarrierKind, "Transports", "mobility"),
+        ("barrier_kind", BarrierKind, "dettes", "finances"),
+        ("barrier_kind", BarrierKind, "garde", "childcare"),
+        ("role", Role, "conseillère", "staff"),
+        ("role", Role, "Conseiller", "staff"),
+    ],
+)
+def test_other_words_french_staff_use_name_their_value(
+    kind: str, values: type[StrEnum], typed: str, value: str
+) -> None:
+    """Words a French trial typed and had refused ("recrutée", "papiers", "conseillère")."""
+    assert named(kind, [v.value for v in values], typed) == value

@@ -1,5 +1,5 @@
 """The shipped programmes as their files name them, and each one's eligibility criteria,
-for `intake complete --help` and `list --programme`.
+for `intake complete --help` and `list --programme`; a criterion typed by its name.
 
 Read straight from the programme files with `tomllib` (the latest version of each name),
 without the pydantic models: building them would make `--help` wait a tenth of a second.
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from parcours.cli.i18n import Text
+    from parcours.domain.programme import ProgrammeDefinition
 
 PROGRAMMES_DIR = Path(__file__).resolve().parent.parent / "programmes"
 _FILE = re.compile(r"^(?P<name>[a-z][a-z0-9-]{1,40})\.v(?P<version>[1-9][0-9]*)\.toml$")
@@ -65,3 +66,21 @@ def criteria_help(text: Text) -> dict[str, str]:
         for name, keys in criteria_by_programme().items()
     )
     return {"criteria": " | ".join(listed)}
+
+
+def criterion_key(programme: ProgrammeDefinition, typed: str) -> str:
+    """The key of the criterion of `programme` that `typed` names: its key, or its label
+    in either language, whole or up to its parenthesis ("salariée précaire"), whatever
+    the case, accents and inclusive ending. As typed when it names none: the pathway then
+    refuses it, listing the programme's criteria."""
+    from parcours.cli.typed_words import folded, spellings
+
+    wanted = folded(typed)
+    for criterion in programme.eligibility:
+        labels = (criterion.label.fr, criterion.label.en)
+        names = {folded(criterion.key)}.union(
+            *(spellings(form) for label in labels for form in (label, label.split(" (")[0]))
+        )
+        if wanted in names:
+            return criterion.key
+    return typed

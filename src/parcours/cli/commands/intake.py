@@ -5,16 +5,19 @@ Dates are typed in local time (`2026-11-25` or `2026-11-25T14:30`) and default t
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.act import dated_action, staff_action
+from parcours.cli.act import DESIGNATING, dated_action, staff_action
 from parcours.cli.criteria import criteria_help
 from parcours.cli.options import HELP_VALUES, On, named_choice, subgroup
-from parcours.cli.runtime import current_session, typed_instant
+from parcours.cli.runtime import Session, current_session, typed_instant
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import FrenchLevel
+
+if TYPE_CHECKING:
+    from parcours.app.client import PathwayClient
 
 commands = typer.Typer()
 intake = subgroup(commands, "intake")
@@ -35,6 +38,27 @@ def intake_complete(
         presented_at=typed_instant(on),
         criteria_met=tuple(criterion or ()),
     )
+
+
+async def _criteria_named(
+    session: Session, pathways: PathwayClient, pathway_id: str, command: c.Command
+) -> c.Command:
+    """The criteria of the pathway's programme that the typed ones name (`criterion_key`)."""
+    import dataclasses
+
+    from parcours.cli.criteria import criterion_key
+    from parcours.programmes import get_programme
+
+    assert isinstance(command, c.CompleteIntake)
+    if not command.criteria_met:
+        return command
+    state = await pathways.state_as_stored(pathway_id)
+    programme = get_programme(state.programme, state.programme_version)
+    keys = tuple(criterion_key(programme, typed) for typed in command.criteria_met)
+    return dataclasses.replace(command, criteria_met=keys)
+
+
+DESIGNATING[c.CompleteIntake.TRIGGER] = _criteria_named
 
 
 @staff_action(referent, "assign")
