@@ -73,7 +73,7 @@ def criterion_key(programme: ProgrammeDefinition, typed: str) -> str:
     in either language, whole or up to its parenthesis ("salariée précaire"), whatever
     the case, accents and inclusive ending. As typed when it names none: the pathway then
     refuses it, listing the programme's criteria."""
-    from parcours.cli.typed_words import folded, spellings
+    from parcours.locale.words import folded, spellings
 
     wanted = folded(typed)
     for criterion in programme.eligibility:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import typer
 
-from parcours.cli.typed_words import allowed, named
+from parcours.cli.typed_words import allowed
+from parcours.locale.words import named
 
 if TYPE_CHECKING:
     from parcours.cli.i18n import Text
@@ -75,7 +76,7 @@ def programme_key(typed: str) -> str:
     """A programme's name as the catalogue keys it (lower case, no accent, hyphens), from
     what was typed: "Nouveau-Départ" is `nouveau-depart`. One that names no programme is
     refused later, by the command, listing the programmes."""
-    from parcours.cli.typed_words import folded
+    from parcours.locale.words import folded
 
     return folded(typed).replace(" ", "-")
 

@@ -32,6 +32,7 @@ from parcours.cli.process import BROKEN_PIPE, silence_stdout, stdout_closed
 from parcours.cli.render import zone_name
 from parcours.domain.controls import without_controls
 from parcours.locale import LANGUAGES
+from parcours.locale.words import named
 
 if TYPE_CHECKING:
     from parcours.adapters.readmodel import Store
@@ -106,7 +107,7 @@ def current_session() -> Session:
 def role_key(role: object, text: Text) -> str:
     """The role typed (`--role`, PARCOURS_ROLE, the config file): its key, or its name in
     either language (`coordinateur`); another is refused listing each key with its name."""
-    key = typed_words.named("role", ROLES, str(role))
+    key = named("role", ROLES, str(role))
     if key is None:
         listed = typed_words.allowed("role", ROLES, text)
         said = text("error.bad_role", role=role, allowed=listed)

@@ -156,9 +156,9 @@ async def _designated(
     language) or the start of its id when that names one open alert of the pathway."""
     import dataclasses
 
-    from parcours.cli.typed_words import named
     from parcours.domain.commands.alerts import designated
     from parcours.domain.vocabulary import AlertRule
+    from parcours.locale.words import named
 
     assert isinstance(command, c.AcknowledgeAlert | c.SnoozeAlert)
     typed, text = command.alert_id, session.text

@@ -254,8 +254,9 @@ def jobdating_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) ->
 
 def _entry(session: Session, value: str) -> OutcomeEntry:
     """`REF=OUTCOME` or `REF=hired:AGENCY`, as typed (the reference resolved later)."""
-    from parcours.cli.typed_words import allowed, named
+    from parcours.cli.typed_words import allowed
     from parcours.domain.jobdating import OutcomeEntry
+    from parcours.locale.words import named
 
     ref, _, rest = value.partition("=")
     word_typed, _, agency = rest.partition(":")

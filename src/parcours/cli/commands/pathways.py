@@ -241,8 +241,9 @@ def known_stage(stage: str | None, session: Session) -> str | None:
     """The stage `--stage` names: its key (`barrier_work`) or its label in either language
     ("Levée des freins", "Orienté·e", or "Orientée", "oriente"), whatever its case and
     accents; exit 2 otherwise, listing both."""
-    from parcours.cli.typed_words import allowed, named
+    from parcours.cli.typed_words import allowed
     from parcours.domain.vocabulary import Stage
+    from parcours.locale.words import named
 
     if not stage:
         return stage

@@ -7,7 +7,6 @@ from enum import StrEnum
 
 import pytest
 
-from parcours.cli.typed_words import named
 from parcours.domain.vocabulary import (
     BarrierKind,
     ExitReason,
@@ -16,6 +15,7 @@ from parcours.domain.vocabulary import (
     Role,
     Stage,
 )
+from parcours.locale.words import named
 
 EXIT_REASONS = [r.value for r in ExitReason]
 

@@ -1,0 +1,55 @@
+"""Values people type by their name: a stage, an exit reason, a barrier kind.
+
+Each value has a key (`moved_away`) and a name in each language ("déménagement", "moved
+away"), and maybe other forms of it ("coordinatrice" beside "coordinateur"); a value is
+named by any of them, whatever its case and accents, and a name with an inclusive ending
+("Orienté·e") in any of its forms ("orientee", "oriente"). The CLI reads its options so
+(`cli/typed_words.py`), and a caseload's cells so (`app/importing.py`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+from parcours.locale import catalogue
+
+_MIDDLE_DOT = re.compile(r"·\w+")
+LANGUAGES = ("en", "fr")
+
+
+def folded(words: str) -> str:
+    """`words` without case, accents or extra spaces: how a typed name is compared."""
+    bare = unicodedata.normalize("NFKD", words.casefold())
+    return " ".join("".join(c for c in bare if not unicodedata.combining(c)).split())
+
+
+def spellings(label: str) -> set[str]:
+    """A name as people type it: as written, and with its inclusive ending ("Orienté·e")
+    in either form ("orientee", "oriente")."""
+    bare = (label, label.replace("·", ""), _MIDDLE_DOT.sub("", label))
+    return {folded(form) for form in bare}
+
+
+def named(kind: str, values: Iterable[str], typed: str) -> str | None:
+    """The value of `kind` that `typed` names: its key, or its name in either language
+    (the catalogue's `KIND.VALUE`); None when it names none."""
+    wanted, keys = folded(typed), list(values)
+    for value in keys:  # a key first: a name never hides another value's key
+        if wanted == folded(value):
+            return value
+    for value in keys:
+        if any(wanted in spellings(name) for name in _names(kind, value)):
+            return value
+    return None
+
+
+def _names(kind: str, value: str) -> Iterator[str]:
+    """The names of a value in either language, and the other forms the catalogue gives
+    them (`KIND.VALUE.forms`, comma-separated: "coordinatrice" beside "coordinateur")."""
+    for lang in LANGUAGES:
+        words = catalogue(lang)
+        yield from filter(None, [words.get(f"{kind}.{value}")])
+        forms = words.get(f"{kind}.{value}.forms", "")
+        yield from (form.strip() for form in forms.split(",") if form.strip())
