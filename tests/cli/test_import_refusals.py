@@ -71,7 +71,7 @@ PEOPLE_ROWS = [
 ]
 EVENT_ROWS = [
     event("K08", "barrier", kind="housing"),
-    event("K14", "frein", kind="logement"),
+    event("K14", "frein", kind="logemnt"),
     event("K15", "phone call"),
     event("K16", "barrier", kind="health"),
     event("K16", "mission", kind="permanent", employer="Leclerc", hours="full time"),
@@ -183,7 +183,7 @@ REFUSALS = [
         "the availability (--availability, or the import's column). [rule referral]"
     ),
     (
-        "people.events.csv row 3, column kind, refused: “logement” is"
+        "people.events.csv row 3, column kind, refused: “logemnt” is"
         " not one of the values this column takes: housing, health, childcare, mobility, "
         "language, administrative, finances. [rule import_cell]"
     ),
@@ -255,6 +255,28 @@ def test_twenty_kinds_of_bad_rows_are_refused_row_by_row(offline_cli: Cli, tmp_p
     assert code == 3
     assert [NOW.sub("after now ({now})", line) for line in lines] == list(map(expected, REFUSALS))
     assert said.strip() == "Dry run: 1 of 25 people pass; 25 refusal(s); nothing was sent."
+
+
+def test_values_are_taken_by_their_french_names_as_the_cli_takes_them(
+    offline_cli: Cli, tmp_path: Path
+) -> None:
+    """A coordinator's spreadsheet in French: "logement", "CDI", "agence d'intérim",
+    "déménagement", "embauche" name their values as `barrier add logement` does."""
+    people = [
+        person("F1", exit_date="2025-10-20", exit_reason="déménagement", exit_note="Lyon"),
+        person("F2", coaching_date="2025-09-25", jobdating_date="2025-09-30"),
+    ]
+    people[1] |= {"contract_date": "2025-09-20", "jobdating_outcome": "Embauche"}
+    events = [
+        event("F1", "frein", kind="logement"),
+        event("F1", "frein_leve", date="2025-09-12", kind="Logement"),
+        event("F1", "consentement", kind="agence d'interim"),
+        event("F2", "rdv", appointment_at="2025-09-15T10:00", kind="individuel", place="bureau"),
+        event("F2", "mission", date="2025-10-06", kind="CDI", employer="Leclerc", hours="35"),
+    ]
+    code, lines, said = dry_run(offline_cli, *write(tmp_path, people, events), lang="fr")
+    assert (code, lines) == (0, []), lines
+    assert "2 personne(s) acceptée(s) sur 2 ; 0 refus" in said, said
 
 
 def test_without_partial_nothing_is_sent_while_a_row_is_refused(

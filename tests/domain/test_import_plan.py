@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from parcours.domain import commands as c
 from parcours.domain.commands.intake import referral
+from parcours.domain.importing import cells
 from parcours.domain.importing.check import check_plan, request_id
 from parcours.domain.importing.plan import PersonPlan, Row, plan_person
 from parcours.domain.records import Actor
-from parcours.domain.vocabulary import Role
+from parcours.domain.vocabulary import BarrierKind, Role
 from parcours.programmes import get_programme
 
 ZONE = ZoneInfo("Europe/Paris")
@@ -199,3 +201,16 @@ def test_a_cell_takes_a_date_as_the_command_line_does(written: str, read: dateti
 
     paris = ZoneInfo("Europe/Paris")
     assert instant("date", written, paris) == read.replace(tzinfo=paris)
+
+
+def test_a_value_is_its_key_or_a_name_the_reader_s_catalogue_gives() -> None:
+    """The domain knows keys only; a front end's namer adds the names people write."""
+
+    def namer(kinds: type[StrEnum], written: str) -> str | None:
+        return "housing" if kinds is BarrierKind and written == "logement" else None
+
+    assert cells.choice("kind", "HOUSING", BarrierKind) is BarrierKind.HOUSING
+    assert cells.choice("kind", "logement", BarrierKind, namer) is BarrierKind.HOUSING
+    with pytest.raises(cells.CellFault) as refused:
+        cells.choice("kind", "logement", BarrierKind)
+    assert refused.value.values["allowed"].startswith("housing, health")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from enum import StrEnum
 
 from parcours.locale import catalogue
 
@@ -53,3 +54,17 @@ def _names(kind: str, value: str) -> Iterator[str]:
         yield from filter(None, [words.get(f"{kind}.{value}")])
         forms = words.get(f"{kind}.{value}.forms", "")
         yield from (form.strip() for form in forms.split(",") if form.strip())
+
+
+def catalogue_kind(kinds: type[StrEnum]) -> str:
+    """The catalogue's prefix for the names of an enumeration's values: `barrier_kind` for
+    `BarrierKind` (its name in snake case; `jobdating_outcome` as the catalogue spells it)."""
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", kinds.__name__).lower()
+    return snake.replace("job_dating", "jobdating")
+
+
+def value_named(kinds: type[StrEnum], typed: str) -> str | None:
+    """The value of `kinds` that `typed` names by a name or form the catalogue gives it in
+    either language ("logement" for `housing`); None when it names none. A caseload's
+    cells are read with it (`domain.importing.cells.Namer`)."""
+    return named(catalogue_kind(kinds), [k.value for k in kinds], typed)

@@ -122,9 +122,10 @@ def _checked(
     from parcours.app.importing import log_fault
     from parcours.domain.importing.check import check_all
     from parcours.domain.importing.plan import plan_file
+    from parcours.locale.words import value_named
 
     _log_to_file()
-    plans, faults = plan_file(people, event_rows, local_zone(), actor.actor_id)
+    plans, faults = plan_file(people, event_rows, local_zone(), actor.actor_id, value_named)
     sessions = _sessions(definition.name) if any(p.referral.session for p in plans) else {}
     passing, refused = check_all(definition, plans, actor, datetime.now(UTC), sessions)
     faults = sorted([*faults, *refused], key=lambda f: (f.file, f.line))

@@ -7,13 +7,23 @@ in the reader's language, its `message` is the English sentence logs and tests r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from enum import StrEnum
 from typing import TypeVar
 
 E = TypeVar("E", bound=StrEnum)
+
+Namer = Callable[[type[StrEnum], str], "str | None"]
+"""Which value of an enumeration a cell's word names in the people's languages (the
+catalogue's names, which a front end reads: the domain has none); None when none."""
+
+
+def keys_only(kinds: type[StrEnum], written: str) -> str | None:
+    """The namer that knows no names: a value is written as its key."""
+    return None
+
 
 DATE_FORMATS = (
     *("%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"),
@@ -100,12 +110,16 @@ def _parsed(column: str, written: str) -> datetime:
     )
 
 
-def choice(column: str, value: Raw, kinds: type[E]) -> E:
-    """One of an enumeration's values, as the CLI takes them (`housing`, `temp_mission`)."""
+def choice(column: str, value: Raw, kinds: type[E], names: Namer = keys_only) -> E:
+    """One of an enumeration's values, as the CLI takes them: its key (`housing`), or a
+    name `names` knows ("logement")."""
     written = text(value)
     for member in kinds:
         if written.lower() == member.value.lower():
             return member
+    named = names(kinds, written)
+    if named is not None:
+        return kinds(named)
     allowed = ", ".join(member.value for member in kinds)
     raise CellFault(
         column,

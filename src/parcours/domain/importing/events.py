@@ -39,6 +39,8 @@ class Cells:
 
     values: Mapping[str, Raw]
     zone: tzinfo
+    names: cells.Namer = cells.keys_only
+    """The values' names the reader's catalogue knows (`cells.choice`)."""
 
     def given(self, name: str) -> bool:
         return not cells.is_empty(self.values.get(name))
@@ -56,7 +58,7 @@ class Cells:
         return self.instant(name) if self.given(name) else None
 
     def choice(self, name: str, kinds: type[E]) -> E:
-        return cells.choice(name, self.text(name, required=True), kinds)
+        return cells.choice(name, self.text(name, required=True), kinds, self.names)
 
     def flag(self, name: str) -> bool:
         return cells.flag(name, self.values.get(name))

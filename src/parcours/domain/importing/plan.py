@@ -18,7 +18,16 @@ from datetime import datetime, tzinfo
 from parcours.domain.commands import AssignReferent, Command, Refer
 from parcours.domain.commands.intake import referral
 from parcours.domain.importing import columns, events
-from parcours.domain.importing.cells import CellFault, Fault, Raw, instant, items, text
+from parcours.domain.importing.cells import (
+    CellFault,
+    Fault,
+    Namer,
+    Raw,
+    instant,
+    items,
+    keys_only,
+    text,
+)
 
 
 @dataclass(frozen=True)
@@ -78,11 +87,14 @@ class _Event:
     column_of: Mapping[str, str]
 
 
-def plan_person(row: Row, own: Sequence[Row], zone: tzinfo, actor_id: str) -> PersonPlan | Fault:
-    """The plan of one person's row and their event rows, or the first fault found."""
+def plan_person(
+    row: Row, own: Sequence[Row], zone: tzinfo, actor_id: str, names: Namer = keys_only
+) -> PersonPlan | Fault:
+    """The plan of one person's row and their event rows, or the first fault found; a
+    value is its key or a name `names` knows."""
     try:
         identity, refer, reason = _referral(row, zone, actor_id)
-        found = [*_milestones(row, zone), *(_event_of(event, zone) for event in own)]
+        found = [*_milestones(row, zone, names), *(_event_of(e, zone, names) for e in own)]
         steps = _without_repeated_referents(_steps(found), refer.referent)
         return PersonPlan(text(row.cells.get(columns.KEY)), row, identity, refer, reason, steps)
     except _Located as located:
@@ -138,7 +150,7 @@ def _referral(row: Row, zone: tzinfo, actor_id: str) -> tuple[Identity, Refer, s
     return identity, refer, x.text("referral_reason")
 
 
-def _milestones(row: Row, zone: tzinfo) -> list[_Event]:
+def _milestones(row: Row, zone: tzinfo, names: Namer) -> list[_Event]:
     found: list[_Event] = []
     for number, (date_column, name, fields) in enumerate(columns.MILESTONES):
         if not events.Cells(row.cells, zone).given(date_column):
@@ -150,15 +162,15 @@ def _milestones(row: Row, zone: tzinfo) -> list[_Event]:
         late = name in columns.LATE_MILESTONES
         with _at(row, column_of):
             at = instant("date", values["date"], zone)
-        cells = events.Cells(values, zone)
+        cells = events.Cells(values, zone, names)
         origin = (row.file, row.line, date_column)
         order = (1 << 30 if late else -100) + number
         found.append(_Event(name, at, order, cells, origin, column_of))
     return found
 
 
-def _event_of(row: Row, zone: tzinfo) -> _Event:
-    x = events.Cells(row.cells, zone)
+def _event_of(row: Row, zone: tzinfo, names: Namer) -> _Event:
+    x = events.Cells(row.cells, zone, names)
     with _at(row):
         name = events.event_named(x.text("event", required=True))
         at = x.instant("date")
@@ -192,7 +204,11 @@ def _steps(found: list[_Event]) -> tuple[Step, ...]:
 
 
 def plan_file(
-    people: Sequence[Row], event_rows: Sequence[Row], zone: tzinfo, actor_id: str
+    people: Sequence[Row],
+    event_rows: Sequence[Row],
+    zone: tzinfo,
+    actor_id: str,
+    names: Namer = keys_only,
 ) -> tuple[list[PersonPlan], list[Fault]]:
     """Every person's plan, and the faults of rows refused before any rule is asked: a
     key given twice, an event row whose key is in no person's row, a row not readable."""
@@ -212,7 +228,7 @@ def plan_file(
             faults.append(_key_twice(row, key, first_line[key]))
             continue
         first_line[key] = row.line
-        planned = plan_person(row, by_key[key], zone, actor_id)
+        planned = plan_person(row, by_key[key], zone, actor_id, names)
         (faults if isinstance(planned, Fault) else plans).append(planned)  # type: ignore[arg-type]
     return plans, faults
 
