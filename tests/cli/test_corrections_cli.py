@@ -116,3 +116,29 @@ def test_an_exit_judged_again_at_its_corrected_date_says_so_everywhere(cli: Cli)
     said = " ".join(again.stdout.split())
     assert "la sortie est désormais : sortie positive (saisie comme : sortie non positive)" in said
     assert "since its correction" not in cli("timeline", ref, COLUMNS="400").stdout  # as recorded
+
+
+def test_a_barrier_of_a_kind_already_open_is_recorded_with_a_warning_and_how_to_void_it(
+    cli: Cli,
+) -> None:
+    pathway_id = refer(cli)
+    first = cli("barrier", "add", pathway_id, "housing", "--json")
+    assert first.exit_code == 0, first.output
+    assert first.stderr == ""
+    second = cli("--lang", "fr", "barrier", "add", pathway_id, "logement")
+    assert second.exit_code == 0, second.output
+    said = " ".join(second.stderr.split())
+    seq = json.loads(cli("timeline", pathway_id, "--json").stdout)[-1]["seq"]
+    assert said == (
+        "Ce parcours avait déjà un frein ouvert du type « logement » : b1. Les deux sont "
+        f"enregistrés ; si celui-ci le répète, annulez-le : parcours correct {pathway_id[8:16]} "
+        f'{seq} --reason "saisi deux fois".'
+    )
+    voided = cli("correct", pathway_id[8:16], str(seq), "--reason", "saisi deux fois")
+    assert voided.exit_code == 0, voided.output
+    barriers = json.loads(cli("show", pathway_id, "--json").stdout)["status"]["barriers"]
+    assert [b["barrier_id"] for b in barriers] == ["b1"]
+    assert cli("barrier", "resolve", pathway_id, "b1").exit_code == 0
+    third = cli("barrier", "add", pathway_id, "housing")  # the first one is resolved
+    assert third.exit_code == 0, third.output
+    assert third.stderr == ""

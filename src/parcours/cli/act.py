@@ -43,9 +43,11 @@ Designate = Callable[[Session, "PathwayClient", str, "Command"], Awaitable["Comm
 DESIGNATING: dict[str, Designate] = {}
 """How an action's module turns what staff typed into the record it names, by trigger,
 before sending (an alert named by its rule rather than its long id)."""
-AFTER_DONE: dict[str, Callable[[Session, Command], None]] = {}
-"""What an action's module says once the action is recorded, by trigger, never before
-(a mission's agency that the partner directory does not hold)."""
+Done = Callable[[Session, "PathwayClient", str, "Command", "UpdateResult"], Awaitable[None]]
+AFTER_DONE: dict[str, Done] = {}
+"""What an action's module says on stderr once the action is recorded, by trigger, never
+before (a mission's agency the partner directory does not hold, a barrier of a kind
+already open)."""
 
 SHARED_OPTIONS = (
     ("reason", ReasonOpt, ""),
@@ -171,11 +173,11 @@ def act(
         named = await designate(session, pathways, pathway_id, command) if designate else command
         was = await around_correction(pathways, pathway_id, named)
         result = await _send(pathways, pathway_id, named, meta)
+        if (done := AFTER_DONE.get(command.trigger)) is not None and not result.duplicate:
+            await done(session, pathways, pathway_id, named, result)
         return pathway_id, result, (was, await around_correction(pathways, pathway_id, named))
 
     pathway_id, result, verdicts = with_pathways(session, work)
-    if command.trigger in AFTER_DONE:
-        AFTER_DONE[command.trigger](session, command)
     if as_json:
         changed = {"exit_positive": rejudged(verdicts)} if rejudged(verdicts) else {}
         print_json(

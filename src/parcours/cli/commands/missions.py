@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,9 @@ from parcours.cli.runtime import Session, current_session, typed_instant
 from parcours.domain import commands as c
 from parcours.domain.commands.missions import MissionTrigger
 from parcours.domain.vocabulary import ContractType
+
+if TYPE_CHECKING:
+    from parcours.app.client import PathwayClient
 
 commands, mission = group_module("mission")
 
@@ -46,7 +49,9 @@ def mission_start(
     )
 
 
-def _agency_listed(session: Session, command: c.Command) -> None:
+async def _agency_listed(
+    session: Session, pathways: PathwayClient, pathway_id: str, command: c.Command, _: object
+) -> None:
     """Once a mission is recorded: a warning when its agency is no temp agency of the
     directory (a typo would count apart in the report's missions by agency)."""
     if isinstance(command, c.StartMission) and command.agency:

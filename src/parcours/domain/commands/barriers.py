@@ -47,6 +47,18 @@ def find_barrier(state: PathwayState, barrier_id: str) -> Barrier:
 CLOSED = (BarrierStatus.RESOLVED, BarrierStatus.WAIVED)
 
 
+def also_open(state: PathwayState, barrier_id: str) -> list[Barrier]:
+    """The other barriers still open of the kind of `barrier_id`. A second barrier of a
+    kind is allowed (a person may have two housing difficulties) but is as often the same
+    one typed twice, which staff are told of."""
+    kind = find_barrier(state, barrier_id).kind
+    return [
+        b
+        for b in state.barriers
+        if b.kind is kind and b.barrier_id != barrier_id and b.status not in CLOSED
+    ]
+
+
 def open_barrier_of(state: PathwayState, cmd: BarrierFollowUp) -> Barrier:
     """The barrier the command names, still open: a closed one is not worked on again."""
     barrier = find_barrier(state, cmd.barrier_id)
