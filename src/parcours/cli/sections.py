@@ -49,7 +49,11 @@ def print_sections(
         ("barriers", ("id", "kind", "status", "opened", "closed", "notes"), _barriers(facts, text)),
         ("trainings", ("id", "title", "dates", "status", "notes"), _trainings(facts, text)),
         ("missions", ("id", "employer", "contract", "dates", "status"), _missions(facts, text)),
-        ("appointments", ("id", "when", "kind", "place", "status"), _appointments(facts, text)),
+        (
+            "appointments",
+            ("id", "when", "kind", "place", "status"),
+            _appointments(facts, as_of, text),
+        ),
         ("job_datings", ("when", "outcome", "agency"), _job_datings(facts, text)),
         ("consents", ("partner", "given", "expires", "status"), _consents(facts, as_of, text)),
         ("alerts", ("alert", "due", "status"), _alerts(alerts, alert_notes or {}, text)),
@@ -153,7 +157,9 @@ def _missions(facts: PathwayFacts, text: Text) -> Rows:
     return [row(item) for item in facts.missions]
 
 
-def _appointments(facts: PathwayFacts, text: Text) -> Rows:
+def _appointments(facts: PathwayFacts, as_of: datetime, text: Text) -> Rows:
+    """Each appointment; one whose time has passed with no outcome says it is to record."""
+
     def row(a: Appointment) -> list[str]:
         place = word("appointment_place", a.place.value, text)
         if a.late_slot:
@@ -161,6 +167,8 @@ def _appointments(facts: PathwayFacts, text: Text) -> Rows:
         status = word("appointment_status", a.status.value, text)
         if a.recorded_at is not None:
             status = text("show.status_on", status=status, when=when(a.recorded_at))
+        elif a.at <= as_of:
+            status = text("show.outcome_due", status=status)
         kind = word("appointment_kind", a.kind.value, text)
         return [a.appointment_id, when(a.at), kind, place, status]
 
