@@ -180,6 +180,7 @@ def test_show_keeps_the_first_referral_beside_the_re_entry(cli: Cli) -> None:
     rows = " ".join(shown.stdout.split())
     assert "Orienté le 2026-11-02 09:00 Réintégré le 2026-11-20 14:00" in rows, rows
     assert "(après un abandon ; sessions précédentes : 2017-03)" in rows
+    assert "Contrat signé" not in rows  # Nouveau départ has no engagement contract
     assert "Accueil réalisé le — (remplis lors de l'accueil précédent : Orienté·e par " in rows
     during = cli("contact", ref, "--on", "2026-11-15T10:00")
     assert during.exit_code == ExitCode.REFUSED

@@ -8,6 +8,7 @@ it and as scripts read it (`--json`).
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -176,6 +177,9 @@ def test_show_prints_every_record_with_its_id(cli: Cli) -> None:
         (alert_id,),
     ):
         assert lines_with(english, *words), (words, english)
+
+    [signed] = lines_with(english, "Contract signed")  # ATP's engagement contract
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", signed), signed
 
     french = ok(cli, "--lang", "fr", "show", pathway_id)
     for words in (

@@ -143,7 +143,7 @@ def _stage_rows(facts: PathwayFacts, deadline: datetime | None, text: Text) -> l
         (text("show.referent"), facts.referent),
         (text("show.session"), facts.session),
         *_entry_rows(facts, text),
-        (text("show.contract"), when(facts.contract_signed_at)),
+        *_contract_rows(facts, text),
         (text("show.deadline"), when(deadline)),
     ]
 
@@ -162,6 +162,16 @@ def _entry_rows(facts: PathwayFacts, text: Text) -> list[Row]:
         said = text("show.reentered_from", at=when(entries.reentered_at), sessions=left)
         rows.append((text("show.reentered"), said))
     return rows
+
+
+def _contract_rows(facts: PathwayFacts, text: Text) -> list[Row]:
+    """When the engagement contract was signed, for a programme that has one (Nouveau
+    départ has none: a dash there read as a contract still to sign)."""
+    programme = _programme_of(facts)
+    has_contract = programme is None or any(m.trigger == "sign_contract" for m in programme.moves)
+    if not has_contract and facts.contract_signed_at is None:
+        return []
+    return [(text("show.contract"), when(facts.contract_signed_at))]
 
 
 def _progress_rows(facts: PathwayFacts, text: Text) -> list[Row]:
