@@ -36,6 +36,9 @@ def test_a_typed_date_reads_back_as_typed(monkeypatch: pytest.MonkeyPatch) -> No
         (" 01/07/2027T09:05 ", "2027-07-01 09:05"),
         ("10/12/2026 9h", "2026-12-10 09:00"),  # on the hour, as French writes it
         ("10/12/2026 14H", "2026-12-10 14:00"),
+        ("2026-12-10 9h", "2026-12-10 09:00"),  # the French hour after a year-first day
+        ("2026-12-10T14h30", "2026-12-10 14:30"),
+        ("2026-12-10 9:05", "2026-12-10 09:05"),
     ],
 )
 def test_a_date_written_day_first_is_read_as_french_writes_it(typed: str, read: str) -> None:

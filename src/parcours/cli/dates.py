@@ -1,6 +1,7 @@
 """Dates as staff type them: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]` in local time, the
 day first as French writes it (`12/03/2026`, `12/03/2026 14:30`, `12/03/2026 14h30`,
-`12/03/2026 9h`, to the second where an auditor needs it, `12/03/2026 14:30:15`; the
+`12/03/2026 9h`, to the second where an auditor needs it, `12/03/2026 14:30:15`), an
+hour written so after a year-first day too (`2026-03-12 9h`; the
 import's `DATE_FORMATS` take the day and the minute), or `now` (`maintenant` too).
 
 A day alone is its midnight, but today's date for when something happened (`--on`,
@@ -21,12 +22,13 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.cli.i18n import Text
 from parcours.cli.render import local_zone
 
-_DAY_FIRST = re.compile(
-    r"(\d{1,2})/(\d{1,2})/(\d{4})"
-    r"(?:[T ](\d{1,2})(?::(\d{2})(?::(\d{2}))?|[hH](\d{2})?))?"
-)
-"""A date written day first, `DD/MM/YYYY` with an optional hour: `HH:MM`, `HH:MM:SS`,
-`HHhMM` or `HHh` (on the hour), as French writes it."""
+_CLOCK = r"(?:[T ](\d{1,2})(?::(\d{2})(?::(\d{2}))?|[hH](\d{2})?))?"
+"""An optional hour: `HH:MM`, `HH:MM:SS`, `HHhMM` or `HHh` (on the hour), as French
+writes it, after a space or a `T`."""
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})" + _CLOCK)
+"""A date written day first, `DD/MM/YYYY`, with an optional hour."""
+_YEAR_FIRST = re.compile(r"(\d{4})-(\d{2})-(\d{2})" + _CLOCK)
+"""A date written year first with an hour in any of those forms (`2026-11-02 9h`)."""
 _DATE_SHAPED = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?")
 """A date written as asked, `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`: one that fails to read
 names a day or an hour that does not exist (2026-11-31, T25:00)."""
@@ -83,11 +85,15 @@ def parse_instant(
 
 
 def year_first(value: str) -> str:
-    """`value` as `YYYY-MM-DD[THH:MM[:SS]]` when it is written day first; else as typed."""
-    typed = _DAY_FIRST.fullmatch(value.strip())
-    if typed is None:
+    """`value` as `YYYY-MM-DD[THH:MM[:SS]]` when it is written day first, or year first
+    with an hour written otherwise (`9h`, `9:30`); else as typed."""
+    if (typed := _DAY_FIRST.fullmatch(value.strip())) is not None:
+        day, month, year, *clock = typed.groups()
+    elif (typed := _YEAR_FIRST.fullmatch(value.strip())) is not None:
+        year, month, day, *clock = typed.groups()
+    else:
         return value.strip()
-    day, month, year, hours, minutes, seconds, after_h = typed.groups()
+    hours, minutes, seconds, after_h = clock
     written = f"{year}-{int(month):02d}-{int(day):02d}"
     if hours is None:
         return written
