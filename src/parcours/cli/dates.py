@@ -88,12 +88,12 @@ def year_first(value: str) -> str:
     """`value` as `YYYY-MM-DD[THH:MM[:SS]]` when it is written day first, or year first
     with an hour written otherwise (`9h`, `9:30`); else as typed."""
     if (typed := _DAY_FIRST.fullmatch(value.strip())) is not None:
-        day, month, year, *clock = typed.groups()
+        day, month, year = typed.group(1, 2, 3)
     elif (typed := _YEAR_FIRST.fullmatch(value.strip())) is not None:
-        year, month, day, *clock = typed.groups()
+        year, month, day = typed.group(1, 2, 3)
     else:
         return value.strip()
-    hours, minutes, seconds, after_h = clock
+    hours, minutes, seconds, after_h = typed.group(4, 5, 6, 7)
     written = f"{year}-{int(month):02d}-{int(day):02d}"
     if hours is None:
         return written
