@@ -26,12 +26,13 @@ def keys_only(kinds: type[StrEnum], written: str) -> str | None:
 
 
 DATE_FORMATS = (
-    *("%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"),
+    *("%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %Hh%M", "%Y-%m-%d %Hh"),
     *("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%YT%H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y %HH%M"),
     *("%d/%m/%Y %Hh", "%d/%m/%Y %HH"),
 )
 """How a date may be written, as the CLI takes it: ISO, or day/month/year as French
-writes it (`12/03/2026 14h30`, `12/03/2026 9h` too), to the minute (the CLI also takes
+writes it (`12/03/2026 14h30`, `12/03/2026 9h` too, and the hour so after an ISO day,
+`2026-03-12 9h`), to the minute (the CLI also takes
 seconds, for an auditor's `--when`); a spreadsheet's own date cells are taken as they are."""
 SAID_FORMATS = "YYYY-MM-DD, YYYY-MM-DDTHH:MM, DD/MM/YYYY"
 
