@@ -193,6 +193,23 @@ def test_entries_keep_the_first_referral_beside_the_re_entry() -> None:
     assert entries_of(new_pathway(ATP).state) == Entries(T0)
 
 
+def test_entries_follow_corrections_and_undated_runs() -> None:
+    pathway, back = _reentered()
+    reentry = pathway.state.timeline[-1].seq
+    earlier, later = back - 2 * DAY, back + DAY
+    pathway.execute(c.CorrectEvent(reentry, earlier), meta(reason=REASON), later)
+    assert entries_of(pathway.state).reentered_at == earlier  # restated
+    assert entries_of(pathway.state).referred_at == T0
+    voided, _ = _reentered()
+    seq = voided.state.timeline[-1].seq
+    voided.execute(c.CorrectEvent(seq), meta(reason=REASON), back + DAY)
+    assert entries_of(voided.state) == Entries(T0)  # no re-entry left
+    # Before events were dated when they happened, the referred event's instant is when
+    # it was recorded; the referral's own date is the state's.
+    undated = Pathway.refer(ATP, "pw-old", referral(T0), meta(), T0 + 10 * DAY, dated=False)
+    assert entries_of(undated.state) == Entries(T0)
+
+
 def test_a_second_french_assessment_before_the_first_is_refused() -> None:
     pathway = new_pathway(ATP)
     pathway.execute(c.AssessFrench(FrenchLevel.A2), on(T0 + 5 * DAY), NOW)

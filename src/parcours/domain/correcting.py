@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parcours.domain.command_log import command_of
-from parcours.domain.commands import CorrectEvent, Refer, Shape
+from parcours.domain.commands import CorrectEvent, Shape
 from parcours.domain.commands.corrections import restated_instants, voided_seqs
 from parcours.domain.commands.lifecycle import LifecycleTrigger
+from parcours.domain.entries import referral_command
 from parcours.domain.errors import MoveRefused, UnknownReference
 from parcours.domain.records import PathwayEvent, PathwayState, RequestMeta
 from parcours.domain.refold import ROW_OF_EVENT, Start, refold
@@ -154,8 +154,7 @@ def _check_instant(state: PathwayState, restated_at: datetime, now: datetime | N
 
 
 def _referred_at(state: PathwayState) -> datetime:
-    first = next((e for e in state.applied if e.seq == 1), None)
-    referral = command_of(first) if first is not None else None
-    if isinstance(referral, Refer):
+    referral = referral_command(state)
+    if referral is not None:
         return min(referral.referred_at, state.timeline[0].at)
     return state.timeline[0].at

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from parcours.domain.commands import Refer
 from parcours.domain.notification import Notification
@@ -20,9 +20,6 @@ from parcours.domain.records import (
     RequestMeta,
 )
 from parcours.domain.vocabulary import PartnerKind, Stage
-
-if TYPE_CHECKING:  # only in signatures: the summary's module reads the programme models
-    pass
 
 __all__ = [
     "WORKFLOW_TYPE",
