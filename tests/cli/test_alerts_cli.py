@@ -94,18 +94,21 @@ def test_an_alert_is_named_by_its_rule_in_either_language_or_its_id_s_start(cli:
     )  # fmt: skip
     assert snoozed.exit_code == 0, snoozed.output
     assert json.loads(snoozed.stdout)["details"]["alert_id"] == alert_id
-    acked = cli("alerts", "ack", pathway_id, alert_id[:24], "--json")
+    acked = cli("alerts", "ack", pathway_id, alert_id[:24], "--request-id", "ack-1", "--json")
     assert acked.exit_code == 0, acked.output
     assert json.loads(acked.stdout)["details"]["alert_id"] == alert_id
-    again = cli("alerts", "ack", pathway_id, "notification_failed")
-    assert again.exit_code == ExitCode.NOT_FOUND, again.output
-    assert again.stderr == (
-        f"Pathway {pathway_id[8:16]} has no open alert “notification failed”: see its open "
-        "alerts with `parcours alerts` or `parcours show`.\n"
+    retried = cli("alerts", "ack", pathway_id, alert_id[:24], "--request-id", "ack-1", "--json")
+    assert retried.exit_code == 0, retried.output
+    assert json.loads(retried.stdout)["seq"] == json.loads(acked.stdout)["seq"]  # no new event
+    again = cli("alerts", "ack", pathway_id, "notification_failed")  # a new request
+    assert again.exit_code == ExitCode.REFUSED, again.output
+    assert f"alert {alert_id} is already acknowledged" in again.stderr
+    never = cli("alerts", "ack", pathway_id, "consent_expired")
+    assert never.exit_code == ExitCode.NOT_FOUND, never.output
+    assert never.stderr == (
+        f"Pathway {pathway_id[8:16]} has had no alert “consent expired”: its alerts are "
+        "listed by `parcours alerts` and `parcours show`.\n"
     )
-    by_id = cli("alerts", "ack", pathway_id, alert_id)  # an id is the pathway's to judge
-    assert by_id.exit_code == ExitCode.REFUSED, by_id.output
-    assert "already acknowledged" in by_id.stderr
 
 
 @pytest.mark.parametrize(

@@ -484,8 +484,10 @@ def test_staff_designate_an_open_alert_by_its_rule_or_the_start_of_its_id() -> N
     assert designated(alerts, referrer.alert_id, None) == []  # an id: the pathway judges it
     assert designated(alerts, done.alert_id, None) == []
     assert designated(alerts, "x", AlertRule.NOTIFICATION_FAILED) == [referrer, agency]
-    assert designated(alerts, "x", AlertRule.NO_CONTACT) == []  # acknowledged: not pending
+    assert designated(alerts, "x", AlertRule.NO_CONTACT) == [done]  # the pathway says "handled"
+    assert designated(alerts, "x", AlertRule.CONSENT_EXPIRED) == []  # never raised
     assert designated(alerts, "x", AlertRule.INTAKE_OVERDUE) == [snoozed]
     assert designated(alerts, "notification_failed:temp", None) == [agency]
     assert designated(alerts, "notification_failed:", None) == [referrer, agency]
+    assert designated(alerts, "no_contact:", None) == [done]  # handled: the pathway says so
     assert designated(alerts, "", None) == []

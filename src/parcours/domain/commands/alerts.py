@@ -59,17 +59,20 @@ class RecordNotificationFailure(Command, trigger=AlertTrigger.RECORD_NOTIFICATIO
 
 
 def designated(alerts: Iterable[Alert], typed: str, rule: AlertRule | None) -> list[Alert]:
-    """The alerts still to deal with (open or snoozed) that staff designate by what they
-    typed, when it is not an alert's id: the alerts of the `rule` it names, else those
-    whose id begins with it. None when it is an id: the pathway judges that one itself
-    (already acknowledged, or unknown)."""
+    """The alerts staff designate by what they typed, when it is not an alert's id: those
+    of the `rule` it names, else those whose id begins with it; of them, the ones still to
+    deal with (open or snoozed), or when none is, the latest, whatever its status (the
+    pathway then answers a retried request as one, and says an alert handled is so).
+    Nothing when it is an id: the pathway judges that one itself."""
     alerts = list(alerts)
-    if any(a.alert_id == typed for a in alerts):
+    if not typed or any(a.alert_id == typed for a in alerts):
         return []
-    pending = [a for a in alerts if a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED)]
     if rule is not None:
-        return [a for a in pending if a.rule is rule]
-    return [a for a in pending if typed and a.alert_id.startswith(typed)]
+        named = [a for a in alerts if a.rule is rule]
+    else:
+        named = [a for a in alerts if a.alert_id.startswith(typed)]
+    pending = [a for a in named if a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED)]
+    return pending or named[-1:]
 
 
 def find_alert(state: PathwayState, alert_id: str) -> Alert:
