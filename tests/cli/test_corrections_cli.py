@@ -142,3 +142,21 @@ def test_a_barrier_of_a_kind_already_open_is_recorded_with_a_warning_and_how_to_
     third = cli("barrier", "add", pathway_id, "housing")  # the first one is resolved
     assert third.exit_code == 0, third.output
     assert third.stderr == ""
+
+
+def test_a_notice_that_fails_after_recording_leaves_the_action_done(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warning said once the action is recorded (a barrier of a kind already open) never
+    turns a recorded action into a failure that staff would send again."""
+    from parcours.cli.action_hooks import AFTER_DONE
+    from parcours.domain import commands as c
+
+    async def broken(*_: object) -> None:
+        raise KeyError("barrier_id")
+
+    monkeypatch.setitem(AFTER_DONE, c.RecordContact.TRIGGER, broken)
+    pathway_id = refer(cli)
+    done = cli("contact", pathway_id, "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["event"] == "contact_recorded"

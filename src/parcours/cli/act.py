@@ -12,11 +12,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import typer
 
+from parcours.cli.action_hooks import after_done, designated
 from parcours.cli.errors import CliError
 from parcours.cli.event_details import what_happened
 from parcours.cli.exit_codes import ExitCode
@@ -38,16 +39,6 @@ if TYPE_CHECKING:
     from parcours.domain.records import RequestMeta
     from parcours.workflows.messages import UpdateResult
 
-
-Designate = Callable[[Session, "PathwayClient", str, "Command"], Awaitable["Command"]]
-DESIGNATING: dict[str, Designate] = {}
-"""How an action's module turns what staff typed into the record it names, by trigger,
-before sending (an alert named by its rule rather than its long id)."""
-Done = Callable[[Session, "PathwayClient", str, "Command", "UpdateResult"], Awaitable[None]]
-AFTER_DONE: dict[str, Done] = {}
-"""What an action's module says on stderr once the action is recorded, by trigger, never
-before (a mission's agency the partner directory does not hold, a barrier of a kind
-already open)."""
 
 SHARED_OPTIONS = (
     ("reason", ReasonOpt, ""),
@@ -169,12 +160,10 @@ def act(
     async def work(pathways: PathwayClient) -> tuple[str, UpdateResult, Verdicts]:
         pathway_id = await pathways.resolve(reference)
         await _check_session(session, pathways, pathway_id, command)
-        designate = DESIGNATING.get(command.trigger)
-        named = await designate(session, pathways, pathway_id, command) if designate else command
+        named = await designated(session, pathways, pathway_id, command)
         was = await around_correction(pathways, pathway_id, named)
         result = await _send(pathways, pathway_id, named, meta)
-        if (done := AFTER_DONE.get(command.trigger)) is not None and not result.duplicate:
-            await done(session, pathways, pathway_id, named, result)
+        await after_done(session, pathways, pathway_id, named, result)
         return pathway_id, result, (was, await around_correction(pathways, pathway_id, named))
 
     pathway_id, result, verdicts = with_pathways(session, work)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.act import DESIGNATING, naming_action, staff_action
+from parcours.cli.act import naming_action, staff_action
+from parcours.cli.action_hooks import DESIGNATING
 from parcours.cli.criteria import known_programme
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.act import AFTER_DONE, naming_action, staff_action
+from parcours.cli.act import naming_action, staff_action
+from parcours.cli.action_hooks import AFTER_DONE
 from parcours.cli.options import flag, group_module, named_choice
 from parcours.cli.runtime import Session
 from parcours.domain import commands as c
@@ -44,8 +45,10 @@ async def _same_kind_open(
     from parcours.cli.labels import short, word
     from parcours.domain.commands.barriers import also_open
 
-    state = await pathways.state_as_stored(pathway_id)
-    others = also_open(state, result.details["barrier_id"])
+    barrier_id = result.details.get("barrier_id")
+    if barrier_id is None:  # an answer recorded before details were sent back
+        return
+    others = also_open(await pathways.state_as_stored(pathway_id), barrier_id)
     if others:
         text = session.text
         kind = word("barrier_kind", others[0].kind.value, text)

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.act import DESIGNATING, dated_action, staff_action
+from parcours.cli.act import dated_action, staff_action
+from parcours.cli.action_hooks import DESIGNATING
 from parcours.cli.criteria import criteria_help
 from parcours.cli.options import HELP_VALUES, On, named_choice, subgroup
 from parcours.cli.runtime import Session, current_session, typed_instant

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.act import AFTER_DONE, dated_action, staff_action
+from parcours.cli.act import dated_action, staff_action
+from parcours.cli.action_hooks import AFTER_DONE
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import On, decimal_option, flag, group_module, named_option

@@ -51,11 +51,11 @@ def also_open(state: PathwayState, barrier_id: str) -> list[Barrier]:
     """The other barriers still open of the kind of `barrier_id`. A second barrier of a
     kind is allowed (a person may have two housing difficulties) but is as often the same
     one typed twice, which staff are told of."""
-    kind = find_barrier(state, barrier_id).kind
+    kinds = {b.kind for b in state.barriers if b.barrier_id == barrier_id}  # none if voided
     return [
         b
         for b in state.barriers
-        if b.kind is kind and b.barrier_id != barrier_id and b.status not in CLOSED
+        if b.kind in kinds and b.barrier_id != barrier_id and b.status not in CLOSED
     ]
 
 
