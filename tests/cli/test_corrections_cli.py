@@ -130,9 +130,9 @@ def test_a_barrier_of_a_kind_already_open_is_recorded_with_a_warning_and_how_to_
     said = " ".join(second.stderr.split())
     seq = json.loads(cli("timeline", pathway_id, "--json").stdout)[-1]["seq"]
     assert said == (
-        "Ce parcours avait déjà un frein ouvert du type « logement » : b1. Les deux sont "
-        f"enregistrés ; si celui-ci le répète, annulez-le : parcours correct {pathway_id[8:16]} "
-        f'{seq} --reason "saisi deux fois".'
+        "Ce parcours avait déjà un frein ouvert de type « logement » (b1), et les deux sont "
+        "enregistrés : s'il fait doublon, annulez celui-ci avec parcours correct "
+        f'{pathway_id[8:16]} {seq} --reason "saisi deux fois".'
     )
     voided = cli("correct", pathway_id[8:16], str(seq), "--reason", "saisi deux fois")
     assert voided.exit_code == 0, voided.output

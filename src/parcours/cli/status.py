@@ -168,8 +168,7 @@ def _contract_rows(facts: PathwayFacts, text: Text) -> list[Row]:
     """When the engagement contract was signed, for a programme that has one (Nouveau
     départ has none: a dash there read as a contract still to sign)."""
     programme = _programme_of(facts)
-    has_contract = programme is None or any(m.trigger == "sign_contract" for m in programme.moves)
-    if not has_contract and facts.contract_signed_at is None:
+    if programme is not None and not programme.has_contract and not facts.contract_signed_at:
         return []
     return [(text("show.contract"), when(facts.contract_signed_at))]
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 
 from parcours.domain.commands import MOVE_TRIGGERS, RECORD_TRIGGERS, trigger_named
+from parcours.domain.commands.intake import IntakeTrigger
 from parcours.domain.errors import InvalidProgramme
 from parcours.domain.events import EVENT_KINDS
 from parcours.domain.guards import GUARDS
@@ -107,6 +108,11 @@ class ProgrammeDefinition(ProgrammeData):
 
     moves: Sequence[Move] = Field(min_length=1)
     routes: Sequence[Route] = Field(default_factory=list)
+
+    @property
+    def has_contract(self) -> bool:
+        """Whether its pathways sign an engagement contract (ATP does, Nouveau départ not)."""
+        return any(move.trigger == IntakeTrigger.SIGN_CONTRACT for move in self.moves)
 
     @model_validator(mode="after")
     def _dest_fits_the_trigger(self) -> ProgrammeDefinition:

@@ -12,16 +12,12 @@ SHEETS = {"en": ("people", "events"), "fr": ("personnes", "evenements")}
 EXAMPLE_KEY = "EX-1"
 
 
-def _has_contract(programme: ProgrammeDefinition) -> bool:
-    return any(move.trigger == "sign_contract" for move in programme.moves)
-
-
 def people_columns(programme: ProgrammeDefinition) -> list[Column]:
     """The people file's columns; the contract's only where the programme has one."""
     return [
         column
         for column in columns.PEOPLE
-        if _has_contract(programme) or column.name not in columns.CONTRACT_COLUMNS
+        if programme.has_contract or column.name not in columns.CONTRACT_COLUMNS
     ]
 
 
@@ -41,7 +37,7 @@ def _people_example(programme: ProgrammeDefinition) -> dict[str, str]:
         "languages": "fr;en",
         "intake_date": "2025-09-09",
         "criteria": criteria,
-        "contract_date": "2025-10-02" if _has_contract(programme) else "",
+        "contract_date": "2025-10-02" if programme.has_contract else "",
         "coaching_date": "2025-10-06",
         "jobdating_date": "2025-10-20",
         "jobdating_outcome": "training",
