@@ -73,6 +73,9 @@ def test_handled_alerts_are_listed_on_request_and_named_in_the_timeline(cli: Cli
     assert table.stdout.splitlines()[0].startswith("Alerts (")
     assert "acknowledged" in table.stdout
     assert cli("alerts", "--status", "resolved", "--json").stdout.strip() == "[]"
+    as_shown = cli("--lang", "fr", "alerts", "--status", "Prise en compte", "--json")
+    assert as_shown.exit_code == 0, as_shown.output
+    assert [r["alert"]["alert_id"] for r in json.loads(as_shown.stdout)] == [alert_id]
     wrong = cli("alerts", "--status", "gone")
     assert wrong.exit_code == ExitCode.USAGE
     assert "resolved" in wrong.output
@@ -106,9 +109,12 @@ def test_an_alert_is_named_by_its_rule_in_either_language_or_its_id_s_start(cli:
     never = cli("alerts", "ack", pathway_id, "consent_expired")
     assert never.exit_code == ExitCode.NOT_FOUND, never.output
     assert never.stderr == (
-        f"Pathway {pathway_id[8:16]} has had no alert “consent expired”: its alerts are "
-        "listed by `parcours alerts` and `parcours show`.\n"
+        f"Pathway {pathway_id[8:16]} has no alert “consent expired”; its open alerts: none (an "
+        "alert is named by its id, its rule or the start of its id).\n"
     )
+    slip = cli("--lang", "fr", "alerts", "ack", pathway_id, "1")  # a number, as a trial typed
+    assert slip.exit_code == ExitCode.NOT_FOUND, slip.output
+    assert "n'a pas d'alerte « 1 » ; ses alertes ouvertes : néant" in " ".join(slip.stderr.split())
 
 
 @pytest.mark.parametrize(

@@ -182,6 +182,8 @@ def test_show_keeps_the_first_referral_beside_the_re_entry(cli: Cli) -> None:
     assert "(après un abandon ; sessions précédentes : 2017-03)" in rows
     assert "Contrat signé" not in rows  # Nouveau départ has no engagement contract
     assert "Accueil réalisé le — (remplis lors de l'accueil précédent : Orienté·e par " in rows
+    timeline = " ".join(cli("--lang", "fr", "timeline", ref, COLUMNS="400").stdout.split())
+    assert "Réintégré·e : session 2018-03" in timeline, timeline
     during = cli("contact", ref, "--on", "2026-11-15T10:00")
     assert during.exit_code == ExitCode.REFUSED
     assert "it cannot be dated before the re-entry (2026-11-20 14:00)" in during.stderr

@@ -71,6 +71,7 @@ def test_job_dating_outcomes_and_french_levels_by_name() -> None:
         ("barrier_kind", BarrierKind, "garde", "childcare"),
         ("role", Role, "conseillère", "staff"),
         ("role", Role, "Conseiller", "staff"),
+        ("role", Role, "référente", "staff"),
     ],
 )
 def test_other_words_french_staff_use_name_their_value(

@@ -42,6 +42,10 @@ def _named(key: str) -> Said:
     return lambda details, text: [details[key]] if details.get(key) else []
 
 
+def _reentry(details: Mapping[str, str], text: Text) -> list[str]:
+    return [text("timeline.session", session=details["session"])] if "session" in details else []
+
+
 ABOUT: dict[str, Said] = {
     "barrier_opened": _kind("barrier_kind"),
     "barrier_worked_on": _kind("barrier_kind"),
@@ -55,6 +59,7 @@ ABOUT: dict[str, Said] = {
     "mission_started": _mission,
     "training_enrolled": _named("provider"),
     "referent_assigned": _named("referent"),
+    "reentered": _reentry,
 }
 """The words each kind of event is said with, beyond its name."""
 

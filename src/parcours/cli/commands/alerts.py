@@ -18,7 +18,7 @@ from parcours.cli.criteria import known_programme
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, word
-from parcours.cli.options import JsonFlag, ProgrammeOpt, flag, group_module
+from parcours.cli.options import JsonFlag, ProgrammeOpt, flag, group_module, named_option
 from parcours.cli.render import err_console, listing, print_json, say_troubled, table, when
 from parcours.cli.runtime import Session, guarded, reader_session, typed_instant, with_pathways
 from parcours.domain import commands as c
@@ -35,8 +35,10 @@ commands, alerts = group_module("alerts", invoke_without_command=True)
 
 AlertId = Annotated[str, typer.Argument(help="help.arg.alert_id", metavar="ALERT")]
 StatusOpt = Annotated[
-    list[AlertStatus] | None, typer.Option("--status", help="help.opt.alert_status")
+    list[AlertStatus] | None,
+    named_option(AlertStatus, "alert_status", "help.opt.alert_status", "STATUS"),
 ]
+"""Which alerts to list, by their status's key or name ("reportée", "prise en compte")."""
 LIMIT = 200
 """How many alerts are listed at most, unless `--limit` says otherwise."""
 LimitOpt = Annotated[int, typer.Option(help="help.opt.alert_limit", min=1)]
@@ -167,12 +169,19 @@ async def _designated(
     known = (await pathways.state_as_stored(pathway_id)).alerts
     found = designated(known, typed, AlertRule(rule) if rule else None)
     if len(found) > 1:
-        listed = ", ".join(f"{a.alert_id} ({text(f'rule.{a.rule.value}')})" for a in found)
-        raise CliError(text("alerts.ambiguous", typed=typed, alerts=listed), ExitCode.USAGE)
-    if not found and rule is not None:
-        said = text("alerts.none_of_rule", rule=text(f"rule.{rule}"), pathway=short(pathway_id))
+        said = text("alerts.ambiguous", typed=typed, alerts=_named_alerts(found, text))
+        raise CliError(said, ExitCode.USAGE)
+    if not found and all(a.alert_id != typed for a in known):
+        pending = [a for a in known if a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED)]
+        open_ones = _named_alerts(pending, text) or text("none")
+        what = text(f"rule.{rule}") if rule else typed
+        said = text("alerts.unknown", typed=what, pathway=short(pathway_id), alerts=open_ones)
         raise CliError(said, ExitCode.NOT_FOUND)
     return dataclasses.replace(command, alert_id=found[0].alert_id) if found else command
+
+
+def _named_alerts(alerts: Sequence[Alert], text: Text) -> str:
+    return ", ".join(f"{a.alert_id} ({text(f'rule.{a.rule.value}')})" for a in alerts)
 
 
 DESIGNATING[c.AcknowledgeAlert.TRIGGER] = DESIGNATING[c.SnoozeAlert.TRIGGER] = _designated

@@ -26,7 +26,7 @@ dated_action(commands, "dropout", c.DropOut, reason_first=True)
 
 @staff_action(commands, "reenter", reason_first=True)
 def reenter(
-    session_name: Annotated[str, typer.Option("--session", help="help.opt.session")],
+    session_name: Annotated[str, typer.Option("--session", help="help.opt.session_reentry")],
     on: On = None,
 ) -> c.Command:
     reentered_at = typed_instant(on)
