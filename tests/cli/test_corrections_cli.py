@@ -4,11 +4,13 @@ their exit codes, and the timeline saying both events, in English and French."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from parcours.cli.exit_codes import ExitCode
+from tests.cli.jobdating_runs import in_coaching
 from tests.cli.programme_runs import open_session
 from tests.cli.runner import Cli, as_coordinator, refer
 
@@ -160,3 +162,34 @@ def test_a_notice_that_fails_after_recording_leaves_the_action_done(
     done = cli("contact", pathway_id, "--json")
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["event"] == "contact_recorded"
+
+
+COACHING = ("--kind", "coaching", "--place", "office")
+
+
+def test_an_appointment_or_a_job_dating_typed_twice_is_told_with_how_to_void_it(
+    cli: Cli,
+) -> None:
+    pathway_id = refer(cli)
+    day = (date.today() + timedelta(days=4)).isoformat()
+    slot = ("appointment", "add", pathway_id, "--at", f"{day}T10:00", *COACHING)
+    assert cli(*slot).stderr == ""
+    again = cli(*slot, "--json")
+    assert again.exit_code == 0, again.output
+    seq = json.loads(again.stdout)["seq"]
+    assert " ".join(again.stderr.split()) == (
+        f"This pathway already had an appointment at {day} 10:00 (a1), and both are "
+        f"recorded: if this one is a duplicate, void it with parcours correct "
+        f'{pathway_id[8:16]} {seq} --reason "typed twice".'
+    )
+    other = cli("appointment", "add", pathway_id, "--at", f"{day}T14:00", *COACHING)
+    assert other.stderr == ""  # another time: another appointment
+    hired = in_coaching(cli, "Ada")
+    first = cli("--lang", "fr", "jobdating", "outcome", hired, "embauchée", "--agency", "Adecco")
+    assert first.exit_code == 0, first.output
+    assert first.stderr == ""
+    twice = cli("--lang", "fr", "jobdating", "outcome", hired, "embauche", "--agency", "Adecco")
+    assert twice.exit_code == 0, twice.output
+    said = " ".join(twice.stderr.split())
+    assert said.startswith("Ce parcours avait déjà une issue de job-dating le 20"), said
+    assert "(embauche), et les deux sont enregistrés : s'il fait doublon" in said, said

@@ -45,7 +45,9 @@ async def after_done(
     """The action's module's notice once the action is recorded (a retried one too: its
     first notice may never have been read). A notice that fails is noted in the log: the
     action is done whatever it says."""
-    done = AFTER_DONE.get(command.trigger)
+    from parcours.cli.typed_twice import notice
+
+    done = AFTER_DONE.get(command.trigger) or notice(command.trigger)
     if done is None:
         return
     try:

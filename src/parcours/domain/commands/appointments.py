@@ -16,6 +16,19 @@ from parcours.domain.vocabulary import (
 )
 
 
+def same_time(state: PathwayState, appointment_id: str) -> list[Appointment]:
+    """The other appointments still to come at the time of `appointment_id`: one typed
+    twice, as often as not (staff are told of it)."""
+    at = {a.at for a in state.appointments if a.appointment_id == appointment_id}
+    return [
+        a
+        for a in state.appointments
+        if a.at in at
+        and a.appointment_id != appointment_id
+        and a.status is AppointmentStatus.SCHEDULED
+    ]
+
+
 class AppointmentTrigger(Trigger):
     SCHEDULE_APPOINTMENT = "schedule_appointment", "appointment_scheduled"
     ATTEND_APPOINTMENT = "attend_appointment", "appointment_attended"

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from parcours.domain.commands.base import Command, CommandSpec, Context, Details, move
 from parcours.domain.commands.editing import add_record, iso, touch
 from parcours.domain.commands.roles import WITH_PARTNERS
 from parcours.domain.records import JobDating, Mission, PathwayState
 from parcours.domain.vocabulary import ContractType, JobDatingOutcome, Trigger
+
+SAME_JOB_DATING = timedelta(hours=12)
+"""Two outcomes of job-datings this close are one outcome typed twice, as often as not."""
+
+
+def same_job_dating(state: PathwayState) -> list[JobDating]:
+    """The job-dating outcomes recorded before the last one, within `SAME_JOB_DATING` of it
+    (staff are told of them)."""
+    if not state.job_datings:
+        return []
+    *earlier, last = state.job_datings
+    return [j for j in earlier if abs(j.held_at - last.held_at) < SAME_JOB_DATING]
 
 
 class MissionTrigger(Trigger):

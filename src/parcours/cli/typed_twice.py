@@ -1,0 +1,81 @@
+"""What staff are told once a record is made that another one like it already stands: a
+barrier of a kind still open, an appointment at the same time, a job-dating's outcome
+the same day. Each may be true (two housing difficulties), so nothing is refused; each is
+as often typed twice, so the notice gives the `correct` command that voids the new one.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from parcours.cli.labels import short, word
+from parcours.cli.render import when
+from parcours.domain.commands.appointments import AppointmentTrigger, same_time
+from parcours.domain.commands.barriers import BarrierTrigger, also_open
+from parcours.domain.commands.missions import MissionTrigger, same_job_dating
+
+if TYPE_CHECKING:
+    from parcours.app.client import PathwayClient
+    from parcours.cli.i18n import Text
+    from parcours.cli.runtime import Session
+    from parcours.domain.commands import Command
+    from parcours.domain.records import PathwayState
+    from parcours.workflows.messages import UpdateResult
+
+Alike = Callable[["PathwayState", "UpdateResult", "Text"], "str | None"]
+"""What a record has alike already, in the reader's words; None when nothing is."""
+
+
+def _barrier(state: PathwayState, result: UpdateResult, text: Text) -> str | None:
+    others = also_open(state, result.details.get("barrier_id", ""))
+    if not others:
+        return None
+    kind = word("barrier_kind", others[0].kind.value, text)
+    return text("twice.barrier", kind=kind, ids=", ".join(b.barrier_id for b in others))
+
+
+def _appointment(state: PathwayState, result: UpdateResult, text: Text) -> str | None:
+    others = same_time(state, result.details.get("appointment_id", ""))
+    if not others:
+        return None
+    ids = ", ".join(a.appointment_id for a in others)
+    return text("twice.appointment", at=when(others[0].at), ids=ids)
+
+
+def _job_dating(state: PathwayState, result: UpdateResult, text: Text) -> str | None:
+    others = same_job_dating(state)
+    if not others:
+        return None
+    outcomes = ", ".join(word("jobdating_outcome", j.outcome.value, text) for j in others)
+    return text("twice.job_dating", day=when(others[0].held_at)[:10], outcomes=outcomes)
+
+
+ALIKE: dict[str, Alike] = {
+    BarrierTrigger.OPEN_BARRIER: _barrier,
+    AppointmentTrigger.SCHEDULE_APPOINTMENT: _appointment,
+    **{trigger: _job_dating for trigger in MissionTrigger if trigger.startswith("jobdating_")},
+}
+
+
+def notice(trigger: str) -> Callable[..., Awaitable[None]] | None:
+    """The notice of an action whose record may have been typed twice; None for others."""
+    alike = ALIKE.get(trigger)
+    if alike is None:
+        return None
+
+    async def say(
+        session: Session,
+        pathways: PathwayClient,
+        pathway_id: str,
+        command: Command,
+        result: UpdateResult,
+    ) -> None:
+        text = session.text
+        found = alike(await pathways.state_as_stored(pathway_id), result, text)
+        if found is not None:
+            said = text("twice.void", what=found, ref=short(pathway_id), seq=str(result.seq))
+            print(said, file=sys.stderr)
+
+    return say
