@@ -166,7 +166,10 @@ async def _designated(
     assert isinstance(command, c.AcknowledgeAlert | c.SnoozeAlert)
     typed, text = command.alert_id, session.text
     rule = named("rule", [r.value for r in AlertRule], typed)
-    known = (await pathways.state_as_stored(pathway_id)).alerts
+    state = await pathways.state_as_stored(pathway_id)
+    if state.closed_at is not None:  # the pathway says what closed it, whatever is named
+        return command
+    known = state.alerts
     found = designated(known, typed, AlertRule(rule) if rule else None)
     if len(found) > 1:
         said = text("alerts.ambiguous", typed=typed, alerts=_named_alerts(found, text))
