@@ -45,13 +45,17 @@ async def after_done(
     """The action's module's notice once the action is recorded (a retried one too: its
     first notice may never have been read). A notice that fails is noted in the log: the
     action is done whatever it says."""
-    from parcours.cli.typed_twice import notice
+    from parcours.cli.typed_twice import ALIKE, say_alike
 
-    done = AFTER_DONE.get(command.trigger) or notice(command.trigger)
-    if done is None:
+    done = AFTER_DONE.get(command.trigger)
+    if done is None and command.trigger not in ALIKE:
         return
     try:
-        await done(session, pathways, pathway_id, command, result)
+        if done is not None:
+            await done(session, pathways, pathway_id, command, result)
+        else:
+            state = await pathways.state_as_stored(pathway_id)
+            say_alike(session, command.trigger, state, result)
     except Exception as err:  # noqa: BLE001 - a notice, never the action's outcome
         from parcours.adapters.logs import get_logger
 

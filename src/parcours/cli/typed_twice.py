@@ -7,7 +7,7 @@ as often typed twice, so the notice gives the `correct` command that voids the n
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from parcours.cli.labels import short, word
@@ -17,10 +17,8 @@ from parcours.domain.commands.barriers import BarrierTrigger, also_open
 from parcours.domain.commands.missions import MissionTrigger, same_job_dating
 
 if TYPE_CHECKING:
-    from parcours.app.client import PathwayClient
     from parcours.cli.i18n import Text
     from parcours.cli.runtime import Session
-    from parcours.domain.commands import Command
     from parcours.domain.records import PathwayState
     from parcours.workflows.messages import UpdateResult
 
@@ -59,23 +57,10 @@ ALIKE: dict[str, Alike] = {
 }
 
 
-def notice(trigger: str) -> Callable[..., Awaitable[None]] | None:
-    """The notice of an action whose record may have been typed twice; None for others."""
-    alike = ALIKE.get(trigger)
-    if alike is None:
-        return None
-
-    async def say(
-        session: Session,
-        pathways: PathwayClient,
-        pathway_id: str,
-        command: Command,
-        result: UpdateResult,
-    ) -> None:
-        text = session.text
-        found = alike(await pathways.state_as_stored(pathway_id), result, text)
-        if found is not None:
-            said = text("twice.void", what=found, ref=short(pathway_id), seq=str(result.seq))
-            print(said, file=sys.stderr)
-
-    return say
+def say_alike(session: Session, trigger: str, state: PathwayState, result: UpdateResult) -> None:
+    """On stderr: the record `result` made stands beside one alike, and how to void it."""
+    text = session.text
+    found = ALIKE[trigger](state, result, text)
+    if found is not None:
+        ref = short(state.pathway_id)
+        print(text("twice.void", what=found, ref=ref, seq=str(result.seq)), file=sys.stderr)
