@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from tests.cli.jobdating_runs import in_coaching
 from tests.cli.runner import Cli, refer
 from tests.polling import eventually_blocking
 
@@ -238,3 +239,15 @@ def test_an_exit_that_is_not_positive_says_what_the_programme_counts_as_one(cli:
     assert "Exited: employment (not a positive exit)" in ok(cli, "timeline", pathway_id)
     timeline = ok(cli, "--lang", "fr", "timeline", pathway_id)
     assert ": emploi (sortie non positive)" in timeline
+
+
+def test_a_mission_not_ended_at_the_exit_says_so_rather_than_ongoing(cli: Cli) -> None:
+    """After the exit parcours hears no more of the mission: "ongoing" would read as known."""
+    pathway_id = in_coaching(cli, "Ada")
+    hired = ("--employer", "Leroy", "--contract", "permanent", "--hours", "35")
+    ok(cli, "mission", "start", pathway_id, *hired)
+    ongoing = ok(cli, "show", pathway_id)
+    assert lines_with(ongoing, "m1", "ongoing"), ongoing
+    ok(cli, "exit", pathway_id, "employment", "--reason", "hired for good")
+    french = ok(cli, "--lang", "fr", "show", pathway_id)
+    assert lines_with(french, "m1", f"en cours à la sortie ({day(0)})"), french

@@ -134,6 +134,9 @@ def _trainings(facts: PathwayFacts, text: Text) -> Rows:
 
 
 def _missions(facts: PathwayFacts, text: Text) -> Rows:
+    """Each mission or job; one not ended when the pathway exited says so, not "ongoing"."""
+    exited_at = facts.outcome.exited_at if facts.outcome is not None else None
+
     def row(m: Mission) -> list[str]:
         through = m.agency or text("show.direct_hire")
         terms = text(
@@ -143,9 +146,12 @@ def _missions(facts: PathwayFacts, text: Text) -> Rows:
         )
         if m.sector_hiring:
             terms += f", {text('show.sector_hiring')}"
-        status = (
-            text("show.ended_on", when=_day(m.ended_at)) if m.ended_at else text("show.ongoing")
-        )
+        if m.ended_at is not None:
+            status = text("show.ended_on", when=_day(m.ended_at))
+        elif exited_at is not None:  # parcours no longer hears of it after the exit
+            status = text("show.ongoing_at_exit", when=_day(exited_at))
+        else:
+            status = text("show.ongoing")
         return [
             m.mission_id,
             f"{m.employer} ({through})",
