@@ -8,14 +8,19 @@ from enum import StrEnum
 import pytest
 
 from parcours.domain.vocabulary import (
+    AppointmentKind,
+    AppointmentPlace,
     BarrierKind,
+    ContractType,
     ExitReason,
     FrenchLevel,
     JobDatingOutcome,
+    PartnerKind,
     Role,
     Stage,
 )
-from parcours.locale.words import named
+from parcours.locale import catalogue
+from parcours.locale.words import catalogue_kind, named, value_named
 
 EXIT_REASONS = [r.value for r in ExitReason]
 
@@ -79,3 +84,30 @@ def test_other_words_french_staff_use_name_their_value(
 ) -> None:
     """Words a French trial typed and had refused ("recrutée", "papiers", "conseillère")."""
     assert named(kind, [v.value for v in values], typed) == value
+
+
+@pytest.mark.parametrize(
+    "kinds",
+    [
+        BarrierKind,
+        ContractType,
+        AppointmentKind,
+        AppointmentPlace,
+        FrenchLevel,
+        PartnerKind,
+        JobDatingOutcome,
+        ExitReason,
+    ],
+)
+def test_each_value_a_caseload_cell_takes_has_a_name_in_both_catalogues(
+    kinds: type[StrEnum],
+) -> None:
+    """`value_named` finds a value's names under `catalogue_kind`: a kind spelt otherwise
+    in the catalogue would read no French name at all."""
+    for lang in ("en", "fr"):
+        words = catalogue(lang)
+        assert all(f"{catalogue_kind(kinds)}.{v.value}" in words for v in kinds), lang
+    for value in kinds:
+        assert (
+            value_named(kinds, catalogue("fr")[f"{catalogue_kind(kinds)}.{value.value}"]) == value
+        )

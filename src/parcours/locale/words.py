@@ -4,7 +4,7 @@ Each value has a key (`moved_away`) and a name in each language ("déménagement
 away"), and maybe other forms of it ("coordinatrice" beside "coordinateur"); a value is
 named by any of them, whatever its case and accents, and a name with an inclusive ending
 ("Orienté·e") in any of its forms ("orientee", "oriente"). The CLI reads its options so
-(`cli/typed_words.py`), and a caseload's cells so (`app/importing.py`).
+(`cli/typed_words.py`), and a caseload's cells so (`cli/commands/importing.py`).
 """
 
 from __future__ import annotations
