@@ -261,12 +261,14 @@ def test_values_are_taken_by_their_french_names_as_the_cli_takes_them(
     offline_cli: Cli, tmp_path: Path
 ) -> None:
     """A coordinator's spreadsheet in French: "logement", "CDI", "agence d'intérim",
-    "déménagement", "embauche" name their values as `barrier add logement` does."""
+    "déménagement", "embauche" name their values as `barrier add logement` does, and the
+    criteria are named by their labels as `intake complete --criterion` takes them."""
     people = [
         person("F1", exit_date="2025-10-20", exit_reason="déménagement", exit_note="Lyon"),
         person("F2", coaching_date="2025-09-25", jobdating_date="2025-09-30"),
     ]
     people[1] |= {"contract_date": "2025-09-20", "jobdating_outcome": "Embauche"}
+    people[1]["criteria"] = "salariée précaire ; Réside sur le territoire du PLIE"
     events = [
         event("F1", "frein", kind="logement"),
         event("F1", "frein_leve", date="2025-09-12", kind="Logement"),

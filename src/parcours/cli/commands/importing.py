@@ -10,6 +10,7 @@ interruption, and only what is missing is sent.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -125,6 +126,10 @@ def _checked(
     from parcours.locale.words import value_named
 
     _log_to_file()
+    people, event_rows = (
+        _criteria_keyed(definition, people),
+        _criteria_keyed(definition, event_rows),
+    )
     plans, faults = plan_file(people, event_rows, local_zone(), actor.actor_id, value_named)
     sessions = _sessions(definition.name) if any(p.referral.session for p in plans) else {}
     passing, refused = check_all(definition, plans, actor, datetime.now(UTC), sessions)
@@ -132,6 +137,22 @@ def _checked(
     for fault in faults:
         log_fault(fault, dry_run=dry_run)
     return passing, faults
+
+
+def _criteria_keyed(definition: ProgrammeDefinition, rows: list[Row]) -> list[Row]:
+    """The rows with each criterion of their `criteria` cell as its key, where it was typed
+    by its label in either language (`cli.criteria.criterion_key`)."""
+    from parcours.cli.criteria import criterion_key
+    from parcours.domain.importing.cells import LIST_SEPARATOR, items
+
+    def keyed(row: Row) -> Row:
+        typed = items(row.cells.get("criteria"))
+        if not typed:
+            return row
+        keys = LIST_SEPARATOR.join(criterion_key(definition, item) for item in typed)
+        return dataclasses.replace(row, cells={**row.cells, "criteria": keys})
+
+    return [keyed(row) for row in rows]
 
 
 def _sessions(programme: str) -> dict[str, DomainSession]:
