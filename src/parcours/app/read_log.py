@@ -60,6 +60,7 @@ class ReadCommand(StrEnum):
     ERASE_CONFIRM = "erase_confirm"
     DOCTOR = "doctor"
     FIND = "find"
+    RESERVE_AGAIN = "reserve_again"
 
 
 def log_reads(

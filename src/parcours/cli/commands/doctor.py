@@ -1,4 +1,5 @@
-"""`parcours doctor`: pathways that cannot run, failed or were closed; `doctor close`."""
+"""`parcours doctor`: pathways that cannot run, failed or were closed; `doctor close`;
+`doctor reserve-again` (`cli.commands.doctor_reserve`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from parcours.cli.commands.doctor_reserve import reserve_again
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short
@@ -78,6 +80,9 @@ def close(reference: Ref, reason: ReasonOpt = "", as_json: JsonFlag = False) -> 
         print_json(closed)
         return
     console.print(session.text("doctor.closed", pathway=closed.pathway_id, reason=closed.reason))
+
+
+doctor.command("reserve-again", help="help.doctor.reserve_again")(guarded(reserve_again))
 
 
 def _opened(session: Session, found: list[Trouble]) -> list[Trouble]:

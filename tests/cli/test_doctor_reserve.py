@@ -1,0 +1,96 @@
+"""`parcours doctor reserve-again`: a person referred when names kept their spaces ("Le
+Fèvre", reserved under the name's earlier form only) is recognised typed "Lefèvre" once
+the coordinator has claimed each running pathway's reservation under the current form."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parcours.cli.exit_codes import ExitCode
+from tests.cli.runner import Cli, as_coordinator, refer
+from tests.polling import eventually_blocking
+from tests.servers import TEST_KEYRING
+
+pytestmark = pytest.mark.temporal
+
+SPACED = ("--first-name", "Ottilie", "--last-name", "Le Fèvre")
+JOINED = ("--first-name", "Ottilie", "--last-name", "Lefèvre")
+
+
+def referred_before_the_change(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A referral as parcours made it before 5 December 2026: reserved under the earlier
+    form of the name (a space kept), which "Lefèvre" typed today does not meet."""
+    import parcours.app.referral as referral_module
+    from parcours.adapters.temporal import fingerprint
+
+    def earlier_form(
+        keyring: object, programme: str, last: str, first: str, born: str
+    ) -> list[str]:
+        with monkeypatch.context() as patched:
+            patched.setattr(fingerprint, "normalise", fingerprint.normalise_v1)
+            return fingerprint.fingerprints(TEST_KEYRING, programme, last, first, born)
+
+    with monkeypatch.context() as then:
+        then.setattr(referral_module, "fingerprints", earlier_form)
+        pathway_id = refer(cli, *SPACED)
+
+    def listed() -> list[str]:
+        return [p["pathway_id"] for p in json.loads(cli("list", "--json").stdout)]
+
+    eventually_blocking(listed, lambda ids: pathway_id in ids, what="the pathway is listed")
+    return pathway_id
+
+
+def reserve_again(cli: Cli) -> dict[str, object]:
+    done = as_coordinator(cli, "doctor", "reserve-again", "--json")
+    assert done.exit_code == 0, done.output
+    found: dict[str, object] = json.loads(done.stdout)
+    return found
+
+
+def test_a_person_reserved_under_the_earlier_form_is_recognised_once_reserved_again(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = referred_before_the_change(cli, monkeypatch)
+    first = reserve_again(cli)
+    assert first["counts"] == {
+        "already": 0, "claimed": 1, "other": 0, "skipped": 0, "failed": 0,
+    }  # fmt: skip
+    refused = cli("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason",
+                  "precarious part-time work", *JOINED, "--birth-date", "1990-04-02")  # fmt: skip
+    assert refused.exit_code == ExitCode.REFUSED, refused.output
+    assert before[8:16] in refused.stderr
+    again = reserve_again(cli)  # run twice: nothing more to claim
+    assert again["counts"] == {
+        "already": 1, "claimed": 0, "other": 0, "skipped": 0, "failed": 0,
+    }  # fmt: skip
+    reads = as_coordinator(cli, "audit", "reads", before, "--json")
+    assert reads.exit_code == 0, reads.output
+    assert "reserve_again" in {r["command"] for r in json.loads(reads.stdout)["reads"]}
+
+
+def test_only_a_coordinator_reserves_again(cli: Cli) -> None:
+    refused = cli("--lang", "fr", "doctor", "reserve-again")
+    assert refused.exit_code == ExitCode.REFUSED, refused.output
+    assert refused.stderr.startswith("Seul un coordinateur peut réserver de nouveau")
+
+
+def test_the_same_person_referred_twice_in_the_gap_is_listed(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typed "Lefèvre" before the coordinator reserved again: a second pathway started,
+    which holds the current form. Nothing is taken from it; both are named, to look at."""
+    spaced = referred_before_the_change(cli, monkeypatch)
+    joined = refer(cli, *JOINED)  # the gap: not recognised, a second pathway
+    found = reserve_again(cli)
+    assert found["counts"] == {
+        "already": 1, "claimed": 0, "other": 1, "skipped": 0, "failed": 0,
+    }  # fmt: skip
+    assert found["others"] == {spaced: joined}
+    said = as_coordinator(cli, "--lang", "fr", "doctor", "reserve-again", COLUMNS="400")
+    assert said.exit_code == 0, said.output
+    assert spaced[8:16] in said.stdout
+    assert joined[8:16] in said.stdout
+    assert "1 tenues par un autre parcours" in " ".join(said.stdout.split())
