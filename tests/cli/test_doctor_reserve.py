@@ -5,6 +5,7 @@ the coordinator has claimed each running pathway's reservation under the current
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +95,19 @@ def test_the_same_person_referred_twice_in_the_gap_is_listed(
     assert spaced[8:16] in said.stdout
     assert joined[8:16] in said.stdout
     assert "1 tenues par un autre parcours" in " ".join(said.stdout.split())
+
+
+def test_the_claims_are_signed_as_the_coordinator_s_requests(
+    signed_cli: tuple[Cli, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the worker checks who sent each request, a claim carries the coordinator's
+    signature, as a referral's does: accepted, and the person recognised after."""
+    cli, _ = signed_cli
+    before = referred_before_the_change(cli, monkeypatch)
+    assert reserve_again(cli)["counts"] == {
+        "already": 0, "claimed": 1, "other": 0, "skipped": 0, "failed": 0,
+    }  # fmt: skip
+    refused = cli("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason",
+                  "precarious part-time work", *JOINED, "--birth-date", "1990-04-02")  # fmt: skip
+    assert refused.exit_code == ExitCode.REFUSED, refused.output
+    assert before[8:16] in refused.stderr
