@@ -11,8 +11,8 @@ import pytest
 
 from parcours.cli.exit_codes import ExitCode
 from tests.cli.runner import Cli, as_coordinator, refer
+from tests.earlier_forms import referring_under_the_earlier_form
 from tests.polling import eventually_blocking
-from tests.servers import TEST_KEYRING
 
 pytestmark = pytest.mark.temporal
 
@@ -23,18 +23,7 @@ JOINED = ("--first-name", "Ottilie", "--last-name", "Lefèvre")
 def referred_before_the_change(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> str:
     """A referral as parcours made it before 5 December 2026: reserved under the earlier
     form of the name (a space kept), which "Lefèvre" typed today does not meet."""
-    import parcours.app.referral as referral_module
-    from parcours.adapters.temporal import fingerprint
-
-    def earlier_form(
-        keyring: object, programme: str, last: str, first: str, born: str
-    ) -> list[str]:
-        with monkeypatch.context() as patched:
-            patched.setattr(fingerprint, "normalise", fingerprint.normalise_v1)
-            return fingerprint.fingerprints(TEST_KEYRING, programme, last, first, born)
-
-    with monkeypatch.context() as then:
-        then.setattr(referral_module, "fingerprints", earlier_form)
+    with referring_under_the_earlier_form(monkeypatch):
         pathway_id = refer(cli, *SPACED)
 
     def listed() -> list[str]:
@@ -42,6 +31,14 @@ def referred_before_the_change(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> str
 
     eventually_blocking(listed, lambda ids: pathway_id in ids, what="the pathway is listed")
     return pathway_id
+
+
+def refused_as_held_by(cli: Cli, pathway_id: str) -> None:
+    """ "Lefèvre" typed today is refused, naming the pathway that holds the person."""
+    refused = cli("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason",
+                  "precarious part-time work", *JOINED, "--birth-date", "1990-04-02")  # fmt: skip
+    assert refused.exit_code == ExitCode.REFUSED, refused.output
+    assert pathway_id[8:16] in refused.stderr
 
 
 def reserve_again(cli: Cli) -> dict[str, object]:
@@ -59,10 +56,7 @@ def test_a_person_reserved_under_the_earlier_form_is_recognised_once_reserved_ag
     assert first["counts"] == {
         "already": 0, "claimed": 1, "other": 0, "skipped": 0, "failed": 0,
     }  # fmt: skip
-    refused = cli("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason",
-                  "precarious part-time work", *JOINED, "--birth-date", "1990-04-02")  # fmt: skip
-    assert refused.exit_code == ExitCode.REFUSED, refused.output
-    assert before[8:16] in refused.stderr
+    refused_as_held_by(cli, before)
     again = reserve_again(cli)  # run twice: nothing more to claim
     assert again["counts"] == {
         "already": 1, "claimed": 0, "other": 0, "skipped": 0, "failed": 0,
@@ -107,7 +101,4 @@ def test_the_claims_are_signed_as_the_coordinator_s_requests(
     assert reserve_again(cli)["counts"] == {
         "already": 0, "claimed": 1, "other": 0, "skipped": 0, "failed": 0,
     }  # fmt: skip
-    refused = cli("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason",
-                  "precarious part-time work", *JOINED, "--birth-date", "1990-04-02")  # fmt: skip
-    assert refused.exit_code == ExitCode.REFUSED, refused.output
-    assert before[8:16] in refused.stderr
+    refused_as_held_by(cli, before)

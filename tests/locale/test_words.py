@@ -7,22 +7,11 @@ from enum import StrEnum
 
 import pytest
 
-from parcours.domain.vocabulary import (
-    AppointmentKind,
-    AppointmentPlace,
-    BarrierKind,
-    ContractType,
-    ExitReason,
-    FrenchLevel,
-    JobDatingOutcome,
-    PartnerKind,
-    Role,
-    Stage,
-)
+from parcours.domain import vocabulary as v
 from parcours.locale import catalogue
 from parcours.locale.words import catalogue_kind, named, value_named
 
-EXIT_REASONS = [r.value for r in ExitReason]
+EXIT_REASONS = [r.value for r in v.ExitReason]
 
 
 @pytest.mark.parametrize(
@@ -47,19 +36,19 @@ def test_a_slip_names_nothing(typed: str) -> None:
 
 
 def test_names_in_both_languages_and_inclusive_endings() -> None:
-    kinds = [k.value for k in BarrierKind]
+    kinds = [k.value for k in v.BarrierKind]
     assert named("barrier_kind", kinds, "logement") == "housing"
     assert named("barrier_kind", kinds, "Housing") == "housing"
-    stages = [s.value for s in Stage]
+    stages = [s.value for s in v.Stage]
     for typed in ("Orienté·e", "orientee", "oriente", "REFERRED"):
         assert named("stage", stages, typed) == "referred"
 
 
 def test_job_dating_outcomes_and_french_levels_by_name() -> None:
-    outcomes = [o.value for o in JobDatingOutcome]
+    outcomes = [o.value for o in v.JobDatingOutcome]
     assert named("jobdating_outcome", outcomes, "sans suite") == "no_match"
     assert named("jobdating_outcome", outcomes, "Embauche") == "hired"
-    levels = [level.value for level in FrenchLevel]
+    levels = [level.value for level in v.FrenchLevel]
     assert named("french_level", levels, "a1") == "A1"
     assert named("french_level", levels, "langue maternelle") == "native"
     assert named("french_level", levels, "aucun") == "none"
@@ -68,15 +57,15 @@ def test_job_dating_outcomes_and_french_levels_by_name() -> None:
 @pytest.mark.parametrize(
     ("kind", "values", "typed", "value"),
     [
-        ("jobdating_outcome", JobDatingOutcome, "recrutée", "hired"),
-        ("jobdating_outcome", JobDatingOutcome, "Recrute", "hired"),
-        ("barrier_kind", BarrierKind, "papiers", "administrative"),
-        ("barrier_kind", BarrierKind, "Transports", "mobility"),
-        ("barrier_kind", BarrierKind, "dettes", "finances"),
-        ("barrier_kind", BarrierKind, "garde", "childcare"),
-        ("role", Role, "conseillère", "staff"),
-        ("role", Role, "Conseiller", "staff"),
-        ("role", Role, "référente", "staff"),
+        ("jobdating_outcome", v.JobDatingOutcome, "recrutée", "hired"),
+        ("jobdating_outcome", v.JobDatingOutcome, "Recrute", "hired"),
+        ("barrier_kind", v.BarrierKind, "papiers", "administrative"),
+        ("barrier_kind", v.BarrierKind, "Transports", "mobility"),
+        ("barrier_kind", v.BarrierKind, "dettes", "finances"),
+        ("barrier_kind", v.BarrierKind, "garde", "childcare"),
+        ("role", v.Role, "conseillère", "staff"),
+        ("role", v.Role, "Conseiller", "staff"),
+        ("role", v.Role, "référente", "staff"),
     ],
 )
 def test_other_words_french_staff_use_name_their_value(
@@ -89,14 +78,14 @@ def test_other_words_french_staff_use_name_their_value(
 @pytest.mark.parametrize(
     "kinds",
     [
-        BarrierKind,
-        ContractType,
-        AppointmentKind,
-        AppointmentPlace,
-        FrenchLevel,
-        PartnerKind,
-        JobDatingOutcome,
-        ExitReason,
+        v.BarrierKind,
+        v.ContractType,
+        v.AppointmentKind,
+        v.AppointmentPlace,
+        v.FrenchLevel,
+        v.PartnerKind,
+        v.JobDatingOutcome,
+        v.ExitReason,
     ],
 )
 def test_each_value_a_caseload_cell_takes_has_a_name_in_both_catalogues(

@@ -31,6 +31,7 @@ from parcours.worker import build_worker, default_activities, run_worker
 from parcours.workflows.messages import Participant
 from parcours.workflows.registry import ReferralRegistry, RegistryInput, Reservation, registry_id
 from parcours.workflows.reservation import TAKE_OVER_AFTER, Claim
+from tests.earlier_forms import referring_under_the_earlier_form
 from tests.polling import eventually
 from tests.servers import TEST_KEYRING
 from tests.support import meta, participant, referral
@@ -176,19 +177,8 @@ async def test_a_person_referred_under_the_earlier_form_is_still_recognised(
     """Referred as "Le Fèvre" when names kept their spaces (the reservation under the
     earlier form), then typed the same: recognised through the earlier form, as a person
     referred before a key rotation is through the older key."""
-    import parcours.app.referral as referral_module
-    from parcours.adapters.temporal import fingerprint
-
-    def earlier_form(
-        keyring: object, programme: str, last: str, first: str, born: str
-    ) -> list[str]:
-        with monkeypatch.context() as patched:
-            patched.setattr(fingerprint, "normalise", fingerprint.normalise_v1)
-            return fingerprint.fingerprints(TEST_KEYRING, programme, last, first, born)
-
     person = participant("Ottilie", "Le Fèvre")
-    with monkeypatch.context() as then:
-        then.setattr(referral_module, "fingerprints", earlier_form)
+    with referring_under_the_earlier_form(monkeypatch):
         before = await refer(pathways, person)
     with pytest.raises(DuplicateReferral) as refused:
         await refer(pathways, person)
