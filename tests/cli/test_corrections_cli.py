@@ -4,7 +4,7 @@ their exit codes, and the timeline saying both events, in English and French."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -133,8 +133,8 @@ def test_a_barrier_of_a_kind_already_open_is_recorded_with_a_warning_and_how_to_
     seq = json.loads(cli("timeline", pathway_id, "--json").stdout)[-1]["seq"]
     assert said == (
         "Ce parcours avait déjà un frein ouvert de type « logement » (b1), et les deux sont "
-        "enregistrés : s'il fait doublon, annulez celui-ci avec parcours correct "
-        f'{pathway_id[8:16]} {seq} --reason "saisi deux fois".'
+        "enregistrés : si le nouvel enregistrement fait doublon, annulez-le avec parcours "
+        f'correct {pathway_id[8:16]} {seq} --reason "saisi deux fois".'
     )
     voided = cli("correct", pathway_id[8:16], str(seq), "--reason", "saisi deux fois")
     assert voided.exit_code == 0, voided.output
@@ -154,12 +154,16 @@ def test_a_notice_that_fails_after_recording_leaves_the_action_done(
     from parcours.cli.action_hooks import AFTER_DONE
     from parcours.domain import commands as c
 
+    called: list[str] = []
+
     async def broken(*_: object) -> None:
+        called.append("notice")
         raise KeyError("barrier_id")
 
     monkeypatch.setitem(AFTER_DONE, c.RecordContact.TRIGGER, broken)
     pathway_id = refer(cli)
     done = cli("contact", pathway_id, "--json")
+    assert called == ["notice"]  # it did fail, after the recording
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["event"] == "contact_recorded"
 
@@ -179,7 +183,7 @@ def test_an_appointment_or_a_job_dating_typed_twice_is_told_with_how_to_void_it(
     seq = json.loads(again.stdout)["seq"]
     assert " ".join(again.stderr.split()) == (
         f"This pathway already had an appointment at {day} 10:00 (a1), and both are "
-        f"recorded: if this one is a duplicate, void it with parcours correct "
+        f"recorded: if the new one is a duplicate, void it with parcours correct "
         f'{pathway_id[8:16]} {seq} --reason "typed twice".'
     )
     other = cli("appointment", "add", pathway_id, "--at", f"{day}T14:00", *COACHING)
@@ -191,5 +195,9 @@ def test_an_appointment_or_a_job_dating_typed_twice_is_told_with_how_to_void_it(
     twice = cli("--lang", "fr", "jobdating", "outcome", hired, "embauche", "--agency", "Adecco")
     assert twice.exit_code == 0, twice.output
     said = " ".join(twice.stderr.split())
-    assert said.startswith("Ce parcours avait déjà une issue de job-dating le 20"), said
-    assert "(embauche), et les deux sont enregistrés : s'il fait doublon" in said, said
+    held = json.loads(cli("show", hired, "--json").stdout)["status"]["job_datings"][0]["held_at"]
+    first_at = datetime.fromisoformat(held).strftime("%Y-%m-%d %H:%M")
+    assert said.startswith(
+        "Ce parcours avait déjà une autre issue de job-dating à moins de 12 heures d'écart "
+        f"(embauche, {first_at}), et les deux sont enregistrés : si le nouvel enregistrement"
+    ), said

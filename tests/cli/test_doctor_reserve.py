@@ -88,7 +88,7 @@ def test_the_same_person_referred_twice_in_the_gap_is_listed(
     assert said.exit_code == 0, said.output
     assert spaced[8:16] in said.stdout
     assert joined[8:16] in said.stdout
-    assert "1 tenues par un autre parcours" in " ".join(said.stdout.split())
+    assert "détenues par un autre parcours, 1 ;" in " ".join(said.stdout.split())
 
 
 def test_the_claims_are_signed_as_the_coordinator_s_requests(
@@ -102,3 +102,46 @@ def test_the_claims_are_signed_as_the_coordinator_s_requests(
         "already": 0, "claimed": 1, "other": 0, "skipped": 0, "failed": 0,
     }  # fmt: skip
     refused_as_held_by(cli, before)
+
+
+def test_a_person_who_came_back_is_held_by_their_later_pathway_only(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exited, then referred again (`--returning`), both before the change: the later
+    pathway holds the person. The earlier one, still running for its follow-up, is left,
+    neither claimed nor said to be the same person twice."""
+    earlier = referred_before_the_change(cli, monkeypatch)
+    done = cli("exit", earlier, "employment", "--reason", "hired")
+    assert done.exit_code == 0, done.output
+    with referring_under_the_earlier_form(monkeypatch):
+        later = refer(cli, *SPACED, "--returning")
+    found = reserve_again(cli)
+    assert found["counts"] == {
+        "already": 0, "claimed": 1, "other": 0, "skipped": 1, "failed": 0,
+    }  # fmt: skip
+    refused_as_held_by(cli, later)
+
+
+def test_a_reservation_whose_holder_ended_gives_way_as_it_does_to_a_referral(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Lefèvre" typed in the gap started a second pathway, which has ended since (here
+    terminated, as a pathway closed by a coordinator is): the first one, still running,
+    takes the reservation over, and is not said to be the person twice."""
+    import asyncio
+
+    from temporalio.client import Client
+
+    spaced = referred_before_the_change(cli, monkeypatch)
+    joined = refer(cli, *JOINED)
+
+    async def end(pathway_id: str) -> None:
+        client = await Client.connect(cli.env["PARCOURS_TEMPORAL_ADDRESS"])
+        await client.get_workflow_handle(pathway_id).terminate("ended for the test")
+
+    asyncio.run(end(joined))
+    found = reserve_again(cli)
+    assert found["counts"] == {
+        "already": 0, "claimed": 1, "other": 0, "skipped": 0, "failed": 0,
+    }  # fmt: skip
+    refused_as_held_by(cli, spaced)

@@ -17,6 +17,7 @@ from parcours.cli.exit_codes import ExitCode
 from parcours.domain.extract import COLUMNS
 from tests.cli.logged_reads import read_log_rows
 from tests.cli.runner import PERSON, Cli, refer
+from tests.polling import eventually_blocking
 from tests.support import RECOGNISABLE_NAME
 
 pytestmark = pytest.mark.temporal
@@ -77,7 +78,13 @@ def test_the_extract_holds_no_name_and_no_reason(cli: Cli, tmp_path: Path) -> No
 
 def test_the_same_key_links_extracts_and_another_does_not(cli: Cli, tmp_path: Path) -> None:
     refer(cli)
-    first = extract(cli, tmp_path / "one", role="coordinator")
+
+    def first_extract() -> dict[str, object]:  # once the read model has the referral
+        return extract(cli, tmp_path / "one", "--replace", role="coordinator")
+
+    first = eventually_blocking(
+        first_extract, lambda _: read_rows(tmp_path / "one"), what="the extract has a row"
+    )
     again = extract(cli, tmp_path / "two")
     other = extract(cli, tmp_path / "three", "--key-file", str(tmp_path / "other.key"))
     assert first["key_file"] == again["key_file"] != other["key_file"]

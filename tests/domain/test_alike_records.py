@@ -17,7 +17,7 @@ from parcours.domain.vocabulary import (
     JobDatingOutcome,
     Stage,
 )
-from tests.domain.helpers import ATP, HOUR, drive_to, new_pathway
+from tests.domain.helpers import ATP, HOUR, REASON, drive_to, new_pathway
 from tests.support import T0, meta
 
 NOW = T0 + timedelta(days=30)
@@ -31,7 +31,10 @@ def test_a_barrier_of_a_kind_still_open() -> None:
     assert also_open(pathway.state, "b2") == []
     pathway.execute(c.ResolveBarrier("b1"), meta(), NOW)
     assert also_open(pathway.state, "b3") == []  # resolved: not alike any more
-    assert also_open(pathway.state, "b9") == []  # a barrier voided since
+    pathway.execute(c.OpenBarrier(BarrierKind.HEALTH), meta(), NOW)
+    seq = pathway.state.timeline[-1].seq
+    pathway.execute(c.CorrectEvent(seq), meta(reason=REASON), NOW)  # b4 voided
+    assert also_open(pathway.state, "b4") == []
 
 
 def test_an_appointment_at_the_same_time() -> None:
@@ -46,10 +49,11 @@ def test_an_appointment_at_the_same_time() -> None:
 
 def test_a_job_dating_outcome_within_hours_of_another() -> None:
     pathway, now = drive_to(ATP, Stage.COACHING, start=T0)
-    assert same_job_dating(pathway.state) == []
-    no_match = c.RecordJobDating(now, JobDatingOutcome.NO_MATCH)
-    pathway.execute(no_match, meta(), now)
-    assert same_job_dating(pathway.state) == []
-    again = c.RecordJobDating(now + 2 * HOUR, JobDatingOutcome.NO_MATCH)
-    pathway.execute(again, meta(), now + 2 * HOUR)
-    assert [j.outcome for j in same_job_dating(pathway.state)] == [JobDatingOutcome.NO_MATCH]
+    assert same_job_dating(pathway.state, now) == []
+    pathway.execute(c.RecordJobDating(now, JobDatingOutcome.NO_MATCH), meta(), now)
+    assert same_job_dating(pathway.state, now) == []  # the one recorded is left out
+    later = now + 2 * HOUR
+    pathway.execute(c.RecordJobDating(later, JobDatingOutcome.NO_MATCH), meta(), later)
+    assert [j.held_at for j in same_job_dating(pathway.state, later)] == [now]
+    assert [j.held_at for j in same_job_dating(pathway.state, now)] == [later]  # a retry's
+    assert same_job_dating(pathway.state, now + 20 * HOUR) == []

@@ -53,7 +53,7 @@ async def after_done(
     try:
         if done is not None:
             await done(session, pathways, pathway_id, command, result)
-        else:
+        if command.trigger in ALIKE:
             state = await pathways.state_as_stored(pathway_id)
             say_alike(session, command.trigger, state, result)
     except Exception as err:  # noqa: BLE001 - a notice, never the action's outcome

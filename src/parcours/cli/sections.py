@@ -173,7 +173,7 @@ def _appointments(facts: PathwayFacts, as_of: datetime, text: Text) -> Rows:
         status = word("appointment_status", a.status.value, text)
         if a.recorded_at is not None:
             status = text("show.status_on", status=status, when=when(a.recorded_at))
-        elif a.at <= as_of:
+        elif a.at <= as_of and facts.closed_at is None:  # nothing is recorded once closed
             status = text("show.outcome_due", status=status)
         kind = word("appointment_kind", a.kind.value, text)
         return [a.appointment_id, when(a.at), kind, place, status]

@@ -1,16 +1,18 @@
 """What staff are told once a record is made that another one like it already stands: a
 barrier of a kind still open, an appointment at the same time, a job-dating's outcome
-the same day. Each may be true (two housing difficulties), so nothing is refused; each is
-as often typed twice, so the notice gives the `correct` command that voids the new one.
+within 12 hours of another. Each may be true (two housing difficulties), so nothing is
+refused; each is as often typed twice, so the notice gives the `correct` command that
+voids the new one.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from parcours.cli.labels import short, word
+from parcours.cli.labels import semicolons, short, word
 from parcours.cli.render import when
 from parcours.domain.commands.appointments import AppointmentTrigger, same_time
 from parcours.domain.commands.barriers import BarrierTrigger, also_open
@@ -43,11 +45,14 @@ def _appointment(state: PathwayState, result: UpdateResult, text: Text) -> str |
 
 
 def _job_dating(state: PathwayState, result: UpdateResult, text: Text) -> str | None:
-    others = same_job_dating(state)
+    held_at = result.details.get("held_at")
+    others = same_job_dating(state, datetime.fromisoformat(held_at)) if held_at else []
     if not others:
         return None
-    outcomes = ", ".join(word("jobdating_outcome", j.outcome.value, text) for j in others)
-    return text("twice.job_dating", day=when(others[0].held_at)[:10], outcomes=outcomes)
+    said = (
+        f"{word('jobdating_outcome', j.outcome.value, text)}, {when(j.held_at)}" for j in others
+    )
+    return text("twice.job_dating", outcomes=semicolons(said, text.lang))
 
 
 ALIKE: dict[str, Alike] = {

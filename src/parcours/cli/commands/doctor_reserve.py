@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from parcours.cli.errors import translate
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short
 from parcours.cli.options import JsonFlag
 from parcours.cli.oversight import overseer_session
-from parcours.cli.render import console, listing, print_json, tally
+from parcours.cli.render import console, err_console, listing, print_json, tally
 from parcours.cli.runtime import open_readmodel, with_pathways
 
 if TYPE_CHECKING:
@@ -48,8 +49,10 @@ def reserve_again(as_json: JsonFlag = False) -> None:
                         found[pathway_id] = await claim_again(
                             pathways, store, keyring, pathway_id, meta
                         )
-                    except Exception as err:  # noqa: BLE001 - said per pathway, then exit 5
+                    except Exception as err:  # noqa: BLE001 - said per pathway, exit after
                         found[pathway_id] = err
+                        if translate(err, session.text).code == ExitCode.UNAVAILABLE:
+                            break  # the service or the read model is down: ask no more
                     bar.done(done)
             return found
 
@@ -58,22 +61,21 @@ def reserve_again(as_json: JsonFlag = False) -> None:
 
 
 def _say(session: Session, found: dict[str, Reserved | BaseException], *, as_json: bool) -> None:
-    """How many held already, were claimed, were skipped; each held by another pathway (the
-    same person twice, to look at) and each that could not be asked (exit 5)."""
+    """How many held already, were claimed, were left; each held by another pathway (the
+    same person twice, to look at); and on stderr each that could not be asked, the
+    command ending with the first one's exit code."""
     import typer
 
     from parcours.app.rereserve import Held, Reserved
-    from parcours.cli.errors import translate
 
     reserved = {k: v for k, v in found.items() if isinstance(v, Reserved)}
-    outcomes = {k: v.held.value for k, v in reserved.items()}
+    outcomes = [v.held.value for v in reserved.values()]
     others = {k: v.holder for k, v in reserved.items() if v.holder}
-    failed = {
-        k: translate(v, session.text).message
-        for k, v in found.items()
-        if isinstance(v, BaseException)
+    errors = {
+        k: translate(v, session.text) for k, v in found.items() if isinstance(v, BaseException)
     }
-    counts = {held.value: list(outcomes.values()).count(held.value) for held in Held}
+    failed = {k: err.message for k, err in errors.items()}
+    counts = {held.value: outcomes.count(held.value) for held in Held}
     if as_json:
         print_json({"counts": counts | {FAILED: len(failed)}, "others": others, "failed": failed})
     else:
@@ -81,7 +83,7 @@ def _say(session: Session, found: dict[str, Reserved | BaseException], *, as_jso
         rows = [[short(k), short(v)] for k, v in others.items()]
         if rows:
             listing(session.text, "doctor.reserved_other", ("pathway", "holder"), rows)
-        for pathway_id, said in failed.items():
-            console.print(f"{short(pathway_id)}: {said}", markup=False)
-    if failed:
-        raise typer.Exit(ExitCode.UNAVAILABLE)
+    for pathway_id, said in failed.items():  # on stderr, as every failure, JSON or not
+        err_console.print(f"{short(pathway_id)}: {said}", markup=False)
+    if errors:  # the first failure's exit code (5 for a service down, 8 for a broken run)
+        raise typer.Exit(next(iter(errors.values())).code)

@@ -14,13 +14,12 @@ SAME_JOB_DATING = timedelta(hours=12)
 """Two outcomes of job-datings this close are one outcome typed twice, as often as not."""
 
 
-def same_job_dating(state: PathwayState) -> list[JobDating]:
-    """The job-dating outcomes recorded before the last one, within `SAME_JOB_DATING` of it
-    (staff are told of them)."""
-    if not state.job_datings:
-        return []
-    *earlier, last = state.job_datings
-    return [j for j in earlier if abs(j.held_at - last.held_at) < SAME_JOB_DATING]
+def same_job_dating(state: PathwayState, held_at: datetime) -> list[JobDating]:
+    """The other job-dating outcomes within `SAME_JOB_DATING` of the one held at `held_at`
+    (the one just recorded, left out once; staff are told of the others)."""
+    near = [j for j in state.job_datings if abs(j.held_at - held_at) < SAME_JOB_DATING]
+    itself = next((j for j in near if j.held_at == held_at), None)
+    return [j for j in near if j is not itself]
 
 
 class MissionTrigger(Trigger):
