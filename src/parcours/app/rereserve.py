@@ -25,7 +25,7 @@ from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
 from parcours.app.read_log import ReadCommand, log_reads
 from parcours.app.reservations import Reservations
-from parcours.app.returns import linked, running_earlier
+from parcours.app.returns import earlier_ones, running_earlier
 from parcours.domain.records import RequestMeta
 from parcours.workflows.messages import Participant
 from parcours.workflows.reservation import Claim
@@ -110,11 +110,4 @@ async def _running_for(pathways: PathwayClient, holder: str) -> str:
 
 async def _follows(pathways: PathwayClient, later: str, earlier: str) -> bool:
     """Whether `later` is the same person's pathway after `earlier` (they came back)."""
-    seen = {later}
-    step = await linked(pathways, later)
-    while step and step not in seen:
-        if step == earlier:
-            return True
-        seen.add(step)
-        step = await linked(pathways, step)
-    return False
+    return earlier in [step async for step in earlier_ones(pathways, later)]

@@ -9,6 +9,7 @@ is taken over for the new pathway.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import replace
 
 from parcours.app.client import PathwayClient
@@ -66,14 +67,21 @@ async def linked(pathways: PathwayClient, pathway_id: str) -> str:
         return ""
 
 
-async def running_earlier(pathways: PathwayClient, pathway_id: str) -> str:
-    """The latest pathway still running among those `pathway_id` follows, in turn (through
-    those that ended: erased, closed); "" when none runs."""
+async def earlier_ones(pathways: PathwayClient, pathway_id: str) -> AsyncIterator[str]:
+    """The pathways `pathway_id` follows, the latest first, each once: the same person's
+    pathways before they came back."""
     seen = {pathway_id}
     earlier = await linked(pathways, pathway_id)
     while earlier and earlier not in seen:
-        if await pathways.running(earlier):
-            return earlier
+        yield earlier
         seen.add(earlier)
         earlier = await linked(pathways, earlier)
+
+
+async def running_earlier(pathways: PathwayClient, pathway_id: str) -> str:
+    """The latest pathway still running among those `pathway_id` follows, in turn (through
+    those that ended: erased, closed); "" when none runs."""
+    async for earlier in earlier_ones(pathways, pathway_id):
+        if await pathways.running(earlier):
+            return earlier
     return ""

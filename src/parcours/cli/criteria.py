@@ -73,14 +73,14 @@ def criterion_key(programme: ProgrammeDefinition, typed: str) -> str:
     in either language, whole or up to its parenthesis ("salariée précaire"), whatever
     the case, accents and inclusive ending. As typed when it names none: the pathway then
     refuses it, listing the programme's criteria."""
-    from parcours.locale.words import folded, spellings
+    from parcours.locale.words import is_named
 
-    wanted = folded(typed)
     for criterion in programme.eligibility:
         labels = (criterion.label.fr, criterion.label.en)
-        names = {folded(criterion.key)}.union(
-            *(spellings(form) for label in labels for form in (label, label.split(" (")[0]))
-        )
-        if wanted in names:
+        names = [
+            criterion.key,
+            *(form for label in labels for form in (label, label.split(" (")[0])),
+        ]
+        if is_named(typed, names):
             return criterion.key
     return typed

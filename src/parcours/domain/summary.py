@@ -13,11 +13,12 @@ from datetime import datetime
 
 from parcours.domain.alerts import next_alert_at
 from parcours.domain.anonymisation import anonymise_at
+from parcours.domain.commands.alerts import pending
 from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Alert, ExitOutcome, PathwayState
 from parcours.domain.retention import retention_ends_at
-from parcours.domain.vocabulary import AlertStatus, Stage
+from parcours.domain.vocabulary import Stage
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Summary:
 def open_alerts(state: PathwayState) -> tuple[Alert, ...]:
     """The alerts someone still has to deal with: open or snoozed (not acknowledged, nor
     closed with the pathway)."""
-    return tuple(a for a in state.alerts if a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED))
+    return tuple(pending(state.alerts))
 
 
 def summary_of(state: PathwayState, programme: ProgrammeDefinition, now: datetime) -> Summary:

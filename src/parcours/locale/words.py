@@ -33,6 +33,12 @@ def spellings(label: str) -> set[str]:
     return {folded(form) for form in bare}
 
 
+def is_named(typed: str, names: Iterable[str]) -> bool:
+    """Whether `typed` is one of `names` as people type them (`spellings`)."""
+    wanted = folded(typed)
+    return any(wanted in spellings(name) for name in names)
+
+
 def named(kind: str, values: Iterable[str], typed: str) -> str | None:
     """The value of `kind` that `typed` names: its key, or its name in either language
     (the catalogue's `KIND.VALUE`); None when it names none."""
@@ -41,7 +47,7 @@ def named(kind: str, values: Iterable[str], typed: str) -> str | None:
         if wanted == folded(value):
             return value
     for value in keys:
-        if any(wanted in spellings(name) for name in _names(kind, value)):
+        if is_named(typed, _names(kind, value)):
             return value
     return None
 

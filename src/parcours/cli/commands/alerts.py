@@ -159,7 +159,7 @@ async def _designated(
     language) or the start of its id when that names one open alert of the pathway."""
     import dataclasses
 
-    from parcours.domain.commands.alerts import designated
+    from parcours.domain.commands.alerts import designated, pending
     from parcours.domain.vocabulary import AlertRule
     from parcours.locale.words import named
 
@@ -175,8 +175,7 @@ async def _designated(
         said = text("alerts.ambiguous", typed=typed, alerts=_named_alerts(found, text))
         raise CliError(said, ExitCode.USAGE)
     if not found and all(a.alert_id != typed for a in known):
-        pending = [a for a in known if a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED)]
-        open_ones = _named_alerts(pending, text) or text("none")
+        open_ones = _named_alerts(pending(state.alerts), text) or text("none")
         what = text(f"rule.{rule}") if rule else typed
         said = text("alerts.unknown", typed=what, pathway=short(pathway_id), alerts=open_ones)
         raise CliError(said, ExitCode.NOT_FOUND)

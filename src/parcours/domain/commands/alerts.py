@@ -58,6 +58,12 @@ class RecordNotificationFailure(Command, trigger=AlertTrigger.RECORD_NOTIFICATIO
     details: dict[str, str] = field(default_factory=dict)
 
 
+def pending(alerts: Iterable[Alert]) -> list[Alert]:
+    """The alerts someone still has to deal with: open or snoozed (not acknowledged, nor
+    resolved, nor closed with the pathway)."""
+    return [a for a in alerts if a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED)]
+
+
 def designated(alerts: Iterable[Alert], typed: str, rule: AlertRule | None) -> list[Alert]:
     """The alerts staff designate by what they typed, when it is not an alert's id: those
     of the `rule` it names, else those whose id begins with it; of them, the ones still to
@@ -71,8 +77,7 @@ def designated(alerts: Iterable[Alert], typed: str, rule: AlertRule | None) -> l
         named = [a for a in alerts if a.rule is rule]
     else:
         named = [a for a in alerts if a.alert_id.startswith(typed)]
-    pending = [a for a in named if a.status in (AlertStatus.OPEN, AlertStatus.SNOOZED)]
-    return pending or named[-1:]
+    return pending(named) or named[-1:]
 
 
 def find_alert(state: PathwayState, alert_id: str) -> Alert:
