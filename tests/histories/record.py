@@ -44,6 +44,7 @@ from tests.scenarios import SCENARIOS
 from tests.servers import start_skipping_server
 from tests.support import AUDITOR, meta, participant, referral
 from tests.workflows.after_exit import play_after_exit
+from tests.workflows.consent_walk import play_consent_notice
 from tests.workflows.races import RACES, Switchboard, answered_no
 from tests.workflows.retention_walk import play_anonymised, play_warning_follows
 from tests.workflows.signed import (
@@ -61,6 +62,7 @@ SKIPPING = {
     "atp-after-exit": play_after_exit,
     "atp-anonymised": play_anonymised,
     "atp-warning-follows": play_warning_follows,
+    "consent-notice-within-consent": play_consent_notice,
 }
 OLD_RETENTION = frozenset({"atp-after-exit"})
 """Walks of the rule before `RETENTION_BY_CONTACT_PATCH` (closing at the end of the

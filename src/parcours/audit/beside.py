@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from parcours.audit.recording import Recording, WorkflowTask
-from parcours.domain import anonymisation
+from parcours.domain import anonymisation, consent_notice
 from parcours.domain.alerts import follow_pathway
 from parcours.domain.erasure import ErasePerson, erase
 from parcours.domain.pathway import Pathway
@@ -20,11 +20,14 @@ def adopt_rules(
     recording: Recording, task: WorkflowTask, state: PathwayState, at: datetime
 ) -> None:
     """What a run did when it started, before its first task ran anything: adopt the alert
-    rules that follow the pathway at `at` (`ALERTS_FOLLOW_PATHWAY_PATCH`), and the
+    rules that follow the pathway at `at` (`ALERTS_FOLLOW_PATHWAY_PATCH`) and a consent's
+    notice within the consent (`CONSENT_NOTICE_PATCH`), and the
     retention by the last contact (`RETENTION_BY_CONTACT_PATCH`), and the warning that
     follows its due date (`RETENTION_WARNING_FOLLOWS_PATCH`)."""
     if task.first_of_run and task.run_index in recording.following_runs:
         follow_pathway(state, at)
+    if task.first_of_run and task.run_index in recording.notice_runs:
+        consent_notice.adopt(state)
     if task.first_of_run and task.run_index in recording.retaining_runs:
         anonymisation.adopt(state)
     if task.first_of_run and task.run_index in recording.warning_runs:

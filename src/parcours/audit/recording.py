@@ -54,6 +54,7 @@ from parcours.workflows.messages import (
 from parcours.workflows.patches import (
     ALERTS_FOLLOW_PATHWAY_PATCH,
     CHANGES_DURING_PUBLISH_PATCH,
+    CONSENT_NOTICE_PATCH,
     EFFECTIVE_INSTANTS_PATCH,
     RETENTION_BY_CONTACT_PATCH,
     RETENTION_WARNING_FOLLOWS_PATCH,
@@ -138,6 +139,8 @@ class Recording:
     following_runs: frozenset[int] = frozenset()
     """The runs (by index) that adopted, when they started, the alert rules that follow the
     pathway (`ALERTS_FOLLOW_PATHWAY_PATCH`): the fold adopts them at the same task."""
+    notice_runs: frozenset[int] = frozenset()
+    """The runs that adopted a consent's notice within the consent (`CONSENT_NOTICE_PATCH`)."""
     turning_runs: frozenset[int] = frozenset()
     """The runs whose loop turned again after an update (`CHANGES_DURING_PUBLISH_PATCH`)."""
     retaining_runs: frozenset[int] = frozenset()
@@ -155,10 +158,8 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
     start = await _decode_one(converter, started.input.payloads, PathwayInput, first.event_id)
     if not ran(history):
         raise await why_it_never_ran(history, converter)
-    raw: list[RawTask] = []
-    answers: Answers = {}
-    for index, run in enumerate(history.runs):
-        raw += tasks_of_run(index, run, answers)
+    answers: Answers = {}  # filled as the runs' tasks are read
+    raw = [task for i, run in enumerate(history.runs) for task in tasks_of_run(i, run, answers)]
     last_run = history.runs[-1]
     last = last_run.events[-1]
     if start.state is None:
@@ -182,6 +183,7 @@ async def record_of(history: PathwayHistory, converter: DataConverter) -> Record
         skipped_updates=_skipped_updates(raw),
         dated_runs=_runs_patched(history, EFFECTIVE_INSTANTS_PATCH),
         following_runs=_runs_patched(history, ALERTS_FOLLOW_PATHWAY_PATCH),
+        notice_runs=_runs_patched(history, CONSENT_NOTICE_PATCH),
         turning_runs=_runs_patched(history, CHANGES_DURING_PUBLISH_PATCH),
         retaining_runs=_runs_patched(history, RETENTION_BY_CONTACT_PATCH),
         warning_runs=_runs_patched(history, RETENTION_WARNING_FOLLOWS_PATCH),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from parcours.domain.anonymisation import warning_due_at
+from parcours.domain.consent_notice import notice_due
 from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Alert, PathwayEvent, PathwayState
@@ -180,7 +181,7 @@ def _consents(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
         if c.expires_at is None or c.withdrawn_at is not None:
             continue
         subject = c.partner_kind.value
-        due = c.expires_at - notice
+        due = notice_due(state, c, notice)
         found.append(DueAlert(AlertRule.CONSENT_EXPIRING, subject, due, moot_at=c.expires_at))
         found.append(DueAlert(AlertRule.CONSENT_EXPIRED, subject, c.expires_at))
     return found

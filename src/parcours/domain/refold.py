@@ -64,6 +64,7 @@ def refold(
     fresh = start(referral, first.meta, first.at, dated=first.dated)
     if follows_pathway(state):  # the alert rules it followed, judged again as it runs
         follow_pathway(fresh.state, first.at)
+        fresh.state.alert_rules = state.alert_rules
     dependents: list[PathwayEvent] = []
     for event in state.timeline[1:]:
         if event.seq in voided or event.kind in CORRECTION_EVENTS:

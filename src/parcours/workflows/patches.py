@@ -56,6 +56,14 @@ met it. Taken when a run starts (a new pathway, or a run continued as new): the 
 adopts the rules that follow the pathway (`PathwayState.alert_rules`), which the audit
 fold reads from this patch's marker."""
 
+CONSENT_NOTICE_PATCH = "consent-notice-not-before-the-consent"
+"""Before it, a consent given for less than `timers.consent_expiry_notice_days` was warned
+of with a due date before it was given (expiry minus the notice). Since, the state follows
+`domain.consent_notice.NOTICE_WITHIN_CONSENT` (`PathwayState.alert_rules` 3): such a
+notice is due when the consent was given. Decided once per run, when the run starts, by a
+pathway that follows the alert rules of `ALERTS_FOLLOW_PATHWAY_PATCH`; the audit fold
+reads it from this patch's marker."""
+
 DECOUPLED_PUBLISH_PATCH = "publish-in-one-step-partners-in-the-background"
 """Before it, each batch of new events was handed to activities one after another:
 alerts, then the read-model projection, then every partner message in one

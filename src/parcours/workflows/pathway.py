@@ -17,6 +17,7 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from parcours.domain import consent_notice
     from parcours.domain.alerts import follow_pathway, follows_pathway
     from parcours.domain.commands import STAFF_COMMANDS, Command
     from parcours.domain.errors import DomainError
@@ -40,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         AFTER_EXIT_PATCH,
         ALERTS_FOLLOW_PATHWAY_PATCH,
         CHANGES_DURING_PUBLISH_PATCH,
+        CONSENT_NOTICE_PATCH,
         DECOUPLED_PUBLISH_PATCH,
         DUE_BEFORE_SLEEP_PATCH,
         EFFECTIVE_INSTANTS_PATCH,
@@ -94,8 +96,7 @@ class ParticipantPathway(NotificationRetries, PersonErasure, PathwayRetention, P
         else:
             self._pathway = Pathway(self._programme, start.state)
         state = self._pathway.state
-        if not follows_pathway(state) and workflow.patched(ALERTS_FOLLOW_PATHWAY_PATCH):
-            follow_pathway(state, workflow.now())
+        _adopt_alert_rules(state)
         self._adopt_retention()
         self._start = start
         self._changed = False
@@ -283,3 +284,17 @@ def _referred(programme: ProgrammeDefinition, start: PathwayInput, *, dated: boo
         if workflow.patched(REFUSED_START_FAILS_PATCH):
             raise refusal(err) from None
         raise
+
+
+def _adopt_alert_rules(state: PathwayState) -> None:
+    """Decided once per run, when it starts: the alert rules that follow the pathway
+    (`ALERTS_FOLLOW_PATHWAY_PATCH`), then, for a pathway that follows them, a consent's
+    notice never due before the consent (`CONSENT_NOTICE_PATCH`)."""
+    if not follows_pathway(state) and workflow.patched(ALERTS_FOLLOW_PATHWAY_PATCH):
+        follow_pathway(state, workflow.now())
+    if (
+        follows_pathway(state)
+        and not consent_notice.notice_within_consent(state)
+        and workflow.patched(CONSENT_NOTICE_PATCH)
+    ):
+        consent_notice.adopt(state)

@@ -1,0 +1,61 @@
+"""A short consent's expiry notice on the dev server's per-workflow time skipping, and the
+walk `consent-notice-within-consent.json` records (`CONSENT_NOTICE_PATCH`): an ATP pathway
+referred now, its intake done and a consent for ten days given to the training body. The
+notice is due when the consent was given (not twenty days before it), raised once the
+entry has settled, then acknowledged by its id; ten days on, the consent expires."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.app.client import PathwayClient
+from parcours.domain import commands as c
+from parcours.domain.alerts import SETTLING
+from parcours.domain.records import Alert
+from parcours.domain.vocabulary import AlertRule, AlertStatus, PartnerKind
+from parcours.programmes import get_programme
+from tests.samples import ATP_CRITERIA
+from tests.support import meta, participant, referral
+from tests.workflows.two_year_walk import DAY, HOUR
+
+ATP = get_programme("atp-cergy")
+DAYS = 10
+"""The consent's length: shorter than the programme's notice (30 days)."""
+
+
+async def play_consent_notice(env: WorkflowEnvironment, pathways: PathwayClient) -> str:
+    """The whole walk: returns the pathway, its two consent alerts acknowledged."""
+    pid = await pathways.refer(
+        ATP, participant("Lina", "Haddad"), referral(at=datetime.now(UTC)), meta()
+    )
+    handle = env.client.get_workflow_handle(pid)
+    given = await env.get_current_time(handle)
+    await pathways.execute(pid, c.CompleteIntake(given, ATP_CRITERIA), meta())
+    consent = c.GiveConsent(PartnerKind.TRAINING_BODY, given, given + DAYS * DAY)
+    await pathways.execute(pid, consent, meta())
+    assert await env.fast_forward(handle, SETTLING - HOUR / 4)
+    assert await raised(pathways, pid, AlertRule.CONSENT_EXPIRING) is None  # settling
+    assert await env.fast_forward(handle, HOUR / 2)
+    notice = await raised(pathways, pid, AlertRule.CONSENT_EXPIRING)
+    assert notice is not None, "the notice was not raised once the consent had settled"
+    assert notice.due_at == given, f"due {notice.due_at}, the consent given {given}"
+    await pathways.execute(pid, c.AcknowledgeAlert(notice.alert_id), meta())
+    assert await env.fast_forward(handle, DAYS * DAY)
+    expired = await raised(pathways, pid, AlertRule.CONSENT_EXPIRED)
+    assert expired is not None
+    assert expired.due_at == consent.expires_at
+    await pathways.execute(pid, c.AcknowledgeAlert(expired.alert_id), meta())
+    return pid
+
+
+async def raised(pathways: PathwayClient, pid: str, rule: AlertRule) -> Alert | None:
+    """The pathway's one alert of `rule`, None before it is raised."""
+    found = [a for a in (await pathways.state(pid)).alerts if a.rule is rule]
+    assert len(found) <= 1, f"{rule.value} raised twice: {[a.alert_id for a in found]}"
+    return found[0] if found else None
+
+
+def acknowledged(alerts: list[Alert]) -> bool:
+    return all(a.status is AlertStatus.ACKNOWLEDGED for a in alerts)

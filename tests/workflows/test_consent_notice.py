@@ -1,0 +1,91 @@
+"""A consent shorter than its notice is warned of from when it was given, on the service,
+and both sides of `CONSENT_NOTICE_PATCH` stay replayed.
+
+`consent-notice-within-consent.json` (`consent_walk.play_consent_notice`, recorded on time
+skipping by `python -m tests.histories.record consent-notice-within-consent`) takes the new
+side: it holds the marker, replays with today's code, and fails to replay once the patch is
+answered no (the notice then has another id, and its acknowledgement names none). The
+histories recorded before it (`alerts-follow-the-pathway.json`, whose consent is longer
+than the notice) hold no marker and replay with the patch answered no. The audit fold
+adopts the rule where the marker is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from temporalio.testing import WorkflowEnvironment
+
+from parcours.adapters.settings import Settings
+from parcours.app.client import PathwayClient
+from parcours.domain.consent_notice import NOTICE_WITHIN_CONSENT
+from parcours.domain.vocabulary import AlertRule
+from parcours.worker import build_worker, default_activities
+from parcours.workflows.patches import CONSENT_NOTICE_PATCH
+from tests.histories.record import HERE
+from tests.workflows.consent_walk import acknowledged, play_consent_notice
+from tests.workflows.patch_replay import folded, load, recorded_patches, replay
+
+ON_SESSION_LOOP = pytest.mark.asyncio(loop_scope="session")
+
+WITHIN = HERE / "consent-notice-within-consent.json"
+BEFORE = HERE / "alerts-follow-the-pathway.json"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def skipping_pathways(
+    skipping_env: WorkflowEnvironment, settings: Settings
+) -> AsyncIterator[PathwayClient]:
+    async with build_worker(skipping_env.client, settings, default_activities(settings)):
+        yield PathwayClient(skipping_env.client, settings.task_queue)
+
+
+@pytest.mark.temporal
+@ON_SESSION_LOOP
+async def test_a_ten_day_consent_is_warned_of_from_when_it_was_given(
+    skipping_env: WorkflowEnvironment, skipping_pathways: PathwayClient
+) -> None:
+    pid = await play_consent_notice(skipping_env, skipping_pathways)
+    state = await skipping_pathways.state(pid)
+    assert state.alert_rules == NOTICE_WITHIN_CONSENT
+    rules = sorted(a.rule for a in state.alerts)
+    assert rules == [AlertRule.CONSENT_EXPIRED, AlertRule.CONSENT_EXPIRING]
+    assert acknowledged(state.alerts)
+
+
+@ON_SESSION_LOOP
+async def test_the_new_side_is_taken_and_cannot_be_removed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    history = load(WITHIN)
+    assert CONSENT_NOTICE_PATCH in recorded_patches(history)
+    result, told_no = await replay(history, monkeypatch)
+    assert result.replay_failure is None, result.replay_failure
+    assert CONSENT_NOTICE_PATCH not in told_no
+    removed, _ = await replay(history, monkeypatch, no_to=CONSENT_NOTICE_PATCH)
+    assert removed.replay_failure is not None, "the history replays without the new side"
+    assert "nondetermin" in str(removed.replay_failure).lower()
+
+
+@ON_SESSION_LOOP
+async def test_the_fold_adopts_the_rule_where_the_marker_is() -> None:
+    state = await folded(WITHIN)
+    assert state.alert_rules == NOTICE_WITHIN_CONSENT
+    [consent] = state.consents
+    [notice] = [a for a in state.alerts if a.rule is AlertRule.CONSENT_EXPIRING]
+    assert notice.due_at == consent.given_at
+    assert acknowledged(state.alerts)
+
+
+@ON_SESSION_LOOP
+async def test_a_history_from_before_the_patch_keeps_the_earlier_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    history = load(BEFORE)
+    assert CONSENT_NOTICE_PATCH not in recorded_patches(history)
+    result, told_no = await replay(history, monkeypatch)
+    assert result.replay_failure is None, result.replay_failure
+    assert CONSENT_NOTICE_PATCH in told_no
+    assert (await folded(BEFORE)).alert_rules == 2
