@@ -257,6 +257,55 @@ def test_the_coaching_day_leaves_out_a_pathway_closed_for_good(cli: Cli, lang: s
     assert day.stdout.splitlines()[-1].endswith(last[lang])
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_coaching_day_records_nothing_for_those_named_absent(cli: Cli, lang: str) -> None:
+    """The day is recorded as held for each person: `--absent` leaves out who did not come,
+    each by a short reference, rather than record them as started."""
+    add_referrer(cli)
+    open_session(cli, "2017-05")
+    came = refer_into(cli, "Ada", "--session", "2017-05")
+    stayed_home = refer_into(cli, "Berthe", "--session", "2017-05")
+    for pathway_id in (came, stayed_home):
+        act(cli, "intake", "complete", pathway_id, *ND_CRITERIA)
+    when_projected(cli, "2017-05", {"barrier_work": 2})
+
+    day = cli("--lang", lang, "coaching", "day", "2017-05", "--absent", stayed_home[8:14])
+
+    assert day.exit_code == 0, day.output
+    said = {
+        "en": (": absent, nothing recorded.", "Coaching day: 1 started, 0 refused."),
+        "fr": (" : absent·e, rien n'est enregistré.", "Journée de coaching : 1 commencé(s)"),
+    }
+    assert f"{stayed_home[8:16]}{said[lang][0]}" in day.stdout.splitlines()
+    assert day.stdout.splitlines()[-1].startswith(said[lang][1]), day.stdout
+    kinds = {
+        p: [e["kind"] for e in json.loads(cli("timeline", p, "--json").stdout)]
+        for p in (came, stayed_home)
+    }
+    assert "coaching_started" in kinds[came]
+    assert "coaching_started" not in kinds[stayed_home]
+
+
+def test_an_absent_reference_names_one_of_the_sessions_people(cli: Cli) -> None:
+    add_referrer(cli)
+    open_session(cli, "2017-07")
+    member = refer_into(cli, "Ada", "--session", "2017-07")
+    elsewhere = refer_into(cli, "Berthe")
+    when_projected(cli, "2017-07", {"referred": 1})
+
+    wrong = cli("coaching", "day", "2017-07", "--absent", elsewhere[8:16])
+    assert wrong.exit_code == ExitCode.NOT_FOUND, wrong.output
+    assert wrong.stderr.startswith(f"Not found: {elsewhere[8:16]} names none of the people")
+    assert member[8:16] in wrong.stderr
+    assert cli("coaching", "day", "2017-07", "--absent", "ab").exit_code == ExitCode.USAGE
+    alone = cli("coaching", "day", "2017-07", "--absent", member, "--json")
+    assert alone.exit_code == 0, alone.output
+    assert json.loads(alone.stdout)["absent"] == [member]
+    assert json.loads(alone.stdout)["answers"] == []
+    timeline = json.loads(cli("timeline", member, "--json").stdout)
+    assert [e["kind"] for e in timeline] == ["referred"]
+
+
 def test_a_referral_without_a_session_is_in_the_month_on_staff_calendar(cli: Cli) -> None:
     """Referred at 00:30 on 1 November in Paris (still October in UTC): session 2026-11."""
     typed = (

@@ -29,13 +29,7 @@ from parcours.app.errors import (
     refusal_of,
 )
 from parcours.app.health import ensure_runs, explain
-from parcours.app.references import (
-    SHORT_REFERENCE,
-    SHORTEST_REFERENCE,
-    AmbiguousReference,
-    ReferenceTooShort,
-    new_pathway_id,
-)
+from parcours.app.references import AmbiguousReference, new_pathway_id, typed_prefix
 from parcours.app.sending import abandon, update_id
 from parcours.domain.commands import Command, Refer
 from parcours.domain.inputs import reason_too_long
@@ -141,12 +135,9 @@ class PathwayClient:
         reference = reference.strip().lower()
         if PATHWAY_ID.fullmatch(reference):
             return reference
-        match = SHORT_REFERENCE.fullmatch(reference)
-        if match is None and len(reference.removeprefix("pathway-")) < SHORTEST_REFERENCE:
-            raise ReferenceTooShort(reference, SHORTEST_REFERENCE)
-        if match is None:
+        prefix = typed_prefix(reference)
+        if prefix is None:
             raise PathwayNotFound(reference)
-        prefix = f"pathway-{match.group('prefix')}"
         found = [
             summary.pathway_id
             for summary in await self.list(f"WorkflowId STARTS_WITH '{prefix}'", limit=10)

@@ -256,15 +256,19 @@ COACHING_ONWARDS = frozenset(
 
 
 def awaiting_coaching(
-    members: list[tuple[str, Stage]],
+    members: list[tuple[str, Stage]], absent: frozenset[str] = frozenset()
 ) -> tuple[list[tuple[str, Stage]], list[str]]:
     """The members a coaching day is sent to, and the ids of those it leaves out rather
     than have them refused: whose coaching has started already (held again, or people who
-    moved on to training, a mission or employment). The others decide by their own rules."""
+    moved on to training, a mission or employment). The others decide by their own rules,
+    but for those staff name `absent`: nothing is recorded for someone who did not come."""
     waiting = [
-        (pathway_id, stage) for pathway_id, stage in members if stage not in COACHING_ONWARDS
+        (pathway_id, stage)
+        for pathway_id, stage in members
+        if stage not in COACHING_ONWARDS and pathway_id not in absent
     ]
-    return waiting, [pathway_id for pathway_id, stage in members if stage in COACHING_ONWARDS]
+    started = [pid for pid, stage in members if stage in COACHING_ONWARDS and pid not in absent]
+    return waiting, started
 
 
 def check_coaching_day(day: datetime, now: datetime) -> None:

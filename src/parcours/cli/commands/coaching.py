@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from parcours.cli.act import dated_action
+from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, stage_label
 from parcours.cli.options import JsonFlag, On, ProgrammeOpt, ReasonOpt, RequestOpt, group_module
@@ -36,6 +37,7 @@ dated_action(coaching, "start", c.StartCoaching)
 def coaching_day(
     name: Annotated[str, typer.Argument(help="help.arg.session_name", metavar="SESSION")],
     programme: ProgrammeOpt = None,
+    absent: Annotated[list[str] | None, typer.Option(help="help.opt.absent", metavar="REF")] = None,
     on: On = None,
     reason: ReasonOpt = "",
     request_id: RequestOpt = None,
@@ -51,7 +53,8 @@ def coaching_day(
     store = open_readmodel()
     found = which_session(session, store, name, programme)
     members = store.session_people(found.programme, found.name)
-    waiting, started = rules.awaiting_coaching(members)
+    missing = _absentees(session.text, found.name, [pid for pid, _ in members], absent or [])
+    waiting, started = rules.awaiting_coaching(members, missing)
     meta = session.request(reason, request_id, on)
     started_at = meta.effective_at or typed_instant(on)
     rules.check_coaching_day(started_at, datetime.now(UTC))
@@ -64,18 +67,34 @@ def coaching_day(
     answers = with_pathways(session, work, whole_timeout=False)
     if as_json:
         said = {"session": found.name, "programme": found.programme, "answers": plain(answers)}
-        print_json({**said, "already_started": started})
+        print_json({**said, "already_started": started, "absent": sorted(missing)})
     else:
-        _say(answers, len(started), session.text)
+        _say(answers, len(started), sorted(missing), session.text)
     if [a for a in answers if not a.done and not rules.closed_for_good(a)]:
         raise typer.Exit(ExitCode.REFUSED)
 
 
-def _say(answers: list[MemberAnswer], started: int, text: Text) -> None:
+def _absentees(text: Text, name: str, people: list[str], typed: list[str]) -> frozenset[str]:
+    """The session's people `--absent` names, each by its id or a short reference; one
+    that names none of them is not found (exit 4), listing them."""
+    from parcours.app.references import among
+
+    found = {reference: among(reference, people) for reference in typed}
+    for reference, pathway_id in found.items():
+        if pathway_id is None:
+            listed = ", ".join(sorted(short(p) for p in people)) or "—"
+            said = text("coaching.day.not_member", ref=reference, session=name, people=listed)
+            raise CliError(said, ExitCode.NOT_FOUND)
+    return frozenset(p for p in found.values() if p is not None)
+
+
+def _say(answers: list[MemberAnswer], started: int, absent: list[str], text: Text) -> None:
     from parcours.cli.refusals import refusal_reason
     from parcours.domain.sessions import closed_for_good
 
-    if not answers:
+    for pathway_id in absent:
+        console.print(text("coaching.day.absent", ref=short(pathway_id)))
+    if not answers and not absent:
         console.print(text("coaching.day.all_started" if started else "coaching.day.nobody"))
         return
     for answer in answers:
@@ -92,7 +111,8 @@ def _say(answers: list[MemberAnswer], started: int, text: Text) -> None:
     closed = sum(1 for a in answers if closed_for_good(a))
     said = text("coaching.day.summary", done=done, refused=len(answers) - done - closed)
     said += text("coaching.day.left_out", closed=closed) if closed else ""
-    console.print(said + (text("coaching.day.already", started=started) if started else ""))
+    said += text("coaching.day.already", started=started) if started else ""
+    console.print(said + (text("coaching.day.absentees", absent=len(absent)) if absent else ""))
 
 
 class progress_bar:  # noqa: N801 - used as a function returning a context manager
