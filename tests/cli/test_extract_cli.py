@@ -152,6 +152,13 @@ def test_a_folder_that_cannot_take_the_files_is_refused_before_any_read(
     (said,) = refused.stderr.strip().splitlines()
     assert said.startswith("Impossible d'écrire l'extraction dans"), said
     assert "un fichier de ce nom s'y trouve, pas un dossier" in said
+    # A folder that cannot be made, though its parent is there: it was checked by looking
+    # (the parent writable), the pathways read and logged, then the files refused.
+    nowhere = "/proc/parcours-extract"
+    refused = cli("--lang", "fr", "--role", "auditor", "extract", "atp-cergy", "--out", nowhere)
+    assert refused.exit_code == 2, refused.output
+    assert "on ne peut pas y créer de dossier" in refused.stderr
+    assert "n'existe pas" not in refused.stderr
     assert [r for r in read_log_rows(cli_settings.readmodel_url) if r["command"] == "extract"] == []
 
 

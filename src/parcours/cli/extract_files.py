@@ -74,13 +74,14 @@ def _gather(session: Session, programme: str, key: bytes, as_json: bool) -> Extr
     return with_pathways(session, work, whole_timeout=False)
 
 
-def _ready(session: Session, out: Path, replace: bool) -> None:
-    """The folder `--out` can take the files: refused now (exit 2), before any pathway is
-    read and the reads logged, and before the key is made; nothing is created here. One
-    that holds an extract already is refused unless `replace`: the evaluator may hold
-    the one a second run would silently write over."""
-    import errno
-    import os
+def _ready(session: Session, out: Path, replace: bool) -> Path | None:
+    """The folder `--out` can take the files: made now and a file written and removed in
+    it, so that a folder that cannot be is refused (exit 2) before any pathway is read and
+    the reads logged, and before the key is made. One that holds an extract already is
+    refused unless `replace`: the evaluator may hold the one a second run would silently
+    write over. Returns the first folder it made (None when `out` was there), for
+    `_undo` to remove should the extract fail after all."""
+    import tempfile
 
     from parcours.app.extract import FILES
 
@@ -88,17 +89,34 @@ def _ready(session: Session, out: Path, replace: bool) -> None:
     if held and not replace:
         said = session.text("extract.exists", folder=out, files=", ".join(held))
         raise CliError(said, ExitCode.USAGE)
-
+    made = next((p for p in reversed((out, *out.parents)) if not p.exists()), None)
     try:
-        if out.exists() and not out.is_dir():
-            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(out))
-        existing = next(p for p in (out, *out.parents) if p.exists())
-        if not existing.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(existing))
-        if not os.access(existing, os.W_OK | os.X_OK):
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(existing))
+        out.mkdir(parents=True, exist_ok=True)
+    except FileNotFoundError:  # its parent is there, yet takes no folder (/proc, say)
+        said = session.text("error.extract_out", path=out, error=session.text("os.cannot_make"))
+        raise CliError(said, ExitCode.USAGE) from None
     except OSError as err:
         raise unwritable(session.text, "error.extract_out", out, err) from None
+    try:
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as err:
+        _undo(made, out)
+        raise unwritable(session.text, "error.extract_out", out, err) from None
+    return made
+
+
+def _undo(made: Path | None, out: Path) -> None:
+    """Remove the folders `_ready` made, from `out` up to `made`, those still empty."""
+    if made is None:
+        return
+    for folder in (out, *out.parents):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        if folder == made:
+            return
 
 
 def run_extract(
@@ -115,9 +133,13 @@ def run_extract(
     from parcours.programmes import get_programme
 
     get_programme(programme)  # an unknown programme is refused (exit 4) before anything
-    _ready(session, out, replace)  # a folder that cannot take them: said before any read
-    key, created, key_path = _key(session, key_file)
-    extracted = _gather(session, programme, key, as_json)
+    made = _ready(session, out, replace)  # a folder that cannot take them: said before any read
+    try:
+        key, created, key_path = _key(session, key_file)
+        extracted = _gather(session, programme, key, as_json)
+    except BaseException:
+        _undo(made, out)
+        raise
     if extracted.opened:  # the birth dates opened, each a read, logged before any file
         logged(session, ReadCommand.EXTRACT, extracted.opened, programme)
     try:
@@ -125,6 +147,18 @@ def run_extract(
     except OSError as err:
         raise unwritable(session.text, "error.extract_out", out, err) from None
     say_troubled(session.text, "extract.troubled", extracted.troubled)
+    _say(session, extracted, (out, files), (key_path, created), as_json)
+
+
+def _say(
+    session: Session,
+    extracted: Extracted,
+    written: tuple[Path, list[Path]],
+    key: tuple[Path, bool],
+    as_json: bool,
+) -> None:
+    """What was written, and the key: made now, or read."""
+    (out, files), (key_path, created) = written, key
     if as_json:
         print_json(
             {
