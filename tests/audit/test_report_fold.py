@@ -38,6 +38,7 @@ from tests.samples import DAY
 from tests.scenarios import (
     PAST,
     drive_corrected_pathway,
+    drive_erased_pathway,
     drive_full_atp_pathway,
     drive_nouveau_depart_session,
     drive_open_pathway,
@@ -74,6 +75,7 @@ async def driven(
             await drive_open_pathway(pathways),
             await drive_corrected_pathway(pathways),
             *await drive_second_session(pathways),
+            await drive_erased_pathway(pathways),
         ]
         states = [await folded_state(pathways, pid) for pid in ids]
         with open_store(db_url) as store:
@@ -137,6 +139,10 @@ def check_the_figures_are_the_ones_lived(driven: Driven) -> None:
     own = sessions[corrected.session]
     assert own.stages_now.get(Stage.COACHING.value, 0) >= 1
     assert own.dropouts_by_stage.get(Stage.COACHING.value, 0) == 0
+    # The person erased at their request stands there, not at the stage they were erased in.
+    erased = driven.states[-1]
+    assert erased.stage is Stage.BARRIER_WORK
+    assert sessions[erased.session].stages_now.get("erased", 0) >= 1
     full = sessions[driven.states[0].session]
     assert full.positive_exits >= 1
     assert full.jobdating_outcomes["hired"] >= 1

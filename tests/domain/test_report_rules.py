@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from parcours.domain import commands as c
 from parcours.domain.disclosure import Mask
+from parcours.domain.erasure import anonymise, erase
 from parcours.domain.extract import age_band, extract_row
 from parcours.domain.pathway import Pathway
 from parcours.domain.report import (
@@ -20,11 +21,11 @@ from parcours.domain.report import (
     steps_of,
     yearly_intake,
 )
-from parcours.domain.report_states import figures_by_session
+from parcours.domain.report_states import figures_by_session, stage_now
 from parcours.domain.vocabulary import Stage
 from parcours.programmes import get_programme
 from tests.samples import ATP_CRITERIA
-from tests.support import T0, meta, referral
+from tests.support import COORDINATOR, T0, meta, referral
 
 ATP, ND = get_programme("atp-cergy"), get_programme("nouveau-depart")
 DAY = timedelta(days=1)
@@ -106,3 +107,31 @@ def test_a_voided_drop_out_counts_for_nothing() -> None:
     row = extract_row(pathway.state, date(1990, 4, 2), "p")
     assert row["dropped_out"] is False
     assert row["intake_month"] == "2026-01"
+
+
+def test_a_person_erased_or_anonymised_stands_there_not_at_their_stage() -> None:
+    """An evaluator read an erased person's row, and the report's "where they stand now",
+    as someone still followed in coaching: they stand where the erasure left them."""
+    erased = Pathway.refer(ATP, "pathway-0003", referral(T0), meta(), T0)
+    erased.execute(c.CompleteIntake(T0, ATP_CRITERIA), meta(), T0)
+    erase(erased.state, meta(COORDINATOR, reason="GDPR article 17"), T0 + DAY, erased._record)
+    gone = Pathway.refer(ATP, "pathway-0004", referral(T0), meta(), T0)
+    anonymise(gone.state, T0 + 700 * DAY, gone._record)
+    followed = Pathway.refer(ATP, "pathway-0005", referral(T0), meta(), T0)
+
+    assert erased.state.stage is Stage.BARRIER_WORK  # the stage as recorded is kept
+    assert [stage_now(p.state) for p in (erased, gone, followed)] == [
+        "erased",
+        "anonymised",
+        "referred",
+    ]
+    [figures] = figures_by_session(
+        [p.state for p in (erased, gone, followed)], Selection("atp-cergy")
+    ).values()
+    assert figures.stages_now == {"anonymised": 1, "erased": 1, "referred": 1}
+    rows = [extract_row(p.state, None, "p") for p in (erased, gone, followed)]
+    assert [(r["stage"], r["closed"]) for r in rows] == [
+        ("barrier_work", "erased"),
+        ("referred", "anonymised"),
+        ("referred", ""),
+    ]

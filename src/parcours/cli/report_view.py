@@ -18,6 +18,7 @@ from parcours.cli.labels import percent as as_percent
 from parcours.cli.labels import stage_label
 from parcours.cli.render import console
 from parcours.domain.disclosure import WITHHELD
+from parcours.locale import catalogue
 
 BAR_WIDTH = 30
 WHOLE = ""
@@ -93,7 +94,9 @@ def counted_tables(text: Text) -> list[tuple[str, str, str, Label]]:
     """The tables of counts besides the funnel: (title key, heading key, figure, label)."""
 
     def stage(value: str) -> str:
-        return stage_label(value, text)
+        """A stage, or what closed the pathway when its person is gone (`stage_now`)."""
+        closed = f"report.closure.{value}"
+        return text(closed) if closed in catalogue("en") else stage_label(value, text)
 
     return [
         ("report.stages_now", "report.col.stage", "stages_now", stage),

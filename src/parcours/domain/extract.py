@@ -16,6 +16,7 @@ from parcours.domain.commands.corrections import as_it_stands
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.records import Mission, PathwayState, Training
 from parcours.domain.report import month_of
+from parcours.domain.retention import closure
 
 AGE_BANDS = ((26, "under_26"), (35, "26_34"), (45, "35_44"), (55, "45_54"))
 """Upper bounds (excluded) of the age bands at referral; from 55 on: `55_and_over`."""
@@ -56,6 +57,7 @@ COLUMNS = (
     Column("exit_reason", "string"),
     Column("exit_positive", "boolean"),
     Column("exit_rule", "string"),
+    Column("closed", "string"),
 )
 
 
@@ -132,4 +134,5 @@ def extract_row(
         "exit_reason": outcome.reason.value if outcome else "",
         "exit_positive": outcome.positive if outcome else None,
         "exit_rule": outcome.rule_label if outcome else "",
+        "closed": closed.value if (closed := closure(state)) else "",
     }

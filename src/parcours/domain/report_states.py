@@ -27,12 +27,21 @@ from parcours.domain.report import (
     days_between,
     dropout_stage,
 )
+from parcours.domain.retention import PERSON_GONE, closure
 
 DROPOUT_KINDS = frozenset(STEP_EVENTS[Step.DROPPED_OUT])
 
 
 def _sorted(counter: Counter[str]) -> dict[str, int]:
     return {k: v for k, v in sorted(counter.items()) if v}
+
+
+def stage_now(state: PathwayState) -> str:
+    """Where the pathway stands now: its stage, or, once its person was erased or
+    anonymised, that closure (`erased`, `anonymised`): nobody follows them any more, and
+    the stage they were erased in would read as someone still being followed."""
+    closed = closure(state)
+    return closed.value if closed in PERSON_GONE else state.stage.value
 
 
 def _first_mission_days(state: PathwayState, events: list[PathwayEvent]) -> list[float]:
@@ -48,7 +57,7 @@ def _pathway_figures(state: PathwayState, selection: Selection) -> Figures:
     return Figures(
         pathways=1,
         funnel={s: int(any(k in kinds for k in STEP_EVENTS[s])) for s in Step},
-        stages_now={state.stage.value: 1},
+        stages_now={stage_now(state): 1},
         intake_by_month=_sorted(
             Counter(selection.month_of(e.at) for e in events if e.kind == INTAKE_EVENT)
         ),

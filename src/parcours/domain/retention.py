@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from parcours.domain.anonymisation import anonymise_at, by_last_contact
 from parcours.domain.commands.lifecycle import LifecycleEvent
@@ -61,25 +62,48 @@ def close_for_good(state: PathwayState, now: datetime) -> dict[str, str]:
     return {"exited_at": exited_at, "alerts_closed": " ".join(closed)}
 
 
-def refuse_if_closed(state: PathwayState) -> None:
-    """A pathway closed for good accepts nothing; the refusal says what closed it: the end
-    of its retention after exit (the earlier rule), its person anonymised at the end of the
-    retention by the last contact, or erased at a coordinator's request."""
+class Closure(StrEnum):
+    """What closed a pathway for good."""
+
+    RETENTION_OVER = "retention_over"
+    """The end of its retention period after exit (the earlier rule)."""
+    ANONYMISED = "anonymised"
+    """Its person anonymised at the end of the retention by the last contact."""
+    ERASED = "erased"
+    """Its person erased at a coordinator's request."""
+
+
+PERSON_GONE = frozenset({Closure.ANONYMISED, Closure.ERASED})
+"""Closures that took the person away with the pathway: nobody follows them any more."""
+
+
+def closure(state: PathwayState) -> Closure | None:
+    """What closed the pathway for good; None while it is open."""
     if state.closed_at is None:
+        return None
+    if state.erased_at != state.closed_at:  # closed, then perhaps erased, by the earlier rule
+        return Closure.RETENTION_OVER
+    erased = next(e for e in reversed(state.timeline) if e.kind == ERASED.value)
+    return Closure.ANONYMISED if erased.role is Role.SYSTEM else Closure.ERASED
+
+
+def refuse_if_closed(state: PathwayState) -> None:
+    """A pathway closed for good accepts nothing; the refusal says what closed it."""
+    closed = closure(state)
+    if state.closed_at is None or closed is None:
         return
     closed_at = state.closed_at.isoformat()
-    if state.erased_at != state.closed_at:  # closed, then perhaps erased, by the earlier rule
+    if closed is Closure.RETENTION_OVER:
         raise MoveRefused.for_rule(
             CLOSED_RULE,
             f"the pathway closed for good on {closed_at}, at the end of its retention period "
             "after exit; it can still be read",
             closed_at=closed_at,
         )
-    erased = next(e for e in reversed(state.timeline) if e.kind == ERASED.value)
-    code = "pathway_anonymised" if erased.role is Role.SYSTEM else "pathway_erased"
+    code = f"pathway_{closed.value}"
     why = (
         "its person was anonymised at the end of the record's retention after the last contact"
-        if erased.role is Role.SYSTEM
+        if closed is Closure.ANONYMISED
         else "its person was erased at a coordinator's request"
     )
     raise MoveRefused(

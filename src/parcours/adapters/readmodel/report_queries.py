@@ -36,7 +36,10 @@ from parcours.domain.report import (
     combined,
     days_between,
 )
-from parcours.domain.vocabulary import Stage
+from parcours.domain.retention import CLOSED, ERASED, Closure
+from parcours.domain.vocabulary import Role, Stage
+
+ERASED_EVENT, CLOSED_EVENT = ERASED.value, CLOSED.value
 
 P = ParticipantRow
 E = aliased(TimelineRow, name="e")
@@ -46,6 +49,27 @@ Counts = dict[str, dict[str, int]]
 """session → key → count."""
 
 Query = tuple[ColumnElement[Any], list[ColumnElement[bool]], bool]
+
+
+def _closed_by(kind: str) -> ColumnElement[Any]:
+    """The role of whoever recorded the pathway's event of `kind` (None without one)."""
+    return (
+        select(E.role)
+        .where(E.pathway_id == P.pathway_id, E.kind == kind)
+        .order_by(E.seq.desc())
+        .limit(1)
+        .correlate(P)
+        .scalar_subquery()
+    )
+
+
+def _stage_now(stage: Stage, erased_by: Role | None, closed_by: Role | None) -> str:
+    """As `report_states.stage_now`: a pathway closed when its person was erased (by a
+    coordinator) or anonymised (by parcours) stands there, not at its stage; one closed at
+    the end of its retention after exit first (`pathway_closed`) stays at its stage."""
+    if erased_by is None or closed_by is not None:
+        return stage.value
+    return (Closure.ANONYMISED if Role(erased_by) is Role.SYSTEM else Closure.ERASED).value
 
 
 def _not_voided() -> ColumnElement[bool]:
@@ -121,15 +145,21 @@ class ReportQueries(Database):
         return found
 
     def _sessions(self, selection: Selection) -> Counts:
-        stmt = (
-            select(P.session, P.stage, func.count())
-            .where(*self._selected(selection))
-            .group_by(P.session, P.stage)
-        )
+        """Where each session's people stand now (`report_states.stage_now`)."""
+        rows = select(
+            P.session.label("session"),
+            P.stage.label("stage"),
+            _closed_by(ERASED_EVENT).label("erased_by"),
+            _closed_by(CLOSED_EVENT).label("closed_by"),
+        ).where(*self._selected(selection))
+        inner = rows.subquery()
+        columns = (inner.c.session, inner.c.stage, inner.c.erased_by, inner.c.closed_by)
+        stmt = select(*columns, func.count()).group_by(*columns)
         found: Counts = defaultdict(dict)
         with self._read() as s:
-            for session, stage, count in s.execute(stmt):
-                found[session][Stage(stage).value] = count
+            for session, stage, erased_by, closed_by, count in s.execute(stmt):
+                now = _stage_now(Stage(stage), erased_by, closed_by)
+                found[session][now] = found[session].get(now, 0) + count
         return dict(sorted(found.items()))
 
     def _queries(self) -> dict[str, Query]:
