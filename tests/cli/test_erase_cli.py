@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -328,3 +329,38 @@ def test_the_question_is_asked_in_french_and_a_closed_input_erases_nothing(cli: 
     assert "[o/N]" in french.stderr  # asked on stderr: --json output stays JSON
     assert "Effacer définitivement Philippa Marchbanks (né(e) le 1979-06-15)" in french.stderr
     assert "Marchbanks" not in cli("show", pid).stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_erased_pathway_says_what_closed_it_and_nothing_reads_as_alive(
+    cli: Cli, lang: str
+) -> None:
+    """A DPO's trial: after an erasure `show` said only "Closed for good on …", its
+    consent still "valid" and its appointment to come "scheduled", as if the person were
+    still followed. Now each says the pathway closed, and why."""
+    pid = refer(cli)
+    assert cli("consent", "give", pid, "referrer").exit_code == 0
+    slot = ("--at", f"{date.today() + timedelta(days=7)}T10:00", "--kind", "individual")
+    assert cli("appointment", "add", pid, *slot, "--place", "office").exit_code == 0
+    erased = as_coordinator(cli, "erase", pid, "--reason", "asked by the person", "--yes")
+    assert erased.exit_code == 0, erased.output
+
+    shown = " ".join(cli("--lang", lang, "show", pid, COLUMNS="400").stdout.split())
+    said = {
+        "en": (
+            "(its person erased at a coordinator's request)",
+            "no longer used: the pathway closed on",
+            "not held: the pathway closed on",
+        ),
+        "fr": (
+            "(sa personne effacée à la demande d'un coordinateur)",
+            "plus utilisé : le parcours a été clos le",
+            "sans suite : le parcours a été clos le",
+        ),
+    }
+    for words in said[lang]:
+        assert words in shown, shown
+    assert {"en": " valid ", "fr": " valable "}[lang] not in shown
+    assert said[lang][0] in " ".join(cli("--lang", lang, "next", pid).stdout.split())
+    status = json.loads(cli("show", pid, "--json").stdout)["status"]
+    assert status["closure"] == "erased"

@@ -159,3 +159,8 @@ def semicolons(items: Iterable[str], lang: str) -> str:
 def ticked(active: bool) -> str:
     """Whether something is on, as a mark (a partner's `active`)."""
     return "✓" if active else "—"
+
+
+def closure_note(closure: str | None, text: Text) -> str:
+    """What closed a pathway for good, in brackets after its date ("" when not said)."""
+    return f" ({text(f'show.closure.{closure}')})" if closure else ""

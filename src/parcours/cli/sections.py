@@ -173,6 +173,8 @@ def _appointments(facts: PathwayFacts, as_of: datetime, text: Text) -> Rows:
         status = word("appointment_status", a.status.value, text)
         if a.recorded_at is not None:
             status = text("show.status_on", status=status, when=when(a.recorded_at))
+        elif facts.closed_at is not None and a.at >= facts.closed_at:
+            status = text("show.after_closing", when=_day(facts.closed_at))
         elif a.at <= as_of and facts.closed_at is None:  # nothing is recorded once closed
             status = text("show.outcome_due", status=status)
         kind = word("appointment_kind", a.kind.value, text)
@@ -190,8 +192,11 @@ def _job_datings(facts: PathwayFacts, text: Text) -> Rows:
 
 def _consents(facts: PathwayFacts, as_of: datetime, text: Text) -> Rows:
     def row(c: Consent) -> list[str]:
+        closed = facts.closed_at
         if c.withdrawn_at is not None and c.withdrawn_at <= as_of:
             status = text("show.withdrawn_on", when=when(c.withdrawn_at))
+        elif closed is not None and closed <= as_of and c.valid_at(closed):
+            status = text("show.consent_closed", when=_day(closed))  # nobody is told any more
         elif c.valid_at(as_of):
             status = text("show.valid")
         else:

@@ -15,6 +15,7 @@ from parcours.cli.i18n import Text
 from parcours.cli.labels import (
     action_labels,
     as_typed,
+    closure_note,
     role_label,
     semicolons,
     short,
@@ -68,7 +69,7 @@ def _retention_rows(status: PathwayStatus, text: Text) -> list[Row]:
     its person is to be anonymised, whatever the stage; else, once exited under the earlier
     rule, when it closes for good (end of its retention after exit)."""
     if status.closed_at is not None:
-        return [(text("show.closed"), when(status.closed_at))]
+        return [(text("show.closed"), when(status.closed_at) + closure_note(status.closure, text))]
     if status.retention_due_at is not None:
         return [(text("show.anonymised_on"), when(status.retention_due_at))]
     if status.closes_at is not None:

@@ -23,6 +23,7 @@ from parcours.domain.records import (
     PathwayState,
     Training,
 )
+from parcours.domain.retention import Closure, closure
 from parcours.domain.vocabulary import FrenchLevel, Stage
 
 if TYPE_CHECKING:  # only in signatures: the summary's module reads the programme models
@@ -107,6 +108,8 @@ class PathwayStatus(PathwayHead):
     earlier_pathway_id: str = ""  # the same person's exited pathway this one follows, if any
     entries: Entries | None = None
     """The first referral and the last re-entry (none in answers of an older worker)."""
+    closure: Closure | None = None
+    """What closed it for good (none while open, and in answers of an older worker)."""
 
     @classmethod
     def of(
@@ -123,6 +126,7 @@ class PathwayStatus(PathwayHead):
             closes_at=summary.closes_at,
             retention_due_at=summary.retention_due_at,
             entries=entries_of(state),
+            closure=closure(state),
             **_records_of(state),
         )
 

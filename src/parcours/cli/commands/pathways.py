@@ -277,7 +277,10 @@ def next_actions(reference: Ref, as_json: JsonFlag = False) -> None:
         return
     text, ref = session.text, short(status.pathway_id)
     if status.closed_at is not None:  # not an empty table: nothing may ever be done again
-        console.print(text("next.closed", ref=ref, when=when(status.closed_at)))
+        from parcours.cli.labels import closure_note
+
+        why = closure_note(status.closure, text)
+        console.print(text("next.closed", ref=ref, when=when(status.closed_at), why=why))
         return
     table(
         text("next.title", stage=stage_label(status.stage.value, text)),
