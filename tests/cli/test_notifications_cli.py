@@ -22,6 +22,7 @@ import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
+from parcours.activities.notify import NOT_IN_DIRECTORY
 from parcours.adapters.channels import ChannelKind
 from parcours.adapters.channels.files import file_name
 from parcours.adapters.readmodel import OutboxEntry, OutboxStatus, Partner, Store, open_store
@@ -51,7 +52,9 @@ ATP_CRITERIA_ARGS = ("--criterion", "precarious_worker", "--criterion", "lives_i
 MAILBOX = "orientation@ccas.example.org"
 
 
-def failed_row(store: Store, pathway_id: str = "pathway-00000000000000aa") -> OutboxEntry:
+def failed_row(
+    store: Store, pathway_id: str = "pathway-00000000000000aa", channel: str = "email"
+) -> OutboxEntry:
     notification = Notification(
         key=f"{pathway_id}:2:referrer:CCAS",
         partner_kind=PartnerKind.REFERRER,
@@ -60,7 +63,7 @@ def failed_row(store: Store, pathway_id: str = "pathway-00000000000000aa") -> Ou
         event_seq=2,
         event_at=T0,
     )
-    store.claim(notification, pathway_id, "email")
+    store.claim(notification, pathway_id, channel)
     store.mark_failed(notification.key, "SMTP 550: recipient refused", permanent=True)
     entry = store.get_notification(notification.key)
     assert entry is not None
@@ -89,6 +92,19 @@ def test_with_the_server_unreachable_the_row_stays_failed(
     listed = offline_cli("notifications", "--failed", "--json")
     assert listed.exit_code == 0, listed.output
     assert [n["key"] for n in json.loads(listed.stdout)] == [entry.key]
+
+
+def test_a_partner_missing_from_the_directory_is_said_in_the_readers_words(
+    offline_cli: Cli, tmp_path: Path
+) -> None:
+    """A French trial read "CCAS (prescripteur, directory)": the outbox's channel of a
+    message to a partner the directory does not hold was shown as stored."""
+    with open_store(f"sqlite:///{tmp_path / 'readmodel.sqlite'}") as store:
+        failed_row(store, channel=NOT_IN_DIRECTORY)
+    listed = offline_cli("--lang", "fr", "notifications", "--failed", COLUMNS="400")
+    assert listed.exit_code == 0, listed.output
+    assert "CCAS (prescripteur, absent de l'annuaire)" in listed.stdout
+    assert "directory" not in listed.stdout
 
 
 @pytest.mark.parametrize(("lang", "words"), [("en", "needs a reason"), ("fr", "demande un motif")])

@@ -138,6 +138,8 @@ async def test_who_may_not_is_refused_and_nothing_is_opened_or_logged(
     assert cases[0][0].headers["www-authenticate"] == 'Bearer realm="parcours"'
     french = codec.post("decode", sent, Accept_Language="fr-FR,fr;q=0.9")
     assert french.json()["message"].startswith("Connectez-vous d'abord")
+    role = codec.post("encode", sent, auditor, Accept_Language="fr").json()["message"]
+    assert role.startswith("Le rôle auditeur ne peut pas"), role  # its name, not its key
     assert call(f"{codec.url}/decode").status == 405
     assert call(f"{codec.url}/nothing", "POST", "{}").status == 404
     assert logged(codec_settings) == []

@@ -100,7 +100,8 @@ class CodecService:
         if isinstance(refused, Reply):
             return refused
         if refused.role not in SEALERS:
-            return self.error(403, "role_encode", lang, role=refused.role.value)
+            role = words(lang, f"role.{refused.role.value}")
+            return self.error(403, "role_encode", lang, role=role)
         try:
             sealed = seal_payloads(self.codec, parse_body(body))
         except BadBody:
