@@ -166,6 +166,8 @@ def test_a_fractional_answer_timeout_is_accepted() -> None:
         ("en", "2026-11-30T25:00", "there is no such day or hour"),
         ("fr", "31/02/2026", "31/02/2026 est bien écrit comme une date"),
         ("fr", "30/11/2026 25h00", "ce jour ou cette heure n'existe pas"),
+        ("fr", "2026-13-45", "ce mois n'existe pas : un mois va de 01 à 12"),
+        ("en", "12/31/2026", "there is no such month"),  # written month first
     ],
 )
 def test_a_day_that_does_not_exist_is_said_so(lang: str, typed: str, said: str) -> None:
@@ -184,3 +186,22 @@ def test_a_birth_date_is_taken_day_first_too(typed: str) -> None:
     session = open_session("fr", "staff-1", None, {"PARCOURS_CONFIG": "/nonexistent.toml"})
     person = typed_person(session, ("Awa", "Diallo"), typed, ("", "", "", ""), None, None)
     assert person.birth_date == "1985-03-02"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("31/02/1980", "31/02/1980 est bien écrit comme une date pour --birth-date, mais ce jour"),
+        ("1980-13-02", "ce mois n'existe pas"),
+        ("le 2 mars", "La date de naissance le 2 mars n'est pas une date : écrivez-la"),
+    ],
+)
+def test_a_birth_date_that_does_not_exist_is_said_so(typed: str, said: str) -> None:
+    """A French trial typed 31/02/1980 and was told to write JJ/MM/AAAA, which it had."""
+    from parcours.cli.referral_input import typed_person
+
+    session = open_session("fr", "staff-1", None, {"PARCOURS_CONFIG": "/nonexistent.toml"})
+    with pytest.raises(CliError) as refused:
+        typed_person(session, ("Awa", "Diallo"), typed, ("", "", "", ""), None, None)
+    assert refused.value.code == ExitCode.USAGE
+    assert said in str(refused.value)

@@ -122,7 +122,10 @@ REFERRAL = ("--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "preca
         (("report", "no-such"), 4, "There is no programme named no-such; the programmes are:"),
         (("--lang", "fr", "report", "no-such"), 4, "Aucun programme ne s'appelle no-such ;"),
         (("programme", "show", "atp-cergy", "--version", "9"), 4, "has no version 9; its"),
-        (("report", "atp-cergy", "--from", "2026-02-30"), 2, "is not a day for --from"),
+        # A day written as asked that does not exist: said so, not "write YYYY-MM-DD".
+        (("report", "atp-cergy", "--from", "2026-02-30"), 2, "but there is no such day"),
+        (("report", "atp-cergy", "--to", "2026-13-01"), 2, "there is no such month"),
+        (("report", "atp-cergy", "--from", "March"), 2, "is not a day for --from"),
         (("report", "atp-cergy", "--from", "2026-03-01", "--to", "2026-02-01"), 2, "ends"),
         (("report", "atp-cergy", "--json", "--csv"), 2, "one output at most"),
         # A period that starts after today: its zeros would read as a fact (it was exit 0).

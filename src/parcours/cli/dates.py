@@ -74,14 +74,30 @@ def parse_instant(
     try:
         parsed = datetime.fromisoformat(written)
     except ValueError:
-        said = "error.no_such_day" if _DATE_SHAPED.fullmatch(written) else "error.bad_date"
-        raise CliError(session.text(said, value=value, option=option), ExitCode.USAGE) from None
+        said = session.text(date_fault(written) or "error.bad_date", value=value, option=option)
+        raise CliError(said, ExitCode.USAGE) from None
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
         said = session.text("error.date_out_of_range", value=value, option=option)
         raise CliError(said, ExitCode.USAGE)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=local_zone())
     return parsed.astimezone(UTC)
+
+
+def date_fault(written: str, *, hour: bool = True) -> str | None:
+    """For a date that did not read, written (`year_first`) as a date should be: which part
+    does not exist, the month (2026-13-01), the day (2026-02-30) or, where an hour may be
+    typed (`hour`), the hour (T25:00), as the key of its sentence; None for one not
+    written as a date at all, or a day that exists typed with an hour where none goes."""
+    if not _DATE_SHAPED.fullmatch(written):
+        return None
+    if not 1 <= int(written[5:7]) <= 12:
+        return "error.no_such_month"
+    try:
+        date.fromisoformat(written[:10])
+    except ValueError:
+        return "error.no_such_day"
+    return "error.no_such_day" if hour else None
 
 
 def year_first(value: str) -> str:

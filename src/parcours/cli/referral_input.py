@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from parcours.cli.dates import year_first
+from parcours.cli.dates import date_fault, year_first
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.render import local_zone
@@ -109,7 +109,14 @@ def check_referent(session: Session, referent: str) -> None:
 
 
 def _birth_date(value: str, session: Session) -> str:
+    written = year_first(value)
     try:
-        return datetime.strptime(year_first(value), "%Y-%m-%d").date().isoformat()
+        return datetime.strptime(written, "%Y-%m-%d").date().isoformat()
     except ValueError:
-        raise CliError(session.text("refer.name_date", found=value), ExitCode.USAGE) from None
+        fault = date_fault(written, hour=False)
+        said = (
+            session.text(fault, value=value, option="--birth-date")
+            if fault
+            else session.text("refer.name_date", found=value)
+        )
+        raise CliError(said, ExitCode.USAGE) from None

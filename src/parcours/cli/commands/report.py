@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcours.cli.dates import FIRST_YEAR, LAST_YEAR, year_first
+from parcours.cli.dates import FIRST_YEAR, LAST_YEAR, date_fault, year_first
 from parcours.cli.errors import CliError, write_file
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import role_label
@@ -38,13 +38,14 @@ UnmaskedFlag = Annotated[bool, flag("--unmasked")]
 def _day(value: str | None, option: str, session: Session) -> date | None:
     if value is None:
         return None
+    written = year_first(value)
     try:
-        day = date.fromisoformat(year_first(value))
+        day = date.fromisoformat(written)
     except ValueError:
         day = None
     if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
-        said = session.text("error.report_date", value=value, option=option)
-        raise CliError(said, ExitCode.USAGE)
+        fault = (day is None and date_fault(written, hour=False)) or "error.report_date"
+        raise CliError(session.text(fault, value=value, option=option), ExitCode.USAGE)
     return day
 
 
