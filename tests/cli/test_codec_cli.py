@@ -96,7 +96,10 @@ def test_a_pass_is_printed_for_the_session_and_refused_to_partners(
     hint = codec_cli("--lang", "fr", "codec-pass").stderr
     assert hint.startswith("Laissez-passer de codec pour staff-7f3a (personnel)")
 
-    for lang, start in (("en", "Only auditor, coordinator, staff may"), ("fr", "Seuls les rôles")):
+    for lang, start in (
+        ("en", "Only auditors, coordinators and staff may"),
+        ("fr", "Seuls les auditeurs, les coordinateurs et le personnel peuvent"),
+    ):
         partner = codec_cli("--lang", lang, "--role", "partner", "codec-pass")
         assert partner.exit_code == ExitCode.REFUSED
         assert partner.stderr.startswith(start), partner.stderr

@@ -104,7 +104,7 @@ def test_the_dictionary_says_every_column_in_french_and_english(cli: Cli, tmp_pa
 def test_who_may_extract_and_with_which_key(cli: Cli, tmp_path: Path) -> None:
     staff = cli("extract", "atp-cergy", "--out", str(tmp_path / "x"))
     assert staff.exit_code == 3
-    assert "auditor, coordinator" in staff.stderr
+    assert "Only auditors and coordinators may write" in staff.stderr
     shared = tmp_path / "shared.key"
     shared.write_text("00" * 32, encoding="ascii")
     os.chmod(shared, 0o644)

@@ -142,7 +142,10 @@ def test_audit_reads_in_words_and_refused_to_staff(cli: Cli) -> None:
     assert as_coordinator(cli, *nobody).stdout == "No read in the read log matches.\n"
     assert "Aucune lecture" in as_coordinator(cli, "--lang", "fr", *nobody).stdout
 
-    for lang, said in (("en", "Only auditor, coordinator may"), ("fr", "Seuls les rôles")):
+    for lang, said in (
+        ("en", "Only auditors and coordinators may"),
+        ("fr", "Seuls les auditeurs et les coordinateurs peuvent"),
+    ):
         refused = cli("--lang", lang, "audit", "reads")
         assert refused.exit_code == ExitCode.REFUSED
         assert refused.stderr.startswith(said), refused.stderr

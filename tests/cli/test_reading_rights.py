@@ -12,7 +12,10 @@ from tests.cli.runner import Cli, refer
 
 @pytest.mark.parametrize(
     ("lang", "said"),
-    [("en", "does not read pathways"), ("fr", "ne consulte pas les parcours")],
+    [
+        ("en", "auditors, coordinators and staff read them."),
+        ("fr", "ils sont consultés par les auditeurs, les coordinateurs et le personnel."),
+    ],
 )
 def test_a_partner_reads_no_pathway(cli: Cli, lang: str, said: str) -> None:
     pathway_id = refer(cli)

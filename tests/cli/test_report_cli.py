@@ -42,6 +42,11 @@ async def test_small_counts_are_hidden_unless_a_coordinator_asks(
     assert masked["total"]["funnel"]["referred"] == "<5"
     assert masked["total"]["exits"]["rate"] == "<5"  # worked out from hidden counts
     assert masked["total"]["funnel"]["contract"] == "<5"
+    # Every count hidden: a table has no bar to draw, so no empty third column either.
+    terminal = cli("report", "atp-cergy", COLUMNS="120").stdout
+    funnel_rows = [line for line in terminal.splitlines() if line.startswith("│ Referred ")]
+    assert funnel_rows, terminal
+    assert all(line.count("│") == 3 for line in funnel_rows), funnel_rows  # two cells
 
     refused = cli("report", "atp-cergy", "--unmasked")
     assert refused.exit_code == 3

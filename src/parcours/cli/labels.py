@@ -126,8 +126,12 @@ def role_label(role: str, text: Text) -> str:
 
 
 def role_labels(roles: Iterable[str], text: Text) -> str:
-    """Roles for a sentence ("réservé à coordinateur, personnel"), sorted by their key."""
-    return ", ".join(role_label(role, text) for role in sorted(roles))
+    """The people of several roles, for a sentence: "les auditeurs et les coordinateurs",
+    "auditors and coordinators" (`roles.ROLE`), sorted by their key."""
+    named = [text(f"roles.{role}") for role in sorted(roles)]
+    if len(named) < 2:
+        return "".join(named)
+    return text("roles.listed", first=", ".join(named[:-1]), last=named[-1])
 
 
 def actor_label(actor_id: str, role: str, text: Text) -> str:

@@ -69,9 +69,11 @@ def counted(title: str, head: str, items: Sequence[tuple[str, Any]], text: Text)
     grid = Table(title=title, title_justify="left")
     grid.add_column(head, overflow="fold")
     grid.add_column(text("report.col.count"), justify="right")
-    grid.add_column("", no_wrap=True)
+    if largest > 0:  # every count masked, or none above 0: no bar to draw, no empty column
+        grid.add_column("", no_wrap=True)
     for label, value in items:
-        grid.add_row(label, cell(value, lang=text.lang), bar(value, largest))
+        bars = [bar(value, largest)] if largest > 0 else []
+        grid.add_row(label, cell(value, lang=text.lang), *bars)
     console.print(grid)
 
 

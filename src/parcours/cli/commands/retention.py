@@ -47,9 +47,6 @@ UntilOpt = Annotated[str, typer.Option("--until", help="help.opt.retention_until
 MaybeRef = Annotated[str | None, typer.Argument(help="help.arg.ref", metavar="REF")]
 EveryFlag = Annotated[bool, flag("--all", "adopt_all")]
 
-retention.command("sweep", help="help.retention.sweep")(guarded(retention_sweep))
-
-
 @retention.command("list", help="help.retention.list")
 @guarded
 def retention_list(within: WithinOpt = None, as_json: JsonFlag = False) -> None:
@@ -174,3 +171,7 @@ def _adopt_one(session: Session, reference: str, meta: RequestMeta, as_json: boo
     due = datetime.fromisoformat(done.details["due"])
     text = session.text("retention.adopted", pathway=pathway_id, due=when(due))
     console.print(text, markup=False)
+
+
+# Last, as the group's help lists it: list, extend, adopt, sweep.
+retention.command("sweep", help="help.retention.sweep")(guarded(retention_sweep))
