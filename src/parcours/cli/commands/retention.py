@@ -47,6 +47,7 @@ UntilOpt = Annotated[str, typer.Option("--until", help="help.opt.retention_until
 MaybeRef = Annotated[str | None, typer.Argument(help="help.arg.ref", metavar="REF")]
 EveryFlag = Annotated[bool, flag("--all", "adopt_all")]
 
+
 @retention.command("list", help="help.retention.list")
 @guarded
 def retention_list(within: WithinOpt = None, as_json: JsonFlag = False) -> None:
