@@ -69,8 +69,8 @@ def test_the_root_help_and_typers_own_options_are_french(local: Cli) -> None:
         (["intake", "complete"], "Argument obligatoire manquant : 'REF'.", "Missing argument"),
         (
             ["intake", "complete", "abcd", "--criterio", "x"],
-            "Option inconnue : --criterio (options possibles : --criterion)",
-            "No such option: --criterio (Possible options: --criterion)",
+            "Option inconnue : --criterio (les plus proches : --criterion ; --help les liste",
+            "No such option: --criterio (the closest: --criterion; --help lists them all)",
         ),
         (
             ["barrier", "add", "abcd", "nope"],

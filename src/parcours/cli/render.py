@@ -154,7 +154,14 @@ def _whole_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> dict
 
 
 def listing(text: Text, name: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """What a listing command found: titled `NAME.title` with how many, `NAME.col.*` heads."""
+    """What a listing command found: titled `NAME.title` with how many, `NAME.col.*` heads;
+    nothing found, the sentence `NAME.nothing` where the catalogue has one, not an empty
+    table under "(0)"."""
+    from parcours.locale import catalogue
+
+    if not rows and f"{name}.nothing" in catalogue("en"):
+        console.print(text(f"{name}.nothing"), markup=False)
+        return
     headers = [text(f"{name}.col.{column}") for column in columns]
     table(text(f"{name}.title", count=len(rows)), headers, rows)
 

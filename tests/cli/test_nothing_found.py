@@ -1,0 +1,38 @@
+"""A listing that finds nothing says so in a sentence, not an empty table under "(0)"
+(a DPO's trial met three: the retention's list and sweep, and doctor)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.runner import Cli, as_coordinator
+
+pytestmark = [pytest.mark.temporal]
+
+SAID = {
+    ("retention", "list", "--within", "30"): {
+        "en": "No record falls due for anonymisation in the period asked",
+        "fr": "Aucun dossier n'arrive à échéance d'anonymisation",
+    },
+    ("retention", "sweep", "--dry-run"): {
+        "en": "No ended pathway is past its retention: nothing to erase.",
+        "fr": "Aucun parcours terminé n'a dépassé sa durée de conservation : rien à effacer.",
+    },
+    ("doctor",): {
+        "en": "No pathway is in trouble",
+        "fr": "Aucun parcours en difficulté",
+    },
+    ("notifications", "--failed"): {
+        "en": "No partner notification matches.",
+        "fr": "Aucune notification de partenaire ne correspond.",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("command", list(SAID), ids=[" ".join(c) for c in SAID])
+def test_nothing_found_is_said_in_a_sentence(cli: Cli, lang: str, command: tuple[str, ...]) -> None:
+    found = as_coordinator(cli, "--lang", lang, *command)
+    assert found.exit_code == 0, found.output
+    assert found.stdout.strip().startswith(SAID[command][lang]), found.stdout
+    assert "(0)" not in found.stdout
