@@ -184,12 +184,21 @@ def test_a_read_without_a_credential_in_force_for_its_role_shows_and_logs_nothin
     assert "coord-21b9's, as coordinator" in said, said
     erase = ("--as", "coord-0000", "erase", pathway_id, "--reason", "asked", "--yes")
     assert "coord-21b9's, as coordinator" in refused(coordinator, *erase, **PROVEN)
+    # The extract proves its reader before it reads a pathway: it used to read them all,
+    # its progress bar full, then refuse at the read log.
+    out = tmp_path / "extract"
+    extract = ("--role", "coordinator", "extract", "atp-cergy", "--out", str(out))
+    said = refused(staff, *extract, PARCOURS_CONFIG=str(nobody))
+    assert "holds none" in said, said
+    assert not out.exists()
     assert read_log_rows(db_url) == []
 
     assert coordinator("staff", "revoke", "staff-7f3a").exit_code == 0
     for args in (("show", pathway_id), ("show", pathway_id, "--json"), ("timeline", pathway_id)):
         said = refused(staff, *args)
-        assert "unknown to this service, revoked" in said, said
+        assert " was revoked on 20" in said, said
+    french = refused(staff, "--lang", "fr", "show", pathway_id)
+    assert " a été révoqué le 20" in french, french  # which of the three, not all three
     assert read_log_rows(db_url) == []
 
     declared = staff("show", pathway_id, PARCOURS_DECLARED_ROLES="1", PARCOURS_CONFIG=str(nobody))

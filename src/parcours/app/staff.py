@@ -31,7 +31,7 @@ CONFIG_KEYS = ("actor", "role", "key_id", "private_key")
 
 class StaffRefused(Exception):
     """`reason`: `no_credential` (the session holds none), `not_in_force` (its credential
-    is unknown, revoked, or not the one held), `grants_other` (it grants another role or
+    is unknown, revoked, or not the one held: `why`), `grants_other` (it grants another role or
     staff id than the one asked for),
     `exists` (the file to write exists), `unknown` (no such credential to revoke),
     `bad_id` (a staff id that is none: `domain.signing.is_staff_id`)."""
@@ -72,8 +72,13 @@ def prove(
     if key is None:
         raise StaffRefused("no_credential")
     found = store.credential(key.key_id)
-    if found is None or found.revoked_at is not None or found.public_key != _public_half(key):
-        raise StaffRefused("not_in_force", key_id=key.key_id)
+    if found is None:
+        raise StaffRefused("not_in_force", key_id=key.key_id, why="unknown")
+    if found.revoked_at is not None:
+        when = found.revoked_at.isoformat()
+        raise StaffRefused("not_in_force", key_id=key.key_id, why="revoked", when=when)
+    if found.public_key != _public_half(key):
+        raise StaffRefused("not_in_force", key_id=key.key_id, why="mismatch")
     if found.role is not role or actor_id not in (None, found.actor_id):
         values = {"key_id": key.key_id, "actor": found.actor_id, "role": found.role.value}
         raise StaffRefused("grants_other", **values)

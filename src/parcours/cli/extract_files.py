@@ -129,10 +129,11 @@ def run_extract(
     replace: bool = False,
 ) -> None:
     from parcours.app.extract import write_extract
-    from parcours.cli.reads import ReadCommand, logged
+    from parcours.cli.reads import ReadCommand, logged, prove_session, reader_of
     from parcours.programmes import get_programme
 
     get_programme(programme)  # an unknown programme is refused (exit 4) before anything
+    prove_session(session, reader_of(session), "read")  # before any pathway is read (exit 3)
     made = _ready(session, out, replace)  # a folder that cannot take them: said before any read
     try:
         key, created, key_path = _key(session, key_file)

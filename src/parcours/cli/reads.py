@@ -17,6 +17,7 @@ and demos) nothing is proven and the read is logged without a key id.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from parcours.app.read_log import ReadCommand, log_reads
@@ -59,11 +60,23 @@ def proven(session: Session, store: Store, reader: Actor, words: str = "read") -
     try:
         return prove(store, session.signing_key, reader.role, reader.actor_id).key_id
     except StaffRefused as err:
-        values = {"reader": reader.actor_id, **err.values}
+        values = {"reader": reader.actor_id, **credential_words(err.values, session)}
         values["reader_role"] = role_label(reader.role.value, session.text)
-        if "role" in values:
-            values["role"] = role_label(values["role"], session.text)
         raise CliError(session.text(f"{words}.{err.reason}", **values), ExitCode.REFUSED) from None
+
+
+def credential_words(values: dict[str, str], session: Session) -> dict[str, str]:
+    """A refused credential's values in the reader's words: its role's name, and why it
+    is not in force (`why`: unknown to this service, revoked on a day, not the key held)."""
+    from parcours.cli.render import when
+
+    said = dict(values)
+    if "role" in said:
+        said["role"] = role_label(said["role"], session.text)
+    if "why" in said:
+        revoked = when(datetime.fromisoformat(said["when"])) if "when" in said else ""
+        said["why"] = session.text(f"credential.{said['why']}", when=revoked)
+    return said
 
 
 def prove_session(session: Session, actor: Actor, words: str) -> None:

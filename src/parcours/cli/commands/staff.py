@@ -110,9 +110,9 @@ def staff_revoke(
 def _refused(session: Session, err: StaffRefused) -> CliError:
     codes = {"exists": ExitCode.USAGE, "bad_id": ExitCode.USAGE, "unknown": ExitCode.NOT_FOUND}
     code = codes.get(err.reason)
-    values = dict(err.values)
-    if "role" in values:  # the credential's role, in the reader's words
-        values["role"] = role_label(values["role"], session.text)
+    from parcours.cli.reads import credential_words
+
+    values = credential_words(err.values, session)
     return CliError(session.text(f"staff.{err.reason}", **values), code or ExitCode.REFUSED)
 
 
