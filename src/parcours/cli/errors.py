@@ -263,8 +263,12 @@ def _codec_error(err: BaseException, text: Text) -> CliError | None:
 def _unanswered(err: BaseException, text: Text) -> CliError | None:
     """A service or worker that did not answer a command that asks it outside
     `runtime.with_pathways` (which says the way out itself): exit 5."""
+    from temporalio.client import WorkflowQueryFailedError
+
     from parcours.app.errors import NO_POLLER, unanswered
 
+    if isinstance(err, WorkflowQueryFailedError):  # the worker failed to answer: its fault
+        return CliError(text("error.query_failed"), ExitCode.UNAVAILABLE)
     why = unanswered(err)
     if why is None:
         return None
