@@ -96,6 +96,12 @@ def test_sweep_erases_the_ended_pathways_past_due_and_only_them(
     printed = cli("--lang", "fr", "--role", "coordinator", "retention", "sweep", "--dry-run")
     assert printed.exit_code == 0, printed.output
     assert "Parcours terminés dont la conservation est écoulée, à effacer (2)" in printed.stdout
+    # The data-protection officer (an auditor) sees the same list; only a coordinator erases.
+    audited = cli("--role", "auditor", "retention", "sweep", "--dry-run", "--json")
+    assert audited.exit_code == 0, audited.output
+    assert {row["pathway_id"] for row in json.loads(audited.stdout)["due"]} == {past, failing}
+    not_theirs = cli("--role", "auditor", "retention", "sweep", "--yes")
+    assert not_theirs.exit_code == ExitCode.REFUSED, not_theirs.output
     declined = declining(cli, "retention", "sweep")
     assert declined.exit_code == 0, declined.output
     assert "Nothing was erased." in declined.stdout
@@ -141,13 +147,22 @@ def test_sweep_erases_the_ended_pathways_past_due_and_only_them(
 
 
 def test_only_a_coordinator_sweeps(offline_cli: Cli) -> None:
-    for lang, said in (
-        ("en", "Only a coordinator may erase the persons of pathways whose retention is over."),
-        ("fr", "Seul un coordinateur peut effacer les personnes des parcours dont la conservation"),
+    for lang, said, preview in (
+        (
+            "en",
+            "Only a coordinator may erase the persons of pathways whose retention is over.",
+            "Only auditors and coordinators may list what a sweep would erase",
+        ),
+        (
+            "fr",
+            "Seul un coordinateur peut effacer les personnes des parcours dont la conservation",
+            "Seuls les auditeurs et les coordinateurs peuvent lister",
+        ),
     ):
-        refused: Result = offline_cli(
-            "--lang", lang, "--role", "staff", "retention", "sweep", "--dry-run"
-        )
-        assert refused.exit_code == ExitCode.REFUSED, refused.output
-        assert said in refused.stderr
-        assert len(refused.stderr.strip().splitlines()) == 1
+        for dry, words in (((), said), (("--dry-run",), preview)):
+            refused: Result = offline_cli(
+                "--lang", lang, "--role", "staff", "retention", "sweep", *dry
+            )
+            assert refused.exit_code == ExitCode.REFUSED, refused.output
+            assert words in refused.stderr
+            assert len(refused.stderr.strip().splitlines()) == 1

@@ -37,3 +37,13 @@ def read_log_session() -> Session:
     session = permitted_session(may_read_read_log, READ_LOG_READERS, "error.read_log_role")
     prove_session(session, reader_of(session), words="oversee")
     return session
+
+
+def sweep_preview_session() -> Session:
+    """The session of `retention sweep --dry-run`: auditors and coordinators, proven."""
+    from parcours.domain.permissions import SWEEP_PREVIEWERS, may_preview_sweep
+
+    refusal = "retention.sweep_preview_role"
+    session = permitted_session(may_preview_sweep, SWEEP_PREVIEWERS, refusal)
+    prove_session(session, reader_of(session), words="oversee")
+    return session

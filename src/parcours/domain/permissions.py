@@ -84,6 +84,17 @@ def may_read_read_log(role: Role) -> bool:
     return role in READ_LOG_READERS
 
 
+SWEEP_PREVIEWERS = frozenset({Role.AUDITOR, Role.COORDINATOR})
+"""Who may list what a retention sweep would erase (`retention sweep --dry-run`):
+coordinators, who run it, and auditors, the data-protection officer among them, who check
+that records are not kept past their time. It opens no identity; only a coordinator
+erases."""
+
+
+def may_preview_sweep(role: Role) -> bool:
+    return role in SWEEP_PREVIEWERS
+
+
 def coordinator_only(meta: RequestMeta, what: str, *, code: str) -> None:
     """Raise `NotPermitted` (rule `code`) unless a coordinator asks to do `what`."""
     if meta.actor.role is not Role.COORDINATOR:

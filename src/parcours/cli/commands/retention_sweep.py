@@ -14,7 +14,7 @@ from parcours.cli.commands.erasure import YesFlag
 from parcours.cli.confirm import confirmed
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.options import JsonFlag, flag
-from parcours.cli.oversight import overseer_session
+from parcours.cli.oversight import overseer_session, sweep_preview_session
 from parcours.cli.render import console, err_console, listing, print_json, tally, when
 from parcours.cli.runtime import open_readmodel, with_pathways
 
@@ -35,7 +35,9 @@ def retention_sweep(
     from parcours.app.retention_sweep import ended_past_due, sweep
     from parcours.cli.reads import proven
 
-    session = overseer_session("retention.sweep_coordinator_only")
+    session = (
+        sweep_preview_session() if dry_run else overseer_session("retention.sweep_coordinator_only")
+    )
     meta = session.request("", None)  # each erasure gives its own reason
     keyring = load_keyring(session.settings)
     with open_readmodel() as store:
