@@ -32,7 +32,11 @@ def ok(cli: Cli, *args: str) -> None:
 
 
 def extract(cli: Cli, out: Path, *extra: str, role: str = "auditor") -> dict[str, object]:
-    result = cli("--role", role, "extract", "atp-cergy", "--out", str(out), "--json", *extra)
+    """Extract as `role`, the config folder (where the key is kept) the test's own."""
+    config = {"XDG_CONFIG_HOME": str(out.parent / "config")}
+    result = cli(
+        "--role", role, "extract", "atp-cergy", "--out", str(out), "--json", *extra, **config
+    )
     assert result.exit_code == 0, result.output
     found: dict[str, object] = json.loads(result.stdout)
     return found
@@ -56,6 +60,7 @@ def test_the_extract_holds_no_name_and_no_reason(cli: Cli, tmp_path: Path) -> No
     assert said["key_created"] is True
     key = Path(str(said["key_file"]))
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert key == tmp_path / "config" / "parcours" / "extract.key"  # with the secrets
 
     [row] = read_rows(out)
     assert row["age_band"] == "35_44"  # born 1990-04-02, from the encrypted identity
@@ -176,3 +181,23 @@ def test_an_extract_is_not_written_over_unless_asked(cli: Cli, tmp_path: Path) -
     assert "contient déjà une extraction (extract.csv, extract.parquet, dictionary.csv)" in said
     assert (out / "extract.csv").read_bytes() == before
     assert extract(cli, out, "--replace")["rows"] == 1
+
+
+def test_a_key_an_earlier_parcours_left_in_the_data_folder_is_used_and_said(
+    cli: Cli, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Until it is moved: the pseudonyms stay those the evaluator already holds."""
+    refer(cli)
+    earlier = Path(cli_env["PARCOURS_DATA_DIR"]) / "extract.key"
+    earlier.write_text("ab" * 32, encoding="ascii")
+    earlier.chmod(0o600)
+    config = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    out = tmp_path / "extract"
+    result = cli("--role", "auditor", "extract", "atp-cergy", "--out", str(out), **config)
+    assert result.exit_code == 0, result.output
+    assert "The extract key is in the data folder" in result.stderr
+    assert f"mv {earlier} {tmp_path / 'config' / 'parcours' / 'extract.key'}" in result.stderr
+    assert not (tmp_path / "config" / "parcours" / "extract.key").exists()
+    again = extract(cli, tmp_path / "again", "--key-file", str(earlier))
+    assert read_rows(out) == read_rows(tmp_path / "again")  # the same key: the same pseudonyms
+    assert again["key_created"] is False

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from parcours.cli.runtime import Session
 
 KEY_FILE = "extract.key"
-"""The extract key's file in the data folder, unless `--key-file` names another."""
+"""The extract key's file in the config folder, beside the other secrets, unless
+`--key-file` names another. Before 5 December 2026 it was in the data folder, so that a
+copy of the data carried the key with it: one found there is still used, and said."""
 
 
 def extractor_session() -> Session:
@@ -42,7 +44,7 @@ def dictionary() -> list[tuple[str, str, str]]:
 def _key(session: Session, key_file: Path | None) -> tuple[bytes, bool, Path]:
     from parcours.app.extract import ExtractKeyError, load_or_create_key
 
-    path = key_file or session.settings.data_dir / KEY_FILE
+    path = key_file or _default_key(session)
     try:
         key, created = load_or_create_key(path)
     except ExtractKeyError as err:
@@ -54,6 +56,18 @@ def _key(session: Session, key_file: Path | None) -> tuple[bytes, bool, Path]:
             session.text, "error.extract_key_unwritable", path, err, ExitCode.KEYS
         ) from None
     return key, created, path
+
+
+def _default_key(session: Session) -> Path:
+    """The config folder's key; the data folder's, said on stderr, while only it exists."""
+    from parcours.cli.render import err_console
+
+    kept, earlier = session.settings.config_dir / KEY_FILE, session.settings.data_dir / KEY_FILE
+    if kept.exists() or not earlier.exists():
+        return kept
+    said = session.text("extract.key_in_data", path=earlier, kept=kept)
+    err_console.print(said, markup=False)
+    return earlier
 
 
 def _gather(session: Session, programme: str, key: bytes, as_json: bool) -> Extracted:
