@@ -201,3 +201,11 @@ def test_a_key_an_earlier_parcours_left_in_the_data_folder_is_used_and_said(
     again = extract(cli, tmp_path / "again", "--key-file", str(earlier))
     assert read_rows(out) == read_rows(tmp_path / "again")  # the same key: the same pseudonyms
     assert again["key_created"] is False
+    kept = tmp_path / "config" / "parcours" / "extract.key"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text("cd" * 32, encoding="ascii")
+    kept.chmod(0o600)
+    two = cli("--role", "auditor", "extract", "atp-cergy", "--out", str(tmp_path / "x"), **config)
+    assert two.exit_code == ExitCode.KEYS, two.output  # which one made the evaluator's files?
+    assert "Two extract keys differ" in two.stderr
+    assert not (tmp_path / "x").exists()

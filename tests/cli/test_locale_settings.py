@@ -191,7 +191,7 @@ def test_a_birth_date_is_taken_day_first_too(typed: str) -> None:
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
-        ("31/02/1980", "31/02/1980 est bien écrit comme une date pour --birth-date, mais ce jour"),
+        ("31/02/1980", "31/02/1980 est bien écrit comme un jour pour --birth-date, mais ce jour"),
         ("1980-13-02", "ce mois n'existe pas"),
         ("le 2 mars", "La date de naissance le 2 mars n'est pas une date : écrivez-la"),
     ],

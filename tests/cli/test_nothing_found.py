@@ -11,8 +11,8 @@ pytestmark = [pytest.mark.temporal]
 
 SAID = {
     ("retention", "list", "--within", "30"): {
-        "en": "No record falls due for anonymisation in the period asked",
-        "fr": "Aucun dossier n'arrive à échéance d'anonymisation",
+        "en": "No record is to be anonymised within 30 days",
+        "fr": "Aucun dossier n'est à anonymiser d'ici 30 jours",
     },
     ("retention", "sweep", "--dry-run"): {
         "en": "No ended pathway is past its retention: nothing to erase.",

@@ -19,8 +19,9 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-from collections.abc import Awaitable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from parcours.workflows import search_attributes as sa
 from parcours.workflows.messages import WORKFLOW_TYPE, PathwayInput
+from parcours.workflows.patches import CONSENT_NOTICE_PATCH
 from tests.scenarios import SCENARIOS
 from tests.servers import start_skipping_server
 from tests.support import AUDITOR, meta, participant, referral
@@ -58,16 +60,21 @@ from tests.workflows.signed import (
 HERE = Path(__file__).parent
 KEY_FILE = HERE / "keys.json"
 
-SKIPPING = {
+Walker = Callable[[WorkflowEnvironment, PathwayClient], Awaitable[str]]
+
+SKIPPING: dict[str, Walker] = {
     "atp-after-exit": play_after_exit,
     "atp-anonymised": play_anonymised,
     "atp-warning-follows": play_warning_follows,
     "consent-notice-within-consent": play_consent_notice,
+    "consent-notice-before-the-rule": partial(play_consent_notice, within=False),
 }
 OLD_RETENTION = frozenset({"atp-after-exit"})
 """Walks of the rule before `RETENTION_BY_CONTACT_PATCH` (closing at the end of the
 retention after exit): recorded with that patch answered no (`races.answered_no`)."""
 """Histories that walk years of a pathway's life, on time skipping."""
+OLD_NOTICE = frozenset({"consent-notice-before-the-rule"})
+"""The short consent's walk under the earlier rule: `CONSENT_NOTICE_PATCH` answered no."""
 
 RACES_QUEUE = "parcours-races"
 """The races' task queue: their worker's activities are stand-ins, the scenarios' are not."""
@@ -189,6 +196,8 @@ async def _record_skipping(scratch: Path, out_dir: Path, names: Collection[str])
             with pytest.MonkeyPatch.context() as patching:
                 if name in OLD_RETENTION:
                     answered_no(patching)
+                if name in OLD_NOTICE:
+                    answered_no(patching, CONSENT_NOTICE_PATCH, retention=False)
                 async with build_worker(env.client, settings, default_activities(settings)):
                     pathways = PathwayClient(env.client, settings.task_queue)
                     written.append(await _write(env.client, out_dir / name, walk(env, pathways)))

@@ -1,5 +1,6 @@
 """A short consent's expiry notice on the dev server's per-workflow time skipping, and the
-walk `consent-notice-within-consent.json` records (`CONSENT_NOTICE_PATCH`): an ATP pathway
+walk `consent-notice-within-consent.json` records (`CONSENT_NOTICE_PATCH`; and, the patch
+answered no, `consent-notice-before-the-rule.json`): an ATP pathway
 referred now, its intake done and a consent for ten days given to the training body. The
 notice is due when the consent was given (not twenty days before it), raised once the
 entry has settled, then acknowledged by its id; ten days on, the consent expires."""
@@ -25,8 +26,12 @@ DAYS = 10
 """The consent's length: shorter than the programme's notice (30 days)."""
 
 
-async def play_consent_notice(env: WorkflowEnvironment, pathways: PathwayClient) -> str:
-    """The whole walk: returns the pathway, its two consent alerts acknowledged."""
+async def play_consent_notice(
+    env: WorkflowEnvironment, pathways: PathwayClient, *, within: bool = True
+) -> str:
+    """The whole walk: returns the pathway, its two consent alerts acknowledged. Under the
+    earlier rule (not `within`, `CONSENT_NOTICE_PATCH` answered no) the notice is due
+    twenty days before the consent was given, and still raised once the entry settles."""
     pid = await pathways.refer(
         ATP, participant("Lina", "Haddad"), referral(at=datetime.now(UTC)), meta()
     )
@@ -40,7 +45,8 @@ async def play_consent_notice(env: WorkflowEnvironment, pathways: PathwayClient)
     assert await env.fast_forward(handle, HOUR / 2)
     notice = await raised(pathways, pid, AlertRule.CONSENT_EXPIRING)
     assert notice is not None, "the notice was not raised once the consent had settled"
-    assert notice.due_at == given, f"due {notice.due_at}, the consent given {given}"
+    due = given if within else given + (DAYS - ATP.timers.consent_expiry_notice_days) * DAY
+    assert notice.due_at == due, f"due {notice.due_at}, the consent given {given}"
     await pathways.execute(pid, c.AcknowledgeAlert(notice.alert_id), meta())
     assert await env.fast_forward(handle, DAYS * DAY)
     expired = await raised(pathways, pid, AlertRule.CONSENT_EXPIRED)

@@ -37,13 +37,14 @@ WAIT = 20.0
 ORIGINAL_PATCHED = workflow.patched
 
 
-def answered_no(monkeypatch: pytest.MonkeyPatch, *patch_ids: str) -> None:
+def answered_no(monkeypatch: pytest.MonkeyPatch, *patch_ids: str, retention: bool = True) -> None:
     """Workers built from now on answer `patch_ids` no (unsandboxed, so that the very
     module the workflow calls is patched). The races of an exit past its retention keep
-    the rule they were written for: `RETENTION_BY_CONTACT_PATCH` answered no, the pathway
-    closes at the end of its retention after exit (the new rule anonymises the person of a
-    pathway entered after the fact only once its entries have settled)."""
-    refused = {RETENTION_BY_CONTACT_PATCH, *patch_ids}
+    the rule they were written for: `RETENTION_BY_CONTACT_PATCH` answered no (unless not
+    `retention`), the pathway closes at the end of its retention after exit (the new rule
+    anonymises the person of a pathway entered after the fact only once its entries have
+    settled)."""
+    refused = {*patch_ids, *([RETENTION_BY_CONTACT_PATCH] if retention else [])}
     monkeypatch.setattr(workflow, "patched", lambda p: p not in refused and ORIGINAL_PATCHED(p))
     monkeypatch.setattr("parcours.worker.workflow_runner", UnsandboxedWorkflowRunner)
 

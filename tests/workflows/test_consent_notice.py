@@ -4,10 +4,11 @@ and both sides of `CONSENT_NOTICE_PATCH` stay replayed.
 `consent-notice-within-consent.json` (`consent_walk.play_consent_notice`, recorded on time
 skipping by `python -m tests.histories.record consent-notice-within-consent`) takes the new
 side: it holds the marker, replays with today's code, and fails to replay once the patch is
-answered no (the notice then has another id, and its acknowledgement names none). The
-histories recorded before it (`alerts-follow-the-pathway.json`, whose consent is longer
-than the notice) hold no marker and replay with the patch answered no. The audit fold
-adopts the rule where the marker is.
+answered no (the notice then has another id, and its acknowledgement names none).
+`consent-notice-before-the-rule.json` is the same walk recorded with the patch answered no
+(`OLD_NOTICE` in `record.py`): it holds no marker, replays the earlier rule (the notice due
+twenty days before the consent), and fails to replay once the new rule is forced on it.
+The audit fold adopts the rule where the marker is, and only there.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from tests.workflows.patch_replay import folded, load, recorded_patches, replay
 ON_SESSION_LOOP = pytest.mark.asyncio(loop_scope="session")
 
 WITHIN = HERE / "consent-notice-within-consent.json"
-BEFORE = HERE / "alerts-follow-the-pathway.json"
+BEFORE = HERE / "consent-notice-before-the-rule.json"
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -80,7 +81,7 @@ async def test_the_fold_adopts_the_rule_where_the_marker_is() -> None:
 
 
 @ON_SESSION_LOOP
-async def test_a_history_from_before_the_patch_keeps_the_earlier_rule(
+async def test_the_earlier_rule_replays_as_it_ran_and_cannot_take_the_new_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     history = load(BEFORE)
@@ -88,4 +89,10 @@ async def test_a_history_from_before_the_patch_keeps_the_earlier_rule(
     result, told_no = await replay(history, monkeypatch)
     assert result.replay_failure is None, result.replay_failure
     assert CONSENT_NOTICE_PATCH in told_no
-    assert (await folded(BEFORE)).alert_rules == 2
+    forced, _ = await replay(history, monkeypatch, yes_to=CONSENT_NOTICE_PATCH)
+    assert forced.replay_failure is not None, "the earlier rule's history took the new rule"
+    state = await folded(BEFORE)
+    assert state.alert_rules == 2
+    [consent] = state.consents
+    [notice] = [a for a in state.alerts if a.rule is AlertRule.CONSENT_EXPIRING]
+    assert notice.due_at < consent.given_at  # what the earlier rule recorded, kept

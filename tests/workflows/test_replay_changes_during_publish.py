@@ -23,7 +23,13 @@ from tests.workflows.patch_replay import folded, load, recorded_patches, replay
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 RACE = HERE / "exit-closed-during-publish.json"
-AFTER = {RACE.name, "keys.json", "atp-anonymised.json", "consent-notice-within-consent.json"}
+AFTER = {
+    RACE.name,
+    "keys.json",
+    "atp-anonymised.json",
+    "consent-notice-within-consent.json",
+    "consent-notice-before-the-rule.json",
+}
 """Not recorded before it: the race itself, the keys, and histories recorded since."""
 BEFORE = sorted(p for p in HERE.glob("*.json") if p.name not in AFTER)
 

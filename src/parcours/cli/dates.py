@@ -96,7 +96,7 @@ def date_fault(written: str, *, hour: bool = True) -> str | None:
     try:
         date.fromisoformat(written[:10])
     except ValueError:
-        return "error.no_such_day"
+        return "error.no_such_day" if hour else "error.no_such_date"
     return "error.no_such_day" if hour else None
 
 

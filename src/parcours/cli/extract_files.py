@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from parcours.cli.runtime import Session
 
 KEY_FILE = "extract.key"
-"""The extract key's file in the config folder, beside the other secrets, unless
+"""The extract key's file beside the key file (the config folder by default), unless
 `--key-file` names another. Before 5 December 2026 it was in the data folder, so that a
 copy of the data carried the key with it: one found there is still used, and said."""
 
@@ -59,15 +59,24 @@ def _key(session: Session, key_file: Path | None) -> tuple[bytes, bool, Path]:
 
 
 def _default_key(session: Session) -> Path:
-    """The config folder's key; the data folder's, said on stderr, while only it exists."""
+    """The key beside the key file (`PARCOURS_KEY_FILE`'s folder, which every extractor of
+    a deployment shares as they share the keyring); the data folder's, said on stderr,
+    while only it exists. Both there and different: refused (exit 7), as two key files are."""
     from parcours.cli.render import err_console
 
-    kept, earlier = session.settings.config_dir / KEY_FILE, session.settings.data_dir / KEY_FILE
-    if kept.exists() or not earlier.exists():
+    settings = session.settings
+    kept, earlier = settings.key_file.parent / KEY_FILE, settings.data_dir / KEY_FILE
+    if not earlier.exists() or earlier.resolve() == kept.resolve():
         return kept
-    said = session.text("extract.key_in_data", path=earlier, kept=kept)
-    err_console.print(said, markup=False)
-    return earlier
+    if not kept.exists():
+        err_console.print(
+            session.text("extract.key_in_data", path=earlier, kept=kept), markup=False
+        )
+        return earlier
+    if kept.read_bytes().strip() != earlier.read_bytes().strip():
+        said = session.text("error.extract_key_two", path=earlier, kept=kept)
+        raise CliError(said, ExitCode.KEYS)
+    return kept
 
 
 def _gather(session: Session, programme: str, key: bytes, as_json: bool) -> Extracted:
@@ -107,9 +116,11 @@ def _ready(session: Session, out: Path, replace: bool) -> Path | None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except FileNotFoundError:  # its parent is there, yet takes no folder (/proc, say)
+        _undo(made, out)
         said = session.text("error.extract_out", path=out, error=session.text("os.cannot_make"))
         raise CliError(said, ExitCode.USAGE) from None
     except OSError as err:
+        _undo(made, out)  # the parents it made before it failed
         raise unwritable(session.text, "error.extract_out", out, err) from None
     try:
         with tempfile.TemporaryFile(dir=out):
@@ -152,15 +163,15 @@ def run_extract(
     try:
         key, created, key_path = _key(session, key_file)
         extracted = _gather(session, programme, key, as_json)
+        if extracted.opened:  # the birth dates opened, each a read, logged before any file
+            logged(session, ReadCommand.EXTRACT, extracted.opened, programme)
+        try:
+            files = write_extract(out, extracted.rows, dictionary())
+        except OSError as err:
+            raise unwritable(session.text, "error.extract_out", out, err) from None
     except BaseException:
-        _undo(made, out)
+        _undo(made, out)  # a key refused, the service or the read log down: no folder left
         raise
-    if extracted.opened:  # the birth dates opened, each a read, logged before any file
-        logged(session, ReadCommand.EXTRACT, extracted.opened, programme)
-    try:
-        files = write_extract(out, extracted.rows, dictionary())
-    except OSError as err:
-        raise unwritable(session.text, "error.extract_out", out, err) from None
     say_troubled(session.text, "extract.troubled", extracted.troubled)
     _say(session, extracted, (out, files), (key_path, created), as_json)
 

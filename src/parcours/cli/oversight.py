@@ -10,10 +10,16 @@ as a read of a person's file is proven (`cli.reads`), or the command does nothin
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
+
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.reads import prove_session, reader_of
 from parcours.cli.runtime import Session, current_session, permitted_session
+
+if TYPE_CHECKING:
+    from parcours.domain.vocabulary import Role
 
 
 def overseer_session(refusal_key: str, words: str = "oversee") -> Session:
@@ -30,20 +36,22 @@ def overseer_session(refusal_key: str, words: str = "oversee") -> Session:
 
 
 def read_log_session() -> Session:
-    """The session of `audit reads`: auditors and coordinators, proven; anyone else is
-    refused."""
+    """The session of `audit reads`: auditors and coordinators, proven."""
     from parcours.domain.permissions import READ_LOG_READERS, may_read_read_log
 
-    session = permitted_session(may_read_read_log, READ_LOG_READERS, "error.read_log_role")
-    prove_session(session, reader_of(session), words="oversee")
-    return session
+    return _proven(may_read_read_log, READ_LOG_READERS, "error.read_log_role")
 
 
 def sweep_preview_session() -> Session:
     """The session of `retention sweep --dry-run`: auditors and coordinators, proven."""
     from parcours.domain.permissions import SWEEP_PREVIEWERS, may_preview_sweep
 
-    refusal = "retention.sweep_preview_role"
-    session = permitted_session(may_preview_sweep, SWEEP_PREVIEWERS, refusal)
+    return _proven(may_preview_sweep, SWEEP_PREVIEWERS, "retention.sweep_preview_role")
+
+
+def _proven(may: Callable[[Role], bool], allowed: Collection[Role], refusal_key: str) -> Session:
+    """The session of a role `may` lets run the command, its credential proven; another
+    role is refused in the sentence `refusal_key`."""
+    session = permitted_session(may, allowed, refusal_key)
     prove_session(session, reader_of(session), words="oversee")
     return session

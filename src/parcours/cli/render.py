@@ -153,14 +153,17 @@ def _whole_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> dict
     return kept
 
 
-def listing(text: Text, name: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+def listing(
+    text: Text,
+    name: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    nothing: str = "",
+) -> None:
     """What a listing command found: titled `NAME.title` with how many, `NAME.col.*` heads;
-    nothing found, the sentence `NAME.nothing` where the catalogue has one, not an empty
-    table under "(0)"."""
-    from parcours.locale import catalogue
-
-    if not rows and f"{name}.nothing" in catalogue("en"):
-        console.print(text(f"{name}.nothing"), markup=False)
+    nothing found, the sentence `nothing` when given, not an empty table under "(0)"."""
+    if not rows and nothing:
+        console.print(nothing, markup=False)
         return
     headers = [text(f"{name}.col.{column}") for column in columns]
     table(text(f"{name}.title", count=len(rows)), headers, rows)

@@ -17,8 +17,8 @@ from parcours.cli.i18n import Text
 from parcours.cli.labels import percent as as_percent
 from parcours.cli.labels import stage_label
 from parcours.cli.render import console
+from parcours.domain.closure import PERSON_GONE
 from parcours.domain.disclosure import WITHHELD
-from parcours.locale import catalogue
 
 BAR_WIDTH = 30
 WHOLE = ""
@@ -97,8 +97,8 @@ def counted_tables(text: Text) -> list[tuple[str, str, str, Label]]:
 
     def stage(value: str) -> str:
         """A stage, or what closed the pathway when its person is gone (`stage_now`)."""
-        closed = f"report.closure.{value}"
-        return text(closed) if closed in catalogue("en") else stage_label(value, text)
+        gone = value in {c.value for c in PERSON_GONE}
+        return text(f"report.closure.{value}") if gone else stage_label(value, text)
 
     return [
         ("report.stages_now", "report.col.stage", "stages_now", stage),

@@ -17,6 +17,7 @@ from rich.table import Table
 from parcours.cli.i18n import Text
 from parcours.cli.labels import as_typed, decimal, word
 from parcours.cli.render import console, when
+from parcours.domain.closure import consent_ended_with, not_held
 
 if TYPE_CHECKING:
     from parcours.domain.records import (
@@ -173,7 +174,7 @@ def _appointments(facts: PathwayFacts, as_of: datetime, text: Text) -> Rows:
         status = word("appointment_status", a.status.value, text)
         if a.recorded_at is not None:
             status = text("show.status_on", status=status, when=when(a.recorded_at))
-        elif facts.closed_at is not None and a.at >= facts.closed_at:
+        elif not_held(a, facts.closed_at):
             status = text("show.after_closing", when=_day(facts.closed_at))
         elif a.at <= as_of and facts.closed_at is None:  # nothing is recorded once closed
             status = text("show.outcome_due", status=status)
@@ -192,11 +193,10 @@ def _job_datings(facts: PathwayFacts, text: Text) -> Rows:
 
 def _consents(facts: PathwayFacts, as_of: datetime, text: Text) -> Rows:
     def row(c: Consent) -> list[str]:
-        closed = facts.closed_at
         if c.withdrawn_at is not None and c.withdrawn_at <= as_of:
             status = text("show.withdrawn_on", when=when(c.withdrawn_at))
-        elif closed is not None and closed <= as_of and c.valid_at(closed):
-            status = text("show.consent_closed", when=_day(closed))  # nobody is told any more
+        elif consent_ended_with(c, facts.closed_at, as_of):
+            status = text("show.consent_closed", when=_day(facts.closed_at))
         elif c.valid_at(as_of):
             status = text("show.valid")
         else:

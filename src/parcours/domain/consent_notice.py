@@ -40,7 +40,10 @@ def notice_due(state: PathwayState, consent: Consent, notice: timedelta) -> date
 
 
 def _raised_already(state: PathwayState, consent: Consent, due: datetime) -> bool:
-    """The notice was raised, under the earlier rule, with its due date before the consent."""
+    """The notice was raised, under the earlier rule, with its due date before the consent.
+    Told by its rule, subject and due date, as an alert's id is, whatever its status: a
+    consent given again after the rule was adopted, with the very same expiry, keeps that
+    notice (its id is that of the one raised) rather than being warned of twice."""
     subject = consent.partner_kind.value
     return any(
         a.rule is AlertRule.CONSENT_EXPIRING and a.subject == subject and a.due_at == due

@@ -11,13 +11,14 @@ offices call the cure *secondary suppression*; the rule here is theirs in its us
   the pathways; the referrers and every referral, the partners' and the others'; the
   months of a year and that year; the years and the funnel's intakes; the drop-outs by
   stage and the funnel's drop-outs; the positive exits and the others (never shown, but
-  the exits less the positive ones) and the exits; each session's count and the same
-  count over every session;
+  the exits less the positive ones) and the exits; the stage "exited" now and the people
+  erased or anonymised since their exit (never shown, but the exits less that stage) and
+  the exits; each session's count and the same count over every session;
 - nor hidden counts that add up to a small count themselves (two hidden ones of 1 each
   would be read from their sum, 2);
 - and a count the report shows twice (the pathways, the first step of the funnel and
-  every referral; the exits, the funnel's exited and the stage "exited" now) is withheld
-  in both places or in neither.
+  every referral; the exits and the funnel's exited) is withheld in both places or in
+  neither.
 
 This is the rule, not an optimal suppression (which solves a linear programme over every
 table at once): withheld counts are chosen greedily, smallest first, until no group breaks
@@ -127,6 +128,7 @@ def counts_of(figures: Figures, partner_referrers: Iterable[str]) -> dict[tuple[
         ("partner_referrals", "partner"): partner,
         ("partner_referrals", "total"): total,
         NOT_POSITIVE: figures.exits - figures.positive_exits,
+        GONE_SINCE_EXIT: figures.exits - figures.stages_now.get(Stage.EXITED.value, 0),
     }
     found |= {("funnel", step.value): figures.funnel.get(step, 0) for step in Step}
     found |= {("intake_by_year", y): n for y, n in yearly_intake(figures.intake_by_month).items()}
@@ -139,7 +141,12 @@ NOT_POSITIVE = ("exits", "not_positive")
 """The exits that were not positive: never shown, but read from two counts that are (the
 exits less the positive ones), so a small one is hidden as any small count is."""
 
-UNSHOWN = frozenset({NOT_POSITIVE})
+GONE_SINCE_EXIT = ("exits", "gone_since_exit")
+"""The people who exited and have since been erased or anonymised, who no longer stand
+under "exited" now (`closure.stage_now`): never shown, but read from two counts that are
+(the exits less the stage "exited" now), so a small one is hidden as any small count is."""
+
+UNSHOWN = frozenset({NOT_POSITIVE, GONE_SINCE_EXIT})
 """Counts the report does not show, only implies: never withheld in another's place
 (withholding them would hide nothing)."""
 
@@ -184,6 +191,9 @@ def _within(scope: str | None, cells: Iterable[tuple[str, str]], partners: set[s
         Group(members("dropouts_by_stage"), (at("funnel", Step.DROPPED_OUT.value),)),
         Group(members("intake_by_year"), (at("funnel", Step.INTAKE.value),)),
         Group((at("exits", "positive"), at(*NOT_POSITIVE)), (at("exits", "exits"),)),
+        Group(
+            (at("stages_now", Stage.EXITED.value), at(*GONE_SINCE_EXIT)), (at("exits", "exits"),)
+        ),
     ]
     for year in (k for f, k in cells if f == "intake_by_year"):
         found.append(
@@ -202,7 +212,6 @@ SHOWN_TWICE = (
     (("pathways", ""), ("funnel", Step.REFERRED.value)),
     (("pathways", ""), ("partner_referrals", "total")),
     (("exits", "exits"), ("funnel", Step.EXITED.value)),
-    (("exits", "exits"), ("stages_now", Stage.EXITED.value)),
 )
 """Counts the report shows twice, under two names: withheld in both places or neither."""
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
+from parcours.domain.closure import closure
 from parcours.domain.commands.corrections import as_it_stands
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.records import Mission, PathwayState, Training
 from parcours.domain.report import month_of
-from parcours.domain.retention import closure
 
 AGE_BANDS = ((26, "under_26"), (35, "26_34"), (45, "35_44"), (55, "45_54"))
 """Upper bounds (excluded) of the age bands at referral; from 55 on: `55_and_over`."""

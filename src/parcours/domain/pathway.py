@@ -22,7 +22,7 @@ from functools import partial
 
 from transitions import EventData
 
-from parcours.domain import retention
+from parcours.domain import closure, retention
 from parcours.domain.alerts import due_alerts, next_alert_at, snooze_ended
 from parcours.domain.command_log import log
 from parcours.domain.commands import Command, Context, CorrectEvent, Refer, spec_of
@@ -260,7 +260,7 @@ class Pathway:
         """Close an exited pathway for good once its retention period has ended."""
         details = retention.close_if_over(self.state, self.programme, now)
         meta = RequestMeta("", SYSTEM)
-        return None if details is None else self._record(retention.CLOSED, meta, now, details)
+        return None if details is None else self._record(closure.CLOSED, meta, now, details)
 
     def something_due(self, now: datetime) -> bool:
         """An alert due and not raised yet, or a snooze that has ended: raise before sleeping."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from parcours.domain.closure import closure
+from parcours.domain.closure import stage_now as closure_stage_now
 from parcours.domain.commands.corrections import as_it_stands
 from parcours.domain.records import PathwayEvent, PathwayState
 from parcours.domain.report import (
@@ -27,7 +29,6 @@ from parcours.domain.report import (
     days_between,
     dropout_stage,
 )
-from parcours.domain.retention import PERSON_GONE, closure
 
 DROPOUT_KINDS = frozenset(STEP_EVENTS[Step.DROPPED_OUT])
 
@@ -37,11 +38,8 @@ def _sorted(counter: Counter[str]) -> dict[str, int]:
 
 
 def stage_now(state: PathwayState) -> str:
-    """Where the pathway stands now: its stage, or, once its person was erased or
-    anonymised, that closure (`erased`, `anonymised`): nobody follows them any more, and
-    the stage they were erased in would read as someone still being followed."""
-    closed = closure(state)
-    return closed.value if closed in PERSON_GONE else state.stage.value
+    """Where the pathway stands now (`closure.stage_now`)."""
+    return closure_stage_now(state.stage.value, closure(state))
 
 
 def _first_mission_days(state: PathwayState, events: list[PathwayEvent]) -> list[float]:

@@ -11,19 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from parcours.domain.anonymisation import anonymise_at, by_last_contact
-from parcours.domain.commands.lifecycle import LifecycleEvent
+from parcours.domain.closure import Closure, closure
 from parcours.domain.errors import CLOSED_RULE, MoveRefused
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import PathwayState
-from parcours.domain.vocabulary import AlertStatus, Role, Stage
+from parcours.domain.vocabulary import AlertStatus, Stage
 
-CLOSED = LifecycleEvent.PATHWAY_CLOSED
-"""The event a pathway records when it closes for good."""
-ERASED = LifecycleEvent.PERSON_ERASED
-"""The event of an erasure, or of the anonymisation at the end of the retention."""
 CLOSER = "parcours"
 """Who handled the alerts a closing pathway closed: the service itself."""
 
@@ -60,31 +55,6 @@ def close_for_good(state: PathwayState, now: datetime) -> dict[str, str]:
             closed.append(alert.alert_id)
     exited_at = state.outcome.exited_at.isoformat() if state.outcome else ""
     return {"exited_at": exited_at, "alerts_closed": " ".join(closed)}
-
-
-class Closure(StrEnum):
-    """What closed a pathway for good."""
-
-    RETENTION_OVER = "retention_over"
-    """The end of its retention period after exit (the earlier rule)."""
-    ANONYMISED = "anonymised"
-    """Its person anonymised at the end of the retention by the last contact."""
-    ERASED = "erased"
-    """Its person erased at a coordinator's request."""
-
-
-PERSON_GONE = frozenset({Closure.ANONYMISED, Closure.ERASED})
-"""Closures that took the person away with the pathway: nobody follows them any more."""
-
-
-def closure(state: PathwayState) -> Closure | None:
-    """What closed the pathway for good; None while it is open."""
-    if state.closed_at is None:
-        return None
-    if state.erased_at != state.closed_at:  # closed, then perhaps erased, by the earlier rule
-        return Closure.RETENTION_OVER
-    erased = next(e for e in reversed(state.timeline) if e.kind == ERASED.value)
-    return Closure.ANONYMISED if erased.role is Role.SYSTEM else Closure.ERASED
 
 
 def refuse_if_closed(state: PathwayState) -> None:

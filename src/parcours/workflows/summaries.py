@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from parcours.domain.closure import Closure, closure
 from parcours.domain.entries import Entries, entries_of
 from parcours.domain.records import (
     Alert,
@@ -23,7 +24,6 @@ from parcours.domain.records import (
     PathwayState,
     Training,
 )
-from parcours.domain.retention import Closure, closure
 from parcours.domain.vocabulary import FrenchLevel, Stage
 
 if TYPE_CHECKING:  # only in signatures: the summary's module reads the programme models

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from parcours.adapters.readmodel.database import Database
 from parcours.adapters.readmodel.tables import ParticipantRow, TimelineRow
 from parcours.adapters.readmodel.types import UtcDateTime
+from parcours.domain.closure import CLOSING_EVENTS, closure_of, stage_now
 from parcours.domain.commands.corrections import CorrectionTrigger
 from parcours.domain.report import (
     DROPOUT_EVENT,
@@ -36,10 +37,7 @@ from parcours.domain.report import (
     combined,
     days_between,
 )
-from parcours.domain.retention import CLOSED, ERASED, Closure
 from parcours.domain.vocabulary import Role, Stage
-
-ERASED_EVENT, CLOSED_EVENT = ERASED.value, CLOSED.value
 
 P = ParticipantRow
 E = aliased(TimelineRow, name="e")
@@ -51,25 +49,16 @@ Counts = dict[str, dict[str, int]]
 Query = tuple[ColumnElement[Any], list[ColumnElement[bool]], bool]
 
 
-def _closed_by(kind: str) -> ColumnElement[Any]:
-    """The role of whoever recorded the pathway's event of `kind` (None without one)."""
+def _first_closing(column: Any) -> ColumnElement[Any]:
+    """`column` (kind or role) of the pathway's first closing event (None while open)."""
     return (
-        select(E.role)
-        .where(E.pathway_id == P.pathway_id, E.kind == kind)
-        .order_by(E.seq.desc())
+        select(column)
+        .where(E.pathway_id == P.pathway_id, E.kind.in_(sorted(CLOSING_EVENTS)))
+        .order_by(E.seq)
         .limit(1)
         .correlate(P)
         .scalar_subquery()
     )
-
-
-def _stage_now(stage: Stage, erased_by: Role | None, closed_by: Role | None) -> str:
-    """As `report_states.stage_now`: a pathway closed when its person was erased (by a
-    coordinator) or anonymised (by parcours) stands there, not at its stage; one closed at
-    the end of its retention after exit first (`pathway_closed`) stays at its stage."""
-    if erased_by is None or closed_by is not None:
-        return stage.value
-    return (Closure.ANONYMISED if Role(erased_by) is Role.SYSTEM else Closure.ERASED).value
 
 
 def _not_voided() -> ColumnElement[bool]:
@@ -149,16 +138,17 @@ class ReportQueries(Database):
         rows = select(
             P.session.label("session"),
             P.stage.label("stage"),
-            _closed_by(ERASED_EVENT).label("erased_by"),
-            _closed_by(CLOSED_EVENT).label("closed_by"),
+            _first_closing(E.kind).label("closing"),
+            _first_closing(E.role).label("closer"),
         ).where(*self._selected(selection))
         inner = rows.subquery()
-        columns = (inner.c.session, inner.c.stage, inner.c.erased_by, inner.c.closed_by)
+        columns = (inner.c.session, inner.c.stage, inner.c.closing, inner.c.closer)
         stmt = select(*columns, func.count()).group_by(*columns)
         found: Counts = defaultdict(dict)
         with self._read() as s:
-            for session, stage, erased_by, closed_by, count in s.execute(stmt):
-                now = _stage_now(Stage(stage), erased_by, closed_by)
+            for session, stage, closing, closer, count in s.execute(stmt):
+                closed = closure_of(closing, Role(closer)) if closing else None
+                now = stage_now(Stage(stage).value, closed)
                 found[session][now] = found[session].get(now, 0) + count
         return dict(sorted(found.items()))
 

@@ -42,7 +42,8 @@ def troubles(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         print_json(found)
         return
     columns = ("ref", "condition", "since", "error", "closed")
-    listing(session.text, "doctor", columns, [_row(t, session.text) for t in found])
+    rows = [_row(t, session.text) for t in found]
+    listing(session.text, "doctor", columns, rows, session.text("doctor.nothing"))
 
 
 def _row(trouble: Trouble, text: Text) -> list[str]:

@@ -53,7 +53,8 @@ def notifications_list(
 def _print_notifications(found: list[OutboxEntry], session: Session) -> None:
     text = session.text
     columns = ("key", "ref", "partner", "event", "status", "attempts", "error", "sent")
-    listing(text, "notifications", columns, [_notification_row(n, text) for n in found])
+    rows = [_notification_row(n, text) for n in found]
+    listing(text, "notifications", columns, rows, text("notifications.nothing"))
 
 
 def _notification_row(sent: OutboxEntry, text: Text) -> list[str]:

@@ -78,7 +78,8 @@ def retention_list(within: WithinOpt = None, as_json: JsonFlag = False) -> None:
         [v.pathway_id, v.programme, stage_label(v.stage.value, text), when(v.retention_due_at)]
         for v in found
     ]
-    listing(session.text, "retention", ("pathway", "programme", "stage", "due"), rows)
+    nothing = text("retention.nothing_within", days=within) if within else text("retention.nothing")
+    listing(text, "retention", ("pathway", "programme", "stage", "due"), rows, nothing)
 
 
 @retention.command("extend", help="help.retention.extend")

@@ -86,9 +86,10 @@ def _confirm(session: Session, due: list[Due], *, as_json: bool) -> None:
         raise typer.Exit(ExitCode.OK)
 
 
-def _table(session: Session, due: list[Due]) -> None:
+def _table(session: Session, due: list[Due], nothing: str = "retention.sweep.nothing") -> None:
     rows = [[d.pathway_id, d.programme, when(d.due_at)] for d in due]
-    listing(session.text, "retention.sweep", ("pathway", "programme", "due"), rows)
+    columns = ("pathway", "programme", "due")
+    listing(session.text, "retention.sweep", columns, rows, session.text(nothing))
 
 
 def _say_found(
@@ -98,7 +99,7 @@ def _say_found(
     if as_json:
         print_json({"due": due, "failed": {k: m for k, (m, _) in failures.items()}})
         return
-    _table(session, due)
+    _table(session, due, "retention.sweep.nothing_read" if failures else "retention.sweep.nothing")
     say_failures(session, failures)
 
 
