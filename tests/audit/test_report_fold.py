@@ -27,14 +27,16 @@ from parcours.app.client import PathwayClient
 from parcours.audit.fold import fold
 from parcours.audit.history import fetch_pathway_history
 from parcours.audit.recording import record_of
+from parcours.domain import commands as c
 from parcours.domain.records import PathwayState
 from parcours.domain.report import Selection, Step, month_of
 from parcours.domain.report_states import figures_by_session
 from parcours.domain.vocabulary import Stage
+from parcours.programmes import get_programme
 from parcours.worker import build_worker, default_activities
 from tests.polling import eventually
 from tests.report_pathways import SECOND_SESSION, drive_second_session
-from tests.samples import DAY
+from tests.samples import ATP_CRITERIA, DAY
 from tests.scenarios import (
     PAST,
     drive_corrected_pathway,
@@ -43,8 +45,11 @@ from tests.scenarios import (
     drive_nouveau_depart_session,
     drive_open_pathway,
 )
+from tests.support import meta, participant, referral
 
 pytestmark = [pytest.mark.temporal, pytest.mark.asyncio(loop_scope="session")]
+
+ATP = get_programme("atp-cergy")
 
 
 @dataclass
@@ -58,6 +63,22 @@ async def folded_state(pathways: PathwayClient, pathway_id: str) -> PathwayState
     folded = fold(await record_of(history, pathways.temporal.data_converter))
     assert folded.discrepancies == [], pathway_id
     return folded.pathway.state
+
+
+async def drive_re_entered_pathway(pathways: PathwayClient) -> str:
+    """Dropped out after a first intake, re-entered into the same session 40 days later
+    and admitted again: one intake counted, in the month of the second."""
+    pid = await pathways.refer(ATP, participant("Karim", "Benali"), referral(PAST), meta())
+    back = PAST + 40 * DAY
+    for command, reason, at in (
+        (c.CompleteIntake(PAST, ATP_CRITERIA), "", PAST),
+        (c.DropOut(PAST + DAY), "no news", PAST + DAY),
+        (c.ReEnter("2026-01", back), "called back", back),
+        (c.CompleteIntake(back, ATP_CRITERIA), "", back),
+    ):
+        dated = dataclasses.replace(meta(reason=reason), effective_at=at)
+        await pathways.execute(pid, command, dated)
+    return pid
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -76,6 +97,7 @@ async def driven(
             await drive_corrected_pathway(pathways),
             *await drive_second_session(pathways),
             await drive_erased_pathway(pathways),
+            await drive_re_entered_pathway(pathways),
         ]
         states = [await folded_state(pathways, pid) for pid in ids]
         with open_store(db_url) as store:
@@ -139,8 +161,13 @@ def check_the_figures_are_the_ones_lived(driven: Driven) -> None:
     own = sessions[corrected.session]
     assert own.stages_now.get(Stage.COACHING.value, 0) >= 1
     assert own.dropouts_by_stage.get(Stage.COACHING.value, 0) == 0
+    # The re-entered person counts one intake, the second's (the SQL agreed above).
+    back = driven.states[-1]
+    by_month = sessions[back.session].intake_by_month
+    assert by_month.get(month_of(PAST + 40 * DAY), 0) >= 1
+    assert sum(by_month.values()) == sessions[back.session].funnel[Step.INTAKE]
     # The person erased at their request stands there, not at the stage they were erased in.
-    erased = driven.states[-1]
+    erased = driven.states[-2]
     assert erased.stage is Stage.BARRIER_WORK
     assert sessions[erased.session].stages_now.get("erased", 0) >= 1
     full = sessions[driven.states[0].session]

@@ -135,3 +135,18 @@ def test_a_person_erased_or_anonymised_stands_there_not_at_their_stage() -> None
         ("referred", "anonymised"),
         ("referred", ""),
     ]
+
+
+def test_a_person_re_entered_counts_one_intake_in_the_month_of_the_latest() -> None:
+    """A trial's report read 4 intakes in the funnel and 5 for the year: the person who
+    dropped out and was re-entered into the same session was counted twice against the
+    yearly target. Each pathway counts its latest intake, so the two add up."""
+    pathway = Pathway.refer(ATP, "pathway-0006", referral(T0), meta(), T0)
+    pathway.execute(c.CompleteIntake(T0, ATP_CRITERIA), meta(), T0)
+    pathway.execute(c.DropOut(T0 + DAY), meta(reason="no news"), T0 + DAY)
+    back = T0 + 40 * DAY
+    pathway.execute(c.ReEnter("2026-01", back), meta(reason="called back"), back)
+    pathway.execute(c.CompleteIntake(back, ATP_CRITERIA), meta(), back)
+    [figures] = figures_by_session([pathway.state], Selection("atp-cergy")).values()
+    assert figures.funnel[Step.INTAKE] == 1
+    assert figures.intake_by_month == {back.strftime("%Y-%m"): 1}

@@ -25,6 +25,13 @@ DIRECT_HIRE = ""
 """The agency of a mission an employer gave directly (`mission start` without `--agency`)."""
 
 
+def latest_intake(intakes: Iterable[datetime]) -> datetime | None:
+    """The intake a pathway counts under by month: its latest. A person who dropped out and
+    was re-entered is admitted again, in the stint they are in; counted once, so that the
+    intakes by month and by year add up to the funnel's intakes (pathways)."""
+    return max(intakes, default=None)
+
+
 class Step(StrEnum):
     """A step of the funnel: how many pathways ever reached it."""
 

@@ -28,6 +28,7 @@ from parcours.domain.report import (
     combined,
     days_between,
     dropout_stage,
+    latest_intake,
 )
 
 DROPOUT_KINDS = frozenset(STEP_EVENTS[Step.DROPPED_OUT])
@@ -40,6 +41,12 @@ def _sorted(counter: Counter[str]) -> dict[str, int]:
 def stage_now(state: PathwayState) -> str:
     """Where the pathway stands now (`closure.stage_now`)."""
     return closure_stage_now(state.stage.value, closure(state))
+
+
+def _latest_intake(events: list[PathwayEvent], selection: Selection) -> dict[str, int]:
+    """The month of the pathway's latest intake (`report.latest_intake`), or none."""
+    latest = latest_intake(e.at for e in events if e.kind == INTAKE_EVENT)
+    return {} if latest is None else {selection.month_of(latest): 1}
 
 
 def _first_mission_days(state: PathwayState, events: list[PathwayEvent]) -> list[float]:
@@ -56,9 +63,7 @@ def _pathway_figures(state: PathwayState, selection: Selection) -> Figures:
         pathways=1,
         funnel={s: int(any(k in kinds for k in STEP_EVENTS[s])) for s in Step},
         stages_now={stage_now(state): 1},
-        intake_by_month=_sorted(
-            Counter(selection.month_of(e.at) for e in events if e.kind == INTAKE_EVENT)
-        ),
+        intake_by_month=_latest_intake(events, selection),
         exits=int(outcome is not None),
         positive_exits=int(outcome is not None and outcome.positive),
         dropouts_by_stage=_sorted(

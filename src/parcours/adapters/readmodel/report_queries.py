@@ -36,6 +36,7 @@ from parcours.domain.report import (
     Step,
     combined,
     days_between,
+    latest_intake,
 )
 from parcours.domain.vocabulary import Role, Stage
 
@@ -201,18 +202,23 @@ class ReportQueries(Database):
         return found
 
     def _intake_by_month(self, selection: Selection) -> Counts:
-        """Intakes by session and month on the selection's calendar: the month is taken in
-        Python, since SQLite knows no time zone's summer time."""
+        """Each pathway's latest intake (`report.latest_intake`), by session and month on
+        the selection's calendar: the month is taken in Python, since SQLite knows no time
+        zone's summer time."""
         stmt = (
-            select(P.session, _effective_at())
+            select(P.pathway_id, P.session, _effective_at())
             .select_from(E)
             .join(P, P.pathway_id == E.pathway_id)
             .where(*self._selected(selection), _not_voided(), E.kind == INTAKE_EVENT.value)
         )
-        found: dict[str, Counter[str]] = defaultdict(Counter)
+        intakes: dict[tuple[str, str], list[datetime]] = defaultdict(list)
         with self._read() as s:
-            for session, at in s.execute(stmt):
-                found[session][selection.month_of(at)] += 1
+            for pathway_id, session, at in s.execute(stmt):
+                intakes[pathway_id, session].append(at)
+        found: dict[str, Counter[str]] = defaultdict(Counter)
+        for (_, session), instants in intakes.items():
+            if (latest := latest_intake(instants)) is not None:
+                found[session][selection.month_of(latest)] += 1
         return {session: dict(sorted(months.items())) for session, months in found.items()}
 
     def _exits(self, selection: Selection) -> Counts:
