@@ -15,8 +15,8 @@ from parcours.domain.alerts import SETTLING, DueAlert, due_alerts, follow_pathwa
 from parcours.domain.pathway import Pathway
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Alert
-from parcours.domain.vocabulary import AlertRule, AlertStatus, PartnerKind
-from tests.domain.helpers import DAY, HOUR, PROGRAMME_IDS, PROGRAMMES, new_pathway
+from parcours.domain.vocabulary import AlertRule, AlertStatus, ExitReason, PartnerKind
+from tests.domain.helpers import DAY, HOUR, PROGRAMME_IDS, PROGRAMMES, criteria, new_pathway
 from tests.support import T0, meta
 
 parametrize_programme = pytest.mark.parametrize("programme", PROGRAMMES, ids=PROGRAMME_IDS)
@@ -148,3 +148,18 @@ def test_a_correction_keeps_the_rule_and_the_notice(programme: ProgrammeDefiniti
     assert pathway.state.alert_rules == consent_notice.NOTICE_WITHIN_CONSENT
     [notice] = notices(pathway)
     assert (notice.due_at, notice.status) == (GIVEN, AlertStatus.OPEN)
+
+
+@parametrize_programme
+def test_an_exited_pathway_is_not_warned_of_its_consents(programme: ProgrammeDefinition) -> None:
+    """A trial saw a notice due in 2027 for a person gone to Lyon: a consent cannot be
+    given again after the exit, so the notice would ask for what cannot be done. Under the
+    earlier rules it is still raised, as histories recorded then keep."""
+    for rules, raised in ((consent_notice.NOTICE_WITHIN_CONSENT, False), (2, True)):
+        pathway = under(rules, programme)
+        give(pathway, days=400)
+        left = GIVEN + DAY
+        pathway.execute(c.CompleteIntake(left, criteria(programme)), meta(), left)
+        pathway.execute(c.Exit(ExitReason.MOVED_AWAY, left), meta(reason="moved"), left)
+        later = GIVEN + 400 * DAY
+        assert bool(consent_due(pathway, later)) is raised, rules

@@ -225,11 +225,13 @@ _QUIET = frozenset(
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIME_SKIPPING_TRANSITIONED,
     }
 )
 """What a workflow task may leave after it without anything being in flight. Since
 `DECOUPLED_PUBLISH_PATCH` one task may take an update and wake the run loop (its sleep
-timer cancelled) with nothing left to wait for."""
+timer cancelled) with nothing left to wait for; on time skipping, the server notes when it
+moved the clock after the last task."""
 
 
 async def settled_history(client: Client, pid: str) -> WorkflowHistory:

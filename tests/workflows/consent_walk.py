@@ -3,7 +3,8 @@ walk `consent-notice-within-consent.json` records (`CONSENT_NOTICE_PATCH`; and, 
 answered no, `consent-notice-before-the-rule.json`): an ATP pathway
 referred now, its intake done and a consent for ten days given to the training body. The
 notice is due when the consent was given (not twenty days before it), raised once the
-entry has settled, then acknowledged by its id; ten days on, the consent expires."""
+entry has settled, then acknowledged by its id; ten days on, the consent expires. Given
+again for 400 days, then the person moves away: nothing more about it is raised."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from parcours.app.client import PathwayClient
 from parcours.domain import commands as c
 from parcours.domain.alerts import SETTLING
 from parcours.domain.records import Alert
-from parcours.domain.vocabulary import AlertRule, AlertStatus, PartnerKind
+from parcours.domain.vocabulary import AlertRule, AlertStatus, ExitReason, PartnerKind
 from parcours.programmes import get_programme
 from tests.samples import ATP_CRITERIA
 from tests.support import meta, participant, referral
@@ -24,6 +25,8 @@ from tests.workflows.two_year_walk import DAY, HOUR
 ATP = get_programme("atp-cergy")
 DAYS = 10
 """The consent's length: shorter than the programme's notice (30 days)."""
+LATER = 400
+"""The length of the consent given again just before the exit."""
 
 
 async def play_consent_notice(
@@ -53,7 +56,24 @@ async def play_consent_notice(
     assert expired is not None
     assert expired.due_at == consent.expires_at
     await pathways.execute(pid, c.AcknowledgeAlert(expired.alert_id), meta())
+    await _exit_with_a_consent(env, pathways, pid, within=within)
     return pid
+
+
+async def _exit_with_a_consent(
+    env: WorkflowEnvironment, pathways: PathwayClient, pid: str, *, within: bool
+) -> None:
+    """A consent for 400 days given again, then the person moves away: under the rule its
+    notice and expiry raise nothing after the exit; under the earlier one both come."""
+    handle = env.client.get_workflow_handle(pid)
+    now = await env.get_current_time(handle)
+    renewed = c.GiveConsent(PartnerKind.TRAINING_BODY, now, now + LATER * DAY)
+    await pathways.execute(pid, renewed, meta())
+    await pathways.execute(pid, c.Exit(ExitReason.MOVED_AWAY, now), meta(reason="moved to Lyon"))
+    assert await env.fast_forward(handle, (LATER + 1) * DAY)
+    rules = [a.rule for a in (await pathways.state(pid)).alerts]
+    consents = [r for r in rules if r in (AlertRule.CONSENT_EXPIRING, AlertRule.CONSENT_EXPIRED)]
+    assert len(consents) == (2 if within else 4), rules  # the first consent's two, or four
 
 
 async def raised(pathways: PathwayClient, pid: str, rule: AlertRule) -> Alert | None:

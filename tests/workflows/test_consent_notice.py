@@ -14,6 +14,7 @@ The audit fold adopts the rule where the marker is, and only there.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 import pytest
 import pytest_asyncio
@@ -22,7 +23,8 @@ from temporalio.testing import WorkflowEnvironment
 from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.domain.consent_notice import NOTICE_WITHIN_CONSENT
-from parcours.domain.vocabulary import AlertRule
+from parcours.domain.records import PathwayState
+from parcours.domain.vocabulary import AlertRule, Stage
 from parcours.worker import build_worker, default_activities
 from parcours.workflows.patches import CONSENT_NOTICE_PATCH
 from tests.histories.record import HERE
@@ -74,10 +76,10 @@ async def test_the_new_side_is_taken_and_cannot_be_removed(
 async def test_the_fold_adopts_the_rule_where_the_marker_is() -> None:
     state = await folded(WITHIN)
     assert state.alert_rules == NOTICE_WITHIN_CONSENT
-    [consent] = state.consents
     [notice] = [a for a in state.alerts if a.rule is AlertRule.CONSENT_EXPIRING]
-    assert notice.due_at == consent.given_at
+    assert notice.due_at == short_consent_given(state)
     assert acknowledged(state.alerts)
+    assert state.stage is Stage.EXITED  # and the consent given again raised nothing since
 
 
 @ON_SESSION_LOOP
@@ -93,6 +95,13 @@ async def test_the_earlier_rule_replays_as_it_ran_and_cannot_take_the_new_one(
     assert forced.replay_failure is not None, "the earlier rule's history took the new rule"
     state = await folded(BEFORE)
     assert state.alert_rules == 2
-    [consent] = state.consents
-    [notice] = [a for a in state.alerts if a.rule is AlertRule.CONSENT_EXPIRING]
-    assert notice.due_at < consent.given_at  # what the earlier rule recorded, kept
+    first, after_exit = [a for a in state.alerts if a.rule is AlertRule.CONSENT_EXPIRING]
+    assert first.due_at < short_consent_given(state)  # what the earlier rule recorded, kept
+    assert state.outcome is not None
+    assert after_exit.raised_at > state.outcome.exited_at  # raised after the exit, then
+
+
+def short_consent_given(state: PathwayState) -> datetime:
+    """When the walk's first consent, for ten days, was given (the one given again before
+    the exit, for 400 days, took its place among the consents)."""
+    return next(e.at for e in state.timeline if e.kind == "consent_given")

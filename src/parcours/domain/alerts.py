@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from parcours.domain.anonymisation import warning_due_at
-from parcours.domain.consent_notice import notice_due
+from parcours.domain.consent_notice import asks_nothing, notice_due
 from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Alert, PathwayEvent, PathwayState
@@ -175,6 +175,8 @@ def _accompaniment(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert
 
 
 def _consents(state: PathwayState, p: ProgrammeDefinition) -> list[DueAlert]:
+    if asks_nothing(state):
+        return []
     found: list[DueAlert] = []
     notice = timedelta(days=p.timers.consent_expiry_notice_days)
     for c in state.consents:

@@ -6,7 +6,8 @@ of with a due date before it was given: "due 20 November 00:00" for a consent gi
 November at 11:10, or weeks earlier for a ten-day consent, which reads as a record that
 lies. From `NOTICE_WITHIN_CONSENT` on (`PathwayState.alert_rules` 3) such a notice is due
 when the consent was given; a notice raised before the pathway adopted the rule keeps its
-date, so that it is neither raised again nor closed as if it had stopped holding.
+date, so that it is neither raised again nor closed as if it had stopped holding. Under
+the same rule an exited pathway's consents raise no alert (`asks_nothing`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from parcours.domain.records import Consent, PathwayState
-from parcours.domain.vocabulary import AlertRule
+from parcours.domain.vocabulary import AlertRule, Stage
 
 NOTICE_WITHIN_CONSENT = 3
 """The `PathwayState.alert_rules` from which a consent's notice is never due before it."""
@@ -22,6 +23,14 @@ NOTICE_WITHIN_CONSENT = 3
 
 def notice_within_consent(state: PathwayState) -> bool:
     return state.alert_rules >= NOTICE_WITHIN_CONSENT
+
+
+def asks_nothing(state: PathwayState) -> bool:
+    """Under the rule, an exited pathway's consents raise no alert: a consent cannot be
+    given again after the exit, and no partner is told of the person any more, so a
+    notice would ask for what cannot be done (a trial saw one due in 2027 for a person
+    gone to Lyon). Alerts open at the exit stay open, as every alert does."""
+    return notice_within_consent(state) and state.stage is Stage.EXITED
 
 
 def adopt(state: PathwayState) -> None:

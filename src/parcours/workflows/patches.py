@@ -60,7 +60,8 @@ CONSENT_NOTICE_PATCH = "consent-notice-not-before-the-consent"
 """Before it, a consent given for less than `timers.consent_expiry_notice_days` was warned
 of with a due date before it was given (expiry minus the notice). Since, the state follows
 `domain.consent_notice.NOTICE_WITHIN_CONSENT` (`PathwayState.alert_rules` 3): such a
-notice is due when the consent was given. Decided once per run, when the run starts, by a
+notice is due when the consent was given, and an exited pathway's consents raise no alert
+(a consent cannot be given again after the exit). Decided once per run, when the run starts, by a
 pathway that follows the alert rules of `ALERTS_FOLLOW_PATHWAY_PATCH`; the audit fold
 reads it from this patch's marker."""
 
