@@ -302,6 +302,13 @@ def test_a_session_gives_its_candidates_and_leaves_out_who_may_not_come(
     answer = json.loads(planned.stdout)
     assert answer["candidates"] == [ready]
     assert answer["left_out"] == [[early, "jobdating_stage"]]
+    french = cli(
+        "--lang", "fr", "jobdating", "plan", "--programme", "atp-cergy", "--on", SOON,
+        "--place", "Cergy", "--agency", AGENCY, "--session", "2026-S1", COLUMNS="400",
+    )  # fmt: skip
+    assert french.exit_code == 0, french.output
+    why = f"Écarté : {early[8:16]} : le parcours {early} est à l'étape « Orienté·e »"
+    assert why in french.stdout, french.stdout  # a sentence, not a bare rule
 
     slip = cli(
         "--lang", "fr", "jobdating", "plan", "--programme", "atp-cergy",

@@ -244,8 +244,8 @@ class PathwayState:
     """Which alert rules the pathway follows: 1 as first recorded; 2 (`domain.alerts.
     FOLLOWS_PATHWAY`) resolves alerts whose condition stops holding and lets overdue ones
     settle after an entry; 3 (`domain.consent_notice.NOTICE_WITHIN_CONSENT`) besides, a
-    consent's expiry notice is never due before the consent, nor raised after the exit. Set by the workflow when a run
-    starts, under a patch id each."""
+    consent's expiry notice is never due before the consent, nor raised after the exit.
+    Set by the workflow when a run starts, under a patch id each."""
     erased_at: datetime | None = None
     """When the person's identity was erased (`domain.erasure`): the pathway closed then."""
     last_entry_at: datetime | None = None

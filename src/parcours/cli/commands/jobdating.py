@@ -32,6 +32,7 @@ from parcours.cli.options import (
     group_module,
     named_choice,
 )
+from parcours.cli.refusals import refusal_reason
 from parcours.cli.render import console, plain, print_json
 from parcours.cli.runtime import (
     Session,
@@ -89,19 +90,21 @@ def jobdating_plan(
     from parcours.app import jobdating as app
     from parcours.programmes import get_programme
 
-    session = current_session()
+    session, text = current_session(), current_session().text
     get_programme(programme)  # an unknown programme is said so (exit 4)
     held_at = parse_instant(on, session, "--on", happened=False, hour=True)  # when it is held
     meta = session.request("", request_id)
     store = open_readmodel()
 
-    async def work(pathways: PathwayClient) -> tuple[str, list[str], list[tuple[str, str]]]:
+    async def work(pathways: PathwayClient) -> tuple[str, list[str], list[LeftOut]]:
         chosen, left = list(candidate or []), []
         if session_name:
             found = await app.session_candidates(pathways, store, programme, session_name, held_at)
             taken, refused = found
             chosen += [p for p in taken if p not in chosen]
-            left = [(p, err.rule) for p, err in refused]
+            left = [
+                (p, e.rule, refusal_reason(e.code, e.values, e.message, text)) for p, e in refused
+            ]
             if not chosen:
                 raise _nobody_ready(session, session_name, left)
         plan = app.Plan(programme, held_at, place, list(agency), chosen)
@@ -110,11 +113,14 @@ def jobdating_plan(
     _say_planned(session, *_answered(session, work), as_json=as_json)
 
 
-def _nobody_ready(session: Session, name: str, left: list[tuple[str, str]]) -> CliError:
+LeftOut = tuple[str, str, str]  # a person the job-dating leaves out: pathway, rule, why
+
+
+def _nobody_ready(session: Session, name: str, left: list[LeftOut]) -> CliError:
     """A session none of whose people may meet agencies now, and no --candidate: said with
     each person left out and the rule that leaves them out (exit 3), nothing planned."""
     text = session.text
-    said = ", ".join(f"{short(pathway_id)} ({rule})" for pathway_id, rule in left)
+    said = ", ".join(f"{short(pathway_id)} ({rule})" for pathway_id, rule, _ in left)
     said = said or text("jobdating.all_exited")
     nobody = text("jobdating.session_nobody", session=name, left=said)
     return CliError(nobody, ExitCode.REFUSED)
@@ -124,20 +130,22 @@ def _say_planned(
     session: Session,
     event_id: str,
     chosen: list[str],
-    left: list[tuple[str, str]],
+    left: list[LeftOut],
     *,
     as_json: bool,
 ) -> None:
-    """The new event, its candidates, and the session's people left out (with the rule)."""
+    """The new event, its candidates, and the session's people left out (why, the rule)."""
     if as_json:
+        out = [[pathway_id, rule] for pathway_id, rule, _ in left]
         print_json(
-            {"event_id": event_id, "ref": ref(event_id), "candidates": chosen, "left_out": left}
+            {"event_id": event_id, "ref": ref(event_id), "candidates": chosen, "left_out": out}
         )
         return
     said = session.text("jobdating.planned", event=event_id, ref=ref(event_id), count=len(chosen))
     console.print(said)
-    for pathway_id, rule in left:
-        console.print(session.text("jobdating.left_out", ref=short(pathway_id), rule=rule))
+    for pathway_id, rule, why in left:
+        line = session.text("jobdating.left_out", ref=short(pathway_id), rule=rule, why=why)
+        console.print(line, markup=False)
 
 
 @jobdating.command("invite", help="help.jobdating.invite")
