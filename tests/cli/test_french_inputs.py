@@ -73,4 +73,12 @@ def test_criteria_are_named_by_their_label_in_either_language(cli: Cli) -> None:
     unknown = cli("--lang", "fr", "intake", "complete", third, "--criterion", "chômeuse")
     assert unknown.exit_code == ExitCode.REFUSED, unknown.output
     assert "chômeuse" in unknown.stderr
-    assert "precarious_worker, lives_in_territory" in unknown.stderr
+    # The programme's criteria by their names, the keys beside them (a trial read keys only).
+    assert "Réside sur le territoire du PLIE (lives_in_territory)" in unknown.stderr
+    missing = cli(
+        "--lang", "fr", "intake", "complete", third, "--criterion", "precarious_worker"
+    )  # fmt: skip
+    assert missing.exit_code == ExitCode.REFUSED, missing.output
+    assert "non remplis : Réside sur le territoire du PLIE (lives_in_territory)" in missing.stderr
+    helped = " ".join(cli("--lang", "fr", "intake", "complete", "--help").stdout.split())
+    assert "Réside sur le territoire du PLIE (lives_in_territory)" in helped

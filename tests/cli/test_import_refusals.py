@@ -123,13 +123,16 @@ REFUSALS = [
     ),
     (
         "people.csv row 8, column intake_date, refused: "
-        "eligibility criteria not met: precarious_worker, lives_in_territory. Allowed at that"
+        "eligibility criteria not met: Precarious worker (involuntary part time, short"
+        " contracts, working poor) (precarious_worker), Lives in the plan's territory"
+        " (lives_in_territory). Allowed at that"
         " point: {ALLOWED_1}. [rule eligibility_met]"
     ),
     (
         "people.csv row 9, column intake_date, refused: unknown"
-        " eligibility criterion: lives_in_paris; this programme's criteria are "
-        "precarious_worker, lives_in_territory."
+        " eligibility criterion: lives_in_paris; this programme's criteria are Precarious"
+        " worker (involuntary part time, short contracts, working poor) (precarious_worker),"
+        " Lives in the plan's territory (lives_in_territory)."
         " [rule criterion_unknown]"  # a typing slip: no list of actions
     ),
     (

@@ -183,16 +183,16 @@ def test_intake_complete_help_lists_each_programmes_criteria(local: Cli, lang: s
     """Before: `--criterion` said only "an eligibility criterion", and staff guessed keys."""
     helped = local("--lang", lang, "intake", "complete", "--help", COLUMNS="400")
     assert helped.exit_code == 0, helped.output
-    line = " ".join(helped.stdout.split())
+    line = " ".join(helped.stdout.replace("│", " ").split())  # the panel's lines, joined
     for name, versions in catalogue_of_programmes().items():
         latest = versions[max(versions)]
-        keys = ", ".join(c.key for c in latest.eligibility)
+        keys = ", ".join(f"{getattr(c.label, lang)} ({c.key})" for c in latest.eligibility)
         assert (f"{name}: {keys}" if lang == "en" else f"{name} : {keys}") in line
 
 
 def test_the_help_reading_of_criteria_agrees_with_the_validated_catalogue() -> None:
     """`intake complete --help` reads the files without pydantic, to stay fast."""
-    from parcours.cli.criteria import criteria_by_programme
+    from parcours.cli.programme_files import criteria_by_programme
 
     expected = {
         name: [c.key for c in versions[max(versions)].eligibility]

@@ -94,6 +94,10 @@ def refusal_values(values: Mapping[str, str], text: Text) -> dict[str, str]:
             said[name] = local_day(value, 16)
         elif name in REFUSAL_LISTS and not value:
             said[name] = text("refusal.none_yet")
+        elif name == "criteria":  # eligibility criteria: their names, keys beside them
+            from parcours.cli.programme_files import criteria_said
+
+            said[name] = criteria_said(value, text)
         elif name == "limit" and value.isdigit():
             said[name] = grouped(int(value), text)
         else:

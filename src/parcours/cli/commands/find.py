@@ -36,7 +36,8 @@ def find(
 ) -> None:
     from parcours.adapters.temporal.keys import load_keyring
     from parcours.app.finding import find_person
-    from parcours.cli.criteria import known_programme, latest_files
+    from parcours.cli.criteria import known_programme
+    from parcours.cli.programme_files import latest_files
     from parcours.cli.reads import ReadCommand, logged
 
     session = overseer_session("find.coordinator_only")
