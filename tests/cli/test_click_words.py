@@ -166,6 +166,16 @@ def test_placeholders_are_french_in_help_and_in_usage_errors(local: Cli) -> None
     assert "FILE" not in helped
     said = " ".join(local("--lang", "fr", "consent", "give", "abcd").stderr.split())
     assert "'TYPE_DE_PARTENAIRE'" in said
+    # A French trial read these in English.
+    report = " ".join(local("--lang", "fr", "report", "--help").stdout.replace("│", " ").split())
+    assert "Écrire le bilan dans FICHIER" in report
+    alerts = " ".join(local("--lang", "fr", "alerts", "--help").stdout.split())
+    assert "parcours alerts [OPTIONS] [COMMANDE [ARGUMENTS]...]" in alerts  # one may run it alone
+    assert "--status STATUT" in alerts
+    outcome = " ".join(
+        local("--lang", "fr", "jobdating", "--help").stdout.replace("│", " ").split()
+    )
+    assert "embauche (hired), formation (training) ou sans suite (no_match)" in outcome
 
 
 @pytest.mark.parametrize(

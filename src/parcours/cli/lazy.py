@@ -40,7 +40,10 @@ def localise(command: Any, text: Text) -> None:
                 setattr(owner, attribute, text(value, **values) + choices_help(owner, text))
     option_help(command, text)  # --help, and the root's completion options
     if getattr(command, "subcommand_metavar", None):  # a group's `COMMAND [ARGS]...`
-        command.subcommand_metavar = text("click.subcommand_metavar")
+        said = text("click.subcommand_metavar")
+        # A group that runs alone (`parcours alerts` lists the alerts) takes no command.
+        optional = getattr(command, "invoke_without_command", False)
+        command.subcommand_metavar = f"[{said}]" if optional else said
     for sub in getattr(command, "commands", {}).values():
         localise(sub, text)
 
