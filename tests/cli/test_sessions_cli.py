@@ -131,13 +131,15 @@ def test_refer_into_a_session_only_from_one_of_its_referring_partners(cli: Cli) 
     assert other.stderr == (
         "Refused: SOS femmes does not refer into session "
         "2017-03: its referring partners are Amicale du Nid. Sessions of nouveau-depart with room: "
-        "2017-03; or refer without --session. [rule referrer_not_in_session]\n"
-    )
+        "none; or refer without --session. [rule referrer_not_in_session]\n"
+    )  # not the session that just refused SOS femmes, which a trial was offered
     french = cli("--lang", "fr", *typed)
     assert french.exit_code == ExitCode.REFUSED
     assert "SOS femmes n'oriente pas vers la session 2017-03" in french.stderr
     refer_into(cli, "Ada", "--session", "2017-03")  # Amicale du Nid refers into it
     open_session(cli, "2017-09")  # opened naming no referrer: any referrer may refer
+    offered = cli(*typed)
+    assert "Sessions of nouveau-depart with room: 2017-09;" in offered.stderr, offered.stderr
     assert cli(*typed[:-1], "2017-09", "--json").exit_code == 0
 
 

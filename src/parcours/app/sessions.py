@@ -34,6 +34,7 @@ from parcours.domain.sessions import (
     in_group,
     member_request_id,
     session_exists,
+    takes_referrer,
     unchecked_month_session,
     unknown_session,
 )
@@ -59,9 +60,10 @@ def open_new_session(store: Store, session: Session) -> Session:
     return session
 
 
-def sessions_with_room(store: Store, programme: str) -> list[str]:
-    """The names of the programme's sessions a referral may still name: open and not full."""
-    found = store.list_sessions(programme)
+def sessions_with_room(store: Store, programme: str, referrer: str | None = None) -> list[str]:
+    """The names of the programme's sessions a referral (from `referrer`, when named) may
+    still name: open, not full, and taking that referrer."""
+    found = [s for s in store.list_sessions(programme) if takes_referrer(s, referrer)]
     return [s.name for s in found if has_room(s, store.session_size(programme, s.name))]
 
 

@@ -43,7 +43,7 @@ def check_referral_session(
 
         text = session.text
         reason = refusal_reason(err.code, err.values, err.message, text)
-        open_ones = sessions_with_room(store, programme)
+        open_ones = sessions_with_room(store, programme, None if reentry else referrer)
         kind = "reentry" if reentry else "referral" if named else "month_referral"
         said = text(
             f"session.{kind}_refused",

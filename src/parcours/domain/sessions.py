@@ -28,8 +28,7 @@ class SessionStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
     UNOPENED = "unopened"
-    """Never opened, never recorded: the people referred without a session named, grouped
-    under their month (`2026-11`), or a caseload's session; no capacity, no referrers."""
+    """Never opened: people referred under their month (`2026-11`) or a caseload's session."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +46,7 @@ class Session:
 
 
 CAPACITY_MOST = 10_000
-"""The largest capacity a session may have: a programme's intake is counted in tens or
-hundreds (ATP Cergy: 60 a year); more is a slip of the keyboard."""
+"""The largest capacity a session may have: more is a slip of the keyboard."""
 
 
 class SessionRejected(ValueError):
@@ -189,10 +187,15 @@ def check_capacity(capacity: int | None, people: int, name: str) -> None:
         )
 
 
+def takes_referrer(session: Session, referrer: str | None) -> bool:
+    """Whether the session takes referrals from `referrer` (any, when None): one opened
+    with no referrer named takes any referrer of the directory."""
+    return referrer is None or not session.referrers or referrer.strip() in session.referrers
+
+
 def check_session_referrer(session: Session, referrer: str) -> None:
-    """The referrer is one of the partners that refer into the session; a session opened
-    with none named takes any referrer of the directory (checked by `refer` as before)."""
-    if session.referrers and referrer.strip() not in session.referrers:
+    """The referrer is one the session takes (`takes_referrer`)."""
+    if not takes_referrer(session, referrer):
         raise MoveRefused.for_rule(
             "referrer_not_in_session",
             f"{referrer} does not refer into session {session.name}: its referring partners"
@@ -261,7 +264,7 @@ def awaiting_coaching(
     """The members a coaching day is sent to, and the ids of those it leaves out rather
     than have them refused: whose coaching has started already (held again, or people who
     moved on to training, a mission or employment). The others decide by their own rules,
-    but for those staff name `absent`: nothing is recorded for someone who did not come."""
+    but those staff name `absent`, for whom nothing is recorded."""
     waiting = [
         (pathway_id, stage)
         for pathway_id, stage in members
