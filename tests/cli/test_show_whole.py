@@ -251,3 +251,19 @@ def test_a_mission_not_ended_at_the_exit_says_so_rather_than_ongoing(cli: Cli) -
     ok(cli, "exit", pathway_id, "employment", "--reason", "hired for good")
     french = ok(cli, "--lang", "fr", "show", pathway_id)
     assert lines_with(french, "m1", f"en cours à la sortie ({day(0)})"), french
+
+
+def test_show_names_the_alert_that_comes_next(cli: Cli) -> None:
+    """A consent for ten days is warned of an hour after it is entered (the entry settles
+    first): `show` said only "Next alert due 10:15", and `alerts` listed nothing yet, so a
+    trial could not tell what was coming."""
+    pathway_id = refer(cli)
+    expires = (date.today() + timedelta(days=10)).isoformat()
+    given = cli("consent", "give", pathway_id, "referrer", "--expires", expires)
+    assert given.exit_code == 0, given.output
+    english = " ".join(cli("show", pathway_id, COLUMNS="300").stdout.split())
+    assert re.search(r"Next alert due \S+ \S+ \(consent expiring\)", english), english
+    french = " ".join(cli("--lang", "fr", "show", pathway_id, COLUMNS="300").stdout.split())
+    assert "(consentement bientôt expiré)" in french, french
+    shown = json.loads(cli("show", pathway_id, "--json").stdout)["status"]
+    assert shown["next_alert_rule"] == "consent_expiring"

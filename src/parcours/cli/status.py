@@ -49,13 +49,20 @@ def print_status(
         _programme_row(status, text),
         *_stage_rows(status, status.accompaniment_ends_at, text),
         *_progress_rows(status, text),
-        (text("show.next_alert"), when(status.next_alert_at)),
+        (text("show.next_alert"), _next_alert(status, text)),
         (text("show.allowed"), action_labels(allowed, text)),
         *_outcome_rows(status, text),
         *_retention_rows(status, text),
     ]
     pairs(text("show.title"), rows)
     print_sections(status, status.open_alerts, status.as_of or datetime.now(UTC), text)
+
+
+def _next_alert(status: PathwayStatus, text: Text) -> str:
+    """When the next alert falls due, and which (a consent's notice, a reminder…)."""
+    rule = status.next_alert_rule
+    said = when(status.next_alert_at)
+    return f"{said} ({word('rule', rule.value, text)})" if rule and status.next_alert_at else said
 
 
 def person_name(person: Participant, text: Text) -> str:

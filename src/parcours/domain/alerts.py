@@ -21,7 +21,7 @@ from parcours.domain.anonymisation import warning_due_at
 from parcours.domain.consent_notice import asks_nothing, notice_due
 from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.programme import ProgrammeDefinition
-from parcours.domain.records import Alert, PathwayEvent, PathwayState
+from parcours.domain.records import Alert, PathwayState
 from parcours.domain.vocabulary import (
     AlertAudience,
     AlertRule,
@@ -274,24 +274,20 @@ def next_alert_at(
     state: PathwayState, programme: ProgrammeDefinition, now: datetime
 ) -> datetime | None:
     """The next instant after `now` when something falls due: an alert or a snooze ending."""
-    instants = [at for _, at in _pending(state, programme) if at > now]
+    found = next_due(state, programme, now)
+    return None if found is None else found[0]
+
+
+def next_due(
+    state: PathwayState, programme: ProgrammeDefinition, now: datetime
+) -> tuple[datetime, AlertRule | None] | None:
+    """That instant, with the rule of the alert raised then (None for a snooze ending): what
+    `show` names beside it, the settling hour being otherwise silent about what comes."""
+    instants: list[tuple[datetime, AlertRule | None]]
+    instants = [(at, a.rule) for a, at in _pending(state, programme) if at > now]
     instants += [
-        a.snoozed_until
+        (a.snoozed_until, None)
         for a in state.alerts
         if a.status is AlertStatus.SNOOZED and a.snoozed_until is not None and a.snoozed_until > now
     ]
-    return min(instants, default=None)
-
-
-def timer_alert_ids(events: list[PathwayEvent]) -> set[str]:
-    """Alerts these events raised on a timer (`alert_raised`), to hand to the alert channel."""
-    return {e.details["alert_id"] for e in events if e.kind == "alert_raised"}
-
-
-def failure_alert_ids(events: list[PathwayEvent]) -> set[str]:
-    """Alerts these events raised for the coordinator when a partner could not be told."""
-    return {
-        e.details["alert_id"]
-        for e in events
-        if e.kind == "notification_failed" and "alert_id" in e.details
-    }
+    return min(instants, key=lambda found: found[0], default=None)

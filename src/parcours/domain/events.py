@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from parcours.domain.commands import SPECS
+from parcours.domain.records import PathwayEvent
 from parcours.domain.vocabulary import EventKind
 
 EVENT_OF_TRIGGER: dict[str, EventKind] = {
@@ -41,3 +42,17 @@ def created_record(kind: str, details: Mapping[str, str]) -> tuple[str, str] | N
     if key is None or not details.get(key):
         return None
     return key, details[key]
+
+
+def timer_alert_ids(events: list[PathwayEvent]) -> set[str]:
+    """Alerts these events raised on a timer (`alert_raised`), to hand to the alert channel."""
+    return {e.details["alert_id"] for e in events if e.kind == "alert_raised"}
+
+
+def failure_alert_ids(events: list[PathwayEvent]) -> set[str]:
+    """Alerts these events raised for the coordinator when a partner could not be told."""
+    return {
+        e.details["alert_id"]
+        for e in events
+        if e.kind == "notification_failed" and "alert_id" in e.details
+    }

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from parcours.domain.alerts import next_alert_at
+from parcours.domain.alerts import next_due
 from parcours.domain.anonymisation import anonymise_at
 from parcours.domain.commands.alerts import pending
 from parcours.domain.guards import accompaniment_deadline
 from parcours.domain.programme import ProgrammeDefinition
 from parcours.domain.records import Alert, ExitOutcome, PathwayState
 from parcours.domain.retention import retention_ends_at
-from parcours.domain.vocabulary import Stage
+from parcours.domain.vocabulary import AlertRule, Stage
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class Summary:
     retention_due_at: datetime | None = None
     """When the person is to be anonymised (`domain.anonymisation.anonymise_at`: the due
     date, or the warning period after a late warning), whatever the stage."""
+    next_alert_rule: AlertRule | None = None
+    """The rule of the alert raised at `next_alert_at` (None for a snooze ending)."""
 
 
 def open_alerts(state: PathwayState) -> tuple[Alert, ...]:
@@ -59,6 +61,7 @@ def open_alerts(state: PathwayState) -> tuple[Alert, ...]:
 
 def summary_of(state: PathwayState, programme: ProgrammeDefinition, now: datetime) -> Summary:
     """The summary of `state` under its pinned `programme`, as it stands at `now`."""
+    due = next_due(state, programme, now)
     return Summary(
         pathway_id=state.pathway_id,
         programme=state.programme,
@@ -72,10 +75,11 @@ def summary_of(state: PathwayState, programme: ProgrammeDefinition, now: datetim
         contract_signed_at=state.contract_signed_at,
         accompaniment_ends_at=accompaniment_deadline(state, programme),
         open_alerts=open_alerts(state),
-        next_alert_at=next_alert_at(state, programme, now),
+        next_alert_at=due[0] if due else None,
         last_seq=state.next_seq - 1,
         closes_at=_closes_at(state, programme),
         retention_due_at=anonymise_at(state, programme),
+        next_alert_rule=due[1] if due else None,
     )
 
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from parcours.domain.alerts import failure_alert_ids, timer_alert_ids
+    from parcours.domain.events import failure_alert_ids, timer_alert_ids
     from parcours.domain.notification import Notification
     from parcours.domain.records import PathwayEvent
     from parcours.domain.routing import notifications_for

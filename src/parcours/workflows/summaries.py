@@ -24,7 +24,7 @@ from parcours.domain.records import (
     PathwayState,
     Training,
 )
-from parcours.domain.vocabulary import FrenchLevel, Stage
+from parcours.domain.vocabulary import AlertRule, FrenchLevel, Stage
 
 if TYPE_CHECKING:  # only in signatures: the summary's module reads the programme models
     from parcours.domain.summary import Summary
@@ -110,6 +110,8 @@ class PathwayStatus(PathwayHead):
     """The first referral and the last re-entry (none in answers of an older worker)."""
     closure: Closure | None = None
     """What closed it for good (none while open, and in answers of an older worker)."""
+    next_alert_rule: AlertRule | None = None
+    """The rule of the alert raised at `next_alert_at` (none for a snooze ending)."""
 
     @classmethod
     def of(
@@ -127,6 +129,7 @@ class PathwayStatus(PathwayHead):
             retention_due_at=summary.retention_due_at,
             entries=entries_of(state),
             closure=closure(state),
+            next_alert_rule=None if state.closed_at else summary.next_alert_rule,
             **_records_of(state),
         )
 
