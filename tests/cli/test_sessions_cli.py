@@ -181,11 +181,17 @@ def test_show_keeps_the_first_referral_beside_the_re_entry(cli: Cli) -> None:
     shown = cli("--lang", "fr", "show", ref, COLUMNS="400")
     rows = " ".join(shown.stdout.split())
     assert "Orienté le 2026-11-02 09:00 Réintégré le 2026-11-20 14:00" in rows, rows
-    assert "(après un abandon ; sessions précédentes : 2017-03)" in rows
+    assert "(après un décrochage ; sessions précédentes : 2017-03)" in rows
     assert "Contrat signé" not in rows  # Nouveau départ has no engagement contract
     assert "Accueil réalisé le — (remplis lors de l'accueil précédent : Orienté·e par " in rows
     timeline = " ".join(cli("--lang", "fr", "timeline", ref, COLUMNS="400").stdout.split())
     assert "Réintégré·e : session 2018-03" in timeline, timeline
+    again = refer_into(cli, "Berthe", "--session", "2018-03", "--on", "2026-11-02T09:00")
+    act(cli, "intake", "complete", again, *ND_CRITERIA, "--on", "2026-11-03T10:00")
+    act(cli, "dropout", again, "--reason", "no news", "--on", "2026-11-10T10:00")
+    act(cli, "reenter", again, *back)  # into the session they left: not "earlier sessions"
+    same = " ".join(cli("--lang", "fr", "show", again, COLUMNS="400").stdout.split())
+    assert "Réintégré le 2026-11-20 14:00 (après un décrochage, dans la même session)" in same
     during = cli("contact", ref, "--on", "2026-11-15T10:00")
     assert during.exit_code == ExitCode.REFUSED
     assert "it cannot be dated before the re-entry (2026-11-20 14:00)" in during.stderr

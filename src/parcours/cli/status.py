@@ -166,9 +166,10 @@ def _entry_rows(facts: PathwayFacts, text: Text) -> list[Row]:
     entries = entries or Entries(facts.referred_at)
     rows = [(text("show.referred"), when(entries.referred_at))]
     if entries.reentered_at is not None:
-        left = ", ".join(entries.earlier_sessions)
-        said = text("show.reentered_from", at=when(entries.reentered_at), sessions=left)
-        rows.append((text("show.reentered"), said))
+        left = ", ".join(s for s in entries.earlier_sessions if s != facts.session)
+        at = when(entries.reentered_at)
+        said = text("show.reentered_from", at=at, sessions=left) if left else None
+        rows.append((text("show.reentered"), said or text("show.reentered_same", at=at)))
     return rows
 
 
