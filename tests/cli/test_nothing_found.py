@@ -1,5 +1,6 @@
 """A listing that finds nothing says so in a sentence, not an empty table under "(0)"
-(a DPO's trial met three: the retention's list and sweep, and doctor)."""
+(a DPO's trial met three: the retention's list and sweep, and doctor; a case worker's
+trial three more: the partners, the sessions, the alerts)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,18 @@ SAID = {
     ("notifications", "--failed"): {
         "en": "No partner notification matches.",
         "fr": "Aucune notification de partenaire ne correspond.",
+    },
+    ("partners", "list"): {
+        "en": "The partner directory is empty",
+        "fr": "L'annuaire des partenaires est vide",
+    },
+    ("session", "list"): {
+        "en": "No session yet",
+        "fr": "Aucune session pour l'instant",
+    },
+    ("alerts",): {
+        "en": "No alert to handle",
+        "fr": "Aucune alerte à traiter",
     },
 }
 

@@ -130,7 +130,7 @@ def _print_alerts(
     columns = ("ref", "alert", "rule", "due", "status")
     body = [_alert_row(pid, alert, text) for pid, alert in rows]
     if not chosen:
-        listing(text, "alerts", columns, body)
+        listing(text, "alerts", columns, body, text("alerts.nothing"))
         return
     headers = [text(f"alerts.col.{column}") for column in columns]
     table(text("alerts.title_chosen", count=len(rows)), headers, body)

@@ -34,7 +34,8 @@ def partners_list(as_json: JsonFlag = False) -> None:
     else:
         text = current_session().text
         columns = ("name", "kind", "channel", "address", "active")
-        listing(text, "partners", columns, [_partner_row(p, text) for p in found])
+        rows = [_partner_row(p, text) for p in found]
+        listing(text, "partners", columns, rows, text("partners.nothing"))
 
 
 def _entry(partner: Partner, text: Text) -> str:

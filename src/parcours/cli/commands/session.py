@@ -102,7 +102,7 @@ def session_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) -> N
         ]
         for s, n in zip(found, sizes, strict=True)
     ]
-    listing(text, "sessions", columns, rows)
+    listing(text, "sessions", columns, rows, text("sessions.nothing"))
 
 
 @session_group.command("show", help="help.session.show")
