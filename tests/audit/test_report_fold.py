@@ -67,7 +67,7 @@ async def folded_state(pathways: PathwayClient, pathway_id: str) -> PathwayState
 
 async def drive_re_entered_pathway(pathways: PathwayClient) -> str:
     """Dropped out after a first intake, re-entered into the same session 40 days later
-    and admitted again: one intake counted, in the month of the second."""
+    and admitted again: one intake counted, in the month of the first."""
     pid = await pathways.refer(ATP, participant("Karim", "Benali"), referral(PAST), meta())
     back = PAST + 40 * DAY
     for command, reason, at in (
@@ -161,10 +161,10 @@ def check_the_figures_are_the_ones_lived(driven: Driven) -> None:
     own = sessions[corrected.session]
     assert own.stages_now.get(Stage.COACHING.value, 0) >= 1
     assert own.dropouts_by_stage.get(Stage.COACHING.value, 0) == 0
-    # The re-entered person counts one intake, the second's (the SQL agreed above).
+    # The re-entered person counts one intake, the first (the SQL agreed above): the
+    # months add up to the funnel's intakes, where the second intake made one more.
     back = driven.states[-1]
     by_month = sessions[back.session].intake_by_month
-    assert by_month.get(month_of(PAST + 40 * DAY), 0) >= 1
     assert sum(by_month.values()) == sessions[back.session].funnel[Step.INTAKE]
     # The person erased at their request stands there, not at the stage they were erased in.
     erased = driven.states[-2]

@@ -17,13 +17,13 @@ from parcours.domain.jobdating import (
     check_role,
 )
 from parcours.domain.jobdating_notices import check_resend_before_the_day, message_to_retry
+from parcours.domain.referring import check_referrer
 from parcours.domain.sessions import (
     Session,
     SessionStatus,
     check_capacity,
     check_close,
     check_referral_into,
-    check_referrer,
     session_exists,
     unopened,
 )

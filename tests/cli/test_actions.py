@@ -370,7 +370,9 @@ def test_an_unknown_criterion_is_named_with_the_programmes_criteria(cli: Cli) ->
     assert nonsense.exit_code == ExitCode.REFUSED
     assert "criterion_unknown" in nonsense.stderr
     assert "unknown eligibility criterion: nonsense" in nonsense.stderr
-    assert "precarious_worker, lives_in_territory" in nonsense.stderr
+    assert "(precarious_worker), Lives in the plan's territory (lives_in_territory)" in (
+        nonsense.stderr
+    )
     timeline = json.loads(cli("timeline", pathway_id, "--json").stdout)
     assert [e["kind"] for e in timeline] == ["referred"]
 

@@ -336,5 +336,6 @@ def test_a_session_whose_people_may_not_come_yet_plans_nothing_and_says_why(
     assert planned.exit_code == ExitCode.REFUSED, planned.output
     (said,) = planned.stderr.strip().splitlines()
     assert said.startswith("Rien n'est planifié : personne de la session 2026-S4")
-    assert f"{early[8:16]} (jobdating_stage)" in said
+    assert f"{early[8:16]}: le parcours {early} est à l'étape « Orienté·e »" in said
+    assert "[jobdating_stage]" in said  # why in a sentence, the rule beside it
     assert "prenez ceux d'une session avec --session" not in said

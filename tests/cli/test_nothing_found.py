@@ -36,8 +36,16 @@ SAID = {
         "fr": "Aucune session pour l'instant",
     },
     ("alerts",): {
-        "en": "No alert to handle",
-        "fr": "Aucune alerte à traiter",
+        "en": "No alert to handle: none is open or snoozed on your pathways",
+        "fr": "Aucune alerte à traiter : aucune n'est ouverte ou reportée sur vos parcours",
+    },
+    ("alerts", "--all"): {
+        "en": "No alert to handle: none is open or snoozed on any pathway",
+        "fr": "Aucune alerte à traiter : aucun parcours n'en a d'ouverte ou de reportée",
+    },
+    ("alerts", "--status", "resolved"): {
+        "en": "No alert of that status.",
+        "fr": "Aucune alerte de ce statut.",
     },
 }
 

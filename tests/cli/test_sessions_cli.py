@@ -102,7 +102,8 @@ def test_refer_into_a_session_that_is_open_and_has_room_only(cli: Cli) -> None:
     assert full.exit_code == ExitCode.REFUSED
     assert full.stderr == (
         "Refused: session 2017-03 is full: 2 people for a capacity of "
-        "2. Sessions of nouveau-depart with room: none; or refer without --session. "
+        "2. Sessions of nouveau-depart that take this referrer and have room: none; "
+        "or refer without --session. "
         "[rule session_full]\n"
     )
     unknown = cli("--lang", "fr", *typed, "--session", "2018-03")
@@ -130,7 +131,8 @@ def test_refer_into_a_session_only_from_one_of_its_referring_partners(cli: Cli) 
     assert other.exit_code == ExitCode.REFUSED
     assert other.stderr == (
         "Refused: SOS femmes does not refer into session "
-        "2017-03: its referring partners are Amicale du Nid. Sessions of nouveau-depart with room: "
+        "2017-03: its referring partners are Amicale du Nid. "
+        "Sessions of nouveau-depart that take this referrer and have room: "
         "none; or refer without --session. [rule referrer_not_in_session]\n"
     )  # not the session that just refused SOS femmes, which a trial was offered
     french = cli("--lang", "fr", *typed)
@@ -139,7 +141,10 @@ def test_refer_into_a_session_only_from_one_of_its_referring_partners(cli: Cli) 
     refer_into(cli, "Ada", "--session", "2017-03")  # Amicale du Nid refers into it
     open_session(cli, "2017-09")  # opened naming no referrer: any referrer may refer
     offered = cli(*typed)
-    assert "Sessions of nouveau-depart with room: 2017-09;" in offered.stderr, offered.stderr
+    assert (
+        "Sessions of nouveau-depart that take this referrer and have room: 2017-09;"
+        in offered.stderr
+    ), offered.stderr
     assert cli(*typed[:-1], "2017-09", "--json").exit_code == 0
 
 
@@ -349,7 +354,9 @@ def test_a_referral_without_a_session_keeps_the_rules_of_its_months_session(cli:
     assert "session_full" in full.stderr
     assert "name another with --session" in full.stderr  # not "refer without --session"
     assert "without --session joins the session named after its month" in full.stderr
-    assert "sessions of nouveau-depart with room: none" in full.stderr  # the full one is no choice
+    assert (
+        "sessions of nouveau-depart that take this referrer and have room: none" in full.stderr
+    )  # the full one is no choice
     elsewhere = cli(*typed[:6], "2017-06-10", *typed[7:], "--referrer", "SOS femmes")
     assert elsewhere.exit_code == 0, elsewhere.output  # no session 2017-06: its month alone
 

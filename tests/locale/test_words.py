@@ -64,6 +64,7 @@ def test_job_dating_outcomes_and_french_levels_by_name() -> None:
         ("barrier_kind", v.BarrierKind, "dettes", "finances"),
         ("barrier_kind", v.BarrierKind, "garde", "childcare"),
         ("barrier_kind", v.BarrierKind, "garde d'enfant", "childcare"),
+        ("barrier_kind", v.BarrierKind, "Garde d\u2019enfants", "childcare"),  # typographic
         ("role", v.Role, "conseillère", "staff"),
         ("role", v.Role, "Conseiller", "staff"),
         ("role", v.Role, "référente", "staff"),

@@ -79,7 +79,10 @@ async def test_the_fold_adopts_the_rule_where_the_marker_is() -> None:
     [notice] = [a for a in state.alerts if a.rule is AlertRule.CONSENT_EXPIRING]
     assert notice.due_at == short_consent_given(state)
     assert acknowledged(state.alerts)
-    assert state.stage is Stage.EXITED  # and the consent given again raised nothing since
+    assert state.stage is Stage.EXITED
+    consents = (AlertRule.CONSENT_EXPIRING, AlertRule.CONSENT_EXPIRED)
+    raised = [e.details["rule"] for e in state.timeline if e.kind == "alert_raised"]
+    assert [r for r in raised if r in consents] == list(consents)  # none for the later one
 
 
 @ON_SESSION_LOOP

@@ -22,6 +22,7 @@ from parcours.app.health import PathwayCannotRun
 from parcours.domain.commands import Command
 from parcours.domain.horizons import check_planned
 from parcours.domain.records import RequestMeta
+from parcours.domain.referring import check_referrer, takes_referrer
 from parcours.domain.requests import Answered
 from parcours.domain.sessions import (
     Session,
@@ -29,12 +30,10 @@ from parcours.domain.sessions import (
     check_close,
     check_new_session,
     check_referral_into,
-    check_referrer,
     has_room,
     in_group,
     member_request_id,
     session_exists,
-    takes_referrer,
     unchecked_month_session,
     unknown_session,
 )
@@ -63,7 +62,7 @@ def open_new_session(store: Store, session: Session) -> Session:
 def sessions_with_room(store: Store, programme: str, referrer: str | None = None) -> list[str]:
     """The names of the programme's sessions a referral (from `referrer`, when named) may
     still name: open, not full, and taking that referrer."""
-    found = [s for s in store.list_sessions(programme) if takes_referrer(s, referrer)]
+    found = [s for s in store.list_sessions(programme) if takes_referrer(s.referrers, referrer)]
     return [s.name for s in found if has_room(s, store.session_size(programme, s.name))]
 
 

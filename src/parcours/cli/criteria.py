@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from parcours.cli.programme_files import criteria_by_programme, criterion_labels, latest_files
+from parcours.cli.programme_files import criteria_by_programme, criteria_said, latest_files
 
 if TYPE_CHECKING:
     from parcours.cli.i18n import Text
@@ -35,9 +35,8 @@ def known_programme(name: str | None, text: Text) -> None:
 
 def criteria_help(text: Text) -> dict[str, str]:
     """The values of the `--criterion` option's help: `atp-cergy: Label (key), … | …`."""
-    labels = criterion_labels(text.lang)
     listed = (
-        text("programme.named", kind=name, names=", ".join(f"{labels[k]} ({k})" for k in keys))
+        text("programme.named", kind=name, names=criteria_said(", ".join(keys), text))
         for name, keys in criteria_by_programme().items()
     )
     return {"criteria": " | ".join(listed)}

@@ -5,6 +5,7 @@ models (`cli.criteria` says why), and apart from `cli.criteria`, so that a refus
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from pathlib import Path
@@ -30,8 +31,10 @@ def latest_files(folder: Path = PROGRAMMES_DIR) -> dict[str, Path]:
     return {name: found[name][1] for name in sorted(found)}
 
 
+@functools.cache
 def _eligibility(folder: Path) -> dict[str, list[dict[str, Any]]]:
-    """The eligibility tables of each programme's latest version, as its file lists them."""
+    """The eligibility tables of each programme's latest version, as its file lists them
+    (read once a process: the help lists both keys and names)."""
     found: dict[str, list[dict[str, Any]]] = {}
     for name, path in latest_files(folder).items():
         with path.open("rb") as file:

@@ -27,6 +27,7 @@ from parcours.cli.sections import print_sections
 
 if TYPE_CHECKING:
     from parcours.audit.fold import Snapshot
+    from parcours.domain.entries import Entries
     from parcours.domain.programme import ProgrammeDefinition
     from parcours.domain.records import ExitOutcome, PathwayState
     from parcours.workflows.messages import Participant
@@ -166,11 +167,17 @@ def _entry_rows(facts: PathwayFacts, text: Text) -> list[Row]:
     entries = entries or Entries(facts.referred_at)
     rows = [(text("show.referred"), when(entries.referred_at))]
     if entries.reentered_at is not None:
-        left = ", ".join(s for s in entries.earlier_sessions if s != facts.session)
-        at = when(entries.reentered_at)
-        said = text("show.reentered_from", at=at, sessions=left) if left else None
-        rows.append((text("show.reentered"), said or text("show.reentered_same", at=at)))
+        rows.append((text("show.reentered"), _reentered(entries, facts.session, text)))
     return rows
+
+
+def _reentered(entries: Entries, now_in: str, text: Text) -> str:
+    """When, and from which sessions; "into the same session" when the one session the
+    person left is the one they came back to (S1, S2, then S1 again lists both)."""
+    at, earlier = when(entries.reentered_at), list(entries.earlier_sessions)
+    if earlier == [now_in]:
+        return text("show.reentered_same", at=at)
+    return text("show.reentered_from", at=at, sessions=", ".join(earlier))
 
 
 def _contract_rows(facts: PathwayFacts, text: Text) -> list[Row]:

@@ -281,12 +281,12 @@ def next_alert_at(
 def next_due(
     state: PathwayState, programme: ProgrammeDefinition, now: datetime
 ) -> tuple[datetime, AlertRule | None] | None:
-    """That instant, with the rule of the alert raised then (None for a snooze ending): what
-    `show` names beside it, the settling hour being otherwise silent about what comes."""
+    """That instant, with the rule of the alert raised, or reopened from its snooze, then:
+    what `show` names beside it, the settling hour being otherwise silent about what comes."""
     instants: list[tuple[datetime, AlertRule | None]]
     instants = [(at, a.rule) for a, at in _pending(state, programme) if at > now]
     instants += [
-        (a.snoozed_until, None)
+        (a.snoozed_until, a.rule)
         for a in state.alerts
         if a.status is AlertStatus.SNOOZED and a.snoozed_until is not None and a.snoozed_until > now
     ]

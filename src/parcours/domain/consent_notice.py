@@ -26,10 +26,13 @@ def notice_within_consent(state: PathwayState) -> bool:
 
 
 def asks_nothing(state: PathwayState) -> bool:
-    """Under the rule, an exited pathway's consents raise no alert: a consent cannot be
-    given again after the exit, and no partner is told of the person any more, so a
-    notice would ask for what cannot be done (a trial saw one due in 2027 for a person
-    gone to Lyon). Alerts open at the exit stay open, as every alert does."""
+    """Under the rule, an exited pathway's consents raise no alert: no partner is told of
+    the person any more, and neither shipped programme lets a consent be given again from
+    `exited` (`give_consent` runs from `@open`), so a notice would ask for what cannot be
+    done (a trial saw one due in 2027 for a person gone to Lyon). Decided by the stage
+    alone, so that the rule the patch id names stays one rule whatever a programme file
+    says; a programme that lets consents be given after the exit would need a rule of its
+    own. Alerts open at the exit stay open, as every alert does."""
     return notice_within_consent(state) and state.stage is Stage.EXITED
 
 

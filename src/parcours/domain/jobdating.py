@@ -18,7 +18,7 @@ from parcours.domain.controls import invisible_controls
 from parcours.domain.errors import MoveRefused, NotPermitted, UnknownReference
 from parcours.domain.inputs import is_blank
 from parcours.domain.instants import not_after_now
-from parcours.domain.sessions import check_directory_partner
+from parcours.domain.referring import check_directory_partner
 from parcours.domain.vocabulary import JobDatingOutcome, PartnerKind, Role
 
 if TYPE_CHECKING:  # only named: importing the pathway machine costs every client

@@ -25,11 +25,12 @@ DIRECT_HIRE = ""
 """The agency of a mission an employer gave directly (`mission start` without `--agency`)."""
 
 
-def latest_intake(intakes: Iterable[datetime]) -> datetime | None:
-    """The intake a pathway counts under by month: its latest. A person who dropped out and
-    was re-entered is admitted again, in the stint they are in; counted once, so that the
-    intakes by month and by year add up to the funnel's intakes (pathways)."""
-    return max(intakes, default=None)
+def first_intake(intakes: Iterable[datetime]) -> datetime | None:
+    """The intake a pathway counts under by month: its first. A person who dropped out,
+    was re-entered and admitted again is counted once, when they were first admitted:
+    the intakes by month and by year add up to the funnel's intakes (pathways), and a
+    year's count, once reported, does not change when someone comes back later."""
+    return min(intakes, default=None)
 
 
 class Step(StrEnum):

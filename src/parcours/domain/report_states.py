@@ -28,7 +28,7 @@ from parcours.domain.report import (
     combined,
     days_between,
     dropout_stage,
-    latest_intake,
+    first_intake,
 )
 
 DROPOUT_KINDS = frozenset(STEP_EVENTS[Step.DROPPED_OUT])
@@ -43,10 +43,10 @@ def stage_now(state: PathwayState) -> str:
     return closure_stage_now(state.stage.value, closure(state))
 
 
-def _latest_intake(events: list[PathwayEvent], selection: Selection) -> dict[str, int]:
-    """The month of the pathway's latest intake (`report.latest_intake`), or none."""
-    latest = latest_intake(e.at for e in events if e.kind == INTAKE_EVENT)
-    return {} if latest is None else {selection.month_of(latest): 1}
+def _intake_month(events: list[PathwayEvent], selection: Selection) -> dict[str, int]:
+    """The month of the pathway's first intake (`report.first_intake`), or none."""
+    first = first_intake(e.at for e in events if e.kind == INTAKE_EVENT)
+    return {} if first is None else {selection.month_of(first): 1}
 
 
 def _first_mission_days(state: PathwayState, events: list[PathwayEvent]) -> list[float]:
@@ -63,7 +63,7 @@ def _pathway_figures(state: PathwayState, selection: Selection) -> Figures:
         pathways=1,
         funnel={s: int(any(k in kinds for k in STEP_EVENTS[s])) for s in Step},
         stages_now={stage_now(state): 1},
-        intake_by_month=_latest_intake(events, selection),
+        intake_by_month=_intake_month(events, selection),
         exits=int(outcome is not None),
         positive_exits=int(outcome is not None and outcome.positive),
         dropouts_by_stage=_sorted(

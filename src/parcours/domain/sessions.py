@@ -17,8 +17,9 @@ from parcours.domain.controls import invisible_controls
 from parcours.domain.errors import CLOSED_RULE, MoveRefused, UnknownReference
 from parcours.domain.inputs import is_blank
 from parcours.domain.instants import not_after_now
+from parcours.domain.referring import check_session_referrer
 from parcours.domain.requests import Answered
-from parcours.domain.vocabulary import PartnerKind, Stage
+from parcours.domain.vocabulary import Stage
 
 NAME_LENGTH = 64
 """A session's name fits the read model's `participants.session` column."""
@@ -28,7 +29,8 @@ class SessionStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
     UNOPENED = "unopened"
-    """Never opened: people referred under their month (`2026-11`) or a caseload's session."""
+    """Never opened, never recorded: the people referred without a session named, grouped
+    under their month (`2026-11`), or a caseload's session; no capacity, no referrers."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ class Session:
 
 
 CAPACITY_MOST = 10_000
-"""The largest capacity a session may have: more is a slip of the keyboard."""
+"""The largest capacity a session may have: a programme's intake is counted in tens or
+hundreds (ATP Cergy: 60 a year); more is a slip of the keyboard."""
 
 
 class SessionRejected(ValueError):
@@ -71,34 +74,6 @@ def check_new_session(name: str, capacity: int | None) -> None:
         raise SessionRejected("capacity", "not_positive")
     if capacity is not None and capacity > CAPACITY_MOST:
         raise SessionRejected("capacity", "too_large", str(CAPACITY_MOST))
-
-
-def check_referrer(name: str, kind: PartnerKind | None, active: bool) -> None:
-    """A session's referring partner is an active referrer of the partner directory."""
-    check_directory_partner(name, kind, active, PartnerKind.REFERRER, role="partner")
-
-
-def check_directory_partner(
-    name: str, kind: PartnerKind | None, active: bool, wanted: PartnerKind, *, role: str
-) -> None:
-    """`name` is an active partner of kind `wanted` in the directory; `role` names it in
-    the refusal (`partner`: a session's referrer; `agency`: a job-dating's temp agency)."""
-    if kind is None:
-        raise UnknownReference(
-            f"no partner {name!r} in the partner directory",
-            code=f"{role}_unknown",
-            values={role: name},
-        )
-    if kind is not wanted or not active:
-        rule = (
-            "partner_not_referrer" if wanted is PartnerKind.REFERRER else "agency_not_temp_agency"
-        )
-        article = "referrer" if wanted is PartnerKind.REFERRER else "temp agency"
-        raise MoveRefused.for_rule(
-            rule,
-            f"{name} is not an active {article} of the partner directory",
-            **{role: name, "partner_kind": kind.value},
-        )
 
 
 def unopened(programme: str, name: str, first_referral: datetime) -> Session:
@@ -153,7 +128,7 @@ def check_referral_into(
     if session.status is SessionStatus.CLOSED:
         raise closed(session)
     if referrer is not None:
-        check_session_referrer(session, referrer)
+        check_session_referrer(session.name, session.referrers, referrer)
     if is_full(session, people):
         raise MoveRefused.for_rule(
             "session_full",
@@ -184,25 +159,6 @@ def check_capacity(capacity: int | None, people: int, name: str) -> None:
             session=name,
             people=str(people),
             capacity=str(capacity),
-        )
-
-
-def takes_referrer(session: Session, referrer: str | None) -> bool:
-    """Whether the session takes referrals from `referrer` (any, when None): one opened
-    with no referrer named takes any referrer of the directory."""
-    return referrer is None or not session.referrers or referrer.strip() in session.referrers
-
-
-def check_session_referrer(session: Session, referrer: str) -> None:
-    """The referrer is one the session takes (`takes_referrer`)."""
-    if not takes_referrer(session, referrer):
-        raise MoveRefused.for_rule(
-            "referrer_not_in_session",
-            f"{referrer} does not refer into session {session.name}: its referring partners"
-            f" are {', '.join(session.referrers)}",
-            referrer=referrer,
-            session=session.name,
-            referrers=", ".join(session.referrers),
         )
 
 
@@ -264,7 +220,7 @@ def awaiting_coaching(
     """The members a coaching day is sent to, and the ids of those it leaves out rather
     than have them refused: whose coaching has started already (held again, or people who
     moved on to training, a mission or employment). The others decide by their own rules,
-    but those staff name `absent`, for whom nothing is recorded."""
+    but for those staff name `absent`: nothing is recorded for someone who did not come."""
     waiting = [
         (pathway_id, stage)
         for pathway_id, stage in members

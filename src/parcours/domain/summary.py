@@ -50,7 +50,8 @@ class Summary:
     """When the person is to be anonymised (`domain.anonymisation.anonymise_at`: the due
     date, or the warning period after a late warning), whatever the stage."""
     next_alert_rule: AlertRule | None = None
-    """The rule of the alert raised at `next_alert_at` (None for a snooze ending)."""
+    """The rule of the alert raised, or reopened from its snooze, at `next_alert_at`; none
+    once the pathway is closed for good, which raises nothing again."""
 
 
 def open_alerts(state: PathwayState) -> tuple[Alert, ...]:
@@ -79,7 +80,7 @@ def summary_of(state: PathwayState, programme: ProgrammeDefinition, now: datetim
         last_seq=state.next_seq - 1,
         closes_at=_closes_at(state, programme),
         retention_due_at=anonymise_at(state, programme),
-        next_alert_rule=due[1] if due else None,
+        next_alert_rule=due[1] if due and state.closed_at is None else None,
     )
 
 

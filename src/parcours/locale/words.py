@@ -20,9 +20,15 @@ _MIDDLE_DOT = re.compile(r"·\w+")
 LANGUAGES = ("en", "fr")
 
 
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
+"""The typographic apostrophes French keyboards and word processors write ("garde d’enfants"),
+read as the straight one the catalogues hold."""
+
+
 def folded(words: str) -> str:
-    """`words` without case, accents or extra spaces: how a typed name is compared."""
-    bare = unicodedata.normalize("NFKD", words.casefold())
+    """`words` without case, accents, typographic apostrophes or extra spaces: how a typed
+    name is compared."""
+    bare = unicodedata.normalize("NFKD", words.casefold().translate(APOSTROPHES))
     return " ".join("".join(c for c in bare if not unicodedata.combining(c)).split())
 
 

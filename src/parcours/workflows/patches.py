@@ -63,7 +63,9 @@ of with a due date before it was given (expiry minus the notice). Since, the sta
 notice is due when the consent was given, and an exited pathway's consents raise no alert
 (a consent cannot be given again after the exit). Decided once per run, when the run starts, by a
 pathway that follows the alert rules of `ALERTS_FOLLOW_PATHWAY_PATCH`; the audit fold
-reads it from this patch's marker."""
+reads it from this patch's marker. Its two sides (the notice from the consent, nothing
+after the exit) were written in one session and landed together, on 5 December 2026: no
+history holds the marker under the first alone, so they share the id."""
 
 DECOUPLED_PUBLISH_PATCH = "publish-in-one-step-partners-in-the-background"
 """Before it, each batch of new events was handed to activities one after another:

@@ -111,7 +111,7 @@ class PathwayStatus(PathwayHead):
     closure: Closure | None = None
     """What closed it for good (none while open, and in answers of an older worker)."""
     next_alert_rule: AlertRule | None = None
-    """The rule of the alert raised at `next_alert_at` (none for a snooze ending)."""
+    """The rule of the alert raised, or reopened, at `next_alert_at` (`Summary`)."""
 
     @classmethod
     def of(
@@ -129,7 +129,7 @@ class PathwayStatus(PathwayHead):
             retention_due_at=summary.retention_due_at,
             entries=entries_of(state),
             closure=closure(state),
-            next_alert_rule=None if state.closed_at else summary.next_alert_rule,
+            next_alert_rule=summary.next_alert_rule,
             **_records_of(state),
         )
 

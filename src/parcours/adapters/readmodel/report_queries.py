@@ -36,7 +36,7 @@ from parcours.domain.report import (
     Step,
     combined,
     days_between,
-    latest_intake,
+    first_intake,
 )
 from parcours.domain.vocabulary import Role, Stage
 
@@ -202,7 +202,7 @@ class ReportQueries(Database):
         return found
 
     def _intake_by_month(self, selection: Selection) -> Counts:
-        """Each pathway's latest intake (`report.latest_intake`), by session and month on
+        """Each pathway's first intake (`report.first_intake`), by session and month on
         the selection's calendar: the month is taken in Python, since SQLite knows no time
         zone's summer time."""
         stmt = (
@@ -217,8 +217,8 @@ class ReportQueries(Database):
                 intakes[pathway_id, session].append(at)
         found: dict[str, Counter[str]] = defaultdict(Counter)
         for (_, session), instants in intakes.items():
-            if (latest := latest_intake(instants)) is not None:
-                found[session][selection.month_of(latest)] += 1
+            if (first := first_intake(instants)) is not None:
+                found[session][selection.month_of(first)] += 1
         return {session: dict(sorted(months.items())) for session, months in found.items()}
 
     def _exits(self, selection: Selection) -> Counts:

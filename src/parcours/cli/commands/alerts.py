@@ -19,7 +19,15 @@ from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
 from parcours.cli.labels import short, word
 from parcours.cli.options import JsonFlag, ProgrammeOpt, flag, group_module, named_option
-from parcours.cli.render import err_console, listing, print_json, say_troubled, table, when
+from parcours.cli.render import (
+    console,
+    err_console,
+    listing,
+    print_json,
+    say_troubled,
+    table,
+    when,
+)
 from parcours.cli.runtime import Session, guarded, reader_session, typed_instant, with_pathways
 from parcours.domain import commands as c
 from parcours.domain.vocabulary import AlertStatus
@@ -114,7 +122,8 @@ def _every_alert(
     if as_json:
         print_json([{"pathway_id": view.pathway_id, "alert": view} for view in views])
         return
-    _print_alerts([(view.pathway_id, view) for view in views], session, chosen=bool(status))
+    rows = [(view.pathway_id, view) for view in views]
+    _print_alerts(rows, session, chosen=bool(status), everyone=True)
 
 
 def _say_more(session: Session, found: int, limit: int) -> None:
@@ -124,13 +133,23 @@ def _say_more(session: Session, found: int, limit: int) -> None:
 
 
 def _print_alerts(
-    rows: Sequence[tuple[str, Alert | AlertView]], session: Session, *, chosen: bool
+    rows: Sequence[tuple[str, Alert | AlertView]],
+    session: Session,
+    *,
+    chosen: bool,
+    everyone: bool = False,
 ) -> None:
+    """The alerts found; none, one sentence saying so for what was asked (`--status`,
+    `--all`), the filters kept as typed (`--programme` narrows each)."""
     text = session.text
     columns = ("ref", "alert", "rule", "due", "status")
     body = [_alert_row(pid, alert, text) for pid, alert in rows]
+    if not body:
+        key = "alerts.nothing_chosen" if chosen else "alerts.nothing_all" if everyone else None
+        console.print(text(key or "alerts.nothing"), markup=False)
+        return
     if not chosen:
-        listing(text, "alerts", columns, body, text("alerts.nothing"))
+        listing(text, "alerts", columns, body)
         return
     headers = [text(f"alerts.col.{column}") for column in columns]
     table(text("alerts.title_chosen", count=len(rows)), headers, body)

@@ -90,7 +90,8 @@ def jobdating_plan(
     from parcours.app import jobdating as app
     from parcours.programmes import get_programme
 
-    session, text = current_session(), current_session().text
+    session = current_session()
+    text = session.text
     get_programme(programme)  # an unknown programme is said so (exit 4)
     held_at = parse_instant(on, session, "--on", happened=False, hour=True)  # when it is held
     meta = session.request("", request_id)
@@ -120,7 +121,7 @@ def _nobody_ready(session: Session, name: str, left: list[LeftOut]) -> CliError:
     """A session none of whose people may meet agencies now, and no --candidate: said with
     each person left out and the rule that leaves them out (exit 3), nothing planned."""
     text = session.text
-    said = ", ".join(f"{short(pathway_id)} ({rule})" for pathway_id, rule, _ in left)
+    said = "; ".join(f"{short(pathway_id)}: {why} [{rule}]" for pathway_id, rule, why in left)
     said = said or text("jobdating.all_exited")
     nobody = text("jobdating.session_nobody", session=name, left=said)
     return CliError(nobody, ExitCode.REFUSED)
