@@ -89,3 +89,28 @@ async def folded(path: Path) -> PathwayState:
     result = fold(recording)
     assert result.discrepancies == [], path.name
     return result.pathway.state
+
+
+async def takes_the_new_side(path: Path, patch_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The history holds `patch_id`'s marker, replays with today's code, and fails to
+    replay, on a non-determinism, once the patch is answered no."""
+    history = load(path)
+    assert patch_id in recorded_patches(history)
+    result, told_no = await replay(history, monkeypatch)
+    assert result.replay_failure is None, result.replay_failure
+    assert patch_id not in told_no
+    removed, _ = await replay(history, monkeypatch, no_to=patch_id)
+    assert removed.replay_failure is not None, f"{path.name} replays without the new side"
+    assert "nondetermin" in str(removed.replay_failure).lower()
+
+
+async def keeps_the_old_side(path: Path, patch_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The history holds no marker of `patch_id`, replays with today's code (asked, told
+    no), and fails to replay once the new side is forced on it."""
+    history = load(path)
+    assert patch_id not in recorded_patches(history)
+    result, told_no = await replay(history, monkeypatch)
+    assert result.replay_failure is None, result.replay_failure
+    assert patch_id in told_no
+    forced, _ = await replay(history, monkeypatch, yes_to=patch_id)
+    assert forced.replay_failure is not None, f"{path.name} took the new side"

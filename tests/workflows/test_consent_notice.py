@@ -29,7 +29,7 @@ from parcours.worker import build_worker, default_activities
 from parcours.workflows.patches import CONSENT_NOTICE_PATCH
 from tests.histories.record import HERE
 from tests.workflows.consent_walk import acknowledged, play_consent_notice
-from tests.workflows.patch_replay import folded, load, recorded_patches, replay
+from tests.workflows.patch_replay import folded, keeps_the_old_side, takes_the_new_side
 
 ON_SESSION_LOOP = pytest.mark.asyncio(loop_scope="session")
 
@@ -62,14 +62,7 @@ async def test_a_ten_day_consent_is_warned_of_from_when_it_was_given(
 async def test_the_new_side_is_taken_and_cannot_be_removed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    history = load(WITHIN)
-    assert CONSENT_NOTICE_PATCH in recorded_patches(history)
-    result, told_no = await replay(history, monkeypatch)
-    assert result.replay_failure is None, result.replay_failure
-    assert CONSENT_NOTICE_PATCH not in told_no
-    removed, _ = await replay(history, monkeypatch, no_to=CONSENT_NOTICE_PATCH)
-    assert removed.replay_failure is not None, "the history replays without the new side"
-    assert "nondetermin" in str(removed.replay_failure).lower()
+    await takes_the_new_side(WITHIN, CONSENT_NOTICE_PATCH, monkeypatch)
 
 
 @ON_SESSION_LOOP
@@ -89,13 +82,7 @@ async def test_the_fold_adopts_the_rule_where_the_marker_is() -> None:
 async def test_the_earlier_rule_replays_as_it_ran_and_cannot_take_the_new_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    history = load(BEFORE)
-    assert CONSENT_NOTICE_PATCH not in recorded_patches(history)
-    result, told_no = await replay(history, monkeypatch)
-    assert result.replay_failure is None, result.replay_failure
-    assert CONSENT_NOTICE_PATCH in told_no
-    forced, _ = await replay(history, monkeypatch, yes_to=CONSENT_NOTICE_PATCH)
-    assert forced.replay_failure is not None, "the earlier rule's history took the new rule"
+    await keeps_the_old_side(BEFORE, CONSENT_NOTICE_PATCH, monkeypatch)
     state = await folded(BEFORE)
     assert state.alert_rules == 2
     first, after_exit = [a for a in state.alerts if a.rule is AlertRule.CONSENT_EXPIRING]

@@ -15,7 +15,7 @@ import pytest
 from parcours.domain.vocabulary import AlertRule, AlertStatus
 from parcours.workflows.patches import ALERTS_FOLLOW_PATHWAY_PATCH
 from tests.histories.record import HERE
-from tests.workflows.patch_replay import folded, load, recorded_patches, replay
+from tests.workflows.patch_replay import folded, load, recorded_patches, replay, takes_the_new_side
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -26,15 +26,7 @@ BEFORE = HERE / "atp-open-suspended.json"
 async def test_the_new_side_is_taken_and_cannot_be_removed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    history = load(FOLLOWING)
-    assert ALERTS_FOLLOW_PATHWAY_PATCH in recorded_patches(history)
-    result, told_no = await replay(history, monkeypatch)
-    assert result.replay_failure is None, result.replay_failure
-    assert ALERTS_FOLLOW_PATHWAY_PATCH not in told_no
-
-    removed, _ = await replay(history, monkeypatch, no_to=ALERTS_FOLLOW_PATHWAY_PATCH)
-    assert removed.replay_failure is not None, "the history replays without the new side"
-    assert "nondetermin" in str(removed.replay_failure).lower()
+    await takes_the_new_side(FOLLOWING, ALERTS_FOLLOW_PATHWAY_PATCH, monkeypatch)
 
 
 async def test_the_fold_adopts_the_rules_where_the_marker_is() -> None:

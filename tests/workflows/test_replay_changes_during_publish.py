@@ -18,7 +18,7 @@ import pytest
 
 from parcours.workflows.patches import CHANGES_DURING_PUBLISH_PATCH
 from tests.histories.record import HERE
-from tests.workflows.patch_replay import folded, load, recorded_patches, replay
+from tests.workflows.patch_replay import folded, load, recorded_patches, replay, takes_the_new_side
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -37,14 +37,7 @@ BEFORE = sorted(p for p in HERE.glob("*.json") if p.name not in AFTER)
 async def test_the_race_takes_the_new_branch_and_cannot_lose_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    history = load(RACE)
-    assert CHANGES_DURING_PUBLISH_PATCH in recorded_patches(history)
-    result, told_no = await replay(history, monkeypatch)
-    assert result.replay_failure is None, result.replay_failure
-    assert CHANGES_DURING_PUBLISH_PATCH not in told_no
-    removed, _ = await replay(history, monkeypatch, no_to=CHANGES_DURING_PUBLISH_PATCH)
-    assert removed.replay_failure is not None, "the history replays without the new side"
-    assert "nondetermin" in str(removed.replay_failure).lower()
+    await takes_the_new_side(RACE, CHANGES_DURING_PUBLISH_PATCH, monkeypatch)
 
 
 @pytest.mark.parametrize("path", BEFORE, ids=[p.stem for p in BEFORE])

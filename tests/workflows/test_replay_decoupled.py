@@ -17,7 +17,7 @@ import pytest
 
 from parcours.workflows.patches import DECOUPLED_PUBLISH_PATCH
 from tests.histories.record import HERE
-from tests.workflows.patch_replay import folded, load, recorded_patches, replay
+from tests.workflows.patch_replay import folded, load, recorded_patches, replay, takes_the_new_side
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -29,14 +29,7 @@ OLD_SIDE = [HERE / "nouveau-depart-session.json", HERE / "retry-failure-publishe
 async def test_the_new_side_is_taken_and_cannot_be_removed(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    history = load(path)
-    assert DECOUPLED_PUBLISH_PATCH in recorded_patches(history)
-    result, told_no = await replay(history, monkeypatch)
-    assert result.replay_failure is None, result.replay_failure
-    assert DECOUPLED_PUBLISH_PATCH not in told_no
-    removed, _ = await replay(history, monkeypatch, no_to=DECOUPLED_PUBLISH_PATCH)
-    assert removed.replay_failure is not None, "the history replays without the new side"
-    assert "nondetermin" in str(removed.replay_failure).lower()
+    await takes_the_new_side(path, DECOUPLED_PUBLISH_PATCH, monkeypatch)
 
 
 @pytest.mark.parametrize("path", OLD_SIDE, ids=[p.stem for p in OLD_SIDE])

@@ -21,7 +21,7 @@ from parcours.audit.history import read_history_file
 from parcours.audit.recording import record_of
 from parcours.workflows.patches import ERASURE_ENDS_RUN_PATCH
 from tests.histories.record import HERE, history_keyring
-from tests.workflows.patch_replay import folded, load, recorded_patches, replay
+from tests.workflows.patch_replay import folded, load, recorded_patches, replay, takes_the_new_side
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -32,14 +32,7 @@ BEFORE = [HERE / "atp-full-pathway.json", HERE / "atp-corrected.json"]
 async def test_the_erasure_is_recorded_and_cannot_be_removed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    history = load(ERASED)
-    assert ERASURE_ENDS_RUN_PATCH in recorded_patches(history)
-    result, told_no = await replay(history, monkeypatch)
-    assert result.replay_failure is None, result.replay_failure
-    assert ERASURE_ENDS_RUN_PATCH not in told_no
-    removed, _ = await replay(history, monkeypatch, no_to=ERASURE_ENDS_RUN_PATCH)
-    assert removed.replay_failure is not None, "the history replays without the new side"
-    assert "nondetermin" in str(removed.replay_failure).lower()
+    await takes_the_new_side(ERASED, ERASURE_ENDS_RUN_PATCH, monkeypatch)
 
 
 @pytest.mark.parametrize("path", BEFORE, ids=[p.stem for p in BEFORE])
