@@ -34,6 +34,15 @@ def under(rules: int, programme: ProgrammeDefinition) -> Pathway:
     return pathway
 
 
+def warned(rules: int, programme: ProgrammeDefinition) -> Pathway:
+    """A pathway under `rules` given a consent for ten days, its notice raised once the
+    entry has settled."""
+    pathway = under(rules, programme)
+    give(pathway, days=10)
+    pathway.raise_due_alerts(GIVEN + SETTLING)
+    return pathway
+
+
 def give(pathway: Pathway, days: int, at: datetime = GIVEN) -> None:
     consent = c.GiveConsent(PartnerKind.REFERRER, at, at + days * DAY)
     pathway.execute(consent, meta(), at)
@@ -69,9 +78,7 @@ def test_a_short_consent_is_warned_of_from_when_it_was_given(
 @parametrize_programme
 def test_the_earlier_rule_dated_it_before_the_consent(programme: ProgrammeDefinition) -> None:
     """What histories recorded before the rule keep: the due date weeks before the consent."""
-    pathway = under(2, programme)
-    give(pathway, days=10)
-    pathway.raise_due_alerts(GIVEN + SETTLING)
+    pathway = warned(2, programme)
     [notice] = notices(pathway)
     assert notice.due_at == GIVEN + (10 - notice_days(programme)) * DAY
     assert notice.due_at < GIVEN
@@ -109,9 +116,7 @@ def test_a_longer_consent_is_warned_of_its_notice_before_expiry(
 def test_a_notice_raised_before_the_rule_keeps_its_date(programme: ProgrammeDefinition) -> None:
     """A pathway that adopts the rule when a run starts, with a short consent's notice open:
     it is neither raised again under its new date nor closed by the next entry."""
-    pathway = under(2, programme)
-    give(pathway, days=10)
-    pathway.raise_due_alerts(GIVEN + SETTLING)
+    pathway = warned(2, programme)
     [before] = notices(pathway)
     consent_notice.adopt(pathway.state)
     pathway.execute(c.RecordContact(GIVEN + DAY), meta(), GIVEN + DAY)
@@ -124,9 +129,7 @@ def test_a_notice_raised_before_the_rule_keeps_its_date(programme: ProgrammeDefi
 def test_a_renewal_resolves_the_notice_and_warns_of_the_new_expiry_in_time(
     programme: ProgrammeDefinition,
 ) -> None:
-    pathway = under(consent_notice.NOTICE_WITHIN_CONSENT, programme)
-    give(pathway, days=10)
-    pathway.raise_due_alerts(GIVEN + SETTLING)
+    pathway = warned(consent_notice.NOTICE_WITHIN_CONSENT, programme)
     renewed = GIVEN + 5 * DAY
     give(pathway, days=365, at=renewed)
     [first] = notices(pathway)

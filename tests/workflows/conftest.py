@@ -43,6 +43,16 @@ async def pathways(
 
 
 @pytest_asyncio.fixture(loop_scope="session")
+async def skipping_pathways(
+    skipping_env: WorkflowEnvironment, settings: Settings
+) -> AsyncIterator[PathwayClient]:
+    """A worker with the default adapters on the module's time-skipping server; a module
+    whose walks need a partner in the directory defines its own."""
+    async with build_worker(skipping_env.client, settings, default_activities(settings)):
+        yield PathwayClient(skipping_env.client, settings.task_queue)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
 async def uncached_pathways(
     temporal_env: WorkflowEnvironment, settings: Settings
 ) -> AsyncIterator[PathwayClient]:

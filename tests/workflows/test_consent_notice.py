@@ -13,19 +13,15 @@ The audit fold adopts the rule where the marker is, and only there.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 
 import pytest
-import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
-from parcours.adapters.settings import Settings
 from parcours.app.client import PathwayClient
 from parcours.domain.consent_notice import NOTICE_WITHIN_CONSENT
 from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import AlertRule, Stage
-from parcours.worker import build_worker, default_activities
 from parcours.workflows.patches import CONSENT_NOTICE_PATCH
 from tests.histories.record import HERE
 from tests.workflows.consent_walk import acknowledged, play_consent_notice
@@ -35,14 +31,6 @@ ON_SESSION_LOOP = pytest.mark.asyncio(loop_scope="session")
 
 WITHIN = HERE / "consent-notice-within-consent.json"
 BEFORE = HERE / "consent-notice-before-the-rule.json"
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def skipping_pathways(
-    skipping_env: WorkflowEnvironment, settings: Settings
-) -> AsyncIterator[PathwayClient]:
-    async with build_worker(skipping_env.client, settings, default_activities(settings)):
-        yield PathwayClient(skipping_env.client, settings.task_queue)
 
 
 @pytest.mark.temporal
