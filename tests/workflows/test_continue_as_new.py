@@ -90,11 +90,20 @@ async def test_continue_as_new_carries_state_and_applied_requests(
         assert now.timeline[:kept] == carried.state.timeline
         later = {event.kind for event in now.timeline[kept:]}
         assert later <= {"contact_recorded", "notification_failed"}, later
+        # A failure recorded by the new run raises its alert there (the one message to the
+        # referrer that was still under way): only those alerts are new.
+        carried_alerts = {alert.alert_id for alert in carried.state.alerts}
+        new_alerts = [alert for alert in now.alerts if alert.alert_id not in carried_alerts]
+        assert all(alert.rule is AlertRule.NOTIFICATION_FAILED for alert in new_alerts)
+        assert len(new_alerts) <= len(
+            [e for e in now.timeline[kept:] if e.kind == "notification_failed"]
+        )
         as_carried = dataclasses.replace(
             now,
             timeline=carried.state.timeline,
             next_seq=carried.state.next_seq,
             last_entry_at=carried.state.last_entry_at,
+            alerts=[alert for alert in now.alerts if alert.alert_id in carried_alerts],
         )
         assert as_carried == carried.state
         assert carried.state.alerts, "alerts raised before continue-as-new are carried"
