@@ -1,6 +1,7 @@
 """At 80 columns a listing keeps its ids whole for copying and folds its other columns:
 a trial saw `jobdating list` cut a short reference over two lines, `staff list` its key
-ids, the report's sessions their names."""
+ids, the report's sessions their names. A terminal too narrow for every id beside the
+other columns prints a block a row, headings down the left."""
 
 from __future__ import annotations
 
@@ -38,9 +39,42 @@ def test_one_word_columns_stay_whole_and_the_others_fold(
     assert ROWS[0][2] not in shown  # the place folded over two lines
 
 
-def test_a_terminal_too_narrow_for_every_id_folds_the_widest(
+def test_a_terminal_too_narrow_for_every_id_prints_a_block_a_row(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown = shown_at(40, capsys, monkeypatch)
-    assert "d7ff6b11" in shown  # the narrow one still whole
-    assert "jobdating-d7ff6b11a9c04e21" not in shown  # no room: folded
+    lines = shown.splitlines()
+    assert lines[0] == "Job-datings"
+    for ref, event, _ in ROWS:  # every id whole, beside its heading
+        assert any(line.split() == ["Ref", ref] for line in lines)
+        assert any(line.split() == ["Event", event] for line in lines)
+    assert "┃" not in shown  # no table: its columns would have folded the event ids
+
+
+ALERTS = ["Ref", "Alert", "Rule", "Subject", "Due", "Status", "Audience", "Raised"]
+ALERT = [
+    "50331e77",
+    "notification_failed:pathway-50331e77253dbcfc:4:referrer:CCAS",
+    "notification failed",
+    "referrer",
+    "2026-12-05 10:57",
+    "open",
+    "coordinator",
+    "2026-12-05 10:57",
+]
+
+
+def test_eight_columns_at_eighty_keep_the_alert_id_whole(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial read `alerts` at 80 columns with its alert ids folded over three lines."""
+    monkeypatch.setenv("COLUMNS", "80")
+    fresh_consoles()
+    table("Alerts", ALERTS, [ALERT])
+    shown = capsys.readouterr().out
+    assert all(len(line) <= 80 for line in shown.splitlines())
+    assert ALERT[1] in shown
+    monkeypatch.setenv("COLUMNS", "250")  # room for the table: a table it stays
+    fresh_consoles()
+    table("Alerts", ALERTS, [ALERT])
+    assert "┃ Ref" in capsys.readouterr().out

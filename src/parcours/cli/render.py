@@ -118,9 +118,15 @@ def when(value: datetime | None, empty: str = "—") -> str:
 def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """A table whose columns fold to fit the terminal, but for those that hold single
     words (ids, short references, key ids, session names): those are kept whole for
-    copying while the terminal leaves the others room (`_whole_widths`)."""
+    copying while the terminal leaves the others room (`_whole_widths`). A terminal too
+    narrow to keep every such word whole beside the others gets one block of `heading
+    value` lines a row instead (`records`): an id folded over two lines cannot be copied."""
+    words = _one_word_columns(headers, rows)
+    whole = _whole_widths(len(headers), words)
+    if len(whole) < len(words):
+        records(title, headers, rows)
+        return
     grid = Table(title=title, title_justify="left", show_lines=False)
-    whole = _whole_widths(headers, rows)
     for index, header in enumerate(headers):
         grid.add_column(header, overflow="fold", min_width=whole.get(index))
     for row in rows:
@@ -132,10 +138,22 @@ FOLDING_ROOM = 8
 """The width left to each column that folds, at the least, when others are kept whole."""
 
 
-def _whole_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> dict[int, int]:
-    """The width of each column every cell of which is one word, narrowest first, as long
-    as the terminal holds them whole beside `FOLDING_ROOM` for every other column. Widths
-    are the terminal's cells (a wide character takes two)."""
+def _whole_widths(columns: int, words: dict[int, int]) -> dict[int, int]:
+    """The width of each one-word column (`words`), narrowest first, as long as the
+    terminal holds them whole beside `FOLDING_ROOM` for every other of the `columns`."""
+    room = console.width - 3 * columns - 1  # what the borders leave
+    needed = FOLDING_ROOM * columns
+    kept: dict[int, int] = {}
+    for index, width in sorted(words.items(), key=lambda item: item[1]):
+        if needed - FOLDING_ROOM + width > room:
+            break
+        kept[index], needed = width, needed - FOLDING_ROOM + width
+    return kept
+
+
+def _one_word_columns(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> dict[int, int]:
+    """The columns every cell of which is one word, with the width of their widest, in the
+    terminal's cells (a wide character takes two)."""
     from rich.cells import cell_len
 
     words: dict[int, int] = {}
@@ -143,14 +161,21 @@ def _whole_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> dict
         cells = [row[index] for row in rows if index < len(row) and row[index]]
         if cells and not any(len(cell.split()) > 1 for cell in cells):
             words[index] = max(cell_len(cell) for cell in cells)
-    room = console.width - 3 * len(headers) - 1  # what the borders leave
-    needed = FOLDING_ROOM * len(headers)
-    kept: dict[int, int] = {}
-    for index, width in sorted(words.items(), key=lambda item: item[1]):
-        if needed - FOLDING_ROOM + width > room:
-            break
-        kept[index], needed = width, needed - FOLDING_ROOM + width
-    return kept
+    return words
+
+
+def records(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """The rows of a table too wide for the terminal, one block each: its headings down the
+    left, its values beside them, folded only where a value is wider than what is left."""
+    console.print(title, markup=False)
+    for row in rows:
+        console.print()
+        grid = Table(show_header=False, box=None, padding=(0, 1, 0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for header, value in zip(headers, row, strict=False):
+            grid.add_row(header, value)
+        console.print(grid)
 
 
 def listing(
