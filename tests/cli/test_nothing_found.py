@@ -1,6 +1,7 @@
 """A listing that finds nothing says so in a sentence, not an empty table under "(0)"
 (a DPO's trial met three: the retention's list and sweep, and doctor; a case worker's
-trial three more: the partners, the sessions, the alerts)."""
+trial three more: the partners, the sessions, the alerts; then the pathways, the
+job-datings and the staff credentials)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,22 @@ SAID = {
     ("alerts", "--status", "resolved"): {
         "en": "No alert of that status.",
         "fr": "Aucune alerte de ce statut.",
+    },
+    ("list",): {
+        "en": "No pathway to list: refer a person with `parcours refer`",
+        "fr": "Aucun parcours à lister : orientez une personne avec `parcours refer`",
+    },
+    ("list", "--programme", "atp-cergy"): {
+        "en": "No pathway matches what you asked for",
+        "fr": "Aucun parcours ne répond à votre demande",
+    },
+    ("jobdating", "list"): {
+        "en": "No job-dating yet",
+        "fr": "Aucun job-dating pour l'instant",
+    },
+    ("staff", "list"): {
+        "en": "No staff credential yet",
+        "fr": "Aucun identifiant du personnel pour l'instant",
     },
 }
 

@@ -141,7 +141,7 @@ def print_events(events: list[JobDatingEvent], text: Text) -> None:
         ]
         for e in events
     ]
-    listing(text, "jobdating.events", columns, rows)
+    listing(text, "jobdating.events", columns, rows, text("jobdating.events.nothing"))
 
 
 # -- refusals -----------------------------------------------------------------------------

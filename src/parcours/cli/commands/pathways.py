@@ -218,13 +218,11 @@ def list_pathways(
     if as_json:
         print_json(found)
         return
-    _print_list(found, session)
-
-
-def _print_list(found: list[PathwaySummary], session: Session) -> None:
     text = session.text
+    nothing = "list.nothing_matching" if any((programme, stage, referent, alert_before)) else ""
+    rows = [_summary_row(s, text) for s in found]
     columns = ("ref", "programme", "stage", "referent", "alert")
-    listing(text, "list", columns, [_summary_row(s, text) for s in found])
+    listing(text, "list", columns, rows, text(nothing or "list.nothing"))
 
 
 def _summary_row(summary: PathwaySummary, text: Text) -> list[str]:

@@ -74,7 +74,8 @@ def staff_list(as_json: JsonFlag = False) -> None:
     else:
         text = current_session().text
         columns = ("actor", "role", "key_id", "issued", "revoked")
-        listing(text, "staff", columns, [_staff_row(c, text) for c in found])
+        rows = [_staff_row(c, text) for c in found]
+        listing(text, "staff", columns, rows, text("staff.nothing"))
 
 
 def _staff_row(credential: Credential, text: Text) -> list[str]:
