@@ -85,30 +85,70 @@ def test_an_action_no_worker_answers_is_recorded_once_when_run_again_as_the_sent
     assert len(after) == len(before) + 1, (before, after)
 
 
+REFERRAL = ("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "r",
+            "--first-name", "Ana", "--last-name", "Ibis", "--birth-date", "1990-01-01")  # fmt: skip
+
+
 @pytest.mark.temporal
 @pytest.mark.parametrize(
-    ("lang", "words"),
-    [("en", "may still apply"), ("fr", "peut encore s'appliquer")],
+    ("lang", "words", "referral_words"),
+    [
+        ("en", "may still apply", "the referral may not be complete"),
+        ("fr", "peut encore s'appliquer", "l'orientation n'est peut-être pas achevée"),
+    ],
 )
 def test_every_action_left_unanswered_names_its_request_id_in_both_languages(
-    cli_env: dict[str, str], cli_settings: Settings, lang: str, words: str
+    cli_env: dict[str, str], cli_settings: Settings, lang: str, words: str, referral_words: str
 ) -> None:
     cli = Cli(cli_env)
     with worker(cli_env, cli_settings):
         pathway_id = refer(cli)
-    for args in (
-        ("correct", pathway_id, "1", "--reason", "wrong day", "--on", "2026-01-05"),
-        ("refer", "--programme", "atp-cergy", "--referrer", "CCAS", "--reason", "r",
-         "--first-name", "Ana", "--last-name", "Ibis", "--birth-date", "1990-01-01"),
-    ):  # fmt: skip
+    for args, said in (
+        (("correct", pathway_id, "1", "--reason", "wrong day", "--on", "2026-01-05"), words),
+        (REFERRAL, referral_words),
+    ):
         sent = cli("--lang", lang, *args, PARCOURS_ANSWER_TIMEOUT=SHORT_WAIT)
         assert sent.exit_code == ExitCode.UNAVAILABLE, (args, sent.output)
-        assert words in sent.stderr, sent.stderr
+        assert said in sent.stderr, sent.stderr
         request_id = re.search(r"req-[0-9a-f]{32}", sent.stderr)
         assert request_id, sent.stderr
         again = said_command(sent.stderr)
         assert again[-2:] == ["--request-id", request_id.group()]
         assert again[: len(args)] == ["--lang", lang, *args[:-2]]
+
+
+@pytest.mark.temporal
+def test_a_referral_no_worker_answers_is_completed_by_running_it_again(
+    cli_env: dict[str, str], cli_settings: Settings
+) -> None:
+    """A trial's referral, sent with no worker, claimed the person and never started their
+    pathway; a plain referral then named that pathway, which `show` did not find."""
+    cli = Cli(cli_env)
+    sent = cli(*REFERRAL, PARCOURS_ANSWER_TIMEOUT=SHORT_WAIT)
+    assert sent.exit_code == ExitCode.UNAVAILABLE, sent.output
+    assert "the referral may not be complete" in sent.stderr, sent.stderr
+    again = said_command(sent.stderr)
+    with worker(cli_env, cli_settings):
+        plain = cli(*REFERRAL)
+        assert plain.exit_code == ExitCode.REFUSED, plain.output
+        assert "was begun and not completed" in plain.stderr, plain.stderr
+        assert "Run that command again with its --request-id" in plain.stderr
+        completed = cli(*again)
+        assert completed.exit_code == 0, completed.output
+        listed = cli("list", "--json")
+    assert len(json.loads(listed.stdout)) == 1, listed.stdout
+
+
+def test_a_timeout_shorter_than_a_second_is_said_as_typed() -> None:
+    """A trial's `PARCOURS_ANSWER_TIMEOUT=0.5` was said "within 0 s"."""
+    from types import SimpleNamespace
+
+    from parcours.cli.answers import unanswered
+    from parcours.cli.i18n import Text
+
+    session = SimpleNamespace(text=Text("en"), settings=Settings.from_env({}), sent_request=None)
+    said = str(unanswered(session, NO_WORKER, 0.5))
+    assert "No worker answered within 0.5 s" in said, said
 
 
 @pytest.mark.temporal

@@ -23,7 +23,7 @@ from temporalio.testing import WorkflowEnvironment
 from parcours.adapters.settings import Settings
 from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.app.client import PathwayClient
-from parcours.app.errors import DuplicateReferral, RequestRefused
+from parcours.app.errors import NOT_STARTED, DuplicateReferral, RequestRefused
 from parcours.app.referral import refer_person
 from parcours.app.reservations import Reservations, referral_pathway_id, retire_registry
 from parcours.programmes import get_programme
@@ -235,8 +235,9 @@ async def test_a_claim_left_unstarted_is_taken_over_once_old_enough(
         pathways = PathwayClient(skipping_env.client, settings.task_queue)
         held = reservations(pathways, participant())
         await held.claim(Claim("pathway-00000000000000ab", "req-abandoned"))
-        with pytest.raises(DuplicateReferral):
+        with pytest.raises(DuplicateReferral) as refused:
             await refer(pathways, participant())
+        assert refused.value.stage == NOT_STARTED  # said as begun, not as running
         handle = skipping_env.client.get_workflow_handle(held.current_id)
         await skipping_env.fast_forward(handle, TAKE_OVER_AFTER + timedelta(seconds=1))
         taken = await refer(pathways, participant(), "req-taking-over")

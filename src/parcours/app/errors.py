@@ -45,10 +45,16 @@ class PathwayNotFound(LookupError):
     sentence that says so names it once."""
 
 
+NOT_STARTED = "not_started"
+"""The `DuplicateReferral.stage` of a pathway a referral claimed the person for and never
+started (its client got no answer), too recently to be taken over (`TAKE_OVER_AFTER`)."""
+
+
 class DuplicateReferral(Exception):
     """The person already has an open pathway in this programme: `pathway_id`, at `stage`
     as it lists (empty when not known), which says what to do instead: re-enter a pathway
-    dropped out of, refer again (`--returning`) a person whose pathway has exited."""
+    dropped out of, refer again (`--returning`) a person whose pathway has exited, or
+    complete a referral begun and never started (`NOT_STARTED`)."""
 
     def __init__(self, pathway_id: str, stage: str = "") -> None:
         super().__init__(pathway_id)

@@ -27,7 +27,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from parcours.adapters.temporal.fingerprint import fingerprints
 from parcours.adapters.temporal.keys import Keyring
 from parcours.app.client import PathwayClient
-from parcours.app.errors import DuplicateReferral, NoEarlierPathway, RequestRefused
+from parcours.app.errors import NOT_STARTED, DuplicateReferral, NoEarlierPathway, RequestRefused
 from parcours.app.inputs import check_referral, check_referral_dates
 from parcours.app.reservations import Reservations, referral_pathway_id
 from parcours.app.returns import duplicate, note_return, referred_again, running_earlier
@@ -158,8 +158,9 @@ class _Referral:
         enough that its own client has stopped, so the two can never both start one."""
         taking = self._claim(known, replaces=known, never_started=True)
         claimed = await self._reservations.claim(taking)
-        if claimed.existing:
-            raise DuplicateReferral(claimed.pathway_id)
+        if claimed.existing:  # too recent to take over: said as begun, not as running
+            stage = NOT_STARTED if claimed.pathway_id == known else ""
+            raise DuplicateReferral(claimed.pathway_id, stage)
         try:
             return await self._start(known)
         except WorkflowAlreadyStartedError:

@@ -96,7 +96,7 @@ def unanswered(session: Session, why: str, seconds: float) -> CliError:
     text = session.text
     reason = text(
         f"error.why.{why}",
-        seconds=f"{seconds:.0f}",
+        seconds=f"{seconds:g}",  # 0.5, not 0: PARCOURS_ANSWER_TIMEOUT takes fractions
         address=session.settings.temporal_address,
     )
     request_id = session.sent_request
@@ -104,7 +104,7 @@ def unanswered(session: Session, why: str, seconds: float) -> CliError:
         said = text("error.unanswered_read", why=reason, command=rerun_command(None))
     elif takes_request_id():
         said = text(
-            "error.unanswered_action",
+            "error.unanswered_referral" if _referring() else "error.unanswered_action",
             why=reason,
             request_id=request_id,
             command=rerun_command(request_id),
@@ -135,6 +135,14 @@ def takes_request_id() -> bool:
     return ctx is not None and any(
         REQUEST_OPTION in getattr(param, "opts", ()) for param in ctx.command.params
     )
+
+
+def _referring() -> bool:
+    """Whether the command running now is `refer`: a referral nobody answered may have
+    claimed the person and not started their pathway, which only running it again does
+    (`app.referral`), so it is not said to apply by itself."""
+    ctx = get_current_context(silent=True)
+    return ctx is not None and ctx.info_name == "refer"
 
 
 def rerun_command(request_id: str | None) -> str:

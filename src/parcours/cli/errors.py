@@ -147,21 +147,25 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
 def _referral_error(err: BaseException, text: Text) -> CliError | None:
     """A second referral of a person, or a return of someone no pathway holds."""
     from parcours.app.errors import DuplicateReferral, NoEarlierPathway
+    from parcours.workflows.reservation import TAKE_OVER_AFTER
 
     if isinstance(err, NoEarlierPathway):
         return CliError(text("error.no_earlier_pathway", programme=err.args[0]), ExitCode.NOT_FOUND)
     if isinstance(err, DuplicateReferral):
         said = _DUPLICATE_BY_STAGE.get(err.stage, "error.duplicate")
-        return CliError(text(said, pathway=err.pathway_id), ExitCode.REFUSED)
+        minutes = int(TAKE_OVER_AFTER.total_seconds() // 60)
+        return CliError(text(said, pathway=err.pathway_id, minutes=minutes), ExitCode.REFUSED)
     return None
 
 
 _DUPLICATE_BY_STAGE = {
     "exited": "error.duplicate_exited",
     "dropped_out": "error.duplicate_dropped_out",
+    "not_started": "error.duplicate_not_started",
 }
 """What a second referral is told when the pathway that holds the person has exited (refer
-them again with `--returning`) or dropped out (re-enter it)."""
+them again with `--returning`), dropped out (re-enter it), or was never started (complete
+the referral that claimed the person, or wait until it gives way)."""
 
 
 def unknown_programme(name: str, version: int | None, known: str, text: Text) -> CliError:
