@@ -61,7 +61,10 @@ class ServerProcess:
         return self.settings.temporal_address
 
     async def start(self) -> None:
-        """Start it (again, on the same file and ports) and wait until it answers."""
+        """Start it (again, on the same file and ports) and wait until it answers. Started
+        again, it holds the data folder anew, as the next `serve` would."""
+        if self.server is not None:
+            self.server.folder.close()
         self.server = DevServer(self.settings).__enter__()
         self.starts += 1
         await wait_for_server(self.address, self.settings.namespace, SERVER_START_S, self.server)

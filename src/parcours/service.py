@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from parcours.adapters.logs import configure_logging, get_logger
 from parcours.adapters.readmodel import open_store
 from parcours.adapters.settings import Settings
-from parcours.adapters.temporal.devserver import DevServer, wait_for_server
+from parcours.adapters.temporal.devserver import DataFolder, DevServer, wait_for_server
 from parcours.adapters.temporal.key_home import move_legacy_key_file, shares_folder_with_database
 from parcours.adapters.temporal.keys import create_key_file, load_keyring
 from parcours.app.staff import first_coordinator
@@ -39,6 +39,10 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 """SIGHUP too: closing the terminal must not orphan the dev server in its own session."""
 
 SERVER_START_TIMEOUT = 60.0
+WATCH_EVERY_S = 1.0
+"""How often `serve` checks that its dev server still runs."""
+SERVER_LOST = 5
+"""`serve`'s exit code when its dev server stopped under it (the CLI's "unavailable")."""
 
 
 class Texts(Protocol):
@@ -129,7 +133,37 @@ async def _run(
     ready.result()  # the one-sentence DevServerError when the server never answered
     say(text("serve.ready", ui=f"http://127.0.0.1:{settings.ui_port}"))
     get_logger("parcours.service").info("service started", task_queue=settings.task_queue)
-    await run_worker(settings, stop=stopping)
+    watching = asyncio.ensure_future(_watch(server, stopping))
+    try:
+        await run_worker(settings, stop=stopping)
+    except BaseException:  # once the server is gone: said by `serve`
+        if server.exited() is None:
+            raise
+        # The worker's fatal polling error, or the cancellation it sends its caller with
+        # it (`Worker.__aenter__`): the server stopped under it, which `serve` says.
+    finally:
+        watching.cancel()
+
+
+async def _watch(server: DevServer, stopping: asyncio.Event) -> None:
+    """Stop the service when its dev server stops under it (killed, out of memory): the
+    worker would otherwise run on, logging connection errors, and keep its ports, so that
+    the next `make run` was refused. `serve` then says so and exits 5."""
+    while not stopping.is_set():
+        if server.exited() is not None:
+            stopping.set()
+            return
+        await asyncio.sleep(WATCH_EVERY_S)
+
+
+def claim_folder(folder: DataFolder, warn: Callable[[str], None], text: Texts) -> None:
+    """Hold the data folder for this `serve`, if it exists already (a new one is made when
+    the server starts, after its ports are checked): refused while another `serve` runs
+    there; a dev server a killed `serve` left running there is stopped, and said."""
+    if folder.folder.exists():
+        stopped = folder.claim()
+        if stopped is not None:
+            warn(text("serve.leftover_stopped", pid=stopped, folder=folder.folder))
 
 
 def prepare_keys(
@@ -188,20 +222,31 @@ def serve(
     staff id of whoever runs it, who gets the first coordinator's credential.
     """
     configure_logging()
-    log = get_logger("parcours.service")
-    with StopRequest() as stop:
-        DevServer(settings).check_ports()
-        prepare_keys(settings, say, warn or say, text)
+    log, warn = get_logger("parcours.service"), warn or say
+    folder, lost = DataFolder(settings), None
+    with StopRequest() as stop, contextlib.closing(folder):
+        claim_folder(folder, warn, text)
+        DevServer(settings, folder).check_ports()
+        prepare_keys(settings, say, warn, text)
         if who is not None:
-            prepare_actors(settings, say, warn or say, text, who)
+            prepare_actors(settings, say, warn, text, who)
         keyring = load_keyring(settings)
         if not stop.requested:
             with (
                 running_codec_server(settings, keyring, lang) as codec,
-                DevServer(settings) as server,
+                DevServer(settings, folder) as server,
             ):
                 say(text("serve.codec", url=codec.url))
                 asyncio.run(_run(settings, server, stop, say, text))
+                lost = None if stop.requested else server.exited()
+        if lost is not None:
+            return _server_lost(settings, lost, warn, text)
         log.info("service stopped", signal=stop.signal.name if stop.signal else None)
         say(stopped_message(text, stop))
     return 0
+
+
+def _server_lost(settings: Settings, code: int, warn: Callable[[str], None], text: Texts) -> int:
+    get_logger("parcours.service").error("dev server stopped under the service", exit_code=code)
+    warn(text("serve.server_lost", code=code, log=settings.data_dir / "temporal.log"))
+    return SERVER_LOST

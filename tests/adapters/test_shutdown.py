@@ -233,3 +233,43 @@ def test_sigterm_while_the_dev_server_is_still_starting(tmp_path: Path) -> None:
         code = running_serve.stop(signal.SIGTERM, STOP_TIMEOUT)
         assert_stopped_cleanly(running_serve, code, signal.SIGTERM)
         assert not any(READY in line for line in running_serve.stdout)
+
+
+def test_a_server_left_by_a_killed_serve_is_stopped_by_the_next_one(tmp_path: Path) -> None:
+    """`kill -9` of `serve` leaves its dev server running in its own session. An outage
+    trial's next `serve` was refused "port in use", and on another port ran a second
+    server on the same SQLite file; now the next `serve`, whatever its ports, stops the
+    one left behind (said on stderr) and starts its own on the same record."""
+    with ready_serve(tmp_path) as first:
+        leftover = first.temporal
+        assert leftover is not None
+        os.kill(first.process.pid, signal.SIGKILL)
+        first.process.wait(timeout=10)
+        assert running(leftover)
+        folder = next(tmp_path.glob("attempt-*"))
+        with serve(folder) as second:
+            second.find_temporal(START_TIMEOUT)
+            second.wait_ready(START_TIMEOUT)
+            assert f"(pid {leftover}) was stopped" in "".join(second.stderr), second.output()
+            eventually_blocking(
+                lambda: not running(leftover), what="the leftover server stopped", timeout=10
+            )
+            code = second.stop(signal.SIGTERM, STOP_TIMEOUT)
+            assert_stopped_cleanly(second, code, signal.SIGTERM)
+
+
+def test_a_dev_server_killed_under_serve_stops_it_with_a_sentence(tmp_path: Path) -> None:
+    """A trial killed the dev server: `serve` ran on, logging connection errors, and kept
+    its codec port, so that `make run` was refused until it was killed by hand."""
+    with ready_serve(tmp_path) as running_serve:
+        temporal = running_serve.temporal
+        assert temporal is not None
+        os.kill(temporal, signal.SIGKILL)
+        code = running_serve.process.wait(timeout=STOP_TIMEOUT)
+        output = running_serve.output()
+        assert code == 5, output
+        assert "Traceback" not in output
+        assert "The Temporal dev server stopped while parcours ran" in output
+        host, port = running_serve.address
+        assert port_is_free(host, running_serve.ui_port)
+        assert port_is_free(host, port)

@@ -8,6 +8,7 @@ measured by `bench/sqlite_pragmas.py` (see the README).
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import socket
 import subprocess
@@ -21,7 +22,10 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 
 from parcours.adapters.settings import Settings
+from parcours.adapters.temporal.dev_folder import DataFolder, DevServerError
 from parcours.workflows import search_attributes as sa
+
+__all__ = ["DataFolder", "DevServer", "DevServerError", "wait_for_server"]
 
 SQLITE_PRAGMAS = ("journal_mode=wal", "synchronous=normal")
 """WAL with synchronous=normal: a committed transaction survives a crash of the process;
@@ -36,18 +40,6 @@ _SA_TYPES = {
     "DATETIME": "Datetime",
     "KEYWORD_LIST": "KeywordList",
 }
-
-
-class DevServerError(Exception):
-    """The embedded server cannot start or cannot be reached; the message is one sentence.
-
-    `reason` and `values` let the CLI say it in French or English (catalogue keys
-    `devserver.<reason>`)."""
-
-    def __init__(self, message: str, reason: str, **values: object) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.values = values
 
 
 def temporal_binary() -> Path:
@@ -129,21 +121,28 @@ class DevServer:
 
     stop_grace = 20.0
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, folder: DataFolder | None = None) -> None:
         self.settings = settings
+        self.folder = folder or DataFolder(settings)
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> DevServer:
+        self.folder.claim()
         self.check_ports()
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         log_file = (self.settings.data_dir / "temporal.log").open("ab")
-        self.process = subprocess.Popen(  # noqa: S603 - our own binary, fixed arguments
-            [str(temporal_binary()), *dev_server_args(self.settings)],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log_file.close()
+        lock = self.folder.server_lock()
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 - our own binary, fixed arguments
+                [str(temporal_binary()), *dev_server_args(self.settings)],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                pass_fds=(lock,),  # held while the server runs, whatever becomes of serve
+            )
+        finally:
+            os.close(lock)
+            log_file.close()
+        self.folder.started(self.process.pid)
         return self
 
     def check_ports(self) -> None:
@@ -166,6 +165,7 @@ class DevServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+        self.folder.close()
 
     def stop(self) -> None:
         """Terminate the server, kill it after the grace period; harmless when stopped."""
