@@ -72,3 +72,23 @@ def test_a_referral_retried_answers_its_pathway_and_another_under_its_id_is_refu
         what="the referral listed",
     )
     assert [p["pathway_id"] for p in listed] == [pathway_id]
+
+
+def test_a_request_sent_again_under_its_id_says_it_was_recorded_earlier(cli: Cli) -> None:
+    """The service answers a request id it has seen with its first answer: an outage trial
+    read "Done" on its retry, and could not tell that the first try had gone through."""
+    pathway_id = refer(cli)
+    first = cli("contact", pathway_id, "--request-id", "req-phoned", "--reason", "phoned")
+    assert first.stdout.startswith("Done: Contact recorded"), first.output
+    again = cli("contact", pathway_id, "--request-id", "req-phoned", "--reason", "phoned")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.startswith("Already recorded earlier as Contact recorded"), again.stdout
+    said = json.loads(
+        cli(
+            "contact", pathway_id, "--request-id", "req-phoned", "--reason", "phoned", "--json"
+        ).stdout
+    )
+    assert said["duplicate"] is True
+    fresh = cli("contact", pathway_id, "--request-id", "req-new", "--reason", "again")
+    assert fresh.stdout.startswith("Done: Contact recorded"), fresh.output  # new: done now
+    assert timeline_kinds(cli, pathway_id).count("contact_recorded") == 2

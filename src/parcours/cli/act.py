@@ -162,7 +162,8 @@ def act(
         await _check_session(session, pathways, pathway_id, command)
         named = await designated(session, pathways, pathway_id, command)
         was = await around_correction(pathways, pathway_id, named)
-        result = await _send(pathways, pathway_id, named, meta)
+        known = (await pathways.status(pathway_id)).last_event_seq if request_id else None
+        result = earlier(await _send(pathways, pathway_id, named, meta), known)
         await after_done(session, pathways, pathway_id, named, result)
         return pathway_id, result, (was, await around_correction(pathways, pathway_id, named))
 
@@ -175,6 +176,16 @@ def act(
         return
     _say(session, pathway_id, result)
     say_rejudged(session, verdicts)
+
+
+def earlier(result: UpdateResult, known: int | None) -> UpdateResult:
+    """The answer to a request sent again under its `--request-id`, said as recorded earlier
+    when its event was on the pathway before it was sent (`known`, the last event then).
+    The service answers a request id it has seen with the first answer, which said "Done",
+    so an outage trial could not tell "your first try went through" from "recorded now"."""
+    if known is not None and not result.duplicate and result.seq <= known:
+        return dataclasses.replace(result, duplicate=True)
+    return result
 
 
 async def _check_session(
