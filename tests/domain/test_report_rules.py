@@ -152,3 +152,25 @@ def test_a_person_re_entered_counts_one_intake_in_the_month_of_the_first() -> No
     assert figures.funnel[Step.INTAKE] == 1
     assert figures.intake_by_month == {T0.strftime("%Y-%m"): 1}
     assert back.strftime("%Y-%m") != T0.strftime("%Y-%m")  # the test tells them apart
+
+
+def test_a_person_re_entered_stays_in_the_period_and_months_of_the_first_referral() -> None:
+    """A trial's October report left out a person referred in October and re-entered in
+    November, and its November one counted her October intake; her extract row gave
+    November for both months, where the report counted her intake in October."""
+    pathway = Pathway.refer(ATP, "pathway-0007", referral(T0), meta(), T0)
+    pathway.execute(c.CompleteIntake(T0, ATP_CRITERIA), meta(), T0)
+    pathway.execute(c.DropOut(T0 + DAY), meta(reason="no news"), T0 + DAY)
+    back = T0 + 40 * DAY
+    pathway.execute(c.ReEnter("2026-01", back), meta(reason="called back"), back)
+    pathway.execute(c.CompleteIntake(back, ATP_CRITERIA), meta(), back)
+    assert pathway.state.referred_at == back  # the state's date moves with the re-entry
+
+    def period(since: datetime, until: datetime) -> dict[str, int]:
+        selection = Selection("atp-cergy", since=since.date(), until=until.date())
+        return {s: f.pathways for s, f in figures_by_session([pathway.state], selection).items()}
+
+    assert period(T0, T0 + DAY) == {"2026-01": 1}  # referred then: counted there
+    assert period(back, back + DAY) == {}  # the re-entry is no referral
+    row = extract_row(pathway.state, None, "p")
+    assert row["referred_month"] == row["intake_month"] == T0.strftime("%Y-%m")

@@ -16,7 +16,7 @@ from parcours.domain.closure import closure
 from parcours.domain.commands.corrections import as_it_stands
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.records import Mission, PathwayState, Training
-from parcours.domain.report import month_of
+from parcours.domain.report import INTAKE_EVENT, first_intake, first_referral, month_of
 
 AGE_BANDS = ((26, "under_26"), (35, "26_34"), (45, "35_44"), (55, "45_54"))
 """Upper bounds (excluded) of the age bands at referral; from 55 on: `55_and_over`."""
@@ -109,17 +109,19 @@ def extract_row(
 ) -> dict[str, Value]:
     """The pathway's row, with `pseudonym` in place of its id, its months and age on the
     calendar of `zone` (staff's, as the session a referral defaults to)."""
-    outcome = state.outcome
-    dropped = any(e.kind == LifecycleTrigger.DROP_OUT.event for e in as_it_stands(state.timeline))
+    outcome, events = state.outcome, as_it_stands(state.timeline)
+    dropped = any(e.kind == LifecycleTrigger.DROP_OUT.event for e in events)
+    referred = first_referral(state)  # the report's months: a re-entry moves neither
+    intake = first_intake(e.at for e in events if e.kind == INTAKE_EVENT)
     return {
         "pseudonym": pseudonym,
         "programme": state.programme,
         "programme_version": state.programme_version,
         "session": state.session,
         "referrer": state.referrer,
-        "age_band": age_band(birth, state.referred_at, zone),
-        "referred_month": _month(state.referred_at, zone),
-        "intake_month": _month(state.intake_completed_at, zone),
+        "age_band": age_band(birth, referred, zone),
+        "referred_month": _month(referred, zone),
+        "intake_month": _month(intake, zone),
         "contract_month": _month(state.contract_signed_at, zone),
         "stage": state.stage.value,
         "barriers": ITEMS.join(f"{b.kind.value}{PARTS}{b.status.value}" for b in state.barriers),

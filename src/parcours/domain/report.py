@@ -19,6 +19,7 @@ from parcours.domain.commands.intake import IntakeTrigger
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.commands.missions import MissionTrigger
 from parcours.domain.commands.training import TrainingTrigger
+from parcours.domain.records import PathwayState
 from parcours.domain.vocabulary import Stage
 
 DIRECT_HIRE = ""
@@ -31,6 +32,15 @@ def first_intake(intakes: Iterable[datetime]) -> datetime | None:
     the intakes by month and by year add up to the funnel's intakes (pathways), and a
     year's count, once reported, does not change when someone comes back later."""
     return min(intakes, default=None)
+
+
+def first_referral(state: PathwayState) -> datetime:
+    """When the pathway was first referred: its `referred` event. A re-entry sets the
+    state's `referred_at` to the day the person came back; a report's period, and the
+    extract's `referred_month`, go by the first referral, so that a person referred in
+    October and re-entered in November stays in October's figures (a trial's October
+    report lost her, and its November one counted her October intake)."""
+    return next((e.at for e in state.timeline if e.kind == REFERRAL_EVENT), state.referred_at)
 
 
 class Step(StrEnum):

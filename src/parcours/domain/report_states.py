@@ -29,6 +29,7 @@ from parcours.domain.report import (
     days_between,
     dropout_stage,
     first_intake,
+    first_referral,
 )
 
 DROPOUT_KINDS = frozenset(STEP_EVENTS[Step.DROPPED_OUT])
@@ -89,7 +90,7 @@ def figures_by_session(states: Iterable[PathwayState], selection: Selection) -> 
     for state in states:
         if state.programme != selection.programme:
             continue
-        if not selection.covers(state.session, state.referred_at):
+        if not selection.covers(state.session, first_referral(state)):
             continue
         groups.setdefault(state.session, []).append(_pathway_figures(state, selection))
     return {session: combined(figures) for session, figures in sorted(groups.items())}

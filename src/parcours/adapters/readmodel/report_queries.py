@@ -50,6 +50,20 @@ Counts = dict[str, dict[str, int]]
 Query = tuple[ColumnElement[Any], list[ColumnElement[bool]], bool]
 
 
+def _first_referral() -> ColumnElement[Any]:
+    """When the pathway was first referred (`report.first_referral`): its `referred` event,
+    which a re-entry leaves as it was, where it sets the row's `referred_at` anew."""
+    first = (
+        select(E.at)
+        .where(E.pathway_id == P.pathway_id, E.kind == REFERRAL_EVENT)
+        .order_by(E.seq)
+        .limit(1)
+        .correlate(P)
+        .scalar_subquery()
+    )
+    return func.coalesce(first, P.referred_at, type_=UtcDateTime())
+
+
 def _first_closing(column: Any) -> ColumnElement[Any]:
     """`column` (kind or role) of the pathway's first closing event (None while open)."""
     return (
@@ -128,10 +142,11 @@ class ReportQueries(Database):
         found = [P.programme == selection.programme]
         if selection.session is not None:
             found.append(P.session == selection.session)
+        referred = _first_referral()
         if selection.since is not None:
-            found.append(P.referred_at >= selection.day_start(selection.since))
+            found.append(referred >= selection.day_start(selection.since))
         if selection.until is not None:
-            found.append(P.referred_at < selection.day_start(selection.until + timedelta(days=1)))
+            found.append(referred < selection.day_start(selection.until + timedelta(days=1)))
         return found
 
     def _sessions(self, selection: Selection) -> Counts:
