@@ -78,3 +78,32 @@ def test_eight_columns_at_eighty_keep_the_alert_id_whole(
     fresh_consoles()
     table("Alerts", ALERTS, [ALERT])
     assert "┃ Ref" in capsys.readouterr().out
+
+
+STAFF = ["Staff id", "Role", "Key id", "Issued", "Revoked"]
+CREDENTIALS = [
+    ["coordinator-b851", "coordinator", "key-1fba52cff645efd6", "2026-12-05 10:03", "—"],
+    ["aud-1", "auditor", "key-2fba52cff645efd6", "2026-12-05 10:03", "2026-12-05 11:03"],
+]
+
+
+def test_a_table_wider_than_the_terminal_prints_a_block_a_row(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial read `staff list` 85 columns wide in an 80-column terminal, which cut off
+    its last column: rich draws a table wider than the terminal when its columns cannot
+    shrink, and crops it."""
+    monkeypatch.setenv("COLUMNS", "80")
+    fresh_consoles()
+    table("Staff credentials (2)", STAFF, CREDENTIALS)
+    shown = capsys.readouterr().out
+    assert all(len(line) <= 80 for line in shown.splitlines())
+    for row in CREDENTIALS:
+        for heading, value in zip(STAFF, row, strict=True):
+            assert any(
+                line.split() == [*heading.split(), *value.split()] for line in shown.splitlines()
+            )
+    monkeypatch.setenv("COLUMNS", "120")
+    fresh_consoles()
+    table("Staff credentials (2)", STAFF, CREDENTIALS)
+    assert "┃ Staff id" in capsys.readouterr().out

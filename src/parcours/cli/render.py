@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.console import Console
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text as RichText
 
@@ -119,19 +120,33 @@ def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> 
     """A table whose columns fold to fit the terminal, but for those that hold single
     words (ids, short references, key ids, session names): those are kept whole for
     copying while the terminal leaves the others room (`_whole_widths`). A terminal too
-    narrow to keep every such word whole beside the others gets one block of `heading
-    value` lines a row instead (`records`): an id folded over two lines cannot be copied."""
+    narrow to keep every such word whole beside the others, or for the table at all
+    (rich then cuts its right-hand columns off), gets one block of `heading value` lines
+    a row instead (`records`): an id folded over two lines cannot be copied."""
     words = _one_word_columns(headers, rows)
     whole = _whole_widths(len(headers), words)
-    if len(whole) < len(words):
-        records(title, headers, rows)
-        return
     grid = Table(title=title, title_justify="left", show_lines=False)
     for index, header in enumerate(headers):
         grid.add_column(header, overflow="fold", min_width=whole.get(index))
     for row in rows:
         grid.add_row(*row)
-    console.print(grid)
+    if len(whole) < len(words):
+        records(title, headers, rows)
+        return
+    fitted(grid, headers, rows)
+
+
+def fitted(grid: Table, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """`grid` as it is when the terminal holds it, else its rows as `records`: rich draws
+    a table wider than the terminal and cuts off its right-hand columns (a trial read
+    `staff list` at 80 columns without its last one)."""
+    drawn = console.render(grid, console.options.update(no_wrap=True))
+    widest = max((Segment.get_line_length(line) for line in Segment.split_lines(drawn)), default=0)
+    if widest > console.width:
+        title = grid.title if isinstance(grid.title, str) else ""
+        records(title, headers, rows)
+        return
+    console.print(grid)  # drawn again, as rich prints it: its title unwrapped, unpadded
 
 
 FOLDING_ROOM = 8

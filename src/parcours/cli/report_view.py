@@ -16,7 +16,7 @@ from rich.table import Table
 from parcours.cli.i18n import Text
 from parcours.cli.labels import percent as as_percent
 from parcours.cli.labels import stage_label
-from parcours.cli.render import console
+from parcours.cli.render import console, fitted
 from parcours.domain.closure import PERSON_GONE
 from parcours.domain.disclosure import WITHHELD
 
@@ -208,20 +208,26 @@ def print_sessions(doc: Mapping[str, Any], text: Text) -> None:
         return
     steps = [s for s in SESSION_COLUMNS if s in doc["steps"]]
     grid = Table(title=text("report.by_session"), title_justify="left")
-    grid.add_column(text("report.col.session"), no_wrap=True)  # a name to type again
-    for step in steps:
-        grid.add_column(step_label(step, text), justify="right")
-    for head in ("rate", "median"):
-        grid.add_column(text(f"report.col.{head}"), justify="right")
-    for name, figures in sessions.items():
-        funnel = figures["funnel"]
-        grid.add_row(
+    headers = [
+        text("report.col.session"),
+        *(step_label(step, text) for step in steps),
+        *(text(f"report.col.{head}") for head in ("rate", "median")),
+    ]
+    grid.add_column(headers[0], no_wrap=True)  # a name to type again
+    for header in headers[1:]:  # a heading cut to "Refe…" says nothing: whole words or none
+        grid.add_column(header, justify="right", min_width=max(map(len, header.split())))
+    rows = [
+        [
             name,
-            *(cell(funnel[s], lang=text.lang) for s in steps),
+            *(cell(figures["funnel"][s], lang=text.lang) for s in steps),
             derived(figures["exits"]["rate"], text, percent=True),
             derived(figures["days_to_first_mission"]["median"], text),
-        )
-    console.print(grid)
+        ]
+        for name, figures in sessions.items()
+    ]
+    for row in rows:
+        grid.add_row(*row)
+    fitted(grid, headers, rows)
 
 
 def print_report(doc: Mapping[str, Any], text: Text) -> None:

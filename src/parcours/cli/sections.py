@@ -16,7 +16,7 @@ from rich.table import Table
 
 from parcours.cli.i18n import Text
 from parcours.cli.labels import as_typed, decimal, word
-from parcours.cli.render import console, when
+from parcours.cli.render import console, fitted, when
 from parcours.domain.closure import consent_ended_with, not_held
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def _table(title: str, headers: Sequence[str], rows: Rows) -> None:
         grid.add_column(header, overflow="fold")
     for row in rows:
         grid.add_row(*row)
-    console.print(grid)
+    fitted(grid, headers, rows)
 
 
 def _day(value: datetime | None) -> str:
