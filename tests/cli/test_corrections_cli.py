@@ -201,3 +201,25 @@ def test_an_appointment_or_a_job_dating_typed_twice_is_told_with_how_to_void_it(
         "Ce parcours avait déjà une autre issue de job-dating à moins de 12 heures d'écart "
         f"(embauche, {first_at}), et les deux sont enregistrés : si le nouvel enregistrement"
     ), said
+
+
+def test_a_void_is_undone_by_voiding_it(cli: Cli) -> None:
+    """A trial voided a drop-out it meant to keep, on a pathway that had exited since: no
+    entry could record it again. Voiding the void undoes it, said as such, both ways."""
+    ref = to_coaching(cli, "dated")
+    dropped = act(cli, "dropout", ref, "--reason", "no news", "--on", "2026-01-12")
+    voided = act(cli, "correct", ref, str(dropped["seq"]), *WHY)
+    assert stage_of(cli, ref) == "coaching"
+    undone = act(cli, "correct", ref, str(voided["seq"]), "--reason", "voided by mistake")
+    assert undone["stage"] == "dropped_out"
+    assert stage_of(cli, ref) == "dropped_out"
+    timeline = cli("timeline", ref).stdout
+    assert (
+        f"Void undone: #{voided['seq']} voided #{dropped['seq']} Dropped out, which counts again"
+        in " ".join(timeline.split())
+    ), timeline
+    french = " ".join(cli("--lang", "fr", "timeline", ref).stdout.split())
+    assert f"Annulation défaite : n°{voided['seq']} annulait n°{dropped['seq']}" in french
+    again = cli("correct", ref, str(undone["seq"]), *WHY)  # an undoing is not undone
+    assert again.exit_code == ExitCode.REFUSED, again.output
+    assert "void the event again" in again.stderr

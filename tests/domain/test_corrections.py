@@ -185,7 +185,9 @@ def test_what_cannot_be_corrected_is_refused_by_name() -> None:
     contact = pathway.execute(c.RecordContact(now), meta(), now)
     voided = correct(pathway, contact.seq, now)
     assert refused(pathway, contact.seq, now).rule == "correction_voided"
-    assert refused(pathway, voided.seq, now).rule == "correction_not_correctable"
+    assert refused(pathway, voided.seq, now, on=now).rule == "correction_not_correctable"
+    undone = correct(pathway, voided.seq, now)  # a void voided is undone
+    assert refused(pathway, undone.seq, now).rule == "correction_not_correctable"
     assert refused(pathway, contact.seq - 1, now, reason="  ").rule == "reason_required"
     raised = pathway.raise_due_alerts(now + 60 * DAY)
     assert raised
@@ -281,3 +283,27 @@ def test_a_record_kept_after_a_voided_move_does_not_depend_on_it() -> None:
     assert pathway.state.stage is Stage.CONTRACTED
     assert pathway.state.last_contact_at == now
     assert pathway.state.timeline[contact.seq - 1] == contact
+
+
+def test_a_void_voided_is_undone_and_its_event_counts_again_after_the_exit() -> None:
+    """A trial voided an entry by mistake on an exited pathway: no new entry could record
+    it again (the pathway had exited), nor could the void be corrected. Voiding the void
+    undoes it: the event counts again, as recorded; voiding the event again is allowed."""
+    pathway, now = drive_to(ATP, Stage.IN_EMPLOYMENT)
+    contact = pathway.execute(c.RecordContact(now + HOUR), meta(), now + HOUR)
+    exited = pathway.execute(
+        c.Exit(ExitReason.EMPLOYMENT, now + DAY), meta(reason="hired"), now + DAY
+    )
+    assert pathway.state.last_contact_at == now + HOUR
+    voided = correct(pathway, contact.seq, now + 2 * DAY)
+    assert pathway.state.last_contact_at != now + HOUR
+    assert pathway.state.stage is Stage.EXITED  # the exit stands
+    undone = correct(pathway, voided.seq, now + 3 * DAY, reason="voided the wrong contact")
+    assert undone.details == {"seq": str(voided.seq), "event": "event_voided"}
+    assert pathway.state.last_contact_at == now + HOUR
+    assert (pathway.state.stage, pathway.state.outcome) == (Stage.EXITED, pathway.state.outcome)
+    assert corrections_of(pathway.state.timeline) == {voided.seq: undone}  # the contact: none
+    again = correct(pathway, contact.seq, now + 4 * DAY)
+    assert pathway.state.last_contact_at != now + HOUR
+    assert corrections_of(pathway.state.timeline)[contact.seq] == again
+    assert exited.seq < voided.seq

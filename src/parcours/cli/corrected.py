@@ -26,10 +26,26 @@ def described(
 
     corrected = corrections_of(events)
     rejudged = rejudged_exit(events, positive_now)
+    by_seq = {event.seq: event for event in events}
     return [
-        _described(event, corrected, text, str(positive_now) if event.seq == rejudged else None)
+        _undoing(event, by_seq, text)
+        or _described(event, corrected, text, str(positive_now) if event.seq == rejudged else None)
         for event in events
     ]
+
+
+def _undoing(event: PathwayEvent, by_seq: Mapping[int, PathwayEvent], text: Text) -> str:
+    """A void of a void (`domain.correcting.undoes_a_void`), said as what it does: the
+    event the first void voided counts again. Empty for any other event."""
+    from parcours.domain.commands.corrections import CorrectionTrigger
+
+    void = CorrectionTrigger.VOID_EVENT.event
+    undone = by_seq.get(int(event.details.get("seq", "0") or 0))
+    if event.kind != void or undone is None or undone.kind != void:
+        return ""
+    target = undone.details.get("seq", "?")
+    label = event_label(undone.details.get("event", ""), text)
+    return text("timeline.undoes", seq=undone.seq, target=target, event=label)
 
 
 def _described(

@@ -16,8 +16,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parcours.domain.commands import CorrectEvent, Shape
-from parcours.domain.commands.corrections import restated_instants, voided_seqs
+from parcours.domain.commands import CORRECTION_EVENTS, CorrectEvent, Shape
+from parcours.domain.commands.corrections import (
+    CorrectionTrigger,
+    restated_instants,
+    voided_seqs,
+    voided_with,
+)
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.entries import referral_command
 from parcours.domain.errors import MoveRefused, UnknownReference
@@ -42,13 +47,28 @@ def corrected_state(
     `DomainError` naming the rule when it may not be. It lists no allowed actions: what
     mends a refused correction is another correction (of the events it names, or to
     another date), not a step of the pathway."""
-    check_correctable(state, command, meta, now)
+    event = check_correctable(state, command, meta, now)
     voided, restated = voided_seqs(state.timeline), restated_instants(state.timeline)
+    corrected = command.seq
     if command.restated_at is None:
-        voided |= {command.seq}
+        voided = voided_with(state.timeline, command.seq)
+        if undoes_a_void(event, command):  # the event it voided runs again, or is refused
+            corrected = int(event.details["seq"])
     else:
         restated[command.seq] = command.restated_at
-    return refold(state, start, voided, restated, corrected=command.seq)
+    return refold(state, start, voided, restated, corrected=corrected)
+
+
+def undoes_a_void(event: PathwayEvent, command: CorrectEvent) -> bool:
+    """Whether `command` voids `event`, a void of an event people recorded: the void is
+    undone and that event counts again. A trial voided a training drop by mistake on an
+    exited pathway, which no new entry could record again. An undoing is not undone in
+    turn (void the event again instead), nor is a void restated."""
+    return (
+        command.restated_at is None
+        and event.kind == CorrectionTrigger.VOID_EVENT.event
+        and event.details.get("event", "") not in CORRECTION_EVENTS
+    )
 
 
 def check_correctable(
@@ -69,12 +89,14 @@ def check_correctable(
             "cannot be corrected either (a pathway opened by mistake is exited, with a reason)",
         )
     row = ROW_OF_EVENT.get(event.kind)
-    if row is None or row.shape not in CORRECTABLE or row.roles <= {Role.SYSTEM}:
+    people = row is not None and row.shape in CORRECTABLE and not row.roles <= {Role.SYSTEM}
+    if not (people or undoes_a_void(event, command)):
         raise _refused(
             "correction_not_correctable",
             event,
             f"({event.kind}) cannot be corrected: only what staff or partners recorded can "
-            "be, not the referral, alerts, failures or corrections",
+            "be, and a void (voided, it is undone), not the referral, alerts, failures, a "
+            "restatement (restate the event again) or an undoing (void the event again)",
             event=event.kind,
         )
     if event.seq in voided_seqs(state.timeline):

@@ -43,6 +43,7 @@ from parcours.domain.vocabulary import Role, Stage
 P = ParticipantRow
 E = aliased(TimelineRow, name="e")
 C = aliased(TimelineRow, name="c")
+D = aliased(TimelineRow, name="d")
 
 Counts = dict[str, dict[str, int]]
 """session → key → count."""
@@ -77,10 +78,12 @@ def _first_closing(column: Any) -> ColumnElement[Any]:
 
 
 def _not_voided() -> ColumnElement[bool]:
+    """No void of the event stands: one voided in turn was undone (`domain.correcting`;
+    an undoing is never voided, so one level is all there is)."""
+    void = CorrectionTrigger.VOID_EVENT.event.value
+    undone = exists().where(D.pathway_id == C.pathway_id, D.corrects_seq == C.seq, D.kind == void)
     return ~exists().where(
-        C.pathway_id == E.pathway_id,
-        C.corrects_seq == E.seq,
-        C.kind == CorrectionTrigger.VOID_EVENT.event.value,
+        C.pathway_id == E.pathway_id, C.corrects_seq == E.seq, C.kind == void, ~undone
     )
 
 

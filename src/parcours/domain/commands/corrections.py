@@ -48,9 +48,12 @@ def corrected_event_details(state: PathwayState, cmd: CorrectEvent, ctx: Context
 
 
 def corrections_of(timeline: Iterable[PathwayEvent]) -> dict[int, PathwayEvent]:
-    """For each corrected event's seq, the correction that last corrected it."""
+    """For each corrected event's seq, the correction that last corrected it and stands
+    (a void that was undone, voided in turn, no longer corrects its event)."""
+    events = list(timeline)
     kinds = {CorrectionTrigger.VOID_EVENT.event, CorrectionTrigger.RESTATE_EVENT.event}
-    return {int(e.details["seq"]): e for e in timeline if e.kind in kinds}
+    undone = voided_seqs(events)
+    return {int(e.details["seq"]): e for e in events if e.kind in kinds and e.seq not in undone}
 
 
 def as_it_stands(timeline: Iterable[PathwayEvent]) -> list[PathwayEvent]:
@@ -67,9 +70,33 @@ def as_it_stands(timeline: Iterable[PathwayEvent]) -> list[PathwayEvent]:
 
 
 def voided_seqs(timeline: Iterable[PathwayEvent]) -> frozenset[int]:
-    """The events voided by a correction: the state holds nothing of them."""
+    """The events voided by a correction that stands: the state holds nothing of them. A
+    void voided in turn is undone (`correcting.undoes_a_void`): its event counts again."""
+    return _standing(_voids(timeline))
+
+
+def voided_with(timeline: Iterable[PathwayEvent], seq: int) -> frozenset[int]:
+    """The events voided once the event `seq` is voided too (a void: then undone)."""
+    return _standing([*_voids(timeline), (UNRECORDED, seq)])
+
+
+UNRECORDED = 2**62
+"""The number of a void not recorded yet (`voided_with`): after every event."""
+
+
+def _voids(timeline: Iterable[PathwayEvent]) -> list[tuple[int, int]]:
     voided = CorrectionTrigger.VOID_EVENT.event
-    return frozenset(int(e.details["seq"]) for e in timeline if e.kind == voided)
+    return [(e.seq, int(e.details["seq"])) for e in timeline if e.kind == voided]
+
+
+def _standing(voids: list[tuple[int, int]]) -> frozenset[int]:
+    """What the voids (seq, the seq it voids), in order, void: a void stands unless a
+    later void that stands voids it."""
+    voided: set[int] = set()
+    for seq, target in reversed(voids):
+        if seq not in voided:
+            voided.add(target)
+    return frozenset(voided)
 
 
 def restated_instants(timeline: Iterable[PathwayEvent]) -> dict[int, datetime]:
