@@ -122,6 +122,25 @@ async def drive_corrected_pathway(pathways: PathwayClient) -> str:
     return pid
 
 
+async def drive_void_undone(pathways: PathwayClient) -> str:
+    """A drop-out voided by mistake, then the void voided: the drop-out counts again
+    (`domain.correcting.undoes_a_void`); then the person re-enters, after it."""
+    now = datetime.now(UTC).replace(microsecond=0) - 4 * HOUR
+    pid = await pathways.refer(ATP, participant("Noor", "Benali"), referral(now), meta())
+    criteria = ("precarious_worker", "lives_in_territory")
+    await pathways.execute(pid, c.CompleteIntake(now, criteria), meta())
+    dropped = await pathways.execute(pid, c.DropOut(now + HOUR), meta(reason="no news"))
+    voided = await pathways.execute(pid, c.CorrectEvent(dropped.seq), meta(reason="mistake"))
+    assert voided.stage is not Stage.DROPPED_OUT
+    undone = c.CorrectEvent(voided.seq)
+    assert (await pathways.execute(pid, undone, meta(reason="voided by mistake"))).stage is (
+        Stage.DROPPED_OUT
+    )
+    back = c.ReEnter(referral(now).session, now + 2 * HOUR)
+    await pathways.execute(pid, back, meta(reason="called back"))
+    return pid
+
+
 async def drive_alerts_following_the_pathway(pathways: PathwayClient) -> str:
     """A pathway referred eleven months back and entered in one sitting, under the alert
     rules that follow the pathway: the intake overdue since then is never raised (the
@@ -214,6 +233,7 @@ SCENARIOS = {
     "atp-open-suspended": drive_open_pathway,
     "atp-entered-after-the-fact": drive_entered_after_the_fact,
     "atp-corrected": drive_corrected_pathway,
+    "atp-void-undone": drive_void_undone,
     "alerts-follow-the-pathway": drive_alerts_following_the_pathway,
     "atp-erased": drive_erased_pathway,
     "atp-referred-again": drive_referred_again,

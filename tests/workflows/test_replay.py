@@ -104,3 +104,16 @@ async def test_the_corrected_history_needs_the_correction_update() -> None:
         history, raise_on_replay_failure=False
     )
     assert control.replay_failure is None
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_void_undone_replays_and_its_drop_out_counts_again() -> None:
+    """`atp-void-undone.json`: a drop-out voided, the void voided (undone), then a
+    re-entry, which only a pathway that dropped out accepts."""
+    from parcours.domain.commands.corrections import as_it_stands
+    from tests.workflows.patch_replay import folded
+
+    state = await folded(HERE / "atp-void-undone.json")
+    kinds = [e.kind for e in state.timeline]
+    assert kinds.count("event_voided") == 2
+    assert [e.kind for e in as_it_stands(state.timeline)][-2:] == ["dropped_out", "reentered"]
