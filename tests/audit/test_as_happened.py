@@ -91,3 +91,11 @@ async def test_audit_at_through_the_cli_both_ways(tmp_path: Path) -> None:
     known = await run(cli, "audit", "at", history, "--when", day_after, "--as-recorded")
     assert known.exit_code == 4, known.output
     assert "was not recorded yet" in known.stderr
+    # The title says which view it is (a trial's pasted answers could not tell them apart).
+    end = (await recording()).recorded_until.isoformat()
+    happened = await run(cli, "audit", "at", history, "--when", end)
+    assert "as it stood at" in happened.stdout
+    assert "(as it happened)" in " ".join(happened.stdout.split())
+    recorded = await run(cli, "audit", "at", history, "--when", end, "--as-recorded")
+    assert "(as recorded)" in " ".join(recorded.stdout.split()), recorded.output
+    assert "as it happened" not in recorded.stdout

@@ -218,3 +218,13 @@ def _sessions_add_up_safely(docs: dict[Any, dict[str, Any]], threshold: int) -> 
     for stage in whole["stages_now"]:
         cells = [d["stages_now"].get(stage, 0) for d in sessions]
         _no_small_comes_back(cells, whole["stages_now"][stage], threshold, stage)
+
+
+def test_direct_hires_are_counted_under_a_name_not_an_empty_key() -> None:
+    """A trial's CSV read `missions_by_agency.,<5`: the direct hires' key was empty."""
+    figures = Figures(pathways=3, missions_by_agency={"": 2, "Adecco": 1})
+    doc = figures_document(figures, Targets(60, 0.6, PARTNERS), tuple(Step), Mask(0))
+    assert doc["missions_by_agency"] == {"direct": 2, "Adecco": 1}
+    named = Figures(pathways=2, missions_by_agency={"": 1, "direct": 1})  # an agency so named
+    kept = figures_document(named, Targets(60, 0.6, PARTNERS), tuple(Step), Mask(0))
+    assert kept["missions_by_agency"] == {"": 1, "direct": 1}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from parcours.app.read_log import ReadCommand, log_reads
 from parcours.domain.disclosure import BREAKDOWNS, WHOLE, WITHHELD, Mask, withheld_in_report
 from parcours.domain.report import (
+    DIRECT_HIRE_KEY,
     Figures,
     Selection,
     Step,
@@ -100,7 +101,16 @@ def figures_document(
     for name in BREAKDOWNS:
         values: Mapping[str, int] = getattr(figures, name)
         found[name] = mask.counts(in_order(values, stages) if name in BY_STAGE else values, name)
+    found["missions_by_agency"] = _direct_hires_named(found["missions_by_agency"])
     return {name: found[name] for name in FIGURES_ORDER}
+
+
+def _direct_hires_named(agencies: Mapping[str, Any]) -> dict[str, Any]:
+    """Direct hires under `DIRECT_HIRE_KEY` rather than an empty key, unless an agency goes
+    by that very name (then left as they were: two counts never share a key)."""
+    if DIRECT_HIRE_KEY in agencies:
+        return dict(agencies)
+    return {(agency or DIRECT_HIRE_KEY): count for agency, count in agencies.items()}
 
 
 def _exits(figures: Figures, targets: Targets, mask: Mask) -> dict[str, Any]:

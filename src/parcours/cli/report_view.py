@@ -86,7 +86,10 @@ def step_label(step: str, text: Text) -> str:
 
 
 def agency_label(agency: str, text: Text) -> str:
-    return agency or text("report.direct_hire")
+    """An agency's name; direct hires said as such (`report.DIRECT_HIRE_KEY` in the JSON)."""
+    from parcours.domain.report import DIRECT_HIRE_KEY
+
+    return text("report.direct_hire") if agency in ("", DIRECT_HIRE_KEY) else agency
 
 
 Label = Callable[[str], str]

@@ -85,8 +85,10 @@ def _retention_rows(status: PathwayStatus, text: Text) -> list[Row]:
     return []
 
 
-def print_snapshot(found: Snapshot, text: Text) -> None:
-    """`parcours audit at`: the pathway as its history says it stood at an instant."""
+def print_snapshot(found: Snapshot, text: Text, *, as_recorded: bool = False) -> None:
+    """`parcours audit at`: the pathway as its history says it stood at an instant, as it
+    happened or `as_recorded`, which the title says (a trial's pasted answers could not
+    tell the two apart)."""
     state = found.state
     rows = [
         *_pathway_rows(state, text),
@@ -97,20 +99,21 @@ def print_snapshot(found: Snapshot, text: Text) -> None:
         *_outcome_rows(state, text),
         *_last_event_rows(found, text),
     ]
-    pairs(_snapshot_title(found, text), rows)
+    pairs(_snapshot_title(found, text, as_recorded), rows)
     notes = _alert_notes(found, text)
     print_sections(state, found.open_alerts, found.when, text, notes)
     if any(mark.after_the_fact for mark in found.alerts_on_record.values()):
         console.print(text("audit.at.alerts_legend"))
 
 
-def _snapshot_title(found: Snapshot, text: Text) -> str:
-    """As it stood; past the end of its history, as its timers project it."""
+def _snapshot_title(found: Snapshot, text: Text, as_recorded: bool) -> str:
+    """As it stood (as it happened, or as recorded); past the end of its history, as its
+    timers project it."""
     ref, at = short(found.state.pathway_id), when(found.when)
     if found.projected and found.when > found.recorded_until:
         until = when(found.recorded_until)
         return text("audit.at.title_projected", ref=ref, when=at, until=until)
-    return text("audit.at.title", ref=ref, when=at)
+    return text("audit.at.title_recorded" if as_recorded else "audit.at.title", ref=ref, when=at)
 
 
 def _alert_notes(found: Snapshot, text: Text) -> dict[str, str]:

@@ -24,6 +24,9 @@ from parcours.domain.vocabulary import Stage
 
 DIRECT_HIRE = ""
 """The agency of a mission an employer gave directly (`mission start` without `--agency`)."""
+DIRECT_HIRE_KEY = "direct"
+"""What the report's JSON and CSV count direct hires under, as the extract's `missions`
+name them (an empty key read as a blank line in a trial's CSV)."""
 
 
 def first_intake(intakes: Iterable[datetime]) -> datetime | None:

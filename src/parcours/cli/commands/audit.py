@@ -130,7 +130,7 @@ def at(
     if as_json:
         print_json(snapshot_document(found))
         return
-    print_snapshot(found, session.text)
+    print_snapshot(found, session.text, as_recorded=as_recorded)
     if found.when > found.recorded_until:
         key = "audit.at.projected" if found.projected else "audit.at.beyond"
         console.print(session.text(key, until=when(found.recorded_until)))
