@@ -201,9 +201,8 @@ async def test_a_partner_may_not_retry_and_a_coordinator_may(live: Live) -> None
     assert live.smtp.recorder.received == []
 
     started = datetime.now(UTC)
-    done = await asyncio.to_thread(
-        live.cli, "notifications", "retry", entry.key, "--reason", "mailbox fixed"
-    )
+    fixed = ("notifications", "retry", entry.key, "--reason", "mailbox fixed")
+    done = await asyncio.to_thread(live.cli, *fixed, "--request-id", "req-mailbox-fixed")
 
     assert done.exit_code == 0, done.output
     assert "sent again" in done.stdout
@@ -220,6 +219,30 @@ async def test_a_partner_may_not_retry_and_a_coordinator_may(live: Live) -> None
     )
     assert again.exit_code == 3, again.output
     assert len(live.smtp.recorder.received) == 1
+    # The same retry run again under its request id: done, said as such (it was exit 3).
+    same = await asyncio.to_thread(live.cli, *fixed, "--request-id", "req-mailbox-fixed")
+    assert same.exit_code == 0, same.output
+    assert "has been sent" in same.stdout
+    assert len(live.smtp.recorder.received) == 1
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_retry_the_partner_has_not_answered_yet_is_under_way(live: Live) -> None:
+    """A partner answering "try later" is tried again with backoff for minutes: an outage
+    trial's retry waited 30 s and was told that no worker answered, with one running."""
+    entry = await refused_for_good(live)
+    live.smtp.recorder.replies[MAILBOX] = "451 4.3.0 Try again later"
+    started = datetime.now(UTC)
+    pending = await asyncio.to_thread(
+        live.cli, "notifications", "retry", entry.key, "--reason", "mailbox fixed?"
+    )
+    del live.smtp.recorder.replies[MAILBOX]
+    assert pending.exit_code == 0, pending.output
+    assert "is being sent again" in pending.stdout
+    assert datetime.now(UTC) - started < timedelta(seconds=25)
+    after = live.store.get_notification(entry.key)
+    assert after is not None
+    assert after.status is OutboxStatus.PENDING
 
 
 @pytest.mark.asyncio(loop_scope="session")

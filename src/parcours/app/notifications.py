@@ -10,14 +10,21 @@ pathway took the retry and sent something, so a retry that fails leaves it retry
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
+
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
+from temporalio.service import RPCError
 
 from parcours.adapters.readmodel import NotificationNotFound, OutboxEntry, OutboxStatus, Store
 from parcours.app import jobdating
 from parcours.app.client import PathwayClient
+from parcours.app.errors import not_found, refusal_of
+from parcours.app.sending import abandon, update_id
 from parcours.domain.jobdating import JobDatingEvent
 from parcours.domain.records import RequestMeta
 from parcours.workflows.jobdating_messages import JOBDATING_PREFIX
+from parcours.workflows.retries import RETRY_NOTIFICATION_UPDATE as NAME
 
 
 class AlreadySent(Exception):
@@ -58,8 +65,43 @@ async def _ask_owner(pathways: PathwayClient, entry: OutboxEntry, meta: RequestM
     if entry.key.startswith(JOBDATING_PREFIX):
         event_id = entry.key.partition(":")[0]
         return await jobdating.retry_message(pathways.temporal, event_id, entry.key, meta)
-    route_key = entry.key.rsplit(":", 1)[0]
-    return await pathways.retry_notification(entry.pathway_id, route_key, meta)
+    return await _ask_pathway(pathways, entry.pathway_id, entry.key.rsplit(":", 1)[0], meta)
+
+
+PARTNER_ANSWER_S = 10.0
+"""How long a retry waits for the partner's channel once the pathway has accepted it: a
+partner answering 500 is tried again with backoff for minutes, and an outage trial was
+told after 30 s that no worker answered, with one running."""
+
+
+async def _ask_pathway(
+    pathways: PathwayClient, pathway_id: str, route_key: str, meta: RequestMeta
+) -> int:
+    """The pathway's retry (`workflows.retries`), waited for `PARTNER_ANSWER_S` once it is
+    accepted; still running then, it is under way, said as sent (1): the row stays pending
+    until the partner answers, and `notifications` says how it went."""
+    handle = pathways.temporal.get_workflow_handle(pathway_id)
+    try:
+        accepted = await handle.start_update(
+            NAME,
+            args=[meta, route_key],
+            id=update_id(meta.request_id, NAME),
+            result_type=int,
+            wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+        )
+        waiting = asyncio.ensure_future(accepted.result())
+        done, _ = await asyncio.wait({waiting}, timeout=PARTNER_ANSWER_S)
+    except WorkflowUpdateFailedError as err:
+        raise refusal_of(err.cause) from None
+    except RPCError as err:
+        raise not_found(err, pathway_id) from None
+    if not done:
+        abandon(waiting)
+        return 1
+    try:
+        return int(waiting.result())
+    except WorkflowUpdateFailedError as err:
+        raise refusal_of(err.cause) from None
 
 
 def still_failing(store: Store, event: JobDatingEvent) -> JobDatingEvent:

@@ -100,6 +100,9 @@ def notifications_retry(
             session.text("notifications.not_found", notification=key), ExitCode.NOT_FOUND
         ) from None
     except outbox.AlreadySent:
+        if request_id is not None:  # this retry sent again: said as done, as actions are
+            console.print(session.text("notifications.already_sent_retried", notification=key))
+            return
         raise CliError(
             session.text("notifications.already_sent", notification=key), ExitCode.REFUSED
         ) from None
