@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import secrets
 import signal
+import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -136,13 +137,22 @@ async def _run(
     watching = asyncio.ensure_future(_watch(server, stopping))
     try:
         await run_worker(settings, stop=stopping)
-    except BaseException:  # once the server is gone: said by `serve`
-        if server.exited() is None:
+    except (Exception, asyncio.CancelledError):
+        if not _gone(server):  # a worker failure of its own
             raise
         # The worker's fatal polling error, or the cancellation it sends its caller with
         # it (`Worker.__aenter__`): the server stopped under it, which `serve` says.
     finally:
         watching.cancel()
+
+
+def _gone(server: DevServer) -> bool:
+    """Whether the dev server has stopped: its sockets close before it can be reaped, so a
+    worker may fail on them a moment before; that moment is waited for."""
+    if server.process is not None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.process.wait(timeout=1)
+    return server.exited() is not None
 
 
 async def _watch(server: DevServer, stopping: asyncio.Event) -> None:
@@ -156,14 +166,19 @@ async def _watch(server: DevServer, stopping: asyncio.Event) -> None:
         await asyncio.sleep(WATCH_EVERY_S)
 
 
-def claim_folder(folder: DataFolder, warn: Callable[[str], None], text: Texts) -> None:
-    """Hold the data folder for this `serve`, if it exists already (a new one is made when
-    the server starts, after its ports are checked): refused while another `serve` runs
-    there; a dev server a killed `serve` left running there is stopped, and said."""
-    if folder.folder.exists():
+def claim_folder(
+    settings: Settings, folder: DataFolder, warn: Callable[[str], None], text: Texts
+) -> None:
+    """Hold the data folder for this `serve` before anything is written there: refused
+    while another `serve` runs there; a dev server a killed `serve` left running there
+    (holding the ports) is stopped, and said. A folder not made yet is made once the
+    ports are known free, so a busy port leaves no folder behind."""
+    if folder.path.exists():
         stopped = folder.claim()
         if stopped is not None:
-            warn(text("serve.leftover_stopped", pid=stopped, folder=folder.folder))
+            warn(text("serve.leftover_stopped", pid=stopped, folder=folder.path))
+    DevServer(settings, folder).check_ports()
+    folder.claim()
 
 
 def prepare_keys(
@@ -225,8 +240,7 @@ def serve(
     log, warn = get_logger("parcours.service"), warn or say
     folder, lost = DataFolder(settings), None
     with StopRequest() as stop, contextlib.closing(folder):
-        claim_folder(folder, warn, text)
-        DevServer(settings, folder).check_ports()
+        claim_folder(settings, folder, warn, text)
         prepare_keys(settings, say, warn, text)
         if who is not None:
             prepare_actors(settings, say, warn, text, who)

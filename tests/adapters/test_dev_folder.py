@@ -47,12 +47,12 @@ def alive(pid: int) -> bool:
 def test_a_second_serve_on_the_same_folder_is_refused_naming_the_first(tmp_path: Path) -> None:
     first = DataFolder(settings_in(tmp_path))
     assert first.claim() is None
-    (tmp_path / "temporal.pid").write_text("4242\n")
+    (tmp_path / "temporal.pid").write_text("4242\n")  # stale: never named
     with pytest.raises(DevServerError) as refused:
         DataFolder(settings_in(tmp_path)).claim()
     said = translate(refused.value, Text("en")).message
-    assert said.startswith(f"Another parcours serve runs on the data folder {tmp_path}")
-    assert "pid 4242" in said
+    assert said.startswith(f"Another parcours serve (pid {os.getpid()}) runs on the data folder")
+    assert "4242" not in said
     assert "PARCOURS_DATA_DIR" in said
     assert "Un autre parcours serve" in translate(refused.value, Text("fr")).message
     first.close()
@@ -71,11 +71,15 @@ async def test_a_server_left_by_a_killed_serve_is_stopped_by_the_next(tmp_path: 
     assert again.claim() == leftover
     killed.process.wait(timeout=30)  # reaped here: the test started it
     assert not alive(leftover)
+    assert not (tmp_path / "temporal.pid").exists()  # it no longer names a server
     with DevServer(settings, again) as server:  # its ports and its folder are free again
         await wait_for_server(settings.temporal_address, settings.namespace, 30.0, server)
         assert server.exited() is None
         with pytest.raises(DevServerError, match="Another parcours serve"):
             DataFolder(settings).claim()
+    assert not (tmp_path / "temporal.pid").exists()  # stopped cleanly: forgotten
+    again.close()
+    assert DataFolder(settings).claim() is None  # `serve` lets its folder go itself
 
 
 def test_a_lock_held_by_a_server_parcours_did_not_start_is_not_killed(tmp_path: Path) -> None:
@@ -90,8 +94,9 @@ def test_a_lock_held_by_a_server_parcours_did_not_start_is_not_killed(tmp_path: 
     try:
         time.sleep(0.3)
         (tmp_path / "temporal.pid").write_text(f"{holder.pid}\n")
-        with pytest.raises(DevServerError, match="parcours did not start holds"):
+        with pytest.raises(DevServerError, match="that parcours cannot stop holds") as held:
             DataFolder(settings).claim()
+        assert str(holder.pid) not in str(held.value)  # not ours: not named as a server
         assert holder.poll() is None  # still running
     finally:
         holder.kill()

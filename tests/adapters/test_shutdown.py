@@ -250,7 +250,8 @@ def test_a_server_left_by_a_killed_serve_is_stopped_by_the_next_one(tmp_path: Pa
         with serve(folder) as second:
             second.find_temporal(START_TIMEOUT)
             second.wait_ready(START_TIMEOUT)
-            assert f"(pid {leftover}) was stopped" in "".join(second.stderr), second.output()
+            said = "".join(second.stderr)
+            assert f"Stopped the Temporal dev server (pid {leftover})" in said, second.output()
             eventually_blocking(
                 lambda: not running(leftover), what="the leftover server stopped", timeout=10
             )

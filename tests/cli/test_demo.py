@@ -124,6 +124,12 @@ def test_report_and_audit_read_the_folder_afterwards(
             whats = [e["what"] for e in entries]  # no reminder: past; the invitation unsent
             assert whats == ["planned", "invite", "nothing_sent", "record", "completed"]
             assert len(entries[0]["details"]["agencies"].split(", ")) == 8
+            # The short reference `jobdating list` prints names it too (a trial was told
+            # "No pathway matches").
+            short = event.removeprefix("jobdating-")[:8]
+            by_short = cli("audit", "trail", short, "--json", PARCOURS_ROLE="auditor", **env)
+            assert by_short.exit_code == 0, by_short.output
+            assert json.loads(by_short.stdout)["entries"] == entries
         # The 2017 people, past their retention by the last contact, are open for the
         # warning period before they are anonymised (README, Retention).
         listed = cli("list", "--json", **env)

@@ -53,8 +53,16 @@ SAID = {
         "fr": "Aucun parcours à lister : orientez une personne avec `parcours refer`",
     },
     ("list", "--programme", "atp-cergy"): {
-        "en": "No pathway matches what you asked for",
-        "fr": "Aucun parcours ne répond à votre demande",
+        "en": "No pathway matches what you asked for. Pathways closed for good are listed",
+        "fr": "Aucun parcours ne répond à votre demande. Les parcours clos définitivement",
+    },
+    ("list", "--closed"): {
+        "en": "No pathway to list: refer a person with `parcours refer`.",
+        "fr": "Aucun parcours à lister : orientez une personne avec `parcours refer`.",
+    },
+    ("jobdating", "list", "--programme", "atp-cergy"): {
+        "en": "No job-dating in atp-cergy yet",
+        "fr": "Aucun job-dating dans atp-cergy pour l'instant",
     },
     ("jobdating", "list"): {
         "en": "No job-dating yet",
@@ -74,3 +82,5 @@ def test_nothing_found_is_said_in_a_sentence(cli: Cli, lang: str, command: tuple
     assert found.exit_code == 0, found.output
     assert found.stdout.strip().startswith(SAID[command][lang]), found.stdout
     assert "(0)" not in found.stdout
+    if "--closed" in command:  # already asked for: not offered again
+        assert "--closed" not in found.stdout

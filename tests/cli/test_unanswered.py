@@ -132,7 +132,7 @@ def test_a_referral_no_worker_answers_is_completed_by_running_it_again(
         plain = cli(*REFERRAL)
         assert plain.exit_code == ExitCode.REFUSED, plain.output
         assert "was begun and not completed" in plain.stderr, plain.stderr
-        assert "Run that command again with its --request-id" in plain.stderr
+        assert "Run that command again with the request id it printed" in plain.stderr
         completed = cli(*again)
         assert completed.exit_code == 0, completed.output
         listed = cli("list", "--json")
@@ -149,6 +149,8 @@ def test_a_timeout_shorter_than_a_second_is_said_as_typed() -> None:
     session = SimpleNamespace(text=Text("en"), settings=Settings.from_env({}), sent_request=None)
     said = str(unanswered(session, NO_WORKER, 0.5))
     assert "No worker answered within 0.5 s" in said, said
+    french = SimpleNamespace(text=Text("fr"), settings=session.settings, sent_request=None)
+    assert "Aucun worker n'a répondu en 0,5 s" in str(unanswered(french, NO_WORKER, 0.5))
 
 
 @pytest.mark.temporal

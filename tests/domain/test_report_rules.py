@@ -174,3 +174,5 @@ def test_a_person_re_entered_stays_in_the_period_and_months_of_the_first_referra
     assert period(back, back + DAY) == {}  # the re-entry is no referral
     row = extract_row(pathway.state, None, "p")
     assert row["referred_month"] == row["intake_month"] == T0.strftime("%Y-%m")
+    birth = date(T0.year - 26, T0.month, T0.day) + 20 * DAY  # 26 between the two dates
+    assert extract_row(pathway.state, birth, "p")["age_band"] == "under_26"

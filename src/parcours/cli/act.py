@@ -162,7 +162,7 @@ def act(
         await _check_session(session, pathways, pathway_id, command)
         named = await designated(session, pathways, pathway_id, command)
         was = await around_correction(pathways, pathway_id, named)
-        known = (await pathways.status(pathway_id)).last_event_seq if request_id else None
+        known = await _last_event(pathways, pathway_id) if request_id else None
         result = earlier(await _send(pathways, pathway_id, named, meta), known)
         await after_done(session, pathways, pathway_id, named, result)
         return pathway_id, result, (was, await around_correction(pathways, pathway_id, named))
@@ -176,6 +176,15 @@ def act(
         return
     _say(session, pathway_id, result)
     say_rejudged(session, verdicts)
+
+
+async def _last_event(pathways: PathwayClient, pathway_id: str) -> int | None:
+    """The pathway's last event before a request is sent again; None when it cannot be
+    asked (the request is sent all the same, and answered as the service answers it)."""
+    try:
+        return (await pathways.status(pathway_id)).last_event_seq
+    except Exception:  # noqa: BLE001 - a question that fails changes nothing sent
+        return None
 
 
 def earlier(result: UpdateResult, known: int | None) -> UpdateResult:

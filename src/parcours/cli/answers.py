@@ -29,6 +29,7 @@ from typer._click.globals import get_current_context
 from parcours.app.errors import unanswered as why_unanswered
 from parcours.cli.errors import CliError
 from parcours.cli.exit_codes import ExitCode
+from parcours.cli.labels import decimal
 
 if TYPE_CHECKING:
     from parcours.adapters.settings import Settings
@@ -96,7 +97,7 @@ def unanswered(session: Session, why: str, seconds: float) -> CliError:
     text = session.text
     reason = text(
         f"error.why.{why}",
-        seconds=f"{seconds:g}",  # 0.5, not 0: PARCOURS_ANSWER_TIMEOUT takes fractions
+        seconds=decimal(seconds, text.lang),  # 0.5, not 0: the timeout takes fractions
         address=session.settings.temporal_address,
     )
     request_id = session.sent_request

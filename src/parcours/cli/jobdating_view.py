@@ -125,7 +125,7 @@ def _candidate_row(candidate: Candidate, text: Text) -> list[str]:
     return [short(candidate.pathway_id), outcome or "—", status]
 
 
-def print_events(events: list[JobDatingEvent], text: Text) -> None:
+def print_events(events: list[JobDatingEvent], text: Text, programme: str | None = None) -> None:
     columns = ("ref", "programme", "on", "place", "agencies", "candidates", "waiting", "invited")
     rows = [
         [
@@ -141,7 +141,8 @@ def print_events(events: list[JobDatingEvent], text: Text) -> None:
         ]
         for e in events
     ]
-    listing(text, "jobdating.events", columns, rows, text("jobdating.events.nothing"))
+    nothing = text("jobdating.events.nothing_in", programme=programme) if programme else ""
+    listing(text, "jobdating.events", columns, rows, nothing or text("jobdating.events.nothing"))
 
 
 # -- refusals -----------------------------------------------------------------------------

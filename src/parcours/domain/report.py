@@ -42,8 +42,11 @@ def first_referral(state: PathwayState) -> datetime:
     state's `referred_at` to the day the person came back; a report's period, and the
     extract's `referred_month`, go by the first referral, so that a person referred in
     October and re-entered in November stays in October's figures (a trial's October
-    report lost her, and its November one counted her October intake)."""
-    return next((e.at for e in state.timeline if e.kind == REFERRAL_EVENT), state.referred_at)
+    report lost her, and its November one counted her October intake). The earlier of the
+    two: in runs from before events were dated when they happened, the `referred` event
+    is dated when it was recorded, and the state's date is then the referral's."""
+    event = next((e.at for e in state.timeline if e.kind == REFERRAL_EVENT), state.referred_at)
+    return min(event, state.referred_at)
 
 
 class Step(StrEnum):

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, literal, select
+from sqlalchemy import ColumnElement, case, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from parcours.adapters.readmodel.database import Database
@@ -52,8 +52,9 @@ Query = tuple[ColumnElement[Any], list[ColumnElement[bool]], bool]
 
 
 def _first_referral() -> ColumnElement[Any]:
-    """When the pathway was first referred (`report.first_referral`): its `referred` event,
-    which a re-entry leaves as it was, where it sets the row's `referred_at` anew."""
+    """When the pathway was first referred (`report.first_referral`): the earlier of its
+    `referred` event, which a re-entry leaves as it was, and the row's `referred_at`, which
+    a re-entry sets anew."""
     first = (
         select(E.at)
         .where(E.pathway_id == P.pathway_id, E.kind == REFERRAL_EVENT)
@@ -62,7 +63,7 @@ def _first_referral() -> ColumnElement[Any]:
         .correlate(P)
         .scalar_subquery()
     )
-    return func.coalesce(first, P.referred_at, type_=UtcDateTime())
+    return case((first < P.referred_at, first), else_=P.referred_at)
 
 
 def _first_closing(column: Any) -> ColumnElement[Any]:

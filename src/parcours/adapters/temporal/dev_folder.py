@@ -26,6 +26,8 @@ from pathlib import Path
 from parcours.adapters.settings import Settings
 
 SERVE_LOCK, SERVER_LOCK, SERVER_PID = "serve.lock", "temporal.lock", "temporal.pid"
+STOP_GRACE_S = 20.0
+"""How long a dev server is given to stop on SIGTERM before SIGKILL."""
 
 
 class DevServerError(Exception):
@@ -62,41 +64,46 @@ class DataFolder:
     """The data folder of one `serve`: claimed before anything is written there, its
     leftover dev server stopped, its dev server's lock handed over when it starts."""
 
-    stop_grace = 20.0
+    stop_grace = STOP_GRACE_S
 
     def __init__(self, settings: Settings) -> None:
-        self.folder = settings.data_dir
+        self.path = settings.data_dir
         self.database = str(settings.temporal_db_file)
         self._serve_fd: int | None = None
 
     def claim(self) -> int | None:
-        """Hold the folder for this `serve` (made if new); refuse when another `serve`
-        holds it; stop a dev server a killed `serve` left running there. The pid of the
-        server stopped, if any."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Hold the folder for this `serve` (made if new), its pid in `serve.lock`; refuse
+        when another `serve` holds it, naming it; stop a dev server a killed `serve` left
+        running there. The pid of the server stopped, if any."""
+        self.path.mkdir(parents=True, exist_ok=True)
         if self._serve_fd is None:
-            self._serve_fd = _locked(self.folder / SERVE_LOCK)
-        if self._serve_fd is None:
-            pid = _pid_in(self.folder / SERVER_PID) or "?"
-            raise DevServerError(
-                f"Another parcours serve runs on the data folder {self.folder} (its Temporal "
-                f"server is pid {pid}): stop it first, or give this one another folder with "
-                "PARCOURS_DATA_DIR.",
-                "folder_served",
-                folder=self.folder,
-                pid=pid,
-            )
+            self._serve_fd = _locked(self.path / SERVE_LOCK)
+            if self._serve_fd is None:
+                pid = _pid_in(self.path / SERVE_LOCK) or "?"
+                raise DevServerError(
+                    f"Another parcours serve (pid {pid}) runs on the data folder {self.path}: "
+                    "stop it first, or give this one another folder with PARCOURS_DATA_DIR.",
+                    "folder_served",
+                    folder=self.path,
+                    pid=pid,
+                )
+            os.ftruncate(self._serve_fd, 0)
+            os.write(self._serve_fd, f"{os.getpid()}\n".encode())
         return self._stop_leftover()
 
     def server_lock(self) -> int:
         """The dev server's lock, open and inheritable, for `Popen(pass_fds=...)`."""
-        fd = _locked(self.folder / SERVER_LOCK, inheritable=True)
+        fd = _locked(self.path / SERVER_LOCK, inheritable=True)
         if fd is None:  # `claim` stopped the one left behind: nobody else may start one
-            raise self._held_by_stranger(_pid_in(self.folder / SERVER_PID))
+            raise self._held_by_stranger()
         return fd
 
     def started(self, pid: int) -> None:
-        (self.folder / SERVER_PID).write_text(f"{pid}\n")
+        (self.path / SERVER_PID).write_text(f"{pid}\n")
+
+    def stopped(self) -> None:
+        """The dev server has stopped: its pid no longer names it."""
+        (self.path / SERVER_PID).unlink(missing_ok=True)
 
     def close(self) -> None:
         """Let the folder go (`serve` ends); harmless when it was never held."""
@@ -105,22 +112,25 @@ class DataFolder:
             self._serve_fd = None
 
     def _stop_leftover(self) -> int | None:
-        probe = _locked(self.folder / SERVER_LOCK)
+        probe = _locked(self.path / SERVER_LOCK)
         if probe is not None:
             os.close(probe)
             return None
-        pid = _pid_in(self.folder / SERVER_PID)
+        pid = _pid_in(self.path / SERVER_PID)
         if pid is None or not self._ours(pid):
-            raise self._held_by_stranger(pid)
+            raise self._held_by_stranger()
         os.kill(pid, signal.SIGTERM)
         if not self._freed(self.stop_grace):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            self._freed(self.stop_grace)
+            if not self._freed(self.stop_grace):
+                raise self._held_by_stranger()
+        self.stopped()
         return pid
 
     def _ours(self, pid: int) -> bool:
-        """Whether `pid` is a dev server on this folder's database (its command line)."""
+        """Whether `pid` is a dev server on this folder's database, by its command line
+        (read in /proc: on a system without it, a leftover is said, not stopped)."""
         try:
             words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
@@ -130,18 +140,18 @@ class DataFolder:
     def _freed(self, seconds: float) -> bool:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            probe = _locked(self.folder / SERVER_LOCK)
+            probe = _locked(self.path / SERVER_LOCK)
             if probe is not None:
                 os.close(probe)
                 return True
             time.sleep(0.1)
         return False
 
-    def _held_by_stranger(self, pid: int | None) -> DevServerError:
+    def _held_by_stranger(self) -> DevServerError:
         return DevServerError(
-            f"A Temporal server parcours did not start holds the data folder {self.folder} "
-            f"(pid {pid or '?'}): stop it, then start parcours serve again.",
+            f"A Temporal server that parcours cannot stop holds the data folder {self.path} "
+            "(not one it started, or one that would not stop): stop it, then start parcours "
+            "serve again.",
             "folder_held",
-            folder=self.folder,
-            pid=pid or "?",
+            folder=self.path,
         )

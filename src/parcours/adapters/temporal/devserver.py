@@ -22,7 +22,7 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 
 from parcours.adapters.settings import Settings
-from parcours.adapters.temporal.dev_folder import DataFolder, DevServerError
+from parcours.adapters.temporal.dev_folder import STOP_GRACE_S, DataFolder, DevServerError
 from parcours.workflows import search_attributes as sa
 
 __all__ = ["DataFolder", "DevServer", "DevServerError", "wait_for_server"]
@@ -119,18 +119,23 @@ class DevServer:
     then stops the server itself — SIGTERM, and SIGKILL after `stop_grace` seconds.
     """
 
-    stop_grace = 20.0
+    stop_grace = STOP_GRACE_S
 
     def __init__(self, settings: Settings, folder: DataFolder | None = None) -> None:
         self.settings = settings
         self.folder = folder or DataFolder(settings)
+        self._owns_folder = folder is None  # else `serve`'s, which lets it go itself
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> DevServer:
-        self.folder.claim()
-        self.check_ports()
+        try:
+            self.folder.claim()
+            self.check_ports()
+            lock = self.folder.server_lock()
+        except BaseException:
+            self._let_go()
+            raise
         log_file = (self.settings.data_dir / "temporal.log").open("ab")
-        lock = self.folder.server_lock()
         try:
             self.process = subprocess.Popen(  # noqa: S603 - our own binary, fixed arguments
                 [str(temporal_binary()), *dev_server_args(self.settings)],
@@ -165,7 +170,11 @@ class DevServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
-        self.folder.close()
+        self._let_go()
+
+    def _let_go(self) -> None:
+        if self._owns_folder:
+            self.folder.close()
 
     def stop(self) -> None:
         """Terminate the server, kill it after the grace period; harmless when stopped."""
@@ -177,6 +186,7 @@ class DevServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.folder.stopped()
 
     def exited(self) -> int | None:
         return None if self.process is None else self.process.poll()

@@ -55,11 +55,19 @@ def load_history(session: Session, reference: str) -> PathwayHistory:
 async def _resolved(pathways: PathwayClient, reference: str) -> str:
     """A pathway's id, or a job-dating's (`jobdating-…`, or a prefix of it)."""
     from parcours.app import jobdating
+    from parcours.app.errors import PathwayNotFound
     from parcours.workflows.jobdating_messages import JOBDATING_PREFIX
 
     if reference.strip().lower().startswith(JOBDATING_PREFIX):
         return await jobdating.resolve(pathways.temporal, pathways.task_queue, reference)
-    return await pathways.resolve(reference)
+    try:
+        return await pathways.resolve(reference)
+    except PathwayNotFound:  # the short reference `jobdating list` prints: the event's
+        try:
+            return await jobdating.resolve(pathways.temporal, pathways.task_queue, reference)
+        except (jobdating.JobDatingNotFound, jobdating.BadEventReference):
+            pass
+        raise
 
 
 def load_recording(session: Session, reference: str) -> Recording:

@@ -258,7 +258,7 @@ def jobdating_list(programme: ProgrammeOpt = None, as_json: JsonFlag = False) ->
     if as_json:
         print_json(found)
         return
-    print_events(found, session.text)
+    print_events(found, session.text, programme)
 
 
 def _entry(session: Session, value: str) -> OutcomeEntry:

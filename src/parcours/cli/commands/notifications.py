@@ -100,12 +100,8 @@ def notifications_retry(
             session.text("notifications.not_found", notification=key), ExitCode.NOT_FOUND
         ) from None
     except outbox.AlreadySent:
-        if request_id is not None:  # this retry sent again: said as done, as actions are
-            console.print(session.text("notifications.already_sent_retried", notification=key))
-            return
-        raise CliError(
-            session.text("notifications.already_sent", notification=key), ExitCode.REFUSED
-        ) from None
+        _already_sent(session.text, key, retried=request_id is not None)
+        return
     except (JobDatingFinished, JobDatingNotFound) as over:  # its message exists: it was run
         said = session.text("notifications.jobdating_over", notification=key, event=over.args[0])
         raise CliError(said, ExitCode.REFUSED) from None
@@ -114,6 +110,14 @@ def notifications_retry(
             session.text("notifications.nothing_sent", notification=key), ExitCode.REFUSED
         )
     _say_how_it_went(store.get_notification(key) or entry, as_json)
+
+
+def _already_sent(text: Text, key: str, *, retried: bool) -> None:
+    """Sent already: said as done to a retry run again under its request id (it may be
+    what sent it), refused to a new one (exit 3): nothing is sent twice."""
+    if not retried:
+        raise CliError(text("notifications.already_sent", notification=key), ExitCode.REFUSED)
+    console.print(text("notifications.already_sent_retried", notification=key))
 
 
 def _say_how_it_went(after: OutboxEntry, as_json: bool) -> None:

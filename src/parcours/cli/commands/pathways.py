@@ -219,10 +219,11 @@ def list_pathways(
         print_json(found)
         return
     text = session.text
-    nothing = "list.nothing_matching" if any((programme, stage, referent, alert_before)) else ""
-    rows = [_summary_row(s, text) for s in found]
-    columns = ("ref", "programme", "stage", "referent", "alert")
-    listing(text, "list", columns, rows, text(nothing or "list.nothing"))
+    asked = any((programme, stage, referent, alert_before))
+    nothing = text("list.nothing_matching" if asked else "list.nothing")
+    hint = "" if include_closed else f" {text('list.closed_hint')}"
+    rows, columns = [_summary_row(s, text) for s in found], ("ref", "programme", "stage")
+    listing(text, "list", (*columns, "referent", "alert"), rows, nothing + hint)
 
 
 def _summary_row(summary: PathwaySummary, text: Text) -> list[str]:
