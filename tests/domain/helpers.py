@@ -293,3 +293,20 @@ def drive_to(
         now += HOUR
     assert pathway.state.stage is target
     return pathway, now
+
+
+BACK = T0 + 40 * DAY
+"""When `re_entered`'s person comes back: another month than the referral's."""
+
+
+def re_entered(pathway_id: str) -> Pathway:
+    """An ATP pathway referred and admitted at T0, dropped out the next day, re-entered
+    into its session at `BACK` and admitted again then."""
+    from tests.samples import ATP_CRITERIA
+
+    pathway = Pathway.refer(ATP, pathway_id, referral(T0), meta(), T0)
+    pathway.execute(c.CompleteIntake(T0, ATP_CRITERIA), meta(), T0)
+    pathway.execute(c.DropOut(T0 + DAY), meta(reason="no news"), T0 + DAY)
+    pathway.execute(c.ReEnter("2026-01", BACK), meta(reason="called back"), BACK)
+    pathway.execute(c.CompleteIntake(BACK, ATP_CRITERIA), meta(), BACK)
+    return pathway

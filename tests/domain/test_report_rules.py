@@ -24,6 +24,7 @@ from parcours.domain.report import (
 from parcours.domain.report_states import figures_by_session, stage_now
 from parcours.domain.vocabulary import Stage
 from parcours.programmes import get_programme
+from tests.domain.helpers import BACK, re_entered
 from tests.samples import ATP_CRITERIA
 from tests.support import COORDINATOR, T0, meta, referral
 
@@ -142,12 +143,7 @@ def test_a_person_re_entered_counts_one_intake_in_the_month_of_the_first() -> No
     dropped out and was re-entered into the same session was counted twice against the
     yearly target. Each pathway counts its first intake, so the two add up, and a month
     already reported keeps its count when the person comes back."""
-    pathway = Pathway.refer(ATP, "pathway-0006", referral(T0), meta(), T0)
-    pathway.execute(c.CompleteIntake(T0, ATP_CRITERIA), meta(), T0)
-    pathway.execute(c.DropOut(T0 + DAY), meta(reason="no news"), T0 + DAY)
-    back = T0 + 40 * DAY
-    pathway.execute(c.ReEnter("2026-01", back), meta(reason="called back"), back)
-    pathway.execute(c.CompleteIntake(back, ATP_CRITERIA), meta(), back)
+    pathway, back = re_entered("pathway-0006"), BACK
     [figures] = figures_by_session([pathway.state], Selection("atp-cergy")).values()
     assert figures.funnel[Step.INTAKE] == 1
     assert figures.intake_by_month == {T0.strftime("%Y-%m"): 1}
@@ -158,12 +154,7 @@ def test_a_person_re_entered_stays_in_the_period_and_months_of_the_first_referra
     """A trial's October report left out a person referred in October and re-entered in
     November, and its November one counted her October intake; her extract row gave
     November for both months, where the report counted her intake in October."""
-    pathway = Pathway.refer(ATP, "pathway-0007", referral(T0), meta(), T0)
-    pathway.execute(c.CompleteIntake(T0, ATP_CRITERIA), meta(), T0)
-    pathway.execute(c.DropOut(T0 + DAY), meta(reason="no news"), T0 + DAY)
-    back = T0 + 40 * DAY
-    pathway.execute(c.ReEnter("2026-01", back), meta(reason="called back"), back)
-    pathway.execute(c.CompleteIntake(back, ATP_CRITERIA), meta(), back)
+    pathway, back = re_entered("pathway-0007"), BACK
     assert pathway.state.referred_at == back  # the state's date moves with the re-entry
 
     def period(since: datetime, until: datetime) -> dict[str, int]:
