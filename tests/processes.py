@@ -70,11 +70,14 @@ class ServerProcess:
         await wait_for_server(self.address, self.settings.namespace, SERVER_START_S, self.server)
 
     def kill(self) -> None:
-        """SIGKILL: no chance to flush or close anything, as a crash or an OOM kill."""
+        """SIGKILL: no chance to flush or close anything, as a crash or an OOM kill. The
+        data folder is let go, as the process that started the server would on ending."""
         process = self.server.process if self.server is not None else None
         if process is not None and process.poll() is None:
             process.kill()
             process.wait(timeout=30)
+        if self.server is not None:
+            self.server.folder.close()
 
     def stop(self) -> None:
         if self.server is not None:

@@ -22,7 +22,7 @@ DOWN = dict(SIGNED_ACTOR_REFUSALS)["credentials_unavailable"]
     ("lang", "said"),
     [
         ("en", "Nothing was recorded: the worker cannot read the staff credentials now"),
-        ("fr", "Rien n'a été enregistré : le worker ne peut pas lire maintenant"),
+        ("fr", "Rien n'a été enregistré : le worker ne peut pas, pour l'instant, lire"),
     ],
 )
 def test_credentials_that_cannot_be_read_are_an_outage(lang: str, said: str) -> None:
