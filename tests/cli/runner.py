@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from unittest import mock
 
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
@@ -44,7 +46,20 @@ class Cli:
         argv: Sequence[str] = list(args)
         env: Mapping[str, str] = {**self.env, **overrides}
         app = build_app(choose_language(argv, env))
-        return self.runner.invoke(app, argv, env=dict(env), catch_exceptions=False)
+        with python_environment_only():
+            return self.runner.invoke(app, argv, env=dict(env), catch_exceptions=False)
+
+
+@contextmanager
+def python_environment_only() -> Iterator[None]:
+    """`os.environ` changed for Python alone, not the C library's environment. The runner
+    sets each call's variables in `os.environ`, which calls `setenv`: adding a name makes
+    glibc reallocate the environment array while native threads of the worker running
+    beside it (Temporal's core, SQLite, `localtime`'s TZ) may read it with `getenv`, a use
+    after free that crashed a fresh clone's test run twice. parcours reads its settings
+    from `os.environ`, so the commands see the same variables."""
+    with mock.patch("os.putenv"), mock.patch("os.unsetenv"):
+        yield
 
 
 class ThreadedWorker:
