@@ -39,7 +39,12 @@ from temporalio.worker import (
 from parcours.adapters.temporal.seal import seal_holds
 from parcours.app.credentials import CredentialBook, verify
 from parcours.domain.records import RequestMeta
-from parcours.domain.signing import SIGNATURE_STALE, ActorRefused, refused
+from parcours.domain.signing import (
+    CREDENTIALS_UNAVAILABLE,
+    SIGNATURE_STALE,
+    ActorRefused,
+    refused,
+)
 from parcours.workflows.actors import (
     CHECK_JOBDATING_ACTIVITY,
     CHECK_REFERRAL_ACTIVITY,
@@ -53,7 +58,7 @@ from parcours.workflows.jobdating_messages import JOBDATING_TYPE, JobDatingInput
 from parcours.workflows.messages import WORKFLOW_TYPE, PathwayInput
 
 EXTERN = "parcours.check_actor"
-UNAVAILABLE = "credentials_unavailable"
+UNAVAILABLE = CREDENTIALS_UNAVAILABLE
 """The credentials could not be read: an update is refused for now (sent again, it goes
 through once the read model answers); a start's check is tried again, since its verdict is
 kept for good."""
@@ -127,7 +132,7 @@ class ActorCheck:
         except ActorRefused as err:
             raise refusal(err) from None
         except TimeoutError:
-            slow = refused("credentials_unavailable", "the staff credentials were too slow to read")
+            slow = refused(UNAVAILABLE, "the staff credentials were too slow to read")
             raise refusal(slow) from None
 
     @activity.defn(name=CHECK_REFERRAL_ACTIVITY)

@@ -19,6 +19,7 @@ from temporalio.client import (
     WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
+    WorkflowUpdateStage,
 )
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -30,7 +31,7 @@ from parcours.app.errors import (
 )
 from parcours.app.health import ensure_runs, explain
 from parcours.app.references import AmbiguousReference, new_pathway_id, typed_prefix
-from parcours.app.sending import abandon, update_id
+from parcours.app.sending import abandon, answered_within, update_id
 from parcours.domain.commands import Command, Refer
 from parcours.domain.inputs import reason_too_long
 from parcours.domain.records import PATHWAY_ID, ExitOutcome, PathwayEvent, PathwayState, RequestMeta
@@ -162,14 +163,18 @@ class PathwayClient:
         return cast(UpdateResult, result)
 
     async def update(
-        self, pathway_id: str, name: str, args: list[Any], meta: RequestMeta, result_type: Any
-    ) -> Any:
+        self, pathway_id: str, name: str, args: list[Any], meta: RequestMeta, result_type: Any,
+        *, within: float | None = None,
+    ) -> Any:  # fmt: skip
         """Send one update; a refusal becomes `RequestRefused`, an unknown id `PathwayNotFound`.
 
         Whether the pathway can run is asked while the update travels, so that a pathway
         that cannot run is said so at once (`PathwayCannotRun`) without delaying the others.
+        `within`: once the pathway has accepted it, its answer is waited for that long, then
+        None (it runs on: a partner slow to answer a retry).
         """
-        sending = asyncio.ensure_future(self._send(pathway_id, name, args, meta, result_type))
+        sent = self._send(pathway_id, name, args, meta, result_type, within=within)
+        sending = asyncio.ensure_future(sent)
         try:
             await ensure_runs(self._client, pathway_id)
         except BaseException:
@@ -178,12 +183,17 @@ class PathwayClient:
         return await sending
 
     async def _send(
-        self, pathway_id: str, name: str, args: list[Any], meta: RequestMeta, result_type: Any
-    ) -> Any:
+        self, pathway_id: str, name: str, args: list[Any], meta: RequestMeta, result_type: Any,
+        *, within: float | None,
+    ) -> Any:  # fmt: skip
+        named = {"args": args, "id": update_id(meta.request_id, name), "result_type": result_type}
         try:
-            return await self._handle(pathway_id).execute_update(
-                name, args=args, id=update_id(meta.request_id, name), result_type=result_type
+            if within is None:
+                return await self._handle(pathway_id).execute_update(name, **named)
+            accepted = await self._handle(pathway_id).start_update(
+                name, wait_for_stage=WorkflowUpdateStage.ACCEPTED, **named
             )
+            return await answered_within(accepted.result(), within)
         except WorkflowUpdateFailedError as err:
             raise refusal_of(err.cause) from None
         except RPCError as err:

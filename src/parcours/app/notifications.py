@@ -10,17 +10,11 @@ pathway took the retry and sent something, so a retry that fails leaves it retry
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
-
-from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
-from temporalio.service import RPCError
 
 from parcours.adapters.readmodel import NotificationNotFound, OutboxEntry, OutboxStatus, Store
 from parcours.app import jobdating
 from parcours.app.client import PathwayClient
-from parcours.app.errors import not_found, refusal_of
-from parcours.app.sending import abandon, update_id
 from parcours.domain.jobdating import JobDatingEvent
 from parcours.domain.records import RequestMeta
 from parcours.workflows.jobdating_messages import JOBDATING_PREFIX
@@ -80,28 +74,9 @@ async def _ask_pathway(
     """The pathway's retry (`workflows.retries`), waited for `PARTNER_ANSWER_S` once it is
     accepted; still running then, it is under way, said as sent (1): the row stays pending
     until the partner answers, and `notifications` says how it went."""
-    handle = pathways.temporal.get_workflow_handle(pathway_id)
-    try:
-        accepted = await handle.start_update(
-            NAME,
-            args=[meta, route_key],
-            id=update_id(meta.request_id, NAME),
-            result_type=int,
-            wait_for_stage=WorkflowUpdateStage.ACCEPTED,
-        )
-        waiting = asyncio.ensure_future(accepted.result())
-        done, _ = await asyncio.wait({waiting}, timeout=PARTNER_ANSWER_S)
-    except WorkflowUpdateFailedError as err:
-        raise refusal_of(err.cause) from None
-    except RPCError as err:
-        raise not_found(err, pathway_id) from None
-    if not done:
-        abandon(waiting)
-        return 1
-    try:
-        return int(waiting.result())
-    except WorkflowUpdateFailedError as err:
-        raise refusal_of(err.cause) from None
+    args = [meta, route_key]
+    sent = await pathways.update(pathway_id, NAME, args, meta, int, within=PARTNER_ANSWER_S)
+    return 1 if sent is None else int(sent)
 
 
 def still_failing(store: Store, event: JobDatingEvent) -> JobDatingEvent:

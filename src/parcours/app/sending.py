@@ -4,7 +4,10 @@ of an answer no longer wanted."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def update_id(request_id: str, name: str) -> str:
@@ -29,3 +32,13 @@ def abandon(task: asyncio.Future[Any]) -> None:
 def _read_failure(task: asyncio.Future[Any]) -> None:
     if not task.cancelled():
         task.exception()
+
+
+async def answered_within(answer: Awaitable[T], seconds: float) -> T | None:
+    """`answer`, or None when it takes longer than `seconds` (then abandoned, not failed)."""
+    waiting = asyncio.ensure_future(answer)
+    done, _ = await asyncio.wait({waiting}, timeout=seconds)
+    if not done:
+        abandon(waiting)
+        return None
+    return waiting.result()

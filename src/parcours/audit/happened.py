@@ -129,7 +129,8 @@ class Corrected:
             return cls()
         state = fold(recording).pathway.state if record is None else record
         request_of = {entry.seq: entry.meta.request_id for entry in state.applied}
-        voided = frozenset(request_of.get(seq, "") for seq in voided_seqs(state.timeline))
+        kept = voided_seqs(state.timeline) & request_of.keys()  # the seqs with a request
+        voided = frozenset(request_of[seq] for seq in kept)
         restated = restated_instants(state.timeline)
         return cls(voided, {request_of[seq]: at for seq, at in restated.items()})
 

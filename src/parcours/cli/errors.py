@@ -113,6 +113,7 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
     from parcours.app.errors import PathwayNotFound, RequestRefused
     from parcours.app.references import AmbiguousReference, ReferenceTooShort
     from parcours.domain.errors import DomainError, InvalidProgramme
+    from parcours.domain.signing import CREDENTIALS_UNAVAILABLE
     from parcours.programmes import UnknownProgramme
 
     if isinstance(err, InvalidProgramme):
@@ -121,7 +122,8 @@ def _client_error(err: BaseException, text: Text) -> CliError | None:
         first = word("action", err.values.get("first", ""), text)
         said = text("error.request_id_reused", request_id=err.values.get("request_id"), first=first)
         return CliError(said, ExitCode.USAGE)
-    if isinstance(err, RequestRefused | DomainError) and err.code == CREDENTIALS_UNREAD:
+    if isinstance(err, RequestRefused | DomainError) and err.code == CREDENTIALS_UNAVAILABLE:
+        # the credentials could not be read: an outage (exit 5), not a verdict (exit 3)
         return CliError(text("error.credentials_unread"), ExitCode.UNAVAILABLE)
     if isinstance(err, RequestRefused | DomainError):
         reason = refusal_reason(err.code, err.values, err.message, text)
@@ -179,11 +181,6 @@ def unknown_programme(name: str, version: int | None, known: str, text: Text) ->
         said = text("error.unknown_programme_version", name=name, version=version, known=known)
     return CliError(said, ExitCode.NOT_FOUND)
 
-
-CREDENTIALS_UNREAD = "credentials_unavailable"
-"""The worker could not read the staff credentials to check who sent a request (its read
-model locked or unreachable): an outage, said as one (exit 5), not as a rule's refusal
-(exit 3), which a trial's script would not have tried again (`app.actor_check`)."""
 
 REQUEST_ID_REUSED = "request_id_reused"
 """A request id already used for another command (`domain.requests`): a mistake in the

@@ -125,14 +125,14 @@ def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> 
     a row instead (`records`): an id folded over two lines cannot be copied."""
     words = _one_word_columns(headers, rows)
     whole = _whole_widths(len(headers), words)
+    if len(whole) < len(words):
+        records(title, headers, rows)
+        return
     grid = Table(title=title, title_justify="left", show_lines=False)
     for index, header in enumerate(headers):
         grid.add_column(header, overflow="fold", min_width=whole.get(index))
     for row in rows:
         grid.add_row(*row)
-    if len(whole) < len(words):
-        records(title, headers, rows)
-        return
     fitted(grid, headers, rows)
 
 
@@ -185,12 +185,7 @@ def records(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -
     console.print(title, markup=False)
     for row in rows:
         console.print()
-        grid = Table(show_header=False, box=None, padding=(0, 1, 0, 2))
-        grid.add_column(style="bold", no_wrap=True)
-        grid.add_column(overflow="fold")
-        for header, value in zip(headers, row, strict=False):
-            grid.add_row(header, value)
-        console.print(grid)
+        pairs("", list(zip(headers, row, strict=False)))
 
 
 def listing(

@@ -16,7 +16,7 @@ from parcours.domain.closure import closure
 from parcours.domain.commands.corrections import as_it_stands
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.records import Mission, PathwayState, Training
-from parcours.domain.report import INTAKE_EVENT, first_intake, first_referral, month_of
+from parcours.domain.report import first_intake_in, first_referral, month_of
 
 AGE_BANDS = ((26, "under_26"), (35, "26_34"), (45, "35_44"), (55, "45_54"))
 """Upper bounds (excluded) of the age bands at referral; from 55 on: `55_and_over`."""
@@ -112,7 +112,7 @@ def extract_row(
     outcome, events = state.outcome, as_it_stands(state.timeline)
     dropped = any(e.kind == LifecycleTrigger.DROP_OUT.event for e in events)
     referred = first_referral(state)  # the report's months: a re-entry moves neither
-    intake = first_intake(e.at for e in events if e.kind == INTAKE_EVENT)
+    intake = first_intake_in(events)
     return {
         "pseudonym": pseudonym,
         "programme": state.programme,

@@ -19,7 +19,8 @@ from parcours.domain.commands.intake import IntakeTrigger
 from parcours.domain.commands.lifecycle import LifecycleTrigger
 from parcours.domain.commands.missions import MissionTrigger
 from parcours.domain.commands.training import TrainingTrigger
-from parcours.domain.records import PathwayState
+from parcours.domain.entries import first_referral_at
+from parcours.domain.records import PathwayEvent, PathwayState
 from parcours.domain.vocabulary import Stage
 
 DIRECT_HIRE = ""
@@ -38,15 +39,19 @@ def first_intake(intakes: Iterable[datetime]) -> datetime | None:
 
 
 def first_referral(state: PathwayState) -> datetime:
-    """When the pathway was first referred: its `referred` event. A re-entry sets the
-    state's `referred_at` to the day the person came back; a report's period, and the
-    extract's `referred_month`, go by the first referral, so that a person referred in
-    October and re-entered in November stays in October's figures (a trial's October
-    report lost her, and its November one counted her October intake). The earlier of the
-    two: in runs from before events were dated when they happened, the `referred` event
-    is dated when it was recorded, and the state's date is then the referral's."""
-    event = next((e.at for e in state.timeline if e.kind == REFERRAL_EVENT), state.referred_at)
-    return min(event, state.referred_at)
+    """When the pathway was first referred (`entries.first_referral_at`), never after the
+    state's `referred_at`, which a re-entry sets to the day the person came back: a
+    report's period, and the extract's `referred_month`, go by the first referral, so that
+    a person referred in October and re-entered in November stays in October's figures (a
+    trial's October report lost her, and its November one counted her October intake).
+    The read model's SQL reads the same: the earlier of the `referred` event and the row's
+    date."""
+    return min(first_referral_at(state), state.referred_at)
+
+
+def first_intake_in(events: Iterable[PathwayEvent]) -> datetime | None:
+    """The first intake among `events` (the timeline as it stands), as `first_intake`."""
+    return first_intake(e.at for e in events if e.kind == INTAKE_EVENT)
 
 
 class Step(StrEnum):

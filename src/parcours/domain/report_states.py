@@ -17,7 +17,6 @@ from parcours.domain.commands.corrections import as_it_stands
 from parcours.domain.records import PathwayEvent, PathwayState
 from parcours.domain.report import (
     DIRECT_HIRE,
-    INTAKE_EVENT,
     JOBDATING_OUTCOMES,
     MISSION_EVENT,
     STEP_EVENTS,
@@ -28,7 +27,7 @@ from parcours.domain.report import (
     combined,
     days_between,
     dropout_stage,
-    first_intake,
+    first_intake_in,
     first_referral,
 )
 
@@ -46,7 +45,7 @@ def stage_now(state: PathwayState) -> str:
 
 def _intake_month(events: list[PathwayEvent], selection: Selection) -> dict[str, int]:
     """The month of the pathway's first intake (`report.first_intake`), or none."""
-    first = first_intake(e.at for e in events if e.kind == INTAKE_EVENT)
+    first = first_intake_in(events)
     return {} if first is None else {selection.month_of(first): 1}
 
 

@@ -35,6 +35,9 @@ retried (by the CLI, with the same request id) under a new signature."""
 
 SIGNATURE_STALE = "signature_stale"
 """The code of a refusal for a signature too old (or dated too far ahead)."""
+CREDENTIALS_UNAVAILABLE = "credentials_unavailable"
+"""The code of a refusal for now: the credentials could not be read to judge the request
+(the read model locked or down). Front ends say it as an outage, not as a verdict."""
 
 SIGNATURE_SKEW = timedelta(minutes=1)
 """How far ahead of the worker's clock a sender's clock may be."""
